@@ -1,0 +1,52 @@
+#pragma once
+// The runtime catalog of every action: look one up by name, see its fields and constraints, set
+// fields from JSON values and call it. zscli is built on it; so is the coverage test.
+
+#include "zstack/action.hpp"
+#include "zstack/client.hpp"
+#include "zstack/json.hpp"
+#include "zstack/result.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zstack::catalog {
+
+// All actions, sorted by API name ("AddCertificateToLoadBalancerListener", ...).
+const std::vector<const ActionSpec*>& all();
+// By API name ("CreateVip"; "CreateVipAction" works too); case-insensitive. nullptr if unknown.
+const ActionSpec* find(std::string_view name);
+
+// One instance of any action, driven by field names.
+class DynamicAction {
+ public:
+  explicit DynamicAction(const ActionSpec& spec);
+  ~DynamicAction();
+  DynamicAction(DynamicAction&&) noexcept;
+  DynamicAction& operator=(DynamicAction&&) noexcept;
+  DynamicAction(const DynamicAction&) = delete;
+  DynamicAction& operator=(const DynamicAction&) = delete;
+
+  const ActionSpec& spec() const { return *spec_; }
+  // The settable fields: the API's parameters, systemTags/userTags and, for queries, q/limit/...
+  const std::vector<schema::FieldDesc>& fields() const;
+
+  // Sets a field from a JSON value (strings, numbers, arrays, objects as the field's type
+  // needs). A Usage error names the field and the problem; nothing is changed then.
+  std::optional<Error> set(std::string_view field, const Json& value);
+
+  ActionBase& common();  // sessionId, timeout, cancel, tags
+
+  // Calls the action; the typed reply, encoded back to JSON in the reply's own shape.
+  Result<Json> call(const Client& client) const;
+
+  const void* raw() const { return action_; }
+
+ private:
+  const ActionSpec* spec_;
+  void* action_;
+};
+
+}  // namespace zstack::catalog

@@ -1,0 +1,30 @@
+#pragma once
+// Every wait in the SDK goes through a Clock, so tests can replace time (see FakeClock in the
+// tests) and a 3-hour poll deadline runs in microseconds.
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+namespace zstack {
+
+class Clock {
+ public:
+  using time_point = std::chrono::steady_clock::time_point;
+  virtual ~Clock() = default;
+
+  virtual time_point now() const = 0;
+  // The wall clock, for access-key Date headers.
+  virtual std::chrono::system_clock::time_point wallNow() const = 0;
+  virtual void sleepUntil(time_point t) = 0;
+  // Waits on cv until ready() or t; returns ready().
+  virtual bool waitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, time_point t,
+                         const std::function<bool()>& ready) = 0;
+
+  // The real clock, shared.
+  static std::shared_ptr<Clock> system();
+};
+
+}  // namespace zstack

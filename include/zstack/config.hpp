@@ -1,0 +1,77 @@
+#pragma once
+
+#include "zstack/clock.hpp"
+#include "zstack/http.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace zstack {
+
+using namespace std::chrono_literals;
+
+// Where the management node is: {scheme}://{host}:{port}/{contextPath}.
+struct Endpoint {
+  std::string scheme = "http";  // "http" or "https"
+  std::string host = "localhost";
+  int port = 8080;
+  std::string contextPath = "zstack";  // may be empty
+
+  // Parses "https://host:8443/zstack"; the port defaults to 80/443 when absent.
+  static std::optional<Endpoint> parse(const std::string& url, std::string* error = nullptr);
+  std::string baseUrl() const;  // "http://localhost:8080/zstack" (no trailing slash)
+};
+
+struct TlsOptions {
+  bool verifyPeer = true;  // verification is on unless you turn it off
+  bool verifyHost = true;
+  std::string caFile;      // PEM bundle; empty = the system store
+  std::string caPath;      // directory of hashed certificates
+};
+
+// How a 202 job is polled: intervals start short and back off to a cap; the deadline is wall
+// time (the official SDKs count sleeps instead).
+struct PollOptions {
+  std::chrono::milliseconds initialInterval = 20ms;
+  std::chrono::milliseconds maxInterval = 1000ms;
+  double backoff = 1.5;                          // interval multiplier after each 202
+  std::chrono::milliseconds deadline = 3h;       // per call; an action's `timeout` overrides it
+  std::chrono::milliseconds webhookFallback = 30s;  // in webhook mode, poll this rarely
+};
+
+struct AccessKey {
+  std::string id;
+  std::string secret;
+};
+
+// The zone written in access-key Date headers. ZStack compares the wall-clock fields and ignores
+// the zone, so the client must send the server's local time: set the server's offset here.
+struct DateZone {
+  std::chrono::minutes utcOffset{0};
+  std::string name = "GMT";
+  static DateZone local();  // this machine's zone
+};
+
+struct ClientConfig {
+  Endpoint endpoint;
+  std::chrono::milliseconds connectTimeout = 10s;
+  std::chrono::milliseconds requestTimeout = 60s;  // one HTTP exchange, not the whole job
+  TlsOptions tls;
+  std::string proxy;                                // e.g. "http://proxy:3128"; empty = none
+  std::string userAgent = "zstack-sdk-cpp/0.1";
+  PollOptions poll;
+  std::string webhookUrl;  // set: async calls ask the server to POST results here (see WebhookDispatcher)
+
+  // Default credentials for every call; an action's sessionId overrides them.
+  std::string sessionId;
+  std::optional<AccessKey> accessKey;
+  DateZone dateZone = DateZone::local();
+
+  // Replaceable for tests and special transports; null = libcurl / the system clock.
+  std::shared_ptr<Transport> transport;
+  std::shared_ptr<Clock> clock;
+};
+
+}  // namespace zstack

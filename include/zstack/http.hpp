@@ -1,0 +1,58 @@
+#pragma once
+// The transport seam: one request in, one response (or a transport failure) out. The SDK's
+// libcurl transport implements it; tests and users can plug in their own.
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace zstack {
+
+enum class HttpMethod { Get, Post, Put, Delete };
+const char* toString(HttpMethod m);
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive header lookup; nullptr when absent.
+const std::string* findHeader(const Headers& headers, std::string_view name);
+
+struct HttpRequest {
+  HttpMethod method = HttpMethod::Get;
+  std::string url;
+  Headers headers;
+  std::string body;
+  std::chrono::milliseconds timeout{0};  // whole request; 0 = the transport's default
+};
+
+struct HttpResponse {
+  int status = 0;
+  Headers headers;
+  std::string body;
+};
+
+struct TransportFailure {
+  int code = 0;          // the transport's own code (a CURLcode for the curl transport)
+  std::string message;
+};
+
+using TransportResult = std::variant<HttpResponse, TransportFailure>;
+
+// Implementations must be safe to call from several threads at once.
+class Transport {
+ public:
+  using Callback = std::function<void(TransportResult)>;
+  virtual ~Transport() = default;
+
+  // Blocking send on the caller's thread.
+  virtual TransportResult send(const HttpRequest& request) = 0;
+
+  // Non-blocking send; `done` runs later on a transport-owned thread (or inline). The default
+  // runs send() inline, which is right for fakes and wrong for real I/O.
+  virtual void sendAsync(HttpRequest request, Callback done) { done(send(request)); }
+};
+
+}  // namespace zstack

@@ -1,0 +1,137 @@
+#pragma once
+// Queries: every QueryXxxAction takes conditions, paging, sorting and field selection.
+//
+//   using namespace zstack::query;
+//   QueryVipAction q;
+//   q.where(field("name") == "vip1").where(field("vmNics.ip") != "10.0.0.5").where("state!=Disabled");
+//   q.limit = 50;
+//   q.sortBy = "createDate"; q.sortDirection = "desc";
+//   auto all = zstack::queryAll(q, client);   // every page, start/limit handled for you
+
+#include "zstack/action.hpp"
+#include "zstack/replies.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace zstack {
+
+namespace query {
+
+// One `q=` condition, already in ZStack's `<field><op><value>` text form.
+struct Condition {
+  std::string text;
+  operator const std::string&() const { return text; }
+};
+
+namespace detail {
+inline std::string toText(const std::string& v) { return v; }
+inline std::string toText(const char* v) { return v; }
+inline std::string toText(bool v) { return v ? "true" : "false"; }
+template <class T, class = std::enable_if_t<std::is_arithmetic_v<T>>>
+std::string toText(T v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+template <class T>
+std::string join(const std::vector<T>& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += ',';
+    out += toText(v);
+  }
+  return out;
+}
+}  // namespace detail
+
+// A field name, possibly crossing tables ("vmNics.ip"); operators build conditions.
+class Field {
+ public:
+  explicit Field(std::string name) : name_(std::move(name)) {}
+
+  template <class T> Condition operator==(const T& v) const { return make("=", detail::toText(v)); }
+  template <class T> Condition operator!=(const T& v) const { return make("!=", detail::toText(v)); }
+  template <class T> Condition operator<(const T& v) const { return make("<", detail::toText(v)); }
+  template <class T> Condition operator>(const T& v) const { return make(">", detail::toText(v)); }
+  template <class T> Condition operator<=(const T& v) const { return make("<=", detail::toText(v)); }
+  template <class T> Condition operator>=(const T& v) const { return make(">=", detail::toText(v)); }
+  template <class T> Condition in(const std::vector<T>& values) const { return make("?=", detail::join(values)); }
+  template <class T> Condition notIn(const std::vector<T>& values) const { return make("!?=", detail::join(values)); }
+  Condition like(const std::string& pattern) const { return make("~=", pattern); }      // % and _ wildcards
+  Condition notLike(const std::string& pattern) const { return make("!~=", pattern); }
+  Condition isNull() const { return make("=", "null"); }
+  Condition notNull() const { return make("!=", "null"); }
+
+ private:
+  Condition make(const char* op, const std::string& value) const { return {name_ + op + value}; }
+  std::string name_;
+};
+
+inline Field field(std::string name) { return Field(std::move(name)); }
+
+}  // namespace query
+
+// The parameters every query takes, declared once.
+struct QueryParams {
+  std::vector<std::string> conditions;          // q=...; see query::field()
+  std::optional<std::int32_t> limit;            // server default 1000
+  std::optional<std::int32_t> start;            // offset
+  std::optional<bool> count;                    // only the total
+  std::optional<bool> replyWithCount;           // the total beside the page
+  std::optional<std::string> groupBy;
+  std::optional<std::string> sortBy;            // sent as sort=+field / sort=-field
+  std::optional<std::string> sortDirection;     // "asc" (default) or "desc"
+  std::vector<std::string> fields;              // only these columns
+
+  static const schema::TypeDesc& describe();
+};
+
+template <class Derived, class Inventory>
+struct QueryAction : Action<Derived, QueryReply<Inventory>>, QueryParams {
+  using InventoryType = Inventory;
+  static constexpr bool kIsQuery = true;
+
+  Derived& where(const query::Condition& c) { conditions.push_back(c.text); return self(); }
+  Derived& where(std::string raw) { conditions.push_back(std::move(raw)); return self(); }
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
+
+// Calls `page(inventories)` for every page of the query, advancing start by the page size until
+// a short page; stops early when `page` returns false. Returns the first error, if any.
+template <class Q, class F>
+std::optional<Error> forEachPage(Q query, const Client& client, std::int32_t pageSize, F page) {
+  if (pageSize <= 0) pageSize = 100;
+  std::int32_t start = query.start.value_or(0);
+  query.limit = pageSize;
+  query.count.reset();
+  for (;;) {
+    query.start = start;
+    auto r = query.call(client);
+    if (!r) return std::move(r.error());
+    const auto n = static_cast<std::int32_t>(r->inventories.size());
+    if (!page(r->inventories)) return std::nullopt;
+    if (n < pageSize) return std::nullopt;
+    start += n;
+  }
+}
+
+// Every result of the query, fetched page by page.
+template <class Q>
+Result<std::vector<typename Q::InventoryType>> queryAll(const Q& query, const Client& client, std::int32_t pageSize = 500) {
+  std::vector<typename Q::InventoryType> out;
+  auto err = forEachPage(query, client, pageSize, [&out](std::vector<typename Q::InventoryType>& items) {
+    for (auto& i : items) out.push_back(std::move(i));
+    return true;
+  });
+  if (err) return std::move(*err);
+  return out;
+}
+
+}  // namespace zstack

@@ -1,0 +1,275 @@
+#pragma once
+// Type descriptions: the one mechanism behind every action, inventory and reply.
+//
+// Each struct lists its fields once (name, member, wire location, constraints); the codec, the
+// validator, the action catalog and zscli all walk these descriptions, so adding an action is a
+// declaration, not code. Users can describe their own types the same way to call APIs the SDK
+// does not ship yet.
+
+#include "zstack/json.hpp"
+#include "zstack/timestamp.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace zstack::schema {
+
+enum class Kind : std::uint8_t {
+  String, Bool, Int32, Int64, Double, Timestamp, Json,
+  Optional,  // std::optional<T> or std::shared_ptr<T>: absent when empty
+  List,      // std::vector<T>
+  Map,       // std::map<std::string, T>
+  Object,    // a described struct
+};
+
+// Where an action parameter travels.
+enum class Location : std::uint8_t {
+  Body,   // inside {"<bodyKey>": {...}}, or the query string for GET/DELETE
+  Path,   // substituted into the path template
+  Query,  // always the query string
+  Tags,   // systemTags/userTags: beside the body wrapper, or the query string for GET/DELETE
+};
+
+struct TypeDesc;
+using TypeRef = const TypeDesc& (*)();  // a function, so recursive types (ErrorCode.cause) work
+
+struct Constraints {
+  bool required = false;
+  bool nonEmpty = false;
+  bool noEmptyElements = false;   // the Java SDK's "no null elements": our lists cannot hold null
+  std::vector<std::string> validValues;  // compared case-insensitively, as the server does
+  std::optional<std::size_t> maxLength;
+  std::optional<std::int64_t> min, max;  // numberRange
+};
+
+enum FieldFlag : std::uint8_t {
+  kSecret = 1,       // never logged; redacted in URLs that are logged
+  kSha512 = 2,       // sent as the lowercase hex SHA-512 of the value (login password)
+  kCommaJoined = 4,  // a list sent as one comma-joined query value (query `fields`)
+};
+
+struct FieldDesc {
+  const char* name = nullptr;  // the wire name
+  TypeRef type = nullptr;
+  std::ptrdiff_t offset = 0;   // from the start of the described struct
+  Location location = Location::Body;
+  std::uint8_t flags = 0;
+  Constraints constraints;
+
+  void* in(void* obj) const { return static_cast<char*>(obj) + offset; }
+  const void* in(const void* obj) const { return static_cast<const char*>(obj) + offset; }
+
+  // Fluent constraint setters, used in field tables.
+  FieldDesc& required() { constraints.required = true; return *this; }
+  FieldDesc& nonEmpty() { constraints.nonEmpty = true; return *this; }
+  FieldDesc& noEmptyElements() { constraints.noEmptyElements = true; return *this; }
+  FieldDesc& validValues(std::initializer_list<const char*> v) {
+    constraints.validValues.assign(v.begin(), v.end());
+    return *this;
+  }
+  FieldDesc& maxLength(std::size_t n) { constraints.maxLength = n; return *this; }
+  FieldDesc& range(std::int64_t lo, std::int64_t hi) { constraints.min = lo; constraints.max = hi; return *this; }
+  FieldDesc& at(Location l) { location = l; return *this; }
+  FieldDesc& flag(std::uint8_t f) { flags |= f; return *this; }
+};
+
+struct TypeDesc {
+  TypeDesc(Kind k, std::string n) : kind(k), name(std::move(n)) {}
+
+  Kind kind;
+  std::string name;
+
+  // Optional / List / Map: the element type.
+  TypeRef element = nullptr;
+
+  // Optional
+  bool (*has)(const void*) = nullptr;
+  const void* (*get)(const void*) = nullptr;
+  void* (*emplace)(void*) = nullptr;  // makes the value present (default-constructed) and returns it
+  void (*reset)(void*) = nullptr;
+
+  // List
+  std::size_t (*size)(const void*) = nullptr;
+  const void* (*at)(const void*, std::size_t) = nullptr;
+  void* (*append)(void*) = nullptr;
+  void (*clear)(void*) = nullptr;  // List and Map
+
+  // Map: ordered iteration and insertion.
+  struct MapCursor { const std::string* key; const void* value; };
+  std::vector<MapCursor> (*entries)(const void*) = nullptr;
+  void* (*insert)(void*, const std::string&) = nullptr;
+
+  // Object
+  std::vector<FieldDesc> fields;
+  void* (*make)() = nullptr;  // new T{}; for the catalog and zscli
+  void (*destroy)(void*) = nullptr;
+
+  const FieldDesc* field(std::string_view wireName) const {
+    for (const auto& f : fields)
+      if (wireName == f.name) return &f;
+    return nullptr;
+  }
+};
+
+// ---- typeOf<T>(): the description of any supported C++ type --------------------------------
+
+template <class T, class = void>
+struct TypeOf;  // described structs provide `static const schema::TypeDesc& describe();`
+
+template <class T>
+const TypeDesc& typeOf() { return TypeOf<T>::get(); }
+
+#define ZSTACK_SCALAR_TYPE(T, K, N)                               \
+  template <>                                                     \
+  struct TypeOf<T> {                                              \
+    static const TypeDesc& get() {                                \
+      static const TypeDesc d{K, N};                              \
+      return d;                                                   \
+    }                                                             \
+  };
+ZSTACK_SCALAR_TYPE(std::string, Kind::String, "String")
+ZSTACK_SCALAR_TYPE(bool, Kind::Bool, "Boolean")
+ZSTACK_SCALAR_TYPE(std::int32_t, Kind::Int32, "Integer")
+ZSTACK_SCALAR_TYPE(std::int64_t, Kind::Int64, "Long")
+ZSTACK_SCALAR_TYPE(double, Kind::Double, "Double")
+ZSTACK_SCALAR_TYPE(::zstack::Timestamp, Kind::Timestamp, "Timestamp")
+ZSTACK_SCALAR_TYPE(::zstack::Json, Kind::Json, "Json")
+#undef ZSTACK_SCALAR_TYPE
+
+template <class T>
+struct TypeOf<std::optional<T>> {
+  static const TypeDesc& get() {
+    static const TypeDesc d = [] {
+      TypeDesc t{Kind::Optional, typeOf<T>().name};
+      t.element = &typeOf<T>;
+      t.has = [](const void* p) { return static_cast<const std::optional<T>*>(p)->has_value(); };
+      t.get = [](const void* p) -> const void* { return &**static_cast<const std::optional<T>*>(p); };
+      t.emplace = [](void* p) -> void* { return &static_cast<std::optional<T>*>(p)->emplace(); };
+      t.reset = [](void* p) { static_cast<std::optional<T>*>(p)->reset(); };
+      return t;
+    }();
+    return d;
+  }
+};
+
+template <class T>
+struct TypeOf<std::shared_ptr<T>> {
+  static const TypeDesc& get() {
+    static const TypeDesc d = [] {
+      TypeDesc t{Kind::Optional, typeOf<T>().name};
+      t.element = &typeOf<T>;
+      t.has = [](const void* p) { return static_cast<bool>(*static_cast<const std::shared_ptr<T>*>(p)); };
+      t.get = [](const void* p) -> const void* { return static_cast<const std::shared_ptr<T>*>(p)->get(); };
+      t.emplace = [](void* p) -> void* {
+        auto& sp = *static_cast<std::shared_ptr<T>*>(p);
+        sp = std::make_shared<T>();
+        return sp.get();
+      };
+      t.reset = [](void* p) { static_cast<std::shared_ptr<T>*>(p)->reset(); };
+      return t;
+    }();
+    return d;
+  }
+};
+
+template <class T>
+struct TypeOf<std::vector<T>> {
+  static const TypeDesc& get() {
+    static const TypeDesc d = [] {
+      TypeDesc t{Kind::List, "List<" + typeOf<T>().name + ">"};
+      t.element = &typeOf<T>;
+      t.size = [](const void* p) { return static_cast<const std::vector<T>*>(p)->size(); };
+      t.at = [](const void* p, std::size_t i) -> const void* { return &(*static_cast<const std::vector<T>*>(p))[i]; };
+      t.append = [](void* p) -> void* { return &static_cast<std::vector<T>*>(p)->emplace_back(); };
+      t.clear = [](void* p) { static_cast<std::vector<T>*>(p)->clear(); };
+      return t;
+    }();
+    return d;
+  }
+};
+
+template <class T>
+struct TypeOf<std::map<std::string, T>> {
+  static const TypeDesc& get() {
+    static const TypeDesc d = [] {
+      TypeDesc t{Kind::Map, "Map<String," + typeOf<T>().name + ">"};
+      t.element = &typeOf<T>;
+      t.entries = [](const void* p) {
+        std::vector<TypeDesc::MapCursor> out;
+        for (const auto& [k, v] : *static_cast<const std::map<std::string, T>*>(p)) out.push_back({&k, &v});
+        return out;
+      };
+      t.insert = [](void* p, const std::string& k) -> void* { return &(*static_cast<std::map<std::string, T>*>(p))[k]; };
+      t.clear = [](void* p) { static_cast<std::map<std::string, T>*>(p)->clear(); };
+      return t;
+    }();
+    return d;
+  }
+};
+
+template <class T>
+struct TypeOf<T, std::void_t<decltype(T::describe())>> {
+  static const TypeDesc& get() { return T::describe(); }
+};
+
+// ---- building an object description ---------------------------------------------------------
+
+namespace detail {
+template <class T>
+const T& probe() {  // one default-constructed instance per type, to measure member offsets
+  static const T p{};
+  return p;
+}
+}  // namespace detail
+
+// A field of Owner (possibly inherited), named `name` on the wire.
+template <class Owner, class M, class C>
+FieldDesc field(const char* name, M C::*member, Location loc = Location::Body) {
+  const Owner& o = detail::probe<Owner>();
+  FieldDesc f;
+  f.name = name;
+  f.type = &typeOf<M>;
+  f.offset = reinterpret_cast<const char*>(&(o.*member)) - reinterpret_cast<const char*>(&o);
+  f.location = loc;
+  return f;
+}
+
+// The fields of base classes, re-based onto Owner: shared fields are declared once.
+template <class Owner, class... Bases>
+std::vector<FieldDesc> inherit() {
+  const Owner& o = detail::probe<Owner>();
+  std::vector<FieldDesc> out;
+  auto add = [&](const TypeDesc& base, std::ptrdiff_t shift) {
+    for (FieldDesc f : base.fields) {
+      f.offset += shift;
+      out.push_back(f);
+    }
+  };
+  (add(Bases::describe(), reinterpret_cast<const char*>(static_cast<const Bases*>(&o)) - reinterpret_cast<const char*>(&o)), ...);
+  return out;
+}
+
+template <class T>
+TypeDesc object(std::string name, std::vector<FieldDesc> fields, std::vector<FieldDesc> inherited = {}) {
+  TypeDesc t{Kind::Object, std::move(name)};
+  t.fields = std::move(inherited);
+  t.fields.insert(t.fields.end(), fields.begin(), fields.end());
+  t.make = []() -> void* { return new T{}; };
+  t.destroy = [](void* p) { delete static_cast<T*>(p); };
+  return t;
+}
+
+}  // namespace zstack::schema
+
+// Field-table shorthands; `Self` is the struct being described.
+#define ZS_F(member) ::zstack::schema::field<Self>(#member, &Self::member)
+#define ZS_BODY(member) ::zstack::schema::field<Self>(#member, &Self::member, ::zstack::schema::Location::Body)
+#define ZS_PATH(member) ::zstack::schema::field<Self>(#member, &Self::member, ::zstack::schema::Location::Path)
+#define ZS_QUERY(member) ::zstack::schema::field<Self>(#member, &Self::member, ::zstack::schema::Location::Query)

@@ -1,0 +1,33 @@
+#pragma once
+// ZStack timestamps travel as gson's default text, "Jun 7, 2017 9:20:16 PM": the management
+// node's wall clock with no zone. Timestamp keeps those fields exactly, so nothing is lost by
+// guessing a zone; asUtc() is there for users who know the server runs on UTC.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zstack {
+
+struct Timestamp {
+  int year = 1970, month = 1, day = 1;    // month 1-12
+  int hour = 0, minute = 0, second = 0;   // 24-hour clock
+
+  // Accepts gson's "MMM d, yyyy h:mm:ss a" (also with a comma after the year, as newer JVMs
+  // write it) and ISO-8601 "yyyy-mm-ddThh:mm:ss". std::nullopt when the text is neither.
+  static std::optional<Timestamp> parse(std::string_view text);
+  static Timestamp fromUtc(std::chrono::system_clock::time_point tp);
+
+  std::string toString() const;  // gson form, "Jun 7, 2017 9:20:16 PM"
+  std::string toIso() const;     // "2017-06-07T21:20:16"
+  std::chrono::system_clock::time_point asUtc() const;
+
+  friend bool operator==(const Timestamp& a, const Timestamp& b) {
+    return a.year == b.year && a.month == b.month && a.day == b.day && a.hour == b.hour &&
+           a.minute == b.minute && a.second == b.second;
+  }
+  friend bool operator!=(const Timestamp& a, const Timestamp& b) { return !(a == b); }
+};
+
+}  // namespace zstack

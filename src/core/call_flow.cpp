@@ -1,0 +1,243 @@
+#include "core/call_flow.hpp"
+
+#include "codec/codec.hpp"
+#include "core/client_core.hpp"
+#include "core/request.hpp"
+#include "util/crypto.hpp"
+#include "util/url.hpp"
+#include "zstack/log.hpp"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+
+namespace zstack::detail {
+namespace {
+
+using namespace std::chrono;
+
+// "Mon, 23 Nov 2026 18:05:00 CST": the server compares the wall-clock fields, so they are
+// written in the configured zone.
+std::string accessKeyDate(system_clock::time_point now, const DateZone& zone) {
+  static const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t t = system_clock::to_time_t(now + zone.utcOffset);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d %s", days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+                tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone.name.c_str());
+  return buf;
+}
+
+bool retryablePollStatus(int status) { return status == 500 || status == 502 || status == 504; }
+
+}  // namespace
+
+CallFlow::CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply)
+    : core_(core), spec_(spec), action_(action), reply_(reply), base_(spec.cbase(action)) {}
+
+CallFlow::Step CallFlow::finish(Error e) {
+  e.action = spec_.name;
+  if (e.jobUuid.empty()) e.jobUuid = jobUuid_;
+  if (log::enabled(log::Level::Debug)) log::write(log::Level::Debug, e.describe());
+  error_ = std::move(e);
+  return Step::Done;
+}
+
+CallFlow::Step CallFlow::cancel() {
+  Error e;
+  e.kind = ErrorKind::Cancelled;
+  e.message = "the call was cancelled";
+  return finish(std::move(e));
+}
+
+CallFlow::Step CallFlow::start() {
+  if (base_->cancel.cancelled()) return cancel();
+  if (auto invalid = core::validate(spec_, action_)) return finish(std::move(*invalid));
+
+  auto creds = core_.credentials();
+  sessionId_ = base_->sessionId.value_or(creds->session);
+  if (spec_.needSession && sessionId_.empty() && !creds->accessKey) {
+    Error e;
+    e.kind = ErrorKind::Usage;
+    e.message = "no credentials: log in, or set a session or an access key on the client or the action";
+    return finish(std::move(e));
+  }
+
+  core::Wire wire = core::buildWire(spec_, action_);
+  jobUuid_ = crypto::newJobUuid();
+  logPath_ = std::move(wire.logPath);
+
+  request_.method = spec_.method;
+  request_.url.reserve(core_.baseUrl.size() + wire.path.size() + wire.query.size() + 1);
+  request_.url = core_.baseUrl;
+  request_.url += wire.path;
+  if (!wire.query.empty()) {
+    request_.url += '?';
+    request_.url += wire.query;
+  }
+  request_.headers.reserve(6);
+  if (!wire.body.empty()) request_.headers.emplace_back("Content-Type", "application/json;charset=UTF-8");
+  request_.headers.emplace_back("X-Job-UUID", jobUuid_);
+  if (spec_.needPoll && !core_.config.webhookUrl.empty()) {
+    webhook_ = true;
+    request_.headers.emplace_back("X-Web-Hook", core_.config.webhookUrl);
+  }
+  if (spec_.needSession) authorize(request_, wire.path);
+  request_.body = std::move(wire.body);
+
+  start_ = core_.clock->now();
+  deadline_ = start_ + base_->timeout.value_or(core_.config.poll.deadline);
+  if (log::enabled(log::Level::Debug))
+    log::write(log::Level::Debug, spec_.name + " " + toString(spec_.method) + " " + logPath_ + " job=" + jobUuid_);
+  return Step::Send;
+}
+
+void CallFlow::authorize(HttpRequest& req, const std::string& signPath) const {
+  if (!sessionId_.empty()) {
+    req.headers.emplace_back("Authorization", "OAuth " + sessionId_);
+    return;
+  }
+  const auto creds = core_.credentials();
+  if (!creds->accessKey) return;
+  const std::string date = accessKeyDate(core_.clock->wallNow(), core_.config.dateZone);
+  const std::string toSign = std::string(toString(req.method)) + "\n" + date + "\n" + signPath;
+  req.headers.emplace_back("Date", date);
+  req.headers.emplace_back("Authorization",
+                           "ZStack " + creds->accessKey->id + ":" + crypto::hmacSha1Base64(creds->accessKey->secret, toSign));
+}
+
+CallFlow::Step CallFlow::succeed(const std::string& body) {
+  const std::string_view text = body.empty() ? std::string_view("{}") : std::string_view(body);
+  if (auto problem = codec::decode(spec_.reply(), text, reply_)) {
+    Error e;
+    e.kind = ErrorKind::Decode;
+    e.httpStatus = 200;
+    e.message = "the reply is not a " + spec_.reply().name + ": " + *problem;
+    e.body = body;
+    return finish(std::move(e));
+  }
+  if (log::enabled(log::Level::Debug))
+    log::write(log::Level::Debug, spec_.name + " done job=" + jobUuid_ + " polls=" + std::to_string(polls_));
+  return Step::Done;
+}
+
+CallFlow::Step CallFlow::failStatus(const HttpResponse& r) {
+  Error e;
+  e.httpStatus = r.status;
+  e.api = codec::decodeErrorBody(r.body);
+  if (r.status == 503) {
+    e.kind = ErrorKind::Api;
+    e.message = e.api ? "the API failed" : "the API failed (no ErrorCode in the reply)";
+  } else {
+    e.kind = ErrorKind::HttpStatus;
+    e.message = "unexpected HTTP status " + std::to_string(r.status);
+  }
+  if (!e.api || r.status != 503) e.body = r.body;
+  return finish(std::move(e));
+}
+
+CallFlow::Step CallFlow::waitNext() {
+  const auto now = core_.clock->now();
+  if (now >= deadline_) {
+    Error e;
+    e.kind = ErrorKind::PollTimeout;
+    e.message = "the job did not finish within " + std::to_string(duration_cast<milliseconds>(deadline_ - start_).count()) +
+                " ms (" + std::to_string(polls_) + " polls" + (lastProblem_.empty() ? "" : "; last poll: " + lastProblem_) + ")";
+    return finish(std::move(e));
+  }
+  const auto& p = core_.config.poll;
+  const auto step = webhook_ ? p.webhookFallback : interval_;
+  wakeAt_ = std::min(deadline_, now + step);
+  if (!webhook_)
+    interval_ = std::min<milliseconds>(p.maxInterval, duration_cast<milliseconds>(interval_ * std::max(1.0, p.backoff)));
+  return Step::Wait;
+}
+
+CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
+  if (base_->cancel.cancelled()) return cancel();
+  if (auto* failure = std::get_if<TransportFailure>(&result)) {
+    if (polling_) {  // a poll is a GET: try again until the deadline
+      lastProblem_ = failure->message;
+      return waitNext();
+    }
+    Error e;
+    e.kind = ErrorKind::Transport;
+    e.message = failure->message;
+    return finish(std::move(e));
+  }
+  auto& r = std::get<HttpResponse>(result);
+  if (r.status == 200) return succeed(r.body);
+  if (polling_) {
+    if (r.status == 202) {
+      lastProblem_.clear();
+      return waitNext();
+    }
+    if (r.status == 404) {
+      Error e;
+      e.kind = ErrorKind::JobExpired;
+      e.httpStatus = 404;
+      e.message = "the server does not know the job (expired or never started)";
+      e.body = r.body;
+      return finish(std::move(e));
+    }
+    if (retryablePollStatus(r.status)) {
+      lastProblem_ = "HTTP " + std::to_string(r.status);
+      return waitNext();
+    }
+    return failStatus(r);
+  }
+  if (r.status != 202) return failStatus(r);
+
+  // 202: the job runs; find out where to poll.
+  rapidjson::Document doc;
+  doc.Parse(r.body.data(), r.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("location") || !doc["location"].IsString()) {
+    Error e;
+    e.kind = ErrorKind::Decode;
+    e.httpStatus = 202;
+    e.message = "a 202 reply without a poll location";
+    e.body = r.body;
+    return finish(std::move(e));
+  }
+  const std::string_view location(doc["location"].GetString(), doc["location"].GetStringLength());
+  // The location may name an address we cannot reach (NAT): keep only the job part and put it
+  // under the configured endpoint.
+  const auto at = location.find("/v1/api-jobs/");
+  pollPath_ = at == std::string_view::npos ? std::string(url::pathOf(location)) : std::string(location.substr(at));
+  pollUrl_ = at == std::string_view::npos ? std::string(location) : core_.baseUrl + pollPath_;
+  if (doc.HasMember("apiTimeout") && doc["apiTimeout"].IsNumber()) {
+    // The server gives up on the job after apiTimeout; waiting much longer than that is pointless.
+    const auto apiTimeout = milliseconds(static_cast<std::int64_t>(doc["apiTimeout"].GetDouble()));
+    if (apiTimeout.count() > 0) deadline_ = std::min(deadline_, start_ + apiTimeout + std::max<milliseconds>(5s, apiTimeout / 10));
+  }
+  polling_ = true;
+  interval_ = core_.config.poll.initialInterval;
+  return waitNext();
+}
+
+CallFlow::Step CallFlow::onWake() {
+  if (base_->cancel.cancelled()) return cancel();
+  if (core_.clock->now() >= deadline_) return waitNext();  // reports the timeout
+  request_ = HttpRequest{};
+  request_.method = HttpMethod::Get;
+  request_.url = pollUrl_;
+  if (spec_.needSession) authorize(request_, pollPath_);
+  ++polls_;
+  return Step::Send;
+}
+
+CallFlow::Step CallFlow::onWebhook(WebhookRegistry::Delivery&& d) {
+  if (d.success) return succeed(d.body);
+  Error e;
+  e.kind = ErrorKind::Api;
+  e.api = codec::decodeErrorBody(d.body);
+  e.message = "the API failed (reported by webhook)";
+  if (!e.api) e.body = d.body;
+  return finish(std::move(e));
+}
+
+}  // namespace zstack::detail

@@ -1,0 +1,66 @@
+#pragma once
+// One API call as a state machine: validate, build, send, then poll (or await the webhook)
+// until a result, an error or the deadline. The sync driver runs it on the caller's thread, the
+// async engine on its own; both feed it the same events, so there is one call logic.
+
+#include "core/webhook_registry.hpp"
+#include "zstack/action.hpp"
+#include "zstack/clock.hpp"
+#include "zstack/config.hpp"
+#include "zstack/error.hpp"
+#include "zstack/http.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace zstack::detail {
+
+class ClientCore;
+
+class CallFlow {
+ public:
+  enum class Step { Send, Wait, Done };
+
+  CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply);
+
+  Step start();
+  Step onResponse(TransportResult&& result);
+  Step onWake();  // the wait ended without a webhook: poll (or give up at the deadline)
+  Step onWebhook(WebhookRegistry::Delivery&& delivery);
+  Step cancel();  // ends the call with ErrorKind::Cancelled
+
+  HttpRequest& request() { return request_; }  // after Step::Send
+  Clock::time_point wakeAt() const { return wakeAt_; }  // after Step::Wait
+  bool usesWebhook() const { return webhook_; }
+  const std::string& jobUuid() const { return jobUuid_; }
+  std::optional<Error>& error() { return error_; }
+
+ private:
+  Step finish(Error e);
+  Step succeed(const std::string& body);
+  Step waitNext();
+  Step failStatus(const HttpResponse& r);
+  void authorize(HttpRequest& req, const std::string& signPath) const;
+
+  const ClientCore& core_;
+  const ActionSpec& spec_;
+  const void* action_;
+  void* reply_;
+  const ActionBase* base_;
+
+  HttpRequest request_;
+  std::string jobUuid_;
+  std::string logPath_;
+  std::string pollUrl_, pollPath_;
+  std::string sessionId_;
+  bool polling_ = false;
+  bool webhook_ = false;
+  Clock::time_point start_{}, deadline_{}, wakeAt_{};
+  std::chrono::milliseconds interval_{0};
+  int polls_ = 0;
+  std::string lastProblem_;
+  std::optional<Error> error_;
+};
+
+}  // namespace zstack::detail

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "core/async_engine.hpp"
+#include "core/webhook_registry.hpp"
+#include "zstack/action.hpp"
+#include "zstack/config.hpp"
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+namespace zstack::detail {
+
+struct Credentials {
+  std::string session;
+  std::optional<AccessKey> accessKey;
+};
+
+class ClientCore : public std::enable_shared_from_this<ClientCore> {
+ public:
+  explicit ClientCore(ClientConfig config);
+  ~ClientCore();
+
+  std::optional<Error> invoke(const ActionSpec& spec, const void* action, void* reply);
+  void invokeAsync(const ActionSpec& spec, const void* action, void* reply, std::function<void(std::optional<Error>)> done);
+
+  std::shared_ptr<const Credentials> credentials() const;
+  void setCredentials(Credentials c);
+
+  const ClientConfig config;
+  const std::string baseUrl;     // "http://host:port/zstack"
+  std::shared_ptr<Clock> clock;
+  std::shared_ptr<Transport> transport;
+  const std::shared_ptr<WebhookRegistry> webhooks = std::make_shared<WebhookRegistry>();
+
+ private:
+  struct AsyncCall;
+  void drive(const std::shared_ptr<AsyncCall>& call, int step);
+  void finish(const std::shared_ptr<AsyncCall>& call);
+
+  std::mutex liveMutex_;
+  std::unordered_set<std::shared_ptr<AsyncCall>> live_;  // async calls not finished yet
+  mutable std::mutex credMutex_;
+  std::shared_ptr<const Credentials> creds_;
+  AsyncEngine engine_;
+};
+
+}  // namespace zstack::detail
