@@ -1,0 +1,107 @@
+#include "codec/codec.hpp"
+#include "zstack/actions.hpp"
+#include "zstack/catalog.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace zstack;
+
+TEST_CASE("gson timestamps parse, print and convert", "[codec][time]") {
+  auto t = Timestamp::parse("Jun 7, 2017 9:20:16 PM");
+  REQUIRE(t);
+  CHECK(t->year == 2017);
+  CHECK(t->month == 6);
+  CHECK(t->day == 7);
+  CHECK(t->hour == 21);
+  CHECK(t->toString() == "Jun 7, 2017 9:20:16 PM");
+  CHECK(t->toIso() == "2017-06-07T21:20:16");
+  CHECK(Timestamp::parse("Jan 1, 2017 12:05:00 AM")->hour == 0);
+  CHECK(Timestamp::parse("Jan 1, 2017 12:05:00 PM")->hour == 12);
+  CHECK(Timestamp::parse("Jan 1, 2017, 9:31:06\xE2\x80\xAF" "AM"));  // newer JVM form
+  CHECK(Timestamp::parse("2017-06-07T21:20:16Z")->minute == 20);
+  CHECK_FALSE(Timestamp::parse("Foo 7, 2017 9:20:16 PM"));
+  CHECK_FALSE(Timestamp::parse("Jun 7, 2017 13:20:16 PM"));
+  CHECK_FALSE(Timestamp::parse("Jun 7, 2017 9:20:16"));
+  CHECK_FALSE(Timestamp::parse(""));
+  CHECK(Timestamp::fromUtc(t->asUtc()) == *t);
+}
+
+TEST_CASE("decoding: floats for integers, unknown keys, absent fields, wrong types", "[codec]") {
+  LoadBalancerListenerInventory l;
+  auto err = codec::decode(schema::typeOf<LoadBalancerListenerInventory>(),
+                           R"({"uuid":"u","instancePort":80.0,"loadBalancerPort":443,"brandNew":{"a":[1]},
+                               "vmNicRefs":[{"vmNicUuid":"n1","status":"Active"}],"createDate":"Jun 7, 2017 9:20:16 PM"})",
+                           &l);
+  REQUIRE_FALSE(err);
+  CHECK(l.instancePort == 80);
+  CHECK(l.loadBalancerPort == 443);
+  CHECK(l.protocol.empty());  // absent stays unset
+  CHECK(l.name.empty());
+  REQUIRE(l.vmNicRefs.size() == 1);
+  CHECK(l.vmNicRefs[0].vmNicUuid == "n1");
+  CHECK(l.createDate->toString() == "Jun 7, 2017 9:20:16 PM");
+
+  VmNicInventory nic;
+  CHECK(*codec::decode(schema::typeOf<VmNicInventory>(), R"({"deviceId":0.5})", &nic) ==
+        "deviceId: expected a 32-bit integer");
+  CHECK(codec::decode(schema::typeOf<VmNicInventory>(), R"({"deviceId":1e40})", &nic));
+  CHECK(codec::decode(schema::typeOf<VmNicInventory>(), R"({"deviceId":"3"})", &nic));
+  CHECK(*codec::decode(schema::typeOf<VmNicInventory>(), R"({"createDate":"yesterday"})", &nic) ==
+        "createDate: unreadable timestamp \"yesterday\"");
+  CHECK(codec::decode(schema::typeOf<VmNicInventory>(), R"({"ip":"1.2.3.4",})", &nic)->find("malformed JSON") == 0);
+  QueryReply<VmNicInventory> nics;
+  CHECK(*codec::decode(schema::typeOf<QueryReply<VmNicInventory>>(), R"({"inventories":[{},{"mac":[]}]})", &nics) ==
+        "inventories[1].mac: expected a string, got an array");
+}
+
+TEST_CASE("GetNetworkServiceTypes decodes its map of lists", "[codec]") {
+  GetNetworkServiceTypesReply r;
+  REQUIRE_FALSE(codec::decode(schema::typeOf<GetNetworkServiceTypesReply>(),
+                              R"({"types":{"VirtualRouter":["DNS","SNAT"],"SecurityGroup":["SecurityGroup"]}})", &r));
+  CHECK(r.types.at("VirtualRouter") == std::vector<std::string>{"DNS", "SNAT"});
+}
+
+TEST_CASE("toJson omits unset fields and round-trips through decode", "[codec]") {
+  InventoryReply<VipInventory> r;
+  r.inventory.uuid = "u";
+  r.inventory.ip = "10.0.0.2";
+  r.inventory.createDate = Timestamp{2017, 6, 7, 21, 20, 16};
+  const Json j = codec::toJson(schema::typeOf<InventoryReply<VipInventory>>(), &r);
+  CHECK(j.dump() == R"({"inventory":{"uuid":"u","createDate":"Jun 7, 2017 9:20:16 PM","ip":"10.0.0.2","peerL3NetworkUuids":[]}})");
+  InventoryReply<VipInventory> back;
+  REQUIRE_FALSE(codec::decode(schema::typeOf<InventoryReply<VipInventory>>(), j.dump(), &back));
+  CHECK(back.inventory.createDate == r.inventory.createDate);
+}
+
+TEST_CASE("Json parses, prints and indexes", "[json]") {
+  auto j = Json::parse(R"({"a":[1,2.5,"x",null,true],"b":{"c":-7}})");
+  REQUIRE(j);
+  CHECK(j->find("a")->asArray().size() == 5);
+  CHECK(j->find("b")->find("c")->asInt() == -7);
+  CHECK(j->dump() == R"({"a":[1,2.5,"x",null,true],"b":{"c":-7}})");
+  std::string err;
+  CHECK_FALSE(Json::parse("{\"a\":", &err));
+  CHECK(err.find("offset") != std::string::npos);
+  Json k;
+  k["x"] = 1;
+  k["x"] = "two";
+  CHECK(k.dump() == R"({"x":"two"})");
+}
+
+TEST_CASE("catalog: fields set from JSON, type errors leave the field untouched", "[catalog]") {
+  const ActionSpec* spec = catalog::find("CreatePortForwardingRule");
+  REQUIRE(spec);
+  catalog::DynamicAction a(*spec);
+  CHECK_FALSE(a.set("vipPortStart", Json(22)));
+  auto err = a.set("vipPortStart", Json("twenty"));
+  REQUIRE(err);
+  CHECK(err->kind == ErrorKind::Usage);
+  CHECK(err->message.find("vipPortStart") != std::string::npos);
+  CHECK(static_cast<const CreatePortForwardingRuleAction*>(a.raw())->vipPortStart == 22);
+  CHECK(a.set("noSuchField", Json(1))->message == "unknown parameter \"noSuchField\"");
+  CHECK_FALSE(a.set("systemTags", Json(Json::Array{"a", "b"})));
+  CHECK(a.common().systemTags.size() == 2);
+  bool hasQ = false;
+  for (const auto& f : catalog::DynamicAction(*catalog::find("QueryVip")).fields()) hasQ |= std::string(f.name) == "q";
+  CHECK(hasQ);
+}
