@@ -227,10 +227,10 @@ struct SecurityGroupInventory : NamedResource {
 };
 
 struct SecurityGroupRuleAO {
-  std::optional<std::string> type;
+  std::string type;
   std::optional<std::int32_t> startPort;
   std::optional<std::int32_t> endPort;
-  std::optional<std::string> protocol;
+  std::string protocol;
   std::optional<std::string> allowedCidr;
 
   static const schema::TypeDesc& describe();
@@ -267,6 +267,7 @@ struct VipInventory : NamedResource {
   std::string gateway;
   std::string netmask;
   std::string serviceProvider;
+  std::vector<std::string> peerL3NetworkUuid;
   std::vector<std::string> peerL3NetworkUuids;
   std::string useFor;
 

@@ -48,8 +48,8 @@ std::optional<Error> DynamicAction::set(std::string_view name, const Json& value
   // Decode into a scratch action first so a bad value leaves the field untouched.
   const schema::TypeDesc& t = f->type();
   void* scratch = spec_->params().make();
-  auto problem = codec::decode(t, value, f->in(scratch));
-  if (!problem) problem = codec::decode(t, value, f->in(action_));
+  auto problem = codec::decodeJson(t, value, f->in(scratch));
+  if (!problem) problem = codec::decodeJson(t, value, f->in(action_));
   spec_->params().destroy(scratch);
   if (!problem) return std::nullopt;
   e.message = std::string(name) + ": " + *problem + " (expects " + t.name + ")";

@@ -371,7 +371,7 @@ std::optional<std::string> decode(const TypeDesc& type, std::string_view json, v
   return st.path.empty() ? st.err : st.path + ": " + st.err;
 }
 
-std::optional<std::string> decode(const TypeDesc& type, const Json& value, void* out) {
+std::optional<std::string> decodeJson(const TypeDesc& type, const Json& value, void* out) {
   rapidjson::Document doc;
   fromOwned(value, doc, doc.GetAllocator());
   DecodeState st;

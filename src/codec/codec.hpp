@@ -18,7 +18,7 @@ namespace zstack::codec {
 std::optional<std::string> decode(const schema::TypeDesc& type, std::string_view json, void* out);
 
 // Decodes an already parsed value.
-std::optional<std::string> decode(const schema::TypeDesc& type, const Json& value, void* out);
+std::optional<std::string> decodeJson(const schema::TypeDesc& type, const Json& value, void* out);
 
 // The value as JSON. Unset optionals and, for output, empty strings are left out.
 Json toJson(const schema::TypeDesc& type, const void* in);

@@ -260,10 +260,10 @@ const schema::TypeDesc& SecurityGroupRuleAO::describe() {
   using Self = SecurityGroupRuleAO;
   static const schema::TypeDesc d = schema::object<Self>(
       "SecurityGroupRuleAO",
-      {ZS_F(type),
-       ZS_F(startPort),
-       ZS_F(endPort),
-       ZS_F(protocol),
+      {ZS_F(type).required().validValues({"Ingress", "Egress"}),
+       ZS_F(startPort).range(-1LL, 65535LL),
+       ZS_F(endPort).range(-1LL, 65535LL),
+       ZS_F(protocol).required().validValues({"TCP", "UDP", "ICMP", "ALL"}),
        ZS_F(allowedCidr)});
   return d;
 }
@@ -306,6 +306,7 @@ const schema::TypeDesc& VipInventory::describe() {
        ZS_F(gateway),
        ZS_F(netmask),
        ZS_F(serviceProvider),
+       ZS_F(peerL3NetworkUuid),
        ZS_F(peerL3NetworkUuids),
        ZS_F(useFor)}, schema::inherit<Self, NamedResource>());
   return d;

@@ -6,7 +6,7 @@
 #include <array>
 #include <charconv>
 #include <climits>
-#include <cstring>
+#include <exception>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -22,6 +22,8 @@ constexpr std::size_t kMaxBodyReserve = std::size_t{64} << 20;
 constexpr std::size_t kDefaultIdleHandles = 64;
 
 constexpr const char* kShutDown = "transport shut down";
+// The loop's longest sleep when idle; submissions and curl's own timers wake it earlier.
+constexpr int kIdleWaitMs = 10000;
 
 void globalInit() {
   static std::once_flag once;
@@ -74,7 +76,7 @@ long clampMs(std::chrono::milliseconds ms) {
 
 class Shared {
  public:
-  explicit Shared(const CurlOptions& options) : options(options) {
+  explicit Shared(const CurlOptions& opts) : options(opts) {
     share = curl_share_init();
     if (!share) return;
     curl_share_setopt(share, CURLSHOPT_LOCKFUNC, &Shared::lock);
@@ -375,10 +377,12 @@ class Engine : public std::enable_shared_from_this<Engine> {
 
   void submit(TransferPtr t) {
     bool wake = false;
+    int code = CURLE_ABORTED_BY_CALLBACK;
     const char* why = kShutDown;
     {
       std::lock_guard<std::mutex> lk(mutex_);
       if (!multi_) {
+        code = CURLE_FAILED_INIT;
         why = "curl_multi_init failed";
       } else if (!stopping_) {
         if (!started_) {
@@ -386,6 +390,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
             thread_ = std::thread([self = shared_from_this()] { self->run(); });
             started_ = true;
           } catch (const std::exception&) {
+            code = CURLE_FAILED_INIT;
             why = "could not start the transport thread";
           }
         }
@@ -396,7 +401,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
       }
     }
     if (t) {  // not queued: complete inline
-      invoke(t->done, failure(CURLE_ABORTED_BY_CALLBACK, why));
+      invoke(t->done, failure(code, why));
       return;
     }
     if (wake) curl_multi_wakeup(multi_);
@@ -438,7 +443,9 @@ class Engine : public std::enable_shared_from_this<Engine> {
         const CURLcode rc = m->data.result;  // copy: m dies with curl_multi_remove_handle
         complete(h, rc);
       }
-      curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+      // Waits for socket activity, curl's next timer or curl_multi_wakeup(), whichever is first.
+      if (curl_multi_poll(multi_, nullptr, 0, kIdleWaitMs, nullptr) != CURLM_OK)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));  // never spin on a failure
     }
     shutdown();
   }

@@ -3,6 +3,7 @@
 #include "support/fakes.hpp"
 #include "zstack/actions.hpp"
 #include "zstack/log.hpp"
+#include "zstack/session.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -555,4 +556,38 @@ TEST_CASE("logs never show passwords, session ids, secrets or Authorization", "[
   bool sawRedactedLogout = false;
   for (const auto& l : lines) sawRedactedLogout |= l.find("/v1/accounts/sessions/***") != std::string::npos;
   CHECK(sawRedactedLogout);
+}
+
+TEST_CASE("Session logs in, sets the client session, and logs out on scope exit", "[session]") {
+  Fixture f;
+  auto c = f.make([](ClientConfig& cfg) { cfg.sessionId.clear(); });
+  f.transport->reply(200, R"({"inventory":{"uuid":"abc123","accountUuid":"acc","expiredDate":"Jan 1, 2017 11:31:06 AM"}})");
+  f.transport->reply(200, "{}");
+  {
+    auto s = Session::open(c, "admin", "password");
+    REQUIRE(s.ok());
+    CHECK(s->uuid() == "abc123");
+    CHECK(c.session() == "abc123");
+    CHECK(s->inventory().expiredDate->hour == 11);
+  }
+  const auto reqs = f.transport->requests();
+  REQUIRE(reqs.size() == 2);
+  CHECK(reqs[0].method == HttpMethod::Put);
+  CHECK(reqs[0].url == "http://localhost:8080/zstack/v1/accounts/login");
+  CHECK(findHeader(reqs[0].headers, "Authorization") == nullptr);
+  CHECK(reqs[1].method == HttpMethod::Delete);
+  CHECK(reqs[1].url == "http://localhost:8080/zstack/v1/accounts/sessions/abc123");
+  CHECK_FALSE(c.hasSession());
+
+  Fixture g;
+  g.transport->reply(503, R"({"error":{"code":"ID.1001","description":"wrong password"}})");
+  auto bad = Session::open(g.client, "admin", "nope");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().api->code == "ID.1001");
+
+  Fixture h;  // a login reply without a session is an error, not an empty session
+  h.transport->reply(200, R"({"inventory":{}})");
+  auto empty = logIn(h.client, "admin", "pw");
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.error().kind == ErrorKind::Decode);
 }

@@ -1,0 +1,46 @@
+#pragma once
+// Sessions: log in with an account name and plaintext password (sent as its SHA-512 hex), make
+// the session the client's default, and log out when done.
+//
+//   auto s = zstack::Session::open(client, "admin", "password");
+//   if (!s) return report(s.error());
+//   ... every call on `client` now carries the session ...
+//   // s logs out when it goes out of scope (or call s->close()).
+
+#include "zstack/actions/session.hpp"
+#include "zstack/client.hpp"
+#include "zstack/result.hpp"
+
+#include <string>
+
+namespace zstack {
+
+// Logs in and sets the session on the client.
+Result<SessionInventory> logIn(const Client& client, const std::string& accountName, const std::string& password);
+// Logs out the client's session and clears it from the client.
+Status logOut(const Client& client);
+
+// RAII: one logged-in session, logged out on destruction. Movable, not copyable.
+class Session {
+ public:
+  static Result<Session> open(Client client, const std::string& accountName, const std::string& password);
+
+  Session(Session&& o) noexcept;
+  Session& operator=(Session&& o) noexcept;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session();
+
+  const SessionInventory& inventory() const { return inventory_; }
+  const std::string& uuid() const { return inventory_.uuid; }
+  // Logs out now; the destructor then does nothing. Errors are returned, not thrown.
+  Status close();
+
+ private:
+  Session(Client client, SessionInventory inv) : client_(std::move(client)), inventory_(std::move(inv)), open_(true) {}
+  Client client_;
+  SessionInventory inventory_;
+  bool open_ = false;
+};
+
+}  // namespace zstack

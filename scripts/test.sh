@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The full test suite: installs what is missing, builds, runs every test, then the same tests
+# under AddressSanitizer + UndefinedBehaviorSanitizer, then builds a consumer of the installed
+# package. This is what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${JOBS:-2}
+
+bash scripts/install-deps.sh
+python3 tools/gen_api.py --check
+
+echo "== build and test (RelWithDebInfo)"
+cmake -S . -B build/ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZSTACK_BUILD_BENCHMARKS=ON >/dev/null
+cmake --build build/ci -j"$jobs"
+ctest --test-dir build/ci --output-on-failure -j"$jobs"
+
+echo "== build and test under ASan + UBSan"
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DZSTACK_SANITIZE=ON -DZSTACK_BUILD_EXAMPLES=OFF >/dev/null
+cmake --build build/asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+echo "== install and consume with find_package(zstack)"
+prefix=$(mktemp -d)
+cmake --install build/ci --prefix "$prefix" >/dev/null
+cmake -S tests/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build build/consumer -j"$jobs" >/dev/null
+./build/consumer/consumer
+rm -rf "$prefix"
+echo "== all tests passed"
