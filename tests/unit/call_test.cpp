@@ -382,10 +382,10 @@ TEST_CASE("webhook mode: X-Web-Hook sent, the callback completes the call", "[ca
   Fixture f;
   auto c = f.make([](ClientConfig& cfg) { cfg.webhookUrl = "http://me:9000/hook"; });
   // The 'server' delivers the callback as soon as it accepts the job.
-  f.transport->push([c](const HttpRequest& r) -> TransportResult {
+  f.transport->push([hooks = c.webhooks()](const HttpRequest& r) -> TransportResult {
     CHECK(*findHeader(r.headers, "X-Web-Hook") == "http://me:9000/hook");
     Headers h{{"X-Job-UUID", *findHeader(r.headers, "X-Job-UUID")}, {"X-Job-Success", "true"}};
-    CHECK(c.webhooks().deliver(h, kVip));
+    CHECK(hooks.deliver(h, kVip));
     return HttpResponse{202, {}, kAccepted};
   });
   auto r = vipAction().call(c);
@@ -399,8 +399,8 @@ TEST_CASE("webhook mode: X-Web-Hook sent, the callback completes the call", "[ca
 TEST_CASE("webhook failure delivers the ErrorCode", "[call][webhook]") {
   Fixture f;
   auto c = f.make([](ClientConfig& cfg) { cfg.webhookUrl = "http://me/hook"; });
-  f.transport->push([c](const HttpRequest& r) -> TransportResult {
-    c.webhooks().deliver({{"X-Job-UUID", *findHeader(r.headers, "X-Job-UUID")}, {"X-Job-Success", "false"}},
+  f.transport->push([hooks = c.webhooks()](const HttpRequest& r) -> TransportResult {
+    hooks.deliver({{"X-Job-UUID", *findHeader(r.headers, "X-Job-UUID")}, {"X-Job-Success", "false"}},
                          R"({"error":{"code":"SYS.1001","description":"boom"}})");
     return HttpResponse{202, {}, kAccepted};
   });
