@@ -60,7 +60,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -332,7 +333,9 @@ TransportResult finish(Easy& e, Exchange& ex, CURLcode rc) {
   return std::move(ex.response);
 }
 
-void invoke(Transport::Callback& done, TransportResult result) noexcept {
+// Runs a callback, swallowing what it throws. (Not named "invoke": with a std::function argument,
+// ADL would pick std::invoke, which has no try/catch.)
+void deliver(Transport::Callback& done, TransportResult result) noexcept {
   if (!done) return;
   try {
     done(std::move(result));
@@ -359,7 +362,8 @@ class Engine : public std::enable_shared_from_this<Engine> {
   explicit Engine(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {
     multi_ = curl_multi_init();
     if (!multi_) return;
-    const long cap = static_cast<long>(std::min<std::size_t>(shared_->options.maxConnections, LONG_MAX));
+    const long cap =
+        static_cast<long>(std::min<std::size_t>(shared_->options.maxConnections, LONG_MAX));
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, cap);
     curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, cap);
     if (cap > 0) curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, cap);
@@ -401,7 +405,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
       }
     }
     if (t) {  // not queued: complete inline
-      invoke(t->done, failure(code, why));
+      deliver(t->done, failure(code, why));
       return;
     }
     if (wake) curl_multi_wakeup(multi_);
@@ -454,19 +458,19 @@ class Engine : public std::enable_shared_from_this<Engine> {
     TransportFailure fail;
     EasyPtr easy = takeEasy(fail);
     if (!easy) {
-      invoke(t->done, std::move(fail));
+      deliver(t->done, std::move(fail));
       return;
     }
     if (prepare(*easy, t->request, t->exchange, shared_->options, fail) != CURLE_OK) {
       recycle(std::move(easy));
-      invoke(t->done, std::move(fail));
+      deliver(t->done, std::move(fail));
       return;
     }
     curl_easy_setopt(easy->h, CURLOPT_PRIVATE, static_cast<void*>(t.get()));
     const CURLMcode mc = curl_multi_add_handle(multi_, easy->h);
     if (mc != CURLM_OK) {
       recycle(std::move(easy));
-      invoke(t->done, failure(CURLE_FAILED_INIT, curl_multi_strerror(mc)));
+      deliver(t->done, failure(CURLE_FAILED_INIT, curl_multi_strerror(mc)));
       return;
     }
     t->easy = std::move(easy);
@@ -494,7 +498,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
     recycle(std::move(t->easy));
     Transport::Callback done = std::move(t->done);
     t.reset();  // frees the request and its header list before the callback runs
-    invoke(done, std::move(result));
+    deliver(done, std::move(result));
   }
 
   void shutdown() {
@@ -513,7 +517,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
       for (auto& t : *list) {
         Transport::Callback done = std::move(t->done);
         t.reset();
-        invoke(done, failure(CURLE_ABORTED_BY_CALLBACK, kShutDown));
+        deliver(done, failure(CURLE_ABORTED_BY_CALLBACK, kShutDown));
       }
   }
 

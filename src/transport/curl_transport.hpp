@@ -33,11 +33,15 @@ namespace zstack::transport {
 
 struct CurlOptions {
   std::chrono::milliseconds connectTimeout{10000};  // 0 = libcurl's default (300 s)
-  std::chrono::milliseconds requestTimeout{60000};  // per request unless HttpRequest::timeout is set; 0 = none
+  // Whole request, used when HttpRequest::timeout is 0; 0 here too = no limit. For async
+  // requests it includes time spent waiting inside curl for a free connection.
+  std::chrono::milliseconds requestTimeout{60000};
   TlsOptions tls;
   std::string proxy;      // empty = none configured (environment proxies still apply)
   std::string userAgent;  // empty = no User-Agent header
-  std::size_t maxConnections = 64;  // async: total and per-host connection cap; sync: idle handles kept
+  // Async: cap on total and per-host connections (excess transfers wait inside curl); sync: the
+  // most idle easy handles (each with its keep-alive connection) kept in the pool. 0 = no cap.
+  std::size_t maxConnections = 64;
 };
 
 std::shared_ptr<Transport> makeCurlTransport(const CurlOptions& options);
