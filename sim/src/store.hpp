@@ -1,0 +1,74 @@
+// In-memory resource store, error helpers, request context and the generic
+// query engine shared by all API handlers.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "json.hpp"
+
+namespace zstack::sim {
+
+// A failure that becomes an HTTP reply. 503 carries {"error": ErrorCode};
+// 400 is used for malformed/missing parameters (detected before any effect).
+struct ApiError {
+  int status = 503;
+  Json error;  // ErrorCode object
+};
+
+Json errorCode(const std::string& code, const std::string& description, const std::string& details,
+               Json cause = Json());
+[[noreturn]] void throwBadRequest(const std::string& details);
+// SYS.1007 "One or more API argument is invalid" (not found, bad value, conflict)
+[[noreturn]] void throwInvalidArg(const std::string& details);
+// SYS.1006 "An operation failed" wrapping a cause (resource in use, conflicts...)
+[[noreturn]] void throwOperationFailure(const std::string& details, const std::string& causeCode,
+                                        const std::string& causeDetails);
+
+struct Collection {
+  std::string name;                  // internal name, e.g. "vip"
+  std::string voName;                // "VipVO", used in messages
+  std::vector<std::string> fields;   // queryable top-level fields (empty = no validation)
+  std::vector<std::string> order;    // insertion order of uuids
+  std::unordered_map<std::string, Json> items;
+  std::string keyField = "uuid";     // field used as primary key
+  std::function<Json(const Json&)> view;  // derived fields for replies/queries (optional)
+
+  Json* get(const std::string& uuid);
+  void put(Json record);  // insert or replace (keeps position)
+  bool remove(const std::string& uuid);
+  std::vector<Json*> all();  // in insertion order
+};
+
+class State {
+ public:
+  Collection& col(const std::string& name);
+  Collection& define(const std::string& name, const std::string& voName,
+                     std::vector<std::string> fields);
+  Json& mustGet(const std::string& colName, const std::string& uuid);  // throws SYS.1007
+  Json* find(const std::string& colName, const std::string& uuid);
+  Json viewOf(const std::string& colName, const Json& record);
+  Json viewOf(const std::string& colName, const std::string& uuid);
+  std::vector<Json*> where(const std::string& colName, const std::function<bool(const Json&)>& pred);
+  void clearData();
+
+ private:
+  std::map<std::string, Collection> cols_;
+};
+
+using QueryParams = std::multimap<std::string, std::string>;
+
+// Runs a ZStack query (q/condition, limit, start, count, replyWithCount, sort,
+// fields) over the views of a collection. A non-empty keyField adds the
+// implicit condition keyField == keyValue (GET <path>/{uuid}).
+Json runQuery(State& st, const std::string& colName, const QueryParams& query,
+              const std::string& keyField = "", const std::string& keyValue = "");
+// Applies the same engine to an already-built list of inventories.
+Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFields,
+               const QueryParams& query, const std::string& keyField = "",
+               const std::string& keyValue = "");
+
+}  // namespace zstack::sim
