@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -57,6 +58,7 @@ enum FieldFlag : std::uint8_t {
 
 struct FieldDesc {
   const char* name = nullptr;  // the wire name
+  std::uint32_t nameLength = 0;
   TypeRef type = nullptr;
   std::ptrdiff_t offset = 0;   // from the start of the described struct
   Location location = Location::Body;
@@ -113,7 +115,7 @@ struct TypeDesc {
 
   const FieldDesc* field(std::string_view wireName) const {
     for (const auto& f : fields)
-      if (wireName == f.name) return &f;
+      if (wireName == std::string_view(f.name, f.nameLength)) return &f;
     return nullptr;
   }
 };
@@ -235,6 +237,7 @@ FieldDesc field(const char* name, M C::*member, Location loc = Location::Body) {
   const Owner& o = detail::probe<Owner>();
   FieldDesc f;
   f.name = name;
+  f.nameLength = static_cast<std::uint32_t>(std::char_traits<char>::length(name));
   f.type = &typeOf<M>;
   f.offset = reinterpret_cast<const char*>(&(o.*member)) - reinterpret_cast<const char*>(&o);
   f.location = loc;

@@ -2,8 +2,6 @@
 
 #include "util/crypto.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -21,203 +19,6 @@ namespace {
 
 using schema::Kind;
 using schema::TypeDesc;
-
-// ---- decoding from RapidJSON values ---------------------------------------------------------
-
-// On failure `err` holds the problem and `path` is built up while unwinding, so success costs
-// nothing extra.
-struct DecodeState {
-  std::string err;
-  std::string path;
-  void prependField(const char* name) { path = path.empty() ? name : std::string(name) + (path[0] == '[' ? "" : ".") + path; }
-  void prependIndex(std::size_t i) { path = "[" + std::to_string(i) + "]" + (path.empty() || path[0] == '[' ? "" : ".") + path; }
-  bool fail(const char* expected, const rapidjson::Value& v) {
-    static const char* names[] = {"null", "false", "true", "an object", "an array", "a string", "a number"};
-    err = std::string("expected ") + expected + ", got " + names[v.GetType()];
-    return false;
-  }
-};
-
-template <class I>
-bool integer(const rapidjson::Value& v, I& out) {
-  if (v.IsInt64()) {
-    const auto x = v.GetInt64();
-    if (x < std::numeric_limits<I>::min() || x > std::numeric_limits<I>::max()) return false;
-    out = static_cast<I>(x);
-    return true;
-  }
-  if (v.IsDouble()) {  // ZStack writes integers as 80.0
-    const double d = v.GetDouble();
-    if (!std::isfinite(d) || std::trunc(d) != d) return false;
-    if (d < static_cast<double>(std::numeric_limits<I>::min()) || d >= -static_cast<double>(std::numeric_limits<I>::min())) return false;
-    out = static_cast<I>(d);
-    return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-Json toOwned(const rapidjson::Value& v, int depth = 0);
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag;
-
-namespace {
-
-bool decodeValue(const TypeDesc& t, const rapidjson::Value& v, void* out, DecodeState& st) {
-  switch (t.kind) {
-    case Kind::String:
-      if (v.IsNull()) return true;
-      if (!v.IsString()) return st.fail("a string", v);
-      static_cast<std::string*>(out)->assign(v.GetString(), v.GetStringLength());
-      return true;
-    case Kind::Bool:
-      if (!v.IsBool()) return st.fail("a boolean", v);
-      *static_cast<bool*>(out) = v.GetBool();
-      return true;
-    case Kind::Int32:
-      if (!v.IsNumber()) return st.fail("an integer", v);
-      if (!integer(v, *static_cast<std::int32_t*>(out))) return (st.err = "expected a 32-bit integer"), false;
-      return true;
-    case Kind::Int64:
-      if (!v.IsNumber()) return st.fail("an integer", v);
-      if (!integer(v, *static_cast<std::int64_t*>(out))) return (st.err = "expected a 64-bit integer"), false;
-      return true;
-    case Kind::Double:
-      if (!v.IsNumber()) return st.fail("a number", v);
-      *static_cast<double*>(out) = v.GetDouble();
-      return true;
-    case Kind::Timestamp: {
-      if (v.IsNumber()) {  // epoch milliseconds, as some ZStack versions send
-        std::int64_t ms = 0;
-        if (!integer(v, ms)) return (st.err = "expected a timestamp"), false;
-        *static_cast<Timestamp*>(out) = Timestamp::fromUtc(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
-        return true;
-      }
-      if (!v.IsString()) return st.fail("a timestamp", v);
-      auto ts = Timestamp::parse(std::string_view(v.GetString(), v.GetStringLength()));
-      if (!ts) return (st.err = std::string("unreadable timestamp \"") + v.GetString() + "\""), false;
-      *static_cast<Timestamp*>(out) = *ts;
-      return true;
-    }
-    case Kind::Json:
-      *static_cast<Json*>(out) = toOwned(v);
-      return true;
-    case Kind::Optional:
-      if (v.IsNull()) {
-        t.reset(out);
-        return true;
-      }
-      return decodeValue(t.element(), v, t.emplace(out), st);
-    case Kind::List: {
-      if (v.IsNull()) return true;
-      const TypeDesc& e = t.element();
-      if (v.IsString() && e.kind == Kind::String) {  // a lone string where the docs disagree on list-ness
-        t.clear(out);
-        return decodeValue(e, v, t.append(out), st);
-      }
-      if (!v.IsArray()) return st.fail("an array", v);
-      t.clear(out);
-      std::size_t i = 0;
-      for (const auto& item : v.GetArray()) {
-        if (!decodeValue(e, item, t.append(out), st)) {
-          st.prependIndex(i);
-          return false;
-        }
-        ++i;
-      }
-      return true;
-    }
-    case Kind::Map: {
-      if (v.IsNull()) return true;
-      if (!v.IsObject()) return st.fail("an object", v);
-      t.clear(out);
-      const TypeDesc& e = t.element();
-      for (const auto& m : v.GetObject()) {
-        std::string key(m.name.GetString(), m.name.GetStringLength());
-        if (!decodeValue(e, m.value, t.insert(out, key), st)) {
-          st.prependField(key.c_str());
-          return false;
-        }
-      }
-      return true;
-    }
-    case Kind::Object: {
-      if (v.IsNull()) return true;
-      if (!v.IsObject()) return st.fail("an object", v);
-      for (const auto& m : v.GetObject()) {
-        const auto len = m.name.GetStringLength();
-        const char* key = m.name.GetString();
-        for (const auto& f : t.fields) {
-          if (std::strncmp(f.name, key, len) != 0 || f.name[len] != '\0') continue;
-          if (!decodeValue(f.type(), m.value, f.in(out), st)) {
-            st.prependField(f.name);
-            return false;
-          }
-          break;
-        }
-      }
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace
-
-Json toOwned(const rapidjson::Value& v, int depth) {
-  if (depth > 64) return Json();  // the parser already bounds nesting; this is belt and braces
-  switch (v.GetType()) {
-    case rapidjson::kNullType: return Json();
-    case rapidjson::kFalseType: return Json(false);
-    case rapidjson::kTrueType: return Json(true);
-    case rapidjson::kStringType: return Json(std::string(v.GetString(), v.GetStringLength()));
-    case rapidjson::kNumberType:
-      if (v.IsInt64()) return Json(v.GetInt64());
-      return Json(v.GetDouble());
-    case rapidjson::kArrayType: {
-      Json::Array a;
-      a.reserve(v.Size());
-      for (const auto& x : v.GetArray()) a.push_back(toOwned(x, depth + 1));
-      return Json(std::move(a));
-    }
-    case rapidjson::kObjectType: {
-      Json::Object o;
-      o.reserve(v.MemberCount());
-      for (const auto& m : v.GetObject())
-        o.emplace_back(std::string(m.name.GetString(), m.name.GetStringLength()), toOwned(m.value, depth + 1));
-      return Json(std::move(o));
-    }
-  }
-  return Json();
-}
-
-namespace {
-
-// ---- Json <-> RapidJSON ---------------------------------------------------------------------
-
-void fromOwned(const Json& j, rapidjson::Value& out, rapidjson::Document::AllocatorType& a) {
-  if (j.isNull()) out.SetNull();
-  else if (j.isBool()) out.SetBool(j.asBool());
-  else if (j.isInt()) out.SetInt64(j.asInt());
-  else if (j.isDouble()) out.SetDouble(j.asDouble());
-  else if (j.isString()) out.SetString(j.asString().data(), static_cast<rapidjson::SizeType>(j.asString().size()), a);
-  else if (j.isArray()) {
-    out.SetArray();
-    for (const auto& x : j.asArray()) {
-      rapidjson::Value v;
-      fromOwned(x, v, a);
-      out.PushBack(v, a);
-    }
-  } else {
-    out.SetObject();
-    for (const auto& [k, x] : j.asObject()) {
-      rapidjson::Value key(k.data(), static_cast<rapidjson::SizeType>(k.size()), a);
-      rapidjson::Value v;
-      fromOwned(x, v, a);
-      out.AddMember(key, v, a);
-    }
-  }
-}
 
 // ---- encoding -------------------------------------------------------------------------------
 
@@ -341,7 +142,7 @@ void emit(const TypeDesc& t, const void* in, W& w) {  // NOLINT(misc-no-recursio
       w.StartObject();
       for (const auto& f : t.fields) {
         if (!isSet(f.type(), f.in(in))) continue;
-        w.Key(f.name, static_cast<rapidjson::SizeType>(std::strlen(f.name)));
+        w.Key(f.name, f.nameLength);
         emit(f.type(), f.in(in), w);
       }
       w.EndObject();
@@ -360,23 +161,8 @@ namespace {
 
 }  // namespace
 
-std::optional<std::string> decode(const TypeDesc& type, std::string_view json, void* out) {
-  rapidjson::Document doc;
-  doc.Parse<kParseFlags>(json.data(), json.size());
-  if (doc.HasParseError())
-    return std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
-           rapidjson::GetParseError_En(doc.GetParseError());
-  DecodeState st;
-  if (decodeValue(type, doc, out, st)) return std::nullopt;
-  return st.path.empty() ? st.err : st.path + ": " + st.err;
-}
-
 std::optional<std::string> decodeJson(const TypeDesc& type, const Json& value, void* out) {
-  rapidjson::Document doc;
-  fromOwned(value, doc, doc.GetAllocator());
-  DecodeState st;
-  if (decodeValue(type, doc, out, st)) return std::nullopt;
-  return st.path.empty() ? st.err : st.path + ": " + st.err;
+  return decode(type, value.dump(), out);
 }
 
 Json toJson(const TypeDesc& type, const void* in) {
@@ -405,19 +191,24 @@ bool scalarText(const TypeDesc& t, const void* in, std::string& out) {
   }
 }
 
+namespace {
+struct ErrorReply {  // {"error": ErrorCode}
+  std::optional<ErrorCode> error;
+  static const TypeDesc& describe() {
+    using Self = ErrorReply;
+    static const TypeDesc d = schema::object<Self>("ErrorReply", {ZS_F(error)});
+    return d;
+  }
+};
+bool meaningful(const ErrorCode& e) { return !e.code.empty() || !e.description.empty() || !e.details.empty() || !e.causes.empty(); }
+}  // namespace
+
 std::optional<ErrorCode> decodeErrorBody(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse<kParseFlags>(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-  const rapidjson::Value* v = &doc;
-  auto it = doc.FindMember("error");
-  if (it != doc.MemberEnd()) v = &it->value;
-  if (!v->IsObject()) return std::nullopt;
-  ErrorCode ec;
-  DecodeState st;
-  if (!decodeValue(ErrorCode::describe(), *v, &ec, st)) return std::nullopt;
-  if (ec.code.empty() && ec.description.empty() && ec.details.empty() && ec.causes.empty()) return std::nullopt;
-  return ec;
+  ErrorReply wrapped;
+  if (!decode(ErrorReply::describe(), body, &wrapped) && wrapped.error && meaningful(*wrapped.error)) return wrapped.error;
+  ErrorCode bare;  // some replies carry the ErrorCode itself
+  if (!decode(ErrorCode::describe(), body, &bare) && meaningful(bare)) return bare;
+  return std::nullopt;
 }
 
 // ---- Json text (declared in zstack/json.hpp, implemented here beside RapidJSON) -------------
@@ -433,7 +224,7 @@ std::string encodeBody(const TypeDesc& action, const void* in, std::string_view 
     const TypeDesc& ft = f.type();
     const void* p = f.in(in);
     if (!isSet(ft, p)) continue;
-    w.Key(f.name, static_cast<rapidjson::SizeType>(std::strlen(f.name)));
+    w.Key(f.name, f.nameLength);
     std::string text;
     if ((f.flags & schema::kSha512) && scalarText(ft, p, text)) {
       const std::string h = crypto::sha512Hex(text);
@@ -447,7 +238,7 @@ std::string encodeBody(const TypeDesc& action, const void* in, std::string_view 
     if (f.location != schema::Location::Tags) continue;
     const TypeDesc& ft = f.type();
     if (ft.kind == Kind::List && ft.size(f.in(in)) == 0) continue;
-    w.Key(f.name, static_cast<rapidjson::SizeType>(std::strlen(f.name)));
+    w.Key(f.name, f.nameLength);
     emit(ft, f.in(in), w);
   }
   w.EndObject();
@@ -475,15 +266,12 @@ std::string Json::pretty() const {
 }
 
 std::optional<Json> Json::parse(std::string_view text, std::string* error) {
-  rapidjson::Document doc;
-  doc.Parse<codec::kParseFlags>(text.data(), text.size());
-  if (doc.HasParseError()) {
-    if (error)
-      *error = std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
-               rapidjson::GetParseError_En(doc.GetParseError());
+  Json out;
+  if (auto problem = codec::decode(schema::typeOf<Json>(), text, &out)) {
+    if (error) *error = *problem;
     return std::nullopt;
   }
-  return codec::toOwned(doc);
+  return out;
 }
 
 const Json* Json::find(std::string_view key) const {

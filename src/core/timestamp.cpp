@@ -45,8 +45,9 @@ std::optional<Timestamp> parseGson(std::string_view text) {
   Timestamp t;
   if (c.s.size() < c.i + 3) return std::nullopt;
   t.month = 0;
-  for (int m = 0; m < 12; ++m)
-    if (c.s.compare(c.i, 3, kMonths[m]) == 0) t.month = m + 1;
+  const char* m3 = c.s.data() + c.i;
+  for (int m = 0; m < 12 && !t.month; ++m)
+    if (m3[0] == kMonths[m][0] && m3[1] == kMonths[m][1] && m3[2] == kMonths[m][2]) t.month = m + 1;
   if (!t.month) return std::nullopt;
   c.i += 3;
   c.spaces();
@@ -58,8 +59,9 @@ std::optional<Timestamp> parseGson(std::string_view text) {
   int h = 0;
   if (!c.number(h, 2) || !c.lit(':') || !c.number(t.minute, 2) || !c.lit(':') || !c.number(t.second, 2)) return std::nullopt;
   c.spaces();
-  if (c.s.compare(c.i, 2, "AM") == 0) t.hour = (h == 12) ? 0 : h;
-  else if (c.s.compare(c.i, 2, "PM") == 0) t.hour = (h == 12) ? 12 : h + 12;
+  if (c.i + 2 > c.s.size() || c.s[c.i + 1] != 'M') return std::nullopt;
+  if (c.s[c.i] == 'A') t.hour = (h == 12) ? 0 : h;
+  else if (c.s[c.i] == 'P') t.hour = (h == 12) ? 12 : h + 12;
   else return std::nullopt;
   if (h < 1 || h > 12) return std::nullopt;
   c.i += 2;
