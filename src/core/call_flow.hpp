@@ -41,6 +41,7 @@ class CallFlow {
   Step succeed(const std::string& body);
   Step waitNext();
   Step failStatus(const HttpResponse& r);
+  void learnDuration(Clock::time_point runningAt, Clock::time_point doneBy);
   void authorize(HttpRequest& req, const std::string& signPath) const;
 
   const ClientCore& core_;
@@ -57,6 +58,9 @@ class CallFlow {
   bool polling_ = false;
   bool webhook_ = false;
   Clock::time_point start_{}, deadline_{}, wakeAt_{};
+  Clock::time_point acceptedAt_{};  // the 202 arrived
+  Clock::time_point pendingAt_{};   // the last moment the job was known to be running
+  Clock::time_point pollSentAt_{};
   std::chrono::milliseconds interval_{0};
   int polls_ = 0;
   std::string lastProblem_;

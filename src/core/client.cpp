@@ -67,6 +67,18 @@ void ClientCore::setCredentials(Credentials c) {
   creds_ = std::move(next);
 }
 
+std::chrono::microseconds ClientCore::jobEstimate(const ActionSpec& spec) const {
+  std::lock_guard<std::mutex> lock(estimateMutex_);
+  auto it = estimates_.find(&spec);
+  return it == estimates_.end() ? std::chrono::microseconds(0) : it->second;
+}
+
+void ClientCore::recordJobDuration(const ActionSpec& spec, std::chrono::microseconds observed) const {
+  std::lock_guard<std::mutex> lock(estimateMutex_);
+  auto [it, fresh] = estimates_.emplace(&spec, observed);
+  if (!fresh) it->second = (it->second * 3 + observed) / 4;  // moving average: recent jobs count most
+}
+
 std::optional<Error> ClientCore::invoke(const ActionSpec& spec, const void* action, void* reply) {
   CallFlow flow(*this, spec, action, reply);
   auto step = flow.start();

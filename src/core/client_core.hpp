@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace zstack::detail {
@@ -27,6 +28,11 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   void invokeAsync(const ActionSpec& spec, const void* action, void* reply, std::function<void(std::optional<Error>)> done);
 
   std::shared_ptr<const Credentials> credentials() const;
+
+  // How long this API's jobs have recently taken (zero = unknown), so polls can be aimed at the
+  // moment a job is likely done instead of blindly backing off.
+  std::chrono::microseconds jobEstimate(const ActionSpec& spec) const;
+  void recordJobDuration(const ActionSpec& spec, std::chrono::microseconds observed) const;
   void setCredentials(Credentials c);
 
   const ClientConfig config;
@@ -42,6 +48,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   std::mutex liveMutex_;
   std::unordered_set<std::shared_ptr<AsyncCall>> live_;  // async calls not finished yet
+  mutable std::mutex estimateMutex_;
+  mutable std::unordered_map<const ActionSpec*, std::chrono::microseconds> estimates_;
   mutable std::mutex credMutex_;
   std::shared_ptr<const Credentials> creds_;
   AsyncEngine engine_;

@@ -591,3 +591,33 @@ TEST_CASE("Session logs in, sets the client session, and logs out on scope exit"
   REQUIRE_FALSE(empty.ok());
   CHECK(empty.error().kind == ErrorKind::Decode);
 }
+
+TEST_CASE("polls are aimed at the API's usual job duration once it is known", "[call][poll]") {
+  Fixture f;
+  // Every job finishes 1 s after it is accepted (fake time).
+  Clock::time_point acceptedAt{};
+  f.transport->push([&](const HttpRequest& r) -> TransportResult {
+    if (r.method == HttpMethod::Post) {
+      acceptedAt = f.clock->now();
+      return HttpResponse{202, {}, kAccepted};
+    }
+    if (f.clock->now() - acceptedAt < 1s) return HttpResponse{202, {}, kAccepted};
+    return HttpResponse{200, {}, kVip};
+  });
+  REQUIRE(vipAction().call(f.client).ok());
+  const auto firstPolls = f.transport->requests().size() - 1;
+  CHECK(firstPolls >= 8);  // blind backoff: 20 ms, 30 ms, ... capped at 1 s
+  int polls[3];
+  std::chrono::milliseconds late[3];
+  for (int i = 0; i < 3; ++i) {
+    const auto before = f.transport->requests().size();
+    REQUIRE(vipAction().call(f.client).ok());
+    polls[i] = static_cast<int>(f.transport->requests().size() - before - 1);
+    late[i] = std::chrono::duration_cast<std::chrono::milliseconds>(f.clock->now() - acceptedAt) - 1000ms;
+  }
+  for (int i = 1; i < 3; ++i) {
+    INFO("call " << i << ": " << polls[i] << " polls, " << late[i].count() << " ms late");
+    CHECK(polls[i] <= 4);
+    CHECK(late[i] <= 20ms);
+  }
+}
