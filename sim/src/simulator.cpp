@@ -141,6 +141,24 @@ void shutdownServerConnections(int localPort) {
   }
 }
 
+}  // namespace
+
+void raiseListenBacklog(int localPort, int backlog) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    const int fd = std::atoi(e.path().filename().c_str());
+    sockaddr_storage local{};
+    socklen_t ll = sizeof local;
+    int listening = 0;
+    socklen_t optLen = sizeof listening;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0 || portOf(local) != localPort) continue;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optLen) != 0 || !listening) continue;
+    ::listen(fd, backlog);  // a second listen() only changes the backlog
+  }
+}
+
+namespace {
+
 // httplib serves one connection per worker thread for the connection's whole
 // keep-alive life, so a fixed pool starves when a client opens many
 // connections. This pool starts threads on demand (up to a cap) whenever queued
@@ -814,6 +832,7 @@ void Simulator::start() {
   }
   if (d.boundPort <= 0)
     throw std::runtime_error("zstack-sim: cannot bind " + d.opt.bindAddress + ":" + std::to_string(d.opt.port));
+  raiseListenBacklog(d.boundPort);
   d.webhooks.start();
   d.thread = std::thread([&d] { d.svr.listen_after_bind(); });
   for (int i = 0; i < 5000 && !d.svr.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -1,5 +1,7 @@
 #include "core/async_engine.hpp"
 
+#include <pthread.h>
+
 namespace zstack::detail {
 
 bool AsyncEngine::post(Task task) {
@@ -28,7 +30,10 @@ bool AsyncEngine::at(Clock::time_point when, Task task) {
 void AsyncEngine::ensureThread() {
   if (!started_) {
     started_ = true;
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+      pthread_setname_np(pthread_self(), "zstack-engine");
+      run();
+    });
   }
 }
 

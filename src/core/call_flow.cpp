@@ -152,7 +152,8 @@ CallFlow::Step CallFlow::waitNext() {
   const auto& p = core_.config.poll;
   const auto step = webhook_ ? p.webhookFallback : interval_;
   wakeAt_ = std::min(deadline_, now + step);
-  if (!webhook_)
+  if (aimedSteps_ > 0) --aimedSteps_;  // near the expected finish: keep the short step
+  else if (!webhook_)
     interval_ = std::min<milliseconds>(p.maxInterval, duration_cast<milliseconds>(interval_ * std::max(1.0, p.backoff)));
   return Step::Wait;
 }
@@ -226,8 +227,9 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     // (2 % of the estimate): a 1 s job is seen within ~20 ms in 2-3 polls instead of ~9.
     const auto estimate = duration_cast<milliseconds>(core_.jobEstimate(spec_));
     if (estimate > interval_) {
-      const auto first = std::max<milliseconds>(interval_, estimate - std::max<milliseconds>(2ms, estimate / 50));
-      interval_ = std::max<milliseconds>(2ms, estimate / 50);
+      interval_ = std::max<milliseconds>(2ms, estimate / 64);
+      const auto first = std::max<milliseconds>(core_.config.poll.initialInterval, estimate - interval_);
+      aimedSteps_ = 10;  // short steps cover the estimate + 20 %, then the usual backoff resumes
       wakeAt_ = std::min(deadline_, acceptedAt_ + first);
       return Step::Wait;
     }
@@ -249,12 +251,12 @@ CallFlow::Step CallFlow::onWake() {
 
 void CallFlow::learnDuration(Clock::time_point runningAt, Clock::time_point doneBy) {
   // The job finished after `runningAt` (its last 202) and by `doneBy`. A narrow bracket gives
-  // the time; from a wide one keep the lower bound, or, with none, aim a little early: the
+  // the time; from a wide one keep the lower bound, or, with none, aim two steps earlier: the
   // next call's first poll then sees the job running and its short steps bracket the finish.
   const auto lower = runningAt - acceptedAt_;
   const auto upper = doneBy - acceptedAt_;
   std::chrono::steady_clock::duration observed;
-  if (lower <= std::chrono::steady_clock::duration::zero()) observed = upper * 4 / 5;
+  if (lower <= std::chrono::steady_clock::duration::zero()) observed = upper - std::max<std::chrono::steady_clock::duration>(2ms, upper / 32);
   else if (upper - lower > upper / 10) observed = lower;
   else observed = lower + (upper - lower) / 2;
   core_.recordJobDuration(spec_, duration_cast<microseconds>(observed));

@@ -63,6 +63,7 @@ class CallFlow {
   Clock::time_point pollSentAt_{};
   std::chrono::milliseconds interval_{0};
   int polls_ = 0;
+  int aimedSteps_ = 0;
   std::string lastProblem_;
   std::optional<Error> error_;
 };

@@ -76,7 +76,7 @@ std::chrono::microseconds ClientCore::jobEstimate(const ActionSpec& spec) const 
 void ClientCore::recordJobDuration(const ActionSpec& spec, std::chrono::microseconds observed) const {
   std::lock_guard<std::mutex> lock(estimateMutex_);
   auto [it, fresh] = estimates_.emplace(&spec, observed);
-  if (!fresh) it->second = (it->second * 3 + observed) / 4;  // moving average: recent jobs count most
+  if (!fresh) it->second = (it->second + observed) / 2;  // moving average: recent jobs count most
 }
 
 std::optional<Error> ClientCore::invoke(const ActionSpec& spec, const void* action, void* reply) {

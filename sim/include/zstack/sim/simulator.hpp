@@ -82,6 +82,11 @@ class Faults {
 };
 
 const char* faultActionName(FaultAction a);
+
+// cpp-httplib listens with a backlog of 5: a burst of new connections (an SDK starting 64 at
+// once) loses SYNs and waits a second for each retransmit. Raises the backlog of this process's
+// socket listening on `localPort` (Linux). The simulator does it for itself.
+void raiseListenBacklog(int localPort, int backlog = 1024);
 bool faultActionFromName(const std::string& name, FaultAction& out);
 
 class Simulator {

@@ -1,0 +1,368 @@
+// End-to-end benchmarks against loopback servers started in this process.
+//
+//  sync   N QueryVip calls through the SDK vs a raw libcurl loop (one reused easy handle, the
+//         same headers, a RapidJSON DOM parse of the same reply): client CPU and wall per call.
+//  async  1000 creates in flight against a job server whose jobs finish D ms after acceptance:
+//         latency from job completion to the result in the caller (median, p99), polls per job,
+//         SDK threads, peak memory; then the same in webhook mode.
+//
+// usage: bench_calls [--quick]     (--quick: a short smoke run for CI)
+
+#include "bench_data.hpp"
+
+#include <zstack/sim/simulator.hpp>
+#include <zstack/zstack.hpp>
+
+#include <curl/curl.h>
+#include <dirent.h>
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <future>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+double threadCpuUs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+double us(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+long statusKb(const char* key) {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind(key, 0) == 0) return std::atol(line.c_str() + std::strlen(key));
+  return 0;
+}
+
+int sdkThreads() {  // the SDK names its threads zstack-engine / zstack-curl
+  int n = 0;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      std::ifstream comm(std::string("/proc/self/task/") + e->d_name + "/comm");
+      std::string name;
+      std::getline(comm, name);
+      n += name.rfind("zstack-", 0) == 0;
+    }
+    closedir(d);
+  }
+  return n;
+}
+
+struct Server {
+  httplib::Server http;
+  std::thread thread;
+  int port = 0;
+  void start() {
+    http.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    http.set_tcp_nodelay(true);  // no Nagle/delayed-ACK stalls on small replies
+    port = http.bind_to_any_port("127.0.0.1");
+    zstack::sim::raiseListenBacklog(port);
+    thread = std::thread([this] { http.listen_after_bind(); });
+    while (!http.is_running()) std::this_thread::sleep_for(1ms);
+  }
+  ~Server() {
+    http.stop();
+    if (thread.joinable()) thread.join();
+  }
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port) + "/zstack"; }
+};
+
+// ---- sync: SDK vs raw libcurl + RapidJSON --------------------------------------------------
+
+size_t collect(char* p, size_t s, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(p, s * n);
+  return s * n;
+}
+
+struct SyncFigures {
+  double sdkCpu, sdkWall, rawCpu, rawWall;
+};
+
+SyncFigures syncBench(const std::string& base, int inventories, int calls) {
+  SyncFigures f{};
+  zstack::ClientConfig cfg;
+  cfg.endpoint = *zstack::Endpoint::parse(base);
+  cfg.sessionId = "5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d";
+  zstack::Client client(cfg);
+  zstack::QueryVipAction q;
+  q.where("name~=vip%");
+  q.limit = inventories;
+  auto sdkCall = [&] {
+    auto r = q.call(client);
+    if (!r || static_cast<int>(r->inventories.size()) != inventories) {
+      std::fprintf(stderr, "sdk call failed: %s\n", r ? "wrong size" : r.error().describe().c_str());
+      std::exit(1);
+    }
+  };
+
+  CURL* h = curl_easy_init();
+  const std::string url = base + "/v1/vips?q=name%7E%3Dvip%25&limit=" + std::to_string(inventories);
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Authorization: OAuth 5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d");
+  headers = curl_slist_append(headers, "X-Job-UUID: 8d2f0c1e4b5a4c6d9e8f7a6b5c4d3e2f");
+  headers = curl_slist_append(headers, "User-Agent: zstack-sdk-cpp/0.1");
+  headers = curl_slist_append(headers, "Expect:");
+  std::string body;
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  auto rawCall = [&] {
+    body.clear();
+    if (curl_easy_perform(h) != CURLE_OK) std::exit(1);
+    rapidjson::Document doc;
+    doc.Parse(body.data(), body.size());
+    if (doc.HasParseError() || static_cast<int>(doc["inventories"].Size()) != inventories) std::exit(1);
+  };
+
+  for (int i = 0; i < calls / 10 + 5; ++i) sdkCall(), rawCall();  // warm up both
+  // Interleave rounds so machine noise hits both sides alike.
+  for (int round = 0; round < 4; ++round) {
+    auto c0 = threadCpuUs();
+    auto w0 = Clock::now();
+    for (int i = 0; i < calls / 4; ++i) rawCall();
+    f.rawCpu += threadCpuUs() - c0;
+    f.rawWall += us(Clock::now() - w0);
+    c0 = threadCpuUs();
+    w0 = Clock::now();
+    for (int i = 0; i < calls / 4; ++i) sdkCall();
+    f.sdkCpu += threadCpuUs() - c0;
+    f.sdkWall += us(Clock::now() - w0);
+  }
+  const double n = (calls / 4) * 4;
+  f.rawCpu /= n, f.rawWall /= n, f.sdkCpu /= n, f.sdkWall /= n;
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(h);
+  return f;
+}
+
+// ---- async: a job server that knows when every job finishes --------------------------------
+
+struct JobServer {
+  Server server;
+  std::chrono::milliseconds delay;
+  std::mutex m;
+  std::map<std::string, Clock::time_point> doneAt;  // job uuid -> completion time
+  std::atomic<long> polls{0};
+  // webhook mode
+  std::string webhookUrl;
+  std::vector<std::pair<Clock::time_point, std::string>> pendingHooks;
+  std::thread hookThread;
+  std::atomic<bool> stop{false};
+
+  explicit JobServer(std::chrono::milliseconds d) : delay(d) {
+    server.http.Post("/zstack/v1/vips", [this](const httplib::Request& req, httplib::Response& res) {
+      const std::string job = req.get_header_value("X-Job-UUID");
+      const auto done = Clock::now() + delay;
+      {
+        std::lock_guard<std::mutex> l(m);
+        doneAt[job] = done;
+        const std::string hook = req.get_header_value("X-Web-Hook");
+        if (!hook.empty()) webhookUrl = hook, pendingHooks.emplace_back(done, job);
+      }
+      res.status = 202;
+      res.set_content(R"({"location":"http://127.0.0.1:)" + std::to_string(server.port) + "/zstack/v1/api-jobs/" + job +
+                          R"(","apiTimeout":3600000})",
+                      "application/json");
+    });
+    server.http.Get(R"(/zstack/v1/api-jobs/(\w+))", [this](const httplib::Request& req, httplib::Response& res) {
+      ++polls;
+      const std::string job = req.matches[1];
+      Clock::time_point done;
+      {
+        std::lock_guard<std::mutex> l(m);
+        done = doneAt.at(job);
+      }
+      if (Clock::now() < done) {
+        res.status = 202;
+        res.set_content(R"({"location":"x/v1/api-jobs/)" + job + "\"}", "application/json");
+      } else {
+        res.set_content(R"({"inventory":{"uuid":")" + job + R"(","name":")" + job + R"(","ip":"172.20.0.9"}})", "application/json");
+      }
+    });
+    server.start();
+    hookThread = std::thread([this] {  // delivers webhooks at their jobs' completion times
+      httplib::Client* client = nullptr;
+      std::unique_ptr<httplib::Client> owner;
+      while (!stop) {
+        std::vector<std::string> due;
+        {
+          std::lock_guard<std::mutex> l(m);
+          const auto now = Clock::now();
+          for (auto it = pendingHooks.begin(); it != pendingHooks.end();)
+            if (it->first <= now) due.push_back(it->second), it = pendingHooks.erase(it);
+            else ++it;
+          if (!owner && !webhookUrl.empty()) {
+            const auto slash = webhookUrl.find('/', 7);
+            owner = std::make_unique<httplib::Client>(webhookUrl.substr(0, slash));
+            client = owner.get();
+          }
+        }
+        for (const auto& job : due) {
+          const std::string path = webhookUrl.substr(webhookUrl.find('/', 7));
+          client->Post(path.c_str(), {{"X-Job-UUID", job}, {"X-Job-Success", "true"}},
+                       R"({"inventory":{"uuid":")" + job + R"(","name":")" + job + R"("}})", "application/json");
+        }
+        std::this_thread::sleep_for(200us);
+      }
+    });
+  }
+  ~JobServer() {
+    stop = true;
+    hookThread.join();
+  }
+};
+
+struct AsyncFigures {
+  double medianMs, p99Ms, pollsPerJob, wallMs;
+  int sdkThreads;
+  long peakRssDeltaKb;
+  int failures;
+};
+
+AsyncFigures asyncBench(std::chrono::milliseconds delay, int calls, bool webhook) {
+  JobServer jobs(delay);
+  Server receiver;  // webhook receiver
+  std::mutex m;
+  std::map<std::string, Clock::time_point> hookArrived;
+  std::optional<zstack::Client> client;
+  zstack::ClientConfig cfg;
+  cfg.endpoint = *zstack::Endpoint::parse(jobs.server.base());
+  cfg.sessionId = "5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d";
+  if (webhook) {
+    receiver.http.Post("/hook", [&](const httplib::Request& req, httplib::Response&) {
+      {
+        std::lock_guard<std::mutex> l(m);
+        hookArrived[req.get_header_value("X-Job-UUID")] = Clock::now();
+      }
+      client->webhooks().deliver(zstack::Headers(req.headers.begin(), req.headers.end()), req.body);
+    });
+    receiver.start();
+    cfg.webhookUrl = "http://127.0.0.1:" + std::to_string(receiver.port) + "/hook";
+  }
+  client.emplace(cfg);
+  const long rssBefore = statusKb("VmRSS:");
+
+  // A few calls first so the SDK has seen this API's job duration, as a long-running program has.
+  for (int i = 0; i < 6; ++i) {
+    zstack::CreateVipAction a;
+    a.name = "warm";
+    a.l3NetworkUuid = "l3";
+    (void)a.call(*client);
+  }
+  const long pollsBefore = jobs.polls;
+
+  std::vector<std::pair<std::string, Clock::time_point>> results;
+  results.reserve(calls);
+  std::promise<void> all;
+  std::atomic<int> left{calls}, failures{0};
+  int maxThreads = 0;
+  const auto t0 = Clock::now();
+  for (int i = 0; i < calls; ++i) {
+    zstack::CreateVipAction a;
+    a.name = "vip-" + std::to_string(i);
+    a.l3NetworkUuid = "l3";
+    a.callAsync(*client, [&](zstack::CreateVipAction::ResultType r) {
+      const auto now = Clock::now();
+      {
+        std::lock_guard<std::mutex> l(m);
+        if (r) results.emplace_back(r->inventory.uuid, now);
+        else ++failures;
+      }
+      if (--left == 0) all.set_value();
+    });
+  }
+  maxThreads = sdkThreads();
+  all.get_future().wait();
+  const auto wall = Clock::now() - t0;
+  maxThreads = std::max(maxThreads, sdkThreads());
+
+  std::vector<double> lat;
+  for (const auto& [job, at] : results) {
+    Clock::time_point ref;
+    {
+      std::lock_guard<std::mutex> l(m);
+      ref = webhook ? hookArrived.at(job) : jobs.doneAt.at(job);
+    }
+    lat.push_back(std::chrono::duration<double, std::milli>(at - ref).count());
+  }
+  std::sort(lat.begin(), lat.end());
+  AsyncFigures f{};
+  f.medianMs = lat.empty() ? 0 : lat[lat.size() / 2];
+  f.p99Ms = lat.empty() ? 0 : lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
+  f.pollsPerJob = double(jobs.polls - pollsBefore) / calls;
+  f.wallMs = std::chrono::duration<double, std::milli>(wall).count();
+  f.sdkThreads = maxThreads;
+  f.peakRssDeltaKb = statusKb("VmHWM:") - rssBefore;
+  f.failures = failures;
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  signal(SIGPIPE, SIG_IGN);
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  const std::string one = "{\"inventories\":[" + bench::vipJson(0) + "]}";
+  const std::string thousand = bench::queryVipReply(1000);
+  Server server;
+  server.http.Get("/zstack/v1/vips", [&](const httplib::Request& req, httplib::Response& res) {
+    res.set_content(req.get_param_value("limit") == "1000" ? thousand : one, "application/json;charset=UTF-8");
+  });
+  server.start();
+
+  std::printf("%-44s %12s %12s %8s\n", "sync QueryVip (client thread CPU / wall)", "SDK", "raw curl", "ratio");
+  for (int n : {1, 1000}) {
+    const int calls = quick ? 40 : (n == 1 ? 4000 : 400);
+    auto f = syncBench(server.base(), n, calls);
+    std::printf("%-44s %9.1f us %9.1f us %7.2fx\n", (std::to_string(n) + " inventory: CPU per call").c_str(), f.sdkCpu,
+                f.rawCpu, f.sdkCpu / f.rawCpu);
+    std::printf("%-44s %9.1f us %9.1f us %7.2fx\n", (std::to_string(n) + " inventory: wall per call").c_str(), f.sdkWall,
+                f.rawWall, f.sdkWall / f.rawWall);
+  }
+
+  std::printf("\n%-30s %8s %8s %10s %9s %8s %10s %6s\n", "async creates in flight", "median", "p99", "polls/job", "wall",
+              "threads", "peak RSS+", "fails");
+  const int calls = quick ? 50 : 1000;
+  struct Mode {
+    const char* name;
+    std::chrono::milliseconds delay;
+    bool webhook;
+  };
+  std::vector<Mode> modes = {{"polling, 100 ms jobs", 100ms, false},
+                             {"polling, 1 s jobs", 1000ms, false},
+                             {"webhook, 100 ms jobs", 100ms, true},
+                             {"webhook, 1 s jobs", 1000ms, true}};
+  if (quick) modes.resize(3);
+  int failures = 0;
+  for (const auto& mode : modes) {
+    auto f = asyncBench(mode.delay, calls, mode.webhook);
+    failures += f.failures;
+    std::printf("%-30s %5.1f ms %5.1f ms %10.2f %6.0f ms %8d %7ld KB %6d\n",
+                (std::to_string(calls) + " x " + mode.name).c_str(), f.medianMs, f.p99Ms, f.pollsPerJob, f.wallMs,
+                f.sdkThreads, f.peakRssDeltaKb, f.failures);
+  }
+  std::printf("(latency: job completion -> result in the caller; webhook rows: callback arrival -> result)\n");
+  return failures ? 1 : 0;
+}
