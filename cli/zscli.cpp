@@ -8,6 +8,7 @@
 
 #include <zstack/zstack.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -91,17 +92,24 @@ void printActionHelp(const zstack::ActionSpec& spec, const zstack::catalog::Dyna
   if (spec.isQuery) std::cout << "  conditions: field<op>value, e.g. name=vip1 state!=Disabled\n";
 }
 
-// "name=vip1" -> key "name", op "=", value "vip1"; the key ends at the first operator character.
+// "name=vip1" -> key "name", op "=", value "vip1". The key ends at the first operator
+// character; for a plain parameter the value is everything after the first '=', verbatim.
 struct Arg {
   std::string key, op, value;
 };
 std::optional<Arg> splitArg(const std::string& s) {
   const auto at = s.find_first_of("=!<>?~");
   if (at == std::string::npos || at == 0) return std::nullopt;
+  if (s[at] == '=') return Arg{s.substr(0, at), "=", s.substr(at + 1)};
   const auto valueAt = s.find_first_not_of("=!<>?~", at);
-  Arg a{s.substr(0, at), s.substr(at, (valueAt == std::string::npos ? s.size() : valueAt) - at),
-        valueAt == std::string::npos ? "" : s.substr(valueAt)};
-  return a;
+  return Arg{s.substr(0, at), s.substr(at, (valueAt == std::string::npos ? s.size() : valueAt) - at),
+             valueAt == std::string::npos ? "" : s.substr(valueAt)};
+}
+
+// An argument quoted in an error message without its value, which may be a password.
+std::string withoutValue(const std::string& s) {
+  const auto at = s.find_first_of("=!<>?~");
+  return at == std::string::npos ? s : s.substr(0, at) + "...";
 }
 
 // The text of a param=value argument as the JSON value the field's type wants.
@@ -186,7 +194,8 @@ int main(int argc, char** argv) {
     else if (opt == "--timeout") {
       char* end = nullptr;
       const double s = std::strtod(v->c_str(), &end);
-      if (!end || *end || s <= 0) return usage("--timeout expects a positive number of seconds");
+      if (!end || *end || !std::isfinite(s) || s < 0.001 || s > 1e7)
+        return usage("--timeout expects a number of seconds between 0.001 and 10000000");
       o.timeoutSeconds = s;
     } else {
       return usage("unknown option " + opt);
@@ -201,6 +210,7 @@ int main(int argc, char** argv) {
 
   static const char* kQueryKeys[] = {"limit", "start", "count", "replyWithCount", "sortBy", "sortDirection", "fields", "groupBy"};
   Json::Array conditions;
+  bool countOnly = false;
   for (; i < argc; ++i) {
     const std::string text = argv[i];
     if (text == "--help" || text == "-h") {
@@ -208,14 +218,15 @@ int main(int argc, char** argv) {
       return kOk;
     }
     auto arg = splitArg(text);
-    if (!arg) return usage("expected param=value, got \"" + text + "\"");
+    if (!arg) return usage("expected param=value, got \"" + withoutValue(text) + "\"");
     bool queryKey = false;
     for (const char* k : kQueryKeys) queryKey |= arg->key == k;
     if (spec->isQuery && !(queryKey && arg->op == "=")) {
       conditions.emplace_back(text);  // field<op>value, as the server reads it
       continue;
     }
-    if (arg->op != "=") return usage("expected param=value, got \"" + text + "\"");
+    if (spec->isQuery && arg->key == "count") countOnly = arg->value == "true";
+    if (arg->op != "=") return usage("expected param=value, got \"" + withoutValue(text) + "\"");
     const schema::FieldDesc* f = nullptr;
     for (const auto& fd : action.fields())
       if (arg->key == fd.name) f = &fd;
@@ -252,6 +263,11 @@ int main(int argc, char** argv) {
   auto result = action.call(client);
   if (session) (void)session->close();
   if (!result) return fail(result.error());
-  std::cout << result->pretty() << "\n";
+  Json out = std::move(*result);
+  if (countOnly) {  // count=true: the server sent only the total
+    const Json* total = out.find("total");
+    out = Json(Json::Object{{"total", total ? *total : Json(0)}});
+  }
+  std::cout << out.pretty() << "\n";
   return kOk;
 }

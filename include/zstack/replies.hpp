@@ -15,7 +15,7 @@ struct InventoryReply {
   T inventory;
   static const schema::TypeDesc& describe() {
     using Self = InventoryReply;
-    static const schema::TypeDesc d = schema::object<Self>("InventoryReply<" + schema::typeOf<T>().name + ">", {ZS_F(inventory)});
+    static const schema::TypeDesc d = schema::object<Self>("InventoryReply<" + schema::typeOf<T>().name + ">", {ZS_F(inventory).flag(schema::kMustDecode)});
     return d;
   }
 };

@@ -1446,9 +1446,10 @@ void loadBalancerRoutes(Reg& r) {
     return listenerInventory(c.st, uuid);
   });
   r.del("DeleteLoadBalancerListener", "load-balancers/listeners/{uuid}", [](Ctx& c) {
-    c.st.mustGet("lbListener", c.var("uuid"));
+    // Like ZStack (APIDeleteLoadBalancerListenerEvent): the reply is the load balancer's inventory.
+    const std::string lbUuid = c.st.mustGet("lbListener", c.var("uuid")).getString("loadBalancerUuid");
     c.st.col("lbListener").remove(c.var("uuid"));
-    return emptyReply();
+    return inventory(c.st.viewOf("loadBalancer", lbUuid));
   });
   r.query("QueryLoadBalancerListener", "load-balancers/listeners", "lbListener");
   r.put("UpdateLoadBalancerListener", "load-balancers/listeners/{uuid}", "updateLoadBalancerListener",

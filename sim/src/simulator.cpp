@@ -825,6 +825,7 @@ void Simulator::start() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   d.svr.set_keep_alive_timeout(5);
+  d.svr.set_tcp_nodelay(true);  // else Nagle + delayed ACK add ~40 ms to every kept-alive reply
   if (d.opt.port == 0) {
     d.boundPort = d.svr.bind_to_any_port(d.opt.bindAddress);
   } else if (d.svr.bind_to_port(d.opt.bindAddress, d.opt.port)) {

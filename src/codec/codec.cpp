@@ -68,7 +68,13 @@ class JsonBuilder {
   void StartObject() { open(Json(Json::Object{})); }
   void StartArray() { open(Json(Json::Array{})); }
   void EndObject() { stack_.pop_back(); }
-  void EndArray() { stack_.pop_back(); }
+  void EndArray() {
+    // Output stays in the reply's shape without noise: an empty list inside an inventory is
+    // left out (a reply's own top-level lists, like "inventories", are kept).
+    const bool empty = stack_.back()->asArray().empty();
+    stack_.pop_back();
+    if (empty && stack_.size() >= 2 && stack_.back()->isObject()) stack_.back()->asObject().pop_back();
+  }
   Json take() { return std::move(root_); }
 
  private:

@@ -35,6 +35,7 @@ struct Frame {
   std::size_t count = 0;            // List: elements so far
   std::string key;                  // Map / JsonTree: the current key
   int depth = 0;                    // Skip: nesting depth
+  std::uint64_t seen = 0;           // Object: fields present so far (for required ones)
 };
 
 const char* expectedName(Kind k) {
@@ -163,6 +164,7 @@ class Decoder {
           if (fd.nameLength == n && std::memcmp(fd.name, s, n) == 0) {
             f.field = &fd;
             f.name = fd.name;
+            if (i < 64) f.seen |= std::uint64_t{1} << i;
             f.hint = i + 1;
             break;
           }
@@ -174,7 +176,18 @@ class Decoder {
       default: return true;
     }
   }
-  bool EndObject(rapidjson::SizeType) { return pop(); }
+  bool EndObject(rapidjson::SizeType) {
+    const Frame& f = frames_.back();
+    if (f.mode == Frame::Object && (f.type->requiredMask & ~f.seen)) {
+      const auto missing = f.type->requiredMask & ~f.seen;
+      for (std::size_t i = 0; i < 64; ++i)
+        if (missing & (std::uint64_t{1} << i)) {
+          frames_.back().name = nullptr;
+          return fail(std::string("missing \"") + f.type->fields[i].name + "\"");
+        }
+    }
+    return pop();
+  }
   bool StartArray() {
     if (!frames_.empty() && frames_.back().mode == Frame::Skip) return ++frames_.back().depth, true;
     const TypeDesc* t;

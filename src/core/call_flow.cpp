@@ -172,7 +172,20 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
   }
   auto& r = std::get<HttpResponse>(result);
   if (r.status == 200) {
-    if (polling_) learnDuration(pendingAt_, pollSentAt_);
+    if (!polling_) return succeed(r.body);
+    // A job result is kept by the server and polls are idempotent GETs: a garbled 200 (a proxy
+    // cutting the body short) is fetched again, twice at most, before it counts as an error.
+    if (badResults_ < 2) {
+      if (auto problem = codec::decode(spec_.reply(), r.body.empty() ? std::string_view("{}") : std::string_view(r.body), reply_)) {
+        ++badResults_;
+        spec_.reply().clear(reply_);
+        lastProblem_ = "unreadable result: " + *problem;
+        return waitNext();
+      }
+      learnDuration(pendingAt_, pollSentAt_);
+      return Step::Done;
+    }
+    learnDuration(pendingAt_, pollSentAt_);
     return succeed(r.body);
   }
   if (polling_) {

@@ -64,6 +64,7 @@ class CallFlow {
   std::chrono::milliseconds interval_{0};
   int polls_ = 0;
   int aimedSteps_ = 0;
+  int badResults_ = 0;  // 200 polls whose body could not be decoded
   std::string lastProblem_;
   std::optional<Error> error_;
 };

@@ -621,3 +621,21 @@ TEST_CASE("polls are aimed at the API's usual job duration once it is known", "[
     CHECK(late[i] <= 20ms);
   }
 }
+
+TEST_CASE("a garbled 200 poll result is fetched again, twice at most", "[call][poll]") {
+  Fixture f;
+  f.transport->reply(202, kAccepted);
+  f.transport->reply(200, R"({"inventory":{"uuid":"0666c81c)");
+  f.transport->reply(200, kVip);
+  auto r = vipAction().call(f.client);
+  REQUIRE(r.ok());
+  CHECK(r->inventory.name == "vip1");
+
+  Fixture g;
+  g.transport->reply(202, kAccepted);
+  g.transport->reply(200, R"({"inventory":{"uuid":5}})");
+  auto bad = vipAction().call(g.client);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().kind == ErrorKind::Decode);
+  CHECK(g.transport->requests().size() == 4);  // the call and three polls
+}

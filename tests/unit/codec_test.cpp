@@ -67,7 +67,7 @@ TEST_CASE("toJson omits unset fields and round-trips through decode", "[codec]")
   r.inventory.ip = "10.0.0.2";
   r.inventory.createDate = Timestamp{2017, 6, 7, 21, 20, 16};
   const Json j = codec::toJson(schema::typeOf<InventoryReply<VipInventory>>(), &r);
-  CHECK(j.dump() == R"({"inventory":{"uuid":"u","createDate":"Jun 7, 2017 9:20:16 PM","ip":"10.0.0.2","peerL3NetworkUuid":[],"peerL3NetworkUuids":[]}})");
+  CHECK(j.dump() == R"({"inventory":{"uuid":"u","createDate":"Jun 7, 2017 9:20:16 PM","ip":"10.0.0.2"}})");
   InventoryReply<VipInventory> back;
   REQUIRE_FALSE(codec::decode(schema::typeOf<InventoryReply<VipInventory>>(), j.dump(), &back));
   CHECK(back.inventory.createDate == r.inventory.createDate);
@@ -104,4 +104,13 @@ TEST_CASE("catalog: fields set from JSON, type errors leave the field untouched"
   bool hasQ = false;
   for (const auto& f : catalog::DynamicAction(*catalog::find("QueryVip")).fields()) hasQ |= std::string(f.name) == "q";
   CHECK(hasQ);
+}
+
+TEST_CASE("an inventory reply without its inventory is a decode error", "[codec]") {
+  InventoryReply<VipInventory> r;
+  CHECK(*codec::decode(schema::typeOf<InventoryReply<VipInventory>>(), "{}", &r) == "missing \"inventory\"");
+  CHECK(*codec::decode(schema::typeOf<InventoryReply<VipInventory>>(), R"({"inventories":[]})", &r) == "missing \"inventory\"");
+  CHECK_FALSE(codec::decode(schema::typeOf<InventoryReply<VipInventory>>(), R"({"inventory":{}})", &r));
+  QueryReply<VipInventory> q;  // count=true replies carry only the total
+  CHECK_FALSE(codec::decode(schema::typeOf<QueryReply<VipInventory>>(), R"({"total":3})", &q));
 }

@@ -79,7 +79,7 @@ int compareDocumented(const Json& sample, const Json& typed, const schema::TypeD
       const schema::FieldDesc* f = t->field(k);
       if (!f) continue;  // undocumented key: ignored by design
       const Json* w = typed.find(k);
-      if (v.isString() && v.asString().empty() && !w) continue;
+      if (!w && ((v.isString() && v.asString().empty()) || (v.isArray() && v.asArray().empty()))) continue;  // empty = unset
       if (!w) {
         problems.push_back(path + k + " was dropped");
         continue;

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints the figures: library build cost, codec micro-benchmarks
+# (Google Benchmark) and the end-to-end sync/async comparison (bench_calls).
+# Usage: bash bench/run.sh            (about 3 minutes on 2 cores)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${JOBS:-2}
+bash scripts/install-deps.sh >/dev/null
+
+echo "== machine"
+echo "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "$(c++ --version | head -1); libcurl $(curl-config --version 2>/dev/null | cut -d' ' -f2 || echo '?')"
+
+echo
+echo "== build cost: the SDK library from scratch, Release, -j$jobs"
+rm -rf build/bench-libonly
+cmake -S . -B build/bench-libonly -DCMAKE_BUILD_TYPE=Release -DZSTACK_BUILD_TESTS=OFF -DZSTACK_BUILD_SIMULATOR=OFF \
+  -DZSTACK_BUILD_EXAMPLES=OFF -DZSTACK_BUILD_CLI=OFF >/dev/null
+start=$(date +%s.%N)
+cmake --build build/bench-libonly -j"$jobs" --target zstack_sdk >/dev/null
+end=$(date +%s.%N)
+lib=build/bench-libonly/src/libzstack.a
+printf "build time: %.1f s; libzstack.a: %.1f MiB (%.1f MiB stripped of debug info)\n" "$(echo "$end - $start" | bc)" \
+  "$(echo "$(stat -c %s "$lib") / 1048576" | bc -l)" \
+  "$(strip -g -o /tmp/libzstack-stripped.a "$lib" && echo "$(stat -c %s /tmp/libzstack-stripped.a) / 1048576" | bc -l)"
+
+echo
+echo "== building the benchmarks (Release)"
+cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DZSTACK_BUILD_BENCHMARKS=ON -DZSTACK_BUILD_TESTS=OFF \
+  -DZSTACK_BUILD_EXAMPLES=OFF -DZSTACK_BUILD_CLI=OFF >/dev/null
+cmake --build build/bench -j"$jobs" --target bench_codec bench_calls >/dev/null
+
+echo
+echo "== codec (median of 5 repetitions)"
+./build/bench/bench/bench_codec --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_min_time=0.5 2>/dev/null | grep -E "median|Benchmark"
+
+echo
+echo "== end to end (loopback servers in the same process)"
+./build/bench/bench/bench_calls
