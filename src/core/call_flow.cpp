@@ -110,9 +110,15 @@ void CallFlow::authorize(HttpRequest& req, const std::string& signPath) const {
                            "ZStack " + creds->accessKey->id + ":" + crypto::hmacSha1Base64(creds->accessKey->secret, toSign));
 }
 
-CallFlow::Step CallFlow::succeed(const std::string& body) {
+CallFlow::Step CallFlow::succeed(const std::string& body, bool mayRefetch) {
   const std::string_view text = body.empty() ? std::string_view("{}") : std::string_view(body);
   if (auto problem = codec::decode(spec_.reply(), text, reply_)) {
+    if (mayRefetch) {
+      ++badResults_;
+      spec_.reply().clear(reply_);  // nothing of the garbled reply survives
+      lastProblem_ = "unreadable result: " + *problem;
+      return waitNext();
+    }
     Error e;
     e.kind = ErrorKind::Decode;
     e.httpStatus = 200;
@@ -172,21 +178,11 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
   }
   auto& r = std::get<HttpResponse>(result);
   if (r.status == 200) {
-    if (!polling_) return succeed(r.body);
     // A job result is kept by the server and polls are idempotent GETs: a garbled 200 (a proxy
     // cutting the body short) is fetched again, twice at most, before it counts as an error.
-    if (badResults_ < 2) {
-      if (auto problem = codec::decode(spec_.reply(), r.body.empty() ? std::string_view("{}") : std::string_view(r.body), reply_)) {
-        ++badResults_;
-        spec_.reply().clear(reply_);
-        lastProblem_ = "unreadable result: " + *problem;
-        return waitNext();
-      }
-      learnDuration(pendingAt_, pollSentAt_);
-      return Step::Done;
-    }
-    learnDuration(pendingAt_, pollSentAt_);
-    return succeed(r.body);
+    const Step step = succeed(r.body, polling_ && badResults_ < 2);
+    if (polling_ && step == Step::Done && !error_) learnDuration(pendingAt_, pollSentAt_);
+    return step;
   }
   if (polling_) {
     if (r.status == 202) {

@@ -38,7 +38,7 @@ class CallFlow {
 
  private:
   Step finish(Error e);
-  Step succeed(const std::string& body);
+  Step succeed(const std::string& body, bool mayRefetch = false);
   Step waitNext();
   Step failStatus(const HttpResponse& r);
   void learnDuration(Clock::time_point runningAt, Clock::time_point doneBy);
