@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   std::optional<Client> client;
   receiver.Post("/zstack-hook", [&](const httplib::Request& req, httplib::Response& res) {
     Headers headers(req.headers.begin(), req.headers.end());
-    if (client && client->webhooks().deliver(headers, req.body)) ++delivered;
+    ++delivered;  // counted before deliver(), which may wake the waiting call at once
+    if (!client || !client->webhooks().deliver(headers, req.body)) --delivered;
     res.status = 200;
   });
   // The address the management node can reach us at (--hook-host); loopback for the simulator.
