@@ -4,7 +4,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <set>
+#include <thread>
+#include <vector>
 
 using namespace zstack;
 
@@ -31,6 +36,36 @@ TEST_CASE("job UUIDs are 32 lowercase hex chars, v4, and fresh", "[crypto]") {
     seen.insert(u);
   }
   CHECK(seen.size() == 200);
+}
+
+TEST_CASE("job UUIDs stay fresh across threads and in a forked child", "[crypto]") {
+  // Random bytes are buffered per thread; neither another thread nor a forked child may
+  // hand out the bytes this thread has buffered.
+  std::vector<std::string> ids(400);
+  std::thread other([&] {
+    for (int i = 0; i < 200; ++i) ids[200 + i] = crypto::newJobUuid();
+  });
+  for (int i = 0; i < 200; ++i) ids[i] = crypto::newJobUuid();
+  other.join();
+  CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == ids.size());
+
+  (void)crypto::newJobUuid();  // this thread now holds buffered bytes
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    const std::string mine = crypto::newJobUuid();
+    _exit(write(fds[1], mine.data(), mine.size()) == 32 ? 0 : 1);
+  }
+  close(fds[1]);
+  char buf[32];
+  const ssize_t n = read(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  REQUIRE(n == 32);
+  CHECK(std::string(buf, 32) != crypto::newJobUuid());
 }
 
 TEST_CASE("percent-encoding keeps only unreserved characters", "[url]") {
