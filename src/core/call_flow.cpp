@@ -67,9 +67,8 @@ CallFlow::Step CallFlow::start() {
     return finish(std::move(e));
   }
 
-  core::Wire wire = core::buildWire(spec_, action_);
+  core::Wire wire = core::buildWire(spec_, action_, log::enabled(log::Level::Debug));
   jobUuid_ = crypto::newJobUuid();
-  logPath_ = std::move(wire.logPath);
 
   request_.method = spec_.method;
   request_.url.reserve(core_.baseUrl.size() + wire.path.size() + wire.query.size() + 1);
@@ -92,7 +91,7 @@ CallFlow::Step CallFlow::start() {
   start_ = core_.clock->now();
   deadline_ = start_ + base_->timeout.value_or(core_.config.poll.deadline);
   if (log::enabled(log::Level::Debug))
-    log::write(log::Level::Debug, spec_.name + " " + toString(spec_.method) + " " + logPath_ + " job=" + jobUuid_);
+    log::write(log::Level::Debug, spec_.name + " " + toString(spec_.method) + " " + wire.logPath + " job=" + jobUuid_);
   return Step::Send;
 }
 

@@ -52,7 +52,6 @@ class CallFlow {
 
   HttpRequest request_;
   std::string jobUuid_;
-  std::string logPath_;
   std::string pollUrl_, pollPath_;
   std::string sessionId_;
   bool polling_ = false;

@@ -102,18 +102,26 @@ void check(const TypeDesc& type, const void* obj, const std::string& prefix, boo
 
 // ---- query string ---------------------------------------------------------------------------
 
-void addPair(Wire& w, std::string_view key, std::string_view value, bool secret) {
-  for (std::string* s : {&w.query, &w.logPath}) {
-    const bool first = s == &w.query ? s->empty() : s->find('?') == std::string::npos;
-    *s += first ? (s == &w.query ? "" : "?") : "&";
-    url::appendEncoded(*s, key);
-    *s += '=';
-    if (s == &w.logPath && secret) *s += "***";
-    else url::appendEncoded(*s, value);
-  }
+struct WireBuilder {
+  Wire& w;
+  bool withLogPath;
+};
+
+void addPair(WireBuilder& b, std::string_view key, std::string_view value, bool secret) {
+  if (!b.w.query.empty()) b.w.query += '&';
+  url::appendEncoded(b.w.query, key);
+  b.w.query += '=';
+  url::appendEncoded(b.w.query, value);
+  if (!b.withLogPath) return;
+  std::string& log = b.w.logPath;
+  log += log.find('?') == std::string::npos ? '?' : '&';
+  url::appendEncoded(log, key);
+  log += '=';
+  if (secret) log += "***";
+  else url::appendEncoded(log, value);
 }
 
-void addQueryValue(Wire& w, const std::string& key, const TypeDesc& t, const void* v, const FieldDesc& f) {
+void addQueryValue(WireBuilder& w, std::string_view key, const TypeDesc& t, const void* v, const FieldDesc& f) {
   const bool secret = f.flags & schema::kSecret;
   std::string text;
   switch (t.kind) {
@@ -133,7 +141,8 @@ void addQueryValue(Wire& w, const std::string& key, const TypeDesc& t, const voi
       return;
     }
     case Kind::Map:  // key.<mapKey>=value, one pair per element
-      for (const auto& e : t.entries(v)) addQueryValue(w, key + "." + *e.key, t.element(), e.value, f);
+      for (const auto& e : t.entries(v))
+        addQueryValue(w, std::string(key).append(".").append(*e.key), t.element(), e.value, f);
       return;
     case Kind::Object:
     case Kind::Json:
@@ -167,12 +176,13 @@ std::optional<Error> validate(const ActionSpec& spec, const void* action) {
   return e;
 }
 
-Wire buildWire(const ActionSpec& spec, const void* action) {
+Wire buildWire(const ActionSpec& spec, const void* action, bool withLogPath) {
   const TypeDesc& type = spec.params();
   Wire w;
+  WireBuilder b{w, withLogPath};
   w.path.reserve(spec.path.size() + 40);
   w.path = "/v1";
-  w.logPath = "/v1";
+  if (withLogPath) w.logPath = "/v1";
   // Path template: "{name}" replaced by the percent-encoded value of that path field.
   const std::string& tpl = spec.path;
   for (std::size_t i = 0; i < tpl.size();) {
@@ -183,14 +193,16 @@ Wire buildWire(const ActionSpec& spec, const void* action) {
       const FieldDesc* f = pathField(type, name);
       if (f) codec::scalarText(f->type(), f->in(action), text);
       url::appendEncoded(w.path, text);
-      if (f && (f->flags & schema::kSecret)) w.logPath += "***";
-      else url::appendEncoded(w.logPath, text);
+      if (withLogPath) {
+        if (f && (f->flags & schema::kSecret)) w.logPath += "***";
+        else url::appendEncoded(w.logPath, text);
+      }
       i = close + 1;
     } else {
       const auto next = tpl.find('{', i);
       const auto piece = std::string_view(tpl).substr(i, next == std::string::npos ? std::string::npos : next - i);
       w.path += piece;
-      w.logPath += piece;
+      if (withLogPath) w.logPath += piece;
       i += piece.size();
     }
   }
@@ -202,13 +214,13 @@ Wire buildWire(const ActionSpec& spec, const void* action) {
     if (f.location != Location::Query && !bodyless) continue;
     if (spec.isQuery && std::strcmp(f.name, "sortBy") == 0) { sortBy = &f; continue; }
     if (spec.isQuery && std::strcmp(f.name, "sortDirection") == 0) { sortDirection = &f; continue; }
-    addQueryValue(w, f.name, f.type(), f.in(action), f);
+    addQueryValue(b, f.name, f.type(), f.in(action), f);
   }
   if (sortBy) {  // the query API's one quirk: sortBy + sortDirection travel as sort=+field / -field
     std::string field, dir;
     codec::scalarText(sortBy->type(), sortBy->in(action), field);
     if (sortDirection) codec::scalarText(sortDirection->type(), sortDirection->in(action), dir);
-    if (!field.empty()) addPair(w, "sort", (strcasecmp(dir.c_str(), "desc") == 0 ? "-" : "+") + field, false);
+    if (!field.empty()) addPair(b, "sort", (strcasecmp(dir.c_str(), "desc") == 0 ? "-" : "+") + field, false);
   }
   if (!bodyless && !spec.bodyKey.empty()) w.body = codec::encodeBody(type, action, spec.bodyKey);
   return w;
