@@ -6,7 +6,9 @@
 //         latency from job completion to the result in the caller (median, p99), polls per job,
 //         SDK threads, peak memory; then the same in webhook mode.
 //
-// usage: bench_calls [--quick]     (--quick: a short smoke run for CI)
+// usage: bench_calls [--quick | --sync | --profile sdk|raw [1|1000]]
+//        --quick: a short smoke run for CI; --sync: the sync table only;
+//        --profile: one side's QueryVip loop (1 or 1000 inventories) for 5 s, to profile
 
 #include "bench_data.hpp"
 
@@ -15,6 +17,9 @@
 
 #include <curl/curl.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <httplib.h>
 #include <rapidjson/document.h>
 
@@ -67,6 +72,20 @@ int sdkThreads() {  // the SDK names its threads zstack-engine / zstack-curl
   return n;
 }
 
+// With two or more CPUs the client side (this thread, and the SDK threads it starts) runs on
+// CPU 0 and the loopback servers on CPU 1, as if the server were another machine. Left to the
+// scheduler, the two sometimes share a CPU and sometimes not, which moves the per-call cost by
+// up to 1.5x between runs and makes the SDK/raw ratio meaningless.
+bool pinning() { return std::thread::hardware_concurrency() >= 2; }
+void pinTo(int cpu) {
+  if (!pinning()) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+constexpr int kClientCpu = 0, kServerCpu = 1;
+
 struct Server {
   httplib::Server http;
   std::thread thread;
@@ -74,9 +93,13 @@ struct Server {
   void start() {
     http.new_task_queue = [] { return new httplib::ThreadPool(64); };
     http.set_tcp_nodelay(true);  // no Nagle/delayed-ACK stalls on small replies
+    http.set_keep_alive_max_count(1000000);  // httplib closes after 5 requests by default
     port = http.bind_to_any_port("127.0.0.1");
     zstack::sim::raiseListenBacklog(port);
-    thread = std::thread([this] { http.listen_after_bind(); });
+    thread = std::thread([this] {
+      pinTo(kServerCpu);  // the worker threads it starts inherit this
+      http.listen_after_bind();
+    });
     while (!http.is_running()) std::this_thread::sleep_for(1ms);
   }
   ~Server() {
@@ -97,63 +120,93 @@ struct SyncFigures {
   double sdkCpu, sdkWall, rawCpu, rawWall;
 };
 
-SyncFigures syncBench(const std::string& base, int inventories, int calls) {
-  SyncFigures f{};
-  zstack::ClientConfig cfg;
-  cfg.endpoint = *zstack::Endpoint::parse(base);
-  cfg.sessionId = "5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d";
-  zstack::Client client(cfg);
-  zstack::QueryVipAction q;
-  q.where("name~=vip%");
-  q.limit = inventories;
-  auto sdkCall = [&] {
-    auto r = q.call(client);
-    if (!r || static_cast<int>(r->inventories.size()) != inventories) {
+// The same QueryVip through the SDK and through a raw libcurl + RapidJSON DOM loop.
+class SyncSides {
+ public:
+  SyncSides(const std::string& base, int inventories)
+      : inventories_(inventories), client_(config(base)), url_(base + "/v1/vips?q=name%7E%3Dvip%25&limit=" +
+                                                                std::to_string(inventories)) {
+    query_.where("name~=vip%");
+    query_.limit = inventories;
+    headers_ = curl_slist_append(headers_, "Authorization: OAuth 5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d");
+    headers_ = curl_slist_append(headers_, "X-Job-UUID: 8d2f0c1e4b5a4c6d9e8f7a6b5c4d3e2f");
+    headers_ = curl_slist_append(headers_, "User-Agent: zstack-sdk-cpp/0.1");
+    headers_ = curl_slist_append(headers_, "Expect:");
+    curl_easy_setopt(raw_, CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(raw_, CURLOPT_HTTPHEADER, headers_);
+    curl_easy_setopt(raw_, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(raw_, CURLOPT_WRITEDATA, &body_);
+    curl_easy_setopt(raw_, CURLOPT_NOSIGNAL, 1L);
+  }
+  ~SyncSides() {
+    curl_slist_free_all(headers_);
+    curl_easy_cleanup(raw_);
+  }
+  void sdkCall() {
+    auto r = query_.call(client_);
+    if (!r || static_cast<int>(r->inventories.size()) != inventories_) {
       std::fprintf(stderr, "sdk call failed: %s\n", r ? "wrong size" : r.error().describe().c_str());
       std::exit(1);
     }
-  };
-
-  CURL* h = curl_easy_init();
-  const std::string url = base + "/v1/vips?q=name%7E%3Dvip%25&limit=" + std::to_string(inventories);
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Authorization: OAuth 5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d");
-  headers = curl_slist_append(headers, "X-Job-UUID: 8d2f0c1e4b5a4c6d9e8f7a6b5c4d3e2f");
-  headers = curl_slist_append(headers, "User-Agent: zstack-sdk-cpp/0.1");
-  headers = curl_slist_append(headers, "Expect:");
-  std::string body;
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  auto rawCall = [&] {
-    body.clear();
-    if (curl_easy_perform(h) != CURLE_OK) std::exit(1);
+  }
+  void rawCall() {
+    body_.clear();
+    if (curl_easy_perform(raw_) != CURLE_OK) std::exit(1);
     rapidjson::Document doc;
-    doc.Parse(body.data(), body.size());
-    if (doc.HasParseError() || static_cast<int>(doc["inventories"].Size()) != inventories) std::exit(1);
-  };
+    doc.Parse(body_.data(), body_.size());
+    if (doc.HasParseError() || static_cast<int>(doc["inventories"].Size()) != inventories_) std::exit(1);
+  }
 
-  for (int i = 0; i < calls / 10 + 5; ++i) sdkCall(), rawCall();  // warm up both
+ private:
+  static zstack::ClientConfig config(const std::string& base) {
+    zstack::ClientConfig cfg;
+    cfg.endpoint = *zstack::Endpoint::parse(base);
+    cfg.sessionId = "5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d";
+    return cfg;
+  }
+  int inventories_;
+  zstack::Client client_;
+  zstack::QueryVipAction query_;
+  std::string url_;
+  CURL* raw_ = curl_easy_init();
+  curl_slist* headers_ = nullptr;
+  std::string body_;
+};
+
+SyncFigures syncBench(const std::string& base, int inventories, int calls) {
+  SyncFigures f{};
+  SyncSides sides(base, inventories);
+  for (int i = 0; i < calls / 10 + 5; ++i) sides.sdkCall(), sides.rawCall();  // warm up both
   // Interleave rounds so machine noise hits both sides alike.
   for (int round = 0; round < 4; ++round) {
     auto c0 = threadCpuUs();
     auto w0 = Clock::now();
-    for (int i = 0; i < calls / 4; ++i) rawCall();
+    for (int i = 0; i < calls / 4; ++i) sides.rawCall();
     f.rawCpu += threadCpuUs() - c0;
     f.rawWall += us(Clock::now() - w0);
     c0 = threadCpuUs();
     w0 = Clock::now();
-    for (int i = 0; i < calls / 4; ++i) sdkCall();
+    for (int i = 0; i < calls / 4; ++i) sides.sdkCall();
     f.sdkCpu += threadCpuUs() - c0;
     f.sdkWall += us(Clock::now() - w0);
   }
   const double n = (calls / 4) * 4;
   f.rawCpu /= n, f.rawWall /= n, f.sdkCpu /= n, f.sdkWall /= n;
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(h);
   return f;
+}
+
+// One side only, for 5 s: something to point perf, strace or callgrind at.
+void profileLoop(const std::string& base, bool raw, int inventories) {
+  SyncSides sides(base, inventories);
+  const auto end = Clock::now() + 5s;
+  long calls = 0;
+  const auto c0 = threadCpuUs();
+  rusage r0{}, r1{};
+  getrusage(RUSAGE_THREAD, &r0);
+  while (Clock::now() < end) raw ? sides.rawCall() : sides.sdkCall(), ++calls;
+  getrusage(RUSAGE_THREAD, &r1);
+  std::printf("%s: %ld calls, %.1f us CPU per call, %.1f page faults per call\n", raw ? "raw" : "sdk", calls,
+              (threadCpuUs() - c0) / calls, double(r1.ru_minflt - r0.ru_minflt) / calls);
 }
 
 // ---- async: a job server that knows when every job finishes --------------------------------
@@ -202,6 +255,7 @@ struct JobServer {
     });
     server.start();
     hookThread = std::thread([this] {  // delivers webhooks at their jobs' completion times
+      pinTo(kServerCpu);
       httplib::Client* client = nullptr;
       std::unique_ptr<httplib::Client> owner;
       while (!stop) {
@@ -322,8 +376,11 @@ AsyncFigures asyncBench(std::chrono::milliseconds delay, int calls, bool webhook
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
-  const bool syncOnly = argc > 1 && std::strcmp(argv[1], "--sync") == 0;  // for profiling
+  const bool syncOnly = argc > 1 && std::strcmp(argv[1], "--sync") == 0;
+  // --profile sdk|raw: only that side's 1-inventory loop, for perf/strace/callgrind
+  const char* profile = argc > 2 && std::strcmp(argv[1], "--profile") == 0 ? argv[2] : nullptr;
   signal(SIGPIPE, SIG_IGN);
+  pinTo(kClientCpu);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const std::string one = "{\"inventories\":[" + bench::vipJson(0) + "]}";
   const std::string thousand = bench::queryVipReply(1000);
@@ -333,6 +390,10 @@ int main(int argc, char** argv) {
   });
   server.start();
 
+  if (profile) {
+    profileLoop(server.base(), std::strcmp(profile, "raw") == 0, argc > 3 && std::strcmp(argv[3], "1000") == 0 ? 1000 : 1);
+    return 0;
+  }
   std::printf("%-44s %12s %12s %8s\n", "sync QueryVip (client thread CPU / wall)", "SDK", "raw curl", "ratio");
   for (int n : {1, 1000}) {
     const int calls = quick ? 40 : (n == 1 ? 4000 : 400);
