@@ -3,6 +3,7 @@
 #include "codec/codec.hpp"
 #include "core/client_core.hpp"
 #include "core/request.hpp"
+#include "util/buffer_pool.hpp"
 #include "util/crypto.hpp"
 #include "util/url.hpp"
 #include "zstack/log.hpp"
@@ -180,6 +181,7 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     // A job result is kept by the server and polls are idempotent GETs: a garbled 200 (a proxy
     // cutting the body short) is fetched again, twice at most, before it counts as an error.
     const Step step = succeed(r.body, polling_ && badResults_ < 2);
+    util::giveBack(std::move(r.body));  // decoded: the next large reply can land in it
     if (polling_ && step == Step::Done && !error_) learnDuration(pendingAt_, pollSentAt_);
     return step;
   }

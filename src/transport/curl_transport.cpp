@@ -1,5 +1,7 @@
 #include "transport/curl_transport.hpp"
 
+#include "util/buffer_pool.hpp"
+
 #include <curl/curl.h>
 #include <pthread.h>
 
@@ -226,8 +228,13 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) noexcept {
     if (iequals(name, "Content-Length")) {
       std::size_t cl = 0;
       const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), cl);
-      if (ec == std::errc() && p == value.data() + value.size() && cl <= kMaxBodyReserve)
+      if (ec == std::errc() && p == value.data() + value.size() && cl <= kMaxBodyReserve) {
+        if (resp.body.empty() && resp.body.capacity() < cl) {
+          std::string spare = util::takeBuffer(cl);
+          if (spare.capacity() >= cl) resp.body.swap(spare);
+        }
         resp.body.reserve(cl);
+      }
     }
   } catch (...) {
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR

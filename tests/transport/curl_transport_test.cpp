@@ -3,6 +3,7 @@
 // test thread checks them.
 
 #include "transport/curl_transport.hpp"
+#include "util/buffer_pool.hpp"
 
 #include <arpa/inet.h>
 #include <catch2/catch.hpp>
@@ -331,6 +332,21 @@ TEST_CASE("status codes and response headers", "[transport]") {
   const auto& big = ok(t->send(request(HttpMethod::Get, server.url("/big"))));
   CHECK(big.status == 200);
   REQUIRE(big.body.size() == (1u << 20));
+  CHECK(big.body[997] == static_cast<char>('a' + 997 % 26));
+}
+
+TEST_CASE("a large reply lands in a pooled buffer", "[transport]") {
+  TestServer server;
+  auto t = makeCurlTransport(testOptions());
+  while (zstack::util::takeBuffer(zstack::util::kPooledBufferMin).capacity() >= zstack::util::kPooledBufferMin) {
+  }  // an empty pool: the only spare is the one given back below
+  std::string spare;
+  spare.reserve(2u << 20);
+  const char* storage = spare.data();
+  zstack::util::giveBack(std::move(spare));
+  const auto& big = ok(t->send(request(HttpMethod::Get, server.url("/big"))));
+  REQUIRE(big.body.size() == (1u << 20));
+  CHECK(big.body.data() == storage);
   CHECK(big.body[997] == static_cast<char>('a' + 997 % 26));
 }
 

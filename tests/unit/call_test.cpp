@@ -1,6 +1,7 @@
 // The whole call path against a fake transport and a fake clock.
 
 #include "support/fakes.hpp"
+#include "util/buffer_pool.hpp"
 #include "zstack/actions.hpp"
 #include "zstack/log.hpp"
 #include "zstack/session.hpp"
@@ -638,4 +639,38 @@ TEST_CASE("a garbled 200 poll result is fetched again, twice at most", "[call][p
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().kind == ErrorKind::Decode);
   CHECK(g.transport->requests().size() == 4);  // the call and three polls
+}
+
+TEST_CASE("large reply bodies are given back for reuse once decoded", "[call][buffers]") {
+  using namespace zstack::util;
+  while (takeBuffer(kPooledBufferMin).capacity() >= kPooledBufferMin) {
+  }  // start from an empty pool
+  SECTION("the pool keeps what is worth keeping, and only that") {
+    std::string small(1000, 'x');
+    giveBack(std::move(small));
+    CHECK(takeBuffer(kPooledBufferMin).capacity() < kPooledBufferMin);
+    std::string huge;
+    huge.reserve(9u << 20);
+    giveBack(std::move(huge));
+    CHECK(takeBuffer(kPooledBufferMin).capacity() < kPooledBufferMin);
+    std::string mid;
+    mid.reserve(200000);
+    const char* storage = mid.data();
+    giveBack(std::move(mid));
+    CHECK(takeBuffer(300000).capacity() < kPooledBufferMin);  // too small for that
+    std::string got = takeBuffer(100000);
+    CHECK(got.data() == storage);
+    CHECK(got.empty());
+    CHECK(takeBuffer(100000).capacity() < kPooledBufferMin);  // handed out once
+  }
+  SECTION("a decoded 200 reply's body goes back to the pool") {
+    Fixture f;
+    std::string reply = R"({"inventories":[{"uuid":"u1","name":")" + std::string(100000, 'n') + R"("}]})";
+    f.transport->reply(200, reply);
+    QueryVipAction q;
+    auto r = q.call(f.client);
+    REQUIRE(r.ok());
+    CHECK(r->inventories.at(0).name.size() == 100000);
+    CHECK(takeBuffer(kPooledBufferMin).capacity() >= reply.size());
+  }
 }
