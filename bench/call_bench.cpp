@@ -6,8 +6,8 @@
 //         latency from job completion to the result in the caller (median, p99), polls per job,
 //         SDK threads, peak memory; then the same in webhook mode.
 //
-// usage: bench_calls [--quick | --sync | --profile sdk|raw [1|1000]]
-//        --quick: a short smoke run for CI; --sync: the sync table only;
+// usage: bench_calls [--quick | --sync | --async | --profile sdk|raw [1|1000]]
+//        --quick: a short smoke run for CI; --sync, --async: that table only;
 //        --profile: one side's QueryVip loop (1 or 1000 inventories) for 5 s, to profile
 
 #include "bench_data.hpp"
@@ -57,19 +57,30 @@ long statusKb(const char* key) {
   return 0;
 }
 
-int sdkThreads() {  // the SDK names its threads zstack-engine / zstack-curl
-  int n = 0;
+// The SDK's threads (it names them zstack-engine / zstack-curl): how many, and the CPU time they
+// have used so far (schedstat: nanoseconds on a CPU).
+struct SdkThreads {
+  int count = 0;
+  double cpuMs = 0;
+};
+SdkThreads sdkThreads() {
+  SdkThreads t;
   if (DIR* d = opendir("/proc/self/task")) {
     while (dirent* e = readdir(d)) {
       if (e->d_name[0] == '.') continue;
-      std::ifstream comm(std::string("/proc/self/task/") + e->d_name + "/comm");
+      const std::string dir = std::string("/proc/self/task/") + e->d_name;
+      std::ifstream comm(dir + "/comm");
       std::string name;
       std::getline(comm, name);
-      n += name.rfind("zstack-", 0) == 0;
+      if (name.rfind("zstack-", 0) != 0) continue;
+      ++t.count;
+      std::ifstream sched(dir + "/schedstat");
+      double ns = 0;
+      if (sched >> ns) t.cpuMs += ns / 1e6;
     }
     closedir(d);
   }
-  return n;
+  return t;
 }
 
 // With two or more CPUs the client side (this thread, and the SDK threads it starts) runs on
@@ -91,7 +102,9 @@ struct Server {
   std::thread thread;
   int port = 0;
   void start() {
-    http.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    // A kept-alive connection holds a worker until it closes: more workers than the SDK's 64
+    // async connections plus its sync ones, or a connection waits out the keep-alive timeout.
+    http.new_task_queue = [] { return new httplib::ThreadPool(256); };
     http.set_tcp_nodelay(true);  // no Nagle/delayed-ACK stalls on small replies
     http.set_keep_alive_max_count(1000000);  // httplib closes after 5 requests by default
     port = http.bind_to_any_port("127.0.0.1");
@@ -216,6 +229,7 @@ struct JobServer {
   std::chrono::milliseconds delay;
   std::mutex m;
   std::map<std::string, Clock::time_point> doneAt;  // job uuid -> completion time
+  std::map<std::string, Clock::time_point> servedAt;  // job uuid -> its result was served
   std::atomic<long> polls{0};
   // webhook mode
   std::string webhookUrl;
@@ -250,6 +264,10 @@ struct JobServer {
         res.status = 202;
         res.set_content(R"({"location":"x/v1/api-jobs/)" + job + "\"}", "application/json");
       } else {
+        {
+          std::lock_guard<std::mutex> l(m);
+          servedAt.emplace(job, Clock::now());  // the first poll that found the job done
+        }
         res.set_content(R"({"inventory":{"uuid":")" + job + R"(","name":")" + job + R"(","ip":"172.20.0.9"}})", "application/json");
       }
     });
@@ -289,7 +307,9 @@ struct JobServer {
 
 struct AsyncFigures {
   double medianMs, p99Ms, pollsPerJob, wallMs;
+  double waitMs, replyMs;  // polling: the median split into done -> result served, served -> caller
   int sdkThreads;
+  double sdkCpuUsPerCall;  // the SDK threads' CPU, per call (the caller's own thread not included)
   long peakRssDeltaKb;
   int failures;
 };
@@ -325,6 +345,7 @@ AsyncFigures asyncBench(std::chrono::milliseconds delay, int calls, bool webhook
     (void)a.call(*client);
   }
   const long pollsBefore = jobs.polls;
+  const double cpuBefore = sdkThreads().cpuMs;
 
   std::vector<std::pair<std::string, Clock::time_point>> results;
   results.reserve(calls);
@@ -346,29 +367,37 @@ AsyncFigures asyncBench(std::chrono::milliseconds delay, int calls, bool webhook
       if (--left == 0) all.set_value();
     });
   }
-  maxThreads = sdkThreads();
+  maxThreads = sdkThreads().count;
   all.get_future().wait();
   const auto wall = Clock::now() - t0;
-  maxThreads = std::max(maxThreads, sdkThreads());
+  const SdkThreads after = sdkThreads();
+  maxThreads = std::max(maxThreads, after.count);
 
-  std::vector<double> lat;
+  auto ms = [](Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  auto median = [](std::vector<double>& v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+  };
+  std::vector<double> lat, wait, reply;
   for (const auto& [job, at] : results) {
-    Clock::time_point ref;
-    {
-      std::lock_guard<std::mutex> l(m);
-      ref = webhook ? hookArrived.at(job) : jobs.doneAt.at(job);
+    std::lock_guard<std::mutex> l(m);
+    lat.push_back(ms(at - (webhook ? hookArrived.at(job) : jobs.doneAt.at(job))));
+    if (!webhook) {
+      wait.push_back(ms(jobs.servedAt.at(job) - jobs.doneAt.at(job)));
+      reply.push_back(ms(at - jobs.servedAt.at(job)));
     }
-    lat.push_back(std::chrono::duration<double, std::milli>(at - ref).count());
   }
-  std::sort(lat.begin(), lat.end());
   AsyncFigures f{};
-  f.medianMs = lat.empty() ? 0 : lat[lat.size() / 2];
+  f.medianMs = median(lat);
+  f.waitMs = median(wait);
+  f.replyMs = median(reply);
   f.p99Ms = lat.empty() ? 0 : lat[std::min(lat.size() - 1, lat.size() * 99 / 100)];
   f.pollsPerJob = double(jobs.polls - pollsBefore) / calls;
   f.wallMs = std::chrono::duration<double, std::milli>(wall).count();
   f.sdkThreads = maxThreads;
   f.peakRssDeltaKb = statusKb("VmHWM:") - rssBefore;
   f.failures = failures;
+  f.sdkCpuUsPerCall = (after.cpuMs - cpuBefore) * 1000 / calls;
   return f;
 }
 
@@ -377,6 +406,7 @@ AsyncFigures asyncBench(std::chrono::milliseconds delay, int calls, bool webhook
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const bool syncOnly = argc > 1 && std::strcmp(argv[1], "--sync") == 0;
+  const bool asyncOnly = argc > 1 && std::strcmp(argv[1], "--async") == 0;
   // --profile sdk|raw: only that side's 1-inventory loop, for perf/strace/callgrind
   const char* profile = argc > 2 && std::strcmp(argv[1], "--profile") == 0 ? argv[2] : nullptr;
   signal(SIGPIPE, SIG_IGN);
@@ -394,8 +424,9 @@ int main(int argc, char** argv) {
     profileLoop(server.base(), std::strcmp(profile, "raw") == 0, argc > 3 && std::strcmp(argv[3], "1000") == 0 ? 1000 : 1);
     return 0;
   }
-  std::printf("%-44s %12s %12s %8s\n", "sync QueryVip (client thread CPU / wall)", "SDK", "raw curl", "ratio");
+  if (!asyncOnly) std::printf("%-44s %12s %12s %8s\n", "sync QueryVip (client thread CPU / wall)", "SDK", "raw curl", "ratio");
   for (int n : {1, 1000}) {
+    if (asyncOnly) break;
     const int calls = quick ? 40 : (n == 1 ? 4000 : 400);
     auto f = syncBench(server.base(), n, calls);
     std::printf("%-44s %9.1f us %9.1f us %7.2fx\n", (std::to_string(n) + " inventory: CPU per call").c_str(), f.sdkCpu,
@@ -405,8 +436,8 @@ int main(int argc, char** argv) {
   }
 
   if (syncOnly) return 0;
-  std::printf("\n%-30s %8s %8s %10s %9s %8s %10s %6s\n", "async creates in flight", "median", "p99", "polls/job", "wall",
-              "threads", "peak RSS+", "fails");
+  std::printf("\n%-30s %8s %8s %17s %10s %9s %8s %11s %10s %6s\n", "async creates in flight", "median", "p99",
+              "(wait + reply)", "polls/job", "wall", "threads", "SDK CPU", "peak RSS+", "fails");
   const int calls = quick ? 50 : 1000;
   struct Mode {
     const char* name;
@@ -422,10 +453,14 @@ int main(int argc, char** argv) {
   for (const auto& mode : modes) {
     auto f = asyncBench(mode.delay, calls, mode.webhook);
     failures += f.failures;
-    std::printf("%-30s %5.1f ms %5.1f ms %10.2f %6.0f ms %8d %7ld KB %6d\n",
-                (std::to_string(calls) + " x " + mode.name).c_str(), f.medianMs, f.p99Ms, f.pollsPerJob, f.wallMs,
-                f.sdkThreads, f.peakRssDeltaKb, f.failures);
+    char split[32] = "";
+    if (!mode.webhook) std::snprintf(split, sizeof split, "(%.1f + %.1f)", f.waitMs, f.replyMs);
+    std::printf("%-30s %5.1f ms %5.1f ms %17s %10.2f %6.0f ms %8d %6.0f us/call %7ld KB %6d\n",
+                (std::to_string(calls) + " x " + mode.name).c_str(), f.medianMs, f.p99Ms, split, f.pollsPerJob, f.wallMs,
+                f.sdkThreads, f.sdkCpuUsPerCall, f.peakRssDeltaKb, f.failures);
   }
-  std::printf("(latency: job completion -> result in the caller; webhook rows: callback arrival -> result)\n");
+  std::printf("(latency: job completion -> result in the caller; webhook rows: callback arrival -> result;\n"
+              " wait + reply: medians of job completion -> result served to a poll, and served -> caller;\n"
+              " SDK CPU: CPU time of the SDK's own threads per call, the caller's thread not included)\n");
   return failures ? 1 : 0;
 }

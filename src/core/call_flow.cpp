@@ -234,12 +234,14 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
   interval_ = core_.config.poll.initialInterval;
   if (!webhook_) {
     // Aim the first poll just before this API's jobs usually finish, then poll in short steps
-    // (2 % of the estimate): a 1 s job is seen within ~20 ms in 2-3 polls instead of ~9.
+    // (1/128 of the estimate): a 1 s job is seen within ~8 ms in 2-3 polls instead of ~9. Under a
+    // burst of calls the first poll tends to come late anyway (the 202s are read late), so the
+    // short step costs few extra polls; 1/64 left the median result ~25 ms late.
     const auto estimate = duration_cast<milliseconds>(core_.jobEstimate(spec_));
     if (estimate > interval_) {
-      interval_ = std::max<milliseconds>(2ms, estimate / 64);
+      interval_ = std::max<milliseconds>(2ms, estimate / 128);
       const auto first = std::max<milliseconds>(core_.config.poll.initialInterval, estimate - interval_);
-      aimedSteps_ = 10;  // short steps cover the estimate + 20 %, then the usual backoff resumes
+      aimedSteps_ = 10;  // short steps cover the estimate + 8 %, then the usual backoff resumes
       wakeAt_ = std::min(deadline_, acceptedAt_ + first);
       return Step::Wait;
     }

@@ -596,30 +596,37 @@ TEST_CASE("Session logs in, sets the client session, and logs out on scope exit"
 TEST_CASE("polls are aimed at the API's usual job duration once it is known", "[call][poll]") {
   Fixture f;
   // Every job finishes 1 s after it is accepted (fake time).
-  Clock::time_point acceptedAt{};
+  Clock::time_point acceptedAt{}, lastPoll{};
+  std::chrono::milliseconds lastStep{0};  // between the final two polls
   f.transport->push([&](const HttpRequest& r) -> TransportResult {
+    const auto now = f.clock->now();
     if (r.method == HttpMethod::Post) {
-      acceptedAt = f.clock->now();
+      acceptedAt = lastPoll = now;
       return HttpResponse{202, {}, kAccepted};
     }
-    if (f.clock->now() - acceptedAt < 1s) return HttpResponse{202, {}, kAccepted};
+    lastStep = std::chrono::duration_cast<std::chrono::milliseconds>(now - lastPoll);
+    lastPoll = now;
+    if (now - acceptedAt < 1s) return HttpResponse{202, {}, kAccepted};
     return HttpResponse{200, {}, kVip};
   });
   REQUIRE(vipAction().call(f.client).ok());
   const auto firstPolls = f.transport->requests().size() - 1;
   CHECK(firstPolls >= 8);  // blind backoff: 20 ms, 30 ms, ... capped at 1 s
   int polls[3];
-  std::chrono::milliseconds late[3];
+  std::chrono::milliseconds late[3], step[3];
   for (int i = 0; i < 3; ++i) {
     const auto before = f.transport->requests().size();
     REQUIRE(vipAction().call(f.client).ok());
     polls[i] = static_cast<int>(f.transport->requests().size() - before - 1);
     late[i] = std::chrono::duration_cast<std::chrono::milliseconds>(f.clock->now() - acceptedAt) - 1000ms;
+    step[i] = lastStep;
   }
   for (int i = 1; i < 3; ++i) {
-    INFO("call " << i << ": " << polls[i] << " polls, " << late[i].count() << " ms late");
+    INFO("call " << i << ": " << polls[i] << " polls, " << late[i].count() << " ms late, last step "
+                 << step[i].count() << " ms");
     CHECK(polls[i] <= 4);
-    CHECK(late[i] <= 20ms);
+    CHECK(step[i] <= 8ms);  // the short step: 1/128 of the job's duration
+    CHECK(late[i] <= step[i]);
   }
 }
 
