@@ -110,51 +110,50 @@ int portOf(const sockaddr_storage& a) {
   return -1;
 }
 
-// Finds the server-side socket of this request and shuts it down, so that the
-// client sees the connection closed without any reply.
-void shutdownClientSocket(const httplib::Request& req, int localPort) {
+// Calls fn(fd, peerPort) for every socket of this process bound to localPort (peerPort is -1
+// for one without a peer, such as the listening socket) until fn returns false.
+template <class Fn>
+void forEachSocketOn(int localPort, Fn fn) {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
     const int fd = std::atoi(e.path().filename().c_str());
     sockaddr_storage local{}, peer{};
     socklen_t ll = sizeof local, pl = sizeof peer;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
-    if (portOf(local) != localPort || portOf(peer) != req.remote_port) continue;
-    ::shutdown(fd, SHUT_RDWR);
-    return;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0 || portOf(local) != localPort) continue;
+    const int peerPort = getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) == 0 ? portOf(peer) : -1;
+    if (!fn(fd, peerPort)) return;
   }
+}
+
+// Finds the server-side socket of this request and shuts it down, so that the
+// client sees the connection closed without any reply.
+void shutdownClientSocket(const httplib::Request& req, int localPort) {
+  forEachSocketOn(localPort, [&](int fd, int peerPort) {
+    if (peerPort != req.remote_port) return true;
+    ::shutdown(fd, SHUT_RDWR);
+    return false;
+  });
 }
 
 // Shuts down every accepted connection of the server listening on localPort so
 // that worker threads blocked in keep-alive waits return at once on stop().
 void shutdownServerConnections(int localPort) {
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-    const int fd = std::atoi(e.path().filename().c_str());
-    sockaddr_storage local{}, peer{};
-    socklen_t ll = sizeof local, pl = sizeof peer;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0) continue;
-    if (portOf(local) != localPort) continue;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
-    ::shutdown(fd, SHUT_RDWR);
-  }
+  forEachSocketOn(localPort, [](int fd, int peerPort) {
+    if (peerPort >= 0) ::shutdown(fd, SHUT_RDWR);
+    return true;
+  });
 }
 
 }  // namespace
 
 void raiseListenBacklog(int localPort, int backlog) {
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
-    const int fd = std::atoi(e.path().filename().c_str());
-    sockaddr_storage local{};
-    socklen_t ll = sizeof local;
+  forEachSocketOn(localPort, [backlog](int fd, int) {
     int listening = 0;
     socklen_t optLen = sizeof listening;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &ll) != 0 || portOf(local) != localPort) continue;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optLen) != 0 || !listening) continue;
-    ::listen(fd, backlog);  // a second listen() only changes the backlog
-  }
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optLen) == 0 && listening)
+      ::listen(fd, backlog);  // a second listen() only changes the backlog
+    return true;
+  });
 }
 
 namespace {

@@ -121,12 +121,12 @@ void addPair(WireBuilder& b, std::string_view key, std::string_view value, bool 
   else url::appendEncoded(log, value);
 }
 
-void addQueryValue(WireBuilder& w, std::string_view key, const TypeDesc& t, const void* v, const FieldDesc& f) {
+void addQueryValue(WireBuilder& b, std::string_view key, const TypeDesc& t, const void* v, const FieldDesc& f) {
   const bool secret = f.flags & schema::kSecret;
   std::string text;
   switch (t.kind) {
     case Kind::Optional:
-      if (t.has(v)) addQueryValue(w, key, t.element(), t.get(v), f);
+      if (t.has(v)) addQueryValue(b, key, t.element(), t.get(v), f);
       return;
     case Kind::List: {
       const auto n = t.size(v);
@@ -134,25 +134,25 @@ void addQueryValue(WireBuilder& w, std::string_view key, const TypeDesc& t, cons
         std::string all;
         for (std::size_t i = 0; i < n; ++i)
           if (codec::scalarText(t.element(), t.at(v, i), text)) all += (i ? "," : "") + text;
-        if (n) addPair(w, key, all, secret);
+        if (n) addPair(b, key, all, secret);
         return;
       }
-      for (std::size_t i = 0; i < n; ++i) addQueryValue(w, key, t.element(), t.at(v, i), f);
+      for (std::size_t i = 0; i < n; ++i) addQueryValue(b, key, t.element(), t.at(v, i), f);
       return;
     }
     case Kind::Map:  // key.<mapKey>=value, one pair per element
       for (const auto& e : t.entries(v))
-        addQueryValue(w, std::string(key).append(".").append(*e.key), t.element(), e.value, f);
+        addQueryValue(b, std::string(key).append(".").append(*e.key), t.element(), e.value, f);
       return;
     case Kind::Object:
     case Kind::Json:
-      addPair(w, key, codec::encode(t, v), secret);
+      addPair(b, key, codec::encode(t, v), secret);
       return;
     case Kind::String:
       if (static_cast<const std::string*>(v)->empty()) return;
       [[fallthrough]];
     default:
-      if (codec::scalarText(t, v, text)) addPair(w, key, text, secret);
+      if (codec::scalarText(t, v, text)) addPair(b, key, text, secret);
   }
 }
 
