@@ -32,6 +32,9 @@ struct HttpResponse {
   int status = 0;
   Headers headers;
   std::string body;
+  // When the request went out on the wire (steady clock), if the transport knows: a job's start
+  // is dated from it, not from when a busy client got round to reading the reply.
+  std::chrono::steady_clock::time_point sentAt{};
 };
 
 struct TransportFailure {

@@ -35,12 +35,36 @@ std::string accessKeyDate(system_clock::time_point now, const DateZone& zone) {
 
 bool retryablePollStatus(int status) { return status == 500 || status == 502 || status == 504; }
 
+// From this many calls waiting for jobs at once, first polls are aimed just after the expected
+// finish; one in kProbeEvery of them still aims just before.
+constexpr int kCrowd = 32;
+constexpr unsigned kProbeEvery = 32;
+
 }  // namespace
+
+// When the request behind `r` was sent, on the client's clock. The transport stamps it on the
+// steady clock; the time since then is taken off the client clock's now(), so a fake clock in
+// tests stays consistent. A transport that does not stamp: `otherwise`.
+Clock::time_point CallFlow::sentTime(const HttpResponse& r, Clock::time_point otherwise) const {
+  if (r.sentAt == std::chrono::steady_clock::time_point{}) return otherwise;
+  const auto now = core_.clock->now();
+  const auto ago = std::chrono::steady_clock::now() - r.sentAt;
+  return ago > std::chrono::steady_clock::duration::zero() ? now - ago : now;
+}
 
 CallFlow::CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply)
     : core_(core), spec_(spec), action_(action), reply_(reply), base_(spec.cbase(action)) {}
 
+CallFlow::~CallFlow() { stopAwaiting(); }
+
+void CallFlow::stopAwaiting() {
+  if (!awaiting_) return;
+  awaiting_ = false;
+  core_.jobAwaited(-1);
+}
+
 CallFlow::Step CallFlow::finish(Error e) {
+  stopAwaiting();
   e.action = spec_.name;
   if (e.jobUuid.empty()) e.jobUuid = jobUuid_;
   if (log::enabled(log::Level::Debug)) log::write(log::Level::Debug, e.describe());
@@ -126,6 +150,7 @@ CallFlow::Step CallFlow::succeed(const std::string& body, bool mayRefetch) {
     e.body = body;
     return finish(std::move(e));
   }
+  stopAwaiting();
   if (log::enabled(log::Level::Debug))
     log::write(log::Level::Debug, spec_.name + " done job=" + jobUuid_ + " polls=" + std::to_string(polls_));
   return Step::Done;
@@ -177,6 +202,7 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     return finish(std::move(e));
   }
   auto& r = std::get<HttpResponse>(result);
+  if (polling_) pollSentAt_ = sentTime(r, pollSentAt_);  // else: when it was handed over
   if (r.status == 200) {
     // A job result is kept by the server and polls are idempotent GETs: a garbled 200 (a proxy
     // cutting the body short) is fetched again, twice at most, before it counts as an error.
@@ -230,17 +256,26 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     if (apiTimeout.count() > 0) deadline_ = std::min(deadline_, start_ + apiTimeout + std::max<milliseconds>(5s, apiTimeout / 10));
   }
   polling_ = true;
-  acceptedAt_ = pendingAt_ = core_.clock->now();
+  if (!webhook_) {  // webhook calls poll rarely: they do not crowd the client
+    awaiting_ = true;
+    core_.jobAwaited(+1);
+  }
+  acceptedAt_ = pendingAt_ = sentTime(r, core_.clock->now());  // the job started after this
   interval_ = core_.config.poll.initialInterval;
   if (!webhook_) {
-    // Aim the first poll just before this API's jobs usually finish, then poll in short steps
-    // (1/128 of the estimate): a 1 s job is seen within ~8 ms in 2-3 polls instead of ~9. Under a
-    // burst of calls the first poll tends to come late anyway (the 202s are read late), so the
-    // short step costs few extra polls; 1/64 left the median result ~25 ms late.
+    // Aim at the moment this API's jobs usually finish, then poll in short steps (1/128 of the
+    // estimate): a 1 s job is seen within ~8 ms in 1-3 polls instead of ~9.
+    //  - Few calls waiting: aim one step before the expected finish; the polls around it keep
+    //    the estimate exact.
+    //  - Many waiting (a burst): every extra poll queues behind the others on the client's CPU
+    //    and costs the server too, so aim half a step after it (one poll per job, a few ms
+    //    late), while one call in kProbeEvery still aims before and keeps checking the estimate.
     const auto estimate = duration_cast<milliseconds>(core_.jobEstimate(spec_));
     if (estimate > interval_) {
       interval_ = std::max<milliseconds>(2ms, estimate / 128);
-      const auto first = std::max<milliseconds>(core_.config.poll.initialInterval, estimate - interval_);
+      aimedAfter_ = core_.awaitedJobs() >= kCrowd && core_.nextAimTurn() % kProbeEvery != 0;
+      const auto first = aimedAfter_ ? estimate + std::max<milliseconds>(1ms, interval_ / 2)
+                                     : std::max<milliseconds>(core_.config.poll.initialInterval, estimate - interval_);
       aimedSteps_ = 10;  // short steps cover the estimate + 8 %, then the usual backoff resumes
       wakeAt_ = std::min(deadline_, acceptedAt_ + first);
       return Step::Wait;
@@ -267,6 +302,7 @@ void CallFlow::learnDuration(Clock::time_point runningAt, Clock::time_point done
   // next call's first poll then sees the job running and its short steps bracket the finish.
   const auto lower = runningAt - acceptedAt_;
   const auto upper = doneBy - acceptedAt_;
+  if (aimedAfter_ && lower <= std::chrono::steady_clock::duration::zero()) return;  // done when expected: nothing new
   std::chrono::steady_clock::duration observed;
   if (lower <= std::chrono::steady_clock::duration::zero()) observed = upper - std::max<std::chrono::steady_clock::duration>(2ms, upper / 32);
   else if (upper - lower > upper / 10) observed = lower;

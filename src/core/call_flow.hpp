@@ -23,6 +23,9 @@ class CallFlow {
   enum class Step { Send, Wait, Done };
 
   CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply);
+  ~CallFlow();
+  CallFlow(const CallFlow&) = delete;
+  CallFlow& operator=(const CallFlow&) = delete;
 
   Step start();
   Step onResponse(TransportResult&& result);
@@ -43,6 +46,8 @@ class CallFlow {
   Step failStatus(const HttpResponse& r);
   void learnDuration(Clock::time_point runningAt, Clock::time_point doneBy);
   void authorize(HttpRequest& req, const std::string& signPath) const;
+  Clock::time_point sentTime(const HttpResponse& r, Clock::time_point otherwise) const;
+  void stopAwaiting();
 
   const ClientCore& core_;
   const ActionSpec& spec_;
@@ -56,6 +61,8 @@ class CallFlow {
   std::string sessionId_;
   bool polling_ = false;
   bool webhook_ = false;
+  bool aimedAfter_ = false;  // the first poll was aimed just after the expected finish
+  bool awaiting_ = false;    // counted in the client's calls waiting for a job
   Clock::time_point start_{}, deadline_{}, wakeAt_{};
   Clock::time_point acceptedAt_{};  // the 202 arrived
   Clock::time_point pendingAt_{};   // the last moment the job was known to be running

@@ -5,6 +5,7 @@
 #include "zstack/action.hpp"
 #include "zstack/config.hpp"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +34,12 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   // moment a job is likely done instead of blindly backing off.
   std::chrono::microseconds jobEstimate(const ActionSpec& spec) const;
   void recordJobDuration(const ActionSpec& spec, std::chrono::microseconds observed) const;
+
+  // How many calls are waiting for a job right now (sync and async), and a turn counter so that
+  // a few of them keep checking the estimate from below while many wait.
+  void jobAwaited(int delta) const { awaitedJobs_.fetch_add(delta, std::memory_order_relaxed); }
+  int awaitedJobs() const { return awaitedJobs_.load(std::memory_order_relaxed); }
+  unsigned nextAimTurn() const { return aimTurns_.fetch_add(1, std::memory_order_relaxed); }
   void setCredentials(Credentials c);
 
   const ClientConfig config;
@@ -50,6 +57,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   std::unordered_set<std::shared_ptr<AsyncCall>> live_;  // async calls not finished yet
   mutable std::mutex estimateMutex_;
   mutable std::unordered_map<const ActionSpec*, std::chrono::microseconds> estimates_;
+  mutable std::atomic<int> awaitedJobs_{0};
+  mutable std::atomic<unsigned> aimTurns_{0};
   mutable std::mutex credMutex_;
   std::shared_ptr<const Credentials> creds_;
   AsyncEngine engine_;

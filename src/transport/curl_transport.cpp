@@ -134,6 +134,7 @@ using EasyPtr = std::unique_ptr<Easy>;
 struct Exchange;
 size_t onBody(char* data, size_t size, size_t n, void* user) noexcept;
 size_t onHeader(char* data, size_t size, size_t n, void* user) noexcept;
+int onRequestReady(void* user, char*, char*, int, int) noexcept;
 
 // Creates and configures a handle; on failure returns null and sets `fail`.
 EasyPtr newEasy(const Shared& shared, TransportFailure& fail) {
@@ -168,6 +169,9 @@ EasyPtr newEasy(const Shared& shared, TransportFailure& fail) {
   if (!o.userAgent.empty()) set(curl_easy_setopt(h, CURLOPT_USERAGENT, o.userAgent.c_str()));
   set(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &onBody));
   set(curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &onHeader));
+#if LIBCURL_VERSION_NUM >= 0x075000  // 7.80.0
+  set(curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, &onRequestReady));
+#endif
   if (shared.share) set(curl_easy_setopt(h, CURLOPT_SHARE, shared.share));
   if (rc != CURLE_OK) {
     fail = curlFailure(rc, e->error);
@@ -196,6 +200,12 @@ size_t onBody(char* data, size_t size, size_t n, void* user) noexcept {
     return 0;  // CURLE_WRITE_ERROR
   }
   return len;
+}
+
+// libcurl is about to send the request (connection ready): the time the job may start from.
+int onRequestReady(void* user, char*, char*, int, int) noexcept {
+  static_cast<Exchange*>(user)->response.sentAt = std::chrono::steady_clock::now();
+  return 0;  // CURL_PREREQFUNC_OK
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* user) noexcept {
@@ -313,6 +323,9 @@ CURLcode prepare(Easy& e, const HttpRequest& request, Exchange& ex, const CurlOp
   set(curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, clampMs(timeout)));
   set(curl_easy_setopt(h, CURLOPT_WRITEDATA, static_cast<void*>(&ex)));
   set(curl_easy_setopt(h, CURLOPT_HEADERDATA, static_cast<void*>(&ex)));
+#if LIBCURL_VERSION_NUM >= 0x075000
+  set(curl_easy_setopt(h, CURLOPT_PREREQDATA, static_cast<void*>(&ex)));
+#endif
   if (hasBody) {
     // Size first: POSTFIELDS then points at the body without copying. An empty body still sends
     // "Content-Length: 0".

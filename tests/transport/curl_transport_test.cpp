@@ -335,6 +335,30 @@ TEST_CASE("status codes and response headers", "[transport]") {
   CHECK(big.body[997] == static_cast<char>('a' + 997 % 26));
 }
 
+TEST_CASE("a reply says when its request went out", "[transport]") {
+  // A job is dated from the send, so the stamp must not be the time the reply was read.
+  TestServer server;
+  auto t = makeCurlTransport(testOptions());
+  (void)t->send(request(HttpMethod::Get, server.url("/echo")));  // connected: the send is the request itself
+  for (bool async : {false, true}) {
+    INFO((async ? "async" : "sync"));
+    const auto before = std::chrono::steady_clock::now();
+    TransportResult result;
+    if (async) {
+      std::promise<TransportResult> p;
+      t->sendAsync(request(HttpMethod::Get, server.url("/sleep/300")), [&p](TransportResult r) { p.set_value(std::move(r)); });
+      result = p.get_future().get();
+    } else {
+      result = t->send(request(HttpMethod::Get, server.url("/sleep/300")));
+    }
+    const auto after = std::chrono::steady_clock::now();
+    const auto& r = ok(result);
+    CHECK(r.sentAt >= before);
+    CHECK(r.sentAt < before + 150ms);  // the reply came 300 ms after the send
+    CHECK(after - r.sentAt >= 300ms);
+  }
+}
+
 TEST_CASE("a large reply lands in a pooled buffer", "[transport]") {
   TestServer server;
   auto t = makeCurlTransport(testOptions());

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <map>
 #include <thread>
 
 using namespace zstack;
@@ -628,6 +629,162 @@ TEST_CASE("polls are aimed at the API's usual job duration once it is known", "[
     CHECK(step[i] <= 8ms);  // the short step: 1/128 of the job's duration
     CHECK(late[i] <= step[i]);
   }
+}
+
+namespace {
+
+// A job server in fake time: every job finishes 1 s after its POST. Async polls of the jobs
+// named in `hold` are kept unanswered (those calls stay waiting, as in a burst) until release().
+class JobTransport final : public Transport {
+ public:
+  explicit JobTransport(std::shared_ptr<FakeClock> clock) : clock_(std::move(clock)) {}
+
+  TransportResult send(const HttpRequest& r) override {
+    std::lock_guard<std::mutex> l(m_);
+    return answer(r);
+  }
+  void sendAsync(HttpRequest r, Callback done) override {
+    TransportResult result;
+    {
+      std::lock_guard<std::mutex> l(m_);
+      if (r.method == HttpMethod::Get && holdPolls_) {
+        held_.emplace_back(std::move(r), std::move(done));
+        return;
+      }
+      result = answer(r);
+    }
+    done(std::move(result));
+  }
+  // Later replies to POSTs say the request was sent `ago` before they were read.
+  void replyReadLate(std::chrono::milliseconds ago) {
+    std::lock_guard<std::mutex> l(m_);
+    readLate_ = ago;
+  }
+  void holdAsyncPolls(bool on) {
+    std::lock_guard<std::mutex> l(m_);
+    holdPolls_ = on;
+  }
+  std::size_t held() const {
+    std::lock_guard<std::mutex> l(m_);
+    return held_.size();
+  }
+  void release() {  // answers the held polls (their jobs are long done)
+    std::vector<std::pair<HttpRequest, Callback>> held;
+    {
+      std::lock_guard<std::mutex> l(m_);
+      held.swap(held_);
+      holdPolls_ = false;
+    }
+    for (auto& [r, done] : held) done(send(r));
+  }
+  // Polls of the last job, and how late its result was seen (the last poll after the finish).
+  int lastPolls() const {
+    std::lock_guard<std::mutex> l(m_);
+    return lastPolls_;
+  }
+  std::chrono::milliseconds lastLate() const {
+    std::lock_guard<std::mutex> l(m_);
+    return lastLate_;
+  }
+
+ private:
+  TransportResult answer(const HttpRequest& r) {
+    const auto now = clock_->now();
+    if (r.method == HttpMethod::Post) {
+      const std::string job = *findHeader(r.headers, "X-Job-UUID");
+      // Read late: the job started `readLate_` before the client reads this reply.
+      doneAt_[job] = now - readLate_ + 1s;
+      lastJob_ = job;
+      lastPolls_ = 0;
+      HttpResponse res{202, {}, R"({"location":"http://h/zstack/v1/api-jobs/)" + job + "\"}"};
+      if (readLate_.count() > 0) res.sentAt = std::chrono::steady_clock::now() - readLate_;
+      return res;
+    }
+    const std::string job = r.url.substr(r.url.rfind('/') + 1);
+    if (job == lastJob_) ++lastPolls_;
+    if (now < doneAt_.at(job)) return HttpResponse{202, {}, R"({"location":"x/v1/api-jobs/)" + job + "\"}"};
+    if (job == lastJob_) lastLate_ = std::chrono::duration_cast<std::chrono::milliseconds>(now - doneAt_.at(job));
+    return HttpResponse{200, {}, kVip};
+  }
+
+  std::shared_ptr<FakeClock> clock_;
+  mutable std::mutex m_;
+  std::map<std::string, Clock::time_point> doneAt_;
+  std::string lastJob_;
+  int lastPolls_ = 0;
+  std::chrono::milliseconds lastLate_{0}, readLate_{0};
+  bool holdPolls_ = false;
+  std::vector<std::pair<HttpRequest, Callback>> held_;
+};
+
+struct JobFixture {
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  std::shared_ptr<JobTransport> transport = std::make_shared<JobTransport>(clock);
+  Client client = [this] {
+    ClientConfig c;
+    c.transport = transport;
+    c.clock = clock;
+    c.sessionId = "5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d";
+    return Client(c);
+  }();
+  void learn() {  // a few calls, so the client knows this API's jobs take about 1 s
+    for (int i = 0; i < 4; ++i) REQUIRE(vipAction().call(client).ok());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a job is dated from when its request was sent, not from when the reply was read", "[call][poll]") {
+  JobFixture f;
+  f.learn();
+  // The client's thread was busy: the 202 is read 300 ms after the request went out, and the
+  // job, started then, finishes 700 ms after the read.
+  f.transport->replyReadLate(300ms);
+  REQUIRE(vipAction().call(f.client).ok());
+  INFO(f.transport->lastPolls() << " polls, " << f.transport->lastLate().count() << " ms late");
+  CHECK(f.transport->lastLate() <= 8ms);  // dated from the read, the first poll came ~300 ms late
+  CHECK(f.transport->lastPolls() <= 3);
+}
+
+TEST_CASE("with many calls waiting, first polls are aimed just after the expected finish", "[call][poll]") {
+  JobFixture f;
+  f.learn();
+  for (int i = 0; i < 4; ++i) {  // before the crowd: aimed a step early, the job is seen running
+    REQUIRE(vipAction().call(f.client).ok());
+    CHECK(f.transport->lastPolls() >= 2);
+  }
+
+  // 40 async calls wait for their jobs (their polls are held unanswered).
+  f.transport->holdAsyncPolls(true);
+  std::atomic<int> finished{0};
+  for (int i = 0; i < 40; ++i)
+    vipAction().callAsync(f.client, [&](CreateVipAction::ResultType r) {
+      CHECK(r.ok());
+      ++finished;
+    });
+  for (int i = 0; i < 2000 && f.transport->held() < 40; ++i) std::this_thread::sleep_for(1ms);
+  REQUIRE(f.transport->held() == 40);
+
+  // Meanwhile, calls aimed just after the finish take one poll each and are late by half a step
+  // at most; one call in 32 still aims early (two polls) and keeps the estimate checked. The
+  // estimate does not drift down from calls whose single poll found the job done.
+  int single = 0;
+  for (int i = 0; i < 32; ++i) {
+    REQUIRE(vipAction().call(f.client).ok());
+    INFO("call " << i << ": " << f.transport->lastPolls() << " polls, " << f.transport->lastLate().count() << " ms late");
+    if (f.transport->lastPolls() == 1) {
+      ++single;
+      CHECK(f.transport->lastLate() <= 5ms);
+    }
+  }
+  CHECK(single >= 30);
+  CHECK(single < 32);
+
+  f.transport->release();
+  for (int i = 0; i < 2000 && finished < 40; ++i) std::this_thread::sleep_for(1ms);
+  REQUIRE(finished == 40);
+  REQUIRE(vipAction().call(f.client).ok());  // the crowd is gone: aimed early again
+  CHECK(f.transport->lastPolls() >= 2);
 }
 
 TEST_CASE("a garbled 200 poll result is fetched again, twice at most", "[call][poll]") {
