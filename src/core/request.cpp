@@ -39,7 +39,9 @@ void check(const TypeDesc& type, const void* obj, const std::string& prefix, boo
 
 void checkField(const FieldDesc& f, const void* obj, const std::string& prefix, bool isPathVar, std::vector<FieldViolation>& out) {
   const auto& c = f.constraints;
-  const std::string name = prefix + f.name;
+  // Names are built only for a violation: a valid call allocates nothing here.
+  auto name = [&] { return prefix + f.name; };
+  auto itemName = [&](std::size_t i) { return name() + "[" + std::to_string(i) + "]"; };
   const TypeDesc* t = &f.type();
   const void* v = f.in(obj);
   bool present = true;
@@ -54,25 +56,25 @@ void checkField(const FieldDesc& f, const void* obj, const std::string& prefix, 
                                       : (t->kind == Kind::List ? t->size(v) > 0 : !t->entries(v).empty());
   }
   if (!present) {
-    if (c.required || isPathVar) out.push_back({name, "is required"});
+    if (c.required || isPathVar) out.push_back({name(), "is required"});
     return;
   }
   switch (t->kind) {
     case Kind::String: {
       const auto& s = *static_cast<const std::string*>(v);
-      if (c.nonEmpty && s.empty()) out.push_back({name, "must not be empty"});
-      if (isPathVar && s.empty()) out.push_back({name, "is required"});
+      if (c.nonEmpty && s.empty()) out.push_back({name(), "must not be empty"});
+      if (isPathVar && s.empty()) out.push_back({name(), "is required"});
       if (c.maxLength && codePoints(s) > *c.maxLength)
-        out.push_back({name, "is longer than " + std::to_string(*c.maxLength) + " characters"});
-      if (!c.validValues.empty() && !oneOf(s, c.validValues)) out.push_back({name, "must be one of " + joined(c.validValues)});
+        out.push_back({name(), "is longer than " + std::to_string(*c.maxLength) + " characters"});
+      if (!c.validValues.empty() && !oneOf(s, c.validValues)) out.push_back({name(), "must be one of " + joined(c.validValues)});
       break;
     }
     case Kind::Int32:
     case Kind::Int64: {
       const std::int64_t x = t->kind == Kind::Int32 ? *static_cast<const std::int32_t*>(v) : *static_cast<const std::int64_t*>(v);
       if ((c.min && x < *c.min) || (c.max && x > *c.max))
-        out.push_back({name, "must be between " + std::to_string(c.min.value_or(INT64_MIN)) + " and " +
-                                 std::to_string(c.max.value_or(INT64_MAX))});
+        out.push_back({name(), "must be between " + std::to_string(c.min.value_or(INT64_MIN)) + " and " +
+                                   std::to_string(c.max.value_or(INT64_MAX))});
       break;
     }
     case Kind::List: {
@@ -80,18 +82,17 @@ void checkField(const FieldDesc& f, const void* obj, const std::string& prefix, 
       const auto n = t->size(v);
       for (std::size_t i = 0; i < n; ++i) {
         const void* item = t->at(v, i);
-        const std::string itemName = name + "[" + std::to_string(i) + "]";
         if (e.kind == Kind::String) {
           const auto& s = *static_cast<const std::string*>(item);
-          if (c.noEmptyElements && s.empty()) out.push_back({itemName, "must not be empty"});
-          if (!c.validValues.empty() && !oneOf(s, c.validValues)) out.push_back({itemName, "must be one of " + joined(c.validValues)});
+          if (c.noEmptyElements && s.empty()) out.push_back({itemName(i), "must not be empty"});
+          if (!c.validValues.empty() && !oneOf(s, c.validValues)) out.push_back({itemName(i), "must be one of " + joined(c.validValues)});
         } else if (e.kind == Kind::Object) {
-          check(e, item, itemName + ".", false, out);
+          check(e, item, itemName(i) + ".", false, out);
         }
       }
       break;
     }
-    case Kind::Object: check(*t, v, name + ".", false, out); break;
+    case Kind::Object: check(*t, v, name() + ".", false, out); break;
     default: break;
   }
 }
