@@ -11,6 +11,7 @@
 #include <climits>
 #include <exception>
 #include <mutex>
+#include <new>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -185,11 +186,12 @@ EasyPtr newEasy(const Shared& shared, TransportFailure& fail) {
 
 struct Exchange {
   HttpResponse response;
-  curl_slist* headers = nullptr;
-  Exchange() = default;
-  Exchange(const Exchange&) = delete;
-  Exchange& operator=(const Exchange&) = delete;
-  ~Exchange() { curl_slist_free_all(headers); }
+  // The request's header list, built here rather than with curl_slist_append (two allocations
+  // and a walk to the end per header): the lines sit in one buffer, the nodes in one vector.
+  // libcurl only reads the list.
+  std::string headerLines;
+  std::vector<curl_slist> headerNodes;
+  curl_slist* headers() { return headerNodes.empty() ? nullptr : headerNodes.data(); }
 };
 
 size_t onBody(char* data, size_t size, size_t n, void* user) noexcept {
@@ -275,7 +277,8 @@ CURLcode prepare(Easy& e, const HttpRequest& request, Exchange& ex, const CurlOp
   // Headers. A value-less header is sent as "Name;" (curl would drop "Name:"). CR/LF would let a
   // value inject headers, so such requests are refused (the message never echoes the value).
   bool hasExpect = false, hasContentType = false;
-  std::string line;
+  std::string& lines = ex.headerLines;
+  std::size_t count = 0;
   for (const auto& [name, value] : request.headers) {
     if (!validHeaderName(name)) {
       fail = failure(CURLE_BAD_FUNCTION_ARGUMENT, "invalid request header name");
@@ -288,30 +291,27 @@ CURLcode prepare(Easy& e, const HttpRequest& request, Exchange& ex, const CurlOp
     }
     hasExpect = hasExpect || iequals(name, "Expect");
     hasContentType = hasContentType || iequals(name, "Content-Type");
-    line.assign(name);
-    if (value.empty()) {
-      line += ';';
-    } else {
-      line += ": ";
-      line += value;
-    }
-    curl_slist* next = curl_slist_append(ex.headers, line.c_str());
-    if (!next) {
-      fail = failure(CURLE_OUT_OF_MEMORY, "out of memory building request headers");
-      return CURLE_OUT_OF_MEMORY;
-    }
-    ex.headers = next;
+    count += name.size() + value.size() + 3;  // ": " and the terminating NUL
   }
-  auto add = [&ex](const char* l) {
-    curl_slist* next = curl_slist_append(ex.headers, l);
-    if (next) ex.headers = next;
-    return next != nullptr;
-  };
-  // No "Expect: 100-continue" round trip; no default form Content-Type for bodies.
-  if ((!hasExpect && !add("Expect:")) || (hasBody && !hasContentType && !add("Content-Type:"))) {
+  try {
+    lines.clear();
+    lines.reserve(count + 24);  // + "Expect:" and "Content-Type:"
+    auto line = [&lines](std::string_view name, std::string_view sep, std::string_view value) {
+      lines.append(name).append(sep).append(value) += '\0';
+    };
+    for (const auto& [name, value] : request.headers) value.empty() ? line(name, ";", {}) : line(name, ": ", value);
+    // No "Expect: 100-continue" round trip; no default form Content-Type for bodies.
+    if (!hasExpect) line("Expect:", {}, {});
+    if (hasBody && !hasContentType) line("Content-Type:", {}, {});
+    ex.headerNodes.clear();
+    ex.headerNodes.reserve(request.headers.size() + 2);
+    for (std::size_t at = 0; at < lines.size(); at = lines.find('\0', at) + 1)
+      ex.headerNodes.push_back(curl_slist{lines.data() + at, nullptr});
+  } catch (const std::bad_alloc&) {
     fail = failure(CURLE_OUT_OF_MEMORY, "out of memory building request headers");
     return CURLE_OUT_OF_MEMORY;
   }
+  for (std::size_t i = 0; i + 1 < ex.headerNodes.size(); ++i) ex.headerNodes[i].next = &ex.headerNodes[i + 1];
 
   const auto timeout = request.timeout.count() > 0 ? request.timeout : o.requestTimeout;
   CURLcode rc = CURLE_OK;
@@ -319,7 +319,7 @@ CURLcode prepare(Easy& e, const HttpRequest& request, Exchange& ex, const CurlOp
     if (rc == CURLE_OK) rc = r;
   };
   set(curl_easy_setopt(h, CURLOPT_URL, request.url.c_str()));
-  set(curl_easy_setopt(h, CURLOPT_HTTPHEADER, ex.headers));
+  set(curl_easy_setopt(h, CURLOPT_HTTPHEADER, ex.headers()));
   set(curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, clampMs(timeout)));
   set(curl_easy_setopt(h, CURLOPT_WRITEDATA, static_cast<void*>(&ex)));
   set(curl_easy_setopt(h, CURLOPT_HEADERDATA, static_cast<void*>(&ex)));
