@@ -256,10 +256,6 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     if (apiTimeout.count() > 0) deadline_ = std::min(deadline_, start_ + apiTimeout + std::max<milliseconds>(5s, apiTimeout / 10));
   }
   polling_ = true;
-  if (!webhook_) {  // webhook calls poll rarely: they do not crowd the client
-    awaiting_ = true;
-    core_.jobAwaited(+1);
-  }
   acceptedAt_ = pendingAt_ = sentTime(r, core_.clock->now());  // the job started after this
   interval_ = core_.config.poll.initialInterval;
   if (!webhook_) {
@@ -270,6 +266,9 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     //  - Many waiting (a burst): every extra poll queues behind the others on the client's CPU
     //    and costs the server too, so aim half a step after it (one poll per job, a few ms
     //    late), while one call in kProbeEvery still aims before and keeps checking the estimate.
+    // Webhook calls poll rarely, so they do not count in the crowd.
+    awaiting_ = true;
+    core_.jobAwaited(+1);
     const auto estimate = duration_cast<milliseconds>(core_.jobEstimate(spec_));
     if (estimate > interval_) {
       interval_ = std::max<milliseconds>(2ms, estimate / 128);

@@ -64,7 +64,7 @@ class CallFlow {
   bool aimedAfter_ = false;  // the first poll was aimed just after the expected finish
   bool awaiting_ = false;    // counted in the client's calls waiting for a job
   Clock::time_point start_{}, deadline_{}, wakeAt_{};
-  Clock::time_point acceptedAt_{};  // the 202 arrived
+  Clock::time_point acceptedAt_{};  // the request that got the 202 went out
   Clock::time_point pendingAt_{};   // the last moment the job was known to be running
   Clock::time_point pollSentAt_{};
   std::chrono::milliseconds interval_{0};

@@ -192,6 +192,9 @@ struct Exchange {
   std::string headerLines;
   std::vector<curl_slist> headerNodes;
   curl_slist* headers() { return headerNodes.empty() ? nullptr : headerNodes.data(); }
+  Exchange() = default;
+  Exchange(const Exchange&) = delete;  // the nodes point into headerLines
+  Exchange& operator=(const Exchange&) = delete;
 };
 
 size_t onBody(char* data, size_t size, size_t n, void* user) noexcept {
