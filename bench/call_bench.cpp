@@ -370,7 +370,7 @@ AsyncFigures asyncBench(std::chrono::milliseconds delay, int calls, bool webhook
       const auto now = Clock::now();
       {
         std::lock_guard<std::mutex> l(m);
-        if (r) results.emplace_back(r->inventory.uuid, now);
+        if (r) results.emplace_back(r->inventory->uuid, now);
         else ++failures;
       }
       if (--left == 0) all.set_value();

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     } else {
       a.callAsync(client, [&](CreateVipAction::ResultType r) {
         std::lock_guard<std::mutex> lock(m);
-        if (r) created.push_back(r->inventory.uuid);
+        if (r) created.push_back(r->inventory->uuid);
         else ++callbackFailures;
         ++callbacksDone;
         cv.notify_one();
@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
     auto r = f.get();
     if (r) {
       std::lock_guard<std::mutex> lock(m);
-      created.push_back(r->inventory.uuid);
+      created.push_back(r->inventory->uuid);
     } else {
       ++futureFailures;
       std::cerr << r.error().describe() << "\n";

@@ -23,18 +23,18 @@ int main(int argc, char** argv) {
   CreateVipAction vip;
   vip.name = "lb-vip";
   vip.l3NetworkUuid = env.publicL3;
-  const auto vipInv = check(vip.call(client), "create VIP").inventory;
+  const auto vipInv = check(vip.call(client), "create VIP").inventory.value();
 
   CreateLoadBalancerAction lb;
   lb.name = "web-lb";
   lb.vipUuid = vipInv.uuid;
-  const auto lbInv = check(lb.call(client), "create load balancer").inventory;
+  const auto lbInv = check(lb.call(client), "create load balancer").inventory.value();
   std::cout << "load balancer " << lbInv.uuid << " on VIP " << vipInv.ip << "\n";
 
   CreateCertificateAction cert;
   cert.name = "web-cert";
   cert.certificate = kCertificate;
-  const auto certInv = check(cert.call(client), "create certificate").inventory;
+  const auto certInv = check(cert.call(client), "create certificate").inventory.value();
 
   CreateLoadBalancerListenerAction listener;
   listener.loadBalancerUuid = lbInv.uuid;
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   listener.protocol = "https";
   listener.loadBalancerPort = 443;
   listener.instancePort = 8443;
-  const auto listenerInv = check(listener.call(client), "create listener").inventory;
+  const auto listenerInv = check(listener.call(client), "create listener").inventory.value();
   std::cout << "listener " << listenerInv.uuid << " " << *listenerInv.loadBalancerPort << " -> " << *listenerInv.instancePort
             << "\n";
 

@@ -17,13 +17,13 @@ int main(int argc, char** argv) {
   CreateVipAction createVip;
   createVip.name = "quickstart-vip";
   createVip.l3NetworkUuid = env.publicL3;
-  const VipInventory vip = check(createVip.call(client), "create VIP").inventory;
+  const VipInventory vip = check(createVip.call(client), "create VIP").inventory.value();
   std::cout << "created VIP " << vip.uuid << " with IP " << vip.ip << "\n";
 
   CreateEipAction createEip;
   createEip.name = "quickstart-eip";
   createEip.vipUuid = vip.uuid;
-  const EipInventory eip = check(createEip.call(client), "create EIP").inventory;
+  const EipInventory eip = check(createEip.call(client), "create EIP").inventory.value();
   std::cout << "created EIP " << eip.uuid << "\n";
 
   GetEipAttachableVmNicsAction candidates;

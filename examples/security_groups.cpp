@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   CreateSecurityGroupAction create;
   create.name = "web";
   create.description = "HTTP in, DNS out";
-  const auto group = check(create.call(client), "create security group").inventory;
+  const auto group = check(create.call(client), "create security group").inventory.value();
   std::cout << "created security group " << group.uuid << "\n";
 
   AddSecurityGroupRuleAction rules;
@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   dns.protocol = "UDP";
   dns.startPort = dns.endPort = 53;
   rules.rules = {http, dns};
-  auto withRules = check(rules.call(client), "add rules").inventory;
+  auto withRules = check(rules.call(client), "add rules").inventory.value();
   std::cout << "added " << rules.rules.size() << " rules; the group now has " << withRules.rules.size() << "\n";
   expect(withRules.rules.size() >= 2, "both rules are on the group");
 

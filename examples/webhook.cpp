@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   vip.l3NetworkUuid = env.publicL3;
   auto created = check(vip.call(*client), "create VIP (completed by webhook)");
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-  std::cout << "created VIP " << created.inventory.ip << " in " << ms << " ms; callbacks delivered: " << delivered << "\n";
+  std::cout << "created VIP " << created.inventory->ip << " in " << ms << " ms; callbacks delivered: " << delivered << "\n";
   expect(delivered == 1, "the result came by webhook");
 
   std::vector<std::future<CreateVipAction::ResultType>> many;

@@ -32,7 +32,9 @@ struct ActionBase {
   std::vector<std::string> systemTags;
   std::vector<std::string> userTags;
   std::optional<std::string> sessionId;              // overrides the client's credentials
-  std::optional<std::chrono::milliseconds> timeout;  // this call's poll deadline
+  // This call's deadline, from when it starts: it bounds the request, every poll and the waits
+  // between them (default ClientConfig::poll.deadline). Must be positive.
+  std::optional<std::chrono::milliseconds> timeout;
   CancelToken cancel;
 
   static const schema::TypeDesc& describe();  // systemTags, userTags

@@ -4,6 +4,7 @@
 #include "zstack/http.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +20,8 @@ struct Endpoint {
   int port = 8080;
   std::string contextPath = "zstack";  // may be empty
 
-  // Parses "https://host:8443/zstack"; the port defaults to 80/443 when absent.
+  // Parses "https://host:8443/zstack": scheme://host[:port][/path] and nothing else (no user
+  // info, query or fragment, one port); the port defaults to 80/443 when absent.
   static std::optional<Endpoint> parse(const std::string& url, std::string* error = nullptr);
   std::string baseUrl() const;  // "http://localhost:8080/zstack" (no trailing slash)
 };
@@ -57,10 +59,14 @@ struct DateZone {
 struct ClientConfig {
   Endpoint endpoint;
   std::chrono::milliseconds connectTimeout = 10s;
-  std::chrono::milliseconds requestTimeout = 60s;  // one HTTP exchange, not the whole job
+  // One HTTP exchange at most (the request, or one poll); a call's own deadline (PollOptions::
+  // deadline or the action's timeout) bounds every exchange too.
+  std::chrono::milliseconds requestTimeout = 60s;
+  // The largest reply body accepted (a longer one fails with a transport error); 0 = no limit.
+  std::size_t maxReplySize = std::size_t{256} << 20;
   TlsOptions tls;
   std::string proxy;                                // e.g. "http://proxy:3128"; empty = none
-  std::string userAgent = "zstack-sdk-cpp/0.1";
+  std::string userAgent = "zstack-sdk-cpp/0.1";  // no CR/LF (a call fails with a usage error)
   PollOptions poll;
   std::string webhookUrl;  // set: async calls ask the server to POST results here (see WebhookDispatcher)
 

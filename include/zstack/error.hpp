@@ -56,7 +56,10 @@ struct Error {
   std::optional<ErrorCode> api;     // the server's ErrorCode, when it sent one
   std::string jobUuid;              // X-Job-UUID of the call, when one was sent
   std::string action;               // the API name, e.g. "CreateVip"
-  std::string body;                 // the reply body for unexpected statuses and decode errors
+  std::string body;                 // the reply body for unexpected statuses and decode errors (first 64 KiB)
+  // The connection died after the request went out: the server may have run it (Transport only).
+  // The SDK does not send it again; look at the job (jobUuid) or the resource before repeating.
+  bool outcomeUnknown = false;
   std::vector<FieldViolation> violations;  // ErrorKind::Validation
 
   // "CreateVip: API error SYS.1001 (...)" with the cause chain.

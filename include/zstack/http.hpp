@@ -20,6 +20,9 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // Case-insensitive header lookup; nullptr when absent.
 const std::string* findHeader(const Headers& headers, std::string_view name);
 
+// A header value may not hold CR, LF or NUL (they would end the header and start another).
+bool validHeaderValue(std::string_view value);
+
 struct HttpRequest {
   HttpMethod method = HttpMethod::Get;
   std::string url;
@@ -40,6 +43,9 @@ struct HttpResponse {
 struct TransportFailure {
   int code = 0;          // the transport's own code (a CURLcode for the curl transport)
   std::string message;
+  // The connection died after the request went out: the server may have received and run it.
+  // Such a request is never sent again by the transport unless it is a GET.
+  bool maybeDelivered = false;
 };
 
 using TransportResult = std::variant<HttpResponse, TransportFailure>;

@@ -53,11 +53,12 @@ class Json {
   // Object member access, turning null into an object and adding the key when absent.
   Json& operator[](std::string_view key);
 
-  // Compact JSON text.
+  // Compact JSON text. Both throw std::length_error for a string or key over 512 MiB.
   std::string dump() const;
   // Pretty JSON text (two-space indent).
   std::string pretty() const;
-  // Parses JSON text; std::nullopt (with *error set) on malformed input.
+  // Parses JSON text; std::nullopt (with *error set) on malformed input. Invalid UTF-8 in
+  // strings is replaced by U+FFFD.
   static std::optional<Json> parse(std::string_view text, std::string* error = nullptr);
 
   friend bool operator==(const Json& a, const Json& b) { return a.v_ == b.v_; }

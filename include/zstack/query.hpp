@@ -103,22 +103,50 @@ struct QueryAction : Action<Derived, QueryReply<Inventory>>, QueryParams {
   Derived& self() { return static_cast<Derived&>(*this); }
 };
 
+namespace detail {
+// Keeps a paging loop finite against a server that ignores `start` (every page the same) or
+// never runs out: each page is checked before the next is asked for.
+class PageGuard {
+ public:
+  static constexpr std::int64_t kMaxPages = 100000;
+  explicit PageGuard(std::string action) : action_(std::move(action)) {}
+  // After a full page of `n` items (described by `listType`) fetched at `start`: the next start,
+  // or an error when the page repeats the previous one, the offset would overflow, or the
+  // loop has fetched kMaxPages pages.
+  Result<std::int32_t> next(const schema::TypeDesc& listType, const void* items, std::int32_t start, std::int32_t n);
+
+ private:
+  std::string action_;
+  std::int64_t pages_ = 0;
+  std::size_t lastHash_ = 0;
+  std::size_t lastSize_ = 0;
+};
+}  // namespace detail
+
 // Calls `page(inventories)` for every page of the query, advancing start by the page size until
-// a short page; stops early when `page` returns false. Returns the first error, if any.
+// a short (or empty) page; stops early when `page` returns false. Returns the first error, if
+// any: a failed call, or a server that sends the same page again (it ignores `start`), pages
+// past INT32_MAX items, or more than PageGuard::kMaxPages pages (ErrorKind::Decode).
 template <class Q, class F>
 std::optional<Error> forEachPage(Q query, const Client& client, std::int32_t pageSize, F page) {
   if (pageSize <= 0) pageSize = 100;
   std::int32_t start = query.start.value_or(0);
   query.limit = pageSize;
   query.count.reset();
+  detail::PageGuard guard(Q::spec().name);
   for (;;) {
     query.start = start;
     auto r = query.call(client);
     if (!r) return std::move(r.error());
     const auto n = static_cast<std::int32_t>(r->inventories.size());
+    if (n < pageSize) {
+      page(r->inventories);
+      return std::nullopt;
+    }
+    auto next = guard.next(schema::typeOf<std::vector<typename Q::InventoryType>>(), &r->inventories, start, n);
+    if (!next) return std::move(next.error());
     if (!page(r->inventories)) return std::nullopt;
-    if (n < pageSize) return std::nullopt;
-    start += n;
+    start = *next;
   }
 }
 

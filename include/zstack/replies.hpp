@@ -9,13 +9,15 @@
 
 namespace zstack {
 
-// {"inventory": {...}}
+// {"inventory": {...}}. gson leaves out null fields, and some APIs answer {} (AttachEip,
+// DeleteLoadBalancerListener, ... in the manual): then the call succeeded and `inventory` is
+// empty. Nothing is made up for it.
 template <class T>
 struct InventoryReply {
-  T inventory;
+  std::optional<T> inventory;
   static const schema::TypeDesc& describe() {
     using Self = InventoryReply;
-    static const schema::TypeDesc d = schema::object<Self>("InventoryReply<" + schema::typeOf<T>().name + ">", {ZS_F(inventory).flag(schema::kMustDecode)});
+    static const schema::TypeDesc d = schema::object<Self>("InventoryReply<" + schema::typeOf<T>().name + ">", {ZS_F(inventory)});
     return d;
   }
 };

@@ -54,7 +54,6 @@ enum FieldFlag : std::uint8_t {
   kSecret = 1,       // never logged; redacted in URLs that are logged
   kSha512 = 2,       // sent as the lowercase hex SHA-512 of the value (login password)
   kCommaJoined = 4,  // a list sent as one comma-joined query value (query `fields`)
-  kMustDecode = 8,   // a decoded reply without this key is a decode error (InventoryReply::inventory)
 };
 
 struct FieldDesc {
@@ -111,7 +110,6 @@ struct TypeDesc {
 
   // Object
   std::vector<FieldDesc> fields;
-  std::uint64_t requiredMask = 0;  // bit i: fields[i] has kMustDecode
   void* (*make)() = nullptr;  // new T{}; for the catalog and zscli
   void (*destroy)(void*) = nullptr;
 
@@ -266,8 +264,6 @@ TypeDesc object(std::string name, std::vector<FieldDesc> fields, std::vector<Fie
   TypeDesc t{Kind::Object, std::move(name)};
   t.fields = std::move(inherited);
   t.fields.insert(t.fields.end(), fields.begin(), fields.end());
-  for (std::size_t i = 0; i < t.fields.size() && i < 64; ++i)
-    if (t.fields[i].flags & kMustDecode) t.requiredMask |= std::uint64_t{1} << i;
   t.clear = [](void* p) { *static_cast<T*>(p) = T{}; };  // back to a fresh value
   t.make = []() -> void* { return new T{}; };
   t.destroy = [](void* p) { delete static_cast<T*>(p); };

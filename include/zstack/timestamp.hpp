@@ -4,6 +4,7 @@
 // guessing a zone; asUtc() is there for users who know the server runs on UTC.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,9 +19,12 @@ struct Timestamp {
   // write it) and ISO-8601 "yyyy-mm-ddThh:mm:ss". std::nullopt when the text is neither.
   static std::optional<Timestamp> parse(std::string_view text);
   static Timestamp fromUtc(std::chrono::system_clock::time_point tp);
+  // Milliseconds since 1970 UTC, over the whole int64 range (no clock arithmetic to overflow).
+  static Timestamp fromEpochMillis(std::int64_t ms);
 
   std::string toString() const;  // gson form, "Jun 7, 2017 9:20:16 PM"
   std::string toIso() const;     // "2017-06-07T21:20:16"
+  // The fields read as UTC; saturates at the clock's range (system_clock ends in year 2262).
   std::chrono::system_clock::time_point asUtc() const;
 
   friend bool operator==(const Timestamp& a, const Timestamp& b) {

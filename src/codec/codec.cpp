@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 
 namespace zstack::codec {
 
@@ -32,6 +33,22 @@ std::string shortestDouble(double d) {
   return buf;
 }
 
+// RapidJSON sizes strings in 32 bits and reserves 6 bytes per character for escapes: past
+// ~715 M characters that arithmetic wraps and the writer overruns its buffer. Refuse long before.
+constexpr std::size_t kMaxWritableString = std::size_t{512} << 20;
+
+template <class W>
+void putString(W& w, const char* s, std::size_t n) {
+  if (n > kMaxWritableString) throw std::length_error("a JSON string over 512 MiB cannot be written");
+  w.String(s, static_cast<rapidjson::SizeType>(n));
+}
+
+template <class W>
+void putKey(W& w, const char* s, std::size_t n) {
+  if (n > kMaxWritableString) throw std::length_error("a JSON key over 512 MiB cannot be written");
+  w.Key(s, static_cast<rapidjson::SizeType>(n));
+}
+
 template <class W>
 void emitJson(const Json& j, W& w) {
   if (j.isNull()) w.Null();
@@ -41,7 +58,7 @@ void emitJson(const Json& j, W& w) {
     const double d = j.asDouble();
     if (std::isfinite(d)) w.Double(d);
     else w.Null();
-  } else if (j.isString()) w.String(j.asString().data(), static_cast<rapidjson::SizeType>(j.asString().size()));
+  } else if (j.isString()) putString(w, j.asString().data(), j.asString().size());
   else if (j.isArray()) {
     w.StartArray();
     for (const auto& x : j.asArray()) emitJson(x, w);
@@ -49,7 +66,7 @@ void emitJson(const Json& j, W& w) {
   } else {
     w.StartObject();
     for (const auto& [k, x] : j.asObject()) {
-      w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+      putKey(w, k.data(), k.size());
       emitJson(x, w);
     }
     w.EndObject();
@@ -104,7 +121,7 @@ void emit(const TypeDesc& t, const void* in, W& w) {  // NOLINT(misc-no-recursio
   switch (t.kind) {
     case Kind::String: {
       const auto& s = *static_cast<const std::string*>(in);
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      putString(w, s.data(), s.size());
       return;
     }
     case Kind::Bool: w.Bool(*static_cast<const bool*>(in)); return;
@@ -118,7 +135,7 @@ void emit(const TypeDesc& t, const void* in, W& w) {  // NOLINT(misc-no-recursio
     }
     case Kind::Timestamp: {
       const std::string s = static_cast<const Timestamp*>(in)->toString();
-      w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+      putString(w, s.data(), s.size());
       return;
     }
     case Kind::Json: emitJson(*static_cast<const Json*>(in), w); return;
@@ -138,7 +155,7 @@ void emit(const TypeDesc& t, const void* in, W& w) {  // NOLINT(misc-no-recursio
       w.StartObject();
       const TypeDesc& e = t.element();
       for (const auto& c : t.entries(in)) {
-        w.Key(c.key->data(), static_cast<rapidjson::SizeType>(c.key->size()));
+        putKey(w, c.key->data(), c.key->size());
         emit(e, c.value, w);
       }
       w.EndObject();
@@ -223,7 +240,7 @@ std::string encodeBody(const TypeDesc& action, const void* in, std::string_view 
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
-  w.Key(bodyKey.data(), static_cast<rapidjson::SizeType>(bodyKey.size()));
+  putKey(w, bodyKey.data(), bodyKey.size());
   w.StartObject();
   for (const auto& f : action.fields) {
     if (f.location != schema::Location::Body) continue;
@@ -234,7 +251,7 @@ std::string encodeBody(const TypeDesc& action, const void* in, std::string_view 
     std::string text;
     if ((f.flags & schema::kSha512) && scalarText(ft, p, text)) {
       const std::string h = crypto::sha512Hex(text);
-      w.String(h.data(), static_cast<rapidjson::SizeType>(h.size()));
+      putString(w, h.data(), h.size());
     } else {
       emit(ft, p, w);
     }

@@ -2,6 +2,7 @@
 // descriptions. No DOM is built, so decoding costs little more than parsing.
 
 #include "codec/codec.hpp"
+#include "util/utf8.hpp"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
@@ -35,7 +36,6 @@ struct Frame {
   std::size_t count = 0;            // List: elements so far
   std::string key;                  // Map / JsonTree: the current key
   int depth = 0;                    // Skip: nesting depth
-  std::uint64_t seen = 0;           // Object: fields present so far (for required ones)
 };
 
 const char* expectedName(Kind k) {
@@ -164,7 +164,6 @@ class Decoder {
           if (fd.nameLength == n && std::memcmp(fd.name, s, n) == 0) {
             f.field = &fd;
             f.name = fd.name;
-            if (i < 64) f.seen |= std::uint64_t{1} << i;
             f.hint = i + 1;
             break;
           }
@@ -176,18 +175,7 @@ class Decoder {
       default: return true;
     }
   }
-  bool EndObject(rapidjson::SizeType) {
-    const Frame& f = frames_.back();
-    if (f.mode == Frame::Object && (f.type->requiredMask & ~f.seen)) {
-      const auto missing = f.type->requiredMask & ~f.seen;
-      for (std::size_t i = 0; i < 64; ++i)
-        if (missing & (std::uint64_t{1} << i)) {
-          frames_.back().name = nullptr;
-          return fail(std::string("missing \"") + f.type->fields[i].name + "\"");
-        }
-    }
-    return pop();
-  }
+  bool EndObject(rapidjson::SizeType) { return pop(); }
   bool StartArray() {
     if (!frames_.empty() && frames_.back().mode == Frame::Skip) return ++frames_.back().depth, true;
     const TypeDesc* t;
@@ -268,7 +256,7 @@ class Decoder {
   }
 
   static bool epochMillis(std::int64_t ms, void* p) {  // some ZStack versions send dates as epoch ms
-    *static_cast<Timestamp*>(p) = Timestamp::fromUtc(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+    *static_cast<Timestamp*>(p) = Timestamp::fromEpochMillis(ms);
     return true;
   }
 
@@ -315,8 +303,10 @@ std::optional<std::string> decode(const TypeDesc& type, std::string_view json, v
   // In-situ parsing unescapes strings inside our own copy of the text instead of assembling
   // each one in the reader's stack: the copy costs less than the per-string work it saves.
   // The buffer is kept per thread (up to 8 MiB) so large replies do not page-fault a fresh one.
+  // Invalid UTF-8 from the server becomes U+FFFD here, so every decoded string (and whatever is
+  // printed from it) is valid UTF-8.
   thread_local std::string text;
-  text.assign(json.data(), json.size());
+  utf8::assignSanitized(text, json);
   struct Trim {
     ~Trim() {
       if (text.capacity() > (8u << 20)) std::string().swap(text);

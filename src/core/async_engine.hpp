@@ -1,6 +1,9 @@
 #pragma once
 // The async engine: one thread running posted tasks and timers for every async call of a
 // client. Timers wait through the Clock, so a fake clock drives them in tests.
+//
+// The engine may be destroyed from one of its own tasks (a callback that drops the last Client):
+// the thread then detaches and ends by itself, keeping the state it runs on alive until then.
 
 #include "zstack/clock.hpp"
 
@@ -18,29 +21,37 @@ namespace zstack::detail {
 class AsyncEngine {
  public:
   using Task = std::function<void()>;
-  explicit AsyncEngine(std::shared_ptr<Clock> clock) : clock_(std::move(clock)) {}
+  explicit AsyncEngine(std::shared_ptr<Clock> clock) : state_(std::make_shared<State>(std::move(clock))) {}
   ~AsyncEngine() { shutdown(); }
+  AsyncEngine(const AsyncEngine&) = delete;
+  AsyncEngine& operator=(const AsyncEngine&) = delete;
 
   // False once shut down (the task is dropped).
   bool post(Task task);
   bool at(Clock::time_point when, Task task);
-  // Runs `onStop` on the calling thread after the engine thread has stopped; idempotent.
-  void shutdown(const std::function<void()>& onStop = {});
-  bool onEngineThread() const { return std::this_thread::get_id() == thread_.get_id(); }
+  // Stops the thread (joins it, or detaches it when called from a task) and drops what is
+  // queued; idempotent.
+  void shutdown();
+  bool onEngineThread() const { return std::this_thread::get_id() == state_->threadId; }
 
  private:
-  void ensureThread();  // with mutex_ held
-  void run();
+  struct State {
+    explicit State(std::shared_ptr<Clock> c) : clock(std::move(c)) {}
+    std::shared_ptr<Clock> clock;
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::deque<Task> tasks;
+    std::multimap<Clock::time_point, Task> timers;
+    std::thread::id threadId;
+    bool stopping = false;
+    bool rescan = false;  // a timer was added: recompute the next wake-up
+  };
+  void ensureThread();  // with state_->mutex held
+  static void run(const std::shared_ptr<State>& state);
 
-  std::shared_ptr<Clock> clock_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::deque<Task> tasks_;
-  std::multimap<Clock::time_point, Task> timers_;
+  std::shared_ptr<State> state_;
   std::thread thread_;
-  bool stopping_ = false;
-  bool started_ = false;
-  bool rescan_ = false;  // a timer was added: recompute the next wake-up
+  bool started_ = false;  // guarded by state_->mutex
 };
 
 }  // namespace zstack::detail

@@ -5,14 +5,18 @@
 #include "core/request.hpp"
 #include "util/buffer_pool.hpp"
 #include "util/crypto.hpp"
-#include "util/url.hpp"
+#include "util/utf8.hpp"
 #include "zstack/log.hpp"
 
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
+#include <strings.h>
 
 namespace zstack::detail {
 namespace {
@@ -35,6 +39,78 @@ std::string accessKeyDate(system_clock::time_point now, const DateZone& zone) {
 
 bool retryablePollStatus(int status) { return status == 500 || status == 502 || status == 504; }
 
+// What an error keeps of an unexpected reply body: enough to see what the server said, never so
+// much that printing the error costs memory (or overflows a JSON writer).
+constexpr std::size_t kKeptBody = 64 * 1024;
+
+std::string keptBody(const std::string& body) {
+  if (body.size() <= kKeptBody) return utf8::sanitized(body);
+  std::size_t cut = kKeptBody;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return utf8::sanitized(std::string_view(body).substr(0, cut)) + "\n[... " + std::to_string(body.size() - cut) +
+         " more bytes; " + std::to_string(body.size()) + " in all]";
+}
+
+void replaceAll(std::string& s, std::string_view secret) {
+  for (std::size_t at = s.find(secret); at != std::string::npos; at = s.find(secret, at + 3)) s.replace(at, secret.size(), "***");
+}
+
+void redact(Json& j, std::string_view secret) {
+  if (j.isString()) {
+    if (j.asString().find(secret) != std::string::npos) {
+      std::string s = j.asString();
+      replaceAll(s, secret);
+      j = Json(std::move(s));
+    }
+  } else if (j.isArray()) {
+    for (auto& x : j.asArray()) redact(x, secret);
+  } else if (j.isObject()) {
+    for (auto& kv : j.asObject()) redact(kv.second, secret);
+  }
+}
+
+void redact(ErrorCode& c, std::string_view secret, int depth = 0) {
+  if (depth > 64) return;
+  for (std::string* s : {&c.code, &c.description, &c.details, &c.elaboration, &c.location}) replaceAll(*s, secret);
+  redact(c.cost, secret);
+  redact(c.opaque, secret);
+  if (c.cause) redact(*c.cause, secret, depth + 1);
+  for (auto& x : c.causes) redact(x, secret, depth + 1);
+}
+
+// A server may echo what it was sent (a session uuid, a password) in an error: the error keeps
+// none of it. Short values are left alone: "***" for every "a" would say more than it hides.
+void redact(Error& e, std::string_view secret) {
+  if (secret.size() < 6) return;
+  replaceAll(e.message, secret);
+  replaceAll(e.body, secret);
+  if (e.api) redact(*e.api, secret);
+  for (auto& v : e.violations) replaceAll(v.problem, secret);
+}
+
+// The call's location rules: a 202's location names /v1/api-jobs/<id>; only that part is kept
+// and polled under the configured endpoint, so credentials never go anywhere else. Empty when
+// the location is not such a URL.
+std::string jobPathOf(std::string_view location) {
+  constexpr std::string_view kJobs = "/v1/api-jobs/";
+  const auto scheme = location.find("://");
+  if (scheme != std::string_view::npos) {
+    std::string_view name = location.substr(0, scheme);
+    const bool web = (name.size() == 4 && strncasecmp(name.data(), "http", 4) == 0) ||
+                     (name.size() == 5 && strncasecmp(name.data(), "https", 5) == 0);
+    if (!web) return {};
+  } else if (location.empty() || location.front() != '/') {
+    return {};
+  }
+  const auto at = location.find(kJobs);
+  if (at == std::string_view::npos) return {};
+  const std::string_view id = location.substr(at + kJobs.size());
+  if (id.empty() || id.size() > 128) return {};
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return {};
+  return std::string(location.substr(at));
+}
+
 // From this many calls waiting for jobs at once, first polls are aimed just after the expected
 // finish; one in kProbeEvery of them still aims just before.
 constexpr int kCrowd = 32;
@@ -52,6 +128,26 @@ Clock::time_point CallFlow::sentTime(const HttpResponse& r, Clock::time_point ot
   return ago > std::chrono::steady_clock::duration::zero() ? now - ago : now;
 }
 
+template <class F>
+void CallFlow::forEachSecret(F&& f) const {
+  if (!sessionId_.empty()) f(sessionId_);
+  if (const auto& key = core_.credentials()->accessKey) f(key->secret);
+  std::string text;
+  for (const auto& field : spec_.params().fields) {
+    if (!(field.flags & schema::kSecret) || !codec::scalarText(field.type(), field.in(action_), text) || text.empty()) continue;
+    f(text);
+    if (field.flags & schema::kSha512) f(crypto::sha512Hex(text));
+  }
+}
+
+// What one exchange may take: the rest of the call's deadline, and requestTimeout at most.
+std::chrono::milliseconds CallFlow::exchangeBudget() const {
+  auto left = ceil<milliseconds>(deadline_ - core_.clock->now());
+  if (left < 1ms) left = 1ms;
+  const auto cap = core_.config.requestTimeout;
+  return cap > 0ms && cap < left ? cap : left;
+}
+
 CallFlow::CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply)
     : core_(core), spec_(spec), action_(action), reply_(reply), base_(spec.cbase(action)) {}
 
@@ -67,6 +163,8 @@ CallFlow::Step CallFlow::finish(Error e) {
   stopAwaiting();
   e.action = spec_.name;
   if (e.jobUuid.empty()) e.jobUuid = jobUuid_;
+  e.body = keptBody(e.body);
+  forEachSecret([&e](std::string_view secret) { redact(e, secret); });
   if (log::enabled(log::Level::Debug)) log::write(log::Level::Debug, e.describe());
   error_ = std::move(e);
   return Step::Done;
@@ -83,16 +181,29 @@ CallFlow::Step CallFlow::start() {
   if (base_->cancel.cancelled()) return cancel();
   if (auto invalid = core::validate(spec_, action_)) return finish(std::move(*invalid));
 
-  auto creds = core_.credentials();
-  sessionId_ = base_->sessionId.value_or(creds->session);
-  if (spec_.needSession && sessionId_.empty() && !creds->accessKey) {
+  auto usage = [this](std::string message) {
     Error e;
     e.kind = ErrorKind::Usage;
-    e.message = "no credentials: log in, or set a session or an access key on the client or the action";
+    e.message = std::move(message);
     return finish(std::move(e));
-  }
+  };
+  if (base_->timeout && base_->timeout->count() <= 0) return usage("the call's timeout must be positive");
+  auto creds = core_.credentials();
+  sessionId_ = base_->sessionId.value_or(creds->session);
+  if (spec_.needSession && sessionId_.empty() && !creds->accessKey)
+    return usage("no credentials: log in, or set a session or an access key on the client or the action");
+  // Values that become header text: CR/LF in them would add headers of the caller's making.
+  if (!validHeaderValue(sessionId_)) return usage("the session id holds a line break or NUL");
+  if (creds->accessKey && !validHeaderValue(creds->accessKey->id)) return usage("the access key id holds a line break or NUL");
+  if (!validHeaderValue(core_.config.webhookUrl)) return usage("ClientConfig::webhookUrl holds a line break or NUL");
+  if (!validHeaderValue(core_.config.userAgent)) return usage("ClientConfig::userAgent holds a line break or NUL");
 
-  core::Wire wire = core::buildWire(spec_, action_, log::enabled(log::Level::Debug));
+  core::Wire wire;
+  try {
+    wire = core::buildWire(spec_, action_, log::enabled(log::Level::Debug));
+  } catch (const std::length_error&) {
+    return usage("a parameter is too large to send");
+  }
   jobUuid_ = crypto::newJobUuid();
 
   request_.method = spec_.method;
@@ -115,6 +226,7 @@ CallFlow::Step CallFlow::start() {
 
   start_ = core_.clock->now();
   deadline_ = start_ + base_->timeout.value_or(core_.config.poll.deadline);
+  request_.timeout = exchangeBudget();
   if (log::enabled(log::Level::Debug))
     log::write(log::Level::Debug, spec_.name + " " + toString(spec_.method) + " " + wire.logPath + " job=" + jobUuid_);
   return Step::Send;
@@ -147,7 +259,7 @@ CallFlow::Step CallFlow::succeed(const std::string& body, bool mayRefetch) {
     e.kind = ErrorKind::Decode;
     e.httpStatus = 200;
     e.message = "the reply is not a " + spec_.reply().name + ": " + *problem;
-    e.body = body;
+    e.body = body;  // finish() keeps a bounded part
     return finish(std::move(e));
   }
   stopAwaiting();
@@ -199,6 +311,13 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     Error e;
     e.kind = ErrorKind::Transport;
     e.message = failure->message;
+    if (core_.clock->now() >= deadline_)
+      e.message = "no reply within the call's timeout of " + std::to_string(duration_cast<milliseconds>(deadline_ - start_).count()) +
+                  " ms (" + failure->message + ")";
+    if (failure->maybeDelivered) {
+      e.outcomeUnknown = true;
+      if (spec_.needPoll) e.message += "; the job may be running: poll or query it before repeating the call";
+    }
     return finish(std::move(e));
   }
   auto& r = std::get<HttpResponse>(result);
@@ -245,15 +364,27 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
     return finish(std::move(e));
   }
   const std::string_view location(doc["location"].GetString(), doc["location"].GetStringLength());
-  // The location may name an address we cannot reach (NAT): keep only the job part and put it
-  // under the configured endpoint.
-  const auto at = location.find("/v1/api-jobs/");
-  pollPath_ = at == std::string_view::npos ? std::string(url::pathOf(location)) : std::string(location.substr(at));
-  pollUrl_ = at == std::string_view::npos ? std::string(location) : core_.baseUrl + pollPath_;
+  // The location may name an address we cannot reach (NAT), or one we must not send credentials
+  // to: only its job part is kept, under the configured endpoint.
+  pollPath_ = jobPathOf(location);
+  if (pollPath_.empty()) {
+    Error e;
+    e.kind = ErrorKind::Decode;
+    e.httpStatus = 202;
+    e.message = "the 202 location is not an http(s) URL of a job (/v1/api-jobs/<id>); it is not polled";
+    e.body = r.body;
+    return finish(std::move(e));
+  }
+  pollUrl_ = core_.baseUrl + pollPath_;
   if (doc.HasMember("apiTimeout") && doc["apiTimeout"].IsNumber()) {
     // The server gives up on the job after apiTimeout; waiting much longer than that is pointless.
-    const auto apiTimeout = milliseconds(static_cast<std::int64_t>(doc["apiTimeout"].GetDouble()));
-    if (apiTimeout.count() > 0) deadline_ = std::min(deadline_, start_ + apiTimeout + std::max<milliseconds>(5s, apiTimeout / 10));
+    // Compared as a double: a huge or non-finite value must not overflow the clock's arithmetic.
+    const double apiMs = doc["apiTimeout"].GetDouble();
+    const double leftMs = duration<double, std::milli>(deadline_ - start_).count();
+    if (std::isfinite(apiMs) && apiMs > 0 && apiMs + std::max(5000.0, apiMs / 10) < leftMs) {
+      const auto apiTimeout = milliseconds(static_cast<std::int64_t>(apiMs));
+      deadline_ = start_ + apiTimeout + std::max<milliseconds>(5s, apiTimeout / 10);
+    }
   }
   polling_ = true;
   acceptedAt_ = pendingAt_ = sentTime(r, core_.clock->now());  // the job started after this
@@ -289,6 +420,7 @@ CallFlow::Step CallFlow::onWake() {
   request_ = HttpRequest{};
   request_.method = HttpMethod::Get;
   request_.url = pollUrl_;
+  request_.timeout = exchangeBudget();
   if (spec_.needSession) authorize(request_, pollPath_);
   ++polls_;
   pollSentAt_ = core_.clock->now();

@@ -48,6 +48,9 @@ class CallFlow {
   void authorize(HttpRequest& req, const std::string& signPath) const;
   Clock::time_point sentTime(const HttpResponse& r, Clock::time_point otherwise) const;
   void stopAwaiting();
+  std::chrono::milliseconds exchangeBudget() const;
+  template <class F>
+  void forEachSecret(F&& f) const;  // the values an error must not show
 
   const ClientCore& core_;
   const ActionSpec& spec_;

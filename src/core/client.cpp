@@ -18,6 +18,7 @@ std::shared_ptr<Transport> defaultTransport(const ClientConfig& c) {
   o.tls = c.tls;
   o.proxy = c.proxy;
   o.userAgent = c.userAgent;
+  o.maxReplyBytes = c.maxReplySize;
   return transport::makeCurlTransport(o);
 }
 }  // namespace

@@ -90,6 +90,7 @@ Json Error::toJson() const {
   j["message"] = message;
   if (httpStatus) j["httpStatus"] = httpStatus;
   if (!jobUuid.empty()) j["jobUuid"] = jobUuid;
+  if (outcomeUnknown) j["outcomeUnknown"] = true;
   if (api) j["error"] = codeJson(*api);
   if (!violations.empty()) {
     Json::Array a;

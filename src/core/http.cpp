@@ -20,4 +20,8 @@ const std::string* findHeader(const Headers& headers, std::string_view name) {
   return nullptr;
 }
 
+bool validHeaderValue(std::string_view value) {
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
 }  // namespace zstack

@@ -8,15 +8,15 @@ Result<SessionInventory> logIn(const Client& client, const std::string& accountN
   login.password = password;
   auto r = login.call(client);
   if (!r) return std::move(r.error());
-  if (r->inventory.uuid.empty()) {
+  if (!r->inventory || r->inventory->uuid.empty()) {
     Error e;
     e.kind = ErrorKind::Decode;
     e.action = "LogInByAccount";
     e.message = "the login reply carries no session uuid";
     return e;
   }
-  client.setSession(r->inventory.uuid);
-  return std::move(r->inventory);
+  client.setSession(r->inventory->uuid);
+  return std::move(*r->inventory);
 }
 
 Status logOut(const Client& client) {

@@ -34,6 +34,29 @@ struct Cursor {
   bool end() const { return i == s.size(); }
 };
 
+// Days since 1970-01-01 of a civil date and back (proleptic Gregorian), in 64-bit arithmetic
+// (H. Hinnant's algorithms).
+std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civilFromDays(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
 bool valid(const Timestamp& t) {
   return t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= 31 && t.hour >= 0 && t.hour < 24 && t.minute >= 0 &&
          t.minute < 60 && t.second >= 0 && t.second < 61;
@@ -99,6 +122,19 @@ Timestamp Timestamp::fromUtc(std::chrono::system_clock::time_point tp) {
   return Timestamp{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
 }
 
+Timestamp Timestamp::fromEpochMillis(std::int64_t ms) {
+  std::int64_t secs = ms / 1000;
+  if (ms % 1000 < 0) --secs;  // floor: -1 ms is 23:59:59 the day before
+  std::int64_t days = secs / 86400;
+  std::int64_t rest = secs % 86400;
+  if (rest < 0) rest += 86400, --days;
+  std::int64_t y;
+  unsigned m, d;
+  civilFromDays(days, y, m, d);  // |y| < 300 million: fits an int
+  return Timestamp{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d), static_cast<int>(rest / 3600),
+                   static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60)};
+}
+
 std::string Timestamp::toString() const {
   char buf[48];
   const int h12 = hour % 12 == 0 ? 12 : hour % 12;
@@ -114,14 +150,13 @@ std::string Timestamp::toIso() const {
 }
 
 std::chrono::system_clock::time_point Timestamp::asUtc() const {
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  using Clock = std::chrono::system_clock;
+  const std::int64_t days = daysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const double secs = static_cast<double>(days) * 86400.0 + hour * 3600.0 + minute * 60.0 + second;
+  constexpr double kMax = static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(Clock::duration::max()).count());
+  if (secs >= kMax) return Clock::time_point::max();
+  if (secs <= -kMax) return Clock::time_point::min();
+  return Clock::time_point(std::chrono::seconds(days * 86400 + hour * 3600 + minute * 60 + second));
 }
 
 }  // namespace zstack

@@ -22,6 +22,8 @@ namespace {
 
 // A Content-Length above this is not trusted for an up-front reservation.
 constexpr std::size_t kMaxBodyReserve = std::size_t{64} << 20;
+// Response header lines kept at most (libcurl bounds each line, not their number).
+constexpr std::size_t kMaxHeaderBytes = std::size_t{1} << 20;
 // Idle easy handles kept when maxConnections is 0 (= no connection limit).
 constexpr std::size_t kDefaultIdleHandles = 64;
 
@@ -167,7 +169,13 @@ EasyPtr newEasy(const Shared& shared, TransportFailure& fail) {
   if (!o.tls.caFile.empty()) set(curl_easy_setopt(h, CURLOPT_CAINFO, o.tls.caFile.c_str()));
   if (!o.tls.caPath.empty()) set(curl_easy_setopt(h, CURLOPT_CAPATH, o.tls.caPath.c_str()));
   if (!o.proxy.empty()) set(curl_easy_setopt(h, CURLOPT_PROXY, o.proxy.c_str()));
-  if (!o.userAgent.empty()) set(curl_easy_setopt(h, CURLOPT_USERAGENT, o.userAgent.c_str()));
+  if (!o.userAgent.empty()) {
+    if (!validHeaderValue(o.userAgent)) {  // CR/LF would inject headers into every request
+      fail = failure(CURLE_BAD_FUNCTION_ARGUMENT, "invalid character in the User-Agent");
+      return nullptr;
+    }
+    set(curl_easy_setopt(h, CURLOPT_USERAGENT, o.userAgent.c_str()));
+  }
   set(curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &onBody));
   set(curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &onHeader));
 #if LIBCURL_VERSION_NUM >= 0x075000  // 7.80.0
@@ -186,6 +194,11 @@ EasyPtr newEasy(const Shared& shared, TransportFailure& fail) {
 
 struct Exchange {
   HttpResponse response;
+  std::size_t maxBody = 0;      // 0 = no limit
+  std::size_t headerBytes = 0;  // response header lines so far
+  bool tooLarge = false;        // the body (or its announced length) went over maxBody
+  bool idempotent = true;       // a GET: libcurl may resend it on a fresh connection
+  int sends = 0;                // how often libcurl was about to send the request
   // The request's header list, built here rather than with curl_slist_append (two allocations
   // and a walk to the end per header): the lines sit in one buffer, the nodes in one vector.
   // libcurl only reads the list.
@@ -199,8 +212,13 @@ struct Exchange {
 
 size_t onBody(char* data, size_t size, size_t n, void* user) noexcept {
   const size_t len = size * n;
+  auto& ex = *static_cast<Exchange*>(user);
+  if (ex.maxBody && len > ex.maxBody - std::min(ex.maxBody, ex.response.body.size())) {
+    ex.tooLarge = true;
+    return 0;  // CURLE_WRITE_ERROR
+  }
   try {
-    static_cast<Exchange*>(user)->response.body.append(data, len);
+    ex.response.body.append(data, len);
   } catch (...) {
     return 0;  // CURLE_WRITE_ERROR
   }
@@ -208,14 +226,23 @@ size_t onBody(char* data, size_t size, size_t n, void* user) noexcept {
 }
 
 // libcurl is about to send the request (connection ready): the time the job may start from.
+// A second call for the same exchange is libcurl resending after a reused connection died; for
+// anything but a GET the server may already have the first copy, so that send is refused.
 int onRequestReady(void* user, char*, char*, int, int) noexcept {
-  static_cast<Exchange*>(user)->response.sentAt = std::chrono::steady_clock::now();
+  auto& ex = *static_cast<Exchange*>(user);
+  if (++ex.sends > 1 && !ex.idempotent) return 1;  // CURL_PREREQFUNC_ABORT
+  ex.response.sentAt = std::chrono::steady_clock::now();
   return 0;  // CURL_PREREQFUNC_OK
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* user) noexcept {
   const size_t len = size * n;
-  auto& resp = static_cast<Exchange*>(user)->response;
+  auto& ex = *static_cast<Exchange*>(user);
+  auto& resp = ex.response;
+  if ((ex.headerBytes += len) > kMaxHeaderBytes) {
+    ex.tooLarge = true;
+    return 0;
+  }
   try {
     std::string_view line(data, len);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
@@ -224,6 +251,7 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) noexcept {
       // A new response starts (after 1xx or a proxy's CONNECT reply): keep only the last block.
       resp.headers.clear();
       resp.body.clear();
+      ex.headerBytes = len;
       return len;
     }
     if (line.front() == ' ' || line.front() == '\t') {  // obsolete line folding
@@ -243,7 +271,12 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) noexcept {
     if (iequals(name, "Content-Length")) {
       std::size_t cl = 0;
       const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), cl);
-      if (ec == std::errc() && p == value.data() + value.size() && cl <= kMaxBodyReserve) {
+      const bool number = ec == std::errc() && p == value.data() + value.size();
+      if ((number && ex.maxBody && cl > ex.maxBody) || ec == std::errc::result_out_of_range) {
+        ex.tooLarge = true;  // refused before a byte of the body arrives
+        return 0;
+      }
+      if (number && cl <= kMaxBodyReserve) {
         if (resp.body.empty() && resp.body.capacity() < cl) {
           std::string spare = util::takeBuffer(cl);
           if (spare.capacity() >= cl) resp.body.swap(spare);
@@ -264,15 +297,13 @@ bool validHeaderName(std::string_view s) {
   return true;
 }
 
-bool validHeaderValue(std::string_view s) {
-  return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
-
 // Sets every per-request option. `request` and `ex` must outlive the transfer.
 CURLcode prepare(Easy& e, const HttpRequest& request, Exchange& ex, const CurlOptions& o,
                  TransportFailure& fail) {
   CURL* h = e.h;
   e.error[0] = '\0';
+  ex.maxBody = o.maxReplyBytes;
+  ex.idempotent = request.method == HttpMethod::Get;
 
   const bool hasBody = request.method == HttpMethod::Post || request.method == HttpMethod::Put ||
                        (request.method == HttpMethod::Delete && !request.body.empty());
@@ -349,8 +380,20 @@ CURLcode prepare(Easy& e, const HttpRequest& request, Exchange& ex, const CurlOp
   return rc;
 }
 
-TransportResult finish(Easy& e, Exchange& ex, CURLcode rc) {
-  if (rc != CURLE_OK) return curlFailure(rc, e.error);
+TransportResult finish(Easy& e, Exchange& ex, const CurlOptions& o, CURLcode rc) {
+  if (rc != CURLE_OK) {
+    if (ex.tooLarge)
+      return failure(kReplyTooLarge, "the reply is larger than the limit of " + std::to_string(o.maxReplyBytes) +
+                                         " bytes (ClientConfig::maxReplySize), or its headers than " +
+                                         std::to_string(kMaxHeaderBytes));
+    TransportFailure f = curlFailure(rc, e.error);
+    if (ex.sends > 1 && !ex.idempotent) {
+      f.message = "the connection closed after the request was sent and before any reply: the server may have "
+                  "received it (not sent again)";
+      f.maybeDelivered = true;
+    }
+    return f;
+  }
   long status = 0;
   curl_easy_getinfo(e.h, CURLINFO_RESPONSE_CODE, &status);
   ex.response.status = static_cast<int>(status);
@@ -521,7 +564,7 @@ class Engine : public std::enable_shared_from_this<Engine> {
     curl_easy_getinfo(h, CURLINFO_PRIVATE, &priv);
     curl_multi_remove_handle(multi_, h);
     TransferPtr t = release(reinterpret_cast<Transfer*>(priv));
-    TransportResult result = finish(*t->easy, t->exchange, rc);
+    TransportResult result = finish(*t->easy, t->exchange, shared_->options, rc);
     recycle(std::move(t->easy));
     Transport::Callback done = std::move(t->done);
     t.reset();  // frees the request and its header list before the callback runs
@@ -600,7 +643,7 @@ class CurlTransport final : public Transport {
     Exchange ex;
     TransportResult result = [&]() -> TransportResult {
       if (prepare(*easy, request, ex, shared_->options, fail) != CURLE_OK) return std::move(fail);
-      return finish(*easy, ex, curl_easy_perform(easy->h));
+      return finish(*easy, ex, shared_->options, curl_easy_perform(easy->h));
     }();
     release(std::move(easy));
     return result;

@@ -18,6 +18,10 @@
 //    with TransportFailure{CURLE_ABORTED_BY_CALLBACK, "transport shut down"} and joins the
 //    thread (or detaches it when the last reference is dropped from inside a callback).
 //
+// Resends: libcurl silently sends a request again when a reused connection dies before any
+// reply. That is harmless for a GET; for POST/PUT/DELETE the server may already have run it, so
+// the second send is aborted and the failure says maybeDelivered (libcurl >= 7.80).
+//
 // Proxies: when CurlOptions::proxy is empty, libcurl's usual environment variables
 // (http_proxy, https_proxy, no_proxy, ...) still apply.
 
@@ -42,7 +46,13 @@ struct CurlOptions {
   // Async: cap on total and per-host connections (excess transfers wait inside curl); sync: the
   // most idle easy handles (each with its keep-alive connection) kept in the pool. 0 = no cap.
   std::size_t maxConnections = 64;
+  // The largest reply body accepted; a longer one (or a longer Content-Length) fails the
+  // exchange instead of growing memory without bound. 0 = no limit.
+  std::size_t maxReplyBytes = std::size_t{256} << 20;
 };
+
+// TransportFailure::code for a reply over CurlOptions::maxReplyBytes.
+constexpr int kReplyTooLarge = 0x10001;
 
 std::shared_ptr<Transport> makeCurlTransport(const CurlOptions& options);
 

@@ -10,8 +10,4 @@ namespace zstack::url {
 void appendEncoded(std::string& out, std::string_view value);
 std::string encode(std::string_view value);
 
-// Splits "scheme://authority/path?query" into authority-less parts; returns the path+query part
-// ("/zstack/v1/api-jobs/x") of an absolute URL, or the input when it has no scheme.
-std::string_view pathOf(std::string_view absoluteUrl);
-
 }  // namespace zstack::url

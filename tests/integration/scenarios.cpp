@@ -50,7 +50,7 @@ VipInventory createVip(Env& env, const std::string& name) {
   CreateVipAction a;
   a.name = name;
   a.l3NetworkUuid = env.seed().publicL3Uuid;
-  return MUST(a.call(env.c())).inventory;
+  return MUST(a.call(env.c())).inventory.value();
 }
 
 // ------------------------------------------------------------------ login
@@ -77,15 +77,15 @@ void loginScenario(Env& env) {
   li.accountName = "admin";
   li.password = "password";
   auto s = MUST(li.call(other));
-  CHECK(isHex32(s.inventory.uuid));
-  CHECK(s.inventory.accountUuid == seed.adminAccountUuid);
-  CHECK(s.inventory.createDate.has_value());
-  CHECK(s.inventory.expiredDate.has_value());
-  if (s.inventory.createDate && s.inventory.expiredDate)
-    CHECK(s.inventory.expiredDate->asUtc() > s.inventory.createDate->asUtc());
+  CHECK(isHex32(s.inventory->uuid));
+  CHECK(s.inventory->accountUuid == seed.adminAccountUuid);
+  CHECK(s.inventory->createDate.has_value());
+  CHECK(s.inventory->expiredDate.has_value());
+  if (s.inventory->createDate && s.inventory->expiredDate)
+    CHECK(s.inventory->expiredDate->asUtc() > s.inventory->createDate->asUtc());
   CHECK_FALSE(other.hasSession());  // the raw action does not set the client's session
   // the action's own sessionId carries it
-  q.sessionId = s.inventory.uuid;
+  q.sessionId = s.inventory->uuid;
   MUST(q.call(other));
 
   // Session::open makes it the client's session and logs out at scope exit
@@ -94,7 +94,7 @@ void loginScenario(Env& env) {
     auto session = MUST(Session::open(other, "admin", "password"));
     uuid = session.uuid();
     CHECK(isHex32(uuid));
-    CHECK(uuid != s.inventory.uuid);
+    CHECK(uuid != s.inventory->uuid);
     CHECK(session.inventory().accountUuid == seed.adminAccountUuid);
     CHECK(other.hasSession());
     CHECK(other.session() == uuid);
@@ -123,7 +123,7 @@ void vipScenario(Env& env) {
   a.name = "vip-a";
   a.description = "allocated";
   a.l3NetworkUuid = seed.publicL3Uuid;
-  const auto vip = MUST(a.call(env.c())).inventory;
+  const auto vip = MUST(a.call(env.c())).inventory.value();
   CHECK(isHex32(vip.uuid));
   CHECK(vip.name == "vip-a");
   CHECK(vip.description == "allocated");
@@ -143,7 +143,7 @@ void vipScenario(Env& env) {
   CreateVipAction a2 = a;
   a2.name = "vip-a2";
   a2.description.reset();
-  const auto vip2 = MUST(a2.call(env.c())).inventory;
+  const auto vip2 = MUST(a2.call(env.c())).inventory.value();
   CHECK(vip2.ip != vip.ip);
   CHECK(inCidr(vip2.ip, seed.publicL3Cidr));
   CHECK(vip2.description.empty());
@@ -153,7 +153,7 @@ void vipScenario(Env& env) {
   b.name = "vip-b";
   b.l3NetworkUuid = seed.publicL3Uuid;
   b.requiredIp = "172.20.1.50";
-  const auto vipB = MUST(b.call(env.c())).inventory;
+  const auto vipB = MUST(b.call(env.c())).inventory.value();
   CHECK(vipB.ip == "172.20.1.50");
   CHECK(vipB.name == "vip-b");
   CHECK(vipB.state == "Enabled");
@@ -175,7 +175,7 @@ void vipScenario(Env& env) {
   CreateVipAction withUuid = a;
   withUuid.name = "vip-fixed-uuid";
   withUuid.resourceUuid = "0123456789abcdef0123456789abcdef";
-  CHECK(MUST(withUuid.call(env.c())).inventory.uuid == "0123456789abcdef0123456789abcdef");
+  CHECK(MUST(withUuid.call(env.c())).inventory->uuid == "0123456789abcdef0123456789abcdef");
 
   // query back, field by field
   auto found = queryByUuid<QueryVipAction>(env, vipB.uuid);
@@ -196,7 +196,7 @@ void vipScenario(Env& env) {
   CHECK(queryByUuid<QueryVipAction>(env, vipB.uuid).empty());
   // the freed IP can be required again
   b.name = "vip-b-again";
-  const auto again = MUST(b.call(env.c())).inventory;
+  const auto again = MUST(b.call(env.c())).inventory.value();
   CHECK(again.ip == "172.20.1.50");
   DeleteVipAction d;
   d.uuid = again.uuid;
@@ -213,7 +213,7 @@ void eipScenario(Env& env) {
   ce.name = "eip-1";
   ce.description = "web";
   ce.vipUuid = vip.uuid;
-  const auto eip = MUST(ce.call(env.c())).inventory;
+  const auto eip = MUST(ce.call(env.c())).inventory.value();
   CHECK(isHex32(eip.uuid));
   CHECK(eip.name == "eip-1");
   CHECK(eip.description == "web");
@@ -237,7 +237,7 @@ void eipScenario(Env& env) {
   AttachEipAction at;
   at.eipUuid = eip.uuid;
   at.vmNicUuid = nic.uuid;
-  const auto attached = MUST(at.call(env.c())).inventory;
+  const auto attached = MUST(at.call(env.c())).inventory.value();
   CHECK(attached.uuid == eip.uuid);
   CHECK(attached.vmNicUuid == nic.uuid);
   CHECK(attached.guestIp == nic.ip);
@@ -266,7 +266,7 @@ void eipScenario(Env& env) {
 
   DetachEipAction det;
   det.uuid = eip.uuid;
-  const auto detached = MUST(det.call(env.c())).inventory;
+  const auto detached = MUST(det.call(env.c())).inventory.value();
   CHECK(detached.uuid == eip.uuid);
   CHECK(detached.name == "eip-1");
   CHECK(detached.vipUuid == vip.uuid);
@@ -283,7 +283,7 @@ void eipScenario(Env& env) {
   ce3.name = "eip-3";
   ce3.vipUuid = vip2.uuid;
   ce3.vmNicUuid = seed.vmNicUuids.at(1);
-  const auto eip3 = MUST(ce3.call(env.c())).inventory;
+  const auto eip3 = MUST(ce3.call(env.c())).inventory.value();
   CHECK(eip3.vmNicUuid == seed.vmNicUuids.at(1));
   CHECK_FALSE(eip3.guestIp.empty());
 
@@ -314,7 +314,7 @@ void portForwardingScenario(Env& env) {
   p.vipPortEnd = 8090;
   p.protocolType = "TCP";
   p.allowedCidr = "10.0.0.0/8";
-  const auto rule = MUST(p.call(env.c())).inventory;
+  const auto rule = MUST(p.call(env.c())).inventory.value();
   CHECK(isHex32(rule.uuid));
   CHECK(rule.name == "pf-web");
   CHECK(rule.description == "web range");
@@ -349,7 +349,7 @@ void portForwardingScenario(Env& env) {
   udp.vipPortEnd = 8095;
   udp.privatePortStart = 9085;
   udp.allowedCidr.reset();
-  const auto udpRule = MUST(udp.call(env.c())).inventory;
+  const auto udpRule = MUST(udp.call(env.c())).inventory.value();
   CHECK(udpRule.protocolType == "UDP");
   CHECK(udpRule.privatePortStart == 9085);
   CHECK(udpRule.privatePortEnd == 9095);
@@ -361,7 +361,7 @@ void portForwardingScenario(Env& env) {
   ssh.vipPortStart = 22;
   ssh.privatePortStart = 2222;
   ssh.protocolType = "TCP";
-  const auto sshRule = MUST(ssh.call(env.c())).inventory;
+  const auto sshRule = MUST(ssh.call(env.c())).inventory.value();
   CHECK(sshRule.vipPortEnd == 22);
   CHECK(sshRule.privatePortEnd == 2222);
 
@@ -390,7 +390,7 @@ void portForwardingScenario(Env& env) {
   AttachPortForwardingRuleAction at;
   at.ruleUuid = rule.uuid;
   at.vmNicUuid = nic.uuid;
-  const auto attached = MUST(at.call(env.c())).inventory;
+  const auto attached = MUST(at.call(env.c())).inventory.value();
   CHECK(attached.uuid == rule.uuid);
   CHECK(attached.vmNicUuid == nic.uuid);
   CHECK(attached.guestIp == nic.ip);
@@ -408,7 +408,7 @@ void portForwardingScenario(Env& env) {
 
   DetachPortForwardingRuleAction det;
   det.uuid = rule.uuid;
-  const auto detached = MUST(det.call(env.c())).inventory;
+  const auto detached = MUST(det.call(env.c())).inventory.value();
   CHECK(detached.uuid == rule.uuid);
   CHECK(detached.vmNicUuid.empty());
   CHECK(detached.vipPortStart == 8080);
@@ -422,7 +422,7 @@ void portForwardingScenario(Env& env) {
   CHECK(tcp[0].usedPorts == std::vector<std::string>{"22"});
   // the freed range can be taken again
   conflict.name = "pf-retake";
-  const auto retaken = MUST(conflict.call(env.c())).inventory;
+  const auto retaken = MUST(conflict.call(env.c())).inventory.value();
   CHECK(retaken.vipPortStart == 8080);
 
   DeleteVipAction dv;
@@ -439,7 +439,7 @@ void securityGroupScenario(Env& env) {
   CreateSecurityGroupAction cs;
   cs.name = "sg-web";
   cs.description = "HTTP in, DNS out";
-  const auto sg = MUST(cs.call(env.c())).inventory;
+  const auto sg = MUST(cs.call(env.c())).inventory.value();
   CHECK(isHex32(sg.uuid));
   CHECK(sg.name == "sg-web");
   CHECK(sg.description == "HTTP in, DNS out");
@@ -463,7 +463,7 @@ void securityGroupScenario(Env& env) {
   dns.endPort = 53;
   dns.allowedCidr = "10.0.0.0/8";
   add.rules = {http, dns};
-  const auto withRules = MUST(add.call(env.c())).inventory;
+  const auto withRules = MUST(add.call(env.c())).inventory.value();
   CHECK(withRules.uuid == sg.uuid);
   REQUIRE(withRules.rules.size() == 2);
   SecurityGroupRuleInventory ingress, egress;
@@ -496,7 +496,7 @@ void securityGroupScenario(Env& env) {
   AttachSecurityGroupToL3NetworkAction attach;
   attach.securityGroupUuid = sg.uuid;
   attach.l3NetworkUuid = seed.privateL3Uuid;
-  const auto attached = MUST(attach.call(env.c())).inventory;
+  const auto attached = MUST(attach.call(env.c())).inventory.value();
   CHECK(attached.attachedL3NetworkUuids == std::vector<std::string>{seed.privateL3Uuid});
   CHECK(attached.rules.size() == 2);
 
@@ -544,7 +544,7 @@ void securityGroupScenario(Env& env) {
 
   DeleteSecurityGroupRuleAction delRule;
   delRule.ruleUuids = {ingress.uuid};
-  const auto afterDelete = MUST(delRule.call(env.c())).inventory;
+  const auto afterDelete = MUST(delRule.call(env.c())).inventory.value();
   CHECK(afterDelete.uuid == sg.uuid);
   REQUIRE(afterDelete.rules.size() == 1);
   CHECK(afterDelete.rules[0].uuid == egress.uuid);
@@ -562,7 +562,7 @@ void securityGroupScenario(Env& env) {
   DetachSecurityGroupFromL3NetworkAction detach;
   detach.securityGroupUuid = sg.uuid;
   detach.l3NetworkUuid = seed.privateL3Uuid;
-  const auto detached = MUST(detach.call(env.c())).inventory;
+  const auto detached = MUST(detach.call(env.c())).inventory.value();
   CHECK(detached.uuid == sg.uuid);
   CHECK(detached.attachedL3NetworkUuids.empty());
   CHECK(MUST(members.call(env.c())).inventories.empty());  // memberships go with the L3
@@ -587,7 +587,7 @@ void loadBalancerScenario(Env& env) {
   clb.name = "web-lb";
   clb.description = "front";
   clb.vipUuid = vip.uuid;
-  const auto lb = MUST(clb.call(env.c())).inventory;
+  const auto lb = MUST(clb.call(env.c())).inventory.value();
   CHECK(isHex32(lb.uuid));
   CHECK(lb.name == "web-lb");
   CHECK(lb.description == "front");
@@ -604,7 +604,7 @@ void loadBalancerScenario(Env& env) {
   cc.name = "web-cert";
   cc.certificate = kCertificate;
   cc.description = "test cert";
-  const auto cert = MUST(cc.call(env.c())).inventory;
+  const auto cert = MUST(cc.call(env.c())).inventory.value();
   CHECK(isHex32(cert.uuid));
   CHECK(cert.name == "web-cert");
   CHECK(cert.certificate == kCertificate);
@@ -618,7 +618,7 @@ void loadBalancerScenario(Env& env) {
   cl.protocol = "https";
   cl.loadBalancerPort = 443;
   cl.instancePort = 8443;
-  const auto listener = MUST(cl.call(env.c())).inventory;
+  const auto listener = MUST(cl.call(env.c())).inventory.value();
   CHECK(isHex32(listener.uuid));
   CHECK(listener.name == "https");
   CHECK(listener.description == "tls");
@@ -633,7 +633,7 @@ void loadBalancerScenario(Env& env) {
   tcpL.loadBalancerUuid = lb.uuid;
   tcpL.name = "plain";
   tcpL.loadBalancerPort = 80;
-  const auto plain = MUST(tcpL.call(env.c())).inventory;
+  const auto plain = MUST(tcpL.call(env.c())).inventory.value();
   CHECK(plain.protocol == "tcp");
   CHECK(plain.instancePort == 80);
   // the port is taken on the VIP
@@ -657,7 +657,7 @@ void loadBalancerScenario(Env& env) {
   AddCertificateToLoadBalancerListenerAction addCert;
   addCert.listenerUuid = listener.uuid;
   addCert.certificateUuid = cert.uuid;
-  const auto withCert = MUST(addCert.call(env.c())).inventory;
+  const auto withCert = MUST(addCert.call(env.c())).inventory.value();
   CHECK(withCert.uuid == listener.uuid);
   REQUIRE(withCert.certificateRefs.size() == 1);
   CHECK(withCert.certificateRefs[0].certificateUuid == cert.uuid);
@@ -676,7 +676,7 @@ void loadBalancerScenario(Env& env) {
   AddVmNicToLoadBalancerAction addNics;
   addNics.listenerUuid = listener.uuid;
   addNics.vmNicUuids = {seed.vmNicUuids.at(0), seed.vmNicUuids.at(1)};
-  const auto withNics = MUST(addNics.call(env.c())).inventory;
+  const auto withNics = MUST(addNics.call(env.c())).inventory.value();
   CHECK(withNics.uuid == listener.uuid);
   REQUIRE(withNics.vmNicRefs.size() == 2);
   CHECK(withNics.vmNicRefs[0].vmNicUuid == seed.vmNicUuids.at(0));
@@ -712,7 +712,7 @@ void loadBalancerScenario(Env& env) {
   RemoveVmNicFromLoadBalancerAction rm;
   rm.listenerUuid = listener.uuid;
   rm.vmNicUuids = {seed.vmNicUuids.at(0)};
-  const auto lbAfter = MUST(rm.call(env.c())).inventory;
+  const auto lbAfter = MUST(rm.call(env.c())).inventory.value();
   CHECK(lbAfter.uuid == lb.uuid);
   REQUIRE(lbAfter.listeners.size() == 2);
   for (const auto& l : lbAfter.listeners)
@@ -724,7 +724,7 @@ void loadBalancerScenario(Env& env) {
   RemoveCertificateFromLoadBalancerListenerAction rmCert;
   rmCert.listenerUuid = listener.uuid;
   rmCert.certificateUuid = cert.uuid;
-  const auto noCert = MUST(rmCert.call(env.c())).inventory;
+  const auto noCert = MUST(rmCert.call(env.c())).inventory.value();
   CHECK(noCert.uuid == listener.uuid);
   CHECK(noCert.certificateRefs.empty());
   CHECK(noCert.vmNicRefs.size() == 1);
@@ -734,7 +734,7 @@ void loadBalancerScenario(Env& env) {
 
   RefreshLoadBalancerAction refresh;
   refresh.uuid = lb.uuid;
-  const auto refreshed = MUST(refresh.call(env.c())).inventory;
+  const auto refreshed = MUST(refresh.call(env.c())).inventory.value();
   CHECK(refreshed.uuid == lb.uuid);
   CHECK(refreshed.name == "web-lb");
   CHECK(refreshed.listeners.size() == 2);
@@ -743,7 +743,7 @@ void loadBalancerScenario(Env& env) {
   ulb.uuid = lb.uuid;
   ulb.name = "web-lb-2";
   ulb.description = "renamed";
-  const auto updated = MUST(ulb.call(env.c())).inventory;
+  const auto updated = MUST(ulb.call(env.c())).inventory.value();
   CHECK(updated.uuid == lb.uuid);
   CHECK(updated.name == "web-lb-2");
   CHECK(updated.description == "renamed");
@@ -753,7 +753,7 @@ void loadBalancerScenario(Env& env) {
   ul.uuid = listener.uuid;
   ul.name = "https-2";
   ul.description = "renamed listener";
-  const auto ulInv = MUST(ul.call(env.c())).inventory;
+  const auto ulInv = MUST(ul.call(env.c())).inventory.value();
   CHECK(ulInv.uuid == listener.uuid);
   CHECK(ulInv.name == "https-2");
   CHECK(ulInv.description == "renamed listener");
@@ -804,7 +804,7 @@ void ipsecScenario(Env& env) {
   ci.peerCidrs = std::vector<std::string>{"10.1.0.0/24", "10.2.0.0/24"};
   ci.ikeEncryptionAlgorithm = "aes-256";
   ci.pfs = "dh-group14";
-  const auto conn = MUST(ci.call(env.c())).inventory;
+  const auto conn = MUST(ci.call(env.c())).inventory.value();
   CHECK(isHex32(conn.uuid));
   CHECK(conn.name == "to-branch");
   CHECK(conn.description == "branch office");
@@ -839,7 +839,7 @@ void ipsecScenario(Env& env) {
   up.uuid = conn.uuid;
   up.name = "to-branch-2";
   up.description = "renamed";
-  const auto updated = MUST(up.call(env.c())).inventory;
+  const auto updated = MUST(up.call(env.c())).inventory.value();
   CHECK(updated.name == "to-branch-2");
   CHECK(updated.description == "renamed");
   CHECK(updated.peerAddress == "203.0.113.5");
@@ -858,14 +858,14 @@ void ipsecScenario(Env& env) {
   ChangeIPSecConnectionStateAction st;
   st.uuid = conn.uuid;
   st.stateEvent = "disable";
-  CHECK(MUST(st.call(env.c())).inventory.state == "Disabled");
+  CHECK(MUST(st.call(env.c())).inventory->state == "Disabled");
   st.stateEvent = "enable";
-  CHECK(MUST(st.call(env.c())).inventory.state == "Enabled");
+  CHECK(MUST(st.call(env.c())).inventory->state == "Enabled");
 
   AttachL3NetworksToIPsecConnectionAction al;
   al.uuid = conn.uuid;
   al.l3NetworkUuids = {seed.publicL3Uuid};
-  const auto withL3 = MUST(al.call(env.c())).inventory;
+  const auto withL3 = MUST(al.call(env.c())).inventory.value();
   REQUIRE(withL3.l3NetworkRefs.size() == 2);
   std::set<std::string> l3s;
   for (const auto& r : withL3.l3NetworkRefs) l3s.insert(r.l3NetworkUuid);
@@ -875,14 +875,14 @@ void ipsecScenario(Env& env) {
   AddRemoteCidrsToIPsecConnectionAction ac;
   ac.uuid = conn.uuid;
   ac.peerCidrs = {"10.3.0.0/16"};
-  const auto withCidr = MUST(ac.call(env.c())).inventory;
+  const auto withCidr = MUST(ac.call(env.c())).inventory.value();
   REQUIRE(withCidr.peerCidrs.size() == 3);
   CHECK(any(withCidr.peerCidrs, [](const IPsecPeerCidrInventory& p) { return p.cidr == "10.3.0.0/16"; }));
 
   RemoveRemoteCidrsFromIPsecConnectionAction rc;
   rc.uuid = conn.uuid;
   rc.peerCidrs = {"10.1.0.0/24"};
-  const auto lessCidr = MUST(rc.call(env.c())).inventory;
+  const auto lessCidr = MUST(rc.call(env.c())).inventory.value();
   cidrs.clear();
   for (const auto& p : lessCidr.peerCidrs) cidrs.insert(p.cidr);
   CHECK(cidrs == std::set<std::string>{"10.2.0.0/24", "10.3.0.0/16"});
@@ -891,7 +891,7 @@ void ipsecScenario(Env& env) {
   DetachL3NetworksFromIPsecConnectionAction dl;
   dl.uuid = conn.uuid;
   dl.l3NetworkUuids = {seed.privateL3Uuid};
-  const auto lessL3 = MUST(dl.call(env.c())).inventory;
+  const auto lessL3 = MUST(dl.call(env.c())).inventory.value();
   REQUIRE(lessL3.l3NetworkRefs.size() == 1);
   CHECK(lessL3.l3NetworkRefs[0].l3NetworkUuid == seed.publicL3Uuid);
 
@@ -922,7 +922,7 @@ void queryScenario(Env& env) {
     p.vipUuid = vip.uuid;
     p.vipPortStart = i * 1000;
     p.protocolType = i % 3 == 0 ? "UDP" : "TCP";
-    made.push_back(MUST(p.call(env.c())).inventory);
+    made.push_back(MUST(p.call(env.c())).inventory.value());
   }
   AttachPortForwardingRuleAction at;
   at.ruleUuid = made[0].uuid;
@@ -1081,7 +1081,7 @@ void stateChangeScenario(Env& env) {
   ChangeVipStateAction vs;
   vs.uuid = vip.uuid;
   vs.stateEvent = "disable";
-  auto v = MUST(vs.call(env.c())).inventory;
+  auto v = MUST(vs.call(env.c())).inventory.value();
   CHECK(v.uuid == vip.uuid);
   CHECK(v.state == "Disabled");
   CHECK(queryByUuid<QueryVipAction>(env, vip.uuid).at(0).state == "Disabled");
@@ -1091,7 +1091,7 @@ void stateChangeScenario(Env& env) {
   ce.vipUuid = vip.uuid;
   checkOperationFailure(MUST_FAIL(ce.call(env.c())), "CreateEip", "disabled");
   vs.stateEvent = "ENABLE";  // valid values are case-insensitive
-  CHECK(MUST(vs.call(env.c())).inventory.state == "Enabled");
+  CHECK(MUST(vs.call(env.c())).inventory->state == "Enabled");
 
   // invalid state event: the SDK refuses before sending
   vs.stateEvent = "pause";
@@ -1100,14 +1100,14 @@ void stateChangeScenario(Env& env) {
   REQUIRE_FALSE(inval.violations.empty());
   CHECK(inval.violations[0].field == "stateEvent");
 
-  const auto eip = MUST(ce.call(env.c())).inventory;
+  const auto eip = MUST(ce.call(env.c())).inventory.value();
   ChangeEipStateAction es;
   es.uuid = eip.uuid;
   es.stateEvent = "disable";
-  CHECK(MUST(es.call(env.c())).inventory.state == "Disabled");
+  CHECK(MUST(es.call(env.c())).inventory->state == "Disabled");
   CHECK(queryByUuid<QueryEipAction>(env, eip.uuid).at(0).state == "Disabled");
   es.stateEvent = "enable";
-  CHECK(MUST(es.call(env.c())).inventory.state == "Enabled");
+  CHECK(MUST(es.call(env.c())).inventory->state == "Enabled");
 
   const auto vip2 = createVip(env, "state-vip-2");
   CreatePortForwardingRuleAction cp;
@@ -1115,58 +1115,58 @@ void stateChangeScenario(Env& env) {
   cp.vipUuid = vip2.uuid;
   cp.vipPortStart = 443;
   cp.protocolType = "TCP";
-  const auto pf = MUST(cp.call(env.c())).inventory;
+  const auto pf = MUST(cp.call(env.c())).inventory.value();
   ChangePortForwardingRuleStateAction ps;
   ps.uuid = pf.uuid;
   ps.stateEvent = "disable";
-  CHECK(MUST(ps.call(env.c())).inventory.state == "Disabled");
+  CHECK(MUST(ps.call(env.c())).inventory->state == "Disabled");
   CHECK(queryByUuid<QueryPortForwardingRuleAction>(env, pf.uuid).at(0).state == "Disabled");
   ps.stateEvent = "enable";
-  CHECK(MUST(ps.call(env.c())).inventory.state == "Enabled");
+  CHECK(MUST(ps.call(env.c())).inventory->state == "Enabled");
 
   CreateSecurityGroupAction cs;
   cs.name = "state-sg";
-  const auto sg = MUST(cs.call(env.c())).inventory;
+  const auto sg = MUST(cs.call(env.c())).inventory.value();
   ChangeSecurityGroupStateAction ss;
   ss.uuid = sg.uuid;
   ss.stateEvent = "disable";
-  CHECK(MUST(ss.call(env.c())).inventory.state == "Disabled");
+  CHECK(MUST(ss.call(env.c())).inventory->state == "Disabled");
   CHECK(queryByUuid<QuerySecurityGroupAction>(env, sg.uuid).at(0).state == "Disabled");
   ss.stateEvent = "enable";
-  CHECK(MUST(ss.call(env.c())).inventory.state == "Enabled");
+  CHECK(MUST(ss.call(env.c())).inventory->state == "Enabled");
 
   CreateIPsecConnectionAction ci;
   ci.name = "state-ipsec";
   ci.peerAddress = "198.51.100.7";
   ci.authKey = "k";
   ci.vipUuid = vip2.uuid;
-  const auto conn = MUST(ci.call(env.c())).inventory;
+  const auto conn = MUST(ci.call(env.c())).inventory.value();
   ChangeIPSecConnectionStateAction is;
   is.uuid = conn.uuid;
   is.stateEvent = "disable";
-  CHECK(MUST(is.call(env.c())).inventory.state == "Disabled");
+  CHECK(MUST(is.call(env.c())).inventory->state == "Disabled");
   CHECK(queryByUuid<QueryIPSecConnectionAction>(env, conn.uuid).at(0).state == "Disabled");
   is.stateEvent = "enable";
-  CHECK(MUST(is.call(env.c())).inventory.state == "Enabled");
+  CHECK(MUST(is.call(env.c())).inventory->state == "Enabled");
 
   REQUIRE(seed.iam2VirtualIdUuids.size() == 3);
   for (const auto& id : seed.iam2VirtualIdUuids) {
     ChangeIAM2VirtualIDStateAction a;
     a.uuid = id;
     a.stateEvent = "disable";
-    auto inv = MUST(a.call(env.c())).inventory;
+    auto inv = MUST(a.call(env.c())).inventory.value();
     CHECK(inv.uuid == id);
     CHECK(inv.state == "Disabled");
     CHECK_FALSE(inv.name.empty());
     a.stateEvent = "enable";
-    inv = MUST(a.call(env.c())).inventory;
+    inv = MUST(a.call(env.c())).inventory.value();
     CHECK(inv.state == "Enabled");
   }
   {
     ChangeIAM2VirtualIDStateAction a;
     a.uuid = seed.iam2VirtualIdUuids[0];
     a.stateEvent = "enable";
-    auto inv = MUST(a.call(env.c())).inventory;
+    auto inv = MUST(a.call(env.c())).inventory.value();
     CHECK(inv.name == "alice");
     REQUIRE(inv.attributes.size() == 1);
     CHECK(inv.attributes[0].name == "__PlatformAdmin__");
@@ -1184,18 +1184,18 @@ void stateChangeScenario(Env& env) {
     ChangeFirewallRuleStateAction a;
     a.uuid = id;
     a.state = "disable";
-    auto inv = MUST(a.call(env.c())).inventory;
+    auto inv = MUST(a.call(env.c())).inventory.value();
     CHECK(inv.uuid == id);
     CHECK(inv.state == "disable");
     CHECK(inv.ruleNumber.has_value());
     a.state = "enable";
-    CHECK(MUST(a.call(env.c())).inventory.state == "enable");
+    CHECK(MUST(a.call(env.c())).inventory->state == "enable");
   }
   {
     ChangeFirewallRuleStateAction a;
     a.uuid = seed.firewallRuleUuids[0];
     a.state = "enable";
-    auto inv = MUST(a.call(env.c())).inventory;
+    auto inv = MUST(a.call(env.c())).inventory.value();
     CHECK(inv.ruleNumber == 1001);
     CHECK(inv.protocol == "TCP");
     CHECK(inv.destPort == "22");
@@ -1223,7 +1223,7 @@ void deleteScenario(Env& env) {
   ce.name = "del-eip";
   ce.vipUuid = vip.uuid;
   ce.vmNicUuid = seed.vmNicUuids.at(3);
-  const auto eip = MUST(ce.call(env.c())).inventory;
+  const auto eip = MUST(ce.call(env.c())).inventory.value();
   SetVipQosAction qos;
   qos.uuid = vip.uuid;
   qos.outboundBandwidth = 1048576;
@@ -1253,7 +1253,7 @@ void deleteScenario(Env& env) {
   // a security group attached to an L3
   CreateSecurityGroupAction cs;
   cs.name = "del-sg";
-  const auto sg = MUST(cs.call(env.c())).inventory;
+  const auto sg = MUST(cs.call(env.c())).inventory.value();
   AttachSecurityGroupToL3NetworkAction at;
   at.securityGroupUuid = sg.uuid;
   at.l3NetworkUuid = seed.privateL3Uuid;
@@ -1270,18 +1270,18 @@ void deleteScenario(Env& env) {
   CreateLoadBalancerAction clb;
   clb.name = "del-lb";
   clb.vipUuid = lbVip.uuid;
-  const auto lb = MUST(clb.call(env.c())).inventory;
+  const auto lb = MUST(clb.call(env.c())).inventory.value();
   CreateCertificateAction cc;
   cc.name = "del-cert";
   cc.certificate = kCertificate;
-  const auto cert = MUST(cc.call(env.c())).inventory;
+  const auto cert = MUST(cc.call(env.c())).inventory.value();
   CreateLoadBalancerListenerAction cl;
   cl.loadBalancerUuid = lb.uuid;
   cl.name = "del-https";
   cl.protocol = "https";
   cl.loadBalancerPort = 443;
   cl.certificateUuid = cert.uuid;
-  const auto listener = MUST(cl.call(env.c())).inventory;
+  const auto listener = MUST(cl.call(env.c())).inventory.value();
   REQUIRE(listener.certificateRefs.size() == 1);
   DeleteCertificateAction dc;
   dc.uuid = cert.uuid;
@@ -1349,7 +1349,7 @@ void networkServiceScenario(Env& env) {
   AttachNetworkServiceToL3NetworkAction an;
   an.l3NetworkUuid = seed.privateL3Uuid;
   an.networkServices = {{vrouter, {"Eip", "PortForwarding"}}};
-  const auto l3 = MUST(an.call(env.c())).inventory;
+  const auto l3 = MUST(an.call(env.c())).inventory.value();
   CHECK(l3.uuid == seed.privateL3Uuid);
   CHECK(l3.category == "Private");
   CHECK(l3.networkServices.size() == before + 2);
@@ -1378,7 +1378,7 @@ void networkServiceScenario(Env& env) {
   DetachNetworkServiceFromL3NetworkAction dn;
   dn.l3NetworkUuid = seed.privateL3Uuid;
   dn.networkServices = {{vrouter, {"Eip", "PortForwarding"}}};
-  const auto after = MUST(dn.call(env.c())).inventory;
+  const auto after = MUST(dn.call(env.c())).inventory.value();
   CHECK(after.uuid == seed.privateL3Uuid);
   CHECK(after.networkServices.size() == before);
   CHECK(MUST(qEip.call(env.c())).inventories.empty());
@@ -1398,7 +1398,7 @@ void vipQosScenario(Env& env) {
   s.port = 80;
   s.outboundBandwidth = 1048576;
   s.inboundBandwidth = 2097152;
-  const auto q80 = MUST(s.call(env.c())).inventory;
+  const auto q80 = MUST(s.call(env.c())).inventory.value();
   CHECK(isHex32(q80.uuid));
   CHECK(q80.vipUuid == vip.uuid);
   CHECK(q80.port == 80);
@@ -1408,7 +1408,7 @@ void vipQosScenario(Env& env) {
   SetVipQosAction whole;
   whole.uuid = vip.uuid;
   whole.outboundBandwidth = 10485760;
-  const auto qAll = MUST(whole.call(env.c())).inventory;
+  const auto qAll = MUST(whole.call(env.c())).inventory.value();
   CHECK(qAll.vipUuid == vip.uuid);
   CHECK_FALSE(qAll.port.has_value());
   CHECK(qAll.outboundBandwidth == 10485760);
@@ -1417,7 +1417,7 @@ void vipQosScenario(Env& env) {
   // updating the port-80 entry keeps one entry
   s.inboundBandwidth = 4194304;
   s.outboundBandwidth.reset();
-  const auto q80b = MUST(s.call(env.c())).inventory;
+  const auto q80b = MUST(s.call(env.c())).inventory.value();
   CHECK(q80b.uuid == q80.uuid);
   CHECK(q80b.inboundBandwidth == 4194304);
   CHECK(q80b.outboundBandwidth == 1048576);
@@ -1462,7 +1462,7 @@ void updateScenario(Env& env) {
   uv.uuid = vip.uuid;
   uv.name = "upd-vip-2";
   uv.description = "new description";
-  auto v = MUST(uv.call(env.c())).inventory;
+  auto v = MUST(uv.call(env.c())).inventory.value();
   CHECK(v.uuid == vip.uuid);
   CHECK(v.name == "upd-vip-2");
   CHECK(v.description == "new description");
@@ -1472,7 +1472,7 @@ void updateScenario(Env& env) {
   UpdateVipAction onlyDesc;
   onlyDesc.uuid = vip.uuid;
   onlyDesc.description = "again";
-  v = MUST(onlyDesc.call(env.c())).inventory;
+  v = MUST(onlyDesc.call(env.c())).inventory.value();
   CHECK(v.name == "upd-vip-2");
   CHECK(v.description == "again");
   CHECK(queryByUuid<QueryVipAction>(env, vip.uuid).at(0).name == "upd-vip-2");
@@ -1481,12 +1481,12 @@ void updateScenario(Env& env) {
   CreateEipAction ce;
   ce.name = "upd-eip";
   ce.vipUuid = vip2.uuid;
-  const auto eip = MUST(ce.call(env.c())).inventory;
+  const auto eip = MUST(ce.call(env.c())).inventory.value();
   UpdateEipAction ue;
   ue.uuid = eip.uuid;
   ue.name = "upd-eip-2";
   ue.description = "eip description";
-  auto e = MUST(ue.call(env.c())).inventory;
+  auto e = MUST(ue.call(env.c())).inventory.value();
   CHECK(e.uuid == eip.uuid);
   CHECK(e.name == "upd-eip-2");
   CHECK(e.description == "eip description");
@@ -1498,12 +1498,12 @@ void updateScenario(Env& env) {
   cp.vipUuid = vip.uuid;
   cp.vipPortStart = 5000;
   cp.protocolType = "UDP";
-  const auto pf = MUST(cp.call(env.c())).inventory;
+  const auto pf = MUST(cp.call(env.c())).inventory.value();
   UpdatePortForwardingRuleAction up;
   up.uuid = pf.uuid;
   up.name = "upd-pf-2";
   up.description = "pf description";
-  auto p = MUST(up.call(env.c())).inventory;
+  auto p = MUST(up.call(env.c())).inventory.value();
   CHECK(p.uuid == pf.uuid);
   CHECK(p.name == "upd-pf-2");
   CHECK(p.description == "pf description");
@@ -1513,12 +1513,12 @@ void updateScenario(Env& env) {
 
   CreateSecurityGroupAction cs;
   cs.name = "upd-sg";
-  const auto sg = MUST(cs.call(env.c())).inventory;
+  const auto sg = MUST(cs.call(env.c())).inventory.value();
   UpdateSecurityGroupAction us;
   us.uuid = sg.uuid;
   us.name = "upd-sg-2";
   us.description = "sg description";
-  auto s = MUST(us.call(env.c())).inventory;
+  auto s = MUST(us.call(env.c())).inventory.value();
   CHECK(s.uuid == sg.uuid);
   CHECK(s.name == "upd-sg-2");
   CHECK(s.description == "sg description");
@@ -1528,12 +1528,12 @@ void updateScenario(Env& env) {
   CreateCertificateAction cc;
   cc.name = "upd-cert";
   cc.certificate = kCertificate;
-  const auto cert = MUST(cc.call(env.c())).inventory;
+  const auto cert = MUST(cc.call(env.c())).inventory.value();
   UpdateCertificateAction uc;
   uc.uuid = cert.uuid;
   uc.name = "upd-cert-2";
   uc.description = "cert description";
-  auto c = MUST(uc.call(env.c())).inventory;
+  auto c = MUST(uc.call(env.c())).inventory.value();
   CHECK(c.uuid == cert.uuid);
   CHECK(c.name == "upd-cert-2");
   CHECK(c.description == "cert description");

@@ -82,7 +82,7 @@ TEST_CASE("webhook: calls complete by callback, without polls", "[integration][w
 
   // sync call: only the initial request reaches the simulator
   auto before = env.sim.requestCount();
-  const auto vip = MUST(vipCreate(env, "hook-vip").call(env.c())).inventory;
+  const auto vip = MUST(vipCreate(env, "hook-vip").call(env.c())).inventory.value();
   CHECK(env.sim.requestCount() - before == 1);
   CHECK(waitFor(hook.delivered, 1));
   CHECK(inCidr(vip.ip, env.seed().publicL3Cidr));
@@ -135,7 +135,7 @@ TEST_CASE("webhook: a dropped callback falls back to polling", "[integration][we
   drop.pathPrefix = "/zstack/v1/vips";
   env.sim.faults().add(drop);
   const auto before = env.sim.requestCount();
-  const auto vip = MUST(vipCreate(env, "dropped").call(env.c())).inventory;
+  const auto vip = MUST(vipCreate(env, "dropped").call(env.c())).inventory.value();
   CHECK(vip.name == "dropped");
   CHECK(env.sim.requestCount() - before == 2);  // the call and one fallback poll
   CHECK(env.sim.faults().size() == 0);
@@ -160,7 +160,7 @@ TEST_CASE("webhook: a delayed callback still completes the call", "[integration]
   delay.delay = 150ms;
   env.sim.faults().add(delay);
   const auto before = env.sim.requestCount();
-  const auto vip = MUST(vipCreate(env, "delayed").call(env.c())).inventory;
+  const auto vip = MUST(vipCreate(env, "delayed").call(env.c())).inventory.value();
   CHECK(vip.name == "delayed");
   CHECK(env.sim.requestCount() - before == 1);  // no poll: the late callback did it
   CHECK(waitFor(hook.delivered, 1));
@@ -181,7 +181,7 @@ TEST_CASE("access keys: signed requests, wrong secret, skewed clock", "[integrat
   QueryVipAction q;
   CHECK(MUST(q.call(ak)).inventories.empty());
   // an async API: the call and its polls are signed
-  auto vip = MUST(vipCreate(env, "ak-vip").call(ak)).inventory;
+  auto vip = MUST(vipCreate(env, "ak-vip").call(ak)).inventory.value();
   CHECK(inCidr(vip.ip, seed.publicL3Cidr));
   GetVipUsedPortsAction used;  // a path with a placeholder and a query string
   used.uuid = vip.uuid;
@@ -240,20 +240,20 @@ TEST_CASE("async: future and callback against the simulator", "[integration][asy
   auto fut = vipCreate(env, "async-future").callAsync(env.c());
   auto r = fut.get();
   REQUIRE(r.ok());
-  CHECK(r->inventory.name == "async-future");
-  CHECK(inCidr(r->inventory.ip, env.seed().publicL3Cidr));
+  CHECK(r->inventory->name == "async-future");
+  CHECK(inCidr(r->inventory->ip, env.seed().publicL3Cidr));
 
   std::promise<CreateVipAction::ResultType> p;
   auto pf = p.get_future();
   vipCreate(env, "async-callback").callAsync(env.c(), [&p](CreateVipAction::ResultType res) { p.set_value(std::move(res)); });
   auto r2 = pf.get();
   REQUIRE(r2.ok());
-  CHECK(r2->inventory.name == "async-callback");
-  CHECK(r2->inventory.ip != r->inventory.ip);
+  CHECK(r2->inventory->name == "async-callback");
+  CHECK(r2->inventory->ip != r->inventory->ip);
 
   // errors arrive the same way
   CreateVipAction dup = vipCreate(env, "async-dup");
-  dup.requiredIp = r->inventory.ip;
+  dup.requiredIp = r->inventory->ip;
   auto e = dup.callAsync(env.c()).get();
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().kind == ErrorKind::Api);
@@ -304,7 +304,7 @@ TEST_CASE("async: 200 concurrent creates all succeed", "[integration][async]") {
     } else {
       a.callAsync(env.c(), [&](CreateVipAction::ResultType res) {
         std::lock_guard<std::mutex> lock(mu);
-        if (res) ips.push_back(res->inventory.ip);
+        if (res) ips.push_back(res->inventory->ip);
         else failures.push_back(res.error().describe());
         ++callbacks;
         cv.notify_all();
@@ -314,7 +314,7 @@ TEST_CASE("async: 200 concurrent creates all succeed", "[integration][async]") {
   for (auto& f : futures) {
     auto res = f.get();
     std::lock_guard<std::mutex> lock(mu);
-    if (res) ips.push_back(res->inventory.ip);
+    if (res) ips.push_back(res->inventory->ip);
     else failures.push_back(res.error().describe());
   }
   {

@@ -55,8 +55,8 @@ TEST_CASE("POST: body wrapped in the body key, headers, job UUID", "[call]") {
   a.systemTags = {"tag::a"};
   auto r = a.call(f.client);
   REQUIRE(r.ok());
-  CHECK(r->inventory.name == "vip1");
-  CHECK(r->inventory.createDate->hour == 21);
+  CHECK(r->inventory->name == "vip1");
+  CHECK(r->inventory->createDate->hour == 21);
   const auto req = f.transport->requests().at(0);
   CHECK(req.method == HttpMethod::Post);
   CHECK(req.url == "http://localhost:8080/zstack/v1/vips");
@@ -222,7 +222,7 @@ TEST_CASE("202 -> 202 -> 200: polls the rewritten location until done", "[call][
   f.transport->reply(200, kVip);
   auto r = vipAction().call(f.client);
   REQUIRE(r.ok());
-  CHECK(r->inventory.uuid == "0666c81cc10147cabd991b41e6e65ffd");
+  CHECK(r->inventory->uuid == "0666c81cc10147cabd991b41e6e65ffd");
   const auto reqs = f.transport->requests();
   REQUIRE(reqs.size() == 3);
   // The location named an unreachable address: the poll goes to the configured endpoint.
@@ -392,7 +392,7 @@ TEST_CASE("webhook mode: X-Web-Hook sent, the callback completes the call", "[ca
   });
   auto r = vipAction().call(c);
   REQUIRE(r.ok());
-  CHECK(r->inventory.name == "vip1");
+  CHECK(r->inventory->name == "vip1");
   CHECK(f.transport->requests().size() == 1);  // no poll at all
   CHECK(c.webhooks().pending() == 0);
   CHECK_FALSE(c.webhooks().deliver({{"X-Job-UUID", "unknown"}}, "{}"));
@@ -431,11 +431,11 @@ TEST_CASE("async: future and callback forms, on a bounded engine", "[call][async
   auto fut = vipAction().callAsync(f.client);
   auto r = fut.get();
   REQUIRE(r.ok());
-  CHECK(r->inventory.name == "vip1");
+  CHECK(r->inventory->name == "vip1");
 
   std::promise<std::string> got;
   vipAction().callAsync(f.client, [&](Result<InventoryReply<VipInventory>> res) {
-    got.set_value(res.ok() ? res->inventory.uuid : res.error().describe());
+    got.set_value(res.ok() ? res->inventory->uuid : res.error().describe());
   });
   CHECK(got.get_future().get() == "0666c81cc10147cabd991b41e6e65ffd");
 
@@ -475,7 +475,7 @@ TEST_CASE("async webhook completion", "[call][async][webhook]") {
   CHECK(c.webhooks().deliver({{"X-Job-UUID", id}, {"X-Job-Success", "true"}}, kVip));
   auto r = fut.get();
   REQUIRE(r.ok());
-  CHECK(r->inventory.ip == "192.168.0.1");
+  CHECK(r->inventory->ip == "192.168.0.1");
 }
 
 TEST_CASE("cancellation ends a call; client shutdown cancels pending async calls", "[call][cancel]") {
@@ -794,7 +794,7 @@ TEST_CASE("a garbled 200 poll result is fetched again, twice at most", "[call][p
   f.transport->reply(200, kVip);
   auto r = vipAction().call(f.client);
   REQUIRE(r.ok());
-  CHECK(r->inventory.name == "vip1");
+  CHECK(r->inventory->name == "vip1");
 
   Fixture g;
   g.transport->reply(202, kAccepted);
