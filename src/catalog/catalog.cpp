@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace zstack::catalog {
 
@@ -79,9 +80,15 @@ const schema::TypeDesc& replyAsSent() {
   return d;
 }
 
-// A copy of an action's spec whose reply is replyAsSent(), one per action for the life of the
-// process: the client keys its job-duration estimates by the spec's address.
-const ActionSpec& asSentSpec(const ActionSpec& spec) {
+// A copy of an action's spec whose reply is replyAsSent(). For the catalog's own specs, one per
+// action for the life of the process: the client keys its job-duration estimates by the spec's
+// address. A spec from elsewhere may not outlive the call, so it gets a fresh copy (`scratch`).
+const ActionSpec& asSentSpec(const ActionSpec& spec, std::optional<ActionSpec>& scratch) {
+  if (find(spec.name) != &spec) {
+    scratch.emplace(spec);
+    scratch->reply = &replyAsSent;
+    return *scratch;
+  }
   static std::mutex mu;
   static std::map<const ActionSpec*, std::unique_ptr<ActionSpec>> copies;
   std::lock_guard<std::mutex> lock(mu);
@@ -97,7 +104,8 @@ const ActionSpec& asSentSpec(const ActionSpec& spec) {
 
 Result<Json> DynamicAction::call(const Client& client) const {
   Json sent;
-  if (auto err = client.invoke(asSentSpec(*spec_), action_, &sent)) return std::move(*err);
+  std::optional<ActionSpec> scratch;
+  if (auto err = client.invoke(asSentSpec(*spec_, scratch), action_, &sent)) return std::move(*err);
   if (sent.isNull()) sent = Json(Json::Object{});  // an empty body means {}
   // Still the documented reply: what the typed call would refuse is a decode error here too.
   const schema::TypeDesc& rt = spec_->reply();

@@ -89,3 +89,33 @@ TEST_CASE("a reply that is not the documented type is still a decode error (exit
     CHECK(str(*e, "action") == "QueryVip");
   }
 }
+
+namespace {
+
+// DynamicAction on a caller's own copy of a catalog spec, which dies with the call: successive
+// copies tend to share one stack address, so nothing may be cached by that address.
+Json callCopyOf(const zstack::Client& client, const std::string& name) {
+  zstack::ActionSpec mine = *zstack::catalog::find(name);
+  zstack::catalog::DynamicAction a(mine);
+  auto r = a.call(client);
+  if (!r) throw std::runtime_error(r.error().describe());
+  return *r;
+}
+
+}  // namespace
+
+TEST_CASE("DynamicAction::call on a caller's own ActionSpec copies calls that spec", "[cli][output][catalog]") {
+  SimFixture f;
+  f.sdk("CreateVip", {{"name", "only-vip"}, {"l3NetworkUuid", f.sim.seed().publicL3Uuid}});
+  f.sdk("CreateSecurityGroup", {{"name", "only-sg"}});
+  zstack::Client c = f.client;
+  c.setSession(f.session);
+  for (int round = 0; round < 2; ++round) {
+    const Json vips = callCopyOf(c, "QueryVip");
+    const Json sgs = callCopyOf(c, "QuerySecurityGroup");
+    CHECK(anyHas(vips, "inventories", "name", "only-vip"));
+    CHECK_FALSE(anyHas(vips, "inventories", "name", "only-sg"));
+    CHECK(anyHas(sgs, "inventories", "name", "only-sg"));
+    CHECK_FALSE(anyHas(sgs, "inventories", "name", "only-vip"));
+  }
+}
