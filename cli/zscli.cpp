@@ -6,9 +6,12 @@
 // same declarations the SDK uses. Exit codes: 0 ok, 1 the server reported an error, 2 bad usage
 // or a validation error (nothing was sent), 3 transport, timeout or decode errors.
 
+#include "args.hpp"
+
 #include <zstack/zstack.hpp>
 
-#include <cmath>
+#include <signal.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -34,8 +37,16 @@ const char* kUsageText =
     "  --endpoint URL          management node (default $ZSTACK_ENDPOINT or http://localhost:8080/zstack)\n"
     "  --session UUID          session to use (default $ZSTACK_SESSION)\n"
     "  --access-key ID:SECRET  access-key auth (default $ZSTACK_ACCESS_KEY)\n"
-    "  --user NAME --password PW  log in before the action and log out after it\n"
+    "  --user NAME             log in as NAME before the action and log out after it; the password\n"
+    "                          from --password, --password-file, $ZSTACK_PASSWORD, or asked for on\n"
+    "                          the terminal (no echo) when stdin is one\n"
+    "  --password PW           the password (visible to other users in ps: prefer the others)\n"
+    "  --password-file PATH    the password is the file's first line (trailing newline stripped)\n"
     "  --timeout SECONDS       how long to wait for an async job (default 3 hours)\n"
+    "  --ca-file PATH          CA certificates (PEM) to verify the server with; default\n"
+    "                          $CURL_CA_BUNDLE, then $SSL_CERT_FILE, else the system store\n"
+    "  --ca-path DIR           a directory of hashed CA certificates; default $SSL_CERT_DIR\n"
+    "                          (the variables count only when neither option is given)\n"
     "  --insecure              do not verify the server's TLS certificate\n"
     "  --help                  this text and the list of actions\n"
     "\n"
@@ -43,7 +54,11 @@ const char* kUsageText =
     "lists of strings also comma-separated (vmNicUuids=a,b).\n"
     "queries: every field<op>value argument is a condition (name=vip1 state!=Disabled vmNics.ip=10.0.0.5;\n"
     "ops = != > < >= <= ?= !?= ~= !~=), plus limit= start= count= replyWithCount= sortBy= sortDirection=\n"
-    "fields= groupBy=.\n";
+    "fields= groupBy=.\n"
+    "passwords: password=- (LogInByAccount) takes the password from the sources --user uses.\n"
+    "output: the reply as the server sent it, as JSON on stdout; errors as JSON on stderr.\n"
+    "exit: 0 ok, 1 the server reported an error, 2 usage or validation error (nothing sent),\n"
+    "3 transport, TLS, timeout or decode error.\n";
 
 int fail(const Error& e) {
   std::cerr << e.toJson().pretty() << "\n";
@@ -56,11 +71,12 @@ int fail(const Error& e) {
   }
 }
 
-int usage(const std::string& message) {
-  Error e;
-  e.kind = ErrorKind::Usage;
-  e.message = message;
-  return fail(e);
+// The exit code, unless stdout could not take the output (a closed pipe): then 3.
+int flushed(int code) {
+  std::cout.flush();
+  if (std::cout) return code;
+  std::cerr << "zscli: cannot write the output (" << std::strerror(errno) << ")\n";
+  return kTransport;
 }
 
 const schema::TypeDesc& unwrap(const schema::TypeDesc& t) {
@@ -92,182 +108,41 @@ void printActionHelp(const zstack::ActionSpec& spec, const zstack::catalog::Dyna
   if (spec.isQuery) std::cout << "  conditions: field<op>value, e.g. name=vip1 state!=Disabled\n";
 }
 
-// "name=vip1" -> key "name", op "=", value "vip1". The key ends at the first operator
-// character; for a plain parameter the value is everything after the first '=', verbatim.
-struct Arg {
-  std::string key, op, value;
-};
-std::optional<Arg> splitArg(const std::string& s) {
-  const auto at = s.find_first_of("=!<>?~");
-  if (at == std::string::npos || at == 0) return std::nullopt;
-  if (s[at] == '=') return Arg{s.substr(0, at), "=", s.substr(at + 1)};
-  const auto valueAt = s.find_first_not_of("=!<>?~", at);
-  return Arg{s.substr(0, at), s.substr(at, (valueAt == std::string::npos ? s.size() : valueAt) - at),
-             valueAt == std::string::npos ? "" : s.substr(valueAt)};
-}
-
-// An argument quoted in an error message without its value, which may be a password.
-std::string withoutValue(const std::string& s) {
-  const auto at = s.find_first_of("=!<>?~");
-  return at == std::string::npos ? s : s.substr(0, at) + "...";
-}
-
-// The text of a param=value argument as the JSON value the field's type wants.
-std::optional<Json> toJsonValue(const schema::TypeDesc& type, const std::string& text, std::string& why) {
-  const auto& t = unwrap(type);
-  switch (t.kind) {
-    case schema::Kind::String:
-    case schema::Kind::Timestamp: return Json(text);
-    case schema::Kind::Bool:
-      if (text == "true" || text == "false") return Json(text == "true");
-      why = "expects true or false";
-      return std::nullopt;
-    case schema::Kind::Int32:
-    case schema::Kind::Int64:
-    case schema::Kind::Double: {
-      auto j = Json::parse(text);
-      if (j && j->isNumber()) return j;
-      why = "expects a number";
-      return std::nullopt;
-    }
-    case schema::Kind::List:
-      if (!text.empty() && text[0] == '[') break;
-      if (unwrap(t.element()).kind == schema::Kind::String) {  // a,b,c
-        Json::Array items;
-        std::size_t start = 0;
-        while (start <= text.size()) {
-          const auto comma = text.find(',', start);
-          items.emplace_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-          if (comma == std::string::npos) break;
-          start = comma + 1;
-        }
-        return Json(std::move(items));
-      }
-      break;
-    default: break;
-  }
-  std::string err;
-  auto j = Json::parse(text, &err);
-  if (!j) why = "expects JSON: " + err;
-  return j;
-}
-
-struct Options {
-  std::string endpoint, session, accessKey, user, password;
-  std::optional<double> timeoutSeconds;
-  bool insecure = false;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options o;
-  if (const char* e = std::getenv("ZSTACK_ENDPOINT")) o.endpoint = e;
-  if (const char* e = std::getenv("ZSTACK_SESSION")) o.session = e;
-  if (const char* e = std::getenv("ZSTACK_ACCESS_KEY")) o.accessKey = e;
-  if (o.endpoint.empty()) o.endpoint = "http://localhost:8080/zstack";
+  // A reader that goes away (zscli ... | head) must not kill zscli mid-write: the failed write
+  // is reported instead. libcurl's sockets already avoid SIGPIPE; stdout and stderr do not.
+  signal(SIGPIPE, SIG_IGN);
 
-  int i = 1;
-  auto optionValue = [&](const char* name) -> std::optional<std::string> {
-    if (i + 1 >= argc) return std::nullopt;
-    (void)name;
-    return std::string(argv[++i]);
-  };
-  for (; i < argc && std::strncmp(argv[i], "--", 2) == 0; ++i) {
-    const std::string opt = argv[i];
-    std::optional<std::string> v;
-    if (opt == "--help") {
-      std::cout << kUsageText << "\nactions:\n";
-      for (const auto* s : zstack::catalog::all()) std::cout << "  " << s->name << "  " << s->summary << "\n";
-      return kOk;
-    } else if (opt == "--insecure") {
-      o.insecure = true;
-      continue;
-    }
-    v = optionValue(opt.c_str());
-    if (!v) return usage(opt + " needs a value");
-    if (opt == "--endpoint") o.endpoint = *v;
-    else if (opt == "--session") o.session = *v;
-    else if (opt == "--access-key") o.accessKey = *v;
-    else if (opt == "--user") o.user = *v;
-    else if (opt == "--password") o.password = *v;
-    else if (opt == "--timeout") {
-      char* end = nullptr;
-      const double s = std::strtod(v->c_str(), &end);
-      if (!end || *end || !std::isfinite(s) || s < 0.001 || s > 1e7)
-        return usage("--timeout expects a number of seconds between 0.001 and 10000000");
-      o.timeoutSeconds = s;
-    } else {
-      return usage("unknown option " + opt);
-    }
+  auto parsed = zscli::parseArgs(argc, argv);
+  if (auto* e = std::get_if<Error>(&parsed)) return fail(*e);
+  zscli::Command& cmd = std::get<zscli::Command>(parsed);
+  if (cmd.kind == zscli::Command::Kind::Help) {
+    std::cout << kUsageText << "\nactions:\n";
+    for (const auto* s : zstack::catalog::all()) std::cout << "  " << s->name << "  " << s->summary << "\n";
+    return flushed(kOk);
   }
-  if (i >= argc) return usage("no action given (zscli --help lists them)");
-
-  const zstack::ActionSpec* spec = zstack::catalog::find(argv[i]);
-  if (!spec) return usage(std::string("unknown action ") + argv[i] + " (zscli --help lists them)");
-  zstack::catalog::DynamicAction action(*spec);
-  ++i;
-
-  static const char* kQueryKeys[] = {"limit", "start", "count", "replyWithCount", "sortBy", "sortDirection", "fields", "groupBy"};
-  Json::Array conditions;
-  bool countOnly = false;
-  for (; i < argc; ++i) {
-    const std::string text = argv[i];
-    if (text == "--help" || text == "-h") {
-      printActionHelp(*spec, action);
-      return kOk;
-    }
-    auto arg = splitArg(text);
-    if (!arg) return usage("expected param=value, got \"" + withoutValue(text) + "\"");
-    bool queryKey = false;
-    for (const char* k : kQueryKeys) queryKey |= arg->key == k;
-    if (spec->isQuery && !(queryKey && arg->op == "=")) {
-      conditions.emplace_back(text);  // field<op>value, as the server reads it
-      continue;
-    }
-    if (spec->isQuery && arg->key == "count") countOnly = arg->value == "true";
-    if (arg->op != "=") return usage("expected param=value, got \"" + withoutValue(text) + "\"");
-    const schema::FieldDesc* f = nullptr;
-    for (const auto& fd : action.fields())
-      if (arg->key == fd.name) f = &fd;
-    if (!f) return usage("unknown parameter \"" + arg->key + "\" for " + spec->name + " (zscli " + spec->name + " --help)");
-    std::string why;
-    auto value = toJsonValue(f->type(), arg->value, why);
-    if (!value) return usage(arg->key + ": " + why);
-    if (auto err = action.set(arg->key, *value)) return fail(*err);
+  if (cmd.kind == zscli::Command::Kind::ActionHelp) {
+    printActionHelp(*cmd.spec, zstack::catalog::DynamicAction(*cmd.spec));
+    return flushed(kOk);
   }
-  if (!conditions.empty())
-    if (auto err = action.set("q", Json(std::move(conditions)))) return fail(*err);
-
-  zstack::ClientConfig cfg;
-  std::string why;
-  auto endpoint = zstack::Endpoint::parse(o.endpoint, &why);
-  if (!endpoint) return usage(why);
-  cfg.endpoint = *endpoint;
-  cfg.sessionId = o.session;
-  if (o.insecure) cfg.tls.verifyPeer = cfg.tls.verifyHost = false;
-  if (!o.accessKey.empty()) {
-    const auto colon = o.accessKey.find(':');
-    if (colon == std::string::npos) return usage("--access-key expects ID:SECRET");
-    cfg.accessKey = zstack::AccessKey{o.accessKey.substr(0, colon), o.accessKey.substr(colon + 1)};
-  }
-  if (o.timeoutSeconds) action.common().timeout = std::chrono::milliseconds(static_cast<long long>(*o.timeoutSeconds * 1000));
-  zstack::Client client(cfg);
+  const zscli::Getenv env = [](const char* name) -> const char* { return std::getenv(name); };
+  if (auto err = zscli::applyEnvironment(cmd, env)) return fail(*err);
+  auto config = zscli::makeConfig(cmd);
+  if (auto* e = std::get_if<Error>(&config)) return fail(*e);
+  if (auto err = zscli::resolvePasswords(cmd, env, zscli::promptOnTty)) return fail(*err);
+  zstack::Client client(std::get<zstack::ClientConfig>(config));
 
   std::optional<zstack::Session> session;
-  if (!o.user.empty()) {
-    auto s = zstack::Session::open(client, o.user, o.password);
+  if (cmd.options.user) {
+    auto s = zstack::Session::open(client, *cmd.options.user, cmd.options.password.value_or(""));
     if (!s) return fail(s.error());
     session.emplace(std::move(*s));
   }
-  auto result = action.call(client);
+  auto result = cmd.action->call(client);
   if (session) (void)session->close();
   if (!result) return fail(result.error());
-  Json out = std::move(*result);
-  if (countOnly) {  // count=true: the server sent only the total
-    const Json* total = out.find("total");
-    out = Json(Json::Object{{"total", total ? *total : Json(0)}});
-  }
-  std::cout << out.pretty() << "\n";
-  return kOk;
+  std::cout << result->pretty() << "\n";  // the reply as the server sent it
+  return flushed(kOk);
 }

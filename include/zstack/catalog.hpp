@@ -39,7 +39,9 @@ class DynamicAction {
 
   ActionBase& common();  // sessionId, timeout, cancel, tags
 
-  // Calls the action; the typed reply, encoded back to JSON in the reply's own shape.
+  // Calls the action; the reply exactly as the server sent it (empty strings, nulls and keys the
+  // SDK does not know included; an empty body is {}). It must still decode as the action's
+  // typed reply: one that does not is a Decode error, as for the typed call.
   Result<Json> call(const Client& client) const;
 
   const void* raw() const { return action_; }

@@ -5,6 +5,11 @@
 
 #include <strings.h>
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
 namespace zstack::catalog {
 
 const std::vector<const ActionSpec*>& all() { return detail::allActionSpecs(); }
@@ -59,11 +64,62 @@ std::optional<Error> DynamicAction::set(std::string_view name, const Json& value
 
 ActionBase& DynamicAction::common() { return *spec_->base(action_); }
 
+namespace {
+
+// The reply as the server sent it: a Json tree. Its own description (not schema::typeOf<Json>())
+// because the call flow clears the reply before fetching a garbled job result again, and the
+// scalar description has no clear().
+const schema::TypeDesc& replyAsSent() {
+  static const schema::TypeDesc d = [] {
+    schema::TypeDesc t(schema::Kind::Json, "Json");
+    t.clear = [](void* p) { *static_cast<Json*>(p) = Json(); };
+    t.make = []() -> void* { return new Json(); };
+    t.destroy = [](void* p) { delete static_cast<Json*>(p); };
+    return t;
+  }();
+  return d;
+}
+
+// A copy of an action's spec whose reply is replyAsSent(). For the catalog's own specs, one per
+// action for the life of the process: the client keys its job-duration estimates by the spec's
+// address. A spec from elsewhere may not outlive the call, so it gets a fresh copy (`scratch`).
+const ActionSpec& asSentSpec(const ActionSpec& spec, std::optional<ActionSpec>& scratch) {
+  if (find(spec.name) != &spec) {
+    scratch.emplace(spec);
+    scratch->reply = &replyAsSent;
+    return *scratch;
+  }
+  static std::mutex mu;
+  static std::map<const ActionSpec*, std::unique_ptr<ActionSpec>> copies;
+  std::lock_guard<std::mutex> lock(mu);
+  auto& copy = copies[&spec];
+  if (!copy) {
+    copy = std::make_unique<ActionSpec>(spec);
+    copy->reply = &replyAsSent;
+  }
+  return *copy;
+}
+
+}  // namespace
+
 Result<Json> DynamicAction::call(const Client& client) const {
+  Json sent;
+  std::optional<ActionSpec> scratch;
+  if (auto err = client.invoke(asSentSpec(*spec_, scratch), action_, &sent)) return std::move(*err);
+  if (sent.isNull()) sent = Json(Json::Object{});  // an empty body means {}
+  // Still the documented reply: what the typed call would refuse is a decode error here too.
   const schema::TypeDesc& rt = spec_->reply();
-  std::unique_ptr<void, void (*)(void*)> reply(rt.make(), rt.destroy);
-  if (auto err = client.invoke(*spec_, action_, reply.get())) return std::move(*err);
-  return codec::toJson(rt, reply.get());
+  std::unique_ptr<void, void (*)(void*)> typed(rt.make(), rt.destroy);
+  if (auto problem = codec::decodeJson(rt, sent, typed.get())) {
+    Error e;
+    e.kind = ErrorKind::Decode;
+    e.httpStatus = 200;
+    e.action = spec_->name;
+    e.message = "the reply is not a " + rt.name + ": " + *problem;
+    e.body = sent.dump();
+    return e;
+  }
+  return sent;
 }
 
 }  // namespace zstack::catalog

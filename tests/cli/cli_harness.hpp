@@ -55,19 +55,40 @@ struct Run {
   }
 };
 
-// Runs zscli with exactly `env` as its environment (nothing inherited from this process).
-inline Run runZscli(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
-                    std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+// How the child is set up beyond argv and env.
+struct SpawnOptions {
+  std::string stdinPath = "/dev/null";  // opened read-write (a pty slave works: see newSession)
+  bool newSession = false;              // setsid() first, so a tty opened as stdin becomes its /dev/tty
+  bool stdoutClosed = false;            // stdout is a pipe nobody reads (its read end is closed)
+};
+
+// Runs zscli with exactly `env` as its environment (nothing inherited from this process), with
+// SIGPIPE at its default action whatever this process does with it.
+inline Run runZscliWith(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                        const SpawnOptions& so, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
   Run r;
   r.argv = args;
   int outPipe[2], errPipe[2];
   if (pipe2(outPipe, O_CLOEXEC) != 0 || pipe2(errPipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  if (so.stdoutClosed) {
+    close(outPipe[0]);
+    outPipe[0] = -1;
+  }
 
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 0, so.stdinPath.c_str(), so.stdinPath == "/dev/null" ? O_RDONLY : O_RDWR, 0);
   posix_spawn_file_actions_adddup2(&fa, outPipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, errPipe[1], 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  short flags = POSIX_SPAWN_SETSIGDEF;
+  if (so.newSession) flags |= POSIX_SPAWN_SETSID;
+  posix_spawnattr_setflags(&attr, flags);
 
   std::vector<std::string> argvStore;
   argvStore.push_back(ZSCLI_PATH);
@@ -80,12 +101,13 @@ inline Run runZscli(const std::vector<std::string>& args, const std::vector<std:
   envPtrs.push_back(nullptr);
 
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, ZSCLI_PATH, &fa, nullptr, argvPtrs.data(), envPtrs.data());
+  const int rc = posix_spawn(&pid, ZSCLI_PATH, &fa, &attr, argvPtrs.data(), envPtrs.data());
   posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
   close(outPipe[1]);
   close(errPipe[1]);
   if (rc != 0) {
-    close(outPipe[0]);
+    if (outPipe[0] >= 0) close(outPipe[0]);
     close(errPipe[0]);
     throw std::runtime_error(std::string("posix_spawn failed: ") + std::strerror(rc));
   }
@@ -93,7 +115,7 @@ inline Run runZscli(const std::vector<std::string>& args, const std::vector<std:
   const auto deadline = std::chrono::steady_clock::now() + limit;
   pollfd fds[2] = {{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}};
   std::string* sinks[2] = {&r.out, &r.err};
-  int open = 2;
+  int open = outPipe[0] >= 0 ? 2 : 1;
   bool killed = false;
   while (open > 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -126,7 +148,13 @@ inline Run runZscli(const std::vector<std::string>& args, const std::vector<std:
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (!killed && WIFEXITED(status)) r.exitCode = WEXITSTATUS(status);
+  if (!killed && WIFSIGNALED(status)) r.err += "\n[killed by signal " + std::to_string(WTERMSIG(status)) + "]";
   return r;
+}
+
+inline Run runZscli(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+                    std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  return runZscliWith(args, env, SpawnOptions{}, limit);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -229,3 +229,186 @@ TEST_CASE("a password starting with '!' can be passed and is never echoed", "[cl
   CHECK(run.err.find("Bang-Secret") == std::string::npos);
   CHECK(run.exitCode == 0);
 }
+
+// Arguments may hold secrets: a malformed one is named by its position (and by the parameter
+// name it starts with), never quoted.
+TEST_CASE("malformed arguments are never echoed beyond a name", "[cli][auth][echo]") {
+  zstack::sim::Simulator sim(withPassword());
+  sim.start();
+  struct Case {
+    const char* what;
+    std::vector<std::string> args;
+    const char* messageHas;
+  };
+  const std::vector<Case> cases = {
+      {"param without an operator", {"LogInByAccount", "accountName=a", "password:hunter2"}, "argument 5 is not param=value (it starts with \"password\""},
+      {"unknown parameter with a non-name key", {"LogInByAccount", "accountName=a", "password:hunter2=x"}, "argument 5: unknown parameter"},
+      {"operator other than = with a non-name key", {"LogInByAccount", "accountName=a", "pass word hunter2!x"}, "argument 5 is not param=value"},
+      {"a password where the action goes", {"--user", "admin", "hunter2", "QueryVip"}, "argument 5 is not an action name"},
+      {"an option with its value after =", {"--password=hunter2", "QueryVip"}, "unknown option --password"},
+      {"an endpoint that is not a URL", {"--endpoint", "hunter2", "QueryVip"}, "--endpoint: endpoint needs a scheme"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    std::vector<std::string> args{"--endpoint", sim.endpoint()};
+    if (c.args[0] == "--endpoint") args.clear();
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto before = sim.requestCount();
+    const Run run = runZscli(args);
+    INFO(run.describe());
+    CHECK(run.exitCode == 2);
+    CHECK(run.out.find("hunter2") == std::string::npos);
+    CHECK(run.err.find("hunter2") == std::string::npos);
+    auto e = run.errJson();
+    REQUIRE(e);
+    CHECK(str(*e, "kind") == "usage");
+    CHECK_THAT(str(*e, "message"), Catch::Contains(c.messageHas));
+    CHECK(sim.requestCount() == before);
+  }
+}
+
+namespace {
+
+// A file holding `text`, removed at scope exit.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& text) {
+    char name[] = "/tmp/zscli-test-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) throw std::runtime_error("mkstemp failed");
+    if (write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) throw std::runtime_error("write failed");
+    close(fd);
+    path = name;
+  }
+  ~TempFile() { unlink(path.c_str()); }
+};
+
+// The session uuid a --user run used for its query, or "" (from what the proxy saw).
+bool loggedInAndOut(const std::string& wire) {
+  return wire.find("PUT /zstack/v1/accounts/login") != std::string::npos &&
+         wire.find("DELETE /zstack/v1/accounts/sessions/") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("the --user password from ZSTACK_PASSWORD or --password-file, never argv", "[cli][auth][password]") {
+  zstack::sim::Simulator sim(withPassword());
+  sim.start();
+  RecordingProxy proxy(sim.port());
+  const std::string ep = endpointVia(proxy.port());
+
+  auto expectOk = [&](const Run& run) {
+    INFO(run.describe());
+    REQUIRE(run.exitCode == 0);
+    REQUIRE(run.outJson());
+    CHECK(at(*run.outJson(), "inventories").isArray());
+    CHECK(run.out.find(kPlain) == std::string::npos);
+    CHECK(run.err.find(kPlain) == std::string::npos);
+  };
+  SECTION("ZSTACK_PASSWORD") {
+    expectOk(runZscli({"--endpoint", ep, "--user", "admin", "QueryVip"}, {std::string("ZSTACK_PASSWORD=") + kPlain}));
+    CHECK(loggedInAndOut(proxy.sent()));
+    CHECK(proxy.sent().find(sha512Hex(kPlain)) != std::string::npos);
+  }
+  SECTION("--password-file: the first line, its newline stripped") {
+    TempFile lf(std::string(kPlain) + "\n");
+    expectOk(runZscli({"--endpoint", ep, "--user", "admin", "--password-file", lf.path, "QueryVip"}));
+    TempFile crlf(std::string(kPlain) + "\r\nsecond line\n");
+    expectOk(runZscli({"--endpoint", ep, "--user", "admin", "--password-file", crlf.path, "QueryVip"}));
+    TempFile bare(kPlain);
+    expectOk(runZscli({"--endpoint", ep, "--user", "admin", "--password-file", bare.path, "QueryVip"}));
+    CHECK(loggedInAndOut(proxy.sent()));
+  }
+  SECTION("--password-file wins over ZSTACK_PASSWORD") {
+    TempFile lf(std::string(kPlain) + "\n");
+    expectOk(runZscli({"--endpoint", ep, "--user", "admin", "--password-file", lf.path, "QueryVip"}, {"ZSTACK_PASSWORD=wrong-one"}));
+  }
+  SECTION("password=- for LogInByAccount reads the same sources") {
+    const Run env = runZscli({"--endpoint", ep, "LogInByAccount", "accountName=admin", "password=-"}, {std::string("ZSTACK_PASSWORD=") + kPlain});
+    INFO(env.describe());
+    REQUIRE(env.exitCode == 0);
+    CHECK(str(at(*env.outJson(), "inventory"), "accountUuid") == sim.seed().adminAccountUuid);
+    TempFile lf(std::string(kPlain) + "\n");
+    const Run file = runZscli({"--endpoint", ep, "--password-file", lf.path, "LogInByAccount", "accountName=admin", "password=-"});
+    INFO(file.describe());
+    REQUIRE(file.exitCode == 0);
+    CHECK(proxy.sent().find(sha512Hex(kPlain)) != std::string::npos);
+    CHECK(proxy.sent().find(sha512Hex("-")) == std::string::npos);
+  }
+  SECTION("no password from any source (stdin not a terminal): usage error, nothing sent") {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"--endpoint", ep, "--user", "admin", "QueryVip"},
+                                                                  {"--endpoint", ep, "LogInByAccount", "accountName=admin", "password=-"}}) {
+      const auto before = sim.requestCount();
+      const Run run = runZscli(args);
+      INFO(run.describe());
+      CHECK(run.exitCode == 2);
+      CHECK_THAT(str(*run.errJson(), "message"), Catch::Contains("needs a password"));
+      CHECK(sim.requestCount() == before);
+    }
+  }
+  SECTION("a missing or empty --password-file, or two password options: usage errors naming the option") {
+    TempFile empty("\nsecret-on-line-two\n");
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"--endpoint", ep, "--user", "admin", "--password-file", "/nonexistent/zscli-pw", "QueryVip"}, "--password-file"},
+        {{"--endpoint", ep, "--user", "admin", "--password-file", empty.path, "QueryVip"}, "--password-file"},
+        {{"--endpoint", ep, "--user", "admin", "--password", "x", "--password-file", empty.path, "QueryVip"}, "--password-file"},
+    };
+    for (const auto& [args, has] : cases) {
+      const auto before = sim.requestCount();
+      const Run run = runZscli(args);
+      INFO(run.describe());
+      CHECK(run.exitCode == 2);
+      auto e = run.errJson();
+      REQUIRE(e);
+      CHECK_THAT(str(*e, "message"), Catch::Contains(has));
+      CHECK(run.err.find("secret-on-line-two") == std::string::npos);
+      CHECK(run.err.find("zscli-pw") == std::string::npos);
+      CHECK(sim.requestCount() == before);
+    }
+  }
+}
+
+// The prompt: zscli on a pseudo-terminal (its controlling terminal, as in a shell) asks on
+// /dev/tty with echo off.
+TEST_CASE("--user with no password asks on the terminal without echo", "[cli][auth][password][tty]") {
+  zstack::sim::Simulator sim(withPassword());
+  sim.start();
+  const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  REQUIRE(master >= 0);
+  REQUIRE(grantpt(master) == 0);
+  REQUIRE(unlockpt(master) == 0);
+  const std::string slave = ptsname(master);
+
+  std::string screen;  // everything zscli wrote to the terminal
+  std::atomic<bool> stop{false};
+  std::thread typist([&] {
+    bool typed = false;
+    while (!stop) {
+      pollfd p{master, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      char buf[512];
+      const ssize_t n = read(master, buf, sizeof buf);
+      if (n <= 0) break;
+      screen.append(buf, static_cast<std::size_t>(n));
+      if (!typed && screen.find("Password for admin: ") != std::string::npos) {
+        const std::string line = std::string(kPlain) + "\n";
+        (void)!write(master, line.data(), line.size());
+        typed = true;
+      }
+    }
+  });
+  SpawnOptions so;
+  so.stdinPath = slave;
+  so.newSession = true;
+  const Run run = runZscliWith({"--endpoint", sim.endpoint(), "--user", "admin", "QueryVip"}, {}, so);
+  stop = true;
+  typist.join();
+  close(master);
+  INFO(run.describe());
+  INFO("terminal: " + screen);
+  CHECK(run.exitCode == 0);
+  CHECK(screen.find("Password for admin: ") != std::string::npos);
+  CHECK(screen.find(kPlain) == std::string::npos);  // not echoed
+  CHECK(run.out.find(kPlain) == std::string::npos);
+  CHECK(run.err.find(kPlain) == std::string::npos);
+}

@@ -45,7 +45,7 @@ TEST_CASE("usage errors: exit 2, {\"kind\":\"usage\"} on stderr, nothing sent", 
   const std::vector<Case> cases = {
       {"unknown action", {"CreateNothing", "name=x"}, "unknown action CreateNothing"},
       {"unknown param", {"CreateVip", "name=x", "l3NetworkUuid=y", "colour=red"}, "colour"},
-      {"argument without =", {"DeleteVip", "foo"}, "foo"},
+      {"argument without =", {"DeleteVip", "foo"}, "argument 6 is not param=value"},
       {"bad number for an Integer param", {"CreateLoadBalancerListener", "loadBalancerUuid=x", "name=n", "loadBalancerPort=eighty"}, "loadBalancerPort"},
       {"fractional number for an Integer param", {"CreateLoadBalancerListener", "loadBalancerUuid=x", "name=n", "loadBalancerPort=80.5"}, "loadBalancerPort"},
       {"out-of-range number for an Integer param", {"CreatePortForwardingRule", "vipUuid=" + vip, "vipPortStart=99999999999", "protocolType=TCP", "name=p"}, "vipPortStart"},
@@ -350,5 +350,20 @@ TEST_CASE("option --timeout with inf, nan or a huge value is refused or means no
     const bool refused = run.exitCode == 2 && f.sim.requestCount() == before;
     const bool waited = run.exitCode == 0;
     CHECK((refused || waited));
+  }
+}
+
+// zscli ignores SIGPIPE: output to a pipe nobody reads (zscli ... | true) is a reported error
+// (exit 3), not death by signal.
+TEST_CASE("a closed stdout is exit 3 with a message, not death by SIGPIPE", "[cli][errors][sigpipe]") {
+  SimFixture f;
+  SpawnOptions so;
+  so.stdoutClosed = true;
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--endpoint", f.sim.endpoint(), "--session", f.session, "QueryVip"}, {"--help"}, {"QueryVip", "--help"}}) {
+    const Run run = runZscliWith(args, {}, so);
+    INFO(run.describe());
+    CHECK(run.exitCode == 3);
+    CHECK_THAT(run.err, Catch::Contains("cannot write the output"));
   }
 }
