@@ -2,6 +2,7 @@
 
 #include "catalog/all_actions.hpp"
 #include "codec/codec.hpp"
+#include "core/call_flow.hpp"
 
 #include <strings.h>
 
@@ -116,7 +117,7 @@ Result<Json> DynamicAction::call(const Client& client) const {
     e.httpStatus = 200;
     e.action = spec_->name;
     e.message = "the reply is not a " + rt.name + ": " + *problem;
-    e.body = sent.dump();
+    e.body = detail::keptBody(sent.dump());
     return e;
   }
   return sent;

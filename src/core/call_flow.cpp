@@ -39,18 +39,6 @@ std::string accessKeyDate(system_clock::time_point now, const DateZone& zone) {
 
 bool retryablePollStatus(int status) { return status == 500 || status == 502 || status == 504; }
 
-// What an error keeps of an unexpected reply body: enough to see what the server said, never so
-// much that printing the error costs memory (or overflows a JSON writer).
-constexpr std::size_t kKeptBody = 64 * 1024;
-
-std::string keptBody(const std::string& body) {
-  if (body.size() <= kKeptBody) return utf8::sanitized(body);
-  std::size_t cut = kKeptBody;
-  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-  return utf8::sanitized(std::string_view(body).substr(0, cut)) + "\n[... " + std::to_string(body.size() - cut) +
-         " more bytes; " + std::to_string(body.size()) + " in all]";
-}
-
 void replaceAll(std::string& s, std::string_view secret) {
   for (std::size_t at = s.find(secret); at != std::string::npos; at = s.find(secret, at + 3)) s.replace(at, secret.size(), "***");
 }
@@ -117,6 +105,14 @@ constexpr int kCrowd = 32;
 constexpr unsigned kProbeEvery = 32;
 
 }  // namespace
+
+std::string keptBody(std::string_view body) {
+  if (body.size() <= kKeptBody) return utf8::sanitized(body);
+  std::size_t cut = kKeptBody;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return utf8::sanitized(std::string_view(body).substr(0, cut)) + "\n[... " + std::to_string(body.size() - cut) +
+         " more bytes; " + std::to_string(body.size()) + " in all]";
+}
 
 // When the request behind `r` was sent, on the client's clock. The transport stamps it on the
 // steady clock; the time since then is taken off the client clock's now(), so a fake clock in

@@ -18,6 +18,12 @@ namespace zstack::detail {
 
 class ClientCore;
 
+// What an error keeps of an unexpected reply body: its first kKeptBody bytes, as valid UTF-8,
+// with a note of the full size. Enough to see what the server said; never so much that printing
+// the error costs memory (or overflows a JSON writer).
+constexpr std::size_t kKeptBody = 64 * 1024;
+std::string keptBody(std::string_view body);
+
 class CallFlow {
  public:
   enum class Step { Send, Wait, Done };

@@ -370,7 +370,7 @@ TEST_CASE("the --user password from ZSTACK_PASSWORD or --password-file, never ar
 
 // The prompt: zscli on a pseudo-terminal (its controlling terminal, as in a shell) asks on
 // /dev/tty with echo off.
-TEST_CASE("--user with no password asks on the terminal without echo", "[cli][auth][password][tty]") {
+TEST_CASE("zscli --user with no password asks on the terminal without echo", "[cli][auth][password][tty]") {
   zstack::sim::Simulator sim(withPassword());
   sim.start();
   const int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
