@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The full test suite: installs what is missing, builds, runs every test, then the same tests
-# under AddressSanitizer + UndefinedBehaviorSanitizer, then builds a consumer of the installed
-# package. This is what CI runs (.ci/run).
+# under AddressSanitizer + UndefinedBehaviorSanitizer, a short run of every libFuzzer harness
+# (scripts/fuzz.sh --smoke), the unit, transport and integration tests under ThreadSanitizer
+# (scripts/tsan.sh), then builds a consumer of the installed package. This is what CI runs
+# (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
@@ -19,6 +21,12 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DZSTACK_SANITIZE=ON -DZSTACK_
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+echo "== fuzz smoke (libFuzzer + ASan + UBSan, clang; a few seconds per harness)"
+bash scripts/fuzz.sh --smoke
+
+echo "== build and test under ThreadSanitizer (unit, transport, integration)"
+bash scripts/tsan.sh
 
 echo "== install and consume with find_package(zstack)"
 prefix=$(mktemp -d)
