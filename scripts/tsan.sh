@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the unit, transport and integration tests under ThreadSanitizer (build/tsan, Debug at
-# -O1, ZSTACK_TSAN=ON) and runs them with ctest (labels unit, transport, integration; see the
+# Builds the unit, transport, integration and hostile-server tests under ThreadSanitizer (build/tsan, Debug at
+# -O1, ZSTACK_TSAN=ON) and runs them with ctest (labels unit, transport, integration, hostile; see the
 # catch_discover_tests calls in tests/). Suppressions: tests/tsan.supp (third-party only).
 # scripts/test.sh runs this; it works alone too.
 set -euo pipefail
@@ -10,7 +10,7 @@ build=build/tsan
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DZSTACK_TSAN=ON \
   -DZSTACK_BUILD_EXAMPLES=OFF -DZSTACK_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$build" -j"$jobs" --target unit_tests transport_tests integration_tests
+cmake --build "$build" -j"$jobs" --target unit_tests transport_tests integration_tests hostile_tests
 
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 
@@ -24,4 +24,4 @@ if grep -q "unexpected memory mapping" <<<"$probe"; then
   run=(setarch "$(uname -m)" -R)
 fi
 
-"${run[@]}" ctest --test-dir "$build" -L '^(unit|transport|integration)$' --output-on-failure -j"$jobs"
+"${run[@]}" ctest --test-dir "$build" -L '^(unit|transport|integration|hostile)$' --output-on-failure -j"$jobs"

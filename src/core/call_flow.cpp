@@ -349,28 +349,23 @@ CallFlow::Step CallFlow::onResponse(TransportResult&& result) {
   if (r.status != 202) return failStatus(r);
 
   // 202: the job runs; find out where to poll.
-  rapidjson::Document doc;
-  doc.Parse(r.body.data(), r.body.size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("location") || !doc["location"].IsString()) {
+  auto unusable = [&](const char* why) {
     Error e;
     e.kind = ErrorKind::Decode;
     e.httpStatus = 202;
-    e.message = "a 202 reply without a poll location";
+    e.message = why;
     e.body = r.body;
     return finish(std::move(e));
-  }
+  };
+  rapidjson::Document doc;
+  doc.Parse(r.body.data(), r.body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("location") || !doc["location"].IsString())
+    return unusable("a 202 reply without a poll location");
   const std::string_view location(doc["location"].GetString(), doc["location"].GetStringLength());
   // The location may name an address we cannot reach (NAT), or one we must not send credentials
   // to: only its job part is kept, under the configured endpoint.
   pollPath_ = jobPathOf(location);
-  if (pollPath_.empty()) {
-    Error e;
-    e.kind = ErrorKind::Decode;
-    e.httpStatus = 202;
-    e.message = "the 202 location is not an http(s) URL of a job (/v1/api-jobs/<id>); it is not polled";
-    e.body = r.body;
-    return finish(std::move(e));
-  }
+  if (pollPath_.empty()) return unusable("the 202 location is not an http(s) URL of a job (/v1/api-jobs/<id>); it is not polled");
   pollUrl_ = core_.baseUrl + pollPath_;
   if (doc.HasMember("apiTimeout") && doc["apiTimeout"].IsNumber()) {
     // The server gives up on the job after apiTimeout; waiting much longer than that is pointless.

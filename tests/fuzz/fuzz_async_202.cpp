@@ -67,7 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   a.timeout = 5s;  // on the fake clock: a few dozen polls at most
   auto r = async ? a.callAsync(client).get() : a.call(client);
   if (r) {
-    (void)r->inventory.uuid;
+    if (r->inventory) (void)r->inventory->uuid;
   } else {
     (void)r.error().describe();
     (void)r.error().toJson().dump();

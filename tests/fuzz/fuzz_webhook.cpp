@@ -118,8 +118,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   a.l3NetworkUuid = "15788630ef6644af99c5378edf4e54da";
   a.timeout = 2min;  // the webhook fallback polls every 30 s (fake): a few polls at most
   auto r = (mode & 2) ? a.callAsync(client).get() : a.call(client);
-  if (r) (void)r->inventory.uuid;
-  else (void)r.error().describe();
+  if (!r) (void)r.error().describe();
+  else if (r->inventory) (void)r->inventory->uuid;
 
   if (hooks.pending() != 0) {
     std::fprintf(stderr, "a call ended but %zu webhook(s) still pending\n", hooks.pending());

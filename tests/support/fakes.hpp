@@ -2,6 +2,7 @@
 // Test doubles: a transport that answers from a script and records requests, and a clock whose
 // time only moves when the code under test waits.
 
+#include "zstack/client.hpp"
 #include "zstack/clock.hpp"
 #include "zstack/http.hpp"
 
@@ -86,6 +87,25 @@ class FakeTransport final : public Transport {
   mutable std::mutex m_;
   std::deque<Handler> script_;
   std::vector<HttpRequest> requests_;
+};
+
+inline const char* const kTestSession = "5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d";
+
+// A client on a fake transport and a fake clock, with a session set; make() builds more clients
+// on the same fakes with a tweaked configuration.
+struct Fixture {
+  std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
+  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  Client client = make();
+
+  Client make(std::function<void(ClientConfig&)> tweak = {}) {
+    ClientConfig c;
+    c.transport = transport;
+    c.clock = clock;
+    c.sessionId = kTestSession;
+    if (tweak) tweak(c);
+    return Client(c);
+  }
 };
 
 inline const std::string kAccepted =

@@ -26,22 +26,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const char* kSession = "5e2d7bd0e0d24e4c9ab3b8bd1b2f5b6d";
-
-struct Fixture {
-  std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
-  std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
-  Client client = make();
-
-  Client make(std::function<void(ClientConfig&)> tweak = {}) {
-    ClientConfig c;
-    c.transport = transport;
-    c.clock = clock;
-    c.sessionId = kSession;
-    if (tweak) tweak(c);
-    return Client(c);
-  }
-};
+const char* const kSession = kTestSession;
 
 const char* kVip = R"({"inventory":{"uuid":"0666c81cc10147cabd991b41e6e65ffd","name":"vip1"}})";
 
