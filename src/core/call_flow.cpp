@@ -187,7 +187,8 @@ CallFlow::Step CallFlow::start() {
   auto creds = core_.credentials();
   sessionId_ = base_->sessionId.value_or(creds->session);
   if (spec_.needSession && sessionId_.empty() && !creds->accessKey)
-    return usage("no credentials: log in, or set a session or an access key on the client or the action");
+    return usage("no credentials: log in (Session::open; zscli --user, or LogInByAccount), or set a session (zscli --session, "
+                 "ZSTACK_SESSION) or an access key (zscli --access-key) on the client or the action");
   // Values that become header text: CR/LF in them would add headers of the caller's making.
   if (!validHeaderValue(sessionId_)) return usage("the session id holds a line break or NUL");
   if (creds->accessKey && !validHeaderValue(creds->accessKey->id)) return usage("the access key id holds a line break or NUL");
@@ -271,9 +272,14 @@ CallFlow::Step CallFlow::failStatus(const HttpResponse& r) {
   if (r.status == 503) {
     e.kind = ErrorKind::Api;
     e.message = e.api ? "the API failed" : "the API failed (no ErrorCode in the reply)";
+    if (e.api && e.api->code == "ID.1001")
+      e.message += ": the session expired or is not valid; log in again (Session::open, zscli LogInByAccount)";
   } else {
     e.kind = ErrorKind::HttpStatus;
     e.message = "unexpected HTTP status " + std::to_string(r.status);
+    if (r.status == 404 && !polling_)
+      e.message += " (no such path: is the endpoint's context path right? ZStack's REST API is under /zstack/v1; "
+                   "the legacy /zstack/api endpoint is not it)";
   }
   if (!e.api || r.status != 503) e.body = r.body;
   return finish(std::move(e));

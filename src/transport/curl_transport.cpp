@@ -9,6 +9,7 @@
 #include <array>
 #include <charconv>
 #include <climits>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <new>
@@ -380,6 +381,28 @@ CURLcode prepare(Easy& e, const HttpRequest& request, Exchange& ex, const CurlOp
   return rc;
 }
 
+// The setup mistake a failure most likely comes from, and what to do about it.
+const char* hintFor(CURLcode rc, std::string_view detail, bool https) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST: return "check the endpoint's host name";
+    case CURLE_COULDNT_CONNECT:
+      return "nothing is listening there: is the management node up, and are the endpoint's host and port right "
+             "(ZStack's REST API listens on 8080 by default)?";
+    case CURLE_GOT_NOTHING:
+      return https ? "the server closed the connection without a reply"
+                   : "the server closed the connection without a reply: is this an https port? try https:// in the endpoint";
+    case CURLE_SSL_CONNECT_ERROR:
+      return detail.find("wrong version number") != std::string_view::npos
+                 ? "the server did not answer TLS: is this an http port? try http:// in the endpoint"
+                 : nullptr;
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return "the server's certificate is not trusted here: give its CA with ClientConfig::tls.caFile or caPath "
+             "(zscli --ca-file/--ca-path), or, for a test setup only, turn verification off (tls.verifyPeer and "
+             "verifyHost false; zscli --insecure)";
+    default: return nullptr;
+  }
+}
+
 TransportResult finish(Easy& e, Exchange& ex, const CurlOptions& o, CURLcode rc) {
   if (rc != CURLE_OK) {
     if (ex.tooLarge)
@@ -391,6 +414,13 @@ TransportResult finish(Easy& e, Exchange& ex, const CurlOptions& o, CURLcode rc)
       f.message = "the connection closed after the request was sent and before any reply: the server may have "
                   "received it (not sent again)";
       f.maybeDelivered = true;
+    }
+    char* url = nullptr;
+    curl_easy_getinfo(e.h, CURLINFO_EFFECTIVE_URL, &url);
+    if (const char* hint = hintFor(rc, e.error, url && std::strncmp(url, "https:", 6) == 0)) {
+      f.message += " (";
+      f.message += hint;
+      f.message += ')';
     }
     return f;
   }

@@ -97,8 +97,9 @@ TEST_CASE("https: --ca-file and --ca-path verify a self-signed server, --insecur
   Certs certs;
   HttpsServer server(certs);
 
-  SECTION("the system store does not know the certificate: transport error, exit 3") {
-    expectError(query(server, {}), 3, "transport");
+  SECTION("the system store does not know the certificate: transport error, exit 3, naming the fixes") {
+    expectError(query(server, {}), 3, "transport", "zscli --ca-file/--ca-path");
+    expectError(query(server, {}), 3, "transport", "zscli --insecure");
   }
   SECTION("--ca-file with the certificate") { expectOk(query(server, {"--ca-file", certs.cert()})); }
   SECTION("--ca-path with a hashed directory holding it") { expectOk(query(server, {"--ca-path", certs.caDir()})); }

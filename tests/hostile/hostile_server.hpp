@@ -62,7 +62,9 @@ using Script = std::function<void(const Request&, Conn&)>;
 
 class Server {
  public:
-  explicit Server(Script script) : script_(std::move(script)) {
+  // `atConnect`: run the script once as soon as a connection opens, before reading anything
+  // (for peers that do not speak HTTP, e.g. a TLS client hello).
+  explicit Server(Script script, bool atConnect = false) : script_(std::move(script)), atConnect_(atConnect) {
     std::signal(SIGPIPE, SIG_IGN);
     listen_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
@@ -126,6 +128,10 @@ class Server {
   void serve(int fd) {
     std::string buf;
     Conn conn(*this, fd);
+    if (atConnect_) {
+      script_(Request{}, conn);
+      conn.close();
+    }
     while (!stopping_ && !conn.closed()) {
       Request r;
       if (!readRequest(fd, buf, r)) break;
@@ -181,6 +187,7 @@ class Server {
 
   friend class Conn;
   Script script_;
+  bool atConnect_ = false;
   int listen_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

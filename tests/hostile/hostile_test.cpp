@@ -255,3 +255,51 @@ TEST_CASE("hostile: a POST whose connection dies after it was read is not sent t
   for (const auto& req : s.seen()) posts += req.method == "POST";
   CHECK(posts == 1);
 }
+
+TEST_CASE("hostile: setup mistakes get errors that name the likely cause", "[hostile][hints]") {
+  SECTION("nothing listening") {
+    int port;
+    {
+      Server probe(hold);
+      port = probe.port();
+    }  // closed: connections to it are refused
+    ClientConfig c;
+    c.endpoint = *Endpoint::parse("http://127.0.0.1:" + std::to_string(port) + "/zstack");
+    c.sessionId = kSession;
+    auto r = QueryVipAction{}.call(Client(c));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::Transport);
+    CHECK(contains(r.error().message, "nothing is listening there"));
+  }
+  SECTION("http to a port that closes without a reply (an https port)") {
+    Server s([](const Request&, Conn& c) { c.close(); });
+    auto r = QueryVipAction{}.call(clientFor(s));
+    REQUIRE_FALSE(r.ok());
+    CHECK(contains(r.error().message, "try https://"));
+  }
+  SECTION("https to an http port") {
+    Server s([](const Request&, Conn& c) { c.send("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"); }, true);
+    auto r = QueryVipAction{}.call(clientFor(s, [&](ClientConfig& c) {
+      c.endpoint = *Endpoint::parse("https://127.0.0.1:" + std::to_string(s.port()) + "/zstack");
+    }));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::Transport);
+    CHECK(contains(r.error().message, "try http://"));
+  }
+  SECTION("a 404: the context path") {
+    Server s([](const Request&, Conn& c) { c.send(response(404, "not found")); });
+    auto r = QueryVipAction{}.call(clientFor(s));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().httpStatus == 404);
+    CHECK(contains(r.error().message, "context path"));
+  }
+  SECTION("an expired session") {
+    Server s([](const Request&, Conn& c) {
+      c.send(response(503, R"({"error":{"code":"ID.1001","description":"Session expired"}})"));
+    });
+    auto r = QueryVipAction{}.call(clientFor(s));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().kind == ErrorKind::Api);
+    CHECK(contains(r.error().message, "log in again"));
+  }
+}
