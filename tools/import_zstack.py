@@ -375,12 +375,12 @@ def rel(path, root):
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def java_files(root):
+def java_files(root, exts=(".java",)):
     res = []
     for d, dirs, files in os.walk(root):
         dirs.sort()
         for f in sorted(files):
-            if f.endswith(".java"):
+            if f.endswith(exts):
                 res.append(os.path.join(d, f))
     return res
 
@@ -627,11 +627,11 @@ def password_evidence(src):
     """Search the server tree for SHA-512 handling; returns facts with evidence paths."""
     hits = []
     pat = re.compile(r"sha-?512|sha512|DigestUtils\.sha512", re.I)
-    for top in ("header", "plugin", "identity", "core", "rest"):
+    for top in ("header", "plugin", "identity", "core", "rest", "testlib"):
         d = os.path.join(src, top)
         if not os.path.isdir(d):
             continue
-        for path in java_files(d):
+        for path in java_files(d, (".java", ".groovy")):
             try:
                 code = read(path)
             except UnicodeDecodeError:
@@ -924,18 +924,23 @@ def import_checkout(src, out, commit=None, commit_date=None, repo="zstackio/zsta
     # password-like params
     evidence = password_evidence(src)
     pw = {
-        "note": "Password-like action params and whether the server compares a SHA-512 "
-                "hash. 'serverHashes' is filled from SERVER_PASSWORD_FACTS (reviewed by "
-                "hand against the cited files); 'sha512Mentions' lists every line of the "
-                "checkout matching sha512/SHA-512.",
+        "note": "Password-like action params (name matches /password/i) and whether the "
+                "server expects the SHA-512 hex of the password. Reviewed facts live in "
+                "tools/import_zstack.py (_pw); 'sha512Mentions' lists every line of the "
+                "checkout's Java sources matching sha512/SHA-512.",
         "params": [],
         "sha512Mentions": evidence,
     }
     for key, pname in sorted(password_params):
         entry = {"action": key, "param": pname}
-        entry.update(SERVER_PASSWORD_FACTS.get((key, pname), SERVER_PASSWORD_FACTS.get(
-            ("*", pname), {"serverHashes": None, "evidence": []})))
+        entry.update(_PW.get((key, pname), PASSWORD_DEFAULT))
+        missing = [e for e in entry["serverEvidence"]
+                   if not os.path.exists(os.path.join(src, e.rsplit(":", 1)[0]))]
+        if missing:
+            entry["serverEvidenceMissing"] = missing
         pw["params"].append(entry)
+    pw["reviewedButAbsent"] = sorted("%s.%s" % k for k in _PW
+                                     if k not in set(password_params))
     dump(os.path.join(out, "password-hashing.json"), pw)
 
     groups = {p: sorted(v) for p, v in put_paths.items() if len(v) > 1}
@@ -975,6 +980,8 @@ def import_checkout(src, out, commit=None, commit_date=None, repo="zstackio/zsta
             "putPathLargestGroup": {"path": largest[0], "actions": largest[1]}
             if largest else None,
             "passwordParams": len(pw["params"]),
+            "passwordParamsByHashing": {h: sum(1 for e in pw["params"] if e["hashing"] == h)
+                                        for h in sorted({e["hashing"] for e in pw["params"]})},
         },
         "putPathGroups": groups,
     }
@@ -982,9 +989,64 @@ def import_checkout(src, out, commit=None, commit_date=None, repo="zstackio/zsta
     return source
 
 
-# Reviewed facts about how the server treats password params (see api/upstream/README.md).
-# Keyed by (action file key or '*', param name). Filled in by hand from the checkout.
-SERVER_PASSWORD_FACTS = {}
+# Reviewed facts about password params (see api/upstream/README.md), keyed by
+# (action, param). 'hashing': what the server expects in the field: 'sha512-hex' (the
+# lower-case hex SHA-512 of the password; the server stores and compares it verbatim),
+# 'plain', or 'unknown'. 'cliHashes': whether zstack-cli applies hashlib.sha512().hexdigest()
+# before sending. Server evidence is 'path:line' in the zstack checkout (line numbers of the
+# commit in SOURCE.json; the importer flags cited files that are missing).
+ZSTACK_CLI = ("zstackio/zstack-utility@001c321cd5a83046084f6130d0b7687397897298:"
+              "zstackcli/zstackcli/cli.py Cli.do_command")
+_ID = "identity/src/main/java/org/zstack/identity/"
+_ACCOUNT_CONST = "header/src/main/java/org/zstack/header/identity/AccountConstant.java:13"
+_TESTLIB_LOGIN = "testlib/src/main/java/org/zstack/testlib/EnvSpec.groovy:380"
+_PREMIUM = "server handler not in the open-source checkout; evidence is zstack-cli only"
+_PW = {}
+
+
+def _pw(action, param, hashing, cli, server=(), note=None):
+    d = {"hashing": hashing, "cliHashes": cli, "serverEvidence": list(server),
+         "cliEvidence": ZSTACK_CLI}
+    if note:
+        d["note"] = note
+    _PW[(action, param)] = d
+
+
+_pw("LogInByAccount", "password", "sha512-hex", True,
+    [_ID + "AccountManagerImpl.java:533", _ID + "AccountLoginBackend.java:45", _ACCOUNT_CONST,
+     _TESTLIB_LOGIN],
+    "compared verbatim with AccountVO.password; the initial admin password is stored as the "
+    "SHA-512 hex of 'password' and the test library logs in with that hex string")
+_pw("LogIn", "password", "sha512-hex", False, [_ID + "AccountLoginBackend.java:45"],
+    "for the account login backend (compared verbatim with AccountVO.password); other "
+    "backends (LDAP, login plugins) receive it as sent; zstack-cli does not hash APILogInMsg")
+_pw("LogInByUser", "password", "sha512-hex", True, [_ID + "AccountManagerImpl.java:510"],
+    "compared verbatim with UserVO.password")
+_pw("CreateAccount", "password", "sha512-hex", True, [_ID + "AccountManagerImpl.java:580"],
+    "stored verbatim")
+_pw("UpdateAccount", "password", "sha512-hex", True, [_ID + "AccountBase.java:106"],
+    "stored verbatim")
+_pw("UpdateAccount", "oldPassword", "sha512-hex", False,
+    [_ID + "AccountManagerImpl.java:1711"],
+    "compared verbatim with the stored (hashed) password; zstack-cli does not hash it")
+_pw("CreateUser", "password", "sha512-hex", True, [_ID + "AccountBase.java:809"],
+    "stored verbatim")
+_pw("UpdateUser", "password", "sha512-hex", True, [_ID + "AccountBase.java:618"],
+    "stored verbatim")
+_pw("UpdateUser", "oldPassword", "sha512-hex", False, [_ID + "AccountBase.java:604"],
+    "compared verbatim with the stored (hashed) password; zstack-cli does not hash it")
+for _a in ("LoginIAM2VirtualID", "CreateIAM2VirtualID", "UpdateIAM2VirtualID",
+           "GetTwoFactorAuthenticationSecret"):
+    _pw(_a, "password", "sha512-hex", True, [], _PREMIUM)
+_pw("PowerOffHost", "adminPassword", "sha512-hex", True, [], _PREMIUM)
+_pw("LogInByLdap", "password", "plain", False,
+    ["plugin/ldap/src/main/java/org/zstack/ldap/LdapManagerImpl.java:143"],
+    "checked by an LDAP bind with the password as sent")
+_pw("LoginIAM2VirtualIDWithLdap", "password", "unknown", False, [],
+    _PREMIUM + "; zstack-cli sends it as typed")
+PASSWORD_DEFAULT = {"hashing": "unknown", "cliHashes": False, "serverEvidence": [],
+                    "cliEvidence": ZSTACK_CLI,
+                    "note": "not hashed by zstack-cli; server handling not reviewed"}
 
 
 def main(argv=None):
