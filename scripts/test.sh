@@ -10,6 +10,8 @@ jobs=${JOBS:-2}
 
 bash scripts/install-deps.sh
 python3 tools/gen_api.py --check
+echo "== importer unit tests (tools/import_zstack.py)"
+python3 -m unittest discover -s tests/tools
 
 echo "== build and test (RelWithDebInfo)"
 cmake -S . -B build/ci -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZSTACK_BUILD_BENCHMARKS=ON >/dev/null
