@@ -63,6 +63,14 @@ PARAM_ALWAYS = ("required", "nonempty", "nullElements", "emptyString", "noTrim")
 
 # --------------------------------------------------------------------------- Java lexing
 
+def literal_end(src, i):
+    """Index of the quote closing the string or char literal that opens at src[i] (len(src) if none)."""
+    j, n = i + 1, len(src)
+    while j < n and src[j] != src[i]:
+        j += 2 if src[j] == "\\" else 1
+    return j
+
+
 def strip_comments(src):
     """Remove // and /* */ comments, keeping string and char literals intact."""
     out = []
@@ -70,9 +78,7 @@ def strip_comments(src):
     while i < n:
         c = src[i]
         if c == '"' or c == "'":
-            j = i + 1
-            while j < n and src[j] != c:
-                j += 2 if src[j] == "\\" else 1
+            j = literal_end(src, i)
             out.append(src[i:j + 1])
             i = j + 1
         elif src.startswith("//", i):
@@ -218,9 +224,7 @@ def blank_strings(src):
     while i < n:
         c = src[i]
         if c == '"' or c == "'":
-            j = i + 1
-            while j < n and src[j] != c:
-                j += 2 if src[j] == "\\" else 1
+            j = literal_end(src, i)
             for k in range(i + 1, min(j, n)):
                 out[k] = " "
             i = j + 1
