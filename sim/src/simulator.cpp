@@ -414,8 +414,16 @@ struct Simulator::Impl {
     for (const Route* r : byPath)
       if (r->method == req.method && r->literals == best) group.push_back(r);
 
+    // Like ZStack's REST server: an unknown or expired session is not refused at the door (its
+    // auth backend hands over a session holding just the uuid); the API processor rejects the
+    // message. A sync API or query answers 503 ID.1001 at once; an async one is accepted with
+    // 202 and its job fails with that error.
+    std::optional<Reply> sessionDenied;
     if (group[0]->kind != RouteKind::Login && group[0]->kind != RouteKind::Logout) {
-      if (auto denied = checkAuth(req)) return *denied;
+      if (auto denied = checkAuth(req)) {
+        if (denied->status != 503 || group[0]->kind == RouteKind::Sync) return *denied;
+        sessionDenied = std::move(denied);
+      }
     }
 
     Json params = Json::object(), systemTags = Json::array(), userTags = Json::array();
@@ -502,6 +510,8 @@ struct Simulator::Impl {
       }
     }
 
+    if (sessionDenied) return createJob(req, jobUuid, std::move(*sessionDenied));
+
     Ctx ctx{state, vars, query, params, systemTags, userTags, req.method};
     if (route->kind == RouteKind::Login) return login(ctx);
     if (route->kind == RouteKind::Logout) {
@@ -583,14 +593,16 @@ struct Simulator::Impl {
   Reply poll(const httplib::Request& req, const std::string& jobUuid) {
     const bool expireNow = !faults.take(req.method, req.path, {FaultAction::ExpireJob}, false).empty();
     std::lock_guard<std::mutex> lock(jobMu);
+    // As ZStack's job query: an unknown or expired job is 404 "the job has been expired", a
+    // running one 202 with an empty response object ({}), a finished one its result.
     auto it = jobs.find(jobUuid);
-    if (it == jobs.end()) return textReply(404, "no job[uuid:" + jobUuid + "] found");
+    if (it == jobs.end()) return textReply(404, "the job has been expired");
     const auto now = Clock::now();
     if (expireNow || it->second.expired || now >= it->second.expireAt) {
       jobs.erase(it);
-      return textReply(404, "no job[uuid:" + jobUuid + "] found");
+      return textReply(404, "the job has been expired");
     }
-    if (now < it->second.completeAt) return it->second.accepted;
+    if (now < it->second.completeAt) return jsonReply(202, Json::object());
     return it->second.result;
   }
 

@@ -1589,7 +1589,7 @@ void logoutScenario(Env& env) {
   CHECK(e.httpStatus == 503);
   REQUIRE(e.api);
   CHECK(e.api->code == "ID.1001");
-  // async APIs too: no job is created
+  // async APIs too, reported by the job (accepted with 202, failed on the poll, as ZStack does)
   CreateVipAction cv;
   cv.name = "after-logout";
   cv.l3NetworkUuid = env.seed().publicL3Uuid;

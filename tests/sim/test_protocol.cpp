@@ -93,7 +93,7 @@ TEST_CASE("async job lifecycle: 202, poll 202, 200", "[protocol]") {
   CHECK(loc.rfind("http://127.0.0.1:" + std::to_string(sim.port()) + "/zstack/v1/api-jobs/", 0) == 0);
   Resp p = c.poll(loc);
   CHECK(p.status == 202);
-  CHECK(p.json.getString("location") == loc);
+  CHECK(p.body == "{}");  // a running job: an empty response object, as ZStack's job query sends
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   p = c.poll(loc);
   REQUIRE(p.status == 200);
