@@ -528,7 +528,14 @@ struct Simulator::Impl {
     }
 
     Ctx ctx{state, vars, query, params, systemTags, userTags, req.method};
-    if (route->kind == RouteKind::Login) return login(ctx);
+    if (route->kind == RouteKind::Login) {
+      Reply lr = login(ctx);
+      Json b;
+      std::string perr;
+      if (lr.status == 200 && wantsSchema(req, route->api) && Json::parse(lr.body, b, perr))
+        lr = jsonReply(200, withSchema(std::move(b), route->api));
+      return lr;
+    }
     if (route->kind == RouteKind::Logout) {
       std::lock_guard<std::mutex> lock(authMu);
       sessions.erase(ctx.var("sessionUuid"));

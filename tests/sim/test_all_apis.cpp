@@ -181,7 +181,7 @@ TEST_CASE("every API works end to end", "[apis]") {
             .inv().getString("state") == "disable");
   CHECK(c.call("PUT", "vpcfirewalls/rules/" + seed.firewallRuleUuids.at(0) + "/actions",
                wrap("changeFirewallRuleState", obj({{"state", "off"}})))
-            .status == 400);
+            .status == 503);
 
   // ---- LogOut
   CHECK(c.raw("DELETE", "accounts/sessions/" + c.session()).status == 200);
