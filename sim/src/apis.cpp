@@ -29,7 +29,7 @@ std::optional<std::string> Ctx::optStr(const std::string& name) const {
   const Json* v = params.find(name);
   if (!v || v->isNull()) return std::nullopt;
   if (v->isArray() && v->size() == 1 && v->items()[0].isString()) return v->items()[0].str();
-  if (!v->isString()) throwBadRequest("parameter[" + name + "] must be a string");
+  if (!v->isString()) throwRest400("parameter[" + name + "] must be a string");
   return v->str();
 }
 
@@ -46,7 +46,7 @@ std::optional<long long> Ctx::optInt(const std::string& name) const {
   if (v->isNumber()) {
     double d = v->asDouble();
     if (std::floor(d) != d || std::fabs(d) > 9e15)
-      throwBadRequest("parameter[" + name + "] must be an integer");
+      throwRest400("parameter[" + name + "] must be an integer");
     return static_cast<long long>(d);
   }
   if (v->isString()) {
@@ -58,7 +58,7 @@ std::optional<long long> Ctx::optInt(const std::string& name) const {
     } catch (const std::exception&) {
     }
   }
-  throwBadRequest("parameter[" + name + "] must be an integer");
+  throwRest400("parameter[" + name + "] must be an integer");
 }
 
 long long Ctx::integer(const std::string& name) const {
@@ -73,7 +73,7 @@ std::optional<bool> Ctx::optBool(const std::string& name) const {
   if (v->isBool()) return v->asBool();
   if (v->isString() && (iequals(v->str(), "true") || iequals(v->str(), "false")))
     return iequals(v->str(), "true");
-  throwBadRequest("parameter[" + name + "] must be a boolean");
+  throwRest400("parameter[" + name + "] must be a boolean");
 }
 
 std::vector<std::string> Ctx::list(const std::string& name, bool required) const {
@@ -96,12 +96,12 @@ std::vector<std::string> Ctx::list(const std::string& name, bool required) const
       addSplit(v->str());
     } else if (v->isArray()) {
       for (const auto& e : v->items()) {
-        if (!e.isString()) throwBadRequest("parameter[" + name + "] must be a list of strings");
+        if (!e.isString()) throwRest400("parameter[" + name + "] must be a list of strings");
         if (method == "GET" || method == "DELETE") addSplit(e.str());
         else out.push_back(e.str());
       }
     } else {
-      throwBadRequest("parameter[" + name + "] must be a list");
+      throwRest400("parameter[" + name + "] must be a list");
     }
   }
   if (required && out.empty()) throwBadRequest("missing mandatory parameter[" + name + "]");

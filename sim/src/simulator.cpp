@@ -23,6 +23,7 @@
 
 #include "api.hpp"
 #include "json.hpp"
+#include "schema.hpp"
 #include "store.hpp"
 #include "timer_queue.hpp"
 #include "util.hpp"
@@ -218,10 +219,22 @@ struct Session {
 
 struct Job {
   Clock::time_point completeAt, expireAt;
-  Reply accepted;  // 202 body while running
-  Reply result;    // 200 / 503
+  std::string api;
+  int status = 200;  // of the result: 200 / 503
+  Json body;         // result body, without schema
   bool expired = false;
 };
+
+// ZStack's RestServer adds a schema when the request carries X-JSON-Schema
+// (any value; header names are case-insensitive) and always for query APIs.
+bool wantsSchema(const httplib::Request& req, const std::string& api) {
+  return req.has_header("X-JSON-Schema") || isQueryApi(api);
+}
+
+Json withSchema(Json body, const std::string& api) {
+  if (body.isObject()) body["schema"] = buildSchema(api, body);
+  return body;
+}
 
 Json faultToJson(const FaultRule& r) {
   Json j = Json::object();
@@ -376,10 +389,6 @@ struct Simulator::Impl {
     if (path.rfind(prefix, 0) != 0) return textReply(404, "no API found for " + req.method + " " + path);
     const bool hasJobHeader = req.has_header("X-Job-UUID");
     const std::string jobHeader = req.get_header_value("X-Job-UUID");
-    if (hasJobHeader && !isJobUuid(jobHeader))
-      return errorReply(400, errorCode("SYS.1007", "One or more API argument is invalid",
-                                       "invalid header X-Job-UUID[" + jobHeader +
-                                           "]: it must be a UUID of 32 lowercase hex characters without dashes"));
     const auto segs = splitPath(path.substr(prefix.size()));
     const QueryParams query = parseQuery(req.target);
     if (segs.size() == 2 && segs[0] == "api-jobs") {
@@ -414,23 +423,21 @@ struct Simulator::Impl {
     for (const Route* r : byPath)
       if (r->method == req.method && r->literals == best) group.push_back(r);
 
-    // Like ZStack's REST server: an unknown or expired session is not refused at the door (its
-    // auth backend hands over a session holding just the uuid); the API processor rejects the
-    // message. A sync API or query answers 503 ID.1001 at once; an async one is accepted with
-    // 202 and its job fails with that error.
-    std::optional<Reply> sessionDenied;
+    // A bad or expired session is found by ZStack's API interceptors while the
+    // message is processed: sync APIs answer 503 at once, async ones are first
+    // accepted (202) and the job then fails with that 503.
+    std::optional<Reply> sessionError;
     if (group[0]->kind != RouteKind::Login && group[0]->kind != RouteKind::Logout) {
       if (auto denied = checkAuth(req)) {
-        if (denied->status != 503 || group[0]->kind == RouteKind::Sync) return *denied;
-        sessionDenied = std::move(denied);
+        if (denied->status == 503 && group[0]->kind == RouteKind::Async) sessionError = std::move(denied);
+        else return *denied;
       }
     }
 
     Json params = Json::object(), systemTags = Json::array(), userTags = Json::array();
     const Route* route = nullptr;
-    auto badRequest = [](const std::string& msg) {
-      return errorReply(400, errorCode("SYS.1007", "One or more API argument is invalid", msg));
-    };
+    // RestServer's own 400s (RestException) carry a plain-text message, not an ErrorCode.
+    auto badRequest = [](const std::string& msg) { return textReply(400, msg); };
     auto mergeTags = [&](const Json& holder) -> std::string {
       for (const char* k : {"systemTags", "userTags"}) {
         const Json* t = holder.find(k);
@@ -447,8 +454,9 @@ struct Simulator::Impl {
       Json body = Json::object();
       if (req.body.find_first_not_of(" \t\r\n") != std::string::npos) {
         std::string err;
-        if (!Json::parse(req.body, body, err)) return badRequest("the body is not valid JSON: " + err);
-        if (!body.isObject()) return badRequest("the body must be a JSON object");
+        // RestServer lets gson's exception escape: 500 with its message as text.
+        if (!Json::parse(req.body, body, err)) return textReply(500, "the body is not valid JSON: " + err);
+        if (!body.isObject()) return textReply(500, "the body must be a JSON object");
       }
       if (auto e = mergeTags(body); !e.empty()) return badRequest(e);
       std::vector<std::string> keys;
@@ -457,20 +465,22 @@ struct Simulator::Impl {
       for (const Route* r : group)
         if (r->bodyKeys.empty()) route = r;  // body-less API: any wrapper is ignored
       if (!route) {
-        if (keys.size() != 1) {
-          std::string expected;
-          for (const Route* r : group)
-            for (const auto& k : r->bodyKeys) expected += (expected.empty() ? "" : ", ") + k;
-          return badRequest(keys.empty() ? "missing request body; expected one of [" + expected + "]"
-                                         : "the body must hold exactly one of [" + expected + "]");
-        }
+        // The route whose body key is present; an API alone on its URL takes
+        // its key's value or, without it, no parameters (the mandatory-parameter
+        // check then fails like any validation: 503 SYS.1007).
+        std::string key;
         for (const Route* r : group)
           for (const auto& k : r->bodyKeys)
-            if (k == keys[0]) route = r;
-        if (!route) return badRequest("unknown body key[" + keys[0] + "] for " + req.method + " " + path);
-        const Json& inner = *body.find(keys[0]);
-        if (inner.isObject()) params = inner;
-        else if (!inner.isNull()) return badRequest("the value of body key[" + keys[0] + "] must be a JSON object");
+            if (!route && body.find(k)) {
+              route = r;
+              key = k;
+            }
+        if (!route && group.size() > 1)
+          return badRequest("the body doesn't contain action mapping to the URL[" + path + "]");
+        if (!route) route = group[0];
+        const Json* innerp = key.empty() ? nullptr : body.find(key);
+        if (innerp && innerp->isObject()) params = *innerp;
+        else if (innerp && !innerp->isNull()) return badRequest("the value of body key[" + key + "] must be a JSON object");
         if (auto e = mergeTags(params); !e.empty()) return badRequest(e);
         params.erase("systemTags");
         params.erase("userTags");
@@ -498,52 +508,76 @@ struct Simulator::Impl {
     for (std::size_t i = 0; i < segs.size(); ++i)
       if (route->segs[i][0] == '{') vars[route->segs[i].substr(1, route->segs[i].size() - 2)] = segs[i];
 
+    // RestServer checks X-Job-UUID and X-API-Timeout for every API but the queries.
+    if (!isQueryApi(route->api)) {
+      if (hasJobHeader && jobHeader.size() != 32)
+        return badRequest("Invalid header[X-Job-UUID], it must be a UUID with '-' stripped");
+      if (req.has_header("X-API-Timeout") && !apiTimeoutHeader(req))
+        return textReply(500, "For input string: \"" + req.get_header_value("X-API-Timeout") + "\"");
+    }
     std::string jobUuid = jobHeader;
     if (req.method != "GET") {
       std::lock_guard<std::mutex> lock(jobMu);
       if (hasJobHeader) {
         if (!usedJobUuids.insert(jobHeader).second)
-          return badRequest("X-Job-UUID[" + jobHeader + "] has been used by another API call");
+          return badRequest("Duplicate job uuid[" + jobHeader + "]");
       } else {
         do jobUuid = newUuid();
         while (!usedJobUuids.insert(jobUuid).second);
       }
     }
 
-    if (sessionDenied) return createJob(req, jobUuid, std::move(*sessionDenied));
-
     Ctx ctx{state, vars, query, params, systemTags, userTags, req.method};
-    if (route->kind == RouteKind::Login) return login(ctx);
+    if (route->kind == RouteKind::Login) {
+      Reply lr = login(ctx);
+      Json b;
+      std::string perr;
+      if (lr.status == 200 && wantsSchema(req, route->api) && Json::parse(lr.body, b, perr))
+        lr = jsonReply(200, withSchema(std::move(b), route->api));
+      return lr;
+    }
     if (route->kind == RouteKind::Logout) {
       std::lock_guard<std::mutex> lock(authMu);
       sessions.erase(ctx.var("sessionUuid"));
       return jsonReply(200, Json::object());
     }
 
-    Reply result;
+    if (sessionError) {
+      Json errBody;
+      std::string perr;
+      Json::parse(sessionError->body, errBody, perr);
+      return createJob(req, jobUuid, route->api, 503, std::move(errBody));
+    }
+    Json body;
+    int status = 200;
     try {
       std::lock_guard<std::mutex> lock(stateMu);
-      result = jsonReply(200, route->handler(ctx));
+      body = route->handler(ctx);
     } catch (const ApiError& e) {
-      if (e.status == 400 || route->kind == RouteKind::Sync) return errorReply(e.status, e.error);
-      result = errorReply(e.status, e.error);
+      if (e.status == 400) return textReply(400, e.error.getString("details"));
+      if (route->kind == RouteKind::Sync) return errorReply(e.status, e.error);
+      status = e.status;
+      body = Json::object();
+      body["error"] = e.error;
     }
-    if (route->kind == RouteKind::Sync) return result;
-    return createJob(req, jobUuid, std::move(result));
+    if (route->kind == RouteKind::Sync) return jsonReply(200, wantsSchema(req, route->api) ? withSchema(body, route->api) : body);
+    return createJob(req, jobUuid, route->api, status, std::move(body));
   }
 
   // ------------------------------------------------------------------ jobs
 
-  Reply createJob(const httplib::Request& req, const std::string& jobUuid, Reply result) {
+  Reply createJob(const httplib::Request& req, const std::string& jobUuid, const std::string& api, int status,
+                  Json body) {
     Json accepted = Json::object();
     accepted["location"] = "http://" + hostOf(req) + "/zstack/v1/api-jobs/" + jobUuid;
-    accepted["apiTimeout"] = static_cast<long long>(opt.apiTimeoutMs);
+    accepted["apiTimeout"] = static_cast<long long>(apiTimeoutOf(req));
     Job job;
     const auto now = Clock::now();
     job.completeAt = now + opt.jobDelay;
     job.expireAt = job.completeAt + opt.jobExpiry;
-    job.accepted = jsonReply(202, accepted);
-    job.result = result;
+    job.api = api;
+    job.status = status;
+    job.body = body;
     bool dropHook = false;
     std::chrono::milliseconds hookDelay{0};
     for (const auto& f : faults.take(req.method, req.path,
@@ -563,12 +597,33 @@ struct Simulator::Impl {
     }
     const std::string hook = req.get_header_value("X-Web-Hook");
     if (!hook.empty() && !dropHook) {
-      const bool success = result.status == 200;
-      webhooks.schedule(job.completeAt + hookDelay, [hook, jobUuid, success, body = result.body] {
-        deliverWebhook(hook, jobUuid, success, body);
+      // ZStack renders the webhook body with the headers of the original call.
+      const bool success = status == 200;
+      const std::string text = (success && wantsSchema(req, api) ? withSchema(body, api) : body).dump(true);
+      webhooks.schedule(job.completeAt + hookDelay, [hook, jobUuid, success, text] {
+        deliverWebhook(hook, jobUuid, success, text);
       });
     }
-    return job.accepted;
+    return jsonReply(202, accepted);
+  }
+
+  // X-API-Timeout in seconds; nullopt when absent or not a number.
+  static std::optional<long long> apiTimeoutHeader(const httplib::Request& req) {
+    const std::string v = req.get_header_value("X-API-Timeout");
+    if (v.empty()) return std::nullopt;
+    std::size_t pos = 0;
+    try {
+      const long long n = std::stoll(v, &pos);
+      if (pos == v.size() && n >= 0 && n < 9000000000000LL) return n;
+    } catch (const std::exception&) {
+    }
+    return std::nullopt;
+  }
+
+  // The 202 apiTimeout is the message timeout: X-API-Timeout (seconds) in ms when sent.
+  long long apiTimeoutOf(const httplib::Request& req) const {
+    if (auto s = apiTimeoutHeader(req)) return *s * 1000;
+    return opt.apiTimeoutMs;
   }
 
   static void deliverWebhook(const std::string& url, const std::string& jobUuid, bool success,
@@ -593,17 +648,18 @@ struct Simulator::Impl {
   Reply poll(const httplib::Request& req, const std::string& jobUuid) {
     const bool expireNow = !faults.take(req.method, req.path, {FaultAction::ExpireJob}, false).empty();
     std::lock_guard<std::mutex> lock(jobMu);
-    // As ZStack's job query: an unknown or expired job is 404 "the job has been expired", a
-    // running one 202 with an empty response object ({}), a finished one its result.
     auto it = jobs.find(jobUuid);
-    if (it == jobs.end()) return textReply(404, "the job has been expired");
+    if (it == jobs.end()) return textReply(404, "no job[uuid:" + jobUuid + "] found");
     const auto now = Clock::now();
     if (expireNow || it->second.expired || now >= it->second.expireAt) {
       jobs.erase(it);
-      return textReply(404, "the job has been expired");
+      return textReply(404, "no job[uuid:" + jobUuid + "] found");
     }
+    // A running job answers 202 with an empty ApiResponse ({}), no location/apiTimeout.
     if (now < it->second.completeAt) return jsonReply(202, Json::object());
-    return it->second.result;
+    const Job& job = it->second;
+    if (job.status == 200 && wantsSchema(req, job.api)) return jsonReply(200, withSchema(job.body, job.api));
+    return jsonReply(job.status, job.body);
   }
 
   // ------------------------------------------------------------------ auth

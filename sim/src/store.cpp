@@ -20,6 +20,10 @@ Json errorCode(const std::string& code, const std::string& description, const st
 }
 
 void throwBadRequest(const std::string& details) {
+  throw ApiError{503, errorCode("SYS.1007", "One or more API argument is invalid", details)};
+}
+
+void throwRest400(const std::string& details) {
   throw ApiError{400, errorCode("SYS.1007", "One or more API argument is invalid", details)};
 }
 
@@ -154,16 +158,16 @@ Cond parseCond(const std::string& s) {
   for (const char* op : ops) {
     auto pos = s.find(op);
     if (pos == std::string::npos) continue;
-    if (pos == 0) throwBadRequest("invalid query condition[" + s + "]: empty field name");
+    if (pos == 0) throwRest400("invalid query condition[" + s + "]: empty field name");
     Cond c;
     c.path = split(s.substr(0, pos), '.');
     for (const auto& seg : c.path)
-      if (seg.empty()) throwBadRequest("invalid query condition[" + s + "]: bad field name");
+      if (seg.empty()) throwRest400("invalid query condition[" + s + "]: bad field name");
     c.op = op;
     c.value = s.substr(pos + std::char_traits<char>::length(op));
     return c;
   }
-  throwBadRequest("invalid query condition[" + s + "]: no operator found");
+  throwRest400("invalid query condition[" + s + "]: no operator found");
 }
 
 void collect(const Json& v, const std::vector<std::string>& path, std::size_t i,
@@ -270,14 +274,13 @@ int compareJson(const Json* a, const Json* b) {
 long parseLong(const std::string& name, const std::string& v) {
   auto n = asNumber(v);
   if (!n || *n < 0 || *n != static_cast<double>(static_cast<long>(*n)))
-    throwBadRequest("invalid value[" + v + "] of parameter[" + name + "]");
+    throwRest400("invalid value[" + v + "] of parameter[" + name + "]");
   return static_cast<long>(*n);
 }
 
 bool parseBool(const std::string& name, const std::string& v) {
-  if (iequals(v, "true")) return true;
-  if (iequals(v, "false")) return false;
-  throwBadRequest("invalid boolean value[" + v + "] of parameter[" + name + "]");
+  (void)name;
+  return iequals(v, "true");  // like Java's Boolean.parseBoolean: anything else is false
 }
 
 }  // namespace

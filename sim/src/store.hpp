@@ -13,7 +13,7 @@
 namespace zstack::sim {
 
 // A failure that becomes an HTTP reply. 503 carries {"error": ErrorCode};
-// 400 is used for malformed/missing parameters (detected before any effect).
+// 400 (plain text: details) is for requests RestServer itself refuses.
 struct ApiError {
   int status = 503;
   Json error;  // ErrorCode object
@@ -21,7 +21,13 @@ struct ApiError {
 
 Json errorCode(const std::string& code, const std::string& description, const std::string& details,
                Json cause = Json());
+// A failed parameter validation (missing mandatory parameter, invalid value):
+// ZStack's ApiParamValidator interceptor reports these as 503 SYS.1007 while
+// processing the message (async APIs: through the job).
 [[noreturn]] void throwBadRequest(const std::string& details);
+// RestServer's own 400 (wrong JSON type of a field, unparsable query string):
+// given before the message is sent, as plain text.
+[[noreturn]] void throwRest400(const std::string& details);
 // SYS.1007 "One or more API argument is invalid" (not found, bad value, conflict)
 [[noreturn]] void throwInvalidArg(const std::string& details);
 // SYS.1006 "An operation failed" wrapping a cause (resource in use, conflicts...)

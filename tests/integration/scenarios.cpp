@@ -165,11 +165,14 @@ void vipScenario(Env& env) {
   // an IP outside every range: refused too
   dup.requiredIp = "10.9.9.9";
   checkOperationFailure(MUST_FAIL(dup.call(env.c())), "CreateVip", "10.9.9.9");
-  // a malformed IP: 400 from the simulator (not a 503)
+  // a malformed IP: refused by the API interceptors, as ZStack does: the job fails
+  // with 503 SYS.1007 (invalid argument)
   dup.requiredIp = "not-an-ip";
   auto malformed = MUST_FAIL(dup.call(env.c()));
-  CHECK(malformed.kind == ErrorKind::HttpStatus);
-  CHECK(malformed.httpStatus == 400);
+  CHECK(malformed.kind == ErrorKind::Api);
+  CHECK(malformed.httpStatus == 503);
+  REQUIRE(malformed.api.has_value());
+  CHECK(malformed.api->code == "SYS.1007");
 
   // resourceUuid is honoured
   CreateVipAction withUuid = a;

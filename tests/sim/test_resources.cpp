@@ -54,7 +54,7 @@ TEST_CASE("VIP allocation and requiredIp", "[vip]") {
   CHECK(dup.json.find("error")->find("cause")->getString("details").find("in use") != std::string::npos);
   CHECK(e.vip("e", "10.9.9.9").status == 503);     // outside every range
   CHECK(e.vip("f", "172.20.0.1").status == 503);   // the gateway
-  CHECK(e.vip("g", "not-an-ip").status == 400);
+  CHECK(e.vip("g", "not-an-ip").status == 503);
   // a deleted VIP frees its IP
   REQUIRE(e.c->call("DELETE", "vips/" + req.inv().getString("uuid")).status == 200);
   CHECK(e.vip("h", "172.20.5.5").status == 200);
@@ -77,9 +77,9 @@ TEST_CASE("VIP port conflicts and used ports", "[vip]") {
   CHECK(e.pf(vip, "TCP", 110, 110).status == 503);
   CHECK(e.pf(vip, "UDP", 100, 110).status == 200);  // other protocol
   CHECK(e.pf(vip, "TCP", 111, 111).status == 200);
-  CHECK(e.pf(vip, "TCP", 0, 10).status == 400);
-  CHECK(e.pf(vip, "TCP", 20, 10).status == 400);
-  CHECK(e.pf(vip, "SCTP", 20, 20).status == 400);
+  CHECK(e.pf(vip, "TCP", 0, 10).status == 503);
+  CHECK(e.pf(vip, "TCP", 20, 10).status == 503);
+  CHECK(e.pf(vip, "SCTP", 20, 20).status == 503);
 
   Resp lb = e.c->call("POST", "load-balancers", wrap("params", obj({{"name", "lb"}, {"vipUuid", vip}})));
   REQUIRE(lb.status == 200);
@@ -103,8 +103,8 @@ TEST_CASE("VIP port conflicts and used ports", "[vip]") {
   std::vector<std::string> ports;
   for (const auto& p : item.find("usedPorts")->items()) ports.push_back(p.str());
   CHECK(ports == std::vector<std::string>{"80", "100-110", "111"});
-  CHECK(e.c->call("GET", "vips/" + vip + "/usedports").status == 400);
-  CHECK(e.c->call("GET", "vips/" + vip + "/usedports?protocol=icmp").status == 400);
+  CHECK(e.c->call("GET", "vips/" + vip + "/usedports").status == 503);
+  CHECK(e.c->call("GET", "vips/" + vip + "/usedports?protocol=icmp").status == 503);
 
   // the VIP now reports its users; EIP cannot share it
   Resp q = e.c->call("GET", "vips/" + vip);
@@ -122,7 +122,7 @@ TEST_CASE("delete in use vs deleteMode=Enforcing", "[vip][delete]") {
   CHECK(eip.inv().getString("guestIp") == "192.168.100.11");
   CHECK(e.c->call("DELETE", "vips/" + vip).status == 503);
   CHECK(e.c->call("DELETE", "vips/" + vip + "?deleteMode=Permissive").status == 503);
-  CHECK(e.c->call("DELETE", "vips/" + vip + "?deleteMode=Sometimes").status == 400);
+  CHECK(e.c->call("DELETE", "vips/" + vip + "?deleteMode=Sometimes").status == 503);
   Resp forced = e.c->call("DELETE", "vips/" + vip + "?deleteMode=Enforcing");
   CHECK(forced.status == 200);
   CHECK(forced.body == "{}");
@@ -190,7 +190,7 @@ TEST_CASE("security group membership and candidates", "[sg]") {
   CHECK(e.c->call("POST", "security-groups/" + uuid + "/rules", wrap("params", obj({{"rules", rules}}))).status == 503);
   Json bad = Json::array();
   bad.push(obj({{"type", "Sideways"}, {"protocol", "TCP"}, {"startPort", 1}, {"endPort", 2}}));
-  CHECK(e.c->call("POST", "security-groups/" + uuid + "/rules", wrap("params", obj({{"rules", bad}}))).status == 400);
+  CHECK(e.c->call("POST", "security-groups/" + uuid + "/rules", wrap("params", obj({{"rules", bad}}))).status == 503);
   Resp q = e.c->call("GET", "security-groups/rules?q=protocol=TCP&q=securityGroupUuid=" + uuid);
   REQUIRE(q.invs().size() == 1);
   const std::string ruleUuid = q.invs().items()[0].getString("uuid");
