@@ -2,7 +2,56 @@
 
 #include <pthread.h>
 
+#include <chrono>
+#include <utility>
+#include <vector>
+
 namespace zstack::detail {
+namespace {
+
+// Engine threads that stopped from inside one of their own tasks. Each is joined once it has
+// left run() (so a join never waits on user code): when the next one is handed over, and at
+// exit, where one still inside a task gets a second to finish before it is let go.
+class Orphans {
+ public:
+  using Entry = std::pair<std::thread, std::shared_ptr<const std::atomic<bool>>>;
+  void adopt(std::thread t, std::shared_ptr<const std::atomic<bool>> ended) {
+    std::vector<Entry> done;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto it = entries_.begin(); it != entries_.end();) {
+        if (it->second->load()) {
+          done.push_back(std::move(*it));
+          it = entries_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      entries_.emplace_back(std::move(t), std::move(ended));
+    }
+    for (auto& e : done) e.first.join();
+  }
+  ~Orphans() {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (auto& e : entries_) {
+      while (!e.second->load() && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (e.second->load()) e.first.join();
+      else e.first.detach();
+    }
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Entry> entries_;
+};
+
+Orphans& orphans() {
+  static Orphans o;
+  return o;
+}
+
+}  // namespace
 
 bool AsyncEngine::post(Task task) {
   {
@@ -30,9 +79,11 @@ bool AsyncEngine::at(Clock::time_point when, Task task) {
 void AsyncEngine::ensureThread() {
   if (started_) return;
   started_ = true;
+  orphans();  // constructed before any engine thread exists, so destroyed after them
   thread_ = std::thread([state = state_] {
     pthread_setname_np(pthread_self(), "zstack-engine");
     run(state);
+    state->ended = true;
   });
   state_->threadId = thread_.get_id();
 }
@@ -48,8 +99,8 @@ void AsyncEngine::shutdown() {
   }
   state_->cv.notify_all();
   if (thread_.joinable()) {
-    if (onEngineThread()) thread_.detach();  // run() returns after the current task
-    else thread_.join();
+    if (!onEngineThread()) thread_.join();
+    else orphans().adopt(std::move(thread_), std::shared_ptr<const std::atomic<bool>>(state_, &state_->ended));
   }
 }
 

@@ -3,10 +3,13 @@
 // client. Timers wait through the Clock, so a fake clock drives them in tests.
 //
 // The engine may be destroyed from one of its own tasks (a callback that drops the last Client):
-// the thread then detaches and ends by itself, keeping the state it runs on alive until then.
+// the thread then ends by itself after that task, keeping the state it runs on alive until then,
+// and is joined later (by the next such hand-over, or at exit) rather than left detached: a
+// detached thread's stack and per-thread library state outlive it unaccounted.
 
 #include "zstack/clock.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -44,7 +47,8 @@ class AsyncEngine {
     std::multimap<Clock::time_point, Task> timers;
     std::thread::id threadId;
     bool stopping = false;
-    bool rescan = false;  // a timer was added: recompute the next wake-up
+    bool rescan = false;             // a timer was added: recompute the next wake-up
+    std::atomic<bool> ended{false};  // run() has returned: nothing of ours runs on the thread
   };
   void ensureThread();  // with state_->mutex held
   static void run(const std::shared_ptr<State>& state);
