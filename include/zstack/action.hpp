@@ -45,7 +45,8 @@ struct ActionSpec {
   std::string name;     // "CreateVip"
   HttpMethod method = HttpMethod::Get;
   std::string path;     // after /v1, e.g. "/vips/{uuid}/actions"
-  std::string bodyKey;  // "params", "changeVipState"...; empty = no body
+  std::string bodyKey;  // "params", "changeVipState"...; may be "" or "null" (sent as written)
+  bool sendsBody = false;  // POST/PUT with a {"<bodyKey>": {...}} body
   bool needSession = true;
   bool needPoll = false;
   bool isQuery = false;
@@ -57,11 +58,13 @@ struct ActionSpec {
 
   template <class A>
   static ActionSpec make(std::string name, HttpMethod method, std::string path, std::string bodyKey,
-                         bool needSession, bool needPoll, std::string summary) {
+                         bool needSession, bool needPoll, std::string summary, int sendsBody = -1) {
     ActionSpec s;
     s.name = std::move(name);
     s.method = method;
     s.path = std::move(path);
+    // -1: a POST/PUT with a non-empty body key; the imported API says so itself (key "" too).
+    s.sendsBody = sendsBody >= 0 ? sendsBody == 1 : (method == HttpMethod::Post || method == HttpMethod::Put) && !bodyKey.empty();
     s.bodyKey = std::move(bodyKey);
     s.needSession = needSession;
     s.needPoll = needPoll;

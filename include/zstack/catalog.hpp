@@ -14,8 +14,10 @@
 
 namespace zstack::catalog {
 
-// All actions, sorted by API name ("AddCertificateToLoadBalancerListener", ...).
+// All actions, sorted by API name ("AddAccessControlListEntry", ...). Builds every spec.
 const std::vector<const ActionSpec*>& all();
+// Their names, in the same order, without building any spec (completion, suggestions).
+std::vector<std::string_view> names();
 // By API name ("CreateVip"; "CreateVipAction" works too); case-insensitive. nullptr if unknown.
 const ActionSpec* find(std::string_view name);
 

@@ -14,6 +14,7 @@
 #include <initializer_list>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,7 @@ struct Constraints {
   bool noEmptyElements = false;   // the Java SDK's "no null elements": our lists cannot hold null
   std::vector<std::string> validValues;  // compared case-insensitively, as the server does
   std::optional<std::size_t> maxLength;
+  std::optional<std::size_t> minLength;
   std::optional<std::int64_t> min, max;  // numberRange
 };
 
@@ -259,15 +261,63 @@ std::vector<FieldDesc> inherit() {
   return out;
 }
 
+// The three operations the catalog and the decoder need on any described struct.
+template <class T>
+struct ObjectOps {
+  static void* make() { return new T{}; }
+  static void destroy(void* p) { delete static_cast<T*>(p); }
+  static void clear(void* p) {  // back to a fresh value, without instantiating T's assignments
+    T* t = static_cast<T*>(p);
+    t->~T();
+    ::new (static_cast<void*>(t)) T{};
+  }
+};
+
+// Non-template: the part of an object description that does not depend on T.
+TypeDesc objectDesc(std::string name, std::vector<FieldDesc> fields, std::vector<FieldDesc> inherited, void* (*make)(),
+                    void (*destroy)(void*), void (*clear)(void*));
+
 template <class T>
 TypeDesc object(std::string name, std::vector<FieldDesc> fields, std::vector<FieldDesc> inherited = {}) {
-  TypeDesc t{Kind::Object, std::move(name)};
-  t.fields = std::move(inherited);
-  t.fields.insert(t.fields.end(), fields.begin(), fields.end());
-  t.clear = [](void* p) { *static_cast<T*>(p) = T{}; };  // back to a fresh value
-  t.make = []() -> void* { return new T{}; };
-  t.destroy = [](void* p) { delete static_cast<T*>(p); };
-  return t;
+  return objectDesc(std::move(name), std::move(fields), std::move(inherited), &ObjectOps<T>::make, &ObjectOps<T>::destroy,
+                    &ObjectOps<T>::clear);
+}
+
+// ---- constant field tables ------------------------------------------------------------------
+// The generated actions and types describe themselves with these: plain constant data, one row
+// per field, turned into a TypeDesc by one function at first use. Per-field template code (as in
+// field<>() above) is what made a generated API of 1,887 actions slow to compile.
+
+struct Rule {  // a field's constraints, as constant data
+  bool required;
+  bool nonEmpty;
+  bool noEmptyElements;
+  const char* const* validValues;  // validCount entries
+  std::uint16_t validCount;
+  std::int32_t minLength;  // -1: none
+  std::int32_t maxLength;  // -1: none
+  bool ranged;
+  std::int64_t min, max;
+};
+
+struct Row {
+  const char* name;  // the wire name
+  TypeRef type;
+  std::size_t offset;  // offsetof the member in the described struct
+  Location location;
+  std::uint8_t flags;
+  const Rule* rule;  // nullptr: no constraints
+};
+
+// Non-template: an object description from constant rows (the bases' fields first).
+TypeDesc tableDesc(const char* name, const Row* rows, std::size_t n, std::vector<FieldDesc> inherited, void* (*make)(),
+                   void (*destroy)(void*), void (*clear)(void*));
+// A base's fields moved by `shift` bytes: where the base sits inside the derived struct.
+std::vector<FieldDesc> rebased(const TypeDesc& base, std::ptrdiff_t shift, std::vector<FieldDesc> before = {});
+
+template <class T>
+TypeDesc table(const char* name, const Row* rows, std::size_t n, std::vector<FieldDesc> inherited = {}) {
+  return tableDesc(name, rows, n, std::move(inherited), &ObjectOps<T>::make, &ObjectOps<T>::destroy, &ObjectOps<T>::clear);
 }
 
 }  // namespace zstack::schema

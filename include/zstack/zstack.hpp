@@ -1,5 +1,6 @@
 #pragma once
-// Everything: the client, every action and inventory, queries, sessions, the catalog.
+// The client, queries, sessions, the catalog and the documented network-services areas
+// (zstack/actions.hpp). Other areas: zstack/actions/<area>.hpp; every action: zstack/all.hpp.
 
 #include "zstack/action.hpp"
 #include "zstack/actions.hpp"
@@ -12,5 +13,4 @@
 #include "zstack/replies.hpp"
 #include "zstack/result.hpp"
 #include "zstack/session.hpp"
-#include "zstack/types.hpp"
 #include "zstack/webhook.hpp"

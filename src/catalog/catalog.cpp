@@ -13,12 +13,39 @@
 
 namespace zstack::catalog {
 
-const std::vector<const ActionSpec*>& all() { return detail::allActionSpecs(); }
+const std::vector<const ActionSpec*>& all() {
+  static const std::vector<const ActionSpec*> specs = [] {
+    std::vector<const ActionSpec*> v;
+    v.reserve(detail::kCatalogSize);
+    for (std::size_t i = 0; i < detail::kCatalogSize; ++i) v.push_back(&detail::kCatalog[i].spec());
+    return v;
+  }();
+  return specs;
+}
 
+std::vector<std::string_view> names() {
+  std::vector<std::string_view> v;
+  v.reserve(detail::kCatalogSize);
+  for (std::size_t i = 0; i < detail::kCatalogSize; ++i) v.emplace_back(detail::kCatalog[i].name);
+  return v;
+}
+
+namespace {
+const ActionSpec* findExact(std::string_view name) {
+  for (std::size_t i = 0; i < detail::kCatalogSize; ++i) {
+    const char* n = detail::kCatalog[i].name;
+    if (std::char_traits<char>::length(n) == name.size() && strncasecmp(n, name.data(), name.size()) == 0)
+      return &detail::kCatalog[i].spec();
+  }
+  return nullptr;
+}
+}  // namespace
+
+// A linear scan of the names (no spec is built): 1,887 short compares. The name as given first:
+// some APIs' names end in "Action" themselves (CreateEmailMonitorTriggerAction).
 const ActionSpec* find(std::string_view name) {
-  if (name.size() > 6 && strncasecmp(name.data() + name.size() - 6, "Action", 6) == 0) name.remove_suffix(6);
-  for (const ActionSpec* s : all())
-    if (s->name.size() == name.size() && strncasecmp(s->name.data(), name.data(), name.size()) == 0) return s;
+  if (const ActionSpec* s = findExact(name)) return s;
+  if (name.size() > 6 && strncasecmp(name.data() + name.size() - 6, "Action", 6) == 0) return findExact(name.substr(0, name.size() - 6));
   return nullptr;
 }
 

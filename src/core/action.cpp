@@ -3,6 +3,56 @@
 
 namespace zstack {
 
+schema::TypeDesc schema::objectDesc(std::string name, std::vector<FieldDesc> fields, std::vector<FieldDesc> inherited,
+                                    void* (*make)(), void (*destroy)(void*), void (*clear)(void*)) {
+  TypeDesc t{Kind::Object, std::move(name)};
+  t.fields = std::move(inherited);
+  t.fields.insert(t.fields.end(), fields.begin(), fields.end());
+  t.clear = clear;
+  t.make = make;
+  t.destroy = destroy;
+  return t;
+}
+
+std::vector<schema::FieldDesc> schema::rebased(const TypeDesc& base, std::ptrdiff_t shift, std::vector<FieldDesc> before) {
+  std::vector<FieldDesc> out = std::move(before);
+  for (FieldDesc f : base.fields) {
+    f.offset += shift;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+schema::TypeDesc schema::tableDesc(const char* name, const Row* rows, std::size_t n, std::vector<FieldDesc> inherited,
+                                   void* (*make)(), void (*destroy)(void*), void (*clear)(void*)) {
+  TypeDesc out = objectDesc(name, {}, std::move(inherited), make, destroy, clear);
+  out.fields.reserve(out.fields.size() + n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Row& r = rows[i];
+    FieldDesc f;
+    f.name = r.name;
+    f.nameLength = static_cast<std::uint32_t>(std::char_traits<char>::length(r.name));
+    f.type = r.type;
+    f.offset = static_cast<std::ptrdiff_t>(r.offset);
+    f.location = r.location;
+    f.flags = r.flags;
+    if (const Rule* c = r.rule) {
+      f.constraints.required = c->required;
+      f.constraints.nonEmpty = c->nonEmpty;
+      f.constraints.noEmptyElements = c->noEmptyElements;
+      f.constraints.validValues.assign(c->validValues, c->validValues + c->validCount);
+      if (c->minLength >= 0) f.constraints.minLength = static_cast<std::size_t>(c->minLength);
+      if (c->maxLength >= 0) f.constraints.maxLength = static_cast<std::size_t>(c->maxLength);
+      if (c->ranged) {
+        f.constraints.min = c->min;
+        f.constraints.max = c->max;
+      }
+    }
+    out.fields.push_back(std::move(f));
+  }
+  return out;
+}
+
 const schema::TypeDesc& ActionBase::describe() {
   using Self = ActionBase;
   using schema::Location;

@@ -64,6 +64,8 @@ void checkField(const FieldDesc& f, const void* obj, const std::string& prefix, 
       const auto& s = *static_cast<const std::string*>(v);
       if (c.nonEmpty && s.empty()) out.push_back({name(), "must not be empty"});
       if (isPathVar && s.empty()) out.push_back({name(), "is required"});
+      if (c.minLength && codePoints(s) < *c.minLength)
+        out.push_back({name(), "is shorter than " + std::to_string(*c.minLength) + " characters"});
       if (c.maxLength && codePoints(s) > *c.maxLength)
         out.push_back({name(), "is longer than " + std::to_string(*c.maxLength) + " characters"});
       if (!c.validValues.empty() && !oneOf(s, c.validValues)) out.push_back({name(), "must be one of " + joined(c.validValues)});
@@ -223,7 +225,7 @@ Wire buildWire(const ActionSpec& spec, const void* action, bool withLogPath) {
     if (sortDirection) codec::scalarText(sortDirection->type(), sortDirection->in(action), dir);
     if (!field.empty()) addPair(b, "sort", (strcasecmp(dir.c_str(), "desc") == 0 ? "-" : "+") + field, false);
   }
-  if (!bodyless && !spec.bodyKey.empty()) w.body = codec::encodeBody(type, action, spec.bodyKey);
+  if (!bodyless && spec.sendsBody) w.body = codec::encodeBody(type, action, spec.bodyKey);
   return w;
 }
 

@@ -2,6 +2,7 @@
 // decode (3); and the help texts.
 
 #include "cli_harness.hpp"
+#include "support/documented.hpp"
 
 #include <set>
 #include <sstream>
@@ -265,11 +266,9 @@ TEST_CASE("zscli --help lists every action", "[cli][help]") {
     listed.insert(name);
   }
   std::set<std::string> catalog;
-  for (const auto* s : zstack::catalog::all()) {
-    catalog.insert(s->name);
-    CHECK_THAT(run.out, Catch::Contains(s->summary));
-  }
-  CHECK(catalog.size() == 75);
+  for (const auto* s : zstack::catalog::all()) catalog.insert(s->name);
+  for (const auto* s : zstack::testing::documentedSpecs()) CHECK_THAT(run.out, Catch::Contains(s->name + "  " + s->summary));
+  CHECK(catalog.size() >= 1887);
   CHECK(listed == catalog);
   for (const char* opt : {"--endpoint", "--session", "--access-key", "--user", "--password", "--timeout", "--help"})
     CHECK_THAT(run.out, Catch::Contains(opt));
@@ -298,7 +297,11 @@ TEST_CASE("zscli <Action> --help lists the params with required markers and vali
     CHECK_THAT(run.out, Catch::Contains("stateEvent (String) required one of: enable disable"));
   }
   SECTION("every action's help lists each of its API params") {
-    for (const auto* s : zstack::catalog::all()) {
+    // The documented actions, and every 25th of the others (each is a zscli process).
+    auto specs = zstack::testing::documentedSpecs();
+    const auto& all = zstack::catalog::all();
+    for (std::size_t i = 0; i < all.size(); i += 25) specs.push_back(all[i]);
+    for (const auto* s : specs) {
       INFO(s->name);
       const Run run = runZscli({s->name, "--help"});
       CHECK(run.exitCode == 0);
