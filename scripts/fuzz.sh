@@ -28,7 +28,7 @@ for arg in "$@"; do
 done
 
 build=build/fuzz
-CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZSTACK_FULL_API=OFF \
   -DZSTACK_BUILD_FUZZERS=ON -DZSTACK_BUILD_TESTS=OFF -DZSTACK_BUILD_SIMULATOR=OFF \
   -DZSTACK_BUILD_EXAMPLES=OFF -DZSTACK_BUILD_BENCHMARKS=OFF \
   -DZSTACK_BUILD_CLI=ON >/dev/null  # cli/ stays in: it defines zscli_args for fuzz_zscli_args

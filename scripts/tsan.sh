@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
 build=build/tsan
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DZSTACK_TSAN=ON \
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DZSTACK_TSAN=ON -DZSTACK_FULL_API=OFF \
   -DZSTACK_BUILD_EXAMPLES=OFF -DZSTACK_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build" -j"$jobs" --target unit_tests transport_tests integration_tests hostile_tests
 

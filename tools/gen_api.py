@@ -495,9 +495,24 @@ class Emitter:
                 self.out["include/zstack/types/%s.hpp" % t] = (
                     HEADER + "#pragma once\n// %s is declared with the types it refers to in a cycle.\n\n#include \"zstack/types/%s.hpp\"\n" % (t, lead))
         # field tables, in chunks
+        # The types the documented actions reach get a chunk of their own, so that a build of the
+        # documented actions only (ZSTACK_FULL_API=OFF, for the sanitizer jobs) compiles little.
+        closure, todo = set(), []
+        for a in self.actions:
+            if a["doc"]:
+                for x in [a["reply"][1] or ""] + [p["cppType"] for p in a["params"]]:
+                    todo += [r for r in refs_of(x) if r in self.m.types]
+        while todo:
+            t = todo.pop()
+            if t not in closure:
+                closure.add(t)
+                todo += self.graph[t]
+        self.doc_types = closure
         names = sorted(self.m.types)
-        for i in range(0, len(names), TYPES_PER_CHUNK):
-            chunk = names[i:i + TYPES_PER_CHUNK]
+        rest = [n for n in names if n not in closure]
+        chunks = [("documented", sorted(closure))] + [("%02d" % (i // TYPES_PER_CHUNK), rest[i:i + TYPES_PER_CHUNK])
+                                                      for i in range(0, len(rest), TYPES_PER_CHUNK)]
+        for label, chunk in chunks:
             c = [HEADER, '#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it\n\n']
             c += ['#include "%s"\n' % h for h in sorted({self.type_header(n) for n in chunk})]
             c.append("\n#include <cstddef>\n\nnamespace zstack {\n")
@@ -508,7 +523,7 @@ class Emitter:
             c.append("namespace {\n" + "".join(rules) + "}  // namespace\n" if rules else "")
             c += body
             c.append("\n}  // namespace zstack\n")
-            self.out["src/generated/types_%02d.cpp" % (i // TYPES_PER_CHUNK)] = "".join(c)
+            self.out["src/generated/types_%s.cpp" % label] = "".join(c)
         all_headers = sorted({self.type_header(n) for n in names})
         self.out["include/zstack/types.hpp"] = (
             HEADER + "#pragma once\n// Every generated data type (heavy: include the ones you use, zstack/types/<Name>.hpp).\n\n"
@@ -703,6 +718,8 @@ class Emitter:
         if cur:
             chunks.append(cur)
         chunk_of = {area: i for i, c in enumerate(chunks) for area in c}
+        doc_chunk = len(chunks)
+        chunks.append(sorted({a["area"] for a in self.actions if a["doc"]}))
         chunk_rules = [[] for _ in chunks]
         chunk_body = [[] for _ in chunks]
         for area in self.areas:
@@ -720,8 +737,9 @@ class Emitter:
                  '#include "zstack/replies.hpp"\n']
             h += ['#include "%s"\n' % i for i in sorted(incs)]
             h.append("\n#include <cstdint>\n#include <map>\n#include <optional>\n#include <string>\n#include <vector>\n\nnamespace zstack {\n")
-            rules, body = chunk_rules[chunk_of[area]], chunk_body[chunk_of[area]]
             for a in sorted(acts, key=lambda a: a["name"]):
+                k = doc_chunk if a["doc"] else chunk_of[area]
+                rules, body = chunk_rules[k], chunk_body[k]
                 n = a["name"] + "Action"
                 reserved = ACTION_MEMBERS | (QUERY_MEMBERS if a["isQuery"] else set())
                 rows, decls = self.param_rows(a, rules, reserved)
@@ -750,7 +768,7 @@ class Emitter:
             h.append("\n}  // namespace zstack\n")
             self.out["include/zstack/actions/%s.hpp" % area] = "".join(h)
         for i, areas in enumerate(chunks):
-            names = sorted(a["name"] for x in areas for a in by_area[x])
+            names = sorted(a["name"] for x in areas for a in by_area[x] if a["doc"] == (i == doc_chunk))
             c = [HEADER, "// Areas: %s.\n" % ", ".join(areas),
                  '#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // offsetof on types with bases: GCC and Clang support it\n\n']
             c += ['#include "zstack/actions/%s.hpp"\n' % x for x in areas]
@@ -760,7 +778,7 @@ class Emitter:
                 c.append("namespace {\n" + "".join(chunk_rules[i]) + "}  // namespace\n")
             c += chunk_body[i]
             c.append("\n}  // namespace zstack\n")
-            self.out["src/generated/actions_%02d.cpp" % i] = "".join(c)
+            self.out["src/generated/actions_%s.cpp" % ("documented" if i == doc_chunk else "%02d" % i)] = "".join(c)
         # The documented areas keep their headers: each includes the areas its actions are in now.
         doc_area = defaultdict(set)
         for a in self.actions:
@@ -782,8 +800,11 @@ class Emitter:
         self.out["include/zstack/all.hpp"] = (
             HEADER + "#pragma once\n// Every action of the API (heavy: prefer the area headers, zstack/actions/<area>.hpp).\n\n"
             '#include "zstack/zstack.hpp"\n' + "".join('#include "zstack/actions/%s.hpp"\n' % x for x in self.areas))
-        names = sorted(a["name"] for a in self.actions)
-        self.out["src/generated/catalog_index.cpp"] = (
+        for label, only_doc in (("", False), ("_documented", True)):
+            self.catalog_index(label, sorted(a["name"] for a in self.actions if a["doc"] or not only_doc))
+
+    def catalog_index(self, label, names):
+        self.out["src/generated/catalog_index%s.cpp" % label] = (
             HEADER + '#include "catalog/all_actions.hpp"\n\nnamespace zstack::detail {\n\n'
             + "".join("const ActionSpec& spec_%s();\n" % n for n in names)
             + "\nconst CatalogEntry kCatalog[] = {\n" + "".join("    {%s, &spec_%s},\n" % (c_string(n), n) for n in names)

@@ -69,9 +69,7 @@ const ActionSpec& spec_GetAccountQuotaUsage();
 const ActionSpec& spec_GetAppBuildSystemCapacity();
 const ActionSpec& spec_GetCandidateAffinityGroupForAttachingVm();
 const ActionSpec& spec_GetResourceFromPublishApp();
-const ActionSpec& spec_LogInByAccount();
 const ActionSpec& spec_LogInByUser();
-const ActionSpec& spec_LogOut();
 const ActionSpec& spec_PreviewResourceFromApp();
 const ActionSpec& spec_PublishApp();
 const ActionSpec& spec_QueryAccessControlList();
@@ -130,6 +128,8 @@ constexpr schema::Rule kRule10{false, false, false, nullptr, 0, 10, 40, false, 0
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule12V[] = {"SystemAdmin", "Normal"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, -1, true, 60LL, 31536000LL};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
 constexpr const char* kRule15V[] = {"antiSoft", "antiHard"};
@@ -674,28 +674,12 @@ const ActionSpec& GetAccountQuotaUsageAction::spec() {
 
 const ActionSpec& detail::spec_GetAccountQuotaUsage() { return GetAccountQuotaUsageAction::spec(); }
 
-const schema::TypeDesc& LogInByAccountAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"accountName", &schema::typeOf<std::string>, offsetof(LogInByAccountAction, accountName), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<LogInByAccountAction>("LogInByAccountAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(LogInByAccountAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& LogInByAccountAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LogInByAccountAction>("LogInByAccount", HttpMethod::Put, "/accounts/login", "logInByAccount", false, false, "Log in with an account name and the SHA-512 hash of its password to obtain a session.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_LogInByAccount() { return LogInByAccountAction::spec(); }
-
 const schema::TypeDesc& LogInByUserAction::describe() {
   static constexpr schema::Row rows[] = {
     {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, accountUuid), schema::Location::Body, 0, nullptr},
     {"accountName", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, accountName), schema::Location::Body, 0, nullptr},
-    {"userName", &schema::typeOf<std::string>, offsetof(LogInByUserAction, userName), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
+    {"userName", &schema::typeOf<std::string>, offsetof(LogInByUserAction, userName), schema::Location::Body, 0, &kRule12},
+    {"password", &schema::typeOf<std::string>, offsetof(LogInByUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule12},
     {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LogInByUserAction, clientInfo), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -709,21 +693,6 @@ const ActionSpec& LogInByUserAction::spec() {
 }
 
 const ActionSpec& detail::spec_LogInByUser() { return LogInByUserAction::spec(); }
-
-const schema::TypeDesc& LogOutAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(LogOutAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<LogOutAction>("LogOutAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(LogOutAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& LogOutAction::spec() {
-  static const ActionSpec s = ActionSpec::make<LogOutAction>("LogOut", HttpMethod::Delete, "/accounts/sessions/{sessionUuid}", "", false, false, "Log out, invalidating the given session.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_LogOut() { return LogOutAction::spec(); }
 
 const schema::TypeDesc& QueryAccountAction::describe() {
   static const schema::TypeDesc d = schema::table<QueryAccountAction>("QueryAccountAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryAccountAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryAccountAction, systemTags) - offsetof(ActionBase, systemTags))));
@@ -823,8 +792,8 @@ const ActionSpec& detail::spec_QueryUserGroup() { return QueryUserGroupAction::s
 
 const schema::TypeDesc& RemoveUserFromGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, userUuid), schema::Location::Path, 0, &kRule0},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
+    {"userUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, userUuid), schema::Location::Path, 0, &kRule12},
+    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveUserFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveUserFromGroupAction>("RemoveUserFromGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveUserFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -840,7 +809,7 @@ const ActionSpec& detail::spec_RemoveUserFromGroup() { return RemoveUserFromGrou
 
 const schema::TypeDesc& RenewSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(RenewSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
+    {"sessionUuid", &schema::typeOf<std::string>, offsetof(RenewSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule12},
     {"duration", &schema::typeOf<std::optional<std::int64_t>>, offsetof(RenewSessionAction, duration), schema::Location::Body, 0, &kRule13},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RenewSessionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -894,7 +863,7 @@ const ActionSpec& detail::spec_ShareResource() { return ShareResourceAction::spe
 
 const schema::TypeDesc& UpdateAccountAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAccountAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAccountAction, uuid), schema::Location::Path, 0, &kRule12},
     {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, description), schema::Location::Body, 0, &kRule2},
@@ -914,8 +883,8 @@ const ActionSpec& detail::spec_UpdateAccount() { return UpdateAccountAction::spe
 
 const schema::TypeDesc& UpdateQuotaAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, name), schema::Location::Body, 0, &kRule0},
+    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule12},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, name), schema::Location::Body, 0, &kRule12},
     {"value", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateQuotaAction, value), schema::Location::Body, 0, &kRule14},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -952,7 +921,7 @@ const ActionSpec& detail::spec_UpdateUser() { return UpdateUserAction::spec(); }
 
 const schema::TypeDesc& UpdateUserGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateUserGroupAction, uuid), schema::Location::Body, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateUserGroupAction, uuid), schema::Location::Body, 0, &kRule12},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -970,7 +939,7 @@ const ActionSpec& detail::spec_UpdateUserGroup() { return UpdateUserGroupAction:
 
 const schema::TypeDesc& ValidateSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(ValidateSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
+    {"sessionUuid", &schema::typeOf<std::string>, offsetof(ValidateSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSessionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ValidateSessionAction>("ValidateSessionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateSessionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -987,7 +956,7 @@ const ActionSpec& detail::spec_ValidateSession() { return ValidateSessionAction:
 const schema::TypeDesc& AddResourcesToDirectoryAction::describe() {
   static constexpr schema::Row rows[] = {
     {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddResourcesToDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule11},
-    {"directoryUuid", &schema::typeOf<std::string>, offsetof(AddResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
+    {"directoryUuid", &schema::typeOf<std::string>, offsetof(AddResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourcesToDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddResourcesToDirectoryAction>("AddResourcesToDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddResourcesToDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1003,8 +972,8 @@ const ActionSpec& detail::spec_AddResourcesToDirectory() { return AddResourcesTo
 
 const schema::TypeDesc& AddVmToAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVmToAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddVmToAffinityGroupAction>("AddVmToAffinityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddVmToAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1020,7 +989,7 @@ const ActionSpec& detail::spec_AddVmToAffinityGroup() { return AddVmToAffinityGr
 
 const schema::TypeDesc& ChangeAffinityGroupStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, uuid), schema::Location::Path, 0, &kRule12},
     {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAffinityGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1060,7 +1029,7 @@ const ActionSpec& detail::spec_CreateAffinityGroup() { return CreateAffinityGrou
 
 const schema::TypeDesc& DeleteAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule12},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAffinityGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1089,8 +1058,8 @@ const ActionSpec& detail::spec_QueryAffinityGroup() { return QueryAffinityGroupA
 
 const schema::TypeDesc& RemoveVmFromAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, uuid), schema::Location::Body, 0, &kRule0},
+    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, uuid), schema::Location::Body, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVmFromAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveVmFromAffinityGroupAction>("RemoveVmFromAffinityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveVmFromAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1106,7 +1075,7 @@ const ActionSpec& detail::spec_RemoveVmFromAffinityGroup() { return RemoveVmFrom
 
 const schema::TypeDesc& UpdateAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule12},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1124,7 +1093,7 @@ const ActionSpec& detail::spec_UpdateAffinityGroup() { return UpdateAffinityGrou
 
 const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, vmUuid), schema::Location::Body, 0, &kRule0},
+    {"vmUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, vmUuid), schema::Location::Body, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateAffinityGroupForAttachingVmAction>("GetCandidateAffinityGroupForAttachingVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateAffinityGroupForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1154,7 +1123,7 @@ const schema::TypeDesc& AddAliyunPanguPartitionAction::describe() {
   static constexpr schema::Row rows[] = {
     {"name", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule5},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, identityZoneUuid), schema::Location::Body, 0, &kRule0},
+    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, identityZoneUuid), schema::Location::Body, 0, &kRule12},
     {"appName", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule5},
     {"partitionName", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, partitionName), schema::Location::Body, 0, &kRule5},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunPanguPartitionAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1174,7 +1143,7 @@ const ActionSpec& detail::spec_AddAliyunPanguPartition() { return AddAliyunPangu
 
 const schema::TypeDesc& DeleteAliyunPanguPartitionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule12},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunPanguPartitionAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1203,7 +1172,7 @@ const ActionSpec& detail::spec_QueryAliyunPanguPartition() { return QueryAliyunP
 
 const schema::TypeDesc& UpdateAliyunPanguPartitionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule12},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
     {"appName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule3},
@@ -1225,7 +1194,7 @@ const schema::TypeDesc& CreateAliyunProxyVSwitchAction::describe() {
   static constexpr schema::Row rows[] = {
     {"aliyunProxyVpcUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVSwitchAction, aliyunProxyVpcUuid), schema::Location::Body, 0, &kRule8},
     {"vpcL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVSwitchAction, vpcL3NetworkUuid), schema::Location::Body, 0, &kRule8},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, &kRule0},
+    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, &kRule12},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunProxyVSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1247,7 +1216,7 @@ const schema::TypeDesc& CreateAliyunProxyVpcAction::describe() {
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
     {"cidrBlock", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVpcAction, cidrBlock), schema::Location::Body, 0, &kRule5},
     {"vRouterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVpcAction, vRouterUuid), schema::Location::Body, 0, &kRule8},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, &kRule0},
+    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, &kRule12},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunProxyVpcAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1265,7 +1234,7 @@ const ActionSpec& detail::spec_CreateAliyunProxyVpc() { return CreateAliyunProxy
 
 const schema::TypeDesc& DeleteAliyunProxyVSwitchAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule12},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVSwitchAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1282,7 +1251,7 @@ const ActionSpec& detail::spec_DeleteAliyunProxyVSwitch() { return DeleteAliyunP
 
 const schema::TypeDesc& DeleteAliyunProxyVpcAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule12},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVpcAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1323,7 +1292,7 @@ const ActionSpec& detail::spec_QueryAliyunProxyVpc() { return QueryAliyunProxyVp
 
 const schema::TypeDesc& UpdateAliyunProxyVSwitchAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule12},
     {"status", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVSwitchAction, status), schema::Location::Body, 0, &kRule17},
     {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1341,7 +1310,7 @@ const ActionSpec& detail::spec_UpdateAliyunProxyVSwitch() { return UpdateAliyunP
 
 const schema::TypeDesc& UpdateAliyunProxyVpcAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule12},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
     {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, nullptr},
@@ -1407,7 +1376,7 @@ const ActionSpec& detail::spec_AddBuildApp() { return AddBuildAppAction::spec();
 
 const schema::TypeDesc& ChangeAppBuildSystemStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, uuid), schema::Location::Path, 0, &kRule12},
     {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAppBuildSystemStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1425,7 +1394,7 @@ const ActionSpec& detail::spec_ChangeAppBuildSystemState() { return ChangeAppBui
 const schema::TypeDesc& CheckBuildAppParametersAction::describe() {
   static constexpr schema::Row rows[] = {
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBuildAppParametersAction, type), schema::Location::Body, 0, &kRule21},
-    {"uuid", &schema::typeOf<std::string>, offsetof(CheckBuildAppParametersAction, uuid), schema::Location::Body, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(CheckBuildAppParametersAction, uuid), schema::Location::Body, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBuildAppParametersAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CheckBuildAppParametersAction>("CheckBuildAppParametersAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckBuildAppParametersAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1441,9 +1410,9 @@ const ActionSpec& detail::spec_CheckBuildAppParameters() { return CheckBuildAppP
 
 const schema::TypeDesc& CreateBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, buildSystemUuid), schema::Location::Body, 0, &kRule0},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
-    {"dataPath", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, dataPath), schema::Location::Body, 0, &kRule0},
+    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, buildSystemUuid), schema::Location::Body, 0, &kRule12},
+    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, backupStorageUuid), schema::Location::Body, 0, &kRule12},
+    {"dataPath", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, dataPath), schema::Location::Body, 0, &kRule12},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBuildAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBuildAppAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1461,7 +1430,7 @@ const ActionSpec& detail::spec_CreateBuildApp() { return CreateBuildAppAction::s
 
 const schema::TypeDesc& CreateResourceStackFromAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"appUuid", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
+    {"appUuid", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule12},
     {"name", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, name), schema::Location::Body, 0, &kRule5},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackFromAppAction, description), schema::Location::Body, 0, &kRule2},
     {"rollback", &schema::typeOf<std::optional<bool>>, offsetof(CreateResourceStackFromAppAction, rollback), schema::Location::Body, 0, nullptr},
@@ -1484,7 +1453,7 @@ const ActionSpec& detail::spec_CreateResourceStackFromApp() { return CreateResou
 
 const schema::TypeDesc& DeleteAppBuildSystemAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule12},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAppBuildSystemAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1501,7 +1470,7 @@ const ActionSpec& detail::spec_DeleteAppBuildSystem() { return DeleteAppBuildSys
 
 const schema::TypeDesc& DeleteBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBuildAppAction, uuid), schema::Location::Path, 0, &kRule12},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1518,7 +1487,7 @@ const ActionSpec& detail::spec_DeleteBuildApp() { return DeleteBuildAppAction::s
 
 const schema::TypeDesc& DeletePublishAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePublishAppAction, uuid), schema::Location::Path, 0, &kRule12},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePublishAppAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1535,7 +1504,7 @@ const ActionSpec& detail::spec_DeletePublishApp() { return DeletePublishAppActio
 
 const schema::TypeDesc& ExportBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExportBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ExportBuildAppAction, uuid), schema::Location::Path, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExportBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ExportBuildAppAction>("ExportBuildAppAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExportBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1551,7 +1520,7 @@ const ActionSpec& detail::spec_ExportBuildApp() { return ExportBuildAppAction::s
 
 const schema::TypeDesc& GetAppBuildSystemCapacityAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetAppBuildSystemCapacityAction, uuid), schema::Location::Body, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetAppBuildSystemCapacityAction, uuid), schema::Location::Body, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAppBuildSystemCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetAppBuildSystemCapacityAction>("GetAppBuildSystemCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAppBuildSystemCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1583,7 +1552,7 @@ const ActionSpec& detail::spec_GetResourceFromPublishApp() { return GetResourceF
 
 const schema::TypeDesc& PreviewResourceFromAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"appUuid", &schema::typeOf<std::string>, offsetof(PreviewResourceFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
+    {"appUuid", &schema::typeOf<std::string>, offsetof(PreviewResourceFromAppAction, appUuid), schema::Location::Body, 0, &kRule12},
     {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceFromAppAction, parameters), schema::Location::Body, 0, &kRule22},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceFromAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1600,7 +1569,7 @@ const ActionSpec& detail::spec_PreviewResourceFromApp() { return PreviewResource
 
 const schema::TypeDesc& PublishAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(PublishAppAction, buildAppUuid), schema::Location::Body, 0, &kRule0},
+    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(PublishAppAction, buildAppUuid), schema::Location::Body, 0, &kRule12},
     {"name", &schema::typeOf<std::string>, offsetof(PublishAppAction, name), schema::Location::Body, 0, &kRule5},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, description), schema::Location::Body, 0, &kRule2},
     {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, parameters), schema::Location::Body, 0, &kRule22},
@@ -1669,7 +1638,7 @@ const ActionSpec& detail::spec_QueryPublishApp() { return QueryPublishAppAction:
 
 const schema::TypeDesc& ReconnectAppBuildSystemAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ReconnectAppBuildSystemAction>("ReconnectAppBuildSystemAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1685,7 +1654,7 @@ const ActionSpec& detail::spec_ReconnectAppBuildSystem() { return ReconnectAppBu
 
 const schema::TypeDesc& UpdateAppBuildSystemAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule12},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, description), schema::Location::Body, 0, &kRule2},
     {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, username), schema::Location::Body, 0, &kRule3},
@@ -1706,7 +1675,7 @@ const ActionSpec& detail::spec_UpdateAppBuildSystem() { return UpdateAppBuildSys
 
 const schema::TypeDesc& UpdateBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBuildAppAction, uuid), schema::Location::Path, 0, &kRule12},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, description), schema::Location::Body, 0, &kRule2},
     {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, version), schema::Location::Body, 0, nullptr},
@@ -1725,7 +1694,7 @@ const ActionSpec& detail::spec_UpdateBuildApp() { return UpdateBuildAppAction::s
 
 const schema::TypeDesc& UpdatePublishAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePublishAppAction, uuid), schema::Location::Path, 0, &kRule12},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},

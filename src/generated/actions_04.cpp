@@ -34,14 +34,11 @@ namespace detail {
 const ActionSpec& spec_AddCCSCertificate();
 const ActionSpec& spec_AddVRouterNetworksToFlowMeter();
 const ActionSpec& spec_AttachCCSCertificateToUser();
-const ActionSpec& spec_AttachEip();
 const ActionSpec& spec_ChangeDiskOfferingState();
-const ActionSpec& spec_ChangeEipState();
 const ActionSpec& spec_ChangeHostNetworkInterfaceLldpMode();
 const ActionSpec& spec_CheckElaborationContent();
 const ActionSpec& spec_CreateDatabaseBackup();
 const ActionSpec& spec_CreateDiskOffering();
-const ActionSpec& spec_CreateEip();
 const ActionSpec& spec_CreateFlowCollector();
 const ActionSpec& spec_CreateFlowMeter();
 const ActionSpec& spec_CreateZBoxBackup();
@@ -50,7 +47,6 @@ const ActionSpec& spec_DeleteCCSCertificate();
 const ActionSpec& spec_DeleteDatabaseBackup();
 const ActionSpec& spec_DeleteDirectory();
 const ActionSpec& spec_DeleteDiskOffering();
-const ActionSpec& spec_DeleteEip();
 const ActionSpec& spec_DeleteExportedDatabaseBackupFromBackupStorage();
 const ActionSpec& spec_DeleteExternalBackup();
 const ActionSpec& spec_DeleteFlowCollector();
@@ -59,12 +55,10 @@ const ActionSpec& spec_DeleteGCJob();
 const ActionSpec& spec_DeleteSSOClient();
 const ActionSpec& spec_DeleteSSORedirectTemplate();
 const ActionSpec& spec_DetachCCSCertificateFromUser();
-const ActionSpec& spec_DetachEip();
 const ActionSpec& spec_ExportDatabaseBackupFromBackupStorage();
 const ActionSpec& spec_GetCandidateInterfaceVlanIds();
 const ActionSpec& spec_GetDatabaseBackupFromImageStore();
 const ActionSpec& spec_GetDebugSignal();
-const ActionSpec& spec_GetEipAttachableVmNics();
 const ActionSpec& spec_GetElaborationCategories();
 const ActionSpec& spec_GetElaborations();
 const ActionSpec& spec_GetEncryptedField();
@@ -83,7 +77,6 @@ const ActionSpec& spec_QueryCCSCertificate();
 const ActionSpec& spec_QueryDatabaseBackup();
 const ActionSpec& spec_QueryDirectory();
 const ActionSpec& spec_QueryDiskOffering();
-const ActionSpec& spec_QueryEip();
 const ActionSpec& spec_QueryEventLog();
 const ActionSpec& spec_QueryExponBlockVolume();
 const ActionSpec& spec_QueryExternalBackup();
@@ -108,7 +101,6 @@ const ActionSpec& spec_SyncDatabaseBackupFromImageStoreBackupStorage();
 const ActionSpec& spec_TriggerGCJob();
 const ActionSpec& spec_UpdateCCSCertificateUserState();
 const ActionSpec& spec_UpdateDiskOffering();
-const ActionSpec& spec_UpdateEip();
 const ActionSpec& spec_UpdateFlowCollector();
 const ActionSpec& spec_UpdateFlowMeter();
 const ActionSpec& spec_UpdateGlobalConfig();
@@ -129,22 +121,22 @@ constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL,
 constexpr const char* kRule9V[] = {"zstack"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 1, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr const char* kRule11V[] = {"Permissive", "Enforcing"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 48, false, 0, 0};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, -1, true, 1025LL, 65535LL};
-constexpr const char* kRule17V[] = {"V5", "V9"};
-constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule18V[] = {"NetFlow", "sFlow"};
-constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
-constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
-constexpr schema::Rule kRule21{true, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
-constexpr const char* kRule22V[] = {"rx_only", "tx_only", "rx_and_tx", "disable"};
-constexpr schema::Rule kRule22{false, false, false, kRule22V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 48, false, 0, 0};
+constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1025LL, 65535LL};
+constexpr const char* kRule12V[] = {"V5", "V9"};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule13V[] = {"NetFlow", "sFlow"};
+constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr const char* kRule18V[] = {"rx_only", "tx_only", "rx_and_tx", "disable"};
+constexpr schema::Rule kRule18{false, false, false, kRule18V, 4, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddCCSCertificateAction::describe() {
@@ -560,133 +552,6 @@ const ActionSpec& UpdateDiskOfferingAction::spec() {
 
 const ActionSpec& detail::spec_UpdateDiskOffering() { return UpdateDiskOfferingAction::spec(); }
 
-const schema::TypeDesc& AttachEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eipUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, eipUuid), schema::Location::Path, 0, &kRule2},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, vmNicUuid), schema::Location::Path, 0, &kRule2},
-  };
-  static const schema::TypeDesc d = schema::table<AttachEipAction>("AttachEipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AttachEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachEipAction>("AttachEip", HttpMethod::Post, "/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}", "", true, true, "Bind an elastic IP to a VM NIC.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_AttachEip() { return AttachEipAction::spec(); }
-
-const schema::TypeDesc& ChangeEipStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeEipStateAction>("ChangeEipStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeEipStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& ChangeEipStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeEipStateAction>("ChangeEipState", HttpMethod::Put, "/eips/{uuid}/actions", "changeEipState", true, true, "Enable or disable an elastic IP.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_ChangeEipState() { return ChangeEipStateAction::spec(); }
-
-const schema::TypeDesc& CreateEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEipAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, description), schema::Location::Body, 0, &kRule7},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateEipAction, vipUuid), schema::Location::Body, 0, &kRule2},
-    {"vmNicUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateEipAction>("CreateEipAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(CreateEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& CreateEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateEipAction>("CreateEip", HttpMethod::Post, "/eips", "params", true, true, "Create an elastic IP on a virtual IP, optionally bound to a VM NIC.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_CreateEip() { return CreateEipAction::spec(); }
-
-const schema::TypeDesc& DeleteEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEipAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEipAction, deleteMode), schema::Location::Query, 0, &kRule11},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteEipAction>("DeleteEipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DeleteEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteEipAction>("DeleteEip", HttpMethod::Delete, "/eips/{uuid}", "", true, true, "Delete an elastic IP.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DeleteEip() { return DeleteEipAction::spec(); }
-
-const schema::TypeDesc& DetachEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachEipAction, uuid), schema::Location::Path, 0, &kRule2},
-  };
-  static const schema::TypeDesc d = schema::table<DetachEipAction>("DetachEipAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DetachEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DetachEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachEipAction>("DetachEip", HttpMethod::Delete, "/eips/{uuid}/vm-instances/nics", "", true, true, "Unbind an elastic IP from its VM NIC.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DetachEip() { return DetachEipAction::spec(); }
-
-const schema::TypeDesc& GetEipAttachableVmNicsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"eipUuid", &schema::typeOf<std::string>, offsetof(GetEipAttachableVmNicsAction, eipUuid), schema::Location::Path, 0, nullptr},
-    {"vipUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetEipAttachableVmNicsAction, vipUuid), schema::Location::Query, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<GetEipAttachableVmNicsAction>("GetEipAttachableVmNicsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetEipAttachableVmNicsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& GetEipAttachableVmNicsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetEipAttachableVmNicsAction>("GetEipAttachableVmNics", HttpMethod::Get, "/eips/{eipUuid}/vm-instances/candidate-nics", "", true, false, "List the VM NICs an elastic IP can be attached to.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_GetEipAttachableVmNics() { return GetEipAttachableVmNicsAction::spec(); }
-
-const schema::TypeDesc& QueryEipAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryEipAction>("QueryEipAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryEipAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryEipAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QueryEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryEipAction>("QueryEip", HttpMethod::Get, "/eips", "", true, false, "Query elastic IPs.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QueryEip() { return QueryEipAction::spec(); }
-
-const schema::TypeDesc& UpdateEipAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEipAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, description), schema::Location::Body, 0, &kRule7},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateEipAction>("UpdateEipAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateEipAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& UpdateEipAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateEipAction>("UpdateEip", HttpMethod::Put, "/eips/{uuid}/actions", "updateEip", true, true, "Update the name or description of an elastic IP.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_UpdateEip() { return UpdateEipAction::spec(); }
-
 const schema::TypeDesc& GetEncryptedFieldAction::describe() {
   static constexpr schema::Row rows[] = {
     {"encryptedType", &schema::typeOf<std::optional<std::string>>, offsetof(GetEncryptedFieldAction, encryptedType), schema::Location::Body, 0, nullptr},
@@ -705,8 +570,8 @@ const ActionSpec& detail::spec_GetEncryptedField() { return GetEncryptedFieldAct
 
 const schema::TypeDesc& CheckElaborationContentAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"elaborateFile", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateFile), schema::Location::Body, 0, &kRule12},
-    {"elaborateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateContent), schema::Location::Body, 0, &kRule12},
+    {"elaborateFile", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateFile), schema::Location::Body, 0, &kRule6},
+    {"elaborateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateContent), schema::Location::Body, 0, &kRule6},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CheckElaborationContentAction>("CheckElaborationContentAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckElaborationContentAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -794,8 +659,8 @@ const ActionSpec& detail::spec_QueryExponBlockVolume() { return QueryExponBlockV
 
 const schema::TypeDesc& DeleteExportedDatabaseBackupFromBackupStorageAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
-    {"databaseBackupUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule2},
+    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule7},
+    {"databaseBackupUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteExportedDatabaseBackupFromBackupStorageAction>("DeleteExportedDatabaseBackupFromBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -826,7 +691,7 @@ const ActionSpec& detail::spec_GetExternalServices() { return GetExternalService
 
 const schema::TypeDesc& ReloadExternalServiceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(ReloadExternalServiceAction, name), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(ReloadExternalServiceAction, name), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReloadExternalServiceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ReloadExternalServiceAction>("ReloadExternalServiceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReloadExternalServiceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -842,11 +707,11 @@ const ActionSpec& detail::spec_ReloadExternalService() { return ReloadExternalSe
 
 const schema::TypeDesc& CreateZBoxBackupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"zBoxUuid", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, zBoxUuid), schema::Location::Body, 0, &kRule2},
+    {"zBoxUuid", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, zBoxUuid), schema::Location::Body, 0, &kRule7},
     {"hostUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, hostUuids), schema::Location::Body, 0, nullptr},
     {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
     {"dryRun", &schema::typeOf<std::optional<bool>>, offsetof(CreateZBoxBackupAction, dryRun), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, name), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, name), schema::Location::Body, 0, &kRule7},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZBoxBackupAction, description), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZBoxBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -865,7 +730,7 @@ const ActionSpec& detail::spec_CreateZBoxBackup() { return CreateZBoxBackupActio
 
 const schema::TypeDesc& DeleteExternalBackupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteExternalBackupAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteExternalBackupAction, uuid), schema::Location::Path, 0, &kRule7},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExternalBackupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExternalBackupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -882,7 +747,7 @@ const ActionSpec& detail::spec_DeleteExternalBackup() { return DeleteExternalBac
 
 const schema::TypeDesc& GetZBoxBackupDetailsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetZBoxBackupDetailsAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetZBoxBackupDetailsAction, uuid), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetZBoxBackupDetailsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetZBoxBackupDetailsAction>("GetZBoxBackupDetailsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetZBoxBackupDetailsAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -942,11 +807,11 @@ const ActionSpec& detail::spec_AddVRouterNetworksToFlowMeter() { return AddVRout
 
 const schema::TypeDesc& CreateFlowCollectorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, description), schema::Location::Body, 0, &kRule14},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, name), schema::Location::Body, 0, &kRule8},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, description), schema::Location::Body, 0, &kRule9},
     {"flowMeterUuid", &schema::typeOf<std::string>, offsetof(CreateFlowCollectorAction, flowMeterUuid), schema::Location::Path, 0, &kRule0},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, server), schema::Location::Body, 0, &kRule15},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowCollectorAction, port), schema::Location::Body, 0, &kRule16},
+    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, server), schema::Location::Body, 0, &kRule10},
+    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowCollectorAction, port), schema::Location::Body, 0, &kRule11},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFlowCollectorAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -964,14 +829,14 @@ const ActionSpec& detail::spec_CreateFlowCollector() { return CreateFlowCollecto
 
 const schema::TypeDesc& CreateFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, version), schema::Location::Body, 0, &kRule17},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateFlowMeterAction, type), schema::Location::Body, 0, &kRule18},
-    {"sample", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, sample), schema::Location::Body, 0, &kRule19},
-    {"generateInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, generateInterval), schema::Location::Body, 0, &kRule20},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, description), schema::Location::Body, 0, &kRule14},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, server), schema::Location::Body, 0, &kRule15},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowMeterAction, port), schema::Location::Body, 0, &kRule16},
+    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, version), schema::Location::Body, 0, &kRule12},
+    {"type", &schema::typeOf<std::string>, offsetof(CreateFlowMeterAction, type), schema::Location::Body, 0, &kRule13},
+    {"sample", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, sample), schema::Location::Body, 0, &kRule14},
+    {"generateInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, generateInterval), schema::Location::Body, 0, &kRule15},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, name), schema::Location::Body, 0, &kRule8},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, description), schema::Location::Body, 0, &kRule9},
+    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, server), schema::Location::Body, 0, &kRule10},
+    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowMeterAction, port), schema::Location::Body, 0, &kRule11},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFlowMeterAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -989,7 +854,7 @@ const ActionSpec& detail::spec_CreateFlowMeter() { return CreateFlowMeterAction:
 
 const schema::TypeDesc& DeleteFlowCollectorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule7},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowCollectorAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1006,7 +871,7 @@ const ActionSpec& detail::spec_DeleteFlowCollector() { return DeleteFlowCollecto
 
 const schema::TypeDesc& DeleteFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowMeterAction, uuid), schema::Location::Path, 0, &kRule7},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1023,7 +888,7 @@ const ActionSpec& detail::spec_DeleteFlowMeter() { return DeleteFlowMeterAction:
 
 const schema::TypeDesc& GetFlowMeterRouterIdAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
+    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetFlowMeterRouterIdAction>("GetFlowMeterRouterIdAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1039,7 +904,7 @@ const ActionSpec& detail::spec_GetFlowMeterRouterId() { return GetFlowMeterRoute
 
 const schema::TypeDesc& GetVRouterFlowCounterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetVRouterFlowCounterAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
+    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetVRouterFlowCounterAction, vRouterUuid), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVRouterFlowCounterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVRouterFlowCounterAction>("GetVRouterFlowCounterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVRouterFlowCounterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1091,7 +956,7 @@ const ActionSpec& detail::spec_QueryVRouterFlowMeterNetwork() { return QueryVRou
 
 const schema::TypeDesc& RemoveVRouterNetworksFromFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule2},
+    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule7},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1108,8 +973,8 @@ const ActionSpec& detail::spec_RemoveVRouterNetworksFromFlowMeter() { return Rem
 
 const schema::TypeDesc& SetFlowMeterRouterIdAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(SetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
-    {"routerId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetFlowMeterRouterIdAction, routerId), schema::Location::Body, 0, &kRule21},
+    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(SetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule7},
+    {"routerId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetFlowMeterRouterIdAction, routerId), schema::Location::Body, 0, &kRule16},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetFlowMeterRouterIdAction>("SetFlowMeterRouterIdAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1125,8 +990,8 @@ const ActionSpec& detail::spec_SetFlowMeterRouterId() { return SetFlowMeterRoute
 
 const schema::TypeDesc& UpdateFlowCollectorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, server), schema::Location::Body, 0, &kRule15},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, server), schema::Location::Body, 0, &kRule10},
     {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowCollectorAction, port), schema::Location::Body, 0, &kRule6},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1143,12 +1008,12 @@ const ActionSpec& detail::spec_UpdateFlowCollector() { return UpdateFlowCollecto
 
 const schema::TypeDesc& UpdateFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, version), schema::Location::Body, 0, &kRule17},
-    {"sample", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, sample), schema::Location::Body, 0, &kRule19},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, name), schema::Location::Body, 0, &kRule13},
-    {"expireInterval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, expireInterval), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, description), schema::Location::Body, 0, &kRule14},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowMeterAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, version), schema::Location::Body, 0, &kRule12},
+    {"sample", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, sample), schema::Location::Body, 0, &kRule14},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, name), schema::Location::Body, 0, &kRule8},
+    {"expireInterval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, expireInterval), schema::Location::Body, 0, &kRule15},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, description), schema::Location::Body, 0, &kRule9},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateFlowMeterAction>("UpdateFlowMeterAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1164,7 +1029,7 @@ const ActionSpec& detail::spec_UpdateFlowMeter() { return UpdateFlowMeterAction:
 
 const schema::TypeDesc& DeleteGCJobAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteGCJobAction, uuid), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteGCJobAction>("DeleteGCJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteGCJobAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1192,7 +1057,7 @@ const ActionSpec& detail::spec_QueryGCJob() { return QueryGCJobAction::spec(); }
 
 const schema::TypeDesc& TriggerGCJobAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(TriggerGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(TriggerGCJobAction, uuid), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(TriggerGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<TriggerGCJobAction>("TriggerGCJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(TriggerGCJobAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1238,7 +1103,7 @@ const ActionSpec& detail::spec_GetSSOClient() { return GetSSOClientAction::spec(
 
 const schema::TypeDesc& GetVmSchedulingRulesExecuteStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule2},
+    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmSchedulingRulesExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmSchedulingRulesExecuteStateAction>("GetVmSchedulingRulesExecuteStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmSchedulingRulesExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1254,8 +1119,8 @@ const ActionSpec& detail::spec_GetVmSchedulingRulesExecuteState() { return GetVm
 
 const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, ruleUuid), schema::Location::Body, 0, &kRule2},
-    {"vmUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, vmUuids), schema::Location::Body, 0, &kRule2},
+    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, ruleUuid), schema::Location::Body, 0, &kRule7},
+    {"vmUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, vmUuids), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmsSchedulingStateFromSchedulingRuleAction>("GetVmsSchedulingStateFromSchedulingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1271,8 +1136,8 @@ const ActionSpec& detail::spec_GetVmsSchedulingStateFromSchedulingRule() { retur
 
 const schema::TypeDesc& GetGlobalConfigOptionsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, category), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, name), schema::Location::Path, 0, &kRule2},
+    {"category", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, category), schema::Location::Path, 0, &kRule7},
+    {"name", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, name), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetGlobalConfigOptionsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetGlobalConfigOptionsAction>("GetGlobalConfigOptionsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetGlobalConfigOptionsAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1315,8 +1180,8 @@ const ActionSpec& detail::spec_ResetGlobalConfig() { return ResetGlobalConfigAct
 
 const schema::TypeDesc& UpdateGlobalConfigAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, category), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, name), schema::Location::Path, 0, &kRule2},
+    {"category", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, category), schema::Location::Path, 0, &kRule7},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, name), schema::Location::Path, 0, &kRule7},
     {"value", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGlobalConfigAction, value), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGlobalConfigAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1387,8 +1252,8 @@ const ActionSpec& detail::spec_QueryGuestToolsState() { return QueryGuestToolsSt
 
 const schema::TypeDesc& UpdateHaStrategyConditionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHaStrategyConditionAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, name), schema::Location::Body, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHaStrategyConditionAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, name), schema::Location::Body, 0, &kRule17},
     {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, state), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1405,7 +1270,7 @@ const ActionSpec& detail::spec_UpdateHaStrategyCondition() { return UpdateHaStra
 
 const schema::TypeDesc& GetCandidateInterfaceVlanIdsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
+    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, interfaceUuids), schema::Location::Body, 0, &kRule7},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateInterfaceVlanIdsAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateInterfaceVlanIdsAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1423,8 +1288,8 @@ const ActionSpec& detail::spec_GetCandidateInterfaceVlanIds() { return GetCandid
 
 const schema::TypeDesc& ChangeHostNetworkInterfaceLldpModeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, mode), schema::Location::Body, 0, &kRule22},
+    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, interfaceUuids), schema::Location::Body, 0, &kRule7},
+    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, mode), schema::Location::Body, 0, &kRule18},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeHostNetworkInterfaceLldpModeAction>("ChangeHostNetworkInterfaceLldpModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeHostNetworkInterfaceLldpModeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1440,7 +1305,7 @@ const ActionSpec& detail::spec_ChangeHostNetworkInterfaceLldpMode() { return Cha
 
 const schema::TypeDesc& GetHostNetworkInterfaceLldpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(GetHostNetworkInterfaceLldpAction, interfaceUuid), schema::Location::Path, 0, &kRule2},
+    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(GetHostNetworkInterfaceLldpAction, interfaceUuid), schema::Location::Path, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostNetworkInterfaceLldpAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetHostNetworkInterfaceLldpAction>("GetHostNetworkInterfaceLldpAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostNetworkInterfaceLldpAction, systemTags) - offsetof(ActionBase, systemTags)));

@@ -14,7 +14,6 @@ namespace zstack {
 namespace detail {
 const ActionSpec& spec_AddAccessControlListToLoadBalancer();
 const ActionSpec& spec_AddBackendServerToServerGroup();
-const ActionSpec& spec_AddCertificateToLoadBalancerListener();
 const ActionSpec& spec_AddDnsToL3Network();
 const ActionSpec& spec_AddHostRouteToL3Network();
 const ActionSpec& spec_AddIpRange();
@@ -24,8 +23,6 @@ const ActionSpec& spec_AddIpv6RangeByNetworkCidr();
 const ActionSpec& spec_AddLdapServer();
 const ActionSpec& spec_AddReservedIpRange();
 const ActionSpec& spec_AddServerGroupToLoadBalancerListener();
-const ActionSpec& spec_AddVmNicToLoadBalancer();
-const ActionSpec& spec_AttachNetworkServiceToL3Network();
 const ActionSpec& spec_AttachVipToLoadBalancer();
 const ActionSpec& spec_ChangeAccessControlListServerGroup();
 const ActionSpec& spec_ChangeL3NetworkDhcpIpAddress();
@@ -38,8 +35,6 @@ const ActionSpec& spec_CheckIpAvailability();
 const ActionSpec& spec_CleanInvalidLdapBinding();
 const ActionSpec& spec_CreateL3Network();
 const ActionSpec& spec_CreateLdapBinding();
-const ActionSpec& spec_CreateLoadBalancer();
-const ActionSpec& spec_CreateLoadBalancerListener();
 const ActionSpec& spec_CreateLoadBalancerServerGroup();
 const ActionSpec& spec_CreateSlbGroup();
 const ActionSpec& spec_CreateSlbInstance();
@@ -49,16 +44,12 @@ const ActionSpec& spec_DeleteL3Network();
 const ActionSpec& spec_DeleteLdapBinding();
 const ActionSpec& spec_DeleteLdapServer();
 const ActionSpec& spec_DeleteLicense();
-const ActionSpec& spec_DeleteLoadBalancer();
-const ActionSpec& spec_DeleteLoadBalancerListener();
 const ActionSpec& spec_DeleteLoadBalancerServerGroup();
 const ActionSpec& spec_DeleteReservedIpRange();
 const ActionSpec& spec_DeleteSlbGroup();
-const ActionSpec& spec_DetachNetworkServiceFromL3Network();
 const ActionSpec& spec_GetCandidateL3NetworksForLoadBalancer();
 const ActionSpec& spec_GetCandidateL3NetworksForServerGroup();
 const ActionSpec& spec_GetCandidateLdapEntryForBinding();
-const ActionSpec& spec_GetCandidateVmNicsForLoadBalancer();
 const ActionSpec& spec_GetCandidateVmNicsForLoadBalancerServerGroup();
 const ActionSpec& spec_GetFreeIp();
 const ActionSpec& spec_GetFreeIpOfIpRange();
@@ -89,22 +80,16 @@ const ActionSpec& spec_QueryIpRange();
 const ActionSpec& spec_QueryL3Network();
 const ActionSpec& spec_QueryLdapBinding();
 const ActionSpec& spec_QueryLdapServer();
-const ActionSpec& spec_QueryLoadBalancer();
-const ActionSpec& spec_QueryLoadBalancerListener();
 const ActionSpec& spec_QueryLoadBalancerServerGroup();
-const ActionSpec& spec_QueryNetworkServiceL3NetworkRef();
 const ActionSpec& spec_QuerySlbGroup();
 const ActionSpec& spec_QuerySlbVmInstance();
-const ActionSpec& spec_RefreshLoadBalancer();
 const ActionSpec& spec_RegisterLicenseRequestedApplication();
 const ActionSpec& spec_ReloadLicense();
 const ActionSpec& spec_RemoveAccessControlListFromLoadBalancer();
 const ActionSpec& spec_RemoveBackendServerFromServerGroup();
-const ActionSpec& spec_RemoveCertificateFromLoadBalancerListener();
 const ActionSpec& spec_RemoveDnsFromL3Network();
 const ActionSpec& spec_RemoveHostRouteFromL3Network();
 const ActionSpec& spec_RemoveServerGroupFromLoadBalancerListener();
-const ActionSpec& spec_RemoveVmNicFromLoadBalancer();
 const ActionSpec& spec_SetL3NetworkMtu();
 const ActionSpec& spec_SetL3NetworkRouterInterfaceIp();
 const ActionSpec& spec_SyncLdapServer();
@@ -112,8 +97,6 @@ const ActionSpec& spec_UpdateIpRange();
 const ActionSpec& spec_UpdateL3Network();
 const ActionSpec& spec_UpdateLdapServer();
 const ActionSpec& spec_UpdateLicense();
-const ActionSpec& spec_UpdateLoadBalancer();
-const ActionSpec& spec_UpdateLoadBalancerListener();
 const ActionSpec& spec_UpdateLoadBalancerServerGroup();
 const ActionSpec& spec_UpdateSlbGroup();
 }  // namespace detail
@@ -127,6 +110,7 @@ constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 64, false, 0,
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 8LL, 126LL};
 constexpr const char* kRule6V[] = {"SLAAC", "Stateful-DHCP", "Stateless-DHCP"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule7{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule8V[] = {"enable", "disable"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
@@ -134,6 +118,7 @@ constexpr const char* kRule9V[] = {"Public", "Private", "System"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule10V[] = {"4", "6"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule11V[] = {"All", "Vip", "VM"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule12V[] = {"Ip", "CreateDate"};
@@ -158,6 +143,10 @@ constexpr schema::Rule kRule24{false, false, false, kRule24V, 3, -1, -1, false, 
 constexpr schema::Rule kRule25{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule26V[] = {"white", "black", "redirect"};
 constexpr schema::Rule kRule26{true, false, false, kRule26V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule25{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule26{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 0LL, 10000000LL};
 constexpr const char* kRule28V[] = {"weightroundrobin", "roundrobin", "leastconn", "source"};
 constexpr schema::Rule kRule28{false, false, false, kRule28V, 4, -1, -1, false, 0, 0};
@@ -183,17 +172,23 @@ constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1L
 constexpr const char* kRule41V[] = {"301", "302", "303", "307", "308"};
 constexpr schema::Rule kRule41{false, false, false, kRule41V, 5, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule42{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule43{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr const char* kRule44V[] = {"udp", "tcp", "http", "https"};
-constexpr schema::Rule kRule44{false, false, false, kRule44V, 4, -1, 255, false, 0, 0};
-constexpr const char* kRule45V[] = {"VYOS"};
-constexpr schema::Rule kRule45{false, false, false, kRule45V, 1, -1, -1, false, 0, 0};
-constexpr const char* kRule46V[] = {"NoHA", "HA"};
-constexpr schema::Rule kRule46{false, false, false, kRule46V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule47V[] = {"Permissive", "Enforcing"};
-constexpr schema::Rule kRule47{false, false, false, kRule47V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule48V[] = {"RedirectRule", "IpEntry"};
-constexpr schema::Rule kRule48{false, false, false, kRule48V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule39{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule41{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule42V[] = {"VYOS"};
+constexpr schema::Rule kRule42{false, false, false, kRule42V, 1, -1, -1, false, 0, 0};
+constexpr const char* kRule43V[] = {"NoHA", "HA"};
+constexpr schema::Rule kRule43{false, false, false, kRule43V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule43{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule43V[] = {"RedirectRule", "IpEntry"};
+constexpr schema::Rule kRule43{false, false, false, kRule43V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule44{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule44{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule43{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule44{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule41{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule43{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddDnsToL3NetworkAction::describe() {
@@ -348,25 +343,9 @@ const ActionSpec& AddReservedIpRangeAction::spec() {
 
 const ActionSpec& detail::spec_AddReservedIpRange() { return AddReservedIpRangeAction::spec(); }
 
-const schema::TypeDesc& AttachNetworkServiceToL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachNetworkServiceToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(AttachNetworkServiceToL3NetworkAction, networkServices), schema::Location::Body, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AttachNetworkServiceToL3NetworkAction>("AttachNetworkServiceToL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachNetworkServiceToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AttachNetworkServiceToL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachNetworkServiceToL3NetworkAction>("AttachNetworkServiceToL3Network", HttpMethod::Post, "/l3-networks/{l3NetworkUuid}/network-services", "params", true, true, "Enable network services from given providers on an L3 network.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_AttachNetworkServiceToL3Network() { return AttachNetworkServiceToL3NetworkAction::spec(); }
-
 const schema::TypeDesc& ChangeL3NetworkDhcpIpAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule6},
     {"dhcpServerIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpServerIp), schema::Location::Body, 0, &kRule7},
     {"dhcpv6ServerIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpv6ServerIp), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -384,7 +363,7 @@ const ActionSpec& detail::spec_ChangeL3NetworkDhcpIpAddress() { return ChangeL3N
 
 const schema::TypeDesc& ChangeL3NetworkStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, uuid), schema::Location::Path, 0, &kRule6},
     {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -401,7 +380,7 @@ const ActionSpec& detail::spec_ChangeL3NetworkState() { return ChangeL3NetworkSt
 
 const schema::TypeDesc& CheckIpAvailabilityAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, l3NetworkUuid), schema::Location::Path, 0, &kRule6},
     {"ip", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, ip), schema::Location::Path, 0, &kRule1},
     {"arpCheck", &schema::typeOf<std::optional<bool>>, offsetof(CheckIpAvailabilityAction, arpCheck), schema::Location::Body, 0, nullptr},
     {"ipRangeCheck", &schema::typeOf<std::optional<bool>>, offsetof(CheckIpAvailabilityAction, ipRangeCheck), schema::Location::Body, 0, nullptr},
@@ -423,7 +402,7 @@ const schema::TypeDesc& CreateL3NetworkAction::describe() {
     {"name", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, name), schema::Location::Body, 0, &kRule1},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, l2NetworkUuid), schema::Location::Body, 0, &kRule0},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, l2NetworkUuid), schema::Location::Body, 0, &kRule6},
     {"category", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, category), schema::Location::Body, 0, &kRule9},
     {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL3NetworkAction, ipVersion), schema::Location::Body, 0, &kRule10},
     {"system", &schema::typeOf<std::optional<bool>>, offsetof(CreateL3NetworkAction, system), schema::Location::Body, 0, nullptr},
@@ -446,8 +425,8 @@ const ActionSpec& detail::spec_CreateL3Network() { return CreateL3NetworkAction:
 
 const schema::TypeDesc& DeleteIpAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"usedIpUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteIpAddressAction, usedIpUuids), schema::Location::Body, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule6},
+    {"usedIpUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteIpAddressAction, usedIpUuids), schema::Location::Body, 0, &kRule6},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpAddressAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -464,7 +443,7 @@ const ActionSpec& detail::spec_DeleteIpAddress() { return DeleteIpAddressAction:
 
 const schema::TypeDesc& DeleteIpRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIpRangeAction, uuid), schema::Location::Path, 0, &kRule6},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -481,7 +460,7 @@ const ActionSpec& detail::spec_DeleteIpRange() { return DeleteIpRangeAction::spe
 
 const schema::TypeDesc& DeleteL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL3NetworkAction, uuid), schema::Location::Path, 0, &kRule6},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL3NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -498,7 +477,7 @@ const ActionSpec& detail::spec_DeleteL3Network() { return DeleteL3NetworkAction:
 
 const schema::TypeDesc& DeleteReservedIpRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteReservedIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteReservedIpRangeAction, uuid), schema::Location::Path, 0, &kRule6},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteReservedIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteReservedIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -512,22 +491,6 @@ const ActionSpec& DeleteReservedIpRangeAction::spec() {
 }
 
 const ActionSpec& detail::spec_DeleteReservedIpRange() { return DeleteReservedIpRangeAction::spec(); }
-
-const schema::TypeDesc& DetachNetworkServiceFromL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachNetworkServiceFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(DetachNetworkServiceFromL3NetworkAction, networkServices), schema::Location::Query, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DetachNetworkServiceFromL3NetworkAction>("DetachNetworkServiceFromL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachNetworkServiceFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DetachNetworkServiceFromL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachNetworkServiceFromL3NetworkAction>("DetachNetworkServiceFromL3Network", HttpMethod::Delete, "/l3-networks/{l3NetworkUuid}/network-services", "", true, true, "Disable network services from given providers on an L3 network.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DetachNetworkServiceFromL3Network() { return DetachNetworkServiceFromL3NetworkAction::spec(); }
 
 const schema::TypeDesc& GetFreeIpAction::describe() {
   static constexpr schema::Row rows[] = {
@@ -594,7 +557,7 @@ const ActionSpec& detail::spec_GetFreeIpOfL3Network() { return GetFreeIpOfL3Netw
 
 const schema::TypeDesc& GetL3NetworkDhcpIpAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetL3NetworkDhcpIpAddressAction>("GetL3NetworkDhcpIpAddressAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkDhcpIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -610,7 +573,7 @@ const ActionSpec& detail::spec_GetL3NetworkDhcpIpAddress() { return GetL3Network
 
 const schema::TypeDesc& GetL3NetworkIpStatisticAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkIpStatisticAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkIpStatisticAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
     {"resourceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, resourceType), schema::Location::Body, 0, &kRule11},
     {"ip", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, ip), schema::Location::Body, 0, nullptr},
     {"sortBy", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, sortBy), schema::Location::Body, 0, &kRule12},
@@ -633,7 +596,7 @@ const ActionSpec& detail::spec_GetL3NetworkIpStatistic() { return GetL3NetworkIp
 
 const schema::TypeDesc& GetL3NetworkMtuAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetL3NetworkMtuAction>("GetL3NetworkMtuAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkMtuAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -649,7 +612,7 @@ const ActionSpec& detail::spec_GetL3NetworkMtu() { return GetL3NetworkMtuAction:
 
 const schema::TypeDesc& GetL3NetworkRouterInterfaceIpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetL3NetworkRouterInterfaceIpAction>("GetL3NetworkRouterInterfaceIpAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -680,8 +643,8 @@ const ActionSpec& detail::spec_GetL3NetworkTypes() { return GetL3NetworkTypesAct
 
 const schema::TypeDesc& IsVfNicAvailableInL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, hostUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"hostUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, hostUuid), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(IsVfNicAvailableInL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<IsVfNicAvailableInL3NetworkAction>("IsVfNicAvailableInL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(IsVfNicAvailableInL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -743,22 +706,10 @@ const ActionSpec& QueryL3NetworkAction::spec() {
 
 const ActionSpec& detail::spec_QueryL3Network() { return QueryL3NetworkAction::spec(); }
 
-const schema::TypeDesc& QueryNetworkServiceL3NetworkRefAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNetworkServiceL3NetworkRefAction>("QueryNetworkServiceL3NetworkRefAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNetworkServiceL3NetworkRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNetworkServiceL3NetworkRefAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QueryNetworkServiceL3NetworkRefAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNetworkServiceL3NetworkRefAction>("QueryNetworkServiceL3NetworkRef", HttpMethod::Get, "/l3-networks/network-services/refs", "", true, false, "Query which network services and providers are enabled on which L3 networks.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QueryNetworkServiceL3NetworkRef() { return QueryNetworkServiceL3NetworkRefAction::spec(); }
-
 const schema::TypeDesc& RemoveDnsFromL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"dns", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, dns), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"dns", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, dns), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveDnsFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveDnsFromL3NetworkAction>("RemoveDnsFromL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveDnsFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -774,8 +725,8 @@ const ActionSpec& detail::spec_RemoveDnsFromL3Network() { return RemoveDnsFromL3
 
 const schema::TypeDesc& RemoveHostRouteFromL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"prefix", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"prefix", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, prefix), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveHostRouteFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveHostRouteFromL3NetworkAction>("RemoveHostRouteFromL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveHostRouteFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -791,7 +742,7 @@ const ActionSpec& detail::spec_RemoveHostRouteFromL3Network() { return RemoveHos
 
 const schema::TypeDesc& SetL3NetworkMtuAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
     {"mtu", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetL3NetworkMtuAction, mtu), schema::Location::Body, 0, &kRule15},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -808,8 +759,8 @@ const ActionSpec& detail::spec_SetL3NetworkMtu() { return SetL3NetworkMtuAction:
 
 const schema::TypeDesc& SetL3NetworkRouterInterfaceIpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
-    {"routerInterfaceIp", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, routerInterfaceIp), schema::Location::Body, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"routerInterfaceIp", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, routerInterfaceIp), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetL3NetworkRouterInterfaceIpAction>("SetL3NetworkRouterInterfaceIpAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -825,7 +776,7 @@ const ActionSpec& detail::spec_SetL3NetworkRouterInterfaceIp() { return SetL3Net
 
 const schema::TypeDesc& UpdateIpRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIpRangeAction, uuid), schema::Location::Path, 0, &kRule10},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, name), schema::Location::Body, 0, &kRule16},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -843,7 +794,7 @@ const ActionSpec& detail::spec_UpdateIpRange() { return UpdateIpRangeAction::spe
 
 const schema::TypeDesc& UpdateL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL3NetworkAction, uuid), schema::Location::Path, 0, &kRule10},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, name), schema::Location::Body, 0, &kRule16},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
     {"dnsDomain", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, dnsDomain), schema::Location::Body, 0, &kRule16},
@@ -935,7 +886,7 @@ const ActionSpec& detail::spec_DeleteLdapBinding() { return DeleteLdapBindingAct
 
 const schema::TypeDesc& DeleteLdapServerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLdapServerAction, uuid), schema::Location::Path, 0, &kRule10},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLdapServerAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -952,7 +903,7 @@ const ActionSpec& detail::spec_DeleteLdapServer() { return DeleteLdapServerActio
 
 const schema::TypeDesc& GetCandidateLdapEntryForBindingAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForBindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
+    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForBindingAction, ldapFilter), schema::Location::Body, 0, &kRule10},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateLdapEntryForBindingAction, limit), schema::Location::Body, 0, &kRule21},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateLdapEntryForBindingAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -969,7 +920,7 @@ const ActionSpec& detail::spec_GetCandidateLdapEntryForBinding() { return GetCan
 
 const schema::TypeDesc& GetLdapEntryAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetLdapEntryAction, ldapFilter), schema::Location::Body, 0, &kRule0},
+    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetLdapEntryAction, ldapFilter), schema::Location::Body, 0, &kRule10},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetLdapEntryAction, limit), schema::Location::Body, 0, &kRule21},
     {"ldapServerUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapEntryAction, ldapServerUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapEntryAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -987,7 +938,7 @@ const ActionSpec& detail::spec_GetLdapEntry() { return GetLdapEntryAction::spec(
 
 const schema::TypeDesc& GetLdapServerAvailableAttributesAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetLdapServerAvailableAttributesAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetLdapServerAvailableAttributesAction, uuid), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapServerAvailableAttributesAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetLdapServerAvailableAttributesAction>("GetLdapServerAvailableAttributesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLdapServerAvailableAttributesAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1003,8 +954,8 @@ const ActionSpec& detail::spec_GetLdapServerAvailableAttributes() { return GetLd
 
 const schema::TypeDesc& LogInByLdapAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uid", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, uid), schema::Location::Body, 0, &kRule0},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
+    {"uid", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, uid), schema::Location::Body, 0, &kRule10},
+    {"password", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, password), schema::Location::Body, schema::kSecret, &kRule10},
     {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
     {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
     {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LogInByLdapAction, clientInfo), schema::Location::Body, 0, nullptr},
@@ -1047,7 +998,7 @@ const ActionSpec& detail::spec_QueryLdapServer() { return QueryLdapServerAction:
 
 const schema::TypeDesc& SyncLdapServerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SyncLdapServerAction, uuid), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SyncLdapServerAction>("SyncLdapServerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1088,7 +1039,7 @@ const schema::TypeDesc& DeleteLicenseAction::describe() {
   static constexpr schema::Row rows[] = {
     {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, uuid), schema::Location::Body, 0, nullptr},
     {"module", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, module), schema::Location::Body, 0, nullptr},
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(DeleteLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
+    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(DeleteLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteLicenseAction>("DeleteLicenseAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteLicenseAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1186,7 +1137,7 @@ const ActionSpec& detail::spec_GetLicenseUKeyStatus() { return GetLicenseUKeySta
 
 const schema::TypeDesc& PushLicenseAddOnsUsageAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"addOnsUsage", &schema::typeOf<std::string>, offsetof(PushLicenseAddOnsUsageAction, addOnsUsage), schema::Location::Body, 0, &kRule0},
+    {"addOnsUsage", &schema::typeOf<std::string>, offsetof(PushLicenseAddOnsUsageAction, addOnsUsage), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PushLicenseAddOnsUsageAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<PushLicenseAddOnsUsageAction>("PushLicenseAddOnsUsageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PushLicenseAddOnsUsageAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1202,7 +1153,7 @@ const ActionSpec& detail::spec_PushLicenseAddOnsUsage() { return PushLicenseAddO
 
 const schema::TypeDesc& RegisterLicenseRequestedApplicationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"licenseRequestCode", &schema::typeOf<std::string>, offsetof(RegisterLicenseRequestedApplicationAction, licenseRequestCode), schema::Location::Body, 0, &kRule0},
+    {"licenseRequestCode", &schema::typeOf<std::string>, offsetof(RegisterLicenseRequestedApplicationAction, licenseRequestCode), schema::Location::Body, 0, &kRule10},
     {"clientPubKey", &schema::typeOf<std::optional<std::string>>, offsetof(RegisterLicenseRequestedApplicationAction, clientPubKey), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RegisterLicenseRequestedApplicationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1235,8 +1186,8 @@ const ActionSpec& detail::spec_ReloadLicense() { return ReloadLicenseAction::spe
 
 const schema::TypeDesc& UpdateLicenseAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
-    {"license", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, license), schema::Location::Body, 0, &kRule0},
+    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule10},
+    {"license", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, license), schema::Location::Body, 0, &kRule10},
     {"additionSession", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLicenseAction, additionSession), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1253,7 +1204,7 @@ const ActionSpec& detail::spec_UpdateLicense() { return UpdateLicenseAction::spe
 
 const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, executeStates), schema::Location::Body, 0, &kRule0},
+    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, executeStates), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ListVmSchedulingRulesFromExecuteStateAction>("ListVmSchedulingRulesFromExecuteStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ListVmSchedulingRulesFromExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1269,8 +1220,8 @@ const ActionSpec& detail::spec_ListVmSchedulingRulesFromExecuteState() { return 
 
 const schema::TypeDesc& ListVmsFromSchedulingStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(ListVmsFromSchedulingStateAction, ruleUuid), schema::Location::Body, 0, &kRule0},
-    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmsFromSchedulingStateAction, executeStates), schema::Location::Body, 0, &kRule0},
+    {"ruleUuid", &schema::typeOf<std::string>, offsetof(ListVmsFromSchedulingStateAction, ruleUuid), schema::Location::Body, 0, &kRule10},
+    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmsFromSchedulingStateAction, executeStates), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ListVmsFromSchedulingStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ListVmsFromSchedulingStateAction>("ListVmsFromSchedulingStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ListVmsFromSchedulingStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1288,7 +1239,7 @@ const schema::TypeDesc& AddAccessControlListToLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
     {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddAccessControlListToLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
     {"aclType", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, aclType), schema::Location::Body, 0, &kRule26},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule10},
     {"serverGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAccessControlListToLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1321,26 +1272,10 @@ const ActionSpec& AddBackendServerToServerGroupAction::spec() {
 
 const ActionSpec& detail::spec_AddBackendServerToServerGroup() { return AddBackendServerToServerGroupAction::spec(); }
 
-const schema::TypeDesc& AddCertificateToLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificateUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AddCertificateToLoadBalancerListenerAction>("AddCertificateToLoadBalancerListenerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddCertificateToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AddCertificateToLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddCertificateToLoadBalancerListenerAction>("AddCertificateToLoadBalancerListener", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/certificate", "params", true, true, "Attach a certificate to a load balancer listener.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_AddCertificateToLoadBalancerListener() { return AddCertificateToLoadBalancerListenerAction::spec(); }
-
 const schema::TypeDesc& AddServerGroupToLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
     {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule26},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddServerGroupToLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddServerGroupToLoadBalancerListenerAction>("AddServerGroupToLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddServerGroupToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1354,26 +1289,10 @@ const ActionSpec& AddServerGroupToLoadBalancerListenerAction::spec() {
 
 const ActionSpec& detail::spec_AddServerGroupToLoadBalancerListener() { return AddServerGroupToLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& AddVmNicToLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToLoadBalancerAction, vmNicUuids), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AddVmNicToLoadBalancerAction>("AddVmNicToLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddVmNicToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AddVmNicToLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVmNicToLoadBalancerAction>("AddVmNicToLoadBalancer", HttpMethod::Post, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "params", true, true, "Add VM NICs as backends of a load balancer listener.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_AddVmNicToLoadBalancer() { return AddVmNicToLoadBalancerAction::spec(); }
-
 const schema::TypeDesc& AttachVipToLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, vipUuid), schema::Location::Path, 0, &kRule25},
+    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule25},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, vipUuid), schema::Location::Path, 0, &kRule26},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVipToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachVipToLoadBalancerAction>("AttachVipToLoadBalancerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachVipToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1389,9 +1308,9 @@ const ActionSpec& detail::spec_AttachVipToLoadBalancer() { return AttachVipToLoa
 
 const schema::TypeDesc& ChangeAccessControlListServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, serverGroupUuids), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, listenerUuid), schema::Location::Body, 0, &kRule0},
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, aclUuid), schema::Location::Path, 0, &kRule0},
+    {"serverGroupUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, serverGroupUuids), schema::Location::Body, 0, &kRule26},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, listenerUuid), schema::Location::Body, 0, &kRule25},
+    {"aclUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, aclUuid), schema::Location::Path, 0, &kRule25},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeAccessControlListServerGroupAction>("ChangeAccessControlListServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeAccessControlListServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1407,7 +1326,7 @@ const ActionSpec& detail::spec_ChangeAccessControlListServerGroup() { return Cha
 
 const schema::TypeDesc& ChangeLoadBalancerBackendServerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
+    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule26},
     {"vmNics", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerBackendServerAction, vmNics), schema::Location::Body, 0, nullptr},
     {"servers", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerBackendServerAction, servers), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerBackendServerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1425,7 +1344,7 @@ const ActionSpec& detail::spec_ChangeLoadBalancerBackendServer() { return Change
 
 const schema::TypeDesc& ChangeLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule25},
     {"connectionIdleTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, connectionIdleTimeout), schema::Location::Body, 0, &kRule14},
     {"maxConnection", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, maxConnection), schema::Location::Body, 0, &kRule27},
     {"balancerAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, balancerAlgorithm), schema::Location::Body, 0, &kRule28},
@@ -1465,8 +1384,8 @@ const ActionSpec& detail::spec_ChangeLoadBalancerListener() { return ChangeLoadB
 
 const schema::TypeDesc& ChangeSlbGroupDeployTypeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"deployType", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, deployType), schema::Location::Body, 0, &kRule25},
+    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, slbGroupUuid), schema::Location::Path, 0, &kRule25},
+    {"deployType", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, deployType), schema::Location::Body, 0, &kRule26},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSlbGroupDeployTypeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeSlbGroupDeployTypeAction>("ChangeSlbGroupDeployTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSlbGroupDeployTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1482,7 +1401,7 @@ const ActionSpec& detail::spec_ChangeSlbGroupDeployType() { return ChangeSlbGrou
 
 const schema::TypeDesc& ChangeSlbGroupMonitorIpsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule25},
     {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(ChangeSlbGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule42},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSlbGroupMonitorIpsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1497,51 +1416,11 @@ const ActionSpec& ChangeSlbGroupMonitorIpsAction::spec() {
 
 const ActionSpec& detail::spec_ChangeSlbGroupMonitorIps() { return ChangeSlbGroupMonitorIpsAction::spec(); }
 
-const schema::TypeDesc& CreateLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerAction, description), schema::Location::Body, 0, &kRule2},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, vipUuid), schema::Location::Body, 0, &kRule0},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateLoadBalancerAction>("CreateLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& CreateLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateLoadBalancerAction>("CreateLoadBalancer", HttpMethod::Post, "/load-balancers", "params", true, true, "Create a load balancer on a VIP.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_CreateLoadBalancer() { return CreateLoadBalancerAction::spec(); }
-
-const schema::TypeDesc& CreateLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule2},
-    {"instancePort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, instancePort), schema::Location::Body, 0, &kRule40},
-    {"loadBalancerPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, loadBalancerPort), schema::Location::Body, 0, &kRule43},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, protocol), schema::Location::Body, 0, &kRule44},
-    {"certificateUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, nullptr},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateLoadBalancerListenerAction>("CreateLoadBalancerListenerAction", rows, 8, schema::rebased(ActionBase::describe(), offsetof(CreateLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& CreateLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateLoadBalancerListenerAction>("CreateLoadBalancerListener", HttpMethod::Post, "/load-balancers/{loadBalancerUuid}/listeners", "params", true, true, "Create a listener (port mapping) on a load balancer.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_CreateLoadBalancerListener() { return CreateLoadBalancerListenerAction::spec(); }
-
 const schema::TypeDesc& CreateLoadBalancerServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule39},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule40},
+    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Path, 0, &kRule41},
     {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerServerGroupAction, ipVersion), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateLoadBalancerServerGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1560,13 +1439,13 @@ const ActionSpec& detail::spec_CreateLoadBalancerServerGroup() { return CreateLo
 
 const schema::TypeDesc& CreateSlbGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, name), schema::Location::Body, 0, &kRule1},
-    {"slbOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, &kRule0},
-    {"frontEndL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, frontEndL3NetworkUuid), schema::Location::Body, 0, &kRule25},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, name), schema::Location::Body, 0, &kRule39},
+    {"slbOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, &kRule41},
+    {"frontEndL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, frontEndL3NetworkUuid), schema::Location::Body, 0, &kRule26},
     {"backendL3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbGroupAction, backendL3NetworkUuids), schema::Location::Body, 0, &kRule7},
-    {"backendType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule45},
-    {"deployType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule46},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
+    {"backendType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule42},
+    {"deployType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule43},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, description), schema::Location::Body, 0, &kRule40},
     {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(CreateSlbGroupAction, monitorIps), schema::Location::Body, 0, &kRule7},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1585,9 +1464,9 @@ const ActionSpec& detail::spec_CreateSlbGroup() { return CreateSlbGroupAction::s
 
 const schema::TypeDesc& CreateSlbInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, name), schema::Location::Body, 0, &kRule1},
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, slbGroupUuid), schema::Location::Body, 0, &kRule0},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, description), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, name), schema::Location::Body, 0, &kRule39},
+    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, slbGroupUuid), schema::Location::Body, 0, &kRule41},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, description), schema::Location::Body, 0, &kRule40},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
@@ -1606,40 +1485,9 @@ const ActionSpec& CreateSlbInstanceAction::spec() {
 
 const ActionSpec& detail::spec_CreateSlbInstance() { return CreateSlbInstanceAction::spec(); }
 
-const schema::TypeDesc& DeleteLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLoadBalancerAction, deleteMode), schema::Location::Query, 0, &kRule47},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLoadBalancerAction>("DeleteLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DeleteLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLoadBalancerAction>("DeleteLoadBalancer", HttpMethod::Delete, "/load-balancers/{uuid}", "", true, true, "Delete a load balancer.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DeleteLoadBalancer() { return DeleteLoadBalancerAction::spec(); }
-
-const schema::TypeDesc& DeleteLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteLoadBalancerListenerAction>("DeleteLoadBalancerListenerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DeleteLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteLoadBalancerListenerAction>("DeleteLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{uuid}", "", true, true, "Delete a load balancer listener.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DeleteLoadBalancerListener() { return DeleteLoadBalancerListenerAction::spec(); }
-
 const schema::TypeDesc& DeleteLoadBalancerServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule43},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteLoadBalancerServerGroupAction>("DeleteLoadBalancerServerGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1655,7 +1503,7 @@ const ActionSpec& detail::spec_DeleteLoadBalancerServerGroup() { return DeleteLo
 
 const schema::TypeDesc& DeleteSlbGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSlbGroupAction, uuid), schema::Location::Path, 0, &kRule43},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSlbGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1672,7 +1520,7 @@ const ActionSpec& detail::spec_DeleteSlbGroup() { return DeleteSlbGroupAction::s
 
 const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule43},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1707,21 +1555,6 @@ const ActionSpec& GetCandidateL3NetworksForServerGroupAction::spec() {
 
 const ActionSpec& detail::spec_GetCandidateL3NetworksForServerGroup() { return GetCandidateL3NetworksForServerGroupAction::spec(); }
 
-const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForLoadBalancerAction>("GetCandidateVmNicsForLoadBalancerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicsForLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& GetCandidateVmNicsForLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVmNicsForLoadBalancerAction>("GetCandidateVmNicsForLoadBalancer", HttpMethod::Get, "/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics", "", true, false, "List VM NICs that can be added to a load balancer listener.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_GetCandidateVmNicsForLoadBalancer() { return GetCandidateVmNicsForLoadBalancerAction::spec(); }
-
 const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
     {"servergroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmNicsForLoadBalancerServerGroupAction, servergroupUuid), schema::Location::Body, 0, nullptr},
@@ -1743,7 +1576,7 @@ const ActionSpec& detail::spec_GetCandidateVmNicsForLoadBalancerServerGroup() { 
 const schema::TypeDesc& GetLoadBalancerListenerACLEntriesAction::describe() {
   static constexpr schema::Row rows[] = {
     {"listenerUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetLoadBalancerListenerACLEntriesAction, listenerUuids), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule48},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule43},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetLoadBalancerListenerACLEntriesAction>("GetLoadBalancerListenerACLEntriesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetLoadBalancerListenerACLEntriesAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1759,7 +1592,7 @@ const ActionSpec& detail::spec_GetLoadBalancerListenerACLEntries() { return GetL
 
 const schema::TypeDesc& GetLoadBalancerOwnerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(GetLoadBalancerOwnerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(GetLoadBalancerOwnerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule44},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerOwnerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetLoadBalancerOwnerAction>("GetLoadBalancerOwnerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLoadBalancerOwnerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1775,7 +1608,7 @@ const ActionSpec& detail::spec_GetLoadBalancerOwner() { return GetLoadBalancerOw
 
 const schema::TypeDesc& ProvisionSlbInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ProvisionSlbInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ProvisionSlbInstanceAction, uuid), schema::Location::Path, 0, &kRule44},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ProvisionSlbInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ProvisionSlbInstanceAction>("ProvisionSlbInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ProvisionSlbInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1788,30 +1621,6 @@ const ActionSpec& ProvisionSlbInstanceAction::spec() {
 }
 
 const ActionSpec& detail::spec_ProvisionSlbInstance() { return ProvisionSlbInstanceAction::spec(); }
-
-const schema::TypeDesc& QueryLoadBalancerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLoadBalancerAction>("QueryLoadBalancerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLoadBalancerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QueryLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLoadBalancerAction>("QueryLoadBalancer", HttpMethod::Get, "/load-balancers", "", true, false, "Query load balancers.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QueryLoadBalancer() { return QueryLoadBalancerAction::spec(); }
-
-const schema::TypeDesc& QueryLoadBalancerListenerAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryLoadBalancerListenerAction>("QueryLoadBalancerListenerAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLoadBalancerListenerAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QueryLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryLoadBalancerListenerAction>("QueryLoadBalancerListener", HttpMethod::Get, "/load-balancers/listeners", "", true, false, "Query load balancer listeners.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QueryLoadBalancerListener() { return QueryLoadBalancerListenerAction::spec(); }
 
 const schema::TypeDesc& QueryLoadBalancerServerGroupAction::describe() {
   static const schema::TypeDesc d = schema::table<QueryLoadBalancerServerGroupAction>("QueryLoadBalancerServerGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryLoadBalancerServerGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
@@ -1849,25 +1658,10 @@ const ActionSpec& QuerySlbVmInstanceAction::spec() {
 
 const ActionSpec& detail::spec_QuerySlbVmInstance() { return QuerySlbVmInstanceAction::spec(); }
 
-const schema::TypeDesc& RefreshLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<RefreshLoadBalancerAction>("RefreshLoadBalancerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(RefreshLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& RefreshLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RefreshLoadBalancerAction>("RefreshLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "refreshLoadBalancer", true, true, "Re-apply a load balancer's configuration to its backend.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_RefreshLoadBalancer() { return RefreshLoadBalancerAction::spec(); }
-
 const schema::TypeDesc& RemoveAccessControlListFromLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveAccessControlListFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+    {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule26},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveAccessControlListFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule44},
     {"serverGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1884,7 +1678,7 @@ const ActionSpec& detail::spec_RemoveAccessControlListFromLoadBalancer() { retur
 
 const schema::TypeDesc& RemoveBackendServerFromServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
+    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule26},
     {"vmNicUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveBackendServerFromServerGroupAction, vmNicUuids), schema::Location::Body, 0, nullptr},
     {"serverIps", &schema::typeOf<std::optional<Json>>, offsetof(RemoveBackendServerFromServerGroupAction, serverIps), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveBackendServerFromServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1900,26 +1694,10 @@ const ActionSpec& RemoveBackendServerFromServerGroupAction::spec() {
 
 const ActionSpec& detail::spec_RemoveBackendServerFromServerGroup() { return RemoveBackendServerFromServerGroupAction::spec(); }
 
-const schema::TypeDesc& RemoveCertificateFromLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificateUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, certificateUuid), schema::Location::Query, schema::kSecret, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveCertificateFromLoadBalancerListenerAction>("RemoveCertificateFromLoadBalancerListenerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveCertificateFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& RemoveCertificateFromLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveCertificateFromLoadBalancerListenerAction>("RemoveCertificateFromLoadBalancerListener", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/certificate", "", true, true, "Detach a certificate from a load balancer listener.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_RemoveCertificateFromLoadBalancerListener() { return RemoveCertificateFromLoadBalancerListenerAction::spec(); }
-
 const schema::TypeDesc& RemoveServerGroupFromLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
+    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule43},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule44},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveServerGroupFromLoadBalancerListenerAction>("RemoveServerGroupFromLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveServerGroupFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1933,62 +1711,11 @@ const ActionSpec& RemoveServerGroupFromLoadBalancerListenerAction::spec() {
 
 const ActionSpec& detail::spec_RemoveServerGroupFromLoadBalancerListener() { return RemoveServerGroupFromLoadBalancerListenerAction::spec(); }
 
-const schema::TypeDesc& RemoveVmNicFromLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveVmNicFromLoadBalancerAction, vmNicUuids), schema::Location::Query, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveVmNicFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<RemoveVmNicFromLoadBalancerAction>("RemoveVmNicFromLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveVmNicFromLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& RemoveVmNicFromLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<RemoveVmNicFromLoadBalancerAction>("RemoveVmNicFromLoadBalancer", HttpMethod::Delete, "/load-balancers/listeners/{listenerUuid}/vm-instances/nics", "", true, true, "Remove VM NICs from a load balancer listener.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_RemoveVmNicFromLoadBalancer() { return RemoveVmNicFromLoadBalancerAction::spec(); }
-
-const schema::TypeDesc& UpdateLoadBalancerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, description), schema::Location::Body, 0, &kRule2},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLoadBalancerAction>("UpdateLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& UpdateLoadBalancerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLoadBalancerAction>("UpdateLoadBalancer", HttpMethod::Put, "/load-balancers/{uuid}/actions", "updateLoadBalancer", true, true, "Update a load balancer's name or description.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_UpdateLoadBalancer() { return UpdateLoadBalancerAction::spec(); }
-
-const schema::TypeDesc& UpdateLoadBalancerListenerAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule2},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateLoadBalancerListenerAction>("UpdateLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& UpdateLoadBalancerListenerAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateLoadBalancerListenerAction>("UpdateLoadBalancerListener", HttpMethod::Put, "/load-balancers/listeners/{uuid}", "updateLoadBalancerListener", true, true, "Update a load balancer listener's name or description.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_UpdateLoadBalancerListener() { return UpdateLoadBalancerListenerAction::spec(); }
-
 const schema::TypeDesc& UpdateLoadBalancerServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule41},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule42},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule43},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateLoadBalancerServerGroupAction>("UpdateLoadBalancerServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2004,9 +1731,9 @@ const ActionSpec& detail::spec_UpdateLoadBalancerServerGroup() { return UpdateLo
 
 const schema::TypeDesc& UpdateSlbGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSlbGroupAction, uuid), schema::Location::Path, 0, &kRule41},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, name), schema::Location::Body, 0, &kRule42},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, description), schema::Location::Body, 0, &kRule43},
     {"slbOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };

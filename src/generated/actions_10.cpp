@@ -25,8 +25,6 @@ const ActionSpec& spec_AddPciDeviceSpecToVmInstance();
 const ActionSpec& spec_AttachL3NetworkToVmNic();
 const ActionSpec& spec_AttachPciDeviceToVm();
 const ActionSpec& spec_AttachPolicyRouteRuleSetToL3();
-const ActionSpec& spec_AttachPortForwardingRule();
-const ActionSpec& spec_ChangePortForwardingRuleState();
 const ActionSpec& spec_ChangePortMirrorState();
 const ActionSpec& spec_CreateAliyunNasAccessGroup();
 const ActionSpec& spec_CreateAliyunNasAccessGroupRule();
@@ -37,7 +35,6 @@ const ActionSpec& spec_CreatePolicyRouteRule();
 const ActionSpec& spec_CreatePolicyRouteRuleSet();
 const ActionSpec& spec_CreatePolicyRouteTable();
 const ActionSpec& spec_CreatePolicyRouteTableRouteEntry();
-const ActionSpec& spec_CreatePortForwardingRule();
 const ActionSpec& spec_CreatePortMirror();
 const ActionSpec& spec_CreatePortMirrorSession();
 const ActionSpec& spec_CreateVmInstanceFromOvf();
@@ -50,13 +47,11 @@ const ActionSpec& spec_DeletePolicyRouteRule();
 const ActionSpec& spec_DeletePolicyRouteRuleSet();
 const ActionSpec& spec_DeletePolicyRouteTable();
 const ActionSpec& spec_DeletePolicyRouteTableRouteEntry();
-const ActionSpec& spec_DeletePortForwardingRule();
 const ActionSpec& spec_DeletePortMirror();
 const ActionSpec& spec_DeletePortMirrorSession();
 const ActionSpec& spec_DeleteVmNic();
 const ActionSpec& spec_DetachPciDeviceFromVm();
 const ActionSpec& spec_DetachPolicyRouteRuleSetFromL3();
-const ActionSpec& spec_DetachPortForwardingRule();
 const ActionSpec& spec_ExportVmOvaPackage();
 const ActionSpec& spec_GenerateMdevDevices();
 const ActionSpec& spec_GenerateSriovPciDevices();
@@ -66,15 +61,12 @@ const ActionSpec& spec_GetAliyunNasMountTargetRemote();
 const ActionSpec& spec_GetCandidateVmNicsForPortMirror();
 const ActionSpec& spec_GetHostIommuState();
 const ActionSpec& spec_GetHostIommuStatus();
-const ActionSpec& spec_GetNetworkServiceTypes();
 const ActionSpec& spec_GetPciDeviceCandidatesForNewCreateVm();
 const ActionSpec& spec_GetPciDeviceSpecCandidates();
 const ActionSpec& spec_GetPolicyRouteRuleSetFromVirtualRouter();
-const ActionSpec& spec_GetPortForwardingAttachableVmNics();
 const ActionSpec& spec_ParseOvf();
 const ActionSpec& spec_QueryAliyunNasAccessGroup();
 const ActionSpec& spec_QueryEthernetVF();
-const ActionSpec& spec_QueryNetworkServiceProvider();
 const ActionSpec& spec_QueryPciDevice();
 const ActionSpec& spec_QueryPciDeviceOffering();
 const ActionSpec& spec_QueryPciDevicePciDeviceOffering();
@@ -86,7 +78,6 @@ const ActionSpec& spec_QueryPolicyRouteRuleSetVRouterRef();
 const ActionSpec& spec_QueryPolicyRouteTable();
 const ActionSpec& spec_QueryPolicyRouteTableRouteEntry();
 const ActionSpec& spec_QueryPolicyRouteTableVRouterRef();
-const ActionSpec& spec_QueryPortForwardingRule();
 const ActionSpec& spec_QueryPortMirror();
 const ActionSpec& spec_QueryPortMirrorNetworkUsedIp();
 const ActionSpec& spec_QueryPortMirrorSession();
@@ -99,7 +90,6 @@ const ActionSpec& spec_UpdateHostIommuState();
 const ActionSpec& spec_UpdatePciDevice();
 const ActionSpec& spec_UpdatePciDeviceSpec();
 const ActionSpec& spec_UpdatePolicyRouteRuleSet();
-const ActionSpec& spec_UpdatePortForwardingRule();
 const ActionSpec& spec_UpdatePortMirror();
 const ActionSpec& spec_ValidatePassword();
 }  // namespace detail
@@ -130,23 +120,18 @@ constexpr const char* kRule16V[] = {"User", "EgressWhereComeFrom"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 3, true, 1LL, 179LL};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 16, false, 0, 0};
-constexpr const char* kRule19V[] = {"enable", "disable"};
-constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr const char* kRule22V[] = {"TCP", "UDP"};
+constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule16V[] = {"enable", "disable"};
+constexpr schema::Rule kRule16{true, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr const char* kRule18V[] = {"enable", "disable"};
+constexpr schema::Rule kRule18{false, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr const char* kRule20V[] = {"Ingress", "Egress", "Bidirection"};
+constexpr schema::Rule kRule20{true, false, false, kRule20V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule21{true, true, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr const char* kRule22V[] = {"source", "dest"};
 constexpr schema::Rule kRule22{true, false, false, kRule22V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule23V[] = {"Permissive", "Enforcing"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr const char* kRule25V[] = {"enable", "disable"};
-constexpr schema::Rule kRule25{false, false, false, kRule25V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr const char* kRule27V[] = {"Ingress", "Egress", "Bidirection"};
-constexpr schema::Rule kRule27{true, false, false, kRule27V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule28{true, true, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr const char* kRule29V[] = {"source", "dest"};
-constexpr schema::Rule kRule29{true, false, false, kRule29V, 2, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddAliyunNasAccessGroupAction::describe() {
@@ -426,30 +411,6 @@ const ActionSpec& UpdateAliyunNasAccessGroupAction::spec() {
 }
 
 const ActionSpec& detail::spec_UpdateAliyunNasAccessGroup() { return UpdateAliyunNasAccessGroupAction::spec(); }
-
-const schema::TypeDesc& GetNetworkServiceTypesAction::describe() {
-  static const schema::TypeDesc d = schema::table<GetNetworkServiceTypesAction>("GetNetworkServiceTypesAction", nullptr, 0, schema::rebased(ActionBase::describe(), offsetof(GetNetworkServiceTypesAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& GetNetworkServiceTypesAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetNetworkServiceTypesAction>("GetNetworkServiceTypes", HttpMethod::Get, "/network-services/types", "", true, false, "List the network service types and the providers that offer each.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_GetNetworkServiceTypes() { return GetNetworkServiceTypesAction::spec(); }
-
-const schema::TypeDesc& QueryNetworkServiceProviderAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryNetworkServiceProviderAction>("QueryNetworkServiceProviderAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryNetworkServiceProviderAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryNetworkServiceProviderAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QueryNetworkServiceProviderAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryNetworkServiceProviderAction>("QueryNetworkServiceProvider", HttpMethod::Get, "/network-services/providers", "", true, false, "Query network service providers.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QueryNetworkServiceProvider() { return QueryNetworkServiceProviderAction::spec(); }
 
 const schema::TypeDesc& AttachL3NetworkToVmNicAction::describe() {
   static constexpr schema::Row rows[] = {
@@ -1272,142 +1233,10 @@ const ActionSpec& UpdatePolicyRouteRuleSetAction::spec() {
 
 const ActionSpec& detail::spec_UpdatePolicyRouteRuleSet() { return UpdatePolicyRouteRuleSetAction::spec(); }
 
-const schema::TypeDesc& AttachPortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, ruleUuid), schema::Location::Path, 0, &kRule0},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<AttachPortForwardingRuleAction>("AttachPortForwardingRuleAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AttachPortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachPortForwardingRuleAction>("AttachPortForwardingRule", HttpMethod::Post, "/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}", "", true, true, "Attach a port forwarding rule to a VM NIC.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_AttachPortForwardingRule() { return AttachPortForwardingRuleAction::spec(); }
-
-const schema::TypeDesc& ChangePortForwardingRuleStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
-  };
-  static const schema::TypeDesc d = schema::table<ChangePortForwardingRuleStateAction>("ChangePortForwardingRuleStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangePortForwardingRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& ChangePortForwardingRuleStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangePortForwardingRuleStateAction>("ChangePortForwardingRuleState", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "changePortForwardingRuleState", true, true, "Enable or disable a port forwarding rule.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_ChangePortForwardingRuleState() { return ChangePortForwardingRuleStateAction::spec(); }
-
-const schema::TypeDesc& CreatePortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, vipUuid), schema::Location::Body, 0, &kRule0},
-    {"vipPortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortStart), schema::Location::Body, 0, &kRule20},
-    {"vipPortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortEnd), schema::Location::Body, 0, &kRule21},
-    {"privatePortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortStart), schema::Location::Body, 0, &kRule21},
-    {"privatePortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortEnd), schema::Location::Body, 0, &kRule21},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, protocolType), schema::Location::Body, 0, &kRule22},
-    {"vmNicUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, vmNicUuid), schema::Location::Body, 0, nullptr},
-    {"allowedCidr", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule9},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreatePortForwardingRuleAction>("CreatePortForwardingRuleAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& CreatePortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreatePortForwardingRuleAction>("CreatePortForwardingRule", HttpMethod::Post, "/port-forwarding", "params", true, true, "Create a port forwarding rule on a virtual IP.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_CreatePortForwardingRule() { return CreatePortForwardingRuleAction::spec(); }
-
-const schema::TypeDesc& DeletePortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortForwardingRuleAction, deleteMode), schema::Location::Query, 0, &kRule23},
-  };
-  static const schema::TypeDesc d = schema::table<DeletePortForwardingRuleAction>("DeletePortForwardingRuleAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeletePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DeletePortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeletePortForwardingRuleAction>("DeletePortForwardingRule", HttpMethod::Delete, "/port-forwarding/{uuid}", "", true, true, "Delete a port forwarding rule.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DeletePortForwardingRule() { return DeletePortForwardingRuleAction::spec(); }
-
-const schema::TypeDesc& DetachPortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachPortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<DetachPortForwardingRuleAction>("DetachPortForwardingRuleAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DetachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DetachPortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachPortForwardingRuleAction>("DetachPortForwardingRule", HttpMethod::Delete, "/port-forwarding/{uuid}/vm-instances/nics", "", true, true, "Detach a port forwarding rule from its VM NIC.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DetachPortForwardingRule() { return DetachPortForwardingRuleAction::spec(); }
-
-const schema::TypeDesc& GetPortForwardingAttachableVmNicsAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetPortForwardingAttachableVmNicsAction, ruleUuid), schema::Location::Path, 0, &kRule0},
-  };
-  static const schema::TypeDesc d = schema::table<GetPortForwardingAttachableVmNicsAction>("GetPortForwardingAttachableVmNicsAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetPortForwardingAttachableVmNicsAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& GetPortForwardingAttachableVmNicsAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetPortForwardingAttachableVmNicsAction>("GetPortForwardingAttachableVmNics", HttpMethod::Get, "/port-forwarding/{ruleUuid}/vm-instances/candidate-nics", "", true, false, "List the VM NICs a port forwarding rule can be attached to.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_GetPortForwardingAttachableVmNics() { return GetPortForwardingAttachableVmNicsAction::spec(); }
-
-const schema::TypeDesc& QueryPortForwardingRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryPortForwardingRuleAction>("QueryPortForwardingRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryPortForwardingRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QueryPortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryPortForwardingRuleAction>("QueryPortForwardingRule", HttpMethod::Get, "/port-forwarding", "", true, false, "Query port forwarding rules.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QueryPortForwardingRule() { return QueryPortForwardingRuleAction::spec(); }
-
-const schema::TypeDesc& UpdatePortForwardingRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule9},
-  };
-  static const schema::TypeDesc d = schema::table<UpdatePortForwardingRuleAction>("UpdatePortForwardingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& UpdatePortForwardingRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdatePortForwardingRuleAction>("UpdatePortForwardingRule", HttpMethod::Put, "/port-forwarding/{uuid}/actions", "updatePortForwardingRule", true, true, "Update the name or description of a port forwarding rule.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_UpdatePortForwardingRule() { return UpdatePortForwardingRuleAction::spec(); }
-
 const schema::TypeDesc& ChangePortMirrorStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, uuid), schema::Location::Path, 0, &kRule15},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, stateEvent), schema::Location::Body, 0, &kRule16},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangePortMirrorStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangePortMirrorStateAction>("ChangePortMirrorStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangePortMirrorStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1423,10 +1252,10 @@ const ActionSpec& detail::spec_ChangePortMirrorState() { return ChangePortMirror
 
 const schema::TypeDesc& CreatePortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"mirrorNetworkUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorAction, mirrorNetworkUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, name), schema::Location::Body, 0, &kRule24},
+    {"mirrorNetworkUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorAction, mirrorNetworkUuid), schema::Location::Body, 0, &kRule15},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, name), schema::Location::Body, 0, &kRule17},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, stateEvent), schema::Location::Body, 0, &kRule25},
+    {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, stateEvent), schema::Location::Body, 0, &kRule18},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePortMirrorAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1444,12 +1273,12 @@ const ActionSpec& detail::spec_CreatePortMirror() { return CreatePortMirrorActio
 
 const schema::TypeDesc& CreatePortMirrorSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, portMirrorUuid), schema::Location::Body, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, name), schema::Location::Body, 0, &kRule26},
+    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, portMirrorUuid), schema::Location::Body, 0, &kRule15},
+    {"name", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, name), schema::Location::Body, 0, &kRule19},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, description), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, type), schema::Location::Body, 0, &kRule27},
-    {"srcEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, srcEndPoint), schema::Location::Body, 0, &kRule0},
-    {"dstEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, dstEndPoint), schema::Location::Body, 0, &kRule28},
+    {"type", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, type), schema::Location::Body, 0, &kRule20},
+    {"srcEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, srcEndPoint), schema::Location::Body, 0, &kRule15},
+    {"dstEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, dstEndPoint), schema::Location::Body, 0, &kRule21},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePortMirrorSessionAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1467,7 +1296,7 @@ const ActionSpec& detail::spec_CreatePortMirrorSession() { return CreatePortMirr
 
 const schema::TypeDesc& DeletePortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorAction, uuid), schema::Location::Path, 0, &kRule15},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1484,7 +1313,7 @@ const ActionSpec& detail::spec_DeletePortMirror() { return DeletePortMirrorActio
 
 const schema::TypeDesc& DeletePortMirrorSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorSessionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorSessionAction, uuid), schema::Location::Path, 0, &kRule15},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorSessionAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1501,8 +1330,8 @@ const ActionSpec& detail::spec_DeletePortMirrorSession() { return DeletePortMirr
 
 const schema::TypeDesc& GetCandidateVmNicsForPortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, portMirrorUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, type), schema::Location::Path, 0, &kRule29},
+    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, portMirrorUuid), schema::Location::Path, 0, &kRule15},
+    {"type", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, type), schema::Location::Path, 0, &kRule22},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmNicsForPortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForPortMirrorAction>("GetCandidateVmNicsForPortMirrorAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicsForPortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1554,8 +1383,8 @@ const ActionSpec& detail::spec_QueryPortMirrorSession() { return QueryPortMirror
 
 const schema::TypeDesc& UpdatePortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, name), schema::Location::Body, 0, &kRule24},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortMirrorAction, uuid), schema::Location::Path, 0, &kRule15},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, name), schema::Location::Body, 0, &kRule17},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
   };

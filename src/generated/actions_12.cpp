@@ -22,15 +22,11 @@ const ActionSpec& spec_AddSchedulerJobGroupToSchedulerTrigger();
 const ActionSpec& spec_AddSchedulerJobToSchedulerTrigger();
 const ActionSpec& spec_AddSchedulerJobsToSchedulerJobGroup();
 const ActionSpec& spec_AddSdnController();
-const ActionSpec& spec_AddSecurityGroupRule();
 const ActionSpec& spec_AddVRouterNetworksToOspfArea();
-const ActionSpec& spec_AddVmNicToSecurityGroup();
-const ActionSpec& spec_AttachSecurityGroupToL3Network();
 const ActionSpec& spec_ChangeSchedulerState();
 const ActionSpec& spec_ChangeSecretResourcePoolState();
 const ActionSpec& spec_ChangeSecurityGroupRule();
 const ActionSpec& spec_ChangeSecurityGroupRuleState();
-const ActionSpec& spec_ChangeSecurityGroupState();
 const ActionSpec& spec_ChangeVmNicSecurityPolicy();
 const ActionSpec& spec_CreateAiSiNoSecretResourcePool();
 const ActionSpec& spec_CreateAutoScalingRuleSchedulerJobTrigger();
@@ -45,21 +41,15 @@ const ActionSpec& spec_CreateSanSecSecretResourcePool();
 const ActionSpec& spec_CreateSchedulerJob();
 const ActionSpec& spec_CreateSchedulerJobGroup();
 const ActionSpec& spec_CreateSchedulerTrigger();
-const ActionSpec& spec_CreateSecurityGroup();
 const ActionSpec& spec_CreateVRouterOspfArea();
 const ActionSpec& spec_DeleteGuestVmScript();
 const ActionSpec& spec_DeleteSchedulerJob();
 const ActionSpec& spec_DeleteSchedulerJobGroup();
 const ActionSpec& spec_DeleteSchedulerTrigger();
 const ActionSpec& spec_DeleteSecretResourcePool();
-const ActionSpec& spec_DeleteSecurityGroup();
-const ActionSpec& spec_DeleteSecurityGroupRule();
 const ActionSpec& spec_DeleteVRouterOspfArea();
-const ActionSpec& spec_DeleteVmNicFromSecurityGroup();
-const ActionSpec& spec_DetachSecurityGroupFromL3Network();
 const ActionSpec& spec_ExecuteGuestVmScript();
 const ActionSpec& spec_GetAvailableTriggers();
-const ActionSpec& spec_GetCandidateVmNicForSecurityGroup();
 const ActionSpec& spec_GetNoTriggerSchedulerJobs();
 const ActionSpec& spec_GetResourceAccount();
 const ActionSpec& spec_GetResourceNames();
@@ -76,11 +66,8 @@ const ActionSpec& spec_QuerySchedulerJobHistory();
 const ActionSpec& spec_QuerySchedulerTrigger();
 const ActionSpec& spec_QuerySdnController();
 const ActionSpec& spec_QuerySecretResourcePool();
-const ActionSpec& spec_QuerySecurityGroup();
-const ActionSpec& spec_QuerySecurityGroupRule();
 const ActionSpec& spec_QueryVRouterOspfArea();
 const ActionSpec& spec_QueryVRouterOspfNetwork();
-const ActionSpec& spec_QueryVmNicInSecurityGroup();
 const ActionSpec& spec_QueryVmNicSecurityPolicy();
 const ActionSpec& spec_RefreshSearchIndexes();
 const ActionSpec& spec_RemoveSchedulerJobFromSchedulerTrigger();
@@ -103,7 +90,6 @@ const ActionSpec& spec_UpdateSchedulerJobGroup();
 const ActionSpec& spec_UpdateSchedulerTrigger();
 const ActionSpec& spec_UpdateSdnController();
 const ActionSpec& spec_UpdateSecretResourcePool();
-const ActionSpec& spec_UpdateSecurityGroup();
 const ActionSpec& spec_UpdateSecurityGroupRulePriority();
 const ActionSpec& spec_UpdateVRouterOspfArea();
 const ActionSpec& spec_ValidateSecurityGroupRule();
@@ -166,31 +152,29 @@ constexpr schema::Rule kRule39{true, false, false, kRule39V, 2, -1, -1, false, 0
 constexpr schema::Rule kRule40{false, false, false, nullptr, 0, 4, 30, false, 0, 0};
 constexpr schema::Rule kRule41{false, false, false, nullptr, 0, 4, 64, false, 0, 0};
 constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
-constexpr schema::Rule kRule43{true, true, true, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule44{false, true, true, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule45V[] = {"DROP", "ACCEPT"};
-constexpr schema::Rule kRule45{false, true, false, kRule45V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule46V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule46{false, true, false, kRule46V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule47{false, true, false, nullptr, 0, -1, 4, false, 0, 0};
-constexpr const char* kRule48V[] = {"ALL", "TCP", "UDP", "ICMP"};
-constexpr schema::Rule kRule48{false, true, false, kRule48V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule49{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
-constexpr const char* kRule50V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule50{true, false, false, kRule50V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule51V[] = {"DENY", "ALLOW"};
-constexpr schema::Rule kRule51{false, false, false, kRule51V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule52V[] = {"Permissive", "Enforcing"};
-constexpr schema::Rule kRule52{false, false, false, kRule52V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule53V[] = {"Ingress", "Egress"};
-constexpr schema::Rule kRule53{true, true, false, kRule53V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule54V[] = {"TCP", "UDP", "ICMP", "ALL"};
-constexpr schema::Rule kRule54{true, true, false, kRule54V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule55{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule56V[] = {"4", "6"};
-constexpr schema::Rule kRule56{false, false, false, kRule56V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule57V[] = {"ACCEPT", "DROP"};
-constexpr schema::Rule kRule57{false, true, false, kRule57V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule42V[] = {"DROP", "ACCEPT"};
+constexpr schema::Rule kRule42{false, true, false, kRule42V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule43V[] = {"Enabled", "Disabled"};
+constexpr schema::Rule kRule43{false, true, false, kRule43V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule44{false, true, false, nullptr, 0, -1, 4, false, 0, 0};
+constexpr const char* kRule45V[] = {"ALL", "TCP", "UDP", "ICMP"};
+constexpr schema::Rule kRule45{false, true, false, kRule45V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule46{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr const char* kRule47V[] = {"Enabled", "Disabled"};
+constexpr schema::Rule kRule47{true, false, false, kRule47V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule47{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule48V[] = {"DENY", "ALLOW"};
+constexpr schema::Rule kRule48{false, false, false, kRule48V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule46{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule45V[] = {"Ingress", "Egress"};
+constexpr schema::Rule kRule45{true, true, false, kRule45V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule46V[] = {"TCP", "UDP", "ICMP", "ALL"};
+constexpr schema::Rule kRule46{true, true, false, kRule46V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule47{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule48V[] = {"4", "6"};
+constexpr schema::Rule kRule48{false, false, false, kRule48V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule49V[] = {"ACCEPT", "DROP"};
+constexpr schema::Rule kRule49{false, true, false, kRule49V, 2, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& GetResourceAccountAction::describe() {
@@ -1474,66 +1458,17 @@ const ActionSpec& UpdateSanSecSecretResourcePoolAction::spec() {
 
 const ActionSpec& detail::spec_UpdateSanSecSecretResourcePool() { return UpdateSanSecSecretResourcePoolAction::spec(); }
 
-const schema::TypeDesc& AddSecurityGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"rules", &schema::typeOf<std::vector<SecurityGroupRuleAO>>, offsetof(AddSecurityGroupRuleAction, rules), schema::Location::Body, 0, &kRule43},
-    {"remoteSecurityGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSecurityGroupRuleAction, remoteSecurityGroupUuids), schema::Location::Body, 0, &kRule44},
-  };
-  static const schema::TypeDesc d = schema::table<AddSecurityGroupRuleAction>("AddSecurityGroupRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AddSecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddSecurityGroupRuleAction>("AddSecurityGroupRule", HttpMethod::Post, "/security-groups/{securityGroupUuid}/rules", "params", true, true, "Add rules to a security group.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_AddSecurityGroupRule() { return AddSecurityGroupRuleAction::spec(); }
-
-const schema::TypeDesc& AddVmNicToSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToSecurityGroupAction, vmNicUuids), schema::Location::Body, 0, &kRule43},
-  };
-  static const schema::TypeDesc d = schema::table<AddVmNicToSecurityGroupAction>("AddVmNicToSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddVmNicToSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AddVmNicToSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AddVmNicToSecurityGroupAction>("AddVmNicToSecurityGroup", HttpMethod::Post, "/security-groups/{securityGroupUuid}/vm-instances/nics", "params", true, true, "Add VM NICs to a security group.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_AddVmNicToSecurityGroup() { return AddVmNicToSecurityGroupAction::spec(); }
-
-const schema::TypeDesc& AttachSecurityGroupToL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<AttachSecurityGroupToL3NetworkAction>("AttachSecurityGroupToL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachSecurityGroupToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& AttachSecurityGroupToL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<AttachSecurityGroupToL3NetworkAction>("AttachSecurityGroupToL3Network", HttpMethod::Post, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", true, true, "Attach a security group to an L3 network.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_AttachSecurityGroupToL3Network() { return AttachSecurityGroupToL3NetworkAction::spec(); }
-
 const schema::TypeDesc& ChangeSecurityGroupRuleAction::describe() {
   static constexpr schema::Row rows[] = {
     {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleAction, uuid), schema::Location::Path, 0, &kRule0},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, description), schema::Location::Body, 0, &kRule16},
     {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule45},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, state), schema::Location::Body, 0, &kRule46},
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeSecurityGroupRuleAction, priority), schema::Location::Body, 0, &kRule47},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule48},
-    {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, &kRule49},
-    {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, &kRule49},
+    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule42},
+    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, state), schema::Location::Body, 0, &kRule43},
+    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeSecurityGroupRuleAction, priority), schema::Location::Body, 0, &kRule44},
+    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule45},
+    {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, &kRule46},
+    {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, &kRule46},
     {"dstPortRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, &kRule16},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1552,7 +1487,7 @@ const schema::TypeDesc& ChangeSecurityGroupRuleStateAction::describe() {
   static constexpr schema::Row rows[] = {
     {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
     {"ruleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeSecurityGroupRuleStateAction, ruleUuids), schema::Location::Body, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, state), schema::Location::Body, 0, &kRule50},
+    {"state", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, state), schema::Location::Body, 0, &kRule47},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeSecurityGroupRuleStateAction>("ChangeSecurityGroupRuleStateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityGroupRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1566,27 +1501,11 @@ const ActionSpec& ChangeSecurityGroupRuleStateAction::spec() {
 
 const ActionSpec& detail::spec_ChangeSecurityGroupRuleState() { return ChangeSecurityGroupRuleStateAction::spec(); }
 
-const schema::TypeDesc& ChangeSecurityGroupStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeSecurityGroupStateAction>("ChangeSecurityGroupStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& ChangeSecurityGroupStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeSecurityGroupStateAction>("ChangeSecurityGroupState", HttpMethod::Put, "/security-groups/{uuid}/actions", "changeSecurityGroupState", true, true, "Enable or disable a security group.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_ChangeSecurityGroupState() { return ChangeSecurityGroupStateAction::spec(); }
-
 const schema::TypeDesc& ChangeVmNicSecurityPolicyAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicSecurityPolicyAction, vmNicUuid), schema::Location::Path, 0, &kRule4},
-    {"ingressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, ingressPolicy), schema::Location::Body, 0, &kRule51},
-    {"egressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, egressPolicy), schema::Location::Body, 0, &kRule51},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicSecurityPolicyAction, vmNicUuid), schema::Location::Path, 0, &kRule47},
+    {"ingressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, ingressPolicy), schema::Location::Body, 0, &kRule48},
+    {"egressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, egressPolicy), schema::Location::Body, 0, &kRule48},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeVmNicSecurityPolicyAction>("ChangeVmNicSecurityPolicyAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1599,137 +1518,6 @@ const ActionSpec& ChangeVmNicSecurityPolicyAction::spec() {
 }
 
 const ActionSpec& detail::spec_ChangeVmNicSecurityPolicy() { return ChangeVmNicSecurityPolicyAction::spec(); }
-
-const schema::TypeDesc& CreateSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSecurityGroupAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSecurityGroupAction, description), schema::Location::Body, 0, &kRule7},
-    {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSecurityGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CreateSecurityGroupAction>("CreateSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CreateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& CreateSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<CreateSecurityGroupAction>("CreateSecurityGroup", HttpMethod::Post, "/security-groups", "params", true, true, "Create a security group.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_CreateSecurityGroup() { return CreateSecurityGroupAction::spec(); }
-
-const schema::TypeDesc& DeleteSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSecurityGroupAction, deleteMode), schema::Location::Query, 0, &kRule52},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSecurityGroupAction>("DeleteSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DeleteSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSecurityGroupAction>("DeleteSecurityGroup", HttpMethod::Delete, "/security-groups/{uuid}", "", true, true, "Delete a security group.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DeleteSecurityGroup() { return DeleteSecurityGroupAction::spec(); }
-
-const schema::TypeDesc& DeleteSecurityGroupRuleAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"ruleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteSecurityGroupRuleAction, ruleUuids), schema::Location::Query, 0, &kRule43},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteSecurityGroupRuleAction>("DeleteSecurityGroupRuleAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DeleteSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DeleteSecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteSecurityGroupRuleAction>("DeleteSecurityGroupRule", HttpMethod::Delete, "/security-groups/rules", "", true, true, "Delete security group rules.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DeleteSecurityGroupRule() { return DeleteSecurityGroupRuleAction::spec(); }
-
-const schema::TypeDesc& DeleteVmNicFromSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DeleteVmNicFromSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteVmNicFromSecurityGroupAction, vmNicUuids), schema::Location::Query, 0, &kRule43},
-  };
-  static const schema::TypeDesc d = schema::table<DeleteVmNicFromSecurityGroupAction>("DeleteVmNicFromSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmNicFromSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DeleteVmNicFromSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DeleteVmNicFromSecurityGroupAction>("DeleteVmNicFromSecurityGroup", HttpMethod::Delete, "/security-groups/{securityGroupUuid}/vm-instances/nics", "", true, true, "Remove VM NICs from a security group.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DeleteVmNicFromSecurityGroup() { return DeleteVmNicFromSecurityGroupAction::spec(); }
-
-const schema::TypeDesc& DetachSecurityGroupFromL3NetworkAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule4},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<DetachSecurityGroupFromL3NetworkAction>("DetachSecurityGroupFromL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachSecurityGroupFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& DetachSecurityGroupFromL3NetworkAction::spec() {
-  static const ActionSpec s = ActionSpec::make<DetachSecurityGroupFromL3NetworkAction>("DetachSecurityGroupFromL3Network", HttpMethod::Delete, "/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}", "", true, true, "Detach a security group from an L3 network.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_DetachSecurityGroupFromL3Network() { return DetachSecurityGroupFromL3NetworkAction::spec(); }
-
-const schema::TypeDesc& GetCandidateVmNicForSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicForSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule4},
-  };
-  static const schema::TypeDesc d = schema::table<GetCandidateVmNicForSecurityGroupAction>("GetCandidateVmNicForSecurityGroupAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicForSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& GetCandidateVmNicForSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<GetCandidateVmNicForSecurityGroupAction>("GetCandidateVmNicForSecurityGroup", HttpMethod::Get, "/security-groups/{securityGroupUuid}/vm-instances/candidate-nics", "", true, false, "List the VM NICs that could be added to a security group.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_GetCandidateVmNicForSecurityGroup() { return GetCandidateVmNicForSecurityGroupAction::spec(); }
-
-const schema::TypeDesc& QuerySecurityGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySecurityGroupAction>("QuerySecurityGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySecurityGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QuerySecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySecurityGroupAction>("QuerySecurityGroup", HttpMethod::Get, "/security-groups", "", true, false, "Query security groups.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QuerySecurityGroup() { return QuerySecurityGroupAction::spec(); }
-
-const schema::TypeDesc& QuerySecurityGroupRuleAction::describe() {
-  static const schema::TypeDesc d = schema::table<QuerySecurityGroupRuleAction>("QuerySecurityGroupRuleAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QuerySecurityGroupRuleAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QuerySecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QuerySecurityGroupRuleAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QuerySecurityGroupRuleAction>("QuerySecurityGroupRule", HttpMethod::Get, "/security-groups/rules", "", true, false, "Query security group rules.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QuerySecurityGroupRule() { return QuerySecurityGroupRuleAction::spec(); }
-
-const schema::TypeDesc& QueryVmNicInSecurityGroupAction::describe() {
-  static const schema::TypeDesc d = schema::table<QueryVmNicInSecurityGroupAction>("QueryVmNicInSecurityGroupAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmNicInSecurityGroupAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmNicInSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags))));
-  return d;
-}
-
-const ActionSpec& QueryVmNicInSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<QueryVmNicInSecurityGroupAction>("QueryVmNicInSecurityGroup", HttpMethod::Get, "/security-groups/vm-instances/nics", "", true, false, "Query which VM NICs are in which security groups.", 0);
-  return s;
-}
-
-const ActionSpec& detail::spec_QueryVmNicInSecurityGroup() { return QueryVmNicInSecurityGroupAction::spec(); }
 
 const schema::TypeDesc& QueryVmNicSecurityPolicyAction::describe() {
   static const schema::TypeDesc d = schema::table<QueryVmNicSecurityPolicyAction>("QueryVmNicSecurityPolicyAction", nullptr, 0, schema::rebased(QueryParams::describe(), offsetof(QueryVmNicSecurityPolicyAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags))));
@@ -1746,7 +1534,7 @@ const ActionSpec& detail::spec_QueryVmNicSecurityPolicy() { return QueryVmNicSec
 const schema::TypeDesc& SetVmNicSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
     {"vmNicUuid", &schema::typeOf<std::string>, offsetof(SetVmNicSecurityGroupAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"refs", &schema::typeOf<std::optional<Json>>, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule4},
+    {"refs", &schema::typeOf<std::optional<Json>>, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule46},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmNicSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmNicSecurityGroupAction>("SetVmNicSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmNicSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1760,27 +1548,10 @@ const ActionSpec& SetVmNicSecurityGroupAction::spec() {
 
 const ActionSpec& detail::spec_SetVmNicSecurityGroup() { return SetVmNicSecurityGroupAction::spec(); }
 
-const schema::TypeDesc& UpdateSecurityGroupAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule4},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, description), schema::Location::Body, 0, &kRule7},
-  };
-  static const schema::TypeDesc d = schema::table<UpdateSecurityGroupAction>("UpdateSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& UpdateSecurityGroupAction::spec() {
-  static const ActionSpec s = ActionSpec::make<UpdateSecurityGroupAction>("UpdateSecurityGroup", HttpMethod::Put, "/security-groups/{uuid}/actions", "updateSecurityGroup", true, true, "Update the name or description of a security group.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_UpdateSecurityGroup() { return UpdateSecurityGroupAction::spec(); }
-
 const schema::TypeDesc& UpdateSecurityGroupRulePriorityAction::describe() {
   static constexpr schema::Row rows[] = {
     {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule53},
+    {"type", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule45},
     {"rules", &schema::typeOf<std::optional<Json>>, offsetof(UpdateSecurityGroupRulePriorityAction, rules), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupRulePriorityAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1798,14 +1569,14 @@ const ActionSpec& detail::spec_UpdateSecurityGroupRulePriority() { return Update
 const schema::TypeDesc& ValidateSecurityGroupRuleAction::describe() {
   static constexpr schema::Row rows[] = {
     {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, type), schema::Location::Body, 0, &kRule53},
-    {"protocol", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule54},
-    {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, &kRule55},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, ipVersion), schema::Location::Body, 0, &kRule56},
+    {"type", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, type), schema::Location::Body, 0, &kRule45},
+    {"protocol", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule46},
+    {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, &kRule47},
+    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, ipVersion), schema::Location::Body, 0, &kRule48},
     {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, nullptr},
     {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, nullptr},
     {"dstPortRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule57},
+    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule49},
     {"startPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, startPort), schema::Location::Body, 0, nullptr},
     {"endPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, endPort), schema::Location::Body, 0, nullptr},
     {"allowedCidr", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},

@@ -40,7 +40,6 @@ const ActionSpec& spec_AttachVRouterRouteTableToVRouter();
 const ActionSpec& spec_ChangeActiveAlarmState();
 const ActionSpec& spec_ChangeAlarmState();
 const ActionSpec& spec_ChangeEventSubscriptionState();
-const ActionSpec& spec_ChangeFirewallRuleState();
 const ActionSpec& spec_ChangeSNSTopicState();
 const ActionSpec& spec_ChangeZoneState();
 const ActionSpec& spec_CheckFirewallRuleConfigFile();
@@ -183,16 +182,16 @@ namespace {
 constexpr schema::Rule kRule0{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule1V[] = {"in", "out"};
 constexpr schema::Rule kRule1{true, false, false, kRule1V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule3V[] = {"enable", "disable"};
-constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr const char* kRule6V[] = {"ip", "port"};
-constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule7V[] = {"drop", "reject", "accept"};
-constexpr schema::Rule kRule7{true, false, false, kRule7V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL};
+constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr const char* kRule4V[] = {"ip", "port"};
+constexpr schema::Rule kRule4{true, false, false, kRule4V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule5V[] = {"drop", "reject", "accept"};
+constexpr schema::Rule kRule5{true, false, false, kRule5V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, 4, true, 1001LL, 2999LL};
+constexpr const char* kRule7V[] = {"enable", "disable"};
+constexpr schema::Rule kRule7{true, false, false, kRule7V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule9V[] = {"drop", "accept", "reject"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule10V[] = {"enable", "disable"};
@@ -284,22 +283,6 @@ const ActionSpec& AttachFirewallRuleSetToL3Action::spec() {
 
 const ActionSpec& detail::spec_AttachFirewallRuleSetToL3() { return AttachFirewallRuleSetToL3Action::spec(); }
 
-const schema::TypeDesc& ChangeFirewallRuleStateAction::describe() {
-  static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, state), schema::Location::Body, 0, &kRule3},
-  };
-  static const schema::TypeDesc d = schema::table<ChangeFirewallRuleStateAction>("ChangeFirewallRuleStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeFirewallRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
-  return d;
-}
-
-const ActionSpec& ChangeFirewallRuleStateAction::spec() {
-  static const ActionSpec s = ActionSpec::make<ChangeFirewallRuleStateAction>("ChangeFirewallRuleState", HttpMethod::Put, "/vpcfirewalls/rules/{uuid}/actions", "changeFirewallRuleState", true, true, "Enable or disable a VPC firewall rule.", 1);
-  return s;
-}
-
-const ActionSpec& detail::spec_ChangeFirewallRuleState() { return ChangeFirewallRuleStateAction::spec(); }
-
 const schema::TypeDesc& CheckFirewallRuleConfigFileAction::describe() {
   static constexpr schema::Row rows[] = {
     {"ruleInfo", &schema::typeOf<std::string>, offsetof(CheckFirewallRuleConfigFileAction, ruleInfo), schema::Location::Body, 0, &kRule0},
@@ -318,10 +301,10 @@ const ActionSpec& detail::spec_CheckFirewallRuleConfigFile() { return CheckFirew
 
 const schema::TypeDesc& CreateFirewallIpSetTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"sourceValue", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule5},
-    {"destValue", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule5},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateFirewallIpSetTemplateAction, type), schema::Location::Body, 0, &kRule6},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"sourceValue", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule3},
+    {"destValue", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule3},
+    {"type", &schema::typeOf<std::string>, offsetof(CreateFirewallIpSetTemplateAction, type), schema::Location::Body, 0, &kRule4},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallIpSetTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -340,19 +323,19 @@ const ActionSpec& detail::spec_CreateFirewallIpSetTemplate() { return CreateFire
 const schema::TypeDesc& CreateFirewallRuleAction::describe() {
   static constexpr schema::Row rows[] = {
     {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
-    {"action", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, action), schema::Location::Body, 0, &kRule7},
+    {"action", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, action), schema::Location::Body, 0, &kRule5},
     {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, protocol), schema::Location::Body, 0, nullptr},
     {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, destPort), schema::Location::Body, 0, nullptr},
     {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, sourceIp), schema::Location::Body, 0, &kRule5},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, destIp), schema::Location::Body, 0, &kRule5},
+    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, sourceIp), schema::Location::Body, 0, &kRule3},
+    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, destIp), schema::Location::Body, 0, &kRule3},
     {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, allowStates), schema::Location::Body, 0, nullptr},
     {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, tcpFlag), schema::Location::Body, 0, nullptr},
     {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule8},
+    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule6},
     {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(CreateFirewallRuleAction, enableLog), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, state), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, description), schema::Location::Body, 0, &kRule5},
+    {"state", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleAction, state), schema::Location::Body, 0, &kRule7},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallRuleAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -388,7 +371,7 @@ const ActionSpec& detail::spec_CreateFirewallRuleFromConfigFile() { return Creat
 
 const schema::TypeDesc& CreateFirewallRuleSetAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleSetAction, name), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleSetAction, name), schema::Location::Body, 0, &kRule8},
     {"actionType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleSetAction, actionType), schema::Location::Body, 0, &kRule9},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleSetAction, description), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleSetAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -408,20 +391,20 @@ const ActionSpec& detail::spec_CreateFirewallRuleSet() { return CreateFirewallRu
 
 const schema::TypeDesc& CreateFirewallRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"action", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule7},
+    {"action", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule5},
     {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, protocol), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
     {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, destPort), schema::Location::Body, 0, nullptr},
     {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule5},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule5},
+    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule3},
+    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule3},
     {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, allowStates), schema::Location::Body, 0, nullptr},
     {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, tcpFlag), schema::Location::Body, 0, nullptr},
     {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule8},
+    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule6},
     {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(CreateFirewallRuleTemplateAction, enableLog), schema::Location::Body, 0, nullptr},
     {"state", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, state), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFirewallRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -441,7 +424,7 @@ const schema::TypeDesc& CreateVpcFirewallAction::describe() {
   static constexpr schema::Row rows[] = {
     {"vpcUuid", &schema::typeOf<std::string>, offsetof(CreateVpcFirewallAction, vpcUuid), schema::Location::Body, 0, &kRule0},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcFirewallAction, description), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcFirewallAction, name), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcFirewallAction, name), schema::Location::Body, 0, &kRule2},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcFirewallAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcFirewallAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcFirewallAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -663,10 +646,10 @@ const ActionSpec& detail::spec_RefreshFirewall() { return RefreshFirewallAction:
 
 const schema::TypeDesc& UpdateFirewallIpSetTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallIpSetTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"sourceValue", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule5},
-    {"destValue", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule5},
+    {"sourceValue", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, sourceValue), schema::Location::Body, 0, &kRule3},
+    {"destValue", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, destValue), schema::Location::Body, 0, &kRule3},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, type), schema::Location::Body, 0, &kRule13},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallIpSetTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -685,7 +668,7 @@ const schema::TypeDesc& UpdateFirewallRuleAction::describe() {
   static constexpr schema::Row rows[] = {
     {"ruleSetUuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, ruleSetUuid), schema::Location::Body, 0, &kRule0},
     {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"action", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, action), schema::Location::Body, 0, &kRule7},
+    {"action", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, action), schema::Location::Body, 0, &kRule5},
     {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, protocol), schema::Location::Body, 0, nullptr},
     {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, destPort), schema::Location::Body, 0, nullptr},
     {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, sourcePort), schema::Location::Body, 0, nullptr},
@@ -694,10 +677,10 @@ const schema::TypeDesc& UpdateFirewallRuleAction::describe() {
     {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, allowStates), schema::Location::Body, 0, nullptr},
     {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, tcpFlag), schema::Location::Body, 0, nullptr},
     {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule8},
+    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFirewallRuleAction, ruleNumber), schema::Location::Body, 0, &kRule6},
     {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(UpdateFirewallRuleAction, enableLog), schema::Location::Body, 0, nullptr},
-    {"state", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, state), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, description), schema::Location::Body, 0, &kRule5},
+    {"state", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleAction, state), schema::Location::Body, 0, &kRule7},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, description), schema::Location::Body, 0, &kRule3},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateFirewallRuleAction>("UpdateFirewallRuleAction", rows, 16, schema::rebased(ActionBase::describe(), offsetof(UpdateFirewallRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -733,20 +716,20 @@ const ActionSpec& detail::spec_UpdateFirewallRuleSet() { return UpdateFirewallRu
 const schema::TypeDesc& UpdateFirewallRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
     {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"action", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule7},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"action", &schema::typeOf<std::string>, offsetof(UpdateFirewallRuleTemplateAction, action), schema::Location::Body, 0, &kRule5},
     {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, protocol), schema::Location::Body, 0, nullptr},
     {"destPort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, destPort), schema::Location::Body, 0, nullptr},
     {"sourcePort", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, sourcePort), schema::Location::Body, 0, nullptr},
-    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule5},
-    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule5},
+    {"sourceIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, sourceIp), schema::Location::Body, 0, &kRule3},
+    {"destIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, destIp), schema::Location::Body, 0, &kRule3},
     {"allowStates", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, allowStates), schema::Location::Body, 0, nullptr},
     {"tcpFlag", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, tcpFlag), schema::Location::Body, 0, nullptr},
     {"icmpTypeName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, icmpTypeName), schema::Location::Body, 0, nullptr},
-    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule8},
+    {"ruleNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateFirewallRuleTemplateAction, ruleNumber), schema::Location::Body, 0, &kRule6},
     {"enableLog", &schema::typeOf<std::optional<bool>>, offsetof(UpdateFirewallRuleTemplateAction, enableLog), schema::Location::Body, 0, nullptr},
     {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, state), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(UpdateFirewallRuleTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFirewallRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -782,9 +765,9 @@ const ActionSpec& detail::spec_UpdateVpcFirewall() { return UpdateVpcFirewallAct
 
 const schema::TypeDesc& AddVRouterRouteEntryAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, description), schema::Location::Body, 0, &kRule3},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, type), schema::Location::Body, 0, &kRule14},
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(AddVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule2},
+    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(AddVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
     {"destination", &schema::typeOf<std::string>, offsetof(AddVRouterRouteEntryAction, destination), schema::Location::Body, 0, &kRule15},
     {"target", &schema::typeOf<std::optional<std::string>>, offsetof(AddVRouterRouteEntryAction, target), schema::Location::Body, 0, &kRule16},
     {"distance", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddVRouterRouteEntryAction, distance), schema::Location::Body, 0, &kRule17},
@@ -805,8 +788,8 @@ const ActionSpec& detail::spec_AddVRouterRouteEntry() { return AddVRouterRouteEn
 
 const schema::TypeDesc& AttachVRouterRouteTableToVRouterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(AttachVRouterRouteTableToVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule2},
-    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(AttachVRouterRouteTableToVRouterAction, virtualRouterVmUuid), schema::Location::Body, 0, &kRule2},
+    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(AttachVRouterRouteTableToVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
+    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(AttachVRouterRouteTableToVRouterAction, virtualRouterVmUuid), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVRouterRouteTableToVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachVRouterRouteTableToVRouterAction>("AttachVRouterRouteTableToVRouterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachVRouterRouteTableToVRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -822,8 +805,8 @@ const ActionSpec& detail::spec_AttachVRouterRouteTableToVRouter() { return Attac
 
 const schema::TypeDesc& CreateVRouterRouteTableAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterRouteTableAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVRouterRouteTableAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -841,8 +824,8 @@ const ActionSpec& detail::spec_CreateVRouterRouteTable() { return CreateVRouterR
 
 const schema::TypeDesc& DeleteVRouterRouteEntryAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteEntryAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteEntryAction, uuid), schema::Location::Path, 0, &kRule8},
+    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteEntryAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteEntryAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteEntryAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -859,7 +842,7 @@ const ActionSpec& detail::spec_DeleteVRouterRouteEntry() { return DeleteVRouterR
 
 const schema::TypeDesc& DeleteVRouterRouteTableAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteTableAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -876,8 +859,8 @@ const ActionSpec& detail::spec_DeleteVRouterRouteTable() { return DeleteVRouterR
 
 const schema::TypeDesc& DetachVRouterRouteTableFromVRouterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(DetachVRouterRouteTableFromVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule2},
-    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(DetachVRouterRouteTableFromVRouterAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule2},
+    {"routeTableUuid", &schema::typeOf<std::string>, offsetof(DetachVRouterRouteTableFromVRouterAction, routeTableUuid), schema::Location::Path, 0, &kRule8},
+    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(DetachVRouterRouteTableFromVRouterAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachVRouterRouteTableFromVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachVRouterRouteTableFromVRouterAction>("DetachVRouterRouteTableFromVRouterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachVRouterRouteTableFromVRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -893,7 +876,7 @@ const ActionSpec& detail::spec_DetachVRouterRouteTableFromVRouter() { return Det
 
 const schema::TypeDesc& GetVRouterRouteTableAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(GetVRouterRouteTableAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule2},
+    {"virtualRouterVmUuid", &schema::typeOf<std::string>, offsetof(GetVRouterRouteTableAction, virtualRouterVmUuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVRouterRouteTableAction>("GetVRouterRouteTableAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -945,9 +928,9 @@ const ActionSpec& detail::spec_QueryVirtualRouterVRouterRouteTableRef() { return
 
 const schema::TypeDesc& UpdateVRouterRouteTableAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVRouterRouteTableAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterRouteTableAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterRouteTableAction, description), schema::Location::Body, 0, &kRule3},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVRouterRouteTableAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVRouterRouteTableAction>("UpdateVRouterRouteTableAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVRouterRouteTableAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -963,10 +946,10 @@ const ActionSpec& detail::spec_UpdateVRouterRouteTable() { return UpdateVRouterR
 
 const schema::TypeDesc& CreateWebhookAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, description), schema::Location::Body, 0, &kRule3},
     {"url", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, url), schema::Location::Body, 0, &kRule18},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, type), schema::Location::Body, 0, &kRule4},
+    {"type", &schema::typeOf<std::string>, offsetof(CreateWebhookAction, type), schema::Location::Body, 0, &kRule2},
     {"opaque", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, opaque), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateWebhookAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateWebhookAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -985,7 +968,7 @@ const ActionSpec& detail::spec_CreateWebhook() { return CreateWebhookAction::spe
 
 const schema::TypeDesc& DeleteWebhookAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteWebhookAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteWebhookAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1014,10 +997,10 @@ const ActionSpec& detail::spec_QueryWebhook() { return QueryWebhookAction::spec(
 
 const schema::TypeDesc& UpdateWebhookAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateWebhookAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateWebhookAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, description), schema::Location::Body, 0, &kRule5},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, url), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, description), schema::Location::Body, 0, &kRule3},
+    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, url), schema::Location::Body, 0, &kRule3},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, type), schema::Location::Body, 0, &kRule12},
     {"opaque", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, opaque), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateWebhookAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1047,8 +1030,8 @@ const ActionSpec& detail::spec_QueryXskyBlockVolume() { return QueryXskyBlockVol
 
 const schema::TypeDesc& AttachUserDefinedXmlHookScriptToVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule2},
-    {"xmlHookUuid", &schema::typeOf<std::string>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, xmlHookUuid), schema::Location::Path, 0, &kRule2},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule8},
+    {"xmlHookUuid", &schema::typeOf<std::string>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, xmlHookUuid), schema::Location::Path, 0, &kRule8},
     {"startupStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, startupStrategy), schema::Location::Body, 0, &kRule19},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachUserDefinedXmlHookScriptToVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1065,7 +1048,7 @@ const ActionSpec& detail::spec_AttachUserDefinedXmlHookScriptToVm() { return Att
 
 const schema::TypeDesc& DetachUserDefinedXmlHookScriptFromVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule2},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule8},
     {"startupStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, startupStrategy), schema::Location::Body, 0, &kRule19},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachUserDefinedXmlHookScriptFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1087,7 +1070,7 @@ const schema::TypeDesc& UpdateXskyBlockVolumeAction::describe() {
     {"burstTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateXskyBlockVolumeAction, burstTotalIops), schema::Location::Body, 0, nullptr},
     {"maxTotalBw", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateXskyBlockVolumeAction, maxTotalBw), schema::Location::Body, 0, nullptr},
     {"maxTotalIops", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateXskyBlockVolumeAction, maxTotalIops), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateXskyBlockVolumeAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateXskyBlockVolumeAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateXskyBlockVolumeAction, name), schema::Location::Body, 0, nullptr},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateXskyBlockVolumeAction, description), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateXskyBlockVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1105,7 +1088,7 @@ const ActionSpec& detail::spec_UpdateXskyBlockVolume() { return UpdateXskyBlockV
 
 const schema::TypeDesc& AddZBoxAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"usbDeviceUuid", &schema::typeOf<std::string>, offsetof(AddZBoxAction, usbDeviceUuid), schema::Location::Body, 0, &kRule2},
+    {"usbDeviceUuid", &schema::typeOf<std::string>, offsetof(AddZBoxAction, usbDeviceUuid), schema::Location::Body, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(AddZBoxAction, name), schema::Location::Body, 0, nullptr},
     {"skipFormat", &schema::typeOf<std::optional<bool>>, offsetof(AddZBoxAction, skipFormat), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddZBoxAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1123,7 +1106,7 @@ const ActionSpec& detail::spec_AddZBox() { return AddZBoxAction::spec(); }
 
 const schema::TypeDesc& EjectZBoxAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(EjectZBoxAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(EjectZBoxAction, uuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(EjectZBoxAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<EjectZBoxAction>("EjectZBoxAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(EjectZBoxAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1151,7 +1134,7 @@ const ActionSpec& detail::spec_QueryZBox() { return QueryZBoxAction::spec(); }
 
 const schema::TypeDesc& SyncZBoxCapacityAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncZBoxCapacityAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SyncZBoxCapacityAction, uuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncZBoxCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SyncZBoxCapacityAction>("SyncZBoxCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncZBoxCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1167,8 +1150,8 @@ const ActionSpec& detail::spec_SyncZBoxCapacity() { return SyncZBoxCapacityActio
 
 const schema::TypeDesc& AttachAppBuildSystemToZoneAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AttachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule2},
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(AttachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule2},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AttachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
+    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(AttachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachAppBuildSystemToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachAppBuildSystemToZoneAction>("AttachAppBuildSystemToZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachAppBuildSystemToZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1184,8 +1167,8 @@ const ActionSpec& detail::spec_AttachAppBuildSystemToZone() { return AttachAppBu
 
 const schema::TypeDesc& AttachBackupStorageToZoneAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AttachBackupStorageToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule2},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(AttachBackupStorageToZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(AttachBackupStorageToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
+    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(AttachBackupStorageToZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachBackupStorageToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachBackupStorageToZoneAction>("AttachBackupStorageToZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachBackupStorageToZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1201,8 +1184,8 @@ const ActionSpec& detail::spec_AttachBackupStorageToZone() { return AttachBackup
 
 const schema::TypeDesc& ChangeZoneStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeZoneStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeZoneStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeZoneStateAction, uuid), schema::Location::Path, 0, &kRule8},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeZoneStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeZoneStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeZoneStateAction>("ChangeZoneStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeZoneStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1218,8 +1201,8 @@ const ActionSpec& detail::spec_ChangeZoneState() { return ChangeZoneStateAction:
 
 const schema::TypeDesc& CreateZoneAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateZoneAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZoneAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateZoneAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZoneAction, description), schema::Location::Body, 0, &kRule3},
     {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZoneAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZoneAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1238,7 +1221,7 @@ const ActionSpec& detail::spec_CreateZone() { return CreateZoneAction::spec(); }
 
 const schema::TypeDesc& DeleteZoneAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteZoneAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteZoneAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteZoneAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteZoneAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1255,8 +1238,8 @@ const ActionSpec& detail::spec_DeleteZone() { return DeleteZoneAction::spec(); }
 
 const schema::TypeDesc& DetachAppBuildSystemToZoneAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(DetachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule2},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(DetachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule2},
+    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(DetachAppBuildSystemToZoneAction, buildSystemUuid), schema::Location::Path, 0, &kRule8},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(DetachAppBuildSystemToZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachAppBuildSystemToZoneAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachAppBuildSystemToZoneAction>("DetachAppBuildSystemToZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachAppBuildSystemToZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1272,8 +1255,8 @@ const ActionSpec& detail::spec_DetachAppBuildSystemToZone() { return DetachAppBu
 
 const schema::TypeDesc& DetachBackupStorageFromZoneAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DetachBackupStorageFromZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(DetachBackupStorageFromZoneAction, zoneUuid), schema::Location::Path, 0, &kRule2},
+    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DetachBackupStorageFromZoneAction, backupStorageUuid), schema::Location::Path, 0, &kRule8},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(DetachBackupStorageFromZoneAction, zoneUuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachBackupStorageFromZoneAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachBackupStorageFromZoneAction>("DetachBackupStorageFromZoneAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachBackupStorageFromZoneAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1318,8 +1301,8 @@ const ActionSpec& detail::spec_QueryZone() { return QueryZoneAction::spec(); }
 const schema::TypeDesc& UpdateZoneAction::describe() {
   static constexpr schema::Row rows[] = {
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateZoneAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateZoneAction, description), schema::Location::Body, 0, &kRule5},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateZoneAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateZoneAction, description), schema::Location::Body, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateZoneAction, uuid), schema::Location::Path, 0, &kRule8},
     {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateZoneAction, isDefault), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateZoneAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1420,7 +1403,7 @@ const schema::TypeDesc& AckAlarmDataAction::describe() {
     {"alertDataUuid", &schema::typeOf<std::string>, offsetof(AckAlarmDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
     {"dataType", &schema::typeOf<std::string>, offsetof(AckAlarmDataAction, dataType), schema::Location::Body, 0, &kRule21},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AckAlarmDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"ackPeriodSec", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AckAlarmDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule2},
+    {"ackPeriodSec", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AckAlarmDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AckAlarmDataAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AckAlarmDataAction>("AckAlarmDataAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AckAlarmDataAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1440,7 +1423,7 @@ const schema::TypeDesc& AckEventDataAction::describe() {
     {"alertDataUuid", &schema::typeOf<std::string>, offsetof(AckEventDataAction, alertDataUuid), schema::Location::Body, 0, &kRule11},
     {"dataType", &schema::typeOf<std::string>, offsetof(AckEventDataAction, dataType), schema::Location::Body, 0, &kRule21},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AckEventDataAction, resourceUuid), schema::Location::Body, 0, nullptr},
-    {"ackPeriodSec", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AckEventDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule2},
+    {"ackPeriodSec", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AckEventDataAction, ackPeriodSec), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AckEventDataAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AckEventDataAction>("AckEventDataAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(AckEventDataAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1456,9 +1439,9 @@ const ActionSpec& detail::spec_AckEventData() { return AckEventDataAction::spec(
 
 const schema::TypeDesc& AddActionToAlarmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule2},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, actionUuid), schema::Location::Body, 0, &kRule2},
-    {"actionType", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, actionType), schema::Location::Body, 0, &kRule2},
+    {"alarmUuid", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
+    {"actionUuid", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, actionUuid), schema::Location::Body, 0, &kRule8},
+    {"actionType", &schema::typeOf<std::string>, offsetof(AddActionToAlarmAction, actionType), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddActionToAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddActionToAlarmAction>("AddActionToAlarmAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddActionToAlarmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1474,9 +1457,9 @@ const ActionSpec& detail::spec_AddActionToAlarm() { return AddActionToAlarmActio
 
 const schema::TypeDesc& AddActionToEventSubscriptionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule2},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, actionUuid), schema::Location::Body, 0, &kRule2},
-    {"actionType", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, actionType), schema::Location::Body, 0, &kRule2},
+    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
+    {"actionUuid", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, actionUuid), schema::Location::Body, 0, &kRule8},
+    {"actionType", &schema::typeOf<std::string>, offsetof(AddActionToEventSubscriptionAction, actionType), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddActionToEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddActionToEventSubscriptionAction>("AddActionToEventSubscriptionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddActionToEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1492,10 +1475,10 @@ const ActionSpec& detail::spec_AddActionToEventSubscription() { return AddAction
 
 const schema::TypeDesc& AddEventRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, monitorTemplateUuid), schema::Location::Body, 0, &kRule2},
-    {"namespace", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"eventName", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, eventName), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, monitorTemplateUuid), schema::Location::Body, 0, &kRule8},
+    {"namespace", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"eventName", &schema::typeOf<std::string>, offsetof(AddEventRuleTemplateAction, eventName), schema::Location::Body, 0, &kRule8},
     {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(AddEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
     {"labels", &schema::typeOf<std::optional<Json>>, offsetof(AddEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddEventRuleTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1534,9 +1517,9 @@ const ActionSpec& detail::spec_AddInstanceToMonitorGroup() { return AddInstanceT
 
 const schema::TypeDesc& AddLabelToAlarmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule2},
+    {"alarmUuid", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
     {"key", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, value), schema::Location::Body, 0, &kRule2},
+    {"value", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, value), schema::Location::Body, 0, &kRule8},
     {"operator", &schema::typeOf<std::string>, offsetof(AddLabelToAlarmAction, operator_), schema::Location::Body, 0, &kRule24},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddLabelToAlarmAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddLabelToAlarmAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1555,9 +1538,9 @@ const ActionSpec& detail::spec_AddLabelToAlarm() { return AddLabelToAlarmAction:
 
 const schema::TypeDesc& AddLabelToEventSubscriptionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule2},
+    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
     {"key", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, value), schema::Location::Body, 0, &kRule2},
+    {"value", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, value), schema::Location::Body, 0, &kRule8},
     {"operator", &schema::typeOf<std::string>, offsetof(AddLabelToEventSubscriptionAction, operator_), schema::Location::Body, 0, &kRule24},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddLabelToEventSubscriptionAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddLabelToEventSubscriptionAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1576,12 +1559,12 @@ const ActionSpec& detail::spec_AddLabelToEventSubscription() { return AddLabelTo
 
 const schema::TypeDesc& AddMetricRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, monitorTemplateUuid), schema::Location::Path, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"monitorTemplateUuid", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, monitorTemplateUuid), schema::Location::Path, 0, &kRule8},
     {"comparisonOperator", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
     {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
-    {"namespace", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"metricName", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, metricName), schema::Location::Body, 0, &kRule2},
+    {"namespace", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"metricName", &schema::typeOf<std::string>, offsetof(AddMetricRuleTemplateAction, metricName), schema::Location::Body, 0, &kRule8},
     {"threshold", &schema::typeOf<std::optional<double>>, offsetof(AddMetricRuleTemplateAction, threshold), schema::Location::Body, 0, &kRule27},
     {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddMetricRuleTemplateAction, repeatInterval), schema::Location::Body, 0, &kRule28},
     {"labels", &schema::typeOf<std::optional<Json>>, offsetof(AddMetricRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
@@ -1605,11 +1588,11 @@ const ActionSpec& detail::spec_AddMetricRuleTemplate() { return AddMetricRuleTem
 
 const schema::TypeDesc& AddThirdpartyPlatformAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, type), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule2},
+    {"type", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, type), schema::Location::Body, 0, &kRule2},
     {"url", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule18},
     {"template", &schema::typeOf<std::string>, offsetof(AddThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule30},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddThirdpartyPlatformAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddThirdpartyPlatformAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1644,8 +1627,8 @@ const ActionSpec& detail::spec_ApplyMonitorTemplateToMonitorGroup() { return App
 
 const schema::TypeDesc& ChangeActiveAlarmStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(ChangeActiveAlarmStateAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeActiveAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+    {"namespace", &schema::typeOf<std::string>, offsetof(ChangeActiveAlarmStateAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeActiveAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeActiveAlarmStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeActiveAlarmStateAction>("ChangeActiveAlarmStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeActiveAlarmStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1661,8 +1644,8 @@ const ActionSpec& detail::spec_ChangeActiveAlarmState() { return ChangeActiveAla
 
 const schema::TypeDesc& ChangeAlarmStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAlarmStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAlarmStateAction, uuid), schema::Location::Path, 0, &kRule8},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAlarmStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAlarmStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeAlarmStateAction>("ChangeAlarmStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeAlarmStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1678,7 +1661,7 @@ const ActionSpec& detail::spec_ChangeAlarmState() { return ChangeAlarmStateActio
 
 const schema::TypeDesc& ChangeEventSubscriptionStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeEventSubscriptionStateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeEventSubscriptionStateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"state", &schema::typeOf<std::string>, offsetof(ChangeEventSubscriptionStateAction, state), schema::Location::Body, 0, &kRule31},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeEventSubscriptionStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1695,8 +1678,8 @@ const ActionSpec& detail::spec_ChangeEventSubscriptionState() { return ChangeEve
 
 const schema::TypeDesc& ChangeSNSTopicStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSNSTopicStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSNSTopicStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSNSTopicStateAction, uuid), schema::Location::Path, 0, &kRule8},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSNSTopicStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSNSTopicStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeSNSTopicStateAction>("ChangeSNSTopicStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSNSTopicStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1712,9 +1695,9 @@ const ActionSpec& detail::spec_ChangeSNSTopicState() { return ChangeSNSTopicStat
 
 const schema::TypeDesc& CloneMonitorTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(CloneMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::string>, offsetof(CloneMonitorTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CloneMonitorTemplateAction, description), schema::Location::Body, 0, &kRule5},
+    {"uuid", &schema::typeOf<std::string>, offsetof(CloneMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
+    {"name", &schema::typeOf<std::string>, offsetof(CloneMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CloneMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CloneMonitorTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CloneMonitorTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CloneMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1732,12 +1715,12 @@ const ActionSpec& detail::spec_CloneMonitorTemplate() { return CloneMonitorTempl
 
 const schema::TypeDesc& CreateAlarmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAlarmAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAlarmAction, description), schema::Location::Body, 0, &kRule3},
     {"comparisonOperator", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule25},
     {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAlarmAction, period), schema::Location::Body, 0, &kRule26},
-    {"namespace", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"metricName", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, metricName), schema::Location::Body, 0, &kRule2},
+    {"namespace", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"metricName", &schema::typeOf<std::string>, offsetof(CreateAlarmAction, metricName), schema::Location::Body, 0, &kRule8},
     {"threshold", &schema::typeOf<std::optional<double>>, offsetof(CreateAlarmAction, threshold), schema::Location::Body, 0, &kRule27},
     {"repeatInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateAlarmAction, repeatInterval), schema::Location::Body, 0, &kRule28},
     {"labels", &schema::typeOf<std::optional<Json>>, offsetof(CreateAlarmAction, labels), schema::Location::Body, 0, nullptr},
@@ -1763,16 +1746,16 @@ const ActionSpec& detail::spec_CreateAlarm() { return CreateAlarmAction::spec();
 
 const schema::TypeDesc& CreateAliyunSmsSNSTextTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sign", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, &kRule2},
-    {"alarmTemplateCode", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, &kRule2},
-    {"eventTemplateCode", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, eventTemplateCode), schema::Location::Body, 0, &kRule2},
+    {"sign", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, &kRule8},
+    {"alarmTemplateCode", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, alarmTemplateCode), schema::Location::Body, 0, &kRule8},
+    {"eventTemplateCode", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, eventTemplateCode), schema::Location::Body, 0, &kRule8},
     {"eventTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, eventTemplate), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"applicationPlatformType", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule2},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule5},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule5},
-    {"template", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+    {"applicationPlatformType", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule8},
+    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
+    {"template", &schema::typeOf<std::string>, offsetof(CreateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
     {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
     {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunSmsSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
@@ -1793,11 +1776,11 @@ const ActionSpec& detail::spec_CreateAliyunSmsSNSTextTemplate() { return CreateA
 
 const schema::TypeDesc& CreateAutoScalingRuleAlarmTriggerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, alarmUuid), schema::Location::Path, 0, &kRule2},
+    {"alarmUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, alarmUuid), schema::Location::Path, 0, &kRule8},
     {"triggerType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, triggerType), schema::Location::Body, 0, nullptr},
     {"name", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, name), schema::Location::Body, 0, &kRule33},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, description), schema::Location::Body, 0, &kRule5},
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, ruleUuid), schema::Location::Path, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, description), schema::Location::Body, 0, &kRule3},
+    {"ruleUuid", &schema::typeOf<std::string>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, ruleUuid), schema::Location::Path, 0, &kRule8},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAutoScalingRuleAlarmTriggerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1815,9 +1798,9 @@ const ActionSpec& detail::spec_CreateAutoScalingRuleAlarmTrigger() { return Crea
 
 const schema::TypeDesc& CreateMetricDataHttpReceiverAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMetricDataHttpReceiverAction, name), schema::Location::Body, 0, &kRule4},
-    {"url", &schema::typeOf<std::string>, offsetof(CreateMetricDataHttpReceiverAction, url), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricDataHttpReceiverAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateMetricDataHttpReceiverAction, name), schema::Location::Body, 0, &kRule2},
+    {"url", &schema::typeOf<std::string>, offsetof(CreateMetricDataHttpReceiverAction, url), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricDataHttpReceiverAction, description), schema::Location::Body, 0, &kRule3},
     {"defaultEnable", &schema::typeOf<std::optional<bool>>, offsetof(CreateMetricDataHttpReceiverAction, defaultEnable), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricDataHttpReceiverAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMetricDataHttpReceiverAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1841,7 +1824,7 @@ const schema::TypeDesc& CreateMetricTemplateAction::describe() {
     {"namespace", &schema::typeOf<std::string>, offsetof(CreateMetricTemplateAction, namespace_), schema::Location::Body, 0, &kRule15},
     {"metricName", &schema::typeOf<std::string>, offsetof(CreateMetricTemplateAction, metricName), schema::Location::Body, 0, &kRule35},
     {"labelsJsonStr", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, labelsJsonStr), schema::Location::Body, 0, &kRule36},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMetricTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMetricTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1859,8 +1842,8 @@ const ActionSpec& detail::spec_CreateMetricTemplate() { return CreateMetricTempl
 
 const schema::TypeDesc& CreateMonitorGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMonitorGroupAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorGroupAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateMonitorGroupAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorGroupAction, description), schema::Location::Body, 0, &kRule3},
     {"actions", &schema::typeOf<std::optional<Json>>, offsetof(CreateMonitorGroupAction, actions), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMonitorGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1879,8 +1862,8 @@ const ActionSpec& detail::spec_CreateMonitorGroup() { return CreateMonitorGroupA
 
 const schema::TypeDesc& CreateMonitorTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateMonitorTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1898,12 +1881,12 @@ const ActionSpec& detail::spec_CreateMonitorTemplate() { return CreateMonitorTem
 
 const schema::TypeDesc& CreateSNSTextTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"applicationPlatformType", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule2},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule5},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule5},
-    {"template", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+    {"applicationPlatformType", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, applicationPlatformType), schema::Location::Body, 0, &kRule8},
+    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
+    {"template", &schema::typeOf<std::string>, offsetof(CreateSNSTextTemplateAction, template_), schema::Location::Body, 0, &kRule8},
     {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
     {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(CreateSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSNSTextTemplateAction, type), schema::Location::Body, 0, &kRule32},
@@ -1924,7 +1907,7 @@ const ActionSpec& detail::spec_CreateSNSTextTemplate() { return CreateSNSTextTem
 
 const schema::TypeDesc& DeleteAlarmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAlarmAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1941,7 +1924,7 @@ const ActionSpec& detail::spec_DeleteAlarm() { return DeleteAlarmAction::spec();
 
 const schema::TypeDesc& DeleteEventRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEventRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEventRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1958,8 +1941,8 @@ const ActionSpec& detail::spec_DeleteEventRuleTemplate() { return DeleteEventRul
 
 const schema::TypeDesc& DeleteMetricDataAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(DeleteMetricDataAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"metricName", &schema::typeOf<std::string>, offsetof(DeleteMetricDataAction, metricName), schema::Location::Body, 0, &kRule2},
+    {"namespace", &schema::typeOf<std::string>, offsetof(DeleteMetricDataAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"metricName", &schema::typeOf<std::string>, offsetof(DeleteMetricDataAction, metricName), schema::Location::Body, 0, &kRule8},
     {"labels", &schema::typeOf<std::optional<Json>>, offsetof(DeleteMetricDataAction, labels), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1976,7 +1959,7 @@ const ActionSpec& detail::spec_DeleteMetricData() { return DeleteMetricDataActio
 
 const schema::TypeDesc& DeleteMetricDataHttpReceiverAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricDataHttpReceiverAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricDataHttpReceiverAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricDataHttpReceiverAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricDataHttpReceiverAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1993,7 +1976,7 @@ const ActionSpec& detail::spec_DeleteMetricDataHttpReceiver() { return DeleteMet
 
 const schema::TypeDesc& DeleteMetricRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricRuleTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricRuleTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2010,7 +1993,7 @@ const ActionSpec& detail::spec_DeleteMetricRuleTemplate() { return DeleteMetricR
 
 const schema::TypeDesc& DeleteMetricTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMetricTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMetricTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2027,7 +2010,7 @@ const ActionSpec& detail::spec_DeleteMetricTemplate() { return DeleteMetricTempl
 
 const schema::TypeDesc& DeleteMonitorGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2044,7 +2027,7 @@ const ActionSpec& detail::spec_DeleteMonitorGroup() { return DeleteMonitorGroupA
 
 const schema::TypeDesc& DeleteMonitorTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2061,7 +2044,7 @@ const ActionSpec& detail::spec_DeleteMonitorTemplate() { return DeleteMonitorTem
 
 const schema::TypeDesc& DeleteSNSTextTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSTextTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSNSTextTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2078,7 +2061,7 @@ const ActionSpec& detail::spec_DeleteSNSTextTemplate() { return DeleteSNSTextTem
 
 const schema::TypeDesc& DeleteThirdpartyPlatformAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteThirdpartyPlatformAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2095,7 +2078,7 @@ const ActionSpec& detail::spec_DeleteThirdpartyPlatform() { return DeleteThirdpa
 
 const schema::TypeDesc& GetActiveAlarmStatusAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"accountUuid", &schema::typeOf<std::string>, offsetof(GetActiveAlarmStatusAction, accountUuid), schema::Location::Body, 0, &kRule2},
+    {"accountUuid", &schema::typeOf<std::string>, offsetof(GetActiveAlarmStatusAction, accountUuid), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetActiveAlarmStatusAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetActiveAlarmStatusAction>("GetActiveAlarmStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetActiveAlarmStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2228,8 +2211,8 @@ const ActionSpec& detail::spec_GetManagementNodeDirCapacity() { return GetManage
 
 const schema::TypeDesc& GetMetricDataAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(GetMetricDataAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"metricName", &schema::typeOf<std::string>, offsetof(GetMetricDataAction, metricName), schema::Location::Body, 0, &kRule2},
+    {"namespace", &schema::typeOf<std::string>, offsetof(GetMetricDataAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"metricName", &schema::typeOf<std::string>, offsetof(GetMetricDataAction, metricName), schema::Location::Body, 0, &kRule8},
     {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricDataAction, startTime), schema::Location::Body, 0, &kRule28},
     {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricDataAction, endTime), schema::Location::Body, 0, &kRule28},
     {"offsetAheadOfCurrentTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricDataAction, offsetAheadOfCurrentTime), schema::Location::Body, 0, &kRule28},
@@ -2252,8 +2235,8 @@ const ActionSpec& detail::spec_GetMetricData() { return GetMetricDataAction::spe
 
 const schema::TypeDesc& GetMetricLabelValueAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(GetMetricLabelValueAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"metricName", &schema::typeOf<std::string>, offsetof(GetMetricLabelValueAction, metricName), schema::Location::Body, 0, &kRule2},
+    {"namespace", &schema::typeOf<std::string>, offsetof(GetMetricLabelValueAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"metricName", &schema::typeOf<std::string>, offsetof(GetMetricLabelValueAction, metricName), schema::Location::Body, 0, &kRule8},
     {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricLabelValueAction, startTime), schema::Location::Body, 0, &kRule40},
     {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetMetricLabelValueAction, endTime), schema::Location::Body, 0, &kRule40},
     {"labelNames", &schema::typeOf<std::optional<Json>>, offsetof(GetMetricLabelValueAction, labelNames), schema::Location::Body, 0, &kRule0},
@@ -2288,7 +2271,7 @@ const ActionSpec& detail::spec_GetTextTemplateArg() { return GetTextTemplateArgA
 
 const schema::TypeDesc& GetZWatchAlertHistogramAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"tableName", &schema::typeOf<std::string>, offsetof(GetZWatchAlertHistogramAction, tableName), schema::Location::Body, 0, &kRule2},
+    {"tableName", &schema::typeOf<std::string>, offsetof(GetZWatchAlertHistogramAction, tableName), schema::Location::Body, 0, &kRule8},
     {"startTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetZWatchAlertHistogramAction, startTime), schema::Location::Body, 0, &kRule27},
     {"endTime", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetZWatchAlertHistogramAction, endTime), schema::Location::Body, 0, &kRule27},
     {"intervalHours", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetZWatchAlertHistogramAction, intervalHours), schema::Location::Body, 0, &kRule41},
@@ -2308,7 +2291,7 @@ const ActionSpec& detail::spec_GetZWatchAlertHistogram() { return GetZWatchAlert
 
 const schema::TypeDesc& PutMetricDataAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"namespace", &schema::typeOf<std::string>, offsetof(PutMetricDataAction, namespace_), schema::Location::Body, 0, &kRule4},
+    {"namespace", &schema::typeOf<std::string>, offsetof(PutMetricDataAction, namespace_), schema::Location::Body, 0, &kRule2},
     {"data", &schema::typeOf<std::optional<Json>>, offsetof(PutMetricDataAction, data), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PutMetricDataAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2601,8 +2584,8 @@ const ActionSpec& detail::spec_QueryThirdpartyPlatform() { return QueryThirdpart
 
 const schema::TypeDesc& RemoveActionFromAlarmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"alarmUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule2},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromAlarmAction, actionUuid), schema::Location::Path, 0, &kRule2},
+    {"alarmUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromAlarmAction, alarmUuid), schema::Location::Path, 0, &kRule8},
+    {"actionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromAlarmAction, actionUuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveActionFromAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveActionFromAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2619,8 +2602,8 @@ const ActionSpec& detail::spec_RemoveActionFromAlarm() { return RemoveActionFrom
 
 const schema::TypeDesc& RemoveActionFromEventSubscriptionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule2},
-    {"actionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromEventSubscriptionAction, actionUuid), schema::Location::Path, 0, &kRule2},
+    {"subscriptionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromEventSubscriptionAction, subscriptionUuid), schema::Location::Path, 0, &kRule8},
+    {"actionUuid", &schema::typeOf<std::string>, offsetof(RemoveActionFromEventSubscriptionAction, actionUuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveActionFromEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveActionFromEventSubscriptionAction>("RemoveActionFromEventSubscriptionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveActionFromEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2636,8 +2619,8 @@ const ActionSpec& detail::spec_RemoveActionFromEventSubscription() { return Remo
 
 const schema::TypeDesc& RemoveInstanceFromMonitorGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveInstanceFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule2},
-    {"instanceUuid", &schema::typeOf<std::string>, offsetof(RemoveInstanceFromMonitorGroupAction, instanceUuid), schema::Location::Path, 0, &kRule2},
+    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveInstanceFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule8},
+    {"instanceUuid", &schema::typeOf<std::string>, offsetof(RemoveInstanceFromMonitorGroupAction, instanceUuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveInstanceFromMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveInstanceFromMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2654,7 +2637,7 @@ const ActionSpec& detail::spec_RemoveInstanceFromMonitorGroup() { return RemoveI
 
 const schema::TypeDesc& RemoveLabelFromAlarmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveLabelFromAlarmAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveLabelFromAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveLabelFromAlarmAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveLabelFromAlarmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2671,7 +2654,7 @@ const ActionSpec& detail::spec_RemoveLabelFromAlarm() { return RemoveLabelFromAl
 
 const schema::TypeDesc& RemoveLabelFromEventSubscriptionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveLabelFromEventSubscriptionAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveLabelFromEventSubscriptionAction, uuid), schema::Location::Path, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveLabelFromEventSubscriptionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveLabelFromEventSubscriptionAction>("RemoveLabelFromEventSubscriptionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveLabelFromEventSubscriptionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2687,8 +2670,8 @@ const ActionSpec& detail::spec_RemoveLabelFromEventSubscription() { return Remov
 
 const schema::TypeDesc& RevokeMonitorTemplateFromMonitorGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule2},
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, templateUuid), schema::Location::Path, 0, &kRule2},
+    {"groupUuid", &schema::typeOf<std::string>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, groupUuid), schema::Location::Path, 0, &kRule8},
+    {"templateUuid", &schema::typeOf<std::string>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, templateUuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RevokeMonitorTemplateFromMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2706,8 +2689,8 @@ const ActionSpec& detail::spec_RevokeMonitorTemplateFromMonitorGroup() { return 
 const schema::TypeDesc& SubscribeEventAction::describe() {
   static constexpr schema::Row rows[] = {
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(SubscribeEventAction, name), schema::Location::Body, 0, &kRule12},
-    {"namespace", &schema::typeOf<std::string>, offsetof(SubscribeEventAction, namespace_), schema::Location::Body, 0, &kRule2},
-    {"eventName", &schema::typeOf<std::string>, offsetof(SubscribeEventAction, eventName), schema::Location::Body, 0, &kRule2},
+    {"namespace", &schema::typeOf<std::string>, offsetof(SubscribeEventAction, namespace_), schema::Location::Body, 0, &kRule8},
+    {"eventName", &schema::typeOf<std::string>, offsetof(SubscribeEventAction, eventName), schema::Location::Body, 0, &kRule8},
     {"actions", &schema::typeOf<std::optional<Json>>, offsetof(SubscribeEventAction, actions), schema::Location::Body, 0, nullptr},
     {"labels", &schema::typeOf<std::optional<Json>>, offsetof(SubscribeEventAction, labels), schema::Location::Body, 0, nullptr},
     {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(SubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
@@ -2728,7 +2711,7 @@ const ActionSpec& detail::spec_SubscribeEvent() { return SubscribeEventAction::s
 
 const schema::TypeDesc& UnsubscribeEventAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UnsubscribeEventAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UnsubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(UnsubscribeEventAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UnsubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2745,7 +2728,7 @@ const ActionSpec& detail::spec_UnsubscribeEvent() { return UnsubscribeEventActio
 
 const schema::TypeDesc& UpdateActiveAlarmTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateActiveAlarmTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateActiveAlarmTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"alarmName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateActiveAlarmTemplateAction, alarmName), schema::Location::Body, 0, &kRule12},
     {"comparisonOperator", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateActiveAlarmTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
     {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateActiveAlarmTemplateAction, period), schema::Location::Body, 0, &kRule26},
@@ -2769,7 +2752,7 @@ const ActionSpec& detail::spec_UpdateActiveAlarmTemplate() { return UpdateActive
 
 const schema::TypeDesc& UpdateAlarmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAlarmAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAlarmAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, name), schema::Location::Body, 0, &kRule12},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, description), schema::Location::Body, 0, &kRule43},
     {"comparisonOperator", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
@@ -2815,9 +2798,9 @@ const ActionSpec& detail::spec_UpdateAlarmData() { return UpdateAlarmDataAction:
 
 const schema::TypeDesc& UpdateAlarmLabelAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, uuid), schema::Location::Path, 0, &kRule8},
     {"key", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, value), schema::Location::Body, 0, &kRule2},
+    {"value", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, value), schema::Location::Body, 0, &kRule8},
     {"operator", &schema::typeOf<std::string>, offsetof(UpdateAlarmLabelAction, operator_), schema::Location::Body, 0, &kRule24},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlarmLabelAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2834,7 +2817,7 @@ const ActionSpec& detail::spec_UpdateAlarmLabel() { return UpdateAlarmLabelActio
 
 const schema::TypeDesc& UpdateAlertDataAckAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"alertDataUuid", &schema::typeOf<std::string>, offsetof(UpdateAlertDataAckAction, alertDataUuid), schema::Location::Path, 0, &kRule2},
+    {"alertDataUuid", &schema::typeOf<std::string>, offsetof(UpdateAlertDataAckAction, alertDataUuid), schema::Location::Path, 0, &kRule8},
     {"resumeAlert", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAlertDataAckAction, resumeAlert), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAlertDataAckAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2855,11 +2838,11 @@ const schema::TypeDesc& UpdateAliyunSmsSNSTextTemplateAction::describe() {
     {"sign", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, sign), schema::Location::Body, 0, nullptr},
     {"eventTemplateCode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, eventTemplateCode), schema::Location::Body, 0, nullptr},
     {"eventTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, eventTemplate), schema::Location::Body, 0, nullptr},
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule5},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
     {"template", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, template_), schema::Location::Body, 0, nullptr},
     {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
     {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunSmsSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
@@ -2898,7 +2881,7 @@ const ActionSpec& detail::spec_UpdateEventData() { return UpdateEventDataAction:
 
 const schema::TypeDesc& UpdateEventRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEventRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
     {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventRuleTemplateAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
     {"labels", &schema::typeOf<std::optional<Json>>, offsetof(UpdateEventRuleTemplateAction, labels), schema::Location::Body, 0, nullptr},
@@ -2917,9 +2900,9 @@ const ActionSpec& detail::spec_UpdateEventRuleTemplate() { return UpdateEventRul
 
 const schema::TypeDesc& UpdateEventSubscriptionLabelAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, uuid), schema::Location::Path, 0, &kRule8},
     {"key", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, key), schema::Location::Body, 0, &kRule23},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, value), schema::Location::Body, 0, &kRule2},
+    {"value", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, value), schema::Location::Body, 0, &kRule8},
     {"operator", &schema::typeOf<std::string>, offsetof(UpdateEventSubscriptionLabelAction, operator_), schema::Location::Body, 0, &kRule24},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEventSubscriptionLabelAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2936,7 +2919,7 @@ const ActionSpec& detail::spec_UpdateEventSubscriptionLabel() { return UpdateEve
 
 const schema::TypeDesc& UpdateMetricRuleTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMetricRuleTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMetricRuleTemplateAction, name), schema::Location::Body, 0, &kRule12},
     {"comparisonOperator", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMetricRuleTemplateAction, comparisonOperator), schema::Location::Body, 0, &kRule42},
     {"period", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateMetricRuleTemplateAction, period), schema::Location::Body, 0, &kRule26},
@@ -2961,9 +2944,9 @@ const ActionSpec& detail::spec_UpdateMetricRuleTemplate() { return UpdateMetricR
 
 const schema::TypeDesc& UpdateMonitorGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMonitorGroupAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, description), schema::Location::Body, 0, &kRule3},
     {"actions", &schema::typeOf<std::optional<Json>>, offsetof(UpdateMonitorGroupAction, actions), schema::Location::Body, 0, nullptr},
     {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, stateEvent), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2981,9 +2964,9 @@ const ActionSpec& detail::spec_UpdateMonitorGroup() { return UpdateMonitorGroupA
 
 const schema::TypeDesc& UpdateMonitorTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateMonitorTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTemplateAction, description), schema::Location::Body, 0, &kRule3},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateMonitorTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateMonitorTemplateAction>("UpdateMonitorTemplateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateMonitorTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2999,11 +2982,11 @@ const ActionSpec& detail::spec_UpdateMonitorTemplate() { return UpdateMonitorTem
 
 const schema::TypeDesc& UpdateSNSTextTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSNSTextTemplateAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule5},
-    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule5},
-    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, description), schema::Location::Body, 0, &kRule3},
+    {"subject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, subject), schema::Location::Body, 0, &kRule3},
+    {"recoverySubject", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, recoverySubject), schema::Location::Body, 0, &kRule3},
     {"template", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, template_), schema::Location::Body, 0, nullptr},
     {"recoveryTemplate", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSNSTextTemplateAction, recoveryTemplate), schema::Location::Body, 0, nullptr},
     {"defaultTemplate", &schema::typeOf<std::optional<bool>>, offsetof(UpdateSNSTextTemplateAction, defaultTemplate), schema::Location::Body, 0, nullptr},
@@ -3022,7 +3005,7 @@ const ActionSpec& detail::spec_UpdateSNSTextTemplate() { return UpdateSNSTextTem
 
 const schema::TypeDesc& UpdateSubscribeEventAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSubscribeEventAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSubscribeEventAction, uuid), schema::Location::Path, 0, &kRule8},
     {"emergencyLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSubscribeEventAction, emergencyLevel), schema::Location::Body, 0, &kRule22},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSubscribeEventAction, name), schema::Location::Body, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSubscribeEventAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -3059,11 +3042,11 @@ const ActionSpec& detail::spec_UpdateThirdpartyAlerts() { return UpdateThirdpart
 
 const schema::TypeDesc& UpdateThirdpartyPlatformAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateThirdpartyPlatformAction, uuid), schema::Location::Path, 0, &kRule8},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, description), schema::Location::Body, 0, &kRule3},
     {"template", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, template_), schema::Location::Body, 0, &kRule47},
-    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule5},
+    {"url", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, url), schema::Location::Body, 0, &kRule3},
     {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, stateEvent), schema::Location::Body, 0, &kRule10},
     {"lastSyncDateMills", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateThirdpartyPlatformAction, lastSyncDateMills), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateThirdpartyPlatformAction, requestIp), schema::Location::Body, 0, nullptr},

@@ -88,7 +88,6 @@
 #include "zstack/types/CephPrimaryStorageInventory.hpp"
 #include "zstack/types/CephPrimaryStorageMonInventory.hpp"
 #include "zstack/types/CephPrimaryStoragePoolInventory.hpp"
-#include "zstack/types/CertificateInventory.hpp"
 #include "zstack/types/ChainInfo.hpp"
 #include "zstack/types/ChangeHostNetworkInterfaceLldpModeResult.hpp"
 #include "zstack/types/ChangeL3NetworkDhcpIpAddressResult.hpp"
@@ -121,6 +120,7 @@
 #include "zstack/types/CpuMemoryCapacityData.hpp"
 #include "zstack/types/CreateBondingResult.hpp"
 #include "zstack/types/CreateDataVolumeTemplateFromVolumeSnapshotResult.hpp"
+#include "zstack/types/CreateFaultToleranceVmInstanceResult.hpp"
 
 #include <cstddef>
 
@@ -1200,15 +1200,6 @@ const schema::TypeDesc& CephPrimaryStoragePoolInventory::describe() {
   return d;
 }
 
-const schema::TypeDesc& CertificateInventory::describe() {
-  static constexpr schema::Row rows[] = {
-    {"certificate", &schema::typeOf<std::string>, offsetof(CertificateInventory, certificate), schema::Location::Body, 0, nullptr},
-    {"listeners", &schema::typeOf<std::vector<LoadBalancerListenerCertificateRefInventory>>, offsetof(CertificateInventory, listeners), schema::Location::Body, 0, nullptr},
-  };
-  static const schema::TypeDesc d = schema::table<CertificateInventory>("CertificateInventory", rows, 2, schema::rebased(NamedResource::describe(), offsetof(CertificateInventory, uuid) - offsetof(NamedResource, uuid)));
-  return d;
-}
-
 const schema::TypeDesc& ChainInfo::describe() {
   static constexpr schema::Row rows[] = {
     {"runningTask", &schema::typeOf<std::vector<RunningTaskInfo>>, offsetof(ChainInfo, runningTask), schema::Location::Body, 0, nullptr},
@@ -1503,6 +1494,16 @@ const schema::TypeDesc& CreateDataVolumeTemplateFromVolumeSnapshotResult::descri
     {"failures", &schema::typeOf<Json>, offsetof(CreateDataVolumeTemplateFromVolumeSnapshotResult, failures), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CreateDataVolumeTemplateFromVolumeSnapshotResult>("CreateDataVolumeTemplateFromVolumeSnapshotResult", rows, 2);
+  return d;
+}
+
+const schema::TypeDesc& CreateFaultToleranceVmInstanceResult::describe() {
+  static constexpr schema::Row rows[] = {
+    {"primaryVmInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(CreateFaultToleranceVmInstanceResult, primaryVmInventory), schema::Location::Body, 0, nullptr},
+    {"secondaryVmInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(CreateFaultToleranceVmInstanceResult, secondaryVmInventory), schema::Location::Body, 0, nullptr},
+    {"faultToleranceVmGroupInventory", &schema::typeOf<std::optional<VmInstanceInventory>>, offsetof(CreateFaultToleranceVmInstanceResult, faultToleranceVmGroupInventory), schema::Location::Body, 0, nullptr},
+  };
+  static const schema::TypeDesc d = schema::table<CreateFaultToleranceVmInstanceResult>("CreateFaultToleranceVmInstanceResult", rows, 3);
   return d;
 }
 

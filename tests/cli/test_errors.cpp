@@ -268,7 +268,7 @@ TEST_CASE("zscli --help lists every action", "[cli][help]") {
   std::set<std::string> catalog;
   for (const auto* s : zstack::catalog::all()) catalog.insert(s->name);
   for (const auto* s : zstack::testing::documentedSpecs()) CHECK_THAT(run.out, Catch::Contains(s->name + "  " + s->summary));
-  CHECK(catalog.size() >= 1887);
+  CHECK(catalog.size() >= (ZSTACK_FULL_API ? 1887u : 75u));
   CHECK(listed == catalog);
   for (const char* opt : {"--endpoint", "--session", "--access-key", "--user", "--password", "--timeout", "--help"})
     CHECK_THAT(run.out, Catch::Contains(opt));
