@@ -40,6 +40,7 @@ if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}" OR IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDE
   set(ZSTACK_PC_INCLUDEDIR "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
 else()
   file(RELATIVE_PATH _zstack_pc_up "/P/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/P")
+  string(REGEX REPLACE "/$" "" _zstack_pc_up "${_zstack_pc_up}")  # "../.." for lib/pkgconfig
   set(ZSTACK_PC_PREFIX "\${pcfiledir}/${_zstack_pc_up}")
   set(ZSTACK_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
   set(ZSTACK_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
