@@ -7,6 +7,10 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libcurl4-openssl-dev libssl-dev rapidjson-dev catch2
   libcpp-httplib-dev libbenchmark-dev
+  # `pkg-config --static zstack` expands libcurl.pc's Libs.private (a static libcurl's
+  # dependencies): linking with it needs their -dev packages (scripts/consumers.sh does).
+  libnghttp2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev libzstd-dev
+  libidn2-dev libbrotli-dev zlib1g-dev
   clang libclang-rt-14-dev
 )
 

@@ -2,8 +2,8 @@
 # The full test suite: installs what is missing, builds, runs every test, then the same tests
 # under AddressSanitizer + UndefinedBehaviorSanitizer, a short run of every libFuzzer harness
 # (scripts/fuzz.sh --smoke), the unit, transport and integration tests under ThreadSanitizer
-# (scripts/tsan.sh), then builds a consumer of the installed package. This is what CI runs
-# (.ci/run).
+# (scripts/tsan.sh), then checks the installed package the ways users consume it
+# (scripts/consumers.sh). This is what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
@@ -30,11 +30,6 @@ bash scripts/fuzz.sh --smoke
 echo "== build and test under ThreadSanitizer (unit, transport, integration)"
 bash scripts/tsan.sh
 
-echo "== install and consume with find_package(zstack)"
-prefix=$(mktemp -d)
-cmake --install build/ci --prefix "$prefix" >/dev/null
-cmake -S tests/consumer -B build/consumer -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
-cmake --build build/consumer -j"$jobs" >/dev/null
-./build/consumer/consumer
-rm -rf "$prefix"
+echo "== consumers of the installed package (static and shared, CMake and pkg-config, sim component)"
+JOBS="$jobs" bash scripts/consumers.sh build/ci build/shared
 echo "== all tests passed"
