@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   libcurl4-openssl-dev libssl-dev rapidjson-dev catch2
   libcpp-httplib-dev libbenchmark-dev
+  curl openssl  # zscli --curl tests run the printed command (curl, openssl dgst)
   clang libclang-rt-14-dev
 )
 
