@@ -162,15 +162,35 @@ std::string didYouMean(const std::vector<std::string>& names) {
 
 // The JSON object of a params file (at most 16 MiB). Errors name the file's problem, never its text.
 std::optional<Error> readParamsFile(const std::string& path, Json::Object& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return usageError(std::string("params file: cannot read it (") + std::strerror(errno) + ")");
+  // A regular file only: a FIFO or a terminal (@/dev/stdin) could block the parse forever.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return usageError(std::string("params file: cannot read it (") + std::strerror(errno) + ")");
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return usageError("params file: not a regular file");
+  }
+  if (st.st_size > (off_t{16} << 20)) {
+    ::close(fd);
+    return usageError("params file: larger than 16 MiB");
+  }
   std::string text;
   char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > (std::size_t{16} << 20)) return usageError("params file: larger than 16 MiB");
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int e = errno;
+      ::close(fd);
+      if (n < 0) return usageError(std::string("params file: cannot read it (") + std::strerror(e) + ")");
+      break;
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > (std::size_t{16} << 20)) {
+      ::close(fd);
+      return usageError("params file: larger than 16 MiB");
+    }
   }
-  if (in.bad()) return usageError("params file: cannot read it");
   std::string err;
   auto j = Json::parse(text, &err);
   if (!j) return usageError("params file: not valid JSON (" + err + ")");
@@ -294,9 +314,9 @@ ParseResult parseArgs(int argc, const char* const* argv) {
   // An @FILE argument after the action names the params file as --params-file does.
   for (int k = i; k < argc && argv[k]; ++k) {
     if (argv[k][0] != '@') continue;
-    if (o.paramsFile) return usageError("give one params file (--params-file FILE or @FILE), not two");
+    if (o.paramsFile) return usageError("give one params file (--params-file or an @ argument), not two");
     o.paramsFile = std::string(argv[k] + 1);
-    if (o.paramsFile->empty()) return usageError(argNo(k) + ": @ needs a file name (@params.json)");
+    if (o.paramsFile->empty()) return usageError(argNo(k) + ": @ needs the name of a params file after it");
   }
 
   Json::Array conditions;

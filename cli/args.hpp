@@ -1,7 +1,8 @@
 #pragma once
 // zscli's command line, parsed without exiting, printing or touching the network:
 //
-//   parseArgs(argv)          options, the action, param=value and query conditions
+//   parseArgs(argv)          options, the action, the params file (--params-file or @FILE: a
+//                            regular file's JSON object), param=value and query conditions
 //   applyEnvironment(cmd, getenv)  ZSTACK_* and CA variables for what no option gave; CA files checked
 //   resolvePasswords(cmd, getenv, prompt)  --password-file, ZSTACK_PASSWORD, the prompt
 //   makeConfig(cmd)          the ClientConfig (endpoint, session, access key, TLS)

@@ -98,9 +98,14 @@ TEST_CASE("params file errors are usage errors that name the key and what it exp
     CHECK(message(r) == "params file: cannot read it (No such file or directory)");
   }
   {
+    const Run r = runZscli({"--endpoint", endpoint, "--session", "s", "CreateVip", "@/dev/stdin"});
+    CHECK(r.exitCode == 2);
+    CHECK(message(r) == "params file: not a regular file");  // never blocks on a pipe or terminal
+  }
+  {
     const Run r = runZscli({"--endpoint", endpoint, "--params-file", dir / "p.json", "CreateVip", "@" + (dir / "p.json")});
     CHECK(r.exitCode == 2);
-    CHECK(message(r) == "give one params file (--params-file FILE or @FILE), not two");
+    CHECK(message(r) == "give one params file (--params-file or an @ argument), not two");
   }
 }
 
