@@ -289,7 +289,10 @@ ParseResult parseArgs(int argc, const char* const* argv) {
     o.timeoutSeconds = s;
   }
   if (o.password && o.passwordFile) return usageError("give one of --password and --password-file, not both");
-  if (i >= argc || !argv[i]) return usageError("no action given (zscli --help lists them)");
+  if (i >= argc || !argv[i]) {  // zscli runs its shell on a terminal; elsewhere this is an error
+    cmd.kind = Command::Kind::Shell;
+    return cmd;
+  }
 
   const std::string name = argv[i];
   cmd.spec = zstack::catalog::find(name);

@@ -32,7 +32,7 @@ struct Options {
 };
 
 struct Command {
-  enum class Kind { Help, ActionHelp, Call, Version };
+  enum class Kind { Help, ActionHelp, Call, Version, Shell };  // Shell: options but no action
   Kind kind = Kind::Call;
   Options options;
   const zstack::ActionSpec* spec = nullptr;            // ActionHelp, Call

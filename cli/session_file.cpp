@@ -118,6 +118,8 @@ std::optional<std::string> saveSession(const std::string& path, const SavedSessi
   return std::nullopt;
 }
 
+bool makePrivateDirs(const std::string& dir) { return makeDirs(dir); }
+
 void removeSession(const std::string& path, const std::string& uuid) {
   auto s = loadSession(path);
   if (s && s->uuid == uuid) unlink(path.c_str());

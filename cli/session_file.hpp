@@ -32,6 +32,9 @@ std::optional<SavedSession> loadSession(const std::string& path, std::string* pr
 // Writes the session atomically (0600; missing directories 0700). A message on failure.
 std::optional<std::string> saveSession(const std::string& path, const SavedSession& s);
 
+// mkdir -p, the directories it makes 0700 (existing ones are left as they are).
+bool makePrivateDirs(const std::string& dir);
+
 // Removes the file when it still holds `uuid` (another zscli may have saved a newer one since).
 void removeSession(const std::string& path, const std::string& uuid);
 

@@ -9,11 +9,15 @@
 #include "args.hpp"
 #include "curl.hpp"
 #include "session_file.hpp"
+#ifdef ZSCLI_HAVE_SHELL
+#include "shell.hpp"
+#endif
 
 #include <zstack/zstack.hpp>
 
 #include <openssl/sha.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +47,7 @@ const char* kUsageText =
     "usage: zscli [options] <ActionName> [param=value ...] [@params.json]\n"
     "       zscli <ActionName> --help\n"
     "       zscli --version\n"
+    "       zscli [options]       (no action, on a terminal: an interactive shell; see 'help' there)\n"
     "\n"
     "options:\n"
     "  --endpoint URL          management node (default $ZSTACK_ENDPOINT or http://localhost:8080/zstack)\n"
@@ -233,16 +238,19 @@ int printCurl(zscli::Command& cmd, zstack::ClientConfig cfg, const std::string& 
   return flushed(kOk);
 }
 
-}  // namespace
 
-int main(int argc, char** argv) {
-  // A reader that goes away (zscli ... | head) must not kill zscli mid-write: the failed write
-  // is reported instead. libcurl's sockets already avoid SIGPIPE; stdout and stderr do not.
-  signal(SIGPIPE, SIG_IGN);
 
-  auto parsed = zscli::parseArgs(argc, argv);
+// One zscli command (argv[0] is the program name): the whole tool, or one line of the shell.
+int runCommand(const std::vector<std::string>& argv) {
+  auto parsed = zscli::parseArgs(argv);
   if (auto* e = std::get_if<Error>(&parsed)) return fail(*e);
   zscli::Command& cmd = std::get<zscli::Command>(parsed);
+  if (cmd.kind == zscli::Command::Kind::Shell) {
+    Error e;
+    e.kind = ErrorKind::Usage;
+    e.message = "no action given (zscli --help lists them; on a terminal, zscli with no action is a shell)";
+    return fail(e);
+  }
   if (cmd.kind == zscli::Command::Kind::Help) {
     std::cout << kUsageText << "\nactions:\n";
     for (const auto* s : zstack::catalog::all()) std::cout << "  " << s->name << "  " << s->summary << "\n";
@@ -342,4 +350,23 @@ int main(int argc, char** argv) {
   }
   std::cout << result->pretty() << "\n";  // the reply as the server sent it
   return flushed(kOk);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A reader that goes away (zscli ... | head) must not kill zscli mid-write: the failed write
+  // is reported instead. libcurl's sockets already avoid SIGPIPE; stdout and stderr do not.
+  signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::string> args(argv, argv + argc);
+#ifdef ZSCLI_HAVE_SHELL
+  // zscli [options] with no action, on a terminal: the shell, each line run with those options.
+  auto parsed = zscli::parseArgs(args);
+  if (auto* c = std::get_if<zscli::Command>(&parsed); c && c->kind == zscli::Command::Kind::Shell && isatty(STDIN_FILENO)) {
+    const zscli::Getenv env = [](const char* name) -> const char* { return std::getenv(name); };
+    return zscli::runShell(std::vector<std::string>(args.begin() + 1, args.end()), env, runCommand);
+  }
+#endif
+  return runCommand(args);
 }

@@ -8,6 +8,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev rapidjson-dev catch2
   libcpp-httplib-dev libbenchmark-dev
   curl openssl  # zscli --curl tests run the printed command (curl, openssl dgst)
+  libedit-dev   # zscli's interactive shell (line editing, completion, history)
   clang libclang-rt-14-dev
 )
 
