@@ -1,6 +1,7 @@
 // zscli: the SDK on the command line, in zstack-cli's syntax.
 //
-//   zscli [options] <ActionName> [param=value ...]
+//   zscli [options] <ActionName> [param=value ...] [@params.json]
+//   zscli [options]            (on a terminal: the interactive shell, cli/shell.hpp)
 //
 // Built on the action catalog: every action, its fields, types and constraints come from the
 // same declarations the SDK uses. Exit codes: 0 ok, 1 the server reported an error, 2 bad usage
