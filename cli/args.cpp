@@ -10,6 +10,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 
 namespace zscli {
@@ -115,9 +117,114 @@ bool looksLikeActionName(const std::string& s) {
   return true;
 }
 
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Optimal string alignment distance (Levenshtein plus swaps of neighbours), case-insensitive.
+std::size_t editDistance(std::string_view a, std::string_view b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= n; ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= m; ++j) {
+      const bool same = lower(a[i - 1]) == lower(b[j - 1]);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (same ? 0 : 1)});
+      if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) && lower(a[i - 2]) == lower(b[j - 1]))
+        cur[j] = std::min(cur[j], prev2[j - 2] + 1);
+    }
+    prev2.swap(prev);
+    prev.swap(cur);
+  }
+  return prev[m];
+}
+
+bool startsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (lower(s[i]) != lower(prefix[i])) return false;
+  return true;
+}
+bool endsWithNoCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && startsWithNoCase(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// "unknown action X; did you mean A?" / "... A or B?" / "... one of A, B, C?"
+std::string didYouMean(const std::vector<std::string>& names) {
+  if (names.empty()) return "";
+  std::string s = "; did you mean ";
+  if (names.size() > 2) s += "one of ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i) s += names.size() == 2 ? " or " : ", ";
+    s += names[i];
+  }
+  return s + "?";
+}
+
+// The JSON object of a params file (at most 16 MiB). Errors name the file's problem, never its text.
+std::optional<Error> readParamsFile(const std::string& path, Json::Object& out) {
+  // A regular file only: a FIFO or a terminal (@/dev/stdin) could block the parse forever.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return usageError(std::string("params file: cannot read it (") + std::strerror(errno) + ")");
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return usageError("params file: not a regular file");
+  }
+  if (st.st_size > (off_t{16} << 20)) {
+    ::close(fd);
+    return usageError("params file: larger than 16 MiB");
+  }
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int e = errno;
+      ::close(fd);
+      if (n < 0) return usageError(std::string("params file: cannot read it (") + std::strerror(e) + ")");
+      break;
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > (std::size_t{16} << 20)) {
+      ::close(fd);
+      return usageError("params file: larger than 16 MiB");
+    }
+  }
+  std::string err;
+  auto j = Json::parse(text, &err);
+  if (!j) return usageError("params file: not valid JSON (" + err + ")");
+  if (!j->isObject()) return usageError("params file: expects a JSON object whose keys are parameter names");
+  out = std::move(j->asObject());
+  return std::nullopt;
+}
+
 const char* const kQueryKeys[] = {"limit", "start", "count", "replyWithCount", "sortBy", "sortDirection", "fields", "groupBy"};
 
 }  // namespace
+
+std::vector<std::string> suggestActions(std::string_view name) {
+  std::vector<std::string_view> forms{name};
+  std::string_view bare = name;
+  if (startsWithNoCase(bare, "API") && endsWithNoCase(bare, "Msg") && bare.size() > 6) bare = bare.substr(3, bare.size() - 6);
+  if (endsWithNoCase(bare, "Action") && bare.size() > 6) bare = bare.substr(0, bare.size() - 6);
+  if (bare != name) forms.push_back(bare);
+  const std::size_t limit = std::max<std::size_t>(2, bare.size() / 4);
+  std::size_t best = limit + 1;
+  std::vector<std::string> out;
+  for (const auto* spec : zstack::catalog::all()) {
+    std::size_t d = SIZE_MAX;
+    for (auto f : forms) d = std::min(d, editDistance(f, spec->name));
+    if (d > limit || d > best) continue;
+    if (d < best) {
+      best = d;
+      out.clear();
+    }
+    out.push_back(spec->name);
+  }
+  if (out.size() > 5) out.resize(5);  // a hint, not a listing
+  return out;
+}
 
 std::string safePrefix(const std::string& arg) {
   std::size_t n = 0;
@@ -142,8 +249,16 @@ ParseResult parseArgs(int argc, const char* const* argv) {
       cmd.kind = Command::Kind::Help;
       return cmd;
     }
+    if (opt == "--version") {
+      cmd.kind = Command::Kind::Version;
+      return cmd;
+    }
     if (opt == "--insecure") {
       o.insecure = true;
+      continue;
+    }
+    if (opt == "--curl") {
+      o.curl = true;
       continue;
     }
     std::optional<std::string>* slot = nullptr;
@@ -155,6 +270,7 @@ ParseResult parseArgs(int argc, const char* const* argv) {
     else if (opt == "--password-file") slot = &o.passwordFile;
     else if (opt == "--ca-file") slot = &o.caFile;
     else if (opt == "--ca-path") slot = &o.caPath;
+    else if (opt == "--params-file") slot = &o.paramsFile;
     else if (opt != "--timeout") {
       std::string m = "unknown option --" + safePrefix(opt.substr(2));
       if (opt.find('=') != std::string::npos) m += " (an option takes its value in the next argument)";
@@ -173,20 +289,75 @@ ParseResult parseArgs(int argc, const char* const* argv) {
     o.timeoutSeconds = s;
   }
   if (o.password && o.passwordFile) return usageError("give one of --password and --password-file, not both");
-  if (i >= argc || !argv[i]) return usageError("no action given (zscli --help lists them)");
+  if (i >= argc || !argv[i]) {  // zscli runs its shell on a terminal; elsewhere this is an error
+    cmd.kind = Command::Kind::Shell;
+    return cmd;
+  }
 
   const std::string name = argv[i];
   cmd.spec = zstack::catalog::find(name);
   if (!cmd.spec) {
-    if (looksLikeActionName(name)) return usageError("unknown action " + name + " (zscli --help lists them)");
-    return usageError(argNo(i) + " is not an action name (zscli --help lists them)");
+    // Only a name-like argument is compared: the hint must not echo a mistyped secret.
+    const std::string hint = safePrefix(name) == name ? didYouMean(suggestActions(name)) : "";
+    if (looksLikeActionName(name)) return usageError("unknown action " + name + hint + " (zscli --help lists them)");
+    return usageError(argNo(i) + " is not an action name" + hint + " (zscli --help lists them)");
   }
   const zstack::ActionSpec& spec = *cmd.spec;
   cmd.action.emplace(spec);
   zstack::catalog::DynamicAction& action = *cmd.action;
   ++i;
 
+  auto noteSet = [&cmd](const schema::FieldDesc& f) {
+    for (const auto& n : cmd.setFields)
+      if (n == f.name) return;
+    cmd.setFields.emplace_back(f.name);
+    if (f.flags & schema::kSecret) cmd.secretFields.emplace_back(f.name);
+  };
+
+  // An @FILE argument after the action names the params file as --params-file does.
+  for (int k = i; k < argc && argv[k]; ++k) {
+    if (argv[k][0] != '@') continue;
+    if (o.paramsFile) return usageError("give one params file (--params-file or an @ argument), not two");
+    o.paramsFile = std::string(argv[k] + 1);
+    if (o.paramsFile->empty()) return usageError(argNo(k) + ": @ needs the name of a params file after it");
+  }
+
   Json::Array conditions;
+  // The params file first: the command line's param=value arguments override its keys.
+  if (o.paramsFile) {
+    Json::Object params;
+    if (auto err = readParamsFile(*o.paramsFile, params)) return std::move(*err);
+    for (const auto& [key, value] : params) {
+      const std::string where = "params file, key \"" + safePrefix(key) + "\"";
+      if (value.isNull()) continue;  // null: not given
+      if (spec.isQuery && key == "q") {  // conditions: a list of "field<op>value" strings
+        if (!value.isArray()) return usageError(where + ": expects an array of \"field<op>value\" strings");
+        for (const auto& c : value.asArray()) {
+          if (!c.isString()) return usageError(where + ": expects an array of \"field<op>value\" strings");
+          conditions.push_back(c);
+        }
+        continue;
+      }
+      const schema::FieldDesc* f = fieldNamed(action, key);
+      if (!f) {
+        const std::string help = " for " + spec.name + " (zscli " + spec.name + " --help)";
+        if (safePrefix(key) == key) return usageError("params file: unknown parameter \"" + key + "\"" + help);
+        return usageError("params file: a key is not a parameter" + help);
+      }
+      if ((f->flags & schema::kSha512) && value.isString() && value.asString() == "-") {
+        cmd.passwordFields.push_back(key);
+        noteSet(*f);
+        continue;
+      }
+      if (auto err = action.set(key, value)) {
+        // set() names the field and what it expects, never the value.
+        err->message = "params file: " + err->message;
+        return std::move(*err);
+      }
+      noteSet(*f);
+    }
+  }
+
   for (; i < argc && argv[i]; ++i) {
     const std::string text = argv[i];
     if (text == "--help" || text == "-h") {
@@ -194,6 +365,7 @@ ParseResult parseArgs(int argc, const char* const* argv) {
       cmd.action.reset();
       return cmd;
     }
+    if (text[0] == '@') continue;  // the params file, read above
     auto arg = splitArg(text);
     if (!arg) return usageError(describeMalformed(i, text, action));
     bool queryKey = false;
@@ -213,14 +385,19 @@ ParseResult parseArgs(int argc, const char* const* argv) {
       if (nameLike) return usageError("unknown parameter \"" + arg->key + "\"" + help);
       return usageError(argNo(i) + ": unknown parameter" + help);
     }
+    // The command line wins over the params file, also over a password=- there.
+    for (auto it = cmd.passwordFields.begin(); it != cmd.passwordFields.end();)
+      it = *it == arg->key ? cmd.passwordFields.erase(it) : it + 1;
     if ((f->flags & schema::kSha512) && arg->value == "-") {  // password=-: from the password sources
       cmd.passwordFields.push_back(arg->key);
+      noteSet(*f);
       continue;
     }
     std::string why;
     auto value = toJsonValue(f->type(), arg->value, why);
     if (!value) return usageError(arg->key + ": " + why);
     if (auto err = action.set(arg->key, *value)) return std::move(*err);
+    noteSet(*f);
   }
   if (!conditions.empty())
     if (auto err = action.set("q", Json(std::move(conditions)))) return std::move(*err);

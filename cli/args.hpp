@@ -1,7 +1,8 @@
 #pragma once
 // zscli's command line, parsed without exiting, printing or touching the network:
 //
-//   parseArgs(argv)          options, the action, param=value and query conditions
+//   parseArgs(argv)          options, the action, the params file (--params-file or @FILE: a
+//                            regular file's JSON object), param=value and query conditions
 //   applyEnvironment(cmd, getenv)  ZSTACK_* and CA variables for what no option gave; CA files checked
 //   resolvePasswords(cmd, getenv, prompt)  --password-file, ZSTACK_PASSWORD, the prompt
 //   makeConfig(cmd)          the ClientConfig (endpoint, session, access key, TLS)
@@ -14,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -25,17 +27,28 @@ struct Options {
   std::string caFileFrom = "--ca-file", caPathFrom = "--ca-path";  // what named them, for errors
   std::optional<double> timeoutSeconds;
   bool insecure = false;
+  bool curl = false;                      // --curl: print the request as a curl command, send nothing
+  std::optional<std::string> paramsFile;  // --params-file FILE (or an @FILE argument after the action)
 };
 
 struct Command {
-  enum class Kind { Help, ActionHelp, Call };
+  enum class Kind { Help, ActionHelp, Call, Version, Shell };  // Shell: options but no action
   Kind kind = Kind::Call;
   Options options;
   const zstack::ActionSpec* spec = nullptr;            // ActionHelp, Call
   std::optional<zstack::catalog::DynamicAction> action;  // Call: the params set
   // Call: password fields given as "-" (password=-), to be filled by resolvePasswords.
   std::vector<std::string> passwordFields;
+  // Call: every field given a value (from the params file or the command line), in order, and
+  // those of them that are secrets (schema::kSecret: passwords, session uuids, keys).
+  std::vector<std::string> setFields, secretFields;
 };
+
+// The action names nearest to `name` for a "did you mean" hint: case-insensitive edit distance
+// (a swap of two neighbours counts as one edit), ties all returned in catalog order, none when
+// even the nearest is too far (more than max(2, length/4) edits). "API...Msg" and "...Action"
+// spellings are compared without those affixes too.
+std::vector<std::string> suggestActions(std::string_view name);
 
 // Either the parsed command or the usage error to report.
 using ParseResult = std::variant<Command, zstack::Error>;

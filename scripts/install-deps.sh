@@ -11,6 +11,8 @@ packages=(
   # dependencies): linking with it needs their -dev packages (scripts/consumers.sh does).
   libnghttp2-dev librtmp-dev libssh2-1-dev libpsl-dev libkrb5-dev libldap-dev libzstd-dev
   libidn2-dev libbrotli-dev zlib1g-dev
+  curl openssl  # zscli --curl tests run the printed command (curl, openssl dgst)
+  libedit-dev   # zscli's interactive shell (line editing, completion, history)
   clang libclang-rt-14-dev
 )
 
