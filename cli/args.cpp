@@ -212,15 +212,15 @@ std::vector<std::string> suggestActions(std::string_view name) {
   const std::size_t limit = std::max<std::size_t>(2, bare.size() / 4);
   std::size_t best = limit + 1;
   std::vector<std::string> out;
-  for (const auto* spec : zstack::catalog::all()) {
+  for (std::string_view actionName : zstack::catalog::names()) {  // names only: no spec is built
     std::size_t d = SIZE_MAX;
-    for (auto f : forms) d = std::min(d, editDistance(f, spec->name));
+    for (auto f : forms) d = std::min(d, editDistance(f, actionName));
     if (d > limit || d > best) continue;
     if (d < best) {
       best = d;
       out.clear();
     }
-    out.push_back(spec->name);
+    out.emplace_back(actionName);
   }
   if (out.size() > 5) out.resize(5);  // a hint, not a listing
   return out;

@@ -78,8 +78,8 @@ std::vector<std::string> completeWord(const std::string& before, const std::stri
   if (!words || words->empty()) {  // the first word: an action or a shell command
     for (const char* c : kShellCommands)
       if (startsNoCase(c, word)) out.emplace_back(c);
-    for (const auto* spec : zstack::catalog::all())
-      if (startsNoCase(spec->name, word)) out.push_back(spec->name);
+    for (std::string_view actionName : zstack::catalog::names())
+      if (startsNoCase(std::string(actionName), word)) out.emplace_back(actionName);
     return out;
   }
   const zstack::ActionSpec* spec = zstack::catalog::find(words->front());

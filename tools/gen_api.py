@@ -404,6 +404,8 @@ class Emitter:
         self.actions = actions
         self.out = {}
         self.rule_cache = {}
+        self.rule_count = {}
+        self.rule_lists = {}
 
     # ---- type graph ---------------------------------------------------------------------------
     def sccs(self):
@@ -581,9 +583,12 @@ class Emitter:
             return "nullptr"
         key = json.dumps([p.get("required", False), p.get("nonEmpty", False), p.get("noNullElements", False), valid,
                           p.get("minLength"), p.get("maxLength"), lo_hi])
-        if key in self.rule_cache and self.rule_cache[key][0] is rules:
-            return "&" + self.rule_cache[key][1]
-        idx = sum(1 for r, _ in self.rule_cache.values() if r is rules)
+        self.rule_lists.setdefault(id(rules), rules)  # kept alive, so an id is never reused
+        ck = (id(rules), key)  # rules are per generated file (an anonymous namespace each)
+        if ck in self.rule_cache:
+            return "&" + self.rule_cache[ck]
+        idx = self.rule_count.get(id(rules), 0)
+        self.rule_count[id(rules)] = idx + 1
         rn = "kRule%d" % idx
         if valid:
             rules.append("constexpr const char* %sV[] = {%s};\n" % (rn, ", ".join(c_string(v) for v in valid)))
@@ -592,7 +597,7 @@ class Emitter:
             len(valid), p.get("minLength", -1) if p.get("minLength") is not None else -1,
             p.get("maxLength", -1) if p.get("maxLength") is not None else -1, b(lo_hi),
             int64(lo_hi[0]) if lo_hi else "0", int64(lo_hi[1]) if lo_hi else "0"))
-        self.rule_cache[key] = (rules, rn)
+        self.rule_cache[ck] = rn
         return "&" + rn
 
     def first_field(self, t):

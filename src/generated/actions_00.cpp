@@ -128,8 +128,6 @@ constexpr schema::Rule kRule10{false, false, false, nullptr, 0, 10, 40, false, 0
 constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule12V[] = {"SystemAdmin", "Normal"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, -1, true, 60LL, 31536000LL};
 constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
 constexpr const char* kRule15V[] = {"antiSoft", "antiHard"};
@@ -678,8 +676,8 @@ const schema::TypeDesc& LogInByUserAction::describe() {
   static constexpr schema::Row rows[] = {
     {"accountUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, accountUuid), schema::Location::Body, 0, nullptr},
     {"accountName", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, accountName), schema::Location::Body, 0, nullptr},
-    {"userName", &schema::typeOf<std::string>, offsetof(LogInByUserAction, userName), schema::Location::Body, 0, &kRule12},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule12},
+    {"userName", &schema::typeOf<std::string>, offsetof(LogInByUserAction, userName), schema::Location::Body, 0, &kRule0},
+    {"password", &schema::typeOf<std::string>, offsetof(LogInByUserAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
     {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LogInByUserAction, clientInfo), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByUserAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -792,8 +790,8 @@ const ActionSpec& detail::spec_QueryUserGroup() { return QueryUserGroupAction::s
 
 const schema::TypeDesc& RemoveUserFromGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"userUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, userUuid), schema::Location::Path, 0, &kRule12},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule12},
+    {"userUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, userUuid), schema::Location::Path, 0, &kRule0},
+    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveUserFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveUserFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveUserFromGroupAction>("RemoveUserFromGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveUserFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -809,7 +807,7 @@ const ActionSpec& detail::spec_RemoveUserFromGroup() { return RemoveUserFromGrou
 
 const schema::TypeDesc& RenewSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(RenewSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule12},
+    {"sessionUuid", &schema::typeOf<std::string>, offsetof(RenewSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
     {"duration", &schema::typeOf<std::optional<std::int64_t>>, offsetof(RenewSessionAction, duration), schema::Location::Body, 0, &kRule13},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RenewSessionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -863,7 +861,7 @@ const ActionSpec& detail::spec_ShareResource() { return ShareResourceAction::spe
 
 const schema::TypeDesc& UpdateAccountAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAccountAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAccountAction, uuid), schema::Location::Path, 0, &kRule0},
     {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule3},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAccountAction, description), schema::Location::Body, 0, &kRule2},
@@ -883,8 +881,8 @@ const ActionSpec& detail::spec_UpdateAccount() { return UpdateAccountAction::spe
 
 const schema::TypeDesc& UpdateQuotaAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule12},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, name), schema::Location::Body, 0, &kRule12},
+    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateQuotaAction, name), schema::Location::Body, 0, &kRule0},
     {"value", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateQuotaAction, value), schema::Location::Body, 0, &kRule14},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -921,7 +919,7 @@ const ActionSpec& detail::spec_UpdateUser() { return UpdateUserAction::spec(); }
 
 const schema::TypeDesc& UpdateUserGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateUserGroupAction, uuid), schema::Location::Body, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateUserGroupAction, uuid), schema::Location::Body, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateUserGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -939,7 +937,7 @@ const ActionSpec& detail::spec_UpdateUserGroup() { return UpdateUserGroupAction:
 
 const schema::TypeDesc& ValidateSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sessionUuid", &schema::typeOf<std::string>, offsetof(ValidateSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule12},
+    {"sessionUuid", &schema::typeOf<std::string>, offsetof(ValidateSessionAction, sessionUuid), schema::Location::Path, schema::kSecret, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSessionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ValidateSessionAction>("ValidateSessionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateSessionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -956,7 +954,7 @@ const ActionSpec& detail::spec_ValidateSession() { return ValidateSessionAction:
 const schema::TypeDesc& AddResourcesToDirectoryAction::describe() {
   static constexpr schema::Row rows[] = {
     {"resourceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddResourcesToDirectoryAction, resourceUuids), schema::Location::Body, 0, &kRule11},
-    {"directoryUuid", &schema::typeOf<std::string>, offsetof(AddResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule12},
+    {"directoryUuid", &schema::typeOf<std::string>, offsetof(AddResourcesToDirectoryAction, directoryUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourcesToDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddResourcesToDirectoryAction>("AddResourcesToDirectoryAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddResourcesToDirectoryAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -972,8 +970,8 @@ const ActionSpec& detail::spec_AddResourcesToDirectory() { return AddResourcesTo
 
 const schema::TypeDesc& AddVmToAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule12},
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AddVmToAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddVmToAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddVmToAffinityGroupAction>("AddVmToAffinityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddVmToAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -989,7 +987,7 @@ const ActionSpec& detail::spec_AddVmToAffinityGroup() { return AddVmToAffinityGr
 
 const schema::TypeDesc& ChangeAffinityGroupStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAffinityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAffinityGroupStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1029,7 +1027,7 @@ const ActionSpec& detail::spec_CreateAffinityGroup() { return CreateAffinityGrou
 
 const schema::TypeDesc& DeleteAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAffinityGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1058,8 +1056,8 @@ const ActionSpec& detail::spec_QueryAffinityGroup() { return QueryAffinityGroupA
 
 const schema::TypeDesc& RemoveVmFromAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule12},
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, uuid), schema::Location::Body, 0, &kRule12},
+    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, affinityGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveVmFromAffinityGroupAction, uuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVmFromAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveVmFromAffinityGroupAction>("RemoveVmFromAffinityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveVmFromAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1075,7 +1073,7 @@ const ActionSpec& detail::spec_RemoveVmFromAffinityGroup() { return RemoveVmFrom
 
 const schema::TypeDesc& UpdateAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAffinityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1093,7 +1091,7 @@ const ActionSpec& detail::spec_UpdateAffinityGroup() { return UpdateAffinityGrou
 
 const schema::TypeDesc& GetCandidateAffinityGroupForAttachingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, vmUuid), schema::Location::Body, 0, &kRule12},
+    {"vmUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, vmUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateAffinityGroupForAttachingVmAction>("GetCandidateAffinityGroupForAttachingVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateAffinityGroupForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1123,7 +1121,7 @@ const schema::TypeDesc& AddAliyunPanguPartitionAction::describe() {
   static constexpr schema::Row rows[] = {
     {"name", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule5},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
-    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, identityZoneUuid), schema::Location::Body, 0, &kRule12},
+    {"identityZoneUuid", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, identityZoneUuid), schema::Location::Body, 0, &kRule0},
     {"appName", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule5},
     {"partitionName", &schema::typeOf<std::string>, offsetof(AddAliyunPanguPartitionAction, partitionName), schema::Location::Body, 0, &kRule5},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddAliyunPanguPartitionAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1143,7 +1141,7 @@ const ActionSpec& detail::spec_AddAliyunPanguPartition() { return AddAliyunPangu
 
 const schema::TypeDesc& DeleteAliyunPanguPartitionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunPanguPartitionAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunPanguPartitionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1172,7 +1170,7 @@ const ActionSpec& detail::spec_QueryAliyunPanguPartition() { return QueryAliyunP
 
 const schema::TypeDesc& UpdateAliyunPanguPartitionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunPanguPartitionAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, description), schema::Location::Body, 0, &kRule2},
     {"appName", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunPanguPartitionAction, appName), schema::Location::Body, 0, &kRule3},
@@ -1194,7 +1192,7 @@ const schema::TypeDesc& CreateAliyunProxyVSwitchAction::describe() {
   static constexpr schema::Row rows[] = {
     {"aliyunProxyVpcUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVSwitchAction, aliyunProxyVpcUuid), schema::Location::Body, 0, &kRule8},
     {"vpcL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVSwitchAction, vpcL3NetworkUuid), schema::Location::Body, 0, &kRule8},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, &kRule12},
+    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunProxyVSwitchAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1216,7 +1214,7 @@ const schema::TypeDesc& CreateAliyunProxyVpcAction::describe() {
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
     {"cidrBlock", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVpcAction, cidrBlock), schema::Location::Body, 0, &kRule5},
     {"vRouterUuid", &schema::typeOf<std::string>, offsetof(CreateAliyunProxyVpcAction, vRouterUuid), schema::Location::Body, 0, &kRule8},
-    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, &kRule12},
+    {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(CreateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateAliyunProxyVpcAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1234,7 +1232,7 @@ const ActionSpec& detail::spec_CreateAliyunProxyVpc() { return CreateAliyunProxy
 
 const schema::TypeDesc& DeleteAliyunProxyVSwitchAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVSwitchAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1251,7 +1249,7 @@ const ActionSpec& detail::spec_DeleteAliyunProxyVSwitch() { return DeleteAliyunP
 
 const schema::TypeDesc& DeleteAliyunProxyVpcAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVpcAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAliyunProxyVpcAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1292,7 +1290,7 @@ const ActionSpec& detail::spec_QueryAliyunProxyVpc() { return QueryAliyunProxyVp
 
 const schema::TypeDesc& UpdateAliyunProxyVSwitchAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVSwitchAction, uuid), schema::Location::Path, 0, &kRule0},
     {"status", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVSwitchAction, status), schema::Location::Body, 0, &kRule17},
     {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunProxyVSwitchAction, isDefault), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVSwitchAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1310,7 +1308,7 @@ const ActionSpec& detail::spec_UpdateAliyunProxyVSwitch() { return UpdateAliyunP
 
 const schema::TypeDesc& UpdateAliyunProxyVpcAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAliyunProxyVpcAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAliyunProxyVpcAction, description), schema::Location::Body, 0, &kRule3},
     {"isDefault", &schema::typeOf<std::optional<bool>>, offsetof(UpdateAliyunProxyVpcAction, isDefault), schema::Location::Body, 0, nullptr},
@@ -1376,7 +1374,7 @@ const ActionSpec& detail::spec_AddBuildApp() { return AddBuildAppAction::spec();
 
 const schema::TypeDesc& ChangeAppBuildSystemStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeAppBuildSystemStateAction, stateEvent), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAppBuildSystemStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1394,7 +1392,7 @@ const ActionSpec& detail::spec_ChangeAppBuildSystemState() { return ChangeAppBui
 const schema::TypeDesc& CheckBuildAppParametersAction::describe() {
   static constexpr schema::Row rows[] = {
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBuildAppParametersAction, type), schema::Location::Body, 0, &kRule21},
-    {"uuid", &schema::typeOf<std::string>, offsetof(CheckBuildAppParametersAction, uuid), schema::Location::Body, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(CheckBuildAppParametersAction, uuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBuildAppParametersAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CheckBuildAppParametersAction>("CheckBuildAppParametersAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckBuildAppParametersAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1410,9 +1408,9 @@ const ActionSpec& detail::spec_CheckBuildAppParameters() { return CheckBuildAppP
 
 const schema::TypeDesc& CreateBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, buildSystemUuid), schema::Location::Body, 0, &kRule12},
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, backupStorageUuid), schema::Location::Body, 0, &kRule12},
-    {"dataPath", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, dataPath), schema::Location::Body, 0, &kRule12},
+    {"buildSystemUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, buildSystemUuid), schema::Location::Body, 0, &kRule0},
+    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, backupStorageUuid), schema::Location::Body, 0, &kRule0},
+    {"dataPath", &schema::typeOf<std::string>, offsetof(CreateBuildAppAction, dataPath), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBuildAppAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateBuildAppAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1430,7 +1428,7 @@ const ActionSpec& detail::spec_CreateBuildApp() { return CreateBuildAppAction::s
 
 const schema::TypeDesc& CreateResourceStackFromAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"appUuid", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule12},
+    {"appUuid", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
     {"name", &schema::typeOf<std::string>, offsetof(CreateResourceStackFromAppAction, name), schema::Location::Body, 0, &kRule5},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackFromAppAction, description), schema::Location::Body, 0, &kRule2},
     {"rollback", &schema::typeOf<std::optional<bool>>, offsetof(CreateResourceStackFromAppAction, rollback), schema::Location::Body, 0, nullptr},
@@ -1453,7 +1451,7 @@ const ActionSpec& detail::spec_CreateResourceStackFromApp() { return CreateResou
 
 const schema::TypeDesc& DeleteAppBuildSystemAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAppBuildSystemAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1470,7 +1468,7 @@ const ActionSpec& detail::spec_DeleteAppBuildSystem() { return DeleteAppBuildSys
 
 const schema::TypeDesc& DeleteBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBuildAppAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1487,7 +1485,7 @@ const ActionSpec& detail::spec_DeleteBuildApp() { return DeleteBuildAppAction::s
 
 const schema::TypeDesc& DeletePublishAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePublishAppAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePublishAppAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1504,7 +1502,7 @@ const ActionSpec& detail::spec_DeletePublishApp() { return DeletePublishAppActio
 
 const schema::TypeDesc& ExportBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExportBuildAppAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ExportBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExportBuildAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ExportBuildAppAction>("ExportBuildAppAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExportBuildAppAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1520,7 +1518,7 @@ const ActionSpec& detail::spec_ExportBuildApp() { return ExportBuildAppAction::s
 
 const schema::TypeDesc& GetAppBuildSystemCapacityAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetAppBuildSystemCapacityAction, uuid), schema::Location::Body, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetAppBuildSystemCapacityAction, uuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAppBuildSystemCapacityAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetAppBuildSystemCapacityAction>("GetAppBuildSystemCapacityAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAppBuildSystemCapacityAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1552,7 +1550,7 @@ const ActionSpec& detail::spec_GetResourceFromPublishApp() { return GetResourceF
 
 const schema::TypeDesc& PreviewResourceFromAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"appUuid", &schema::typeOf<std::string>, offsetof(PreviewResourceFromAppAction, appUuid), schema::Location::Body, 0, &kRule12},
+    {"appUuid", &schema::typeOf<std::string>, offsetof(PreviewResourceFromAppAction, appUuid), schema::Location::Body, 0, &kRule0},
     {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceFromAppAction, parameters), schema::Location::Body, 0, &kRule22},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceFromAppAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1569,7 +1567,7 @@ const ActionSpec& detail::spec_PreviewResourceFromApp() { return PreviewResource
 
 const schema::TypeDesc& PublishAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(PublishAppAction, buildAppUuid), schema::Location::Body, 0, &kRule12},
+    {"buildAppUuid", &schema::typeOf<std::string>, offsetof(PublishAppAction, buildAppUuid), schema::Location::Body, 0, &kRule0},
     {"name", &schema::typeOf<std::string>, offsetof(PublishAppAction, name), schema::Location::Body, 0, &kRule5},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, description), schema::Location::Body, 0, &kRule2},
     {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PublishAppAction, parameters), schema::Location::Body, 0, &kRule22},
@@ -1638,7 +1636,7 @@ const ActionSpec& detail::spec_QueryPublishApp() { return QueryPublishAppAction:
 
 const schema::TypeDesc& ReconnectAppBuildSystemAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectAppBuildSystemAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ReconnectAppBuildSystemAction>("ReconnectAppBuildSystemAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectAppBuildSystemAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1654,7 +1652,7 @@ const ActionSpec& detail::spec_ReconnectAppBuildSystem() { return ReconnectAppBu
 
 const schema::TypeDesc& UpdateAppBuildSystemAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateAppBuildSystemAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, description), schema::Location::Body, 0, &kRule2},
     {"username", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateAppBuildSystemAction, username), schema::Location::Body, 0, &kRule3},
@@ -1675,7 +1673,7 @@ const ActionSpec& detail::spec_UpdateAppBuildSystem() { return UpdateAppBuildSys
 
 const schema::TypeDesc& UpdateBuildAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBuildAppAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateBuildAppAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, description), schema::Location::Body, 0, &kRule2},
     {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateBuildAppAction, version), schema::Location::Body, 0, nullptr},
@@ -1694,7 +1692,7 @@ const ActionSpec& detail::spec_UpdateBuildApp() { return UpdateBuildAppAction::s
 
 const schema::TypeDesc& UpdatePublishAppAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePublishAppAction, uuid), schema::Location::Path, 0, &kRule12},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePublishAppAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, name), schema::Location::Body, 0, &kRule3},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePublishAppAction, requestIp), schema::Location::Body, 0, nullptr},

@@ -116,16 +116,12 @@ constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 32, false, 0,
 constexpr schema::Rule kRule11{true, false, false, nullptr, 0, 32, 32, false, 0, 0};
 constexpr const char* kRule12V[] = {"UserVm", "ApplianceVm"};
 constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr const char* kRule12V[] = {"zstack"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 4194304, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 524288, false, 0, 0};
-constexpr const char* kRule15V[] = {"v1"};
-constexpr schema::Rule kRule15{false, false, false, kRule15V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr const char* kRule13V[] = {"zstack"};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 4194304, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 524288, false, 0, 0};
+constexpr const char* kRule16V[] = {"v1"};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 1, -1, -1, false, 0, 0};
 constexpr const char* kRule17V[] = {"interface", "bonding", "all"};
 constexpr schema::Rule kRule17{false, false, false, kRule17V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule18V[] = {"enable", "disable"};
@@ -551,7 +547,7 @@ const ActionSpec& detail::spec_UpgradeBackupStorageCdpTasks() { return UpgradeBa
 const schema::TypeDesc& CheckBatchDataIntegrityAction::describe() {
   static constexpr schema::Row rows[] = {
     {"resourceUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CheckBatchDataIntegrityAction, resourceUuids), schema::Location::Body, 0, nullptr},
-    {"resourceType", &schema::typeOf<std::string>, offsetof(CheckBatchDataIntegrityAction, resourceType), schema::Location::Body, 0, &kRule9},
+    {"resourceType", &schema::typeOf<std::string>, offsetof(CheckBatchDataIntegrityAction, resourceType), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckBatchDataIntegrityAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CheckBatchDataIntegrityAction>("CheckBatchDataIntegrityAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckBatchDataIntegrityAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -567,7 +563,7 @@ const ActionSpec& detail::spec_CheckBatchDataIntegrity() { return CheckBatchData
 
 const schema::TypeDesc& CleanQueueAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"signatureName", &schema::typeOf<std::string>, offsetof(CleanQueueAction, signatureName), schema::Location::Body, 0, &kRule9},
+    {"signatureName", &schema::typeOf<std::string>, offsetof(CleanQueueAction, signatureName), schema::Location::Body, 0, &kRule0},
     {"taskIndex", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CleanQueueAction, taskIndex), schema::Location::Body, 0, nullptr},
     {"isCleanUp", &schema::typeOf<std::optional<bool>>, offsetof(CleanQueueAction, isCleanUp), schema::Location::Body, 0, nullptr},
     {"isRunningTask", &schema::typeOf<std::optional<bool>>, offsetof(CleanQueueAction, isRunningTask), schema::Location::Body, 0, nullptr},
@@ -588,8 +584,8 @@ const ActionSpec& detail::spec_CleanQueue() { return CleanQueueAction::spec(); }
 const schema::TypeDesc& AddResourceStackVmPortMonitorAction::describe() {
   static constexpr schema::Row rows[] = {
     {"stackUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourceStackVmPortMonitorAction, stackUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AddResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule9},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddResourceStackVmPortMonitorAction, port), schema::Location::Body, 0, &kRule9},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AddResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(AddResourceStackVmPortMonitorAction, port), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddResourceStackVmPortMonitorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddResourceStackVmPortMonitorAction>("AddResourceStackVmPortMonitorAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AddResourceStackVmPortMonitorAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -605,10 +601,10 @@ const ActionSpec& detail::spec_AddResourceStackVmPortMonitor() { return AddResou
 
 const schema::TypeDesc& AddStackTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(AddStackTemplateAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, description), schema::Location::Body, 0, &kRule11},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, type), schema::Location::Body, 0, &kRule12},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule13},
+    {"name", &schema::typeOf<std::string>, offsetof(AddStackTemplateAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, description), schema::Location::Body, 0, &kRule2},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, type), schema::Location::Body, 0, &kRule13},
+    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddStackTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -626,8 +622,8 @@ const ActionSpec& detail::spec_AddStackTemplate() { return AddStackTemplateActio
 
 const schema::TypeDesc& CheckStackTemplateParametersAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, type), schema::Location::Body, 0, &kRule12},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, templateContent), schema::Location::Body, 0, &kRule13},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, type), schema::Location::Body, 0, &kRule13},
+    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, templateContent), schema::Location::Body, 0, &kRule14},
     {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, uuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckStackTemplateParametersAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -644,13 +640,13 @@ const ActionSpec& detail::spec_CheckStackTemplateParameters() { return CheckStac
 
 const schema::TypeDesc& CreateResourceStackAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateResourceStackAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, description), schema::Location::Body, 0, &kRule11},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, type), schema::Location::Body, 0, &kRule12},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateResourceStackAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, description), schema::Location::Body, 0, &kRule2},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, type), schema::Location::Body, 0, &kRule13},
     {"rollback", &schema::typeOf<std::optional<bool>>, offsetof(CreateResourceStackAction, rollback), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule13},
+    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
     {"templateUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, templateUuid), schema::Location::Body, 0, nullptr},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, parameters), schema::Location::Body, 0, &kRule14},
+    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateResourceStackAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -668,11 +664,11 @@ const ActionSpec& detail::spec_CreateResourceStack() { return CreateResourceStac
 
 const schema::TypeDesc& DecodeStackTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, type), schema::Location::Body, 0, &kRule12},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule13},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, type), schema::Location::Body, 0, &kRule13},
+    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
     {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, uuid), schema::Location::Body, 0, nullptr},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, parameters), schema::Location::Body, 0, &kRule14},
-    {"preparameters", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, preparameters), schema::Location::Body, 0, &kRule14},
+    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, parameters), schema::Location::Body, 0, &kRule15},
+    {"preparameters", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, preparameters), schema::Location::Body, 0, &kRule15},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DecodeStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DecodeStackTemplateAction>("DecodeStackTemplateAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(DecodeStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -688,7 +684,7 @@ const ActionSpec& detail::spec_DecodeStackTemplate() { return DecodeStackTemplat
 
 const schema::TypeDesc& DeleteResourceStackAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteResourceStackAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -706,7 +702,7 @@ const ActionSpec& detail::spec_DeleteResourceStack() { return DeleteResourceStac
 const schema::TypeDesc& DeleteResourceStackVmPortMonitorAction::describe() {
   static constexpr schema::Row rows[] = {
     {"stackUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackVmPortMonitorAction, stackUuid), schema::Location::Body, 0, nullptr},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule9},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteResourceStackVmPortMonitorAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
     {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DeleteResourceStackVmPortMonitorAction, port), schema::Location::Body, 0, nullptr},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackVmPortMonitorAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteResourceStackVmPortMonitorAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -724,7 +720,7 @@ const ActionSpec& detail::spec_DeleteResourceStackVmPortMonitor() { return Delet
 
 const schema::TypeDesc& DeleteStackTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteStackTemplateAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteStackTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteStackTemplateAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -741,7 +737,7 @@ const ActionSpec& detail::spec_DeleteStackTemplate() { return DeleteStackTemplat
 
 const schema::TypeDesc& GetResourceFromResourceStackAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetResourceFromResourceStackAction, uuid), schema::Location::Body, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetResourceFromResourceStackAction, uuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceFromResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetResourceFromResourceStackAction>("GetResourceFromResourceStackAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceFromResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -757,7 +753,7 @@ const ActionSpec& detail::spec_GetResourceFromResourceStack() { return GetResour
 
 const schema::TypeDesc& GetResourceStackFromResourceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"resourceUuid", &schema::typeOf<std::string>, offsetof(GetResourceStackFromResourceAction, resourceUuid), schema::Location::Body, 0, &kRule9},
+    {"resourceUuid", &schema::typeOf<std::string>, offsetof(GetResourceStackFromResourceAction, resourceUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceStackFromResourceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetResourceStackFromResourceAction>("GetResourceStackFromResourceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceStackFromResourceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -773,7 +769,7 @@ const ActionSpec& detail::spec_GetResourceStackFromResource() { return GetResour
 
 const schema::TypeDesc& GetResourceStackVmStatusAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetResourceStackVmStatusAction, uuid), schema::Location::Body, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetResourceStackVmStatusAction, uuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetResourceStackVmStatusAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetResourceStackVmStatusAction>("GetResourceStackVmStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetResourceStackVmStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -789,8 +785,8 @@ const ActionSpec& detail::spec_GetResourceStackVmStatus() { return GetResourceSt
 
 const schema::TypeDesc& GetSupportedCloudFormationResourcesAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, version), schema::Location::Body, 0, &kRule15},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, type), schema::Location::Body, 0, &kRule12},
+    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, version), schema::Location::Body, 0, &kRule16},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, type), schema::Location::Body, 0, &kRule13},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetSupportedCloudFormationResourcesAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetSupportedCloudFormationResourcesAction>("GetSupportedCloudFormationResourcesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetSupportedCloudFormationResourcesAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -806,11 +802,11 @@ const ActionSpec& detail::spec_GetSupportedCloudFormationResources() { return Ge
 
 const schema::TypeDesc& PreviewResourceStackAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, type), schema::Location::Body, 0, &kRule12},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, templateContent), schema::Location::Body, 0, &kRule13},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, type), schema::Location::Body, 0, &kRule13},
+    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
     {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, uuid), schema::Location::Body, 0, nullptr},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, parameters), schema::Location::Body, 0, &kRule14},
-    {"preParameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, preParameters), schema::Location::Body, 0, &kRule14},
+    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
+    {"preParameters", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, preParameters), schema::Location::Body, 0, &kRule15},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PreviewResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<PreviewResourceStackAction>("PreviewResourceStackAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(PreviewResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -862,7 +858,7 @@ const ActionSpec& detail::spec_QueryStackTemplate() { return QueryStackTemplateA
 
 const schema::TypeDesc& RestartResourceStackAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RestartResourceStackAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RestartResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RestartResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RestartResourceStackAction>("RestartResourceStackAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RestartResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -878,12 +874,12 @@ const ActionSpec& detail::spec_RestartResourceStack() { return RestartResourceSt
 
 const schema::TypeDesc& UpdateResourceStackAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateResourceStackAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, description), schema::Location::Body, 0, &kRule11},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateResourceStackAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, name), schema::Location::Body, 0, &kRule8},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, description), schema::Location::Body, 0, &kRule2},
     {"rollback", &schema::typeOf<std::optional<bool>>, offsetof(UpdateResourceStackAction, rollback), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule13},
-    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, parameters), schema::Location::Body, 0, &kRule14},
+    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, templateContent), schema::Location::Body, 0, &kRule14},
+    {"parameters", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, parameters), schema::Location::Body, 0, &kRule15},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateResourceStackAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateResourceStackAction>("UpdateResourceStackAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateResourceStackAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -899,11 +895,11 @@ const ActionSpec& detail::spec_UpdateResourceStack() { return UpdateResourceStac
 
 const schema::TypeDesc& UpdateStackTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateStackTemplateAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, description), schema::Location::Body, 0, &kRule11},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateStackTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, name), schema::Location::Body, 0, &kRule8},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, description), schema::Location::Body, 0, &kRule2},
     {"state", &schema::typeOf<std::optional<bool>>, offsetof(UpdateStackTemplateAction, state), schema::Location::Body, 0, nullptr},
-    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule13},
+    {"templateContent", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, templateContent), schema::Location::Body, 0, &kRule14},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateStackTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateStackTemplateAction>("UpdateStackTemplateAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateStackTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -919,7 +915,7 @@ const ActionSpec& detail::spec_UpdateStackTemplate() { return UpdateStackTemplat
 
 const schema::TypeDesc& GetCandidateL2NetworksForAttachingClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL2NetworksForAttachingClusterAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -937,7 +933,7 @@ const ActionSpec& detail::spec_GetCandidateL2NetworksForAttachingCluster() { ret
 
 const schema::TypeDesc& GetCandidateNetworkInterfacesAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"hostUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateNetworkInterfacesAction, hostUuids), schema::Location::Body, 0, &kRule9},
+    {"hostUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateNetworkInterfacesAction, hostUuids), schema::Location::Body, 0, &kRule0},
     {"interfaceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateNetworkInterfacesAction, interfaceType), schema::Location::Body, 0, &kRule17},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateNetworkInterfacesAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateNetworkInterfacesAction, start), schema::Location::Body, 0, nullptr},
@@ -956,7 +952,7 @@ const ActionSpec& detail::spec_GetCandidateNetworkInterfaces() { return GetCandi
 
 const schema::TypeDesc& GetClusterHostNetworkFactsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(GetClusterHostNetworkFactsAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(GetClusterHostNetworkFactsAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetClusterHostNetworkFactsAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetClusterHostNetworkFactsAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetClusterHostNetworkFactsAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -974,7 +970,7 @@ const ActionSpec& detail::spec_GetClusterHostNetworkFacts() { return GetClusterH
 
 const schema::TypeDesc& ApplyDRSAdviceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"adviceUuid", &schema::typeOf<std::string>, offsetof(ApplyDRSAdviceAction, adviceUuid), schema::Location::Path, 0, &kRule9},
+    {"adviceUuid", &schema::typeOf<std::string>, offsetof(ApplyDRSAdviceAction, adviceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ApplyDRSAdviceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ApplyDRSAdviceAction>("ApplyDRSAdviceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ApplyDRSAdviceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -990,8 +986,8 @@ const ActionSpec& detail::spec_ApplyDRSAdvice() { return ApplyDRSAdviceAction::s
 
 const schema::TypeDesc& AttachBaremetalPxeServerToClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(AttachBaremetalPxeServerToClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule9},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachBaremetalPxeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(AttachBaremetalPxeServerToClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachBaremetalPxeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachBaremetalPxeServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachBaremetalPxeServerToClusterAction>("AttachBaremetalPxeServerToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachBaremetalPxeServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1007,8 +1003,8 @@ const ActionSpec& detail::spec_AttachBaremetalPxeServerToCluster() { return Atta
 
 const schema::TypeDesc& AttachIscsiServerToClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachIscsiServerToClusterAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachIscsiServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AttachIscsiServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachIscsiServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachIscsiServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachIscsiServerToClusterAction>("AttachIscsiServerToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachIscsiServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1024,8 +1020,8 @@ const ActionSpec& detail::spec_AttachIscsiServerToCluster() { return AttachIscsi
 
 const schema::TypeDesc& AttachNvmeServerToClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachNvmeServerToClusterAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachNvmeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AttachNvmeServerToClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachNvmeServerToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachNvmeServerToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachNvmeServerToClusterAction>("AttachNvmeServerToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachNvmeServerToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1041,8 +1037,8 @@ const ActionSpec& detail::spec_AttachNvmeServerToCluster() { return AttachNvmeSe
 
 const schema::TypeDesc& AttachPrimaryStorageToClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachPrimaryStorageToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(AttachPrimaryStorageToClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule9},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachPrimaryStorageToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(AttachPrimaryStorageToClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachPrimaryStorageToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachPrimaryStorageToClusterAction>("AttachPrimaryStorageToClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachPrimaryStorageToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1058,7 +1054,7 @@ const ActionSpec& detail::spec_AttachPrimaryStorageToCluster() { return AttachPr
 
 const schema::TypeDesc& ChangeClusterStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeClusterStateAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeClusterStateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeClusterStateAction, stateEvent), schema::Location::Body, 0, &kRule18},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeClusterStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1075,9 +1071,9 @@ const ActionSpec& detail::spec_ChangeClusterState() { return ChangeClusterStateA
 
 const schema::TypeDesc& CreateClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateClusterAction, zoneUuid), schema::Location::Body, 0, &kRule9},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateClusterAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, description), schema::Location::Body, 0, &kRule11},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateClusterAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateClusterAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, description), schema::Location::Body, 0, &kRule2},
     {"hypervisorType", &schema::typeOf<std::string>, offsetof(CreateClusterAction, hypervisorType), schema::Location::Body, 0, &kRule19},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, type), schema::Location::Body, 0, &kRule20},
     {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterAction, architecture), schema::Location::Body, 0, &kRule21},
@@ -1098,12 +1094,12 @@ const ActionSpec& detail::spec_CreateCluster() { return CreateClusterAction::spe
 
 const schema::TypeDesc& CreateClusterDRSAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateClusterDRSAction, name), schema::Location::Body, 0, &kRule10},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterDRSAction, description), schema::Location::Body, 0, &kRule11},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateClusterDRSAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterDRSAction, description), schema::Location::Body, 0, &kRule2},
     {"clusterUuid", &schema::typeOf<std::string>, offsetof(CreateClusterDRSAction, clusterUuid), schema::Location::Path, 0, &kRule10},
     {"automationLevel", &schema::typeOf<std::string>, offsetof(CreateClusterDRSAction, automationLevel), schema::Location::Body, 0, &kRule22},
-    {"thresholds", &schema::typeOf<std::optional<Json>>, offsetof(CreateClusterDRSAction, thresholds), schema::Location::Body, 0, &kRule9},
-    {"thresholdDuration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateClusterDRSAction, thresholdDuration), schema::Location::Body, 0, &kRule9},
+    {"thresholds", &schema::typeOf<std::optional<Json>>, offsetof(CreateClusterDRSAction, thresholds), schema::Location::Body, 0, &kRule0},
+    {"thresholdDuration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateClusterDRSAction, thresholdDuration), schema::Location::Body, 0, &kRule0},
     {"defaultEnable", &schema::typeOf<std::optional<bool>>, offsetof(CreateClusterDRSAction, defaultEnable), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateClusterDRSAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateClusterDRSAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1122,7 +1118,7 @@ const ActionSpec& detail::spec_CreateClusterDRS() { return CreateClusterDRSActio
 
 const schema::TypeDesc& DeleteClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteClusterAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteClusterAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1139,7 +1135,7 @@ const ActionSpec& detail::spec_DeleteCluster() { return DeleteClusterAction::spe
 
 const schema::TypeDesc& DeleteClusterDRSAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteClusterDRSAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteClusterDRSAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterDRSAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteClusterDRSAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1156,8 +1152,8 @@ const ActionSpec& detail::spec_DeleteClusterDRS() { return DeleteClusterDRSActio
 
 const schema::TypeDesc& DetachBaremetalPxeServerFromClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(DetachBaremetalPxeServerFromClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule9},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachBaremetalPxeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"pxeServerUuid", &schema::typeOf<std::string>, offsetof(DetachBaremetalPxeServerFromClusterAction, pxeServerUuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachBaremetalPxeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachBaremetalPxeServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachBaremetalPxeServerFromClusterAction>("DetachBaremetalPxeServerFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachBaremetalPxeServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1173,8 +1169,8 @@ const ActionSpec& detail::spec_DetachBaremetalPxeServerFromCluster() { return De
 
 const schema::TypeDesc& DetachIscsiServerFromClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachIscsiServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachIscsiServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DetachIscsiServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachIscsiServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIscsiServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachIscsiServerFromClusterAction>("DetachIscsiServerFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachIscsiServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1190,8 +1186,8 @@ const ActionSpec& detail::spec_DetachIscsiServerFromCluster() { return DetachIsc
 
 const schema::TypeDesc& DetachNvmeServerFromClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachNvmeServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachNvmeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DetachNvmeServerFromClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachNvmeServerFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachNvmeServerFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachNvmeServerFromClusterAction>("DetachNvmeServerFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachNvmeServerFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1207,8 +1203,8 @@ const ActionSpec& detail::spec_DetachNvmeServerFromCluster() { return DetachNvme
 
 const schema::TypeDesc& DetachPrimaryStorageFromClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(DetachPrimaryStorageFromClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule9},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachPrimaryStorageFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"primaryStorageUuid", &schema::typeOf<std::string>, offsetof(DetachPrimaryStorageFromClusterAction, primaryStorageUuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachPrimaryStorageFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachPrimaryStorageFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachPrimaryStorageFromClusterAction>("DetachPrimaryStorageFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachPrimaryStorageFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1224,7 +1220,7 @@ const ActionSpec& detail::spec_DetachPrimaryStorageFromCluster() { return Detach
 
 const schema::TypeDesc& ExecuteDRSSchedulingAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExecuteDRSSchedulingAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ExecuteDRSSchedulingAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExecuteDRSSchedulingAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ExecuteDRSSchedulingAction>("ExecuteDRSSchedulingAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExecuteDRSSchedulingAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1240,7 +1236,7 @@ const ActionSpec& detail::spec_ExecuteDRSScheduling() { return ExecuteDRSSchedul
 
 const schema::TypeDesc& GetClusterDRSStatusAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"drsUuid", &schema::typeOf<std::string>, offsetof(GetClusterDRSStatusAction, drsUuid), schema::Location::Body, 0, &kRule9},
+    {"drsUuid", &schema::typeOf<std::string>, offsetof(GetClusterDRSStatusAction, drsUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetClusterDRSStatusAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetClusterDRSStatusAction>("GetClusterDRSStatusAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetClusterDRSStatusAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1304,9 +1300,9 @@ const ActionSpec& detail::spec_QueryDRSVmMigrationActivity() { return QueryDRSVm
 
 const schema::TypeDesc& UpdateClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, description), schema::Location::Body, 0, &kRule11},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, name), schema::Location::Body, 0, &kRule8},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateClusterAction>("UpdateClusterAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1322,9 +1318,9 @@ const ActionSpec& detail::spec_UpdateCluster() { return UpdateClusterAction::spe
 
 const schema::TypeDesc& UpdateClusterDRSAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterDRSAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, description), schema::Location::Body, 0, &kRule11},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterDRSAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, name), schema::Location::Body, 0, &kRule8},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, description), schema::Location::Body, 0, &kRule2},
     {"automationLevel", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterDRSAction, automationLevel), schema::Location::Body, 0, &kRule23},
     {"thresholds", &schema::typeOf<std::optional<Json>>, offsetof(UpdateClusterDRSAction, thresholds), schema::Location::Body, 0, nullptr},
     {"thresholdDuration", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateClusterDRSAction, thresholdDuration), schema::Location::Body, 0, nullptr},
@@ -1344,7 +1340,7 @@ const ActionSpec& detail::spec_UpdateClusterDRS() { return UpdateClusterDRSActio
 
 const schema::TypeDesc& UpdateClusterOSAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterOSAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateClusterOSAction, uuid), schema::Location::Path, 0, &kRule0},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateClusterOSAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"excludePackages", &schema::typeOf<std::optional<Json>>, offsetof(UpdateClusterOSAction, excludePackages), schema::Location::Body, 0, &kRule25},
     {"updatePackages", &schema::typeOf<std::optional<Json>>, offsetof(UpdateClusterOSAction, updatePackages), schema::Location::Body, 0, &kRule25},
@@ -1367,7 +1363,7 @@ const ActionSpec& detail::spec_UpdateClusterOS() { return UpdateClusterOSAction:
 
 const schema::TypeDesc& ValidateClusterSupportDRSAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(ValidateClusterSupportDRSAction, clusterUuid), schema::Location::Path, 0, &kRule9},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(ValidateClusterSupportDRSAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateClusterSupportDRSAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ValidateClusterSupportDRSAction>("ValidateClusterSupportDRSAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ValidateClusterSupportDRSAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1411,7 +1407,7 @@ const ActionSpec& detail::spec_ReconnectConsoleProxyAgent() { return ReconnectCo
 
 const schema::TypeDesc& RequestConsoleAccessAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(RequestConsoleAccessAction, vmInstanceUuid), schema::Location::Body, 0, &kRule9},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(RequestConsoleAccessAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RequestConsoleAccessAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RequestConsoleAccessAction>("RequestConsoleAccessAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RequestConsoleAccessAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1427,8 +1423,8 @@ const ActionSpec& detail::spec_RequestConsoleAccess() { return RequestConsoleAcc
 
 const schema::TypeDesc& UpdateConsoleProxyAgentAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateConsoleProxyAgentAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"consoleProxyOverriddenIp", &schema::typeOf<std::string>, offsetof(UpdateConsoleProxyAgentAction, consoleProxyOverriddenIp), schema::Location::Body, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateConsoleProxyAgentAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"consoleProxyOverriddenIp", &schema::typeOf<std::string>, offsetof(UpdateConsoleProxyAgentAction, consoleProxyOverriddenIp), schema::Location::Body, 0, &kRule0},
     {"consoleProxyPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateConsoleProxyAgentAction, consoleProxyPort), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateConsoleProxyAgentAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1461,13 +1457,13 @@ const ActionSpec& detail::spec_GetChainTask() { return GetChainTaskAction::spec(
 
 const schema::TypeDesc& CreateCasClientAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, name), schema::Location::Body, 0, &kRule9},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, name), schema::Location::Body, 0, &kRule0},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCasClientAction, description), schema::Location::Body, 0, nullptr},
-    {"casServerLoginUrl", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, casServerLoginUrl), schema::Location::Body, 0, &kRule9},
-    {"casServerUrlPrefix", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, casServerUrlPrefix), schema::Location::Body, 0, &kRule9},
-    {"serverName", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, serverName), schema::Location::Body, 0, &kRule9},
-    {"loginType", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, loginType), schema::Location::Body, 0, &kRule9},
-    {"urlTemplate", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, urlTemplate), schema::Location::Body, 0, &kRule9},
+    {"casServerLoginUrl", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, casServerLoginUrl), schema::Location::Body, 0, &kRule0},
+    {"casServerUrlPrefix", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, casServerUrlPrefix), schema::Location::Body, 0, &kRule0},
+    {"serverName", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, serverName), schema::Location::Body, 0, &kRule0},
+    {"loginType", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, loginType), schema::Location::Body, 0, &kRule0},
+    {"urlTemplate", &schema::typeOf<std::string>, offsetof(CreateCasClientAction, urlTemplate), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCasClientAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateCasClientAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCasClientAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1485,10 +1481,10 @@ const ActionSpec& detail::spec_CreateCasClient() { return CreateCasClientAction:
 
 const schema::TypeDesc& CreateDirectoryAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, name), schema::Location::Body, 0, &kRule10},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, name), schema::Location::Body, 0, &kRule1},
     {"parentUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDirectoryAction, parentUuid), schema::Location::Body, 0, nullptr},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, zoneUuid), schema::Location::Body, 0, &kRule9},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, type), schema::Location::Body, 0, &kRule9},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, zoneUuid), schema::Location::Body, 0, &kRule0},
+    {"type", &schema::typeOf<std::string>, offsetof(CreateDirectoryAction, type), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDirectoryAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateDirectoryAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateDirectoryAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1506,20 +1502,20 @@ const ActionSpec& detail::spec_CreateDirectory() { return CreateDirectoryAction:
 
 const schema::TypeDesc& CreateOAuthClientAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, name), schema::Location::Body, 0, &kRule9},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, name), schema::Location::Body, 0, &kRule0},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, description), schema::Location::Body, 0, nullptr},
-    {"clientId", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, clientId), schema::Location::Body, 0, &kRule9},
+    {"clientId", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, clientId), schema::Location::Body, 0, &kRule0},
     {"clientSecret", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, clientSecret), schema::Location::Body, schema::kSecret, nullptr},
     {"authorizationUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, authorizationUrl), schema::Location::Body, 0, nullptr},
-    {"tokenUrl", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, tokenUrl), schema::Location::Body, schema::kSecret, &kRule9},
+    {"tokenUrl", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, tokenUrl), schema::Location::Body, schema::kSecret, &kRule0},
     {"userinfoUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, userinfoUrl), schema::Location::Body, 0, nullptr},
     {"redirectUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, redirectUrl), schema::Location::Body, 0, nullptr},
     {"logoutUrl", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, logoutUrl), schema::Location::Body, 0, nullptr},
-    {"loginType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, loginType), schema::Location::Body, 0, &kRule9},
-    {"grantType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, grantType), schema::Location::Body, 0, &kRule9},
+    {"loginType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, loginType), schema::Location::Body, 0, &kRule0},
+    {"grantType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, grantType), schema::Location::Body, 0, &kRule0},
     {"identityProvider", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, identityProvider), schema::Location::Body, 0, nullptr},
-    {"urlTemplate", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, urlTemplate), schema::Location::Body, 0, &kRule9},
-    {"clientType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, clientType), schema::Location::Body, 0, &kRule9},
+    {"urlTemplate", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, urlTemplate), schema::Location::Body, 0, &kRule0},
+    {"clientType", &schema::typeOf<std::string>, offsetof(CreateOAuthClientAction, clientType), schema::Location::Body, 0, &kRule0},
     {"scopeList", &schema::typeOf<std::optional<Json>>, offsetof(CreateOAuthClientAction, scopeList), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateOAuthClientAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateOAuthClientAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1538,10 +1534,10 @@ const ActionSpec& detail::spec_CreateOAuthClient() { return CreateOAuthClientAct
 
 const schema::TypeDesc& CreateSSORedirectTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, name), schema::Location::Body, 0, &kRule9},
-    {"description", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, description), schema::Location::Body, 0, &kRule9},
-    {"clientUuid", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, clientUuid), schema::Location::Body, 0, &kRule9},
-    {"redirectTemplate", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, redirectTemplate), schema::Location::Body, 0, &kRule9},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, name), schema::Location::Body, 0, &kRule0},
+    {"description", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, description), schema::Location::Body, 0, &kRule0},
+    {"clientUuid", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, clientUuid), schema::Location::Body, 0, &kRule0},
+    {"redirectTemplate", &schema::typeOf<std::string>, offsetof(CreateSSORedirectTemplateAction, redirectTemplate), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSSORedirectTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSSORedirectTemplateAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSSORedirectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},

@@ -121,22 +121,20 @@ constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, -1, true, 1LL,
 constexpr const char* kRule9V[] = {"zstack"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 1, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule6{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule7{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr schema::Rule kRule10{false, false, false, nullptr, 0, -1, 48, false, 0, 0};
-constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1025LL, 65535LL};
-constexpr const char* kRule12V[] = {"V5", "V9"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule13V[] = {"NetFlow", "sFlow"};
-constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
-constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr const char* kRule18V[] = {"rx_only", "tx_only", "rx_and_tx", "disable"};
-constexpr schema::Rule kRule18{false, false, false, kRule18V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule11{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 48, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1025LL, 65535LL};
+constexpr const char* kRule16V[] = {"V5", "V9"};
+constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule17V[] = {"NetFlow", "sFlow"};
+constexpr schema::Rule kRule17{true, false, false, kRule17V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 3600LL};
+constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, -1, true, 1LL, 255LL};
+constexpr const char* kRule21V[] = {"rx_only", "tx_only", "rx_and_tx", "disable"};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddCCSCertificateAction::describe() {
@@ -570,8 +568,8 @@ const ActionSpec& detail::spec_GetEncryptedField() { return GetEncryptedFieldAct
 
 const schema::TypeDesc& CheckElaborationContentAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"elaborateFile", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateFile), schema::Location::Body, 0, &kRule6},
-    {"elaborateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateContent), schema::Location::Body, 0, &kRule6},
+    {"elaborateFile", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateFile), schema::Location::Body, 0, &kRule11},
+    {"elaborateContent", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, elaborateContent), schema::Location::Body, 0, &kRule11},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckElaborationContentAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CheckElaborationContentAction>("CheckElaborationContentAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CheckElaborationContentAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -659,8 +657,8 @@ const ActionSpec& detail::spec_QueryExponBlockVolume() { return QueryExponBlockV
 
 const schema::TypeDesc& DeleteExportedDatabaseBackupFromBackupStorageAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule7},
-    {"databaseBackupUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule7},
+    {"backupStorageUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, backupStorageUuid), schema::Location::Path, 0, &kRule2},
+    {"databaseBackupUuid", &schema::typeOf<std::string>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, databaseBackupUuid), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteExportedDatabaseBackupFromBackupStorageAction>("DeleteExportedDatabaseBackupFromBackupStorageAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteExportedDatabaseBackupFromBackupStorageAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -691,7 +689,7 @@ const ActionSpec& detail::spec_GetExternalServices() { return GetExternalService
 
 const schema::TypeDesc& ReloadExternalServiceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(ReloadExternalServiceAction, name), schema::Location::Body, 0, &kRule7},
+    {"name", &schema::typeOf<std::string>, offsetof(ReloadExternalServiceAction, name), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReloadExternalServiceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ReloadExternalServiceAction>("ReloadExternalServiceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReloadExternalServiceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -707,11 +705,11 @@ const ActionSpec& detail::spec_ReloadExternalService() { return ReloadExternalSe
 
 const schema::TypeDesc& CreateZBoxBackupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"zBoxUuid", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, zBoxUuid), schema::Location::Body, 0, &kRule7},
+    {"zBoxUuid", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, zBoxUuid), schema::Location::Body, 0, &kRule2},
     {"hostUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, hostUuids), schema::Location::Body, 0, nullptr},
     {"backupStorageUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, backupStorageUuids), schema::Location::Body, 0, nullptr},
     {"dryRun", &schema::typeOf<std::optional<bool>>, offsetof(CreateZBoxBackupAction, dryRun), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, name), schema::Location::Body, 0, &kRule7},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateZBoxBackupAction, name), schema::Location::Body, 0, &kRule2},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZBoxBackupAction, description), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateZBoxBackupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateZBoxBackupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -730,7 +728,7 @@ const ActionSpec& detail::spec_CreateZBoxBackup() { return CreateZBoxBackupActio
 
 const schema::TypeDesc& DeleteExternalBackupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteExternalBackupAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteExternalBackupAction, uuid), schema::Location::Path, 0, &kRule2},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExternalBackupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteExternalBackupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -747,7 +745,7 @@ const ActionSpec& detail::spec_DeleteExternalBackup() { return DeleteExternalBac
 
 const schema::TypeDesc& GetZBoxBackupDetailsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetZBoxBackupDetailsAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetZBoxBackupDetailsAction, uuid), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetZBoxBackupDetailsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetZBoxBackupDetailsAction>("GetZBoxBackupDetailsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetZBoxBackupDetailsAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -807,11 +805,11 @@ const ActionSpec& detail::spec_AddVRouterNetworksToFlowMeter() { return AddVRout
 
 const schema::TypeDesc& CreateFlowCollectorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, description), schema::Location::Body, 0, &kRule9},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, name), schema::Location::Body, 0, &kRule12},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, description), schema::Location::Body, 0, &kRule13},
     {"flowMeterUuid", &schema::typeOf<std::string>, offsetof(CreateFlowCollectorAction, flowMeterUuid), schema::Location::Path, 0, &kRule0},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, server), schema::Location::Body, 0, &kRule10},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowCollectorAction, port), schema::Location::Body, 0, &kRule11},
+    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, server), schema::Location::Body, 0, &kRule14},
+    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowCollectorAction, port), schema::Location::Body, 0, &kRule15},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFlowCollectorAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -829,14 +827,14 @@ const ActionSpec& detail::spec_CreateFlowCollector() { return CreateFlowCollecto
 
 const schema::TypeDesc& CreateFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, version), schema::Location::Body, 0, &kRule12},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateFlowMeterAction, type), schema::Location::Body, 0, &kRule13},
-    {"sample", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, sample), schema::Location::Body, 0, &kRule14},
-    {"generateInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, generateInterval), schema::Location::Body, 0, &kRule15},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, description), schema::Location::Body, 0, &kRule9},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, server), schema::Location::Body, 0, &kRule10},
-    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowMeterAction, port), schema::Location::Body, 0, &kRule11},
+    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
+    {"type", &schema::typeOf<std::string>, offsetof(CreateFlowMeterAction, type), schema::Location::Body, 0, &kRule17},
+    {"sample", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, sample), schema::Location::Body, 0, &kRule18},
+    {"generateInterval", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFlowMeterAction, generateInterval), schema::Location::Body, 0, &kRule19},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, name), schema::Location::Body, 0, &kRule12},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, description), schema::Location::Body, 0, &kRule13},
+    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, server), schema::Location::Body, 0, &kRule14},
+    {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFlowMeterAction, port), schema::Location::Body, 0, &kRule15},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFlowMeterAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -854,7 +852,7 @@ const ActionSpec& detail::spec_CreateFlowMeter() { return CreateFlowMeterAction:
 
 const schema::TypeDesc& DeleteFlowCollectorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowCollectorAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -871,7 +869,7 @@ const ActionSpec& detail::spec_DeleteFlowCollector() { return DeleteFlowCollecto
 
 const schema::TypeDesc& DeleteFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowMeterAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -888,7 +886,7 @@ const ActionSpec& detail::spec_DeleteFlowMeter() { return DeleteFlowMeterAction:
 
 const schema::TypeDesc& GetFlowMeterRouterIdAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule7},
+    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetFlowMeterRouterIdAction>("GetFlowMeterRouterIdAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -904,7 +902,7 @@ const ActionSpec& detail::spec_GetFlowMeterRouterId() { return GetFlowMeterRoute
 
 const schema::TypeDesc& GetVRouterFlowCounterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetVRouterFlowCounterAction, vRouterUuid), schema::Location::Path, 0, &kRule7},
+    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(GetVRouterFlowCounterAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVRouterFlowCounterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVRouterFlowCounterAction>("GetVRouterFlowCounterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVRouterFlowCounterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -956,7 +954,7 @@ const ActionSpec& detail::spec_QueryVRouterFlowMeterNetwork() { return QueryVRou
 
 const schema::TypeDesc& RemoveVRouterNetworksFromFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule7},
+    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, uuids), schema::Location::Body, 0, &kRule2},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveVRouterNetworksFromFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -973,8 +971,8 @@ const ActionSpec& detail::spec_RemoveVRouterNetworksFromFlowMeter() { return Rem
 
 const schema::TypeDesc& SetFlowMeterRouterIdAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(SetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule7},
-    {"routerId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetFlowMeterRouterIdAction, routerId), schema::Location::Body, 0, &kRule16},
+    {"vRouterUuid", &schema::typeOf<std::string>, offsetof(SetFlowMeterRouterIdAction, vRouterUuid), schema::Location::Path, 0, &kRule2},
+    {"routerId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetFlowMeterRouterIdAction, routerId), schema::Location::Body, 0, &kRule20},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetFlowMeterRouterIdAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetFlowMeterRouterIdAction>("SetFlowMeterRouterIdAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetFlowMeterRouterIdAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -990,8 +988,8 @@ const ActionSpec& detail::spec_SetFlowMeterRouterId() { return SetFlowMeterRoute
 
 const schema::TypeDesc& UpdateFlowCollectorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule7},
-    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, server), schema::Location::Body, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowCollectorAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"server", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, server), schema::Location::Body, 0, &kRule14},
     {"port", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowCollectorAction, port), schema::Location::Body, 0, &kRule6},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowCollectorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1008,12 +1006,12 @@ const ActionSpec& detail::spec_UpdateFlowCollector() { return UpdateFlowCollecto
 
 const schema::TypeDesc& UpdateFlowMeterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowMeterAction, uuid), schema::Location::Path, 0, &kRule7},
-    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, version), schema::Location::Body, 0, &kRule12},
-    {"sample", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, sample), schema::Location::Body, 0, &kRule14},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, name), schema::Location::Body, 0, &kRule8},
-    {"expireInterval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, expireInterval), schema::Location::Body, 0, &kRule15},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, description), schema::Location::Body, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateFlowMeterAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"version", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, version), schema::Location::Body, 0, &kRule16},
+    {"sample", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, sample), schema::Location::Body, 0, &kRule18},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, name), schema::Location::Body, 0, &kRule12},
+    {"expireInterval", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateFlowMeterAction, expireInterval), schema::Location::Body, 0, &kRule19},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, description), schema::Location::Body, 0, &kRule13},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateFlowMeterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateFlowMeterAction>("UpdateFlowMeterAction", rows, 7, schema::rebased(ActionBase::describe(), offsetof(UpdateFlowMeterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1029,7 +1027,7 @@ const ActionSpec& detail::spec_UpdateFlowMeter() { return UpdateFlowMeterAction:
 
 const schema::TypeDesc& DeleteGCJobAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteGCJobAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteGCJobAction>("DeleteGCJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteGCJobAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1057,7 +1055,7 @@ const ActionSpec& detail::spec_QueryGCJob() { return QueryGCJobAction::spec(); }
 
 const schema::TypeDesc& TriggerGCJobAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(TriggerGCJobAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(TriggerGCJobAction, uuid), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(TriggerGCJobAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<TriggerGCJobAction>("TriggerGCJobAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(TriggerGCJobAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1103,7 +1101,7 @@ const ActionSpec& detail::spec_GetSSOClient() { return GetSSOClientAction::spec(
 
 const schema::TypeDesc& GetVmSchedulingRulesExecuteStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule7},
+    {"uuids", &schema::typeOf<std::optional<Json>>, offsetof(GetVmSchedulingRulesExecuteStateAction, uuids), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmSchedulingRulesExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmSchedulingRulesExecuteStateAction>("GetVmSchedulingRulesExecuteStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmSchedulingRulesExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1119,8 +1117,8 @@ const ActionSpec& detail::spec_GetVmSchedulingRulesExecuteState() { return GetVm
 
 const schema::TypeDesc& GetVmsSchedulingStateFromSchedulingRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, ruleUuid), schema::Location::Body, 0, &kRule7},
-    {"vmUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, vmUuids), schema::Location::Body, 0, &kRule7},
+    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, ruleUuid), schema::Location::Body, 0, &kRule2},
+    {"vmUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, vmUuids), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmsSchedulingStateFromSchedulingRuleAction>("GetVmsSchedulingStateFromSchedulingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVmsSchedulingStateFromSchedulingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1136,8 +1134,8 @@ const ActionSpec& detail::spec_GetVmsSchedulingStateFromSchedulingRule() { retur
 
 const schema::TypeDesc& GetGlobalConfigOptionsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, category), schema::Location::Path, 0, &kRule7},
-    {"name", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, name), schema::Location::Path, 0, &kRule7},
+    {"category", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, category), schema::Location::Path, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(GetGlobalConfigOptionsAction, name), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetGlobalConfigOptionsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetGlobalConfigOptionsAction>("GetGlobalConfigOptionsAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetGlobalConfigOptionsAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1180,8 +1178,8 @@ const ActionSpec& detail::spec_ResetGlobalConfig() { return ResetGlobalConfigAct
 
 const schema::TypeDesc& UpdateGlobalConfigAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"category", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, category), schema::Location::Path, 0, &kRule7},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, name), schema::Location::Path, 0, &kRule7},
+    {"category", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, category), schema::Location::Path, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateGlobalConfigAction, name), schema::Location::Path, 0, &kRule2},
     {"value", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGlobalConfigAction, value), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGlobalConfigAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1252,8 +1250,8 @@ const ActionSpec& detail::spec_QueryGuestToolsState() { return QueryGuestToolsSt
 
 const schema::TypeDesc& UpdateHaStrategyConditionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHaStrategyConditionAction, uuid), schema::Location::Path, 0, &kRule7},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, name), schema::Location::Body, 0, &kRule17},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateHaStrategyConditionAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, name), schema::Location::Body, 0, &kRule10},
     {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, state), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateHaStrategyConditionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1270,7 +1268,7 @@ const ActionSpec& detail::spec_UpdateHaStrategyCondition() { return UpdateHaStra
 
 const schema::TypeDesc& GetCandidateInterfaceVlanIdsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, interfaceUuids), schema::Location::Body, 0, &kRule7},
+    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateInterfaceVlanIdsAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateInterfaceVlanIdsAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateInterfaceVlanIdsAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1288,8 +1286,8 @@ const ActionSpec& detail::spec_GetCandidateInterfaceVlanIds() { return GetCandid
 
 const schema::TypeDesc& ChangeHostNetworkInterfaceLldpModeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, interfaceUuids), schema::Location::Body, 0, &kRule7},
-    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, mode), schema::Location::Body, 0, &kRule18},
+    {"interfaceUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, interfaceUuids), schema::Location::Body, 0, &kRule2},
+    {"mode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, mode), schema::Location::Body, 0, &kRule21},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeHostNetworkInterfaceLldpModeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeHostNetworkInterfaceLldpModeAction>("ChangeHostNetworkInterfaceLldpModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeHostNetworkInterfaceLldpModeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1305,7 +1303,7 @@ const ActionSpec& detail::spec_ChangeHostNetworkInterfaceLldpMode() { return Cha
 
 const schema::TypeDesc& GetHostNetworkInterfaceLldpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(GetHostNetworkInterfaceLldpAction, interfaceUuid), schema::Location::Path, 0, &kRule7},
+    {"interfaceUuid", &schema::typeOf<std::string>, offsetof(GetHostNetworkInterfaceLldpAction, interfaceUuid), schema::Location::Path, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetHostNetworkInterfaceLldpAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetHostNetworkInterfaceLldpAction>("GetHostNetworkInterfaceLldpAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetHostNetworkInterfaceLldpAction, systemTags) - offsetof(ActionBase, systemTags)));

@@ -107,20 +107,19 @@ constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 
 constexpr schema::Rule kRule1{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule2V[] = {"enable", "disable"};
 constexpr schema::Rule kRule2{true, false, false, kRule2V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule2V[] = {"ZStack"};
-constexpr schema::Rule kRule2{true, false, false, kRule2V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr const char* kRule5V[] = {"Company", "Department"};
-constexpr schema::Rule kRule5{true, false, false, kRule5V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule7{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule8{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
-constexpr const char* kRule9V[] = {"asc", "desc"};
-constexpr schema::Rule kRule9{false, false, false, kRule9V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule10V[] = {"Company", "Department"};
+constexpr const char* kRule3V[] = {"ZStack"};
+constexpr schema::Rule kRule3{true, false, false, kRule3V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr const char* kRule6V[] = {"Company", "Department"};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, -1, true, 1LL, 2147483647LL};
+constexpr const char* kRule10V[] = {"asc", "desc"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule11V[] = {"Company", "Department"};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 2, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddAttributesToIAM2OrganizationAction::describe() {
@@ -435,8 +434,8 @@ const ActionSpec& detail::spec_ChangeIAM2VirtualIDGroupState() { return ChangeIA
 
 const schema::TypeDesc& ChangeIAM2VirtualIDTypeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDTypeAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"type", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDTypeAction, type), schema::Location::Body, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDTypeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"type", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDTypeAction, type), schema::Location::Body, 0, &kRule3},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIAM2VirtualIDTypeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeIAM2VirtualIDTypeAction>("ChangeIAM2VirtualIDTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2VirtualIDTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -498,9 +497,9 @@ const ActionSpec& detail::spec_CleanInvalidLdapIAM2Binding() { return CleanInval
 
 const schema::TypeDesc& CreateIAM2OrganizationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule4},
-    {"type", &schema::typeOf<std::string>, offsetof(CreateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule4},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule5},
+    {"type", &schema::typeOf<std::string>, offsetof(CreateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule6},
     {"parentUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2OrganizationAction, parentUuid), schema::Location::Body, 0, nullptr},
     {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2OrganizationAction, attributes), schema::Location::Body, 0, nullptr},
     {"quota", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2OrganizationAction, quota), schema::Location::Body, 0, nullptr},
@@ -522,8 +521,8 @@ const ActionSpec& detail::spec_CreateIAM2Organization() { return CreateIAM2Organ
 
 const schema::TypeDesc& CreateIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule4},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule5},
     {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectAction, attributes), schema::Location::Body, 0, nullptr},
     {"quota", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectAction, quota), schema::Location::Body, 0, nullptr},
     {"roleUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectAction, roleUuids), schema::Location::Body, 0, nullptr},
@@ -546,9 +545,9 @@ const ActionSpec& detail::spec_CreateIAM2Project() { return CreateIAM2ProjectAct
 
 const schema::TypeDesc& CreateIAM2ProjectFromTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectFromTemplateAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectFromTemplateAction, description), schema::Location::Body, 0, &kRule4},
-    {"templateUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectFromTemplateAction, templateUuid), schema::Location::Path, 0, &kRule1},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectFromTemplateAction, name), schema::Location::Body, 0, &kRule4},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectFromTemplateAction, description), schema::Location::Body, 0, &kRule5},
+    {"templateUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectFromTemplateAction, templateUuid), schema::Location::Path, 0, &kRule0},
     {"roleUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectFromTemplateAction, roleUuids), schema::Location::Body, 0, nullptr},
     {"organizationUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectFromTemplateAction, organizationUuid), schema::Location::Body, 0, nullptr},
     {"resourceTemplates", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectFromTemplateAction, resourceTemplates), schema::Location::Body, 0, nullptr},
@@ -569,11 +568,11 @@ const ActionSpec& detail::spec_CreateIAM2ProjectFromTemplate() { return CreateIA
 
 const schema::TypeDesc& CreateIAM2ProjectRoleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectRoleAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, description), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectRoleAction, name), schema::Location::Body, 0, &kRule4},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, description), schema::Location::Body, 0, &kRule5},
     {"statements", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectRoleAction, statements), schema::Location::Body, 0, nullptr},
     {"policyUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectRoleAction, policyUuids), schema::Location::Body, 0, nullptr},
-    {"identity", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, identity), schema::Location::Body, 0, &kRule6},
+    {"identity", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, identity), schema::Location::Body, 0, &kRule7},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectRoleAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectRoleAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -591,8 +590,8 @@ const ActionSpec& detail::spec_CreateIAM2ProjectRole() { return CreateIAM2Projec
 
 const schema::TypeDesc& CreateIAM2ProjectTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule4},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule5},
     {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectTemplateAction, attributes), schema::Location::Body, 0, nullptr},
     {"quota", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2ProjectTemplateAction, quota), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -612,9 +611,9 @@ const ActionSpec& detail::spec_CreateIAM2ProjectTemplate() { return CreateIAM2Pr
 
 const schema::TypeDesc& CreateIAM2ProjectTemplateFromProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, description), schema::Location::Body, 0, &kRule4},
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, projectUuid), schema::Location::Path, 0, &kRule1},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, name), schema::Location::Body, 0, &kRule4},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, description), schema::Location::Body, 0, &kRule5},
+    {"projectUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, projectUuid), schema::Location::Path, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2ProjectTemplateFromProjectAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -632,9 +631,9 @@ const ActionSpec& detail::spec_CreateIAM2ProjectTemplateFromProject() { return C
 
 const schema::TypeDesc& CreateIAM2VirtualIDAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule3},
-    {"password", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule7},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule4},
+    {"password", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule8},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule5},
     {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2VirtualIDAction, attributes), schema::Location::Body, 0, nullptr},
     {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
     {"organizationUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDAction, organizationUuid), schema::Location::Body, 0, nullptr},
@@ -656,7 +655,7 @@ const ActionSpec& detail::spec_CreateIAM2VirtualID() { return CreateIAM2VirtualI
 
 const schema::TypeDesc& CreateIAM2VirtualIDFromLdapUidAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ldapUid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, ldapUid), schema::Location::Body, 0, &kRule1},
+    {"ldapUid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, ldapUid), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDFromLdapUidAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -675,8 +674,8 @@ const ActionSpec& detail::spec_CreateIAM2VirtualIDFromLdapUid() { return CreateI
 const schema::TypeDesc& CreateIAM2VirtualIDGroupAction::describe() {
   static constexpr schema::Row rows[] = {
     {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule3},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule4},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule4},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule5},
     {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(CreateIAM2VirtualIDGroupAction, attributes), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2VirtualIDGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -695,8 +694,8 @@ const ActionSpec& detail::spec_CreateIAM2VirtualIDGroup() { return CreateIAM2Vir
 
 const schema::TypeDesc& CreateIAM2VirtualIDLdapBindingAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDLdapBindingAction, virtualIDUuid), schema::Location::Body, 0, &kRule1},
-    {"ldapUid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule1},
+    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDLdapBindingAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
+    {"ldapUid", &schema::typeOf<std::string>, offsetof(CreateIAM2VirtualIDLdapBindingAction, ldapUid), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDLdapBindingAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIAM2VirtualIDLdapBindingAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIAM2VirtualIDLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -714,7 +713,7 @@ const ActionSpec& detail::spec_CreateIAM2VirtualIDLdapBinding() { return CreateI
 
 const schema::TypeDesc& DeleteIAM2OrganizationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteIAM2OrganizationAction>("DeleteIAM2OrganizationAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -730,7 +729,7 @@ const ActionSpec& detail::spec_DeleteIAM2Organization() { return DeleteIAM2Organ
 
 const schema::TypeDesc& DeleteIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteIAM2ProjectAction>("DeleteIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -746,7 +745,7 @@ const ActionSpec& detail::spec_DeleteIAM2Project() { return DeleteIAM2ProjectAct
 
 const schema::TypeDesc& DeleteIAM2ProjectTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteIAM2ProjectTemplateAction>("DeleteIAM2ProjectTemplateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2ProjectTemplateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -762,7 +761,7 @@ const ActionSpec& detail::spec_DeleteIAM2ProjectTemplate() { return DeleteIAM2Pr
 
 const schema::TypeDesc& DeleteIAM2VirtualIDAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -779,7 +778,7 @@ const ActionSpec& detail::spec_DeleteIAM2VirtualID() { return DeleteIAM2VirtualI
 
 const schema::TypeDesc& DeleteIAM2VirtualIDGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteIAM2VirtualIDGroupAction>("DeleteIAM2VirtualIDGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -795,7 +794,7 @@ const ActionSpec& detail::spec_DeleteIAM2VirtualIDGroup() { return DeleteIAM2Vir
 
 const schema::TypeDesc& DeleteIAM2VirtualIDLdapBindingAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDLdapBindingAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIAM2VirtualIDLdapBindingAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDLdapBindingAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIAM2VirtualIDLdapBindingAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -812,7 +811,7 @@ const ActionSpec& detail::spec_DeleteIAM2VirtualIDLdapBinding() { return DeleteI
 
 const schema::TypeDesc& DetachIAM2ProjectFromIAM2OrganizationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"projectUuid", &schema::typeOf<std::string>, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, projectUuid), schema::Location::Path, 0, &kRule1},
+    {"projectUuid", &schema::typeOf<std::string>, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, projectUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachIAM2ProjectFromIAM2OrganizationAction>("DetachIAM2ProjectFromIAM2OrganizationAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachIAM2ProjectFromIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -828,7 +827,7 @@ const ActionSpec& detail::spec_DetachIAM2ProjectFromIAM2Organization() { return 
 
 const schema::TypeDesc& ExpungeIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ExpungeIAM2ProjectAction>("ExpungeIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -844,8 +843,8 @@ const ActionSpec& detail::spec_ExpungeIAM2Project() { return ExpungeIAM2ProjectA
 
 const schema::TypeDesc& GetCandidateLdapEntryForIAM2BindingAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, ldapFilter), schema::Location::Body, 0, &kRule1},
-    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, limit), schema::Location::Body, 0, &kRule8},
+    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
+    {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, limit), schema::Location::Body, 0, &kRule9},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateLdapEntryForIAM2BindingAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateLdapEntryForIAM2BindingAction>("GetCandidateLdapEntryForIAM2BindingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateLdapEntryForIAM2BindingAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -861,7 +860,7 @@ const ActionSpec& detail::spec_GetCandidateLdapEntryForIAM2Binding() { return Ge
 
 const schema::TypeDesc& GetIAM2OrganizationVirtualIDNumberAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetIAM2OrganizationVirtualIDNumberAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetIAM2OrganizationVirtualIDNumberAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2OrganizationVirtualIDNumberAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetIAM2OrganizationVirtualIDNumberAction>("GetIAM2OrganizationVirtualIDNumberAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetIAM2OrganizationVirtualIDNumberAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -924,11 +923,11 @@ const ActionSpec& detail::spec_GetIAM2VirtualIDAPIPermission() { return GetIAM2V
 
 const schema::TypeDesc& GetIAM2VirtualIDInGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(GetIAM2VirtualIDInGroupAction, groupUuid), schema::Location::Body, 0, &kRule1},
+    {"groupUuid", &schema::typeOf<std::string>, offsetof(GetIAM2VirtualIDInGroupAction, groupUuid), schema::Location::Body, 0, &kRule0},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetIAM2VirtualIDInGroupAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetIAM2VirtualIDInGroupAction, start), schema::Location::Body, 0, nullptr},
     {"count", &schema::typeOf<std::optional<bool>>, offsetof(GetIAM2VirtualIDInGroupAction, count), schema::Location::Body, 0, nullptr},
-    {"sortDirection", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDInGroupAction, sortDirection), schema::Location::Body, 0, &kRule9},
+    {"sortDirection", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDInGroupAction, sortDirection), schema::Location::Body, 0, &kRule10},
     {"sortBy", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDInGroupAction, sortBy), schema::Location::Body, 0, nullptr},
     {"replyWithCount", &schema::typeOf<std::optional<bool>>, offsetof(GetIAM2VirtualIDInGroupAction, replyWithCount), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetIAM2VirtualIDInGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -946,7 +945,7 @@ const ActionSpec& detail::spec_GetIAM2VirtualIDInGroup() { return GetIAM2Virtual
 
 const schema::TypeDesc& GetOrganizationQuotaUsageAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetOrganizationQuotaUsageAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetOrganizationQuotaUsageAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetOrganizationQuotaUsageAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetOrganizationQuotaUsageAction>("GetOrganizationQuotaUsageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetOrganizationQuotaUsageAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -978,7 +977,7 @@ const ActionSpec& detail::spec_LoginIAM2Platform() { return LoginIAM2PlatformAct
 
 const schema::TypeDesc& LoginIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"projectName", &schema::typeOf<std::string>, offsetof(LoginIAM2ProjectAction, projectName), schema::Location::Body, 0, &kRule1},
+    {"projectName", &schema::typeOf<std::string>, offsetof(LoginIAM2ProjectAction, projectName), schema::Location::Body, 0, &kRule0},
     {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LoginIAM2ProjectAction, clientInfo), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -995,8 +994,8 @@ const ActionSpec& detail::spec_LoginIAM2Project() { return LoginIAM2ProjectActio
 
 const schema::TypeDesc& LoginIAM2VirtualIDAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule1},
-    {"password", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule1},
+    {"name", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule0},
+    {"password", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule0},
     {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDAction, captchaUuid), schema::Location::Body, 0, nullptr},
     {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDAction, verifyCode), schema::Location::Body, 0, nullptr},
     {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LoginIAM2VirtualIDAction, clientInfo), schema::Location::Body, 0, nullptr},
@@ -1015,8 +1014,8 @@ const ActionSpec& detail::spec_LoginIAM2VirtualID() { return LoginIAM2VirtualIDA
 
 const schema::TypeDesc& LoginIAM2VirtualIDWithLdapAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uid", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDWithLdapAction, uid), schema::Location::Body, 0, &kRule1},
-    {"password", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDWithLdapAction, password), schema::Location::Body, schema::kSecret, &kRule1},
+    {"uid", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDWithLdapAction, uid), schema::Location::Body, 0, &kRule0},
+    {"password", &schema::typeOf<std::string>, offsetof(LoginIAM2VirtualIDWithLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
     {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDWithLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
     {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDWithLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(LoginIAM2VirtualIDWithLdapAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1190,7 +1189,7 @@ const ActionSpec& detail::spec_QueryIAM2VirtualIDGroupAttribute() { return Query
 
 const schema::TypeDesc& RecoverIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RecoverIAM2ProjectAction>("RecoverIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RecoverIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1206,7 +1205,7 @@ const ActionSpec& detail::spec_RecoverIAM2Project() { return RecoverIAM2ProjectA
 
 const schema::TypeDesc& RemoveAttributesFromIAM2OrganizationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
     {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2OrganizationAction, attributeUuids), schema::Location::Body, 0, &kRule1},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1223,7 +1222,7 @@ const ActionSpec& detail::spec_RemoveAttributesFromIAM2Organization() { return R
 
 const schema::TypeDesc& RemoveAttributesFromIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
     {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2ProjectAction, attributeUuids), schema::Location::Body, 0, &kRule1},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1240,7 +1239,7 @@ const ActionSpec& detail::spec_RemoveAttributesFromIAM2Project() { return Remove
 
 const schema::TypeDesc& RemoveAttributesFromIAM2VirtualIDAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
     {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDAction, attributeUuids), schema::Location::Body, 0, &kRule1},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1257,7 +1256,7 @@ const ActionSpec& detail::spec_RemoveAttributesFromIAM2VirtualID() { return Remo
 
 const schema::TypeDesc& RemoveAttributesFromIAM2VirtualIDGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"attributeUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, attributeUuids), schema::Location::Body, 0, &kRule1},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAttributesFromIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1274,8 +1273,8 @@ const ActionSpec& detail::spec_RemoveAttributesFromIAM2VirtualIDGroup() { return
 
 const schema::TypeDesc& RemoveIAM2ProjectLoginExpiredAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"attributeUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2ProjectLoginExpiredAction, attributeUuid), schema::Location::Body, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"attributeUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2ProjectLoginExpiredAction, attributeUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2ProjectLoginExpiredAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveIAM2ProjectLoginExpiredAction>("RemoveIAM2ProjectLoginExpiredAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2ProjectLoginExpiredAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1309,7 +1308,7 @@ const ActionSpec& detail::spec_RemoveIAM2VirtualIDGroupFromProjects() { return R
 const schema::TypeDesc& RemoveIAM2VirtualIDsFromGroupAction::describe() {
   static constexpr schema::Row rows[] = {
     {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromGroupAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2VirtualIDsFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule1},
+    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2VirtualIDsFromGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDsFromGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveIAM2VirtualIDsFromGroupAction>("RemoveIAM2VirtualIDsFromGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2VirtualIDsFromGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1326,7 +1325,7 @@ const ActionSpec& detail::spec_RemoveIAM2VirtualIDsFromGroup() { return RemoveIA
 const schema::TypeDesc& RemoveIAM2VirtualIDsFromOrganizationAction::describe() {
   static constexpr schema::Row rows[] = {
     {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
-    {"organizationUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule1},
+    {"organizationUuid", &schema::typeOf<std::string>, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, organizationUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveIAM2VirtualIDsFromOrganizationAction>("RemoveIAM2VirtualIDsFromOrganizationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveIAM2VirtualIDsFromOrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1359,7 +1358,7 @@ const ActionSpec& detail::spec_RemoveIAM2VirtualIDsFromProject() { return Remove
 
 const schema::TypeDesc& RemoveIAM2VirtualIDsFromProjectsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"projectUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, projectUuids), schema::Location::Body, 0, &kRule1},
+    {"projectUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, projectUuids), schema::Location::Body, 0, &kRule0},
     {"virtualIDUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, virtualIDUuids), schema::Location::Body, 0, &kRule1},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveIAM2VirtualIDsFromProjectsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1377,7 +1376,7 @@ const ActionSpec& detail::spec_RemoveIAM2VirtualIDsFromProjects() { return Remov
 const schema::TypeDesc& RemoveRolesFromIAM2VirtualIDAction::describe() {
   static constexpr schema::Row rows[] = {
     {"roleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDAction, roleUuids), schema::Location::Body, 0, &kRule1},
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(RemoveRolesFromIAM2VirtualIDAction, virtualIDUuid), schema::Location::Path, 0, &kRule1},
+    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(RemoveRolesFromIAM2VirtualIDAction, virtualIDUuid), schema::Location::Path, 0, &kRule0},
     {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDAction, projectUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1395,7 +1394,7 @@ const ActionSpec& detail::spec_RemoveRolesFromIAM2VirtualID() { return RemoveRol
 const schema::TypeDesc& RemoveRolesFromIAM2VirtualIDGroupAction::describe() {
   static constexpr schema::Row rows[] = {
     {"roleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, roleUuids), schema::Location::Body, 0, &kRule1},
-    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, groupUuid), schema::Location::Path, 0, &kRule1},
+    {"groupUuid", &schema::typeOf<std::string>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, groupUuid), schema::Location::Path, 0, &kRule0},
     {"projectUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, projectUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRolesFromIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1412,7 +1411,7 @@ const ActionSpec& detail::spec_RemoveRolesFromIAM2VirtualIDGroup() { return Remo
 
 const schema::TypeDesc& RunIAM2ScriptAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"scriptContent", &schema::typeOf<std::string>, offsetof(RunIAM2ScriptAction, scriptContent), schema::Location::Body, 0, &kRule1},
+    {"scriptContent", &schema::typeOf<std::string>, offsetof(RunIAM2ScriptAction, scriptContent), schema::Location::Body, 0, &kRule0},
     {"scriptExecutor", &schema::typeOf<std::optional<std::string>>, offsetof(RunIAM2ScriptAction, scriptExecutor), schema::Location::Body, 0, nullptr},
     {"scriptParams", &schema::typeOf<std::optional<Json>>, offsetof(RunIAM2ScriptAction, scriptParams), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RunIAM2ScriptAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1430,8 +1429,8 @@ const ActionSpec& detail::spec_RunIAM2Script() { return RunIAM2ScriptAction::spe
 
 const schema::TypeDesc& SetIAM2ProjectLoginExpiredAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"loginExpired", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectLoginExpiredAction, loginExpired), schema::Location::Body, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectLoginExpiredAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"loginExpired", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectLoginExpiredAction, loginExpired), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetIAM2ProjectLoginExpiredAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetIAM2ProjectLoginExpiredAction>("SetIAM2ProjectLoginExpiredAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetIAM2ProjectLoginExpiredAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1447,8 +1446,8 @@ const ActionSpec& detail::spec_SetIAM2ProjectLoginExpired() { return SetIAM2Proj
 
 const schema::TypeDesc& SetIAM2ProjectRetirePolicyAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectRetirePolicyAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"policy", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectRetirePolicyAction, policy), schema::Location::Body, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectRetirePolicyAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"policy", &schema::typeOf<std::string>, offsetof(SetIAM2ProjectRetirePolicyAction, policy), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetIAM2ProjectRetirePolicyAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetIAM2ProjectRetirePolicyAction>("SetIAM2ProjectRetirePolicyAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetIAM2ProjectRetirePolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1464,8 +1463,8 @@ const ActionSpec& detail::spec_SetIAM2ProjectRetirePolicy() { return SetIAM2Proj
 
 const schema::TypeDesc& SetOrganizationOperationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetOrganizationOperationAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(SetOrganizationOperationAction, virtualIDUuid), schema::Location::Body, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetOrganizationOperationAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(SetOrganizationOperationAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetOrganizationOperationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetOrganizationOperationAction>("SetOrganizationOperationAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetOrganizationOperationAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1481,8 +1480,8 @@ const ActionSpec& detail::spec_SetOrganizationOperation() { return SetOrganizati
 
 const schema::TypeDesc& SetOrganizationSupervisorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetOrganizationSupervisorAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(SetOrganizationSupervisorAction, virtualIDUuid), schema::Location::Body, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetOrganizationSupervisorAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"virtualIDUuid", &schema::typeOf<std::string>, offsetof(SetOrganizationSupervisorAction, virtualIDUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetOrganizationSupervisorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetOrganizationSupervisorAction>("SetOrganizationSupervisorAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetOrganizationSupervisorAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1498,7 +1497,7 @@ const ActionSpec& detail::spec_SetOrganizationSupervisor() { return SetOrganizat
 
 const schema::TypeDesc& StopAllResourcesInIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopAllResourcesInIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule1},
+    {"uuid", &schema::typeOf<std::string>, offsetof(StopAllResourcesInIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopAllResourcesInIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<StopAllResourcesInIAM2ProjectAction>("StopAllResourcesInIAM2ProjectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(StopAllResourcesInIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1514,11 +1513,11 @@ const ActionSpec& detail::spec_StopAllResourcesInIAM2Project() { return StopAllR
 
 const schema::TypeDesc& UpdateIAM2OrganizationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule4},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, name), schema::Location::Body, 0, &kRule7},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, description), schema::Location::Body, 0, &kRule5},
     {"parentUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, parentUuid), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule10},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, type), schema::Location::Body, 0, &kRule11},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2OrganizationAction>("UpdateIAM2OrganizationAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2OrganizationAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1534,8 +1533,8 @@ const ActionSpec& detail::spec_UpdateIAM2Organization() { return UpdateIAM2Organ
 
 const schema::TypeDesc& UpdateIAM2OrganizationAttributeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAttributeAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAttributeAction, value), schema::Location::Body, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2OrganizationAttributeAction, value), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2OrganizationAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2OrganizationAttributeAction>("UpdateIAM2OrganizationAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2OrganizationAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1551,9 +1550,9 @@ const ActionSpec& detail::spec_UpdateIAM2OrganizationAttribute() { return Update
 
 const schema::TypeDesc& UpdateIAM2ProjectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule4},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, name), schema::Location::Body, 0, &kRule7},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, description), schema::Location::Body, 0, &kRule5},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2ProjectAction>("UpdateIAM2ProjectAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2ProjectAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1569,8 +1568,8 @@ const ActionSpec& detail::spec_UpdateIAM2Project() { return UpdateIAM2ProjectAct
 
 const schema::TypeDesc& UpdateIAM2ProjectAttributeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAttributeAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAttributeAction, value), schema::Location::Body, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectAttributeAction, value), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2ProjectAttributeAction>("UpdateIAM2ProjectAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2ProjectAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1586,9 +1585,9 @@ const ActionSpec& detail::spec_UpdateIAM2ProjectAttribute() { return UpdateIAM2P
 
 const schema::TypeDesc& UpdateIAM2ProjectTemplateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule4},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2ProjectTemplateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, name), schema::Location::Body, 0, &kRule7},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, description), schema::Location::Body, 0, &kRule5},
     {"attributes", &schema::typeOf<std::optional<Json>>, offsetof(UpdateIAM2ProjectTemplateAction, attributes), schema::Location::Body, 0, nullptr},
     {"quota", &schema::typeOf<std::optional<Json>>, offsetof(UpdateIAM2ProjectTemplateAction, quota), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2ProjectTemplateAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1606,11 +1605,11 @@ const ActionSpec& detail::spec_UpdateIAM2ProjectTemplate() { return UpdateIAM2Pr
 
 const schema::TypeDesc& UpdateIAM2VirtualIDAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule4},
-    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule4},
-    {"oldPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, oldPassword), schema::Location::Body, schema::kSecret, &kRule4},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, name), schema::Location::Body, 0, &kRule7},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, description), schema::Location::Body, 0, &kRule5},
+    {"password", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, password), schema::Location::Body, schema::kSha512 | schema::kSecret, &kRule5},
+    {"oldPassword", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, oldPassword), schema::Location::Body, schema::kSecret, &kRule5},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDAction>("UpdateIAM2VirtualIDAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1626,8 +1625,8 @@ const ActionSpec& detail::spec_UpdateIAM2VirtualID() { return UpdateIAM2VirtualI
 
 const schema::TypeDesc& UpdateIAM2VirtualIDAttributeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAttributeAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAttributeAction, value), schema::Location::Body, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDAttributeAction, value), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDAttributeAction>("UpdateIAM2VirtualIDAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1643,9 +1642,9 @@ const ActionSpec& detail::spec_UpdateIAM2VirtualIDAttribute() { return UpdateIAM
 
 const schema::TypeDesc& UpdateIAM2VirtualIDGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule4},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, name), schema::Location::Body, 0, &kRule7},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, description), schema::Location::Body, 0, &kRule5},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDGroupAction>("UpdateIAM2VirtualIDGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1661,8 +1660,8 @@ const ActionSpec& detail::spec_UpdateIAM2VirtualIDGroup() { return UpdateIAM2Vir
 
 const schema::TypeDesc& UpdateIAM2VirtualIDGroupAttributeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, uuid), schema::Location::Path, 0, &kRule1},
-    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, value), schema::Location::Body, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"value", &schema::typeOf<std::string>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, value), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIAM2VirtualIDGroupAttributeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIAM2VirtualIDGroupAttributeAction>("UpdateIAM2VirtualIDGroupAttributeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateIAM2VirtualIDGroupAttributeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1678,9 +1677,9 @@ const ActionSpec& detail::spec_UpdateIAM2VirtualIDGroupAttribute() { return Upda
 
 const schema::TypeDesc& UpdateOrganizationQuotaAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateOrganizationQuotaAction, identityUuid), schema::Location::Body, 0, &kRule1},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateOrganizationQuotaAction, name), schema::Location::Body, 0, &kRule1},
-    {"value", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateOrganizationQuotaAction, value), schema::Location::Body, 0, &kRule1},
+    {"identityUuid", &schema::typeOf<std::string>, offsetof(UpdateOrganizationQuotaAction, identityUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateOrganizationQuotaAction, name), schema::Location::Body, 0, &kRule0},
+    {"value", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateOrganizationQuotaAction, value), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateOrganizationQuotaAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateOrganizationQuotaAction>("UpdateOrganizationQuotaAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateOrganizationQuotaAction, systemTags) - offsetof(ActionBase, systemTags)));

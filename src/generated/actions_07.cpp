@@ -136,42 +136,36 @@ constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, true, 1LL
 constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
 constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule17V[] = {"psk", "certs"};
-constexpr schema::Rule kRule17{false, false, false, kRule17V, 2, -1, 255, false, 0, 0};
-constexpr const char* kRule18V[] = {"ip", "name", "fqdn"};
-constexpr schema::Rule kRule18{false, false, false, kRule18V, 3, -1, 32, false, 0, 0};
-constexpr const char* kRule19V[] = {"ike", "ikev1", "ikev2"};
-constexpr schema::Rule kRule19{false, false, false, kRule19V, 3, -1, 32, false, 0, 0};
-constexpr const char* kRule20V[] = {"md5", "sha1", "sha256", "sha384", "sha512"};
-constexpr schema::Rule kRule20{false, false, false, kRule20V, 5, -1, 32, false, 0, 0};
-constexpr const char* kRule21V[] = {"3des", "aes-128", "aes-192", "aes-256"};
-constexpr schema::Rule kRule21{false, false, false, kRule21V, 4, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, -1, true, 60LL, 604800LL};
-constexpr const char* kRule23V[] = {"none", "dh-group2", "dh-group5", "dh-group14", "dh-group15", "dh-group16", "dh-group17", "dh-group18", "dh-group19", "dh-group20", "dh-group21", "dh-group22", "dh-group23", "dh-group24", "dh-group25", "dh-group26"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 16, -1, 32, false, 0, 0};
-constexpr const char* kRule24V[] = {"tunnel", "transport"};
-constexpr schema::Rule kRule24{false, false, false, kRule24V, 2, -1, 32, false, 0, 0};
-constexpr const char* kRule25V[] = {"esp", "ah", "ah-esp"};
-constexpr schema::Rule kRule25{false, false, false, kRule25V, 3, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 30LL, 604800LL};
-constexpr schema::Rule kRule18{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule18V[] = {"LinuxBridge"};
-constexpr schema::Rule kRule18{false, false, false, kRule18V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule19{false, false, false, nullptr, 0, -1, -1, true, 1LL, 16777214LL};
-constexpr schema::Rule kRule20{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule21{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr const char* kRule22V[] = {"LinuxBridge", "OvsDpdk", "MacVlan"};
-constexpr schema::Rule kRule22{false, false, false, kRule22V, 3, -1, 1024, false, 0, 0};
-constexpr const char* kRule23V[] = {"ACCESS", "TRUNK", "PVLAN"};
-constexpr schema::Rule kRule23{false, false, false, kRule23V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule24{true, false, false, nullptr, 0, -1, -1, true, 0LL, 4094LL};
-constexpr schema::Rule kRule25{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule26{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
-constexpr schema::Rule kRule27{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4094LL};
-constexpr schema::Rule kRule28{true, false, false, nullptr, 0, -1, -1, true, 0LL, 16777214LL};
-constexpr schema::Rule kRule29{true, false, false, nullptr, 0, -1, 15, false, 0, 0};
+constexpr const char* kRule19V[] = {"psk", "certs"};
+constexpr schema::Rule kRule19{false, false, false, kRule19V, 2, -1, 255, false, 0, 0};
+constexpr const char* kRule20V[] = {"ip", "name", "fqdn"};
+constexpr schema::Rule kRule20{false, false, false, kRule20V, 3, -1, 32, false, 0, 0};
+constexpr const char* kRule21V[] = {"ike", "ikev1", "ikev2"};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 3, -1, 32, false, 0, 0};
+constexpr const char* kRule22V[] = {"md5", "sha1", "sha256", "sha384", "sha512"};
+constexpr schema::Rule kRule22{false, false, false, kRule22V, 5, -1, 32, false, 0, 0};
+constexpr const char* kRule23V[] = {"3des", "aes-128", "aes-192", "aes-256"};
+constexpr schema::Rule kRule23{false, false, false, kRule23V, 4, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, -1, true, 60LL, 604800LL};
+constexpr const char* kRule25V[] = {"none", "dh-group2", "dh-group5", "dh-group14", "dh-group15", "dh-group16", "dh-group17", "dh-group18", "dh-group19", "dh-group20", "dh-group21", "dh-group22", "dh-group23", "dh-group24", "dh-group25", "dh-group26"};
+constexpr schema::Rule kRule25{false, false, false, kRule25V, 16, -1, 32, false, 0, 0};
+constexpr const char* kRule26V[] = {"tunnel", "transport"};
+constexpr schema::Rule kRule26{false, false, false, kRule26V, 2, -1, 32, false, 0, 0};
+constexpr const char* kRule27V[] = {"esp", "ah", "ah-esp"};
+constexpr schema::Rule kRule27{false, false, false, kRule27V, 3, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule28{false, false, false, nullptr, 0, -1, -1, true, 30LL, 604800LL};
+constexpr const char* kRule29V[] = {"LinuxBridge"};
+constexpr schema::Rule kRule29{false, false, false, kRule29V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule30{false, false, false, nullptr, 0, -1, -1, true, 1LL, 16777214LL};
+constexpr const char* kRule31V[] = {"LinuxBridge", "OvsDpdk", "MacVlan"};
+constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, 1024, false, 0, 0};
+constexpr const char* kRule32V[] = {"ACCESS", "TRUNK", "PVLAN"};
+constexpr schema::Rule kRule32{false, false, false, kRule32V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule33{true, false, false, nullptr, 0, -1, -1, true, 0LL, 4094LL};
+constexpr schema::Rule kRule34{false, false, false, nullptr, 0, -1, -1, true, 1LL, 32LL};
+constexpr schema::Rule kRule35{true, false, false, nullptr, 0, -1, -1, true, 1LL, 4094LL};
+constexpr schema::Rule kRule36{true, false, false, nullptr, 0, -1, -1, true, 0LL, 16777214LL};
+constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, 15, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddPolicyStatementsToRoleAction::describe() {
@@ -1178,24 +1172,24 @@ const ActionSpec& detail::spec_GetIpAddressCapacity() { return GetIpAddressCapac
 
 const schema::TypeDesc& ChangeIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule16},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
     {"peerAddress", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule3},
-    {"authMode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule17},
-    {"authKey", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule16},
-    {"idType", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, idType), schema::Location::Body, 0, &kRule18},
+    {"authMode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule19},
+    {"authKey", &schema::typeOf<std::string>, offsetof(ChangeIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule0},
+    {"idType", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, idType), schema::Location::Body, 0, &kRule20},
     {"localId", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, localId), schema::Location::Body, 0, &kRule5},
     {"remoteId", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, remoteId), schema::Location::Body, 0, &kRule5},
-    {"ikeVersion", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeVersion), schema::Location::Body, 0, &kRule19},
-    {"ikeAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule20},
-    {"ikeEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule21},
+    {"ikeVersion", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeVersion), schema::Location::Body, 0, &kRule21},
+    {"ikeAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule22},
+    {"ikeEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule23},
     {"ikeDhGroup", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, ikeDhGroup), schema::Location::Body, 0, nullptr},
-    {"ikeLifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, ikeLifeTime), schema::Location::Body, 0, &kRule22},
-    {"policyAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule20},
-    {"policyEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule21},
-    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule23},
-    {"policyMode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule24},
-    {"transformProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule25},
-    {"lifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, lifeTime), schema::Location::Body, 0, &kRule26},
+    {"ikeLifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, ikeLifeTime), schema::Location::Body, 0, &kRule24},
+    {"policyAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule22},
+    {"policyEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule23},
+    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule25},
+    {"policyMode", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule26},
+    {"transformProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule27},
+    {"lifeTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeIPsecConnectionAction, lifeTime), schema::Location::Body, 0, &kRule28},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeIPsecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeIPsecConnectionAction>("ChangeIPsecConnectionAction", rows, 19, schema::rebased(ActionBase::describe(), offsetof(ChangeIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1231,7 +1225,7 @@ const ActionSpec& detail::spec_GetCandidateL3NetworksForIpSecConnection() { retu
 
 const schema::TypeDesc& ReconnectIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule18},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ReconnectIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectIPsecConnectionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ReconnectIPsecConnectionAction>("ReconnectIPsecConnectionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1247,9 +1241,9 @@ const ActionSpec& detail::spec_ReconnectIPsecConnection() { return ReconnectIPse
 
 const schema::TypeDesc& AttachL2NetworkToClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachL2NetworkToClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule17},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachL2NetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule17},
-    {"l2ProviderType", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL2NetworkToClusterAction, l2ProviderType), schema::Location::Body, 0, &kRule18},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachL2NetworkToClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(AttachL2NetworkToClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+    {"l2ProviderType", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL2NetworkToClusterAction, l2ProviderType), schema::Location::Body, 0, &kRule29},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL2NetworkToClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachL2NetworkToClusterAction>("AttachL2NetworkToClusterAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(AttachL2NetworkToClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1265,7 +1259,7 @@ const ActionSpec& detail::spec_AttachL2NetworkToCluster() { return AttachL2Netwo
 
 const schema::TypeDesc& ChangeL2NetworkVlanIdAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL2NetworkVlanIdAction, uuid), schema::Location::Path, 0, &kRule17},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL2NetworkVlanIdAction, uuid), schema::Location::Path, 0, &kRule0},
     {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeL2NetworkVlanIdAction, vlan), schema::Location::Body, 0, nullptr},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL2NetworkVlanIdAction, type), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL2NetworkVlanIdAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1283,14 +1277,14 @@ const ActionSpec& detail::spec_ChangeL2NetworkVlanId() { return ChangeL2NetworkV
 
 const schema::TypeDesc& CreateL2HardwareVxlanNetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2HardwareVxlanNetworkAction, vni), schema::Location::Body, 0, &kRule19},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule17},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, description), schema::Location::Body, 0, &kRule21},
+    {"vni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2HardwareVxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
+    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
     {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2HardwareVxlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1310,13 +1304,13 @@ const ActionSpec& detail::spec_CreateL2HardwareVxlanNetwork() { return CreateL2H
 
 const schema::TypeDesc& CreateL2HardwareVxlanNetworkPoolAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sdnControllerUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, sdnControllerUuid), schema::Location::Body, 0, &kRule17},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule21},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule17},
+    {"sdnControllerUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, sdnControllerUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule4},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule0},
     {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, physicalInterface), schema::Location::Body, 0, &kRule6},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2HardwareVxlanNetworkPoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1336,12 +1330,12 @@ const ActionSpec& detail::spec_CreateL2HardwareVxlanNetworkPool() { return Creat
 
 const schema::TypeDesc& CreateL2NoVlanNetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, description), schema::Location::Body, 0, &kRule21},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule17},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule0},
     {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2NoVlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule6},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2NoVlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2NoVlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1361,16 +1355,16 @@ const ActionSpec& detail::spec_CreateL2NoVlanNetwork() { return CreateL2NoVlanNe
 
 const schema::TypeDesc& CreateL2PortGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vSwitchUuid", &schema::typeOf<std::string>, offsetof(CreateL2PortGroupAction, vSwitchUuid), schema::Location::Body, 0, &kRule17},
-    {"vlanMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vlanMode), schema::Location::Body, 0, &kRule23},
-    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2PortGroupAction, vlan), schema::Location::Body, 0, &kRule24},
+    {"vSwitchUuid", &schema::typeOf<std::string>, offsetof(CreateL2PortGroupAction, vSwitchUuid), schema::Location::Body, 0, &kRule0},
+    {"vlanMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vlanMode), schema::Location::Body, 0, &kRule32},
+    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2PortGroupAction, vlan), schema::Location::Body, 0, &kRule33},
     {"vlanRanges", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vlanRanges), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2PortGroupAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, description), schema::Location::Body, 0, &kRule21},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2PortGroupAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, description), schema::Location::Body, 0, &kRule4},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, zoneUuid), schema::Location::Body, 0, &kRule12},
     {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, physicalInterface), schema::Location::Body, 0, &kRule12},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2PortGroupAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2PortGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1390,14 +1384,14 @@ const ActionSpec& detail::spec_CreateL2PortGroup() { return CreateL2PortGroupAct
 
 const schema::TypeDesc& CreateL2TfNetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ipPrefix", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, ipPrefix), schema::Location::Body, 0, &kRule25},
-    {"ipPrefixLength", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2TfNetworkAction, ipPrefixLength), schema::Location::Body, 0, &kRule26},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2TfNetworkAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, description), schema::Location::Body, 0, &kRule21},
+    {"ipPrefix", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, ipPrefix), schema::Location::Body, 0, &kRule5},
+    {"ipPrefixLength", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2TfNetworkAction, ipPrefixLength), schema::Location::Body, 0, &kRule34},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2TfNetworkAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, description), schema::Location::Body, 0, &kRule4},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
     {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2TfNetworkAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2TfNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1418,12 +1412,12 @@ const ActionSpec& detail::spec_CreateL2TfNetwork() { return CreateL2TfNetworkAct
 const schema::TypeDesc& CreateL2VirtualSwitchAction::describe() {
   static constexpr schema::Row rows[] = {
     {"isDistributed", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VirtualSwitchAction, isDistributed), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, description), schema::Location::Body, 0, &kRule21},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, zoneUuid), schema::Location::Body, 0, &kRule17},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, description), schema::Location::Body, 0, &kRule4},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, zoneUuid), schema::Location::Body, 0, &kRule0},
     {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2VirtualSwitchAction, physicalInterface), schema::Location::Body, 0, &kRule6},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VirtualSwitchAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VirtualSwitchAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1443,13 +1437,13 @@ const ActionSpec& detail::spec_CreateL2VirtualSwitch() { return CreateL2VirtualS
 
 const schema::TypeDesc& CreateL2VlanNetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2VlanNetworkAction, vlan), schema::Location::Body, 0, &kRule27},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, description), schema::Location::Body, 0, &kRule21},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule17},
+    {"vlan", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2VlanNetworkAction, vlan), schema::Location::Body, 0, &kRule35},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule0},
     {"physicalInterface", &schema::typeOf<std::string>, offsetof(CreateL2VlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule6},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1469,14 +1463,14 @@ const ActionSpec& detail::spec_CreateL2VlanNetwork() { return CreateL2VlanNetwor
 
 const schema::TypeDesc& CreateL2VxlanNetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2VxlanNetworkAction, vni), schema::Location::Body, 0, &kRule19},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule17},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, description), schema::Location::Body, 0, &kRule21},
+    {"vni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL2VxlanNetworkAction, vni), schema::Location::Body, 0, &kRule30},
+    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkAction, poolUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, description), schema::Location::Body, 0, &kRule4},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, zoneUuid), schema::Location::Body, 0, &kRule12},
     {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, physicalInterface), schema::Location::Body, 0, &kRule12},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VxlanNetworkAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1496,12 +1490,12 @@ const ActionSpec& detail::spec_CreateL2VxlanNetwork() { return CreateL2VxlanNetw
 
 const schema::TypeDesc& CreateL2VxlanNetworkPoolAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule21},
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule17},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkPoolAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, description), schema::Location::Body, 0, &kRule4},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(CreateL2VxlanNetworkPoolAction, zoneUuid), schema::Location::Body, 0, &kRule0},
     {"physicalInterface", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, physicalInterface), schema::Location::Body, 0, &kRule12},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, type), schema::Location::Body, 0, nullptr},
-    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule22},
+    {"vSwitchType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, vSwitchType), schema::Location::Body, 0, &kRule31},
     {"isolated", &schema::typeOf<std::optional<bool>>, offsetof(CreateL2VxlanNetworkPoolAction, isolated), schema::Location::Body, 0, nullptr},
     {"pvlan", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, pvlan), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL2VxlanNetworkPoolAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1521,11 +1515,11 @@ const ActionSpec& detail::spec_CreateL2VxlanNetworkPool() { return CreateL2Vxlan
 
 const schema::TypeDesc& CreateVniRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVniRangeAction, name), schema::Location::Body, 0, &kRule20},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVniRangeAction, description), schema::Location::Body, 0, &kRule21},
-    {"startVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVniRangeAction, startVni), schema::Location::Body, 0, &kRule28},
-    {"endVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVniRangeAction, endVni), schema::Location::Body, 0, &kRule28},
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVniRangeAction, l2NetworkUuid), schema::Location::Path, 0, &kRule17},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVniRangeAction, description), schema::Location::Body, 0, &kRule4},
+    {"startVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVniRangeAction, startVni), schema::Location::Body, 0, &kRule36},
+    {"endVni", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVniRangeAction, endVni), schema::Location::Body, 0, &kRule36},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVniRangeAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVniRangeAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVniRangeAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1543,9 +1537,9 @@ const ActionSpec& detail::spec_CreateVniRange() { return CreateVniRangeAction::s
 
 const schema::TypeDesc& CreateVxlanPoolRemoteVtepAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule17},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule17},
-    {"remoteVtepIp", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule29},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+    {"remoteVtepIp", &schema::typeOf<std::string>, offsetof(CreateVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule37},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanPoolRemoteVtepAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVxlanPoolRemoteVtepAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanPoolRemoteVtepAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1563,8 +1557,8 @@ const ActionSpec& detail::spec_CreateVxlanPoolRemoteVtep() { return CreateVxlanP
 
 const schema::TypeDesc& CreateVxlanVtepAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanVtepAction, hostUuid), schema::Location::Body, 0, &kRule17},
-    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanVtepAction, poolUuid), schema::Location::Body, 0, &kRule17},
+    {"hostUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanVtepAction, hostUuid), schema::Location::Body, 0, &kRule0},
+    {"poolUuid", &schema::typeOf<std::string>, offsetof(CreateVxlanVtepAction, poolUuid), schema::Location::Body, 0, &kRule0},
     {"vtepIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanVtepAction, vtepIp), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVxlanVtepAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVxlanVtepAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1583,7 +1577,7 @@ const ActionSpec& detail::spec_CreateVxlanVtep() { return CreateVxlanVtepAction:
 
 const schema::TypeDesc& DeleteL2NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL2NetworkAction, uuid), schema::Location::Path, 0, &kRule17},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL2NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1600,7 +1594,7 @@ const ActionSpec& detail::spec_DeleteL2Network() { return DeleteL2NetworkAction:
 
 const schema::TypeDesc& DeleteVniRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVniRangeAction, uuid), schema::Location::Path, 0, &kRule17},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVniRangeAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVniRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1617,7 +1611,7 @@ const ActionSpec& detail::spec_DeleteVniRange() { return DeleteVniRangeAction::s
 
 const schema::TypeDesc& DeleteVxlanL2NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanL2NetworkAction, uuid), schema::Location::Path, 0, &kRule17},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanL2NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1634,9 +1628,9 @@ const ActionSpec& detail::spec_DeleteVxlanL2Network() { return DeleteVxlanL2Netw
 
 const schema::TypeDesc& DeleteVxlanPoolRemoteVtepAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule17},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule17},
-    {"remoteVtepIp", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule29},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, clusterUuid), schema::Location::Path, 0, &kRule0},
+    {"remoteVtepIp", &schema::typeOf<std::string>, offsetof(DeleteVxlanPoolRemoteVtepAction, remoteVtepIp), schema::Location::Body, 0, &kRule37},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanPoolRemoteVtepAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVxlanPoolRemoteVtepAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1653,8 +1647,8 @@ const ActionSpec& detail::spec_DeleteVxlanPoolRemoteVtep() { return DeleteVxlanP
 
 const schema::TypeDesc& DetachL2NetworkFromClusterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachL2NetworkFromClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule17},
-    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachL2NetworkFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule17},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachL2NetworkFromClusterAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"clusterUuid", &schema::typeOf<std::string>, offsetof(DetachL2NetworkFromClusterAction, clusterUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachL2NetworkFromClusterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachL2NetworkFromClusterAction>("DetachL2NetworkFromClusterAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachL2NetworkFromClusterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1670,7 +1664,7 @@ const ActionSpec& detail::spec_DetachL2NetworkFromCluster() { return DetachL2Net
 
 const schema::TypeDesc& GetCandidateClustersForAttachingL2NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, l2NetworkUuid), schema::Location::Path, 0, &kRule17},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, l2NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"clusterTypes", &schema::typeOf<std::optional<Json>>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, clusterTypes), schema::Location::Body, 0, nullptr},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateClustersForAttachingL2NetworkAction, start), schema::Location::Body, 0, nullptr},
@@ -1815,9 +1809,9 @@ const ActionSpec& detail::spec_QueryVtep() { return QueryVtepAction::spec(); }
 
 const schema::TypeDesc& UpdateL2NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL2NetworkAction, uuid), schema::Location::Path, 0, &kRule17},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, name), schema::Location::Body, 0, &kRule25},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, description), schema::Location::Body, 0, &kRule21},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL2NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, description), schema::Location::Body, 0, &kRule4},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL2NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateL2NetworkAction>("UpdateL2NetworkAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateL2NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1833,8 +1827,8 @@ const ActionSpec& detail::spec_UpdateL2Network() { return UpdateL2NetworkAction:
 
 const schema::TypeDesc& UpdateVniRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVniRangeAction, uuid), schema::Location::Path, 0, &kRule17},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateVniRangeAction, name), schema::Location::Body, 0, &kRule20},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVniRangeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateVniRangeAction, name), schema::Location::Body, 0, &kRule3},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVniRangeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVniRangeAction>("UpdateVniRangeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVniRangeAction, systemTags) - offsetof(ActionBase, systemTags)));

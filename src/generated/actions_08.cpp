@@ -110,7 +110,6 @@ constexpr schema::Rule kRule4{false, false, false, nullptr, 0, -1, 64, false, 0,
 constexpr schema::Rule kRule5{true, false, false, nullptr, 0, -1, -1, true, 8LL, 126LL};
 constexpr const char* kRule6V[] = {"SLAAC", "Stateful-DHCP", "Stateless-DHCP"};
 constexpr schema::Rule kRule6{true, false, false, kRule6V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule6{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule7{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule8V[] = {"enable", "disable"};
 constexpr schema::Rule kRule8{true, false, false, kRule8V, 2, -1, -1, false, 0, 0};
@@ -118,7 +117,6 @@ constexpr const char* kRule9V[] = {"Public", "Private", "System"};
 constexpr schema::Rule kRule9{false, false, false, kRule9V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule10V[] = {"4", "6"};
 constexpr schema::Rule kRule10{false, false, false, kRule10V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule11V[] = {"All", "Vip", "VM"};
 constexpr schema::Rule kRule11{false, false, false, kRule11V, 3, -1, -1, false, 0, 0};
 constexpr const char* kRule12V[] = {"Ip", "CreateDate"};
@@ -143,10 +141,6 @@ constexpr schema::Rule kRule24{false, false, false, kRule24V, 3, -1, -1, false, 
 constexpr schema::Rule kRule25{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr const char* kRule26V[] = {"white", "black", "redirect"};
 constexpr schema::Rule kRule26{true, false, false, kRule26V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule25{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule26{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 0LL, 10000000LL};
 constexpr const char* kRule28V[] = {"weightroundrobin", "roundrobin", "leastconn", "source"};
 constexpr schema::Rule kRule28{false, false, false, kRule28V, 4, -1, -1, false, 0, 0};
@@ -172,23 +166,12 @@ constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1L
 constexpr const char* kRule41V[] = {"301", "302", "303", "307", "308"};
 constexpr schema::Rule kRule41{false, false, false, kRule41V, 5, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule42{true, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule39{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule41{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule42V[] = {"VYOS"};
-constexpr schema::Rule kRule42{false, false, false, kRule42V, 1, -1, -1, false, 0, 0};
-constexpr const char* kRule43V[] = {"NoHA", "HA"};
-constexpr schema::Rule kRule43{false, false, false, kRule43V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule43{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule43V[] = {"RedirectRule", "IpEntry"};
-constexpr schema::Rule kRule43{false, false, false, kRule43V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule44{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule44{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule43{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule44{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule41{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule43{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
+constexpr const char* kRule43V[] = {"VYOS"};
+constexpr schema::Rule kRule43{false, false, false, kRule43V, 1, -1, -1, false, 0, 0};
+constexpr const char* kRule44V[] = {"NoHA", "HA"};
+constexpr schema::Rule kRule44{false, false, false, kRule44V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule45V[] = {"RedirectRule", "IpEntry"};
+constexpr schema::Rule kRule45{false, false, false, kRule45V, 2, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddDnsToL3NetworkAction::describe() {
@@ -345,7 +328,7 @@ const ActionSpec& detail::spec_AddReservedIpRange() { return AddReservedIpRangeA
 
 const schema::TypeDesc& ChangeL3NetworkDhcpIpAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule6},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"dhcpServerIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpServerIp), schema::Location::Body, 0, &kRule7},
     {"dhcpv6ServerIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, dhcpv6ServerIp), schema::Location::Body, 0, &kRule7},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -363,7 +346,7 @@ const ActionSpec& detail::spec_ChangeL3NetworkDhcpIpAddress() { return ChangeL3N
 
 const schema::TypeDesc& ChangeL3NetworkStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, uuid), schema::Location::Path, 0, &kRule6},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeL3NetworkStateAction, stateEvent), schema::Location::Body, 0, &kRule8},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeL3NetworkStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -380,7 +363,7 @@ const ActionSpec& detail::spec_ChangeL3NetworkState() { return ChangeL3NetworkSt
 
 const schema::TypeDesc& CheckIpAvailabilityAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, l3NetworkUuid), schema::Location::Path, 0, &kRule6},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"ip", &schema::typeOf<std::string>, offsetof(CheckIpAvailabilityAction, ip), schema::Location::Path, 0, &kRule1},
     {"arpCheck", &schema::typeOf<std::optional<bool>>, offsetof(CheckIpAvailabilityAction, arpCheck), schema::Location::Body, 0, nullptr},
     {"ipRangeCheck", &schema::typeOf<std::optional<bool>>, offsetof(CheckIpAvailabilityAction, ipRangeCheck), schema::Location::Body, 0, nullptr},
@@ -402,7 +385,7 @@ const schema::TypeDesc& CreateL3NetworkAction::describe() {
     {"name", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, name), schema::Location::Body, 0, &kRule1},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, type), schema::Location::Body, 0, nullptr},
-    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, l2NetworkUuid), schema::Location::Body, 0, &kRule6},
+    {"l2NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateL3NetworkAction, l2NetworkUuid), schema::Location::Body, 0, &kRule0},
     {"category", &schema::typeOf<std::optional<std::string>>, offsetof(CreateL3NetworkAction, category), schema::Location::Body, 0, &kRule9},
     {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateL3NetworkAction, ipVersion), schema::Location::Body, 0, &kRule10},
     {"system", &schema::typeOf<std::optional<bool>>, offsetof(CreateL3NetworkAction, system), schema::Location::Body, 0, nullptr},
@@ -425,8 +408,8 @@ const ActionSpec& detail::spec_CreateL3Network() { return CreateL3NetworkAction:
 
 const schema::TypeDesc& DeleteIpAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule6},
-    {"usedIpUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteIpAddressAction, usedIpUuids), schema::Location::Body, 0, &kRule6},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"usedIpUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteIpAddressAction, usedIpUuids), schema::Location::Body, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpAddressAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -443,7 +426,7 @@ const ActionSpec& detail::spec_DeleteIpAddress() { return DeleteIpAddressAction:
 
 const schema::TypeDesc& DeleteIpRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIpRangeAction, uuid), schema::Location::Path, 0, &kRule6},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -460,7 +443,7 @@ const ActionSpec& detail::spec_DeleteIpRange() { return DeleteIpRangeAction::spe
 
 const schema::TypeDesc& DeleteL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL3NetworkAction, uuid), schema::Location::Path, 0, &kRule6},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL3NetworkAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -477,7 +460,7 @@ const ActionSpec& detail::spec_DeleteL3Network() { return DeleteL3NetworkAction:
 
 const schema::TypeDesc& DeleteReservedIpRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteReservedIpRangeAction, uuid), schema::Location::Path, 0, &kRule6},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteReservedIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteReservedIpRangeAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteReservedIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -557,7 +540,7 @@ const ActionSpec& detail::spec_GetFreeIpOfL3Network() { return GetFreeIpOfL3Netw
 
 const schema::TypeDesc& GetL3NetworkDhcpIpAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkDhcpIpAddressAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkDhcpIpAddressAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetL3NetworkDhcpIpAddressAction>("GetL3NetworkDhcpIpAddressAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkDhcpIpAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -573,7 +556,7 @@ const ActionSpec& detail::spec_GetL3NetworkDhcpIpAddress() { return GetL3Network
 
 const schema::TypeDesc& GetL3NetworkIpStatisticAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkIpStatisticAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkIpStatisticAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"resourceType", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, resourceType), schema::Location::Body, 0, &kRule11},
     {"ip", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, ip), schema::Location::Body, 0, nullptr},
     {"sortBy", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkIpStatisticAction, sortBy), schema::Location::Body, 0, &kRule12},
@@ -596,7 +579,7 @@ const ActionSpec& detail::spec_GetL3NetworkIpStatistic() { return GetL3NetworkIp
 
 const schema::TypeDesc& GetL3NetworkMtuAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetL3NetworkMtuAction>("GetL3NetworkMtuAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkMtuAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -612,7 +595,7 @@ const ActionSpec& detail::spec_GetL3NetworkMtu() { return GetL3NetworkMtuAction:
 
 const schema::TypeDesc& GetL3NetworkRouterInterfaceIpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(GetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetL3NetworkRouterInterfaceIpAction>("GetL3NetworkRouterInterfaceIpAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -643,8 +626,8 @@ const ActionSpec& detail::spec_GetL3NetworkTypes() { return GetL3NetworkTypesAct
 
 const schema::TypeDesc& IsVfNicAvailableInL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
-    {"hostUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, hostUuid), schema::Location::Path, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"hostUuid", &schema::typeOf<std::string>, offsetof(IsVfNicAvailableInL3NetworkAction, hostUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(IsVfNicAvailableInL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<IsVfNicAvailableInL3NetworkAction>("IsVfNicAvailableInL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(IsVfNicAvailableInL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -708,8 +691,8 @@ const ActionSpec& detail::spec_QueryL3Network() { return QueryL3NetworkAction::s
 
 const schema::TypeDesc& RemoveDnsFromL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
-    {"dns", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, dns), schema::Location::Path, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"dns", &schema::typeOf<std::string>, offsetof(RemoveDnsFromL3NetworkAction, dns), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveDnsFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveDnsFromL3NetworkAction>("RemoveDnsFromL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveDnsFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -725,8 +708,8 @@ const ActionSpec& detail::spec_RemoveDnsFromL3Network() { return RemoveDnsFromL3
 
 const schema::TypeDesc& RemoveHostRouteFromL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
-    {"prefix", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, prefix), schema::Location::Body, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"prefix", &schema::typeOf<std::string>, offsetof(RemoveHostRouteFromL3NetworkAction, prefix), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveHostRouteFromL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveHostRouteFromL3NetworkAction>("RemoveHostRouteFromL3NetworkAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveHostRouteFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -742,7 +725,7 @@ const ActionSpec& detail::spec_RemoveHostRouteFromL3Network() { return RemoveHos
 
 const schema::TypeDesc& SetL3NetworkMtuAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkMtuAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"mtu", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetL3NetworkMtuAction, mtu), schema::Location::Body, 0, &kRule15},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetL3NetworkMtuAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -759,8 +742,8 @@ const ActionSpec& detail::spec_SetL3NetworkMtu() { return SetL3NetworkMtuAction:
 
 const schema::TypeDesc& SetL3NetworkRouterInterfaceIpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule10},
-    {"routerInterfaceIp", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, routerInterfaceIp), schema::Location::Body, 0, &kRule10},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"routerInterfaceIp", &schema::typeOf<std::string>, offsetof(SetL3NetworkRouterInterfaceIpAction, routerInterfaceIp), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetL3NetworkRouterInterfaceIpAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetL3NetworkRouterInterfaceIpAction>("SetL3NetworkRouterInterfaceIpAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetL3NetworkRouterInterfaceIpAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -776,7 +759,7 @@ const ActionSpec& detail::spec_SetL3NetworkRouterInterfaceIp() { return SetL3Net
 
 const schema::TypeDesc& UpdateIpRangeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIpRangeAction, uuid), schema::Location::Path, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIpRangeAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, name), schema::Location::Body, 0, &kRule16},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIpRangeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -794,7 +777,7 @@ const ActionSpec& detail::spec_UpdateIpRange() { return UpdateIpRangeAction::spe
 
 const schema::TypeDesc& UpdateL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL3NetworkAction, uuid), schema::Location::Path, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateL3NetworkAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, name), schema::Location::Body, 0, &kRule16},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, description), schema::Location::Body, 0, &kRule2},
     {"dnsDomain", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateL3NetworkAction, dnsDomain), schema::Location::Body, 0, &kRule16},
@@ -886,7 +869,7 @@ const ActionSpec& detail::spec_DeleteLdapBinding() { return DeleteLdapBindingAct
 
 const schema::TypeDesc& DeleteLdapServerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLdapServerAction, uuid), schema::Location::Path, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLdapServerAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -903,7 +886,7 @@ const ActionSpec& detail::spec_DeleteLdapServer() { return DeleteLdapServerActio
 
 const schema::TypeDesc& GetCandidateLdapEntryForBindingAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForBindingAction, ldapFilter), schema::Location::Body, 0, &kRule10},
+    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetCandidateLdapEntryForBindingAction, ldapFilter), schema::Location::Body, 0, &kRule0},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateLdapEntryForBindingAction, limit), schema::Location::Body, 0, &kRule21},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateLdapEntryForBindingAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -920,7 +903,7 @@ const ActionSpec& detail::spec_GetCandidateLdapEntryForBinding() { return GetCan
 
 const schema::TypeDesc& GetLdapEntryAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetLdapEntryAction, ldapFilter), schema::Location::Body, 0, &kRule10},
+    {"ldapFilter", &schema::typeOf<std::string>, offsetof(GetLdapEntryAction, ldapFilter), schema::Location::Body, 0, &kRule0},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetLdapEntryAction, limit), schema::Location::Body, 0, &kRule21},
     {"ldapServerUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapEntryAction, ldapServerUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapEntryAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -938,7 +921,7 @@ const ActionSpec& detail::spec_GetLdapEntry() { return GetLdapEntryAction::spec(
 
 const schema::TypeDesc& GetLdapServerAvailableAttributesAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetLdapServerAvailableAttributesAction, uuid), schema::Location::Path, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetLdapServerAvailableAttributesAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLdapServerAvailableAttributesAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetLdapServerAvailableAttributesAction>("GetLdapServerAvailableAttributesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLdapServerAvailableAttributesAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -954,8 +937,8 @@ const ActionSpec& detail::spec_GetLdapServerAvailableAttributes() { return GetLd
 
 const schema::TypeDesc& LogInByLdapAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uid", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, uid), schema::Location::Body, 0, &kRule10},
-    {"password", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, password), schema::Location::Body, schema::kSecret, &kRule10},
+    {"uid", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, uid), schema::Location::Body, 0, &kRule0},
+    {"password", &schema::typeOf<std::string>, offsetof(LogInByLdapAction, password), schema::Location::Body, schema::kSecret, &kRule0},
     {"verifyCode", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByLdapAction, verifyCode), schema::Location::Body, 0, nullptr},
     {"captchaUuid", &schema::typeOf<std::optional<std::string>>, offsetof(LogInByLdapAction, captchaUuid), schema::Location::Body, 0, nullptr},
     {"clientInfo", &schema::typeOf<std::optional<Json>>, offsetof(LogInByLdapAction, clientInfo), schema::Location::Body, 0, nullptr},
@@ -998,7 +981,7 @@ const ActionSpec& detail::spec_QueryLdapServer() { return QueryLdapServerAction:
 
 const schema::TypeDesc& SyncLdapServerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncLdapServerAction, uuid), schema::Location::Path, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SyncLdapServerAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncLdapServerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SyncLdapServerAction>("SyncLdapServerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncLdapServerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1039,7 +1022,7 @@ const schema::TypeDesc& DeleteLicenseAction::describe() {
   static constexpr schema::Row rows[] = {
     {"uuid", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, uuid), schema::Location::Body, 0, nullptr},
     {"module", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, module), schema::Location::Body, 0, nullptr},
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(DeleteLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule10},
+    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(DeleteLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteLicenseAction>("DeleteLicenseAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(DeleteLicenseAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1137,7 +1120,7 @@ const ActionSpec& detail::spec_GetLicenseUKeyStatus() { return GetLicenseUKeySta
 
 const schema::TypeDesc& PushLicenseAddOnsUsageAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"addOnsUsage", &schema::typeOf<std::string>, offsetof(PushLicenseAddOnsUsageAction, addOnsUsage), schema::Location::Body, 0, &kRule10},
+    {"addOnsUsage", &schema::typeOf<std::string>, offsetof(PushLicenseAddOnsUsageAction, addOnsUsage), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PushLicenseAddOnsUsageAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<PushLicenseAddOnsUsageAction>("PushLicenseAddOnsUsageAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PushLicenseAddOnsUsageAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1153,7 +1136,7 @@ const ActionSpec& detail::spec_PushLicenseAddOnsUsage() { return PushLicenseAddO
 
 const schema::TypeDesc& RegisterLicenseRequestedApplicationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"licenseRequestCode", &schema::typeOf<std::string>, offsetof(RegisterLicenseRequestedApplicationAction, licenseRequestCode), schema::Location::Body, 0, &kRule10},
+    {"licenseRequestCode", &schema::typeOf<std::string>, offsetof(RegisterLicenseRequestedApplicationAction, licenseRequestCode), schema::Location::Body, 0, &kRule0},
     {"clientPubKey", &schema::typeOf<std::optional<std::string>>, offsetof(RegisterLicenseRequestedApplicationAction, clientPubKey), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RegisterLicenseRequestedApplicationAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1186,8 +1169,8 @@ const ActionSpec& detail::spec_ReloadLicense() { return ReloadLicenseAction::spe
 
 const schema::TypeDesc& UpdateLicenseAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule10},
-    {"license", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, license), schema::Location::Body, 0, &kRule10},
+    {"managementNodeUuid", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, managementNodeUuid), schema::Location::Path, 0, &kRule0},
+    {"license", &schema::typeOf<std::string>, offsetof(UpdateLicenseAction, license), schema::Location::Body, 0, &kRule0},
     {"additionSession", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLicenseAction, additionSession), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLicenseAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1204,7 +1187,7 @@ const ActionSpec& detail::spec_UpdateLicense() { return UpdateLicenseAction::spe
 
 const schema::TypeDesc& ListVmSchedulingRulesFromExecuteStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, executeStates), schema::Location::Body, 0, &kRule10},
+    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, executeStates), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ListVmSchedulingRulesFromExecuteStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ListVmSchedulingRulesFromExecuteStateAction>("ListVmSchedulingRulesFromExecuteStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ListVmSchedulingRulesFromExecuteStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1220,8 +1203,8 @@ const ActionSpec& detail::spec_ListVmSchedulingRulesFromExecuteState() { return 
 
 const schema::TypeDesc& ListVmsFromSchedulingStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(ListVmsFromSchedulingStateAction, ruleUuid), schema::Location::Body, 0, &kRule10},
-    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmsFromSchedulingStateAction, executeStates), schema::Location::Body, 0, &kRule10},
+    {"ruleUuid", &schema::typeOf<std::string>, offsetof(ListVmsFromSchedulingStateAction, ruleUuid), schema::Location::Body, 0, &kRule0},
+    {"executeStates", &schema::typeOf<std::optional<Json>>, offsetof(ListVmsFromSchedulingStateAction, executeStates), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ListVmsFromSchedulingStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ListVmsFromSchedulingStateAction>("ListVmsFromSchedulingStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ListVmsFromSchedulingStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1239,7 +1222,7 @@ const schema::TypeDesc& AddAccessControlListToLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
     {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddAccessControlListToLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
     {"aclType", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, aclType), schema::Location::Body, 0, &kRule26},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule10},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddAccessControlListToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
     {"serverGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddAccessControlListToLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddAccessControlListToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1275,7 +1258,7 @@ const ActionSpec& detail::spec_AddBackendServerToServerGroup() { return AddBacke
 const schema::TypeDesc& AddServerGroupToLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
     {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule26},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddServerGroupToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AddServerGroupToLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddServerGroupToLoadBalancerListenerAction>("AddServerGroupToLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddServerGroupToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1291,8 +1274,8 @@ const ActionSpec& detail::spec_AddServerGroupToLoadBalancerListener() { return A
 
 const schema::TypeDesc& AttachVipToLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule25},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, vipUuid), schema::Location::Path, 0, &kRule26},
+    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(AttachVipToLoadBalancerAction, vipUuid), schema::Location::Path, 0, &kRule25},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVipToLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachVipToLoadBalancerAction>("AttachVipToLoadBalancerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachVipToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1308,9 +1291,9 @@ const ActionSpec& detail::spec_AttachVipToLoadBalancer() { return AttachVipToLoa
 
 const schema::TypeDesc& ChangeAccessControlListServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, serverGroupUuids), schema::Location::Body, 0, &kRule26},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, listenerUuid), schema::Location::Body, 0, &kRule25},
-    {"aclUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, aclUuid), schema::Location::Path, 0, &kRule25},
+    {"serverGroupUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, serverGroupUuids), schema::Location::Body, 0, &kRule25},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, listenerUuid), schema::Location::Body, 0, &kRule0},
+    {"aclUuid", &schema::typeOf<std::string>, offsetof(ChangeAccessControlListServerGroupAction, aclUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeAccessControlListServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeAccessControlListServerGroupAction>("ChangeAccessControlListServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeAccessControlListServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1326,7 +1309,7 @@ const ActionSpec& detail::spec_ChangeAccessControlListServerGroup() { return Cha
 
 const schema::TypeDesc& ChangeLoadBalancerBackendServerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule26},
+    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerBackendServerAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
     {"vmNics", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerBackendServerAction, vmNics), schema::Location::Body, 0, nullptr},
     {"servers", &schema::typeOf<std::optional<Json>>, offsetof(ChangeLoadBalancerBackendServerAction, servers), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerBackendServerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1344,7 +1327,7 @@ const ActionSpec& detail::spec_ChangeLoadBalancerBackendServer() { return Change
 
 const schema::TypeDesc& ChangeLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule25},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
     {"connectionIdleTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, connectionIdleTimeout), schema::Location::Body, 0, &kRule14},
     {"maxConnection", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeLoadBalancerListenerAction, maxConnection), schema::Location::Body, 0, &kRule27},
     {"balancerAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeLoadBalancerListenerAction, balancerAlgorithm), schema::Location::Body, 0, &kRule28},
@@ -1384,8 +1367,8 @@ const ActionSpec& detail::spec_ChangeLoadBalancerListener() { return ChangeLoadB
 
 const schema::TypeDesc& ChangeSlbGroupDeployTypeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, slbGroupUuid), schema::Location::Path, 0, &kRule25},
-    {"deployType", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, deployType), schema::Location::Body, 0, &kRule26},
+    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"deployType", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupDeployTypeAction, deployType), schema::Location::Body, 0, &kRule25},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSlbGroupDeployTypeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeSlbGroupDeployTypeAction>("ChangeSlbGroupDeployTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeSlbGroupDeployTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1401,7 +1384,7 @@ const ActionSpec& detail::spec_ChangeSlbGroupDeployType() { return ChangeSlbGrou
 
 const schema::TypeDesc& ChangeSlbGroupMonitorIpsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule25},
+    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSlbGroupMonitorIpsAction, slbGroupUuid), schema::Location::Path, 0, &kRule0},
     {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(ChangeSlbGroupMonitorIpsAction, monitorIps), schema::Location::Body, 0, &kRule42},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSlbGroupMonitorIpsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1418,9 +1401,9 @@ const ActionSpec& detail::spec_ChangeSlbGroupMonitorIps() { return ChangeSlbGrou
 
 const schema::TypeDesc& CreateLoadBalancerServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule39},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule40},
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Path, 0, &kRule41},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
+    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerServerGroupAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
     {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerServerGroupAction, ipVersion), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerServerGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateLoadBalancerServerGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1439,13 +1422,13 @@ const ActionSpec& detail::spec_CreateLoadBalancerServerGroup() { return CreateLo
 
 const schema::TypeDesc& CreateSlbGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, name), schema::Location::Body, 0, &kRule39},
-    {"slbOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, &kRule41},
-    {"frontEndL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, frontEndL3NetworkUuid), schema::Location::Body, 0, &kRule26},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, name), schema::Location::Body, 0, &kRule1},
+    {"slbOfferingUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, &kRule0},
+    {"frontEndL3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateSlbGroupAction, frontEndL3NetworkUuid), schema::Location::Body, 0, &kRule25},
     {"backendL3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbGroupAction, backendL3NetworkUuids), schema::Location::Body, 0, &kRule7},
-    {"backendType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule42},
-    {"deployType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule43},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, description), schema::Location::Body, 0, &kRule40},
+    {"backendType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, backendType), schema::Location::Body, 0, &kRule43},
+    {"deployType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, deployType), schema::Location::Body, 0, &kRule44},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
     {"monitorIps", &schema::typeOf<std::optional<Json>>, offsetof(CreateSlbGroupAction, monitorIps), schema::Location::Body, 0, &kRule7},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateSlbGroupAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1464,9 +1447,9 @@ const ActionSpec& detail::spec_CreateSlbGroup() { return CreateSlbGroupAction::s
 
 const schema::TypeDesc& CreateSlbInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, name), schema::Location::Body, 0, &kRule39},
-    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, slbGroupUuid), schema::Location::Body, 0, &kRule41},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, description), schema::Location::Body, 0, &kRule40},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, name), schema::Location::Body, 0, &kRule1},
+    {"slbGroupUuid", &schema::typeOf<std::string>, offsetof(CreateSlbInstanceAction, slbGroupUuid), schema::Location::Body, 0, &kRule0},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, description), schema::Location::Body, 0, &kRule2},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSlbInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
@@ -1487,7 +1470,7 @@ const ActionSpec& detail::spec_CreateSlbInstance() { return CreateSlbInstanceAct
 
 const schema::TypeDesc& DeleteLoadBalancerServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule43},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteLoadBalancerServerGroupAction>("DeleteLoadBalancerServerGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1503,7 +1486,7 @@ const ActionSpec& detail::spec_DeleteLoadBalancerServerGroup() { return DeleteLo
 
 const schema::TypeDesc& DeleteSlbGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSlbGroupAction, uuid), schema::Location::Path, 0, &kRule43},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSlbGroupAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1520,7 +1503,7 @@ const ActionSpec& detail::spec_DeleteSlbGroup() { return DeleteSlbGroupAction::s
 
 const schema::TypeDesc& GetCandidateL3NetworksForLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule43},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1576,7 +1559,7 @@ const ActionSpec& detail::spec_GetCandidateVmNicsForLoadBalancerServerGroup() { 
 const schema::TypeDesc& GetLoadBalancerListenerACLEntriesAction::describe() {
   static constexpr schema::Row rows[] = {
     {"listenerUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetLoadBalancerListenerACLEntriesAction, listenerUuids), schema::Location::Body, 0, nullptr},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule43},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, type), schema::Location::Body, 0, &kRule45},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerListenerACLEntriesAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetLoadBalancerListenerACLEntriesAction>("GetLoadBalancerListenerACLEntriesAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetLoadBalancerListenerACLEntriesAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1592,7 +1575,7 @@ const ActionSpec& detail::spec_GetLoadBalancerListenerACLEntries() { return GetL
 
 const schema::TypeDesc& GetLoadBalancerOwnerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(GetLoadBalancerOwnerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule44},
+    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(GetLoadBalancerOwnerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLoadBalancerOwnerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetLoadBalancerOwnerAction>("GetLoadBalancerOwnerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLoadBalancerOwnerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1608,7 +1591,7 @@ const ActionSpec& detail::spec_GetLoadBalancerOwner() { return GetLoadBalancerOw
 
 const schema::TypeDesc& ProvisionSlbInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ProvisionSlbInstanceAction, uuid), schema::Location::Path, 0, &kRule44},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ProvisionSlbInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ProvisionSlbInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ProvisionSlbInstanceAction>("ProvisionSlbInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ProvisionSlbInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1660,8 +1643,8 @@ const ActionSpec& detail::spec_QuerySlbVmInstance() { return QuerySlbVmInstanceA
 
 const schema::TypeDesc& RemoveAccessControlListFromLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule26},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveAccessControlListFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule44},
+    {"aclUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, aclUuids), schema::Location::Body, 0, &kRule25},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveAccessControlListFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
     {"serverGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, serverGroupUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveAccessControlListFromLoadBalancerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1678,7 +1661,7 @@ const ActionSpec& detail::spec_RemoveAccessControlListFromLoadBalancer() { retur
 
 const schema::TypeDesc& RemoveBackendServerFromServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule26},
+    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveBackendServerFromServerGroupAction, serverGroupUuid), schema::Location::Path, 0, &kRule25},
     {"vmNicUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(RemoveBackendServerFromServerGroupAction, vmNicUuids), schema::Location::Body, 0, nullptr},
     {"serverIps", &schema::typeOf<std::optional<Json>>, offsetof(RemoveBackendServerFromServerGroupAction, serverIps), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveBackendServerFromServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1696,8 +1679,8 @@ const ActionSpec& detail::spec_RemoveBackendServerFromServerGroup() { return Rem
 
 const schema::TypeDesc& RemoveServerGroupFromLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule43},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule44},
+    {"serverGroupUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, serverGroupUuid), schema::Location::Body, 0, &kRule25},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveServerGroupFromLoadBalancerListenerAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveServerGroupFromLoadBalancerListenerAction>("RemoveServerGroupFromLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveServerGroupFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1713,9 +1696,9 @@ const ActionSpec& detail::spec_RemoveServerGroupFromLoadBalancerListener() { ret
 
 const schema::TypeDesc& UpdateLoadBalancerServerGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule41},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule42},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule43},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerServerGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, name), schema::Location::Body, 0, &kRule16},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerServerGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateLoadBalancerServerGroupAction>("UpdateLoadBalancerServerGroupAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerServerGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1731,9 +1714,9 @@ const ActionSpec& detail::spec_UpdateLoadBalancerServerGroup() { return UpdateLo
 
 const schema::TypeDesc& UpdateSlbGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSlbGroupAction, uuid), schema::Location::Path, 0, &kRule41},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, name), schema::Location::Body, 0, &kRule42},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, description), schema::Location::Body, 0, &kRule43},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSlbGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, name), schema::Location::Body, 0, &kRule16},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, description), schema::Location::Body, 0, &kRule2},
     {"slbOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, slbOfferingUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSlbGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };

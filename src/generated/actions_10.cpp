@@ -120,18 +120,17 @@ constexpr const char* kRule16V[] = {"User", "EgressWhereComeFrom"};
 constexpr schema::Rule kRule16{false, false, false, kRule16V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule17{true, false, false, nullptr, 0, -1, 3, true, 1LL, 179LL};
 constexpr schema::Rule kRule18{false, false, false, nullptr, 0, -1, 16, false, 0, 0};
-constexpr schema::Rule kRule15{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule16V[] = {"enable", "disable"};
-constexpr schema::Rule kRule16{true, false, false, kRule16V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr const char* kRule18V[] = {"enable", "disable"};
-constexpr schema::Rule kRule18{false, false, false, kRule18V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule19{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
-constexpr const char* kRule20V[] = {"Ingress", "Egress", "Bidirection"};
-constexpr schema::Rule kRule20{true, false, false, kRule20V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule21{true, true, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr const char* kRule22V[] = {"source", "dest"};
-constexpr schema::Rule kRule22{true, false, false, kRule22V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule19V[] = {"enable", "disable"};
+constexpr schema::Rule kRule19{true, false, false, kRule19V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule20{false, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr const char* kRule21V[] = {"enable", "disable"};
+constexpr schema::Rule kRule21{false, false, false, kRule21V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule22{true, false, false, nullptr, 0, -1, 128, false, 0, 0};
+constexpr const char* kRule23V[] = {"Ingress", "Egress", "Bidirection"};
+constexpr schema::Rule kRule23{true, false, false, kRule23V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule24{true, true, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr const char* kRule25V[] = {"source", "dest"};
+constexpr schema::Rule kRule25{true, false, false, kRule25V, 2, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& AddAliyunNasAccessGroupAction::describe() {
@@ -1235,8 +1234,8 @@ const ActionSpec& detail::spec_UpdatePolicyRouteRuleSet() { return UpdatePolicyR
 
 const schema::TypeDesc& ChangePortMirrorStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, uuid), schema::Location::Path, 0, &kRule15},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, stateEvent), schema::Location::Body, 0, &kRule16},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortMirrorStateAction, stateEvent), schema::Location::Body, 0, &kRule19},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangePortMirrorStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangePortMirrorStateAction>("ChangePortMirrorStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangePortMirrorStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1252,10 +1251,10 @@ const ActionSpec& detail::spec_ChangePortMirrorState() { return ChangePortMirror
 
 const schema::TypeDesc& CreatePortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"mirrorNetworkUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorAction, mirrorNetworkUuid), schema::Location::Body, 0, &kRule15},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, name), schema::Location::Body, 0, &kRule17},
+    {"mirrorNetworkUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorAction, mirrorNetworkUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, stateEvent), schema::Location::Body, 0, &kRule18},
+    {"stateEvent", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, stateEvent), schema::Location::Body, 0, &kRule21},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePortMirrorAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1273,12 +1272,12 @@ const ActionSpec& detail::spec_CreatePortMirror() { return CreatePortMirrorActio
 
 const schema::TypeDesc& CreatePortMirrorSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, portMirrorUuid), schema::Location::Body, 0, &kRule15},
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, name), schema::Location::Body, 0, &kRule19},
+    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, portMirrorUuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, name), schema::Location::Body, 0, &kRule22},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, description), schema::Location::Body, 0, &kRule2},
-    {"type", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, type), schema::Location::Body, 0, &kRule20},
-    {"srcEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, srcEndPoint), schema::Location::Body, 0, &kRule15},
-    {"dstEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, dstEndPoint), schema::Location::Body, 0, &kRule21},
+    {"type", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, type), schema::Location::Body, 0, &kRule23},
+    {"srcEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, srcEndPoint), schema::Location::Body, 0, &kRule0},
+    {"dstEndPoint", &schema::typeOf<std::string>, offsetof(CreatePortMirrorSessionAction, dstEndPoint), schema::Location::Body, 0, &kRule24},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreatePortMirrorSessionAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1296,7 +1295,7 @@ const ActionSpec& detail::spec_CreatePortMirrorSession() { return CreatePortMirr
 
 const schema::TypeDesc& DeletePortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorAction, uuid), schema::Location::Path, 0, &kRule15},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1313,7 +1312,7 @@ const ActionSpec& detail::spec_DeletePortMirror() { return DeletePortMirrorActio
 
 const schema::TypeDesc& DeletePortMirrorSessionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorSessionAction, uuid), schema::Location::Path, 0, &kRule15},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortMirrorSessionAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorSessionAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortMirrorSessionAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1330,8 +1329,8 @@ const ActionSpec& detail::spec_DeletePortMirrorSession() { return DeletePortMirr
 
 const schema::TypeDesc& GetCandidateVmNicsForPortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, portMirrorUuid), schema::Location::Path, 0, &kRule15},
-    {"type", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, type), schema::Location::Path, 0, &kRule22},
+    {"portMirrorUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, portMirrorUuid), schema::Location::Path, 0, &kRule0},
+    {"type", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForPortMirrorAction, type), schema::Location::Path, 0, &kRule25},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVmNicsForPortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForPortMirrorAction>("GetCandidateVmNicsForPortMirrorAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicsForPortMirrorAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1383,8 +1382,8 @@ const ActionSpec& detail::spec_QueryPortMirrorSession() { return QueryPortMirror
 
 const schema::TypeDesc& UpdatePortMirrorAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortMirrorAction, uuid), schema::Location::Path, 0, &kRule15},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, name), schema::Location::Body, 0, &kRule17},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortMirrorAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, name), schema::Location::Body, 0, &kRule20},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, description), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortMirrorAction, requestIp), schema::Location::Body, 0, nullptr},
   };

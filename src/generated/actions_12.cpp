@@ -152,29 +152,27 @@ constexpr schema::Rule kRule39{true, false, false, kRule39V, 2, -1, -1, false, 0
 constexpr schema::Rule kRule40{false, false, false, nullptr, 0, 4, 30, false, 0, 0};
 constexpr schema::Rule kRule41{false, false, false, nullptr, 0, 4, 64, false, 0, 0};
 constexpr schema::Rule kRule42{false, false, false, nullptr, 0, -1, -1, true, 1LL, 4LL};
-constexpr const char* kRule42V[] = {"DROP", "ACCEPT"};
-constexpr schema::Rule kRule42{false, true, false, kRule42V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule43V[] = {"Enabled", "Disabled"};
+constexpr const char* kRule43V[] = {"DROP", "ACCEPT"};
 constexpr schema::Rule kRule43{false, true, false, kRule43V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule44{false, true, false, nullptr, 0, -1, 4, false, 0, 0};
-constexpr const char* kRule45V[] = {"ALL", "TCP", "UDP", "ICMP"};
-constexpr schema::Rule kRule45{false, true, false, kRule45V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule46{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
-constexpr const char* kRule47V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule47{true, false, false, kRule47V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule47{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule48V[] = {"DENY", "ALLOW"};
-constexpr schema::Rule kRule48{false, false, false, kRule48V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule46{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule45V[] = {"Ingress", "Egress"};
-constexpr schema::Rule kRule45{true, true, false, kRule45V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule46V[] = {"TCP", "UDP", "ICMP", "ALL"};
-constexpr schema::Rule kRule46{true, true, false, kRule46V, 4, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule47{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule48V[] = {"4", "6"};
-constexpr schema::Rule kRule48{false, false, false, kRule48V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule49V[] = {"ACCEPT", "DROP"};
-constexpr schema::Rule kRule49{false, true, false, kRule49V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule44V[] = {"Enabled", "Disabled"};
+constexpr schema::Rule kRule44{false, true, false, kRule44V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule45{false, true, false, nullptr, 0, -1, 4, false, 0, 0};
+constexpr const char* kRule46V[] = {"ALL", "TCP", "UDP", "ICMP"};
+constexpr schema::Rule kRule46{false, true, false, kRule46V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule47{false, false, false, nullptr, 0, -1, 1024, false, 0, 0};
+constexpr const char* kRule48V[] = {"Enabled", "Disabled"};
+constexpr schema::Rule kRule48{true, false, false, kRule48V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule49V[] = {"DENY", "ALLOW"};
+constexpr schema::Rule kRule49{false, false, false, kRule49V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule50V[] = {"Ingress", "Egress"};
+constexpr schema::Rule kRule50{true, true, false, kRule50V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule51V[] = {"TCP", "UDP", "ICMP", "ALL"};
+constexpr schema::Rule kRule51{true, true, false, kRule51V, 4, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule52{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule53V[] = {"4", "6"};
+constexpr schema::Rule kRule53{false, false, false, kRule53V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule54V[] = {"ACCEPT", "DROP"};
+constexpr schema::Rule kRule54{false, true, false, kRule54V, 2, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& GetResourceAccountAction::describe() {
@@ -1463,12 +1461,12 @@ const schema::TypeDesc& ChangeSecurityGroupRuleAction::describe() {
     {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleAction, uuid), schema::Location::Path, 0, &kRule0},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, description), schema::Location::Body, 0, &kRule16},
     {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule42},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, state), schema::Location::Body, 0, &kRule43},
-    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeSecurityGroupRuleAction, priority), schema::Location::Body, 0, &kRule44},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule45},
-    {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, &kRule46},
-    {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, &kRule46},
+    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule43},
+    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, state), schema::Location::Body, 0, &kRule44},
+    {"priority", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ChangeSecurityGroupRuleAction, priority), schema::Location::Body, 0, &kRule45},
+    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule46},
+    {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, &kRule47},
+    {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, &kRule47},
     {"dstPortRange", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, &kRule16},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1487,7 +1485,7 @@ const schema::TypeDesc& ChangeSecurityGroupRuleStateAction::describe() {
   static constexpr schema::Row rows[] = {
     {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
     {"ruleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(ChangeSecurityGroupRuleStateAction, ruleUuids), schema::Location::Body, 0, &kRule0},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, state), schema::Location::Body, 0, &kRule47},
+    {"state", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupRuleStateAction, state), schema::Location::Body, 0, &kRule48},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeSecurityGroupRuleStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeSecurityGroupRuleStateAction>("ChangeSecurityGroupRuleStateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityGroupRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1503,9 +1501,9 @@ const ActionSpec& detail::spec_ChangeSecurityGroupRuleState() { return ChangeSec
 
 const schema::TypeDesc& ChangeVmNicSecurityPolicyAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicSecurityPolicyAction, vmNicUuid), schema::Location::Path, 0, &kRule47},
-    {"ingressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, ingressPolicy), schema::Location::Body, 0, &kRule48},
-    {"egressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, egressPolicy), schema::Location::Body, 0, &kRule48},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicSecurityPolicyAction, vmNicUuid), schema::Location::Path, 0, &kRule4},
+    {"ingressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, ingressPolicy), schema::Location::Body, 0, &kRule49},
+    {"egressPolicy", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, egressPolicy), schema::Location::Body, 0, &kRule49},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicSecurityPolicyAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeVmNicSecurityPolicyAction>("ChangeVmNicSecurityPolicyAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicSecurityPolicyAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1534,7 +1532,7 @@ const ActionSpec& detail::spec_QueryVmNicSecurityPolicy() { return QueryVmNicSec
 const schema::TypeDesc& SetVmNicSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
     {"vmNicUuid", &schema::typeOf<std::string>, offsetof(SetVmNicSecurityGroupAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
-    {"refs", &schema::typeOf<std::optional<Json>>, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule46},
+    {"refs", &schema::typeOf<std::optional<Json>>, offsetof(SetVmNicSecurityGroupAction, refs), schema::Location::Body, 0, &kRule4},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmNicSecurityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmNicSecurityGroupAction>("SetVmNicSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmNicSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1551,7 +1549,7 @@ const ActionSpec& detail::spec_SetVmNicSecurityGroup() { return SetVmNicSecurity
 const schema::TypeDesc& UpdateSecurityGroupRulePriorityAction::describe() {
   static constexpr schema::Row rows[] = {
     {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule45},
+    {"type", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupRulePriorityAction, type), schema::Location::Body, 0, &kRule50},
     {"rules", &schema::typeOf<std::optional<Json>>, offsetof(UpdateSecurityGroupRulePriorityAction, rules), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupRulePriorityAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1569,14 +1567,14 @@ const ActionSpec& detail::spec_UpdateSecurityGroupRulePriority() { return Update
 const schema::TypeDesc& ValidateSecurityGroupRuleAction::describe() {
   static constexpr schema::Row rows[] = {
     {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
-    {"type", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, type), schema::Location::Body, 0, &kRule45},
-    {"protocol", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule46},
-    {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, &kRule47},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, ipVersion), schema::Location::Body, 0, &kRule48},
+    {"type", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, type), schema::Location::Body, 0, &kRule50},
+    {"protocol", &schema::typeOf<std::string>, offsetof(ValidateSecurityGroupRuleAction, protocol), schema::Location::Body, 0, &kRule51},
+    {"remoteSecurityGroupUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, remoteSecurityGroupUuid), schema::Location::Body, 0, &kRule52},
+    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, ipVersion), schema::Location::Body, 0, &kRule53},
     {"srcIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, srcIpRange), schema::Location::Body, 0, nullptr},
     {"dstIpRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, dstIpRange), schema::Location::Body, 0, nullptr},
     {"dstPortRange", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, dstPortRange), schema::Location::Body, 0, nullptr},
-    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule49},
+    {"action", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, action), schema::Location::Body, 0, &kRule54},
     {"startPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, startPort), schema::Location::Body, 0, nullptr},
     {"endPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ValidateSecurityGroupRuleAction, endPort), schema::Location::Body, 0, nullptr},
     {"allowedCidr", &schema::typeOf<std::optional<std::string>>, offsetof(ValidateSecurityGroupRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},

@@ -234,68 +234,59 @@ constexpr schema::Rule kRule20{true, true, false, nullptr, 0, -1, 256, false, 0,
 constexpr schema::Rule kRule21{false, true, false, nullptr, 0, -1, 255, false, 0, 0};
 constexpr schema::Rule kRule22{false, true, false, nullptr, 0, -1, 256, false, 0, 0};
 constexpr schema::Rule kRule23{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule22{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
-constexpr schema::Rule kRule24{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr const char* kRule25V[] = {"TCP", "UDP"};
-constexpr schema::Rule kRule25{true, false, false, kRule25V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule25{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
-constexpr schema::Rule kRule26{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule23{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule24{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr const char* kRule25V[] = {"Enabled", "Disabled"};
-constexpr schema::Rule kRule25{true, false, false, kRule25V, 2, -1, 32, false, 0, 0};
-constexpr const char* kRule26V[] = {"enable", "disable"};
+constexpr schema::Rule kRule24{true, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr schema::Rule kRule25{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr const char* kRule26V[] = {"TCP", "UDP"};
 constexpr schema::Rule kRule26{true, false, false, kRule26V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule27V[] = {"VNIC"};
-constexpr schema::Rule kRule27{true, false, false, kRule27V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule28{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
-constexpr const char* kRule29V[] = {"InstantStart", "JustCreate", "CreateStopped"};
-constexpr schema::Rule kRule29{false, false, false, kRule29V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule30{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
-constexpr const char* kRule31V[] = {"Linux", "Windows", "Other", "Paravirtualization", "WindowsVirtio"};
-constexpr schema::Rule kRule31{false, false, false, kRule31V, 5, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr const char* kRule33V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
-constexpr schema::Rule kRule33{false, false, false, kRule33V, 4, -1, 32, false, 0, 0};
-constexpr const char* kRule34V[] = {"InstantStart", "CreateStopped"};
-constexpr schema::Rule kRule34{false, false, false, kRule34V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule35V[] = {"in", "out"};
-constexpr schema::Rule kRule35{true, false, false, kRule35V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule36V[] = {"Windows", "Linux"};
+constexpr schema::Rule kRule27{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
+constexpr const char* kRule28V[] = {"Enabled", "Disabled"};
+constexpr schema::Rule kRule28{true, false, false, kRule28V, 2, -1, 32, false, 0, 0};
+constexpr const char* kRule29V[] = {"VNIC"};
+constexpr schema::Rule kRule29{true, false, false, kRule29V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule30{true, false, false, nullptr, 0, -1, 32, false, 0, 0};
+constexpr const char* kRule31V[] = {"InstantStart", "JustCreate", "CreateStopped"};
+constexpr schema::Rule kRule31{false, false, false, kRule31V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule32{false, false, false, nullptr, 0, -1, -1, true, 0LL, 9223372036854775807LL};
+constexpr const char* kRule33V[] = {"Linux", "Windows", "Other", "Paravirtualization", "WindowsVirtio"};
+constexpr schema::Rule kRule33{false, false, false, kRule33V, 5, -1, -1, false, 0, 0};
+constexpr const char* kRule34V[] = {"x86_64", "aarch64", "mips64el", "loongarch64"};
+constexpr schema::Rule kRule34{false, false, false, kRule34V, 4, -1, 32, false, 0, 0};
+constexpr const char* kRule35V[] = {"InstantStart", "CreateStopped"};
+constexpr schema::Rule kRule35{false, false, false, kRule35V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule36V[] = {"in", "out"};
 constexpr schema::Rule kRule36{true, false, false, kRule36V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule37{true, false, false, nullptr, 0, -1, 65536, false, 0, 0};
-constexpr schema::Rule kRule38{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL};
-constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
-constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
-constexpr const char* kRule41V[] = {"VolumeVO"};
-constexpr schema::Rule kRule41{true, false, false, kRule41V, 1, -1, -1, false, 0, 0};
-constexpr const char* kRule42V[] = {"minute", "hour", "day"};
-constexpr schema::Rule kRule42{false, false, false, kRule42V, 3, -1, -1, false, 0, 0};
-constexpr const char* kRule43V[] = {"4", "6"};
-constexpr schema::Rule kRule43{false, false, false, kRule43V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule44V[] = {"auto-converge"};
-constexpr schema::Rule kRule44{false, false, false, kRule44V, 1, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule45{false, false, false, nullptr, 0, -1, -1, true, 8192LL, 32212254720LL};
-constexpr const char* kRule46V[] = {"guest", "host"};
-constexpr schema::Rule kRule46{true, false, false, kRule46V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule47V[] = {"0", "60", "600", "1800", "3600", "7200", "21600", "43200", "86400"};
-constexpr schema::Rule kRule47{false, false, false, kRule47V, 9, -1, -1, false, 0, 0};
-constexpr const char* kRule48V[] = {"NeverStop", "OnHostFailure", "FaultTolerance"};
-constexpr schema::Rule kRule48{true, false, false, kRule48V, 3, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule49{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 524288LL};
-constexpr const char* kRule50V[] = {"ac97", "ich6"};
-constexpr schema::Rule kRule50{true, false, false, kRule50V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule51V[] = {"grace", "cold"};
-constexpr schema::Rule kRule51{false, false, false, kRule51V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule52V[] = {"true"};
-constexpr schema::Rule kRule52{false, false, false, kRule52V, 1, -1, -1, false, 0, 0};
-constexpr const char* kRule53V[] = {"Stopped", "Running"};
-constexpr schema::Rule kRule53{false, false, false, kRule53V, 2, -1, -1, false, 0, 0};
-constexpr const char* kRule54V[] = {"Reboot", "None"};
+constexpr const char* kRule37V[] = {"Windows", "Linux"};
+constexpr schema::Rule kRule37{true, false, false, kRule37V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule38{true, false, false, nullptr, 0, -1, 65536, false, 0, 0};
+constexpr schema::Rule kRule39{false, false, false, nullptr, 0, -1, -1, true, 10LL, 86400LL};
+constexpr schema::Rule kRule40{false, false, false, nullptr, 0, -1, -1, true, 1LL, 9223372036854775807LL};
+constexpr schema::Rule kRule41{false, false, false, nullptr, 0, -1, -1, true, 1LL, 1024LL};
+constexpr const char* kRule42V[] = {"VolumeVO"};
+constexpr schema::Rule kRule42{true, false, false, kRule42V, 1, -1, -1, false, 0, 0};
+constexpr const char* kRule43V[] = {"minute", "hour", "day"};
+constexpr schema::Rule kRule43{false, false, false, kRule43V, 3, -1, -1, false, 0, 0};
+constexpr const char* kRule44V[] = {"4", "6"};
+constexpr schema::Rule kRule44{false, false, false, kRule44V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule45V[] = {"auto-converge"};
+constexpr schema::Rule kRule45{false, false, false, kRule45V, 1, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule46{false, false, false, nullptr, 0, -1, -1, true, 8192LL, 32212254720LL};
+constexpr const char* kRule47V[] = {"guest", "host"};
+constexpr schema::Rule kRule47{true, false, false, kRule47V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule48V[] = {"0", "60", "600", "1800", "3600", "7200", "21600", "43200", "86400"};
+constexpr schema::Rule kRule48{false, false, false, kRule48V, 9, -1, -1, false, 0, 0};
+constexpr const char* kRule49V[] = {"NeverStop", "OnHostFailure", "FaultTolerance"};
+constexpr schema::Rule kRule49{true, false, false, kRule49V, 3, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule50{false, false, false, nullptr, 0, -1, -1, true, 1024LL, 524288LL};
+constexpr const char* kRule51V[] = {"ac97", "ich6"};
+constexpr schema::Rule kRule51{true, false, false, kRule51V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule52V[] = {"grace", "cold"};
+constexpr schema::Rule kRule52{false, false, false, kRule52V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule53V[] = {"true"};
+constexpr schema::Rule kRule53{false, false, false, kRule53V, 1, -1, -1, false, 0, 0};
+constexpr const char* kRule54V[] = {"Stopped", "Running"};
 constexpr schema::Rule kRule54{false, false, false, kRule54V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule55V[] = {"Reboot", "None"};
+constexpr schema::Rule kRule55{false, false, false, kRule55V, 2, -1, -1, false, 0, 0};
 }  // namespace
 
 const schema::TypeDesc& UploadFileToVmAction::describe() {
@@ -765,8 +756,8 @@ const ActionSpec& detail::spec_AttachVipToVpcSharedQos() { return AttachVipToVpc
 
 const schema::TypeDesc& ChangeVpcSharedQosBandwidthAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sharedQosUuid", &schema::typeOf<std::string>, offsetof(ChangeVpcSharedQosBandwidthAction, sharedQosUuid), schema::Location::Path, 0, &kRule22},
-    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ChangeVpcSharedQosBandwidthAction, bandwidth), schema::Location::Body, 0, &kRule23},
+    {"sharedQosUuid", &schema::typeOf<std::string>, offsetof(ChangeVpcSharedQosBandwidthAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
+    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ChangeVpcSharedQosBandwidthAction, bandwidth), schema::Location::Body, 0, &kRule24},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVpcSharedQosBandwidthAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeVpcSharedQosBandwidthAction>("ChangeVpcSharedQosBandwidthAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVpcSharedQosBandwidthAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -782,9 +773,9 @@ const ActionSpec& detail::spec_ChangeVpcSharedQosBandwidth() { return ChangeVpcS
 
 const schema::TypeDesc& CheckVipPortAvailabilityAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CheckVipPortAvailabilityAction, vipUuid), schema::Location::Path, 0, &kRule22},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CheckVipPortAvailabilityAction, port), schema::Location::Body, 0, &kRule24},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(CheckVipPortAvailabilityAction, protocolType), schema::Location::Body, 0, &kRule25},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(CheckVipPortAvailabilityAction, vipUuid), schema::Location::Path, 0, &kRule0},
+    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CheckVipPortAvailabilityAction, port), schema::Location::Body, 0, &kRule25},
+    {"protocolType", &schema::typeOf<std::string>, offsetof(CheckVipPortAvailabilityAction, protocolType), schema::Location::Body, 0, &kRule26},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CheckVipPortAvailabilityAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CheckVipPortAvailabilityAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CheckVipPortAvailabilityAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -802,11 +793,11 @@ const ActionSpec& detail::spec_CheckVipPortAvailability() { return CheckVipPortA
 
 const schema::TypeDesc& CreateVpcSharedQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule23},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule24},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule3},
     {"vpcUuid", &schema::typeOf<std::string>, offsetof(CreateVpcSharedQosAction, vpcUuid), schema::Location::Body, 0, &kRule13},
     {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVpcSharedQosAction, l3NetworkUuid), schema::Location::Body, 0, &kRule13},
-    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVpcSharedQosAction, bandwidth), schema::Location::Body, 0, &kRule25},
+    {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVpcSharedQosAction, bandwidth), schema::Location::Body, 0, &kRule27},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcSharedQosAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVpcSharedQosAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -824,7 +815,7 @@ const ActionSpec& detail::spec_CreateVpcSharedQos() { return CreateVpcSharedQosA
 
 const schema::TypeDesc& DeleteVpcSharedQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule26},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcSharedQosAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -841,7 +832,7 @@ const ActionSpec& detail::spec_DeleteVpcSharedQos() { return DeleteVpcSharedQosA
 
 const schema::TypeDesc& DetachVipFromVpcSharedQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"sharedQosUuid", &schema::typeOf<std::string>, offsetof(DetachVipFromVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule26},
+    {"sharedQosUuid", &schema::typeOf<std::string>, offsetof(DetachVipFromVpcSharedQosAction, sharedQosUuid), schema::Location::Path, 0, &kRule0},
     {"vipLists", &schema::typeOf<std::optional<Json>>, offsetof(DetachVipFromVpcSharedQosAction, vipLists), schema::Location::Body, 0, &kRule23},
     {"vipUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(DetachVipFromVpcSharedQosAction, vipUuids), schema::Location::Body, 0, &kRule23},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachVipFromVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -859,8 +850,8 @@ const ActionSpec& detail::spec_DetachVipFromVpcSharedQos() { return DetachVipFro
 
 const schema::TypeDesc& GetVipAvailablePortAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(GetVipAvailablePortAction, vipUuid), schema::Location::Path, 0, &kRule26},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(GetVipAvailablePortAction, protocolType), schema::Location::Body, 0, &kRule25},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(GetVipAvailablePortAction, vipUuid), schema::Location::Path, 0, &kRule0},
+    {"protocolType", &schema::typeOf<std::string>, offsetof(GetVipAvailablePortAction, protocolType), schema::Location::Body, 0, &kRule26},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVipAvailablePortAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVipAvailablePortAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVipAvailablePortAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -890,9 +881,9 @@ const ActionSpec& detail::spec_QueryVpcSharedQos() { return QueryVpcSharedQosAct
 
 const schema::TypeDesc& UpdateVpcSharedQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"name", &schema::typeOf<std::string>, offsetof(UpdateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule23},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule24},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVpcSharedQosAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(UpdateVpcSharedQosAction, name), schema::Location::Body, 0, &kRule6},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcSharedQosAction, description), schema::Location::Body, 0, &kRule3},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVpcSharedQosAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVpcSharedQosAction>("UpdateVpcSharedQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVpcSharedQosAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -908,7 +899,7 @@ const ActionSpec& detail::spec_UpdateVpcSharedQos() { return UpdateVpcSharedQosA
 
 const schema::TypeDesc& GetCandidateVMForAttachingAffinityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVMForAttachingAffinityGroupAction, affinityGroupUuid), schema::Location::Body, 0, &kRule23},
+    {"affinityGroupUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVMForAttachingAffinityGroupAction, affinityGroupUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateVMForAttachingAffinityGroupAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateVMForAttachingAffinityGroupAction>("GetCandidateVMForAttachingAffinityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVMForAttachingAffinityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -936,7 +927,7 @@ const ActionSpec& detail::spec_QueryVmSchedHistory() { return QueryVmSchedHistor
 
 const schema::TypeDesc& AttachGuestToolsIsoToVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachGuestToolsIsoToVmAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AttachGuestToolsIsoToVmAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachGuestToolsIsoToVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachGuestToolsIsoToVmAction>("AttachGuestToolsIsoToVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachGuestToolsIsoToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -952,8 +943,8 @@ const ActionSpec& detail::spec_AttachGuestToolsIsoToVm() { return AttachGuestToo
 
 const schema::TypeDesc& AttachIsoToVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachIsoToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"isoUuid", &schema::typeOf<std::string>, offsetof(AttachIsoToVmInstanceAction, isoUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachIsoToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"isoUuid", &schema::typeOf<std::string>, offsetof(AttachIsoToVmInstanceAction, isoUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachIsoToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachIsoToVmInstanceAction>("AttachIsoToVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachIsoToVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -969,8 +960,8 @@ const ActionSpec& detail::spec_AttachIsoToVmInstance() { return AttachIsoToVmIns
 
 const schema::TypeDesc& AttachL3NetworkToVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmAction, l3NetworkUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworkToVmAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"staticIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, staticIp), schema::Location::Body, 0, nullptr},
     {"driverType", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, driverType), schema::Location::Body, 0, nullptr},
     {"customMac", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworkToVmAction, customMac), schema::Location::Body, 0, nullptr},
@@ -990,8 +981,8 @@ const ActionSpec& detail::spec_AttachL3NetworkToVm() { return AttachL3NetworkToV
 
 const schema::TypeDesc& AttachScsiLunToVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachScsiLunToVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachScsiLunToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AttachScsiLunToVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachScsiLunToVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"disableMultiPathAttach", &schema::typeOf<std::optional<bool>>, offsetof(AttachScsiLunToVmInstanceAction, disableMultiPathAttach), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachScsiLunToVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1008,8 +999,8 @@ const ActionSpec& detail::spec_AttachScsiLunToVmInstance() { return AttachScsiLu
 
 const schema::TypeDesc& AttachVmNicToVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachVmNicToVmAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachVmNicToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachVmNicToVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(AttachVmNicToVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(AttachVmNicToVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachVmNicToVmAction>("AttachVmNicToVmAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachVmNicToVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1025,8 +1016,8 @@ const ActionSpec& detail::spec_AttachVmNicToVm() { return AttachVmNicToVmAction:
 
 const schema::TypeDesc& ChangeInstanceOfferingAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"instanceOfferingUuid", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingAction, instanceOfferingUuid), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"instanceOfferingUuid", &schema::typeOf<std::string>, offsetof(ChangeInstanceOfferingAction, instanceOfferingUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeInstanceOfferingAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeInstanceOfferingAction>("ChangeInstanceOfferingAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeInstanceOfferingAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1043,7 +1034,7 @@ const ActionSpec& detail::spec_ChangeInstanceOffering() { return ChangeInstanceO
 const schema::TypeDesc& ChangeVfNicHaStateAction::describe() {
   static constexpr schema::Row rows[] = {
     {"vfNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVfNicHaStateAction, vfNicUuid), schema::Location::Path, 0, &kRule13},
-    {"haState", &schema::typeOf<std::string>, offsetof(ChangeVfNicHaStateAction, haState), schema::Location::Body, 0, &kRule25},
+    {"haState", &schema::typeOf<std::string>, offsetof(ChangeVfNicHaStateAction, haState), schema::Location::Body, 0, &kRule28},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVfNicHaStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeVfNicHaStateAction>("ChangeVfNicHaStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVfNicHaStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1059,8 +1050,8 @@ const ActionSpec& detail::spec_ChangeVfNicHaState() { return ChangeVfNicHaStateA
 
 const schema::TypeDesc& ChangeVmImageAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ChangeVmImageAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(ChangeVmImageAction, imageUuid), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ChangeVmImageAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"imageUuid", &schema::typeOf<std::string>, offsetof(ChangeVmImageAction, imageUuid), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmImageAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(ChangeVmImageAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmImageAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1078,8 +1069,8 @@ const ActionSpec& detail::spec_ChangeVmImage() { return ChangeVmImageAction::spe
 
 const schema::TypeDesc& ChangeVmNicNetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
-    {"destL3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicNetworkAction, destL3NetworkUuid), schema::Location::Path, 0, &kRule23},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+    {"destL3NetworkUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicNetworkAction, destL3NetworkUuid), schema::Location::Path, 0, &kRule0},
     {"staticIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicNetworkAction, staticIp), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1096,8 +1087,8 @@ const ActionSpec& detail::spec_ChangeVmNicNetwork() { return ChangeVmNicNetworkA
 
 const schema::TypeDesc& ChangeVmNicStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicStateAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeVmNicStateAction, state), schema::Location::Body, 0, &kRule26},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicStateAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+    {"state", &schema::typeOf<std::string>, offsetof(ChangeVmNicStateAction, state), schema::Location::Body, 0, &kRule9},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeVmNicStateAction>("ChangeVmNicStateAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1113,8 +1104,8 @@ const ActionSpec& detail::spec_ChangeVmNicState() { return ChangeVmNicStateActio
 
 const schema::TypeDesc& ChangeVmNicTypeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicTypeAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
-    {"vmNicType", &schema::typeOf<std::string>, offsetof(ChangeVmNicTypeAction, vmNicType), schema::Location::Body, 0, &kRule27},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(ChangeVmNicTypeAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+    {"vmNicType", &schema::typeOf<std::string>, offsetof(ChangeVmNicTypeAction, vmNicType), schema::Location::Body, 0, &kRule29},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmNicTypeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ChangeVmNicTypeAction>("ChangeVmNicTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(ChangeVmNicTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1130,8 +1121,8 @@ const ActionSpec& detail::spec_ChangeVmNicType() { return ChangeVmNicTypeAction:
 
 const schema::TypeDesc& ChangeVmPasswordAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"password", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule28},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"password", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, password), schema::Location::Body, schema::kSecret, &kRule30},
     {"account", &schema::typeOf<std::string>, offsetof(ChangeVmPasswordAction, account), schema::Location::Body, 0, &kRule13},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ChangeVmPasswordAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1148,8 +1139,8 @@ const ActionSpec& detail::spec_ChangeVmPassword() { return ChangeVmPasswordActio
 
 const schema::TypeDesc& CloneVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(CloneVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, strategy), schema::Location::Body, 0, &kRule29},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(CloneVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
     {"vmNicParams", &schema::typeOf<std::optional<Json>>, offsetof(CloneVmInstanceAction, vmNicParams), schema::Location::Body, 0, nullptr},
     {"names", &schema::typeOf<std::optional<Json>>, offsetof(CloneVmInstanceAction, names), schema::Location::Body, 0, &kRule13},
     {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CloneVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
@@ -1174,19 +1165,19 @@ const ActionSpec& detail::spec_CloneVmInstance() { return CloneVmInstanceAction:
 
 const schema::TypeDesc& CreateFaultToleranceVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateFaultToleranceVmInstanceAction, name), schema::Location::Body, 0, &kRule23},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateFaultToleranceVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
     {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
     {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateFaultToleranceVmInstanceAction, cpuNum), schema::Location::Body, 0, nullptr},
     {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFaultToleranceVmInstanceAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFaultToleranceVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule30},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateFaultToleranceVmInstanceAction, imageUuid), schema::Location::Body, 0, &kRule23},
+    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateFaultToleranceVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+    {"imageUuid", &schema::typeOf<std::string>, offsetof(CreateFaultToleranceVmInstanceAction, imageUuid), schema::Location::Body, 0, &kRule0},
     {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
     {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateFaultToleranceVmInstanceAction, dataDiskOfferingUuids), schema::Location::Body, 0, nullptr},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, description), schema::Location::Body, 0, &kRule24},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateFaultToleranceVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
     {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateFaultToleranceVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
     {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateFaultToleranceVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
@@ -1209,10 +1200,10 @@ const ActionSpec& detail::spec_CreateFaultToleranceVmInstance() { return CreateF
 
 const schema::TypeDesc& CreateVmCdRomAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmCdRomAction, name), schema::Location::Body, 0, &kRule23},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(CreateVmCdRomAction, vmInstanceUuid), schema::Location::Body, 0, &kRule23},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVmCdRomAction, name), schema::Location::Body, 0, &kRule6},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(CreateVmCdRomAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
     {"isoUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, isoUuid), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, description), schema::Location::Body, 0, &kRule24},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmCdRomAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1230,11 +1221,11 @@ const ActionSpec& detail::spec_CreateVmCdRom() { return CreateVmCdRomAction::spe
 
 const schema::TypeDesc& CreateVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceAction, name), schema::Location::Body, 0, &kRule23},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceAction, name), schema::Location::Body, 0, &kRule6},
     {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
     {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceAction, cpuNum), schema::Location::Body, 0, nullptr},
     {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule30},
+    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
     {"imageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, imageUuid), schema::Location::Body, 0, nullptr},
     {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
     {"vmNicParams", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, vmNicParams), schema::Location::Body, 0, nullptr},
@@ -1247,16 +1238,16 @@ const schema::TypeDesc& CreateVmInstanceAction::describe() {
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, description), schema::Location::Body, 0, &kRule24},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, strategy), schema::Location::Body, 0, &kRule29},
+    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, strategy), schema::Location::Body, 0, &kRule31},
     {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
     {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
     {"dataVolumeSystemTagsOnIndex", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, dataVolumeSystemTagsOnIndex), schema::Location::Body, 0, nullptr},
     {"sshKeyPairUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceAction, sshKeyPairUuids), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, platform), schema::Location::Body, 0, &kRule31},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule32},
-    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, architecture), schema::Location::Body, 0, &kRule33},
+    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, platform), schema::Location::Body, 0, &kRule33},
+    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule10},
+    {"architecture", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, architecture), schema::Location::Body, 0, &kRule34},
     {"virtio", &schema::typeOf<std::optional<bool>>, offsetof(CreateVmInstanceAction, virtio), schema::Location::Body, 0, nullptr},
     {"diskAOs", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceAction, diskAOs), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1276,23 +1267,23 @@ const ActionSpec& detail::spec_CreateVmInstance() { return CreateVmInstanceActio
 
 const schema::TypeDesc& CreateVmInstanceFromVolumeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeAction, name), schema::Location::Body, 0, &kRule23},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, description), schema::Location::Body, 0, &kRule24},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeAction, name), schema::Location::Body, 0, &kRule6},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, description), schema::Location::Body, 0, &kRule3},
     {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
     {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceFromVolumeAction, cpuNum), schema::Location::Body, 0, nullptr},
     {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeAction, reservedMemorySize), schema::Location::Body, 0, &kRule30},
+    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
     {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
     {"vmNicParams", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, vmNicParams), schema::Location::Body, 0, nullptr},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, type), schema::Location::Body, 0, &kRule15},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule23},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, platform), schema::Location::Body, 0, &kRule31},
+    {"volumeUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule0},
+    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, platform), schema::Location::Body, 0, &kRule33},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"primaryStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, strategy), schema::Location::Body, 0, &kRule34},
+    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, strategy), schema::Location::Body, 0, &kRule35},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1310,23 +1301,23 @@ const ActionSpec& detail::spec_CreateVmInstanceFromVolume() { return CreateVmIns
 
 const schema::TypeDesc& CreateVmInstanceFromVolumeSnapshotAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule23},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule24},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, name), schema::Location::Body, 0, &kRule6},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, description), schema::Location::Body, 0, &kRule3},
     {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
     {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, cpuNum), schema::Location::Body, 0, nullptr},
     {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, reservedMemorySize), schema::Location::Body, 0, &kRule30},
+    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
     {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
     {"vmNicParams", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, vmNicParams), schema::Location::Body, 0, nullptr},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, type), schema::Location::Body, 0, &kRule15},
-    {"volumeSnapshotUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, &kRule23},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, platform), schema::Location::Body, 0, &kRule31},
+    {"volumeSnapshotUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, volumeSnapshotUuid), schema::Location::Path, 0, &kRule0},
+    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, platform), schema::Location::Body, 0, &kRule33},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"primaryStorageUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, primaryStorageUuid), schema::Location::Body, 0, nullptr},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, strategy), schema::Location::Body, 0, &kRule34},
+    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, strategy), schema::Location::Body, 0, &kRule35},
     {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeSnapshotAction, tagUuids), schema::Location::Body, 0, nullptr},
@@ -1345,21 +1336,21 @@ const ActionSpec& detail::spec_CreateVmInstanceFromVolumeSnapshot() { return Cre
 
 const schema::TypeDesc& CreateVmInstanceFromVolumeSnapshotGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, name), schema::Location::Body, 0, &kRule23},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, description), schema::Location::Body, 0, &kRule24},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, name), schema::Location::Body, 0, &kRule6},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, description), schema::Location::Body, 0, &kRule3},
     {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
     {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, cpuNum), schema::Location::Body, 0, nullptr},
     {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, memorySize), schema::Location::Body, 0, nullptr},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, reservedMemorySize), schema::Location::Body, 0, &kRule30},
+    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
     {"l3NetworkUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, l3NetworkUuids), schema::Location::Body, 0, nullptr},
     {"type", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, type), schema::Location::Body, 0, &kRule15},
-    {"volumeSnapshotGroupUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, volumeSnapshotGroupUuid), schema::Location::Path, 0, &kRule23},
+    {"volumeSnapshotGroupUuid", &schema::typeOf<std::string>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, volumeSnapshotGroupUuid), schema::Location::Path, 0, &kRule0},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"primaryStorageUuidForRootVolume", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, primaryStorageUuidForRootVolume), schema::Location::Body, 0, nullptr},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, strategy), schema::Location::Body, 0, &kRule34},
+    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, strategy), schema::Location::Body, 0, &kRule35},
     {"rootVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, rootVolumeSystemTags), schema::Location::Body, 0, nullptr},
     {"dataVolumeSystemTags", &schema::typeOf<std::optional<Json>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, dataVolumeSystemTags), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmInstanceFromVolumeSnapshotGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1379,9 +1370,9 @@ const ActionSpec& detail::spec_CreateVmInstanceFromVolumeSnapshotGroup() { retur
 
 const schema::TypeDesc& CreateVmUserDefinedXmlHookScriptAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule23},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule24},
-    {"hookScript", &schema::typeOf<std::string>, offsetof(CreateVmUserDefinedXmlHookScriptAction, hookScript), schema::Location::Body, 0, &kRule23},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule6},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule3},
+    {"hookScript", &schema::typeOf<std::string>, offsetof(CreateVmUserDefinedXmlHookScriptAction, hookScript), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1399,8 +1390,8 @@ const ActionSpec& detail::spec_CreateVmUserDefinedXmlHookScript() { return Creat
 
 const schema::TypeDesc& DeleteNicQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteNicQosAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"direction", &schema::typeOf<std::string>, offsetof(DeleteNicQosAction, direction), schema::Location::Body, 0, &kRule35},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"direction", &schema::typeOf<std::string>, offsetof(DeleteNicQosAction, direction), schema::Location::Body, 0, &kRule36},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteNicQosAction>("DeleteNicQosAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DeleteNicQosAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1416,7 +1407,7 @@ const ActionSpec& detail::spec_DeleteNicQos() { return DeleteNicQosAction::spec(
 
 const schema::TypeDesc& DeleteVmBootModeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmBootModeAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmBootModeAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1433,7 +1424,7 @@ const ActionSpec& detail::spec_DeleteVmBootMode() { return DeleteVmBootModeActio
 
 const schema::TypeDesc& DeleteVmCdRomAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmCdRomAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmCdRomAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1450,7 +1441,7 @@ const ActionSpec& detail::spec_DeleteVmCdRom() { return DeleteVmCdRomAction::spe
 
 const schema::TypeDesc& DeleteVmConsolePasswordAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteVmConsolePasswordAction>("DeleteVmConsolePasswordAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1466,7 +1457,7 @@ const ActionSpec& detail::spec_DeleteVmConsolePassword() { return DeleteVmConsol
 
 const schema::TypeDesc& DeleteVmHostnameAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmHostnameAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmHostnameAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1483,7 +1474,7 @@ const ActionSpec& detail::spec_DeleteVmHostname() { return DeleteVmHostnameActio
 
 const schema::TypeDesc& DeleteVmInstanceHaLevelAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteVmInstanceHaLevelAction>("DeleteVmInstanceHaLevelAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1515,8 +1506,8 @@ const ActionSpec& detail::spec_DeleteVmSshKey() { return DeleteVmSshKeyAction::s
 
 const schema::TypeDesc& DeleteVmStaticIpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DeleteVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
     {"staticIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmStaticIpAction, staticIp), schema::Location::Body, 0, nullptr},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmStaticIpAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmStaticIpAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1534,7 +1525,7 @@ const ActionSpec& detail::spec_DeleteVmStaticIp() { return DeleteVmStaticIpActio
 
 const schema::TypeDesc& DeleteVmUserDefinedXmlAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1551,7 +1542,7 @@ const ActionSpec& detail::spec_DeleteVmUserDefinedXml() { return DeleteVmUserDef
 
 const schema::TypeDesc& DeleteVmUserDefinedXmlHookScriptAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DeleteVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlHookScriptAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1568,7 +1559,7 @@ const ActionSpec& detail::spec_DeleteVmUserDefinedXmlHookScript() { return Delet
 
 const schema::TypeDesc& DescribeVmInstanceRecoveryPointAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DescribeVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DescribeVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(DescribeVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DescribeVmInstanceRecoveryPointAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DescribeVmInstanceRecoveryPointAction, start), schema::Location::Body, 0, nullptr},
@@ -1587,7 +1578,7 @@ const ActionSpec& detail::spec_DescribeVmInstanceRecoveryPoint() { return Descri
 
 const schema::TypeDesc& DestroyVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DestroyVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DestroyVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DestroyVmInstanceAction, deleteMode), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DestroyVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1604,7 +1595,7 @@ const ActionSpec& detail::spec_DestroyVmInstance() { return DestroyVmInstanceAct
 
 const schema::TypeDesc& DetachIsoFromVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachIsoFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachIsoFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"isoUuid", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIsoFromVmInstanceAction, isoUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachIsoFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1621,7 +1612,7 @@ const ActionSpec& detail::spec_DetachIsoFromVmInstance() { return DetachIsoFromV
 
 const schema::TypeDesc& DetachL3NetworkFromVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(DetachL3NetworkFromVmAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(DetachL3NetworkFromVmAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachL3NetworkFromVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachL3NetworkFromVmAction>("DetachL3NetworkFromVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachL3NetworkFromVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1637,8 +1628,8 @@ const ActionSpec& detail::spec_DetachL3NetworkFromVm() { return DetachL3NetworkF
 
 const schema::TypeDesc& DetachScsiLunFromVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachScsiLunFromVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachScsiLunFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DetachScsiLunFromVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(DetachScsiLunFromVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(DetachScsiLunFromVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DetachScsiLunFromVmInstanceAction>("DetachScsiLunFromVmInstanceAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(DetachScsiLunFromVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1654,10 +1645,10 @@ const ActionSpec& detail::spec_DetachScsiLunFromVmInstance() { return DetachScsi
 
 const schema::TypeDesc& ExecuteGuestVmCommandAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, vmInstanceUuid), schema::Location::Body, 0, &kRule23},
-    {"platform", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, platform), schema::Location::Body, 0, &kRule36},
-    {"command", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, command), schema::Location::Body, 0, &kRule37},
-    {"commandTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ExecuteGuestVmCommandAction, commandTimeout), schema::Location::Body, 0, &kRule38},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, vmInstanceUuid), schema::Location::Body, 0, &kRule0},
+    {"platform", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, platform), schema::Location::Body, 0, &kRule37},
+    {"command", &schema::typeOf<std::string>, offsetof(ExecuteGuestVmCommandAction, command), schema::Location::Body, 0, &kRule38},
+    {"commandTimeout", &schema::typeOf<std::optional<std::int32_t>>, offsetof(ExecuteGuestVmCommandAction, commandTimeout), schema::Location::Body, 0, &kRule39},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExecuteGuestVmCommandAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ExecuteGuestVmCommandAction>("ExecuteGuestVmCommandAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(ExecuteGuestVmCommandAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1673,7 +1664,7 @@ const ActionSpec& detail::spec_ExecuteGuestVmCommand() { return ExecuteGuestVmCo
 
 const schema::TypeDesc& ExpungeVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ExpungeVmInstanceAction>("ExpungeVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1689,7 +1680,7 @@ const ActionSpec& detail::spec_ExpungeVmInstance() { return ExpungeVmInstanceAct
 
 const schema::TypeDesc& ExpungeVmUserDefinedXmlHookScriptAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ExpungeVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ExpungeVmUserDefinedXmlHookScriptAction>("ExpungeVmUserDefinedXmlHookScriptAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ExpungeVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1705,7 +1696,7 @@ const ActionSpec& detail::spec_ExpungeVmUserDefinedXmlHookScript() { return Expu
 
 const schema::TypeDesc& FailoverFaultToleranceVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"faultToleranceVmUuid", &schema::typeOf<std::string>, offsetof(FailoverFaultToleranceVmAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule23},
+    {"faultToleranceVmUuid", &schema::typeOf<std::string>, offsetof(FailoverFaultToleranceVmAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(FailoverFaultToleranceVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<FailoverFaultToleranceVmAction>("FailoverFaultToleranceVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(FailoverFaultToleranceVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1721,7 +1712,7 @@ const ActionSpec& detail::spec_FailoverFaultToleranceVm() { return FailoverFault
 
 const schema::TypeDesc& FlattenVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(FlattenVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(FlattenVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"full", &schema::typeOf<std::optional<bool>>, offsetof(FlattenVmInstanceAction, full), schema::Location::Body, 0, nullptr},
     {"dryRun", &schema::typeOf<std::optional<bool>>, offsetof(FlattenVmInstanceAction, dryRun), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(FlattenVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1739,7 +1730,7 @@ const ActionSpec& detail::spec_FlattenVmInstance() { return FlattenVmInstanceAct
 
 const schema::TypeDesc& FstrimVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(FstrimVmAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(FstrimVmAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(FstrimVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<FstrimVmAction>("FstrimVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(FstrimVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1755,7 +1746,7 @@ const ActionSpec& detail::spec_FstrimVm() { return FstrimVmAction::spec(); }
 
 const schema::TypeDesc& GetAttachablePublicL3ForVRouterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetAttachablePublicL3ForVRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetAttachablePublicL3ForVRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetAttachablePublicL3ForVRouterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetAttachablePublicL3ForVRouterAction>("GetAttachablePublicL3ForVRouterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetAttachablePublicL3ForVRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1771,7 +1762,7 @@ const ActionSpec& detail::spec_GetAttachablePublicL3ForVRouter() { return GetAtt
 
 const schema::TypeDesc& GetCandidateAffinityGroupForCreatingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"zoneUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, zoneUuid), schema::Location::Body, 0, &kRule23},
+    {"zoneUuid", &schema::typeOf<std::string>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, zoneUuid), schema::Location::Body, 0, &kRule0},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateAffinityGroupForCreatingVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1789,7 +1780,7 @@ const ActionSpec& detail::spec_GetCandidateAffinityGroupForCreatingVm() { return
 
 const schema::TypeDesc& GetCandidateIsoForAttachingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetCandidateIsoForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetCandidateIsoForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateIsoForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateIsoForAttachingVmAction>("GetCandidateIsoForAttachingVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateIsoForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1805,7 +1796,7 @@ const ActionSpec& detail::spec_GetCandidateIsoForAttachingVm() { return GetCandi
 
 const schema::TypeDesc& GetCandidateL3NetworksForChangeVmNicNetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateL3NetworksForChangeVmNicNetworkAction>("GetCandidateL3NetworksForChangeVmNicNetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetCandidateL3NetworksForChangeVmNicNetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1821,12 +1812,12 @@ const ActionSpec& detail::spec_GetCandidateL3NetworksForChangeVmNicNetwork() { r
 
 const schema::TypeDesc& GetCandidatePrimaryStoragesForCreatingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule23},
+    {"imageUuid", &schema::typeOf<std::string>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
     {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
     {"rootDiskOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"rootDiskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule39},
+    {"rootDiskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule40},
     {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskOfferingUuids), schema::Location::Body, 0, &kRule23},
-    {"dataDiskSizes", &schema::typeOf<std::optional<Json>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskSizes), schema::Location::Body, 0, &kRule39},
+    {"dataDiskSizes", &schema::typeOf<std::optional<Json>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, dataDiskSizes), schema::Location::Body, 0, &kRule40},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidatePrimaryStoragesForCreatingVmAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
@@ -1846,13 +1837,13 @@ const ActionSpec& detail::spec_GetCandidatePrimaryStoragesForCreatingVm() { retu
 const schema::TypeDesc& GetCandidateZonesClustersHostsForCreatingVmAction::describe() {
   static constexpr schema::Row rows[] = {
     {"instanceOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, instanceOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"imageUuid", &schema::typeOf<std::string>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule23},
+    {"imageUuid", &schema::typeOf<std::string>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, imageUuid), schema::Location::Body, 0, &kRule0},
     {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, l3NetworkUuids), schema::Location::Body, 0, &kRule13},
     {"rootDiskOfferingUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, rootDiskOfferingUuid), schema::Location::Body, 0, nullptr},
-    {"rootDiskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule39},
+    {"rootDiskSize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, rootDiskSize), schema::Location::Body, 0, &kRule40},
     {"dataDiskOfferingUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, dataDiskOfferingUuids), schema::Location::Body, 0, &kRule23},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, cpuNum), schema::Location::Body, 0, &kRule40},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, memorySize), schema::Location::Body, 0, &kRule39},
+    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, cpuNum), schema::Location::Body, 0, &kRule41},
+    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, memorySize), schema::Location::Body, 0, &kRule40},
     {"zoneUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, zoneUuid), schema::Location::Body, 0, nullptr},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(GetCandidateZonesClustersHostsForCreatingVmAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
@@ -1871,7 +1862,7 @@ const ActionSpec& detail::spec_GetCandidateZonesClustersHostsForCreatingVm() { r
 
 const schema::TypeDesc& GetFaultToleranceVmsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"faultToleranceVmUuid", &schema::typeOf<std::string>, offsetof(GetFaultToleranceVmsAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule23},
+    {"faultToleranceVmUuid", &schema::typeOf<std::string>, offsetof(GetFaultToleranceVmsAction, faultToleranceVmUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetFaultToleranceVmsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetFaultToleranceVmsAction>("GetFaultToleranceVmsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetFaultToleranceVmsAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1903,7 +1894,7 @@ const ActionSpec& detail::spec_GetImageCandidatesForVmToChange() { return GetIma
 
 const schema::TypeDesc& GetLatestGuestToolsForVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetLatestGuestToolsForVmAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetLatestGuestToolsForVmAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetLatestGuestToolsForVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetLatestGuestToolsForVmAction>("GetLatestGuestToolsForVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetLatestGuestToolsForVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1919,7 +1910,7 @@ const ActionSpec& detail::spec_GetLatestGuestToolsForVm() { return GetLatestGues
 
 const schema::TypeDesc& GetNicQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetNicQosAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
     {"forceSync", &schema::typeOf<std::optional<bool>>, offsetof(GetNicQosAction, forceSync), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -1936,7 +1927,7 @@ const ActionSpec& detail::spec_GetNicQos() { return GetNicQosAction::spec(); }
 
 const schema::TypeDesc& GetPciDeviceCandidatesForAttachingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"types", &schema::typeOf<std::optional<Json>>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, types), schema::Location::Body, 0, nullptr},
     {"pciSpecUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, pciSpecUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPciDeviceCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1954,7 +1945,7 @@ const ActionSpec& detail::spec_GetPciDeviceCandidatesForAttachingVm() { return G
 
 const schema::TypeDesc& GetPrimaryStorageCandidatesForVmMigrationAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"withDataVolumes", &schema::typeOf<std::optional<bool>>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, withDataVolumes), schema::Location::Body, 0, nullptr},
     {"migrateStorageOnly", &schema::typeOf<std::optional<bool>>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, migrateStorageOnly), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetPrimaryStorageCandidatesForVmMigrationAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -1972,7 +1963,7 @@ const ActionSpec& detail::spec_GetPrimaryStorageCandidatesForVmMigration() { ret
 
 const schema::TypeDesc& GetScsiLunCandidatesForAttachingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetScsiLunCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetScsiLunCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetScsiLunCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetScsiLunCandidatesForAttachingVmAction>("GetScsiLunCandidatesForAttachingVmAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetScsiLunCandidatesForAttachingVmAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1988,7 +1979,7 @@ const ActionSpec& detail::spec_GetScsiLunCandidatesForAttachingVm() { return Get
 
 const schema::TypeDesc& GetUsbDeviceCandidatesForAttachingVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"attachType", &schema::typeOf<std::optional<std::string>>, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, attachType), schema::Location::Body, 0, &kRule2},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetUsbDeviceCandidatesForAttachingVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2021,7 +2012,7 @@ const ActionSpec& detail::spec_GetVirtualizerInfo() { return GetVirtualizerInfoA
 
 const schema::TypeDesc& GetVmAttachableDataVolumeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmAttachableDataVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmAttachableDataVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmAttachableDataVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmAttachableDataVolumeAction>("GetVmAttachableDataVolumeAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmAttachableDataVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2037,7 +2028,7 @@ const ActionSpec& detail::spec_GetVmAttachableDataVolume() { return GetVmAttacha
 
 const schema::TypeDesc& GetVmAttachableL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmAttachableL3NetworkAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmAttachableL3NetworkAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmAttachableL3NetworkAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmAttachableL3NetworkAction>("GetVmAttachableL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmAttachableL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2053,7 +2044,7 @@ const ActionSpec& detail::spec_GetVmAttachableL3Network() { return GetVmAttachab
 
 const schema::TypeDesc& GetVmBootOrderAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmBootOrderAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmBootOrderAction>("GetVmBootOrderAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmBootOrderAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2069,7 +2060,7 @@ const ActionSpec& detail::spec_GetVmBootOrder() { return GetVmBootOrderAction::s
 
 const schema::TypeDesc& GetVmCapabilitiesAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmCapabilitiesAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmCapabilitiesAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmCapabilitiesAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmCapabilitiesAction>("GetVmCapabilitiesAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmCapabilitiesAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2085,7 +2076,7 @@ const ActionSpec& detail::spec_GetVmCapabilities() { return GetVmCapabilitiesAct
 
 const schema::TypeDesc& GetVmConsoleAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmConsoleAddressAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmConsoleAddressAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmConsoleAddressAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmConsoleAddressAction>("GetVmConsoleAddressAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmConsoleAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2101,7 +2092,7 @@ const ActionSpec& detail::spec_GetVmConsoleAddress() { return GetVmConsoleAddres
 
 const schema::TypeDesc& GetVmConsolePasswordAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmConsolePasswordAction>("GetVmConsolePasswordAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2117,8 +2108,8 @@ const ActionSpec& detail::spec_GetVmConsolePassword() { return GetVmConsolePassw
 
 const schema::TypeDesc& GetVmDeviceAddressAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmDeviceAddressAction, uuid), schema::Location::Body, 0, &kRule23},
-    {"resourceTypes", &schema::typeOf<std::optional<Json>>, offsetof(GetVmDeviceAddressAction, resourceTypes), schema::Location::Body, 0, &kRule41},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmDeviceAddressAction, uuid), schema::Location::Body, 0, &kRule0},
+    {"resourceTypes", &schema::typeOf<std::optional<Json>>, offsetof(GetVmDeviceAddressAction, resourceTypes), schema::Location::Body, 0, &kRule42},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmDeviceAddressAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmDeviceAddressAction>("GetVmDeviceAddressAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(GetVmDeviceAddressAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2134,7 +2125,7 @@ const ActionSpec& detail::spec_GetVmDeviceAddress() { return GetVmDeviceAddressA
 
 const schema::TypeDesc& GetVmEmulatorPinningAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmEmulatorPinningAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmEmulatorPinningAction>("GetVmEmulatorPinningAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmEmulatorPinningAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2150,7 +2141,7 @@ const ActionSpec& detail::spec_GetVmEmulatorPinning() { return GetVmEmulatorPinn
 
 const schema::TypeDesc& GetVmGuestToolsInfoAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmGuestToolsInfoAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmGuestToolsInfoAction, uuid), schema::Location::Path, 0, &kRule0},
     {"debug", &schema::typeOf<std::optional<Json>>, offsetof(GetVmGuestToolsInfoAction, debug), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmGuestToolsInfoAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2167,7 +2158,7 @@ const ActionSpec& detail::spec_GetVmGuestToolsInfo() { return GetVmGuestToolsInf
 
 const schema::TypeDesc& GetVmHostnameAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmHostnameAction>("GetVmHostnameAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2183,7 +2174,7 @@ const ActionSpec& detail::spec_GetVmHostname() { return GetVmHostnameAction::spe
 
 const schema::TypeDesc& GetVmInstanceFirstBootDeviceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceFirstBootDeviceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceFirstBootDeviceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceFirstBootDeviceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmInstanceFirstBootDeviceAction>("GetVmInstanceFirstBootDeviceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmInstanceFirstBootDeviceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2199,7 +2190,7 @@ const ActionSpec& detail::spec_GetVmInstanceFirstBootDevice() { return GetVmInst
 
 const schema::TypeDesc& GetVmInstanceHaLevelAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmInstanceHaLevelAction>("GetVmInstanceHaLevelAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2215,7 +2206,7 @@ const ActionSpec& detail::spec_GetVmInstanceHaLevel() { return GetVmInstanceHaLe
 
 const schema::TypeDesc& GetVmInstanceProtectedRecoveryPointsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule0},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceProtectedRecoveryPointsAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2233,10 +2224,10 @@ const ActionSpec& detail::spec_GetVmInstanceProtectedRecoveryPoints() { return G
 
 const schema::TypeDesc& GetVmInstanceRecoveryPointsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmInstanceRecoveryPointsAction, uuid), schema::Location::Path, 0, &kRule0},
     {"startTime", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, startTime), schema::Location::Body, 0, nullptr},
     {"endTime", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, endTime), schema::Location::Body, 0, nullptr},
-    {"scale", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, scale), schema::Location::Body, 0, &kRule42},
+    {"scale", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, scale), schema::Location::Body, 0, &kRule43},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceRecoveryPointsAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmInstanceRecoveryPointsAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmInstanceRecoveryPointsAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2254,7 +2245,7 @@ const ActionSpec& detail::spec_GetVmInstanceRecoveryPoints() { return GetVmInsta
 
 const schema::TypeDesc& GetVmMigrationCandidateHostsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmMigrationCandidateHostsAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmMigrationCandidateHostsAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmMigrationCandidateHostsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmMigrationCandidateHostsAction>("GetVmMigrationCandidateHostsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmMigrationCandidateHostsAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2270,7 +2261,7 @@ const ActionSpec& detail::spec_GetVmMigrationCandidateHosts() { return GetVmMigr
 
 const schema::TypeDesc& GetVmMonitorNumberAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmMonitorNumberAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmMonitorNumberAction>("GetVmMonitorNumberAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmMonitorNumberAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2286,8 +2277,8 @@ const ActionSpec& detail::spec_GetVmMonitorNumber() { return GetVmMonitorNumberA
 
 const schema::TypeDesc& GetVmNicAttachableEipsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetVmNicAttachableEipsAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
-    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmNicAttachableEipsAction, ipVersion), schema::Location::Body, 0, &kRule43},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetVmNicAttachableEipsAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+    {"ipVersion", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmNicAttachableEipsAction, ipVersion), schema::Location::Body, 0, &kRule44},
     {"limit", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmNicAttachableEipsAction, limit), schema::Location::Body, 0, nullptr},
     {"start", &schema::typeOf<std::optional<std::int32_t>>, offsetof(GetVmNicAttachableEipsAction, start), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmNicAttachableEipsAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2305,7 +2296,7 @@ const ActionSpec& detail::spec_GetVmNicAttachableEips() { return GetVmNicAttacha
 
 const schema::TypeDesc& GetVmNicAttachedNetworkServiceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetVmNicAttachedNetworkServiceAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(GetVmNicAttachedNetworkServiceAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmNicAttachedNetworkServiceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmNicAttachedNetworkServiceAction>("GetVmNicAttachedNetworkServiceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmNicAttachedNetworkServiceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2321,7 +2312,7 @@ const ActionSpec& detail::spec_GetVmNicAttachedNetworkService() { return GetVmNi
 
 const schema::TypeDesc& GetVmNumaAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmNumaAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmNumaAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmNumaAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmNumaAction>("GetVmNumaAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmNumaAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2337,7 +2328,7 @@ const ActionSpec& detail::spec_GetVmNuma() { return GetVmNumaAction::spec(); }
 
 const schema::TypeDesc& GetVmQgaAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmQgaAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmQgaAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmQgaAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmQgaAction>("GetVmQgaAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmQgaAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2353,7 +2344,7 @@ const ActionSpec& detail::spec_GetVmQga() { return GetVmQgaAction::spec(); }
 
 const schema::TypeDesc& GetVmRDPAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmRDPAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmRDPAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmRDPAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmRDPAction>("GetVmRDPAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmRDPAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2369,7 +2360,7 @@ const ActionSpec& detail::spec_GetVmRDP() { return GetVmRDPAction::spec(); }
 
 const schema::TypeDesc& GetVmSshKeyAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmSshKeyAction>("GetVmSshKeyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2385,7 +2376,7 @@ const ActionSpec& detail::spec_GetVmSshKey() { return GetVmSshKeyAction::spec();
 
 const schema::TypeDesc& GetVmStartingCandidateClustersHostsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmStartingCandidateClustersHostsAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmStartingCandidateClustersHostsAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmStartingCandidateClustersHostsAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmStartingCandidateClustersHostsAction>("GetVmStartingCandidateClustersHostsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmStartingCandidateClustersHostsAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2418,7 +2409,7 @@ const ActionSpec& detail::spec_GetVmTask() { return GetVmTaskAction::spec(); }
 
 const schema::TypeDesc& GetVmUsbRedirectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmUsbRedirectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmUsbRedirectAction>("GetVmUsbRedirectAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmUsbRedirectAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2434,7 +2425,7 @@ const ActionSpec& detail::spec_GetVmUsbRedirect() { return GetVmUsbRedirectActio
 
 const schema::TypeDesc& GetVmXmlAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmXmlAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmXmlAction>("GetVmXmlAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmXmlAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2450,7 +2441,7 @@ const ActionSpec& detail::spec_GetVmXml() { return GetVmXmlAction::spec(); }
 
 const schema::TypeDesc& GetVmXmlHookScriptAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(GetVmXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmXmlHookScriptAction>("GetVmXmlHookScriptAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2482,7 +2473,7 @@ const ActionSpec& detail::spec_GetVmsCapabilities() { return GetVmsCapabilitiesA
 
 const schema::TypeDesc& GetVmvNUMATopologyAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmvNUMATopologyAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVmvNUMATopologyAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(GetVmvNUMATopologyAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<GetVmvNUMATopologyAction>("GetVmvNUMATopologyAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVmvNUMATopologyAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2498,11 +2489,11 @@ const ActionSpec& detail::spec_GetVmvNUMATopology() { return GetVmvNUMATopologyA
 
 const schema::TypeDesc& MigrateVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(MigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(MigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(MigrateVmAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"migrateFromDestination", &schema::typeOf<std::optional<bool>>, offsetof(MigrateVmAction, migrateFromDestination), schema::Location::Body, 0, nullptr},
     {"allowUnknown", &schema::typeOf<std::optional<bool>>, offsetof(MigrateVmAction, allowUnknown), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(MigrateVmAction, strategy), schema::Location::Body, 0, &kRule44},
+    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(MigrateVmAction, strategy), schema::Location::Body, 0, &kRule45},
     {"downTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(MigrateVmAction, downTime), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(MigrateVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2519,7 +2510,7 @@ const ActionSpec& detail::spec_MigrateVm() { return MigrateVmAction::spec(); }
 
 const schema::TypeDesc& PauseVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(PauseVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(PauseVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PauseVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<PauseVmInstanceAction>("PauseVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(PauseVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2535,13 +2526,13 @@ const ActionSpec& detail::spec_PauseVmInstance() { return PauseVmInstanceAction:
 
 const schema::TypeDesc& PrimaryStorageMigrateVmAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"dstPrimaryStorageUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVmAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVmAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"dstPrimaryStorageUuid", &schema::typeOf<std::string>, offsetof(PrimaryStorageMigrateVmAction, dstPrimaryStorageUuid), schema::Location::Body, 0, &kRule0},
     {"dstHostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVmAction, dstHostUuid), schema::Location::Body, 0, nullptr},
     {"withDataVolumes", &schema::typeOf<std::optional<bool>>, offsetof(PrimaryStorageMigrateVmAction, withDataVolumes), schema::Location::Body, 0, nullptr},
     {"withSnapshots", &schema::typeOf<std::optional<bool>>, offsetof(PrimaryStorageMigrateVmAction, withSnapshots), schema::Location::Body, 0, nullptr},
     {"downTime", &schema::typeOf<std::optional<std::int32_t>>, offsetof(PrimaryStorageMigrateVmAction, downTime), schema::Location::Body, 0, nullptr},
-    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVmAction, strategy), schema::Location::Body, 0, &kRule44},
+    {"strategy", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVmAction, strategy), schema::Location::Body, 0, &kRule45},
     {"bandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(PrimaryStorageMigrateVmAction, bandwidth), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(PrimaryStorageMigrateVmAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2558,7 +2549,7 @@ const ActionSpec& detail::spec_PrimaryStorageMigrateVm() { return PrimaryStorage
 
 const schema::TypeDesc& ProtectVmInstanceRecoveryPointAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ProtectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ProtectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(ProtectVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
     {"description", &schema::typeOf<std::optional<std::string>>, offsetof(ProtectVmInstanceRecoveryPointAction, description), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ProtectVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -2576,7 +2567,7 @@ const ActionSpec& detail::spec_ProtectVmInstanceRecoveryPoint() { return Protect
 
 const schema::TypeDesc& ProvisionVirtualRouterConfigAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ProvisionVirtualRouterConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ProvisionVirtualRouterConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ProvisionVirtualRouterConfigAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ProvisionVirtualRouterConfigAction>("ProvisionVirtualRouterConfigAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ProvisionVirtualRouterConfigAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2652,7 +2643,7 @@ const ActionSpec& detail::spec_QueryVmInstance() { return QueryVmInstanceAction:
 
 const schema::TypeDesc& QueryVmInstanceMdevDeviceSpecRefAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(QueryVmInstanceMdevDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(QueryVmInstanceMdevDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<QueryVmInstanceMdevDeviceSpecRefAction>("QueryVmInstanceMdevDeviceSpecRefAction", rows, 1, schema::rebased(QueryParams::describe(), offsetof(QueryVmInstanceMdevDeviceSpecRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmInstanceMdevDeviceSpecRefAction, systemTags) - offsetof(ActionBase, systemTags))));
   return d;
@@ -2667,7 +2658,7 @@ const ActionSpec& detail::spec_QueryVmInstanceMdevDeviceSpecRef() { return Query
 
 const schema::TypeDesc& QueryVmInstancePciDeviceSpecRefAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(QueryVmInstancePciDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(QueryVmInstancePciDeviceSpecRefAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<QueryVmInstancePciDeviceSpecRefAction>("QueryVmInstancePciDeviceSpecRefAction", rows, 1, schema::rebased(QueryParams::describe(), offsetof(QueryVmInstancePciDeviceSpecRefAction, conditions) - offsetof(QueryParams, conditions), schema::rebased(ActionBase::describe(), offsetof(QueryVmInstancePciDeviceSpecRefAction, systemTags) - offsetof(ActionBase, systemTags))));
   return d;
@@ -2706,7 +2697,7 @@ const ActionSpec& detail::spec_QueryVmUserDefinedXmlHookScript() { return QueryV
 
 const schema::TypeDesc& RebootVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RebootVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RebootVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RebootVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RebootVmInstanceAction>("RebootVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RebootVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2722,7 +2713,7 @@ const ActionSpec& detail::spec_RebootVmInstance() { return RebootVmInstanceActio
 
 const schema::TypeDesc& ReconnectVirtualRouterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ReconnectVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ReconnectVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReconnectVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ReconnectVirtualRouterAction>("ReconnectVirtualRouterAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReconnectVirtualRouterAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2738,7 +2729,7 @@ const ActionSpec& detail::spec_ReconnectVirtualRouter() { return ReconnectVirtua
 
 const schema::TypeDesc& RecoverVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RecoverVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(RecoverVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RecoverVmInstanceAction>("RecoverVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RecoverVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2754,7 +2745,7 @@ const ActionSpec& detail::spec_RecoverVmInstance() { return RecoverVmInstanceAct
 
 const schema::TypeDesc& ReimageVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ReimageVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(ReimageVmInstanceAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ReimageVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ReimageVmInstanceAction>("ReimageVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ReimageVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2770,7 +2761,7 @@ const ActionSpec& detail::spec_ReimageVmInstance() { return ReimageVmInstanceAct
 
 const schema::TypeDesc& ResumeVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ResumeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ResumeVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(ResumeVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<ResumeVmInstanceAction>("ResumeVmInstanceAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ResumeVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2786,9 +2777,9 @@ const ActionSpec& detail::spec_ResumeVmInstance() { return ResumeVmInstanceActio
 
 const schema::TypeDesc& SetNicQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetNicQosAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"outboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetNicQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule45},
-    {"inboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetNicQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule45},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetNicQosAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"outboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetNicQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule46},
+    {"inboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetNicQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule46},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetNicQosAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetNicQosAction>("SetNicQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetNicQosAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2804,8 +2795,8 @@ const ActionSpec& detail::spec_SetNicQos() { return SetNicQosAction::spec(); }
 
 const schema::TypeDesc& SetVmBootModeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmBootModeAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"bootMode", &schema::typeOf<std::string>, offsetof(SetVmBootModeAction, bootMode), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmBootModeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"bootMode", &schema::typeOf<std::string>, offsetof(SetVmBootModeAction, bootMode), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmBootModeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmBootModeAction>("SetVmBootModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmBootModeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2821,7 +2812,7 @@ const ActionSpec& detail::spec_SetVmBootMode() { return SetVmBootModeAction::spe
 
 const schema::TypeDesc& SetVmBootOrderAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmBootOrderAction, uuid), schema::Location::Path, 0, &kRule0},
     {"bootOrder", &schema::typeOf<std::optional<Json>>, offsetof(SetVmBootOrderAction, bootOrder), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmBootOrderAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -2838,8 +2829,8 @@ const ActionSpec& detail::spec_SetVmBootOrder() { return SetVmBootOrderAction::s
 
 const schema::TypeDesc& SetVmBootVolumeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmBootVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"volumeUuid", &schema::typeOf<std::string>, offsetof(SetVmBootVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmBootVolumeAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"volumeUuid", &schema::typeOf<std::string>, offsetof(SetVmBootVolumeAction, volumeUuid), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmBootVolumeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmBootVolumeAction>("SetVmBootVolumeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmBootVolumeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2855,8 +2846,8 @@ const ActionSpec& detail::spec_SetVmBootVolume() { return SetVmBootVolumeAction:
 
 const schema::TypeDesc& SetVmCleanTrafficAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmCleanTrafficAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmCleanTrafficAction, enable), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmCleanTrafficAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmCleanTrafficAction, enable), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmCleanTrafficAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmCleanTrafficAction>("SetVmCleanTrafficAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmCleanTrafficAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2872,10 +2863,10 @@ const ActionSpec& detail::spec_SetVmCleanTraffic() { return SetVmCleanTrafficAct
 
 const schema::TypeDesc& SetVmClockTrackAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmClockTrackAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"track", &schema::typeOf<std::string>, offsetof(SetVmClockTrackAction, track), schema::Location::Body, 0, &kRule46},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmClockTrackAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"track", &schema::typeOf<std::string>, offsetof(SetVmClockTrackAction, track), schema::Location::Body, 0, &kRule47},
     {"syncAfterVMResume", &schema::typeOf<std::optional<bool>>, offsetof(SetVmClockTrackAction, syncAfterVMResume), schema::Location::Body, 0, nullptr},
-    {"intervalInSeconds", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmClockTrackAction, intervalInSeconds), schema::Location::Body, 0, &kRule47},
+    {"intervalInSeconds", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmClockTrackAction, intervalInSeconds), schema::Location::Body, 0, &kRule48},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmClockTrackAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmClockTrackAction>("SetVmClockTrackAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVmClockTrackAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2891,8 +2882,8 @@ const ActionSpec& detail::spec_SetVmClockTrack() { return SetVmClockTrackAction:
 
 const schema::TypeDesc& SetVmConsoleModeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmConsoleModeAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"mode", &schema::typeOf<std::string>, offsetof(SetVmConsoleModeAction, mode), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmConsoleModeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"mode", &schema::typeOf<std::string>, offsetof(SetVmConsoleModeAction, mode), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmConsoleModeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmConsoleModeAction>("SetVmConsoleModeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmConsoleModeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2908,8 +2899,8 @@ const ActionSpec& detail::spec_SetVmConsoleMode() { return SetVmConsoleModeActio
 
 const schema::TypeDesc& SetVmConsolePasswordAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"consolePassword", &schema::typeOf<std::string>, offsetof(SetVmConsolePasswordAction, consolePassword), schema::Location::Body, schema::kSecret, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmConsolePasswordAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"consolePassword", &schema::typeOf<std::string>, offsetof(SetVmConsolePasswordAction, consolePassword), schema::Location::Body, schema::kSecret, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmConsolePasswordAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmConsolePasswordAction>("SetVmConsolePasswordAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmConsolePasswordAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2925,8 +2916,8 @@ const ActionSpec& detail::spec_SetVmConsolePassword() { return SetVmConsolePassw
 
 const schema::TypeDesc& SetVmEmulatorPinningAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"emulatorPinning", &schema::typeOf<std::string>, offsetof(SetVmEmulatorPinningAction, emulatorPinning), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmEmulatorPinningAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"emulatorPinning", &schema::typeOf<std::string>, offsetof(SetVmEmulatorPinningAction, emulatorPinning), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmEmulatorPinningAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmEmulatorPinningAction>("SetVmEmulatorPinningAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmEmulatorPinningAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2942,8 +2933,8 @@ const ActionSpec& detail::spec_SetVmEmulatorPinning() { return SetVmEmulatorPinn
 
 const schema::TypeDesc& SetVmHostnameAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"hostname", &schema::typeOf<std::string>, offsetof(SetVmHostnameAction, hostname), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmHostnameAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"hostname", &schema::typeOf<std::string>, offsetof(SetVmHostnameAction, hostname), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmHostnameAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmHostnameAction>("SetVmHostnameAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmHostnameAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2959,8 +2950,8 @@ const ActionSpec& detail::spec_SetVmHostname() { return SetVmHostnameAction::spe
 
 const schema::TypeDesc& SetVmInstanceDefaultCdRomAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceDefaultCdRomAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceDefaultCdRomAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceDefaultCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceDefaultCdRomAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmInstanceDefaultCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmInstanceDefaultCdRomAction>("SetVmInstanceDefaultCdRomAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmInstanceDefaultCdRomAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2976,8 +2967,8 @@ const ActionSpec& detail::spec_SetVmInstanceDefaultCdRom() { return SetVmInstanc
 
 const schema::TypeDesc& SetVmInstanceHaLevelAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"level", &schema::typeOf<std::string>, offsetof(SetVmInstanceHaLevelAction, level), schema::Location::Body, 0, &kRule48},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmInstanceHaLevelAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"level", &schema::typeOf<std::string>, offsetof(SetVmInstanceHaLevelAction, level), schema::Location::Body, 0, &kRule49},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmInstanceHaLevelAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmInstanceHaLevelAction>("SetVmInstanceHaLevelAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmInstanceHaLevelAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -2993,8 +2984,8 @@ const ActionSpec& detail::spec_SetVmInstanceHaLevel() { return SetVmInstanceHaLe
 
 const schema::TypeDesc& SetVmMonitorNumberAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"monitorNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmMonitorNumberAction, monitorNumber), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmMonitorNumberAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"monitorNumber", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmMonitorNumberAction, monitorNumber), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmMonitorNumberAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmMonitorNumberAction>("SetVmMonitorNumberAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmMonitorNumberAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3010,8 +3001,8 @@ const ActionSpec& detail::spec_SetVmMonitorNumber() { return SetVmMonitorNumberA
 
 const schema::TypeDesc& SetVmNumaAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmNumaAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmNumaAction, enable), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmNumaAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmNumaAction, enable), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmNumaAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmNumaAction>("SetVmNumaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmNumaAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3027,8 +3018,8 @@ const ActionSpec& detail::spec_SetVmNuma() { return SetVmNumaAction::spec(); }
 
 const schema::TypeDesc& SetVmQgaAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmQgaAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmQgaAction, enable), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmQgaAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmQgaAction, enable), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmQgaAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmQgaAction>("SetVmQgaAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmQgaAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3044,10 +3035,10 @@ const ActionSpec& detail::spec_SetVmQga() { return SetVmQgaAction::spec(); }
 
 const schema::TypeDesc& SetVmQxlMemoryAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmQxlMemoryAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"ram", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, ram), schema::Location::Body, 0, &kRule49},
-    {"vram", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, vram), schema::Location::Body, 0, &kRule49},
-    {"vgamem", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, vgamem), schema::Location::Body, 0, &kRule49},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmQxlMemoryAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"ram", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, ram), schema::Location::Body, 0, &kRule50},
+    {"vram", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, vram), schema::Location::Body, 0, &kRule50},
+    {"vgamem", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVmQxlMemoryAction, vgamem), schema::Location::Body, 0, &kRule50},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmQxlMemoryAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmQxlMemoryAction>("SetVmQxlMemoryAction", rows, 5, schema::rebased(ActionBase::describe(), offsetof(SetVmQxlMemoryAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3063,8 +3054,8 @@ const ActionSpec& detail::spec_SetVmQxlMemory() { return SetVmQxlMemoryAction::s
 
 const schema::TypeDesc& SetVmRDPAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmRDPAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmRDPAction, enable), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmRDPAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmRDPAction, enable), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmRDPAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmRDPAction>("SetVmRDPAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmRDPAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3080,7 +3071,7 @@ const ActionSpec& detail::spec_SetVmRDP() { return SetVmRDPAction::spec(); }
 
 const schema::TypeDesc& SetVmSecurityLevelAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSecurityLevelAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSecurityLevelAction, uuid), schema::Location::Path, 0, &kRule0},
     {"securityLevel", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSecurityLevelAction, securityLevel), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSecurityLevelAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -3097,8 +3088,8 @@ const ActionSpec& detail::spec_SetVmSecurityLevel() { return SetVmSecurityLevelA
 
 const schema::TypeDesc& SetVmSoundTypeAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSoundTypeAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"soundType", &schema::typeOf<std::string>, offsetof(SetVmSoundTypeAction, soundType), schema::Location::Body, 0, &kRule50},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSoundTypeAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"soundType", &schema::typeOf<std::string>, offsetof(SetVmSoundTypeAction, soundType), schema::Location::Body, 0, &kRule51},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSoundTypeAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmSoundTypeAction>("SetVmSoundTypeAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmSoundTypeAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3114,8 +3105,8 @@ const ActionSpec& detail::spec_SetVmSoundType() { return SetVmSoundTypeAction::s
 
 const schema::TypeDesc& SetVmSshKeyAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"SshKey", &schema::typeOf<std::string>, offsetof(SetVmSshKeyAction, SshKey), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmSshKeyAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"SshKey", &schema::typeOf<std::string>, offsetof(SetVmSshKeyAction, SshKey), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmSshKeyAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmSshKeyAction>("SetVmSshKeyAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmSshKeyAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3131,8 +3122,8 @@ const ActionSpec& detail::spec_SetVmSshKey() { return SetVmSshKeyAction::spec();
 
 const schema::TypeDesc& SetVmStaticIpAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmStaticIpAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(SetVmStaticIpAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
     {"ip", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, ip), schema::Location::Body, 0, nullptr},
     {"ip6", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, ip6), schema::Location::Body, 0, nullptr},
     {"netmask", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmStaticIpAction, netmask), schema::Location::Body, 0, nullptr},
@@ -3154,8 +3145,8 @@ const ActionSpec& detail::spec_SetVmStaticIp() { return SetVmStaticIpAction::spe
 
 const schema::TypeDesc& SetVmUsbRedirectAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmUsbRedirectAction, enable), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVmUsbRedirectAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"enable", &schema::typeOf<std::optional<bool>>, offsetof(SetVmUsbRedirectAction, enable), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUsbRedirectAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SetVmUsbRedirectAction>("SetVmUsbRedirectAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(SetVmUsbRedirectAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3171,8 +3162,8 @@ const ActionSpec& detail::spec_SetVmUsbRedirect() { return SetVmUsbRedirectActio
 
 const schema::TypeDesc& SetVmUserDefinedXmlAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"xmlBase64", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlAction, xmlBase64), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"xmlBase64", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlAction, xmlBase64), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SetVmUserDefinedXmlAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -3190,8 +3181,8 @@ const ActionSpec& detail::spec_SetVmUserDefinedXml() { return SetVmUserDefinedXm
 
 const schema::TypeDesc& SetVmUserDefinedXmlHookScriptAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
-    {"xmlHookScriptBase64", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlHookScriptAction, xmlHookScriptBase64), schema::Location::Body, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlHookScriptAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
+    {"xmlHookScriptBase64", &schema::typeOf<std::string>, offsetof(SetVmUserDefinedXmlHookScriptAction, xmlHookScriptBase64), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlHookScriptAction, resourceUuid), schema::Location::Body, 0, nullptr},
     {"tagUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(SetVmUserDefinedXmlHookScriptAction, tagUuids), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SetVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -3209,7 +3200,7 @@ const ActionSpec& detail::spec_SetVmUserDefinedXmlHookScript() { return SetVmUse
 
 const schema::TypeDesc& StartVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StartVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(StartVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
     {"clusterUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartVmInstanceAction, clusterUuid), schema::Location::Body, 0, nullptr},
     {"hostUuid", &schema::typeOf<std::optional<std::string>>, offsetof(StartVmInstanceAction, hostUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StartVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
@@ -3227,9 +3218,9 @@ const ActionSpec& detail::spec_StartVmInstance() { return StartVmInstanceAction:
 
 const schema::TypeDesc& StopVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(StopVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, type), schema::Location::Body, 0, &kRule51},
-    {"stopHA", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, stopHA), schema::Location::Body, 0, &kRule52},
+    {"uuid", &schema::typeOf<std::string>, offsetof(StopVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"type", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, type), schema::Location::Body, 0, &kRule52},
+    {"stopHA", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, stopHA), schema::Location::Body, 0, &kRule53},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(StopVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<StopVmInstanceAction>("StopVmInstanceAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(StopVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3245,7 +3236,7 @@ const ActionSpec& detail::spec_StopVmInstance() { return StopVmInstanceAction::s
 
 const schema::TypeDesc& SyncVmClockAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SyncVmClockAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SyncVmClockAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(SyncVmClockAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<SyncVmClockAction>("SyncVmClockAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(SyncVmClockAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3261,7 +3252,7 @@ const ActionSpec& detail::spec_SyncVmClock() { return SyncVmClockAction::spec();
 
 const schema::TypeDesc& TakeVmConsoleScreenshotAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(TakeVmConsoleScreenshotAction, uuid), schema::Location::Path, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(TakeVmConsoleScreenshotAction, uuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(TakeVmConsoleScreenshotAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<TakeVmConsoleScreenshotAction>("TakeVmConsoleScreenshotAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(TakeVmConsoleScreenshotAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3277,7 +3268,7 @@ const ActionSpec& detail::spec_TakeVmConsoleScreenshot() { return TakeVmConsoleS
 
 const schema::TypeDesc& UnprotectVmInstanceRecoveryPointAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UnprotectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UnprotectVmInstanceRecoveryPointAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"groupId", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UnprotectVmInstanceRecoveryPointAction, groupId), schema::Location::Body, 0, &kRule12},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UnprotectVmInstanceRecoveryPointAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -3294,7 +3285,7 @@ const ActionSpec& detail::spec_UnprotectVmInstanceRecoveryPoint() { return Unpro
 
 const schema::TypeDesc& UpdateGuestToolsStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateGuestToolsStateAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateGuestToolsStateAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateGuestToolsStateAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateGuestToolsStateAction>("UpdateGuestToolsStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(UpdateGuestToolsStateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3310,7 +3301,7 @@ const ActionSpec& detail::spec_UpdateGuestToolsState() { return UpdateGuestTools
 
 const schema::TypeDesc& UpdateVirtualRouterAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVirtualRouterAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"defaultRouteL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterAction, defaultRouteL3NetworkUuid), schema::Location::Body, 0, nullptr},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVirtualRouterAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -3327,9 +3318,9 @@ const ActionSpec& detail::spec_UpdateVirtualRouter() { return UpdateVirtualRoute
 
 const schema::TypeDesc& UpdateVmCdRomAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmCdRomAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, description), schema::Location::Body, 0, &kRule24},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, name), schema::Location::Body, 0, &kRule32},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmCdRomAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, description), schema::Location::Body, 0, &kRule3},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, name), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmCdRomAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVmCdRomAction>("UpdateVmCdRomAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVmCdRomAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3345,16 +3336,16 @@ const ActionSpec& detail::spec_UpdateVmCdRom() { return UpdateVmCdRomAction::spe
 
 const schema::TypeDesc& UpdateVmInstanceAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmInstanceAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, name), schema::Location::Body, 0, &kRule32},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, description), schema::Location::Body, 0, &kRule24},
-    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, state), schema::Location::Body, 0, &kRule53},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmInstanceAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, name), schema::Location::Body, 0, &kRule10},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, description), schema::Location::Body, 0, &kRule3},
+    {"state", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, state), schema::Location::Body, 0, &kRule54},
     {"defaultL3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, defaultL3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, platform), schema::Location::Body, 0, &kRule31},
-    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateVmInstanceAction, cpuNum), schema::Location::Body, 0, &kRule40},
-    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateVmInstanceAction, memorySize), schema::Location::Body, 0, &kRule39},
-    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule30},
-    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule32},
+    {"platform", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, platform), schema::Location::Body, 0, &kRule33},
+    {"cpuNum", &schema::typeOf<std::optional<std::int32_t>>, offsetof(UpdateVmInstanceAction, cpuNum), schema::Location::Body, 0, &kRule41},
+    {"memorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateVmInstanceAction, memorySize), schema::Location::Body, 0, &kRule40},
+    {"reservedMemorySize", &schema::typeOf<std::optional<std::int64_t>>, offsetof(UpdateVmInstanceAction, reservedMemorySize), schema::Location::Body, 0, &kRule32},
+    {"guestOsType", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, guestOsType), schema::Location::Body, 0, &kRule10},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmInstanceAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVmInstanceAction>("UpdateVmInstanceAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(UpdateVmInstanceAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3370,7 +3361,7 @@ const ActionSpec& detail::spec_UpdateVmInstance() { return UpdateVmInstanceActio
 
 const schema::TypeDesc& UpdateVmNetworkConfigAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNetworkConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNetworkConfigAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(UpdateVmNetworkConfigAction, vmNicUuids), schema::Location::Body, 0, &kRule13},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmNetworkConfigAction, requestIp), schema::Location::Body, 0, nullptr},
   };
@@ -3387,9 +3378,9 @@ const ActionSpec& detail::spec_UpdateVmNetworkConfig() { return UpdateVmNetworkC
 
 const schema::TypeDesc& UpdateVmNicDriverAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, vmInstanceUuid), schema::Location::Path, 0, &kRule23},
+    {"vmInstanceUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, vmInstanceUuid), schema::Location::Path, 0, &kRule0},
     {"vmNicUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, vmNicUuid), schema::Location::Body, 0, &kRule13},
-    {"driverType", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, driverType), schema::Location::Body, 0, &kRule23},
+    {"driverType", &schema::typeOf<std::string>, offsetof(UpdateVmNicDriverAction, driverType), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmNicDriverAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVmNicDriverAction>("UpdateVmNicDriverAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateVmNicDriverAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3405,8 +3396,8 @@ const ActionSpec& detail::spec_UpdateVmNicDriver() { return UpdateVmNicDriverAct
 
 const schema::TypeDesc& UpdateVmNicMacAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicMacAction, vmNicUuid), schema::Location::Path, 0, &kRule23},
-    {"mac", &schema::typeOf<std::string>, offsetof(UpdateVmNicMacAction, mac), schema::Location::Body, 0, &kRule23},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(UpdateVmNicMacAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
+    {"mac", &schema::typeOf<std::string>, offsetof(UpdateVmNicMacAction, mac), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmNicMacAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVmNicMacAction>("UpdateVmNicMacAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVmNicMacAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3422,8 +3413,8 @@ const ActionSpec& detail::spec_UpdateVmNicMac() { return UpdateVmNicMacAction::s
 
 const schema::TypeDesc& UpdateVmPriorityAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmPriorityAction, uuid), schema::Location::Path, 0, &kRule23},
-    {"priority", &schema::typeOf<std::string>, offsetof(UpdateVmPriorityAction, priority), schema::Location::Body, 0, &kRule23},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmPriorityAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"priority", &schema::typeOf<std::string>, offsetof(UpdateVmPriorityAction, priority), schema::Location::Body, 0, &kRule0},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmPriorityAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVmPriorityAction>("UpdateVmPriorityAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVmPriorityAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -3439,11 +3430,11 @@ const ActionSpec& detail::spec_UpdateVmPriority() { return UpdateVmPriorityActio
 
 const schema::TypeDesc& UpdateVmUserDefinedXmlHookScriptAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule23},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule32},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule24},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, uuid), schema::Location::Body, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, name), schema::Location::Body, 0, &kRule10},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, description), schema::Location::Body, 0, &kRule3},
     {"hookScript", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, hookScript), schema::Location::Body, 0, nullptr},
-    {"startupStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, startupStrategy), schema::Location::Body, 0, &kRule54},
+    {"startupStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, startupStrategy), schema::Location::Body, 0, &kRule55},
     {"requestIp", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVmUserDefinedXmlHookScriptAction, requestIp), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateVmUserDefinedXmlHookScriptAction>("UpdateVmUserDefinedXmlHookScriptAction", rows, 6, schema::rebased(ActionBase::describe(), offsetof(UpdateVmUserDefinedXmlHookScriptAction, systemTags) - offsetof(ActionBase, systemTags)));

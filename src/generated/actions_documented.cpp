@@ -98,103 +98,39 @@ const ActionSpec& spec_UpdateVip();
 }  // namespace detail
 namespace {
 constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule0{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 60000, false, 0, 0};
-constexpr schema::Rule kRule2{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule3{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule1{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, 60000, false, 0, 0};
+constexpr schema::Rule kRule3{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
 constexpr const char* kRule4V[] = {"Permissive", "Enforcing"};
 constexpr schema::Rule kRule4{false, false, false, kRule4V, 2, -1, -1, false, 0, 0};
 constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule3V[] = {"enable", "disable"};
-constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule6{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule3V[] = {"enable", "disable"};
-constexpr schema::Rule kRule3{true, false, false, kRule3V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule2{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule3{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule4V[] = {"enable", "disable"};
-constexpr schema::Rule kRule4{true, false, false, kRule4V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule4{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule5{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr const char* kRule6V[] = {"psk", "certs"};
-constexpr schema::Rule kRule6{false, false, false, kRule6V, 2, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule7{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule9V[] = {"md5", "sha1", "sha256", "sha384", "sha512"};
-constexpr schema::Rule kRule9{false, false, false, kRule9V, 5, -1, 32, false, 0, 0};
-constexpr const char* kRule10V[] = {"3des", "aes-128", "aes-192", "aes-256"};
-constexpr schema::Rule kRule10{false, false, false, kRule10V, 4, -1, 32, false, 0, 0};
-constexpr const char* kRule11V[] = {"dh-group2", "dh-group5", "dh-group14", "dh-group15", "dh-group16", "dh-group17", "dh-group18", "dh-group19", "dh-group20", "dh-group21", "dh-group22", "dh-group23", "dh-group24", "dh-group25", "dh-group26"};
-constexpr schema::Rule kRule11{false, false, false, kRule11V, 15, -1, 32, false, 0, 0};
-constexpr const char* kRule12V[] = {"tunnel", "transport"};
-constexpr schema::Rule kRule12{false, false, false, kRule12V, 2, -1, 32, false, 0, 0};
-constexpr const char* kRule13V[] = {"esp", "ah", "ah-esp"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 3, -1, 32, false, 0, 0};
-constexpr schema::Rule kRule13{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule8{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule9{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule10{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule11{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr const char* kRule13V[] = {"udp", "tcp", "http", "https"};
-constexpr schema::Rule kRule13{false, false, false, kRule13V, 4, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule11{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule9{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule10V[] = {"enable", "disable"};
-constexpr schema::Rule kRule10{true, false, false, kRule10V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule12{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr const char* kRule13V[] = {"TCP", "UDP"};
-constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule11{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, true, true, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule13{false, true, true, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule14V[] = {"enable", "disable"};
-constexpr schema::Rule kRule14{true, false, false, kRule14V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule13V[] = {"enable", "disable"};
-constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule13{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule12{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule13V[] = {"tcp", "udp"};
-constexpr schema::Rule kRule13{true, false, false, kRule13V, 2, -1, -1, false, 0, 0};
-constexpr schema::Rule kRule14{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
-constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
-constexpr schema::Rule kRule16{false, false, false, nullptr, 0, -1, 255, false, 0, 0};
-constexpr schema::Rule kRule17{false, false, false, nullptr, 0, -1, 2048, false, 0, 0};
-constexpr schema::Rule kRule14{true, false, false, nullptr, 0, -1, -1, false, 0, 0};
-constexpr const char* kRule15V[] = {"enable", "disable"};
-constexpr schema::Rule kRule15{true, false, false, kRule15V, 2, -1, -1, false, 0, 0};
+constexpr const char* kRule6V[] = {"enable", "disable"};
+constexpr schema::Rule kRule6{true, false, false, kRule6V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule7{true, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule8V[] = {"psk", "certs"};
+constexpr schema::Rule kRule8{false, false, false, kRule8V, 2, -1, 255, false, 0, 0};
+constexpr schema::Rule kRule9{false, true, false, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule10V[] = {"md5", "sha1", "sha256", "sha384", "sha512"};
+constexpr schema::Rule kRule10{false, false, false, kRule10V, 5, -1, 32, false, 0, 0};
+constexpr const char* kRule11V[] = {"3des", "aes-128", "aes-192", "aes-256"};
+constexpr schema::Rule kRule11{false, false, false, kRule11V, 4, -1, 32, false, 0, 0};
+constexpr const char* kRule12V[] = {"dh-group2", "dh-group5", "dh-group14", "dh-group15", "dh-group16", "dh-group17", "dh-group18", "dh-group19", "dh-group20", "dh-group21", "dh-group22", "dh-group23", "dh-group24", "dh-group25", "dh-group26"};
+constexpr schema::Rule kRule12{false, false, false, kRule12V, 15, -1, 32, false, 0, 0};
+constexpr const char* kRule13V[] = {"tunnel", "transport"};
+constexpr schema::Rule kRule13{false, false, false, kRule13V, 2, -1, 32, false, 0, 0};
+constexpr const char* kRule14V[] = {"esp", "ah", "ah-esp"};
+constexpr schema::Rule kRule14{false, false, false, kRule14V, 3, -1, 32, false, 0, 0};
+constexpr schema::Rule kRule15{false, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr schema::Rule kRule16{true, false, false, nullptr, 0, -1, -1, true, 1LL, 65535LL};
+constexpr const char* kRule17V[] = {"udp", "tcp", "http", "https"};
+constexpr schema::Rule kRule17{false, false, false, kRule17V, 4, -1, 255, false, 0, 0};
+constexpr const char* kRule18V[] = {"TCP", "UDP"};
+constexpr schema::Rule kRule18{true, false, false, kRule18V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule19{true, true, true, nullptr, 0, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule20{false, true, true, nullptr, 0, -1, -1, false, 0, 0};
+constexpr const char* kRule21V[] = {"tcp", "udp"};
+constexpr schema::Rule kRule21{true, false, false, kRule21V, 2, -1, -1, false, 0, 0};
+constexpr schema::Rule kRule22{false, false, false, nullptr, 0, -1, -1, true, 131072LL, 32212254720LL};
 }  // namespace
 
 const schema::TypeDesc& LogInByAccountAction::describe() {
@@ -230,9 +166,9 @@ const ActionSpec& detail::spec_LogOut() { return LogOutAction::spec(); }
 
 const schema::TypeDesc& CreateCertificateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateCertificateAction, name), schema::Location::Body, 0, &kRule0},
-    {"certificate", &schema::typeOf<std::string>, offsetof(CreateCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule1},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCertificateAction, description), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateCertificateAction, name), schema::Location::Body, 0, &kRule1},
+    {"certificate", &schema::typeOf<std::string>, offsetof(CreateCertificateAction, certificate), schema::Location::Body, schema::kSecret, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCertificateAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateCertificateAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CreateCertificateAction>("CreateCertificateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -248,7 +184,7 @@ const ActionSpec& detail::spec_CreateCertificate() { return CreateCertificateAct
 
 const schema::TypeDesc& DeleteCertificateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCertificateAction, uuid), schema::Location::Path, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteCertificateAction, deleteMode), schema::Location::Query, 0, &kRule4},
   };
   static const schema::TypeDesc d = schema::table<DeleteCertificateAction>("DeleteCertificateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -276,9 +212,9 @@ const ActionSpec& detail::spec_QueryCertificate() { return QueryCertificateActio
 
 const schema::TypeDesc& UpdateCertificateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCertificateAction, uuid), schema::Location::Path, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateCertificateAction, uuid), schema::Location::Path, 0, &kRule0},
     {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCertificateAction, name), schema::Location::Body, 0, &kRule5},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCertificateAction, description), schema::Location::Body, 0, &kRule2},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCertificateAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateCertificateAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateCertificateAction>("UpdateCertificateAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateCertificateAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -294,8 +230,8 @@ const ActionSpec& detail::spec_UpdateCertificate() { return UpdateCertificateAct
 
 const schema::TypeDesc& AttachEipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"eipUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, eipUuid), schema::Location::Path, 0, &kRule2},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, vmNicUuid), schema::Location::Path, 0, &kRule2},
+    {"eipUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, eipUuid), schema::Location::Path, 0, &kRule0},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachEipAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<AttachEipAction>("AttachEipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachEipAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -310,8 +246,8 @@ const ActionSpec& detail::spec_AttachEip() { return AttachEipAction::spec(); }
 
 const schema::TypeDesc& ChangeEipStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeEipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
   };
   static const schema::TypeDesc d = schema::table<ChangeEipStateAction>("ChangeEipStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeEipStateAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -326,9 +262,9 @@ const ActionSpec& detail::spec_ChangeEipState() { return ChangeEipStateAction::s
 
 const schema::TypeDesc& CreateEipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateEipAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, description), schema::Location::Body, 0, &kRule5},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateEipAction, vipUuid), schema::Location::Body, 0, &kRule2},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateEipAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, description), schema::Location::Body, 0, &kRule3},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateEipAction, vipUuid), schema::Location::Body, 0, &kRule0},
     {"vmNicUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, vmNicUuid), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateEipAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
@@ -345,7 +281,7 @@ const ActionSpec& detail::spec_CreateEip() { return CreateEipAction::spec(); }
 
 const schema::TypeDesc& DeleteEipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEipAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteEipAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteEipAction, deleteMode), schema::Location::Query, 0, &kRule4},
   };
   static const schema::TypeDesc d = schema::table<DeleteEipAction>("DeleteEipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteEipAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -361,7 +297,7 @@ const ActionSpec& detail::spec_DeleteEip() { return DeleteEipAction::spec(); }
 
 const schema::TypeDesc& DetachEipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachEipAction, uuid), schema::Location::Path, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DetachEipAction, uuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<DetachEipAction>("DetachEipAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DetachEipAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -404,9 +340,9 @@ const ActionSpec& detail::spec_QueryEip() { return QueryEipAction::spec(); }
 
 const schema::TypeDesc& UpdateEipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEipAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, name), schema::Location::Body, 0, &kRule6},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, description), schema::Location::Body, 0, &kRule5},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateEipAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateEipAction, description), schema::Location::Body, 0, &kRule3},
   };
   static const schema::TypeDesc d = schema::table<UpdateEipAction>("UpdateEipAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateEipAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -421,8 +357,8 @@ const ActionSpec& detail::spec_UpdateEip() { return UpdateEipAction::spec(); }
 
 const schema::TypeDesc& ChangeIAM2VirtualIDStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDStateAction, stateEvent), schema::Location::Body, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIAM2VirtualIDStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
   };
   static const schema::TypeDesc d = schema::table<ChangeIAM2VirtualIDStateAction>("ChangeIAM2VirtualIDStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeIAM2VirtualIDStateAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -437,8 +373,8 @@ const ActionSpec& detail::spec_ChangeIAM2VirtualIDState() { return ChangeIAM2Vir
 
 const schema::TypeDesc& AddRemoteCidrsToIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AddRemoteCidrsToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"peerCidrs", &schema::typeOf<std::vector<std::string>>, offsetof(AddRemoteCidrsToIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AddRemoteCidrsToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"peerCidrs", &schema::typeOf<std::vector<std::string>>, offsetof(AddRemoteCidrsToIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule7},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AddRemoteCidrsToIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AddRemoteCidrsToIPsecConnectionAction>("AddRemoteCidrsToIPsecConnectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddRemoteCidrsToIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -454,8 +390,8 @@ const ActionSpec& detail::spec_AddRemoteCidrsToIPsecConnection() { return AddRem
 
 const schema::TypeDesc& AttachL3NetworksToIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworksToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AttachL3NetworksToIPsecConnectionAction, l3NetworkUuids), schema::Location::Body, 0, &kRule2},
+    {"uuid", &schema::typeOf<std::string>, offsetof(AttachL3NetworksToIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AttachL3NetworksToIPsecConnectionAction, l3NetworkUuids), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(AttachL3NetworksToIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<AttachL3NetworksToIPsecConnectionAction>("AttachL3NetworksToIPsecConnectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AttachL3NetworksToIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -471,8 +407,8 @@ const ActionSpec& detail::spec_AttachL3NetworksToIPsecConnection() { return Atta
 
 const schema::TypeDesc& ChangeIPSecConnectionStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIPSecConnectionStateAction, uuid), schema::Location::Path, 0, &kRule2},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIPSecConnectionStateAction, stateEvent), schema::Location::Body, 0, &kRule4},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeIPSecConnectionStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeIPSecConnectionStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
   };
   static const schema::TypeDesc d = schema::table<ChangeIPSecConnectionStateAction>("ChangeIPSecConnectionStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeIPSecConnectionStateAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -487,22 +423,22 @@ const ActionSpec& detail::spec_ChangeIPSecConnectionState() { return ChangeIPSec
 
 const schema::TypeDesc& CreateIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule4},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule5},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule3},
     {"l3NetworkUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, l3NetworkUuid), schema::Location::Body, 0, nullptr},
-    {"peerAddress", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule4},
-    {"authMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule6},
-    {"authKey", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule7},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, vipUuid), schema::Location::Body, 0, &kRule7},
-    {"peerCidrs", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule8},
-    {"ikeAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule9},
-    {"ikeEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule10},
+    {"peerAddress", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, peerAddress), schema::Location::Body, 0, &kRule1},
+    {"authMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, authMode), schema::Location::Body, 0, &kRule8},
+    {"authKey", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, authKey), schema::Location::Body, schema::kSecret, &kRule0},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateIPsecConnectionAction, vipUuid), schema::Location::Body, 0, &kRule0},
+    {"peerCidrs", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(CreateIPsecConnectionAction, peerCidrs), schema::Location::Body, 0, &kRule9},
+    {"ikeAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, ikeAuthAlgorithm), schema::Location::Body, 0, &kRule10},
+    {"ikeEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, ikeEncryptionAlgorithm), schema::Location::Body, 0, &kRule11},
     {"ikeDhGroup", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateIPsecConnectionAction, ikeDhGroup), schema::Location::Body, 0, nullptr},
-    {"policyAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule9},
-    {"policyEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule10},
-    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule11},
-    {"policyMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule12},
-    {"transformProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule13},
+    {"policyAuthAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyAuthAlgorithm), schema::Location::Body, 0, &kRule10},
+    {"policyEncryptionAlgorithm", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyEncryptionAlgorithm), schema::Location::Body, 0, &kRule11},
+    {"pfs", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, pfs), schema::Location::Body, 0, &kRule12},
+    {"policyMode", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, policyMode), schema::Location::Body, 0, &kRule13},
+    {"transformProtocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, transformProtocol), schema::Location::Body, 0, &kRule14},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateIPsecConnectionAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CreateIPsecConnectionAction>("CreateIPsecConnectionAction", rows, 17, schema::rebased(ActionBase::describe(), offsetof(CreateIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -518,7 +454,7 @@ const ActionSpec& detail::spec_CreateIPsecConnection() { return CreateIPsecConne
 
 const schema::TypeDesc& DeleteIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteIPsecConnectionAction, deleteMode), schema::Location::Query, 0, &kRule4},
   };
   static const schema::TypeDesc d = schema::table<DeleteIPsecConnectionAction>("DeleteIPsecConnectionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -534,8 +470,8 @@ const ActionSpec& detail::spec_DeleteIPsecConnection() { return DeleteIPsecConne
 
 const schema::TypeDesc& DetachL3NetworksFromIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachL3NetworksFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule7},
-    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DetachL3NetworksFromIPsecConnectionAction, l3NetworkUuids), schema::Location::Query, 0, &kRule7},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DetachL3NetworksFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DetachL3NetworksFromIPsecConnectionAction, l3NetworkUuids), schema::Location::Query, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<DetachL3NetworksFromIPsecConnectionAction>("DetachL3NetworksFromIPsecConnectionAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachL3NetworksFromIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -562,8 +498,8 @@ const ActionSpec& detail::spec_QueryIPSecConnection() { return QueryIPSecConnect
 
 const schema::TypeDesc& RemoveRemoteCidrsFromIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule13},
-    {"peerCidrs", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, peerCidrs), schema::Location::Query, 0, &kRule3},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"peerCidrs", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, peerCidrs), schema::Location::Query, 0, &kRule7},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, resourceUuid), schema::Location::Query, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<RemoveRemoteCidrsFromIPsecConnectionAction>("RemoveRemoteCidrsFromIPsecConnectionAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(RemoveRemoteCidrsFromIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -579,9 +515,9 @@ const ActionSpec& detail::spec_RemoveRemoteCidrsFromIPsecConnection() { return R
 
 const schema::TypeDesc& UpdateIPsecConnectionAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule13},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule14},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule5},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateIPsecConnectionAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, description), schema::Location::Body, 0, &kRule3},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateIPsecConnectionAction, deleteMode), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateIPsecConnectionAction>("UpdateIPsecConnectionAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateIPsecConnectionAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -597,8 +533,8 @@ const ActionSpec& detail::spec_UpdateIPsecConnection() { return UpdateIPsecConne
 
 const schema::TypeDesc& AttachNetworkServiceToL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachNetworkServiceToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule11},
-    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(AttachNetworkServiceToL3NetworkAction, networkServices), schema::Location::Body, 0, &kRule11},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachNetworkServiceToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(AttachNetworkServiceToL3NetworkAction, networkServices), schema::Location::Body, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<AttachNetworkServiceToL3NetworkAction>("AttachNetworkServiceToL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachNetworkServiceToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -613,8 +549,8 @@ const ActionSpec& detail::spec_AttachNetworkServiceToL3Network() { return Attach
 
 const schema::TypeDesc& DetachNetworkServiceFromL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachNetworkServiceFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule9},
-    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(DetachNetworkServiceFromL3NetworkAction, networkServices), schema::Location::Query, 0, &kRule9},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachNetworkServiceFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
+    {"networkServices", &schema::typeOf<std::map<std::string, std::vector<std::string>>>, offsetof(DetachNetworkServiceFromL3NetworkAction, networkServices), schema::Location::Query, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<DetachNetworkServiceFromL3NetworkAction>("DetachNetworkServiceFromL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachNetworkServiceFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -641,8 +577,8 @@ const ActionSpec& detail::spec_QueryNetworkServiceL3NetworkRef() { return QueryN
 
 const schema::TypeDesc& AddCertificateToLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"certificateUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, &kRule8},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule9},
+    {"certificateUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, &kRule7},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddCertificateToLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<AddCertificateToLoadBalancerListenerAction>("AddCertificateToLoadBalancerListenerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddCertificateToLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -657,8 +593,8 @@ const ActionSpec& detail::spec_AddCertificateToLoadBalancerListener() { return A
 
 const schema::TypeDesc& AddVmNicToLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToLoadBalancerAction, vmNicUuids), schema::Location::Body, 0, &kRule8},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule9},
+    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToLoadBalancerAction, vmNicUuids), schema::Location::Body, 0, &kRule7},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<AddVmNicToLoadBalancerAction>("AddVmNicToLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddVmNicToLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -673,9 +609,9 @@ const ActionSpec& detail::spec_AddVmNicToLoadBalancer() { return AddVmNicToLoadB
 
 const schema::TypeDesc& CreateLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerAction, description), schema::Location::Body, 0, &kRule9},
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, vipUuid), schema::Location::Body, 0, &kRule10},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerAction, description), schema::Location::Body, 0, &kRule3},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerAction, vipUuid), schema::Location::Body, 0, &kRule0},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CreateLoadBalancerAction>("CreateLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(CreateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -691,12 +627,12 @@ const ActionSpec& detail::spec_CreateLoadBalancer() { return CreateLoadBalancerA
 
 const schema::TypeDesc& CreateLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule10},
-    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule8},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule9},
-    {"instancePort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, instancePort), schema::Location::Body, 0, &kRule11},
-    {"loadBalancerPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, loadBalancerPort), schema::Location::Body, 0, &kRule12},
-    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, protocol), schema::Location::Body, 0, &kRule13},
+    {"loadBalancerUuid", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, loadBalancerUuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule3},
+    {"instancePort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, instancePort), schema::Location::Body, 0, &kRule15},
+    {"loadBalancerPort", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreateLoadBalancerListenerAction, loadBalancerPort), schema::Location::Body, 0, &kRule16},
+    {"protocol", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, protocol), schema::Location::Body, 0, &kRule17},
     {"certificateUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, certificateUuid), schema::Location::Body, schema::kSecret, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateLoadBalancerListenerAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
@@ -713,7 +649,7 @@ const ActionSpec& detail::spec_CreateLoadBalancerListener() { return CreateLoadB
 
 const schema::TypeDesc& DeleteLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule11},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteLoadBalancerAction, deleteMode), schema::Location::Query, 0, &kRule4},
   };
   static const schema::TypeDesc d = schema::table<DeleteLoadBalancerAction>("DeleteLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -729,7 +665,7 @@ const ActionSpec& detail::spec_DeleteLoadBalancer() { return DeleteLoadBalancerA
 
 const schema::TypeDesc& DeleteLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule11},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<DeleteLoadBalancerListenerAction>("DeleteLoadBalancerListenerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DeleteLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -744,7 +680,7 @@ const ActionSpec& detail::spec_DeleteLoadBalancerListener() { return DeleteLoadB
 
 const schema::TypeDesc& GetCandidateVmNicsForLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule11},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicsForLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateVmNicsForLoadBalancerAction>("GetCandidateVmNicsForLoadBalancerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicsForLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -783,7 +719,7 @@ const ActionSpec& detail::spec_QueryLoadBalancerListener() { return QueryLoadBal
 
 const schema::TypeDesc& RefreshLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule11},
+    {"uuid", &schema::typeOf<std::string>, offsetof(RefreshLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<RefreshLoadBalancerAction>("RefreshLoadBalancerAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(RefreshLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -798,8 +734,8 @@ const ActionSpec& detail::spec_RefreshLoadBalancer() { return RefreshLoadBalance
 
 const schema::TypeDesc& RemoveCertificateFromLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"certificateUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, certificateUuid), schema::Location::Query, schema::kSecret, &kRule11},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule12},
+    {"certificateUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, certificateUuid), schema::Location::Query, schema::kSecret, &kRule7},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveCertificateFromLoadBalancerListenerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<RemoveCertificateFromLoadBalancerListenerAction>("RemoveCertificateFromLoadBalancerListenerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveCertificateFromLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -814,8 +750,8 @@ const ActionSpec& detail::spec_RemoveCertificateFromLoadBalancerListener() { ret
 
 const schema::TypeDesc& RemoveVmNicFromLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveVmNicFromLoadBalancerAction, vmNicUuids), schema::Location::Query, 0, &kRule11},
-    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveVmNicFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule12},
+    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(RemoveVmNicFromLoadBalancerAction, vmNicUuids), schema::Location::Query, 0, &kRule7},
+    {"listenerUuid", &schema::typeOf<std::string>, offsetof(RemoveVmNicFromLoadBalancerAction, listenerUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<RemoveVmNicFromLoadBalancerAction>("RemoveVmNicFromLoadBalancerAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(RemoveVmNicFromLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -830,9 +766,9 @@ const ActionSpec& detail::spec_RemoveVmNicFromLoadBalancer() { return RemoveVmNi
 
 const schema::TypeDesc& UpdateLoadBalancerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule12},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, description), schema::Location::Body, 0, &kRule14},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<UpdateLoadBalancerAction>("UpdateLoadBalancerAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -848,9 +784,9 @@ const ActionSpec& detail::spec_UpdateLoadBalancer() { return UpdateLoadBalancerA
 
 const schema::TypeDesc& UpdateLoadBalancerListenerAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule12},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule13},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule14},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateLoadBalancerListenerAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateLoadBalancerListenerAction, description), schema::Location::Body, 0, &kRule3},
   };
   static const schema::TypeDesc d = schema::table<UpdateLoadBalancerListenerAction>("UpdateLoadBalancerListenerAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateLoadBalancerListenerAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -889,8 +825,8 @@ const ActionSpec& detail::spec_QueryNetworkServiceProvider() { return QueryNetwo
 
 const schema::TypeDesc& AttachPortForwardingRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, ruleUuid), schema::Location::Path, 0, &kRule9},
-    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, vmNicUuid), schema::Location::Path, 0, &kRule9},
+    {"ruleUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, ruleUuid), schema::Location::Path, 0, &kRule0},
+    {"vmNicUuid", &schema::typeOf<std::string>, offsetof(AttachPortForwardingRuleAction, vmNicUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<AttachPortForwardingRuleAction>("AttachPortForwardingRuleAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -905,8 +841,8 @@ const ActionSpec& detail::spec_AttachPortForwardingRule() { return AttachPortFor
 
 const schema::TypeDesc& ChangePortForwardingRuleStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, stateEvent), schema::Location::Body, 0, &kRule10},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangePortForwardingRuleStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
   };
   static const schema::TypeDesc d = schema::table<ChangePortForwardingRuleStateAction>("ChangePortForwardingRuleStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangePortForwardingRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -921,16 +857,16 @@ const ActionSpec& detail::spec_ChangePortForwardingRuleState() { return ChangePo
 
 const schema::TypeDesc& CreatePortForwardingRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, vipUuid), schema::Location::Body, 0, &kRule9},
-    {"vipPortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortStart), schema::Location::Body, 0, &kRule11},
-    {"vipPortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortEnd), schema::Location::Body, 0, &kRule12},
-    {"privatePortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortStart), schema::Location::Body, 0, &kRule12},
-    {"privatePortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortEnd), schema::Location::Body, 0, &kRule12},
-    {"protocolType", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, protocolType), schema::Location::Body, 0, &kRule13},
+    {"vipUuid", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, vipUuid), schema::Location::Body, 0, &kRule0},
+    {"vipPortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortStart), schema::Location::Body, 0, &kRule16},
+    {"vipPortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, vipPortEnd), schema::Location::Body, 0, &kRule15},
+    {"privatePortStart", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortStart), schema::Location::Body, 0, &kRule15},
+    {"privatePortEnd", &schema::typeOf<std::optional<std::int32_t>>, offsetof(CreatePortForwardingRuleAction, privatePortEnd), schema::Location::Body, 0, &kRule15},
+    {"protocolType", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, protocolType), schema::Location::Body, 0, &kRule18},
     {"vmNicUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, vmNicUuid), schema::Location::Body, 0, nullptr},
     {"allowedCidr", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, allowedCidr), schema::Location::Body, 0, nullptr},
-    {"name", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule14},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule15},
+    {"name", &schema::typeOf<std::string>, offsetof(CreatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreatePortForwardingRuleAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CreatePortForwardingRuleAction>("CreatePortForwardingRuleAction", rows, 11, schema::rebased(ActionBase::describe(), offsetof(CreatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -946,7 +882,7 @@ const ActionSpec& detail::spec_CreatePortForwardingRule() { return CreatePortFor
 
 const schema::TypeDesc& DeletePortForwardingRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeletePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeletePortForwardingRuleAction, deleteMode), schema::Location::Query, 0, &kRule4},
   };
   static const schema::TypeDesc d = schema::table<DeletePortForwardingRuleAction>("DeletePortForwardingRuleAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeletePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -962,7 +898,7 @@ const ActionSpec& detail::spec_DeletePortForwardingRule() { return DeletePortFor
 
 const schema::TypeDesc& DetachPortForwardingRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DetachPortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule9},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DetachPortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<DetachPortForwardingRuleAction>("DetachPortForwardingRuleAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DetachPortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -977,7 +913,7 @@ const ActionSpec& detail::spec_DetachPortForwardingRule() { return DetachPortFor
 
 const schema::TypeDesc& GetPortForwardingAttachableVmNicsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetPortForwardingAttachableVmNicsAction, ruleUuid), schema::Location::Path, 0, &kRule9},
+    {"ruleUuid", &schema::typeOf<std::string>, offsetof(GetPortForwardingAttachableVmNicsAction, ruleUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<GetPortForwardingAttachableVmNicsAction>("GetPortForwardingAttachableVmNicsAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetPortForwardingAttachableVmNicsAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1004,9 +940,9 @@ const ActionSpec& detail::spec_QueryPortForwardingRule() { return QueryPortForwa
 
 const schema::TypeDesc& UpdatePortForwardingRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule9},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule15},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdatePortForwardingRuleAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdatePortForwardingRuleAction, description), schema::Location::Body, 0, &kRule3},
   };
   static const schema::TypeDesc d = schema::table<UpdatePortForwardingRuleAction>("UpdatePortForwardingRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdatePortForwardingRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1021,9 +957,9 @@ const ActionSpec& detail::spec_UpdatePortForwardingRule() { return UpdatePortFor
 
 const schema::TypeDesc& AddSecurityGroupRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule11},
-    {"rules", &schema::typeOf<std::vector<SecurityGroupRuleAO>>, offsetof(AddSecurityGroupRuleAction, rules), schema::Location::Body, 0, &kRule12},
-    {"remoteSecurityGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSecurityGroupRuleAction, remoteSecurityGroupUuids), schema::Location::Body, 0, &kRule13},
+    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddSecurityGroupRuleAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"rules", &schema::typeOf<std::vector<SecurityGroupRuleAO>>, offsetof(AddSecurityGroupRuleAction, rules), schema::Location::Body, 0, &kRule19},
+    {"remoteSecurityGroupUuids", &schema::typeOf<std::optional<std::vector<std::string>>>, offsetof(AddSecurityGroupRuleAction, remoteSecurityGroupUuids), schema::Location::Body, 0, &kRule20},
   };
   static const schema::TypeDesc d = schema::table<AddSecurityGroupRuleAction>("AddSecurityGroupRuleAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(AddSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1038,8 +974,8 @@ const ActionSpec& detail::spec_AddSecurityGroupRule() { return AddSecurityGroupR
 
 const schema::TypeDesc& AddVmNicToSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule11},
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToSecurityGroupAction, vmNicUuids), schema::Location::Body, 0, &kRule12},
+    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AddVmNicToSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(AddVmNicToSecurityGroupAction, vmNicUuids), schema::Location::Body, 0, &kRule19},
   };
   static const schema::TypeDesc d = schema::table<AddVmNicToSecurityGroupAction>("AddVmNicToSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AddVmNicToSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1054,8 +990,8 @@ const ActionSpec& detail::spec_AddVmNicToSecurityGroup() { return AddVmNicToSecu
 
 const schema::TypeDesc& AttachSecurityGroupToL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule11},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule11},
+    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(AttachSecurityGroupToL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<AttachSecurityGroupToL3NetworkAction>("AttachSecurityGroupToL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(AttachSecurityGroupToL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1070,8 +1006,8 @@ const ActionSpec& detail::spec_AttachSecurityGroupToL3Network() { return AttachS
 
 const schema::TypeDesc& ChangeSecurityGroupStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, uuid), schema::Location::Path, 0, &kRule11},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule14},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeSecurityGroupStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
   };
   static const schema::TypeDesc d = schema::table<ChangeSecurityGroupStateAction>("ChangeSecurityGroupStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeSecurityGroupStateAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1086,8 +1022,8 @@ const ActionSpec& detail::spec_ChangeSecurityGroupState() { return ChangeSecurit
 
 const schema::TypeDesc& CreateSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateSecurityGroupAction, name), schema::Location::Body, 0, &kRule14},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSecurityGroupAction, description), schema::Location::Body, 0, &kRule15},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateSecurityGroupAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSecurityGroupAction, description), schema::Location::Body, 0, &kRule3},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateSecurityGroupAction, resourceUuid), schema::Location::Body, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<CreateSecurityGroupAction>("CreateSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(CreateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1103,7 +1039,7 @@ const ActionSpec& detail::spec_CreateSecurityGroup() { return CreateSecurityGrou
 
 const schema::TypeDesc& DeleteSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule16},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteSecurityGroupAction, deleteMode), schema::Location::Query, 0, &kRule4},
   };
   static const schema::TypeDesc d = schema::table<DeleteSecurityGroupAction>("DeleteSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1119,7 +1055,7 @@ const ActionSpec& detail::spec_DeleteSecurityGroup() { return DeleteSecurityGrou
 
 const schema::TypeDesc& DeleteSecurityGroupRuleAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"ruleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteSecurityGroupRuleAction, ruleUuids), schema::Location::Query, 0, &kRule12},
+    {"ruleUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteSecurityGroupRuleAction, ruleUuids), schema::Location::Query, 0, &kRule19},
   };
   static const schema::TypeDesc d = schema::table<DeleteSecurityGroupRuleAction>("DeleteSecurityGroupRuleAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(DeleteSecurityGroupRuleAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1134,8 +1070,8 @@ const ActionSpec& detail::spec_DeleteSecurityGroupRule() { return DeleteSecurity
 
 const schema::TypeDesc& DeleteVmNicFromSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DeleteVmNicFromSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule16},
-    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteVmNicFromSecurityGroupAction, vmNicUuids), schema::Location::Query, 0, &kRule12},
+    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DeleteVmNicFromSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"vmNicUuids", &schema::typeOf<std::vector<std::string>>, offsetof(DeleteVmNicFromSecurityGroupAction, vmNicUuids), schema::Location::Query, 0, &kRule19},
   };
   static const schema::TypeDesc d = schema::table<DeleteVmNicFromSecurityGroupAction>("DeleteVmNicFromSecurityGroupAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVmNicFromSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1150,8 +1086,8 @@ const ActionSpec& detail::spec_DeleteVmNicFromSecurityGroup() { return DeleteVmN
 
 const schema::TypeDesc& DetachSecurityGroupFromL3NetworkAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule16},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule16},
+    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(DetachSecurityGroupFromL3NetworkAction, l3NetworkUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<DetachSecurityGroupFromL3NetworkAction>("DetachSecurityGroupFromL3NetworkAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DetachSecurityGroupFromL3NetworkAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1166,7 +1102,7 @@ const ActionSpec& detail::spec_DetachSecurityGroupFromL3Network() { return Detac
 
 const schema::TypeDesc& GetCandidateVmNicForSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicForSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule16},
+    {"securityGroupUuid", &schema::typeOf<std::string>, offsetof(GetCandidateVmNicForSecurityGroupAction, securityGroupUuid), schema::Location::Path, 0, &kRule0},
   };
   static const schema::TypeDesc d = schema::table<GetCandidateVmNicForSecurityGroupAction>("GetCandidateVmNicForSecurityGroupAction", rows, 1, schema::rebased(ActionBase::describe(), offsetof(GetCandidateVmNicForSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1217,9 +1153,9 @@ const ActionSpec& detail::spec_QueryVmNicInSecurityGroup() { return QueryVmNicIn
 
 const schema::TypeDesc& UpdateSecurityGroupAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule16},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, name), schema::Location::Body, 0, &kRule17},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, description), schema::Location::Body, 0, &kRule15},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateSecurityGroupAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateSecurityGroupAction, description), schema::Location::Body, 0, &kRule3},
   };
   static const schema::TypeDesc d = schema::table<UpdateSecurityGroupAction>("UpdateSecurityGroupAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateSecurityGroupAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1249,8 +1185,8 @@ const ActionSpec& detail::spec_GetVipQos() { return GetVipQosAction::spec(); }
 
 const schema::TypeDesc& ChangeVipStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVipStateAction, uuid), schema::Location::Path, 0, &kRule12},
-    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeVipStateAction, stateEvent), schema::Location::Body, 0, &kRule13},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeVipStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"stateEvent", &schema::typeOf<std::string>, offsetof(ChangeVipStateAction, stateEvent), schema::Location::Body, 0, &kRule6},
   };
   static const schema::TypeDesc d = schema::table<ChangeVipStateAction>("ChangeVipStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeVipStateAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1265,9 +1201,9 @@ const ActionSpec& detail::spec_ChangeVipState() { return ChangeVipStateAction::s
 
 const schema::TypeDesc& CreateVipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"name", &schema::typeOf<std::string>, offsetof(CreateVipAction, name), schema::Location::Body, 0, &kRule12},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, description), schema::Location::Body, 0, &kRule13},
-    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVipAction, l3NetworkUuid), schema::Location::Body, 0, &kRule14},
+    {"name", &schema::typeOf<std::string>, offsetof(CreateVipAction, name), schema::Location::Body, 0, &kRule1},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, description), schema::Location::Body, 0, &kRule3},
+    {"l3NetworkUuid", &schema::typeOf<std::string>, offsetof(CreateVipAction, l3NetworkUuid), schema::Location::Body, 0, &kRule0},
     {"allocatorStrategy", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, allocatorStrategy), schema::Location::Body, 0, nullptr},
     {"requiredIp", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, requiredIp), schema::Location::Body, 0, nullptr},
     {"resourceUuid", &schema::typeOf<std::optional<std::string>>, offsetof(CreateVipAction, resourceUuid), schema::Location::Body, 0, nullptr},
@@ -1285,7 +1221,7 @@ const ActionSpec& detail::spec_CreateVip() { return CreateVipAction::spec(); }
 
 const schema::TypeDesc& DeleteVipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVipAction, uuid), schema::Location::Path, 0, &kRule14},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVipAction, uuid), schema::Location::Path, 0, &kRule0},
     {"deleteMode", &schema::typeOf<std::optional<std::string>>, offsetof(DeleteVipAction, deleteMode), schema::Location::Query, 0, &kRule4},
   };
   static const schema::TypeDesc d = schema::table<DeleteVipAction>("DeleteVipAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVipAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1301,7 +1237,7 @@ const ActionSpec& detail::spec_DeleteVip() { return DeleteVipAction::spec(); }
 
 const schema::TypeDesc& DeleteVipQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVipQosAction, uuid), schema::Location::Path, 0, &kRule14},
+    {"uuid", &schema::typeOf<std::string>, offsetof(DeleteVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
     {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(DeleteVipQosAction, port), schema::Location::Query, 0, nullptr},
   };
   static const schema::TypeDesc d = schema::table<DeleteVipQosAction>("DeleteVipQosAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(DeleteVipQosAction, systemTags) - offsetof(ActionBase, systemTags)));
@@ -1317,8 +1253,8 @@ const ActionSpec& detail::spec_DeleteVipQos() { return DeleteVipQosAction::spec(
 
 const schema::TypeDesc& GetVipUsedPortsAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(GetVipUsedPortsAction, uuid), schema::Location::Path, 0, &kRule12},
-    {"protocol", &schema::typeOf<std::string>, offsetof(GetVipUsedPortsAction, protocol), schema::Location::Query, 0, &kRule13},
+    {"uuid", &schema::typeOf<std::string>, offsetof(GetVipUsedPortsAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"protocol", &schema::typeOf<std::string>, offsetof(GetVipUsedPortsAction, protocol), schema::Location::Query, 0, &kRule21},
   };
   static const schema::TypeDesc d = schema::table<GetVipUsedPortsAction>("GetVipUsedPortsAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(GetVipUsedPortsAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1345,10 +1281,10 @@ const ActionSpec& detail::spec_QueryVip() { return QueryVipAction::spec(); }
 
 const schema::TypeDesc& SetVipQosAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(SetVipQosAction, uuid), schema::Location::Path, 0, &kRule12},
-    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVipQosAction, port), schema::Location::Body, 0, &kRule14},
-    {"outboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVipQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule15},
-    {"inboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVipQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule15},
+    {"uuid", &schema::typeOf<std::string>, offsetof(SetVipQosAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"port", &schema::typeOf<std::optional<std::int32_t>>, offsetof(SetVipQosAction, port), schema::Location::Body, 0, &kRule15},
+    {"outboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVipQosAction, outboundBandwidth), schema::Location::Body, 0, &kRule22},
+    {"inboundBandwidth", &schema::typeOf<std::optional<std::int64_t>>, offsetof(SetVipQosAction, inboundBandwidth), schema::Location::Body, 0, &kRule22},
   };
   static const schema::TypeDesc d = schema::table<SetVipQosAction>("SetVipQosAction", rows, 4, schema::rebased(ActionBase::describe(), offsetof(SetVipQosAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1363,9 +1299,9 @@ const ActionSpec& detail::spec_SetVipQos() { return SetVipQosAction::spec(); }
 
 const schema::TypeDesc& UpdateVipAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVipAction, uuid), schema::Location::Path, 0, &kRule12},
-    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVipAction, name), schema::Location::Body, 0, &kRule16},
-    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVipAction, description), schema::Location::Body, 0, &kRule17},
+    {"uuid", &schema::typeOf<std::string>, offsetof(UpdateVipAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"name", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVipAction, name), schema::Location::Body, 0, &kRule5},
+    {"description", &schema::typeOf<std::optional<std::string>>, offsetof(UpdateVipAction, description), schema::Location::Body, 0, &kRule3},
   };
   static const schema::TypeDesc d = schema::table<UpdateVipAction>("UpdateVipAction", rows, 3, schema::rebased(ActionBase::describe(), offsetof(UpdateVipAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
@@ -1380,8 +1316,8 @@ const ActionSpec& detail::spec_UpdateVip() { return UpdateVipAction::spec(); }
 
 const schema::TypeDesc& ChangeFirewallRuleStateAction::describe() {
   static constexpr schema::Row rows[] = {
-    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, uuid), schema::Location::Path, 0, &kRule14},
-    {"state", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, state), schema::Location::Body, 0, &kRule15},
+    {"uuid", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, uuid), schema::Location::Path, 0, &kRule0},
+    {"state", &schema::typeOf<std::string>, offsetof(ChangeFirewallRuleStateAction, state), schema::Location::Body, 0, &kRule6},
   };
   static const schema::TypeDesc d = schema::table<ChangeFirewallRuleStateAction>("ChangeFirewallRuleStateAction", rows, 2, schema::rebased(ActionBase::describe(), offsetof(ChangeFirewallRuleStateAction, systemTags) - offsetof(ActionBase, systemTags)));
   return d;
