@@ -554,20 +554,30 @@ class Emitter:
     def recursive_set(self, comp):
         return set(comp) if (len(comp) > 1 or comp[0] in self.graph[comp[0]]) else set()
 
-    def struct_decl(self, name, cyc):
+    def members(self, name):
+        """(wire name, C++ member, C++ declaration, type source) of a type's own fields: what the
+        struct declares and its field table lists, computed once for both."""
         t = self.m.types[name]
-        base, fields = self.base_and_fields(name)
+        _, fields = self.base_and_fields(name)
         request_object = t["doc"] and not name.endswith(("Inventory", "Reply", "Ports")) and name not in self.m.up_types
-        origin = t["origin"]
-        s = ["\n/// %s (%s).\n" % (name, "ZStack SDK class " + origin.split("java/")[-1][:-5].replace("/", ".")
-                                 if origin.endswith(".java") else "documented in " + origin)]
-        s.append("struct %s%s {\n" % (name, " : " + base if base else ""))
-        used = set()
+        cyc = self.recursive_set(self.comp_of[name])
+        out, used = [], set()
         for fname, ty, src in fields:
             mname = member(fname, TYPE_MEMBERS | used)
             used.add(mname)
             decl = (cpp_type(ty) if is_plain(ty, False, "Body") else "std::optional<%s>" % cpp_type(ty)) if request_object \
                 else inventory_decl(ty, cyc)
+            out.append((fname, mname, decl, src))
+        return out, request_object
+
+    def struct_decl(self, name, cyc):
+        t = self.m.types[name]
+        base, fields = self.base_and_fields(name)
+        origin = t["origin"]
+        s = ["\n/// %s (%s).\n" % (name, "ZStack SDK class " + origin.split("java/")[-1][:-5].replace("/", ".")
+                                 if origin.endswith(".java") else "documented in " + origin)]
+        s.append("struct %s%s {\n" % (name, " : " + base if base else ""))
+        for fname, mname, decl, src in self.members(name)[0]:
             note = "" if src in ("sdk", "manual", "server") else "  ///< %s" % {
                 "json-fallback": "element type unknown upstream: kept as JSON", "name": "a list of uuids"}.get(src, src)
             s.append("  %s %s;%s\n" % (decl, mname, note))
@@ -614,16 +624,10 @@ class Emitter:
     def type_table(self, name, rules):
         t = self.m.types[name]
         base, fields = self.base_and_fields(name)
-        request_object = t["doc"] and not name.endswith(("Inventory", "Reply", "Ports")) and name not in self.m.up_types
-        cyc = self.recursive_set(self.comp_of[name])
         doc_fields = {f["name"]: f for f in self.m.doc_types.get(name, {}).get("fields", [])}
         rows = []
-        used = set()
-        for fname, ty, _ in fields:
-            mname = member(fname, TYPE_MEMBERS | used)
-            used.add(mname)
-            decl = (cpp_type(ty) if is_plain(ty, False, "Body") else "std::optional<%s>" % cpp_type(ty)) if request_object \
-                else inventory_decl(ty, cyc)
+        members, request_object = self.members(name)
+        for fname, mname, decl, _ in members:
             r = self.rule(doc_fields.get(fname, {}), rules) if request_object else "nullptr"
             rows.append("    {%s, &schema::typeOf<%s>, offsetof(%s, %s), schema::Location::Body, 0, %s},\n" % (
                 c_string(fname), decl, name, mname, r))
