@@ -3,7 +3,9 @@
 # under AddressSanitizer + UndefinedBehaviorSanitizer, a short run of every libFuzzer harness
 # (scripts/fuzz.sh --smoke), the unit, transport and integration tests under ThreadSanitizer
 # (scripts/tsan.sh), then checks the installed package the ways users consume it
-# (scripts/consumers.sh). This is what CI runs (.ci/run).
+# (scripts/consumers.sh). This is what CI runs (.ci/run). The sanitizer, fuzz and shared
+# builds compile the 75 documented actions only (ZSTACK_FULL_API=OFF): their subject is the
+# core; the Release build compiles and tests all 1,887.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${JOBS:-2}
@@ -19,7 +21,7 @@ cmake --build build/ci -j"$jobs"
 ctest --test-dir build/ci --output-on-failure -j"$jobs"
 
 echo "== build and test under ASan + UBSan"
-cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DZSTACK_SANITIZE=ON -DZSTACK_BUILD_EXAMPLES=OFF >/dev/null
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DZSTACK_SANITIZE=ON -DZSTACK_BUILD_EXAMPLES=OFF -DZSTACK_FULL_API=OFF >/dev/null
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"

@@ -5,6 +5,7 @@
 
 #include "admin_support.hpp"
 
+#include <algorithm>
 #include <shell_text.hpp>
 
 #include <pty.h>
@@ -90,9 +91,16 @@ class PtyRun {
 
 TEST_CASE("completeWord: actions, parameters, valid values, query fields", "[cli][shell]") {
   using V = std::vector<std::string>;
-  CHECK(zscli::completeWord("", "QueryVi") == V{"QueryVip"});
+  CHECK(zscli::completeWord("", "queryvip") == V{"QueryVip"});  // unique in the whole catalog
+  const V vi = zscli::completeWord("", "QueryVi");  // QueryVip, QueryVirtualRouterVm, ...
+  CHECK(std::find(vi.begin(), vi.end(), "QueryVip") != vi.end());
+  for (const auto& n : vi) CHECK(n.rfind("QueryVi", 0) == 0);
   CHECK(zscli::completeWord("", "changevips") == V{"ChangeVipState"});  // case-insensitive
-  CHECK(zscli::completeWord("", "ex") == V{"exit"});
+  CHECK(zscli::completeWord("", "exi") == V{"exit"});
+  const V ex = zscli::completeWord("", "ex");  // the shell's exit, then ExecuteGuestVmScript, ExportImage...
+  REQUIRE_FALSE(ex.empty());
+  CHECK(ex.front() == "exit");
+  for (const auto& n : ex) CHECK((n[0] == 'e' || n[0] == 'E') && (n[1] == 'x' || n[1] == 'X'));
   CHECK(zscli::completeWord("CreateVip ", "l3") == V{"l3NetworkUuid="});
   CHECK(zscli::completeWord("ChangeVipState uuid=x ", "stateEvent=d") == V{"stateEvent=disable"});
   CHECK(zscli::completeWord("ChangeVipState ", "stateEvent=") == V{"stateEvent=enable", "stateEvent=disable"});
@@ -142,9 +150,10 @@ TEST_CASE("zscli with no action on a terminal is a shell: completion, the saved 
     REQUIRE(sh.waitFor("zscli> ", mark));
     CHECK(exists(home / ".zstack/zscli/session"));
 
-    // the action name completed by Tab (QueryVi alone is an unknown action)
+    // the action name completed by Tab (queryvi alone is an unknown action; queryvip is unique)
     mark = sh.screen.size();
     sh.send("QueryVi\t");
+    sh.send("p\t");
     sh.send("name=shell-vip\r");
     INFO(sh.screen);
     REQUIRE(sh.waitFor("\"inventories\"", mark));
