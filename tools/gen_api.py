@@ -490,7 +490,7 @@ class Emitter:
             if cyc:
                 h.append("\n" + "".join("struct %s;\n" % t for t in comp))
             for t in self.order_in_comp(comp):
-                h.append(self.struct_decl(t, cyc))
+                h.append(self.struct_decl(t))
             h.append("\n}  // namespace zstack\n")
             self.out["include/zstack/types/%s.hpp" % lead] = "".join(h)
             for t in comp[1:]:
@@ -570,9 +570,9 @@ class Emitter:
             out.append((fname, mname, decl, src))
         return out, request_object
 
-    def struct_decl(self, name, cyc):
+    def struct_decl(self, name):
         t = self.m.types[name]
-        base, fields = self.base_and_fields(name)
+        base, _ = self.base_and_fields(name)
         origin = t["origin"]
         s = ["\n/// %s (%s).\n" % (name, "ZStack SDK class " + origin.split("java/")[-1][:-5].replace("/", ".")
                                  if origin.endswith(".java") else "documented in " + origin)]
@@ -622,8 +622,7 @@ class Emitter:
         return member(fields[0][0], TYPE_MEMBERS) if fields else None
 
     def type_table(self, name, rules):
-        t = self.m.types[name]
-        base, fields = self.base_and_fields(name)
+        base, _ = self.base_and_fields(name)
         doc_fields = {f["name"]: f for f in self.m.doc_types.get(name, {}).get("fields", [])}
         rows = []
         members, request_object = self.members(name)

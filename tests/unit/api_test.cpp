@@ -12,6 +12,7 @@
 #include "support/fakes.hpp"
 #include "util/crypto.hpp"
 #include "zstack/catalog.hpp"
+#include "zstack/query.hpp"
 
 #include <catch2/catch.hpp>
 #include <dirent.h>
@@ -170,10 +171,7 @@ std::map<std::string, Json> validValues(const ActionSpec& spec) {
   catalog::DynamicAction a(spec);
   for (const auto& f : a.fields()) {
     const std::string n = f.name;
-    if (isCommon(n) || (spec.isQuery && f.location == schema::Location::Query && n != "q" && false)) continue;
-    if (spec.isQuery && (n == "q" || n == "limit" || n == "start" || n == "count" || n == "replyWithCount" ||
-                         n == "groupBy" || n == "sortBy" || n == "sortDirection" || n == "fields"))
-      continue;
+    if (isCommon(n) || (spec.isQuery && QueryParams::describe().field(n))) continue;  // not the API's own
     if (auto v = valueFor(f, kPathValue)) out.emplace(n, *v);
   }
   return out;
