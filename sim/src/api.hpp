@@ -1,6 +1,7 @@
 // Route table and handler context for the simulated ZStack APIs.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -23,6 +24,9 @@ struct Ctx {
   Json systemTags = Json::array();
   Json userTags = Json::array();
   std::string method;
+  // When the call's job completes (now for sync APIs): modelled state changes show their
+  // transitional state (Starting, Stopping...) until then.
+  std::chrono::system_clock::time_point completeAt{};
 
   const std::string& var(const std::string& name) const;
   bool has(const std::string& name) const;
@@ -44,12 +48,28 @@ struct Route {
   std::vector<std::string> bodyKeys;  // POST/PUT wrapper keys; empty = no body expected
   RouteKind kind = RouteKind::Async;
   bool needSession = true;
+  bool generic = false;  // served from its description (generic.cpp), not by a specific handler
   std::function<Json(Ctx&)> handler;
   int literals = 0;
 };
 
 std::vector<Route> buildRoutes();
 void defineCollections(State& st);
+// Generic behaviour (generic.cpp): a route for every catalog action without a specific one, and
+// a collection for every inventory type the catalog's actions reply with.
+void addGenericRoutes(std::vector<Route>& routes);
+void defineGenericCollections(State& st);
+// Actions with modelled behaviour (vm.cpp), run after their description's validation.
+using Model = std::function<Json(Ctx&)>;
+const std::map<std::string, Model>& modelledActions();
+// Hidden members of a stored VM in a transition; the VM collection's view applies and strips them.
+inline constexpr const char* kTransientState = "__simTransientState";
+inline constexpr const char* kTransientUntil = "__simTransientUntil";
+// A free IP of an L3 network's ranges and the range it came from (apis.cpp).
+std::pair<std::string, Json> allocateNicIp(State& st, const std::string& l3);
+// The collection holding resources of an inventory type (the specific handlers' own for the
+// types they model, e.g. VmInstanceInventory -> "vmInstance"; else the type's name).
+std::string collectionOf(const std::string& type);
 // Loads seed JSON (format in sim/README.md); throws std::runtime_error on bad seed.
 void loadSeed(State& st, const Json& seed, SeedInfo& info);
 std::string builtinSeedJson();

@@ -403,6 +403,8 @@ std::vector<Json> candidateNics(State& st, const std::function<bool(const Json&)
 
 }  // namespace
 
+std::pair<std::string, Json> allocateNicIp(State& st, const std::string& l3) { return allocateIp(st, l3, std::nullopt); }
+
 void defineCollections(State& st) {
   State* s = &st;
   st.define("zone", "ZoneVO", {"uuid", "name", "description", "state", "type", "createDate", "lastOpDate"});
@@ -426,6 +428,13 @@ void defineCollections(State& st) {
     for (Json* n : s->col("vmNic").all())
       if (n->getString("vmInstanceUuid") == r.getString("uuid")) nics.push(*n);
     v["vmNics"] = std::move(nics);
+    if (const Json* until = r.find(kTransientUntil)) {  // a job of a modelled action is running
+      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+      if (now < until->asInt()) v["state"] = r.getString(kTransientState);
+      v.erase(kTransientUntil);
+      v.erase(kTransientState);
+    }
     return v;
   };
   st.define("vmNic", "VmNicVO",
@@ -534,6 +543,7 @@ void defineCollections(State& st) {
             {"uuid", "ruleSetUuid", "action", "protocol", "destPort", "sourcePort", "sourceIp", "destIp",
              "ruleNumber", "allowStates", "tcpFlag", "icmpTypeName", "enableLog", "state", "isApplied", "expired",
              "isDefault", "description", "createDate", "lastOpDate"});
+  defineGenericCollections(st);
 }
 
 // ------------------------------------------------------------------ seed
@@ -1739,12 +1749,8 @@ void otherRoutes(Reg& r) {
     touch(rec);
     return inventory(c.st.viewOf("vpcFirewallRule", rec));
   });
-  // Read-only helpers over the seed (not part of the 75 APIs, handy for clients/tests).
-  r.query("QueryZone", "zones", "zone");
-  r.query("QueryL3Network", "l3-networks", "l3Network");
-  r.query("QueryVmInstance", "vm-instances", "vmInstance");
-  r.query("QueryVmNic", "vm-instances/nics", "vmNic");
-  r.query("QueryIAM2VirtualID", "iam2/virtual-ids", "iam2VirtualId");
+  // Not in the SDK's catalog (ZStack's closed-source VPC firewall): a read-only query over the seed.
+  // The other queries are served generically (generic.cpp).
   r.query("QueryVpcFirewallRule", "vpcfirewalls/rules", "vpcFirewallRule");
 }
 
@@ -1760,6 +1766,7 @@ std::vector<Route> buildRoutes() {
   loadBalancerRoutes(r);
   ipsecRoutes(r);
   otherRoutes(r);
+  addGenericRoutes(r.routes);
   return std::move(r.routes);
 }
 

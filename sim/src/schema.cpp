@@ -4,6 +4,8 @@
 // list is then reversed, so the last element of a list comes first.
 #include "schema.hpp"
 
+#include "api_catalog.hpp"
+
 #include <map>
 #include <utility>
 #include <vector>
@@ -155,6 +157,26 @@ void walk(const Json& obj, const std::string& cls, const std::string& path, Entr
   out.emplace_back(path, cls);
 }
 
+// The same walk over the catalog's type descriptions, for the generically served actions:
+// members whose model type is a described type (or a list of one) hold inventories.
+void walkGeneric(const Json& obj, const TypeInfo& t, const std::string& path, Entries& out, int depth) {
+  if (!obj.isObject() || depth > 16) return;
+  for (const auto& [field, value] : obj.members()) {
+    const std::string* ft = t.fieldType(field);
+    if (!ft || value.isNull()) continue;
+    const TypeInfo* inner = ApiCatalog::get().type(isListType(*ft) ? elementType(*ft) : *ft);
+    if (!inner) continue;
+    if (value.isArray() && isListType(*ft)) {
+      std::size_t i = 0;
+      for (const auto& e : value.items())
+        walkGeneric(e, *inner, path + "." + field + "[" + std::to_string(i++) + "]", out, depth + 1);
+    } else if (value.isObject() && !isMapType(*ft)) {
+      walkGeneric(value, *inner, path + "." + field, out, depth + 1);
+    }
+  }
+  if (!t.serverClass.empty()) out.emplace_back(path, t.serverClass);
+}
+
 }  // namespace
 
 bool isQueryApi(const std::string& api) { return api.rfind("Query", 0) == 0; }
@@ -167,6 +189,14 @@ Json buildSchema(const std::string& api, const Json& body) {
     if (const Json* invs = body.find("inventories"); invs && invs->isArray()) {
       std::size_t i = 0;
       for (const auto& e : invs->items()) walk(e, c->second, "inventories[" + std::to_string(i++) + "]", entries);
+    }
+  }
+  const ApiDesc* d = c == replyClass().end() && body.isObject() ? ApiCatalog::get().action(api) : nullptr;
+  if (const TypeInfo* t = d ? ApiCatalog::get().type(d->replyType) : nullptr) {
+    if (const Json* inv = body.find("inventory"); inv && inv->isObject()) walkGeneric(*inv, *t, "inventory", entries, 0);
+    if (const Json* invs = body.find("inventories"); invs && invs->isArray()) {
+      std::size_t i = 0;
+      for (const auto& e : invs->items()) walkGeneric(e, *t, "inventories[" + std::to_string(i++) + "]", entries, 0);
     }
   }
   Json schema = Json::object();

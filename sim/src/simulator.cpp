@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -266,6 +267,10 @@ struct Simulator::Impl {
   std::mutex stateMu;
   State state;
   std::vector<Route> routes;
+  // Routes by segment count and first segment ("*" when it is a variable): ~1,900 routes, so a
+  // request compares its path against a handful instead of all of them.
+  std::unordered_map<std::string, std::vector<const Route*>> routeIndex;
+  static std::string routeKey(std::size_t n, const std::string& first) { return std::to_string(n) + "/" + first; }
 
   std::mutex authMu;
   std::map<std::string, Session> sessions;
@@ -284,12 +289,16 @@ struct Simulator::Impl {
   explicit Impl(Options o) : opt(std::move(o)) {
     defineCollections(state);
     routes = buildRoutes();
+    for (const auto& r : routes)
+      routeIndex[routeKey(r.segs.size(), r.segs.empty() || r.segs[0][0] == '{' ? "*" : r.segs[0])].push_back(&r);
     loadSeedData();
   }
 
   void loadSeedData() {
     std::string text;
-    if (opt.seedFile.empty()) {
+    if (!opt.seedJson.empty()) {
+      text = opt.seedJson;
+    } else if (opt.seedFile.empty()) {
       text = builtinSeedJson();
     } else {
       std::ifstream in(opt.seedFile);
@@ -398,12 +407,16 @@ struct Simulator::Impl {
 
     // Route matching: path (404), method (405), then body key.
     std::vector<const Route*> byPath;
-    for (const auto& r : routes) {
-      if (r.segs.size() != segs.size()) continue;
-      bool ok = true;
-      for (std::size_t i = 0; i < segs.size() && ok; ++i)
-        if (r.segs[i][0] != '{' && r.segs[i] != segs[i]) ok = false;
-      if (ok) byPath.push_back(&r);
+    for (const std::string& first : {segs.empty() ? std::string("*") : segs[0], std::string("*")}) {
+      auto bucket = routeIndex.find(routeKey(segs.size(), first));
+      if (bucket == routeIndex.end()) continue;
+      for (const Route* r : bucket->second) {
+        bool ok = true;
+        for (std::size_t i = 0; i < segs.size() && ok; ++i)
+          if (r->segs[i][0] != '{' && r->segs[i] != segs[i]) ok = false;
+        if (ok) byPath.push_back(r);
+      }
+      if (first == "*") break;
     }
     if (byPath.empty()) return textReply(404, "no API found for " + req.method + " " + path);
     int best = -1;
@@ -427,7 +440,7 @@ struct Simulator::Impl {
     // message is processed: sync APIs answer 503 at once, async ones are first
     // accepted (202) and the job then fails with that 503.
     std::optional<Reply> sessionError;
-    if (group[0]->kind != RouteKind::Login && group[0]->kind != RouteKind::Logout) {
+    if (group[0]->kind != RouteKind::Login && group[0]->kind != RouteKind::Logout && group[0]->needSession) {
       if (auto denied = checkAuth(req)) {
         if (denied->status == 503 && group[0]->kind == RouteKind::Async) sessionError = std::move(denied);
         else return *denied;
@@ -528,6 +541,8 @@ struct Simulator::Impl {
     }
 
     Ctx ctx{state, vars, query, params, systemTags, userTags, req.method};
+    ctx.completeAt = std::chrono::system_clock::now() +
+                     (route->kind == RouteKind::Async ? opt.jobDelay : std::chrono::milliseconds(0));
     if (route->kind == RouteKind::Login) {
       Reply lr = login(ctx);
       Json b;
@@ -934,5 +949,15 @@ Faults& Simulator::faults() { return impl_->faults; }
 std::size_t Simulator::requestCount() const { return impl_->requests.load(); }
 const Options& Simulator::options() const { return impl_->opt; }
 void Simulator::reset() { impl_->resetAll(); }
+std::vector<std::string> Simulator::specificActions() {
+  std::set<std::string> names;
+  for (const auto& r : buildRoutes())
+    if (!r.generic) names.insert(r.api);
+  return {names.begin(), names.end()};
+}
+std::vector<std::string> Simulator::collections() const {
+  std::lock_guard<std::mutex> lock(impl_->stateMu);
+  return impl_->state.names();
+}
 
 }  // namespace zstack::sim

@@ -82,6 +82,12 @@ Collection& State::col(const std::string& name) {
   return it->second;
 }
 
+std::vector<std::string> State::names() const {
+  std::vector<std::string> out;
+  for (const auto& kv : cols_) out.push_back(kv.first);
+  return out;
+}
+
 Collection& State::define(const std::string& name, const std::string& voName,
                           std::vector<std::string> fields) {
   Collection& c = cols_[name];
@@ -285,7 +291,7 @@ bool parseBool(const std::string& name, const std::string& v) {
 
 }  // namespace
 
-Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFields,
+Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::string>& knownFields,
                const QueryParams& query, const std::string& keyField, const std::string& keyValue) {
   std::vector<Cond> conds;
   auto addCond = [&](const std::string& s) {
@@ -329,15 +335,15 @@ Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFie
       std::find(knownFields.begin(), knownFields.end(), split(sortField, '.')[0]) == knownFields.end())
     throwInvalidArg("sort: the query target has no field[" + sortField + "]");
 
-  std::vector<Json> hits;
-  for (auto& inv : items) {
+  std::vector<const Json*> hits;  // the page is copied, not the matches
+  for (const Json* inv : items) {
     bool ok = true;
     for (const auto& c : conds)
-      if (!matches(inv, c)) {
+      if (!matches(*inv, c)) {
         ok = false;
         break;
       }
-    if (ok) hits.push_back(std::move(inv));
+    if (ok) hits.push_back(inv);
   }
   const long total = static_cast<long>(hits.size());
   Json reply = Json::object();
@@ -348,16 +354,16 @@ Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFie
   if (!sortField.empty()) {
     auto path = split(sortField, '.');
     const bool desc = sortDir == "desc";
-    std::stable_sort(hits.begin(), hits.end(), [&](const Json& a, const Json& b) {
-      int c = compareJson(firstLeaf(a, path), firstLeaf(b, path));
+    std::stable_sort(hits.begin(), hits.end(), [&](const Json* a, const Json* b) {
+      int c = compareJson(firstLeaf(*a, path), firstLeaf(*b, path));
       return desc ? c > 0 : c < 0;
     });
   }
   Json out = Json::array();
   for (long i = start; i < total && i < start + limit; ++i) {
-    Json& inv = hits[static_cast<std::size_t>(i)];
+    const Json& inv = *hits[static_cast<std::size_t>(i)];
     if (fields.empty()) {
-      out.push(std::move(inv));
+      out.push(inv);
     } else {
       Json p = Json::object();
       for (const auto& f : fields)
@@ -370,11 +376,23 @@ Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFie
   return reply;
 }
 
+Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFields,
+               const QueryParams& query, const std::string& keyField, const std::string& keyValue) {
+  std::vector<const Json*> refs;
+  refs.reserve(items.size());
+  for (const Json& j : items) refs.push_back(&j);
+  return queryRefs(refs, knownFields, query, keyField, keyValue);
+}
+
 Json runQuery(State& st, const std::string& colName, const QueryParams& query,
               const std::string& keyField, const std::string& keyValue) {
   Collection& c = st.col(colName);
+  if (!c.view) {
+    const auto all = c.all();
+    return queryRefs(std::vector<const Json*>(all.begin(), all.end()), c.fields, query, keyField, keyValue);
+  }
   std::vector<Json> views;
-  for (Json* j : c.all()) views.push_back(c.view ? c.view(*j) : *j);
+  for (Json* j : c.all()) views.push_back(c.view(*j));
   return queryList(std::move(views), c.fields, query, keyField, keyValue);
 }
 

@@ -52,6 +52,8 @@ struct Collection {
 class State {
  public:
   Collection& col(const std::string& name);
+  bool has(const std::string& name) const { return cols_.count(name) > 0; }
+  std::vector<std::string> names() const;
   Collection& define(const std::string& name, const std::string& voName,
                      std::vector<std::string> fields);
   Json& mustGet(const std::string& colName, const std::string& uuid);  // throws SYS.1007
@@ -72,7 +74,12 @@ using QueryParams = std::multimap<std::string, std::string>;
 // implicit condition keyField == keyValue (GET <path>/{uuid}).
 Json runQuery(State& st, const std::string& colName, const QueryParams& query,
               const std::string& keyField = "", const std::string& keyValue = "");
-// Applies the same engine to an already-built list of inventories.
+// Applies the same engine to an already-built list of inventories (queryRefs: without copying
+// them; only the page returned is copied).
+Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::string>& knownFields,
+               const QueryParams& query, const std::string& keyField = "",
+               const std::string& keyValue = "");
+// The same over owned inventories.
 Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFields,
                const QueryParams& query, const std::string& keyField = "",
                const std::string& keyValue = "");

@@ -24,6 +24,7 @@ struct Options {
   std::string adminName = "admin", adminPassword = "password";  // password sent as SHA-512 hex
   std::vector<AccessKey> accessKeys;                          // accepted access keys
   std::string seedFile;                                       // JSON seed; empty = built-in seed
+  std::string seedJson;                                       // the seed itself; wins over seedFile
   long apiTimeoutMs = 3600000;                                // "apiTimeout" in 202 replies
   std::string advertisedHost;  // host[:port] used in job locations; empty = request Host header
   int serverThreads = 256;     // max HTTP worker threads (one per open connection, started on demand)
@@ -105,6 +106,12 @@ class Simulator {
   std::size_t requestCount() const;
   const Options& options() const;
   void reset();  // drops all state, sessions and jobs and reloads the seed
+  // The names a seed's "collections" member can fill: the specific handlers' own ("vip", ...) and
+  // one per inventory type the catalog's actions answer with ("ClusterInventory", ...).
+  std::vector<std::string> collections() const;
+  // The actions with specific or modelled behaviour (the documented network services, a VM's
+  // life cycle, login/logout), sorted; every other action of the catalog is served generically.
+  static std::vector<std::string> specificActions();
 
   struct Impl;
 
