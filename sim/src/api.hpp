@@ -54,6 +54,11 @@ struct Route {
 };
 
 std::vector<Route> buildRoutes();
+// A path segment of a route: a literal, "{var}", or a variable inside literal text
+// ("access-point{dataCenterUuid}": an upstream path that lacks a slash, matched as RestServer's
+// template matcher does). Binds the variable into `vars` when given.
+bool segmentMatches(const std::string& pattern, const std::string& segment,
+                    std::map<std::string, std::string>* vars = nullptr);
 void defineCollections(State& st);
 // Generic behaviour (generic.cpp): a route for every catalog action without a specific one, and
 // a collection for every inventory type the catalog's actions reply with.

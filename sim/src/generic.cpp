@@ -276,7 +276,7 @@ class Generic {
   Generic(Ctx& c, const ApiDesc& d) : c_(c), d_(d), verb_(verbOf(d.name)), target_(targetOf(d)) {}
 
   Json run() {
-    if (verb_ == "LogIn")  // one account only; a made-up session would silently not work
+    if (d_.name.rfind("LogIn", 0) == 0)  // one account only; a made-up session would silently not work
       throwOperationFailure("the simulator has one account and logs in only by LogInByAccount", "SYS.1006",
                             d_.name + " is not simulated");
     if (!target_ || (!target_->isInventory() && !d_.isQuery)) return answerWithoutStore();
@@ -305,21 +305,33 @@ class Generic {
   }
 
   Json query() {
-    std::deque<Json> views;  // derived views only; stored records are queried in place
+    // One collection (the usual case) is queried lazily; a family spread over collections with
+    // views has them made first.
     std::vector<const Json*> items;
-    for (const auto& t : familyOf(*target_)) {
+    std::deque<Json> views;
+    ViewFn view;
+    std::vector<std::string> derived;
+    std::vector<std::string> family;  // the family's collections that hold anything
+    for (const auto& t : familyOf(*target_))
+      if (!c_.st.col(collectionOf(t)).items.empty()) family.push_back(t);
+    for (const auto& t : family) {
       Collection& col = c_.st.col(collectionOf(t));
+      ViewFn fn = col.viewMaker ? col.viewMaker() : col.view;
       for (Json* j : col.all()) {
         bool keep = true;  // path variables other than {uuid} narrow the query (QueryXRef of a VM)
         for (const auto& [k, v] : c_.vars)
           if (k != "uuid" && target_->fieldType(k) && j->getString(k) != v) keep = false;
         if (!keep) continue;
-        if (col.view) {
-          views.push_back(col.view(*j));
+        if (fn && family.size() > 1) {
+          views.push_back(fn(*j));
           items.push_back(&views.back());
         } else {
           items.push_back(j);
         }
+      }
+      if (family.size() == 1) {
+        view = std::move(fn);
+        derived = col.derived;
       }
     }
     std::vector<std::string> known;
@@ -327,14 +339,17 @@ class Generic {
     for (const auto& f : c_.st.col(collectionOf(target_->name)).fields)
       if (std::find(known.begin(), known.end(), f) == known.end()) known.push_back(f);
     const bool byUuid = c_.vars.count("uuid") > 0;
-    Json reply = queryRefs(items, known, c_.query, byUuid ? "uuid" : "", byUuid ? c_.vars.at("uuid") : "");
+    Json reply = queryRefs(items, known, c_.query, byUuid ? "uuid" : "", byUuid ? c_.vars.at("uuid") : "", view, derived);
     if (!d_.isQuery) reply.erase("total");
     return reply;
   }
 
   Json create() {
     std::string uuid;
-    if (const Json* ru = c_.params.find("resourceUuid"); ru && ru->isString()) {
+    // resourceUuid names the new resource (APICreateMessage) unless the API requires it, as the
+    // tag APIs do for the resource they tag.
+    const ParamDesc* rp = d_.param("resourceUuid");
+    if (const Json* ru = c_.params.find("resourceUuid"); ru && ru->isString() && rp && !rp->required) {
       if (!isJobUuid(ru->str())) throwBadRequest("resourceUuid[" + ru->str() + "] is not a valid uuid");
       uuid = ru->str();
     } else {
@@ -345,7 +360,8 @@ class Generic {
     Json rec = Json::object();
     rec["uuid"] = uuid;
     copyFields(c_, *target_, rec, {"uuid"});
-    if (target_->fieldType("state") && !rec.has("state")) rec["state"] = "Enabled";
+    if (const std::string* st = target_->fieldType("state"); st && *st == "String" && !rec.has("state"))
+      rec["state"] = "Enabled";
     const std::string now = gsonNow();
     for (const char* f : {"createDate", "lastOpDate"})
       if (target_->fieldType(f)) rec[f] = now;
@@ -370,7 +386,8 @@ class Generic {
     } else {
       copyFields(c_, *target_, rec, skip);
     }
-    if (const Json* ev = c_.params.find("stateEvent"); ev && ev->isString() && target_->fieldType("state"))
+    if (const Json* ev = c_.params.find("stateEvent");
+        ev && ev->isString() && target_->fieldType("state") && *target_->fieldType("state") == "String")
       rec["state"] = stateOf(ev->str());
     if (target_->fieldType("lastOpDate")) rec["lastOpDate"] = gsonNow();
     return wrapInventory(c_.st.viewOf(col, rec));
@@ -419,6 +436,21 @@ class Generic {
 
 }  // namespace
 
+bool segmentMatches(const std::string& pattern, const std::string& segment, std::map<std::string, std::string>* vars) {
+  const auto open = pattern.find('{');
+  if (open == std::string::npos) return pattern == segment;
+  const auto close = pattern.find('}', open);
+  if (close == std::string::npos) return pattern == segment;
+  const std::string prefix = pattern.substr(0, open), suffix = pattern.substr(close + 1);
+  if (segment.size() < prefix.size() + suffix.size() + 1 || segment.compare(0, prefix.size(), prefix) != 0 ||
+      segment.compare(segment.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return false;
+  if (vars)
+    (*vars)[pattern.substr(open + 1, close - open - 1)] =
+        segment.substr(prefix.size(), segment.size() - prefix.size() - suffix.size());
+  return true;
+}
+
 std::string collectionOf(const std::string& type) {
   auto it = aliases().find(type);
   return it == aliases().end() ? type : it->second;
@@ -464,7 +496,7 @@ void addGenericRoutes(std::vector<Route>& routes) {
       }
     }
     for (const auto& s : r.segs)
-      if (s.empty() || s[0] != '{') ++r.literals;
+      if (s.find('{') == std::string::npos) ++r.literals;
     if (d.sendsBody) r.bodyKeys = {d.bodyKey};
     r.kind = d.async ? RouteKind::Async : RouteKind::Sync;
     r.needSession = d.needSession;

@@ -290,7 +290,7 @@ struct Simulator::Impl {
     defineCollections(state);
     routes = buildRoutes();
     for (const auto& r : routes)
-      routeIndex[routeKey(r.segs.size(), r.segs.empty() || r.segs[0][0] == '{' ? "*" : r.segs[0])].push_back(&r);
+      routeIndex[routeKey(r.segs.size(), r.segs.empty() || r.segs[0].find('{') != std::string::npos ? "*" : r.segs[0])].push_back(&r);
     loadSeedData();
   }
 
@@ -413,7 +413,7 @@ struct Simulator::Impl {
       for (const Route* r : bucket->second) {
         bool ok = true;
         for (std::size_t i = 0; i < segs.size() && ok; ++i)
-          if (r->segs[i][0] != '{' && r->segs[i] != segs[i]) ok = false;
+          if (!segmentMatches(r->segs[i], segs[i])) ok = false;
         if (ok) byPath.push_back(r);
       }
       if (first == "*") break;
@@ -482,16 +482,18 @@ struct Simulator::Impl {
         // its key's value or, without it, no parameters (the mandatory-parameter
         // check then fails like any validation: 503 SYS.1007).
         std::string key;
+        bool keyFound = false;  // the key may be "" (BatchSyncVolumeSize sends {"": {...}})
         for (const Route* r : group)
           for (const auto& k : r->bodyKeys)
             if (!route && body.find(k)) {
               route = r;
               key = k;
+              keyFound = true;
             }
         if (!route && group.size() > 1)
           return badRequest("the body doesn't contain action mapping to the URL[" + path + "]");
         if (!route) route = group[0];
-        const Json* innerp = key.empty() ? nullptr : body.find(key);
+        const Json* innerp = keyFound ? body.find(key) : nullptr;
         if (innerp && innerp->isObject()) params = *innerp;
         else if (innerp && !innerp->isNull()) return badRequest("the value of body key[" + key + "] must be a JSON object");
         if (auto e = mergeTags(params); !e.empty()) return badRequest(e);
@@ -519,7 +521,7 @@ struct Simulator::Impl {
 
     std::map<std::string, std::string> vars;
     for (std::size_t i = 0; i < segs.size(); ++i)
-      if (route->segs[i][0] == '{') vars[route->segs[i].substr(1, route->segs[i].size() - 2)] = segs[i];
+      segmentMatches(route->segs[i], segs[i], &vars);
 
     // RestServer checks X-Job-UUID and X-API-Timeout for every API but the queries.
     if (!isQueryApi(route->api)) {

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <deque>
 #include <optional>
+#include <unordered_map>
 
 #include "util.hpp"
 
@@ -142,6 +144,9 @@ struct Cond {
   std::vector<std::string> path;
   std::string op;
   std::string value;
+  std::optional<double> number;                // value as a number, when it is one
+  std::vector<std::string> values;             // ?= / !?=: the listed values
+  std::vector<std::optional<double>> numbers;  // and those as numbers
 };
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -159,6 +164,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
+std::optional<double> asNumber(const std::string& s);
+
 Cond parseCond(const std::string& s) {
   static const char* ops[] = {"!=", ">=", "<=", "!?=", "!~=", "~=", "?=", "=", ">", "<"};
   for (const char* op : ops) {
@@ -171,6 +178,12 @@ Cond parseCond(const std::string& s) {
       if (seg.empty()) throwRest400("invalid query condition[" + s + "]: bad field name");
     c.op = op;
     c.value = s.substr(pos + std::char_traits<char>::length(op));
+    c.number = asNumber(c.value);
+    if (c.op == "?=" || c.op == "!?=")
+      for (const auto& v : split(c.value, ',')) {
+        c.values.push_back(v);
+        c.numbers.push_back(asNumber(v));
+      }
     return c;
   }
   throwRest400("invalid query condition[" + s + "]: no operator found");
@@ -201,16 +214,17 @@ std::optional<double> asNumber(const std::string& s) {
   return d;
 }
 
-// <0, 0, >0 ; numeric when both are numbers
-int compareText(const Json& leaf, const std::string& value) {
+// <0, 0, >0 ; numeric when both are numbers (rv: `value` as a number, parsed once by the caller)
+int compareText(const Json& leaf, const std::string& value, const std::optional<double>& rv) {
   std::optional<double> lv;
   if (leaf.isNumber()) lv = leaf.asDouble();
-  else if (leaf.isString()) lv = asNumber(leaf.str());
-  auto rv = asNumber(value);
+  else if (leaf.isString() && rv) lv = asNumber(leaf.str());
   if (lv && rv) return *lv < *rv ? -1 : (*lv > *rv ? 1 : 0);
+  if (leaf.isString()) return leaf.str().compare(value) < 0 ? -1 : (leaf.str() == value ? 0 : 1);
   const std::string l = leaf.scalarText();
   return l < value ? -1 : (l > value ? 1 : 0);
 }
+
 
 bool likeMatch(const std::string& s, std::size_t si, const std::string& p, std::size_t pi) {
   while (pi < p.size()) {
@@ -228,25 +242,34 @@ bool likeMatch(const std::string& s, std::size_t si, const std::string& p, std::
   return si == s.size();
 }
 
-bool leafMatches(const Json& leaf, const std::string& op, const std::string& value) {
-  if (op == "=") return compareText(leaf, value) == 0;
-  if (op == "!=") return compareText(leaf, value) != 0;
-  if (op == ">") return compareText(leaf, value) > 0;
-  if (op == "<") return compareText(leaf, value) < 0;
-  if (op == ">=") return compareText(leaf, value) >= 0;
-  if (op == "<=") return compareText(leaf, value) <= 0;
+bool leafMatches(const Json& leaf, const Cond& c) {
+  const std::string& op = c.op;
+  if (op == "=") return compareText(leaf, c.value, c.number) == 0;
+  if (op == "!=") return compareText(leaf, c.value, c.number) != 0;
+  if (op == ">") return compareText(leaf, c.value, c.number) > 0;
+  if (op == "<") return compareText(leaf, c.value, c.number) < 0;
+  if (op == ">=") return compareText(leaf, c.value, c.number) >= 0;
+  if (op == "<=") return compareText(leaf, c.value, c.number) <= 0;
   if (op == "?=" || op == "!?=") {
     bool in = false;
-    for (const auto& v : split(value, ','))
-      if (compareText(leaf, v) == 0) in = true;
+    for (std::size_t i = 0; i < c.values.size() && !in; ++i)
+      if (compareText(leaf, c.values[i], c.numbers[i]) == 0) in = true;
     return op == "?=" ? in : !in;
   }
-  if (op == "~=") return likeMatch(leaf.scalarText(), 0, value, 0);
-  if (op == "!~=") return !likeMatch(leaf.scalarText(), 0, value, 0);
+  if (op == "~=") return likeMatch(leaf.scalarText(), 0, c.value, 0);
+  if (op == "!~=") return !likeMatch(leaf.scalarText(), 0, c.value, 0);
   return false;
 }
 
 bool matches(const Json& inv, const Cond& c) {
+  if (c.path.size() == 1 && inv.isObject()) {  // the common case, without collecting leaves
+    const Json* v = inv.find(c.path[0]);
+    if (!v || !v->isArray()) {
+      const bool nonNull = v && !v->isNull();
+      if (c.value == "null" && (c.op == "=" || c.op == "!=")) return c.op == "=" ? !nonNull : nonNull;
+      return nonNull && !v->isObject() && leafMatches(*v, c);
+    }
+  }
   std::vector<const Json*> leaves;
   collect(inv, c.path, 0, leaves);
   bool anyNonNull = false;
@@ -255,7 +278,7 @@ bool matches(const Json& inv, const Cond& c) {
   if (c.value == "null" && (c.op == "=" || c.op == "!=")) return c.op == "=" ? !anyNonNull : anyNonNull;
   for (const Json* l : leaves) {
     if (l->isNull() || l->isObject()) continue;
-    if (leafMatches(*l, c.op, c.value)) return true;
+    if (leafMatches(*l, c)) return true;
   }
   return false;
 }
@@ -268,14 +291,6 @@ const Json* firstLeaf(const Json& inv, const std::vector<std::string>& path) {
   return nullptr;
 }
 
-int compareJson(const Json* a, const Json* b) {
-  if (!a && !b) return 0;
-  if (!a) return -1;
-  if (!b) return 1;
-  if (a->isNumber() && b->isNumber())
-    return a->asDouble() < b->asDouble() ? -1 : (a->asDouble() > b->asDouble() ? 1 : 0);
-  return compareText(*a, b->scalarText());
-}
 
 long parseLong(const std::string& name, const std::string& v) {
   auto n = asNumber(v);
@@ -291,8 +306,41 @@ bool parseBool(const std::string& name, const std::string& v) {
 
 }  // namespace
 
+namespace {
+
+// Views of stored records made on demand: a condition on a stored field reads the record
+// itself; one on a field the view derives (`derived`; all fields when that is empty) reads the
+// view, made once per record and only for records that get that far.
+class LazyViews {
+ public:
+  LazyViews(const ViewFn& fn, const std::vector<std::string>& derived) : fn_(fn), derived_(derived) {}
+  const Json& of(const Json* record) {
+    if (!fn_) return *record;
+    auto it = made_.find(record);
+    if (it != made_.end()) return *it->second;
+    views_.push_back(fn_(*record));
+    made_[record] = &views_.back();
+    return views_.back();
+  }
+  const Json& forField(const Json* record, const std::string& field) {
+    if (!fn_ || (!derived_.empty() && std::find(derived_.begin(), derived_.end(), field) == derived_.end()))
+      return *record;
+    return of(record);
+  }
+
+ private:
+  const ViewFn& fn_;
+  const std::vector<std::string>& derived_;
+  std::deque<Json> views_;
+  std::unordered_map<const Json*, const Json*> made_;
+};
+
+}  // namespace
+
 Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::string>& knownFields,
-               const QueryParams& query, const std::string& keyField, const std::string& keyValue) {
+               const QueryParams& query, const std::string& keyField, const std::string& keyValue,
+               const ViewFn& view, const std::vector<std::string>& derived) {
+  LazyViews lazy(view, derived);
   std::vector<Cond> conds;
   auto addCond = [&](const std::string& s) {
     if (s.empty()) return;
@@ -339,7 +387,7 @@ Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::str
   for (const Json* inv : items) {
     bool ok = true;
     for (const auto& c : conds)
-      if (!matches(*inv, c)) {
+      if (!matches(lazy.forField(inv, c.path[0]), c)) {
         ok = false;
         break;
       }
@@ -354,14 +402,33 @@ Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::str
   if (!sortField.empty()) {
     auto path = split(sortField, '.');
     const bool desc = sortDir == "desc";
-    std::stable_sort(hits.begin(), hits.end(), [&](const Json* a, const Json* b) {
-      int c = compareJson(firstLeaf(*a, path), firstLeaf(*b, path));
+    // Keys once per hit, not per comparison (same order as compareJson).
+    struct Key {
+      const Json* hit;
+      const Json* leaf;
+      std::optional<double> number;
+    };
+    std::vector<Key> keys;
+    keys.reserve(hits.size());
+    for (const Json* h : hits) {
+      const Json* l = firstLeaf(lazy.forField(h, path[0]), path);
+      std::optional<double> n;
+      if (l && l->isNumber()) n = l->asDouble();
+      else if (l && l->isString()) n = asNumber(l->str());
+      keys.push_back({h, l, n});
+    }
+    std::stable_sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+      int c;
+      if (!a.leaf || !b.leaf) c = !a.leaf && !b.leaf ? 0 : (!a.leaf ? -1 : 1);
+      else if (a.number && b.number) c = *a.number < *b.number ? -1 : (*a.number > *b.number ? 1 : 0);
+      else c = compareText(*a.leaf, b.leaf->scalarText(), std::nullopt);
       return desc ? c > 0 : c < 0;
     });
+    for (std::size_t i = 0; i < keys.size(); ++i) hits[i] = keys[i].hit;
   }
   Json out = Json::array();
   for (long i = start; i < total && i < start + limit; ++i) {
-    const Json& inv = *hits[static_cast<std::size_t>(i)];
+    const Json& inv = lazy.of(hits[static_cast<std::size_t>(i)]);
     if (fields.empty()) {
       out.push(inv);
     } else {
@@ -387,13 +454,9 @@ Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFie
 Json runQuery(State& st, const std::string& colName, const QueryParams& query,
               const std::string& keyField, const std::string& keyValue) {
   Collection& c = st.col(colName);
-  if (!c.view) {
-    const auto all = c.all();
-    return queryRefs(std::vector<const Json*>(all.begin(), all.end()), c.fields, query, keyField, keyValue);
-  }
-  std::vector<Json> views;
-  for (Json* j : c.all()) views.push_back(c.view(*j));
-  return queryList(std::move(views), c.fields, query, keyField, keyValue);
+  const auto all = c.all();
+  return queryRefs(std::vector<const Json*>(all.begin(), all.end()), c.fields, query, keyField, keyValue,
+                   c.viewMaker ? c.viewMaker() : c.view, c.derived);
 }
 
 }  // namespace zstack::sim

@@ -2,6 +2,7 @@
 // query engine shared by all API handlers.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <string>
@@ -42,6 +43,11 @@ struct Collection {
   std::unordered_map<std::string, Json> items;
   std::string keyField = "uuid";     // field used as primary key
   std::function<Json(const Json&)> view;  // derived fields for replies/queries (optional)
+  // For queries (optional): a view function for one query's records, which may build an index
+  // once for a join instead of scanning another collection per record; and the top-level
+  // fields the view derives (empty: any may be), so conditions on the others need no view.
+  std::function<std::function<Json(const Json&)>()> viewMaker;
+  std::vector<std::string> derived;
 
   Json* get(const std::string& uuid);
   void put(Json record);  // insert or replace (keeps position)
@@ -76,9 +82,10 @@ Json runQuery(State& st, const std::string& colName, const QueryParams& query,
               const std::string& keyField = "", const std::string& keyValue = "");
 // Applies the same engine to an already-built list of inventories (queryRefs: without copying
 // them; only the page returned is copied).
+using ViewFn = std::function<Json(const Json&)>;
 Json queryRefs(const std::vector<const Json*>& items, const std::vector<std::string>& knownFields,
-               const QueryParams& query, const std::string& keyField = "",
-               const std::string& keyValue = "");
+               const QueryParams& query, const std::string& keyField = "", const std::string& keyValue = "",
+               const ViewFn& view = {}, const std::vector<std::string>& derived = {});
 // The same over owned inventories.
 Json queryList(std::vector<Json> items, const std::vector<std::string>& knownFields,
                const QueryParams& query, const std::string& keyField = "",

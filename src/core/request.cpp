@@ -124,6 +124,23 @@ void addPair(WireBuilder& b, std::string_view key, std::string_view value, bool 
   else url::appendEncoded(log, value);
 }
 
+// A dynamic JSON value in the query string travels as the typed values would, which is how
+// RestServer reads a GET's parameters: array elements as repeated pairs, object members as
+// key.member pairs, scalars as their text (a string unquoted); only nested containers as JSON.
+void addQueryJson(WireBuilder& b, std::string_view key, const Json& j, bool secret, int depth) {
+  if (j.isNull()) return;
+  if (j.isString()) return addPair(b, key, j.asString(), secret);
+  if (depth < 1 && j.isArray()) {
+    for (const Json& e : j.asArray()) addQueryJson(b, key, e, secret, depth + 1);
+    return;
+  }
+  if (depth < 1 && j.isObject()) {
+    for (const auto& [k, e] : j.asObject()) addQueryJson(b, std::string(key).append(".").append(k), e, secret, depth + 1);
+    return;
+  }
+  addPair(b, key, j.dump(), secret);  // numbers, booleans; containers inside containers
+}
+
 void addQueryValue(WireBuilder& b, std::string_view key, const TypeDesc& t, const void* v, const FieldDesc& f) {
   const bool secret = f.flags & schema::kSecret;
   std::string text;
@@ -147,8 +164,10 @@ void addQueryValue(WireBuilder& b, std::string_view key, const TypeDesc& t, cons
       for (const auto& e : t.entries(v))
         addQueryValue(b, std::string(key).append(".").append(*e.key), t.element(), e.value, f);
       return;
-    case Kind::Object:
     case Kind::Json:
+      addQueryJson(b, key, *static_cast<const Json*>(v), secret, 0);
+      return;
+    case Kind::Object:
       addPair(b, key, codec::encode(t, v), secret);
       return;
     case Kind::String:

@@ -20,26 +20,27 @@ namespace {
 
 const char* const kTarget = "0123456789abcdef0123456789abcdef";
 
-schema::TypeRef unwrap(schema::TypeRef t) {
-  while (t->kind == schema::Kind::Optional) t = t->element;
-  return t;
+const schema::TypeDesc& unwrap(schema::TypeRef t) {
+  const schema::TypeDesc* d = &t();
+  while (d->kind == schema::Kind::Optional) d = &d->element();
+  return *d;
 }
 
 // A value the SDK's and the server's validation accept for a field of this type.
-Json sample(const schema::FieldDesc& f, schema::TypeRef t, int depth);
+Json sample(const schema::FieldDesc& f, schema::TypeRef type, int depth);
 
-Json sampleObject(schema::TypeRef t, int depth) {
+Json sampleObject(const schema::TypeDesc& t, int depth) {
   Json::Object o;
   if (depth < 4)
-    for (const auto& f : t->fields)
+    for (const auto& f : t.fields)
       if (f.constraints.required) o.emplace_back(std::string(f.name, f.nameLength), sample(f, f.type, depth + 1));
   return Json(std::move(o));
 }
 
-Json sample(const schema::FieldDesc& f, schema::TypeRef t, int depth) {
-  t = unwrap(t);
+Json sample(const schema::FieldDesc& f, schema::TypeRef type, int depth) {
+  const schema::TypeDesc& t = unwrap(type);
   const auto& c = f.constraints;
-  switch (t->kind) {
+  switch (t.kind) {
     case schema::Kind::String: {
       if (!c.validValues.empty()) return Json(c.validValues.front());
       std::string s = kTarget;
@@ -57,15 +58,21 @@ Json sample(const schema::FieldDesc& f, schema::TypeRef t, int depth) {
     }
     case schema::Kind::Double: return Json(c.min ? static_cast<double>(*c.min) : 1.0);
     case schema::Kind::Timestamp: return Json(static_cast<std::int64_t>(1700000000000));
-    case schema::Kind::Json: return Json(Json::Array{Json(kTarget)});
+    case schema::Kind::Json: {  // a raw list upstream: one element (a valid value where listed)
+      Json::Array a;
+      a.emplace_back(c.validValues.empty() ? std::string(kTarget) : c.validValues.front());
+      return Json(std::move(a));
+    }
     case schema::Kind::List: {
       schema::FieldDesc elem;  // constraints of the list apply to the list, not its elements
-      return Json(Json::Array{sample(elem, t->element, depth)});
+      Json::Array a;
+      a.push_back(sample(elem, t.element, depth));
+      return Json(std::move(a));
     }
     case schema::Kind::Map: {
       schema::FieldDesc elem;
       Json::Object o;
-      o.emplace_back("key", sample(elem, t->element, depth));
+      o.emplace_back("key", sample(elem, t.element, depth));
       return Json(std::move(o));
     }
     case schema::Kind::Object: return sampleObject(t, depth);
@@ -122,8 +129,8 @@ TEST_CASE("every catalog action is served by the simulator with a reply the SDK 
     for (const auto& f : a.fields()) {
       const std::string name(f.name, f.nameLength);
       Json v;
-      if (f.location == schema::Location::Path) v = Json(kTarget);
-      else if (f.constraints.required) v = sample(f, f.type, 0);
+      if (f.location == schema::Location::Path && f.constraints.validValues.empty()) v = Json(kTarget);
+      else if (f.constraints.required || f.location == schema::Location::Path) v = sample(f, f.type, 0);
       else continue;
       if (auto err = a.set(name, v)) {
         failures[spec->name] = "cannot set " + name + ": " + err->describe();
@@ -134,7 +141,7 @@ TEST_CASE("every catalog action is served by the simulator with a reply the SDK 
     auto r = a.call(env.c());
     if (r) {
       ++ok;
-      if (spec->reply->kind == schema::Kind::Object && !r->isObject()) failures[spec->name] = "reply is not an object";
+      if (spec->reply().kind == schema::Kind::Object && !r->isObject()) failures[spec->name] = "reply is not an object";
     } else if (spec->name.rfind("LogIn", 0) == 0 && r.error().describe().find("LogInByAccount") != std::string::npos) {
       ++loginRefused;  // one account: other log-in APIs are refused, saying which one works
     } else {

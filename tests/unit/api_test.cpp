@@ -8,6 +8,7 @@
 //  - every reply type decoding a fully populated reply built from the upstream result class
 //    (every field set, nested objects and lists too) and printing it back unchanged.
 #include "codec/codec.hpp"
+#include "core/request.hpp"
 #include "support/documented.hpp"
 #include "support/fakes.hpp"
 #include "util/crypto.hpp"
@@ -448,4 +449,25 @@ TEST_CASE("every reply type decodes a fully populated reply and prints it back",
     ++checked;
   }
   CHECK(checked >= 1700);
+}
+
+TEST_CASE("a dynamic JSON parameter of a GET travels as RestServer reads typed ones", "[api]") {
+  // GetVmDeviceAddress.resourceTypes is a raw List upstream (a Json member here): its elements
+  // must be repeated pairs, not one JSON text the server would take as a single element.
+  const ActionSpec* spec = catalog::find("GetVmDeviceAddress");
+  REQUIRE(spec != nullptr);
+  REQUIRE(spec->method == HttpMethod::Get);
+  catalog::DynamicAction a(*spec);
+  REQUIRE_FALSE(a.set("uuid", Json("0123456789abcdef0123456789abcdef")));
+  REQUIRE_FALSE(a.set("resourceTypes", *Json::parse(R"(["VolumeVO","Vm VO"])")));
+  const core::Wire w = core::buildWire(*spec, a.raw());
+  CHECK(w.query.find("resourceTypes=VolumeVO&resourceTypes=Vm%20VO") != std::string::npos);
+  CHECK(w.query.find("%5B") == std::string::npos);  // no '[': not JSON text
+
+  REQUIRE_FALSE(a.set("resourceTypes", *Json::parse(R"({"a":"x","b":2})")));
+  const core::Wire m = core::buildWire(*spec, a.raw());
+  CHECK(m.query.find("resourceTypes.a=x&resourceTypes.b=2") != std::string::npos);
+
+  REQUIRE_FALSE(a.set("resourceTypes", Json("VolumeVO")));
+  CHECK(core::buildWire(*spec, a.raw()).query.find("resourceTypes=VolumeVO") != std::string::npos);
 }
