@@ -258,6 +258,7 @@ struct Simulator::Impl {
   SeedInfo seedInfo;
   Faults faults;
   std::atomic<std::size_t> requests{0};
+  std::atomic<std::size_t> logins{0};  // LogInByAccount requests that reached the handler
   httplib::Server svr;
   std::thread thread;
   int boundPort = -1;
@@ -529,6 +530,7 @@ struct Simulator::Impl {
 
     Ctx ctx{state, vars, query, params, systemTags, userTags, req.method};
     if (route->kind == RouteKind::Login) {
+      logins.fetch_add(1);
       Reply lr = login(ctx);
       Json b;
       std::string perr;
@@ -932,6 +934,13 @@ std::string Simulator::endpoint() const {
 const SeedInfo& Simulator::seed() const { return impl_->seedInfo; }
 Faults& Simulator::faults() { return impl_->faults; }
 std::size_t Simulator::requestCount() const { return impl_->requests.load(); }
+std::size_t Simulator::loginCount() const { return impl_->logins.load(); }
+
+void Simulator::expireSessions() {
+  std::lock_guard<std::mutex> lock(impl_->authMu);
+  const auto now = Clock::now();
+  for (auto& s : impl_->sessions) s.second.expires = now;
+}
 const Options& Simulator::options() const { return impl_->opt; }
 void Simulator::reset() { impl_->resetAll(); }
 
