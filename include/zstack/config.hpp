@@ -84,9 +84,9 @@ struct ClientConfig {
   //    the session already renewed), sync and async alike;
   //  - a re-login that fails ends the call with ErrorKind::SessionRenewal, saying why (the login's
   //    error code and HTTP status are kept); no password, hash or session id is in its text;
-  //  - only calls that use the client's session renew: not an action's own sessionId, not access
-  //    keys, not a session given with setSession() (which, like clearCredentials(), logOut() and
-  //    Session::close(), forgets the kept login).
+  //  - only calls that use the session logIn() opened (or its renewal) renew: not an action's own
+  //    sessionId, not access keys, not a session given here in sessionId or with setSession()
+  //    (which, like clearCredentials(), logOut() and Session::close(), forgets the kept login).
   // ID.1001 means the server refused the call before running it, so sending it again is safe,
   // POSTs included; no other failure is ever resent.
   bool renewSession = false;
