@@ -225,7 +225,7 @@ TEST_CASE("renewal: a refused re-login is a SessionRenewal error, then the next 
   CHECK(vipsNamed(env, "renew-after") == 1);
 }
 
-TEST_CASE("renewal: Session::close logs out the renewed session; an action's own session is never renewed", "[integration][renew]") {
+TEST_CASE("renewal: Session::close logs out the renewed session, and an action's own session is never renewed", "[integration][renew]") {
   Env env(renewSimOptions(), renewOn);
   std::string renewed;
   {
