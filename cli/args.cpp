@@ -261,6 +261,10 @@ ParseResult parseArgs(int argc, const char* const* argv) {
       o.curl = true;
       continue;
     }
+    if (opt == "--show-session") {
+      o.showSession = true;
+      continue;
+    }
     std::optional<std::string>* slot = nullptr;
     if (opt == "--endpoint") slot = &o.endpoint;
     else if (opt == "--session") slot = &o.session;

@@ -28,6 +28,7 @@ struct Options {
   std::optional<double> timeoutSeconds;
   bool insecure = false;
   bool curl = false;                      // --curl: print the request as a curl command, send nothing
+  bool showSession = false;               // --show-session: a login's reply is printed with its session uuid
   std::optional<std::string> paramsFile;  // --params-file FILE (or an @FILE argument after the action)
 };
 

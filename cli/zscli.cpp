@@ -69,6 +69,8 @@ const char* kUsageText =
     "                          the action); param=value arguments override its keys\n"
     "  --curl                  print the request as a curl command instead of sending it (secrets\n"
     "                          as shell variables: $ZSTACK_SESSION_ID, $ZSTACK_PASSWORD_SHA512...)\n"
+    "  --show-session          print a login's session uuid in its reply (by default it is \"***\":\n"
+    "                          the session is saved in the session file, not shown)\n"
     "  --version               zscli's version and the API snapshot it serves\n"
     "  --help                  this text and the list of actions\n"
     "\n"
@@ -76,7 +78,8 @@ const char* kUsageText =
     "$XDG_CONFIG_HOME/zscli/session, else ~/.zstack/zscli/session (0600); later commands given no\n"
     "--session, --access-key or --user (nor $ZSTACK_SESSION / $ZSTACK_ACCESS_KEY) use it, on the\n"
     "endpoint it was opened on (the default endpoint then); LogOut with no sessionUuid logs it out\n"
-    "and removes the file.\n"
+    "and removes the file. The login's reply is printed with the session uuid as \"***\" (it is a\n"
+    "credential: terminals and CI logs keep what is printed); --show-session prints it.\n"
     "\n"
     "values: scalars as written; lists and maps as JSON (rules='[{\"type\":\"Ingress\"}]'),\n"
     "lists of strings also comma-separated (vmNicUuids=a,b).\n"
@@ -165,6 +168,14 @@ std::string stringField(const zstack::catalog::DynamicAction& a, const char* nam
     return t->kind == schema::Kind::String ? *static_cast<const std::string*>(v) : std::string();
   }
   return "";
+}
+
+// An object's member, to change it in place; nullptr when absent.
+Json* member(Json& j, std::string_view key) {
+  if (!j.isObject()) return nullptr;
+  for (auto& kv : j.asObject())
+    if (kv.first == key) return &kv.second;
+  return nullptr;
 }
 
 bool isLogIn(const zstack::ActionSpec& spec) {
@@ -337,19 +348,31 @@ int runCommand(const std::vector<std::string>& argv) {
     }
     return fail(e);
   }
-  if (sessionPath && isLogIn(spec) && !o.user) {
-    const Json* inv = result->find("inventory");
-    const Json* uuid = inv ? inv->find("uuid") : nullptr;
+  Json printed = *result;
+  if (isLogIn(spec)) {
+    Json* inv = member(printed, "inventory");
+    Json* uuid = inv ? member(*inv, "uuid") : nullptr;
     if (uuid && uuid->isString() && !uuid->asString().empty()) {
-      if (auto problem = zscli::saveSession(*sessionPath, {uuid->asString(), client.config().endpoint.baseUrl()}))
-        std::cerr << "zscli: the session was not saved: " << *problem << " (" << *sessionPath << ")\n";
+      bool savedNow = false;
+      if (sessionPath && !o.user) {
+        if (auto problem = zscli::saveSession(*sessionPath, {uuid->asString(), client.config().endpoint.baseUrl()}))
+          std::cerr << "zscli: the session was not saved: " << *problem << " (" << *sessionPath << ")\n";
+        else savedNow = true;
+      }
+      // The session uuid is a credential: what a terminal or a CI log shows must not hold it.
+      // It is in the session file; --show-session prints it (for scripts that need it).
+      if (!o.showSession) {
+        *uuid = Json(std::string("***"));
+        if (!savedNow)
+          std::cerr << "zscli: the session uuid is not shown and was not saved; --show-session prints it\n";
+      }
     }
   }
   if (logOut && sessionPath) {
     const std::string gone = stringField(*cmd.action, "sessionUuid");
     if (!gone.empty()) zscli::removeSession(*sessionPath, gone);
   }
-  std::cout << result->pretty() << "\n";  // the reply as the server sent it
+  std::cout << printed.pretty() << "\n";  // the reply as the server sent it (a login's session uuid aside)
   return flushed(kOk);
 }
 

@@ -43,7 +43,13 @@ inline Env setup(int argc, char** argv, zstack::sim::Options simOptions = {}) {
     simOptions.port = 0;
     env.sim = std::make_unique<zstack::sim::Simulator>(simOptions);
     env.sim->start();
-    env.config.endpoint = *zstack::Endpoint::parse(env.sim->endpoint());
+    std::string why;
+    auto simEndpoint = zstack::Endpoint::parse(env.sim->endpoint(), &why);
+    if (!simEndpoint) {  // the simulator's own URL: cannot happen, but never dereference unchecked
+      std::cerr << "the simulator's endpoint " << env.sim->endpoint() << " does not parse: " << why << "\n";
+      std::exit(2);
+    }
+    env.config.endpoint = *simEndpoint;
     env.publicL3 = env.sim->seed().publicL3Uuid;
     env.privateL3 = env.sim->seed().privateL3Uuid;
     std::cout << "(no --endpoint given: using the embedded simulator at " << env.sim->endpoint() << ")\n";
@@ -52,7 +58,7 @@ inline Env setup(int argc, char** argv, zstack::sim::Options simOptions = {}) {
   std::string why;
   auto e = zstack::Endpoint::parse(endpoint, &why);
   if (!e) {
-    std::cerr << why << "\n";
+    std::cerr << "--endpoint / ZSTACK_ENDPOINT: " << why << "\n";
     std::exit(2);
   }
   env.config.endpoint = *e;

@@ -17,7 +17,10 @@
 namespace zstack {
 
 struct ActionSpec;
-namespace detail { class ClientCore; }
+namespace detail {
+class ClientCore;
+struct ClientAccess;
+}  // namespace detail
 
 class Client {
  public:
@@ -25,7 +28,9 @@ class Client {
 
   const ClientConfig& config() const;
 
-  // Credentials used by calls whose action sets no sessionId. Thread-safe.
+  // Credentials used by calls whose action sets no sessionId. Thread-safe. setSession() and
+  // clearCredentials() also forget a login kept for renewal (ClientConfig::renewSession): a
+  // session given here is never renewed.
   void setSession(std::string sessionUuid) const;
   void setAccessKey(AccessKey key) const;
   void clearCredentials() const;
@@ -47,6 +52,7 @@ class Client {
                    std::function<void(std::optional<Error>)> done) const;
 
  private:
+  friend struct detail::ClientAccess;
   std::shared_ptr<detail::ClientCore> core_;
 };
 

@@ -73,6 +73,23 @@ struct ClientConfig {
   // Default credentials for every call; an action's sessionId overrides them.
   std::string sessionId;
   std::optional<AccessKey> accessKey;
+
+  // Session renewal, off by default. When on, logIn() / Session::open() keep the account name and
+  // the password's SHA-512 hex (never the plaintext) inside the client, and a call that carries
+  // the client's session and fails because the session expired (the server's ID.1001) logs in
+  // again at the configured endpoint, once, and is sent once more with the new session:
+  //  - the call's own deadline (action.timeout, else poll.deadline) covers the re-login and the
+  //    retry; a call is never retried twice;
+  //  - calls that hit ID.1001 at the same time share one re-login (the others wait for it, or find
+  //    the session already renewed), sync and async alike;
+  //  - a re-login that fails ends the call with ErrorKind::SessionRenewal, saying why (the login's
+  //    error code and HTTP status are kept); no password, hash or session id is in its text;
+  //  - only calls that use the session logIn() opened (or its renewal) renew: not an action's own
+  //    sessionId, not access keys, not a session given here in sessionId or with setSession()
+  //    (which, like clearCredentials(), logOut() and Session::close(), forgets the kept login).
+  // ID.1001 means the server refused the call before running it, so sending it again is safe,
+  // POSTs included; no other failure is ever resent.
+  bool renewSession = false;
   DateZone dateZone = DateZone::local();
 
   // Replaceable for tests and special transports; null = libcurl / the system clock.

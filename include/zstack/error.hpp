@@ -40,6 +40,10 @@ enum class ErrorKind {
   Decode,       // the reply is not the JSON the API documents
   Cancelled,    // the caller cancelled, or the client shut down
   Usage,        // the SDK was used wrongly (no session, bad endpoint, unknown field)
+  // The session expired (ID.1001), ClientConfig::renewSession is on, and logging in again failed
+  // or did not finish within the call's deadline; the call was not sent again. httpStatus and api
+  // are the failed login's (e.g. ID.1000 for a changed password); message says which.
+  SessionRenewal,
 };
 
 const char* toString(ErrorKind kind);

@@ -6,6 +6,19 @@
 //   if (!s) return report(s.error());
 //   ... every call on `client` now carries the session ...
 //   // s logs out when it goes out of scope (or call s->close()).
+//
+// Renewal: with ClientConfig::renewSession on, logIn() and Session::open() also keep the account
+// name and the password's SHA-512 hex in the client (never the plaintext; wiped when the login
+// ends), and a call that fails because the session expired (ID.1001) logs in again once, at the
+// configured endpoint, and is sent once more with the new session, within its own deadline;
+// concurrent calls share one re-login. A failed re-login is ErrorKind::SessionRenewal. logOut(),
+// Session::close(), Client::setSession() and clearCredentials() end the renewal.
+//
+//   zstack::ClientConfig cfg;
+//   cfg.endpoint = ...;
+//   cfg.renewSession = true;
+//   zstack::Client client(cfg);
+//   auto s = zstack::Session::open(client, "admin", password);  // calls now survive an expiry
 
 #include "zstack/actions/session.hpp"
 #include "zstack/client.hpp"
@@ -15,9 +28,11 @@
 
 namespace zstack {
 
-// Logs in and sets the session on the client.
+// Logs in and sets the session on the client (and, with ClientConfig::renewSession, keeps the
+// login for renewal).
 Result<SessionInventory> logIn(const Client& client, const std::string& accountName, const std::string& password);
-// Logs out the client's session and clears it from the client.
+// Logs out the client's session (a renewed one, if it was renewed) and clears it from the
+// client, ending any renewal.
 Status logOut(const Client& client);
 
 // RAII: one logged-in session, logged out on destruction. Movable, not copyable.
@@ -32,6 +47,8 @@ class Session {
   ~Session();
 
   const SessionInventory& inventory() const { return inventory_; }
+  // The session this object opened. After a renewal (ClientConfig::renewSession) the client
+  // carries a newer one (client.session()); close() logs out both.
   const std::string& uuid() const { return inventory_.uuid; }
   // Logs out now; the destructor then does nothing. Errors are returned, not thrown.
   Status close();

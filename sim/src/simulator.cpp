@@ -259,6 +259,7 @@ struct Simulator::Impl {
   SeedInfo seedInfo;
   Faults faults;
   std::atomic<std::size_t> requests{0};
+  std::atomic<std::size_t> logins{0};  // LogInByAccount requests that reached the handler
   httplib::Server svr;
   std::thread thread;
   int boundPort = -1;
@@ -546,6 +547,7 @@ struct Simulator::Impl {
     ctx.completeAt = std::chrono::system_clock::now() +
                      (route->kind == RouteKind::Async ? opt.jobDelay : std::chrono::milliseconds(0));
     if (route->kind == RouteKind::Login) {
+      logins.fetch_add(1);
       Reply lr = login(ctx);
       Json b;
       std::string perr;
@@ -949,6 +951,13 @@ std::string Simulator::endpoint() const {
 const SeedInfo& Simulator::seed() const { return impl_->seedInfo; }
 Faults& Simulator::faults() { return impl_->faults; }
 std::size_t Simulator::requestCount() const { return impl_->requests.load(); }
+std::size_t Simulator::loginCount() const { return impl_->logins.load(); }
+
+void Simulator::expireSessions() {
+  std::lock_guard<std::mutex> lock(impl_->authMu);
+  const auto now = Clock::now();
+  for (auto& s : impl_->sessions) s.second.expires = now;
+}
 const Options& Simulator::options() const { return impl_->opt; }
 void Simulator::reset() { impl_->resetAll(); }
 std::vector<std::string> Simulator::specificActions() {

@@ -144,8 +144,32 @@ std::chrono::milliseconds CallFlow::exchangeBudget() const {
   return cap > 0ms && cap < left ? cap : left;
 }
 
-CallFlow::CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply)
-    : core_(core), spec_(spec), action_(action), reply_(reply), base_(spec.cbase(action)) {}
+CallFlow::CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply, std::optional<Resume> resume)
+    : core_(core), spec_(spec), action_(action), reply_(reply), base_(spec.cbase(action)), resume_(resume) {}
+
+// ID.1001 (session expired or unknown) is raised by ZStack's API interceptors before the API's
+// handler runs: nothing was executed, so the call may be sent again, a POST too (under a new
+// X-Job-UUID: the server refuses a reused one). Only that code at the top of the error counts: a
+// nested ID.1001 under another error may come from an API that did run part of its work. A
+// transport failure, a 5xx without it or any other error is never resent.
+bool CallFlow::renewable() const {
+  return !resume_ && core_.config.renewSession && spec_.needSession && !base_->sessionId && !sessionId_.empty() && error_ &&
+         error_->kind == ErrorKind::Api && error_->api && error_->api->code == "ID.1001";
+}
+
+CallFlow::Step CallFlow::failRenewal(const Error& why) {
+  Error e;
+  e.kind = ErrorKind::SessionRenewal;
+  e.httpStatus = why.httpStatus;
+  e.api = why.api;
+  e.body = why.body;
+  e.message = "the session expired (ID.1001) and could not be renewed: ";
+  if (!why.action.empty()) e.message += why.action + " " + toString(why.kind) + " error: ";
+  e.message += why.message;
+  e.message += "; the call was not sent again";
+  error_.reset();
+  return finish(std::move(e));
+}
 
 CallFlow::~CallFlow() { stopAwaiting(); }
 
@@ -221,11 +245,25 @@ CallFlow::Step CallFlow::start() {
   if (spec_.needSession) authorize(request_, wire.path);
   request_.body = std::move(wire.body);
 
-  start_ = core_.clock->now();
-  deadline_ = start_ + base_->timeout.value_or(core_.config.poll.deadline);
+  if (resume_) {
+    start_ = resume_->start;
+    deadline_ = resume_->deadline;
+    if (core_.clock->now() >= deadline_) {
+      Error e;
+      e.kind = ErrorKind::SessionRenewal;
+      e.message = "the session expired (ID.1001) and was renewed, but the call's timeout of " +
+                  std::to_string(duration_cast<milliseconds>(deadline_ - start_).count()) +
+                  " ms ran out before it could be sent again";
+      return finish(std::move(e));
+    }
+  } else {
+    start_ = core_.clock->now();
+    deadline_ = start_ + base_->timeout.value_or(core_.config.poll.deadline);
+  }
   request_.timeout = exchangeBudget();
   if (log::enabled(log::Level::Debug))
-    log::write(log::Level::Debug, spec_.name + " " + toString(spec_.method) + " " + wire.logPath + " job=" + jobUuid_);
+    log::write(log::Level::Debug, spec_.name + " " + toString(spec_.method) + " " + wire.logPath + " job=" + jobUuid_ +
+                                      (resume_ ? " (again, after renewing the session)" : ""));
   return Step::Send;
 }
 
@@ -273,7 +311,8 @@ CallFlow::Step CallFlow::failStatus(const HttpResponse& r) {
     e.kind = ErrorKind::Api;
     e.message = e.api ? "the API failed" : "the API failed (no ErrorCode in the reply)";
     if (e.api && e.api->code == "ID.1001")
-      e.message += ": the session expired or is not valid; log in again (Session::open, zscli LogInByAccount)";
+      e.message += resume_ ? ": the session expired or is not valid, even the one just renewed"
+                           : ": the session expired or is not valid; log in again (Session::open, zscli LogInByAccount)";
   } else {
     e.kind = ErrorKind::HttpStatus;
     e.message = "unexpected HTTP status " + std::to_string(r.status);

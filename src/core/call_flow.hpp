@@ -28,7 +28,14 @@ class CallFlow {
  public:
   enum class Step { Send, Wait, Done };
 
-  CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply);
+  // A second attempt after a session renewal: it keeps the first attempt's start and deadline
+  // (the call's timeout covers both attempts and the re-login) and never renews again.
+  struct Resume {
+    Clock::time_point start, deadline;
+  };
+
+  CallFlow(const ClientCore& core, const ActionSpec& spec, const void* action, void* reply,
+           std::optional<Resume> resume = std::nullopt);
   ~CallFlow();
   CallFlow(const CallFlow&) = delete;
   CallFlow& operator=(const CallFlow&) = delete;
@@ -44,6 +51,15 @@ class CallFlow {
   bool usesWebhook() const { return webhook_; }
   const std::string& jobUuid() const { return jobUuid_; }
   std::optional<Error>& error() { return error_; }
+
+  // After Step::Done: the call failed because the session it sent (the client's own) expired,
+  // and ClientConfig::renewSession allows one re-login and one more attempt (see renewable()).
+  bool renewable() const;
+  const std::string& sentSession() const { return sessionId_; }  // a secret
+  Resume resumeAt() const { return {start_, deadline_}; }
+  Clock::time_point deadline() const { return deadline_; }
+  // Replaces the session error by ErrorKind::SessionRenewal, saying why the re-login failed.
+  Step failRenewal(const Error& why);
 
  private:
   Step finish(Error e);
@@ -68,6 +84,7 @@ class CallFlow {
   std::string jobUuid_;
   std::string pollUrl_, pollPath_;
   std::string sessionId_;
+  std::optional<Resume> resume_;
   bool polling_ = false;
   bool webhook_ = false;
   bool aimedAfter_ = false;  // the first poll was aimed just after the expected finish

@@ -39,6 +39,7 @@ const char* toString(ErrorKind kind) {
     case ErrorKind::Decode: return "decode";
     case ErrorKind::Cancelled: return "cancelled";
     case ErrorKind::Usage: return "usage";
+    case ErrorKind::SessionRenewal: return "session-renewal";
   }
   return "unknown";
 }

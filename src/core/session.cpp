@@ -1,5 +1,8 @@
 #include "zstack/session.hpp"
 
+#include "core/client_core.hpp"
+#include "util/crypto.hpp"
+
 namespace zstack {
 
 Result<SessionInventory> logIn(const Client& client, const std::string& accountName, const std::string& password) {
@@ -16,6 +19,10 @@ Result<SessionInventory> logIn(const Client& client, const std::string& accountN
     return e;
   }
   client.setSession(r->inventory->uuid);
+  // ClientConfig::renewSession: keep what a re-login needs, the password only as the SHA-512 hex
+  // the server is sent anyway (the plaintext, which may open other doors, is not kept).
+  if (client.config().renewSession)
+    detail::ClientAccess::core(client)->rememberLogin(accountName, crypto::sha512Hex(password), r->inventory->uuid);
   return std::move(*r->inventory);
 }
 
@@ -54,10 +61,20 @@ Session::~Session() { (void)close(); }
 Status Session::close() {
   if (!open_) return Done{};
   open_ = false;
+  // With ClientConfig::renewSession the client may hold a renewal of this session by now: that
+  // one is logged out too (the first is expired, but logging it out costs nothing).
+  const std::string renewed = detail::ClientAccess::core(client_)->endLogin(inventory_.uuid);
   LogOutAction logout;
   logout.sessionUuid = inventory_.uuid;
   auto r = logout.call(client_);
   if (client_.session() == inventory_.uuid) client_.setSession("");
+  if (!renewed.empty()) {
+    LogOutAction second;
+    second.sessionUuid = renewed;
+    auto r2 = second.call(client_);
+    if (client_.session() == renewed) client_.setSession("");
+    if (r && !r2) return std::move(r2.error());
+  }
   if (!r) return std::move(r.error());
   return Done{};
 }

@@ -50,15 +50,29 @@ std::string endpointVia(int port) { return "http://127.0.0.1:" + std::to_string(
 
 }  // namespace
 
-TEST_CASE("LogInByAccount prints the session inventory and never the plaintext password", "[cli][auth]") {
+TEST_CASE("LogInByAccount prints the session inventory, its uuid only with --show-session, never the plaintext password", "[cli][auth]") {
   zstack::sim::Simulator sim(withPassword());
   sim.start();
   RecordingProxy proxy(sim.port());
 
-  const Run run = runZscli({"--endpoint", endpointVia(proxy.port()), "LogInByAccount", "accountName=admin",
+  // by default the session uuid is "***" (no session file here: zscli says how to see it)
+  const Run hidden = runZscli({"--endpoint", endpointVia(proxy.port()), "LogInByAccount", "accountName=admin",
+                               std::string("password=") + kPlain});
+  INFO(hidden.describe());
+  REQUIRE(hidden.exitCode == 0);
+  CHECK(str(at(*hidden.outJson(), "inventory"), "uuid") == "***");
+  CHECK(str(at(*hidden.outJson(), "inventory"), "accountUuid") == sim.seed().adminAccountUuid);
+  CHECK(hidden.err == "zscli: the session uuid is not shown and was not saved; --show-session prints it\n");
+  // the only uuids printed are the account's (accountUuid, userUuid): no session
+  const std::regex hex32("[0-9a-f]{32}");
+  for (auto it = std::sregex_iterator(hidden.out.begin(), hidden.out.end(), hex32); it != std::sregex_iterator(); ++it)
+    CHECK(it->str() == sim.seed().adminAccountUuid);
+
+  const Run run = runZscli({"--endpoint", endpointVia(proxy.port()), "--show-session", "LogInByAccount", "accountName=admin",
                             std::string("password=") + kPlain});
   INFO(run.describe());
   REQUIRE(run.exitCode == 0);
+  CHECK(run.err.empty());
   auto out = run.outJson();
   REQUIRE(out);
   CHECK(keys(*out) == std::vector<std::string>{"inventory"});

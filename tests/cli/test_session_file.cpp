@@ -39,9 +39,10 @@ bool sessionValid(const zstack::sim::Simulator& sim, const std::string& session)
   return static_cast<bool>(q.call(sdkClient(sim.endpoint())));
 }
 
-// zscli LogInByAccount with the given environment; the session uuid it printed.
+// zscli LogInByAccount with the given environment; the session uuid it printed (asked for with
+// --show-session).
 std::string logIn(const zstack::sim::Simulator& sim, const std::vector<std::string>& env) {
-  const Run r = runZscli({"--endpoint", sim.endpoint(), "LogInByAccount", "accountName=admin", "password=-"},
+  const Run r = runZscli({"--endpoint", sim.endpoint(), "--show-session", "LogInByAccount", "accountName=admin", "password=-"},
                          [&] {
                            auto e = env;
                            e.push_back(std::string("ZSTACK_PASSWORD=") + kPw);
@@ -77,6 +78,18 @@ TEST_CASE("LogInByAccount saves the session under HOME; later commands use it; L
   TempDir home;
   const std::vector<std::string> env = {"HOME=" + home.path};
   const std::string file = home / ".zstack/zscli/session";
+
+  // without --show-session the reply shows that the login worked, but not the session
+  const Run hidden = runZscli({"--endpoint", sim.endpoint(), "LogInByAccount", "accountName=admin", std::string("password=") + kPw}, env);
+  INFO(hidden.describe());
+  REQUIRE(hidden.exitCode == 0);
+  CHECK(hidden.err.empty());
+  CHECK(str(at(*hidden.outJson(), "inventory"), "uuid") == "***");
+  CHECK(str(at(*hidden.outJson(), "inventory"), "accountUuid") == sim.seed().adminAccountUuid);
+  const std::string hiddenUuid = firstLine(slurp(file));
+  CHECK(hiddenUuid.size() == 32);
+  CHECK(hidden.out.find(hiddenUuid) == std::string::npos);
+  CHECK(sessionValid(sim, hiddenUuid));
 
   const std::string uuid = logIn(sim, env);
   REQUIRE(exists(file));
@@ -153,6 +166,18 @@ TEST_CASE("an expired saved session: a clear error to log in again, the file rem
   TempDir dir;
   const std::string file = dir / "deep/er/session";
   const std::vector<std::string> env = {"ZSCLI_SESSION_FILE=" + file, "HOME=" + (dir / "home")};
+  // without --show-session the reply shows that the login worked, but not the session
+  const Run hidden = runZscli({"--endpoint", sim.endpoint(), "LogInByAccount", "accountName=admin", std::string("password=") + kPw}, env);
+  INFO(hidden.describe());
+  REQUIRE(hidden.exitCode == 0);
+  CHECK(hidden.err.empty());
+  CHECK(str(at(*hidden.outJson(), "inventory"), "uuid") == "***");
+  CHECK(str(at(*hidden.outJson(), "inventory"), "accountUuid") == sim.seed().adminAccountUuid);
+  const std::string hiddenUuid = firstLine(slurp(file));
+  CHECK(hiddenUuid.size() == 32);
+  CHECK(hidden.out.find(hiddenUuid) == std::string::npos);
+  CHECK(sessionValid(sim, hiddenUuid));
+
   const std::string uuid = logIn(sim, env);
   REQUIRE(exists(file));
   CHECK(modeOf(file) == 0600);
@@ -193,8 +218,17 @@ TEST_CASE("XDG_CONFIG_HOME holds the session file when set; a file that cannot b
     INFO(r.describe());
     CHECK(r.exitCode == 0);  // the login worked; only saving failed
     CHECK(r.err.find("zscli: the session was not saved: cannot make the directory of the session file") == 0);
-    const std::string uuid = str(at(*r.outJson(), "inventory"), "uuid");
-    CHECK(r.err.find(uuid) == std::string::npos);
+    // neither saved nor shown: zscli says how to see it
+    CHECK(str(at(*r.outJson(), "inventory"), "uuid") == "***");
+    CHECK(r.err.find("--show-session prints it") != std::string::npos);
+    const Run shown = runZscli({"--endpoint", sim.endpoint(), "--show-session", "LogInByAccount", "accountName=admin",
+                                std::string("password=") + kPw},
+                               {"ZSCLI_SESSION_FILE=" + (dir / "plain/session")});
+    INFO(shown.describe());
+    const std::string uuid = str(at(*shown.outJson(), "inventory"), "uuid");
+    CHECK(uuid.size() == 32);
+    CHECK(shown.err.find(uuid) == std::string::npos);
+    CHECK(shown.err.find("--show-session prints it") == std::string::npos);
   }
 }
 

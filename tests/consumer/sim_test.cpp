@@ -15,7 +15,9 @@ TEST_CASE("a VIP created through the SDK is found by a query") {
   sim.start();  // serves on a background thread until stop() or destruction
 
   zstack::ClientConfig config;
-  config.endpoint = zstack::Endpoint::parse(sim.endpoint()).value();
+  auto endpoint = zstack::Endpoint::parse(sim.endpoint());
+  REQUIRE(endpoint.has_value());
+  config.endpoint = *endpoint;
   zstack::Client client(config);
   auto session = zstack::Session::open(client, "admin", "password");  // the simulator's defaults
   REQUIRE(session.ok());

@@ -104,6 +104,11 @@ class Simulator {
   const SeedInfo& seed() const;
   Faults& faults();
   std::size_t requestCount() const;
+  // Login requests (LogInByAccount, whatever their outcome) received so far; not reset by reset().
+  std::size_t loginCount() const;
+  // Every open session expires now: its next use answers ID.1001, as Options::sessionTimeout
+  // would later. Sessions opened afterwards are unaffected.
+  void expireSessions();
   const Options& options() const;
   void reset();  // drops all state, sessions and jobs and reloads the seed
   // The names a seed's "collections" member can fill: the specific handlers' own ("vip", ...) and
