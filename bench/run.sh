@@ -69,3 +69,8 @@ for name, values in rows.items():
     nums = [v for v, _ in values]
     print(f"{name:52} {statistics.median(nums):6.2f}{unit}   runs: {' '.join(f'{v:.2f}' for v in nums)}")
 PY
+
+echo
+echo "== zstack-sim: start-up and queries over 10,000 stored inventories (bench_sim)"
+cmake --build build/bench -j"$jobs" --target bench_sim >/dev/null
+./build/bench/bench/bench_sim

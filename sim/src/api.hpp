@@ -51,6 +51,7 @@ struct Route {
   bool generic = false;  // served from its description (generic.cpp), not by a specific handler
   std::function<Json(Ctx&)> handler;
   int literals = 0;
+  void setPath(const std::string& path);  // "vips/{uuid}/actions" (a leading '/' is fine)
 };
 
 std::vector<Route> buildRoutes();

@@ -808,17 +808,7 @@ struct Reg {
     Route r;
     r.api = api;
     r.method = method;
-    std::string cur;
-    for (char ch : path + "/") {
-      if (ch == '/') {
-        if (!cur.empty()) r.segs.push_back(cur);
-        cur.clear();
-      } else {
-        cur += ch;
-      }
-    }
-    for (const auto& s : r.segs)
-      if (s.empty() || s[0] != '{') ++r.literals;
+    r.setPath(path);
     r.bodyKeys = std::move(keys);
     r.kind = kind;
     r.handler = std::move(h);

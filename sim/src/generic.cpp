@@ -436,6 +436,22 @@ class Generic {
 
 }  // namespace
 
+void Route::setPath(const std::string& path) {
+  segs.clear();
+  std::string cur;
+  for (char ch : path + "/") {
+    if (ch == '/') {
+      if (!cur.empty()) segs.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  literals = 0;
+  for (const auto& s : segs)
+    if (s.find('{') == std::string::npos) ++literals;
+}
+
 bool segmentMatches(const std::string& pattern, const std::string& segment, std::map<std::string, std::string>* vars) {
   const auto open = pattern.find('{');
   if (open == std::string::npos) return pattern == segment;
@@ -486,17 +502,7 @@ void addGenericRoutes(std::vector<Route>& routes) {
     Route r;
     r.api = d.name;
     r.method = d.method;
-    std::string cur;
-    for (char ch : d.path.substr(d.path.empty() || d.path[0] != '/' ? 0 : 1) + "/") {
-      if (ch == '/') {
-        if (!cur.empty()) r.segs.push_back(cur);
-        cur.clear();
-      } else {
-        cur += ch;
-      }
-    }
-    for (const auto& s : r.segs)
-      if (s.find('{') == std::string::npos) ++r.literals;
+    r.setPath(d.path);
     if (d.sendsBody) r.bodyKeys = {d.bodyKey};
     r.kind = d.async ? RouteKind::Async : RouteKind::Sync;
     r.needSession = d.needSession;
