@@ -376,12 +376,17 @@ class Generic {
     const bool detach = verb_ == "Detach" || verb_ == "Remove" || verb_ == "Delete";
     std::set<std::string> skip{"uuid", var};
     if (detach) {
-      // Detach/remove clears the references the request names, where the inventory holds them.
+      // Detach/remove clears the references the request names, where the inventory holds them,
+      // and the one the name names after "From" (DetachDataVolumeFromVm: vmInstanceUuid).
+      const auto from = d_.name.find("From");
+      const std::string owner = from == std::string::npos ? "" : toLower(d_.name.substr(from + 4));
       for (const auto& [f, ft] : target_->fields) {
+        if (f == var || f.size() < 4 || f.compare(f.size() - 4, 4, "Uuid") != 0) continue;
         const Json* v = c_.params.find(f);
         auto pv = c_.vars.find(f);
         const std::string given = v && v->isString() ? v->str() : pv != c_.vars.end() ? pv->second : "";
-        if (f != var && !given.empty() && rec.getString(f) == given) rec.erase(f);
+        const bool named = !owner.empty() && toLower(f).rfind(owner, 0) == 0;
+        if ((!given.empty() && rec.getString(f) == given) || named) rec.erase(f);
       }
     } else {
       copyFields(c_, *target_, rec, skip);
@@ -394,6 +399,10 @@ class Generic {
   }
 
   Json remove(const std::string& var) {
+    // The server turns deleteMode into its DeletionMode enum: anything else fails the API.
+    if (const Json* m = c_.params.find("deleteMode"); m && m->isString() && m->str() != "Permissive" &&
+                                                      m->str() != "Enforcing")
+      throwBadRequest("invalid deleteMode[" + m->str() + "], valid values are [Permissive, Enforcing]");
     // ZStack deletes with successIfResourceNotExisting: a missing resource is not an error.
     Json gone;
     if (!var.empty()) {
