@@ -1,11 +1,14 @@
 #pragma once
-// Sessions: log in with an account name and plaintext password (sent as its SHA-512 hex), make
-// the session the client's default, and log out when done.
-//
-//   auto s = zstack::Session::open(client, "admin", "password");
-//   if (!s) return report(s.error());
-//   ... every call on `client` now carries the session ...
-//   // s logs out when it goes out of scope (or call s->close()).
+/// \file
+/// Sessions: log in with an account name and plaintext password (sent as its SHA-512 hex), make
+/// the session the client's default, and log out when done.
+///
+/// \code
+/// auto s = zstack::Session::open(client, "admin", "password");
+/// if (!s) return report(s.error());
+/// ... every call on `client` now carries the session ...
+/// // s logs out when it goes out of scope (or call s->close()).
+/// \endcode
 
 #include "zstack/actions/session.hpp"
 #include "zstack/client.hpp"
@@ -15,25 +18,29 @@
 
 namespace zstack {
 
-// Logs in and sets the session on the client.
+/// Logs in (LogInByAccount; the plaintext `password` is sent as its SHA-512 hex) and sets the
+/// session on the client.
 Result<SessionInventory> logIn(const Client& client, const std::string& accountName, const std::string& password);
-// Logs out the client's session and clears it from the client.
+/// Logs out the client's session and clears it from the client; success when it has none.
 Status logOut(const Client& client);
 
-// RAII: one logged-in session, logged out on destruction. Movable, not copyable.
+/// RAII: one logged-in session, logged out on destruction. Movable, not copyable.
 class Session {
  public:
+  /// Logs in as logIn() does (the session becomes the client's), and logs out at scope exit.
   static Result<Session> open(Client client, const std::string& accountName, const std::string& password);
 
-  Session(Session&& o) noexcept;
-  Session& operator=(Session&& o) noexcept;
-  Session(const Session&) = delete;
-  Session& operator=(const Session&) = delete;
-  ~Session();
+  Session(Session&& o) noexcept;  ///< Takes over `o`'s session; `o` then logs nothing out.
+  Session& operator=(Session&& o) noexcept;  ///< Logs out this session, then takes over `o`'s.
+  Session(const Session&) = delete;  ///< Not copyable.
+  Session& operator=(const Session&) = delete;  ///< Not copyable.
+  ~Session();  ///< Logs out, unless close() already did (errors are ignored).
 
+  /// The session as the server returned it.
   const SessionInventory& inventory() const { return inventory_; }
+  /// The session UUID (a secret: do not log it).
   const std::string& uuid() const { return inventory_.uuid; }
-  // Logs out now; the destructor then does nothing. Errors are returned, not thrown.
+  /// Logs out now; the destructor then does nothing. Errors are returned, not thrown.
   Status close();
 
  private:
