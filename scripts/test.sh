@@ -15,7 +15,7 @@ bash scripts/install-deps.sh
 python3 tools/gen_api.py --check
 echo "== API reference (Doxygen over include/zstack; any warning fails)"
 bash scripts/docs.sh
-echo "== importer unit tests (tools/import_zstack.py)"
+echo "== importer and generator unit tests (tools/import_zstack.py, the doc comments of tools/gen_api.py)"
 python3 -m unittest discover -s tests/tools
 
 echo "== build and test (RelWithDebInfo)"
