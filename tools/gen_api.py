@@ -447,7 +447,7 @@ SINGULAR_S = {"chassis", "status", "alias", "bus", "os", "dns", "nfs", "https", 
               "ss", "analysis", "basis", "kubernetes", "canvas", "vmis"}
 UNCOUNTABLE = {"info", "data", "metadata", "usage", "information", "metrics", "capacity", "config", "configuration",
                "storage", "spending", "billing", "traffic", "firmware", "software", "hardware", "equipment", "history",
-               "bandwidth", "topology", "quota", "availability", "stats", "statistics", "binding"}
+               "bandwidth", "topology", "quota", "availability", "stats", "statistics", "binding", "media"}
 
 
 # Product names kept as one word.
@@ -555,6 +555,14 @@ def derived_summary(name):
     'QueryL3Network' -> 'Queries L3 networks.', 'ChangeSecurityGroupState' -> 'Changes the state of the security
     group.' An unknown first word gives a generic line (never a guess at what the API does)."""
     ws = name_words(name)
+    if len(ws) > 2 and ws[0] == "Batch" and ws[1] in VERBS:  # BatchDeleteVolumeSnapshot
+        rest = [word_text(w) for w in ws[2:]]
+        if ws[1] == "Query" or any(w in PREPOSITIONS for w in ws[2:]):
+            return "Calls the ZStack API `%s`." % name
+        return "%s %s in one batch." % (third_person(ws[1]), " ".join(rest[:-1] + [plural_word(rest[-1])]))
+    remote = ""
+    if len(ws) > 2 and ws[-1] == "Remote" and ws[-2] != "From":  # CreateAliyunRouterInterfaceRemote
+        ws, remote = ws[:-1], " (remote)"
     verb = ws[0] if ws else ""
     if verb not in VERBS or len(ws) < 2 and verb not in ("LogIn", "LogOut"):
         return "Calls the ZStack API `%s`." % name
@@ -586,7 +594,7 @@ def derived_summary(name):
                 parts.append("by " + " ".join(word_text(w) for w in words))
             else:
                 parts.append("%s %s" % (prep or "", noun_phrase(words, "the")))
-    return ("%s %s." % (head, " ".join(p.strip() for p in parts))).replace("  ", " ")
+    return ("%s %s%s." % (head, " ".join(p.strip() for p in parts), remote)).replace("  ", " ")
 
 
 def manual_summary(summary):

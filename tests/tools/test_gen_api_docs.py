@@ -130,6 +130,8 @@ class ActionDocs(unittest.TestCase):
             "LogInByAccount": "Logs in by account.",
             "AddIpRange": "Adds an IP range.",
             "GetCandidateIsoForAttachingVm": "Gets the candidate ISO for attaching the VM.",
+            "BatchDeleteVolumeSnapshot": "Deletes volume snapshots in one batch.",
+            "CreateAliyunRouterInterfaceRemote": "Creates an Aliyun router interface (remote).",
             "SNSDingTalkTestConnection": "Calls the ZStack API `SNSDingTalkTestConnection`.",  # no verb: generic
         }
         for name, want in cases.items():

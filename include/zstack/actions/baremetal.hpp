@@ -40,7 +40,7 @@ struct AddPreconfigurationTemplateAction : Action<AddPreconfigurationTemplateAct
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Calls the ZStack API `BatchCreateBaremetalChassis`.
+/// Creates baremetal chassis in one batch.
 ///
 /// `POST /v1/baremetal/chassis/from-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref LongJobInventory.

@@ -116,7 +116,7 @@ struct AttachProvisionNicToBondingAction : Action<AttachProvisionNicToBondingAct
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Calls the ZStack API `BatchAddBareMetal2IpmiChassis`.
+/// Adds BareMetal2 IPMI chassis in one batch.
 ///
 /// `POST /v1/baremetal2/chassis/ipmi/from-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref LongJobInventory.

@@ -286,7 +286,7 @@ struct CreateAliyunDiskFromRemoteAction : Action<CreateAliyunDiskFromRemoteActio
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an Aliyun router interface remote.
+/// Creates an Aliyun router interface (remote).
 ///
 /// `POST /v1/hybrid/aliyun/router-interface`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref AliyunRouterInterfaceInventory.
@@ -307,7 +307,7 @@ struct CreateAliyunRouterInterfaceRemoteAction : Action<CreateAliyunRouterInterf
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an Aliyun snapshot remote.
+/// Creates an Aliyun snapshot (remote).
 ///
 /// `POST /v1/hybrid/aliyun/snapshot`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref AliyunSnapshotInventory.
@@ -324,7 +324,7 @@ struct CreateAliyunSnapshotRemoteAction : Action<CreateAliyunSnapshotRemoteActio
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an Aliyun VPC virtual router entry remote.
+/// Creates an Aliyun VPC virtual router entry (remote).
 ///
 /// `POST /v1/hybrid/aliyun/route-entry`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref VpcVirtualRouteEntryInventory.
@@ -429,7 +429,7 @@ struct CreateEcsInstanceFromEcsImageAction : Action<CreateEcsInstanceFromEcsImag
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an ECS security group remote.
+/// Creates an ECS security group (remote).
 ///
 /// `POST /v1/hybrid/aliyun/security-group/remote`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref EcsSecurityGroupInventory.
@@ -447,7 +447,7 @@ struct CreateEcsSecurityGroupRemoteAction : Action<CreateEcsSecurityGroupRemoteA
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an ECS security group rule remote.
+/// Creates an ECS security group rule (remote).
 ///
 /// `POST /v1/hybrid/aliyun/security-group-rule`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref EcsSecurityGroupRuleInventory.
@@ -470,7 +470,7 @@ struct CreateEcsSecurityGroupRuleRemoteAction : Action<CreateEcsSecurityGroupRul
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an ECS V switch remote.
+/// Creates an ECS V switch (remote).
 ///
 /// `POST /v1/hybrid/aliyun/vswitch`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref EcsVSwitchInventory.
@@ -489,7 +489,7 @@ struct CreateEcsVSwitchRemoteAction : Action<CreateEcsVSwitchRemoteAction, Inven
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an ECS VPC remote.
+/// Creates an ECS VPC (remote).
 ///
 /// `POST /v1/hybrid/aliyun/vpc`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref EcsVpcInventory.
@@ -528,7 +528,7 @@ struct CreateHybridEipAction : Action<CreateHybridEipAction, InventoryReply<Hybr
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an OSS backup bucket remote.
+/// Creates an OSS backup bucket (remote).
 ///
 /// `POST /v1/hybrid/backup-mysql/oss`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -546,7 +546,7 @@ struct CreateOssBackupBucketRemoteAction : Action<CreateOssBackupBucketRemoteAct
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an OSS bucket remote.
+/// Creates an OSS bucket (remote).
 ///
 /// `POST /v1/hybrid/aliyun/oss-bucket/remote`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref OssBucketInventory.
@@ -566,7 +566,7 @@ struct CreateOssBucketRemoteAction : Action<CreateOssBucketRemoteAction, Invento
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates a VPC user vpn gateway remote.
+/// Creates a VPC user vpn gateway (remote).
 ///
 /// `POST /v1/hybrid/user-vpn`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref VpcUserVpnGatewayInventory.
@@ -584,7 +584,7 @@ struct CreateVpcUserVpnGatewayRemoteAction : Action<CreateVpcUserVpnGatewayRemot
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates a VPC vpn connection remote.
+/// Creates a VPC vpn connection (remote).
 ///
 /// `POST /v1/hybrid/vpn-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref VpcVpnConnectionInventory.
@@ -693,7 +693,7 @@ struct DeleteAliyunKeySecretAction : Action<DeleteAliyunKeySecretAction, EmptyRe
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the Aliyun route entry remote.
+/// Deletes the Aliyun route entry (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/route-entry/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -721,7 +721,7 @@ struct DeleteAliyunRouterInterfaceLocalAction : Action<DeleteAliyunRouterInterfa
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the Aliyun router interface remote.
+/// Deletes the Aliyun router interface (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/router-interface/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -850,7 +850,7 @@ struct DeleteEcsImageLocalAction : Action<DeleteEcsImageLocalAction, EmptyReply>
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the ECS image remote.
+/// Deletes the ECS image (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/image/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -906,7 +906,7 @@ struct DeleteEcsSecurityGroupInLocalAction : Action<DeleteEcsSecurityGroupInLoca
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the ECS security group remote.
+/// Deletes the ECS security group (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/security-group/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -920,7 +920,7 @@ struct DeleteEcsSecurityGroupRemoteAction : Action<DeleteEcsSecurityGroupRemoteA
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the ECS security group rule remote.
+/// Deletes the ECS security group rule (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/security-group-rule/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -948,7 +948,7 @@ struct DeleteEcsVSwitchInLocalAction : Action<DeleteEcsVSwitchInLocalAction, Emp
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the ECS V switch remote.
+/// Deletes the ECS V switch (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/vswitch/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -976,7 +976,7 @@ struct DeleteEcsVpcInLocalAction : Action<DeleteEcsVpcInLocalAction, EmptyReply>
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the ECS VPC remote.
+/// Deletes the ECS VPC (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/vpc/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -1005,7 +1005,7 @@ struct DeleteHybridEipFromLocalAction : Action<DeleteHybridEipFromLocalAction, E
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the hybrid EIP remote.
+/// Deletes the hybrid EIP (remote).
 ///
 /// `DELETE /v1/hybrid/eip/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -1048,7 +1048,7 @@ struct DeleteIdentityZoneInLocalAction : Action<DeleteIdentityZoneInLocalAction,
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the OSS bucket file remote.
+/// Deletes the OSS bucket file (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/oss-bucket-file/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -1077,7 +1077,7 @@ struct DeleteOssBucketNameLocalAction : Action<DeleteOssBucketNameLocalAction, E
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the OSS bucket remote.
+/// Deletes the OSS bucket (remote).
 ///
 /// `DELETE /v1/hybrid/aliyun/oss-bucket/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -1161,7 +1161,7 @@ struct DeleteVpcUserVpnGatewayLocalAction : Action<DeleteVpcUserVpnGatewayLocalA
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the VPC user vpn gateway remote.
+/// Deletes the VPC user vpn gateway (remote).
 ///
 /// `DELETE /v1/hybrid/user-gateway/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -1189,7 +1189,7 @@ struct DeleteVpcVpnConnectionLocalAction : Action<DeleteVpcVpnConnectionLocalAct
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Deletes the VPC vpn connection remote.
+/// Deletes the VPC vpn connection (remote).
 ///
 /// `DELETE /v1/hybrid/vpn-connection/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -1853,7 +1853,7 @@ struct SyncAliyunRouterInterfaceFromRemoteAction : Action<SyncAliyunRouterInterf
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Syncs the Aliyun snapshot remote.
+/// Syncs the Aliyun snapshot (remote).
 ///
 /// `POST /v1/hybrid/aliyun/snapshot/{dataCenterUuid}/sync`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref SyncAliyunSnapshotRemoteResult.
@@ -2117,7 +2117,7 @@ struct SyncVpcVpnGatewayFromRemoteAction : Action<SyncVpcVpnGatewayFromRemoteAct
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Terminates the virtual border router remote.
+/// Terminates the virtual border router (remote).
 ///
 /// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions`, body `{"terminateVirtualBorderRouterRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -2163,7 +2163,7 @@ struct UpdateAliyunKeySecretAction : Action<UpdateAliyunKeySecretAction, Invento
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Updates the Aliyun route interface remote.
+/// Updates the Aliyun route interface (remote).
 ///
 /// `PUT /v1/hybrid/aliyun/router-interface/{uuid}/actions`, body `{"updateAliyunRouteInterfaceRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref EmptyReply (`{}`).
@@ -2361,7 +2361,7 @@ struct UpdateOssBucketAction : Action<UpdateOssBucketAction, InventoryReply<OssB
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Updates the virtual border router remote.
+/// Updates the virtual border router (remote).
 ///
 /// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions`, body `{"updateVirtualBorderRouterRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref VirtualBorderRouterInventory.
@@ -2396,7 +2396,7 @@ struct UpdateVpcUserVpnGatewayAction : Action<UpdateVpcUserVpnGatewayAction, Inv
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Updates the VPC vpn connection remote.
+/// Updates the VPC vpn connection (remote).
 ///
 /// `PUT /v1/hybrid/vpn-connection/{uuid}/actions`, body `{"updateVpcVpnConnectionRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref VpcVpnConnectionInventory.

@@ -30,7 +30,7 @@ struct ChangeMediaStateAction : Action<ChangeMediaStateAction, InventoryReply<Me
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Creates an email media.
+/// Creates email media.
 ///
 /// `POST /v1/media/emails`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref InventoryReply of \ref MediaInventory.
@@ -64,7 +64,7 @@ struct DeleteMediaAction : Action<DeleteMediaAction, EmptyReply> {
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Queries email medias.
+/// Queries email media.
 ///
 /// `GET /v1/media/emails`, parameters in the query string. Synchronous. Needs a session (or an access key).
 /// Reply: \ref QueryReply of \ref Json.
@@ -76,7 +76,7 @@ struct QueryEmailMediaAction : QueryAction<QueryEmailMediaAction, Json> {
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Queries medias.
+/// Queries media.
 ///
 /// `GET /v1/media`, parameters in the query string. Synchronous. Needs a session (or an access key).
 /// Reply: \ref QueryReply of \ref MediaInventory.

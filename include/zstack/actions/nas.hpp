@@ -175,7 +175,7 @@ struct DeleteAliyunNasAccessGroupRuleAction : Action<DeleteAliyunNasAccessGroupR
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Gets the Aliyun NAS access group remote.
+/// Gets the Aliyun NAS access group (remote).
 ///
 /// `GET /v1/nas/aliyun/access/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
 /// Reply: \ref GetAliyunNasAccessGroupRemoteResult.
@@ -189,7 +189,7 @@ struct GetAliyunNasAccessGroupRemoteAction : Action<GetAliyunNasAccessGroupRemot
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Gets the Aliyun NAS file system remote.
+/// Gets the Aliyun NAS file system (remote).
 ///
 /// `GET /v1/nas/aliyun/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
 /// Reply: \ref GetAliyunNasFileSystemRemoteResult.
@@ -203,7 +203,7 @@ struct GetAliyunNasFileSystemRemoteAction : Action<GetAliyunNasFileSystemRemoteA
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Gets the Aliyun NAS mount target remote.
+/// Gets the Aliyun NAS mount target (remote).
 ///
 /// `GET /v1/nas/aliyun/mount/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
 /// Reply: \ref GetAliyunNasMountTargetRemoteResult.

@@ -23,7 +23,7 @@
 
 namespace zstack {
 
-/// Calls the ZStack API `BatchDeleteVolumeSnapshot`.
+/// Deletes volume snapshots in one batch.
 ///
 /// `PUT /v1/volume-snapshots/batch-delete`, body `{"batchDeleteVolumeSnapshot": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
 /// Reply: \ref BatchDeleteVolumeSnapshotResult.

@@ -55,7 +55,7 @@ struct AttachDataVolumeToVmAction : Action<AttachDataVolumeToVmAction, Inventory
   static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Calls the ZStack API `BatchSyncVolumeSize`.
+/// Syncs volume sizes in one batch.
 ///
 /// `POST /v1/volumes/batch-sync-volumes`, body `{"": {...}}`. Synchronous. Needs a session (or an access key).
 /// Reply: \ref BatchSyncVolumeSizeResult.

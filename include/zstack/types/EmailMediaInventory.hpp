@@ -15,7 +15,7 @@
 
 namespace zstack {
 
-/// Inventory of an email media: what the server reports about it.
+/// Inventory of email media: what the server reports about it.
 ///
 /// From the ZStack SDK class `org.zstack.sdk.EmailMediaInventory`.
 /// Returned by \ref UpdateEmailMediaAction.

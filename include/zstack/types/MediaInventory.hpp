@@ -15,7 +15,7 @@
 
 namespace zstack {
 
-/// Inventory of a media: what the server reports about it.
+/// Inventory of media: what the server reports about it.
 ///
 /// From the ZStack SDK class `org.zstack.sdk.MediaInventory`.
 /// Queried with \ref QueryMediaAction.
