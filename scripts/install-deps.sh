@@ -14,6 +14,7 @@ packages=(
   curl openssl  # zscli --curl tests run the printed command (curl, openssl dgst)
   libedit-dev   # zscli's interactive shell (line editing, completion, history)
   clang libclang-rt-14-dev
+  doxygen       # the API reference (scripts/docs.sh); no graphviz: the reference draws no graphs
 )
 
 missing=()

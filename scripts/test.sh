@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The full test suite: installs what is missing, builds, runs every test, then the same tests
+# The full test suite: installs what is missing, checks the generated API is current and the API
+# reference builds without a warning (scripts/docs.sh), builds, runs every test, then the same tests
 # under AddressSanitizer + UndefinedBehaviorSanitizer, a short run of every libFuzzer harness
 # (scripts/fuzz.sh --smoke), the unit, transport and integration tests under ThreadSanitizer
 # (scripts/tsan.sh), then checks the installed package the ways users consume it
@@ -12,7 +13,9 @@ jobs=${JOBS:-2}
 
 bash scripts/install-deps.sh
 python3 tools/gen_api.py --check
-echo "== importer unit tests (tools/import_zstack.py)"
+echo "== API reference (Doxygen over include/zstack; any warning fails)"
+bash scripts/docs.sh
+echo "== importer and generator unit tests (tools/import_zstack.py, the doc comments of tools/gen_api.py)"
 python3 -m unittest discover -s tests/tools
 
 echo "== build and test (RelWithDebInfo)"

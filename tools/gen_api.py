@@ -400,6 +400,232 @@ def inventory_decl(t, recursive):
     return "std::optional<%s>" % c
 
 
+# ---- doc comments ---------------------------------------------------------------------------------
+# Plain English derived from API names, for the /// comments of the generated headers (Doxygen).
+# Our own words: nothing is copied from upstream prose.
+
+ACRONYMS = {
+    "vm": "VM", "vms": "VMs", "vip": "VIP", "vips": "VIPs", "eip": "EIP", "eips": "EIPs", "ip": "IP", "ips": "IPs",
+    "vpc": "VPC", "nic": "NIC", "nics": "NICs", "iso": "ISO", "qos": "QoS", "ldap": "LDAP", "ha": "HA", "cpu": "CPU",
+    "gpu": "GPU", "pci": "PCI", "usb": "USB", "scsi": "SCSI", "lun": "LUN", "os": "OS", "dns": "DNS", "dhcp": "DHCP",
+    "ssh": "SSH", "rdp": "RDP", "xml": "XML", "url": "URL", "uuid": "UUID", "uuids": "UUIDs", "acl": "ACL",
+    "sftp": "SFTP", "nfs": "NFS", "smp": "SMP", "oss": "OSS", "ecs": "ECS", "vbr": "VBR", "ospf": "OSPF",
+    "sdn": "SDN", "numa": "NUMA", "qga": "QGA", "ipsec": "IPsec", "http": "HTTP", "ssl": "SSL", "api": "API",
+    "ntp": "NTP", "sns": "SNS", "kvm": "KVM", "ipv4": "IPv4", "ipv6": "IPv6", "mtu": "MTU", "vxlan": "VXLAN",
+    "vlan": "VLAN", "ova": "OVA", "id": "ID", "ids": "IDs", "sriov": "SR-IOV", "vf": "VF", "vni": "VNI",
+    "cidr": "CIDR", "cidrs": "CIDRs", "slb": "SLB", "raid": "RAID", "ipmi": "IPMI", "drs": "DRS", "cas": "CAS",
+    "vcenter": "vCenter", "esx": "ESX", "aliyun": "Aliyun", "zwatch": "ZWatch", "vtep": "VTEP", "nas": "NAS",
+    "iscsi": "iSCSI", "nvme": "NVMe", "vmware": "VMware", "tpm": "TPM", "gc": "GC", "qxl": "QXL", "snmp": "SNMP",
+    "mac": "MAC", "vnc": "VNC", "uefi": "UEFI", "bios": "BIOS", "lldp": "LLDP", "sms": "SMS", "mfa": "MFA",
+    "cd": "CD", "rom": "ROM", "tcp": "TCP", "udp": "UDP", "ike": "IKE", "lb": "LB", "vr": "VR", "ssd": "SSD",
+    "ha.": "HA", "iam2": "IAM2", "ecs.": "ECS", "oauth2": "OAuth2", "sso": "SSO", "zql": "ZQL", "ssh.": "SSH"}
+# The first word of an action name that is a verb (the summary is "<verb>s <the rest>.").
+VERBS = {
+    "Query", "Get", "Update", "Delete", "Create", "Add", "Change", "Attach", "Detach", "Remove", "Set", "Sync", "Check",
+    "Validate", "Reconnect", "Clean", "Refresh", "Power", "Start", "Recover", "Stop", "Expunge", "Log", "Generate",
+    "Apply", "Revert", "Calculate", "Execute", "Export", "Ungenerate", "Inspect", "List", "Reset", "Reload", "Reboot",
+    "Resume", "Clone", "Move", "Unsubscribe", "Subscribe", "Destroy", "Locate", "Run", "Provision", "Revoke", "Flatten",
+    "Preview", "Resize", "Reimage", "Trigger", "Reclaim", "Migrate", "Protect", "Rerun", "Convert", "Unprotect",
+    "Restart", "Cancel", "Merge", "Discover", "Eject", "Request", "Take", "Decode", "Register", "Submit", "Disable",
+    "Allocate", "Parse", "Upgrade", "Bootstrap", "Shrink", "Share", "Pause", "Publish", "Unlock", "Terminate",
+    "Describe", "Upload", "Identify", "Ungroup", "Undo", "Unmount", "Renew", "Put", "Mount", "Download", "Push",
+    "Enable", "Lock", "Bind", "Unbind", "Backup", "Import", "Open", "Close", "Install", "Uninstall", "Mark", "Test",
+    "Send", "Scan", "Search", "Confirm", "Accept", "Reject", "Approve", "Estimate", "Replace", "Repair", "Rebuild",
+    "Recalculate", "Reserve", "Release", "Retry", "Rollback", "Save", "Load", "Deploy", "Join", "Leave", "Expand",
+    "Extend", "Modify", "Prepare", "Print", "Read", "Write", "Rename", "Verify", "Assign", "Unassign", "Activate",
+    "Deactivate", "Block", "Unblock", "Clear", "Fetch", "Restore", "Resync", "Cleanup", "Shutdown", "Ack", "Fstrim"}
+# Verbs whose object is made by the call: "a"/"an" rather than "the".
+MAKING_VERBS = {"Create", "Add", "Register", "Allocate", "Submit", "Generate", "Put", "Upload", "Request", "Take",
+                "Import"}
+VERB_PHRASES = {"Log": {"In": "logs in", "Out": "logs out"}, "Power": {"On": "powers on", "Off": "powers off",
+                                                                      "Reset": "power-resets"},
+                "Clean": {"Up": "cleans up"}}
+VERB_FORMS = {"Cleanup": "Cleans up", "Shutdown": "Shuts down", "Ack": "Acknowledges", "Fstrim": "Runs fstrim on",
+              "Backup": "Backs up", "Undo": "Undoes", "Rerun": "Reruns", "Sync": "Syncs", "Resync": "Resyncs"}
+PREPOSITIONS = {"To", "From", "For", "On", "In", "Of", "By", "With", "Into", "At", "Via", "Over", "Under", "Between"}
+NO_ARTICLE = {"remote", "all", "local", "config", "creating", "attaching"}
+SINGULAR_S = {"chassis", "status", "alias", "bus", "os", "dns", "nfs", "https", "sns", "cas", "nas", "ha", "qos",
+              "bios", "sms", "ipsec", "oss", "ecs", "raid", "access", "address", "class", "process", "progress", "pass",
+              "ss", "analysis", "basis", "kubernetes", "canvas", "vmis"}
+UNCOUNTABLE = {"info", "data", "metadata", "usage", "information", "metrics", "capacity", "config", "configuration",
+               "storage", "spending", "billing", "traffic", "firmware", "software", "hardware", "equipment", "history",
+               "bandwidth", "topology", "quota", "availability", "stats", "statistics", "binding", "media"}
+
+
+# Product names kept as one word.
+NAME_TOKENS = {"BareMetal2": "BareMetal2", "VCenter": "vCenter", "ZBox": "ZBox", "ZWatch": "ZWatch", "CdRom": "CD-ROM",
+               "IPsec": "IPsec", "IpSec": "IPsec", "IPSec": "IPsec", "ZStack": "ZStack", "DingTalk": "DingTalk",
+               "WeCom": "WeCom", "FeiShu": "FeiShu", "PubSub": "PubSub"}
+
+
+def name_words(name):
+    """'CreateL3NetworkOnIAM2Project' -> ['Create', 'L3', 'Network', 'On', 'IAM2', 'Project']."""
+    special = "|".join(sorted(NAME_TOKENS, key=len, reverse=True))
+    return re.findall(r"(?:%s)(?![a-z])|[A-Z]+[0-9]*(?=[A-Z][a-z])|[A-Z]+[0-9]*[a-z]*[0-9]*|[a-z]+[0-9]*|[0-9]+"
+                      % special, name)
+
+
+def word_text(w):
+    if w in NAME_TOKENS:
+        return NAME_TOKENS[w]
+    low = w.lower()
+    if low in ACRONYMS:
+        return ACRONYMS[low]
+    if w.isupper() or re.search(r"[0-9]", w) and w[0].isupper() and len(w) <= 5:
+        return w  # RDP, DRS, L3, V2V
+    return low
+
+
+def plural_word(w):
+    low = w.lower()
+    if low in UNCOUNTABLE or low in SINGULAR_S and low not in ("bus",):
+        return w
+    if low in ACRONYMS or w.isupper() or re.search(r"[0-9]$", w):
+        return w if w.endswith("s") else w + "s"
+    if low.endswith("s") and not low.endswith(("ss", "us", "is")):
+        return w  # already plural (GetVmNicAttachableEips)
+    if re.search(r"(s|x|z|ch|sh)$", low):
+        return w + "es"
+    if re.search(r"[^aeiou]y$", low):
+        return w[:-1] + "ies"
+    return w + "s"
+
+
+def looks_plural(w):
+    low = w.lower()
+    return low.endswith("s") and not low.endswith(("ss", "us", "is")) and low not in SINGULAR_S
+
+
+def article(first_word):
+    """'a' or 'an' before a word as it is written ('an L3 network', 'a VIP', 'an image', 'a USB device')."""
+    w = first_word
+    if not w:
+        return "a"
+    if w[0].isupper() and (w.isupper() or len(w) > 1 and (w[1].isupper() or w[1].isdigit())):
+        return "an" if w[0] in "AEFHILMNORSX" else "a"  # letter names: an L3, an SNS, a VM, a PCI
+    low = w.lower()
+    if low.startswith(("uni", "use", "usa", "uu", "eu", "one")):
+        return "a"
+    if low.startswith("hour"):
+        return "an"
+    return "an" if low[0] in "aeiou" else "a"
+
+
+def noun_phrase(words, art):
+    """Words of a resource -> 'the VM NIC' / 'a VM NIC' / 'VM NICs' (art: 'the', 'a' or '')."""
+    text = [word_text(w) for w in words]
+    if not text:
+        return ""
+    if text[0].lower() in NO_ARTICLE or text[0].endswith("ing"):
+        art = ""
+    if art == "a":
+        art = "" if looks_plural(words[-1]) or words[-1].lower() in UNCOUNTABLE else article(text[0])
+    return (art + " " if art else "") + " ".join(text)
+
+
+def split_phrases(words):
+    """Object words -> [(preposition or None, words)]: 'VmNicToL3Network' -> [(None, VmNic), ('to', L3Network)]."""
+    out, cur, prep = [], [], None
+    for w in words:
+        if w in PREPOSITIONS:
+            if cur:
+                out.append((prep, cur))
+            cur, prep = [], w.lower()
+        else:
+            cur.append(w)
+    if cur:
+        out.append((prep, cur))
+    return out
+
+
+def third_person(verb):
+    v = verb
+    if v in VERB_FORMS:
+        return VERB_FORMS[v]
+    low = v.lower()
+    if re.search(r"(s|x|z|ch|sh)$", low):
+        return v + "es"
+    if re.search(r"[^aeiou]y$", low):
+        return v[:-1] + "ies"
+    if low.endswith("o"):
+        return v + "es"
+    return v + "s"
+
+
+def derived_summary(name):
+    """A plain one-line summary from an action name alone: 'CreateVmInstance' -> 'Creates a VM instance.',
+    'QueryL3Network' -> 'Queries L3 networks.', 'ChangeSecurityGroupState' -> 'Changes the state of the security
+    group.' An unknown first word gives a generic line (never a guess at what the API does)."""
+    ws = name_words(name)
+    if len(ws) > 2 and ws[0] == "Batch" and ws[1] in VERBS:  # BatchDeleteVolumeSnapshot
+        rest = [word_text(w) for w in ws[2:]]
+        if ws[1] == "Query" or any(w in PREPOSITIONS for w in ws[2:]):
+            return "Calls the ZStack API `%s`." % name
+        return "%s %s in one batch." % (third_person(ws[1]), " ".join(rest[:-1] + [plural_word(rest[-1])]))
+    remote = ""
+    if len(ws) > 2 and ws[-1] == "Remote" and ws[-2] != "From":  # CreateAliyunRouterInterfaceRemote
+        ws, remote = ws[:-1], " (remote)"
+    verb = ws[0] if ws else ""
+    if verb not in VERBS or len(ws) < 2 and verb not in ("LogIn", "LogOut"):
+        return "Calls the ZStack API `%s`." % name
+    rest = ws[1:]
+    head = third_person(verb)
+    if verb in VERB_PHRASES and rest and rest[0] in VERB_PHRASES[verb]:
+        head = VERB_PHRASES[verb][rest[0]]
+        head = head[0].upper() + head[1:]
+        rest = rest[1:]
+    if not rest:
+        return head + "."
+    phrases = split_phrases(rest)
+    parts = []
+    for i, (prep, words) in enumerate(phrases):
+        if not words:
+            continue
+        if i == 0 and prep is None:
+            if verb == "Query":
+                text = [word_text(w) for w in words[:-1]] + [plural_word(word_text(words[-1]))]
+                parts.append(" ".join(text))
+            elif verb == "Change" and len(words) > 1 and words[-1] in ("State", "Owner", "Password"):
+                parts.append("the %s of %s" % (words[-1].lower(), noun_phrase(words[:-1], "the")))
+            else:
+                parts.append(noun_phrase(words, "a" if verb in MAKING_VERBS else "the"))
+        else:
+            if words[0].endswith("ing") and len(words) > 1:  # 'for creating the VM'
+                parts.append("%s %s %s" % (prep, words[0].lower(), noun_phrase(words[1:], "the")))
+            elif prep == "by":
+                parts.append("by " + " ".join(word_text(w) for w in words))
+            else:
+                parts.append("%s %s" % (prep or "", noun_phrase(words, "the")))
+    return ("%s %s%s." % (head, " ".join(p.strip() for p in parts), remote)).replace("  ", " ")
+
+
+def manual_summary(summary):
+    """The manual's imperative summary ('Create a virtual IP ...') in the third person, like the derived ones."""
+    words = summary.split(" ")
+    verbs = [0, 2] if len(words) > 3 and words[1] in ("or", "and") else [0]  # "Enable or disable a VIP."
+    for i in verbs:
+        words[i] = "Re-applies" if words[i] == "Re-apply" else third_person(words[i])
+    return " ".join(words)
+
+
+def code_span(s):
+    """Text as a Doxygen/Markdown code span: no command or HTML inside is interpreted."""
+    s = str(s).replace("\n", " ")
+    if "`" not in s:
+        return "`%s`" % s
+    return "`` %s ``" % s
+
+
+def java_default(v):
+    """A Java initialiser worth showing ('"Permissive"', '0L' -> '0'); None for empty lists and null."""
+    v = str(v).strip()
+    if v in ("null", "") or v.startswith("new "):
+        return None
+    if re.fullmatch(r"-?[0-9]+[lL]", v):
+        v = v[:-1]
+    return v
+
+
 class Emitter:
     def __init__(self, model, actions):
         self.m = model
@@ -573,18 +799,123 @@ class Emitter:
         return out, request_object
 
     def struct_decl(self, name):
-        t = self.m.types[name]
         base, _ = self.base_and_fields(name)
-        origin = t["origin"]
-        s = ["\n/// %s (%s).\n" % (name, "ZStack SDK class " + origin.split("java/")[-1][:-5].replace("/", ".")
-                                 if origin.endswith(".java") else "documented in " + origin)]
+        s = ["\n" + self.type_doc(name)]
         s.append("struct %s%s {\n" % (name, " : " + base if base else ""))
-        for fname, mname, decl, src in self.members(name)[0]:
-            note = "" if src in ("sdk", "manual", "server") else "  ///< %s" % {
-                "json-fallback": "element type unknown upstream: kept as JSON", "name": "a list of uuids"}.get(src, src)
-            s.append("  %s %s;%s\n" % (decl, mname, note))
-        s.append("\n  static const schema::TypeDesc& describe();\n};\n")
+        members, request_object = self.members(name)
+        for fname, mname, decl, src in members:
+            s.append("  %s %s;  ///< %s\n" % (decl, mname, self.field_doc(name, fname, mname, src, request_object)))
+        s.append("\n  static const schema::TypeDesc& describe();  ///< The field table of this type.\n};\n")
         return "".join(s)
+
+    def type_users(self):
+        """Who refers to each type, for the types' doc comments: actions replying with it, queries of it,
+        actions taking it as a parameter, types holding it as a field."""
+        if getattr(self, "_users", None) is None:
+            u = defaultdict(lambda: defaultdict(list))
+            for a in sorted(self.actions, key=lambda a: a["name"]):
+                kind, t = a["reply"]
+                if t in self.m.types:
+                    u[t]["queried" if a["isQuery"] else "returned"].append(a["name"])
+                for p in a["params"]:
+                    for r in sorted(set(refs_of(p["cppType"]))):
+                        if r in self.m.types and a["name"] not in u[r]["param"]:
+                            u[r]["param"].append(a["name"])
+            for k in sorted(self.m.types):
+                for r in sorted({r for _, ty, _ in self.m.types[k]["fields"] for r in refs_of(ty)}):
+                    if r in self.m.types and r != k:
+                        u[r]["field"].append(k)
+            self._users = u
+        return self._users
+
+    def ref_list(self, names, suffix, cap=5):
+        refs = [self.type_ref(n + suffix) for n in names[:cap]]
+        more = " and %d more" % (len(names) - cap) if len(names) > cap else ""
+        return ", ".join(refs) + more
+
+    def type_doc(self, name):
+        """The /// block above a generated type: what it is, where it is from, who uses it."""
+        t = self.m.types[name]
+        users = self.type_users()[name]
+        if name.endswith("Inventory") and len(name) > len("Inventory"):
+            summary = "Inventory of %s: what the server reports about it." % noun_phrase(name_words(name[:-9]), "a")
+        elif users["returned"] and name.endswith(("Result", "Reply")):
+            summary = "Reply of %s." % self.ref_list(users["returned"], "Action")
+        else:
+            summary = "Data type `%s` of the API." % name
+        origin = t["origin"]
+        lines = ["/// " + summary, "///"]
+        if origin.endswith(".java"):
+            lines.append("/// From the ZStack SDK class `%s`." % origin.split("java/")[-1][:-5].replace("/", "."))
+        else:
+            lines.append("/// Documented in `%s`." % origin)
+        if users["queried"]:
+            lines.append("/// Queried with %s." % self.ref_list(users["queried"], "Action"))
+        if users["returned"] and not summary.startswith("Reply of"):
+            lines.append("/// Returned by %s." % self.ref_list(users["returned"], "Action"))
+        if users["param"]:
+            lines.append("/// A parameter of %s." % self.ref_list(users["param"], "Action"))
+        if users["field"]:
+            lines.append("/// A field of %s." % self.ref_list(users["field"], ""))
+        return "\n".join(lines) + "\n"
+
+    def model_type_doc(self, ty):
+        """A model type in words, linking generated types: 'List<VmNicInventory>' -> 'list of [VmNicInventory]'."""
+        m = re.fullmatch(r"List<(.+)>", ty)
+        if m:
+            inner = self.model_type_doc(m.group(1))
+            return "list of " + (inner + "s" if m.group(1) in ("String", "Integer", "Long", "Boolean") else inner)
+        m = re.fullmatch(r"Map<String,\s*(.+)>", ty)
+        if m:
+            return "map from string to " + self.model_type_doc(m.group(1))
+        words = {"String": "string", "Integer": "32-bit integer", "Long": "64-bit integer", "Float": "number",
+                 "Double": "number", "Boolean": "boolean", "Timestamp": "timestamp (the server's local time)",
+                 "Json": "free-form JSON"}
+        if ty in words:
+            return words[ty]
+        if ty in self.m.types or ty in CORE_TYPES:
+            return self.type_ref(ty)
+        return code_span(ty)
+
+    def enum_of(self, owner, fname):
+        """(enum name, constants) when the SDK declares the field (or its elements) as an enum."""
+        for f in self.m.up_types.get(owner, {}).get("fields", []):
+            if f["name"] != fname:
+                continue
+            for c in (f.get("ref"), simple(split_generic(f["type"])[0]), f.get("elementType")):
+                e = self.m.up_types.get(simple(c)) if c else None
+                if e and e["kind"] == "enum":
+                    return simple(c), e.get("constants", [])
+        return None
+
+    def field_doc(self, owner, fname, mname, src, request_object):
+        """The ///< comment of one field of a generated type."""
+        ty = next(ty for n, ty, _ in self.m.types[owner]["fields"] if n == fname)
+        bits = []
+        if mname != fname:
+            bits.append("JSON key %s" % code_span(fname))
+        bits.append(self.model_type_doc(ty))
+        if src == "json-fallback":
+            bits.append("its element type is unknown upstream: kept as JSON")
+        elif src == "name":
+            bits.append("a list of UUIDs (by its name)")
+        for suffix in ("Uuids", "Uuid"):
+            if fname.endswith(suffix) and len(fname) > len(suffix):
+                plural = ty.startswith("List<")
+                ws = name_words(fname[0].upper() + fname[1:-len(suffix)])
+                if plural:
+                    ws = ws[:-1] + [plural_word(word_text(ws[-1]))]
+                bits.append("%s of the %s" % ("UUIDs" if plural else "UUID", " ".join(word_text(w) for w in ws)))
+                break
+        enum = self.enum_of(owner, fname)
+        if enum and enum[1]:
+            bits.append("one of %s (enum `%s`)" % (", ".join(code_span(c) for c in enum[1]), enum[0]))
+        if request_object:
+            f = next((f for f in self.m.doc_types.get(owner, {}).get("fields", []) if f["name"] == fname), {})
+            c = self.constraint_doc(f, param=False)[:-1]
+            bits.append(c[0].lower() + c[1:])
+        text = "; ".join(bits)
+        return text[0].upper() + text[1:] + "."
 
     def rule(self, p, rules):
         parts = []
@@ -673,43 +1004,115 @@ class Emitter:
         return rows, decls
 
     def doc_comment(self, a):
-        lines = []
-        if a.get("summary"):
-            lines.append("/// %s" % a["summary"])
-        lines.append("/// `%s /v1%s` -> %s%s." % (a["method"], a["path"], self.reply_cpp(a),
-                                                 "" if a["needPoll"] else " (synchronous)"))
-        if not a["needSession"]:
-            lines.append("/// Needs no session.")
+        """The /// block above an action struct: summary, HTTP route, async/session facts, reply type (linked),
+        for queries the fields one can query, and where the facts came from."""
+        summary = manual_summary(a["summary"]) if a.get("summary") else derived_summary(a["name"])
+        lines = ["/// " + summary, "///"]
+        route = "`%s /v1%s`" % (a["method"], a["path"])
         if a["sendsBody"]:
-            lines.append("/// Body: `{%s: {...}}`." % c_string(a["bodyKey"]))
-        lines.append("/// From %s." % (("api/actions/%s.json (the manual)" % a["name"]) if a["doc"] else a["origin"]))
+            route += ", body `{%s: {...}}`" % c_string(a["bodyKey"])
+        elif any(p["loc"] != "Path" for p in a["params"]) or a["isQuery"]:
+            route += ", parameters in the query string"
+        lines.append("/// %s. %s %s" % (route, "Asynchronous: a 202 job, which call() polls to its end." if a["needPoll"]
+                                          else "Synchronous.", "Needs a session (or an access key)." if a["needSession"]
+                                          else "Needs no session."))
+        lines.append("/// Reply: %s." % self.reply_doc(a))
+        if a["isQuery"]:
+            lines += self.query_fields_doc(a["reply"][1])
+        lines.append("/// From %s." % (("`api/actions/%s.json` (the manual)" % a["name"]) if a["doc"]
+                                       else "the Java SDK's `%s`" % a["origin"].split("org/zstack/sdk/")[-1]))
         return "\n".join(lines) + "\n"
 
+    def type_ref(self, t):
+        """A Doxygen link to a generated or core type, shown as its bare name."""
+        return "\\ref %s" % t
+
+    def reply_doc(self, a):
+        kind, t = a["reply"]
+        if kind == "inventory":
+            return "%s of %s" % (self.type_ref("InventoryReply"), self.type_ref(t))
+        if kind == "inventories":
+            return "%s of %s" % (self.type_ref("QueryReply"), self.type_ref(t))
+        if kind == "empty":
+            return "%s (`{}`)" % self.type_ref("EmptyReply")
+        return self.type_ref(t)
+
+    def doc_type_fields(self, t):
+        """(wire name, model type) of every field of a type, inherited ones first."""
+        if t == "NamedResource":
+            return NAMED
+        if t == "Resource":
+            return BASIC
+        if t not in self.m.types:
+            return []
+        base, fields = self.base_and_fields(t)
+        return (self.doc_type_fields(base) if base else []) + [(f[0], f[1]) for f in fields]
+
+    def query_fields_doc(self, inv):
+        """The fields a query's conditions can name: the inventory's own and, one level down, those of the
+        inventories it nests (`vmNics.ip`)."""
+        own = self.doc_type_fields(inv)
+        if not own:
+            return ["/// Queryable fields: unknown (the reply's element type is not known upstream)."]
+        flat, nested = [], []
+        for n, ty in own:
+            inner = re.fullmatch(r"(?:List<)?(\w+)>?", ty)
+            sub = self.doc_type_fields(inner.group(1)) if inner and inner.group(1) in self.m.types else []
+            if sub and inner.group(1) != inv:
+                nested.append(code_span("%s.{%s}" % (n, ", ".join(s for s, _ in sub))))
+            else:
+                flat.append(n)
+        lines = ["/// Queryable fields (where(), query::field()): %s." % code_span(", ".join(flat))]
+        if nested:
+            lines.append("/// Nested, one level down: %s." % ", ".join(nested))
+        lines.append("/// The server may accept more (its own joins over related resources).")
+        return lines
+
     def param_doc(self, p):
+        """The ///< comment of one parameter member: its constraints as the generator knows them."""
+        return "  ///< " + self.constraint_doc(p, param=True)
+
+    def constraint_doc(self, p, param):
         bits = []
-        if p["loc"] == "Path":
-            bits.append("path")
-        if p.get("required"):
-            bits.append("required")
+        if p.get("loc") == "Path":
+            bits.append("Path variable; required")
+        elif p.get("loc") == "Query":
+            bits.append(("Required" if p.get("required") else "Optional") + "; always in the query string")
+        else:
+            bits.append("Required" if p.get("required") else "Optional")
         if p.get("nonEmpty"):
             bits.append("not empty")
+        if p.get("noNullElements"):
+            bits.append("no empty elements")
         if p.get("validValues"):
-            bits.append("one of " + ", ".join(p["validValues"]))
-        if p.get("minLength"):
-            bits.append("min length %d" % p["minLength"])
-        if p.get("maxLength"):
-            bits.append("max length %d" % p["maxLength"])
+            bits.append("one of " + ", ".join(code_span(v) for v in p["validValues"]) + " (case-insensitive)")
+        lo, hi = p.get("minLength"), p.get("maxLength")
+        if lo and hi:
+            bits.append("length %d to %d" % (lo, hi))
+        elif hi:
+            bits.append("at most %d characters" % hi)
+        elif lo:
+            bits.append("at least %d characters" % lo)
         if p.get("numberRange"):
             bits.append("range [%s, %s]" % tuple(p["numberRange"]))
-        if p.get("default") not in (None, "null"):
-            bits.append("Java SDK default %s" % p["default"])
+        default = java_default(p["default"]) if p.get("default") is not None else None
+        if default is not None:
+            bits.append("Java SDK default %s (unset here: not sent)" % code_span(default))
         if p.get("validRegexValues"):
-            bits.append("pattern %s (checked by the server)" % p["validRegexValues"])
+            bits.append("must match %s (checked by the server, not here)" % code_span(p["validRegexValues"]))
         if p.get("sha512"):
-            bits.append("sent as its SHA-512 hex")
-        if p["cppType"] == "Json":
-            bits.append("element type unknown upstream: JSON")
-        return ("  ///< " + "; ".join(bits)) if bits else ""
+            bits.append("give the plain text: it is sent as its lower-case hex SHA-512")
+        if param and any(w in p["name"].lower() for w in SECRET_WORDS):
+            bits.append("secret: never logged")
+        t = p.get("cppType") or p.get("type")
+        if t == "Json":
+            bits.append("free-form JSON (its element type is unknown upstream)")
+        return "; ".join(bits) + "."
+
+    def action_tail(self, a):
+        """The two static members every action struct declares, documented."""
+        return ("\n  static const ActionSpec& spec();  ///< Its route and flags.\n"
+                "  static const schema::TypeDesc& describe();  ///< Its parameters' field table.\n};\n")
 
     def emit_actions(self):
         by_area = defaultdict(list)
@@ -760,7 +1163,7 @@ class Emitter:
                     h.append("struct %s : Action<%s, %s> {\n" % (n, n, self.reply_cpp(a)))
                 for decl, mname, p in decls:
                     h.append("  %s %s;%s\n" % (decl, mname, self.param_doc(p)))
-                h.append("\n  static const ActionSpec& spec();\n  static const schema::TypeDesc& describe();\n};\n")
+                h.append(self.action_tail(a))
                 inh = "schema::rebased(ActionBase::describe(), offsetof(%s, systemTags) - offsetof(ActionBase, systemTags))" % n
                 if a["isQuery"]:
                     inh = "schema::rebased(QueryParams::describe(), offsetof(%s, conditions) - offsetof(QueryParams, conditions), %s)" % (n, inh)

@@ -1,6 +1,7 @@
 #pragma once
-// Every wait in the SDK goes through a Clock, so tests can replace time (see FakeClock in the
-// tests) and a 3-hour poll deadline runs in microseconds.
+/// \file
+/// Every wait in the SDK goes through a Clock, so tests can replace time (see FakeClock in the
+/// tests) and a 3-hour poll deadline runs in microseconds.
 
 #include <chrono>
 #include <condition_variable>
@@ -10,20 +11,24 @@
 
 namespace zstack {
 
+/// Time as the SDK sees it: every wait goes through one (ClientConfig::clock), so tests can
+/// replace it. Implementations must be thread-safe.
 class Clock {
  public:
-  using time_point = std::chrono::steady_clock::time_point;
-  virtual ~Clock() = default;
+  using time_point = std::chrono::steady_clock::time_point;  ///< A monotonic instant.
+  virtual ~Clock() = default;  ///< Destroys the clock.
 
+  /// The monotonic time (deadlines, poll intervals).
   virtual time_point now() const = 0;
-  // The wall clock, for access-key Date headers.
+  /// The wall clock, for access-key Date headers.
   virtual std::chrono::system_clock::time_point wallNow() const = 0;
+  /// Blocks the calling thread until `t`.
   virtual void sleepUntil(time_point t) = 0;
-  // Waits on cv until ready() or t; returns ready().
+  /// Waits on cv (with `lock` held) until ready() or t; returns ready().
   virtual bool waitUntil(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, time_point t,
                          const std::function<bool()>& ready) = 0;
 
-  // The real clock, shared.
+  /// The real clock (steady_clock and system_clock), shared.
   static std::shared_ptr<Clock> system();
 };
 

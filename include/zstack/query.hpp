@@ -1,12 +1,15 @@
 #pragma once
-// Queries: every QueryXxxAction takes conditions, paging, sorting and field selection.
-//
-//   using namespace zstack::query;
-//   QueryVipAction q;
-//   q.where(field("name") == "vip1").where(field("vmNics.ip") != "10.0.0.5").where("state!=Disabled");
-//   q.limit = 50;
-//   q.sortBy = "createDate"; q.sortDirection = "desc";
-//   auto all = zstack::queryAll(q, client);   // every page, start/limit handled for you
+/// \file
+/// Queries: every QueryXxxAction takes conditions, paging, sorting and field selection.
+///
+/// \code
+/// using namespace zstack::query;
+/// QueryVipAction q;
+/// q.where(field("name") == "vip1").where(field("vmNics.ip") != "10.0.0.5").where("state!=Disabled");
+/// q.limit = 50;
+/// q.sortBy = "createDate"; q.sortDirection = "desc";
+/// auto all = zstack::queryAll(q, client);   // every page, start/limit handled for you
+/// \endcode
 
 #include "zstack/action.hpp"
 #include "zstack/replies.hpp"
@@ -22,10 +25,10 @@ namespace zstack {
 
 namespace query {
 
-// One `q=` condition, already in ZStack's `<field><op><value>` text form.
+/// One `q=` condition, already in ZStack's `<field><op><value>` text form.
 struct Condition {
-  std::string text;
-  operator const std::string&() const { return text; }
+  std::string text;  ///< e.g. "name=vip1".
+  operator const std::string&() const { return text; }  ///< The text.
 };
 
 namespace detail {
@@ -49,22 +52,36 @@ std::string join(const std::vector<T>& values) {
 }
 }  // namespace detail
 
-// A field name, possibly crossing tables ("vmNics.ip"); operators build conditions.
+/// A field name, possibly crossing tables ("vmNics.ip"); operators build conditions.
+/// Values are written as text: strings as given, booleans as true/false, numbers in decimal.
 class Field {
  public:
+  /// The field `name`, as the query's inventory names it.
   explicit Field(std::string name) : name_(std::move(name)) {}
 
+  /// `name=v`.
   template <class T> Condition operator==(const T& v) const { return make("=", detail::toText(v)); }
+  /// `name!=v`.
   template <class T> Condition operator!=(const T& v) const { return make("!=", detail::toText(v)); }
+  /// `name<v`.
   template <class T> Condition operator<(const T& v) const { return make("<", detail::toText(v)); }
+  /// `name>v`.
   template <class T> Condition operator>(const T& v) const { return make(">", detail::toText(v)); }
+  /// `name<=v`.
   template <class T> Condition operator<=(const T& v) const { return make("<=", detail::toText(v)); }
+  /// `name>=v`.
   template <class T> Condition operator>=(const T& v) const { return make(">=", detail::toText(v)); }
+  /// `name?=a,b,c`: one of the values.
   template <class T> Condition in(const std::vector<T>& values) const { return make("?=", detail::join(values)); }
+  /// `name!?=a,b,c`: none of the values.
   template <class T> Condition notIn(const std::vector<T>& values) const { return make("!?=", detail::join(values)); }
-  Condition like(const std::string& pattern) const { return make("~=", pattern); }      // % and _ wildcards
+  /// `name~=pattern`, with % and _ wildcards.
+  Condition like(const std::string& pattern) const { return make("~=", pattern); }
+  /// `name!~=pattern`.
   Condition notLike(const std::string& pattern) const { return make("!~=", pattern); }
+  /// `name=null`: the field is null.
   Condition isNull() const { return make("=", "null"); }
+  /// `name!=null`: the field is set.
   Condition notNull() const { return make("!=", "null"); }
 
  private:
@@ -72,31 +89,35 @@ class Field {
   std::string name_;
 };
 
+/// The field `name`: `field("state") == "Enabled"`.
 inline Field field(std::string name) { return Field(std::move(name)); }
 
 }  // namespace query
 
-// The parameters every query takes, declared once.
+/// The parameters every query takes, declared once.
 struct QueryParams {
-  std::vector<std::string> conditions;          // q=...; see query::field()
-  std::optional<std::int32_t> limit;            // server default 1000
-  std::optional<std::int32_t> start;            // offset
-  std::optional<bool> count;                    // only the total
-  std::optional<bool> replyWithCount;           // the total beside the page
-  std::optional<std::string> groupBy;
-  std::optional<std::string> sortBy;            // sent as sort=+field / sort=-field
-  std::optional<std::string> sortDirection;     // "asc" (default) or "desc"
-  std::vector<std::string> fields;              // only these columns
+  std::vector<std::string> conditions;          ///< `q=...`, all of which must hold; see query::field().
+  std::optional<std::int32_t> limit;            ///< Page size (server default 1000).
+  std::optional<std::int32_t> start;            ///< Offset of the first result.
+  std::optional<bool> count;                    ///< Only the total.
+  std::optional<bool> replyWithCount;           ///< The total beside the page.
+  std::optional<std::string> groupBy;           ///< A field to group by.
+  std::optional<std::string> sortBy;            ///< Sent as sort=+field / sort=-field.
+  std::optional<std::string> sortDirection;     ///< "asc" (default) or "desc".
+  std::vector<std::string> fields;              ///< Only these columns (comma-joined).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< Its field table.
 };
 
+/// The base of every QueryXxxAction: an Action replying QueryReply<Inventory>, with QueryParams.
 template <class Derived, class Inventory>
 struct QueryAction : Action<Derived, QueryReply<Inventory>>, QueryParams {
-  using InventoryType = Inventory;
-  static constexpr bool kIsQuery = true;
+  using InventoryType = Inventory;  ///< The queried inventory.
+  static constexpr bool kIsQuery = true;  ///< A query.
 
+  /// Adds a condition (query::field("name") == "vip1"); returns the action, to chain.
   Derived& where(const query::Condition& c) { conditions.push_back(c.text); return self(); }
+  /// Adds a condition written as ZStack text ("state!=Disabled").
   Derived& where(std::string raw) { conditions.push_back(std::move(raw)); return self(); }
 
  private:
@@ -123,10 +144,11 @@ class PageGuard {
 };
 }  // namespace detail
 
-// Calls `page(inventories)` for every page of the query, advancing start by the page size until
-// a short (or empty) page; stops early when `page` returns false. Returns the first error, if
-// any: a failed call, or a server that sends the same page again (it ignores `start`), pages
-// past INT32_MAX items, or more than PageGuard::kMaxPages pages (ErrorKind::Decode).
+/// Calls `page(inventories)` for every page of the query, advancing start by the page size until
+/// a short (or empty) page; stops early when `page` returns false. Returns the first error, if
+/// any: a failed call, or a server that sends the same page again (it ignores `start`), pages
+/// past INT32_MAX items, or more than 100,000 pages (ErrorKind::Decode). A `pageSize` of 0 or
+/// less means 100.
 template <class Q, class F>
 std::optional<Error> forEachPage(Q query, const Client& client, std::int32_t pageSize, F page) {
   if (pageSize <= 0) pageSize = 100;
@@ -150,7 +172,7 @@ std::optional<Error> forEachPage(Q query, const Client& client, std::int32_t pag
   }
 }
 
-// Every result of the query, fetched page by page.
+/// Every result of the query, fetched page by page (see forEachPage()).
 template <class Q>
 Result<std::vector<typename Q::InventoryType>> queryAll(const Q& query, const Client& client, std::int32_t pageSize = 500) {
   std::vector<typename Q::InventoryType> out;

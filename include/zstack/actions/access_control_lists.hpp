@@ -16,94 +16,114 @@
 
 namespace zstack {
 
-/// `POST /v1/access-control-lists/{aclUuid}/ipentries` -> InventoryReply<AccessControlListEntryInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAccessControlListEntryAction.java.
+/// Adds an access control list entry.
+///
+/// `POST /v1/access-control-lists/{aclUuid}/ipentries`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessControlListEntryInventory.
+/// From the Java SDK's `AddAccessControlListEntryAction.java`.
 struct AddAccessControlListEntryAction : Action<AddAccessControlListEntryAction, InventoryReply<AccessControlListEntryInventory>> {
-  std::string aclUuid;  ///< path; required
-  std::string entries;  ///< required; max length 2048
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string aclUuid;  ///< Path variable; required.
+  std::string entries;  ///< Required; at most 2048 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/access-control-lists/{aclUuid}/redirectRules` -> InventoryReply<AccessControlListEntryInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAccessControlListRedirectRuleAction.java.
+/// Adds an access control list redirect rule.
+///
+/// `POST /v1/access-control-lists/{aclUuid}/redirectRules`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessControlListEntryInventory.
+/// From the Java SDK's `AddAccessControlListRedirectRuleAction.java`.
 struct AddAccessControlListRedirectRuleAction : Action<AddAccessControlListRedirectRuleAction, InventoryReply<AccessControlListEntryInventory>> {
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> domain;  ///< max length 255
-  std::optional<std::string> url;  ///< max length 80
-  std::string aclUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> domain;  ///< Optional; at most 255 characters.
+  std::optional<std::string> url;  ///< Optional; at most 80 characters.
+  std::string aclUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/access-control-lists/redirectRules/{uuid}/actions` -> InventoryReply<AccessControlListEntryInventory>.
-/// Body: `{"changeAccessControlListRedirectRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeAccessControlListRedirectRuleAction.java.
+/// Changes the access control list redirect rule.
+///
+/// `PUT /v1/access-control-lists/redirectRules/{uuid}/actions`, body `{"changeAccessControlListRedirectRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessControlListEntryInventory.
+/// From the Java SDK's `ChangeAccessControlListRedirectRuleAction.java`.
 struct ChangeAccessControlListRedirectRuleAction : Action<ChangeAccessControlListRedirectRuleAction, InventoryReply<AccessControlListEntryInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/access-control-lists` -> InventoryReply<AccessControlListInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAccessControlListAction.java.
+/// Creates an access control list.
+///
+/// `POST /v1/access-control-lists`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessControlListInventory.
+/// From the Java SDK's `CreateAccessControlListAction.java`.
 struct CreateAccessControlListAction : Action<CreateAccessControlListAction, InventoryReply<AccessControlListInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/access-control-lists/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAccessControlListAction.java.
+/// Deletes the access control list.
+///
+/// `DELETE /v1/access-control-lists/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAccessControlListAction.java`.
 struct DeleteAccessControlListAction : Action<DeleteAccessControlListAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/access-control-lists` -> QueryReply<AccessControlListInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAccessControlListAction.java.
+/// Queries access control lists.
+///
+/// `GET /v1/access-control-lists`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AccessControlListInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, ipVersion`.
+/// Nested, one level down: `entries.{uuid, name, description, createDate, lastOpDate, aclUuid, type, domain, url, ipEntries}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAccessControlListAction.java`.
 struct QueryAccessControlListAction : QueryAction<QueryAccessControlListAction, AccessControlListInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/access-control-lists/{aclUuid}/ipentries/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveAccessControlListEntryAction.java.
+/// Removes the access control list entry.
+///
+/// `DELETE /v1/access-control-lists/{aclUuid}/ipentries/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveAccessControlListEntryAction.java`.
 struct RemoveAccessControlListEntryAction : Action<RemoveAccessControlListEntryAction, EmptyReply> {
-  std::string aclUuid;  ///< path; required
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string aclUuid;  ///< Path variable; required.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,52 +15,64 @@
 
 namespace zstack {
 
-/// `PUT /v1/accesskeys/{uuid}/actions` -> InventoryReply<AccessKeyInventory>.
-/// Body: `{"changeAccessKeyState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeAccessKeyStateAction.java.
+/// Changes the state of the access key.
+///
+/// `PUT /v1/accesskeys/{uuid}/actions`, body `{"changeAccessKeyState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessKeyInventory.
+/// From the Java SDK's `ChangeAccessKeyStateAction.java`.
 struct ChangeAccessKeyStateAction : Action<ChangeAccessKeyStateAction, InventoryReply<AccessKeyInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accesskeys` -> InventoryReply<AccessKeyInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAccessKeyAction.java.
+/// Creates an access key.
+///
+/// `POST /v1/accesskeys`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessKeyInventory.
+/// From the Java SDK's `CreateAccessKeyAction.java`.
 struct CreateAccessKeyAction : Action<CreateAccessKeyAction, InventoryReply<AccessKeyInventory>> {
-  std::string accountUuid;  ///< required; max length 32
-  std::string userUuid;  ///< required; max length 32
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> AccessKeyID;  ///< min length 10; max length 20
-  std::optional<std::string> AccessKeySecret;  ///< min length 10; max length 40
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Required; at most 32 characters.
+  std::string userUuid;  ///< Required; at most 32 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> AccessKeyID;  ///< Optional; length 10 to 20.
+  std::optional<std::string> AccessKeySecret;  ///< Optional; length 10 to 40; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accesskeys/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAccessKeyAction.java.
+/// Deletes the access key.
+///
+/// `DELETE /v1/accesskeys/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAccessKeyAction.java`.
 struct DeleteAccessKeyAction : Action<DeleteAccessKeyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accesskeys` -> QueryReply<AccessKeyInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAccessKeyAction.java.
+/// Queries access keys.
+///
+/// `GET /v1/accesskeys`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AccessKeyInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, description, accountUuid, userUuid, AccessKeyID, AccessKeySecret, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAccessKeyAction.java`.
 struct QueryAccessKeyAction : QueryAction<QueryAccessKeyAction, AccessKeyInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,16 +14,18 @@
 
 namespace zstack {
 
-/// `POST /v1/account/{accountUuid}/resources` -> InventoryReply<AccountResourceRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeResourceOwnerAction.java.
+/// Changes the owner of the resource.
+///
+/// `POST /v1/account/{accountUuid}/resources`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccountResourceRefInventory.
+/// From the Java SDK's `ChangeResourceOwnerAction.java`.
 struct ChangeResourceOwnerAction : Action<ChangeResourceOwnerAction, InventoryReply<AccountResourceRefInventory>> {
-  std::string accountUuid;  ///< path; required
-  std::string resourceUuid;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Path variable; required.
+  std::string resourceUuid;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -27,442 +27,549 @@
 
 namespace zstack {
 
-/// `POST /v1/accounts/groups/{groupUuid}/users` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddUserToGroupAction.java.
+/// Adds a user to the group.
+///
+/// `POST /v1/accounts/groups/{groupUuid}/users`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AddUserToGroupAction.java`.
 struct AddUserToGroupAction : Action<AddUserToGroupAction, EmptyReply> {
-  std::string userUuid;  ///< required
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string userUuid;  ///< Required.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accounts/users/{userUuid}/policy-collection` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachPoliciesToUserAction.java.
+/// Attaches the policies to the user.
+///
+/// `POST /v1/accounts/users/{userUuid}/policy-collection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachPoliciesToUserAction.java`.
 struct AttachPoliciesToUserAction : Action<AttachPoliciesToUserAction, EmptyReply> {
-  std::string userUuid;  ///< path; required
-  std::vector<std::string> policyUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string userUuid;  ///< Path variable; required.
+  std::vector<std::string> policyUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accounts/users/{userUuid}/policies` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachPolicyToUserAction.java.
+/// Attaches the policy to the user.
+///
+/// `POST /v1/accounts/users/{userUuid}/policies`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachPolicyToUserAction.java`.
 struct AttachPolicyToUserAction : Action<AttachPolicyToUserAction, EmptyReply> {
-  std::string userUuid;  ///< path; required
-  std::string policyUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string userUuid;  ///< Path variable; required.
+  std::string policyUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accounts/groups/{groupUuid}/policies` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachPolicyToUserGroupAction.java.
+/// Attaches the policy to the user group.
+///
+/// `POST /v1/accounts/groups/{groupUuid}/policies`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachPolicyToUserGroupAction.java`.
 struct AttachPolicyToUserGroupAction : Action<AttachPolicyToUserGroupAction, EmptyReply> {
-  std::string policyUuid;  ///< required
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string policyUuid;  ///< Required.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/permissions/actions` -> CheckApiPermissionResult (synchronous).
-/// Body: `{"checkApiPermission": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckApiPermissionAction.java.
+/// Checks the API permission.
+///
+/// `PUT /v1/accounts/permissions/actions`, body `{"checkApiPermission": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckApiPermissionResult.
+/// From the Java SDK's `CheckApiPermissionAction.java`.
 struct CheckApiPermissionAction : Action<CheckApiPermissionAction, CheckApiPermissionResult> {
-  std::optional<std::string> userUuid;
-  std::optional<Json> apiNames;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<std::string> userUuid;  ///< Optional.
+  std::optional<Json> apiNames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/resource/api-permissions` -> CheckResourcePermissionResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/CheckResourcePermissionAction.java.
+/// Checks the resource permission.
+///
+/// `GET /v1/accounts/resource/api-permissions`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckResourcePermissionResult.
+/// From the Java SDK's `CheckResourcePermissionAction.java`.
 struct CheckResourcePermissionAction : Action<CheckResourcePermissionAction, CheckResourcePermissionResult> {
-  std::string resourceType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string resourceType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accounts` -> InventoryReply<AccountInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAccountAction.java.
+/// Creates an account.
+///
+/// `POST /v1/accounts`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccountInventory.
+/// From the Java SDK's `CreateAccountAction.java`.
 struct CreateAccountAction : Action<CreateAccountAction, InventoryReply<AccountInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string password;  ///< required; max length 255; sent as its SHA-512 hex
-  std::optional<std::string> type;  ///< one of SystemAdmin, Normal
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> type;  ///< Optional; one of `SystemAdmin`, `Normal` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accounts/policies` -> InventoryReply<PolicyInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePolicyAction.java.
+/// Creates a policy.
+///
+/// `POST /v1/accounts/policies`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PolicyInventory.
+/// From the Java SDK's `CreatePolicyAction.java`.
 struct CreatePolicyAction : Action<CreatePolicyAction, InventoryReply<PolicyInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> statements;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> statements;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accounts/users` -> InventoryReply<UserInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateUserAction.java.
+/// Creates a user.
+///
+/// `POST /v1/accounts/users`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UserInventory.
+/// From the Java SDK's `CreateUserAction.java`.
 struct CreateUserAction : Action<CreateUserAction, InventoryReply<UserInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string password;  ///< required; max length 255; sent as its SHA-512 hex
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/accounts/groups` -> InventoryReply<UserGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateUserGroupAction.java.
+/// Creates a user group.
+///
+/// `POST /v1/accounts/groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UserGroupInventory.
+/// From the Java SDK's `CreateUserGroupAction.java`.
 struct CreateUserGroupAction : Action<CreateUserGroupAction, InventoryReply<UserGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAccountAction.java.
+/// Deletes the account.
+///
+/// `DELETE /v1/accounts/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAccountAction.java`.
 struct DeleteAccountAction : Action<DeleteAccountAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/policies/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePolicyAction.java.
+/// Deletes the policy.
+///
+/// `DELETE /v1/accounts/policies/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePolicyAction.java`.
 struct DeletePolicyAction : Action<DeletePolicyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/users/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteUserAction.java.
+/// Deletes the user.
+///
+/// `DELETE /v1/accounts/users/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteUserAction.java`.
 struct DeleteUserAction : Action<DeleteUserAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/groups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteUserGroupAction.java.
+/// Deletes the user group.
+///
+/// `DELETE /v1/accounts/groups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteUserGroupAction.java`.
 struct DeleteUserGroupAction : Action<DeleteUserGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/users/{userUuid}/policies` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachPoliciesFromUserAction.java.
+/// Detaches the policies from the user.
+///
+/// `DELETE /v1/accounts/users/{userUuid}/policies`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachPoliciesFromUserAction.java`.
 struct DetachPoliciesFromUserAction : Action<DetachPoliciesFromUserAction, EmptyReply> {
-  std::vector<std::string> policyUuids;  ///< required
-  std::string userUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> policyUuids;  ///< Required.
+  std::string userUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/users/{userUuid}/policies/{policyUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachPolicyFromUserAction.java.
+/// Detaches the policy from the user.
+///
+/// `DELETE /v1/accounts/users/{userUuid}/policies/{policyUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachPolicyFromUserAction.java`.
 struct DetachPolicyFromUserAction : Action<DetachPolicyFromUserAction, EmptyReply> {
-  std::string policyUuid;  ///< path; required
-  std::string userUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string policyUuid;  ///< Path variable; required.
+  std::string userUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/groups/{groupUuid}/policies/{policyUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachPolicyFromUserGroupAction.java.
+/// Detaches the policy from the user group.
+///
+/// `DELETE /v1/accounts/groups/{groupUuid}/policies/{policyUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachPolicyFromUserGroupAction.java`.
 struct DetachPolicyFromUserGroupAction : Action<DetachPolicyFromUserGroupAction, EmptyReply> {
-  std::string policyUuid;  ///< path; required
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string policyUuid;  ///< Path variable; required.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/quota/{uuid}/usages` -> GetAccountQuotaUsageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAccountQuotaUsageAction.java.
+/// Gets the account quota usage.
+///
+/// `GET /v1/accounts/quota/{uuid}/usages`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAccountQuotaUsageResult.
+/// From the Java SDK's `GetAccountQuotaUsageAction.java`.
 struct GetAccountQuotaUsageAction : Action<GetAccountQuotaUsageAction, GetAccountQuotaUsageResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Log in with an account name and the SHA-512 hash of its password to obtain a session.
-/// `PUT /v1/accounts/login` -> InventoryReply<SessionInventory> (synchronous).
-/// Needs no session.
-/// Body: `{"logInByAccount": {...}}`.
-/// From api/actions/LogInByAccount.json (the manual).
+/// Logs in with an account name and the SHA-512 hash of its password to obtain a session.
+///
+/// `PUT /v1/accounts/login`, body `{"logInByAccount": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From `api/actions/LogInByAccount.json` (the manual).
 struct LogInByAccountAction : Action<LogInByAccountAction, InventoryReply<SessionInventory>> {
-  std::string accountName;  ///< required
-  std::string password;  ///< required; sent as its SHA-512 hex
+  std::string accountName;  ///< Required.
+  std::string password;  ///< Required; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/users/login` -> InventoryReply<SessionInventory> (synchronous).
-/// Needs no session.
-/// Body: `{"logInByUser": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LogInByUserAction.java.
+/// Logs in by user.
+///
+/// `PUT /v1/accounts/users/login`, body `{"logInByUser": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `LogInByUserAction.java`.
 struct LogInByUserAction : Action<LogInByUserAction, InventoryReply<SessionInventory>> {
-  std::optional<std::string> accountUuid;
-  std::optional<std::string> accountName;
-  std::string userName;  ///< required
-  std::string password;  ///< required; sent as its SHA-512 hex
-  std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<std::string> accountUuid;  ///< Optional.
+  std::optional<std::string> accountName;  ///< Optional.
+  std::string userName;  ///< Required.
+  std::string password;  ///< Required; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Log out, invalidating the given session.
-/// `DELETE /v1/accounts/sessions/{sessionUuid}` -> EmptyReply (synchronous).
-/// Needs no session.
-/// From api/actions/LogOut.json (the manual).
+/// Logs out, invalidating the given session.
+///
+/// `DELETE /v1/accounts/sessions/{sessionUuid}`. Synchronous. Needs no session.
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/LogOut.json` (the manual).
 struct LogOutAction : Action<LogOutAction, EmptyReply> {
-  std::string sessionUuid;  ///< path; required
+  std::string sessionUuid;  ///< Path variable; required; secret: never logged.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts` -> QueryReply<AccountInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAccountAction.java.
+/// Queries accounts.
+///
+/// `GET /v1/accounts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AccountInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAccountAction.java`.
 struct QueryAccountAction : QueryAction<QueryAccountAction, AccountInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/price-tables/refs` -> QueryReply<AccountPriceTableRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAccountPriceTableRefAction.java.
+/// Queries account price table refs.
+///
+/// `GET /v1/accounts/price-tables/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AccountPriceTableRefInventory.
+/// Queryable fields (where(), query::field()): `accountUuid, tableUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAccountPriceTableRefAction.java`.
 struct QueryAccountPriceTableRefAction : QueryAction<QueryAccountPriceTableRefAction, AccountPriceTableRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/resources/refs` -> QueryReply<AccountResourceRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAccountResourceRefAction.java.
+/// Queries account resource refs.
+///
+/// `GET /v1/accounts/resources/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AccountResourceRefInventory.
+/// Queryable fields (where(), query::field()): `accountUuid, resourceUuid, resourceType, concreteResourceType, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAccountResourceRefAction.java`.
 struct QueryAccountResourceRefAction : QueryAction<QueryAccountResourceRefAction, AccountResourceRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/policies` -> QueryReply<PolicyInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyAction.java.
+/// Queries policies.
+///
+/// `GET /v1/accounts/policies`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyInventory.
+/// Queryable fields (where(), query::field()): `name, uuid, accountUuid`.
+/// Nested, one level down: `statements.{name, effect, principals, actions, resources}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyAction.java`.
 struct QueryPolicyAction : QueryAction<QueryPolicyAction, PolicyInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/quotas` -> QueryReply<QuotaInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryQuotaAction.java.
+/// Queries quota.
+///
+/// `GET /v1/accounts/quotas`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref QuotaInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, identityUuid, identityType, value`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryQuotaAction.java`.
 struct QueryQuotaAction : QueryAction<QueryQuotaAction, QuotaInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/resources` -> QueryReply<SharedResourceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySharedResourceAction.java.
+/// Queries shared resources.
+///
+/// `GET /v1/accounts/resources`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SharedResourceInventory.
+/// Queryable fields (where(), query::field()): `ownerAccountUuid, receiverAccountUuid, toPublic, resourceType, resourceUuid, lastOpDate, createDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySharedResourceAction.java`.
 struct QuerySharedResourceAction : QueryAction<QuerySharedResourceAction, SharedResourceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/users` -> QueryReply<UserInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryUserAction.java.
+/// Queries users.
+///
+/// `GET /v1/accounts/users`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref UserInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, accountUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryUserAction.java`.
 struct QueryUserAction : QueryAction<QueryUserAction, UserInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/groups` -> QueryReply<UserGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryUserGroupAction.java.
+/// Queries user groups.
+///
+/// `GET /v1/accounts/groups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref UserGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, accountUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryUserGroupAction.java`.
 struct QueryUserGroupAction : QueryAction<QueryUserGroupAction, UserGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/accounts/groups/{groupUuid}/users/{userUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveUserFromGroupAction.java.
+/// Removes the user from the group.
+///
+/// `DELETE /v1/accounts/groups/{groupUuid}/users/{userUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveUserFromGroupAction.java`.
 struct RemoveUserFromGroupAction : Action<RemoveUserFromGroupAction, EmptyReply> {
-  std::string userUuid;  ///< path; required
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string userUuid;  ///< Path variable; required.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/sessions/{sessionUuid}/renew` -> InventoryReply<SessionInventory>.
-/// Body: `{"renewSession": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RenewSessionAction.java.
+/// Renews the session.
+///
+/// `PUT /v1/accounts/sessions/{sessionUuid}/renew`, body `{"renewSession": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `RenewSessionAction.java`.
 struct RenewSessionAction : Action<RenewSessionAction, InventoryReply<SessionInventory>> {
-  std::string sessionUuid;  ///< path; required
-  std::optional<std::int64_t> duration;  ///< range [60, 31536000]
-  std::optional<std::string> requestIp;
+  std::string sessionUuid;  ///< Path variable; required; secret: never logged.
+  std::optional<std::int64_t> duration;  ///< Optional; range [60, 31536000].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/resources/actions` -> EmptyReply.
-/// Body: `{"revokeResourceSharing": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RevokeResourceSharingAction.java.
+/// Revokes the resource sharing.
+///
+/// `PUT /v1/accounts/resources/actions`, body `{"revokeResourceSharing": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RevokeResourceSharingAction.java`.
 struct RevokeResourceSharingAction : Action<RevokeResourceSharingAction, EmptyReply> {
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::optional<bool> toPublic;  ///< Java SDK default false
-  std::optional<std::vector<std::string>> accountUuids;
-  std::optional<bool> all;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::optional<bool> toPublic;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::vector<std::string>> accountUuids;  ///< Optional.
+  std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/resources/actions` -> EmptyReply.
-/// Body: `{"shareResource": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ShareResourceAction.java.
+/// Shares the resource.
+///
+/// `PUT /v1/accounts/resources/actions`, body `{"shareResource": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ShareResourceAction.java`.
 struct ShareResourceAction : Action<ShareResourceAction, EmptyReply> {
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::optional<std::vector<std::string>> accountUuids;
-  std::optional<bool> toPublic;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::optional<std::vector<std::string>> accountUuids;  ///< Optional.
+  std::optional<bool> toPublic;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/{uuid}` -> InventoryReply<AccountInventory>.
-/// Body: `{"updateAccount": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAccountAction.java.
+/// Updates the account.
+///
+/// `PUT /v1/accounts/{uuid}`, body `{"updateAccount": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccountInventory.
+/// From the Java SDK's `UpdateAccountAction.java`.
 struct UpdateAccountAction : Action<UpdateAccountAction, InventoryReply<AccountInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> password;  ///< max length 255; sent as its SHA-512 hex
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> oldPassword;  ///< max length 255; sent as its SHA-512 hex
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> oldPassword;  ///< Optional; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/quotas/actions` -> InventoryReply<QuotaInventory>.
-/// Body: `{"updateQuota": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateQuotaAction.java.
+/// Updates the quota.
+///
+/// `PUT /v1/accounts/quotas/actions`, body `{"updateQuota": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref QuotaInventory.
+/// From the Java SDK's `UpdateQuotaAction.java`.
 struct UpdateQuotaAction : Action<UpdateQuotaAction, InventoryReply<QuotaInventory>> {
-  std::string identityUuid;  ///< required
-  std::string name;  ///< required
-  std::optional<std::int64_t> value;  ///< required; range [0, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string identityUuid;  ///< Required.
+  std::string name;  ///< Required.
+  std::optional<std::int64_t> value;  ///< Required; range [0, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/users/actions` -> InventoryReply<UserInventory>.
-/// Body: `{"updateUser": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateUserAction.java.
+/// Updates the user.
+///
+/// `PUT /v1/accounts/users/actions`, body `{"updateUser": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UserInventory.
+/// From the Java SDK's `UpdateUserAction.java`.
 struct UpdateUserAction : Action<UpdateUserAction, InventoryReply<UserInventory>> {
-  std::optional<std::string> uuid;
-  std::optional<std::string> password;  ///< max length 255; sent as its SHA-512 hex
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> oldPassword;  ///< max length 255; sent as its SHA-512 hex
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> oldPassword;  ///< Optional; at most 255 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/accounts/groups/actions` -> InventoryReply<UserGroupInventory>.
-/// Body: `{"updateUserGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateUserGroupAction.java.
+/// Updates the user group.
+///
+/// `PUT /v1/accounts/groups/actions`, body `{"updateUserGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UserGroupInventory.
+/// From the Java SDK's `UpdateUserGroupAction.java`.
 struct UpdateUserGroupAction : Action<UpdateUserGroupAction, InventoryReply<UserGroupInventory>> {
-  std::string uuid;  ///< required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/accounts/sessions/{sessionUuid}/valid` -> ValidateSessionResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/ValidateSessionAction.java.
+/// Validates the session.
+///
+/// `GET /v1/accounts/sessions/{sessionUuid}/valid`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref ValidateSessionResult.
+/// From the Java SDK's `ValidateSessionAction.java`.
 struct ValidateSessionAction : Action<ValidateSessionAction, ValidateSessionResult> {
-  std::string sessionUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string sessionUuid;  ///< Path variable; required; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

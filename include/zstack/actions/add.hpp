@@ -13,16 +13,18 @@
 
 namespace zstack {
 
-/// `POST /v1/add/resources/directory` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddResourcesToDirectoryAction.java.
+/// Adds resources to the directory.
+///
+/// `POST /v1/add/resources/directory`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AddResourcesToDirectoryAction.java`.
 struct AddResourcesToDirectoryAction : Action<AddResourcesToDirectoryAction, EmptyReply> {
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::string directoryUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::string directoryUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,89 +15,108 @@
 
 namespace zstack {
 
-/// `POST /v1/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}` -> InventoryReply<AffinityGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddVmToAffinityGroupAction.java.
+/// Adds a VM to the affinity group.
+///
+/// `POST /v1/affinity-groups/{affinityGroupUuid}/vm-instances/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AffinityGroupInventory.
+/// From the Java SDK's `AddVmToAffinityGroupAction.java`.
 struct AddVmToAffinityGroupAction : Action<AddVmToAffinityGroupAction, InventoryReply<AffinityGroupInventory>> {
-  std::string affinityGroupUuid;  ///< path; required
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string affinityGroupUuid;  ///< Path variable; required.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/affinity-groups/{uuid}/actions` -> InventoryReply<AffinityGroupInventory>.
-/// Body: `{"changeAffinityGroupState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeAffinityGroupStateAction.java.
+/// Changes the state of the affinity group.
+///
+/// `PUT /v1/affinity-groups/{uuid}/actions`, body `{"changeAffinityGroupState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AffinityGroupInventory.
+/// From the Java SDK's `ChangeAffinityGroupStateAction.java`.
 struct ChangeAffinityGroupStateAction : Action<ChangeAffinityGroupStateAction, InventoryReply<AffinityGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/affinity-groups` -> InventoryReply<AffinityGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAffinityGroupAction.java.
+/// Creates an affinity group.
+///
+/// `POST /v1/affinity-groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AffinityGroupInventory.
+/// From the Java SDK's `CreateAffinityGroupAction.java`.
 struct CreateAffinityGroupAction : Action<CreateAffinityGroupAction, InventoryReply<AffinityGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 255
-  std::optional<std::string> policy;  ///< one of antiSoft, antiHard
-  std::optional<std::string> type;  ///< one of host
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> subType;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 255 characters.
+  std::optional<std::string> policy;  ///< Optional; one of `antiSoft`, `antiHard` (case-insensitive).
+  std::optional<std::string> type;  ///< Optional; one of `host` (case-insensitive).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> subType;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/affinity-groups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAffinityGroupAction.java.
+/// Deletes the affinity group.
+///
+/// `DELETE /v1/affinity-groups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAffinityGroupAction.java`.
 struct DeleteAffinityGroupAction : Action<DeleteAffinityGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/affinity-groups` -> QueryReply<AffinityGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAffinityGroupAction.java.
+/// Queries affinity groups.
+///
+/// `GET /v1/affinity-groups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AffinityGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, policy, version, type, appliance, zoneUuid, state, usages`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAffinityGroupAction.java`.
 struct QueryAffinityGroupAction : QueryAction<QueryAffinityGroupAction, AffinityGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/affinity-groups/{affinityGroupUuid}/vm-instances` -> InventoryReply<AffinityGroupInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveVmFromAffinityGroupAction.java.
+/// Removes the VM from the affinity group.
+///
+/// `DELETE /v1/affinity-groups/{affinityGroupUuid}/vm-instances`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AffinityGroupInventory.
+/// From the Java SDK's `RemoveVmFromAffinityGroupAction.java`.
 struct RemoveVmFromAffinityGroupAction : Action<RemoveVmFromAffinityGroupAction, InventoryReply<AffinityGroupInventory>> {
-  std::string affinityGroupUuid;  ///< path; required
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string affinityGroupUuid;  ///< Path variable; required.
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/affinity-groups/{uuid}/actions` -> InventoryReply<AffinityGroupInventory>.
-/// Body: `{"updateAffinityGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAffinityGroupAction.java.
+/// Updates the affinity group.
+///
+/// `PUT /v1/affinity-groups/{uuid}/actions`, body `{"updateAffinityGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AffinityGroupInventory.
+/// From the Java SDK's `UpdateAffinityGroupAction.java`.
 struct UpdateAffinityGroupAction : Action<UpdateAffinityGroupAction, InventoryReply<AffinityGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

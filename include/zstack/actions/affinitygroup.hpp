@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// `GET /v1/affinityGroup/attachingVm` -> GetCandidateAffinityGroupForAttachingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateAffinityGroupForAttachingVmAction.java.
+/// Gets the candidate affinity group for attaching the VM.
+///
+/// `GET /v1/affinityGroup/attachingVm`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateAffinityGroupForAttachingVmResult.
+/// From the Java SDK's `GetCandidateAffinityGroupForAttachingVmAction.java`.
 struct GetCandidateAffinityGroupForAttachingVmAction : Action<GetCandidateAffinityGroupForAttachingVmAction, GetCandidateAffinityGroupForAttachingVmResult> {
-  std::string vmUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vmUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,12 +15,17 @@
 
 namespace zstack {
 
-/// `GET /v1/agent-version` -> QueryReply<AgentVersionInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAgentVersionAction.java.
+/// Queries agent versions.
+///
+/// `GET /v1/agent-version`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AgentVersionInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, agentType, currentVersion, expectVersion`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAgentVersionAction.java`.
 struct QueryAgentVersionAction : QueryAction<QueryAgentVersionAction, AgentVersionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

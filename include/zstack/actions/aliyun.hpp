@@ -15,55 +15,67 @@
 
 namespace zstack {
 
-/// `POST /v1/aliyun/pangu` -> InventoryReply<AliyunPanguPartitionInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunPanguPartitionAction.java.
+/// Adds an Aliyun pangu partition.
+///
+/// `POST /v1/aliyun/pangu`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunPanguPartitionInventory.
+/// From the Java SDK's `AddAliyunPanguPartitionAction.java`.
 struct AddAliyunPanguPartitionAction : Action<AddAliyunPanguPartitionAction, InventoryReply<AliyunPanguPartitionInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string identityZoneUuid;  ///< required
-  std::string appName;  ///< required; max length 255
-  std::string partitionName;  ///< required; max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string identityZoneUuid;  ///< Required.
+  std::string appName;  ///< Required; at most 255 characters.
+  std::string partitionName;  ///< Required; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/aliyun/pangu/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunPanguPartitionAction.java.
+/// Deletes the Aliyun pangu partition.
+///
+/// `DELETE /v1/aliyun/pangu/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunPanguPartitionAction.java`.
 struct DeleteAliyunPanguPartitionAction : Action<DeleteAliyunPanguPartitionAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/aliyun/pangu` -> QueryReply<AliyunPanguPartitionInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunPanguPartitionAction.java.
+/// Queries Aliyun pangu partitions.
+///
+/// `GET /v1/aliyun/pangu`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AliyunPanguPartitionInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, accountUuid, identityZoneUuid, appName, partitionName`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAliyunPanguPartitionAction.java`.
 struct QueryAliyunPanguPartitionAction : QueryAction<QueryAliyunPanguPartitionAction, AliyunPanguPartitionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/aliyun/pangu/{uuid}/actions` -> InventoryReply<AliyunPanguPartitionInventory>.
-/// Body: `{"updateAliyunPanguPartition": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunPanguPartitionAction.java.
+/// Updates the Aliyun pangu partition.
+///
+/// `PUT /v1/aliyun/pangu/{uuid}/actions`, body `{"updateAliyunPanguPartition": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunPanguPartitionInventory.
+/// From the Java SDK's `UpdateAliyunPanguPartitionAction.java`.
 struct UpdateAliyunPanguPartitionAction : Action<UpdateAliyunPanguPartitionAction, InventoryReply<AliyunPanguPartitionInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> appName;  ///< max length 255
-  std::optional<std::string> partitionName;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> appName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> partitionName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,102 +16,126 @@
 
 namespace zstack {
 
-/// `POST /v1/aliyun-proxy/vpcs/vswitches` -> InventoryReply<AliyunProxyVSwitchInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunProxyVSwitchAction.java.
+/// Creates an Aliyun proxy V switch.
+///
+/// `POST /v1/aliyun-proxy/vpcs/vswitches`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunProxyVSwitchInventory.
+/// From the Java SDK's `CreateAliyunProxyVSwitchAction.java`.
 struct CreateAliyunProxyVSwitchAction : Action<CreateAliyunProxyVSwitchAction, InventoryReply<AliyunProxyVSwitchInventory>> {
-  std::string aliyunProxyVpcUuid;  ///< required; max length 32
-  std::string vpcL3NetworkUuid;  ///< required; max length 32
-  std::optional<bool> isDefault;  ///< required; Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string aliyunProxyVpcUuid;  ///< Required; at most 32 characters.
+  std::string vpcL3NetworkUuid;  ///< Required; at most 32 characters.
+  std::optional<bool> isDefault;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/aliyun-proxy/vpcs` -> InventoryReply<AliyunProxyVpcInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunProxyVpcAction.java.
+/// Creates an Aliyun proxy VPC.
+///
+/// `POST /v1/aliyun-proxy/vpcs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunProxyVpcInventory.
+/// From the Java SDK's `CreateAliyunProxyVpcAction.java`.
 struct CreateAliyunProxyVpcAction : Action<CreateAliyunProxyVpcAction, InventoryReply<AliyunProxyVpcInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 255
-  std::string cidrBlock;  ///< required; max length 255
-  std::string vRouterUuid;  ///< required; max length 32
-  std::optional<bool> isDefault;  ///< required; Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 255 characters.
+  std::string cidrBlock;  ///< Required; at most 255 characters.
+  std::string vRouterUuid;  ///< Required; at most 32 characters.
+  std::optional<bool> isDefault;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/aliyun-proxy/vpcs/vswitches/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunProxyVSwitchAction.java.
+/// Deletes the Aliyun proxy V switch.
+///
+/// `DELETE /v1/aliyun-proxy/vpcs/vswitches/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunProxyVSwitchAction.java`.
 struct DeleteAliyunProxyVSwitchAction : Action<DeleteAliyunProxyVSwitchAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/aliyun-proxy/vpcs/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunProxyVpcAction.java.
+/// Deletes the Aliyun proxy VPC.
+///
+/// `DELETE /v1/aliyun-proxy/vpcs/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunProxyVpcAction.java`.
 struct DeleteAliyunProxyVpcAction : Action<DeleteAliyunProxyVpcAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/aliyun-proxy/vpcs/vswitches` -> QueryReply<AliyunProxyVSwitchInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunProxyVSwitchAction.java.
+/// Queries Aliyun proxy V switches.
+///
+/// `GET /v1/aliyun-proxy/vpcs/vswitches`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AliyunProxyVSwitchInventory.
+/// Queryable fields (where(), query::field()): `uuid, aliyunProxyVpcUuid, vpcL3NetworkUuid, status, isDefault`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAliyunProxyVSwitchAction.java`.
 struct QueryAliyunProxyVSwitchAction : QueryAction<QueryAliyunProxyVSwitchAction, AliyunProxyVSwitchInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/aliyun-proxy/vpcs` -> QueryReply<AliyunProxyVpcInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunProxyVpcAction.java.
+/// Queries Aliyun proxy VPCs.
+///
+/// `GET /v1/aliyun-proxy/vpcs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AliyunProxyVpcInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, vpcName, cidrBlock, vRouterUuid, status, aliyunProxyVSwitches, description, isDefault`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAliyunProxyVpcAction.java`.
 struct QueryAliyunProxyVpcAction : QueryAction<QueryAliyunProxyVpcAction, AliyunProxyVpcInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/aliyun-proxy/vswitches/{uuid}/actions` -> InventoryReply<AliyunProxyVSwitchInventory>.
-/// Body: `{"updateAliyunProxyVSwitch": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunProxyVSwitchAction.java.
+/// Updates the Aliyun proxy V switch.
+///
+/// `PUT /v1/aliyun-proxy/vswitches/{uuid}/actions`, body `{"updateAliyunProxyVSwitch": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunProxyVSwitchInventory.
+/// From the Java SDK's `UpdateAliyunProxyVSwitchAction.java`.
 struct UpdateAliyunProxyVSwitchAction : Action<UpdateAliyunProxyVSwitchAction, InventoryReply<AliyunProxyVSwitchInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> status;  ///< one of Available, Pending
-  std::optional<bool> isDefault;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> status;  ///< Optional; one of `Available`, `Pending` (case-insensitive).
+  std::optional<bool> isDefault;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/aliyun-proxy/vpcs/{uuid}/actions` -> InventoryReply<AliyunProxyVpcInventory>.
-/// Body: `{"updateAliyunProxyVpc": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunProxyVpcAction.java.
+/// Updates the Aliyun proxy VPC.
+///
+/// `PUT /v1/aliyun-proxy/vpcs/{uuid}/actions`, body `{"updateAliyunProxyVpc": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunProxyVpcInventory.
+/// From the Java SDK's `UpdateAliyunProxyVpcAction.java`.
 struct UpdateAliyunProxyVpcAction : Action<UpdateAliyunProxyVpcAction, InventoryReply<AliyunProxyVpcInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 255
-  std::optional<bool> isDefault;
-  std::optional<std::string> status;  ///< one of Available, Pending
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 255 characters.
+  std::optional<bool> isDefault;  ///< Optional.
+  std::optional<std::string> status;  ///< Optional; one of `Available`, `Pending` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -23,275 +23,335 @@
 
 namespace zstack {
 
-/// `POST /v1/appcenter/buildsystem` -> InventoryReply<AppBuildSystemInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAppBuildSystemAction.java.
+/// Adds an app build system.
+///
+/// `POST /v1/appcenter/buildsystem`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AppBuildSystemInventory.
+/// From the Java SDK's `AddAppBuildSystemAction.java`.
 struct AddAppBuildSystemAction : Action<AddAppBuildSystemAction, InventoryReply<AppBuildSystemInventory>> {
-  std::string url;  ///< required; max length 1024
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> storageType;  ///< one of localStorage
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::string hostname;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 1024 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> storageType;  ///< Optional; one of `localStorage` (case-insensitive).
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::string hostname;  ///< Required; at most 255 characters.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/appcenter/buildapp/add` -> InventoryReply<BuildApplicationInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddBuildAppAction.java.
+/// Adds a build app.
+///
+/// `POST /v1/appcenter/buildapp/add`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BuildApplicationInventory.
+/// From the Java SDK's `AddBuildAppAction.java`.
 struct AddBuildAppAction : Action<AddBuildAppAction, InventoryReply<BuildApplicationInventory>> {
-  std::string url;  ///< required; max length 1024
-  std::optional<std::string> type;  ///< one of zstack
-  std::optional<std::string> backupStorageUuid;
-  std::optional<std::string> hostname;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive).
+  std::optional<std::string> backupStorageUuid;  ///< Optional.
+  std::optional<std::string> hostname;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/appcenter/buildsystem/{uuid}/actions` -> InventoryReply<AppBuildSystemInventory>.
-/// Body: `{"changeAppBuildSystemState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeAppBuildSystemStateAction.java.
+/// Changes the state of the app build system.
+///
+/// `PUT /v1/appcenter/buildsystem/{uuid}/actions`, body `{"changeAppBuildSystemState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AppBuildSystemInventory.
+/// From the Java SDK's `ChangeAppBuildSystemStateAction.java`.
 struct ChangeAppBuildSystemStateAction : Action<ChangeAppBuildSystemStateAction, InventoryReply<AppBuildSystemInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/appcenter/buildapp/check` -> CheckBuildAppParametersResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckBuildAppParametersAction.java.
+/// Checks the build app parameters.
+///
+/// `POST /v1/appcenter/buildapp/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckBuildAppParametersResult.
+/// From the Java SDK's `CheckBuildAppParametersAction.java`.
 struct CheckBuildAppParametersAction : Action<CheckBuildAppParametersAction, CheckBuildAppParametersResult> {
-  std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/appcenter/buildapp` -> InventoryReply<BuildApplicationInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBuildAppAction.java.
+/// Creates a build app.
+///
+/// `POST /v1/appcenter/buildapp`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BuildApplicationInventory.
+/// From the Java SDK's `CreateBuildAppAction.java`.
 struct CreateBuildAppAction : Action<CreateBuildAppAction, InventoryReply<BuildApplicationInventory>> {
-  std::string buildSystemUuid;  ///< required
-  std::string backupStorageUuid;  ///< required
-  std::string dataPath;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string buildSystemUuid;  ///< Required.
+  std::string backupStorageUuid;  ///< Required.
+  std::string dataPath;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/appcenter/app/stack` -> InventoryReply<ResourceStackInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateResourceStackFromAppAction.java.
+/// Creates a resource stack from the app.
+///
+/// `POST /v1/appcenter/app/stack`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ResourceStackInventory.
+/// From the Java SDK's `CreateResourceStackFromAppAction.java`.
 struct CreateResourceStackFromAppAction : Action<CreateResourceStackFromAppAction, InventoryReply<ResourceStackInventory>> {
-  std::string appUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> rollback;
-  std::optional<std::string> parameters;  ///< max length 524288
-  std::optional<bool> withoutAppInfo;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string appUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> rollback;  ///< Optional.
+  std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
+  std::optional<bool> withoutAppInfo;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/appcenter/buildsystem/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAppBuildSystemAction.java.
+/// Deletes the app build system.
+///
+/// `DELETE /v1/appcenter/buildsystem/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAppBuildSystemAction.java`.
 struct DeleteAppBuildSystemAction : Action<DeleteAppBuildSystemAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/appcenter/buildapp/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBuildAppAction.java.
+/// Deletes the build app.
+///
+/// `DELETE /v1/appcenter/buildapp/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBuildAppAction.java`.
 struct DeleteBuildAppAction : Action<DeleteBuildAppAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/appcenter/app/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePublishAppAction.java.
+/// Deletes the publish app.
+///
+/// `DELETE /v1/appcenter/app/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePublishAppAction.java`.
 struct DeletePublishAppAction : Action<DeletePublishAppAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/appcenter/buildapp/{uuid}/actions` -> InventoryReply<BuildAppExportHistoryInventory>.
-/// Body: `{"exportBuildApp": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExportBuildAppAction.java.
+/// Exports the build app.
+///
+/// `PUT /v1/appcenter/buildapp/{uuid}/actions`, body `{"exportBuildApp": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BuildAppExportHistoryInventory.
+/// From the Java SDK's `ExportBuildAppAction.java`.
 struct ExportBuildAppAction : Action<ExportBuildAppAction, InventoryReply<BuildAppExportHistoryInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/appcenter/buildsystem/capacities` -> GetAppBuildSystemCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAppBuildSystemCapacityAction.java.
+/// Gets the app build system capacity.
+///
+/// `GET /v1/appcenter/buildsystem/capacities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAppBuildSystemCapacityResult.
+/// From the Java SDK's `GetAppBuildSystemCapacityAction.java`.
 struct GetAppBuildSystemCapacityAction : Action<GetAppBuildSystemCapacityAction, GetAppBuildSystemCapacityResult> {
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/appcenter/app/resources` -> GetResourceFromPublishAppResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceFromPublishAppAction.java.
+/// Gets the resource from the publish app.
+///
+/// `GET /v1/appcenter/app/resources`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceFromPublishAppResult.
+/// From the Java SDK's `GetResourceFromPublishAppAction.java`.
 struct GetResourceFromPublishAppAction : Action<GetResourceFromPublishAppAction, GetResourceFromPublishAppResult> {
-  std::optional<std::string> uuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/appcenter/app/preview` -> PreviewResourceStackResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PreviewResourceFromAppAction.java.
+/// Previews the resource from the app.
+///
+/// `POST /v1/appcenter/app/preview`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref PreviewResourceStackResult.
+/// From the Java SDK's `PreviewResourceFromAppAction.java`.
 struct PreviewResourceFromAppAction : Action<PreviewResourceFromAppAction, PreviewResourceStackResult> {
-  std::string appUuid;  ///< required
-  std::optional<std::string> parameters;  ///< max length 524288
-  std::optional<std::string> requestIp;
+  std::string appUuid;  ///< Required.
+  std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/appcenter/app` -> InventoryReply<PublishAppInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PublishAppAction.java.
+/// Publishes the app.
+///
+/// `POST /v1/appcenter/app`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PublishAppInventory.
+/// From the Java SDK's `PublishAppAction.java`.
 struct PublishAppAction : Action<PublishAppAction, InventoryReply<PublishAppInventory>> {
-  std::string buildAppUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> parameters;  ///< max length 524288
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string buildAppUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/appcenter/buildsystem` -> QueryReply<AppBuildSystemInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAppBuildSystemAction.java.
+/// Queries app build systems.
+///
+/// `GET /v1/appcenter/buildsystem`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AppBuildSystemInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, storageType, url, hostname, username, sshPort, status, state, totalCapacity, availableCapacity`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAppBuildSystemAction.java`.
 struct QueryAppBuildSystemAction : QueryAction<QueryAppBuildSystemAction, AppBuildSystemInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/appcenter/buildapp` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBuildAppAction.java.
+/// Queries build apps.
+///
+/// `GET /v1/appcenter/buildapp`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryBuildAppAction.java`.
 struct QueryBuildAppAction : QueryAction<QueryBuildAppAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/appcenter/exportapp` -> QueryReply<BuildAppExportHistoryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBuildAppExportHistoryAction.java.
+/// Queries build app export history.
+///
+/// `GET /v1/appcenter/exportapp`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BuildAppExportHistoryInventory.
+/// Queryable fields (where(), query::field()): `id, buildAppUuid, name, path, size, md5Sum, version, status, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBuildAppExportHistoryAction.java`.
 struct QueryBuildAppExportHistoryAction : QueryAction<QueryBuildAppExportHistoryAction, BuildAppExportHistoryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/appcenter/app` -> QueryReply<PublishAppInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPublishAppAction.java.
+/// Queries publish apps.
+///
+/// `GET /v1/appcenter/app`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PublishAppInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, templateContent, appMetaData, preParams, vmRelationShip, buildAppUuid, type, appId, version, status`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPublishAppAction.java`.
 struct QueryPublishAppAction : QueryAction<QueryPublishAppAction, PublishAppInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/appcenter/buildsystem/{uuid}/actions` -> InventoryReply<AppBuildSystemInventory>.
-/// Body: `{"reconnectAppBuildSystem": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectAppBuildSystemAction.java.
+/// Reconnects the app build system.
+///
+/// `PUT /v1/appcenter/buildsystem/{uuid}/actions`, body `{"reconnectAppBuildSystem": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AppBuildSystemInventory.
+/// From the Java SDK's `ReconnectAppBuildSystemAction.java`.
 struct ReconnectAppBuildSystemAction : Action<ReconnectAppBuildSystemAction, InventoryReply<AppBuildSystemInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/appcenter/buildsystem/{uuid}/actions` -> InventoryReply<AppBuildSystemInventory>.
-/// Body: `{"updateAppBuildSystem": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAppBuildSystemAction.java.
+/// Updates the app build system.
+///
+/// `PUT /v1/appcenter/buildsystem/{uuid}/actions`, body `{"updateAppBuildSystem": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AppBuildSystemInventory.
+/// From the Java SDK's `UpdateAppBuildSystemAction.java`.
 struct UpdateAppBuildSystemAction : Action<UpdateAppBuildSystemAction, InventoryReply<AppBuildSystemInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> username;  ///< max length 255
-  std::optional<std::string> password;  ///< max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> username;  ///< Optional; at most 255 characters.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/appcenter/buildapp/{uuid}/actions` -> InventoryReply<BuildApplicationInventory>.
-/// Body: `{"updateBuildApp": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBuildAppAction.java.
+/// Updates the build app.
+///
+/// `PUT /v1/appcenter/buildapp/{uuid}/actions`, body `{"updateBuildApp": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BuildApplicationInventory.
+/// From the Java SDK's `UpdateBuildAppAction.java`.
 struct UpdateBuildAppAction : Action<UpdateBuildAppAction, InventoryReply<BuildApplicationInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> version;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> version;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/appcenter/app/{uuid}/actions` -> InventoryReply<PublishAppInventory>.
-/// Body: `{"updatePublishApp": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePublishAppAction.java.
+/// Updates the publish app.
+///
+/// `PUT /v1/appcenter/app/{uuid}/actions`, body `{"updatePublishApp": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PublishAppInventory.
+/// From the Java SDK's `UpdatePublishAppAction.java`.
 struct UpdatePublishAppAction : Action<UpdatePublishAppAction, InventoryReply<PublishAppInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -22,336 +22,410 @@
 
 namespace zstack {
 
-/// `POST /v1/autoscaling/template/{uuid}/groups/{groupUuid}` -> InventoryReply<AutoScalingGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachAutoScalingTemplateToGroupAction.java.
+/// Attaches the auto scaling template to the group.
+///
+/// `POST /v1/autoscaling/template/{uuid}/groups/{groupUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingGroupInventory.
+/// From the Java SDK's `AttachAutoScalingTemplateToGroupAction.java`.
 struct AttachAutoScalingTemplateToGroupAction : Action<AttachAutoScalingTemplateToGroupAction, InventoryReply<AutoScalingGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/groups/{uuid}/actions` -> InventoryReply<AutoScalingGroupInventory>.
-/// Body: `{"changeAutoScalingGroupState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeAutoScalingGroupStateAction.java.
+/// Changes the state of the auto scaling group.
+///
+/// `PUT /v1/autoscaling/groups/{uuid}/actions`, body `{"changeAutoScalingGroupState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingGroupInventory.
+/// From the Java SDK's `ChangeAutoScalingGroupStateAction.java`.
 struct ChangeAutoScalingGroupStateAction : Action<ChangeAutoScalingGroupStateAction, InventoryReply<AutoScalingGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/autoscaling/groups` -> InventoryReply<AutoScalingGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAutoScalingGroupAction.java.
+/// Creates an auto scaling group.
+///
+/// `POST /v1/autoscaling/groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingGroupInventory.
+/// From the Java SDK's `CreateAutoScalingGroupAction.java`.
 struct CreateAutoScalingGroupAction : Action<CreateAutoScalingGroupAction, InventoryReply<AutoScalingGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string scalingResourceType;  ///< required; one of VmInstance
-  std::optional<std::int32_t> minResourceSize;  ///< required; range [0, 2147483647]
-  std::optional<std::int32_t> maxResourceSize;  ///< required; range [0, 2147483647]
-  std::optional<std::int64_t> defaultCooldown;  ///< required; range [0, 2147483647]
-  std::string removalPolicy;  ///< required; one of OldestInstance, NewestInstance, OldestScalingConfiguration, MinimumCPUUsageInstance, MinimumMemoryUsageInstance
-  std::optional<bool> defaultEnable;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string scalingResourceType;  ///< Required; one of `VmInstance` (case-insensitive).
+  std::optional<std::int32_t> minResourceSize;  ///< Required; range [0, 2147483647].
+  std::optional<std::int32_t> maxResourceSize;  ///< Required; range [0, 2147483647].
+  std::optional<std::int64_t> defaultCooldown;  ///< Required; range [0, 2147483647].
+  std::string removalPolicy;  ///< Required; one of `OldestInstance`, `NewestInstance`, `OldestScalingConfiguration`, `MinimumCPUUsageInstance`, `MinimumMemoryUsageInstance` (case-insensitive).
+  std::optional<bool> defaultEnable;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/autoscaling/rules/adding-new-instance` -> InventoryReply<AutoScalingRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAutoScalingGroupAddingNewInstanceRuleAction.java.
+/// Creates an auto scaling group adding new instance rule.
+///
+/// `POST /v1/autoscaling/rules/adding-new-instance`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingRuleInventory.
+/// From the Java SDK's `CreateAutoScalingGroupAddingNewInstanceRuleAction.java`.
 struct CreateAutoScalingGroupAddingNewInstanceRuleAction : Action<CreateAutoScalingGroupAddingNewInstanceRuleAction, InventoryReply<AutoScalingRuleInventory>> {
-  std::string adjustmentType;  ///< required; one of QuantityChangeInCapacity, PercentChangeInCapacity, TotalCapacity
-  std::optional<std::int32_t> adjustmentValue;  ///< required; range [1, 9223372036854775807]
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string autoScalingGroupUuid;  ///< required
-  std::optional<std::string> type;
-  std::optional<std::int64_t> cooldown;  ///< range [1, 2147483647]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string adjustmentType;  ///< Required; one of `QuantityChangeInCapacity`, `PercentChangeInCapacity`, `TotalCapacity` (case-insensitive).
+  std::optional<std::int32_t> adjustmentValue;  ///< Required; range [1, 9223372036854775807].
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string autoScalingGroupUuid;  ///< Required.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 2147483647].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/autoscaling/rules/removal-instance` -> InventoryReply<AutoScalingRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAutoScalingGroupRemovalInstanceRuleAction.java.
+/// Creates an auto scaling group removal instance rule.
+///
+/// `POST /v1/autoscaling/rules/removal-instance`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingRuleInventory.
+/// From the Java SDK's `CreateAutoScalingGroupRemovalInstanceRuleAction.java`.
 struct CreateAutoScalingGroupRemovalInstanceRuleAction : Action<CreateAutoScalingGroupRemovalInstanceRuleAction, InventoryReply<AutoScalingRuleInventory>> {
-  std::string adjustmentType;  ///< required; one of QuantityChangeInCapacity, PercentChangeInCapacity, TotalCapacity
-  std::optional<std::int32_t> adjustmentValue;  ///< required; range [1, 9223372036854775807]
-  std::string removalPolicy;  ///< required; one of OldestInstance, NewestInstance, OldestScalingConfiguration, MinimumCPUUsageInstance, MinimumMemoryUsageInstance
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string autoScalingGroupUuid;  ///< required
-  std::optional<std::string> type;
-  std::optional<std::int64_t> cooldown;  ///< range [1, 2147483647]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string adjustmentType;  ///< Required; one of `QuantityChangeInCapacity`, `PercentChangeInCapacity`, `TotalCapacity` (case-insensitive).
+  std::optional<std::int32_t> adjustmentValue;  ///< Required; range [1, 9223372036854775807].
+  std::string removalPolicy;  ///< Required; one of `OldestInstance`, `NewestInstance`, `OldestScalingConfiguration`, `MinimumCPUUsageInstance`, `MinimumMemoryUsageInstance` (case-insensitive).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string autoScalingGroupUuid;  ///< Required.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 2147483647].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/autoscaling/vmtemplate` -> InventoryReply<AutoScalingTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAutoScalingVmTemplateAction.java.
+/// Creates an auto scaling VM template.
+///
+/// `POST /v1/autoscaling/vmtemplate`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingTemplateInventory.
+/// From the Java SDK's `CreateAutoScalingVmTemplateAction.java`.
 struct CreateAutoScalingVmTemplateAction : Action<CreateAutoScalingVmTemplateAction, InventoryReply<AutoScalingTemplateInventory>> {
-  std::string vmInstanceName;  ///< required; max length 255
-  std::optional<std::string> vmInstanceDescription;  ///< max length 2048
-  std::string vmInstanceOfferingUuid;  ///< required
-  std::string imageUuid;  ///< required
-  std::vector<std::string> l3NetworkUuids;  ///< required; not empty
-  std::optional<std::string> vmInstanceType;  ///< one of UserVm, ApplianceVm; Java SDK default "UserVm"
-  std::optional<std::string> rootDiskOfferingUuid;
-  std::optional<std::vector<std::string>> dataDiskOfferingUuids;
-  std::optional<std::string> vmInstanceZoneUuid;
-  std::optional<std::string> vmInstanceClusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::string defaultL3NetworkUuid;  ///< required
-  std::optional<std::string> strategy;  ///< one of InstantStart, CreateStopped; Java SDK default "InstantStart"
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceName;  ///< Required; at most 255 characters.
+  std::optional<std::string> vmInstanceDescription;  ///< Optional; at most 2048 characters.
+  std::string vmInstanceOfferingUuid;  ///< Required.
+  std::string imageUuid;  ///< Required.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; not empty.
+  std::optional<std::string> vmInstanceType;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive); Java SDK default `"UserVm"` (unset here: not sent).
+  std::optional<std::string> rootDiskOfferingUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional.
+  std::optional<std::string> vmInstanceZoneUuid;  ///< Optional.
+  std::optional<std::string> vmInstanceClusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::string defaultL3NetworkUuid;  ///< Required.
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/autoscaling/groups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAutoScalingGroupAction.java.
+/// Deletes the auto scaling group.
+///
+/// `DELETE /v1/autoscaling/groups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAutoScalingGroupAction.java`.
 struct DeleteAutoScalingGroupAction : Action<DeleteAutoScalingGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/autoscaling/groups/instances/{instanceUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAutoScalingGroupInstanceAction.java.
+/// Deletes the auto scaling group instance.
+///
+/// `DELETE /v1/autoscaling/groups/instances/{instanceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAutoScalingGroupInstanceAction.java`.
 struct DeleteAutoScalingGroupInstanceAction : Action<DeleteAutoScalingGroupInstanceAction, EmptyReply> {
-  std::string instanceUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string instanceUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/autoscaling/rules/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAutoScalingRuleAction.java.
+/// Deletes the auto scaling rule.
+///
+/// `DELETE /v1/autoscaling/rules/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAutoScalingRuleAction.java`.
 struct DeleteAutoScalingRuleAction : Action<DeleteAutoScalingRuleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/autoscaling/groups/rules/triggers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAutoScalingRuleTriggerAction.java.
+/// Deletes the auto scaling rule trigger.
+///
+/// `DELETE /v1/autoscaling/groups/rules/triggers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAutoScalingRuleTriggerAction.java`.
 struct DeleteAutoScalingRuleTriggerAction : Action<DeleteAutoScalingRuleTriggerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/autoscaling/template/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAutoScalingTemplateAction.java.
+/// Deletes the auto scaling template.
+///
+/// `DELETE /v1/autoscaling/template/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAutoScalingTemplateAction.java`.
 struct DeleteAutoScalingTemplateAction : Action<DeleteAutoScalingTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/autoscaling/template/{templateUuid}/groups/{groupUuid}` -> InventoryReply<AutoScalingGroupInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachAutoScalingTemplateFromGroupAction.java.
+/// Detaches the auto scaling template from the group.
+///
+/// `DELETE /v1/autoscaling/template/{templateUuid}/groups/{groupUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingGroupInventory.
+/// From the Java SDK's `DetachAutoScalingTemplateFromGroupAction.java`.
 struct DetachAutoScalingTemplateFromGroupAction : Action<DetachAutoScalingTemplateFromGroupAction, InventoryReply<AutoScalingGroupInventory>> {
-  std::string templateUuid;  ///< path; required
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string templateUuid;  ///< Path variable; required.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/rules/{uuid}/actions` -> ExecuteAutoScalingRuleResult.
-/// Body: `{"executeAutoScalingRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExecuteAutoScalingRuleAction.java.
+/// Executes the auto scaling rule.
+///
+/// `PUT /v1/autoscaling/rules/{uuid}/actions`, body `{"executeAutoScalingRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ExecuteAutoScalingRuleResult.
+/// From the Java SDK's `ExecuteAutoScalingRuleAction.java`.
 struct ExecuteAutoScalingRuleAction : Action<ExecuteAutoScalingRuleAction, ExecuteAutoScalingRuleResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/autoscaling/groups` -> QueryReply<AutoScalingGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingGroupAction.java.
+/// Queries auto scaling groups.
+///
+/// `GET /v1/autoscaling/groups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AutoScalingGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, scalingResourceType, state, defaultCooldown, minResourceSize, maxResourceSize, removalPolicy, attachedTemplates, systemTags`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAutoScalingGroupAction.java`.
 struct QueryAutoScalingGroupAction : QueryAction<QueryAutoScalingGroupAction, AutoScalingGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/autoscaling/groups/activities` -> QueryReply<AutoScalingGroupActivityInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingGroupActivityAction.java.
+/// Queries auto scaling group activities.
+///
+/// `GET /v1/autoscaling/groups/activities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AutoScalingGroupActivityInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, scalingGroupUuid, activityAction, instanceUuids, scalingGroupRuleUuid, cause, status, activityActionResultMessage, endDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAutoScalingGroupActivityAction.java`.
 struct QueryAutoScalingGroupActivityAction : QueryAction<QueryAutoScalingGroupActivityAction, AutoScalingGroupActivityInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/autoscaling/groups/instances` -> QueryReply<AutoScalingGroupInstanceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingGroupInstanceAction.java.
+/// Queries auto scaling group instances.
+///
+/// `GET /v1/autoscaling/groups/instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AutoScalingGroupInstanceInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, instanceUuid, scalingGroupUuid, templateUuid, scalingGroupActivityUuid, status, healthStatus, description, protectionStrategy`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAutoScalingGroupInstanceAction.java`.
 struct QueryAutoScalingGroupInstanceAction : QueryAction<QueryAutoScalingGroupInstanceAction, AutoScalingGroupInstanceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/autoscaling/groups/rules` -> QueryReply<AutoScalingRuleInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingRuleAction.java.
+/// Queries auto scaling rules.
+///
+/// `GET /v1/autoscaling/groups/rules`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AutoScalingRuleInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, cooldown, state, status, systemTags, scalingGroupUuid, ruleTriggers`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAutoScalingRuleAction.java`.
 struct QueryAutoScalingRuleAction : QueryAction<QueryAutoScalingRuleAction, AutoScalingRuleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/autoscaling/groups/rules/trigger` -> QueryReply<AutoScalingRuleTriggerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingRuleTriggerAction.java.
+/// Queries auto scaling rule triggers.
+///
+/// `GET /v1/autoscaling/groups/rules/trigger`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AutoScalingRuleTriggerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, ruleUuid, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAutoScalingRuleTriggerAction.java`.
 struct QueryAutoScalingRuleTriggerAction : QueryAction<QueryAutoScalingRuleTriggerAction, AutoScalingRuleTriggerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/autoscaling/vmtemplate` -> QueryReply<AutoScalingVmTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingVmTemplateAction.java.
+/// Queries auto scaling VM templates.
+///
+/// `GET /v1/autoscaling/vmtemplate`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AutoScalingVmTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, systemTags, vmInstanceName, vmInstanceType, vmInstanceDescription, vmInstanceOfferingUuid, imageUuid, l3NetworkUuids, rootDiskOfferingUuid, dataDiskOfferingUuids, vmInstanceZoneUuid, vmInstanceClusterUuid, hostUuid, primaryStorageUuidForRootVolume, defaultL3NetworkUuid, strategy`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAutoScalingVmTemplateAction.java`.
 struct QueryAutoScalingVmTemplateAction : QueryAction<QueryAutoScalingVmTemplateAction, AutoScalingVmTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/groups/{uuid}/actions` -> InventoryReply<AutoScalingGroupInventory>.
-/// Body: `{"updateAutoScalingGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAutoScalingGroupAction.java.
+/// Updates the auto scaling group.
+///
+/// `PUT /v1/autoscaling/groups/{uuid}/actions`, body `{"updateAutoScalingGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingGroupInventory.
+/// From the Java SDK's `UpdateAutoScalingGroupAction.java`.
 struct UpdateAutoScalingGroupAction : Action<UpdateAutoScalingGroupAction, InventoryReply<AutoScalingGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> minResourceSize;  ///< range [0, 2147483647]
-  std::optional<std::int32_t> maxResourceSize;  ///< range [0, 2147483647]
-  std::optional<std::string> removalPolicy;  ///< one of OldestInstance, NewestInstance, OldestScalingConfiguration, MinimumCPUUsageInstance, MinimumMemoryUsageInstance
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> minResourceSize;  ///< Optional; range [0, 2147483647].
+  std::optional<std::int32_t> maxResourceSize;  ///< Optional; range [0, 2147483647].
+  std::optional<std::string> removalPolicy;  ///< Optional; one of `OldestInstance`, `NewestInstance`, `OldestScalingConfiguration`, `MinimumCPUUsageInstance`, `MinimumMemoryUsageInstance` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/rules/adding-new-instance/{uuid}/actions` -> InventoryReply<AutoScalingRuleInventory>.
-/// Body: `{"updateAutoScalingGroupAddingNewInstanceRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAutoScalingGroupAddingNewInstanceRuleAction.java.
+/// Updates the auto scaling group adding new instance rule.
+///
+/// `PUT /v1/autoscaling/rules/adding-new-instance/{uuid}/actions`, body `{"updateAutoScalingGroupAddingNewInstanceRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingRuleInventory.
+/// From the Java SDK's `UpdateAutoScalingGroupAddingNewInstanceRuleAction.java`.
 struct UpdateAutoScalingGroupAddingNewInstanceRuleAction : Action<UpdateAutoScalingGroupAddingNewInstanceRuleAction, InventoryReply<AutoScalingRuleInventory>> {
-  std::optional<std::string> adjustmentType;  ///< one of QuantityChangeInCapacity, PercentChangeInCapacity, TotalCapacity
-  std::optional<std::int32_t> adjustmentValue;  ///< range [1, 9223372036854775807]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int64_t> cooldown;  ///< range [1, 900]
-  std::optional<std::string> requestIp;
+  std::optional<std::string> adjustmentType;  ///< Optional; one of `QuantityChangeInCapacity`, `PercentChangeInCapacity`, `TotalCapacity` (case-insensitive).
+  std::optional<std::int32_t> adjustmentValue;  ///< Optional; range [1, 9223372036854775807].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 900].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/groups/instances/{instanceUuid}/actions` -> InventoryReply<AutoScalingGroupInstanceInventory>.
-/// Body: `{"updateAutoScalingGroupInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAutoScalingGroupInstanceAction.java.
+/// Updates the auto scaling group instance.
+///
+/// `PUT /v1/autoscaling/groups/instances/{instanceUuid}/actions`, body `{"updateAutoScalingGroupInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingGroupInstanceInventory.
+/// From the Java SDK's `UpdateAutoScalingGroupInstanceAction.java`.
 struct UpdateAutoScalingGroupInstanceAction : Action<UpdateAutoScalingGroupInstanceAction, InventoryReply<AutoScalingGroupInstanceInventory>> {
-  std::string groupUuid;  ///< required
-  std::string instanceUuid;  ///< path; required
-  std::optional<std::string> protectionStrategy;  ///< one of Protected, Unprotected; max length 128
-  std::optional<std::string> requestIp;
+  std::string groupUuid;  ///< Required.
+  std::string instanceUuid;  ///< Path variable; required.
+  std::optional<std::string> protectionStrategy;  ///< Optional; one of `Protected`, `Unprotected` (case-insensitive); at most 128 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/rules/removal-instance/{uuid}/actions` -> InventoryReply<AutoScalingRuleInventory>.
-/// Body: `{"updateAutoScalingGroupRemovalInstanceRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAutoScalingGroupRemovalInstanceRuleAction.java.
+/// Updates the auto scaling group removal instance rule.
+///
+/// `PUT /v1/autoscaling/rules/removal-instance/{uuid}/actions`, body `{"updateAutoScalingGroupRemovalInstanceRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingRuleInventory.
+/// From the Java SDK's `UpdateAutoScalingGroupRemovalInstanceRuleAction.java`.
 struct UpdateAutoScalingGroupRemovalInstanceRuleAction : Action<UpdateAutoScalingGroupRemovalInstanceRuleAction, InventoryReply<AutoScalingRuleInventory>> {
-  std::optional<std::string> adjustmentType;  ///< one of QuantityChangeInCapacity, PercentChangeInCapacity, TotalCapacity
-  std::optional<std::int32_t> adjustmentValue;  ///< range [1, 9223372036854775807]
-  std::optional<std::string> removalPolicy;  ///< one of OldestInstance, NewestInstance, OldestScalingConfiguration, MinimumCPUUsageInstance, MinimumMemoryUsageInstance
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int64_t> cooldown;  ///< range [1, 900]
-  std::optional<std::string> requestIp;
+  std::optional<std::string> adjustmentType;  ///< Optional; one of `QuantityChangeInCapacity`, `PercentChangeInCapacity`, `TotalCapacity` (case-insensitive).
+  std::optional<std::int32_t> adjustmentValue;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::string> removalPolicy;  ///< Optional; one of `OldestInstance`, `NewestInstance`, `OldestScalingConfiguration`, `MinimumCPUUsageInstance`, `MinimumMemoryUsageInstance` (case-insensitive).
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 900].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/rules/{uuid}/actions` -> InventoryReply<AutoScalingRuleInventory>.
-/// Body: `{"updateAutoScalingRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAutoScalingRuleAction.java.
+/// Updates the auto scaling rule.
+///
+/// `PUT /v1/autoscaling/rules/{uuid}/actions`, body `{"updateAutoScalingRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingRuleInventory.
+/// From the Java SDK's `UpdateAutoScalingRuleAction.java`.
 struct UpdateAutoScalingRuleAction : Action<UpdateAutoScalingRuleAction, InventoryReply<AutoScalingRuleInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int64_t> cooldown;  ///< range [1, 900]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int64_t> cooldown;  ///< Optional; range [1, 900].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/autoscaling/vmtemplate/{uuid}/actions` -> InventoryReply<AutoScalingTemplateInventory>.
-/// Body: `{"updateAutoScalingVmTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAutoScalingVmTemplateAction.java.
+/// Updates the auto scaling VM template.
+///
+/// `PUT /v1/autoscaling/vmtemplate/{uuid}/actions`, body `{"updateAutoScalingVmTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingTemplateInventory.
+/// From the Java SDK's `UpdateAutoScalingVmTemplateAction.java`.
 struct UpdateAutoScalingVmTemplateAction : Action<UpdateAutoScalingVmTemplateAction, InventoryReply<AutoScalingTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> vmInstanceName;  ///< max length 255
-  std::optional<std::string> vmInstanceDescription;  ///< max length 2048
-  std::optional<std::string> vmInstanceOfferingUuid;
-  std::optional<std::string> imageUuid;
-  std::optional<std::string> vmInstanceClusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> vmInstanceName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> vmInstanceDescription;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> vmInstanceOfferingUuid;  ///< Optional.
+  std::optional<std::string> imageUuid;  ///< Optional.
+  std::optional<std::string> vmInstanceClusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

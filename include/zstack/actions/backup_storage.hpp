@@ -28,493 +28,589 @@
 
 namespace zstack {
 
-/// `POST /v1/backup-storage/aliyun/ebs` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunEbsBackupStorageAction.java.
+/// Adds Aliyun ebs backup storage.
+///
+/// `POST /v1/backup-storage/aliyun/ebs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `AddAliyunEbsBackupStorageAction.java`.
 struct AddAliyunEbsBackupStorageAction : Action<AddAliyunEbsBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::string ossBucketUuid;  ///< required
-  std::optional<std::string> url;  ///< max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< Java SDK default "AliyunEBS"
-  std::optional<bool> importImages;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ossBucketUuid;  ///< Required.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"AliyunEBS"` (unset here: not sent).
+  std::optional<bool> importImages;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/backup-storage/ceph` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddCephBackupStorageAction.java.
+/// Adds ceph backup storage.
+///
+/// `POST /v1/backup-storage/ceph`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `AddCephBackupStorageAction.java`.
 struct AddCephBackupStorageAction : Action<AddCephBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::optional<Json> monUrls;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> poolName;  ///< max length 255
-  std::optional<std::string> url;  ///< max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::optional<bool> importImages;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<Json> monUrls;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> poolName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<bool> importImages;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/backup-storage/image-store/disaster` -> InventoryReply<ImageStoreBackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddDisasterImageStoreBackupStorageAction.java.
+/// Adds disaster image store backup storage.
+///
+/// `POST /v1/backup-storage/image-store/disaster`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageStoreBackupStorageInventory.
+/// From the Java SDK's `AddDisasterImageStoreBackupStorageAction.java`.
 struct AddDisasterImageStoreBackupStorageAction : Action<AddDisasterImageStoreBackupStorageAction, InventoryReply<ImageStoreBackupStorageInventory>> {
-  std::optional<std::string> attachPoint;
-  std::optional<std::string> endPoint;
-  std::string hostname;  ///< required; max length 255
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::optional<bool> importImages;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> attachPoint;  ///< Optional.
+  std::optional<std::string> endPoint;  ///< Optional.
+  std::string hostname;  ///< Required; at most 255 characters.
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<bool> importImages;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/backup-storage/addon` -> InventoryReply<ExternalBackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddExternalBackupStorageAction.java.
+/// Adds external backup storage.
+///
+/// `POST /v1/backup-storage/addon`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ExternalBackupStorageInventory.
+/// From the Java SDK's `AddExternalBackupStorageAction.java`.
 struct AddExternalBackupStorageAction : Action<AddExternalBackupStorageAction, InventoryReply<ExternalBackupStorageInventory>> {
-  std::string identity;  ///< required; max length 255
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::optional<bool> importImages;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string identity;  ///< Required; at most 255 characters.
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<bool> importImages;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/backup-storage/image-store` -> InventoryReply<ImageStoreBackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddImageStoreBackupStorageAction.java.
+/// Adds image store backup storage.
+///
+/// `POST /v1/backup-storage/image-store`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageStoreBackupStorageInventory.
+/// From the Java SDK's `AddImageStoreBackupStorageAction.java`.
 struct AddImageStoreBackupStorageAction : Action<AddImageStoreBackupStorageAction, InventoryReply<ImageStoreBackupStorageInventory>> {
-  std::string hostname;  ///< required; max length 255
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::optional<bool> importImages;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string hostname;  ///< Required; at most 255 characters.
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<bool> importImages;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/backup-storage/ceph/{uuid}/mons` -> InventoryReply<CephBackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddMonToCephBackupStorageAction.java.
+/// Adds a mon to the ceph backup storage.
+///
+/// `POST /v1/backup-storage/ceph/{uuid}/mons`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephBackupStorageInventory.
+/// From the Java SDK's `AddMonToCephBackupStorageAction.java`.
 struct AddMonToCephBackupStorageAction : Action<AddMonToCephBackupStorageAction, InventoryReply<CephBackupStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> monUrls;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> monUrls;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/backup-storage/sftp` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSftpBackupStorageAction.java.
+/// Adds SFTP backup storage.
+///
+/// `POST /v1/backup-storage/sftp`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `AddSftpBackupStorageAction.java`.
 struct AddSftpBackupStorageAction : Action<AddSftpBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::string hostname;  ///< required; max length 255
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::optional<bool> importImages;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string hostname;  ///< Required; at most 255 characters.
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<bool> importImages;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/backup-storage/simulators` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSimulatorBackupStorageAction.java.
+/// Adds simulator backup storage.
+///
+/// `POST /v1/backup-storage/simulators`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `AddSimulatorBackupStorageAction.java`.
 struct AddSimulatorBackupStorageAction : Action<AddSimulatorBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::optional<std::int64_t> totalCapacity;  ///< Java SDK default 0L
-  std::optional<std::int64_t> availableCapacity;  ///< Java SDK default 0L
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::optional<bool> importImages;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> totalCapacity;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> availableCapacity;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<bool> importImages;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/images/{imageUuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"backupStorageMigrateImage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/BackupStorageMigrateImageAction.java.
+/// Backs up the storage migrate image.
+///
+/// `PUT /v1/backup-storage/images/{imageUuid}/actions`, body `{"backupStorageMigrateImage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `BackupStorageMigrateImageAction.java`.
 struct BackupStorageMigrateImageAction : Action<BackupStorageMigrateImageAction, InventoryReply<ImageInventory>> {
-  std::string imageUuid;  ///< path; required
-  std::string srcBackupStorageUuid;  ///< required
-  std::string dstBackupStorageUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string imageUuid;  ///< Path variable; required.
+  std::string srcBackupStorageUuid;  ///< Required.
+  std::string dstBackupStorageUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/{uuid}/actions` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"changeBackupStorageState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBackupStorageStateAction.java.
+/// Changes the state of the backup storage.
+///
+/// `PUT /v1/backup-storage/{uuid}/actions`, body `{"changeBackupStorageState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `ChangeBackupStorageStateAction.java`.
 struct ChangeBackupStorageStateAction : Action<ChangeBackupStorageStateAction, InventoryReply<BackupStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/{uuid}/trash/actions` -> CleanUpTrashOnBackupStorageResult.
-/// Body: `{"cleanUpTrashOnBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanUpTrashOnBackupStorageAction.java.
+/// Cleans up the trash on the backup storage.
+///
+/// `PUT /v1/backup-storage/{uuid}/trash/actions`, body `{"cleanUpTrashOnBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CleanUpTrashOnBackupStorageResult.
+/// From the Java SDK's `CleanUpTrashOnBackupStorageAction.java`.
 struct CleanUpTrashOnBackupStorageAction : Action<CleanUpTrashOnBackupStorageAction, CleanUpTrashOnBackupStorageResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int64_t> trashId;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int64_t> trashId;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/backup-storage/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBackupStorageAction.java.
+/// Deletes the backup storage.
+///
+/// `DELETE /v1/backup-storage/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBackupStorageAction.java`.
 struct DeleteBackupStorageAction : Action<DeleteBackupStorageAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/backup-storage/{backupStorageUuid}/exported-images/{imageUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteExportedImageFromBackupStorageAction.java.
+/// Deletes the exported image from the backup storage.
+///
+/// `DELETE /v1/backup-storage/{backupStorageUuid}/exported-images/{imageUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteExportedImageFromBackupStorageAction.java`.
 struct DeleteExportedImageFromBackupStorageAction : Action<DeleteExportedImageFromBackupStorageAction, EmptyReply> {
-  std::string backupStorageUuid;  ///< path; required
-  std::string imageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::string imageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/{backupStorageUuid}/actions` -> ExportImageFromBackupStorageResult.
-/// Body: `{"exportImageFromBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExportImageFromBackupStorageAction.java.
+/// Exports the image from the backup storage.
+///
+/// `PUT /v1/backup-storage/{backupStorageUuid}/actions`, body `{"exportImageFromBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ExportImageFromBackupStorageResult.
+/// From the Java SDK's `ExportImageFromBackupStorageAction.java`.
 struct ExportImageFromBackupStorageAction : Action<ExportImageFromBackupStorageAction, ExportImageFromBackupStorageResult> {
-  std::string backupStorageUuid;  ///< path; required
-  std::string imageUuid;  ///< required
-  std::optional<std::string> exportFormat;  ///< one of raw, qcow2
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::string imageUuid;  ///< Required.
+  std::optional<std::string> exportFormat;  ///< Optional; one of `raw`, `qcow2` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/{srcBackupStorageUuid}/migration-candidates` -> GetBackupStorageCandidatesForImageMigrationResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBackupStorageCandidatesForImageMigrationAction.java.
+/// Gets the backup storage candidates for the image migration.
+///
+/// `GET /v1/backup-storage/{srcBackupStorageUuid}/migration-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBackupStorageCandidatesForImageMigrationResult.
+/// From the Java SDK's `GetBackupStorageCandidatesForImageMigrationAction.java`.
 struct GetBackupStorageCandidatesForImageMigrationAction : Action<GetBackupStorageCandidatesForImageMigrationAction, GetBackupStorageCandidatesForImageMigrationResult> {
-  std::string srcBackupStorageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string srcBackupStorageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/capacities` -> GetBackupStorageCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBackupStorageCapacityAction.java.
+/// Gets the backup storage capacity.
+///
+/// `GET /v1/backup-storage/capacities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBackupStorageCapacityResult.
+/// From the Java SDK's `GetBackupStorageCapacityAction.java`.
 struct GetBackupStorageCapacityAction : Action<GetBackupStorageCapacityAction, GetBackupStorageCapacityResult> {
-  std::optional<std::vector<std::string>> zoneUuids;
-  std::optional<std::vector<std::string>> backupStorageUuids;
-  std::optional<bool> all;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> zoneUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional.
+  std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/types` -> GetBackupStorageTypesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBackupStorageTypesAction.java.
+/// Gets the backup storage types.
+///
+/// `GET /v1/backup-storage/types`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBackupStorageTypesResult.
+/// From the Java SDK's `GetBackupStorageTypesAction.java`.
 struct GetBackupStorageTypesAction : Action<GetBackupStorageTypesAction, GetBackupStorageTypesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/{uuid}/image-store` -> GetImagesFromImageStoreBackupStorageResult (synchronous).
-/// Body: `{"getImagesFromImageStoreBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetImagesFromImageStoreBackupStorageAction.java.
+/// Gets the images from the image store backup storage.
+///
+/// `PUT /v1/backup-storage/{uuid}/image-store`, body `{"getImagesFromImageStoreBackupStorage": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetImagesFromImageStoreBackupStorageResult.
+/// From the Java SDK's `GetImagesFromImageStoreBackupStorageAction.java`.
 struct GetImagesFromImageStoreBackupStorageAction : Action<GetImagesFromImageStoreBackupStorageAction, GetImagesFromImageStoreBackupStorageResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/trash` -> GetTrashOnBackupStorageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetTrashOnBackupStorageAction.java.
+/// Gets the trash on the backup storage.
+///
+/// `GET /v1/backup-storage/trash`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetTrashOnBackupStorageResult.
+/// From the Java SDK's `GetTrashOnBackupStorageAction.java`.
 struct GetTrashOnBackupStorageAction : Action<GetTrashOnBackupStorageAction, GetTrashOnBackupStorageResult> {
-  std::string uuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::string> resourceType;
-  std::optional<std::string> trashType;  ///< one of MigrateImage
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::string> resourceType;  ///< Optional.
+  std::optional<std::string> trashType;  ///< Optional; one of `MigrateImage` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/aliyun/ebs` -> QueryReply<BackupStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunEbsBackupStorageAction.java.
+/// Queries Aliyun ebs backup storage.
+///
+/// `GET /v1/backup-storage/aliyun/ebs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BackupStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, totalCapacity, availableCapacity, type, state, status, attachedZoneUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAliyunEbsBackupStorageAction.java`.
 struct QueryAliyunEbsBackupStorageAction : QueryAction<QueryAliyunEbsBackupStorageAction, BackupStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage` -> QueryReply<BackupStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBackupStorageAction.java.
+/// Queries backup storage.
+///
+/// `GET /v1/backup-storage`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BackupStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, totalCapacity, availableCapacity, type, state, status, attachedZoneUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBackupStorageAction.java`.
 struct QueryBackupStorageAction : QueryAction<QueryBackupStorageAction, BackupStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/ceph` -> QueryReply<BackupStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryCephBackupStorageAction.java.
+/// Queries ceph backup storage.
+///
+/// `GET /v1/backup-storage/ceph`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BackupStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, totalCapacity, availableCapacity, type, state, status, attachedZoneUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryCephBackupStorageAction.java`.
 struct QueryCephBackupStorageAction : QueryAction<QueryCephBackupStorageAction, BackupStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/image-store` -> QueryReply<ImageStoreBackupStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryImageStoreBackupStorageAction.java.
+/// Queries image store backup storage.
+///
+/// `GET /v1/backup-storage/image-store`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ImageStoreBackupStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, totalCapacity, availableCapacity, type, state, status, attachedZoneUuids, hostname, username, sshPort`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryImageStoreBackupStorageAction.java`.
 struct QueryImageStoreBackupStorageAction : QueryAction<QueryImageStoreBackupStorageAction, ImageStoreBackupStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/backup-storage/sftp` -> QueryReply<SftpBackupStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySftpBackupStorageAction.java.
+/// Queries SFTP backup storage.
+///
+/// `GET /v1/backup-storage/sftp`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SftpBackupStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, totalCapacity, availableCapacity, type, state, status, attachedZoneUuids, hostname, username, sshPort`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySftpBackupStorageAction.java`.
 struct QuerySftpBackupStorageAction : QueryAction<QuerySftpBackupStorageAction, SftpBackupStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/image-store/{uuid}/actions` -> ReclaimSpaceFromImageStoreResult.
-/// Body: `{"reclaimSpaceFromImageStore": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReclaimSpaceFromImageStoreAction.java.
+/// Reclaims the space from the image store.
+///
+/// `PUT /v1/backup-storage/image-store/{uuid}/actions`, body `{"reclaimSpaceFromImageStore": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ReclaimSpaceFromImageStoreResult.
+/// From the Java SDK's `ReclaimSpaceFromImageStoreAction.java`.
 struct ReclaimSpaceFromImageStoreAction : Action<ReclaimSpaceFromImageStoreAction, ReclaimSpaceFromImageStoreResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/{uuid}/actions` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"reconnectBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectBackupStorageAction.java.
+/// Reconnects the backup storage.
+///
+/// `PUT /v1/backup-storage/{uuid}/actions`, body `{"reconnectBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `ReconnectBackupStorageAction.java`.
 struct ReconnectBackupStorageAction : Action<ReconnectBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/image-store/{uuid}/actions` -> InventoryReply<ImageStoreBackupStorageInventory>.
-/// Body: `{"reconnectImageStoreBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectImageStoreBackupStorageAction.java.
+/// Reconnects the image store backup storage.
+///
+/// `PUT /v1/backup-storage/image-store/{uuid}/actions`, body `{"reconnectImageStoreBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageStoreBackupStorageInventory.
+/// From the Java SDK's `ReconnectImageStoreBackupStorageAction.java`.
 struct ReconnectImageStoreBackupStorageAction : Action<ReconnectImageStoreBackupStorageAction, InventoryReply<ImageStoreBackupStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/sftp/{uuid}/actions` -> InventoryReply<SftpBackupStorageInventory>.
-/// Body: `{"reconnectSftpBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectSftpBackupStorageAction.java.
+/// Reconnects the SFTP backup storage.
+///
+/// `PUT /v1/backup-storage/sftp/{uuid}/actions`, body `{"reconnectSftpBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SftpBackupStorageInventory.
+/// From the Java SDK's `ReconnectSftpBackupStorageAction.java`.
 struct ReconnectSftpBackupStorageAction : Action<ReconnectSftpBackupStorageAction, InventoryReply<SftpBackupStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/{uuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"recoveryImageFromImageStoreBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RecoveryImageFromImageStoreBackupStorageAction.java.
+/// Calls the ZStack API `RecoveryImageFromImageStoreBackupStorage`.
+///
+/// `PUT /v1/backup-storage/{uuid}/actions`, body `{"recoveryImageFromImageStoreBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `RecoveryImageFromImageStoreBackupStorageAction.java`.
 struct RecoveryImageFromImageStoreBackupStorageAction : Action<RecoveryImageFromImageStoreBackupStorageAction, InventoryReply<ImageInventory>> {
-  std::string uuid;  ///< path; required
-  std::string srcBackupStorageUuid;  ///< required
-  std::string dstBackupStorageUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string srcBackupStorageUuid;  ///< Required.
+  std::string dstBackupStorageUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/backup-storage/ceph/{uuid}/mons` -> InventoryReply<CephBackupStorageInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveMonFromCephBackupStorageAction.java.
+/// Removes the mon from the ceph backup storage.
+///
+/// `DELETE /v1/backup-storage/ceph/{uuid}/mons`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephBackupStorageInventory.
+/// From the Java SDK's `RemoveMonFromCephBackupStorageAction.java`.
 struct RemoveMonFromCephBackupStorageAction : Action<RemoveMonFromCephBackupStorageAction, InventoryReply<CephBackupStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> monHostnames;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> monHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/image-store/actions` -> EmptyReply.
-/// Body: `{"setImageStoreBackupStorageQuota": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetImageStoreBackupStorageQuotaAction.java.
+/// Sets the image store backup storage quota.
+///
+/// `PUT /v1/backup-storage/image-store/actions`, body `{"setImageStoreBackupStorageQuota": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetImageStoreBackupStorageQuotaAction.java`.
 struct SetImageStoreBackupStorageQuotaAction : Action<SetImageStoreBackupStorageQuotaAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< element type unknown upstream: JSON
-  std::optional<std::int64_t> maxCapacity;  ///< required; Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::int64_t> maxCapacity;  ///< Required; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/image-store/{imageStoreUuid}/actions` -> EmptyReply.
-/// Body: `{"syncImage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncImageAction.java.
+/// Syncs the image.
+///
+/// `PUT /v1/backup-storage/image-store/{imageStoreUuid}/actions`, body `{"syncImage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SyncImageAction.java`.
 struct SyncImageAction : Action<SyncImageAction, EmptyReply> {
-  std::string imageStoreUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string imageStoreUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/aliyun/ebs/{uuid}/actions` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"updateAliyunEbsBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunEbsBackupStorageAction.java.
+/// Updates the Aliyun ebs backup storage.
+///
+/// `PUT /v1/backup-storage/aliyun/ebs/{uuid}/actions`, body `{"updateAliyunEbsBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `UpdateAliyunEbsBackupStorageAction.java`.
 struct UpdateAliyunEbsBackupStorageAction : Action<UpdateAliyunEbsBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::optional<std::string> ossBucketUuid;
-  std::optional<std::string> url;  ///< max length 2048
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::optional<std::string> ossBucketUuid;  ///< Optional.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/{uuid}/actions` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"updateBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBackupStorageAction.java.
+/// Updates the backup storage.
+///
+/// `PUT /v1/backup-storage/{uuid}/actions`, body `{"updateBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `UpdateBackupStorageAction.java`.
 struct UpdateBackupStorageAction : Action<UpdateBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/ceph/mons/{monUuid}/actions` -> InventoryReply<CephBackupStorageInventory>.
-/// Body: `{"updateCephBackupStorageMon": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCephBackupStorageMonAction.java.
+/// Updates the ceph backup storage mon.
+///
+/// `PUT /v1/backup-storage/ceph/mons/{monUuid}/actions`, body `{"updateCephBackupStorageMon": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephBackupStorageInventory.
+/// From the Java SDK's `UpdateCephBackupStorageMonAction.java`.
 struct UpdateCephBackupStorageMonAction : Action<UpdateCephBackupStorageMonAction, InventoryReply<CephBackupStorageInventory>> {
-  std::string monUuid;  ///< path; required
-  std::optional<std::string> hostname;  ///< max length 255
-  std::optional<std::string> sshUsername;  ///< max length 255
-  std::optional<std::string> sshPassword;  ///< max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::optional<std::int32_t> monPort;  ///< range [1, 65535]
-  std::optional<std::string> requestIp;
+  std::string monUuid;  ///< Path variable; required.
+  std::optional<std::string> hostname;  ///< Optional; at most 255 characters.
+  std::optional<std::string> sshUsername;  ///< Optional; at most 255 characters.
+  std::optional<std::string> sshPassword;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::optional<std::int32_t> monPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/image-store/{uuid}/actions` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"updateImageStoreBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateImageStoreBackupStorageAction.java.
+/// Updates the image store backup storage.
+///
+/// `PUT /v1/backup-storage/image-store/{uuid}/actions`, body `{"updateImageStoreBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `UpdateImageStoreBackupStorageAction.java`.
 struct UpdateImageStoreBackupStorageAction : Action<UpdateImageStoreBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::optional<std::string> username;  ///< max length 255
-  std::optional<std::string> password;  ///< max length 255
-  std::optional<std::string> hostname;  ///< max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::optional<std::string> username;  ///< Optional; at most 255 characters.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::string> hostname;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/backup-storage/sftp/{uuid}/actions` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"updateSftpBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSftpBackupStorageAction.java.
+/// Updates the SFTP backup storage.
+///
+/// `PUT /v1/backup-storage/sftp/{uuid}/actions`, body `{"updateSftpBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `UpdateSftpBackupStorageAction.java`.
 struct UpdateSftpBackupStorageAction : Action<UpdateSftpBackupStorageAction, InventoryReply<BackupStorageInventory>> {
-  std::optional<std::string> username;  ///< max length 255
-  std::optional<std::string> password;  ///< max length 255
-  std::optional<std::string> hostname;  ///< max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::optional<std::string> username;  ///< Optional; at most 255 characters.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::string> hostname;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// `GET /v1/backupStorage-l3networks/dependencies` -> GetInterdependentL3NetworksBackupStoragesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetInterdependentL3NetworksBackupStoragesAction.java.
+/// Gets the interdependent L3 networks backup storages.
+///
+/// `GET /v1/backupStorage-l3networks/dependencies`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetInterdependentL3NetworksBackupStoragesResult.
+/// From the Java SDK's `GetInterdependentL3NetworksBackupStoragesAction.java`.
 struct GetInterdependentL3NetworksBackupStoragesAction : Action<GetInterdependentL3NetworksBackupStoragesAction, GetInterdependentL3NetworksBackupStoragesResult> {
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> backupStorageUuid;
-  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> backupStorageUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

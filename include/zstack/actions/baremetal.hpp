@@ -21,458 +21,549 @@
 
 namespace zstack {
 
-/// `POST /v1/baremetal/preconfigurations` -> InventoryReply<PreconfigurationTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddPreconfigurationTemplateAction.java.
+/// Adds a preconfiguration template.
+///
+/// `POST /v1/baremetal/preconfigurations`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PreconfigurationTemplateInventory.
+/// From the Java SDK's `AddPreconfigurationTemplateAction.java`.
 struct AddPreconfigurationTemplateAction : Action<AddPreconfigurationTemplateAction, InventoryReply<PreconfigurationTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string distribution;  ///< required; max length 64
-  std::string type;  ///< required; one of kickstart, preseed, autoyast
-  std::string content;  ///< required; max length 16777215
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string distribution;  ///< Required; at most 64 characters.
+  std::string type;  ///< Required; one of `kickstart`, `preseed`, `autoyast` (case-insensitive).
+  std::string content;  ///< Required; at most 16777215 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal/chassis/from-file` -> InventoryReply<LongJobInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/BatchCreateBaremetalChassisAction.java.
+/// Creates baremetal chassis in one batch.
+///
+/// `POST /v1/baremetal/chassis/from-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `BatchCreateBaremetalChassisAction.java`.
 struct BatchCreateBaremetalChassisAction : Action<BatchCreateBaremetalChassisAction, InventoryReply<LongJobInventory>> {
-  std::string baremetalChassisInfo;  ///< required; not empty
-  std::optional<std::string> longJobName;  ///< max length 255
-  std::optional<std::string> longJobDescription;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string baremetalChassisInfo;  ///< Required; not empty.
+  std::optional<std::string> longJobName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> longJobDescription;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/chassis/{uuid}/actions` -> InventoryReply<BaremetalChassisInventory>.
-/// Body: `{"changeBaremetalChassisState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBaremetalChassisStateAction.java.
+/// Changes the state of the baremetal chassis.
+///
+/// `PUT /v1/baremetal/chassis/{uuid}/actions`, body `{"changeBaremetalChassisState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalChassisInventory.
+/// From the Java SDK's `ChangeBaremetalChassisStateAction.java`.
 struct ChangeBaremetalChassisStateAction : Action<ChangeBaremetalChassisStateAction, InventoryReply<BaremetalChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/preconfigurations/{uuid}/actions` -> InventoryReply<PreconfigurationTemplateInventory>.
-/// Body: `{"changePreconfigurationTemplateState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangePreconfigurationTemplateStateAction.java.
+/// Changes the state of the preconfiguration template.
+///
+/// `PUT /v1/baremetal/preconfigurations/{uuid}/actions`, body `{"changePreconfigurationTemplateState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PreconfigurationTemplateInventory.
+/// From the Java SDK's `ChangePreconfigurationTemplateStateAction.java`.
 struct ChangePreconfigurationTemplateStateAction : Action<ChangePreconfigurationTemplateStateAction, InventoryReply<PreconfigurationTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal/chassis/from-file/check` -> EmptyReply (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckBaremetalChassisConfigFileAction.java.
+/// Checks the baremetal chassis config file.
+///
+/// `POST /v1/baremetal/chassis/from-file/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CheckBaremetalChassisConfigFileAction.java`.
 struct CheckBaremetalChassisConfigFileAction : Action<CheckBaremetalChassisConfigFileAction, EmptyReply> {
-  std::string baremetalChassisInfo;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string baremetalChassisInfo;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions` -> EmptyReply.
-/// Body: `{"cleanUpBaremetalChassisBonding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanUpBaremetalChassisBondingAction.java.
+/// Cleans up the baremetal chassis bonding.
+///
+/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions`, body `{"cleanUpBaremetalChassisBonding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CleanUpBaremetalChassisBondingAction.java`.
 struct CleanUpBaremetalChassisBondingAction : Action<CleanUpBaremetalChassisBondingAction, EmptyReply> {
-  std::string chassisUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string chassisUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal/network/bondings` -> InventoryReply<BaremetalBondingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBaremetalBondingAction.java.
+/// Creates a baremetal bonding.
+///
+/// `POST /v1/baremetal/network/bondings`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalBondingInventory.
+/// From the Java SDK's `CreateBaremetalBondingAction.java`.
 struct CreateBaremetalBondingAction : Action<CreateBaremetalBondingAction, InventoryReply<BaremetalBondingInventory>> {
-  std::string chassisUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::int32_t> mode;  ///< required; range [0, 6]
-  std::string slaves;  ///< required; max length 2048
-  std::optional<std::string> opts;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string chassisUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::int32_t> mode;  ///< Required; range [0, 6].
+  std::string slaves;  ///< Required; at most 2048 characters.
+  std::optional<std::string> opts;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal/chassis` -> InventoryReply<BaremetalChassisInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBaremetalChassisAction.java.
+/// Creates a baremetal chassis.
+///
+/// `POST /v1/baremetal/chassis`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalChassisInventory.
+/// From the Java SDK's `CreateBaremetalChassisAction.java`.
 struct CreateBaremetalChassisAction : Action<CreateBaremetalChassisAction, InventoryReply<BaremetalChassisInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string clusterUuid;  ///< required
-  std::string ipmiAddress;  ///< required
-  std::optional<std::int32_t> ipmiPort;  ///< range [1, 65535]; Java SDK default 623
-  std::string ipmiUsername;  ///< required; max length 255
-  std::string ipmiPassword;  ///< required; max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string clusterUuid;  ///< Required.
+  std::string ipmiAddress;  ///< Required.
+  std::optional<std::int32_t> ipmiPort;  ///< Optional; range [1, 65535]; Java SDK default `623` (unset here: not sent).
+  std::string ipmiUsername;  ///< Required; at most 255 characters.
+  std::string ipmiPassword;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal/instances` -> InventoryReply<BaremetalInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBaremetalInstanceAction.java.
+/// Creates a baremetal instance.
+///
+/// `POST /v1/baremetal/instances`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalInstanceInventory.
+/// From the Java SDK's `CreateBaremetalInstanceAction.java`.
 struct CreateBaremetalInstanceAction : Action<CreateBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string chassisUuid;  ///< required
-  std::string imageUuid;  ///< required
-  std::optional<std::string> templateUuid;
-  std::optional<std::string> username;  ///< max length 255; Java SDK default "root"
-  std::string password;  ///< required; max length 255
-  std::optional<Json> nicCfgs;  ///< element type unknown upstream: JSON
-  std::optional<Json> bondingCfgs;  ///< element type unknown upstream: JSON
-  std::optional<Json> customConfigurations;  ///< element type unknown upstream: JSON
-  std::optional<std::string> strategy;  ///< one of InstantStart, JustCreate; Java SDK default "InstantStart"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string chassisUuid;  ///< Required.
+  std::string imageUuid;  ///< Required.
+  std::optional<std::string> templateUuid;  ///< Optional.
+  std::optional<std::string> username;  ///< Optional; at most 255 characters; Java SDK default `"root"` (unset here: not sent).
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<Json> nicCfgs;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> bondingCfgs;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> customConfigurations;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `JustCreate` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal/pxeservers` -> InventoryReply<BaremetalPxeServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBaremetalPxeServerAction.java.
+/// Creates a baremetal pxe server.
+///
+/// `POST /v1/baremetal/pxeservers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalPxeServerInventory.
+/// From the Java SDK's `CreateBaremetalPxeServerAction.java`.
 struct CreateBaremetalPxeServerAction : Action<CreateBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
-  std::string zoneUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string hostname;  ///< required; max length 255
-  std::string sshUsername;  ///< required; max length 255
-  std::string sshPassword;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::string storagePath;  ///< required; max length 2048
-  std::string dhcpInterface;  ///< required; max length 128
-  std::optional<std::string> dhcpRangeBegin;
-  std::optional<std::string> dhcpRangeEnd;
-  std::optional<std::string> dhcpRangeNetmask;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string hostname;  ///< Required; at most 255 characters.
+  std::string sshUsername;  ///< Required; at most 255 characters.
+  std::string sshPassword;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::string storagePath;  ///< Required; at most 2048 characters.
+  std::string dhcpInterface;  ///< Required; at most 128 characters.
+  std::optional<std::string> dhcpRangeBegin;  ///< Optional.
+  std::optional<std::string> dhcpRangeEnd;  ///< Optional.
+  std::optional<std::string> dhcpRangeNetmask;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal/chassis/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBaremetalChassisAction.java.
+/// Deletes the baremetal chassis.
+///
+/// `DELETE /v1/baremetal/chassis/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBaremetalChassisAction.java`.
 struct DeleteBaremetalChassisAction : Action<DeleteBaremetalChassisAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal/pxeservers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBaremetalPxeServerAction.java.
+/// Deletes the baremetal pxe server.
+///
+/// `DELETE /v1/baremetal/pxeservers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBaremetalPxeServerAction.java`.
 struct DeleteBaremetalPxeServerAction : Action<DeleteBaremetalPxeServerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal/preconfigurations/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePreconfigurationTemplateAction.java.
+/// Deletes the preconfiguration template.
+///
+/// `DELETE /v1/baremetal/preconfigurations/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePreconfigurationTemplateAction.java`.
 struct DeletePreconfigurationTemplateAction : Action<DeletePreconfigurationTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal/instances/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DestroyBaremetalInstanceAction.java.
+/// Destroys the baremetal instance.
+///
+/// `DELETE /v1/baremetal/instances/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DestroyBaremetalInstanceAction.java`.
 struct DestroyBaremetalInstanceAction : Action<DestroyBaremetalInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"expungeBaremetalInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExpungeBaremetalInstanceAction.java.
+/// Expunges the baremetal instance.
+///
+/// `PUT /v1/baremetal/instances/{uuid}/actions`, body `{"expungeBaremetalInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ExpungeBaremetalInstanceAction.java`.
 struct ExpungeBaremetalInstanceAction : Action<ExpungeBaremetalInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal/chassis/{uuid}/powerstatus` -> GetBaremetalChassisPowerStatusResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBaremetalChassisPowerStatusAction.java.
+/// Gets the baremetal chassis power status.
+///
+/// `GET /v1/baremetal/chassis/{uuid}/powerstatus`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBaremetalChassisPowerStatusResult.
+/// From the Java SDK's `GetBaremetalChassisPowerStatusAction.java`.
 struct GetBaremetalChassisPowerStatusAction : Action<GetBaremetalChassisPowerStatusAction, GetBaremetalChassisPowerStatusResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/chassis/{uuid}/actions` -> InventoryReply<BaremetalChassisInventory>.
-/// Body: `{"inspectBaremetalChassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/InspectBaremetalChassisAction.java.
+/// Inspects the baremetal chassis.
+///
+/// `PUT /v1/baremetal/chassis/{uuid}/actions`, body `{"inspectBaremetalChassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalChassisInventory.
+/// From the Java SDK's `InspectBaremetalChassisAction.java`.
 struct InspectBaremetalChassisAction : Action<InspectBaremetalChassisAction, InventoryReply<BaremetalChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions` -> EmptyReply.
-/// Body: `{"powerOffBaremetalChassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerOffBaremetalChassisAction.java.
+/// Powers off the baremetal chassis.
+///
+/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions`, body `{"powerOffBaremetalChassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `PowerOffBaremetalChassisAction.java`.
 struct PowerOffBaremetalChassisAction : Action<PowerOffBaremetalChassisAction, EmptyReply> {
-  std::string chassisUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string chassisUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions` -> EmptyReply.
-/// Body: `{"powerOnBaremetalChassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerOnBaremetalChassisAction.java.
+/// Powers on the baremetal chassis.
+///
+/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions`, body `{"powerOnBaremetalChassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `PowerOnBaremetalChassisAction.java`.
 struct PowerOnBaremetalChassisAction : Action<PowerOnBaremetalChassisAction, EmptyReply> {
-  std::string chassisUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string chassisUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions` -> EmptyReply.
-/// Body: `{"powerResetBaremetalChassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerResetBaremetalChassisAction.java.
+/// Power-resets the baremetal chassis.
+///
+/// `PUT /v1/baremetal/chassis/{chassisUuid}/actions`, body `{"powerResetBaremetalChassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `PowerResetBaremetalChassisAction.java`.
 struct PowerResetBaremetalChassisAction : Action<PowerResetBaremetalChassisAction, EmptyReply> {
-  std::string chassisUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string chassisUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal/network/bondings` -> QueryReply<BaremetalBondingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalBondingAction.java.
+/// Queries baremetal bondings.
+///
+/// `GET /v1/baremetal/network/bondings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BaremetalBondingInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, chassisUuid, name, mode, slaves, opts`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBaremetalBondingAction.java`.
 struct QueryBaremetalBondingAction : QueryAction<QueryBaremetalBondingAction, BaremetalBondingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal/chassis` -> QueryReply<BaremetalChassisInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalChassisAction.java.
+/// Queries baremetal chassis.
+///
+/// `GET /v1/baremetal/chassis`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BaremetalChassisInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, pxeServerUuid, ipmiAddress, ipmiPort, ipmiUsername, state, status, hardwareInfos`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBaremetalChassisAction.java`.
 struct QueryBaremetalChassisAction : QueryAction<QueryBaremetalChassisAction, BaremetalChassisInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal/instances` -> QueryReply<BaremetalInstanceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalInstanceAction.java.
+/// Queries baremetal instances.
+///
+/// `GET /v1/baremetal/instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BaremetalInstanceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, pxeServerUuid, chassisUuid, imageUuid, templateUuid, platform, managementIp, username, port, state, status, bmNics`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBaremetalInstanceAction.java`.
 struct QueryBaremetalInstanceAction : QueryAction<QueryBaremetalInstanceAction, BaremetalInstanceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal/pxeservers` -> QueryReply<BaremetalPxeServerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalPxeServerAction.java.
+/// Queries baremetal pxe servers.
+///
+/// `GET /v1/baremetal/pxeservers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BaremetalPxeServerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, hostname, sshUsername, sshPassword, sshPort, storagePath, dhcpInterface, dhcpInterfaceAddress, dhcpRangeBegin, dhcpRangeEnd, dhcpRangeNetmask, state, status, totalCapacity, availableCapacity, attachedClusterUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBaremetalPxeServerAction.java`.
 struct QueryBaremetalPxeServerAction : QueryAction<QueryBaremetalPxeServerAction, BaremetalPxeServerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal/preconfigurations` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPreconfigurationTemplateAction.java.
+/// Queries preconfiguration templates.
+///
+/// `GET /v1/baremetal/preconfigurations`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryPreconfigurationTemplateAction.java`.
 struct QueryPreconfigurationTemplateAction : QueryAction<QueryPreconfigurationTemplateAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/instances/{uuid}/actions` -> InventoryReply<BaremetalInstanceInventory>.
-/// Body: `{"rebootBaremetalInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RebootBaremetalInstanceAction.java.
+/// Reboots the baremetal instance.
+///
+/// `PUT /v1/baremetal/instances/{uuid}/actions`, body `{"rebootBaremetalInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalInstanceInventory.
+/// From the Java SDK's `RebootBaremetalInstanceAction.java`.
 struct RebootBaremetalInstanceAction : Action<RebootBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> pxeBoot;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> pxeBoot;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/pxeservers/{uuid}/actions` -> InventoryReply<BaremetalPxeServerInventory>.
-/// Body: `{"reconnectBaremetalPxeServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectBaremetalPxeServerAction.java.
+/// Reconnects the baremetal pxe server.
+///
+/// `PUT /v1/baremetal/pxeservers/{uuid}/actions`, body `{"reconnectBaremetalPxeServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalPxeServerInventory.
+/// From the Java SDK's `ReconnectBaremetalPxeServerAction.java`.
 struct ReconnectBaremetalPxeServerAction : Action<ReconnectBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/instances/{uuid}/actions` -> InventoryReply<BaremetalInstanceInventory>.
-/// Body: `{"recoverBaremetalInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RecoverBaremetalInstanceAction.java.
+/// Recovers the baremetal instance.
+///
+/// `PUT /v1/baremetal/instances/{uuid}/actions`, body `{"recoverBaremetalInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalInstanceInventory.
+/// From the Java SDK's `RecoverBaremetalInstanceAction.java`.
 struct RecoverBaremetalInstanceAction : Action<RecoverBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/instances/{uuid}/actions` -> InventoryReply<BaremetalInstanceInventory>.
-/// Body: `{"startBaremetalInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartBaremetalInstanceAction.java.
+/// Starts the baremetal instance.
+///
+/// `PUT /v1/baremetal/instances/{uuid}/actions`, body `{"startBaremetalInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalInstanceInventory.
+/// From the Java SDK's `StartBaremetalInstanceAction.java`.
 struct StartBaremetalInstanceAction : Action<StartBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> pxeBoot;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> pxeBoot;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/pxeservers/{uuid}/actions` -> InventoryReply<BaremetalPxeServerInventory>.
-/// Body: `{"startBaremetalPxeServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartBaremetalPxeServerAction.java.
+/// Starts the baremetal pxe server.
+///
+/// `PUT /v1/baremetal/pxeservers/{uuid}/actions`, body `{"startBaremetalPxeServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalPxeServerInventory.
+/// From the Java SDK's `StartBaremetalPxeServerAction.java`.
 struct StartBaremetalPxeServerAction : Action<StartBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/instances/{uuid}/actions` -> InventoryReply<BaremetalInstanceInventory>.
-/// Body: `{"stopBaremetalInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StopBaremetalInstanceAction.java.
+/// Stops the baremetal instance.
+///
+/// `PUT /v1/baremetal/instances/{uuid}/actions`, body `{"stopBaremetalInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalInstanceInventory.
+/// From the Java SDK's `StopBaremetalInstanceAction.java`.
 struct StopBaremetalInstanceAction : Action<StopBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> type;  ///< one of grace, cold; Java SDK default "grace"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> type;  ///< Optional; one of `grace`, `cold` (case-insensitive); Java SDK default `"grace"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/pxeservers/{uuid}/actions` -> InventoryReply<BaremetalPxeServerInventory>.
-/// Body: `{"stopBaremetalPxeServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StopBaremetalPxeServerAction.java.
+/// Stops the baremetal pxe server.
+///
+/// `PUT /v1/baremetal/pxeservers/{uuid}/actions`, body `{"stopBaremetalPxeServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalPxeServerInventory.
+/// From the Java SDK's `StopBaremetalPxeServerAction.java`.
 struct StopBaremetalPxeServerAction : Action<StopBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/chassis/{uuid}/actions` -> InventoryReply<BaremetalChassisInventory>.
-/// Body: `{"updateBaremetalChassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBaremetalChassisAction.java.
+/// Updates the baremetal chassis.
+///
+/// `PUT /v1/baremetal/chassis/{uuid}/actions`, body `{"updateBaremetalChassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalChassisInventory.
+/// From the Java SDK's `UpdateBaremetalChassisAction.java`.
 struct UpdateBaremetalChassisAction : Action<UpdateBaremetalChassisAction, InventoryReply<BaremetalChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> ipmiAddress;
-  std::optional<std::int32_t> ipmiPort;  ///< range [1, 65535]
-  std::optional<std::string> ipmiUsername;  ///< max length 255
-  std::optional<std::string> ipmiPassword;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> ipmiAddress;  ///< Optional.
+  std::optional<std::int32_t> ipmiPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> ipmiUsername;  ///< Optional; at most 255 characters.
+  std::optional<std::string> ipmiPassword;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/instances/{uuid}/actions` -> InventoryReply<BaremetalInstanceInventory>.
-/// Body: `{"updateBaremetalInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBaremetalInstanceAction.java.
+/// Updates the baremetal instance.
+///
+/// `PUT /v1/baremetal/instances/{uuid}/actions`, body `{"updateBaremetalInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalInstanceInventory.
+/// From the Java SDK's `UpdateBaremetalInstanceAction.java`.
 struct UpdateBaremetalInstanceAction : Action<UpdateBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> password;  ///< max length 255
-  std::optional<std::string> platform;  ///< one of Linux
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/pxeservers/{uuid}/actions` -> InventoryReply<BaremetalPxeServerInventory>.
-/// Body: `{"updateBaremetalPxeServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBaremetalPxeServerAction.java.
+/// Updates the baremetal pxe server.
+///
+/// `PUT /v1/baremetal/pxeservers/{uuid}/actions`, body `{"updateBaremetalPxeServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalPxeServerInventory.
+/// From the Java SDK's `UpdateBaremetalPxeServerAction.java`.
 struct UpdateBaremetalPxeServerAction : Action<UpdateBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> dhcpRangeBegin;
-  std::optional<std::string> dhcpRangeEnd;
-  std::optional<std::string> dhcpRangeNetmask;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> dhcpRangeBegin;  ///< Optional.
+  std::optional<std::string> dhcpRangeEnd;  ///< Optional.
+  std::optional<std::string> dhcpRangeNetmask;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal/preconfigurations/{uuid}/actions` -> InventoryReply<PreconfigurationTemplateInventory>.
-/// Body: `{"updatePreconfigurationTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePreconfigurationTemplateAction.java.
+/// Updates the preconfiguration template.
+///
+/// `PUT /v1/baremetal/preconfigurations/{uuid}/actions`, body `{"updatePreconfigurationTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PreconfigurationTemplateInventory.
+/// From the Java SDK's `UpdatePreconfigurationTemplateAction.java`.
 struct UpdatePreconfigurationTemplateAction : Action<UpdatePreconfigurationTemplateAction, InventoryReply<PreconfigurationTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> distribution;  ///< max length 64
-  std::optional<std::string> type;  ///< one of kickstart, preseed, autoyast
-  std::optional<std::string> content;  ///< max length 16777215
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> distribution;  ///< Optional; at most 64 characters.
+  std::optional<std::string> type;  ///< Optional; one of `kickstart`, `preseed`, `autoyast` (case-insensitive).
+  std::optional<std::string> content;  ///< Optional; at most 16777215 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -28,660 +28,804 @@
 
 namespace zstack {
 
-/// `POST /v1/baremetal2/gateways` -> InventoryReply<HostInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddBareMetal2GatewayAction.java.
+/// Adds a BareMetal2 gateway.
+///
+/// `POST /v1/baremetal2/gateways`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `AddBareMetal2GatewayAction.java`.
 struct AddBareMetal2GatewayAction : Action<AddBareMetal2GatewayAction, InventoryReply<HostInventory>> {
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/chassis/ipmi` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddBareMetal2IpmiChassisAction.java.
+/// Adds a BareMetal2 IPMI chassis.
+///
+/// `POST /v1/baremetal2/chassis/ipmi`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `AddBareMetal2IpmiChassisAction.java`.
 struct AddBareMetal2IpmiChassisAction : Action<AddBareMetal2IpmiChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string ipmiAddress;  ///< required
-  std::optional<std::int32_t> ipmiPort;  ///< range [1, 65535]; Java SDK default 623
-  std::string ipmiUsername;  ///< required; max length 255
-  std::string ipmiPassword;  ///< required; max length 255
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> provisionType;  ///< one of Remote, Local, Direct; Java SDK default "Remote"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ipmiAddress;  ///< Required.
+  std::optional<std::int32_t> ipmiPort;  ///< Optional; range [1, 65535]; Java SDK default `623` (unset here: not sent).
+  std::string ipmiUsername;  ///< Required; at most 255 characters.
+  std::string ipmiPassword;  ///< Required; at most 255 characters; secret: never logged.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> provisionType;  ///< Optional; one of `Remote`, `Local`, `Direct` (case-insensitive); Java SDK default `"Remote"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}` -> InventoryReply<BareMetal2GatewayInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachBareMetal2GatewayToClusterAction.java.
+/// Attaches the BareMetal2 gateway to the cluster.
+///
+/// `POST /v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2GatewayInventory.
+/// From the Java SDK's `AttachBareMetal2GatewayToClusterAction.java`.
 struct AttachBareMetal2GatewayToClusterAction : Action<AttachBareMetal2GatewayToClusterAction, InventoryReply<BareMetal2GatewayInventory>> {
-  std::string clusterUuid;  ///< path; required
-  std::string gatewayUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::string gatewayUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}` -> InventoryReply<BareMetal2ProvisionNetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachBareMetal2ProvisionNetworkToClusterAction.java.
+/// Attaches the BareMetal2 provision network to the cluster.
+///
+/// `POST /v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ProvisionNetworkInventory.
+/// From the Java SDK's `AttachBareMetal2ProvisionNetworkToClusterAction.java`.
 struct AttachBareMetal2ProvisionNetworkToClusterAction : Action<AttachBareMetal2ProvisionNetworkToClusterAction, InventoryReply<BareMetal2ProvisionNetworkInventory>> {
-  std::string clusterUuid;  ///< path; required
-  std::string networkUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::string networkUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}` -> InventoryReply<BareMetal2InstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachProvisionNicToBondingAction.java.
+/// Attaches the provision NIC to bonding.
+///
+/// `POST /v1/baremetal2/bm-instances/{uuid}/bm2-bondings/{bondingUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2InstanceInventory.
+/// From the Java SDK's `AttachProvisionNicToBondingAction.java`.
 struct AttachProvisionNicToBondingAction : Action<AttachProvisionNicToBondingAction, InventoryReply<BareMetal2InstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string provisionNicUuid;  ///< required
-  std::string bondingUuid;  ///< path; required
-  std::optional<std::string> provisionIp;
-  std::optional<std::string> customMac;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string provisionNicUuid;  ///< Required.
+  std::string bondingUuid;  ///< Path variable; required.
+  std::optional<std::string> provisionIp;  ///< Optional.
+  std::optional<std::string> customMac;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/chassis/ipmi/from-file` -> InventoryReply<LongJobInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/BatchAddBareMetal2IpmiChassisAction.java.
+/// Adds BareMetal2 IPMI chassis in one batch.
+///
+/// `POST /v1/baremetal2/chassis/ipmi/from-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `BatchAddBareMetal2IpmiChassisAction.java`.
 struct BatchAddBareMetal2IpmiChassisAction : Action<BatchAddBareMetal2IpmiChassisAction, InventoryReply<LongJobInventory>> {
-  std::string chassisInfo;  ///< required; not empty
-  std::optional<std::string> longJobName;  ///< max length 255
-  std::optional<std::string> longJobDescription;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string chassisInfo;  ///< Required; not empty.
+  std::optional<std::string> longJobName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> longJobDescription;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/offerings/{uuid}/actions` -> InventoryReply<BareMetal2ChassisOfferingInventory>.
-/// Body: `{"changeBareMetal2ChassisOfferingState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBareMetal2ChassisOfferingStateAction.java.
+/// Changes the state of the BareMetal2 chassis offering.
+///
+/// `PUT /v1/baremetal2/chassis/offerings/{uuid}/actions`, body `{"changeBareMetal2ChassisOfferingState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisOfferingInventory.
+/// From the Java SDK's `ChangeBareMetal2ChassisOfferingStateAction.java`.
 struct ChangeBareMetal2ChassisOfferingStateAction : Action<ChangeBareMetal2ChassisOfferingStateAction, InventoryReply<BareMetal2ChassisOfferingInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"changeBareMetal2ChassisState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBareMetal2ChassisStateAction.java.
+/// Changes the state of the BareMetal2 chassis.
+///
+/// `PUT /v1/baremetal2/chassis/{uuid}/actions`, body `{"changeBareMetal2ChassisState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `ChangeBareMetal2ChassisStateAction.java`.
 struct ChangeBareMetal2ChassisStateAction : Action<ChangeBareMetal2ChassisStateAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/gateways/{gatewayUuid}/actions` -> InventoryReply<BareMetal2GatewayInventory>.
-/// Body: `{"changeBareMetal2GatewayCluster": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBareMetal2GatewayClusterAction.java.
+/// Changes the BareMetal2 gateway cluster.
+///
+/// `PUT /v1/baremetal2/gateways/{gatewayUuid}/actions`, body `{"changeBareMetal2GatewayCluster": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2GatewayInventory.
+/// From the Java SDK's `ChangeBareMetal2GatewayClusterAction.java`.
 struct ChangeBareMetal2GatewayClusterAction : Action<ChangeBareMetal2GatewayClusterAction, InventoryReply<BareMetal2GatewayInventory>> {
-  std::string gatewayUuid;  ///< path; required
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string gatewayUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/gateways/{uuid}/actions` -> InventoryReply<BareMetal2GatewayInventory>.
-/// Body: `{"changeBareMetal2GatewayState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBareMetal2GatewayStateAction.java.
+/// Changes the state of the BareMetal2 gateway.
+///
+/// `PUT /v1/baremetal2/gateways/{uuid}/actions`, body `{"changeBareMetal2GatewayState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2GatewayInventory.
+/// From the Java SDK's `ChangeBareMetal2GatewayStateAction.java`.
 struct ChangeBareMetal2GatewayStateAction : Action<ChangeBareMetal2GatewayStateAction, InventoryReply<BareMetal2GatewayInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/bm-instances/{uuid}/action` -> InventoryReply<BareMetal2InstanceInventory>.
-/// Body: `{"changeBareMetal2InstancePassword": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBareMetal2InstancePasswordAction.java.
+/// Changes the password of the BareMetal2 instance.
+///
+/// `PUT /v1/baremetal2/bm-instances/{uuid}/action`, body `{"changeBareMetal2InstancePassword": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2InstanceInventory.
+/// From the Java SDK's `ChangeBareMetal2InstancePasswordAction.java`.
 struct ChangeBareMetal2InstancePasswordAction : Action<ChangeBareMetal2InstancePasswordAction, InventoryReply<BareMetal2InstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string username;  ///< required; not empty
-  std::string password;  ///< required; max length 32; pattern [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} (checked by the server)
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string username;  ///< Required; not empty.
+  std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` (checked by the server, not here); secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/provision-networks/{uuid}/actions` -> InventoryReply<BareMetal2ProvisionNetworkInventory>.
-/// Body: `{"changeBareMetal2ProvisionNetworkState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeBareMetal2ProvisionNetworkStateAction.java.
+/// Changes the state of the BareMetal2 provision network.
+///
+/// `PUT /v1/baremetal2/provision-networks/{uuid}/actions`, body `{"changeBareMetal2ProvisionNetworkState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ProvisionNetworkInventory.
+/// From the Java SDK's `ChangeBareMetal2ProvisionNetworkStateAction.java`.
 struct ChangeBareMetal2ProvisionNetworkStateAction : Action<ChangeBareMetal2ProvisionNetworkStateAction, InventoryReply<BareMetal2ProvisionNetworkInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/chassis/ipmi/from-file/check` -> EmptyReply (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckBareMetal2IpmiChassisConfigFileAction.java.
+/// Checks the BareMetal2 IPMI chassis config file.
+///
+/// `POST /v1/baremetal2/chassis/ipmi/from-file/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CheckBareMetal2IpmiChassisConfigFileAction.java`.
 struct CheckBareMetal2IpmiChassisConfigFileAction : Action<CheckBareMetal2IpmiChassisConfigFileAction, EmptyReply> {
-  std::string chassisInfo;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string chassisInfo;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/bm-instances/static/provision/ip/check` -> EmptyReply (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckStaticProvisionIpAction.java.
+/// Checks the static provision IP.
+///
+/// `POST /v1/baremetal2/bm-instances/static/provision/ip/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CheckStaticProvisionIpAction.java`.
 struct CheckStaticProvisionIpAction : Action<CheckStaticProvisionIpAction, EmptyReply> {
-  std::string clusterUuid;  ///< required
-  std::string provisionIp;  ///< required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Required.
+  std::string provisionIp;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/{chassisUuid}/actions` -> EmptyReply.
-/// Body: `{"cleanUpBareMetal2Bonding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanUpBareMetal2BondingAction.java.
+/// Cleans up the BareMetal2 bonding.
+///
+/// `PUT /v1/baremetal2/chassis/{chassisUuid}/actions`, body `{"cleanUpBareMetal2Bonding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CleanUpBareMetal2BondingAction.java`.
 struct CleanUpBareMetal2BondingAction : Action<CleanUpBareMetal2BondingAction, EmptyReply> {
-  std::string chassisUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string chassisUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/chassis/bond` -> InventoryReply<BareMetal2BondingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBareMetal2BondingAction.java.
+/// Creates a BareMetal2 bonding.
+///
+/// `POST /v1/baremetal2/chassis/bond`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2BondingInventory.
+/// From the Java SDK's `CreateBareMetal2BondingAction.java`.
 struct CreateBareMetal2BondingAction : Action<CreateBareMetal2BondingAction, InventoryReply<BareMetal2BondingInventory>> {
-  std::string chassisUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::int32_t> mode;  ///< required; range [0, 6]
-  std::string slaves;  ///< required; max length 2048
-  std::optional<std::string> opts;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string chassisUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::int32_t> mode;  ///< Required; range [0, 6].
+  std::string slaves;  ///< Required; at most 2048 characters.
+  std::optional<std::string> opts;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/bm-instances` -> InventoryReply<BareMetal2InstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBareMetal2InstanceAction.java.
+/// Creates a BareMetal2 instance.
+///
+/// `POST /v1/baremetal2/bm-instances`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2InstanceInventory.
+/// From the Java SDK's `CreateBareMetal2InstanceAction.java`.
 struct CreateBareMetal2InstanceAction : Action<CreateBareMetal2InstanceAction, InventoryReply<BareMetal2InstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> gatewayUuid;
-  std::optional<std::string> chassisUuid;
-  std::optional<std::string> chassisOfferingUuid;
-  std::optional<std::string> imageUuid;
-  std::optional<std::string> chassisDiskUuid;
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<std::string> primaryStorageUuidForDataVolume;
-  std::optional<std::vector<std::string>> dataDiskOfferingUuids;
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<Json> dataVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<std::string> gatewayAllocatorStrategy;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> gatewayUuid;  ///< Optional.
+  std::optional<std::string> chassisUuid;  ///< Optional.
+  std::optional<std::string> chassisOfferingUuid;  ///< Optional.
+  std::optional<std::string> imageUuid;  ///< Optional.
+  std::optional<std::string> chassisDiskUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForDataVolume;  ///< Optional.
+  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional.
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> gatewayAllocatorStrategy;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/chassis/ipmi/hardwareinfos` -> EmptyReply (synchronous).
-/// Needs no session.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBareMetal2IpmiChassisHardwareInfoAction.java.
+/// Creates BareMetal2 IPMI chassis hardware info.
+///
+/// `POST /v1/baremetal2/chassis/ipmi/hardwareinfos`, body `{"params": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CreateBareMetal2IpmiChassisHardwareInfoAction.java`.
 struct CreateBareMetal2IpmiChassisHardwareInfoAction : Action<CreateBareMetal2IpmiChassisHardwareInfoAction, EmptyReply> {
-  std::string ipmiAddress;  ///< required; not empty
-  std::optional<std::int32_t> ipmiPort;  ///< required; range [1, 65535]
-  std::string hardwareInfo;  ///< required; not empty
-  std::optional<std::string> convertInfo;
-  std::optional<std::string> requestIp;
+  std::string ipmiAddress;  ///< Required; not empty.
+  std::optional<std::int32_t> ipmiPort;  ///< Required; range [1, 65535].
+  std::string hardwareInfo;  ///< Required; not empty.
+  std::optional<std::string> convertInfo;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/baremetal2/provision-networks` -> InventoryReply<BareMetal2ProvisionNetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBareMetal2ProvisionNetworkAction.java.
+/// Creates a BareMetal2 provision network.
+///
+/// `POST /v1/baremetal2/provision-networks`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ProvisionNetworkInventory.
+/// From the Java SDK's `CreateBareMetal2ProvisionNetworkAction.java`.
 struct CreateBareMetal2ProvisionNetworkAction : Action<CreateBareMetal2ProvisionNetworkAction, InventoryReply<BareMetal2ProvisionNetworkInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string zoneUuid;  ///< required
-  std::string dhcpInterface;  ///< required; max length 128
-  std::string dhcpRangeStartIp;  ///< required
-  std::string dhcpRangeEndIp;  ///< required
-  std::string dhcpRangeNetmask;  ///< required
-  std::optional<std::string> dhcpRangeGateway;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string zoneUuid;  ///< Required.
+  std::string dhcpInterface;  ///< Required; at most 128 characters.
+  std::string dhcpRangeStartIp;  ///< Required.
+  std::string dhcpRangeEndIp;  ///< Required.
+  std::string dhcpRangeNetmask;  ///< Required.
+  std::optional<std::string> dhcpRangeGateway;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal2/chassis/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBareMetal2ChassisAction.java.
+/// Deletes the BareMetal2 chassis.
+///
+/// `DELETE /v1/baremetal2/chassis/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBareMetal2ChassisAction.java`.
 struct DeleteBareMetal2ChassisAction : Action<DeleteBareMetal2ChassisAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal2/gateways/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBareMetal2GatewayAction.java.
+/// Deletes the BareMetal2 gateway.
+///
+/// `DELETE /v1/baremetal2/gateways/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBareMetal2GatewayAction.java`.
 struct DeleteBareMetal2GatewayAction : Action<DeleteBareMetal2GatewayAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal2/provision-networks/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBareMetal2ProvisionNetworkAction.java.
+/// Deletes the BareMetal2 provision network.
+///
+/// `DELETE /v1/baremetal2/provision-networks/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBareMetal2ProvisionNetworkAction.java`.
 struct DeleteBareMetal2ProvisionNetworkAction : Action<DeleteBareMetal2ProvisionNetworkAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}` -> InventoryReply<BareMetal2GatewayInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachBareMetal2GatewayFromClusterAction.java.
+/// Detaches the BareMetal2 gateway from the cluster.
+///
+/// `DELETE /v1/baremetal2/clusters/{clusterUuid}/gateways/{gatewayUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2GatewayInventory.
+/// From the Java SDK's `DetachBareMetal2GatewayFromClusterAction.java`.
 struct DetachBareMetal2GatewayFromClusterAction : Action<DetachBareMetal2GatewayFromClusterAction, InventoryReply<BareMetal2GatewayInventory>> {
-  std::string clusterUuid;  ///< path; required
-  std::string gatewayUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::string gatewayUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}` -> InventoryReply<BareMetal2ProvisionNetworkInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachBareMetal2ProvisionNetworkFromClusterAction.java.
+/// Detaches the BareMetal2 provision network from the cluster.
+///
+/// `DELETE /v1/baremetal2/clusters/{clusterUuid}/provision-networks/{networkUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ProvisionNetworkInventory.
+/// From the Java SDK's `DetachBareMetal2ProvisionNetworkFromClusterAction.java`.
 struct DetachBareMetal2ProvisionNetworkFromClusterAction : Action<DetachBareMetal2ProvisionNetworkFromClusterAction, InventoryReply<BareMetal2ProvisionNetworkInventory>> {
-  std::string clusterUuid;  ///< path; required
-  std::string networkUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::string networkUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/baremetal2/bm-instances/bm2-bondings/{uuid}` -> InventoryReply<BareMetal2InstanceInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachProvisionNicFromBondingAction.java.
+/// Detaches the provision NIC from bonding.
+///
+/// `DELETE /v1/baremetal2/bm-instances/bm2-bondings/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2InstanceInventory.
+/// From the Java SDK's `DetachProvisionNicFromBondingAction.java`.
 struct DetachProvisionNicFromBondingAction : Action<DetachProvisionNicFromBondingAction, InventoryReply<BareMetal2InstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string provisionNicUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string provisionNicUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/chassis/{uuid}/powerstatus` -> GetBareMetal2ChassisPowerStatusResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBareMetal2ChassisPowerStatusAction.java.
+/// Gets the BareMetal2 chassis power status.
+///
+/// `GET /v1/baremetal2/chassis/{uuid}/powerstatus`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBareMetal2ChassisPowerStatusResult.
+/// From the Java SDK's `GetBareMetal2ChassisPowerStatusAction.java`.
 struct GetBareMetal2ChassisPowerStatusAction : Action<GetBareMetal2ChassisPowerStatusAction, GetBareMetal2ChassisPowerStatusResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/gateways/allocators/strategies` -> GetBareMetal2GatewayAllocatorStrategiesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBareMetal2GatewayAllocatorStrategiesAction.java.
+/// Gets the BareMetal2 gateway allocator strategies.
+///
+/// `GET /v1/baremetal2/gateways/allocators/strategies`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBareMetal2GatewayAllocatorStrategiesResult.
+/// From the Java SDK's `GetBareMetal2GatewayAllocatorStrategiesAction.java`.
 struct GetBareMetal2GatewayAllocatorStrategiesAction : Action<GetBareMetal2GatewayAllocatorStrategiesAction, GetBareMetal2GatewayAllocatorStrategiesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/provision-networks/ip-capacity` -> GetBareMetal2ProvisionNetworkIpAddressCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBareMetal2ProvisionNetworkIpAddressCapacityAction.java.
+/// Gets the BareMetal2 provision network IP address capacity.
+///
+/// `GET /v1/baremetal2/provision-networks/ip-capacity`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBareMetal2ProvisionNetworkIpAddressCapacityResult.
+/// From the Java SDK's `GetBareMetal2ProvisionNetworkIpAddressCapacityAction.java`.
 struct GetBareMetal2ProvisionNetworkIpAddressCapacityAction : Action<GetBareMetal2ProvisionNetworkIpAddressCapacityAction, GetBareMetal2ProvisionNetworkIpAddressCapacityResult> {
-  std::vector<std::string> networkUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::vector<std::string> networkUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/chassis/supported-boot-modes` -> GetBareMetal2SupportedBootModeResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBareMetal2SupportedBootModeAction.java.
+/// Gets the BareMetal2 supported boot mode.
+///
+/// `GET /v1/baremetal2/chassis/supported-boot-modes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetBareMetal2SupportedBootModeResult.
+/// From the Java SDK's `GetBareMetal2SupportedBootModeAction.java`.
 struct GetBareMetal2SupportedBootModeAction : Action<GetBareMetal2SupportedBootModeAction, GetBareMetal2SupportedBootModeResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"inspectBareMetal2Chassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/InspectBareMetal2ChassisAction.java.
+/// Inspects the BareMetal2 chassis.
+///
+/// `PUT /v1/baremetal2/chassis/{uuid}/actions`, body `{"inspectBareMetal2Chassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `InspectBareMetal2ChassisAction.java`.
 struct InspectBareMetal2ChassisAction : Action<InspectBareMetal2ChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/bm-instances/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"inspectBareMetal2ChassisByInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/InspectBareMetal2ChassisByInstanceAction.java.
+/// Inspects the BareMetal2 chassis by instance.
+///
+/// `PUT /v1/baremetal2/bm-instances/{uuid}/actions`, body `{"inspectBareMetal2ChassisByInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `InspectBareMetal2ChassisByInstanceAction.java`.
 struct InspectBareMetal2ChassisByInstanceAction : Action<InspectBareMetal2ChassisByInstanceAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"powerOffBareMetal2Chassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerOffBareMetal2ChassisAction.java.
+/// Powers off the BareMetal2 chassis.
+///
+/// `PUT /v1/baremetal2/chassis/{uuid}/actions`, body `{"powerOffBareMetal2Chassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `PowerOffBareMetal2ChassisAction.java`.
 struct PowerOffBareMetal2ChassisAction : Action<PowerOffBareMetal2ChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"powerOnBareMetal2Chassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerOnBareMetal2ChassisAction.java.
+/// Powers on the BareMetal2 chassis.
+///
+/// `PUT /v1/baremetal2/chassis/{uuid}/actions`, body `{"powerOnBareMetal2Chassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `PowerOnBareMetal2ChassisAction.java`.
 struct PowerOnBareMetal2ChassisAction : Action<PowerOnBareMetal2ChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> bootDev;  ///< one of disk, ipxe; Java SDK default "ipxe"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> bootDev;  ///< Optional; one of `disk`, `ipxe` (case-insensitive); Java SDK default `"ipxe"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"powerResetBareMetal2Chassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerResetBareMetal2ChassisAction.java.
+/// Power-resets the BareMetal2 chassis.
+///
+/// `PUT /v1/baremetal2/chassis/{uuid}/actions`, body `{"powerResetBareMetal2Chassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `PowerResetBareMetal2ChassisAction.java`.
 struct PowerResetBareMetal2ChassisAction : Action<PowerResetBareMetal2ChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> bootDev;  ///< one of disk, ipxe; Java SDK default "ipxe"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> bootDev;  ///< Optional; one of `disk`, `ipxe` (case-insensitive); Java SDK default `"ipxe"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/bonding` -> QueryReply<BareMetal2BondingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2BondingAction.java.
+/// Queries BareMetal2 bondings.
+///
+/// `GET /v1/baremetal2/bonding`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2BondingInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, chassisUuid, name, slaves, opts, mode, accountUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2BondingAction.java`.
 struct QueryBareMetal2BondingAction : QueryAction<QueryBareMetal2BondingAction, BareMetal2BondingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/bonding/nic/refs` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2BondingNicRefAction.java.
+/// Queries BareMetal2 bonding NIC refs.
+///
+/// `GET /v1/baremetal2/bonding/nic/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryBareMetal2BondingNicRefAction.java`.
 struct QueryBareMetal2BondingNicRefAction : QueryAction<QueryBareMetal2BondingNicRefAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/chassis` -> QueryReply<BareMetal2ChassisInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisAction.java.
+/// Queries BareMetal2 chassis.
+///
+/// `GET /v1/baremetal2/chassis`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2ChassisInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, chassisOfferingUuid, type, state, status, powerStatus, provisionType, chassisNics, chassisDisks`.
+/// Nested, one level down: `chassisOffering.{uuid, name, description, createDate, lastOpDate, architecture, cpuModelName, cpuNum, memorySize, bootMode, state, provisionType}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2ChassisAction.java`.
 struct QueryBareMetal2ChassisAction : QueryAction<QueryBareMetal2ChassisAction, BareMetal2ChassisInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/chassis/gpu-device/gpu-devices` -> QueryReply<BareMetal2ChassisGpuDeviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisGpuDeviceAction.java.
+/// Queries BareMetal2 chassis GPU devices.
+///
+/// `GET /v1/baremetal2/chassis/gpu-device/gpu-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2ChassisGpuDeviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, chassisUuid, type, pciDeviceAddress, vendorId, deviceId, subvendorId, subdeviceId, iommuGroup, vendor, device, serialNumber, memory, power, isDriverLoaded`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2ChassisGpuDeviceAction.java`.
 struct QueryBareMetal2ChassisGpuDeviceAction : QueryAction<QueryBareMetal2ChassisGpuDeviceAction, BareMetal2ChassisGpuDeviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/chassis/offerings` -> QueryReply<BareMetal2ChassisOfferingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisOfferingAction.java.
+/// Queries BareMetal2 chassis offerings.
+///
+/// `GET /v1/baremetal2/chassis/offerings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2ChassisOfferingInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, architecture, cpuModelName, cpuNum, memorySize, bootMode, state, provisionType`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2ChassisOfferingAction.java`.
 struct QueryBareMetal2ChassisOfferingAction : QueryAction<QueryBareMetal2ChassisOfferingAction, BareMetal2ChassisOfferingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/chassis/pci-device/pci-devices` -> QueryReply<BareMetal2ChassisPciDeviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisPciDeviceAction.java.
+/// Queries BareMetal2 chassis PCI devices.
+///
+/// `GET /v1/baremetal2/chassis/pci-device/pci-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2ChassisPciDeviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, chassisUuid, type, pciDeviceAddress, vendorId, deviceId, subvendorId, subdeviceId, iommuGroup, vendor, device`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2ChassisPciDeviceAction.java`.
 struct QueryBareMetal2ChassisPciDeviceAction : QueryAction<QueryBareMetal2ChassisPciDeviceAction, BareMetal2ChassisPciDeviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/gateways` -> QueryReply<BareMetal2GatewayInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2GatewayAction.java.
+/// Queries BareMetal2 gateways.
+///
+/// `GET /v1/baremetal2/gateways`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2GatewayInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, managementIp, hypervisorType, state, status, totalCpuCapacity, availableCpuCapacity, cpuSockets, totalMemoryCapacity, availableMemoryCapacity, cpuNum, ipmiAddress, ipmiUsername, ipmiPort, ipmiPowerStatus, cpuStatus, memoryStatus, diskStatus, nicStatus, gpuStatus, powerSupplyStatus, fanStatus, raidStatus, temperatureStatus, architecture, username, sshPort, osDistribution, osRelease, osVersion, attachedClusterUuids`.
+/// Nested, one level down: `provisionNic.{uuid, createDate, lastOpDate, networkUuid, interfaceName, ip, netmask, gateway, metadata}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2GatewayAction.java`.
 struct QueryBareMetal2GatewayAction : QueryAction<QueryBareMetal2GatewayAction, BareMetal2GatewayInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/bm-instances` -> QueryReply<BareMetal2InstanceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2InstanceAction.java.
+/// Queries BareMetal2 instances.
+///
+/// `GET /v1/baremetal2/bm-instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2InstanceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, imageUuid, hostUuid, lastHostUuid, instanceOfferingUuid, rootVolumeUuid, platform, architecture, defaultL3NetworkUuid, type, hypervisorType, memorySize, reservedMemorySize, cpuNum, cpuSpeed, allocatorStrategy, state, guestOsType, chassisUuid, lastChassisUuid, gatewayUuid, lastGatewayUuid, chassisOfferingUuid, gatewayAllocatorStrategy, status, provisionType, agentVersion, isLatestAgent`.
+/// Nested, one level down: `vmNics.{uuid, createDate, lastOpDate, vmInstanceUuid, l3NetworkUuid, ip, mac, hypervisorType, netmask, gateway, metaData, ipVersion, driverType, usedIps, internalName, deviceId, type, state}`, `allVolumes.{uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol}`, `vmCdRoms.{uuid, name, description, createDate, lastOpDate, vmInstanceUuid, deviceId, isoUuid, isoInstallPath, protocol}`, `provisionNic.{uuid, createDate, lastOpDate, networkUuid, mac, ip, netmask, gateway, metadata}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2InstanceAction.java`.
 struct QueryBareMetal2InstanceAction : QueryAction<QueryBareMetal2InstanceAction, BareMetal2InstanceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/baremetal2/provision-networks` -> QueryReply<BareMetal2ProvisionNetworkInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ProvisionNetworkAction.java.
+/// Queries BareMetal2 provision networks.
+///
+/// `GET /v1/baremetal2/provision-networks`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BareMetal2ProvisionNetworkInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, dhcpInterface, dhcpRangeStartIp, dhcpRangeEndIp, dhcpRangeNetmask, dhcpRangeGateway, dhcpRangeNetworkCidr, state, attachedClusterUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBareMetal2ProvisionNetworkAction.java`.
 struct QueryBareMetal2ProvisionNetworkAction : QueryAction<QueryBareMetal2ProvisionNetworkAction, BareMetal2ProvisionNetworkInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/gateways/{uuid}/actions` -> InventoryReply<BareMetal2GatewayInventory>.
-/// Body: `{"reconnectBareMetal2Gateway": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectBareMetal2GatewayAction.java.
+/// Reconnects the BareMetal2 gateway.
+///
+/// `PUT /v1/baremetal2/gateways/{uuid}/actions`, body `{"reconnectBareMetal2Gateway": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2GatewayInventory.
+/// From the Java SDK's `ReconnectBareMetal2GatewayAction.java`.
 struct ReconnectBareMetal2GatewayAction : Action<ReconnectBareMetal2GatewayAction, InventoryReply<BareMetal2GatewayInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/bm-instances/{uuid}/actions` -> InventoryReply<BareMetal2InstanceInventory>.
-/// Body: `{"reconnectBareMetal2Instance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectBareMetal2InstanceAction.java.
+/// Reconnects the BareMetal2 instance.
+///
+/// `PUT /v1/baremetal2/bm-instances/{uuid}/actions`, body `{"reconnectBareMetal2Instance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2InstanceInventory.
+/// From the Java SDK's `ReconnectBareMetal2InstanceAction.java`.
 struct ReconnectBareMetal2InstanceAction : Action<ReconnectBareMetal2InstanceAction, InventoryReply<BareMetal2InstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/bm-instances/{uuid}/action` -> InventoryReply<BareMetal2InstanceInventory>.
-/// Body: `{"startBareMetal2Instance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartBareMetal2InstanceAction.java.
+/// Starts the BareMetal2 instance.
+///
+/// `PUT /v1/baremetal2/bm-instances/{uuid}/action`, body `{"startBareMetal2Instance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2InstanceInventory.
+/// From the Java SDK's `StartBareMetal2InstanceAction.java`.
 struct StartBareMetal2InstanceAction : Action<StartBareMetal2InstanceAction, InventoryReply<BareMetal2InstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> gatewayUuid;
-  std::optional<std::string> chassisUuid;
-  std::optional<std::string> chassisOfferingUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> gatewayUuid;  ///< Optional.
+  std::optional<std::string> chassisUuid;  ///< Optional.
+  std::optional<std::string> chassisOfferingUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"updateBareMetal2Chassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBareMetal2ChassisAction.java.
+/// Updates the BareMetal2 chassis.
+///
+/// `PUT /v1/baremetal2/chassis/{uuid}/actions`, body `{"updateBareMetal2Chassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `UpdateBareMetal2ChassisAction.java`.
 struct UpdateBareMetal2ChassisAction : Action<UpdateBareMetal2ChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/offerings/{uuid}/actions` -> InventoryReply<BareMetal2ChassisOfferingInventory>.
-/// Body: `{"updateBareMetal2ChassisOffering": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBareMetal2ChassisOfferingAction.java.
+/// Updates the BareMetal2 chassis offering.
+///
+/// `PUT /v1/baremetal2/chassis/offerings/{uuid}/actions`, body `{"updateBareMetal2ChassisOffering": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisOfferingInventory.
+/// From the Java SDK's `UpdateBareMetal2ChassisOfferingAction.java`.
 struct UpdateBareMetal2ChassisOfferingAction : Action<UpdateBareMetal2ChassisOfferingAction, InventoryReply<BareMetal2ChassisOfferingInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/pci-devices/{uuid}/actions` -> InventoryReply<BareMetal2ChassisPciDeviceInventory>.
-/// Body: `{"updateBareMetal2ChassisPciDevice": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBareMetal2ChassisPciDeviceAction.java.
+/// Updates the BareMetal2 chassis PCI device.
+///
+/// `PUT /v1/baremetal2/chassis/pci-devices/{uuid}/actions`, body `{"updateBareMetal2ChassisPciDevice": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisPciDeviceInventory.
+/// From the Java SDK's `UpdateBareMetal2ChassisPciDeviceAction.java`.
 struct UpdateBareMetal2ChassisPciDeviceAction : Action<UpdateBareMetal2ChassisPciDeviceAction, InventoryReply<BareMetal2ChassisPciDeviceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string chassisUuid;  ///< required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string chassisUuid;  ///< Required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/gateways/{uuid}/actions` -> InventoryReply<BareMetal2GatewayInventory>.
-/// Body: `{"updateBareMetal2Gateway": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBareMetal2GatewayAction.java.
+/// Updates the BareMetal2 gateway.
+///
+/// `PUT /v1/baremetal2/gateways/{uuid}/actions`, body `{"updateBareMetal2Gateway": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2GatewayInventory.
+/// From the Java SDK's `UpdateBareMetal2GatewayAction.java`.
 struct UpdateBareMetal2GatewayAction : Action<UpdateBareMetal2GatewayAction, InventoryReply<BareMetal2GatewayInventory>> {
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::optional<std::string> username;  ///< max length 255
-  std::optional<std::string> password;  ///< max length 255
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> username;  ///< Optional; at most 255 characters.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/bm-instances/{uuid}/action` -> InventoryReply<BareMetal2InstanceInventory>.
-/// Body: `{"updateBareMetal2Instance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBareMetal2InstanceAction.java.
+/// Updates the BareMetal2 instance.
+///
+/// `PUT /v1/baremetal2/bm-instances/{uuid}/action`, body `{"updateBareMetal2Instance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2InstanceInventory.
+/// From the Java SDK's `UpdateBareMetal2InstanceAction.java`.
 struct UpdateBareMetal2InstanceAction : Action<UpdateBareMetal2InstanceAction, InventoryReply<BareMetal2InstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> state;  ///< one of Stopped, Running
-  std::optional<std::string> chassisOfferingUuid;
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> autoReleaseChassisEvent;  ///< one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> state;  ///< Optional; one of `Stopped`, `Running` (case-insensitive).
+  std::optional<std::string> chassisOfferingUuid;  ///< Optional.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> autoReleaseChassisEvent;  ///< Optional; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/chassis/ipmi/{uuid}/actions` -> InventoryReply<BareMetal2ChassisInventory>.
-/// Body: `{"updateBareMetal2IpmiChassis": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBareMetal2IpmiChassisAction.java.
+/// Updates the BareMetal2 IPMI chassis.
+///
+/// `PUT /v1/baremetal2/chassis/ipmi/{uuid}/actions`, body `{"updateBareMetal2IpmiChassis": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ChassisInventory.
+/// From the Java SDK's `UpdateBareMetal2IpmiChassisAction.java`.
 struct UpdateBareMetal2IpmiChassisAction : Action<UpdateBareMetal2IpmiChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
-  std::optional<std::string> ipmiAddress;
-  std::optional<std::int32_t> ipmiPort;  ///< range [1, 65535]
-  std::optional<std::string> ipmiUsername;  ///< max length 255
-  std::optional<std::string> ipmiPassword;  ///< max length 255
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::optional<std::string> ipmiAddress;  ///< Optional.
+  std::optional<std::int32_t> ipmiPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> ipmiUsername;  ///< Optional; at most 255 characters.
+  std::optional<std::string> ipmiPassword;  ///< Optional; at most 255 characters; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/baremetal2/provision-networks/{uuid}/actions` -> InventoryReply<BareMetal2ProvisionNetworkInventory>.
-/// Body: `{"updateBareMetal2ProvisionNetwork": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBareMetal2ProvisionNetworkAction.java.
+/// Updates the BareMetal2 provision network.
+///
+/// `PUT /v1/baremetal2/provision-networks/{uuid}/actions`, body `{"updateBareMetal2ProvisionNetwork": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BareMetal2ProvisionNetworkInventory.
+/// From the Java SDK's `UpdateBareMetal2ProvisionNetworkAction.java`.
 struct UpdateBareMetal2ProvisionNetworkAction : Action<UpdateBareMetal2ProvisionNetworkAction, InventoryReply<BareMetal2ProvisionNetworkInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> dhcpInterface;  ///< max length 128
-  std::optional<std::string> dhcpRangeStartIp;
-  std::optional<std::string> dhcpRangeEndIp;
-  std::optional<std::string> dhcpRangeNetmask;
-  std::optional<std::string> dhcpRangeGateway;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> dhcpInterface;  ///< Optional; at most 128 characters.
+  std::optional<std::string> dhcpRangeStartIp;  ///< Optional.
+  std::optional<std::string> dhcpRangeEndIp;  ///< Optional.
+  std::optional<std::string> dhcpRangeNetmask;  ///< Optional.
+  std::optional<std::string> dhcpRangeGateway;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// `GET /v1/batch-queries` -> BatchQueryResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/BatchQueryAction.java.
+/// Calls the ZStack API `BatchQuery`.
+///
+/// `GET /v1/batch-queries`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref BatchQueryResult.
+/// From the Java SDK's `BatchQueryAction.java`.
 struct BatchQueryAction : Action<BatchQueryAction, BatchQueryResult> {
-  std::optional<std::string> script;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> script;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,12 +14,16 @@
 
 namespace zstack {
 
-/// `GET /v1/billing/billings` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAccountBillingAction.java.
+/// Queries account billing.
+///
+/// `GET /v1/billing/billings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryAccountBillingAction.java`.
 struct QueryAccountBillingAction : QueryAction<QueryAccountBillingAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -20,262 +20,314 @@
 
 namespace zstack {
 
-/// `POST /v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}` -> InventoryReply<PriceTableInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachPriceTableToAccountAction.java.
+/// Attaches the price table to the account.
+///
+/// `POST /v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PriceTableInventory.
+/// From the Java SDK's `AttachPriceTableToAccountAction.java`.
 struct AttachPriceTableToAccountAction : Action<AttachPriceTableToAccountAction, InventoryReply<PriceTableInventory>> {
-  std::string accountUuid;  ///< path; required
-  std::string tableUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Path variable; required.
+  std::string tableUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/accounts/{accountUuid}/actions` -> CalculateAccountBillingSpendingResult (synchronous).
-/// Body: `{"calculateAccountBillingSpending": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CalculateAccountBillingSpendingAction.java.
+/// Calculates the account billing spending.
+///
+/// `PUT /v1/billings/accounts/{accountUuid}/actions`, body `{"calculateAccountBillingSpending": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CalculateAccountBillingSpendingResult.
+/// From the Java SDK's `CalculateAccountBillingSpendingAction.java`.
 struct CalculateAccountBillingSpendingAction : Action<CalculateAccountBillingSpendingAction, CalculateAccountBillingSpendingResult> {
-  std::string accountUuid;  ///< path; required
-  std::optional<std::int64_t> dateStart;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> dateEnd;  ///< range [0, 9223372036854775807]
-  std::optional<std::string> resourceUuid;
-  std::optional<bool> simple;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Path variable; required.
+  std::optional<std::int64_t> dateStart;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> dateEnd;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<bool> simple;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/accounts/{accountUuid}/actions` -> CalculateAccountSpendingResult (synchronous).
-/// Body: `{"calculateAccountSpending": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CalculateAccountSpendingAction.java.
+/// Calculates the account spending.
+///
+/// `PUT /v1/billings/accounts/{accountUuid}/actions`, body `{"calculateAccountSpending": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CalculateAccountSpendingResult.
+/// From the Java SDK's `CalculateAccountSpendingAction.java`.
 struct CalculateAccountSpendingAction : Action<CalculateAccountSpendingAction, CalculateAccountSpendingResult> {
-  std::string accountUuid;  ///< path; required
-  std::optional<std::string> hypervisorType;  ///< one of KVM, Simulator, ESX, xdragon
-  std::optional<std::int64_t> dateStart;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> dateEnd;  ///< range [0, 9223372036854775807]
-  std::optional<bool> simple;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Path variable; required.
+  std::optional<std::string> hypervisorType;  ///< Optional; one of `KVM`, `Simulator`, `ESX`, `xdragon` (case-insensitive).
+  std::optional<std::int64_t> dateStart;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> dateEnd;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<bool> simple;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/resources/actions` -> CalculateResourceSpendingResult (synchronous).
-/// Body: `{"calculateResourceSpending": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CalculateResourceSpendingAction.java.
+/// Calculates the resource spending.
+///
+/// `PUT /v1/billings/resources/actions`, body `{"calculateResourceSpending": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CalculateResourceSpendingResult.
+/// From the Java SDK's `CalculateResourceSpendingAction.java`.
 struct CalculateResourceSpendingAction : Action<CalculateResourceSpendingAction, CalculateResourceSpendingResult> {
-  std::optional<std::string> resourceType;  ///< one of VM, cpu, memory, rootVolume, dataVolume, snapShot, gpu, pubIpVipBandwidth, pubIpVipBandwidthIn, pubIpVipBandwidthOut, pubIpVmNicBandwidth, pubIpVmNicBandwidthIn, pubIpVmNicBandwidthOut, bareMetal2Instance, all
-  std::optional<std::string> resourceUuid;
-  std::optional<std::string> dateStart;  ///< pattern (\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d) (checked by the server)
-  std::optional<std::string> dateEnd;  ///< pattern (\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d) (checked by the server)
-  std::optional<std::int32_t> start;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> limit;  ///< range [1, 10000]
-  std::optional<std::string> requestIp;
+  std::optional<std::string> resourceType;  ///< Optional; one of `VM`, `cpu`, `memory`, `rootVolume`, `dataVolume`, `snapShot`, `gpu`, `pubIpVipBandwidth`, `pubIpVipBandwidthIn`, `pubIpVipBandwidthOut`, `pubIpVmNicBandwidth`, `pubIpVmNicBandwidthIn`, `pubIpVmNicBandwidthOut`, `bareMetal2Instance`, `all` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::string> dateStart;  ///< Optional; must match `(\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d)` (checked by the server, not here).
+  std::optional<std::string> dateEnd;  ///< Optional; must match `(\d{4})([0-1]\d)([0-3]\d)\s([0-5]\d):([0-5]\d):([0-5]\d)` (checked by the server, not here).
+  std::optional<std::int32_t> start;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> limit;  ///< Optional; range [1, 10000].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}` -> InventoryReply<PriceTableInventory>.
-/// Body: `{"changeAccountPriceTableBinding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeAccountPriceTableBindingAction.java.
+/// Changes the account price table binding.
+///
+/// `PUT /v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`, body `{"changeAccountPriceTableBinding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PriceTableInventory.
+/// From the Java SDK's `ChangeAccountPriceTableBindingAction.java`.
 struct ChangeAccountPriceTableBindingAction : Action<ChangeAccountPriceTableBindingAction, InventoryReply<PriceTableInventory>> {
-  std::string accountUuid;  ///< path; required
-  std::string tableUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Path variable; required.
+  std::string tableUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/billings/usage` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/CleanupBillingUsageAction.java.
+/// Cleans up billing usage.
+///
+/// `DELETE /v1/billings/usage`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CleanupBillingUsageAction.java`.
 struct CleanupBillingUsageAction : Action<CleanupBillingUsageAction, EmptyReply> {
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/billings/price-tables` -> InventoryReply<PriceTableInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePriceTableAction.java.
+/// Creates a price table.
+///
+/// `POST /v1/billings/price-tables`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PriceTableInventory.
+/// From the Java SDK's `CreatePriceTableAction.java`.
 struct CreatePriceTableAction : Action<CreatePriceTableAction, InventoryReply<PriceTableInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> prices;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> prices;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/billings/prices` -> InventoryReply<PriceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateResourcePriceAction.java.
+/// Creates a resource price.
+///
+/// `POST /v1/billings/prices`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PriceInventory.
+/// From the Java SDK's `CreateResourcePriceAction.java`.
 struct CreateResourcePriceAction : Action<CreateResourcePriceAction, InventoryReply<PriceInventory>> {
-  std::string resourceName;  ///< required; one of cpu, memory, rootVolume, dataVolume, snapShot, gpu, pubIpVmNicBandwidthOut, pubIpVmNicBandwidthIn, pubIpVipBandwidthOut, pubIpVipBandwidthIn, bareMetal2Instance
-  std::optional<std::string> resourceUnit;
-  std::string timeUnit;  ///< required
-  std::optional<double> price;  ///< required; range [0, 9223372036854775807]; Java SDK default 0.0
-  std::optional<std::string> accountUuid;
-  std::optional<std::int64_t> dateInLong;  ///< range [0, 9223372036854775807]
-  std::optional<std::string> tableUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string resourceName;  ///< Required; one of `cpu`, `memory`, `rootVolume`, `dataVolume`, `snapShot`, `gpu`, `pubIpVmNicBandwidthOut`, `pubIpVmNicBandwidthIn`, `pubIpVipBandwidthOut`, `pubIpVipBandwidthIn`, `bareMetal2Instance` (case-insensitive).
+  std::optional<std::string> resourceUnit;  ///< Optional.
+  std::string timeUnit;  ///< Required.
+  std::optional<double> price;  ///< Required; range [0, 9223372036854775807]; Java SDK default `0.0` (unset here: not sent).
+  std::optional<std::string> accountUuid;  ///< Optional.
+  std::optional<std::int64_t> dateInLong;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::string> tableUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/billings/billings` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBillingAction.java.
+/// Deletes billing.
+///
+/// `DELETE /v1/billings/billings`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBillingAction.java`.
 struct DeleteBillingAction : Action<DeleteBillingAction, EmptyReply> {
-  std::optional<std::string> accountUuid;
-  std::optional<std::int64_t> startTime;
-  std::optional<std::int64_t> endTime;
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<std::string> accountUuid;  ///< Optional.
+  std::optional<std::int64_t> startTime;  ///< Optional.
+  std::optional<std::int64_t> endTime;  ///< Optional.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/billings/price-tables/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePriceTableAction.java.
+/// Deletes the price table.
+///
+/// `DELETE /v1/billings/price-tables/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePriceTableAction.java`.
 struct DeletePriceTableAction : Action<DeletePriceTableAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/billings/prices/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteResourcePriceAction.java.
+/// Deletes the resource price.
+///
+/// `DELETE /v1/billings/prices/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteResourcePriceAction.java`.
 struct DeleteResourcePriceAction : Action<DeleteResourcePriceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> cutoffPrice;  ///< Java SDK default false
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> cutoffPrice;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}` -> InventoryReply<PriceTableInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachPriceTableFromAccountAction.java.
+/// Detaches the price table from the account.
+///
+/// `DELETE /v1/billings/price-tables/{tableUuid}/accounts/{accountUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PriceTableInventory.
+/// From the Java SDK's `DetachPriceTableFromAccountAction.java`.
 struct DetachPriceTableFromAccountAction : Action<DetachPriceTableFromAccountAction, InventoryReply<PriceTableInventory>> {
-  std::string accountUuid;  ///< path; required
-  std::string tableUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Path variable; required.
+  std::string tableUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/accounts/{accountUuid}/actions` -> EmptyReply.
-/// Body: `{"generateAccountBilling": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GenerateAccountBillingAction.java.
+/// Generates account billing.
+///
+/// `PUT /v1/billings/accounts/{accountUuid}/actions`, body `{"generateAccountBilling": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `GenerateAccountBillingAction.java`.
 struct GenerateAccountBillingAction : Action<GenerateAccountBillingAction, EmptyReply> {
-  std::string accountUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/billings/price-tables/refs` -> GetAccountPriceTableRefResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAccountPriceTableRefAction.java.
+/// Gets the account price table ref.
+///
+/// `GET /v1/billings/price-tables/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAccountPriceTableRefResult.
+/// From the Java SDK's `GetAccountPriceTableRefAction.java`.
 struct GetAccountPriceTableRefAction : Action<GetAccountPriceTableRefAction, GetAccountPriceTableRefResult> {
-  std::optional<std::string> tableUuid;
-  std::optional<std::string> accountUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> tableUuid;  ///< Optional.
+  std::optional<std::string> accountUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/billings/price-tables` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPriceTableAction.java.
+/// Queries price tables.
+///
+/// `GET /v1/billings/price-tables`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryPriceTableAction.java`.
 struct QueryPriceTableAction : QueryAction<QueryPriceTableAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/billings/prices` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryResourcePriceAction.java.
+/// Queries resource prices.
+///
+/// `GET /v1/billings/prices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryResourcePriceAction.java`.
 struct QueryResourcePriceAction : QueryAction<QueryResourcePriceAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/price-tables/{uuid}/actions` -> InventoryReply<PriceTableInventory>.
-/// Body: `{"updatePriceTable": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePriceTableAction.java.
+/// Updates the price table.
+///
+/// `PUT /v1/billings/price-tables/{uuid}/actions`, body `{"updatePriceTable": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PriceTableInventory.
+/// From the Java SDK's `UpdatePriceTableAction.java`.
 struct UpdatePriceTableAction : Action<UpdatePriceTableAction, InventoryReply<PriceTableInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/prices/{uuid}/actions` -> InventoryReply<PriceInventory>.
-/// Body: `{"updateResourcePrice": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateResourcePriceAction.java.
+/// Updates the resource price.
+///
+/// `PUT /v1/billings/prices/{uuid}/actions`, body `{"updateResourcePrice": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PriceInventory.
+/// From the Java SDK's `UpdateResourcePriceAction.java`.
 struct UpdateResourcePriceAction : Action<UpdateResourcePriceAction, InventoryReply<PriceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int64_t> endDateInLong;
-  std::optional<bool> setEndDateInLongBaseOnCurrentTime;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int64_t> endDateInLong;  ///< Optional.
+  std::optional<bool> setEndDateInLongBaseOnCurrentTime;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/accounts/actions` -> EmptyReply.
-/// Body: `{"validateDiskOfferingUserConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ValidateDiskOfferingUserConfigAction.java.
+/// Validates the disk offering user config.
+///
+/// `PUT /v1/billings/accounts/actions`, body `{"validateDiskOfferingUserConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ValidateDiskOfferingUserConfigAction.java`.
 struct ValidateDiskOfferingUserConfigAction : Action<ValidateDiskOfferingUserConfigAction, EmptyReply> {
-  std::string config;  ///< required
-  std::optional<std::string> requestIp;
+  std::string config;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/accounts/actions` -> EmptyReply.
-/// Body: `{"validateInstanceOfferingUserConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ValidateInstanceOfferingUserConfigAction.java.
+/// Validates the instance offering user config.
+///
+/// `PUT /v1/billings/accounts/actions`, body `{"validateInstanceOfferingUserConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ValidateInstanceOfferingUserConfigAction.java`.
 struct ValidateInstanceOfferingUserConfigAction : Action<ValidateInstanceOfferingUserConfigAction, EmptyReply> {
-  std::string config;  ///< required
-  std::optional<std::string> requestIp;
+  std::string config;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/billings/accounts/actions` -> EmptyReply.
-/// Body: `{"validatePriceUserConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ValidatePriceUserConfigAction.java.
+/// Validates the price user config.
+///
+/// `PUT /v1/billings/accounts/actions`, body `{"validatePriceUserConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ValidatePriceUserConfigAction.java`.
 struct ValidatePriceUserConfigAction : Action<ValidatePriceUserConfigAction, EmptyReply> {
-  std::string config;  ///< required
-  std::optional<std::string> requestIp;
+  std::string config;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

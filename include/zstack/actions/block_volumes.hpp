@@ -16,58 +16,70 @@
 
 namespace zstack {
 
-/// `POST /v1/block-volumes` -> InventoryReply<BlockVolumeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBlockVolumeAction.java.
+/// Creates a block volume.
+///
+/// `POST /v1/block-volumes`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BlockVolumeInventory.
+/// From the Java SDK's `CreateBlockVolumeAction.java`.
 struct CreateBlockVolumeAction : Action<CreateBlockVolumeAction, InventoryReply<BlockVolumeInventory>> {
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::optional<std::int64_t> size;  ///< required
-  std::string primaryStorageUuid;  ///< required
-  std::optional<std::int32_t> accessPathId;
-  std::optional<std::string> accessPathIqn;
-  std::optional<std::int64_t> burstTotalBw;
-  std::optional<std::int64_t> burstTotalIops;
-  std::optional<std::int64_t> maxTotalBw;
-  std::optional<std::int64_t> maxTotalIops;
-  std::optional<std::string> protocol;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::int64_t> size;  ///< Required.
+  std::string primaryStorageUuid;  ///< Required.
+  std::optional<std::int32_t> accessPathId;  ///< Optional.
+  std::optional<std::string> accessPathIqn;  ///< Optional.
+  std::optional<std::int64_t> burstTotalBw;  ///< Optional.
+  std::optional<std::int64_t> burstTotalIops;  ///< Optional.
+  std::optional<std::int64_t> maxTotalBw;  ///< Optional.
+  std::optional<std::int64_t> maxTotalIops;  ///< Optional.
+  std::optional<std::string> protocol;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/block-volumes/access/path` -> GetAccessPathResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAccessPathAction.java.
+/// Gets the access path.
+///
+/// `GET /v1/block-volumes/access/path`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAccessPathResult.
+/// From the Java SDK's `GetAccessPathAction.java`.
 struct GetAccessPathAction : Action<GetAccessPathAction, GetAccessPathResult> {
-  std::string primaryStorageUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string primaryStorageUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/block-volumes` -> QueryReply<BlockVolumeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBlockVolumeAction.java.
+/// Queries block volumes.
+///
+/// `GET /v1/block-volumes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BlockVolumeInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol, iscsiPath, vendor`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBlockVolumeAction.java`.
 struct QueryBlockVolumeAction : QueryAction<QueryBlockVolumeAction, BlockVolumeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/block-volumes/{uuid}/actions` -> InventoryReply<BlockVolumeInventory>.
-/// Body: `{"updateBlockVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBlockVolumeAction.java.
+/// Updates the block volume.
+///
+/// `PUT /v1/block-volumes/{uuid}/actions`, body `{"updateBlockVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BlockVolumeInventory.
+/// From the Java SDK's `UpdateBlockVolumeAction.java`.
 struct UpdateBlockVolumeAction : Action<UpdateBlockVolumeAction, InventoryReply<BlockVolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -13,17 +13,20 @@
 
 namespace zstack {
 
-/// `DELETE /v1/buildapp/exports/{buildAppUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBuildAppExportHistoryAction.java.
+/// Deletes the build app export history.
+///
+/// `DELETE /v1/buildapp/exports/{buildAppUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBuildAppExportHistoryAction.java`.
 struct DeleteBuildAppExportHistoryAction : Action<DeleteBuildAppExportHistoryAction, EmptyReply> {
-  std::string buildAppUuid;  ///< path
-  std::optional<std::string> exportId;
-  std::optional<std::string> buildSystemUuid;
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string buildAppUuid;  ///< Path variable; required.
+  std::optional<std::string> exportId;  ///< Optional.
+  std::optional<std::string> buildSystemUuid;  ///< Optional.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

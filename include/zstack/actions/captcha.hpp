@@ -14,15 +14,17 @@
 
 namespace zstack {
 
-/// `GET /v1/captcha/refresh` -> RefreshCaptchaResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshCaptchaAction.java.
+/// Refreshes the captcha.
+///
+/// `GET /v1/captcha/refresh`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref RefreshCaptchaResult.
+/// From the Java SDK's `RefreshCaptchaAction.java`.
 struct RefreshCaptchaAction : Action<RefreshCaptchaAction, RefreshCaptchaResult> {
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

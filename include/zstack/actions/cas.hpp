@@ -14,19 +14,20 @@
 
 namespace zstack {
 
-/// `PUT /v1/cas/login/` -> InventoryReply<SessionInventory> (synchronous).
-/// Needs no session.
-/// Body: `{"loginByCas": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LoginByCasAction.java.
+/// Calls the ZStack API `LoginByCas`.
+///
+/// `PUT /v1/cas/login/`, body `{"loginByCas": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `LoginByCasAction.java`.
 struct LoginByCasAction : Action<LoginByCasAction, InventoryReply<SessionInventory>> {
-  std::string name;  ///< required
-  std::string password;  ///< required
-  std::string type;  ///< required
-  std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::string password;  ///< Required; secret: never logged.
+  std::string type;  ///< Required.
+  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -18,140 +18,163 @@
 
 namespace zstack {
 
-/// `POST /v1/cdp-backup-storage/policy` -> InventoryReply<CdpPolicyInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateCdpPolicyAction.java.
+/// Creates a cdp policy.
+///
+/// `POST /v1/cdp-backup-storage/policy`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CdpPolicyInventory.
+/// From the Java SDK's `CreateCdpPolicyAction.java`.
 struct CreateCdpPolicyAction : Action<CreateCdpPolicyAction, InventoryReply<CdpPolicyInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> retentionTimePerDay;  ///< range [1, 30]
-  std::optional<std::int32_t> hourlyRpSinceDay;  ///< range [1, 30]
-  std::optional<std::int32_t> dailyRpSinceDay;  ///< Java SDK default 0
-  std::optional<std::int32_t> expireTimeInDay;  ///< Java SDK default 0
-  std::optional<std::int32_t> fullBackupIntervalInDay;  ///< range [1, 10]; Java SDK default 1
-  std::optional<std::int32_t> recoveryPointPerSecond;  ///< required; range [1, 3600]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> retentionTimePerDay;  ///< Optional; range [1, 30].
+  std::optional<std::int32_t> hourlyRpSinceDay;  ///< Optional; range [1, 30].
+  std::optional<std::int32_t> dailyRpSinceDay;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int32_t> expireTimeInDay;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int32_t> fullBackupIntervalInDay;  ///< Optional; range [1, 10]; Java SDK default `1` (unset here: not sent).
+  std::optional<std::int32_t> recoveryPointPerSecond;  ///< Required; range [1, 3600].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cdp-backup-storage/task` -> InventoryReply<CdpTaskInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateCdpTaskAction.java.
+/// Creates a cdp task.
+///
+/// `POST /v1/cdp-backup-storage/task`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CdpTaskInventory.
+/// From the Java SDK's `CreateCdpTaskAction.java`.
 struct CreateCdpTaskAction : Action<CreateCdpTaskAction, InventoryReply<CdpTaskInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string taskType;  ///< required
-  std::string policyUuid;  ///< required
-  std::string backupStorageUuid;  ///< required
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::optional<std::int64_t> backupBandwidth;  ///< Java SDK default 0L
-  std::optional<std::int64_t> maxCapacity;  ///< Java SDK default 0L
-  std::optional<std::int64_t> maxLatency;  ///< Java SDK default 600000L
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string taskType;  ///< Required.
+  std::string policyUuid;  ///< Required.
+  std::string backupStorageUuid;  ///< Required.
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::optional<std::int64_t> backupBandwidth;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> maxCapacity;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> maxLatency;  ///< Optional; Java SDK default `600000` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/cdp-backup-storage/policy/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteCdpPolicyAction.java.
+/// Deletes the cdp policy.
+///
+/// `DELETE /v1/cdp-backup-storage/policy/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteCdpPolicyAction.java`.
 struct DeleteCdpPolicyAction : Action<DeleteCdpPolicyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cdp-backup-storage/{backupStorageUuid}/requirement` -> GetCdpBackupStorageRequirementResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCdpBackupStorageRequirementAction.java.
+/// Gets the cdp backup storage requirement.
+///
+/// `GET /v1/cdp-backup-storage/{backupStorageUuid}/requirement`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCdpBackupStorageRequirementResult.
+/// From the Java SDK's `GetCdpBackupStorageRequirementAction.java`.
 struct GetCdpBackupStorageRequirementAction : Action<GetCdpBackupStorageRequirementAction, GetCdpBackupStorageRequirementResult> {
-  std::string backupStorageUuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cdp-backup-storage/mount-recovery-point` -> MountVmInstanceRecoveryPointResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/MountVmInstanceRecoveryPointAction.java.
+/// Mounts the VM instance recovery point.
+///
+/// `POST /v1/cdp-backup-storage/mount-recovery-point`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref MountVmInstanceRecoveryPointResult.
+/// From the Java SDK's `MountVmInstanceRecoveryPointAction.java`.
 struct MountVmInstanceRecoveryPointAction : Action<MountVmInstanceRecoveryPointAction, MountVmInstanceRecoveryPointResult> {
-  std::string vmUuid;  ///< required
-  std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<bool> https;  ///< Java SDK default true
-  std::optional<std::string> requestIp;
+  std::string vmUuid;  ///< Required.
+  std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<bool> https;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cdp-backup-storage/policy` -> QueryReply<CdpPolicyInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryCdpPolicyAction.java.
+/// Queries cdp policies.
+///
+/// `GET /v1/cdp-backup-storage/policy`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref CdpPolicyInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, retentionTimePerDay, hourlyRpSinceDay, dailyRpSinceDay, expireTimeInDay, fullBackupIntervalInDay, recoveryPointPerSecond`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryCdpPolicyAction.java`.
 struct QueryCdpPolicyAction : QueryAction<QueryCdpPolicyAction, CdpPolicyInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cdp-backup-storage/unmount-recovery-point` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UnmountVmInstanceRecoveryPointAction.java.
+/// Unmounts the VM instance recovery point.
+///
+/// `POST /v1/cdp-backup-storage/unmount-recovery-point`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UnmountVmInstanceRecoveryPointAction.java`.
 struct UnmountVmInstanceRecoveryPointAction : Action<UnmountVmInstanceRecoveryPointAction, EmptyReply> {
-  std::string vmUuid;  ///< required
-  std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string vmUuid;  ///< Required.
+  std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cdp-backup-storage/policy/{uuid}/actions` -> InventoryReply<CdpPolicyInventory>.
-/// Body: `{"updateCdpPolicy": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCdpPolicyAction.java.
+/// Updates the cdp policy.
+///
+/// `PUT /v1/cdp-backup-storage/policy/{uuid}/actions`, body `{"updateCdpPolicy": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CdpPolicyInventory.
+/// From the Java SDK's `UpdateCdpPolicyAction.java`.
 struct UpdateCdpPolicyAction : Action<UpdateCdpPolicyAction, InventoryReply<CdpPolicyInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> retentionTimePerDay;  ///< range [1, 30]
-  std::optional<std::int32_t> hourlyRpSinceDay;  ///< range [1, 30]
-  std::optional<std::int32_t> dailyRpSinceDay;
-  std::optional<std::int32_t> expireTimeInDay;
-  std::optional<std::int32_t> fullBackupIntervalInDay;  ///< range [1, 10]
-  std::optional<std::int32_t> recoveryPointPerSecond;  ///< range [1, 3600]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> retentionTimePerDay;  ///< Optional; range [1, 30].
+  std::optional<std::int32_t> hourlyRpSinceDay;  ///< Optional; range [1, 30].
+  std::optional<std::int32_t> dailyRpSinceDay;  ///< Optional.
+  std::optional<std::int32_t> expireTimeInDay;  ///< Optional.
+  std::optional<std::int32_t> fullBackupIntervalInDay;  ///< Optional; range [1, 10].
+  std::optional<std::int32_t> recoveryPointPerSecond;  ///< Optional; range [1, 3600].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cdp-backup-storage/task/{uuid}/actions` -> InventoryReply<CdpTaskInventory>.
-/// Body: `{"updateCdpTask": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCdpTaskAction.java.
+/// Updates the cdp task.
+///
+/// `PUT /v1/cdp-backup-storage/task/{uuid}/actions`, body `{"updateCdpTask": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CdpTaskInventory.
+/// From the Java SDK's `UpdateCdpTaskAction.java`.
 struct UpdateCdpTaskAction : Action<UpdateCdpTaskAction, InventoryReply<CdpTaskInventory>> {
-  std::string uuid;  ///< path; required; max length 32
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int64_t> backupBandwidth;  ///< Java SDK default -1L
-  std::optional<std::int64_t> maxCapacity;  ///< Java SDK default -1L
-  std::optional<std::int64_t> maxLatency;  ///< Java SDK default 0L
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int64_t> backupBandwidth;  ///< Optional; Java SDK default `-1` (unset here: not sent).
+  std::optional<std::int64_t> maxCapacity;  ///< Optional; Java SDK default `-1` (unset here: not sent).
+  std::optional<std::int64_t> maxLatency;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

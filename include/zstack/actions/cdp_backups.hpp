@@ -14,50 +14,54 @@
 
 namespace zstack {
 
-/// `PUT /v1/cdp-backups/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"createVmFromCdpBackup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmFromCdpBackupAction.java.
+/// Creates a VM from the cdp backup.
+///
+/// `PUT /v1/cdp-backups/actions`, body `{"createVmFromCdpBackup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `CreateVmFromCdpBackupAction.java`.
 struct CreateVmFromCdpBackupAction : Action<CreateVmFromCdpBackupAction, InventoryReply<VmInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::string cdpTaskUuid;  ///< required; min length 32; max length 32
-  std::string instanceOfferingUuid;  ///< required
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::vector<std::string>> l3NetworkUuids;
-  std::optional<std::string> type;  ///< one of UserVm, ApplianceVm
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<std::string> primaryStorageUuidForDataVolume;
-  std::optional<std::int64_t> recoverBandwidth;  ///< Java SDK default 0L
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<Json> dataVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::string cdpTaskUuid;  ///< Required; length 32 to 32.
+  std::string instanceOfferingUuid;  ///< Required.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForDataVolume;  ///< Optional.
+  std::optional<std::int64_t> recoverBandwidth;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cdp-backups/{vmInstanceUuid}/actions` -> EmptyReply.
-/// Body: `{"revertVmFromCdpBackup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RevertVmFromCdpBackupAction.java.
+/// Reverts the VM from the cdp backup.
+///
+/// `PUT /v1/cdp-backups/{vmInstanceUuid}/actions`, body `{"revertVmFromCdpBackup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RevertVmFromCdpBackupAction.java`.
 struct RevertVmFromCdpBackupAction : Action<RevertVmFromCdpBackupAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string backupStorageUuid;  ///< required
-  std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<std::string> primaryStorageUuidForDataVolume;
-  std::optional<std::string> hostUuid;
-  std::optional<bool> useExistingVolume;  ///< Java SDK default true
-  std::optional<std::int64_t> recoverBandwidth;  ///< Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string backupStorageUuid;  ///< Required.
+  std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForDataVolume;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<bool> useExistingVolume;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::int64_t> recoverBandwidth;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

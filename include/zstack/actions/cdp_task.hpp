@@ -15,80 +15,98 @@
 
 namespace zstack {
 
-/// `DELETE /v1/cdp-task/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteCdpTaskAction.java.
+/// Deletes the cdp task.
+///
+/// `DELETE /v1/cdp-task/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteCdpTaskAction.java`.
 struct DeleteCdpTaskAction : Action<DeleteCdpTaskAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> force;  ///< Java SDK default false
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cdp-task/{uuid}/data` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteCdpTaskDataAction.java.
+/// Deletes the cdp task data.
+///
+/// `POST /v1/cdp-task/{uuid}/data`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteCdpTaskDataAction.java`.
 struct DeleteCdpTaskDataAction : Action<DeleteCdpTaskDataAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cdp-task/disable/{uuid}` -> InventoryReply<CdpTaskInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DisableCdpTaskAction.java.
+/// Disables the cdp task.
+///
+/// `POST /v1/cdp-task/disable/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CdpTaskInventory.
+/// From the Java SDK's `DisableCdpTaskAction.java`.
 struct DisableCdpTaskAction : Action<DisableCdpTaskAction, InventoryReply<CdpTaskInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> force;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cdp-task/enable/{uuid}` -> InventoryReply<CdpTaskInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/EnableCdpTaskAction.java.
+/// Enables the cdp task.
+///
+/// `POST /v1/cdp-task/enable/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CdpTaskInventory.
+/// From the Java SDK's `EnableCdpTaskAction.java`.
 struct EnableCdpTaskAction : Action<EnableCdpTaskAction, InventoryReply<CdpTaskInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cdp-task/mergedata/{backupStorageUuid}/actions` -> EmptyReply.
-/// Body: `{"mergeDataOnBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/MergeDataOnBackupStorageAction.java.
+/// Merges the data on the backup storage.
+///
+/// `PUT /v1/cdp-task/mergedata/{backupStorageUuid}/actions`, body `{"mergeDataOnBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `MergeDataOnBackupStorageAction.java`.
 struct MergeDataOnBackupStorageAction : Action<MergeDataOnBackupStorageAction, EmptyReply> {
-  std::string backupStorageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cdp-task` -> QueryReply<CdpTaskInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryCdpTaskAction.java.
+/// Queries cdp tasks.
+///
+/// `GET /v1/cdp-task`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref CdpTaskInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, policyUuid, backupStorageUuid, status, state, taskType, backupBandwidth, maxCapacity, usedCapacity, maxLatency, lastLatency, resourceRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryCdpTaskAction.java`.
 struct QueryCdpTaskAction : QueryAction<QueryCdpTaskAction, CdpTaskInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cdp-task/upgrade/{backupStorageUuid}/actions` -> EmptyReply.
-/// Body: `{"upgradeBackupStorageCdpTasks": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpgradeBackupStorageCdpTasksAction.java.
+/// Upgrades the backup storage cdp tasks.
+///
+/// `PUT /v1/cdp-task/upgrade/{backupStorageUuid}/actions`, body `{"upgradeBackupStorageCdpTasks": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpgradeBackupStorageCdpTasksAction.java`.
 struct UpgradeBackupStorageCdpTasksAction : Action<UpgradeBackupStorageCdpTasksAction, EmptyReply> {
-  std::string backupStorageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,52 +15,61 @@
 
 namespace zstack {
 
-/// Upload a TLS certificate for HTTPS load balancer listeners.
-/// `POST /v1/certificates` -> InventoryReply<CertificateInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreateCertificate.json (the manual).
+/// Uploads a TLS certificate for HTTPS load balancer listeners.
+///
+/// `POST /v1/certificates`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CertificateInventory.
+/// From `api/actions/CreateCertificate.json` (the manual).
 struct CreateCertificateAction : Action<CreateCertificateAction, InventoryReply<CertificateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string certificate;  ///< required; max length 60000
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string certificate;  ///< Required; at most 60000 characters; secret: never logged.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete a certificate.
-/// `DELETE /v1/certificates/{uuid}` -> EmptyReply.
-/// From api/actions/DeleteCertificate.json (the manual).
+/// Deletes a certificate.
+///
+/// `DELETE /v1/certificates/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteCertificate.json` (the manual).
 struct DeleteCertificateAction : Action<DeleteCertificateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query certificates.
-/// `GET /v1/certificates` -> QueryReply<CertificateInventory> (synchronous).
-/// From api/actions/QueryCertificate.json (the manual).
+/// Queries certificates.
+///
+/// `GET /v1/certificates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref CertificateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, certificate`.
+/// Nested, one level down: `listeners.{id, listenerUuid, certificateUuid, createDate, lastOpDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryCertificate.json` (the manual).
 struct QueryCertificateAction : QueryAction<QueryCertificateAction, CertificateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update a certificate's name or description.
-/// `PUT /v1/certificates/{uuid}/actions` -> InventoryReply<CertificateInventory>.
-/// Body: `{"updateCertificate": {...}}`.
-/// From api/actions/UpdateCertificate.json (the manual).
+/// Updates a certificate's name or description.
+///
+/// `PUT /v1/certificates/{uuid}/actions`, body `{"updateCertificate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CertificateInventory.
+/// From `api/actions/UpdateCertificate.json` (the manual).
 struct UpdateCertificateAction : Action<UpdateCertificateAction, InventoryReply<CertificateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

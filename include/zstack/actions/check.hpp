@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// `GET /v1/check/batch/data/integrity/` -> CheckBatchDataIntegrityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/CheckBatchDataIntegrityAction.java.
+/// Checks the batch data integrity.
+///
+/// `GET /v1/check/batch/data/integrity/`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckBatchDataIntegrityResult.
+/// From the Java SDK's `CheckBatchDataIntegrityAction.java`.
 struct CheckBatchDataIntegrityAction : Action<CheckBatchDataIntegrityAction, CheckBatchDataIntegrityResult> {
-  std::optional<std::vector<std::string>> resourceUuids;
-  std::string resourceType;  ///< required
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> resourceUuids;  ///< Optional.
+  std::string resourceType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -13,19 +13,21 @@
 
 namespace zstack {
 
-/// `PUT /v1/clean/queue` -> EmptyReply.
-/// Body: `{"cleanQueue": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanQueueAction.java.
+/// Cleans the queue.
+///
+/// `PUT /v1/clean/queue`, body `{"cleanQueue": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CleanQueueAction.java`.
 struct CleanQueueAction : Action<CleanQueueAction, EmptyReply> {
-  std::string signatureName;  ///< required
-  std::optional<std::int32_t> taskIndex;
-  std::optional<bool> isCleanUp;  ///< Java SDK default false
-  std::optional<bool> isRunningTask;  ///< Java SDK default true
-  std::optional<std::string> managementiUuid;
-  std::optional<std::string> requestIp;
+  std::string signatureName;  ///< Required.
+  std::optional<std::int32_t> taskIndex;  ///< Optional.
+  std::optional<bool> isCleanUp;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<bool> isRunningTask;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> managementiUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -23,237 +23,290 @@
 
 namespace zstack {
 
-/// `POST /v1/cloudformation/stack/monitor/addvm` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddResourceStackVmPortMonitorAction.java.
+/// Adds a resource stack VM port monitor.
+///
+/// `POST /v1/cloudformation/stack/monitor/addvm`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AddResourceStackVmPortMonitorAction.java`.
 struct AddResourceStackVmPortMonitorAction : Action<AddResourceStackVmPortMonitorAction, EmptyReply> {
-  std::optional<std::string> stackUuid;
-  std::string vmInstanceUuid;  ///< required
-  std::optional<std::int32_t> port;  ///< required
-  std::optional<std::string> requestIp;
+  std::optional<std::string> stackUuid;  ///< Optional.
+  std::string vmInstanceUuid;  ///< Required.
+  std::optional<std::int32_t> port;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cloudformation/template` -> InventoryReply<StackTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddStackTemplateAction.java.
+/// Adds a stack template.
+///
+/// `POST /v1/cloudformation/template`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref StackTemplateInventory.
+/// From the Java SDK's `AddStackTemplateAction.java`.
 struct AddStackTemplateAction : Action<AddStackTemplateAction, InventoryReply<StackTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
-  std::optional<std::string> templateContent;  ///< max length 4194304
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
+  std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cloudformation/stack/check` -> CheckStackTemplateParametersResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckStackTemplateParametersAction.java.
+/// Checks the stack template parameters.
+///
+/// `POST /v1/cloudformation/stack/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckStackTemplateParametersResult.
+/// From the Java SDK's `CheckStackTemplateParametersAction.java`.
 struct CheckStackTemplateParametersAction : Action<CheckStackTemplateParametersAction, CheckStackTemplateParametersResult> {
-  std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
-  std::optional<std::string> templateContent;  ///< max length 4194304
-  std::optional<std::string> uuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
+  std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cloudformation/stack` -> InventoryReply<ResourceStackInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateResourceStackAction.java.
+/// Creates a resource stack.
+///
+/// `POST /v1/cloudformation/stack`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ResourceStackInventory.
+/// From the Java SDK's `CreateResourceStackAction.java`.
 struct CreateResourceStackAction : Action<CreateResourceStackAction, InventoryReply<ResourceStackInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
-  std::optional<bool> rollback;
-  std::optional<std::string> templateContent;  ///< max length 4194304
-  std::optional<std::string> templateUuid;
-  std::optional<std::string> parameters;  ///< max length 524288
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
+  std::optional<bool> rollback;  ///< Optional.
+  std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
+  std::optional<std::string> templateUuid;  ///< Optional.
+  std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cloudformation/stack/preview/resource` -> DecodeStackTemplateResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DecodeStackTemplateAction.java.
+/// Decodes the stack template.
+///
+/// `POST /v1/cloudformation/stack/preview/resource`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref DecodeStackTemplateResult.
+/// From the Java SDK's `DecodeStackTemplateAction.java`.
 struct DecodeStackTemplateAction : Action<DecodeStackTemplateAction, DecodeStackTemplateResult> {
-  std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
-  std::optional<std::string> templateContent;  ///< max length 4194304
-  std::optional<std::string> uuid;
-  std::optional<std::string> parameters;  ///< max length 524288
-  std::optional<std::string> preparameters;  ///< max length 524288
-  std::optional<std::string> requestIp;
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
+  std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> preparameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/cloudformation/stack/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteResourceStackAction.java.
+/// Deletes the resource stack.
+///
+/// `DELETE /v1/cloudformation/stack/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteResourceStackAction.java`.
 struct DeleteResourceStackAction : Action<DeleteResourceStackAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/cloudformation/stack/monitor/delvm` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteResourceStackVmPortMonitorAction.java.
+/// Deletes the resource stack VM port monitor.
+///
+/// `DELETE /v1/cloudformation/stack/monitor/delvm`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteResourceStackVmPortMonitorAction.java`.
 struct DeleteResourceStackVmPortMonitorAction : Action<DeleteResourceStackVmPortMonitorAction, EmptyReply> {
-  std::optional<std::string> stackUuid;
-  std::string vmInstanceUuid;  ///< required
-  std::optional<std::int32_t> port;
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<std::string> stackUuid;  ///< Optional.
+  std::string vmInstanceUuid;  ///< Required.
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/cloudformation/template/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteStackTemplateAction.java.
+/// Deletes the stack template.
+///
+/// `DELETE /v1/cloudformation/template/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteStackTemplateAction.java`.
 struct DeleteStackTemplateAction : Action<DeleteStackTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cloudformation/stack/resources` -> GetResourceFromResourceStackResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceFromResourceStackAction.java.
+/// Gets the resource from the resource stack.
+///
+/// `GET /v1/cloudformation/stack/resources`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceFromResourceStackResult.
+/// From the Java SDK's `GetResourceFromResourceStackAction.java`.
 struct GetResourceFromResourceStackAction : Action<GetResourceFromResourceStackAction, GetResourceFromResourceStackResult> {
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cloudformation/resources/stack` -> GetResourceStackFromResourceResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceStackFromResourceAction.java.
+/// Gets the resource stack from the resource.
+///
+/// `GET /v1/cloudformation/resources/stack`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceStackFromResourceResult.
+/// From the Java SDK's `GetResourceStackFromResourceAction.java`.
 struct GetResourceStackFromResourceAction : Action<GetResourceStackFromResourceAction, GetResourceStackFromResourceResult> {
-  std::string resourceUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string resourceUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cloudformation/stack/monitor/vmstatus` -> GetResourceStackVmStatusResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceStackVmStatusAction.java.
+/// Gets the resource stack VM status.
+///
+/// `GET /v1/cloudformation/stack/monitor/vmstatus`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceStackVmStatusResult.
+/// From the Java SDK's `GetResourceStackVmStatusAction.java`.
 struct GetResourceStackVmStatusAction : Action<GetResourceStackVmStatusAction, GetResourceStackVmStatusResult> {
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cloudformation/resources` -> GetSupportedCloudFormationResourcesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetSupportedCloudFormationResourcesAction.java.
+/// Gets the supported cloud formation resources.
+///
+/// `GET /v1/cloudformation/resources`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetSupportedCloudFormationResourcesResult.
+/// From the Java SDK's `GetSupportedCloudFormationResourcesAction.java`.
 struct GetSupportedCloudFormationResourcesAction : Action<GetSupportedCloudFormationResourcesAction, GetSupportedCloudFormationResourcesResult> {
-  std::optional<std::string> version;  ///< one of v1
-  std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
-  std::optional<std::string> requestIp;
+  std::optional<std::string> version;  ///< Optional; one of `v1` (case-insensitive).
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/cloudformation/stack/preview` -> PreviewResourceStackResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PreviewResourceStackAction.java.
+/// Previews the resource stack.
+///
+/// `POST /v1/cloudformation/stack/preview`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref PreviewResourceStackResult.
+/// From the Java SDK's `PreviewResourceStackAction.java`.
 struct PreviewResourceStackAction : Action<PreviewResourceStackAction, PreviewResourceStackResult> {
-  std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
-  std::optional<std::string> templateContent;  ///< max length 4194304
-  std::optional<std::string> uuid;
-  std::optional<std::string> parameters;  ///< max length 524288
-  std::optional<std::string> preParameters;  ///< max length 524288
-  std::optional<std::string> requestIp;
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive); Java SDK default `"zstack"` (unset here: not sent).
+  std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> preParameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cloudformation/event` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEventFromResourceStackAction.java.
+/// Queries events from the resource stack.
+///
+/// `GET /v1/cloudformation/event`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEventFromResourceStackAction.java`.
 struct QueryEventFromResourceStackAction : QueryAction<QueryEventFromResourceStackAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cloudformation/stack` -> QueryReply<ResourceStackInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryResourceStackAction.java.
+/// Queries resource stacks.
+///
+/// `GET /v1/cloudformation/stack`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ResourceStackInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, version, type, templateContent, paramContent, status, reason, outputs, enableRollback`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryResourceStackAction.java`.
 struct QueryResourceStackAction : QueryAction<QueryResourceStackAction, ResourceStackInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cloudformation/template` -> QueryReply<StackTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryStackTemplateAction.java.
+/// Queries stack templates.
+///
+/// `GET /v1/cloudformation/template`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref StackTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, version, state, content, md5sum`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryStackTemplateAction.java`.
 struct QueryStackTemplateAction : QueryAction<QueryStackTemplateAction, StackTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cloudformation/stack/{uuid}/actions` -> InventoryReply<ResourceStackInventory>.
-/// Body: `{"restartResourceStack": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RestartResourceStackAction.java.
+/// Restarts the resource stack.
+///
+/// `PUT /v1/cloudformation/stack/{uuid}/actions`, body `{"restartResourceStack": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ResourceStackInventory.
+/// From the Java SDK's `RestartResourceStackAction.java`.
 struct RestartResourceStackAction : Action<RestartResourceStackAction, InventoryReply<ResourceStackInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cloudformation/stack/{uuid}/actions` -> InventoryReply<ResourceStackInventory>.
-/// Body: `{"updateResourceStack": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateResourceStackAction.java.
+/// Updates the resource stack.
+///
+/// `PUT /v1/cloudformation/stack/{uuid}/actions`, body `{"updateResourceStack": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ResourceStackInventory.
+/// From the Java SDK's `UpdateResourceStackAction.java`.
 struct UpdateResourceStackAction : Action<UpdateResourceStackAction, InventoryReply<ResourceStackInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> rollback;
-  std::optional<std::string> templateContent;  ///< max length 4194304
-  std::optional<std::string> parameters;  ///< max length 524288
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> rollback;  ///< Optional.
+  std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
+  std::optional<std::string> parameters;  ///< Optional; at most 524288 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/cloudformation/template/{uuid}/actions` -> InventoryReply<StackTemplateInventory>.
-/// Body: `{"updateStackTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateStackTemplateAction.java.
+/// Updates the stack template.
+///
+/// `PUT /v1/cloudformation/template/{uuid}/actions`, body `{"updateStackTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref StackTemplateInventory.
+/// From the Java SDK's `UpdateStackTemplateAction.java`.
 struct UpdateStackTemplateAction : Action<UpdateStackTemplateAction, InventoryReply<StackTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> state;
-  std::optional<std::string> templateContent;  ///< max length 4194304
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> state;  ///< Optional.
+  std::optional<std::string> templateContent;  ///< Optional; at most 4194304 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,41 +16,50 @@
 
 namespace zstack {
 
-/// `GET /v1/cluster/{clusterUuid}/l2-candidates` -> GetCandidateL2NetworksForAttachingClusterResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateL2NetworksForAttachingClusterAction.java.
+/// Gets the candidate L2 networks for attaching the cluster.
+///
+/// `GET /v1/cluster/{clusterUuid}/l2-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateL2NetworksForAttachingClusterResult.
+/// From the Java SDK's `GetCandidateL2NetworksForAttachingClusterAction.java`.
 struct GetCandidateL2NetworksForAttachingClusterAction : Action<GetCandidateL2NetworksForAttachingClusterAction, GetCandidateL2NetworksForAttachingClusterResult> {
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cluster/hosts-network-interfaces` -> GetCandidateNetworkInterfacesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateNetworkInterfacesAction.java.
+/// Gets the candidate network interfaces.
+///
+/// `GET /v1/cluster/hosts-network-interfaces`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateNetworkInterfacesResult.
+/// From the Java SDK's `GetCandidateNetworkInterfacesAction.java`.
 struct GetCandidateNetworkInterfacesAction : Action<GetCandidateNetworkInterfacesAction, GetCandidateNetworkInterfacesResult> {
-  std::vector<std::string> hostUuids;  ///< required
-  std::optional<std::string> interfaceType;  ///< one of interface, bonding, all; Java SDK default "interface"
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::vector<std::string> hostUuids;  ///< Required.
+  std::optional<std::string> interfaceType;  ///< Optional; one of `interface`, `bonding`, `all` (case-insensitive); Java SDK default `"interface"` (unset here: not sent).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/cluster/hosts-network-facts/{clusterUuid}` -> GetClusterHostNetworkFactsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetClusterHostNetworkFactsAction.java.
+/// Gets the cluster host network facts.
+///
+/// `GET /v1/cluster/hosts-network-facts/{clusterUuid}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetClusterHostNetworkFactsResult.
+/// From the Java SDK's `GetClusterHostNetworkFactsAction.java`.
 struct GetClusterHostNetworkFactsAction : Action<GetClusterHostNetworkFactsAction, GetClusterHostNetworkFactsResult> {
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

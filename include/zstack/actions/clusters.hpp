@@ -26,289 +26,357 @@
 
 namespace zstack {
 
-/// `PUT /v1/clusters/drs/advice/{adviceUuid}/actions` -> ApplyDRSAdviceResult.
-/// Body: `{"applyDRSAdvice": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ApplyDRSAdviceAction.java.
+/// Applies the DRS advice.
+///
+/// `PUT /v1/clusters/drs/advice/{adviceUuid}/actions`, body `{"applyDRSAdvice": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ApplyDRSAdviceResult.
+/// From the Java SDK's `ApplyDRSAdviceAction.java`.
 struct ApplyDRSAdviceAction : Action<ApplyDRSAdviceAction, ApplyDRSAdviceResult> {
-  std::string adviceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string adviceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}` -> InventoryReply<BaremetalPxeServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachBaremetalPxeServerToClusterAction.java.
+/// Attaches the baremetal pxe server to the cluster.
+///
+/// `POST /v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalPxeServerInventory.
+/// From the Java SDK's `AttachBaremetalPxeServerToClusterAction.java`.
 struct AttachBaremetalPxeServerToClusterAction : Action<AttachBaremetalPxeServerToClusterAction, InventoryReply<BaremetalPxeServerInventory>> {
-  std::string pxeServerUuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string pxeServerUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}` -> InventoryReply<IscsiServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachIscsiServerToClusterAction.java.
+/// Attaches the iSCSI server to the cluster.
+///
+/// `POST /v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IscsiServerInventory.
+/// From the Java SDK's `AttachIscsiServerToClusterAction.java`.
 struct AttachIscsiServerToClusterAction : Action<AttachIscsiServerToClusterAction, InventoryReply<IscsiServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}` -> InventoryReply<NvmeServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachNvmeServerToClusterAction.java.
+/// Attaches the NVMe server to the cluster.
+///
+/// `POST /v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NvmeServerInventory.
+/// From the Java SDK's `AttachNvmeServerToClusterAction.java`.
 struct AttachNvmeServerToClusterAction : Action<AttachNvmeServerToClusterAction, InventoryReply<NvmeServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachPrimaryStorageToClusterAction.java.
+/// Attaches the primary storage to the cluster.
+///
+/// `POST /v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AttachPrimaryStorageToClusterAction.java`.
 struct AttachPrimaryStorageToClusterAction : Action<AttachPrimaryStorageToClusterAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string clusterUuid;  ///< path; required
-  std::string primaryStorageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::string primaryStorageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/clusters/{uuid}/actions` -> InventoryReply<ClusterInventory>.
-/// Body: `{"changeClusterState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeClusterStateAction.java.
+/// Changes the state of the cluster.
+///
+/// `PUT /v1/clusters/{uuid}/actions`, body `{"changeClusterState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ClusterInventory.
+/// From the Java SDK's `ChangeClusterStateAction.java`.
 struct ChangeClusterStateAction : Action<ChangeClusterStateAction, InventoryReply<ClusterInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/clusters` -> InventoryReply<ClusterInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateClusterAction.java.
+/// Creates a cluster.
+///
+/// `POST /v1/clusters`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ClusterInventory.
+/// From the Java SDK's `CreateClusterAction.java`.
 struct CreateClusterAction : Action<CreateClusterAction, InventoryReply<ClusterInventory>> {
-  std::string zoneUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string hypervisorType;  ///< required; one of KVM, Simulator, baremetal, baremetal2, xdragon
-  std::optional<std::string> type;  ///< one of zstack, baremetal, baremetal2
-  std::optional<std::string> architecture;  ///< one of x86_64, aarch64, mips64el, loongarch64
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string hypervisorType;  ///< Required; one of `KVM`, `Simulator`, `baremetal`, `baremetal2`, `xdragon` (case-insensitive).
+  std::optional<std::string> type;  ///< Optional; one of `zstack`, `baremetal`, `baremetal2` (case-insensitive).
+  std::optional<std::string> architecture;  ///< Optional; one of `x86_64`, `aarch64`, `mips64el`, `loongarch64` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/clusters/{clusterUuid}/drs` -> InventoryReply<ClusterDRSInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateClusterDRSAction.java.
+/// Creates cluster DRS.
+///
+/// `POST /v1/clusters/{clusterUuid}/drs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ClusterDRSInventory.
+/// From the Java SDK's `CreateClusterDRSAction.java`.
 struct CreateClusterDRSAction : Action<CreateClusterDRSAction, InventoryReply<ClusterDRSInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string clusterUuid;  ///< path; required; max length 32
-  std::string automationLevel;  ///< required; one of Automatic, Manual
-  std::optional<Json> thresholds;  ///< required; element type unknown upstream: JSON
-  std::optional<std::int32_t> thresholdDuration;  ///< required
-  std::optional<bool> defaultEnable;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string clusterUuid;  ///< Path variable; required; at most 32 characters.
+  std::string automationLevel;  ///< Required; one of `Automatic`, `Manual` (case-insensitive).
+  std::optional<Json> thresholds;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::int32_t> thresholdDuration;  ///< Required.
+  std::optional<bool> defaultEnable;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/clusters/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteClusterAction.java.
+/// Deletes the cluster.
+///
+/// `DELETE /v1/clusters/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteClusterAction.java`.
 struct DeleteClusterAction : Action<DeleteClusterAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/clusters/drs/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteClusterDRSAction.java.
+/// Deletes the cluster DRS.
+///
+/// `DELETE /v1/clusters/drs/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteClusterDRSAction.java`.
 struct DeleteClusterDRSAction : Action<DeleteClusterDRSAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}` -> InventoryReply<BaremetalPxeServerInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachBaremetalPxeServerFromClusterAction.java.
+/// Detaches the baremetal pxe server from the cluster.
+///
+/// `DELETE /v1/clusters/{clusterUuid}/pxeservers/{pxeServerUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BaremetalPxeServerInventory.
+/// From the Java SDK's `DetachBaremetalPxeServerFromClusterAction.java`.
 struct DetachBaremetalPxeServerFromClusterAction : Action<DetachBaremetalPxeServerFromClusterAction, InventoryReply<BaremetalPxeServerInventory>> {
-  std::string pxeServerUuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string pxeServerUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}` -> InventoryReply<IscsiServerInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachIscsiServerFromClusterAction.java.
+/// Detaches the iSCSI server from the cluster.
+///
+/// `DELETE /v1/clusters/{clusterUuid}/storage-devices/iscsi/servers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IscsiServerInventory.
+/// From the Java SDK's `DetachIscsiServerFromClusterAction.java`.
 struct DetachIscsiServerFromClusterAction : Action<DetachIscsiServerFromClusterAction, InventoryReply<IscsiServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}` -> InventoryReply<NvmeServerInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachNvmeServerFromClusterAction.java.
+/// Detaches the NVMe server from the cluster.
+///
+/// `DELETE /v1/clusters/{clusterUuid}/storage-devices/nvme/servers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NvmeServerInventory.
+/// From the Java SDK's `DetachNvmeServerFromClusterAction.java`.
 struct DetachNvmeServerFromClusterAction : Action<DetachNvmeServerFromClusterAction, InventoryReply<NvmeServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}` -> InventoryReply<PrimaryStorageInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachPrimaryStorageFromClusterAction.java.
+/// Detaches the primary storage from the cluster.
+///
+/// `DELETE /v1/clusters/{clusterUuid}/primary-storage/{primaryStorageUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `DetachPrimaryStorageFromClusterAction.java`.
 struct DetachPrimaryStorageFromClusterAction : Action<DetachPrimaryStorageFromClusterAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string primaryStorageUuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string primaryStorageUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/clusters/drs/{uuid}/actions` -> EmptyReply.
-/// Body: `{"executeDRSScheduling": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExecuteDRSSchedulingAction.java.
+/// Executes the DRS scheduling.
+///
+/// `PUT /v1/clusters/drs/{uuid}/actions`, body `{"executeDRSScheduling": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ExecuteDRSSchedulingAction.java`.
 struct ExecuteDRSSchedulingAction : Action<ExecuteDRSSchedulingAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/clusters/drs/status` -> GetClusterDRSStatusResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetClusterDRSStatusAction.java.
+/// Gets the cluster DRS status.
+///
+/// `GET /v1/clusters/drs/status`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetClusterDRSStatusResult.
+/// From the Java SDK's `GetClusterDRSStatusAction.java`.
 struct GetClusterDRSStatusAction : Action<GetClusterDRSStatusAction, GetClusterDRSStatusResult> {
-  std::string drsUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string drsUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/clusters` -> QueryReply<ClusterInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryClusterAction.java.
+/// Queries clusters.
+///
+/// `GET /v1/clusters`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ClusterInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, hypervisorType, zoneUuid, type, architecture`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryClusterAction.java`.
 struct QueryClusterAction : QueryAction<QueryClusterAction, ClusterInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/clusters/drs` -> QueryReply<ClusterDRSInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryClusterDRSAction.java.
+/// Queries cluster DRSs.
+///
+/// `GET /v1/clusters/drs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ClusterDRSInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, clusterUuid, state, balancedState, automationLevel, thresholds, thresholdDuration`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryClusterDRSAction.java`.
 struct QueryClusterDRSAction : QueryAction<QueryClusterDRSAction, ClusterDRSInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/clusters/drs/advice` -> QueryReply<DRSAdviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryDRSAdviceAction.java.
+/// Queries DRS advices.
+///
+/// `GET /v1/clusters/drs/advice`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref DRSAdviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, drsUuid, adviceGroupUuid, vmUuid, vmSourceHostUuid, vmTargetHostUuid, reason`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryDRSAdviceAction.java`.
 struct QueryDRSAdviceAction : QueryAction<QueryDRSAdviceAction, DRSAdviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/clusters/drs/vm-migration-activities` -> QueryReply<DRSVmMigrationActivityInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryDRSVmMigrationActivityAction.java.
+/// Queries DRS VM migration activities.
+///
+/// `GET /v1/clusters/drs/vm-migration-activities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref DRSVmMigrationActivityInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, drsUuid, vmUuid, vmSourceHostUuid, vmTargetHostUuid, status, result, reason, adviceUuid, cause, endDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryDRSVmMigrationActivityAction.java`.
 struct QueryDRSVmMigrationActivityAction : QueryAction<QueryDRSVmMigrationActivityAction, DRSVmMigrationActivityInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/clusters/{uuid}/actions` -> InventoryReply<ClusterInventory>.
-/// Body: `{"updateCluster": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateClusterAction.java.
+/// Updates the cluster.
+///
+/// `PUT /v1/clusters/{uuid}/actions`, body `{"updateCluster": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ClusterInventory.
+/// From the Java SDK's `UpdateClusterAction.java`.
 struct UpdateClusterAction : Action<UpdateClusterAction, InventoryReply<ClusterInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/clusters/drs/{uuid}/actions` -> InventoryReply<ClusterDRSInventory>.
-/// Body: `{"updateClusterDRS": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateClusterDRSAction.java.
+/// Updates the cluster DRS.
+///
+/// `PUT /v1/clusters/drs/{uuid}/actions`, body `{"updateClusterDRS": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ClusterDRSInventory.
+/// From the Java SDK's `UpdateClusterDRSAction.java`.
 struct UpdateClusterDRSAction : Action<UpdateClusterDRSAction, InventoryReply<ClusterDRSInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> automationLevel;  ///< one of Automatic, Manual
-  std::optional<Json> thresholds;  ///< element type unknown upstream: JSON
-  std::optional<std::int32_t> thresholdDuration;
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> automationLevel;  ///< Optional; one of `Automatic`, `Manual` (case-insensitive).
+  std::optional<Json> thresholds;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::int32_t> thresholdDuration;  ///< Optional.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/clusters/{uuid}/actions` -> InventoryReply<LongJobInventory>.
-/// Body: `{"updateClusterOS": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateClusterOSAction.java.
+/// Updates the cluster OS.
+///
+/// `PUT /v1/clusters/{uuid}/actions`, body `{"updateClusterOS": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `UpdateClusterOSAction.java`.
 struct UpdateClusterOSAction : Action<UpdateClusterOSAction, InventoryReply<LongJobInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> hostUuid;
-  std::optional<Json> excludePackages;  ///< not empty; element type unknown upstream: JSON
-  std::optional<Json> updatePackages;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::string> releaseVersion;  ///< not empty
-  std::optional<bool> force;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<Json> excludePackages;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> updatePackages;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> releaseVersion;  ///< Optional; not empty.
+  std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/clusters/{clusterUuid}/drs/valid` -> ValidateClusterSupportDRSResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ValidateClusterSupportDRSAction.java.
+/// Validates the cluster support DRS.
+///
+/// `GET /v1/clusters/{clusterUuid}/drs/valid`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref ValidateClusterSupportDRSResult.
+/// From the Java SDK's `ValidateClusterSupportDRSAction.java`.
 struct ValidateClusterSupportDRSAction : Action<ValidateClusterSupportDRSAction, ValidateClusterSupportDRSResult> {
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,47 +17,58 @@
 
 namespace zstack {
 
-/// `GET /v1/consoles/agents` -> QueryReply<ConsoleProxyAgentInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryConsoleProxyAgentAction.java.
+/// Queries console proxy agents.
+///
+/// `GET /v1/consoles/agents`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ConsoleProxyAgentInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, description, managementIp, consoleProxyOverriddenIp, consoleProxyPort, type, status, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryConsoleProxyAgentAction.java`.
 struct QueryConsoleProxyAgentAction : QueryAction<QueryConsoleProxyAgentAction, ConsoleProxyAgentInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/consoles/agents` -> ReconnectConsoleProxyAgentResult.
-/// Body: `{"reconnectConsoleProxyAgent": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectConsoleProxyAgentAction.java.
+/// Reconnects the console proxy agent.
+///
+/// `PUT /v1/consoles/agents`, body `{"reconnectConsoleProxyAgent": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ReconnectConsoleProxyAgentResult.
+/// From the Java SDK's `ReconnectConsoleProxyAgentAction.java`.
 struct ReconnectConsoleProxyAgentAction : Action<ReconnectConsoleProxyAgentAction, ReconnectConsoleProxyAgentResult> {
-  std::optional<std::vector<std::string>> agentUuids;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> agentUuids;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/consoles` -> InventoryReply<ConsoleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RequestConsoleAccessAction.java.
+/// Requests a console access.
+///
+/// `POST /v1/consoles`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ConsoleInventory.
+/// From the Java SDK's `RequestConsoleAccessAction.java`.
 struct RequestConsoleAccessAction : Action<RequestConsoleAccessAction, InventoryReply<ConsoleInventory>> {
-  std::string vmInstanceUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/consoles/agents/{uuid}/actions` -> InventoryReply<ConsoleProxyAgentInventory>.
-/// Body: `{"updateConsoleProxyAgent": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateConsoleProxyAgentAction.java.
+/// Updates the console proxy agent.
+///
+/// `PUT /v1/consoles/agents/{uuid}/actions`, body `{"updateConsoleProxyAgent": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ConsoleProxyAgentInventory.
+/// From the Java SDK's `UpdateConsoleProxyAgentAction.java`.
 struct UpdateConsoleProxyAgentAction : Action<UpdateConsoleProxyAgentAction, InventoryReply<ConsoleProxyAgentInventory>> {
-  std::string uuid;  ///< path; required
-  std::string consoleProxyOverriddenIp;  ///< required
-  std::optional<std::int32_t> consoleProxyPort;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string consoleProxyOverriddenIp;  ///< Required.
+  std::optional<std::int32_t> consoleProxyPort;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

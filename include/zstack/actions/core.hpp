@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// `GET /v1/core/task-details` -> GetChainTaskResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetChainTaskAction.java.
+/// Gets the chain task.
+///
+/// `GET /v1/core/task-details`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetChainTaskResult.
+/// From the Java SDK's `GetChainTaskAction.java`.
 struct GetChainTaskAction : Action<GetChainTaskAction, GetChainTaskResult> {
-  std::optional<Json> syncSignatures;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,82 +17,90 @@
 
 namespace zstack {
 
-/// `POST /v1/create/cas/client` -> InventoryReply<CasClientInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateCasClientAction.java.
+/// Creates a CAS client.
+///
+/// `POST /v1/create/cas/client`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CasClientInventory.
+/// From the Java SDK's `CreateCasClientAction.java`.
 struct CreateCasClientAction : Action<CreateCasClientAction, InventoryReply<CasClientInventory>> {
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::string casServerLoginUrl;  ///< required
-  std::string casServerUrlPrefix;  ///< required
-  std::string serverName;  ///< required
-  std::string loginType;  ///< required
-  std::string urlTemplate;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::string casServerLoginUrl;  ///< Required.
+  std::string casServerUrlPrefix;  ///< Required.
+  std::string serverName;  ///< Required.
+  std::string loginType;  ///< Required.
+  std::string urlTemplate;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/create/directory` -> InventoryReply<DirectoryInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateDirectoryAction.java.
+/// Creates a directory.
+///
+/// `POST /v1/create/directory`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DirectoryInventory.
+/// From the Java SDK's `CreateDirectoryAction.java`.
 struct CreateDirectoryAction : Action<CreateDirectoryAction, InventoryReply<DirectoryInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> parentUuid;
-  std::string zoneUuid;  ///< required
-  std::string type;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> parentUuid;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::string type;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/create/oauth2/client` -> InventoryReply<OAuth2ClientInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateOAuthClientAction.java.
+/// Creates an O auth client.
+///
+/// `POST /v1/create/oauth2/client`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref OAuth2ClientInventory.
+/// From the Java SDK's `CreateOAuthClientAction.java`.
 struct CreateOAuthClientAction : Action<CreateOAuthClientAction, InventoryReply<OAuth2ClientInventory>> {
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::string clientId;  ///< required
-  std::optional<std::string> clientSecret;
-  std::optional<std::string> authorizationUrl;
-  std::string tokenUrl;  ///< required
-  std::optional<std::string> userinfoUrl;
-  std::optional<std::string> redirectUrl;
-  std::optional<std::string> logoutUrl;
-  std::string loginType;  ///< required
-  std::string grantType;  ///< required
-  std::optional<std::string> identityProvider;
-  std::string urlTemplate;  ///< required
-  std::string clientType;  ///< required
-  std::optional<Json> scopeList;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::string clientId;  ///< Required.
+  std::optional<std::string> clientSecret;  ///< Optional; secret: never logged.
+  std::optional<std::string> authorizationUrl;  ///< Optional.
+  std::string tokenUrl;  ///< Required; secret: never logged.
+  std::optional<std::string> userinfoUrl;  ///< Optional.
+  std::optional<std::string> redirectUrl;  ///< Optional.
+  std::optional<std::string> logoutUrl;  ///< Optional.
+  std::string loginType;  ///< Required.
+  std::string grantType;  ///< Required.
+  std::optional<std::string> identityProvider;  ///< Optional.
+  std::string urlTemplate;  ///< Required.
+  std::string clientType;  ///< Required.
+  std::optional<Json> scopeList;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/create/sso/redirect/template/` -> InventoryReply<SSORedirectTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSSORedirectTemplateAction.java.
+/// Creates an SSO redirect template.
+///
+/// `POST /v1/create/sso/redirect/template/`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SSORedirectTemplateInventory.
+/// From the Java SDK's `CreateSSORedirectTemplateAction.java`.
 struct CreateSSORedirectTemplateAction : Action<CreateSSORedirectTemplateAction, InventoryReply<SSORedirectTemplateInventory>> {
-  std::string name;  ///< required
-  std::string description;  ///< required
-  std::string clientUuid;  ///< required
-  std::string redirectTemplate;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::string description;  ///< Required.
+  std::string clientUuid;  ///< Required.
+  std::string redirectTemplate;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,70 +15,86 @@
 
 namespace zstack {
 
-/// `PUT /v1/crypto/ccs-certificate/add` -> InventoryReply<CCSCertificateInventory>.
-/// Body: `{"addCCSCertificate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddCCSCertificateAction.java.
+/// Adds a CCS certificate.
+///
+/// `PUT /v1/crypto/ccs-certificate/add`, body `{"addCCSCertificate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CCSCertificateInventory.
+/// From the Java SDK's `AddCCSCertificateAction.java`.
 struct AddCCSCertificateAction : Action<AddCCSCertificateAction, InventoryReply<CCSCertificateInventory>> {
-  std::string certificate;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string certificate;  ///< Required; not empty; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/crypto/ccs-certificate/attach-user/{userUuid}` -> InventoryReply<CCSCertificateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachCCSCertificateToUserAction.java.
+/// Attaches the CCS certificate to the user.
+///
+/// `POST /v1/crypto/ccs-certificate/attach-user/{userUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CCSCertificateInventory.
+/// From the Java SDK's `AttachCCSCertificateToUserAction.java`.
 struct AttachCCSCertificateToUserAction : Action<AttachCCSCertificateToUserAction, InventoryReply<CCSCertificateInventory>> {
-  std::optional<std::string> certificateUuid;
-  std::string userUuid;  ///< path; required; not empty
-  std::optional<std::string> state;  ///< one of enable, disable; Java SDK default "enable"
-  std::optional<std::string> requestIp;
+  std::optional<std::string> certificateUuid;  ///< Optional; secret: never logged.
+  std::string userUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> state;  ///< Optional; one of `enable`, `disable` (case-insensitive); Java SDK default `"enable"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/crypto/ccs-certificate/delete/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteCCSCertificateAction.java.
+/// Deletes the CCS certificate.
+///
+/// `DELETE /v1/crypto/ccs-certificate/delete/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteCCSCertificateAction.java`.
 struct DeleteCCSCertificateAction : Action<DeleteCCSCertificateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/crypto/ccs-certificate/detach-user/{userUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachCCSCertificateFromUserAction.java.
+/// Detaches the CCS certificate from the user.
+///
+/// `POST /v1/crypto/ccs-certificate/detach-user/{userUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachCCSCertificateFromUserAction.java`.
 struct DetachCCSCertificateFromUserAction : Action<DetachCCSCertificateFromUserAction, EmptyReply> {
-  std::string userUuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string userUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/crypto/ccs-certificate/certificates/` -> QueryReply<CCSCertificateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryCCSCertificateAction.java.
+/// Queries CCS certificates.
+///
+/// `GET /v1/crypto/ccs-certificate/certificates/`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref CCSCertificateInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, algorithm, format, issuerDN, subjectDN, serNumber, effectiveTime, expirationTime, userCertificateRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryCCSCertificateAction.java`.
 struct QueryCCSCertificateAction : QueryAction<QueryCCSCertificateAction, CCSCertificateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/crypto/ccs-certificate/update-state/{userUuid}` -> InventoryReply<CCSCertificateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCCSCertificateUserStateAction.java.
+/// Updates the CCS certificate user state.
+///
+/// `POST /v1/crypto/ccs-certificate/update-state/{userUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CCSCertificateInventory.
+/// From the Java SDK's `UpdateCCSCertificateUserStateAction.java`.
 struct UpdateCCSCertificateUserStateAction : Action<UpdateCCSCertificateUserStateAction, InventoryReply<CCSCertificateInventory>> {
-  std::string userUuid;  ///< path; required; not empty
-  std::string state;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string userUuid;  ///< Path variable; required; not empty.
+  std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -19,99 +19,120 @@
 
 namespace zstack {
 
-/// `POST /v1/database-backups` -> InventoryReply<DatabaseBackupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/CreateDatabaseBackupAction.java.
+/// Creates a database backup.
+///
+/// `POST /v1/database-backups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DatabaseBackupInventory.
+/// From the Java SDK's `databasebackup/CreateDatabaseBackupAction.java`.
 struct CreateDatabaseBackupAction : Action<CreateDatabaseBackupAction, InventoryReply<DatabaseBackupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::string backupStorageUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::string backupStorageUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/database-backups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/DeleteDatabaseBackupAction.java.
+/// Deletes the database backup.
+///
+/// `DELETE /v1/database-backups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `databasebackup/DeleteDatabaseBackupAction.java`.
 struct DeleteDatabaseBackupAction : Action<DeleteDatabaseBackupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::vector<std::string>> backupStorageUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions` -> ExportDatabaseBackupFromBackupStorageResult.
-/// Body: `{"exportDatabaseBackupFromBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/ExportDatabaseBackupFromBackupStorageAction.java.
+/// Exports the database backup from the backup storage.
+///
+/// `PUT /v1/database-backups/{databaseBackupUuid}/backup-storage/{backupStorageUuid}/actions`, body `{"exportDatabaseBackupFromBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ExportDatabaseBackupFromBackupStorageResult.
+/// From the Java SDK's `databasebackup/ExportDatabaseBackupFromBackupStorageAction.java`.
 struct ExportDatabaseBackupFromBackupStorageAction : Action<ExportDatabaseBackupFromBackupStorageAction, ExportDatabaseBackupFromBackupStorageResult> {
-  std::string backupStorageUuid;  ///< path; required
-  std::string databaseBackupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::string databaseBackupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/database-backups/image-store` -> GetDatabaseBackupFromImageStoreResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/GetDatabaseBackupFromImageStoreAction.java.
+/// Gets the database backup from the image store.
+///
+/// `GET /v1/database-backups/image-store`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetDatabaseBackupFromImageStoreResult.
+/// From the Java SDK's `databasebackup/GetDatabaseBackupFromImageStoreAction.java`.
 struct GetDatabaseBackupFromImageStoreAction : Action<GetDatabaseBackupFromImageStoreAction, GetDatabaseBackupFromImageStoreResult> {
-  std::string url;  ///< required
-  std::optional<std::int32_t> registryPort;  ///< range [1, 65535]; Java SDK default 8000
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required.
+  std::optional<std::int32_t> registryPort;  ///< Optional; range [1, 65535]; Java SDK default `8000` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/database-backups` -> QueryReply<DatabaseBackupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/QueryDatabaseBackupAction.java.
+/// Queries database backups.
+///
+/// `GET /v1/database-backups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref DatabaseBackupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, status, size, metadata, backupStorageRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `databasebackup/QueryDatabaseBackupAction.java`.
 struct QueryDatabaseBackupAction : QueryAction<QueryDatabaseBackupAction, DatabaseBackupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/database-backups/actions` -> RecoverDatabaseFromBackupResult.
-/// Body: `{"recoverDatabaseFromBackup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/RecoverDatabaseFromBackupAction.java.
+/// Recovers the database from the backup.
+///
+/// `PUT /v1/database-backups/actions`, body `{"recoverDatabaseFromBackup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref RecoverDatabaseFromBackupResult.
+/// From the Java SDK's `databasebackup/RecoverDatabaseFromBackupAction.java`.
 struct RecoverDatabaseFromBackupAction : Action<RecoverDatabaseFromBackupAction, RecoverDatabaseFromBackupResult> {
-  std::optional<std::string> uuid;
-  std::optional<std::string> backupStorageUrl;
-  std::optional<std::string> backupInstallPath;
-  std::string mysqlRootPassword;  ///< required
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> backupStorageUrl;  ///< Optional.
+  std::optional<std::string> backupInstallPath;  ///< Optional.
+  std::string mysqlRootPassword;  ///< Required; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/database-backups/imageStore/{imageStoreUuid}/actions` -> SyncDatabaseBackupResult.
-/// Body: `{"syncDatabaseBackup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/SyncDatabaseBackupAction.java.
+/// Syncs the database backup.
+///
+/// `PUT /v1/database-backups/imageStore/{imageStoreUuid}/actions`, body `{"syncDatabaseBackup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncDatabaseBackupResult.
+/// From the Java SDK's `databasebackup/SyncDatabaseBackupAction.java`.
 struct SyncDatabaseBackupAction : Action<SyncDatabaseBackupAction, SyncDatabaseBackupResult> {
-  std::string imageStoreUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string imageStoreUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/database-backups/{uuid}/actions` -> InventoryReply<DatabaseBackupInventory>.
-/// Body: `{"syncDatabaseBackupFromImageStoreBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/SyncDatabaseBackupFromImageStoreBackupStorageAction.java.
+/// Syncs the database backup from the image store backup storage.
+///
+/// `PUT /v1/database-backups/{uuid}/actions`, body `{"syncDatabaseBackupFromImageStoreBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DatabaseBackupInventory.
+/// From the Java SDK's `databasebackup/SyncDatabaseBackupFromImageStoreBackupStorageAction.java`.
 struct SyncDatabaseBackupFromImageStoreBackupStorageAction : Action<SyncDatabaseBackupFromImageStoreBackupStorageAction, InventoryReply<DatabaseBackupInventory>> {
-  std::string uuid;  ///< path; required
-  std::string srcBackupStorageUuid;  ///< required
-  std::string dstBackupStorageUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string srcBackupStorageUuid;  ///< Required.
+  std::string dstBackupStorageUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

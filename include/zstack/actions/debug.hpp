@@ -14,24 +14,29 @@
 
 namespace zstack {
 
-/// `POST /v1/debug` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DebugSignalAction.java.
+/// Calls the ZStack API `DebugSignal`.
+///
+/// `POST /v1/debug`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DebugSignalAction.java`.
 struct DebugSignalAction : Action<DebugSignalAction, EmptyReply> {
-  std::optional<Json> signals;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> signals;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/debug` -> GetDebugSignalResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetDebugSignalAction.java.
+/// Gets the debug signal.
+///
+/// `GET /v1/debug`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetDebugSignalResult.
+/// From the Java SDK's `GetDebugSignalAction.java`.
 struct GetDebugSignalAction : Action<GetDebugSignalAction, GetDebugSignalResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -13,39 +13,46 @@
 
 namespace zstack {
 
-/// `DELETE /v1/delete/directory` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteDirectoryAction.java.
+/// Deletes the directory.
+///
+/// `DELETE /v1/delete/directory`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteDirectoryAction.java`.
 struct DeleteDirectoryAction : Action<DeleteDirectoryAction, EmptyReply> {
-  std::string uuid;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/delete/sso/client` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSSOClientAction.java.
+/// Deletes the SSO client.
+///
+/// `POST /v1/delete/sso/client`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSSOClientAction.java`.
 struct DeleteSSOClientAction : Action<DeleteSSOClientAction, EmptyReply> {
-  std::string uuid;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/delete/sso/redirect/template` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSSORedirectTemplateAction.java.
+/// Deletes the SSO redirect template.
+///
+/// `POST /v1/delete/sso/redirect/template`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSSORedirectTemplateAction.java`.
 struct DeleteSSORedirectTemplateAction : Action<DeleteSSORedirectTemplateAction, EmptyReply> {
-  std::string uuid;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

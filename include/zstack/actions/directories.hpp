@@ -15,12 +15,17 @@
 
 namespace zstack {
 
-/// `GET /v1/directories` -> QueryReply<DirectoryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryDirectoryAction.java.
+/// Queries directories.
+///
+/// `GET /v1/directories`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref DirectoryInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, groupName, parentUuid, rootDirectoryUuid, zoneUuid, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryDirectoryAction.java`.
 struct QueryDirectoryAction : QueryAction<QueryDirectoryAction, DirectoryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

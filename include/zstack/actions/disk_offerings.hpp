@@ -15,66 +15,80 @@
 
 namespace zstack {
 
-/// `PUT /v1/disk-offerings/{uuid}/actions` -> InventoryReply<DiskOfferingInventory>.
-/// Body: `{"changeDiskOfferingState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeDiskOfferingStateAction.java.
+/// Changes the state of the disk offering.
+///
+/// `PUT /v1/disk-offerings/{uuid}/actions`, body `{"changeDiskOfferingState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DiskOfferingInventory.
+/// From the Java SDK's `ChangeDiskOfferingStateAction.java`.
 struct ChangeDiskOfferingStateAction : Action<ChangeDiskOfferingStateAction, InventoryReply<DiskOfferingInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/disk-offerings` -> InventoryReply<DiskOfferingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateDiskOfferingAction.java.
+/// Creates a disk offering.
+///
+/// `POST /v1/disk-offerings`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DiskOfferingInventory.
+/// From the Java SDK's `CreateDiskOfferingAction.java`.
 struct CreateDiskOfferingAction : Action<CreateDiskOfferingAction, InventoryReply<DiskOfferingInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int64_t> diskSize;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::int32_t> sortKey;  ///< Java SDK default 0
-  std::optional<std::string> allocationStrategy;
-  std::optional<std::string> type;  ///< one of zstack
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int64_t> diskSize;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int32_t> sortKey;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> allocationStrategy;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `zstack` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/disk-offerings/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteDiskOfferingAction.java.
+/// Deletes the disk offering.
+///
+/// `DELETE /v1/disk-offerings/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteDiskOfferingAction.java`.
 struct DeleteDiskOfferingAction : Action<DeleteDiskOfferingAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/disk-offerings` -> QueryReply<DiskOfferingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryDiskOfferingAction.java.
+/// Queries disk offerings.
+///
+/// `GET /v1/disk-offerings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref DiskOfferingInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, diskSize, sortKey, state, type, allocatorStrategy`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryDiskOfferingAction.java`.
 struct QueryDiskOfferingAction : QueryAction<QueryDiskOfferingAction, DiskOfferingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/disk-offerings/{uuid}/actions` -> InventoryReply<DiskOfferingInventory>.
-/// Body: `{"updateDiskOffering": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateDiskOfferingAction.java.
+/// Updates the disk offering.
+///
+/// `PUT /v1/disk-offerings/{uuid}/actions`, body `{"updateDiskOffering": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DiskOfferingInventory.
+/// From the Java SDK's `UpdateDiskOfferingAction.java`.
 struct UpdateDiskOfferingAction : Action<UpdateDiskOfferingAction, InventoryReply<DiskOfferingInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

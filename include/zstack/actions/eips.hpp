@@ -16,96 +16,111 @@
 
 namespace zstack {
 
-/// Bind an elastic IP to a VM NIC.
-/// `POST /v1/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}` -> InventoryReply<EipInventory>.
-/// From api/actions/AttachEip.json (the manual).
+/// Binds an elastic IP to a VM NIC.
+///
+/// `POST /v1/eips/{eipUuid}/vm-instances/nics/{vmNicUuid}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EipInventory.
+/// From `api/actions/AttachEip.json` (the manual).
 struct AttachEipAction : Action<AttachEipAction, InventoryReply<EipInventory>> {
-  std::string eipUuid;  ///< path; required
-  std::string vmNicUuid;  ///< path; required
+  std::string eipUuid;  ///< Path variable; required.
+  std::string vmNicUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable or disable an elastic IP.
-/// `PUT /v1/eips/{uuid}/actions` -> InventoryReply<EipInventory>.
-/// Body: `{"changeEipState": {...}}`.
-/// From api/actions/ChangeEipState.json (the manual).
+/// Enables or disables an elastic IP.
+///
+/// `PUT /v1/eips/{uuid}/actions`, body `{"changeEipState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EipInventory.
+/// From `api/actions/ChangeEipState.json` (the manual).
 struct ChangeEipStateAction : Action<ChangeEipStateAction, InventoryReply<EipInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Create an elastic IP on a virtual IP, optionally bound to a VM NIC.
-/// `POST /v1/eips` -> InventoryReply<EipInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreateEip.json (the manual).
+/// Creates an elastic IP on a virtual IP, optionally bound to a VM NIC.
+///
+/// `POST /v1/eips`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EipInventory.
+/// From `api/actions/CreateEip.json` (the manual).
 struct CreateEipAction : Action<CreateEipAction, InventoryReply<EipInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string vipUuid;  ///< required
-  std::optional<std::string> vmNicUuid;
-  std::optional<std::string> resourceUuid;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string vipUuid;  ///< Required.
+  std::optional<std::string> vmNicUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete an elastic IP.
-/// `DELETE /v1/eips/{uuid}` -> EmptyReply.
-/// From api/actions/DeleteEip.json (the manual).
+/// Deletes an elastic IP.
+///
+/// `DELETE /v1/eips/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteEip.json` (the manual).
 struct DeleteEipAction : Action<DeleteEipAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Unbind an elastic IP from its VM NIC.
-/// `DELETE /v1/eips/{uuid}/vm-instances/nics` -> InventoryReply<EipInventory>.
-/// From api/actions/DetachEip.json (the manual).
+/// Unbinds an elastic IP from its VM NIC.
+///
+/// `DELETE /v1/eips/{uuid}/vm-instances/nics`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EipInventory.
+/// From `api/actions/DetachEip.json` (the manual).
 struct DetachEipAction : Action<DetachEipAction, InventoryReply<EipInventory>> {
-  std::string uuid;  ///< path; required
+  std::string uuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// List the VM NICs an elastic IP can be attached to.
-/// `GET /v1/eips/{eipUuid}/vm-instances/candidate-nics` -> QueryReply<VmNicInventory> (synchronous).
-/// From api/actions/GetEipAttachableVmNics.json (the manual).
+/// Lists the VM NICs an elastic IP can be attached to.
+///
+/// `GET /v1/eips/{eipUuid}/vm-instances/candidate-nics`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmNicInventory.
+/// From `api/actions/GetEipAttachableVmNics.json` (the manual).
 struct GetEipAttachableVmNicsAction : Action<GetEipAttachableVmNicsAction, QueryReply<VmNicInventory>> {
-  std::string eipUuid;  ///< path
-  std::optional<std::string> vipUuid;
+  std::string eipUuid;  ///< Path variable; required.
+  std::optional<std::string> vipUuid;  ///< Optional; always in the query string.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query elastic IPs.
-/// `GET /v1/eips` -> QueryReply<EipInventory> (synchronous).
-/// From api/actions/QueryEip.json (the manual).
+/// Queries elastic IPs.
+///
+/// `GET /v1/eips`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref EipInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, vmNicUuid, vipUuid, state, vipIp, guestIp`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryEip.json` (the manual).
 struct QueryEipAction : QueryAction<QueryEipAction, EipInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update the name or description of an elastic IP.
-/// `PUT /v1/eips/{uuid}/actions` -> InventoryReply<EipInventory>.
-/// Body: `{"updateEip": {...}}`.
-/// From api/actions/UpdateEip.json (the manual).
+/// Updates the name or description of an elastic IP.
+///
+/// `PUT /v1/eips/{uuid}/actions`, body `{"updateEip": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EipInventory.
+/// From `api/actions/UpdateEip.json` (the manual).
 struct UpdateEipAction : Action<UpdateEipAction, InventoryReply<EipInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

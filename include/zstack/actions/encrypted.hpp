@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// `GET /v1/encrypted/fields` -> GetEncryptedFieldResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetEncryptedFieldAction.java.
+/// Gets the encrypted field.
+///
+/// `GET /v1/encrypted/fields`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetEncryptedFieldResult.
+/// From the Java SDK's `GetEncryptedFieldAction.java`.
 struct GetEncryptedFieldAction : Action<GetEncryptedFieldAction, GetEncryptedFieldResult> {
-  std::optional<std::string> encryptedType;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> encryptedType;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,47 +16,57 @@
 
 namespace zstack {
 
-/// `POST /v1/errorcode/elaborations/check` -> CheckElaborationContentResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckElaborationContentAction.java.
+/// Checks the elaboration content.
+///
+/// `POST /v1/errorcode/elaborations/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckElaborationContentResult.
+/// From the Java SDK's `CheckElaborationContentAction.java`.
 struct CheckElaborationContentAction : Action<CheckElaborationContentAction, CheckElaborationContentResult> {
-  std::optional<std::string> elaborateFile;  ///< not empty
-  std::optional<std::string> elaborateContent;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::optional<std::string> elaborateFile;  ///< Optional; not empty.
+  std::optional<std::string> elaborateContent;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/errorcode/elaborations/categories` -> GetElaborationCategoriesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetElaborationCategoriesAction.java.
+/// Gets the elaboration categories.
+///
+/// `GET /v1/errorcode/elaborations/categories`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetElaborationCategoriesResult.
+/// From the Java SDK's `GetElaborationCategoriesAction.java`.
 struct GetElaborationCategoriesAction : Action<GetElaborationCategoriesAction, GetElaborationCategoriesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/errorcode/elaborations` -> GetElaborationsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetElaborationsAction.java.
+/// Gets the elaborations.
+///
+/// `GET /v1/errorcode/elaborations`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetElaborationsResult.
+/// From the Java SDK's `GetElaborationsAction.java`.
 struct GetElaborationsAction : Action<GetElaborationsAction, GetElaborationsResult> {
-  std::optional<std::string> category;
-  std::optional<std::string> code;
-  std::optional<std::string> regex;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> category;  ///< Optional.
+  std::optional<std::string> code;  ///< Optional.
+  std::optional<std::string> regex;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/errorcode/actions` -> EmptyReply.
-/// Body: `{"reloadElaboration": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReloadElaborationAction.java.
+/// Reloads the elaboration.
+///
+/// `PUT /v1/errorcode/actions`, body `{"reloadElaboration": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ReloadElaborationAction.java`.
 struct ReloadElaborationAction : Action<ReloadElaborationAction, EmptyReply> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,12 +15,17 @@
 
 namespace zstack {
 
-/// `GET /v1/eventlogs` -> QueryReply<EventLogInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEventLogAction.java.
+/// Queries event logs.
+///
+/// `GET /v1/eventlogs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref EventLogInventory.
+/// Queryable fields (where(), query::field()): `id, content, resourceUuid, resourceType, category, trackingId, type, time, createDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryEventLogAction.java`.
 struct QueryEventLogAction : QueryAction<QueryEventLogAction, EventLogInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

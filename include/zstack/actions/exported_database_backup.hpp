@@ -13,15 +13,18 @@
 
 namespace zstack {
 
-/// `DELETE /v1/exported-database-backup/{databaseBackupUuid}/backup-storage/{backupStorageUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/databasebackup/DeleteExportedDatabaseBackupFromBackupStorageAction.java.
+/// Deletes the exported database backup from the backup storage.
+///
+/// `DELETE /v1/exported-database-backup/{databaseBackupUuid}/backup-storage/{backupStorageUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `databasebackup/DeleteExportedDatabaseBackupFromBackupStorageAction.java`.
 struct DeleteExportedDatabaseBackupFromBackupStorageAction : Action<DeleteExportedDatabaseBackupFromBackupStorageAction, EmptyReply> {
-  std::string backupStorageUuid;  ///< path; required
-  std::string databaseBackupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::string databaseBackupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,24 +14,29 @@
 
 namespace zstack {
 
-/// `GET /v1/external/services` -> GetExternalServicesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetExternalServicesAction.java.
+/// Gets the external services.
+///
+/// `GET /v1/external/services`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetExternalServicesResult.
+/// From the Java SDK's `GetExternalServicesAction.java`.
 struct GetExternalServicesAction : Action<GetExternalServicesAction, GetExternalServicesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/external/services` -> EmptyReply.
-/// Body: `{"reloadExternalService": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReloadExternalServiceAction.java.
+/// Reloads the external service.
+///
+/// `PUT /v1/external/services`, body `{"reloadExternalService": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ReloadExternalServiceAction.java`.
 struct ReloadExternalServiceAction : Action<ReloadExternalServiceAction, EmptyReply> {
-  std::string name;  ///< required
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

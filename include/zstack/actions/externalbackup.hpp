@@ -16,59 +16,77 @@
 
 namespace zstack {
 
-/// `POST /v1/externalbackup/zbox` -> InventoryReply<ExternalBackupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateZBoxBackupAction.java.
+/// Creates a ZBox backup.
+///
+/// `POST /v1/externalbackup/zbox`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ExternalBackupInventory.
+/// From the Java SDK's `CreateZBoxBackupAction.java`.
 struct CreateZBoxBackupAction : Action<CreateZBoxBackupAction, InventoryReply<ExternalBackupInventory>> {
-  std::string zBoxUuid;  ///< required
-  std::optional<std::vector<std::string>> hostUuids;
-  std::optional<std::vector<std::string>> backupStorageUuids;
-  std::optional<bool> dryRun;  ///< Java SDK default false
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string zBoxUuid;  ///< Required.
+  std::optional<std::vector<std::string>> hostUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional.
+  std::optional<bool> dryRun;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/externalbackup/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteExternalBackupAction.java.
+/// Deletes the external backup.
+///
+/// `DELETE /v1/externalbackup/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteExternalBackupAction.java`.
 struct DeleteExternalBackupAction : Action<DeleteExternalBackupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/externalbackup/zbox/{uuid}/details` -> EmptyReply (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetZBoxBackupDetailsAction.java.
+/// Gets the ZBox backup details.
+///
+/// `GET /v1/externalbackup/zbox/{uuid}/details`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `GetZBoxBackupDetailsAction.java`.
 struct GetZBoxBackupDetailsAction : Action<GetZBoxBackupDetailsAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/externalbackup` -> QueryReply<ExternalBackupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryExternalBackupAction.java.
+/// Queries external backups.
+///
+/// `GET /v1/externalbackup`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ExternalBackupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, installPath, totalSize, version, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryExternalBackupAction.java`.
 struct QueryExternalBackupAction : QueryAction<QueryExternalBackupAction, ExternalBackupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/externalbackup/zbox` -> QueryReply<ZBoxBackupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryZBoxBackupAction.java.
+/// Queries ZBox backups.
+///
+/// `GET /v1/externalbackup/zbox`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ZBoxBackupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, installPath, totalSize, version, type, zBoxUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryZBoxBackupAction.java`.
 struct QueryZBoxBackupAction : QueryAction<QueryZBoxBackupAction, ZBoxBackupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -20,174 +20,215 @@
 
 namespace zstack {
 
-/// `POST /v1/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks` -> AddVRouterNetworksToFlowMeterResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddVRouterNetworksToFlowMeterAction.java.
+/// Adds V router networks to the flow meter.
+///
+/// `POST /v1/flowmeters/{flowMeterUuid}/router/{vRouterUuid}/addnetworks`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddVRouterNetworksToFlowMeterResult.
+/// From the Java SDK's `AddVRouterNetworksToFlowMeterAction.java`.
 struct AddVRouterNetworksToFlowMeterAction : Action<AddVRouterNetworksToFlowMeterAction, AddVRouterNetworksToFlowMeterResult> {
-  std::string flowMeterUuid;  ///< path; required; not empty
-  std::string vRouterUuid;  ///< path; required; not empty
-  std::vector<std::string> l3NetworkUuids;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string flowMeterUuid;  ///< Path variable; required; not empty.
+  std::string vRouterUuid;  ///< Path variable; required; not empty.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/flowmeters/{flowMeterUuid}/collectors` -> InventoryReply<FlowCollectorInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFlowCollectorAction.java.
+/// Creates a flow collector.
+///
+/// `POST /v1/flowmeters/{flowMeterUuid}/collectors`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref FlowCollectorInventory.
+/// From the Java SDK's `CreateFlowCollectorAction.java`.
 struct CreateFlowCollectorAction : Action<CreateFlowCollectorAction, InventoryReply<FlowCollectorInventory>> {
-  std::optional<std::string> name;  ///< max length 32
-  std::optional<std::string> description;  ///< max length 128
-  std::string flowMeterUuid;  ///< path; required; not empty
-  std::optional<std::string> server;  ///< max length 48
-  std::optional<std::int64_t> port;  ///< range [1025, 65535]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 32 characters.
+  std::optional<std::string> description;  ///< Optional; at most 128 characters.
+  std::string flowMeterUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> server;  ///< Optional; at most 48 characters.
+  std::optional<std::int64_t> port;  ///< Optional; range [1025, 65535].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/flowmeters` -> InventoryReply<FlowMeterInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFlowMeterAction.java.
+/// Creates a flow meter.
+///
+/// `POST /v1/flowmeters`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref FlowMeterInventory.
+/// From the Java SDK's `CreateFlowMeterAction.java`.
 struct CreateFlowMeterAction : Action<CreateFlowMeterAction, InventoryReply<FlowMeterInventory>> {
-  std::optional<std::string> version;  ///< one of V5, V9
-  std::string type;  ///< required; one of NetFlow, sFlow
-  std::optional<std::int32_t> sample;  ///< range [1, 2147483647]
-  std::optional<std::int32_t> generateInterval;  ///< range [1, 3600]
-  std::optional<std::string> name;  ///< max length 32
-  std::optional<std::string> description;  ///< max length 128
-  std::optional<std::string> server;  ///< max length 48
-  std::optional<std::int64_t> port;  ///< range [1025, 65535]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> version;  ///< Optional; one of `V5`, `V9` (case-insensitive).
+  std::string type;  ///< Required; one of `NetFlow`, `sFlow` (case-insensitive).
+  std::optional<std::int32_t> sample;  ///< Optional; range [1, 2147483647].
+  std::optional<std::int32_t> generateInterval;  ///< Optional; range [1, 3600].
+  std::optional<std::string> name;  ///< Optional; at most 32 characters.
+  std::optional<std::string> description;  ///< Optional; at most 128 characters.
+  std::optional<std::string> server;  ///< Optional; at most 48 characters.
+  std::optional<std::int64_t> port;  ///< Optional; range [1025, 65535].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/flowmeters/collectors/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteFlowCollectorAction.java.
+/// Deletes the flow collector.
+///
+/// `DELETE /v1/flowmeters/collectors/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteFlowCollectorAction.java`.
 struct DeleteFlowCollectorAction : Action<DeleteFlowCollectorAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/flowmeters/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteFlowMeterAction.java.
+/// Deletes the flow meter.
+///
+/// `DELETE /v1/flowmeters/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteFlowMeterAction.java`.
 struct DeleteFlowMeterAction : Action<DeleteFlowMeterAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/flowmeters/{vRouterUuid}/routerid` -> GetFlowMeterRouterIdResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetFlowMeterRouterIdAction.java.
+/// Gets the flow meter router ID.
+///
+/// `GET /v1/flowmeters/{vRouterUuid}/routerid`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetFlowMeterRouterIdResult.
+/// From the Java SDK's `GetFlowMeterRouterIdAction.java`.
 struct GetFlowMeterRouterIdAction : Action<GetFlowMeterRouterIdAction, GetFlowMeterRouterIdResult> {
-  std::string vRouterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/flowmeters/{vRouterUuid}/counter` -> GetVRouterFlowCounterResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVRouterFlowCounterAction.java.
+/// Gets the V router flow counter.
+///
+/// `GET /v1/flowmeters/{vRouterUuid}/counter`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVRouterFlowCounterResult.
+/// From the Java SDK's `GetVRouterFlowCounterAction.java`.
 struct GetVRouterFlowCounterAction : Action<GetVRouterFlowCounterAction, GetVRouterFlowCounterResult> {
-  std::string vRouterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/flowmeters/collectors` -> QueryReply<FlowCollectorInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFlowCollectorAction.java.
+/// Queries flow collectors.
+///
+/// `GET /v1/flowmeters/collectors`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref FlowCollectorInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, flowMeterUuid, server, port`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryFlowCollectorAction.java`.
 struct QueryFlowCollectorAction : QueryAction<QueryFlowCollectorAction, FlowCollectorInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/flowmeters` -> QueryReply<FlowMeterInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFlowMeterAction.java.
+/// Queries flow meters.
+///
+/// `GET /v1/flowmeters`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref FlowMeterInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, collectors, networkRefs, sample, expireInterval, version, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryFlowMeterAction.java`.
 struct QueryFlowMeterAction : QueryAction<QueryFlowMeterAction, FlowMeterInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/flowmeters/networks` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVRouterFlowMeterNetworkAction.java.
+/// Queries V router flow meter networks.
+///
+/// `GET /v1/flowmeters/networks`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVRouterFlowMeterNetworkAction.java`.
 struct QueryVRouterFlowMeterNetworkAction : QueryAction<QueryVRouterFlowMeterNetworkAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/flowmeters/networks` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveVRouterNetworksFromFlowMeterAction.java.
+/// Removes the V router networks from the flow meter.
+///
+/// `DELETE /v1/flowmeters/networks`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveVRouterNetworksFromFlowMeterAction.java`.
 struct RemoveVRouterNetworksFromFlowMeterAction : Action<RemoveVRouterNetworksFromFlowMeterAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/flowmeters/{vRouterUuid}/routerid` -> SetFlowMeterRouterIdResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetFlowMeterRouterIdAction.java.
+/// Sets the flow meter router ID.
+///
+/// `POST /v1/flowmeters/{vRouterUuid}/routerid`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetFlowMeterRouterIdResult.
+/// From the Java SDK's `SetFlowMeterRouterIdAction.java`.
 struct SetFlowMeterRouterIdAction : Action<SetFlowMeterRouterIdAction, SetFlowMeterRouterIdResult> {
-  std::string vRouterUuid;  ///< path; required
-  std::optional<std::int64_t> routerId;  ///< required; range [1, 255]
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Path variable; required.
+  std::optional<std::int64_t> routerId;  ///< Required; range [1, 255].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/flowmeters/collectors/{uuid}/actions` -> InventoryReply<FlowCollectorInventory>.
-/// Body: `{"updateFlowCollector": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFlowCollectorAction.java.
+/// Updates the flow collector.
+///
+/// `PUT /v1/flowmeters/collectors/{uuid}/actions`, body `{"updateFlowCollector": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref FlowCollectorInventory.
+/// From the Java SDK's `UpdateFlowCollectorAction.java`.
 struct UpdateFlowCollectorAction : Action<UpdateFlowCollectorAction, InventoryReply<FlowCollectorInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> server;  ///< max length 48
-  std::optional<std::int64_t> port;  ///< range [1, 65535]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> server;  ///< Optional; at most 48 characters.
+  std::optional<std::int64_t> port;  ///< Optional; range [1, 65535].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/flowmeters/{uuid}/actions` -> InventoryReply<FlowMeterInventory>.
-/// Body: `{"updateFlowMeter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFlowMeterAction.java.
+/// Updates the flow meter.
+///
+/// `PUT /v1/flowmeters/{uuid}/actions`, body `{"updateFlowMeter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref FlowMeterInventory.
+/// From the Java SDK's `UpdateFlowMeterAction.java`.
 struct UpdateFlowMeterAction : Action<UpdateFlowMeterAction, InventoryReply<FlowMeterInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> version;  ///< one of V5, V9
-  std::optional<std::int64_t> sample;  ///< range [1, 2147483647]
-  std::optional<std::string> name;  ///< max length 32
-  std::optional<std::int64_t> expireInterval;  ///< range [1, 3600]
-  std::optional<std::string> description;  ///< max length 128
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> version;  ///< Optional; one of `V5`, `V9` (case-insensitive).
+  std::optional<std::int64_t> sample;  ///< Optional; range [1, 2147483647].
+  std::optional<std::string> name;  ///< Optional; at most 32 characters.
+  std::optional<std::int64_t> expireInterval;  ///< Optional; range [1, 3600].
+  std::optional<std::string> description;  ///< Optional; at most 128 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,33 +14,42 @@
 
 namespace zstack {
 
-/// `DELETE /v1/gc-jobs/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteGCJobAction.java.
+/// Deletes the GC job.
+///
+/// `DELETE /v1/gc-jobs/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteGCJobAction.java`.
 struct DeleteGCJobAction : Action<DeleteGCJobAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/gc-jobs` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGCJobAction.java.
+/// Queries GC jobs.
+///
+/// `GET /v1/gc-jobs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryGCJobAction.java`.
 struct QueryGCJobAction : QueryAction<QueryGCJobAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/gc-jobs/{uuid}/actions` -> EmptyReply.
-/// Body: `{"triggerGCJob": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/TriggerGCJobAction.java.
+/// Triggers the GC job.
+///
+/// `PUT /v1/gc-jobs/{uuid}/actions`, body `{"triggerGCJob": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `TriggerGCJobAction.java`.
 struct TriggerGCJobAction : Action<TriggerGCJobAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,46 +17,55 @@
 
 namespace zstack {
 
-/// `GET /v1/get/oauth2/token` -> GetOAuth2TokenResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetOAuth2TokenAction.java.
+/// Gets the O Auth2 token.
+///
+/// `GET /v1/get/oauth2/token`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetOAuth2TokenResult.
+/// From the Java SDK's `GetOAuth2TokenAction.java`.
 struct GetOAuth2TokenAction : Action<GetOAuth2TokenAction, GetOAuth2TokenResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/get/sso/client` -> GetSSOClientResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetSSOClientAction.java.
+/// Gets the SSO client.
+///
+/// `GET /v1/get/sso/client`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetSSOClientResult.
+/// From the Java SDK's `GetSSOClientAction.java`.
 struct GetSSOClientAction : Action<GetSSOClientAction, GetSSOClientResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/get/vmSchedulingRules/conflict/state` -> GetVmSchedulingRulesExecuteStateResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVmSchedulingRulesExecuteStateAction.java.
+/// Gets the VM scheduling rules execute state.
+///
+/// `POST /v1/get/vmSchedulingRules/conflict/state`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmSchedulingRulesExecuteStateResult.
+/// From the Java SDK's `GetVmSchedulingRulesExecuteStateAction.java`.
 struct GetVmSchedulingRulesExecuteStateAction : Action<GetVmSchedulingRulesExecuteStateAction, GetVmSchedulingRulesExecuteStateResult> {
-  std::optional<Json> uuids;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/get/vms/schedulingState/from/SchedulingRule` -> GetVmsSchedulingStateFromSchedulingRuleResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVmsSchedulingStateFromSchedulingRuleAction.java.
+/// Gets the VMs scheduling state from scheduling the rule.
+///
+/// `POST /v1/get/vms/schedulingState/from/SchedulingRule`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmsSchedulingStateFromSchedulingRuleResult.
+/// From the Java SDK's `GetVmsSchedulingStateFromSchedulingRuleAction.java`.
 struct GetVmsSchedulingStateFromSchedulingRuleAction : Action<GetVmsSchedulingStateFromSchedulingRuleAction, GetVmsSchedulingStateFromSchedulingRuleResult> {
-  std::string ruleUuid;  ///< required
-  std::vector<std::string> vmUuids;  ///< required
-  std::optional<std::string> requestIp;
+  std::string ruleUuid;  ///< Required.
+  std::vector<std::string> vmUuids;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

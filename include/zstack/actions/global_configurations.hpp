@@ -16,46 +16,58 @@
 
 namespace zstack {
 
-/// `GET /v1/global-configurations/{category}/{name}` -> GetGlobalConfigOptionsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetGlobalConfigOptionsAction.java.
+/// Gets the global config options.
+///
+/// `GET /v1/global-configurations/{category}/{name}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetGlobalConfigOptionsResult.
+/// From the Java SDK's `GetGlobalConfigOptionsAction.java`.
 struct GetGlobalConfigOptionsAction : Action<GetGlobalConfigOptionsAction, GetGlobalConfigOptionsResult> {
-  std::string category;  ///< path; required
-  std::string name;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string category;  ///< Path variable; required.
+  std::string name;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/global-configurations` -> QueryReply<GlobalConfigInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGlobalConfigAction.java.
+/// Queries global config.
+///
+/// `GET /v1/global-configurations`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref GlobalConfigInventory.
+/// Queryable fields (where(), query::field()): `id, name, category, description, defaultValue, value`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryGlobalConfigAction.java`.
 struct QueryGlobalConfigAction : QueryAction<QueryGlobalConfigAction, GlobalConfigInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/global-configurations/actions` -> EmptyReply.
-/// Body: `{"resetGlobalConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ResetGlobalConfigAction.java.
+/// Resets the global config.
+///
+/// `PUT /v1/global-configurations/actions`, body `{"resetGlobalConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ResetGlobalConfigAction.java`.
 struct ResetGlobalConfigAction : Action<ResetGlobalConfigAction, EmptyReply> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/global-configurations/{category}/{name}/actions` -> InventoryReply<GlobalConfigInventory>.
-/// Body: `{"updateGlobalConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateGlobalConfigAction.java.
+/// Updates the global config.
+///
+/// `PUT /v1/global-configurations/{category}/{name}/actions`, body `{"updateGlobalConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref GlobalConfigInventory.
+/// From the Java SDK's `UpdateGlobalConfigAction.java`.
 struct UpdateGlobalConfigAction : Action<UpdateGlobalConfigAction, InventoryReply<GlobalConfigInventory>> {
-  std::string category;  ///< path; required
-  std::string name;  ///< path; required
-  std::optional<std::string> value;
-  std::optional<std::string> requestIp;
+  std::string category;  ///< Path variable; required.
+  std::string name;  ///< Path variable; required.
+  std::optional<std::string> value;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

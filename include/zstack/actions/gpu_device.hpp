@@ -15,12 +15,18 @@
 
 namespace zstack {
 
-/// `GET /v1/gpu-device/gpu-devices` -> QueryReply<GpuDeviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGpuDeviceAction.java.
+/// Queries GPU devices.
+///
+/// `GET /v1/gpu-device/gpu-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref GpuDeviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, hostUuid, parentUuid, vmInstanceUuid, pciSpecUuid, type, state, status, virtStatus, chooser, vendorId, vendor, deviceId, device, subvendorId, subdeviceId, pciDeviceAddress, iommuGroup, rev, matchedPciDeviceOfferingRef, mdevSpecRefs, serialNumber, memory, power, isDriverLoaded`.
+/// Nested, one level down: `metaData.{metaData, metaDataEntries}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryGpuDeviceAction.java`.
 struct QueryGpuDeviceAction : QueryAction<QueryGpuDeviceAction, GpuDeviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,23 +14,28 @@
 
 namespace zstack {
 
-/// `GET /v1/guest-os/metadata` -> GetGuestOsMetadataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetGuestOsMetadataAction.java.
+/// Gets the guest OS metadata.
+///
+/// `GET /v1/guest-os/metadata`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetGuestOsMetadataResult.
+/// From the Java SDK's `GetGuestOsMetadataAction.java`.
 struct GetGuestOsMetadataAction : Action<GetGuestOsMetadataAction, GetGuestOsMetadataResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/guest-os/metadata/actions` -> EmptyReply.
-/// Body: `{"refreshGuestOsMetadata": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshGuestOsMetadataAction.java.
+/// Refreshes the guest OS metadata.
+///
+/// `PUT /v1/guest-os/metadata/actions`, body `{"refreshGuestOsMetadata": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RefreshGuestOsMetadataAction.java`.
 struct RefreshGuestOsMetadataAction : Action<RefreshGuestOsMetadataAction, EmptyReply> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

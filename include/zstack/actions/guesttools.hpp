@@ -15,12 +15,17 @@
 
 namespace zstack {
 
-/// `GET /v1/guesttools` -> QueryReply<GuestToolsStateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGuestToolsStateAction.java.
+/// Queries guest tools states.
+///
+/// `GET /v1/guesttools`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref GuestToolsStateInventory.
+/// Queryable fields (where(), query::field()): `vmInstanceUuid, qgaState, zwatchState, version, platform, osType, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryGuestToolsStateAction.java`.
 struct QueryGuestToolsStateAction : QueryAction<QueryGuestToolsStateAction, GuestToolsStateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

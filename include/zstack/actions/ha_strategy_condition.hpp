@@ -14,17 +14,19 @@
 
 namespace zstack {
 
-/// `PUT /v1/ha-strategy-condition/{uuid}/actions` -> InventoryReply<HaStrategyConditionInventory>.
-/// Body: `{"updateHaStrategyCondition": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHaStrategyConditionAction.java.
+/// Updates the HA strategy condition.
+///
+/// `PUT /v1/ha-strategy-condition/{uuid}/actions`, body `{"updateHaStrategyCondition": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HaStrategyConditionInventory.
+/// From the Java SDK's `UpdateHaStrategyConditionAction.java`.
 struct UpdateHaStrategyConditionAction : Action<UpdateHaStrategyConditionAction, InventoryReply<HaStrategyConditionInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> state;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> state;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// `GET /v1/host/network-interface-vlan-ids` -> GetCandidateInterfaceVlanIdsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateInterfaceVlanIdsAction.java.
+/// Gets the candidate interface VLAN IDs.
+///
+/// `GET /v1/host/network-interface-vlan-ids`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateInterfaceVlanIdsResult.
+/// From the Java SDK's `GetCandidateInterfaceVlanIdsAction.java`.
 struct GetCandidateInterfaceVlanIdsAction : Action<GetCandidateInterfaceVlanIdsAction, GetCandidateInterfaceVlanIdsResult> {
-  std::vector<std::string> interfaceUuids;  ///< required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::vector<std::string> interfaceUuids;  ///< Required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,34 +17,45 @@
 
 namespace zstack {
 
-/// `PUT /v1/hostNetworkInterface/lldp/actions` -> ChangeHostNetworkInterfaceLldpModeResult.
-/// Body: `{"changeHostNetworkInterfaceLldpMode": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeHostNetworkInterfaceLldpModeAction.java.
+/// Changes the host network interface LLDP mode.
+///
+/// `PUT /v1/hostNetworkInterface/lldp/actions`, body `{"changeHostNetworkInterfaceLldpMode": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ChangeHostNetworkInterfaceLldpModeResult.
+/// From the Java SDK's `ChangeHostNetworkInterfaceLldpModeAction.java`.
 struct ChangeHostNetworkInterfaceLldpModeAction : Action<ChangeHostNetworkInterfaceLldpModeAction, ChangeHostNetworkInterfaceLldpModeResult> {
-  std::vector<std::string> interfaceUuids;  ///< required
-  std::optional<std::string> mode;  ///< one of rx_only, tx_only, rx_and_tx, disable; Java SDK default "rx_only"
-  std::optional<std::string> requestIp;
+  std::vector<std::string> interfaceUuids;  ///< Required.
+  std::optional<std::string> mode;  ///< Optional; one of `rx_only`, `tx_only`, `rx_and_tx`, `disable` (case-insensitive); Java SDK default `"rx_only"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hostNetworkInterface/lldp/{interfaceUuid}/info` -> GetHostNetworkInterfaceLldpResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostNetworkInterfaceLldpAction.java.
+/// Gets the host network interface LLDP.
+///
+/// `GET /v1/hostNetworkInterface/lldp/{interfaceUuid}/info`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHostNetworkInterfaceLldpResult.
+/// From the Java SDK's `GetHostNetworkInterfaceLldpAction.java`.
 struct GetHostNetworkInterfaceLldpAction : Action<GetHostNetworkInterfaceLldpAction, GetHostNetworkInterfaceLldpResult> {
-  std::string interfaceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string interfaceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hostNetworkInterface/lldp/all` -> QueryReply<HostNetworkInterfaceLldpInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHostNetworkInterfaceLldpAction.java.
+/// Queries host network interface LLDPs.
+///
+/// `GET /v1/hostNetworkInterface/lldp/all`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref HostNetworkInterfaceLldpInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, interfaceUuid, mode`.
+/// Nested, one level down: `neighborDevice.{lldpUuid, chassisId, timeToLive, managementAddress, systemName, systemDescription, systemCapabilities, portId, portDescription, vlanId, aggregationPortId, mtu, createDate, lastOpDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryHostNetworkInterfaceLldpAction.java`.
 struct QueryHostNetworkInterfaceLldpAction : QueryAction<QueryHostNetworkInterfaceLldpAction, HostNetworkInterfaceLldpInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -39,606 +39,729 @@
 
 namespace zstack {
 
-/// `POST /v1/hosts/kvm` -> InventoryReply<HostInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddKVMHostAction.java.
+/// Adds a KVM host.
+///
+/// `POST /v1/hosts/kvm`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `AddKVMHostAction.java`.
 struct AddKVMHostAction : Action<AddKVMHostAction, InventoryReply<HostInventory>> {
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/kvm/from-file` -> AddHostFromConfigFileResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddKVMHostFromConfigFileAction.java.
+/// Adds a KVM host from config file.
+///
+/// `POST /v1/hosts/kvm/from-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddHostFromConfigFileResult.
+/// From the Java SDK's `AddKVMHostFromConfigFileAction.java`.
 struct AddKVMHostFromConfigFileAction : Action<AddKVMHostFromConfigFileAction, AddHostFromConfigFileResult> {
-  std::string hostInfo;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string hostInfo;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/simulators` -> InventoryReply<HostInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSimulatorHostAction.java.
+/// Adds a simulator host.
+///
+/// `POST /v1/hosts/simulators`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `AddSimulatorHostAction.java`.
 struct AddSimulatorHostAction : Action<AddSimulatorHostAction, InventoryReply<HostInventory>> {
-  std::optional<std::int64_t> memoryCapacity;  ///< required; Java SDK default 1000000000L
-  std::optional<std::int64_t> cpuCapacity;  ///< required; Java SDK default 1000000000L
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> memoryCapacity;  ///< Required; Java SDK default `1000000000` (unset here: not sent).
+  std::optional<std::int64_t> cpuCapacity;  ///< Required; Java SDK default `1000000000` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/xdragon` -> InventoryReply<HostInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddXDragonHostAction.java.
+/// Adds an X dragon host.
+///
+/// `POST /v1/hosts/xdragon`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `AddXDragonHostAction.java`.
 struct AddXDragonHostAction : Action<AddXDragonHostAction, InventoryReply<HostInventory>> {
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> cpuNum;  ///< range [64, 256]
-  std::optional<std::int32_t> cpuSockets;  ///< range [1, 32]
-  std::optional<std::int64_t> totalPhysicalMemory;  ///< range [137438953472, 9223372036854775807]
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> cpuNum;  ///< Optional; range [64, 256].
+  std::optional<std::int32_t> cpuSockets;  ///< Optional; range [1, 32].
+  std::optional<std::int64_t> totalPhysicalMemory;  ///< Optional; range [137438953472, 9223372036854775807].
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/{uuid}/allocate-resource` -> AllocateHostResourceResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AllocateHostResourceAction.java.
+/// Allocates a host resource.
+///
+/// `POST /v1/hosts/{uuid}/allocate-resource`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AllocateHostResourceResult.
+/// From the Java SDK's `AllocateHostResourceAction.java`.
 struct AllocateHostResourceAction : Action<AllocateHostResourceAction, AllocateHostResourceResult> {
-  std::string uuid;  ///< path; required
-  std::string strategy;  ///< required; one of continuous
-  std::string scene;  ///< required; one of normal, performance
-  std::optional<std::int32_t> vcpu;  ///< required; range [1, 512]; Java SDK default 0
-  std::optional<std::int64_t> memSize;  ///< range [1, 9223372036854775807]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string strategy;  ///< Required; one of `continuous` (case-insensitive).
+  std::string scene;  ///< Required; one of `normal`, `performance` (case-insensitive).
+  std::optional<std::int32_t> vcpu;  ///< Required; range [1, 512]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> memSize;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/bondings/{uuid}/attach` -> InventoryReply<HostNetworkBondingInventory>.
-/// Body: `{"attachNicToBonding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachNicToBondingAction.java.
+/// Attaches the NIC to bonding.
+///
+/// `PUT /v1/hosts/bondings/{uuid}/attach`, body `{"attachNicToBonding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostNetworkBondingInventory.
+/// From the Java SDK's `AttachNicToBondingAction.java`.
 struct AttachNicToBondingAction : Action<AttachNicToBondingAction, InventoryReply<HostNetworkBondingInventory>> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> slaveUuids;  ///< required
-  std::optional<std::string> type;  ///< one of LinuxBonding, OvsBonding; Java SDK default "LinuxBonding"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> slaveUuids;  ///< Required.
+  std::optional<std::string> type;  ///< Optional; one of `LinuxBonding`, `OvsBonding` (case-insensitive); Java SDK default `"LinuxBonding"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/kvm/{hostUuid}/actions` -> EmptyReply.
-/// Body: `{"changeHostPassword": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeHostPasswordAction.java.
+/// Changes the password of the host.
+///
+/// `PUT /v1/hosts/kvm/{hostUuid}/actions`, body `{"changeHostPassword": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ChangeHostPasswordAction.java`.
 struct ChangeHostPasswordAction : Action<ChangeHostPasswordAction, EmptyReply> {
-  std::string hostUuid;  ///< path; required; not empty
-  std::string password;  ///< required; not empty; max length 255
-  std::optional<std::string> requestIp;
+  std::string hostUuid;  ///< Path variable; required; not empty.
+  std::string password;  ///< Required; not empty; at most 255 characters; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/{uuid}/actions` -> InventoryReply<HostInventory>.
-/// Body: `{"changeHostState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeHostStateAction.java.
+/// Changes the state of the host.
+///
+/// `PUT /v1/hosts/{uuid}/actions`, body `{"changeHostState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `ChangeHostStateAction.java`.
 struct ChangeHostStateAction : Action<ChangeHostStateAction, InventoryReply<HostInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable, maintain
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable`, `maintain` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/kvm/from-file/check` -> EmptyReply (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckKVMHostConfigFileAction.java.
+/// Checks the KVM host config file.
+///
+/// `POST /v1/hosts/kvm/from-file/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CheckKVMHostConfigFileAction.java`.
 struct CheckKVMHostConfigFileAction : Action<CheckKVMHostConfigFileAction, EmptyReply> {
-  std::string hostInfo;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string hostInfo;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/bondings` -> CreateBondingResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateBondingAction.java.
+/// Creates bonding.
+///
+/// `POST /v1/hosts/bondings`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CreateBondingResult.
+/// From the Java SDK's `CreateBondingAction.java`.
 struct CreateBondingAction : Action<CreateBondingAction, CreateBondingResult> {
-  std::vector<std::string> hostUuids;  ///< required
-  std::string bondingName;  ///< required; max length 7; pattern ^(?![0-9])[A-Za-z0-9_-]+$ (checked by the server)
-  std::optional<std::vector<std::string>> slaveUuids;
-  std::optional<Json> slaveNames;  ///< element type unknown upstream: JSON
-  std::string type;  ///< required; one of LinuxBonding, OvsBonding; Java SDK default "LinuxBonding"
-  std::string mode;  ///< required; one of 802.3ad, active-backup; Java SDK default "active-backup"
-  std::optional<std::string> xmitHashPolicy;  ///< one of layer2, layer2+3, layer3+4
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> hostUuids;  ///< Required.
+  std::string bondingName;  ///< Required; at most 7 characters; must match `^(?![0-9])[A-Za-z0-9_-]+$` (checked by the server, not here).
+  std::optional<std::vector<std::string>> slaveUuids;  ///< Optional.
+  std::optional<Json> slaveNames;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::string type;  ///< Required; one of `LinuxBonding`, `OvsBonding` (case-insensitive); Java SDK default `"LinuxBonding"` (unset here: not sent).
+  std::string mode;  ///< Required; one of `802.3ad`, `active-backup` (case-insensitive); Java SDK default `"active-backup"` (unset here: not sent).
+  std::optional<std::string> xmitHashPolicy;  ///< Optional; one of `layer2`, `layer2+3`, `layer3+4` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hosts/bondings/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBondingAction.java.
+/// Deletes bonding.
+///
+/// `DELETE /v1/hosts/bondings/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBondingAction.java`.
 struct DeleteBondingAction : Action<DeleteBondingAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hosts/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteHostAction.java.
+/// Deletes the host.
+///
+/// `DELETE /v1/hosts/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteHostAction.java`.
 struct DeleteHostAction : Action<DeleteHostAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/bondings/{uuid}/detach` -> InventoryReply<HostNetworkBondingInventory>.
-/// Body: `{"detachNicFromBonding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachNicFromBondingAction.java.
+/// Detaches the NIC from bonding.
+///
+/// `PUT /v1/hosts/bondings/{uuid}/detach`, body `{"detachNicFromBonding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostNetworkBondingInventory.
+/// From the Java SDK's `DetachNicFromBondingAction.java`.
 struct DetachNicFromBondingAction : Action<DetachNicFromBondingAction, InventoryReply<HostNetworkBondingInventory>> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> slaveUuids;  ///< required
-  std::optional<std::string> type;  ///< one of LinuxBonding, OvsBonding; Java SDK default "LinuxBonding"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> slaveUuids;  ///< Required.
+  std::optional<std::string> type;  ///< Optional; one of `LinuxBonding`, `OvsBonding` (case-insensitive); Java SDK default `"LinuxBonding"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/capacities/cpu-memory` -> GetCpuMemoryCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCpuMemoryCapacityAction.java.
+/// Gets the CPU memory capacity.
+///
+/// `GET /v1/hosts/capacities/cpu-memory`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCpuMemoryCapacityResult.
+/// From the Java SDK's `GetCpuMemoryCapacityAction.java`.
 struct GetCpuMemoryCapacityAction : Action<GetCpuMemoryCapacityAction, GetCpuMemoryCapacityResult> {
-  std::optional<std::vector<std::string>> zoneUuids;
-  std::optional<std::vector<std::string>> clusterUuids;
-  std::optional<std::vector<std::string>> hostUuids;
-  std::optional<std::string> hypervisorType;  ///< one of KVM, ESX
-  std::optional<bool> all;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> zoneUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> clusterUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> hostUuids;  ///< Optional.
+  std::optional<std::string> hypervisorType;  ///< Optional; one of `KVM`, `ESX` (case-insensitive).
+  std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/allocators/strategies` -> GetHostAllocatorStrategiesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostAllocatorStrategiesAction.java.
+/// Gets the host allocator strategies.
+///
+/// `GET /v1/hosts/allocators/strategies`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHostAllocatorStrategiesResult.
+/// From the Java SDK's `GetHostAllocatorStrategiesAction.java`.
 struct GetHostAllocatorStrategiesAction : Action<GetHostAllocatorStrategiesAction, GetHostAllocatorStrategiesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/{uuid}/numa` -> GetHostNUMATopologyResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetHostNUMATopologyAction.java.
+/// Gets the host NUMA topology.
+///
+/// `POST /v1/hosts/{uuid}/numa`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref GetHostNUMATopologyResult.
+/// From the Java SDK's `GetHostNUMATopologyAction.java`.
 struct GetHostNUMATopologyAction : Action<GetHostNUMATopologyAction, GetHostNUMATopologyResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/network-facts/{hostUuid}` -> GetHostNetworkFactsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostNetworkFactsAction.java.
+/// Gets the host network facts.
+///
+/// `GET /v1/hosts/network-facts/{hostUuid}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHostNetworkFactsResult.
+/// From the Java SDK's `GetHostNetworkFactsAction.java`.
 struct GetHostNetworkFactsAction : Action<GetHostNetworkFactsAction, GetHostNetworkFactsResult> {
-  std::string hostUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string hostUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/physical-memory-facts/{hostUuid}` -> GetHostPhysicalMemoryFactsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostPhysicalMemoryFactsAction.java.
+/// Gets the host physical memory facts.
+///
+/// `GET /v1/hosts/physical-memory-facts/{hostUuid}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHostPhysicalMemoryFactsResult.
+/// From the Java SDK's `GetHostPhysicalMemoryFactsAction.java`.
 struct GetHostPhysicalMemoryFactsAction : Action<GetHostPhysicalMemoryFactsAction, GetHostPhysicalMemoryFactsResult> {
-  std::string hostUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string hostUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/power/{uuid}/actions` -> InventoryReply<HostIpmiInventory>.
-/// Body: `{"getHostPowerStatus": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetHostPowerStatusAction.java.
+/// Gets the host power status.
+///
+/// `PUT /v1/hosts/power/{uuid}/actions`, body `{"getHostPowerStatus": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostIpmiInventory.
+/// From the Java SDK's `GetHostPowerStatusAction.java`.
 struct GetHostPowerStatusAction : Action<GetHostPowerStatusAction, InventoryReply<HostIpmiInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> method;  ///< one of AUTO, AGENT, IPMI; Java SDK default "AUTO"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> method;  ///< Optional; one of `AUTO`, `AGENT`, `IPMI` (case-insensitive); Java SDK default `"AUTO"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/{uuid}/resource-allocation` -> GetHostResourceAllocationResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetHostResourceAllocationAction.java.
+/// Gets the host resource allocation.
+///
+/// `POST /v1/hosts/{uuid}/resource-allocation`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref GetHostResourceAllocationResult.
+/// From the Java SDK's `GetHostResourceAllocationAction.java`.
 struct GetHostResourceAllocationAction : Action<GetHostResourceAllocationAction, GetHostResourceAllocationResult> {
-  std::string uuid;  ///< path; required
-  std::string strategy;  ///< required; one of continuous
-  std::string scene;  ///< required; one of normal, performance
-  std::optional<std::int32_t> vcpu;  ///< required; range [1, 512]; Java SDK default 0
-  std::optional<std::int64_t> memSize;  ///< range [1, 9223372036854775807]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string strategy;  ///< Required; one of `continuous` (case-insensitive).
+  std::string scene;  ///< Required; one of `normal`, `performance` (case-insensitive).
+  std::optional<std::int32_t> vcpu;  ///< Required; range [1, 512]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> memSize;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/task-details` -> GetChainTaskResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostTaskAction.java.
+/// Gets the host task.
+///
+/// `GET /v1/hosts/task-details`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetChainTaskResult.
+/// From the Java SDK's `GetHostTaskAction.java`.
 struct GetHostTaskAction : Action<GetHostTaskAction, GetChainTaskResult> {
-  std::vector<std::string> hostUuids;  ///< required; not empty
-  std::optional<Json> syncSignatures;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::vector<std::string> hostUuids;  ///< Required; not empty.
+  std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/webssh` -> GetHostWebSshUrlResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetHostWebSshUrlAction.java.
+/// Gets the host web SSH URL.
+///
+/// `POST /v1/hosts/webssh`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref GetHostWebSshUrlResult.
+/// From the Java SDK's `GetHostWebSshUrlAction.java`.
 struct GetHostWebSshUrlAction : Action<GetHostWebSshUrlAction, GetHostWebSshUrlResult> {
-  std::string uuid;  ///< required; not empty
-  std::optional<bool> https;  ///< Java SDK default false
-  std::string userName;  ///< required; not empty
-  std::string password;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required; not empty.
+  std::optional<bool> https;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::string userName;  ///< Required; not empty.
+  std::string password;  ///< Required; not empty; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/hypervisor-types` -> GetHypervisorTypesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHypervisorTypesAction.java.
+/// Gets the hypervisor types.
+///
+/// `GET /v1/hosts/hypervisor-types`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHypervisorTypesResult.
+/// From the Java SDK's `GetHypervisorTypesAction.java`.
 struct GetHypervisorTypesAction : Action<GetHypervisorTypesAction, GetHypervisorTypesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/hosts-network-interfaces/service-type-statistic` -> GetInterfaceServiceTypeStatisticResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetInterfaceServiceTypeStatisticAction.java.
+/// Gets the interface service type statistic.
+///
+/// `GET /v1/hosts/hosts-network-interfaces/service-type-statistic`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetInterfaceServiceTypeStatisticResult.
+/// From the Java SDK's `GetInterfaceServiceTypeStatisticAction.java`.
 struct GetInterfaceServiceTypeStatisticAction : Action<GetInterfaceServiceTypeStatisticAction, GetInterfaceServiceTypeStatisticResult> {
-  std::optional<std::string> interfaceUuid;
-  std::optional<std::int32_t> vlanId;
-  std::optional<std::string> interfaceType;  ///< one of All, Interface, Bonding; Java SDK default "All"
-  std::optional<Json> serviceType;  ///< element type unknown upstream: JSON
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> sortBy;  ///< one of InterfaceName, VlanId, HostIp, HostName, ClusterName, CreateDate; Java SDK default "CreateDate"
-  std::optional<std::string> sortDirection;  ///< one of asc, desc; Java SDK default "asc"
-  std::optional<std::int32_t> start;  ///< range [0, 2147483647]; Java SDK default 0
-  std::optional<std::int32_t> limit;  ///< range [0, 2147483647]; Java SDK default 20
-  std::optional<bool> replyWithCount;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<std::string> interfaceUuid;  ///< Optional.
+  std::optional<std::int32_t> vlanId;  ///< Optional.
+  std::optional<std::string> interfaceType;  ///< Optional; one of `All`, `Interface`, `Bonding` (case-insensitive); Java SDK default `"All"` (unset here: not sent).
+  std::optional<Json> serviceType;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> sortBy;  ///< Optional; one of `InterfaceName`, `VlanId`, `HostIp`, `HostName`, `ClusterName`, `CreateDate` (case-insensitive); Java SDK default `"CreateDate"` (unset here: not sent).
+  std::optional<std::string> sortDirection;  ///< Optional; one of `asc`, `desc` (case-insensitive); Java SDK default `"asc"` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; range [0, 2147483647]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int32_t> limit;  ///< Optional; range [0, 2147483647]; Java SDK default `20` (unset here: not sent).
+  std::optional<bool> replyWithCount;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/kvm/{uuid}/actions` -> EmptyReply.
-/// Body: `{"identifyHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/IdentifyHostAction.java.
+/// Identifies the host.
+///
+/// `PUT /v1/hosts/kvm/{uuid}/actions`, body `{"identifyHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `IdentifyHostAction.java`.
 struct IdentifyHostAction : Action<IdentifyHostAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int64_t> interval;  ///< range [0, 255]; Java SDK default 60L
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int64_t> interval;  ///< Optional; range [0, 255]; Java SDK default `60` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/kvm/actions` -> KvmRunShellResult.
-/// Body: `{"kvmRunShell": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/KvmRunShellAction.java.
+/// Calls the ZStack API `KvmRunShell`.
+///
+/// `PUT /v1/hosts/kvm/actions`, body `{"kvmRunShell": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref KvmRunShellResult.
+/// From the Java SDK's `KvmRunShellAction.java`.
 struct KvmRunShellAction : Action<KvmRunShellAction, KvmRunShellResult> {
-  std::vector<std::string> hostUuids;  ///< required; not empty
-  std::string script;  ///< required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> hostUuids;  ///< Required; not empty.
+  std::string script;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/{hostUuid}/locate/network-interface` -> EmptyReply.
-/// Body: `{"locateHostNetworkInterface": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LocateHostNetworkInterfaceAction.java.
+/// Locates the host network interface.
+///
+/// `PUT /v1/hosts/{hostUuid}/locate/network-interface`, body `{"locateHostNetworkInterface": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `LocateHostNetworkInterfaceAction.java`.
 struct LocateHostNetworkInterfaceAction : Action<LocateHostNetworkInterfaceAction, EmptyReply> {
-  std::string hostUuid;  ///< path; required
-  std::string networkInterfaceName;  ///< required
-  std::optional<std::int64_t> interval;  ///< range [1, 255]; Java SDK default 15L
-  std::optional<std::string> requestIp;
+  std::string hostUuid;  ///< Path variable; required.
+  std::string networkInterfaceName;  ///< Required.
+  std::optional<std::int64_t> interval;  ///< Optional; range [1, 255]; Java SDK default `15` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/power-off/actions` -> PowerOffHostResult.
-/// Body: `{"powerOffHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerOffHostAction.java.
+/// Powers off the host.
+///
+/// `PUT /v1/hosts/power-off/actions`, body `{"powerOffHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref PowerOffHostResult.
+/// From the Java SDK's `PowerOffHostAction.java`.
 struct PowerOffHostAction : Action<PowerOffHostAction, PowerOffHostResult> {
-  std::string adminPassword;  ///< required; not empty; sent as its SHA-512 hex
-  std::vector<std::string> hostUuids;  ///< required; not empty
-  std::optional<bool> waitTaskCompleted;  ///< Java SDK default false
-  std::optional<std::int64_t> maxWaitTime;
-  std::optional<std::string> requestIp;
+  std::string adminPassword;  ///< Required; not empty; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::vector<std::string> hostUuids;  ///< Required; not empty.
+  std::optional<bool> waitTaskCompleted;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::int64_t> maxWaitTime;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/power/{uuid}/actions` -> InventoryReply<HostInventory>.
-/// Body: `{"powerOnHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerOnHostAction.java.
+/// Powers on the host.
+///
+/// `PUT /v1/hosts/power/{uuid}/actions`, body `{"powerOnHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `PowerOnHostAction.java`.
 struct PowerOnHostAction : Action<PowerOnHostAction, InventoryReply<HostInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<bool> returnEarly;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<bool> returnEarly;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/power/{uuid}/actions` -> InventoryReply<HostInventory>.
-/// Body: `{"powerResetHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PowerResetHostAction.java.
+/// Power-resets the host.
+///
+/// `PUT /v1/hosts/power/{uuid}/actions`, body `{"powerResetHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `PowerResetHostAction.java`.
 struct PowerResetHostAction : Action<PowerResetHostAction, InventoryReply<HostInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<bool> returnEarly;  ///< Java SDK default false
-  std::optional<std::string> method;  ///< one of AUTO, AGENT, IPMI; Java SDK default "AUTO"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<bool> returnEarly;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> method;  ///< Optional; one of `AUTO`, `AGENT`, `IPMI` (case-insensitive); Java SDK default `"AUTO"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts` -> QueryReply<HostInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHostAction.java.
+/// Queries hosts.
+///
+/// `GET /v1/hosts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref HostInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, managementIp, hypervisorType, state, status, totalCpuCapacity, availableCpuCapacity, cpuSockets, totalMemoryCapacity, availableMemoryCapacity, cpuNum, ipmiAddress, ipmiUsername, ipmiPort, ipmiPowerStatus, cpuStatus, memoryStatus, diskStatus, nicStatus, gpuStatus, powerSupplyStatus, fanStatus, raidStatus, temperatureStatus, architecture`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryHostAction.java`.
 struct QueryHostAction : QueryAction<QueryHostAction, HostInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/bondings` -> QueryReply<HostNetworkBondingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHostNetworkBondingAction.java.
+/// Queries host network bondings.
+///
+/// `GET /v1/hosts/bondings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref HostNetworkBondingInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, hostUuid, bondingName, bondingType, speed, mode, xmitHashPolicy, miiStatus, mac, ipAddresses, gateway, callBackIp, miimon, type, allSlavesActive, description`.
+/// Nested, one level down: `slaves.{uuid, createDate, lastOpDate, hostUuid, bondingUuid, interfaceModel, vendorId, deviceId, subvendorId, subdeviceId, interfaceName, interfaceType, speed, slaveActive, carrierActive, ipAddresses, gateway, mac, callBackIp, pciDeviceAddress, offloadStatus, virtStatus, description}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryHostNetworkBondingAction.java`.
 struct QueryHostNetworkBondingAction : QueryAction<QueryHostNetworkBondingAction, HostNetworkBondingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/nics` -> QueryReply<HostNetworkInterfaceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHostNetworkInterfaceAction.java.
+/// Queries host network interfaces.
+///
+/// `GET /v1/hosts/nics`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref HostNetworkInterfaceInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, hostUuid, bondingUuid, interfaceModel, vendorId, deviceId, subvendorId, subdeviceId, interfaceName, interfaceType, speed, slaveActive, carrierActive, ipAddresses, gateway, mac, callBackIp, pciDeviceAddress, offloadStatus, virtStatus, description`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryHostNetworkInterfaceAction.java`.
 struct QueryHostNetworkInterfaceAction : QueryAction<QueryHostNetworkInterfaceAction, HostNetworkInterfaceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/os/category` -> QueryReply<HostOsCategoryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHostOsCategoryAction.java.
+/// Queries host OS categories.
+///
+/// `GET /v1/hosts/os/category`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref HostOsCategoryInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, architecture, osReleaseVersion`.
+/// Nested, one level down: `metadataList.{uuid, createDate, lastOpDate, categoryUuid, managementNodeUuid, hypervisor, version}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryHostOsCategoryAction.java`.
 struct QueryHostOsCategoryAction : QueryAction<QueryHostOsCategoryAction, HostOsCategoryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/physicalmemory` -> QueryReply<HostPhysicalMemoryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHostPhysicalMemoryAction.java.
+/// Queries host physical memories.
+///
+/// `GET /v1/hosts/physicalmemory`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref HostPhysicalMemoryInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, hostUuid, manufacturer, size, speed, clockSpeed, locator, serialNumber, rank, voltage, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryHostPhysicalMemoryAction.java`.
 struct QueryHostPhysicalMemoryAction : QueryAction<QueryHostPhysicalMemoryAction, HostPhysicalMemoryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hosts/kvm/hypervisor/info` -> QueryReply<KvmHypervisorInfoInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryKvmHypervisorInfoAction.java.
+/// Queries KVM hypervisor info.
+///
+/// `GET /v1/hosts/kvm/hypervisor/info`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref KvmHypervisorInfoInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, hypervisor, version, matchState`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryKvmHypervisorInfoAction.java`.
 struct QueryKvmHypervisorInfoAction : QueryAction<QueryKvmHypervisorInfoAction, KvmHypervisorInfoInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/{uuid}/actions` -> InventoryReply<HostInventory>.
-/// Body: `{"reconnectHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectHostAction.java.
+/// Reconnects the host.
+///
+/// `PUT /v1/hosts/{uuid}/actions`, body `{"reconnectHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `ReconnectHostAction.java`.
 struct ReconnectHostAction : Action<ReconnectHostAction, InventoryReply<HostInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/bondings/{bondingUuid}/ip` -> InventoryReply<HostNetworkBondingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetIpOnHostNetworkBondingAction.java.
+/// Sets the IP on the host network bonding.
+///
+/// `POST /v1/hosts/bondings/{bondingUuid}/ip`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostNetworkBondingInventory.
+/// From the Java SDK's `SetIpOnHostNetworkBondingAction.java`.
 struct SetIpOnHostNetworkBondingAction : Action<SetIpOnHostNetworkBondingAction, InventoryReply<HostNetworkBondingInventory>> {
-  std::string bondingUuid;  ///< path; required
-  std::optional<std::string> ipAddress;
-  std::optional<std::string> netmask;
-  std::optional<std::string> requestIp;
+  std::string bondingUuid;  ///< Path variable; required.
+  std::optional<std::string> ipAddress;  ///< Optional.
+  std::optional<std::string> netmask;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/nics/{interfaceUuid}/ip` -> InventoryReply<HostNetworkInterfaceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetIpOnHostNetworkInterfaceAction.java.
+/// Sets the IP on the host network interface.
+///
+/// `POST /v1/hosts/nics/{interfaceUuid}/ip`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostNetworkInterfaceInventory.
+/// From the Java SDK's `SetIpOnHostNetworkInterfaceAction.java`.
 struct SetIpOnHostNetworkInterfaceAction : Action<SetIpOnHostNetworkInterfaceAction, InventoryReply<HostNetworkInterfaceInventory>> {
-  std::string interfaceUuid;  ///< path; required
-  std::optional<std::string> ipAddress;
-  std::optional<std::string> netmask;
-  std::optional<std::string> requestIp;
+  std::string interfaceUuid;  ///< Path variable; required.
+  std::optional<std::string> ipAddress;  ///< Optional.
+  std::optional<std::string> netmask;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/bondings/service-types` -> SetServiceTypeOnHostNetworkBondingResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetServiceTypeOnHostNetworkBondingAction.java.
+/// Sets the service type on the host network bonding.
+///
+/// `POST /v1/hosts/bondings/service-types`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetServiceTypeOnHostNetworkBondingResult.
+/// From the Java SDK's `SetServiceTypeOnHostNetworkBondingAction.java`.
 struct SetServiceTypeOnHostNetworkBondingAction : Action<SetServiceTypeOnHostNetworkBondingAction, SetServiceTypeOnHostNetworkBondingResult> {
-  std::vector<std::string> bondingUuids;  ///< required
-  std::optional<Json> vlanIds;  ///< element type unknown upstream: JSON
-  std::optional<Json> serviceTypes;  ///< one of ManagementNetwork, TenantNetwork, StorageNetwork, BackupNetwork, MigrationNetwork; max length 128; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::vector<std::string> bondingUuids;  ///< Required.
+  std::optional<Json> vlanIds;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> serviceTypes;  ///< Optional; one of `ManagementNetwork`, `TenantNetwork`, `StorageNetwork`, `BackupNetwork`, `MigrationNetwork` (case-insensitive); at most 128 characters; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/nics/service-types` -> SetServiceTypeOnHostNetworkInterfaceResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetServiceTypeOnHostNetworkInterfaceAction.java.
+/// Sets the service type on the host network interface.
+///
+/// `POST /v1/hosts/nics/service-types`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetServiceTypeOnHostNetworkInterfaceResult.
+/// From the Java SDK's `SetServiceTypeOnHostNetworkInterfaceAction.java`.
 struct SetServiceTypeOnHostNetworkInterfaceAction : Action<SetServiceTypeOnHostNetworkInterfaceAction, SetServiceTypeOnHostNetworkInterfaceResult> {
-  std::vector<std::string> interfaceUuids;  ///< required
-  std::optional<Json> vlanIds;  ///< element type unknown upstream: JSON
-  std::optional<Json> serviceTypes;  ///< one of ManagementNetwork, TenantNetwork, StorageNetwork, BackupNetwork, MigrationNetwork; max length 128; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::vector<std::string> interfaceUuids;  ///< Required.
+  std::optional<Json> vlanIds;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> serviceTypes;  ///< Optional; one of `ManagementNetwork`, `TenantNetwork`, `StorageNetwork`, `BackupNetwork`, `MigrationNetwork` (case-insensitive); at most 128 characters; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/power/{uuid}/actions` -> InventoryReply<HostInventory>.
-/// Body: `{"shutdownHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ShutdownHostAction.java.
+/// Shuts down the host.
+///
+/// `PUT /v1/hosts/power/{uuid}/actions`, body `{"shutdownHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `ShutdownHostAction.java`.
 struct ShutdownHostAction : Action<ShutdownHostAction, InventoryReply<HostInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<bool> returnEarly;  ///< Java SDK default false
-  std::optional<bool> force;  ///< Java SDK default false
-  std::optional<std::string> method;  ///< one of AUTO, AGENT, IPMI; Java SDK default "AUTO"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<bool> returnEarly;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> method;  ///< Optional; one of `AUTO`, `AGENT`, `IPMI` (case-insensitive); Java SDK default `"AUTO"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/bondings/{uuid}/actions` -> InventoryReply<HostNetworkBondingInventory>.
-/// Body: `{"updateBonding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBondingAction.java.
+/// Updates bonding.
+///
+/// `PUT /v1/hosts/bondings/{uuid}/actions`, body `{"updateBonding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostNetworkBondingInventory.
+/// From the Java SDK's `UpdateBondingAction.java`.
 struct UpdateBondingAction : Action<UpdateBondingAction, InventoryReply<HostNetworkBondingInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::vector<std::string>> slaveUuids;
-  std::optional<Json> slaveNames;  ///< element type unknown upstream: JSON
-  std::optional<std::string> type;  ///< one of LinuxBonding, OvsBonding
-  std::optional<std::string> mode;  ///< one of 802.3ad, active-backup
-  std::optional<std::string> xmitHashPolicy;  ///< one of layer2, layer2+3, layer3+4
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> slaveUuids;  ///< Optional.
+  std::optional<Json> slaveNames;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> type;  ///< Optional; one of `LinuxBonding`, `OvsBonding` (case-insensitive).
+  std::optional<std::string> mode;  ///< Optional; one of `802.3ad`, `active-backup` (case-insensitive).
+  std::optional<std::string> xmitHashPolicy;  ///< Optional; one of `layer2`, `layer2+3`, `layer3+4` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/{uuid}/actions` -> InventoryReply<HostInventory>.
-/// Body: `{"updateHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHostAction.java.
+/// Updates the host.
+///
+/// `PUT /v1/hosts/{uuid}/actions`, body `{"updateHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `UpdateHostAction.java`.
 struct UpdateHostAction : Action<UpdateHostAction, InventoryReply<HostInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/ipmi/{uuid}/actions` -> UpdateHostIpmiResult.
-/// Body: `{"updateHostIpmi": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHostIpmiAction.java.
+/// Updates the host IPMI.
+///
+/// `PUT /v1/hosts/ipmi/{uuid}/actions`, body `{"updateHostIpmi": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref UpdateHostIpmiResult.
+/// From the Java SDK's `UpdateHostIpmiAction.java`.
 struct UpdateHostIpmiAction : Action<UpdateHostIpmiAction, UpdateHostIpmiResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> ipmiAddress;  ///< not empty
-  std::optional<std::string> ipmiUsername;  ///< not empty
-  std::optional<std::string> ipmiPassword;  ///< not empty
-  std::optional<std::int32_t> ipmiPort;  ///< not empty; Java SDK default 623
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> ipmiAddress;  ///< Optional; not empty.
+  std::optional<std::string> ipmiUsername;  ///< Optional; not empty.
+  std::optional<std::string> ipmiPassword;  ///< Optional; not empty; secret: never logged.
+  std::optional<std::int32_t> ipmiPort;  ///< Optional; not empty; Java SDK default `623` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hosts/nics/{interfaceUuid}/actions` -> InventoryReply<HostNetworkInterfaceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHostNetworkInterfaceAction.java.
+/// Updates the host network interface.
+///
+/// `POST /v1/hosts/nics/{interfaceUuid}/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostNetworkInterfaceInventory.
+/// From the Java SDK's `UpdateHostNetworkInterfaceAction.java`.
 struct UpdateHostNetworkInterfaceAction : Action<UpdateHostNetworkInterfaceAction, InventoryReply<HostNetworkInterfaceInventory>> {
-  std::string interfaceUuid;  ///< path; required
-  std::string description;  ///< required; max length 2048
-  std::optional<std::string> requestIp;
+  std::string interfaceUuid;  ///< Path variable; required.
+  std::string description;  ///< Required; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hosts/kvm/{uuid}/actions` -> InventoryReply<HostInventory>.
-/// Body: `{"updateKVMHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateKVMHostAction.java.
+/// Updates the KVM host.
+///
+/// `PUT /v1/hosts/kvm/{uuid}/actions`, body `{"updateKVMHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostInventory.
+/// From the Java SDK's `UpdateKVMHostAction.java`.
 struct UpdateKVMHostAction : Action<UpdateKVMHostAction, InventoryReply<HostInventory>> {
-  std::optional<std::string> username;  ///< max length 255
-  std::optional<std::string> password;  ///< max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::optional<std::string> username;  ///< Optional; at most 255 characters.
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

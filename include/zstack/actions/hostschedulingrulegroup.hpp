@@ -14,65 +14,77 @@
 
 namespace zstack {
 
-/// `POST /v1/hostSchedulingRuleGroup/{hostGroupUuid}/host/{hostUuid}` -> EmptyReply.
-/// Body: `{"": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddHostToHostSchedulingRuleGroupAction.java.
+/// Adds a host to the host scheduling rule group.
+///
+/// `POST /v1/hostSchedulingRuleGroup/{hostGroupUuid}/host/{hostUuid}`, body `{"": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AddHostToHostSchedulingRuleGroupAction.java`.
 struct AddHostToHostSchedulingRuleGroupAction : Action<AddHostToHostSchedulingRuleGroupAction, EmptyReply> {
-  std::string hostGroupUuid;  ///< path; required
-  std::string hostUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string hostGroupUuid;  ///< Path variable; required.
+  std::string hostUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hostSchedulingRuleGroup` -> InventoryReply<HostSchedulingRuleGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateHostSchedulingRuleGroupAction.java.
+/// Creates a host scheduling rule group.
+///
+/// `POST /v1/hostSchedulingRuleGroup`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostSchedulingRuleGroupInventory.
+/// From the Java SDK's `CreateHostSchedulingRuleGroupAction.java`.
 struct CreateHostSchedulingRuleGroupAction : Action<CreateHostSchedulingRuleGroupAction, InventoryReply<HostSchedulingRuleGroupInventory>> {
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hostSchedulingRuleGroup/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteHostSchedulingRuleGroupAction.java.
+/// Deletes the host scheduling rule group.
+///
+/// `DELETE /v1/hostSchedulingRuleGroup/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteHostSchedulingRuleGroupAction.java`.
 struct DeleteHostSchedulingRuleGroupAction : Action<DeleteHostSchedulingRuleGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hostSchedulingRuleGroup/{hostGroupUuid}/host` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachHostFromHostSchedulingRuleGroupAction.java.
+/// Detaches the host from the host scheduling rule group.
+///
+/// `DELETE /v1/hostSchedulingRuleGroup/{hostGroupUuid}/host`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachHostFromHostSchedulingRuleGroupAction.java`.
 struct DetachHostFromHostSchedulingRuleGroupAction : Action<DetachHostFromHostSchedulingRuleGroupAction, EmptyReply> {
-  std::string hostGroupUuid;  ///< path; required
-  std::string hostUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string hostGroupUuid;  ///< Path variable; required.
+  std::string hostUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hostSchedulingRuleGroup/{uuid}` -> InventoryReply<HostSchedulingRuleGroupInventory>.
-/// Body: `{"updateHostSchedulingRuleGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHostSchedulingRuleGroupAction.java.
+/// Updates the host scheduling rule group.
+///
+/// `PUT /v1/hostSchedulingRuleGroup/{uuid}`, body `{"updateHostSchedulingRuleGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HostSchedulingRuleGroupInventory.
+/// From the Java SDK's `UpdateHostSchedulingRuleGroupAction.java`.
 struct UpdateHostSchedulingRuleGroupAction : Action<UpdateHostSchedulingRuleGroupAction, InventoryReply<HostSchedulingRuleGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

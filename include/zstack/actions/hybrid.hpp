@@ -66,1955 +66,2369 @@
 
 namespace zstack {
 
-/// `POST /v1/hybrid/aliyun/key` -> InventoryReply<HybridAccountInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunKeySecretAction.java.
+/// Adds an Aliyun key secret.
+///
+/// `POST /v1/hybrid/aliyun/key`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HybridAccountInventory.
+/// From the Java SDK's `AddAliyunKeySecretAction.java`.
 struct AddAliyunKeySecretAction : Action<AddAliyunKeySecretAction, InventoryReply<HybridAccountInventory>> {
-  std::string name;  ///< required
-  std::string key;  ///< required
-  std::string secret;  ///< required
-  std::optional<std::string> accountUuid;
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<bool> sync;  ///< Java SDK default true
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::string key;  ///< Required.
+  std::string secret;  ///< Required; secret: never logged.
+  std::optional<std::string> accountUuid;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<bool> sync;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/access-point` -> InventoryReply<ConnectionAccessPointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddConnectionAccessPointFromRemoteAction.java.
+/// Adds a connection access point from remote.
+///
+/// `POST /v1/hybrid/aliyun/access-point`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ConnectionAccessPointInventory.
+/// From the Java SDK's `AddConnectionAccessPointFromRemoteAction.java`.
 struct AddConnectionAccessPointFromRemoteAction : Action<AddConnectionAccessPointFromRemoteAction, InventoryReply<ConnectionAccessPointInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::string accessPointId;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::string accessPointId;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/data-center` -> InventoryReply<DataCenterInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddDataCenterFromRemoteAction.java.
+/// Adds a data center from remote.
+///
+/// `POST /v1/hybrid/data-center`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DataCenterInventory.
+/// From the Java SDK's `AddDataCenterFromRemoteAction.java`.
 struct AddDataCenterFromRemoteAction : Action<AddDataCenterFromRemoteAction, InventoryReply<DataCenterInventory>> {
-  std::string regionId;  ///< required
-  std::string type;  ///< required
-  std::optional<bool> syncZones;  ///< Java SDK default false
-  std::optional<std::string> endpoint;  ///< max length 127
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string regionId;  ///< Required.
+  std::string type;  ///< Required.
+  std::optional<bool> syncZones;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> endpoint;  ///< Optional; at most 127 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/hybrid/key` -> InventoryReply<HybridAccountInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddHybridKeySecretAction.java.
+/// Adds a hybrid key secret.
+///
+/// `POST /v1/hybrid/hybrid/key`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HybridAccountInventory.
+/// From the Java SDK's `AddHybridKeySecretAction.java`.
 struct AddHybridKeySecretAction : Action<AddHybridKeySecretAction, InventoryReply<HybridAccountInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string key;  ///< required
-  std::string secret;  ///< required
-  std::optional<std::string> accountUuid;
-  std::optional<std::string> description;  ///< max length 1024
-  std::string type;  ///< required
-  std::optional<bool> sync;  ///< Java SDK default true
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string key;  ///< Required.
+  std::string secret;  ///< Required; secret: never logged.
+  std::optional<std::string> accountUuid;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::string type;  ///< Required.
+  std::optional<bool> sync;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/identity-zone` -> InventoryReply<IdentityZoneInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddIdentityZoneFromRemoteAction.java.
+/// Adds an identity zone from remote.
+///
+/// `POST /v1/hybrid/identity-zone`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IdentityZoneInventory.
+/// From the Java SDK's `AddIdentityZoneFromRemoteAction.java`.
 struct AddIdentityZoneFromRemoteAction : Action<AddIdentityZoneFromRemoteAction, InventoryReply<IdentityZoneInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> zoneId;
-  std::optional<std::string> type;
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> zoneId;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/oss-bucket` -> InventoryReply<OssBucketInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddOssBucketFromRemoteAction.java.
+/// Adds an OSS bucket from remote.
+///
+/// `POST /v1/hybrid/aliyun/oss-bucket`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref OssBucketInventory.
+/// From the Java SDK's `AddOssBucketFromRemoteAction.java`.
 struct AddOssBucketFromRemoteAction : Action<AddOssBucketFromRemoteAction, InventoryReply<OssBucketInventory>> {
-  std::string bucketName;  ///< required; max length 128
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> ossDomain;  ///< max length 256
-  std::optional<std::string> ossKey;  ///< max length 127
-  std::optional<std::string> ossSecret;  ///< max length 127
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string bucketName;  ///< Required; at most 128 characters.
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> ossDomain;  ///< Optional; at most 256 characters.
+  std::optional<std::string> ossKey;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/disk/{diskUuid}/attach` -> InventoryReply<AliyunDiskInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachAliyunDiskToEcsAction.java.
+/// Attaches the Aliyun disk to the ECS.
+///
+/// `POST /v1/hybrid/aliyun/disk/{diskUuid}/attach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunDiskInventory.
+/// From the Java SDK's `AttachAliyunDiskToEcsAction.java`.
 struct AttachAliyunDiskToEcsAction : Action<AttachAliyunDiskToEcsAction, InventoryReply<AliyunDiskInventory>> {
-  std::string ecsUuid;  ///< required
-  std::string diskUuid;  ///< path; required
-  std::optional<bool> deleteWithInstance;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ecsUuid;  ///< Required.
+  std::string diskUuid;  ///< Path variable; required.
+  std::optional<bool> deleteWithInstance;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/key/{uuid}/attach` -> EmptyReply.
-/// Body: `{"attachAliyunKey": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachAliyunKeyAction.java.
+/// Attaches the Aliyun key.
+///
+/// `PUT /v1/hybrid/aliyun/key/{uuid}/attach`, body `{"attachAliyunKey": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachAliyunKeyAction.java`.
 struct AttachAliyunKeyAction : Action<AttachAliyunKeyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/eip/{eipUuid}/attach` -> InventoryReply<HybridEipAddressInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachHybridEipToEcsAction.java.
+/// Attaches the hybrid EIP to the ECS.
+///
+/// `POST /v1/hybrid/eip/{eipUuid}/attach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HybridEipAddressInventory.
+/// From the Java SDK's `AttachHybridEipToEcsAction.java`.
 struct AttachHybridEipToEcsAction : Action<AttachHybridEipToEcsAction, InventoryReply<HybridEipAddressInventory>> {
-  std::string eipUuid;  ///< path; required
-  std::string ecsUuid;  ///< required
-  std::string type;  ///< required; one of aliyun
-  std::optional<std::string> requestIp;
+  std::string eipUuid;  ///< Path variable; required.
+  std::string ecsUuid;  ///< Required.
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/hybrid/key/{uuid}/attach` -> EmptyReply.
-/// Body: `{"attachHybridKey": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachHybridKeyAction.java.
+/// Attaches the hybrid key.
+///
+/// `PUT /v1/hybrid/hybrid/key/{uuid}/attach`, body `{"attachHybridKey": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachHybridKeyAction.java`.
 struct AttachHybridKeyAction : Action<AttachHybridKeyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach` -> InventoryReply<OssBucketInventory>.
-/// Body: `{"attachOssBucketToEcsDataCenter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachOssBucketToEcsDataCenterAction.java.
+/// Attaches the OSS bucket to the ECS data center.
+///
+/// `PUT /v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/attach`, body `{"attachOssBucketToEcsDataCenter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref OssBucketInventory.
+/// From the Java SDK's `AttachOssBucketToEcsDataCenterAction.java`.
 struct AttachOssBucketToEcsDataCenterAction : Action<AttachOssBucketToEcsDataCenterAction, InventoryReply<OssBucketInventory>> {
-  std::string ossBucketUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string ossBucketUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/backup-mysql` -> BackupDatabaseToPublicCloudResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/BackupDatabaseToPublicCloudAction.java.
+/// Backs up the database to the public cloud.
+///
+/// `POST /v1/hybrid/backup-mysql`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref BackupDatabaseToPublicCloudResult.
+/// From the Java SDK's `BackupDatabaseToPublicCloudAction.java`.
 struct BackupDatabaseToPublicCloudAction : Action<BackupDatabaseToPublicCloudAction, BackupDatabaseToPublicCloudResult> {
-  std::string type;  ///< required; one of aliyun
-  std::string regionId;  ///< required
-  std::optional<bool> local;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::string regionId;  ///< Required.
+  std::optional<bool> local;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/disk` -> InventoryReply<AliyunDiskInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunDiskFromRemoteAction.java.
+/// Creates an Aliyun disk from remote.
+///
+/// `POST /v1/hybrid/aliyun/disk`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunDiskInventory.
+/// From the Java SDK's `CreateAliyunDiskFromRemoteAction.java`.
 struct CreateAliyunDiskFromRemoteAction : Action<CreateAliyunDiskFromRemoteAction, InventoryReply<AliyunDiskInventory>> {
-  std::string identityUuid;  ///< required
-  std::string name;  ///< required; min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$ (checked by the server)
-  std::optional<std::int32_t> sizeWithGB;  ///< range [20, 32768]
-  std::optional<std::string> description;  ///< min length 2; max length 1024
-  std::optional<std::string> diskCategory;  ///< one of cloud_efficiency, cloud_ssd
-  std::optional<std::string> snapshotUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string identityUuid;  ///< Required.
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::optional<std::int32_t> sizeWithGB;  ///< Optional; range [20, 32768].
+  std::optional<std::string> description;  ///< Optional; length 2 to 1024.
+  std::optional<std::string> diskCategory;  ///< Optional; one of `cloud_efficiency`, `cloud_ssd` (case-insensitive).
+  std::optional<std::string> snapshotUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/router-interface` -> InventoryReply<AliyunRouterInterfaceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunRouterInterfaceRemoteAction.java.
+/// Creates an Aliyun router interface (remote).
+///
+/// `POST /v1/hybrid/aliyun/router-interface`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunRouterInterfaceInventory.
+/// From the Java SDK's `CreateAliyunRouterInterfaceRemoteAction.java`.
 struct CreateAliyunRouterInterfaceRemoteAction : Action<CreateAliyunRouterInterfaceRemoteAction, InventoryReply<AliyunRouterInterfaceInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> accessPointUuid;
-  std::optional<std::string> spec_;  ///< pattern [XxlL]{1}arge.(\d+) (checked by the server)
-  std::string vRouterUuid;  ///< required
-  std::string routerType;  ///< required; one of VBR, VRouter
-  std::optional<std::string> description;  ///< max length 1024
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> accessPointUuid;  ///< Optional.
+  std::optional<std::string> spec_;  ///< Optional; must match `[XxlL]{1}arge.(\d+)` (checked by the server, not here).
+  std::string vRouterUuid;  ///< Required.
+  std::string routerType;  ///< Required; one of `VBR`, `VRouter` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/snapshot` -> InventoryReply<AliyunSnapshotInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunSnapshotRemoteAction.java.
+/// Creates an Aliyun snapshot (remote).
+///
+/// `POST /v1/hybrid/aliyun/snapshot`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunSnapshotInventory.
+/// From the Java SDK's `CreateAliyunSnapshotRemoteAction.java`.
 struct CreateAliyunSnapshotRemoteAction : Action<CreateAliyunSnapshotRemoteAction, InventoryReply<AliyunSnapshotInventory>> {
-  std::string diskUuid;  ///< required
-  std::string name;  ///< required; min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< min length 2; max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string diskUuid;  ///< Required.
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; length 2 to 1024.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/route-entry` -> InventoryReply<VpcVirtualRouteEntryInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunVpcVirtualRouterEntryRemoteAction.java.
+/// Creates an Aliyun VPC virtual router entry (remote).
+///
+/// `POST /v1/hybrid/aliyun/route-entry`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcVirtualRouteEntryInventory.
+/// From the Java SDK's `CreateAliyunVpcVirtualRouterEntryRemoteAction.java`.
 struct CreateAliyunVpcVirtualRouterEntryRemoteAction : Action<CreateAliyunVpcVirtualRouterEntryRemoteAction, InventoryReply<VpcVirtualRouteEntryInventory>> {
-  std::string vRouterUuid;  ///< required
-  std::string dstCidrBlock;  ///< required
-  std::string nextHopUuid;  ///< required
-  std::string nextHopType;  ///< required; one of Instance, RouterInterface, VpnGateway
-  std::string vRouterType;  ///< required; one of vbr, vrouter
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Required.
+  std::string dstCidrBlock;  ///< Required.
+  std::string nextHopUuid;  ///< Required.
+  std::string nextHopType;  ///< Required; one of `Instance`, `RouterInterface`, `VpnGateway` (case-insensitive).
+  std::string vRouterType;  ///< Required; one of `vbr`, `vrouter` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/connections` -> InventoryReply<ConnectionRelationShipInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction.java.
+/// Creates a connection between the L3 network and Aliyun V switch.
+///
+/// `POST /v1/hybrid/aliyun/connections`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ConnectionRelationShipInventory.
+/// From the Java SDK's `CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction.java`.
 struct CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction : Action<CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, InventoryReply<ConnectionRelationShipInventory>> {
-  std::string l3networkUuid;  ///< required
-  std::string vpcUuid;  ///< required
-  std::string vbrUuid;  ///< required
-  std::string cpeIp;  ///< required
-  std::string name;  ///< required; max length 128
-  std::optional<std::string> description;  ///< max length 1024
-  std::string direction;  ///< required; one of in, out, both
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string l3networkUuid;  ///< Required.
+  std::string vpcUuid;  ///< Required.
+  std::string vbrUuid;  ///< Required.
+  std::string cpeIp;  ///< Required.
+  std::string name;  ///< Required; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::string direction;  ///< Required; one of `in`, `out`, `both` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/image/snapshot` -> InventoryReply<EcsImageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEcsImageFromEcsSnapshotAction.java.
+/// Creates an ECS image from the ECS snapshot.
+///
+/// `POST /v1/hybrid/aliyun/image/snapshot`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsImageInventory.
+/// From the Java SDK's `CreateEcsImageFromEcsSnapshotAction.java`.
 struct CreateEcsImageFromEcsSnapshotAction : Action<CreateEcsImageFromEcsSnapshotAction, InventoryReply<EcsImageInventory>> {
-  std::string snapshotUuid;  ///< required
-  std::string name;  ///< required; min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< min length 2; max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string snapshotUuid;  ///< Required.
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; length 2 to 1024.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/image` -> InventoryReply<EcsImageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEcsImageFromLocalImageAction.java.
+/// Creates an ECS image from local image.
+///
+/// `POST /v1/hybrid/aliyun/image`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsImageInventory.
+/// From the Java SDK's `CreateEcsImageFromLocalImageAction.java`.
 struct CreateEcsImageFromLocalImageAction : Action<CreateEcsImageFromLocalImageAction, InventoryReply<EcsImageInventory>> {
-  std::string imageUuid;  ///< required
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> backupStorageUuid;
-  std::optional<std::string> description;  ///< max length 1024
-  std::string name;  ///< required; min length 2; max length 128; pattern [A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127} (checked by the server)
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string imageUuid;  ///< Required.
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> backupStorageUuid;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::string name;  ///< Required; length 2 to 128; must match `[A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127}` (checked by the server, not here).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/ecs` -> InventoryReply<EcsInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEcsInstanceFromEcsImageAction.java.
+/// Creates an ECS instance from the ECS image.
+///
+/// `POST /v1/hybrid/aliyun/ecs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsInstanceInventory.
+/// From the Java SDK's `CreateEcsInstanceFromEcsImageAction.java`.
 struct CreateEcsInstanceFromEcsImageAction : Action<CreateEcsInstanceFromEcsImageAction, InventoryReply<EcsInstanceInventory>> {
-  std::optional<std::string> ecsRootVolumeType;
-  std::optional<std::string> description;  ///< min length 2; max length 1024
-  std::optional<std::int64_t> ecsRootVolumeGBSize;  ///< range [40, 500]
-  std::optional<std::string> createMode;  ///< one of atomic, permissive
-  std::optional<std::string> privateIpAddress;
-  std::optional<std::string> allocatePublicIp;  ///< one of true, false
-  std::optional<std::string> ecsConsolePassword;  ///< min length 6; max length 6; pattern [A-Za-z0-9]{6} (checked by the server)
-  std::string name;  ///< required; max length 128
-  std::string ecsImageUuid;  ///< required
-  std::optional<std::string> instanceOfferingUuid;
-  std::optional<std::string> instanceType;
-  std::string ecsVSwitchUuid;  ///< required
-  std::string ecsSecurityGroupUuid;  ///< required
-  std::string ecsRootPassword;  ///< required; min length 8; max length 30
-  std::optional<std::int64_t> ecsBandWidth;  ///< range [1, 200]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> ecsRootVolumeType;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; length 2 to 1024.
+  std::optional<std::int64_t> ecsRootVolumeGBSize;  ///< Optional; range [40, 500].
+  std::optional<std::string> createMode;  ///< Optional; one of `atomic`, `permissive` (case-insensitive).
+  std::optional<std::string> privateIpAddress;  ///< Optional.
+  std::optional<std::string> allocatePublicIp;  ///< Optional; one of `true`, `false` (case-insensitive).
+  std::optional<std::string> ecsConsolePassword;  ///< Optional; length 6 to 6; must match `[A-Za-z0-9]{6}` (checked by the server, not here); secret: never logged.
+  std::string name;  ///< Required; at most 128 characters.
+  std::string ecsImageUuid;  ///< Required.
+  std::optional<std::string> instanceOfferingUuid;  ///< Optional.
+  std::optional<std::string> instanceType;  ///< Optional.
+  std::string ecsVSwitchUuid;  ///< Required.
+  std::string ecsSecurityGroupUuid;  ///< Required.
+  std::string ecsRootPassword;  ///< Required; length 8 to 30; secret: never logged.
+  std::optional<std::int64_t> ecsBandWidth;  ///< Optional; range [1, 200].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/security-group/remote` -> InventoryReply<EcsSecurityGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEcsSecurityGroupRemoteAction.java.
+/// Creates an ECS security group (remote).
+///
+/// `POST /v1/hybrid/aliyun/security-group/remote`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsSecurityGroupInventory.
+/// From the Java SDK's `CreateEcsSecurityGroupRemoteAction.java`.
 struct CreateEcsSecurityGroupRemoteAction : Action<CreateEcsSecurityGroupRemoteAction, InventoryReply<EcsSecurityGroupInventory>> {
-  std::string vpcUuid;  ///< required
-  std::optional<std::string> description;  ///< max length 256
-  std::string name;  ///< required; max length 64
-  std::optional<std::string> strategy;  ///< one of all, security, basic
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vpcUuid;  ///< Required.
+  std::optional<std::string> description;  ///< Optional; at most 256 characters.
+  std::string name;  ///< Required; at most 64 characters.
+  std::optional<std::string> strategy;  ///< Optional; one of `all`, `security`, `basic` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/security-group-rule` -> InventoryReply<EcsSecurityGroupRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEcsSecurityGroupRuleRemoteAction.java.
+/// Creates an ECS security group rule (remote).
+///
+/// `POST /v1/hybrid/aliyun/security-group-rule`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsSecurityGroupRuleInventory.
+/// From the Java SDK's `CreateEcsSecurityGroupRuleRemoteAction.java`.
 struct CreateEcsSecurityGroupRuleRemoteAction : Action<CreateEcsSecurityGroupRuleRemoteAction, InventoryReply<EcsSecurityGroupRuleInventory>> {
-  std::string groupUuid;  ///< required
-  std::string direction;  ///< required
-  std::string protocol;  ///< required
-  std::string portRange;  ///< required
-  std::string cidr;  ///< required
-  std::optional<std::string> policy;  ///< Java SDK default "accept"
-  std::optional<std::string> nictype;  ///< Java SDK default "intranet"
-  std::optional<std::int32_t> priority;  ///< range [1, 100]; Java SDK default 1
-  std::optional<std::string> description;  ///< max length 256
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string groupUuid;  ///< Required.
+  std::string direction;  ///< Required.
+  std::string protocol;  ///< Required.
+  std::string portRange;  ///< Required.
+  std::string cidr;  ///< Required.
+  std::optional<std::string> policy;  ///< Optional; Java SDK default `"accept"` (unset here: not sent).
+  std::optional<std::string> nictype;  ///< Optional; Java SDK default `"intranet"` (unset here: not sent).
+  std::optional<std::int32_t> priority;  ///< Optional; range [1, 100]; Java SDK default `1` (unset here: not sent).
+  std::optional<std::string> description;  ///< Optional; at most 256 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/vswitch` -> InventoryReply<EcsVSwitchInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEcsVSwitchRemoteAction.java.
+/// Creates an ECS V switch (remote).
+///
+/// `POST /v1/hybrid/aliyun/vswitch`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsVSwitchInventory.
+/// From the Java SDK's `CreateEcsVSwitchRemoteAction.java`.
 struct CreateEcsVSwitchRemoteAction : Action<CreateEcsVSwitchRemoteAction, InventoryReply<EcsVSwitchInventory>> {
-  std::string vpcUuid;  ///< required
-  std::string identityZoneUuid;  ///< required
-  std::string cidrBlock;  ///< required
-  std::string name;  ///< required; min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vpcUuid;  ///< Required.
+  std::string identityZoneUuid;  ///< Required.
+  std::string cidrBlock;  ///< Required.
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/vpc` -> InventoryReply<EcsVpcInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEcsVpcRemoteAction.java.
+/// Creates an ECS VPC (remote).
+///
+/// `POST /v1/hybrid/aliyun/vpc`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsVpcInventory.
+/// From the Java SDK's `CreateEcsVpcRemoteAction.java`.
 struct CreateEcsVpcRemoteAction : Action<CreateEcsVpcRemoteAction, InventoryReply<EcsVpcInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::string cidrBlock;  ///< required
-  std::string name;  ///< required; max length 64
-  std::optional<std::string> description;  ///< max length 256
-  std::string vRouterName;  ///< required; pattern [A-Za-z]{1}[A-Za-z0-9-_]{1,127} (checked by the server)
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::string cidrBlock;  ///< Required.
+  std::string name;  ///< Required; at most 64 characters.
+  std::optional<std::string> description;  ///< Optional; at most 256 characters.
+  std::string vRouterName;  ///< Required; must match `[A-Za-z]{1}[A-Za-z0-9-_]{1,127}` (checked by the server, not here).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/eip` -> InventoryReply<HybridEipAddressInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateHybridEipAction.java.
+/// Creates a hybrid EIP.
+///
+/// `POST /v1/hybrid/eip`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HybridEipAddressInventory.
+/// From the Java SDK's `CreateHybridEipAction.java`.
 struct CreateHybridEipAction : Action<CreateHybridEipAction, InventoryReply<HybridEipAddressInventory>> {
-  std::string name;  ///< required; max length 128
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int64_t> bandWidthMb;  ///< required; range [1, 200]; Java SDK default 0L
-  std::string type;  ///< required; one of aliyun
-  std::string dataCenterUuid;  ///< required
-  std::string chargeType;  ///< required; one of PayByTraffic
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int64_t> bandWidthMb;  ///< Required; range [1, 200]; Java SDK default `0` (unset here: not sent).
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::string dataCenterUuid;  ///< Required.
+  std::string chargeType;  ///< Required; one of `PayByTraffic` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/backup-mysql/oss` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateOssBackupBucketRemoteAction.java.
+/// Creates an OSS backup bucket (remote).
+///
+/// `POST /v1/hybrid/backup-mysql/oss`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CreateOssBackupBucketRemoteAction.java`.
 struct CreateOssBackupBucketRemoteAction : Action<CreateOssBackupBucketRemoteAction, EmptyReply> {
-  std::string regionId;  ///< required
-  std::optional<std::string> ossDomain;  ///< max length 127
-  std::optional<std::string> ossKey;  ///< max length 127
-  std::optional<std::string> ossSecret;  ///< max length 127
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string regionId;  ///< Required.
+  std::optional<std::string> ossDomain;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossKey;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/oss-bucket/remote` -> InventoryReply<OssBucketInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateOssBucketRemoteAction.java.
+/// Creates an OSS bucket (remote).
+///
+/// `POST /v1/hybrid/aliyun/oss-bucket/remote`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref OssBucketInventory.
+/// From the Java SDK's `CreateOssBucketRemoteAction.java`.
 struct CreateOssBucketRemoteAction : Action<CreateOssBucketRemoteAction, InventoryReply<OssBucketInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::string bucketName;  ///< required; max length 128
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> ossDomain;  ///< max length 256
-  std::optional<std::string> ossKey;  ///< max length 127
-  std::optional<std::string> ossSecret;  ///< max length 127
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::string bucketName;  ///< Required; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> ossDomain;  ///< Optional; at most 256 characters.
+  std::optional<std::string> ossKey;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/user-vpn` -> InventoryReply<VpcUserVpnGatewayInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpcUserVpnGatewayRemoteAction.java.
+/// Creates a VPC user vpn gateway (remote).
+///
+/// `POST /v1/hybrid/user-vpn`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcUserVpnGatewayInventory.
+/// From the Java SDK's `CreateVpcUserVpnGatewayRemoteAction.java`.
 struct CreateVpcUserVpnGatewayRemoteAction : Action<CreateVpcUserVpnGatewayRemoteAction, InventoryReply<VpcUserVpnGatewayInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::string ip;  ///< required
-  std::string name;  ///< required; min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::string ip;  ///< Required.
+  std::string name;  ///< Required; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/vpn-connection` -> InventoryReply<VpcVpnConnectionInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpcVpnConnectionRemoteAction.java.
+/// Creates a VPC vpn connection (remote).
+///
+/// `POST /v1/hybrid/vpn-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcVpnConnectionInventory.
+/// From the Java SDK's `CreateVpcVpnConnectionRemoteAction.java`.
 struct CreateVpcVpnConnectionRemoteAction : Action<CreateVpcVpnConnectionRemoteAction, InventoryReply<VpcVpnConnectionInventory>> {
-  std::string userGatewayUuid;  ///< required
-  std::string vpnGatewayUuid;  ///< required
-  std::string name;  ///< required; max length 64
-  std::string localCidr;  ///< required
-  std::string remoteCidr;  ///< required
-  std::optional<bool> active;  ///< required; Java SDK default false
-  std::string ikeConfUuid;  ///< required
-  std::string ipsecConfUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string userGatewayUuid;  ///< Required.
+  std::string vpnGatewayUuid;  ///< Required.
+  std::string name;  ///< Required; at most 64 characters.
+  std::string localCidr;  ///< Required.
+  std::string remoteCidr;  ///< Required.
+  std::optional<bool> active;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::string ikeConfUuid;  ///< Required.
+  std::string ipsecConfUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/vpn-connection/ike` -> InventoryReply<VpcVpnIkeConfigInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpnIkeConfigAction.java.
+/// Creates vpn IKE config.
+///
+/// `POST /v1/hybrid/vpn-connection/ike`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcVpnIkeConfigInventory.
+/// From the Java SDK's `CreateVpnIkeConfigAction.java`.
 struct CreateVpnIkeConfigAction : Action<CreateVpnIkeConfigAction, InventoryReply<VpcVpnIkeConfigInventory>> {
-  std::string name;  ///< required; max length 64
-  std::string psk;  ///< required; max length 32
-  std::optional<std::string> pfs;  ///< one of disabled, group1, group2, group5, group14, group24; Java SDK default "group1"
-  std::optional<std::string> version;  ///< one of ikev1, ikev2; Java SDK default "ikev1"
-  std::optional<std::string> mode;  ///< one of main, aggressive; Java SDK default "main"
-  std::optional<std::string> encAlg;  ///< one of 3des, aes-128, aes-192, aes-256, des; Java SDK default "3des"
-  std::optional<std::string> authAlg;  ///< one of md5, sha1; Java SDK default "sha1"
-  std::optional<std::int32_t> lifetime;  ///< range [60, 86400]; Java SDK default 86400
-  std::string localIp;  ///< required
-  std::string remoteIp;  ///< required
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 64 characters.
+  std::string psk;  ///< Required; at most 32 characters.
+  std::optional<std::string> pfs;  ///< Optional; one of `disabled`, `group1`, `group2`, `group5`, `group14`, `group24` (case-insensitive); Java SDK default `"group1"` (unset here: not sent).
+  std::optional<std::string> version;  ///< Optional; one of `ikev1`, `ikev2` (case-insensitive); Java SDK default `"ikev1"` (unset here: not sent).
+  std::optional<std::string> mode;  ///< Optional; one of `main`, `aggressive` (case-insensitive); Java SDK default `"main"` (unset here: not sent).
+  std::optional<std::string> encAlg;  ///< Optional; one of `3des`, `aes-128`, `aes-192`, `aes-256`, `des` (case-insensitive); Java SDK default `"3des"` (unset here: not sent).
+  std::optional<std::string> authAlg;  ///< Optional; one of `md5`, `sha1` (case-insensitive); Java SDK default `"sha1"` (unset here: not sent).
+  std::optional<std::int32_t> lifetime;  ///< Optional; range [60, 86400]; Java SDK default `86400` (unset here: not sent).
+  std::string localIp;  ///< Required.
+  std::string remoteIp;  ///< Required.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/vpn-connection/ipsec` -> InventoryReply<VpcVpnIpSecConfigInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpnIpsecConfigAction.java.
+/// Creates vpn IPsec config.
+///
+/// `POST /v1/hybrid/vpn-connection/ipsec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcVpnIpSecConfigInventory.
+/// From the Java SDK's `CreateVpnIpsecConfigAction.java`.
 struct CreateVpnIpsecConfigAction : Action<CreateVpnIpsecConfigAction, InventoryReply<VpcVpnIpSecConfigInventory>> {
-  std::string name;  ///< required; max length 64
-  std::optional<std::string> pfs;  ///< one of disabled, group1, group2, group5, group14, group24; Java SDK default "group1"
-  std::optional<std::string> encAlg;  ///< one of 3des, aes-128, aes-192, aes-256, des; Java SDK default "3des"
-  std::optional<std::string> authAlg;  ///< one of md5, sha1; Java SDK default "sha1"
-  std::optional<std::int32_t> lifetime;  ///< range [60, 86400]; Java SDK default 86400
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 64 characters.
+  std::optional<std::string> pfs;  ///< Optional; one of `disabled`, `group1`, `group2`, `group5`, `group14`, `group24` (case-insensitive); Java SDK default `"group1"` (unset here: not sent).
+  std::optional<std::string> encAlg;  ///< Optional; one of `3des`, `aes-128`, `aes-192`, `aes-256`, `des` (case-insensitive); Java SDK default `"3des"` (unset here: not sent).
+  std::optional<std::string> authAlg;  ///< Optional; one of `md5`, `sha1` (case-insensitive); Java SDK default `"sha1"` (unset here: not sent).
+  std::optional<std::int32_t> lifetime;  ///< Optional; range [60, 86400]; Java SDK default `86400` (unset here: not sent).
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/disk/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunDiskFromLocalAction.java.
+/// Deletes the Aliyun disk from local.
+///
+/// `DELETE /v1/hybrid/aliyun/disk/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunDiskFromLocalAction.java`.
 struct DeleteAliyunDiskFromLocalAction : Action<DeleteAliyunDiskFromLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/disk/{uuid}/remote` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunDiskFromRemoteAction.java.
+/// Deletes the Aliyun disk from remote.
+///
+/// `DELETE /v1/hybrid/aliyun/disk/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunDiskFromRemoteAction.java`.
 struct DeleteAliyunDiskFromRemoteAction : Action<DeleteAliyunDiskFromRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/key/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunKeySecretAction.java.
+/// Deletes the Aliyun key secret.
+///
+/// `DELETE /v1/hybrid/aliyun/key/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunKeySecretAction.java`.
 struct DeleteAliyunKeySecretAction : Action<DeleteAliyunKeySecretAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/route-entry/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunRouteEntryRemoteAction.java.
+/// Deletes the Aliyun route entry (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/route-entry/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunRouteEntryRemoteAction.java`.
 struct DeleteAliyunRouteEntryRemoteAction : Action<DeleteAliyunRouteEntryRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/router-interface/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunRouterInterfaceLocalAction.java.
+/// Deletes the Aliyun router interface local.
+///
+/// `DELETE /v1/hybrid/aliyun/router-interface/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunRouterInterfaceLocalAction.java`.
 struct DeleteAliyunRouterInterfaceLocalAction : Action<DeleteAliyunRouterInterfaceLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/router-interface/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunRouterInterfaceRemoteAction.java.
+/// Deletes the Aliyun router interface (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/router-interface/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunRouterInterfaceRemoteAction.java`.
 struct DeleteAliyunRouterInterfaceRemoteAction : Action<DeleteAliyunRouterInterfaceRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string vRouterType;  ///< required; one of vrouter, vbr
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string vRouterType;  ///< Required; one of `vrouter`, `vbr` (case-insensitive).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/snapshot/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunSnapshotFromLocalAction.java.
+/// Deletes the Aliyun snapshot from local.
+///
+/// `DELETE /v1/hybrid/aliyun/snapshot/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunSnapshotFromLocalAction.java`.
 struct DeleteAliyunSnapshotFromLocalAction : Action<DeleteAliyunSnapshotFromLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/snapshot/{uuid}/remote` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunSnapshotFromRemoteAction.java.
+/// Deletes the Aliyun snapshot from remote.
+///
+/// `DELETE /v1/hybrid/aliyun/snapshot/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunSnapshotFromRemoteAction.java`.
 struct DeleteAliyunSnapshotFromRemoteAction : Action<DeleteAliyunSnapshotFromRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/dc-ecs/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAllEcsInstancesFromDataCenterAction.java.
+/// Deletes all ECS instances from the data center.
+///
+/// `DELETE /v1/hybrid/aliyun/dc-ecs/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAllEcsInstancesFromDataCenterAction.java`.
 struct DeleteAllEcsInstancesFromDataCenterAction : Action<DeleteAllEcsInstancesFromDataCenterAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/backup-mysql` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteBackupFileInPublicAction.java.
+/// Deletes the backup file in the public.
+///
+/// `DELETE /v1/hybrid/backup-mysql`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteBackupFileInPublicAction.java`.
 struct DeleteBackupFileInPublicAction : Action<DeleteBackupFileInPublicAction, EmptyReply> {
-  std::string type;  ///< required; one of aliyun
-  std::string regionId;  ///< required
-  std::string file;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::string regionId;  ///< Required.
+  std::string file;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/access-point/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteConnectionAccessPointLocalAction.java.
+/// Deletes the connection access point local.
+///
+/// `DELETE /v1/hybrid/aliyun/access-point/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteConnectionAccessPointLocalAction.java`.
 struct DeleteConnectionAccessPointLocalAction : Action<DeleteConnectionAccessPointLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/connections/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction.java.
+/// Deletes the connection between the L3 net work and Aliyun V switch.
+///
+/// `DELETE /v1/hybrid/aliyun/connections/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction.java`.
 struct DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction : Action<DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/data-center/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteDataCenterInLocalAction.java.
+/// Deletes the data center in local.
+///
+/// `DELETE /v1/hybrid/data-center/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteDataCenterInLocalAction.java`.
 struct DeleteDataCenterInLocalAction : Action<DeleteDataCenterInLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/image/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsImageLocalAction.java.
+/// Deletes the ECS image local.
+///
+/// `DELETE /v1/hybrid/aliyun/image/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsImageLocalAction.java`.
 struct DeleteEcsImageLocalAction : Action<DeleteEcsImageLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/image/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsImageRemoteAction.java.
+/// Deletes the ECS image (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/image/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsImageRemoteAction.java`.
 struct DeleteEcsImageRemoteAction : Action<DeleteEcsImageRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/ecs/{uuid}/remote` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsInstanceAction.java.
+/// Deletes the ECS instance.
+///
+/// `DELETE /v1/hybrid/aliyun/ecs/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsInstanceAction.java`.
 struct DeleteEcsInstanceAction : Action<DeleteEcsInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/ecs/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsInstanceLocalAction.java.
+/// Deletes the ECS instance local.
+///
+/// `DELETE /v1/hybrid/aliyun/ecs/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsInstanceLocalAction.java`.
 struct DeleteEcsInstanceLocalAction : Action<DeleteEcsInstanceLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/security-group/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsSecurityGroupInLocalAction.java.
+/// Deletes the ECS security group in local.
+///
+/// `DELETE /v1/hybrid/aliyun/security-group/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsSecurityGroupInLocalAction.java`.
 struct DeleteEcsSecurityGroupInLocalAction : Action<DeleteEcsSecurityGroupInLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/security-group/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsSecurityGroupRemoteAction.java.
+/// Deletes the ECS security group (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/security-group/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsSecurityGroupRemoteAction.java`.
 struct DeleteEcsSecurityGroupRemoteAction : Action<DeleteEcsSecurityGroupRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/security-group-rule/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsSecurityGroupRuleRemoteAction.java.
+/// Deletes the ECS security group rule (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/security-group-rule/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsSecurityGroupRuleRemoteAction.java`.
 struct DeleteEcsSecurityGroupRuleRemoteAction : Action<DeleteEcsSecurityGroupRuleRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/vswitch/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsVSwitchInLocalAction.java.
+/// Deletes the ECS V switch in local.
+///
+/// `DELETE /v1/hybrid/aliyun/vswitch/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsVSwitchInLocalAction.java`.
 struct DeleteEcsVSwitchInLocalAction : Action<DeleteEcsVSwitchInLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/vswitch/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsVSwitchRemoteAction.java.
+/// Deletes the ECS V switch (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/vswitch/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsVSwitchRemoteAction.java`.
 struct DeleteEcsVSwitchRemoteAction : Action<DeleteEcsVSwitchRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/vpc/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsVpcInLocalAction.java.
+/// Deletes the ECS VPC in local.
+///
+/// `DELETE /v1/hybrid/aliyun/vpc/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsVpcInLocalAction.java`.
 struct DeleteEcsVpcInLocalAction : Action<DeleteEcsVpcInLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/vpc/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteEcsVpcRemoteAction.java.
+/// Deletes the ECS VPC (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/vpc/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteEcsVpcRemoteAction.java`.
 struct DeleteEcsVpcRemoteAction : Action<DeleteEcsVpcRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/eip/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteHybridEipFromLocalAction.java.
+/// Deletes the hybrid EIP from local.
+///
+/// `DELETE /v1/hybrid/eip/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteHybridEipFromLocalAction.java`.
 struct DeleteHybridEipFromLocalAction : Action<DeleteHybridEipFromLocalAction, EmptyReply> {
-  std::string type;  ///< required; one of aliyun
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/eip/{uuid}/remote` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteHybridEipRemoteAction.java.
+/// Deletes the hybrid EIP (remote).
+///
+/// `DELETE /v1/hybrid/eip/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteHybridEipRemoteAction.java`.
 struct DeleteHybridEipRemoteAction : Action<DeleteHybridEipRemoteAction, EmptyReply> {
-  std::string type;  ///< required; one of aliyun
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/hybrid/key/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteHybridKeySecretAction.java.
+/// Deletes the hybrid key secret.
+///
+/// `DELETE /v1/hybrid/hybrid/key/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteHybridKeySecretAction.java`.
 struct DeleteHybridKeySecretAction : Action<DeleteHybridKeySecretAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/identity-zone/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteIdentityZoneInLocalAction.java.
+/// Deletes the identity zone in local.
+///
+/// `DELETE /v1/hybrid/identity-zone/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteIdentityZoneInLocalAction.java`.
 struct DeleteIdentityZoneInLocalAction : Action<DeleteIdentityZoneInLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/oss-bucket-file/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteOssBucketFileRemoteAction.java.
+/// Deletes the OSS bucket file (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/oss-bucket-file/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteOssBucketFileRemoteAction.java`.
 struct DeleteOssBucketFileRemoteAction : Action<DeleteOssBucketFileRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string fileName;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string fileName;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/oss-bucket/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteOssBucketNameLocalAction.java.
+/// Deletes the OSS bucket name local.
+///
+/// `DELETE /v1/hybrid/aliyun/oss-bucket/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteOssBucketNameLocalAction.java`.
 struct DeleteOssBucketNameLocalAction : Action<DeleteOssBucketNameLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/oss-bucket/remote/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteOssBucketRemoteAction.java.
+/// Deletes the OSS bucket (remote).
+///
+/// `DELETE /v1/hybrid/aliyun/oss-bucket/remote/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteOssBucketRemoteAction.java`.
 struct DeleteOssBucketRemoteAction : Action<DeleteOssBucketRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/border-router/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVirtualBorderRouterLocalAction.java.
+/// Deletes the virtual border router local.
+///
+/// `DELETE /v1/hybrid/aliyun/border-router/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVirtualBorderRouterLocalAction.java`.
 struct DeleteVirtualBorderRouterLocalAction : Action<DeleteVirtualBorderRouterLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/aliyun/vrouter/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVirtualRouterLocalAction.java.
+/// Deletes the virtual router local.
+///
+/// `DELETE /v1/hybrid/aliyun/vrouter/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVirtualRouterLocalAction.java`.
 struct DeleteVirtualRouterLocalAction : Action<DeleteVirtualRouterLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/vpn-connection/ike/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcIkeConfigLocalAction.java.
+/// Deletes the VPC IKE config local.
+///
+/// `DELETE /v1/hybrid/vpn-connection/ike/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcIkeConfigLocalAction.java`.
 struct DeleteVpcIkeConfigLocalAction : Action<DeleteVpcIkeConfigLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/vpn-connection/ipsec/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcIpSecConfigLocalAction.java.
+/// Deletes the VPC IPsec config local.
+///
+/// `DELETE /v1/hybrid/vpn-connection/ipsec/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcIpSecConfigLocalAction.java`.
 struct DeleteVpcIpSecConfigLocalAction : Action<DeleteVpcIpSecConfigLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/user-gateway/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcUserVpnGatewayLocalAction.java.
+/// Deletes the VPC user vpn gateway local.
+///
+/// `DELETE /v1/hybrid/user-gateway/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcUserVpnGatewayLocalAction.java`.
 struct DeleteVpcUserVpnGatewayLocalAction : Action<DeleteVpcUserVpnGatewayLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/user-gateway/{uuid}/remote` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcUserVpnGatewayRemoteAction.java.
+/// Deletes the VPC user vpn gateway (remote).
+///
+/// `DELETE /v1/hybrid/user-gateway/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcUserVpnGatewayRemoteAction.java`.
 struct DeleteVpcUserVpnGatewayRemoteAction : Action<DeleteVpcUserVpnGatewayRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/vpn-connection/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcVpnConnectionLocalAction.java.
+/// Deletes the VPC vpn connection local.
+///
+/// `DELETE /v1/hybrid/vpn-connection/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcVpnConnectionLocalAction.java`.
 struct DeleteVpcVpnConnectionLocalAction : Action<DeleteVpcVpnConnectionLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/vpn-connection/{uuid}/remote` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcVpnConnectionRemoteAction.java.
+/// Deletes the VPC vpn connection (remote).
+///
+/// `DELETE /v1/hybrid/vpn-connection/{uuid}/remote`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcVpnConnectionRemoteAction.java`.
 struct DeleteVpcVpnConnectionRemoteAction : Action<DeleteVpcVpnConnectionRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/hybrid/vpn-gateway/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcVpnGatewayLocalAction.java.
+/// Deletes the VPC vpn gateway local.
+///
+/// `DELETE /v1/hybrid/vpn-gateway/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcVpnGatewayLocalAction.java`.
 struct DeleteVpcVpnGatewayLocalAction : Action<DeleteVpcVpnGatewayLocalAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/disk/{uuid}/detach` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachAliyunDiskFromEcsAction.java.
+/// Detaches the Aliyun disk from the ECS.
+///
+/// `POST /v1/hybrid/aliyun/disk/{uuid}/detach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachAliyunDiskFromEcsAction.java`.
 struct DetachAliyunDiskFromEcsAction : Action<DetachAliyunDiskFromEcsAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/key/{uuid}/detach` -> EmptyReply.
-/// Body: `{"detachAliyunKey": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachAliyunKeyAction.java.
+/// Detaches the Aliyun key.
+///
+/// `PUT /v1/hybrid/aliyun/key/{uuid}/detach`, body `{"detachAliyunKey": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachAliyunKeyAction.java`.
 struct DetachAliyunKeyAction : Action<DetachAliyunKeyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/eip/{eipUuid}/detach` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachHybridEipFromEcsAction.java.
+/// Detaches the hybrid EIP from the ECS.
+///
+/// `POST /v1/hybrid/eip/{eipUuid}/detach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachHybridEipFromEcsAction.java`.
 struct DetachHybridEipFromEcsAction : Action<DetachHybridEipFromEcsAction, EmptyReply> {
-  std::string eipUuid;  ///< path; required
-  std::string type;  ///< required; one of aliyun
-  std::optional<std::string> requestIp;
+  std::string eipUuid;  ///< Path variable; required.
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/hybrid/key/{uuid}/detach` -> EmptyReply.
-/// Body: `{"detachHybridKey": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachHybridKeyAction.java.
+/// Detaches the hybrid key.
+///
+/// `PUT /v1/hybrid/hybrid/key/{uuid}/detach`, body `{"detachHybridKey": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachHybridKeyAction.java`.
 struct DetachHybridKeyAction : Action<DetachHybridKeyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach` -> InventoryReply<OssBucketInventory>.
-/// Body: `{"detachOssBucketFromEcsDataCenter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachOssBucketFromEcsDataCenterAction.java.
+/// Detaches the OSS bucket from the ECS data center.
+///
+/// `PUT /v1/hybrid/aliyun/oss-bucket/{ossBucketUuid}/detach`, body `{"detachOssBucketFromEcsDataCenter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref OssBucketInventory.
+/// From the Java SDK's `DetachOssBucketFromEcsDataCenterAction.java`.
 struct DetachOssBucketFromEcsDataCenterAction : Action<DetachOssBucketFromEcsDataCenterAction, InventoryReply<OssBucketInventory>> {
-  std::string ossBucketUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string ossBucketUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/backup-mysql/download` -> DownloadBackupFileFromPublicCloudResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DownloadBackupFileFromPublicCloudAction.java.
+/// Downloads the backup file from the public cloud.
+///
+/// `POST /v1/hybrid/backup-mysql/download`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref DownloadBackupFileFromPublicCloudResult.
+/// From the Java SDK's `DownloadBackupFileFromPublicCloudAction.java`.
 struct DownloadBackupFileFromPublicCloudAction : Action<DownloadBackupFileFromPublicCloudAction, DownloadBackupFileFromPublicCloudResult> {
-  std::string regionId;  ///< required
-  std::string file;  ///< required
-  std::string type;  ///< required; one of aliyun
-  std::optional<std::string> requestIp;
+  std::string regionId;  ///< Required.
+  std::string file;  ///< Required.
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/snapshot/{dataCenterUuid}/gc` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GCAliyunSnapshotRemoteAction.java.
+/// Calls the ZStack API `GCAliyunSnapshotRemote`.
+///
+/// `POST /v1/hybrid/aliyun/snapshot/{dataCenterUuid}/gc`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `GCAliyunSnapshotRemoteAction.java`.
 struct GCAliyunSnapshotRemoteAction : Action<GCAliyunSnapshotRemoteAction, EmptyReply> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/access-point{dataCenterUuid}/remote` -> GetConnectionAccessPointFromRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetConnectionAccessPointFromRemoteAction.java.
+/// Gets the connection access point from remote.
+///
+/// `GET /v1/hybrid/aliyun/access-point{dataCenterUuid}/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetConnectionAccessPointFromRemoteResult.
+/// From the Java SDK's `GetConnectionAccessPointFromRemoteAction.java`.
 struct GetConnectionAccessPointFromRemoteAction : Action<GetConnectionAccessPointFromRemoteAction, GetConnectionAccessPointFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/relationships` -> QueryReply<Json> (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetConnectionBetweenL3NetworkAndAliyunVSwitchAction.java.
+/// Gets the connection between the L3 network and Aliyun V switch.
+///
+/// `POST /v1/hybrid/aliyun/relationships`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// From the Java SDK's `GetConnectionBetweenL3NetworkAndAliyunVSwitchAction.java`.
 struct GetConnectionBetweenL3NetworkAndAliyunVSwitchAction : Action<GetConnectionBetweenL3NetworkAndAliyunVSwitchAction, QueryReply<Json>> {
-  std::string uuid;  ///< required
-  std::string resourceType;  ///< required; one of l3network, vroutervm, vbr, vpc
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::string resourceType;  ///< Required; one of `l3network`, `vroutervm`, `vbr`, `vpc` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress` -> GetCreateEcsImageProgressResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCreateEcsImageProgressAction.java.
+/// Gets the create ECS image progress.
+///
+/// `GET /v1/hybrid/aliyun/image/{dataCenterUuid}/{imageUuid}/progress`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCreateEcsImageProgressResult.
+/// From the Java SDK's `GetCreateEcsImageProgressAction.java`.
 struct GetCreateEcsImageProgressAction : Action<GetCreateEcsImageProgressAction, GetCreateEcsImageProgressResult> {
-  std::string imageUuid;  ///< path; required
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string imageUuid;  ///< Path variable; required.
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/data-center/remote` -> GetDataCenterFromRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetDataCenterFromRemoteAction.java.
+/// Gets the data center from remote.
+///
+/// `GET /v1/hybrid/data-center/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetDataCenterFromRemoteResult.
+/// From the Java SDK's `GetDataCenterFromRemoteAction.java`.
 struct GetDataCenterFromRemoteAction : Action<GetDataCenterFromRemoteAction, GetDataCenterFromRemoteResult> {
-  std::string type;  ///< required
-  std::optional<std::string> endpoint;
-  std::optional<std::string> requestIp;
+  std::string type;  ///< Required.
+  std::optional<std::string> endpoint;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/ecs/type` -> GetEcsInstanceTypeResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetEcsInstanceTypeAction.java.
+/// Gets the ECS instance type.
+///
+/// `GET /v1/hybrid/ecs/type`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetEcsInstanceTypeResult.
+/// From the Java SDK's `GetEcsInstanceTypeAction.java`.
 struct GetEcsInstanceTypeAction : Action<GetEcsInstanceTypeAction, GetEcsInstanceTypeResult> {
-  std::string identityZoneUuid;  ///< required
-  std::optional<std::string> ecsImageUuid;
-  std::optional<std::string> requestIp;
+  std::string identityZoneUuid;  ///< Required.
+  std::optional<std::string> ecsImageUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/ecs-vnc/{uuid}` -> GetEcsInstanceVncUrlResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetEcsInstanceVncUrlAction.java.
+/// Gets the ECS instance VNC URL.
+///
+/// `GET /v1/hybrid/aliyun/ecs-vnc/{uuid}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetEcsInstanceVncUrlResult.
+/// From the Java SDK's `GetEcsInstanceVncUrlAction.java`.
 struct GetEcsInstanceVncUrlAction : Action<GetEcsInstanceVncUrlAction, GetEcsInstanceVncUrlResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/identity-zone/remote` -> GetIdentityZoneFromRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetIdentityZoneFromRemoteAction.java.
+/// Gets the identity zone from remote.
+///
+/// `GET /v1/hybrid/identity-zone/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetIdentityZoneFromRemoteResult.
+/// From the Java SDK's `GetIdentityZoneFromRemoteAction.java`.
 struct GetIdentityZoneFromRemoteAction : Action<GetIdentityZoneFromRemoteAction, GetIdentityZoneFromRemoteResult> {
-  std::optional<std::string> type;
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> regionId;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> type;  ///< Optional.
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> regionId;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/backup-mysql/oss` -> EmptyReply (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetOssBackupBucketFromRemoteAction.java.
+/// Gets the OSS backup bucket from remote.
+///
+/// `GET /v1/hybrid/backup-mysql/oss`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `GetOssBackupBucketFromRemoteAction.java`.
 struct GetOssBackupBucketFromRemoteAction : Action<GetOssBackupBucketFromRemoteAction, EmptyReply> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/oss/file/remote` -> GetOssBucketFileFromRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetOssBucketFileFromRemoteAction.java.
+/// Gets the OSS bucket file from remote.
+///
+/// `GET /v1/hybrid/oss/file/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetOssBucketFileFromRemoteResult.
+/// From the Java SDK's `GetOssBucketFileFromRemoteAction.java`.
 struct GetOssBucketFileFromRemoteAction : Action<GetOssBucketFileFromRemoteAction, GetOssBucketFileFromRemoteResult> {
-  std::string uuid;  ///< required
-  std::optional<std::string> ossDomain;  ///< max length 127
-  std::optional<std::string> ossKey;  ///< max length 127
-  std::optional<std::string> ossSecret;  ///< max length 127
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> ossDomain;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossKey;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/oss/{dataCenterUuid}/remote` -> GetOssBucketNameFromRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetOssBucketNameFromRemoteAction.java.
+/// Gets the OSS bucket name from remote.
+///
+/// `GET /v1/hybrid/oss/{dataCenterUuid}/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetOssBucketNameFromRemoteResult.
+/// From the Java SDK's `GetOssBucketNameFromRemoteAction.java`.
 struct GetOssBucketNameFromRemoteAction : Action<GetOssBucketNameFromRemoteAction, GetOssBucketNameFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> ossDomain;  ///< max length 256
-  std::optional<std::string> ossKey;  ///< max length 127
-  std::optional<std::string> ossSecret;  ///< max length 127
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> ossDomain;  ///< Optional; at most 256 characters.
+  std::optional<std::string> ossKey;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/vpn-conf/{uuid}/remote` -> GetVpcVpnConfigurationFromRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcVpnConfigurationFromRemoteAction.java.
+/// Gets the VPC vpn configuration from remote.
+///
+/// `GET /v1/hybrid/vpn-conf/{uuid}/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcVpnConfigurationFromRemoteResult.
+/// From the Java SDK's `GetVpcVpnConfigurationFromRemoteAction.java`.
 struct GetVpcVpnConfigurationFromRemoteAction : Action<GetVpcVpnConfigurationFromRemoteAction, GetVpcVpnConfigurationFromRemoteResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/disk` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunDiskFromLocalAction.java.
+/// Queries Aliyun disks from local.
+///
+/// `GET /v1/hybrid/aliyun/disk`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryAliyunDiskFromLocalAction.java`.
 struct QueryAliyunDiskFromLocalAction : QueryAction<QueryAliyunDiskFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/route-entry` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunRouteEntryFromLocalAction.java.
+/// Queries Aliyun route entries from local.
+///
+/// `GET /v1/hybrid/aliyun/route-entry`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryAliyunRouteEntryFromLocalAction.java`.
 struct QueryAliyunRouteEntryFromLocalAction : QueryAction<QueryAliyunRouteEntryFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/router-interface` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunRouterInterfaceFromLocalAction.java.
+/// Queries Aliyun router interfaces from local.
+///
+/// `GET /v1/hybrid/aliyun/router-interface`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryAliyunRouterInterfaceFromLocalAction.java`.
 struct QueryAliyunRouterInterfaceFromLocalAction : QueryAction<QueryAliyunRouterInterfaceFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/snapshot` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunSnapshotFromLocalAction.java.
+/// Queries Aliyun snapshots from local.
+///
+/// `GET /v1/hybrid/aliyun/snapshot`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryAliyunSnapshotFromLocalAction.java`.
 struct QueryAliyunSnapshotFromLocalAction : QueryAction<QueryAliyunSnapshotFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/vrouter` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunVirtualRouterFromLocalAction.java.
+/// Queries Aliyun virtual routers from local.
+///
+/// `GET /v1/hybrid/aliyun/vrouter`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryAliyunVirtualRouterFromLocalAction.java`.
 struct QueryAliyunVirtualRouterFromLocalAction : QueryAction<QueryAliyunVirtualRouterFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/access-point` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryConnectionAccessPointFromLocalAction.java.
+/// Queries connection access points from local.
+///
+/// `GET /v1/hybrid/aliyun/access-point`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryConnectionAccessPointFromLocalAction.java`.
 struct QueryConnectionAccessPointFromLocalAction : QueryAction<QueryConnectionAccessPointFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/relationships` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction.java.
+/// Queries connections between the L3 network and Aliyun V switch.
+///
+/// `GET /v1/hybrid/aliyun/relationships`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction.java`.
 struct QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction : QueryAction<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/data-center` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryDataCenterFromLocalAction.java.
+/// Queries data centers from local.
+///
+/// `GET /v1/hybrid/data-center`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryDataCenterFromLocalAction.java`.
 struct QueryDataCenterFromLocalAction : QueryAction<QueryDataCenterFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/image` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEcsImageFromLocalAction.java.
+/// Queries ECS images from local.
+///
+/// `GET /v1/hybrid/aliyun/image`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEcsImageFromLocalAction.java`.
 struct QueryEcsImageFromLocalAction : QueryAction<QueryEcsImageFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/ecs` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEcsInstanceFromLocalAction.java.
+/// Queries ECS instances from local.
+///
+/// `GET /v1/hybrid/aliyun/ecs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEcsInstanceFromLocalAction.java`.
 struct QueryEcsInstanceFromLocalAction : QueryAction<QueryEcsInstanceFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/security-group` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEcsSecurityGroupFromLocalAction.java.
+/// Queries ECS security groups from local.
+///
+/// `GET /v1/hybrid/aliyun/security-group`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEcsSecurityGroupFromLocalAction.java`.
 struct QueryEcsSecurityGroupFromLocalAction : QueryAction<QueryEcsSecurityGroupFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/security-group-rule` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEcsSecurityGroupRuleFromLocalAction.java.
+/// Queries ECS security group rules from local.
+///
+/// `GET /v1/hybrid/aliyun/security-group-rule`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEcsSecurityGroupRuleFromLocalAction.java`.
 struct QueryEcsSecurityGroupRuleFromLocalAction : QueryAction<QueryEcsSecurityGroupRuleFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/vswitch` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEcsVSwitchFromLocalAction.java.
+/// Queries ECS V switches from local.
+///
+/// `GET /v1/hybrid/aliyun/vswitch`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEcsVSwitchFromLocalAction.java`.
 struct QueryEcsVSwitchFromLocalAction : QueryAction<QueryEcsVSwitchFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/vpc` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEcsVpcFromLocalAction.java.
+/// Queries ECS VPCs from local.
+///
+/// `GET /v1/hybrid/aliyun/vpc`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEcsVpcFromLocalAction.java`.
 struct QueryEcsVpcFromLocalAction : QueryAction<QueryEcsVpcFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/eip` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHybridEipFromLocalAction.java.
+/// Queries hybrid EIPs from local.
+///
+/// `GET /v1/hybrid/eip`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryHybridEipFromLocalAction.java`.
 struct QueryHybridEipFromLocalAction : QueryAction<QueryHybridEipFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/hybrid/key` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHybridKeySecretAction.java.
+/// Queries hybrid key secrets.
+///
+/// `GET /v1/hybrid/hybrid/key`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryHybridKeySecretAction.java`.
 struct QueryHybridKeySecretAction : QueryAction<QueryHybridKeySecretAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/identity-zone` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryIdentityZoneFromLocalAction.java.
+/// Queries identity zones from local.
+///
+/// `GET /v1/hybrid/identity-zone`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryIdentityZoneFromLocalAction.java`.
 struct QueryIdentityZoneFromLocalAction : QueryAction<QueryIdentityZoneFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/oss-bucket` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryOssBucketFileNameAction.java.
+/// Queries OSS bucket file names.
+///
+/// `GET /v1/hybrid/aliyun/oss-bucket`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryOssBucketFileNameAction.java`.
 struct QueryOssBucketFileNameAction : QueryAction<QueryOssBucketFileNameAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/aliyun/border-router` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVirtualBorderRouterFromLocalAction.java.
+/// Queries virtual border routers from local.
+///
+/// `GET /v1/hybrid/aliyun/border-router`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVirtualBorderRouterFromLocalAction.java`.
 struct QueryVirtualBorderRouterFromLocalAction : QueryAction<QueryVirtualBorderRouterFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/vpn-connection/ike` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcIkeConfigFromLocalAction.java.
+/// Queries VPC IKE config from local.
+///
+/// `GET /v1/hybrid/vpn-connection/ike`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVpcIkeConfigFromLocalAction.java`.
 struct QueryVpcIkeConfigFromLocalAction : QueryAction<QueryVpcIkeConfigFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/vpn-connection/ipsec` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcIpSecConfigFromLocalAction.java.
+/// Queries VPC IPsec config from local.
+///
+/// `GET /v1/hybrid/vpn-connection/ipsec`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVpcIpSecConfigFromLocalAction.java`.
 struct QueryVpcIpSecConfigFromLocalAction : QueryAction<QueryVpcIpSecConfigFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/user-vpn` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcUserVpnGatewayFromLocalAction.java.
+/// Queries VPC user vpn gateways from local.
+///
+/// `GET /v1/hybrid/user-vpn`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVpcUserVpnGatewayFromLocalAction.java`.
 struct QueryVpcUserVpnGatewayFromLocalAction : QueryAction<QueryVpcUserVpnGatewayFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/vpn-connection` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcVpnConnectionFromLocalAction.java.
+/// Queries VPC vpn connections from local.
+///
+/// `GET /v1/hybrid/vpn-connection`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVpcVpnConnectionFromLocalAction.java`.
 struct QueryVpcVpnConnectionFromLocalAction : QueryAction<QueryVpcVpnConnectionFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/vpc-vpn` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcVpnGatewayFromLocalAction.java.
+/// Queries VPC vpn gateways from local.
+///
+/// `GET /v1/hybrid/vpc-vpn`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVpcVpnGatewayFromLocalAction.java`.
 struct QueryVpcVpnGatewayFromLocalAction : QueryAction<QueryVpcVpnGatewayFromLocalAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/ecs/{uuid}/actions` -> EmptyReply.
-/// Body: `{"rebootEcsInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RebootEcsInstanceAction.java.
+/// Reboots the ECS instance.
+///
+/// `PUT /v1/hybrid/aliyun/ecs/{uuid}/actions`, body `{"rebootEcsInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RebootEcsInstanceAction.java`.
 struct RebootEcsInstanceAction : Action<RebootEcsInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions` -> EmptyReply.
-/// Body: `{"recoveryVirtualBorderRouterRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RecoveryVirtualBorderRouterRemoteAction.java.
+/// Calls the ZStack API `RecoveryVirtualBorderRouterRemote`.
+///
+/// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions`, body `{"recoveryVirtualBorderRouterRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RecoveryVirtualBorderRouterRemoteAction.java`.
 struct RecoveryVirtualBorderRouterRemoteAction : Action<RecoveryVirtualBorderRouterRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/router-interface/{vbrInterfaceUuid}/actions` -> InventoryReply<AliyunRouterInterfaceInventory>.
-/// Body: `{"startConnectionBetweenAliyunRouterInterface": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartConnectionBetweenAliyunRouterInterfaceAction.java.
+/// Starts the connection between the Aliyun router interface.
+///
+/// `PUT /v1/hybrid/aliyun/router-interface/{vbrInterfaceUuid}/actions`, body `{"startConnectionBetweenAliyunRouterInterface": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunRouterInterfaceInventory.
+/// From the Java SDK's `StartConnectionBetweenAliyunRouterInterfaceAction.java`.
 struct StartConnectionBetweenAliyunRouterInterfaceAction : Action<StartConnectionBetweenAliyunRouterInterfaceAction, InventoryReply<AliyunRouterInterfaceInventory>> {
-  std::string vrouterInterfaceUuid;  ///< required
-  std::string vbrInterfaceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vrouterInterfaceUuid;  ///< Required.
+  std::string vbrInterfaceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/ecs/{uuid}/actions` -> EmptyReply.
-/// Body: `{"startEcsInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartEcsInstanceAction.java.
+/// Starts the ECS instance.
+///
+/// `PUT /v1/hybrid/aliyun/ecs/{uuid}/actions`, body `{"startEcsInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `StartEcsInstanceAction.java`.
 struct StartEcsInstanceAction : Action<StartEcsInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/ecs/{uuid}/actions` -> EmptyReply.
-/// Body: `{"stopEcsInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StopEcsInstanceAction.java.
+/// Stops the ECS instance.
+///
+/// `PUT /v1/hybrid/aliyun/ecs/{uuid}/actions`, body `{"stopEcsInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `StopEcsInstanceAction.java`.
 struct StopEcsInstanceAction : Action<StopEcsInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/route-entry/{vRouterUuid}/sync` -> SyncAliyunRouteEntryFromRemoteResult.
-/// Body: `{"syncAliyunRouteEntryFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncAliyunRouteEntryFromRemoteAction.java.
+/// Syncs the Aliyun route entry from remote.
+///
+/// `PUT /v1/hybrid/aliyun/route-entry/{vRouterUuid}/sync`, body `{"syncAliyunRouteEntryFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncAliyunRouteEntryFromRemoteResult.
+/// From the Java SDK's `SyncAliyunRouteEntryFromRemoteAction.java`.
 struct SyncAliyunRouteEntryFromRemoteAction : Action<SyncAliyunRouteEntryFromRemoteAction, SyncAliyunRouteEntryFromRemoteResult> {
-  std::string vRouterUuid;  ///< path; required
-  std::string vRouterType;  ///< required; one of vbr, vrouter
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Path variable; required.
+  std::string vRouterType;  ///< Required; one of `vbr`, `vrouter` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/router-interface/{dataCenterUuid}/sync` -> SyncAliyunRouterInterfaceFromRemoteResult.
-/// Body: `{"syncAliyunRouterInterfaceFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncAliyunRouterInterfaceFromRemoteAction.java.
+/// Syncs the Aliyun router interface from remote.
+///
+/// `PUT /v1/hybrid/aliyun/router-interface/{dataCenterUuid}/sync`, body `{"syncAliyunRouterInterfaceFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncAliyunRouterInterfaceFromRemoteResult.
+/// From the Java SDK's `SyncAliyunRouterInterfaceFromRemoteAction.java`.
 struct SyncAliyunRouterInterfaceFromRemoteAction : Action<SyncAliyunRouterInterfaceFromRemoteAction, SyncAliyunRouterInterfaceFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/snapshot/{dataCenterUuid}/sync` -> SyncAliyunSnapshotRemoteResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncAliyunSnapshotRemoteAction.java.
+/// Syncs the Aliyun snapshot (remote).
+///
+/// `POST /v1/hybrid/aliyun/snapshot/{dataCenterUuid}/sync`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncAliyunSnapshotRemoteResult.
+/// From the Java SDK's `SyncAliyunSnapshotRemoteAction.java`.
 struct SyncAliyunSnapshotRemoteAction : Action<SyncAliyunSnapshotRemoteAction, SyncAliyunSnapshotRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> snapshotId;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> snapshotId;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/vrouter/{vpcUuid}/sync` -> SyncAliyunVirtualRouterFromRemoteResult.
-/// Body: `{"syncAliyunVirtualRouterFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncAliyunVirtualRouterFromRemoteAction.java.
+/// Syncs the Aliyun virtual router from remote.
+///
+/// `PUT /v1/hybrid/aliyun/vrouter/{vpcUuid}/sync`, body `{"syncAliyunVirtualRouterFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncAliyunVirtualRouterFromRemoteResult.
+/// From the Java SDK's `SyncAliyunVirtualRouterFromRemoteAction.java`.
 struct SyncAliyunVirtualRouterFromRemoteAction : Action<SyncAliyunVirtualRouterFromRemoteAction, SyncAliyunVirtualRouterFromRemoteResult> {
-  std::string vpcUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vpcUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/access-point/{dataCenterUuid}/sync` -> SyncConnectionAccessPointFromRemoteResult.
-/// Body: `{"syncConnectionAccessPointFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncConnectionAccessPointFromRemoteAction.java.
+/// Syncs the connection access point from remote.
+///
+/// `PUT /v1/hybrid/aliyun/access-point/{dataCenterUuid}/sync`, body `{"syncConnectionAccessPointFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncConnectionAccessPointFromRemoteResult.
+/// From the Java SDK's `SyncConnectionAccessPointFromRemoteAction.java`.
 struct SyncConnectionAccessPointFromRemoteAction : Action<SyncConnectionAccessPointFromRemoteAction, SyncConnectionAccessPointFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> accessPointId;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> accessPointId;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/data-center/{uuid}/sync` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/SyncDataCenterFromRemoteAction.java.
+/// Syncs the data center from remote.
+///
+/// `GET /v1/hybrid/data-center/{uuid}/sync`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SyncDataCenterFromRemoteAction.java`.
 struct SyncDataCenterFromRemoteAction : Action<SyncDataCenterFromRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/disk/{identityUuid}/sync` -> SyncDiskFromAliyunFromRemoteResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncDiskFromAliyunFromRemoteAction.java.
+/// Syncs the disk from the Aliyun from remote.
+///
+/// `POST /v1/hybrid/aliyun/disk/{identityUuid}/sync`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncDiskFromAliyunFromRemoteResult.
+/// From the Java SDK's `SyncDiskFromAliyunFromRemoteAction.java`.
 struct SyncDiskFromAliyunFromRemoteAction : Action<SyncDiskFromAliyunFromRemoteAction, SyncDiskFromAliyunFromRemoteResult> {
-  std::string identityUuid;  ///< path; required
-  std::optional<std::string> diskId;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string identityUuid;  ///< Path variable; required.
+  std::optional<std::string> diskId;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/image/{dataCenterUuid}/sync` -> SyncEcsImageFromRemoteResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncEcsImageFromRemoteAction.java.
+/// Syncs the ECS image from remote.
+///
+/// `POST /v1/hybrid/aliyun/image/{dataCenterUuid}/sync`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncEcsImageFromRemoteResult.
+/// From the Java SDK's `SyncEcsImageFromRemoteAction.java`.
 struct SyncEcsImageFromRemoteAction : Action<SyncEcsImageFromRemoteAction, SyncEcsImageFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> type;  ///< one of system, self
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> type;  ///< Optional; one of `system`, `self` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/ecs/{dataCenterUuid}/sync` -> SyncEcsInstanceFromRemoteResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncEcsInstanceFromRemoteAction.java.
+/// Syncs the ECS instance from remote.
+///
+/// `POST /v1/hybrid/aliyun/ecs/{dataCenterUuid}/sync`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncEcsInstanceFromRemoteResult.
+/// From the Java SDK's `SyncEcsInstanceFromRemoteAction.java`.
 struct SyncEcsInstanceFromRemoteAction : Action<SyncEcsInstanceFromRemoteAction, SyncEcsInstanceFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<bool> onlyZstack;  ///< Java SDK default true
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<bool> onlyZstack;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/security-group/{ecsVpcUuid}/sync` -> SyncEcsSecurityGroupFromRemoteResult.
-/// Body: `{"syncEcsSecurityGroupFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncEcsSecurityGroupFromRemoteAction.java.
+/// Syncs the ECS security group from remote.
+///
+/// `PUT /v1/hybrid/aliyun/security-group/{ecsVpcUuid}/sync`, body `{"syncEcsSecurityGroupFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncEcsSecurityGroupFromRemoteResult.
+/// From the Java SDK's `SyncEcsSecurityGroupFromRemoteAction.java`.
 struct SyncEcsSecurityGroupFromRemoteAction : Action<SyncEcsSecurityGroupFromRemoteAction, SyncEcsSecurityGroupFromRemoteResult> {
-  std::string ecsVpcUuid;  ///< path; required
-  std::optional<std::string> securityGroupId;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ecsVpcUuid;  ///< Path variable; required.
+  std::optional<std::string> securityGroupId;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/security-group-rule/{uuid}/sync` -> SyncEcsSecurityGroupRuleFromRemoteResult.
-/// Body: `{"syncEcsSecurityGroupRuleFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncEcsSecurityGroupRuleFromRemoteAction.java.
+/// Syncs the ECS security group rule from remote.
+///
+/// `PUT /v1/hybrid/aliyun/security-group-rule/{uuid}/sync`, body `{"syncEcsSecurityGroupRuleFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncEcsSecurityGroupRuleFromRemoteResult.
+/// From the Java SDK's `SyncEcsSecurityGroupRuleFromRemoteAction.java`.
 struct SyncEcsSecurityGroupRuleFromRemoteAction : Action<SyncEcsSecurityGroupRuleFromRemoteAction, SyncEcsSecurityGroupRuleFromRemoteResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/vswitch/{dataCenterUuid}/sync` -> SyncEcsVSwitchFromRemoteResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncEcsVSwitchFromRemoteAction.java.
+/// Syncs the ECS V switch from remote.
+///
+/// `POST /v1/hybrid/aliyun/vswitch/{dataCenterUuid}/sync`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncEcsVSwitchFromRemoteResult.
+/// From the Java SDK's `SyncEcsVSwitchFromRemoteAction.java`.
 struct SyncEcsVSwitchFromRemoteAction : Action<SyncEcsVSwitchFromRemoteAction, SyncEcsVSwitchFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> vSwitchId;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> vSwitchId;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/vpc/{dataCenterUuid}/sync` -> SyncEcsVpcFromRemoteResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncEcsVpcFromRemoteAction.java.
+/// Syncs the ECS VPC from remote.
+///
+/// `POST /v1/hybrid/aliyun/vpc/{dataCenterUuid}/sync`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncEcsVpcFromRemoteResult.
+/// From the Java SDK's `SyncEcsVpcFromRemoteAction.java`.
 struct SyncEcsVpcFromRemoteAction : Action<SyncEcsVpcFromRemoteAction, SyncEcsVpcFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> ecsVpcId;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> ecsVpcId;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/eip/{dataCenterUuid}/sync` -> SyncHybridEipFromRemoteResult.
-/// Body: `{"syncHybridEipFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncHybridEipFromRemoteAction.java.
+/// Syncs the hybrid EIP from remote.
+///
+/// `PUT /v1/hybrid/eip/{dataCenterUuid}/sync`, body `{"syncHybridEipFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncHybridEipFromRemoteResult.
+/// From the Java SDK's `SyncHybridEipFromRemoteAction.java`.
 struct SyncHybridEipFromRemoteAction : Action<SyncHybridEipFromRemoteAction, SyncHybridEipFromRemoteResult> {
-  std::string type;  ///< required; one of aliyun
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/hybrid/identity-zone/{uuid}/sync` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/SyncIdentityFromRemoteAction.java.
+/// Syncs the identity from remote.
+///
+/// `GET /v1/hybrid/identity-zone/{uuid}/sync`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SyncIdentityFromRemoteAction.java`.
 struct SyncIdentityFromRemoteAction : Action<SyncIdentityFromRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/border-router/{dataCenterUuid}/sync` -> SyncVirtualBorderRouterFromRemoteResult.
-/// Body: `{"syncVirtualBorderRouterFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncVirtualBorderRouterFromRemoteAction.java.
+/// Syncs the virtual border router from remote.
+///
+/// `PUT /v1/hybrid/aliyun/border-router/{dataCenterUuid}/sync`, body `{"syncVirtualBorderRouterFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncVirtualBorderRouterFromRemoteResult.
+/// From the Java SDK's `SyncVirtualBorderRouterFromRemoteAction.java`.
 struct SyncVirtualBorderRouterFromRemoteAction : Action<SyncVirtualBorderRouterFromRemoteAction, SyncVirtualBorderRouterFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/user-vpn/{dataCenterUuid}/sync` -> SyncVpcUserVpnGatewayFromRemoteResult.
-/// Body: `{"syncVpcUserVpnGatewayFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncVpcUserVpnGatewayFromRemoteAction.java.
+/// Syncs the VPC user vpn gateway from remote.
+///
+/// `PUT /v1/hybrid/user-vpn/{dataCenterUuid}/sync`, body `{"syncVpcUserVpnGatewayFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncVpcUserVpnGatewayFromRemoteResult.
+/// From the Java SDK's `SyncVpcUserVpnGatewayFromRemoteAction.java`.
 struct SyncVpcUserVpnGatewayFromRemoteAction : Action<SyncVpcUserVpnGatewayFromRemoteAction, SyncVpcUserVpnGatewayFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/vpn-connection/{dataCenterUuid}/sync` -> SyncVpcVpnConnectionFromRemoteResult.
-/// Body: `{"syncVpcVpnConnectionFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncVpcVpnConnectionFromRemoteAction.java.
+/// Syncs the VPC vpn connection from remote.
+///
+/// `PUT /v1/hybrid/vpn-connection/{dataCenterUuid}/sync`, body `{"syncVpcVpnConnectionFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncVpcVpnConnectionFromRemoteResult.
+/// From the Java SDK's `SyncVpcVpnConnectionFromRemoteAction.java`.
 struct SyncVpcVpnConnectionFromRemoteAction : Action<SyncVpcVpnConnectionFromRemoteAction, SyncVpcVpnConnectionFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/vpc-vpn/{dataCenterUuid}/sync` -> SyncVpcVpnGatewayFromRemoteResult.
-/// Body: `{"syncVpcVpnGatewayFromRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncVpcVpnGatewayFromRemoteAction.java.
+/// Syncs the VPC vpn gateway from remote.
+///
+/// `PUT /v1/hybrid/vpc-vpn/{dataCenterUuid}/sync`, body `{"syncVpcVpnGatewayFromRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SyncVpcVpnGatewayFromRemoteResult.
+/// From the Java SDK's `SyncVpcVpnGatewayFromRemoteAction.java`.
 struct SyncVpcVpnGatewayFromRemoteAction : Action<SyncVpcVpnGatewayFromRemoteAction, SyncVpcVpnGatewayFromRemoteResult> {
-  std::string dataCenterUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions` -> EmptyReply.
-/// Body: `{"terminateVirtualBorderRouterRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/TerminateVirtualBorderRouterRemoteAction.java.
+/// Terminates the virtual border router (remote).
+///
+/// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions`, body `{"terminateVirtualBorderRouterRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `TerminateVirtualBorderRouterRemoteAction.java`.
 struct TerminateVirtualBorderRouterRemoteAction : Action<TerminateVirtualBorderRouterRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/disk/{uuid}/actions` -> InventoryReply<AliyunDiskInventory>.
-/// Body: `{"updateAliyunDisk": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunDiskAction.java.
+/// Updates the Aliyun disk.
+///
+/// `PUT /v1/hybrid/aliyun/disk/{uuid}/actions`, body `{"updateAliyunDisk": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunDiskInventory.
+/// From the Java SDK's `UpdateAliyunDiskAction.java`.
 struct UpdateAliyunDiskAction : Action<UpdateAliyunDiskAction, InventoryReply<AliyunDiskInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< min length 2; max length 1024
-  std::optional<bool> deleteWithInstance;
-  std::optional<bool> deleteAutoSnapshot;
-  std::optional<bool> enableAutoSnapshot;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; length 2 to 1024.
+  std::optional<bool> deleteWithInstance;  ///< Optional.
+  std::optional<bool> deleteAutoSnapshot;  ///< Optional.
+  std::optional<bool> enableAutoSnapshot;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/{uuid}/key` -> InventoryReply<HybridAccountInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunKeySecretAction.java.
+/// Updates the Aliyun key secret.
+///
+/// `POST /v1/hybrid/aliyun/{uuid}/key`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HybridAccountInventory.
+/// From the Java SDK's `UpdateAliyunKeySecretAction.java`.
 struct UpdateAliyunKeySecretAction : Action<UpdateAliyunKeySecretAction, InventoryReply<HybridAccountInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/router-interface/{uuid}/actions` -> EmptyReply.
-/// Body: `{"updateAliyunRouteInterfaceRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunRouteInterfaceRemoteAction.java.
+/// Updates the Aliyun route interface (remote).
+///
+/// `PUT /v1/hybrid/aliyun/router-interface/{uuid}/actions`, body `{"updateAliyunRouteInterfaceRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdateAliyunRouteInterfaceRemoteAction.java`.
 struct UpdateAliyunRouteInterfaceRemoteAction : Action<UpdateAliyunRouteInterfaceRemoteAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string op;  ///< required; one of active, inactive
-  std::string vRouterType;  ///< required; one of vbr, vrouter
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string op;  ///< Required; one of `active`, `inactive` (case-insensitive).
+  std::string vRouterType;  ///< Required; one of `vbr`, `vrouter` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/snapshot/{uuid}/actions` -> InventoryReply<AliyunSnapshotInventory>.
-/// Body: `{"updateAliyunSnapshot": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunSnapshotAction.java.
+/// Updates the Aliyun snapshot.
+///
+/// `PUT /v1/hybrid/aliyun/snapshot/{uuid}/actions`, body `{"updateAliyunSnapshot": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunSnapshotInventory.
+/// From the Java SDK's `UpdateAliyunSnapshotAction.java`.
 struct UpdateAliyunSnapshotAction : Action<UpdateAliyunSnapshotAction, InventoryReply<AliyunSnapshotInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< min length 2; max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; length 2 to 1024.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/vrouter/{uuid}/actions` -> InventoryReply<VpcVirtualRouterInventory>.
-/// Body: `{"updateAliyunVirtualRouter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunVirtualRouterAction.java.
+/// Updates the Aliyun virtual router.
+///
+/// `PUT /v1/hybrid/aliyun/vrouter/{uuid}/actions`, body `{"updateAliyunVirtualRouter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcVirtualRouterInventory.
+/// From the Java SDK's `UpdateAliyunVirtualRouterAction.java`.
 struct UpdateAliyunVirtualRouterAction : Action<UpdateAliyunVirtualRouterAction, InventoryReply<VpcVirtualRouterInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< min length 2; max length 128; pattern ^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/connections/{uuid}` -> InventoryReply<ConnectionRelationShipInventory>.
-/// Body: `{"updateConnectionBetweenL3NetWorkAndAliyunVSwitch": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction.java.
+/// Updates the connection between the L3 net work and Aliyun V switch.
+///
+/// `PUT /v1/hybrid/aliyun/connections/{uuid}`, body `{"updateConnectionBetweenL3NetWorkAndAliyunVSwitch": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ConnectionRelationShipInventory.
+/// From the Java SDK's `UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction.java`.
 struct UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction : Action<UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction, InventoryReply<ConnectionRelationShipInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 64
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 64 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/image/{uuid}/actions` -> InventoryReply<EcsImageInventory>.
-/// Body: `{"updateEcsImage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEcsImageAction.java.
+/// Updates the ECS image.
+///
+/// `PUT /v1/hybrid/aliyun/image/{uuid}/actions`, body `{"updateEcsImage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsImageInventory.
+/// From the Java SDK's `UpdateEcsImageAction.java`.
 struct UpdateEcsImageAction : Action<UpdateEcsImageAction, InventoryReply<EcsImageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> name;  ///< min length 2; max length 128; pattern [A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127} (checked by the server)
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `[A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127}` (checked by the server, not here).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/{uuid}/ecs` -> InventoryReply<EcsInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEcsInstanceAction.java.
+/// Updates the ECS instance.
+///
+/// `POST /v1/hybrid/aliyun/{uuid}/ecs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsInstanceInventory.
+/// From the Java SDK's `UpdateEcsInstanceAction.java`.
 struct UpdateEcsInstanceAction : Action<UpdateEcsInstanceAction, InventoryReply<EcsInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 128
-  std::optional<std::string> description;  ///< min length 2; max length 1024
-  std::optional<std::string> password;  ///< min length 8; max length 30
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; length 2 to 1024.
+  std::optional<std::string> password;  ///< Optional; length 8 to 30; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/aliyun/{uuid}/ecs-vnc` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEcsInstanceVncPasswordAction.java.
+/// Updates the ECS instance VNC password.
+///
+/// `POST /v1/hybrid/aliyun/{uuid}/ecs-vnc`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdateEcsInstanceVncPasswordAction.java`.
 struct UpdateEcsInstanceVncPasswordAction : Action<UpdateEcsInstanceVncPasswordAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string password;  ///< required; min length 6; max length 6; pattern [A-Za-z0-9]{6} (checked by the server)
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string password;  ///< Required; length 6 to 6; must match `[A-Za-z0-9]{6}` (checked by the server, not here); secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/security-group/{uuid}/actions` -> InventoryReply<EcsSecurityGroupInventory>.
-/// Body: `{"updateEcsSecurityGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEcsSecurityGroupAction.java.
+/// Updates the ECS security group.
+///
+/// `PUT /v1/hybrid/aliyun/security-group/{uuid}/actions`, body `{"updateEcsSecurityGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsSecurityGroupInventory.
+/// From the Java SDK's `UpdateEcsSecurityGroupAction.java`.
 struct UpdateEcsSecurityGroupAction : Action<UpdateEcsSecurityGroupAction, InventoryReply<EcsSecurityGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> description;  ///< max length 256
-  std::optional<std::string> name;  ///< max length 64
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> description;  ///< Optional; at most 256 characters.
+  std::optional<std::string> name;  ///< Optional; at most 64 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/vswitch/{uuid}/actions` -> InventoryReply<EcsVSwitchInventory>.
-/// Body: `{"updateEcsVSwitch": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEcsVSwitchAction.java.
+/// Updates the ECS V switch.
+///
+/// `PUT /v1/hybrid/aliyun/vswitch/{uuid}/actions`, body `{"updateEcsVSwitch": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsVSwitchInventory.
+/// From the Java SDK's `UpdateEcsVSwitchAction.java`.
 struct UpdateEcsVSwitchAction : Action<UpdateEcsVSwitchAction, InventoryReply<EcsVSwitchInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/vpc/{uuid}/actions` -> InventoryReply<EcsVpcInventory>.
-/// Body: `{"updateEcsVpc": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEcsVpcAction.java.
+/// Updates the ECS VPC.
+///
+/// `PUT /v1/hybrid/aliyun/vpc/{uuid}/actions`, body `{"updateEcsVpc": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EcsVpcInventory.
+/// From the Java SDK's `UpdateEcsVpcAction.java`.
 struct UpdateEcsVpcAction : Action<UpdateEcsVpcAction, InventoryReply<EcsVpcInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 64
-  std::optional<std::string> description;  ///< max length 256
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 64 characters.
+  std::optional<std::string> description;  ///< Optional; at most 256 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/eip/{uuid}/actions` -> InventoryReply<HybridEipAddressInventory>.
-/// Body: `{"updateHybridEip": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHybridEipAction.java.
+/// Updates the hybrid EIP.
+///
+/// `PUT /v1/hybrid/eip/{uuid}/actions`, body `{"updateHybridEip": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HybridEipAddressInventory.
+/// From the Java SDK's `UpdateHybridEipAction.java`.
 struct UpdateHybridEipAction : Action<UpdateHybridEipAction, InventoryReply<HybridEipAddressInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 128
-  std::optional<std::string> description;  ///< max length 2048
-  std::string type;  ///< required; one of aliyun
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string type;  ///< Required; one of `aliyun` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/hybrid/hybrid/{uuid}/key` -> InventoryReply<HybridAccountInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHybridKeySecretAction.java.
+/// Updates the hybrid key secret.
+///
+/// `POST /v1/hybrid/hybrid/{uuid}/key`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref HybridAccountInventory.
+/// From the Java SDK's `UpdateHybridKeySecretAction.java`.
 struct UpdateHybridKeySecretAction : Action<UpdateHybridKeySecretAction, InventoryReply<HybridAccountInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/oss-bucket/{uuid}/actions` -> InventoryReply<OssBucketInventory>.
-/// Body: `{"updateOssBucket": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateOssBucketAction.java.
+/// Updates the OSS bucket.
+///
+/// `PUT /v1/hybrid/aliyun/oss-bucket/{uuid}/actions`, body `{"updateOssBucket": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref OssBucketInventory.
+/// From the Java SDK's `UpdateOssBucketAction.java`.
 struct UpdateOssBucketAction : Action<UpdateOssBucketAction, InventoryReply<OssBucketInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> ossDomain;  ///< max length 256
-  std::optional<std::string> ossKey;  ///< max length 127
-  std::optional<std::string> ossSecret;  ///< max length 127
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> ossDomain;  ///< Optional; at most 256 characters.
+  std::optional<std::string> ossKey;  ///< Optional; at most 127 characters.
+  std::optional<std::string> ossSecret;  ///< Optional; at most 127 characters; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions` -> InventoryReply<VirtualBorderRouterInventory>.
-/// Body: `{"updateVirtualBorderRouterRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVirtualBorderRouterRemoteAction.java.
+/// Updates the virtual border router (remote).
+///
+/// `PUT /v1/hybrid/aliyun/border-router/{uuid}/actions`, body `{"updateVirtualBorderRouterRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VirtualBorderRouterInventory.
+/// From the Java SDK's `UpdateVirtualBorderRouterRemoteAction.java`.
 struct UpdateVirtualBorderRouterRemoteAction : Action<UpdateVirtualBorderRouterRemoteAction, InventoryReply<VirtualBorderRouterInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> localGatewayIp;
-  std::optional<std::string> peerGatewayIp;
-  std::optional<std::string> peeringSubnetMask;
-  std::optional<std::string> name;  ///< max length 64
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> vlanId;
-  std::optional<std::string> circuitCode;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> localGatewayIp;  ///< Optional.
+  std::optional<std::string> peerGatewayIp;  ///< Optional.
+  std::optional<std::string> peeringSubnetMask;  ///< Optional.
+  std::optional<std::string> name;  ///< Optional; at most 64 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> vlanId;  ///< Optional.
+  std::optional<std::string> circuitCode;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/user-vpn/{uuid}/actions` -> InventoryReply<VpcUserVpnGatewayInventory>.
-/// Body: `{"updateVpcUserVpnGateway": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVpcUserVpnGatewayAction.java.
+/// Updates the VPC user vpn gateway.
+///
+/// `PUT /v1/hybrid/user-vpn/{uuid}/actions`, body `{"updateVpcUserVpnGateway": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcUserVpnGatewayInventory.
+/// From the Java SDK's `UpdateVpcUserVpnGatewayAction.java`.
 struct UpdateVpcUserVpnGatewayAction : Action<UpdateVpcUserVpnGatewayAction, InventoryReply<VpcUserVpnGatewayInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< min length 2; max length 128; pattern ^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; length 2 to 128; must match `^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/vpn-connection/{uuid}/actions` -> InventoryReply<VpcVpnConnectionInventory>.
-/// Body: `{"updateVpcVpnConnectionRemote": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVpcVpnConnectionRemoteAction.java.
+/// Updates the VPC vpn connection (remote).
+///
+/// `PUT /v1/hybrid/vpn-connection/{uuid}/actions`, body `{"updateVpcVpnConnectionRemote": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcVpnConnectionInventory.
+/// From the Java SDK's `UpdateVpcVpnConnectionRemoteAction.java`.
 struct UpdateVpcVpnConnectionRemoteAction : Action<UpdateVpcVpnConnectionRemoteAction, InventoryReply<VpcVpnConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 64
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> localCidr;
-  std::optional<std::string> remoteCidr;
-  std::optional<bool> active;
-  std::optional<std::string> ikeConfUuid;
-  std::optional<std::string> ipsecConfUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 64 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> localCidr;  ///< Optional.
+  std::optional<std::string> remoteCidr;  ///< Optional.
+  std::optional<bool> active;  ///< Optional.
+  std::optional<std::string> ikeConfUuid;  ///< Optional.
+  std::optional<std::string> ipsecConfUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/hybrid/vpc-vpn/{uuid}/actions` -> InventoryReply<VpcVpnGatewayInventory>.
-/// Body: `{"updateVpcVpnGateway": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVpcVpnGatewayAction.java.
+/// Updates the VPC vpn gateway.
+///
+/// `PUT /v1/hybrid/vpc-vpn/{uuid}/actions`, body `{"updateVpcVpnGateway": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcVpnGatewayInventory.
+/// From the Java SDK's `UpdateVpcVpnGatewayAction.java`.
 struct UpdateVpcVpnGatewayAction : Action<UpdateVpcVpnGatewayAction, InventoryReply<VpcVpnGatewayInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 128
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -41,1111 +41,1363 @@
 
 namespace zstack {
 
-/// `POST /v1/iam2/organizations/{uuid}/attributes` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddAttributesToIAM2OrganizationAction.java.
+/// Adds attributes to the IAM2 organization.
+///
+/// `POST /v1/iam2/organizations/{uuid}/attributes`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddAttributesToIAM2OrganizationAction.java`.
 struct AddAttributesToIAM2OrganizationAction : Action<AddAttributesToIAM2OrganizationAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/{uuid}/attributes` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddAttributesToIAM2ProjectAction.java.
+/// Adds attributes to the IAM2 project.
+///
+/// `POST /v1/iam2/projects/{uuid}/attributes`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddAttributesToIAM2ProjectAction.java`.
 struct AddAttributesToIAM2ProjectAction : Action<AddAttributesToIAM2ProjectAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/virtual-ids/{uuid}/attributes` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddAttributesToIAM2VirtualIDAction.java.
+/// Adds attributes to the IAM2 virtual ID.
+///
+/// `POST /v1/iam2/virtual-ids/{uuid}/attributes`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddAttributesToIAM2VirtualIDAction.java`.
 struct AddAttributesToIAM2VirtualIDAction : Action<AddAttributesToIAM2VirtualIDAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/groups/{uuid}/attributes` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddAttributesToIAM2VirtualIDGroupAction.java.
+/// Adds attributes to the IAM2 virtual ID group.
+///
+/// `POST /v1/iam2/projects/groups/{uuid}/attributes`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddAttributesToIAM2VirtualIDGroupAction.java`.
 struct AddAttributesToIAM2VirtualIDGroupAction : Action<AddAttributesToIAM2VirtualIDGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> attributes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/groups` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddIAM2VirtualIDGroupToProjectsAction.java.
+/// Adds an IAM2 virtual ID group to the projects.
+///
+/// `POST /v1/iam2/projects/groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddIAM2VirtualIDGroupToProjectsAction.java`.
 struct AddIAM2VirtualIDGroupToProjectsAction : Action<AddIAM2VirtualIDGroupToProjectsAction, EmptyReply> {
-  std::optional<Json> structs;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> structs;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/groups/{groupUuid}/virtual-ids` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddIAM2VirtualIDsToGroupAction.java.
+/// Adds IAM2 virtual I ds to the group.
+///
+/// `POST /v1/iam2/projects/groups/{groupUuid}/virtual-ids`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddIAM2VirtualIDsToGroupAction.java`.
 struct AddIAM2VirtualIDsToGroupAction : Action<AddIAM2VirtualIDsToGroupAction, EmptyReply> {
-  std::vector<std::string> virtualIDUuids;  ///< required; not empty
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/organizations/{organizationUuid}/virtual-ids` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddIAM2VirtualIDsToOrganizationAction.java.
+/// Adds IAM2 virtual I ds to the organization.
+///
+/// `POST /v1/iam2/organizations/{organizationUuid}/virtual-ids`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddIAM2VirtualIDsToOrganizationAction.java`.
 struct AddIAM2VirtualIDsToOrganizationAction : Action<AddIAM2VirtualIDsToOrganizationAction, EmptyReply> {
-  std::vector<std::string> virtualIDUuids;  ///< required; not empty
-  std::string organizationUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
+  std::string organizationUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/{projectUuid}/virtual-ids` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddIAM2VirtualIDsToProjectAction.java.
+/// Adds IAM2 virtual I ds to the project.
+///
+/// `POST /v1/iam2/projects/{projectUuid}/virtual-ids`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddIAM2VirtualIDsToProjectAction.java`.
 struct AddIAM2VirtualIDsToProjectAction : Action<AddIAM2VirtualIDsToProjectAction, EmptyReply> {
-  std::string projectUuid;  ///< path
-  std::vector<std::string> virtualIDUuids;  ///< required
-  std::optional<std::vector<std::string>> roleUuids;
-  std::optional<std::string> requestIp;
+  std::string projectUuid;  ///< Path variable; required.
+  std::vector<std::string> virtualIDUuids;  ///< Required.
+  std::optional<std::vector<std::string>> roleUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/virtual-ids` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddIAM2VirtualIDsToProjectsAction.java.
+/// Adds IAM2 virtual I ds to the projects.
+///
+/// `POST /v1/iam2/projects/virtual-ids`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddIAM2VirtualIDsToProjectsAction.java`.
 struct AddIAM2VirtualIDsToProjectsAction : Action<AddIAM2VirtualIDsToProjectsAction, EmptyReply> {
-  std::vector<std::string> projectUuids;  ///< required
-  std::vector<std::string> virtualIDUuids;  ///< required
-  std::optional<std::vector<std::string>> roleUuids;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> projectUuids;  ///< Required.
+  std::vector<std::string> virtualIDUuids;  ///< Required.
+  std::optional<std::vector<std::string>> roleUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/add/resource/` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddResourceToIAM2ProjectAction.java.
+/// Adds a resource to the IAM2 project.
+///
+/// `POST /v1/iam2/projects/add/resource/`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddResourceToIAM2ProjectAction.java`.
 struct AddResourceToIAM2ProjectAction : Action<AddResourceToIAM2ProjectAction, EmptyReply> {
-  std::string projectUuid;  ///< required
-  std::optional<Json> resourceTemplates;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string projectUuid;  ///< Required.
+  std::optional<Json> resourceTemplates;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddRolesToIAM2VirtualIDAction.java.
+/// Adds roles to the IAM2 virtual ID.
+///
+/// `POST /v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddRolesToIAM2VirtualIDAction.java`.
 struct AddRolesToIAM2VirtualIDAction : Action<AddRolesToIAM2VirtualIDAction, EmptyReply> {
-  std::string virtualIDUuid;  ///< path; required
-  std::vector<std::string> roleUuids;  ///< required; not empty
-  std::optional<std::string> projectUuid;
-  std::optional<std::string> requestIp;
+  std::string virtualIDUuid;  ///< Path variable; required.
+  std::vector<std::string> roleUuids;  ///< Required; not empty.
+  std::optional<std::string> projectUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/groups/{groupUuid}/roles` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AddRolesToIAM2VirtualIDGroupAction.java.
+/// Adds roles to the IAM2 virtual ID group.
+///
+/// `POST /v1/iam2/projects/groups/{groupUuid}/roles`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/AddRolesToIAM2VirtualIDGroupAction.java`.
 struct AddRolesToIAM2VirtualIDGroupAction : Action<AddRolesToIAM2VirtualIDGroupAction, EmptyReply> {
-  std::vector<std::string> roleUuids;  ///< required; not empty
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> projectUuid;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> roleUuids;  ///< Required; not empty.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> projectUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}` -> InventoryReply<IAM2ProjectInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/AttachIAM2ProjectToIAM2OrganizationAction.java.
+/// Attaches the IAM2 project to the IAM2 organization.
+///
+/// `POST /v1/iam2/projects/{projectUuid}/iam2/organizations/{organizationUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectInventory.
+/// From the Java SDK's `iam2/api/AttachIAM2ProjectToIAM2OrganizationAction.java`.
 struct AttachIAM2ProjectToIAM2OrganizationAction : Action<AttachIAM2ProjectToIAM2OrganizationAction, InventoryReply<IAM2ProjectInventory>> {
-  std::string projectUuid;  ///< path; required
-  std::string organizationUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string projectUuid;  ///< Path variable; required.
+  std::string organizationUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/virtual-ids/from-file` -> BatchCreateIAM2VirtualIDFromConfigFileResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/BatchCreateIAM2VirtualIDFromConfigFileAction.java.
+/// Calls the ZStack API `BatchCreateIAM2VirtualIDFromConfigFile`.
+///
+/// `POST /v1/iam2/virtual-ids/from-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref BatchCreateIAM2VirtualIDFromConfigFileResult.
+/// From the Java SDK's `iam2/api/BatchCreateIAM2VirtualIDFromConfigFileAction.java`.
 struct BatchCreateIAM2VirtualIDFromConfigFileAction : Action<BatchCreateIAM2VirtualIDFromConfigFileAction, BatchCreateIAM2VirtualIDFromConfigFileResult> {
-  std::string virtualIDInfos;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string virtualIDInfos;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/organizations/{parentUuid}/actions` -> EmptyReply.
-/// Body: `{"changeIAM2OrganizationParent": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/ChangeIAM2OrganizationParentAction.java.
+/// Changes the IAM2 organization parent.
+///
+/// `PUT /v1/iam2/organizations/{parentUuid}/actions`, body `{"changeIAM2OrganizationParent": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/ChangeIAM2OrganizationParentAction.java`.
 struct ChangeIAM2OrganizationParentAction : Action<ChangeIAM2OrganizationParentAction, EmptyReply> {
-  std::string parentUuid;  ///< path; required
-  std::vector<std::string> childrenUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string parentUuid;  ///< Path variable; required.
+  std::vector<std::string> childrenUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/organizations/{uuid}/actions` -> InventoryReply<IAM2OrganizationInventory>.
-/// Body: `{"changeIAM2OrganizationState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/ChangeIAM2OrganizationStateAction.java.
+/// Changes the state of the IAM2 organization.
+///
+/// `PUT /v1/iam2/organizations/{uuid}/actions`, body `{"changeIAM2OrganizationState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2OrganizationInventory.
+/// From the Java SDK's `iam2/api/ChangeIAM2OrganizationStateAction.java`.
 struct ChangeIAM2OrganizationStateAction : Action<ChangeIAM2OrganizationStateAction, InventoryReply<IAM2OrganizationInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/{uuid}/actions` -> InventoryReply<IAM2ProjectInventory>.
-/// Body: `{"changeIAM2ProjectState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/ChangeIAM2ProjectStateAction.java.
+/// Changes the state of the IAM2 project.
+///
+/// `PUT /v1/iam2/projects/{uuid}/actions`, body `{"changeIAM2ProjectState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectInventory.
+/// From the Java SDK's `iam2/api/ChangeIAM2ProjectStateAction.java`.
 struct ChangeIAM2ProjectStateAction : Action<ChangeIAM2ProjectStateAction, InventoryReply<IAM2ProjectInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/groups/{uuid}/actions` -> InventoryReply<IAM2VirtualIDGroupInventory>.
-/// Body: `{"changeIAM2VirtualIDGroupState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/ChangeIAM2VirtualIDGroupStateAction.java.
+/// Changes the state of the IAM2 virtual ID group.
+///
+/// `PUT /v1/iam2/projects/groups/{uuid}/actions`, body `{"changeIAM2VirtualIDGroupState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDGroupInventory.
+/// From the Java SDK's `iam2/api/ChangeIAM2VirtualIDGroupStateAction.java`.
 struct ChangeIAM2VirtualIDGroupStateAction : Action<ChangeIAM2VirtualIDGroupStateAction, InventoryReply<IAM2VirtualIDGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable or disable an IAM2 virtual ID.
-/// `PUT /v1/iam2/virtual-ids/{uuid}/actions` -> InventoryReply<IAM2VirtualIDInventory>.
-/// Body: `{"changeIAM2VirtualIDState": {...}}`.
-/// From api/actions/ChangeIAM2VirtualIDState.json (the manual).
+/// Enables or disables an IAM2 virtual ID.
+///
+/// `PUT /v1/iam2/virtual-ids/{uuid}/actions`, body `{"changeIAM2VirtualIDState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDInventory.
+/// From `api/actions/ChangeIAM2VirtualIDState.json` (the manual).
 struct ChangeIAM2VirtualIDStateAction : Action<ChangeIAM2VirtualIDStateAction, InventoryReply<IAM2VirtualIDInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/virtual-ids/{uuid}/actions` -> InventoryReply<IAM2VirtualIDInventory>.
-/// Body: `{"changeIAM2VirtualIDType": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/ChangeIAM2VirtualIDTypeAction.java.
+/// Changes the IAM2 virtual ID type.
+///
+/// `PUT /v1/iam2/virtual-ids/{uuid}/actions`, body `{"changeIAM2VirtualIDType": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDInventory.
+/// From the Java SDK's `iam2/api/ChangeIAM2VirtualIDTypeAction.java`.
 struct ChangeIAM2VirtualIDTypeAction : Action<ChangeIAM2VirtualIDTypeAction, InventoryReply<IAM2VirtualIDInventory>> {
-  std::string uuid;  ///< path; required
-  std::string type;  ///< required; one of ZStack
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string type;  ///< Required; one of `ZStack` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/organizations/availabilities` -> CheckIAM2OrganizationAvailabilityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CheckIAM2OrganizationAvailabilityAction.java.
+/// Checks the IAM2 organization availability.
+///
+/// `GET /v1/iam2/organizations/availabilities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckIAM2OrganizationAvailabilityResult.
+/// From the Java SDK's `iam2/api/CheckIAM2OrganizationAvailabilityAction.java`.
 struct CheckIAM2OrganizationAvailabilityAction : Action<CheckIAM2OrganizationAvailabilityAction, CheckIAM2OrganizationAvailabilityResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/virtual-ids/from-file` -> CheckIAM2VirtualIDConfigFileResult (synchronous).
-/// Body: `{"checkIAM2VirtualIDConfigFile": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CheckIAM2VirtualIDConfigFileAction.java.
+/// Checks the IAM2 virtual ID config file.
+///
+/// `PUT /v1/iam2/virtual-ids/from-file`, body `{"checkIAM2VirtualIDConfigFile": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckIAM2VirtualIDConfigFileResult.
+/// From the Java SDK's `iam2/api/CheckIAM2VirtualIDConfigFileAction.java`.
 struct CheckIAM2VirtualIDConfigFileAction : Action<CheckIAM2VirtualIDConfigFileAction, CheckIAM2VirtualIDConfigFileResult> {
-  std::string virtualIDInfos;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string virtualIDInfos;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/ldap/bindings/actions` -> CleanInvalidLdapIAM2BindingResult.
-/// Body: `{"cleanInvalidLdapIAM2Binding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanInvalidLdapIAM2BindingAction.java.
+/// Cleans the invalid LDAP IAM2 binding.
+///
+/// `PUT /v1/iam2/ldap/bindings/actions`, body `{"cleanInvalidLdapIAM2Binding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CleanInvalidLdapIAM2BindingResult.
+/// From the Java SDK's `CleanInvalidLdapIAM2BindingAction.java`.
 struct CleanInvalidLdapIAM2BindingAction : Action<CleanInvalidLdapIAM2BindingAction, CleanInvalidLdapIAM2BindingResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/organizations` -> InventoryReply<IAM2OrganizationInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2OrganizationAction.java.
+/// Creates an IAM2 organization.
+///
+/// `POST /v1/iam2/organizations`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2OrganizationInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2OrganizationAction.java`.
 struct CreateIAM2OrganizationAction : Action<CreateIAM2OrganizationAction, InventoryReply<IAM2OrganizationInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string type;  ///< required; one of Company, Department
-  std::optional<std::string> parentUuid;
-  std::optional<Json> attributes;  ///< element type unknown upstream: JSON
-  std::optional<Json> quota;  ///< element type unknown upstream: JSON
-  std::optional<std::string> srcType;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string type;  ///< Required; one of `Company`, `Department` (case-insensitive).
+  std::optional<std::string> parentUuid;  ///< Optional.
+  std::optional<Json> attributes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> quota;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> srcType;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects` -> InventoryReply<IAM2ProjectInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2ProjectAction.java.
+/// Creates an IAM2 project.
+///
+/// `POST /v1/iam2/projects`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2ProjectAction.java`.
 struct CreateIAM2ProjectAction : Action<CreateIAM2ProjectAction, InventoryReply<IAM2ProjectInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> attributes;  ///< element type unknown upstream: JSON
-  std::optional<Json> quota;  ///< element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> roleUuids;
-  std::optional<Json> resourceTemplates;  ///< element type unknown upstream: JSON
-  std::optional<std::string> organizationUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> attributes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> quota;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> roleUuids;  ///< Optional.
+  std::optional<Json> resourceTemplates;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> organizationUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/from/templates/{templateUuid}` -> InventoryReply<IAM2ProjectInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2ProjectFromTemplateAction.java.
+/// Creates an IAM2 project from the template.
+///
+/// `POST /v1/iam2/projects/from/templates/{templateUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2ProjectFromTemplateAction.java`.
 struct CreateIAM2ProjectFromTemplateAction : Action<CreateIAM2ProjectFromTemplateAction, InventoryReply<IAM2ProjectInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string templateUuid;  ///< path; required
-  std::optional<std::vector<std::string>> roleUuids;
-  std::optional<std::string> organizationUuid;
-  std::optional<Json> resourceTemplates;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string templateUuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> roleUuids;  ///< Optional.
+  std::optional<std::string> organizationUuid;  ///< Optional.
+  std::optional<Json> resourceTemplates;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/project-roles` -> InventoryReply<RoleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2ProjectRoleAction.java.
+/// Creates an IAM2 project role.
+///
+/// `POST /v1/iam2/project-roles`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RoleInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2ProjectRoleAction.java`.
 struct CreateIAM2ProjectRoleAction : Action<CreateIAM2ProjectRoleAction, InventoryReply<RoleInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> statements;  ///< element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> policyUuids;
-  std::optional<std::string> identity;  ///< max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> statements;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> policyUuids;  ///< Optional.
+  std::optional<std::string> identity;  ///< Optional; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/templates` -> InventoryReply<IAM2ProjectTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2ProjectTemplateAction.java.
+/// Creates an IAM2 project template.
+///
+/// `POST /v1/iam2/projects/templates`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectTemplateInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2ProjectTemplateAction.java`.
 struct CreateIAM2ProjectTemplateAction : Action<CreateIAM2ProjectTemplateAction, InventoryReply<IAM2ProjectTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> attributes;  ///< element type unknown upstream: JSON
-  std::optional<Json> quota;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> attributes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> quota;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/projects/templates/from/projects/{projectUuid}` -> InventoryReply<IAM2ProjectTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2ProjectTemplateFromProjectAction.java.
+/// Creates an IAM2 project template from the project.
+///
+/// `POST /v1/iam2/projects/templates/from/projects/{projectUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectTemplateInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2ProjectTemplateFromProjectAction.java`.
 struct CreateIAM2ProjectTemplateFromProjectAction : Action<CreateIAM2ProjectTemplateFromProjectAction, InventoryReply<IAM2ProjectTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string projectUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string projectUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/virtual-ids` -> InventoryReply<IAM2VirtualIDInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2VirtualIDAction.java.
+/// Creates an IAM2 virtual ID.
+///
+/// `POST /v1/iam2/virtual-ids`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2VirtualIDAction.java`.
 struct CreateIAM2VirtualIDAction : Action<CreateIAM2VirtualIDAction, InventoryReply<IAM2VirtualIDInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string password;  ///< required; max length 2048; sent as its SHA-512 hex
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> attributes;  ///< element type unknown upstream: JSON
-  std::optional<std::string> projectUuid;
-  std::optional<std::string> organizationUuid;
-  std::optional<bool> withoutDefaultRole;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 2048 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> attributes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> projectUuid;  ///< Optional.
+  std::optional<std::string> organizationUuid;  ///< Optional.
+  std::optional<bool> withoutDefaultRole;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/virtual-id/ldap/uid` -> InventoryReply<LdapResourceRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateIAM2VirtualIDFromLdapUidAction.java.
+/// Creates an IAM2 virtual ID from the LDAP uid.
+///
+/// `POST /v1/iam2/virtual-id/ldap/uid`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LdapResourceRefInventory.
+/// From the Java SDK's `CreateIAM2VirtualIDFromLdapUidAction.java`.
 struct CreateIAM2VirtualIDFromLdapUidAction : Action<CreateIAM2VirtualIDFromLdapUidAction, InventoryReply<LdapResourceRefInventory>> {
-  std::string ldapUid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ldapUid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/groups` -> InventoryReply<IAM2VirtualIDGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/CreateIAM2VirtualIDGroupAction.java.
+/// Creates an IAM2 virtual ID group.
+///
+/// `POST /v1/iam2/groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDGroupInventory.
+/// From the Java SDK's `iam2/api/CreateIAM2VirtualIDGroupAction.java`.
 struct CreateIAM2VirtualIDGroupAction : Action<CreateIAM2VirtualIDGroupAction, InventoryReply<IAM2VirtualIDGroupInventory>> {
-  std::optional<std::string> projectUuid;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> attributes;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> projectUuid;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> attributes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/ldap/bindings` -> InventoryReply<LdapResourceRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateIAM2VirtualIDLdapBindingAction.java.
+/// Creates IAM2 virtual ID LDAP binding.
+///
+/// `POST /v1/iam2/ldap/bindings`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LdapResourceRefInventory.
+/// From the Java SDK's `CreateIAM2VirtualIDLdapBindingAction.java`.
 struct CreateIAM2VirtualIDLdapBindingAction : Action<CreateIAM2VirtualIDLdapBindingAction, InventoryReply<LdapResourceRefInventory>> {
-  std::string virtualIDUuid;  ///< required
-  std::string ldapUid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string virtualIDUuid;  ///< Required.
+  std::string ldapUid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/organizations/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/DeleteIAM2OrganizationAction.java.
+/// Deletes the IAM2 organization.
+///
+/// `DELETE /v1/iam2/organizations/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/DeleteIAM2OrganizationAction.java`.
 struct DeleteIAM2OrganizationAction : Action<DeleteIAM2OrganizationAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/DeleteIAM2ProjectAction.java.
+/// Deletes the IAM2 project.
+///
+/// `DELETE /v1/iam2/projects/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/DeleteIAM2ProjectAction.java`.
 struct DeleteIAM2ProjectAction : Action<DeleteIAM2ProjectAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/templates/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/DeleteIAM2ProjectTemplateAction.java.
+/// Deletes the IAM2 project template.
+///
+/// `DELETE /v1/iam2/projects/templates/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/DeleteIAM2ProjectTemplateAction.java`.
 struct DeleteIAM2ProjectTemplateAction : Action<DeleteIAM2ProjectTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/virtual-ids/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/DeleteIAM2VirtualIDAction.java.
+/// Deletes the IAM2 virtual ID.
+///
+/// `DELETE /v1/iam2/virtual-ids/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/DeleteIAM2VirtualIDAction.java`.
 struct DeleteIAM2VirtualIDAction : Action<DeleteIAM2VirtualIDAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/groups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/DeleteIAM2VirtualIDGroupAction.java.
+/// Deletes the IAM2 virtual ID group.
+///
+/// `DELETE /v1/iam2/projects/groups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/DeleteIAM2VirtualIDGroupAction.java`.
 struct DeleteIAM2VirtualIDGroupAction : Action<DeleteIAM2VirtualIDGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/ldap/bindings/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteIAM2VirtualIDLdapBindingAction.java.
+/// Deletes the IAM2 virtual ID LDAP binding.
+///
+/// `DELETE /v1/iam2/ldap/bindings/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteIAM2VirtualIDLdapBindingAction.java`.
 struct DeleteIAM2VirtualIDLdapBindingAction : Action<DeleteIAM2VirtualIDLdapBindingAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/{projectUuid}/iam2/organizations` -> InventoryReply<IAM2ProjectInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/DetachIAM2ProjectFromIAM2OrganizationAction.java.
+/// Detaches the IAM2 project from the IAM2 organization.
+///
+/// `DELETE /v1/iam2/projects/{projectUuid}/iam2/organizations`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectInventory.
+/// From the Java SDK's `iam2/api/DetachIAM2ProjectFromIAM2OrganizationAction.java`.
 struct DetachIAM2ProjectFromIAM2OrganizationAction : Action<DetachIAM2ProjectFromIAM2OrganizationAction, InventoryReply<IAM2ProjectInventory>> {
-  std::string projectUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string projectUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/{uuid}/actions` -> EmptyReply.
-/// Body: `{"expungeIAM2Project": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/ExpungeIAM2ProjectAction.java.
+/// Expunges the IAM2 project.
+///
+/// `PUT /v1/iam2/projects/{uuid}/actions`, body `{"expungeIAM2Project": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/ExpungeIAM2ProjectAction.java`.
 struct ExpungeIAM2ProjectAction : Action<ExpungeIAM2ProjectAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/ldap/entries/candidates` -> GetLdapEntryResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateLdapEntryForIAM2BindingAction.java.
+/// Gets the candidate LDAP entry for the IAM2 binding.
+///
+/// `GET /v1/iam2/ldap/entries/candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLdapEntryResult.
+/// From the Java SDK's `GetCandidateLdapEntryForIAM2BindingAction.java`.
 struct GetCandidateLdapEntryForIAM2BindingAction : Action<GetCandidateLdapEntryForIAM2BindingAction, GetLdapEntryResult> {
-  std::string ldapFilter;  ///< required
-  std::optional<std::int32_t> limit;  ///< range [1, 2147483647]; Java SDK default 2500
-  std::optional<std::string> requestIp;
+  std::string ldapFilter;  ///< Required.
+  std::optional<std::int32_t> limit;  ///< Optional; range [1, 2147483647]; Java SDK default `2500` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/organizations/{uuid}/virtualIDNumber` -> GetIAM2OrganizationVirtualIDNumberResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/GetIAM2OrganizationVirtualIDNumberAction.java.
+/// Gets the IAM2 organization virtual ID number.
+///
+/// `GET /v1/iam2/organizations/{uuid}/virtualIDNumber`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetIAM2OrganizationVirtualIDNumberResult.
+/// From the Java SDK's `iam2/api/GetIAM2OrganizationVirtualIDNumberAction.java`.
 struct GetIAM2OrganizationVirtualIDNumberAction : Action<GetIAM2OrganizationVirtualIDNumberAction, GetIAM2OrganizationVirtualIDNumberResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/virtual-ids/projects` -> GetIAM2ProjectsOfVirtualIDResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/GetIAM2ProjectsOfVirtualIDAction.java.
+/// Gets the IAM2 projects of the virtual ID.
+///
+/// `GET /v1/iam2/virtual-ids/projects`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetIAM2ProjectsOfVirtualIDResult.
+/// From the Java SDK's `iam2/api/GetIAM2ProjectsOfVirtualIDAction.java`.
 struct GetIAM2ProjectsOfVirtualIDAction : Action<GetIAM2ProjectsOfVirtualIDAction, GetIAM2ProjectsOfVirtualIDResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/attributes/system` -> GetIAM2SystemAttributesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/GetIAM2SystemAttributesAction.java.
+/// Gets the IAM2 system attributes.
+///
+/// `GET /v1/iam2/attributes/system`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetIAM2SystemAttributesResult.
+/// From the Java SDK's `iam2/api/GetIAM2SystemAttributesAction.java`.
 struct GetIAM2SystemAttributesAction : Action<GetIAM2SystemAttributesAction, GetIAM2SystemAttributesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/virtual-ids/api-permissions` -> GetIAM2VirtualIDAPIPermissionResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/GetIAM2VirtualIDAPIPermissionAction.java.
+/// Gets the IAM2 virtual IDAPI permission.
+///
+/// `GET /v1/iam2/virtual-ids/api-permissions`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetIAM2VirtualIDAPIPermissionResult.
+/// From the Java SDK's `iam2/api/GetIAM2VirtualIDAPIPermissionAction.java`.
 struct GetIAM2VirtualIDAPIPermissionAction : Action<GetIAM2VirtualIDAPIPermissionAction, GetIAM2VirtualIDAPIPermissionResult> {
-  std::optional<Json> apisToCheck;  ///< element type unknown upstream: JSON
-  std::optional<bool> onlyCheckParams;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<Json> apisToCheck;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<bool> onlyCheckParams;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/IAM2VirtualIDGroup/IAM2VirtualID` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/GetIAM2VirtualIDInGroupAction.java.
+/// Gets the IAM2 virtual ID in the group.
+///
+/// `GET /v1/iam2/IAM2VirtualIDGroup/IAM2VirtualID`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// From the Java SDK's `iam2/api/GetIAM2VirtualIDInGroupAction.java`.
 struct GetIAM2VirtualIDInGroupAction : Action<GetIAM2VirtualIDInGroupAction, QueryReply<Json>> {
-  std::string groupUuid;  ///< required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<bool> count;  ///< Java SDK default false
-  std::optional<std::string> sortDirection;  ///< one of asc, desc
-  std::optional<std::string> sortBy;
-  std::optional<bool> replyWithCount;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string groupUuid;  ///< Required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<bool> count;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> sortDirection;  ///< Optional; one of `asc`, `desc` (case-insensitive).
+  std::optional<std::string> sortBy;  ///< Optional.
+  std::optional<bool> replyWithCount;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/organizations/quota/{uuid}/usages` -> GetOrganizationQuotaUsageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/GetOrganizationQuotaUsageAction.java.
+/// Gets the organization quota usage.
+///
+/// `GET /v1/iam2/organizations/quota/{uuid}/usages`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetOrganizationQuotaUsageResult.
+/// From the Java SDK's `iam2/api/GetOrganizationQuotaUsageAction.java`.
 struct GetOrganizationQuotaUsageAction : Action<GetOrganizationQuotaUsageAction, GetOrganizationQuotaUsageResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/platform/login` -> InventoryReply<SessionInventory> (synchronous).
-/// Body: `{"loginIAM2Platform": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/LoginIAM2PlatformAction.java.
+/// Calls the ZStack API `LoginIAM2Platform`.
+///
+/// `PUT /v1/iam2/platform/login`, body `{"loginIAM2Platform": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `iam2/api/LoginIAM2PlatformAction.java`.
 struct LoginIAM2PlatformAction : Action<LoginIAM2PlatformAction, InventoryReply<SessionInventory>> {
-  std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/login` -> InventoryReply<SessionInventory> (synchronous).
-/// Body: `{"loginIAM2Project": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/LoginIAM2ProjectAction.java.
+/// Calls the ZStack API `LoginIAM2Project`.
+///
+/// `PUT /v1/iam2/projects/login`, body `{"loginIAM2Project": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `iam2/api/LoginIAM2ProjectAction.java`.
 struct LoginIAM2ProjectAction : Action<LoginIAM2ProjectAction, InventoryReply<SessionInventory>> {
-  std::string projectName;  ///< required
-  std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string projectName;  ///< Required.
+  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/virtual-ids/login` -> InventoryReply<SessionInventory> (synchronous).
-/// Needs no session.
-/// Body: `{"loginIAM2VirtualID": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/LoginIAM2VirtualIDAction.java.
+/// Calls the ZStack API `LoginIAM2VirtualID`.
+///
+/// `PUT /v1/iam2/virtual-ids/login`, body `{"loginIAM2VirtualID": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `iam2/api/LoginIAM2VirtualIDAction.java`.
 struct LoginIAM2VirtualIDAction : Action<LoginIAM2VirtualIDAction, InventoryReply<SessionInventory>> {
-  std::string name;  ///< required
-  std::string password;  ///< required; sent as its SHA-512 hex
-  std::optional<std::string> captchaUuid;
-  std::optional<std::string> verifyCode;
-  std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::string password;  ///< Required; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> captchaUuid;  ///< Optional.
+  std::optional<std::string> verifyCode;  ///< Optional.
+  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/login/virtual-ids/ldap` -> InventoryReply<SessionInventory> (synchronous).
-/// Needs no session.
-/// Body: `{"loginIAM2VirtualIDWithLdap": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LoginIAM2VirtualIDWithLdapAction.java.
+/// Calls the ZStack API `LoginIAM2VirtualIDWithLdap`.
+///
+/// `PUT /v1/iam2/login/virtual-ids/ldap`, body `{"loginIAM2VirtualIDWithLdap": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `LoginIAM2VirtualIDWithLdapAction.java`.
 struct LoginIAM2VirtualIDWithLdapAction : Action<LoginIAM2VirtualIDWithLdapAction, InventoryReply<SessionInventory>> {
-  std::string uid;  ///< required
-  std::string password;  ///< required
-  std::optional<std::string> verifyCode;
-  std::optional<std::string> captchaUuid;
-  std::optional<std::string> requestIp;
+  std::string uid;  ///< Required.
+  std::string password;  ///< Required; secret: never logged.
+  std::optional<std::string> verifyCode;  ///< Optional.
+  std::optional<std::string> captchaUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/ldap/bindings` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryIAM2LdapBindingAction.java.
+/// Queries IAM2 LDAP binding.
+///
+/// `GET /v1/iam2/ldap/bindings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryIAM2LdapBindingAction.java`.
 struct QueryIAM2LdapBindingAction : QueryAction<QueryIAM2LdapBindingAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/organizations` -> QueryReply<IAM2OrganizationInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2OrganizationAction.java.
+/// Queries IAM2 organizations.
+///
+/// `GET /v1/iam2/organizations`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2OrganizationInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, type, srcType, parentUuid, rootOrganizationUuid, attributes`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2OrganizationAction.java`.
 struct QueryIAM2OrganizationAction : QueryAction<QueryIAM2OrganizationAction, IAM2OrganizationInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/organizations/attributes` -> QueryReply<IAM2OrganizationAttributeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2OrganizationAttributeAction.java.
+/// Queries IAM2 organization attributes.
+///
+/// `GET /v1/iam2/organizations/attributes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2OrganizationAttributeInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, value, type, organizationUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2OrganizationAttributeAction.java`.
 struct QueryIAM2OrganizationAttributeAction : QueryAction<QueryIAM2OrganizationAttributeAction, IAM2OrganizationAttributeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/projects/organizations/refs` -> QueryReply<IAM2OrganizationProjectRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2OrganizationProjectRefAction.java.
+/// Queries IAM2 organization project refs.
+///
+/// `GET /v1/iam2/projects/organizations/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2OrganizationProjectRefInventory.
+/// Queryable fields (where(), query::field()): `projectUuid, organizationUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2OrganizationProjectRefAction.java`.
 struct QueryIAM2OrganizationProjectRefAction : QueryAction<QueryIAM2OrganizationProjectRefAction, IAM2OrganizationProjectRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/projects` -> QueryReply<IAM2ProjectInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectAction.java.
+/// Queries IAM2 projects.
+///
+/// `GET /v1/iam2/projects`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2ProjectInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, attributes, linkedAccountUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2ProjectAction.java`.
 struct QueryIAM2ProjectAction : QueryAction<QueryIAM2ProjectAction, IAM2ProjectInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/projects/account/refs` -> QueryReply<IAM2ProjectAccountRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectAccountRefAction.java.
+/// Queries IAM2 project account refs.
+///
+/// `GET /v1/iam2/projects/account/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2ProjectAccountRefInventory.
+/// Queryable fields (where(), query::field()): `projectUuid, accountUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2ProjectAccountRefAction.java`.
 struct QueryIAM2ProjectAccountRefAction : QueryAction<QueryIAM2ProjectAccountRefAction, IAM2ProjectAccountRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/projects/attributes` -> QueryReply<IAM2ProjectAttributeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectAttributeAction.java.
+/// Queries IAM2 project attributes.
+///
+/// `GET /v1/iam2/projects/attributes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2ProjectAttributeInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, value, type, projectUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2ProjectAttributeAction.java`.
 struct QueryIAM2ProjectAttributeAction : QueryAction<QueryIAM2ProjectAttributeAction, IAM2ProjectAttributeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/project-roles` -> QueryReply<IAM2ProjectRoleInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectRoleAction.java.
+/// Queries IAM2 project roles.
+///
+/// `GET /v1/iam2/project-roles`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2ProjectRoleInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, identity, type, state, iam2ProjectRoleType`.
+/// Nested, one level down: `statements.{uuid, createDate, lastOpDate, statement}`, `policies.{roleUuid, policyUuid, createDate, lastOpDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2ProjectRoleAction.java`.
 struct QueryIAM2ProjectRoleAction : QueryAction<QueryIAM2ProjectRoleAction, IAM2ProjectRoleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/projects/templates` -> QueryReply<IAM2ProjectTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectTemplateAction.java.
+/// Queries IAM2 project templates.
+///
+/// `GET /v1/iam2/projects/templates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2ProjectTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate`.
+/// Nested, one level down: `template.{attributes, quota}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2ProjectTemplateAction.java`.
 struct QueryIAM2ProjectTemplateAction : QueryAction<QueryIAM2ProjectTemplateAction, IAM2ProjectTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/virtual-ids` -> QueryReply<IAM2VirtualIDInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDAction.java.
+/// Queries IAM2 virtual IDs.
+///
+/// `GET /v1/iam2/virtual-ids`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2VirtualIDInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state`.
+/// Nested, one level down: `attributes.{uuid, createDate, lastOpDate, name, value, type, virtualIDUuid}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2VirtualIDAction.java`.
 struct QueryIAM2VirtualIDAction : QueryAction<QueryIAM2VirtualIDAction, IAM2VirtualIDInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/virtual-ids/attributes` -> QueryReply<IAM2VirtualIDAttributeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDAttributeAction.java.
+/// Queries IAM2 virtual ID attributes.
+///
+/// `GET /v1/iam2/virtual-ids/attributes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2VirtualIDAttributeInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, value, type, virtualIDUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2VirtualIDAttributeAction.java`.
 struct QueryIAM2VirtualIDAttributeAction : QueryAction<QueryIAM2VirtualIDAttributeAction, IAM2VirtualIDAttributeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/projects/groups` -> QueryReply<IAM2VirtualIDGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDGroupAction.java.
+/// Queries IAM2 virtual ID groups.
+///
+/// `GET /v1/iam2/projects/groups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2VirtualIDGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, projectUuid, state, attributes`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2VirtualIDGroupAction.java`.
 struct QueryIAM2VirtualIDGroupAction : QueryAction<QueryIAM2VirtualIDGroupAction, IAM2VirtualIDGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/iam2/projects/groups/attributes/` -> QueryReply<IAM2VirtualIDGroupAttributeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDGroupAttributeAction.java.
+/// Queries IAM2 virtual ID group attributes.
+///
+/// `GET /v1/iam2/projects/groups/attributes/`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IAM2VirtualIDGroupAttributeInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, value, type, groupUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `iam2/api/QueryIAM2VirtualIDGroupAttributeAction.java`.
 struct QueryIAM2VirtualIDGroupAttributeAction : QueryAction<QueryIAM2VirtualIDGroupAttributeAction, IAM2VirtualIDGroupAttributeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/{uuid}/actions` -> InventoryReply<IAM2ProjectInventory>.
-/// Body: `{"recoverIAM2Project": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RecoverIAM2ProjectAction.java.
+/// Recovers the IAM2 project.
+///
+/// `PUT /v1/iam2/projects/{uuid}/actions`, body `{"recoverIAM2Project": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectInventory.
+/// From the Java SDK's `iam2/api/RecoverIAM2ProjectAction.java`.
 struct RecoverIAM2ProjectAction : Action<RecoverIAM2ProjectAction, InventoryReply<IAM2ProjectInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/organizations/{uuid}/attributes` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveAttributesFromIAM2OrganizationAction.java.
+/// Removes the attributes from the IAM2 organization.
+///
+/// `DELETE /v1/iam2/organizations/{uuid}/attributes`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveAttributesFromIAM2OrganizationAction.java`.
 struct RemoveAttributesFromIAM2OrganizationAction : Action<RemoveAttributesFromIAM2OrganizationAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> attributeUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> attributeUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/{uuid}/attributes` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveAttributesFromIAM2ProjectAction.java.
+/// Removes the attributes from the IAM2 project.
+///
+/// `DELETE /v1/iam2/projects/{uuid}/attributes`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveAttributesFromIAM2ProjectAction.java`.
 struct RemoveAttributesFromIAM2ProjectAction : Action<RemoveAttributesFromIAM2ProjectAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> attributeUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> attributeUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/virtual-ids/{uuid}/attributes` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveAttributesFromIAM2VirtualIDAction.java.
+/// Removes the attributes from the IAM2 virtual ID.
+///
+/// `DELETE /v1/iam2/virtual-ids/{uuid}/attributes`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveAttributesFromIAM2VirtualIDAction.java`.
 struct RemoveAttributesFromIAM2VirtualIDAction : Action<RemoveAttributesFromIAM2VirtualIDAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> attributeUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> attributeUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/groups/{uuid}/attributes` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveAttributesFromIAM2VirtualIDGroupAction.java.
+/// Removes the attributes from the IAM2 virtual ID group.
+///
+/// `DELETE /v1/iam2/projects/groups/{uuid}/attributes`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveAttributesFromIAM2VirtualIDGroupAction.java`.
 struct RemoveAttributesFromIAM2VirtualIDGroupAction : Action<RemoveAttributesFromIAM2VirtualIDGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> attributeUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> attributeUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/remove/login-expired/{uuid}/actions` -> EmptyReply.
-/// Body: `{"removeIAM2ProjectLoginExpired": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveIAM2ProjectLoginExpiredAction.java.
+/// Removes the IAM2 project login expired.
+///
+/// `PUT /v1/iam2/projects/remove/login-expired/{uuid}/actions`, body `{"removeIAM2ProjectLoginExpired": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveIAM2ProjectLoginExpiredAction.java`.
 struct RemoveIAM2ProjectLoginExpiredAction : Action<RemoveIAM2ProjectLoginExpiredAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string attributeUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string attributeUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/groups` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveIAM2VirtualIDGroupFromProjectsAction.java.
+/// Removes the IAM2 virtual ID group from the projects.
+///
+/// `DELETE /v1/iam2/projects/groups`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveIAM2VirtualIDGroupFromProjectsAction.java`.
 struct RemoveIAM2VirtualIDGroupFromProjectsAction : Action<RemoveIAM2VirtualIDGroupFromProjectsAction, EmptyReply> {
-  std::optional<std::vector<std::string>> projectUuids;
-  std::optional<std::vector<std::string>> groupUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> projectUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> groupUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/groups/{groupUuid}/virtual-ids` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveIAM2VirtualIDsFromGroupAction.java.
+/// Removes the IAM2 virtual I ds from the group.
+///
+/// `DELETE /v1/iam2/projects/groups/{groupUuid}/virtual-ids`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveIAM2VirtualIDsFromGroupAction.java`.
 struct RemoveIAM2VirtualIDsFromGroupAction : Action<RemoveIAM2VirtualIDsFromGroupAction, EmptyReply> {
-  std::vector<std::string> virtualIDUuids;  ///< required; not empty
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/organizations/{organizationUuid}/virtual-ids` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveIAM2VirtualIDsFromOrganizationAction.java.
+/// Removes the IAM2 virtual I ds from the organization.
+///
+/// `DELETE /v1/iam2/organizations/{organizationUuid}/virtual-ids`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveIAM2VirtualIDsFromOrganizationAction.java`.
 struct RemoveIAM2VirtualIDsFromOrganizationAction : Action<RemoveIAM2VirtualIDsFromOrganizationAction, EmptyReply> {
-  std::vector<std::string> virtualIDUuids;  ///< required; not empty
-  std::string organizationUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
+  std::string organizationUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/{projectUuid}/virtual-ids` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveIAM2VirtualIDsFromProjectAction.java.
+/// Removes the IAM2 virtual I ds from the project.
+///
+/// `DELETE /v1/iam2/projects/{projectUuid}/virtual-ids`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveIAM2VirtualIDsFromProjectAction.java`.
 struct RemoveIAM2VirtualIDsFromProjectAction : Action<RemoveIAM2VirtualIDsFromProjectAction, EmptyReply> {
-  std::string projectUuid;  ///< path
-  std::vector<std::string> virtualIDUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string projectUuid;  ///< Path variable; required.
+  std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/virtual-ids` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveIAM2VirtualIDsFromProjectsAction.java.
+/// Removes the IAM2 virtual I ds from the projects.
+///
+/// `DELETE /v1/iam2/projects/virtual-ids`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveIAM2VirtualIDsFromProjectsAction.java`.
 struct RemoveIAM2VirtualIDsFromProjectsAction : Action<RemoveIAM2VirtualIDsFromProjectsAction, EmptyReply> {
-  std::vector<std::string> projectUuids;  ///< required
-  std::vector<std::string> virtualIDUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::vector<std::string> projectUuids;  ///< Required.
+  std::vector<std::string> virtualIDUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveRolesFromIAM2VirtualIDAction.java.
+/// Removes the roles from the IAM2 virtual ID.
+///
+/// `DELETE /v1/iam2/projects/virtual-ids/{virtualIDUuid}/roles`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveRolesFromIAM2VirtualIDAction.java`.
 struct RemoveRolesFromIAM2VirtualIDAction : Action<RemoveRolesFromIAM2VirtualIDAction, EmptyReply> {
-  std::vector<std::string> roleUuids;  ///< required; not empty
-  std::string virtualIDUuid;  ///< path; required
-  std::optional<std::string> projectUuid;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> roleUuids;  ///< Required; not empty.
+  std::string virtualIDUuid;  ///< Path variable; required.
+  std::optional<std::string> projectUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/iam2/projects/groups/{groupUuid}/roles` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/RemoveRolesFromIAM2VirtualIDGroupAction.java.
+/// Removes the roles from the IAM2 virtual ID group.
+///
+/// `DELETE /v1/iam2/projects/groups/{groupUuid}/roles`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/RemoveRolesFromIAM2VirtualIDGroupAction.java`.
 struct RemoveRolesFromIAM2VirtualIDGroupAction : Action<RemoveRolesFromIAM2VirtualIDGroupAction, EmptyReply> {
-  std::vector<std::string> roleUuids;  ///< required; not empty
-  std::string groupUuid;  ///< path; required
-  std::optional<std::string> projectUuid;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> roleUuids;  ///< Required; not empty.
+  std::string groupUuid;  ///< Path variable; required.
+  std::optional<std::string> projectUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/iam2/iam2-script/run` -> InventoryReply<LongJobInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RunIAM2ScriptAction.java.
+/// Runs the IAM2 script.
+///
+/// `POST /v1/iam2/iam2-script/run`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `RunIAM2ScriptAction.java`.
 struct RunIAM2ScriptAction : Action<RunIAM2ScriptAction, InventoryReply<LongJobInventory>> {
-  std::string scriptContent;  ///< required
-  std::optional<std::string> scriptExecutor;
-  std::optional<Json> scriptParams;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string scriptContent;  ///< Required.
+  std::optional<std::string> scriptExecutor;  ///< Optional.
+  std::optional<Json> scriptParams;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/add/login-expired/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setIAM2ProjectLoginExpired": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/SetIAM2ProjectLoginExpiredAction.java.
+/// Sets the IAM2 project login expired.
+///
+/// `PUT /v1/iam2/projects/add/login-expired/{uuid}/actions`, body `{"setIAM2ProjectLoginExpired": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/SetIAM2ProjectLoginExpiredAction.java`.
 struct SetIAM2ProjectLoginExpiredAction : Action<SetIAM2ProjectLoginExpiredAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string loginExpired;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string loginExpired;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/retire-policies/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setIAM2ProjectRetirePolicy": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/SetIAM2ProjectRetirePolicyAction.java.
+/// Sets the IAM2 project retire policy.
+///
+/// `PUT /v1/iam2/projects/retire-policies/{uuid}/actions`, body `{"setIAM2ProjectRetirePolicy": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/SetIAM2ProjectRetirePolicyAction.java`.
 struct SetIAM2ProjectRetirePolicyAction : Action<SetIAM2ProjectRetirePolicyAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string policy;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string policy;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/organizations/{uuid}/operation` -> EmptyReply.
-/// Body: `{"setOrganizationOperation": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/SetOrganizationOperationAction.java.
+/// Sets the organization operation.
+///
+/// `PUT /v1/iam2/organizations/{uuid}/operation`, body `{"setOrganizationOperation": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/SetOrganizationOperationAction.java`.
 struct SetOrganizationOperationAction : Action<SetOrganizationOperationAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string virtualIDUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string virtualIDUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/organizations/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setOrganizationSupervisor": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/SetOrganizationSupervisorAction.java.
+/// Sets the organization supervisor.
+///
+/// `PUT /v1/iam2/organizations/{uuid}/actions`, body `{"setOrganizationSupervisor": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/SetOrganizationSupervisorAction.java`.
 struct SetOrganizationSupervisorAction : Action<SetOrganizationSupervisorAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string virtualIDUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string virtualIDUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/{uuid}/actions` -> EmptyReply.
-/// Body: `{"stopAllResourcesInIAM2Project": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/StopAllResourcesInIAM2ProjectAction.java.
+/// Stops all resources in the IAM2 project.
+///
+/// `PUT /v1/iam2/projects/{uuid}/actions`, body `{"stopAllResourcesInIAM2Project": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `iam2/api/StopAllResourcesInIAM2ProjectAction.java`.
 struct StopAllResourcesInIAM2ProjectAction : Action<StopAllResourcesInIAM2ProjectAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/organizations/{uuid}/actions` -> InventoryReply<IAM2OrganizationInventory>.
-/// Body: `{"updateIAM2Organization": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2OrganizationAction.java.
+/// Updates the IAM2 organization.
+///
+/// `PUT /v1/iam2/organizations/{uuid}/actions`, body `{"updateIAM2Organization": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2OrganizationInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2OrganizationAction.java`.
 struct UpdateIAM2OrganizationAction : Action<UpdateIAM2OrganizationAction, InventoryReply<IAM2OrganizationInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> parentUuid;
-  std::optional<std::string> type;  ///< one of Company, Department
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> parentUuid;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `Company`, `Department` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/organizations/attributes/{uuid}/actions` -> InventoryReply<IAM2OrganizationAttributeInventory>.
-/// Body: `{"updateIAM2OrganizationAttribute": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2OrganizationAttributeAction.java.
+/// Updates the IAM2 organization attribute.
+///
+/// `PUT /v1/iam2/organizations/attributes/{uuid}/actions`, body `{"updateIAM2OrganizationAttribute": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2OrganizationAttributeInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2OrganizationAttributeAction.java`.
 struct UpdateIAM2OrganizationAttributeAction : Action<UpdateIAM2OrganizationAttributeAction, InventoryReply<IAM2OrganizationAttributeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string value;  ///< required; max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string value;  ///< Required; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/{uuid}/actions` -> InventoryReply<IAM2ProjectInventory>.
-/// Body: `{"updateIAM2Project": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2ProjectAction.java.
+/// Updates the IAM2 project.
+///
+/// `PUT /v1/iam2/projects/{uuid}/actions`, body `{"updateIAM2Project": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2ProjectAction.java`.
 struct UpdateIAM2ProjectAction : Action<UpdateIAM2ProjectAction, InventoryReply<IAM2ProjectInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/attributes/{uuid}/actions` -> InventoryReply<IAM2ProjectAttributeInventory>.
-/// Body: `{"updateIAM2ProjectAttribute": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2ProjectAttributeAction.java.
+/// Updates the IAM2 project attribute.
+///
+/// `PUT /v1/iam2/projects/attributes/{uuid}/actions`, body `{"updateIAM2ProjectAttribute": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectAttributeInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2ProjectAttributeAction.java`.
 struct UpdateIAM2ProjectAttributeAction : Action<UpdateIAM2ProjectAttributeAction, InventoryReply<IAM2ProjectAttributeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string value;  ///< required; max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string value;  ///< Required; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/templates/{uuid}/actions` -> InventoryReply<IAM2ProjectTemplateInventory>.
-/// Body: `{"updateIAM2ProjectTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2ProjectTemplateAction.java.
+/// Updates the IAM2 project template.
+///
+/// `PUT /v1/iam2/projects/templates/{uuid}/actions`, body `{"updateIAM2ProjectTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2ProjectTemplateInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2ProjectTemplateAction.java`.
 struct UpdateIAM2ProjectTemplateAction : Action<UpdateIAM2ProjectTemplateAction, InventoryReply<IAM2ProjectTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> attributes;  ///< element type unknown upstream: JSON
-  std::optional<Json> quota;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> attributes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> quota;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/virtual-ids/{uuid}/actions` -> InventoryReply<IAM2VirtualIDInventory>.
-/// Body: `{"updateIAM2VirtualID": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2VirtualIDAction.java.
+/// Updates the IAM2 virtual ID.
+///
+/// `PUT /v1/iam2/virtual-ids/{uuid}/actions`, body `{"updateIAM2VirtualID": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2VirtualIDAction.java`.
 struct UpdateIAM2VirtualIDAction : Action<UpdateIAM2VirtualIDAction, InventoryReply<IAM2VirtualIDInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> password;  ///< max length 2048; sent as its SHA-512 hex
-  std::optional<std::string> oldPassword;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> password;  ///< Optional; at most 2048 characters; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::optional<std::string> oldPassword;  ///< Optional; at most 2048 characters; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/virtual-ids/attributes/{uuid}/actions` -> InventoryReply<IAM2VirtualIDAttributeInventory>.
-/// Body: `{"updateIAM2VirtualIDAttribute": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2VirtualIDAttributeAction.java.
+/// Updates the IAM2 virtual ID attribute.
+///
+/// `PUT /v1/iam2/virtual-ids/attributes/{uuid}/actions`, body `{"updateIAM2VirtualIDAttribute": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDAttributeInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2VirtualIDAttributeAction.java`.
 struct UpdateIAM2VirtualIDAttributeAction : Action<UpdateIAM2VirtualIDAttributeAction, InventoryReply<IAM2VirtualIDAttributeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string value;  ///< required; max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string value;  ///< Required; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/groups/{uuid}/actions` -> InventoryReply<IAM2VirtualIDGroupInventory>.
-/// Body: `{"updateIAM2VirtualIDGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2VirtualIDGroupAction.java.
+/// Updates the IAM2 virtual ID group.
+///
+/// `PUT /v1/iam2/projects/groups/{uuid}/actions`, body `{"updateIAM2VirtualIDGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDGroupInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2VirtualIDGroupAction.java`.
 struct UpdateIAM2VirtualIDGroupAction : Action<UpdateIAM2VirtualIDGroupAction, InventoryReply<IAM2VirtualIDGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/projects/groups/attributes/{uuid}/actions` -> InventoryReply<IAM2VirtualIDGroupAttributeInventory>.
-/// Body: `{"updateIAM2VirtualIDGroupAttribute": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateIAM2VirtualIDGroupAttributeAction.java.
+/// Updates the IAM2 virtual ID group attribute.
+///
+/// `PUT /v1/iam2/projects/groups/attributes/{uuid}/actions`, body `{"updateIAM2VirtualIDGroupAttribute": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IAM2VirtualIDGroupAttributeInventory.
+/// From the Java SDK's `iam2/api/UpdateIAM2VirtualIDGroupAttributeAction.java`.
 struct UpdateIAM2VirtualIDGroupAttributeAction : Action<UpdateIAM2VirtualIDGroupAttributeAction, InventoryReply<IAM2VirtualIDGroupAttributeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string value;  ///< required; max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string value;  ///< Required; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/iam2/Organization/quotas/actions` -> InventoryReply<QuotaInventory>.
-/// Body: `{"updateOrganizationQuota": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/iam2/api/UpdateOrganizationQuotaAction.java.
+/// Updates the organization quota.
+///
+/// `PUT /v1/iam2/Organization/quotas/actions`, body `{"updateOrganizationQuota": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref QuotaInventory.
+/// From the Java SDK's `iam2/api/UpdateOrganizationQuotaAction.java`.
 struct UpdateOrganizationQuotaAction : Action<UpdateOrganizationQuotaAction, InventoryReply<QuotaInventory>> {
-  std::string identityUuid;  ///< required
-  std::string name;  ///< required
-  std::optional<std::int64_t> value;  ///< required; Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string identityUuid;  ///< Required.
+  std::string name;  ///< Required.
+  std::optional<std::int64_t> value;  ///< Required; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

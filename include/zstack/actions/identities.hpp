@@ -15,137 +15,167 @@
 
 namespace zstack {
 
-/// `POST /v1/identities/roles/{uuid}/policy-statements` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/AddPolicyStatementsToRoleAction.java.
+/// Adds policy statements to the role.
+///
+/// `POST /v1/identities/roles/{uuid}/policy-statements`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `identity/role/api/AddPolicyStatementsToRoleAction.java`.
 struct AddPolicyStatementsToRoleAction : Action<AddPolicyStatementsToRoleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> statements;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> statements;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/identities/policies/{policyUuid}/roles/{roleUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/AttachPolicyToRoleAction.java.
+/// Attaches the policy to the role.
+///
+/// `POST /v1/identities/policies/{policyUuid}/roles/{roleUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `identity/role/api/AttachPolicyToRoleAction.java`.
 struct AttachPolicyToRoleAction : Action<AttachPolicyToRoleAction, EmptyReply> {
-  std::string roleUuid;  ///< path; required
-  std::string policyUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string roleUuid;  ///< Path variable; required.
+  std::string policyUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/identities/accounts/{accountUuid}/roles/{roleUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/AttachRoleToAccountAction.java.
+/// Attaches the role to the account.
+///
+/// `POST /v1/identities/accounts/{accountUuid}/roles/{roleUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `identity/role/api/AttachRoleToAccountAction.java`.
 struct AttachRoleToAccountAction : Action<AttachRoleToAccountAction, EmptyReply> {
-  std::string roleUuid;  ///< path; required
-  std::string accountUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string roleUuid;  ///< Path variable; required.
+  std::string accountUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/identities/roles/{uuid}/actions` -> InventoryReply<RoleInventory>.
-/// Body: `{"changeRoleState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/ChangeRoleStateAction.java.
+/// Changes the state of the role.
+///
+/// `PUT /v1/identities/roles/{uuid}/actions`, body `{"changeRoleState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RoleInventory.
+/// From the Java SDK's `identity/role/api/ChangeRoleStateAction.java`.
 struct ChangeRoleStateAction : Action<ChangeRoleStateAction, InventoryReply<RoleInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/identities/roles` -> InventoryReply<RoleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/CreateRoleAction.java.
+/// Creates a role.
+///
+/// `POST /v1/identities/roles`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RoleInventory.
+/// From the Java SDK's `identity/role/api/CreateRoleAction.java`.
 struct CreateRoleAction : Action<CreateRoleAction, InventoryReply<RoleInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> statements;  ///< element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> policyUuids;
-  std::optional<std::string> identity;  ///< max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> statements;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> policyUuids;  ///< Optional.
+  std::optional<std::string> identity;  ///< Optional; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/identities/roles/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/DeleteRoleAction.java.
+/// Deletes the role.
+///
+/// `DELETE /v1/identities/roles/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `identity/role/api/DeleteRoleAction.java`.
 struct DeleteRoleAction : Action<DeleteRoleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/identities/policies/{policyUuid}/roles/{roleUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/DetachPolicyFromRoleAction.java.
+/// Detaches the policy from the role.
+///
+/// `DELETE /v1/identities/policies/{policyUuid}/roles/{roleUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `identity/role/api/DetachPolicyFromRoleAction.java`.
 struct DetachPolicyFromRoleAction : Action<DetachPolicyFromRoleAction, EmptyReply> {
-  std::string roleUuid;  ///< path; required
-  std::string policyUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string roleUuid;  ///< Path variable; required.
+  std::string policyUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/identities/accounts/{accountUuid}/roles/{roleUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/DetachRoleFromAccountAction.java.
+/// Detaches the role from the account.
+///
+/// `DELETE /v1/identities/accounts/{accountUuid}/roles/{roleUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `identity/role/api/DetachRoleFromAccountAction.java`.
 struct DetachRoleFromAccountAction : Action<DetachRoleFromAccountAction, EmptyReply> {
-  std::string roleUuid;  ///< path; required
-  std::string accountUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string roleUuid;  ///< Path variable; required.
+  std::string accountUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/identities/roles` -> QueryReply<RoleInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/QueryRoleAction.java.
+/// Queries roles.
+///
+/// `GET /v1/identities/roles`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref RoleInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, identity, type, state`.
+/// Nested, one level down: `statements.{uuid, createDate, lastOpDate, statement}`, `policies.{roleUuid, policyUuid, createDate, lastOpDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `identity/role/api/QueryRoleAction.java`.
 struct QueryRoleAction : QueryAction<QueryRoleAction, RoleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/identities/roles/{uuid}/policy-statements` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/RemovePolicyStatementsFromRoleAction.java.
+/// Removes the policy statements from the role.
+///
+/// `DELETE /v1/identities/roles/{uuid}/policy-statements`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `identity/role/api/RemovePolicyStatementsFromRoleAction.java`.
 struct RemovePolicyStatementsFromRoleAction : Action<RemovePolicyStatementsFromRoleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> policyStatementUuids;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> policyStatementUuids;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/identities/roles/{uuid}/actions` -> InventoryReply<RoleInventory>.
-/// Body: `{"updateRole": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/identity/role/api/UpdateRoleAction.java.
+/// Updates the role.
+///
+/// `PUT /v1/identities/roles/{uuid}/actions`, body `{"updateRole": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RoleInventory.
+/// From the Java SDK's `identity/role/api/UpdateRoleAction.java`.
 struct UpdateRoleAction : Action<UpdateRoleAction, InventoryReply<RoleInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> statements;  ///< element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> policyUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> statements;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> policyUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

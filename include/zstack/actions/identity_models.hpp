@@ -14,14 +14,16 @@
 
 namespace zstack {
 
-/// `GET /v1/identity-models` -> GetSupportedIdentityModelsResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetSupportedIdentityModelsAction.java.
+/// Gets the supported identity models.
+///
+/// `GET /v1/identity-models`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetSupportedIdentityModelsResult.
+/// From the Java SDK's `GetSupportedIdentityModelsAction.java`.
 struct GetSupportedIdentityModelsAction : Action<GetSupportedIdentityModelsAction, GetSupportedIdentityModelsResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

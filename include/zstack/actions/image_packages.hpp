@@ -15,36 +15,46 @@
 
 namespace zstack {
 
-/// `DELETE /v1/image-packages/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteImagePackageAction.java.
+/// Deletes the image package.
+///
+/// `DELETE /v1/image-packages/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteImagePackageAction.java`.
 struct DeleteImagePackageAction : Action<DeleteImagePackageAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/image-packages` -> QueryReply<ImagePackageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryImagePackageAction.java.
+/// Queries image packages.
+///
+/// `GET /v1/image-packages`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ImagePackageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, vmUuid, backupStorageUuid, state, exportUrl, md5Sum, format, size`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryImagePackageAction.java`.
 struct QueryImagePackageAction : QueryAction<QueryImagePackageAction, ImagePackageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/image-packages/{uuid}` -> InventoryReply<ImagePackageInventory>.
-/// Body: `{"updateImagePackage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateImagePackageAction.java.
+/// Updates the image package.
+///
+/// `PUT /v1/image-packages/{uuid}`, body `{"updateImagePackage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImagePackageInventory.
+/// From the Java SDK's `UpdateImagePackageAction.java`.
 struct UpdateImagePackageAction : Action<UpdateImagePackageAction, InventoryReply<ImagePackageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

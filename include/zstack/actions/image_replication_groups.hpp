@@ -16,51 +16,63 @@
 
 namespace zstack {
 
-/// `POST /v1/image-replication-groups/{replicationGroupUuid}` -> AddBackupStoragesToReplicationGroupResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddBackupStoragesToReplicationGroupAction.java.
+/// Adds backup storages to the replication group.
+///
+/// `POST /v1/image-replication-groups/{replicationGroupUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddBackupStoragesToReplicationGroupResult.
+/// From the Java SDK's `AddBackupStoragesToReplicationGroupAction.java`.
 struct AddBackupStoragesToReplicationGroupAction : Action<AddBackupStoragesToReplicationGroupAction, AddBackupStoragesToReplicationGroupResult> {
-  std::string replicationGroupUuid;  ///< path; required
-  std::vector<std::string> backupStorageUuids;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string replicationGroupUuid;  ///< Path variable; required.
+  std::vector<std::string> backupStorageUuids;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/image-replication-groups` -> InventoryReply<ImageReplicationGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateImageReplicationGroupAction.java.
+/// Creates an image replication group.
+///
+/// `POST /v1/image-replication-groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageReplicationGroupInventory.
+/// From the Java SDK's `CreateImageReplicationGroupAction.java`.
 struct CreateImageReplicationGroupAction : Action<CreateImageReplicationGroupAction, InventoryReply<ImageReplicationGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/image-replication-groups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteImageReplicationGroupAction.java.
+/// Deletes the image replication group.
+///
+/// `DELETE /v1/image-replication-groups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteImageReplicationGroupAction.java`.
 struct DeleteImageReplicationGroupAction : Action<DeleteImageReplicationGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/image-replication-groups` -> QueryReply<ImageReplicationGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryImageReplicationGroupAction.java.
+/// Queries image replication groups.
+///
+/// `GET /v1/image-replication-groups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ImageReplicationGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, backupStorageRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryImageReplicationGroupAction.java`.
 struct QueryImageReplicationGroupAction : QueryAction<QueryImageReplicationGroupAction, ImageReplicationGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

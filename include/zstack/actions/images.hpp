@@ -21,317 +21,374 @@
 
 namespace zstack {
 
-/// `POST /v1/images` -> InventoryReply<ImageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddImageAction.java.
+/// Adds an image.
+///
+/// `POST /v1/images`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `AddImageAction.java`.
 struct AddImageAction : Action<AddImageAction, InventoryReply<ImageInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string url;  ///< required; max length 1024
-  std::optional<std::string> mediaType;  ///< one of RootVolumeTemplate, ISO, DataVolumeTemplate
-  std::optional<std::string> guestOsType;  ///< max length 255
-  std::optional<std::string> architecture;  ///< one of x86_64, aarch64, mips64el, loongarch64; max length 32
-  std::optional<bool> system;  ///< Java SDK default false
-  std::optional<std::string> format;
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::vector<std::string> backupStorageUuids;  ///< required; not empty
-  std::optional<std::string> type;
-  std::optional<bool> virtio;  ///< Java SDK default true
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string url;  ///< Required; at most 1024 characters.
+  std::optional<std::string> mediaType;  ///< Optional; one of `RootVolumeTemplate`, `ISO`, `DataVolumeTemplate` (case-insensitive).
+  std::optional<std::string> guestOsType;  ///< Optional; at most 255 characters.
+  std::optional<std::string> architecture;  ///< Optional; one of `x86_64`, `aarch64`, `mips64el`, `loongarch64` (case-insensitive); at most 32 characters.
+  std::optional<bool> system;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> format;  ///< Optional.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::vector<std::string> backupStorageUuids;  ///< Required; not empty.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<bool> virtio;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"calculateImageHash": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CalculateImageHashAction.java.
+/// Calculates the image hash.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"calculateImageHash": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `CalculateImageHashAction.java`.
 struct CalculateImageHashAction : Action<CalculateImageHashAction, InventoryReply<ImageInventory>> {
-  std::string uuid;  ///< path; required
-  std::string backupStorageUuid;  ///< required
-  std::optional<std::string> algorithm;  ///< Java SDK default "MD5"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string backupStorageUuid;  ///< Required.
+  std::optional<std::string> algorithm;  ///< Optional; Java SDK default `"MD5"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"changeImageState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeImageStateAction.java.
+/// Changes the state of the image.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"changeImageState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `ChangeImageStateAction.java`.
 struct ChangeImageStateAction : Action<ChangeImageStateAction, InventoryReply<ImageInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/images/data-volume-templates/from/volumes/{volumeUuid}` -> InventoryReply<ImageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateDataVolumeTemplateFromVolumeAction.java.
+/// Creates a data volume template from the volume.
+///
+/// `POST /v1/images/data-volume-templates/from/volumes/{volumeUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `CreateDataVolumeTemplateFromVolumeAction.java`.
 struct CreateDataVolumeTemplateFromVolumeAction : Action<CreateDataVolumeTemplateFromVolumeAction, InventoryReply<ImageInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string volumeUuid;  ///< path; required
-  std::optional<std::vector<std::string>> backupStorageUuids;  ///< not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string volumeUuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}` -> CreateDataVolumeTemplateFromVolumeSnapshotResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateDataVolumeTemplateFromVolumeSnapshotAction.java.
+/// Creates a data volume template from the volume snapshot.
+///
+/// `POST /v1/images/data-volume-templates/from/volume-snapshots/{snapshotUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CreateDataVolumeTemplateFromVolumeSnapshotResult.
+/// From the Java SDK's `CreateDataVolumeTemplateFromVolumeSnapshotAction.java`.
 struct CreateDataVolumeTemplateFromVolumeSnapshotAction : Action<CreateDataVolumeTemplateFromVolumeSnapshotAction, CreateDataVolumeTemplateFromVolumeSnapshotResult> {
-  std::string snapshotUuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::vector<std::string> backupStorageUuids;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string snapshotUuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::vector<std::string> backupStorageUuids;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/images/root-volume-templates/from/volumes/{rootVolumeUuid}` -> InventoryReply<ImageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateRootVolumeTemplateFromRootVolumeAction.java.
+/// Creates a root volume template from the root volume.
+///
+/// `POST /v1/images/root-volume-templates/from/volumes/{rootVolumeUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `CreateRootVolumeTemplateFromRootVolumeAction.java`.
 struct CreateRootVolumeTemplateFromRootVolumeAction : Action<CreateRootVolumeTemplateFromRootVolumeAction, InventoryReply<ImageInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> guestOsType;
-  std::optional<std::vector<std::string>> backupStorageUuids;  ///< not empty
-  std::string rootVolumeUuid;  ///< path; required
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::optional<bool> system;  ///< Java SDK default false
-  std::optional<std::string> architecture;
-  std::optional<bool> virtio;  ///< Java SDK default true
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> guestOsType;  ///< Optional.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional; not empty.
+  std::string rootVolumeUuid;  ///< Path variable; required.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::optional<bool> system;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> architecture;  ///< Optional.
+  std::optional<bool> virtio;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}` -> CreateRootVolumeTemplateFromVolumeSnapshotResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateRootVolumeTemplateFromVolumeSnapshotAction.java.
+/// Creates a root volume template from the volume snapshot.
+///
+/// `POST /v1/images/root-volume-templates/from/volume-snapshots/{snapshotUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CreateRootVolumeTemplateFromVolumeSnapshotResult.
+/// From the Java SDK's `CreateRootVolumeTemplateFromVolumeSnapshotAction.java`.
 struct CreateRootVolumeTemplateFromVolumeSnapshotAction : Action<CreateRootVolumeTemplateFromVolumeSnapshotAction, CreateRootVolumeTemplateFromVolumeSnapshotResult> {
-  std::string snapshotUuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> guestOsType;
-  std::vector<std::string> backupStorageUuids;  ///< required; not empty
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::optional<std::string> architecture;
-  std::optional<bool> system;  ///< Java SDK default false
-  std::optional<bool> virtio;  ///< Java SDK default true
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string snapshotUuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> guestOsType;  ///< Optional.
+  std::vector<std::string> backupStorageUuids;  ///< Required; not empty.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::optional<std::string> architecture;  ///< Optional.
+  std::optional<bool> system;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<bool> virtio;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/images/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteImageAction.java.
+/// Deletes the image.
+///
+/// `DELETE /v1/images/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteImageAction.java`.
 struct DeleteImageAction : Action<DeleteImageAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::vector<std::string>> backupStorageUuids;  ///< not empty
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional; not empty.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{imageUuid}/actions` -> EmptyReply.
-/// Body: `{"expungeImage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExpungeImageAction.java.
+/// Expunges the image.
+///
+/// `PUT /v1/images/{imageUuid}/actions`, body `{"expungeImage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ExpungeImageAction.java`.
 struct ExpungeImageAction : Action<ExpungeImageAction, EmptyReply> {
-  std::optional<std::string> uuid;
-  std::string imageUuid;  ///< path; required
-  std::optional<std::vector<std::string>> backupStorageUuids;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::string imageUuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/images/volumes/{volumeUuid}/candidate-backup-storage` -> GetCandidateBackupStorageForCreatingImageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBackupStorageForCreatingImageFromVolumeAction.java.
+/// Gets the backup storage for creating the image from the volume.
+///
+/// `GET /v1/images/volumes/{volumeUuid}/candidate-backup-storage`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateBackupStorageForCreatingImageResult.
+/// From the Java SDK's `GetBackupStorageForCreatingImageFromVolumeAction.java`.
 struct GetBackupStorageForCreatingImageFromVolumeAction : Action<GetBackupStorageForCreatingImageFromVolumeAction, GetCandidateBackupStorageForCreatingImageResult> {
-  std::string volumeUuid;  ///< path
-  std::optional<std::string> volumeSnapshotUuid;
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::optional<std::string> volumeSnapshotUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/images/volume-snapshots/{volumeSnapshotUuid}/candidate-backup-storage` -> GetCandidateBackupStorageForCreatingImageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetBackupStorageForCreatingImageFromVolumeSnapshotAction.java.
+/// Gets the backup storage for creating the image from the volume snapshot.
+///
+/// `GET /v1/images/volume-snapshots/{volumeSnapshotUuid}/candidate-backup-storage`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateBackupStorageForCreatingImageResult.
+/// From the Java SDK's `GetBackupStorageForCreatingImageFromVolumeSnapshotAction.java`.
 struct GetBackupStorageForCreatingImageFromVolumeSnapshotAction : Action<GetBackupStorageForCreatingImageFromVolumeSnapshotAction, GetCandidateBackupStorageForCreatingImageResult> {
-  std::optional<std::string> volumeUuid;
-  std::string volumeSnapshotUuid;  ///< path
-  std::optional<std::string> requestIp;
+  std::optional<std::string> volumeUuid;  ///< Optional.
+  std::string volumeSnapshotUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/images/candidate-backup-storage` -> GetCandidateBackupStorageForCreatingImageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateBackupStorageForCreatingImageAction.java.
+/// Gets the candidate backup storage for creating the image.
+///
+/// `GET /v1/images/candidate-backup-storage`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateBackupStorageForCreatingImageResult.
+/// From the Java SDK's `GetCandidateBackupStorageForCreatingImageAction.java`.
 struct GetCandidateBackupStorageForCreatingImageAction : Action<GetCandidateBackupStorageForCreatingImageAction, GetCandidateBackupStorageForCreatingImageResult> {
-  std::optional<std::string> volumeUuid;
-  std::optional<std::string> volumeSnapshotUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> volumeUuid;  ///< Optional.
+  std::optional<std::string> volumeSnapshotUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/images/iso/{isoUuid}/vm-candidates` -> GetCandidateVmForAttachingIsoResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateVmForAttachingIsoAction.java.
+/// Gets the candidate VM for attaching the ISO.
+///
+/// `GET /v1/images/iso/{isoUuid}/vm-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateVmForAttachingIsoResult.
+/// From the Java SDK's `GetCandidateVmForAttachingIsoAction.java`.
 struct GetCandidateVmForAttachingIsoAction : Action<GetCandidateVmForAttachingIsoAction, GetCandidateVmForAttachingIsoResult> {
-  std::string isoUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string isoUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/images/{uuid}/qga` -> GetImageQgaResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetImageQgaAction.java.
+/// Gets the image QGA.
+///
+/// `GET /v1/images/{uuid}/qga`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetImageQgaResult.
+/// From the Java SDK's `GetImageQgaAction.java`.
 struct GetImageQgaAction : Action<GetImageQgaAction, GetImageQgaResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/images/upload-job/details/{imageId}` -> GetUploadImageJobDetailsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetUploadImageJobDetailsAction.java.
+/// Gets the upload image job details.
+///
+/// `GET /v1/images/upload-job/details/{imageId}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetUploadImageJobDetailsResult.
+/// From the Java SDK's `GetUploadImageJobDetailsAction.java`.
 struct GetUploadImageJobDetailsAction : Action<GetUploadImageJobDetailsAction, GetUploadImageJobDetailsResult> {
-  std::string imageId;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string imageId;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/images` -> QueryReply<ImageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryImageAction.java.
+/// Queries images.
+///
+/// `GET /v1/images`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ImageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, status, size, actualSize, md5Sum, url, mediaType, guestOsType, type, platform, architecture, format, system, virtio`.
+/// Nested, one level down: `backupStorageRefs.{imageUuid, backupStorageUuid, installPath, status, exportMd5Sum, exportUrl, createDate, lastOpDate}`, `systemTags.{uuid, createDate, lastOpDate, resourceUuid, resourceType, tag, type, inherent}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryImageAction.java`.
 struct QueryImageAction : QueryAction<QueryImageAction, ImageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{imageUuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"recoverImage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RecoverImageAction.java.
+/// Recovers the image.
+///
+/// `PUT /v1/images/{imageUuid}/actions`, body `{"recoverImage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `RecoverImageAction.java`.
 struct RecoverImageAction : Action<RecoverImageAction, InventoryReply<ImageInventory>> {
-  std::string imageUuid;  ///< path; required
-  std::optional<std::vector<std::string>> backupStorageUuids;
-  std::optional<std::string> requestIp;
+  std::string imageUuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> backupStorageUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setImageBootMode": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetImageBootModeAction.java.
+/// Sets the image boot mode.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"setImageBootMode": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetImageBootModeAction.java`.
 struct SetImageBootModeAction : Action<SetImageBootModeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string bootMode;  ///< required; one of Legacy, UEFI, UEFI_WITH_CSM
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string bootMode;  ///< Required; one of `Legacy`, `UEFI`, `UEFI_WITH_CSM` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setImageQga": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetImageQgaAction.java.
+/// Sets the image QGA.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"setImageQga": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetImageQgaAction.java`.
 struct SetImageQgaAction : Action<SetImageQgaAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> enable;  ///< required; Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setImageSecurityLevel": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetImageSecurityLevelAction.java.
+/// Sets the image security level.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"setImageSecurityLevel": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetImageSecurityLevelAction.java`.
 struct SetImageSecurityLevelAction : Action<SetImageSecurityLevelAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> securityLevel;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> securityLevel;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"syncImageFromImageStoreBackupStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncImageFromImageStoreBackupStorageAction.java.
+/// Syncs the image from the image store backup storage.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"syncImageFromImageStoreBackupStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `SyncImageFromImageStoreBackupStorageAction.java`.
 struct SyncImageFromImageStoreBackupStorageAction : Action<SyncImageFromImageStoreBackupStorageAction, InventoryReply<ImageInventory>> {
-  std::string uuid;  ///< path; required
-  std::string srcBackupStorageUuid;  ///< required
-  std::string dstBackupStorageUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string srcBackupStorageUuid;  ///< Required.
+  std::string dstBackupStorageUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"syncImageSize": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncImageSizeAction.java.
+/// Syncs the image size.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"syncImageSize": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `SyncImageSizeAction.java`.
 struct SyncImageSizeAction : Action<SyncImageSizeAction, InventoryReply<ImageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/images/{uuid}/actions` -> InventoryReply<ImageInventory>.
-/// Body: `{"updateImage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateImageAction.java.
+/// Updates the image.
+///
+/// `PUT /v1/images/{uuid}/actions`, body `{"updateImage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImageInventory.
+/// From the Java SDK's `UpdateImageAction.java`.
 struct UpdateImageAction : Action<UpdateImageAction, InventoryReply<ImageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> guestOsType;  ///< max length 255
-  std::optional<std::string> mediaType;  ///< one of RootVolumeTemplate, DataVolumeTemplate, ISO; max length 255
-  std::optional<std::string> format;  ///< one of raw, qcow2, iso; max length 255
-  std::optional<bool> system;
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::optional<std::string> architecture;  ///< one of x86_64, aarch64, mips64el, loongarch64; max length 32
-  std::optional<bool> virtio;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> guestOsType;  ///< Optional; at most 255 characters.
+  std::optional<std::string> mediaType;  ///< Optional; one of `RootVolumeTemplate`, `DataVolumeTemplate`, `ISO` (case-insensitive); at most 255 characters.
+  std::optional<std::string> format;  ///< Optional; one of `raw`, `qcow2`, `iso` (case-insensitive); at most 255 characters.
+  std::optional<bool> system;  ///< Optional.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::optional<std::string> architecture;  ///< Optional; one of `x86_64`, `aarch64`, `mips64el`, `loongarch64` (case-insensitive); at most 32 characters.
+  std::optional<bool> virtio;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,17 +14,20 @@
 
 namespace zstack {
 
-/// `GET /v1/images-l3networks/dependencies` -> GetInterdependentL3NetworkImageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetInterdependentL3NetworksImagesAction.java.
+/// Gets the interdependent L3 networks images.
+///
+/// `GET /v1/images-l3networks/dependencies`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetInterdependentL3NetworkImageResult.
+/// From the Java SDK's `GetInterdependentL3NetworksImagesAction.java`.
 struct GetInterdependentL3NetworksImagesAction : Action<GetInterdependentL3NetworksImagesAction, GetInterdependentL3NetworkImageResult> {
-  std::string zoneUuid;  ///< required
-  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< not empty
-  std::optional<std::string> imageUuid;
-  std::optional<bool> raiseException;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional; not empty.
+  std::optional<std::string> imageUuid;  ///< Optional.
+  std::optional<bool> raiseException;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

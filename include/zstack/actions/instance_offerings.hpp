@@ -17,149 +17,179 @@
 
 namespace zstack {
 
-/// `PUT /v1/instance-offerings/{uuid}/actions` -> InventoryReply<InstanceOfferingInventory>.
-/// Body: `{"changeInstanceOfferingState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeInstanceOfferingStateAction.java.
+/// Changes the state of the instance offering.
+///
+/// `PUT /v1/instance-offerings/{uuid}/actions`, body `{"changeInstanceOfferingState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref InstanceOfferingInventory.
+/// From the Java SDK's `ChangeInstanceOfferingStateAction.java`.
 struct ChangeInstanceOfferingStateAction : Action<ChangeInstanceOfferingStateAction, InventoryReply<InstanceOfferingInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/instance-offerings` -> InventoryReply<InstanceOfferingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateInstanceOfferingAction.java.
+/// Creates an instance offering.
+///
+/// `POST /v1/instance-offerings`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref InstanceOfferingInventory.
+/// From the Java SDK's `CreateInstanceOfferingAction.java`.
 struct CreateInstanceOfferingAction : Action<CreateInstanceOfferingAction, InventoryReply<InstanceOfferingInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> cpuNum;  ///< required; range [1, 1024]; Java SDK default 0
-  std::optional<std::int64_t> memorySize;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> allocatorStrategy;
-  std::optional<std::int32_t> sortKey;  ///< Java SDK default 0
-  std::optional<std::string> type;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> cpuNum;  ///< Required; range [1, 1024]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> memorySize;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> allocatorStrategy;  ///< Optional.
+  std::optional<std::int32_t> sortKey;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/instance-offerings/slb` -> InventoryReply<InstanceOfferingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSlbOfferingAction.java.
+/// Creates an SLB offering.
+///
+/// `POST /v1/instance-offerings/slb`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref InstanceOfferingInventory.
+/// From the Java SDK's `CreateSlbOfferingAction.java`.
 struct CreateSlbOfferingAction : Action<CreateSlbOfferingAction, InventoryReply<InstanceOfferingInventory>> {
-  std::string zoneUuid;  ///< required
-  std::string managementNetworkUuid;  ///< required
-  std::string imageUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> cpuNum;  ///< required; range [1, 1024]; Java SDK default 0
-  std::optional<std::int64_t> memorySize;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> allocatorStrategy;
-  std::optional<std::int32_t> sortKey;  ///< Java SDK default 0
-  std::optional<std::string> type;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::string managementNetworkUuid;  ///< Required.
+  std::string imageUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> cpuNum;  ///< Required; range [1, 1024]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> memorySize;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> allocatorStrategy;  ///< Optional.
+  std::optional<std::int32_t> sortKey;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/instance-offerings/virtual-routers` -> InventoryReply<InstanceOfferingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVirtualRouterOfferingAction.java.
+/// Creates a virtual router offering.
+///
+/// `POST /v1/instance-offerings/virtual-routers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref InstanceOfferingInventory.
+/// From the Java SDK's `CreateVirtualRouterOfferingAction.java`.
 struct CreateVirtualRouterOfferingAction : Action<CreateVirtualRouterOfferingAction, InventoryReply<InstanceOfferingInventory>> {
-  std::string zoneUuid;  ///< required
-  std::string managementNetworkUuid;  ///< required
-  std::string imageUuid;  ///< required
-  std::optional<std::string> publicNetworkUuid;
-  std::optional<bool> isDefault;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> cpuNum;  ///< required; range [1, 1024]; Java SDK default 0
-  std::optional<std::int64_t> memorySize;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> allocatorStrategy;
-  std::optional<std::int32_t> sortKey;  ///< Java SDK default 0
-  std::optional<std::string> type;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::string managementNetworkUuid;  ///< Required.
+  std::string imageUuid;  ///< Required.
+  std::optional<std::string> publicNetworkUuid;  ///< Optional.
+  std::optional<bool> isDefault;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> cpuNum;  ///< Required; range [1, 1024]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> memorySize;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> allocatorStrategy;  ///< Optional.
+  std::optional<std::int32_t> sortKey;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/instance-offerings/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteInstanceOfferingAction.java.
+/// Deletes the instance offering.
+///
+/// `DELETE /v1/instance-offerings/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteInstanceOfferingAction.java`.
 struct DeleteInstanceOfferingAction : Action<DeleteInstanceOfferingAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/instance-offerings` -> QueryReply<InstanceOfferingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryInstanceOfferingAction.java.
+/// Queries instance offerings.
+///
+/// `GET /v1/instance-offerings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref InstanceOfferingInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, cpuNum, cpuSpeed, memorySize, reservedMemorySize, type, allocatorStrategy, sortKey, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryInstanceOfferingAction.java`.
 struct QueryInstanceOfferingAction : QueryAction<QueryInstanceOfferingAction, InstanceOfferingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/instance-offerings/slb` -> QueryReply<SlbOfferingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySlbOfferingAction.java.
+/// Queries SLB offerings.
+///
+/// `GET /v1/instance-offerings/slb`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SlbOfferingInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, cpuNum, cpuSpeed, memorySize, reservedMemorySize, type, allocatorStrategy, sortKey, state, managementNetworkUuid, zoneUuid, imageUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySlbOfferingAction.java`.
 struct QuerySlbOfferingAction : QueryAction<QuerySlbOfferingAction, SlbOfferingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/instance-offerings/virtual-routers` -> QueryReply<VirtualRouterOfferingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVirtualRouterOfferingAction.java.
+/// Queries virtual router offerings.
+///
+/// `GET /v1/instance-offerings/virtual-routers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VirtualRouterOfferingInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, cpuNum, cpuSpeed, memorySize, reservedMemorySize, type, allocatorStrategy, sortKey, state, managementNetworkUuid, publicNetworkUuid, zoneUuid, isDefault, imageUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVirtualRouterOfferingAction.java`.
 struct QueryVirtualRouterOfferingAction : QueryAction<QueryVirtualRouterOfferingAction, VirtualRouterOfferingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/instance-offerings/{uuid}/actions` -> InventoryReply<InstanceOfferingInventory>.
-/// Body: `{"updateInstanceOffering": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateInstanceOfferingAction.java.
+/// Updates the instance offering.
+///
+/// `PUT /v1/instance-offerings/{uuid}/actions`, body `{"updateInstanceOffering": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref InstanceOfferingInventory.
+/// From the Java SDK's `UpdateInstanceOfferingAction.java`.
 struct UpdateInstanceOfferingAction : Action<UpdateInstanceOfferingAction, InventoryReply<InstanceOfferingInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> allocatorStrategy;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> allocatorStrategy;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/instance-offerings/virtual-routers/{uuid}/actions` -> InventoryReply<InstanceOfferingInventory>.
-/// Body: `{"updateVirtualRouterOffering": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVirtualRouterOfferingAction.java.
+/// Updates the virtual router offering.
+///
+/// `PUT /v1/instance-offerings/virtual-routers/{uuid}/actions`, body `{"updateVirtualRouterOffering": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref InstanceOfferingInventory.
+/// From the Java SDK's `UpdateVirtualRouterOfferingAction.java`.
 struct UpdateVirtualRouterOfferingAction : Action<UpdateVirtualRouterOfferingAction, InventoryReply<InstanceOfferingInventory>> {
-  std::optional<bool> isDefault;
-  std::optional<std::string> imageUuid;
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> allocatorStrategy;
-  std::optional<std::string> requestIp;
+  std::optional<bool> isDefault;  ///< Optional.
+  std::optional<std::string> imageUuid;  ///< Optional.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> allocatorStrategy;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

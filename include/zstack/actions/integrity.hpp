@@ -13,16 +13,18 @@
 
 namespace zstack {
 
-/// `POST /v1/integrity/resource/actions` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddIntegrityResourceAction.java.
+/// Adds an integrity resource.
+///
+/// `POST /v1/integrity/resource/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AddIntegrityResourceAction.java`.
 struct AddIntegrityResourceAction : Action<AddIntegrityResourceAction, EmptyReply> {
-  std::string resourceType;  ///< required
-  std::optional<std::int32_t> integrityResourceDataRangeInDays;  ///< range [1, 65535]
-  std::optional<std::string> requestIp;
+  std::string resourceType;  ///< Required.
+  std::optional<std::int32_t> integrityResourceDataRangeInDays;  ///< Optional; range [1, 65535].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,17 +14,20 @@
 
 namespace zstack {
 
-/// `GET /v1/ip-capacity` -> GetIpAddressCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetIpAddressCapacityAction.java.
+/// Gets the IP address capacity.
+///
+/// `GET /v1/ip-capacity`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetIpAddressCapacityResult.
+/// From the Java SDK's `GetIpAddressCapacityAction.java`.
 struct GetIpAddressCapacityAction : Action<GetIpAddressCapacityAction, GetIpAddressCapacityResult> {
-  std::optional<std::vector<std::string>> zoneUuids;
-  std::optional<std::vector<std::string>> l3NetworkUuids;
-  std::optional<std::vector<std::string>> ipRangeUuids;
-  std::optional<bool> all;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> zoneUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> ipRangeUuids;  ///< Optional.
+  std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,179 +16,202 @@
 
 namespace zstack {
 
-/// Add remote (peer) CIDRs to an IPsec connection.
-/// `POST /v1/ipsec/{uuid}/remote-cidrs` -> InventoryReply<IPsecConnectionInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/AddRemoteCidrsToIPsecConnection.json (the manual).
+/// Adds remote (peer) CIDRs to an IPsec connection.
+///
+/// `POST /v1/ipsec/{uuid}/remote-cidrs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From `api/actions/AddRemoteCidrsToIPsecConnection.json` (the manual).
 struct AddRemoteCidrsToIPsecConnectionAction : Action<AddRemoteCidrsToIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> peerCidrs;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> peerCidrs;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Attach local L3 networks to an IPsec connection.
-/// `POST /v1/ipsec/{uuid}/l3networks` -> InventoryReply<IPsecConnectionInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/AttachL3NetworksToIPsecConnection.json (the manual).
+/// Attaches local L3 networks to an IPsec connection.
+///
+/// `POST /v1/ipsec/{uuid}/l3networks`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From `api/actions/AttachL3NetworksToIPsecConnection.json` (the manual).
 struct AttachL3NetworksToIPsecConnectionAction : Action<AttachL3NetworksToIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> l3NetworkUuids;  ///< required
-  std::optional<std::string> resourceUuid;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> l3NetworkUuids;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable or disable an IPsec connection.
-/// `PUT /v1/ipsec/{uuid}/actions` -> InventoryReply<IPsecConnectionInventory>.
-/// Body: `{"changeIPSecConnectionState": {...}}`.
-/// From api/actions/ChangeIPSecConnectionState.json (the manual).
+/// Enables or disables an IPsec connection.
+///
+/// `PUT /v1/ipsec/{uuid}/actions`, body `{"changeIPSecConnectionState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From `api/actions/ChangeIPSecConnectionState.json` (the manual).
 struct ChangeIPSecConnectionStateAction : Action<ChangeIPSecConnectionStateAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/ipsec/config/{uuid}` -> InventoryReply<IPsecConnectionInventory>.
-/// Body: `{"changeIPsecConnection": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeIPsecConnectionAction.java.
+/// Changes the IPsec connection.
+///
+/// `PUT /v1/ipsec/config/{uuid}`, body `{"changeIPsecConnection": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From the Java SDK's `ChangeIPsecConnectionAction.java`.
 struct ChangeIPsecConnectionAction : Action<ChangeIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::string peerAddress;  ///< required; max length 255
-  std::optional<std::string> authMode;  ///< one of psk, certs; max length 255; Java SDK default "psk"
-  std::string authKey;  ///< required
-  std::optional<std::string> idType;  ///< one of ip, name, fqdn; max length 32; Java SDK default "ip"
-  std::optional<std::string> localId;  ///< max length 255
-  std::optional<std::string> remoteId;  ///< max length 255
-  std::optional<std::string> ikeVersion;  ///< one of ike, ikev1, ikev2; max length 32; Java SDK default "ike"
-  std::optional<std::string> ikeAuthAlgorithm;  ///< one of md5, sha1, sha256, sha384, sha512; max length 32; Java SDK default "sha256"
-  std::optional<std::string> ikeEncryptionAlgorithm;  ///< one of 3des, aes-128, aes-192, aes-256; max length 32; Java SDK default "aes-256"
-  std::optional<std::int32_t> ikeDhGroup;  ///< Java SDK default 2
-  std::optional<std::int32_t> ikeLifeTime;  ///< range [60, 604800]; Java SDK default 86400
-  std::optional<std::string> policyAuthAlgorithm;  ///< one of md5, sha1, sha256, sha384, sha512; max length 32; Java SDK default "sha256"
-  std::optional<std::string> policyEncryptionAlgorithm;  ///< one of 3des, aes-128, aes-192, aes-256; max length 32; Java SDK default "aes-256"
-  std::optional<std::string> pfs;  ///< one of none, dh-group2, dh-group5, dh-group14, dh-group15, dh-group16, dh-group17, dh-group18, dh-group19, dh-group20, dh-group21, dh-group22, dh-group23, dh-group24, dh-group25, dh-group26; max length 32; Java SDK default "dh-group14"
-  std::optional<std::string> policyMode;  ///< one of tunnel, transport; max length 32; Java SDK default "tunnel"
-  std::optional<std::string> transformProtocol;  ///< one of esp, ah, ah-esp; max length 32; Java SDK default "esp"
-  std::optional<std::int32_t> lifeTime;  ///< range [30, 604800]; Java SDK default 3600
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string peerAddress;  ///< Required; at most 255 characters.
+  std::optional<std::string> authMode;  ///< Optional; one of `psk`, `certs` (case-insensitive); at most 255 characters; Java SDK default `"psk"` (unset here: not sent).
+  std::string authKey;  ///< Required; secret: never logged.
+  std::optional<std::string> idType;  ///< Optional; one of `ip`, `name`, `fqdn` (case-insensitive); at most 32 characters; Java SDK default `"ip"` (unset here: not sent).
+  std::optional<std::string> localId;  ///< Optional; at most 255 characters.
+  std::optional<std::string> remoteId;  ///< Optional; at most 255 characters.
+  std::optional<std::string> ikeVersion;  ///< Optional; one of `ike`, `ikev1`, `ikev2` (case-insensitive); at most 32 characters; Java SDK default `"ike"` (unset here: not sent).
+  std::optional<std::string> ikeAuthAlgorithm;  ///< Optional; one of `md5`, `sha1`, `sha256`, `sha384`, `sha512` (case-insensitive); at most 32 characters; Java SDK default `"sha256"` (unset here: not sent).
+  std::optional<std::string> ikeEncryptionAlgorithm;  ///< Optional; one of `3des`, `aes-128`, `aes-192`, `aes-256` (case-insensitive); at most 32 characters; Java SDK default `"aes-256"` (unset here: not sent).
+  std::optional<std::int32_t> ikeDhGroup;  ///< Optional; Java SDK default `2` (unset here: not sent).
+  std::optional<std::int32_t> ikeLifeTime;  ///< Optional; range [60, 604800]; Java SDK default `86400` (unset here: not sent).
+  std::optional<std::string> policyAuthAlgorithm;  ///< Optional; one of `md5`, `sha1`, `sha256`, `sha384`, `sha512` (case-insensitive); at most 32 characters; Java SDK default `"sha256"` (unset here: not sent).
+  std::optional<std::string> policyEncryptionAlgorithm;  ///< Optional; one of `3des`, `aes-128`, `aes-192`, `aes-256` (case-insensitive); at most 32 characters; Java SDK default `"aes-256"` (unset here: not sent).
+  std::optional<std::string> pfs;  ///< Optional; one of `none`, `dh-group2`, `dh-group5`, `dh-group14`, `dh-group15`, `dh-group16`, `dh-group17`, `dh-group18`, `dh-group19`, `dh-group20`, `dh-group21`, `dh-group22`, `dh-group23`, `dh-group24`, `dh-group25`, `dh-group26` (case-insensitive); at most 32 characters; Java SDK default `"dh-group14"` (unset here: not sent).
+  std::optional<std::string> policyMode;  ///< Optional; one of `tunnel`, `transport` (case-insensitive); at most 32 characters; Java SDK default `"tunnel"` (unset here: not sent).
+  std::optional<std::string> transformProtocol;  ///< Optional; one of `esp`, `ah`, `ah-esp` (case-insensitive); at most 32 characters; Java SDK default `"esp"` (unset here: not sent).
+  std::optional<std::int32_t> lifeTime;  ///< Optional; range [30, 604800]; Java SDK default `3600` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Create an IPsec VPN connection on a VIP.
-/// `POST /v1/ipsec` -> InventoryReply<IPsecConnectionInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreateIPsecConnection.json (the manual).
+/// Creates an IPsec VPN connection on a VIP.
+///
+/// `POST /v1/ipsec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From `api/actions/CreateIPsecConnection.json` (the manual).
 struct CreateIPsecConnectionAction : Action<CreateIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> l3NetworkUuid;
-  std::string peerAddress;  ///< required; max length 255
-  std::optional<std::string> authMode;  ///< one of psk, certs; max length 255
-  std::string authKey;  ///< required
-  std::string vipUuid;  ///< required
-  std::optional<std::vector<std::string>> peerCidrs;  ///< not empty
-  std::optional<std::string> ikeAuthAlgorithm;  ///< one of md5, sha1, sha256, sha384, sha512; max length 32
-  std::optional<std::string> ikeEncryptionAlgorithm;  ///< one of 3des, aes-128, aes-192, aes-256; max length 32
-  std::optional<std::int32_t> ikeDhGroup;
-  std::optional<std::string> policyAuthAlgorithm;  ///< one of md5, sha1, sha256, sha384, sha512; max length 32
-  std::optional<std::string> policyEncryptionAlgorithm;  ///< one of 3des, aes-128, aes-192, aes-256; max length 32
-  std::optional<std::string> pfs;  ///< one of dh-group2, dh-group5, dh-group14, dh-group15, dh-group16, dh-group17, dh-group18, dh-group19, dh-group20, dh-group21, dh-group22, dh-group23, dh-group24, dh-group25, dh-group26; max length 32
-  std::optional<std::string> policyMode;  ///< one of tunnel, transport; max length 32
-  std::optional<std::string> transformProtocol;  ///< one of esp, ah, ah-esp; max length 32
-  std::optional<std::string> resourceUuid;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> l3NetworkUuid;  ///< Optional.
+  std::string peerAddress;  ///< Required; at most 255 characters.
+  std::optional<std::string> authMode;  ///< Optional; one of `psk`, `certs` (case-insensitive); at most 255 characters.
+  std::string authKey;  ///< Required; secret: never logged.
+  std::string vipUuid;  ///< Required.
+  std::optional<std::vector<std::string>> peerCidrs;  ///< Optional; not empty.
+  std::optional<std::string> ikeAuthAlgorithm;  ///< Optional; one of `md5`, `sha1`, `sha256`, `sha384`, `sha512` (case-insensitive); at most 32 characters.
+  std::optional<std::string> ikeEncryptionAlgorithm;  ///< Optional; one of `3des`, `aes-128`, `aes-192`, `aes-256` (case-insensitive); at most 32 characters.
+  std::optional<std::int32_t> ikeDhGroup;  ///< Optional.
+  std::optional<std::string> policyAuthAlgorithm;  ///< Optional; one of `md5`, `sha1`, `sha256`, `sha384`, `sha512` (case-insensitive); at most 32 characters.
+  std::optional<std::string> policyEncryptionAlgorithm;  ///< Optional; one of `3des`, `aes-128`, `aes-192`, `aes-256` (case-insensitive); at most 32 characters.
+  std::optional<std::string> pfs;  ///< Optional; one of `dh-group2`, `dh-group5`, `dh-group14`, `dh-group15`, `dh-group16`, `dh-group17`, `dh-group18`, `dh-group19`, `dh-group20`, `dh-group21`, `dh-group22`, `dh-group23`, `dh-group24`, `dh-group25`, `dh-group26` (case-insensitive); at most 32 characters.
+  std::optional<std::string> policyMode;  ///< Optional; one of `tunnel`, `transport` (case-insensitive); at most 32 characters.
+  std::optional<std::string> transformProtocol;  ///< Optional; one of `esp`, `ah`, `ah-esp` (case-insensitive); at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete an IPsec connection.
-/// `DELETE /v1/ipsec/{uuid}` -> EmptyReply.
-/// From api/actions/DeleteIPsecConnection.json (the manual).
+/// Deletes an IPsec connection.
+///
+/// `DELETE /v1/ipsec/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteIPsecConnection.json` (the manual).
 struct DeleteIPsecConnectionAction : Action<DeleteIPsecConnectionAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Detach local L3 networks from an IPsec connection.
-/// `DELETE /v1/ipsec/{uuid}/l3networks` -> InventoryReply<IPsecConnectionInventory>.
-/// From api/actions/DetachL3NetworksFromIPsecConnection.json (the manual).
+/// Detaches local L3 networks from an IPsec connection.
+///
+/// `DELETE /v1/ipsec/{uuid}/l3networks`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From `api/actions/DetachL3NetworksFromIPsecConnection.json` (the manual).
 struct DetachL3NetworksFromIPsecConnectionAction : Action<DetachL3NetworksFromIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> l3NetworkUuids;  ///< required
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; always in the query string.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/ipsec/candidatesL3Networks` -> GetCandidateL3NetworksForIpSecConnectionResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateL3NetworksForIpSecConnectionAction.java.
+/// Gets the candidate L3 networks for the IPsec connection.
+///
+/// `GET /v1/ipsec/candidatesL3Networks`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateL3NetworksForIpSecConnectionResult.
+/// From the Java SDK's `GetCandidateL3NetworksForIpSecConnectionAction.java`.
 struct GetCandidateL3NetworksForIpSecConnectionAction : Action<GetCandidateL3NetworksForIpSecConnectionAction, GetCandidateL3NetworksForIpSecConnectionResult> {
-  std::optional<std::string> uuid;
-  std::optional<std::string> publicL3Uuid;
-  std::optional<std::string> vipUuid;
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> publicL3Uuid;  ///< Optional.
+  std::optional<std::string> vipUuid;  ///< Optional.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query IPsec connections.
-/// `GET /v1/ipsec` -> QueryReply<IPsecConnectionInventory> (synchronous).
-/// From api/actions/QueryIPSecConnection.json (the manual).
+/// Queries IPsec connections.
+///
+/// `GET /v1/ipsec`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IPsecConnectionInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, peerAddress, authMode, authKey, vipUuid, ikeAuthAlgorithm, ikeEncryptionAlgorithm, ikeDhGroup, policyAuthAlgorithm, policyEncryptionAlgorithm, pfs, policyMode, transformProtocol, ikeVersion, idType, localId, remoteId, state, status, ikeLifeTime, lifeTime, l3NetworkUuid`.
+/// Nested, one level down: `peerCidrs.{uuid, createDate, lastOpDate, cidr, connectionUuid}`, `l3NetworkRefs.{uuid, createDate, lastOpDate, connectionUuid, l3NetworkUuid}`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryIPSecConnection.json` (the manual).
 struct QueryIPSecConnectionAction : QueryAction<QueryIPSecConnectionAction, IPsecConnectionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/ipsec/{uuid}/actions` -> InventoryReply<IPsecConnectionInventory>.
-/// Body: `{"reconnectIPsecConnection": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectIPsecConnectionAction.java.
+/// Reconnects the IPsec connection.
+///
+/// `PUT /v1/ipsec/{uuid}/actions`, body `{"reconnectIPsecConnection": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From the Java SDK's `ReconnectIPsecConnectionAction.java`.
 struct ReconnectIPsecConnectionAction : Action<ReconnectIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Remove remote (peer) CIDRs from an IPsec connection.
-/// `DELETE /v1/ipsec/{uuid}/remote-cidrs` -> InventoryReply<IPsecConnectionInventory>.
-/// From api/actions/RemoveRemoteCidrsFromIPsecConnection.json (the manual).
+/// Removes remote (peer) CIDRs from an IPsec connection.
+///
+/// `DELETE /v1/ipsec/{uuid}/remote-cidrs`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From `api/actions/RemoveRemoteCidrsFromIPsecConnection.json` (the manual).
 struct RemoveRemoteCidrsFromIPsecConnectionAction : Action<RemoveRemoteCidrsFromIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> peerCidrs;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> peerCidrs;  ///< Required; always in the query string; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional; always in the query string.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update an IPsec connection's name or description.
-/// `PUT /v1/ipsec/{uuid}` -> InventoryReply<IPsecConnectionInventory>.
-/// Body: `{"updateIPsecConnection": {...}}`.
-/// From api/actions/UpdateIPsecConnection.json (the manual).
+/// Updates an IPsec connection's name or description.
+///
+/// `PUT /v1/ipsec/{uuid}`, body `{"updateIPsecConnection": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IPsecConnectionInventory.
+/// From `api/actions/UpdateIPsecConnection.json` (the manual).
 struct UpdateIPsecConnectionAction : Action<UpdateIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> deleteMode;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> deleteMode;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -26,447 +26,544 @@
 
 namespace zstack {
 
-/// `POST /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"null": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachL2NetworkToClusterAction.java.
+/// Attaches the L2 network to the cluster.
+///
+/// `POST /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}`, body `{"null": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `AttachL2NetworkToClusterAction.java`.
 struct AttachL2NetworkToClusterAction : Action<AttachL2NetworkToClusterAction, InventoryReply<L2NetworkInventory>> {
-  std::string l2NetworkUuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> l2ProviderType;  ///< one of LinuxBridge
-  std::optional<std::string> requestIp;
+  std::string l2NetworkUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> l2ProviderType;  ///< Optional; one of `LinuxBridge` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/l2-networks/{uuid}/actions` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"changeL2NetworkVlanId": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeL2NetworkVlanIdAction.java.
+/// Changes the L2 network VLAN ID.
+///
+/// `PUT /v1/l2-networks/{uuid}/actions`, body `{"changeL2NetworkVlanId": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `ChangeL2NetworkVlanIdAction.java`.
 struct ChangeL2NetworkVlanIdAction : Action<ChangeL2NetworkVlanIdAction, InventoryReply<L2NetworkInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> vlan;
-  std::optional<std::string> type;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> vlan;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/hardware-vxlan` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2HardwareVxlanNetworkAction.java.
+/// Creates an L2 hardware VXLAN network.
+///
+/// `POST /v1/l2-networks/hardware-vxlan`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2HardwareVxlanNetworkAction.java`.
 struct CreateL2HardwareVxlanNetworkAction : Action<CreateL2HardwareVxlanNetworkAction, InventoryReply<L2NetworkInventory>> {
-  std::optional<std::int32_t> vni;  ///< range [1, 16777214]
-  std::string poolUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> zoneUuid;  ///< max length 1024
-  std::optional<std::string> physicalInterface;  ///< max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> vni;  ///< Optional; range [1, 16777214].
+  std::string poolUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> zoneUuid;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> physicalInterface;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/hardware-vxlan-pool` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2HardwareVxlanNetworkPoolAction.java.
+/// Creates an L2 hardware VXLAN network pool.
+///
+/// `POST /v1/l2-networks/hardware-vxlan-pool`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2HardwareVxlanNetworkPoolAction.java`.
 struct CreateL2HardwareVxlanNetworkPoolAction : Action<CreateL2HardwareVxlanNetworkPoolAction, InventoryReply<L2NetworkInventory>> {
-  std::string sdnControllerUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string zoneUuid;  ///< required
-  std::string physicalInterface;  ///< required; max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string sdnControllerUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string zoneUuid;  ///< Required.
+  std::string physicalInterface;  ///< Required; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/no-vlan` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2NoVlanNetworkAction.java.
+/// Creates an L2 no VLAN network.
+///
+/// `POST /v1/l2-networks/no-vlan`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2NoVlanNetworkAction.java`.
 struct CreateL2NoVlanNetworkAction : Action<CreateL2NoVlanNetworkAction, InventoryReply<L2NetworkInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string zoneUuid;  ///< required
-  std::string physicalInterface;  ///< required; max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string zoneUuid;  ///< Required.
+  std::string physicalInterface;  ///< Required; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/port-group` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2PortGroupAction.java.
+/// Creates an L2 port group.
+///
+/// `POST /v1/l2-networks/port-group`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2PortGroupAction.java`.
 struct CreateL2PortGroupAction : Action<CreateL2PortGroupAction, InventoryReply<L2NetworkInventory>> {
-  std::string vSwitchUuid;  ///< required
-  std::optional<std::string> vlanMode;  ///< one of ACCESS, TRUNK, PVLAN
-  std::optional<std::int32_t> vlan;  ///< required; range [0, 4094]
-  std::optional<std::string> vlanRanges;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> zoneUuid;  ///< max length 1024
-  std::optional<std::string> physicalInterface;  ///< max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vSwitchUuid;  ///< Required.
+  std::optional<std::string> vlanMode;  ///< Optional; one of `ACCESS`, `TRUNK`, `PVLAN` (case-insensitive).
+  std::optional<std::int32_t> vlan;  ///< Required; range [0, 4094].
+  std::optional<std::string> vlanRanges;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> zoneUuid;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> physicalInterface;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/tf` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2TfNetworkAction.java.
+/// Creates an L2 tf network.
+///
+/// `POST /v1/l2-networks/tf`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2TfNetworkAction.java`.
 struct CreateL2TfNetworkAction : Action<CreateL2TfNetworkAction, InventoryReply<L2NetworkInventory>> {
-  std::optional<std::string> ipPrefix;  ///< max length 255
-  std::optional<std::int32_t> ipPrefixLength;  ///< range [1, 32]
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> zoneUuid;  ///< max length 1024
-  std::optional<std::string> physicalInterface;  ///< max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> ipPrefix;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> ipPrefixLength;  ///< Optional; range [1, 32].
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> zoneUuid;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> physicalInterface;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/virtual-switch` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2VirtualSwitchAction.java.
+/// Creates an L2 virtual switch.
+///
+/// `POST /v1/l2-networks/virtual-switch`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2VirtualSwitchAction.java`.
 struct CreateL2VirtualSwitchAction : Action<CreateL2VirtualSwitchAction, InventoryReply<L2NetworkInventory>> {
-  std::optional<bool> isDistributed;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string zoneUuid;  ///< required
-  std::string physicalInterface;  ///< required; max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<bool> isDistributed;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string zoneUuid;  ///< Required.
+  std::string physicalInterface;  ///< Required; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/vlan` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2VlanNetworkAction.java.
+/// Creates an L2 VLAN network.
+///
+/// `POST /v1/l2-networks/vlan`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2VlanNetworkAction.java`.
 struct CreateL2VlanNetworkAction : Action<CreateL2VlanNetworkAction, InventoryReply<L2NetworkInventory>> {
-  std::optional<std::int32_t> vlan;  ///< required; range [1, 4094]
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string zoneUuid;  ///< required
-  std::string physicalInterface;  ///< required; max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> vlan;  ///< Required; range [1, 4094].
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string zoneUuid;  ///< Required.
+  std::string physicalInterface;  ///< Required; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/vxlan` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2VxlanNetworkAction.java.
+/// Creates an L2 VXLAN network.
+///
+/// `POST /v1/l2-networks/vxlan`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2VxlanNetworkAction.java`.
 struct CreateL2VxlanNetworkAction : Action<CreateL2VxlanNetworkAction, InventoryReply<L2NetworkInventory>> {
-  std::optional<std::int32_t> vni;  ///< range [1, 16777214]
-  std::string poolUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> zoneUuid;  ///< max length 1024
-  std::optional<std::string> physicalInterface;  ///< max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> vni;  ///< Optional; range [1, 16777214].
+  std::string poolUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> zoneUuid;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> physicalInterface;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/vxlan-pool` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL2VxlanNetworkPoolAction.java.
+/// Creates an L2 VXLAN network pool.
+///
+/// `POST /v1/l2-networks/vxlan-pool`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `CreateL2VxlanNetworkPoolAction.java`.
 struct CreateL2VxlanNetworkPoolAction : Action<CreateL2VxlanNetworkPoolAction, InventoryReply<L2NetworkInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> physicalInterface;  ///< max length 1024
-  std::optional<std::string> type;
-  std::optional<std::string> vSwitchType;  ///< one of LinuxBridge, OvsDpdk, MacVlan; max length 1024; Java SDK default "LinuxBridge"
-  std::optional<bool> isolated;  ///< Java SDK default false
-  std::optional<std::string> pvlan;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> physicalInterface;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::optional<std::string> vSwitchType;  ///< Optional; one of `LinuxBridge`, `OvsDpdk`, `MacVlan` (case-insensitive); at most 1024 characters; Java SDK default `"LinuxBridge"` (unset here: not sent).
+  std::optional<bool> isolated;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> pvlan;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges` -> InventoryReply<VniRangeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVniRangeAction.java.
+/// Creates a VNI range.
+///
+/// `POST /v1/l2-networks/vxlan-pool/{l2NetworkUuid}/vni-ranges`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VniRangeInventory.
+/// From the Java SDK's `CreateVniRangeAction.java`.
 struct CreateVniRangeAction : Action<CreateVniRangeAction, InventoryReply<VniRangeInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> startVni;  ///< required; range [0, 16777214]
-  std::optional<std::int32_t> endVni;  ///< required; range [0, 16777214]
-  std::string l2NetworkUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> startVni;  ///< Required; range [0, 16777214].
+  std::optional<std::int32_t> endVni;  ///< Required; range [0, 16777214].
+  std::string l2NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip` -> InventoryReply<RemoteVtepInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVxlanPoolRemoteVtepAction.java.
+/// Creates a VXLAN pool remote VTEP.
+///
+/// `POST /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/remote-vtep-ip`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RemoteVtepInventory.
+/// From the Java SDK's `CreateVxlanPoolRemoteVtepAction.java`.
 struct CreateVxlanPoolRemoteVtepAction : Action<CreateVxlanPoolRemoteVtepAction, InventoryReply<RemoteVtepInventory>> {
-  std::string l2NetworkUuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::string remoteVtepIp;  ///< required; max length 15
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string l2NetworkUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::string remoteVtepIp;  ///< Required; at most 15 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l2-networks/vxlan/vteps` -> InventoryReply<VtepInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVxlanVtepAction.java.
+/// Creates a VXLAN VTEP.
+///
+/// `POST /v1/l2-networks/vxlan/vteps`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VtepInventory.
+/// From the Java SDK's `CreateVxlanVtepAction.java`.
 struct CreateVxlanVtepAction : Action<CreateVxlanVtepAction, InventoryReply<VtepInventory>> {
-  std::string hostUuid;  ///< required
-  std::string poolUuid;  ///< required
-  std::optional<std::string> vtepIp;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string hostUuid;  ///< Required.
+  std::string poolUuid;  ///< Required.
+  std::optional<std::string> vtepIp;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l2-networks/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteL2NetworkAction.java.
+/// Deletes the L2 network.
+///
+/// `DELETE /v1/l2-networks/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteL2NetworkAction.java`.
 struct DeleteL2NetworkAction : Action<DeleteL2NetworkAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l2-networks/vxlan-pool/vni-ranges/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVniRangeAction.java.
+/// Deletes the VNI range.
+///
+/// `DELETE /v1/l2-networks/vxlan-pool/vni-ranges/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVniRangeAction.java`.
 struct DeleteVniRangeAction : Action<DeleteVniRangeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l2-networks/vxlan/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVxlanL2NetworkAction.java.
+/// Deletes the VXLAN L2 network.
+///
+/// `DELETE /v1/l2-networks/vxlan/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVxlanL2NetworkAction.java`.
 struct DeleteVxlanL2NetworkAction : Action<DeleteVxlanL2NetworkAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/delete/remote-vtep-ip` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVxlanPoolRemoteVtepAction.java.
+/// Deletes the VXLAN pool remote VTEP.
+///
+/// `DELETE /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}/delete/remote-vtep-ip`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVxlanPoolRemoteVtepAction.java`.
 struct DeleteVxlanPoolRemoteVtepAction : Action<DeleteVxlanPoolRemoteVtepAction, EmptyReply> {
-  std::string l2NetworkUuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::string remoteVtepIp;  ///< required; max length 15
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string l2NetworkUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::string remoteVtepIp;  ///< Required; at most 15 characters.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}` -> InventoryReply<L2NetworkInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachL2NetworkFromClusterAction.java.
+/// Detaches the L2 network from the cluster.
+///
+/// `DELETE /v1/l2-networks/{l2NetworkUuid}/clusters/{clusterUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `DetachL2NetworkFromClusterAction.java`.
 struct DetachL2NetworkFromClusterAction : Action<DetachL2NetworkFromClusterAction, InventoryReply<L2NetworkInventory>> {
-  std::string l2NetworkUuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string l2NetworkUuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/{l2NetworkUuid}/cluster-candidates` -> GetCandidateClustersForAttachingL2NetworkResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateClustersForAttachingL2NetworkAction.java.
+/// Gets the candidate clusters for attaching the L2 network.
+///
+/// `GET /v1/l2-networks/{l2NetworkUuid}/cluster-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateClustersForAttachingL2NetworkResult.
+/// From the Java SDK's `GetCandidateClustersForAttachingL2NetworkAction.java`.
 struct GetCandidateClustersForAttachingL2NetworkAction : Action<GetCandidateClustersForAttachingL2NetworkAction, GetCandidateClustersForAttachingL2NetworkResult> {
-  std::string l2NetworkUuid;  ///< path; required
-  std::optional<Json> clusterTypes;  ///< element type unknown upstream: JSON
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string l2NetworkUuid;  ///< Path variable; required.
+  std::optional<Json> clusterTypes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/types` -> GetL2NetworkTypesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetL2NetworkTypesAction.java.
+/// Gets the L2 network types.
+///
+/// `GET /v1/l2-networks/types`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetL2NetworkTypesResult.
+/// From the Java SDK's `GetL2NetworkTypesAction.java`.
 struct GetL2NetworkTypesAction : Action<GetL2NetworkTypesAction, GetL2NetworkTypesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/vSwitchTypes` -> GetVSwitchTypesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVSwitchTypesAction.java.
+/// Gets the V switch types.
+///
+/// `GET /v1/l2-networks/vSwitchTypes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVSwitchTypesResult.
+/// From the Java SDK's `GetVSwitchTypesAction.java`.
 struct GetVSwitchTypesAction : Action<GetVSwitchTypesAction, GetVSwitchTypesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks` -> QueryReply<L2NetworkInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryL2NetworkAction.java.
+/// Queries L2 networks.
+///
+/// `GET /v1/l2-networks`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref L2NetworkInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryL2NetworkAction.java`.
 struct QueryL2NetworkAction : QueryAction<QueryL2NetworkAction, L2NetworkInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/port-group` -> QueryReply<L2PortGroupNetworkInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryL2PortGroupNetworkAction.java.
+/// Queries L2 port group networks.
+///
+/// `GET /v1/l2-networks/port-group`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref L2PortGroupNetworkInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids, vSwitchUuid, vlanMode, vlanId, vlanRanges`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryL2PortGroupNetworkAction.java`.
 struct QueryL2PortGroupNetworkAction : QueryAction<QueryL2PortGroupNetworkAction, L2PortGroupNetworkInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/virtual-switch` -> QueryReply<L2VirtualSwitchNetworkInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryL2VirtualSwitchNetworkAction.java.
+/// Queries L2 virtual switch networks.
+///
+/// `GET /v1/l2-networks/virtual-switch`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref L2VirtualSwitchNetworkInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids, isDistributed, portGroups`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryL2VirtualSwitchNetworkAction.java`.
 struct QueryL2VirtualSwitchNetworkAction : QueryAction<QueryL2VirtualSwitchNetworkAction, L2VirtualSwitchNetworkInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/vlan` -> QueryReply<L2VlanNetworkInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryL2VlanNetworkAction.java.
+/// Queries L2 VLAN networks.
+///
+/// `GET /v1/l2-networks/vlan`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref L2VlanNetworkInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids, vlan`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryL2VlanNetworkAction.java`.
 struct QueryL2VlanNetworkAction : QueryAction<QueryL2VlanNetworkAction, L2VlanNetworkInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/vxlan` -> QueryReply<L2VxlanNetworkInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryL2VxlanNetworkAction.java.
+/// Queries L2 VXLAN networks.
+///
+/// `GET /v1/l2-networks/vxlan`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref L2VxlanNetworkInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids, vni, poolUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryL2VxlanNetworkAction.java`.
 struct QueryL2VxlanNetworkAction : QueryAction<QueryL2VxlanNetworkAction, L2VxlanNetworkInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/vxlan-pool` -> QueryReply<L2VxlanNetworkPoolInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryL2VxlanNetworkPoolAction.java.
+/// Queries L2 VXLAN network pools.
+///
+/// `GET /v1/l2-networks/vxlan-pool`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref L2VxlanNetworkPoolInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids, attachedCidrs`.
+/// Nested, one level down: `attachedVtepRefs.{uuid, createDate, lastOpDate, hostUuid, vtepIp, port, type, physicalInterface, poolUuid}`, `remoteVteps.{uuid, createDate, lastOpDate, clusterUuid, vtepIp, port, type, poolUuid}`, `attachedVxlanNetworkRefs.{uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids, vni, poolUuid}`, `attachedVniRanges.{uuid, name, description, createDate, lastOpDate, startVni, endVni, l2NetworkUuid}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryL2VxlanNetworkPoolAction.java`.
 struct QueryL2VxlanNetworkPoolAction : QueryAction<QueryL2VxlanNetworkPoolAction, L2VxlanNetworkPoolInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/vxlan-pool/vni-range` -> QueryReply<VniRangeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVniRangeAction.java.
+/// Queries VNI ranges.
+///
+/// `GET /v1/l2-networks/vxlan-pool/vni-range`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VniRangeInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, startVni, endVni, l2NetworkUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVniRangeAction.java`.
 struct QueryVniRangeAction : QueryAction<QueryVniRangeAction, VniRangeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l2-networks/vteps` -> QueryReply<VtepInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVtepAction.java.
+/// Queries VTEPs.
+///
+/// `GET /v1/l2-networks/vteps`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VtepInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, hostUuid, vtepIp, port, type, physicalInterface, poolUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVtepAction.java`.
 struct QueryVtepAction : QueryAction<QueryVtepAction, VtepInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/l2-networks/{uuid}/actions` -> InventoryReply<L2NetworkInventory>.
-/// Body: `{"updateL2Network": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateL2NetworkAction.java.
+/// Updates the L2 network.
+///
+/// `PUT /v1/l2-networks/{uuid}/actions`, body `{"updateL2Network": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L2NetworkInventory.
+/// From the Java SDK's `UpdateL2NetworkAction.java`.
 struct UpdateL2NetworkAction : Action<UpdateL2NetworkAction, InventoryReply<L2NetworkInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/l2-networks/vxlan-pool/vni-ranges/{uuid}` -> InventoryReply<VniRangeInventory>.
-/// Body: `{"updateVniRange": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVniRangeAction.java.
+/// Updates the VNI range.
+///
+/// `PUT /v1/l2-networks/vxlan-pool/vni-ranges/{uuid}`, body `{"updateVniRange": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VniRangeInventory.
+/// From the Java SDK's `UpdateVniRangeAction.java`.
 struct UpdateVniRangeAction : Action<UpdateVniRangeAction, InventoryReply<VniRangeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -30,476 +30,580 @@
 
 namespace zstack {
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/dns` -> InventoryReply<L3NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddDnsToL3NetworkAction.java.
+/// Adds a DNS to the L3 network.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/dns`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From the Java SDK's `AddDnsToL3NetworkAction.java`.
 struct AddDnsToL3NetworkAction : Action<AddDnsToL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string dns;  ///< required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string dns;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/hostroute` -> InventoryReply<L3NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddHostRouteToL3NetworkAction.java.
+/// Adds a host route to the L3 network.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/hostroute`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From the Java SDK's `AddHostRouteToL3NetworkAction.java`.
 struct AddHostRouteToL3NetworkAction : Action<AddHostRouteToL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string prefix;  ///< required
-  std::string nexthop;  ///< required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string prefix;  ///< Required.
+  std::string nexthop;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/ip-ranges` -> InventoryReply<IpRangeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddIpRangeAction.java.
+/// Adds an IP range.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/ip-ranges`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IpRangeInventory.
+/// From the Java SDK's `AddIpRangeAction.java`.
 struct AddIpRangeAction : Action<AddIpRangeAction, InventoryReply<IpRangeInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string startIp;  ///< required
-  std::string endIp;  ///< required
-  std::string netmask;  ///< required
-  std::optional<std::string> gateway;
-  std::optional<std::string> ipRangeType;  ///< one of Normal, AddressPool
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string startIp;  ///< Required.
+  std::string endIp;  ///< Required.
+  std::string netmask;  ///< Required.
+  std::optional<std::string> gateway;  ///< Optional.
+  std::optional<std::string> ipRangeType;  ///< Optional; one of `Normal`, `AddressPool` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr` -> AddIpRangeByNetworkCidrResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddIpRangeByNetworkCidrAction.java.
+/// Adds an IP range by network CIDR.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/ip-ranges/by-cidr`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddIpRangeByNetworkCidrResult.
+/// From the Java SDK's `AddIpRangeByNetworkCidrAction.java`.
 struct AddIpRangeByNetworkCidrAction : Action<AddIpRangeByNetworkCidrAction, AddIpRangeByNetworkCidrResult> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string l3NetworkUuid;  ///< path; required
-  std::string networkCidr;  ///< required
-  std::optional<std::string> gateway;  ///< max length 64
-  std::optional<std::string> ipRangeType;  ///< one of Normal, AddressPool
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string networkCidr;  ///< Required.
+  std::optional<std::string> gateway;  ///< Optional; at most 64 characters.
+  std::optional<std::string> ipRangeType;  ///< Optional; one of `Normal`, `AddressPool` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/ipv6-ranges` -> InventoryReply<IpRangeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddIpv6RangeAction.java.
+/// Adds an IPv6 range.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/ipv6-ranges`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IpRangeInventory.
+/// From the Java SDK's `AddIpv6RangeAction.java`.
 struct AddIpv6RangeAction : Action<AddIpv6RangeAction, InventoryReply<IpRangeInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string startIp;  ///< required
-  std::string endIp;  ///< required
-  std::string gateway;  ///< required
-  std::optional<std::int32_t> prefixLen;  ///< required; range [8, 126]
-  std::string addressMode;  ///< required; one of SLAAC, Stateful-DHCP, Stateless-DHCP
-  std::optional<std::string> ipRangeType;  ///< one of Normal, AddressPool
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string startIp;  ///< Required.
+  std::string endIp;  ///< Required.
+  std::string gateway;  ///< Required.
+  std::optional<std::int32_t> prefixLen;  ///< Required; range [8, 126].
+  std::string addressMode;  ///< Required; one of `SLAAC`, `Stateful-DHCP`, `Stateless-DHCP` (case-insensitive).
+  std::optional<std::string> ipRangeType;  ///< Optional; one of `Normal`, `AddressPool` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr` -> AddIpRangeByNetworkCidrResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddIpv6RangeByNetworkCidrAction.java.
+/// Adds an IPv6 range by network CIDR.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/ipv6-ranges/by-cidr`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddIpRangeByNetworkCidrResult.
+/// From the Java SDK's `AddIpv6RangeByNetworkCidrAction.java`.
 struct AddIpv6RangeByNetworkCidrAction : Action<AddIpv6RangeByNetworkCidrAction, AddIpRangeByNetworkCidrResult> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string l3NetworkUuid;  ///< path; required
-  std::string networkCidr;  ///< required
-  std::string addressMode;  ///< required; one of SLAAC, Stateful-DHCP, Stateless-DHCP
-  std::optional<std::string> ipRangeType;  ///< one of Normal, AddressPool
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string networkCidr;  ///< Required.
+  std::string addressMode;  ///< Required; one of `SLAAC`, `Stateful-DHCP`, `Stateless-DHCP` (case-insensitive).
+  std::optional<std::string> ipRangeType;  ///< Optional; one of `Normal`, `AddressPool` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/reserved-ip-ranges` -> InventoryReply<ReservedIpRangeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddReservedIpRangeAction.java.
+/// Adds a reserved IP range.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/reserved-ip-ranges`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ReservedIpRangeInventory.
+/// From the Java SDK's `AddReservedIpRangeAction.java`.
 struct AddReservedIpRangeAction : Action<AddReservedIpRangeAction, InventoryReply<ReservedIpRangeInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string startIp;  ///< required
-  std::string endIp;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string startIp;  ///< Required.
+  std::string endIp;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable network services from given providers on an L3 network.
-/// `POST /v1/l3-networks/{l3NetworkUuid}/network-services` -> InventoryReply<L3NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/AttachNetworkServiceToL3Network.json (the manual).
+/// Enables network services from given providers on an L3 network.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/network-services`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From `api/actions/AttachNetworkServiceToL3Network.json` (the manual).
 struct AttachNetworkServiceToL3NetworkAction : Action<AttachNetworkServiceToL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::map<std::string, std::vector<std::string>> networkServices;  ///< required
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::map<std::string, std::vector<std::string>> networkServices;  ///< Required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/l3-networks/{l3NetworkUuid}/dhcp-ip` -> ChangeL3NetworkDhcpIpAddressResult.
-/// Body: `{"changeL3NetworkDhcpIpAddress": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeL3NetworkDhcpIpAddressAction.java.
+/// Changes the L3 network DHCP IP address.
+///
+/// `PUT /v1/l3-networks/{l3NetworkUuid}/dhcp-ip`, body `{"changeL3NetworkDhcpIpAddress": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ChangeL3NetworkDhcpIpAddressResult.
+/// From the Java SDK's `ChangeL3NetworkDhcpIpAddressAction.java`.
 struct ChangeL3NetworkDhcpIpAddressAction : Action<ChangeL3NetworkDhcpIpAddressAction, ChangeL3NetworkDhcpIpAddressResult> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::string> dhcpServerIp;  ///< not empty
-  std::optional<std::string> dhcpv6ServerIp;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> dhcpServerIp;  ///< Optional; not empty.
+  std::optional<std::string> dhcpv6ServerIp;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/l3-networks/{uuid}/actions` -> InventoryReply<L3NetworkInventory>.
-/// Body: `{"changeL3NetworkState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeL3NetworkStateAction.java.
+/// Changes the state of the L3 network.
+///
+/// `PUT /v1/l3-networks/{uuid}/actions`, body `{"changeL3NetworkState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From the Java SDK's `ChangeL3NetworkStateAction.java`.
 struct ChangeL3NetworkStateAction : Action<ChangeL3NetworkStateAction, InventoryReply<L3NetworkInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/{l3NetworkUuid}/ip/{ip}/availability` -> CheckIpAvailabilityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/CheckIpAvailabilityAction.java.
+/// Checks the IP availability.
+///
+/// `GET /v1/l3-networks/{l3NetworkUuid}/ip/{ip}/availability`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckIpAvailabilityResult.
+/// From the Java SDK's `CheckIpAvailabilityAction.java`.
 struct CheckIpAvailabilityAction : Action<CheckIpAvailabilityAction, CheckIpAvailabilityResult> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string ip;  ///< path; required; max length 255
-  std::optional<bool> arpCheck;  ///< Java SDK default false
-  std::optional<bool> ipRangeCheck;  ///< Java SDK default true
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string ip;  ///< Path variable; required; at most 255 characters.
+  std::optional<bool> arpCheck;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<bool> ipRangeCheck;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks` -> InventoryReply<L3NetworkInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateL3NetworkAction.java.
+/// Creates an L3 network.
+///
+/// `POST /v1/l3-networks`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From the Java SDK's `CreateL3NetworkAction.java`.
 struct CreateL3NetworkAction : Action<CreateL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< Java SDK default "L3BasicNetwork"
-  std::string l2NetworkUuid;  ///< required
-  std::optional<std::string> category;  ///< one of Public, Private, System; Java SDK default "Private"
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<bool> system;  ///< Java SDK default false
-  std::optional<std::string> dnsDomain;
-  std::optional<bool> enableIPAM;  ///< Java SDK default true
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"L3BasicNetwork"` (unset here: not sent).
+  std::string l2NetworkUuid;  ///< Required.
+  std::optional<std::string> category;  ///< Optional; one of `Public`, `Private`, `System` (case-insensitive); Java SDK default `"Private"` (unset here: not sent).
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<bool> system;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> dnsDomain;  ///< Optional.
+  std::optional<bool> enableIPAM;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l3-networks/{l3NetworkUuid}/ip-address` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteIpAddressAction.java.
+/// Deletes the IP address.
+///
+/// `DELETE /v1/l3-networks/{l3NetworkUuid}/ip-address`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteIpAddressAction.java`.
 struct DeleteIpAddressAction : Action<DeleteIpAddressAction, EmptyReply> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::vector<std::string> usedIpUuids;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::vector<std::string> usedIpUuids;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l3-networks/ip-ranges/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteIpRangeAction.java.
+/// Deletes the IP range.
+///
+/// `DELETE /v1/l3-networks/ip-ranges/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteIpRangeAction.java`.
 struct DeleteIpRangeAction : Action<DeleteIpRangeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l3-networks/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteL3NetworkAction.java.
+/// Deletes the L3 network.
+///
+/// `DELETE /v1/l3-networks/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteL3NetworkAction.java`.
 struct DeleteL3NetworkAction : Action<DeleteL3NetworkAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l3-networks/reserved-ip-ranges/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteReservedIpRangeAction.java.
+/// Deletes the reserved IP range.
+///
+/// `DELETE /v1/l3-networks/reserved-ip-ranges/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteReservedIpRangeAction.java`.
 struct DeleteReservedIpRangeAction : Action<DeleteReservedIpRangeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Disable network services from given providers on an L3 network.
-/// `DELETE /v1/l3-networks/{l3NetworkUuid}/network-services` -> InventoryReply<L3NetworkInventory>.
-/// From api/actions/DetachNetworkServiceFromL3Network.json (the manual).
+/// Disables network services from given providers on an L3 network.
+///
+/// `DELETE /v1/l3-networks/{l3NetworkUuid}/network-services`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From `api/actions/DetachNetworkServiceFromL3Network.json` (the manual).
 struct DetachNetworkServiceFromL3NetworkAction : Action<DetachNetworkServiceFromL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::map<std::string, std::vector<std::string>> networkServices;  ///< required
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::map<std::string, std::vector<std::string>> networkServices;  ///< Required; always in the query string.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/ip/free` -> GetFreeIpResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetFreeIpAction.java.
+/// Gets the free IP.
+///
+/// `GET /v1/l3-networks/ip/free`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetFreeIpResult.
+/// From the Java SDK's `GetFreeIpAction.java`.
 struct GetFreeIpAction : Action<GetFreeIpAction, GetFreeIpResult> {
-  std::optional<std::string> l3NetworkUuid;
-  std::optional<std::string> ipRangeUuid;
-  std::optional<std::string> start;
-  std::optional<std::string> ipRangeType;  ///< one of Normal, AddressPool
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<std::int32_t> limit;  ///< Java SDK default 100
-  std::optional<std::string> requestIp;
+  std::optional<std::string> l3NetworkUuid;  ///< Optional.
+  std::optional<std::string> ipRangeUuid;  ///< Optional.
+  std::optional<std::string> start;  ///< Optional.
+  std::optional<std::string> ipRangeType;  ///< Optional; one of `Normal`, `AddressPool` (case-insensitive).
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `100` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/ip-ranges/{ipRangeUuid}/ip/free` -> GetFreeIpResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetFreeIpOfIpRangeAction.java.
+/// Gets the free IP of the IP range.
+///
+/// `GET /v1/l3-networks/ip-ranges/{ipRangeUuid}/ip/free`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetFreeIpResult.
+/// From the Java SDK's `GetFreeIpOfIpRangeAction.java`.
 struct GetFreeIpOfIpRangeAction : Action<GetFreeIpOfIpRangeAction, GetFreeIpResult> {
-  std::optional<std::string> l3NetworkUuid;
-  std::string ipRangeUuid;  ///< path
-  std::optional<std::string> start;
-  std::optional<std::string> ipRangeType;  ///< one of Normal, AddressPool
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<std::int32_t> limit;  ///< Java SDK default 100
-  std::optional<std::string> requestIp;
+  std::optional<std::string> l3NetworkUuid;  ///< Optional.
+  std::string ipRangeUuid;  ///< Path variable; required.
+  std::optional<std::string> start;  ///< Optional.
+  std::optional<std::string> ipRangeType;  ///< Optional; one of `Normal`, `AddressPool` (case-insensitive).
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `100` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/{l3NetworkUuid}/ip/free` -> GetFreeIpResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetFreeIpOfL3NetworkAction.java.
+/// Gets the free IP of the L3 network.
+///
+/// `GET /v1/l3-networks/{l3NetworkUuid}/ip/free`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetFreeIpResult.
+/// From the Java SDK's `GetFreeIpOfL3NetworkAction.java`.
 struct GetFreeIpOfL3NetworkAction : Action<GetFreeIpOfL3NetworkAction, GetFreeIpResult> {
-  std::string l3NetworkUuid;  ///< path
-  std::optional<std::string> ipRangeUuid;
-  std::optional<std::string> start;
-  std::optional<std::string> ipRangeType;  ///< one of Normal, AddressPool
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<std::int32_t> limit;  ///< Java SDK default 100
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> ipRangeUuid;  ///< Optional.
+  std::optional<std::string> start;  ///< Optional.
+  std::optional<std::string> ipRangeType;  ///< Optional; one of `Normal`, `AddressPool` (case-insensitive).
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `100` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/{l3NetworkUuid}/dhcp-ip` -> GetL3NetworkDhcpIpAddressResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetL3NetworkDhcpIpAddressAction.java.
+/// Gets the L3 network DHCP IP address.
+///
+/// `GET /v1/l3-networks/{l3NetworkUuid}/dhcp-ip`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetL3NetworkDhcpIpAddressResult.
+/// From the Java SDK's `GetL3NetworkDhcpIpAddressAction.java`.
 struct GetL3NetworkDhcpIpAddressAction : Action<GetL3NetworkDhcpIpAddressAction, GetL3NetworkDhcpIpAddressResult> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/{l3NetworkUuid}/ip-statistic` -> GetL3NetworkIpStatisticResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetL3NetworkIpStatisticAction.java.
+/// Gets the L3 network IP statistic.
+///
+/// `GET /v1/l3-networks/{l3NetworkUuid}/ip-statistic`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetL3NetworkIpStatisticResult.
+/// From the Java SDK's `GetL3NetworkIpStatisticAction.java`.
 struct GetL3NetworkIpStatisticAction : Action<GetL3NetworkIpStatisticAction, GetL3NetworkIpStatisticResult> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::string> resourceType;  ///< one of All, Vip, VM; Java SDK default "All"
-  std::optional<std::string> ip;
-  std::optional<std::string> sortBy;  ///< one of Ip, CreateDate; Java SDK default "Ip"
-  std::optional<std::string> sortDirection;  ///< one of asc, desc; Java SDK default "asc"
-  std::optional<std::int32_t> start;  ///< range [0, 2147483647]; Java SDK default 0
-  std::optional<std::int32_t> limit;  ///< range [0, 2147483647]; Java SDK default 20
-  std::optional<bool> replyWithCount;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceType;  ///< Optional; one of `All`, `Vip`, `VM` (case-insensitive); Java SDK default `"All"` (unset here: not sent).
+  std::optional<std::string> ip;  ///< Optional.
+  std::optional<std::string> sortBy;  ///< Optional; one of `Ip`, `CreateDate` (case-insensitive); Java SDK default `"Ip"` (unset here: not sent).
+  std::optional<std::string> sortDirection;  ///< Optional; one of `asc`, `desc` (case-insensitive); Java SDK default `"asc"` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; range [0, 2147483647]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int32_t> limit;  ///< Optional; range [0, 2147483647]; Java SDK default `20` (unset here: not sent).
+  std::optional<bool> replyWithCount;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/{l3NetworkUuid}/mtu` -> GetL3NetworkMtuResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetL3NetworkMtuAction.java.
+/// Gets the L3 network MTU.
+///
+/// `GET /v1/l3-networks/{l3NetworkUuid}/mtu`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetL3NetworkMtuResult.
+/// From the Java SDK's `GetL3NetworkMtuAction.java`.
 struct GetL3NetworkMtuAction : Action<GetL3NetworkMtuAction, GetL3NetworkMtuResult> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/{l3NetworkUuid}/router-interface-ip` -> GetL3NetworkRouterInterfaceIpResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetL3NetworkRouterInterfaceIpAction.java.
+/// Gets the L3 network router interface IP.
+///
+/// `GET /v1/l3-networks/{l3NetworkUuid}/router-interface-ip`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetL3NetworkRouterInterfaceIpResult.
+/// From the Java SDK's `GetL3NetworkRouterInterfaceIpAction.java`.
 struct GetL3NetworkRouterInterfaceIpAction : Action<GetL3NetworkRouterInterfaceIpAction, GetL3NetworkRouterInterfaceIpResult> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/types` -> GetL3NetworkTypesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetL3NetworkTypesAction.java.
+/// Gets the L3 network types.
+///
+/// `GET /v1/l3-networks/types`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetL3NetworkTypesResult.
+/// From the Java SDK's `GetL3NetworkTypesAction.java`.
 struct GetL3NetworkTypesAction : Action<GetL3NetworkTypesAction, GetL3NetworkTypesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable` -> IsVfNicAvailableInL3NetworkResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/IsVfNicAvailableInL3NetworkAction.java.
+/// Calls the ZStack API `IsVfNicAvailableInL3Network`.
+///
+/// `GET /v1/l3-networks/{l3NetworkUuid}/hosts/{hostUuid}/vfnicavailable`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref IsVfNicAvailableInL3NetworkResult.
+/// From the Java SDK's `IsVfNicAvailableInL3NetworkAction.java`.
 struct IsVfNicAvailableInL3NetworkAction : Action<IsVfNicAvailableInL3NetworkAction, IsVfNicAvailableInL3NetworkResult> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string hostUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string hostUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/address-pools` -> QueryReply<AddressPoolInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAddressPoolAction.java.
+/// Queries address pools.
+///
+/// `GET /v1/l3-networks/address-pools`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AddressPoolInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, l3NetworkUuid, startIp, endIp, netmask, gateway, networkCidr, ipVersion, addressMode, prefixLen, ipRangeType`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAddressPoolAction.java`.
 struct QueryAddressPoolAction : QueryAction<QueryAddressPoolAction, AddressPoolInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/ip-address` -> QueryReply<UsedIpInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryIpAddressAction.java.
+/// Queries IP address.
+///
+/// `GET /v1/l3-networks/ip-address`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref UsedIpInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, ipRangeUuid, l3NetworkUuid, ipVersion, ip, netmask, gateway, usedFor, ipInLong, ipInBinary, vmNicUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryIpAddressAction.java`.
 struct QueryIpAddressAction : QueryAction<QueryIpAddressAction, UsedIpInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks/ip-ranges` -> QueryReply<IpRangeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryIpRangeAction.java.
+/// Queries IP ranges.
+///
+/// `GET /v1/l3-networks/ip-ranges`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IpRangeInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, l3NetworkUuid, startIp, endIp, netmask, gateway, networkCidr, ipVersion, addressMode, prefixLen, ipRangeType`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryIpRangeAction.java`.
 struct QueryIpRangeAction : QueryAction<QueryIpRangeAction, IpRangeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/l3-networks` -> QueryReply<L3NetworkInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryL3NetworkAction.java.
+/// Queries L3 networks.
+///
+/// `GET /v1/l3-networks`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref L3NetworkInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, zoneUuid, l2NetworkUuid, state, dnsDomain, system, category, ipVersion, enableIPAM, isolated, dns`.
+/// Nested, one level down: `ipRanges.{uuid, name, description, createDate, lastOpDate, l3NetworkUuid, startIp, endIp, netmask, gateway, networkCidr, ipVersion, addressMode, prefixLen, ipRangeType}`, `networkServices.{l3NetworkUuid, networkServiceProviderUuid, networkServiceType}`, `hostRoute.{id, l3NetworkUuid, prefix, nexthop, createDate, lastOpDate}`, `reservedIpRanges.{uuid, name, description, createDate, lastOpDate, l3NetworkUuid, startIp, endIp, ipVersion}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryL3NetworkAction.java`.
 struct QueryL3NetworkAction : QueryAction<QueryL3NetworkAction, L3NetworkInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query which network services and providers are enabled on which L3 networks.
-/// `GET /v1/l3-networks/network-services/refs` -> QueryReply<NetworkServiceL3NetworkRefInventory> (synchronous).
-/// From api/actions/QueryNetworkServiceL3NetworkRef.json (the manual).
+/// Queries which network services and providers are enabled on which L3 networks.
+///
+/// `GET /v1/l3-networks/network-services/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref NetworkServiceL3NetworkRefInventory.
+/// Queryable fields (where(), query::field()): `l3NetworkUuid, networkServiceProviderUuid, networkServiceType`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryNetworkServiceL3NetworkRef.json` (the manual).
 struct QueryNetworkServiceL3NetworkRefAction : QueryAction<QueryNetworkServiceL3NetworkRefAction, NetworkServiceL3NetworkRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l3-networks/{l3NetworkUuid}/dns/{dns}` -> InventoryReply<L3NetworkInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveDnsFromL3NetworkAction.java.
+/// Removes the DNS from the L3 network.
+///
+/// `DELETE /v1/l3-networks/{l3NetworkUuid}/dns/{dns}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From the Java SDK's `RemoveDnsFromL3NetworkAction.java`.
 struct RemoveDnsFromL3NetworkAction : Action<RemoveDnsFromL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string dns;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string dns;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/l3-networks/{l3NetworkUuid}/hostroute` -> InventoryReply<L3NetworkInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveHostRouteFromL3NetworkAction.java.
+/// Removes the host route from the L3 network.
+///
+/// `DELETE /v1/l3-networks/{l3NetworkUuid}/hostroute`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From the Java SDK's `RemoveHostRouteFromL3NetworkAction.java`.
 struct RemoveHostRouteFromL3NetworkAction : Action<RemoveHostRouteFromL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string prefix;  ///< required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string prefix;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/mtu` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetL3NetworkMtuAction.java.
+/// Sets the L3 network MTU.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/mtu`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetL3NetworkMtuAction.java`.
 struct SetL3NetworkMtuAction : Action<SetL3NetworkMtuAction, EmptyReply> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::int32_t> mtu;  ///< required; range [68, 9216]
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> mtu;  ///< Required; range [68, 9216].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/l3-networks/{l3NetworkUuid}/router-interface-ip` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetL3NetworkRouterInterfaceIpAction.java.
+/// Sets the L3 network router interface IP.
+///
+/// `POST /v1/l3-networks/{l3NetworkUuid}/router-interface-ip`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetL3NetworkRouterInterfaceIpAction.java`.
 struct SetL3NetworkRouterInterfaceIpAction : Action<SetL3NetworkRouterInterfaceIpAction, EmptyReply> {
-  std::string l3NetworkUuid;  ///< path; required
-  std::string routerInterfaceIp;  ///< required
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::string routerInterfaceIp;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/l3-networks/ip-ranges/{uuid}/actions` -> InventoryReply<IpRangeInventory>.
-/// Body: `{"updateIpRange": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateIpRangeAction.java.
+/// Updates the IP range.
+///
+/// `PUT /v1/l3-networks/ip-ranges/{uuid}/actions`, body `{"updateIpRange": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IpRangeInventory.
+/// From the Java SDK's `UpdateIpRangeAction.java`.
 struct UpdateIpRangeAction : Action<UpdateIpRangeAction, InventoryReply<IpRangeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/l3-networks/{uuid}/actions` -> InventoryReply<L3NetworkInventory>.
-/// Body: `{"updateL3Network": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateL3NetworkAction.java.
+/// Updates the L3 network.
+///
+/// `PUT /v1/l3-networks/{uuid}/actions`, body `{"updateL3Network": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref L3NetworkInventory.
+/// From the Java SDK's `UpdateL3NetworkAction.java`.
 struct UpdateL3NetworkAction : Action<UpdateL3NetworkAction, InventoryReply<L3NetworkInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> dnsDomain;  ///< max length 255
-  std::optional<std::string> category;  ///< one of Public, Private, System
-  std::optional<bool> system;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> dnsDomain;  ///< Optional; at most 255 characters.
+  std::optional<std::string> category;  ///< Optional; one of `Public`, `Private`, `System` (case-insensitive).
+  std::optional<bool> system;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -21,159 +21,195 @@
 
 namespace zstack {
 
-/// `POST /v1/ldap/servers` -> InventoryReply<LdapServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddLdapServerAction.java.
+/// Adds an LDAP server.
+///
+/// `POST /v1/ldap/servers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LdapServerInventory.
+/// From the Java SDK's `AddLdapServerAction.java`.
 struct AddLdapServerAction : Action<AddLdapServerAction, InventoryReply<LdapServerInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string url;  ///< required; max length 1024
-  std::string base;  ///< required; max length 1024
-  std::string username;  ///< required; max length 1024
-  std::string password;  ///< required; max length 1024
-  std::string encryption;  ///< required; one of None, TLS; max length 1024
-  std::string scope;  ///< required; one of account, IAM2; Java SDK default "account"
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string url;  ///< Required; at most 1024 characters.
+  std::string base;  ///< Required; at most 1024 characters.
+  std::string username;  ///< Required; at most 1024 characters.
+  std::string password;  ///< Required; at most 1024 characters; secret: never logged.
+  std::string encryption;  ///< Required; one of `None`, `TLS` (case-insensitive); at most 1024 characters.
+  std::string scope;  ///< Required; one of `account`, `IAM2` (case-insensitive); Java SDK default `"account"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/ldap/bindings/actions` -> CleanInvalidLdapBindingResult.
-/// Body: `{"cleanInvalidLdapBinding": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanInvalidLdapBindingAction.java.
+/// Cleans the invalid LDAP binding.
+///
+/// `PUT /v1/ldap/bindings/actions`, body `{"cleanInvalidLdapBinding": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CleanInvalidLdapBindingResult.
+/// From the Java SDK's `CleanInvalidLdapBindingAction.java`.
 struct CleanInvalidLdapBindingAction : Action<CleanInvalidLdapBindingAction, CleanInvalidLdapBindingResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/ldap/bindings` -> InventoryReply<LdapAccountRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateLdapBindingAction.java.
+/// Creates LDAP binding.
+///
+/// `POST /v1/ldap/bindings`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LdapAccountRefInventory.
+/// From the Java SDK's `CreateLdapBindingAction.java`.
 struct CreateLdapBindingAction : Action<CreateLdapBindingAction, InventoryReply<LdapAccountRefInventory>> {
-  std::string ldapUid;  ///< required; max length 255
-  std::string accountUuid;  ///< required; max length 32
-  std::optional<std::string> requestIp;
+  std::string ldapUid;  ///< Required; at most 255 characters.
+  std::string accountUuid;  ///< Required; at most 32 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/ldap/bindings/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteLdapBindingAction.java.
+/// Deletes the LDAP binding.
+///
+/// `DELETE /v1/ldap/bindings/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteLdapBindingAction.java`.
 struct DeleteLdapBindingAction : Action<DeleteLdapBindingAction, EmptyReply> {
-  std::string uuid;  ///< path; required; max length 32
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/ldap/servers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteLdapServerAction.java.
+/// Deletes the LDAP server.
+///
+/// `DELETE /v1/ldap/servers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteLdapServerAction.java`.
 struct DeleteLdapServerAction : Action<DeleteLdapServerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/ldap/entries/candidates` -> GetLdapEntryResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateLdapEntryForBindingAction.java.
+/// Gets the candidate LDAP entry for binding.
+///
+/// `GET /v1/ldap/entries/candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLdapEntryResult.
+/// From the Java SDK's `GetCandidateLdapEntryForBindingAction.java`.
 struct GetCandidateLdapEntryForBindingAction : Action<GetCandidateLdapEntryForBindingAction, GetLdapEntryResult> {
-  std::string ldapFilter;  ///< required
-  std::optional<std::int32_t> limit;  ///< range [1, 2147483647]; Java SDK default 2500
-  std::optional<std::string> requestIp;
+  std::string ldapFilter;  ///< Required.
+  std::optional<std::int32_t> limit;  ///< Optional; range [1, 2147483647]; Java SDK default `2500` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/ldap/entry` -> GetLdapEntryResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLdapEntryAction.java.
+/// Gets the LDAP entry.
+///
+/// `GET /v1/ldap/entry`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLdapEntryResult.
+/// From the Java SDK's `GetLdapEntryAction.java`.
 struct GetLdapEntryAction : Action<GetLdapEntryAction, GetLdapEntryResult> {
-  std::string ldapFilter;  ///< required
-  std::optional<std::int32_t> limit;  ///< range [1, 2147483647]; Java SDK default 2500
-  std::optional<std::string> ldapServerUuid;
-  std::optional<std::string> requestIp;
+  std::string ldapFilter;  ///< Required.
+  std::optional<std::int32_t> limit;  ///< Optional; range [1, 2147483647]; Java SDK default `2500` (unset here: not sent).
+  std::optional<std::string> ldapServerUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/ldap/server/attributes/{uuid}` -> GetLdapServerAvailableAttributesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLdapServerAvailableAttributesAction.java.
+/// Gets the LDAP server available attributes.
+///
+/// `GET /v1/ldap/server/attributes/{uuid}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLdapServerAvailableAttributesResult.
+/// From the Java SDK's `GetLdapServerAvailableAttributesAction.java`.
 struct GetLdapServerAvailableAttributesAction : Action<GetLdapServerAvailableAttributesAction, GetLdapServerAvailableAttributesResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/ldap/login` -> LogInByLdapResult (synchronous).
-/// Needs no session.
-/// Body: `{"logInByLdap": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LogInByLdapAction.java.
+/// Logs in by LDAP.
+///
+/// `PUT /v1/ldap/login`, body `{"logInByLdap": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref LogInByLdapResult.
+/// From the Java SDK's `LogInByLdapAction.java`.
 struct LogInByLdapAction : Action<LogInByLdapAction, LogInByLdapResult> {
-  std::string uid;  ///< required
-  std::string password;  ///< required
-  std::optional<std::string> verifyCode;
-  std::optional<std::string> captchaUuid;
-  std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uid;  ///< Required.
+  std::string password;  ///< Required; secret: never logged.
+  std::optional<std::string> verifyCode;  ///< Optional.
+  std::optional<std::string> captchaUuid;  ///< Optional.
+  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/ldap/bindings` -> QueryReply<LdapAccountRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryLdapBindingAction.java.
+/// Queries LDAP binding.
+///
+/// `GET /v1/ldap/bindings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref LdapAccountRefInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, ldapUid, ldapServerUuid, accountUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryLdapBindingAction.java`.
 struct QueryLdapBindingAction : QueryAction<QueryLdapBindingAction, LdapAccountRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/ldap/servers` -> QueryReply<LdapServerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryLdapServerAction.java.
+/// Queries LDAP servers.
+///
+/// `GET /v1/ldap/servers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref LdapServerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, base, username, scope, encryption`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryLdapServerAction.java`.
 struct QueryLdapServerAction : QueryAction<QueryLdapServerAction, LdapServerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/ldap/servers/{uuid}/actions` -> InventoryReply<LongJobInventory>.
-/// Body: `{"syncLdapServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncLdapServerAction.java.
+/// Syncs the LDAP server.
+///
+/// `PUT /v1/ldap/servers/{uuid}/actions`, body `{"syncLdapServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `SyncLdapServerAction.java`.
 struct SyncLdapServerAction : Action<SyncLdapServerAction, InventoryReply<LongJobInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/ldap/servers/{ldapServerUuid}` -> InventoryReply<LdapServerInventory>.
-/// Body: `{"updateLdapServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateLdapServerAction.java.
+/// Updates the LDAP server.
+///
+/// `PUT /v1/ldap/servers/{ldapServerUuid}`, body `{"updateLdapServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LdapServerInventory.
+/// From the Java SDK's `UpdateLdapServerAction.java`.
 struct UpdateLdapServerAction : Action<UpdateLdapServerAction, InventoryReply<LdapServerInventory>> {
-  std::string ldapServerUuid;  ///< path; required; max length 32
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> url;  ///< max length 1024
-  std::optional<std::string> base;  ///< max length 1024
-  std::optional<std::string> username;  ///< max length 1024
-  std::optional<std::string> password;  ///< max length 1024
-  std::optional<std::string> encryption;  ///< one of None, TLS; max length 1024
-  std::optional<std::string> requestIp;
+  std::string ldapServerUuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> url;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> base;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> username;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> password;  ///< Optional; at most 1024 characters; secret: never logged.
+  std::optional<std::string> encryption;  ///< Optional; one of `None`, `TLS` (case-insensitive); at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

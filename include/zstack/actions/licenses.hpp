@@ -19,119 +19,141 @@
 
 namespace zstack {
 
-/// `DELETE /v1/licenses/mn/{managementNodeUuid}/actions` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteLicenseAction.java.
+/// Deletes the license.
+///
+/// `DELETE /v1/licenses/mn/{managementNodeUuid}/actions`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteLicenseAction.java`.
 struct DeleteLicenseAction : Action<DeleteLicenseAction, EmptyReply> {
-  std::optional<std::string> uuid;
-  std::optional<std::string> module;
-  std::string managementNodeUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::string> module;  ///< Optional.
+  std::string managementNodeUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/licenses/addons` -> GetLicenseAddOnsResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetLicenseAddOnsAction.java.
+/// Gets the license add ons.
+///
+/// `GET /v1/licenses/addons`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetLicenseAddOnsResult.
+/// From the Java SDK's `GetLicenseAddOnsAction.java`.
 struct GetLicenseAddOnsAction : Action<GetLicenseAddOnsAction, GetLicenseAddOnsResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/licenses/capabilities` -> GetLicenseCapabilitiesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLicenseCapabilitiesAction.java.
+/// Gets the license capabilities.
+///
+/// `GET /v1/licenses/capabilities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLicenseCapabilitiesResult.
+/// From the Java SDK's `GetLicenseCapabilitiesAction.java`.
 struct GetLicenseCapabilitiesAction : Action<GetLicenseCapabilitiesAction, GetLicenseCapabilitiesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/licenses` -> GetLicenseInfoResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetLicenseInfoAction.java.
+/// Gets the license info.
+///
+/// `GET /v1/licenses`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetLicenseInfoResult.
+/// From the Java SDK's `GetLicenseInfoAction.java`.
 struct GetLicenseInfoAction : Action<GetLicenseInfoAction, GetLicenseInfoResult> {
-  std::optional<std::string> additionSession;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> additionSession;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/licenses/records` -> QueryReply<Json> (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetLicenseRecordsAction.java.
+/// Gets the license records.
+///
+/// `GET /v1/licenses/records`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref QueryReply of \ref Json.
+/// From the Java SDK's `GetLicenseRecordsAction.java`.
 struct GetLicenseRecordsAction : Action<GetLicenseRecordsAction, QueryReply<Json>> {
-  std::optional<std::int32_t> limit;  ///< Java SDK default 20
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<bool> replyWithCount;  ///< Java SDK default false
-  std::optional<bool> count;  ///< Java SDK default false
-  std::optional<std::string> sortBy;  ///< one of issuedDate, expiredDate, uploadDate
-  std::optional<std::string> sortDirection;  ///< one of asc, desc
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `20` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<bool> replyWithCount;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<bool> count;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> sortBy;  ///< Optional; one of `issuedDate`, `expiredDate`, `uploadDate` (case-insensitive).
+  std::optional<std::string> sortDirection;  ///< Optional; one of `asc`, `desc` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/licenses/actions` -> GetLicenseUKeyStatusResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetLicenseUKeyStatusAction.java.
+/// Gets the license U key status.
+///
+/// `POST /v1/licenses/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref GetLicenseUKeyStatusResult.
+/// From the Java SDK's `GetLicenseUKeyStatusAction.java`.
 struct GetLicenseUKeyStatusAction : Action<GetLicenseUKeyStatusAction, GetLicenseUKeyStatusResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/licenses/addons/usage` -> EmptyReply.
-/// Body: `{"pushLicenseAddOnsUsage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PushLicenseAddOnsUsageAction.java.
+/// Pushes the license add ons usage.
+///
+/// `PUT /v1/licenses/addons/usage`, body `{"pushLicenseAddOnsUsage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `PushLicenseAddOnsUsageAction.java`.
 struct PushLicenseAddOnsUsageAction : Action<PushLicenseAddOnsUsageAction, EmptyReply> {
-  std::string addOnsUsage;  ///< required
-  std::optional<std::string> requestIp;
+  std::string addOnsUsage;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/licenses/applications` -> RegisterLicenseRequestedApplicationResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RegisterLicenseRequestedApplicationAction.java.
+/// Registers a license requested application.
+///
+/// `POST /v1/licenses/applications`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref RegisterLicenseRequestedApplicationResult.
+/// From the Java SDK's `RegisterLicenseRequestedApplicationAction.java`.
 struct RegisterLicenseRequestedApplicationAction : Action<RegisterLicenseRequestedApplicationAction, RegisterLicenseRequestedApplicationResult> {
-  std::string licenseRequestCode;  ///< required
-  std::optional<std::string> clientPubKey;
-  std::optional<std::string> requestIp;
+  std::string licenseRequestCode;  ///< Required.
+  std::optional<std::string> clientPubKey;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/licenses/actions` -> InventoryReply<LicenseInventory> (synchronous).
-/// Body: `{"reloadLicense": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReloadLicenseAction.java.
+/// Reloads the license.
+///
+/// `PUT /v1/licenses/actions`, body `{"reloadLicense": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LicenseInventory.
+/// From the Java SDK's `ReloadLicenseAction.java`.
 struct ReloadLicenseAction : Action<ReloadLicenseAction, InventoryReply<LicenseInventory>> {
-  std::optional<std::vector<std::string>> managementNodeUuids;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> managementNodeUuids;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/licenses/mn/{managementNodeUuid}/actions` -> InventoryReply<LicenseInventory>.
-/// Body: `{"updateLicense": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateLicenseAction.java.
+/// Updates the license.
+///
+/// `PUT /v1/licenses/mn/{managementNodeUuid}/actions`, body `{"updateLicense": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LicenseInventory.
+/// From the Java SDK's `UpdateLicenseAction.java`.
 struct UpdateLicenseAction : Action<UpdateLicenseAction, InventoryReply<LicenseInventory>> {
-  std::string managementNodeUuid;  ///< path; required
-  std::string license;  ///< required
-  std::optional<std::string> additionSession;
-  std::optional<std::string> requestIp;
+  std::string managementNodeUuid;  ///< Path variable; required.
+  std::string license;  ///< Required.
+  std::optional<std::string> additionSession;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,27 +15,31 @@
 
 namespace zstack {
 
-/// `POST /v1/list/vmSchedulingRules/from/conflict/state` -> ListVmSchedulingRulesFromExecuteStateResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ListVmSchedulingRulesFromExecuteStateAction.java.
+/// Lists the VM scheduling rules from the execute state.
+///
+/// `POST /v1/list/vmSchedulingRules/from/conflict/state`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref ListVmSchedulingRulesFromExecuteStateResult.
+/// From the Java SDK's `ListVmSchedulingRulesFromExecuteStateAction.java`.
 struct ListVmSchedulingRulesFromExecuteStateAction : Action<ListVmSchedulingRulesFromExecuteStateAction, ListVmSchedulingRulesFromExecuteStateResult> {
-  std::optional<Json> executeStates;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> executeStates;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/list/vms/from/executeState` -> ListVmsFromSchedulingStateResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ListVmsFromSchedulingStateAction.java.
+/// Lists the VMs from scheduling the state.
+///
+/// `POST /v1/list/vms/from/executeState`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref ListVmsFromSchedulingStateResult.
+/// From the Java SDK's `ListVmsFromSchedulingStateAction.java`.
 struct ListVmsFromSchedulingStateAction : Action<ListVmsFromSchedulingStateAction, ListVmsFromSchedulingStateResult> {
-  std::string ruleUuid;  ///< required
-  std::optional<Json> executeStates;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string ruleUuid;  ///< Required.
+  std::optional<Json> executeStates;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

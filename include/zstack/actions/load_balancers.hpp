@@ -26,536 +26,639 @@
 
 namespace zstack {
 
-/// `POST /v1/load-balancers/listeners/{listenerUuid}/access-control-lists` -> InventoryReply<LoadBalancerListenerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAccessControlListToLoadBalancerAction.java.
+/// Adds an access control list to the load balancer.
+///
+/// `POST /v1/load-balancers/listeners/{listenerUuid}/access-control-lists`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From the Java SDK's `AddAccessControlListToLoadBalancerAction.java`.
 struct AddAccessControlListToLoadBalancerAction : Action<AddAccessControlListToLoadBalancerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::vector<std::string> aclUuids;  ///< required; not empty
-  std::string aclType;  ///< required; one of white, black, redirect
-  std::string listenerUuid;  ///< path; required
-  std::optional<std::vector<std::string>> serverGroupUuids;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> aclUuids;  ///< Required; not empty.
+  std::string aclType;  ///< Required; one of `white`, `black`, `redirect` (case-insensitive).
+  std::string listenerUuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> serverGroupUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/load-balancers/servergroups/{serverGroupUuid}/backendservers` -> InventoryReply<LoadBalancerServerGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddBackendServerToServerGroupAction.java.
+/// Adds a backend server to the server group.
+///
+/// `POST /v1/load-balancers/servergroups/{serverGroupUuid}/backendservers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerServerGroupInventory.
+/// From the Java SDK's `AddBackendServerToServerGroupAction.java`.
 struct AddBackendServerToServerGroupAction : Action<AddBackendServerToServerGroupAction, InventoryReply<LoadBalancerServerGroupInventory>> {
-  std::string serverGroupUuid;  ///< path; required; not empty
-  std::optional<Json> vmNics;  ///< element type unknown upstream: JSON
-  std::optional<Json> servers;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string serverGroupUuid;  ///< Path variable; required; not empty.
+  std::optional<Json> vmNics;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> servers;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Attach a certificate to a load balancer listener.
-/// `POST /v1/load-balancers/listeners/{listenerUuid}/certificate` -> InventoryReply<LoadBalancerListenerInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/AddCertificateToLoadBalancerListener.json (the manual).
+/// Attaches a certificate to a load balancer listener.
+///
+/// `POST /v1/load-balancers/listeners/{listenerUuid}/certificate`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From `api/actions/AddCertificateToLoadBalancerListener.json` (the manual).
 struct AddCertificateToLoadBalancerListenerAction : Action<AddCertificateToLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::string certificateUuid;  ///< required; not empty
-  std::string listenerUuid;  ///< path; required
+  std::string certificateUuid;  ///< Required; not empty; secret: never logged.
+  std::string listenerUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/load-balancers/listeners/{listenerUuid}/servergroups` -> InventoryReply<LoadBalancerListenerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddServerGroupToLoadBalancerListenerAction.java.
+/// Adds a server group to the load balancer listener.
+///
+/// `POST /v1/load-balancers/listeners/{listenerUuid}/servergroups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From the Java SDK's `AddServerGroupToLoadBalancerListenerAction.java`.
 struct AddServerGroupToLoadBalancerListenerAction : Action<AddServerGroupToLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::string serverGroupUuid;  ///< required; not empty
-  std::string listenerUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string serverGroupUuid;  ///< Required; not empty.
+  std::string listenerUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Add VM NICs as backends of a load balancer listener.
-/// `POST /v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics` -> InventoryReply<LoadBalancerListenerInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/AddVmNicToLoadBalancer.json (the manual).
+/// Adds VM NICs as backends of a load balancer listener.
+///
+/// `POST /v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From `api/actions/AddVmNicToLoadBalancer.json` (the manual).
 struct AddVmNicToLoadBalancerAction : Action<AddVmNicToLoadBalancerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::vector<std::string> vmNicUuids;  ///< required; not empty
-  std::string listenerUuid;  ///< path; required
+  std::vector<std::string> vmNicUuids;  ///< Required; not empty.
+  std::string listenerUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/load-balancers/{loadBalancerUuid}/vip/{vipUuid}` -> InventoryReply<LoadBalancerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachVipToLoadBalancerAction.java.
+/// Attaches the VIP to the load balancer.
+///
+/// `POST /v1/load-balancers/{loadBalancerUuid}/vip/{vipUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerInventory.
+/// From the Java SDK's `AttachVipToLoadBalancerAction.java`.
 struct AttachVipToLoadBalancerAction : Action<AttachVipToLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
-  std::string loadBalancerUuid;  ///< path; required
-  std::string vipUuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string loadBalancerUuid;  ///< Path variable; required.
+  std::string vipUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/listener/acl/{aclUuid}/servergroup/actions` -> InventoryReply<LoadBalancerListerAcl>.
-/// Body: `{"changeAccessControlListServerGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeAccessControlListServerGroupAction.java.
+/// Changes the access control list server group.
+///
+/// `PUT /v1/load-balancers/listener/acl/{aclUuid}/servergroup/actions`, body `{"changeAccessControlListServerGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListerAcl.
+/// From the Java SDK's `ChangeAccessControlListServerGroupAction.java`.
 struct ChangeAccessControlListServerGroupAction : Action<ChangeAccessControlListServerGroupAction, InventoryReply<LoadBalancerListerAcl>> {
-  std::vector<std::string> serverGroupUuids;  ///< required; not empty
-  std::string listenerUuid;  ///< required
-  std::string aclUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> serverGroupUuids;  ///< Required; not empty.
+  std::string listenerUuid;  ///< Required.
+  std::string aclUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions` -> InventoryReply<LoadBalancerServerGroupInventory>.
-/// Body: `{"changeLoadBalancerBackendServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeLoadBalancerBackendServerAction.java.
+/// Changes the load balancer backend server.
+///
+/// `PUT /v1/load-balancers/servergroups/{serverGroupUuid}/backendserver/actions`, body `{"changeLoadBalancerBackendServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerServerGroupInventory.
+/// From the Java SDK's `ChangeLoadBalancerBackendServerAction.java`.
 struct ChangeLoadBalancerBackendServerAction : Action<ChangeLoadBalancerBackendServerAction, InventoryReply<LoadBalancerServerGroupInventory>> {
-  std::string serverGroupUuid;  ///< path; required; not empty
-  std::optional<Json> vmNics;  ///< element type unknown upstream: JSON
-  std::optional<Json> servers;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string serverGroupUuid;  ///< Path variable; required; not empty.
+  std::optional<Json> vmNics;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> servers;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/listeners/{uuid}/actions` -> InventoryReply<LoadBalancerListenerInventory>.
-/// Body: `{"changeLoadBalancerListener": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeLoadBalancerListenerAction.java.
+/// Changes the load balancer listener.
+///
+/// `PUT /v1/load-balancers/listeners/{uuid}/actions`, body `{"changeLoadBalancerListener": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From the Java SDK's `ChangeLoadBalancerListenerAction.java`.
 struct ChangeLoadBalancerListenerAction : Action<ChangeLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> connectionIdleTimeout;  ///< range [0, 2147483647]
-  std::optional<std::int32_t> maxConnection;  ///< range [0, 10000000]
-  std::optional<std::string> balancerAlgorithm;  ///< one of weightroundrobin, roundrobin, leastconn, source
-  std::optional<std::string> healthCheckTarget;
-  std::optional<std::int32_t> healthyThreshold;  ///< range [1, 2147483647]
-  std::optional<std::int32_t> unhealthyThreshold;  ///< range [1, 2147483647]
-  std::optional<std::int32_t> healthCheckInterval;  ///< range [1, 2147483647]
-  std::optional<std::string> healthCheckProtocol;  ///< one of tcp, udp, http
-  std::optional<std::string> healthCheckMethod;  ///< one of GET, HEAD
-  std::optional<std::string> healthCheckURI;  ///< max length 80; pattern ^/[A-Za-z0-9-/.%?#&]* (checked by the server)
-  std::optional<std::string> healthCheckHttpCode;  ///< max length 80
-  std::optional<std::string> aclStatus;  ///< one of enable, disable
-  std::optional<std::string> securityPolicyType;  ///< one of tls_cipher_policy_default, tls_cipher_policy_1_0, tls_cipher_policy_1_1, tls_cipher_policy_1_2, tls_cipher_policy_1_2_strict, tls_cipher_policy_1_2_strict_with_1_3
-  std::optional<std::int32_t> nbprocess;  ///< range [1, 64]
-  std::optional<std::string> httpMode;  ///< one of http-keep-alive, http-server-close, http-tunnel, httpclose, forceclose
-  std::optional<std::string> sessionPersistence;  ///< one of disable, iphash, insert, rewrite
-  std::optional<std::int32_t> sessionIdleTimeout;  ///< range [30, 3600]
-  std::optional<std::string> cookieName;  ///< max length 20; pattern [A-Za-z0-9_-]+ (checked by the server)
-  std::optional<Json> httpVersions;  ///< element type unknown upstream: JSON
-  std::optional<std::string> httpRedirectHttps;  ///< one of disable, enable
-  std::optional<std::int32_t> redirectPort;  ///< range [1, 65535]
-  std::optional<std::int32_t> statusCode;  ///< one of 301, 302, 303, 307, 308
-  std::optional<std::string> tcpProxyProtocol;
-  std::optional<Json> httpCompressAlgos;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> connectionIdleTimeout;  ///< Optional; range [0, 2147483647].
+  std::optional<std::int32_t> maxConnection;  ///< Optional; range [0, 10000000].
+  std::optional<std::string> balancerAlgorithm;  ///< Optional; one of `weightroundrobin`, `roundrobin`, `leastconn`, `source` (case-insensitive).
+  std::optional<std::string> healthCheckTarget;  ///< Optional.
+  std::optional<std::int32_t> healthyThreshold;  ///< Optional; range [1, 2147483647].
+  std::optional<std::int32_t> unhealthyThreshold;  ///< Optional; range [1, 2147483647].
+  std::optional<std::int32_t> healthCheckInterval;  ///< Optional; range [1, 2147483647].
+  std::optional<std::string> healthCheckProtocol;  ///< Optional; one of `tcp`, `udp`, `http` (case-insensitive).
+  std::optional<std::string> healthCheckMethod;  ///< Optional; one of `GET`, `HEAD` (case-insensitive).
+  std::optional<std::string> healthCheckURI;  ///< Optional; at most 80 characters; must match `^/[A-Za-z0-9-/.%?#&]*` (checked by the server, not here).
+  std::optional<std::string> healthCheckHttpCode;  ///< Optional; at most 80 characters.
+  std::optional<std::string> aclStatus;  ///< Optional; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> securityPolicyType;  ///< Optional; one of `tls_cipher_policy_default`, `tls_cipher_policy_1_0`, `tls_cipher_policy_1_1`, `tls_cipher_policy_1_2`, `tls_cipher_policy_1_2_strict`, `tls_cipher_policy_1_2_strict_with_1_3` (case-insensitive).
+  std::optional<std::int32_t> nbprocess;  ///< Optional; range [1, 64].
+  std::optional<std::string> httpMode;  ///< Optional; one of `http-keep-alive`, `http-server-close`, `http-tunnel`, `httpclose`, `forceclose` (case-insensitive).
+  std::optional<std::string> sessionPersistence;  ///< Optional; one of `disable`, `iphash`, `insert`, `rewrite` (case-insensitive).
+  std::optional<std::int32_t> sessionIdleTimeout;  ///< Optional; range [30, 3600].
+  std::optional<std::string> cookieName;  ///< Optional; at most 20 characters; must match `[A-Za-z0-9_-]+` (checked by the server, not here).
+  std::optional<Json> httpVersions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> httpRedirectHttps;  ///< Optional; one of `disable`, `enable` (case-insensitive).
+  std::optional<std::int32_t> redirectPort;  ///< Optional; range [1, 65535].
+  std::optional<std::int32_t> statusCode;  ///< Optional; one of `301`, `302`, `303`, `307`, `308` (case-insensitive).
+  std::optional<std::string> tcpProxyProtocol;  ///< Optional.
+  std::optional<Json> httpCompressAlgos;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/slb/groups/{slbGroupUuid}/deployType` -> InventoryReply<SlbGroupInventory>.
-/// Body: `{"changeSlbGroupDeployType": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeSlbGroupDeployTypeAction.java.
+/// Changes the SLB group deploy type.
+///
+/// `PUT /v1/load-balancers/slb/groups/{slbGroupUuid}/deployType`, body `{"changeSlbGroupDeployType": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SlbGroupInventory.
+/// From the Java SDK's `ChangeSlbGroupDeployTypeAction.java`.
 struct ChangeSlbGroupDeployTypeAction : Action<ChangeSlbGroupDeployTypeAction, InventoryReply<SlbGroupInventory>> {
-  std::string slbGroupUuid;  ///< path; required
-  std::string deployType;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string slbGroupUuid;  ///< Path variable; required.
+  std::string deployType;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/slb/groups/{slbGroupUuid}/monitorIps` -> InventoryReply<SlbGroupInventory>.
-/// Body: `{"changeSlbGroupMonitorIps": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeSlbGroupMonitorIpsAction.java.
+/// Changes the SLB group monitor IPs.
+///
+/// `PUT /v1/load-balancers/slb/groups/{slbGroupUuid}/monitorIps`, body `{"changeSlbGroupMonitorIps": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SlbGroupInventory.
+/// From the Java SDK's `ChangeSlbGroupMonitorIpsAction.java`.
 struct ChangeSlbGroupMonitorIpsAction : Action<ChangeSlbGroupMonitorIpsAction, InventoryReply<SlbGroupInventory>> {
-  std::string slbGroupUuid;  ///< path; required
-  std::optional<Json> monitorIps;  ///< required; max length 2048; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string slbGroupUuid;  ///< Path variable; required.
+  std::optional<Json> monitorIps;  ///< Required; at most 2048 characters; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Create a load balancer on a VIP.
-/// `POST /v1/load-balancers` -> InventoryReply<LoadBalancerInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreateLoadBalancer.json (the manual).
+/// Creates a load balancer on a VIP.
+///
+/// `POST /v1/load-balancers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerInventory.
+/// From `api/actions/CreateLoadBalancer.json` (the manual).
 struct CreateLoadBalancerAction : Action<CreateLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string vipUuid;  ///< required
-  std::optional<std::string> resourceUuid;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string vipUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Create a listener (port mapping) on a load balancer.
-/// `POST /v1/load-balancers/{loadBalancerUuid}/listeners` -> InventoryReply<LoadBalancerListenerInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreateLoadBalancerListener.json (the manual).
+/// Creates a listener (port mapping) on a load balancer.
+///
+/// `POST /v1/load-balancers/{loadBalancerUuid}/listeners`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From `api/actions/CreateLoadBalancerListener.json` (the manual).
 struct CreateLoadBalancerListenerAction : Action<CreateLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::string loadBalancerUuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> instancePort;  ///< range [1, 65535]
-  std::optional<std::int32_t> loadBalancerPort;  ///< required; range [1, 65535]
-  std::optional<std::string> protocol;  ///< one of udp, tcp, http, https; max length 255
-  std::optional<std::string> certificateUuid;
-  std::optional<std::string> resourceUuid;
+  std::string loadBalancerUuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> instancePort;  ///< Optional; range [1, 65535].
+  std::optional<std::int32_t> loadBalancerPort;  ///< Required; range [1, 65535].
+  std::optional<std::string> protocol;  ///< Optional; one of `udp`, `tcp`, `http`, `https` (case-insensitive); at most 255 characters.
+  std::optional<std::string> certificateUuid;  ///< Optional; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/load-balancers/{loadBalancerUuid}/servergroups` -> InventoryReply<LoadBalancerServerGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateLoadBalancerServerGroupAction.java.
+/// Creates a load balancer server group.
+///
+/// `POST /v1/load-balancers/{loadBalancerUuid}/servergroups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerServerGroupInventory.
+/// From the Java SDK's `CreateLoadBalancerServerGroupAction.java`.
 struct CreateLoadBalancerServerGroupAction : Action<CreateLoadBalancerServerGroupAction, InventoryReply<LoadBalancerServerGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string loadBalancerUuid;  ///< path; required
-  std::optional<std::int32_t> ipVersion;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string loadBalancerUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> ipVersion;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/load-balancers/slb/groups` -> InventoryReply<SlbGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSlbGroupAction.java.
+/// Creates an SLB group.
+///
+/// `POST /v1/load-balancers/slb/groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SlbGroupInventory.
+/// From the Java SDK's `CreateSlbGroupAction.java`.
 struct CreateSlbGroupAction : Action<CreateSlbGroupAction, InventoryReply<SlbGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string slbOfferingUuid;  ///< required
-  std::string frontEndL3NetworkUuid;  ///< required; not empty
-  std::optional<std::vector<std::string>> backendL3NetworkUuids;  ///< not empty
-  std::optional<std::string> backendType;  ///< one of VYOS
-  std::optional<std::string> deployType;  ///< one of NoHA, HA
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> monitorIps;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string slbOfferingUuid;  ///< Required.
+  std::string frontEndL3NetworkUuid;  ///< Required; not empty.
+  std::optional<std::vector<std::string>> backendL3NetworkUuids;  ///< Optional; not empty.
+  std::optional<std::string> backendType;  ///< Optional; one of `VYOS` (case-insensitive).
+  std::optional<std::string> deployType;  ///< Optional; one of `NoHA`, `HA` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> monitorIps;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/load-balancers/slb/instances` -> InventoryReply<SlbVmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSlbInstanceAction.java.
+/// Creates an SLB instance.
+///
+/// `POST /v1/load-balancers/slb/instances`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SlbVmInstanceInventory.
+/// From the Java SDK's `CreateSlbInstanceAction.java`.
 struct CreateSlbInstanceAction : Action<CreateSlbInstanceAction, InventoryReply<SlbVmInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string slbGroupUuid;  ///< required
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string slbGroupUuid;  ///< Required.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete a load balancer.
-/// `DELETE /v1/load-balancers/{uuid}` -> EmptyReply.
-/// From api/actions/DeleteLoadBalancer.json (the manual).
+/// Deletes a load balancer.
+///
+/// `DELETE /v1/load-balancers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteLoadBalancer.json` (the manual).
 struct DeleteLoadBalancerAction : Action<DeleteLoadBalancerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete a load balancer listener.
-/// `DELETE /v1/load-balancers/listeners/{uuid}` -> InventoryReply<LoadBalancerInventory>.
-/// From api/actions/DeleteLoadBalancerListener.json (the manual).
+/// Deletes a load balancer listener.
+///
+/// `DELETE /v1/load-balancers/listeners/{uuid}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerInventory.
+/// From `api/actions/DeleteLoadBalancerListener.json` (the manual).
 struct DeleteLoadBalancerListenerAction : Action<DeleteLoadBalancerListenerAction, InventoryReply<LoadBalancerInventory>> {
-  std::string uuid;  ///< path; required
+  std::string uuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/load-balancers/servergroups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteLoadBalancerServerGroupAction.java.
+/// Deletes the load balancer server group.
+///
+/// `DELETE /v1/load-balancers/servergroups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteLoadBalancerServerGroupAction.java`.
 struct DeleteLoadBalancerServerGroupAction : Action<DeleteLoadBalancerServerGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/load-balancers/slb/group/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSlbGroupAction.java.
+/// Deletes the SLB group.
+///
+/// `DELETE /v1/load-balancers/slb/group/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSlbGroupAction.java`.
 struct DeleteSlbGroupAction : Action<DeleteSlbGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/listeners/{listenerUuid}/networks/candidates` -> GetCandidateL3NetworksForLoadBalancerResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateL3NetworksForLoadBalancerAction.java.
+/// Gets the candidate L3 networks for the load balancer.
+///
+/// `GET /v1/load-balancers/listeners/{listenerUuid}/networks/candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateL3NetworksForLoadBalancerResult.
+/// From the Java SDK's `GetCandidateL3NetworksForLoadBalancerAction.java`.
 struct GetCandidateL3NetworksForLoadBalancerAction : Action<GetCandidateL3NetworksForLoadBalancerAction, GetCandidateL3NetworksForLoadBalancerResult> {
-  std::string listenerUuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string listenerUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/servergroups/candidate-l3network` -> GetCandidateL3NetworksForServerGroupResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateL3NetworksForServerGroupAction.java.
+/// Gets the candidate L3 networks for the server group.
+///
+/// `GET /v1/load-balancers/servergroups/candidate-l3network`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateL3NetworksForServerGroupResult.
+/// From the Java SDK's `GetCandidateL3NetworksForServerGroupAction.java`.
 struct GetCandidateL3NetworksForServerGroupAction : Action<GetCandidateL3NetworksForServerGroupAction, GetCandidateL3NetworksForServerGroupResult> {
-  std::optional<std::string> serverGroupUuid;
-  std::optional<std::string> loadBalancerUuid;
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::optional<std::string> serverGroupUuid;  ///< Optional.
+  std::optional<std::string> loadBalancerUuid;  ///< Optional.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// List VM NICs that can be added to a load balancer listener.
-/// `GET /v1/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics` -> QueryReply<VmNicInventory> (synchronous).
-/// From api/actions/GetCandidateVmNicsForLoadBalancer.json (the manual).
+/// Lists VM NICs that can be added to a load balancer listener.
+///
+/// `GET /v1/load-balancers/listeners/{listenerUuid}/vm-instances/candidate-nics`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmNicInventory.
+/// From `api/actions/GetCandidateVmNicsForLoadBalancer.json` (the manual).
 struct GetCandidateVmNicsForLoadBalancerAction : Action<GetCandidateVmNicsForLoadBalancerAction, QueryReply<VmNicInventory>> {
-  std::string listenerUuid;  ///< path; required
+  std::string listenerUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/servergroups/candidate-nics` -> GetCandidateVmNicsForLoadBalancerServerGroupResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateVmNicsForLoadBalancerServerGroupAction.java.
+/// Gets the candidate VM NICs for the load balancer server group.
+///
+/// `GET /v1/load-balancers/servergroups/candidate-nics`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateVmNicsForLoadBalancerServerGroupResult.
+/// From the Java SDK's `GetCandidateVmNicsForLoadBalancerServerGroupAction.java`.
 struct GetCandidateVmNicsForLoadBalancerServerGroupAction : Action<GetCandidateVmNicsForLoadBalancerServerGroupAction, GetCandidateVmNicsForLoadBalancerServerGroupResult> {
-  std::optional<std::string> servergroupUuid;
-  std::optional<std::string> loadBalancerUuid;
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<std::string> requestIp;
+  std::optional<std::string> servergroupUuid;  ///< Optional.
+  std::optional<std::string> loadBalancerUuid;  ///< Optional.
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/listeners/access-control-lists/entries` -> GetLoadBalancerListenerACLEntriesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLoadBalancerListenerACLEntriesAction.java.
+/// Gets the load balancer listener ACL entries.
+///
+/// `GET /v1/load-balancers/listeners/access-control-lists/entries`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLoadBalancerListenerACLEntriesResult.
+/// From the Java SDK's `GetLoadBalancerListenerACLEntriesAction.java`.
 struct GetLoadBalancerListenerACLEntriesAction : Action<GetLoadBalancerListenerACLEntriesAction, GetLoadBalancerListenerACLEntriesResult> {
-  std::optional<std::vector<std::string>> listenerUuids;
-  std::optional<std::string> type;  ///< one of RedirectRule, IpEntry
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> listenerUuids;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `RedirectRule`, `IpEntry` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/{loadBalancerUuid}/owner` -> GetLoadBalancerOwnerResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLoadBalancerOwnerAction.java.
+/// Gets the load balancer owner.
+///
+/// `GET /v1/load-balancers/{loadBalancerUuid}/owner`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLoadBalancerOwnerResult.
+/// From the Java SDK's `GetLoadBalancerOwnerAction.java`.
 struct GetLoadBalancerOwnerAction : Action<GetLoadBalancerOwnerAction, GetLoadBalancerOwnerResult> {
-  std::string loadBalancerUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string loadBalancerUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/slb/instances/{uuid}/provision` -> InventoryReply<SlbGroupInventory>.
-/// Body: `{"provisionSlbInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ProvisionSlbInstanceAction.java.
+/// Provisions the SLB instance.
+///
+/// `PUT /v1/load-balancers/slb/instances/{uuid}/provision`, body `{"provisionSlbInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SlbGroupInventory.
+/// From the Java SDK's `ProvisionSlbInstanceAction.java`.
 struct ProvisionSlbInstanceAction : Action<ProvisionSlbInstanceAction, InventoryReply<SlbGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query load balancers.
-/// `GET /v1/load-balancers` -> QueryReply<LoadBalancerInventory> (synchronous).
-/// From api/actions/QueryLoadBalancer.json (the manual).
+/// Queries load balancers.
+///
+/// `GET /v1/load-balancers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref LoadBalancerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, serverGroupUuid, state, type, vipUuid, ipv6VipUuid`.
+/// Nested, one level down: `listeners.{uuid, name, description, createDate, lastOpDate, loadBalancerUuid, instancePort, loadBalancerPort, securityPolicyType, protocol, serverGroupUuid, vmNicRefs, aclRefs, certificateRefs, serverGroupRefs}`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryLoadBalancer.json` (the manual).
 struct QueryLoadBalancerAction : QueryAction<QueryLoadBalancerAction, LoadBalancerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query load balancer listeners.
-/// `GET /v1/load-balancers/listeners` -> QueryReply<LoadBalancerListenerInventory> (synchronous).
-/// From api/actions/QueryLoadBalancerListener.json (the manual).
+/// Queries load balancer listeners.
+///
+/// `GET /v1/load-balancers/listeners`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref LoadBalancerListenerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, loadBalancerUuid, instancePort, loadBalancerPort, securityPolicyType, protocol, serverGroupUuid`.
+/// Nested, one level down: `vmNicRefs.{id, listenerUuid, vmNicUuid, status, createDate, lastOpDate}`, `aclRefs.{id, listenerUuid, serverGroupUuid, aclUuid, type, createDate, lastOpDate}`, `certificateRefs.{id, listenerUuid, certificateUuid, createDate, lastOpDate}`, `serverGroupRefs.{id, listenerUuid, serverGroupUuid, createDate, lastOpDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryLoadBalancerListener.json` (the manual).
 struct QueryLoadBalancerListenerAction : QueryAction<QueryLoadBalancerListenerAction, LoadBalancerListenerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/servergroups` -> QueryReply<LoadBalancerServerGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryLoadBalancerServerGroupAction.java.
+/// Queries load balancer server groups.
+///
+/// `GET /v1/load-balancers/servergroups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref LoadBalancerServerGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, loadBalancerUuid, ipVersion`.
+/// Nested, one level down: `listenerServerGroupRefs.{id, listenerUuid, serverGroupUuid, createDate, lastOpDate}`, `serverIps.{id, serverGroupUuid, ipAddress, weight, status, createDate, lastOpDate}`, `vmNicRefs.{id, serverGroupUuid, vmNicUuid, weight, ipVersion, status, createDate, lastOpDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryLoadBalancerServerGroupAction.java`.
 struct QueryLoadBalancerServerGroupAction : QueryAction<QueryLoadBalancerServerGroupAction, LoadBalancerServerGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/slb/groups` -> QueryReply<SlbGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySlbGroupAction.java.
+/// Queries SLB groups.
+///
+/// `GET /v1/load-balancers/slb/groups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SlbGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, backendType, deployType, slbOfferingUuid, configVersion, slbVms, lbs, networks, monitorIps`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySlbGroupAction.java`.
 struct QuerySlbGroupAction : QueryAction<QuerySlbGroupAction, SlbGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/load-balancers/slb/instances` -> QueryReply<SlbVmInstanceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySlbVmInstanceAction.java.
+/// Queries SLB VM instances.
+///
+/// `GET /v1/load-balancers/slb/instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SlbVmInstanceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, imageUuid, hostUuid, lastHostUuid, instanceOfferingUuid, rootVolumeUuid, platform, architecture, defaultL3NetworkUuid, type, hypervisorType, memorySize, reservedMemorySize, cpuNum, cpuSpeed, allocatorStrategy, state, guestOsType, applianceVmType, managementNetworkUuid, defaultRouteL3NetworkUuid, status, agentPort, haStatus, publicNetworkUuid, virtualRouterVips, slbGroupUuid, configTasks, configVersion`.
+/// Nested, one level down: `vmNics.{uuid, createDate, lastOpDate, vmInstanceUuid, l3NetworkUuid, ip, mac, hypervisorType, netmask, gateway, metaData, ipVersion, driverType, usedIps, internalName, deviceId, type, state}`, `allVolumes.{uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol}`, `vmCdRoms.{uuid, name, description, createDate, lastOpDate, vmInstanceUuid, deviceId, isoUuid, isoInstallPath, protocol}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySlbVmInstanceAction.java`.
 struct QuerySlbVmInstanceAction : QueryAction<QuerySlbVmInstanceAction, SlbVmInstanceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Re-apply a load balancer's configuration to its backend.
-/// `PUT /v1/load-balancers/{uuid}/actions` -> InventoryReply<LoadBalancerInventory>.
-/// Body: `{"refreshLoadBalancer": {...}}`.
-/// From api/actions/RefreshLoadBalancer.json (the manual).
+/// Re-applies a load balancer's configuration to its backend.
+///
+/// `PUT /v1/load-balancers/{uuid}/actions`, body `{"refreshLoadBalancer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerInventory.
+/// From `api/actions/RefreshLoadBalancer.json` (the manual).
 struct RefreshLoadBalancerAction : Action<RefreshLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
-  std::string uuid;  ///< path; required
+  std::string uuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/access-control-lists` -> InventoryReply<LoadBalancerListenerInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveAccessControlListFromLoadBalancerAction.java.
+/// Removes the access control list from the load balancer.
+///
+/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/access-control-lists`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From the Java SDK's `RemoveAccessControlListFromLoadBalancerAction.java`.
 struct RemoveAccessControlListFromLoadBalancerAction : Action<RemoveAccessControlListFromLoadBalancerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::vector<std::string> aclUuids;  ///< required; not empty
-  std::string listenerUuid;  ///< path; required
-  std::optional<std::vector<std::string>> serverGroupUuids;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> aclUuids;  ///< Required; not empty.
+  std::string listenerUuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> serverGroupUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions` -> InventoryReply<LoadBalancerServerGroupInventory>.
-/// Body: `{"removeBackendServerFromServerGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveBackendServerFromServerGroupAction.java.
+/// Removes the backend server from the server group.
+///
+/// `PUT /v1/load-balancers/servergroups/{serverGroupUuid}/backendservers/actions`, body `{"removeBackendServerFromServerGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerServerGroupInventory.
+/// From the Java SDK's `RemoveBackendServerFromServerGroupAction.java`.
 struct RemoveBackendServerFromServerGroupAction : Action<RemoveBackendServerFromServerGroupAction, InventoryReply<LoadBalancerServerGroupInventory>> {
-  std::string serverGroupUuid;  ///< path; required; not empty
-  std::optional<std::vector<std::string>> vmNicUuids;
-  std::optional<Json> serverIps;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string serverGroupUuid;  ///< Path variable; required; not empty.
+  std::optional<std::vector<std::string>> vmNicUuids;  ///< Optional.
+  std::optional<Json> serverIps;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Detach a certificate from a load balancer listener.
-/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/certificate` -> InventoryReply<LoadBalancerListenerInventory>.
-/// From api/actions/RemoveCertificateFromLoadBalancerListener.json (the manual).
+/// Detaches a certificate from a load balancer listener.
+///
+/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/certificate`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From `api/actions/RemoveCertificateFromLoadBalancerListener.json` (the manual).
 struct RemoveCertificateFromLoadBalancerListenerAction : Action<RemoveCertificateFromLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::string certificateUuid;  ///< required; not empty
-  std::string listenerUuid;  ///< path; required
+  std::string certificateUuid;  ///< Required; always in the query string; not empty; secret: never logged.
+  std::string listenerUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/servergroups` -> InventoryReply<LoadBalancerListenerInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveServerGroupFromLoadBalancerListenerAction.java.
+/// Removes the server group from the load balancer listener.
+///
+/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/servergroups`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From the Java SDK's `RemoveServerGroupFromLoadBalancerListenerAction.java`.
 struct RemoveServerGroupFromLoadBalancerListenerAction : Action<RemoveServerGroupFromLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::string serverGroupUuid;  ///< required; not empty
-  std::string listenerUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string serverGroupUuid;  ///< Required; not empty.
+  std::string listenerUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Remove VM NICs from a load balancer listener.
-/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics` -> InventoryReply<LoadBalancerInventory>.
-/// From api/actions/RemoveVmNicFromLoadBalancer.json (the manual).
+/// Removes VM NICs from a load balancer listener.
+///
+/// `DELETE /v1/load-balancers/listeners/{listenerUuid}/vm-instances/nics`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerInventory.
+/// From `api/actions/RemoveVmNicFromLoadBalancer.json` (the manual).
 struct RemoveVmNicFromLoadBalancerAction : Action<RemoveVmNicFromLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
-  std::vector<std::string> vmNicUuids;  ///< required; not empty
-  std::string listenerUuid;  ///< path; required
+  std::vector<std::string> vmNicUuids;  ///< Required; always in the query string; not empty.
+  std::string listenerUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update a load balancer's name or description.
-/// `PUT /v1/load-balancers/{uuid}/actions` -> InventoryReply<LoadBalancerInventory>.
-/// Body: `{"updateLoadBalancer": {...}}`.
-/// From api/actions/UpdateLoadBalancer.json (the manual).
+/// Updates a load balancer's name or description.
+///
+/// `PUT /v1/load-balancers/{uuid}/actions`, body `{"updateLoadBalancer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerInventory.
+/// From `api/actions/UpdateLoadBalancer.json` (the manual).
 struct UpdateLoadBalancerAction : Action<UpdateLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update a load balancer listener's name or description.
-/// `PUT /v1/load-balancers/listeners/{uuid}` -> InventoryReply<LoadBalancerListenerInventory>.
-/// Body: `{"updateLoadBalancerListener": {...}}`.
-/// From api/actions/UpdateLoadBalancerListener.json (the manual).
+/// Updates a load balancer listener's name or description.
+///
+/// `PUT /v1/load-balancers/listeners/{uuid}`, body `{"updateLoadBalancerListener": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerListenerInventory.
+/// From `api/actions/UpdateLoadBalancerListener.json` (the manual).
 struct UpdateLoadBalancerListenerAction : Action<UpdateLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/servergroups/{uuid}/actions` -> InventoryReply<LoadBalancerServerGroupInventory>.
-/// Body: `{"updateLoadBalancerServerGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateLoadBalancerServerGroupAction.java.
+/// Updates the load balancer server group.
+///
+/// `PUT /v1/load-balancers/servergroups/{uuid}/actions`, body `{"updateLoadBalancerServerGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LoadBalancerServerGroupInventory.
+/// From the Java SDK's `UpdateLoadBalancerServerGroupAction.java`.
 struct UpdateLoadBalancerServerGroupAction : Action<UpdateLoadBalancerServerGroupAction, InventoryReply<LoadBalancerServerGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/load-balancers/slb/group/{uuid}/actions` -> InventoryReply<SlbGroupInventory>.
-/// Body: `{"updateSlbGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSlbGroupAction.java.
+/// Updates the SLB group.
+///
+/// `PUT /v1/load-balancers/slb/group/{uuid}/actions`, body `{"updateSlbGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SlbGroupInventory.
+/// From the Java SDK's `UpdateSlbGroupAction.java`.
 struct UpdateSlbGroupAction : Action<UpdateSlbGroupAction, InventoryReply<SlbGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> slbOfferingUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> slbOfferingUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,54 +15,64 @@
 
 namespace zstack {
 
-/// `POST /v1/log/configurations` -> InventoryReply<JsonLabelInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddLogConfigurationAction.java.
+/// Adds log configuration.
+///
+/// `POST /v1/log/configurations`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref JsonLabelInventory.
+/// From the Java SDK's `AddLogConfigurationAction.java`.
 struct AddLogConfigurationAction : Action<AddLogConfigurationAction, InventoryReply<JsonLabelInventory>> {
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::string type;  ///< required
-  std::optional<std::string> level;  ///< one of OFF, FATAL, ERROR, WARN, INFO, DEBUG, TRACE, ALL
-  std::string configuration;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::string type;  ///< Required.
+  std::optional<std::string> level;  ///< Optional; one of `OFF`, `FATAL`, `ERROR`, `WARN`, `INFO`, `DEBUG`, `TRACE`, `ALL` (case-insensitive).
+  std::string configuration;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/log/configurations/log4j2` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteLogConfigurationAction.java.
+/// Deletes the log configuration.
+///
+/// `DELETE /v1/log/configurations/log4j2`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteLogConfigurationAction.java`.
 struct DeleteLogConfigurationAction : Action<DeleteLogConfigurationAction, EmptyReply> {
-  std::optional<std::int64_t> configId;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> configId;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/log/configurations` -> GetLogConfigurationResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLogConfigurationAction.java.
+/// Gets the log configuration.
+///
+/// `GET /v1/log/configurations`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLogConfigurationResult.
+/// From the Java SDK's `GetLogConfigurationAction.java`.
 struct GetLogConfigurationAction : Action<GetLogConfigurationAction, GetLogConfigurationResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/log/configurations` -> InventoryReply<JsonLabelInventory>.
-/// Body: `{"updateLogConfiguration": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateLogConfigurationAction.java.
+/// Updates the log configuration.
+///
+/// `PUT /v1/log/configurations`, body `{"updateLogConfiguration": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref JsonLabelInventory.
+/// From the Java SDK's `UpdateLogConfigurationAction.java`.
 struct UpdateLogConfigurationAction : Action<UpdateLogConfigurationAction, InventoryReply<JsonLabelInventory>> {
-  std::optional<std::int64_t> configId;  ///< required; Java SDK default 0L
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> configId;  ///< Required; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

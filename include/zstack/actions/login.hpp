@@ -16,58 +16,66 @@
 
 namespace zstack {
 
-/// `GET /v1/login/control/captcha` -> GetLoginCaptchaResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetLoginCaptchaAction.java.
+/// Gets the login captcha.
+///
+/// `GET /v1/login/control/captcha`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetLoginCaptchaResult.
+/// From the Java SDK's `GetLoginCaptchaAction.java`.
 struct GetLoginCaptchaAction : Action<GetLoginCaptchaAction, GetLoginCaptchaResult> {
-  std::string resourceName;  ///< required
-  std::string loginType;  ///< required
-  std::optional<std::string> captchaUuid;
-  std::optional<std::string> requestIp;
+  std::string resourceName;  ///< Required.
+  std::string loginType;  ///< Required.
+  std::optional<std::string> captchaUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/login/procedures` -> GetLoginProceduresResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetLoginProceduresAction.java.
+/// Gets the login procedures.
+///
+/// `GET /v1/login/procedures`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetLoginProceduresResult.
+/// From the Java SDK's `GetLoginProceduresAction.java`.
 struct GetLoginProceduresAction : Action<GetLoginProceduresAction, GetLoginProceduresResult> {
-  std::string username;  ///< required
-  std::string loginType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string username;  ///< Required.
+  std::string loginType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/login` -> InventoryReply<SessionInventory> (synchronous).
-/// Needs no session.
-/// Body: `{"logIn": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LogInAction.java.
+/// Logs in.
+///
+/// `PUT /v1/login`, body `{"logIn": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref InventoryReply of \ref SessionInventory.
+/// From the Java SDK's `LogInAction.java`.
 struct LogInAction : Action<LogInAction, InventoryReply<SessionInventory>> {
-  std::string username;  ///< required
-  std::string password;  ///< required; sent as its SHA-512 hex
-  std::string loginType;  ///< required
-  std::optional<std::string> captchaUuid;
-  std::optional<std::string> verifyCode;
-  std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
-  std::optional<Json> properties;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string username;  ///< Required.
+  std::string password;  ///< Required; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::string loginType;  ///< Required.
+  std::optional<std::string> captchaUuid;  ///< Optional.
+  std::optional<std::string> verifyCode;  ///< Optional.
+  std::optional<Json> clientInfo;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> properties;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/login/control/unlock` -> EmptyReply (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/UnlockIdentityAction.java.
+/// Unlocks the identity.
+///
+/// `GET /v1/login/control/unlock`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UnlockIdentityAction.java`.
 struct UnlockIdentityAction : Action<UnlockIdentityAction, EmptyReply> {
-  std::string resourceName;  ///< required
-  std::string loginType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string resourceName;  ///< Required.
+  std::string loginType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,53 +15,65 @@
 
 namespace zstack {
 
-/// `POST /v1/login-control/access-control/rules` -> InventoryReply<AccessControlRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAccessControlRuleAction.java.
+/// Adds an access control rule.
+///
+/// `POST /v1/login-control/access-control/rules`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessControlRuleInventory.
+/// From the Java SDK's `AddAccessControlRuleAction.java`.
 struct AddAccessControlRuleAction : Action<AddAccessControlRuleAction, InventoryReply<AccessControlRuleInventory>> {
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::string rule;  ///< required
-  std::string controlStrategy;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::string rule;  ///< Required.
+  std::string controlStrategy;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/login-control/access-control/rules/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAccessControlRuleAction.java.
+/// Deletes the access control rule.
+///
+/// `DELETE /v1/login-control/access-control/rules/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAccessControlRuleAction.java`.
 struct DeleteAccessControlRuleAction : Action<DeleteAccessControlRuleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/login-control/access-control/rules` -> QueryReply<AccessControlRuleInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAccessControlRuleAction.java.
+/// Queries access control rules.
+///
+/// `GET /v1/login-control/access-control/rules`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AccessControlRuleInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, rule, strategy`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAccessControlRuleAction.java`.
 struct QueryAccessControlRuleAction : QueryAction<QueryAccessControlRuleAction, AccessControlRuleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/login-control/access-control/rules/{uuid}/actions` -> InventoryReply<AccessControlRuleInventory>.
-/// Body: `{"updateAccessControlRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAccessControlRuleAction.java.
+/// Updates the access control rule.
+///
+/// `PUT /v1/login-control/access-control/rules/{uuid}/actions`, body `{"updateAccessControlRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AccessControlRuleInventory.
+/// From the Java SDK's `UpdateAccessControlRuleAction.java`.
 struct UpdateAccessControlRuleAction : Action<UpdateAccessControlRuleAction, InventoryReply<AccessControlRuleInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> rule;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> rule;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

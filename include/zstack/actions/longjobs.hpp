@@ -15,96 +15,116 @@
 
 namespace zstack {
 
-/// `PUT /v1/longjobs/{uuid}/actions` -> EmptyReply.
-/// Body: `{"cancelLongJob": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CancelLongJobAction.java.
+/// Cancels the long job.
+///
+/// `PUT /v1/longjobs/{uuid}/actions`, body `{"cancelLongJob": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CancelLongJobAction.java`.
 struct CancelLongJobAction : Action<CancelLongJobAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/longjobs/{uuid}/actions` -> EmptyReply.
-/// Body: `{"cleanLongJob": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanLongJobAction.java.
+/// Cleans the long job.
+///
+/// `PUT /v1/longjobs/{uuid}/actions`, body `{"cleanLongJob": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CleanLongJobAction.java`.
 struct CleanLongJobAction : Action<CleanLongJobAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/longjobs/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteLongJobAction.java.
+/// Deletes the long job.
+///
+/// `DELETE /v1/longjobs/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteLongJobAction.java`.
 struct DeleteLongJobAction : Action<DeleteLongJobAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/longjobs` -> QueryReply<LongJobInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryLongJobAction.java.
+/// Queries long jobs.
+///
+/// `GET /v1/longjobs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref LongJobInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, apiId, jobName, jobData, jobResult, state, targetResourceUuid, managementNodeUuid, executeTime`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryLongJobAction.java`.
 struct QueryLongJobAction : QueryAction<QueryLongJobAction, LongJobInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/longjobs/{uuid}/actions` -> InventoryReply<LongJobInventory>.
-/// Body: `{"rerunLongJob": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RerunLongJobAction.java.
+/// Reruns the long job.
+///
+/// `PUT /v1/longjobs/{uuid}/actions`, body `{"rerunLongJob": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `RerunLongJobAction.java`.
 struct RerunLongJobAction : Action<RerunLongJobAction, InventoryReply<LongJobInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/longjobs/{uuid}/actions` -> InventoryReply<LongJobInventory>.
-/// Body: `{"resumeLongJob": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ResumeLongJobAction.java.
+/// Resumes the long job.
+///
+/// `PUT /v1/longjobs/{uuid}/actions`, body `{"resumeLongJob": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `ResumeLongJobAction.java`.
 struct ResumeLongJobAction : Action<ResumeLongJobAction, InventoryReply<LongJobInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/longjobs` -> InventoryReply<LongJobInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SubmitLongJobAction.java.
+/// Submits a long job.
+///
+/// `POST /v1/longjobs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `SubmitLongJobAction.java`.
 struct SubmitLongJobAction : Action<SubmitLongJobAction, InventoryReply<LongJobInventory>> {
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string jobName;  ///< required; max length 255
-  std::string jobData;  ///< required
-  std::optional<std::string> targetResourceUuid;  ///< max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string jobName;  ///< Required; at most 255 characters.
+  std::string jobData;  ///< Required.
+  std::optional<std::string> targetResourceUuid;  ///< Optional; at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/longjobs/{uuid}/actions` -> InventoryReply<LongJobInventory>.
-/// Body: `{"updateLongJob": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateLongJobAction.java.
+/// Updates the long job.
+///
+/// `PUT /v1/longjobs/{uuid}/actions`, body `{"updateLongJob": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `UpdateLongJobAction.java`.
 struct UpdateLongJobAction : Action<UpdateLongJobAction, InventoryReply<LongJobInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

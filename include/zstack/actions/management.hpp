@@ -14,15 +14,16 @@
 
 namespace zstack {
 
-/// `PUT /v1/management/actions` -> GetManagementNodeOSResult (synchronous).
-/// Needs no session.
-/// Body: `{"getManagementNodeOS": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetManagementNodeOSAction.java.
+/// Gets the management node OS.
+///
+/// `PUT /v1/management/actions`, body `{"getManagementNodeOS": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref GetManagementNodeOSResult.
+/// From the Java SDK's `GetManagementNodeOSAction.java`.
 struct GetManagementNodeOSAction : Action<GetManagementNodeOSAction, GetManagementNodeOSResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -21,96 +21,115 @@
 
 namespace zstack {
 
-/// `PUT /v1/management-nodes/actions` -> GetCurrentTimeResult (synchronous).
-/// Needs no session.
-/// Body: `{"getCurrentTime": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetCurrentTimeAction.java.
+/// Gets the current time.
+///
+/// `PUT /v1/management-nodes/actions`, body `{"getCurrentTime": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref GetCurrentTimeResult.
+/// From the Java SDK's `GetCurrentTimeAction.java`.
 struct GetCurrentTimeAction : Action<GetCurrentTimeAction, GetCurrentTimeResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/management-nodes/factory-mode-state` -> GetFactoryModeStateResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetFactoryModeStateAction.java.
+/// Gets the factory mode state.
+///
+/// `GET /v1/management-nodes/factory-mode-state`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetFactoryModeStateResult.
+/// From the Java SDK's `GetFactoryModeStateAction.java`.
 struct GetFactoryModeStateAction : Action<GetFactoryModeStateAction, GetFactoryModeStateResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/management-nodes/actions` -> GetManagementNodeArchResult (synchronous).
-/// Needs no session.
-/// Body: `{"getManagementNodeArch": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetManagementNodeArchAction.java.
+/// Gets the management node arch.
+///
+/// `PUT /v1/management-nodes/actions`, body `{"getManagementNodeArch": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref GetManagementNodeArchResult.
+/// From the Java SDK's `GetManagementNodeArchAction.java`.
 struct GetManagementNodeArchAction : Action<GetManagementNodeArchAction, GetManagementNodeArchResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/management-nodes/platform-timezone` -> GetPlatformTimeZoneResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPlatformTimeZoneAction.java.
+/// Gets the platform time zone.
+///
+/// `GET /v1/management-nodes/platform-timezone`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPlatformTimeZoneResult.
+/// From the Java SDK's `GetPlatformTimeZoneAction.java`.
 struct GetPlatformTimeZoneAction : Action<GetPlatformTimeZoneAction, GetPlatformTimeZoneResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/management-nodes/actions` -> GetSupportAPIsResult (synchronous).
-/// Needs no session.
-/// Body: `{"getSupportAPIs": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetSupportAPIsAction.java.
+/// Gets the support AP is.
+///
+/// `PUT /v1/management-nodes/actions`, body `{"getSupportAPIs": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref GetSupportAPIsResult.
+/// From the Java SDK's `GetSupportAPIsAction.java`.
 struct GetSupportAPIsAction : Action<GetSupportAPIsAction, GetSupportAPIsResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/management-nodes/actions` -> GetVersionResult (synchronous).
-/// Needs no session.
-/// Body: `{"getVersion": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVersionAction.java.
+/// Gets the version.
+///
+/// `PUT /v1/management-nodes/actions`, body `{"getVersion": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref GetVersionResult.
+/// From the Java SDK's `GetVersionAction.java`.
 struct GetVersionAction : Action<GetVersionAction, GetVersionResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/management-nodes/ready` -> EmptyReply (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/IsReadyToGoAction.java.
+/// Calls the ZStack API `IsReadyToGo`.
+///
+/// `GET /v1/management-nodes/ready`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `IsReadyToGoAction.java`.
 struct IsReadyToGoAction : Action<IsReadyToGoAction, EmptyReply> {
-  std::optional<std::string> managementNodeId;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> managementNodeId;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/management-nodes` -> QueryReply<ManagementNodeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryManagementNodeAction.java.
+/// Queries management nodes.
+///
+/// `GET /v1/management-nodes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ManagementNodeInventory.
+/// Queryable fields (where(), query::field()): `uuid, hostName, joinDate, heartBeat`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryManagementNodeAction.java`.
 struct QueryManagementNodeAction : QueryAction<QueryManagementNodeAction, ManagementNodeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/management-nodes/actions` -> EmptyReply.
-/// Body: `{"updateFactoryModeState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFactoryModeStateAction.java.
+/// Updates the factory mode state.
+///
+/// `PUT /v1/management-nodes/actions`, body `{"updateFactoryModeState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdateFactoryModeStateAction.java`.
 struct UpdateFactoryModeStateAction : Action<UpdateFactoryModeStateAction, EmptyReply> {
-  std::optional<bool> factoryModeState;  ///< required
-  std::optional<std::string> requestIp;
+  std::optional<bool> factoryModeState;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

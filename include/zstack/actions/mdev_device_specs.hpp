@@ -17,64 +17,79 @@
 
 namespace zstack {
 
-/// `POST /v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}` -> InventoryReply<VmInstanceMdevDeviceSpecRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddMdevDeviceSpecToVmInstanceAction.java.
+/// Adds a mdev device spec to the VM instance.
+///
+/// `POST /v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceMdevDeviceSpecRefInventory.
+/// From the Java SDK's `AddMdevDeviceSpecToVmInstanceAction.java`.
 struct AddMdevDeviceSpecToVmInstanceAction : Action<AddMdevDeviceSpecToVmInstanceAction, InventoryReply<VmInstanceMdevDeviceSpecRefInventory>> {
-  std::string mdevSpecUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::int32_t> mdevDeviceNumber;  ///< range [1, 100]; Java SDK default 1
-  std::optional<std::string> requestIp;
+  std::string mdevSpecUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> mdevDeviceNumber;  ///< Optional; range [1, 100]; Java SDK default `1` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/mdev-device-specs/candidates` -> GetMdevDeviceSpecCandidatesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetMdevDeviceSpecCandidatesAction.java.
+/// Gets the mdev device spec candidates.
+///
+/// `GET /v1/mdev-device-specs/candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetMdevDeviceSpecCandidatesResult.
+/// From the Java SDK's `GetMdevDeviceSpecCandidatesAction.java`.
 struct GetMdevDeviceSpecCandidatesAction : Action<GetMdevDeviceSpecCandidatesAction, GetMdevDeviceSpecCandidatesResult> {
-  std::optional<std::vector<std::string>> clusterUuids;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> vmInstanceUuid;
-  std::optional<std::vector<std::string>> vmInstanceUuids;
-  std::optional<Json> types;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> clusterUuids;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> vmInstanceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> vmInstanceUuids;  ///< Optional.
+  std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/mdev-device-specs` -> QueryReply<MdevDeviceSpecInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMdevDeviceSpecAction.java.
+/// Queries mdev device specs.
+///
+/// `GET /v1/mdev-device-specs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MdevDeviceSpecInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, specification, type, state, vendor`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMdevDeviceSpecAction.java`.
 struct QueryMdevDeviceSpecAction : QueryAction<QueryMdevDeviceSpecAction, MdevDeviceSpecInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveMdevDeviceSpecFromVmInstanceAction.java.
+/// Removes the mdev device spec from the VM instance.
+///
+/// `DELETE /v1/mdev-device-specs/{mdevSpecUuid}/vm-instances/{vmInstanceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveMdevDeviceSpecFromVmInstanceAction.java`.
 struct RemoveMdevDeviceSpecFromVmInstanceAction : Action<RemoveMdevDeviceSpecFromVmInstanceAction, EmptyReply> {
-  std::string mdevSpecUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string mdevSpecUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/mdev-device-specs/{uuid}/actions` -> InventoryReply<MdevDeviceSpecInventory>.
-/// Body: `{"updateMdevDeviceSpec": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateMdevDeviceSpecAction.java.
+/// Updates the mdev device spec.
+///
+/// `PUT /v1/mdev-device-specs/{uuid}/actions`, body `{"updateMdevDeviceSpec": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MdevDeviceSpecInventory.
+/// From the Java SDK's `UpdateMdevDeviceSpecAction.java`.
 struct UpdateMdevDeviceSpecAction : Action<UpdateMdevDeviceSpecAction, InventoryReply<MdevDeviceSpecInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,73 +16,91 @@
 
 namespace zstack {
 
-/// `POST /v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}` -> InventoryReply<MdevDeviceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachMdevDeviceToVmAction.java.
+/// Attaches the mdev device to the VM.
+///
+/// `POST /v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MdevDeviceInventory.
+/// From the Java SDK's `AttachMdevDeviceToVmAction.java`.
 struct AttachMdevDeviceToVmAction : Action<AttachMdevDeviceToVmAction, InventoryReply<MdevDeviceInventory>> {
-  std::string mdevDeviceUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string mdevDeviceUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/mdev-devices/{mdevDeviceUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteMdevDeviceAction.java.
+/// Deletes the mdev device.
+///
+/// `DELETE /v1/mdev-devices/{mdevDeviceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteMdevDeviceAction.java`.
 struct DeleteMdevDeviceAction : Action<DeleteMdevDeviceAction, EmptyReply> {
-  std::string mdevDeviceUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string mdevDeviceUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}` -> InventoryReply<MdevDeviceInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachMdevDeviceFromVmAction.java.
+/// Detaches the mdev device from the VM.
+///
+/// `DELETE /v1/mdev-devices/{mdevDeviceUuid}/vm-instances/{vmInstanceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MdevDeviceInventory.
+/// From the Java SDK's `DetachMdevDeviceFromVmAction.java`.
 struct DetachMdevDeviceFromVmAction : Action<DetachMdevDeviceFromVmAction, InventoryReply<MdevDeviceInventory>> {
-  std::string mdevDeviceUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string mdevDeviceUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/mdev-devices/candidates` -> GetMdevDeviceCandidatesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetMdevDeviceCandidatesAction.java.
+/// Gets the mdev device candidates.
+///
+/// `GET /v1/mdev-devices/candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetMdevDeviceCandidatesResult.
+/// From the Java SDK's `GetMdevDeviceCandidatesAction.java`.
 struct GetMdevDeviceCandidatesAction : Action<GetMdevDeviceCandidatesAction, GetMdevDeviceCandidatesResult> {
-  std::optional<std::vector<std::string>> clusterUuids;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> vmInstanceUuid;
-  std::optional<Json> types;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> clusterUuids;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> vmInstanceUuid;  ///< Optional.
+  std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/mdev-devices` -> QueryReply<MdevDeviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMdevDeviceAction.java.
+/// Queries mdev devices.
+///
+/// `GET /v1/mdev-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MdevDeviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, parentUuid, mttyUuid, hostUuid, vmInstanceUuid, mdevSpecUuid, type, state, status, chooser, vendor`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMdevDeviceAction.java`.
 struct QueryMdevDeviceAction : QueryAction<QueryMdevDeviceAction, MdevDeviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/mdev-devices/{uuid}/actions` -> InventoryReply<MdevDeviceInventory>.
-/// Body: `{"updateMdevDevice": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateMdevDeviceAction.java.
+/// Updates the mdev device.
+///
+/// `PUT /v1/mdev-devices/{uuid}/actions`, body `{"updateMdevDevice": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MdevDeviceInventory.
+/// From the Java SDK's `UpdateMdevDeviceAction.java`.
 struct UpdateMdevDeviceAction : Action<UpdateMdevDeviceAction, InventoryReply<MdevDeviceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,78 +16,96 @@
 
 namespace zstack {
 
-/// `PUT /v1/media/{uuid}/actions` -> InventoryReply<MediaInventory>.
-/// Body: `{"changeMediaState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeMediaStateAction.java.
+/// Changes the state of the media.
+///
+/// `PUT /v1/media/{uuid}/actions`, body `{"changeMediaState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MediaInventory.
+/// From the Java SDK's `ChangeMediaStateAction.java`.
 struct ChangeMediaStateAction : Action<ChangeMediaStateAction, InventoryReply<MediaInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/media/emails` -> InventoryReply<MediaInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEmailMediaAction.java.
+/// Creates email media.
+///
+/// `POST /v1/media/emails`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MediaInventory.
+/// From the Java SDK's `CreateEmailMediaAction.java`.
 struct CreateEmailMediaAction : Action<CreateEmailMediaAction, InventoryReply<MediaInventory>> {
-  std::string smtpServer;  ///< required
-  std::optional<std::int32_t> smtpPort;  ///< required; range [1, 65535]
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string smtpServer;  ///< Required.
+  std::optional<std::int32_t> smtpPort;  ///< Required; range [1, 65535].
+  std::optional<std::string> username;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; secret: never logged.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/media/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteMediaAction.java.
+/// Deletes the media.
+///
+/// `DELETE /v1/media/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteMediaAction.java`.
 struct DeleteMediaAction : Action<DeleteMediaAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/media/emails` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEmailMediaAction.java.
+/// Queries email media.
+///
+/// `GET /v1/media/emails`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEmailMediaAction.java`.
 struct QueryEmailMediaAction : QueryAction<QueryEmailMediaAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/media` -> QueryReply<MediaInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMediaAction.java.
+/// Queries media.
+///
+/// `GET /v1/media`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MediaInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMediaAction.java`.
 struct QueryMediaAction : QueryAction<QueryMediaAction, MediaInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/media/emails/{uuid}` -> InventoryReply<EmailMediaInventory>.
-/// Body: `{"updateEmailMedia": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEmailMediaAction.java.
+/// Updates the email media.
+///
+/// `PUT /v1/media/emails/{uuid}`, body `{"updateEmailMedia": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EmailMediaInventory.
+/// From the Java SDK's `UpdateEmailMediaAction.java`.
 struct UpdateEmailMediaAction : Action<UpdateEmailMediaAction, InventoryReply<EmailMediaInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> smtpServer;
-  std::optional<std::int32_t> smtpPort;  ///< range [1, 65535]
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> smtpServer;  ///< Optional.
+  std::optional<std::int32_t> smtpPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> username;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

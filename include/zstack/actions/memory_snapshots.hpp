@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// `GET /v1/memory-snapshots/group/reference` -> GetMemorySnapshotGroupReferenceResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetMemorySnapshotGroupReferenceAction.java.
+/// Gets the memory snapshot group reference.
+///
+/// `GET /v1/memory-snapshots/group/reference`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetMemorySnapshotGroupReferenceResult.
+/// From the Java SDK's `GetMemorySnapshotGroupReferenceAction.java`.
 struct GetMemorySnapshotGroupReferenceAction : Action<GetMemorySnapshotGroupReferenceAction, GetMemorySnapshotGroupReferenceResult> {
-  std::string resourceUuid;  ///< required
-  std::string resourceType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string resourceUuid;  ///< Required.
+  std::string resourceType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

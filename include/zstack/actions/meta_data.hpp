@@ -14,14 +14,16 @@
 
 namespace zstack {
 
-/// `GET /v1/meta-data/opensource` -> IsOpensourceVersionResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/IsOpensourceVersionAction.java.
+/// Calls the ZStack API `IsOpensourceVersion`.
+///
+/// `GET /v1/meta-data/opensource`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref IsOpensourceVersionResult.
+/// From the Java SDK's `IsOpensourceVersionAction.java`.
 struct IsOpensourceVersionAction : Action<IsOpensourceVersionAction, IsOpensourceVersionResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,49 +17,56 @@
 
 namespace zstack {
 
-/// `POST /v1/mini-clusters/hosts` -> BootstrapMiniHostResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/BootstrapMiniHostAction.java.
+/// Bootstraps the mini host.
+///
+/// `POST /v1/mini-clusters/hosts`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref BootstrapMiniHostResult.
+/// From the Java SDK's `BootstrapMiniHostAction.java`.
 struct BootstrapMiniHostAction : Action<BootstrapMiniHostAction, BootstrapMiniHostResult> {
-  std::optional<MiniHostInfo> local;  ///< required
-  std::optional<MiniHostInfo> peer;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<MiniHostInfo> local;  ///< Required.
+  std::optional<MiniHostInfo> peer;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/mini-clusters` -> InventoryReply<ClusterInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateMiniClusterAction.java.
+/// Creates a mini cluster.
+///
+/// `POST /v1/mini-clusters`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ClusterInventory.
+/// From the Java SDK's `CreateMiniClusterAction.java`.
 struct CreateMiniClusterAction : Action<CreateMiniClusterAction, InventoryReply<ClusterInventory>> {
-  std::string zoneUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<Json> hostManagementIps;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> username;  ///< max length 255; Java SDK default "root"
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]; Java SDK default 22
-  std::optional<std::string> description;  ///< max length 2048
-  std::string hypervisorType;  ///< required; one of KVM, Simulator
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<Json> hostManagementIps;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> username;  ///< Optional; at most 255 characters; Java SDK default `"root"` (unset here: not sent).
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535]; Java SDK default `22` (unset here: not sent).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string hypervisorType;  ///< Required; one of `KVM`, `Simulator` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/mini-clusters/candidate-hosts` -> GetCandidateMiniHostsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateMiniHostsAction.java.
+/// Gets the candidate mini hosts.
+///
+/// `GET /v1/mini-clusters/candidate-hosts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateMiniHostsResult.
+/// From the Java SDK's `GetCandidateMiniHostsAction.java`.
 struct GetCandidateMiniHostsAction : Action<GetCandidateMiniHostsAction, GetCandidateMiniHostsResult> {
-  std::optional<bool> local;  ///< Java SDK default false
-  std::optional<bool> configure;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<bool> local;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<bool> configure;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

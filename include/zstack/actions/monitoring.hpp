@@ -18,191 +18,239 @@
 
 namespace zstack {
 
-/// `POST /v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachMonitorTriggerActionToTriggerAction.java.
+/// Attaches the monitor trigger action to the trigger.
+///
+/// `POST /v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachMonitorTriggerActionToTriggerAction.java`.
 struct AttachMonitorTriggerActionToTriggerAction : Action<AttachMonitorTriggerActionToTriggerAction, EmptyReply> {
-  std::string triggerUuid;  ///< path; required
-  std::string actionUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string triggerUuid;  ///< Path variable; required.
+  std::string actionUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/monitoring/trigger-actions/{uuid}/actions` -> InventoryReply<MonitorTriggerActionInventory>.
-/// Body: `{"changeMonitorTriggerActionState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeMonitorTriggerActionStateAction.java.
+/// Changes the state of the monitor trigger action.
+///
+/// `PUT /v1/monitoring/trigger-actions/{uuid}/actions`, body `{"changeMonitorTriggerActionState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTriggerActionInventory.
+/// From the Java SDK's `ChangeMonitorTriggerActionStateAction.java`.
 struct ChangeMonitorTriggerActionStateAction : Action<ChangeMonitorTriggerActionStateAction, InventoryReply<MonitorTriggerActionInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/monitoring/triggers/{uuid}/actions` -> InventoryReply<MonitorTriggerInventory>.
-/// Body: `{"changeMonitorTriggerState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeMonitorTriggerStateAction.java.
+/// Changes the state of the monitor trigger.
+///
+/// `PUT /v1/monitoring/triggers/{uuid}/actions`, body `{"changeMonitorTriggerState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTriggerInventory.
+/// From the Java SDK's `ChangeMonitorTriggerStateAction.java`.
 struct ChangeMonitorTriggerStateAction : Action<ChangeMonitorTriggerStateAction, InventoryReply<MonitorTriggerInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/monitoring/trigger-actions/emails` -> InventoryReply<MonitorTriggerActionInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateEmailMonitorTriggerActionAction.java.
+/// Creates an email monitor trigger action.
+///
+/// `POST /v1/monitoring/trigger-actions/emails`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTriggerActionInventory.
+/// From the Java SDK's `CreateEmailMonitorTriggerActionAction.java`.
 struct CreateEmailMonitorTriggerActionAction : Action<CreateEmailMonitorTriggerActionAction, InventoryReply<MonitorTriggerActionInventory>> {
-  std::string email;  ///< required; max length 512
-  std::string mediaUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::vector<std::string>> triggerUuids;  ///< not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string email;  ///< Required; at most 512 characters.
+  std::string mediaUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::vector<std::string>> triggerUuids;  ///< Optional; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/monitoring/triggers` -> InventoryReply<MonitorTriggerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateMonitorTriggerAction.java.
+/// Creates a monitor trigger.
+///
+/// `POST /v1/monitoring/triggers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTriggerInventory.
+/// From the Java SDK's `CreateMonitorTriggerAction.java`.
 struct CreateMonitorTriggerAction : Action<CreateMonitorTriggerAction, InventoryReply<MonitorTriggerInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string expression;  ///< required; max length 2048
-  std::optional<std::int32_t> duration;  ///< required; range [1, 2147483647]
-  std::optional<std::string> recoveryExpression;  ///< max length 2048
-  std::optional<std::string> description;  ///< max length 2048
-  std::string targetResourceUuid;  ///< required; max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string expression;  ///< Required; at most 2048 characters.
+  std::optional<std::int32_t> duration;  ///< Required; range [1, 2147483647].
+  std::optional<std::string> recoveryExpression;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string targetResourceUuid;  ///< Required; at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/monitoring/alerts` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAlertAction.java.
+/// Deletes the alert.
+///
+/// `DELETE /v1/monitoring/alerts`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAlertAction.java`.
 struct DeleteAlertAction : Action<DeleteAlertAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/monitoring/triggers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteMonitorTriggerAction.java.
+/// Deletes the monitor trigger.
+///
+/// `DELETE /v1/monitoring/triggers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteMonitorTriggerAction.java`.
 struct DeleteMonitorTriggerAction : Action<DeleteMonitorTriggerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/monitoring/trigger-actions/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteMonitorTriggerActionAction.java.
+/// Deletes the monitor trigger action.
+///
+/// `DELETE /v1/monitoring/trigger-actions/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteMonitorTriggerActionAction.java`.
 struct DeleteMonitorTriggerActionAction : Action<DeleteMonitorTriggerActionAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachMonitorTriggerActionFromTriggerAction.java.
+/// Detaches the monitor trigger action from the trigger.
+///
+/// `DELETE /v1/monitoring/triggers/{triggerUuid}/trigger-actions/{actionUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachMonitorTriggerActionFromTriggerAction.java`.
 struct DetachMonitorTriggerActionFromTriggerAction : Action<DetachMonitorTriggerActionFromTriggerAction, EmptyReply> {
-  std::string triggerUuid;  ///< path; required
-  std::string actionUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string triggerUuid;  ///< Path variable; required.
+  std::string actionUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/monitoring/items` -> GetMonitorItemResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetMonitorItemAction.java.
+/// Gets the monitor item.
+///
+/// `GET /v1/monitoring/items`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetMonitorItemResult.
+/// From the Java SDK's `GetMonitorItemAction.java`.
 struct GetMonitorItemAction : Action<GetMonitorItemAction, GetMonitorItemResult> {
-  std::string resourceType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string resourceType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/monitoring/alerts` -> QueryReply<AlertInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAlertAction.java.
+/// Queries alerts.
+///
+/// `GET /v1/monitoring/alerts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AlertInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, triggerUuid, targetResourceUuid, content`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAlertAction.java`.
 struct QueryAlertAction : QueryAction<QueryAlertAction, AlertInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/monitoring/trigger-actions/emails` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEmailTriggerActionAction.java.
+/// Queries email trigger actions.
+///
+/// `GET /v1/monitoring/trigger-actions/emails`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEmailTriggerActionAction.java`.
 struct QueryEmailTriggerActionAction : QueryAction<QueryEmailTriggerActionAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/monitoring/triggers` -> QueryReply<MonitorTriggerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMonitorTriggerAction.java.
+/// Queries monitor triggers.
+///
+/// `GET /v1/monitoring/triggers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorTriggerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, expression, recoveryExpression, status, state, duration, targetResourceUuid, lastStatusChangeTime`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMonitorTriggerAction.java`.
 struct QueryMonitorTriggerAction : QueryAction<QueryMonitorTriggerAction, MonitorTriggerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/monitoring/trigger-actions` -> QueryReply<MonitorTriggerActionInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMonitorTriggerActionAction.java.
+/// Queries monitor trigger actions.
+///
+/// `GET /v1/monitoring/trigger-actions`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorTriggerActionInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, type, triggerUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMonitorTriggerActionAction.java`.
 struct QueryMonitorTriggerActionAction : QueryAction<QueryMonitorTriggerActionAction, MonitorTriggerActionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/monitoring/trigger-actions/emails/{uuid}` -> InventoryReply<MonitorTriggerActionInventory>.
-/// Body: `{"updateEmailMonitorTriggerAction": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateEmailMonitorTriggerActionAction.java.
+/// Updates the email monitor trigger action.
+///
+/// `PUT /v1/monitoring/trigger-actions/emails/{uuid}`, body `{"updateEmailMonitorTriggerAction": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTriggerActionInventory.
+/// From the Java SDK's `UpdateEmailMonitorTriggerActionAction.java`.
 struct UpdateEmailMonitorTriggerActionAction : Action<UpdateEmailMonitorTriggerActionAction, InventoryReply<MonitorTriggerActionInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> email;  ///< max length 512
-  std::optional<std::string> mediaUuid;
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> email;  ///< Optional; at most 512 characters.
+  std::optional<std::string> mediaUuid;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/monitoring/triggers/{uuid}/actions` -> InventoryReply<MonitorTriggerInventory>.
-/// Body: `{"updateMonitorTrigger": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateMonitorTriggerAction.java.
+/// Updates the monitor trigger.
+///
+/// `PUT /v1/monitoring/triggers/{uuid}/actions`, body `{"updateMonitorTrigger": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTriggerInventory.
+/// From the Java SDK's `UpdateMonitorTriggerAction.java`.
 struct UpdateMonitorTriggerAction : Action<UpdateMonitorTriggerAction, InventoryReply<MonitorTriggerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> expression;  ///< max length 2048
-  std::optional<std::int32_t> duration;  ///< range [1, 2147483647]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> expression;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> duration;  ///< Optional; range [1, 2147483647].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

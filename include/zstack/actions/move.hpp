@@ -13,28 +13,32 @@
 
 namespace zstack {
 
-/// `PUT /v1/move/directory` -> EmptyReply.
-/// Body: `{"moveDirectory": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/MoveDirectoryAction.java.
+/// Moves the directory.
+///
+/// `PUT /v1/move/directory`, body `{"moveDirectory": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `MoveDirectoryAction.java`.
 struct MoveDirectoryAction : Action<MoveDirectoryAction, EmptyReply> {
-  std::string targetParentUuid;  ///< required
-  std::string directoryUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string targetParentUuid;  ///< Required.
+  std::string directoryUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/move/resources/directory` -> EmptyReply.
-/// Body: `{"moveResourcesToDirectory": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/MoveResourcesToDirectoryAction.java.
+/// Moves the resources to the directory.
+///
+/// `PUT /v1/move/resources/directory`, body `{"moveResourcesToDirectory": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `MoveResourcesToDirectoryAction.java`.
 struct MoveResourcesToDirectoryAction : Action<MoveResourcesToDirectoryAction, EmptyReply> {
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::string directoryUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::string directoryUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

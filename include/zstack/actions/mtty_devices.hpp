@@ -15,35 +15,44 @@
 
 namespace zstack {
 
-/// `PUT /v1/mtty-devices/{mttyDeviceUuid}/actions` -> EmptyReply.
-/// Body: `{"generateSeMdevDevices": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GenerateSeMdevDevicesAction.java.
+/// Generates se mdev devices.
+///
+/// `PUT /v1/mtty-devices/{mttyDeviceUuid}/actions`, body `{"generateSeMdevDevices": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `GenerateSeMdevDevicesAction.java`.
 struct GenerateSeMdevDevicesAction : Action<GenerateSeMdevDevicesAction, EmptyReply> {
-  std::string mttyDeviceUuid;  ///< path; required
-  std::optional<std::int32_t> virtPartNum;  ///< required
-  std::optional<std::string> requestIp;
+  std::string mttyDeviceUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> virtPartNum;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/mtty-devices` -> QueryReply<MttyDeviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMttyDeviceAction.java.
+/// Queries mtty devices.
+///
+/// `GET /v1/mtty-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MttyDeviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, hostUuid, type, state, virtStatus`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMttyDeviceAction.java`.
 struct QueryMttyDeviceAction : QueryAction<QueryMttyDeviceAction, MttyDeviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/mtty-devices/{mttyDeviceUuid}/actions` -> EmptyReply.
-/// Body: `{"ungenerateSeMdevDevices": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UngenerateSeMdevDevicesAction.java.
+/// Ungenerates the se mdev devices.
+///
+/// `PUT /v1/mtty-devices/{mttyDeviceUuid}/actions`, body `{"ungenerateSeMdevDevices": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UngenerateSeMdevDevicesAction.java`.
 struct UngenerateSeMdevDevicesAction : Action<UngenerateSeMdevDevicesAction, EmptyReply> {
-  std::string mttyDeviceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string mttyDeviceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,87 +16,107 @@
 
 namespace zstack {
 
-/// `POST /v1/multicast/virtual-routers/{uuid}/RendezvousPoint` -> InventoryReply<MulticastRouterInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddRendezvousPointToMulticastRouterAction.java.
+/// Adds a rendezvous point to the multicast router.
+///
+/// `POST /v1/multicast/virtual-routers/{uuid}/RendezvousPoint`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MulticastRouterInventory.
+/// From the Java SDK's `AddRendezvousPointToMulticastRouterAction.java`.
 struct AddRendezvousPointToMulticastRouterAction : Action<AddRendezvousPointToMulticastRouterAction, InventoryReply<MulticastRouterInventory>> {
-  std::string uuid;  ///< path; required
-  std::string rpAddress;  ///< required
-  std::string groupAddress;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string rpAddress;  ///< Required.
+  std::string groupAddress;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/multicast/virtual-routers/{uuid}/actions` -> InventoryReply<MulticastRouterInventory>.
-/// Body: `{"changeMulticastRouterState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeMulticastRouterStateAction.java.
+/// Changes the state of the multicast router.
+///
+/// `PUT /v1/multicast/virtual-routers/{uuid}/actions`, body `{"changeMulticastRouterState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MulticastRouterInventory.
+/// From the Java SDK's `ChangeMulticastRouterStateAction.java`.
 struct ChangeMulticastRouterStateAction : Action<ChangeMulticastRouterStateAction, InventoryReply<MulticastRouterInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/multicast/virtual-routers` -> InventoryReply<MulticastRouterInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateMulticastRouterAction.java.
+/// Creates a multicast router.
+///
+/// `POST /v1/multicast/virtual-routers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MulticastRouterInventory.
+/// From the Java SDK's `CreateMulticastRouterAction.java`.
 struct CreateMulticastRouterAction : Action<CreateMulticastRouterAction, InventoryReply<MulticastRouterInventory>> {
-  std::string vpcRouterVmUuid;  ///< required
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vpcRouterVmUuid;  ///< Required.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/multicast/virtual-routers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteMulticastRouterAction.java.
+/// Deletes the multicast router.
+///
+/// `DELETE /v1/multicast/virtual-routers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteMulticastRouterAction.java`.
 struct DeleteMulticastRouterAction : Action<DeleteMulticastRouterAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/multicast/virtual-routers/{uuid}/routes` -> GetVpcMulticastRouteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcMulticastRouteAction.java.
+/// Gets the VPC multicast route.
+///
+/// `GET /v1/multicast/virtual-routers/{uuid}/routes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcMulticastRouteResult.
+/// From the Java SDK's `GetVpcMulticastRouteAction.java`.
 struct GetVpcMulticastRouteAction : Action<GetVpcMulticastRouteAction, GetVpcMulticastRouteResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/multicast/virtual-routers` -> QueryReply<MulticastRouterInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMulticastRouterAction.java.
+/// Queries multicast routers.
+///
+/// `GET /v1/multicast/virtual-routers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MulticastRouterInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, description, state, rpGroups, vpcVrs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMulticastRouterAction.java`.
 struct QueryMulticastRouterAction : QueryAction<QueryMulticastRouterAction, MulticastRouterInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/multicast/virtual-routers/{uuid}/RendezvousPoint` -> InventoryReply<MulticastRouterInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveRendezvousPointFromMulticastRouterAction.java.
+/// Removes the rendezvous point from the multicast router.
+///
+/// `DELETE /v1/multicast/virtual-routers/{uuid}/RendezvousPoint`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MulticastRouterInventory.
+/// From the Java SDK's `RemoveRendezvousPointFromMulticastRouterAction.java`.
 struct RemoveRendezvousPointFromMulticastRouterAction : Action<RemoveRendezvousPointFromMulticastRouterAction, InventoryReply<MulticastRouterInventory>> {
-  std::string uuid;  ///< path; required
-  std::string rpAddress;  ///< required
-  std::string groupAddress;  ///< required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string rpAddress;  ///< Required.
+  std::string groupAddress;  ///< Required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

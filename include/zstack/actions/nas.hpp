@@ -23,203 +23,241 @@
 
 namespace zstack {
 
-/// `PUT /v1/nas/aliyun/access` -> InventoryReply<AliyunNasAccessGroupInventory>.
-/// Body: `{"addAliyunNasAccessGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunNasAccessGroupAction.java.
+/// Adds an Aliyun NAS access group.
+///
+/// `PUT /v1/nas/aliyun/access`, body `{"addAliyunNasAccessGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunNasAccessGroupInventory.
+/// From the Java SDK's `AddAliyunNasAccessGroupAction.java`.
 struct AddAliyunNasAccessGroupAction : Action<AddAliyunNasAccessGroupAction, InventoryReply<AliyunNasAccessGroupInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::string groupName;  ///< required; max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::string groupName;  ///< Required; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/nas/aliyun` -> InventoryReply<AliyunNasFileSystemInventory>.
-/// Body: `{"addAliyunNasFileSystem": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunNasFileSystemAction.java.
+/// Adds an Aliyun NAS file system.
+///
+/// `PUT /v1/nas/aliyun`, body `{"addAliyunNasFileSystem": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunNasFileSystemInventory.
+/// From the Java SDK's `AddAliyunNasFileSystemAction.java`.
 struct AddAliyunNasFileSystemAction : Action<AddAliyunNasFileSystemAction, InventoryReply<AliyunNasFileSystemInventory>> {
-  std::string fileSystemId;  ///< required
-  std::string name;  ///< required; max length 255
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string fileSystemId;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/nas/aliyun/mount` -> InventoryReply<AliyunNasMountTargetInventory>.
-/// Body: `{"addAliyunNasMountTarget": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunNasMountTargetAction.java.
+/// Adds an Aliyun NAS mount target.
+///
+/// `PUT /v1/nas/aliyun/mount`, body `{"addAliyunNasMountTarget": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunNasMountTargetInventory.
+/// From the Java SDK's `AddAliyunNasMountTargetAction.java`.
 struct AddAliyunNasMountTargetAction : Action<AddAliyunNasMountTargetAction, InventoryReply<AliyunNasMountTargetInventory>> {
-  std::string nasFSUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::string mountDomain;  ///< required; max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string nasFSUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::string mountDomain;  ///< Required; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/nas/aliyun/access` -> InventoryReply<AliyunNasAccessGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunNasAccessGroupAction.java.
+/// Creates an Aliyun NAS access group.
+///
+/// `POST /v1/nas/aliyun/access`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunNasAccessGroupInventory.
+/// From the Java SDK's `CreateAliyunNasAccessGroupAction.java`.
 struct CreateAliyunNasAccessGroupAction : Action<CreateAliyunNasAccessGroupAction, InventoryReply<AliyunNasAccessGroupInventory>> {
-  std::string dataCenterUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> networkType;  ///< one of classic, vpc
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> networkType;  ///< Optional; one of `classic`, `vpc` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/nas/aliyun/rule` -> InventoryReply<AliyunNasAccessRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunNasAccessGroupRuleAction.java.
+/// Creates an Aliyun NAS access group rule.
+///
+/// `POST /v1/nas/aliyun/rule`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunNasAccessRuleInventory.
+/// From the Java SDK's `CreateAliyunNasAccessGroupRuleAction.java`.
 struct CreateAliyunNasAccessGroupRuleAction : Action<CreateAliyunNasAccessGroupRuleAction, InventoryReply<AliyunNasAccessRuleInventory>> {
-  std::string accessGroupUuid;  ///< required
-  std::string sourceCidrIp;  ///< required
-  std::optional<std::string> rwAccessType;  ///< one of RDWR, RDONLY; Java SDK default "RDWR"
-  std::optional<std::int32_t> priority;  ///< range [1, 100]; Java SDK default 1
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string accessGroupUuid;  ///< Required.
+  std::string sourceCidrIp;  ///< Required.
+  std::optional<std::string> rwAccessType;  ///< Optional; one of `RDWR`, `RDONLY` (case-insensitive); Java SDK default `"RDWR"` (unset here: not sent).
+  std::optional<std::int32_t> priority;  ///< Optional; range [1, 100]; Java SDK default `1` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/nas/aliyun` -> InventoryReply<NasFileSystemInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunNasFileSystemAction.java.
+/// Creates an Aliyun NAS file system.
+///
+/// `POST /v1/nas/aliyun`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NasFileSystemInventory.
+/// From the Java SDK's `CreateAliyunNasFileSystemAction.java`.
 struct CreateAliyunNasFileSystemAction : Action<CreateAliyunNasFileSystemAction, InventoryReply<NasFileSystemInventory>> {
-  std::string storageType;  ///< required; one of Performance, Capacity
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> protocol;  ///< one of NFS, SMB
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string storageType;  ///< Required; one of `Performance`, `Capacity` (case-insensitive).
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> protocol;  ///< Optional; one of `NFS`, `SMB` (case-insensitive).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/nas/aliyun/mount` -> InventoryReply<NasMountTargetInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAliyunNasMountTargetAction.java.
+/// Creates an Aliyun NAS mount target.
+///
+/// `POST /v1/nas/aliyun/mount`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NasMountTargetInventory.
+/// From the Java SDK's `CreateAliyunNasMountTargetAction.java`.
 struct CreateAliyunNasMountTargetAction : Action<CreateAliyunNasMountTargetAction, InventoryReply<NasMountTargetInventory>> {
-  std::string nasAccessGroupUuid;  ///< required
-  std::optional<std::string> vSwitchUuid;
-  std::string nasFSUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string nasAccessGroupUuid;  ///< Required.
+  std::optional<std::string> vSwitchUuid;  ///< Optional.
+  std::string nasFSUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/nas/access/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunNasAccessGroupAction.java.
+/// Deletes the Aliyun NAS access group.
+///
+/// `DELETE /v1/nas/access/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunNasAccessGroupAction.java`.
 struct DeleteAliyunNasAccessGroupAction : Action<DeleteAliyunNasAccessGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/nas/access/rule/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteAliyunNasAccessGroupRuleAction.java.
+/// Deletes the Aliyun NAS access group rule.
+///
+/// `DELETE /v1/nas/access/rule/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteAliyunNasAccessGroupRuleAction.java`.
 struct DeleteAliyunNasAccessGroupRuleAction : Action<DeleteAliyunNasAccessGroupRuleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/nas/aliyun/access/remote` -> GetAliyunNasAccessGroupRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAliyunNasAccessGroupRemoteAction.java.
+/// Gets the Aliyun NAS access group (remote).
+///
+/// `GET /v1/nas/aliyun/access/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAliyunNasAccessGroupRemoteResult.
+/// From the Java SDK's `GetAliyunNasAccessGroupRemoteAction.java`.
 struct GetAliyunNasAccessGroupRemoteAction : Action<GetAliyunNasAccessGroupRemoteAction, GetAliyunNasAccessGroupRemoteResult> {
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> groupName;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> groupName;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/nas/aliyun/remote` -> GetAliyunNasFileSystemRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAliyunNasFileSystemRemoteAction.java.
+/// Gets the Aliyun NAS file system (remote).
+///
+/// `GET /v1/nas/aliyun/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAliyunNasFileSystemRemoteResult.
+/// From the Java SDK's `GetAliyunNasFileSystemRemoteAction.java`.
 struct GetAliyunNasFileSystemRemoteAction : Action<GetAliyunNasFileSystemRemoteAction, GetAliyunNasFileSystemRemoteResult> {
-  std::string dataCenterUuid;  ///< required
-  std::optional<std::string> fileSystemId;
-  std::optional<std::string> requestIp;
+  std::string dataCenterUuid;  ///< Required.
+  std::optional<std::string> fileSystemId;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/nas/aliyun/mount/remote` -> GetAliyunNasMountTargetRemoteResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAliyunNasMountTargetRemoteAction.java.
+/// Gets the Aliyun NAS mount target (remote).
+///
+/// `GET /v1/nas/aliyun/mount/remote`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAliyunNasMountTargetRemoteResult.
+/// From the Java SDK's `GetAliyunNasMountTargetRemoteAction.java`.
 struct GetAliyunNasMountTargetRemoteAction : Action<GetAliyunNasMountTargetRemoteAction, GetAliyunNasMountTargetRemoteResult> {
-  std::string nasFSUuid;  ///< required
-  std::optional<std::string> mountDomain;
-  std::optional<std::string> requestIp;
+  std::string nasFSUuid;  ///< Required.
+  std::optional<std::string> mountDomain;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/nas/aliyun/access` -> QueryReply<AliyunNasAccessGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunNasAccessGroupAction.java.
+/// Queries Aliyun NAS access groups.
+///
+/// `GET /v1/nas/aliyun/access`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AliyunNasAccessGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, dataCenterUuid, rules, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAliyunNasAccessGroupAction.java`.
 struct QueryAliyunNasAccessGroupAction : QueryAction<QueryAliyunNasAccessGroupAction, AliyunNasAccessGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/nas/aliyun/mount` -> InventoryReply<NasMountTargetInventory>.
-/// Body: `{"updateAliyunMountTarget": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunMountTargetAction.java.
+/// Updates the Aliyun mount target.
+///
+/// `PUT /v1/nas/aliyun/mount`, body `{"updateAliyunMountTarget": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NasMountTargetInventory.
+/// From the Java SDK's `UpdateAliyunMountTargetAction.java`.
 struct UpdateAliyunMountTargetAction : Action<UpdateAliyunMountTargetAction, InventoryReply<NasMountTargetInventory>> {
-  std::string accessGroupUuid;  ///< required
-  std::string uuid;  ///< required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string accessGroupUuid;  ///< Required.
+  std::string uuid;  ///< Required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/nas/aliyun/access` -> InventoryReply<AliyunNasAccessGroupInventory>.
-/// Body: `{"updateAliyunNasAccessGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunNasAccessGroupAction.java.
+/// Updates the Aliyun NAS access group.
+///
+/// `PUT /v1/nas/aliyun/access`, body `{"updateAliyunNasAccessGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunNasAccessGroupInventory.
+/// From the Java SDK's `UpdateAliyunNasAccessGroupAction.java`.
 struct UpdateAliyunNasAccessGroupAction : Action<UpdateAliyunNasAccessGroupAction, InventoryReply<AliyunNasAccessGroupInventory>> {
-  std::string uuid;  ///< required
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,22 +16,28 @@
 
 namespace zstack {
 
-/// List the network service types and the providers that offer each.
-/// `GET /v1/network-services/types` -> GetNetworkServiceTypesReply (synchronous).
-/// From api/actions/GetNetworkServiceTypes.json (the manual).
+/// Lists the network service types and the providers that offer each.
+///
+/// `GET /v1/network-services/types`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetNetworkServiceTypesReply.
+/// From `api/actions/GetNetworkServiceTypes.json` (the manual).
 struct GetNetworkServiceTypesAction : Action<GetNetworkServiceTypesAction, GetNetworkServiceTypesReply> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query network service providers.
-/// `GET /v1/network-services/providers` -> QueryReply<NetworkServiceProviderInventory> (synchronous).
-/// From api/actions/QueryNetworkServiceProvider.json (the manual).
+/// Queries network service providers.
+///
+/// `GET /v1/network-services/providers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref NetworkServiceProviderInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, networkServiceTypes, attachedL2NetworkUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryNetworkServiceProvider.json` (the manual).
 struct QueryNetworkServiceProviderAction : QueryAction<QueryNetworkServiceProviderAction, NetworkServiceProviderInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,42 +14,49 @@
 
 namespace zstack {
 
-/// `POST /v1/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}` -> InventoryReply<VmNicInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachL3NetworkToVmNicAction.java.
+/// Attaches the L3 network to the VM NIC.
+///
+/// `POST /v1/nics/{vmNicUuid}/l3-networks/{l3NetworkUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmNicInventory.
+/// From the Java SDK's `AttachL3NetworkToVmNicAction.java`.
 struct AttachL3NetworkToVmNicAction : Action<AttachL3NetworkToVmNicAction, InventoryReply<VmNicInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::string> staticIp;
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> staticIp;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/nics` -> InventoryReply<VmNicInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmNicAction.java.
+/// Creates a VM NIC.
+///
+/// `POST /v1/nics`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmNicInventory.
+/// From the Java SDK's `CreateVmNicAction.java`.
 struct CreateVmNicAction : Action<CreateVmNicAction, InventoryReply<VmNicInventory>> {
-  std::string l3NetworkUuid;  ///< required
-  std::optional<std::string> ip;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string l3NetworkUuid;  ///< Required.
+  std::optional<std::string> ip;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/nics/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmNicAction.java.
+/// Deletes the VM NIC.
+///
+/// `DELETE /v1/nics/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmNicAction.java`.
 struct DeleteVmNicAction : Action<DeleteVmNicAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

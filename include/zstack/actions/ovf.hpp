@@ -16,49 +16,55 @@
 
 namespace zstack {
 
-/// `POST /v1/ovf/create-vm-instance` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmInstanceFromOvfAction.java.
+/// Creates a VM instance from the ovf.
+///
+/// `POST /v1/ovf/create-vm-instance`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `CreateVmInstanceFromOvfAction.java`.
 struct CreateVmInstanceFromOvfAction : Action<CreateVmInstanceFromOvfAction, InventoryReply<VmInstanceInventory>> {
-  std::string xmlBase64;  ///< required
-  std::string jsonImageInfos;  ///< required
-  std::string backupStorageUuid;  ///< required
-  std::string jsonCreateVmParam;  ///< required
-  std::optional<bool> deleteImageAfterSuccess;  ///< Java SDK default true
-  std::optional<bool> deleteImageOnFail;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string xmlBase64;  ///< Required.
+  std::string jsonImageInfos;  ///< Required.
+  std::string backupStorageUuid;  ///< Required.
+  std::string jsonCreateVmParam;  ///< Required.
+  std::optional<bool> deleteImageAfterSuccess;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<bool> deleteImageOnFail;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/ovf/ova-packages` -> InventoryReply<ImagePackageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExportVmOvaPackageAction.java.
+/// Exports the VM OVA package.
+///
+/// `POST /v1/ovf/ova-packages`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ImagePackageInventory.
+/// From the Java SDK's `ExportVmOvaPackageAction.java`.
 struct ExportVmOvaPackageAction : Action<ExportVmOvaPackageAction, InventoryReply<ImagePackageInventory>> {
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string vmUuid;  ///< required
-  std::string backupStorageUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string vmUuid;  ///< Required.
+  std::string backupStorageUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/ovf/parse` -> ParseOvfResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ParseOvfAction.java.
+/// Parses the ovf.
+///
+/// `POST /v1/ovf/parse`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref ParseOvfResult.
+/// From the Java SDK's `ParseOvfAction.java`.
 struct ParseOvfAction : Action<ParseOvfAction, ParseOvfResult> {
-  std::string xmlBase64;  ///< required
-  std::optional<std::string> requestIp;
+  std::string xmlBase64;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

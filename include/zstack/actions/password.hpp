@@ -14,18 +14,19 @@
 
 namespace zstack {
 
-/// `PUT /v1/password/verify` -> ValidatePasswordResult (synchronous).
-/// Needs no session.
-/// Body: `{"validatePassword": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ValidatePasswordAction.java.
+/// Validates the password.
+///
+/// `PUT /v1/password/verify`, body `{"validatePassword": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref ValidatePasswordResult.
+/// From the Java SDK's `ValidatePasswordAction.java`.
 struct ValidatePasswordAction : Action<ValidatePasswordAction, ValidatePasswordResult> {
-  std::string loginName;  ///< required
-  std::string password;  ///< required
-  std::string loginType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string loginName;  ///< Required.
+  std::string password;  ///< Required; secret: never logged.
+  std::string loginType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

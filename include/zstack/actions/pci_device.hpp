@@ -20,152 +20,192 @@
 
 namespace zstack {
 
-/// `POST /v1/pci-device/pci-devices/{pciDeviceUuid}/attach` -> InventoryReply<PciDeviceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachPciDeviceToVmAction.java.
+/// Attaches the PCI device to the VM.
+///
+/// `POST /v1/pci-device/pci-devices/{pciDeviceUuid}/attach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PciDeviceInventory.
+/// From the Java SDK's `AttachPciDeviceToVmAction.java`.
 struct AttachPciDeviceToVmAction : Action<AttachPciDeviceToVmAction, InventoryReply<PciDeviceInventory>> {
-  std::string pciDeviceUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string pciDeviceUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/pci-device/pci-device-offerings` -> InventoryReply<PciDeviceOfferingInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePciDeviceOfferingAction.java.
+/// Creates a PCI device offering.
+///
+/// `POST /v1/pci-device/pci-device-offerings`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PciDeviceOfferingInventory.
+/// From the Java SDK's `CreatePciDeviceOfferingAction.java`.
 struct CreatePciDeviceOfferingAction : Action<CreatePciDeviceOfferingAction, InventoryReply<PciDeviceOfferingInventory>> {
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string vendorId;  ///< required; max length 4
-  std::string deviceId;  ///< required; max length 4
-  std::optional<std::string> subvendorId;  ///< max length 4
-  std::optional<std::string> subdeviceId;  ///< max length 4
-  std::optional<std::string> ramSize;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string vendorId;  ///< Required; at most 4 characters.
+  std::string deviceId;  ///< Required; at most 4 characters.
+  std::optional<std::string> subvendorId;  ///< Optional; at most 4 characters.
+  std::optional<std::string> subdeviceId;  ///< Optional; at most 4 characters.
+  std::optional<std::string> ramSize;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/pci-device/pci-devices/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePciDeviceAction.java.
+/// Deletes the PCI device.
+///
+/// `DELETE /v1/pci-device/pci-devices/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePciDeviceAction.java`.
 struct DeletePciDeviceAction : Action<DeletePciDeviceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/pci-device/pci-device-offerings/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePciDeviceOfferingAction.java.
+/// Deletes the PCI device offering.
+///
+/// `DELETE /v1/pci-device/pci-device-offerings/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePciDeviceOfferingAction.java`.
 struct DeletePciDeviceOfferingAction : Action<DeletePciDeviceOfferingAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/pci-device/pci-devices/{pciDeviceUuid}/detach` -> InventoryReply<PciDeviceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachPciDeviceFromVmAction.java.
+/// Detaches the PCI device from the VM.
+///
+/// `POST /v1/pci-device/pci-devices/{pciDeviceUuid}/detach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PciDeviceInventory.
+/// From the Java SDK's `DetachPciDeviceFromVmAction.java`.
 struct DetachPciDeviceFromVmAction : Action<DetachPciDeviceFromVmAction, InventoryReply<PciDeviceInventory>> {
-  std::string pciDeviceUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string pciDeviceUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device/hosts/{uuid}/state` -> GetHostIommuStateResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostIommuStateAction.java.
+/// Gets the host iommu state.
+///
+/// `GET /v1/pci-device/hosts/{uuid}/state`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHostIommuStateResult.
+/// From the Java SDK's `GetHostIommuStateAction.java`.
 struct GetHostIommuStateAction : Action<GetHostIommuStateAction, GetHostIommuStateResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device/hosts/{uuid}/status` -> GetHostIommuStatusResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostIommuStatusAction.java.
+/// Gets the host iommu status.
+///
+/// `GET /v1/pci-device/hosts/{uuid}/status`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHostIommuStatusResult.
+/// From the Java SDK's `GetHostIommuStatusAction.java`.
 struct GetHostIommuStatusAction : Action<GetHostIommuStatusAction, GetHostIommuStatusResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device/candidate-pci-devices-for-new-create-vm` -> GetPciDeviceCandidatesForNewCreateVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPciDeviceCandidatesForNewCreateVmAction.java.
+/// Gets the PCI device candidates for the new create VM.
+///
+/// `GET /v1/pci-device/candidate-pci-devices-for-new-create-vm`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPciDeviceCandidatesForNewCreateVmResult.
+/// From the Java SDK's `GetPciDeviceCandidatesForNewCreateVmAction.java`.
 struct GetPciDeviceCandidatesForNewCreateVmAction : Action<GetPciDeviceCandidatesForNewCreateVmAction, GetPciDeviceCandidatesForNewCreateVmResult> {
-  std::optional<std::string> hostUuid;
-  std::optional<std::vector<std::string>> clusterUuids;
-  std::optional<Json> types;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> clusterUuids;  ///< Optional.
+  std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device/ethernet-vfs` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryEthernetVFAction.java.
+/// Queries ethernet VFs.
+///
+/// `GET /v1/pci-device/ethernet-vfs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryEthernetVFAction.java`.
 struct QueryEthernetVFAction : QueryAction<QueryEthernetVFAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device/pci-devices` -> QueryReply<PciDeviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPciDeviceAction.java.
+/// Queries PCI devices.
+///
+/// `GET /v1/pci-device/pci-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PciDeviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, hostUuid, parentUuid, vmInstanceUuid, pciSpecUuid, type, state, status, virtStatus, chooser, vendorId, vendor, deviceId, device, subvendorId, subdeviceId, pciDeviceAddress, iommuGroup, rev, matchedPciDeviceOfferingRef, mdevSpecRefs`.
+/// Nested, one level down: `metaData.{metaData, metaDataEntries}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPciDeviceAction.java`.
 struct QueryPciDeviceAction : QueryAction<QueryPciDeviceAction, PciDeviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device/pci-device-offerings` -> QueryReply<PciDeviceOfferingInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPciDeviceOfferingAction.java.
+/// Queries PCI device offerings.
+///
+/// `GET /v1/pci-device/pci-device-offerings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PciDeviceOfferingInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, vendorId, deviceId, subvendorId, subdeviceId, ramSize, attachedInstanceOfferings, matchedPciDevices`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPciDeviceOfferingAction.java`.
 struct QueryPciDeviceOfferingAction : QueryAction<QueryPciDeviceOfferingAction, PciDeviceOfferingInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/pci-device/hosts/{uuid}/actions` -> UpdateHostIommuStateResult.
-/// Body: `{"updateHostIommuState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateHostIommuStateAction.java.
+/// Updates the host iommu state.
+///
+/// `PUT /v1/pci-device/hosts/{uuid}/actions`, body `{"updateHostIommuState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref UpdateHostIommuStateResult.
+/// From the Java SDK's `UpdateHostIommuStateAction.java`.
 struct UpdateHostIommuStateAction : Action<UpdateHostIommuStateAction, UpdateHostIommuStateResult> {
-  std::string uuid;  ///< path; required
-  std::string state;  ///< required; one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string state;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/pci-device/pci-devices/{uuid}/actions` -> InventoryReply<PciDeviceInventory>.
-/// Body: `{"updatePciDevice": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePciDeviceAction.java.
+/// Updates the PCI device.
+///
+/// `PUT /v1/pci-device/pci-devices/{uuid}/actions`, body `{"updatePciDevice": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PciDeviceInventory.
+/// From the Java SDK's `UpdatePciDeviceAction.java`.
 struct UpdatePciDeviceAction : Action<UpdatePciDeviceAction, InventoryReply<PciDeviceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> metaData;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> metaData;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

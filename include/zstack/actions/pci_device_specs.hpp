@@ -17,67 +17,82 @@
 
 namespace zstack {
 
-/// `POST /v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}` -> InventoryReply<VmInstancePciDeviceSpecRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddPciDeviceSpecToVmInstanceAction.java.
+/// Adds a PCI device spec to the VM instance.
+///
+/// `POST /v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstancePciDeviceSpecRefInventory.
+/// From the Java SDK's `AddPciDeviceSpecToVmInstanceAction.java`.
 struct AddPciDeviceSpecToVmInstanceAction : Action<AddPciDeviceSpecToVmInstanceAction, InventoryReply<VmInstancePciDeviceSpecRefInventory>> {
-  std::string pciSpecUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::int32_t> pciDeviceNumber;  ///< range [1, 100]; Java SDK default 1
-  std::optional<std::string> requestIp;
+  std::string pciSpecUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> pciDeviceNumber;  ///< Optional; range [1, 100]; Java SDK default `1` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device-specs/candidates` -> GetPciDeviceSpecCandidatesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPciDeviceSpecCandidatesAction.java.
+/// Gets the PCI device spec candidates.
+///
+/// `GET /v1/pci-device-specs/candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPciDeviceSpecCandidatesResult.
+/// From the Java SDK's `GetPciDeviceSpecCandidatesAction.java`.
 struct GetPciDeviceSpecCandidatesAction : Action<GetPciDeviceSpecCandidatesAction, GetPciDeviceSpecCandidatesResult> {
-  std::optional<std::vector<std::string>> clusterUuids;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> vmInstanceUuid;
-  std::optional<std::vector<std::string>> vmInstanceUuids;
-  std::optional<Json> types;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> clusterUuids;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> vmInstanceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> vmInstanceUuids;  ///< Optional.
+  std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-device-specs` -> QueryReply<PciDeviceSpecInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPciDeviceSpecAction.java.
+/// Queries PCI device specs.
+///
+/// `GET /v1/pci-device-specs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PciDeviceSpecInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, vendorId, vendor, deviceId, device, subvendorId, subdeviceId, ramSize, maxPartNum, type, state, isVirtual, romVersion, romMd5sum`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPciDeviceSpecAction.java`.
 struct QueryPciDeviceSpecAction : QueryAction<QueryPciDeviceSpecAction, PciDeviceSpecInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemovePciDeviceSpecFromVmInstanceAction.java.
+/// Removes the PCI device spec from the VM instance.
+///
+/// `DELETE /v1/pci-device-specs/{pciSpecUuid}/vm-instances/{vmInstanceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemovePciDeviceSpecFromVmInstanceAction.java`.
 struct RemovePciDeviceSpecFromVmInstanceAction : Action<RemovePciDeviceSpecFromVmInstanceAction, EmptyReply> {
-  std::string pciSpecUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string pciSpecUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/pci-device-specs/{uuid}/actions` -> InventoryReply<PciDeviceSpecInventory>.
-/// Body: `{"updatePciDeviceSpec": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePciDeviceSpecAction.java.
+/// Updates the PCI device spec.
+///
+/// `PUT /v1/pci-device-specs/{uuid}/actions`, body `{"updatePciDeviceSpec": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PciDeviceSpecInventory.
+/// From the Java SDK's `UpdatePciDeviceSpecAction.java`.
 struct UpdatePciDeviceSpecAction : Action<UpdatePciDeviceSpecAction, InventoryReply<PciDeviceSpecInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> romContent;
-  std::optional<std::string> romVersion;  ///< max length 255
-  std::optional<bool> abandonSpecRom;  ///< Java SDK default false
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> romContent;  ///< Optional.
+  std::optional<std::string> romVersion;  ///< Optional; at most 255 characters.
+  std::optional<bool> abandonSpecRom;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

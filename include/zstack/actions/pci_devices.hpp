@@ -14,58 +14,70 @@
 
 namespace zstack {
 
-/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions` -> EmptyReply.
-/// Body: `{"generateMdevDevices": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GenerateMdevDevicesAction.java.
+/// Generates mdev devices.
+///
+/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions`, body `{"generateMdevDevices": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `GenerateMdevDevicesAction.java`.
 struct GenerateMdevDevicesAction : Action<GenerateMdevDevicesAction, EmptyReply> {
-  std::string pciDeviceUuid;  ///< path; required
-  std::string mdevSpecUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string pciDeviceUuid;  ///< Path variable; required.
+  std::string mdevSpecUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions` -> EmptyReply.
-/// Body: `{"generateSriovPciDevices": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GenerateSriovPciDevicesAction.java.
+/// Generates SR-IOV PCI devices.
+///
+/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions`, body `{"generateSriovPciDevices": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `GenerateSriovPciDevicesAction.java`.
 struct GenerateSriovPciDevicesAction : Action<GenerateSriovPciDevicesAction, EmptyReply> {
-  std::string pciDeviceUuid;  ///< path; required
-  std::optional<std::int32_t> virtPartNum;  ///< required
-  std::optional<std::string> requestIp;
+  std::string pciDeviceUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> virtPartNum;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/pci-devices/pci-devices/pci-device-offerings` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPciDevicePciDeviceOfferingAction.java.
+/// Queries PCI device PCI device offerings.
+///
+/// `GET /v1/pci-devices/pci-devices/pci-device-offerings`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryPciDevicePciDeviceOfferingAction.java`.
 struct QueryPciDevicePciDeviceOfferingAction : QueryAction<QueryPciDevicePciDeviceOfferingAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions` -> EmptyReply.
-/// Body: `{"ungenerateMdevDevices": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UngenerateMdevDevicesAction.java.
+/// Ungenerates the mdev devices.
+///
+/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions`, body `{"ungenerateMdevDevices": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UngenerateMdevDevicesAction.java`.
 struct UngenerateMdevDevicesAction : Action<UngenerateMdevDevicesAction, EmptyReply> {
-  std::string pciDeviceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string pciDeviceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions` -> EmptyReply.
-/// Body: `{"ungenerateSriovPciDevices": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UngenerateSriovPciDevicesAction.java.
+/// Ungenerates the SR-IOV PCI devices.
+///
+/// `PUT /v1/pci-devices/{pciDeviceUuid}/actions`, body `{"ungenerateSriovPciDevices": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UngenerateSriovPciDevicesAction.java`.
 struct UngenerateSriovPciDevicesAction : Action<UngenerateSriovPciDevicesAction, EmptyReply> {
-  std::string pciDeviceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string pciDeviceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

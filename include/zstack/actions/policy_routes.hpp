@@ -22,217 +22,282 @@
 
 namespace zstack {
 
-/// `POST /v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachPolicyRouteRuleSetToL3Action.java.
+/// Attaches the policy route rule set to the L3.
+///
+/// `POST /v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachPolicyRouteRuleSetToL3Action.java`.
 struct AttachPolicyRouteRuleSetToL3Action : Action<AttachPolicyRouteRuleSetToL3Action, EmptyReply> {
-  std::string l3Uuid;  ///< path; required; not empty
-  std::string ruleSetUuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string l3Uuid;  ///< Path variable; required; not empty.
+  std::string ruleSetUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/policy-routes/rules` -> InventoryReply<PolicyRouteRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePolicyRouteRuleAction.java.
+/// Creates a policy route rule.
+///
+/// `POST /v1/policy-routes/rules`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PolicyRouteRuleInventory.
+/// From the Java SDK's `CreatePolicyRouteRuleAction.java`.
 struct CreatePolicyRouteRuleAction : Action<CreatePolicyRouteRuleAction, InventoryReply<PolicyRouteRuleInventory>> {
-  std::string ruleSetUuid;  ///< required; not empty
-  std::string tableUuid;  ///< required; not empty
-  std::optional<std::int32_t> ruleNumber;  ///< required; max length 4; range [1001, 2999]; Java SDK default 0
-  std::optional<std::string> destIp;
-  std::optional<std::string> sourceIp;
-  std::optional<std::string> destPort;
-  std::optional<std::string> sourcePort;
-  std::optional<std::string> protocol;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ruleSetUuid;  ///< Required; not empty.
+  std::string tableUuid;  ///< Required; not empty.
+  std::optional<std::int32_t> ruleNumber;  ///< Required; at most 4 characters; range [1001, 2999]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> destIp;  ///< Optional.
+  std::optional<std::string> sourceIp;  ///< Optional.
+  std::optional<std::string> destPort;  ///< Optional.
+  std::optional<std::string> sourcePort;  ///< Optional.
+  std::optional<std::string> protocol;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/policy-routes/rulesets` -> InventoryReply<PolicyRouteRuleSetInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePolicyRouteRuleSetAction.java.
+/// Creates a policy route rule set.
+///
+/// `POST /v1/policy-routes/rulesets`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PolicyRouteRuleSetInventory.
+/// From the Java SDK's `CreatePolicyRouteRuleSetAction.java`.
 struct CreatePolicyRouteRuleSetAction : Action<CreatePolicyRouteRuleSetAction, InventoryReply<PolicyRouteRuleSetInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;
-  std::string vRouterUuid;  ///< required; not empty
-  std::optional<std::string> type;  ///< one of User, EgressWhereComeFrom
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional.
+  std::string vRouterUuid;  ///< Required; not empty.
+  std::optional<std::string> type;  ///< Optional; one of `User`, `EgressWhereComeFrom` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/policy-routes/tables` -> InventoryReply<PolicyRouteTableInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePolicyRouteTableAction.java.
+/// Creates a policy route table.
+///
+/// `POST /v1/policy-routes/tables`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PolicyRouteTableInventory.
+/// From the Java SDK's `CreatePolicyRouteTableAction.java`.
 struct CreatePolicyRouteTableAction : Action<CreatePolicyRouteTableAction, InventoryReply<PolicyRouteTableInventory>> {
-  std::string vRouterUuid;  ///< required; not empty
-  std::optional<std::int32_t> number;  ///< required; max length 3; range [1, 179]
-  std::optional<std::string> description;  ///< max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Required; not empty.
+  std::optional<std::int32_t> number;  ///< Required; at most 3 characters; range [1, 179].
+  std::optional<std::string> description;  ///< Optional; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/policy-routes/routes` -> InventoryReply<PolicyRouteTableRouteEntryInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePolicyRouteTableRouteEntryAction.java.
+/// Creates a policy route table route entry.
+///
+/// `POST /v1/policy-routes/routes`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PolicyRouteTableRouteEntryInventory.
+/// From the Java SDK's `CreatePolicyRouteTableRouteEntryAction.java`.
 struct CreatePolicyRouteTableRouteEntryAction : Action<CreatePolicyRouteTableRouteEntryAction, InventoryReply<PolicyRouteTableRouteEntryInventory>> {
-  std::string tableUuid;  ///< required; not empty
-  std::string destinationCidr;  ///< required
-  std::string nextHopIp;  ///< required
-  std::optional<std::int32_t> distance;  ///< range [1, 100]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string tableUuid;  ///< Required; not empty.
+  std::string destinationCidr;  ///< Required.
+  std::string nextHopIp;  ///< Required.
+  std::optional<std::int32_t> distance;  ///< Optional; range [1, 100].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/policy-routes/rules/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePolicyRouteRuleAction.java.
+/// Deletes the policy route rule.
+///
+/// `DELETE /v1/policy-routes/rules/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePolicyRouteRuleAction.java`.
 struct DeletePolicyRouteRuleAction : Action<DeletePolicyRouteRuleAction, EmptyReply> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/policy-routes/ruleSets/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePolicyRouteRuleSetAction.java.
+/// Deletes the policy route rule set.
+///
+/// `DELETE /v1/policy-routes/ruleSets/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePolicyRouteRuleSetAction.java`.
 struct DeletePolicyRouteRuleSetAction : Action<DeletePolicyRouteRuleSetAction, EmptyReply> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/policy-routes/tables/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePolicyRouteTableAction.java.
+/// Deletes the policy route table.
+///
+/// `DELETE /v1/policy-routes/tables/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePolicyRouteTableAction.java`.
 struct DeletePolicyRouteTableAction : Action<DeletePolicyRouteTableAction, EmptyReply> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/policy-routes/routes/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePolicyRouteTableRouteEntryAction.java.
+/// Deletes the policy route table route entry.
+///
+/// `DELETE /v1/policy-routes/routes/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePolicyRouteTableRouteEntryAction.java`.
 struct DeletePolicyRouteTableRouteEntryAction : Action<DeletePolicyRouteTableRouteEntryAction, EmptyReply> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachPolicyRouteRuleSetFromL3Action.java.
+/// Detaches the policy route rule set from the L3.
+///
+/// `DELETE /v1/policy-routes/rulesets/{ruleSetUuid}/l3networks/{l3Uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachPolicyRouteRuleSetFromL3Action.java`.
 struct DetachPolicyRouteRuleSetFromL3Action : Action<DetachPolicyRouteRuleSetFromL3Action, EmptyReply> {
-  std::string l3Uuid;  ///< path; required; not empty
-  std::string ruleSetUuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string l3Uuid;  ///< Path variable; required; not empty.
+  std::string ruleSetUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/rulesets/virtualrouter/{vmInstanceUuid}` -> GetPolicyRouteRuleSetFromVirtualRouterResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPolicyRouteRuleSetFromVirtualRouterAction.java.
+/// Gets the policy route rule set from the virtual router.
+///
+/// `GET /v1/policy-routes/rulesets/virtualrouter/{vmInstanceUuid}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPolicyRouteRuleSetFromVirtualRouterResult.
+/// From the Java SDK's `GetPolicyRouteRuleSetFromVirtualRouterAction.java`.
 struct GetPolicyRouteRuleSetFromVirtualRouterAction : Action<GetPolicyRouteRuleSetFromVirtualRouterAction, GetPolicyRouteRuleSetFromVirtualRouterResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/rules` -> QueryReply<PolicyRouteRuleInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleAction.java.
+/// Queries policy route rules.
+///
+/// `GET /v1/policy-routes/rules`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyRouteRuleInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, ruleNumber, ruleSetUuid, tableUuid, destIp, sourceIp, destPort, sourcePort, protocol, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyRouteRuleAction.java`.
 struct QueryPolicyRouteRuleAction : QueryAction<QueryPolicyRouteRuleAction, PolicyRouteRuleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/rulesets` -> QueryReply<PolicyRouteRuleSetInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleSetAction.java.
+/// Queries policy route rule sets.
+///
+/// `GET /v1/policy-routes/rulesets`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyRouteRuleSetInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, rules, l3Refs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyRouteRuleSetAction.java`.
 struct QueryPolicyRouteRuleSetAction : QueryAction<QueryPolicyRouteRuleSetAction, PolicyRouteRuleSetInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/rulesets/l3networdks/refs` -> QueryReply<PolicyRouteRuleSetL3RefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleSetL3RefAction.java.
+/// Queries policy route rule set L3 refs.
+///
+/// `GET /v1/policy-routes/rulesets/l3networdks/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyRouteRuleSetL3RefInventory.
+/// Queryable fields (where(), query::field()): `id, l3NetworkUuid, ruleSetUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyRouteRuleSetL3RefAction.java`.
 struct QueryPolicyRouteRuleSetL3RefAction : QueryAction<QueryPolicyRouteRuleSetL3RefAction, PolicyRouteRuleSetL3RefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/rulesets/vrouters/refs` -> QueryReply<PolicyRouteRuleSetVRouterRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleSetVRouterRefAction.java.
+/// Queries policy route rule set V router refs.
+///
+/// `GET /v1/policy-routes/rulesets/vrouters/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyRouteRuleSetVRouterRefInventory.
+/// Queryable fields (where(), query::field()): `id, vRouterUuid, ruleSetUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyRouteRuleSetVRouterRefAction.java`.
 struct QueryPolicyRouteRuleSetVRouterRefAction : QueryAction<QueryPolicyRouteRuleSetVRouterRefAction, PolicyRouteRuleSetVRouterRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/tables` -> QueryReply<PolicyRouteTableInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteTableAction.java.
+/// Queries policy route tables.
+///
+/// `GET /v1/policy-routes/tables`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyRouteTableInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, tableNumber, description, type, routes`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyRouteTableAction.java`.
 struct QueryPolicyRouteTableAction : QueryAction<QueryPolicyRouteTableAction, PolicyRouteTableInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/routes` -> QueryReply<PolicyRouteTableRouteEntryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteTableRouteEntryAction.java.
+/// Queries policy route table route entries.
+///
+/// `GET /v1/policy-routes/routes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyRouteTableRouteEntryInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, tableUuid, destinationCidr, nextHopIp, distance`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyRouteTableRouteEntryAction.java`.
 struct QueryPolicyRouteTableRouteEntryAction : QueryAction<QueryPolicyRouteTableRouteEntryAction, PolicyRouteTableRouteEntryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/policy-routes/tables/vrouters/refs` -> QueryReply<PolicyRouteTableVRouterRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteTableVRouterRefAction.java.
+/// Queries policy route table V router refs.
+///
+/// `GET /v1/policy-routes/tables/vrouters/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PolicyRouteTableVRouterRefInventory.
+/// Queryable fields (where(), query::field()): `id, tableUuid, vRouterUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPolicyRouteTableVRouterRefAction.java`.
 struct QueryPolicyRouteTableVRouterRefAction : QueryAction<QueryPolicyRouteTableVRouterRefAction, PolicyRouteTableVRouterRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/policy-routes/ruleSets/{uuid}/actions` -> InventoryReply<PolicyRouteRuleSetInventory>.
-/// Body: `{"updatePolicyRouteRuleSet": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePolicyRouteRuleSetAction.java.
+/// Updates the policy route rule set.
+///
+/// `PUT /v1/policy-routes/ruleSets/{uuid}/actions`, body `{"updatePolicyRouteRuleSet": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PolicyRouteRuleSetInventory.
+/// From the Java SDK's `UpdatePolicyRouteRuleSetAction.java`.
 struct UpdatePolicyRouteRuleSetAction : Action<UpdatePolicyRouteRuleSetAction, InventoryReply<PolicyRouteRuleSetInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> name;  ///< max length 16
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> name;  ///< Optional; at most 16 characters.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

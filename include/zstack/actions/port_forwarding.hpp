@@ -16,101 +16,116 @@
 
 namespace zstack {
 
-/// Attach a port forwarding rule to a VM NIC.
-/// `POST /v1/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}` -> InventoryReply<PortForwardingRuleInventory>.
-/// From api/actions/AttachPortForwardingRule.json (the manual).
+/// Attaches a port forwarding rule to a VM NIC.
+///
+/// `POST /v1/port-forwarding/{ruleUuid}/vm-instances/nics/{vmNicUuid}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortForwardingRuleInventory.
+/// From `api/actions/AttachPortForwardingRule.json` (the manual).
 struct AttachPortForwardingRuleAction : Action<AttachPortForwardingRuleAction, InventoryReply<PortForwardingRuleInventory>> {
-  std::string ruleUuid;  ///< path; required
-  std::string vmNicUuid;  ///< path; required
+  std::string ruleUuid;  ///< Path variable; required.
+  std::string vmNicUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable or disable a port forwarding rule.
-/// `PUT /v1/port-forwarding/{uuid}/actions` -> InventoryReply<PortForwardingRuleInventory>.
-/// Body: `{"changePortForwardingRuleState": {...}}`.
-/// From api/actions/ChangePortForwardingRuleState.json (the manual).
+/// Enables or disables a port forwarding rule.
+///
+/// `PUT /v1/port-forwarding/{uuid}/actions`, body `{"changePortForwardingRuleState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortForwardingRuleInventory.
+/// From `api/actions/ChangePortForwardingRuleState.json` (the manual).
 struct ChangePortForwardingRuleStateAction : Action<ChangePortForwardingRuleStateAction, InventoryReply<PortForwardingRuleInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Create a port forwarding rule on a virtual IP.
-/// `POST /v1/port-forwarding` -> InventoryReply<PortForwardingRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreatePortForwardingRule.json (the manual).
+/// Creates a port forwarding rule on a virtual IP.
+///
+/// `POST /v1/port-forwarding`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortForwardingRuleInventory.
+/// From `api/actions/CreatePortForwardingRule.json` (the manual).
 struct CreatePortForwardingRuleAction : Action<CreatePortForwardingRuleAction, InventoryReply<PortForwardingRuleInventory>> {
-  std::string vipUuid;  ///< required
-  std::optional<std::int32_t> vipPortStart;  ///< required; range [1, 65535]
-  std::optional<std::int32_t> vipPortEnd;  ///< range [1, 65535]
-  std::optional<std::int32_t> privatePortStart;  ///< range [1, 65535]
-  std::optional<std::int32_t> privatePortEnd;  ///< range [1, 65535]
-  std::string protocolType;  ///< required; one of TCP, UDP
-  std::optional<std::string> vmNicUuid;
-  std::optional<std::string> allowedCidr;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
+  std::string vipUuid;  ///< Required.
+  std::optional<std::int32_t> vipPortStart;  ///< Required; range [1, 65535].
+  std::optional<std::int32_t> vipPortEnd;  ///< Optional; range [1, 65535].
+  std::optional<std::int32_t> privatePortStart;  ///< Optional; range [1, 65535].
+  std::optional<std::int32_t> privatePortEnd;  ///< Optional; range [1, 65535].
+  std::string protocolType;  ///< Required; one of `TCP`, `UDP` (case-insensitive).
+  std::optional<std::string> vmNicUuid;  ///< Optional.
+  std::optional<std::string> allowedCidr;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete a port forwarding rule.
-/// `DELETE /v1/port-forwarding/{uuid}` -> EmptyReply.
-/// From api/actions/DeletePortForwardingRule.json (the manual).
+/// Deletes a port forwarding rule.
+///
+/// `DELETE /v1/port-forwarding/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeletePortForwardingRule.json` (the manual).
 struct DeletePortForwardingRuleAction : Action<DeletePortForwardingRuleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Detach a port forwarding rule from its VM NIC.
-/// `DELETE /v1/port-forwarding/{uuid}/vm-instances/nics` -> InventoryReply<PortForwardingRuleInventory>.
-/// From api/actions/DetachPortForwardingRule.json (the manual).
+/// Detaches a port forwarding rule from its VM NIC.
+///
+/// `DELETE /v1/port-forwarding/{uuid}/vm-instances/nics`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortForwardingRuleInventory.
+/// From `api/actions/DetachPortForwardingRule.json` (the manual).
 struct DetachPortForwardingRuleAction : Action<DetachPortForwardingRuleAction, InventoryReply<PortForwardingRuleInventory>> {
-  std::string uuid;  ///< path; required
+  std::string uuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// List the VM NICs a port forwarding rule can be attached to.
-/// `GET /v1/port-forwarding/{ruleUuid}/vm-instances/candidate-nics` -> QueryReply<VmNicInventory> (synchronous).
-/// From api/actions/GetPortForwardingAttachableVmNics.json (the manual).
+/// Lists the VM NICs a port forwarding rule can be attached to.
+///
+/// `GET /v1/port-forwarding/{ruleUuid}/vm-instances/candidate-nics`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmNicInventory.
+/// From `api/actions/GetPortForwardingAttachableVmNics.json` (the manual).
 struct GetPortForwardingAttachableVmNicsAction : Action<GetPortForwardingAttachableVmNicsAction, QueryReply<VmNicInventory>> {
-  std::string ruleUuid;  ///< path; required
+  std::string ruleUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query port forwarding rules.
-/// `GET /v1/port-forwarding` -> QueryReply<PortForwardingRuleInventory> (synchronous).
-/// From api/actions/QueryPortForwardingRule.json (the manual).
+/// Queries port forwarding rules.
+///
+/// `GET /v1/port-forwarding`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PortForwardingRuleInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, vipIp, guestIp, vipUuid, vipPortStart, vipPortEnd, privatePortStart, privatePortEnd, vmNicUuid, protocolType, state, allowedCidr`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryPortForwardingRule.json` (the manual).
 struct QueryPortForwardingRuleAction : QueryAction<QueryPortForwardingRuleAction, PortForwardingRuleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update the name or description of a port forwarding rule.
-/// `PUT /v1/port-forwarding/{uuid}/actions` -> InventoryReply<PortForwardingRuleInventory>.
-/// Body: `{"updatePortForwardingRule": {...}}`.
-/// From api/actions/UpdatePortForwardingRule.json (the manual).
+/// Updates the name or description of a port forwarding rule.
+///
+/// `PUT /v1/port-forwarding/{uuid}/actions`, body `{"updatePortForwardingRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortForwardingRuleInventory.
+/// From `api/actions/UpdatePortForwardingRule.json` (the manual).
 struct UpdatePortForwardingRuleAction : Action<UpdatePortForwardingRuleAction, InventoryReply<PortForwardingRuleInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,120 +17,151 @@
 
 namespace zstack {
 
-/// `PUT /v1/port-mirrors/{uuid}/actions` -> InventoryReply<PortMirrorInventory>.
-/// Body: `{"changePortMirrorState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangePortMirrorStateAction.java.
+/// Changes the state of the port mirror.
+///
+/// `PUT /v1/port-mirrors/{uuid}/actions`, body `{"changePortMirrorState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortMirrorInventory.
+/// From the Java SDK's `ChangePortMirrorStateAction.java`.
 struct ChangePortMirrorStateAction : Action<ChangePortMirrorStateAction, InventoryReply<PortMirrorInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/port-mirrors` -> InventoryReply<PortMirrorInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePortMirrorAction.java.
+/// Creates a port mirror.
+///
+/// `POST /v1/port-mirrors`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortMirrorInventory.
+/// From the Java SDK's `CreatePortMirrorAction.java`.
 struct CreatePortMirrorAction : Action<CreatePortMirrorAction, InventoryReply<PortMirrorInventory>> {
-  std::string mirrorNetworkUuid;  ///< required
-  std::optional<std::string> name;  ///< max length 128
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> stateEvent;  ///< one of enable, disable
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string mirrorNetworkUuid;  ///< Required.
+  std::optional<std::string> name;  ///< Optional; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> stateEvent;  ///< Optional; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/port-mirrors/sessions` -> InventoryReply<PortMirrorSessionInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreatePortMirrorSessionAction.java.
+/// Creates a port mirror session.
+///
+/// `POST /v1/port-mirrors/sessions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortMirrorSessionInventory.
+/// From the Java SDK's `CreatePortMirrorSessionAction.java`.
 struct CreatePortMirrorSessionAction : Action<CreatePortMirrorSessionAction, InventoryReply<PortMirrorSessionInventory>> {
-  std::string portMirrorUuid;  ///< required
-  std::string name;  ///< required; max length 128
-  std::optional<std::string> description;  ///< max length 1024
-  std::string type;  ///< required; one of Ingress, Egress, Bidirection
-  std::string srcEndPoint;  ///< required
-  std::string dstEndPoint;  ///< required; not empty; max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string portMirrorUuid;  ///< Required.
+  std::string name;  ///< Required; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::string type;  ///< Required; one of `Ingress`, `Egress`, `Bidirection` (case-insensitive).
+  std::string srcEndPoint;  ///< Required.
+  std::string dstEndPoint;  ///< Required; not empty; at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/port-mirrors/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePortMirrorAction.java.
+/// Deletes the port mirror.
+///
+/// `DELETE /v1/port-mirrors/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePortMirrorAction.java`.
 struct DeletePortMirrorAction : Action<DeletePortMirrorAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/port-mirrors/sessons/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePortMirrorSessionAction.java.
+/// Deletes the port mirror session.
+///
+/// `DELETE /v1/port-mirrors/sessons/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePortMirrorSessionAction.java`.
 struct DeletePortMirrorSessionAction : Action<DeletePortMirrorSessionAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/port-mirrors/{portMirrorUuid}/vm-instances/candidate-nics/{type}` -> GetCandidateVmNicsForPortMirrorResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateVmNicsForPortMirrorAction.java.
+/// Gets the candidate VM NICs for the port mirror.
+///
+/// `GET /v1/port-mirrors/{portMirrorUuid}/vm-instances/candidate-nics/{type}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateVmNicsForPortMirrorResult.
+/// From the Java SDK's `GetCandidateVmNicsForPortMirrorAction.java`.
 struct GetCandidateVmNicsForPortMirrorAction : Action<GetCandidateVmNicsForPortMirrorAction, GetCandidateVmNicsForPortMirrorResult> {
-  std::string portMirrorUuid;  ///< path; required
-  std::string type;  ///< path; required; one of source, dest
-  std::optional<std::string> requestIp;
+  std::string portMirrorUuid;  ///< Path variable; required.
+  std::string type;  ///< Path variable; required; one of `source`, `dest` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/port-mirrors` -> QueryReply<PortMirrorInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPortMirrorAction.java.
+/// Queries port mirrors.
+///
+/// `GET /v1/port-mirrors`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PortMirrorInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, mirrorNetworkUuid, sessions`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPortMirrorAction.java`.
 struct QueryPortMirrorAction : QueryAction<QueryPortMirrorAction, PortMirrorInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/port-mirrors/networks/usedIps` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPortMirrorNetworkUsedIpAction.java.
+/// Queries port mirror network used IPs.
+///
+/// `GET /v1/port-mirrors/networks/usedIps`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryPortMirrorNetworkUsedIpAction.java`.
 struct QueryPortMirrorNetworkUsedIpAction : QueryAction<QueryPortMirrorNetworkUsedIpAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/port-mirrors/sessions` -> QueryReply<PortMirrorSessionInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPortMirrorSessionAction.java.
+/// Queries port mirror sessions.
+///
+/// `GET /v1/port-mirrors/sessions`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PortMirrorSessionInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, status, internalId, srcEndPoint, type, dstEndPoint, portMirrorUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPortMirrorSessionAction.java`.
 struct QueryPortMirrorSessionAction : QueryAction<QueryPortMirrorSessionAction, PortMirrorSessionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/port-mirrors/{uuid}/actions` -> InventoryReply<PortMirrorInventory>.
-/// Body: `{"updatePortMirror": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePortMirrorAction.java.
+/// Updates the port mirror.
+///
+/// `PUT /v1/port-mirrors/{uuid}/actions`, body `{"updatePortMirror": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PortMirrorInventory.
+/// From the Java SDK's `UpdatePortMirrorAction.java`.
 struct UpdatePortMirrorAction : Action<UpdatePortMirrorAction, InventoryReply<PortMirrorInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 128
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

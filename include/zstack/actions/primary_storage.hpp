@@ -41,816 +41,1003 @@
 
 namespace zstack {
 
-/// `POST /v1/primary-storage/aliyun/ebs` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunEbsPrimaryStorageAction.java.
+/// Adds Aliyun ebs primary storage.
+///
+/// `POST /v1/primary-storage/aliyun/ebs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddAliyunEbsPrimaryStorageAction.java`.
 struct AddAliyunEbsPrimaryStorageAction : Action<AddAliyunEbsPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::optional<std::string> panguPartitionUuid;
-  std::optional<std::string> identityZoneUuid;
-  std::optional<std::string> defaultIoType;  ///< one of io7, io8
-  std::string tdcConfigContent;  ///< required
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< Java SDK default "AliyunEBS"
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> panguPartitionUuid;  ///< Optional.
+  std::optional<std::string> identityZoneUuid;  ///< Optional.
+  std::optional<std::string> defaultIoType;  ///< Optional; one of `io7`, `io8` (case-insensitive).
+  std::string tdcConfigContent;  ///< Required.
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"AliyunEBS"` (unset here: not sent).
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/aliyun/nas` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddAliyunNasPrimaryStorageAction.java.
+/// Adds Aliyun NAS primary storage.
+///
+/// `POST /v1/primary-storage/aliyun/nas`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddAliyunNasPrimaryStorageAction.java`.
 struct AddAliyunNasPrimaryStorageAction : Action<AddAliyunNasPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string nasUuid;  ///< required
-  std::string accessGroupUuid;  ///< required
-  std::optional<std::string> vSwitchUuid;
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string nasUuid;  ///< Required.
+  std::string accessGroupUuid;  ///< Required.
+  std::optional<std::string> vSwitchUuid;  ///< Optional.
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/block` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"param": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddBlockPrimaryStorageAction.java.
+/// Adds block primary storage.
+///
+/// `POST /v1/primary-storage/block`, body `{"param": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddBlockPrimaryStorageAction.java`.
 struct AddBlockPrimaryStorageAction : Action<AddBlockPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string vendorName;  ///< required
-  std::string metadata;  ///< required
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vendorName;  ///< Required.
+  std::string metadata;  ///< Required.
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/ceph` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddCephPrimaryStorageAction.java.
+/// Adds ceph primary storage.
+///
+/// `POST /v1/primary-storage/ceph`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddCephPrimaryStorageAction.java`.
 struct AddCephPrimaryStorageAction : Action<AddCephPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::optional<Json> monUrls;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> rootVolumePoolName;  ///< max length 255
-  std::optional<std::string> dataVolumePoolName;  ///< max length 255
-  std::optional<std::string> imageCachePoolName;  ///< max length 255
-  std::optional<std::string> url;  ///< max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<Json> monUrls;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> rootVolumePoolName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> dataVolumePoolName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> imageCachePoolName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/ceph/{primaryStorageUuid}/pools` -> InventoryReply<CephPrimaryStoragePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddCephPrimaryStoragePoolAction.java.
+/// Adds a ceph primary storage pool.
+///
+/// `POST /v1/primary-storage/ceph/{primaryStorageUuid}/pools`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephPrimaryStoragePoolInventory.
+/// From the Java SDK's `AddCephPrimaryStoragePoolAction.java`.
 struct AddCephPrimaryStoragePoolAction : Action<AddCephPrimaryStoragePoolAction, InventoryReply<CephPrimaryStoragePoolInventory>> {
-  std::string primaryStorageUuid;  ///< path; required
-  std::string poolName;  ///< required; max length 255
-  std::optional<std::string> aliasName;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string type;  ///< required; one of Root, Data
-  std::optional<bool> isCreate;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string primaryStorageUuid;  ///< Path variable; required.
+  std::string poolName;  ///< Required; at most 255 characters.
+  std::optional<std::string> aliasName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string type;  ///< Required; one of `Root`, `Data` (case-insensitive).
+  std::optional<bool> isCreate;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/addon` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddExternalPrimaryStorageAction.java.
+/// Adds external primary storage.
+///
+/// `POST /v1/primary-storage/addon`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddExternalPrimaryStorageAction.java`.
 struct AddExternalPrimaryStorageAction : Action<AddExternalPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string identity;  ///< required; max length 255
-  std::string defaultOutputProtocol;  ///< required; one of Vhost, iSCSI, NVMEoF, CBD, file
-  std::optional<std::string> config;
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string identity;  ///< Required; at most 255 characters.
+  std::string defaultOutputProtocol;  ///< Required; one of `Vhost`, `iSCSI`, `NVMEoF`, `CBD`, `file` (case-insensitive).
+  std::optional<std::string> config;  ///< Optional.
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/local-storage` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddLocalPrimaryStorageAction.java.
+/// Adds local primary storage.
+///
+/// `POST /v1/primary-storage/local-storage`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddLocalPrimaryStorageAction.java`.
 struct AddLocalPrimaryStorageAction : Action<AddLocalPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/mini` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddMiniStorageAction.java.
+/// Adds mini storage.
+///
+/// `POST /v1/primary-storage/mini`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddMiniStorageAction.java`.
 struct AddMiniStorageAction : Action<AddMiniStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string diskIdentifier;  ///< required
-  std::optional<std::string> url;  ///< max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< Java SDK default "MiniStorage"
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string diskIdentifier;  ///< Required.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"MiniStorage"` (unset here: not sent).
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/ceph/{uuid}/mons` -> InventoryReply<CephPrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddMonToCephPrimaryStorageAction.java.
+/// Adds a mon to the ceph primary storage.
+///
+/// `POST /v1/primary-storage/ceph/{uuid}/mons`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephPrimaryStorageInventory.
+/// From the Java SDK's `AddMonToCephPrimaryStorageAction.java`.
 struct AddMonToCephPrimaryStorageAction : Action<AddMonToCephPrimaryStorageAction, InventoryReply<CephPrimaryStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> monUrls;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> monUrls;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/nfs` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddNfsPrimaryStorageAction.java.
+/// Adds NFS primary storage.
+///
+/// `POST /v1/primary-storage/nfs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddNfsPrimaryStorageAction.java`.
 struct AddNfsPrimaryStorageAction : Action<AddNfsPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< Java SDK default "NFS"
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"NFS"` (unset here: not sent).
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/sharedblockgroup` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSharedBlockGroupPrimaryStorageAction.java.
+/// Adds shared block group primary storage.
+///
+/// `POST /v1/primary-storage/sharedblockgroup`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddSharedBlockGroupPrimaryStorageAction.java`.
 struct AddSharedBlockGroupPrimaryStorageAction : Action<AddSharedBlockGroupPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::vector<std::string> diskUuids;  ///< required
-  std::optional<std::string> url;  ///< max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< Java SDK default "SharedBlock"
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> diskUuids;  ///< Required.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"SharedBlock"` (unset here: not sent).
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/sharedblockgroup/{uuid}/sharedblocks` -> InventoryReply<SharedBlockGroupPrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSharedBlockToSharedBlockGroupAction.java.
+/// Adds a shared block to the shared block group.
+///
+/// `POST /v1/primary-storage/sharedblockgroup/{uuid}/sharedblocks`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SharedBlockGroupPrimaryStorageInventory.
+/// From the Java SDK's `AddSharedBlockToSharedBlockGroupAction.java`.
 struct AddSharedBlockToSharedBlockGroupAction : Action<AddSharedBlockToSharedBlockGroupAction, InventoryReply<SharedBlockGroupPrimaryStorageInventory>> {
-  std::string diskUuid;  ///< required
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string diskUuid;  ///< Required.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/smp` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSharedMountPointPrimaryStorageAction.java.
+/// Adds shared mount point primary storage.
+///
+/// `POST /v1/primary-storage/smp`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddSharedMountPointPrimaryStorageAction.java`.
 struct AddSharedMountPointPrimaryStorageAction : Action<AddSharedMountPointPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< Java SDK default "SharedMountPoint"
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"SharedMountPoint"` (unset here: not sent).
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/simulators` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSimulatorPrimaryStorageAction.java.
+/// Adds simulator primary storage.
+///
+/// `POST /v1/primary-storage/simulators`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `AddSimulatorPrimaryStorageAction.java`.
 struct AddSimulatorPrimaryStorageAction : Action<AddSimulatorPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::optional<std::int64_t> totalCapacity;  ///< Java SDK default 100000000L
-  std::optional<std::int64_t> availableCapacity;  ///< Java SDK default 10000000L
-  std::optional<std::int64_t> availablePhysicalCapacity;  ///< Java SDK default 10000000L
-  std::optional<std::int64_t> totalPhysicalCapacity;  ///< Java SDK default 10000000L
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> totalCapacity;  ///< Optional; Java SDK default `100000000` (unset here: not sent).
+  std::optional<std::int64_t> availableCapacity;  ///< Optional; Java SDK default `10000000` (unset here: not sent).
+  std::optional<std::int64_t> availablePhysicalCapacity;  ///< Optional; Java SDK default `10000000` (unset here: not sent).
+  std::optional<std::int64_t> totalPhysicalCapacity;  ///< Optional; Java SDK default `10000000` (unset here: not sent).
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional.
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/protocol` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddStorageProtocolAction.java.
+/// Adds a storage protocol.
+///
+/// `POST /v1/primary-storage/protocol`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AddStorageProtocolAction.java`.
 struct AddStorageProtocolAction : Action<AddStorageProtocolAction, EmptyReply> {
-  std::string uuid;  ///< required
-  std::string outputProtocol;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::string outputProtocol;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/{uuid}/actions` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"changePrimaryStorageState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangePrimaryStorageStateAction.java.
+/// Changes the state of the primary storage.
+///
+/// `PUT /v1/primary-storage/{uuid}/actions`, body `{"changePrimaryStorageState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `ChangePrimaryStorageStateAction.java`.
 struct ChangePrimaryStorageStateAction : Action<ChangePrimaryStorageStateAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable, maintain, deleting
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable`, `maintain`, `deleting` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/{uuid}/actions` -> EmptyReply.
-/// Body: `{"cleanUpImageCacheOnPrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanUpImageCacheOnPrimaryStorageAction.java.
+/// Cleans up the image cache on the primary storage.
+///
+/// `PUT /v1/primary-storage/{uuid}/actions`, body `{"cleanUpImageCacheOnPrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CleanUpImageCacheOnPrimaryStorageAction.java`.
 struct CleanUpImageCacheOnPrimaryStorageAction : Action<CleanUpImageCacheOnPrimaryStorageAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> force;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/{uuid}/storagetrash/actions` -> CleanUpStorageTrashOnPrimaryStorageResult.
-/// Body: `{"cleanUpStorageTrashOnPrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanUpStorageTrashOnPrimaryStorageAction.java.
+/// Cleans up the storage trash on the primary storage.
+///
+/// `PUT /v1/primary-storage/{uuid}/storagetrash/actions`, body `{"cleanUpStorageTrashOnPrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CleanUpStorageTrashOnPrimaryStorageResult.
+/// From the Java SDK's `CleanUpStorageTrashOnPrimaryStorageAction.java`.
 struct CleanUpStorageTrashOnPrimaryStorageAction : Action<CleanUpStorageTrashOnPrimaryStorageAction, CleanUpStorageTrashOnPrimaryStorageResult> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> force;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> force;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/{uuid}/trash/actions` -> CleanUpTrashOnPrimaryStorageResult.
-/// Body: `{"cleanUpTrashOnPrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanUpTrashOnPrimaryStorageAction.java.
+/// Cleans up the trash on the primary storage.
+///
+/// `PUT /v1/primary-storage/{uuid}/trash/actions`, body `{"cleanUpTrashOnPrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CleanUpTrashOnPrimaryStorageResult.
+/// From the Java SDK's `CleanUpTrashOnPrimaryStorageAction.java`.
 struct CleanUpTrashOnPrimaryStorageAction : Action<CleanUpTrashOnPrimaryStorageAction, CleanUpTrashOnPrimaryStorageResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int64_t> trashId;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int64_t> trashId;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/primary-storage/ceph/pools/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteCephPrimaryStoragePoolAction.java.
+/// Deletes the ceph primary storage pool.
+///
+/// `DELETE /v1/primary-storage/ceph/pools/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteCephPrimaryStoragePoolAction.java`.
 struct DeleteCephPrimaryStoragePoolAction : Action<DeleteCephPrimaryStoragePoolAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/primary-storage/nas/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteNasFileSystemAction.java.
+/// Deletes the NAS file system.
+///
+/// `DELETE /v1/primary-storage/nas/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteNasFileSystemAction.java`.
 struct DeleteNasFileSystemAction : Action<DeleteNasFileSystemAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/primary-storage/nas/mount/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteNasMountTargetAction.java.
+/// Deletes the NAS mount target.
+///
+/// `DELETE /v1/primary-storage/nas/mount/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteNasMountTargetAction.java`.
 struct DeleteNasMountTargetAction : Action<DeleteNasMountTargetAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/primary-storage/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeletePrimaryStorageAction.java.
+/// Deletes the primary storage.
+///
+/// `DELETE /v1/primary-storage/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeletePrimaryStorageAction.java`.
 struct DeletePrimaryStorageAction : Action<DeletePrimaryStorageAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/addon/discover` -> InventoryReply<ExternalPrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DiscoverExternalPrimaryStorageAction.java.
+/// Discovers the external primary storage.
+///
+/// `POST /v1/primary-storage/addon/discover`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ExternalPrimaryStorageInventory.
+/// From the Java SDK's `DiscoverExternalPrimaryStorageAction.java`.
 struct DiscoverExternalPrimaryStorageAction : Action<DiscoverExternalPrimaryStorageAction, InventoryReply<ExternalPrimaryStorageInventory>> {
-  std::string url;  ///< required
-  std::optional<std::string> identity;
-  std::optional<std::string> config;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required.
+  std::optional<std::string> identity;  ///< Optional.
+  std::optional<std::string> config;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/block/metadata` -> QueryReply<Json> (synchronous).
-/// Body: `{"param": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetBlockPrimaryStorageMetadataAction.java.
+/// Gets the block primary storage metadata.
+///
+/// `POST /v1/primary-storage/block/metadata`, body `{"param": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// From the Java SDK's `GetBlockPrimaryStorageMetadataAction.java`.
 struct GetBlockPrimaryStorageMetadataAction : Action<GetBlockPrimaryStorageMetadataAction, QueryReply<Json>> {
-  std::string vendorName;  ///< required
-  std::string metadata;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vendorName;  ///< Required.
+  std::string metadata;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/hosts/{vmInstanceUuid}/migration-candidates` -> GetHostCandidatesForVmMigrationResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetHostCandidatesForVmMigrationAction.java.
+/// Gets the host candidates for the VM migration.
+///
+/// `GET /v1/primary-storage/hosts/{vmInstanceUuid}/migration-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetHostCandidatesForVmMigrationResult.
+/// From the Java SDK's `GetHostCandidatesForVmMigrationAction.java`.
 struct GetHostCandidatesForVmMigrationAction : Action<GetHostCandidatesForVmMigrationAction, GetHostCandidatesForVmMigrationResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string dstPrimaryStorageUuid;  ///< required
-  std::optional<std::int32_t> limit;  ///< range [1, 2147483647]
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string dstPrimaryStorageUuid;  ///< Required.
+  std::optional<std::int32_t> limit;  ///< Optional; range [1, 2147483647].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/local-storage/{primaryStorageUuid}/capacities` -> GetLocalStorageHostDiskCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLocalStorageHostDiskCapacityAction.java.
+/// Gets local storage host disk capacity.
+///
+/// `GET /v1/primary-storage/local-storage/{primaryStorageUuid}/capacities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLocalStorageHostDiskCapacityResult.
+/// From the Java SDK's `GetLocalStorageHostDiskCapacityAction.java`.
 struct GetLocalStorageHostDiskCapacityAction : Action<GetLocalStorageHostDiskCapacityAction, GetLocalStorageHostDiskCapacityResult> {
-  std::optional<std::string> hostUuid;
-  std::string primaryStorageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::string primaryStorageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/allocators/strategies` -> GetPrimaryStorageAllocatorStrategiesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageAllocatorStrategiesAction.java.
+/// Gets the primary storage allocator strategies.
+///
+/// `GET /v1/primary-storage/allocators/strategies`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPrimaryStorageAllocatorStrategiesResult.
+/// From the Java SDK's `GetPrimaryStorageAllocatorStrategiesAction.java`.
 struct GetPrimaryStorageAllocatorStrategiesAction : Action<GetPrimaryStorageAllocatorStrategiesAction, GetPrimaryStorageAllocatorStrategiesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/volumes/{volumeUuid}/migration-candidates` -> GetPrimaryStorageCandidatesForVolumeMigrationResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageCandidatesForVolumeMigrationAction.java.
+/// Gets the primary storage candidates for the volume migration.
+///
+/// `GET /v1/primary-storage/volumes/{volumeUuid}/migration-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPrimaryStorageCandidatesForVolumeMigrationResult.
+/// From the Java SDK's `GetPrimaryStorageCandidatesForVolumeMigrationAction.java`.
 struct GetPrimaryStorageCandidatesForVolumeMigrationAction : Action<GetPrimaryStorageCandidatesForVolumeMigrationAction, GetPrimaryStorageCandidatesForVolumeMigrationResult> {
-  std::string volumeUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/capacities` -> GetPrimaryStorageCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageCapacityAction.java.
+/// Gets the primary storage capacity.
+///
+/// `GET /v1/primary-storage/capacities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPrimaryStorageCapacityResult.
+/// From the Java SDK's `GetPrimaryStorageCapacityAction.java`.
 struct GetPrimaryStorageCapacityAction : Action<GetPrimaryStorageCapacityAction, GetPrimaryStorageCapacityResult> {
-  std::optional<std::vector<std::string>> zoneUuids;
-  std::optional<std::vector<std::string>> clusterUuids;
-  std::optional<std::vector<std::string>> primaryStorageUuids;
-  std::optional<bool> all;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> zoneUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> clusterUuids;  ///< Optional.
+  std::optional<std::vector<std::string>> primaryStorageUuids;  ///< Optional.
+  std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/{uuid}/license` -> GetPrimaryStorageLicenseInfoResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageLicenseInfoAction.java.
+/// Gets the primary storage license info.
+///
+/// `GET /v1/primary-storage/{uuid}/license`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPrimaryStorageLicenseInfoResult.
+/// From the Java SDK's `GetPrimaryStorageLicenseInfoAction.java`.
 struct GetPrimaryStorageLicenseInfoAction : Action<GetPrimaryStorageLicenseInfoAction, GetPrimaryStorageLicenseInfoResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/types` -> GetPrimaryStorageTypesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageTypesAction.java.
+/// Gets the primary storage types.
+///
+/// `GET /v1/primary-storage/types`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPrimaryStorageTypesResult.
+/// From the Java SDK's `GetPrimaryStorageTypesAction.java`.
 struct GetPrimaryStorageTypesAction : Action<GetPrimaryStorageTypesAction, GetPrimaryStorageTypesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/{primaryStorageUuid}/usage/report` -> GetPrimaryStorageUsageReportResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageUsageReportAction.java.
+/// Gets the primary storage usage report.
+///
+/// `GET /v1/primary-storage/{primaryStorageUuid}/usage/report`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPrimaryStorageUsageReportResult.
+/// From the Java SDK's `GetPrimaryStorageUsageReportAction.java`.
 struct GetPrimaryStorageUsageReportAction : Action<GetPrimaryStorageUsageReportAction, GetPrimaryStorageUsageReportResult> {
-  std::string primaryStorageUuid;  ///< path; required
-  std::optional<Json> uris;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string primaryStorageUuid;  ///< Path variable; required.
+  std::optional<Json> uris;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/sharedblockgroup/sharedblock-candidates` -> GetSharedBlockCandidateResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetSharedBlockCandidateAction.java.
+/// Gets the shared block candidate.
+///
+/// `GET /v1/primary-storage/sharedblockgroup/sharedblock-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetSharedBlockCandidateResult.
+/// From the Java SDK's `GetSharedBlockCandidateAction.java`.
 struct GetSharedBlockCandidateAction : Action<GetSharedBlockCandidateAction, GetSharedBlockCandidateResult> {
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/trash` -> GetTrashOnPrimaryStorageResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetTrashOnPrimaryStorageAction.java.
+/// Gets the trash on the primary storage.
+///
+/// `GET /v1/primary-storage/trash`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetTrashOnPrimaryStorageResult.
+/// From the Java SDK's `GetTrashOnPrimaryStorageAction.java`.
 struct GetTrashOnPrimaryStorageAction : Action<GetTrashOnPrimaryStorageAction, GetTrashOnPrimaryStorageResult> {
-  std::string uuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::string> resourceType;
-  std::optional<std::string> trashType;  ///< one of MigrateVolume, MigrateVolumeSnapshot, RevertVolume, VolumeSnapshot
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::string> resourceType;  ///< Optional.
+  std::optional<std::string> trashType;  ///< Optional; one of `MigrateVolume`, `MigrateVolumeSnapshot`, `RevertVolume`, `VolumeSnapshot` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/local-storage/volumes/{volumeUuid}/actions` -> InventoryReply<LocalStorageResourceRefInventory>.
-/// Body: `{"localStorageMigrateVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LocalStorageMigrateVolumeAction.java.
+/// Calls the ZStack API `LocalStorageMigrateVolume`.
+///
+/// `PUT /v1/primary-storage/local-storage/volumes/{volumeUuid}/actions`, body `{"localStorageMigrateVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LocalStorageResourceRefInventory.
+/// From the Java SDK's `LocalStorageMigrateVolumeAction.java`.
 struct LocalStorageMigrateVolumeAction : Action<LocalStorageMigrateVolumeAction, InventoryReply<LocalStorageResourceRefInventory>> {
-  std::string volumeUuid;  ///< path; required
-  std::string destHostUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::string destHostUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/volumes/{volumeUuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"primaryStorageMigrateVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PrimaryStorageMigrateVolumeAction.java.
+/// Calls the ZStack API `PrimaryStorageMigrateVolume`.
+///
+/// `PUT /v1/primary-storage/volumes/{volumeUuid}/actions`, body `{"primaryStorageMigrateVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `PrimaryStorageMigrateVolumeAction.java`.
 struct PrimaryStorageMigrateVolumeAction : Action<PrimaryStorageMigrateVolumeAction, InventoryReply<VolumeInventory>> {
-  std::string volumeUuid;  ///< path; required
-  std::string dstPrimaryStorageUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::string dstPrimaryStorageUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/aliyun/ebs` -> QueryReply<PrimaryStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryAliyunEbsPrimaryStorageAction.java.
+/// Queries Aliyun ebs primary storage.
+///
+/// `GET /v1/primary-storage/aliyun/ebs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PrimaryStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, url, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, systemUsedCapacity, type, state, status, mountPath, attachedClusterUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryAliyunEbsPrimaryStorageAction.java`.
 struct QueryAliyunEbsPrimaryStorageAction : QueryAction<QueryAliyunEbsPrimaryStorageAction, PrimaryStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/block` -> QueryReply<BlockPrimaryStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryBlockPrimaryStorageAction.java.
+/// Queries block primary storage.
+///
+/// `GET /v1/primary-storage/block`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref BlockPrimaryStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, url, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, systemUsedCapacity, type, state, status, mountPath, attachedClusterUuids, vendorName, metadata`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryBlockPrimaryStorageAction.java`.
 struct QueryBlockPrimaryStorageAction : QueryAction<QueryBlockPrimaryStorageAction, BlockPrimaryStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/ceph/osdgroups` -> QueryReply<CephOsdGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryCephOsdGroupAction.java.
+/// Queries ceph osd groups.
+///
+/// `GET /v1/primary-storage/ceph/osdgroups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref CephOsdGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, primaryStorageUuid, osds, availableCapacity, availablePhysicalCapacity, totalPhysicalCapacity`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryCephOsdGroupAction.java`.
 struct QueryCephOsdGroupAction : QueryAction<QueryCephOsdGroupAction, CephOsdGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/ceph` -> QueryReply<PrimaryStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryCephPrimaryStorageAction.java.
+/// Queries ceph primary storage.
+///
+/// `GET /v1/primary-storage/ceph`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PrimaryStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, url, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, systemUsedCapacity, type, state, status, mountPath, attachedClusterUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryCephPrimaryStorageAction.java`.
 struct QueryCephPrimaryStorageAction : QueryAction<QueryCephPrimaryStorageAction, PrimaryStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/ceph/pools` -> QueryReply<CephPrimaryStoragePoolInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryCephPrimaryStoragePoolAction.java.
+/// Queries ceph primary storage pools.
+///
+/// `GET /v1/primary-storage/ceph/pools`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref CephPrimaryStoragePoolInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, primaryStorageUuid, poolName, aliasName, description, type, availableCapacity, usedCapacity, totalCapacity, securityPolicy, replicatedSize, diskUtilization`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryCephPrimaryStoragePoolAction.java`.
 struct QueryCephPrimaryStoragePoolAction : QueryAction<QueryCephPrimaryStoragePoolAction, CephPrimaryStoragePoolInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/imagecache` -> QueryReply<ImageCacheInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryImageCacheAction.java.
+/// Queries image caches.
+///
+/// `GET /v1/primary-storage/imagecache`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ImageCacheInventory.
+/// Queryable fields (where(), query::field()): `id, primaryStorageUuid, imageUuid, installUrl, mediaType, size, md5sum, state, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryImageCacheAction.java`.
 struct QueryImageCacheAction : QueryAction<QueryImageCacheAction, ImageCacheInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/local-storage/resource-refs` -> QueryReply<LocalStorageResourceRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryLocalStorageResourceRefAction.java.
+/// Queries local storage resource refs.
+///
+/// `GET /v1/primary-storage/local-storage/resource-refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref LocalStorageResourceRefInventory.
+/// Queryable fields (where(), query::field()): `resourceUuid, primaryStorageUuid, hostUuid, size, resourceType, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryLocalStorageResourceRefAction.java`.
 struct QueryLocalStorageResourceRefAction : QueryAction<QueryLocalStorageResourceRefAction, LocalStorageResourceRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/mini` -> QueryReply<MiniStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMiniStorageAction.java.
+/// Queries mini storage.
+///
+/// `GET /v1/primary-storage/mini`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MiniStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, url, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, systemUsedCapacity, type, state, status, mountPath, attachedClusterUuids, miniStorageType, diskIdentifier`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMiniStorageAction.java`.
 struct QueryMiniStorageAction : QueryAction<QueryMiniStorageAction, MiniStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/mini/host-refs` -> QueryReply<MiniStorageHostRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMiniStorageHostRefAction.java.
+/// Queries mini storage host refs.
+///
+/// `GET /v1/primary-storage/mini/host-refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MiniStorageHostRefInventory.
+/// Queryable fields (where(), query::field()): `primaryStorageUuid, hostUuid, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, status, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMiniStorageHostRefAction.java`.
 struct QueryMiniStorageHostRefAction : QueryAction<QueryMiniStorageHostRefAction, MiniStorageHostRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/mini/replications` -> QueryReply<MiniStorageResourceReplicationInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryMiniStorageResourceReplicationAction.java.
+/// Queries mini storage resource replications.
+///
+/// `GET /v1/primary-storage/mini/replications`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MiniStorageResourceReplicationInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, resourceUuid, hostUuid, primaryStorageUuid, state, type, role, networkStatus, diskStatus, size`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryMiniStorageResourceReplicationAction.java`.
 struct QueryMiniStorageResourceReplicationAction : QueryAction<QueryMiniStorageResourceReplicationAction, MiniStorageResourceReplicationInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/nas` -> QueryReply<NasFileSystemInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryNasFileSystemAction.java.
+/// Queries NAS file systems.
+///
+/// `GET /v1/primary-storage/nas`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref NasFileSystemInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, protocol, type, fileSystemId`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryNasFileSystemAction.java`.
 struct QueryNasFileSystemAction : QueryAction<QueryNasFileSystemAction, NasFileSystemInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/nas/mount` -> QueryReply<NasMountTargetInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryNasMountTargetAction.java.
+/// Queries NAS mount targets.
+///
+/// `GET /v1/primary-storage/nas/mount`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref NasMountTargetInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, mountDomain, nasFileSystemUuid, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryNasMountTargetAction.java`.
 struct QueryNasMountTargetAction : QueryAction<QueryNasMountTargetAction, NasMountTargetInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage` -> QueryReply<PrimaryStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPrimaryStorageAction.java.
+/// Queries primary storage.
+///
+/// `GET /v1/primary-storage`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref PrimaryStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, url, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, systemUsedCapacity, type, state, status, mountPath, attachedClusterUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryPrimaryStorageAction.java`.
 struct QueryPrimaryStorageAction : QueryAction<QueryPrimaryStorageAction, PrimaryStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/primary-storage/sharedblockgroup` -> QueryReply<SharedBlockGroupPrimaryStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySharedBlockGroupPrimaryStorageAction.java.
+/// Queries shared block group primary storage.
+///
+/// `GET /v1/primary-storage/sharedblockgroup`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SharedBlockGroupPrimaryStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, url, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, systemUsedCapacity, type, state, status, mountPath, attachedClusterUuids, sharedBlocks, sharedBlockGroupType`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySharedBlockGroupPrimaryStorageAction.java`.
 struct QuerySharedBlockGroupPrimaryStorageAction : QueryAction<QuerySharedBlockGroupPrimaryStorageAction, SharedBlockGroupPrimaryStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/{uuid}/actions` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"reconnectPrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectPrimaryStorageAction.java.
+/// Reconnects the primary storage.
+///
+/// `PUT /v1/primary-storage/{uuid}/actions`, body `{"reconnectPrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `ReconnectPrimaryStorageAction.java`.
 struct ReconnectPrimaryStorageAction : Action<ReconnectPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/mini/{resourceUuid}/actions` -> EmptyReply.
-/// Body: `{"recoverResourceSplitBrain": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RecoverResourceSplitBrainAction.java.
+/// Recovers the resource split brain.
+///
+/// `PUT /v1/primary-storage/mini/{resourceUuid}/actions`, body `{"recoverResourceSplitBrain": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RecoverResourceSplitBrainAction.java`.
 struct RecoverResourceSplitBrainAction : Action<RecoverResourceSplitBrainAction, EmptyReply> {
-  std::string resourceUuid;  ///< path; required
-  std::string hostUuid;  ///< required
-  std::optional<std::string> primaryStorageUuid;
-  std::optional<bool> forceRecover;  ///< Java SDK default false
-  std::optional<std::string> resourceType;
-  std::optional<std::string> requestIp;
+  std::string resourceUuid;  ///< Path variable; required.
+  std::string hostUuid;  ///< Required.
+  std::optional<std::string> primaryStorageUuid;  ///< Optional.
+  std::optional<bool> forceRecover;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceType;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}` -> InventoryReply<SharedBlockGroupPrimaryStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshSharedblockDeviceCapacityAction.java.
+/// Refreshes the sharedblock device capacity.
+///
+/// `POST /v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SharedBlockGroupPrimaryStorageInventory.
+/// From the Java SDK's `RefreshSharedblockDeviceCapacityAction.java`.
 struct RefreshSharedblockDeviceCapacityAction : Action<RefreshSharedblockDeviceCapacityAction, InventoryReply<SharedBlockGroupPrimaryStorageInventory>> {
-  std::string uuid;  ///< path
-  std::string sharedBlockGroupUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string sharedBlockGroupUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/primary-storage/ceph/{uuid}/mons` -> InventoryReply<CephPrimaryStorageInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveMonFromCephPrimaryStorageAction.java.
+/// Removes the mon from the ceph primary storage.
+///
+/// `DELETE /v1/primary-storage/ceph/{uuid}/mons`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephPrimaryStorageInventory.
+/// From the Java SDK's `RemoveMonFromCephPrimaryStorageAction.java`.
 struct RemoveMonFromCephPrimaryStorageAction : Action<RemoveMonFromCephPrimaryStorageAction, InventoryReply<CephPrimaryStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> monHostnames;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> monHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/{primaryStorageUuid}/actions` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"syncPrimaryStorageCapacity": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncPrimaryStorageCapacityAction.java.
+/// Syncs the primary storage capacity.
+///
+/// `PUT /v1/primary-storage/{primaryStorageUuid}/actions`, body `{"syncPrimaryStorageCapacity": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `SyncPrimaryStorageCapacityAction.java`.
 struct SyncPrimaryStorageCapacityAction : Action<SyncPrimaryStorageCapacityAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string primaryStorageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string primaryStorageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/aliyun/ebs/{uuid}/actions` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"updateAliyunEbsPrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateAliyunEbsPrimaryStorageAction.java.
+/// Updates the Aliyun ebs primary storage.
+///
+/// `PUT /v1/primary-storage/aliyun/ebs/{uuid}/actions`, body `{"updateAliyunEbsPrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `UpdateAliyunEbsPrimaryStorageAction.java`.
 struct UpdateAliyunEbsPrimaryStorageAction : Action<UpdateAliyunEbsPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::optional<std::string> panguAppName;  ///< max length 255
-  std::optional<std::string> panguPartitionName;  ///< max length 255
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::optional<std::string> panguAppName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> panguPartitionName;  ///< Optional; at most 255 characters.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/block/{uuid}/actions` -> InventoryReply<BlockPrimaryStorageInventory>.
-/// Body: `{"updateBlockPrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateBlockPrimaryStorageAction.java.
+/// Updates the block primary storage.
+///
+/// `PUT /v1/primary-storage/block/{uuid}/actions`, body `{"updateBlockPrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BlockPrimaryStorageInventory.
+/// From the Java SDK's `UpdateBlockPrimaryStorageAction.java`.
 struct UpdateBlockPrimaryStorageAction : Action<UpdateBlockPrimaryStorageAction, InventoryReply<BlockPrimaryStorageInventory>> {
-  std::optional<std::string> vendorName;
-  std::optional<std::string> metadata;
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::optional<std::string> vendorName;  ///< Optional.
+  std::optional<std::string> metadata;  ///< Optional.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/ceph/mons/{monUuid}/actions` -> InventoryReply<CephPrimaryStorageInventory>.
-/// Body: `{"updateCephPrimaryStorageMon": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCephPrimaryStorageMonAction.java.
+/// Updates the ceph primary storage mon.
+///
+/// `PUT /v1/primary-storage/ceph/mons/{monUuid}/actions`, body `{"updateCephPrimaryStorageMon": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephPrimaryStorageInventory.
+/// From the Java SDK's `UpdateCephPrimaryStorageMonAction.java`.
 struct UpdateCephPrimaryStorageMonAction : Action<UpdateCephPrimaryStorageMonAction, InventoryReply<CephPrimaryStorageInventory>> {
-  std::string monUuid;  ///< path; required
-  std::optional<std::string> hostname;  ///< max length 255
-  std::optional<std::string> sshUsername;  ///< max length 255
-  std::optional<std::string> sshPassword;  ///< max length 255
-  std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
-  std::optional<std::int32_t> monPort;  ///< range [1, 65535]
-  std::optional<std::string> requestIp;
+  std::string monUuid;  ///< Path variable; required.
+  std::optional<std::string> hostname;  ///< Optional; at most 255 characters.
+  std::optional<std::string> sshUsername;  ///< Optional; at most 255 characters.
+  std::optional<std::string> sshPassword;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> sshPort;  ///< Optional; range [1, 65535].
+  std::optional<std::int32_t> monPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/ceph/pools/{uuid}/actions` -> InventoryReply<CephPrimaryStoragePoolInventory>.
-/// Body: `{"updateCephPrimaryStoragePool": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCephPrimaryStoragePoolAction.java.
+/// Updates the ceph primary storage pool.
+///
+/// `PUT /v1/primary-storage/ceph/pools/{uuid}/actions`, body `{"updateCephPrimaryStoragePool": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CephPrimaryStoragePoolInventory.
+/// From the Java SDK's `UpdateCephPrimaryStoragePoolAction.java`.
 struct UpdateCephPrimaryStoragePoolAction : Action<UpdateCephPrimaryStoragePoolAction, InventoryReply<CephPrimaryStoragePoolInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> aliasName;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> aliasName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/addon/{uuid}/actions` -> InventoryReply<ExternalPrimaryStorageInventory>.
-/// Body: `{"updateExternalPrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateExternalPrimaryStorageAction.java.
+/// Updates the external primary storage.
+///
+/// `PUT /v1/primary-storage/addon/{uuid}/actions`, body `{"updateExternalPrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ExternalPrimaryStorageInventory.
+/// From the Java SDK's `UpdateExternalPrimaryStorageAction.java`.
 struct UpdateExternalPrimaryStorageAction : Action<UpdateExternalPrimaryStorageAction, InventoryReply<ExternalPrimaryStorageInventory>> {
-  std::optional<std::string> config;
-  std::optional<std::string> defaultProtocol;  ///< one of Vhost, Scsi, Nvme, CBD, file; max length 255
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::optional<std::string> config;  ///< Optional.
+  std::optional<std::string> defaultProtocol;  ///< Optional; one of `Vhost`, `Scsi`, `Nvme`, `CBD`, `file` (case-insensitive); at most 255 characters.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/nas/{uuid}/actions` -> InventoryReply<NasFileSystemInventory>.
-/// Body: `{"updateNasFileSystem": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateNasFileSystemAction.java.
+/// Updates the NAS file system.
+///
+/// `PUT /v1/primary-storage/nas/{uuid}/actions`, body `{"updateNasFileSystem": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NasFileSystemInventory.
+/// From the Java SDK's `UpdateNasFileSystemAction.java`.
 struct UpdateNasFileSystemAction : Action<UpdateNasFileSystemAction, InventoryReply<NasFileSystemInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/nas/mount/{uuid}/actions` -> InventoryReply<NasMountTargetInventory>.
-/// Body: `{"updateNasMountTarget": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateNasMountTargetAction.java.
+/// Updates the NAS mount target.
+///
+/// `PUT /v1/primary-storage/nas/mount/{uuid}/actions`, body `{"updateNasMountTarget": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NasMountTargetInventory.
+/// From the Java SDK's `UpdateNasMountTargetAction.java`.
 struct UpdateNasMountTargetAction : Action<UpdateNasMountTargetAction, InventoryReply<NasMountTargetInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 1024
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/{uuid}/actions` -> InventoryReply<PrimaryStorageInventory>.
-/// Body: `{"updatePrimaryStorage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePrimaryStorageAction.java.
+/// Updates the primary storage.
+///
+/// `PUT /v1/primary-storage/{uuid}/actions`, body `{"updatePrimaryStorage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref PrimaryStorageInventory.
+/// From the Java SDK's `UpdatePrimaryStorageAction.java`.
 struct UpdatePrimaryStorageAction : Action<UpdatePrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions` -> InventoryReply<SharedBlockGroupPrimaryStorageInventory>.
-/// Body: `{"updateSharedBlock": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSharedBlockAction.java.
+/// Updates the shared block.
+///
+/// `PUT /v1/primary-storage/sharedblockgroup/{sharedBlockGroupUuid}/sharedblocks/{uuid}/actions`, body `{"updateSharedBlock": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SharedBlockGroupPrimaryStorageInventory.
+/// From the Java SDK's `UpdateSharedBlockAction.java`.
 struct UpdateSharedBlockAction : Action<UpdateSharedBlockAction, InventoryReply<SharedBlockGroupPrimaryStorageInventory>> {
-  std::string uuid;  ///< path; required
-  std::string sharedBlockGroupUuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> diskUuid;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string sharedBlockGroupUuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> diskUuid;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

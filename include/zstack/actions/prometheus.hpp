@@ -17,55 +17,67 @@
 
 namespace zstack {
 
-/// `GET /v1/prometheus/labels` -> PrometheusQueryLabelValuesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/PrometheusQueryLabelValuesAction.java.
+/// Calls the ZStack API `PrometheusQueryLabelValues`.
+///
+/// `GET /v1/prometheus/labels`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref PrometheusQueryLabelValuesResult.
+/// From the Java SDK's `PrometheusQueryLabelValuesAction.java`.
 struct PrometheusQueryLabelValuesAction : Action<PrometheusQueryLabelValuesAction, PrometheusQueryLabelValuesResult> {
-  std::optional<Json> labels;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> labels;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/prometheus/meta-data` -> PrometheusQueryMetadataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/PrometheusQueryMetadataAction.java.
+/// Calls the ZStack API `PrometheusQueryMetadata`.
+///
+/// `GET /v1/prometheus/meta-data`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref PrometheusQueryMetadataResult.
+/// From the Java SDK's `PrometheusQueryMetadataAction.java`.
 struct PrometheusQueryMetadataAction : Action<PrometheusQueryMetadataAction, PrometheusQueryMetadataResult> {
-  std::optional<Json> matches;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> matches;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/prometheus/all` -> PrometheusQueryPassThroughResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/PrometheusQueryPassThroughAction.java.
+/// Calls the ZStack API `PrometheusQueryPassThrough`.
+///
+/// `GET /v1/prometheus/all`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref PrometheusQueryPassThroughResult.
+/// From the Java SDK's `PrometheusQueryPassThroughAction.java`.
 struct PrometheusQueryPassThroughAction : Action<PrometheusQueryPassThroughAction, PrometheusQueryPassThroughResult> {
-  std::optional<bool> instant;  ///< Java SDK default false
-  std::optional<std::int64_t> startTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> endTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::string> step;
-  std::string expression;  ///< required
-  std::optional<std::string> relativeTime;
-  std::optional<std::string> requestIp;
+  std::optional<bool> instant;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::int64_t> startTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> endTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::string> step;  ///< Optional.
+  std::string expression;  ///< Required.
+  std::optional<std::string> relativeTime;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/prometheus/vm-instances` -> PrometheusQueryVmMonitoringDataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/PrometheusQueryVmMonitoringDataAction.java.
+/// Calls the ZStack API `PrometheusQueryVmMonitoringData`.
+///
+/// `GET /v1/prometheus/vm-instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref PrometheusQueryVmMonitoringDataResult.
+/// From the Java SDK's `PrometheusQueryVmMonitoringDataAction.java`.
 struct PrometheusQueryVmMonitoringDataAction : Action<PrometheusQueryVmMonitoringDataAction, PrometheusQueryVmMonitoringDataResult> {
-  std::vector<std::string> vmUuids;  ///< required; not empty
-  std::optional<bool> instant;  ///< Java SDK default false
-  std::optional<std::int64_t> startTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> endTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::string> step;
-  std::string expression;  ///< required
-  std::optional<std::string> relativeTime;
-  std::optional<std::string> requestIp;
+  std::vector<std::string> vmUuids;  ///< Required; not empty.
+  std::optional<bool> instant;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::int64_t> startTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> endTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::string> step;  ///< Optional.
+  std::string expression;  ///< Required.
+  std::optional<std::string> relativeTime;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,28 +17,43 @@
 
 namespace zstack {
 
-/// `GET /v1/query/host/schedulingRule/group` -> QueryReply<HostSchedulingRuleGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryHostSchedulingRuleGroupAction.java.
+/// Queries host scheduling rule groups.
+///
+/// `GET /v1/query/host/schedulingRule/group`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref HostSchedulingRuleGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryHostSchedulingRuleGroupAction.java`.
 struct QueryHostSchedulingRuleGroupAction : QueryAction<QueryHostSchedulingRuleGroupAction, HostSchedulingRuleGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/query/vm/schedulingRule` -> QueryReply<VmSchedulingRuleInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmSchedulingRuleAction.java.
+/// Queries VM scheduling rules.
+///
+/// `GET /v1/query/vm/schedulingRule`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmSchedulingRuleInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, policy, version, type, appliance, zoneUuid, state, usages, rule, mode`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmSchedulingRuleAction.java`.
 struct QueryVmSchedulingRuleAction : QueryAction<QueryVmSchedulingRuleAction, VmSchedulingRuleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/query/vm/schedulingRule/group` -> QueryReply<VmSchedulingRuleGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmSchedulingRuleGroupAction.java.
+/// Queries VM scheduling rule groups.
+///
+/// `GET /v1/query/vm/schedulingRule/group`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmSchedulingRuleGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, appliance, zoneUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmSchedulingRuleGroupAction.java`.
 struct QueryVmSchedulingRuleGroupAction : QueryAction<QueryVmSchedulingRuleGroupAction, VmSchedulingRuleGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

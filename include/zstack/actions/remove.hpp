@@ -13,15 +13,18 @@
 
 namespace zstack {
 
-/// `DELETE /v1/remove/resources/directory` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveResourcesFromDirectoryAction.java.
+/// Removes the resources from the directory.
+///
+/// `DELETE /v1/remove/resources/directory`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveResourcesFromDirectoryAction.java`.
 struct RemoveResourcesFromDirectoryAction : Action<RemoveResourcesFromDirectoryAction, EmptyReply> {
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::string directoryUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::string directoryUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

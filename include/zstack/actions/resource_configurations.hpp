@@ -19,85 +19,106 @@
 
 namespace zstack {
 
-/// `DELETE /v1/resource-configurations/{category}/{name}/{resourceUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteResourceConfigAction.java.
+/// Deletes the resource config.
+///
+/// `DELETE /v1/resource-configurations/{category}/{name}/{resourceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteResourceConfigAction.java`.
 struct DeleteResourceConfigAction : Action<DeleteResourceConfigAction, EmptyReply> {
-  std::string category;  ///< path; required
-  std::string name;  ///< path; required
-  std::string resourceUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string category;  ///< Path variable; required.
+  std::string name;  ///< Path variable; required.
+  std::string resourceUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/resource-configurations/bindable` -> GetResourceBindableConfigResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceBindableConfigAction.java.
+/// Gets the resource bindable config.
+///
+/// `GET /v1/resource-configurations/bindable`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceBindableConfigResult.
+/// From the Java SDK's `GetResourceBindableConfigAction.java`.
 struct GetResourceBindableConfigAction : Action<GetResourceBindableConfigAction, GetResourceBindableConfigResult> {
-  std::optional<std::string> category;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> category;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/resource-configurations/{resourceUuid}/{category}/{name}` -> GetResourceConfigResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceConfigAction.java.
+/// Gets the resource config.
+///
+/// `GET /v1/resource-configurations/{resourceUuid}/{category}/{name}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceConfigResult.
+/// From the Java SDK's `GetResourceConfigAction.java`.
 struct GetResourceConfigAction : Action<GetResourceConfigAction, GetResourceConfigResult> {
-  std::string category;  ///< path; required
-  std::string name;  ///< path; required
-  std::string resourceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string category;  ///< Path variable; required.
+  std::string name;  ///< Path variable; required.
+  std::string resourceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/resource-configurations/{resourceUuid}/{category}` -> GetResourceConfigsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceConfigsAction.java.
+/// Gets the resource configs.
+///
+/// `GET /v1/resource-configurations/{resourceUuid}/{category}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceConfigsResult.
+/// From the Java SDK's `GetResourceConfigsAction.java`.
 struct GetResourceConfigsAction : Action<GetResourceConfigsAction, GetResourceConfigsResult> {
-  std::string category;  ///< path; required
-  std::optional<Json> names;  ///< required; not empty; element type unknown upstream: JSON
-  std::string resourceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string category;  ///< Path variable; required.
+  std::optional<Json> names;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::string resourceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/resource-configurations` -> QueryReply<ResourceConfigInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryResourceConfigAction.java.
+/// Queries resource config.
+///
+/// `GET /v1/resource-configurations`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ResourceConfigInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, resourceUuid, resourceType, category, value`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryResourceConfigAction.java`.
 struct QueryResourceConfigAction : QueryAction<QueryResourceConfigAction, ResourceConfigInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/resource-configurations/{category}/{name}/{resourceUuid}/actions` -> InventoryReply<ResourceConfigInventory>.
-/// Body: `{"updateResourceConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateResourceConfigAction.java.
+/// Updates the resource config.
+///
+/// `PUT /v1/resource-configurations/{category}/{name}/{resourceUuid}/actions`, body `{"updateResourceConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ResourceConfigInventory.
+/// From the Java SDK's `UpdateResourceConfigAction.java`.
 struct UpdateResourceConfigAction : Action<UpdateResourceConfigAction, InventoryReply<ResourceConfigInventory>> {
-  std::string category;  ///< path; required
-  std::string name;  ///< path; required
-  std::string resourceUuid;  ///< path; required
-  std::string value;  ///< required
-  std::optional<std::string> requestIp;
+  std::string category;  ///< Path variable; required.
+  std::string name;  ///< Path variable; required.
+  std::string resourceUuid;  ///< Path variable; required.
+  std::string value;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/resource-configurations/{resourceUuid}/resource-configs/actions` -> UpdateResourceConfigsResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateResourceConfigsAction.java.
+/// Updates the resource configs.
+///
+/// `POST /v1/resource-configurations/{resourceUuid}/resource-configs/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref UpdateResourceConfigsResult.
+/// From the Java SDK's `UpdateResourceConfigsAction.java`.
 struct UpdateResourceConfigsAction : Action<UpdateResourceConfigsAction, UpdateResourceConfigsResult> {
-  std::string resourceUuid;  ///< path; required
-  std::optional<Json> resourceConfigs;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string resourceUuid;  ///< Path variable; required.
+  std::optional<Json> resourceConfigs;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,24 +15,30 @@
 
 namespace zstack {
 
-/// `GET /v1/resources/accounts` -> GetResourceAccountResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceAccountAction.java.
+/// Gets the resource account.
+///
+/// `GET /v1/resources/accounts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceAccountResult.
+/// From the Java SDK's `GetResourceAccountAction.java`.
 struct GetResourceAccountAction : Action<GetResourceAccountAction, GetResourceAccountResult> {
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/resources/names` -> GetResourceNamesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetResourceNamesAction.java.
+/// Gets the resource names.
+///
+/// `GET /v1/resources/names`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetResourceNamesResult.
+/// From the Java SDK's `GetResourceNamesAction.java`.
 struct GetResourceNamesAction : Action<GetResourceNamesAction, GetResourceNamesResult> {
-  std::optional<Json> uuids;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -19,121 +19,149 @@
 
 namespace zstack {
 
-/// `POST /v1/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks` -> AddVRouterNetworksToOspfAreaResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddVRouterNetworksToOspfAreaAction.java.
+/// Adds V router networks to the OSPF area.
+///
+/// `POST /v1/routerArea/{routerAreaUuid}/router/{vRouterUuid}/addnetworks`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddVRouterNetworksToOspfAreaResult.
+/// From the Java SDK's `AddVRouterNetworksToOspfAreaAction.java`.
 struct AddVRouterNetworksToOspfAreaAction : Action<AddVRouterNetworksToOspfAreaAction, AddVRouterNetworksToOspfAreaResult> {
-  std::string routerAreaUuid;  ///< path; required; not empty
-  std::string vRouterUuid;  ///< path; required; not empty
-  std::vector<std::string> l3NetworkUuids;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string routerAreaUuid;  ///< Path variable; required; not empty.
+  std::string vRouterUuid;  ///< Path variable; required; not empty.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/routerArea` -> InventoryReply<RouterAreaInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVRouterOspfAreaAction.java.
+/// Creates a V router OSPF area.
+///
+/// `POST /v1/routerArea`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RouterAreaInventory.
+/// From the Java SDK's `CreateVRouterOspfAreaAction.java`.
 struct CreateVRouterOspfAreaAction : Action<CreateVRouterOspfAreaAction, InventoryReply<RouterAreaInventory>> {
-  std::string areaId;  ///< required; max length 64
-  std::optional<std::string> areaAuth;  ///< max length 16
-  std::optional<std::string> areaType;  ///< max length 16
-  std::optional<std::string> password;  ///< max length 16
-  std::optional<std::int32_t> keyId;  ///< range [1, 255]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string areaId;  ///< Required; at most 64 characters.
+  std::optional<std::string> areaAuth;  ///< Optional; at most 16 characters.
+  std::optional<std::string> areaType;  ///< Optional; at most 16 characters.
+  std::optional<std::string> password;  ///< Optional; at most 16 characters; secret: never logged.
+  std::optional<std::int32_t> keyId;  ///< Optional; range [1, 255].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/routerArea/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVRouterOspfAreaAction.java.
+/// Deletes the V router OSPF area.
+///
+/// `DELETE /v1/routerArea/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVRouterOspfAreaAction.java`.
 struct DeleteVRouterOspfAreaAction : Action<DeleteVRouterOspfAreaAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/routerArea/{vRouterUuid}/neighbor` -> GetVRouterOspfNeighborResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVRouterOspfNeighborAction.java.
+/// Gets the V router OSPF neighbor.
+///
+/// `GET /v1/routerArea/{vRouterUuid}/neighbor`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVRouterOspfNeighborResult.
+/// From the Java SDK's `GetVRouterOspfNeighborAction.java`.
 struct GetVRouterOspfNeighborAction : Action<GetVRouterOspfNeighborAction, GetVRouterOspfNeighborResult> {
-  std::string vRouterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/routerArea/{vRouterUuid}/routerid` -> GetVRouterRouterIdResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVRouterRouterIdAction.java.
+/// Gets the V router router ID.
+///
+/// `GET /v1/routerArea/{vRouterUuid}/routerid`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVRouterRouterIdResult.
+/// From the Java SDK's `GetVRouterRouterIdAction.java`.
 struct GetVRouterRouterIdAction : Action<GetVRouterRouterIdAction, GetVRouterRouterIdResult> {
-  std::string vRouterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/routerArea` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVRouterOspfAreaAction.java.
+/// Queries V router OSPF areas.
+///
+/// `GET /v1/routerArea`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVRouterOspfAreaAction.java`.
 struct QueryVRouterOspfAreaAction : QueryAction<QueryVRouterOspfAreaAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/routerArea/network` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVRouterOspfNetworkAction.java.
+/// Queries V router OSPF networks.
+///
+/// `GET /v1/routerArea/network`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVRouterOspfNetworkAction.java`.
 struct QueryVRouterOspfNetworkAction : QueryAction<QueryVRouterOspfNetworkAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/routerArea/networks` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveVRouterNetworksFromOspfAreaAction.java.
+/// Removes the V router networks from the OSPF area.
+///
+/// `DELETE /v1/routerArea/networks`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveVRouterNetworksFromOspfAreaAction.java`.
 struct RemoveVRouterNetworksFromOspfAreaAction : Action<RemoveVRouterNetworksFromOspfAreaAction, EmptyReply> {
-  std::optional<Json> uuids;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/routerArea/{vRouterUuid}/routerid` -> SetVRouterRouterIdResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVRouterRouterIdAction.java.
+/// Sets the V router router ID.
+///
+/// `POST /v1/routerArea/{vRouterUuid}/routerid`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetVRouterRouterIdResult.
+/// From the Java SDK's `SetVRouterRouterIdAction.java`.
 struct SetVRouterRouterIdAction : Action<SetVRouterRouterIdAction, SetVRouterRouterIdResult> {
-  std::string vRouterUuid;  ///< path; required
-  std::string routerId;  ///< required; max length 16
-  std::optional<std::string> requestIp;
+  std::string vRouterUuid;  ///< Path variable; required.
+  std::string routerId;  ///< Required; at most 16 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/routerArea/{uuid}/actions` -> InventoryReply<RouterAreaInventory>.
-/// Body: `{"updateVRouterOspfArea": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVRouterOspfAreaAction.java.
+/// Updates the V router OSPF area.
+///
+/// `PUT /v1/routerArea/{uuid}/actions`, body `{"updateVRouterOspfArea": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RouterAreaInventory.
+/// From the Java SDK's `UpdateVRouterOspfAreaAction.java`.
 struct UpdateVRouterOspfAreaAction : Action<UpdateVRouterOspfAreaAction, InventoryReply<RouterAreaInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> areaAuth;  ///< max length 16
-  std::optional<std::string> areaType;  ///< max length 16
-  std::optional<std::string> password;  ///< max length 16
-  std::optional<std::int32_t> keyId;  ///< range [1, 255]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> areaAuth;  ///< Optional; at most 16 characters.
+  std::optional<std::string> areaType;  ///< Optional; at most 16 characters.
+  std::optional<std::string> password;  ///< Optional; at most 16 characters; secret: never logged.
+  std::optional<std::int32_t> keyId;  ///< Optional; range [1, 255].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -25,299 +25,368 @@
 
 namespace zstack {
 
-/// `POST /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}` -> InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSchedulerJobGroupToSchedulerTriggerAction.java.
+/// Adds a scheduler job group to the scheduler trigger.
+///
+/// `POST /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerJobGroupSchedulerTriggerRefInventory.
+/// From the Java SDK's `AddSchedulerJobGroupToSchedulerTriggerAction.java`.
 struct AddSchedulerJobGroupToSchedulerTriggerAction : Action<AddSchedulerJobGroupToSchedulerTriggerAction, InventoryReply<SchedulerJobGroupSchedulerTriggerRefInventory>> {
-  std::string schedulerJobGroupUuid;  ///< path; required
-  std::string schedulerTriggerUuid;  ///< path; required
-  std::optional<bool> triggerNow;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string schedulerJobGroupUuid;  ///< Path variable; required.
+  std::string schedulerTriggerUuid;  ///< Path variable; required.
+  std::optional<bool> triggerNow;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}` -> InventoryReply<SchedulerJobSchedulerTriggerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSchedulerJobToSchedulerTriggerAction.java.
+/// Adds a scheduler job to the scheduler trigger.
+///
+/// `POST /v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerJobSchedulerTriggerInventory.
+/// From the Java SDK's `AddSchedulerJobToSchedulerTriggerAction.java`.
 struct AddSchedulerJobToSchedulerTriggerAction : Action<AddSchedulerJobToSchedulerTriggerAction, InventoryReply<SchedulerJobSchedulerTriggerInventory>> {
-  std::string schedulerJobUuid;  ///< path; required
-  std::string schedulerTriggerUuid;  ///< path; required
-  std::optional<bool> triggerNow;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string schedulerJobUuid;  ///< Path variable; required.
+  std::string schedulerTriggerUuid;  ///< Path variable; required.
+  std::optional<bool> triggerNow;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job` -> AddSchedulerJobsToSchedulerJobGroupResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSchedulerJobsToSchedulerJobGroupAction.java.
+/// Adds scheduler jobs to the scheduler job group.
+///
+/// `POST /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddSchedulerJobsToSchedulerJobGroupResult.
+/// From the Java SDK's `AddSchedulerJobsToSchedulerJobGroupAction.java`.
 struct AddSchedulerJobsToSchedulerJobGroupAction : Action<AddSchedulerJobsToSchedulerJobGroupAction, AddSchedulerJobsToSchedulerJobGroupResult> {
-  std::string schedulerJobGroupUuid;  ///< path; required
-  std::vector<std::string> schedulerJobUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string schedulerJobGroupUuid;  ///< Path variable; required.
+  std::vector<std::string> schedulerJobUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}` -> InventoryReply<AutoScalingRuleTriggerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAutoScalingRuleSchedulerJobTriggerAction.java.
+/// Creates an auto scaling rule scheduler job trigger.
+///
+/// `POST /v1/scheduler/jobs/{schedulerJobUuid}/autoscaling/rules/{ruleUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingRuleTriggerInventory.
+/// From the Java SDK's `CreateAutoScalingRuleSchedulerJobTriggerAction.java`.
 struct CreateAutoScalingRuleSchedulerJobTriggerAction : Action<CreateAutoScalingRuleSchedulerJobTriggerAction, InventoryReply<AutoScalingRuleTriggerInventory>> {
-  std::string schedulerJobUuid;  ///< path; required
-  std::optional<std::string> triggerType;
-  std::string name;  ///< required; max length 256
-  std::optional<std::string> description;  ///< max length 2048
-  std::string ruleUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string schedulerJobUuid;  ///< Path variable; required.
+  std::optional<std::string> triggerType;  ///< Optional.
+  std::string name;  ///< Required; at most 256 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string ruleUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/scheduler/jobs` -> InventoryReply<SchedulerJobInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSchedulerJobAction.java.
+/// Creates a scheduler job.
+///
+/// `POST /v1/scheduler/jobs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerJobInventory.
+/// From the Java SDK's `CreateSchedulerJobAction.java`.
 struct CreateSchedulerJobAction : Action<CreateSchedulerJobAction, InventoryReply<SchedulerJobInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string targetResourceUuid;  ///< required
-  std::string type;  ///< required; one of startVm, stopVm, rebootVm, volumeSnapshot, volumeSnapshotGroup, volumeBackup, rootVolumeBackup, vmBackup, databaseBackup, localRaidSelfTest, runAutoScalingGroup, cancelIAM2ProjectLoginExpired, takeIAM2ProjectLoginExpired
-  std::optional<Json> parameters;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string targetResourceUuid;  ///< Required.
+  std::string type;  ///< Required; one of `startVm`, `stopVm`, `rebootVm`, `volumeSnapshot`, `volumeSnapshotGroup`, `volumeBackup`, `rootVolumeBackup`, `vmBackup`, `databaseBackup`, `localRaidSelfTest`, `runAutoScalingGroup`, `cancelIAM2ProjectLoginExpired`, `takeIAM2ProjectLoginExpired` (case-insensitive).
+  std::optional<Json> parameters;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/scheduler/jobgroups` -> InventoryReply<SchedulerJobGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSchedulerJobGroupAction.java.
+/// Creates a scheduler job group.
+///
+/// `POST /v1/scheduler/jobgroups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerJobGroupInventory.
+/// From the Java SDK's `CreateSchedulerJobGroupAction.java`.
 struct CreateSchedulerJobGroupAction : Action<CreateSchedulerJobGroupAction, InventoryReply<SchedulerJobGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string type;  ///< required; one of startVm, stopVm, rebootVm, volumeSnapshot, volumeSnapshotGroup, volumeBackup, rootVolumeBackup, vmBackup, databaseBackup, runAutoScalingGroup, cancelIAM2ProjectLoginExpired, takeIAM2ProjectLoginExpired
-  std::optional<Json> parameters;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string type;  ///< Required; one of `startVm`, `stopVm`, `rebootVm`, `volumeSnapshot`, `volumeSnapshotGroup`, `volumeBackup`, `rootVolumeBackup`, `vmBackup`, `databaseBackup`, `runAutoScalingGroup`, `cancelIAM2ProjectLoginExpired`, `takeIAM2ProjectLoginExpired` (case-insensitive).
+  std::optional<Json> parameters;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/scheduler/triggers` -> InventoryReply<SchedulerTriggerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSchedulerTriggerAction.java.
+/// Creates a scheduler trigger.
+///
+/// `POST /v1/scheduler/triggers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerTriggerInventory.
+/// From the Java SDK's `CreateSchedulerTriggerAction.java`.
 struct CreateSchedulerTriggerAction : Action<CreateSchedulerTriggerAction, InventoryReply<SchedulerTriggerInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> schedulerInterval;  ///< range [1, 2147483647]
-  std::optional<std::int32_t> repeatCount;  ///< range [0, 2147483647]; Java SDK default 0
-  std::optional<std::int64_t> startTime;
-  std::string schedulerType;  ///< required; one of simple, cron
-  std::optional<std::string> cron;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> schedulerInterval;  ///< Optional; range [1, 2147483647].
+  std::optional<std::int32_t> repeatCount;  ///< Optional; range [0, 2147483647]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int64_t> startTime;  ///< Optional.
+  std::string schedulerType;  ///< Required; one of `simple`, `cron` (case-insensitive).
+  std::optional<std::string> cron;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/scheduler/jobs/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSchedulerJobAction.java.
+/// Deletes the scheduler job.
+///
+/// `DELETE /v1/scheduler/jobs/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSchedulerJobAction.java`.
 struct DeleteSchedulerJobAction : Action<DeleteSchedulerJobAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/scheduler/jobgroups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSchedulerJobGroupAction.java.
+/// Deletes the scheduler job group.
+///
+/// `DELETE /v1/scheduler/jobgroups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSchedulerJobGroupAction.java`.
 struct DeleteSchedulerJobGroupAction : Action<DeleteSchedulerJobGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/scheduler/triggers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSchedulerTriggerAction.java.
+/// Deletes the scheduler trigger.
+///
+/// `DELETE /v1/scheduler/triggers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSchedulerTriggerAction.java`.
 struct DeleteSchedulerTriggerAction : Action<DeleteSchedulerTriggerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scheduler/triggers/available` -> GetAvailableTriggersResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAvailableTriggersAction.java.
+/// Gets the available triggers.
+///
+/// `GET /v1/scheduler/triggers/available`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAvailableTriggersResult.
+/// From the Java SDK's `GetAvailableTriggersAction.java`.
 struct GetAvailableTriggersAction : Action<GetAvailableTriggersAction, GetAvailableTriggersResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scheduler/jobs/candidates` -> GetNoTriggerSchedulerJobsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetNoTriggerSchedulerJobsAction.java.
+/// Gets the no trigger scheduler jobs.
+///
+/// `GET /v1/scheduler/jobs/candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetNoTriggerSchedulerJobsResult.
+/// From the Java SDK's `GetNoTriggerSchedulerJobsAction.java`.
 struct GetNoTriggerSchedulerJobsAction : Action<GetNoTriggerSchedulerJobsAction, GetNoTriggerSchedulerJobsResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scheduler/report` -> GetSchedulerExecutionReportResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetSchedulerExecutionReportAction.java.
+/// Gets the scheduler execution report.
+///
+/// `GET /v1/scheduler/report`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetSchedulerExecutionReportResult.
+/// From the Java SDK's `GetSchedulerExecutionReportAction.java`.
 struct GetSchedulerExecutionReportAction : Action<GetSchedulerExecutionReportAction, GetSchedulerExecutionReportResult> {
-  std::optional<std::int64_t> startTime;  ///< required; Java SDK default 0L
-  std::string intervalTimeUnit;  ///< required; one of Hour, Day, Month
-  std::optional<std::int32_t> range;  ///< required; range [0, 31]; Java SDK default 0
-  std::optional<Json> schedulerJobTypes;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> startTime;  ///< Required; Java SDK default `0` (unset here: not sent).
+  std::string intervalTimeUnit;  ///< Required; one of `Hour`, `Day`, `Month` (case-insensitive).
+  std::optional<std::int32_t> range;  ///< Required; range [0, 31]; Java SDK default `0` (unset here: not sent).
+  std::optional<Json> schedulerJobTypes;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scheduler/jobs` -> QueryReply<SchedulerJobInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerJobAction.java.
+/// Queries scheduler jobs.
+///
+/// `GET /v1/scheduler/jobs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SchedulerJobInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, targetResourceUuid, state, jobData, jobClassName, triggersUuid, schedulerJobGroupUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySchedulerJobAction.java`.
 struct QuerySchedulerJobAction : QueryAction<QuerySchedulerJobAction, SchedulerJobInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scheduler/jobgroups` -> QueryReply<SchedulerJobGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerJobGroupAction.java.
+/// Queries scheduler job groups.
+///
+/// `GET /v1/scheduler/jobgroups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SchedulerJobGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, jobType, jobData, triggersUuid, jobsUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySchedulerJobGroupAction.java`.
 struct QuerySchedulerJobGroupAction : QueryAction<QuerySchedulerJobGroupAction, SchedulerJobGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scheduler/job/history` -> QueryReply<SchedulerJobHistoryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerJobHistoryAction.java.
+/// Queries scheduler job history.
+///
+/// `GET /v1/scheduler/job/history`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SchedulerJobHistoryInventory.
+/// Queryable fields (where(), query::field()): `id, triggerUuid, schedulerJobUuid, schedulerJobGroupUuid, jobType, startTime, executeTime, targetResourceUuid, requestDump, resultDump, success, fireInstanceId`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySchedulerJobHistoryAction.java`.
 struct QuerySchedulerJobHistoryAction : QueryAction<QuerySchedulerJobHistoryAction, SchedulerJobHistoryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scheduler/triggers` -> QueryReply<SchedulerTriggerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerTriggerAction.java.
+/// Queries scheduler triggers.
+///
+/// `GET /v1/scheduler/triggers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SchedulerTriggerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, cron, schedulerType, schedulerInterval, repeatCount, startTime, stopTime, jobsUuid, jobGroupsUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySchedulerTriggerAction.java`.
 struct QuerySchedulerTriggerAction : QueryAction<QuerySchedulerTriggerAction, SchedulerTriggerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveSchedulerJobFromSchedulerTriggerAction.java.
+/// Removes the scheduler job from the scheduler trigger.
+///
+/// `DELETE /v1/scheduler/jobs/{schedulerJobUuid}/scheduler/triggers/{schedulerTriggerUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveSchedulerJobFromSchedulerTriggerAction.java`.
 struct RemoveSchedulerJobFromSchedulerTriggerAction : Action<RemoveSchedulerJobFromSchedulerTriggerAction, EmptyReply> {
-  std::string schedulerJobUuid;  ///< path; required
-  std::string schedulerTriggerUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string schedulerJobUuid;  ///< Path variable; required.
+  std::string schedulerTriggerUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveSchedulerJobGroupFromSchedulerTriggerAction.java.
+/// Removes the scheduler job group from the scheduler trigger.
+///
+/// `DELETE /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/scheduler/triggers/{schedulerTriggerUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveSchedulerJobGroupFromSchedulerTriggerAction.java`.
 struct RemoveSchedulerJobGroupFromSchedulerTriggerAction : Action<RemoveSchedulerJobGroupFromSchedulerTriggerAction, EmptyReply> {
-  std::string schedulerJobGroupUuid;  ///< path; required
-  std::string schedulerTriggerUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string schedulerJobGroupUuid;  ///< Path variable; required.
+  std::string schedulerTriggerUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveSchedulerJobsFromSchedulerJobGroupAction.java.
+/// Removes the scheduler jobs from the scheduler job group.
+///
+/// `DELETE /v1/scheduler/jobgroups/{schedulerJobGroupUuid}/job`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveSchedulerJobsFromSchedulerJobGroupAction.java`.
 struct RemoveSchedulerJobsFromSchedulerJobGroupAction : Action<RemoveSchedulerJobsFromSchedulerJobGroupAction, EmptyReply> {
-  std::string schedulerJobGroupUuid;  ///< path; required
-  std::vector<std::string> schedulerJobUuids;  ///< required
-  std::optional<std::string> requestIp;
+  std::string schedulerJobGroupUuid;  ///< Path variable; required.
+  std::vector<std::string> schedulerJobUuids;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/scheduler/triggers/{uuid}/actions` -> EmptyReply.
-/// Body: `{"runSchedulerTrigger": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RunSchedulerTriggerAction.java.
+/// Runs the scheduler trigger.
+///
+/// `PUT /v1/scheduler/triggers/{uuid}/actions`, body `{"runSchedulerTrigger": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RunSchedulerTriggerAction.java`.
 struct RunSchedulerTriggerAction : Action<RunSchedulerTriggerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::vector<std::string>> jobUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::vector<std::string>> jobUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/scheduler/jobs/{uuid}/actions` -> InventoryReply<SchedulerJobInventory>.
-/// Body: `{"updateSchedulerJob": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSchedulerJobAction.java.
+/// Updates the scheduler job.
+///
+/// `PUT /v1/scheduler/jobs/{uuid}/actions`, body `{"updateSchedulerJob": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerJobInventory.
+/// From the Java SDK's `UpdateSchedulerJobAction.java`.
 struct UpdateSchedulerJobAction : Action<UpdateSchedulerJobAction, InventoryReply<SchedulerJobInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> parameters;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> parameters;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/scheduler/jobgroups/{uuid}/actions` -> InventoryReply<SchedulerJobGroupInventory>.
-/// Body: `{"updateSchedulerJobGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSchedulerJobGroupAction.java.
+/// Updates the scheduler job group.
+///
+/// `PUT /v1/scheduler/jobgroups/{uuid}/actions`, body `{"updateSchedulerJobGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerJobGroupInventory.
+/// From the Java SDK's `UpdateSchedulerJobGroupAction.java`.
 struct UpdateSchedulerJobGroupAction : Action<UpdateSchedulerJobGroupAction, InventoryReply<SchedulerJobGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<Json> parameters;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<Json> parameters;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/scheduler/triggers/{uuid}/actions` -> InventoryReply<SchedulerTriggerInventory>.
-/// Body: `{"updateSchedulerTrigger": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSchedulerTriggerAction.java.
+/// Updates the scheduler trigger.
+///
+/// `PUT /v1/scheduler/triggers/{uuid}/actions`, body `{"updateSchedulerTrigger": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerTriggerInventory.
+/// From the Java SDK's `UpdateSchedulerTriggerAction.java`.
 struct UpdateSchedulerTriggerAction : Action<UpdateSchedulerTriggerAction, InventoryReply<SchedulerTriggerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::int32_t> schedulerInterval;  ///< range [1, 2147483647]
-  std::optional<std::int32_t> repeatCount;  ///< range [0, 2147483647]
-  std::optional<std::int64_t> startTime;
-  std::optional<std::string> cron;
-  std::optional<std::string> schedulerType;  ///< one of cron, simple
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::int32_t> schedulerInterval;  ///< Optional; range [1, 2147483647].
+  std::optional<std::int32_t> repeatCount;  ///< Optional; range [0, 2147483647].
+  std::optional<std::int64_t> startTime;  ///< Optional.
+  std::optional<std::string> cron;  ///< Optional.
+  std::optional<std::string> schedulerType;  ///< Optional; one of `cron`, `simple` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

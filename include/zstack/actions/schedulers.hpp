@@ -14,16 +14,18 @@
 
 namespace zstack {
 
-/// `PUT /v1/schedulers/{uuid}` -> InventoryReply<SchedulerJobInventory>.
-/// Body: `{"changeSchedulerState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeSchedulerStateAction.java.
+/// Changes the state of the scheduler.
+///
+/// `PUT /v1/schedulers/{uuid}`, body `{"changeSchedulerState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SchedulerJobInventory.
+/// From the Java SDK's `ChangeSchedulerStateAction.java`.
 struct ChangeSchedulerStateAction : Action<ChangeSchedulerStateAction, InventoryReply<SchedulerJobInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

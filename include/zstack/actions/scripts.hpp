@@ -17,90 +17,114 @@
 
 namespace zstack {
 
-/// `POST /v1/scripts` -> InventoryReply<GuestVmScriptInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateGuestVmScriptAction.java.
+/// Creates a guest VM script.
+///
+/// `POST /v1/scripts`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref GuestVmScriptInventory.
+/// From the Java SDK's `CreateGuestVmScriptAction.java`.
 struct CreateGuestVmScriptAction : Action<CreateGuestVmScriptAction, InventoryReply<GuestVmScriptInventory>> {
-  std::string name;  ///< required; min length 1; max length 128; pattern ^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 256
-  std::string scriptContent;  ///< required; min length 1; max length 65536
-  std::optional<std::string> renderParams;  ///< max length 5120
-  std::string platform;  ///< required; one of Windows, Linux
-  std::string scriptType;  ///< required; one of Shell, Python, Perl, Bat, Powershell
-  std::optional<std::int32_t> scriptTimeout;  ///< range [1, 86400]; Java SDK default 60
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; length 1 to 128; must match `^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 256 characters.
+  std::string scriptContent;  ///< Required; length 1 to 65536.
+  std::optional<std::string> renderParams;  ///< Optional; at most 5120 characters.
+  std::string platform;  ///< Required; one of `Windows`, `Linux` (case-insensitive).
+  std::string scriptType;  ///< Required; one of `Shell`, `Python`, `Perl`, `Bat`, `Powershell` (case-insensitive).
+  std::optional<std::int32_t> scriptTimeout;  ///< Optional; range [1, 86400]; Java SDK default `60` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/scripts/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteGuestVmScriptAction.java.
+/// Deletes the guest VM script.
+///
+/// `DELETE /v1/scripts/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteGuestVmScriptAction.java`.
 struct DeleteGuestVmScriptAction : Action<DeleteGuestVmScriptAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/scripts/{uuid}/actions` -> InventoryReply<GuestVmScriptExecutedRecordInventory>.
-/// Body: `{"executeGuestVmScript": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExecuteGuestVmScriptAction.java.
+/// Executes the guest VM script.
+///
+/// `PUT /v1/scripts/{uuid}/actions`, body `{"executeGuestVmScript": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref GuestVmScriptExecutedRecordInventory.
+/// From the Java SDK's `ExecuteGuestVmScriptAction.java`.
 struct ExecuteGuestVmScriptAction : Action<ExecuteGuestVmScriptAction, InventoryReply<GuestVmScriptExecutedRecordInventory>> {
-  std::string uuid;  ///< path; required
-  std::vector<std::string> vmInstanceUuids;  ///< required
-  std::optional<std::int32_t> scriptTimeout;  ///< range [10, 86400]
-  std::optional<std::string> logPath;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::vector<std::string> vmInstanceUuids;  ///< Required.
+  std::optional<std::int32_t> scriptTimeout;  ///< Optional; range [10, 86400].
+  std::optional<std::string> logPath;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scripts` -> QueryReply<GuestVmScriptInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGuestVmScriptAction.java.
+/// Queries guest VM scripts.
+///
+/// `GET /v1/scripts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref GuestVmScriptInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, scriptContent, renderParams, platform, scriptType, scriptTimeout`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryGuestVmScriptAction.java`.
 struct QueryGuestVmScriptAction : QueryAction<QueryGuestVmScriptAction, GuestVmScriptInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scripts/records` -> QueryReply<GuestVmScriptExecutedRecordInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGuestVmScriptExecutedRecordAction.java.
+/// Queries guest VM script executed records.
+///
+/// `GET /v1/scripts/records`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref GuestVmScriptExecutedRecordInventory.
+/// Queryable fields (where(), query::field()): `uuid, scriptUuid, recordName, scriptTimeout, status, executor, executionCount, version, scriptContent, renderParams, startTime, endTime`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryGuestVmScriptExecutedRecordAction.java`.
 struct QueryGuestVmScriptExecutedRecordAction : QueryAction<QueryGuestVmScriptExecutedRecordAction, GuestVmScriptExecutedRecordInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/scripts/records/details` -> QueryReply<GuestVmScriptExecutedRecordDetailInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGuestVmScriptExecutedRecordDetailAction.java.
+/// Queries guest VM script executed record details.
+///
+/// `GET /v1/scripts/records/details`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref GuestVmScriptExecutedRecordDetailInventory.
+/// Queryable fields (where(), query::field()): `recordUuid, vmInstanceUuid, vmName, status, exitCode, stdout, errCause, stderr, startTime, endTime`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryGuestVmScriptExecutedRecordDetailAction.java`.
 struct QueryGuestVmScriptExecutedRecordDetailAction : QueryAction<QueryGuestVmScriptExecutedRecordDetailAction, GuestVmScriptExecutedRecordDetailInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/scripts/{uuid}/actions` -> InventoryReply<GuestVmScriptInventory>.
-/// Body: `{"updateGuestVmScript": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateGuestVmScriptAction.java.
+/// Updates the guest VM script.
+///
+/// `PUT /v1/scripts/{uuid}/actions`, body `{"updateGuestVmScript": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref GuestVmScriptInventory.
+/// From the Java SDK's `UpdateGuestVmScriptAction.java`.
 struct UpdateGuestVmScriptAction : Action<UpdateGuestVmScriptAction, InventoryReply<GuestVmScriptInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< min length 1; max length 128; pattern ^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 256
-  std::optional<std::string> scriptContent;  ///< min length 1; max length 65536
-  std::optional<std::string> renderParams;  ///< max length 5120
-  std::optional<std::string> platform;  ///< one of Windows, Linux
-  std::optional<std::string> scriptType;  ///< one of Shell, Python, Perl, Bat, Powershell
-  std::optional<std::int32_t> scriptTimeout;  ///< range [0, 86400]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; length 1 to 128; must match `^(?! )[\u4E00-\u9FFFa-zA-Z0-9_\-\.():+\s]*(?<! )$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 256 characters.
+  std::optional<std::string> scriptContent;  ///< Optional; length 1 to 65536.
+  std::optional<std::string> renderParams;  ///< Optional; at most 5120 characters.
+  std::optional<std::string> platform;  ///< Optional; one of `Windows`, `Linux` (case-insensitive).
+  std::optional<std::string> scriptType;  ///< Optional; one of `Shell`, `Python`, `Perl`, `Bat`, `Powershell` (case-insensitive).
+  std::optional<std::int32_t> scriptTimeout;  ///< Optional; range [0, 86400].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

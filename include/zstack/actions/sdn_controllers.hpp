@@ -15,54 +15,67 @@
 
 namespace zstack {
 
-/// `POST /v1/sdn-controllers` -> InventoryReply<SdnControllerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSdnControllerAction.java.
+/// Adds an SDN controller.
+///
+/// `POST /v1/sdn-controllers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SdnControllerInventory.
+/// From the Java SDK's `AddSdnControllerAction.java`.
 struct AddSdnControllerAction : Action<AddSdnControllerAction, InventoryReply<SdnControllerInventory>> {
-  std::string vendorType;  ///< required; max length 255
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string ip;  ///< required; max length 255
-  std::string userName;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vendorType;  ///< Required; at most 255 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string ip;  ///< Required; at most 255 characters.
+  std::string userName;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sdn-controllers` -> QueryReply<SdnControllerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySdnControllerAction.java.
+/// Queries SDN controllers.
+///
+/// `GET /v1/sdn-controllers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SdnControllerInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, vendorType, ip, username, password`.
+/// Nested, one level down: `vniRanges.{startVni, endVni}`, `vxlanPools.{uuid, name, description, createDate, lastOpDate, zoneUuid, physicalInterface, type, vSwitchType, virtualNetworkId, isolated, pvlan, attachedClusterUuids, attachedVtepRefs, remoteVteps, attachedVxlanNetworkRefs, attachedVniRanges, attachedCidrs, sdnControllerUuid}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySdnControllerAction.java`.
 struct QuerySdnControllerAction : QueryAction<QuerySdnControllerAction, SdnControllerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sdn-controllers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveSdnControllerAction.java.
+/// Removes the SDN controller.
+///
+/// `DELETE /v1/sdn-controllers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveSdnControllerAction.java`.
 struct RemoveSdnControllerAction : Action<RemoveSdnControllerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sdn-controllers/{uuid}/actions` -> InventoryReply<SdnControllerInventory>.
-/// Body: `{"updateSdnController": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSdnControllerAction.java.
+/// Updates the SDN controller.
+///
+/// `PUT /v1/sdn-controllers/{uuid}/actions`, body `{"updateSdnController": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SdnControllerInventory.
+/// From the Java SDK's `UpdateSdnControllerAction.java`.
 struct UpdateSdnControllerAction : Action<UpdateSdnControllerAction, InventoryReply<SdnControllerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -13,13 +13,16 @@
 
 namespace zstack {
 
-/// `GET /v1/search/indexes/refresh` -> EmptyReply (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/RefreshSearchIndexesAction.java.
+/// Refreshes the search indexes.
+///
+/// `GET /v1/search/indexes/refresh`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RefreshSearchIndexesAction.java`.
 struct RefreshSearchIndexesAction : Action<RefreshSearchIndexesAction, EmptyReply> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,206 +14,227 @@
 
 namespace zstack {
 
-/// `POST /v1/secret-resource-pool/aisino` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAiSiNoSecretResourcePoolAction.java.
+/// Creates an ai si no secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/aisino`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateAiSiNoSecretResourcePoolAction.java`.
 struct CreateAiSiNoSecretResourcePoolAction : Action<CreateAiSiNoSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::string> managementIp;
-  std::optional<std::int32_t> port;
-  std::optional<std::string> route;
-  std::optional<std::string> clientID;
-  std::optional<std::string> clientSecrete;
-  std::optional<std::string> appId;
-  std::optional<std::string> keyNumSM2;
-  std::optional<std::string> keyNumSM4;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> managementIp;  ///< Optional.
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::optional<std::string> route;  ///< Optional.
+  std::optional<std::string> clientID;  ///< Optional.
+  std::optional<std::string> clientSecrete;  ///< Optional; secret: never logged.
+  std::optional<std::string> appId;  ///< Optional.
+  std::optional<std::string> keyNumSM2;  ///< Optional.
+  std::optional<std::string> keyNumSM4;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool/csp` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateCSPSecretResourcePoolAction.java.
+/// Creates a CSP secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/csp`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateCSPSecretResourcePoolAction.java`.
 struct CreateCSPSecretResourcePoolAction : Action<CreateCSPSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::string managementIp;  ///< required
-  std::optional<std::int32_t> port;  ///< required
-  std::string appId;  ///< required
-  std::string appKey;  ///< required
-  std::string keyId;  ///< required
-  std::optional<std::string> protocol;  ///< one of https, http; Java SDK default "https"
-  std::optional<std::string> userId;  ///< max length 128
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string managementIp;  ///< Required.
+  std::optional<std::int32_t> port;  ///< Required.
+  std::string appId;  ///< Required.
+  std::string appKey;  ///< Required.
+  std::string keyId;  ///< Required.
+  std::optional<std::string> protocol;  ///< Optional; one of `https`, `http` (case-insensitive); Java SDK default `"https"` (unset here: not sent).
+  std::optional<std::string> userId;  ///< Optional; at most 128 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool/fiSec` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFiSecSecretResourcePoolAction.java.
+/// Creates a fi sec secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/fiSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateFiSecSecretResourcePoolAction.java`.
 struct CreateFiSecSecretResourcePoolAction : Action<CreateFiSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::string> keyNum;  ///< max length 128
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> keyNum;  ///< Optional; at most 128 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool/flkSec` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFlkSecSecretResourcePoolAction.java.
+/// Creates a flk sec secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/flkSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateFlkSecSecretResourcePoolAction.java`.
 struct CreateFlkSecSecretResourcePoolAction : Action<CreateFlkSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::string> testResult;
-  std::optional<std::string> activatedToken;
-  std::optional<std::string> protectToken;
-  std::optional<std::string> hmacToken;
-  std::optional<std::string> ukeyType;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> testResult;  ///< Optional.
+  std::optional<std::string> activatedToken;  ///< Optional; secret: never logged.
+  std::optional<std::string> protectToken;  ///< Optional; secret: never logged.
+  std::optional<std::string> hmacToken;  ///< Optional; secret: never logged.
+  std::optional<std::string> ukeyType;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool/haitai` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateHaiTaiSecretResourcePoolAction.java.
+/// Creates a hai tai secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/haitai`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateHaiTaiSecretResourcePoolAction.java`.
 struct CreateHaiTaiSecretResourcePoolAction : Action<CreateHaiTaiSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::string> managementIp;
-  std::optional<std::int32_t> port;
-  std::optional<std::string> realm;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> managementIp;  ///< Optional.
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::optional<std::string> realm;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool/infoSec` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateInfoSecSecretResourcePoolAction.java.
+/// Creates an info sec secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/infoSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateInfoSecSecretResourcePoolAction.java`.
 struct CreateInfoSecSecretResourcePoolAction : Action<CreateInfoSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::int32_t> connectionMode;  ///< required; range [1, 4]; Java SDK default 0
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> connectionMode;  ///< Required; range [1, 4]; Java SDK default `0` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool/jit` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateJitSecretResourcePoolAction.java.
+/// Creates a jit secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/jit`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateJitSecretResourcePoolAction.java`.
 struct CreateJitSecretResourcePoolAction : Action<CreateJitSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool/sanSec` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSanSecSecretResourcePoolAction.java.
+/// Creates a san sec secret resource pool.
+///
+/// `POST /v1/secret-resource-pool/sanSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `CreateSanSecSecretResourcePoolAction.java`.
 struct CreateSanSecSecretResourcePoolAction : Action<CreateSanSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::int32_t> keyIndex;
-  std::optional<std::string> managementIp;
-  std::optional<std::int32_t> port;
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  std::optional<std::string> sm3Key;
-  std::optional<std::string> sm4Key;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, CloudSecurityResourceService, SecureSignVerifyService
-  std::optional<std::int32_t> heartbeatInterval;  ///< required; range [6, 180]
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> keyIndex;  ///< Optional.
+  std::optional<std::string> managementIp;  ///< Optional.
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::optional<std::string> username;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; secret: never logged.
+  std::optional<std::string> sm3Key;  ///< Optional.
+  std::optional<std::string> sm4Key;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `CloudSecurityResourceService`, `SecureSignVerifyService` (case-insensitive).
+  std::optional<std::int32_t> heartbeatInterval;  ///< Required; range [6, 180].
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/secret-resource-pool/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSecretResourcePoolAction.java.
+/// Deletes the secret resource pool.
+///
+/// `DELETE /v1/secret-resource-pool/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSecretResourcePoolAction.java`.
 struct DeleteSecretResourcePoolAction : Action<DeleteSecretResourcePoolAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/secret-resource-pool/{uuid}/actions` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"updateSecretResourcePool": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSecretResourcePoolAction.java.
+/// Updates the secret resource pool.
+///
+/// `PUT /v1/secret-resource-pool/{uuid}/actions`, body `{"updateSecretResourcePool": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `UpdateSecretResourcePoolAction.java`.
 struct UpdateSecretResourcePoolAction : Action<UpdateSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,28 +15,32 @@
 
 namespace zstack {
 
-/// `GET /v1/secret-resource-pool-token/signature-server-encrypt-public-key` -> GetSignatureServerEncryptPublicKeyResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetSignatureServerEncryptPublicKeyAction.java.
+/// Gets the signature server encrypt public key.
+///
+/// `GET /v1/secret-resource-pool-token/signature-server-encrypt-public-key`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetSignatureServerEncryptPublicKeyResult.
+/// From the Java SDK's `GetSignatureServerEncryptPublicKeyAction.java`.
 struct GetSignatureServerEncryptPublicKeyAction : Action<GetSignatureServerEncryptPublicKeyAction, GetSignatureServerEncryptPublicKeyResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/secret-resource-pool-token/set/{uuid}/actions` -> SetSecurityMachineKeyResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetSecurityMachineKeyAction.java.
+/// Sets the security machine key.
+///
+/// `POST /v1/secret-resource-pool-token/set/{uuid}/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetSecurityMachineKeyResult.
+/// From the Java SDK's `SetSecurityMachineKeyAction.java`.
 struct SetSecurityMachineKeyAction : Action<SetSecurityMachineKeyAction, SetSecurityMachineKeyResult> {
-  std::string uuid;  ///< path; required
-  std::string type;  ///< required
-  std::string tokenName;  ///< required
-  std::optional<bool> dryRun;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string type;  ///< Required.
+  std::string tokenName;  ///< Required; secret: never logged.
+  std::optional<bool> dryRun;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,122 +15,139 @@
 
 namespace zstack {
 
-/// `PUT /v1/secret-resource-pools/{uuid}/actions` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"changeSecretResourcePoolState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeSecretResourcePoolStateAction.java.
+/// Changes the state of the secret resource pool.
+///
+/// `PUT /v1/secret-resource-pools/{uuid}/actions`, body `{"changeSecretResourcePoolState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `ChangeSecretResourcePoolStateAction.java`.
 struct ChangeSecretResourcePoolStateAction : Action<ChangeSecretResourcePoolStateAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of activate, unactivate
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `activate`, `unactivate` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/secret-resource-pools` -> QueryReply<SecretResourcePoolInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySecretResourcePoolAction.java.
+/// Queries secret resource pools.
+///
+/// `GET /v1/secret-resource-pools`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SecretResourcePoolInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, type, state, status, model, heartbeatInterval, ability`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySecretResourcePoolAction.java`.
 struct QuerySecretResourcePoolAction : QueryAction<QuerySecretResourcePoolAction, SecretResourcePoolInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/secret-resource-pools/csp/{uuid}/actions` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"updateCSPSecretResourcePool": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCSPSecretResourcePoolAction.java.
+/// Updates the CSP secret resource pool.
+///
+/// `PUT /v1/secret-resource-pools/csp/{uuid}/actions`, body `{"updateCSPSecretResourcePool": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `UpdateCSPSecretResourcePoolAction.java`.
 struct UpdateCSPSecretResourcePoolAction : Action<UpdateCSPSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::string> appId;
-  std::optional<std::string> appKey;
-  std::optional<std::string> managementIp;
-  std::optional<std::int32_t> port;
-  std::optional<std::string> keyId;
-  std::optional<std::string> userId;
-  std::optional<std::string> protocol;  ///< one of https, http; Java SDK default "https"
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
-  std::optional<std::string> requestIp;
+  std::optional<std::string> appId;  ///< Optional.
+  std::optional<std::string> appKey;  ///< Optional.
+  std::optional<std::string> managementIp;  ///< Optional.
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::optional<std::string> keyId;  ///< Optional.
+  std::optional<std::string> userId;  ///< Optional.
+  std::optional<std::string> protocol;  ///< Optional; one of `https`, `http` (case-insensitive); Java SDK default `"https"` (unset here: not sent).
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/secret-resource-pools/fiSec/{uuid}/actions` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"updateFiSecSecretResourcePool": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFiSecSecretResourcePoolAction.java.
+/// Updates the fi sec secret resource pool.
+///
+/// `PUT /v1/secret-resource-pools/fiSec/{uuid}/actions`, body `{"updateFiSecSecretResourcePool": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `UpdateFiSecSecretResourcePoolAction.java`.
 struct UpdateFiSecSecretResourcePoolAction : Action<UpdateFiSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::string> keyNum;  ///< min length 4; max length 30
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
-  std::optional<std::string> requestIp;
+  std::optional<std::string> keyNum;  ///< Optional; length 4 to 30.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/secret-resource-pools/flkSec/{uuid}/actions` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"updateFlkSecSecretResourcePool": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFlkSecSecretResourcePoolAction.java.
+/// Updates the flk sec secret resource pool.
+///
+/// `PUT /v1/secret-resource-pools/flkSec/{uuid}/actions`, body `{"updateFlkSecSecretResourcePool": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `UpdateFlkSecSecretResourcePoolAction.java`.
 struct UpdateFlkSecSecretResourcePoolAction : Action<UpdateFlkSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::string> encryptResult;  ///< min length 4; max length 64
-  std::optional<std::string> activatedToken;  ///< min length 4; max length 30
-  std::optional<std::string> protectToken;  ///< min length 4; max length 30
-  std::optional<std::string> hmacToken;  ///< min length 4; max length 30
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
-  std::optional<std::string> requestIp;
+  std::optional<std::string> encryptResult;  ///< Optional; length 4 to 64.
+  std::optional<std::string> activatedToken;  ///< Optional; length 4 to 30; secret: never logged.
+  std::optional<std::string> protectToken;  ///< Optional; length 4 to 30; secret: never logged.
+  std::optional<std::string> hmacToken;  ///< Optional; length 4 to 30; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/secret-resource-pools/infoSec/{uuid}/actions` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"updateInfoSecSecretResourcePool": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateInfoSecSecretResourcePoolAction.java.
+/// Updates the info sec secret resource pool.
+///
+/// `PUT /v1/secret-resource-pools/infoSec/{uuid}/actions`, body `{"updateInfoSecSecretResourcePool": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `UpdateInfoSecSecretResourcePoolAction.java`.
 struct UpdateInfoSecSecretResourcePoolAction : Action<UpdateInfoSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::int32_t> connectionMode;  ///< range [1, 4]
-  std::optional<std::string> activatedToken;  ///< min length 4; max length 30
-  std::optional<std::string> protectToken;  ///< min length 4; max length 30
-  std::optional<std::string> hmacToken;  ///< min length 4; max length 30
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> connectionMode;  ///< Optional; range [1, 4].
+  std::optional<std::string> activatedToken;  ///< Optional; length 4 to 30; secret: never logged.
+  std::optional<std::string> protectToken;  ///< Optional; length 4 to 30; secret: never logged.
+  std::optional<std::string> hmacToken;  ///< Optional; length 4 to 30; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/secret-resource-pools/sanSec/{uuid}/actions` -> InventoryReply<SecretResourcePoolInventory>.
-/// Body: `{"updateSanSecSecretResourcePool": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSanSecSecretResourcePoolAction.java.
+/// Updates the san sec secret resource pool.
+///
+/// `PUT /v1/secret-resource-pools/sanSec/{uuid}/actions`, body `{"updateSanSecSecretResourcePool": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecretResourcePoolInventory.
+/// From the Java SDK's `UpdateSanSecSecretResourcePoolAction.java`.
 struct UpdateSanSecSecretResourcePoolAction : Action<UpdateSanSecSecretResourcePoolAction, InventoryReply<SecretResourcePoolInventory>> {
-  std::optional<std::int32_t> keyIndex;
-  std::optional<std::string> managementIp;
-  std::optional<std::int32_t> port;
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  std::optional<std::string> sm3Key;
-  std::optional<std::string> sm4Key;
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> keyIndex;  ///< Optional.
+  std::optional<std::string> managementIp;  ///< Optional.
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::optional<std::string> username;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; secret: never logged.
+  std::optional<std::string> sm3Key;  ///< Optional.
+  std::optional<std::string> sm4Key;  ///< Optional.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::int32_t> heartbeatInterval;  ///< Optional; range [6, 180].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

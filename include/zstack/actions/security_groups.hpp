@@ -22,258 +22,306 @@
 
 namespace zstack {
 
-/// Add rules to a security group.
-/// `POST /v1/security-groups/{securityGroupUuid}/rules` -> InventoryReply<SecurityGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/AddSecurityGroupRule.json (the manual).
+/// Adds rules to a security group.
+///
+/// `POST /v1/security-groups/{securityGroupUuid}/rules`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From `api/actions/AddSecurityGroupRule.json` (the manual).
 struct AddSecurityGroupRuleAction : Action<AddSecurityGroupRuleAction, InventoryReply<SecurityGroupInventory>> {
-  std::string securityGroupUuid;  ///< path; required
-  std::vector<SecurityGroupRuleAO> rules;  ///< required; not empty
-  std::optional<std::vector<std::string>> remoteSecurityGroupUuids;  ///< not empty
+  std::string securityGroupUuid;  ///< Path variable; required.
+  std::vector<SecurityGroupRuleAO> rules;  ///< Required; not empty; no empty elements.
+  std::optional<std::vector<std::string>> remoteSecurityGroupUuids;  ///< Optional; not empty; no empty elements.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Add VM NICs to a security group.
-/// `POST /v1/security-groups/{securityGroupUuid}/vm-instances/nics` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From api/actions/AddVmNicToSecurityGroup.json (the manual).
+/// Adds VM NICs to a security group.
+///
+/// `POST /v1/security-groups/{securityGroupUuid}/vm-instances/nics`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/AddVmNicToSecurityGroup.json` (the manual).
 struct AddVmNicToSecurityGroupAction : Action<AddVmNicToSecurityGroupAction, EmptyReply> {
-  std::string securityGroupUuid;  ///< path; required
-  std::vector<std::string> vmNicUuids;  ///< required; not empty
+  std::string securityGroupUuid;  ///< Path variable; required.
+  std::vector<std::string> vmNicUuids;  ///< Required; not empty; no empty elements.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Attach a security group to an L3 network.
-/// `POST /v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}` -> InventoryReply<SecurityGroupInventory>.
-/// From api/actions/AttachSecurityGroupToL3Network.json (the manual).
+/// Attaches a security group to an L3 network.
+///
+/// `POST /v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From `api/actions/AttachSecurityGroupToL3Network.json` (the manual).
 struct AttachSecurityGroupToL3NetworkAction : Action<AttachSecurityGroupToL3NetworkAction, InventoryReply<SecurityGroupInventory>> {
-  std::string securityGroupUuid;  ///< path; required
-  std::string l3NetworkUuid;  ///< path; required
+  std::string securityGroupUuid;  ///< Path variable; required.
+  std::string l3NetworkUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-groups/rules/{uuid}/actions` -> InventoryReply<SecurityGroupRuleInventory>.
-/// Body: `{"changeSecurityGroupRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeSecurityGroupRuleAction.java.
+/// Changes the security group rule.
+///
+/// `PUT /v1/security-groups/rules/{uuid}/actions`, body `{"changeSecurityGroupRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupRuleInventory.
+/// From the Java SDK's `ChangeSecurityGroupRuleAction.java`.
 struct ChangeSecurityGroupRuleAction : Action<ChangeSecurityGroupRuleAction, InventoryReply<SecurityGroupRuleInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> description;  ///< max length 255
-  std::optional<std::string> remoteSecurityGroupUuid;
-  std::optional<std::string> action;  ///< not empty; one of DROP, ACCEPT
-  std::optional<std::string> state;  ///< not empty; one of Enabled, Disabled
-  std::optional<std::int32_t> priority;  ///< not empty; max length 4
-  std::optional<std::string> protocol;  ///< not empty; one of ALL, TCP, UDP, ICMP
-  std::optional<std::string> srcIpRange;  ///< max length 1024
-  std::optional<std::string> dstIpRange;  ///< max length 1024
-  std::optional<std::string> dstPortRange;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> description;  ///< Optional; at most 255 characters.
+  std::optional<std::string> remoteSecurityGroupUuid;  ///< Optional.
+  std::optional<std::string> action;  ///< Optional; not empty; one of `DROP`, `ACCEPT` (case-insensitive).
+  std::optional<std::string> state;  ///< Optional; not empty; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::int32_t> priority;  ///< Optional; not empty; at most 4 characters.
+  std::optional<std::string> protocol;  ///< Optional; not empty; one of `ALL`, `TCP`, `UDP`, `ICMP` (case-insensitive).
+  std::optional<std::string> srcIpRange;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> dstIpRange;  ///< Optional; at most 1024 characters.
+  std::optional<std::string> dstPortRange;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-groups/{securityGroupUuid}/rules/state/actions` -> InventoryReply<SecurityGroupInventory>.
-/// Body: `{"changeSecurityGroupRuleState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeSecurityGroupRuleStateAction.java.
+/// Changes the state of the security group rule.
+///
+/// `PUT /v1/security-groups/{securityGroupUuid}/rules/state/actions`, body `{"changeSecurityGroupRuleState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From the Java SDK's `ChangeSecurityGroupRuleStateAction.java`.
 struct ChangeSecurityGroupRuleStateAction : Action<ChangeSecurityGroupRuleStateAction, InventoryReply<SecurityGroupInventory>> {
-  std::string securityGroupUuid;  ///< path; required; not empty
-  std::vector<std::string> ruleUuids;  ///< required; not empty
-  std::string state;  ///< required; one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string securityGroupUuid;  ///< Path variable; required; not empty.
+  std::vector<std::string> ruleUuids;  ///< Required; not empty.
+  std::string state;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable or disable a security group.
-/// `PUT /v1/security-groups/{uuid}/actions` -> InventoryReply<SecurityGroupInventory>.
-/// Body: `{"changeSecurityGroupState": {...}}`.
-/// From api/actions/ChangeSecurityGroupState.json (the manual).
+/// Enables or disables a security group.
+///
+/// `PUT /v1/security-groups/{uuid}/actions`, body `{"changeSecurityGroupState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From `api/actions/ChangeSecurityGroupState.json` (the manual).
 struct ChangeSecurityGroupStateAction : Action<ChangeSecurityGroupStateAction, InventoryReply<SecurityGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-groups/nics/{vmNicUuid}/security-policy/actions` -> InventoryReply<VmNicSecurityPolicyInventory>.
-/// Body: `{"changeVmNicSecurityPolicy": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVmNicSecurityPolicyAction.java.
+/// Changes the VM NIC security policy.
+///
+/// `PUT /v1/security-groups/nics/{vmNicUuid}/security-policy/actions`, body `{"changeVmNicSecurityPolicy": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmNicSecurityPolicyInventory.
+/// From the Java SDK's `ChangeVmNicSecurityPolicyAction.java`.
 struct ChangeVmNicSecurityPolicyAction : Action<ChangeVmNicSecurityPolicyAction, InventoryReply<VmNicSecurityPolicyInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::optional<std::string> ingressPolicy;  ///< one of DENY, ALLOW
-  std::optional<std::string> egressPolicy;  ///< one of DENY, ALLOW
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::optional<std::string> ingressPolicy;  ///< Optional; one of `DENY`, `ALLOW` (case-insensitive).
+  std::optional<std::string> egressPolicy;  ///< Optional; one of `DENY`, `ALLOW` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Create a security group.
-/// `POST /v1/security-groups` -> InventoryReply<SecurityGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreateSecurityGroup.json (the manual).
+/// Creates a security group.
+///
+/// `POST /v1/security-groups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From `api/actions/CreateSecurityGroup.json` (the manual).
 struct CreateSecurityGroupAction : Action<CreateSecurityGroupAction, InventoryReply<SecurityGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete a security group.
-/// `DELETE /v1/security-groups/{uuid}` -> EmptyReply.
-/// From api/actions/DeleteSecurityGroup.json (the manual).
+/// Deletes a security group.
+///
+/// `DELETE /v1/security-groups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteSecurityGroup.json` (the manual).
 struct DeleteSecurityGroupAction : Action<DeleteSecurityGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete security group rules.
-/// `DELETE /v1/security-groups/rules` -> InventoryReply<SecurityGroupInventory>.
-/// From api/actions/DeleteSecurityGroupRule.json (the manual).
+/// Deletes security group rules.
+///
+/// `DELETE /v1/security-groups/rules`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From `api/actions/DeleteSecurityGroupRule.json` (the manual).
 struct DeleteSecurityGroupRuleAction : Action<DeleteSecurityGroupRuleAction, InventoryReply<SecurityGroupInventory>> {
-  std::vector<std::string> ruleUuids;  ///< required; not empty
+  std::vector<std::string> ruleUuids;  ///< Required; always in the query string; not empty; no empty elements.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Remove VM NICs from a security group.
-/// `DELETE /v1/security-groups/{securityGroupUuid}/vm-instances/nics` -> EmptyReply.
-/// From api/actions/DeleteVmNicFromSecurityGroup.json (the manual).
+/// Removes VM NICs from a security group.
+///
+/// `DELETE /v1/security-groups/{securityGroupUuid}/vm-instances/nics`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteVmNicFromSecurityGroup.json` (the manual).
 struct DeleteVmNicFromSecurityGroupAction : Action<DeleteVmNicFromSecurityGroupAction, EmptyReply> {
-  std::string securityGroupUuid;  ///< path; required
-  std::vector<std::string> vmNicUuids;  ///< required; not empty
+  std::string securityGroupUuid;  ///< Path variable; required.
+  std::vector<std::string> vmNicUuids;  ///< Required; always in the query string; not empty; no empty elements.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Detach a security group from an L3 network.
-/// `DELETE /v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}` -> InventoryReply<SecurityGroupInventory>.
-/// From api/actions/DetachSecurityGroupFromL3Network.json (the manual).
+/// Detaches a security group from an L3 network.
+///
+/// `DELETE /v1/security-groups/{securityGroupUuid}/l3-networks/{l3NetworkUuid}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From `api/actions/DetachSecurityGroupFromL3Network.json` (the manual).
 struct DetachSecurityGroupFromL3NetworkAction : Action<DetachSecurityGroupFromL3NetworkAction, InventoryReply<SecurityGroupInventory>> {
-  std::string securityGroupUuid;  ///< path; required
-  std::string l3NetworkUuid;  ///< path; required
+  std::string securityGroupUuid;  ///< Path variable; required.
+  std::string l3NetworkUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// List the VM NICs that could be added to a security group.
-/// `GET /v1/security-groups/{securityGroupUuid}/vm-instances/candidate-nics` -> QueryReply<VmNicInventory> (synchronous).
-/// From api/actions/GetCandidateVmNicForSecurityGroup.json (the manual).
+/// Lists the VM NICs that could be added to a security group.
+///
+/// `GET /v1/security-groups/{securityGroupUuid}/vm-instances/candidate-nics`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmNicInventory.
+/// From `api/actions/GetCandidateVmNicForSecurityGroup.json` (the manual).
 struct GetCandidateVmNicForSecurityGroupAction : Action<GetCandidateVmNicForSecurityGroupAction, QueryReply<VmNicInventory>> {
-  std::string securityGroupUuid;  ///< path; required
+  std::string securityGroupUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query security groups.
-/// `GET /v1/security-groups` -> QueryReply<SecurityGroupInventory> (synchronous).
-/// From api/actions/QuerySecurityGroup.json (the manual).
+/// Queries security groups.
+///
+/// `GET /v1/security-groups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SecurityGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, ipVersion, attachedL3NetworkUuids`.
+/// Nested, one level down: `rules.{uuid, createDate, lastOpDate, securityGroupUuid, type, ipVersion, protocol, state, priority, description, srcIpRange, dstIpRange, srcPortRange, dstPortRange, action, remoteSecurityGroupUuid, allowedCidr, startPort, endPort}`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QuerySecurityGroup.json` (the manual).
 struct QuerySecurityGroupAction : QueryAction<QuerySecurityGroupAction, SecurityGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query security group rules.
-/// `GET /v1/security-groups/rules` -> QueryReply<SecurityGroupRuleInventory> (synchronous).
-/// From api/actions/QuerySecurityGroupRule.json (the manual).
+/// Queries security group rules.
+///
+/// `GET /v1/security-groups/rules`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SecurityGroupRuleInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, securityGroupUuid, type, ipVersion, protocol, state, priority, description, srcIpRange, dstIpRange, srcPortRange, dstPortRange, action, remoteSecurityGroupUuid, allowedCidr, startPort, endPort`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QuerySecurityGroupRule.json` (the manual).
 struct QuerySecurityGroupRuleAction : QueryAction<QuerySecurityGroupRuleAction, SecurityGroupRuleInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query which VM NICs are in which security groups.
-/// `GET /v1/security-groups/vm-instances/nics` -> QueryReply<VmNicSecurityGroupRefInventory> (synchronous).
-/// From api/actions/QueryVmNicInSecurityGroup.json (the manual).
+/// Queries which VM NICs are in which security groups.
+///
+/// `GET /v1/security-groups/vm-instances/nics`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmNicSecurityGroupRefInventory.
+/// Queryable fields (where(), query::field()): `priority, vmNicUuid, securityGroupUuid, vmInstanceUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryVmNicInSecurityGroup.json` (the manual).
 struct QueryVmNicInSecurityGroupAction : QueryAction<QueryVmNicInSecurityGroupAction, VmNicSecurityGroupRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/security-groups/nics/security-policy` -> QueryReply<VmNicSecurityPolicyInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmNicSecurityPolicyAction.java.
+/// Queries VM NIC security policies.
+///
+/// `GET /v1/security-groups/nics/security-policy`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmNicSecurityPolicyInventory.
+/// Queryable fields (where(), query::field()): `vmNicUuid, ingressPolicy, egressPolicy, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmNicSecurityPolicyAction.java`.
 struct QueryVmNicSecurityPolicyAction : QueryAction<QueryVmNicSecurityPolicyAction, VmNicSecurityPolicyInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-groups/nics/{vmNicUuid}/actions` -> SetVmNicSecurityGroupResult.
-/// Body: `{"setVmNicSecurityGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmNicSecurityGroupAction.java.
+/// Sets the VM NIC security group.
+///
+/// `PUT /v1/security-groups/nics/{vmNicUuid}/actions`, body `{"setVmNicSecurityGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetVmNicSecurityGroupResult.
+/// From the Java SDK's `SetVmNicSecurityGroupAction.java`.
 struct SetVmNicSecurityGroupAction : Action<SetVmNicSecurityGroupAction, SetVmNicSecurityGroupResult> {
-  std::string vmNicUuid;  ///< path; required; not empty
-  std::optional<Json> refs;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required; not empty.
+  std::optional<Json> refs;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update the name or description of a security group.
-/// `PUT /v1/security-groups/{uuid}/actions` -> InventoryReply<SecurityGroupInventory>.
-/// Body: `{"updateSecurityGroup": {...}}`.
-/// From api/actions/UpdateSecurityGroup.json (the manual).
+/// Updates the name or description of a security group.
+///
+/// `PUT /v1/security-groups/{uuid}/actions`, body `{"updateSecurityGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From `api/actions/UpdateSecurityGroup.json` (the manual).
 struct UpdateSecurityGroupAction : Action<UpdateSecurityGroupAction, InventoryReply<SecurityGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-groups/{securityGroupUuid}/rules/priority/actions` -> InventoryReply<SecurityGroupInventory>.
-/// Body: `{"updateSecurityGroupRulePriority": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSecurityGroupRulePriorityAction.java.
+/// Updates the security group rule priority.
+///
+/// `PUT /v1/security-groups/{securityGroupUuid}/rules/priority/actions`, body `{"updateSecurityGroupRulePriority": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityGroupInventory.
+/// From the Java SDK's `UpdateSecurityGroupRulePriorityAction.java`.
 struct UpdateSecurityGroupRulePriorityAction : Action<UpdateSecurityGroupRulePriorityAction, InventoryReply<SecurityGroupInventory>> {
-  std::string securityGroupUuid;  ///< path; required; not empty
-  std::string type;  ///< required; not empty; one of Ingress, Egress
-  std::optional<Json> rules;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string securityGroupUuid;  ///< Path variable; required; not empty.
+  std::string type;  ///< Required; not empty; one of `Ingress`, `Egress` (case-insensitive).
+  std::optional<Json> rules;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/security-groups/{securityGroupUuid}/rules/validation` -> ValidateSecurityGroupRuleResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ValidateSecurityGroupRuleAction.java.
+/// Validates the security group rule.
+///
+/// `GET /v1/security-groups/{securityGroupUuid}/rules/validation`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref ValidateSecurityGroupRuleResult.
+/// From the Java SDK's `ValidateSecurityGroupRuleAction.java`.
 struct ValidateSecurityGroupRuleAction : Action<ValidateSecurityGroupRuleAction, ValidateSecurityGroupRuleResult> {
-  std::string securityGroupUuid;  ///< path; required; not empty
-  std::string type;  ///< required; not empty; one of Ingress, Egress
-  std::string protocol;  ///< required; not empty; one of TCP, UDP, ICMP, ALL
-  std::optional<std::string> remoteSecurityGroupUuid;  ///< not empty
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<std::string> srcIpRange;
-  std::optional<std::string> dstIpRange;
-  std::optional<std::string> dstPortRange;
-  std::optional<std::string> action;  ///< not empty; one of ACCEPT, DROP
-  std::optional<std::int32_t> startPort;
-  std::optional<std::int32_t> endPort;
-  std::optional<std::string> allowedCidr;
-  std::optional<std::string> requestIp;
+  std::string securityGroupUuid;  ///< Path variable; required; not empty.
+  std::string type;  ///< Required; not empty; one of `Ingress`, `Egress` (case-insensitive).
+  std::string protocol;  ///< Required; not empty; one of `TCP`, `UDP`, `ICMP`, `ALL` (case-insensitive).
+  std::optional<std::string> remoteSecurityGroupUuid;  ///< Optional; not empty.
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<std::string> srcIpRange;  ///< Optional.
+  std::optional<std::string> dstIpRange;  ///< Optional.
+  std::optional<std::string> dstPortRange;  ///< Optional.
+  std::optional<std::string> action;  ///< Optional; not empty; one of `ACCEPT`, `DROP` (case-insensitive).
+  std::optional<std::int32_t> startPort;  ///< Optional.
+  std::optional<std::int32_t> endPort;  ///< Optional.
+  std::optional<std::string> allowedCidr;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,129 +15,143 @@
 
 namespace zstack {
 
-/// `POST /v1/security-machine/fiSec` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddFiSecSecurityMachineAction.java.
+/// Adds a fi sec security machine.
+///
+/// `POST /v1/security-machine/fiSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `AddFiSecSecurityMachineAction.java`.
 struct AddFiSecSecurityMachineAction : Action<AddFiSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::int32_t> port;  ///< required; range [1, 65535]; Java SDK default 0
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string model;  ///< required; max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, SecureSignVerifyService
-  std::string zoneUuid;  ///< required
-  std::string secretResourcePoolUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> port;  ///< Required; range [1, 65535]; Java SDK default `0` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string model;  ///< Required; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `SecureSignVerifyService` (case-insensitive).
+  std::string zoneUuid;  ///< Required.
+  std::string secretResourcePoolUuid;  ///< Required; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/security-machine/flkSec` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddFlkSecSecurityMachineAction.java.
+/// Adds a flk sec security machine.
+///
+/// `POST /v1/security-machine/flkSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `AddFlkSecSecurityMachineAction.java`.
 struct AddFlkSecSecurityMachineAction : Action<AddFlkSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::int32_t> port;  ///< required; range [1, 65535]; Java SDK default 0
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string model;  ///< required; max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, SecureSignVerifyService
-  std::string zoneUuid;  ///< required
-  std::string secretResourcePoolUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> port;  ///< Required; range [1, 65535]; Java SDK default `0` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string model;  ///< Required; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `SecureSignVerifyService` (case-insensitive).
+  std::string zoneUuid;  ///< Required.
+  std::string secretResourcePoolUuid;  ///< Required; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/security-machine/infoSec` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddInfoSecSecurityMachineAction.java.
+/// Adds an info sec security machine.
+///
+/// `POST /v1/security-machine/infoSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `AddInfoSecSecurityMachineAction.java`.
 struct AddInfoSecSecurityMachineAction : Action<AddInfoSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::string password;  ///< required; max length 255
-  std::optional<std::int32_t> port;  ///< required; range [1, 65535]; Java SDK default 0
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string model;  ///< required; max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, SecureSignVerifyService
-  std::string zoneUuid;  ///< required
-  std::string secretResourcePoolUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> port;  ///< Required; range [1, 65535]; Java SDK default `0` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string model;  ///< Required; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `SecureSignVerifyService` (case-insensitive).
+  std::string zoneUuid;  ///< Required.
+  std::string secretResourcePoolUuid;  ///< Required; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/security-machine/jida/auth-gateway` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddJitSecurityMachineAction.java.
+/// Adds a jit security machine.
+///
+/// `POST /v1/security-machine/jida/auth-gateway`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `AddJitSecurityMachineAction.java`.
 struct AddJitSecurityMachineAction : Action<AddJitSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::int32_t> port;  ///< required; range [1, 65535]
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string model;  ///< required; max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, SecureSignVerifyService
-  std::string zoneUuid;  ///< required
-  std::string secretResourcePoolUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> port;  ///< Required; range [1, 65535].
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string model;  ///< Required; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `SecureSignVerifyService` (case-insensitive).
+  std::string zoneUuid;  ///< Required.
+  std::string secretResourcePoolUuid;  ///< Required; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/security-machine/sanSec` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddSanSecSecurityMachineAction.java.
+/// Adds a san sec security machine.
+///
+/// `POST /v1/security-machine/sanSec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `AddSanSecSecurityMachineAction.java`.
 struct AddSanSecSecurityMachineAction : Action<AddSanSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::int32_t> port;  ///< required; range [1, 65535]; Java SDK default 0
-  std::string password;  ///< required; max length 255
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string managementIp;  ///< required
-  std::string model;  ///< required; max length 255
-  std::string type;  ///< required; one of CloudSecurityMachine, OrdinarySecurityMachine, SecureSignVerifyService
-  std::string zoneUuid;  ///< required
-  std::string secretResourcePoolUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> port;  ///< Required; range [1, 65535]; Java SDK default `0` (unset here: not sent).
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string managementIp;  ///< Required.
+  std::string model;  ///< Required; at most 255 characters.
+  std::string type;  ///< Required; one of `CloudSecurityMachine`, `OrdinarySecurityMachine`, `SecureSignVerifyService` (case-insensitive).
+  std::string zoneUuid;  ///< Required.
+  std::string secretResourcePoolUuid;  ///< Required; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/security-machine/{uuid}/detect/sync/actions` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SecurityMachineDetectSyncAction.java.
+/// Calls the ZStack API `SecurityMachineDetectSync`.
+///
+/// `POST /v1/security-machine/{uuid}/detect/sync/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SecurityMachineDetectSyncAction.java`.
 struct SecurityMachineDetectSyncAction : Action<SecurityMachineDetectSyncAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/security-machine/encrypt/actions` -> SecurityMachineEncryptResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SecurityMachineEncryptAction.java.
+/// Calls the ZStack API `SecurityMachineEncrypt`.
+///
+/// `POST /v1/security-machine/encrypt/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SecurityMachineEncryptResult.
+/// From the Java SDK's `SecurityMachineEncryptAction.java`.
 struct SecurityMachineEncryptAction : Action<SecurityMachineEncryptAction, SecurityMachineEncryptResult> {
-  std::string text;  ///< required
-  std::string algType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string text;  ///< Required.
+  std::string algType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

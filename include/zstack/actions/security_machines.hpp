@@ -15,132 +15,154 @@
 
 namespace zstack {
 
-/// `PUT /v1/security-machines/{uuid}/actions` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"changeSecurityMachineState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeSecurityMachineStateAction.java.
+/// Changes the state of the security machine.
+///
+/// `PUT /v1/security-machines/{uuid}/actions`, body `{"changeSecurityMachineState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `ChangeSecurityMachineStateAction.java`.
 struct ChangeSecurityMachineStateAction : Action<ChangeSecurityMachineStateAction, InventoryReply<SecurityMachineInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/security-machines/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSecurityMachineAction.java.
+/// Deletes the security machine.
+///
+/// `DELETE /v1/security-machines/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSecurityMachineAction.java`.
 struct DeleteSecurityMachineAction : Action<DeleteSecurityMachineAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/security-machines` -> QueryReply<SecurityMachineInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySecurityMachineAction.java.
+/// Queries security machines.
+///
+/// `GET /v1/security-machines`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SecurityMachineInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, secretResourcePoolUuid, managementIp, type, model, state, status`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySecurityMachineAction.java`.
 struct QuerySecurityMachineAction : QueryAction<QuerySecurityMachineAction, SecurityMachineInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-machines/fiSec/{uuid}/actions` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"updateFiSecSecurityMachine": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFiSecSecurityMachineAction.java.
+/// Updates the fi sec security machine.
+///
+/// `PUT /v1/security-machines/fiSec/{uuid}/actions`, body `{"updateFiSecSecurityMachine": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `UpdateFiSecSecurityMachineAction.java`.
 struct UpdateFiSecSecurityMachineAction : Action<UpdateFiSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::int32_t> port;  ///< range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> port;  ///< Optional; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-machines/flkSec/{uuid}/actions` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"updateFlkSecSecurityMachine": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFlkSecSecurityMachineAction.java.
+/// Updates the flk sec security machine.
+///
+/// `PUT /v1/security-machines/flkSec/{uuid}/actions`, body `{"updateFlkSecSecurityMachine": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `UpdateFlkSecSecurityMachineAction.java`.
 struct UpdateFlkSecSecurityMachineAction : Action<UpdateFlkSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::int32_t> port;  ///< range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> port;  ///< Optional; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-machines/infoSec/{uuid}/actions` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"updateInfoSecSecurityMachine": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateInfoSecSecurityMachineAction.java.
+/// Updates the info sec security machine.
+///
+/// `PUT /v1/security-machines/infoSec/{uuid}/actions`, body `{"updateInfoSecSecurityMachine": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `UpdateInfoSecSecurityMachineAction.java`.
 struct UpdateInfoSecSecurityMachineAction : Action<UpdateInfoSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::string> password;  ///< max length 255
-  std::optional<std::int32_t> port;  ///< range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> port;  ///< Optional; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-machines/jida/auth-gateway/{uuid}/actions` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"updateJitSecurityMachine": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateJitSecurityMachineAction.java.
+/// Updates the jit security machine.
+///
+/// `PUT /v1/security-machines/jida/auth-gateway/{uuid}/actions`, body `{"updateJitSecurityMachine": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `UpdateJitSecurityMachineAction.java`.
 struct UpdateJitSecurityMachineAction : Action<UpdateJitSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::int32_t> port;  ///< required
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::optional<std::int32_t> port;  ///< Required.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-machines/sanSec/{uuid}/actions` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"updateSanSecSecurityMachine": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSanSecSecurityMachineAction.java.
+/// Updates the san sec security machine.
+///
+/// `PUT /v1/security-machines/sanSec/{uuid}/actions`, body `{"updateSanSecSecurityMachine": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `UpdateSanSecSecurityMachineAction.java`.
 struct UpdateSanSecSecurityMachineAction : Action<UpdateSanSecSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::optional<std::string> password;  ///< max length 255
-  std::optional<std::int32_t> port;  ///< range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::optional<std::string> password;  ///< Optional; at most 255 characters; secret: never logged.
+  std::optional<std::int32_t> port;  ///< Optional; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/security-machines/{uuid}/actions` -> InventoryReply<SecurityMachineInventory>.
-/// Body: `{"updateSecurityMachine": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSecurityMachineAction.java.
+/// Updates the security machine.
+///
+/// `PUT /v1/security-machines/{uuid}/actions`, body `{"updateSecurityMachine": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SecurityMachineInventory.
+/// From the Java SDK's `UpdateSecurityMachineAction.java`.
 struct UpdateSecurityMachineAction : Action<UpdateSecurityMachineAction, InventoryReply<SecurityMachineInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> managementIp;  ///< max length 255
-  std::optional<std::string> model;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> managementIp;  ///< Optional; at most 255 characters.
+  std::optional<std::string> model;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

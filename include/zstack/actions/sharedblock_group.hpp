@@ -16,20 +16,30 @@
 
 namespace zstack {
 
-/// `GET /v1/sharedblock-group/sharedblocks` -> QueryReply<SharedBlockInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySharedBlockAction.java.
+/// Queries shared blocks.
+///
+/// `GET /v1/sharedblock-group/sharedblocks`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SharedBlockInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, sharedBlockGroupUuid, type, diskUuid, state, status, totalCapacity, availableCapacity`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySharedBlockAction.java`.
 struct QuerySharedBlockAction : QueryAction<QuerySharedBlockAction, SharedBlockInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sharedblock-group/host-refs` -> QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySharedBlockGroupPrimaryStorageHostRefAction.java.
+/// Queries shared block group primary storage host refs.
+///
+/// `GET /v1/sharedblock-group/host-refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SharedBlockGroupPrimaryStorageHostRefInventory.
+/// Queryable fields (where(), query::field()): `primaryStorageUuid, hostUuid, hostId, status, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySharedBlockGroupPrimaryStorageHostRefAction.java`.
 struct QuerySharedBlockGroupPrimaryStorageHostRefAction : QueryAction<QuerySharedBlockGroupPrimaryStorageHostRefAction, SharedBlockGroupPrimaryStorageHostRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,73 +15,86 @@
 
 namespace zstack {
 
-/// `POST /v1/snmp/agent` -> InventoryReply<SnmpAgentInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSnmpAgentAction.java.
+/// Creates an SNMP agent.
+///
+/// `POST /v1/snmp/agent`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SnmpAgentInventory.
+/// From the Java SDK's `CreateSnmpAgentAction.java`.
 struct CreateSnmpAgentAction : Action<CreateSnmpAgentAction, InventoryReply<SnmpAgentInventory>> {
-  std::string version;  ///< required; one of v2c, v3
-  std::optional<std::string> readCommunity;  ///< min length 1; max length 32
-  std::optional<std::string> userName;  ///< min length 1; max length 32
-  std::optional<std::string> authAlgorithm;  ///< one of MD5, SHA, SHA224, SHA256, SHA384, SHA512
-  std::optional<std::string> authPassword;
-  std::optional<std::string> privacyAlgorithm;  ///< one of DES, AES128, AES192, AES256, 3DES
-  std::optional<std::string> privacyPassword;
-  std::optional<std::int32_t> port;  ///< required; range [1024, 65535]; Java SDK default 0
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string version;  ///< Required; one of `v2c`, `v3` (case-insensitive).
+  std::optional<std::string> readCommunity;  ///< Optional; length 1 to 32.
+  std::optional<std::string> userName;  ///< Optional; length 1 to 32.
+  std::optional<std::string> authAlgorithm;  ///< Optional; one of `MD5`, `SHA`, `SHA224`, `SHA256`, `SHA384`, `SHA512` (case-insensitive).
+  std::optional<std::string> authPassword;  ///< Optional; secret: never logged.
+  std::optional<std::string> privacyAlgorithm;  ///< Optional; one of `DES`, `AES128`, `AES192`, `AES256`, `3DES` (case-insensitive).
+  std::optional<std::string> privacyPassword;  ///< Optional; secret: never logged.
+  std::optional<std::int32_t> port;  ///< Required; range [1024, 65535]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/snmp/agent` -> QueryReply<SnmpAgentInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySnmpAgentAction.java.
+/// Queries SNMP agents.
+///
+/// `GET /v1/snmp/agent`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SnmpAgentInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, version, readCommunity, userName, authAlgorithm, authPassword, privacyAlgorithm, privacyPassword, port, status, securityLevel`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySnmpAgentAction.java`.
 struct QuerySnmpAgentAction : QueryAction<QuerySnmpAgentAction, SnmpAgentInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/snmp/agent/actions` -> InventoryReply<SnmpAgentInventory>.
-/// Body: `{"startSnmpAgent": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartSnmpAgentAction.java.
+/// Starts the SNMP agent.
+///
+/// `PUT /v1/snmp/agent/actions`, body `{"startSnmpAgent": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SnmpAgentInventory.
+/// From the Java SDK's `StartSnmpAgentAction.java`.
 struct StartSnmpAgentAction : Action<StartSnmpAgentAction, InventoryReply<SnmpAgentInventory>> {
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/snmp/agent/actions` -> InventoryReply<SnmpAgentInventory>.
-/// Body: `{"stopSnmpAgent": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StopSnmpAgentAction.java.
+/// Stops the SNMP agent.
+///
+/// `PUT /v1/snmp/agent/actions`, body `{"stopSnmpAgent": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SnmpAgentInventory.
+/// From the Java SDK's `StopSnmpAgentAction.java`.
 struct StopSnmpAgentAction : Action<StopSnmpAgentAction, InventoryReply<SnmpAgentInventory>> {
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/snmp/agent/actions` -> InventoryReply<SnmpAgentInventory>.
-/// Body: `{"updateSnmpAgent": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSnmpAgentAction.java.
+/// Updates the SNMP agent.
+///
+/// `PUT /v1/snmp/agent/actions`, body `{"updateSnmpAgent": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SnmpAgentInventory.
+/// From the Java SDK's `UpdateSnmpAgentAction.java`.
 struct UpdateSnmpAgentAction : Action<UpdateSnmpAgentAction, InventoryReply<SnmpAgentInventory>> {
-  std::string uuid;  ///< required
-  std::string version;  ///< required; one of v2c, v3
-  std::optional<std::string> readCommunity;  ///< min length 1; max length 32
-  std::optional<std::string> userName;  ///< min length 1; max length 32
-  std::optional<std::string> authAlgorithm;  ///< one of MD5, SHA, SHA224, SHA256, SHA384, SHA512
-  std::optional<std::string> authPassword;
-  std::optional<std::string> privacyAlgorithm;  ///< one of DES, AES128, AES192, AES256, 3DES
-  std::optional<std::string> privacyPassword;
-  std::optional<std::int32_t> port;  ///< required; range [1024, 65535]; Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::string version;  ///< Required; one of `v2c`, `v3` (case-insensitive).
+  std::optional<std::string> readCommunity;  ///< Optional; length 1 to 32.
+  std::optional<std::string> userName;  ///< Optional; length 1 to 32.
+  std::optional<std::string> authAlgorithm;  ///< Optional; one of `MD5`, `SHA`, `SHA224`, `SHA256`, `SHA384`, `SHA512` (case-insensitive).
+  std::optional<std::string> authPassword;  ///< Optional; secret: never logged.
+  std::optional<std::string> privacyAlgorithm;  ///< Optional; one of `DES`, `AES128`, `AES192`, `AES256`, `3DES` (case-insensitive).
+  std::optional<std::string> privacyPassword;  ///< Optional; secret: never logged.
+  std::optional<std::int32_t> port;  ///< Required; range [1024, 65535]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -38,925 +38,1135 @@
 
 namespace zstack {
 
-/// `POST /v1/sns/application-endpoints/emails/email-addresses` -> InventoryReply<SNSEmailAddressInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/AddEmailAddressToSNSEmailEndpointAction.java.
+/// Adds an email address to the SNS email endpoint.
+///
+/// `POST /v1/sns/application-endpoints/emails/email-addresses`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSEmailAddressInventory.
+/// From the Java SDK's `sns/platform/email/AddEmailAddressToSNSEmailEndpointAction.java`.
 struct AddEmailAddressToSNSEmailEndpointAction : Action<AddEmailAddressToSNSEmailEndpointAction, InventoryReply<SNSEmailAddressInventory>> {
-  std::string emailAddress;  ///< required; max length 1024
-  std::string endpointUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string emailAddress;  ///< Required; at most 1024 characters.
+  std::string endpointUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/ding-talk/at-persons` -> InventoryReply<SNSDingTalkAtPersonInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/AddSNSDingTalkAtPersonAction.java.
+/// Adds an SNS DingTalk at the person.
+///
+/// `POST /v1/sns/application-endpoints/ding-talk/at-persons`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSDingTalkAtPersonInventory.
+/// From the Java SDK's `sns/platform/dingtalk/AddSNSDingTalkAtPersonAction.java`.
 struct AddSNSDingTalkAtPersonAction : Action<AddSNSDingTalkAtPersonAction, InventoryReply<SNSDingTalkAtPersonInventory>> {
-  std::string phoneNumber;  ///< required; max length 64
-  std::string endpointUuid;  ///< required
-  std::optional<std::string> remark;  ///< max length 128
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string phoneNumber;  ///< Required; at most 64 characters.
+  std::string endpointUuid;  ///< Required.
+  std::optional<std::string> remark;  ///< Optional; at most 128 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/feishu/at-persons` -> InventoryReply<SNSFeiShuAtPersonInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/AddSNSFeiShuAtPersonAction.java.
+/// Adds an SNS FeiShu at the person.
+///
+/// `POST /v1/sns/application-endpoints/feishu/at-persons`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSFeiShuAtPersonInventory.
+/// From the Java SDK's `sns/platform/feishu/AddSNSFeiShuAtPersonAction.java`.
 struct AddSNSFeiShuAtPersonAction : Action<AddSNSFeiShuAtPersonAction, InventoryReply<SNSFeiShuAtPersonInventory>> {
-  std::string userId;  ///< required; max length 64
-  std::string endpointUuid;  ///< required
-  std::optional<std::string> remark;  ///< max length 128
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string userId;  ///< Required; at most 64 characters.
+  std::string endpointUuid;  ///< Required.
+  std::optional<std::string> remark;  ///< Optional; at most 128 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/sms-endpoints/receivers` -> AddSNSSmsReceiverResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/AddSNSSmsReceiverAction.java.
+/// Adds an SNS SMS receiver.
+///
+/// `POST /v1/sns/sms-endpoints/receivers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AddSNSSmsReceiverResult.
+/// From the Java SDK's `sns/AddSNSSmsReceiverAction.java`.
 struct AddSNSSmsReceiverAction : Action<AddSNSSmsReceiverAction, AddSNSSmsReceiverResult> {
-  std::optional<std::string> phoneNumber;  ///< max length 64
-  std::optional<Json> phoneNumberList;  ///< element type unknown upstream: JSON
-  std::string endpointUuid;  ///< required
-  std::string type;  ///< required; one of AliyunSms, UniversalSms
-  std::optional<std::string> description;  ///< max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> phoneNumber;  ///< Optional; at most 64 characters.
+  std::optional<Json> phoneNumberList;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::string endpointUuid;  ///< Required.
+  std::string type;  ///< Required; one of `AliyunSms`, `UniversalSms` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/we-com/at-persons` -> InventoryReply<SNSWeComAtPersonInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/AddSNSWeComAtPersonAction.java.
+/// Adds an SNS WeCom at the person.
+///
+/// `POST /v1/sns/application-endpoints/we-com/at-persons`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSWeComAtPersonInventory.
+/// From the Java SDK's `sns/platform/wecom/AddSNSWeComAtPersonAction.java`.
 struct AddSNSWeComAtPersonAction : Action<AddSNSWeComAtPersonAction, InventoryReply<SNSWeComAtPersonInventory>> {
-  std::string userId;  ///< required; max length 64
-  std::string endpointUuid;  ///< required
-  std::optional<std::string> remark;  ///< max length 128
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string userId;  ///< Required; at most 64 characters.
+  std::string endpointUuid;  ///< Required.
+  std::optional<std::string> remark;  ///< Optional; at most 128 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"changeSNSApplicationEndpointState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/ChangeSNSApplicationEndpointStateAction.java.
+/// Changes the state of the SNS application endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/{uuid}/actions`, body `{"changeSNSApplicationEndpointState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/ChangeSNSApplicationEndpointStateAction.java`.
 struct ChangeSNSApplicationEndpointStateAction : Action<ChangeSNSApplicationEndpointStateAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable, hide
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable`, `hide` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-platforms/{uuid}/actions` -> InventoryReply<SNSApplicationPlatformInventory>.
-/// Body: `{"changeSNSApplicationPlatformState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/ChangeSNSApplicationPlatformStateAction.java.
+/// Changes the state of the SNS application platform.
+///
+/// `PUT /v1/sns/application-platforms/{uuid}/actions`, body `{"changeSNSApplicationPlatformState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationPlatformInventory.
+/// From the Java SDK's `sns/ChangeSNSApplicationPlatformStateAction.java`.
 struct ChangeSNSApplicationPlatformStateAction : Action<ChangeSNSApplicationPlatformStateAction, InventoryReply<SNSApplicationPlatformInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/sms-endpoints/aliyunsms` -> InventoryReply<SNSAliyunSmsEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/aliyunsms/CreateSNSAliyunSmsEndpointAction.java.
+/// Creates an SNS Aliyun SMS endpoint.
+///
+/// `POST /v1/sns/sms-endpoints/aliyunsms`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSAliyunSmsEndpointInventory.
+/// From the Java SDK's `sns/platform/aliyunsms/CreateSNSAliyunSmsEndpointAction.java`.
 struct CreateSNSAliyunSmsEndpointAction : Action<CreateSNSAliyunSmsEndpointAction, InventoryReply<SNSAliyunSmsEndpointInventory>> {
-  std::string accessKeyUuid;  ///< required
-  std::optional<Json> receivers;  ///< not empty; element type unknown upstream: JSON
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string accessKeyUuid;  ///< Required.
+  std::optional<Json> receivers;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/ding-talk` -> InventoryReply<SNSDingTalkEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/CreateSNSDingTalkEndpointAction.java.
+/// Creates an SNS DingTalk endpoint.
+///
+/// `POST /v1/sns/application-endpoints/ding-talk`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSDingTalkEndpointInventory.
+/// From the Java SDK's `sns/platform/dingtalk/CreateSNSDingTalkEndpointAction.java`.
 struct CreateSNSDingTalkEndpointAction : Action<CreateSNSDingTalkEndpointAction, InventoryReply<SNSDingTalkEndpointInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::optional<bool> atAll;
-  std::optional<std::string> secret;  ///< max length 128
-  std::optional<Json> atPersonPhoneNumbers;  ///< not empty; element type unknown upstream: JSON
-  std::optional<Json> atPersonList;  ///< not empty; element type unknown upstream: JSON
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<std::string> secret;  ///< Optional; at most 128 characters; secret: never logged.
+  std::optional<Json> atPersonPhoneNumbers;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> atPersonList;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/emails` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/CreateSNSEmailEndpointAction.java.
+/// Creates an SNS email endpoint.
+///
+/// `POST /v1/sns/application-endpoints/emails`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/email/CreateSNSEmailEndpointAction.java`.
 struct CreateSNSEmailEndpointAction : Action<CreateSNSEmailEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::optional<std::string> email;  ///< max length 1024
-  std::optional<Json> emails;  ///< element type unknown upstream: JSON
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> email;  ///< Optional; at most 1024 characters.
+  std::optional<Json> emails;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-platforms/email` -> InventoryReply<SNSApplicationPlatformInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/CreateSNSEmailPlatformAction.java.
+/// Creates an SNS email platform.
+///
+/// `POST /v1/sns/application-platforms/email`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationPlatformInventory.
+/// From the Java SDK's `sns/platform/email/CreateSNSEmailPlatformAction.java`.
 struct CreateSNSEmailPlatformAction : Action<CreateSNSEmailPlatformAction, InventoryReply<SNSApplicationPlatformInventory>> {
-  std::string smtpServer;  ///< required
-  std::optional<std::int32_t> smtpPort;  ///< required; range [1, 65535]
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  std::optional<std::string> encryptType;  ///< one of SSL, STARTTLS, NONE; Java SDK default "NONE"
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string smtpServer;  ///< Required.
+  std::optional<std::int32_t> smtpPort;  ///< Required; range [1, 65535].
+  std::optional<std::string> username;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; secret: never logged.
+  std::optional<std::string> encryptType;  ///< Optional; one of `SSL`, `STARTTLS`, `NONE` (case-insensitive); Java SDK default `"NONE"` (unset here: not sent).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/feishu` -> InventoryReply<SNSFeiShuEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/CreateSNSFeiShuEndpointAction.java.
+/// Creates an SNS FeiShu endpoint.
+///
+/// `POST /v1/sns/application-endpoints/feishu`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSFeiShuEndpointInventory.
+/// From the Java SDK's `sns/platform/feishu/CreateSNSFeiShuEndpointAction.java`.
 struct CreateSNSFeiShuEndpointAction : Action<CreateSNSFeiShuEndpointAction, InventoryReply<SNSFeiShuEndpointInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::optional<bool> atAll;
-  std::optional<Json> atPersonUserIds;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::string> secret;  ///< max length 128
-  std::optional<Json> atPersonList;  ///< not empty; element type unknown upstream: JSON
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<Json> atPersonUserIds;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> secret;  ///< Optional; at most 128 characters; secret: never logged.
+  std::optional<Json> atPersonList;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/http` -> InventoryReply<SNSHttpEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/http/CreateSNSHttpEndpointAction.java.
+/// Creates an SNS HTTP endpoint.
+///
+/// `POST /v1/sns/application-endpoints/http`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSHttpEndpointInventory.
+/// From the Java SDK's `sns/platform/http/CreateSNSHttpEndpointAction.java`.
 struct CreateSNSHttpEndpointAction : Action<CreateSNSHttpEndpointAction, InventoryReply<SNSHttpEndpointInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::optional<std::string> username;  ///< max length 128
-  std::optional<std::string> password;  ///< max length 512
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::optional<std::string> username;  ///< Optional; at most 128 characters.
+  std::optional<std::string> password;  ///< Optional; at most 512 characters; secret: never logged.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/microsoft-teams` -> InventoryReply<SNSMicrosoftTeamsEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/microsoftteams/CreateSNSMicrosoftTeamsEndpointAction.java.
+/// Creates an SNS microsoft teams endpoint.
+///
+/// `POST /v1/sns/application-endpoints/microsoft-teams`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSMicrosoftTeamsEndpointInventory.
+/// From the Java SDK's `sns/platform/microsoftteams/CreateSNSMicrosoftTeamsEndpointAction.java`.
 struct CreateSNSMicrosoftTeamsEndpointAction : Action<CreateSNSMicrosoftTeamsEndpointAction, InventoryReply<SNSMicrosoftTeamsEndpointInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/snmp` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/snmp/CreateSNSSnmpEndpointAction.java.
+/// Creates an SNS SNMP endpoint.
+///
+/// `POST /v1/sns/application-endpoints/snmp`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/snmp/CreateSNSSnmpEndpointAction.java`.
 struct CreateSNSSnmpEndpointAction : Action<CreateSNSSnmpEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-platforms/snmp` -> InventoryReply<SNSApplicationPlatformInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/snmp/CreateSNSSnmpPlatformAction.java.
+/// Creates an SNS SNMP platform.
+///
+/// `POST /v1/sns/application-platforms/snmp`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationPlatformInventory.
+/// From the Java SDK's `sns/platform/snmp/CreateSNSSnmpPlatformAction.java`.
 struct CreateSNSSnmpPlatformAction : Action<CreateSNSSnmpPlatformAction, InventoryReply<SNSApplicationPlatformInventory>> {
-  std::string snmpAddress;  ///< required
-  std::optional<std::int32_t> snmpPort;  ///< required; range [1, 65535]
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string snmpAddress;  ///< Required.
+  std::optional<std::int32_t> snmpPort;  ///< Required; range [1, 65535].
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/topics` -> InventoryReply<SNSTopicInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/CreateSNSTopicAction.java.
+/// Creates an SNS topic.
+///
+/// `POST /v1/sns/topics`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSTopicInventory.
+/// From the Java SDK's `sns/CreateSNSTopicAction.java`.
 struct CreateSNSTopicAction : Action<CreateSNSTopicAction, InventoryReply<SNSTopicInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> locale;  ///< one of zh_CN, en_US; max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> locale;  ///< Optional; one of `zh_CN`, `en_US` (case-insensitive); at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/universal-sms` -> InventoryReply<SNSUniversalSmsEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/universalsms/CreateSNSUniversalSmsEndpointAction.java.
+/// Creates an SNS universal SMS endpoint.
+///
+/// `POST /v1/sns/application-endpoints/universal-sms`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSUniversalSmsEndpointInventory.
+/// From the Java SDK's `sns/platform/universalsms/CreateSNSUniversalSmsEndpointAction.java`.
 struct CreateSNSUniversalSmsEndpointAction : Action<CreateSNSUniversalSmsEndpointAction, InventoryReply<SNSUniversalSmsEndpointInventory>> {
-  std::string smsAccessKeyId;  ///< required; max length 128
-  std::string smsAccessKeySecret;  ///< required; max length 128
-  std::string supplier;  ///< required; max length 32
-  std::optional<Json> additionParam;  ///< element type unknown upstream: JSON
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string smsAccessKeyId;  ///< Required; at most 128 characters.
+  std::string smsAccessKeySecret;  ///< Required; at most 128 characters; secret: never logged.
+  std::string supplier;  ///< Required; at most 32 characters.
+  std::optional<Json> additionParam;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/we-com` -> InventoryReply<SNSWeComEndpointInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/CreateSNSWeComEndpointAction.java.
+/// Creates an SNS WeCom endpoint.
+///
+/// `POST /v1/sns/application-endpoints/we-com`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSWeComEndpointInventory.
+/// From the Java SDK's `sns/platform/wecom/CreateSNSWeComEndpointAction.java`.
 struct CreateSNSWeComEndpointAction : Action<CreateSNSWeComEndpointAction, InventoryReply<SNSWeComEndpointInventory>> {
-  std::string url;  ///< required; max length 2048
-  std::optional<bool> atAll;
-  std::optional<Json> atPersonUserIds;  ///< not empty; element type unknown upstream: JSON
-  std::optional<Json> atPersonList;  ///< not empty; element type unknown upstream: JSON
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 2048 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<Json> atPersonUserIds;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> atPersonList;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/application-endpoints/emails/{endpointUuid}/email-addresses/{emailAddressUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/DeleteEmailAddressOfSNSEmailEndpointAction.java.
+/// Deletes the email address of the SNS email endpoint.
+///
+/// `DELETE /v1/sns/application-endpoints/emails/{endpointUuid}/email-addresses/{emailAddressUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/platform/email/DeleteEmailAddressOfSNSEmailEndpointAction.java`.
 struct DeleteEmailAddressOfSNSEmailEndpointAction : Action<DeleteEmailAddressOfSNSEmailEndpointAction, EmptyReply> {
-  std::string emailAddressUuid;  ///< path; required
-  std::string endpointUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string emailAddressUuid;  ///< Path variable; required.
+  std::string endpointUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/application-endpoints/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/DeleteSNSApplicationEndpointAction.java.
+/// Deletes the SNS application endpoint.
+///
+/// `DELETE /v1/sns/application-endpoints/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/DeleteSNSApplicationEndpointAction.java`.
 struct DeleteSNSApplicationEndpointAction : Action<DeleteSNSApplicationEndpointAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/application-platforms/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/DeleteSNSApplicationPlatformAction.java.
+/// Deletes the SNS application platform.
+///
+/// `DELETE /v1/sns/application-platforms/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/DeleteSNSApplicationPlatformAction.java`.
 struct DeleteSNSApplicationPlatformAction : Action<DeleteSNSApplicationPlatformAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/topics/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/DeleteSNSTopicAction.java.
+/// Deletes the SNS topic.
+///
+/// `DELETE /v1/sns/topics/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/DeleteSNSTopicAction.java`.
 struct DeleteSNSTopicAction : Action<DeleteSNSTopicAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints` -> QueryReply<SNSApplicationEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSApplicationEndpointAction.java.
+/// Queries SNS application endpoints.
+///
+/// `GET /v1/sns/application-endpoints`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSApplicationEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/QuerySNSApplicationEndpointAction.java`.
 struct QuerySNSApplicationEndpointAction : QueryAction<QuerySNSApplicationEndpointAction, SNSApplicationEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-platforms` -> QueryReply<SNSApplicationPlatformInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSApplicationPlatformAction.java.
+/// Queries SNS application platforms.
+///
+/// `GET /v1/sns/application-platforms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSApplicationPlatformInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/QuerySNSApplicationPlatformAction.java`.
 struct QuerySNSApplicationPlatformAction : QueryAction<QuerySNSApplicationPlatformAction, SNSApplicationPlatformInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/ding-talk/at-persons` -> QueryReply<SNSDingTalkAtPersonInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/QuerySNSDingTalkAtPersonAction.java.
+/// Queries SNS DingTalks at the person.
+///
+/// `GET /v1/sns/application-endpoints/ding-talk/at-persons`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSDingTalkAtPersonInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, phoneNumber, endpointUuid, remark`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/dingtalk/QuerySNSDingTalkAtPersonAction.java`.
 struct QuerySNSDingTalkAtPersonAction : QueryAction<QuerySNSDingTalkAtPersonAction, SNSDingTalkAtPersonInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/ding-talk` -> QueryReply<SNSDingTalkEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/QuerySNSDingTalkEndpointAction.java.
+/// Queries SNS DingTalk endpoints.
+///
+/// `GET /v1/sns/application-endpoints/ding-talk`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSDingTalkEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus, url, atAll, secret, atPersonPhoneNumbers, atPersonList`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/dingtalk/QuerySNSDingTalkEndpointAction.java`.
 struct QuerySNSDingTalkEndpointAction : QueryAction<QuerySNSDingTalkEndpointAction, SNSDingTalkEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/emails/email-addresses` -> QueryReply<SNSEmailAddressInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/QuerySNSEmailAddressAction.java.
+/// Queries SNS email address.
+///
+/// `GET /v1/sns/application-endpoints/emails/email-addresses`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSEmailAddressInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, emailAddress, endpointUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/email/QuerySNSEmailAddressAction.java`.
 struct QuerySNSEmailAddressAction : QueryAction<QuerySNSEmailAddressAction, SNSEmailAddressInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/emails` -> QueryReply<SNSEmailEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/QuerySNSEmailEndpointAction.java.
+/// Queries SNS email endpoints.
+///
+/// `GET /v1/sns/application-endpoints/emails`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSEmailEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus, email, emailAddresses`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/email/QuerySNSEmailEndpointAction.java`.
 struct QuerySNSEmailEndpointAction : QueryAction<QuerySNSEmailEndpointAction, SNSEmailEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-platforms/email` -> QueryReply<SNSEmailPlatformInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/QuerySNSEmailPlatformAction.java.
+/// Queries SNS email platforms.
+///
+/// `GET /v1/sns/application-platforms/email`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSEmailPlatformInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, type, smtpServer, smtpPort, username`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/email/QuerySNSEmailPlatformAction.java`.
 struct QuerySNSEmailPlatformAction : QueryAction<QuerySNSEmailPlatformAction, SNSEmailPlatformInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/feishu/at-persons` -> QueryReply<SNSFeiShuAtPersonInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/QuerySNSFeiShuAtPersonAction.java.
+/// Queries SNS FeiShus at the person.
+///
+/// `GET /v1/sns/application-endpoints/feishu/at-persons`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSFeiShuAtPersonInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, userId, endpointUuid, remark`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/feishu/QuerySNSFeiShuAtPersonAction.java`.
 struct QuerySNSFeiShuAtPersonAction : QueryAction<QuerySNSFeiShuAtPersonAction, SNSFeiShuAtPersonInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/feishu` -> QueryReply<SNSFeiShuEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/QuerySNSFeiShuEndpointAction.java.
+/// Queries SNS FeiShu endpoints.
+///
+/// `GET /v1/sns/application-endpoints/feishu`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSFeiShuEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus, url, atAll, atPersonUserIds, atPersonList, secret`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/feishu/QuerySNSFeiShuEndpointAction.java`.
 struct QuerySNSFeiShuEndpointAction : QueryAction<QuerySNSFeiShuEndpointAction, SNSFeiShuEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/http` -> QueryReply<SNSHttpEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/http/QuerySNSHttpEndpointAction.java.
+/// Queries SNS HTTP endpoints.
+///
+/// `GET /v1/sns/application-endpoints/http`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSHttpEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus, url, username`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/http/QuerySNSHttpEndpointAction.java`.
 struct QuerySNSHttpEndpointAction : QueryAction<QuerySNSHttpEndpointAction, SNSHttpEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/microsoft-teams` -> QueryReply<SNSMicrosoftTeamsEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/microsoftteams/QuerySNSMicrosoftTeamsEndpointAction.java.
+/// Queries SNS microsoft teams endpoints.
+///
+/// `GET /v1/sns/application-endpoints/microsoft-teams`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSMicrosoftTeamsEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus, url`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/microsoftteams/QuerySNSMicrosoftTeamsEndpointAction.java`.
 struct QuerySNSMicrosoftTeamsEndpointAction : QueryAction<QuerySNSMicrosoftTeamsEndpointAction, SNSMicrosoftTeamsEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/sms-endpoints` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSSmsEndpointAction.java.
+/// Queries SNS SMS endpoints.
+///
+/// `GET /v1/sns/sms-endpoints`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `sns/QuerySNSSmsEndpointAction.java`.
 struct QuerySNSSmsEndpointAction : QueryAction<QuerySNSSmsEndpointAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-platforms/snmp` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/snmp/QuerySNSSnmpPlatformAction.java.
+/// Queries SNS SNMP platforms.
+///
+/// `GET /v1/sns/application-platforms/snmp`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `sns/platform/snmp/QuerySNSSnmpPlatformAction.java`.
 struct QuerySNSSnmpPlatformAction : QueryAction<QuerySNSSnmpPlatformAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/topics` -> QueryReply<SNSTopicInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSTopicAction.java.
+/// Queries SNS topics.
+///
+/// `GET /v1/sns/topics`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSTopicInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, locale`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/QuerySNSTopicAction.java`.
 struct QuerySNSTopicAction : QueryAction<QuerySNSTopicAction, SNSTopicInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/topics/subscribers` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSTopicSubscriberAction.java.
+/// Queries SNS topic subscribers.
+///
+/// `GET /v1/sns/topics/subscribers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `sns/QuerySNSTopicSubscriberAction.java`.
 struct QuerySNSTopicSubscriberAction : QueryAction<QuerySNSTopicSubscriberAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/universal-sms` -> QueryReply<SNSUniversalSmsEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/universalsms/QuerySNSUniversalSmsEndpointAction.java.
+/// Queries SNS universal SMS endpoints.
+///
+/// `GET /v1/sns/application-endpoints/universal-sms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSUniversalSmsEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus, smsAccessKeyId, smsAccessKeySecret, supplier`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/universalsms/QuerySNSUniversalSmsEndpointAction.java`.
 struct QuerySNSUniversalSmsEndpointAction : QueryAction<QuerySNSUniversalSmsEndpointAction, SNSUniversalSmsEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/we-com/at-persons` -> QueryReply<SNSWeComAtPersonInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/QuerySNSWeComAtPersonAction.java.
+/// Queries SNS WeComs at the person.
+///
+/// `GET /v1/sns/application-endpoints/we-com/at-persons`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSWeComAtPersonInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, userId, endpointUuid, remark`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/wecom/QuerySNSWeComAtPersonAction.java`.
 struct QuerySNSWeComAtPersonAction : QueryAction<QuerySNSWeComAtPersonAction, SNSWeComAtPersonInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/sns/application-endpoints/we-com` -> QueryReply<SNSWeComEndpointInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/QuerySNSWeComEndpointAction.java.
+/// Queries SNS WeCom endpoints.
+///
+/// `GET /v1/sns/application-endpoints/we-com`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSWeComEndpointInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, state, platformUuid, connectionStatus, url, atAll, atPersonUserIds, atPersonList`.
+/// Nested, one level down: `platform.{uuid, name, description, createDate, lastOpDate, state, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `sns/platform/wecom/QuerySNSWeComEndpointAction.java`.
 struct QuerySNSWeComEndpointAction : QueryAction<QuerySNSWeComEndpointAction, SNSWeComEndpointInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/application-endpoints/ding-talk/{endpointUuid}/at-persons/{phoneNumber}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/RemoveSNSDingTalkAtPersonAction.java.
+/// Removes the SNS DingTalk at the person.
+///
+/// `DELETE /v1/sns/application-endpoints/ding-talk/{endpointUuid}/at-persons/{phoneNumber}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/platform/dingtalk/RemoveSNSDingTalkAtPersonAction.java`.
 struct RemoveSNSDingTalkAtPersonAction : Action<RemoveSNSDingTalkAtPersonAction, EmptyReply> {
-  std::string endpointUuid;  ///< path; required
-  std::string phoneNumber;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string endpointUuid;  ///< Path variable; required.
+  std::string phoneNumber;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/application-endpoints/feishu/{endpointUuid}/at-persons/{userId}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/RemoveSNSFeiShuAtPersonAction.java.
+/// Removes the SNS FeiShu at the person.
+///
+/// `DELETE /v1/sns/application-endpoints/feishu/{endpointUuid}/at-persons/{userId}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/platform/feishu/RemoveSNSFeiShuAtPersonAction.java`.
 struct RemoveSNSFeiShuAtPersonAction : Action<RemoveSNSFeiShuAtPersonAction, EmptyReply> {
-  std::string endpointUuid;  ///< path; required
-  std::string userId;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string endpointUuid;  ///< Path variable; required.
+  std::string userId;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/sms-endpoints/{endpointUuid}/receivers/{phoneNumber}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/RemoveSNSSmsReceiverAction.java.
+/// Removes the SNS SMS receiver.
+///
+/// `DELETE /v1/sns/sms-endpoints/{endpointUuid}/receivers/{phoneNumber}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/RemoveSNSSmsReceiverAction.java`.
 struct RemoveSNSSmsReceiverAction : Action<RemoveSNSSmsReceiverAction, EmptyReply> {
-  std::string endpointUuid;  ///< path; required
-  std::string phoneNumber;  ///< path; max length 64
-  std::optional<Json> phoneNumberList;  ///< element type unknown upstream: JSON
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string endpointUuid;  ///< Path variable; required.
+  std::string phoneNumber;  ///< Path variable; required; at most 64 characters.
+  std::optional<Json> phoneNumberList;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/application-endpoints/we-com/{endpointUuid}/at-persons/{userId}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/RemoveSNSWeComAtPersonAction.java.
+/// Removes the SNS WeCom at the person.
+///
+/// `DELETE /v1/sns/application-endpoints/we-com/{endpointUuid}/at-persons/{userId}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/platform/wecom/RemoveSNSWeComAtPersonAction.java`.
 struct RemoveSNSWeComAtPersonAction : Action<RemoveSNSWeComAtPersonAction, EmptyReply> {
-  std::string endpointUuid;  ///< path; required
-  std::string userId;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string endpointUuid;  ///< Path variable; required.
+  std::string userId;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/ding-talk/test-connection` -> SNSDingTalkTestConnectionResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/SNSDingTalkTestConnectionAction.java.
+/// Calls the ZStack API `SNSDingTalkTestConnection`.
+///
+/// `POST /v1/sns/application-endpoints/ding-talk/test-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SNSDingTalkTestConnectionResult.
+/// From the Java SDK's `sns/platform/dingtalk/SNSDingTalkTestConnectionAction.java`.
 struct SNSDingTalkTestConnectionAction : Action<SNSDingTalkTestConnectionAction, SNSDingTalkTestConnectionResult> {
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<bool> atAll;
-  std::optional<Json> atPersonPhoneNumbers;  ///< element type unknown upstream: JSON
-  std::optional<std::string> secret;
-  std::string testMsg;  ///< required
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<Json> atPersonPhoneNumbers;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> secret;  ///< Optional; secret: never logged.
+  std::string testMsg;  ///< Required.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/email/test-connection` -> SNSEmailTestConnectionResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/SNSEmailTestConnectionAction.java.
+/// Calls the ZStack API `SNSEmailTestConnection`.
+///
+/// `POST /v1/sns/application-endpoints/email/test-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SNSEmailTestConnectionResult.
+/// From the Java SDK's `sns/platform/email/SNSEmailTestConnectionAction.java`.
 struct SNSEmailTestConnectionAction : Action<SNSEmailTestConnectionAction, SNSEmailTestConnectionResult> {
-  std::optional<Json> emails;  ///< element type unknown upstream: JSON
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> subject;  ///< max length 512
-  std::optional<std::string> text;  ///< max length 8192
-  std::optional<std::string> requestIp;
+  std::optional<Json> emails;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> subject;  ///< Optional; at most 512 characters.
+  std::optional<std::string> text;  ///< Optional; at most 8192 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/feishu/test-connection` -> SNSFeiShuTestConnectionResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/SNSFeiShuTestConnectionAction.java.
+/// Calls the ZStack API `SNSFeiShuTestConnection`.
+///
+/// `POST /v1/sns/application-endpoints/feishu/test-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SNSFeiShuTestConnectionResult.
+/// From the Java SDK's `sns/platform/feishu/SNSFeiShuTestConnectionAction.java`.
 struct SNSFeiShuTestConnectionAction : Action<SNSFeiShuTestConnectionAction, SNSFeiShuTestConnectionResult> {
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<bool> atAll;
-  std::optional<Json> atPersonUserIds;  ///< element type unknown upstream: JSON
-  std::optional<std::string> secret;
-  std::string testMsg;  ///< required
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<Json> atPersonUserIds;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> secret;  ///< Optional; secret: never logged.
+  std::string testMsg;  ///< Required.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/http/test-connection` -> SNSHttpTestConnectionResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/http/SNSHttpTestConnectionAction.java.
+/// Calls the ZStack API `SNSHttpTestConnection`.
+///
+/// `POST /v1/sns/application-endpoints/http/test-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SNSHttpTestConnectionResult.
+/// From the Java SDK's `sns/platform/http/SNSHttpTestConnectionAction.java`.
 struct SNSHttpTestConnectionAction : Action<SNSHttpTestConnectionAction, SNSHttpTestConnectionResult> {
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> username;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; secret: never logged.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/microsoft-teams/test-connection` -> SNSMicrosoftTeamsTestConnectionResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/microsoftteams/SNSMicrosoftTeamsTestConnectionAction.java.
+/// Calls the ZStack API `SNSMicrosoftTeamsTestConnection`.
+///
+/// `POST /v1/sns/application-endpoints/microsoft-teams/test-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SNSMicrosoftTeamsTestConnectionResult.
+/// From the Java SDK's `sns/platform/microsoftteams/SNSMicrosoftTeamsTestConnectionAction.java`.
 struct SNSMicrosoftTeamsTestConnectionAction : Action<SNSMicrosoftTeamsTestConnectionAction, SNSMicrosoftTeamsTestConnectionResult> {
-  std::optional<std::string> url;  ///< max length 2048
-  std::string testMsg;  ///< required
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::string testMsg;  ///< Required.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/snmp/test-connection` -> SNSSnmpTestConnectionResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/snmp/SNSSnmpTestConnectionAction.java.
+/// Calls the ZStack API `SNSSnmpTestConnection`.
+///
+/// `POST /v1/sns/application-endpoints/snmp/test-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SNSSnmpTestConnectionResult.
+/// From the Java SDK's `sns/platform/snmp/SNSSnmpTestConnectionAction.java`.
 struct SNSSnmpTestConnectionAction : Action<SNSSnmpTestConnectionAction, SNSSnmpTestConnectionResult> {
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/application-endpoints/we-com/test-connection` -> SNSWeComTestConnectionResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/SNSWeComTestConnectionAction.java.
+/// Calls the ZStack API `SNSWeComTestConnection`.
+///
+/// `POST /v1/sns/application-endpoints/we-com/test-connection`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SNSWeComTestConnectionResult.
+/// From the Java SDK's `sns/platform/wecom/SNSWeComTestConnectionAction.java`.
 struct SNSWeComTestConnectionAction : Action<SNSWeComTestConnectionAction, SNSWeComTestConnectionResult> {
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<bool> atAll;
-  std::optional<Json> atPersonUserIds;  ///< element type unknown upstream: JSON
-  std::string testMsg;  ///< required
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<Json> atPersonUserIds;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::string testMsg;  ///< Required.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/SubscribeSNSTopicAction.java.
+/// Subscribes the SNS topic.
+///
+/// `POST /v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/SubscribeSNSTopicAction.java`.
 struct SubscribeSNSTopicAction : Action<SubscribeSNSTopicAction, EmptyReply> {
-  std::string topicUuid;  ///< path; required
-  std::string endpointUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string topicUuid;  ///< Path variable; required.
+  std::string endpointUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/sns/UnsubscribeSNSTopicAction.java.
+/// Unsubscribes the SNS topic.
+///
+/// `DELETE /v1/sns/topics/{topicUuid}/endpoints/{endpointUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/UnsubscribeSNSTopicAction.java`.
 struct UnsubscribeSNSTopicAction : Action<UnsubscribeSNSTopicAction, EmptyReply> {
-  std::string topicUuid;  ///< path; required
-  std::string endpointUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string topicUuid;  ///< Path variable; required.
+  std::string endpointUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions` -> InventoryReply<SNSDingTalkAtPersonInventory>.
-/// Body: `{"updateAtPersonOfAtDingTalkEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/UpdateAtPersonOfAtDingTalkEndpointAction.java.
+/// Updates at the person at the DingTalk endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/ding-talk/at-persons/{uuid}/actions`, body `{"updateAtPersonOfAtDingTalkEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSDingTalkAtPersonInventory.
+/// From the Java SDK's `sns/platform/dingtalk/UpdateAtPersonOfAtDingTalkEndpointAction.java`.
 struct UpdateAtPersonOfAtDingTalkEndpointAction : Action<UpdateAtPersonOfAtDingTalkEndpointAction, InventoryReply<SNSDingTalkAtPersonInventory>> {
-  std::string uuid;  ///< path; required
-  std::string endpointUuid;  ///< required
-  std::optional<std::string> phoneNumber;  ///< max length 256
-  std::optional<std::string> remark;  ///< max length 128
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string endpointUuid;  ///< Required.
+  std::optional<std::string> phoneNumber;  ///< Optional; at most 256 characters.
+  std::optional<std::string> remark;  ///< Optional; at most 128 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/feishu/at-persons/{uuid}/actions` -> InventoryReply<SNSFeiShuAtPersonInventory>.
-/// Body: `{"updateAtPersonOfAtFeiShuEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/UpdateAtPersonOfAtFeiShuEndpointAction.java.
+/// Updates at the person at the FeiShu endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/feishu/at-persons/{uuid}/actions`, body `{"updateAtPersonOfAtFeiShuEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSFeiShuAtPersonInventory.
+/// From the Java SDK's `sns/platform/feishu/UpdateAtPersonOfAtFeiShuEndpointAction.java`.
 struct UpdateAtPersonOfAtFeiShuEndpointAction : Action<UpdateAtPersonOfAtFeiShuEndpointAction, InventoryReply<SNSFeiShuAtPersonInventory>> {
-  std::string uuid;  ///< path; required
-  std::string endpointUuid;  ///< required
-  std::optional<std::string> userId;  ///< max length 256
-  std::optional<std::string> remark;  ///< max length 128
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string endpointUuid;  ///< Required.
+  std::optional<std::string> userId;  ///< Optional; at most 256 characters.
+  std::optional<std::string> remark;  ///< Optional; at most 128 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/we-com/at-persons/{uuid}/actions` -> InventoryReply<SNSWeComAtPersonInventory>.
-/// Body: `{"updateAtPersonOfAtWeComEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/UpdateAtPersonOfAtWeComEndpointAction.java.
+/// Updates at the person at the WeCom endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/we-com/at-persons/{uuid}/actions`, body `{"updateAtPersonOfAtWeComEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSWeComAtPersonInventory.
+/// From the Java SDK's `sns/platform/wecom/UpdateAtPersonOfAtWeComEndpointAction.java`.
 struct UpdateAtPersonOfAtWeComEndpointAction : Action<UpdateAtPersonOfAtWeComEndpointAction, InventoryReply<SNSWeComAtPersonInventory>> {
-  std::string uuid;  ///< path; required
-  std::string endpointUuid;  ///< required
-  std::optional<std::string> userId;  ///< max length 256
-  std::optional<std::string> remark;  ///< max length 128
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string endpointUuid;  ///< Required.
+  std::optional<std::string> userId;  ///< Optional; at most 256 characters.
+  std::optional<std::string> remark;  ///< Optional; at most 128 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/emails/email-addresses` -> InventoryReply<SNSEmailAddressInventory>.
-/// Body: `{"updateEmailAddressOfSNSEmailEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/UpdateEmailAddressOfSNSEmailEndpointAction.java.
+/// Updates the email address of the SNS email endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/emails/email-addresses`, body `{"updateEmailAddressOfSNSEmailEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSEmailAddressInventory.
+/// From the Java SDK's `sns/platform/email/UpdateEmailAddressOfSNSEmailEndpointAction.java`.
 struct UpdateEmailAddressOfSNSEmailEndpointAction : Action<UpdateEmailAddressOfSNSEmailEndpointAction, InventoryReply<SNSEmailAddressInventory>> {
-  std::string emailAddressUuid;  ///< required
-  std::string endpointUuid;  ///< required
-  std::string emailAddress;  ///< required; max length 1024
-  std::optional<std::string> requestIp;
+  std::string emailAddressUuid;  ///< Required.
+  std::string endpointUuid;  ///< Required.
+  std::string emailAddress;  ///< Required; at most 1024 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"updateSNSApplicationEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/UpdateSNSApplicationEndpointAction.java.
+/// Updates the SNS application endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/{uuid}/actions`, body `{"updateSNSApplicationEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/UpdateSNSApplicationEndpointAction.java`.
 struct UpdateSNSApplicationEndpointAction : Action<UpdateSNSApplicationEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-platforms/{uuid}/actions` -> InventoryReply<SNSApplicationPlatformInventory>.
-/// Body: `{"updateSNSApplicationPlatform": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/UpdateSNSApplicationPlatformAction.java.
+/// Updates the SNS application platform.
+///
+/// `PUT /v1/sns/application-platforms/{uuid}/actions`, body `{"updateSNSApplicationPlatform": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationPlatformInventory.
+/// From the Java SDK's `sns/UpdateSNSApplicationPlatformAction.java`.
 struct UpdateSNSApplicationPlatformAction : Action<UpdateSNSApplicationPlatformAction, InventoryReply<SNSApplicationPlatformInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/ding-talk/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"updateSNSDingTalkEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/UpdateSNSDingTalkEndpointAction.java.
+/// Updates the SNS DingTalk endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/ding-talk/{uuid}/actions`, body `{"updateSNSDingTalkEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/dingtalk/UpdateSNSDingTalkEndpointAction.java`.
 struct UpdateSNSDingTalkEndpointAction : Action<UpdateSNSDingTalkEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::optional<std::string> url;  ///< max length 256
-  std::optional<bool> atAll;
-  std::optional<std::string> secret;  ///< max length 256
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 256 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<std::string> secret;  ///< Optional; at most 256 characters; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/feishu/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"updateSNSFeiShuEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/UpdateSNSFeiShuEndpointAction.java.
+/// Updates the SNS FeiShu endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/feishu/{uuid}/actions`, body `{"updateSNSFeiShuEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/feishu/UpdateSNSFeiShuEndpointAction.java`.
 struct UpdateSNSFeiShuEndpointAction : Action<UpdateSNSFeiShuEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::optional<std::string> url;  ///< max length 256
-  std::optional<bool> atAll;
-  std::optional<std::string> secret;  ///< max length 256
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 256 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::optional<std::string> secret;  ///< Optional; at most 256 characters; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/http/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"updateSNSHttpEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/http/UpdateSNSHttpEndpointAction.java.
+/// Updates the SNS HTTP endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/http/{uuid}/actions`, body `{"updateSNSHttpEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/http/UpdateSNSHttpEndpointAction.java`.
 struct UpdateSNSHttpEndpointAction : Action<UpdateSNSHttpEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::optional<std::string> url;  ///< max length 256
-  std::optional<std::string> username;  ///< max length 256
-  std::optional<std::string> password;  ///< max length 256
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 256 characters.
+  std::optional<std::string> username;  ///< Optional; at most 256 characters.
+  std::optional<std::string> password;  ///< Optional; at most 256 characters; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/microsoft-teams/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"updateSNSMicrosoftTeamsEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/microsoftteams/UpdateSNSMicrosoftTeamsEndpointAction.java.
+/// Updates the SNS microsoft teams endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/microsoft-teams/{uuid}/actions`, body `{"updateSNSMicrosoftTeamsEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/microsoftteams/UpdateSNSMicrosoftTeamsEndpointAction.java`.
 struct UpdateSNSMicrosoftTeamsEndpointAction : Action<UpdateSNSMicrosoftTeamsEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::optional<std::string> url;  ///< max length 256
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 256 characters.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-platforms/snmp/{uuid}` -> InventoryReply<SNSApplicationPlatformInventory>.
-/// Body: `{"updateSNSSnmpPlatform": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/snmp/UpdateSNSSnmpPlatformAction.java.
+/// Updates the SNS SNMP platform.
+///
+/// `PUT /v1/sns/application-platforms/snmp/{uuid}`, body `{"updateSNSSnmpPlatform": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationPlatformInventory.
+/// From the Java SDK's `sns/platform/snmp/UpdateSNSSnmpPlatformAction.java`.
 struct UpdateSNSSnmpPlatformAction : Action<UpdateSNSSnmpPlatformAction, InventoryReply<SNSApplicationPlatformInventory>> {
-  std::string snmpAddress;  ///< required
-  std::optional<std::int32_t> snmpPort;  ///< required; range [1, 65535]
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string snmpAddress;  ///< Required.
+  std::optional<std::int32_t> snmpPort;  ///< Required; range [1, 65535].
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/topics/{uuid}/actions` -> InventoryReply<SNSTopicInventory>.
-/// Body: `{"updateSNSTopic": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/UpdateSNSTopicAction.java.
+/// Updates the SNS topic.
+///
+/// `PUT /v1/sns/topics/{uuid}/actions`, body `{"updateSNSTopic": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSTopicInventory.
+/// From the Java SDK's `sns/UpdateSNSTopicAction.java`.
 struct UpdateSNSTopicAction : Action<UpdateSNSTopicAction, InventoryReply<SNSTopicInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> locale;  ///< one of zh_CN, en_US; max length 32
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> locale;  ///< Optional; one of `zh_CN`, `en_US` (case-insensitive); at most 32 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/universal-sms/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"updateSNSUniversalSmsEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/universalsms/UpdateSNSUniversalSmsEndpointAction.java.
+/// Updates the SNS universal SMS endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/universal-sms/{uuid}/actions`, body `{"updateSNSUniversalSmsEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/universalsms/UpdateSNSUniversalSmsEndpointAction.java`.
 struct UpdateSNSUniversalSmsEndpointAction : Action<UpdateSNSUniversalSmsEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::string smsAccessKeyId;  ///< required; max length 128
-  std::string smsAccessKeySecret;  ///< required; max length 128
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> requestIp;
+  std::string smsAccessKeyId;  ///< Required; at most 128 characters.
+  std::string smsAccessKeySecret;  ///< Required; at most 128 characters; secret: never logged.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/we-com/{uuid}/actions` -> InventoryReply<SNSApplicationEndpointInventory>.
-/// Body: `{"updateSNSWeComEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/UpdateSNSWeComEndpointAction.java.
+/// Updates the SNS WeCom endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/we-com/{uuid}/actions`, body `{"updateSNSWeComEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSApplicationEndpointInventory.
+/// From the Java SDK's `sns/platform/wecom/UpdateSNSWeComEndpointAction.java`.
 struct UpdateSNSWeComEndpointAction : Action<UpdateSNSWeComEndpointAction, InventoryReply<SNSApplicationEndpointInventory>> {
-  std::optional<std::string> url;  ///< max length 256
-  std::optional<bool> atAll;
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> platformUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> url;  ///< Optional; at most 256 characters.
+  std::optional<bool> atAll;  ///< Optional.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> platformUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/sms-endpoints/{uuid}/actions` -> EmptyReply.
-/// Body: `{"validateSNSAliyunSmsEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/aliyunsms/ValidateSNSAliyunSmsEndpointAction.java.
+/// Validates the SNS Aliyun SMS endpoint.
+///
+/// `PUT /v1/sns/sms-endpoints/{uuid}/actions`, body `{"validateSNSAliyunSmsEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/platform/aliyunsms/ValidateSNSAliyunSmsEndpointAction.java`.
 struct ValidateSNSAliyunSmsEndpointAction : Action<ValidateSNSAliyunSmsEndpointAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> phoneNumbers;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> phoneNumbers;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-platforms/email/{uuid}/actions` -> EmptyReply.
-/// Body: `{"validateSNSEmailPlatform": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/ValidateSNSEmailPlatformAction.java.
+/// Validates the SNS email platform.
+///
+/// `PUT /v1/sns/application-platforms/email/{uuid}/actions`, body `{"validateSNSEmailPlatform": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/platform/email/ValidateSNSEmailPlatformAction.java`.
 struct ValidateSNSEmailPlatformAction : Action<ValidateSNSEmailPlatformAction, EmptyReply> {
-  std::string uuid;  ///< path
-  std::optional<std::string> smtpServer;
-  std::optional<std::int32_t> smtpPort;  ///< range [1, 65535]
-  std::optional<std::string> username;
-  std::optional<std::string> password;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> smtpServer;  ///< Optional.
+  std::optional<std::int32_t> smtpPort;  ///< Optional; range [1, 65535].
+  std::optional<std::string> username;  ///< Optional.
+  std::optional<std::string> password;  ///< Optional; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/sns/application-endpoints/universal-sms/{uuid}/validate` -> EmptyReply.
-/// Body: `{"validateSNSUniversalSmsEndpoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/platform/universalsms/ValidateSNSUniversalSmsEndpointAction.java.
+/// Validates the SNS universal SMS endpoint.
+///
+/// `PUT /v1/sns/application-endpoints/universal-sms/{uuid}/validate`, body `{"validateSNSUniversalSmsEndpoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `sns/platform/universalsms/ValidateSNSUniversalSmsEndpointAction.java`.
 struct ValidateSNSUniversalSmsEndpointAction : Action<ValidateSNSUniversalSmsEndpointAction, EmptyReply> {
-  std::string testMsg;  ///< required; not empty; max length 64
-  std::string uuid;  ///< path; required
-  std::optional<Json> phoneNumbers;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string testMsg;  ///< Required; not empty; at most 64 characters.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> phoneNumbers;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

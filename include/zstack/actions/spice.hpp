@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// `GET /v1/spice/certificates` -> GetSpiceCertificatesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetSpiceCertificatesAction.java.
+/// Gets the spice certificates.
+///
+/// `GET /v1/spice/certificates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetSpiceCertificatesResult.
+/// From the Java SDK's `GetSpiceCertificatesAction.java`.
 struct GetSpiceCertificatesAction : Action<GetSpiceCertificatesAction, GetSpiceCertificatesResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

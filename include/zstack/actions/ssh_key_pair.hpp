@@ -16,85 +16,104 @@
 
 namespace zstack {
 
-/// `POST /v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}` -> InventoryReply<SshKeyPairInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachSshKeyPairToVmInstanceAction.java.
+/// Attaches the SSH key pair to the VM instance.
+///
+/// `POST /v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SshKeyPairInventory.
+/// From the Java SDK's `AttachSshKeyPairToVmInstanceAction.java`.
 struct AttachSshKeyPairToVmInstanceAction : Action<AttachSshKeyPairToVmInstanceAction, InventoryReply<SshKeyPairInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string sshKeyPairUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string sshKeyPairUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/ssh-key-pair` -> InventoryReply<SshKeyPairInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSshKeyPairAction.java.
+/// Creates an SSH key pair.
+///
+/// `POST /v1/ssh-key-pair`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SshKeyPairInventory.
+/// From the Java SDK's `CreateSshKeyPairAction.java`.
 struct CreateSshKeyPairAction : Action<CreateSshKeyPairAction, InventoryReply<SshKeyPairInventory>> {
-  std::string name;  ///< required; max length 255; pattern ^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 2048
-  std::string publicKey;  ///< required; max length 4096
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string publicKey;  ///< Required; at most 4096 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/ssh-key-pair/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteSshKeyPairAction.java.
+/// Deletes the SSH key pair.
+///
+/// `DELETE /v1/ssh-key-pair/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteSshKeyPairAction.java`.
 struct DeleteSshKeyPairAction : Action<DeleteSshKeyPairAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachSshKeyPairFromVmInstanceAction.java.
+/// Detaches the SSH key pair from the VM instance.
+///
+/// `DELETE /v1/ssh-key-pair/{sshKeyPairUuid}/vm-instance/{vmInstanceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachSshKeyPairFromVmInstanceAction.java`.
 struct DetachSshKeyPairFromVmInstanceAction : Action<DetachSshKeyPairFromVmInstanceAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string sshKeyPairUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string sshKeyPairUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/ssh-key-pair/generate` -> InventoryReply<SshPrivateKeyPairInventory> (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GenerateSshKeyPairAction.java.
+/// Generates an SSH key pair.
+///
+/// `POST /v1/ssh-key-pair/generate`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SshPrivateKeyPairInventory.
+/// From the Java SDK's `GenerateSshKeyPairAction.java`.
 struct GenerateSshKeyPairAction : Action<GenerateSshKeyPairAction, InventoryReply<SshPrivateKeyPairInventory>> {
-  std::string name;  ///< required; max length 255; pattern ^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/ssh-key-pair` -> QueryReply<SshKeyPairInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySshKeyPairAction.java.
+/// Queries SSH key pairs.
+///
+/// `GET /v1/ssh-key-pair`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SshKeyPairInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, publicKey`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySshKeyPairAction.java`.
 struct QuerySshKeyPairAction : QueryAction<QuerySshKeyPairAction, SshKeyPairInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/ssh-key-pair/{uuid}/actions` -> InventoryReply<SshKeyPairInventory>.
-/// Body: `{"updateSshKeyPair": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSshKeyPairAction.java.
+/// Updates the SSH key pair.
+///
+/// `PUT /v1/ssh-key-pair/{uuid}/actions`, body `{"updateSshKeyPair": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SshKeyPairInventory.
+/// From the Java SDK's `UpdateSshKeyPairAction.java`.
 struct UpdateSshKeyPairAction : Action<UpdateSshKeyPairAction, InventoryReply<SshKeyPairInventory>> {
-  std::string uuid;  ///< path; required; max length 32
-  std::optional<std::string> name;  ///< max length 255; pattern ^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters; must match `^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -13,16 +13,18 @@
 
 namespace zstack {
 
-/// `POST /v1/start/data/protection/` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartDataProtectionAction.java.
+/// Starts the data protection.
+///
+/// `POST /v1/start/data/protection/`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `StartDataProtectionAction.java`.
 struct StartDataProtectionAction : Action<StartDataProtectionAction, EmptyReply> {
-  std::string encryptType;  ///< required
-  std::optional<std::int32_t> auditsIntegrityDate;  ///< range [1, 65535]
-  std::optional<std::string> requestIp;
+  std::string encryptType;  ///< Required.
+  std::optional<std::int32_t> auditsIntegrityDate;  ///< Optional; range [1, 65535].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -29,279 +29,364 @@
 
 namespace zstack {
 
-/// `POST /v1/storage-devices/iscsi/servers` -> InventoryReply<IscsiServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddIscsiServerAction.java.
+/// Adds an iSCSI server.
+///
+/// `POST /v1/storage-devices/iscsi/servers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IscsiServerInventory.
+/// From the Java SDK's `AddIscsiServerAction.java`.
 struct AddIscsiServerAction : Action<AddIscsiServerAction, InventoryReply<IscsiServerInventory>> {
-  std::optional<std::string> name;  ///< max length 256
-  std::string ip;  ///< required; max length 64
-  std::optional<std::int32_t> port;  ///< range [1, 65535]; Java SDK default 3260
-  std::optional<std::string> chapUserName;  ///< max length 128
-  std::optional<std::string> chapUserPassword;  ///< max length 128
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 256 characters.
+  std::string ip;  ///< Required; at most 64 characters.
+  std::optional<std::int32_t> port;  ///< Optional; range [1, 65535]; Java SDK default `3260` (unset here: not sent).
+  std::optional<std::string> chapUserName;  ///< Optional; at most 128 characters.
+  std::optional<std::string> chapUserPassword;  ///< Optional; at most 128 characters; secret: never logged.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/storage-devices/nvme/servers` -> InventoryReply<NvmeServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddNvmeServerAction.java.
+/// Adds an NVMe server.
+///
+/// `POST /v1/storage-devices/nvme/servers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref NvmeServerInventory.
+/// From the Java SDK's `AddNvmeServerAction.java`.
 struct AddNvmeServerAction : Action<AddNvmeServerAction, InventoryReply<NvmeServerInventory>> {
-  std::optional<std::string> name;  ///< max length 256
-  std::string ip;  ///< required; max length 64
-  std::optional<std::int32_t> port;  ///< range [1, 65535]; Java SDK default 4420
-  std::string transport;  ///< required; one of tcp, rdma; max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 256 characters.
+  std::string ip;  ///< Required; at most 64 characters.
+  std::optional<std::int32_t> port;  ///< Optional; range [1, 65535]; Java SDK default `4420` (unset here: not sent).
+  std::string transport;  ///< Required; one of `tcp`, `rdma` (case-insensitive); at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}` -> InventoryReply<ScsiLunClusterStatusInventory> (synchronous).
-/// Body: `{"checkScsiLunClusterStatus": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckScsiLunClusterStatusAction.java.
+/// Checks the SCSI LUN cluster status.
+///
+/// `PUT /v1/storage-devices/scsi-lun/{uuid}/cluster/{clusterUuid}`, body `{"checkScsiLunClusterStatus": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ScsiLunClusterStatusInventory.
+/// From the Java SDK's `CheckScsiLunClusterStatusAction.java`.
 struct CheckScsiLunClusterStatusAction : Action<CheckScsiLunClusterStatusAction, InventoryReply<ScsiLunClusterStatusInventory>> {
-  std::string uuid;  ///< path; required
-  std::string clusterUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string clusterUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/storage-devices/iscsi/servers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteIscsiServerAction.java.
+/// Deletes the iSCSI server.
+///
+/// `DELETE /v1/storage-devices/iscsi/servers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteIscsiServerAction.java`.
 struct DeleteIscsiServerAction : Action<DeleteIscsiServerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/storage-devices/nvme/servers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteNvmeServerAction.java.
+/// Deletes the NVMe server.
+///
+/// `DELETE /v1/storage-devices/nvme/servers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteNvmeServerAction.java`.
 struct DeleteNvmeServerAction : Action<DeleteNvmeServerAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/storage-devices/scsi-lun/{uuid}/actions` -> InventoryReply<ScsiLunInventory>.
-/// Body: `{"detachScsiLunFromHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachScsiLunFromHostAction.java.
+/// Detaches the SCSI LUN from the host.
+///
+/// `PUT /v1/storage-devices/scsi-lun/{uuid}/actions`, body `{"detachScsiLunFromHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ScsiLunInventory.
+/// From the Java SDK's `DetachScsiLunFromHostAction.java`.
 struct DetachScsiLunFromHostAction : Action<DetachScsiLunFromHostAction, InventoryReply<ScsiLunInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/local-raid/physical-drives/{uuid}/smart` -> GetLocalRaidPhysicalDriveSmartResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLocalRaidPhysicalDriveSmartAction.java.
+/// Gets local RAID physical drive smart.
+///
+/// `GET /v1/storage-devices/local-raid/physical-drives/{uuid}/smart`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetLocalRaidPhysicalDriveSmartResult.
+/// From the Java SDK's `GetLocalRaidPhysicalDriveSmartAction.java`.
 struct GetLocalRaidPhysicalDriveSmartAction : Action<GetLocalRaidPhysicalDriveSmartAction, GetLocalRaidPhysicalDriveSmartResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/storage-devices/local-raid/physical-drives/{uuid}/actions` -> InventoryReply<RaidPhysicalDriveInventory>.
-/// Body: `{"locateLocalRaidPhysicalDrive": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/LocateLocalRaidPhysicalDriveAction.java.
+/// Locates local RAID physical drive.
+///
+/// `PUT /v1/storage-devices/local-raid/physical-drives/{uuid}/actions`, body `{"locateLocalRaidPhysicalDrive": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref RaidPhysicalDriveInventory.
+/// From the Java SDK's `LocateLocalRaidPhysicalDriveAction.java`.
 struct LocateLocalRaidPhysicalDriveAction : Action<LocateLocalRaidPhysicalDriveAction, InventoryReply<RaidPhysicalDriveInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> locate;  ///< Java SDK default true
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> locate;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/fiber-channel/luns` -> QueryReply<FiberChannelLunInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFiberChannelLunAction.java.
+/// Queries fiber channel LUNs.
+///
+/// `GET /v1/storage-devices/fiber-channel/luns`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref FiberChannelLunInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, wwid, vendor, model, wwn, serial, type, hctl, path, state, size, multipathDeviceUuid, source, scsiLunHostRefs, scsiLunVmInstanceRefs, fiberChannelStorageUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryFiberChannelLunAction.java`.
 struct QueryFiberChannelLunAction : QueryAction<QueryFiberChannelLunAction, FiberChannelLunInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/fiber-channel/controllers` -> QueryReply<FiberChannelStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFiberChannelStorageAction.java.
+/// Queries fiber channel storage.
+///
+/// `GET /v1/storage-devices/fiber-channel/controllers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref FiberChannelStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, wwnn, state, fiberChannelLuns`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryFiberChannelStorageAction.java`.
 struct QueryFiberChannelStorageAction : QueryAction<QueryFiberChannelStorageAction, FiberChannelStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/iscsi/luns` -> QueryReply<IscsiLunInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryIscsiLunAction.java.
+/// Queries iSCSI LUNs.
+///
+/// `GET /v1/storage-devices/iscsi/luns`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IscsiLunInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, wwid, vendor, model, wwn, serial, type, hctl, path, state, size, multipathDeviceUuid, source, scsiLunHostRefs, scsiLunVmInstanceRefs, iscsiTargetUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryIscsiLunAction.java`.
 struct QueryIscsiLunAction : QueryAction<QueryIscsiLunAction, IscsiLunInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/iscsi/servers` -> QueryReply<IscsiServerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryIscsiServerAction.java.
+/// Queries iSCSI servers.
+///
+/// `GET /v1/storage-devices/iscsi/servers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref IscsiServerInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, ip, port, chapUserName, chapUserPassword, state, iscsiTargets, iscsiClusterRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryIscsiServerAction.java`.
 struct QueryIscsiServerAction : QueryAction<QueryIscsiServerAction, IscsiServerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/local-raid/controllers` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryLocalRaidControllerAction.java.
+/// Queries local RAID controllers.
+///
+/// `GET /v1/storage-devices/local-raid/controllers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryLocalRaidControllerAction.java`.
 struct QueryLocalRaidControllerAction : QueryAction<QueryLocalRaidControllerAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/local-raid/physical-drives` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryLocalRaidPhysicalDriveAction.java.
+/// Queries local RAID physical drives.
+///
+/// `GET /v1/storage-devices/local-raid/physical-drives`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryLocalRaidPhysicalDriveAction.java`.
 struct QueryLocalRaidPhysicalDriveAction : QueryAction<QueryLocalRaidPhysicalDriveAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/nvme/luns` -> QueryReply<NvmeLunInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryNvmeLunAction.java.
+/// Queries NVMe LUNs.
+///
+/// `GET /v1/storage-devices/nvme/luns`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref NvmeLunInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, wwid, vendor, model, wwn, serial, type, hctl, path, state, size, multipathDeviceUuid, source, nvmeTargetUuid, nvmeLunHostRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryNvmeLunAction.java`.
 struct QueryNvmeLunAction : QueryAction<QueryNvmeLunAction, NvmeLunInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/nvme/servers` -> QueryReply<NvmeServerInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryNvmeServerAction.java.
+/// Queries NVMe servers.
+///
+/// `GET /v1/storage-devices/nvme/servers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref NvmeServerInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, ip, port, state, transport, nvmeTargets, nvmeClusterRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryNvmeServerAction.java`.
 struct QueryNvmeServerAction : QueryAction<QueryNvmeServerAction, NvmeServerInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/nvme/controllers` -> QueryReply<NvmeTargetInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryNvmeTargetAction.java.
+/// Queries NVMe targets.
+///
+/// `GET /v1/storage-devices/nvme/controllers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref NvmeTargetInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, nqn, nvmeServerUuid, state, nvmeLuns`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryNvmeTargetAction.java`.
 struct QueryNvmeTargetAction : QueryAction<QueryNvmeTargetAction, NvmeTargetInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/local-raid/physical-drives/self-test` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryPhysicalDriveSelfTestHistoryAction.java.
+/// Queries physical drive self test history.
+///
+/// `GET /v1/storage-devices/local-raid/physical-drives/self-test`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryPhysicalDriveSelfTestHistoryAction.java`.
 struct QueryPhysicalDriveSelfTestHistoryAction : QueryAction<QueryPhysicalDriveSelfTestHistoryAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/storage-devices/scsi-lun/luns` -> QueryReply<ScsiLunInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryScsiLunAction.java.
+/// Queries SCSI LUNs.
+///
+/// `GET /v1/storage-devices/scsi-lun/luns`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ScsiLunInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, wwid, vendor, model, wwn, serial, type, hctl, path, state, size, multipathDeviceUuid, source, scsiLunHostRefs, scsiLunVmInstanceRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryScsiLunAction.java`.
 struct QueryScsiLunAction : QueryAction<QueryScsiLunAction, ScsiLunInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/storage-devices/fiber-channel/controllers` -> RefreshFiberChannelStorageResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshFiberChannelStorageAction.java.
+/// Refreshes the fiber channel storage.
+///
+/// `POST /v1/storage-devices/fiber-channel/controllers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref RefreshFiberChannelStorageResult.
+/// From the Java SDK's `RefreshFiberChannelStorageAction.java`.
 struct RefreshFiberChannelStorageAction : Action<RefreshFiberChannelStorageAction, RefreshFiberChannelStorageResult> {
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> clusterUuid;
-  std::optional<std::vector<std::string>> scsiLunUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> scsiLunUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/storage-devices/iscsi/servers/{uuid}` -> InventoryReply<IscsiServerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshIscsiServerAction.java.
+/// Refreshes the iSCSI server.
+///
+/// `POST /v1/storage-devices/iscsi/servers/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IscsiServerInventory.
+/// From the Java SDK's `RefreshIscsiServerAction.java`.
 struct RefreshIscsiServerAction : Action<RefreshIscsiServerAction, InventoryReply<IscsiServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/storage-devices/local-raid/actions` -> RefreshLocalRaidResult.
-/// Body: `{"refreshLocalRaid": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshLocalRaidAction.java.
+/// Refreshes local RAID.
+///
+/// `PUT /v1/storage-devices/local-raid/actions`, body `{"refreshLocalRaid": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref RefreshLocalRaidResult.
+/// From the Java SDK's `RefreshLocalRaidAction.java`.
 struct RefreshLocalRaidAction : Action<RefreshLocalRaidAction, RefreshLocalRaidResult> {
-  std::string hostUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string hostUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/storage-devices/nvme/controllers` -> RefreshNvmeTargetResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshNvmeTargetAction.java.
+/// Refreshes the NVMe target.
+///
+/// `POST /v1/storage-devices/nvme/controllers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref RefreshNvmeTargetResult.
+/// From the Java SDK's `RefreshNvmeTargetAction.java`.
 struct RefreshNvmeTargetAction : Action<RefreshNvmeTargetAction, RefreshNvmeTargetResult> {
-  std::string zoneUuid;  ///< required
-  std::optional<std::vector<std::string>> nvmeLunUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::vector<std::string>> nvmeLunUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/storage-devices/local-raid/physical-drives/{uuid}/actions` -> SelfTestLocalRaidResult.
-/// Body: `{"selfTestLocalRaid": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SelfTestLocalRaidAction.java.
+/// Calls the ZStack API `SelfTestLocalRaid`.
+///
+/// `PUT /v1/storage-devices/local-raid/physical-drives/{uuid}/actions`, body `{"selfTestLocalRaid": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SelfTestLocalRaidResult.
+/// From the Java SDK's `SelfTestLocalRaidAction.java`.
 struct SelfTestLocalRaidAction : Action<SelfTestLocalRaidAction, SelfTestLocalRaidResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/storage-devices/iscsi/servers/{uuid}/actions` -> InventoryReply<IscsiServerInventory>.
-/// Body: `{"updateIscsiServer": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateIscsiServerAction.java.
+/// Updates the iSCSI server.
+///
+/// `PUT /v1/storage-devices/iscsi/servers/{uuid}/actions`, body `{"updateIscsiServer": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref IscsiServerInventory.
+/// From the Java SDK's `UpdateIscsiServerAction.java`.
 struct UpdateIscsiServerAction : Action<UpdateIscsiServerAction, InventoryReply<IscsiServerInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 256
-  std::optional<std::string> chapUserName;  ///< max length 128
-  std::optional<std::string> chapUserPassword;  ///< max length 128
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 256 characters.
+  std::optional<std::string> chapUserName;  ///< Optional; at most 128 characters.
+  std::optional<std::string> chapUserPassword;  ///< Optional; at most 128 characters; secret: never logged.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/storage-devices/scsi-lun/{uuid}/actions` -> InventoryReply<ScsiLunInventory>.
-/// Body: `{"updateScsiLun": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateScsiLunAction.java.
+/// Updates the SCSI LUN.
+///
+/// `PUT /v1/storage-devices/scsi-lun/{uuid}/actions`, body `{"updateScsiLun": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ScsiLunInventory.
+/// From the Java SDK's `UpdateScsiLunAction.java`.
 struct UpdateScsiLunAction : Action<UpdateScsiLunAction, InventoryReply<ScsiLunInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 256
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 256 characters.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

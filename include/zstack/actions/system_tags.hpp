@@ -16,50 +16,61 @@
 
 namespace zstack {
 
-/// `POST /v1/system-tags` -> InventoryReply<SystemTagInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSystemTagAction.java.
+/// Creates a system tag.
+///
+/// `POST /v1/system-tags`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SystemTagInventory.
+/// From the Java SDK's `CreateSystemTagAction.java`.
 struct CreateSystemTagAction : Action<CreateSystemTagAction, InventoryReply<SystemTagInventory>> {
-  std::string resourceType;  ///< required
-  std::string resourceUuid;  ///< required
-  std::string tag;  ///< required
-  std::optional<std::string> requestIp;
+  std::string resourceType;  ///< Required.
+  std::string resourceUuid;  ///< Required.
+  std::string tag;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/system-tags/{resourceUuid}/tags` -> CreateSystemTagsResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateSystemTagsAction.java.
+/// Creates system tags.
+///
+/// `POST /v1/system-tags/{resourceUuid}/tags`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CreateSystemTagsResult.
+/// From the Java SDK's `CreateSystemTagsAction.java`.
 struct CreateSystemTagsAction : Action<CreateSystemTagsAction, CreateSystemTagsResult> {
-  std::string resourceType;  ///< required
-  std::string resourceUuid;  ///< path; required
-  std::optional<Json> tags;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string resourceType;  ///< Required.
+  std::string resourceUuid;  ///< Path variable; required.
+  std::optional<Json> tags;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/system-tags` -> QueryReply<SystemTagInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QuerySystemTagAction.java.
+/// Queries system tags.
+///
+/// `GET /v1/system-tags`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SystemTagInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, resourceUuid, resourceType, tag, type, inherent`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QuerySystemTagAction.java`.
 struct QuerySystemTagAction : QueryAction<QuerySystemTagAction, SystemTagInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/system-tags/{uuid}/actions` -> InventoryReply<SystemTagInventory>.
-/// Body: `{"updateSystemTag": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSystemTagAction.java.
+/// Updates the system tag.
+///
+/// `PUT /v1/system-tags/{uuid}/actions`, body `{"updateSystemTag": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SystemTagInventory.
+/// From the Java SDK's `UpdateSystemTagAction.java`.
 struct UpdateSystemTagAction : Action<UpdateSystemTagAction, InventoryReply<SystemTagInventory>> {
-  std::string uuid;  ///< path; required
-  std::string tag;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string tag;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,79 +17,96 @@
 
 namespace zstack {
 
-/// `POST /v1/tags/{tagUuid}/resources` -> AttachTagToResourcesResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachTagToResourcesAction.java.
+/// Attaches the tag to the resources.
+///
+/// `POST /v1/tags/{tagUuid}/resources`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref AttachTagToResourcesResult.
+/// From the Java SDK's `AttachTagToResourcesAction.java`.
 struct AttachTagToResourcesAction : Action<AttachTagToResourcesAction, AttachTagToResourcesResult> {
-  std::string tagUuid;  ///< path; required
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::optional<Json> tokens;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string tagUuid;  ///< Path variable; required.
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::optional<Json> tokens;  ///< Optional; secret: never logged; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/tags` -> InventoryReply<TagPatternInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateTagAction.java.
+/// Creates a tag.
+///
+/// `POST /v1/tags`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TagPatternInventory.
+/// From the Java SDK's `CreateTagAction.java`.
 struct CreateTagAction : Action<CreateTagAction, InventoryReply<TagPatternInventory>> {
-  std::string name;  ///< required; max length 128
-  std::string value;  ///< required; max length 128
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> color;
-  std::optional<std::string> type;  ///< one of simple, withToken; Java SDK default "simple"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 128 characters.
+  std::string value;  ///< Required; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> color;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `simple`, `withToken` (case-insensitive); Java SDK default `"simple"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/tags/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteTagAction.java.
+/// Deletes the tag.
+///
+/// `DELETE /v1/tags/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteTagAction.java`.
 struct DeleteTagAction : Action<DeleteTagAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/tags/{tagUuid}/resources` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachTagFromResourcesAction.java.
+/// Detaches the tag from the resources.
+///
+/// `DELETE /v1/tags/{tagUuid}/resources`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachTagFromResourcesAction.java`.
 struct DetachTagFromResourcesAction : Action<DetachTagFromResourcesAction, EmptyReply> {
-  std::string tagUuid;  ///< path; required
-  std::vector<std::string> resourceUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string tagUuid;  ///< Path variable; required.
+  std::vector<std::string> resourceUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/tags` -> QueryReply<TagInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryTagAction.java.
+/// Queries tags.
+///
+/// `GET /v1/tags`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref TagInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, resourceUuid, resourceType, tag, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryTagAction.java`.
 struct QueryTagAction : QueryAction<QueryTagAction, TagInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/tags/{uuid}/actions` -> InventoryReply<TagPatternInventory>.
-/// Body: `{"updateTag": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateTagAction.java.
+/// Updates the tag.
+///
+/// `PUT /v1/tags/{uuid}/actions`, body `{"updateTag": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TagPatternInventory.
+/// From the Java SDK's `UpdateTagAction.java`.
 struct UpdateTagAction : Action<UpdateTagAction, InventoryReply<TagPatternInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 128
-  std::optional<std::string> value;  ///< max length 128
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> color;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 128 characters.
+  std::optional<std::string> value;  ///< Optional; at most 128 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> color;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// `GET /v1/task-progresses/{apiId}` -> GetTaskProgressResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetTaskProgressAction.java.
+/// Gets the task progress.
+///
+/// `GET /v1/task-progresses/{apiId}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetTaskProgressResult.
+/// From the Java SDK's `GetTaskProgressAction.java`.
 struct GetTaskProgressAction : Action<GetTaskProgressAction, GetTaskProgressResult> {
-  std::string apiId;  ///< path
-  std::optional<bool> all;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string apiId;  ///< Path variable; required.
+  std::optional<bool> all;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

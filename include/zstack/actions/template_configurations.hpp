@@ -16,67 +16,85 @@
 
 namespace zstack {
 
-/// `PUT /v1/template-configurations/{templateUuid}/actions` -> EmptyReply.
-/// Body: `{"applyTemplateConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ApplyTemplateConfigAction.java.
+/// Applies the template config.
+///
+/// `PUT /v1/template-configurations/{templateUuid}/actions`, body `{"applyTemplateConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ApplyTemplateConfigAction.java`.
 struct ApplyTemplateConfigAction : Action<ApplyTemplateConfigAction, EmptyReply> {
-  std::string templateUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string templateUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/template-configurations/templates` -> QueryReply<GlobalConfigTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryGlobalConfigTemplateAction.java.
+/// Queries global config templates.
+///
+/// `GET /v1/template-configurations/templates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref GlobalConfigTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, type, description`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryGlobalConfigTemplateAction.java`.
 struct QueryGlobalConfigTemplateAction : QueryAction<QueryGlobalConfigTemplateAction, GlobalConfigTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/template-configurations/configs` -> QueryReply<TemplateConfigInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryTemplateConfigAction.java.
+/// Queries template config.
+///
+/// `GET /v1/template-configurations/configs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref TemplateConfigInventory.
+/// Queryable fields (where(), query::field()): `templateUuid, category, name, defaultValue, value`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryTemplateConfigAction.java`.
 struct QueryTemplateConfigAction : QueryAction<QueryTemplateConfigAction, TemplateConfigInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/template-configurations/{templateUuid}/actions` -> EmptyReply.
-/// Body: `{"resetTemplateConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ResetTemplateConfigAction.java.
+/// Resets the template config.
+///
+/// `PUT /v1/template-configurations/{templateUuid}/actions`, body `{"resetTemplateConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ResetTemplateConfigAction.java`.
 struct ResetTemplateConfigAction : Action<ResetTemplateConfigAction, EmptyReply> {
-  std::string templateUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string templateUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/template-configurations/{templateUuid}/actions` -> EmptyReply.
-/// Body: `{"revertTemplateConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RevertTemplateConfigAction.java.
+/// Reverts the template config.
+///
+/// `PUT /v1/template-configurations/{templateUuid}/actions`, body `{"revertTemplateConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RevertTemplateConfigAction.java`.
 struct RevertTemplateConfigAction : Action<RevertTemplateConfigAction, EmptyReply> {
-  std::string templateUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string templateUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/template-configurations/{templateUuid}/actions` -> InventoryReply<TemplateConfigInventory>.
-/// Body: `{"updateTemplateConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateTemplateConfigAction.java.
+/// Updates the template config.
+///
+/// `PUT /v1/template-configurations/{templateUuid}/actions`, body `{"updateTemplateConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TemplateConfigInventory.
+/// From the Java SDK's `UpdateTemplateConfigAction.java`.
 struct UpdateTemplateConfigAction : Action<UpdateTemplateConfigAction, InventoryReply<TemplateConfigInventory>> {
-  std::string templateUuid;  ///< path; required
-  std::string category;  ///< required
-  std::string name;  ///< required
-  std::string value;  ///< required
-  std::optional<std::string> requestIp;
+  std::string templateUuid;  ///< Path variable; required.
+  std::string category;  ///< Required.
+  std::string name;  ///< Required.
+  std::string value;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

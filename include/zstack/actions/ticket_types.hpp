@@ -15,12 +15,17 @@
 
 namespace zstack {
 
-/// `GET /v1/ticket-types` -> QueryReply<TicketTypeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketTypeAction.java.
+/// Queries ticket types.
+///
+/// `GET /v1/ticket-types`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref TicketTypeInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, requests, adminOnly`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `ticket/api/QueryTicketTypeAction.java`.
 struct QueryTicketTypeAction : QueryAction<QueryTicketTypeAction, TicketTypeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -18,230 +18,288 @@
 
 namespace zstack {
 
-/// `POST /v1/tickets/flow` -> InventoryReply<TicketFlowInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/iam2/api/AddIAM2TicketFlowAction.java.
+/// Adds an IAM2 ticket flow.
+///
+/// `POST /v1/tickets/flow`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketFlowInventory.
+/// From the Java SDK's `ticket/iam2/api/AddIAM2TicketFlowAction.java`.
 struct AddIAM2TicketFlowAction : Action<AddIAM2TicketFlowAction, InventoryReply<TicketFlowInventory>> {
-  std::string approverUuid;  ///< required
-  std::optional<std::string> approverTitle;
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::string collectionUuid;  ///< required
-  std::optional<std::string> parentFlowUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string approverUuid;  ///< Required.
+  std::optional<std::string> approverTitle;  ///< Optional.
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::string collectionUuid;  ///< Required.
+  std::optional<std::string> parentFlowUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/AddTicketTypesToTicketFlowCollectionAction.java.
+/// Adds ticket types to the ticket flow collection.
+///
+/// `POST /v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ticket/api/AddTicketTypesToTicketFlowCollectionAction.java`.
 struct AddTicketTypesToTicketFlowCollectionAction : Action<AddTicketTypesToTicketFlowCollectionAction, EmptyReply> {
-  std::string ticketFlowCollectionUuid;  ///< path; required
-  std::vector<std::string> ticketTypeUuids;  ///< required
-  std::optional<std::string> requestIp;
+  std::string ticketFlowCollectionUuid;  ///< Path variable; required.
+  std::vector<std::string> ticketTypeUuids;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/tickets/flow-collections/{uuid}/actions` -> InventoryReply<TicketFlowCollectionInventory>.
-/// Body: `{"changeTicketFlowCollectionState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/ChangeTicketFlowCollectionStateAction.java.
+/// Changes the state of the ticket flow collection.
+///
+/// `PUT /v1/tickets/flow-collections/{uuid}/actions`, body `{"changeTicketFlowCollectionState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketFlowCollectionInventory.
+/// From the Java SDK's `ticket/api/ChangeTicketFlowCollectionStateAction.java`.
 struct ChangeTicketFlowCollectionStateAction : Action<ChangeTicketFlowCollectionStateAction, InventoryReply<TicketFlowCollectionInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/tickets/{uuid}/actions` -> InventoryReply<TicketInventory>.
-/// Body: `{"changeTicketStatus": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/ChangeTicketStatusAction.java.
+/// Changes the ticket status.
+///
+/// `PUT /v1/tickets/{uuid}/actions`, body `{"changeTicketStatus": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketInventory.
+/// From the Java SDK's `ticket/api/ChangeTicketStatusAction.java`.
 struct ChangeTicketStatusAction : Action<ChangeTicketStatusAction, InventoryReply<TicketInventory>> {
-  std::string uuid;  ///< path; required
-  std::string statusEvent;  ///< required; one of open, approve, cancel, reject, reopen
-  std::optional<std::string> comment;  ///< max length 65535
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string statusEvent;  ///< Required; one of `open`, `approve`, `cancel`, `reject`, `reopen` (case-insensitive).
+  std::optional<std::string> comment;  ///< Optional; at most 65535 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/tickets/flow-collections` -> InventoryReply<TicketFlowCollectionInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/iam2/api/CreateIAM2TickFlowCollectionAction.java.
+/// Creates an IAM2 tick flow collection.
+///
+/// `POST /v1/tickets/flow-collections`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketFlowCollectionInventory.
+/// From the Java SDK's `ticket/iam2/api/CreateIAM2TickFlowCollectionAction.java`.
 struct CreateIAM2TickFlowCollectionAction : Action<CreateIAM2TickFlowCollectionAction, InventoryReply<TicketFlowCollectionInventory>> {
-  std::optional<Json> flows;  ///< element type unknown upstream: JSON
-  std::string projectUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> isDefault;  ///< Java SDK default false
-  std::optional<std::vector<std::string>> ticketTypeUuids;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<Json> flows;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::string projectUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> isDefault;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::vector<std::string>> ticketTypeUuids;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/tickets` -> InventoryReply<TicketInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/CreateTicketAction.java.
+/// Creates a ticket.
+///
+/// `POST /v1/tickets`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketInventory.
+/// From the Java SDK's `ticket/api/CreateTicketAction.java`.
 struct CreateTicketAction : Action<CreateTicketAction, InventoryReply<TicketInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> requests;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> flowCollectionUuid;
-  std::string accountSystemType;  ///< required
-  std::optional<Json> accountSystemContext;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> requests;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> flowCollectionUuid;  ///< Optional.
+  std::string accountSystemType;  ///< Required.
+  std::optional<Json> accountSystemContext;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/tickets/flow/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/iam2/api/DeleteIAM2TicketFlowAction.java.
+/// Deletes the IAM2 ticket flow.
+///
+/// `DELETE /v1/tickets/flow/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ticket/iam2/api/DeleteIAM2TicketFlowAction.java`.
 struct DeleteIAM2TicketFlowAction : Action<DeleteIAM2TicketFlowAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/tickets/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/DeleteTicketAction.java.
+/// Deletes the ticket.
+///
+/// `DELETE /v1/tickets/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ticket/api/DeleteTicketAction.java`.
 struct DeleteTicketAction : Action<DeleteTicketAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/tickets/flow-collections/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/DeleteTicketFlowCollectionAction.java.
+/// Deletes the ticket flow collection.
+///
+/// `DELETE /v1/tickets/flow-collections/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ticket/api/DeleteTicketFlowCollectionAction.java`.
 struct DeleteTicketFlowCollectionAction : Action<DeleteTicketFlowCollectionAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/tickets/archives` -> QueryReply<ArchiveTicketInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryArchiveTicketAction.java.
+/// Queries archive tickets.
+///
+/// `GET /v1/tickets/archives`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ArchiveTicketInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, ticketUuid, accountUuid, status, request, accountSystemType, accountSystemContext, currentFlowUuid, flowCollectionUuid, ticketTypeUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `ticket/api/QueryArchiveTicketAction.java`.
 struct QueryArchiveTicketAction : QueryAction<QueryArchiveTicketAction, ArchiveTicketInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/tickets/histories/archives` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryArchiveTicketHistoryAction.java.
+/// Queries archive ticket history.
+///
+/// `GET /v1/tickets/histories/archives`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `ticket/api/QueryArchiveTicketHistoryAction.java`.
 struct QueryArchiveTicketHistoryAction : QueryAction<QueryArchiveTicketHistoryAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/tickets` -> QueryReply<TicketInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketAction.java.
+/// Queries tickets.
+///
+/// `GET /v1/tickets`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref TicketInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, status, request, accountSystemType, ticketTypeUuid, accountSystemContext, currentFlowUuid, flowCollectionUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `ticket/api/QueryTicketAction.java`.
 struct QueryTicketAction : QueryAction<QueryTicketAction, TicketInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/tickets/flow` -> QueryReply<TicketFlowInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketFlowAction.java.
+/// Queries ticket flows.
+///
+/// `GET /v1/tickets/flow`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref TicketFlowInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, parentFlowUuid, flowContext, flowContextType, collectionUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `ticket/api/QueryTicketFlowAction.java`.
 struct QueryTicketFlowAction : QueryAction<QueryTicketFlowAction, TicketFlowInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/tickets/flow-collections` -> QueryReply<TicketFlowCollectionInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketFlowCollectionAction.java.
+/// Queries ticket flow collections.
+///
+/// `GET /v1/tickets/flow-collections`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref TicketFlowCollectionInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, status, isDefault, flows, ticketTypeUuids`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `ticket/api/QueryTicketFlowCollectionAction.java`.
 struct QueryTicketFlowCollectionAction : QueryAction<QueryTicketFlowCollectionAction, TicketFlowCollectionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/tickets/histories` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketHistoryAction.java.
+/// Queries ticket history.
+///
+/// `GET /v1/tickets/histories`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `ticket/api/QueryTicketHistoryAction.java`.
 struct QueryTicketHistoryAction : QueryAction<QueryTicketHistoryAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/RemoveTicketTypesFromTicketFlowCollectionAction.java.
+/// Removes the ticket types from the ticket flow collection.
+///
+/// `DELETE /v1/tickets/flow-collections/{ticketFlowCollectionUuid}/ticket-types`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ticket/api/RemoveTicketTypesFromTicketFlowCollectionAction.java`.
 struct RemoveTicketTypesFromTicketFlowCollectionAction : Action<RemoveTicketTypesFromTicketFlowCollectionAction, EmptyReply> {
-  std::string ticketFlowCollectionUuid;  ///< path; required
-  std::vector<std::string> ticketTypeUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string ticketFlowCollectionUuid;  ///< Path variable; required.
+  std::vector<std::string> ticketTypeUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/tickets/flow/{uuid}/actions` -> InventoryReply<TicketFlowInventory>.
-/// Body: `{"updateIAM2TicketFlow": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/iam2/api/UpdateIAM2TicketFlowAction.java.
+/// Updates the IAM2 ticket flow.
+///
+/// `PUT /v1/tickets/flow/{uuid}/actions`, body `{"updateIAM2TicketFlow": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketFlowInventory.
+/// From the Java SDK's `ticket/iam2/api/UpdateIAM2TicketFlowAction.java`.
 struct UpdateIAM2TicketFlowAction : Action<UpdateIAM2TicketFlowAction, InventoryReply<TicketFlowInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> approverUuid;
-  std::optional<std::string> approverTitle;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> approverUuid;  ///< Optional.
+  std::optional<std::string> approverTitle;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/tickets/flow-collections/{uuid}/actions` -> InventoryReply<TicketFlowCollectionInventory>.
-/// Body: `{"updateIAM2TicketFlowCollection": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/iam2/api/UpdateIAM2TicketFlowCollectionAction.java.
+/// Updates the IAM2 ticket flow collection.
+///
+/// `PUT /v1/tickets/flow-collections/{uuid}/actions`, body `{"updateIAM2TicketFlowCollection": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketFlowCollectionInventory.
+/// From the Java SDK's `ticket/iam2/api/UpdateIAM2TicketFlowCollectionAction.java`.
 struct UpdateIAM2TicketFlowCollectionAction : Action<UpdateIAM2TicketFlowCollectionAction, InventoryReply<TicketFlowCollectionInventory>> {
-  std::optional<Json> flows;  ///< element type unknown upstream: JSON
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> isDefault;
-  std::optional<std::string> requestIp;
+  std::optional<Json> flows;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> isDefault;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/tickets/{uuid}/actions` -> InventoryReply<TicketInventory>.
-/// Body: `{"updateTicketRequest": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ticket/api/UpdateTicketRequestAction.java.
+/// Updates the ticket request.
+///
+/// `PUT /v1/tickets/{uuid}/actions`, body `{"updateTicketRequest": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TicketInventory.
+/// From the Java SDK's `ticket/api/UpdateTicketRequestAction.java`.
 struct UpdateTicketRequestAction : Action<UpdateTicketRequestAction, InventoryReply<TicketInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> requests;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> requests;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

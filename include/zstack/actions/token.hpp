@@ -14,17 +14,18 @@
 
 namespace zstack {
 
-/// `POST /v1/token/introspect` -> TokenIntrospectionResult (synchronous).
-/// Needs no session.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/TokenIntrospectionAction.java.
+/// Calls the ZStack API `TokenIntrospection`.
+///
+/// `POST /v1/token/introspect`, body `{"params": {...}}`. Synchronous. Needs no session.
+/// Reply: \ref TokenIntrospectionResult.
+/// From the Java SDK's `TokenIntrospectionAction.java`.
 struct TokenIntrospectionAction : Action<TokenIntrospectionAction, TokenIntrospectionResult> {
-  std::string token;  ///< required
-  std::string tokenType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string token;  ///< Required; secret: never logged.
+  std::string tokenType;  ///< Required; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -17,52 +17,63 @@
 
 namespace zstack {
 
-/// `GET /v1/twofactorauthentication/secret` -> InventoryReply<TwoFactorAuthenticationSecretInventory> (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetTwoFactorAuthenticationSecretAction.java.
+/// Gets the two factor authentication secret.
+///
+/// `GET /v1/twofactorauthentication/secret`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref InventoryReply of \ref TwoFactorAuthenticationSecretInventory.
+/// From the Java SDK's `GetTwoFactorAuthenticationSecretAction.java`.
 struct GetTwoFactorAuthenticationSecretAction : Action<GetTwoFactorAuthenticationSecretAction, InventoryReply<TwoFactorAuthenticationSecretInventory>> {
-  std::string name;  ///< required; not empty
-  std::string password;  ///< required; not empty; sent as its SHA-512 hex
-  std::string type;  ///< required; not empty; one of account, iam2
-  std::optional<std::string> captchaUuid;
-  std::optional<std::string> verifyCode;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; not empty.
+  std::string password;  ///< Required; not empty; give the plain text: it is sent as its lower-case hex SHA-512; secret: never logged.
+  std::string type;  ///< Required; not empty; one of `account`, `iam2` (case-insensitive).
+  std::optional<std::string> captchaUuid;  ///< Optional.
+  std::optional<std::string> verifyCode;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/twofactorauthentication/state` -> GetTwoFactorAuthenticationStateResult (synchronous).
-/// Needs no session.
-/// From sdk/src/main/java/org/zstack/sdk/GetTwoFactorAuthenticationStateAction.java.
+/// Gets the two factor authentication state.
+///
+/// `GET /v1/twofactorauthentication/state`, parameters in the query string. Synchronous. Needs no session.
+/// Reply: \ref GetTwoFactorAuthenticationStateResult.
+/// From the Java SDK's `GetTwoFactorAuthenticationStateAction.java`.
 struct GetTwoFactorAuthenticationStateAction : Action<GetTwoFactorAuthenticationStateAction, GetTwoFactorAuthenticationStateResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/twofactorauthentication/secrets` -> QueryReply<TwoFactorAuthenticationInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryTwoFactorAuthenticationAction.java.
+/// Queries two factor authentications.
+///
+/// `GET /v1/twofactorauthentication/secrets`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref TwoFactorAuthenticationInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, secret, userUuid, userType, status`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryTwoFactorAuthenticationAction.java`.
 struct QueryTwoFactorAuthenticationAction : QueryAction<QueryTwoFactorAuthenticationAction, TwoFactorAuthenticationInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/twofactorauthentication/secrets` -> InventoryReply<TwoFactorAuthenticationSecretInventory>.
-/// Body: `{"resetTwoFactorAuthenticationSecret": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ResetTwoFactorAuthenticationSecretAction.java.
+/// Resets the two factor authentication secret.
+///
+/// `PUT /v1/twofactorauthentication/secrets`, body `{"resetTwoFactorAuthenticationSecret": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref TwoFactorAuthenticationSecretInventory.
+/// From the Java SDK's `ResetTwoFactorAuthenticationSecretAction.java`.
 struct ResetTwoFactorAuthenticationSecretAction : Action<ResetTwoFactorAuthenticationSecretAction, InventoryReply<TwoFactorAuthenticationSecretInventory>> {
-  std::string name;  ///< required; not empty
-  std::string password;  ///< required; not empty
-  std::string type;  ///< required; not empty; one of account, iam2
-  std::optional<std::string> captchaUuid;
-  std::optional<std::string> verifyCode;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; not empty.
+  std::string password;  ///< Required; not empty; secret: never logged.
+  std::string type;  ///< Required; not empty; one of `account`, `iam2` (case-insensitive).
+  std::optional<std::string> captchaUuid;  ///< Optional.
+  std::optional<std::string> verifyCode;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

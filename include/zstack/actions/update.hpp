@@ -17,68 +17,76 @@
 
 namespace zstack {
 
-/// `POST /v1/update/cas/client` -> InventoryReply<CasClientInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateCasClientAction.java.
+/// Updates the CAS client.
+///
+/// `POST /v1/update/cas/client`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref CasClientInventory.
+/// From the Java SDK's `UpdateCasClientAction.java`.
 struct UpdateCasClientAction : Action<UpdateCasClientAction, InventoryReply<CasClientInventory>> {
-  std::string uuid;  ///< required
-  std::optional<std::string> description;
-  std::optional<std::string> name;
-  std::optional<std::string> casServerLoginUrl;
-  std::optional<std::string> casServerUrlPrefix;
-  std::optional<std::string> serverName;
-  std::optional<std::string> loginType;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> casServerLoginUrl;  ///< Optional.
+  std::optional<std::string> casServerUrlPrefix;  ///< Optional.
+  std::optional<std::string> serverName;  ///< Optional.
+  std::optional<std::string> loginType;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/update/directory` -> InventoryReply<DirectoryInventory>.
-/// Body: `{"updateDirectory": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateDirectoryAction.java.
+/// Updates the directory.
+///
+/// `PUT /v1/update/directory`, body `{"updateDirectory": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref DirectoryInventory.
+/// From the Java SDK's `UpdateDirectoryAction.java`.
 struct UpdateDirectoryAction : Action<UpdateDirectoryAction, InventoryReply<DirectoryInventory>> {
-  std::string uuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/update/oauth2/client` -> InventoryReply<OAuth2ClientInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateOAuthClientAction.java.
+/// Updates the O auth client.
+///
+/// `POST /v1/update/oauth2/client`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref OAuth2ClientInventory.
+/// From the Java SDK's `UpdateOAuthClientAction.java`.
 struct UpdateOAuthClientAction : Action<UpdateOAuthClientAction, InventoryReply<OAuth2ClientInventory>> {
-  std::string uuid;  ///< required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> clientId;
-  std::optional<std::string> clientSecret;
-  std::optional<std::string> authorizationUrl;
-  std::optional<std::string> tokenUrl;
-  std::optional<std::string> redirectUrl;
-  std::optional<std::string> userinfoUrl;
-  std::optional<std::string> identityProvider;
-  std::optional<std::string> loginType;
-  std::optional<std::string> logoutUrl;
-  std::optional<Json> scopeList;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> clientId;  ///< Optional.
+  std::optional<std::string> clientSecret;  ///< Optional; secret: never logged.
+  std::optional<std::string> authorizationUrl;  ///< Optional.
+  std::optional<std::string> tokenUrl;  ///< Optional; secret: never logged.
+  std::optional<std::string> redirectUrl;  ///< Optional.
+  std::optional<std::string> userinfoUrl;  ///< Optional.
+  std::optional<std::string> identityProvider;  ///< Optional.
+  std::optional<std::string> loginType;  ///< Optional.
+  std::optional<std::string> logoutUrl;  ///< Optional.
+  std::optional<Json> scopeList;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/update/sso/redirectTemplate` -> InventoryReply<SSORedirectTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateSSORedirectTemplateAction.java.
+/// Updates the SSO redirect template.
+///
+/// `POST /v1/update/sso/redirectTemplate`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SSORedirectTemplateInventory.
+/// From the Java SDK's `UpdateSSORedirectTemplateAction.java`.
 struct UpdateSSORedirectTemplateAction : Action<UpdateSSORedirectTemplateAction, InventoryReply<SSORedirectTemplateInventory>> {
-  std::string uuid;  ///< required
-  std::string redirectTemplate;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::string redirectTemplate;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -13,17 +13,19 @@
 
 namespace zstack {
 
-/// `POST /v1/upload-file` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UploadFileToVmAction.java.
+/// Uploads a file to the VM.
+///
+/// `POST /v1/upload-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UploadFileToVmAction.java`.
 struct UploadFileToVmAction : Action<UploadFileToVmAction, EmptyReply> {
-  std::vector<std::string> vmInstanceUuids;  ///< required
-  std::string fileContent;  ///< required; min length 1; max length 262144
-  std::string remotePath;  ///< required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> vmInstanceUuids;  ///< Required.
+  std::string fileContent;  ///< Required; length 1 to 262144.
+  std::string remotePath;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,50 +15,61 @@
 
 namespace zstack {
 
-/// `POST /v1/usb-device/usb-devices/{usbDeviceUuid}/attach` -> InventoryReply<UsbDeviceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachUsbDeviceToVmAction.java.
+/// Attaches the USB device to the VM.
+///
+/// `POST /v1/usb-device/usb-devices/{usbDeviceUuid}/attach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UsbDeviceInventory.
+/// From the Java SDK's `AttachUsbDeviceToVmAction.java`.
 struct AttachUsbDeviceToVmAction : Action<AttachUsbDeviceToVmAction, InventoryReply<UsbDeviceInventory>> {
-  std::string usbDeviceUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< required
-  std::optional<std::string> attachType;  ///< one of PassThrough, Redirect; Java SDK default "PassThrough"
-  std::optional<std::string> requestIp;
+  std::string usbDeviceUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Required.
+  std::optional<std::string> attachType;  ///< Optional; one of `PassThrough`, `Redirect` (case-insensitive); Java SDK default `"PassThrough"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/usb-device/usb-devices/{usbDeviceUuid}/detach` -> InventoryReply<UsbDeviceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachUsbDeviceFromVmAction.java.
+/// Detaches the USB device from the VM.
+///
+/// `POST /v1/usb-device/usb-devices/{usbDeviceUuid}/detach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UsbDeviceInventory.
+/// From the Java SDK's `DetachUsbDeviceFromVmAction.java`.
 struct DetachUsbDeviceFromVmAction : Action<DetachUsbDeviceFromVmAction, InventoryReply<UsbDeviceInventory>> {
-  std::string usbDeviceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string usbDeviceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/usb-device/usb-devices` -> QueryReply<UsbDeviceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryUsbDeviceAction.java.
+/// Queries USB devices.
+///
+/// `GET /v1/usb-device/usb-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref UsbDeviceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, hostUuid, vmInstanceUuid, state, busNum, devNum, idVendor, idProduct, iManufacturer, iProduct, iSerial, usbVersion, attachType`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryUsbDeviceAction.java`.
 struct QueryUsbDeviceAction : QueryAction<QueryUsbDeviceAction, UsbDeviceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/usb-device/usb-devices/{uuid}/actions` -> InventoryReply<UsbDeviceInventory>.
-/// Body: `{"updateUsbDevice": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateUsbDeviceAction.java.
+/// Updates the USB device.
+///
+/// `PUT /v1/usb-device/usb-devices/{uuid}/actions`, body `{"updateUsbDevice": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UsbDeviceInventory.
+/// From the Java SDK's `UpdateUsbDeviceAction.java`.
 struct UpdateUsbDeviceAction : Action<UpdateUsbDeviceAction, InventoryReply<UsbDeviceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 2048
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

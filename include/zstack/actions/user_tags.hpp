@@ -15,25 +15,33 @@
 
 namespace zstack {
 
-/// `POST /v1/user-tags` -> InventoryReply<UserTagInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateUserTagAction.java.
+/// Creates a user tag.
+///
+/// `POST /v1/user-tags`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref UserTagInventory.
+/// From the Java SDK's `CreateUserTagAction.java`.
 struct CreateUserTagAction : Action<CreateUserTagAction, InventoryReply<UserTagInventory>> {
-  std::string resourceType;  ///< required
-  std::string resourceUuid;  ///< required
-  std::string tag;  ///< required
-  std::optional<std::string> requestIp;
+  std::string resourceType;  ///< Required.
+  std::string resourceUuid;  ///< Required.
+  std::string tag;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/user-tags` -> QueryReply<UserTagInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryUserTagAction.java.
+/// Queries user tags.
+///
+/// `GET /v1/user-tags`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref UserTagInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, resourceUuid, resourceType, tag, type, tagPatternUuid`.
+/// Nested, one level down: `tagPattern.{uuid, name, description, createDate, lastOpDate, value, color, type}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryUserTagAction.java`.
 struct QueryUserTagAction : QueryAction<QueryUserTagAction, UserTagInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,29 +14,33 @@
 
 namespace zstack {
 
-/// `PUT /v1/v2v/conversion/host/{uuid}/actions` -> EmptyReply.
-/// Body: `{"cleanV2VConversionCache": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CleanV2VConversionCacheAction.java.
+/// Cleans the V2 V conversion cache.
+///
+/// `PUT /v1/v2v/conversion/host/{uuid}/actions`, body `{"cleanV2VConversionCache": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CleanV2VConversionCacheAction.java`.
 struct CleanV2VConversionCacheAction : Action<CleanV2VConversionCacheAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/v2v` -> ListVMsFromKVMHostResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ListVMsFromKVMHostAction.java.
+/// Lists the V ms from the KVM host.
+///
+/// `POST /v1/v2v`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ListVMsFromKVMHostResult.
+/// From the Java SDK's `ListVMsFromKVMHostAction.java`.
 struct ListVMsFromKVMHostAction : Action<ListVMsFromKVMHostAction, ListVMsFromKVMHostResult> {
-  std::string libvirtURI;  ///< required; max length 1024
-  std::string conversionHostUuid;  ///< required
-  std::optional<std::string> sshPrivKey;
-  std::optional<std::string> v2vType;  ///< Java SDK default "KVM"
-  std::optional<std::string> requestIp;
+  std::string libvirtURI;  ///< Required; at most 1024 characters.
+  std::string conversionHostUuid;  ///< Required.
+  std::optional<std::string> sshPrivKey;  ///< Optional.
+  std::optional<std::string> v2vType;  ///< Optional; Java SDK default `"KVM"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

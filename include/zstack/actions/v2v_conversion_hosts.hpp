@@ -15,66 +15,80 @@
 
 namespace zstack {
 
-/// `POST /v1/v2v-conversion-hosts` -> InventoryReply<V2VConversionHostInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddV2VConversionHostAction.java.
+/// Adds a V2 V conversion host.
+///
+/// `POST /v1/v2v-conversion-hosts`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref V2VConversionHostInventory.
+/// From the Java SDK's `AddV2VConversionHostAction.java`.
 struct AddV2VConversionHostAction : Action<AddV2VConversionHostAction, InventoryReply<V2VConversionHostInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string type;  ///< required; one of VMWARE, KVM
-  std::string hostUuid;  ///< required
-  std::string storagePath;  ///< required; max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string type;  ///< Required; one of `VMWARE`, `KVM` (case-insensitive).
+  std::string hostUuid;  ///< Required.
+  std::string storagePath;  ///< Required; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/v2v-conversion-hosts/{uuid}/actions` -> InventoryReply<V2VConversionHostInventory>.
-/// Body: `{"changeV2VConversionHostState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeV2VConversionHostStateAction.java.
+/// Changes the state of the V2 V conversion host.
+///
+/// `PUT /v1/v2v-conversion-hosts/{uuid}/actions`, body `{"changeV2VConversionHostState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref V2VConversionHostInventory.
+/// From the Java SDK's `ChangeV2VConversionHostStateAction.java`.
 struct ChangeV2VConversionHostStateAction : Action<ChangeV2VConversionHostStateAction, InventoryReply<V2VConversionHostInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/v2v-conversion-hosts/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteV2VConversionHostAction.java.
+/// Deletes the V2 V conversion host.
+///
+/// `DELETE /v1/v2v-conversion-hosts/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteV2VConversionHostAction.java`.
 struct DeleteV2VConversionHostAction : Action<DeleteV2VConversionHostAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/v2v-conversion-hosts` -> QueryReply<V2VConversionHostInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryV2VConversionHostAction.java.
+/// Queries V2 V conversion hosts.
+///
+/// `GET /v1/v2v-conversion-hosts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref V2VConversionHostInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, hostUuid, storagePath, state, totalSize, availableSize, hostStatus, hostState`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryV2VConversionHostAction.java`.
 struct QueryV2VConversionHostAction : QueryAction<QueryV2VConversionHostAction, V2VConversionHostInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/v2v-conversion-hosts/{uuid}/actions` -> InventoryReply<V2VConversionHostInventory>.
-/// Body: `{"updateV2VConversionHost": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateV2VConversionHostAction.java.
+/// Updates the V2 V conversion host.
+///
+/// `PUT /v1/v2v-conversion-hosts/{uuid}/actions`, body `{"updateV2VConversionHost": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref V2VConversionHostInventory.
+/// From the Java SDK's `UpdateV2VConversionHostAction.java`.
 struct UpdateV2VConversionHostAction : Action<UpdateV2VConversionHostAction, InventoryReply<V2VConversionHostInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> storagePath;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> storagePath;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,38 +14,40 @@
 
 namespace zstack {
 
-/// `POST /v1/v2vs` -> InventoryReply<LongJobInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ConvertVmFromForeignHypervisorAction.java.
+/// Converts the VM from the foreign hypervisor.
+///
+/// `POST /v1/v2vs`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref LongJobInventory.
+/// From the Java SDK's `ConvertVmFromForeignHypervisorAction.java`.
 struct ConvertVmFromForeignHypervisorAction : Action<ConvertVmFromForeignHypervisorAction, InventoryReply<LongJobInventory>> {
-  std::string url;  ///< required; max length 1024
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> conversionHostUuid;
-  std::optional<std::string> sshPrivKey;
-  std::optional<std::int32_t> cpuNum;  ///< required; range [1, 1024]
-  std::optional<std::int64_t> memorySize;  ///< required; range [1, 9223372036854775807]
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::string primaryStorageUuid;  ///< required
-  std::vector<std::string> l3NetworkUuids;  ///< required; not empty
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> platform;  ///< one of Linux, Windows, WindowsVirtio, Paravirtualization, Other
-  std::optional<std::string> type;  ///< one of UserVm, ApplianceVm
-  std::optional<std::string> strategy;  ///< one of InstantStart, JustConvert; Java SDK default "InstantStart"
-  std::optional<std::string> convertStrategy;  ///< one of CapacityOptimized, EfficiencyFirst; Java SDK default "CapacityOptimized"
-  std::optional<bool> pauseVm;  ///< Java SDK default false
-  std::optional<Json> volumeFilters;  ///< element type unknown upstream: JSON
-  std::optional<std::string> rootFileSystem;
-  std::optional<std::string> longJobName;  ///< max length 255
-  std::optional<std::string> longJobDescription;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string url;  ///< Required; at most 1024 characters.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> conversionHostUuid;  ///< Optional.
+  std::optional<std::string> sshPrivKey;  ///< Optional.
+  std::optional<std::int32_t> cpuNum;  ///< Required; range [1, 1024].
+  std::optional<std::int64_t> memorySize;  ///< Required; range [1, 9223372036854775807].
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::string primaryStorageUuid;  ///< Required.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; not empty.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `WindowsVirtio`, `Paravirtualization`, `Other` (case-insensitive).
+  std::optional<std::string> type;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive).
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `JustConvert` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<std::string> convertStrategy;  ///< Optional; one of `CapacityOptimized`, `EfficiencyFirst` (case-insensitive); Java SDK default `"CapacityOptimized"` (unset here: not sent).
+  std::optional<bool> pauseVm;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<Json> volumeFilters;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> rootFileSystem;  ///< Optional.
+  std::optional<std::string> longJobName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> longJobDescription;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

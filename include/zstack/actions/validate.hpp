@@ -13,19 +13,21 @@
 
 namespace zstack {
 
-/// `PUT /v1/validate/vmSchedulingRule` -> EmptyReply (synchronous).
-/// Body: `{"validateVmSchedulingRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ValidateVmSchedulingRuleAction.java.
+/// Validates the VM scheduling rule.
+///
+/// `PUT /v1/validate/vmSchedulingRule`, body `{"validateVmSchedulingRule": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ValidateVmSchedulingRuleAction.java`.
 struct ValidateVmSchedulingRuleAction : Action<ValidateVmSchedulingRuleAction, EmptyReply> {
-  std::string vmGroupUuid;  ///< required
-  std::optional<std::string> hostGroupUuid;
-  std::string rule;  ///< required; one of AFFINITY, ANTIAFFINITY
-  std::string mode;  ///< required; one of SOFT, HARD
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> requestIp;
+  std::string vmGroupUuid;  ///< Required.
+  std::optional<std::string> hostGroupUuid;  ///< Optional.
+  std::string rule;  ///< Required; one of `AFFINITY`, `ANTIAFFINITY` (case-insensitive).
+  std::string mode;  ///< Required; one of `SOFT`, `HARD` (case-insensitive).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -20,112 +20,151 @@
 
 namespace zstack {
 
-/// `POST /v1/vcenters` -> InventoryReply<VCenterInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddVCenterAction.java.
+/// Adds a vCenter.
+///
+/// `POST /v1/vcenters`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VCenterInventory.
+/// From the Java SDK's `AddVCenterAction.java`.
 struct AddVCenterAction : Action<AddVCenterAction, InventoryReply<VCenterInventory>> {
-  std::string username;  ///< required; max length 255
-  std::string password;  ///< required; max length 255
-  std::string zoneUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<bool> https;  ///< Java SDK default true
-  std::optional<std::int32_t> port;
-  std::string domainName;  ///< required; not empty; max length 256
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string username;  ///< Required; at most 255 characters.
+  std::string password;  ///< Required; at most 255 characters; secret: never logged.
+  std::string zoneUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<bool> https;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::string domainName;  ///< Required; not empty; at most 256 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vcenters/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVCenterAction.java.
+/// Deletes the vCenter.
+///
+/// `DELETE /v1/vcenters/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVCenterAction.java`.
 struct DeleteVCenterAction : Action<DeleteVCenterAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vcenters` -> QueryReply<VCenterInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVCenterAction.java.
+/// Queries vCenters.
+///
+/// `GET /v1/vcenters`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VCenterInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, domainName, port, userName, zoneUuid, version, https, state, status`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVCenterAction.java`.
 struct QueryVCenterAction : QueryAction<QueryVCenterAction, VCenterInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vcenters/backup-storage` -> QueryReply<VCenterBackupStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVCenterBackupStorageAction.java.
+/// Queries vCenter backup storage.
+///
+/// `GET /v1/vcenters/backup-storage`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VCenterBackupStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, totalCapacity, availableCapacity, type, state, status, attachedZoneUuids, vCenterUuid, datastore`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVCenterBackupStorageAction.java`.
 struct QueryVCenterBackupStorageAction : QueryAction<QueryVCenterBackupStorageAction, VCenterBackupStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vcenters/clusters` -> QueryReply<VCenterClusterInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVCenterClusterAction.java.
+/// Queries vCenter clusters.
+///
+/// `GET /v1/vcenters/clusters`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VCenterClusterInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, hypervisorType, zoneUuid, type, architecture, vCenterUuid, morval, dataCenterUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVCenterClusterAction.java`.
 struct QueryVCenterClusterAction : QueryAction<QueryVCenterClusterAction, VCenterClusterInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vcenters/datacenters` -> QueryReply<VCenterDatacenterInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVCenterDatacenterAction.java.
+/// Queries vCenter datacenters.
+///
+/// `GET /v1/vcenters/datacenters`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VCenterDatacenterInventory.
+/// Queryable fields (where(), query::field()): `uuid, vCenterUuid, name, morval`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVCenterDatacenterAction.java`.
 struct QueryVCenterDatacenterAction : QueryAction<QueryVCenterDatacenterAction, VCenterDatacenterInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vcenters/primary-storage` -> QueryReply<VCenterPrimaryStorageInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVCenterPrimaryStorageAction.java.
+/// Queries vCenter primary storage.
+///
+/// `GET /v1/vcenters/primary-storage`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VCenterPrimaryStorageInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, url, totalCapacity, availableCapacity, totalPhysicalCapacity, availablePhysicalCapacity, systemUsedCapacity, type, state, status, mountPath, attachedClusterUuids, vCenterUuid, datastore`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVCenterPrimaryStorageAction.java`.
 struct QueryVCenterPrimaryStorageAction : QueryAction<QueryVCenterPrimaryStorageAction, VCenterPrimaryStorageInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vcenters/clusters/resourcepools` -> QueryReply<VCenterResourcePoolInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVCenterResourcePoolAction.java.
+/// Queries vCenter resource pools.
+///
+/// `GET /v1/vcenters/clusters/resourcepools`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VCenterResourcePoolInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, vCenterClusterUuid, name, morVal, parentUuid, CPULimit, CPUOverheadLimit, CPUReservation, CPUShares, CPULevel, memoryLimit, memoryOverheadLimit, memoryReservation, memoryShares, memoryLevel, subResources`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVCenterResourcePoolAction.java`.
 struct QueryVCenterResourcePoolAction : QueryAction<QueryVCenterResourcePoolAction, VCenterResourcePoolInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vcenters/{uuid}/actions` -> EmptyReply.
-/// Body: `{"syncVCenter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncVCenterAction.java.
+/// Syncs the vCenter.
+///
+/// `PUT /v1/vcenters/{uuid}/actions`, body `{"syncVCenter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SyncVCenterAction.java`.
 struct SyncVCenterAction : Action<SyncVCenterAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vcenters/{uuid}/actions` -> InventoryReply<VCenterInventory>.
-/// Body: `{"updateVCenter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVCenterAction.java.
+/// Updates the vCenter.
+///
+/// `PUT /v1/vcenters/{uuid}/actions`, body `{"updateVCenter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VCenterInventory.
+/// From the Java SDK's `UpdateVCenterAction.java`.
 struct UpdateVCenterAction : Action<UpdateVCenterAction, InventoryReply<VCenterInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> username;  ///< not empty; max length 255
-  std::optional<std::string> password;  ///< not empty; max length 255
-  std::optional<std::string> domainName;  ///< not empty; max length 256
-  std::optional<std::int32_t> port;
-  std::optional<std::string> state;  ///< one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> username;  ///< Optional; not empty; at most 255 characters.
+  std::optional<std::string> password;  ///< Optional; not empty; at most 255 characters; secret: never logged.
+  std::optional<std::string> domainName;  ///< Optional; not empty; at most 256 characters.
+  std::optional<std::int32_t> port;  ///< Optional.
+  std::optional<std::string> state;  ///< Optional; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

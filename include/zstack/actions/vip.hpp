@@ -15,14 +15,16 @@
 
 namespace zstack {
 
-/// Get the bandwidth limits of a virtual IP.
-/// `GET /v1/vip/{uuid}/vip-qos` -> QueryReply<VipQosInventory> (synchronous).
-/// From api/actions/GetVipQos.json (the manual).
+/// Gets the bandwidth limits of a virtual IP.
+///
+/// `GET /v1/vip/{uuid}/vip-qos`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VipQosInventory.
+/// From `api/actions/GetVipQos.json` (the manual).
 struct GetVipQosAction : Action<GetVipQosAction, QueryReply<VipQosInventory>> {
-  std::string uuid;  ///< path
+  std::string uuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -20,214 +20,254 @@
 
 namespace zstack {
 
-/// `POST /v1/vips/sharedqos/{sharedQosUuid}/vips` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachVipToVpcSharedQosAction.java.
+/// Attaches the VIP to the VPC shared QoS.
+///
+/// `POST /v1/vips/sharedqos/{sharedQosUuid}/vips`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachVipToVpcSharedQosAction.java`.
 struct AttachVipToVpcSharedQosAction : Action<AttachVipToVpcSharedQosAction, EmptyReply> {
-  std::string sharedQosUuid;  ///< path; required
-  std::optional<Json> vipLists;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> vipUuids;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::string sharedQosUuid;  ///< Path variable; required.
+  std::optional<Json> vipLists;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> vipUuids;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable or disable a virtual IP.
-/// `PUT /v1/vips/{uuid}/actions` -> InventoryReply<VipInventory>.
-/// Body: `{"changeVipState": {...}}`.
-/// From api/actions/ChangeVipState.json (the manual).
+/// Enables or disables a virtual IP.
+///
+/// `PUT /v1/vips/{uuid}/actions`, body `{"changeVipState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VipInventory.
+/// From `api/actions/ChangeVipState.json` (the manual).
 struct ChangeVipStateAction : Action<ChangeVipStateAction, InventoryReply<VipInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vips/sharedqos/{sharedQosUuid}/bandwidth/actions` -> InventoryReply<VpcSharedQosInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVpcSharedQosBandwidthAction.java.
+/// Changes the VPC shared QoS bandwidth.
+///
+/// `POST /v1/vips/sharedqos/{sharedQosUuid}/bandwidth/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcSharedQosInventory.
+/// From the Java SDK's `ChangeVpcSharedQosBandwidthAction.java`.
 struct ChangeVpcSharedQosBandwidthAction : Action<ChangeVpcSharedQosBandwidthAction, InventoryReply<VpcSharedQosInventory>> {
-  std::string sharedQosUuid;  ///< path; required
-  std::optional<std::int64_t> bandwidth;  ///< required; range [131072, 32212254720]
-  std::optional<std::string> requestIp;
+  std::string sharedQosUuid;  ///< Path variable; required.
+  std::optional<std::int64_t> bandwidth;  ///< Required; range [131072, 32212254720].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vips/{vipUuid}/check-port-availability` -> CheckVipPortAvailabilityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/CheckVipPortAvailabilityAction.java.
+/// Checks the VIP port availability.
+///
+/// `GET /v1/vips/{vipUuid}/check-port-availability`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckVipPortAvailabilityResult.
+/// From the Java SDK's `CheckVipPortAvailabilityAction.java`.
 struct CheckVipPortAvailabilityAction : Action<CheckVipPortAvailabilityAction, CheckVipPortAvailabilityResult> {
-  std::string vipUuid;  ///< path; required
-  std::optional<std::int32_t> port;  ///< required; range [1, 65535]; Java SDK default 0
-  std::string protocolType;  ///< required; one of TCP, UDP
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string vipUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> port;  ///< Required; range [1, 65535]; Java SDK default `0` (unset here: not sent).
+  std::string protocolType;  ///< Required; one of `TCP`, `UDP` (case-insensitive).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Create a virtual IP on an L3 network.
-/// `POST /v1/vips` -> InventoryReply<VipInventory>.
-/// Body: `{"params": {...}}`.
-/// From api/actions/CreateVip.json (the manual).
+/// Creates a virtual IP on an L3 network.
+///
+/// `POST /v1/vips`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VipInventory.
+/// From `api/actions/CreateVip.json` (the manual).
 struct CreateVipAction : Action<CreateVipAction, InventoryReply<VipInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string l3NetworkUuid;  ///< required
-  std::optional<std::string> allocatorStrategy;
-  std::optional<std::string> requiredIp;
-  std::optional<std::string> resourceUuid;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string l3NetworkUuid;  ///< Required.
+  std::optional<std::string> allocatorStrategy;  ///< Optional.
+  std::optional<std::string> requiredIp;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vips/sharedqos` -> InventoryReply<VpcSharedQosInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpcSharedQosAction.java.
+/// Creates a VPC shared QoS.
+///
+/// `POST /v1/vips/sharedqos`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcSharedQosInventory.
+/// From the Java SDK's `CreateVpcSharedQosAction.java`.
 struct CreateVpcSharedQosAction : Action<CreateVpcSharedQosAction, InventoryReply<VpcSharedQosInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string vpcUuid;  ///< required; not empty
-  std::string l3NetworkUuid;  ///< required; not empty
-  std::optional<std::int64_t> bandwidth;  ///< range [131072, 32212254720]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string vpcUuid;  ///< Required; not empty.
+  std::string l3NetworkUuid;  ///< Required; not empty.
+  std::optional<std::int64_t> bandwidth;  ///< Optional; range [131072, 32212254720].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Delete a virtual IP.
-/// `DELETE /v1/vips/{uuid}` -> EmptyReply.
-/// From api/actions/DeleteVip.json (the manual).
+/// Deletes a virtual IP.
+///
+/// `DELETE /v1/vips/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteVip.json` (the manual).
 struct DeleteVipAction : Action<DeleteVipAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; always in the query string; one of `Permissive`, `Enforcing` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Remove the bandwidth limit of a virtual IP, optionally for one port.
-/// `DELETE /v1/vips/{uuid}/vip-qos` -> EmptyReply.
-/// From api/actions/DeleteVipQos.json (the manual).
+/// Removes the bandwidth limit of a virtual IP, optionally for one port.
+///
+/// `DELETE /v1/vips/{uuid}/vip-qos`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From `api/actions/DeleteVipQos.json` (the manual).
 struct DeleteVipQosAction : Action<DeleteVipQosAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> port;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> port;  ///< Optional; always in the query string.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vips/sharedqos/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcSharedQosAction.java.
+/// Deletes the VPC shared QoS.
+///
+/// `DELETE /v1/vips/sharedqos/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcSharedQosAction.java`.
 struct DeleteVpcSharedQosAction : Action<DeleteVpcSharedQosAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vips/sharedqos/{sharedQosUuid}/vips` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachVipFromVpcSharedQosAction.java.
+/// Detaches the VIP from the VPC shared QoS.
+///
+/// `DELETE /v1/vips/sharedqos/{sharedQosUuid}/vips`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachVipFromVpcSharedQosAction.java`.
 struct DetachVipFromVpcSharedQosAction : Action<DetachVipFromVpcSharedQosAction, EmptyReply> {
-  std::string sharedQosUuid;  ///< path; required
-  std::optional<Json> vipLists;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> vipUuids;  ///< not empty
-  std::optional<std::string> requestIp;
+  std::string sharedQosUuid;  ///< Path variable; required.
+  std::optional<Json> vipLists;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> vipUuids;  ///< Optional; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vips/{vipUuid}/get-port-availability` -> GetVipAvailablePortResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVipAvailablePortAction.java.
+/// Gets the VIP available port.
+///
+/// `GET /v1/vips/{vipUuid}/get-port-availability`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVipAvailablePortResult.
+/// From the Java SDK's `GetVipAvailablePortAction.java`.
 struct GetVipAvailablePortAction : Action<GetVipAvailablePortAction, GetVipAvailablePortResult> {
-  std::string vipUuid;  ///< path; required
-  std::string protocolType;  ///< required; one of TCP, UDP
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string vipUuid;  ///< Path variable; required.
+  std::string protocolType;  ///< Required; one of `TCP`, `UDP` (case-insensitive).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// List the ports used by services on a virtual IP.
-/// `GET /v1/vips/{uuid}/usedports` -> QueryReply<VipPortRangeInventory> (synchronous).
-/// From api/actions/GetVipUsedPorts.json (the manual).
+/// Lists the ports used by services on a virtual IP.
+///
+/// `GET /v1/vips/{uuid}/usedports`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VipPortRangeInventory.
+/// From `api/actions/GetVipUsedPorts.json` (the manual).
 struct GetVipUsedPortsAction : Action<GetVipUsedPortsAction, QueryReply<VipPortRangeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string protocol;  ///< required; one of tcp, udp
+  std::string uuid;  ///< Path variable; required.
+  std::string protocol;  ///< Required; always in the query string; one of `tcp`, `udp` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Query virtual IPs.
-/// `GET /v1/vips` -> QueryReply<VipInventory> (synchronous).
-/// From api/actions/QueryVip.json (the manual).
+/// Queries virtual IPs.
+///
+/// `GET /v1/vips`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VipInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, l3NetworkUuid, ip, state, gateway, netmask, prefixLen, serviceProvider, peerL3NetworkUuids, useFor, system, peerL3NetworkUuid`.
+/// Nested, one level down: `servicesRefs.{uuid, createDate, lastOpDate, serviceType, vipUuid}`.
+/// The server may accept more (its own joins over related resources).
+/// From `api/actions/QueryVip.json` (the manual).
 struct QueryVipAction : QueryAction<QueryVipAction, VipInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vips/sharedqos` -> QueryReply<VpcSharedQosInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcSharedQosAction.java.
+/// Queries VPC shared QoS.
+///
+/// `GET /v1/vips/sharedqos`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VpcSharedQosInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, l3NetworkUuid, vpcUuid, bandwidth, vips`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVpcSharedQosAction.java`.
 struct QueryVpcSharedQosAction : QueryAction<QueryVpcSharedQosAction, VpcSharedQosInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Set the bandwidth limit of a virtual IP, optionally per port.
-/// `PUT /v1/vips/{uuid}/actions` -> InventoryReply<VipQosInventory>.
-/// Body: `{"setVipQos": {...}}`.
-/// From api/actions/SetVipQos.json (the manual).
+/// Sets the bandwidth limit of a virtual IP, optionally per port.
+///
+/// `PUT /v1/vips/{uuid}/actions`, body `{"setVipQos": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VipQosInventory.
+/// From `api/actions/SetVipQos.json` (the manual).
 struct SetVipQosAction : Action<SetVipQosAction, InventoryReply<VipQosInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> port;  ///< range [1, 65535]
-  std::optional<std::int64_t> outboundBandwidth;  ///< range [131072, 32212254720]
-  std::optional<std::int64_t> inboundBandwidth;  ///< range [131072, 32212254720]
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> port;  ///< Optional; range [1, 65535].
+  std::optional<std::int64_t> outboundBandwidth;  ///< Optional; range [131072, 32212254720].
+  std::optional<std::int64_t> inboundBandwidth;  ///< Optional; range [131072, 32212254720].
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Update the name or description of a virtual IP.
-/// `PUT /v1/vips/{uuid}/actions` -> InventoryReply<VipInventory>.
-/// Body: `{"updateVip": {...}}`.
-/// From api/actions/UpdateVip.json (the manual).
+/// Updates the name or description of a virtual IP.
+///
+/// `PUT /v1/vips/{uuid}/actions`, body `{"updateVip": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VipInventory.
+/// From `api/actions/UpdateVip.json` (the manual).
 struct UpdateVipAction : Action<UpdateVipAction, InventoryReply<VipInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vips/sharedqos/{uuid}/actions` -> InventoryReply<VpcSharedQosInventory>.
-/// Body: `{"updateVpcSharedQos": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVpcSharedQosAction.java.
+/// Updates the VPC shared QoS.
+///
+/// `PUT /v1/vips/sharedqos/{uuid}/actions`, body `{"updateVpcSharedQos": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcSharedQosInventory.
+/// From the Java SDK's `UpdateVpcSharedQosAction.java`.
 struct UpdateVpcSharedQosAction : Action<UpdateVpcSharedQosAction, InventoryReply<VpcSharedQosInventory>> {
-  std::string uuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,22 +16,30 @@
 
 namespace zstack {
 
-/// `GET /v1/VM/attachingGroup` -> GetCandidateVMForAttachingAffinityGroupResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateVMForAttachingAffinityGroupAction.java.
+/// Gets the candidate VM for attaching the affinity group.
+///
+/// `GET /v1/VM/attachingGroup`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateVMForAttachingAffinityGroupResult.
+/// From the Java SDK's `GetCandidateVMForAttachingAffinityGroupAction.java`.
 struct GetCandidateVMForAttachingAffinityGroupAction : Action<GetCandidateVMForAttachingAffinityGroupAction, GetCandidateVMForAttachingAffinityGroupResult> {
-  std::string affinityGroupUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string affinityGroupUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm/sched-history` -> QueryReply<VmSchedHistoryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmSchedHistoryAction.java.
+/// Queries VM sched history.
+///
+/// `GET /v1/vm/sched-history`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmSchedHistoryInventory.
+/// Queryable fields (where(), query::field()): `id, vmInstanceUuid, accountUuid, schedType, schedReason, failReason, success, lastHostUuid, destHostUuid, createDate, lastOpDate, zoneUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmSchedHistoryAction.java`.
 struct QueryVmSchedHistoryAction : QueryAction<QueryVmSchedHistoryAction, VmSchedHistoryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

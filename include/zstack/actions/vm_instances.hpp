@@ -76,1762 +76,2136 @@
 
 namespace zstack {
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"attachGuestToolsIsoToVm": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachGuestToolsIsoToVmAction.java.
+/// Attaches the guest tools ISO to the VM.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"attachGuestToolsIsoToVm": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachGuestToolsIsoToVmAction.java`.
 struct AttachGuestToolsIsoToVmAction : Action<AttachGuestToolsIsoToVmAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/{vmInstanceUuid}/iso/{isoUuid}` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"null": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachIsoToVmInstanceAction.java.
+/// Attaches the ISO to the VM instance.
+///
+/// `POST /v1/vm-instances/{vmInstanceUuid}/iso/{isoUuid}`, body `{"null": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `AttachIsoToVmInstanceAction.java`.
 struct AttachIsoToVmInstanceAction : Action<AttachIsoToVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string isoUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string isoUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachL3NetworkToVmAction.java.
+/// Attaches the L3 network to the VM.
+///
+/// `POST /v1/vm-instances/{vmInstanceUuid}/l3-networks/{l3NetworkUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `AttachL3NetworkToVmAction.java`.
 struct AttachL3NetworkToVmAction : Action<AttachL3NetworkToVmAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string l3NetworkUuid;  ///< path; required
-  std::optional<std::string> staticIp;
-  std::optional<std::string> driverType;
-  std::optional<std::string> customMac;
-  std::optional<std::string> vmNicParams;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string l3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> staticIp;  ///< Optional.
+  std::optional<std::string> driverType;  ///< Optional.
+  std::optional<std::string> customMac;  ///< Optional.
+  std::optional<std::string> vmNicParams;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}` -> InventoryReply<ScsiLunInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachScsiLunToVmInstanceAction.java.
+/// Attaches the SCSI LUN to the VM instance.
+///
+/// `POST /v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ScsiLunInventory.
+/// From the Java SDK's `AttachScsiLunToVmInstanceAction.java`.
 struct AttachScsiLunToVmInstanceAction : Action<AttachScsiLunToVmInstanceAction, InventoryReply<ScsiLunInventory>> {
-  std::string uuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<bool> disableMultiPathAttach;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<bool> disableMultiPathAttach;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachVmNicToVmAction.java.
+/// Attaches the VM NIC to the VM.
+///
+/// `POST /v1/vm-instances/{vmInstanceUuid}/nices/{vmNicUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `AttachVmNicToVmAction.java`.
 struct AttachVmNicToVmAction : Action<AttachVmNicToVmAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"changeInstanceOffering": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeInstanceOfferingAction.java.
+/// Changes the instance offering.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"changeInstanceOffering": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `ChangeInstanceOfferingAction.java`.
 struct ChangeInstanceOfferingAction : Action<ChangeInstanceOfferingAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string instanceOfferingUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string instanceOfferingUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/nics/{vfNicUuid}/actions` -> InventoryReply<VmVfNicInventory>.
-/// Body: `{"changeVfNicHaState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVfNicHaStateAction.java.
+/// Changes the state of the VF NIC HA.
+///
+/// `PUT /v1/vm-instances/nics/{vfNicUuid}/actions`, body `{"changeVfNicHaState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmVfNicInventory.
+/// From the Java SDK's `ChangeVfNicHaStateAction.java`.
 struct ChangeVfNicHaStateAction : Action<ChangeVfNicHaStateAction, InventoryReply<VmVfNicInventory>> {
-  std::string vfNicUuid;  ///< path; required; not empty
-  std::string haState;  ///< required; one of Enabled, Disabled; max length 32
-  std::optional<std::string> requestIp;
+  std::string vfNicUuid;  ///< Path variable; required; not empty.
+  std::string haState;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive); at most 32 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"changeVmImage": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVmImageAction.java.
+/// Changes the VM image.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"changeVmImage": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `ChangeVmImageAction.java`.
 struct ChangeVmImageAction : Action<ChangeVmImageAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string imageUuid;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string imageUuid;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}` -> InventoryReply<VmNicInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVmNicNetworkAction.java.
+/// Changes the VM NIC network.
+///
+/// `POST /v1/vm-instances/nics/{vmNicUuid}/l3-networks/{destL3NetworkUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmNicInventory.
+/// From the Java SDK's `ChangeVmNicNetworkAction.java`.
 struct ChangeVmNicNetworkAction : Action<ChangeVmNicNetworkAction, InventoryReply<VmNicInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::string destL3NetworkUuid;  ///< path; required
-  std::optional<std::string> staticIp;
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::string destL3NetworkUuid;  ///< Path variable; required.
+  std::optional<std::string> staticIp;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/nics/{vmNicUuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"changeVmNicState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVmNicStateAction.java.
+/// Changes the state of the VM NIC.
+///
+/// `PUT /v1/vm-instances/nics/{vmNicUuid}/actions`, body `{"changeVmNicState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `ChangeVmNicStateAction.java`.
 struct ChangeVmNicStateAction : Action<ChangeVmNicStateAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::string state;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/nics/{vmNicUuid}/actions` -> InventoryReply<VmNicInventory>.
-/// Body: `{"changeVmNicType": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVmNicTypeAction.java.
+/// Changes the VM NIC type.
+///
+/// `PUT /v1/vm-instances/nics/{vmNicUuid}/actions`, body `{"changeVmNicType": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmNicInventory.
+/// From the Java SDK's `ChangeVmNicTypeAction.java`.
 struct ChangeVmNicTypeAction : Action<ChangeVmNicTypeAction, InventoryReply<VmNicInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::string vmNicType;  ///< required; one of VNIC
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::string vmNicType;  ///< Required; one of `VNIC` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"changeVmPassword": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVmPasswordAction.java.
+/// Changes the password of the VM.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"changeVmPassword": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ChangeVmPasswordAction.java`.
 struct ChangeVmPasswordAction : Action<ChangeVmPasswordAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string password;  ///< required; max length 32; pattern [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} (checked by the server)
-  std::string account;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string password;  ///< Required; at most 32 characters; must match `` [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} `` (checked by the server, not here); secret: never logged.
+  std::string account;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> CloneVmInstanceResult.
-/// Body: `{"cloneVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CloneVmInstanceAction.java.
+/// Clones the VM instance.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"cloneVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CloneVmInstanceResult.
+/// From the Java SDK's `CloneVmInstanceAction.java`.
 struct CloneVmInstanceAction : Action<CloneVmInstanceAction, CloneVmInstanceResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> strategy;  ///< one of InstantStart, JustCreate, CreateStopped; Java SDK default "InstantStart"
-  std::optional<Json> vmNicParams;  ///< element type unknown upstream: JSON
-  std::optional<Json> names;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<std::string> primaryStorageUuidForDataVolume;
-  std::optional<bool> full;  ///< Java SDK default false
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<Json> dataVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `JustCreate`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<Json> vmNicParams;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> names;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForDataVolume;  ///< Optional.
+  std::optional<bool> full;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/fault-tolerance` -> CreateFaultToleranceVmInstanceResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFaultToleranceVmInstanceAction.java.
+/// Creates a fault tolerance VM instance.
+///
+/// `POST /v1/vm-instances/fault-tolerance`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CreateFaultToleranceVmInstanceResult.
+/// From the Java SDK's `CreateFaultToleranceVmInstanceAction.java`.
 struct CreateFaultToleranceVmInstanceAction : Action<CreateFaultToleranceVmInstanceAction, CreateFaultToleranceVmInstanceResult> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> instanceOfferingUuid;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int64_t> memorySize;
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]
-  std::string imageUuid;  ///< required
-  std::vector<std::string> l3NetworkUuids;  ///< required; not empty
-  std::optional<std::vector<std::string>> dataDiskOfferingUuids;
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<Json> dataVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<std::string> strategy;  ///< Java SDK default "InstantStart"
-  std::optional<std::string> type;  ///< Java SDK default "FaultToleranceVmGroup"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> instanceOfferingUuid;  ///< Optional.
+  std::optional<std::int32_t> cpuNum;  ///< Optional.
+  std::optional<std::int64_t> memorySize;  ///< Optional.
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807].
+  std::string imageUuid;  ///< Required.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; not empty.
+  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional.
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> strategy;  ///< Optional; Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"FaultToleranceVmGroup"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/cdroms` -> InventoryReply<VmCdRomInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmCdRomAction.java.
+/// Creates a VM CD-ROM.
+///
+/// `POST /v1/vm-instances/cdroms`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmCdRomInventory.
+/// From the Java SDK's `CreateVmCdRomAction.java`.
 struct CreateVmCdRomAction : Action<CreateVmCdRomAction, InventoryReply<VmCdRomInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string vmInstanceUuid;  ///< required
-  std::optional<std::string> isoUuid;
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string vmInstanceUuid;  ///< Required.
+  std::optional<std::string> isoUuid;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmInstanceAction.java.
+/// Creates a VM instance.
+///
+/// `POST /v1/vm-instances`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `CreateVmInstanceAction.java`.
 struct CreateVmInstanceAction : Action<CreateVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> instanceOfferingUuid;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int64_t> memorySize;
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]
-  std::optional<std::string> imageUuid;
-  std::optional<std::vector<std::string>> l3NetworkUuids;
-  std::optional<std::string> vmNicParams;
-  std::optional<std::string> type;  ///< one of UserVm, ApplianceVm
-  std::optional<std::string> rootDiskOfferingUuid;
-  std::optional<std::int64_t> rootDiskSize;
-  std::optional<Json> dataDiskSizes;  ///< element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> dataDiskOfferingUuids;
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> strategy;  ///< one of InstantStart, JustCreate, CreateStopped; Java SDK default "InstantStart"
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<Json> dataVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<Json> dataVolumeSystemTagsOnIndex;  ///< element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> sshKeyPairUuids;
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::optional<std::string> guestOsType;  ///< max length 255
-  std::optional<std::string> architecture;  ///< one of x86_64, aarch64, mips64el, loongarch64; max length 32
-  std::optional<bool> virtio;
-  std::optional<Json> diskAOs;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> instanceOfferingUuid;  ///< Optional.
+  std::optional<std::int32_t> cpuNum;  ///< Optional.
+  std::optional<std::int64_t> memorySize;  ///< Optional.
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::string> imageUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional.
+  std::optional<std::string> vmNicParams;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive).
+  std::optional<std::string> rootDiskOfferingUuid;  ///< Optional.
+  std::optional<std::int64_t> rootDiskSize;  ///< Optional.
+  std::optional<Json> dataDiskSizes;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional.
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `JustCreate`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> dataVolumeSystemTagsOnIndex;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> sshKeyPairUuids;  ///< Optional.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::optional<std::string> guestOsType;  ///< Optional; at most 255 characters.
+  std::optional<std::string> architecture;  ///< Optional; one of `x86_64`, `aarch64`, `mips64el`, `loongarch64` (case-insensitive); at most 32 characters.
+  std::optional<bool> virtio;  ///< Optional.
+  std::optional<Json> diskAOs;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/from/volume` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmInstanceFromVolumeAction.java.
+/// Creates a VM instance from the volume.
+///
+/// `POST /v1/vm-instances/from/volume`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `CreateVmInstanceFromVolumeAction.java`.
 struct CreateVmInstanceFromVolumeAction : Action<CreateVmInstanceFromVolumeAction, InventoryReply<VmInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> instanceOfferingUuid;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int64_t> memorySize;
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]
-  std::optional<std::vector<std::string>> l3NetworkUuids;
-  std::optional<std::string> vmNicParams;
-  std::optional<std::string> type;  ///< one of UserVm, ApplianceVm
-  std::string volumeUuid;  ///< required
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuid;
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> strategy;  ///< one of InstantStart, CreateStopped; Java SDK default "InstantStart"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> instanceOfferingUuid;  ///< Optional.
+  std::optional<std::int32_t> cpuNum;  ///< Optional.
+  std::optional<std::int64_t> memorySize;  ///< Optional.
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional.
+  std::optional<std::string> vmNicParams;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive).
+  std::string volumeUuid;  ///< Required.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuid;  ///< Optional.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmInstanceFromVolumeSnapshotAction.java.
+/// Creates a VM instance from the volume snapshot.
+///
+/// `POST /v1/vm-instances/from/volume-snapshots/{volumeSnapshotUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `CreateVmInstanceFromVolumeSnapshotAction.java`.
 struct CreateVmInstanceFromVolumeSnapshotAction : Action<CreateVmInstanceFromVolumeSnapshotAction, InventoryReply<VmInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> instanceOfferingUuid;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int64_t> memorySize;
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]
-  std::optional<std::vector<std::string>> l3NetworkUuids;
-  std::optional<std::string> vmNicParams;
-  std::optional<std::string> type;  ///< one of UserVm, ApplianceVm
-  std::string volumeSnapshotUuid;  ///< path; required
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuid;
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> strategy;  ///< one of InstantStart, CreateStopped; Java SDK default "InstantStart"
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> instanceOfferingUuid;  ///< Optional.
+  std::optional<std::int32_t> cpuNum;  ///< Optional.
+  std::optional<std::int64_t> memorySize;  ///< Optional.
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional.
+  std::optional<std::string> vmNicParams;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive).
+  std::string volumeSnapshotUuid;  ///< Path variable; required.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuid;  ///< Optional.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmInstanceFromVolumeSnapshotGroupAction.java.
+/// Creates a VM instance from the volume snapshot group.
+///
+/// `POST /v1/vm-instances/from/volume-snapshots/group/{volumeSnapshotGroupUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `CreateVmInstanceFromVolumeSnapshotGroupAction.java`.
 struct CreateVmInstanceFromVolumeSnapshotGroupAction : Action<CreateVmInstanceFromVolumeSnapshotGroupAction, InventoryReply<VmInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> instanceOfferingUuid;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int64_t> memorySize;
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]
-  std::optional<std::vector<std::string>> l3NetworkUuids;
-  std::optional<std::string> type;  ///< one of UserVm, ApplianceVm
-  std::string volumeSnapshotGroupUuid;  ///< path; required
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> strategy;  ///< one of InstantStart, CreateStopped; Java SDK default "InstantStart"
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<Json> dataVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> instanceOfferingUuid;  ///< Optional.
+  std::optional<std::int32_t> cpuNum;  ///< Optional.
+  std::optional<std::int64_t> memorySize;  ///< Optional.
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::vector<std::string>> l3NetworkUuids;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `UserVm`, `ApplianceVm` (case-insensitive).
+  std::string volumeSnapshotGroupUuid;  ///< Path variable; required.
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> strategy;  ///< Optional; one of `InstantStart`, `CreateStopped` (case-insensitive); Java SDK default `"InstantStart"` (unset here: not sent).
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> dataVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/xml-hook-script` -> InventoryReply<XmlHookInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmUserDefinedXmlHookScriptAction.java.
+/// Creates a VM user defined XML hook script.
+///
+/// `POST /v1/vm-instances/xml-hook-script`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref XmlHookInventory.
+/// From the Java SDK's `CreateVmUserDefinedXmlHookScriptAction.java`.
 struct CreateVmUserDefinedXmlHookScriptAction : Action<CreateVmUserDefinedXmlHookScriptAction, InventoryReply<XmlHookInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string hookScript;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string hookScript;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{uuid}/nic-qos` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteNicQosAction.java.
+/// Deletes the NIC QoS.
+///
+/// `DELETE /v1/vm-instances/{uuid}/nic-qos`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteNicQosAction.java`.
 struct DeleteNicQosAction : Action<DeleteNicQosAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string direction;  ///< required; one of in, out
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string direction;  ///< Required; one of `in`, `out` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{uuid}/bootmode` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmBootModeAction.java.
+/// Deletes the VM boot mode.
+///
+/// `DELETE /v1/vm-instances/{uuid}/bootmode`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmBootModeAction.java`.
 struct DeleteVmBootModeAction : Action<DeleteVmBootModeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/cdroms/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmCdRomAction.java.
+/// Deletes the VM CD-ROM.
+///
+/// `DELETE /v1/vm-instances/cdroms/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmCdRomAction.java`.
 struct DeleteVmCdRomAction : Action<DeleteVmCdRomAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{uuid}/console-password` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmConsolePasswordAction.java.
+/// Deletes the VM console password.
+///
+/// `DELETE /v1/vm-instances/{uuid}/console-password`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmConsolePasswordAction.java`.
 struct DeleteVmConsolePasswordAction : Action<DeleteVmConsolePasswordAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{uuid}/hostnames` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmHostnameAction.java.
+/// Deletes the VM hostname.
+///
+/// `DELETE /v1/vm-instances/{uuid}/hostnames`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmHostnameAction.java`.
 struct DeleteVmHostnameAction : Action<DeleteVmHostnameAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{uuid}/ha-levels` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmInstanceHaLevelAction.java.
+/// Deletes the VM instance HA level.
+///
+/// `DELETE /v1/vm-instances/{uuid}/ha-levels`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmInstanceHaLevelAction.java`.
 struct DeleteVmInstanceHaLevelAction : Action<DeleteVmInstanceHaLevelAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{uuid}/ssh-keys` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmSshKeyAction.java.
+/// Deletes the VM SSH key.
+///
+/// `DELETE /v1/vm-instances/{uuid}/ssh-keys`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmSshKeyAction.java`.
 struct DeleteVmSshKeyAction : Action<DeleteVmSshKeyAction, EmptyReply> {
-  std::string uuid;  ///< path
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{vmInstanceUuid}/static-ips` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmStaticIpAction.java.
+/// Deletes the VM static IP.
+///
+/// `DELETE /v1/vm-instances/{vmInstanceUuid}/static-ips`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmStaticIpAction.java`.
 struct DeleteVmStaticIpAction : Action<DeleteVmStaticIpAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string l3NetworkUuid;  ///< required
-  std::optional<std::string> staticIp;
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string l3NetworkUuid;  ///< Required.
+  std::optional<std::string> staticIp;  ///< Optional.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{vmInstanceUuid}/xml` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmUserDefinedXmlAction.java.
+/// Deletes the VM user defined XML.
+///
+/// `DELETE /v1/vm-instances/{vmInstanceUuid}/xml`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmUserDefinedXmlAction.java`.
 struct DeleteVmUserDefinedXmlAction : Action<DeleteVmUserDefinedXmlAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{vmInstanceUuid}/xml-hook-script` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmUserDefinedXmlHookScriptAction.java.
+/// Deletes the VM user defined XML hook script.
+///
+/// `DELETE /v1/vm-instances/{vmInstanceUuid}/xml-hook-script`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmUserDefinedXmlHookScriptAction.java`.
 struct DeleteVmUserDefinedXmlHookScriptAction : Action<DeleteVmUserDefinedXmlHookScriptAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/recovery-point` -> DescribeVmInstanceRecoveryPointResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/DescribeVmInstanceRecoveryPointAction.java.
+/// Describes the VM instance recovery point.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/recovery-point`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref DescribeVmInstanceRecoveryPointResult.
+/// From the Java SDK's `DescribeVmInstanceRecoveryPointAction.java`.
 struct DescribeVmInstanceRecoveryPointAction : Action<DescribeVmInstanceRecoveryPointAction, DescribeVmInstanceRecoveryPointResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DestroyVmInstanceAction.java.
+/// Destroys the VM instance.
+///
+/// `DELETE /v1/vm-instances/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DestroyVmInstanceAction.java`.
 struct DestroyVmInstanceAction : Action<DestroyVmInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{vmInstanceUuid}/iso` -> InventoryReply<VmInstanceInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachIsoFromVmInstanceAction.java.
+/// Detaches the ISO from the VM instance.
+///
+/// `DELETE /v1/vm-instances/{vmInstanceUuid}/iso`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `DetachIsoFromVmInstanceAction.java`.
 struct DetachIsoFromVmInstanceAction : Action<DetachIsoFromVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> isoUuid;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> isoUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/nics/{vmNicUuid}` -> InventoryReply<VmInstanceInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachL3NetworkFromVmAction.java.
+/// Detaches the L3 network from the VM.
+///
+/// `DELETE /v1/vm-instances/nics/{vmNicUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `DetachL3NetworkFromVmAction.java`.
 struct DetachL3NetworkFromVmAction : Action<DetachL3NetworkFromVmAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}` -> InventoryReply<ScsiLunInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachScsiLunFromVmInstanceAction.java.
+/// Detaches the SCSI LUN from the VM instance.
+///
+/// `DELETE /v1/vm-instances/{vmInstanceUuid}/scsi-lun/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ScsiLunInventory.
+/// From the Java SDK's `DetachScsiLunFromVmInstanceAction.java`.
 struct DetachScsiLunFromVmInstanceAction : Action<DetachScsiLunFromVmInstanceAction, InventoryReply<ScsiLunInventory>> {
-  std::string uuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/commands/exec` -> ExecuteGuestVmCommandResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExecuteGuestVmCommandAction.java.
+/// Executes the guest VM command.
+///
+/// `POST /v1/vm-instances/commands/exec`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ExecuteGuestVmCommandResult.
+/// From the Java SDK's `ExecuteGuestVmCommandAction.java`.
 struct ExecuteGuestVmCommandAction : Action<ExecuteGuestVmCommandAction, ExecuteGuestVmCommandResult> {
-  std::string vmInstanceUuid;  ///< required
-  std::string platform;  ///< required; one of Windows, Linux
-  std::string command;  ///< required; max length 65536
-  std::optional<std::int32_t> commandTimeout;  ///< range [10, 86400]
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Required.
+  std::string platform;  ///< Required; one of `Windows`, `Linux` (case-insensitive).
+  std::string command;  ///< Required; at most 65536 characters.
+  std::optional<std::int32_t> commandTimeout;  ///< Optional; range [10, 86400].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"expungeVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExpungeVmInstanceAction.java.
+/// Expunges the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"expungeVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ExpungeVmInstanceAction.java`.
 struct ExpungeVmInstanceAction : Action<ExpungeVmInstanceAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vm-instances/xml-hook-script` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/ExpungeVmUserDefinedXmlHookScriptAction.java.
+/// Expunges the VM user defined XML hook script.
+///
+/// `DELETE /v1/vm-instances/xml-hook-script`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ExpungeVmUserDefinedXmlHookScriptAction.java`.
 struct ExpungeVmUserDefinedXmlHookScriptAction : Action<ExpungeVmUserDefinedXmlHookScriptAction, EmptyReply> {
-  std::string uuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/fault-tolerance` -> EmptyReply.
-/// Body: `{"failoverFaultToleranceVm": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/FailoverFaultToleranceVmAction.java.
+/// Calls the ZStack API `FailoverFaultToleranceVm`.
+///
+/// `PUT /v1/vm-instances/fault-tolerance`, body `{"failoverFaultToleranceVm": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `FailoverFaultToleranceVmAction.java`.
 struct FailoverFaultToleranceVmAction : Action<FailoverFaultToleranceVmAction, EmptyReply> {
-  std::string faultToleranceVmUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string faultToleranceVmUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"flattenVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/FlattenVmInstanceAction.java.
+/// Flattens the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"flattenVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `FlattenVmInstanceAction.java`.
 struct FlattenVmInstanceAction : Action<FlattenVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> full;  ///< Java SDK default true
-  std::optional<bool> dryRun;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> full;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<bool> dryRun;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/FstrimVmAction.java.
+/// Runs fstrim on the VM.
+///
+/// `POST /v1/vm-instances/{uuid}/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `FstrimVmAction.java`.
 struct FstrimVmAction : Action<FstrimVmAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s` -> GetAttachablePublicL3ForVRouterResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetAttachablePublicL3ForVRouterAction.java.
+/// Gets the attachable public L3 for the V router.
+///
+/// `GET /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/attachable-public-l3s`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAttachablePublicL3ForVRouterResult.
+/// From the Java SDK's `GetAttachablePublicL3ForVRouterAction.java`.
 struct GetAttachablePublicL3ForVRouterAction : Action<GetAttachablePublicL3ForVRouterAction, GetAttachablePublicL3ForVRouterResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/candidate-affinityGroup` -> GetCandidateAffinityGroupForCreatingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateAffinityGroupForCreatingVmAction.java.
+/// Gets the candidate affinity group for creating the VM.
+///
+/// `GET /v1/vm-instances/candidate-affinityGroup`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateAffinityGroupForCreatingVmResult.
+/// From the Java SDK's `GetCandidateAffinityGroupForCreatingVmAction.java`.
 struct GetCandidateAffinityGroupForCreatingVmAction : Action<GetCandidateAffinityGroupForCreatingVmAction, GetCandidateAffinityGroupForCreatingVmResult> {
-  std::string zoneUuid;  ///< required
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/iso-candidates` -> GetCandidateIsoForAttachingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateIsoForAttachingVmAction.java.
+/// Gets the candidate ISO for attaching the VM.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/iso-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateIsoForAttachingVmResult.
+/// From the Java SDK's `GetCandidateIsoForAttachingVmAction.java`.
 struct GetCandidateIsoForAttachingVmAction : Action<GetCandidateIsoForAttachingVmAction, GetCandidateIsoForAttachingVmResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/nics/{vmNicUuid}/l3-networks-candidates` -> GetCandidateL3NetworksForChangeVmNicNetworkResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateL3NetworksForChangeVmNicNetworkAction.java.
+/// Gets the candidate L3 networks for the change VM NIC network.
+///
+/// `GET /v1/vm-instances/nics/{vmNicUuid}/l3-networks-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateL3NetworksForChangeVmNicNetworkResult.
+/// From the Java SDK's `GetCandidateL3NetworksForChangeVmNicNetworkAction.java`.
 struct GetCandidateL3NetworksForChangeVmNicNetworkAction : Action<GetCandidateL3NetworksForChangeVmNicNetworkAction, GetCandidateL3NetworksForChangeVmNicNetworkResult> {
-  std::string vmNicUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/candidate-storages` -> GetCandidatePrimaryStoragesForCreatingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidatePrimaryStoragesForCreatingVmAction.java.
+/// Gets the candidate primary storages for creating the VM.
+///
+/// `GET /v1/vm-instances/candidate-storages`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidatePrimaryStoragesForCreatingVmResult.
+/// From the Java SDK's `GetCandidatePrimaryStoragesForCreatingVmAction.java`.
 struct GetCandidatePrimaryStoragesForCreatingVmAction : Action<GetCandidatePrimaryStoragesForCreatingVmAction, GetCandidatePrimaryStoragesForCreatingVmResult> {
-  std::string imageUuid;  ///< required
-  std::vector<std::string> l3NetworkUuids;  ///< required; not empty
-  std::optional<std::string> rootDiskOfferingUuid;
-  std::optional<std::int64_t> rootDiskSize;  ///< range [1, 9223372036854775807]
-  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< not empty
-  std::optional<Json> dataDiskSizes;  ///< range [1, 9223372036854775807]; element type unknown upstream: JSON
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> requestIp;
+  std::string imageUuid;  ///< Required.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; not empty.
+  std::optional<std::string> rootDiskOfferingUuid;  ///< Optional.
+  std::optional<std::int64_t> rootDiskSize;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional; not empty.
+  std::optional<Json> dataDiskSizes;  ///< Optional; range [1, 9223372036854775807]; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/candidate-destinations` -> GetCandidateZonesClustersHostsForCreatingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetCandidateZonesClustersHostsForCreatingVmAction.java.
+/// Gets the candidate zones clusters hosts for creating the VM.
+///
+/// `GET /v1/vm-instances/candidate-destinations`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetCandidateZonesClustersHostsForCreatingVmResult.
+/// From the Java SDK's `GetCandidateZonesClustersHostsForCreatingVmAction.java`.
 struct GetCandidateZonesClustersHostsForCreatingVmAction : Action<GetCandidateZonesClustersHostsForCreatingVmAction, GetCandidateZonesClustersHostsForCreatingVmResult> {
-  std::optional<std::string> instanceOfferingUuid;
-  std::string imageUuid;  ///< required
-  std::vector<std::string> l3NetworkUuids;  ///< required; not empty
-  std::optional<std::string> rootDiskOfferingUuid;
-  std::optional<std::int64_t> rootDiskSize;  ///< range [1, 9223372036854775807]
-  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< not empty
-  std::optional<std::int32_t> cpuNum;  ///< range [1, 1024]
-  std::optional<std::int64_t> memorySize;  ///< range [1, 9223372036854775807]
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> instanceOfferingUuid;  ///< Optional.
+  std::string imageUuid;  ///< Required.
+  std::vector<std::string> l3NetworkUuids;  ///< Required; not empty.
+  std::optional<std::string> rootDiskOfferingUuid;  ///< Optional.
+  std::optional<std::int64_t> rootDiskSize;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::vector<std::string>> dataDiskOfferingUuids;  ///< Optional; not empty.
+  std::optional<std::int32_t> cpuNum;  ///< Optional; range [1, 1024].
+  std::optional<std::int64_t> memorySize;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/fault-tolerance/sub-vms` -> GetFaultToleranceVmsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetFaultToleranceVmsAction.java.
+/// Gets the fault tolerance VMs.
+///
+/// `GET /v1/vm-instances/fault-tolerance/sub-vms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetFaultToleranceVmsResult.
+/// From the Java SDK's `GetFaultToleranceVmsAction.java`.
 struct GetFaultToleranceVmsAction : Action<GetFaultToleranceVmsAction, GetFaultToleranceVmsResult> {
-  std::string faultToleranceVmUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string faultToleranceVmUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/image-candidates` -> GetImageCandidatesForVmToChangeResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetImageCandidatesForVmToChangeAction.java.
+/// Gets the image candidates for the VM to the change.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/image-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetImageCandidatesForVmToChangeResult.
+/// From the Java SDK's `GetImageCandidatesForVmToChangeAction.java`.
 struct GetImageCandidatesForVmToChangeAction : Action<GetImageCandidatesForVmToChangeAction, GetImageCandidatesForVmToChangeResult> {
-  std::string vmInstanceUuid;  ///< path
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/latest-guest-tools` -> InventoryReply<GuestToolsInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetLatestGuestToolsForVmAction.java.
+/// Gets the latest guest tools for the VM.
+///
+/// `GET /v1/vm-instances/{uuid}/latest-guest-tools`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref GuestToolsInventory.
+/// From the Java SDK's `GetLatestGuestToolsForVmAction.java`.
 struct GetLatestGuestToolsForVmAction : Action<GetLatestGuestToolsForVmAction, InventoryReply<GuestToolsInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/nic-qos` -> GetNicQosResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetNicQosAction.java.
+/// Gets the NIC QoS.
+///
+/// `GET /v1/vm-instances/{uuid}/nic-qos`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetNicQosResult.
+/// From the Java SDK's `GetNicQosAction.java`.
 struct GetNicQosAction : Action<GetNicQosAction, GetNicQosResult> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> forceSync;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> forceSync;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/candidate-pci-devices` -> GetPciDeviceCandidatesForAttachingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPciDeviceCandidatesForAttachingVmAction.java.
+/// Gets the PCI device candidates for attaching the VM.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/candidate-pci-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPciDeviceCandidatesForAttachingVmResult.
+/// From the Java SDK's `GetPciDeviceCandidatesForAttachingVmAction.java`.
 struct GetPciDeviceCandidatesForAttachingVmAction : Action<GetPciDeviceCandidatesForAttachingVmAction, GetPciDeviceCandidatesForAttachingVmResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<Json> types;  ///< element type unknown upstream: JSON
-  std::optional<std::vector<std::string>> pciSpecUuids;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<Json> types;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::vector<std::string>> pciSpecUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/storage-migration-candidates` -> GetPrimaryStorageCandidatesForVmMigrationResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageCandidatesForVmMigrationAction.java.
+/// Gets the primary storage candidates for the VM migration.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/storage-migration-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetPrimaryStorageCandidatesForVmMigrationResult.
+/// From the Java SDK's `GetPrimaryStorageCandidatesForVmMigrationAction.java`.
 struct GetPrimaryStorageCandidatesForVmMigrationAction : Action<GetPrimaryStorageCandidatesForVmMigrationAction, GetPrimaryStorageCandidatesForVmMigrationResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<bool> withDataVolumes;  ///< Java SDK default true
-  std::optional<bool> migrateStorageOnly;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<bool> withDataVolumes;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<bool> migrateStorageOnly;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/candidate-storage-devices` -> GetScsiLunCandidatesForAttachingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetScsiLunCandidatesForAttachingVmAction.java.
+/// Gets the SCSI LUN candidates for attaching the VM.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/candidate-storage-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetScsiLunCandidatesForAttachingVmResult.
+/// From the Java SDK's `GetScsiLunCandidatesForAttachingVmAction.java`.
 struct GetScsiLunCandidatesForAttachingVmAction : Action<GetScsiLunCandidatesForAttachingVmAction, GetScsiLunCandidatesForAttachingVmResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/candidate-usb-devices` -> GetUsbDeviceCandidatesForAttachingVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetUsbDeviceCandidatesForAttachingVmAction.java.
+/// Gets the USB device candidates for attaching the VM.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/candidate-usb-devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetUsbDeviceCandidatesForAttachingVmResult.
+/// From the Java SDK's `GetUsbDeviceCandidatesForAttachingVmAction.java`.
 struct GetUsbDeviceCandidatesForAttachingVmAction : Action<GetUsbDeviceCandidatesForAttachingVmAction, GetUsbDeviceCandidatesForAttachingVmResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> attachType;  ///< one of PassThrough, Redirect; Java SDK default "PassThrough"
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> attachType;  ///< Optional; one of `PassThrough`, `Redirect` (case-insensitive); Java SDK default `"PassThrough"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/virtualizer-info` -> GetVirtualizerInfoResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVirtualizerInfoAction.java.
+/// Gets the virtualizer info.
+///
+/// `GET /v1/vm-instances/virtualizer-info`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVirtualizerInfoResult.
+/// From the Java SDK's `GetVirtualizerInfoAction.java`.
 struct GetVirtualizerInfoAction : Action<GetVirtualizerInfoAction, GetVirtualizerInfoResult> {
-  std::optional<Json> uuids;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/data-volume-candidates` -> GetVmAttachableDataVolumeResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmAttachableDataVolumeAction.java.
+/// Gets the VM attachable data volume.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/data-volume-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmAttachableDataVolumeResult.
+/// From the Java SDK's `GetVmAttachableDataVolumeAction.java`.
 struct GetVmAttachableDataVolumeAction : Action<GetVmAttachableDataVolumeAction, GetVmAttachableDataVolumeResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/l3-networks-candidates` -> GetVmAttachableL3NetworkResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmAttachableL3NetworkAction.java.
+/// Gets the VM attachable L3 network.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/l3-networks-candidates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmAttachableL3NetworkResult.
+/// From the Java SDK's `GetVmAttachableL3NetworkAction.java`.
 struct GetVmAttachableL3NetworkAction : Action<GetVmAttachableL3NetworkAction, GetVmAttachableL3NetworkResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/boot-orders` -> GetVmBootOrderResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmBootOrderAction.java.
+/// Gets the VM boot order.
+///
+/// `GET /v1/vm-instances/{uuid}/boot-orders`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmBootOrderResult.
+/// From the Java SDK's `GetVmBootOrderAction.java`.
 struct GetVmBootOrderAction : Action<GetVmBootOrderAction, GetVmBootOrderResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/capabilities` -> GetVmCapabilitiesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmCapabilitiesAction.java.
+/// Gets the VM capabilities.
+///
+/// `GET /v1/vm-instances/{uuid}/capabilities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmCapabilitiesResult.
+/// From the Java SDK's `GetVmCapabilitiesAction.java`.
 struct GetVmCapabilitiesAction : Action<GetVmCapabilitiesAction, GetVmCapabilitiesResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/console-addresses` -> GetVmConsoleAddressResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmConsoleAddressAction.java.
+/// Gets the VM console address.
+///
+/// `GET /v1/vm-instances/{uuid}/console-addresses`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmConsoleAddressResult.
+/// From the Java SDK's `GetVmConsoleAddressAction.java`.
 struct GetVmConsoleAddressAction : Action<GetVmConsoleAddressAction, GetVmConsoleAddressResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/console-passwords` -> GetVmConsolePasswordResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmConsolePasswordAction.java.
+/// Gets the VM console password.
+///
+/// `GET /v1/vm-instances/{uuid}/console-passwords`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmConsolePasswordResult.
+/// From the Java SDK's `GetVmConsolePasswordAction.java`.
 struct GetVmConsolePasswordAction : Action<GetVmConsolePasswordAction, GetVmConsolePasswordResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/devices` -> GetVmDeviceAddressResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmDeviceAddressAction.java.
+/// Gets the VM device address.
+///
+/// `GET /v1/vm-instances/devices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmDeviceAddressResult.
+/// From the Java SDK's `GetVmDeviceAddressAction.java`.
 struct GetVmDeviceAddressAction : Action<GetVmDeviceAddressAction, GetVmDeviceAddressResult> {
-  std::string uuid;  ///< required
-  std::optional<Json> resourceTypes;  ///< required; one of VolumeVO; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<Json> resourceTypes;  ///< Required; one of `VolumeVO` (case-insensitive); free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/emulator-pinning` -> GetVmEmulatorPinningResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmEmulatorPinningAction.java.
+/// Gets the VM emulator pinning.
+///
+/// `GET /v1/vm-instances/{uuid}/emulator-pinning`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmEmulatorPinningResult.
+/// From the Java SDK's `GetVmEmulatorPinningAction.java`.
 struct GetVmEmulatorPinningAction : Action<GetVmEmulatorPinningAction, GetVmEmulatorPinningResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/guest-tools-infos` -> GetVmGuestToolsInfoResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmGuestToolsInfoAction.java.
+/// Gets the VM guest tools info.
+///
+/// `GET /v1/vm-instances/{uuid}/guest-tools-infos`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmGuestToolsInfoResult.
+/// From the Java SDK's `GetVmGuestToolsInfoAction.java`.
 struct GetVmGuestToolsInfoAction : Action<GetVmGuestToolsInfoAction, GetVmGuestToolsInfoResult> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> debug;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> debug;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/hostnames` -> GetVmHostnameResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmHostnameAction.java.
+/// Gets the VM hostname.
+///
+/// `GET /v1/vm-instances/{uuid}/hostnames`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmHostnameResult.
+/// From the Java SDK's `GetVmHostnameAction.java`.
 struct GetVmHostnameAction : Action<GetVmHostnameAction, GetVmHostnameResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/first-boot-device` -> GetVmInstanceFirstBootDeviceResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmInstanceFirstBootDeviceAction.java.
+/// Gets the VM instance first boot device.
+///
+/// `GET /v1/vm-instances/{uuid}/first-boot-device`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmInstanceFirstBootDeviceResult.
+/// From the Java SDK's `GetVmInstanceFirstBootDeviceAction.java`.
 struct GetVmInstanceFirstBootDeviceAction : Action<GetVmInstanceFirstBootDeviceAction, GetVmInstanceFirstBootDeviceResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/ha-levels` -> GetVmInstanceHaLevelResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmInstanceHaLevelAction.java.
+/// Gets the VM instance HA level.
+///
+/// `GET /v1/vm-instances/{uuid}/ha-levels`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmInstanceHaLevelResult.
+/// From the Java SDK's `GetVmInstanceHaLevelAction.java`.
 struct GetVmInstanceHaLevelAction : Action<GetVmInstanceHaLevelAction, GetVmInstanceHaLevelResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/protected-recovery-points` -> GetVmInstanceProtectedRecoveryPointsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmInstanceProtectedRecoveryPointsAction.java.
+/// Gets the VM instance protected recovery points.
+///
+/// `GET /v1/vm-instances/{uuid}/protected-recovery-points`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmInstanceProtectedRecoveryPointsResult.
+/// From the Java SDK's `GetVmInstanceProtectedRecoveryPointsAction.java`.
 struct GetVmInstanceProtectedRecoveryPointsAction : Action<GetVmInstanceProtectedRecoveryPointsAction, GetVmInstanceProtectedRecoveryPointsResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/recovery-points` -> GetVmInstanceRecoveryPointsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmInstanceRecoveryPointsAction.java.
+/// Gets the VM instance recovery points.
+///
+/// `GET /v1/vm-instances/{uuid}/recovery-points`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmInstanceRecoveryPointsResult.
+/// From the Java SDK's `GetVmInstanceRecoveryPointsAction.java`.
 struct GetVmInstanceRecoveryPointsAction : Action<GetVmInstanceRecoveryPointsAction, GetVmInstanceRecoveryPointsResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> startTime;
-  std::optional<std::string> endTime;
-  std::optional<std::string> scale;  ///< one of minute, hour, day
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> startTime;  ///< Optional.
+  std::optional<std::string> endTime;  ///< Optional.
+  std::optional<std::string> scale;  ///< Optional; one of `minute`, `hour`, `day` (case-insensitive).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/migration-target-hosts` -> GetVmMigrationCandidateHostsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmMigrationCandidateHostsAction.java.
+/// Gets the VM migration candidate hosts.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/migration-target-hosts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmMigrationCandidateHostsResult.
+/// From the Java SDK's `GetVmMigrationCandidateHostsAction.java`.
 struct GetVmMigrationCandidateHostsAction : Action<GetVmMigrationCandidateHostsAction, GetVmMigrationCandidateHostsResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/monitorNumber` -> GetVmMonitorNumberResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmMonitorNumberAction.java.
+/// Gets the VM monitor number.
+///
+/// `GET /v1/vm-instances/{uuid}/monitorNumber`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmMonitorNumberResult.
+/// From the Java SDK's `GetVmMonitorNumberAction.java`.
 struct GetVmMonitorNumberAction : Action<GetVmMonitorNumberAction, GetVmMonitorNumberResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/nics/{vmNicUuid}/candidate-eips` -> GetVmNicAttachableEipsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmNicAttachableEipsAction.java.
+/// Gets the VM NIC attachable EIPs.
+///
+/// `GET /v1/vm-instances/nics/{vmNicUuid}/candidate-eips`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmNicAttachableEipsResult.
+/// From the Java SDK's `GetVmNicAttachableEipsAction.java`.
 struct GetVmNicAttachableEipsAction : Action<GetVmNicAttachableEipsAction, GetVmNicAttachableEipsResult> {
-  std::string vmNicUuid;  ///< path; required
-  std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::optional<std::int32_t> ipVersion;  ///< Optional; one of `4`, `6` (case-insensitive).
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/nics/{vmNicUuid}/attached-networkservices` -> GetVmNicAttachedNetworkServiceResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmNicAttachedNetworkServiceAction.java.
+/// Gets the VM NIC attached network service.
+///
+/// `GET /v1/vm-instances/nics/{vmNicUuid}/attached-networkservices`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmNicAttachedNetworkServiceResult.
+/// From the Java SDK's `GetVmNicAttachedNetworkServiceAction.java`.
 struct GetVmNicAttachedNetworkServiceAction : Action<GetVmNicAttachedNetworkServiceAction, GetVmNicAttachedNetworkServiceResult> {
-  std::string vmNicUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/vnuma` -> GetVmNumaResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmNumaAction.java.
+/// Gets the VM NUMA.
+///
+/// `GET /v1/vm-instances/{uuid}/vnuma`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmNumaResult.
+/// From the Java SDK's `GetVmNumaAction.java`.
 struct GetVmNumaAction : Action<GetVmNumaAction, GetVmNumaResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/qga` -> GetVmQgaResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmQgaAction.java.
+/// Gets the VM QGA.
+///
+/// `GET /v1/vm-instances/{uuid}/qga`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmQgaResult.
+/// From the Java SDK's `GetVmQgaAction.java`.
 struct GetVmQgaAction : Action<GetVmQgaAction, GetVmQgaResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/rdp` -> GetVmRDPResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmRDPAction.java.
+/// Gets the VM RDP.
+///
+/// `GET /v1/vm-instances/{uuid}/rdp`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmRDPResult.
+/// From the Java SDK's `GetVmRDPAction.java`.
 struct GetVmRDPAction : Action<GetVmRDPAction, GetVmRDPResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/ssh-keys` -> GetVmSshKeyResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmSshKeyAction.java.
+/// Gets the VM SSH key.
+///
+/// `GET /v1/vm-instances/{uuid}/ssh-keys`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmSshKeyResult.
+/// From the Java SDK's `GetVmSshKeyAction.java`.
 struct GetVmSshKeyAction : Action<GetVmSshKeyAction, GetVmSshKeyResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/starting-target-hosts` -> GetVmStartingCandidateClustersHostsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmStartingCandidateClustersHostsAction.java.
+/// Gets the VM starting candidate clusters hosts.
+///
+/// `GET /v1/vm-instances/{uuid}/starting-target-hosts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmStartingCandidateClustersHostsResult.
+/// From the Java SDK's `GetVmStartingCandidateClustersHostsAction.java`.
 struct GetVmStartingCandidateClustersHostsAction : Action<GetVmStartingCandidateClustersHostsAction, GetVmStartingCandidateClustersHostsResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/task-details` -> GetChainTaskResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmTaskAction.java.
+/// Gets the VM task.
+///
+/// `GET /v1/vm-instances/task-details`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetChainTaskResult.
+/// From the Java SDK's `GetVmTaskAction.java`.
 struct GetVmTaskAction : Action<GetVmTaskAction, GetChainTaskResult> {
-  std::vector<std::string> vmInstanceUuids;  ///< required; not empty
-  std::optional<Json> syncSignatures;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::vector<std::string> vmInstanceUuids;  ///< Required; not empty.
+  std::optional<Json> syncSignatures;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/usbredirect` -> GetVmUsbRedirectResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmUsbRedirectAction.java.
+/// Gets the VM USB redirect.
+///
+/// `GET /v1/vm-instances/{uuid}/usbredirect`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmUsbRedirectResult.
+/// From the Java SDK's `GetVmUsbRedirectAction.java`.
 struct GetVmUsbRedirectAction : Action<GetVmUsbRedirectAction, GetVmUsbRedirectResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/xml` -> GetVmXmlResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmXmlAction.java.
+/// Gets the VM XML.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/xml`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmXmlResult.
+/// From the Java SDK's `GetVmXmlAction.java`.
 struct GetVmXmlAction : Action<GetVmXmlAction, GetVmXmlResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/xml-hook-script` -> GetVmXmlHookScriptResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmXmlHookScriptAction.java.
+/// Gets the VM XML hook script.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/xml-hook-script`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmXmlHookScriptResult.
+/// From the Java SDK's `GetVmXmlHookScriptAction.java`.
 struct GetVmXmlHookScriptAction : Action<GetVmXmlHookScriptAction, GetVmXmlHookScriptResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/capabilities` -> GetVmsCapabilitiesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmsCapabilitiesAction.java.
+/// Gets the VMs capabilities.
+///
+/// `GET /v1/vm-instances/capabilities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmsCapabilitiesResult.
+/// From the Java SDK's `GetVmsCapabilitiesAction.java`.
 struct GetVmsCapabilitiesAction : Action<GetVmsCapabilitiesAction, GetVmsCapabilitiesResult> {
-  std::vector<std::string> vmUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::vector<std::string> vmUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{uuid}/vnuma-topology` -> GetVmvNUMATopologyResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVmvNUMATopologyAction.java.
+/// Gets the vmv NUMA topology.
+///
+/// `GET /v1/vm-instances/{uuid}/vnuma-topology`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVmvNUMATopologyResult.
+/// From the Java SDK's `GetVmvNUMATopologyAction.java`.
 struct GetVmvNUMATopologyAction : Action<GetVmvNUMATopologyAction, GetVmvNUMATopologyResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"migrateVm": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/MigrateVmAction.java.
+/// Migrates the VM.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"migrateVm": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `MigrateVmAction.java`.
 struct MigrateVmAction : Action<MigrateVmAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> hostUuid;
-  std::optional<bool> migrateFromDestination;
-  std::optional<bool> allowUnknown;  ///< Java SDK default false
-  std::optional<std::string> strategy;  ///< one of auto-converge
-  std::optional<std::int32_t> downTime;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<bool> migrateFromDestination;  ///< Optional.
+  std::optional<bool> allowUnknown;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> strategy;  ///< Optional; one of `auto-converge` (case-insensitive).
+  std::optional<std::int32_t> downTime;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"pauseVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PauseVmInstanceAction.java.
+/// Pauses the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"pauseVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `PauseVmInstanceAction.java`.
 struct PauseVmInstanceAction : Action<PauseVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"primaryStorageMigrateVm": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/PrimaryStorageMigrateVmAction.java.
+/// Calls the ZStack API `PrimaryStorageMigrateVm`.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"primaryStorageMigrateVm": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `PrimaryStorageMigrateVmAction.java`.
 struct PrimaryStorageMigrateVmAction : Action<PrimaryStorageMigrateVmAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string dstPrimaryStorageUuid;  ///< required
-  std::optional<std::string> dstHostUuid;
-  std::optional<bool> withDataVolumes;  ///< Java SDK default true
-  std::optional<bool> withSnapshots;  ///< Java SDK default true
-  std::optional<std::int32_t> downTime;
-  std::optional<std::string> strategy;  ///< one of auto-converge
-  std::optional<std::int64_t> bandwidth;  ///< Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string dstPrimaryStorageUuid;  ///< Required.
+  std::optional<std::string> dstHostUuid;  ///< Optional.
+  std::optional<bool> withDataVolumes;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<bool> withSnapshots;  ///< Optional; Java SDK default `true` (unset here: not sent).
+  std::optional<std::int32_t> downTime;  ///< Optional.
+  std::optional<std::string> strategy;  ///< Optional; one of `auto-converge` (case-insensitive).
+  std::optional<std::int64_t> bandwidth;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/protect-recovery-point` -> EmptyReply.
-/// Body: `{"protectVmInstanceRecoveryPoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ProtectVmInstanceRecoveryPointAction.java.
+/// Protects the VM instance recovery point.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/protect-recovery-point`, body `{"protectVmInstanceRecoveryPoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ProtectVmInstanceRecoveryPointAction.java`.
 struct ProtectVmInstanceRecoveryPointAction : Action<ProtectVmInstanceRecoveryPointAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision` -> InventoryReply<ApplianceVmInventory>.
-/// Body: `{"provisionVirtualRouterConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ProvisionVirtualRouterConfigAction.java.
+/// Provisions the virtual router config.
+///
+/// `PUT /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/provision`, body `{"provisionVirtualRouterConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ApplianceVmInventory.
+/// From the Java SDK's `ProvisionVirtualRouterConfigAction.java`.
 struct ProvisionVirtualRouterConfigAction : Action<ProvisionVirtualRouterConfigAction, InventoryReply<ApplianceVmInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/appliances` -> QueryReply<ApplianceVmInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryApplianceVmAction.java.
+/// Queries appliance VMs.
+///
+/// `GET /v1/vm-instances/appliances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ApplianceVmInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, imageUuid, hostUuid, lastHostUuid, instanceOfferingUuid, rootVolumeUuid, platform, architecture, defaultL3NetworkUuid, type, hypervisorType, memorySize, reservedMemorySize, cpuNum, cpuSpeed, allocatorStrategy, state, guestOsType, applianceVmType, managementNetworkUuid, defaultRouteL3NetworkUuid, status, agentPort, haStatus`.
+/// Nested, one level down: `vmNics.{uuid, createDate, lastOpDate, vmInstanceUuid, l3NetworkUuid, ip, mac, hypervisorType, netmask, gateway, metaData, ipVersion, driverType, usedIps, internalName, deviceId, type, state}`, `allVolumes.{uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol}`, `vmCdRoms.{uuid, name, description, createDate, lastOpDate, vmInstanceUuid, deviceId, isoUuid, isoInstallPath, protocol}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryApplianceVmAction.java`.
 struct QueryApplianceVmAction : QueryAction<QueryApplianceVmAction, ApplianceVmInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/fault-tolerance` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFaultToleranceVmAction.java.
+/// Queries fault tolerance VMs.
+///
+/// `GET /v1/vm-instances/fault-tolerance`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryFaultToleranceVmAction.java`.
 struct QueryFaultToleranceVmAction : QueryAction<QueryFaultToleranceVmAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/appliances/virtual-routers` -> QueryReply<ApplianceVmInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVirtualRouterVmAction.java.
+/// Queries virtual router VMs.
+///
+/// `GET /v1/vm-instances/appliances/virtual-routers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ApplianceVmInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, imageUuid, hostUuid, lastHostUuid, instanceOfferingUuid, rootVolumeUuid, platform, architecture, defaultL3NetworkUuid, type, hypervisorType, memorySize, reservedMemorySize, cpuNum, cpuSpeed, allocatorStrategy, state, guestOsType, applianceVmType, managementNetworkUuid, defaultRouteL3NetworkUuid, status, agentPort, haStatus`.
+/// Nested, one level down: `vmNics.{uuid, createDate, lastOpDate, vmInstanceUuid, l3NetworkUuid, ip, mac, hypervisorType, netmask, gateway, metaData, ipVersion, driverType, usedIps, internalName, deviceId, type, state}`, `allVolumes.{uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol}`, `vmCdRoms.{uuid, name, description, createDate, lastOpDate, vmInstanceUuid, deviceId, isoUuid, isoInstallPath, protocol}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVirtualRouterVmAction.java`.
 struct QueryVirtualRouterVmAction : QueryAction<QueryVirtualRouterVmAction, ApplianceVmInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/cdroms` -> QueryReply<VmCdRomInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmCdRomAction.java.
+/// Queries VM CD-ROMs.
+///
+/// `GET /v1/vm-instances/cdroms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmCdRomInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, vmInstanceUuid, deviceId, isoUuid, isoInstallPath, protocol`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmCdRomAction.java`.
 struct QueryVmCdRomAction : QueryAction<QueryVmCdRomAction, VmCdRomInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances` -> QueryReply<VmInstanceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmInstanceAction.java.
+/// Queries VM instances.
+///
+/// `GET /v1/vm-instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmInstanceInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, zoneUuid, clusterUuid, imageUuid, hostUuid, lastHostUuid, instanceOfferingUuid, rootVolumeUuid, platform, architecture, defaultL3NetworkUuid, type, hypervisorType, memorySize, reservedMemorySize, cpuNum, cpuSpeed, allocatorStrategy, state, guestOsType`.
+/// Nested, one level down: `vmNics.{uuid, createDate, lastOpDate, vmInstanceUuid, l3NetworkUuid, ip, mac, hypervisorType, netmask, gateway, metaData, ipVersion, driverType, usedIps, internalName, deviceId, type, state}`, `allVolumes.{uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol}`, `vmCdRoms.{uuid, name, description, createDate, lastOpDate, vmInstanceUuid, deviceId, isoUuid, isoInstallPath, protocol}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmInstanceAction.java`.
 struct QueryVmInstanceAction : QueryAction<QueryVmInstanceAction, VmInstanceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/mdev-device-specs` -> QueryReply<VmInstanceMdevDeviceSpecRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmInstanceMdevDeviceSpecRefAction.java.
+/// Queries VM instance mdev device spec refs.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/mdev-device-specs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmInstanceMdevDeviceSpecRefInventory.
+/// Queryable fields (where(), query::field()): `vmInstanceUuid, mdevSpecUuid, mdevDeviceNumber, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmInstanceMdevDeviceSpecRefAction.java`.
 struct QueryVmInstanceMdevDeviceSpecRefAction : QueryAction<QueryVmInstanceMdevDeviceSpecRefAction, VmInstanceMdevDeviceSpecRefInventory> {
-  std::string vmInstanceUuid;  ///< path; required
+  std::string vmInstanceUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/{vmInstanceUuid}/pci-device-specs` -> QueryReply<VmInstancePciDeviceSpecRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmInstancePciDeviceSpecRefAction.java.
+/// Queries VM instance PCI device spec refs.
+///
+/// `GET /v1/vm-instances/{vmInstanceUuid}/pci-device-specs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmInstancePciDeviceSpecRefInventory.
+/// Queryable fields (where(), query::field()): `vmInstanceUuid, pciSpecUuid, pciDeviceNumber, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmInstancePciDeviceSpecRefAction.java`.
 struct QueryVmInstancePciDeviceSpecRefAction : QueryAction<QueryVmInstancePciDeviceSpecRefAction, VmInstancePciDeviceSpecRefInventory> {
-  std::string vmInstanceUuid;  ///< path; required
+  std::string vmInstanceUuid;  ///< Path variable; required.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/nics` -> QueryReply<VmNicInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmNicAction.java.
+/// Queries VM NICs.
+///
+/// `GET /v1/vm-instances/nics`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmNicInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, vmInstanceUuid, l3NetworkUuid, ip, mac, hypervisorType, netmask, gateway, metaData, ipVersion, driverType, internalName, deviceId, type, state`.
+/// Nested, one level down: `usedIps.{uuid, createDate, lastOpDate, ipRangeUuid, l3NetworkUuid, ipVersion, ip, netmask, gateway, usedFor, ipInLong, ipInBinary, vmNicUuid}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmNicAction.java`.
 struct QueryVmNicAction : QueryAction<QueryVmNicAction, VmNicInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vm-instances/xml-hook-script` -> QueryReply<XmlHookInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmUserDefinedXmlHookScriptAction.java.
+/// Queries VM user defined XML hook scripts.
+///
+/// `GET /v1/vm-instances/xml-hook-script`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref XmlHookInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, hookScript, libvirtVersion`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmUserDefinedXmlHookScriptAction.java`.
 struct QueryVmUserDefinedXmlHookScriptAction : QueryAction<QueryVmUserDefinedXmlHookScriptAction, XmlHookInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"rebootVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RebootVmInstanceAction.java.
+/// Reboots the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"rebootVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `RebootVmInstanceAction.java`.
 struct RebootVmInstanceAction : Action<RebootVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions` -> InventoryReply<ApplianceVmInventory>.
-/// Body: `{"reconnectVirtualRouter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReconnectVirtualRouterAction.java.
+/// Reconnects the virtual router.
+///
+/// `PUT /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`, body `{"reconnectVirtualRouter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ApplianceVmInventory.
+/// From the Java SDK's `ReconnectVirtualRouterAction.java`.
 struct ReconnectVirtualRouterAction : Action<ReconnectVirtualRouterAction, InventoryReply<ApplianceVmInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"recoverVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RecoverVmInstanceAction.java.
+/// Recovers the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"recoverVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `RecoverVmInstanceAction.java`.
 struct RecoverVmInstanceAction : Action<RecoverVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"reimageVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ReimageVmInstanceAction.java.
+/// Reimages the VM instance.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"reimageVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `ReimageVmInstanceAction.java`.
 struct ReimageVmInstanceAction : Action<ReimageVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"resumeVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ResumeVmInstanceAction.java.
+/// Resumes the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"resumeVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `ResumeVmInstanceAction.java`.
 struct ResumeVmInstanceAction : Action<ResumeVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setNicQos": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetNicQosAction.java.
+/// Sets the NIC QoS.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setNicQos": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetNicQosAction.java`.
 struct SetNicQosAction : Action<SetNicQosAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int64_t> outboundBandwidth;  ///< range [8192, 32212254720]
-  std::optional<std::int64_t> inboundBandwidth;  ///< range [8192, 32212254720]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int64_t> outboundBandwidth;  ///< Optional; range [8192, 32212254720].
+  std::optional<std::int64_t> inboundBandwidth;  ///< Optional; range [8192, 32212254720].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmBootMode": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmBootModeAction.java.
+/// Sets the VM boot mode.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmBootMode": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmBootModeAction.java`.
 struct SetVmBootModeAction : Action<SetVmBootModeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string bootMode;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string bootMode;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"setVmBootOrder": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmBootOrderAction.java.
+/// Sets the VM boot order.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmBootOrder": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `SetVmBootOrderAction.java`.
 struct SetVmBootOrderAction : Action<SetVmBootOrderAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> bootOrder;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> bootOrder;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"setVmBootVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmBootVolumeAction.java.
+/// Sets the VM boot volume.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"setVmBootVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `SetVmBootVolumeAction.java`.
 struct SetVmBootVolumeAction : Action<SetVmBootVolumeAction, InventoryReply<VmInstanceInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string volumeUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string volumeUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmCleanTraffic": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmCleanTrafficAction.java.
+/// Sets the VM clean traffic.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmCleanTraffic": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmCleanTrafficAction.java`.
 struct SetVmCleanTrafficAction : Action<SetVmCleanTrafficAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> enable;  ///< required; Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"setVmClockTrack": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmClockTrackAction.java.
+/// Sets the VM clock track.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmClockTrack": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `SetVmClockTrackAction.java`.
 struct SetVmClockTrackAction : Action<SetVmClockTrackAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string track;  ///< required; one of guest, host
-  std::optional<bool> syncAfterVMResume;
-  std::optional<std::int32_t> intervalInSeconds;  ///< one of 0, 60, 600, 1800, 3600, 7200, 21600, 43200, 86400
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string track;  ///< Required; one of `guest`, `host` (case-insensitive).
+  std::optional<bool> syncAfterVMResume;  ///< Optional.
+  std::optional<std::int32_t> intervalInSeconds;  ///< Optional; one of `0`, `60`, `600`, `1800`, `3600`, `7200`, `21600`, `43200`, `86400` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"setVmConsoleMode": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmConsoleModeAction.java.
+/// Sets the VM console mode.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmConsoleMode": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `SetVmConsoleModeAction.java`.
 struct SetVmConsoleModeAction : Action<SetVmConsoleModeAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string mode;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string mode;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"setVmConsolePassword": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmConsolePasswordAction.java.
+/// Sets the VM console password.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmConsolePassword": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `SetVmConsolePasswordAction.java`.
 struct SetVmConsolePasswordAction : Action<SetVmConsolePasswordAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string consolePassword;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string consolePassword;  ///< Required; secret: never logged.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmEmulatorPinning": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmEmulatorPinningAction.java.
+/// Sets the VM emulator pinning.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmEmulatorPinning": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmEmulatorPinningAction.java`.
 struct SetVmEmulatorPinningAction : Action<SetVmEmulatorPinningAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string emulatorPinning;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string emulatorPinning;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmHostname": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmHostnameAction.java.
+/// Sets the VM hostname.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmHostname": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmHostnameAction.java`.
 struct SetVmHostnameAction : Action<SetVmHostnameAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string hostname;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string hostname;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions` -> InventoryReply<VmCdRomInventory>.
-/// Body: `{"setVmInstanceDefaultCdRom": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmInstanceDefaultCdRomAction.java.
+/// Sets the VM instance default CD-ROM.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/cdroms/{uuid}/actions`, body `{"setVmInstanceDefaultCdRom": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmCdRomInventory.
+/// From the Java SDK's `SetVmInstanceDefaultCdRomAction.java`.
 struct SetVmInstanceDefaultCdRomAction : Action<SetVmInstanceDefaultCdRomAction, InventoryReply<VmCdRomInventory>> {
-  std::string uuid;  ///< path; required
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vm-instances/{uuid}/ha-levels` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmInstanceHaLevelAction.java.
+/// Sets the VM instance HA level.
+///
+/// `POST /v1/vm-instances/{uuid}/ha-levels`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmInstanceHaLevelAction.java`.
 struct SetVmInstanceHaLevelAction : Action<SetVmInstanceHaLevelAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string level;  ///< required; one of NeverStop, OnHostFailure, FaultTolerance
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string level;  ///< Required; one of `NeverStop`, `OnHostFailure`, `FaultTolerance` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmMonitorNumber": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmMonitorNumberAction.java.
+/// Sets the VM monitor number.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmMonitorNumber": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmMonitorNumberAction.java`.
 struct SetVmMonitorNumberAction : Action<SetVmMonitorNumberAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> monitorNumber;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> monitorNumber;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmNuma": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmNumaAction.java.
+/// Sets the VM NUMA.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmNuma": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmNumaAction.java`.
 struct SetVmNumaAction : Action<SetVmNumaAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> enable;  ///< required; Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmQga": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmQgaAction.java.
+/// Sets the VM QGA.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmQga": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmQgaAction.java`.
 struct SetVmQgaAction : Action<SetVmQgaAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> enable;  ///< required; Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmQxlMemory": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmQxlMemoryAction.java.
+/// Sets the VM QXL memory.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmQxlMemory": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmQxlMemoryAction.java`.
 struct SetVmQxlMemoryAction : Action<SetVmQxlMemoryAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> ram;  ///< range [1024, 524288]; Java SDK default 65536
-  std::optional<std::int32_t> vram;  ///< range [1024, 524288]; Java SDK default 32768
-  std::optional<std::int32_t> vgamem;  ///< range [1024, 524288]; Java SDK default 16384
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> ram;  ///< Optional; range [1024, 524288]; Java SDK default `65536` (unset here: not sent).
+  std::optional<std::int32_t> vram;  ///< Optional; range [1024, 524288]; Java SDK default `32768` (unset here: not sent).
+  std::optional<std::int32_t> vgamem;  ///< Optional; range [1024, 524288]; Java SDK default `16384` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmRDP": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmRDPAction.java.
+/// Sets the VM RDP.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmRDP": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmRDPAction.java`.
 struct SetVmRDPAction : Action<SetVmRDPAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> enable;  ///< required; Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmSecurityLevel": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmSecurityLevelAction.java.
+/// Sets the VM security level.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmSecurityLevel": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmSecurityLevelAction.java`.
 struct SetVmSecurityLevelAction : Action<SetVmSecurityLevelAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> securityLevel;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> securityLevel;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmSoundType": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmSoundTypeAction.java.
+/// Sets the VM sound type.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmSoundType": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmSoundTypeAction.java`.
 struct SetVmSoundTypeAction : Action<SetVmSoundTypeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string soundType;  ///< required; one of ac97, ich6
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string soundType;  ///< Required; one of `ac97`, `ich6` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"setVmSshKey": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmSshKeyAction.java.
+/// Sets the VM SSH key.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmSshKey": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `SetVmSshKeyAction.java`.
 struct SetVmSshKeyAction : Action<SetVmSshKeyAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::string SshKey;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string SshKey;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> EmptyReply.
-/// Body: `{"setVmStaticIp": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmStaticIpAction.java.
+/// Sets the VM static IP.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"setVmStaticIp": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmStaticIpAction.java`.
 struct SetVmStaticIpAction : Action<SetVmStaticIpAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string l3NetworkUuid;  ///< required
-  std::optional<std::string> ip;
-  std::optional<std::string> ip6;
-  std::optional<std::string> netmask;
-  std::optional<std::string> gateway;
-  std::optional<std::string> ipv6Gateway;
-  std::optional<std::string> ipv6Prefix;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string l3NetworkUuid;  ///< Required.
+  std::optional<std::string> ip;  ///< Optional.
+  std::optional<std::string> ip6;  ///< Optional.
+  std::optional<std::string> netmask;  ///< Optional.
+  std::optional<std::string> gateway;  ///< Optional.
+  std::optional<std::string> ipv6Gateway;  ///< Optional.
+  std::optional<std::string> ipv6Prefix;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"setVmUsbRedirect": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmUsbRedirectAction.java.
+/// Sets the VM USB redirect.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"setVmUsbRedirect": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SetVmUsbRedirectAction.java`.
 struct SetVmUsbRedirectAction : Action<SetVmUsbRedirectAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> enable;  ///< required; Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> enable;  ///< Required; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> SetVmUserDefinedXmlResult.
-/// Body: `{"setVmUserDefinedXml": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmUserDefinedXmlAction.java.
+/// Sets the VM user defined XML.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"setVmUserDefinedXml": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetVmUserDefinedXmlResult.
+/// From the Java SDK's `SetVmUserDefinedXmlAction.java`.
 struct SetVmUserDefinedXmlAction : Action<SetVmUserDefinedXmlAction, SetVmUserDefinedXmlResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string xmlBase64;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string xmlBase64;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> SetVmUserDefinedXmlHookScriptResult.
-/// Body: `{"setVmUserDefinedXmlHookScript": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVmUserDefinedXmlHookScriptAction.java.
+/// Sets the VM user defined XML hook script.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"setVmUserDefinedXmlHookScript": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetVmUserDefinedXmlHookScriptResult.
+/// From the Java SDK's `SetVmUserDefinedXmlHookScriptAction.java`.
 struct SetVmUserDefinedXmlHookScriptAction : Action<SetVmUserDefinedXmlHookScriptAction, SetVmUserDefinedXmlHookScriptResult> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string xmlHookScriptBase64;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string xmlHookScriptBase64;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"startVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StartVmInstanceAction.java.
+/// Starts the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"startVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `StartVmInstanceAction.java`.
 struct StartVmInstanceAction : Action<StartVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"stopVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/StopVmInstanceAction.java.
+/// Stops the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"stopVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `StopVmInstanceAction.java`.
 struct StopVmInstanceAction : Action<StopVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> type;  ///< one of grace, cold; Java SDK default "grace"
-  std::optional<std::string> stopHA;  ///< one of true
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> type;  ///< Optional; one of `grace`, `cold` (case-insensitive); Java SDK default `"grace"` (unset here: not sent).
+  std::optional<std::string> stopHA;  ///< Optional; one of `true` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"syncVmClock": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncVmClockAction.java.
+/// Syncs the VM clock.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"syncVmClock": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SyncVmClockAction.java`.
 struct SyncVmClockAction : Action<SyncVmClockAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> TakeVmConsoleScreenshotResult.
-/// Body: `{"takeVmConsoleScreenshot": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/TakeVmConsoleScreenshotAction.java.
+/// Takes a VM console screenshot.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"takeVmConsoleScreenshot": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref TakeVmConsoleScreenshotResult.
+/// From the Java SDK's `TakeVmConsoleScreenshotAction.java`.
 struct TakeVmConsoleScreenshotAction : Action<TakeVmConsoleScreenshotAction, TakeVmConsoleScreenshotResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/unprotect-recovery-point` -> EmptyReply.
-/// Body: `{"unprotectVmInstanceRecoveryPoint": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UnprotectVmInstanceRecoveryPointAction.java.
+/// Unprotects the VM instance recovery point.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/unprotect-recovery-point`, body `{"unprotectVmInstanceRecoveryPoint": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UnprotectVmInstanceRecoveryPointAction.java`.
 struct UnprotectVmInstanceRecoveryPointAction : Action<UnprotectVmInstanceRecoveryPointAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::int64_t> groupId;  ///< Required; range [1, 9223372036854775807]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/guesttools-state` -> InventoryReply<GuestToolsStateInventory> (synchronous).
-/// Body: `{"updateGuestToolsState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateGuestToolsStateAction.java.
+/// Updates the guest tools state.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/guesttools-state`, body `{"updateGuestToolsState": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref GuestToolsStateInventory.
+/// From the Java SDK's `UpdateGuestToolsStateAction.java`.
 struct UpdateGuestToolsStateAction : Action<UpdateGuestToolsStateAction, InventoryReply<GuestToolsStateInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions` -> InventoryReply<VirtualRouterVmInventory>.
-/// Body: `{"updateVirtualRouter": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVirtualRouterAction.java.
+/// Updates the virtual router.
+///
+/// `PUT /v1/vm-instances/appliances/virtual-routers/{vmInstanceUuid}/actions`, body `{"updateVirtualRouter": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VirtualRouterVmInventory.
+/// From the Java SDK's `UpdateVirtualRouterAction.java`.
 struct UpdateVirtualRouterAction : Action<UpdateVirtualRouterAction, InventoryReply<VirtualRouterVmInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> defaultRouteL3NetworkUuid;
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> defaultRouteL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/cdroms/{uuid}/actions` -> InventoryReply<VmCdRomInventory>.
-/// Body: `{"updateVmCdRom": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmCdRomAction.java.
+/// Updates the VM CD-ROM.
+///
+/// `PUT /v1/vm-instances/cdroms/{uuid}/actions`, body `{"updateVmCdRom": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmCdRomInventory.
+/// From the Java SDK's `UpdateVmCdRomAction.java`.
 struct UpdateVmCdRomAction : Action<UpdateVmCdRomAction, InventoryReply<VmCdRomInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"updateVmInstance": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmInstanceAction.java.
+/// Updates the VM instance.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"updateVmInstance": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `UpdateVmInstanceAction.java`.
 struct UpdateVmInstanceAction : Action<UpdateVmInstanceAction, InventoryReply<VmInstanceInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> state;  ///< one of Stopped, Running
-  std::optional<std::string> defaultL3NetworkUuid;
-  std::optional<std::string> platform;  ///< one of Linux, Windows, Other, Paravirtualization, WindowsVirtio
-  std::optional<std::int32_t> cpuNum;  ///< range [1, 1024]
-  std::optional<std::int64_t> memorySize;  ///< range [1, 9223372036854775807]
-  std::optional<std::int64_t> reservedMemorySize;  ///< range [0, 9223372036854775807]
-  std::optional<std::string> guestOsType;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> state;  ///< Optional; one of `Stopped`, `Running` (case-insensitive).
+  std::optional<std::string> defaultL3NetworkUuid;  ///< Optional.
+  std::optional<std::string> platform;  ///< Optional; one of `Linux`, `Windows`, `Other`, `Paravirtualization`, `WindowsVirtio` (case-insensitive).
+  std::optional<std::int32_t> cpuNum;  ///< Optional; range [1, 1024].
+  std::optional<std::int64_t> memorySize;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::int64_t> reservedMemorySize;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::string> guestOsType;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/update-nic-config` -> EmptyReply.
-/// Body: `{"updateVmNetworkConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmNetworkConfigAction.java.
+/// Updates the VM network config.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/update-nic-config`, body `{"updateVmNetworkConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdateVmNetworkConfigAction.java`.
 struct UpdateVmNetworkConfigAction : Action<UpdateVmNetworkConfigAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::vector<std::string> vmNicUuids;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::vector<std::string> vmNicUuids;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions` -> InventoryReply<VmNicInventory>.
-/// Body: `{"updateVmNicDriver": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmNicDriverAction.java.
+/// Updates the VM NIC driver.
+///
+/// `PUT /v1/vm-instances/{vmInstanceUuid}/actions`, body `{"updateVmNicDriver": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmNicInventory.
+/// From the Java SDK's `UpdateVmNicDriverAction.java`.
 struct UpdateVmNicDriverAction : Action<UpdateVmNicDriverAction, InventoryReply<VmNicInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string vmNicUuid;  ///< required; not empty
-  std::string driverType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string vmNicUuid;  ///< Required; not empty.
+  std::string driverType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/nics/{vmNicUuid}/actions` -> InventoryReply<VmNicInventory>.
-/// Body: `{"updateVmNicMac": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmNicMacAction.java.
+/// Updates the VM NIC MAC.
+///
+/// `PUT /v1/vm-instances/nics/{vmNicUuid}/actions`, body `{"updateVmNicMac": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmNicInventory.
+/// From the Java SDK's `UpdateVmNicMacAction.java`.
 struct UpdateVmNicMacAction : Action<UpdateVmNicMacAction, InventoryReply<VmNicInventory>> {
-  std::string vmNicUuid;  ///< path; required
-  std::string mac;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vmNicUuid;  ///< Path variable; required.
+  std::string mac;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/{uuid}/actions` -> EmptyReply.
-/// Body: `{"updateVmPriority": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmPriorityAction.java.
+/// Updates the VM priority.
+///
+/// `PUT /v1/vm-instances/{uuid}/actions`, body `{"updateVmPriority": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdateVmPriorityAction.java`.
 struct UpdateVmPriorityAction : Action<UpdateVmPriorityAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string priority;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string priority;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-instances/xml-hook-script` -> InventoryReply<XmlHookInventory>.
-/// Body: `{"updateVmUserDefinedXmlHookScript": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmUserDefinedXmlHookScriptAction.java.
+/// Updates the VM user defined XML hook script.
+///
+/// `PUT /v1/vm-instances/xml-hook-script`, body `{"updateVmUserDefinedXmlHookScript": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref XmlHookInventory.
+/// From the Java SDK's `UpdateVmUserDefinedXmlHookScriptAction.java`.
 struct UpdateVmUserDefinedXmlHookScriptAction : Action<UpdateVmUserDefinedXmlHookScriptAction, InventoryReply<XmlHookInventory>> {
-  std::string uuid;  ///< required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> hookScript;
-  std::optional<std::string> startupStrategy;  ///< one of Reboot, None
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> hookScript;  ///< Optional.
+  std::optional<std::string> startupStrategy;  ///< Optional; one of `Reboot`, `None` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

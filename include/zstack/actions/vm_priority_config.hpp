@@ -15,25 +15,32 @@
 
 namespace zstack {
 
-/// `GET /v1/vm-priority-config` -> QueryReply<VmPriorityConfigInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmPriorityConfigAction.java.
+/// Queries VM priority config.
+///
+/// `GET /v1/vm-priority-config`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmPriorityConfigInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, accountUuid, level, cpuShares, oomScoreAdj`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmPriorityConfigAction.java`.
 struct QueryVmPriorityConfigAction : QueryAction<QueryVmPriorityConfigAction, VmPriorityConfigInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vm-priority-config/{uuid}/actions` -> EmptyReply.
-/// Body: `{"updatePriorityConfig": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdatePriorityConfigAction.java.
+/// Updates the priority config.
+///
+/// `PUT /v1/vm-priority-config/{uuid}/actions`, body `{"updatePriorityConfig": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdatePriorityConfigAction.java`.
 struct UpdatePriorityConfigAction : Action<UpdatePriorityConfigAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> cpuShares;  ///< range [2, 262144]
-  std::optional<std::int32_t> oomScoreAdj;  ///< range [-1000, 1000]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> cpuShares;  ///< Optional; range [2, 262144].
+  std::optional<std::int32_t> oomScoreAdj;  ///< Optional; range [-1000, 1000].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -16,20 +16,31 @@
 
 namespace zstack {
 
-/// `GET /v1/vmInstance/device/address/archive` -> QueryReply<VmInstanceDeviceAddressArchiveInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmInstanceDeviceAddressArchiveAction.java.
+/// Queries VM instance device address archives.
+///
+/// `GET /v1/vmInstance/device/address/archive`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmInstanceDeviceAddressArchiveInventory.
+/// Queryable fields (where(), query::field()): `id, resourceUuid, vmInstanceUuid, deviceAddress, addressGroupUuid, metadata, metadataClass, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmInstanceDeviceAddressArchiveAction.java`.
 struct QueryVmInstanceDeviceAddressArchiveAction : QueryAction<QueryVmInstanceDeviceAddressArchiveAction, VmInstanceDeviceAddressArchiveInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vmInstance/device/address/group` -> QueryReply<VmInstanceDeviceAddressGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVmInstanceDeviceAddressGroupAction.java.
+/// Queries VM instance device address groups.
+///
+/// `GET /v1/vmInstance/device/address/group`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VmInstanceDeviceAddressGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, resourceUuid, vmInstanceUuid`.
+/// Nested, one level down: `addressList.{id, resourceUuid, vmInstanceUuid, deviceAddress, addressGroupUuid, metadata, metadataClass, createDate, lastOpDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVmInstanceDeviceAddressGroupAction.java`.
 struct QueryVmInstanceDeviceAddressGroupAction : QueryAction<QueryVmInstanceDeviceAddressGroupAction, VmInstanceDeviceAddressGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

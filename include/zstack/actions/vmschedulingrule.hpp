@@ -14,41 +14,48 @@
 
 namespace zstack {
 
-/// `PUT /v1/vmSchedulingRule/{uuid}/actions` -> InventoryReply<VmSchedulingRuleInventory>.
-/// Body: `{"changeVmSchedulingRuleState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVmSchedulingRuleStateAction.java.
+/// Changes the state of the VM scheduling rule.
+///
+/// `PUT /v1/vmSchedulingRule/{uuid}/actions`, body `{"changeVmSchedulingRuleState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmSchedulingRuleInventory.
+/// From the Java SDK's `ChangeVmSchedulingRuleStateAction.java`.
 struct ChangeVmSchedulingRuleStateAction : Action<ChangeVmSchedulingRuleStateAction, InventoryReply<VmSchedulingRuleInventory>> {
-  std::string uuid;  ///< path; required
-  std::string state;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vmSchedulingRule/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveVmSchedulingRuleAction.java.
+/// Removes the VM scheduling rule.
+///
+/// `DELETE /v1/vmSchedulingRule/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RemoveVmSchedulingRuleAction.java`.
 struct RemoveVmSchedulingRuleAction : Action<RemoveVmSchedulingRuleAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vmSchedulingRule/{uuid}/update` -> InventoryReply<VmSchedulingRuleInventory>.
-/// Body: `{"updateVmSchedulingRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmSchedulingRuleAction.java.
+/// Updates the VM scheduling rule.
+///
+/// `PUT /v1/vmSchedulingRule/{uuid}/update`, body `{"updateVmSchedulingRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmSchedulingRuleInventory.
+/// From the Java SDK's `UpdateVmSchedulingRuleAction.java`.
 struct UpdateVmSchedulingRuleAction : Action<UpdateVmSchedulingRuleAction, InventoryReply<VmSchedulingRuleInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> mode;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> mode;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

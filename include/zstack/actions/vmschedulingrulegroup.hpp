@@ -14,65 +14,77 @@
 
 namespace zstack {
 
-/// `POST /v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/{vmUuid}` -> EmptyReply.
-/// Body: `{"": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddVmToVmSchedulingRuleGroupAction.java.
+/// Adds a VM to the VM scheduling rule group.
+///
+/// `POST /v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/{vmUuid}`, body `{"": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AddVmToVmSchedulingRuleGroupAction.java`.
 struct AddVmToVmSchedulingRuleGroupAction : Action<AddVmToVmSchedulingRuleGroupAction, EmptyReply> {
-  std::string vmGroupUuid;  ///< path; required
-  std::string vmUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmGroupUuid;  ///< Path variable; required.
+  std::string vmUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vmSchedulingRuleGroup` -> InventoryReply<VmSchedulingRuleGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmSchedulingRuleGroupAction.java.
+/// Creates a VM scheduling rule group.
+///
+/// `POST /v1/vmSchedulingRuleGroup`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmSchedulingRuleGroupInventory.
+/// From the Java SDK's `CreateVmSchedulingRuleGroupAction.java`.
 struct CreateVmSchedulingRuleGroupAction : Action<CreateVmSchedulingRuleGroupAction, InventoryReply<VmSchedulingRuleGroupInventory>> {
-  std::string zoneUuid;  ///< required
-  std::string name;  ///< required
-  std::optional<std::string> description;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Required.
+  std::string name;  ///< Required.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vmSchedulingRuleGroup/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVmSchedulingRuleGroupAction.java.
+/// Deletes the VM scheduling rule group.
+///
+/// `DELETE /v1/vmSchedulingRuleGroup/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVmSchedulingRuleGroupAction.java`.
 struct DeleteVmSchedulingRuleGroupAction : Action<DeleteVmSchedulingRuleGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachVmFromVmSchedulingRuleGroupAction.java.
+/// Detaches the VM from the VM scheduling rule group.
+///
+/// `DELETE /v1/vmSchedulingRuleGroup/{vmGroupUuid}/vmInstance/`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachVmFromVmSchedulingRuleGroupAction.java`.
 struct DetachVmFromVmSchedulingRuleGroupAction : Action<DetachVmFromVmSchedulingRuleGroupAction, EmptyReply> {
-  std::string vmGroupUuid;  ///< path; required
-  std::string vmUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string vmGroupUuid;  ///< Path variable; required.
+  std::string vmUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vmSchedulingRuleGroup/{uuid}/update` -> InventoryReply<VmSchedulingRuleGroupInventory>.
-/// Body: `{"updateVmSchedulingRuleGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVmSchedulingRuleGroupAction.java.
+/// Updates the VM scheduling rule group.
+///
+/// `PUT /v1/vmSchedulingRuleGroup/{uuid}/update`, body `{"updateVmSchedulingRuleGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmSchedulingRuleGroupInventory.
+/// From the Java SDK's `UpdateVmSchedulingRuleGroupAction.java`.
 struct UpdateVmSchedulingRuleGroupAction : Action<UpdateVmSchedulingRuleGroupAction, InventoryReply<VmSchedulingRuleGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,26 +14,28 @@
 
 namespace zstack {
 
-/// `POST /v1/vmsSchedulingRule` -> InventoryReply<AffinityGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVmSchedulingRuleAction.java.
+/// Creates a VM scheduling rule.
+///
+/// `POST /v1/vmsSchedulingRule`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AffinityGroupInventory.
+/// From the Java SDK's `CreateVmSchedulingRuleAction.java`.
 struct CreateVmSchedulingRuleAction : Action<CreateVmSchedulingRuleAction, InventoryReply<AffinityGroupInventory>> {
-  std::string rule;  ///< required; one of AFFINITY, ANTIAFFINITY
-  std::string mode;  ///< required; one of SOFT, HARD
-  std::string vmGroupUuid;  ///< required
-  std::optional<std::string> hostGroupUuid;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 255
-  std::optional<std::string> policy;  ///< one of antiSoft, antiHard
-  std::optional<std::string> type;  ///< one of host
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> subType;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string rule;  ///< Required; one of `AFFINITY`, `ANTIAFFINITY` (case-insensitive).
+  std::string mode;  ///< Required; one of `SOFT`, `HARD` (case-insensitive).
+  std::string vmGroupUuid;  ///< Required.
+  std::optional<std::string> hostGroupUuid;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 255 characters.
+  std::optional<std::string> policy;  ///< Optional; one of `antiSoft`, `antiHard` (case-insensitive).
+  std::optional<std::string> type;  ///< Optional; one of `host` (case-insensitive).
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> subType;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -23,168 +23,214 @@
 
 namespace zstack {
 
-/// `PUT /v1/volume-snapshots/batch-delete` -> BatchDeleteVolumeSnapshotResult.
-/// Body: `{"batchDeleteVolumeSnapshot": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/BatchDeleteVolumeSnapshotAction.java.
+/// Deletes volume snapshots in one batch.
+///
+/// `PUT /v1/volume-snapshots/batch-delete`, body `{"batchDeleteVolumeSnapshot": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref BatchDeleteVolumeSnapshotResult.
+/// From the Java SDK's `BatchDeleteVolumeSnapshotAction.java`.
 struct BatchDeleteVolumeSnapshotAction : Action<BatchDeleteVolumeSnapshotAction, BatchDeleteVolumeSnapshotResult> {
-  std::optional<Json> uuids;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volume-snapshots/groups/availabilities` -> CheckVolumeSnapshotGroupAvailabilityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/CheckVolumeSnapshotGroupAvailabilityAction.java.
+/// Checks the volume snapshot group availability.
+///
+/// `GET /v1/volume-snapshots/groups/availabilities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckVolumeSnapshotGroupAvailabilityResult.
+/// From the Java SDK's `CheckVolumeSnapshotGroupAvailabilityAction.java`.
 struct CheckVolumeSnapshotGroupAvailabilityAction : Action<CheckVolumeSnapshotGroupAvailabilityAction, CheckVolumeSnapshotGroupAvailabilityResult> {
-  std::optional<Json> uuids;  ///< required; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> uuids;  ///< Required; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volume-snapshots/group` -> InventoryReply<VolumeSnapshotGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVolumeSnapshotGroupAction.java.
+/// Creates a volume snapshot group.
+///
+/// `POST /v1/volume-snapshots/group`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeSnapshotGroupInventory.
+/// From the Java SDK's `CreateVolumeSnapshotGroupAction.java`.
 struct CreateVolumeSnapshotGroupAction : Action<CreateVolumeSnapshotGroupAction, InventoryReply<VolumeSnapshotGroupInventory>> {
-  std::string rootVolumeUuid;  ///< required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> withMemory;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string rootVolumeUuid;  ///< Required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> withMemory;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/volume-snapshots/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVolumeSnapshotAction.java.
+/// Deletes the volume snapshot.
+///
+/// `DELETE /v1/volume-snapshots/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVolumeSnapshotAction.java`.
 struct DeleteVolumeSnapshotAction : Action<DeleteVolumeSnapshotAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/volume-snapshots/group/{uuid}` -> DeleteVolumeSnapshotGroupResult.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVolumeSnapshotGroupAction.java.
+/// Deletes the volume snapshot group.
+///
+/// `DELETE /v1/volume-snapshots/group/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref DeleteVolumeSnapshotGroupResult.
+/// From the Java SDK's `DeleteVolumeSnapshotGroupAction.java`.
 struct DeleteVolumeSnapshotGroupAction : Action<DeleteVolumeSnapshotGroupAction, DeleteVolumeSnapshotGroupResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volume-snapshots/{uuid}/actions` -> GetVolumeSnapshotSizeResult.
-/// Body: `{"getVolumeSnapshotSize": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVolumeSnapshotSizeAction.java.
+/// Gets the volume snapshot size.
+///
+/// `PUT /v1/volume-snapshots/{uuid}/actions`, body `{"getVolumeSnapshotSize": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref GetVolumeSnapshotSizeResult.
+/// From the Java SDK's `GetVolumeSnapshotSizeAction.java`.
 struct GetVolumeSnapshotSizeAction : Action<GetVolumeSnapshotSizeAction, GetVolumeSnapshotSizeResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volume-snapshots` -> QueryReply<VolumeSnapshotInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVolumeSnapshotAction.java.
+/// Queries volume snapshots.
+///
+/// `GET /v1/volume-snapshots`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VolumeSnapshotInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, volumeUuid, treeUuid, parentUuid, primaryStorageUuid, primaryStorageInstallPath, volumeType, format, latest, size, distance, state, status, groupUuid`.
+/// Nested, one level down: `backupStorageRefs.{volumeSnapshotUuid, backupStorageUuid, installPath}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVolumeSnapshotAction.java`.
 struct QueryVolumeSnapshotAction : QueryAction<QueryVolumeSnapshotAction, VolumeSnapshotInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volume-snapshots/group` -> QueryReply<VolumeSnapshotGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVolumeSnapshotGroupAction.java.
+/// Queries volume snapshot groups.
+///
+/// `GET /v1/volume-snapshots/group`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VolumeSnapshotGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, snapshotCount, vmInstanceUuid`.
+/// Nested, one level down: `volumeSnapshotRefs.{volumeSnapshotUuid, volumeSnapshotGroupUuid, deviceId, snapshotDeleted, volumeUuid, volumeName, volumeType, volumeSnapshotInstallPath, volumeSnapshotName, createDate, lastOpDate, volumeLastAttachDate}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVolumeSnapshotGroupAction.java`.
 struct QueryVolumeSnapshotGroupAction : QueryAction<QueryVolumeSnapshotGroupAction, VolumeSnapshotGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volume-snapshots/trees` -> QueryReply<VolumeSnapshotTreeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVolumeSnapshotTreeAction.java.
+/// Queries volume snapshot trees.
+///
+/// `GET /v1/volume-snapshots/trees`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VolumeSnapshotTreeInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, volumeUuid, current, status`.
+/// Nested, one level down: `tree.{inventory, parentUuid, children}`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVolumeSnapshotTreeAction.java`.
 struct QueryVolumeSnapshotTreeAction : QueryAction<QueryVolumeSnapshotTreeAction, VolumeSnapshotTreeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volume-snapshots/group/{uuid}/actions` -> RevertVmFromSnapshotGroupResult.
-/// Body: `{"revertVmFromSnapshotGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RevertVmFromSnapshotGroupAction.java.
+/// Reverts the VM from the snapshot group.
+///
+/// `PUT /v1/volume-snapshots/group/{uuid}/actions`, body `{"revertVmFromSnapshotGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref RevertVmFromSnapshotGroupResult.
+/// From the Java SDK's `RevertVmFromSnapshotGroupAction.java`.
 struct RevertVmFromSnapshotGroupAction : Action<RevertVmFromSnapshotGroupAction, RevertVmFromSnapshotGroupResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volume-snapshots/{uuid}/actions` -> EmptyReply.
-/// Body: `{"revertVolumeFromSnapshot": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RevertVolumeFromSnapshotAction.java.
+/// Reverts the volume from the snapshot.
+///
+/// `PUT /v1/volume-snapshots/{uuid}/actions`, body `{"revertVolumeFromSnapshot": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `RevertVolumeFromSnapshotAction.java`.
 struct RevertVolumeFromSnapshotAction : Action<RevertVolumeFromSnapshotAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volume-snapshots/shrink/{uuid}/actions` -> ShrinkVolumeSnapshotResult.
-/// Body: `{"shrinkVolumeSnapshot": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ShrinkVolumeSnapshotAction.java.
+/// Shrinks the volume snapshot.
+///
+/// `PUT /v1/volume-snapshots/shrink/{uuid}/actions`, body `{"shrinkVolumeSnapshot": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref ShrinkVolumeSnapshotResult.
+/// From the Java SDK's `ShrinkVolumeSnapshotAction.java`.
 struct ShrinkVolumeSnapshotAction : Action<ShrinkVolumeSnapshotAction, ShrinkVolumeSnapshotResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/volume-snapshots/ungroup/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/UngroupVolumeSnapshotGroupAction.java.
+/// Ungroups the volume snapshot group.
+///
+/// `DELETE /v1/volume-snapshots/ungroup/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UngroupVolumeSnapshotGroupAction.java`.
 struct UngroupVolumeSnapshotGroupAction : Action<UngroupVolumeSnapshotGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volume-snapshots/{uuid}/actions` -> InventoryReply<VolumeSnapshotInventory>.
-/// Body: `{"updateVolumeSnapshot": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVolumeSnapshotAction.java.
+/// Updates the volume snapshot.
+///
+/// `PUT /v1/volume-snapshots/{uuid}/actions`, body `{"updateVolumeSnapshot": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeSnapshotInventory.
+/// From the Java SDK's `UpdateVolumeSnapshotAction.java`.
 struct UpdateVolumeSnapshotAction : Action<UpdateVolumeSnapshotAction, InventoryReply<VolumeSnapshotInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volume-snapshots/group/{uuid}/actions` -> InventoryReply<VolumeSnapshotGroupInventory>.
-/// Body: `{"updateVolumeSnapshotGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVolumeSnapshotGroupAction.java.
+/// Updates the volume snapshot group.
+///
+/// `PUT /v1/volume-snapshots/group/{uuid}/actions`, body `{"updateVolumeSnapshotGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeSnapshotGroupInventory.
+/// From the Java SDK's `UpdateVolumeSnapshotGroupAction.java`.
 struct UpdateVolumeSnapshotGroupAction : Action<UpdateVolumeSnapshotGroupAction, InventoryReply<VolumeSnapshotGroupInventory>> {
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

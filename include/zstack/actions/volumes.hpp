@@ -26,387 +26,467 @@
 
 namespace zstack {
 
-/// `POST /v1/volumes/{volumeUuid}/hosts/{hostUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachDataVolumeToHostAction.java.
+/// Attaches the data volume to the host.
+///
+/// `POST /v1/volumes/{volumeUuid}/hosts/{hostUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachDataVolumeToHostAction.java`.
 struct AttachDataVolumeToHostAction : Action<AttachDataVolumeToHostAction, EmptyReply> {
-  std::string volumeUuid;  ///< path; required
-  std::string hostUuid;  ///< path; required
-  std::string mountPath;  ///< required; max length 512
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::string hostUuid;  ///< Path variable; required.
+  std::string mountPath;  ///< Required; at most 512 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}` -> InventoryReply<VolumeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachDataVolumeToVmAction.java.
+/// Attaches the data volume to the VM.
+///
+/// `POST /v1/volumes/{volumeUuid}/vm-instances/{vmInstanceUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `AttachDataVolumeToVmAction.java`.
 struct AttachDataVolumeToVmAction : Action<AttachDataVolumeToVmAction, InventoryReply<VolumeInventory>> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string volumeUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string volumeUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volumes/batch-sync-volumes` -> BatchSyncVolumeSizeResult (synchronous).
-/// Body: `{"": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/BatchSyncVolumeSizeAction.java.
+/// Syncs volume sizes in one batch.
+///
+/// `POST /v1/volumes/batch-sync-volumes`, body `{"": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref BatchSyncVolumeSizeResult.
+/// From the Java SDK's `BatchSyncVolumeSizeAction.java`.
 struct BatchSyncVolumeSizeAction : Action<BatchSyncVolumeSizeAction, BatchSyncVolumeSizeResult> {
-  std::string clusterUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string clusterUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"changeVolumeState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVolumeStateAction.java.
+/// Changes the state of the volume.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"changeVolumeState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `ChangeVolumeStateAction.java`.
 struct ChangeVolumeStateAction : Action<ChangeVolumeStateAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volumes/data` -> InventoryReply<VolumeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateDataVolumeAction.java.
+/// Creates a data volume.
+///
+/// `POST /v1/volumes/data`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `CreateDataVolumeAction.java`.
 struct CreateDataVolumeAction : Action<CreateDataVolumeAction, InventoryReply<VolumeInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> diskOfferingUuid;
-  std::optional<std::int64_t> diskSize;  ///< Java SDK default 0L
-  std::optional<std::string> primaryStorageUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> diskOfferingUuid;  ///< Optional.
+  std::optional<std::int64_t> diskSize;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> primaryStorageUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}` -> InventoryReply<VolumeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateDataVolumeFromVolumeSnapshotAction.java.
+/// Creates a data volume from the volume snapshot.
+///
+/// `POST /v1/volumes/data/from/volume-snapshots/{volumeSnapshotUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `CreateDataVolumeFromVolumeSnapshotAction.java`.
 struct CreateDataVolumeFromVolumeSnapshotAction : Action<CreateDataVolumeFromVolumeSnapshotAction, InventoryReply<VolumeInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string volumeSnapshotUuid;  ///< path; required
-  std::optional<std::string> primaryStorageUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string volumeSnapshotUuid;  ///< Path variable; required.
+  std::optional<std::string> primaryStorageUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volumes/data/from/data-volume-templates/{imageUuid}` -> InventoryReply<VolumeInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateDataVolumeFromVolumeTemplateAction.java.
+/// Creates a data volume from the volume template.
+///
+/// `POST /v1/volumes/data/from/data-volume-templates/{imageUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `CreateDataVolumeFromVolumeTemplateAction.java`.
 struct CreateDataVolumeFromVolumeTemplateAction : Action<CreateDataVolumeFromVolumeTemplateAction, InventoryReply<VolumeInventory>> {
-  std::string imageUuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string primaryStorageUuid;  ///< required
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string imageUuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string primaryStorageUuid;  ///< Required.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volumes/{volumeUuid}/volume-snapshots` -> InventoryReply<VolumeSnapshotInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVolumeSnapshotAction.java.
+/// Creates a volume snapshot.
+///
+/// `POST /v1/volumes/{volumeUuid}/volume-snapshots`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeSnapshotInventory.
+/// From the Java SDK's `CreateVolumeSnapshotAction.java`.
 struct CreateVolumeSnapshotAction : Action<CreateVolumeSnapshotAction, InventoryReply<VolumeSnapshotInventory>> {
-  std::string volumeUuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/volumes/volume-snapshots` -> CreateVolumesSnapshotResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVolumesSnapshotAction.java.
+/// Creates a volumes snapshot.
+///
+/// `POST /v1/volumes/volume-snapshots`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CreateVolumesSnapshotResult.
+/// From the Java SDK's `CreateVolumesSnapshotAction.java`.
 struct CreateVolumesSnapshotAction : Action<CreateVolumesSnapshotAction, CreateVolumesSnapshotResult> {
-  std::vector<std::string> volumeUuids;  ///< required
-  std::optional<std::string> requestIp;
+  std::vector<std::string> volumeUuids;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/volumes/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteDataVolumeAction.java.
+/// Deletes the data volume.
+///
+/// `DELETE /v1/volumes/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteDataVolumeAction.java`.
 struct DeleteDataVolumeAction : Action<DeleteDataVolumeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/volumes/{uuid}/qos` -> InventoryReply<VolumeInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVolumeQosAction.java.
+/// Deletes the volume QoS.
+///
+/// `DELETE /v1/volumes/{uuid}/qos`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `DeleteVolumeQosAction.java`.
 struct DeleteVolumeQosAction : Action<DeleteVolumeQosAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> mode;  ///< one of total, read, write, all, overwrite; Java SDK default "total"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> mode;  ///< Optional; one of `total`, `read`, `write`, `all`, `overwrite` (case-insensitive); Java SDK default `"total"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/volumes/{volumeUuid}/hosts` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachDataVolumeFromHostAction.java.
+/// Detaches the data volume from the host.
+///
+/// `DELETE /v1/volumes/{volumeUuid}/hosts`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachDataVolumeFromHostAction.java`.
 struct DetachDataVolumeFromHostAction : Action<DetachDataVolumeFromHostAction, EmptyReply> {
-  std::string volumeUuid;  ///< path; required
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/volumes/{uuid}/vm-instances` -> InventoryReply<VolumeInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachDataVolumeFromVmAction.java.
+/// Detaches the data volume from the VM.
+///
+/// `DELETE /v1/volumes/{uuid}/vm-instances`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `DetachDataVolumeFromVmAction.java`.
 struct DetachDataVolumeFromVmAction : Action<DetachDataVolumeFromVmAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> vmUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> vmUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> EmptyReply.
-/// Body: `{"expungeDataVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ExpungeDataVolumeAction.java.
+/// Expunges the data volume.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"expungeDataVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ExpungeDataVolumeAction.java`.
 struct ExpungeDataVolumeAction : Action<ExpungeDataVolumeAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"flattenVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/FlattenVolumeAction.java.
+/// Flattens the volume.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"flattenVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `FlattenVolumeAction.java`.
 struct FlattenVolumeAction : Action<FlattenVolumeAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> dryRun;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> dryRun;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes/{volumeUuid}/candidate-vm-instances` -> GetDataVolumeAttachableVmResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetDataVolumeAttachableVmAction.java.
+/// Gets the data volume attachable VM.
+///
+/// `GET /v1/volumes/{volumeUuid}/candidate-vm-instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetDataVolumeAttachableVmResult.
+/// From the Java SDK's `GetDataVolumeAttachableVmAction.java`.
 struct GetDataVolumeAttachableVmAction : Action<GetDataVolumeAttachableVmAction, GetDataVolumeAttachableVmResult> {
-  std::string volumeUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes/{uuid}/capabilities` -> GetVolumeCapabilitiesResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVolumeCapabilitiesAction.java.
+/// Gets the volume capabilities.
+///
+/// `GET /v1/volumes/{uuid}/capabilities`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVolumeCapabilitiesResult.
+/// From the Java SDK's `GetVolumeCapabilitiesAction.java`.
 struct GetVolumeCapabilitiesAction : Action<GetVolumeCapabilitiesAction, GetVolumeCapabilitiesResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes/formats` -> GetVolumeFormatResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVolumeFormatAction.java.
+/// Gets the volume format.
+///
+/// `GET /v1/volumes/formats`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVolumeFormatResult.
+/// From the Java SDK's `GetVolumeFormatAction.java`.
 struct GetVolumeFormatAction : Action<GetVolumeFormatAction, GetVolumeFormatResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes/{uuid}/io-thread-pin` -> GetVolumeIoThreadPinResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVolumeIoThreadPinAction.java.
+/// Gets the volume io thread pin.
+///
+/// `GET /v1/volumes/{uuid}/io-thread-pin`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVolumeIoThreadPinResult.
+/// From the Java SDK's `GetVolumeIoThreadPinAction.java`.
 struct GetVolumeIoThreadPinAction : Action<GetVolumeIoThreadPinAction, GetVolumeIoThreadPinResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes/{uuid}/qos` -> GetVolumeQosResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVolumeQosAction.java.
+/// Gets the volume QoS.
+///
+/// `GET /v1/volumes/{uuid}/qos`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVolumeQosResult.
+/// From the Java SDK's `GetVolumeQosAction.java`.
 struct GetVolumeQosAction : Action<GetVolumeQosAction, GetVolumeQosResult> {
-  std::string uuid;  ///< path; required
-  std::optional<bool> forceSync;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> forceSync;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes/{volumeUuid}/migration-target-hosts` -> LocalStorageGetVolumeMigratableResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/LocalStorageGetVolumeMigratableHostsAction.java.
+/// Calls the ZStack API `LocalStorageGetVolumeMigratableHosts`.
+///
+/// `GET /v1/volumes/{volumeUuid}/migration-target-hosts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref LocalStorageGetVolumeMigratableResult.
+/// From the Java SDK's `LocalStorageGetVolumeMigratableHostsAction.java`.
 struct LocalStorageGetVolumeMigratableHostsAction : Action<LocalStorageGetVolumeMigratableHostsAction, LocalStorageGetVolumeMigratableResult> {
-  std::string volumeUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string volumeUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes/vm-instances/refs` -> QueryReply<ShareableVolumeVmInstanceRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryShareableVolumeVmInstanceRefAction.java.
+/// Queries shareable volume VM instance refs.
+///
+/// `GET /v1/volumes/vm-instances/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ShareableVolumeVmInstanceRefInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, volumeUuid, vmInstanceUuid, deviceId`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryShareableVolumeVmInstanceRefAction.java`.
 struct QueryShareableVolumeVmInstanceRefAction : QueryAction<QueryShareableVolumeVmInstanceRefAction, ShareableVolumeVmInstanceRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/volumes` -> QueryReply<VolumeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVolumeAction.java.
+/// Queries volumes.
+///
+/// `GET /v1/volumes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VolumeInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVolumeAction.java`.
 struct QueryVolumeAction : QueryAction<QueryVolumeAction, VolumeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"recoverDataVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RecoverDataVolumeAction.java.
+/// Recovers the data volume.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"recoverDataVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `RecoverDataVolumeAction.java`.
 struct RecoverDataVolumeAction : Action<RecoverDataVolumeAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/data/resize/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"resizeDataVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ResizeDataVolumeAction.java.
+/// Resizes the data volume.
+///
+/// `PUT /v1/volumes/data/resize/{uuid}/actions`, body `{"resizeDataVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `ResizeDataVolumeAction.java`.
 struct ResizeDataVolumeAction : Action<ResizeDataVolumeAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int64_t> size;  ///< required; Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int64_t> size;  ///< Required; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/resize/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"resizeRootVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ResizeRootVolumeAction.java.
+/// Resizes the root volume.
+///
+/// `PUT /v1/volumes/resize/{uuid}/actions`, body `{"resizeRootVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `ResizeRootVolumeAction.java`.
 struct ResizeRootVolumeAction : Action<ResizeRootVolumeAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path
-  std::optional<std::string> vmInstanceUuid;
-  std::optional<std::int64_t> size;  ///< required; Java SDK default 0L
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> vmInstanceUuid;  ///< Optional.
+  std::optional<std::int64_t> size;  ///< Required; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> SetVolumeIoThreadPinResult.
-/// Body: `{"setVolumeIoThreadPin": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVolumeIoThreadPinAction.java.
+/// Sets the volume io thread pin.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"setVolumeIoThreadPin": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetVolumeIoThreadPinResult.
+/// From the Java SDK's `SetVolumeIoThreadPinAction.java`.
 struct SetVolumeIoThreadPinAction : Action<SetVolumeIoThreadPinAction, SetVolumeIoThreadPinResult> {
-  std::string uuid;  ///< path; required
-  std::string vmUuid;  ///< required
-  std::string pin;  ///< required
-  std::optional<std::int32_t> ioThreadId;  ///< required; range [1, 10]; Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string vmUuid;  ///< Required.
+  std::string pin;  ///< Required.
+  std::optional<std::int32_t> ioThreadId;  ///< Required; range [1, 10]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"setVolumeQos": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVolumeQosAction.java.
+/// Sets the volume QoS.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"setVolumeQos": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `SetVolumeQosAction.java`.
 struct SetVolumeQosAction : Action<SetVolumeQosAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> mode;  ///< one of total, read, write
-  std::optional<std::int64_t> volumeBandwidth;  ///< range [1024, 9223372036854775807]
-  std::optional<std::int64_t> readBandwidth;  ///< range [1024, 9223372036854775807]
-  std::optional<std::int64_t> writeBandwidth;  ///< range [1024, 9223372036854775807]
-  std::optional<std::int64_t> totalBandwidth;  ///< range [1024, 9223372036854775807]
-  std::optional<std::int64_t> readIOPS;  ///< range [1, 9223372036854775807]
-  std::optional<std::int64_t> writeIOPS;  ///< range [1, 9223372036854775807]
-  std::optional<std::int64_t> totalIOPS;  ///< range [1, 9223372036854775807]
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> mode;  ///< Optional; one of `total`, `read`, `write` (case-insensitive).
+  std::optional<std::int64_t> volumeBandwidth;  ///< Optional; range [1024, 9223372036854775807].
+  std::optional<std::int64_t> readBandwidth;  ///< Optional; range [1024, 9223372036854775807].
+  std::optional<std::int64_t> writeBandwidth;  ///< Optional; range [1024, 9223372036854775807].
+  std::optional<std::int64_t> totalBandwidth;  ///< Optional; range [1024, 9223372036854775807].
+  std::optional<std::int64_t> readIOPS;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::int64_t> writeIOPS;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::int64_t> totalIOPS;  ///< Optional; range [1, 9223372036854775807].
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"syncVolumeSize": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncVolumeSizeAction.java.
+/// Syncs the volume size.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"syncVolumeSize": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `SyncVolumeSizeAction.java`.
 struct SyncVolumeSizeAction : Action<SyncVolumeSizeAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"undoSnapshotCreation": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UndoSnapshotCreationAction.java.
+/// Undoes the snapshot creation.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"undoSnapshotCreation": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `UndoSnapshotCreationAction.java`.
 struct UndoSnapshotCreationAction : Action<UndoSnapshotCreationAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::string snapShotUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string snapShotUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> InventoryReply<VolumeInventory>.
-/// Body: `{"updateVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVolumeAction.java.
+/// Updates the volume.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"updateVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VolumeInventory.
+/// From the Java SDK's `UpdateVolumeAction.java`.
 struct UpdateVolumeAction : Action<UpdateVolumeAction, InventoryReply<VolumeInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/volumes/{uuid}/actions` -> EmptyReply.
-/// Body: `{"validateVolumeSnapshotChain": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ValidateVolumeSnapshotChainAction.java.
+/// Validates the volume snapshot chain.
+///
+/// `PUT /v1/volumes/{uuid}/actions`, body `{"validateVolumeSnapshotChain": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `ValidateVolumeSnapshotChainAction.java`.
 struct ValidateVolumeSnapshotChainAction : Action<ValidateVolumeSnapshotChainAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -35,340 +35,415 @@
 
 namespace zstack {
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/dns` -> InventoryReply<VpcRouterVmInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddDnsToVpcRouterAction.java.
+/// Adds a DNS to the VPC router.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/dns`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcRouterVmInventory.
+/// From the Java SDK's `AddDnsToVpcRouterAction.java`.
 struct AddDnsToVpcRouterAction : Action<AddDnsToVpcRouterAction, InventoryReply<VpcRouterVmInventory>> {
-  std::string uuid;  ///< path; required
-  std::string dns;  ///< required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string dns;  ///< Required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpc/hagroups/{uuid}/monitorIps` -> InventoryReply<VpcHaGroupInventory>.
-/// Body: `{"changeVpcHaGroupMonitorIps": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeVpcHaGroupMonitorIpsAction.java.
+/// Changes the VPC HA group monitor IPs.
+///
+/// `PUT /v1/vpc/hagroups/{uuid}/monitorIps`, body `{"changeVpcHaGroupMonitorIps": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcHaGroupInventory.
+/// From the Java SDK's `ChangeVpcHaGroupMonitorIpsAction.java`.
 struct ChangeVpcHaGroupMonitorIpsAction : Action<ChangeVpcHaGroupMonitorIpsAction, InventoryReply<VpcHaGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<Json> monitorIps;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<Json> monitorIps;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/hagroups` -> InventoryReply<VpcHaGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpcHaGroupAction.java.
+/// Creates a VPC HA group.
+///
+/// `POST /v1/vpc/hagroups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcHaGroupInventory.
+/// From the Java SDK's `CreateVpcHaGroupAction.java`.
 struct CreateVpcHaGroupAction : Action<CreateVpcHaGroupAction, InventoryReply<VpcHaGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> monitorIps;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> monitorIps;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers` -> InventoryReply<VmInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpcVRouterAction.java.
+/// Creates a VPC V router.
+///
+/// `POST /v1/vpc/virtual-routers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VmInstanceInventory.
+/// From the Java SDK's `CreateVpcVRouterAction.java`.
 struct CreateVpcVRouterAction : Action<CreateVpcVRouterAction, InventoryReply<VmInstanceInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string virtualRouterOfferingUuid;  ///< required
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> zoneUuid;
-  std::optional<std::string> clusterUuid;
-  std::optional<std::string> hostUuid;
-  std::optional<std::string> primaryStorageUuidForRootVolume;
-  std::optional<Json> rootVolumeSystemTags;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string virtualRouterOfferingUuid;  ///< Required.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> zoneUuid;  ///< Optional.
+  std::optional<std::string> clusterUuid;  ///< Optional.
+  std::optional<std::string> hostUuid;  ///< Optional.
+  std::optional<std::string> primaryStorageUuidForRootVolume;  ///< Optional.
+  std::optional<Json> rootVolumeSystemTags;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vpc/hagroups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVpcHaGroupAction.java.
+/// Deletes the VPC HA group.
+///
+/// `DELETE /v1/vpc/hagroups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVpcHaGroupAction.java`.
 struct DeleteVpcHaGroupAction : Action<DeleteVpcHaGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attachable-vpc-l3s` -> GetAttachableVpcL3NetworkResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetAttachableVpcL3NetworkAction.java.
+/// Gets the attachable VPC L3 network.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attachable-vpc-l3s`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAttachableVpcL3NetworkResult.
+/// From the Java SDK's `GetAttachableVpcL3NetworkAction.java`.
 struct GetAttachableVpcL3NetworkAction : Action<GetAttachableVpcL3NetworkAction, GetAttachableVpcL3NetworkResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers/get-vpc-candidate` -> GetRouteTableVpcVRouterCandidateResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetRouteTableVpcVRouterCandidateAction.java.
+/// Gets the route table VPC V router candidate.
+///
+/// `GET /v1/vpc/virtual-routers/get-vpc-candidate`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetRouteTableVpcVRouterCandidateResult.
+/// From the Java SDK's `GetRouteTableVpcVRouterCandidateAction.java`.
 struct GetRouteTableVpcVRouterCandidateAction : Action<GetRouteTableVpcVRouterCandidateAction, GetRouteTableVpcVRouterCandidateResult> {
-  std::optional<std::string> tableUuid;
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::optional<std::string> tableUuid;  ///< Optional.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers/softwareversion` -> GetVirtualRouterSoftwareVersionResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVirtualRouterSoftwareVersionAction.java.
+/// Gets the virtual router software version.
+///
+/// `GET /v1/vpc/virtual-routers/softwareversion`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVirtualRouterSoftwareVersionResult.
+/// From the Java SDK's `GetVirtualRouterSoftwareVersionAction.java`.
 struct GetVirtualRouterSoftwareVersionAction : Action<GetVirtualRouterSoftwareVersionAction, GetVirtualRouterSoftwareVersionResult> {
-  std::optional<std::string> uuid;
-  std::string softwareName;  ///< required; one of IPsec
-  std::optional<bool> needUpdate;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::string softwareName;  ///< Required; one of `IPsec` (case-insensitive).
+  std::optional<bool> needUpdate;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attached-eip` -> GetVpcAttachedEipResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcAttachedEipAction.java.
+/// Gets the VPC attached EIP.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attached-eip`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcAttachedEipResult.
+/// From the Java SDK's `GetVpcAttachedEipAction.java`.
 struct GetVpcAttachedEipAction : Action<GetVpcAttachedEipAction, GetVpcAttachedEipResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attached-ipsec` -> GetVpcAttachedIpsecResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcAttachedIpsecAction.java.
+/// Gets the VPC attached IPsec.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attached-ipsec`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcAttachedIpsecResult.
+/// From the Java SDK's `GetVpcAttachedIpsecAction.java`.
 struct GetVpcAttachedIpsecAction : Action<GetVpcAttachedIpsecAction, GetVpcAttachedIpsecResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attached-lb` -> GetVpcAttachedLoadBalancerResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcAttachedLoadBalancerAction.java.
+/// Gets the VPC attached load balancer.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attached-lb`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcAttachedLoadBalancerResult.
+/// From the Java SDK's `GetVpcAttachedLoadBalancerAction.java`.
 struct GetVpcAttachedLoadBalancerAction : Action<GetVpcAttachedLoadBalancerAction, GetVpcAttachedLoadBalancerResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attached-netflow` -> GetVpcAttachedNetflowResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcAttachedNetflowAction.java.
+/// Gets the VPC attached netflow.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attached-netflow`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcAttachedNetflowResult.
+/// From the Java SDK's `GetVpcAttachedNetflowAction.java`.
 struct GetVpcAttachedNetflowAction : Action<GetVpcAttachedNetflowAction, GetVpcAttachedNetflowResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attached-ospf` -> GetVpcAttachedOspfResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcAttachedOspfAction.java.
+/// Gets the VPC attached OSPF.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attached-ospf`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcAttachedOspfResult.
+/// From the Java SDK's `GetVpcAttachedOspfAction.java`.
 struct GetVpcAttachedOspfAction : Action<GetVpcAttachedOspfAction, GetVpcAttachedOspfResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attached-pf` -> GetVpcAttachedPortForwardingRulesResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcAttachedPortForwardingRulesAction.java.
+/// Gets the VPC attached port forwarding rules.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attached-pf`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcAttachedPortForwardingRulesResult.
+/// From the Java SDK's `GetVpcAttachedPortForwardingRulesAction.java`.
 struct GetVpcAttachedPortForwardingRulesAction : Action<GetVpcAttachedPortForwardingRulesAction, GetVpcAttachedPortForwardingRulesResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/attached-vip` -> GetVpcAttachedVipResult (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcAttachedVipAction.java.
+/// Gets the VPC attached VIP.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/attached-vip`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcAttachedVipResult.
+/// From the Java SDK's `GetVpcAttachedVipAction.java`.
 struct GetVpcAttachedVipAction : Action<GetVpcAttachedVipAction, GetVpcAttachedVipResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::int32_t> limit;  ///< Java SDK default 1000
-  std::optional<std::int32_t> start;  ///< Java SDK default 0
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::int32_t> limit;  ///< Optional; Java SDK default `1000` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers/ipseclog` -> GetVpcIPsecLogResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcIPsecLogAction.java.
+/// Gets the VPC IPsec log.
+///
+/// `GET /v1/vpc/virtual-routers/ipseclog`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcIPsecLogResult.
+/// From the Java SDK's `GetVpcIPsecLogAction.java`.
 struct GetVpcIPsecLogAction : Action<GetVpcIPsecLogAction, GetVpcIPsecLogResult> {
-  std::string uuid;  ///< required
-  std::optional<std::int32_t> lines;  ///< Java SDK default 30
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Required.
+  std::optional<std::int32_t> lines;  ///< Optional; Java SDK default `30` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers/{uuid}/tracked-connections` -> GetVpcVRouterDistributedRoutingConnectionsResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcVRouterDistributedRoutingConnectionsAction.java.
+/// Gets the VPC V router distributed routing connections.
+///
+/// `GET /v1/vpc/virtual-routers/{uuid}/tracked-connections`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcVRouterDistributedRoutingConnectionsResult.
+/// From the Java SDK's `GetVpcVRouterDistributedRoutingConnectionsAction.java`.
 struct GetVpcVRouterDistributedRoutingConnectionsAction : Action<GetVpcVRouterDistributedRoutingConnectionsAction, GetVpcVRouterDistributedRoutingConnectionsResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers/{uuid}/distributed-routing` -> GetVpcVRouterDistributedRoutingEnabledResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcVRouterDistributedRoutingEnabledAction.java.
+/// Gets the VPC V router distributed routing enabled.
+///
+/// `GET /v1/vpc/virtual-routers/{uuid}/distributed-routing`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcVRouterDistributedRoutingEnabledResult.
+/// From the Java SDK's `GetVpcVRouterDistributedRoutingEnabledAction.java`.
 struct GetVpcVRouterDistributedRoutingEnabledAction : Action<GetVpcVRouterDistributedRoutingEnabledAction, GetVpcVRouterDistributedRoutingEnabledResult> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers/{uuid}/networkservicestate` -> GetVpcVRouterNetworkServiceStateResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVpcVRouterNetworkServiceStateAction.java.
+/// Gets the VPC V router network service state.
+///
+/// `GET /v1/vpc/virtual-routers/{uuid}/networkservicestate`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVpcVRouterNetworkServiceStateResult.
+/// From the Java SDK's `GetVpcVRouterNetworkServiceStateAction.java`.
 struct GetVpcVRouterNetworkServiceStateAction : Action<GetVpcVRouterNetworkServiceStateAction, GetVpcVRouterNetworkServiceStateResult> {
-  std::string uuid;  ///< path; required
-  std::string networkService;  ///< required; one of SNAT
-  std::optional<std::string> l3NetworkUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string networkService;  ///< Required; one of `SNAT` (case-insensitive).
+  std::optional<std::string> l3NetworkUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/hagroups` -> QueryReply<VpcHaGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcHaGroupAction.java.
+/// Queries VPC HA groups.
+///
+/// `GET /v1/vpc/hagroups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VpcHaGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, monitors, vrRefs, services, usedIps`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVpcHaGroupAction.java`.
 struct QueryVpcHaGroupAction : QueryAction<QueryVpcHaGroupAction, VpcHaGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/hagroups/networkserviceref/` -> QueryReply<VpcHaGroupNetworkServiceRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcHaGroupNetworkServiceRefAction.java.
+/// Queries VPC HA group network service refs.
+///
+/// `GET /v1/vpc/hagroups/networkserviceref/`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VpcHaGroupNetworkServiceRefInventory.
+/// Queryable fields (where(), query::field()): `id, vpcHaRouterUuid, networkServiceName, networkServiceUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVpcHaGroupNetworkServiceRefAction.java`.
 struct QueryVpcHaGroupNetworkServiceRefAction : QueryAction<QueryVpcHaGroupNetworkServiceRefAction, VpcHaGroupNetworkServiceRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcRouterAction.java.
+/// Queries VPC routers.
+///
+/// `GET /v1/vpc/virtual-routers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryVpcRouterAction.java`.
 struct QueryVpcRouterAction : QueryAction<QueryVpcRouterAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpc/virtual-routers/networkservicestate/snat` -> QueryReply<VpcSnatStateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcSnatStateAction.java.
+/// Queries VPC snat states.
+///
+/// `GET /v1/vpc/virtual-routers/networkservicestate/snat`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VpcSnatStateInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, vpcUuid, l3NetworkUuid, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVpcSnatStateAction.java`.
 struct QueryVpcSnatStateAction : QueryAction<QueryVpcSnatStateAction, VpcSnatStateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vpc/virtual-routers/{uuid}/dns` -> InventoryReply<VpcRouterVmInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/RemoveDnsFromVpcRouterAction.java.
+/// Removes the DNS from the VPC router.
+///
+/// `DELETE /v1/vpc/virtual-routers/{uuid}/dns`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcRouterVmInventory.
+/// From the Java SDK's `RemoveDnsFromVpcRouterAction.java`.
 struct RemoveDnsFromVpcRouterAction : Action<RemoveDnsFromVpcRouterAction, InventoryReply<VpcRouterVmInventory>> {
-  std::string uuid;  ///< path; required
-  std::string dns;  ///< required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string dns;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/distributed-routing` -> SetVpcVRouterDistributedRoutingEnabledResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVpcVRouterDistributedRoutingEnabledAction.java.
+/// Sets the VPC V router distributed routing enabled.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/distributed-routing`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetVpcVRouterDistributedRoutingEnabledResult.
+/// From the Java SDK's `SetVpcVRouterDistributedRoutingEnabledAction.java`.
 struct SetVpcVRouterDistributedRoutingEnabledAction : Action<SetVpcVRouterDistributedRoutingEnabledAction, SetVpcVRouterDistributedRoutingEnabledResult> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/networkservicestate` -> SetVpcVRouterNetworkServiceStateResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SetVpcVRouterNetworkServiceStateAction.java.
+/// Sets the VPC V router network service state.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/networkservicestate`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref SetVpcVRouterNetworkServiceStateResult.
+/// From the Java SDK's `SetVpcVRouterNetworkServiceStateAction.java`.
 struct SetVpcVRouterNetworkServiceStateAction : Action<SetVpcVRouterNetworkServiceStateAction, SetVpcVRouterNetworkServiceStateResult> {
-  std::string uuid;  ///< path; required
-  std::string networkService;  ///< required; one of SNAT
-  std::string state;  ///< required; one of enable, disable
-  std::optional<std::string> l3NetworkUuid;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string networkService;  ///< Required; one of `SNAT` (case-insensitive).
+  std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> l3NetworkUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpc/virtual-routers/{uuid}/softwareversion` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVirtualRouterSoftwareVersionAction.java.
+/// Updates the virtual router software version.
+///
+/// `POST /v1/vpc/virtual-routers/{uuid}/softwareversion`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdateVirtualRouterSoftwareVersionAction.java`.
 struct UpdateVirtualRouterSoftwareVersionAction : Action<UpdateVirtualRouterSoftwareVersionAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::string softwareName;  ///< required; one of IPsec
-  std::string targetVersion;  ///< required; one of 4.5.2, 5.9.4, 5.8.4
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string softwareName;  ///< Required; one of `IPsec` (case-insensitive).
+  std::string targetVersion;  ///< Required; one of `4.5.2`, `5.9.4`, `5.8.4` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpc/hagroups/{uuid}/actions` -> InventoryReply<VpcHaGroupInventory>.
-/// Body: `{"updateVpcHaGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVpcHaGroupAction.java.
+/// Updates the VPC HA group.
+///
+/// `PUT /v1/vpc/hagroups/{uuid}/actions`, body `{"updateVpcHaGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcHaGroupInventory.
+/// From the Java SDK's `UpdateVpcHaGroupAction.java`.
 struct UpdateVpcHaGroupAction : Action<UpdateVpcHaGroupAction, InventoryReply<VpcHaGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -22,393 +22,471 @@
 
 namespace zstack {
 
-/// `PUT /v1/vpcfirewalls/ruleSets/apply/{uuid}/actions` -> InventoryReply<VpcFirewallRuleSetInventory>.
-/// Body: `{"applyRuleSetChanges": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ApplyRuleSetChangesAction.java.
+/// Applies the rule set changes.
+///
+/// `PUT /v1/vpcfirewalls/ruleSets/apply/{uuid}/actions`, body `{"applyRuleSetChanges": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleSetInventory.
+/// From the Java SDK's `ApplyRuleSetChangesAction.java`.
 struct ApplyRuleSetChangesAction : Action<ApplyRuleSetChangesAction, InventoryReply<VpcFirewallRuleSetInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}` -> InventoryReply<VpcFirewallRuleSetL3RefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachFirewallRuleSetToL3Action.java.
+/// Attaches the firewall rule set to the L3.
+///
+/// `POST /v1/vpcfirewalls/ruleSets/{ruleSetUuid}/l3networks/{l3Uuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleSetL3RefInventory.
+/// From the Java SDK's `AttachFirewallRuleSetToL3Action.java`.
 struct AttachFirewallRuleSetToL3Action : Action<AttachFirewallRuleSetToL3Action, InventoryReply<VpcFirewallRuleSetL3RefInventory>> {
-  std::string vpcFirewallUuid;  ///< required; not empty
-  std::string l3Uuid;  ///< path; required; not empty
-  std::string forward;  ///< required; one of in, out
-  std::string ruleSetUuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string vpcFirewallUuid;  ///< Required; not empty.
+  std::string l3Uuid;  ///< Path variable; required; not empty.
+  std::string forward;  ///< Required; one of `in`, `out` (case-insensitive).
+  std::string ruleSetUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// Enable or disable a VPC firewall rule.
-/// `PUT /v1/vpcfirewalls/rules/{uuid}/actions` -> InventoryReply<VpcFirewallRuleInventory>.
-/// Body: `{"changeFirewallRuleState": {...}}`.
-/// From api/actions/ChangeFirewallRuleState.json (the manual).
+/// Enables or disables a VPC firewall rule.
+///
+/// `PUT /v1/vpcfirewalls/rules/{uuid}/actions`, body `{"changeFirewallRuleState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleInventory.
+/// From `api/actions/ChangeFirewallRuleState.json` (the manual).
 struct ChangeFirewallRuleStateAction : Action<ChangeFirewallRuleStateAction, InventoryReply<VpcFirewallRuleInventory>> {
-  std::string uuid;  ///< path; required
-  std::string state;  ///< required; one of enable, disable
+  std::string uuid;  ///< Path variable; required.
+  std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/rules/from-file/check` -> EmptyReply (synchronous).
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CheckFirewallRuleConfigFileAction.java.
+/// Checks the firewall rule config file.
+///
+/// `POST /v1/vpcfirewalls/rules/from-file/check`, body `{"params": {...}}`. Synchronous. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `CheckFirewallRuleConfigFileAction.java`.
 struct CheckFirewallRuleConfigFileAction : Action<CheckFirewallRuleConfigFileAction, EmptyReply> {
-  std::string ruleInfo;  ///< required; not empty
-  std::optional<std::string> requestIp;
+  std::string ruleInfo;  ///< Required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/ipset/templates` -> InventoryReply<VpcFirewallIpSetTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFirewallIpSetTemplateAction.java.
+/// Creates a firewall IP set template.
+///
+/// `POST /v1/vpcfirewalls/ipset/templates`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallIpSetTemplateInventory.
+/// From the Java SDK's `CreateFirewallIpSetTemplateAction.java`.
 struct CreateFirewallIpSetTemplateAction : Action<CreateFirewallIpSetTemplateAction, InventoryReply<VpcFirewallIpSetTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> sourceValue;  ///< max length 2048
-  std::optional<std::string> destValue;  ///< max length 2048
-  std::string type;  ///< required; one of ip, port
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> sourceValue;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> destValue;  ///< Optional; at most 2048 characters.
+  std::string type;  ///< Required; one of `ip`, `port` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/rules` -> InventoryReply<VpcFirewallRuleInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFirewallRuleAction.java.
+/// Creates a firewall rule.
+///
+/// `POST /v1/vpcfirewalls/rules`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleInventory.
+/// From the Java SDK's `CreateFirewallRuleAction.java`.
 struct CreateFirewallRuleAction : Action<CreateFirewallRuleAction, InventoryReply<VpcFirewallRuleInventory>> {
-  std::string ruleSetUuid;  ///< required; not empty
-  std::string action;  ///< required; one of drop, reject, accept
-  std::optional<std::string> protocol;
-  std::optional<std::string> destPort;
-  std::optional<std::string> sourcePort;
-  std::optional<std::string> sourceIp;  ///< max length 2048
-  std::optional<std::string> destIp;  ///< max length 2048
-  std::optional<std::string> allowStates;
-  std::optional<std::string> tcpFlag;
-  std::optional<std::string> icmpTypeName;
-  std::optional<std::int32_t> ruleNumber;  ///< required; max length 4; range [1001, 2999]
-  std::optional<bool> enableLog;  ///< Java SDK default false
-  std::string state;  ///< required; one of enable, disable
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ruleSetUuid;  ///< Required; not empty.
+  std::string action;  ///< Required; one of `drop`, `reject`, `accept` (case-insensitive).
+  std::optional<std::string> protocol;  ///< Optional.
+  std::optional<std::string> destPort;  ///< Optional.
+  std::optional<std::string> sourcePort;  ///< Optional.
+  std::optional<std::string> sourceIp;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> destIp;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> allowStates;  ///< Optional.
+  std::optional<std::string> tcpFlag;  ///< Optional.
+  std::optional<std::string> icmpTypeName;  ///< Optional.
+  std::optional<std::int32_t> ruleNumber;  ///< Required; at most 4 characters; range [1001, 2999].
+  std::optional<bool> enableLog;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/rules/from-file` -> CreateFirewallRuleFromConfigFileResult.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFirewallRuleFromConfigFileAction.java.
+/// Creates a firewall rule from config file.
+///
+/// `POST /v1/vpcfirewalls/rules/from-file`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref CreateFirewallRuleFromConfigFileResult.
+/// From the Java SDK's `CreateFirewallRuleFromConfigFileAction.java`.
 struct CreateFirewallRuleFromConfigFileAction : Action<CreateFirewallRuleFromConfigFileAction, CreateFirewallRuleFromConfigFileResult> {
-  std::string ruleInfo;  ///< required; not empty
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string ruleInfo;  ///< Required; not empty.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/ruleSets` -> InventoryReply<VpcFirewallRuleSetInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFirewallRuleSetAction.java.
+/// Creates a firewall rule set.
+///
+/// `POST /v1/vpcfirewalls/ruleSets`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleSetInventory.
+/// From the Java SDK's `CreateFirewallRuleSetAction.java`.
 struct CreateFirewallRuleSetAction : Action<CreateFirewallRuleSetAction, InventoryReply<VpcFirewallRuleSetInventory>> {
-  std::string name;  ///< required
-  std::optional<std::string> actionType;  ///< one of drop, accept, reject
-  std::optional<std::string> description;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required.
+  std::optional<std::string> actionType;  ///< Optional; one of `drop`, `accept`, `reject` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/rules/template` -> InventoryReply<VpcFirewallRuleTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateFirewallRuleTemplateAction.java.
+/// Creates a firewall rule template.
+///
+/// `POST /v1/vpcfirewalls/rules/template`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleTemplateInventory.
+/// From the Java SDK's `CreateFirewallRuleTemplateAction.java`.
 struct CreateFirewallRuleTemplateAction : Action<CreateFirewallRuleTemplateAction, InventoryReply<VpcFirewallRuleTemplateInventory>> {
-  std::string action;  ///< required; one of drop, reject, accept
-  std::optional<std::string> protocol;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> destPort;
-  std::optional<std::string> sourcePort;
-  std::optional<std::string> sourceIp;  ///< max length 2048
-  std::optional<std::string> destIp;  ///< max length 2048
-  std::optional<std::string> allowStates;
-  std::optional<std::string> tcpFlag;
-  std::optional<std::string> icmpTypeName;
-  std::optional<std::int32_t> ruleNumber;  ///< required; max length 4; range [1001, 2999]
-  std::optional<bool> enableLog;  ///< Java SDK default false
-  std::optional<std::string> state;  ///< one of enable, disable; Java SDK default "enable"
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string action;  ///< Required; one of `drop`, `reject`, `accept` (case-insensitive).
+  std::optional<std::string> protocol;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> destPort;  ///< Optional.
+  std::optional<std::string> sourcePort;  ///< Optional.
+  std::optional<std::string> sourceIp;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> destIp;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> allowStates;  ///< Optional.
+  std::optional<std::string> tcpFlag;  ///< Optional.
+  std::optional<std::string> icmpTypeName;  ///< Optional.
+  std::optional<std::int32_t> ruleNumber;  ///< Required; at most 4 characters; range [1001, 2999].
+  std::optional<bool> enableLog;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> state;  ///< Optional; one of `enable`, `disable` (case-insensitive); Java SDK default `"enable"` (unset here: not sent).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls` -> InventoryReply<VpcFirewallInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVpcFirewallAction.java.
+/// Creates a VPC firewall.
+///
+/// `POST /v1/vpcfirewalls`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallInventory.
+/// From the Java SDK's `CreateVpcFirewallAction.java`.
 struct CreateVpcFirewallAction : Action<CreateVpcFirewallAction, InventoryReply<VpcFirewallInventory>> {
-  std::string vpcUuid;  ///< required; not empty
-  std::optional<std::string> description;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string vpcUuid;  ///< Required; not empty.
+  std::optional<std::string> description;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vpcfirewalls/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteFirewallAction.java.
+/// Deletes the firewall.
+///
+/// `DELETE /v1/vpcfirewalls/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteFirewallAction.java`.
 struct DeleteFirewallAction : Action<DeleteFirewallAction, EmptyReply> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vpcfirewalls/ipset/templates/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteFirewallIpSetTemplateAction.java.
+/// Deletes the firewall IP set template.
+///
+/// `DELETE /v1/vpcfirewalls/ipset/templates/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteFirewallIpSetTemplateAction.java`.
 struct DeleteFirewallIpSetTemplateAction : Action<DeleteFirewallIpSetTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required; max length 32
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vpcfirewalls/rules/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteFirewallRuleAction.java.
+/// Deletes the firewall rule.
+///
+/// `DELETE /v1/vpcfirewalls/rules/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteFirewallRuleAction.java`.
 struct DeleteFirewallRuleAction : Action<DeleteFirewallRuleAction, EmptyReply> {
-  std::string uuid;  ///< path; required; max length 32
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vpcfirewalls/ruleSets/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteFirewallRuleSetAction.java.
+/// Deletes the firewall rule set.
+///
+/// `DELETE /v1/vpcfirewalls/ruleSets/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteFirewallRuleSetAction.java`.
 struct DeleteFirewallRuleSetAction : Action<DeleteFirewallRuleSetAction, EmptyReply> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vpcfirewalls/rules/templates/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteFirewallRuleTemplateAction.java.
+/// Deletes the firewall rule template.
+///
+/// `DELETE /v1/vpcfirewalls/rules/templates/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteFirewallRuleTemplateAction.java`.
 struct DeleteFirewallRuleTemplateAction : Action<DeleteFirewallRuleTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required; max length 32
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vpcfirewalls/l3networks/{l3Uuid}/ruleSets/{ruleSetUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/DetachFirewallRuleSetFromL3Action.java.
+/// Detaches the firewall rule set from the L3.
+///
+/// `POST /v1/vpcfirewalls/l3networks/{l3Uuid}/ruleSets/{ruleSetUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachFirewallRuleSetFromL3Action.java`.
 struct DetachFirewallRuleSetFromL3Action : Action<DetachFirewallRuleSetFromL3Action, EmptyReply> {
-  std::string vpcFirewallUuid;  ///< required; not empty
-  std::string l3Uuid;  ///< path; required; not empty
-  std::string forward;  ///< required; one of in, out
-  std::string ruleSetUuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string vpcFirewallUuid;  ///< Required; not empty.
+  std::string l3Uuid;  ///< Path variable; required; not empty.
+  std::string forward;  ///< Required; one of `in`, `out` (case-insensitive).
+  std::string ruleSetUuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpcfirewalls/ipset/templates` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFirewallIpSetTemplateAction.java.
+/// Queries firewall IP set templates.
+///
+/// `GET /v1/vpcfirewalls/ipset/templates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryFirewallIpSetTemplateAction.java`.
 struct QueryFirewallIpSetTemplateAction : QueryAction<QueryFirewallIpSetTemplateAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpcfirewalls/rules` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleAction.java.
+/// Queries firewall rules.
+///
+/// `GET /v1/vpcfirewalls/rules`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryFirewallRuleAction.java`.
 struct QueryFirewallRuleAction : QueryAction<QueryFirewallRuleAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpcfirewalls/ruleSets` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleSetAction.java.
+/// Queries firewall rule sets.
+///
+/// `GET /v1/vpcfirewalls/ruleSets`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryFirewallRuleSetAction.java`.
 struct QueryFirewallRuleSetAction : QueryAction<QueryFirewallRuleSetAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpcfirewalls/l3networks/rulesets/refs` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleSetL3RefAction.java.
+/// Queries firewall rule set L3 refs.
+///
+/// `GET /v1/vpcfirewalls/l3networks/rulesets/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryFirewallRuleSetL3RefAction.java`.
 struct QueryFirewallRuleSetL3RefAction : QueryAction<QueryFirewallRuleSetL3RefAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpcfirewalls/rules/templates` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleTemplateAction.java.
+/// Queries firewall rule templates.
+///
+/// `GET /v1/vpcfirewalls/rules/templates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `QueryFirewallRuleTemplateAction.java`.
 struct QueryFirewallRuleTemplateAction : QueryAction<QueryFirewallRuleTemplateAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpcfirewalls` -> QueryReply<VpcFirewallInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcFirewallAction.java.
+/// Queries VPC firewalls.
+///
+/// `GET /v1/vpcfirewalls`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VpcFirewallInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, refs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVpcFirewallAction.java`.
 struct QueryVpcFirewallAction : QueryAction<QueryVpcFirewallAction, VpcFirewallInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vpcfirewalls/vrouters/refs` -> QueryReply<VpcFirewallVRouterRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVpcFirewallVRouterRefAction.java.
+/// Queries VPC firewall V router refs.
+///
+/// `GET /v1/vpcfirewalls/vrouters/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VpcFirewallVRouterRefInventory.
+/// Queryable fields (where(), query::field()): `id, vpcFirewallUuid, vRouterUuid, createDate, lastOpDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVpcFirewallVRouterRefAction.java`.
 struct QueryVpcFirewallVRouterRefAction : QueryAction<QueryVpcFirewallVRouterRefAction, VpcFirewallVRouterRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpcfirewalls/refresh/{uuid}/actions` -> InventoryReply<VpcFirewallInventory>.
-/// Body: `{"refreshFirewall": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/RefreshFirewallAction.java.
+/// Refreshes the firewall.
+///
+/// `PUT /v1/vpcfirewalls/refresh/{uuid}/actions`, body `{"refreshFirewall": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallInventory.
+/// From the Java SDK's `RefreshFirewallAction.java`.
 struct RefreshFirewallAction : Action<RefreshFirewallAction, InventoryReply<VpcFirewallInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpcfirewalls/ipset/templates/{uuid}/actions` -> InventoryReply<VpcFirewallIpSetTemplateInventory>.
-/// Body: `{"updateFirewallIpSetTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFirewallIpSetTemplateAction.java.
+/// Updates the firewall IP set template.
+///
+/// `PUT /v1/vpcfirewalls/ipset/templates/{uuid}/actions`, body `{"updateFirewallIpSetTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallIpSetTemplateInventory.
+/// From the Java SDK's `UpdateFirewallIpSetTemplateAction.java`.
 struct UpdateFirewallIpSetTemplateAction : Action<UpdateFirewallIpSetTemplateAction, InventoryReply<VpcFirewallIpSetTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> sourceValue;  ///< max length 2048
-  std::optional<std::string> destValue;  ///< max length 2048
-  std::optional<std::string> type;  ///< one of ip, port
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> sourceValue;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> destValue;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; one of `ip`, `port` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpcfirewalls/rules/{uuid}/actions` -> InventoryReply<VpcFirewallRuleInventory>.
-/// Body: `{"updateFirewallRule": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFirewallRuleAction.java.
+/// Updates the firewall rule.
+///
+/// `PUT /v1/vpcfirewalls/rules/{uuid}/actions`, body `{"updateFirewallRule": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleInventory.
+/// From the Java SDK's `UpdateFirewallRuleAction.java`.
 struct UpdateFirewallRuleAction : Action<UpdateFirewallRuleAction, InventoryReply<VpcFirewallRuleInventory>> {
-  std::string ruleSetUuid;  ///< required; not empty
-  std::string uuid;  ///< path; required; not empty
-  std::string action;  ///< required; one of drop, reject, accept
-  std::optional<std::string> protocol;
-  std::optional<std::string> destPort;
-  std::optional<std::string> sourcePort;
-  std::optional<std::string> sourceIp;
-  std::optional<std::string> destIp;
-  std::optional<std::string> allowStates;
-  std::optional<std::string> tcpFlag;
-  std::optional<std::string> icmpTypeName;
-  std::optional<std::int32_t> ruleNumber;  ///< required; max length 4; range [1001, 2999]
-  std::optional<bool> enableLog;  ///< Java SDK default false
-  std::string state;  ///< required; one of enable, disable
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string ruleSetUuid;  ///< Required; not empty.
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::string action;  ///< Required; one of `drop`, `reject`, `accept` (case-insensitive).
+  std::optional<std::string> protocol;  ///< Optional.
+  std::optional<std::string> destPort;  ///< Optional.
+  std::optional<std::string> sourcePort;  ///< Optional.
+  std::optional<std::string> sourceIp;  ///< Optional.
+  std::optional<std::string> destIp;  ///< Optional.
+  std::optional<std::string> allowStates;  ///< Optional.
+  std::optional<std::string> tcpFlag;  ///< Optional.
+  std::optional<std::string> icmpTypeName;  ///< Optional.
+  std::optional<std::int32_t> ruleNumber;  ///< Required; at most 4 characters; range [1001, 2999].
+  std::optional<bool> enableLog;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::string state;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpcfirewalls/ruleSets/{uuid}/actions` -> InventoryReply<VpcFirewallRuleSetInventory>.
-/// Body: `{"updateFirewallRuleSet": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFirewallRuleSetAction.java.
+/// Updates the firewall rule set.
+///
+/// `PUT /v1/vpcfirewalls/ruleSets/{uuid}/actions`, body `{"updateFirewallRuleSet": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleSetInventory.
+/// From the Java SDK's `UpdateFirewallRuleSetAction.java`.
 struct UpdateFirewallRuleSetAction : Action<UpdateFirewallRuleSetAction, InventoryReply<VpcFirewallRuleSetInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> actionType;  ///< one of drop, accept, reject
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> actionType;  ///< Optional; one of `drop`, `accept`, `reject` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpcfirewalls/rules/template/{uuid}/actions` -> InventoryReply<VpcFirewallRuleTemplateInventory>.
-/// Body: `{"updateFirewallRuleTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateFirewallRuleTemplateAction.java.
+/// Updates the firewall rule template.
+///
+/// `PUT /v1/vpcfirewalls/rules/template/{uuid}/actions`, body `{"updateFirewallRuleTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallRuleTemplateInventory.
+/// From the Java SDK's `UpdateFirewallRuleTemplateAction.java`.
 struct UpdateFirewallRuleTemplateAction : Action<UpdateFirewallRuleTemplateAction, InventoryReply<VpcFirewallRuleTemplateInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::string name;  ///< required; max length 255
-  std::string action;  ///< required; one of drop, reject, accept
-  std::optional<std::string> protocol;
-  std::optional<std::string> destPort;
-  std::optional<std::string> sourcePort;
-  std::optional<std::string> sourceIp;  ///< max length 2048
-  std::optional<std::string> destIp;  ///< max length 2048
-  std::optional<std::string> allowStates;
-  std::optional<std::string> tcpFlag;
-  std::optional<std::string> icmpTypeName;
-  std::optional<std::int32_t> ruleNumber;  ///< required; max length 4; range [1001, 2999]
-  std::optional<bool> enableLog;  ///< Java SDK default false
-  std::optional<std::string> state;  ///< one of enable, disable; Java SDK default "enable"
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::string name;  ///< Required; at most 255 characters.
+  std::string action;  ///< Required; one of `drop`, `reject`, `accept` (case-insensitive).
+  std::optional<std::string> protocol;  ///< Optional.
+  std::optional<std::string> destPort;  ///< Optional.
+  std::optional<std::string> sourcePort;  ///< Optional.
+  std::optional<std::string> sourceIp;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> destIp;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> allowStates;  ///< Optional.
+  std::optional<std::string> tcpFlag;  ///< Optional.
+  std::optional<std::string> icmpTypeName;  ///< Optional.
+  std::optional<std::int32_t> ruleNumber;  ///< Required; at most 4 characters; range [1001, 2999].
+  std::optional<bool> enableLog;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> state;  ///< Optional; one of `enable`, `disable` (case-insensitive); Java SDK default `"enable"` (unset here: not sent).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vpcfirewalls/{uuid}/actions` -> InventoryReply<VpcFirewallInventory>.
-/// Body: `{"updateVpcFirewall": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVpcFirewallAction.java.
+/// Updates the VPC firewall.
+///
+/// `PUT /v1/vpcfirewalls/{uuid}/actions`, body `{"updateVpcFirewall": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VpcFirewallInventory.
+/// From the Java SDK's `UpdateVpcFirewallAction.java`.
 struct UpdateVpcFirewallAction : Action<UpdateVpcFirewallAction, InventoryReply<VpcFirewallInventory>> {
-  std::string uuid;  ///< path; required; not empty
-  std::optional<std::string> description;
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required; not empty.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

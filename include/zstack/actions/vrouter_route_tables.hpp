@@ -18,129 +18,164 @@
 
 namespace zstack {
 
-/// `POST /v1/vrouter-route-tables/{routeTableUuid}/route-entries` -> InventoryReply<VRouterRouteEntryInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddVRouterRouteEntryAction.java.
+/// Adds a V router route entry.
+///
+/// `POST /v1/vrouter-route-tables/{routeTableUuid}/route-entries`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VRouterRouteEntryInventory.
+/// From the Java SDK's `AddVRouterRouteEntryAction.java`.
 struct AddVRouterRouteEntryAction : Action<AddVRouterRouteEntryAction, InventoryReply<VRouterRouteEntryInventory>> {
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> type;  ///< max length 32
-  std::string routeTableUuid;  ///< path; required
-  std::string destination;  ///< required; max length 64
-  std::optional<std::string> target;  ///< max length 64
-  std::optional<std::int32_t> distance;  ///< range [1, 254]
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; at most 32 characters.
+  std::string routeTableUuid;  ///< Path variable; required.
+  std::string destination;  ///< Required; at most 64 characters.
+  std::optional<std::string> target;  ///< Optional; at most 64 characters.
+  std::optional<std::int32_t> distance;  ///< Optional; range [1, 254].
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vrouter-route-tables/{routeTableUuid}/attach` -> InventoryReply<VRouterRouteTableInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachVRouterRouteTableToVRouterAction.java.
+/// Attaches the V router route table to the V router.
+///
+/// `POST /v1/vrouter-route-tables/{routeTableUuid}/attach`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VRouterRouteTableInventory.
+/// From the Java SDK's `AttachVRouterRouteTableToVRouterAction.java`.
 struct AttachVRouterRouteTableToVRouterAction : Action<AttachVRouterRouteTableToVRouterAction, InventoryReply<VRouterRouteTableInventory>> {
-  std::string routeTableUuid;  ///< path; required
-  std::string virtualRouterVmUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string routeTableUuid;  ///< Path variable; required.
+  std::string virtualRouterVmUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/vrouter-route-tables` -> InventoryReply<VRouterRouteTableInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateVRouterRouteTableAction.java.
+/// Creates a V router route table.
+///
+/// `POST /v1/vrouter-route-tables`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VRouterRouteTableInventory.
+/// From the Java SDK's `CreateVRouterRouteTableAction.java`.
 struct CreateVRouterRouteTableAction : Action<CreateVRouterRouteTableAction, InventoryReply<VRouterRouteTableInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}` -> InventoryReply<VRouterRouteTableInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVRouterRouteEntryAction.java.
+/// Deletes the V router route entry.
+///
+/// `DELETE /v1/vrouter-route-tables/{routeTableUuid}/route-entries/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VRouterRouteTableInventory.
+/// From the Java SDK's `DeleteVRouterRouteEntryAction.java`.
 struct DeleteVRouterRouteEntryAction : Action<DeleteVRouterRouteEntryAction, InventoryReply<VRouterRouteTableInventory>> {
-  std::string uuid;  ///< path; required
-  std::string routeTableUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string routeTableUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vrouter-route-tables/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteVRouterRouteTableAction.java.
+/// Deletes the V router route table.
+///
+/// `DELETE /v1/vrouter-route-tables/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteVRouterRouteTableAction.java`.
 struct DeleteVRouterRouteTableAction : Action<DeleteVRouterRouteTableAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}` -> InventoryReply<VRouterRouteTableInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachVRouterRouteTableFromVRouterAction.java.
+/// Detaches the V router route table from the V router.
+///
+/// `DELETE /v1/vrouter-route-tables/{routeTableUuid}/detach/{virtualRouterVmUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VRouterRouteTableInventory.
+/// From the Java SDK's `DetachVRouterRouteTableFromVRouterAction.java`.
 struct DetachVRouterRouteTableFromVRouterAction : Action<DetachVRouterRouteTableFromVRouterAction, InventoryReply<VRouterRouteTableInventory>> {
-  std::string routeTableUuid;  ///< path; required
-  std::string virtualRouterVmUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string routeTableUuid;  ///< Path variable; required.
+  std::string virtualRouterVmUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vrouter-route-tables/vrouter/{virtualRouterVmUuid}` -> GetVRouterRouteTableResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetVRouterRouteTableAction.java.
+/// Gets the V router route table.
+///
+/// `GET /v1/vrouter-route-tables/vrouter/{virtualRouterVmUuid}`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetVRouterRouteTableResult.
+/// From the Java SDK's `GetVRouterRouteTableAction.java`.
 struct GetVRouterRouteTableAction : Action<GetVRouterRouteTableAction, GetVRouterRouteTableResult> {
-  std::string virtualRouterVmUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string virtualRouterVmUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vrouter-route-tables/route-entries` -> QueryReply<VRouterRouteEntryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVRouterRouteEntryAction.java.
+/// Queries V router route entries.
+///
+/// `GET /v1/vrouter-route-tables/route-entries`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VRouterRouteEntryInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, description, type, routeTableUuid, destination, target, distance`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVRouterRouteEntryAction.java`.
 struct QueryVRouterRouteEntryAction : QueryAction<QueryVRouterRouteEntryAction, VRouterRouteEntryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vrouter-route-tables` -> QueryReply<VRouterRouteTableInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVRouterRouteTableAction.java.
+/// Queries V router route tables.
+///
+/// `GET /v1/vrouter-route-tables`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VRouterRouteTableInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, attachedRouterRefs, routeEntries`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVRouterRouteTableAction.java`.
 struct QueryVRouterRouteTableAction : QueryAction<QueryVRouterRouteTableAction, VRouterRouteTableInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/vrouter-route-tables/virtual-router-refs` -> QueryReply<VirtualRouterVRouterRouteTableRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryVirtualRouterVRouterRouteTableRefAction.java.
+/// Queries virtual router V router route table refs.
+///
+/// `GET /v1/vrouter-route-tables/virtual-router-refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref VirtualRouterVRouterRouteTableRefInventory.
+/// Queryable fields (where(), query::field()): `virtualRouterVmUuid, routeTableUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryVirtualRouterVRouterRouteTableRefAction.java`.
 struct QueryVirtualRouterVRouterRouteTableRefAction : QueryAction<QueryVirtualRouterVRouterRouteTableRefAction, VirtualRouterVRouterRouteTableRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/vrouter-route-tables/{uuid}/actions` -> InventoryReply<VRouterRouteTableInventory>.
-/// Body: `{"updateVRouterRouteTable": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateVRouterRouteTableAction.java.
+/// Updates the V router route table.
+///
+/// `PUT /v1/vrouter-route-tables/{uuid}/actions`, body `{"updateVRouterRouteTable": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref VRouterRouteTableInventory.
+/// From the Java SDK's `UpdateVRouterRouteTableAction.java`.
 struct UpdateVRouterRouteTableAction : Action<UpdateVRouterRouteTableAction, InventoryReply<VRouterRouteTableInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,56 +15,68 @@
 
 namespace zstack {
 
-/// `POST /v1/web-hooks` -> InventoryReply<WebhookInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateWebhookAction.java.
+/// Creates a webhook.
+///
+/// `POST /v1/web-hooks`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref WebhookInventory.
+/// From the Java SDK's `CreateWebhookAction.java`.
 struct CreateWebhookAction : Action<CreateWebhookAction, InventoryReply<WebhookInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string url;  ///< required; max length 2048
-  std::string type;  ///< required; max length 255
-  std::optional<std::string> opaque;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string type;  ///< Required; at most 255 characters.
+  std::optional<std::string> opaque;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/web-hooks/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteWebhookAction.java.
+/// Deletes the webhook.
+///
+/// `DELETE /v1/web-hooks/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteWebhookAction.java`.
 struct DeleteWebhookAction : Action<DeleteWebhookAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/web-hooks` -> QueryReply<WebhookInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryWebhookAction.java.
+/// Queries webhooks.
+///
+/// `GET /v1/web-hooks`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref WebhookInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, type, opaque`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryWebhookAction.java`.
 struct QueryWebhookAction : QueryAction<QueryWebhookAction, WebhookInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/web-hooks/{uuid}` -> InventoryReply<WebhookInventory>.
-/// Body: `{"updateWebhook": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateWebhookAction.java.
+/// Updates the webhook.
+///
+/// `PUT /v1/web-hooks/{uuid}`, body `{"updateWebhook": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref WebhookInventory.
+/// From the Java SDK's `UpdateWebhookAction.java`.
 struct UpdateWebhookAction : Action<UpdateWebhookAction, InventoryReply<WebhookInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<std::string> type;  ///< max length 255
-  std::optional<std::string> opaque;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> type;  ///< Optional; at most 255 characters.
+  std::optional<std::string> opaque;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,12 +15,17 @@
 
 namespace zstack {
 
-/// `GET /v1/xksy/block-volumes` -> QueryReply<XskyBlockVolumeInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryXskyBlockVolumeAction.java.
+/// Queries xsky block volumes.
+///
+/// `GET /v1/xksy/block-volumes`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref XskyBlockVolumeInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, primaryStorageUuid, vmInstanceUuid, diskOfferingUuid, rootImageUuid, installPath, type, format, size, actualSize, deviceId, state, status, isShareable, volumeQos, lastDetachDate, lastVmInstanceUuid, lastAttachDate, protocol, iscsiPath, vendor, accessPathId, accessPathIqn, xskyStatus, xskyBlockVolumeId, burstTotalBw, burstTotalIops, maxTotalBw, maxTotalIops`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryXskyBlockVolumeAction.java`.
 struct QueryXskyBlockVolumeAction : QueryAction<QueryXskyBlockVolumeAction, XskyBlockVolumeInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

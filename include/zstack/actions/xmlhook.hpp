@@ -13,29 +13,34 @@
 
 namespace zstack {
 
-/// `POST /v1/xmlhook/{xmlHookUuid}/vm-instances/{vmInstanceUuid}` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachUserDefinedXmlHookScriptToVmAction.java.
+/// Attaches the user defined XML hook script to the VM.
+///
+/// `POST /v1/xmlhook/{xmlHookUuid}/vm-instances/{vmInstanceUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `AttachUserDefinedXmlHookScriptToVmAction.java`.
 struct AttachUserDefinedXmlHookScriptToVmAction : Action<AttachUserDefinedXmlHookScriptToVmAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::string xmlHookUuid;  ///< path; required
-  std::optional<std::string> startupStrategy;  ///< one of Reboot, None
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::string xmlHookUuid;  ///< Path variable; required.
+  std::optional<std::string> startupStrategy;  ///< Optional; one of `Reboot`, `None` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/xmlhook/vm-instances/{vmInstanceUuid}/detach` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachUserDefinedXmlHookScriptFromVmAction.java.
+/// Detaches the user defined XML hook script from the VM.
+///
+/// `DELETE /v1/xmlhook/vm-instances/{vmInstanceUuid}/detach`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachUserDefinedXmlHookScriptFromVmAction.java`.
 struct DetachUserDefinedXmlHookScriptFromVmAction : Action<DetachUserDefinedXmlHookScriptFromVmAction, EmptyReply> {
-  std::string vmInstanceUuid;  ///< path; required
-  std::optional<std::string> startupStrategy;  ///< one of Reboot, None
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string vmInstanceUuid;  ///< Path variable; required.
+  std::optional<std::string> startupStrategy;  ///< Optional; one of `Reboot`, `None` (case-insensitive).
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,21 +14,23 @@
 
 namespace zstack {
 
-/// `PUT /v1/xsky/block-volumes/{uuid}/actions` -> InventoryReply<BlockVolumeInventory>.
-/// Body: `{"updateXskyBlockVolume": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateXskyBlockVolumeAction.java.
+/// Updates the xsky block volume.
+///
+/// `PUT /v1/xsky/block-volumes/{uuid}/actions`, body `{"updateXskyBlockVolume": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BlockVolumeInventory.
+/// From the Java SDK's `UpdateXskyBlockVolumeAction.java`.
 struct UpdateXskyBlockVolumeAction : Action<UpdateXskyBlockVolumeAction, InventoryReply<BlockVolumeInventory>> {
-  std::optional<std::int64_t> burstTotalBw;
-  std::optional<std::int64_t> burstTotalIops;
-  std::optional<std::int64_t> maxTotalBw;
-  std::optional<std::int64_t> maxTotalIops;
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> burstTotalBw;  ///< Optional.
+  std::optional<std::int64_t> burstTotalIops;  ///< Optional.
+  std::optional<std::int64_t> maxTotalBw;  ///< Optional.
+  std::optional<std::int64_t> maxTotalIops;  ///< Optional.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> description;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

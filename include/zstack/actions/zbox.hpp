@@ -15,47 +15,58 @@
 
 namespace zstack {
 
-/// `POST /v1/zbox` -> InventoryReply<ZBoxInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AddZBoxAction.java.
+/// Adds a ZBox.
+///
+/// `POST /v1/zbox`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ZBoxInventory.
+/// From the Java SDK's `AddZBoxAction.java`.
 struct AddZBoxAction : Action<AddZBoxAction, InventoryReply<ZBoxInventory>> {
-  std::string usbDeviceUuid;  ///< required
-  std::optional<std::string> name;
-  std::optional<bool> skipFormat;  ///< Java SDK default false
-  std::optional<std::string> requestIp;
+  std::string usbDeviceUuid;  ///< Required.
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<bool> skipFormat;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zbox/{uuid}/actions` -> InventoryReply<ZBoxInventory>.
-/// Body: `{"ejectZBox": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/EjectZBoxAction.java.
+/// Ejects the ZBox.
+///
+/// `PUT /v1/zbox/{uuid}/actions`, body `{"ejectZBox": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ZBoxInventory.
+/// From the Java SDK's `EjectZBoxAction.java`.
 struct EjectZBoxAction : Action<EjectZBoxAction, InventoryReply<ZBoxInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zbox` -> QueryReply<ZBoxInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryZBoxAction.java.
+/// Queries ZBoxes.
+///
+/// `GET /v1/zbox`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ZBoxInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, state, status, locationRefs, mountPath, totalCapacity, availableCapacity`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryZBoxAction.java`.
 struct QueryZBoxAction : QueryAction<QueryZBoxAction, ZBoxInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zbox/{uuid}/actions` -> InventoryReply<ZBoxInventory>.
-/// Body: `{"syncZBoxCapacity": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncZBoxCapacityAction.java.
+/// Syncs the ZBox capacity.
+///
+/// `PUT /v1/zbox/{uuid}/actions`, body `{"syncZBoxCapacity": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ZBoxInventory.
+/// From the Java SDK's `SyncZBoxCapacityAction.java`.
 struct SyncZBoxCapacityAction : Action<SyncZBoxCapacityAction, InventoryReply<ZBoxInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -18,120 +18,147 @@
 
 namespace zstack {
 
-/// `POST /v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}` -> InventoryReply<AppBuildSystemZoneRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachAppBuildSystemToZoneAction.java.
+/// Attaches the app build system to the zone.
+///
+/// `POST /v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AppBuildSystemZoneRefInventory.
+/// From the Java SDK's `AttachAppBuildSystemToZoneAction.java`.
 struct AttachAppBuildSystemToZoneAction : Action<AttachAppBuildSystemToZoneAction, InventoryReply<AppBuildSystemZoneRefInventory>> {
-  std::string zoneUuid;  ///< path; required
-  std::string buildSystemUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Path variable; required.
+  std::string buildSystemUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}` -> InventoryReply<BackupStorageInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/AttachBackupStorageToZoneAction.java.
+/// Attaches the backup storage to the zone.
+///
+/// `POST /v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `AttachBackupStorageToZoneAction.java`.
 struct AttachBackupStorageToZoneAction : Action<AttachBackupStorageToZoneAction, InventoryReply<BackupStorageInventory>> {
-  std::string zoneUuid;  ///< path; required
-  std::string backupStorageUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string zoneUuid;  ///< Path variable; required.
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zones/{uuid}/actions` -> InventoryReply<ZoneInventory>.
-/// Body: `{"changeZoneState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/ChangeZoneStateAction.java.
+/// Changes the state of the zone.
+///
+/// `PUT /v1/zones/{uuid}/actions`, body `{"changeZoneState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ZoneInventory.
+/// From the Java SDK's `ChangeZoneStateAction.java`.
 struct ChangeZoneStateAction : Action<ChangeZoneStateAction, InventoryReply<ZoneInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zones` -> InventoryReply<ZoneInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateZoneAction.java.
+/// Creates a zone.
+///
+/// `POST /v1/zones`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ZoneInventory.
+/// From the Java SDK's `CreateZoneAction.java`.
 struct CreateZoneAction : Action<CreateZoneAction, InventoryReply<ZoneInventory>> {
-  std::string name;  ///< required; max length 255; pattern ^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> isDefault;
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters; must match `^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> isDefault;  ///< Optional.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zones/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DeleteZoneAction.java.
+/// Deletes the zone.
+///
+/// `DELETE /v1/zones/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DeleteZoneAction.java`.
 struct DeleteZoneAction : Action<DeleteZoneAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/DetachAppBuildSystemToZoneAction.java.
+/// Detaches the app build system to the zone.
+///
+/// `DELETE /v1/zones/{zoneUuid}/buildsystem/{buildSystemUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `DetachAppBuildSystemToZoneAction.java`.
 struct DetachAppBuildSystemToZoneAction : Action<DetachAppBuildSystemToZoneAction, EmptyReply> {
-  std::string buildSystemUuid;  ///< path; required
-  std::string zoneUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string buildSystemUuid;  ///< Path variable; required.
+  std::string zoneUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}` -> InventoryReply<BackupStorageInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/DetachBackupStorageFromZoneAction.java.
+/// Detaches the backup storage from the zone.
+///
+/// `DELETE /v1/zones/{zoneUuid}/backup-storage/{backupStorageUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref BackupStorageInventory.
+/// From the Java SDK's `DetachBackupStorageFromZoneAction.java`.
 struct DetachBackupStorageFromZoneAction : Action<DetachBackupStorageFromZoneAction, InventoryReply<BackupStorageInventory>> {
-  std::string backupStorageUuid;  ///< path; required
-  std::string zoneUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string backupStorageUuid;  ///< Path variable; required.
+  std::string zoneUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zones/{uuid}/info` -> GetZoneResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetZoneAction.java.
+/// Gets the zone.
+///
+/// `GET /v1/zones/{uuid}/info`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetZoneResult.
+/// From the Java SDK's `GetZoneAction.java`.
 struct GetZoneAction : Action<GetZoneAction, GetZoneResult> {
-  std::string uuid;  ///< path
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zones` -> QueryReply<ZoneInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/QueryZoneAction.java.
+/// Queries zones.
+///
+/// `GET /v1/zones`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ZoneInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, type, isDefault`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `QueryZoneAction.java`.
 struct QueryZoneAction : QueryAction<QueryZoneAction, ZoneInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zones/{uuid}/actions` -> InventoryReply<ZoneInventory>.
-/// Body: `{"updateZone": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateZoneAction.java.
+/// Updates the zone.
+///
+/// `PUT /v1/zones/{uuid}/actions`, body `{"updateZone": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ZoneInventory.
+/// From the Java SDK's `UpdateZoneAction.java`.
 struct UpdateZoneAction : Action<UpdateZoneAction, InventoryReply<ZoneInventory>> {
-  std::optional<std::string> name;  ///< max length 255; pattern ^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$ (checked by the server)
-  std::optional<std::string> description;  ///< max length 2048
-  std::string uuid;  ///< path; required
-  std::optional<bool> isDefault;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 255 characters; must match `^(?! )[\u4e00-\u9fa5a-zA-Z0-9\-_.():+" ]*(?<! )$` (checked by the server, not here).
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<bool> isDefault;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

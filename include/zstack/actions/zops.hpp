@@ -15,46 +15,56 @@
 
 namespace zstack {
 
-/// `GET /v1/zops/check/network` -> CheckNetworkReachableResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/CheckNetworkReachableAction.java.
+/// Checks the network reachable.
+///
+/// `GET /v1/zops/check/network`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref CheckNetworkReachableResult.
+/// From the Java SDK's `CheckNetworkReachableAction.java`.
 struct CheckNetworkReachableAction : Action<CheckNetworkReachableAction, CheckNetworkReachableResult> {
-  std::optional<Json> sourceHostnames;  ///< not empty; element type unknown upstream: JSON
-  std::optional<Json> targetHostnames;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> sourceHostnames;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> targetHostnames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zops/chrony/servers` -> GetChronyServersResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/GetChronyServersAction.java.
+/// Gets the chrony servers.
+///
+/// `GET /v1/zops/chrony/servers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetChronyServersResult.
+/// From the Java SDK's `GetChronyServersAction.java`.
 struct GetChronyServersAction : Action<GetChronyServersAction, GetChronyServersResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zops/chrony/actions` -> EmptyReply.
-/// Body: `{"syncChronyServers": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/SyncChronyServersAction.java.
+/// Syncs the chrony servers.
+///
+/// `PUT /v1/zops/chrony/actions`, body `{"syncChronyServers": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `SyncChronyServersAction.java`.
 struct SyncChronyServersAction : Action<SyncChronyServersAction, EmptyReply> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zops/chrony/actions` -> EmptyReply.
-/// Body: `{"updateChronyServers": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/UpdateChronyServersAction.java.
+/// Updates the chrony servers.
+///
+/// `PUT /v1/zops/chrony/actions`, body `{"updateChronyServers": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `UpdateChronyServersAction.java`.
 struct UpdateChronyServersAction : Action<UpdateChronyServersAction, EmptyReply> {
-  std::optional<Json> internalHostnames;  ///< not empty; element type unknown upstream: JSON
-  std::optional<Json> externalHostnames;  ///< not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::optional<Json> internalHostnames;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> externalHostnames;  ///< Optional; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// `GET /v1/zql` -> ZQLQueryResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/ZQLQueryAction.java.
+/// Calls the ZStack API `ZQLQuery`.
+///
+/// `GET /v1/zql`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref ZQLQueryResult.
+/// From the Java SDK's `ZQLQueryAction.java`.
 struct ZQLQueryAction : Action<ZQLQueryAction, ZQLQueryResult> {
-  std::optional<std::string> zql;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> zql;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

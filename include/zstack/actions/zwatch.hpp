@@ -48,1199 +48,1477 @@
 
 namespace zstack {
 
-/// `POST /v1/zwatch/alarm-histories/acknowledgments` -> InventoryReply<AlertDataAckInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/AckAlarmDataAction.java.
+/// Acknowledges the alarm data.
+///
+/// `POST /v1/zwatch/alarm-histories/acknowledgments`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlertDataAckInventory.
+/// From the Java SDK's `zwatch/alarm/AckAlarmDataAction.java`.
 struct AckAlarmDataAction : Action<AckAlarmDataAction, InventoryReply<AlertDataAckInventory>> {
-  std::string alarmUuid;  ///< required; max length 32
-  std::string alertDataUuid;  ///< required; max length 32
-  std::string dataType;  ///< required; one of alarm, event; max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::int32_t> ackPeriodSec;  ///< required
-  std::optional<std::string> requestIp;
+  std::string alarmUuid;  ///< Required; at most 32 characters.
+  std::string alertDataUuid;  ///< Required; at most 32 characters.
+  std::string dataType;  ///< Required; one of `alarm`, `event` (case-insensitive); at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::int32_t> ackPeriodSec;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/event-histories/acknowledgments` -> InventoryReply<AlertDataAckInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/AckEventDataAction.java.
+/// Acknowledges the event data.
+///
+/// `POST /v1/zwatch/event-histories/acknowledgments`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlertDataAckInventory.
+/// From the Java SDK's `zwatch/alarm/AckEventDataAction.java`.
 struct AckEventDataAction : Action<AckEventDataAction, InventoryReply<AlertDataAckInventory>> {
-  std::string eventSubscriptionUuid;  ///< required; max length 32
-  std::string alertDataUuid;  ///< required; max length 32
-  std::string dataType;  ///< required; one of alarm, event; max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::int32_t> ackPeriodSec;  ///< required
-  std::optional<std::string> requestIp;
+  std::string eventSubscriptionUuid;  ///< Required; at most 32 characters.
+  std::string alertDataUuid;  ///< Required; at most 32 characters.
+  std::string dataType;  ///< Required; one of `alarm`, `event` (case-insensitive); at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::int32_t> ackPeriodSec;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/alarms/{alarmUuid}/actions` -> InventoryReply<AlarmInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/AddActionToAlarmAction.java.
+/// Adds an action to the alarm.
+///
+/// `POST /v1/zwatch/alarms/{alarmUuid}/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmInventory.
+/// From the Java SDK's `zwatch/alarm/AddActionToAlarmAction.java`.
 struct AddActionToAlarmAction : Action<AddActionToAlarmAction, InventoryReply<AlarmInventory>> {
-  std::string alarmUuid;  ///< path; required
-  std::string actionUuid;  ///< required
-  std::string actionType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string alarmUuid;  ///< Path variable; required.
+  std::string actionUuid;  ///< Required.
+  std::string actionType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/events/subscriptions/{subscriptionUuid}/actions` -> InventoryReply<EventSubscriptionInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/AddActionToEventSubscriptionAction.java.
+/// Adds an action to the event subscription.
+///
+/// `POST /v1/zwatch/events/subscriptions/{subscriptionUuid}/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventSubscriptionInventory.
+/// From the Java SDK's `zwatch/alarm/AddActionToEventSubscriptionAction.java`.
 struct AddActionToEventSubscriptionAction : Action<AddActionToEventSubscriptionAction, InventoryReply<EventSubscriptionInventory>> {
-  std::string subscriptionUuid;  ///< path; required
-  std::string actionUuid;  ///< required
-  std::string actionType;  ///< required
-  std::optional<std::string> requestIp;
+  std::string subscriptionUuid;  ///< Path variable; required.
+  std::string actionUuid;  ///< Required.
+  std::string actionType;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/monitortemplates/evenrules` -> InventoryReply<EventRuleTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/AddEventRuleTemplateAction.java.
+/// Adds an event rule template.
+///
+/// `POST /v1/zwatch/monitortemplates/evenrules`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventRuleTemplateInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/AddEventRuleTemplateAction.java`.
 struct AddEventRuleTemplateAction : Action<AddEventRuleTemplateAction, InventoryReply<EventRuleTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string monitorTemplateUuid;  ///< required
-  std::string namespace_;  ///< required
-  std::string eventName;  ///< required
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal; Java SDK default "Important"
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string monitorTemplateUuid;  ///< Required.
+  std::string namespace_;  ///< Required.
+  std::string eventName;  ///< Required.
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive); Java SDK default `"Important"` (unset here: not sent).
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/monitorgroups/{groupUuid}/actions` -> InventoryReply<MonitorGroupInstanceInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/AddInstanceToMonitorGroupAction.java.
+/// Adds an instance to the monitor group.
+///
+/// `POST /v1/zwatch/monitorgroups/{groupUuid}/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorGroupInstanceInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/AddInstanceToMonitorGroupAction.java`.
 struct AddInstanceToMonitorGroupAction : Action<AddInstanceToMonitorGroupAction, InventoryReply<MonitorGroupInstanceInventory>> {
-  std::string instanceUuid;  ///< required; max length 32
-  std::string groupUuid;  ///< path; required; max length 32
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string instanceUuid;  ///< Required; at most 32 characters.
+  std::string groupUuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/alarms/{alarmUuid}/labels` -> InventoryReply<AlarmLabelInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/AddLabelToAlarmAction.java.
+/// Adds a label to the alarm.
+///
+/// `POST /v1/zwatch/alarms/{alarmUuid}/labels`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmLabelInventory.
+/// From the Java SDK's `zwatch/alarm/AddLabelToAlarmAction.java`.
 struct AddLabelToAlarmAction : Action<AddLabelToAlarmAction, InventoryReply<AlarmLabelInventory>> {
-  std::string alarmUuid;  ///< path; required
-  std::string key;  ///< required; max length 1024
-  std::string value;  ///< required
-  std::string operator_;  ///< required; one of Regex, Equal
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string alarmUuid;  ///< Path variable; required.
+  std::string key;  ///< Required; at most 1024 characters.
+  std::string value;  ///< Required.
+  std::string operator_;  ///< Required; one of `Regex`, `Equal` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/events/subscriptions/{subscriptionUuid}/labels` -> InventoryReply<EventSubscriptionLabelInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/AddLabelToEventSubscriptionAction.java.
+/// Adds a label to the event subscription.
+///
+/// `POST /v1/zwatch/events/subscriptions/{subscriptionUuid}/labels`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventSubscriptionLabelInventory.
+/// From the Java SDK's `zwatch/alarm/AddLabelToEventSubscriptionAction.java`.
 struct AddLabelToEventSubscriptionAction : Action<AddLabelToEventSubscriptionAction, InventoryReply<EventSubscriptionLabelInventory>> {
-  std::string subscriptionUuid;  ///< path; required
-  std::string key;  ///< required; max length 1024
-  std::string value;  ///< required
-  std::string operator_;  ///< required; one of Regex, Equal
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string subscriptionUuid;  ///< Path variable; required.
+  std::string key;  ///< Required; at most 1024 characters.
+  std::string value;  ///< Required.
+  std::string operator_;  ///< Required; one of `Regex`, `Equal` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules` -> InventoryReply<MetricRuleTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/AddMetricRuleTemplateAction.java.
+/// Adds a metric rule template.
+///
+/// `POST /v1/zwatch/monitortemplates/{monitorTemplateUuid}/metricrules`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MetricRuleTemplateInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/AddMetricRuleTemplateAction.java`.
 struct AddMetricRuleTemplateAction : Action<AddMetricRuleTemplateAction, InventoryReply<MetricRuleTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string monitorTemplateUuid;  ///< path; required
-  std::string comparisonOperator;  ///< required; one of GreaterThanOrEqualTo, GreaterThan, LessThan, LessThanOrEqualTo
-  std::optional<std::int32_t> period;  ///< range [1, 2147483647]
-  std::string namespace_;  ///< required
-  std::string metricName;  ///< required
-  std::optional<double> threshold;  ///< required; range [0, 9223372036854775807]
-  std::optional<std::int32_t> repeatInterval;  ///< range [0, 9223372036854775807]
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<std::int32_t> repeatCount;  ///< range [-1, 2147483647]; Java SDK default -1
-  std::optional<bool> enableRecovery;  ///< Java SDK default false
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal; Java SDK default "Important"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string monitorTemplateUuid;  ///< Path variable; required.
+  std::string comparisonOperator;  ///< Required; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (case-insensitive).
+  std::optional<std::int32_t> period;  ///< Optional; range [1, 2147483647].
+  std::string namespace_;  ///< Required.
+  std::string metricName;  ///< Required.
+  std::optional<double> threshold;  ///< Required; range [0, 9223372036854775807].
+  std::optional<std::int32_t> repeatInterval;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::int32_t> repeatCount;  ///< Optional; range [-1, 2147483647]; Java SDK default `-1` (unset here: not sent).
+  std::optional<bool> enableRecovery;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive); Java SDK default `"Important"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/third-party/platforms` -> InventoryReply<ThirdpartyPlatformInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/AddThirdpartyPlatformAction.java.
+/// Adds a thirdparty platform.
+///
+/// `POST /v1/zwatch/third-party/platforms`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ThirdpartyPlatformInventory.
+/// From the Java SDK's `zwatch/thirdparty/api/AddThirdpartyPlatformAction.java`.
 struct AddThirdpartyPlatformAction : Action<AddThirdpartyPlatformAction, InventoryReply<ThirdpartyPlatformInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string type;  ///< required; max length 255
-  std::string url;  ///< required; max length 2048
-  std::string template_;  ///< required; max length 8192
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string type;  ///< Required; at most 255 characters.
+  std::string url;  ///< Required; at most 2048 characters.
+  std::string template_;  ///< Required; at most 8192 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}` -> InventoryReply<MonitorGroupTemplateRefInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/ApplyMonitorTemplateToMonitorGroupAction.java.
+/// Applies the monitor template to the monitor group.
+///
+/// `POST /v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorGroupTemplateRefInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/ApplyMonitorTemplateToMonitorGroupAction.java`.
 struct ApplyMonitorTemplateToMonitorGroupAction : Action<ApplyMonitorTemplateToMonitorGroupAction, InventoryReply<MonitorGroupTemplateRefInventory>> {
-  std::string templateUuid;  ///< path; required; max length 32
-  std::string groupUuid;  ///< path; required; max length 32
-  std::optional<std::string> requestIp;
+  std::string templateUuid;  ///< Path variable; required; at most 32 characters.
+  std::string groupUuid;  ///< Path variable; required; at most 32 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/activealarms/actions` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/activealarm/api/ChangeActiveAlarmStateAction.java.
+/// Changes the state of the active alarm.
+///
+/// `POST /v1/zwatch/activealarms/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/alarm/activealarm/api/ChangeActiveAlarmStateAction.java`.
 struct ChangeActiveAlarmStateAction : Action<ChangeActiveAlarmStateAction, EmptyReply> {
-  std::string namespace_;  ///< required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string namespace_;  ///< Required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/alarms/{uuid}/actions` -> InventoryReply<AlarmInventory>.
-/// Body: `{"changeAlarmState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/ChangeAlarmStateAction.java.
+/// Changes the state of the alarm.
+///
+/// `PUT /v1/zwatch/alarms/{uuid}/actions`, body `{"changeAlarmState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmInventory.
+/// From the Java SDK's `zwatch/alarm/ChangeAlarmStateAction.java`.
 struct ChangeAlarmStateAction : Action<ChangeAlarmStateAction, InventoryReply<AlarmInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/change/eventSubscription/{uuid}/state` -> InventoryReply<EventSubscriptionInventory>.
-/// Body: `{"changeEventSubscriptionState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/ChangeEventSubscriptionStateAction.java.
+/// Changes the state of the event subscription.
+///
+/// `PUT /v1/zwatch/change/eventSubscription/{uuid}/state`, body `{"changeEventSubscriptionState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventSubscriptionInventory.
+/// From the Java SDK's `zwatch/alarm/ChangeEventSubscriptionStateAction.java`.
 struct ChangeEventSubscriptionStateAction : Action<ChangeEventSubscriptionStateAction, InventoryReply<EventSubscriptionInventory>> {
-  std::string uuid;  ///< path; required
-  std::string state;  ///< required; one of Enabled, Disabled
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string state;  ///< Required; one of `Enabled`, `Disabled` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/topics/{uuid}/actions` -> InventoryReply<SNSTopicInventory>.
-/// Body: `{"changeSNSTopicState": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/sns/ChangeSNSTopicStateAction.java.
+/// Changes the state of the SNS topic.
+///
+/// `PUT /v1/zwatch/topics/{uuid}/actions`, body `{"changeSNSTopicState": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSTopicInventory.
+/// From the Java SDK's `sns/ChangeSNSTopicStateAction.java`.
 struct ChangeSNSTopicStateAction : Action<ChangeSNSTopicStateAction, InventoryReply<SNSTopicInventory>> {
-  std::string uuid;  ///< path; required
-  std::string stateEvent;  ///< required; one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string stateEvent;  ///< Required; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/monitortemplates/{uuid}/actions` -> InventoryReply<MonitorTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/CloneMonitorTemplateAction.java.
+/// Clones the monitor template.
+///
+/// `POST /v1/zwatch/monitortemplates/{uuid}/actions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTemplateInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/CloneMonitorTemplateAction.java`.
 struct CloneMonitorTemplateAction : Action<CloneMonitorTemplateAction, InventoryReply<MonitorTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/alarms` -> InventoryReply<AlarmInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/CreateAlarmAction.java.
+/// Creates an alarm.
+///
+/// `POST /v1/zwatch/alarms`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmInventory.
+/// From the Java SDK's `zwatch/alarm/CreateAlarmAction.java`.
 struct CreateAlarmAction : Action<CreateAlarmAction, InventoryReply<AlarmInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string comparisonOperator;  ///< required; one of GreaterThanOrEqualTo, GreaterThan, LessThan, LessThanOrEqualTo
-  std::optional<std::int32_t> period;  ///< range [1, 2147483647]
-  std::string namespace_;  ///< required
-  std::string metricName;  ///< required
-  std::optional<double> threshold;  ///< required; range [0, 9223372036854775807]
-  std::optional<std::int32_t> repeatInterval;  ///< range [0, 9223372036854775807]
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<Json> actions;  ///< element type unknown upstream: JSON
-  std::optional<std::int32_t> repeatCount;  ///< range [-1, 2147483647]; Java SDK default -1
-  std::optional<std::string> type;  ///< Java SDK default "Any"
-  std::optional<bool> enableRecovery;  ///< Java SDK default false
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal; Java SDK default "Important"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string comparisonOperator;  ///< Required; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (case-insensitive).
+  std::optional<std::int32_t> period;  ///< Optional; range [1, 2147483647].
+  std::string namespace_;  ///< Required.
+  std::string metricName;  ///< Required.
+  std::optional<double> threshold;  ///< Required; range [0, 9223372036854775807].
+  std::optional<std::int32_t> repeatInterval;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> actions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::int32_t> repeatCount;  ///< Optional; range [-1, 2147483647]; Java SDK default `-1` (unset here: not sent).
+  std::optional<std::string> type;  ///< Optional; Java SDK default `"Any"` (unset here: not sent).
+  std::optional<bool> enableRecovery;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive); Java SDK default `"Important"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/alarms/sns/text-templates/aliyun-sms` -> InventoryReply<SNSTextTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/template/aliyunsms/CreateAliyunSmsSNSTextTemplateAction.java.
+/// Creates an Aliyun SMS SNS text template.
+///
+/// `POST /v1/zwatch/alarms/sns/text-templates/aliyun-sms`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSTextTemplateInventory.
+/// From the Java SDK's `zwatch/alarm/sns/template/aliyunsms/CreateAliyunSmsSNSTextTemplateAction.java`.
 struct CreateAliyunSmsSNSTextTemplateAction : Action<CreateAliyunSmsSNSTextTemplateAction, InventoryReply<SNSTextTemplateInventory>> {
-  std::string sign;  ///< required
-  std::string alarmTemplateCode;  ///< required
-  std::string eventTemplateCode;  ///< required
-  std::optional<std::string> eventTemplate;
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string applicationPlatformType;  ///< required
-  std::optional<std::string> subject;  ///< max length 2048
-  std::optional<std::string> recoverySubject;  ///< max length 2048
-  std::string template_;  ///< required
-  std::optional<std::string> recoveryTemplate;
-  std::optional<bool> defaultTemplate;
-  std::optional<std::string> type;  ///< one of alarm, event, combined
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string sign;  ///< Required.
+  std::string alarmTemplateCode;  ///< Required.
+  std::string eventTemplateCode;  ///< Required.
+  std::optional<std::string> eventTemplate;  ///< Optional.
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string applicationPlatformType;  ///< Required.
+  std::optional<std::string> subject;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> recoverySubject;  ///< Optional; at most 2048 characters.
+  std::string template_;  ///< Required.
+  std::optional<std::string> recoveryTemplate;  ///< Optional.
+  std::optional<bool> defaultTemplate;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `alarm`, `event`, `combined` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}` -> InventoryReply<AutoScalingRuleTriggerInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/CreateAutoScalingRuleAlarmTriggerAction.java.
+/// Creates an auto scaling rule alarm trigger.
+///
+/// `POST /v1/zwatch/alarms/{alarmUuid}/autoscaling/rules/{ruleUuid}`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AutoScalingRuleTriggerInventory.
+/// From the Java SDK's `CreateAutoScalingRuleAlarmTriggerAction.java`.
 struct CreateAutoScalingRuleAlarmTriggerAction : Action<CreateAutoScalingRuleAlarmTriggerAction, InventoryReply<AutoScalingRuleTriggerInventory>> {
-  std::string alarmUuid;  ///< path; required
-  std::optional<std::string> triggerType;
-  std::string name;  ///< required; max length 256
-  std::optional<std::string> description;  ///< max length 2048
-  std::string ruleUuid;  ///< path; required
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string alarmUuid;  ///< Path variable; required.
+  std::optional<std::string> triggerType;  ///< Optional.
+  std::string name;  ///< Required; at most 256 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string ruleUuid;  ///< Path variable; required.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/metrics/httpreceivers` -> InventoryReply<MetricDataHttpReceiverInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/CreateMetricDataHttpReceiverAction.java.
+/// Creates a metric data HTTP receiver.
+///
+/// `POST /v1/zwatch/metrics/httpreceivers`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MetricDataHttpReceiverInventory.
+/// From the Java SDK's `zwatch/api/CreateMetricDataHttpReceiverAction.java`.
 struct CreateMetricDataHttpReceiverAction : Action<CreateMetricDataHttpReceiverAction, InventoryReply<MetricDataHttpReceiverInventory>> {
-  std::string name;  ///< required; max length 255
-  std::string url;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<bool> defaultEnable;  ///< Java SDK default false
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::string url;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<bool> defaultEnable;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/metrics/httpreceivers/templates` -> InventoryReply<MetricTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/CreateMetricTemplateAction.java.
+/// Creates a metric template.
+///
+/// `POST /v1/zwatch/metrics/httpreceivers/templates`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MetricTemplateInventory.
+/// From the Java SDK's `zwatch/api/CreateMetricTemplateAction.java`.
 struct CreateMetricTemplateAction : Action<CreateMetricTemplateAction, InventoryReply<MetricTemplateInventory>> {
-  std::string receiverUuid;  ///< required; max length 32
-  std::string template_;  ///< required; max length 4096
-  std::string namespace_;  ///< required; max length 64
-  std::string metricName;  ///< required; max length 128
-  std::optional<std::string> labelsJsonStr;  ///< max length 4096
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string receiverUuid;  ///< Required; at most 32 characters.
+  std::string template_;  ///< Required; at most 4096 characters.
+  std::string namespace_;  ///< Required; at most 64 characters.
+  std::string metricName;  ///< Required; at most 128 characters.
+  std::optional<std::string> labelsJsonStr;  ///< Optional; at most 4096 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/monitorgroups` -> InventoryReply<MonitorGroupInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/CreateMonitorGroupAction.java.
+/// Creates a monitor group.
+///
+/// `POST /v1/zwatch/monitorgroups`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorGroupInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/CreateMonitorGroupAction.java`.
 struct CreateMonitorGroupAction : Action<CreateMonitorGroupAction, InventoryReply<MonitorGroupInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> actions;  ///< element type unknown upstream: JSON
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> actions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/monitortemplates` -> InventoryReply<MonitorTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/CreateMonitorTemplateAction.java.
+/// Creates a monitor template.
+///
+/// `POST /v1/zwatch/monitortemplates`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTemplateInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/CreateMonitorTemplateAction.java`.
 struct CreateMonitorTemplateAction : Action<CreateMonitorTemplateAction, InventoryReply<MonitorTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/alarms/sns/text-templates` -> InventoryReply<SNSTextTemplateInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/CreateSNSTextTemplateAction.java.
+/// Creates an SNS text template.
+///
+/// `POST /v1/zwatch/alarms/sns/text-templates`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSTextTemplateInventory.
+/// From the Java SDK's `zwatch/alarm/sns/CreateSNSTextTemplateAction.java`.
 struct CreateSNSTextTemplateAction : Action<CreateSNSTextTemplateAction, InventoryReply<SNSTextTemplateInventory>> {
-  std::string name;  ///< required; max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::string applicationPlatformType;  ///< required
-  std::optional<std::string> subject;  ///< max length 2048
-  std::optional<std::string> recoverySubject;  ///< max length 2048
-  std::string template_;  ///< required
-  std::optional<std::string> recoveryTemplate;
-  std::optional<bool> defaultTemplate;
-  std::optional<std::string> type;  ///< one of alarm, event, combined
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::string name;  ///< Required; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::string applicationPlatformType;  ///< Required.
+  std::optional<std::string> subject;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> recoverySubject;  ///< Optional; at most 2048 characters.
+  std::string template_;  ///< Required.
+  std::optional<std::string> recoveryTemplate;  ///< Optional.
+  std::optional<bool> defaultTemplate;  ///< Optional.
+  std::optional<std::string> type;  ///< Optional; one of `alarm`, `event`, `combined` (case-insensitive).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/alarms/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/DeleteAlarmAction.java.
+/// Deletes the alarm.
+///
+/// `DELETE /v1/zwatch/alarms/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/alarm/DeleteAlarmAction.java`.
 struct DeleteAlarmAction : Action<DeleteAlarmAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/monitortemplates/evenrules/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/DeleteEventRuleTemplateAction.java.
+/// Deletes the event rule template.
+///
+/// `DELETE /v1/zwatch/monitortemplates/evenrules/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/monitorgroup/api/DeleteEventRuleTemplateAction.java`.
 struct DeleteEventRuleTemplateAction : Action<DeleteEventRuleTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/metrics` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/DeleteMetricDataAction.java.
+/// Deletes the metric data.
+///
+/// `DELETE /v1/zwatch/metrics`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/api/DeleteMetricDataAction.java`.
 struct DeleteMetricDataAction : Action<DeleteMetricDataAction, EmptyReply> {
-  std::string namespace_;  ///< required
-  std::string metricName;  ///< required
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string namespace_;  ///< Required.
+  std::string metricName;  ///< Required.
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/metrics/httpreceivers/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/DeleteMetricDataHttpReceiverAction.java.
+/// Deletes the metric data HTTP receiver.
+///
+/// `DELETE /v1/zwatch/metrics/httpreceivers/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/api/DeleteMetricDataHttpReceiverAction.java`.
 struct DeleteMetricDataHttpReceiverAction : Action<DeleteMetricDataHttpReceiverAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/monitortemplates/metricrules/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/DeleteMetricRuleTemplateAction.java.
+/// Deletes the metric rule template.
+///
+/// `DELETE /v1/zwatch/monitortemplates/metricrules/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/monitorgroup/api/DeleteMetricRuleTemplateAction.java`.
 struct DeleteMetricRuleTemplateAction : Action<DeleteMetricRuleTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/metrics/httpreceivers/templates/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/DeleteMetricTemplateAction.java.
+/// Deletes the metric template.
+///
+/// `DELETE /v1/zwatch/metrics/httpreceivers/templates/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/api/DeleteMetricTemplateAction.java`.
 struct DeleteMetricTemplateAction : Action<DeleteMetricTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/monitorgroups/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/DeleteMonitorGroupAction.java.
+/// Deletes the monitor group.
+///
+/// `DELETE /v1/zwatch/monitorgroups/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/monitorgroup/api/DeleteMonitorGroupAction.java`.
 struct DeleteMonitorGroupAction : Action<DeleteMonitorGroupAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/monitortemplates/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/DeleteMonitorTemplateAction.java.
+/// Deletes the monitor template.
+///
+/// `DELETE /v1/zwatch/monitortemplates/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/monitorgroup/api/DeleteMonitorTemplateAction.java`.
 struct DeleteMonitorTemplateAction : Action<DeleteMonitorTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/alarms/sns/text-templates/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/DeleteSNSTextTemplateAction.java.
+/// Deletes the SNS text template.
+///
+/// `DELETE /v1/zwatch/alarms/sns/text-templates/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/alarm/sns/DeleteSNSTextTemplateAction.java`.
 struct DeleteSNSTextTemplateAction : Action<DeleteSNSTextTemplateAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/third-party/platforms/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/DeleteThirdpartyPlatformAction.java.
+/// Deletes the thirdparty platform.
+///
+/// `DELETE /v1/zwatch/third-party/platforms/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/thirdparty/api/DeleteThirdpartyPlatformAction.java`.
 struct DeleteThirdpartyPlatformAction : Action<DeleteThirdpartyPlatformAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/activealarms/status` -> GetActiveAlarmStatusResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/activealarm/api/GetActiveAlarmStatusAction.java.
+/// Gets the active alarm status.
+///
+/// `GET /v1/zwatch/activealarms/status`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetActiveAlarmStatusResult.
+/// From the Java SDK's `zwatch/alarm/activealarm/api/GetActiveAlarmStatusAction.java`.
 struct GetActiveAlarmStatusAction : Action<GetActiveAlarmStatusAction, GetActiveAlarmStatusResult> {
-  std::string accountUuid;  ///< required
-  std::optional<std::string> requestIp;
+  std::string accountUuid;  ///< Required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/alarm-histories` -> GetAlarmDataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetAlarmDataAction.java.
+/// Gets the alarm data.
+///
+/// `GET /v1/zwatch/alarm-histories`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAlarmDataResult.
+/// From the Java SDK's `zwatch/api/GetAlarmDataAction.java`.
 struct GetAlarmDataAction : Action<GetAlarmDataAction, GetAlarmDataResult> {
-  std::optional<std::int64_t> startTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> endTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> limit;  ///< range [0, 2147483647]; Java SDK default 100
-  std::optional<Json> conditions;  ///< element type unknown upstream: JSON
-  std::optional<bool> count;  ///< Java SDK default false
-  std::optional<bool> excludeOtherAccount;  ///< Java SDK default false
-  std::optional<std::int32_t> start;  ///< range [0, 2147483647]; Java SDK default 0
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> startTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> endTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> limit;  ///< Optional; range [0, 2147483647]; Java SDK default `100` (unset here: not sent).
+  std::optional<Json> conditions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<bool> count;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<bool> excludeOtherAccount;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; range [0, 2147483647]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/events/meta-data` -> GetAllEventMetadataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetAllEventMetadataAction.java.
+/// Gets all event metadata.
+///
+/// `GET /v1/zwatch/events/meta-data`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAllEventMetadataResult.
+/// From the Java SDK's `zwatch/api/GetAllEventMetadataAction.java`.
 struct GetAllEventMetadataAction : Action<GetAllEventMetadataAction, GetAllEventMetadataResult> {
-  std::optional<std::string> name;
-  std::optional<std::string> namespace_;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> namespace_;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/metrics/meta-data` -> GetAllMetricMetadataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetAllMetricMetadataAction.java.
+/// Gets all metric metadata.
+///
+/// `GET /v1/zwatch/metrics/meta-data`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAllMetricMetadataResult.
+/// From the Java SDK's `zwatch/api/GetAllMetricMetadataAction.java`.
 struct GetAllMetricMetadataAction : Action<GetAllMetricMetadataAction, GetAllMetricMetadataResult> {
-  std::optional<std::string> name;
-  std::optional<std::string> namespace_;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional.
+  std::optional<std::string> namespace_;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/audits` -> GetAuditDataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetAuditDataAction.java.
+/// Gets the audit data.
+///
+/// `GET /v1/zwatch/audits`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetAuditDataResult.
+/// From the Java SDK's `zwatch/api/GetAuditDataAction.java`.
 struct GetAuditDataAction : Action<GetAuditDataAction, GetAuditDataResult> {
-  std::optional<std::int64_t> startTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> endTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> limit;  ///< range [0, 2147483647]; Java SDK default 100
-  std::optional<Json> conditions;  ///< element type unknown upstream: JSON
-  std::optional<std::string> auditType;  ///< one of Login, Resource
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> startTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> endTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> limit;  ///< Optional; range [0, 2147483647]; Java SDK default `100` (unset here: not sent).
+  std::optional<Json> conditions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> auditType;  ///< Optional; one of `Login`, `Resource` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/events` -> GetEventDataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetEventDataAction.java.
+/// Gets the event data.
+///
+/// `GET /v1/zwatch/events`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetEventDataResult.
+/// From the Java SDK's `zwatch/api/GetEventDataAction.java`.
 struct GetEventDataAction : Action<GetEventDataAction, GetEventDataResult> {
-  std::optional<std::int64_t> startTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> endTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> offsetAheadOfCurrentTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> limit;  ///< range [0, 2147483647]; Java SDK default 100
-  std::optional<Json> conditions;  ///< element type unknown upstream: JSON
-  std::optional<bool> count;  ///< Java SDK default false
-  std::optional<std::int32_t> start;  ///< range [0, 2147483647]; Java SDK default 0
-  std::optional<std::string> conditionExpression;  ///< max length 256
-  std::optional<std::string> endpointUuid;
-  std::optional<std::string> requestIp;
+  std::optional<std::int64_t> startTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> endTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> offsetAheadOfCurrentTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> limit;  ///< Optional; range [0, 2147483647]; Java SDK default `100` (unset here: not sent).
+  std::optional<Json> conditions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<bool> count;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::int32_t> start;  ///< Optional; range [0, 2147483647]; Java SDK default `0` (unset here: not sent).
+  std::optional<std::string> conditionExpression;  ///< Optional; at most 256 characters.
+  std::optional<std::string> endpointUuid;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/mn` -> GetManagementNodeDirCapacityResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetManagementNodeDirCapacityAction.java.
+/// Gets the management node dir capacity.
+///
+/// `GET /v1/zwatch/mn`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetManagementNodeDirCapacityResult.
+/// From the Java SDK's `zwatch/api/GetManagementNodeDirCapacityAction.java`.
 struct GetManagementNodeDirCapacityAction : Action<GetManagementNodeDirCapacityAction, GetManagementNodeDirCapacityResult> {
-  std::optional<std::vector<std::string>> managementNodeUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::vector<std::string>> managementNodeUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/metrics` -> GetMetricDataResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetMetricDataAction.java.
+/// Gets the metric data.
+///
+/// `GET /v1/zwatch/metrics`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetMetricDataResult.
+/// From the Java SDK's `zwatch/api/GetMetricDataAction.java`.
 struct GetMetricDataAction : Action<GetMetricDataAction, GetMetricDataResult> {
-  std::string namespace_;  ///< required
-  std::string metricName;  ///< required
-  std::optional<std::int64_t> startTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> endTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int64_t> offsetAheadOfCurrentTime;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> period;  ///< range [0, 2147483647]
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<Json> valueConditions;  ///< element type unknown upstream: JSON
-  std::optional<Json> functions;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string namespace_;  ///< Required.
+  std::string metricName;  ///< Required.
+  std::optional<std::int64_t> startTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> endTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int64_t> offsetAheadOfCurrentTime;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> period;  ///< Optional; range [0, 2147483647].
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> valueConditions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> functions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/metrics/label-values` -> GetMetricLabelValueResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetMetricLabelValueAction.java.
+/// Gets the metric label value.
+///
+/// `GET /v1/zwatch/metrics/label-values`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetMetricLabelValueResult.
+/// From the Java SDK's `zwatch/api/GetMetricLabelValueAction.java`.
 struct GetMetricLabelValueAction : Action<GetMetricLabelValueAction, GetMetricLabelValueResult> {
-  std::string namespace_;  ///< required
-  std::string metricName;  ///< required
-  std::optional<std::int64_t> startTime;  ///< range [0, 253402271999]
-  std::optional<std::int64_t> endTime;  ///< range [0, 253402271999]
-  std::optional<Json> labelNames;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<Json> filterLabels;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string namespace_;  ///< Required.
+  std::string metricName;  ///< Required.
+  std::optional<std::int64_t> startTime;  ///< Optional; range [0, 253402271999].
+  std::optional<std::int64_t> endTime;  ///< Optional; range [0, 253402271999].
+  std::optional<Json> labelNames;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> filterLabels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/textTemplateArg` -> GetTextTemplateArgResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/GetTextTemplateArgAction.java.
+/// Gets the text template arg.
+///
+/// `GET /v1/zwatch/textTemplateArg`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetTextTemplateArgResult.
+/// From the Java SDK's `zwatch/alarm/GetTextTemplateArgAction.java`.
 struct GetTextTemplateArgAction : Action<GetTextTemplateArgAction, GetTextTemplateArgResult> {
-  std::optional<std::string> requestIp;
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/alert-histories/histogram` -> GetZWatchAlertHistogramResult (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/GetZWatchAlertHistogramAction.java.
+/// Gets the ZWatch alert histogram.
+///
+/// `GET /v1/zwatch/alert-histories/histogram`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref GetZWatchAlertHistogramResult.
+/// From the Java SDK's `zwatch/api/GetZWatchAlertHistogramAction.java`.
 struct GetZWatchAlertHistogramAction : Action<GetZWatchAlertHistogramAction, GetZWatchAlertHistogramResult> {
-  std::string tableName;  ///< required
-  std::optional<std::int64_t> startTime;  ///< required; range [0, 9223372036854775807]
-  std::optional<std::int64_t> endTime;  ///< required; range [0, 9223372036854775807]
-  std::optional<std::int32_t> intervalHours;  ///< required; range [1, 24]; Java SDK default 1
-  std::optional<Json> groupColumns;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string tableName;  ///< Required.
+  std::optional<std::int64_t> startTime;  ///< Required; range [0, 9223372036854775807].
+  std::optional<std::int64_t> endTime;  ///< Required; range [0, 9223372036854775807].
+  std::optional<std::int32_t> intervalHours;  ///< Required; range [1, 24]; Java SDK default `1` (unset here: not sent).
+  std::optional<Json> groupColumns;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/metrics` -> EmptyReply.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/PutMetricDataAction.java.
+/// Puts metric data.
+///
+/// `POST /v1/zwatch/metrics`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/api/PutMetricDataAction.java`.
 struct PutMetricDataAction : Action<PutMetricDataAction, EmptyReply> {
-  std::string namespace_;  ///< required; max length 255
-  std::optional<Json> data;  ///< required; not empty; element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string namespace_;  ///< Required; at most 255 characters.
+  std::optional<Json> data;  ///< Required; not empty; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/activealarms/alarms` -> QueryReply<ActiveAlarmInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/activealarm/api/QueryActiveAlarmAction.java.
+/// Queries active alarms.
+///
+/// `GET /v1/zwatch/activealarms/alarms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ActiveAlarmInventory.
+/// Queryable fields (where(), query::field()): `templateUuid, alarmUuid, namespace, createDate, uuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/alarm/activealarm/api/QueryActiveAlarmAction.java`.
 struct QueryActiveAlarmAction : QueryAction<QueryActiveAlarmAction, ActiveAlarmInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/activealarms/templates` -> QueryReply<ActiveAlarmTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/activealarm/api/QueryActiveAlarmTemplateAction.java.
+/// Queries active alarm templates.
+///
+/// `GET /v1/zwatch/activealarms/templates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ActiveAlarmTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, alarmName, comparisonOperator, period, repeatInterval, repeatCount, namespace, metricName, threshold, emergencyLevel, labels`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/alarm/activealarm/api/QueryActiveAlarmTemplateAction.java`.
 struct QueryActiveAlarmTemplateAction : QueryAction<QueryActiveAlarmTemplateAction, ActiveAlarmTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/alarms` -> QueryReply<AlarmInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/QueryAlarmAction.java.
+/// Queries alarms.
+///
+/// `GET /v1/zwatch/alarms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AlarmInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, comparisonOperator, period, namespace, metricName, threshold, repeatInterval, repeatCount, status, state, enableRecovery, labels, actions, emergencyLevel`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/alarm/QueryAlarmAction.java`.
 struct QueryAlarmAction : QueryAction<QueryAlarmAction, AlarmInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/alarm-records` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryAlarmRecordAction.java.
+/// Queries alarm records.
+///
+/// `GET /v1/zwatch/alarm-records`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `zwatch/api/QueryAlarmRecordAction.java`.
 struct QueryAlarmRecordAction : QueryAction<QueryAlarmRecordAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/alert-histories/acknowledgments` -> QueryReply<AlertDataAckInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/QueryAlertDataAckAction.java.
+/// Queries alert data acks.
+///
+/// `GET /v1/zwatch/alert-histories/acknowledgments`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AlertDataAckInventory.
+/// Queryable fields (where(), query::field()): `alertDataUuid, alertType, ackPeriod, resourceUuid, ackDate, resumeAlert, operatorAccountUuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/alarm/QueryAlertDataAckAction.java`.
 struct QueryAlertDataAckAction : QueryAction<QueryAlertDataAckAction, AlertDataAckInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/alarms/sns/text-templates/aliyun-sms` -> QueryReply<AliyunSmsSNSTextTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/template/aliyunsms/QueryAliyunSmsSNSTextTemplateAction.java.
+/// Queries Aliyun SMS SNS text templates.
+///
+/// `GET /v1/zwatch/alarms/sns/text-templates/aliyun-sms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref AliyunSmsSNSTextTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, applicationPlatformType, subject, recoverySubject, template, recoveryTemplate, defaultTemplate, type, alarmTemplateCode, sign, eventTemplateCode, eventTemplate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/alarm/sns/template/aliyunsms/QueryAliyunSmsSNSTextTemplateAction.java`.
 struct QueryAliyunSmsSNSTextTemplateAction : QueryAction<QueryAliyunSmsSNSTextTemplateAction, AliyunSmsSNSTextTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/audit-records` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryAuditAction.java.
+/// Queries audits.
+///
+/// `GET /v1/zwatch/audit-records`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `zwatch/api/QueryAuditAction.java`.
 struct QueryAuditAction : QueryAction<QueryAuditAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/event-records` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryEventRecordAction.java.
+/// Queries event records.
+///
+/// `GET /v1/zwatch/event-records`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `zwatch/api/QueryEventRecordAction.java`.
 struct QueryEventRecordAction : QueryAction<QueryEventRecordAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitortemplates/evenrules` -> QueryReply<EventRuleTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryEventRuleTemplateAction.java.
+/// Queries event rule templates.
+///
+/// `GET /v1/zwatch/monitortemplates/evenrules`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref EventRuleTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, monitorTemplateUuid, namespace, eventName, emergencyLevel, labels`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryEventRuleTemplateAction.java`.
 struct QueryEventRuleTemplateAction : QueryAction<QueryEventRuleTemplateAction, EventRuleTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/events/subscriptions` -> QueryReply<EventSubscriptionInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/QueryEventSubscriptionAction.java.
+/// Queries event subscriptions.
+///
+/// `GET /v1/zwatch/events/subscriptions`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref EventSubscriptionInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, namespace, eventName, state, actions, labels, emergencyLevel`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/alarm/QueryEventSubscriptionAction.java`.
 struct QueryEventSubscriptionAction : QueryAction<QueryEventSubscriptionAction, EventSubscriptionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/metrics/httpreceivers` -> QueryReply<MetricDataHttpReceiverInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryMetricDataHttpReceiverAction.java.
+/// Queries metric data HTTP receivers.
+///
+/// `GET /v1/zwatch/metrics/httpreceivers`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MetricDataHttpReceiverInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, url, state`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/api/QueryMetricDataHttpReceiverAction.java`.
 struct QueryMetricDataHttpReceiverAction : QueryAction<QueryMetricDataHttpReceiverAction, MetricDataHttpReceiverInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitortemplates/metricrules` -> QueryReply<MetricRuleTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMetricRuleTemplateAction.java.
+/// Queries metric rule templates.
+///
+/// `GET /v1/zwatch/monitortemplates/metricrules`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MetricRuleTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, name, monitorTemplateUuid, comparisonOperator, period, repeatInterval, repeatCount, namespace, metricName, threshold, emergencyLevel, labels, enableRecovery`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryMetricRuleTemplateAction.java`.
 struct QueryMetricRuleTemplateAction : QueryAction<QueryMetricRuleTemplateAction, MetricRuleTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/metrics/httpreceivers/templates` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryMetricTemplateAction.java.
+/// Queries metric templates.
+///
+/// `GET /v1/zwatch/metrics/httpreceivers/templates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `zwatch/api/QueryMetricTemplateAction.java`.
 struct QueryMetricTemplateAction : QueryAction<QueryMetricTemplateAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitorgroups` -> QueryReply<MonitorGroupInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupAction.java.
+/// Queries monitor groups.
+///
+/// `GET /v1/zwatch/monitorgroups`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorGroupInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, state, actions, monitorGroupTemplateRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupAction.java`.
 struct QueryMonitorGroupAction : QueryAction<QueryMonitorGroupAction, MonitorGroupInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitorgroups/alarms` -> QueryReply<MonitorGroupAlarmInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupAlarmAction.java.
+/// Queries monitor group alarms.
+///
+/// `GET /v1/zwatch/monitorgroups/alarms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorGroupAlarmInventory.
+/// Queryable fields (where(), query::field()): `groupUuid, alarmUuid, metricRuleTemplateUuid, createDate, uuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupAlarmAction.java`.
 struct QueryMonitorGroupAlarmAction : QueryAction<QueryMonitorGroupAlarmAction, MonitorGroupAlarmInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitorgroups/subscriptions` -> QueryReply<MonitorGroupEventSubscriptionInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupEventSubscriptionAction.java.
+/// Queries monitor group event subscriptions.
+///
+/// `GET /v1/zwatch/monitorgroups/subscriptions`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorGroupEventSubscriptionInventory.
+/// Queryable fields (where(), query::field()): `groupUuid, eventSubscriptionUuid, eventRuleTemplateUuid, createDate, uuid`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupEventSubscriptionAction.java`.
 struct QueryMonitorGroupEventSubscriptionAction : QueryAction<QueryMonitorGroupEventSubscriptionAction, MonitorGroupEventSubscriptionInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitorgroups/instances` -> QueryReply<MonitorGroupInstanceInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupInstanceAction.java.
+/// Queries monitor group instances.
+///
+/// `GET /v1/zwatch/monitorgroups/instances`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorGroupInstanceInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, groupUuid, instanceResourceType, instanceUuid, status`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupInstanceAction.java`.
 struct QueryMonitorGroupInstanceAction : QueryAction<QueryMonitorGroupInstanceAction, MonitorGroupInstanceInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitorgroups/monitortemplates/refs` -> QueryReply<MonitorGroupTemplateRefInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupTemplateRefAction.java.
+/// Queries monitor group template refs.
+///
+/// `GET /v1/zwatch/monitorgroups/monitortemplates/refs`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorGroupTemplateRefInventory.
+/// Queryable fields (where(), query::field()): `uuid, createDate, lastOpDate, templateUuid, groupUuid, isApplied`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorGroupTemplateRefAction.java`.
 struct QueryMonitorGroupTemplateRefAction : QueryAction<QueryMonitorGroupTemplateRefAction, MonitorGroupTemplateRefInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/monitortemplates` -> QueryReply<MonitorTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorTemplateAction.java.
+/// Queries monitor templates.
+///
+/// `GET /v1/zwatch/monitortemplates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref MonitorTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, monitorGroupTemplateRefs`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/monitorgroup/api/QueryMonitorTemplateAction.java`.
 struct QueryMonitorTemplateAction : QueryAction<QueryMonitorTemplateAction, MonitorTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/third-party/alert-publish-histories` -> QueryReply<SNSEndpointThirdpartyAlertHistoryInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/QuerySNSEndpointThirdpartyAlertHistoryAction.java.
+/// Queries SNS endpoint thirdparty alert history.
+///
+/// `GET /v1/zwatch/third-party/alert-publish-histories`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSEndpointThirdpartyAlertHistoryInventory.
+/// Queryable fields (where(), query::field()): `alertUuid, endpointUuid, subscriptionUuid, createDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/thirdparty/api/QuerySNSEndpointThirdpartyAlertHistoryAction.java`.
 struct QuerySNSEndpointThirdpartyAlertHistoryAction : QueryAction<QuerySNSEndpointThirdpartyAlertHistoryAction, SNSEndpointThirdpartyAlertHistoryInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/alarms/sns/text-templates` -> QueryReply<SNSTextTemplateInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/QuerySNSTextTemplateAction.java.
+/// Queries SNS text templates.
+///
+/// `GET /v1/zwatch/alarms/sns/text-templates`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref SNSTextTemplateInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, applicationPlatformType, subject, recoverySubject, template, recoveryTemplate, defaultTemplate, type`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/alarm/sns/QuerySNSTextTemplateAction.java`.
 struct QuerySNSTextTemplateAction : QueryAction<QuerySNSTextTemplateAction, SNSTextTemplateInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/third-party/alerts` -> QueryReply<Json> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/QueryThirdpartyAlertAction.java.
+/// Queries thirdparty alerts.
+///
+/// `GET /v1/zwatch/third-party/alerts`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref Json.
+/// Queryable fields: unknown (the reply's element type is not known upstream).
+/// From the Java SDK's `zwatch/thirdparty/api/QueryThirdpartyAlertAction.java`.
 struct QueryThirdpartyAlertAction : QueryAction<QueryThirdpartyAlertAction, Json> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `GET /v1/zwatch/third-party/platforms` -> QueryReply<ThirdpartyPlatformInventory> (synchronous).
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/QueryThirdpartyPlatformAction.java.
+/// Queries thirdparty platforms.
+///
+/// `GET /v1/zwatch/third-party/platforms`, parameters in the query string. Synchronous. Needs a session (or an access key).
+/// Reply: \ref QueryReply of \ref ThirdpartyPlatformInventory.
+/// Queryable fields (where(), query::field()): `uuid, name, description, createDate, lastOpDate, type, url, template, state, lastSyncDate`.
+/// The server may accept more (its own joins over related resources).
+/// From the Java SDK's `zwatch/thirdparty/api/QueryThirdpartyPlatformAction.java`.
 struct QueryThirdpartyPlatformAction : QueryAction<QueryThirdpartyPlatformAction, ThirdpartyPlatformInventory> {
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/alarms/{alarmUuid}/actions/{actionUuid}` -> InventoryReply<AlarmInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/RemoveActionFromAlarmAction.java.
+/// Removes the action from the alarm.
+///
+/// `DELETE /v1/zwatch/alarms/{alarmUuid}/actions/{actionUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmInventory.
+/// From the Java SDK's `zwatch/alarm/RemoveActionFromAlarmAction.java`.
 struct RemoveActionFromAlarmAction : Action<RemoveActionFromAlarmAction, InventoryReply<AlarmInventory>> {
-  std::string alarmUuid;  ///< path; required
-  std::string actionUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string alarmUuid;  ///< Path variable; required.
+  std::string actionUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/events/subscriptions/{subscriptionUuid}/actions/{actionUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/RemoveActionFromEventSubscriptionAction.java.
+/// Removes the action from the event subscription.
+///
+/// `DELETE /v1/zwatch/events/subscriptions/{subscriptionUuid}/actions/{actionUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/alarm/RemoveActionFromEventSubscriptionAction.java`.
 struct RemoveActionFromEventSubscriptionAction : Action<RemoveActionFromEventSubscriptionAction, EmptyReply> {
-  std::string subscriptionUuid;  ///< path; required
-  std::string actionUuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string subscriptionUuid;  ///< Path variable; required.
+  std::string actionUuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/monitorgroups/{groupUuid}/actions/{instanceUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/RemoveInstanceFromMonitorGroupAction.java.
+/// Removes the instance from the monitor group.
+///
+/// `DELETE /v1/zwatch/monitorgroups/{groupUuid}/actions/{instanceUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/monitorgroup/api/RemoveInstanceFromMonitorGroupAction.java`.
 struct RemoveInstanceFromMonitorGroupAction : Action<RemoveInstanceFromMonitorGroupAction, EmptyReply> {
-  std::string groupUuid;  ///< path; required
-  std::string instanceUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string groupUuid;  ///< Path variable; required.
+  std::string instanceUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/alarms/labels/{uuid}` -> InventoryReply<AlarmInventory>.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/RemoveLabelFromAlarmAction.java.
+/// Removes the label from the alarm.
+///
+/// `DELETE /v1/zwatch/alarms/labels/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmInventory.
+/// From the Java SDK's `zwatch/alarm/RemoveLabelFromAlarmAction.java`.
 struct RemoveLabelFromAlarmAction : Action<RemoveLabelFromAlarmAction, InventoryReply<AlarmInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/events/subscriptions/labels/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/RemoveLabelFromEventSubscriptionAction.java.
+/// Removes the label from the event subscription.
+///
+/// `DELETE /v1/zwatch/events/subscriptions/labels/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/alarm/RemoveLabelFromEventSubscriptionAction.java`.
 struct RemoveLabelFromEventSubscriptionAction : Action<RemoveLabelFromEventSubscriptionAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/RevokeMonitorTemplateFromMonitorGroupAction.java.
+/// Revokes the monitor template from the monitor group.
+///
+/// `DELETE /v1/zwatch/monitortemplates/{templateUuid}/monitorgroups/{groupUuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/monitorgroup/api/RevokeMonitorTemplateFromMonitorGroupAction.java`.
 struct RevokeMonitorTemplateFromMonitorGroupAction : Action<RevokeMonitorTemplateFromMonitorGroupAction, EmptyReply> {
-  std::string groupUuid;  ///< path; required
-  std::string templateUuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string groupUuid;  ///< Path variable; required.
+  std::string templateUuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `POST /v1/zwatch/events/subscriptions` -> InventoryReply<EventSubscriptionInventory>.
-/// Body: `{"params": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/SubscribeEventAction.java.
+/// Subscribes the event.
+///
+/// `POST /v1/zwatch/events/subscriptions`, body `{"params": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventSubscriptionInventory.
+/// From the Java SDK's `zwatch/alarm/SubscribeEventAction.java`.
 struct SubscribeEventAction : Action<SubscribeEventAction, InventoryReply<EventSubscriptionInventory>> {
-  std::optional<std::string> name;  ///< max length 255
-  std::string namespace_;  ///< required
-  std::string eventName;  ///< required
-  std::optional<Json> actions;  ///< element type unknown upstream: JSON
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal; Java SDK default "Important"
-  std::optional<std::string> resourceUuid;
-  std::optional<std::vector<std::string>> tagUuids;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::string namespace_;  ///< Required.
+  std::string eventName;  ///< Required.
+  std::optional<Json> actions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive); Java SDK default `"Important"` (unset here: not sent).
+  std::optional<std::string> resourceUuid;  ///< Optional.
+  std::optional<std::vector<std::string>> tagUuids;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `DELETE /v1/zwatch/events/subscriptions/{uuid}` -> EmptyReply.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/UnsubscribeEventAction.java.
+/// Unsubscribes the event.
+///
+/// `DELETE /v1/zwatch/events/subscriptions/{uuid}`, parameters in the query string. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/alarm/UnsubscribeEventAction.java`.
 struct UnsubscribeEventAction : Action<UnsubscribeEventAction, EmptyReply> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> deleteMode;  ///< Optional; Java SDK default `"Permissive"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/activealarms/templates/{uuid}/actions` -> InventoryReply<ActiveAlarmTemplateInventory>.
-/// Body: `{"updateActiveAlarmTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/activealarm/api/UpdateActiveAlarmTemplateAction.java.
+/// Updates the active alarm template.
+///
+/// `PUT /v1/zwatch/activealarms/templates/{uuid}/actions`, body `{"updateActiveAlarmTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ActiveAlarmTemplateInventory.
+/// From the Java SDK's `zwatch/alarm/activealarm/api/UpdateActiveAlarmTemplateAction.java`.
 struct UpdateActiveAlarmTemplateAction : Action<UpdateActiveAlarmTemplateAction, InventoryReply<ActiveAlarmTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> alarmName;  ///< max length 255
-  std::optional<std::string> comparisonOperator;  ///< one of GreaterThanOrEqualTo, GreaterThan, LessThan, LessThanOrEqualTo
-  std::optional<std::int32_t> period;  ///< range [1, 2147483647]
-  std::optional<double> threshold;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> repeatInterval;  ///< range [0, 2147483647]
-  std::optional<std::int32_t> repeatCount;  ///< range [-1, 2147483647]
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal
-  std::optional<std::string> labels;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> alarmName;  ///< Optional; at most 255 characters.
+  std::optional<std::string> comparisonOperator;  ///< Optional; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (case-insensitive).
+  std::optional<std::int32_t> period;  ///< Optional; range [1, 2147483647].
+  std::optional<double> threshold;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> repeatInterval;  ///< Optional; range [0, 2147483647].
+  std::optional<std::int32_t> repeatCount;  ///< Optional; range [-1, 2147483647].
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive).
+  std::optional<std::string> labels;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/alarms/{uuid}/actions` -> InventoryReply<AlarmInventory>.
-/// Body: `{"updateAlarm": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/UpdateAlarmAction.java.
+/// Updates the alarm.
+///
+/// `PUT /v1/zwatch/alarms/{uuid}/actions`, body `{"updateAlarm": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmInventory.
+/// From the Java SDK's `zwatch/alarm/UpdateAlarmAction.java`.
 struct UpdateAlarmAction : Action<UpdateAlarmAction, InventoryReply<AlarmInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2047
-  std::optional<std::string> comparisonOperator;  ///< one of GreaterThanOrEqualTo, GreaterThan, LessThan, LessThanOrEqualTo
-  std::optional<std::int32_t> period;  ///< range [1, 2147483647]
-  std::optional<double> threshold;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> repeatInterval;  ///< range [0, 2147483647]
-  std::optional<std::int32_t> repeatCount;  ///< range [-1, 2147483647]
-  std::optional<bool> enableRecovery;
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal
-  std::optional<Json> actions;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2047 characters.
+  std::optional<std::string> comparisonOperator;  ///< Optional; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (case-insensitive).
+  std::optional<std::int32_t> period;  ///< Optional; range [1, 2147483647].
+  std::optional<double> threshold;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> repeatInterval;  ///< Optional; range [0, 2147483647].
+  std::optional<std::int32_t> repeatCount;  ///< Optional; range [-1, 2147483647].
+  std::optional<bool> enableRecovery;  ///< Optional.
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive).
+  std::optional<Json> actions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/alarm-histories/actions` -> EmptyReply.
-/// Body: `{"updateAlarmData": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/UpdateAlarmDataAction.java.
+/// Updates the alarm data.
+///
+/// `PUT /v1/zwatch/alarm-histories/actions`, body `{"updateAlarmData": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/api/UpdateAlarmDataAction.java`.
 struct UpdateAlarmDataAction : Action<UpdateAlarmDataAction, EmptyReply> {
-  std::optional<std::string> dataUuid;
-  std::optional<std::int64_t> dataStartTime;
-  std::optional<std::int64_t> dataEndTime;
-  std::string updateMode;  ///< required; one of OnlyOne, InRange, All
-  std::optional<std::string> readStatus;  ///< one of Read, Unread
-  std::optional<std::string> requestIp;
+  std::optional<std::string> dataUuid;  ///< Optional.
+  std::optional<std::int64_t> dataStartTime;  ///< Optional.
+  std::optional<std::int64_t> dataEndTime;  ///< Optional.
+  std::string updateMode;  ///< Required; one of `OnlyOne`, `InRange`, `All` (case-insensitive).
+  std::optional<std::string> readStatus;  ///< Optional; one of `Read`, `Unread` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/alarms/labels/{uuid}/actions` -> InventoryReply<AlarmLabelInventory>.
-/// Body: `{"updateAlarmLabel": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/UpdateAlarmLabelAction.java.
+/// Updates the alarm label.
+///
+/// `PUT /v1/zwatch/alarms/labels/{uuid}/actions`, body `{"updateAlarmLabel": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlarmLabelInventory.
+/// From the Java SDK's `zwatch/alarm/UpdateAlarmLabelAction.java`.
 struct UpdateAlarmLabelAction : Action<UpdateAlarmLabelAction, InventoryReply<AlarmLabelInventory>> {
-  std::string uuid;  ///< path; required
-  std::string key;  ///< required; max length 1024
-  std::string value;  ///< required
-  std::string operator_;  ///< required; one of Regex, Equal
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string key;  ///< Required; at most 1024 characters.
+  std::string value;  ///< Required.
+  std::string operator_;  ///< Required; one of `Regex`, `Equal` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions` -> InventoryReply<AlertDataAckInventory>.
-/// Body: `{"updateAlertDataAck": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/UpdateAlertDataAckAction.java.
+/// Updates the alert data ack.
+///
+/// `PUT /v1/zwatch/alert-histories/acknowledgments/{alertDataUuid}/actions`, body `{"updateAlertDataAck": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AlertDataAckInventory.
+/// From the Java SDK's `zwatch/alarm/UpdateAlertDataAckAction.java`.
 struct UpdateAlertDataAckAction : Action<UpdateAlertDataAckAction, InventoryReply<AlertDataAckInventory>> {
-  std::string alertDataUuid;  ///< path; required
-  std::optional<bool> resumeAlert;
-  std::optional<std::string> requestIp;
+  std::string alertDataUuid;  ///< Path variable; required.
+  std::optional<bool> resumeAlert;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/alarms/sns/text-templates/{uuid}/actions` -> InventoryReply<AliyunSmsSNSTextTemplateInventory>.
-/// Body: `{"updateAliyunSmsSNSTextTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/template/aliyunsms/UpdateAliyunSmsSNSTextTemplateAction.java.
+/// Updates the Aliyun SMS SNS text template.
+///
+/// `PUT /v1/zwatch/alarms/sns/text-templates/{uuid}/actions`, body `{"updateAliyunSmsSNSTextTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref AliyunSmsSNSTextTemplateInventory.
+/// From the Java SDK's `zwatch/alarm/sns/template/aliyunsms/UpdateAliyunSmsSNSTextTemplateAction.java`.
 struct UpdateAliyunSmsSNSTextTemplateAction : Action<UpdateAliyunSmsSNSTextTemplateAction, InventoryReply<AliyunSmsSNSTextTemplateInventory>> {
-  std::optional<std::string> alarmTemplateCode;
-  std::optional<std::string> sign;
-  std::optional<std::string> eventTemplateCode;
-  std::optional<std::string> eventTemplate;
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> subject;  ///< max length 2048
-  std::optional<std::string> recoverySubject;  ///< max length 2048
-  std::optional<std::string> template_;
-  std::optional<std::string> recoveryTemplate;
-  std::optional<bool> defaultTemplate;
-  std::optional<std::string> requestIp;
+  std::optional<std::string> alarmTemplateCode;  ///< Optional.
+  std::optional<std::string> sign;  ///< Optional.
+  std::optional<std::string> eventTemplateCode;  ///< Optional.
+  std::optional<std::string> eventTemplate;  ///< Optional.
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> subject;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> recoverySubject;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> template_;  ///< Optional.
+  std::optional<std::string> recoveryTemplate;  ///< Optional.
+  std::optional<bool> defaultTemplate;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/events/actions` -> EmptyReply.
-/// Body: `{"updateEventData": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/api/UpdateEventDataAction.java.
+/// Updates the event data.
+///
+/// `PUT /v1/zwatch/events/actions`, body `{"updateEventData": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/api/UpdateEventDataAction.java`.
 struct UpdateEventDataAction : Action<UpdateEventDataAction, EmptyReply> {
-  std::optional<std::string> dataUuid;
-  std::optional<std::int64_t> dataStartTime;
-  std::optional<std::int64_t> dataEndTime;
-  std::string updateMode;  ///< required; one of OnlyOne, InRange, All
-  std::optional<std::string> readStatus;  ///< one of Read, Unread
-  std::optional<std::string> requestIp;
+  std::optional<std::string> dataUuid;  ///< Optional.
+  std::optional<std::int64_t> dataStartTime;  ///< Optional.
+  std::optional<std::int64_t> dataEndTime;  ///< Optional.
+  std::string updateMode;  ///< Required; one of `OnlyOne`, `InRange`, `All` (case-insensitive).
+  std::optional<std::string> readStatus;  ///< Optional; one of `Read`, `Unread` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/monitortemplates/evenrules/{uuid}/actions` -> InventoryReply<EventRuleTemplateInventory>.
-/// Body: `{"updateEventRuleTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/UpdateEventRuleTemplateAction.java.
+/// Updates the event rule template.
+///
+/// `PUT /v1/zwatch/monitortemplates/evenrules/{uuid}/actions`, body `{"updateEventRuleTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventRuleTemplateInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/UpdateEventRuleTemplateAction.java`.
 struct UpdateEventRuleTemplateAction : Action<UpdateEventRuleTemplateAction, InventoryReply<EventRuleTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal; Java SDK default "Important"
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive); Java SDK default `"Important"` (unset here: not sent).
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/events/subscriptions/labels/{uuid}/actions` -> InventoryReply<EventSubscriptionLabelInventory>.
-/// Body: `{"updateEventSubscriptionLabel": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/UpdateEventSubscriptionLabelAction.java.
+/// Updates the event subscription label.
+///
+/// `PUT /v1/zwatch/events/subscriptions/labels/{uuid}/actions`, body `{"updateEventSubscriptionLabel": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventSubscriptionLabelInventory.
+/// From the Java SDK's `zwatch/alarm/UpdateEventSubscriptionLabelAction.java`.
 struct UpdateEventSubscriptionLabelAction : Action<UpdateEventSubscriptionLabelAction, InventoryReply<EventSubscriptionLabelInventory>> {
-  std::string uuid;  ///< path; required
-  std::string key;  ///< required; max length 1024
-  std::string value;  ///< required
-  std::string operator_;  ///< required; one of Regex, Equal
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::string key;  ///< Required; at most 1024 characters.
+  std::string value;  ///< Required.
+  std::string operator_;  ///< Required; one of `Regex`, `Equal` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/monitortemplates/metricrules/{uuid}/actions` -> InventoryReply<MetricRuleTemplateInventory>.
-/// Body: `{"updateMetricRuleTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/UpdateMetricRuleTemplateAction.java.
+/// Updates the metric rule template.
+///
+/// `PUT /v1/zwatch/monitortemplates/metricrules/{uuid}/actions`, body `{"updateMetricRuleTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MetricRuleTemplateInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/UpdateMetricRuleTemplateAction.java`.
 struct UpdateMetricRuleTemplateAction : Action<UpdateMetricRuleTemplateAction, InventoryReply<MetricRuleTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> comparisonOperator;  ///< one of GreaterThanOrEqualTo, GreaterThan, LessThan, LessThanOrEqualTo
-  std::optional<std::int32_t> period;  ///< range [1, 2147483647]
-  std::optional<double> threshold;  ///< range [0, 9223372036854775807]
-  std::optional<std::int32_t> repeatInterval;  ///< range [0, 9223372036854775807]
-  std::optional<Json> labels;  ///< element type unknown upstream: JSON
-  std::optional<std::int32_t> repeatCount;  ///< range [-1, 2147483647]; Java SDK default -1
-  std::optional<bool> enableRecovery;  ///< Java SDK default false
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal; Java SDK default "Important"
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> comparisonOperator;  ///< Optional; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (case-insensitive).
+  std::optional<std::int32_t> period;  ///< Optional; range [1, 2147483647].
+  std::optional<double> threshold;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<std::int32_t> repeatInterval;  ///< Optional; range [0, 9223372036854775807].
+  std::optional<Json> labels;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::int32_t> repeatCount;  ///< Optional; range [-1, 2147483647]; Java SDK default `-1` (unset here: not sent).
+  std::optional<bool> enableRecovery;  ///< Optional; Java SDK default `false` (unset here: not sent).
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive); Java SDK default `"Important"` (unset here: not sent).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/monitorgroups/{uuid}/actions` -> InventoryReply<MonitorGroupInventory>.
-/// Body: `{"updateMonitorGroup": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/UpdateMonitorGroupAction.java.
+/// Updates the monitor group.
+///
+/// `PUT /v1/zwatch/monitorgroups/{uuid}/actions`, body `{"updateMonitorGroup": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorGroupInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/UpdateMonitorGroupAction.java`.
 struct UpdateMonitorGroupAction : Action<UpdateMonitorGroupAction, InventoryReply<MonitorGroupInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<Json> actions;  ///< element type unknown upstream: JSON
-  std::optional<std::string> stateEvent;  ///< one of enable, disable
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<Json> actions;  ///< Optional; free-form JSON (its element type is unknown upstream).
+  std::optional<std::string> stateEvent;  ///< Optional; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/monitortemplates/{uuid}/actions` -> InventoryReply<MonitorTemplateInventory>.
-/// Body: `{"updateMonitorTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/UpdateMonitorTemplateAction.java.
+/// Updates the monitor template.
+///
+/// `PUT /v1/zwatch/monitortemplates/{uuid}/actions`, body `{"updateMonitorTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref MonitorTemplateInventory.
+/// From the Java SDK's `zwatch/monitorgroup/api/UpdateMonitorTemplateAction.java`.
 struct UpdateMonitorTemplateAction : Action<UpdateMonitorTemplateAction, InventoryReply<MonitorTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/alarms/sns/text-templates/{uuid}/actions` -> InventoryReply<SNSTextTemplateInventory>.
-/// Body: `{"updateSNSTextTemplate": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/UpdateSNSTextTemplateAction.java.
+/// Updates the SNS text template.
+///
+/// `PUT /v1/zwatch/alarms/sns/text-templates/{uuid}/actions`, body `{"updateSNSTextTemplate": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref SNSTextTemplateInventory.
+/// From the Java SDK's `zwatch/alarm/sns/UpdateSNSTextTemplateAction.java`.
 struct UpdateSNSTextTemplateAction : Action<UpdateSNSTextTemplateAction, InventoryReply<SNSTextTemplateInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> subject;  ///< max length 2048
-  std::optional<std::string> recoverySubject;  ///< max length 2048
-  std::optional<std::string> template_;
-  std::optional<std::string> recoveryTemplate;
-  std::optional<bool> defaultTemplate;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> subject;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> recoverySubject;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> template_;  ///< Optional.
+  std::optional<std::string> recoveryTemplate;  ///< Optional.
+  std::optional<bool> defaultTemplate;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/events/subscriptions/{uuid}/actions` -> InventoryReply<EventSubscriptionInventory>.
-/// Body: `{"updateSubscribeEvent": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/UpdateSubscribeEventAction.java.
+/// Updates the subscribe event.
+///
+/// `PUT /v1/zwatch/events/subscriptions/{uuid}/actions`, body `{"updateSubscribeEvent": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref EventSubscriptionInventory.
+/// From the Java SDK's `zwatch/alarm/UpdateSubscribeEventAction.java`.
 struct UpdateSubscribeEventAction : Action<UpdateSubscribeEventAction, InventoryReply<EventSubscriptionInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> emergencyLevel;  ///< Optional; one of `Emergent`, `Important`, `Normal` (case-insensitive).
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/third-party/alerts/actions` -> EmptyReply.
-/// Body: `{"updateThirdpartyAlerts": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/UpdateThirdpartyAlertsAction.java.
+/// Updates the thirdparty alerts.
+///
+/// `PUT /v1/zwatch/third-party/alerts/actions`, body `{"updateThirdpartyAlerts": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref EmptyReply (`{}`).
+/// From the Java SDK's `zwatch/thirdparty/api/UpdateThirdpartyAlertsAction.java`.
 struct UpdateThirdpartyAlertsAction : Action<UpdateThirdpartyAlertsAction, EmptyReply> {
-  std::optional<std::string> uuid;
-  std::optional<std::int64_t> startTimeMillis;
-  std::optional<std::int64_t> endTimeMillis;
-  std::optional<std::string> updateReadStatus;  ///< one of Unread, Read
-  std::optional<std::string> requestIp;
+  std::optional<std::string> uuid;  ///< Optional.
+  std::optional<std::int64_t> startTimeMillis;  ///< Optional.
+  std::optional<std::int64_t> endTimeMillis;  ///< Optional.
+  std::optional<std::string> updateReadStatus;  ///< Optional; one of `Unread`, `Read` (case-insensitive).
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
-/// `PUT /v1/zwatch/third-party/platforms/{uuid}/actions` -> InventoryReply<ThirdpartyPlatformInventory>.
-/// Body: `{"updateThirdpartyPlatform": {...}}`.
-/// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/UpdateThirdpartyPlatformAction.java.
+/// Updates the thirdparty platform.
+///
+/// `PUT /v1/zwatch/third-party/platforms/{uuid}/actions`, body `{"updateThirdpartyPlatform": {...}}`. Asynchronous: a 202 job, which call() polls to its end. Needs a session (or an access key).
+/// Reply: \ref InventoryReply of \ref ThirdpartyPlatformInventory.
+/// From the Java SDK's `zwatch/thirdparty/api/UpdateThirdpartyPlatformAction.java`.
 struct UpdateThirdpartyPlatformAction : Action<UpdateThirdpartyPlatformAction, InventoryReply<ThirdpartyPlatformInventory>> {
-  std::string uuid;  ///< path; required
-  std::optional<std::string> name;  ///< max length 255
-  std::optional<std::string> description;  ///< max length 2048
-  std::optional<std::string> template_;  ///< max length 8192
-  std::optional<std::string> url;  ///< max length 2048
-  std::optional<std::string> stateEvent;  ///< one of enable, disable
-  std::optional<std::int64_t> lastSyncDateMills;
-  std::optional<std::string> requestIp;
+  std::string uuid;  ///< Path variable; required.
+  std::optional<std::string> name;  ///< Optional; at most 255 characters.
+  std::optional<std::string> description;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> template_;  ///< Optional; at most 8192 characters.
+  std::optional<std::string> url;  ///< Optional; at most 2048 characters.
+  std::optional<std::string> stateEvent;  ///< Optional; one of `enable`, `disable` (case-insensitive).
+  std::optional<std::int64_t> lastSyncDateMills;  ///< Optional.
+  std::optional<std::string> requestIp;  ///< Optional.
 
-  static const ActionSpec& spec();
-  static const schema::TypeDesc& describe();
+  static const ActionSpec& spec();  ///< Its route and flags.
+  static const schema::TypeDesc& describe();  ///< Its parameters' field table.
 };
 
 }  // namespace zstack

@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// AccessControlListEntryInventory (ZStack SDK class org.zstack.sdk.AccessControlListEntryInventory).
+/// Inventory of an access control list entry: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AccessControlListEntryInventory`.
+/// Returned by \ref AddAccessControlListEntryAction, \ref AddAccessControlListRedirectRuleAction, \ref ChangeAccessControlListRedirectRuleAction.
+/// A field of \ref AccessControlListInventory.
 struct AccessControlListEntryInventory : NamedResource {
-  std::string aclUuid;
-  std::string type;
-  std::string domain;
-  std::string url;
-  std::string ipEntries;
+  std::string aclUuid;  ///< String; UUID of the ACL.
+  std::string type;  ///< String.
+  std::string domain;  ///< String.
+  std::string url;  ///< String.
+  std::string ipEntries;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,12 +16,16 @@
 
 namespace zstack {
 
-/// AccessControlListInventory (ZStack SDK class org.zstack.sdk.AccessControlListInventory).
+/// Inventory of an access control list: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AccessControlListInventory`.
+/// Queried with \ref QueryAccessControlListAction.
+/// Returned by \ref CreateAccessControlListAction.
 struct AccessControlListInventory : NamedResource {
-  std::optional<std::int32_t> ipVersion;
-  std::vector<AccessControlListEntryInventory> entries;
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::vector<AccessControlListEntryInventory> entries;  ///< List of \ref AccessControlListEntryInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// AccessControlRuleInventory (ZStack SDK class org.zstack.sdk.AccessControlRuleInventory).
+/// Inventory of an access control rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AccessControlRuleInventory`.
+/// Queried with \ref QueryAccessControlRuleAction.
+/// Returned by \ref AddAccessControlRuleAction, \ref UpdateAccessControlRuleAction.
 struct AccessControlRuleInventory : NamedResource {
-  std::string rule;
-  std::string strategy;
+  std::string rule;  ///< String.
+  std::string strategy;  ///< String; one of `ACCEPT`, `REJECT` (enum `ControlStrategy`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// AccessKeyInventory (ZStack SDK class org.zstack.sdk.AccessKeyInventory).
+/// Inventory of an access key: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AccessKeyInventory`.
+/// Queried with \ref QueryAccessKeyAction.
+/// Returned by \ref ChangeAccessKeyStateAction, \ref CreateAccessKeyAction.
 struct AccessKeyInventory : Resource {
-  std::string description;
-  std::string accountUuid;
-  std::string userUuid;
-  std::string AccessKeyID;
-  std::string AccessKeySecret;
-  std::string state;
+  std::string description;  ///< String.
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string userUuid;  ///< String; UUID of the user.
+  std::string AccessKeyID;  ///< String.
+  std::string AccessKeySecret;  ///< String.
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `AccessKeyState`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

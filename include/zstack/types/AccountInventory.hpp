@@ -15,11 +15,16 @@
 
 namespace zstack {
 
-/// AccountInventory (ZStack SDK class org.zstack.sdk.AccountInventory).
+/// Inventory of an account: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AccountInventory`.
+/// Queried with \ref QueryAccountAction.
+/// Returned by \ref CreateAccountAction, \ref UpdateAccountAction.
+/// A field of \ref CleanInvalidLdapBindingResult, \ref GetResourceAccountResult, \ref LogInByLdapResult.
 struct AccountInventory : NamedResource {
-  std::string type;
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

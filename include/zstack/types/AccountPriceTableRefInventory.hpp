@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// AccountPriceTableRefInventory (ZStack SDK class org.zstack.sdk.AccountPriceTableRefInventory).
+/// Inventory of an account price table ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AccountPriceTableRefInventory`.
+/// Queried with \ref QueryAccountPriceTableRefAction.
 struct AccountPriceTableRefInventory {
-  std::string accountUuid;
-  std::string tableUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string tableUuid;  ///< String; UUID of the table.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

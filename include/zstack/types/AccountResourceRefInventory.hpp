@@ -14,16 +14,20 @@
 
 namespace zstack {
 
-/// AccountResourceRefInventory (ZStack SDK class org.zstack.sdk.AccountResourceRefInventory).
+/// Inventory of an account resource ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AccountResourceRefInventory`.
+/// Queried with \ref QueryAccountResourceRefAction.
+/// Returned by \ref ChangeResourceOwnerAction.
 struct AccountResourceRefInventory {
-  std::string accountUuid;
-  std::string resourceUuid;
-  std::string resourceType;
-  std::string concreteResourceType;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string resourceType;  ///< String.
+  std::string concreteResourceType;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

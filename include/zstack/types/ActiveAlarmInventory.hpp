@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// ActiveAlarmInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.activealarm.entity.ActiveAlarmInventory).
+/// Inventory of an active alarm: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.activealarm.entity.ActiveAlarmInventory`.
+/// Queried with \ref QueryActiveAlarmAction.
 struct ActiveAlarmInventory {
-  std::string templateUuid;
-  std::string alarmUuid;
-  std::string namespace_;
-  std::optional<Timestamp> createDate;
-  std::string uuid;
+  std::string templateUuid;  ///< String; UUID of the template.
+  std::string alarmUuid;  ///< String; UUID of the alarm.
+  std::string namespace_;  ///< JSON key `namespace`; string.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::string uuid;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

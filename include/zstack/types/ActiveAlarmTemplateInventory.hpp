@@ -15,20 +15,24 @@
 
 namespace zstack {
 
-/// ActiveAlarmTemplateInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.activealarm.entity.ActiveAlarmTemplateInventory).
+/// Inventory of an active alarm template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.activealarm.entity.ActiveAlarmTemplateInventory`.
+/// Queried with \ref QueryActiveAlarmTemplateAction.
+/// Returned by \ref UpdateActiveAlarmTemplateAction.
 struct ActiveAlarmTemplateInventory : Resource {
-  std::string alarmName;
-  std::string comparisonOperator;
-  std::optional<std::int32_t> period;
-  std::optional<std::int32_t> repeatInterval;
-  std::optional<std::int32_t> repeatCount;
-  std::string namespace_;
-  std::string metricName;
-  std::optional<double> threshold;
-  std::string emergencyLevel;
-  std::string labels;
+  std::string alarmName;  ///< String.
+  std::string comparisonOperator;  ///< String; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (enum `ComparisonOperator`).
+  std::optional<std::int32_t> period;  ///< 32-bit integer.
+  std::optional<std::int32_t> repeatInterval;  ///< 32-bit integer.
+  std::optional<std::int32_t> repeatCount;  ///< 32-bit integer.
+  std::string namespace_;  ///< JSON key `namespace`; string.
+  std::string metricName;  ///< String.
+  std::optional<double> threshold;  ///< Number.
+  std::string emergencyLevel;  ///< String; one of `Emergent`, `Important`, `Normal` (enum `EmergencyLevel`).
+  std::string labels;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// AddIpRangeByNetworkCidrResult (ZStack SDK class org.zstack.sdk.AddIpRangeByNetworkCidrResult).
+/// Reply of \ref AddIpRangeByNetworkCidrAction, \ref AddIpv6RangeByNetworkCidrAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AddIpRangeByNetworkCidrResult`.
 struct AddIpRangeByNetworkCidrResult {
-  std::optional<IpRangeInventory> inventory;
-  std::vector<IpRangeInventory> inventories;
+  std::optional<IpRangeInventory> inventory;  ///< \ref IpRangeInventory.
+  std::vector<IpRangeInventory> inventories;  ///< List of \ref IpRangeInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

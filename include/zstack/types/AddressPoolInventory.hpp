@@ -15,10 +15,13 @@
 
 namespace zstack {
 
-/// AddressPoolInventory (ZStack SDK class org.zstack.sdk.AddressPoolInventory).
+/// Inventory of an address pool: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AddressPoolInventory`.
+/// Queried with \ref QueryAddressPoolAction.
 struct AddressPoolInventory : IpRangeInventory {
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// AffinityGroupInventory (ZStack SDK class org.zstack.sdk.AffinityGroupInventory).
+/// Inventory of an affinity group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AffinityGroupInventory`.
+/// Queried with \ref QueryAffinityGroupAction.
+/// Returned by \ref AddVmToAffinityGroupAction, \ref ChangeAffinityGroupStateAction, \ref CreateAffinityGroupAction, \ref CreateVmSchedulingRuleAction, \ref RemoveVmFromAffinityGroupAction and 1 more.
 struct AffinityGroupInventory : NamedResource {
-  std::string policy;
-  std::string version;
-  std::string type;
-  std::string appliance;
-  std::string zoneUuid;
-  std::string state;
-  Json usages;  ///< element type unknown upstream: kept as JSON
+  std::string policy;  ///< String.
+  std::string version;  ///< String.
+  std::string type;  ///< String.
+  std::string appliance;  ///< String.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string state;  ///< String.
+  Json usages;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// AgentVersionInventory (ZStack SDK class org.zstack.sdk.AgentVersionInventory).
+/// Inventory of an agent version: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AgentVersionInventory`.
+/// Queried with \ref QueryAgentVersionAction.
 struct AgentVersionInventory : Resource {
-  std::string agentType;
-  std::string currentVersion;
-  std::string expectVersion;
+  std::string agentType;  ///< String.
+  std::string currentVersion;  ///< String.
+  std::string expectVersion;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,23 +15,27 @@
 
 namespace zstack {
 
-/// AlarmInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.AlarmInventory).
+/// Inventory of an alarm: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.AlarmInventory`.
+/// Queried with \ref QueryAlarmAction.
+/// Returned by \ref AddActionToAlarmAction, \ref ChangeAlarmStateAction, \ref CreateAlarmAction, \ref RemoveActionFromAlarmAction, \ref RemoveLabelFromAlarmAction and 1 more.
 struct AlarmInventory : NamedResource {
-  std::string comparisonOperator;
-  std::optional<std::int32_t> period;
-  std::string namespace_;
-  std::string metricName;
-  std::optional<double> threshold;
-  std::optional<std::int32_t> repeatInterval;
-  std::optional<std::int32_t> repeatCount;
-  std::string status;
-  std::string state;
-  std::optional<bool> enableRecovery;
-  Json labels;  ///< element type unknown upstream: kept as JSON
-  Json actions;  ///< element type unknown upstream: kept as JSON
-  std::string emergencyLevel;
+  std::string comparisonOperator;  ///< String; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (enum `ComparisonOperator`).
+  std::optional<std::int32_t> period;  ///< 32-bit integer.
+  std::string namespace_;  ///< JSON key `namespace`; string.
+  std::string metricName;  ///< String.
+  std::optional<double> threshold;  ///< Number.
+  std::optional<std::int32_t> repeatInterval;  ///< 32-bit integer.
+  std::optional<std::int32_t> repeatCount;  ///< 32-bit integer.
+  std::string status;  ///< String; one of `OK`, `Alarm`, `InsufficientData` (enum `AlarmStatus`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `AlarmState`).
+  std::optional<bool> enableRecovery;  ///< Boolean.
+  Json labels;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json actions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string emergencyLevel;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// AlarmLabelInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.AlarmLabelInventory).
+/// Inventory of an alarm label: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.AlarmLabelInventory`.
+/// Returned by \ref AddLabelToAlarmAction, \ref UpdateAlarmLabelAction.
 struct AlarmLabelInventory {
-  std::string uuid;
-  std::string key;
-  std::string operator_;
-  std::string value;
+  std::string uuid;  ///< String.
+  std::string key;  ///< String.
+  std::string operator_;  ///< JSON key `operator`; string.
+  std::string value;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,17 +14,21 @@
 
 namespace zstack {
 
-/// AlertDataAckInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.AlertDataAckInventory).
+/// Inventory of an alert data ack: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.AlertDataAckInventory`.
+/// Queried with \ref QueryAlertDataAckAction.
+/// Returned by \ref AckAlarmDataAction, \ref AckEventDataAction, \ref UpdateAlertDataAckAction.
 struct AlertDataAckInventory {
-  std::string alertDataUuid;
-  std::string alertType;
-  std::optional<std::int64_t> ackPeriod;
-  std::string resourceUuid;
-  std::optional<Timestamp> ackDate;
-  std::optional<bool> resumeAlert;
-  std::string operatorAccountUuid;
+  std::string alertDataUuid;  ///< String; UUID of the alert data.
+  std::string alertType;  ///< String.
+  std::optional<std::int64_t> ackPeriod;  ///< 64-bit integer.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::optional<Timestamp> ackDate;  ///< Timestamp (the server's local time).
+  std::optional<bool> resumeAlert;  ///< Boolean.
+  std::string operatorAccountUuid;  ///< String; UUID of the operator account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// AlertInventory (ZStack SDK class org.zstack.sdk.AlertInventory).
+/// Inventory of an alert: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AlertInventory`.
+/// Queried with \ref QueryAlertAction.
 struct AlertInventory : Resource {
-  std::string triggerUuid;
-  std::string targetResourceUuid;
-  std::string content;
+  std::string triggerUuid;  ///< String; UUID of the trigger.
+  std::string targetResourceUuid;  ///< String; UUID of the target resource.
+  std::string content;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// AliyunDiskInventory (ZStack SDK class org.zstack.sdk.AliyunDiskInventory).
+/// Inventory of an Aliyun disk: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunDiskInventory`.
+/// Returned by \ref AttachAliyunDiskToEcsAction, \ref CreateAliyunDiskFromRemoteAction, \ref UpdateAliyunDiskAction.
 struct AliyunDiskInventory : NamedResource {
-  std::string diskId;
-  std::string identityZoneUuid;
-  std::string ecsInstanceUuid;
-  std::string diskCategory;
-  std::string diskType;
-  std::string diskChargeType;
-  std::string status;
-  std::optional<std::int32_t> sizeWithGB;
-  std::string deviceInfo;
+  std::string diskId;  ///< String.
+  std::string identityZoneUuid;  ///< String; UUID of the identity zone.
+  std::string ecsInstanceUuid;  ///< String; UUID of the ECS instance.
+  std::string diskCategory;  ///< String.
+  std::string diskType;  ///< String.
+  std::string diskChargeType;  ///< String.
+  std::string status;  ///< String.
+  std::optional<std::int32_t> sizeWithGB;  ///< 32-bit integer.
+  std::string deviceInfo;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// AliyunNasAccessGroupInventory (ZStack SDK class org.zstack.sdk.AliyunNasAccessGroupInventory).
+/// Inventory of an Aliyun NAS access group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunNasAccessGroupInventory`.
+/// Queried with \ref QueryAliyunNasAccessGroupAction.
+/// Returned by \ref AddAliyunNasAccessGroupAction, \ref CreateAliyunNasAccessGroupAction, \ref UpdateAliyunNasAccessGroupAction.
 struct AliyunNasAccessGroupInventory : NamedResource {
-  std::string dataCenterUuid;
-  Json rules;  ///< element type unknown upstream: kept as JSON
-  std::string type;
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  Json rules;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// AliyunNasAccessRuleInventory (ZStack SDK class org.zstack.sdk.AliyunNasAccessRuleInventory).
+/// Inventory of an Aliyun NAS access rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunNasAccessRuleInventory`.
+/// Returned by \ref CreateAliyunNasAccessGroupRuleAction.
 struct AliyunNasAccessRuleInventory : Resource {
-  std::string accessGroupUuid;
-  std::string sourceCidr;
-  std::string rule;
-  std::optional<std::int32_t> priority;
-  std::string userAccess;
-  std::string ruleId;
+  std::string accessGroupUuid;  ///< String; UUID of the access group.
+  std::string sourceCidr;  ///< String.
+  std::string rule;  ///< String.
+  std::optional<std::int32_t> priority;  ///< 32-bit integer.
+  std::string userAccess;  ///< String.
+  std::string ruleId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

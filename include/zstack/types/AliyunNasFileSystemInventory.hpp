@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// AliyunNasFileSystemInventory (ZStack SDK class org.zstack.sdk.AliyunNasFileSystemInventory).
+/// Inventory of an Aliyun NAS file system: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunNasFileSystemInventory`.
+/// Returned by \ref AddAliyunNasFileSystemAction.
 struct AliyunNasFileSystemInventory : NasFileSystemInventory {
-  std::string dataCenterUuid;
-  std::string storageType;
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string storageType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

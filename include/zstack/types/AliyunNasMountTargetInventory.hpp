@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// AliyunNasMountTargetInventory (ZStack SDK class org.zstack.sdk.AliyunNasMountTargetInventory).
+/// Inventory of an Aliyun NAS mount target: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunNasMountTargetInventory`.
+/// Returned by \ref AddAliyunNasMountTargetAction.
 struct AliyunNasMountTargetInventory : NasMountTargetInventory {
-  std::string accessGroupUuid;
-  std::string status;
+  std::string accessGroupUuid;  ///< String; UUID of the access group.
+  std::string status;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// AliyunPanguPartitionInventory (ZStack SDK class org.zstack.sdk.AliyunPanguPartitionInventory).
+/// Inventory of an Aliyun pangu partition: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunPanguPartitionInventory`.
+/// Queried with \ref QueryAliyunPanguPartitionAction.
+/// Returned by \ref AddAliyunPanguPartitionAction, \ref UpdateAliyunPanguPartitionAction.
 struct AliyunPanguPartitionInventory : NamedResource {
-  std::string accountUuid;
-  std::string identityZoneUuid;
-  std::string appName;
-  std::string partitionName;
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string identityZoneUuid;  ///< String; UUID of the identity zone.
+  std::string appName;  ///< String.
+  std::string partitionName;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,19 @@
 
 namespace zstack {
 
-/// AliyunProxyVSwitchInventory (ZStack SDK class org.zstack.sdk.AliyunProxyVSwitchInventory).
+/// Inventory of an Aliyun proxy V switch: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunProxyVSwitchInventory`.
+/// Queried with \ref QueryAliyunProxyVSwitchAction.
+/// Returned by \ref CreateAliyunProxyVSwitchAction, \ref UpdateAliyunProxyVSwitchAction.
 struct AliyunProxyVSwitchInventory {
-  std::string uuid;
-  std::string aliyunProxyVpcUuid;
-  std::string vpcL3NetworkUuid;
-  std::string status;
-  std::optional<bool> isDefault;
+  std::string uuid;  ///< String.
+  std::string aliyunProxyVpcUuid;  ///< String; UUID of the Aliyun proxy VPC.
+  std::string vpcL3NetworkUuid;  ///< String; UUID of the VPC L3 network.
+  std::string status;  ///< String.
+  std::optional<bool> isDefault;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// AliyunProxyVpcInventory (ZStack SDK class org.zstack.sdk.AliyunProxyVpcInventory).
+/// Inventory of an Aliyun proxy VPC: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunProxyVpcInventory`.
+/// Queried with \ref QueryAliyunProxyVpcAction.
+/// Returned by \ref CreateAliyunProxyVpcAction, \ref UpdateAliyunProxyVpcAction.
 struct AliyunProxyVpcInventory : Resource {
-  std::string vpcName;
-  std::string cidrBlock;
-  std::string vRouterUuid;
-  std::string status;
-  Json aliyunProxyVSwitches;  ///< element type unknown upstream: kept as JSON
-  std::string description;
-  std::optional<bool> isDefault;
+  std::string vpcName;  ///< String.
+  std::string cidrBlock;  ///< String.
+  std::string vRouterUuid;  ///< String; UUID of the V router.
+  std::string status;  ///< String.
+  Json aliyunProxyVSwitches;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string description;  ///< String.
+  std::optional<bool> isDefault;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// AliyunRouterInterfaceInventory (ZStack SDK class org.zstack.sdk.AliyunRouterInterfaceInventory).
+/// Inventory of an Aliyun router interface: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunRouterInterfaceInventory`.
+/// Returned by \ref CreateAliyunRouterInterfaceRemoteAction, \ref StartConnectionBetweenAliyunRouterInterfaceAction.
 struct AliyunRouterInterfaceInventory : NamedResource {
-  std::string dataCenterUuid;
-  std::string routerInterfaceId;
-  std::string virtualRouterUuid;
-  std::string accessPointUuid;
-  std::string role;
-  std::string vRouterType;
-  std::string spec;
-  std::string status;
-  std::string oppositeInterfaceUuid;
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string routerInterfaceId;  ///< String.
+  std::string virtualRouterUuid;  ///< String; UUID of the virtual router.
+  std::string accessPointUuid;  ///< String; UUID of the access point.
+  std::string role;  ///< String.
+  std::string vRouterType;  ///< String.
+  std::string spec;  ///< String.
+  std::string status;  ///< String.
+  std::string oppositeInterfaceUuid;  ///< String; UUID of the opposite interface.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// AliyunSmsSNSTextTemplateInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.sns.template.aliyunsms.AliyunSmsSNSTextTemplateInventory).
+/// Inventory of an Aliyun SMS SNS text template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.sns.template.aliyunsms.AliyunSmsSNSTextTemplateInventory`.
+/// Queried with \ref QueryAliyunSmsSNSTextTemplateAction.
+/// Returned by \ref UpdateAliyunSmsSNSTextTemplateAction.
 struct AliyunSmsSNSTextTemplateInventory : SNSTextTemplateInventory {
-  std::string alarmTemplateCode;
-  std::string sign;
-  std::string eventTemplateCode;
-  std::string eventTemplate;
+  std::string alarmTemplateCode;  ///< String.
+  std::string sign;  ///< String.
+  std::string eventTemplateCode;  ///< String.
+  std::string eventTemplate;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// AliyunSnapshotInventory (ZStack SDK class org.zstack.sdk.AliyunSnapshotInventory).
+/// Inventory of an Aliyun snapshot: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AliyunSnapshotInventory`.
+/// Returned by \ref CreateAliyunSnapshotRemoteAction, \ref UpdateAliyunSnapshotAction.
 struct AliyunSnapshotInventory : NamedResource {
-  std::string snapshotId;
-  std::string dataCenterUuid;
-  std::string diskUuid;
-  std::string status;
-  std::string aliyunSnapshotUsage;
+  std::string snapshotId;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string diskUuid;  ///< String; UUID of the disk.
+  std::string status;  ///< String.
+  std::string aliyunSnapshotUsage;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// AllocateHostResourceResult (ZStack SDK class org.zstack.sdk.AllocateHostResourceResult).
+/// Reply of \ref AllocateHostResourceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AllocateHostResourceResult`.
 struct AllocateHostResourceResult {
-  std::string name;
-  std::string uuid;
-  Json vCPUPin;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string uuid;  ///< String.
+  Json vCPUPin;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,23 @@
 
 namespace zstack {
 
-/// AppBuildSystemInventory (ZStack SDK class org.zstack.sdk.AppBuildSystemInventory).
+/// Inventory of an app build system: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AppBuildSystemInventory`.
+/// Queried with \ref QueryAppBuildSystemAction.
+/// Returned by \ref AddAppBuildSystemAction, \ref ChangeAppBuildSystemStateAction, \ref ReconnectAppBuildSystemAction, \ref UpdateAppBuildSystemAction.
 struct AppBuildSystemInventory : NamedResource {
-  std::string storageType;
-  std::string url;
-  std::string hostname;
-  std::string username;
-  std::optional<std::int32_t> sshPort;
-  std::string status;
-  std::string state;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
+  std::string storageType;  ///< String.
+  std::string url;  ///< String.
+  std::string hostname;  ///< String.
+  std::string username;  ///< String.
+  std::optional<std::int32_t> sshPort;  ///< 32-bit integer.
+  std::string status;  ///< String.
+  std::string state;  ///< String.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

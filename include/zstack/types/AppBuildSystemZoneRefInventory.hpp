@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// AppBuildSystemZoneRefInventory (ZStack SDK class org.zstack.sdk.AppBuildSystemZoneRefInventory).
+/// Inventory of an app build system zone ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AppBuildSystemZoneRefInventory`.
+/// Returned by \ref AttachAppBuildSystemToZoneAction.
 struct AppBuildSystemZoneRefInventory {
-  std::optional<std::int64_t> id;
-  std::string buildSystemUuid;
-  std::string zoneUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string buildSystemUuid;  ///< String; UUID of the build system.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// ApplianceVmInventory (ZStack SDK class org.zstack.sdk.ApplianceVmInventory).
+/// Inventory of an appliance VM: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ApplianceVmInventory`.
+/// Queried with \ref QueryApplianceVmAction, \ref QueryVirtualRouterVmAction.
+/// Returned by \ref ProvisionVirtualRouterConfigAction, \ref ReconnectVirtualRouterAction.
 struct ApplianceVmInventory : VmInstanceInventory {
-  std::string applianceVmType;
-  std::string managementNetworkUuid;
-  std::string defaultRouteL3NetworkUuid;
-  std::string status;
-  std::optional<std::int32_t> agentPort;
-  std::string haStatus;
+  std::string applianceVmType;  ///< String.
+  std::string managementNetworkUuid;  ///< String; UUID of the management network.
+  std::string defaultRouteL3NetworkUuid;  ///< String; UUID of the default route L3 network.
+  std::string status;  ///< String.
+  std::optional<std::int32_t> agentPort;  ///< 32-bit integer.
+  std::string haStatus;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ApplyDRSAdviceResult (ZStack SDK class org.zstack.sdk.ApplyDRSAdviceResult).
+/// Reply of \ref ApplyDRSAdviceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ApplyDRSAdviceResult`.
 struct ApplyDRSAdviceResult {
-  std::string vmMigrationActivityUuid;
+  std::string vmMigrationActivityUuid;  ///< String; UUID of the VM migration activity.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// ArchiveTicketInventory (ZStack SDK class org.zstack.sdk.ticket.entity.ArchiveTicketInventory).
+/// Inventory of an archive ticket: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ticket.entity.ArchiveTicketInventory`.
+/// Queried with \ref QueryArchiveTicketAction.
 struct ArchiveTicketInventory : NamedResource {
-  std::string ticketUuid;
-  std::string accountUuid;
-  std::string status;
-  Json request;  ///< element type unknown upstream: kept as JSON
-  std::string accountSystemType;
-  Json accountSystemContext;
-  std::string currentFlowUuid;
-  std::string flowCollectionUuid;
-  std::string ticketTypeUuid;
+  std::string ticketUuid;  ///< String; UUID of the ticket.
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string status;  ///< String; one of `Pending`, `Cancelled`, `IntermediateApproved`, `FinalApproved`, `Rejected` (enum `TicketStatus`).
+  Json request;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string accountSystemType;  ///< String.
+  Json accountSystemContext;  ///< Free-form JSON.
+  std::string currentFlowUuid;  ///< String; UUID of the current flow.
+  std::string flowCollectionUuid;  ///< String; UUID of the flow collection.
+  std::string ticketTypeUuid;  ///< String; UUID of the ticket type.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

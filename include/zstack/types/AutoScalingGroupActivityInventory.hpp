@@ -15,18 +15,21 @@
 
 namespace zstack {
 
-/// AutoScalingGroupActivityInventory (ZStack SDK class org.zstack.sdk.AutoScalingGroupActivityInventory).
+/// Inventory of an auto scaling group activity: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AutoScalingGroupActivityInventory`.
+/// Queried with \ref QueryAutoScalingGroupActivityAction.
 struct AutoScalingGroupActivityInventory : NamedResource {
-  std::string scalingGroupUuid;
-  std::string activityAction;
-  std::string instanceUuids;
-  std::string scalingGroupRuleUuid;
-  std::string cause;
-  std::string status;
-  std::string activityActionResultMessage;
-  std::optional<Timestamp> endDate;
+  std::string scalingGroupUuid;  ///< String; UUID of the scaling group.
+  std::string activityAction;  ///< String.
+  std::string instanceUuids;  ///< String; UUID of the instance.
+  std::string scalingGroupRuleUuid;  ///< String; UUID of the scaling group rule.
+  std::string cause;  ///< String.
+  std::string status;  ///< String.
+  std::string activityActionResultMessage;  ///< String.
+  std::optional<Timestamp> endDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

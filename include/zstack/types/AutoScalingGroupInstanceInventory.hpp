@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// AutoScalingGroupInstanceInventory (ZStack SDK class org.zstack.sdk.AutoScalingGroupInstanceInventory).
+/// Inventory of an auto scaling group instance: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AutoScalingGroupInstanceInventory`.
+/// Queried with \ref QueryAutoScalingGroupInstanceAction.
+/// Returned by \ref UpdateAutoScalingGroupInstanceAction.
 struct AutoScalingGroupInstanceInventory : Resource {
-  std::string instanceUuid;
-  std::string scalingGroupUuid;
-  std::string templateUuid;
-  std::string scalingGroupActivityUuid;
-  std::string status;
-  std::string healthStatus;
-  std::string description;
-  std::string protectionStrategy;
+  std::string instanceUuid;  ///< String; UUID of the instance.
+  std::string scalingGroupUuid;  ///< String; UUID of the scaling group.
+  std::string templateUuid;  ///< String; UUID of the template.
+  std::string scalingGroupActivityUuid;  ///< String; UUID of the scaling group activity.
+  std::string status;  ///< String.
+  std::string healthStatus;  ///< String.
+  std::string description;  ///< String.
+  std::string protectionStrategy;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// AutoScalingGroupInventory (ZStack SDK class org.zstack.sdk.AutoScalingGroupInventory).
+/// Inventory of an auto scaling group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AutoScalingGroupInventory`.
+/// Queried with \ref QueryAutoScalingGroupAction.
+/// Returned by \ref AttachAutoScalingTemplateToGroupAction, \ref ChangeAutoScalingGroupStateAction, \ref CreateAutoScalingGroupAction, \ref DetachAutoScalingTemplateFromGroupAction, \ref UpdateAutoScalingGroupAction.
 struct AutoScalingGroupInventory : NamedResource {
-  std::string scalingResourceType;
-  std::string state;
-  std::optional<std::int64_t> defaultCooldown;
-  std::optional<std::int32_t> minResourceSize;
-  std::optional<std::int32_t> maxResourceSize;
-  std::string removalPolicy;
-  Json attachedTemplates;  ///< element type unknown upstream: kept as JSON
-  Json systemTags;  ///< element type unknown upstream: kept as JSON
+  std::string scalingResourceType;  ///< String.
+  std::string state;  ///< String.
+  std::optional<std::int64_t> defaultCooldown;  ///< 64-bit integer.
+  std::optional<std::int32_t> minResourceSize;  ///< 32-bit integer.
+  std::optional<std::int32_t> maxResourceSize;  ///< 32-bit integer.
+  std::string removalPolicy;  ///< String.
+  Json attachedTemplates;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json systemTags;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

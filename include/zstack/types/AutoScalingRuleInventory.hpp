@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// AutoScalingRuleInventory (ZStack SDK class org.zstack.sdk.AutoScalingRuleInventory).
+/// Inventory of an auto scaling rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AutoScalingRuleInventory`.
+/// Queried with \ref QueryAutoScalingRuleAction.
+/// Returned by \ref CreateAutoScalingGroupAddingNewInstanceRuleAction, \ref CreateAutoScalingGroupRemovalInstanceRuleAction, \ref UpdateAutoScalingGroupAddingNewInstanceRuleAction, \ref UpdateAutoScalingGroupRemovalInstanceRuleAction, \ref UpdateAutoScalingRuleAction.
 struct AutoScalingRuleInventory : NamedResource {
-  std::string type;
-  std::optional<std::int64_t> cooldown;
-  std::string state;
-  std::string status;
-  Json systemTags;  ///< element type unknown upstream: kept as JSON
-  std::string scalingGroupUuid;
-  Json ruleTriggers;  ///< element type unknown upstream: kept as JSON
+  std::string type;  ///< String.
+  std::optional<std::int64_t> cooldown;  ///< 64-bit integer.
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `AutoScalingRuleState`).
+  std::string status;  ///< String; one of `Created`, `WaitingForTrigger`, `Triggering`, `Error` (enum `AutoScalingRuleStatus`).
+  Json systemTags;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string scalingGroupUuid;  ///< String; UUID of the scaling group.
+  Json ruleTriggers;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

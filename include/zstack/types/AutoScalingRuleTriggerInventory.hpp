@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// AutoScalingRuleTriggerInventory (ZStack SDK class org.zstack.sdk.AutoScalingRuleTriggerInventory).
+/// Inventory of an auto scaling rule trigger: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AutoScalingRuleTriggerInventory`.
+/// Queried with \ref QueryAutoScalingRuleTriggerAction.
+/// Returned by \ref CreateAutoScalingRuleAlarmTriggerAction, \ref CreateAutoScalingRuleSchedulerJobTriggerAction.
 struct AutoScalingRuleTriggerInventory : NamedResource {
-  std::string type;
-  std::string ruleUuid;
-  std::string state;
+  std::string type;  ///< String.
+  std::string ruleUuid;  ///< String; UUID of the rule.
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// AutoScalingTemplateInventory (ZStack SDK class org.zstack.sdk.AutoScalingTemplateInventory).
+/// Inventory of an auto scaling template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AutoScalingTemplateInventory`.
+/// Returned by \ref CreateAutoScalingVmTemplateAction, \ref UpdateAutoScalingVmTemplateAction.
 struct AutoScalingTemplateInventory : NamedResource {
-  std::string type;
-  std::string state;
-  Json systemTags;  ///< element type unknown upstream: kept as JSON
+  std::string type;  ///< String.
+  std::string state;  ///< String.
+  Json systemTags;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,24 +15,27 @@
 
 namespace zstack {
 
-/// AutoScalingVmTemplateInventory (ZStack SDK class org.zstack.sdk.AutoScalingVmTemplateInventory).
+/// Inventory of an auto scaling VM template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.AutoScalingVmTemplateInventory`.
+/// Queried with \ref QueryAutoScalingVmTemplateAction.
 struct AutoScalingVmTemplateInventory : AutoScalingTemplateInventory {
-  std::string vmInstanceName;
-  std::string vmInstanceType;
-  std::string vmInstanceDescription;
-  std::string vmInstanceOfferingUuid;
-  std::string imageUuid;
-  std::vector<std::string> l3NetworkUuids;  ///< a list of uuids
-  std::string rootDiskOfferingUuid;
-  std::vector<std::string> dataDiskOfferingUuids;  ///< a list of uuids
-  std::string vmInstanceZoneUuid;
-  std::string vmInstanceClusterUuid;
-  std::string hostUuid;
-  std::string primaryStorageUuidForRootVolume;
-  std::string defaultL3NetworkUuid;
-  std::string strategy;
+  std::string vmInstanceName;  ///< String.
+  std::string vmInstanceType;  ///< String.
+  std::string vmInstanceDescription;  ///< String.
+  std::string vmInstanceOfferingUuid;  ///< String; UUID of the VM instance offering.
+  std::string imageUuid;  ///< String; UUID of the image.
+  std::vector<std::string> l3NetworkUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the L3 networks.
+  std::string rootDiskOfferingUuid;  ///< String; UUID of the root disk offering.
+  std::vector<std::string> dataDiskOfferingUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the data disk offerings.
+  std::string vmInstanceZoneUuid;  ///< String; UUID of the VM instance zone.
+  std::string vmInstanceClusterUuid;  ///< String; UUID of the VM instance cluster.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string primaryStorageUuidForRootVolume;  ///< String.
+  std::string defaultL3NetworkUuid;  ///< String; UUID of the default L3 network.
+  std::string strategy;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// BackupDatabaseToPublicCloudResult (ZStack SDK class org.zstack.sdk.BackupDatabaseToPublicCloudResult).
+/// Reply of \ref BackupDatabaseToPublicCloudAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BackupDatabaseToPublicCloudResult`.
 struct BackupDatabaseToPublicCloudResult {
-  std::string local;
-  std::string remote;
-  std::string regionId;
+  std::string local;  ///< String.
+  std::string remote;  ///< String.
+  std::string regionId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,22 @@
 
 namespace zstack {
 
-/// BackupStorageInventory (ZStack SDK class org.zstack.sdk.BackupStorageInventory).
+/// Inventory of backup storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BackupStorageInventory`.
+/// Queried with \ref QueryAliyunEbsBackupStorageAction, \ref QueryBackupStorageAction, \ref QueryCephBackupStorageAction.
+/// Returned by \ref AddAliyunEbsBackupStorageAction, \ref AddCephBackupStorageAction, \ref AddSftpBackupStorageAction, \ref AddSimulatorBackupStorageAction, \ref AttachBackupStorageToZoneAction and 7 more.
+/// A field of \ref GetCandidateBackupStorageForCreatingImageResult.
 struct BackupStorageInventory : NamedResource {
-  std::string url;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::string type;
-  std::string state;
-  std::string status;
-  std::vector<std::string> attachedZoneUuids;
+  std::string url;  ///< String.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::string type;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::vector<std::string> attachedZoneUuids;  ///< List of strings; UUIDs of the attached zones.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// BareMetal2BondingInventory (ZStack SDK class org.zstack.sdk.BareMetal2BondingInventory).
+/// Inventory of a BareMetal2 bonding: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2BondingInventory`.
+/// Queried with \ref QueryBareMetal2BondingAction.
+/// Returned by \ref CreateBareMetal2BondingAction.
 struct BareMetal2BondingInventory : Resource {
-  std::string chassisUuid;
-  std::string name;
-  std::string slaves;
-  std::string opts;
-  std::optional<std::int32_t> mode;
-  std::string accountUuid;
+  std::string chassisUuid;  ///< String; UUID of the chassis.
+  std::string name;  ///< String.
+  std::string slaves;  ///< String.
+  std::string opts;  ///< String.
+  std::optional<std::int32_t> mode;  ///< 32-bit integer.
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// BareMetal2ChassisGpuDeviceInventory (ZStack SDK class org.zstack.sdk.BareMetal2ChassisGpuDeviceInventory).
+/// Inventory of a BareMetal2 chassis GPU device: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2ChassisGpuDeviceInventory`.
+/// Queried with \ref QueryBareMetal2ChassisGpuDeviceAction.
 struct BareMetal2ChassisGpuDeviceInventory : BareMetal2ChassisPciDeviceInventory {
-  std::string serialNumber;
-  std::optional<std::int64_t> memory;
-  std::optional<std::int64_t> power;
-  std::optional<bool> isDriverLoaded;
+  std::string serialNumber;  ///< String.
+  std::optional<std::int64_t> memory;  ///< 64-bit integer.
+  std::optional<std::int64_t> power;  ///< 64-bit integer.
+  std::optional<bool> isDriverLoaded;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

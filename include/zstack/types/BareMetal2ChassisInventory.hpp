@@ -16,21 +16,25 @@
 
 namespace zstack {
 
-/// BareMetal2ChassisInventory (ZStack SDK class org.zstack.sdk.BareMetal2ChassisInventory).
+/// Inventory of a BareMetal2 chassis: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2ChassisInventory`.
+/// Queried with \ref QueryBareMetal2ChassisAction.
+/// Returned by \ref AddBareMetal2IpmiChassisAction, \ref ChangeBareMetal2ChassisStateAction, \ref InspectBareMetal2ChassisAction, \ref InspectBareMetal2ChassisByInstanceAction, \ref PowerOffBareMetal2ChassisAction and 4 more.
 struct BareMetal2ChassisInventory : NamedResource {
-  std::string zoneUuid;
-  std::string clusterUuid;
-  std::string chassisOfferingUuid;
-  std::string type;
-  std::string state;
-  std::string status;
-  std::string powerStatus;
-  std::string provisionType;
-  Json chassisNics;  ///< element type unknown upstream: kept as JSON
-  Json chassisDisks;  ///< element type unknown upstream: kept as JSON
-  std::optional<BareMetal2ChassisOfferingInventory> chassisOffering;
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string clusterUuid;  ///< String; UUID of the cluster.
+  std::string chassisOfferingUuid;  ///< String; UUID of the chassis offering.
+  std::string type;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::string powerStatus;  ///< String.
+  std::string provisionType;  ///< String.
+  Json chassisNics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json chassisDisks;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<BareMetal2ChassisOfferingInventory> chassisOffering;  ///< \ref BareMetal2ChassisOfferingInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,22 @@
 
 namespace zstack {
 
-/// BareMetal2ChassisOfferingInventory (ZStack SDK class org.zstack.sdk.BareMetal2ChassisOfferingInventory).
+/// Inventory of a BareMetal2 chassis offering: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2ChassisOfferingInventory`.
+/// Queried with \ref QueryBareMetal2ChassisOfferingAction.
+/// Returned by \ref ChangeBareMetal2ChassisOfferingStateAction, \ref UpdateBareMetal2ChassisOfferingAction.
+/// A field of \ref BareMetal2ChassisInventory.
 struct BareMetal2ChassisOfferingInventory : NamedResource {
-  std::string architecture;
-  std::string cpuModelName;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int64_t> memorySize;
-  std::string bootMode;
-  std::string state;
-  std::string provisionType;
+  std::string architecture;  ///< String.
+  std::string cpuModelName;  ///< String.
+  std::optional<std::int32_t> cpuNum;  ///< 32-bit integer.
+  std::optional<std::int64_t> memorySize;  ///< 64-bit integer.
+  std::string bootMode;  ///< String.
+  std::string state;  ///< String.
+  std::string provisionType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,20 +15,24 @@
 
 namespace zstack {
 
-/// BareMetal2ChassisPciDeviceInventory (ZStack SDK class org.zstack.sdk.BareMetal2ChassisPciDeviceInventory).
+/// Inventory of a BareMetal2 chassis PCI device: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2ChassisPciDeviceInventory`.
+/// Queried with \ref QueryBareMetal2ChassisPciDeviceAction.
+/// Returned by \ref UpdateBareMetal2ChassisPciDeviceAction.
 struct BareMetal2ChassisPciDeviceInventory : NamedResource {
-  std::string chassisUuid;
-  std::string type;
-  std::string pciDeviceAddress;
-  std::string vendorId;
-  std::string deviceId;
-  std::string subvendorId;
-  std::string subdeviceId;
-  std::string iommuGroup;
-  std::string vendor;
-  std::string device;
+  std::string chassisUuid;  ///< String; UUID of the chassis.
+  std::string type;  ///< String.
+  std::string pciDeviceAddress;  ///< String.
+  std::string vendorId;  ///< String.
+  std::string deviceId;  ///< String.
+  std::string subvendorId;  ///< String.
+  std::string subdeviceId;  ///< String.
+  std::string iommuGroup;  ///< String.
+  std::string vendor;  ///< String.
+  std::string device;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

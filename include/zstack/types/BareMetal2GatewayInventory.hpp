@@ -16,12 +16,16 @@
 
 namespace zstack {
 
-/// BareMetal2GatewayInventory (ZStack SDK class org.zstack.sdk.BareMetal2GatewayInventory).
+/// Inventory of a BareMetal2 gateway: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2GatewayInventory`.
+/// Queried with \ref QueryBareMetal2GatewayAction.
+/// Returned by \ref AttachBareMetal2GatewayToClusterAction, \ref ChangeBareMetal2GatewayClusterAction, \ref ChangeBareMetal2GatewayStateAction, \ref DetachBareMetal2GatewayFromClusterAction, \ref ReconnectBareMetal2GatewayAction and 1 more.
 struct BareMetal2GatewayInventory : KVMHostInventory {
-  std::vector<std::string> attachedClusterUuids;  ///< a list of uuids
-  std::optional<BareMetal2GatewayProvisionNicInventory> provisionNic;
+  std::vector<std::string> attachedClusterUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the attached clusters.
+  std::optional<BareMetal2GatewayProvisionNicInventory> provisionNic;  ///< \ref BareMetal2GatewayProvisionNicInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

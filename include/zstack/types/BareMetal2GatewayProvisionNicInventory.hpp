@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// BareMetal2GatewayProvisionNicInventory (ZStack SDK class org.zstack.sdk.BareMetal2GatewayProvisionNicInventory).
+/// Inventory of a BareMetal2 gateway provision NIC: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2GatewayProvisionNicInventory`.
+/// A field of \ref BareMetal2GatewayInventory.
 struct BareMetal2GatewayProvisionNicInventory : Resource {
-  std::string networkUuid;
-  std::string interfaceName;
-  std::string ip;
-  std::string netmask;
-  std::string gateway;
-  std::string metadata;
+  std::string networkUuid;  ///< String; UUID of the network.
+  std::string interfaceName;  ///< String.
+  std::string ip;  ///< String.
+  std::string netmask;  ///< String.
+  std::string gateway;  ///< String.
+  std::string metadata;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,21 +16,25 @@
 
 namespace zstack {
 
-/// BareMetal2InstanceInventory (ZStack SDK class org.zstack.sdk.BareMetal2InstanceInventory).
+/// Inventory of a BareMetal2 instance: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2InstanceInventory`.
+/// Queried with \ref QueryBareMetal2InstanceAction.
+/// Returned by \ref AttachProvisionNicToBondingAction, \ref ChangeBareMetal2InstancePasswordAction, \ref CreateBareMetal2InstanceAction, \ref DetachProvisionNicFromBondingAction, \ref ReconnectBareMetal2InstanceAction and 2 more.
 struct BareMetal2InstanceInventory : VmInstanceInventory {
-  std::string chassisUuid;
-  std::string lastChassisUuid;
-  std::string gatewayUuid;
-  std::string lastGatewayUuid;
-  std::string chassisOfferingUuid;
-  std::string gatewayAllocatorStrategy;
-  std::string status;
-  std::string provisionType;
-  std::string agentVersion;
-  std::optional<bool> isLatestAgent;
-  std::optional<BareMetal2InstanceProvisionNicInventory> provisionNic;
+  std::string chassisUuid;  ///< String; UUID of the chassis.
+  std::string lastChassisUuid;  ///< String; UUID of the last chassis.
+  std::string gatewayUuid;  ///< String; UUID of the gateway.
+  std::string lastGatewayUuid;  ///< String; UUID of the last gateway.
+  std::string chassisOfferingUuid;  ///< String; UUID of the chassis offering.
+  std::string gatewayAllocatorStrategy;  ///< String.
+  std::string status;  ///< String.
+  std::string provisionType;  ///< String.
+  std::string agentVersion;  ///< String.
+  std::optional<bool> isLatestAgent;  ///< Boolean.
+  std::optional<BareMetal2InstanceProvisionNicInventory> provisionNic;  ///< \ref BareMetal2InstanceProvisionNicInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

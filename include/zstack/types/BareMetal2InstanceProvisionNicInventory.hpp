@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// BareMetal2InstanceProvisionNicInventory (ZStack SDK class org.zstack.sdk.BareMetal2InstanceProvisionNicInventory).
+/// Inventory of a BareMetal2 instance provision NIC: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2InstanceProvisionNicInventory`.
+/// A field of \ref BareMetal2InstanceInventory.
 struct BareMetal2InstanceProvisionNicInventory : Resource {
-  std::string networkUuid;
-  std::string mac;
-  std::string ip;
-  std::string netmask;
-  std::string gateway;
-  std::string metadata;
+  std::string networkUuid;  ///< String; UUID of the network.
+  std::string mac;  ///< String.
+  std::string ip;  ///< String.
+  std::string netmask;  ///< String.
+  std::string gateway;  ///< String.
+  std::string metadata;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

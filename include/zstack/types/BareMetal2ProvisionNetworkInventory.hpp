@@ -15,19 +15,23 @@
 
 namespace zstack {
 
-/// BareMetal2ProvisionNetworkInventory (ZStack SDK class org.zstack.sdk.BareMetal2ProvisionNetworkInventory).
+/// Inventory of a BareMetal2 provision network: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BareMetal2ProvisionNetworkInventory`.
+/// Queried with \ref QueryBareMetal2ProvisionNetworkAction.
+/// Returned by \ref AttachBareMetal2ProvisionNetworkToClusterAction, \ref ChangeBareMetal2ProvisionNetworkStateAction, \ref CreateBareMetal2ProvisionNetworkAction, \ref DetachBareMetal2ProvisionNetworkFromClusterAction, \ref UpdateBareMetal2ProvisionNetworkAction.
 struct BareMetal2ProvisionNetworkInventory : NamedResource {
-  std::string zoneUuid;
-  std::string dhcpInterface;
-  std::string dhcpRangeStartIp;
-  std::string dhcpRangeEndIp;
-  std::string dhcpRangeNetmask;
-  std::string dhcpRangeGateway;
-  std::string dhcpRangeNetworkCidr;
-  std::string state;
-  std::vector<std::string> attachedClusterUuids;  ///< a list of uuids
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string dhcpInterface;  ///< String.
+  std::string dhcpRangeStartIp;  ///< String.
+  std::string dhcpRangeEndIp;  ///< String.
+  std::string dhcpRangeNetmask;  ///< String.
+  std::string dhcpRangeGateway;  ///< String.
+  std::string dhcpRangeNetworkCidr;  ///< String.
+  std::string state;  ///< String.
+  std::vector<std::string> attachedClusterUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the attached clusters.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

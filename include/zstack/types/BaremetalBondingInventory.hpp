@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// BaremetalBondingInventory (ZStack SDK class org.zstack.sdk.BaremetalBondingInventory).
+/// Inventory of a baremetal bonding: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BaremetalBondingInventory`.
+/// Queried with \ref QueryBaremetalBondingAction.
+/// Returned by \ref CreateBaremetalBondingAction.
 struct BaremetalBondingInventory : Resource {
-  std::string chassisUuid;
-  std::string name;
-  std::optional<std::int32_t> mode;
-  std::string slaves;
-  std::string opts;
+  std::string chassisUuid;  ///< String; UUID of the chassis.
+  std::string name;  ///< String.
+  std::optional<std::int32_t> mode;  ///< 32-bit integer.
+  std::string slaves;  ///< String.
+  std::string opts;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,23 @@
 
 namespace zstack {
 
-/// BaremetalChassisInventory (ZStack SDK class org.zstack.sdk.BaremetalChassisInventory).
+/// Inventory of a baremetal chassis: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BaremetalChassisInventory`.
+/// Queried with \ref QueryBaremetalChassisAction.
+/// Returned by \ref ChangeBaremetalChassisStateAction, \ref CreateBaremetalChassisAction, \ref InspectBaremetalChassisAction, \ref UpdateBaremetalChassisAction.
 struct BaremetalChassisInventory : NamedResource {
-  std::string zoneUuid;
-  std::string clusterUuid;
-  std::string pxeServerUuid;
-  std::string ipmiAddress;
-  std::optional<std::int32_t> ipmiPort;
-  std::string ipmiUsername;
-  std::string state;
-  std::string status;
-  Json hardwareInfos;  ///< element type unknown upstream: kept as JSON
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string clusterUuid;  ///< String; UUID of the cluster.
+  std::string pxeServerUuid;  ///< String; UUID of the pxe server.
+  std::string ipmiAddress;  ///< String.
+  std::optional<std::int32_t> ipmiPort;  ///< 32-bit integer.
+  std::string ipmiUsername;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  Json hardwareInfos;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,23 +15,27 @@
 
 namespace zstack {
 
-/// BaremetalInstanceInventory (ZStack SDK class org.zstack.sdk.BaremetalInstanceInventory).
+/// Inventory of a baremetal instance: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BaremetalInstanceInventory`.
+/// Queried with \ref QueryBaremetalInstanceAction.
+/// Returned by \ref CreateBaremetalInstanceAction, \ref RebootBaremetalInstanceAction, \ref RecoverBaremetalInstanceAction, \ref StartBaremetalInstanceAction, \ref StopBaremetalInstanceAction and 1 more.
 struct BaremetalInstanceInventory : NamedResource {
-  std::string zoneUuid;
-  std::string clusterUuid;
-  std::string pxeServerUuid;
-  std::string chassisUuid;
-  std::string imageUuid;
-  std::string templateUuid;
-  std::string platform;
-  std::string managementIp;
-  std::string username;
-  std::optional<std::int32_t> port;
-  std::string state;
-  std::string status;
-  Json bmNics;  ///< element type unknown upstream: kept as JSON
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string clusterUuid;  ///< String; UUID of the cluster.
+  std::string pxeServerUuid;  ///< String; UUID of the pxe server.
+  std::string chassisUuid;  ///< String; UUID of the chassis.
+  std::string imageUuid;  ///< String; UUID of the image.
+  std::string templateUuid;  ///< String; UUID of the template.
+  std::string platform;  ///< String.
+  std::string managementIp;  ///< String.
+  std::string username;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  Json bmNics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,26 +15,30 @@
 
 namespace zstack {
 
-/// BaremetalPxeServerInventory (ZStack SDK class org.zstack.sdk.BaremetalPxeServerInventory).
+/// Inventory of a baremetal pxe server: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BaremetalPxeServerInventory`.
+/// Queried with \ref QueryBaremetalPxeServerAction.
+/// Returned by \ref AttachBaremetalPxeServerToClusterAction, \ref CreateBaremetalPxeServerAction, \ref DetachBaremetalPxeServerFromClusterAction, \ref ReconnectBaremetalPxeServerAction, \ref StartBaremetalPxeServerAction and 2 more.
 struct BaremetalPxeServerInventory : NamedResource {
-  std::string zoneUuid;
-  std::string hostname;
-  std::string sshUsername;
-  std::string sshPassword;
-  std::optional<std::int32_t> sshPort;
-  std::string storagePath;
-  std::string dhcpInterface;
-  std::string dhcpInterfaceAddress;
-  std::string dhcpRangeBegin;
-  std::string dhcpRangeEnd;
-  std::string dhcpRangeNetmask;
-  std::string state;
-  std::string status;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::vector<std::string> attachedClusterUuids;  ///< a list of uuids
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string hostname;  ///< String.
+  std::string sshUsername;  ///< String.
+  std::string sshPassword;  ///< String.
+  std::optional<std::int32_t> sshPort;  ///< 32-bit integer.
+  std::string storagePath;  ///< String.
+  std::string dhcpInterface;  ///< String.
+  std::string dhcpInterfaceAddress;  ///< String.
+  std::string dhcpRangeBegin;  ///< String.
+  std::string dhcpRangeEnd;  ///< String.
+  std::string dhcpRangeNetmask;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::vector<std::string> attachedClusterUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the attached clusters.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

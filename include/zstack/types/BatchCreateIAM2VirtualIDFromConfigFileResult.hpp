@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// BatchCreateIAM2VirtualIDFromConfigFileResult (ZStack SDK class org.zstack.sdk.iam2.api.BatchCreateIAM2VirtualIDFromConfigFileResult).
+/// Reply of \ref BatchCreateIAM2VirtualIDFromConfigFileAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.api.BatchCreateIAM2VirtualIDFromConfigFileResult`.
 struct BatchCreateIAM2VirtualIDFromConfigFileResult {
-  std::optional<std::int32_t> numberOfImportedUser;
+  std::optional<std::int32_t> numberOfImportedUser;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// BatchDeleteVolumeSnapshotResult (ZStack SDK class org.zstack.sdk.BatchDeleteVolumeSnapshotResult).
+/// Reply of \ref BatchDeleteVolumeSnapshotAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BatchDeleteVolumeSnapshotResult`.
 struct BatchDeleteVolumeSnapshotResult {
-  std::vector<BatchDeleteVolumeSnapshotStruct> results;
+  std::vector<BatchDeleteVolumeSnapshotStruct> results;  ///< List of \ref BatchDeleteVolumeSnapshotStruct.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// BatchDeleteVolumeSnapshotStruct (ZStack SDK class org.zstack.sdk.BatchDeleteVolumeSnapshotStruct).
+/// Data type `BatchDeleteVolumeSnapshotStruct` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BatchDeleteVolumeSnapshotStruct`.
+/// A field of \ref BatchDeleteVolumeSnapshotResult.
 struct BatchDeleteVolumeSnapshotStruct {
-  std::string snapshotUuid;
-  std::optional<bool> success;
-  std::optional<ErrorCode> error;
+  std::string snapshotUuid;  ///< String; UUID of the snapshot.
+  std::optional<bool> success;  ///< Boolean.
+  std::optional<ErrorCode> error;  ///< \ref ErrorCode.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

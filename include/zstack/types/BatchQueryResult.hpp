@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// BatchQueryResult (ZStack SDK class org.zstack.sdk.BatchQueryResult).
+/// Reply of \ref BatchQueryAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BatchQueryResult`.
 struct BatchQueryResult {
-  Json result;  ///< element type unknown upstream: kept as JSON
+  Json result;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

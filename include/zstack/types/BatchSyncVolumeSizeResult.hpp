@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// BatchSyncVolumeSizeResult (ZStack SDK class org.zstack.sdk.BatchSyncVolumeSizeResult).
+/// Reply of \ref BatchSyncVolumeSizeAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BatchSyncVolumeSizeResult`.
 struct BatchSyncVolumeSizeResult {
-  std::optional<std::int32_t> successCount;
-  std::optional<std::int32_t> failCount;
+  std::optional<std::int32_t> successCount;  ///< 32-bit integer.
+  std::optional<std::int32_t> failCount;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

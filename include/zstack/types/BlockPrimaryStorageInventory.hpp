@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// BlockPrimaryStorageInventory (ZStack SDK class org.zstack.sdk.BlockPrimaryStorageInventory).
+/// Inventory of block primary storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BlockPrimaryStorageInventory`.
+/// Queried with \ref QueryBlockPrimaryStorageAction.
+/// Returned by \ref UpdateBlockPrimaryStorageAction.
 struct BlockPrimaryStorageInventory : PrimaryStorageInventory {
-  std::string vendorName;
-  std::string metadata;
+  std::string vendorName;  ///< String.
+  std::string metadata;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// BlockVolumeInventory (ZStack SDK class org.zstack.sdk.BlockVolumeInventory).
+/// Inventory of a block volume: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BlockVolumeInventory`.
+/// Queried with \ref QueryBlockVolumeAction.
+/// Returned by \ref CreateBlockVolumeAction, \ref UpdateBlockVolumeAction, \ref UpdateXskyBlockVolumeAction.
 struct BlockVolumeInventory : VolumeInventory {
-  std::string iscsiPath;
-  std::string vendor;
+  std::string iscsiPath;  ///< String.
+  std::string vendor;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// BootstrapMiniHostResult (ZStack SDK class org.zstack.sdk.BootstrapMiniHostResult).
+/// Reply of \ref BootstrapMiniHostAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BootstrapMiniHostResult`.
 struct BootstrapMiniHostResult {
-  std::string stage;
+  std::string stage;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,20 +14,24 @@
 
 namespace zstack {
 
-/// BuildAppExportHistoryInventory (ZStack SDK class org.zstack.sdk.BuildAppExportHistoryInventory).
+/// Inventory of build app export history: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BuildAppExportHistoryInventory`.
+/// Queried with \ref QueryBuildAppExportHistoryAction.
+/// Returned by \ref ExportBuildAppAction.
 struct BuildAppExportHistoryInventory {
-  std::optional<std::int64_t> id;
-  std::string buildAppUuid;
-  std::string name;
-  std::string path;
-  std::optional<std::int64_t> size;
-  std::string md5Sum;
-  std::string version;
-  std::string status;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string buildAppUuid;  ///< String; UUID of the build app.
+  std::string name;  ///< String.
+  std::string path;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::string md5Sum;  ///< String.
+  std::string version;  ///< String.
+  std::string status;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,20 @@
 
 namespace zstack {
 
-/// BuildApplicationInventory (ZStack SDK class org.zstack.sdk.BuildApplicationInventory).
+/// Inventory of a build application: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.BuildApplicationInventory`.
+/// Returned by \ref AddBuildAppAction, \ref CreateBuildAppAction, \ref UpdateBuildAppAction.
 struct BuildApplicationInventory : NamedResource {
-  std::string buildSystemUuid;
-  std::string templateContent;
-  std::string installPath;
-  std::string appMetaData;
-  std::string appId;
-  std::string version;
-  std::string status;
+  std::string buildSystemUuid;  ///< String; UUID of the build system.
+  std::string templateContent;  ///< String.
+  std::string installPath;  ///< String.
+  std::string appMetaData;  ///< String.
+  std::string appId;  ///< String.
+  std::string version;  ///< String.
+  std::string status;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// CCSCertificateInventory (ZStack SDK class org.zstack.sdk.CCSCertificateInventory).
+/// Inventory of a CCS certificate: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CCSCertificateInventory`.
+/// Queried with \ref QueryCCSCertificateAction.
+/// Returned by \ref AddCCSCertificateAction, \ref AttachCCSCertificateToUserAction, \ref UpdateCCSCertificateUserStateAction.
 struct CCSCertificateInventory : Resource {
-  std::string algorithm;
-  std::string format;
-  std::string issuerDN;
-  std::string subjectDN;
-  std::string serNumber;
-  std::optional<Timestamp> effectiveTime;
-  std::optional<Timestamp> expirationTime;
-  Json userCertificateRefs;  ///< element type unknown upstream: kept as JSON
+  std::string algorithm;  ///< String.
+  std::string format;  ///< String.
+  std::string issuerDN;  ///< String.
+  std::string subjectDN;  ///< String.
+  std::string serNumber;  ///< String.
+  std::optional<Timestamp> effectiveTime;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> expirationTime;  ///< Timestamp (the server's local time).
+  Json userCertificateRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// CalculateAccountSpendingResult (ZStack SDK class org.zstack.sdk.CalculateAccountSpendingResult).
+/// Reply of \ref CalculateAccountSpendingAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CalculateAccountSpendingResult`.
 struct CalculateAccountSpendingResult {
-  std::optional<double> total;
-  Json spending;  ///< element type unknown upstream: kept as JSON
+  std::optional<double> total;  ///< Number.
+  Json spending;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

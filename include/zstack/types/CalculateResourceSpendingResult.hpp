@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// CalculateResourceSpendingResult (ZStack SDK class org.zstack.sdk.CalculateResourceSpendingResult).
+/// Reply of \ref CalculateResourceSpendingAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CalculateResourceSpendingResult`.
 struct CalculateResourceSpendingResult {
-  Json spending;  ///< element type unknown upstream: kept as JSON
-  std::optional<Pagination> pagination;
+  Json spending;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<Pagination> pagination;  ///< \ref Pagination.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

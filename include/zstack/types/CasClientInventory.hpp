@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// CasClientInventory (ZStack SDK class org.zstack.sdk.CasClientInventory).
+/// Inventory of a CAS client: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CasClientInventory`.
+/// Returned by \ref CreateCasClientAction, \ref UpdateCasClientAction.
 struct CasClientInventory : SSOClientInventory {
-  std::string casServerLoginUrl;
-  std::string casServerUrlPrefix;
-  std::string serverName;
-  std::string state;
+  std::string casServerLoginUrl;  ///< String.
+  std::string casServerUrlPrefix;  ///< String.
+  std::string serverName;  ///< String.
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `CasState`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// CdpPolicyInventory (ZStack SDK class org.zstack.sdk.CdpPolicyInventory).
+/// Inventory of a cdp policy: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CdpPolicyInventory`.
+/// Queried with \ref QueryCdpPolicyAction.
+/// Returned by \ref CreateCdpPolicyAction, \ref UpdateCdpPolicyAction.
 struct CdpPolicyInventory : NamedResource {
-  std::string state;
-  std::optional<std::int32_t> retentionTimePerDay;
-  std::optional<std::int32_t> hourlyRpSinceDay;
-  std::optional<std::int32_t> dailyRpSinceDay;
-  std::optional<std::int32_t> expireTimeInDay;
-  std::optional<std::int32_t> fullBackupIntervalInDay;
-  std::optional<std::int32_t> recoveryPointPerSecond;
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `CdpPolicyState`).
+  std::optional<std::int32_t> retentionTimePerDay;  ///< 32-bit integer.
+  std::optional<std::int32_t> hourlyRpSinceDay;  ///< 32-bit integer.
+  std::optional<std::int32_t> dailyRpSinceDay;  ///< 32-bit integer.
+  std::optional<std::int32_t> expireTimeInDay;  ///< 32-bit integer.
+  std::optional<std::int32_t> fullBackupIntervalInDay;  ///< 32-bit integer.
+  std::optional<std::int32_t> recoveryPointPerSecond;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

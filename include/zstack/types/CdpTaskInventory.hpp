@@ -15,21 +15,25 @@
 
 namespace zstack {
 
-/// CdpTaskInventory (ZStack SDK class org.zstack.sdk.CdpTaskInventory).
+/// Inventory of a cdp task: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CdpTaskInventory`.
+/// Queried with \ref QueryCdpTaskAction.
+/// Returned by \ref CreateCdpTaskAction, \ref DisableCdpTaskAction, \ref EnableCdpTaskAction, \ref UpdateCdpTaskAction.
 struct CdpTaskInventory : NamedResource {
-  std::string policyUuid;
-  std::string backupStorageUuid;
-  std::string status;
-  std::string state;
-  std::string taskType;
-  std::optional<std::int64_t> backupBandwidth;
-  std::optional<std::int64_t> maxCapacity;
-  std::optional<std::int64_t> usedCapacity;
-  std::optional<std::int64_t> maxLatency;
-  std::optional<std::int64_t> lastLatency;
-  Json resourceRefs;  ///< element type unknown upstream: kept as JSON
+  std::string policyUuid;  ///< String; UUID of the policy.
+  std::string backupStorageUuid;  ///< String; UUID of the backup storage.
+  std::string status;  ///< String; one of `Created`, `Starting`, `Running`, `Stopped`, `Unknown`, `Failed`, `DataMerging` (enum `CdpTaskStatus`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `CdpTaskState`).
+  std::string taskType;  ///< String; one of `VM` (enum `CdpTaskType`).
+  std::optional<std::int64_t> backupBandwidth;  ///< 64-bit integer.
+  std::optional<std::int64_t> maxCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> usedCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> maxLatency;  ///< 64-bit integer.
+  std::optional<std::int64_t> lastLatency;  ///< 64-bit integer.
+  Json resourceRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,18 +16,21 @@
 
 namespace zstack {
 
-/// CephBackupStorageInventory (ZStack SDK class org.zstack.sdk.CephBackupStorageInventory).
+/// Inventory of ceph backup storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CephBackupStorageInventory`.
+/// Returned by \ref AddMonToCephBackupStorageAction, \ref RemoveMonFromCephBackupStorageAction, \ref UpdateCephBackupStorageMonAction.
 struct CephBackupStorageInventory : BackupStorageInventory {
-  std::vector<CephBackupStorageMonInventory> mons;
-  std::string fsid;
-  std::string poolName;
-  std::optional<std::int64_t> poolAvailableCapacity;
-  std::optional<std::int64_t> poolUsedCapacity;
-  std::optional<std::int32_t> poolReplicatedSize;
-  std::optional<double> poolDiskUtilization;
-  std::string poolSecurityPolicy;
+  std::vector<CephBackupStorageMonInventory> mons;  ///< List of \ref CephBackupStorageMonInventory.
+  std::string fsid;  ///< String.
+  std::string poolName;  ///< String.
+  std::optional<std::int64_t> poolAvailableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> poolUsedCapacity;  ///< 64-bit integer.
+  std::optional<std::int32_t> poolReplicatedSize;  ///< 32-bit integer.
+  std::optional<double> poolDiskUtilization;  ///< Number.
+  std::string poolSecurityPolicy;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,21 +14,24 @@
 
 namespace zstack {
 
-/// CephBackupStorageMonInventory (ZStack SDK class org.zstack.sdk.CephBackupStorageMonInventory).
+/// Inventory of a ceph backup storage mon: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CephBackupStorageMonInventory`.
+/// A field of \ref CephBackupStorageInventory.
 struct CephBackupStorageMonInventory {
-  std::string hostname;
-  std::optional<std::int32_t> monPort;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
-  std::string backupStorageUuid;
-  std::string monAddr;
-  std::optional<std::int32_t> sshPort;
-  std::string status;
-  std::string sshUsername;
-  std::string sshPassword;
-  std::string monUuid;
+  std::string hostname;  ///< String.
+  std::optional<std::int32_t> monPort;  ///< 32-bit integer.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
+  std::string backupStorageUuid;  ///< String; UUID of the backup storage.
+  std::string monAddr;  ///< String.
+  std::optional<std::int32_t> sshPort;  ///< 32-bit integer.
+  std::string status;  ///< String.
+  std::string sshUsername;  ///< String.
+  std::string sshPassword;  ///< String.
+  std::string monUuid;  ///< String; UUID of the mon.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// CephOsdGroupInventory (ZStack SDK class org.zstack.sdk.CephOsdGroupInventory).
+/// Inventory of a ceph osd group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CephOsdGroupInventory`.
+/// Queried with \ref QueryCephOsdGroupAction.
 struct CephOsdGroupInventory : Resource {
-  std::string primaryStorageUuid;
-  std::string osds;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> availablePhysicalCapacity;
-  std::optional<std::int64_t> totalPhysicalCapacity;
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string osds;  ///< String.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availablePhysicalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalPhysicalCapacity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -17,13 +17,16 @@
 
 namespace zstack {
 
-/// CephPrimaryStorageInventory (ZStack SDK class org.zstack.sdk.CephPrimaryStorageInventory).
+/// Inventory of ceph primary storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CephPrimaryStorageInventory`.
+/// Returned by \ref AddMonToCephPrimaryStorageAction, \ref RemoveMonFromCephPrimaryStorageAction, \ref UpdateCephPrimaryStorageMonAction.
 struct CephPrimaryStorageInventory : PrimaryStorageInventory {
-  std::vector<CephPrimaryStorageMonInventory> mons;
-  std::vector<CephPrimaryStoragePoolInventory> pools;
-  std::string fsid;
+  std::vector<CephPrimaryStorageMonInventory> mons;  ///< List of \ref CephPrimaryStorageMonInventory.
+  std::vector<CephPrimaryStoragePoolInventory> pools;  ///< List of \ref CephPrimaryStoragePoolInventory.
+  std::string fsid;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

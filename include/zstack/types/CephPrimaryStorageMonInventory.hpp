@@ -14,21 +14,24 @@
 
 namespace zstack {
 
-/// CephPrimaryStorageMonInventory (ZStack SDK class org.zstack.sdk.CephPrimaryStorageMonInventory).
+/// Inventory of a ceph primary storage mon: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CephPrimaryStorageMonInventory`.
+/// A field of \ref CephPrimaryStorageInventory.
 struct CephPrimaryStorageMonInventory {
-  std::string hostname;
-  std::optional<std::int32_t> monPort;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
-  std::string primaryStorageUuid;
-  std::string monAddr;
-  std::string sshUsername;
-  std::string sshPassword;
-  std::optional<std::int32_t> sshPort;
-  std::string status;
-  std::string monUuid;
+  std::string hostname;  ///< String.
+  std::optional<std::int32_t> monPort;  ///< 32-bit integer.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string monAddr;  ///< String.
+  std::string sshUsername;  ///< String.
+  std::string sshPassword;  ///< String.
+  std::optional<std::int32_t> sshPort;  ///< 32-bit integer.
+  std::string status;  ///< String.
+  std::string monUuid;  ///< String; UUID of the mon.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

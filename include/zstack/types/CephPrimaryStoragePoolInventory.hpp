@@ -15,21 +15,26 @@
 
 namespace zstack {
 
-/// CephPrimaryStoragePoolInventory (ZStack SDK class org.zstack.sdk.CephPrimaryStoragePoolInventory).
+/// Inventory of a ceph primary storage pool: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CephPrimaryStoragePoolInventory`.
+/// Queried with \ref QueryCephPrimaryStoragePoolAction.
+/// Returned by \ref AddCephPrimaryStoragePoolAction, \ref UpdateCephPrimaryStoragePoolAction.
+/// A field of \ref CephPrimaryStorageInventory.
 struct CephPrimaryStoragePoolInventory : Resource {
-  std::string primaryStorageUuid;
-  std::string poolName;
-  std::string aliasName;
-  std::string description;
-  std::string type;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> usedCapacity;
-  std::optional<std::int64_t> totalCapacity;
-  std::string securityPolicy;
-  std::optional<std::int32_t> replicatedSize;
-  std::optional<double> diskUtilization;
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string poolName;  ///< String.
+  std::string aliasName;  ///< String.
+  std::string description;  ///< String.
+  std::string type;  ///< String.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> usedCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::string securityPolicy;  ///< String.
+  std::optional<std::int32_t> replicatedSize;  ///< 32-bit integer.
+  std::optional<double> diskUtilization;  ///< Number.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,12 +16,16 @@
 
 namespace zstack {
 
-/// CertificateInventory (ZStack SDK class org.zstack.sdk.CertificateInventory).
+/// Inventory of a certificate: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CertificateInventory`.
+/// Queried with \ref QueryCertificateAction.
+/// Returned by \ref CreateCertificateAction, \ref UpdateCertificateAction.
 struct CertificateInventory : NamedResource {
-  std::string certificate;
-  std::vector<LoadBalancerListenerCertificateRefInventory> listeners;
+  std::string certificate;  ///< String.
+  std::vector<LoadBalancerListenerCertificateRefInventory> listeners;  ///< List of \ref LoadBalancerListenerCertificateRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

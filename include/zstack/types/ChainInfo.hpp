@@ -16,12 +16,15 @@
 
 namespace zstack {
 
-/// ChainInfo (ZStack SDK class org.zstack.sdk.ChainInfo).
+/// Data type `ChainInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ChainInfo`.
+/// A field of \ref GetChainTaskResult.
 struct ChainInfo {
-  std::vector<RunningTaskInfo> runningTask;
-  std::vector<PendingTaskInfo> pendingTask;
+  std::vector<RunningTaskInfo> runningTask;  ///< List of \ref RunningTaskInfo.
+  std::vector<PendingTaskInfo> pendingTask;  ///< List of \ref PendingTaskInfo.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

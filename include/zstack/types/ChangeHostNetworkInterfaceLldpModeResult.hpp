@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// ChangeHostNetworkInterfaceLldpModeResult (ZStack SDK class org.zstack.sdk.ChangeHostNetworkInterfaceLldpModeResult).
+/// Reply of \ref ChangeHostNetworkInterfaceLldpModeAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ChangeHostNetworkInterfaceLldpModeResult`.
 struct ChangeHostNetworkInterfaceLldpModeResult {
-  std::vector<HostNetworkInterfaceLldpInventory> inventories;
+  std::vector<HostNetworkInterfaceLldpInventory> inventories;  ///< List of \ref HostNetworkInterfaceLldpInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// ChangeL3NetworkDhcpIpAddressResult (ZStack SDK class org.zstack.sdk.ChangeL3NetworkDhcpIpAddressResult).
+/// Reply of \ref ChangeL3NetworkDhcpIpAddressAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ChangeL3NetworkDhcpIpAddressResult`.
 struct ChangeL3NetworkDhcpIpAddressResult {
-  std::string dhcpServerIp;
-  std::string dhcpv6ServerIp;
+  std::string dhcpServerIp;  ///< String.
+  std::string dhcpv6ServerIp;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

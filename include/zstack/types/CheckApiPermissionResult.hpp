@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckApiPermissionResult (ZStack SDK class org.zstack.sdk.CheckApiPermissionResult).
+/// Reply of \ref CheckApiPermissionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckApiPermissionResult`.
 struct CheckApiPermissionResult {
-  std::map<std::string, std::string> inventory;
+  std::map<std::string, std::string> inventory;  ///< Map from string to string.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckBatchDataIntegrityResult (ZStack SDK class org.zstack.sdk.CheckBatchDataIntegrityResult).
+/// Reply of \ref CheckBatchDataIntegrityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckBatchDataIntegrityResult`.
 struct CheckBatchDataIntegrityResult {
-  Json resourceMap;  ///< element type unknown upstream: kept as JSON
+  Json resourceMap;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckBuildAppParametersResult (ZStack SDK class org.zstack.sdk.CheckBuildAppParametersResult).
+/// Reply of \ref CheckBuildAppParametersAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckBuildAppParametersResult`.
 struct CheckBuildAppParametersResult {
-  Json parameters;  ///< element type unknown upstream: kept as JSON
+  Json parameters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckElaborationContentResult (ZStack SDK class org.zstack.sdk.CheckElaborationContentResult).
+/// Reply of \ref CheckElaborationContentAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckElaborationContentResult`.
 struct CheckElaborationContentResult {
-  Json results;  ///< element type unknown upstream: kept as JSON
+  Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

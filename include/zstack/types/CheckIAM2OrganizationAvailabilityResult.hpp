@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckIAM2OrganizationAvailabilityResult (ZStack SDK class org.zstack.sdk.iam2.api.CheckIAM2OrganizationAvailabilityResult).
+/// Reply of \ref CheckIAM2OrganizationAvailabilityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.api.CheckIAM2OrganizationAvailabilityResult`.
 struct CheckIAM2OrganizationAvailabilityResult {
-  std::optional<bool> exists;
+  std::optional<bool> exists;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckIAM2VirtualIDConfigFileResult (ZStack SDK class org.zstack.sdk.iam2.api.CheckIAM2VirtualIDConfigFileResult).
+/// Reply of \ref CheckIAM2VirtualIDConfigFileAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.api.CheckIAM2VirtualIDConfigFileResult`.
 struct CheckIAM2VirtualIDConfigFileResult {
-  Json results;  ///< element type unknown upstream: kept as JSON
+  Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

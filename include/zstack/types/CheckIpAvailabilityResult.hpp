@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// CheckIpAvailabilityResult (ZStack SDK class org.zstack.sdk.CheckIpAvailabilityResult).
+/// Reply of \ref CheckIpAvailabilityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckIpAvailabilityResult`.
 struct CheckIpAvailabilityResult {
-  std::optional<bool> available;
-  std::string reason;
+  std::optional<bool> available;  ///< Boolean.
+  std::string reason;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckNetworkReachableResult (ZStack SDK class org.zstack.sdk.CheckNetworkReachableResult).
+/// Reply of \ref CheckNetworkReachableAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckNetworkReachableResult`.
 struct CheckNetworkReachableResult {
-  Json results;  ///< element type unknown upstream: kept as JSON
+  Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

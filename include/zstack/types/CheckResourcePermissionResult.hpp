@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckResourcePermissionResult (ZStack SDK class org.zstack.sdk.CheckResourcePermissionResult).
+/// Reply of \ref CheckResourcePermissionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckResourcePermissionResult`.
 struct CheckResourcePermissionResult {
-  std::vector<std::string> apis;
+  std::vector<std::string> apis;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

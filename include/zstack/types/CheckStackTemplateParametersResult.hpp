@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// CheckStackTemplateParametersResult (ZStack SDK class org.zstack.sdk.CheckStackTemplateParametersResult).
+/// Reply of \ref CheckStackTemplateParametersAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckStackTemplateParametersResult`.
 struct CheckStackTemplateParametersResult {
-  Json parameters;  ///< element type unknown upstream: kept as JSON
-  Json preparameters;  ///< element type unknown upstream: kept as JSON
+  Json parameters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json preparameters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CheckVipPortAvailabilityResult (ZStack SDK class org.zstack.sdk.CheckVipPortAvailabilityResult).
+/// Reply of \ref CheckVipPortAvailabilityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckVipPortAvailabilityResult`.
 struct CheckVipPortAvailabilityResult {
-  std::optional<bool> available;
+  std::optional<bool> available;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// CheckVolumeSnapshotGroupAvailabilityResult (ZStack SDK class org.zstack.sdk.CheckVolumeSnapshotGroupAvailabilityResult).
+/// Reply of \ref CheckVolumeSnapshotGroupAvailabilityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CheckVolumeSnapshotGroupAvailabilityResult`.
 struct CheckVolumeSnapshotGroupAvailabilityResult {
-  std::vector<VolumeSnapshotGroupAvailability> results;
+  std::vector<VolumeSnapshotGroupAvailability> results;  ///< List of \ref VolumeSnapshotGroupAvailability.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

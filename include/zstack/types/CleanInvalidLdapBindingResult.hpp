@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// CleanInvalidLdapBindingResult (ZStack SDK class org.zstack.sdk.CleanInvalidLdapBindingResult).
+/// Reply of \ref CleanInvalidLdapBindingAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CleanInvalidLdapBindingResult`.
 struct CleanInvalidLdapBindingResult {
-  std::vector<AccountInventory> inventories;
+  std::vector<AccountInventory> inventories;  ///< List of \ref AccountInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CleanInvalidLdapIAM2BindingResult (ZStack SDK class org.zstack.sdk.CleanInvalidLdapIAM2BindingResult).
+/// Reply of \ref CleanInvalidLdapIAM2BindingAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CleanInvalidLdapIAM2BindingResult`.
 struct CleanInvalidLdapIAM2BindingResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// CleanTrashResult (ZStack SDK class org.zstack.sdk.CleanTrashResult).
+/// Data type `CleanTrashResult` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CleanTrashResult`.
+/// A field of \ref CleanUpTrashOnBackupStorageResult, \ref CleanUpTrashOnPrimaryStorageResult.
 struct CleanTrashResult {
-  std::vector<std::string> resourceUuids;
-  std::vector<std::string> details;
-  std::optional<std::int64_t> size;
+  std::vector<std::string> resourceUuids;  ///< List of strings; UUIDs of the resources.
+  std::vector<std::string> details;  ///< List of strings.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

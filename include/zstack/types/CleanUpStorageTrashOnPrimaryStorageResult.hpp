@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// CleanUpStorageTrashOnPrimaryStorageResult (ZStack SDK class org.zstack.sdk.CleanUpStorageTrashOnPrimaryStorageResult).
+/// Reply of \ref CleanUpStorageTrashOnPrimaryStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CleanUpStorageTrashOnPrimaryStorageResult`.
 struct CleanUpStorageTrashOnPrimaryStorageResult {
-  std::map<std::string, std::vector<std::string>> result;
-  std::optional<std::int32_t> total;
+  std::map<std::string, std::vector<std::string>> result;  ///< Map from string to list of strings.
+  std::optional<std::int32_t> total;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

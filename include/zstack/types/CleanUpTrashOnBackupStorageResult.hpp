@@ -16,12 +16,14 @@
 
 namespace zstack {
 
-/// CleanUpTrashOnBackupStorageResult (ZStack SDK class org.zstack.sdk.CleanUpTrashOnBackupStorageResult).
+/// Reply of \ref CleanUpTrashOnBackupStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CleanUpTrashOnBackupStorageResult`.
 struct CleanUpTrashOnBackupStorageResult {
-  std::optional<CleanTrashResult> result;
-  std::vector<TrashCleanupResult> results;
+  std::optional<CleanTrashResult> result;  ///< \ref CleanTrashResult.
+  std::vector<TrashCleanupResult> results;  ///< List of \ref TrashCleanupResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,12 +16,14 @@
 
 namespace zstack {
 
-/// CleanUpTrashOnPrimaryStorageResult (ZStack SDK class org.zstack.sdk.CleanUpTrashOnPrimaryStorageResult).
+/// Reply of \ref CleanUpTrashOnPrimaryStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CleanUpTrashOnPrimaryStorageResult`.
 struct CleanUpTrashOnPrimaryStorageResult {
-  std::optional<CleanTrashResult> result;
-  std::vector<TrashCleanupResult> results;
+  std::optional<CleanTrashResult> result;  ///< \ref CleanTrashResult.
+  std::vector<TrashCleanupResult> results;  ///< List of \ref TrashCleanupResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// CloneVmInstanceResult (ZStack SDK class org.zstack.sdk.CloneVmInstanceResult).
+/// Reply of \ref CloneVmInstanceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CloneVmInstanceResult`.
 struct CloneVmInstanceResult {
-  std::optional<CloneVmInstanceResults> result;
+  std::optional<CloneVmInstanceResults> result;  ///< \ref CloneVmInstanceResults.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// CloneVmInstanceResults (ZStack SDK class org.zstack.sdk.CloneVmInstanceResults).
+/// Data type `CloneVmInstanceResults` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CloneVmInstanceResults`.
+/// A field of \ref CloneVmInstanceResult.
 struct CloneVmInstanceResults {
-  std::optional<std::int32_t> numberOfClonedVm;
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  std::optional<std::int32_t> numberOfClonedVm;  ///< 32-bit integer.
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// ClusterDRSInventory (ZStack SDK class org.zstack.sdk.ClusterDRSInventory).
+/// Inventory of cluster DRS: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ClusterDRSInventory`.
+/// Queried with \ref QueryClusterDRSAction.
+/// Returned by \ref CreateClusterDRSAction, \ref UpdateClusterDRSAction.
 struct ClusterDRSInventory : NamedResource {
-  std::string clusterUuid;
-  std::string state;
-  std::string balancedState;
-  std::string automationLevel;
-  Json thresholds;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int32_t> thresholdDuration;
+  std::string clusterUuid;  ///< String; UUID of the cluster.
+  std::string state;  ///< String.
+  std::string balancedState;  ///< String.
+  std::string automationLevel;  ///< String.
+  Json thresholds;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int32_t> thresholdDuration;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,20 @@
 
 namespace zstack {
 
-/// ClusterInventory (ZStack SDK class org.zstack.sdk.ClusterInventory).
+/// Inventory of a cluster: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ClusterInventory`.
+/// Queried with \ref QueryClusterAction.
+/// Returned by \ref ChangeClusterStateAction, \ref CreateClusterAction, \ref CreateMiniClusterAction, \ref UpdateClusterAction.
+/// A field of \ref GetCandidateClustersForAttachingL2NetworkResult, \ref GetCandidateZonesClustersHostsForCreatingVmResult.
 struct ClusterInventory : NamedResource {
-  std::string state;
-  std::string hypervisorType;
-  std::string zoneUuid;
-  std::string type;
-  std::string architecture;
+  std::string state;  ///< String.
+  std::string hypervisorType;  ///< String.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string type;  ///< String.
+  std::string architecture;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// ConnectionAccessPointInventory (ZStack SDK class org.zstack.sdk.ConnectionAccessPointInventory).
+/// Inventory of a connection access point: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ConnectionAccessPointInventory`.
+/// Returned by \ref AddConnectionAccessPointFromRemoteAction.
 struct ConnectionAccessPointInventory : NamedResource {
-  std::string accessPointId;
-  std::string type;
-  std::string dataCenterUuid;
-  std::string status;
-  std::string hostOperator;
+  std::string accessPointId;  ///< String.
+  std::string type;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string status;  ///< String.
+  std::string hostOperator;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// ConnectionRelationShipInventory (ZStack SDK class org.zstack.sdk.ConnectionRelationShipInventory).
+/// Inventory of a connection relation ship: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ConnectionRelationShipInventory`.
+/// Returned by \ref CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction, \ref UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction.
 struct ConnectionRelationShipInventory : NamedResource {
-  std::string relationShips;
+  std::string relationShips;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

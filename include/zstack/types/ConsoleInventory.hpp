@@ -14,17 +14,20 @@
 
 namespace zstack {
 
-/// ConsoleInventory (ZStack SDK class org.zstack.sdk.ConsoleInventory).
+/// Inventory of a console: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ConsoleInventory`.
+/// Returned by \ref RequestConsoleAccessAction.
 struct ConsoleInventory {
-  std::string scheme;
-  std::string targetScheme;
-  std::string hostname;
-  std::optional<std::int32_t> port;
-  std::string token;
-  std::string version;
-  std::optional<Timestamp> expiredDate;
+  std::string scheme;  ///< String.
+  std::string targetScheme;  ///< String.
+  std::string hostname;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string token;  ///< String.
+  std::string version;  ///< String.
+  std::optional<Timestamp> expiredDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

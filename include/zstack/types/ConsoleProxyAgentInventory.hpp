@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// ConsoleProxyAgentInventory (ZStack SDK class org.zstack.sdk.ConsoleProxyAgentInventory).
+/// Inventory of a console proxy agent: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ConsoleProxyAgentInventory`.
+/// Queried with \ref QueryConsoleProxyAgentAction.
+/// Returned by \ref UpdateConsoleProxyAgentAction.
 struct ConsoleProxyAgentInventory : Resource {
-  std::string description;
-  std::string managementIp;
-  std::string consoleProxyOverriddenIp;
-  std::optional<std::int32_t> consoleProxyPort;
-  std::string type;
-  std::string status;
-  std::string state;
+  std::string description;  ///< String.
+  std::string managementIp;  ///< String.
+  std::string consoleProxyOverriddenIp;  ///< String.
+  std::optional<std::int32_t> consoleProxyPort;  ///< 32-bit integer.
+  std::string type;  ///< String.
+  std::string status;  ///< String.
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

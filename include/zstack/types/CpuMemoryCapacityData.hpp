@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// CpuMemoryCapacityData (ZStack SDK class org.zstack.sdk.CpuMemoryCapacityData).
+/// Data type `CpuMemoryCapacityData` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CpuMemoryCapacityData`.
+/// A field of \ref GetCpuMemoryCapacityResult.
 struct CpuMemoryCapacityData {
-  std::string resourceUuid;
-  std::optional<std::int64_t> totalCpu;
-  std::optional<std::int64_t> availableCpu;
-  std::optional<std::int64_t> totalMemory;
-  std::optional<std::int64_t> availableMemory;
-  std::optional<std::int64_t> managedCpuNum;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::optional<std::int64_t> totalCpu;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCpu;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalMemory;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableMemory;  ///< 64-bit integer.
+  std::optional<std::int64_t> managedCpuNum;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CreateBondingResult (ZStack SDK class org.zstack.sdk.CreateBondingResult).
+/// Reply of \ref CreateBondingAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CreateBondingResult`.
 struct CreateBondingResult {
-  Json inventory;  ///< element type unknown upstream: kept as JSON
+  Json inventory;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

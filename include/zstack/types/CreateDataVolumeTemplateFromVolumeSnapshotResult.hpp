@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// CreateDataVolumeTemplateFromVolumeSnapshotResult (ZStack SDK class org.zstack.sdk.CreateDataVolumeTemplateFromVolumeSnapshotResult).
+/// Reply of \ref CreateDataVolumeTemplateFromVolumeSnapshotAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CreateDataVolumeTemplateFromVolumeSnapshotResult`.
 struct CreateDataVolumeTemplateFromVolumeSnapshotResult {
-  std::optional<ImageInventory> inventory;
-  Json failures;  ///< element type unknown upstream: kept as JSON
+  std::optional<ImageInventory> inventory;  ///< \ref ImageInventory.
+  Json failures;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

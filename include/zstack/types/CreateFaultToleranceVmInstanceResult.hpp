@@ -15,13 +15,15 @@
 
 namespace zstack {
 
-/// CreateFaultToleranceVmInstanceResult (ZStack SDK class org.zstack.sdk.CreateFaultToleranceVmInstanceResult).
+/// Reply of \ref CreateFaultToleranceVmInstanceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CreateFaultToleranceVmInstanceResult`.
 struct CreateFaultToleranceVmInstanceResult {
-  std::optional<VmInstanceInventory> primaryVmInventory;
-  std::optional<VmInstanceInventory> secondaryVmInventory;
-  std::optional<VmInstanceInventory> faultToleranceVmGroupInventory;
+  std::optional<VmInstanceInventory> primaryVmInventory;  ///< \ref VmInstanceInventory.
+  std::optional<VmInstanceInventory> secondaryVmInventory;  ///< \ref VmInstanceInventory.
+  std::optional<VmInstanceInventory> faultToleranceVmGroupInventory;  ///< \ref VmInstanceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

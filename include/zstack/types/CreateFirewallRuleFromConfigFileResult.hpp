@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// CreateFirewallRuleFromConfigFileResult (ZStack SDK class org.zstack.sdk.CreateFirewallRuleFromConfigFileResult).
+/// Reply of \ref CreateFirewallRuleFromConfigFileAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CreateFirewallRuleFromConfigFileResult`.
 struct CreateFirewallRuleFromConfigFileResult {
-  Json inventory;  ///< element type unknown upstream: kept as JSON
+  Json inventory;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// CreateSystemTagsResult (ZStack SDK class org.zstack.sdk.CreateSystemTagsResult).
+/// Reply of \ref CreateSystemTagsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.CreateSystemTagsResult`.
 struct CreateSystemTagsResult {
-  std::vector<SystemTagInventory> inventories;
+  std::vector<SystemTagInventory> inventories;  ///< List of \ref SystemTagInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// DRSAdviceInventory (ZStack SDK class org.zstack.sdk.DRSAdviceInventory).
+/// Inventory of a DRS advice: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DRSAdviceInventory`.
+/// Queried with \ref QueryDRSAdviceAction.
 struct DRSAdviceInventory : Resource {
-  std::string drsUuid;
-  std::string adviceGroupUuid;
-  std::string vmUuid;
-  std::string vmSourceHostUuid;
-  std::string vmTargetHostUuid;
-  std::string reason;
+  std::string drsUuid;  ///< String; UUID of the DRS.
+  std::string adviceGroupUuid;  ///< String; UUID of the advice group.
+  std::string vmUuid;  ///< String; UUID of the VM.
+  std::string vmSourceHostUuid;  ///< String; UUID of the VM source host.
+  std::string vmTargetHostUuid;  ///< String; UUID of the VM target host.
+  std::string reason;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,20 +15,23 @@
 
 namespace zstack {
 
-/// DRSVmMigrationActivityInventory (ZStack SDK class org.zstack.sdk.DRSVmMigrationActivityInventory).
+/// Inventory of a DRS VM migration activity: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DRSVmMigrationActivityInventory`.
+/// Queried with \ref QueryDRSVmMigrationActivityAction.
 struct DRSVmMigrationActivityInventory : Resource {
-  std::string drsUuid;
-  std::string vmUuid;
-  std::string vmSourceHostUuid;
-  std::string vmTargetHostUuid;
-  std::string status;
-  std::string result;
-  std::string reason;
-  std::string adviceUuid;
-  std::string cause;
-  std::optional<Timestamp> endDate;
+  std::string drsUuid;  ///< String; UUID of the DRS.
+  std::string vmUuid;  ///< String; UUID of the VM.
+  std::string vmSourceHostUuid;  ///< String; UUID of the VM source host.
+  std::string vmTargetHostUuid;  ///< String; UUID of the VM target host.
+  std::string status;  ///< String.
+  std::string result;  ///< String.
+  std::string reason;  ///< String.
+  std::string adviceUuid;  ///< String; UUID of the advice.
+  std::string cause;  ///< String.
+  std::optional<Timestamp> endDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

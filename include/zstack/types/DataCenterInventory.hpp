@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// DataCenterInventory (ZStack SDK class org.zstack.sdk.DataCenterInventory).
+/// Inventory of a data center: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DataCenterInventory`.
+/// Returned by \ref AddDataCenterFromRemoteAction.
 struct DataCenterInventory : Resource {
-  std::string deleted;
-  std::string regionName;
-  std::string dcType;
-  std::string regionId;
-  std::string description;
-  std::string endpoint;
+  std::string deleted;  ///< String.
+  std::string regionName;  ///< String.
+  std::string dcType;  ///< String; one of `aliyun`, `privateAliyun`, `daho`, `AliyunNAS`, `AliyunEBS`, `AliyunSms` (enum `HybridType`).
+  std::string regionId;  ///< String.
+  std::string description;  ///< String.
+  std::string endpoint;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// DatabaseBackupInventory (ZStack SDK class org.zstack.sdk.databasebackup.DatabaseBackupInventory).
+/// Inventory of a database backup: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.databasebackup.DatabaseBackupInventory`.
+/// Queried with \ref QueryDatabaseBackupAction.
+/// Returned by \ref CreateDatabaseBackupAction, \ref SyncDatabaseBackupFromImageStoreBackupStorageAction.
 struct DatabaseBackupInventory : NamedResource {
-  std::string state;
-  std::string status;
-  std::optional<std::int64_t> size;
-  std::string metadata;
-  Json backupStorageRefs;  ///< element type unknown upstream: kept as JSON
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::string metadata;  ///< String.
+  Json backupStorageRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

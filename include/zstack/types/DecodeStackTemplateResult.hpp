@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// DecodeStackTemplateResult (ZStack SDK class org.zstack.sdk.DecodeStackTemplateResult).
+/// Reply of \ref DecodeStackTemplateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DecodeStackTemplateResult`.
 struct DecodeStackTemplateResult {
-  Json resources;  ///< element type unknown upstream: kept as JSON
+  Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// DeleteSnapshotGroupResult (ZStack SDK class org.zstack.sdk.DeleteSnapshotGroupResult).
+/// Data type `DeleteSnapshotGroupResult` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DeleteSnapshotGroupResult`.
+/// A field of \ref DeleteVolumeSnapshotGroupResult.
 struct DeleteSnapshotGroupResult {
-  std::string snapshotUuid;
-  std::string volumeUuid;
-  std::optional<bool> success;
-  std::optional<ErrorCode> error;
+  std::string snapshotUuid;  ///< String; UUID of the snapshot.
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::optional<bool> success;  ///< Boolean.
+  std::optional<ErrorCode> error;  ///< \ref ErrorCode.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

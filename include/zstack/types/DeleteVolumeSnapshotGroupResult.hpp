@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// DeleteVolumeSnapshotGroupResult (ZStack SDK class org.zstack.sdk.DeleteVolumeSnapshotGroupResult).
+/// Reply of \ref DeleteVolumeSnapshotGroupAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DeleteVolumeSnapshotGroupResult`.
 struct DeleteVolumeSnapshotGroupResult {
-  std::vector<DeleteSnapshotGroupResult> results;
+  std::vector<DeleteSnapshotGroupResult> results;  ///< List of \ref DeleteSnapshotGroupResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// DescribeVmInstanceRecoveryPointResult (ZStack SDK class org.zstack.sdk.DescribeVmInstanceRecoveryPointResult).
+/// Reply of \ref DescribeVmInstanceRecoveryPointAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DescribeVmInstanceRecoveryPointResult`.
 struct DescribeVmInstanceRecoveryPointResult {
-  Json realSizes;  ///< element type unknown upstream: kept as JSON
-  Json virtualSizes;  ///< element type unknown upstream: kept as JSON
-  std::string timestamp;
+  Json realSizes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json virtualSizes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string timestamp;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// DirectoryInventory (ZStack SDK class org.zstack.sdk.DirectoryInventory).
+/// Inventory of a directory: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DirectoryInventory`.
+/// Queried with \ref QueryDirectoryAction.
+/// Returned by \ref CreateDirectoryAction, \ref UpdateDirectoryAction.
 struct DirectoryInventory : Resource {
-  std::string name;
-  std::string groupName;
-  std::string parentUuid;
-  std::string rootDirectoryUuid;
-  std::string zoneUuid;
-  std::string type;
+  std::string name;  ///< String.
+  std::string groupName;  ///< String.
+  std::string parentUuid;  ///< String; UUID of the parent.
+  std::string rootDirectoryUuid;  ///< String; UUID of the root directory.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// DiskOfferingInventory (ZStack SDK class org.zstack.sdk.DiskOfferingInventory).
+/// Inventory of a disk offering: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DiskOfferingInventory`.
+/// Queried with \ref QueryDiskOfferingAction.
+/// Returned by \ref ChangeDiskOfferingStateAction, \ref CreateDiskOfferingAction, \ref UpdateDiskOfferingAction.
 struct DiskOfferingInventory : NamedResource {
-  std::optional<std::int64_t> diskSize;
-  std::optional<std::int32_t> sortKey;
-  std::string state;
-  std::string type;
-  std::string allocatorStrategy;
+  std::optional<std::int64_t> diskSize;  ///< 64-bit integer.
+  std::optional<std::int32_t> sortKey;  ///< 32-bit integer.
+  std::string state;  ///< String.
+  std::string type;  ///< String.
+  std::string allocatorStrategy;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// DownloadBackupFileFromPublicCloudResult (ZStack SDK class org.zstack.sdk.DownloadBackupFileFromPublicCloudResult).
+/// Reply of \ref DownloadBackupFileFromPublicCloudAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.DownloadBackupFileFromPublicCloudResult`.
 struct DownloadBackupFileFromPublicCloudResult {
-  std::string local;
+  std::string local;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

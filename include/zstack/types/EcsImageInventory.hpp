@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// EcsImageInventory (ZStack SDK class org.zstack.sdk.EcsImageInventory).
+/// Inventory of an ECS image: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EcsImageInventory`.
+/// Returned by \ref CreateEcsImageFromEcsSnapshotAction, \ref CreateEcsImageFromLocalImageAction, \ref UpdateEcsImageAction.
 struct EcsImageInventory : NamedResource {
-  std::string localImageUuid;
-  std::string ecsImageId;
-  std::optional<std::int64_t> ecsImageSize;
-  std::string dataCenterUuid;
-  std::string platform;
-  std::string type;
-  std::string ossMd5Sum;
-  std::string format;
-  std::string osName;
+  std::string localImageUuid;  ///< String; UUID of the local image.
+  std::string ecsImageId;  ///< String.
+  std::optional<std::int64_t> ecsImageSize;  ///< 64-bit integer.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string platform;  ///< String.
+  std::string type;  ///< String.
+  std::string ossMd5Sum;  ///< String.
+  std::string format;  ///< String.
+  std::string osName;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,28 +15,31 @@
 
 namespace zstack {
 
-/// EcsInstanceInventory (ZStack SDK class org.zstack.sdk.EcsInstanceInventory).
+/// Inventory of an ECS instance: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EcsInstanceInventory`.
+/// Returned by \ref CreateEcsInstanceFromEcsImageAction, \ref UpdateEcsInstanceAction.
 struct EcsInstanceInventory : NamedResource {
-  std::string localVmInstanceUuid;
-  std::string ecsInstanceId;
-  std::string ecsStatus;
-  std::optional<std::int64_t> cpuCores;
-  std::optional<std::int64_t> memorySize;
-  std::string ecsInstanceType;
-  std::optional<std::int64_t> ecsBandWidth;
-  std::string ecsRootVolumeId;
-  std::string ecsRootVolumeCategory;
-  std::optional<std::int64_t> ecsRootVolumeSize;
-  std::string privateIpAddress;
-  std::string publicIpAddress;
-  std::string ecsVSwitchUuid;
-  std::string ecsImageUuid;
-  std::string ecsSecurityGroupUuid;
-  std::string identityZoneUuid;
-  std::string chargeType;
-  std::optional<Timestamp> expireDate;
+  std::string localVmInstanceUuid;  ///< String; UUID of the local VM instance.
+  std::string ecsInstanceId;  ///< String.
+  std::string ecsStatus;  ///< String.
+  std::optional<std::int64_t> cpuCores;  ///< 64-bit integer.
+  std::optional<std::int64_t> memorySize;  ///< 64-bit integer.
+  std::string ecsInstanceType;  ///< String.
+  std::optional<std::int64_t> ecsBandWidth;  ///< 64-bit integer.
+  std::string ecsRootVolumeId;  ///< String.
+  std::string ecsRootVolumeCategory;  ///< String.
+  std::optional<std::int64_t> ecsRootVolumeSize;  ///< 64-bit integer.
+  std::string privateIpAddress;  ///< String.
+  std::string publicIpAddress;  ///< String.
+  std::string ecsVSwitchUuid;  ///< String; UUID of the ECS V switch.
+  std::string ecsImageUuid;  ///< String; UUID of the ECS image.
+  std::string ecsSecurityGroupUuid;  ///< String; UUID of the ECS security group.
+  std::string identityZoneUuid;  ///< String; UUID of the identity zone.
+  std::string chargeType;  ///< String.
+  std::optional<Timestamp> expireDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// EcsSecurityGroupInventory (ZStack SDK class org.zstack.sdk.EcsSecurityGroupInventory).
+/// Inventory of an ECS security group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EcsSecurityGroupInventory`.
+/// Returned by \ref CreateEcsSecurityGroupRemoteAction, \ref UpdateEcsSecurityGroupAction.
 struct EcsSecurityGroupInventory : NamedResource {
-  std::string ecsVpcUuid;
-  std::string securityGroupId;
+  std::string ecsVpcUuid;  ///< String; UUID of the ECS VPC.
+  std::string securityGroupId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// EcsSecurityGroupRuleInventory (ZStack SDK class org.zstack.sdk.EcsSecurityGroupRuleInventory).
+/// Inventory of an ECS security group rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EcsSecurityGroupRuleInventory`.
+/// Returned by \ref CreateEcsSecurityGroupRuleRemoteAction.
 struct EcsSecurityGroupRuleInventory : Resource {
-  std::string ecsSecurityGroupUuid;
-  std::string protocol;
-  std::string portRange;
-  std::string cidrIp;
-  std::string priority;
-  std::string direction;
-  std::string nicType;
-  std::string policy;
-  std::string description;
+  std::string ecsSecurityGroupUuid;  ///< String; UUID of the ECS security group.
+  std::string protocol;  ///< String.
+  std::string portRange;  ///< String.
+  std::string cidrIp;  ///< String.
+  std::string priority;  ///< String.
+  std::string direction;  ///< String.
+  std::string nicType;  ///< String.
+  std::string policy;  ///< String.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// EcsVSwitchInventory (ZStack SDK class org.zstack.sdk.EcsVSwitchInventory).
+/// Inventory of an ECS V switch: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EcsVSwitchInventory`.
+/// Returned by \ref CreateEcsVSwitchRemoteAction, \ref UpdateEcsVSwitchAction.
 struct EcsVSwitchInventory : NamedResource {
-  std::string vSwitchId;
-  std::string status;
-  std::string cidrBlock;
-  std::optional<std::int32_t> availableIpAddressCount;
-  std::string ecsVpcUuid;
-  std::string identityZoneUuid;
+  std::string vSwitchId;  ///< String.
+  std::string status;  ///< String.
+  std::string cidrBlock;  ///< String.
+  std::optional<std::int32_t> availableIpAddressCount;  ///< 32-bit integer.
+  std::string ecsVpcUuid;  ///< String; UUID of the ECS VPC.
+  std::string identityZoneUuid;  ///< String; UUID of the identity zone.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

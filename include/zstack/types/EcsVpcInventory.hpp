@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// EcsVpcInventory (ZStack SDK class org.zstack.sdk.EcsVpcInventory).
+/// Inventory of an ECS VPC: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EcsVpcInventory`.
+/// Returned by \ref CreateEcsVpcRemoteAction, \ref UpdateEcsVpcAction.
 struct EcsVpcInventory : NamedResource {
-  std::string ecsVpcId;
-  std::string dataCenterUuid;
-  std::string status;
-  std::string deleted;
-  std::string cidrBlock;
-  std::string vRouterId;
+  std::string ecsVpcId;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string status;  ///< String.
+  std::string deleted;  ///< String.
+  std::string cidrBlock;  ///< String.
+  std::string vRouterId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

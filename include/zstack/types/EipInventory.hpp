@@ -15,15 +15,20 @@
 
 namespace zstack {
 
-/// EipInventory (ZStack SDK class org.zstack.sdk.EipInventory).
+/// Inventory of an EIP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EipInventory`.
+/// Queried with \ref QueryEipAction.
+/// Returned by \ref AttachEipAction, \ref ChangeEipStateAction, \ref CreateEipAction, \ref DetachEipAction, \ref UpdateEipAction.
+/// A field of \ref GetVmNicAttachableEipsResult.
 struct EipInventory : NamedResource {
-  std::string vmNicUuid;
-  std::string vipUuid;
-  std::string state;
-  std::string vipIp;
-  std::string guestIp;
+  std::string vmNicUuid;  ///< String; UUID of the VM NIC.
+  std::string vipUuid;  ///< String; UUID of the VIP.
+  std::string state;  ///< String.
+  std::string vipIp;  ///< String.
+  std::string guestIp;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

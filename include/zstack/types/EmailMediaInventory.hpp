@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// EmailMediaInventory (ZStack SDK class org.zstack.sdk.EmailMediaInventory).
+/// Inventory of email media: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EmailMediaInventory`.
+/// Returned by \ref UpdateEmailMediaAction.
 struct EmailMediaInventory : MediaInventory {
-  std::string smtpServer;
-  std::optional<std::int32_t> smtpPort;
-  std::string username;
+  std::string smtpServer;  ///< String.
+  std::optional<std::int32_t> smtpPort;  ///< 32-bit integer.
+  std::string username;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

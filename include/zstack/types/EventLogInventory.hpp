@@ -14,19 +14,22 @@
 
 namespace zstack {
 
-/// EventLogInventory (ZStack SDK class org.zstack.sdk.EventLogInventory).
+/// Inventory of an event log: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.EventLogInventory`.
+/// Queried with \ref QueryEventLogAction.
 struct EventLogInventory {
-  std::optional<std::int64_t> id;
-  std::string content;
-  std::string resourceUuid;
-  std::string resourceType;
-  std::string category;
-  std::string trackingId;
-  std::string type;
-  std::optional<std::int64_t> time;
-  std::optional<Timestamp> createDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string content;  ///< String.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string resourceType;  ///< String.
+  std::string category;  ///< String.
+  std::string trackingId;  ///< String.
+  std::string type;  ///< String.
+  std::optional<std::int64_t> time;  ///< 64-bit integer.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

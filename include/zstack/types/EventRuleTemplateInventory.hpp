@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// EventRuleTemplateInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.EventRuleTemplateInventory).
+/// Inventory of an event rule template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.EventRuleTemplateInventory`.
+/// Queried with \ref QueryEventRuleTemplateAction.
+/// Returned by \ref AddEventRuleTemplateAction, \ref UpdateEventRuleTemplateAction.
 struct EventRuleTemplateInventory : Resource {
-  std::string name;
-  std::string monitorTemplateUuid;
-  std::string namespace_;
-  std::string eventName;
-  std::string emergencyLevel;
-  std::string labels;
+  std::string name;  ///< String.
+  std::string monitorTemplateUuid;  ///< String; UUID of the monitor template.
+  std::string namespace_;  ///< JSON key `namespace`; string.
+  std::string eventName;  ///< String.
+  std::string emergencyLevel;  ///< String; one of `Emergent`, `Important`, `Normal` (enum `EmergencyLevel`).
+  std::string labels;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

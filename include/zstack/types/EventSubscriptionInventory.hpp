@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// EventSubscriptionInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.EventSubscriptionInventory).
+/// Inventory of an event subscription: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.EventSubscriptionInventory`.
+/// Queried with \ref QueryEventSubscriptionAction.
+/// Returned by \ref AddActionToEventSubscriptionAction, \ref ChangeEventSubscriptionStateAction, \ref SubscribeEventAction, \ref UpdateSubscribeEventAction.
 struct EventSubscriptionInventory : Resource {
-  std::string name;
-  std::string namespace_;
-  std::string eventName;
-  std::string state;
-  Json actions;  ///< element type unknown upstream: kept as JSON
-  Json labels;  ///< element type unknown upstream: kept as JSON
-  std::string emergencyLevel;
+  std::string name;  ///< String.
+  std::string namespace_;  ///< JSON key `namespace`; string.
+  std::string eventName;  ///< String.
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `EventSubscriptionState`).
+  Json actions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json labels;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string emergencyLevel;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// EventSubscriptionLabelInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.EventSubscriptionLabelInventory).
+/// Inventory of an event subscription label: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.EventSubscriptionLabelInventory`.
+/// Returned by \ref AddLabelToEventSubscriptionAction, \ref UpdateEventSubscriptionLabelAction.
 struct EventSubscriptionLabelInventory {
-  std::string uuid;
-  std::string key;
-  std::string operator_;
-  std::string value;
+  std::string uuid;  ///< String.
+  std::string key;  ///< String.
+  std::string operator_;  ///< JSON key `operator`; string; one of `Regex`, `Filter`, `NotEqual`, `RegexAgainst`, `Equal` (enum `Operator`).
+  std::string value;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ExecuteAutoScalingRuleResult (ZStack SDK class org.zstack.sdk.ExecuteAutoScalingRuleResult).
+/// Reply of \ref ExecuteAutoScalingRuleAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExecuteAutoScalingRuleResult`.
 struct ExecuteAutoScalingRuleResult {
-  std::string scalingActivityUuid;
+  std::string scalingActivityUuid;  ///< String; UUID of the scaling activity.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// ExecuteGuestVmCommandResult (ZStack SDK class org.zstack.sdk.ExecuteGuestVmCommandResult).
+/// Reply of \ref ExecuteGuestVmCommandAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExecuteGuestVmCommandResult`.
 struct ExecuteGuestVmCommandResult {
-  std::string stream;
-  std::optional<VmInstanceInventory> vmInstance;
+  std::string stream;  ///< String.
+  std::optional<VmInstanceInventory> vmInstance;  ///< \ref VmInstanceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// ExponBlockVolumeInventory (ZStack SDK class org.zstack.sdk.ExponBlockVolumeInventory).
+/// Inventory of an expon block volume: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExponBlockVolumeInventory`.
+/// Queried with \ref QueryExponBlockVolumeAction.
 struct ExponBlockVolumeInventory : BlockVolumeInventory {
-  std::string exponStatus;
+  std::string exponStatus;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

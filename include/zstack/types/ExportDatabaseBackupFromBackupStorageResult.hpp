@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ExportDatabaseBackupFromBackupStorageResult (ZStack SDK class org.zstack.sdk.databasebackup.ExportDatabaseBackupFromBackupStorageResult).
+/// Reply of \ref ExportDatabaseBackupFromBackupStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.databasebackup.ExportDatabaseBackupFromBackupStorageResult`.
 struct ExportDatabaseBackupFromBackupStorageResult {
-  std::string databaseBackupUrl;
+  std::string databaseBackupUrl;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// ExportImageFromBackupStorageResult (ZStack SDK class org.zstack.sdk.ExportImageFromBackupStorageResult).
+/// Reply of \ref ExportImageFromBackupStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExportImageFromBackupStorageResult`.
 struct ExportImageFromBackupStorageResult {
-  std::string imageUrl;
-  std::string exportMd5Sum;
+  std::string imageUrl;  ///< String.
+  std::string exportMd5Sum;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// ExternalBackupInventory (ZStack SDK class org.zstack.sdk.ExternalBackupInventory).
+/// Inventory of an external backup: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExternalBackupInventory`.
+/// Queried with \ref QueryExternalBackupAction.
+/// Returned by \ref CreateZBoxBackupAction.
 struct ExternalBackupInventory : NamedResource {
-  std::string state;
-  std::string installPath;
-  std::optional<std::int64_t> totalSize;
-  std::string version;
-  std::string type;
+  std::string state;  ///< String; one of `Creating`, `Ready`, `Deleting`, `InUse` (enum `ExternalBackupState`).
+  std::string installPath;  ///< String.
+  std::optional<std::int64_t> totalSize;  ///< 64-bit integer.
+  std::string version;  ///< String.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

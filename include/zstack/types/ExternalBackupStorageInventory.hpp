@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// ExternalBackupStorageInventory (ZStack SDK class org.zstack.sdk.ExternalBackupStorageInventory).
+/// Inventory of external backup storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExternalBackupStorageInventory`.
+/// Returned by \ref AddExternalBackupStorageAction.
 struct ExternalBackupStorageInventory : BackupStorageInventory {
-  std::string identity;
+  std::string identity;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

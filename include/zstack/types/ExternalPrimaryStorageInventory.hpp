@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// ExternalPrimaryStorageInventory (ZStack SDK class org.zstack.sdk.ExternalPrimaryStorageInventory).
+/// Inventory of external primary storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExternalPrimaryStorageInventory`.
+/// Returned by \ref DiscoverExternalPrimaryStorageAction, \ref UpdateExternalPrimaryStorageAction.
 struct ExternalPrimaryStorageInventory : PrimaryStorageInventory {
-  std::string identity;
-  Json config;  ///< element type unknown upstream: kept as JSON
-  Json addonInfo;  ///< element type unknown upstream: kept as JSON
-  std::vector<std::string> outputProtocols;
-  std::string defaultProtocol;
+  std::string identity;  ///< String.
+  Json config;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json addonInfo;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::vector<std::string> outputProtocols;  ///< List of strings.
+  std::string defaultProtocol;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,14 @@
 
 namespace zstack {
 
-/// ExternalServiceCapabilities (ZStack SDK class org.zstack.sdk.ExternalServiceCapabilities).
+/// Data type `ExternalServiceCapabilities` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExternalServiceCapabilities`.
+/// A field of \ref ExternalServiceInventory.
 struct ExternalServiceCapabilities {
-  std::optional<bool> reloadConfig;
+  std::optional<bool> reloadConfig;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

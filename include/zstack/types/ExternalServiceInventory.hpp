@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// ExternalServiceInventory (ZStack SDK class org.zstack.sdk.ExternalServiceInventory).
+/// Inventory of an external service: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ExternalServiceInventory`.
+/// A field of \ref GetExternalServicesResult.
 struct ExternalServiceInventory {
-  std::string name;
-  std::string status;
-  std::optional<ExternalServiceCapabilities> capabilities;
+  std::string name;  ///< String.
+  std::string status;  ///< String.
+  std::optional<ExternalServiceCapabilities> capabilities;  ///< \ref ExternalServiceCapabilities.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

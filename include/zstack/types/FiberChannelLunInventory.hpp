@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// FiberChannelLunInventory (ZStack SDK class org.zstack.sdk.FiberChannelLunInventory).
+/// Inventory of a fiber channel LUN: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.FiberChannelLunInventory`.
+/// Queried with \ref QueryFiberChannelLunAction.
 struct FiberChannelLunInventory : ScsiLunInventory {
-  std::string fiberChannelStorageUuid;
+  std::string fiberChannelStorageUuid;  ///< String; UUID of the fiber channel storage.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// FiberChannelStorageInventory (ZStack SDK class org.zstack.sdk.FiberChannelStorageInventory).
+/// Inventory of fiber channel storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.FiberChannelStorageInventory`.
+/// Queried with \ref QueryFiberChannelStorageAction.
 struct FiberChannelStorageInventory : Resource {
-  std::string name;
-  std::string wwnn;
-  std::string state;
-  Json fiberChannelLuns;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string wwnn;  ///< String.
+  std::string state;  ///< String.
+  Json fiberChannelLuns;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// FlowCollectorInventory (ZStack SDK class org.zstack.sdk.FlowCollectorInventory).
+/// Inventory of a flow collector: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.FlowCollectorInventory`.
+/// Queried with \ref QueryFlowCollectorAction.
+/// Returned by \ref CreateFlowCollectorAction, \ref UpdateFlowCollectorAction.
 struct FlowCollectorInventory : NamedResource {
-  std::string flowMeterUuid;
-  std::string server;
-  std::optional<std::int64_t> port;
+  std::string flowMeterUuid;  ///< String; UUID of the flow meter.
+  std::string server;  ///< String.
+  std::optional<std::int64_t> port;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

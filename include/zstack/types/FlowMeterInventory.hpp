@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// FlowMeterInventory (ZStack SDK class org.zstack.sdk.FlowMeterInventory).
+/// Inventory of a flow meter: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.FlowMeterInventory`.
+/// Queried with \ref QueryFlowMeterAction.
+/// Returned by \ref CreateFlowMeterAction, \ref UpdateFlowMeterAction.
 struct FlowMeterInventory : NamedResource {
-  Json collectors;  ///< element type unknown upstream: kept as JSON
-  Json networkRefs;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int64_t> sample;
-  std::optional<std::int64_t> expireInterval;
-  std::string version;
-  std::string type;
+  Json collectors;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json networkRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int64_t> sample;  ///< 64-bit integer.
+  std::optional<std::int64_t> expireInterval;  ///< 64-bit integer.
+  std::string version;  ///< String.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

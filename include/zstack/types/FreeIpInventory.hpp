@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// FreeIpInventory (ZStack SDK class org.zstack.sdk.FreeIpInventory).
+/// Inventory of a free IP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.FreeIpInventory`.
+/// A field of \ref GetFreeIpResult.
 struct FreeIpInventory {
-  std::string ipRangeUuid;
-  std::string ip;
-  std::string netmask;
-  std::string gateway;
+  std::string ipRangeUuid;  ///< String; UUID of the IP range.
+  std::string ip;  ///< String.
+  std::string netmask;  ///< String.
+  std::string gateway;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

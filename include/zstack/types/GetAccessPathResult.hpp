@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetAccessPathResult (ZStack SDK class org.zstack.sdk.GetAccessPathResult).
+/// Reply of \ref GetAccessPathAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetAccessPathResult`.
 struct GetAccessPathResult {
-  Json pathInfos;  ///< element type unknown upstream: kept as JSON
+  Json pathInfos;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

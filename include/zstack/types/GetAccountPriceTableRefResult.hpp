@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetAccountPriceTableRefResult (ZStack SDK class org.zstack.sdk.GetAccountPriceTableRefResult).
+/// Reply of \ref GetAccountPriceTableRefAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetAccountPriceTableRefResult`.
 struct GetAccountPriceTableRefResult {
-  std::vector<std::string> accountUuids;  ///< a list of uuids
-  std::string tableUuid;
+  std::vector<std::string> accountUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the accounts.
+  std::string tableUuid;  ///< String; UUID of the table.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

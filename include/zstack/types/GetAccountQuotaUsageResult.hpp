@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetAccountQuotaUsageResult (ZStack SDK class org.zstack.sdk.GetAccountQuotaUsageResult).
+/// Reply of \ref GetAccountQuotaUsageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetAccountQuotaUsageResult`.
 struct GetAccountQuotaUsageResult {
-  std::vector<QuotaUsage> usages;
+  std::vector<QuotaUsage> usages;  ///< List of \ref QuotaUsage.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetActiveAlarmStatusResult (ZStack SDK class org.zstack.sdk.zwatch.alarm.activealarm.api.GetActiveAlarmStatusResult).
+/// Reply of \ref GetActiveAlarmStatusAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.activealarm.api.GetActiveAlarmStatusResult`.
 struct GetActiveAlarmStatusResult {
-  Json statuses;  ///< element type unknown upstream: kept as JSON
+  Json statuses;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetAlarmDataResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetAlarmDataResult).
+/// Reply of \ref GetAlarmDataAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetAlarmDataResult`.
 struct GetAlarmDataResult {
-  Json histories;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int64_t> total;
+  Json histories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int64_t> total;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetAllEventMetadataResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetAllEventMetadataResult).
+/// Reply of \ref GetAllEventMetadataAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetAllEventMetadataResult`.
 struct GetAllEventMetadataResult {
-  Json events;  ///< element type unknown upstream: kept as JSON
+  Json events;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

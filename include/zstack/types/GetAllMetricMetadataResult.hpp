@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetAllMetricMetadataResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetAllMetricMetadataResult).
+/// Reply of \ref GetAllMetricMetadataAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetAllMetricMetadataResult`.
 struct GetAllMetricMetadataResult {
-  Json metrics;  ///< element type unknown upstream: kept as JSON
+  Json metrics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

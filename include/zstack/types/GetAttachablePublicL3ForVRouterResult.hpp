@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetAttachablePublicL3ForVRouterResult (ZStack SDK class org.zstack.sdk.GetAttachablePublicL3ForVRouterResult).
+/// Reply of \ref GetAttachablePublicL3ForVRouterAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetAttachablePublicL3ForVRouterResult`.
 struct GetAttachablePublicL3ForVRouterResult {
-  std::vector<L3NetworkInventory> inventories;
+  std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

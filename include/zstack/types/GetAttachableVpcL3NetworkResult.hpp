@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetAttachableVpcL3NetworkResult (ZStack SDK class org.zstack.sdk.GetAttachableVpcL3NetworkResult).
+/// Reply of \ref GetAttachableVpcL3NetworkAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetAttachableVpcL3NetworkResult`.
 struct GetAttachableVpcL3NetworkResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

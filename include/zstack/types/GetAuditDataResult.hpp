@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetAuditDataResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetAuditDataResult).
+/// Reply of \ref GetAuditDataAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetAuditDataResult`.
 struct GetAuditDataResult {
-  Json audits;  ///< element type unknown upstream: kept as JSON
+  Json audits;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

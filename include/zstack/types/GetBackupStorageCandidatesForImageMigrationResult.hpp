@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetBackupStorageCandidatesForImageMigrationResult (ZStack SDK class org.zstack.sdk.GetBackupStorageCandidatesForImageMigrationResult).
+/// Reply of \ref GetBackupStorageCandidatesForImageMigrationAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetBackupStorageCandidatesForImageMigrationResult`.
 struct GetBackupStorageCandidatesForImageMigrationResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetBackupStorageCapacityResult (ZStack SDK class org.zstack.sdk.GetBackupStorageCapacityResult).
+/// Reply of \ref GetBackupStorageCapacityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetBackupStorageCapacityResult`.
 struct GetBackupStorageCapacityResult {
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

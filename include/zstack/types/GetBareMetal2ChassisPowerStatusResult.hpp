@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetBareMetal2ChassisPowerStatusResult (ZStack SDK class org.zstack.sdk.GetBareMetal2ChassisPowerStatusResult).
+/// Reply of \ref GetBareMetal2ChassisPowerStatusAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetBareMetal2ChassisPowerStatusResult`.
 struct GetBareMetal2ChassisPowerStatusResult {
-  std::string status;
+  std::string status;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetBareMetal2GatewayAllocatorStrategiesResult (ZStack SDK class org.zstack.sdk.GetBareMetal2GatewayAllocatorStrategiesResult).
+/// Reply of \ref GetBareMetal2GatewayAllocatorStrategiesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetBareMetal2GatewayAllocatorStrategiesResult`.
 struct GetBareMetal2GatewayAllocatorStrategiesResult {
-  Json strategies;  ///< element type unknown upstream: kept as JSON
+  Json strategies;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

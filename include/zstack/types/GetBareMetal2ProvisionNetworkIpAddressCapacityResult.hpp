@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetBareMetal2ProvisionNetworkIpAddressCapacityResult (ZStack SDK class org.zstack.sdk.GetBareMetal2ProvisionNetworkIpAddressCapacityResult).
+/// Reply of \ref GetBareMetal2ProvisionNetworkIpAddressCapacityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetBareMetal2ProvisionNetworkIpAddressCapacityResult`.
 struct GetBareMetal2ProvisionNetworkIpAddressCapacityResult {
-  Json capacityData;  ///< element type unknown upstream: kept as JSON
+  Json capacityData;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetBareMetal2SupportedBootModeResult (ZStack SDK class org.zstack.sdk.GetBareMetal2SupportedBootModeResult).
+/// Reply of \ref GetBareMetal2SupportedBootModeAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetBareMetal2SupportedBootModeResult`.
 struct GetBareMetal2SupportedBootModeResult {
-  std::string supportedBootMode;
+  std::string supportedBootMode;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

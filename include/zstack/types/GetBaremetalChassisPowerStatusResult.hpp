@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetBaremetalChassisPowerStatusResult (ZStack SDK class org.zstack.sdk.GetBaremetalChassisPowerStatusResult).
+/// Reply of \ref GetBaremetalChassisPowerStatusAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetBaremetalChassisPowerStatusResult`.
 struct GetBaremetalChassisPowerStatusResult {
-  std::string status;
+  std::string status;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetCandidateAffinityGroupForAttachingVmResult (ZStack SDK class org.zstack.sdk.GetCandidateAffinityGroupForAttachingVmResult).
+/// Reply of \ref GetCandidateAffinityGroupForAttachingVmAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateAffinityGroupForAttachingVmResult`.
 struct GetCandidateAffinityGroupForAttachingVmResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateBackupStorageForCreatingImageResult (ZStack SDK class org.zstack.sdk.GetCandidateBackupStorageForCreatingImageResult).
+/// Reply of \ref GetBackupStorageForCreatingImageFromVolumeAction, \ref GetBackupStorageForCreatingImageFromVolumeSnapshotAction, \ref GetCandidateBackupStorageForCreatingImageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateBackupStorageForCreatingImageResult`.
 struct GetCandidateBackupStorageForCreatingImageResult {
-  std::vector<BackupStorageInventory> inventories;
+  std::vector<BackupStorageInventory> inventories;  ///< List of \ref BackupStorageInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

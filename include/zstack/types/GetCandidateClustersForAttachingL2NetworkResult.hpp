@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateClustersForAttachingL2NetworkResult (ZStack SDK class org.zstack.sdk.GetCandidateClustersForAttachingL2NetworkResult).
+/// Reply of \ref GetCandidateClustersForAttachingL2NetworkAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateClustersForAttachingL2NetworkResult`.
 struct GetCandidateClustersForAttachingL2NetworkResult {
-  std::vector<ClusterInventory> inventories;
+  std::vector<ClusterInventory> inventories;  ///< List of \ref ClusterInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetCandidateInterfaceVlanIdsResult (ZStack SDK class org.zstack.sdk.GetCandidateInterfaceVlanIdsResult).
+/// Reply of \ref GetCandidateInterfaceVlanIdsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateInterfaceVlanIdsResult`.
 struct GetCandidateInterfaceVlanIdsResult {
-  Json vlanIds;  ///< element type unknown upstream: kept as JSON
+  Json vlanIds;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateIsoForAttachingVmResult (ZStack SDK class org.zstack.sdk.GetCandidateIsoForAttachingVmResult).
+/// Reply of \ref GetCandidateIsoForAttachingVmAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateIsoForAttachingVmResult`.
 struct GetCandidateIsoForAttachingVmResult {
-  std::vector<ImageInventory> inventories;
+  std::vector<ImageInventory> inventories;  ///< List of \ref ImageInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateL2NetworksForAttachingClusterResult (ZStack SDK class org.zstack.sdk.GetCandidateL2NetworksForAttachingClusterResult).
+/// Reply of \ref GetCandidateL2NetworksForAttachingClusterAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateL2NetworksForAttachingClusterResult`.
 struct GetCandidateL2NetworksForAttachingClusterResult {
-  std::vector<L2NetworkData> inventories;
+  std::vector<L2NetworkData> inventories;  ///< List of \ref L2NetworkData.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

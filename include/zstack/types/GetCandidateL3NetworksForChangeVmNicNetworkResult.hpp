@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateL3NetworksForChangeVmNicNetworkResult (ZStack SDK class org.zstack.sdk.GetCandidateL3NetworksForChangeVmNicNetworkResult).
+/// Reply of \ref GetCandidateL3NetworksForChangeVmNicNetworkAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateL3NetworksForChangeVmNicNetworkResult`.
 struct GetCandidateL3NetworksForChangeVmNicNetworkResult {
-  std::vector<L3NetworkInventory> inventories;
+  std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

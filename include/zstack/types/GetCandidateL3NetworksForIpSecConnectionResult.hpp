@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetCandidateL3NetworksForIpSecConnectionResult (ZStack SDK class org.zstack.sdk.GetCandidateL3NetworksForIpSecConnectionResult).
+/// Reply of \ref GetCandidateL3NetworksForIpSecConnectionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateL3NetworksForIpSecConnectionResult`.
 struct GetCandidateL3NetworksForIpSecConnectionResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

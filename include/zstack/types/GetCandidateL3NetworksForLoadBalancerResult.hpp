@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateL3NetworksForLoadBalancerResult (ZStack SDK class org.zstack.sdk.GetCandidateL3NetworksForLoadBalancerResult).
+/// Reply of \ref GetCandidateL3NetworksForLoadBalancerAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateL3NetworksForLoadBalancerResult`.
 struct GetCandidateL3NetworksForLoadBalancerResult {
-  std::vector<L3NetworkInventory> inventories;
+  std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateL3NetworksForServerGroupResult (ZStack SDK class org.zstack.sdk.GetCandidateL3NetworksForServerGroupResult).
+/// Reply of \ref GetCandidateL3NetworksForServerGroupAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateL3NetworksForServerGroupResult`.
 struct GetCandidateL3NetworksForServerGroupResult {
-  std::vector<L3NetworkInventory> inventories;
+  std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

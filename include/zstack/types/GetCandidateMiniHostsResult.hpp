@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetCandidateMiniHostsResult (ZStack SDK class org.zstack.sdk.GetCandidateMiniHostsResult).
+/// Reply of \ref GetCandidateMiniHostsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateMiniHostsResult`.
 struct GetCandidateMiniHostsResult {
-  Json hosts;  ///< element type unknown upstream: kept as JSON
+  Json hosts;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetCandidateNetworkInterfacesResult (ZStack SDK class org.zstack.sdk.GetCandidateNetworkInterfacesResult).
+/// Reply of \ref GetCandidateNetworkInterfacesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateNetworkInterfacesResult`.
 struct GetCandidateNetworkInterfacesResult {
-  Json slaveNames;  ///< element type unknown upstream: kept as JSON
-  Json candidateNics;  ///< element type unknown upstream: kept as JSON
+  Json slaveNames;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json candidateNics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

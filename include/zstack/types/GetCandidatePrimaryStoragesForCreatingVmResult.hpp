@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// GetCandidatePrimaryStoragesForCreatingVmResult (ZStack SDK class org.zstack.sdk.GetCandidatePrimaryStoragesForCreatingVmResult).
+/// Reply of \ref GetCandidatePrimaryStoragesForCreatingVmAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidatePrimaryStoragesForCreatingVmResult`.
 struct GetCandidatePrimaryStoragesForCreatingVmResult {
-  std::vector<PrimaryStorageInventory> rootVolumePrimaryStorages;
-  std::map<std::string, std::vector<PrimaryStorageInventory>> dataVolumePrimaryStorages;
+  std::vector<PrimaryStorageInventory> rootVolumePrimaryStorages;  ///< List of \ref PrimaryStorageInventory.
+  std::map<std::string, std::vector<PrimaryStorageInventory>> dataVolumePrimaryStorages;  ///< Map from string to list of \ref PrimaryStorageInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateVmForAttachingIsoResult (ZStack SDK class org.zstack.sdk.GetCandidateVmForAttachingIsoResult).
+/// Reply of \ref GetCandidateVmForAttachingIsoAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateVmForAttachingIsoResult`.
 struct GetCandidateVmForAttachingIsoResult {
-  std::vector<VmInstanceInventory> inventories;
+  std::vector<VmInstanceInventory> inventories;  ///< List of \ref VmInstanceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

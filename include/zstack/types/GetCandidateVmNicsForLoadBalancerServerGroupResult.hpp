@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCandidateVmNicsForLoadBalancerServerGroupResult (ZStack SDK class org.zstack.sdk.GetCandidateVmNicsForLoadBalancerServerGroupResult).
+/// Reply of \ref GetCandidateVmNicsForLoadBalancerServerGroupAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateVmNicsForLoadBalancerServerGroupResult`.
 struct GetCandidateVmNicsForLoadBalancerServerGroupResult {
-  std::vector<VmNicInventory> inventories;
+  std::vector<VmNicInventory> inventories;  ///< List of \ref VmNicInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -17,13 +17,15 @@
 
 namespace zstack {
 
-/// GetCandidateZonesClustersHostsForCreatingVmResult (ZStack SDK class org.zstack.sdk.GetCandidateZonesClustersHostsForCreatingVmResult).
+/// Reply of \ref GetCandidateZonesClustersHostsForCreatingVmAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCandidateZonesClustersHostsForCreatingVmResult`.
 struct GetCandidateZonesClustersHostsForCreatingVmResult {
-  std::vector<ZoneInventory> zones;
-  std::vector<ClusterInventory> clusters;
-  std::vector<HostInventory> hosts;
+  std::vector<ZoneInventory> zones;  ///< List of \ref ZoneInventory.
+  std::vector<ClusterInventory> clusters;  ///< List of \ref ClusterInventory.
+  std::vector<HostInventory> hosts;  ///< List of \ref HostInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

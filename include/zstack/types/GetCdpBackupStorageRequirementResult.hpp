@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// GetCdpBackupStorageRequirementResult (ZStack SDK class org.zstack.sdk.GetCdpBackupStorageRequirementResult).
+/// Reply of \ref GetCdpBackupStorageRequirementAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCdpBackupStorageRequirementResult`.
 struct GetCdpBackupStorageRequirementResult {
-  std::string nextStep;
-  Json required;  ///< element type unknown upstream: kept as JSON
-  Json current;  ///< element type unknown upstream: kept as JSON
+  std::string nextStep;  ///< String.
+  Json required;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json current;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

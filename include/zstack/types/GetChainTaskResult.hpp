@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetChainTaskResult (ZStack SDK class org.zstack.sdk.GetChainTaskResult).
+/// Reply of \ref GetChainTaskAction, \ref GetHostTaskAction, \ref GetVmTaskAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetChainTaskResult`.
 struct GetChainTaskResult {
-  std::map<std::string, ChainInfo> results;
+  std::map<std::string, ChainInfo> results;  ///< Map from string to \ref ChainInfo.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetChronyServersResult (ZStack SDK class org.zstack.sdk.GetChronyServersResult).
+/// Reply of \ref GetChronyServersAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetChronyServersResult`.
 struct GetChronyServersResult {
-  Json servers;  ///< element type unknown upstream: kept as JSON
+  Json servers;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetClusterDRSStatusResult (ZStack SDK class org.zstack.sdk.GetClusterDRSStatusResult).
+/// Reply of \ref GetClusterDRSStatusAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetClusterDRSStatusResult`.
 struct GetClusterDRSStatusResult {
-  Json hostLoadOverThreshold;  ///< element type unknown upstream: kept as JSON
+  Json hostLoadOverThreshold;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

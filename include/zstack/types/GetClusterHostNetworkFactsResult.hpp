@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetClusterHostNetworkFactsResult (ZStack SDK class org.zstack.sdk.GetClusterHostNetworkFactsResult).
+/// Reply of \ref GetClusterHostNetworkFactsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetClusterHostNetworkFactsResult`.
 struct GetClusterHostNetworkFactsResult {
-  Json bondings;  ///< element type unknown upstream: kept as JSON
-  Json nics;  ///< element type unknown upstream: kept as JSON
+  Json bondings;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json nics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

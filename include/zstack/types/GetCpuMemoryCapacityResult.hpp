@@ -15,17 +15,19 @@
 
 namespace zstack {
 
-/// GetCpuMemoryCapacityResult (ZStack SDK class org.zstack.sdk.GetCpuMemoryCapacityResult).
+/// Reply of \ref GetCpuMemoryCapacityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCpuMemoryCapacityResult`.
 struct GetCpuMemoryCapacityResult {
-  std::optional<std::int64_t> totalCpu;
-  std::optional<std::int64_t> availableCpu;
-  std::optional<std::int64_t> totalMemory;
-  std::optional<std::int64_t> availableMemory;
-  std::optional<std::int64_t> managedCpuNum;
-  std::vector<CpuMemoryCapacityData> capacityData;
-  std::string resourceType;
+  std::optional<std::int64_t> totalCpu;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCpu;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalMemory;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableMemory;  ///< 64-bit integer.
+  std::optional<std::int64_t> managedCpuNum;  ///< 64-bit integer.
+  std::vector<CpuMemoryCapacityData> capacityData;  ///< List of \ref CpuMemoryCapacityData.
+  std::string resourceType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetCreateEcsImageProgressResult (ZStack SDK class org.zstack.sdk.GetCreateEcsImageProgressResult).
+/// Reply of \ref GetCreateEcsImageProgressAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCreateEcsImageProgressResult`.
 struct GetCreateEcsImageProgressResult {
-  std::optional<ProgressProperty> progress;
+  std::optional<ProgressProperty> progress;  ///< \ref ProgressProperty.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

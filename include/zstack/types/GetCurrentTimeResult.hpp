@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetCurrentTimeResult (ZStack SDK class org.zstack.sdk.GetCurrentTimeResult).
+/// Reply of \ref GetCurrentTimeAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetCurrentTimeResult`.
 struct GetCurrentTimeResult {
-  std::map<std::string, std::int64_t> currentTime;
+  std::map<std::string, std::int64_t> currentTime;  ///< Map from string to 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

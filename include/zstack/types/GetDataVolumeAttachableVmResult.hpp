@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetDataVolumeAttachableVmResult (ZStack SDK class org.zstack.sdk.GetDataVolumeAttachableVmResult).
+/// Reply of \ref GetDataVolumeAttachableVmAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetDataVolumeAttachableVmResult`.
 struct GetDataVolumeAttachableVmResult {
-  std::vector<VmInstanceInventory> inventories;
+  std::vector<VmInstanceInventory> inventories;  ///< List of \ref VmInstanceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

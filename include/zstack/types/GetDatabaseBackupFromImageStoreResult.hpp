@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetDatabaseBackupFromImageStoreResult (ZStack SDK class org.zstack.sdk.databasebackup.GetDatabaseBackupFromImageStoreResult).
+/// Reply of \ref GetDatabaseBackupFromImageStoreAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.databasebackup.GetDatabaseBackupFromImageStoreResult`.
 struct GetDatabaseBackupFromImageStoreResult {
-  Json backups;  ///< element type unknown upstream: kept as JSON
+  Json backups;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetDebugSignalResult (ZStack SDK class org.zstack.sdk.GetDebugSignalResult).
+/// Reply of \ref GetDebugSignalAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetDebugSignalResult`.
 struct GetDebugSignalResult {
-  Json signals;  ///< element type unknown upstream: kept as JSON
+  Json signals;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

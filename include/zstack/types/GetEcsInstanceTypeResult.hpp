@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetEcsInstanceTypeResult (ZStack SDK class org.zstack.sdk.GetEcsInstanceTypeResult).
+/// Reply of \ref GetEcsInstanceTypeAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetEcsInstanceTypeResult`.
 struct GetEcsInstanceTypeResult {
-  Json types;  ///< element type unknown upstream: kept as JSON
+  Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

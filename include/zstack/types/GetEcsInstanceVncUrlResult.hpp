@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetEcsInstanceVncUrlResult (ZStack SDK class org.zstack.sdk.GetEcsInstanceVncUrlResult).
+/// Reply of \ref GetEcsInstanceVncUrlAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetEcsInstanceVncUrlResult`.
 struct GetEcsInstanceVncUrlResult {
-  std::string ecsId;
-  std::string vncUrl;
+  std::string ecsId;  ///< String.
+  std::string vncUrl;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

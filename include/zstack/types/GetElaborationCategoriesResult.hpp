@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetElaborationCategoriesResult (ZStack SDK class org.zstack.sdk.GetElaborationCategoriesResult).
+/// Reply of \ref GetElaborationCategoriesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetElaborationCategoriesResult`.
 struct GetElaborationCategoriesResult {
-  Json categories;  ///< element type unknown upstream: kept as JSON
+  Json categories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetElaborationsResult (ZStack SDK class org.zstack.sdk.GetElaborationsResult).
+/// Reply of \ref GetElaborationsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetElaborationsResult`.
 struct GetElaborationsResult {
-  Json contents;  ///< element type unknown upstream: kept as JSON
+  Json contents;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetEncryptedFieldResult (ZStack SDK class org.zstack.sdk.GetEncryptedFieldResult).
+/// Reply of \ref GetEncryptedFieldAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetEncryptedFieldResult`.
 struct GetEncryptedFieldResult {
-  std::vector<std::string> encryptedFields;
+  std::vector<std::string> encryptedFields;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

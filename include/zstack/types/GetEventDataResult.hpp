@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetEventDataResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetEventDataResult).
+/// Reply of \ref GetEventDataAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetEventDataResult`.
 struct GetEventDataResult {
-  Json events;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int64_t> total;
+  Json events;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int64_t> total;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetExternalServicesResult (ZStack SDK class org.zstack.sdk.GetExternalServicesResult).
+/// Reply of \ref GetExternalServicesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetExternalServicesResult`.
 struct GetExternalServicesResult {
-  std::vector<ExternalServiceInventory> inventories;
+  std::vector<ExternalServiceInventory> inventories;  ///< List of \ref ExternalServiceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetFactoryModeStateResult (ZStack SDK class org.zstack.sdk.GetFactoryModeStateResult).
+/// Reply of \ref GetFactoryModeStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetFactoryModeStateResult`.
 struct GetFactoryModeStateResult {
-  std::optional<bool> factoryModeState;
+  std::optional<bool> factoryModeState;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

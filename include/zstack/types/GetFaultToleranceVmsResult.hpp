@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// GetFaultToleranceVmsResult (ZStack SDK class org.zstack.sdk.GetFaultToleranceVmsResult).
+/// Reply of \ref GetFaultToleranceVmsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetFaultToleranceVmsResult`.
 struct GetFaultToleranceVmsResult {
-  std::optional<VmInstanceInventory> primaryVmInventory;
-  std::optional<VmInstanceInventory> secondaryVmInventory;
+  std::optional<VmInstanceInventory> primaryVmInventory;  ///< \ref VmInstanceInventory.
+  std::optional<VmInstanceInventory> secondaryVmInventory;  ///< \ref VmInstanceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

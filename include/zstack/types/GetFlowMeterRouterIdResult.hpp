@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetFlowMeterRouterIdResult (ZStack SDK class org.zstack.sdk.GetFlowMeterRouterIdResult).
+/// Reply of \ref GetFlowMeterRouterIdAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetFlowMeterRouterIdResult`.
 struct GetFlowMeterRouterIdResult {
-  std::optional<std::int64_t> routerId;
+  std::optional<std::int64_t> routerId;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

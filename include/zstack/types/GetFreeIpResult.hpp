@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetFreeIpResult (ZStack SDK class org.zstack.sdk.GetFreeIpResult).
+/// Reply of \ref GetFreeIpAction, \ref GetFreeIpOfIpRangeAction, \ref GetFreeIpOfL3NetworkAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetFreeIpResult`.
 struct GetFreeIpResult {
-  std::vector<FreeIpInventory> inventories;
+  std::vector<FreeIpInventory> inventories;  ///< List of \ref FreeIpInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

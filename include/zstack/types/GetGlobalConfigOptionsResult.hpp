@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetGlobalConfigOptionsResult (ZStack SDK class org.zstack.sdk.GetGlobalConfigOptionsResult).
+/// Reply of \ref GetGlobalConfigOptionsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetGlobalConfigOptionsResult`.
 struct GetGlobalConfigOptionsResult {
-  std::optional<GlobalConfigOptions> options;
+  std::optional<GlobalConfigOptions> options;  ///< \ref GlobalConfigOptions.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetHostAllocatorStrategiesResult (ZStack SDK class org.zstack.sdk.GetHostAllocatorStrategiesResult).
+/// Reply of \ref GetHostAllocatorStrategiesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostAllocatorStrategiesResult`.
 struct GetHostAllocatorStrategiesResult {
-  Json strategies;  ///< element type unknown upstream: kept as JSON
+  Json strategies;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

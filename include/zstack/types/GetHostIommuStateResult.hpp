@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetHostIommuStateResult (ZStack SDK class org.zstack.sdk.GetHostIommuStateResult).
+/// Reply of \ref GetHostIommuStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostIommuStateResult`.
 struct GetHostIommuStateResult {
-  std::string state;
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `HostIommuStateType`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetHostIommuStatusResult (ZStack SDK class org.zstack.sdk.GetHostIommuStatusResult).
+/// Reply of \ref GetHostIommuStatusAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostIommuStatusResult`.
 struct GetHostIommuStatusResult {
-  std::string status;
+  std::string status;  ///< String; one of `Active`, `Inactive` (enum `HostIommuStatusType`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// GetHostNUMATopologyResult (ZStack SDK class org.zstack.sdk.GetHostNUMATopologyResult).
+/// Reply of \ref GetHostNUMATopologyAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostNUMATopologyResult`.
 struct GetHostNUMATopologyResult {
-  std::string name;
-  std::string uuid;
-  Json topology;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string uuid;  ///< String.
+  Json topology;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetHostNetworkFactsResult (ZStack SDK class org.zstack.sdk.GetHostNetworkFactsResult).
+/// Reply of \ref GetHostNetworkFactsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostNetworkFactsResult`.
 struct GetHostNetworkFactsResult {
-  Json bondings;  ///< element type unknown upstream: kept as JSON
-  Json nics;  ///< element type unknown upstream: kept as JSON
+  Json bondings;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json nics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

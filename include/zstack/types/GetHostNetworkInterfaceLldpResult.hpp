@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetHostNetworkInterfaceLldpResult (ZStack SDK class org.zstack.sdk.GetHostNetworkInterfaceLldpResult).
+/// Reply of \ref GetHostNetworkInterfaceLldpAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostNetworkInterfaceLldpResult`.
 struct GetHostNetworkInterfaceLldpResult {
-  std::optional<HostNetworkInterfaceLldpRefInventory> lldp;
+  std::optional<HostNetworkInterfaceLldpRefInventory> lldp;  ///< \ref HostNetworkInterfaceLldpRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// GetHostResourceAllocationResult (ZStack SDK class org.zstack.sdk.GetHostResourceAllocationResult).
+/// Reply of \ref GetHostResourceAllocationAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostResourceAllocationResult`.
 struct GetHostResourceAllocationResult {
-  std::string name;
-  std::string uuid;
-  Json vCPUPin;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string uuid;  ///< String.
+  Json vCPUPin;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

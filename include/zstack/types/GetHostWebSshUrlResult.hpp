@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetHostWebSshUrlResult (ZStack SDK class org.zstack.sdk.GetHostWebSshUrlResult).
+/// Reply of \ref GetHostWebSshUrlAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHostWebSshUrlResult`.
 struct GetHostWebSshUrlResult {
-  std::string url;
+  std::string url;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetHypervisorTypesResult (ZStack SDK class org.zstack.sdk.GetHypervisorTypesResult).
+/// Reply of \ref GetHypervisorTypesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetHypervisorTypesResult`.
 struct GetHypervisorTypesResult {
-  std::vector<std::string> hypervisorTypes;
+  std::vector<std::string> hypervisorTypes;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

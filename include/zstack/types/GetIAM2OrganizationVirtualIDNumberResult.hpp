@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetIAM2OrganizationVirtualIDNumberResult (ZStack SDK class org.zstack.sdk.iam2.api.GetIAM2OrganizationVirtualIDNumberResult).
+/// Reply of \ref GetIAM2OrganizationVirtualIDNumberAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.api.GetIAM2OrganizationVirtualIDNumberResult`.
 struct GetIAM2OrganizationVirtualIDNumberResult {
-  std::optional<std::int32_t> virtualTotalNumber;
-  std::optional<std::int32_t> virtualDirectNumber;
+  std::optional<std::int32_t> virtualTotalNumber;  ///< 32-bit integer.
+  std::optional<std::int32_t> virtualDirectNumber;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetIAM2ProjectsOfVirtualIDResult (ZStack SDK class org.zstack.sdk.iam2.api.GetIAM2ProjectsOfVirtualIDResult).
+/// Reply of \ref GetIAM2ProjectsOfVirtualIDAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.api.GetIAM2ProjectsOfVirtualIDResult`.
 struct GetIAM2ProjectsOfVirtualIDResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

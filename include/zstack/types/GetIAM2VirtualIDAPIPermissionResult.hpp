@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetIAM2VirtualIDAPIPermissionResult (ZStack SDK class org.zstack.sdk.iam2.api.GetIAM2VirtualIDAPIPermissionResult).
+/// Reply of \ref GetIAM2VirtualIDAPIPermissionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.api.GetIAM2VirtualIDAPIPermissionResult`.
 struct GetIAM2VirtualIDAPIPermissionResult {
-  Json permissions;  ///< element type unknown upstream: kept as JSON
-  std::optional<bool> noPermission;
+  Json permissions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<bool> noPermission;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

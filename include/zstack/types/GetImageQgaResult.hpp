@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetImageQgaResult (ZStack SDK class org.zstack.sdk.GetImageQgaResult).
+/// Reply of \ref GetImageQgaAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetImageQgaResult`.
 struct GetImageQgaResult {
-  std::optional<bool> enable;
+  std::optional<bool> enable;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

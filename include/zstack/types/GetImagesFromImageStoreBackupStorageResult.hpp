@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetImagesFromImageStoreBackupStorageResult (ZStack SDK class org.zstack.sdk.GetImagesFromImageStoreBackupStorageResult).
+/// Reply of \ref GetImagesFromImageStoreBackupStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetImagesFromImageStoreBackupStorageResult`.
 struct GetImagesFromImageStoreBackupStorageResult {
-  Json infos;  ///< element type unknown upstream: kept as JSON
+  Json infos;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

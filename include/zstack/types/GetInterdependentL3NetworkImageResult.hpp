@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetInterdependentL3NetworkImageResult (ZStack SDK class org.zstack.sdk.GetInterdependentL3NetworkImageResult).
+/// Reply of \ref GetInterdependentL3NetworksImagesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetInterdependentL3NetworkImageResult`.
 struct GetInterdependentL3NetworkImageResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

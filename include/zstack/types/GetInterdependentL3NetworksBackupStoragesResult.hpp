@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetInterdependentL3NetworksBackupStoragesResult (ZStack SDK class org.zstack.sdk.GetInterdependentL3NetworksBackupStoragesResult).
+/// Reply of \ref GetInterdependentL3NetworksBackupStoragesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetInterdependentL3NetworksBackupStoragesResult`.
 struct GetInterdependentL3NetworksBackupStoragesResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetInterfaceServiceTypeStatisticResult (ZStack SDK class org.zstack.sdk.GetInterfaceServiceTypeStatisticResult).
+/// Reply of \ref GetInterfaceServiceTypeStatisticAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetInterfaceServiceTypeStatisticResult`.
 struct GetInterfaceServiceTypeStatisticResult {
-  Json serviceTypeStatistics;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int64_t> total;
+  Json serviceTypeStatistics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int64_t> total;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

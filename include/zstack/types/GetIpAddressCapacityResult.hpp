@@ -15,21 +15,23 @@
 
 namespace zstack {
 
-/// GetIpAddressCapacityResult (ZStack SDK class org.zstack.sdk.GetIpAddressCapacityResult).
+/// Reply of \ref GetIpAddressCapacityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetIpAddressCapacityResult`.
 struct GetIpAddressCapacityResult {
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> usedIpAddressNumber;
-  std::optional<std::int64_t> ipv4TotalCapacity;
-  std::optional<std::int64_t> ipv4AvailableCapacity;
-  std::optional<std::int64_t> ipv4UsedIpAddressNumber;
-  std::optional<std::int64_t> ipv6TotalCapacity;
-  std::optional<std::int64_t> ipv6AvailableCapacity;
-  std::optional<std::int64_t> ipv6UsedIpAddressNumber;
-  std::vector<IpCapacityData> capacityData;
-  std::string resourceType;
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> usedIpAddressNumber;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv4TotalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv4AvailableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv4UsedIpAddressNumber;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv6TotalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv6AvailableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv6UsedIpAddressNumber;  ///< 64-bit integer.
+  std::vector<IpCapacityData> capacityData;  ///< List of \ref IpCapacityData.
+  std::string resourceType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

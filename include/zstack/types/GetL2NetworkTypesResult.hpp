@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetL2NetworkTypesResult (ZStack SDK class org.zstack.sdk.GetL2NetworkTypesResult).
+/// Reply of \ref GetL2NetworkTypesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetL2NetworkTypesResult`.
 struct GetL2NetworkTypesResult {
-  Json types;  ///< element type unknown upstream: kept as JSON
+  Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetL3NetworkDhcpIpAddressResult (ZStack SDK class org.zstack.sdk.GetL3NetworkDhcpIpAddressResult).
+/// Reply of \ref GetL3NetworkDhcpIpAddressAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetL3NetworkDhcpIpAddressResult`.
 struct GetL3NetworkDhcpIpAddressResult {
-  std::string ip;
-  std::string ip6;
+  std::string ip;  ///< String.
+  std::string ip6;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

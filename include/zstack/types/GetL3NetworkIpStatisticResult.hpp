@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// GetL3NetworkIpStatisticResult (ZStack SDK class org.zstack.sdk.GetL3NetworkIpStatisticResult).
+/// Reply of \ref GetL3NetworkIpStatisticAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetL3NetworkIpStatisticResult`.
 struct GetL3NetworkIpStatisticResult {
-  std::vector<IpStatisticData> ipStatistics;
-  std::optional<std::int64_t> total;
+  std::vector<IpStatisticData> ipStatistics;  ///< List of \ref IpStatisticData.
+  std::optional<std::int64_t> total;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetL3NetworkMtuResult (ZStack SDK class org.zstack.sdk.GetL3NetworkMtuResult).
+/// Reply of \ref GetL3NetworkMtuAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetL3NetworkMtuResult`.
 struct GetL3NetworkMtuResult {
-  std::optional<std::int32_t> mtu;
+  std::optional<std::int32_t> mtu;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetL3NetworkRouterInterfaceIpResult (ZStack SDK class org.zstack.sdk.GetL3NetworkRouterInterfaceIpResult).
+/// Reply of \ref GetL3NetworkRouterInterfaceIpAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetL3NetworkRouterInterfaceIpResult`.
 struct GetL3NetworkRouterInterfaceIpResult {
-  std::string routerInterfaceIp;
+  std::string routerInterfaceIp;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetL3NetworkTypesResult (ZStack SDK class org.zstack.sdk.GetL3NetworkTypesResult).
+/// Reply of \ref GetL3NetworkTypesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetL3NetworkTypesResult`.
 struct GetL3NetworkTypesResult {
-  Json types;  ///< element type unknown upstream: kept as JSON
+  Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetLdapEntryResult (ZStack SDK class org.zstack.sdk.GetLdapEntryResult).
+/// Reply of \ref GetCandidateLdapEntryForBindingAction, \ref GetCandidateLdapEntryForIAM2BindingAction, \ref GetLdapEntryAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLdapEntryResult`.
 struct GetLdapEntryResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetLicenseAddOnsResult (ZStack SDK class org.zstack.sdk.GetLicenseAddOnsResult).
+/// Reply of \ref GetLicenseAddOnsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLicenseAddOnsResult`.
 struct GetLicenseAddOnsResult {
-  Json addons;  ///< element type unknown upstream: kept as JSON
+  Json addons;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

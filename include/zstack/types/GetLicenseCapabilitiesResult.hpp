@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetLicenseCapabilitiesResult (ZStack SDK class org.zstack.sdk.GetLicenseCapabilitiesResult).
+/// Reply of \ref GetLicenseCapabilitiesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLicenseCapabilitiesResult`.
 struct GetLicenseCapabilitiesResult {
-  Json capabilities;  ///< element type unknown upstream: kept as JSON
+  Json capabilities;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

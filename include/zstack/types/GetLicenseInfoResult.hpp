@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// GetLicenseInfoResult (ZStack SDK class org.zstack.sdk.GetLicenseInfoResult).
+/// Reply of \ref GetLicenseInfoAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLicenseInfoResult`.
 struct GetLicenseInfoResult {
-  std::optional<LicenseInventory> inventory;
-  Json additions;  ///< element type unknown upstream: kept as JSON
+  std::optional<LicenseInventory> inventory;  ///< \ref LicenseInventory.
+  Json additions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

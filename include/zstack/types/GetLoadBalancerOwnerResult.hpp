@@ -17,14 +17,16 @@
 
 namespace zstack {
 
-/// GetLoadBalancerOwnerResult (ZStack SDK class org.zstack.sdk.GetLoadBalancerOwnerResult).
+/// Reply of \ref GetLoadBalancerOwnerAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLoadBalancerOwnerResult`.
 struct GetLoadBalancerOwnerResult {
-  std::string type;
-  std::optional<VpcRouterVmInventory> vpc;
-  std::optional<VpcHaGroupInventory> vpcHa;
-  std::optional<SlbGroupInventory> slb;
+  std::string type;  ///< String.
+  std::optional<VpcRouterVmInventory> vpc;  ///< \ref VpcRouterVmInventory.
+  std::optional<VpcHaGroupInventory> vpcHa;  ///< \ref VpcHaGroupInventory.
+  std::optional<SlbGroupInventory> slb;  ///< \ref SlbGroupInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

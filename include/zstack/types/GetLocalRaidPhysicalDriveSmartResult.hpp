@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetLocalRaidPhysicalDriveSmartResult (ZStack SDK class org.zstack.sdk.GetLocalRaidPhysicalDriveSmartResult).
+/// Reply of \ref GetLocalRaidPhysicalDriveSmartAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLocalRaidPhysicalDriveSmartResult`.
 struct GetLocalRaidPhysicalDriveSmartResult {
-  Json result;  ///< element type unknown upstream: kept as JSON
+  Json result;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

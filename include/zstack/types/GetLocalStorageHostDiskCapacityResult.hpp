@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetLocalStorageHostDiskCapacityResult (ZStack SDK class org.zstack.sdk.GetLocalStorageHostDiskCapacityResult).
+/// Reply of \ref GetLocalStorageHostDiskCapacityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLocalStorageHostDiskCapacityResult`.
 struct GetLocalStorageHostDiskCapacityResult {
-  std::vector<HostDiskCapacity> inventories;
+  std::vector<HostDiskCapacity> inventories;  ///< List of \ref HostDiskCapacity.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

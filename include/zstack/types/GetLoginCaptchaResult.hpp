@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetLoginCaptchaResult (ZStack SDK class org.zstack.sdk.GetLoginCaptchaResult).
+/// Reply of \ref GetLoginCaptchaAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLoginCaptchaResult`.
 struct GetLoginCaptchaResult {
-  std::string captchaUuid;
-  std::string captcha;
+  std::string captchaUuid;  ///< String; UUID of the captcha.
+  std::string captcha;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetLoginProceduresResult (ZStack SDK class org.zstack.sdk.GetLoginProceduresResult).
+/// Reply of \ref GetLoginProceduresAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetLoginProceduresResult`.
 struct GetLoginProceduresResult {
-  std::vector<LoginAuthenticationProcedureDesc> procedures;
+  std::vector<LoginAuthenticationProcedureDesc> procedures;  ///< List of \ref LoginAuthenticationProcedureDesc.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetManagementNodeArchResult (ZStack SDK class org.zstack.sdk.GetManagementNodeArchResult).
+/// Reply of \ref GetManagementNodeArchAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetManagementNodeArchResult`.
 struct GetManagementNodeArchResult {
-  std::string architecture;
+  std::string architecture;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

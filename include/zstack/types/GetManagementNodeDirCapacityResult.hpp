@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetManagementNodeDirCapacityResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetManagementNodeDirCapacityResult).
+/// Reply of \ref GetManagementNodeDirCapacityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetManagementNodeDirCapacityResult`.
 struct GetManagementNodeDirCapacityResult {
-  Json result;  ///< element type unknown upstream: kept as JSON
+  Json result;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

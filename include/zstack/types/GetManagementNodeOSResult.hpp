@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetManagementNodeOSResult (ZStack SDK class org.zstack.sdk.GetManagementNodeOSResult).
+/// Reply of \ref GetManagementNodeOSAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetManagementNodeOSResult`.
 struct GetManagementNodeOSResult {
-  std::string name;
-  std::string version;
+  std::string name;  ///< String.
+  std::string version;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

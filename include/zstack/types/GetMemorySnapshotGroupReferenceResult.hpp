@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// GetMemorySnapshotGroupReferenceResult (ZStack SDK class org.zstack.sdk.GetMemorySnapshotGroupReferenceResult).
+/// Reply of \ref GetMemorySnapshotGroupReferenceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetMemorySnapshotGroupReferenceResult`.
 struct GetMemorySnapshotGroupReferenceResult {
-  std::vector<VolumeSnapshotGroupInventory> inventories;
-  std::string resourceUuid;
+  std::vector<VolumeSnapshotGroupInventory> inventories;  ///< List of \ref VolumeSnapshotGroupInventory.
+  std::string resourceUuid;  ///< String; UUID of the resource.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

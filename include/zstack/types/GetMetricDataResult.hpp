@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetMetricDataResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetMetricDataResult).
+/// Reply of \ref GetMetricDataAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetMetricDataResult`.
 struct GetMetricDataResult {
-  Json data;  ///< element type unknown upstream: kept as JSON
+  Json data;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

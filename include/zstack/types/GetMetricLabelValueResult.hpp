@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetMetricLabelValueResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetMetricLabelValueResult).
+/// Reply of \ref GetMetricLabelValueAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetMetricLabelValueResult`.
 struct GetMetricLabelValueResult {
-  Json labels;  ///< element type unknown upstream: kept as JSON
+  Json labels;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetNetworkServiceTypesReply (documented in api/types/GetNetworkServiceTypesReply.json).
+/// Reply of \ref GetNetworkServiceTypesAction.
+///
+/// Documented in `api/types/GetNetworkServiceTypesReply.json`.
 struct GetNetworkServiceTypesReply {
-  std::map<std::string, std::vector<std::string>> types;
+  std::map<std::string, std::vector<std::string>> types;  ///< Map from string to list of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

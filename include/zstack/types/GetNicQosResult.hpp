@@ -14,14 +14,16 @@
 
 namespace zstack {
 
-/// GetNicQosResult (ZStack SDK class org.zstack.sdk.GetNicQosResult).
+/// Reply of \ref GetNicQosAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetNicQosResult`.
 struct GetNicQosResult {
-  std::optional<std::int64_t> outboundBandwidth;
-  std::optional<std::int64_t> inboundBandwidth;
-  std::optional<std::int64_t> outboundBandwidthUpthreshold;
-  std::optional<std::int64_t> inboundBandwidthUpthreshold;
+  std::optional<std::int64_t> outboundBandwidth;  ///< 64-bit integer.
+  std::optional<std::int64_t> inboundBandwidth;  ///< 64-bit integer.
+  std::optional<std::int64_t> outboundBandwidthUpthreshold;  ///< 64-bit integer.
+  std::optional<std::int64_t> inboundBandwidthUpthreshold;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,12 +16,14 @@
 
 namespace zstack {
 
-/// GetOAuth2TokenResult (ZStack SDK class org.zstack.sdk.GetOAuth2TokenResult).
+/// Reply of \ref GetOAuth2TokenAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetOAuth2TokenResult`.
 struct GetOAuth2TokenResult {
-  std::optional<OAuth2TokenInventory> inventory;
-  std::optional<SSOServerTokenInventory> serverTokenInventory;
+  std::optional<OAuth2TokenInventory> inventory;  ///< \ref OAuth2TokenInventory.
+  std::optional<SSOServerTokenInventory> serverTokenInventory;  ///< \ref SSOServerTokenInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetOrganizationQuotaUsageResult (ZStack SDK class org.zstack.sdk.iam2.api.GetOrganizationQuotaUsageResult).
+/// Reply of \ref GetOrganizationQuotaUsageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.api.GetOrganizationQuotaUsageResult`.
 struct GetOrganizationQuotaUsageResult {
-  Json usages;  ///< element type unknown upstream: kept as JSON
+  Json usages;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetOssBucketFileFromRemoteResult (ZStack SDK class org.zstack.sdk.GetOssBucketFileFromRemoteResult).
+/// Reply of \ref GetOssBucketFileFromRemoteAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetOssBucketFileFromRemoteResult`.
 struct GetOssBucketFileFromRemoteResult {
-  Json files;  ///< element type unknown upstream: kept as JSON
+  Json files;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

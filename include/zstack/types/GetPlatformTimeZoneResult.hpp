@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetPlatformTimeZoneResult (ZStack SDK class org.zstack.sdk.GetPlatformTimeZoneResult).
+/// Reply of \ref GetPlatformTimeZoneAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetPlatformTimeZoneResult`.
 struct GetPlatformTimeZoneResult {
-  std::string timezone;
-  std::string offset;
+  std::string timezone;  ///< String.
+  std::string offset;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetPrimaryStorageAllocatorStrategiesResult (ZStack SDK class org.zstack.sdk.GetPrimaryStorageAllocatorStrategiesResult).
+/// Reply of \ref GetPrimaryStorageAllocatorStrategiesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetPrimaryStorageAllocatorStrategiesResult`.
 struct GetPrimaryStorageAllocatorStrategiesResult {
-  Json strategies;  ///< element type unknown upstream: kept as JSON
+  Json strategies;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,16 @@
 
 namespace zstack {
 
-/// GetPrimaryStorageCapacityResult (ZStack SDK class org.zstack.sdk.GetPrimaryStorageCapacityResult).
+/// Reply of \ref GetPrimaryStorageCapacityAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetPrimaryStorageCapacityResult`.
 struct GetPrimaryStorageCapacityResult {
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> totalPhysicalCapacity;
-  std::optional<std::int64_t> availablePhysicalCapacity;
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalPhysicalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availablePhysicalCapacity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// GetPrimaryStorageLicenseInfoResult (ZStack SDK class org.zstack.sdk.GetPrimaryStorageLicenseInfoResult).
+/// Reply of \ref GetPrimaryStorageLicenseInfoAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetPrimaryStorageLicenseInfoResult`.
 struct GetPrimaryStorageLicenseInfoResult {
-  std::string uuid;
-  std::string name;
-  std::string expireTime;
+  std::string uuid;  ///< String.
+  std::string name;  ///< String.
+  std::string expireTime;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

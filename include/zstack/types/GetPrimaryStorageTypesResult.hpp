@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetPrimaryStorageTypesResult (ZStack SDK class org.zstack.sdk.GetPrimaryStorageTypesResult).
+/// Reply of \ref GetPrimaryStorageTypesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetPrimaryStorageTypesResult`.
 struct GetPrimaryStorageTypesResult {
-  Json types;  ///< element type unknown upstream: kept as JSON
+  Json types;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// GetPrimaryStorageUsageReportResult (ZStack SDK class org.zstack.sdk.GetPrimaryStorageUsageReportResult).
+/// Reply of \ref GetPrimaryStorageUsageReportAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetPrimaryStorageUsageReportResult`.
 struct GetPrimaryStorageUsageReportResult {
-  std::map<std::string, UsageReport> uriUsageForecast;
-  std::optional<UsageReport> usageReport;
+  std::map<std::string, UsageReport> uriUsageForecast;  ///< Map from string to \ref UsageReport.
+  std::optional<UsageReport> usageReport;  ///< \ref UsageReport.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

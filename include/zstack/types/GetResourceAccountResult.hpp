@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetResourceAccountResult (ZStack SDK class org.zstack.sdk.GetResourceAccountResult).
+/// Reply of \ref GetResourceAccountAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceAccountResult`.
 struct GetResourceAccountResult {
-  std::map<std::string, AccountInventory> inventories;
+  std::map<std::string, AccountInventory> inventories;  ///< Map from string to \ref AccountInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetResourceBindableConfigResult (ZStack SDK class org.zstack.sdk.GetResourceBindableConfigResult).
+/// Reply of \ref GetResourceBindableConfigAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceBindableConfigResult`.
 struct GetResourceBindableConfigResult {
-  Json bindableConfigs;  ///< element type unknown upstream: kept as JSON
+  Json bindableConfigs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

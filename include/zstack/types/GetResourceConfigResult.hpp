@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetResourceConfigResult (ZStack SDK class org.zstack.sdk.GetResourceConfigResult).
+/// Reply of \ref GetResourceConfigAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceConfigResult`.
 struct GetResourceConfigResult {
-  std::string value;
-  Json effectiveConfigs;  ///< element type unknown upstream: kept as JSON
+  std::string value;  ///< String.
+  Json effectiveConfigs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

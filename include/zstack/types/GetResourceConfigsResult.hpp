@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetResourceConfigsResult (ZStack SDK class org.zstack.sdk.GetResourceConfigsResult).
+/// Reply of \ref GetResourceConfigsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceConfigsResult`.
 struct GetResourceConfigsResult {
-  Json configs;  ///< element type unknown upstream: kept as JSON
+  Json configs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

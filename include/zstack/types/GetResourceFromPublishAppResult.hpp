@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetResourceFromPublishAppResult (ZStack SDK class org.zstack.sdk.GetResourceFromPublishAppResult).
+/// Reply of \ref GetResourceFromPublishAppAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceFromPublishAppResult`.
 struct GetResourceFromPublishAppResult {
-  Json resources;  ///< element type unknown upstream: kept as JSON
+  Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

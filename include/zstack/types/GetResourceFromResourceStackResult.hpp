@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetResourceFromResourceStackResult (ZStack SDK class org.zstack.sdk.GetResourceFromResourceStackResult).
+/// Reply of \ref GetResourceFromResourceStackAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceFromResourceStackResult`.
 struct GetResourceFromResourceStackResult {
-  Json resources;  ///< element type unknown upstream: kept as JSON
+  Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetResourceNamesResult (ZStack SDK class org.zstack.sdk.GetResourceNamesResult).
+/// Reply of \ref GetResourceNamesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceNamesResult`.
 struct GetResourceNamesResult {
-  std::vector<ResourceInventory> inventories;
+  std::vector<ResourceInventory> inventories;  ///< List of \ref ResourceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetResourceStackFromResourceResult (ZStack SDK class org.zstack.sdk.GetResourceStackFromResourceResult).
+/// Reply of \ref GetResourceStackFromResourceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceStackFromResourceResult`.
 struct GetResourceStackFromResourceResult {
-  Json stack;  ///< element type unknown upstream: kept as JSON
+  Json stack;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

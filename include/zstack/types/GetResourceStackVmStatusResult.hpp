@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetResourceStackVmStatusResult (ZStack SDK class org.zstack.sdk.GetResourceStackVmStatusResult).
+/// Reply of \ref GetResourceStackVmStatusAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetResourceStackVmStatusResult`.
 struct GetResourceStackVmStatusResult {
-  Json portStatus;  ///< element type unknown upstream: kept as JSON
+  Json portStatus;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,16 @@
 
 namespace zstack {
 
-/// GetSchedulerExecutionReportResult (ZStack SDK class org.zstack.sdk.GetSchedulerExecutionReportResult).
+/// Reply of \ref GetSchedulerExecutionReportAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetSchedulerExecutionReportResult`.
 struct GetSchedulerExecutionReportResult {
-  Json successRecords;  ///< element type unknown upstream: kept as JSON
-  Json failureRecords;  ///< element type unknown upstream: kept as JSON
-  Json partialSuccessRecords;  ///< element type unknown upstream: kept as JSON
-  Json waitingRecords;  ///< element type unknown upstream: kept as JSON
+  Json successRecords;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json failureRecords;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json partialSuccessRecords;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json waitingRecords;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetSignatureServerEncryptPublicKeyResult (ZStack SDK class org.zstack.sdk.GetSignatureServerEncryptPublicKeyResult).
+/// Reply of \ref GetSignatureServerEncryptPublicKeyAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetSignatureServerEncryptPublicKeyResult`.
 struct GetSignatureServerEncryptPublicKeyResult {
-  std::string publicKey;
+  std::string publicKey;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetSpiceCertificatesResult (ZStack SDK class org.zstack.sdk.GetSpiceCertificatesResult).
+/// Reply of \ref GetSpiceCertificatesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetSpiceCertificatesResult`.
 struct GetSpiceCertificatesResult {
-  std::string certificateStr;
+  std::string certificateStr;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

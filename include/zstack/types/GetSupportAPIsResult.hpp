@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetSupportAPIsResult (ZStack SDK class org.zstack.sdk.GetSupportAPIsResult).
+/// Reply of \ref GetSupportAPIsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetSupportAPIsResult`.
 struct GetSupportAPIsResult {
-  std::vector<std::string> supportApis;
+  std::vector<std::string> supportApis;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

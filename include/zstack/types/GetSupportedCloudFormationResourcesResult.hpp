@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetSupportedCloudFormationResourcesResult (ZStack SDK class org.zstack.sdk.GetSupportedCloudFormationResourcesResult).
+/// Reply of \ref GetSupportedCloudFormationResourcesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetSupportedCloudFormationResourcesResult`.
 struct GetSupportedCloudFormationResourcesResult {
-  Json resources;  ///< element type unknown upstream: kept as JSON
+  Json resources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

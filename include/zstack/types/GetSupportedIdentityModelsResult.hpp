@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetSupportedIdentityModelsResult (ZStack SDK class org.zstack.sdk.GetSupportedIdentityModelsResult).
+/// Reply of \ref GetSupportedIdentityModelsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetSupportedIdentityModelsResult`.
 struct GetSupportedIdentityModelsResult {
-  std::vector<std::string> configs;
+  std::vector<std::string> configs;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

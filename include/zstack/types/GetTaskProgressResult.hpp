@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetTaskProgressResult (ZStack SDK class org.zstack.sdk.GetTaskProgressResult).
+/// Reply of \ref GetTaskProgressAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetTaskProgressResult`.
 struct GetTaskProgressResult {
-  std::vector<TaskProgressInventory> inventories;
+  std::vector<TaskProgressInventory> inventories;  ///< List of \ref TaskProgressInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

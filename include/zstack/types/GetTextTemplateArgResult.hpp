@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetTextTemplateArgResult (ZStack SDK class org.zstack.sdk.zwatch.alarm.GetTextTemplateArgResult).
+/// Reply of \ref GetTextTemplateArgAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.GetTextTemplateArgResult`.
 struct GetTextTemplateArgResult {
-  Json defaultSupportedParams;  ///< element type unknown upstream: kept as JSON
+  Json defaultSupportedParams;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

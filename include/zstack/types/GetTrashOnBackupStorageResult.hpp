@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetTrashOnBackupStorageResult (ZStack SDK class org.zstack.sdk.GetTrashOnBackupStorageResult).
+/// Reply of \ref GetTrashOnBackupStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetTrashOnBackupStorageResult`.
 struct GetTrashOnBackupStorageResult {
-  std::vector<InstallPathRecycleInventory> inventories;
+  std::vector<InstallPathRecycleInventory> inventories;  ///< List of \ref InstallPathRecycleInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetTrashOnPrimaryStorageResult (ZStack SDK class org.zstack.sdk.GetTrashOnPrimaryStorageResult).
+/// Reply of \ref GetTrashOnPrimaryStorageAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetTrashOnPrimaryStorageResult`.
 struct GetTrashOnPrimaryStorageResult {
-  std::vector<InstallPathRecycleInventory> inventories;
+  std::vector<InstallPathRecycleInventory> inventories;  ///< List of \ref InstallPathRecycleInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetTwoFactorAuthenticationStateResult (ZStack SDK class org.zstack.sdk.GetTwoFactorAuthenticationStateResult).
+/// Reply of \ref GetTwoFactorAuthenticationStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetTwoFactorAuthenticationStateResult`.
 struct GetTwoFactorAuthenticationStateResult {
-  std::string state;
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

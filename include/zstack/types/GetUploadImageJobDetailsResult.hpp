@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetUploadImageJobDetailsResult (ZStack SDK class org.zstack.sdk.GetUploadImageJobDetailsResult).
+/// Reply of \ref GetUploadImageJobDetailsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetUploadImageJobDetailsResult`.
 struct GetUploadImageJobDetailsResult {
-  std::vector<JobDetails> existingJobDetails;
+  std::vector<JobDetails> existingJobDetails;  ///< List of \ref JobDetails.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

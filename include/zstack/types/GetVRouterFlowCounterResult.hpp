@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVRouterFlowCounterResult (ZStack SDK class org.zstack.sdk.GetVRouterFlowCounterResult).
+/// Reply of \ref GetVRouterFlowCounterAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVRouterFlowCounterResult`.
 struct GetVRouterFlowCounterResult {
-  Json counters;  ///< element type unknown upstream: kept as JSON
+  Json counters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

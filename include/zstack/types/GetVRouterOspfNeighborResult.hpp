@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVRouterOspfNeighborResult (ZStack SDK class org.zstack.sdk.GetVRouterOspfNeighborResult).
+/// Reply of \ref GetVRouterOspfNeighborAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVRouterOspfNeighborResult`.
 struct GetVRouterOspfNeighborResult {
-  Json neighbors;  ///< element type unknown upstream: kept as JSON
+  Json neighbors;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVRouterRouterIdResult (ZStack SDK class org.zstack.sdk.GetVRouterRouterIdResult).
+/// Reply of \ref GetVRouterRouterIdAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVRouterRouterIdResult`.
 struct GetVRouterRouterIdResult {
-  std::string routerId;
+  std::string routerId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVersionResult (ZStack SDK class org.zstack.sdk.GetVersionResult).
+/// Reply of \ref GetVersionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVersionResult`.
 struct GetVersionResult {
-  std::string version;
+  std::string version;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

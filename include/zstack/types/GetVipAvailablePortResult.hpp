@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVipAvailablePortResult (ZStack SDK class org.zstack.sdk.GetVipAvailablePortResult).
+/// Reply of \ref GetVipAvailablePortAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVipAvailablePortResult`.
 struct GetVipAvailablePortResult {
-  std::vector<std::int32_t> availablePort;
+  std::vector<std::int32_t> availablePort;  ///< List of 32-bit integers.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetVmAttachableDataVolumeResult (ZStack SDK class org.zstack.sdk.GetVmAttachableDataVolumeResult).
+/// Reply of \ref GetVmAttachableDataVolumeAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmAttachableDataVolumeResult`.
 struct GetVmAttachableDataVolumeResult {
-  std::vector<VolumeInventory> inventories;
+  std::vector<VolumeInventory> inventories;  ///< List of \ref VolumeInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

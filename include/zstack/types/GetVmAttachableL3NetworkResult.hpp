@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetVmAttachableL3NetworkResult (ZStack SDK class org.zstack.sdk.GetVmAttachableL3NetworkResult).
+/// Reply of \ref GetVmAttachableL3NetworkAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmAttachableL3NetworkResult`.
 struct GetVmAttachableL3NetworkResult {
-  std::vector<L3NetworkInventory> inventories;
+  std::vector<L3NetworkInventory> inventories;  ///< List of \ref L3NetworkInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmBootOrderResult (ZStack SDK class org.zstack.sdk.GetVmBootOrderResult).
+/// Reply of \ref GetVmBootOrderAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmBootOrderResult`.
 struct GetVmBootOrderResult {
-  Json orders;  ///< element type unknown upstream: kept as JSON
+  Json orders;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmCapabilitiesResult (ZStack SDK class org.zstack.sdk.GetVmCapabilitiesResult).
+/// Reply of \ref GetVmCapabilitiesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmCapabilitiesResult`.
 struct GetVmCapabilitiesResult {
-  std::map<std::string, Json> capabilities;
+  std::map<std::string, Json> capabilities;  ///< Map from string to free-form JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

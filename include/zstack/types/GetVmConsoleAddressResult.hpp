@@ -15,15 +15,17 @@
 
 namespace zstack {
 
-/// GetVmConsoleAddressResult (ZStack SDK class org.zstack.sdk.GetVmConsoleAddressResult).
+/// Reply of \ref GetVmConsoleAddressAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmConsoleAddressResult`.
 struct GetVmConsoleAddressResult {
-  std::string hostIp;
-  std::optional<std::int32_t> port;
-  std::string path;
-  std::string protocol;
-  std::optional<VdiPortInfo> vdiPortInfo;
+  std::string hostIp;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string path;  ///< String.
+  std::string protocol;  ///< String.
+  std::optional<VdiPortInfo> vdiPortInfo;  ///< \ref VdiPortInfo.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmConsolePasswordResult (ZStack SDK class org.zstack.sdk.GetVmConsolePasswordResult).
+/// Reply of \ref GetVmConsolePasswordAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmConsolePasswordResult`.
 struct GetVmConsolePasswordResult {
-  std::string password;
+  std::string password;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

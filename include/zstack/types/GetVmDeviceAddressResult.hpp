@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmDeviceAddressResult (ZStack SDK class org.zstack.sdk.GetVmDeviceAddressResult).
+/// Reply of \ref GetVmDeviceAddressAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmDeviceAddressResult`.
 struct GetVmDeviceAddressResult {
-  Json addresses;  ///< element type unknown upstream: kept as JSON
+  Json addresses;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

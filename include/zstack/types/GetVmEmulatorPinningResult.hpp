@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmEmulatorPinningResult (ZStack SDK class org.zstack.sdk.GetVmEmulatorPinningResult).
+/// Reply of \ref GetVmEmulatorPinningAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmEmulatorPinningResult`.
 struct GetVmEmulatorPinningResult {
-  std::string emulatorPinning;
+  std::string emulatorPinning;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

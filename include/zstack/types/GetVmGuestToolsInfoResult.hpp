@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// GetVmGuestToolsInfoResult (ZStack SDK class org.zstack.sdk.GetVmGuestToolsInfoResult).
+/// Reply of \ref GetVmGuestToolsInfoAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmGuestToolsInfoResult`.
 struct GetVmGuestToolsInfoResult {
-  std::string version;
-  std::string status;
-  Json features;  ///< element type unknown upstream: kept as JSON
+  std::string version;  ///< String.
+  std::string status;  ///< String.
+  Json features;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

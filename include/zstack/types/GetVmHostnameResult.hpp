@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmHostnameResult (ZStack SDK class org.zstack.sdk.GetVmHostnameResult).
+/// Reply of \ref GetVmHostnameAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmHostnameResult`.
 struct GetVmHostnameResult {
-  std::string hostname;
+  std::string hostname;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmInstanceFirstBootDeviceResult (ZStack SDK class org.zstack.sdk.GetVmInstanceFirstBootDeviceResult).
+/// Reply of \ref GetVmInstanceFirstBootDeviceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmInstanceFirstBootDeviceResult`.
 struct GetVmInstanceFirstBootDeviceResult {
-  std::string firstBootDevice;
+  std::string firstBootDevice;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmInstanceHaLevelResult (ZStack SDK class org.zstack.sdk.GetVmInstanceHaLevelResult).
+/// Reply of \ref GetVmInstanceHaLevelAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmInstanceHaLevelResult`.
 struct GetVmInstanceHaLevelResult {
-  std::string level;
+  std::string level;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmInstanceProtectedRecoveryPointsResult (ZStack SDK class org.zstack.sdk.GetVmInstanceProtectedRecoveryPointsResult).
+/// Reply of \ref GetVmInstanceProtectedRecoveryPointsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmInstanceProtectedRecoveryPointsResult`.
 struct GetVmInstanceProtectedRecoveryPointsResult {
-  Json recoveryPoints;  ///< element type unknown upstream: kept as JSON
+  Json recoveryPoints;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetVmMigrationCandidateHostsResult (ZStack SDK class org.zstack.sdk.GetVmMigrationCandidateHostsResult).
+/// Reply of \ref GetVmMigrationCandidateHostsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmMigrationCandidateHostsResult`.
 struct GetVmMigrationCandidateHostsResult {
-  std::vector<HostInventory> inventories;
+  std::vector<HostInventory> inventories;  ///< List of \ref HostInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmMonitorNumberResult (ZStack SDK class org.zstack.sdk.GetVmMonitorNumberResult).
+/// Reply of \ref GetVmMonitorNumberAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmMonitorNumberResult`.
 struct GetVmMonitorNumberResult {
-  std::optional<std::int32_t> monitorNumber;
+  std::optional<std::int32_t> monitorNumber;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetVmNicAttachableEipsResult (ZStack SDK class org.zstack.sdk.GetVmNicAttachableEipsResult).
+/// Reply of \ref GetVmNicAttachableEipsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmNicAttachableEipsResult`.
 struct GetVmNicAttachableEipsResult {
-  std::vector<EipInventory> inventories;
+  std::vector<EipInventory> inventories;  ///< List of \ref EipInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

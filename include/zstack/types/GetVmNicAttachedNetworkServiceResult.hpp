@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmNicAttachedNetworkServiceResult (ZStack SDK class org.zstack.sdk.GetVmNicAttachedNetworkServiceResult).
+/// Reply of \ref GetVmNicAttachedNetworkServiceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmNicAttachedNetworkServiceResult`.
 struct GetVmNicAttachedNetworkServiceResult {
-  std::vector<std::string> networkServices;
+  std::vector<std::string> networkServices;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmNumaResult (ZStack SDK class org.zstack.sdk.GetVmNumaResult).
+/// Reply of \ref GetVmNumaAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmNumaResult`.
 struct GetVmNumaResult {
-  std::optional<bool> enable;
+  std::optional<bool> enable;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

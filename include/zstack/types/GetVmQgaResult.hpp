@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmQgaResult (ZStack SDK class org.zstack.sdk.GetVmQgaResult).
+/// Reply of \ref GetVmQgaAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmQgaResult`.
 struct GetVmQgaResult {
-  std::optional<bool> enable;
+  std::optional<bool> enable;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

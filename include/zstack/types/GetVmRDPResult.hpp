@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmRDPResult (ZStack SDK class org.zstack.sdk.GetVmRDPResult).
+/// Reply of \ref GetVmRDPAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmRDPResult`.
 struct GetVmRDPResult {
-  std::optional<bool> enable;
+  std::optional<bool> enable;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

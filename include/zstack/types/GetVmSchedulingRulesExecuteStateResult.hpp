@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmSchedulingRulesExecuteStateResult (ZStack SDK class org.zstack.sdk.GetVmSchedulingRulesExecuteStateResult).
+/// Reply of \ref GetVmSchedulingRulesExecuteStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmSchedulingRulesExecuteStateResult`.
 struct GetVmSchedulingRulesExecuteStateResult {
-  Json ruleMapState;  ///< element type unknown upstream: kept as JSON
+  Json ruleMapState;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmSshKeyResult (ZStack SDK class org.zstack.sdk.GetVmSshKeyResult).
+/// Reply of \ref GetVmSshKeyAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmSshKeyResult`.
 struct GetVmSshKeyResult {
-  std::string sshKey;
+  std::string sshKey;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

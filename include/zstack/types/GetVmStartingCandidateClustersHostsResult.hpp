@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetVmStartingCandidateClustersHostsResult (ZStack SDK class org.zstack.sdk.GetVmStartingCandidateClustersHostsResult).
+/// Reply of \ref GetVmStartingCandidateClustersHostsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmStartingCandidateClustersHostsResult`.
 struct GetVmStartingCandidateClustersHostsResult {
-  Json hosts;  ///< element type unknown upstream: kept as JSON
-  Json clusters;  ///< element type unknown upstream: kept as JSON
+  Json hosts;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json clusters;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

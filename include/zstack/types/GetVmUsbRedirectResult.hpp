@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmUsbRedirectResult (ZStack SDK class org.zstack.sdk.GetVmUsbRedirectResult).
+/// Reply of \ref GetVmUsbRedirectAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmUsbRedirectResult`.
 struct GetVmUsbRedirectResult {
-  std::optional<bool> enable;
+  std::optional<bool> enable;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmXmlHookScriptResult (ZStack SDK class org.zstack.sdk.GetVmXmlHookScriptResult).
+/// Reply of \ref GetVmXmlHookScriptAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmXmlHookScriptResult`.
 struct GetVmXmlHookScriptResult {
-  std::string userDefinedXmlHookScript;
+  std::string userDefinedXmlHookScript;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

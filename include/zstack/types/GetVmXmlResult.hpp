@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// GetVmXmlResult (ZStack SDK class org.zstack.sdk.GetVmXmlResult).
+/// Reply of \ref GetVmXmlAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmXmlResult`.
 struct GetVmXmlResult {
-  std::optional<bool> match;
-  std::string runningXml;
-  std::string userDefinedXml;
+  std::optional<bool> match;  ///< Boolean.
+  std::string runningXml;  ///< String.
+  std::string userDefinedXml;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetVmsCapabilitiesResult (ZStack SDK class org.zstack.sdk.GetVmsCapabilitiesResult).
+/// Reply of \ref GetVmsCapabilitiesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmsCapabilitiesResult`.
 struct GetVmsCapabilitiesResult {
-  std::map<std::string, VmCapabilities> vmsCaps;
+  std::map<std::string, VmCapabilities> vmsCaps;  ///< Map from string to \ref VmCapabilities.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

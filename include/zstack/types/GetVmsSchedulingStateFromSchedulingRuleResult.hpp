@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVmsSchedulingStateFromSchedulingRuleResult (ZStack SDK class org.zstack.sdk.GetVmsSchedulingStateFromSchedulingRuleResult).
+/// Reply of \ref GetVmsSchedulingStateFromSchedulingRuleAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmsSchedulingStateFromSchedulingRuleResult`.
 struct GetVmsSchedulingStateFromSchedulingRuleResult {
-  Json ruleMapState;  ///< element type unknown upstream: kept as JSON
+  Json ruleMapState;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

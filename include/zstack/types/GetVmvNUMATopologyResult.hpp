@@ -14,14 +14,16 @@
 
 namespace zstack {
 
-/// GetVmvNUMATopologyResult (ZStack SDK class org.zstack.sdk.GetVmvNUMATopologyResult).
+/// Reply of \ref GetVmvNUMATopologyAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVmvNUMATopologyResult`.
 struct GetVmvNUMATopologyResult {
-  std::string name;
-  std::string uuid;
-  std::string hostUuid;
-  Json topology;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string uuid;  ///< String.
+  std::string hostUuid;  ///< String; UUID of the host.
+  Json topology;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

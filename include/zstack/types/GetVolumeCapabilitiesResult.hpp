@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVolumeCapabilitiesResult (ZStack SDK class org.zstack.sdk.GetVolumeCapabilitiesResult).
+/// Reply of \ref GetVolumeCapabilitiesAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVolumeCapabilitiesResult`.
 struct GetVolumeCapabilitiesResult {
-  std::map<std::string, Json> capabilities;
+  std::map<std::string, Json> capabilities;  ///< Map from string to free-form JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetVolumeFormatResult (ZStack SDK class org.zstack.sdk.GetVolumeFormatResult).
+/// Reply of \ref GetVolumeFormatAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVolumeFormatResult`.
 struct GetVolumeFormatResult {
-  std::vector<VolumeFormatReplyStruct> formats;
+  std::vector<VolumeFormatReplyStruct> formats;  ///< List of \ref VolumeFormatReplyStruct.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// GetVolumeIoThreadPinResult (ZStack SDK class org.zstack.sdk.GetVolumeIoThreadPinResult).
+/// Reply of \ref GetVolumeIoThreadPinAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVolumeIoThreadPinResult`.
 struct GetVolumeIoThreadPinResult {
-  std::string volumeUuid;
-  std::string ioThreadId;
-  std::string pin;
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::string ioThreadId;  ///< String.
+  std::string pin;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

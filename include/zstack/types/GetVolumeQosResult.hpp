@@ -14,23 +14,25 @@
 
 namespace zstack {
 
-/// GetVolumeQosResult (ZStack SDK class org.zstack.sdk.GetVolumeQosResult).
+/// Reply of \ref GetVolumeQosAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVolumeQosResult`.
 struct GetVolumeQosResult {
-  std::string volumeUuid;
-  std::optional<std::int64_t> volumeBandwidth;
-  std::optional<std::int64_t> volumeBandwidthRead;
-  std::optional<std::int64_t> volumeBandwidthWrite;
-  std::optional<std::int64_t> iopsTotal;
-  std::optional<std::int64_t> iopsRead;
-  std::optional<std::int64_t> iopsWrite;
-  std::optional<std::int64_t> volumeBandwidthUpthreshold;
-  std::optional<std::int64_t> volumeBandwidthReadUpthreshold;
-  std::optional<std::int64_t> volumeBandwidthWriteUpthreshold;
-  std::optional<std::int64_t> iopsTotalUpthreshold;
-  std::optional<std::int64_t> iopsReadUpthreshold;
-  std::optional<std::int64_t> iopsWriteUpthreshold;
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::optional<std::int64_t> volumeBandwidth;  ///< 64-bit integer.
+  std::optional<std::int64_t> volumeBandwidthRead;  ///< 64-bit integer.
+  std::optional<std::int64_t> volumeBandwidthWrite;  ///< 64-bit integer.
+  std::optional<std::int64_t> iopsTotal;  ///< 64-bit integer.
+  std::optional<std::int64_t> iopsRead;  ///< 64-bit integer.
+  std::optional<std::int64_t> iopsWrite;  ///< 64-bit integer.
+  std::optional<std::int64_t> volumeBandwidthUpthreshold;  ///< 64-bit integer.
+  std::optional<std::int64_t> volumeBandwidthReadUpthreshold;  ///< 64-bit integer.
+  std::optional<std::int64_t> volumeBandwidthWriteUpthreshold;  ///< 64-bit integer.
+  std::optional<std::int64_t> iopsTotalUpthreshold;  ///< 64-bit integer.
+  std::optional<std::int64_t> iopsReadUpthreshold;  ///< 64-bit integer.
+  std::optional<std::int64_t> iopsWriteUpthreshold;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// GetVolumeSnapshotSizeResult (ZStack SDK class org.zstack.sdk.GetVolumeSnapshotSizeResult).
+/// Reply of \ref GetVolumeSnapshotSizeAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVolumeSnapshotSizeResult`.
 struct GetVolumeSnapshotSizeResult {
-  std::optional<std::int64_t> size;
-  std::optional<std::int64_t> actualSize;
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::optional<std::int64_t> actualSize;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVpcAttachedOspfResult (ZStack SDK class org.zstack.sdk.GetVpcAttachedOspfResult).
+/// Reply of \ref GetVpcAttachedOspfAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVpcAttachedOspfResult`.
 struct GetVpcAttachedOspfResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVpcIPsecLogResult (ZStack SDK class org.zstack.sdk.GetVpcIPsecLogResult).
+/// Reply of \ref GetVpcIPsecLogAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVpcIPsecLogResult`.
 struct GetVpcIPsecLogResult {
-  std::string ipsecLog;
+  std::string ipsecLog;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVpcVRouterDistributedRoutingEnabledResult (ZStack SDK class org.zstack.sdk.GetVpcVRouterDistributedRoutingEnabledResult).
+/// Reply of \ref GetVpcVRouterDistributedRoutingEnabledAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVpcVRouterDistributedRoutingEnabledResult`.
 struct GetVpcVRouterDistributedRoutingEnabledResult {
-  std::optional<bool> enabled;
+  std::optional<bool> enabled;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

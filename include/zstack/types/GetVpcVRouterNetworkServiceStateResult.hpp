@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetVpcVRouterNetworkServiceStateResult (ZStack SDK class org.zstack.sdk.GetVpcVRouterNetworkServiceStateResult).
+/// Reply of \ref GetVpcVRouterNetworkServiceStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVpcVRouterNetworkServiceStateResult`.
 struct GetVpcVRouterNetworkServiceStateResult {
-  std::string state;
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

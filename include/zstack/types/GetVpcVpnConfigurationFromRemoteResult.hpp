@@ -16,12 +16,14 @@
 
 namespace zstack {
 
-/// GetVpcVpnConfigurationFromRemoteResult (ZStack SDK class org.zstack.sdk.GetVpcVpnConfigurationFromRemoteResult).
+/// Reply of \ref GetVpcVpnConfigurationFromRemoteAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetVpcVpnConfigurationFromRemoteResult`.
 struct GetVpcVpnConfigurationFromRemoteResult {
-  std::optional<VpcVpnIkeConfigStruct> ikeConf;
-  std::optional<VpcVpnIpSecConfigStruct> ipSecConf;
+  std::optional<VpcVpnIkeConfigStruct> ikeConf;  ///< \ref VpcVpnIkeConfigStruct.
+  std::optional<VpcVpnIpSecConfigStruct> ipSecConf;  ///< \ref VpcVpnIpSecConfigStruct.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// GetZWatchAlertHistogramResult (ZStack SDK class org.zstack.sdk.zwatch.api.GetZWatchAlertHistogramResult).
+/// Reply of \ref GetZWatchAlertHistogramAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.api.GetZWatchAlertHistogramResult`.
 struct GetZWatchAlertHistogramResult {
-  Json histograms;  ///< element type unknown upstream: kept as JSON
+  Json histograms;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// GetZoneResult (ZStack SDK class org.zstack.sdk.GetZoneResult).
+/// Reply of \ref GetZoneAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GetZoneResult`.
 struct GetZoneResult {
-  std::vector<ZoneInventory> inventories;
+  std::vector<ZoneInventory> inventories;  ///< List of \ref ZoneInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

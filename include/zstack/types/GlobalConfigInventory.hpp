@@ -14,16 +14,20 @@
 
 namespace zstack {
 
-/// GlobalConfigInventory (ZStack SDK class org.zstack.sdk.GlobalConfigInventory).
+/// Inventory of global config: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GlobalConfigInventory`.
+/// Queried with \ref QueryGlobalConfigAction.
+/// Returned by \ref UpdateGlobalConfigAction.
 struct GlobalConfigInventory {
-  std::optional<std::int64_t> id;
-  std::string name;
-  std::string category;
-  std::string description;
-  std::string defaultValue;
-  std::string value;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string name;  ///< String.
+  std::string category;  ///< String.
+  std::string description;  ///< String.
+  std::string defaultValue;  ///< String.
+  std::string value;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

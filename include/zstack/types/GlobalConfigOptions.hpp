@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// GlobalConfigOptions (ZStack SDK class org.zstack.sdk.GlobalConfigOptions).
+/// Data type `GlobalConfigOptions` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GlobalConfigOptions`.
+/// A field of \ref GetGlobalConfigOptionsResult.
 struct GlobalConfigOptions {
-  Json validValue;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int64_t> numberGreaterThan;
-  std::optional<std::int64_t> numberLessThan;
-  std::optional<std::int64_t> numberGreaterThanOrEqual;
-  std::optional<std::int64_t> numberLessThanOrEqual;
+  Json validValue;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int64_t> numberGreaterThan;  ///< 64-bit integer.
+  std::optional<std::int64_t> numberLessThan;  ///< 64-bit integer.
+  std::optional<std::int64_t> numberGreaterThanOrEqual;  ///< 64-bit integer.
+  std::optional<std::int64_t> numberLessThanOrEqual;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

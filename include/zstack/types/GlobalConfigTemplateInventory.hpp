@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// GlobalConfigTemplateInventory (ZStack SDK class org.zstack.sdk.GlobalConfigTemplateInventory).
+/// Inventory of a global config template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GlobalConfigTemplateInventory`.
+/// Queried with \ref QueryGlobalConfigTemplateAction.
 struct GlobalConfigTemplateInventory {
-  std::string uuid;
-  std::string name;
-  std::string type;
-  std::string description;
+  std::string uuid;  ///< String.
+  std::string name;  ///< String.
+  std::string type;  ///< String.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

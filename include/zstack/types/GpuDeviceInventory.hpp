@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// GpuDeviceInventory (ZStack SDK class org.zstack.sdk.GpuDeviceInventory).
+/// Inventory of a GPU device: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GpuDeviceInventory`.
+/// Queried with \ref QueryGpuDeviceAction.
 struct GpuDeviceInventory : PciDeviceInventory {
-  std::string serialNumber;
-  std::optional<std::int64_t> memory;
-  std::optional<std::int64_t> power;
-  std::optional<bool> isDriverLoaded;
+  std::string serialNumber;  ///< String.
+  std::optional<std::int64_t> memory;  ///< 64-bit integer.
+  std::optional<std::int64_t> power;  ///< 64-bit integer.
+  std::optional<bool> isDriverLoaded;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

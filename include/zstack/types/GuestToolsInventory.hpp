@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// GuestToolsInventory (ZStack SDK class org.zstack.sdk.GuestToolsInventory).
+/// Inventory of guest tools: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GuestToolsInventory`.
+/// Returned by \ref GetLatestGuestToolsForVmAction.
 struct GuestToolsInventory : NamedResource {
-  std::string managementNodeUuid;
-  std::string architecture;
-  std::string hypervisorType;
-  std::string version;
-  std::string agentType;
+  std::string managementNodeUuid;  ///< String; UUID of the management node.
+  std::string architecture;  ///< String.
+  std::string hypervisorType;  ///< String.
+  std::string version;  ///< String.
+  std::string agentType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,18 +14,22 @@
 
 namespace zstack {
 
-/// GuestToolsStateInventory (ZStack SDK class org.zstack.sdk.GuestToolsStateInventory).
+/// Inventory of a guest tools state: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GuestToolsStateInventory`.
+/// Queried with \ref QueryGuestToolsStateAction.
+/// Returned by \ref UpdateGuestToolsStateAction.
 struct GuestToolsStateInventory {
-  std::string vmInstanceUuid;
-  std::string qgaState;
-  std::string zwatchState;
-  std::string version;
-  std::string platform;
-  std::string osType;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string qgaState;  ///< String.
+  std::string zwatchState;  ///< String.
+  std::string version;  ///< String.
+  std::string platform;  ///< String.
+  std::string osType;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

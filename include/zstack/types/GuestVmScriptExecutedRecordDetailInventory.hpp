@@ -14,20 +14,23 @@
 
 namespace zstack {
 
-/// GuestVmScriptExecutedRecordDetailInventory (ZStack SDK class org.zstack.sdk.GuestVmScriptExecutedRecordDetailInventory).
+/// Inventory of a guest VM script executed record detail: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GuestVmScriptExecutedRecordDetailInventory`.
+/// Queried with \ref QueryGuestVmScriptExecutedRecordDetailAction.
 struct GuestVmScriptExecutedRecordDetailInventory {
-  std::string recordUuid;
-  std::string vmInstanceUuid;
-  std::string vmName;
-  std::string status;
-  std::optional<std::int32_t> exitCode;
-  std::string stdout;
-  std::string errCause;
-  std::string stderr;
-  std::optional<Timestamp> startTime;
-  std::optional<Timestamp> endTime;
+  std::string recordUuid;  ///< String; UUID of the record.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string vmName;  ///< String.
+  std::string status;  ///< String.
+  std::optional<std::int32_t> exitCode;  ///< 32-bit integer.
+  std::string stdout;  ///< String.
+  std::string errCause;  ///< String.
+  std::string stderr;  ///< String.
+  std::optional<Timestamp> startTime;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> endTime;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

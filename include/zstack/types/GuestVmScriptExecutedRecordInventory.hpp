@@ -14,22 +14,26 @@
 
 namespace zstack {
 
-/// GuestVmScriptExecutedRecordInventory (ZStack SDK class org.zstack.sdk.GuestVmScriptExecutedRecordInventory).
+/// Inventory of a guest VM script executed record: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GuestVmScriptExecutedRecordInventory`.
+/// Queried with \ref QueryGuestVmScriptExecutedRecordAction.
+/// Returned by \ref ExecuteGuestVmScriptAction.
 struct GuestVmScriptExecutedRecordInventory {
-  std::string uuid;
-  std::string scriptUuid;
-  std::string recordName;
-  std::optional<std::int32_t> scriptTimeout;
-  std::string status;
-  std::string executor;
-  std::optional<std::int32_t> executionCount;
-  std::optional<std::int32_t> version;
-  std::string scriptContent;
-  std::string renderParams;
-  std::optional<Timestamp> startTime;
-  std::optional<Timestamp> endTime;
+  std::string uuid;  ///< String.
+  std::string scriptUuid;  ///< String; UUID of the script.
+  std::string recordName;  ///< String.
+  std::optional<std::int32_t> scriptTimeout;  ///< 32-bit integer.
+  std::string status;  ///< String.
+  std::string executor;  ///< String.
+  std::optional<std::int32_t> executionCount;  ///< 32-bit integer.
+  std::optional<std::int32_t> version;  ///< 32-bit integer.
+  std::string scriptContent;  ///< String.
+  std::string renderParams;  ///< String.
+  std::optional<Timestamp> startTime;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> endTime;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

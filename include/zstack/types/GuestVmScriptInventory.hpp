@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// GuestVmScriptInventory (ZStack SDK class org.zstack.sdk.GuestVmScriptInventory).
+/// Inventory of a guest VM script: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.GuestVmScriptInventory`.
+/// Queried with \ref QueryGuestVmScriptAction.
+/// Returned by \ref CreateGuestVmScriptAction, \ref UpdateGuestVmScriptAction.
 struct GuestVmScriptInventory : NamedResource {
-  std::string scriptContent;
-  std::string renderParams;
-  std::string platform;
-  std::string scriptType;
-  std::optional<std::int32_t> scriptTimeout;
+  std::string scriptContent;  ///< String.
+  std::string renderParams;  ///< String.
+  std::string platform;  ///< String.
+  std::string scriptType;  ///< String.
+  std::optional<std::int32_t> scriptTimeout;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// HaStrategyConditionInventory (ZStack SDK class org.zstack.sdk.HaStrategyConditionInventory).
+/// Inventory of an HA strategy condition: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HaStrategyConditionInventory`.
+/// Returned by \ref UpdateHaStrategyConditionAction.
 struct HaStrategyConditionInventory : Resource {
-  std::string name;
-  std::string fencerName;
-  std::string state;
+  std::string name;  ///< String.
+  std::string fencerName;  ///< String.
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

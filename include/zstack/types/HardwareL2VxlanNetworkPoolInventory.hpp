@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// HardwareL2VxlanNetworkPoolInventory (ZStack SDK class org.zstack.sdk.HardwareL2VxlanNetworkPoolInventory).
+/// Inventory of a hardware L2 VXLAN network pool: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HardwareL2VxlanNetworkPoolInventory`.
+/// A field of \ref SdnControllerInventory.
 struct HardwareL2VxlanNetworkPoolInventory : L2VxlanNetworkPoolInventory {
-  std::string sdnControllerUuid;
+  std::string sdnControllerUuid;  ///< String; UUID of the SDN controller.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

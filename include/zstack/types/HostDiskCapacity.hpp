@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// HostDiskCapacity (ZStack SDK class org.zstack.sdk.HostDiskCapacity).
+/// Data type `HostDiskCapacity` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostDiskCapacity`.
+/// A field of \ref GetLocalStorageHostDiskCapacityResult.
 struct HostDiskCapacity {
-  std::string hostUuid;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> totalPhysicalCapacity;
-  std::optional<std::int64_t> availablePhysicalCapacity;
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalPhysicalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availablePhysicalCapacity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,36 +15,41 @@
 
 namespace zstack {
 
-/// HostInventory (ZStack SDK class org.zstack.sdk.HostInventory).
+/// Inventory of a host: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostInventory`.
+/// Queried with \ref QueryHostAction.
+/// Returned by \ref AddBareMetal2GatewayAction, \ref AddKVMHostAction, \ref AddSimulatorHostAction, \ref AddXDragonHostAction, \ref ChangeHostStateAction and 6 more.
+/// A field of \ref GetCandidateZonesClustersHostsForCreatingVmResult, \ref GetVmMigrationCandidateHostsResult, \ref LocalStorageGetVolumeMigratableResult.
 struct HostInventory : NamedResource {
-  std::string zoneUuid;
-  std::string clusterUuid;
-  std::string managementIp;
-  std::string hypervisorType;
-  std::string state;
-  std::string status;
-  std::optional<std::int64_t> totalCpuCapacity;
-  std::optional<std::int64_t> availableCpuCapacity;
-  std::optional<std::int32_t> cpuSockets;
-  std::optional<std::int64_t> totalMemoryCapacity;
-  std::optional<std::int64_t> availableMemoryCapacity;
-  std::optional<std::int32_t> cpuNum;
-  std::string ipmiAddress;
-  std::string ipmiUsername;
-  std::optional<std::int32_t> ipmiPort;
-  std::string ipmiPowerStatus;
-  std::string cpuStatus;
-  std::string memoryStatus;
-  std::string diskStatus;
-  std::string nicStatus;
-  std::string gpuStatus;
-  std::string powerSupplyStatus;
-  std::string fanStatus;
-  std::string raidStatus;
-  std::string temperatureStatus;
-  std::string architecture;
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string clusterUuid;  ///< String; UUID of the cluster.
+  std::string managementIp;  ///< String.
+  std::string hypervisorType;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::optional<std::int64_t> totalCpuCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCpuCapacity;  ///< 64-bit integer.
+  std::optional<std::int32_t> cpuSockets;  ///< 32-bit integer.
+  std::optional<std::int64_t> totalMemoryCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableMemoryCapacity;  ///< 64-bit integer.
+  std::optional<std::int32_t> cpuNum;  ///< 32-bit integer.
+  std::string ipmiAddress;  ///< String.
+  std::string ipmiUsername;  ///< String.
+  std::optional<std::int32_t> ipmiPort;  ///< 32-bit integer.
+  std::string ipmiPowerStatus;  ///< String.
+  std::string cpuStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string memoryStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string diskStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string nicStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string gpuStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string powerSupplyStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string fanStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string raidStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string temperatureStatus;  ///< String; one of `Normal`, `Error`, `Unknown` (enum `HwMonitorStatus`).
+  std::string architecture;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

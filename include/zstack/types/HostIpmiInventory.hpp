@@ -14,15 +14,19 @@
 
 namespace zstack {
 
-/// HostIpmiInventory (ZStack SDK class org.zstack.sdk.HostIpmiInventory).
+/// Inventory of a host IPMI: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostIpmiInventory`.
+/// Returned by \ref GetHostPowerStatusAction.
+/// A field of \ref UpdateHostIpmiResult.
 struct HostIpmiInventory {
-  std::string uuid;
-  std::string ipmiAddress;
-  std::string ipmiUsername;
-  std::optional<std::int32_t> ipmiPort;
-  std::string ipmiPowerStatus;
+  std::string uuid;  ///< String.
+  std::string ipmiAddress;  ///< String.
+  std::string ipmiUsername;  ///< String.
+  std::optional<std::int32_t> ipmiPort;  ///< 32-bit integer.
+  std::string ipmiPowerStatus;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,26 +16,30 @@
 
 namespace zstack {
 
-/// HostNetworkBondingInventory (ZStack SDK class org.zstack.sdk.HostNetworkBondingInventory).
+/// Inventory of a host network bonding: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostNetworkBondingInventory`.
+/// Queried with \ref QueryHostNetworkBondingAction.
+/// Returned by \ref AttachNicToBondingAction, \ref DetachNicFromBondingAction, \ref SetIpOnHostNetworkBondingAction, \ref UpdateBondingAction.
 struct HostNetworkBondingInventory : Resource {
-  std::string hostUuid;
-  std::string bondingName;
-  std::string bondingType;
-  std::optional<std::int64_t> speed;
-  std::string mode;
-  std::string xmitHashPolicy;
-  std::string miiStatus;
-  std::string mac;
-  std::vector<std::string> ipAddresses;
-  std::string gateway;
-  std::string callBackIp;
-  std::optional<std::int64_t> miimon;
-  std::string type;
-  std::optional<bool> allSlavesActive;
-  std::string description;
-  std::vector<HostNetworkInterfaceInventory> slaves;
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string bondingName;  ///< String.
+  std::string bondingType;  ///< String.
+  std::optional<std::int64_t> speed;  ///< 64-bit integer.
+  std::string mode;  ///< String.
+  std::string xmitHashPolicy;  ///< String.
+  std::string miiStatus;  ///< String.
+  std::string mac;  ///< String.
+  std::vector<std::string> ipAddresses;  ///< List of strings.
+  std::string gateway;  ///< String.
+  std::string callBackIp;  ///< String.
+  std::optional<std::int64_t> miimon;  ///< 64-bit integer.
+  std::string type;  ///< String.
+  std::optional<bool> allSlavesActive;  ///< Boolean.
+  std::string description;  ///< String.
+  std::vector<HostNetworkInterfaceInventory> slaves;  ///< List of \ref HostNetworkInterfaceInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

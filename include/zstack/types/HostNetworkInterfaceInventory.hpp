@@ -15,30 +15,35 @@
 
 namespace zstack {
 
-/// HostNetworkInterfaceInventory (ZStack SDK class org.zstack.sdk.HostNetworkInterfaceInventory).
+/// Inventory of a host network interface: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostNetworkInterfaceInventory`.
+/// Queried with \ref QueryHostNetworkInterfaceAction.
+/// Returned by \ref SetIpOnHostNetworkInterfaceAction, \ref UpdateHostNetworkInterfaceAction.
+/// A field of \ref HostNetworkBondingInventory.
 struct HostNetworkInterfaceInventory : Resource {
-  std::string hostUuid;
-  std::string bondingUuid;
-  std::string interfaceModel;
-  std::string vendorId;
-  std::string deviceId;
-  std::string subvendorId;
-  std::string subdeviceId;
-  std::string interfaceName;
-  std::string interfaceType;
-  std::optional<std::int64_t> speed;
-  std::optional<bool> slaveActive;
-  std::optional<bool> carrierActive;
-  std::vector<std::string> ipAddresses;
-  std::string gateway;
-  std::string mac;
-  std::string callBackIp;
-  std::string pciDeviceAddress;
-  std::string offloadStatus;
-  std::string virtStatus;
-  std::string description;
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string bondingUuid;  ///< String; UUID of the bonding.
+  std::string interfaceModel;  ///< String.
+  std::string vendorId;  ///< String.
+  std::string deviceId;  ///< String.
+  std::string subvendorId;  ///< String.
+  std::string subdeviceId;  ///< String.
+  std::string interfaceName;  ///< String.
+  std::string interfaceType;  ///< String.
+  std::optional<std::int64_t> speed;  ///< 64-bit integer.
+  std::optional<bool> slaveActive;  ///< Boolean.
+  std::optional<bool> carrierActive;  ///< Boolean.
+  std::vector<std::string> ipAddresses;  ///< List of strings.
+  std::string gateway;  ///< String.
+  std::string mac;  ///< String.
+  std::string callBackIp;  ///< String.
+  std::string pciDeviceAddress;  ///< String.
+  std::string offloadStatus;  ///< String.
+  std::string virtStatus;  ///< String.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,13 +16,17 @@
 
 namespace zstack {
 
-/// HostNetworkInterfaceLldpInventory (ZStack SDK class org.zstack.sdk.HostNetworkInterfaceLldpInventory).
+/// Inventory of a host network interface LLDP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostNetworkInterfaceLldpInventory`.
+/// Queried with \ref QueryHostNetworkInterfaceLldpAction.
+/// A field of \ref ChangeHostNetworkInterfaceLldpModeResult.
 struct HostNetworkInterfaceLldpInventory : Resource {
-  std::string interfaceUuid;
-  std::string mode;
-  std::optional<HostNetworkInterfaceLldpRefInventory> neighborDevice;
+  std::string interfaceUuid;  ///< String; UUID of the interface.
+  std::string mode;  ///< String.
+  std::optional<HostNetworkInterfaceLldpRefInventory> neighborDevice;  ///< \ref HostNetworkInterfaceLldpRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,24 +14,27 @@
 
 namespace zstack {
 
-/// HostNetworkInterfaceLldpRefInventory (ZStack SDK class org.zstack.sdk.HostNetworkInterfaceLldpRefInventory).
+/// Inventory of a host network interface LLDP ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostNetworkInterfaceLldpRefInventory`.
+/// A field of \ref GetHostNetworkInterfaceLldpResult, \ref HostNetworkInterfaceLldpInventory.
 struct HostNetworkInterfaceLldpRefInventory {
-  std::string lldpUuid;
-  std::string chassisId;
-  std::optional<std::int32_t> timeToLive;
-  std::string managementAddress;
-  std::string systemName;
-  std::string systemDescription;
-  std::string systemCapabilities;
-  std::string portId;
-  std::string portDescription;
-  std::optional<std::int32_t> vlanId;
-  std::optional<std::int64_t> aggregationPortId;
-  std::optional<std::int32_t> mtu;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string lldpUuid;  ///< String; UUID of the LLDP.
+  std::string chassisId;  ///< String.
+  std::optional<std::int32_t> timeToLive;  ///< 32-bit integer.
+  std::string managementAddress;  ///< String.
+  std::string systemName;  ///< String.
+  std::string systemDescription;  ///< String.
+  std::string systemCapabilities;  ///< String.
+  std::string portId;  ///< String.
+  std::string portDescription;  ///< String.
+  std::optional<std::int32_t> vlanId;  ///< 32-bit integer.
+  std::optional<std::int64_t> aggregationPortId;  ///< 64-bit integer.
+  std::optional<std::int32_t> mtu;  ///< 32-bit integer.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,13 +16,16 @@
 
 namespace zstack {
 
-/// HostOsCategoryInventory (ZStack SDK class org.zstack.sdk.HostOsCategoryInventory).
+/// Inventory of a host OS category: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostOsCategoryInventory`.
+/// Queried with \ref QueryHostOsCategoryAction.
 struct HostOsCategoryInventory : Resource {
-  std::string architecture;
-  std::string osReleaseVersion;
-  std::vector<KvmHostHypervisorMetadataInventory> metadataList;
+  std::string architecture;  ///< String.
+  std::string osReleaseVersion;  ///< String.
+  std::vector<KvmHostHypervisorMetadataInventory> metadataList;  ///< List of \ref KvmHostHypervisorMetadataInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,20 +15,23 @@
 
 namespace zstack {
 
-/// HostPhysicalMemoryInventory (ZStack SDK class org.zstack.sdk.HostPhysicalMemoryInventory).
+/// Inventory of a host physical memory: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostPhysicalMemoryInventory`.
+/// Queried with \ref QueryHostPhysicalMemoryAction.
 struct HostPhysicalMemoryInventory : Resource {
-  std::string hostUuid;
-  std::string manufacturer;
-  std::string size;
-  std::string speed;
-  std::string clockSpeed;
-  std::string locator;
-  std::string serialNumber;
-  std::string rank;
-  std::string voltage;
-  std::string type;
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string manufacturer;  ///< String.
+  std::string size;  ///< String.
+  std::string speed;  ///< String.
+  std::string clockSpeed;  ///< String.
+  std::string locator;  ///< String.
+  std::string serialNumber;  ///< String.
+  std::string rank;  ///< String.
+  std::string voltage;  ///< String.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

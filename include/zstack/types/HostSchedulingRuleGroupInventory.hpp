@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// HostSchedulingRuleGroupInventory (ZStack SDK class org.zstack.sdk.HostSchedulingRuleGroupInventory).
+/// Inventory of a host scheduling rule group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HostSchedulingRuleGroupInventory`.
+/// Queried with \ref QueryHostSchedulingRuleGroupAction.
+/// Returned by \ref CreateHostSchedulingRuleGroupAction, \ref UpdateHostSchedulingRuleGroupAction.
 struct HostSchedulingRuleGroupInventory : NamedResource {
-  std::string zoneUuid;
+  std::string zoneUuid;  ///< String; UUID of the zone.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

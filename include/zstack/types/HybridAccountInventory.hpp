@@ -15,18 +15,21 @@
 
 namespace zstack {
 
-/// HybridAccountInventory (ZStack SDK class org.zstack.sdk.HybridAccountInventory).
+/// Inventory of a hybrid account: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HybridAccountInventory`.
+/// Returned by \ref AddAliyunKeySecretAction, \ref AddHybridKeySecretAction, \ref UpdateAliyunKeySecretAction, \ref UpdateHybridKeySecretAction.
 struct HybridAccountInventory : NamedResource {
-  std::string accountUuid;
-  std::string userUuid;
-  std::string type;
-  std::string akey;
-  std::string hybridAccountId;
-  std::string hybridUserId;
-  std::string hybridUserName;
-  std::string current;
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string userUuid;  ///< String; UUID of the user.
+  std::string type;  ///< String; one of `aliyun`, `privateAliyun`, `daho`, `AliyunNAS`, `AliyunEBS`, `AliyunSms` (enum `HybridType`).
+  std::string akey;  ///< String.
+  std::string hybridAccountId;  ///< String.
+  std::string hybridUserId;  ///< String.
+  std::string hybridUserName;  ///< String.
+  std::string current;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,20 +15,23 @@
 
 namespace zstack {
 
-/// HybridEipAddressInventory (ZStack SDK class org.zstack.sdk.HybridEipAddressInventory).
+/// Inventory of a hybrid EIP address: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.HybridEipAddressInventory`.
+/// Returned by \ref AttachHybridEipToEcsAction, \ref CreateHybridEipAction, \ref UpdateHybridEipAction.
 struct HybridEipAddressInventory : NamedResource {
-  std::string eipId;
-  std::string bandWidth;
-  std::string dataCenterUuid;
-  std::string allocateResourceUuid;
-  std::string allocateResourceType;
-  std::string status;
-  std::string eipAddress;
-  std::string eipType;
-  std::string chargeType;
-  std::optional<Timestamp> allocateTime;
+  std::string eipId;  ///< String.
+  std::string bandWidth;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string allocateResourceUuid;  ///< String; UUID of the allocate resource.
+  std::string allocateResourceType;  ///< String.
+  std::string status;  ///< String; one of `Available`, `InUse`, `Associating`, `Unassociating` (enum `HybridEipStatus`).
+  std::string eipAddress;  ///< String.
+  std::string eipType;  ///< String; one of `aliyun`, `privateAliyun`, `daho`, `AliyunNAS`, `AliyunEBS`, `AliyunSms` (enum `HybridType`).
+  std::string chargeType;  ///< String.
+  std::optional<Timestamp> allocateTime;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

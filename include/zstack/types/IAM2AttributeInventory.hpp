@@ -15,13 +15,15 @@
 
 namespace zstack {
 
-/// IAM2AttributeInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2AttributeInventory).
+/// Inventory of an IAM2 attribute: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2AttributeInventory`.
 struct IAM2AttributeInventory : Resource {
-  std::string name;
-  std::string value;
-  std::string type;
+  std::string name;  ///< String.
+  std::string value;  ///< String.
+  std::string type;  ///< String; one of `System`, `Customized` (enum `AttributeType`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// IAM2OrganizationAttributeInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2OrganizationAttributeInventory).
+/// Inventory of an IAM2 organization attribute: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2OrganizationAttributeInventory`.
+/// Queried with \ref QueryIAM2OrganizationAttributeAction.
+/// Returned by \ref UpdateIAM2OrganizationAttributeAction.
 struct IAM2OrganizationAttributeInventory : IAM2AttributeInventory {
-  std::string organizationUuid;
+  std::string organizationUuid;  ///< String; UUID of the organization.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

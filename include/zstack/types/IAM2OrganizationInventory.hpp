@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// IAM2OrganizationInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2OrganizationInventory).
+/// Inventory of an IAM2 organization: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2OrganizationInventory`.
+/// Queried with \ref QueryIAM2OrganizationAction.
+/// Returned by \ref ChangeIAM2OrganizationStateAction, \ref CreateIAM2OrganizationAction, \ref UpdateIAM2OrganizationAction.
 struct IAM2OrganizationInventory : NamedResource {
-  std::string state;
-  std::string type;
-  std::string srcType;
-  std::string parentUuid;
-  std::string rootOrganizationUuid;
-  Json attributes;  ///< element type unknown upstream: kept as JSON
+  std::string state;  ///< String; one of `Enabled`, `Disabled`, `Staled` (enum `State`).
+  std::string type;  ///< String; one of `Company`, `Department`, `Default` (enum `OrganizationType`).
+  std::string srcType;  ///< String.
+  std::string parentUuid;  ///< String; UUID of the parent.
+  std::string rootOrganizationUuid;  ///< String; UUID of the root organization.
+  Json attributes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

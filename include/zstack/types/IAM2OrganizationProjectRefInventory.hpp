@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// IAM2OrganizationProjectRefInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2OrganizationProjectRefInventory).
+/// Inventory of an IAM2 organization project ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2OrganizationProjectRefInventory`.
+/// Queried with \ref QueryIAM2OrganizationProjectRefAction.
 struct IAM2OrganizationProjectRefInventory {
-  std::string projectUuid;
-  std::string organizationUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string projectUuid;  ///< String; UUID of the project.
+  std::string organizationUuid;  ///< String; UUID of the organization.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// IAM2ProjectAccountRefInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2ProjectAccountRefInventory).
+/// Inventory of an IAM2 project account ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2ProjectAccountRefInventory`.
+/// Queried with \ref QueryIAM2ProjectAccountRefAction.
 struct IAM2ProjectAccountRefInventory {
-  std::string projectUuid;
-  std::string accountUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string projectUuid;  ///< String; UUID of the project.
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

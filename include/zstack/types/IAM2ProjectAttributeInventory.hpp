@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// IAM2ProjectAttributeInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2ProjectAttributeInventory).
+/// Inventory of an IAM2 project attribute: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2ProjectAttributeInventory`.
+/// Queried with \ref QueryIAM2ProjectAttributeAction.
+/// Returned by \ref UpdateIAM2ProjectAttributeAction.
 struct IAM2ProjectAttributeInventory : IAM2AttributeInventory {
-  std::string projectUuid;
+  std::string projectUuid;  ///< String; UUID of the project.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// IAM2ProjectInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2ProjectInventory).
+/// Inventory of an IAM2 project: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2ProjectInventory`.
+/// Queried with \ref QueryIAM2ProjectAction.
+/// Returned by \ref AttachIAM2ProjectToIAM2OrganizationAction, \ref ChangeIAM2ProjectStateAction, \ref CreateIAM2ProjectAction, \ref CreateIAM2ProjectFromTemplateAction, \ref DetachIAM2ProjectFromIAM2OrganizationAction and 2 more.
 struct IAM2ProjectInventory : NamedResource {
-  std::string state;
-  Json attributes;  ///< element type unknown upstream: kept as JSON
-  std::string linkedAccountUuid;
+  std::string state;  ///< String; one of `Enabled`, `Disabled`, `Retired`, `Deleted`, `LoginExpired` (enum `ProjectState`).
+  Json attributes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string linkedAccountUuid;  ///< String; UUID of the linked account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// IAM2ProjectRoleInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2ProjectRoleInventory).
+/// Inventory of an IAM2 project role: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2ProjectRoleInventory`.
+/// Queried with \ref QueryIAM2ProjectRoleAction.
 struct IAM2ProjectRoleInventory : RoleInventory {
-  std::string iam2ProjectRoleType;
+  std::string iam2ProjectRoleType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,11 +16,15 @@
 
 namespace zstack {
 
-/// IAM2ProjectTemplateInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2ProjectTemplateInventory).
+/// Inventory of an IAM2 project template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2ProjectTemplateInventory`.
+/// Queried with \ref QueryIAM2ProjectTemplateAction.
+/// Returned by \ref CreateIAM2ProjectTemplateAction, \ref CreateIAM2ProjectTemplateFromProjectAction, \ref UpdateIAM2ProjectTemplateAction.
 struct IAM2ProjectTemplateInventory : NamedResource {
-  std::optional<Template> template_;
+  std::optional<Template> template_;  ///< JSON key `template`; \ref Template.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,16 @@
 
 namespace zstack {
 
-/// IAM2VirtualIDAttributeInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2VirtualIDAttributeInventory).
+/// Inventory of an IAM2 virtual ID attribute: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2VirtualIDAttributeInventory`.
+/// Queried with \ref QueryIAM2VirtualIDAttributeAction.
+/// Returned by \ref UpdateIAM2VirtualIDAttributeAction.
+/// A field of \ref IAM2VirtualIDInventory.
 struct IAM2VirtualIDAttributeInventory : IAM2AttributeInventory {
-  std::string virtualIDUuid;
+  std::string virtualIDUuid;  ///< String; UUID of the virtual ID.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

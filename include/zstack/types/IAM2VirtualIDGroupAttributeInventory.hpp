@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// IAM2VirtualIDGroupAttributeInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2VirtualIDGroupAttributeInventory).
+/// Inventory of an IAM2 virtual ID group attribute: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2VirtualIDGroupAttributeInventory`.
+/// Queried with \ref QueryIAM2VirtualIDGroupAttributeAction.
+/// Returned by \ref UpdateIAM2VirtualIDGroupAttributeAction.
 struct IAM2VirtualIDGroupAttributeInventory : IAM2AttributeInventory {
-  std::string groupUuid;
+  std::string groupUuid;  ///< String; UUID of the group.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// IAM2VirtualIDGroupInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2VirtualIDGroupInventory).
+/// Inventory of an IAM2 virtual ID group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2VirtualIDGroupInventory`.
+/// Queried with \ref QueryIAM2VirtualIDGroupAction.
+/// Returned by \ref ChangeIAM2VirtualIDGroupStateAction, \ref CreateIAM2VirtualIDGroupAction, \ref UpdateIAM2VirtualIDGroupAction.
 struct IAM2VirtualIDGroupInventory : NamedResource {
-  std::string projectUuid;
-  std::string state;
-  Json attributes;  ///< element type unknown upstream: kept as JSON
+  std::string projectUuid;  ///< String; UUID of the project.
+  std::string state;  ///< String; one of `Enabled`, `Disabled`, `Staled` (enum `State`).
+  Json attributes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

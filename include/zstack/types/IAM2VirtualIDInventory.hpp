@@ -16,13 +16,17 @@
 
 namespace zstack {
 
-/// IAM2VirtualIDInventory (ZStack SDK class org.zstack.sdk.iam2.entity.IAM2VirtualIDInventory).
+/// Inventory of an IAM2 virtual ID: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.entity.IAM2VirtualIDInventory`.
+/// Queried with \ref QueryIAM2VirtualIDAction.
+/// Returned by \ref ChangeIAM2VirtualIDStateAction, \ref ChangeIAM2VirtualIDTypeAction, \ref CreateIAM2VirtualIDAction, \ref UpdateIAM2VirtualIDAction.
 struct IAM2VirtualIDInventory : NamedResource {
-  std::string type;
-  std::string state;
-  std::vector<IAM2VirtualIDAttributeInventory> attributes;
+  std::string type;  ///< String.
+  std::string state;  ///< String; one of `Enabled`, `Disabled`, `Staled` (enum `State`).
+  std::vector<IAM2VirtualIDAttributeInventory> attributes;  ///< List of \ref IAM2VirtualIDAttributeInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -17,33 +17,37 @@
 
 namespace zstack {
 
-/// IPsecConnectionInventory (ZStack SDK class org.zstack.sdk.IPsecConnectionInventory).
+/// Inventory of an IPsec connection: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IPsecConnectionInventory`.
+/// Queried with \ref QueryIPSecConnectionAction.
+/// Returned by \ref AddRemoteCidrsToIPsecConnectionAction, \ref AttachL3NetworksToIPsecConnectionAction, \ref ChangeIPSecConnectionStateAction, \ref ChangeIPsecConnectionAction, \ref CreateIPsecConnectionAction and 4 more.
 struct IPsecConnectionInventory : NamedResource {
-  std::string peerAddress;
-  std::string authMode;
-  std::string authKey;
-  std::string vipUuid;
-  std::string ikeAuthAlgorithm;
-  std::string ikeEncryptionAlgorithm;
-  std::optional<std::int32_t> ikeDhGroup;
-  std::string policyAuthAlgorithm;
-  std::string policyEncryptionAlgorithm;
-  std::string pfs;
-  std::string policyMode;
-  std::string transformProtocol;
-  std::string ikeVersion;
-  std::string idType;
-  std::string localId;
-  std::string remoteId;
-  std::string state;
-  std::string status;
-  std::optional<std::int32_t> ikeLifeTime;
-  std::optional<std::int32_t> lifeTime;
-  std::vector<IPsecPeerCidrInventory> peerCidrs;
-  std::vector<IPsecL3NetworkRefInventory> l3NetworkRefs;
-  std::string l3NetworkUuid;
+  std::string peerAddress;  ///< String.
+  std::string authMode;  ///< String.
+  std::string authKey;  ///< String.
+  std::string vipUuid;  ///< String; UUID of the VIP.
+  std::string ikeAuthAlgorithm;  ///< String.
+  std::string ikeEncryptionAlgorithm;  ///< String.
+  std::optional<std::int32_t> ikeDhGroup;  ///< 32-bit integer.
+  std::string policyAuthAlgorithm;  ///< String.
+  std::string policyEncryptionAlgorithm;  ///< String.
+  std::string pfs;  ///< String.
+  std::string policyMode;  ///< String.
+  std::string transformProtocol;  ///< String.
+  std::string ikeVersion;  ///< String.
+  std::string idType;  ///< String.
+  std::string localId;  ///< String.
+  std::string remoteId;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::optional<std::int32_t> ikeLifeTime;  ///< 32-bit integer.
+  std::optional<std::int32_t> lifeTime;  ///< 32-bit integer.
+  std::vector<IPsecPeerCidrInventory> peerCidrs;  ///< List of \ref IPsecPeerCidrInventory.
+  std::vector<IPsecL3NetworkRefInventory> l3NetworkRefs;  ///< List of \ref IPsecL3NetworkRefInventory.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

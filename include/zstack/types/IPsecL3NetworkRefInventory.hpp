@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// IPsecL3NetworkRefInventory (ZStack SDK class org.zstack.sdk.IPsecL3NetworkRefInventory).
+/// Inventory of an IPsec L3 network ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IPsecL3NetworkRefInventory`.
+/// A field of \ref IPsecConnectionInventory.
 struct IPsecL3NetworkRefInventory : Resource {
-  std::string connectionUuid;
-  std::string l3NetworkUuid;
+  std::string connectionUuid;  ///< String; UUID of the connection.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

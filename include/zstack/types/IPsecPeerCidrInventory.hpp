@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// IPsecPeerCidrInventory (ZStack SDK class org.zstack.sdk.IPsecPeerCidrInventory).
+/// Inventory of an IPsec peer CIDR: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IPsecPeerCidrInventory`.
+/// A field of \ref IPsecConnectionInventory.
 struct IPsecPeerCidrInventory : Resource {
-  std::string cidr;
-  std::string connectionUuid;
+  std::string cidr;  ///< String.
+  std::string connectionUuid;  ///< String; UUID of the connection.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// IdentityZoneInventory (ZStack SDK class org.zstack.sdk.IdentityZoneInventory).
+/// Inventory of an identity zone: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IdentityZoneInventory`.
+/// Returned by \ref AddIdentityZoneFromRemoteAction.
 struct IdentityZoneInventory : Resource {
-  std::string closed;
-  std::string dataCenterUuid;
-  std::string zoneId;
-  std::string type;
-  std::string zoneName;
-  std::string description;
+  std::string closed;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string zoneId;  ///< String.
+  std::string type;  ///< String; one of `aliyun`, `privateAliyun`, `daho`, `AliyunNAS`, `AliyunEBS`, `AliyunSms` (enum `HybridType`).
+  std::string zoneName;  ///< String.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,18 +14,21 @@
 
 namespace zstack {
 
-/// ImageBackupStorageRefInventory (ZStack SDK class org.zstack.sdk.ImageBackupStorageRefInventory).
+/// Inventory of an image backup storage ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ImageBackupStorageRefInventory`.
+/// A field of \ref ImageInventory.
 struct ImageBackupStorageRefInventory {
-  std::string imageUuid;
-  std::string backupStorageUuid;
-  std::string installPath;
-  std::string status;
-  std::string exportMd5Sum;
-  std::string exportUrl;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string imageUuid;  ///< String; UUID of the image.
+  std::string backupStorageUuid;  ///< String; UUID of the backup storage.
+  std::string installPath;  ///< String.
+  std::string status;  ///< String.
+  std::string exportMd5Sum;  ///< String.
+  std::string exportUrl;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,20 +14,23 @@
 
 namespace zstack {
 
-/// ImageCacheInventory (ZStack SDK class org.zstack.sdk.ImageCacheInventory).
+/// Inventory of an image cache: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ImageCacheInventory`.
+/// Queried with \ref QueryImageCacheAction.
 struct ImageCacheInventory {
-  std::optional<std::int64_t> id;
-  std::string primaryStorageUuid;
-  std::string imageUuid;
-  std::string installUrl;
-  std::string mediaType;
-  std::optional<std::int64_t> size;
-  std::string md5sum;
-  std::string state;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string imageUuid;  ///< String; UUID of the image.
+  std::string installUrl;  ///< String.
+  std::string mediaType;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::string md5sum;  ///< String.
+  std::string state;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -17,26 +17,31 @@
 
 namespace zstack {
 
-/// ImageInventory (ZStack SDK class org.zstack.sdk.ImageInventory).
+/// Inventory of an image: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ImageInventory`.
+/// Queried with \ref QueryImageAction.
+/// Returned by \ref AddImageAction, \ref BackupStorageMigrateImageAction, \ref CalculateImageHashAction, \ref ChangeImageStateAction, \ref CreateDataVolumeTemplateFromVolumeAction and 6 more.
+/// A field of \ref CreateDataVolumeTemplateFromVolumeSnapshotResult, \ref CreateRootVolumeTemplateFromVolumeSnapshotResult, \ref GetCandidateIsoForAttachingVmResult.
 struct ImageInventory : NamedResource {
-  std::string state;
-  std::string status;
-  std::optional<std::int64_t> size;
-  std::optional<std::int64_t> actualSize;
-  std::string md5Sum;
-  std::string url;
-  std::string mediaType;
-  std::string guestOsType;
-  std::string type;
-  std::string platform;
-  std::string architecture;
-  std::string format;
-  std::optional<bool> system;
-  std::optional<bool> virtio;
-  std::vector<ImageBackupStorageRefInventory> backupStorageRefs;
-  std::vector<SystemTagInventory> systemTags;
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::optional<std::int64_t> actualSize;  ///< 64-bit integer.
+  std::string md5Sum;  ///< String.
+  std::string url;  ///< String.
+  std::string mediaType;  ///< String.
+  std::string guestOsType;  ///< String.
+  std::string type;  ///< String.
+  std::string platform;  ///< String.
+  std::string architecture;  ///< String.
+  std::string format;  ///< String.
+  std::optional<bool> system;  ///< Boolean.
+  std::optional<bool> virtio;  ///< Boolean.
+  std::vector<ImageBackupStorageRefInventory> backupStorageRefs;  ///< List of \ref ImageBackupStorageRefInventory.
+  std::vector<SystemTagInventory> systemTags;  ///< List of \ref SystemTagInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// ImagePackageInventory (ZStack SDK class org.zstack.sdk.ImagePackageInventory).
+/// Inventory of an image package: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ImagePackageInventory`.
+/// Queried with \ref QueryImagePackageAction.
+/// Returned by \ref ExportVmOvaPackageAction, \ref UpdateImagePackageAction.
 struct ImagePackageInventory : NamedResource {
-  std::string vmUuid;
-  std::string backupStorageUuid;
-  std::string state;
-  std::string exportUrl;
-  std::string md5Sum;
-  std::string format;
-  std::optional<std::int64_t> size;
+  std::string vmUuid;  ///< String; UUID of the VM.
+  std::string backupStorageUuid;  ///< String; UUID of the backup storage.
+  std::string state;  ///< String; one of `Exporting`, `Exported` (enum `ImagePackageState`).
+  std::string exportUrl;  ///< String.
+  std::string md5Sum;  ///< String.
+  std::string format;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

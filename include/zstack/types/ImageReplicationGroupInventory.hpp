@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// ImageReplicationGroupInventory (ZStack SDK class org.zstack.sdk.ImageReplicationGroupInventory).
+/// Inventory of an image replication group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ImageReplicationGroupInventory`.
+/// Queried with \ref QueryImageReplicationGroupAction.
+/// Returned by \ref CreateImageReplicationGroupAction.
 struct ImageReplicationGroupInventory : NamedResource {
-  std::string state;
-  Json backupStorageRefs;  ///< element type unknown upstream: kept as JSON
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `ReplicationGroupState`).
+  Json backupStorageRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// ImageStoreBackupStorageInventory (ZStack SDK class org.zstack.sdk.ImageStoreBackupStorageInventory).
+/// Inventory of image store backup storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ImageStoreBackupStorageInventory`.
+/// Queried with \ref QueryImageStoreBackupStorageAction.
+/// Returned by \ref AddDisasterImageStoreBackupStorageAction, \ref AddImageStoreBackupStorageAction, \ref ReconnectImageStoreBackupStorageAction.
 struct ImageStoreBackupStorageInventory : BackupStorageInventory {
-  std::string hostname;
-  std::string username;
-  std::optional<std::int32_t> sshPort;
+  std::string hostname;  ///< String.
+  std::string username;  ///< String.
+  std::optional<std::int32_t> sshPort;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

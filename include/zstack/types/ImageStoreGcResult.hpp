@@ -14,11 +14,14 @@
 
 namespace zstack {
 
-/// ImageStoreGcResult (ZStack SDK class org.zstack.sdk.ImageStoreGcResult).
+/// Data type `ImageStoreGcResult` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ImageStoreGcResult`.
+/// A field of \ref ReclaimSpaceFromImageStoreResult.
 struct ImageStoreGcResult {
-  std::optional<std::int64_t> freedSpaceInBytes;
+  std::optional<std::int64_t> freedSpaceInBytes;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,22 +14,25 @@
 
 namespace zstack {
 
-/// InstallPathRecycleInventory (ZStack SDK class org.zstack.sdk.InstallPathRecycleInventory).
+/// Inventory of an install path recycle: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.InstallPathRecycleInventory`.
+/// A field of \ref GetTrashOnBackupStorageResult, \ref GetTrashOnPrimaryStorageResult.
 struct InstallPathRecycleInventory {
-  std::optional<std::int64_t> trashId;
-  std::string resourceUuid;
-  std::string storageUuid;
-  std::string storageType;
-  std::string resourceType;
-  std::string installPath;
-  std::optional<bool> isFolder;
-  std::string hostUuid;
-  std::string hypervisorType;
-  std::optional<std::int64_t> size;
-  std::string trashType;
-  std::optional<Timestamp> createDate;
+  std::optional<std::int64_t> trashId;  ///< 64-bit integer.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string storageUuid;  ///< String; UUID of the storage.
+  std::string storageType;  ///< String.
+  std::string resourceType;  ///< String.
+  std::string installPath;  ///< String.
+  std::optional<bool> isFolder;  ///< Boolean.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string hypervisorType;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::string trashType;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// InstanceOfferingInventory (ZStack SDK class org.zstack.sdk.InstanceOfferingInventory).
+/// Inventory of an instance offering: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.InstanceOfferingInventory`.
+/// Queried with \ref QueryInstanceOfferingAction.
+/// Returned by \ref ChangeInstanceOfferingStateAction, \ref CreateInstanceOfferingAction, \ref CreateSlbOfferingAction, \ref CreateVirtualRouterOfferingAction, \ref UpdateInstanceOfferingAction and 1 more.
 struct InstanceOfferingInventory : NamedResource {
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int32_t> cpuSpeed;
-  std::optional<std::int64_t> memorySize;
-  std::optional<std::int64_t> reservedMemorySize;
-  std::string type;
-  std::string allocatorStrategy;
-  std::optional<std::int32_t> sortKey;
-  std::string state;
+  std::optional<std::int32_t> cpuNum;  ///< 32-bit integer.
+  std::optional<std::int32_t> cpuSpeed;  ///< 32-bit integer.
+  std::optional<std::int64_t> memorySize;  ///< 64-bit integer.
+  std::optional<std::int64_t> reservedMemorySize;  ///< 64-bit integer.
+  std::string type;  ///< String.
+  std::string allocatorStrategy;  ///< String.
+  std::optional<std::int32_t> sortKey;  ///< 32-bit integer.
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

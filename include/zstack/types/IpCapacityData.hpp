@@ -14,20 +14,23 @@
 
 namespace zstack {
 
-/// IpCapacityData (ZStack SDK class org.zstack.sdk.IpCapacityData).
+/// Data type `IpCapacityData` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IpCapacityData`.
+/// A field of \ref GetIpAddressCapacityResult.
 struct IpCapacityData {
-  std::string resourceUuid;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> usedIpAddressNumber;
-  std::optional<std::int64_t> ipv4TotalCapacity;
-  std::optional<std::int64_t> ipv4AvailableCapacity;
-  std::optional<std::int64_t> ipv4UsedIpAddressNumber;
-  std::optional<std::int64_t> ipv6TotalCapacity;
-  std::optional<std::int64_t> ipv6AvailableCapacity;
-  std::optional<std::int64_t> ipv6UsedIpAddressNumber;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> usedIpAddressNumber;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv4TotalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv4AvailableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv4UsedIpAddressNumber;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv6TotalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv6AvailableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> ipv6UsedIpAddressNumber;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,20 +15,25 @@
 
 namespace zstack {
 
-/// IpRangeInventory (ZStack SDK class org.zstack.sdk.IpRangeInventory).
+/// Inventory of an IP range: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IpRangeInventory`.
+/// Queried with \ref QueryIpRangeAction.
+/// Returned by \ref AddIpRangeAction, \ref AddIpv6RangeAction, \ref UpdateIpRangeAction.
+/// A field of \ref AddIpRangeByNetworkCidrResult, \ref L3NetworkInventory.
 struct IpRangeInventory : NamedResource {
-  std::string l3NetworkUuid;
-  std::string startIp;
-  std::string endIp;
-  std::string netmask;
-  std::string gateway;
-  std::string networkCidr;
-  std::optional<std::int32_t> ipVersion;
-  std::string addressMode;
-  std::optional<std::int32_t> prefixLen;
-  std::string ipRangeType;
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string startIp;  ///< String.
+  std::string endIp;  ///< String.
+  std::string netmask;  ///< String.
+  std::string gateway;  ///< String.
+  std::string networkCidr;  ///< String.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::string addressMode;  ///< String.
+  std::optional<std::int32_t> prefixLen;  ///< 32-bit integer.
+  std::string ipRangeType;  ///< String; one of `Normal`, `AddressPool` (enum `IpRangeType`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,23 +14,26 @@
 
 namespace zstack {
 
-/// IpStatisticData (ZStack SDK class org.zstack.sdk.IpStatisticData).
+/// Data type `IpStatisticData` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IpStatisticData`.
+/// A field of \ref GetL3NetworkIpStatisticResult.
 struct IpStatisticData {
-  std::string ip;
-  std::string vipUuid;
-  std::string vipName;
-  std::string vmInstanceUuid;
-  std::string vmInstanceName;
-  std::string vmInstanceType;
-  std::string applianceVmOwnerUuid;
-  std::vector<std::string> vmDefaultIp;
-  std::vector<std::string> resourceTypes;
-  std::string state;
-  std::string useFor;
-  std::optional<Timestamp> createDate;
-  std::string ownerName;
+  std::string ip;  ///< String.
+  std::string vipUuid;  ///< String; UUID of the VIP.
+  std::string vipName;  ///< String.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string vmInstanceName;  ///< String.
+  std::string vmInstanceType;  ///< String.
+  std::string applianceVmOwnerUuid;  ///< String; UUID of the appliance VM owner.
+  std::vector<std::string> vmDefaultIp;  ///< List of strings.
+  std::vector<std::string> resourceTypes;  ///< List of strings.
+  std::string state;  ///< String.
+  std::string useFor;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::string ownerName;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

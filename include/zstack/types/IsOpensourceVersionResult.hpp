@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// IsOpensourceVersionResult (ZStack SDK class org.zstack.sdk.IsOpensourceVersionResult).
+/// Reply of \ref IsOpensourceVersionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IsOpensourceVersionResult`.
 struct IsOpensourceVersionResult {
-  std::optional<bool> opensource;
+  std::optional<bool> opensource;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// IsVfNicAvailableInL3NetworkResult (ZStack SDK class org.zstack.sdk.IsVfNicAvailableInL3NetworkResult).
+/// Reply of \ref IsVfNicAvailableInL3NetworkAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IsVfNicAvailableInL3NetworkResult`.
 struct IsVfNicAvailableInL3NetworkResult {
-  std::optional<bool> vfNicAvailable;
+  std::optional<bool> vfNicAvailable;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

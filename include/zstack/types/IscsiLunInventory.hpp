@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// IscsiLunInventory (ZStack SDK class org.zstack.sdk.IscsiLunInventory).
+/// Inventory of an iSCSI LUN: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IscsiLunInventory`.
+/// Queried with \ref QueryIscsiLunAction.
 struct IscsiLunInventory : ScsiLunInventory {
-  std::string iscsiTargetUuid;
+  std::string iscsiTargetUuid;  ///< String; UUID of the iSCSI target.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// IscsiServerInventory (ZStack SDK class org.zstack.sdk.IscsiServerInventory).
+/// Inventory of an iSCSI server: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.IscsiServerInventory`.
+/// Queried with \ref QueryIscsiServerAction.
+/// Returned by \ref AddIscsiServerAction, \ref AttachIscsiServerToClusterAction, \ref DetachIscsiServerFromClusterAction, \ref RefreshIscsiServerAction, \ref UpdateIscsiServerAction.
 struct IscsiServerInventory : Resource {
-  std::string name;
-  std::string ip;
-  std::optional<std::int32_t> port;
-  std::string chapUserName;
-  std::string chapUserPassword;
-  std::string state;
-  Json iscsiTargets;  ///< element type unknown upstream: kept as JSON
-  Json iscsiClusterRefs;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string ip;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string chapUserName;  ///< String.
+  std::string chapUserPassword;  ///< String.
+  std::string state;  ///< String.
+  Json iscsiTargets;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json iscsiClusterRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// JobDetails (ZStack SDK class org.zstack.sdk.JobDetails).
+/// Data type `JobDetails` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.JobDetails`.
+/// A field of \ref GetUploadImageJobDetailsResult.
 struct JobDetails {
-  std::string longJobUuid;
-  std::string longJobState;
-  std::string imageUuid;
-  std::string imageUploadUrl;
-  std::optional<std::int64_t> offset;
+  std::string longJobUuid;  ///< String; UUID of the long job.
+  std::string longJobState;  ///< String.
+  std::string imageUuid;  ///< String; UUID of the image.
+  std::string imageUploadUrl;  ///< String.
+  std::optional<std::int64_t> offset;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

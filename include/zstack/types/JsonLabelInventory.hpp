@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// JsonLabelInventory (ZStack SDK class org.zstack.sdk.JsonLabelInventory).
+/// Inventory of a json label: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.JsonLabelInventory`.
+/// Returned by \ref AddLogConfigurationAction, \ref UpdateLogConfigurationAction.
 struct JsonLabelInventory {
-  std::optional<std::int64_t> id;
-  std::string labelKey;
-  std::string labelValue;
-  std::string resourceUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string labelKey;  ///< String.
+  std::string labelValue;  ///< String.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

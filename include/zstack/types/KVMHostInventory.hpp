@@ -15,15 +15,17 @@
 
 namespace zstack {
 
-/// KVMHostInventory (ZStack SDK class org.zstack.sdk.KVMHostInventory).
+/// Inventory of a KVM host: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.KVMHostInventory`.
 struct KVMHostInventory : HostInventory {
-  std::string username;
-  std::optional<std::int32_t> sshPort;
-  std::string osDistribution;
-  std::string osRelease;
-  std::string osVersion;
+  std::string username;  ///< String.
+  std::optional<std::int32_t> sshPort;  ///< 32-bit integer.
+  std::string osDistribution;  ///< String.
+  std::string osRelease;  ///< String.
+  std::string osVersion;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

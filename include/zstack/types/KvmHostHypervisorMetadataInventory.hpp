@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// KvmHostHypervisorMetadataInventory (ZStack SDK class org.zstack.sdk.KvmHostHypervisorMetadataInventory).
+/// Inventory of KVM host hypervisor metadata: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.KvmHostHypervisorMetadataInventory`.
+/// A field of \ref HostOsCategoryInventory.
 struct KvmHostHypervisorMetadataInventory : Resource {
-  std::string categoryUuid;
-  std::string managementNodeUuid;
-  std::string hypervisor;
-  std::string version;
+  std::string categoryUuid;  ///< String; UUID of the category.
+  std::string managementNodeUuid;  ///< String; UUID of the management node.
+  std::string hypervisor;  ///< String.
+  std::string version;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

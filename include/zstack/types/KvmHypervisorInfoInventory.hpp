@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// KvmHypervisorInfoInventory (ZStack SDK class org.zstack.sdk.KvmHypervisorInfoInventory).
+/// Inventory of KVM hypervisor info: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.KvmHypervisorInfoInventory`.
+/// Queried with \ref QueryKvmHypervisorInfoAction.
 struct KvmHypervisorInfoInventory : Resource {
-  std::string hypervisor;
-  std::string version;
-  std::string matchState;
+  std::string hypervisor;  ///< String.
+  std::string version;  ///< String.
+  std::string matchState;  ///< String; one of `Matched`, `Unmatched`, `Unknown` (enum `HypervisorVersionState`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// KvmRunShellResult (ZStack SDK class org.zstack.sdk.KvmRunShellResult).
+/// Reply of \ref KvmRunShellAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.KvmRunShellResult`.
 struct KvmRunShellResult {
-  std::map<std::string, ShellResult> inventory;
+  std::map<std::string, ShellResult> inventory;  ///< Map from string to \ref ShellResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

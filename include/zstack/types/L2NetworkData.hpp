@@ -14,21 +14,24 @@
 
 namespace zstack {
 
-/// L2NetworkData (ZStack SDK class org.zstack.sdk.L2NetworkData).
+/// Data type `L2NetworkData` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L2NetworkData`.
+/// A field of \ref GetCandidateL2NetworksForAttachingClusterResult.
 struct L2NetworkData {
-  std::string uuid;
-  std::string name;
-  std::string poolUuid;
-  std::string zoneUuid;
-  std::string description;
-  std::string physicalInterface;
-  std::string type;
-  std::string vni;
-  std::optional<std::int32_t> vlan;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string uuid;  ///< String.
+  std::string name;  ///< String.
+  std::string poolUuid;  ///< String; UUID of the pool.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string description;  ///< String.
+  std::string physicalInterface;  ///< String.
+  std::string type;  ///< String.
+  std::string vni;  ///< String.
+  std::optional<std::int32_t> vlan;  ///< 32-bit integer.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// L2NetworkInventory (ZStack SDK class org.zstack.sdk.L2NetworkInventory).
+/// Inventory of an L2 network: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L2NetworkInventory`.
+/// Queried with \ref QueryL2NetworkAction.
+/// Returned by \ref AttachL2NetworkToClusterAction, \ref ChangeL2NetworkVlanIdAction, \ref CreateL2HardwareVxlanNetworkAction, \ref CreateL2HardwareVxlanNetworkPoolAction, \ref CreateL2NoVlanNetworkAction and 8 more.
 struct L2NetworkInventory : NamedResource {
-  std::string zoneUuid;
-  std::string physicalInterface;
-  std::string type;
-  std::string vSwitchType;
-  std::optional<std::int32_t> virtualNetworkId;
-  std::optional<bool> isolated;
-  std::string pvlan;
-  std::vector<std::string> attachedClusterUuids;
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string physicalInterface;  ///< String.
+  std::string type;  ///< String.
+  std::string vSwitchType;  ///< String.
+  std::optional<std::int32_t> virtualNetworkId;  ///< 32-bit integer.
+  std::optional<bool> isolated;  ///< Boolean.
+  std::string pvlan;  ///< String.
+  std::vector<std::string> attachedClusterUuids;  ///< List of strings; UUIDs of the attached clusters.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

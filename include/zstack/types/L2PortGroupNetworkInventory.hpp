@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// L2PortGroupNetworkInventory (ZStack SDK class org.zstack.sdk.L2PortGroupNetworkInventory).
+/// Inventory of an L2 port group network: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L2PortGroupNetworkInventory`.
+/// Queried with \ref QueryL2PortGroupNetworkAction.
 struct L2PortGroupNetworkInventory : L2NetworkInventory {
-  std::string vSwitchUuid;
-  std::string vlanMode;
-  std::optional<std::int32_t> vlanId;
-  std::string vlanRanges;
+  std::string vSwitchUuid;  ///< String; UUID of the V switch.
+  std::string vlanMode;  ///< String; one of `ACCESS`, `TRUNK`, `PVLAN` (enum `L2PortGroupVlanMode`).
+  std::optional<std::int32_t> vlanId;  ///< 32-bit integer.
+  std::string vlanRanges;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// L2VirtualSwitchNetworkInventory (ZStack SDK class org.zstack.sdk.L2VirtualSwitchNetworkInventory).
+/// Inventory of an L2 virtual switch network: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L2VirtualSwitchNetworkInventory`.
+/// Queried with \ref QueryL2VirtualSwitchNetworkAction.
 struct L2VirtualSwitchNetworkInventory : L2NetworkInventory {
-  std::optional<bool> isDistributed;
-  Json portGroups;  ///< element type unknown upstream: kept as JSON
+  std::optional<bool> isDistributed;  ///< Boolean.
+  Json portGroups;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// L2VlanNetworkInventory (ZStack SDK class org.zstack.sdk.L2VlanNetworkInventory).
+/// Inventory of an L2 VLAN network: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L2VlanNetworkInventory`.
+/// Queried with \ref QueryL2VlanNetworkAction.
 struct L2VlanNetworkInventory : L2NetworkInventory {
-  std::optional<std::int32_t> vlan;
+  std::optional<std::int32_t> vlan;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// L2VxlanNetworkInventory (ZStack SDK class org.zstack.sdk.L2VxlanNetworkInventory).
+/// Inventory of an L2 VXLAN network: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L2VxlanNetworkInventory`.
+/// Queried with \ref QueryL2VxlanNetworkAction.
+/// A field of \ref L2VxlanNetworkPoolInventory.
 struct L2VxlanNetworkInventory : L2NetworkInventory {
-  std::optional<std::int32_t> vni;
-  std::string poolUuid;
+  std::optional<std::int32_t> vni;  ///< 32-bit integer.
+  std::string poolUuid;  ///< String; UUID of the pool.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -19,15 +19,18 @@
 
 namespace zstack {
 
-/// L2VxlanNetworkPoolInventory (ZStack SDK class org.zstack.sdk.L2VxlanNetworkPoolInventory).
+/// Inventory of an L2 VXLAN network pool: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L2VxlanNetworkPoolInventory`.
+/// Queried with \ref QueryL2VxlanNetworkPoolAction.
 struct L2VxlanNetworkPoolInventory : L2NetworkInventory {
-  std::vector<VtepInventory> attachedVtepRefs;
-  std::vector<RemoteVtepInventory> remoteVteps;
-  std::vector<L2VxlanNetworkInventory> attachedVxlanNetworkRefs;
-  std::vector<VniRangeInventory> attachedVniRanges;
-  std::map<std::string, std::string> attachedCidrs;
+  std::vector<VtepInventory> attachedVtepRefs;  ///< List of \ref VtepInventory.
+  std::vector<RemoteVtepInventory> remoteVteps;  ///< List of \ref RemoteVtepInventory.
+  std::vector<L2VxlanNetworkInventory> attachedVxlanNetworkRefs;  ///< List of \ref L2VxlanNetworkInventory.
+  std::vector<VniRangeInventory> attachedVniRanges;  ///< List of \ref VniRangeInventory.
+  std::map<std::string, std::string> attachedCidrs;  ///< Map from string to string.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// L3NetworkHostRouteInventory (ZStack SDK class org.zstack.sdk.L3NetworkHostRouteInventory).
+/// Inventory of an L3 network host route: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L3NetworkHostRouteInventory`.
+/// A field of \ref L3NetworkInventory.
 struct L3NetworkHostRouteInventory {
-  std::optional<std::int64_t> id;
-  std::string l3NetworkUuid;
-  std::string prefix;
-  std::string nexthop;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string prefix;  ///< String.
+  std::string nexthop;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

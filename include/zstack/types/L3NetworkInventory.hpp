@@ -19,25 +19,30 @@
 
 namespace zstack {
 
-/// L3NetworkInventory (ZStack SDK class org.zstack.sdk.L3NetworkInventory).
+/// Inventory of an L3 network: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.L3NetworkInventory`.
+/// Queried with \ref QueryL3NetworkAction.
+/// Returned by \ref AddDnsToL3NetworkAction, \ref AddHostRouteToL3NetworkAction, \ref AttachNetworkServiceToL3NetworkAction, \ref ChangeL3NetworkStateAction, \ref CreateL3NetworkAction and 4 more.
+/// A field of \ref GetAttachablePublicL3ForVRouterResult, \ref GetCandidateL3NetworksForChangeVmNicNetworkResult, \ref GetCandidateL3NetworksForLoadBalancerResult, \ref GetCandidateL3NetworksForServerGroupResult, \ref GetVmAttachableL3NetworkResult.
 struct L3NetworkInventory : NamedResource {
-  std::string type;
-  std::string zoneUuid;
-  std::string l2NetworkUuid;
-  std::string state;
-  std::string dnsDomain;
-  std::optional<bool> system;
-  std::string category;
-  std::optional<std::int32_t> ipVersion;
-  std::optional<bool> enableIPAM;
-  std::optional<bool> isolated;
-  std::vector<std::string> dns;
-  std::vector<IpRangeInventory> ipRanges;
-  std::vector<NetworkServiceL3NetworkRefInventory> networkServices;
-  std::vector<L3NetworkHostRouteInventory> hostRoute;
-  std::vector<ReservedIpRangeInventory> reservedIpRanges;
+  std::string type;  ///< String.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string l2NetworkUuid;  ///< String; UUID of the L2 network.
+  std::string state;  ///< String.
+  std::string dnsDomain;  ///< String.
+  std::optional<bool> system;  ///< Boolean.
+  std::string category;  ///< String.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::optional<bool> enableIPAM;  ///< Boolean.
+  std::optional<bool> isolated;  ///< Boolean.
+  std::vector<std::string> dns;  ///< List of strings.
+  std::vector<IpRangeInventory> ipRanges;  ///< List of \ref IpRangeInventory.
+  std::vector<NetworkServiceL3NetworkRefInventory> networkServices;  ///< List of \ref NetworkServiceL3NetworkRefInventory.
+  std::vector<L3NetworkHostRouteInventory> hostRoute;  ///< List of \ref L3NetworkHostRouteInventory.
+  std::vector<ReservedIpRangeInventory> reservedIpRanges;  ///< List of \ref ReservedIpRangeInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

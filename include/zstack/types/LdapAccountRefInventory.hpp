@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// LdapAccountRefInventory (ZStack SDK class org.zstack.sdk.LdapAccountRefInventory).
+/// Inventory of an LDAP account ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LdapAccountRefInventory`.
+/// Queried with \ref QueryLdapBindingAction.
+/// Returned by \ref CreateLdapBindingAction.
 struct LdapAccountRefInventory : Resource {
-  std::string ldapUid;
-  std::string ldapServerUuid;
-  std::string accountUuid;
+  std::string ldapUid;  ///< String.
+  std::string ldapServerUuid;  ///< String; UUID of the LDAP server.
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// LdapResourceRefInventory (ZStack SDK class org.zstack.sdk.LdapResourceRefInventory).
+/// Inventory of an LDAP resource ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LdapResourceRefInventory`.
+/// Returned by \ref CreateIAM2VirtualIDFromLdapUidAction, \ref CreateIAM2VirtualIDLdapBindingAction.
 struct LdapResourceRefInventory : Resource {
-  std::string ldapUid;
-  std::string ldapServerUuid;
-  std::string resourceUuid;
-  std::string resourceType;
+  std::string ldapUid;  ///< String.
+  std::string ldapServerUuid;  ///< String; UUID of the LDAP server.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string resourceType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

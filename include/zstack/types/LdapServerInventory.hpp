@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// LdapServerInventory (ZStack SDK class org.zstack.sdk.LdapServerInventory).
+/// Inventory of an LDAP server: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LdapServerInventory`.
+/// Queried with \ref QueryLdapServerAction.
+/// Returned by \ref AddLdapServerAction, \ref UpdateLdapServerAction.
 struct LdapServerInventory : NamedResource {
-  std::string url;
-  std::string base;
-  std::string username;
-  std::string scope;
-  std::string encryption;
+  std::string url;  ///< String.
+  std::string base;  ///< String.
+  std::string username;  ///< String.
+  std::string scope;  ///< String.
+  std::string encryption;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

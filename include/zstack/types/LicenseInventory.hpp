@@ -14,29 +14,33 @@
 
 namespace zstack {
 
-/// LicenseInventory (ZStack SDK class org.zstack.sdk.LicenseInventory).
+/// Inventory of a license: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LicenseInventory`.
+/// Returned by \ref ReloadLicenseAction, \ref UpdateLicenseAction.
+/// A field of \ref GetLicenseInfoResult.
 struct LicenseInventory {
-  std::string uuid;
-  std::string user;
-  std::string prodInfo;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int32_t> hostNum;
-  std::optional<std::int32_t> vmNum;
-  std::optional<std::int32_t> capacity;
-  std::string licenseType;
-  std::string expiredDate;
-  std::string issuedDate;
-  std::string uploadDate;
-  std::string managementNodeUuid;
-  std::optional<bool> expired;
-  std::string source;
-  std::string platformId;
-  std::string licenseRequest;
-  std::optional<std::int32_t> availableHostNum;
-  std::optional<std::int32_t> availableCpuNum;
-  std::optional<std::int32_t> availableVmNum;
+  std::string uuid;  ///< String.
+  std::string user;  ///< String.
+  std::string prodInfo;  ///< String.
+  std::optional<std::int32_t> cpuNum;  ///< 32-bit integer.
+  std::optional<std::int32_t> hostNum;  ///< 32-bit integer.
+  std::optional<std::int32_t> vmNum;  ///< 32-bit integer.
+  std::optional<std::int32_t> capacity;  ///< 32-bit integer.
+  std::string licenseType;  ///< String.
+  std::string expiredDate;  ///< String.
+  std::string issuedDate;  ///< String.
+  std::string uploadDate;  ///< String.
+  std::string managementNodeUuid;  ///< String; UUID of the management node.
+  std::optional<bool> expired;  ///< Boolean.
+  std::string source;  ///< String.
+  std::string platformId;  ///< String.
+  std::string licenseRequest;  ///< String.
+  std::optional<std::int32_t> availableHostNum;  ///< 32-bit integer.
+  std::optional<std::int32_t> availableCpuNum;  ///< 32-bit integer.
+  std::optional<std::int32_t> availableVmNum;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

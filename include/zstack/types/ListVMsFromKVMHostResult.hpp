@@ -14,14 +14,16 @@
 
 namespace zstack {
 
-/// ListVMsFromKVMHostResult (ZStack SDK class org.zstack.sdk.ListVMsFromKVMHostResult).
+/// Reply of \ref ListVMsFromKVMHostAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ListVMsFromKVMHostResult`.
 struct ListVMsFromKVMHostResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
-  std::string libvirtVersion;
-  std::string qemuVersion;
-  Json v2vCaps;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string libvirtVersion;  ///< String.
+  std::string qemuVersion;  ///< String.
+  Json v2vCaps;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ListVmSchedulingRulesFromExecuteStateResult (ZStack SDK class org.zstack.sdk.ListVmSchedulingRulesFromExecuteStateResult).
+/// Reply of \ref ListVmSchedulingRulesFromExecuteStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ListVmSchedulingRulesFromExecuteStateResult`.
 struct ListVmSchedulingRulesFromExecuteStateResult {
-  Json uuids;  ///< element type unknown upstream: kept as JSON
+  Json uuids;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,16 +16,20 @@
 
 namespace zstack {
 
-/// LoadBalancerInventory (ZStack SDK class org.zstack.sdk.LoadBalancerInventory).
+/// Inventory of a load balancer: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerInventory`.
+/// Queried with \ref QueryLoadBalancerAction.
+/// Returned by \ref AttachVipToLoadBalancerAction, \ref CreateLoadBalancerAction, \ref DeleteLoadBalancerListenerAction, \ref RefreshLoadBalancerAction, \ref RemoveVmNicFromLoadBalancerAction and 1 more.
 struct LoadBalancerInventory : NamedResource {
-  std::string serverGroupUuid;
-  std::string state;
-  std::string type;
-  std::string vipUuid;
-  std::string ipv6VipUuid;
-  std::vector<LoadBalancerListenerInventory> listeners;
+  std::string serverGroupUuid;  ///< String; UUID of the server group.
+  std::string state;  ///< String.
+  std::string type;  ///< String.
+  std::string vipUuid;  ///< String; UUID of the VIP.
+  std::string ipv6VipUuid;  ///< String; UUID of the IPv6 VIP.
+  std::vector<LoadBalancerListenerInventory> listeners;  ///< List of \ref LoadBalancerListenerInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

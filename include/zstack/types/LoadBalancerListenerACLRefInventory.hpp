@@ -14,17 +14,20 @@
 
 namespace zstack {
 
-/// LoadBalancerListenerACLRefInventory (ZStack SDK class org.zstack.sdk.LoadBalancerListenerACLRefInventory).
+/// Inventory of a load balancer listener ACL ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerListenerACLRefInventory`.
+/// A field of \ref LoadBalancerListenerInventory.
 struct LoadBalancerListenerACLRefInventory {
-  std::optional<std::int64_t> id;
-  std::string listenerUuid;
-  std::string serverGroupUuid;
-  std::string aclUuid;
-  std::string type;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string listenerUuid;  ///< String; UUID of the listener.
+  std::string serverGroupUuid;  ///< String; UUID of the server group.
+  std::string aclUuid;  ///< String; UUID of the ACL.
+  std::string type;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

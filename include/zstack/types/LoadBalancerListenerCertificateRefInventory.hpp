@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// LoadBalancerListenerCertificateRefInventory (ZStack SDK class org.zstack.sdk.LoadBalancerListenerCertificateRefInventory).
+/// Inventory of a load balancer listener certificate ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerListenerCertificateRefInventory`.
+/// A field of \ref CertificateInventory, \ref LoadBalancerListenerInventory.
 struct LoadBalancerListenerCertificateRefInventory {
-  std::optional<std::int64_t> id;
-  std::string listenerUuid;
-  std::string certificateUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string listenerUuid;  ///< String; UUID of the listener.
+  std::string certificateUuid;  ///< String; UUID of the certificate.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -19,20 +19,25 @@
 
 namespace zstack {
 
-/// LoadBalancerListenerInventory (ZStack SDK class org.zstack.sdk.LoadBalancerListenerInventory).
+/// Inventory of a load balancer listener: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerListenerInventory`.
+/// Queried with \ref QueryLoadBalancerListenerAction.
+/// Returned by \ref AddAccessControlListToLoadBalancerAction, \ref AddCertificateToLoadBalancerListenerAction, \ref AddServerGroupToLoadBalancerListenerAction, \ref AddVmNicToLoadBalancerAction, \ref ChangeLoadBalancerListenerAction and 5 more.
+/// A field of \ref LoadBalancerInventory.
 struct LoadBalancerListenerInventory : NamedResource {
-  std::string loadBalancerUuid;
-  std::optional<std::int32_t> instancePort;
-  std::optional<std::int32_t> loadBalancerPort;
-  std::string securityPolicyType;
-  std::string protocol;
-  std::string serverGroupUuid;
-  std::vector<LoadBalancerListenerVmNicRefInventory> vmNicRefs;
-  std::vector<LoadBalancerListenerACLRefInventory> aclRefs;
-  std::vector<LoadBalancerListenerCertificateRefInventory> certificateRefs;
-  std::vector<LoadBalancerListenerServerGroupRefInventory> serverGroupRefs;
+  std::string loadBalancerUuid;  ///< String; UUID of the load balancer.
+  std::optional<std::int32_t> instancePort;  ///< 32-bit integer.
+  std::optional<std::int32_t> loadBalancerPort;  ///< 32-bit integer.
+  std::string securityPolicyType;  ///< String.
+  std::string protocol;  ///< String.
+  std::string serverGroupUuid;  ///< String; UUID of the server group.
+  std::vector<LoadBalancerListenerVmNicRefInventory> vmNicRefs;  ///< List of \ref LoadBalancerListenerVmNicRefInventory.
+  std::vector<LoadBalancerListenerACLRefInventory> aclRefs;  ///< List of \ref LoadBalancerListenerACLRefInventory.
+  std::vector<LoadBalancerListenerCertificateRefInventory> certificateRefs;  ///< List of \ref LoadBalancerListenerCertificateRefInventory.
+  std::vector<LoadBalancerListenerServerGroupRefInventory> serverGroupRefs;  ///< List of \ref LoadBalancerListenerServerGroupRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// LoadBalancerListenerServerGroupRefInventory (ZStack SDK class org.zstack.sdk.LoadBalancerListenerServerGroupRefInventory).
+/// Inventory of a load balancer listener server group ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerListenerServerGroupRefInventory`.
+/// A field of \ref LoadBalancerListenerInventory, \ref LoadBalancerServerGroupInventory.
 struct LoadBalancerListenerServerGroupRefInventory {
-  std::optional<std::int64_t> id;
-  std::string listenerUuid;
-  std::string serverGroupUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string listenerUuid;  ///< String; UUID of the listener.
+  std::string serverGroupUuid;  ///< String; UUID of the server group.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

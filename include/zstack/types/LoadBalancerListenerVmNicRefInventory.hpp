@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// LoadBalancerListenerVmNicRefInventory (ZStack SDK class org.zstack.sdk.LoadBalancerListenerVmNicRefInventory).
+/// Inventory of a load balancer listener VM NIC ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerListenerVmNicRefInventory`.
+/// A field of \ref LoadBalancerListenerInventory.
 struct LoadBalancerListenerVmNicRefInventory {
-  std::optional<std::int64_t> id;
-  std::string listenerUuid;
-  std::string vmNicUuid;
-  std::string status;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string listenerUuid;  ///< String; UUID of the listener.
+  std::string vmNicUuid;  ///< String; UUID of the VM NIC.
+  std::string status;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

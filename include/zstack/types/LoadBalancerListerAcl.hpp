@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// LoadBalancerListerAcl (ZStack SDK class org.zstack.sdk.LoadBalancerListerAcl).
+/// Data type `LoadBalancerListerAcl` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerListerAcl`.
+/// Returned by \ref ChangeAccessControlListServerGroupAction.
 struct LoadBalancerListerAcl {
-  std::string aclUuid;
-  std::string listenerUuid;
-  std::vector<std::string> serverGroupUuids;  ///< a list of uuids
+  std::string aclUuid;  ///< String; UUID of the ACL.
+  std::string listenerUuid;  ///< String; UUID of the listener.
+  std::vector<std::string> serverGroupUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the server groups.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

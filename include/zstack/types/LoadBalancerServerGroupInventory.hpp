@@ -18,15 +18,19 @@
 
 namespace zstack {
 
-/// LoadBalancerServerGroupInventory (ZStack SDK class org.zstack.sdk.LoadBalancerServerGroupInventory).
+/// Inventory of a load balancer server group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerServerGroupInventory`.
+/// Queried with \ref QueryLoadBalancerServerGroupAction.
+/// Returned by \ref AddBackendServerToServerGroupAction, \ref ChangeLoadBalancerBackendServerAction, \ref CreateLoadBalancerServerGroupAction, \ref RemoveBackendServerFromServerGroupAction, \ref UpdateLoadBalancerServerGroupAction.
 struct LoadBalancerServerGroupInventory : NamedResource {
-  std::string loadBalancerUuid;
-  std::optional<std::int32_t> ipVersion;
-  std::vector<LoadBalancerListenerServerGroupRefInventory> listenerServerGroupRefs;
-  std::vector<LoadBalancerServerGroupServerIpInventory> serverIps;
-  std::vector<LoadBalancerServerGroupVmNicRefInventory> vmNicRefs;
+  std::string loadBalancerUuid;  ///< String; UUID of the load balancer.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::vector<LoadBalancerListenerServerGroupRefInventory> listenerServerGroupRefs;  ///< List of \ref LoadBalancerListenerServerGroupRefInventory.
+  std::vector<LoadBalancerServerGroupServerIpInventory> serverIps;  ///< List of \ref LoadBalancerServerGroupServerIpInventory.
+  std::vector<LoadBalancerServerGroupVmNicRefInventory> vmNicRefs;  ///< List of \ref LoadBalancerServerGroupVmNicRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

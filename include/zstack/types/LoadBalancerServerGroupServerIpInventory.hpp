@@ -14,17 +14,20 @@
 
 namespace zstack {
 
-/// LoadBalancerServerGroupServerIpInventory (ZStack SDK class org.zstack.sdk.LoadBalancerServerGroupServerIpInventory).
+/// Inventory of a load balancer server group server IP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerServerGroupServerIpInventory`.
+/// A field of \ref LoadBalancerServerGroupInventory.
 struct LoadBalancerServerGroupServerIpInventory {
-  std::optional<std::int64_t> id;
-  std::string serverGroupUuid;
-  std::string ipAddress;
-  std::optional<std::int64_t> weight;
-  std::string status;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string serverGroupUuid;  ///< String; UUID of the server group.
+  std::string ipAddress;  ///< String.
+  std::optional<std::int64_t> weight;  ///< 64-bit integer.
+  std::string status;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,18 +14,21 @@
 
 namespace zstack {
 
-/// LoadBalancerServerGroupVmNicRefInventory (ZStack SDK class org.zstack.sdk.LoadBalancerServerGroupVmNicRefInventory).
+/// Inventory of a load balancer server group VM NIC ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoadBalancerServerGroupVmNicRefInventory`.
+/// A field of \ref LoadBalancerServerGroupInventory.
 struct LoadBalancerServerGroupVmNicRefInventory {
-  std::optional<std::int64_t> id;
-  std::string serverGroupUuid;
-  std::string vmNicUuid;
-  std::optional<std::int64_t> weight;
-  std::optional<std::int32_t> ipVersion;
-  std::string status;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string serverGroupUuid;  ///< String; UUID of the server group.
+  std::string vmNicUuid;  ///< String; UUID of the VM NIC.
+  std::optional<std::int64_t> weight;  ///< 64-bit integer.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::string status;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// LocalStorageGetVolumeMigratableResult (ZStack SDK class org.zstack.sdk.LocalStorageGetVolumeMigratableResult).
+/// Reply of \ref LocalStorageGetVolumeMigratableHostsAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LocalStorageGetVolumeMigratableResult`.
 struct LocalStorageGetVolumeMigratableResult {
-  std::vector<HostInventory> inventories;
+  std::vector<HostInventory> inventories;  ///< List of \ref HostInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

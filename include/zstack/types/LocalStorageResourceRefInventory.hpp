@@ -14,17 +14,21 @@
 
 namespace zstack {
 
-/// LocalStorageResourceRefInventory (ZStack SDK class org.zstack.sdk.LocalStorageResourceRefInventory).
+/// Inventory of local storage resource ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LocalStorageResourceRefInventory`.
+/// Queried with \ref QueryLocalStorageResourceRefAction.
+/// Returned by \ref LocalStorageMigrateVolumeAction.
 struct LocalStorageResourceRefInventory {
-  std::string resourceUuid;
-  std::string primaryStorageUuid;
-  std::string hostUuid;
-  std::optional<std::int64_t> size;
-  std::string resourceType;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::string resourceType;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,12 +16,14 @@
 
 namespace zstack {
 
-/// LogInByLdapResult (ZStack SDK class org.zstack.sdk.LogInByLdapResult).
+/// Reply of \ref LogInByLdapAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LogInByLdapResult`.
 struct LogInByLdapResult {
-  std::optional<SessionInventory> inventory;
-  std::optional<AccountInventory> accountInventory;
+  std::optional<SessionInventory> inventory;  ///< \ref SessionInventory.
+  std::optional<AccountInventory> accountInventory;  ///< \ref AccountInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// LoginAuthenticationProcedureDesc (ZStack SDK class org.zstack.sdk.LoginAuthenticationProcedureDesc).
+/// Data type `LoginAuthenticationProcedureDesc` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LoginAuthenticationProcedureDesc`.
+/// A field of \ref GetLoginProceduresResult.
 struct LoginAuthenticationProcedureDesc {
-  std::optional<std::int32_t> order;
-  std::string name;
-  std::map<std::string, std::string> properties;
+  std::optional<std::int32_t> order;  ///< 32-bit integer.
+  std::string name;  ///< String.
+  std::map<std::string, std::string> properties;  ///< Map from string to string.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// LongJobInventory (ZStack SDK class org.zstack.sdk.LongJobInventory).
+/// Inventory of a long job: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LongJobInventory`.
+/// Queried with \ref QueryLongJobAction.
+/// Returned by \ref BatchAddBareMetal2IpmiChassisAction, \ref BatchCreateBaremetalChassisAction, \ref ConvertVmFromForeignHypervisorAction, \ref RerunLongJobAction, \ref ResumeLongJobAction and 5 more.
 struct LongJobInventory : NamedResource {
-  std::string apiId;
-  std::string jobName;
-  std::string jobData;
-  std::string jobResult;
-  std::string state;
-  std::string targetResourceUuid;
-  std::string managementNodeUuid;
-  std::optional<std::int64_t> executeTime;
+  std::string apiId;  ///< String.
+  std::string jobName;  ///< String.
+  std::string jobData;  ///< String.
+  std::string jobResult;  ///< String.
+  std::string state;  ///< String; one of `Waiting`, `Suspended`, `Running`, `Succeeded`, `Canceling`, `Canceled`, `Failed` (enum `LongJobState`).
+  std::string targetResourceUuid;  ///< String; UUID of the target resource.
+  std::string managementNodeUuid;  ///< String; UUID of the management node.
+  std::optional<std::int64_t> executeTime;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

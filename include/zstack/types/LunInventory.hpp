@@ -15,23 +15,25 @@
 
 namespace zstack {
 
-/// LunInventory (ZStack SDK class org.zstack.sdk.LunInventory).
+/// Inventory of an LUN: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.LunInventory`.
 struct LunInventory : Resource {
-  std::string name;
-  std::string wwid;
-  std::string vendor;
-  std::string model;
-  std::string wwn;
-  std::string serial;
-  std::string type;
-  std::string hctl;
-  std::string path;
-  std::string state;
-  std::optional<std::int64_t> size;
-  std::string multipathDeviceUuid;
-  std::string source;
+  std::string name;  ///< String.
+  std::string wwid;  ///< String.
+  std::string vendor;  ///< String.
+  std::string model;  ///< String.
+  std::string wwn;  ///< String.
+  std::string serial;  ///< String.
+  std::string type;  ///< String.
+  std::string hctl;  ///< String.
+  std::string path;  ///< String.
+  std::string state;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::string multipathDeviceUuid;  ///< String; UUID of the multipath device.
+  std::string source;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// ManagementNodeInventory (ZStack SDK class org.zstack.sdk.ManagementNodeInventory).
+/// Inventory of a management node: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ManagementNodeInventory`.
+/// Queried with \ref QueryManagementNodeAction.
 struct ManagementNodeInventory {
-  std::string uuid;
-  std::string hostName;
-  std::optional<Timestamp> joinDate;
-  std::optional<Timestamp> heartBeat;
+  std::string uuid;  ///< String.
+  std::string hostName;  ///< String.
+  std::optional<Timestamp> joinDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> heartBeat;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

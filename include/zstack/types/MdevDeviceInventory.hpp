@@ -15,20 +15,24 @@
 
 namespace zstack {
 
-/// MdevDeviceInventory (ZStack SDK class org.zstack.sdk.MdevDeviceInventory).
+/// Inventory of a mdev device: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MdevDeviceInventory`.
+/// Queried with \ref QueryMdevDeviceAction.
+/// Returned by \ref AttachMdevDeviceToVmAction, \ref DetachMdevDeviceFromVmAction, \ref UpdateMdevDeviceAction.
 struct MdevDeviceInventory : NamedResource {
-  std::string parentUuid;
-  std::string mttyUuid;
-  std::string hostUuid;
-  std::string vmInstanceUuid;
-  std::string mdevSpecUuid;
-  std::string type;
-  std::string state;
-  std::string status;
-  std::string chooser;
-  std::string vendor;
+  std::string parentUuid;  ///< String; UUID of the parent.
+  std::string mttyUuid;  ///< String; UUID of the mtty.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string mdevSpecUuid;  ///< String; UUID of the mdev spec.
+  std::string type;  ///< String; one of `SE_Controller`, `GPU_Video_Controller`, `GPU_Processing_Accelerators`, `GPU_3D_Controller` (enum `MdevDeviceType`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `MdevDeviceState`).
+  std::string status;  ///< String; one of `Active`, `Attached`, `Reserved` (enum `MdevDeviceStatus`).
+  std::string chooser;  ///< String; one of `None`, `Device`, `Spec` (enum `MdevDeviceChooser`).
+  std::string vendor;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

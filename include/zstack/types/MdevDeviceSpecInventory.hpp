@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// MdevDeviceSpecInventory (ZStack SDK class org.zstack.sdk.MdevDeviceSpecInventory).
+/// Inventory of a mdev device spec: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MdevDeviceSpecInventory`.
+/// Queried with \ref QueryMdevDeviceSpecAction.
+/// Returned by \ref UpdateMdevDeviceSpecAction.
 struct MdevDeviceSpecInventory : NamedResource {
-  std::string specification;
-  std::string type;
-  std::string state;
-  std::string vendor;
+  std::string specification;  ///< String.
+  std::string type;  ///< String; one of `SE_Controller`, `GPU_Video_Controller`, `GPU_Processing_Accelerators`, `GPU_3D_Controller` (enum `MdevDeviceType`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `MdevDeviceSpecState`).
+  std::string vendor;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// MediaInventory (ZStack SDK class org.zstack.sdk.MediaInventory).
+/// Inventory of media: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MediaInventory`.
+/// Queried with \ref QueryMediaAction.
+/// Returned by \ref ChangeMediaStateAction, \ref CreateEmailMediaAction.
 struct MediaInventory : NamedResource {
-  std::string type;
-  std::string state;
+  std::string type;  ///< String.
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

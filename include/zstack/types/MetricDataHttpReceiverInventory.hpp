@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// MetricDataHttpReceiverInventory (ZStack SDK class org.zstack.sdk.zwatch.metricpusher.MetricDataHttpReceiverInventory).
+/// Inventory of a metric data HTTP receiver: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.metricpusher.MetricDataHttpReceiverInventory`.
+/// Queried with \ref QueryMetricDataHttpReceiverAction.
+/// Returned by \ref CreateMetricDataHttpReceiverAction.
 struct MetricDataHttpReceiverInventory : NamedResource {
-  std::string url;
-  std::string state;
+  std::string url;  ///< String.
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `ReceiverState`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

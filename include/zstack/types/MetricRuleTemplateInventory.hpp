@@ -15,22 +15,26 @@
 
 namespace zstack {
 
-/// MetricRuleTemplateInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.MetricRuleTemplateInventory).
+/// Inventory of a metric rule template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.MetricRuleTemplateInventory`.
+/// Queried with \ref QueryMetricRuleTemplateAction.
+/// Returned by \ref AddMetricRuleTemplateAction, \ref UpdateMetricRuleTemplateAction.
 struct MetricRuleTemplateInventory : Resource {
-  std::string name;
-  std::string monitorTemplateUuid;
-  std::string comparisonOperator;
-  std::optional<std::int32_t> period;
-  std::optional<std::int32_t> repeatInterval;
-  std::optional<std::int32_t> repeatCount;
-  std::string namespace_;
-  std::string metricName;
-  std::optional<double> threshold;
-  std::string emergencyLevel;
-  std::string labels;
-  std::optional<bool> enableRecovery;
+  std::string name;  ///< String.
+  std::string monitorTemplateUuid;  ///< String; UUID of the monitor template.
+  std::string comparisonOperator;  ///< String; one of `GreaterThanOrEqualTo`, `GreaterThan`, `LessThan`, `LessThanOrEqualTo` (enum `ComparisonOperator`).
+  std::optional<std::int32_t> period;  ///< 32-bit integer.
+  std::optional<std::int32_t> repeatInterval;  ///< 32-bit integer.
+  std::optional<std::int32_t> repeatCount;  ///< 32-bit integer.
+  std::string namespace_;  ///< JSON key `namespace`; string.
+  std::string metricName;  ///< String.
+  std::optional<double> threshold;  ///< Number.
+  std::string emergencyLevel;  ///< String; one of `Emergent`, `Important`, `Normal` (enum `EmergencyLevel`).
+  std::string labels;  ///< String.
+  std::optional<bool> enableRecovery;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// MetricTemplateInventory (ZStack SDK class org.zstack.sdk.zwatch.metricpusher.MetricTemplateInventory).
+/// Inventory of a metric template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.metricpusher.MetricTemplateInventory`.
+/// Returned by \ref CreateMetricTemplateAction.
 struct MetricTemplateInventory : Resource {
-  std::string receiverUuid;
-  std::string template_;
-  std::string namespace_;
-  std::string metricName;
-  std::string labelsJsonStr;
-  std::string description;
+  std::string receiverUuid;  ///< String; UUID of the receiver.
+  std::string template_;  ///< JSON key `template`; string.
+  std::string namespace_;  ///< JSON key `namespace`; string.
+  std::string metricName;  ///< String.
+  std::string labelsJsonStr;  ///< String.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// MiniHostInfo (ZStack SDK class org.zstack.sdk.MiniHostInfo).
+/// Data type `MiniHostInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MiniHostInfo`.
+/// A parameter of \ref BootstrapMiniHostAction.
 struct MiniHostInfo {
-  std::string sn;
-  Json dnsAddresses;  ///< element type unknown upstream: kept as JSON
-  std::optional<MiniNetworkConfigStruct> ipmi;
-  std::optional<MiniNetworkConfigStruct> mgmt;
+  std::string sn;  ///< String.
+  Json dnsAddresses;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<MiniNetworkConfigStruct> ipmi;  ///< \ref MiniNetworkConfigStruct.
+  std::optional<MiniNetworkConfigStruct> mgmt;  ///< \ref MiniNetworkConfigStruct.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

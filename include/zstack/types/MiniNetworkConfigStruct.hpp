@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// MiniNetworkConfigStruct (ZStack SDK class org.zstack.sdk.MiniNetworkConfigStruct).
+/// Data type `MiniNetworkConfigStruct` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MiniNetworkConfigStruct`.
+/// A field of \ref MiniHostInfo.
 struct MiniNetworkConfigStruct {
-  std::string gw;
-  std::string ip;
-  std::string vlan;
-  std::string bond;
+  std::string gw;  ///< String.
+  std::string ip;  ///< String.
+  std::string vlan;  ///< String.
+  std::string bond;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

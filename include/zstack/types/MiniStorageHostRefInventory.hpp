@@ -14,19 +14,22 @@
 
 namespace zstack {
 
-/// MiniStorageHostRefInventory (ZStack SDK class org.zstack.sdk.MiniStorageHostRefInventory).
+/// Inventory of a mini storage host ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MiniStorageHostRefInventory`.
+/// Queried with \ref QueryMiniStorageHostRefAction.
 struct MiniStorageHostRefInventory {
-  std::string primaryStorageUuid;
-  std::string hostUuid;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> totalPhysicalCapacity;
-  std::optional<std::int64_t> availablePhysicalCapacity;
-  std::string status;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalPhysicalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availablePhysicalCapacity;  ///< 64-bit integer.
+  std::string status;  ///< String; one of `Connected`, `Connecting`, `Disconnected` (enum `PrimaryStorageHostStatus`).
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// MiniStorageInventory (ZStack SDK class org.zstack.sdk.MiniStorageInventory).
+/// Inventory of mini storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MiniStorageInventory`.
+/// Queried with \ref QueryMiniStorageAction.
 struct MiniStorageInventory : PrimaryStorageInventory {
-  std::string miniStorageType;
-  std::string diskIdentifier;
+  std::string miniStorageType;  ///< String; one of `Basic` (enum `MiniStorageType`).
+  std::string diskIdentifier;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// MiniStorageResourceReplicationInventory (ZStack SDK class org.zstack.sdk.MiniStorageResourceReplicationInventory).
+/// Inventory of a mini storage resource replication: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MiniStorageResourceReplicationInventory`.
+/// Queried with \ref QueryMiniStorageResourceReplicationAction.
 struct MiniStorageResourceReplicationInventory : Resource {
-  std::string resourceUuid;
-  std::string hostUuid;
-  std::string primaryStorageUuid;
-  std::string state;
-  std::string type;
-  std::string role;
-  std::string networkStatus;
-  std::string diskStatus;
-  std::optional<std::int64_t> size;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `ReplicationState`).
+  std::string type;  ///< String.
+  std::string role;  ///< String; one of `Primary`, `Secondary`, `Unknown` (enum `ReplicationRole`).
+  std::string networkStatus;  ///< String; one of `Disconnecting`, `Unconnected`, `Timeout`, `BrokenPipe`, `NetworkFailure`, `ProtocolError`, `TearDown`, `WFConnection`, `WFReportParams`, `Connected`, `StartingSyncS`, `StartingSyncT`, `WFBitMapS`, `WFBitMapT`, `WFSyncUUID`, `SyncSource`, `SyncTarget`, `PausedSyncS`, `PausedSyncT`, `VerifyS`, `VerifyT`, `StandAlone`, `Ready`, `Unknown` (enum `ReplicationNetworkStatus`).
+  std::string diskStatus;  ///< String; one of `Diskless`, `Attaching`, `Failed`, `Negotiating`, `Inconsistent`, `Outdated`, `DUnknown`, `Consistent`, `UpToDate`, `Ready`, `Unknown` (enum `ReplicationDiskStatus`).
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// MonitorGroupAlarmInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupAlarmInventory).
+/// Inventory of a monitor group alarm: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupAlarmInventory`.
+/// Queried with \ref QueryMonitorGroupAlarmAction.
 struct MonitorGroupAlarmInventory {
-  std::string groupUuid;
-  std::string alarmUuid;
-  std::string metricRuleTemplateUuid;
-  std::optional<Timestamp> createDate;
-  std::string uuid;
+  std::string groupUuid;  ///< String; UUID of the group.
+  std::string alarmUuid;  ///< String; UUID of the alarm.
+  std::string metricRuleTemplateUuid;  ///< String; UUID of the metric rule template.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::string uuid;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

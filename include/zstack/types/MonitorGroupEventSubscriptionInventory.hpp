@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// MonitorGroupEventSubscriptionInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupEventSubscriptionInventory).
+/// Inventory of a monitor group event subscription: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupEventSubscriptionInventory`.
+/// Queried with \ref QueryMonitorGroupEventSubscriptionAction.
 struct MonitorGroupEventSubscriptionInventory {
-  std::string groupUuid;
-  std::string eventSubscriptionUuid;
-  std::string eventRuleTemplateUuid;
-  std::optional<Timestamp> createDate;
-  std::string uuid;
+  std::string groupUuid;  ///< String; UUID of the group.
+  std::string eventSubscriptionUuid;  ///< String; UUID of the event subscription.
+  std::string eventRuleTemplateUuid;  ///< String; UUID of the event rule template.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::string uuid;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

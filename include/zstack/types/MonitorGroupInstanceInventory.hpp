@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// MonitorGroupInstanceInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupInstanceInventory).
+/// Inventory of a monitor group instance: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupInstanceInventory`.
+/// Queried with \ref QueryMonitorGroupInstanceAction.
+/// Returned by \ref AddInstanceToMonitorGroupAction.
 struct MonitorGroupInstanceInventory : Resource {
-  std::string groupUuid;
-  std::string instanceResourceType;
-  std::string instanceUuid;
-  std::string status;
+  std::string groupUuid;  ///< String; UUID of the group.
+  std::string instanceResourceType;  ///< String.
+  std::string instanceUuid;  ///< String; UUID of the instance.
+  std::string status;  ///< String; one of `OK`, `Alarm`, `InsufficientData` (enum `AlarmStatus`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// MonitorGroupInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupInventory).
+/// Inventory of a monitor group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupInventory`.
+/// Queried with \ref QueryMonitorGroupAction.
+/// Returned by \ref CreateMonitorGroupAction, \ref UpdateMonitorGroupAction.
 struct MonitorGroupInventory : NamedResource {
-  std::string state;
-  std::string actions;
-  Json monitorGroupTemplateRefs;  ///< element type unknown upstream: kept as JSON
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `MonitorGroupState`).
+  std::string actions;  ///< String.
+  Json monitorGroupTemplateRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

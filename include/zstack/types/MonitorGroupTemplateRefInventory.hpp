@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// MonitorGroupTemplateRefInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupTemplateRefInventory).
+/// Inventory of a monitor group template ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.MonitorGroupTemplateRefInventory`.
+/// Queried with \ref QueryMonitorGroupTemplateRefAction.
+/// Returned by \ref ApplyMonitorTemplateToMonitorGroupAction.
 struct MonitorGroupTemplateRefInventory : Resource {
-  std::string templateUuid;
-  std::string groupUuid;
-  std::optional<bool> isApplied;
+  std::string templateUuid;  ///< String; UUID of the template.
+  std::string groupUuid;  ///< String; UUID of the group.
+  std::optional<bool> isApplied;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// MonitorTemplateInventory (ZStack SDK class org.zstack.sdk.zwatch.monitorgroup.entity.MonitorTemplateInventory).
+/// Inventory of a monitor template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.monitorgroup.entity.MonitorTemplateInventory`.
+/// Queried with \ref QueryMonitorTemplateAction.
+/// Returned by \ref CloneMonitorTemplateAction, \ref CreateMonitorTemplateAction, \ref UpdateMonitorTemplateAction.
 struct MonitorTemplateInventory : NamedResource {
-  Json monitorGroupTemplateRefs;  ///< element type unknown upstream: kept as JSON
+  Json monitorGroupTemplateRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

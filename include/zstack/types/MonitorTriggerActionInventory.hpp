@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// MonitorTriggerActionInventory (ZStack SDK class org.zstack.sdk.MonitorTriggerActionInventory).
+/// Inventory of a monitor trigger action: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MonitorTriggerActionInventory`.
+/// Queried with \ref QueryMonitorTriggerActionAction.
+/// Returned by \ref ChangeMonitorTriggerActionStateAction, \ref CreateEmailMonitorTriggerActionAction, \ref UpdateEmailMonitorTriggerActionAction.
 struct MonitorTriggerActionInventory : NamedResource {
-  std::string state;
-  std::string type;
-  std::vector<std::string> triggerUuids;  ///< a list of uuids
+  std::string state;  ///< String.
+  std::string type;  ///< String.
+  std::vector<std::string> triggerUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the triggers.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

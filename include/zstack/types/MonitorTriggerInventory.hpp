@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// MonitorTriggerInventory (ZStack SDK class org.zstack.sdk.MonitorTriggerInventory).
+/// Inventory of a monitor trigger: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MonitorTriggerInventory`.
+/// Queried with \ref QueryMonitorTriggerAction.
+/// Returned by \ref ChangeMonitorTriggerStateAction, \ref CreateMonitorTriggerAction, \ref UpdateMonitorTriggerAction.
 struct MonitorTriggerInventory : NamedResource {
-  std::string expression;
-  std::string recoveryExpression;
-  std::string status;
-  std::string state;
-  std::optional<std::int32_t> duration;
-  std::string targetResourceUuid;
-  std::optional<Timestamp> lastStatusChangeTime;
+  std::string expression;  ///< String.
+  std::string recoveryExpression;  ///< String.
+  std::string status;  ///< String.
+  std::string state;  ///< String.
+  std::optional<std::int32_t> duration;  ///< 32-bit integer.
+  std::string targetResourceUuid;  ///< String; UUID of the target resource.
+  std::optional<Timestamp> lastStatusChangeTime;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

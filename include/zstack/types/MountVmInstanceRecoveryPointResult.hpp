@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// MountVmInstanceRecoveryPointResult (ZStack SDK class org.zstack.sdk.MountVmInstanceRecoveryPointResult).
+/// Reply of \ref MountVmInstanceRecoveryPointAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MountVmInstanceRecoveryPointResult`.
 struct MountVmInstanceRecoveryPointResult {
-  std::string resourcePath;
-  Json failedVolumes;  ///< element type unknown upstream: kept as JSON
+  std::string resourcePath;  ///< String.
+  Json failedVolumes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// MttyDeviceInventory (ZStack SDK class org.zstack.sdk.MttyDeviceInventory).
+/// Inventory of a mtty device: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MttyDeviceInventory`.
+/// Queried with \ref QueryMttyDeviceAction.
 struct MttyDeviceInventory : NamedResource {
-  std::string hostUuid;
-  std::string type;
-  std::string state;
-  std::string virtStatus;
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string type;  ///< String; one of `SE_Controller` (enum `MttyDeviceType`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `MttyDeviceState`).
+  std::string virtStatus;  ///< String; one of `VFIO_MDEV_VIRTUALIZABLE`, `VFIO_MDEV_VIRTUALIZED`, `UNVIRTUALIZABLE`, `UNKNOWN` (enum `MttyDeviceVirtStatus`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

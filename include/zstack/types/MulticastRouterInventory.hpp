@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// MulticastRouterInventory (ZStack SDK class org.zstack.sdk.MulticastRouterInventory).
+/// Inventory of a multicast router: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.MulticastRouterInventory`.
+/// Queried with \ref QueryMulticastRouterAction.
+/// Returned by \ref AddRendezvousPointToMulticastRouterAction, \ref ChangeMulticastRouterStateAction, \ref CreateMulticastRouterAction, \ref RemoveRendezvousPointFromMulticastRouterAction.
 struct MulticastRouterInventory : Resource {
-  std::string description;
-  std::string state;
-  Json rpGroups;  ///< element type unknown upstream: kept as JSON
-  Json vpcVrs;  ///< element type unknown upstream: kept as JSON
+  std::string description;  ///< String.
+  std::string state;  ///< String.
+  Json rpGroups;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json vpcVrs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// NasFileSystemInventory (ZStack SDK class org.zstack.sdk.NasFileSystemInventory).
+/// Inventory of an NAS file system: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.NasFileSystemInventory`.
+/// Queried with \ref QueryNasFileSystemAction.
+/// Returned by \ref CreateAliyunNasFileSystemAction, \ref UpdateNasFileSystemAction.
 struct NasFileSystemInventory : NamedResource {
-  std::string protocol;
-  std::string type;
-  std::string fileSystemId;
+  std::string protocol;  ///< String; one of `NFS`, `SMB` (enum `NasProtocolType`).
+  std::string type;  ///< String.
+  std::string fileSystemId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// NasMountTargetInventory (ZStack SDK class org.zstack.sdk.NasMountTargetInventory).
+/// Inventory of an NAS mount target: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.NasMountTargetInventory`.
+/// Queried with \ref QueryNasMountTargetAction.
+/// Returned by \ref CreateAliyunNasMountTargetAction, \ref UpdateAliyunMountTargetAction, \ref UpdateNasMountTargetAction.
 struct NasMountTargetInventory : NamedResource {
-  std::string mountDomain;
-  std::string nasFileSystemUuid;
-  std::string type;
+  std::string mountDomain;  ///< String.
+  std::string nasFileSystemUuid;  ///< String; UUID of the NAS file system.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,17 @@
 
 namespace zstack {
 
-/// NetworkServiceL3NetworkRefInventory (ZStack SDK class org.zstack.sdk.NetworkServiceL3NetworkRefInventory).
+/// Inventory of a network service L3 network ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.NetworkServiceL3NetworkRefInventory`.
+/// Queried with \ref QueryNetworkServiceL3NetworkRefAction.
+/// A field of \ref L3NetworkInventory.
 struct NetworkServiceL3NetworkRefInventory {
-  std::string l3NetworkUuid;
-  std::string networkServiceProviderUuid;
-  std::string networkServiceType;
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string networkServiceProviderUuid;  ///< String; UUID of the network service provider.
+  std::string networkServiceType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

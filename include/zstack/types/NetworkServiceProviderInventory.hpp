@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// NetworkServiceProviderInventory (ZStack SDK class org.zstack.sdk.NetworkServiceProviderInventory).
+/// Inventory of a network service provider: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.NetworkServiceProviderInventory`.
+/// Queried with \ref QueryNetworkServiceProviderAction.
 struct NetworkServiceProviderInventory : NamedResource {
-  std::string type;
-  std::vector<std::string> networkServiceTypes;
-  std::vector<std::string> attachedL2NetworkUuids;
+  std::string type;  ///< String.
+  std::vector<std::string> networkServiceTypes;  ///< List of strings.
+  std::vector<std::string> attachedL2NetworkUuids;  ///< List of strings; UUIDs of the attached L2 networks.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

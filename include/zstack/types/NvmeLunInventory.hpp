@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// NvmeLunInventory (ZStack SDK class org.zstack.sdk.NvmeLunInventory).
+/// Inventory of an NVMe LUN: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.NvmeLunInventory`.
+/// Queried with \ref QueryNvmeLunAction.
 struct NvmeLunInventory : LunInventory {
-  std::string nvmeTargetUuid;
-  Json nvmeLunHostRefs;  ///< element type unknown upstream: kept as JSON
+  std::string nvmeTargetUuid;  ///< String; UUID of the NVMe target.
+  Json nvmeLunHostRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

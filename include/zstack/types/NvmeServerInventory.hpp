@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// NvmeServerInventory (ZStack SDK class org.zstack.sdk.NvmeServerInventory).
+/// Inventory of an NVMe server: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.NvmeServerInventory`.
+/// Queried with \ref QueryNvmeServerAction.
+/// Returned by \ref AddNvmeServerAction, \ref AttachNvmeServerToClusterAction, \ref DetachNvmeServerFromClusterAction.
 struct NvmeServerInventory : Resource {
-  std::string name;
-  std::string ip;
-  std::optional<std::int32_t> port;
-  std::string state;
-  std::string transport;
-  Json nvmeTargets;  ///< element type unknown upstream: kept as JSON
-  Json nvmeClusterRefs;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string ip;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string state;  ///< String.
+  std::string transport;  ///< String.
+  Json nvmeTargets;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json nvmeClusterRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

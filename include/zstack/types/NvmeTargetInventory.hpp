@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// NvmeTargetInventory (ZStack SDK class org.zstack.sdk.NvmeTargetInventory).
+/// Inventory of an NVMe target: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.NvmeTargetInventory`.
+/// Queried with \ref QueryNvmeTargetAction.
 struct NvmeTargetInventory : Resource {
-  std::string name;
-  std::string nqn;
-  std::string nvmeServerUuid;
-  std::string state;
-  Json nvmeLuns;  ///< element type unknown upstream: kept as JSON
+  std::string name;  ///< String.
+  std::string nqn;  ///< String.
+  std::string nvmeServerUuid;  ///< String; UUID of the NVMe server.
+  std::string state;  ///< String.
+  Json nvmeLuns;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

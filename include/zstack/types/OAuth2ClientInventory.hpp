@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// OAuth2ClientInventory (ZStack SDK class org.zstack.sdk.OAuth2ClientInventory).
+/// Inventory of an O Auth2 client: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OAuth2ClientInventory`.
+/// Returned by \ref CreateOAuthClientAction, \ref UpdateOAuthClientAction.
 struct OAuth2ClientInventory : SSOClientInventory {
-  std::string clientId;
-  std::string clientSecret;
-  std::string authorizationUrl;
-  std::string tokenUrl;
-  std::string userinfoUrl;
-  std::string grantType;
-  std::string identityProvider;
-  std::string logoutUrl;
-  Json scopeList;  ///< element type unknown upstream: kept as JSON
+  std::string clientId;  ///< String.
+  std::string clientSecret;  ///< String.
+  std::string authorizationUrl;  ///< String.
+  std::string tokenUrl;  ///< String.
+  std::string userinfoUrl;  ///< String.
+  std::string grantType;  ///< String.
+  std::string identityProvider;  ///< String.
+  std::string logoutUrl;  ///< String.
+  Json scopeList;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

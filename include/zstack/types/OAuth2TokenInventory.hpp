@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// OAuth2TokenInventory (ZStack SDK class org.zstack.sdk.OAuth2TokenInventory).
+/// Inventory of an O Auth2 token: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OAuth2TokenInventory`.
+/// A field of \ref GetOAuth2TokenResult.
 struct OAuth2TokenInventory : SSOTokenInventory {
-  std::string accessToken;
-  std::string idToken;
-  std::string refreshToken;
+  std::string accessToken;  ///< String.
+  std::string idToken;  ///< String.
+  std::string refreshToken;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// OssBucketInventory (ZStack SDK class org.zstack.sdk.OssBucketInventory).
+/// Inventory of an OSS bucket: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OssBucketInventory`.
+/// Returned by \ref AddOssBucketFromRemoteAction, \ref AttachOssBucketToEcsDataCenterAction, \ref CreateOssBucketRemoteAction, \ref DetachOssBucketFromEcsDataCenterAction, \ref UpdateOssBucketAction.
 struct OssBucketInventory : Resource {
-  std::string bucketName;
-  std::string dataCenterUuid;
-  std::string current;
-  std::string regionName;
-  std::string description;
+  std::string bucketName;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string current;  ///< String.
+  std::string regionName;  ///< String.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// OvfCpuInfo (ZStack SDK class org.zstack.sdk.OvfCpuInfo).
+/// Data type `OvfCpuInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OvfCpuInfo`.
+/// A field of \ref OvfInfo.
 struct OvfCpuInfo {
-  std::string instanceId;
-  std::optional<std::int32_t> quantity;
-  std::optional<std::int32_t> coresPerSocket;
+  std::string instanceId;  ///< String.
+  std::optional<std::int32_t> quantity;  ///< 32-bit integer.
+  std::optional<std::int32_t> coresPerSocket;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -18,20 +18,23 @@
 
 namespace zstack {
 
-/// OvfInfo (ZStack SDK class org.zstack.sdk.OvfInfo).
+/// Data type `OvfInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OvfInfo`.
+/// A field of \ref ParseOvfResult.
 struct OvfInfo {
-  Json disks;  ///< element type unknown upstream: kept as JSON
-  Json networks;  ///< element type unknown upstream: kept as JSON
-  std::optional<OvfCpuInfo> cpu;
-  std::optional<OvfMemoryInfo> memory;
-  std::string vmName;
-  std::optional<OvfOSInfo> os;
-  std::optional<OvfSystemInfo> systemInfo;
-  Json nics;  ///< element type unknown upstream: kept as JSON
-  Json cdDrivers;  ///< element type unknown upstream: kept as JSON
-  Json volumes;  ///< element type unknown upstream: kept as JSON
+  Json disks;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json networks;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<OvfCpuInfo> cpu;  ///< \ref OvfCpuInfo.
+  std::optional<OvfMemoryInfo> memory;  ///< \ref OvfMemoryInfo.
+  std::string vmName;  ///< String.
+  std::optional<OvfOSInfo> os;  ///< \ref OvfOSInfo.
+  std::optional<OvfSystemInfo> systemInfo;  ///< \ref OvfSystemInfo.
+  Json nics;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json cdDrivers;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json volumes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

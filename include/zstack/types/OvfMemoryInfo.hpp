@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// OvfMemoryInfo (ZStack SDK class org.zstack.sdk.OvfMemoryInfo).
+/// Data type `OvfMemoryInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OvfMemoryInfo`.
+/// A field of \ref OvfInfo.
 struct OvfMemoryInfo {
-  std::string instanceId;
-  std::optional<std::int64_t> quantity;
+  std::string instanceId;  ///< String.
+  std::optional<std::int64_t> quantity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// OvfOSInfo (ZStack SDK class org.zstack.sdk.OvfOSInfo).
+/// Data type `OvfOSInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OvfOSInfo`.
+/// A field of \ref OvfInfo.
 struct OvfOSInfo {
-  std::optional<std::int32_t> id;
-  std::string version;
-  std::string osType;
-  std::string description;
+  std::optional<std::int32_t> id;  ///< 32-bit integer.
+  std::string version;  ///< String.
+  std::string osType;  ///< String.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

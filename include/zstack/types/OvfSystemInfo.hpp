@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// OvfSystemInfo (ZStack SDK class org.zstack.sdk.OvfSystemInfo).
+/// Data type `OvfSystemInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.OvfSystemInfo`.
+/// A field of \ref OvfInfo.
 struct OvfSystemInfo {
-  std::string virtualSystemType;
-  std::string firmwareType;
+  std::string virtualSystemType;  ///< String.
+  std::string firmwareType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// Pagination (ZStack SDK class org.zstack.sdk.Pagination).
+/// Data type `Pagination` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.Pagination`.
+/// A field of \ref CalculateResourceSpendingResult.
 struct Pagination {
-  std::optional<std::int32_t> start;
-  std::optional<std::int32_t> limit;
-  std::optional<std::int32_t> total;
+  std::optional<std::int32_t> start;  ///< 32-bit integer.
+  std::optional<std::int32_t> limit;  ///< 32-bit integer.
+  std::optional<std::int32_t> total;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// ParseOvfResult (ZStack SDK class org.zstack.sdk.ParseOvfResult).
+/// Reply of \ref ParseOvfAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ParseOvfResult`.
 struct ParseOvfResult {
-  std::optional<OvfInfo> ovfInfo;
+  std::optional<OvfInfo> ovfInfo;  ///< \ref OvfInfo.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,31 +16,35 @@
 
 namespace zstack {
 
-/// PciDeviceInventory (ZStack SDK class org.zstack.sdk.PciDeviceInventory).
+/// Inventory of a PCI device: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PciDeviceInventory`.
+/// Queried with \ref QueryPciDeviceAction.
+/// Returned by \ref AttachPciDeviceToVmAction, \ref DetachPciDeviceFromVmAction, \ref UpdatePciDeviceAction.
 struct PciDeviceInventory : NamedResource {
-  std::string hostUuid;
-  std::string parentUuid;
-  std::string vmInstanceUuid;
-  std::string pciSpecUuid;
-  std::string type;
-  std::string state;
-  std::string status;
-  std::string virtStatus;
-  std::string chooser;
-  std::string vendorId;
-  std::string vendor;
-  std::string deviceId;
-  std::string device;
-  std::string subvendorId;
-  std::string subdeviceId;
-  std::string pciDeviceAddress;
-  std::string iommuGroup;
-  std::optional<PciDeviceMetaData> metaData;
-  std::string rev;
-  Json matchedPciDeviceOfferingRef;  ///< element type unknown upstream: kept as JSON
-  Json mdevSpecRefs;  ///< element type unknown upstream: kept as JSON
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string parentUuid;  ///< String; UUID of the parent.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string pciSpecUuid;  ///< String; UUID of the PCI spec.
+  std::string type;  ///< String; one of `GPU_Video_Controller`, `GPU_Audio_Controller`, `GPU_USB_Controller`, `GPU_Serial_Controller`, `GPU_3D_Controller`, `GPU_Processing_Accelerators`, `Ethernet_Controller`, `Audio_Controller`, `USB_Controller`, `Serial_Controller`, `Moxa_Device`, `PCI_Bridge`, `Host_Bridge`, `Generic`, `Custom` (enum `PciDeviceType`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `PciDeviceState`).
+  std::string status;  ///< String; one of `Active`, `System`, `Attached`, `Reserved` (enum `PciDeviceStatus`).
+  std::string virtStatus;  ///< String; one of `UNVIRTUALIZABLE`, `SRIOV_VIRTUALIZABLE`, `VFIO_MDEV_VIRTUALIZABLE`, `SRIOV_VIRTUALIZED`, `VFIO_MDEV_VIRTUALIZED`, `SRIOV_VIRTUAL`, `VIRTUALIZED_BYPASS_ZSTACK`, `UNKNOWN` (enum `PciDeviceVirtStatus`).
+  std::string chooser;  ///< String; one of `None`, `Device`, `Spec` (enum `PciDeviceChooser`).
+  std::string vendorId;  ///< String.
+  std::string vendor;  ///< String.
+  std::string deviceId;  ///< String.
+  std::string device;  ///< String.
+  std::string subvendorId;  ///< String.
+  std::string subdeviceId;  ///< String.
+  std::string pciDeviceAddress;  ///< String.
+  std::string iommuGroup;  ///< String.
+  std::optional<PciDeviceMetaData> metaData;  ///< \ref PciDeviceMetaData.
+  std::string rev;  ///< String.
+  Json matchedPciDeviceOfferingRef;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json mdevSpecRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// PciDeviceMetaData (ZStack SDK class org.zstack.sdk.PciDeviceMetaData).
+/// Data type `PciDeviceMetaData` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PciDeviceMetaData`.
+/// A field of \ref PciDeviceInventory.
 struct PciDeviceMetaData {
-  std::string metaData;
-  Json metaDataEntries;  ///< element type unknown upstream: kept as JSON
+  std::string metaData;  ///< String.
+  Json metaDataEntries;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// PciDeviceOfferingInventory (ZStack SDK class org.zstack.sdk.PciDeviceOfferingInventory).
+/// Inventory of a PCI device offering: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PciDeviceOfferingInventory`.
+/// Queried with \ref QueryPciDeviceOfferingAction.
+/// Returned by \ref CreatePciDeviceOfferingAction.
 struct PciDeviceOfferingInventory : NamedResource {
-  std::string type;
-  std::string vendorId;
-  std::string deviceId;
-  std::string subvendorId;
-  std::string subdeviceId;
-  std::string ramSize;
-  Json attachedInstanceOfferings;  ///< element type unknown upstream: kept as JSON
-  Json matchedPciDevices;  ///< element type unknown upstream: kept as JSON
+  std::string type;  ///< String; one of `GPU_Video`, `GPU_Audio`, `Generic` (enum `PciDeviceOfferingType`).
+  std::string vendorId;  ///< String.
+  std::string deviceId;  ///< String.
+  std::string subvendorId;  ///< String.
+  std::string subdeviceId;  ///< String.
+  std::string ramSize;  ///< String.
+  Json attachedInstanceOfferings;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json matchedPciDevices;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

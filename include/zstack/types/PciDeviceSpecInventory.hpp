@@ -15,23 +15,27 @@
 
 namespace zstack {
 
-/// PciDeviceSpecInventory (ZStack SDK class org.zstack.sdk.PciDeviceSpecInventory).
+/// Inventory of a PCI device spec: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PciDeviceSpecInventory`.
+/// Queried with \ref QueryPciDeviceSpecAction.
+/// Returned by \ref UpdatePciDeviceSpecAction.
 struct PciDeviceSpecInventory : NamedResource {
-  std::string vendorId;
-  std::string vendor;
-  std::string deviceId;
-  std::string device;
-  std::string subvendorId;
-  std::string subdeviceId;
-  std::string ramSize;
-  std::optional<std::int32_t> maxPartNum;
-  std::string type;
-  std::string state;
-  std::optional<bool> isVirtual;
-  std::string romVersion;
-  std::string romMd5sum;
+  std::string vendorId;  ///< String.
+  std::string vendor;  ///< String.
+  std::string deviceId;  ///< String.
+  std::string device;  ///< String.
+  std::string subvendorId;  ///< String.
+  std::string subdeviceId;  ///< String.
+  std::string ramSize;  ///< String.
+  std::optional<std::int32_t> maxPartNum;  ///< 32-bit integer.
+  std::string type;  ///< String; one of `GPU_Video_Controller`, `GPU_Audio_Controller`, `GPU_USB_Controller`, `GPU_Serial_Controller`, `GPU_3D_Controller`, `GPU_Processing_Accelerators`, `Ethernet_Controller`, `Audio_Controller`, `USB_Controller`, `Serial_Controller`, `Moxa_Device`, `PCI_Bridge`, `Host_Bridge`, `Generic`, `Custom` (enum `PciDeviceType`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `PciDeviceSpecState`).
+  std::optional<bool> isVirtual;  ///< Boolean.
+  std::string romVersion;  ///< String.
+  std::string romMd5sum;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

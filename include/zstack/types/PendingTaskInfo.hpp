@@ -15,10 +15,13 @@
 
 namespace zstack {
 
-/// PendingTaskInfo (ZStack SDK class org.zstack.sdk.PendingTaskInfo).
+/// Data type `PendingTaskInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PendingTaskInfo`.
+/// A field of \ref ChainInfo.
 struct PendingTaskInfo : TaskInfo {
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// PolicyInventory (ZStack SDK class org.zstack.sdk.PolicyInventory).
+/// Inventory of a policy: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyInventory`.
+/// Queried with \ref QueryPolicyAction.
+/// Returned by \ref CreatePolicyAction.
 struct PolicyInventory {
-  std::vector<PolicyStatement> statements;
-  std::string name;
-  std::string uuid;
-  std::string accountUuid;
+  std::vector<PolicyStatement> statements;  ///< List of \ref PolicyStatement.
+  std::string name;  ///< String.
+  std::string uuid;  ///< String.
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

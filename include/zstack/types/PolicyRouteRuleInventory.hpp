@@ -15,19 +15,23 @@
 
 namespace zstack {
 
-/// PolicyRouteRuleInventory (ZStack SDK class org.zstack.sdk.PolicyRouteRuleInventory).
+/// Inventory of a policy route rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyRouteRuleInventory`.
+/// Queried with \ref QueryPolicyRouteRuleAction.
+/// Returned by \ref CreatePolicyRouteRuleAction.
 struct PolicyRouteRuleInventory : Resource {
-  std::optional<std::int32_t> ruleNumber;
-  std::string ruleSetUuid;
-  std::string tableUuid;
-  std::string destIp;
-  std::string sourceIp;
-  std::string destPort;
-  std::string sourcePort;
-  std::string protocol;
-  std::string state;
+  std::optional<std::int32_t> ruleNumber;  ///< 32-bit integer.
+  std::string ruleSetUuid;  ///< String; UUID of the rule set.
+  std::string tableUuid;  ///< String; UUID of the table.
+  std::string destIp;  ///< String.
+  std::string sourceIp;  ///< String.
+  std::string destPort;  ///< String.
+  std::string sourcePort;  ///< String.
+  std::string protocol;  ///< String; one of `tcp`, `udp` (enum `PolicyRouteRuleProtocol`).
+  std::string state;  ///< String; one of `enable`, `disable` (enum `PolicyRouteRuleState`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

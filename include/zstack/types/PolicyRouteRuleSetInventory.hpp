@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// PolicyRouteRuleSetInventory (ZStack SDK class org.zstack.sdk.PolicyRouteRuleSetInventory).
+/// Inventory of a policy route rule set: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyRouteRuleSetInventory`.
+/// Queried with \ref QueryPolicyRouteRuleSetAction.
+/// Returned by \ref CreatePolicyRouteRuleSetAction, \ref UpdatePolicyRouteRuleSetAction.
 struct PolicyRouteRuleSetInventory : NamedResource {
-  std::string type;
-  Json rules;  ///< element type unknown upstream: kept as JSON
-  Json l3Refs;  ///< element type unknown upstream: kept as JSON
+  std::string type;  ///< String.
+  Json rules;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json l3Refs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// PolicyRouteRuleSetL3RefInventory (ZStack SDK class org.zstack.sdk.PolicyRouteRuleSetL3RefInventory).
+/// Inventory of a policy route rule set L3 ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyRouteRuleSetL3RefInventory`.
+/// Queried with \ref QueryPolicyRouteRuleSetL3RefAction.
 struct PolicyRouteRuleSetL3RefInventory {
-  std::optional<std::int64_t> id;
-  std::string l3NetworkUuid;
-  std::string ruleSetUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string ruleSetUuid;  ///< String; UUID of the rule set.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// PolicyRouteRuleSetVRouterRefInventory (ZStack SDK class org.zstack.sdk.PolicyRouteRuleSetVRouterRefInventory).
+/// Inventory of a policy route rule set V router ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyRouteRuleSetVRouterRefInventory`.
+/// Queried with \ref QueryPolicyRouteRuleSetVRouterRefAction.
 struct PolicyRouteRuleSetVRouterRefInventory {
-  std::optional<std::int64_t> id;
-  std::string vRouterUuid;
-  std::string ruleSetUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string vRouterUuid;  ///< String; UUID of the V router.
+  std::string ruleSetUuid;  ///< String; UUID of the rule set.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

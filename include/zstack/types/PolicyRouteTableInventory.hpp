@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// PolicyRouteTableInventory (ZStack SDK class org.zstack.sdk.PolicyRouteTableInventory).
+/// Inventory of a policy route table: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyRouteTableInventory`.
+/// Queried with \ref QueryPolicyRouteTableAction.
+/// Returned by \ref CreatePolicyRouteTableAction.
 struct PolicyRouteTableInventory : Resource {
-  std::optional<std::int32_t> tableNumber;
-  std::string description;
-  std::string type;
-  Json routes;  ///< element type unknown upstream: kept as JSON
+  std::optional<std::int32_t> tableNumber;  ///< 32-bit integer.
+  std::string description;  ///< String.
+  std::string type;  ///< String.
+  Json routes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// PolicyRouteTableRouteEntryInventory (ZStack SDK class org.zstack.sdk.PolicyRouteTableRouteEntryInventory).
+/// Inventory of a policy route table route entry: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyRouteTableRouteEntryInventory`.
+/// Queried with \ref QueryPolicyRouteTableRouteEntryAction.
+/// Returned by \ref CreatePolicyRouteTableRouteEntryAction.
 struct PolicyRouteTableRouteEntryInventory : Resource {
-  std::string tableUuid;
-  std::string destinationCidr;
-  std::string nextHopIp;
-  std::optional<std::int32_t> distance;
+  std::string tableUuid;  ///< String; UUID of the table.
+  std::string destinationCidr;  ///< String.
+  std::string nextHopIp;  ///< String.
+  std::optional<std::int32_t> distance;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

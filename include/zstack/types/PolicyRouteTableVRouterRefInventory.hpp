@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// PolicyRouteTableVRouterRefInventory (ZStack SDK class org.zstack.sdk.PolicyRouteTableVRouterRefInventory).
+/// Inventory of a policy route table V router ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyRouteTableVRouterRefInventory`.
+/// Queried with \ref QueryPolicyRouteTableVRouterRefAction.
 struct PolicyRouteTableVRouterRefInventory {
-  std::optional<std::int64_t> id;
-  std::string tableUuid;
-  std::string vRouterUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string tableUuid;  ///< String; UUID of the table.
+  std::string vRouterUuid;  ///< String; UUID of the V router.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// PolicyStatement (ZStack SDK class org.zstack.sdk.PolicyStatement).
+/// Data type `PolicyStatement` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PolicyStatement`.
+/// A field of \ref PolicyInventory, \ref RolePolicyStatementInventory.
 struct PolicyStatement {
-  std::string name;
-  std::string effect;
-  std::vector<std::string> principals;
-  std::vector<std::string> actions;
-  std::vector<std::string> resources;
+  std::string name;  ///< String.
+  std::string effect;  ///< String; one of `Allow`, `Deny` (enum `PolicyStatementEffect`).
+  std::vector<std::string> principals;  ///< List of strings.
+  std::vector<std::string> actions;  ///< List of strings.
+  std::vector<std::string> resources;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

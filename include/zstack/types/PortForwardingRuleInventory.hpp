@@ -15,21 +15,25 @@
 
 namespace zstack {
 
-/// PortForwardingRuleInventory (ZStack SDK class org.zstack.sdk.PortForwardingRuleInventory).
+/// Inventory of a port forwarding rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PortForwardingRuleInventory`.
+/// Queried with \ref QueryPortForwardingRuleAction.
+/// Returned by \ref AttachPortForwardingRuleAction, \ref ChangePortForwardingRuleStateAction, \ref CreatePortForwardingRuleAction, \ref DetachPortForwardingRuleAction, \ref UpdatePortForwardingRuleAction.
 struct PortForwardingRuleInventory : NamedResource {
-  std::string vipIp;
-  std::string guestIp;
-  std::string vipUuid;
-  std::optional<std::int32_t> vipPortStart;
-  std::optional<std::int32_t> vipPortEnd;
-  std::optional<std::int32_t> privatePortStart;
-  std::optional<std::int32_t> privatePortEnd;
-  std::string vmNicUuid;
-  std::string protocolType;
-  std::string state;
-  std::string allowedCidr;
+  std::string vipIp;  ///< String.
+  std::string guestIp;  ///< String.
+  std::string vipUuid;  ///< String; UUID of the VIP.
+  std::optional<std::int32_t> vipPortStart;  ///< 32-bit integer.
+  std::optional<std::int32_t> vipPortEnd;  ///< 32-bit integer.
+  std::optional<std::int32_t> privatePortStart;  ///< 32-bit integer.
+  std::optional<std::int32_t> privatePortEnd;  ///< 32-bit integer.
+  std::string vmNicUuid;  ///< String; UUID of the VM NIC.
+  std::string protocolType;  ///< String.
+  std::string state;  ///< String.
+  std::string allowedCidr;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// PortMirrorInventory (ZStack SDK class org.zstack.sdk.PortMirrorInventory).
+/// Inventory of a port mirror: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PortMirrorInventory`.
+/// Queried with \ref QueryPortMirrorAction.
+/// Returned by \ref ChangePortMirrorStateAction, \ref CreatePortMirrorAction, \ref UpdatePortMirrorAction.
 struct PortMirrorInventory : NamedResource {
-  std::string state;
-  std::string mirrorNetworkUuid;
-  Json sessions;  ///< element type unknown upstream: kept as JSON
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `PortMirrorState`).
+  std::string mirrorNetworkUuid;  ///< String; UUID of the mirror network.
+  Json sessions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// PortMirrorSessionInventory (ZStack SDK class org.zstack.sdk.PortMirrorSessionInventory).
+/// Inventory of a port mirror session: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PortMirrorSessionInventory`.
+/// Queried with \ref QueryPortMirrorSessionAction.
+/// Returned by \ref CreatePortMirrorSessionAction.
 struct PortMirrorSessionInventory : NamedResource {
-  std::string status;
-  std::optional<std::int64_t> internalId;
-  std::string srcEndPoint;
-  std::string type;
-  std::string dstEndPoint;
-  std::string portMirrorUuid;
+  std::string status;  ///< String; one of `Created`, `Active`, `Inactive` (enum `SessionStatus`).
+  std::optional<std::int64_t> internalId;  ///< 64-bit integer.
+  std::string srcEndPoint;  ///< String.
+  std::string type;  ///< String; one of `Ingress`, `Egress`, `Bidirection` (enum `SessionType`).
+  std::string dstEndPoint;  ///< String.
+  std::string portMirrorUuid;  ///< String; UUID of the port mirror.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

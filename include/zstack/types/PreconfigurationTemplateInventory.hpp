@@ -15,17 +15,20 @@
 
 namespace zstack {
 
-/// PreconfigurationTemplateInventory (ZStack SDK class org.zstack.sdk.PreconfigurationTemplateInventory).
+/// Inventory of a preconfiguration template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PreconfigurationTemplateInventory`.
+/// Returned by \ref AddPreconfigurationTemplateAction, \ref ChangePreconfigurationTemplateStateAction, \ref UpdatePreconfigurationTemplateAction.
 struct PreconfigurationTemplateInventory : NamedResource {
-  std::string distribution;
-  std::string type;
-  std::string content;
-  std::string md5sum;
-  std::optional<bool> isPredefined;
-  std::string state;
-  Json customParams;  ///< element type unknown upstream: kept as JSON
+  std::string distribution;  ///< String.
+  std::string type;  ///< String.
+  std::string content;  ///< String.
+  std::string md5sum;  ///< String.
+  std::optional<bool> isPredefined;  ///< Boolean.
+  std::string state;  ///< String.
+  Json customParams;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// PreviewResourceStackResult (ZStack SDK class org.zstack.sdk.PreviewResourceStackResult).
+/// Reply of \ref PreviewResourceFromAppAction, \ref PreviewResourceStackAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PreviewResourceStackResult`.
 struct PreviewResourceStackResult {
-  std::optional<PreviewResourceStruct> preview;
+  std::optional<PreviewResourceStruct> preview;  ///< \ref PreviewResourceStruct.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// PreviewResourceStruct (ZStack SDK class org.zstack.sdk.PreviewResourceStruct).
+/// Data type `PreviewResourceStruct` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PreviewResourceStruct`.
+/// A field of \ref PreviewResourceStackResult.
 struct PreviewResourceStruct {
-  Json actions;  ///< element type unknown upstream: kept as JSON
-  Json conditions;  ///< element type unknown upstream: kept as JSON
+  Json actions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json conditions;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// PriceInventory (ZStack SDK class org.zstack.sdk.PriceInventory).
+/// Inventory of a price: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PriceInventory`.
+/// Returned by \ref CreateResourcePriceAction, \ref UpdateResourcePriceAction.
 struct PriceInventory : Resource {
-  std::string resourceName;
-  std::string resourceUnit;
-  std::string timeUnit;
-  std::optional<double> price;
-  std::optional<std::int64_t> dateInLong;
-  std::optional<std::int64_t> endDateInLong;
-  std::string tableUuid;
-  Json pciDeviceOfferings;  ///< element type unknown upstream: kept as JSON
-  Json bareMetal2VmOfferings;  ///< element type unknown upstream: kept as JSON
+  std::string resourceName;  ///< String.
+  std::string resourceUnit;  ///< String.
+  std::string timeUnit;  ///< String.
+  std::optional<double> price;  ///< Number.
+  std::optional<std::int64_t> dateInLong;  ///< 64-bit integer.
+  std::optional<std::int64_t> endDateInLong;  ///< 64-bit integer.
+  std::string tableUuid;  ///< String; UUID of the table.
+  Json pciDeviceOfferings;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json bareMetal2VmOfferings;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

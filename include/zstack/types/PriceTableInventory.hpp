@@ -15,10 +15,13 @@
 
 namespace zstack {
 
-/// PriceTableInventory (ZStack SDK class org.zstack.sdk.PriceTableInventory).
+/// Inventory of a price table: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PriceTableInventory`.
+/// Returned by \ref AttachPriceTableToAccountAction, \ref ChangeAccountPriceTableBindingAction, \ref CreatePriceTableAction, \ref DetachPriceTableFromAccountAction, \ref UpdatePriceTableAction.
 struct PriceTableInventory : NamedResource {
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,22 +15,27 @@
 
 namespace zstack {
 
-/// PrimaryStorageInventory (ZStack SDK class org.zstack.sdk.PrimaryStorageInventory).
+/// Inventory of primary storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PrimaryStorageInventory`.
+/// Queried with \ref QueryAliyunEbsPrimaryStorageAction, \ref QueryCephPrimaryStorageAction, \ref QueryPrimaryStorageAction.
+/// Returned by \ref AddAliyunEbsPrimaryStorageAction, \ref AddAliyunNasPrimaryStorageAction, \ref AddBlockPrimaryStorageAction, \ref AddCephPrimaryStorageAction, \ref AddExternalPrimaryStorageAction and 13 more.
+/// A field of \ref GetCandidatePrimaryStoragesForCreatingVmResult.
 struct PrimaryStorageInventory : NamedResource {
-  std::string zoneUuid;
-  std::string url;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
-  std::optional<std::int64_t> totalPhysicalCapacity;
-  std::optional<std::int64_t> availablePhysicalCapacity;
-  std::optional<std::int64_t> systemUsedCapacity;
-  std::string type;
-  std::string state;
-  std::string status;
-  std::string mountPath;
-  std::vector<std::string> attachedClusterUuids;
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string url;  ///< String.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> totalPhysicalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availablePhysicalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> systemUsedCapacity;  ///< 64-bit integer.
+  std::string type;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::string mountPath;  ///< String.
+  std::vector<std::string> attachedClusterUuids;  ///< List of strings; UUIDs of the attached clusters.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

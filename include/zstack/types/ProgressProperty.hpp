@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// ProgressProperty (ZStack SDK class org.zstack.sdk.ProgressProperty).
+/// Data type `ProgressProperty` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ProgressProperty`.
+/// A field of \ref GetCreateEcsImageProgressResult.
 struct ProgressProperty {
-  std::string progress;
-  std::string stage;
+  std::string progress;  ///< String.
+  std::string stage;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

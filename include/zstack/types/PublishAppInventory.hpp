@@ -15,19 +15,23 @@
 
 namespace zstack {
 
-/// PublishAppInventory (ZStack SDK class org.zstack.sdk.PublishAppInventory).
+/// Inventory of a publish app: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.PublishAppInventory`.
+/// Queried with \ref QueryPublishAppAction.
+/// Returned by \ref PublishAppAction, \ref UpdatePublishAppAction.
 struct PublishAppInventory : NamedResource {
-  std::string templateContent;
-  std::string appMetaData;
-  std::string preParams;
-  std::string vmRelationShip;
-  std::string buildAppUuid;
-  std::string type;
-  std::string appId;
-  std::string version;
-  std::string status;
+  std::string templateContent;  ///< String.
+  std::string appMetaData;  ///< String.
+  std::string preParams;  ///< String.
+  std::string vmRelationShip;  ///< String.
+  std::string buildAppUuid;  ///< String; UUID of the build app.
+  std::string type;  ///< String.
+  std::string appId;  ///< String.
+  std::string version;  ///< String.
+  std::string status;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// QuotaInventory (ZStack SDK class org.zstack.sdk.QuotaInventory).
+/// Inventory of quota: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.QuotaInventory`.
+/// Queried with \ref QueryQuotaAction.
+/// Returned by \ref UpdateOrganizationQuotaAction, \ref UpdateQuotaAction.
 struct QuotaInventory : Resource {
-  std::string name;
-  std::string identityUuid;
-  std::string identityType;
-  std::optional<std::int64_t> value;
+  std::string name;  ///< String.
+  std::string identityUuid;  ///< String; UUID of the identity.
+  std::string identityType;  ///< String.
+  std::optional<std::int64_t> value;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// QuotaUsage (ZStack SDK class org.zstack.sdk.QuotaUsage).
+/// Data type `QuotaUsage` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.QuotaUsage`.
+/// A field of \ref GetAccountQuotaUsageResult.
 struct QuotaUsage {
-  std::string name;
-  std::optional<std::int64_t> total;
-  std::optional<std::int64_t> used;
+  std::string name;  ///< String.
+  std::optional<std::int64_t> total;  ///< 64-bit integer.
+  std::optional<std::int64_t> used;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,25 +15,28 @@
 
 namespace zstack {
 
-/// RaidPhysicalDriveInventory (ZStack SDK class org.zstack.sdk.RaidPhysicalDriveInventory).
+/// Inventory of an RAID physical drive: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.RaidPhysicalDriveInventory`.
+/// Returned by \ref LocateLocalRaidPhysicalDriveAction.
 struct RaidPhysicalDriveInventory : NamedResource {
-  std::string raidLevel;
-  std::string raidControllerUuid;
-  std::optional<std::int32_t> enclosureDeviceId;
-  std::optional<std::int32_t> slotNumber;
-  std::optional<std::int32_t> deviceId;
-  std::optional<std::int32_t> diskGroup;
-  std::string wwn;
-  std::string serialNumber;
-  std::string deviceModel;
-  std::optional<std::int64_t> size;
-  std::string driveState;
-  std::string locateStatus;
-  std::string driveType;
-  std::string mediaType;
-  std::optional<std::int32_t> rotationRate;
+  std::string raidLevel;  ///< String.
+  std::string raidControllerUuid;  ///< String; UUID of the RAID controller.
+  std::optional<std::int32_t> enclosureDeviceId;  ///< 32-bit integer.
+  std::optional<std::int32_t> slotNumber;  ///< 32-bit integer.
+  std::optional<std::int32_t> deviceId;  ///< 32-bit integer.
+  std::optional<std::int32_t> diskGroup;  ///< 32-bit integer.
+  std::string wwn;  ///< String.
+  std::string serialNumber;  ///< String.
+  std::string deviceModel;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::string driveState;  ///< String.
+  std::string locateStatus;  ///< String; one of `Enabled`, `Disabled` (enum `LocateStatus`).
+  std::string driveType;  ///< String.
+  std::string mediaType;  ///< String.
+  std::optional<std::int32_t> rotationRate;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// ReclaimSpaceFromImageStoreResult (ZStack SDK class org.zstack.sdk.ReclaimSpaceFromImageStoreResult).
+/// Reply of \ref ReclaimSpaceFromImageStoreAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ReclaimSpaceFromImageStoreResult`.
 struct ReclaimSpaceFromImageStoreResult {
-  std::optional<ImageStoreGcResult> gcResult;
+  std::optional<ImageStoreGcResult> gcResult;  ///< \ref ImageStoreGcResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

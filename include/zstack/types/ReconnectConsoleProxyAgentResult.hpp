@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ReconnectConsoleProxyAgentResult (ZStack SDK class org.zstack.sdk.ReconnectConsoleProxyAgentResult).
+/// Reply of \ref ReconnectConsoleProxyAgentAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ReconnectConsoleProxyAgentResult`.
 struct ReconnectConsoleProxyAgentResult {
-  std::map<std::string, Json> inventory;
+  std::map<std::string, Json> inventory;  ///< Map from string to free-form JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

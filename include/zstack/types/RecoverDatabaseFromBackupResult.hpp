@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// RecoverDatabaseFromBackupResult (ZStack SDK class org.zstack.sdk.databasebackup.RecoverDatabaseFromBackupResult).
+/// Reply of \ref RecoverDatabaseFromBackupAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.databasebackup.RecoverDatabaseFromBackupResult`.
 struct RecoverDatabaseFromBackupResult {
-  std::optional<std::int32_t> logListenPort;
+  std::optional<std::int32_t> logListenPort;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// RefreshNvmeTargetResult (ZStack SDK class org.zstack.sdk.RefreshNvmeTargetResult).
+/// Reply of \ref RefreshNvmeTargetAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.RefreshNvmeTargetResult`.
 struct RefreshNvmeTargetResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// RegisterLicenseRequestedApplicationResult (ZStack SDK class org.zstack.sdk.RegisterLicenseRequestedApplicationResult).
+/// Reply of \ref RegisterLicenseRequestedApplicationAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.RegisterLicenseRequestedApplicationResult`.
 struct RegisterLicenseRequestedApplicationResult {
-  std::string appId;
-  std::string servicePubKey;
+  std::string appId;  ///< String.
+  std::string servicePubKey;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

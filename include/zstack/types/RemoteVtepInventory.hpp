@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// RemoteVtepInventory (ZStack SDK class org.zstack.sdk.RemoteVtepInventory).
+/// Inventory of remote VTEP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.RemoteVtepInventory`.
+/// Returned by \ref CreateVxlanPoolRemoteVtepAction.
+/// A field of \ref L2VxlanNetworkPoolInventory.
 struct RemoteVtepInventory : Resource {
-  std::string clusterUuid;
-  std::string vtepIp;
-  std::optional<std::int32_t> port;
-  std::string type;
-  std::string poolUuid;
+  std::string clusterUuid;  ///< String; UUID of the cluster.
+  std::string vtepIp;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string type;  ///< String.
+  std::string poolUuid;  ///< String; UUID of the pool.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

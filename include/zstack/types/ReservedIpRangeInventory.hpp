@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// ReservedIpRangeInventory (ZStack SDK class org.zstack.sdk.ReservedIpRangeInventory).
+/// Inventory of a reserved IP range: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ReservedIpRangeInventory`.
+/// Returned by \ref AddReservedIpRangeAction.
+/// A field of \ref L3NetworkInventory.
 struct ReservedIpRangeInventory : NamedResource {
-  std::string l3NetworkUuid;
-  std::string startIp;
-  std::string endIp;
-  std::optional<std::int32_t> ipVersion;
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string startIp;  ///< String.
+  std::string endIp;  ///< String.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// ResourceConfigInventory (ZStack SDK class org.zstack.sdk.ResourceConfigInventory).
+/// Inventory of resource config: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ResourceConfigInventory`.
+/// Queried with \ref QueryResourceConfigAction.
+/// Returned by \ref UpdateResourceConfigAction.
 struct ResourceConfigInventory : NamedResource {
-  std::string resourceUuid;
-  std::string resourceType;
-  std::string category;
-  std::string value;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string resourceType;  ///< String.
+  std::string category;  ///< String.
+  std::string value;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

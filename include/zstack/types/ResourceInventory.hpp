@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// ResourceInventory (ZStack SDK class org.zstack.sdk.ResourceInventory).
+/// Inventory of a resource: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ResourceInventory`.
+/// A field of \ref GetResourceNamesResult.
 struct ResourceInventory {
-  std::string uuid;
-  std::string resourceName;
-  std::string resourceType;
-  std::string concreteResourceType;
+  std::string uuid;  ///< String.
+  std::string resourceName;  ///< String.
+  std::string resourceType;  ///< String.
+  std::string concreteResourceType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// ResourceStackInventory (ZStack SDK class org.zstack.sdk.ResourceStackInventory).
+/// Inventory of a resource stack: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ResourceStackInventory`.
+/// Queried with \ref QueryResourceStackAction.
+/// Returned by \ref CreateResourceStackAction, \ref CreateResourceStackFromAppAction, \ref RestartResourceStackAction, \ref UpdateResourceStackAction.
 struct ResourceStackInventory : NamedResource {
-  std::string version;
-  std::string type;
-  std::string templateContent;
-  std::string paramContent;
-  std::string status;
-  std::string reason;
-  std::string outputs;
-  std::optional<bool> enableRollback;
+  std::string version;  ///< String.
+  std::string type;  ///< String.
+  std::string templateContent;  ///< String.
+  std::string paramContent;  ///< String.
+  std::string status;  ///< String.
+  std::string reason;  ///< String.
+  std::string outputs;  ///< String.
+  std::optional<bool> enableRollback;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// RevertVmFromSnapshotGroupResult (ZStack SDK class org.zstack.sdk.RevertVmFromSnapshotGroupResult).
+/// Reply of \ref RevertVmFromSnapshotGroupAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.RevertVmFromSnapshotGroupResult`.
 struct RevertVmFromSnapshotGroupResult {
-  std::vector<RevertSnapshotGroupResult> results;
+  std::vector<RevertSnapshotGroupResult> results;  ///< List of \ref RevertSnapshotGroupResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -17,15 +17,19 @@
 
 namespace zstack {
 
-/// RoleInventory (ZStack SDK class org.zstack.sdk.identity.role.RoleInventory).
+/// Inventory of a role: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.identity.role.RoleInventory`.
+/// Queried with \ref QueryRoleAction.
+/// Returned by \ref ChangeRoleStateAction, \ref CreateIAM2ProjectRoleAction, \ref CreateRoleAction, \ref UpdateRoleAction.
 struct RoleInventory : NamedResource {
-  std::string identity;
-  std::string type;
-  std::string state;
-  std::vector<RolePolicyStatementInventory> statements;
-  std::vector<RolePolicyRefInventory> policies;
+  std::string identity;  ///< String.
+  std::string type;  ///< String; one of `System`, `Customized`, `Predefined`, `CreatedBySystem`, `PredefinedBySystem` (enum `RoleType`).
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `RoleState`).
+  std::vector<RolePolicyStatementInventory> statements;  ///< List of \ref RolePolicyStatementInventory.
+  std::vector<RolePolicyRefInventory> policies;  ///< List of \ref RolePolicyRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// RolePolicyRefInventory (ZStack SDK class org.zstack.sdk.identity.role.RolePolicyRefInventory).
+/// Inventory of a role policy ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.identity.role.RolePolicyRefInventory`.
+/// A field of \ref RoleInventory.
 struct RolePolicyRefInventory {
-  std::string roleUuid;
-  std::string policyUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string roleUuid;  ///< String; UUID of the role.
+  std::string policyUuid;  ///< String; UUID of the policy.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,11 +16,14 @@
 
 namespace zstack {
 
-/// RolePolicyStatementInventory (ZStack SDK class org.zstack.sdk.identity.role.RolePolicyStatementInventory).
+/// Inventory of a role policy statement: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.identity.role.RolePolicyStatementInventory`.
+/// A field of \ref RoleInventory.
 struct RolePolicyStatementInventory : Resource {
-  std::optional<PolicyStatement> statement;
+  std::optional<PolicyStatement> statement;  ///< \ref PolicyStatement.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

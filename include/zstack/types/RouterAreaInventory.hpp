@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// RouterAreaInventory (ZStack SDK class org.zstack.sdk.RouterAreaInventory).
+/// Inventory of a router area: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.RouterAreaInventory`.
+/// Returned by \ref CreateVRouterOspfAreaAction, \ref UpdateVRouterOspfAreaAction.
 struct RouterAreaInventory : Resource {
-  std::string areaId;
-  std::string type;
-  std::string authentication;
-  std::string password;
-  std::optional<std::int32_t> keyId;
+  std::string areaId;  ///< String.
+  std::string type;  ///< String.
+  std::string authentication;  ///< String.
+  std::string password;  ///< String.
+  std::optional<std::int32_t> keyId;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

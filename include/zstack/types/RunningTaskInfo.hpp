@@ -15,10 +15,13 @@
 
 namespace zstack {
 
-/// RunningTaskInfo (ZStack SDK class org.zstack.sdk.RunningTaskInfo).
+/// Data type `RunningTaskInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.RunningTaskInfo`.
+/// A field of \ref ChainInfo.
 struct RunningTaskInfo : TaskInfo {
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

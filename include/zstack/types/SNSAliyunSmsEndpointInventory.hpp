@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// SNSAliyunSmsEndpointInventory (ZStack SDK class org.zstack.sdk.sns.SNSAliyunSmsEndpointInventory).
+/// Inventory of an SNS Aliyun SMS endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.SNSAliyunSmsEndpointInventory`.
+/// Returned by \ref CreateSNSAliyunSmsEndpointAction.
 struct SNSAliyunSmsEndpointInventory : SNSUniversalSmsEndpointInventory {
-  Json receivers;  ///< element type unknown upstream: kept as JSON
+  Json receivers;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

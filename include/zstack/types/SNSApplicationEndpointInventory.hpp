@@ -16,15 +16,19 @@
 
 namespace zstack {
 
-/// SNSApplicationEndpointInventory (ZStack SDK class org.zstack.sdk.sns.SNSApplicationEndpointInventory).
+/// Inventory of an SNS application endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.SNSApplicationEndpointInventory`.
+/// Queried with \ref QuerySNSApplicationEndpointAction.
+/// Returned by \ref ChangeSNSApplicationEndpointStateAction, \ref CreateSNSEmailEndpointAction, \ref CreateSNSSnmpEndpointAction, \ref UpdateSNSApplicationEndpointAction, \ref UpdateSNSDingTalkEndpointAction and 5 more.
 struct SNSApplicationEndpointInventory : NamedResource {
-  std::string type;
-  std::string state;
-  std::string platformUuid;
-  std::string connectionStatus;
-  std::optional<SNSApplicationPlatformInventory> platform;
+  std::string type;  ///< String.
+  std::string state;  ///< String.
+  std::string platformUuid;  ///< String; UUID of the platform.
+  std::string connectionStatus;  ///< String.
+  std::optional<SNSApplicationPlatformInventory> platform;  ///< \ref SNSApplicationPlatformInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

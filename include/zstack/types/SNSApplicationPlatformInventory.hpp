@@ -15,12 +15,17 @@
 
 namespace zstack {
 
-/// SNSApplicationPlatformInventory (ZStack SDK class org.zstack.sdk.sns.SNSApplicationPlatformInventory).
+/// Inventory of an SNS application platform: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.SNSApplicationPlatformInventory`.
+/// Queried with \ref QuerySNSApplicationPlatformAction.
+/// Returned by \ref ChangeSNSApplicationPlatformStateAction, \ref CreateSNSEmailPlatformAction, \ref CreateSNSSnmpPlatformAction, \ref UpdateSNSApplicationPlatformAction, \ref UpdateSNSSnmpPlatformAction.
+/// A field of \ref SNSApplicationEndpointInventory.
 struct SNSApplicationPlatformInventory : NamedResource {
-  std::string state;
-  std::string type;
+  std::string state;  ///< String.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// SNSDingTalkAtPersonInventory (ZStack SDK class org.zstack.sdk.sns.platform.dingtalk.SNSDingTalkAtPersonInventory).
+/// Inventory of an SNS DingTalk at person: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.dingtalk.SNSDingTalkAtPersonInventory`.
+/// Queried with \ref QuerySNSDingTalkAtPersonAction.
+/// Returned by \ref AddSNSDingTalkAtPersonAction, \ref UpdateAtPersonOfAtDingTalkEndpointAction.
 struct SNSDingTalkAtPersonInventory : Resource {
-  std::string phoneNumber;
-  std::string endpointUuid;
-  std::string remark;
+  std::string phoneNumber;  ///< String.
+  std::string endpointUuid;  ///< String; UUID of the endpoint.
+  std::string remark;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

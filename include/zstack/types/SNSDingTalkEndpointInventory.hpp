@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// SNSDingTalkEndpointInventory (ZStack SDK class org.zstack.sdk.sns.platform.dingtalk.SNSDingTalkEndpointInventory).
+/// Inventory of an SNS DingTalk endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.dingtalk.SNSDingTalkEndpointInventory`.
+/// Queried with \ref QuerySNSDingTalkEndpointAction.
+/// Returned by \ref CreateSNSDingTalkEndpointAction.
 struct SNSDingTalkEndpointInventory : SNSApplicationEndpointInventory {
-  std::string url;
-  std::optional<bool> atAll;
-  std::string secret;
-  Json atPersonPhoneNumbers;  ///< element type unknown upstream: kept as JSON
-  Json atPersonList;  ///< element type unknown upstream: kept as JSON
+  std::string url;  ///< String.
+  std::optional<bool> atAll;  ///< Boolean.
+  std::string secret;  ///< String.
+  Json atPersonPhoneNumbers;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json atPersonList;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// SNSEmailAddressInventory (ZStack SDK class org.zstack.sdk.sns.platform.email.SNSEmailAddressInventory).
+/// Inventory of an SNS email address: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.email.SNSEmailAddressInventory`.
+/// Queried with \ref QuerySNSEmailAddressAction.
+/// Returned by \ref AddEmailAddressToSNSEmailEndpointAction, \ref UpdateEmailAddressOfSNSEmailEndpointAction.
 struct SNSEmailAddressInventory : Resource {
-  std::string emailAddress;
-  std::string endpointUuid;
+  std::string emailAddress;  ///< String.
+  std::string endpointUuid;  ///< String; UUID of the endpoint.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

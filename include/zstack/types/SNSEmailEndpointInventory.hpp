@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// SNSEmailEndpointInventory (ZStack SDK class org.zstack.sdk.sns.platform.email.SNSEmailEndpointInventory).
+/// Inventory of an SNS email endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.email.SNSEmailEndpointInventory`.
+/// Queried with \ref QuerySNSEmailEndpointAction.
 struct SNSEmailEndpointInventory : SNSApplicationEndpointInventory {
-  std::string email;
-  Json emailAddresses;  ///< element type unknown upstream: kept as JSON
+  std::string email;  ///< String.
+  Json emailAddresses;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// SNSEmailPlatformInventory (ZStack SDK class org.zstack.sdk.sns.platform.email.SNSEmailPlatformInventory).
+/// Inventory of an SNS email platform: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.email.SNSEmailPlatformInventory`.
+/// Queried with \ref QuerySNSEmailPlatformAction.
 struct SNSEmailPlatformInventory : SNSApplicationPlatformInventory {
-  std::string smtpServer;
-  std::optional<std::int32_t> smtpPort;
-  std::string username;
+  std::string smtpServer;  ///< String.
+  std::optional<std::int32_t> smtpPort;  ///< 32-bit integer.
+  std::string username;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// SNSEmailTestConnectionResult (ZStack SDK class org.zstack.sdk.sns.platform.email.SNSEmailTestConnectionResult).
+/// Reply of \ref SNSEmailTestConnectionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.email.SNSEmailTestConnectionResult`.
 struct SNSEmailTestConnectionResult {
-  std::optional<bool> connected;
-  Json webhookResp;  ///< element type unknown upstream: kept as JSON
+  std::optional<bool> connected;  ///< Boolean.
+  Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// SNSEndpointThirdpartyAlertHistoryInventory (ZStack SDK class org.zstack.sdk.zwatch.thirdparty.entity.SNSEndpointThirdpartyAlertHistoryInventory).
+/// Inventory of SNS endpoint thirdparty alert history: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.thirdparty.entity.SNSEndpointThirdpartyAlertHistoryInventory`.
+/// Queried with \ref QuerySNSEndpointThirdpartyAlertHistoryAction.
 struct SNSEndpointThirdpartyAlertHistoryInventory {
-  std::string alertUuid;
-  std::string endpointUuid;
-  std::string subscriptionUuid;
-  std::optional<Timestamp> createDate;
+  std::string alertUuid;  ///< String; UUID of the alert.
+  std::string endpointUuid;  ///< String; UUID of the endpoint.
+  std::string subscriptionUuid;  ///< String; UUID of the subscription.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

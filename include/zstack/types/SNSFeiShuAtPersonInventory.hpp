@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// SNSFeiShuAtPersonInventory (ZStack SDK class org.zstack.sdk.sns.platform.feishu.SNSFeiShuAtPersonInventory).
+/// Inventory of an SNS FeiShu at person: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.feishu.SNSFeiShuAtPersonInventory`.
+/// Queried with \ref QuerySNSFeiShuAtPersonAction.
+/// Returned by \ref AddSNSFeiShuAtPersonAction, \ref UpdateAtPersonOfAtFeiShuEndpointAction.
 struct SNSFeiShuAtPersonInventory : Resource {
-  std::string userId;
-  std::string endpointUuid;
-  std::string remark;
+  std::string userId;  ///< String.
+  std::string endpointUuid;  ///< String; UUID of the endpoint.
+  std::string remark;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

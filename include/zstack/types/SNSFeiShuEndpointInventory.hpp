@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// SNSFeiShuEndpointInventory (ZStack SDK class org.zstack.sdk.sns.platform.feishu.SNSFeiShuEndpointInventory).
+/// Inventory of an SNS FeiShu endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.feishu.SNSFeiShuEndpointInventory`.
+/// Queried with \ref QuerySNSFeiShuEndpointAction.
+/// Returned by \ref CreateSNSFeiShuEndpointAction.
 struct SNSFeiShuEndpointInventory : SNSApplicationEndpointInventory {
-  std::string url;
-  std::optional<bool> atAll;
-  Json atPersonUserIds;  ///< element type unknown upstream: kept as JSON
-  Json atPersonList;  ///< element type unknown upstream: kept as JSON
-  std::string secret;
+  std::string url;  ///< String.
+  std::optional<bool> atAll;  ///< Boolean.
+  Json atPersonUserIds;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json atPersonList;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string secret;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

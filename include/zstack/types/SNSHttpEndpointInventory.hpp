@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// SNSHttpEndpointInventory (ZStack SDK class org.zstack.sdk.sns.platform.http.SNSHttpEndpointInventory).
+/// Inventory of an SNS HTTP endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.http.SNSHttpEndpointInventory`.
+/// Queried with \ref QuerySNSHttpEndpointAction.
+/// Returned by \ref CreateSNSHttpEndpointAction.
 struct SNSHttpEndpointInventory : SNSApplicationEndpointInventory {
-  std::string url;
-  std::string username;
+  std::string url;  ///< String.
+  std::string username;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

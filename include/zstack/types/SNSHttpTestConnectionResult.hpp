@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// SNSHttpTestConnectionResult (ZStack SDK class org.zstack.sdk.sns.platform.http.SNSHttpTestConnectionResult).
+/// Reply of \ref SNSHttpTestConnectionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.http.SNSHttpTestConnectionResult`.
 struct SNSHttpTestConnectionResult {
-  std::optional<bool> connected;
-  std::string webhookResp;
+  std::optional<bool> connected;  ///< Boolean.
+  std::string webhookResp;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// SNSMicrosoftTeamsEndpointInventory (ZStack SDK class org.zstack.sdk.sns.platform.microsoftteams.SNSMicrosoftTeamsEndpointInventory).
+/// Inventory of an SNS microsoft teams endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.microsoftteams.SNSMicrosoftTeamsEndpointInventory`.
+/// Queried with \ref QuerySNSMicrosoftTeamsEndpointAction.
+/// Returned by \ref CreateSNSMicrosoftTeamsEndpointAction.
 struct SNSMicrosoftTeamsEndpointInventory : SNSApplicationEndpointInventory {
-  std::string url;
+  std::string url;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// SNSSnmpTestConnectionResult (ZStack SDK class org.zstack.sdk.sns.platform.snmp.SNSSnmpTestConnectionResult).
+/// Reply of \ref SNSSnmpTestConnectionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.snmp.SNSSnmpTestConnectionResult`.
 struct SNSSnmpTestConnectionResult {
-  std::optional<bool> connected;
-  Json webhookResp;  ///< element type unknown upstream: kept as JSON
+  std::optional<bool> connected;  ///< Boolean.
+  Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// SNSTextTemplateInventory (ZStack SDK class org.zstack.sdk.zwatch.alarm.sns.SNSTextTemplateInventory).
+/// Inventory of an SNS text template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.alarm.sns.SNSTextTemplateInventory`.
+/// Queried with \ref QuerySNSTextTemplateAction.
+/// Returned by \ref CreateAliyunSmsSNSTextTemplateAction, \ref CreateSNSTextTemplateAction, \ref UpdateSNSTextTemplateAction.
 struct SNSTextTemplateInventory : NamedResource {
-  std::string applicationPlatformType;
-  std::string subject;
-  std::string recoverySubject;
-  std::string template_;
-  std::string recoveryTemplate;
-  std::optional<bool> defaultTemplate;
-  std::string type;
+  std::string applicationPlatformType;  ///< String.
+  std::string subject;  ///< String.
+  std::string recoverySubject;  ///< String.
+  std::string template_;  ///< JSON key `template`; string.
+  std::string recoveryTemplate;  ///< String.
+  std::optional<bool> defaultTemplate;  ///< Boolean.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// SNSTopicInventory (ZStack SDK class org.zstack.sdk.sns.SNSTopicInventory).
+/// Inventory of an SNS topic: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.SNSTopicInventory`.
+/// Queried with \ref QuerySNSTopicAction.
+/// Returned by \ref ChangeSNSTopicStateAction, \ref CreateSNSTopicAction, \ref UpdateSNSTopicAction.
 struct SNSTopicInventory : NamedResource {
-  std::string state;
-  std::string locale;
+  std::string state;  ///< String.
+  std::string locale;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

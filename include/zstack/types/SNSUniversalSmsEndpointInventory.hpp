@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// SNSUniversalSmsEndpointInventory (ZStack SDK class org.zstack.sdk.sns.platform.universalsms.SNSUniversalSmsEndpointInventory).
+/// Inventory of an SNS universal SMS endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.universalsms.SNSUniversalSmsEndpointInventory`.
+/// Queried with \ref QuerySNSUniversalSmsEndpointAction.
+/// Returned by \ref CreateSNSUniversalSmsEndpointAction.
 struct SNSUniversalSmsEndpointInventory : SNSApplicationEndpointInventory {
-  std::string smsAccessKeyId;
-  std::string smsAccessKeySecret;
-  std::string supplier;
+  std::string smsAccessKeyId;  ///< String.
+  std::string smsAccessKeySecret;  ///< String.
+  std::string supplier;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

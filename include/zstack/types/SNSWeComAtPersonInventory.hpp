@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// SNSWeComAtPersonInventory (ZStack SDK class org.zstack.sdk.sns.platform.wecom.SNSWeComAtPersonInventory).
+/// Inventory of an SNS WeCom at person: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.wecom.SNSWeComAtPersonInventory`.
+/// Queried with \ref QuerySNSWeComAtPersonAction.
+/// Returned by \ref AddSNSWeComAtPersonAction, \ref UpdateAtPersonOfAtWeComEndpointAction.
 struct SNSWeComAtPersonInventory : Resource {
-  std::string userId;
-  std::string endpointUuid;
-  std::string remark;
+  std::string userId;  ///< String.
+  std::string endpointUuid;  ///< String; UUID of the endpoint.
+  std::string remark;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// SNSWeComEndpointInventory (ZStack SDK class org.zstack.sdk.sns.platform.wecom.SNSWeComEndpointInventory).
+/// Inventory of an SNS WeCom endpoint: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.wecom.SNSWeComEndpointInventory`.
+/// Queried with \ref QuerySNSWeComEndpointAction.
+/// Returned by \ref CreateSNSWeComEndpointAction.
 struct SNSWeComEndpointInventory : SNSApplicationEndpointInventory {
-  std::string url;
-  std::optional<bool> atAll;
-  Json atPersonUserIds;  ///< element type unknown upstream: kept as JSON
-  Json atPersonList;  ///< element type unknown upstream: kept as JSON
+  std::string url;  ///< String.
+  std::optional<bool> atAll;  ///< Boolean.
+  Json atPersonUserIds;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json atPersonList;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

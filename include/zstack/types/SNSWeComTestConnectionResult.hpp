@@ -14,12 +14,14 @@
 
 namespace zstack {
 
-/// SNSWeComTestConnectionResult (ZStack SDK class org.zstack.sdk.sns.platform.wecom.SNSWeComTestConnectionResult).
+/// Reply of \ref SNSWeComTestConnectionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.sns.platform.wecom.SNSWeComTestConnectionResult`.
 struct SNSWeComTestConnectionResult {
-  std::optional<bool> connected;
-  Json webhookResp;  ///< element type unknown upstream: kept as JSON
+  std::optional<bool> connected;  ///< Boolean.
+  Json webhookResp;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,17 @@
 
 namespace zstack {
 
-/// SSOClientInventory (ZStack SDK class org.zstack.sdk.SSOClientInventory).
+/// Inventory of an SSO client: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SSOClientInventory`.
 struct SSOClientInventory : NamedResource {
-  std::string clientType;
-  std::string loginType;
-  std::string loginMNUrl;
-  std::string redirectUrl;
-  std::string accountUuid;
+  std::string clientType;  ///< String.
+  std::string loginType;  ///< String.
+  std::string loginMNUrl;  ///< String.
+  std::string redirectUrl;  ///< String.
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

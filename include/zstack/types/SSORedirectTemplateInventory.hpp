@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// SSORedirectTemplateInventory (ZStack SDK class org.zstack.sdk.SSORedirectTemplateInventory).
+/// Inventory of an SSO redirect template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SSORedirectTemplateInventory`.
+/// Returned by \ref CreateSSORedirectTemplateAction, \ref UpdateSSORedirectTemplateAction.
 struct SSORedirectTemplateInventory : NamedResource {
-  std::string clientUuid;
-  std::string redirectTemplate;
+  std::string clientUuid;  ///< String; UUID of the client.
+  std::string redirectTemplate;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// SSOServerTokenInventory (ZStack SDK class org.zstack.sdk.SSOServerTokenInventory).
+/// Inventory of an SSO server token: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SSOServerTokenInventory`.
+/// A field of \ref GetOAuth2TokenResult.
 struct SSOServerTokenInventory : Resource {
-  std::string accessToken;
-  std::string idToken;
-  std::string refreshToken;
-  std::string userUuid;
+  std::string accessToken;  ///< String.
+  std::string idToken;  ///< String.
+  std::string refreshToken;  ///< String.
+  std::string userUuid;  ///< String; UUID of the user.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// SSOTokenInventory (ZStack SDK class org.zstack.sdk.SSOTokenInventory).
+/// Inventory of an SSO token: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SSOTokenInventory`.
 struct SSOTokenInventory : Resource {
-  std::string clientUuid;
-  std::string userUuid;
+  std::string clientUuid;  ///< String; UUID of the client.
+  std::string userUuid;  ///< String; UUID of the user.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// SchedulerJobGroupInventory (ZStack SDK class org.zstack.sdk.SchedulerJobGroupInventory).
+/// Inventory of a scheduler job group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SchedulerJobGroupInventory`.
+/// Queried with \ref QuerySchedulerJobGroupAction.
+/// Returned by \ref CreateSchedulerJobGroupAction, \ref UpdateSchedulerJobGroupAction.
 struct SchedulerJobGroupInventory : NamedResource {
-  std::string state;
-  std::string jobType;
-  std::string jobData;
-  Json triggersUuid;  ///< element type unknown upstream: kept as JSON
-  Json jobsUuid;  ///< element type unknown upstream: kept as JSON
+  std::string state;  ///< String.
+  std::string jobType;  ///< String.
+  std::string jobData;  ///< String.
+  Json triggersUuid;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON; UUID of the triggers.
+  Json jobsUuid;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON; UUID of the jobs.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// SchedulerJobGroupSchedulerTriggerRefInventory (ZStack SDK class org.zstack.sdk.SchedulerJobGroupSchedulerTriggerRefInventory).
+/// Inventory of a scheduler job group scheduler trigger ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SchedulerJobGroupSchedulerTriggerRefInventory`.
+/// Returned by \ref AddSchedulerJobGroupToSchedulerTriggerAction.
 struct SchedulerJobGroupSchedulerTriggerRefInventory {
-  std::string schedulerJobGroupUuid;
-  std::string schedulerTriggerUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string schedulerJobGroupUuid;  ///< String; UUID of the scheduler job group.
+  std::string schedulerTriggerUuid;  ///< String; UUID of the scheduler trigger.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,22 +14,25 @@
 
 namespace zstack {
 
-/// SchedulerJobHistoryInventory (ZStack SDK class org.zstack.sdk.SchedulerJobHistoryInventory).
+/// Inventory of scheduler job history: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SchedulerJobHistoryInventory`.
+/// Queried with \ref QuerySchedulerJobHistoryAction.
 struct SchedulerJobHistoryInventory {
-  std::optional<std::int64_t> id;
-  std::string triggerUuid;
-  std::string schedulerJobUuid;
-  std::string schedulerJobGroupUuid;
-  std::string jobType;
-  std::optional<Timestamp> startTime;
-  std::optional<std::int64_t> executeTime;
-  std::string targetResourceUuid;
-  std::string requestDump;
-  std::string resultDump;
-  std::optional<bool> success;
-  std::string fireInstanceId;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string triggerUuid;  ///< String; UUID of the trigger.
+  std::string schedulerJobUuid;  ///< String; UUID of the scheduler job.
+  std::string schedulerJobGroupUuid;  ///< String; UUID of the scheduler job group.
+  std::string jobType;  ///< String.
+  std::optional<Timestamp> startTime;  ///< Timestamp (the server's local time).
+  std::optional<std::int64_t> executeTime;  ///< 64-bit integer.
+  std::string targetResourceUuid;  ///< String; UUID of the target resource.
+  std::string requestDump;  ///< String.
+  std::string resultDump;  ///< String.
+  std::optional<bool> success;  ///< Boolean.
+  std::string fireInstanceId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// SchedulerJobInventory (ZStack SDK class org.zstack.sdk.SchedulerJobInventory).
+/// Inventory of a scheduler job: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SchedulerJobInventory`.
+/// Queried with \ref QuerySchedulerJobAction.
+/// Returned by \ref ChangeSchedulerStateAction, \ref CreateSchedulerJobAction, \ref UpdateSchedulerJobAction.
 struct SchedulerJobInventory : NamedResource {
-  std::string targetResourceUuid;
-  std::string state;
-  std::string jobData;
-  std::string jobClassName;
-  Json triggersUuid;  ///< element type unknown upstream: kept as JSON
-  std::vector<std::string> schedulerJobGroupUuids;  ///< a list of uuids
+  std::string targetResourceUuid;  ///< String; UUID of the target resource.
+  std::string state;  ///< String.
+  std::string jobData;  ///< String.
+  std::string jobClassName;  ///< String.
+  Json triggersUuid;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON; UUID of the triggers.
+  std::vector<std::string> schedulerJobGroupUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the scheduler job groups.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

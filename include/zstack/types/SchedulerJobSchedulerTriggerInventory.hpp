@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// SchedulerJobSchedulerTriggerInventory (ZStack SDK class org.zstack.sdk.SchedulerJobSchedulerTriggerInventory).
+/// Inventory of a scheduler job scheduler trigger: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SchedulerJobSchedulerTriggerInventory`.
+/// Returned by \ref AddSchedulerJobToSchedulerTriggerAction.
 struct SchedulerJobSchedulerTriggerInventory : Resource {
-  std::string schedulerJobUuid;
-  std::string schedulerTriggerUuid;
+  std::string schedulerJobUuid;  ///< String; UUID of the scheduler job.
+  std::string schedulerTriggerUuid;  ///< String; UUID of the scheduler trigger.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// SchedulerTriggerInventory (ZStack SDK class org.zstack.sdk.SchedulerTriggerInventory).
+/// Inventory of a scheduler trigger: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SchedulerTriggerInventory`.
+/// Queried with \ref QuerySchedulerTriggerAction.
+/// Returned by \ref CreateSchedulerTriggerAction, \ref UpdateSchedulerTriggerAction.
 struct SchedulerTriggerInventory : NamedResource {
-  std::string cron;
-  std::string schedulerType;
-  std::optional<std::int32_t> schedulerInterval;
-  std::optional<std::int32_t> repeatCount;
-  std::optional<Timestamp> startTime;
-  std::optional<Timestamp> stopTime;
-  Json jobsUuid;  ///< element type unknown upstream: kept as JSON
-  Json jobGroupsUuid;  ///< element type unknown upstream: kept as JSON
+  std::string cron;  ///< String.
+  std::string schedulerType;  ///< String.
+  std::optional<std::int32_t> schedulerInterval;  ///< 32-bit integer.
+  std::optional<std::int32_t> repeatCount;  ///< 32-bit integer.
+  std::optional<Timestamp> startTime;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> stopTime;  ///< Timestamp (the server's local time).
+  Json jobsUuid;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON; UUID of the jobs.
+  Json jobGroupsUuid;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON; UUID of the job groups.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// ScsiLunClusterStatusInventory (ZStack SDK class org.zstack.sdk.ScsiLunClusterStatusInventory).
+/// Inventory of an SCSI LUN cluster status: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ScsiLunClusterStatusInventory`.
+/// Returned by \ref CheckScsiLunClusterStatusAction.
 struct ScsiLunClusterStatusInventory {
-  Json attachedHosts;  ///< element type unknown upstream: kept as JSON
-  Json unattachedHosts;  ///< element type unknown upstream: kept as JSON
-  std::optional<bool> isAllHostsAttached;
+  Json attachedHosts;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json unattachedHosts;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<bool> isAllHostsAttached;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// ScsiLunInventory (ZStack SDK class org.zstack.sdk.ScsiLunInventory).
+/// Inventory of an SCSI LUN: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ScsiLunInventory`.
+/// Queried with \ref QueryScsiLunAction.
+/// Returned by \ref AttachScsiLunToVmInstanceAction, \ref DetachScsiLunFromHostAction, \ref DetachScsiLunFromVmInstanceAction, \ref UpdateScsiLunAction.
 struct ScsiLunInventory : LunInventory {
-  Json scsiLunHostRefs;  ///< element type unknown upstream: kept as JSON
-  Json scsiLunVmInstanceRefs;  ///< element type unknown upstream: kept as JSON
+  Json scsiLunHostRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json scsiLunVmInstanceRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -17,16 +17,20 @@
 
 namespace zstack {
 
-/// SdnControllerInventory (ZStack SDK class org.zstack.sdk.SdnControllerInventory).
+/// Inventory of an SDN controller: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SdnControllerInventory`.
+/// Queried with \ref QuerySdnControllerAction.
+/// Returned by \ref AddSdnControllerAction, \ref UpdateSdnControllerAction.
 struct SdnControllerInventory : NamedResource {
-  std::string vendorType;
-  std::string ip;
-  std::string username;
-  std::string password;
-  std::vector<SdnVniRange> vniRanges;
-  std::vector<HardwareL2VxlanNetworkPoolInventory> vxlanPools;
+  std::string vendorType;  ///< String.
+  std::string ip;  ///< String.
+  std::string username;  ///< String.
+  std::string password;  ///< String.
+  std::vector<SdnVniRange> vniRanges;  ///< List of \ref SdnVniRange.
+  std::vector<HardwareL2VxlanNetworkPoolInventory> vxlanPools;  ///< List of \ref HardwareL2VxlanNetworkPoolInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

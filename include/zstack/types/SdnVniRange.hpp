@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// SdnVniRange (ZStack SDK class org.zstack.sdk.SdnVniRange).
+/// Data type `SdnVniRange` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SdnVniRange`.
+/// A field of \ref SdnControllerInventory.
 struct SdnVniRange {
-  std::optional<std::int32_t> startVni;
-  std::optional<std::int32_t> endVni;
+  std::optional<std::int32_t> startVni;  ///< 32-bit integer.
+  std::optional<std::int32_t> endVni;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

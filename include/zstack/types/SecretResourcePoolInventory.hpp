@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// SecretResourcePoolInventory (ZStack SDK class org.zstack.sdk.SecretResourcePoolInventory).
+/// Inventory of a secret resource pool: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SecretResourcePoolInventory`.
+/// Queried with \ref QuerySecretResourcePoolAction.
+/// Returned by \ref ChangeSecretResourcePoolStateAction, \ref CreateAiSiNoSecretResourcePoolAction, \ref CreateCSPSecretResourcePoolAction, \ref CreateFiSecSecretResourcePoolAction, \ref CreateFlkSecSecretResourcePoolAction and 10 more.
 struct SecretResourcePoolInventory : NamedResource {
-  std::string zoneUuid;
-  std::string type;
-  std::string state;
-  std::string status;
-  std::string model;
-  std::optional<std::int32_t> heartbeatInterval;
-  std::string ability;
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string type;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::string model;  ///< String.
+  std::optional<std::int32_t> heartbeatInterval;  ///< 32-bit integer.
+  std::string ability;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

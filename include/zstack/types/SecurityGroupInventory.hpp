@@ -16,14 +16,18 @@
 
 namespace zstack {
 
-/// SecurityGroupInventory (ZStack SDK class org.zstack.sdk.SecurityGroupInventory).
+/// Inventory of a security group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SecurityGroupInventory`.
+/// Queried with \ref QuerySecurityGroupAction.
+/// Returned by \ref AddSecurityGroupRuleAction, \ref AttachSecurityGroupToL3NetworkAction, \ref ChangeSecurityGroupRuleStateAction, \ref ChangeSecurityGroupStateAction, \ref CreateSecurityGroupAction and 4 more.
 struct SecurityGroupInventory : NamedResource {
-  std::string state;
-  std::optional<std::int32_t> ipVersion;
-  std::vector<SecurityGroupRuleInventory> rules;
-  std::vector<std::string> attachedL3NetworkUuids;
+  std::string state;  ///< String.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::vector<SecurityGroupRuleInventory> rules;  ///< List of \ref SecurityGroupRuleInventory.
+  std::vector<std::string> attachedL3NetworkUuids;  ///< List of strings; UUIDs of the attached L3 networks.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

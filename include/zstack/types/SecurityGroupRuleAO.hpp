@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// SecurityGroupRuleAO (documented in api/types/SecurityGroupRuleAO.json).
+/// Data type `SecurityGroupRuleAO` of the API.
+///
+/// Documented in `api/types/SecurityGroupRuleAO.json`.
+/// A parameter of \ref AddSecurityGroupRuleAction.
 struct SecurityGroupRuleAO {
-  std::optional<std::string> type;
-  std::optional<std::int32_t> startPort;
-  std::optional<std::int32_t> endPort;
-  std::optional<std::string> protocol;
-  std::optional<std::string> allowedCidr;
+  std::optional<std::string> type;  ///< String; required; one of `Ingress`, `Egress` (case-insensitive).
+  std::optional<std::int32_t> startPort;  ///< 32-bit integer; optional; range [-1, 65535].
+  std::optional<std::int32_t> endPort;  ///< 32-bit integer; optional; range [-1, 65535].
+  std::optional<std::string> protocol;  ///< String; required; one of `TCP`, `UDP`, `ICMP`, `ALL` (case-insensitive).
+  std::optional<std::string> allowedCidr;  ///< String; optional.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

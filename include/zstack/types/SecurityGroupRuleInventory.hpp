@@ -15,26 +15,31 @@
 
 namespace zstack {
 
-/// SecurityGroupRuleInventory (ZStack SDK class org.zstack.sdk.SecurityGroupRuleInventory).
+/// Inventory of a security group rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SecurityGroupRuleInventory`.
+/// Queried with \ref QuerySecurityGroupRuleAction.
+/// Returned by \ref ChangeSecurityGroupRuleAction.
+/// A field of \ref SecurityGroupInventory.
 struct SecurityGroupRuleInventory : Resource {
-  std::string securityGroupUuid;
-  std::string type;
-  std::optional<std::int32_t> ipVersion;
-  std::string protocol;
-  std::string state;
-  std::optional<std::int32_t> priority;
-  std::string description;
-  std::string srcIpRange;
-  std::string dstIpRange;
-  std::string srcPortRange;
-  std::string dstPortRange;
-  std::string action;
-  std::string remoteSecurityGroupUuid;
-  std::string allowedCidr;
-  std::optional<std::int32_t> startPort;
-  std::optional<std::int32_t> endPort;
+  std::string securityGroupUuid;  ///< String; UUID of the security group.
+  std::string type;  ///< String.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::string protocol;  ///< String.
+  std::string state;  ///< String.
+  std::optional<std::int32_t> priority;  ///< 32-bit integer.
+  std::string description;  ///< String.
+  std::string srcIpRange;  ///< String.
+  std::string dstIpRange;  ///< String.
+  std::string srcPortRange;  ///< String.
+  std::string dstPortRange;  ///< String.
+  std::string action;  ///< String.
+  std::string remoteSecurityGroupUuid;  ///< String; UUID of the remote security group.
+  std::string allowedCidr;  ///< String.
+  std::optional<std::int32_t> startPort;  ///< 32-bit integer.
+  std::optional<std::int32_t> endPort;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SecurityMachineEncryptResult (ZStack SDK class org.zstack.sdk.SecurityMachineEncryptResult).
+/// Reply of \ref SecurityMachineEncryptAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SecurityMachineEncryptResult`.
 struct SecurityMachineEncryptResult {
-  std::string text;
+  std::string text;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

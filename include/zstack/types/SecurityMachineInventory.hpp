@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// SecurityMachineInventory (ZStack SDK class org.zstack.sdk.SecurityMachineInventory).
+/// Inventory of a security machine: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SecurityMachineInventory`.
+/// Queried with \ref QuerySecurityMachineAction.
+/// Returned by \ref AddFiSecSecurityMachineAction, \ref AddFlkSecSecurityMachineAction, \ref AddInfoSecSecurityMachineAction, \ref AddJitSecurityMachineAction, \ref AddSanSecSecurityMachineAction and 7 more.
 struct SecurityMachineInventory : NamedResource {
-  std::string zoneUuid;
-  std::string secretResourcePoolUuid;
-  std::string managementIp;
-  std::string type;
-  std::string model;
-  std::string state;
-  std::string status;
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string secretResourcePoolUuid;  ///< String; UUID of the secret resource pool.
+  std::string managementIp;  ///< String.
+  std::string type;  ///< String.
+  std::string model;  ///< String.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

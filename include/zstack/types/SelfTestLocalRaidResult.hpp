@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SelfTestLocalRaidResult (ZStack SDK class org.zstack.sdk.SelfTestLocalRaidResult).
+/// Reply of \ref SelfTestLocalRaidAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SelfTestLocalRaidResult`.
 struct SelfTestLocalRaidResult {
-  std::string result;
+  std::string result;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,16 +14,20 @@
 
 namespace zstack {
 
-/// SessionInventory (ZStack SDK class org.zstack.sdk.SessionInventory).
+/// Inventory of a session: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SessionInventory`.
+/// Returned by \ref LogInAction, \ref LogInByAccountAction, \ref LogInByUserAction, \ref LoginByCasAction, \ref LoginIAM2PlatformAction and 4 more.
+/// A field of \ref LogInByLdapResult.
 struct SessionInventory {
-  std::string uuid;
-  std::string accountUuid;
-  std::string userUuid;
-  std::string userType;
-  std::optional<Timestamp> expiredDate;
-  std::optional<Timestamp> createDate;
+  std::string uuid;  ///< String.
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string userUuid;  ///< String; UUID of the user.
+  std::string userType;  ///< String.
+  std::optional<Timestamp> expiredDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

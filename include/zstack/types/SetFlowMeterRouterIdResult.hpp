@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetFlowMeterRouterIdResult (ZStack SDK class org.zstack.sdk.SetFlowMeterRouterIdResult).
+/// Reply of \ref SetFlowMeterRouterIdAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetFlowMeterRouterIdResult`.
 struct SetFlowMeterRouterIdResult {
-  std::optional<std::int64_t> routerId;
+  std::optional<std::int64_t> routerId;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetSecurityMachineKeyResult (ZStack SDK class org.zstack.sdk.SetSecurityMachineKeyResult).
+/// Reply of \ref SetSecurityMachineKeyAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetSecurityMachineKeyResult`.
 struct SetSecurityMachineKeyResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

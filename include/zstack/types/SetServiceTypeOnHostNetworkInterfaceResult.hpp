@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetServiceTypeOnHostNetworkInterfaceResult (ZStack SDK class org.zstack.sdk.SetServiceTypeOnHostNetworkInterfaceResult).
+/// Reply of \ref SetServiceTypeOnHostNetworkInterfaceAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetServiceTypeOnHostNetworkInterfaceResult`.
 struct SetServiceTypeOnHostNetworkInterfaceResult {
-  Json inventory;  ///< element type unknown upstream: kept as JSON
+  Json inventory;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

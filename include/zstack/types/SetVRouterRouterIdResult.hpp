@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetVRouterRouterIdResult (ZStack SDK class org.zstack.sdk.SetVRouterRouterIdResult).
+/// Reply of \ref SetVRouterRouterIdAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetVRouterRouterIdResult`.
 struct SetVRouterRouterIdResult {
-  std::string routerId;
+  std::string routerId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// SetVmNicSecurityGroupResult (ZStack SDK class org.zstack.sdk.SetVmNicSecurityGroupResult).
+/// Reply of \ref SetVmNicSecurityGroupAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetVmNicSecurityGroupResult`.
 struct SetVmNicSecurityGroupResult {
-  std::vector<VmNicSecurityGroupRefInventory> inventory;
+  std::vector<VmNicSecurityGroupRefInventory> inventory;  ///< List of \ref VmNicSecurityGroupRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetVmUserDefinedXmlHookScriptResult (ZStack SDK class org.zstack.sdk.SetVmUserDefinedXmlHookScriptResult).
+/// Reply of \ref SetVmUserDefinedXmlHookScriptAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetVmUserDefinedXmlHookScriptResult`.
 struct SetVmUserDefinedXmlHookScriptResult {
-  std::string vmUserDefinedXmlHookScript;
+  std::string vmUserDefinedXmlHookScript;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetVmUserDefinedXmlResult (ZStack SDK class org.zstack.sdk.SetVmUserDefinedXmlResult).
+/// Reply of \ref SetVmUserDefinedXmlAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetVmUserDefinedXmlResult`.
 struct SetVmUserDefinedXmlResult {
-  std::string vmUserDefinedXml;
+  std::string vmUserDefinedXml;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// SetVolumeIoThreadPinResult (ZStack SDK class org.zstack.sdk.SetVolumeIoThreadPinResult).
+/// Reply of \ref SetVolumeIoThreadPinAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetVolumeIoThreadPinResult`.
 struct SetVolumeIoThreadPinResult {
-  std::string volumeUuid;
-  std::optional<std::int32_t> ioThreadId;
-  std::string pin;
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::optional<std::int32_t> ioThreadId;  ///< 32-bit integer.
+  std::string pin;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetVpcVRouterDistributedRoutingEnabledResult (ZStack SDK class org.zstack.sdk.SetVpcVRouterDistributedRoutingEnabledResult).
+/// Reply of \ref SetVpcVRouterDistributedRoutingEnabledAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetVpcVRouterDistributedRoutingEnabledResult`.
 struct SetVpcVRouterDistributedRoutingEnabledResult {
-  std::optional<bool> enabled;
+  std::optional<bool> enabled;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SetVpcVRouterNetworkServiceStateResult (ZStack SDK class org.zstack.sdk.SetVpcVRouterNetworkServiceStateResult).
+/// Reply of \ref SetVpcVRouterNetworkServiceStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SetVpcVRouterNetworkServiceStateResult`.
 struct SetVpcVRouterNetworkServiceStateResult {
-  std::string state;
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// SftpBackupStorageInventory (ZStack SDK class org.zstack.sdk.SftpBackupStorageInventory).
+/// Inventory of SFTP backup storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SftpBackupStorageInventory`.
+/// Queried with \ref QuerySftpBackupStorageAction.
+/// Returned by \ref ReconnectSftpBackupStorageAction.
 struct SftpBackupStorageInventory : BackupStorageInventory {
-  std::string hostname;
-  std::string username;
-  std::optional<std::int32_t> sshPort;
+  std::string hostname;  ///< String.
+  std::string username;  ///< String.
+  std::optional<std::int32_t> sshPort;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

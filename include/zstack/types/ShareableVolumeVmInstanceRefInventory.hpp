@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// ShareableVolumeVmInstanceRefInventory (ZStack SDK class org.zstack.sdk.ShareableVolumeVmInstanceRefInventory).
+/// Inventory of a shareable volume VM instance ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ShareableVolumeVmInstanceRefInventory`.
+/// Queried with \ref QueryShareableVolumeVmInstanceRefAction.
 struct ShareableVolumeVmInstanceRefInventory : Resource {
-  std::string volumeUuid;
-  std::string vmInstanceUuid;
-  std::optional<std::int32_t> deviceId;
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::optional<std::int32_t> deviceId;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

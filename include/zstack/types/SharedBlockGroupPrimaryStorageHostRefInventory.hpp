@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// SharedBlockGroupPrimaryStorageHostRefInventory (ZStack SDK class org.zstack.sdk.SharedBlockGroupPrimaryStorageHostRefInventory).
+/// Inventory of a shared block group primary storage host ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SharedBlockGroupPrimaryStorageHostRefInventory`.
+/// Queried with \ref QuerySharedBlockGroupPrimaryStorageHostRefAction.
 struct SharedBlockGroupPrimaryStorageHostRefInventory {
-  std::string primaryStorageUuid;
-  std::string hostUuid;
-  std::optional<std::int32_t> hostId;
-  std::string status;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::optional<std::int32_t> hostId;  ///< 32-bit integer.
+  std::string status;  ///< String; one of `Connected`, `Connecting`, `Disconnected` (enum `PrimaryStorageHostStatus`).
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

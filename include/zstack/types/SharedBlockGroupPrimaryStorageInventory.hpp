@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// SharedBlockGroupPrimaryStorageInventory (ZStack SDK class org.zstack.sdk.SharedBlockGroupPrimaryStorageInventory).
+/// Inventory of shared block group primary storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SharedBlockGroupPrimaryStorageInventory`.
+/// Queried with \ref QuerySharedBlockGroupPrimaryStorageAction.
+/// Returned by \ref AddSharedBlockToSharedBlockGroupAction, \ref RefreshSharedblockDeviceCapacityAction, \ref UpdateSharedBlockAction.
 struct SharedBlockGroupPrimaryStorageInventory : PrimaryStorageInventory {
-  Json sharedBlocks;  ///< element type unknown upstream: kept as JSON
-  std::string sharedBlockGroupType;
+  Json sharedBlocks;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string sharedBlockGroupType;  ///< String; one of `LvmVolumeGroupBasic` (enum `SharedBlockGroupType`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

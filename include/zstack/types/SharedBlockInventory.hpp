@@ -15,17 +15,20 @@
 
 namespace zstack {
 
-/// SharedBlockInventory (ZStack SDK class org.zstack.sdk.SharedBlockInventory).
+/// Inventory of a shared block: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SharedBlockInventory`.
+/// Queried with \ref QuerySharedBlockAction.
 struct SharedBlockInventory : NamedResource {
-  std::string sharedBlockGroupUuid;
-  std::string type;
-  std::string diskUuid;
-  std::string state;
-  std::string status;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
+  std::string sharedBlockGroupUuid;  ///< String; UUID of the shared block group.
+  std::string type;  ///< String; one of `LvmLogicalVolumeBasic` (enum `SharedBlockType`).
+  std::string diskUuid;  ///< String; UUID of the disk.
+  std::string state;  ///< String; one of `Enabled`, `Disabled`, `Maintenance`, `Deleting` (enum `SharedBlockState`).
+  std::string status;  ///< String; one of `Connecting`, `Connected`, `Disconnected` (enum `SharedBlockStatus`).
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

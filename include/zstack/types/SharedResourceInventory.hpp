@@ -14,17 +14,20 @@
 
 namespace zstack {
 
-/// SharedResourceInventory (ZStack SDK class org.zstack.sdk.SharedResourceInventory).
+/// Inventory of a shared resource: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SharedResourceInventory`.
+/// Queried with \ref QuerySharedResourceAction.
 struct SharedResourceInventory {
-  std::string ownerAccountUuid;
-  std::string receiverAccountUuid;
-  std::optional<bool> toPublic;
-  std::string resourceType;
-  std::string resourceUuid;
-  std::optional<Timestamp> lastOpDate;
-  std::optional<Timestamp> createDate;
+  std::string ownerAccountUuid;  ///< String; UUID of the owner account.
+  std::string receiverAccountUuid;  ///< String; UUID of the receiver account.
+  std::optional<bool> toPublic;  ///< Boolean.
+  std::string resourceType;  ///< String.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

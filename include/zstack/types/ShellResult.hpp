@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// ShellResult (ZStack SDK class org.zstack.sdk.ShellResult).
+/// Data type `ShellResult` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ShellResult`.
+/// A field of \ref KvmRunShellResult.
 struct ShellResult {
-  std::optional<std::int32_t> returnCode;
-  std::string stdout;
-  std::string stderr;
-  std::optional<ErrorCode> errorCode;
+  std::optional<std::int32_t> returnCode;  ///< 32-bit integer.
+  std::string stdout;  ///< String.
+  std::string stderr;  ///< String.
+  std::optional<ErrorCode> errorCode;  ///< \ref ErrorCode.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// ShrinkResult (ZStack SDK class org.zstack.sdk.ShrinkResult).
+/// Data type `ShrinkResult` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ShrinkResult`.
+/// A field of \ref ShrinkVolumeSnapshotResult.
 struct ShrinkResult {
-  std::optional<std::int64_t> oldSize;
-  std::optional<std::int64_t> size;
-  std::optional<std::int64_t> deltaSize;
+  std::optional<std::int64_t> oldSize;  ///< 64-bit integer.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::optional<std::int64_t> deltaSize;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

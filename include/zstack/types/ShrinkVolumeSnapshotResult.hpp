@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// ShrinkVolumeSnapshotResult (ZStack SDK class org.zstack.sdk.ShrinkVolumeSnapshotResult).
+/// Reply of \ref ShrinkVolumeSnapshotAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ShrinkVolumeSnapshotResult`.
 struct ShrinkVolumeSnapshotResult {
-  std::optional<ShrinkResult> shrinkResult;
+  std::optional<ShrinkResult> shrinkResult;  ///< \ref ShrinkResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

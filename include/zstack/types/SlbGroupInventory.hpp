@@ -15,18 +15,23 @@
 
 namespace zstack {
 
-/// SlbGroupInventory (ZStack SDK class org.zstack.sdk.SlbGroupInventory).
+/// Inventory of an SLB group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SlbGroupInventory`.
+/// Queried with \ref QuerySlbGroupAction.
+/// Returned by \ref ChangeSlbGroupDeployTypeAction, \ref ChangeSlbGroupMonitorIpsAction, \ref CreateSlbGroupAction, \ref ProvisionSlbInstanceAction, \ref UpdateSlbGroupAction.
+/// A field of \ref GetLoadBalancerOwnerResult.
 struct SlbGroupInventory : NamedResource {
-  std::string backendType;
-  std::string deployType;
-  std::string slbOfferingUuid;
-  std::optional<std::int64_t> configVersion;
-  Json slbVms;  ///< element type unknown upstream: kept as JSON
-  Json lbs;  ///< element type unknown upstream: kept as JSON
-  Json networks;  ///< element type unknown upstream: kept as JSON
-  Json monitorIps;  ///< element type unknown upstream: kept as JSON
+  std::string backendType;  ///< String.
+  std::string deployType;  ///< String.
+  std::string slbOfferingUuid;  ///< String; UUID of the SLB offering.
+  std::optional<std::int64_t> configVersion;  ///< 64-bit integer.
+  Json slbVms;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json lbs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json networks;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json monitorIps;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

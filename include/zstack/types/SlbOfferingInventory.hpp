@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// SlbOfferingInventory (ZStack SDK class org.zstack.sdk.SlbOfferingInventory).
+/// Inventory of an SLB offering: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SlbOfferingInventory`.
+/// Queried with \ref QuerySlbOfferingAction.
 struct SlbOfferingInventory : InstanceOfferingInventory {
-  std::string managementNetworkUuid;
-  std::string zoneUuid;
-  std::string imageUuid;
+  std::string managementNetworkUuid;  ///< String; UUID of the management network.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string imageUuid;  ///< String; UUID of the image.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// SlbVmInstanceInventory (ZStack SDK class org.zstack.sdk.SlbVmInstanceInventory).
+/// Inventory of an SLB VM instance: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SlbVmInstanceInventory`.
+/// Queried with \ref QuerySlbVmInstanceAction.
+/// Returned by \ref CreateSlbInstanceAction.
 struct SlbVmInstanceInventory : VirtualRouterVmInventory {
-  std::string slbGroupUuid;
-  Json configTasks;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int64_t> configVersion;
+  std::string slbGroupUuid;  ///< String; UUID of the SLB group.
+  Json configTasks;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int64_t> configVersion;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

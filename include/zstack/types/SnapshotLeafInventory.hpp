@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// SnapshotLeafInventory (ZStack SDK class org.zstack.sdk.SnapshotLeafInventory).
+/// Inventory of a snapshot leaf: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SnapshotLeafInventory`.
+/// A field of \ref VolumeSnapshotTreeInventory.
 struct SnapshotLeafInventory {
-  std::optional<VolumeSnapshotInventory> inventory;
-  std::string parentUuid;
-  Json children;  ///< element type unknown upstream: kept as JSON
+  std::optional<VolumeSnapshotInventory> inventory;  ///< \ref VolumeSnapshotInventory.
+  std::string parentUuid;  ///< String; UUID of the parent.
+  Json children;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

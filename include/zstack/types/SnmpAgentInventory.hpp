@@ -15,20 +15,24 @@
 
 namespace zstack {
 
-/// SnmpAgentInventory (ZStack SDK class org.zstack.sdk.SnmpAgentInventory).
+/// Inventory of an SNMP agent: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SnmpAgentInventory`.
+/// Queried with \ref QuerySnmpAgentAction.
+/// Returned by \ref CreateSnmpAgentAction, \ref StartSnmpAgentAction, \ref StopSnmpAgentAction, \ref UpdateSnmpAgentAction.
 struct SnmpAgentInventory : Resource {
-  std::string version;
-  std::string readCommunity;
-  std::string userName;
-  std::string authAlgorithm;
-  std::string authPassword;
-  std::string privacyAlgorithm;
-  std::string privacyPassword;
-  std::optional<std::int32_t> port;
-  std::string status;
-  std::string securityLevel;
+  std::string version;  ///< String.
+  std::string readCommunity;  ///< String.
+  std::string userName;  ///< String.
+  std::string authAlgorithm;  ///< String.
+  std::string authPassword;  ///< String.
+  std::string privacyAlgorithm;  ///< String.
+  std::string privacyPassword;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string status;  ///< String.
+  std::string securityLevel;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// SshKeyPairInventory (ZStack SDK class org.zstack.sdk.SshKeyPairInventory).
+/// Inventory of an SSH key pair: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SshKeyPairInventory`.
+/// Queried with \ref QuerySshKeyPairAction.
+/// Returned by \ref AttachSshKeyPairToVmInstanceAction, \ref CreateSshKeyPairAction, \ref UpdateSshKeyPairAction.
 struct SshKeyPairInventory : NamedResource {
-  std::string publicKey;
+  std::string publicKey;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

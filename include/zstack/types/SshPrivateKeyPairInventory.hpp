@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// SshPrivateKeyPairInventory (ZStack SDK class org.zstack.sdk.SshPrivateKeyPairInventory).
+/// Inventory of an SSH private key pair: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SshPrivateKeyPairInventory`.
+/// Returned by \ref GenerateSshKeyPairAction.
 struct SshPrivateKeyPairInventory : NamedResource {
-  std::string publicKey;
-  std::string privateKey;
+  std::string publicKey;  ///< String.
+  std::string privateKey;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

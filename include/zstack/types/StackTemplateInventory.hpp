@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// StackTemplateInventory (ZStack SDK class org.zstack.sdk.StackTemplateInventory).
+/// Inventory of a stack template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.StackTemplateInventory`.
+/// Queried with \ref QueryStackTemplateAction.
+/// Returned by \ref AddStackTemplateAction, \ref UpdateStackTemplateAction.
 struct StackTemplateInventory : NamedResource {
-  std::string type;
-  std::string version;
-  std::optional<bool> state;
-  std::string content;
-  std::string md5sum;
+  std::string type;  ///< String.
+  std::string version;  ///< String.
+  std::optional<bool> state;  ///< Boolean.
+  std::string content;  ///< String.
+  std::string md5sum;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

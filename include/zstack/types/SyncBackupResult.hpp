@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// SyncBackupResult (ZStack SDK class org.zstack.sdk.SyncBackupResult).
+/// Data type `SyncBackupResult` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SyncBackupResult`.
+/// A field of \ref SyncDatabaseBackupResult.
 struct SyncBackupResult {
-  std::optional<std::int32_t> deletedBackupCount;
-  std::optional<std::int32_t> newBackupCount;
+  std::optional<std::int32_t> deletedBackupCount;  ///< 32-bit integer.
+  std::optional<std::int32_t> newBackupCount;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

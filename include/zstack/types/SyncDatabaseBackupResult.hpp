@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// SyncDatabaseBackupResult (ZStack SDK class org.zstack.sdk.databasebackup.SyncDatabaseBackupResult).
+/// Reply of \ref SyncDatabaseBackupAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.databasebackup.SyncDatabaseBackupResult`.
 struct SyncDatabaseBackupResult {
-  std::optional<SyncBackupResult> result;
+  std::optional<SyncBackupResult> result;  ///< \ref SyncBackupResult.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

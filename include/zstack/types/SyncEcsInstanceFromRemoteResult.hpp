@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// SyncEcsInstanceFromRemoteResult (ZStack SDK class org.zstack.sdk.SyncEcsInstanceFromRemoteResult).
+/// Reply of \ref SyncEcsInstanceFromRemoteAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SyncEcsInstanceFromRemoteResult`.
 struct SyncEcsInstanceFromRemoteResult {
-  Json inventories;  ///< element type unknown upstream: kept as JSON
+  Json inventories;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,16 @@
 
 namespace zstack {
 
-/// SystemTagInventory (ZStack SDK class org.zstack.sdk.SystemTagInventory).
+/// Inventory of a system tag: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.SystemTagInventory`.
+/// Queried with \ref QuerySystemTagAction.
+/// Returned by \ref CreateSystemTagAction, \ref UpdateSystemTagAction.
+/// A field of \ref CreateSystemTagsResult, \ref ImageInventory.
 struct SystemTagInventory : TagInventory {
-  std::optional<bool> inherent;
+  std::optional<bool> inherent;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

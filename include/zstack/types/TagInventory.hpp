@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// TagInventory (ZStack SDK class org.zstack.sdk.TagInventory).
+/// Inventory of a tag: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TagInventory`.
+/// Queried with \ref QueryTagAction.
 struct TagInventory : Resource {
-  std::string resourceUuid;
-  std::string resourceType;
-  std::string tag;
-  std::string type;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string resourceType;  ///< String.
+  std::string tag;  ///< String.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

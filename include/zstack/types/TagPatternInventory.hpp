@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// TagPatternInventory (ZStack SDK class org.zstack.sdk.TagPatternInventory).
+/// Inventory of a tag pattern: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TagPatternInventory`.
+/// Returned by \ref CreateTagAction, \ref UpdateTagAction.
+/// A field of \ref UserTagInventory.
 struct TagPatternInventory : NamedResource {
-  std::string value;
-  std::string color;
-  std::string type;
+  std::string value;  ///< String.
+  std::string color;  ///< String.
+  std::string type;  ///< String; one of `simple`, `withToken` (enum `TagPatternType`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// TakeVmConsoleScreenshotResult (ZStack SDK class org.zstack.sdk.TakeVmConsoleScreenshotResult).
+/// Reply of \ref TakeVmConsoleScreenshotAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TakeVmConsoleScreenshotResult`.
 struct TakeVmConsoleScreenshotResult {
-  std::string imageData;
+  std::string imageData;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,19 +14,21 @@
 
 namespace zstack {
 
-/// TaskInfo (ZStack SDK class org.zstack.sdk.TaskInfo).
+/// Data type `TaskInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TaskInfo`.
 struct TaskInfo {
-  std::string name;
-  std::string className;
-  std::optional<std::int32_t> index;
-  std::optional<std::int64_t> pendingTime;
-  std::optional<std::int64_t> executionTime;
-  std::string context;
-  std::string apiId;
-  std::string apiName;
-  std::vector<std::string> contextList;
+  std::string name;  ///< String.
+  std::string className;  ///< String.
+  std::optional<std::int32_t> index;  ///< 32-bit integer.
+  std::optional<std::int64_t> pendingTime;  ///< 64-bit integer.
+  std::optional<std::int64_t> executionTime;  ///< 64-bit integer.
+  std::string context;  ///< String.
+  std::string apiId;  ///< String.
+  std::string apiName;  ///< String.
+  std::vector<std::string> contextList;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

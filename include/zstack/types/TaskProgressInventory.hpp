@@ -16,19 +16,22 @@ namespace zstack {
 
 struct TaskProgressInventory;
 
-/// TaskProgressInventory (ZStack SDK class org.zstack.sdk.TaskProgressInventory).
+/// Inventory of a task progress: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TaskProgressInventory`.
+/// A field of \ref GetTaskProgressResult.
 struct TaskProgressInventory {
-  std::string taskUuid;
-  std::string taskName;
-  std::string parentUuid;
-  std::string type;
-  std::string content;
-  Json opaque;  ///< element type unknown upstream: kept as JSON
-  std::optional<std::int64_t> time;
-  std::vector<TaskProgressInventory> subTasks;
-  std::string arguments;
+  std::string taskUuid;  ///< String; UUID of the task.
+  std::string taskName;  ///< String.
+  std::string parentUuid;  ///< String; UUID of the parent.
+  std::string type;  ///< String.
+  std::string content;  ///< String.
+  Json opaque;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::optional<std::int64_t> time;  ///< 64-bit integer.
+  std::vector<TaskProgressInventory> subTasks;  ///< List of \ref TaskProgressInventory.
+  std::string arguments;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// Template (ZStack SDK class org.zstack.sdk.iam2.project.template.Template).
+/// Data type `Template` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.iam2.project.template.Template`.
+/// A field of \ref IAM2ProjectTemplateInventory.
 struct Template {
-  Json attributes;  ///< element type unknown upstream: kept as JSON
-  Json quota;  ///< element type unknown upstream: kept as JSON
+  Json attributes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json quota;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,19 @@
 
 namespace zstack {
 
-/// TemplateConfigInventory (ZStack SDK class org.zstack.sdk.TemplateConfigInventory).
+/// Inventory of template config: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TemplateConfigInventory`.
+/// Queried with \ref QueryTemplateConfigAction.
+/// Returned by \ref UpdateTemplateConfigAction.
 struct TemplateConfigInventory {
-  std::string templateUuid;
-  std::string category;
-  std::string name;
-  std::string defaultValue;
-  std::string value;
+  std::string templateUuid;  ///< String; UUID of the template.
+  std::string category;  ///< String.
+  std::string name;  ///< String.
+  std::string defaultValue;  ///< String.
+  std::string value;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// ThirdpartyPlatformInventory (ZStack SDK class org.zstack.sdk.zwatch.thirdparty.entity.ThirdpartyPlatformInventory).
+/// Inventory of a thirdparty platform: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.zwatch.thirdparty.entity.ThirdpartyPlatformInventory`.
+/// Queried with \ref QueryThirdpartyPlatformAction.
+/// Returned by \ref AddThirdpartyPlatformAction, \ref UpdateThirdpartyPlatformAction.
 struct ThirdpartyPlatformInventory : NamedResource {
-  std::string type;
-  std::string url;
-  std::string template_;
-  std::string state;
-  std::optional<Timestamp> lastSyncDate;
+  std::string type;  ///< String.
+  std::string url;  ///< String.
+  std::string template_;  ///< JSON key `template`; string.
+  std::string state;  ///< String.
+  std::optional<Timestamp> lastSyncDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

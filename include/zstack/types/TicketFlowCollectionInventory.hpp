@@ -15,15 +15,19 @@
 
 namespace zstack {
 
-/// TicketFlowCollectionInventory (ZStack SDK class org.zstack.sdk.ticket.entity.TicketFlowCollectionInventory).
+/// Inventory of a ticket flow collection: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ticket.entity.TicketFlowCollectionInventory`.
+/// Queried with \ref QueryTicketFlowCollectionAction.
+/// Returned by \ref ChangeTicketFlowCollectionStateAction, \ref CreateIAM2TickFlowCollectionAction, \ref UpdateIAM2TicketFlowCollectionAction.
 struct TicketFlowCollectionInventory : NamedResource {
-  std::string state;
-  std::string status;
-  std::optional<bool> isDefault;
-  Json flows;  ///< element type unknown upstream: kept as JSON
-  std::vector<std::string> ticketTypeUuids;  ///< a list of uuids
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::optional<bool> isDefault;  ///< Boolean.
+  Json flows;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::vector<std::string> ticketTypeUuids;  ///< List of strings; a list of UUIDs (by its name); UUIDs of the ticket types.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// TicketFlowInventory (ZStack SDK class org.zstack.sdk.ticket.entity.TicketFlowInventory).
+/// Inventory of a ticket flow: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ticket.entity.TicketFlowInventory`.
+/// Queried with \ref QueryTicketFlowAction.
+/// Returned by \ref AddIAM2TicketFlowAction, \ref UpdateIAM2TicketFlowAction.
 struct TicketFlowInventory : NamedResource {
-  std::string parentFlowUuid;
-  std::string flowContext;
-  std::string flowContextType;
-  std::string collectionUuid;
+  std::string parentFlowUuid;  ///< String; UUID of the parent flow.
+  std::string flowContext;  ///< String.
+  std::string flowContextType;  ///< String.
+  std::string collectionUuid;  ///< String; UUID of the collection.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// TicketInventory (ZStack SDK class org.zstack.sdk.ticket.entity.TicketInventory).
+/// Inventory of a ticket: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ticket.entity.TicketInventory`.
+/// Queried with \ref QueryTicketAction.
+/// Returned by \ref ChangeTicketStatusAction, \ref CreateTicketAction, \ref UpdateTicketRequestAction.
 struct TicketInventory : NamedResource {
-  std::string status;
-  Json request;  ///< element type unknown upstream: kept as JSON
-  std::string accountSystemType;
-  std::string ticketTypeUuid;
-  Json accountSystemContext;
-  std::string currentFlowUuid;
-  std::string flowCollectionUuid;
+  std::string status;  ///< String; one of `Pending`, `Cancelled`, `IntermediateApproved`, `FinalApproved`, `Rejected` (enum `TicketStatus`).
+  Json request;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string accountSystemType;  ///< String.
+  std::string ticketTypeUuid;  ///< String; UUID of the ticket type.
+  Json accountSystemContext;  ///< Free-form JSON.
+  std::string currentFlowUuid;  ///< String; UUID of the current flow.
+  std::string flowCollectionUuid;  ///< String; UUID of the flow collection.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// TicketTypeInventory (ZStack SDK class org.zstack.sdk.ticket.entity.TicketTypeInventory).
+/// Inventory of a ticket type: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ticket.entity.TicketTypeInventory`.
+/// Queried with \ref QueryTicketTypeAction.
 struct TicketTypeInventory : NamedResource {
-  std::string type;
-  std::string requests;
-  std::optional<bool> adminOnly;
+  std::string type;  ///< String.
+  std::string requests;  ///< String.
+  std::optional<bool> adminOnly;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// TokenIntrospectionResult (ZStack SDK class org.zstack.sdk.TokenIntrospectionResult).
+/// Reply of \ref TokenIntrospectionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TokenIntrospectionResult`.
 struct TokenIntrospectionResult {
-  std::optional<bool> active;
+  std::optional<bool> active;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

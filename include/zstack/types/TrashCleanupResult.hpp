@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// TrashCleanupResult (ZStack SDK class org.zstack.sdk.TrashCleanupResult).
+/// Data type `TrashCleanupResult` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TrashCleanupResult`.
+/// A field of \ref CleanUpTrashOnBackupStorageResult, \ref CleanUpTrashOnPrimaryStorageResult.
 struct TrashCleanupResult {
-  std::string resourceUuid;
-  std::optional<bool> success;
-  std::optional<ErrorCode> error;
-  std::optional<std::int64_t> trashId;
-  std::optional<std::int64_t> size;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::optional<bool> success;  ///< Boolean.
+  std::optional<ErrorCode> error;  ///< \ref ErrorCode.
+  std::optional<std::int64_t> trashId;  ///< 64-bit integer.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// TwoFactorAuthenticationInventory (ZStack SDK class org.zstack.sdk.TwoFactorAuthenticationInventory).
+/// Inventory of a two factor authentication: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TwoFactorAuthenticationInventory`.
+/// Queried with \ref QueryTwoFactorAuthenticationAction.
 struct TwoFactorAuthenticationInventory : Resource {
-  std::string secret;
-  std::string userUuid;
-  std::string userType;
-  std::string status;
+  std::string secret;  ///< String.
+  std::string userUuid;  ///< String; UUID of the user.
+  std::string userType;  ///< String.
+  std::string status;  ///< String; one of `NewCreated`, `Logined` (enum `TwoFactorAuthenticationSecretStatus`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,16 +15,19 @@
 
 namespace zstack {
 
-/// TwoFactorAuthenticationSecretInventory (ZStack SDK class org.zstack.sdk.TwoFactorAuthenticationSecretInventory).
+/// Inventory of a two factor authentication secret: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.TwoFactorAuthenticationSecretInventory`.
+/// Returned by \ref GetTwoFactorAuthenticationSecretAction, \ref ResetTwoFactorAuthenticationSecretAction.
 struct TwoFactorAuthenticationSecretInventory : Resource {
-  std::string secret;
-  std::string resourceUuid;
-  std::string resourceType;
-  std::string status;
-  std::string userUuid;
-  std::string userType;
+  std::string secret;  ///< String.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string resourceType;  ///< String.
+  std::string status;  ///< String; one of `NewCreated`, `Logined` (enum `TwoFactorAuthenticationSecretStatus`).
+  std::string userUuid;  ///< String; UUID of the user.
+  std::string userType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

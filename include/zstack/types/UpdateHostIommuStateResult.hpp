@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// UpdateHostIommuStateResult (ZStack SDK class org.zstack.sdk.UpdateHostIommuStateResult).
+/// Reply of \ref UpdateHostIommuStateAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UpdateHostIommuStateResult`.
 struct UpdateHostIommuStateResult {
-  std::string state;
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `HostIommuStateType`).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

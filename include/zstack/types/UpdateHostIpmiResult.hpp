@@ -15,11 +15,13 @@
 
 namespace zstack {
 
-/// UpdateHostIpmiResult (ZStack SDK class org.zstack.sdk.UpdateHostIpmiResult).
+/// Reply of \ref UpdateHostIpmiAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UpdateHostIpmiResult`.
 struct UpdateHostIpmiResult {
-  std::optional<HostIpmiInventory> hostIpmiInventory;
+  std::optional<HostIpmiInventory> hostIpmiInventory;  ///< \ref HostIpmiInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// UsageReport (ZStack SDK class org.zstack.sdk.UsageReport).
+/// Data type `UsageReport` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UsageReport`.
+/// A field of \ref GetPrimaryStorageUsageReportResult.
 struct UsageReport {
-  std::vector<std::int64_t> usedPhysicalCapacitiesForecast;
-  std::vector<std::int64_t> usedPhysicalCapacitiesHistory;
-  std::vector<std::int64_t> totalPhysicalCapacitiesHistory;
-  std::optional<std::int64_t> startTime;
-  std::optional<std::int64_t> interval;
+  std::vector<std::int64_t> usedPhysicalCapacitiesForecast;  ///< List of 64-bit integers.
+  std::vector<std::int64_t> usedPhysicalCapacitiesHistory;  ///< List of 64-bit integers.
+  std::vector<std::int64_t> totalPhysicalCapacitiesHistory;  ///< List of 64-bit integers.
+  std::optional<std::int64_t> startTime;  ///< 64-bit integer.
+  std::optional<std::int64_t> interval;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,22 +15,26 @@
 
 namespace zstack {
 
-/// UsbDeviceInventory (ZStack SDK class org.zstack.sdk.UsbDeviceInventory).
+/// Inventory of a USB device: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UsbDeviceInventory`.
+/// Queried with \ref QueryUsbDeviceAction.
+/// Returned by \ref AttachUsbDeviceToVmAction, \ref DetachUsbDeviceFromVmAction, \ref UpdateUsbDeviceAction.
 struct UsbDeviceInventory : NamedResource {
-  std::string hostUuid;
-  std::string vmInstanceUuid;
-  std::string state;
-  std::string busNum;
-  std::string devNum;
-  std::string idVendor;
-  std::string idProduct;
-  std::string iManufacturer;
-  std::string iProduct;
-  std::string iSerial;
-  std::string usbVersion;
-  std::string attachType;
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string state;  ///< String; one of `Enabled`, `Disabled` (enum `UsbDeviceState`).
+  std::string busNum;  ///< String.
+  std::string devNum;  ///< String.
+  std::string idVendor;  ///< String.
+  std::string idProduct;  ///< String.
+  std::string iManufacturer;  ///< String.
+  std::string iProduct;  ///< String.
+  std::string iSerial;  ///< String.
+  std::string usbVersion;  ///< String.
+  std::string attachType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

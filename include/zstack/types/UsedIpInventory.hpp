@@ -15,20 +15,24 @@
 
 namespace zstack {
 
-/// UsedIpInventory (ZStack SDK class org.zstack.sdk.UsedIpInventory).
+/// Inventory of a used IP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UsedIpInventory`.
+/// Queried with \ref QueryIpAddressAction.
+/// A field of \ref VmNicInventory.
 struct UsedIpInventory : Resource {
-  std::string ipRangeUuid;
-  std::string l3NetworkUuid;
-  std::optional<std::int32_t> ipVersion;
-  std::string ip;
-  std::string netmask;
-  std::string gateway;
-  std::string usedFor;
-  std::optional<std::int64_t> ipInLong;
-  Json ipInBinary;  ///< element type unknown upstream: kept as JSON
-  std::string vmNicUuid;
+  std::string ipRangeUuid;  ///< String; UUID of the IP range.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::string ip;  ///< String.
+  std::string netmask;  ///< String.
+  std::string gateway;  ///< String.
+  std::string usedFor;  ///< String.
+  std::optional<std::int64_t> ipInLong;  ///< 64-bit integer.
+  Json ipInBinary;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string vmNicUuid;  ///< String; UUID of the VM NIC.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// UserGroupInventory (ZStack SDK class org.zstack.sdk.UserGroupInventory).
+/// Inventory of a user group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UserGroupInventory`.
+/// Queried with \ref QueryUserGroupAction.
+/// Returned by \ref CreateUserGroupAction, \ref UpdateUserGroupAction.
 struct UserGroupInventory : NamedResource {
-  std::string accountUuid;
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

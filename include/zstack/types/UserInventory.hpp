@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// UserInventory (ZStack SDK class org.zstack.sdk.UserInventory).
+/// Inventory of a user: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UserInventory`.
+/// Queried with \ref QueryUserAction.
+/// Returned by \ref CreateUserAction, \ref UpdateUserAction.
 struct UserInventory : NamedResource {
-  std::string accountUuid;
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,12 +16,16 @@
 
 namespace zstack {
 
-/// UserTagInventory (ZStack SDK class org.zstack.sdk.UserTagInventory).
+/// Inventory of a user tag: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.UserTagInventory`.
+/// Queried with \ref QueryUserTagAction.
+/// Returned by \ref CreateUserTagAction.
 struct UserTagInventory : TagInventory {
-  std::string tagPatternUuid;
-  std::optional<TagPatternInventory> tagPattern;
+  std::string tagPatternUuid;  ///< String; UUID of the tag pattern.
+  std::optional<TagPatternInventory> tagPattern;  ///< \ref TagPatternInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

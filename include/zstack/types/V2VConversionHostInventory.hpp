@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// V2VConversionHostInventory (ZStack SDK class org.zstack.sdk.V2VConversionHostInventory).
+/// Inventory of a V2 V conversion host: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.V2VConversionHostInventory`.
+/// Queried with \ref QueryV2VConversionHostAction.
+/// Returned by \ref AddV2VConversionHostAction, \ref ChangeV2VConversionHostStateAction, \ref UpdateV2VConversionHostAction.
 struct V2VConversionHostInventory : NamedResource {
-  std::string type;
-  std::string hostUuid;
-  std::string storagePath;
-  std::string state;
-  std::optional<std::int64_t> totalSize;
-  std::optional<std::int64_t> availableSize;
-  std::string hostStatus;
-  std::string hostState;
+  std::string type;  ///< String.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string storagePath;  ///< String.
+  std::string state;  ///< String.
+  std::optional<std::int64_t> totalSize;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableSize;  ///< 64-bit integer.
+  std::string hostStatus;  ///< String.
+  std::string hostState;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// VCenterBackupStorageInventory (ZStack SDK class org.zstack.sdk.VCenterBackupStorageInventory).
+/// Inventory of vCenter backup storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VCenterBackupStorageInventory`.
+/// Queried with \ref QueryVCenterBackupStorageAction.
 struct VCenterBackupStorageInventory : BackupStorageInventory {
-  std::string vCenterUuid;
-  std::string datastore;
+  std::string vCenterUuid;  ///< String; UUID of the vCenter.
+  std::string datastore;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

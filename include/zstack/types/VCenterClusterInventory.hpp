@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// VCenterClusterInventory (ZStack SDK class org.zstack.sdk.VCenterClusterInventory).
+/// Inventory of a vCenter cluster: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VCenterClusterInventory`.
+/// Queried with \ref QueryVCenterClusterAction.
 struct VCenterClusterInventory : ClusterInventory {
-  std::string vCenterUuid;
-  std::string morval;
-  std::string dataCenterUuid;
+  std::string vCenterUuid;  ///< String; UUID of the vCenter.
+  std::string morval;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// VCenterDatacenterInventory (ZStack SDK class org.zstack.sdk.VCenterDatacenterInventory).
+/// Inventory of a vCenter datacenter: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VCenterDatacenterInventory`.
+/// Queried with \ref QueryVCenterDatacenterAction.
 struct VCenterDatacenterInventory {
-  std::string uuid;
-  std::string vCenterUuid;
-  std::string name;
-  std::string morval;
+  std::string uuid;  ///< String.
+  std::string vCenterUuid;  ///< String; UUID of the vCenter.
+  std::string name;  ///< String.
+  std::string morval;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,22 @@
 
 namespace zstack {
 
-/// VCenterInventory (ZStack SDK class org.zstack.sdk.VCenterInventory).
+/// Inventory of a vCenter: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VCenterInventory`.
+/// Queried with \ref QueryVCenterAction.
+/// Returned by \ref AddVCenterAction, \ref UpdateVCenterAction.
 struct VCenterInventory : NamedResource {
-  std::string domainName;
-  std::optional<std::int32_t> port;
-  std::string userName;
-  std::string zoneUuid;
-  std::string version;
-  std::optional<bool> https;
-  std::string state;
-  std::string status;
+  std::string domainName;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string userName;  ///< String.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string version;  ///< String.
+  std::optional<bool> https;  ///< Boolean.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

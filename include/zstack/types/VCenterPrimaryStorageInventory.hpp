@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// VCenterPrimaryStorageInventory (ZStack SDK class org.zstack.sdk.VCenterPrimaryStorageInventory).
+/// Inventory of vCenter primary storage: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VCenterPrimaryStorageInventory`.
+/// Queried with \ref QueryVCenterPrimaryStorageAction.
 struct VCenterPrimaryStorageInventory : PrimaryStorageInventory {
-  std::string vCenterUuid;
-  std::string datastore;
+  std::string vCenterUuid;  ///< String; UUID of the vCenter.
+  std::string datastore;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,25 +15,28 @@
 
 namespace zstack {
 
-/// VCenterResourcePoolInventory (ZStack SDK class org.zstack.sdk.VCenterResourcePoolInventory).
+/// Inventory of a vCenter resource pool: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VCenterResourcePoolInventory`.
+/// Queried with \ref QueryVCenterResourcePoolAction.
 struct VCenterResourcePoolInventory : Resource {
-  std::string vCenterClusterUuid;
-  std::string name;
-  std::string morVal;
-  std::string parentUuid;
-  std::optional<std::int64_t> CPULimit;
-  std::optional<std::int64_t> CPUOverheadLimit;
-  std::optional<std::int64_t> CPUReservation;
-  std::optional<std::int64_t> CPUShares;
-  std::string CPULevel;
-  std::optional<std::int64_t> memoryLimit;
-  std::optional<std::int64_t> memoryOverheadLimit;
-  std::optional<std::int64_t> memoryReservation;
-  std::optional<std::int64_t> memoryShares;
-  std::string memoryLevel;
-  Json subResources;  ///< element type unknown upstream: kept as JSON
+  std::string vCenterClusterUuid;  ///< String; UUID of the vCenter cluster.
+  std::string name;  ///< String.
+  std::string morVal;  ///< String.
+  std::string parentUuid;  ///< String; UUID of the parent.
+  std::optional<std::int64_t> CPULimit;  ///< 64-bit integer.
+  std::optional<std::int64_t> CPUOverheadLimit;  ///< 64-bit integer.
+  std::optional<std::int64_t> CPUReservation;  ///< 64-bit integer.
+  std::optional<std::int64_t> CPUShares;  ///< 64-bit integer.
+  std::string CPULevel;  ///< String.
+  std::optional<std::int64_t> memoryLimit;  ///< 64-bit integer.
+  std::optional<std::int64_t> memoryOverheadLimit;  ///< 64-bit integer.
+  std::optional<std::int64_t> memoryReservation;  ///< 64-bit integer.
+  std::optional<std::int64_t> memoryShares;  ///< 64-bit integer.
+  std::string memoryLevel;  ///< String.
+  Json subResources;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

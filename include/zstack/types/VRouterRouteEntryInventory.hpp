@@ -15,16 +15,20 @@
 
 namespace zstack {
 
-/// VRouterRouteEntryInventory (ZStack SDK class org.zstack.sdk.VRouterRouteEntryInventory).
+/// Inventory of a V router route entry: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VRouterRouteEntryInventory`.
+/// Queried with \ref QueryVRouterRouteEntryAction.
+/// Returned by \ref AddVRouterRouteEntryAction.
 struct VRouterRouteEntryInventory : Resource {
-  std::string description;
-  std::string type;
-  std::string routeTableUuid;
-  std::string destination;
-  std::string target;
-  std::optional<std::int32_t> distance;
+  std::string description;  ///< String.
+  std::string type;  ///< String; one of `UserStatic`, `UserBlackHole`, `DirectConnect`, `ZStack`, `OSPF`, `Unknown` (enum `VRouterRouteEntryType`).
+  std::string routeTableUuid;  ///< String; UUID of the route table.
+  std::string destination;  ///< String.
+  std::string target;  ///< String.
+  std::optional<std::int32_t> distance;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

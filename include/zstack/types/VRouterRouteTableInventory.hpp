@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// VRouterRouteTableInventory (ZStack SDK class org.zstack.sdk.VRouterRouteTableInventory).
+/// Inventory of a V router route table: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VRouterRouteTableInventory`.
+/// Queried with \ref QueryVRouterRouteTableAction.
+/// Returned by \ref AttachVRouterRouteTableToVRouterAction, \ref CreateVRouterRouteTableAction, \ref DeleteVRouterRouteEntryAction, \ref DetachVRouterRouteTableFromVRouterAction, \ref UpdateVRouterRouteTableAction.
 struct VRouterRouteTableInventory : NamedResource {
-  Json attachedRouterRefs;  ///< element type unknown upstream: kept as JSON
-  Json routeEntries;  ///< element type unknown upstream: kept as JSON
+  Json attachedRouterRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json routeEntries;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,14 @@
 
 namespace zstack {
 
-/// ValidateClusterSupportDRSResult (ZStack SDK class org.zstack.sdk.ValidateClusterSupportDRSResult).
+/// Reply of \ref ValidateClusterSupportDRSAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ValidateClusterSupportDRSResult`.
 struct ValidateClusterSupportDRSResult {
-  std::optional<bool> supported;
-  std::optional<ErrorCode> reason;
+  std::optional<bool> supported;  ///< Boolean.
+  std::optional<ErrorCode> reason;  ///< \ref ErrorCode.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

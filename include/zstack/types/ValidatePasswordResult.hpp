@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ValidatePasswordResult (ZStack SDK class org.zstack.sdk.ValidatePasswordResult).
+/// Reply of \ref ValidatePasswordAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ValidatePasswordResult`.
 struct ValidatePasswordResult {
-  std::optional<bool> available;
+  std::optional<bool> available;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

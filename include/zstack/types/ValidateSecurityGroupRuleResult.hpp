@@ -14,13 +14,15 @@
 
 namespace zstack {
 
-/// ValidateSecurityGroupRuleResult (ZStack SDK class org.zstack.sdk.ValidateSecurityGroupRuleResult).
+/// Reply of \ref ValidateSecurityGroupRuleAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ValidateSecurityGroupRuleResult`.
 struct ValidateSecurityGroupRuleResult {
-  std::optional<bool> available;
-  std::string code;
-  std::string reason;
+  std::optional<bool> available;  ///< Boolean.
+  std::string code;  ///< String.
+  std::string reason;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

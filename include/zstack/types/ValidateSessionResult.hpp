@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ValidateSessionResult (ZStack SDK class org.zstack.sdk.ValidateSessionResult).
+/// Reply of \ref ValidateSessionAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ValidateSessionResult`.
 struct ValidateSessionResult {
-  std::optional<bool> valid;
+  std::optional<bool> valid;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// VdiPortInfo (ZStack SDK class org.zstack.sdk.VdiPortInfo).
+/// Data type `VdiPortInfo` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VdiPortInfo`.
+/// A field of \ref GetVmConsoleAddressResult.
 struct VdiPortInfo {
-  std::optional<std::int32_t> vncPort;
-  std::optional<std::int32_t> spicePort;
-  std::optional<std::int32_t> spiceTlsPort;
+  std::optional<std::int32_t> vncPort;  ///< 32-bit integer.
+  std::optional<std::int32_t> spicePort;  ///< 32-bit integer.
+  std::optional<std::int32_t> spiceTlsPort;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,22 +16,26 @@
 
 namespace zstack {
 
-/// VipInventory (ZStack SDK class org.zstack.sdk.VipInventory).
+/// Inventory of a VIP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VipInventory`.
+/// Queried with \ref QueryVipAction.
+/// Returned by \ref ChangeVipStateAction, \ref CreateVipAction, \ref UpdateVipAction.
 struct VipInventory : NamedResource {
-  std::string l3NetworkUuid;
-  std::string ip;
-  std::string state;
-  std::string gateway;
-  std::string netmask;
-  std::optional<std::int32_t> prefixLen;
-  std::string serviceProvider;
-  std::vector<std::string> peerL3NetworkUuids;
-  std::vector<VipNetworkServicesRefInventory> servicesRefs;
-  std::string useFor;
-  std::optional<bool> system;
-  std::vector<std::string> peerL3NetworkUuid;
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string ip;  ///< String.
+  std::string state;  ///< String.
+  std::string gateway;  ///< String.
+  std::string netmask;  ///< String.
+  std::optional<std::int32_t> prefixLen;  ///< 32-bit integer.
+  std::string serviceProvider;  ///< String.
+  std::vector<std::string> peerL3NetworkUuids;  ///< List of strings; UUIDs of the peer L3 networks.
+  std::vector<VipNetworkServicesRefInventory> servicesRefs;  ///< List of \ref VipNetworkServicesRefInventory.
+  std::string useFor;  ///< String.
+  std::optional<bool> system;  ///< Boolean.
+  std::vector<std::string> peerL3NetworkUuid;  ///< List of strings; UUIDs of the peer L3 networks.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// VipNetworkServicesRefInventory (ZStack SDK class org.zstack.sdk.VipNetworkServicesRefInventory).
+/// Inventory of a VIP network services ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VipNetworkServicesRefInventory`.
+/// A field of \ref VipInventory.
 struct VipNetworkServicesRefInventory : Resource {
-  std::string serviceType;
-  std::string vipUuid;
+  std::string serviceType;  ///< String.
+  std::string vipUuid;  ///< String; UUID of the VIP.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

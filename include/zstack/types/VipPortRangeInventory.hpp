@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// VipPortRangeInventory (ZStack SDK class org.zstack.sdk.VipPortRangeInventory).
+/// Inventory of a VIP port range: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VipPortRangeInventory`.
+/// Returned by \ref GetVipUsedPortsAction.
 struct VipPortRangeInventory {
-  std::string uuid;
-  std::string protocol;
-  std::vector<std::string> usedPorts;
+  std::string uuid;  ///< String.
+  std::string protocol;  ///< String.
+  std::vector<std::string> usedPorts;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

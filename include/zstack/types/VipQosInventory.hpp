@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// VipQosInventory (ZStack SDK class org.zstack.sdk.VipQosInventory).
+/// Inventory of a VIP QoS: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VipQosInventory`.
+/// Returned by \ref GetVipQosAction, \ref SetVipQosAction.
 struct VipQosInventory : Resource {
-  std::string vipUuid;
-  std::optional<std::int32_t> port;
-  std::optional<std::int64_t> inboundBandwidth;
-  std::optional<std::int64_t> outboundBandwidth;
-  std::string type;
+  std::string vipUuid;  ///< String; UUID of the VIP.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::optional<std::int64_t> inboundBandwidth;  ///< 64-bit integer.
+  std::optional<std::int64_t> outboundBandwidth;  ///< 64-bit integer.
+  std::string type;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

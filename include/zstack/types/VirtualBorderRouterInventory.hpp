@@ -15,22 +15,25 @@
 
 namespace zstack {
 
-/// VirtualBorderRouterInventory (ZStack SDK class org.zstack.sdk.VirtualBorderRouterInventory).
+/// Inventory of a virtual border router: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VirtualBorderRouterInventory`.
+/// Returned by \ref UpdateVirtualBorderRouterRemoteAction.
 struct VirtualBorderRouterInventory : NamedResource {
-  std::string vbrId;
-  std::string vlanInterfaceId;
-  std::string status;
-  std::string dataCenterUuid;
-  std::string vlanId;
-  std::string physicalConnectionStatus;
-  std::string circuitCode;
-  std::string localGatewayIp;
-  std::string peerGatewayIp;
-  std::string peeringSubnetMask;
-  std::string physicalConnectionId;
-  std::string accessPointUuid;
+  std::string vbrId;  ///< String.
+  std::string vlanInterfaceId;  ///< String.
+  std::string status;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string vlanId;  ///< String.
+  std::string physicalConnectionStatus;  ///< String.
+  std::string circuitCode;  ///< String.
+  std::string localGatewayIp;  ///< String.
+  std::string peerGatewayIp;  ///< String.
+  std::string peeringSubnetMask;  ///< String.
+  std::string physicalConnectionId;  ///< String.
+  std::string accessPointUuid;  ///< String; UUID of the access point.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

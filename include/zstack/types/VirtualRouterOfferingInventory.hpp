@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// VirtualRouterOfferingInventory (ZStack SDK class org.zstack.sdk.VirtualRouterOfferingInventory).
+/// Inventory of a virtual router offering: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VirtualRouterOfferingInventory`.
+/// Queried with \ref QueryVirtualRouterOfferingAction.
 struct VirtualRouterOfferingInventory : InstanceOfferingInventory {
-  std::string managementNetworkUuid;
-  std::string publicNetworkUuid;
-  std::string zoneUuid;
-  std::optional<bool> isDefault;
-  std::string imageUuid;
+  std::string managementNetworkUuid;  ///< String; UUID of the management network.
+  std::string publicNetworkUuid;  ///< String; UUID of the public network.
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::optional<bool> isDefault;  ///< Boolean.
+  std::string imageUuid;  ///< String; UUID of the image.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,12 +14,15 @@
 
 namespace zstack {
 
-/// VirtualRouterVRouterRouteTableRefInventory (ZStack SDK class org.zstack.sdk.VirtualRouterVRouterRouteTableRefInventory).
+/// Inventory of a virtual router V router route table ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VirtualRouterVRouterRouteTableRefInventory`.
+/// Queried with \ref QueryVirtualRouterVRouterRouteTableRefAction.
 struct VirtualRouterVRouterRouteTableRefInventory {
-  std::string virtualRouterVmUuid;
-  std::string routeTableUuid;
+  std::string virtualRouterVmUuid;  ///< String; UUID of the virtual router VM.
+  std::string routeTableUuid;  ///< String; UUID of the route table.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// VirtualRouterVmInventory (ZStack SDK class org.zstack.sdk.VirtualRouterVmInventory).
+/// Inventory of a virtual router VM: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VirtualRouterVmInventory`.
+/// Returned by \ref UpdateVirtualRouterAction.
 struct VirtualRouterVmInventory : ApplianceVmInventory {
-  std::string publicNetworkUuid;
-  std::vector<std::string> virtualRouterVips;
+  std::string publicNetworkUuid;  ///< String; UUID of the public network.
+  std::vector<std::string> virtualRouterVips;  ///< List of strings.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

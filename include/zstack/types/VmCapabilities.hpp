@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// VmCapabilities (ZStack SDK class org.zstack.sdk.VmCapabilities).
+/// Data type `VmCapabilities` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmCapabilities`.
+/// A field of \ref GetVmsCapabilitiesResult.
 struct VmCapabilities {
-  std::optional<bool> supportLiveMigration;
-  std::optional<bool> supportVolumeMigration;
-  std::optional<bool> supportReimage;
-  std::optional<bool> supportMemorySnapshot;
+  std::optional<bool> supportLiveMigration;  ///< Boolean.
+  std::optional<bool> supportVolumeMigration;  ///< Boolean.
+  std::optional<bool> supportReimage;  ///< Boolean.
+  std::optional<bool> supportMemorySnapshot;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

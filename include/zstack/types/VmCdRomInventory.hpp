@@ -15,15 +15,20 @@
 
 namespace zstack {
 
-/// VmCdRomInventory (ZStack SDK class org.zstack.sdk.VmCdRomInventory).
+/// Inventory of a VM CD-ROM: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmCdRomInventory`.
+/// Queried with \ref QueryVmCdRomAction.
+/// Returned by \ref CreateVmCdRomAction, \ref SetVmInstanceDefaultCdRomAction, \ref UpdateVmCdRomAction.
+/// A field of \ref VmInstanceInventory.
 struct VmCdRomInventory : NamedResource {
-  std::string vmInstanceUuid;
-  std::optional<std::int32_t> deviceId;
-  std::string isoUuid;
-  std::string isoInstallPath;
-  std::string protocol;
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::optional<std::int32_t> deviceId;  ///< 32-bit integer.
+  std::string isoUuid;  ///< String; UUID of the ISO.
+  std::string isoInstallPath;  ///< String.
+  std::string protocol;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

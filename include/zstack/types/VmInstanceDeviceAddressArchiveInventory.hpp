@@ -14,19 +14,23 @@
 
 namespace zstack {
 
-/// VmInstanceDeviceAddressArchiveInventory (ZStack SDK class org.zstack.sdk.VmInstanceDeviceAddressArchiveInventory).
+/// Inventory of a VM instance device address archive: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmInstanceDeviceAddressArchiveInventory`.
+/// Queried with \ref QueryVmInstanceDeviceAddressArchiveAction.
+/// A field of \ref VmInstanceDeviceAddressGroupInventory.
 struct VmInstanceDeviceAddressArchiveInventory {
-  std::optional<std::int64_t> id;
-  std::string resourceUuid;
-  std::string vmInstanceUuid;
-  std::string deviceAddress;
-  std::string addressGroupUuid;
-  std::string metadata;
-  std::string metadataClass;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string deviceAddress;  ///< String.
+  std::string addressGroupUuid;  ///< String; UUID of the address group.
+  std::string metadata;  ///< String.
+  std::string metadataClass;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

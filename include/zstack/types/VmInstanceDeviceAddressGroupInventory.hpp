@@ -16,13 +16,16 @@
 
 namespace zstack {
 
-/// VmInstanceDeviceAddressGroupInventory (ZStack SDK class org.zstack.sdk.VmInstanceDeviceAddressGroupInventory).
+/// Inventory of a VM instance device address group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmInstanceDeviceAddressGroupInventory`.
+/// Queried with \ref QueryVmInstanceDeviceAddressGroupAction.
 struct VmInstanceDeviceAddressGroupInventory : Resource {
-  std::string resourceUuid;
-  std::string vmInstanceUuid;
-  std::vector<VmInstanceDeviceAddressArchiveInventory> addressList;
+  std::string resourceUuid;  ///< String; UUID of the resource.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::vector<VmInstanceDeviceAddressArchiveInventory> addressList;  ///< List of \ref VmInstanceDeviceAddressArchiveInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

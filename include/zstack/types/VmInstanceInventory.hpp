@@ -18,32 +18,37 @@
 
 namespace zstack {
 
-/// VmInstanceInventory (ZStack SDK class org.zstack.sdk.VmInstanceInventory).
+/// Inventory of a VM instance: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmInstanceInventory`.
+/// Queried with \ref QueryVmInstanceAction.
+/// Returned by \ref AttachIsoToVmInstanceAction, \ref AttachL3NetworkToVmAction, \ref AttachVmNicToVmAction, \ref ChangeInstanceOfferingAction, \ref ChangeVmImageAction and 27 more.
+/// A field of \ref CreateFaultToleranceVmInstanceResult, \ref ExecuteGuestVmCommandResult, \ref GetCandidateVmForAttachingIsoResult, \ref GetDataVolumeAttachableVmResult, \ref GetFaultToleranceVmsResult.
 struct VmInstanceInventory : NamedResource {
-  std::string zoneUuid;
-  std::string clusterUuid;
-  std::string imageUuid;
-  std::string hostUuid;
-  std::string lastHostUuid;
-  std::string instanceOfferingUuid;
-  std::string rootVolumeUuid;
-  std::string platform;
-  std::string architecture;
-  std::string defaultL3NetworkUuid;
-  std::string type;
-  std::string hypervisorType;
-  std::optional<std::int64_t> memorySize;
-  std::optional<std::int64_t> reservedMemorySize;
-  std::optional<std::int32_t> cpuNum;
-  std::optional<std::int64_t> cpuSpeed;
-  std::string allocatorStrategy;
-  std::string state;
-  std::vector<VmNicInventory> vmNics;
-  std::vector<VolumeInventory> allVolumes;
-  std::vector<VmCdRomInventory> vmCdRoms;
-  std::string guestOsType;
+  std::string zoneUuid;  ///< String; UUID of the zone.
+  std::string clusterUuid;  ///< String; UUID of the cluster.
+  std::string imageUuid;  ///< String; UUID of the image.
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string lastHostUuid;  ///< String; UUID of the last host.
+  std::string instanceOfferingUuid;  ///< String; UUID of the instance offering.
+  std::string rootVolumeUuid;  ///< String; UUID of the root volume.
+  std::string platform;  ///< String.
+  std::string architecture;  ///< String.
+  std::string defaultL3NetworkUuid;  ///< String; UUID of the default L3 network.
+  std::string type;  ///< String.
+  std::string hypervisorType;  ///< String.
+  std::optional<std::int64_t> memorySize;  ///< 64-bit integer.
+  std::optional<std::int64_t> reservedMemorySize;  ///< 64-bit integer.
+  std::optional<std::int32_t> cpuNum;  ///< 32-bit integer.
+  std::optional<std::int64_t> cpuSpeed;  ///< 64-bit integer.
+  std::string allocatorStrategy;  ///< String.
+  std::string state;  ///< String.
+  std::vector<VmNicInventory> vmNics;  ///< List of \ref VmNicInventory.
+  std::vector<VolumeInventory> allVolumes;  ///< List of \ref VolumeInventory.
+  std::vector<VmCdRomInventory> vmCdRoms;  ///< List of \ref VmCdRomInventory.
+  std::string guestOsType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

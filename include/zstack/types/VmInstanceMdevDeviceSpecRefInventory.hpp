@@ -14,15 +14,19 @@
 
 namespace zstack {
 
-/// VmInstanceMdevDeviceSpecRefInventory (ZStack SDK class org.zstack.sdk.VmInstanceMdevDeviceSpecRefInventory).
+/// Inventory of a VM instance mdev device spec ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmInstanceMdevDeviceSpecRefInventory`.
+/// Queried with \ref QueryVmInstanceMdevDeviceSpecRefAction.
+/// Returned by \ref AddMdevDeviceSpecToVmInstanceAction.
 struct VmInstanceMdevDeviceSpecRefInventory {
-  std::string vmInstanceUuid;
-  std::string mdevSpecUuid;
-  std::optional<std::int32_t> mdevDeviceNumber;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string mdevSpecUuid;  ///< String; UUID of the mdev spec.
+  std::optional<std::int32_t> mdevDeviceNumber;  ///< 32-bit integer.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

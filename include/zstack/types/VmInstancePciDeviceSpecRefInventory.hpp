@@ -14,15 +14,19 @@
 
 namespace zstack {
 
-/// VmInstancePciDeviceSpecRefInventory (ZStack SDK class org.zstack.sdk.VmInstancePciDeviceSpecRefInventory).
+/// Inventory of a VM instance PCI device spec ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmInstancePciDeviceSpecRefInventory`.
+/// Queried with \ref QueryVmInstancePciDeviceSpecRefAction.
+/// Returned by \ref AddPciDeviceSpecToVmInstanceAction.
 struct VmInstancePciDeviceSpecRefInventory {
-  std::string vmInstanceUuid;
-  std::string pciSpecUuid;
-  std::optional<std::int32_t> pciDeviceNumber;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string pciSpecUuid;  ///< String; UUID of the PCI spec.
+  std::optional<std::int32_t> pciDeviceNumber;  ///< 32-bit integer.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

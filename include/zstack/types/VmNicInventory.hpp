@@ -16,25 +16,30 @@
 
 namespace zstack {
 
-/// VmNicInventory (ZStack SDK class org.zstack.sdk.VmNicInventory).
+/// Inventory of a VM NIC: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmNicInventory`.
+/// Queried with \ref QueryVmNicAction.
+/// Returned by \ref AttachL3NetworkToVmNicAction, \ref ChangeVmNicNetworkAction, \ref ChangeVmNicTypeAction, \ref CreateVmNicAction, \ref GetCandidateVmNicForSecurityGroupAction and 5 more.
+/// A field of \ref GetCandidateVmNicsForLoadBalancerServerGroupResult, \ref VmInstanceInventory.
 struct VmNicInventory : Resource {
-  std::string vmInstanceUuid;
-  std::string l3NetworkUuid;
-  std::string ip;
-  std::string mac;
-  std::string hypervisorType;
-  std::string netmask;
-  std::string gateway;
-  std::string metaData;
-  std::optional<std::int32_t> ipVersion;
-  std::string driverType;
-  std::vector<UsedIpInventory> usedIps;
-  std::string internalName;
-  std::optional<std::int32_t> deviceId;
-  std::string type;
-  std::string state;
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string ip;  ///< String.
+  std::string mac;  ///< String.
+  std::string hypervisorType;  ///< String.
+  std::string netmask;  ///< String.
+  std::string gateway;  ///< String.
+  std::string metaData;  ///< String.
+  std::optional<std::int32_t> ipVersion;  ///< 32-bit integer.
+  std::string driverType;  ///< String.
+  std::vector<UsedIpInventory> usedIps;  ///< List of \ref UsedIpInventory.
+  std::string internalName;  ///< String.
+  std::optional<std::int32_t> deviceId;  ///< 32-bit integer.
+  std::string type;  ///< String.
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,16 +14,20 @@
 
 namespace zstack {
 
-/// VmNicSecurityGroupRefInventory (ZStack SDK class org.zstack.sdk.VmNicSecurityGroupRefInventory).
+/// Inventory of a VM NIC security group ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmNicSecurityGroupRefInventory`.
+/// Queried with \ref QueryVmNicInSecurityGroupAction.
+/// A field of \ref SetVmNicSecurityGroupResult.
 struct VmNicSecurityGroupRefInventory {
-  std::optional<std::int32_t> priority;
-  std::string vmNicUuid;
-  std::string securityGroupUuid;
-  std::string vmInstanceUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int32_t> priority;  ///< 32-bit integer.
+  std::string vmNicUuid;  ///< String; UUID of the VM NIC.
+  std::string securityGroupUuid;  ///< String; UUID of the security group.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,19 @@
 
 namespace zstack {
 
-/// VmNicSecurityPolicyInventory (ZStack SDK class org.zstack.sdk.VmNicSecurityPolicyInventory).
+/// Inventory of a VM NIC security policy: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmNicSecurityPolicyInventory`.
+/// Queried with \ref QueryVmNicSecurityPolicyAction.
+/// Returned by \ref ChangeVmNicSecurityPolicyAction.
 struct VmNicSecurityPolicyInventory {
-  std::string vmNicUuid;
-  std::string ingressPolicy;
-  std::string egressPolicy;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::string vmNicUuid;  ///< String; UUID of the VM NIC.
+  std::string ingressPolicy;  ///< String.
+  std::string egressPolicy;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// VmPriorityConfigInventory (ZStack SDK class org.zstack.sdk.VmPriorityConfigInventory).
+/// Inventory of VM priority config: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmPriorityConfigInventory`.
+/// Queried with \ref QueryVmPriorityConfigAction.
 struct VmPriorityConfigInventory : Resource {
-  std::string accountUuid;
-  std::string level;
-  std::optional<std::int32_t> cpuShares;
-  std::optional<std::int32_t> oomScoreAdj;
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string level;  ///< String; one of `Normal`, `CpuHigh`, `MemoryHigh`, `High`, `ApplianceVmHigh` (enum `VmPriorityLevel`).
+  std::optional<std::int32_t> cpuShares;  ///< 32-bit integer.
+  std::optional<std::int32_t> oomScoreAdj;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

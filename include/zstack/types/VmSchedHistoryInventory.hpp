@@ -14,22 +14,25 @@
 
 namespace zstack {
 
-/// VmSchedHistoryInventory (ZStack SDK class org.zstack.sdk.VmSchedHistoryInventory).
+/// Inventory of VM sched history: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmSchedHistoryInventory`.
+/// Queried with \ref QueryVmSchedHistoryAction.
 struct VmSchedHistoryInventory {
-  std::optional<std::int64_t> id;
-  std::string vmInstanceUuid;
-  std::string accountUuid;
-  std::string schedType;
-  std::string schedReason;
-  std::string failReason;
-  std::optional<bool> success;
-  std::string lastHostUuid;
-  std::string destHostUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
-  std::string zoneUuid;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string accountUuid;  ///< String; UUID of the account.
+  std::string schedType;  ///< String.
+  std::string schedReason;  ///< String.
+  std::string failReason;  ///< String.
+  std::optional<bool> success;  ///< Boolean.
+  std::string lastHostUuid;  ///< String; UUID of the last host.
+  std::string destHostUuid;  ///< String; UUID of the dest host.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
+  std::string zoneUuid;  ///< String; UUID of the zone.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// VmSchedulingRuleGroupInventory (ZStack SDK class org.zstack.sdk.VmSchedulingRuleGroupInventory).
+/// Inventory of a VM scheduling rule group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmSchedulingRuleGroupInventory`.
+/// Queried with \ref QueryVmSchedulingRuleGroupAction.
+/// Returned by \ref CreateVmSchedulingRuleGroupAction, \ref UpdateVmSchedulingRuleGroupAction.
 struct VmSchedulingRuleGroupInventory : NamedResource {
-  std::string appliance;
-  std::string zoneUuid;
+  std::string appliance;  ///< String.
+  std::string zoneUuid;  ///< String; UUID of the zone.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// VmSchedulingRuleInventory (ZStack SDK class org.zstack.sdk.VmSchedulingRuleInventory).
+/// Inventory of a VM scheduling rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmSchedulingRuleInventory`.
+/// Queried with \ref QueryVmSchedulingRuleAction.
+/// Returned by \ref ChangeVmSchedulingRuleStateAction, \ref UpdateVmSchedulingRuleAction.
 struct VmSchedulingRuleInventory : AffinityGroupInventory {
-  std::string rule;
-  std::string mode;
+  std::string rule;  ///< String.
+  std::string mode;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// VmVfNicInventory (ZStack SDK class org.zstack.sdk.VmVfNicInventory).
+/// Inventory of a VM VF NIC: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VmVfNicInventory`.
+/// Returned by \ref ChangeVfNicHaStateAction.
 struct VmVfNicInventory : VmNicInventory {
-  std::string pciDeviceUuid;
-  std::string haState;
+  std::string pciDeviceUuid;  ///< String; UUID of the PCI device.
+  std::string haState;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,18 @@
 
 namespace zstack {
 
-/// VniRangeInventory (ZStack SDK class org.zstack.sdk.VniRangeInventory).
+/// Inventory of a VNI range: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VniRangeInventory`.
+/// Queried with \ref QueryVniRangeAction.
+/// Returned by \ref CreateVniRangeAction, \ref UpdateVniRangeAction.
+/// A field of \ref L2VxlanNetworkPoolInventory.
 struct VniRangeInventory : NamedResource {
-  std::optional<std::int32_t> startVni;
-  std::optional<std::int32_t> endVni;
-  std::string l2NetworkUuid;
+  std::optional<std::int32_t> startVni;  ///< 32-bit integer.
+  std::optional<std::int32_t> endVni;  ///< 32-bit integer.
+  std::string l2NetworkUuid;  ///< String; UUID of the L2 network.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// VolumeFormatReplyStruct (ZStack SDK class org.zstack.sdk.VolumeFormatReplyStruct).
+/// Data type `VolumeFormatReplyStruct` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeFormatReplyStruct`.
+/// A field of \ref GetVolumeFormatResult.
 struct VolumeFormatReplyStruct {
-  std::string format;
-  std::string masterHypervisorType;
-  Json supportingHypervisorTypes;  ///< element type unknown upstream: kept as JSON
+  std::string format;  ///< String.
+  std::string masterHypervisorType;  ///< String.
+  Json supportingHypervisorTypes;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

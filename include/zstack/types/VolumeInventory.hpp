@@ -15,28 +15,33 @@
 
 namespace zstack {
 
-/// VolumeInventory (ZStack SDK class org.zstack.sdk.VolumeInventory).
+/// Inventory of a volume: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeInventory`.
+/// Queried with \ref QueryVolumeAction.
+/// Returned by \ref AttachDataVolumeToVmAction, \ref ChangeVolumeStateAction, \ref CreateDataVolumeAction, \ref CreateDataVolumeFromVolumeSnapshotAction, \ref CreateDataVolumeFromVolumeTemplateAction and 11 more.
+/// A field of \ref GetVmAttachableDataVolumeResult, \ref VmInstanceInventory.
 struct VolumeInventory : NamedResource {
-  std::string primaryStorageUuid;
-  std::string vmInstanceUuid;
-  std::string diskOfferingUuid;
-  std::string rootImageUuid;
-  std::string installPath;
-  std::string type;
-  std::string format;
-  std::optional<std::int64_t> size;
-  std::optional<std::int64_t> actualSize;
-  std::optional<std::int32_t> deviceId;
-  std::string state;
-  std::string status;
-  std::optional<bool> isShareable;
-  std::string volumeQos;
-  std::optional<Timestamp> lastDetachDate;
-  std::string lastVmInstanceUuid;
-  std::optional<Timestamp> lastAttachDate;
-  std::string protocol;
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::string diskOfferingUuid;  ///< String; UUID of the disk offering.
+  std::string rootImageUuid;  ///< String; UUID of the root image.
+  std::string installPath;  ///< String.
+  std::string type;  ///< String.
+  std::string format;  ///< String.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::optional<std::int64_t> actualSize;  ///< 64-bit integer.
+  std::optional<std::int32_t> deviceId;  ///< 32-bit integer.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::optional<bool> isShareable;  ///< Boolean.
+  std::string volumeQos;  ///< String.
+  std::optional<Timestamp> lastDetachDate;  ///< Timestamp (the server's local time).
+  std::string lastVmInstanceUuid;  ///< String; UUID of the last VM instance.
+  std::optional<Timestamp> lastAttachDate;  ///< Timestamp (the server's local time).
+  std::string protocol;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// VolumeSnapshotBackupStorageRefInventory (ZStack SDK class org.zstack.sdk.VolumeSnapshotBackupStorageRefInventory).
+/// Inventory of a volume snapshot backup storage ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeSnapshotBackupStorageRefInventory`.
+/// A field of \ref VolumeSnapshotInventory.
 struct VolumeSnapshotBackupStorageRefInventory {
-  std::string volumeSnapshotUuid;
-  std::string backupStorageUuid;
-  std::string installPath;
+  std::string volumeSnapshotUuid;  ///< String; UUID of the volume snapshot.
+  std::string backupStorageUuid;  ///< String; UUID of the backup storage.
+  std::string installPath;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,13 +14,16 @@
 
 namespace zstack {
 
-/// VolumeSnapshotGroupAvailability (ZStack SDK class org.zstack.sdk.VolumeSnapshotGroupAvailability).
+/// Data type `VolumeSnapshotGroupAvailability` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeSnapshotGroupAvailability`.
+/// A field of \ref CheckVolumeSnapshotGroupAvailabilityResult.
 struct VolumeSnapshotGroupAvailability {
-  std::string uuid;
-  std::optional<bool> available;
-  std::string reason;
+  std::string uuid;  ///< String.
+  std::optional<bool> available;  ///< Boolean.
+  std::string reason;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

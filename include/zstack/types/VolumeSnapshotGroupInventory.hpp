@@ -16,13 +16,18 @@
 
 namespace zstack {
 
-/// VolumeSnapshotGroupInventory (ZStack SDK class org.zstack.sdk.VolumeSnapshotGroupInventory).
+/// Inventory of a volume snapshot group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeSnapshotGroupInventory`.
+/// Queried with \ref QueryVolumeSnapshotGroupAction.
+/// Returned by \ref CreateVolumeSnapshotGroupAction, \ref UpdateVolumeSnapshotGroupAction.
+/// A field of \ref GetMemorySnapshotGroupReferenceResult.
 struct VolumeSnapshotGroupInventory : NamedResource {
-  std::optional<std::int32_t> snapshotCount;
-  std::string vmInstanceUuid;
-  std::vector<VolumeSnapshotGroupRefInventory> volumeSnapshotRefs;
+  std::optional<std::int32_t> snapshotCount;  ///< 32-bit integer.
+  std::string vmInstanceUuid;  ///< String; UUID of the VM instance.
+  std::vector<VolumeSnapshotGroupRefInventory> volumeSnapshotRefs;  ///< List of \ref VolumeSnapshotGroupRefInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,22 +14,25 @@
 
 namespace zstack {
 
-/// VolumeSnapshotGroupRefInventory (ZStack SDK class org.zstack.sdk.VolumeSnapshotGroupRefInventory).
+/// Inventory of a volume snapshot group ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeSnapshotGroupRefInventory`.
+/// A field of \ref VolumeSnapshotGroupInventory.
 struct VolumeSnapshotGroupRefInventory {
-  std::string volumeSnapshotUuid;
-  std::string volumeSnapshotGroupUuid;
-  std::optional<std::int32_t> deviceId;
-  std::optional<bool> snapshotDeleted;
-  std::string volumeUuid;
-  std::string volumeName;
-  std::string volumeType;
-  std::string volumeSnapshotInstallPath;
-  std::string volumeSnapshotName;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
-  std::optional<Timestamp> volumeLastAttachDate;
+  std::string volumeSnapshotUuid;  ///< String; UUID of the volume snapshot.
+  std::string volumeSnapshotGroupUuid;  ///< String; UUID of the volume snapshot group.
+  std::optional<std::int32_t> deviceId;  ///< 32-bit integer.
+  std::optional<bool> snapshotDeleted;  ///< Boolean.
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::string volumeName;  ///< String.
+  std::string volumeType;  ///< String.
+  std::string volumeSnapshotInstallPath;  ///< String.
+  std::string volumeSnapshotName;  ///< String.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> volumeLastAttachDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -16,25 +16,30 @@
 
 namespace zstack {
 
-/// VolumeSnapshotInventory (ZStack SDK class org.zstack.sdk.VolumeSnapshotInventory).
+/// Inventory of a volume snapshot: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeSnapshotInventory`.
+/// Queried with \ref QueryVolumeSnapshotAction.
+/// Returned by \ref CreateVolumeSnapshotAction, \ref UpdateVolumeSnapshotAction.
+/// A field of \ref SnapshotLeafInventory.
 struct VolumeSnapshotInventory : NamedResource {
-  std::string type;
-  std::string volumeUuid;
-  std::string treeUuid;
-  std::string parentUuid;
-  std::string primaryStorageUuid;
-  std::string primaryStorageInstallPath;
-  std::string volumeType;
-  std::string format;
-  std::optional<bool> latest;
-  std::optional<std::int64_t> size;
-  std::optional<std::int32_t> distance;
-  std::string state;
-  std::string status;
-  std::vector<VolumeSnapshotBackupStorageRefInventory> backupStorageRefs;
-  std::string groupUuid;
+  std::string type;  ///< String.
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::string treeUuid;  ///< String; UUID of the tree.
+  std::string parentUuid;  ///< String; UUID of the parent.
+  std::string primaryStorageUuid;  ///< String; UUID of the primary storage.
+  std::string primaryStorageInstallPath;  ///< String.
+  std::string volumeType;  ///< String.
+  std::string format;  ///< String.
+  std::optional<bool> latest;  ///< Boolean.
+  std::optional<std::int64_t> size;  ///< 64-bit integer.
+  std::optional<std::int32_t> distance;  ///< 32-bit integer.
+  std::string state;  ///< String.
+  std::string status;  ///< String.
+  std::vector<VolumeSnapshotBackupStorageRefInventory> backupStorageRefs;  ///< List of \ref VolumeSnapshotBackupStorageRefInventory.
+  std::string groupUuid;  ///< String; UUID of the group.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

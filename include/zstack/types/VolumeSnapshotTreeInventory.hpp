@@ -16,14 +16,17 @@
 
 namespace zstack {
 
-/// VolumeSnapshotTreeInventory (ZStack SDK class org.zstack.sdk.VolumeSnapshotTreeInventory).
+/// Inventory of a volume snapshot tree: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VolumeSnapshotTreeInventory`.
+/// Queried with \ref QueryVolumeSnapshotTreeAction.
 struct VolumeSnapshotTreeInventory : Resource {
-  std::string volumeUuid;
-  std::optional<bool> current;
-  std::string status;
-  std::optional<SnapshotLeafInventory> tree;
+  std::string volumeUuid;  ///< String; UUID of the volume.
+  std::optional<bool> current;  ///< Boolean.
+  std::string status;  ///< String.
+  std::optional<SnapshotLeafInventory> tree;  ///< \ref SnapshotLeafInventory.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,11 +15,15 @@
 
 namespace zstack {
 
-/// VpcFirewallInventory (ZStack SDK class org.zstack.sdk.VpcFirewallInventory).
+/// Inventory of a VPC firewall: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcFirewallInventory`.
+/// Queried with \ref QueryVpcFirewallAction.
+/// Returned by \ref CreateVpcFirewallAction, \ref RefreshFirewallAction, \ref UpdateVpcFirewallAction.
 struct VpcFirewallInventory : NamedResource {
-  Json refs;  ///< element type unknown upstream: kept as JSON
+  Json refs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// VpcFirewallIpSetTemplateInventory (ZStack SDK class org.zstack.sdk.VpcFirewallIpSetTemplateInventory).
+/// Inventory of a VPC firewall IP set template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcFirewallIpSetTemplateInventory`.
+/// Returned by \ref CreateFirewallIpSetTemplateAction, \ref UpdateFirewallIpSetTemplateAction.
 struct VpcFirewallIpSetTemplateInventory : Resource {
-  std::string name;
-  std::string sourceValue;
-  std::string destValue;
-  std::string type;
-  std::string accountUuid;
+  std::string name;  ///< String.
+  std::string sourceValue;  ///< String.
+  std::string destValue;  ///< String.
+  std::string type;  ///< String; one of `ip`, `port` (enum `IpSetType`).
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

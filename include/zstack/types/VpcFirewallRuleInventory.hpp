@@ -15,26 +15,29 @@
 
 namespace zstack {
 
-/// VpcFirewallRuleInventory (ZStack SDK class org.zstack.sdk.VpcFirewallRuleInventory).
+/// Inventory of a VPC firewall rule: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcFirewallRuleInventory`.
+/// Returned by \ref ChangeFirewallRuleStateAction, \ref CreateFirewallRuleAction, \ref UpdateFirewallRuleAction.
 struct VpcFirewallRuleInventory : Resource {
-  std::string ruleSetUuid;
-  std::string action;
-  std::string protocol;
-  std::string destPort;
-  std::string sourcePort;
-  std::string sourceIp;
-  std::string destIp;
-  std::optional<std::int32_t> ruleNumber;
-  std::string allowStates;
-  std::string tcpFlag;
-  std::string icmpTypeName;
-  std::optional<bool> isApplied;
-  std::optional<bool> expired;
-  std::string state;
-  std::optional<bool> isDefault;
-  std::string description;
+  std::string ruleSetUuid;  ///< String; UUID of the rule set.
+  std::string action;  ///< String.
+  std::string protocol;  ///< String.
+  std::string destPort;  ///< String.
+  std::string sourcePort;  ///< String.
+  std::string sourceIp;  ///< String.
+  std::string destIp;  ///< String.
+  std::optional<std::int32_t> ruleNumber;  ///< 32-bit integer.
+  std::string allowStates;  ///< String.
+  std::string tcpFlag;  ///< String.
+  std::string icmpTypeName;  ///< String.
+  std::optional<bool> isApplied;  ///< Boolean.
+  std::optional<bool> expired;  ///< Boolean.
+  std::string state;  ///< String.
+  std::optional<bool> isDefault;  ///< Boolean.
+  std::string description;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

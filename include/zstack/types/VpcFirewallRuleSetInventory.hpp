@@ -15,14 +15,17 @@
 
 namespace zstack {
 
-/// VpcFirewallRuleSetInventory (ZStack SDK class org.zstack.sdk.VpcFirewallRuleSetInventory).
+/// Inventory of a VPC firewall rule set: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcFirewallRuleSetInventory`.
+/// Returned by \ref ApplyRuleSetChangesAction, \ref CreateFirewallRuleSetAction, \ref UpdateFirewallRuleSetAction.
 struct VpcFirewallRuleSetInventory : NamedResource {
-  std::string actionType;
-  std::optional<bool> isDefault;
-  std::optional<bool> isApplied;
-  Json rules;  ///< element type unknown upstream: kept as JSON
+  std::string actionType;  ///< String; one of `drop`, `reject`, `accept` (enum `ActionType`).
+  std::optional<bool> isDefault;  ///< Boolean.
+  std::optional<bool> isApplied;  ///< Boolean.
+  Json rules;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

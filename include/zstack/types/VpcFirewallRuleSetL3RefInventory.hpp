@@ -14,17 +14,20 @@
 
 namespace zstack {
 
-/// VpcFirewallRuleSetL3RefInventory (ZStack SDK class org.zstack.sdk.VpcFirewallRuleSetL3RefInventory).
+/// Inventory of a VPC firewall rule set L3 ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcFirewallRuleSetL3RefInventory`.
+/// Returned by \ref AttachFirewallRuleSetToL3Action.
 struct VpcFirewallRuleSetL3RefInventory {
-  std::optional<std::int64_t> id;
-  std::string ruleSetUuid;
-  std::string l3NetworkUuid;
-  std::string vpcFirewallUuid;
-  std::string packetsForwardType;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string ruleSetUuid;  ///< String; UUID of the rule set.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string vpcFirewallUuid;  ///< String; UUID of the VPC firewall.
+  std::string packetsForwardType;  ///< String; one of `in`, `out`, `local` (enum `PacketsForwardType`).
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

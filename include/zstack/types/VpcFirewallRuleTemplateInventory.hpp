@@ -15,24 +15,27 @@
 
 namespace zstack {
 
-/// VpcFirewallRuleTemplateInventory (ZStack SDK class org.zstack.sdk.VpcFirewallRuleTemplateInventory).
+/// Inventory of a VPC firewall rule template: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcFirewallRuleTemplateInventory`.
+/// Returned by \ref CreateFirewallRuleTemplateAction, \ref UpdateFirewallRuleTemplateAction.
 struct VpcFirewallRuleTemplateInventory : NamedResource {
-  std::string action;
-  std::string protocol;
-  std::string destPort;
-  std::string sourcePort;
-  std::string sourceIp;
-  std::string destIp;
-  std::string allowStates;
-  std::string tcpFlag;
-  std::string icmpTypeName;
-  std::optional<std::int32_t> ruleNumber;
-  std::optional<bool> enableLog;
-  std::string state;
-  std::optional<bool> isDefault;
-  std::string accountUuid;
+  std::string action;  ///< String; one of `drop`, `reject`, `accept` (enum `ActionType`).
+  std::string protocol;  ///< String; one of `TCP_UDP`, `ALL`, `AH`, `AX25`, `DCCP`, `DDP`, `EGP`, `EIGRP`, `ENCAP`, `ESP`, `ETHERIP`, `FC`, `GGP`, `GRE`, `HIP`, `HMP`, `ICMP`, `IDPR_CMTP`, `IDRP`, `IGMP`, `IGP`, `IP`, `IPCOMP`, `IPENCAP`, `IPIP`, `ISIS`, `ISO_TP4`, `L2TP`, `MANET`, `MPLS_IN_IP`, `OSPF`, `PIM`, `PUP`, `RDP`, `ROHC`, `RSPF`, `RSVP`, `SCTP`, `SKIP`, `ST`, `TCP`, `UDP`, `UDPLITE`, `VMTP`, `VRRP`, `WESP`, `VNS_IDP`, `XTP` (enum `ProtocolType`).
+  std::string destPort;  ///< String.
+  std::string sourcePort;  ///< String.
+  std::string sourceIp;  ///< String.
+  std::string destIp;  ///< String.
+  std::string allowStates;  ///< String.
+  std::string tcpFlag;  ///< String.
+  std::string icmpTypeName;  ///< String.
+  std::optional<std::int32_t> ruleNumber;  ///< 32-bit integer.
+  std::optional<bool> enableLog;  ///< Boolean.
+  std::string state;  ///< String; one of `disable`, `enable` (enum `FirewallRuleState`).
+  std::optional<bool> isDefault;  ///< Boolean.
+  std::string accountUuid;  ///< String; UUID of the account.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,15 +14,18 @@
 
 namespace zstack {
 
-/// VpcFirewallVRouterRefInventory (ZStack SDK class org.zstack.sdk.VpcFirewallVRouterRefInventory).
+/// Inventory of a VPC firewall V router ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcFirewallVRouterRefInventory`.
+/// Queried with \ref QueryVpcFirewallVRouterRefAction.
 struct VpcFirewallVRouterRefInventory {
-  std::optional<std::int64_t> id;
-  std::string vpcFirewallUuid;
-  std::string vRouterUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string vpcFirewallUuid;  ///< String; UUID of the VPC firewall.
+  std::string vRouterUuid;  ///< String; UUID of the V router.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,19 @@
 
 namespace zstack {
 
-/// VpcHaGroupInventory (ZStack SDK class org.zstack.sdk.VpcHaGroupInventory).
+/// Inventory of a VPC HA group: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcHaGroupInventory`.
+/// Queried with \ref QueryVpcHaGroupAction.
+/// Returned by \ref ChangeVpcHaGroupMonitorIpsAction, \ref CreateVpcHaGroupAction, \ref UpdateVpcHaGroupAction.
+/// A field of \ref GetLoadBalancerOwnerResult.
 struct VpcHaGroupInventory : NamedResource {
-  Json monitors;  ///< element type unknown upstream: kept as JSON
-  Json vrRefs;  ///< element type unknown upstream: kept as JSON
-  Json services;  ///< element type unknown upstream: kept as JSON
-  Json usedIps;  ///< element type unknown upstream: kept as JSON
+  Json monitors;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json vrRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json services;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json usedIps;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

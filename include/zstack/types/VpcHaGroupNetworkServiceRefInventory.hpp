@@ -14,16 +14,19 @@
 
 namespace zstack {
 
-/// VpcHaGroupNetworkServiceRefInventory (ZStack SDK class org.zstack.sdk.VpcHaGroupNetworkServiceRefInventory).
+/// Inventory of a VPC HA group network service ref: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcHaGroupNetworkServiceRefInventory`.
+/// Queried with \ref QueryVpcHaGroupNetworkServiceRefAction.
 struct VpcHaGroupNetworkServiceRefInventory {
-  std::optional<std::int64_t> id;
-  std::string vpcHaRouterUuid;
-  std::string networkServiceName;
-  std::string networkServiceUuid;
-  std::optional<Timestamp> createDate;
-  std::optional<Timestamp> lastOpDate;
+  std::optional<std::int64_t> id;  ///< 64-bit integer.
+  std::string vpcHaRouterUuid;  ///< String; UUID of the VPC HA router.
+  std::string networkServiceName;  ///< String.
+  std::string networkServiceUuid;  ///< String; UUID of the network service.
+  std::optional<Timestamp> createDate;  ///< Timestamp (the server's local time).
+  std::optional<Timestamp> lastOpDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,12 +15,16 @@
 
 namespace zstack {
 
-/// VpcRouterVmInventory (ZStack SDK class org.zstack.sdk.VpcRouterVmInventory).
+/// Inventory of a VPC router VM: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcRouterVmInventory`.
+/// Returned by \ref AddDnsToVpcRouterAction, \ref RemoveDnsFromVpcRouterAction.
+/// A field of \ref GetLoadBalancerOwnerResult.
 struct VpcRouterVmInventory : VirtualRouterVmInventory {
-  Json dns;  ///< element type unknown upstream: kept as JSON
-  Json haRef;  ///< element type unknown upstream: kept as JSON
+  Json dns;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  Json haRef;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,14 +15,18 @@
 
 namespace zstack {
 
-/// VpcSharedQosInventory (ZStack SDK class org.zstack.sdk.VpcSharedQosInventory).
+/// Inventory of a VPC shared QoS: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcSharedQosInventory`.
+/// Queried with \ref QueryVpcSharedQosAction.
+/// Returned by \ref ChangeVpcSharedQosBandwidthAction, \ref CreateVpcSharedQosAction, \ref UpdateVpcSharedQosAction.
 struct VpcSharedQosInventory : NamedResource {
-  std::string l3NetworkUuid;
-  std::string vpcUuid;
-  std::optional<std::int64_t> bandwidth;
-  Json vips;  ///< element type unknown upstream: kept as JSON
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string vpcUuid;  ///< String; UUID of the VPC.
+  std::optional<std::int64_t> bandwidth;  ///< 64-bit integer.
+  Json vips;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,16 @@
 
 namespace zstack {
 
-/// VpcSnatStateInventory (ZStack SDK class org.zstack.sdk.VpcSnatStateInventory).
+/// Inventory of a VPC snat state: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcSnatStateInventory`.
+/// Queried with \ref QueryVpcSnatStateAction.
 struct VpcSnatStateInventory : Resource {
-  std::string vpcUuid;
-  std::string l3NetworkUuid;
-  std::string state;
+  std::string vpcUuid;  ///< String; UUID of the VPC.
+  std::string l3NetworkUuid;  ///< String; UUID of the L3 network.
+  std::string state;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// VpcUserVpnGatewayInventory (ZStack SDK class org.zstack.sdk.VpcUserVpnGatewayInventory).
+/// Inventory of a VPC user vpn gateway: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcUserVpnGatewayInventory`.
+/// Returned by \ref CreateVpcUserVpnGatewayRemoteAction, \ref UpdateVpcUserVpnGatewayAction.
 struct VpcUserVpnGatewayInventory : NamedResource {
-  std::string accountName;
-  std::string dataCenterUuid;
-  std::string type;
-  std::string gatewayId;
-  std::string ip;
+  std::string accountName;  ///< String.
+  std::string dataCenterUuid;  ///< String; UUID of the data center.
+  std::string type;  ///< String; one of `aliyun`, `privateAliyun`, `daho`, `AliyunNAS`, `AliyunEBS`, `AliyunSms` (enum `HybridType`).
+  std::string gatewayId;  ///< String.
+  std::string ip;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

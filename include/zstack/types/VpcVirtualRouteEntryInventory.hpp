@@ -15,17 +15,20 @@
 
 namespace zstack {
 
-/// VpcVirtualRouteEntryInventory (ZStack SDK class org.zstack.sdk.VpcVirtualRouteEntryInventory).
+/// Inventory of a VPC virtual route entry: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVirtualRouteEntryInventory`.
+/// Returned by \ref CreateAliyunVpcVirtualRouterEntryRemoteAction.
 struct VpcVirtualRouteEntryInventory : Resource {
-  std::string type;
-  std::string vRouterType;
-  std::string status;
-  std::string destinationCidrBlock;
-  std::string nextHopId;
-  std::string virtualRouterUuid;
-  std::string nextHopType;
+  std::string type;  ///< String.
+  std::string vRouterType;  ///< String.
+  std::string status;  ///< String.
+  std::string destinationCidrBlock;  ///< String.
+  std::string nextHopId;  ///< String.
+  std::string virtualRouterUuid;  ///< String; UUID of the virtual router.
+  std::string nextHopType;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

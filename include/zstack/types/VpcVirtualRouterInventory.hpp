@@ -15,12 +15,15 @@
 
 namespace zstack {
 
-/// VpcVirtualRouterInventory (ZStack SDK class org.zstack.sdk.VpcVirtualRouterInventory).
+/// Inventory of a VPC virtual router: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVirtualRouterInventory`.
+/// Returned by \ref UpdateAliyunVirtualRouterAction.
 struct VpcVirtualRouterInventory : NamedResource {
-  std::string vrId;
-  std::string vpcUuid;
+  std::string vrId;  ///< String.
+  std::string vpcUuid;  ///< String; UUID of the VPC.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

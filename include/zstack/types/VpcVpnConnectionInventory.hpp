@@ -15,20 +15,23 @@
 
 namespace zstack {
 
-/// VpcVpnConnectionInventory (ZStack SDK class org.zstack.sdk.VpcVpnConnectionInventory).
+/// Inventory of a VPC vpn connection: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVpnConnectionInventory`.
+/// Returned by \ref CreateVpcVpnConnectionRemoteAction, \ref UpdateVpcVpnConnectionRemoteAction.
 struct VpcVpnConnectionInventory : NamedResource {
-  std::string accountName;
-  std::string type;
-  std::string status;
-  std::string connectionId;
-  std::string userGatewayUuid;
-  std::string vpnGatewayUuid;
-  std::string localSubnet;
-  std::string remoteSubnet;
-  std::string ikeConfigUuid;
-  std::string ipsecConfigUuid;
+  std::string accountName;  ///< String.
+  std::string type;  ///< String; one of `aliyun`, `privateAliyun`, `daho`, `AliyunNAS`, `AliyunEBS`, `AliyunSms` (enum `HybridType`).
+  std::string status;  ///< String.
+  std::string connectionId;  ///< String.
+  std::string userGatewayUuid;  ///< String; UUID of the user gateway.
+  std::string vpnGatewayUuid;  ///< String; UUID of the vpn gateway.
+  std::string localSubnet;  ///< String.
+  std::string remoteSubnet;  ///< String.
+  std::string ikeConfigUuid;  ///< String; UUID of the IKE config.
+  std::string ipsecConfigUuid;  ///< String; UUID of the IPsec config.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

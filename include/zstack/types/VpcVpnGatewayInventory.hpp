@@ -15,19 +15,22 @@
 
 namespace zstack {
 
-/// VpcVpnGatewayInventory (ZStack SDK class org.zstack.sdk.VpcVpnGatewayInventory).
+/// Inventory of a VPC vpn gateway: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVpnGatewayInventory`.
+/// Returned by \ref UpdateVpcVpnGatewayAction.
 struct VpcVpnGatewayInventory : NamedResource {
-  std::string accountName;
-  std::string type;
-  std::string gatewayId;
-  std::string vSwitchUuid;
-  std::string publicIp;
-  std::string spec;
-  std::string status;
-  std::string businessStatus;
-  std::optional<Timestamp> endDate;
+  std::string accountName;  ///< String.
+  std::string type;  ///< String; one of `aliyun`, `privateAliyun`, `daho`, `AliyunNAS`, `AliyunEBS`, `AliyunSms` (enum `HybridType`).
+  std::string gatewayId;  ///< String.
+  std::string vSwitchUuid;  ///< String; UUID of the V switch.
+  std::string publicIp;  ///< String.
+  std::string spec;  ///< String.
+  std::string status;  ///< String.
+  std::string businessStatus;  ///< String.
+  std::optional<Timestamp> endDate;  ///< Timestamp (the server's local time).
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,20 +15,23 @@
 
 namespace zstack {
 
-/// VpcVpnIkeConfigInventory (ZStack SDK class org.zstack.sdk.VpcVpnIkeConfigInventory).
+/// Inventory of VPC vpn IKE config: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVpnIkeConfigInventory`.
+/// Returned by \ref CreateVpnIkeConfigAction.
 struct VpcVpnIkeConfigInventory : NamedResource {
-  std::string accountName;
-  std::string psk;
-  std::string version;
-  std::string mode;
-  std::string encodeAlgorithm;
-  std::string authAlgorithm;
-  std::string pfs;
-  std::optional<std::int32_t> lifetime;
-  std::string localIp;
-  std::string remoteIp;
+  std::string accountName;  ///< String.
+  std::string psk;  ///< String.
+  std::string version;  ///< String.
+  std::string mode;  ///< String.
+  std::string encodeAlgorithm;  ///< String.
+  std::string authAlgorithm;  ///< String.
+  std::string pfs;  ///< String.
+  std::optional<std::int32_t> lifetime;  ///< 32-bit integer.
+  std::string localIp;  ///< String.
+  std::string remoteIp;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

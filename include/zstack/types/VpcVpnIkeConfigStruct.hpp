@@ -14,19 +14,22 @@
 
 namespace zstack {
 
-/// VpcVpnIkeConfigStruct (ZStack SDK class org.zstack.sdk.VpcVpnIkeConfigStruct).
+/// Data type `VpcVpnIkeConfigStruct` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVpnIkeConfigStruct`.
+/// A field of \ref GetVpcVpnConfigurationFromRemoteResult.
 struct VpcVpnIkeConfigStruct {
-  std::string Psk;
-  std::string IkeVersion;
-  std::string IkeMode;
-  std::string IkeEncAlg;
-  std::string IkeAuthAlg;
-  std::string IkePfs;
-  std::optional<std::int32_t> IkeLifetime;
-  std::string LocalId;
-  std::string RemoteId;
+  std::string Psk;  ///< String.
+  std::string IkeVersion;  ///< String.
+  std::string IkeMode;  ///< String.
+  std::string IkeEncAlg;  ///< String.
+  std::string IkeAuthAlg;  ///< String.
+  std::string IkePfs;  ///< String.
+  std::optional<std::int32_t> IkeLifetime;  ///< 32-bit integer.
+  std::string LocalId;  ///< String.
+  std::string RemoteId;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

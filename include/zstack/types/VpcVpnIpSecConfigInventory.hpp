@@ -15,15 +15,18 @@
 
 namespace zstack {
 
-/// VpcVpnIpSecConfigInventory (ZStack SDK class org.zstack.sdk.VpcVpnIpSecConfigInventory).
+/// Inventory of VPC vpn IPsec config: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVpnIpSecConfigInventory`.
+/// Returned by \ref CreateVpnIpsecConfigAction.
 struct VpcVpnIpSecConfigInventory : NamedResource {
-  std::string accountName;
-  std::string encodeAlgorithm;
-  std::string authAlgorithm;
-  std::string pfs;
-  std::optional<std::int32_t> lifetime;
+  std::string accountName;  ///< String.
+  std::string encodeAlgorithm;  ///< String.
+  std::string authAlgorithm;  ///< String.
+  std::string pfs;  ///< String.
+  std::optional<std::int32_t> lifetime;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,14 +14,17 @@
 
 namespace zstack {
 
-/// VpcVpnIpSecConfigStruct (ZStack SDK class org.zstack.sdk.VpcVpnIpSecConfigStruct).
+/// Data type `VpcVpnIpSecConfigStruct` of the API.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VpcVpnIpSecConfigStruct`.
+/// A field of \ref GetVpcVpnConfigurationFromRemoteResult.
 struct VpcVpnIpSecConfigStruct {
-  std::string IpsecEncAlg;
-  std::string IpsecAuthAlg;
-  std::string IpsecPfs;
-  std::optional<std::int32_t> IpsecLifetime;
+  std::string IpsecEncAlg;  ///< String.
+  std::string IpsecAuthAlg;  ///< String.
+  std::string IpsecPfs;  ///< String.
+  std::optional<std::int32_t> IpsecLifetime;  ///< 32-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

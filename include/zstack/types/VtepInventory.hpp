@@ -15,16 +15,21 @@
 
 namespace zstack {
 
-/// VtepInventory (ZStack SDK class org.zstack.sdk.VtepInventory).
+/// Inventory of a VTEP: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.VtepInventory`.
+/// Queried with \ref QueryVtepAction.
+/// Returned by \ref CreateVxlanVtepAction.
+/// A field of \ref L2VxlanNetworkPoolInventory.
 struct VtepInventory : Resource {
-  std::string hostUuid;
-  std::string vtepIp;
-  std::optional<std::int32_t> port;
-  std::string type;
-  std::string physicalInterface;
-  std::string poolUuid;
+  std::string hostUuid;  ///< String; UUID of the host.
+  std::string vtepIp;  ///< String.
+  std::optional<std::int32_t> port;  ///< 32-bit integer.
+  std::string type;  ///< String.
+  std::string physicalInterface;  ///< String.
+  std::string poolUuid;  ///< String; UUID of the pool.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// WebhookInventory (ZStack SDK class org.zstack.sdk.WebhookInventory).
+/// Inventory of a webhook: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.WebhookInventory`.
+/// Queried with \ref QueryWebhookAction.
+/// Returned by \ref CreateWebhookAction, \ref UpdateWebhookAction.
 struct WebhookInventory : NamedResource {
-  std::string url;
-  std::string type;
-  std::string opaque;
+  std::string url;  ///< String.
+  std::string type;  ///< String.
+  std::string opaque;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

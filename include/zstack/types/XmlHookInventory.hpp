@@ -15,13 +15,17 @@
 
 namespace zstack {
 
-/// XmlHookInventory (ZStack SDK class org.zstack.sdk.XmlHookInventory).
+/// Inventory of an XML hook: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.XmlHookInventory`.
+/// Queried with \ref QueryVmUserDefinedXmlHookScriptAction.
+/// Returned by \ref CreateVmUserDefinedXmlHookScriptAction, \ref UpdateVmUserDefinedXmlHookScriptAction.
 struct XmlHookInventory : NamedResource {
-  std::string type;
-  std::string hookScript;
-  std::string libvirtVersion;
+  std::string type;  ///< String; one of `System`, `Customization` (enum `XmlHookType`).
+  std::string hookScript;  ///< String.
+  std::string libvirtVersion;  ///< String.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,18 +15,21 @@
 
 namespace zstack {
 
-/// XskyBlockVolumeInventory (ZStack SDK class org.zstack.sdk.XskyBlockVolumeInventory).
+/// Inventory of a xsky block volume: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.XskyBlockVolumeInventory`.
+/// Queried with \ref QueryXskyBlockVolumeAction.
 struct XskyBlockVolumeInventory : BlockVolumeInventory {
-  std::optional<std::int32_t> accessPathId;
-  std::string accessPathIqn;
-  std::string xskyStatus;
-  std::optional<std::int32_t> xskyBlockVolumeId;
-  std::optional<std::int64_t> burstTotalBw;
-  std::optional<std::int64_t> burstTotalIops;
-  std::optional<std::int64_t> maxTotalBw;
-  std::optional<std::int64_t> maxTotalIops;
+  std::optional<std::int32_t> accessPathId;  ///< 32-bit integer.
+  std::string accessPathIqn;  ///< String.
+  std::string xskyStatus;  ///< String.
+  std::optional<std::int32_t> xskyBlockVolumeId;  ///< 32-bit integer.
+  std::optional<std::int64_t> burstTotalBw;  ///< 64-bit integer.
+  std::optional<std::int64_t> burstTotalIops;  ///< 64-bit integer.
+  std::optional<std::int64_t> maxTotalBw;  ///< 64-bit integer.
+  std::optional<std::int64_t> maxTotalIops;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

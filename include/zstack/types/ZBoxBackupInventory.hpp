@@ -15,11 +15,14 @@
 
 namespace zstack {
 
-/// ZBoxBackupInventory (ZStack SDK class org.zstack.sdk.ZBoxBackupInventory).
+/// Inventory of a ZBox backup: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ZBoxBackupInventory`.
+/// Queried with \ref QueryZBoxBackupAction.
 struct ZBoxBackupInventory : ExternalBackupInventory {
-  std::string zBoxUuid;
+  std::string zBoxUuid;  ///< String; UUID of the ZBox.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,17 +15,21 @@
 
 namespace zstack {
 
-/// ZBoxInventory (ZStack SDK class org.zstack.sdk.ZBoxInventory).
+/// Inventory of a ZBox: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ZBoxInventory`.
+/// Queried with \ref QueryZBoxAction.
+/// Returned by \ref AddZBoxAction, \ref EjectZBoxAction, \ref SyncZBoxCapacityAction.
 struct ZBoxInventory : Resource {
-  std::string name;
-  std::string state;
-  std::string status;
-  Json locationRefs;  ///< element type unknown upstream: kept as JSON
-  std::string mountPath;
-  std::optional<std::int64_t> totalCapacity;
-  std::optional<std::int64_t> availableCapacity;
+  std::string name;  ///< String.
+  std::string state;  ///< String; one of `Enabled`, `Disabled`, `InUse` (enum `ZBoxState`).
+  std::string status;  ///< String; one of `Ready`, `Ejected`, `Removed`, `Error` (enum `ZBoxStatus`).
+  Json locationRefs;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
+  std::string mountPath;  ///< String.
+  std::optional<std::int64_t> totalCapacity;  ///< 64-bit integer.
+  std::optional<std::int64_t> availableCapacity;  ///< 64-bit integer.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -14,11 +14,13 @@
 
 namespace zstack {
 
-/// ZQLQueryResult (ZStack SDK class org.zstack.sdk.ZQLQueryResult).
+/// Reply of \ref ZQLQueryAction.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ZQLQueryResult`.
 struct ZQLQueryResult {
-  Json results;  ///< element type unknown upstream: kept as JSON
+  Json results;  ///< Free-form JSON; its element type is unknown upstream: kept as JSON.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack

@@ -15,13 +15,18 @@
 
 namespace zstack {
 
-/// ZoneInventory (ZStack SDK class org.zstack.sdk.ZoneInventory).
+/// Inventory of a zone: what the server reports about it.
+///
+/// From the ZStack SDK class `org.zstack.sdk.ZoneInventory`.
+/// Queried with \ref QueryZoneAction.
+/// Returned by \ref ChangeZoneStateAction, \ref CreateZoneAction, \ref UpdateZoneAction.
+/// A field of \ref GetCandidateZonesClustersHostsForCreatingVmResult, \ref GetZoneResult.
 struct ZoneInventory : NamedResource {
-  std::string state;
-  std::string type;
-  std::optional<bool> isDefault;
+  std::string state;  ///< String.
+  std::string type;  ///< String.
+  std::optional<bool> isDefault;  ///< Boolean.
 
-  static const schema::TypeDesc& describe();
+  static const schema::TypeDesc& describe();  ///< The field table of this type.
 };
 
 }  // namespace zstack
