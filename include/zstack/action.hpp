@@ -16,6 +16,7 @@
 #include "zstack/result.hpp"
 #include "zstack/schema.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <future>
@@ -36,6 +37,14 @@ struct ActionBase {
   // between them (default ClientConfig::poll.deadline). Must be positive.
   std::optional<std::chrono::milliseconds> timeout;
   CancelToken cancel;
+
+  // Defined once in the library, not in every file that makes, copies or destroys an action.
+  ActionBase();
+  ActionBase(const ActionBase&);
+  ActionBase(ActionBase&&) noexcept;
+  ActionBase& operator=(const ActionBase&);
+  ActionBase& operator=(ActionBase&&) noexcept;
+  ~ActionBase();
 
   static const schema::TypeDesc& describe();  // systemTags, userTags
 };
@@ -77,6 +86,26 @@ struct ActionSpec {
     return s;
   }
 };
+
+namespace detail {
+// An ActionSpec as constant data, made into the ActionSpec at first use (the generated actions
+// keep one each; see schema::LazyTable). The action's ActionBase must sit at its start.
+struct LazySpec {
+  std::atomic<const ActionSpec*> built;
+  const char* name;
+  HttpMethod method;
+  const char* path;
+  const char* bodyKey;
+  bool sendsBody;
+  bool needSession;
+  bool needPoll;
+  bool isQuery;
+  const char* summary;
+  schema::TypeRef params;
+  schema::TypeRef reply;
+};
+const ActionSpec& lazySpec(LazySpec& s);
+}  // namespace detail
 
 template <class Derived, class Reply>
 struct Action : ActionBase {

@@ -88,6 +88,14 @@ struct QueryParams {
   std::optional<std::string> sortDirection;     // "asc" (default) or "desc"
   std::vector<std::string> fields;              // only these columns
 
+  // Defined once in the library (src/core/action.cpp).
+  QueryParams();
+  QueryParams(const QueryParams&);
+  QueryParams(QueryParams&&) noexcept;
+  QueryParams& operator=(const QueryParams&);
+  QueryParams& operator=(QueryParams&&) noexcept;
+  ~QueryParams();
+
   static const schema::TypeDesc& describe();
 };
 

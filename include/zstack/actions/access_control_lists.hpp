@@ -27,6 +27,13 @@ struct AddAccessControlListEntryAction : Action<AddAccessControlListEntryAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAccessControlListEntryAction();
+  AddAccessControlListEntryAction(const AddAccessControlListEntryAction&) = default;
+  AddAccessControlListEntryAction(AddAccessControlListEntryAction&&) = default;
+  AddAccessControlListEntryAction& operator=(const AddAccessControlListEntryAction&) = default;
+  AddAccessControlListEntryAction& operator=(AddAccessControlListEntryAction&&) = default;
+  ~AddAccessControlListEntryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -44,6 +51,13 @@ struct AddAccessControlListRedirectRuleAction : Action<AddAccessControlListRedir
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAccessControlListRedirectRuleAction();
+  AddAccessControlListRedirectRuleAction(const AddAccessControlListRedirectRuleAction&) = default;
+  AddAccessControlListRedirectRuleAction(AddAccessControlListRedirectRuleAction&&) = default;
+  AddAccessControlListRedirectRuleAction& operator=(const AddAccessControlListRedirectRuleAction&) = default;
+  AddAccessControlListRedirectRuleAction& operator=(AddAccessControlListRedirectRuleAction&&) = default;
+  ~AddAccessControlListRedirectRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -55,6 +69,13 @@ struct ChangeAccessControlListRedirectRuleAction : Action<ChangeAccessControlLis
   std::string uuid;  ///< path; required
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  ChangeAccessControlListRedirectRuleAction();
+  ChangeAccessControlListRedirectRuleAction(const ChangeAccessControlListRedirectRuleAction&) = default;
+  ChangeAccessControlListRedirectRuleAction(ChangeAccessControlListRedirectRuleAction&&) = default;
+  ChangeAccessControlListRedirectRuleAction& operator=(const ChangeAccessControlListRedirectRuleAction&) = default;
+  ChangeAccessControlListRedirectRuleAction& operator=(ChangeAccessControlListRedirectRuleAction&&) = default;
+  ~ChangeAccessControlListRedirectRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -71,6 +92,13 @@ struct CreateAccessControlListAction : Action<CreateAccessControlListAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAccessControlListAction();
+  CreateAccessControlListAction(const CreateAccessControlListAction&) = default;
+  CreateAccessControlListAction(CreateAccessControlListAction&&) = default;
+  CreateAccessControlListAction& operator=(const CreateAccessControlListAction&) = default;
+  CreateAccessControlListAction& operator=(CreateAccessControlListAction&&) = default;
+  ~CreateAccessControlListAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -82,6 +110,13 @@ struct DeleteAccessControlListAction : Action<DeleteAccessControlListAction, Emp
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAccessControlListAction();
+  DeleteAccessControlListAction(const DeleteAccessControlListAction&) = default;
+  DeleteAccessControlListAction(DeleteAccessControlListAction&&) = default;
+  DeleteAccessControlListAction& operator=(const DeleteAccessControlListAction&) = default;
+  DeleteAccessControlListAction& operator=(DeleteAccessControlListAction&&) = default;
+  ~DeleteAccessControlListAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -89,6 +124,13 @@ struct DeleteAccessControlListAction : Action<DeleteAccessControlListAction, Emp
 /// `GET /v1/access-control-lists` -> QueryReply<AccessControlListInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAccessControlListAction.java.
 struct QueryAccessControlListAction : QueryAction<QueryAccessControlListAction, AccessControlListInventory> {
+
+  QueryAccessControlListAction();
+  QueryAccessControlListAction(const QueryAccessControlListAction&) = default;
+  QueryAccessControlListAction(QueryAccessControlListAction&&) = default;
+  QueryAccessControlListAction& operator=(const QueryAccessControlListAction&) = default;
+  QueryAccessControlListAction& operator=(QueryAccessControlListAction&&) = default;
+  ~QueryAccessControlListAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -101,6 +143,13 @@ struct RemoveAccessControlListEntryAction : Action<RemoveAccessControlListEntryA
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RemoveAccessControlListEntryAction();
+  RemoveAccessControlListEntryAction(const RemoveAccessControlListEntryAction&) = default;
+  RemoveAccessControlListEntryAction(RemoveAccessControlListEntryAction&&) = default;
+  RemoveAccessControlListEntryAction& operator=(const RemoveAccessControlListEntryAction&) = default;
+  RemoveAccessControlListEntryAction& operator=(RemoveAccessControlListEntryAction&&) = default;
+  ~RemoveAccessControlListEntryAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

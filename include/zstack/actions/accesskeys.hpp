@@ -23,6 +23,13 @@ struct ChangeAccessKeyStateAction : Action<ChangeAccessKeyStateAction, Inventory
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeAccessKeyStateAction();
+  ChangeAccessKeyStateAction(const ChangeAccessKeyStateAction&) = default;
+  ChangeAccessKeyStateAction(ChangeAccessKeyStateAction&&) = default;
+  ChangeAccessKeyStateAction& operator=(const ChangeAccessKeyStateAction&) = default;
+  ChangeAccessKeyStateAction& operator=(ChangeAccessKeyStateAction&&) = default;
+  ~ChangeAccessKeyStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct CreateAccessKeyAction : Action<CreateAccessKeyAction, InventoryReply<Acce
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAccessKeyAction();
+  CreateAccessKeyAction(const CreateAccessKeyAction&) = default;
+  CreateAccessKeyAction(CreateAccessKeyAction&&) = default;
+  CreateAccessKeyAction& operator=(const CreateAccessKeyAction&) = default;
+  CreateAccessKeyAction& operator=(CreateAccessKeyAction&&) = default;
+  ~CreateAccessKeyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -51,6 +65,13 @@ struct DeleteAccessKeyAction : Action<DeleteAccessKeyAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAccessKeyAction();
+  DeleteAccessKeyAction(const DeleteAccessKeyAction&) = default;
+  DeleteAccessKeyAction(DeleteAccessKeyAction&&) = default;
+  DeleteAccessKeyAction& operator=(const DeleteAccessKeyAction&) = default;
+  DeleteAccessKeyAction& operator=(DeleteAccessKeyAction&&) = default;
+  ~DeleteAccessKeyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +79,13 @@ struct DeleteAccessKeyAction : Action<DeleteAccessKeyAction, EmptyReply> {
 /// `GET /v1/accesskeys` -> QueryReply<AccessKeyInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAccessKeyAction.java.
 struct QueryAccessKeyAction : QueryAction<QueryAccessKeyAction, AccessKeyInventory> {
+
+  QueryAccessKeyAction();
+  QueryAccessKeyAction(const QueryAccessKeyAction&) = default;
+  QueryAccessKeyAction(QueryAccessKeyAction&&) = default;
+  QueryAccessKeyAction& operator=(const QueryAccessKeyAction&) = default;
+  QueryAccessKeyAction& operator=(QueryAccessKeyAction&&) = default;
+  ~QueryAccessKeyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct ChangeResourceOwnerAction : Action<ChangeResourceOwnerAction, InventoryRe
   std::string resourceUuid;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  ChangeResourceOwnerAction();
+  ChangeResourceOwnerAction(const ChangeResourceOwnerAction&) = default;
+  ChangeResourceOwnerAction(ChangeResourceOwnerAction&&) = default;
+  ChangeResourceOwnerAction& operator=(const ChangeResourceOwnerAction&) = default;
+  ChangeResourceOwnerAction& operator=(ChangeResourceOwnerAction&&) = default;
+  ~ChangeResourceOwnerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -35,6 +35,13 @@ struct AddUserToGroupAction : Action<AddUserToGroupAction, EmptyReply> {
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AddUserToGroupAction();
+  AddUserToGroupAction(const AddUserToGroupAction&) = default;
+  AddUserToGroupAction(AddUserToGroupAction&&) = default;
+  AddUserToGroupAction& operator=(const AddUserToGroupAction&) = default;
+  AddUserToGroupAction& operator=(AddUserToGroupAction&&) = default;
+  ~AddUserToGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -46,6 +53,13 @@ struct AttachPoliciesToUserAction : Action<AttachPoliciesToUserAction, EmptyRepl
   std::string userUuid;  ///< path; required
   std::vector<std::string> policyUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  AttachPoliciesToUserAction();
+  AttachPoliciesToUserAction(const AttachPoliciesToUserAction&) = default;
+  AttachPoliciesToUserAction(AttachPoliciesToUserAction&&) = default;
+  AttachPoliciesToUserAction& operator=(const AttachPoliciesToUserAction&) = default;
+  AttachPoliciesToUserAction& operator=(AttachPoliciesToUserAction&&) = default;
+  ~AttachPoliciesToUserAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -59,6 +73,13 @@ struct AttachPolicyToUserAction : Action<AttachPolicyToUserAction, EmptyReply> {
   std::string policyUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  AttachPolicyToUserAction();
+  AttachPolicyToUserAction(const AttachPolicyToUserAction&) = default;
+  AttachPolicyToUserAction(AttachPolicyToUserAction&&) = default;
+  AttachPolicyToUserAction& operator=(const AttachPolicyToUserAction&) = default;
+  AttachPolicyToUserAction& operator=(AttachPolicyToUserAction&&) = default;
+  ~AttachPolicyToUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -70,6 +91,13 @@ struct AttachPolicyToUserGroupAction : Action<AttachPolicyToUserGroupAction, Emp
   std::string policyUuid;  ///< required
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachPolicyToUserGroupAction();
+  AttachPolicyToUserGroupAction(const AttachPolicyToUserGroupAction&) = default;
+  AttachPolicyToUserGroupAction(AttachPolicyToUserGroupAction&&) = default;
+  AttachPolicyToUserGroupAction& operator=(const AttachPolicyToUserGroupAction&) = default;
+  AttachPolicyToUserGroupAction& operator=(AttachPolicyToUserGroupAction&&) = default;
+  ~AttachPolicyToUserGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -83,6 +111,13 @@ struct CheckApiPermissionAction : Action<CheckApiPermissionAction, CheckApiPermi
   std::optional<Json> apiNames;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  CheckApiPermissionAction();
+  CheckApiPermissionAction(const CheckApiPermissionAction&) = default;
+  CheckApiPermissionAction(CheckApiPermissionAction&&) = default;
+  CheckApiPermissionAction& operator=(const CheckApiPermissionAction&) = default;
+  CheckApiPermissionAction& operator=(CheckApiPermissionAction&&) = default;
+  ~CheckApiPermissionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -92,6 +127,13 @@ struct CheckApiPermissionAction : Action<CheckApiPermissionAction, CheckApiPermi
 struct CheckResourcePermissionAction : Action<CheckResourcePermissionAction, CheckResourcePermissionResult> {
   std::string resourceType;  ///< required
   std::optional<std::string> requestIp;
+
+  CheckResourcePermissionAction();
+  CheckResourcePermissionAction(const CheckResourcePermissionAction&) = default;
+  CheckResourcePermissionAction(CheckResourcePermissionAction&&) = default;
+  CheckResourcePermissionAction& operator=(const CheckResourcePermissionAction&) = default;
+  CheckResourcePermissionAction& operator=(CheckResourcePermissionAction&&) = default;
+  ~CheckResourcePermissionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -109,6 +151,13 @@ struct CreateAccountAction : Action<CreateAccountAction, InventoryReply<AccountI
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAccountAction();
+  CreateAccountAction(const CreateAccountAction&) = default;
+  CreateAccountAction(CreateAccountAction&&) = default;
+  CreateAccountAction& operator=(const CreateAccountAction&) = default;
+  CreateAccountAction& operator=(CreateAccountAction&&) = default;
+  ~CreateAccountAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -123,6 +172,13 @@ struct CreatePolicyAction : Action<CreatePolicyAction, InventoryReply<PolicyInve
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreatePolicyAction();
+  CreatePolicyAction(const CreatePolicyAction&) = default;
+  CreatePolicyAction(CreatePolicyAction&&) = default;
+  CreatePolicyAction& operator=(const CreatePolicyAction&) = default;
+  CreatePolicyAction& operator=(CreatePolicyAction&&) = default;
+  ~CreatePolicyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -139,6 +195,13 @@ struct CreateUserAction : Action<CreateUserAction, InventoryReply<UserInventory>
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateUserAction();
+  CreateUserAction(const CreateUserAction&) = default;
+  CreateUserAction(CreateUserAction&&) = default;
+  CreateUserAction& operator=(const CreateUserAction&) = default;
+  CreateUserAction& operator=(CreateUserAction&&) = default;
+  ~CreateUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -153,6 +216,13 @@ struct CreateUserGroupAction : Action<CreateUserGroupAction, InventoryReply<User
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateUserGroupAction();
+  CreateUserGroupAction(const CreateUserGroupAction&) = default;
+  CreateUserGroupAction(CreateUserGroupAction&&) = default;
+  CreateUserGroupAction& operator=(const CreateUserGroupAction&) = default;
+  CreateUserGroupAction& operator=(CreateUserGroupAction&&) = default;
+  ~CreateUserGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -163,6 +233,13 @@ struct DeleteAccountAction : Action<DeleteAccountAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAccountAction();
+  DeleteAccountAction(const DeleteAccountAction&) = default;
+  DeleteAccountAction(DeleteAccountAction&&) = default;
+  DeleteAccountAction& operator=(const DeleteAccountAction&) = default;
+  DeleteAccountAction& operator=(DeleteAccountAction&&) = default;
+  ~DeleteAccountAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -175,6 +252,13 @@ struct DeletePolicyAction : Action<DeletePolicyAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeletePolicyAction();
+  DeletePolicyAction(const DeletePolicyAction&) = default;
+  DeletePolicyAction(DeletePolicyAction&&) = default;
+  DeletePolicyAction& operator=(const DeletePolicyAction&) = default;
+  DeletePolicyAction& operator=(DeletePolicyAction&&) = default;
+  ~DeletePolicyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -185,6 +269,13 @@ struct DeleteUserAction : Action<DeleteUserAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteUserAction();
+  DeleteUserAction(const DeleteUserAction&) = default;
+  DeleteUserAction(DeleteUserAction&&) = default;
+  DeleteUserAction& operator=(const DeleteUserAction&) = default;
+  DeleteUserAction& operator=(DeleteUserAction&&) = default;
+  ~DeleteUserAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -197,6 +288,13 @@ struct DeleteUserGroupAction : Action<DeleteUserGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteUserGroupAction();
+  DeleteUserGroupAction(const DeleteUserGroupAction&) = default;
+  DeleteUserGroupAction(DeleteUserGroupAction&&) = default;
+  DeleteUserGroupAction& operator=(const DeleteUserGroupAction&) = default;
+  DeleteUserGroupAction& operator=(DeleteUserGroupAction&&) = default;
+  ~DeleteUserGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -207,6 +305,13 @@ struct DetachPoliciesFromUserAction : Action<DetachPoliciesFromUserAction, Empty
   std::vector<std::string> policyUuids;  ///< required
   std::string userUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachPoliciesFromUserAction();
+  DetachPoliciesFromUserAction(const DetachPoliciesFromUserAction&) = default;
+  DetachPoliciesFromUserAction(DetachPoliciesFromUserAction&&) = default;
+  DetachPoliciesFromUserAction& operator=(const DetachPoliciesFromUserAction&) = default;
+  DetachPoliciesFromUserAction& operator=(DetachPoliciesFromUserAction&&) = default;
+  ~DetachPoliciesFromUserAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -219,6 +324,13 @@ struct DetachPolicyFromUserAction : Action<DetachPolicyFromUserAction, EmptyRepl
   std::string userUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachPolicyFromUserAction();
+  DetachPolicyFromUserAction(const DetachPolicyFromUserAction&) = default;
+  DetachPolicyFromUserAction(DetachPolicyFromUserAction&&) = default;
+  DetachPolicyFromUserAction& operator=(const DetachPolicyFromUserAction&) = default;
+  DetachPolicyFromUserAction& operator=(DetachPolicyFromUserAction&&) = default;
+  ~DetachPolicyFromUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -230,6 +342,13 @@ struct DetachPolicyFromUserGroupAction : Action<DetachPolicyFromUserGroupAction,
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachPolicyFromUserGroupAction();
+  DetachPolicyFromUserGroupAction(const DetachPolicyFromUserGroupAction&) = default;
+  DetachPolicyFromUserGroupAction(DetachPolicyFromUserGroupAction&&) = default;
+  DetachPolicyFromUserGroupAction& operator=(const DetachPolicyFromUserGroupAction&) = default;
+  DetachPolicyFromUserGroupAction& operator=(DetachPolicyFromUserGroupAction&&) = default;
+  ~DetachPolicyFromUserGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -239,6 +358,13 @@ struct DetachPolicyFromUserGroupAction : Action<DetachPolicyFromUserGroupAction,
 struct GetAccountQuotaUsageAction : Action<GetAccountQuotaUsageAction, GetAccountQuotaUsageResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetAccountQuotaUsageAction();
+  GetAccountQuotaUsageAction(const GetAccountQuotaUsageAction&) = default;
+  GetAccountQuotaUsageAction(GetAccountQuotaUsageAction&&) = default;
+  GetAccountQuotaUsageAction& operator=(const GetAccountQuotaUsageAction&) = default;
+  GetAccountQuotaUsageAction& operator=(GetAccountQuotaUsageAction&&) = default;
+  ~GetAccountQuotaUsageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -252,6 +378,13 @@ struct GetAccountQuotaUsageAction : Action<GetAccountQuotaUsageAction, GetAccoun
 struct LogInByAccountAction : Action<LogInByAccountAction, InventoryReply<SessionInventory>> {
   std::string accountName;  ///< required
   std::string password;  ///< required; sent as its SHA-512 hex
+
+  LogInByAccountAction();
+  LogInByAccountAction(const LogInByAccountAction&) = default;
+  LogInByAccountAction(LogInByAccountAction&&) = default;
+  LogInByAccountAction& operator=(const LogInByAccountAction&) = default;
+  LogInByAccountAction& operator=(LogInByAccountAction&&) = default;
+  ~LogInByAccountAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -269,6 +402,13 @@ struct LogInByUserAction : Action<LogInByUserAction, InventoryReply<SessionInven
   std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  LogInByUserAction();
+  LogInByUserAction(const LogInByUserAction&) = default;
+  LogInByUserAction(LogInByUserAction&&) = default;
+  LogInByUserAction& operator=(const LogInByUserAction&) = default;
+  LogInByUserAction& operator=(LogInByUserAction&&) = default;
+  ~LogInByUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -280,6 +420,13 @@ struct LogInByUserAction : Action<LogInByUserAction, InventoryReply<SessionInven
 struct LogOutAction : Action<LogOutAction, EmptyReply> {
   std::string sessionUuid;  ///< path; required
 
+  LogOutAction();
+  LogOutAction(const LogOutAction&) = default;
+  LogOutAction(LogOutAction&&) = default;
+  LogOutAction& operator=(const LogOutAction&) = default;
+  LogOutAction& operator=(LogOutAction&&) = default;
+  ~LogOutAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -287,6 +434,13 @@ struct LogOutAction : Action<LogOutAction, EmptyReply> {
 /// `GET /v1/accounts` -> QueryReply<AccountInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAccountAction.java.
 struct QueryAccountAction : QueryAction<QueryAccountAction, AccountInventory> {
+
+  QueryAccountAction();
+  QueryAccountAction(const QueryAccountAction&) = default;
+  QueryAccountAction(QueryAccountAction&&) = default;
+  QueryAccountAction& operator=(const QueryAccountAction&) = default;
+  QueryAccountAction& operator=(QueryAccountAction&&) = default;
+  ~QueryAccountAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -296,6 +450,13 @@ struct QueryAccountAction : QueryAction<QueryAccountAction, AccountInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryAccountPriceTableRefAction.java.
 struct QueryAccountPriceTableRefAction : QueryAction<QueryAccountPriceTableRefAction, AccountPriceTableRefInventory> {
 
+  QueryAccountPriceTableRefAction();
+  QueryAccountPriceTableRefAction(const QueryAccountPriceTableRefAction&) = default;
+  QueryAccountPriceTableRefAction(QueryAccountPriceTableRefAction&&) = default;
+  QueryAccountPriceTableRefAction& operator=(const QueryAccountPriceTableRefAction&) = default;
+  QueryAccountPriceTableRefAction& operator=(QueryAccountPriceTableRefAction&&) = default;
+  ~QueryAccountPriceTableRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -303,6 +464,13 @@ struct QueryAccountPriceTableRefAction : QueryAction<QueryAccountPriceTableRefAc
 /// `GET /v1/accounts/resources/refs` -> QueryReply<AccountResourceRefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAccountResourceRefAction.java.
 struct QueryAccountResourceRefAction : QueryAction<QueryAccountResourceRefAction, AccountResourceRefInventory> {
+
+  QueryAccountResourceRefAction();
+  QueryAccountResourceRefAction(const QueryAccountResourceRefAction&) = default;
+  QueryAccountResourceRefAction(QueryAccountResourceRefAction&&) = default;
+  QueryAccountResourceRefAction& operator=(const QueryAccountResourceRefAction&) = default;
+  QueryAccountResourceRefAction& operator=(QueryAccountResourceRefAction&&) = default;
+  ~QueryAccountResourceRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -312,6 +480,13 @@ struct QueryAccountResourceRefAction : QueryAction<QueryAccountResourceRefAction
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyAction.java.
 struct QueryPolicyAction : QueryAction<QueryPolicyAction, PolicyInventory> {
 
+  QueryPolicyAction();
+  QueryPolicyAction(const QueryPolicyAction&) = default;
+  QueryPolicyAction(QueryPolicyAction&&) = default;
+  QueryPolicyAction& operator=(const QueryPolicyAction&) = default;
+  QueryPolicyAction& operator=(QueryPolicyAction&&) = default;
+  ~QueryPolicyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -319,6 +494,13 @@ struct QueryPolicyAction : QueryAction<QueryPolicyAction, PolicyInventory> {
 /// `GET /v1/accounts/quotas` -> QueryReply<QuotaInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryQuotaAction.java.
 struct QueryQuotaAction : QueryAction<QueryQuotaAction, QuotaInventory> {
+
+  QueryQuotaAction();
+  QueryQuotaAction(const QueryQuotaAction&) = default;
+  QueryQuotaAction(QueryQuotaAction&&) = default;
+  QueryQuotaAction& operator=(const QueryQuotaAction&) = default;
+  QueryQuotaAction& operator=(QueryQuotaAction&&) = default;
+  ~QueryQuotaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -328,6 +510,13 @@ struct QueryQuotaAction : QueryAction<QueryQuotaAction, QuotaInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QuerySharedResourceAction.java.
 struct QuerySharedResourceAction : QueryAction<QuerySharedResourceAction, SharedResourceInventory> {
 
+  QuerySharedResourceAction();
+  QuerySharedResourceAction(const QuerySharedResourceAction&) = default;
+  QuerySharedResourceAction(QuerySharedResourceAction&&) = default;
+  QuerySharedResourceAction& operator=(const QuerySharedResourceAction&) = default;
+  QuerySharedResourceAction& operator=(QuerySharedResourceAction&&) = default;
+  ~QuerySharedResourceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -336,6 +525,13 @@ struct QuerySharedResourceAction : QueryAction<QuerySharedResourceAction, Shared
 /// From sdk/src/main/java/org/zstack/sdk/QueryUserAction.java.
 struct QueryUserAction : QueryAction<QueryUserAction, UserInventory> {
 
+  QueryUserAction();
+  QueryUserAction(const QueryUserAction&) = default;
+  QueryUserAction(QueryUserAction&&) = default;
+  QueryUserAction& operator=(const QueryUserAction&) = default;
+  QueryUserAction& operator=(QueryUserAction&&) = default;
+  ~QueryUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -343,6 +539,13 @@ struct QueryUserAction : QueryAction<QueryUserAction, UserInventory> {
 /// `GET /v1/accounts/groups` -> QueryReply<UserGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryUserGroupAction.java.
 struct QueryUserGroupAction : QueryAction<QueryUserGroupAction, UserGroupInventory> {
+
+  QueryUserGroupAction();
+  QueryUserGroupAction(const QueryUserGroupAction&) = default;
+  QueryUserGroupAction(QueryUserGroupAction&&) = default;
+  QueryUserGroupAction& operator=(const QueryUserGroupAction&) = default;
+  QueryUserGroupAction& operator=(QueryUserGroupAction&&) = default;
+  ~QueryUserGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -355,6 +558,13 @@ struct RemoveUserFromGroupAction : Action<RemoveUserFromGroupAction, EmptyReply>
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RemoveUserFromGroupAction();
+  RemoveUserFromGroupAction(const RemoveUserFromGroupAction&) = default;
+  RemoveUserFromGroupAction(RemoveUserFromGroupAction&&) = default;
+  RemoveUserFromGroupAction& operator=(const RemoveUserFromGroupAction&) = default;
+  RemoveUserFromGroupAction& operator=(RemoveUserFromGroupAction&&) = default;
+  ~RemoveUserFromGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -366,6 +576,13 @@ struct RenewSessionAction : Action<RenewSessionAction, InventoryReply<SessionInv
   std::string sessionUuid;  ///< path; required
   std::optional<std::int64_t> duration;  ///< range [60, 31536000]
   std::optional<std::string> requestIp;
+
+  RenewSessionAction();
+  RenewSessionAction(const RenewSessionAction&) = default;
+  RenewSessionAction(RenewSessionAction&&) = default;
+  RenewSessionAction& operator=(const RenewSessionAction&) = default;
+  RenewSessionAction& operator=(RenewSessionAction&&) = default;
+  ~RenewSessionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -381,6 +598,13 @@ struct RevokeResourceSharingAction : Action<RevokeResourceSharingAction, EmptyRe
   std::optional<bool> all;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  RevokeResourceSharingAction();
+  RevokeResourceSharingAction(const RevokeResourceSharingAction&) = default;
+  RevokeResourceSharingAction(RevokeResourceSharingAction&&) = default;
+  RevokeResourceSharingAction& operator=(const RevokeResourceSharingAction&) = default;
+  RevokeResourceSharingAction& operator=(RevokeResourceSharingAction&&) = default;
+  ~RevokeResourceSharingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -393,6 +617,13 @@ struct ShareResourceAction : Action<ShareResourceAction, EmptyReply> {
   std::optional<std::vector<std::string>> accountUuids;
   std::optional<bool> toPublic;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  ShareResourceAction();
+  ShareResourceAction(const ShareResourceAction&) = default;
+  ShareResourceAction(ShareResourceAction&&) = default;
+  ShareResourceAction& operator=(const ShareResourceAction&) = default;
+  ShareResourceAction& operator=(ShareResourceAction&&) = default;
+  ~ShareResourceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -409,6 +640,13 @@ struct UpdateAccountAction : Action<UpdateAccountAction, InventoryReply<AccountI
   std::optional<std::string> oldPassword;  ///< max length 255; sent as its SHA-512 hex
   std::optional<std::string> requestIp;
 
+  UpdateAccountAction();
+  UpdateAccountAction(const UpdateAccountAction&) = default;
+  UpdateAccountAction(UpdateAccountAction&&) = default;
+  UpdateAccountAction& operator=(const UpdateAccountAction&) = default;
+  UpdateAccountAction& operator=(UpdateAccountAction&&) = default;
+  ~UpdateAccountAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -421,6 +659,13 @@ struct UpdateQuotaAction : Action<UpdateQuotaAction, InventoryReply<QuotaInvento
   std::string name;  ///< required
   std::optional<std::int64_t> value;  ///< required; range [0, 9223372036854775807]; Java SDK default 0L
   std::optional<std::string> requestIp;
+
+  UpdateQuotaAction();
+  UpdateQuotaAction(const UpdateQuotaAction&) = default;
+  UpdateQuotaAction(UpdateQuotaAction&&) = default;
+  UpdateQuotaAction& operator=(const UpdateQuotaAction&) = default;
+  UpdateQuotaAction& operator=(UpdateQuotaAction&&) = default;
+  ~UpdateQuotaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -437,6 +682,13 @@ struct UpdateUserAction : Action<UpdateUserAction, InventoryReply<UserInventory>
   std::optional<std::string> oldPassword;  ///< max length 255; sent as its SHA-512 hex
   std::optional<std::string> requestIp;
 
+  UpdateUserAction();
+  UpdateUserAction(const UpdateUserAction&) = default;
+  UpdateUserAction(UpdateUserAction&&) = default;
+  UpdateUserAction& operator=(const UpdateUserAction&) = default;
+  UpdateUserAction& operator=(UpdateUserAction&&) = default;
+  ~UpdateUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -450,6 +702,13 @@ struct UpdateUserGroupAction : Action<UpdateUserGroupAction, InventoryReply<User
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateUserGroupAction();
+  UpdateUserGroupAction(const UpdateUserGroupAction&) = default;
+  UpdateUserGroupAction(UpdateUserGroupAction&&) = default;
+  UpdateUserGroupAction& operator=(const UpdateUserGroupAction&) = default;
+  UpdateUserGroupAction& operator=(UpdateUserGroupAction&&) = default;
+  ~UpdateUserGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -460,6 +719,13 @@ struct UpdateUserGroupAction : Action<UpdateUserGroupAction, InventoryReply<User
 struct ValidateSessionAction : Action<ValidateSessionAction, ValidateSessionResult> {
   std::string sessionUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ValidateSessionAction();
+  ValidateSessionAction(const ValidateSessionAction&) = default;
+  ValidateSessionAction(ValidateSessionAction&&) = default;
+  ValidateSessionAction& operator=(const ValidateSessionAction&) = default;
+  ValidateSessionAction& operator=(ValidateSessionAction&&) = default;
+  ~ValidateSessionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

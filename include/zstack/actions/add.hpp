@@ -21,6 +21,13 @@ struct AddResourcesToDirectoryAction : Action<AddResourcesToDirectoryAction, Emp
   std::string directoryUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  AddResourcesToDirectoryAction();
+  AddResourcesToDirectoryAction(const AddResourcesToDirectoryAction&) = default;
+  AddResourcesToDirectoryAction(AddResourcesToDirectoryAction&&) = default;
+  AddResourcesToDirectoryAction& operator=(const AddResourcesToDirectoryAction&) = default;
+  AddResourcesToDirectoryAction& operator=(AddResourcesToDirectoryAction&&) = default;
+  ~AddResourcesToDirectoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -23,6 +23,13 @@ struct AddVmToAffinityGroupAction : Action<AddVmToAffinityGroupAction, Inventory
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AddVmToAffinityGroupAction();
+  AddVmToAffinityGroupAction(const AddVmToAffinityGroupAction&) = default;
+  AddVmToAffinityGroupAction(AddVmToAffinityGroupAction&&) = default;
+  AddVmToAffinityGroupAction& operator=(const AddVmToAffinityGroupAction&) = default;
+  AddVmToAffinityGroupAction& operator=(AddVmToAffinityGroupAction&&) = default;
+  ~AddVmToAffinityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct ChangeAffinityGroupStateAction : Action<ChangeAffinityGroupStateAction, I
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeAffinityGroupStateAction();
+  ChangeAffinityGroupStateAction(const ChangeAffinityGroupStateAction&) = default;
+  ChangeAffinityGroupStateAction(ChangeAffinityGroupStateAction&&) = default;
+  ChangeAffinityGroupStateAction& operator=(const ChangeAffinityGroupStateAction&) = default;
+  ChangeAffinityGroupStateAction& operator=(ChangeAffinityGroupStateAction&&) = default;
+  ~ChangeAffinityGroupStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -53,6 +67,13 @@ struct CreateAffinityGroupAction : Action<CreateAffinityGroupAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAffinityGroupAction();
+  CreateAffinityGroupAction(const CreateAffinityGroupAction&) = default;
+  CreateAffinityGroupAction(CreateAffinityGroupAction&&) = default;
+  CreateAffinityGroupAction& operator=(const CreateAffinityGroupAction&) = default;
+  CreateAffinityGroupAction& operator=(CreateAffinityGroupAction&&) = default;
+  ~CreateAffinityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -64,6 +85,13 @@ struct DeleteAffinityGroupAction : Action<DeleteAffinityGroupAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAffinityGroupAction();
+  DeleteAffinityGroupAction(const DeleteAffinityGroupAction&) = default;
+  DeleteAffinityGroupAction(DeleteAffinityGroupAction&&) = default;
+  DeleteAffinityGroupAction& operator=(const DeleteAffinityGroupAction&) = default;
+  DeleteAffinityGroupAction& operator=(DeleteAffinityGroupAction&&) = default;
+  ~DeleteAffinityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -71,6 +99,13 @@ struct DeleteAffinityGroupAction : Action<DeleteAffinityGroupAction, EmptyReply>
 /// `GET /v1/affinity-groups` -> QueryReply<AffinityGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAffinityGroupAction.java.
 struct QueryAffinityGroupAction : QueryAction<QueryAffinityGroupAction, AffinityGroupInventory> {
+
+  QueryAffinityGroupAction();
+  QueryAffinityGroupAction(const QueryAffinityGroupAction&) = default;
+  QueryAffinityGroupAction(QueryAffinityGroupAction&&) = default;
+  QueryAffinityGroupAction& operator=(const QueryAffinityGroupAction&) = default;
+  QueryAffinityGroupAction& operator=(QueryAffinityGroupAction&&) = default;
+  ~QueryAffinityGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -82,6 +117,13 @@ struct RemoveVmFromAffinityGroupAction : Action<RemoveVmFromAffinityGroupAction,
   std::string affinityGroupUuid;  ///< path; required
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
+
+  RemoveVmFromAffinityGroupAction();
+  RemoveVmFromAffinityGroupAction(const RemoveVmFromAffinityGroupAction&) = default;
+  RemoveVmFromAffinityGroupAction(RemoveVmFromAffinityGroupAction&&) = default;
+  RemoveVmFromAffinityGroupAction& operator=(const RemoveVmFromAffinityGroupAction&) = default;
+  RemoveVmFromAffinityGroupAction& operator=(RemoveVmFromAffinityGroupAction&&) = default;
+  ~RemoveVmFromAffinityGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -95,6 +137,13 @@ struct UpdateAffinityGroupAction : Action<UpdateAffinityGroupAction, InventoryRe
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateAffinityGroupAction();
+  UpdateAffinityGroupAction(const UpdateAffinityGroupAction&) = default;
+  UpdateAffinityGroupAction(UpdateAffinityGroupAction&&) = default;
+  UpdateAffinityGroupAction& operator=(const UpdateAffinityGroupAction&) = default;
+  UpdateAffinityGroupAction& operator=(UpdateAffinityGroupAction&&) = default;
+  ~UpdateAffinityGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -20,6 +20,13 @@ struct GetCandidateAffinityGroupForAttachingVmAction : Action<GetCandidateAffini
   std::string vmUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  GetCandidateAffinityGroupForAttachingVmAction();
+  GetCandidateAffinityGroupForAttachingVmAction(const GetCandidateAffinityGroupForAttachingVmAction&) = default;
+  GetCandidateAffinityGroupForAttachingVmAction(GetCandidateAffinityGroupForAttachingVmAction&&) = default;
+  GetCandidateAffinityGroupForAttachingVmAction& operator=(const GetCandidateAffinityGroupForAttachingVmAction&) = default;
+  GetCandidateAffinityGroupForAttachingVmAction& operator=(GetCandidateAffinityGroupForAttachingVmAction&&) = default;
+  ~GetCandidateAffinityGroupForAttachingVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryAgentVersionAction.java.
 struct QueryAgentVersionAction : QueryAction<QueryAgentVersionAction, AgentVersionInventory> {
 
+  QueryAgentVersionAction();
+  QueryAgentVersionAction(const QueryAgentVersionAction&) = default;
+  QueryAgentVersionAction(QueryAgentVersionAction&&) = default;
+  QueryAgentVersionAction& operator=(const QueryAgentVersionAction&) = default;
+  QueryAgentVersionAction& operator=(QueryAgentVersionAction&&) = default;
+  ~QueryAgentVersionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

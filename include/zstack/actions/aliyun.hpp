@@ -28,6 +28,13 @@ struct AddAliyunPanguPartitionAction : Action<AddAliyunPanguPartitionAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAliyunPanguPartitionAction();
+  AddAliyunPanguPartitionAction(const AddAliyunPanguPartitionAction&) = default;
+  AddAliyunPanguPartitionAction(AddAliyunPanguPartitionAction&&) = default;
+  AddAliyunPanguPartitionAction& operator=(const AddAliyunPanguPartitionAction&) = default;
+  AddAliyunPanguPartitionAction& operator=(AddAliyunPanguPartitionAction&&) = default;
+  ~AddAliyunPanguPartitionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -39,6 +46,13 @@ struct DeleteAliyunPanguPartitionAction : Action<DeleteAliyunPanguPartitionActio
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAliyunPanguPartitionAction();
+  DeleteAliyunPanguPartitionAction(const DeleteAliyunPanguPartitionAction&) = default;
+  DeleteAliyunPanguPartitionAction(DeleteAliyunPanguPartitionAction&&) = default;
+  DeleteAliyunPanguPartitionAction& operator=(const DeleteAliyunPanguPartitionAction&) = default;
+  DeleteAliyunPanguPartitionAction& operator=(DeleteAliyunPanguPartitionAction&&) = default;
+  ~DeleteAliyunPanguPartitionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -46,6 +60,13 @@ struct DeleteAliyunPanguPartitionAction : Action<DeleteAliyunPanguPartitionActio
 /// `GET /v1/aliyun/pangu` -> QueryReply<AliyunPanguPartitionInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunPanguPartitionAction.java.
 struct QueryAliyunPanguPartitionAction : QueryAction<QueryAliyunPanguPartitionAction, AliyunPanguPartitionInventory> {
+
+  QueryAliyunPanguPartitionAction();
+  QueryAliyunPanguPartitionAction(const QueryAliyunPanguPartitionAction&) = default;
+  QueryAliyunPanguPartitionAction(QueryAliyunPanguPartitionAction&&) = default;
+  QueryAliyunPanguPartitionAction& operator=(const QueryAliyunPanguPartitionAction&) = default;
+  QueryAliyunPanguPartitionAction& operator=(QueryAliyunPanguPartitionAction&&) = default;
+  ~QueryAliyunPanguPartitionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -61,6 +82,13 @@ struct UpdateAliyunPanguPartitionAction : Action<UpdateAliyunPanguPartitionActio
   std::optional<std::string> appName;  ///< max length 255
   std::optional<std::string> partitionName;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateAliyunPanguPartitionAction();
+  UpdateAliyunPanguPartitionAction(const UpdateAliyunPanguPartitionAction&) = default;
+  UpdateAliyunPanguPartitionAction(UpdateAliyunPanguPartitionAction&&) = default;
+  UpdateAliyunPanguPartitionAction& operator=(const UpdateAliyunPanguPartitionAction&) = default;
+  UpdateAliyunPanguPartitionAction& operator=(UpdateAliyunPanguPartitionAction&&) = default;
+  ~UpdateAliyunPanguPartitionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -27,6 +27,13 @@ struct CreateAliyunProxyVSwitchAction : Action<CreateAliyunProxyVSwitchAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAliyunProxyVSwitchAction();
+  CreateAliyunProxyVSwitchAction(const CreateAliyunProxyVSwitchAction&) = default;
+  CreateAliyunProxyVSwitchAction(CreateAliyunProxyVSwitchAction&&) = default;
+  CreateAliyunProxyVSwitchAction& operator=(const CreateAliyunProxyVSwitchAction&) = default;
+  CreateAliyunProxyVSwitchAction& operator=(CreateAliyunProxyVSwitchAction&&) = default;
+  ~CreateAliyunProxyVSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -44,6 +51,13 @@ struct CreateAliyunProxyVpcAction : Action<CreateAliyunProxyVpcAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAliyunProxyVpcAction();
+  CreateAliyunProxyVpcAction(const CreateAliyunProxyVpcAction&) = default;
+  CreateAliyunProxyVpcAction(CreateAliyunProxyVpcAction&&) = default;
+  CreateAliyunProxyVpcAction& operator=(const CreateAliyunProxyVpcAction&) = default;
+  CreateAliyunProxyVpcAction& operator=(CreateAliyunProxyVpcAction&&) = default;
+  ~CreateAliyunProxyVpcAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -54,6 +68,13 @@ struct DeleteAliyunProxyVSwitchAction : Action<DeleteAliyunProxyVSwitchAction, E
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAliyunProxyVSwitchAction();
+  DeleteAliyunProxyVSwitchAction(const DeleteAliyunProxyVSwitchAction&) = default;
+  DeleteAliyunProxyVSwitchAction(DeleteAliyunProxyVSwitchAction&&) = default;
+  DeleteAliyunProxyVSwitchAction& operator=(const DeleteAliyunProxyVSwitchAction&) = default;
+  DeleteAliyunProxyVSwitchAction& operator=(DeleteAliyunProxyVSwitchAction&&) = default;
+  ~DeleteAliyunProxyVSwitchAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -66,6 +87,13 @@ struct DeleteAliyunProxyVpcAction : Action<DeleteAliyunProxyVpcAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAliyunProxyVpcAction();
+  DeleteAliyunProxyVpcAction(const DeleteAliyunProxyVpcAction&) = default;
+  DeleteAliyunProxyVpcAction(DeleteAliyunProxyVpcAction&&) = default;
+  DeleteAliyunProxyVpcAction& operator=(const DeleteAliyunProxyVpcAction&) = default;
+  DeleteAliyunProxyVpcAction& operator=(DeleteAliyunProxyVpcAction&&) = default;
+  ~DeleteAliyunProxyVpcAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -74,6 +102,13 @@ struct DeleteAliyunProxyVpcAction : Action<DeleteAliyunProxyVpcAction, EmptyRepl
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunProxyVSwitchAction.java.
 struct QueryAliyunProxyVSwitchAction : QueryAction<QueryAliyunProxyVSwitchAction, AliyunProxyVSwitchInventory> {
 
+  QueryAliyunProxyVSwitchAction();
+  QueryAliyunProxyVSwitchAction(const QueryAliyunProxyVSwitchAction&) = default;
+  QueryAliyunProxyVSwitchAction(QueryAliyunProxyVSwitchAction&&) = default;
+  QueryAliyunProxyVSwitchAction& operator=(const QueryAliyunProxyVSwitchAction&) = default;
+  QueryAliyunProxyVSwitchAction& operator=(QueryAliyunProxyVSwitchAction&&) = default;
+  ~QueryAliyunProxyVSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -81,6 +116,13 @@ struct QueryAliyunProxyVSwitchAction : QueryAction<QueryAliyunProxyVSwitchAction
 /// `GET /v1/aliyun-proxy/vpcs` -> QueryReply<AliyunProxyVpcInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunProxyVpcAction.java.
 struct QueryAliyunProxyVpcAction : QueryAction<QueryAliyunProxyVpcAction, AliyunProxyVpcInventory> {
+
+  QueryAliyunProxyVpcAction();
+  QueryAliyunProxyVpcAction(const QueryAliyunProxyVpcAction&) = default;
+  QueryAliyunProxyVpcAction(QueryAliyunProxyVpcAction&&) = default;
+  QueryAliyunProxyVpcAction& operator=(const QueryAliyunProxyVpcAction&) = default;
+  QueryAliyunProxyVpcAction& operator=(QueryAliyunProxyVpcAction&&) = default;
+  ~QueryAliyunProxyVpcAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -94,6 +136,13 @@ struct UpdateAliyunProxyVSwitchAction : Action<UpdateAliyunProxyVSwitchAction, I
   std::optional<std::string> status;  ///< one of Available, Pending
   std::optional<bool> isDefault;
   std::optional<std::string> requestIp;
+
+  UpdateAliyunProxyVSwitchAction();
+  UpdateAliyunProxyVSwitchAction(const UpdateAliyunProxyVSwitchAction&) = default;
+  UpdateAliyunProxyVSwitchAction(UpdateAliyunProxyVSwitchAction&&) = default;
+  UpdateAliyunProxyVSwitchAction& operator=(const UpdateAliyunProxyVSwitchAction&) = default;
+  UpdateAliyunProxyVSwitchAction& operator=(UpdateAliyunProxyVSwitchAction&&) = default;
+  ~UpdateAliyunProxyVSwitchAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -109,6 +158,13 @@ struct UpdateAliyunProxyVpcAction : Action<UpdateAliyunProxyVpcAction, Inventory
   std::optional<bool> isDefault;
   std::optional<std::string> status;  ///< one of Available, Pending
   std::optional<std::string> requestIp;
+
+  UpdateAliyunProxyVpcAction();
+  UpdateAliyunProxyVpcAction(const UpdateAliyunProxyVpcAction&) = default;
+  UpdateAliyunProxyVpcAction(UpdateAliyunProxyVpcAction&&) = default;
+  UpdateAliyunProxyVpcAction& operator=(const UpdateAliyunProxyVpcAction&) = default;
+  UpdateAliyunProxyVpcAction& operator=(UpdateAliyunProxyVpcAction&&) = default;
+  ~UpdateAliyunProxyVpcAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -39,6 +39,13 @@ struct AddAppBuildSystemAction : Action<AddAppBuildSystemAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAppBuildSystemAction();
+  AddAppBuildSystemAction(const AddAppBuildSystemAction&) = default;
+  AddAppBuildSystemAction(AddAppBuildSystemAction&&) = default;
+  AddAppBuildSystemAction& operator=(const AddAppBuildSystemAction&) = default;
+  AddAppBuildSystemAction& operator=(AddAppBuildSystemAction&&) = default;
+  ~AddAppBuildSystemAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -55,6 +62,13 @@ struct AddBuildAppAction : Action<AddBuildAppAction, InventoryReply<BuildApplica
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddBuildAppAction();
+  AddBuildAppAction(const AddBuildAppAction&) = default;
+  AddBuildAppAction(AddBuildAppAction&&) = default;
+  AddBuildAppAction& operator=(const AddBuildAppAction&) = default;
+  AddBuildAppAction& operator=(AddBuildAppAction&&) = default;
+  ~AddBuildAppAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -67,6 +81,13 @@ struct ChangeAppBuildSystemStateAction : Action<ChangeAppBuildSystemStateAction,
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeAppBuildSystemStateAction();
+  ChangeAppBuildSystemStateAction(const ChangeAppBuildSystemStateAction&) = default;
+  ChangeAppBuildSystemStateAction(ChangeAppBuildSystemStateAction&&) = default;
+  ChangeAppBuildSystemStateAction& operator=(const ChangeAppBuildSystemStateAction&) = default;
+  ChangeAppBuildSystemStateAction& operator=(ChangeAppBuildSystemStateAction&&) = default;
+  ~ChangeAppBuildSystemStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -78,6 +99,13 @@ struct CheckBuildAppParametersAction : Action<CheckBuildAppParametersAction, Che
   std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
+
+  CheckBuildAppParametersAction();
+  CheckBuildAppParametersAction(const CheckBuildAppParametersAction&) = default;
+  CheckBuildAppParametersAction(CheckBuildAppParametersAction&&) = default;
+  CheckBuildAppParametersAction& operator=(const CheckBuildAppParametersAction&) = default;
+  CheckBuildAppParametersAction& operator=(CheckBuildAppParametersAction&&) = default;
+  ~CheckBuildAppParametersAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -93,6 +121,13 @@ struct CreateBuildAppAction : Action<CreateBuildAppAction, InventoryReply<BuildA
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateBuildAppAction();
+  CreateBuildAppAction(const CreateBuildAppAction&) = default;
+  CreateBuildAppAction(CreateBuildAppAction&&) = default;
+  CreateBuildAppAction& operator=(const CreateBuildAppAction&) = default;
+  CreateBuildAppAction& operator=(CreateBuildAppAction&&) = default;
+  ~CreateBuildAppAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -112,6 +147,13 @@ struct CreateResourceStackFromAppAction : Action<CreateResourceStackFromAppActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateResourceStackFromAppAction();
+  CreateResourceStackFromAppAction(const CreateResourceStackFromAppAction&) = default;
+  CreateResourceStackFromAppAction(CreateResourceStackFromAppAction&&) = default;
+  CreateResourceStackFromAppAction& operator=(const CreateResourceStackFromAppAction&) = default;
+  CreateResourceStackFromAppAction& operator=(CreateResourceStackFromAppAction&&) = default;
+  ~CreateResourceStackFromAppAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -122,6 +164,13 @@ struct DeleteAppBuildSystemAction : Action<DeleteAppBuildSystemAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAppBuildSystemAction();
+  DeleteAppBuildSystemAction(const DeleteAppBuildSystemAction&) = default;
+  DeleteAppBuildSystemAction(DeleteAppBuildSystemAction&&) = default;
+  DeleteAppBuildSystemAction& operator=(const DeleteAppBuildSystemAction&) = default;
+  DeleteAppBuildSystemAction& operator=(DeleteAppBuildSystemAction&&) = default;
+  ~DeleteAppBuildSystemAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -134,6 +183,13 @@ struct DeleteBuildAppAction : Action<DeleteBuildAppAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBuildAppAction();
+  DeleteBuildAppAction(const DeleteBuildAppAction&) = default;
+  DeleteBuildAppAction(DeleteBuildAppAction&&) = default;
+  DeleteBuildAppAction& operator=(const DeleteBuildAppAction&) = default;
+  DeleteBuildAppAction& operator=(DeleteBuildAppAction&&) = default;
+  ~DeleteBuildAppAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -144,6 +200,13 @@ struct DeletePublishAppAction : Action<DeletePublishAppAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePublishAppAction();
+  DeletePublishAppAction(const DeletePublishAppAction&) = default;
+  DeletePublishAppAction(DeletePublishAppAction&&) = default;
+  DeletePublishAppAction& operator=(const DeletePublishAppAction&) = default;
+  DeletePublishAppAction& operator=(DeletePublishAppAction&&) = default;
+  ~DeletePublishAppAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -156,6 +219,13 @@ struct ExportBuildAppAction : Action<ExportBuildAppAction, InventoryReply<BuildA
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ExportBuildAppAction();
+  ExportBuildAppAction(const ExportBuildAppAction&) = default;
+  ExportBuildAppAction(ExportBuildAppAction&&) = default;
+  ExportBuildAppAction& operator=(const ExportBuildAppAction&) = default;
+  ExportBuildAppAction& operator=(ExportBuildAppAction&&) = default;
+  ~ExportBuildAppAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -166,6 +236,13 @@ struct GetAppBuildSystemCapacityAction : Action<GetAppBuildSystemCapacityAction,
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
 
+  GetAppBuildSystemCapacityAction();
+  GetAppBuildSystemCapacityAction(const GetAppBuildSystemCapacityAction&) = default;
+  GetAppBuildSystemCapacityAction(GetAppBuildSystemCapacityAction&&) = default;
+  GetAppBuildSystemCapacityAction& operator=(const GetAppBuildSystemCapacityAction&) = default;
+  GetAppBuildSystemCapacityAction& operator=(GetAppBuildSystemCapacityAction&&) = default;
+  ~GetAppBuildSystemCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -175,6 +252,13 @@ struct GetAppBuildSystemCapacityAction : Action<GetAppBuildSystemCapacityAction,
 struct GetResourceFromPublishAppAction : Action<GetResourceFromPublishAppAction, GetResourceFromPublishAppResult> {
   std::optional<std::string> uuid;
   std::optional<std::string> requestIp;
+
+  GetResourceFromPublishAppAction();
+  GetResourceFromPublishAppAction(const GetResourceFromPublishAppAction&) = default;
+  GetResourceFromPublishAppAction(GetResourceFromPublishAppAction&&) = default;
+  GetResourceFromPublishAppAction& operator=(const GetResourceFromPublishAppAction&) = default;
+  GetResourceFromPublishAppAction& operator=(GetResourceFromPublishAppAction&&) = default;
+  ~GetResourceFromPublishAppAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -187,6 +271,13 @@ struct PreviewResourceFromAppAction : Action<PreviewResourceFromAppAction, Previ
   std::string appUuid;  ///< required
   std::optional<std::string> parameters;  ///< max length 524288
   std::optional<std::string> requestIp;
+
+  PreviewResourceFromAppAction();
+  PreviewResourceFromAppAction(const PreviewResourceFromAppAction&) = default;
+  PreviewResourceFromAppAction(PreviewResourceFromAppAction&&) = default;
+  PreviewResourceFromAppAction& operator=(const PreviewResourceFromAppAction&) = default;
+  PreviewResourceFromAppAction& operator=(PreviewResourceFromAppAction&&) = default;
+  ~PreviewResourceFromAppAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -204,6 +295,13 @@ struct PublishAppAction : Action<PublishAppAction, InventoryReply<PublishAppInve
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  PublishAppAction();
+  PublishAppAction(const PublishAppAction&) = default;
+  PublishAppAction(PublishAppAction&&) = default;
+  PublishAppAction& operator=(const PublishAppAction&) = default;
+  PublishAppAction& operator=(PublishAppAction&&) = default;
+  ~PublishAppAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -211,6 +309,13 @@ struct PublishAppAction : Action<PublishAppAction, InventoryReply<PublishAppInve
 /// `GET /v1/appcenter/buildsystem` -> QueryReply<AppBuildSystemInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAppBuildSystemAction.java.
 struct QueryAppBuildSystemAction : QueryAction<QueryAppBuildSystemAction, AppBuildSystemInventory> {
+
+  QueryAppBuildSystemAction();
+  QueryAppBuildSystemAction(const QueryAppBuildSystemAction&) = default;
+  QueryAppBuildSystemAction(QueryAppBuildSystemAction&&) = default;
+  QueryAppBuildSystemAction& operator=(const QueryAppBuildSystemAction&) = default;
+  QueryAppBuildSystemAction& operator=(QueryAppBuildSystemAction&&) = default;
+  ~QueryAppBuildSystemAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -220,6 +325,13 @@ struct QueryAppBuildSystemAction : QueryAction<QueryAppBuildSystemAction, AppBui
 /// From sdk/src/main/java/org/zstack/sdk/QueryBuildAppAction.java.
 struct QueryBuildAppAction : QueryAction<QueryBuildAppAction, Json> {
 
+  QueryBuildAppAction();
+  QueryBuildAppAction(const QueryBuildAppAction&) = default;
+  QueryBuildAppAction(QueryBuildAppAction&&) = default;
+  QueryBuildAppAction& operator=(const QueryBuildAppAction&) = default;
+  QueryBuildAppAction& operator=(QueryBuildAppAction&&) = default;
+  ~QueryBuildAppAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -228,6 +340,13 @@ struct QueryBuildAppAction : QueryAction<QueryBuildAppAction, Json> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryBuildAppExportHistoryAction.java.
 struct QueryBuildAppExportHistoryAction : QueryAction<QueryBuildAppExportHistoryAction, BuildAppExportHistoryInventory> {
 
+  QueryBuildAppExportHistoryAction();
+  QueryBuildAppExportHistoryAction(const QueryBuildAppExportHistoryAction&) = default;
+  QueryBuildAppExportHistoryAction(QueryBuildAppExportHistoryAction&&) = default;
+  QueryBuildAppExportHistoryAction& operator=(const QueryBuildAppExportHistoryAction&) = default;
+  QueryBuildAppExportHistoryAction& operator=(QueryBuildAppExportHistoryAction&&) = default;
+  ~QueryBuildAppExportHistoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -235,6 +354,13 @@ struct QueryBuildAppExportHistoryAction : QueryAction<QueryBuildAppExportHistory
 /// `GET /v1/appcenter/app` -> QueryReply<PublishAppInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPublishAppAction.java.
 struct QueryPublishAppAction : QueryAction<QueryPublishAppAction, PublishAppInventory> {
+
+  QueryPublishAppAction();
+  QueryPublishAppAction(const QueryPublishAppAction&) = default;
+  QueryPublishAppAction(QueryPublishAppAction&&) = default;
+  QueryPublishAppAction& operator=(const QueryPublishAppAction&) = default;
+  QueryPublishAppAction& operator=(QueryPublishAppAction&&) = default;
+  ~QueryPublishAppAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -246,6 +372,13 @@ struct QueryPublishAppAction : QueryAction<QueryPublishAppAction, PublishAppInve
 struct ReconnectAppBuildSystemAction : Action<ReconnectAppBuildSystemAction, InventoryReply<AppBuildSystemInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ReconnectAppBuildSystemAction();
+  ReconnectAppBuildSystemAction(const ReconnectAppBuildSystemAction&) = default;
+  ReconnectAppBuildSystemAction(ReconnectAppBuildSystemAction&&) = default;
+  ReconnectAppBuildSystemAction& operator=(const ReconnectAppBuildSystemAction&) = default;
+  ReconnectAppBuildSystemAction& operator=(ReconnectAppBuildSystemAction&&) = default;
+  ~ReconnectAppBuildSystemAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -263,6 +396,13 @@ struct UpdateAppBuildSystemAction : Action<UpdateAppBuildSystemAction, Inventory
   std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
   std::optional<std::string> requestIp;
 
+  UpdateAppBuildSystemAction();
+  UpdateAppBuildSystemAction(const UpdateAppBuildSystemAction&) = default;
+  UpdateAppBuildSystemAction(UpdateAppBuildSystemAction&&) = default;
+  UpdateAppBuildSystemAction& operator=(const UpdateAppBuildSystemAction&) = default;
+  UpdateAppBuildSystemAction& operator=(UpdateAppBuildSystemAction&&) = default;
+  ~UpdateAppBuildSystemAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -277,6 +417,13 @@ struct UpdateBuildAppAction : Action<UpdateBuildAppAction, InventoryReply<BuildA
   std::optional<std::string> version;
   std::optional<std::string> requestIp;
 
+  UpdateBuildAppAction();
+  UpdateBuildAppAction(const UpdateBuildAppAction&) = default;
+  UpdateBuildAppAction(UpdateBuildAppAction&&) = default;
+  UpdateBuildAppAction& operator=(const UpdateBuildAppAction&) = default;
+  UpdateBuildAppAction& operator=(UpdateBuildAppAction&&) = default;
+  ~UpdateBuildAppAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -289,6 +436,13 @@ struct UpdatePublishAppAction : Action<UpdatePublishAppAction, InventoryReply<Pu
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdatePublishAppAction();
+  UpdatePublishAppAction(const UpdatePublishAppAction&) = default;
+  UpdatePublishAppAction(UpdatePublishAppAction&&) = default;
+  UpdatePublishAppAction& operator=(const UpdatePublishAppAction&) = default;
+  UpdatePublishAppAction& operator=(UpdatePublishAppAction&&) = default;
+  ~UpdatePublishAppAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -30,6 +30,13 @@ struct AttachAutoScalingTemplateToGroupAction : Action<AttachAutoScalingTemplate
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachAutoScalingTemplateToGroupAction();
+  AttachAutoScalingTemplateToGroupAction(const AttachAutoScalingTemplateToGroupAction&) = default;
+  AttachAutoScalingTemplateToGroupAction(AttachAutoScalingTemplateToGroupAction&&) = default;
+  AttachAutoScalingTemplateToGroupAction& operator=(const AttachAutoScalingTemplateToGroupAction&) = default;
+  AttachAutoScalingTemplateToGroupAction& operator=(AttachAutoScalingTemplateToGroupAction&&) = default;
+  ~AttachAutoScalingTemplateToGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -41,6 +48,13 @@ struct ChangeAutoScalingGroupStateAction : Action<ChangeAutoScalingGroupStateAct
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeAutoScalingGroupStateAction();
+  ChangeAutoScalingGroupStateAction(const ChangeAutoScalingGroupStateAction&) = default;
+  ChangeAutoScalingGroupStateAction(ChangeAutoScalingGroupStateAction&&) = default;
+  ChangeAutoScalingGroupStateAction& operator=(const ChangeAutoScalingGroupStateAction&) = default;
+  ChangeAutoScalingGroupStateAction& operator=(ChangeAutoScalingGroupStateAction&&) = default;
+  ~ChangeAutoScalingGroupStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -62,6 +76,13 @@ struct CreateAutoScalingGroupAction : Action<CreateAutoScalingGroupAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAutoScalingGroupAction();
+  CreateAutoScalingGroupAction(const CreateAutoScalingGroupAction&) = default;
+  CreateAutoScalingGroupAction(CreateAutoScalingGroupAction&&) = default;
+  CreateAutoScalingGroupAction& operator=(const CreateAutoScalingGroupAction&) = default;
+  CreateAutoScalingGroupAction& operator=(CreateAutoScalingGroupAction&&) = default;
+  ~CreateAutoScalingGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -80,6 +101,13 @@ struct CreateAutoScalingGroupAddingNewInstanceRuleAction : Action<CreateAutoScal
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateAutoScalingGroupAddingNewInstanceRuleAction();
+  CreateAutoScalingGroupAddingNewInstanceRuleAction(const CreateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  CreateAutoScalingGroupAddingNewInstanceRuleAction(CreateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  CreateAutoScalingGroupAddingNewInstanceRuleAction& operator=(const CreateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  CreateAutoScalingGroupAddingNewInstanceRuleAction& operator=(CreateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  ~CreateAutoScalingGroupAddingNewInstanceRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -100,6 +128,13 @@ struct CreateAutoScalingGroupRemovalInstanceRuleAction : Action<CreateAutoScalin
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateAutoScalingGroupRemovalInstanceRuleAction();
+  CreateAutoScalingGroupRemovalInstanceRuleAction(const CreateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  CreateAutoScalingGroupRemovalInstanceRuleAction(CreateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  CreateAutoScalingGroupRemovalInstanceRuleAction& operator=(const CreateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  CreateAutoScalingGroupRemovalInstanceRuleAction& operator=(CreateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  ~CreateAutoScalingGroupRemovalInstanceRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -130,6 +165,13 @@ struct CreateAutoScalingVmTemplateAction : Action<CreateAutoScalingVmTemplateAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAutoScalingVmTemplateAction();
+  CreateAutoScalingVmTemplateAction(const CreateAutoScalingVmTemplateAction&) = default;
+  CreateAutoScalingVmTemplateAction(CreateAutoScalingVmTemplateAction&&) = default;
+  CreateAutoScalingVmTemplateAction& operator=(const CreateAutoScalingVmTemplateAction&) = default;
+  CreateAutoScalingVmTemplateAction& operator=(CreateAutoScalingVmTemplateAction&&) = default;
+  ~CreateAutoScalingVmTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -140,6 +182,13 @@ struct DeleteAutoScalingGroupAction : Action<DeleteAutoScalingGroupAction, Empty
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAutoScalingGroupAction();
+  DeleteAutoScalingGroupAction(const DeleteAutoScalingGroupAction&) = default;
+  DeleteAutoScalingGroupAction(DeleteAutoScalingGroupAction&&) = default;
+  DeleteAutoScalingGroupAction& operator=(const DeleteAutoScalingGroupAction&) = default;
+  DeleteAutoScalingGroupAction& operator=(DeleteAutoScalingGroupAction&&) = default;
+  ~DeleteAutoScalingGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -152,6 +201,13 @@ struct DeleteAutoScalingGroupInstanceAction : Action<DeleteAutoScalingGroupInsta
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAutoScalingGroupInstanceAction();
+  DeleteAutoScalingGroupInstanceAction(const DeleteAutoScalingGroupInstanceAction&) = default;
+  DeleteAutoScalingGroupInstanceAction(DeleteAutoScalingGroupInstanceAction&&) = default;
+  DeleteAutoScalingGroupInstanceAction& operator=(const DeleteAutoScalingGroupInstanceAction&) = default;
+  DeleteAutoScalingGroupInstanceAction& operator=(DeleteAutoScalingGroupInstanceAction&&) = default;
+  ~DeleteAutoScalingGroupInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -162,6 +218,13 @@ struct DeleteAutoScalingRuleAction : Action<DeleteAutoScalingRuleAction, EmptyRe
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAutoScalingRuleAction();
+  DeleteAutoScalingRuleAction(const DeleteAutoScalingRuleAction&) = default;
+  DeleteAutoScalingRuleAction(DeleteAutoScalingRuleAction&&) = default;
+  DeleteAutoScalingRuleAction& operator=(const DeleteAutoScalingRuleAction&) = default;
+  DeleteAutoScalingRuleAction& operator=(DeleteAutoScalingRuleAction&&) = default;
+  ~DeleteAutoScalingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -174,6 +237,13 @@ struct DeleteAutoScalingRuleTriggerAction : Action<DeleteAutoScalingRuleTriggerA
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAutoScalingRuleTriggerAction();
+  DeleteAutoScalingRuleTriggerAction(const DeleteAutoScalingRuleTriggerAction&) = default;
+  DeleteAutoScalingRuleTriggerAction(DeleteAutoScalingRuleTriggerAction&&) = default;
+  DeleteAutoScalingRuleTriggerAction& operator=(const DeleteAutoScalingRuleTriggerAction&) = default;
+  DeleteAutoScalingRuleTriggerAction& operator=(DeleteAutoScalingRuleTriggerAction&&) = default;
+  ~DeleteAutoScalingRuleTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -184,6 +254,13 @@ struct DeleteAutoScalingTemplateAction : Action<DeleteAutoScalingTemplateAction,
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAutoScalingTemplateAction();
+  DeleteAutoScalingTemplateAction(const DeleteAutoScalingTemplateAction&) = default;
+  DeleteAutoScalingTemplateAction(DeleteAutoScalingTemplateAction&&) = default;
+  DeleteAutoScalingTemplateAction& operator=(const DeleteAutoScalingTemplateAction&) = default;
+  DeleteAutoScalingTemplateAction& operator=(DeleteAutoScalingTemplateAction&&) = default;
+  ~DeleteAutoScalingTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -196,6 +273,13 @@ struct DetachAutoScalingTemplateFromGroupAction : Action<DetachAutoScalingTempla
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachAutoScalingTemplateFromGroupAction();
+  DetachAutoScalingTemplateFromGroupAction(const DetachAutoScalingTemplateFromGroupAction&) = default;
+  DetachAutoScalingTemplateFromGroupAction(DetachAutoScalingTemplateFromGroupAction&&) = default;
+  DetachAutoScalingTemplateFromGroupAction& operator=(const DetachAutoScalingTemplateFromGroupAction&) = default;
+  DetachAutoScalingTemplateFromGroupAction& operator=(DetachAutoScalingTemplateFromGroupAction&&) = default;
+  ~DetachAutoScalingTemplateFromGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -207,6 +291,13 @@ struct ExecuteAutoScalingRuleAction : Action<ExecuteAutoScalingRuleAction, Execu
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ExecuteAutoScalingRuleAction();
+  ExecuteAutoScalingRuleAction(const ExecuteAutoScalingRuleAction&) = default;
+  ExecuteAutoScalingRuleAction(ExecuteAutoScalingRuleAction&&) = default;
+  ExecuteAutoScalingRuleAction& operator=(const ExecuteAutoScalingRuleAction&) = default;
+  ExecuteAutoScalingRuleAction& operator=(ExecuteAutoScalingRuleAction&&) = default;
+  ~ExecuteAutoScalingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -214,6 +305,13 @@ struct ExecuteAutoScalingRuleAction : Action<ExecuteAutoScalingRuleAction, Execu
 /// `GET /v1/autoscaling/groups` -> QueryReply<AutoScalingGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingGroupAction.java.
 struct QueryAutoScalingGroupAction : QueryAction<QueryAutoScalingGroupAction, AutoScalingGroupInventory> {
+
+  QueryAutoScalingGroupAction();
+  QueryAutoScalingGroupAction(const QueryAutoScalingGroupAction&) = default;
+  QueryAutoScalingGroupAction(QueryAutoScalingGroupAction&&) = default;
+  QueryAutoScalingGroupAction& operator=(const QueryAutoScalingGroupAction&) = default;
+  QueryAutoScalingGroupAction& operator=(QueryAutoScalingGroupAction&&) = default;
+  ~QueryAutoScalingGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -223,6 +321,13 @@ struct QueryAutoScalingGroupAction : QueryAction<QueryAutoScalingGroupAction, Au
 /// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingGroupActivityAction.java.
 struct QueryAutoScalingGroupActivityAction : QueryAction<QueryAutoScalingGroupActivityAction, AutoScalingGroupActivityInventory> {
 
+  QueryAutoScalingGroupActivityAction();
+  QueryAutoScalingGroupActivityAction(const QueryAutoScalingGroupActivityAction&) = default;
+  QueryAutoScalingGroupActivityAction(QueryAutoScalingGroupActivityAction&&) = default;
+  QueryAutoScalingGroupActivityAction& operator=(const QueryAutoScalingGroupActivityAction&) = default;
+  QueryAutoScalingGroupActivityAction& operator=(QueryAutoScalingGroupActivityAction&&) = default;
+  ~QueryAutoScalingGroupActivityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -230,6 +335,13 @@ struct QueryAutoScalingGroupActivityAction : QueryAction<QueryAutoScalingGroupAc
 /// `GET /v1/autoscaling/groups/instances` -> QueryReply<AutoScalingGroupInstanceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingGroupInstanceAction.java.
 struct QueryAutoScalingGroupInstanceAction : QueryAction<QueryAutoScalingGroupInstanceAction, AutoScalingGroupInstanceInventory> {
+
+  QueryAutoScalingGroupInstanceAction();
+  QueryAutoScalingGroupInstanceAction(const QueryAutoScalingGroupInstanceAction&) = default;
+  QueryAutoScalingGroupInstanceAction(QueryAutoScalingGroupInstanceAction&&) = default;
+  QueryAutoScalingGroupInstanceAction& operator=(const QueryAutoScalingGroupInstanceAction&) = default;
+  QueryAutoScalingGroupInstanceAction& operator=(QueryAutoScalingGroupInstanceAction&&) = default;
+  ~QueryAutoScalingGroupInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -239,6 +351,13 @@ struct QueryAutoScalingGroupInstanceAction : QueryAction<QueryAutoScalingGroupIn
 /// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingRuleAction.java.
 struct QueryAutoScalingRuleAction : QueryAction<QueryAutoScalingRuleAction, AutoScalingRuleInventory> {
 
+  QueryAutoScalingRuleAction();
+  QueryAutoScalingRuleAction(const QueryAutoScalingRuleAction&) = default;
+  QueryAutoScalingRuleAction(QueryAutoScalingRuleAction&&) = default;
+  QueryAutoScalingRuleAction& operator=(const QueryAutoScalingRuleAction&) = default;
+  QueryAutoScalingRuleAction& operator=(QueryAutoScalingRuleAction&&) = default;
+  ~QueryAutoScalingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -247,6 +366,13 @@ struct QueryAutoScalingRuleAction : QueryAction<QueryAutoScalingRuleAction, Auto
 /// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingRuleTriggerAction.java.
 struct QueryAutoScalingRuleTriggerAction : QueryAction<QueryAutoScalingRuleTriggerAction, AutoScalingRuleTriggerInventory> {
 
+  QueryAutoScalingRuleTriggerAction();
+  QueryAutoScalingRuleTriggerAction(const QueryAutoScalingRuleTriggerAction&) = default;
+  QueryAutoScalingRuleTriggerAction(QueryAutoScalingRuleTriggerAction&&) = default;
+  QueryAutoScalingRuleTriggerAction& operator=(const QueryAutoScalingRuleTriggerAction&) = default;
+  QueryAutoScalingRuleTriggerAction& operator=(QueryAutoScalingRuleTriggerAction&&) = default;
+  ~QueryAutoScalingRuleTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -254,6 +380,13 @@ struct QueryAutoScalingRuleTriggerAction : QueryAction<QueryAutoScalingRuleTrigg
 /// `GET /v1/autoscaling/vmtemplate` -> QueryReply<AutoScalingVmTemplateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAutoScalingVmTemplateAction.java.
 struct QueryAutoScalingVmTemplateAction : QueryAction<QueryAutoScalingVmTemplateAction, AutoScalingVmTemplateInventory> {
+
+  QueryAutoScalingVmTemplateAction();
+  QueryAutoScalingVmTemplateAction(const QueryAutoScalingVmTemplateAction&) = default;
+  QueryAutoScalingVmTemplateAction(QueryAutoScalingVmTemplateAction&&) = default;
+  QueryAutoScalingVmTemplateAction& operator=(const QueryAutoScalingVmTemplateAction&) = default;
+  QueryAutoScalingVmTemplateAction& operator=(QueryAutoScalingVmTemplateAction&&) = default;
+  ~QueryAutoScalingVmTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -271,6 +404,13 @@ struct UpdateAutoScalingGroupAction : Action<UpdateAutoScalingGroupAction, Inven
   std::optional<std::string> removalPolicy;  ///< one of OldestInstance, NewestInstance, OldestScalingConfiguration, MinimumCPUUsageInstance, MinimumMemoryUsageInstance
   std::optional<std::string> requestIp;
 
+  UpdateAutoScalingGroupAction();
+  UpdateAutoScalingGroupAction(const UpdateAutoScalingGroupAction&) = default;
+  UpdateAutoScalingGroupAction(UpdateAutoScalingGroupAction&&) = default;
+  UpdateAutoScalingGroupAction& operator=(const UpdateAutoScalingGroupAction&) = default;
+  UpdateAutoScalingGroupAction& operator=(UpdateAutoScalingGroupAction&&) = default;
+  ~UpdateAutoScalingGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -287,6 +427,13 @@ struct UpdateAutoScalingGroupAddingNewInstanceRuleAction : Action<UpdateAutoScal
   std::optional<std::int64_t> cooldown;  ///< range [1, 900]
   std::optional<std::string> requestIp;
 
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction();
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction(const UpdateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction(UpdateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction& operator=(const UpdateAutoScalingGroupAddingNewInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupAddingNewInstanceRuleAction& operator=(UpdateAutoScalingGroupAddingNewInstanceRuleAction&&) = default;
+  ~UpdateAutoScalingGroupAddingNewInstanceRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -299,6 +446,13 @@ struct UpdateAutoScalingGroupInstanceAction : Action<UpdateAutoScalingGroupInsta
   std::string instanceUuid;  ///< path; required
   std::optional<std::string> protectionStrategy;  ///< one of Protected, Unprotected; max length 128
   std::optional<std::string> requestIp;
+
+  UpdateAutoScalingGroupInstanceAction();
+  UpdateAutoScalingGroupInstanceAction(const UpdateAutoScalingGroupInstanceAction&) = default;
+  UpdateAutoScalingGroupInstanceAction(UpdateAutoScalingGroupInstanceAction&&) = default;
+  UpdateAutoScalingGroupInstanceAction& operator=(const UpdateAutoScalingGroupInstanceAction&) = default;
+  UpdateAutoScalingGroupInstanceAction& operator=(UpdateAutoScalingGroupInstanceAction&&) = default;
+  ~UpdateAutoScalingGroupInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -317,6 +471,13 @@ struct UpdateAutoScalingGroupRemovalInstanceRuleAction : Action<UpdateAutoScalin
   std::optional<std::int64_t> cooldown;  ///< range [1, 900]
   std::optional<std::string> requestIp;
 
+  UpdateAutoScalingGroupRemovalInstanceRuleAction();
+  UpdateAutoScalingGroupRemovalInstanceRuleAction(const UpdateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupRemovalInstanceRuleAction(UpdateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  UpdateAutoScalingGroupRemovalInstanceRuleAction& operator=(const UpdateAutoScalingGroupRemovalInstanceRuleAction&) = default;
+  UpdateAutoScalingGroupRemovalInstanceRuleAction& operator=(UpdateAutoScalingGroupRemovalInstanceRuleAction&&) = default;
+  ~UpdateAutoScalingGroupRemovalInstanceRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -330,6 +491,13 @@ struct UpdateAutoScalingRuleAction : Action<UpdateAutoScalingRuleAction, Invento
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::int64_t> cooldown;  ///< range [1, 900]
   std::optional<std::string> requestIp;
+
+  UpdateAutoScalingRuleAction();
+  UpdateAutoScalingRuleAction(const UpdateAutoScalingRuleAction&) = default;
+  UpdateAutoScalingRuleAction(UpdateAutoScalingRuleAction&&) = default;
+  UpdateAutoScalingRuleAction& operator=(const UpdateAutoScalingRuleAction&) = default;
+  UpdateAutoScalingRuleAction& operator=(UpdateAutoScalingRuleAction&&) = default;
+  ~UpdateAutoScalingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -349,6 +517,13 @@ struct UpdateAutoScalingVmTemplateAction : Action<UpdateAutoScalingVmTemplateAct
   std::optional<std::string> vmInstanceClusterUuid;
   std::optional<std::string> hostUuid;
   std::optional<std::string> requestIp;
+
+  UpdateAutoScalingVmTemplateAction();
+  UpdateAutoScalingVmTemplateAction(const UpdateAutoScalingVmTemplateAction&) = default;
+  UpdateAutoScalingVmTemplateAction(UpdateAutoScalingVmTemplateAction&&) = default;
+  UpdateAutoScalingVmTemplateAction& operator=(const UpdateAutoScalingVmTemplateAction&) = default;
+  UpdateAutoScalingVmTemplateAction& operator=(UpdateAutoScalingVmTemplateAction&&) = default;
+  ~UpdateAutoScalingVmTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -42,6 +42,13 @@ struct AddAliyunEbsBackupStorageAction : Action<AddAliyunEbsBackupStorageAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAliyunEbsBackupStorageAction();
+  AddAliyunEbsBackupStorageAction(const AddAliyunEbsBackupStorageAction&) = default;
+  AddAliyunEbsBackupStorageAction(AddAliyunEbsBackupStorageAction&&) = default;
+  AddAliyunEbsBackupStorageAction& operator=(const AddAliyunEbsBackupStorageAction&) = default;
+  AddAliyunEbsBackupStorageAction& operator=(AddAliyunEbsBackupStorageAction&&) = default;
+  ~AddAliyunEbsBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -60,6 +67,13 @@ struct AddCephBackupStorageAction : Action<AddCephBackupStorageAction, Inventory
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddCephBackupStorageAction();
+  AddCephBackupStorageAction(const AddCephBackupStorageAction&) = default;
+  AddCephBackupStorageAction(AddCephBackupStorageAction&&) = default;
+  AddCephBackupStorageAction& operator=(const AddCephBackupStorageAction&) = default;
+  AddCephBackupStorageAction& operator=(AddCephBackupStorageAction&&) = default;
+  ~AddCephBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -84,6 +98,13 @@ struct AddDisasterImageStoreBackupStorageAction : Action<AddDisasterImageStoreBa
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddDisasterImageStoreBackupStorageAction();
+  AddDisasterImageStoreBackupStorageAction(const AddDisasterImageStoreBackupStorageAction&) = default;
+  AddDisasterImageStoreBackupStorageAction(AddDisasterImageStoreBackupStorageAction&&) = default;
+  AddDisasterImageStoreBackupStorageAction& operator=(const AddDisasterImageStoreBackupStorageAction&) = default;
+  AddDisasterImageStoreBackupStorageAction& operator=(AddDisasterImageStoreBackupStorageAction&&) = default;
+  ~AddDisasterImageStoreBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -101,6 +122,13 @@ struct AddExternalBackupStorageAction : Action<AddExternalBackupStorageAction, I
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddExternalBackupStorageAction();
+  AddExternalBackupStorageAction(const AddExternalBackupStorageAction&) = default;
+  AddExternalBackupStorageAction(AddExternalBackupStorageAction&&) = default;
+  AddExternalBackupStorageAction& operator=(const AddExternalBackupStorageAction&) = default;
+  AddExternalBackupStorageAction& operator=(AddExternalBackupStorageAction&&) = default;
+  ~AddExternalBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -123,6 +151,13 @@ struct AddImageStoreBackupStorageAction : Action<AddImageStoreBackupStorageActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddImageStoreBackupStorageAction();
+  AddImageStoreBackupStorageAction(const AddImageStoreBackupStorageAction&) = default;
+  AddImageStoreBackupStorageAction(AddImageStoreBackupStorageAction&&) = default;
+  AddImageStoreBackupStorageAction& operator=(const AddImageStoreBackupStorageAction&) = default;
+  AddImageStoreBackupStorageAction& operator=(AddImageStoreBackupStorageAction&&) = default;
+  ~AddImageStoreBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -134,6 +169,13 @@ struct AddMonToCephBackupStorageAction : Action<AddMonToCephBackupStorageAction,
   std::string uuid;  ///< path; required
   std::optional<Json> monUrls;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  AddMonToCephBackupStorageAction();
+  AddMonToCephBackupStorageAction(const AddMonToCephBackupStorageAction&) = default;
+  AddMonToCephBackupStorageAction(AddMonToCephBackupStorageAction&&) = default;
+  AddMonToCephBackupStorageAction& operator=(const AddMonToCephBackupStorageAction&) = default;
+  AddMonToCephBackupStorageAction& operator=(AddMonToCephBackupStorageAction&&) = default;
+  ~AddMonToCephBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -156,6 +198,13 @@ struct AddSftpBackupStorageAction : Action<AddSftpBackupStorageAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSftpBackupStorageAction();
+  AddSftpBackupStorageAction(const AddSftpBackupStorageAction&) = default;
+  AddSftpBackupStorageAction(AddSftpBackupStorageAction&&) = default;
+  AddSftpBackupStorageAction& operator=(const AddSftpBackupStorageAction&) = default;
+  AddSftpBackupStorageAction& operator=(AddSftpBackupStorageAction&&) = default;
+  ~AddSftpBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -175,6 +224,13 @@ struct AddSimulatorBackupStorageAction : Action<AddSimulatorBackupStorageAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSimulatorBackupStorageAction();
+  AddSimulatorBackupStorageAction(const AddSimulatorBackupStorageAction&) = default;
+  AddSimulatorBackupStorageAction(AddSimulatorBackupStorageAction&&) = default;
+  AddSimulatorBackupStorageAction& operator=(const AddSimulatorBackupStorageAction&) = default;
+  AddSimulatorBackupStorageAction& operator=(AddSimulatorBackupStorageAction&&) = default;
+  ~AddSimulatorBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -188,6 +244,13 @@ struct BackupStorageMigrateImageAction : Action<BackupStorageMigrateImageAction,
   std::string dstBackupStorageUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  BackupStorageMigrateImageAction();
+  BackupStorageMigrateImageAction(const BackupStorageMigrateImageAction&) = default;
+  BackupStorageMigrateImageAction(BackupStorageMigrateImageAction&&) = default;
+  BackupStorageMigrateImageAction& operator=(const BackupStorageMigrateImageAction&) = default;
+  BackupStorageMigrateImageAction& operator=(BackupStorageMigrateImageAction&&) = default;
+  ~BackupStorageMigrateImageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -199,6 +262,13 @@ struct ChangeBackupStorageStateAction : Action<ChangeBackupStorageStateAction, I
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeBackupStorageStateAction();
+  ChangeBackupStorageStateAction(const ChangeBackupStorageStateAction&) = default;
+  ChangeBackupStorageStateAction(ChangeBackupStorageStateAction&&) = default;
+  ChangeBackupStorageStateAction& operator=(const ChangeBackupStorageStateAction&) = default;
+  ChangeBackupStorageStateAction& operator=(ChangeBackupStorageStateAction&&) = default;
+  ~ChangeBackupStorageStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -212,6 +282,13 @@ struct CleanUpTrashOnBackupStorageAction : Action<CleanUpTrashOnBackupStorageAct
   std::optional<std::int64_t> trashId;
   std::optional<std::string> requestIp;
 
+  CleanUpTrashOnBackupStorageAction();
+  CleanUpTrashOnBackupStorageAction(const CleanUpTrashOnBackupStorageAction&) = default;
+  CleanUpTrashOnBackupStorageAction(CleanUpTrashOnBackupStorageAction&&) = default;
+  CleanUpTrashOnBackupStorageAction& operator=(const CleanUpTrashOnBackupStorageAction&) = default;
+  CleanUpTrashOnBackupStorageAction& operator=(CleanUpTrashOnBackupStorageAction&&) = default;
+  ~CleanUpTrashOnBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -223,6 +300,13 @@ struct DeleteBackupStorageAction : Action<DeleteBackupStorageAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBackupStorageAction();
+  DeleteBackupStorageAction(const DeleteBackupStorageAction&) = default;
+  DeleteBackupStorageAction(DeleteBackupStorageAction&&) = default;
+  DeleteBackupStorageAction& operator=(const DeleteBackupStorageAction&) = default;
+  DeleteBackupStorageAction& operator=(DeleteBackupStorageAction&&) = default;
+  ~DeleteBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -233,6 +317,13 @@ struct DeleteExportedImageFromBackupStorageAction : Action<DeleteExportedImageFr
   std::string backupStorageUuid;  ///< path; required
   std::string imageUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteExportedImageFromBackupStorageAction();
+  DeleteExportedImageFromBackupStorageAction(const DeleteExportedImageFromBackupStorageAction&) = default;
+  DeleteExportedImageFromBackupStorageAction(DeleteExportedImageFromBackupStorageAction&&) = default;
+  DeleteExportedImageFromBackupStorageAction& operator=(const DeleteExportedImageFromBackupStorageAction&) = default;
+  DeleteExportedImageFromBackupStorageAction& operator=(DeleteExportedImageFromBackupStorageAction&&) = default;
+  ~DeleteExportedImageFromBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -247,6 +338,13 @@ struct ExportImageFromBackupStorageAction : Action<ExportImageFromBackupStorageA
   std::optional<std::string> exportFormat;  ///< one of raw, qcow2
   std::optional<std::string> requestIp;
 
+  ExportImageFromBackupStorageAction();
+  ExportImageFromBackupStorageAction(const ExportImageFromBackupStorageAction&) = default;
+  ExportImageFromBackupStorageAction(ExportImageFromBackupStorageAction&&) = default;
+  ExportImageFromBackupStorageAction& operator=(const ExportImageFromBackupStorageAction&) = default;
+  ExportImageFromBackupStorageAction& operator=(ExportImageFromBackupStorageAction&&) = default;
+  ~ExportImageFromBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -256,6 +354,13 @@ struct ExportImageFromBackupStorageAction : Action<ExportImageFromBackupStorageA
 struct GetBackupStorageCandidatesForImageMigrationAction : Action<GetBackupStorageCandidatesForImageMigrationAction, GetBackupStorageCandidatesForImageMigrationResult> {
   std::string srcBackupStorageUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetBackupStorageCandidatesForImageMigrationAction();
+  GetBackupStorageCandidatesForImageMigrationAction(const GetBackupStorageCandidatesForImageMigrationAction&) = default;
+  GetBackupStorageCandidatesForImageMigrationAction(GetBackupStorageCandidatesForImageMigrationAction&&) = default;
+  GetBackupStorageCandidatesForImageMigrationAction& operator=(const GetBackupStorageCandidatesForImageMigrationAction&) = default;
+  GetBackupStorageCandidatesForImageMigrationAction& operator=(GetBackupStorageCandidatesForImageMigrationAction&&) = default;
+  ~GetBackupStorageCandidatesForImageMigrationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -269,6 +374,13 @@ struct GetBackupStorageCapacityAction : Action<GetBackupStorageCapacityAction, G
   std::optional<bool> all;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetBackupStorageCapacityAction();
+  GetBackupStorageCapacityAction(const GetBackupStorageCapacityAction&) = default;
+  GetBackupStorageCapacityAction(GetBackupStorageCapacityAction&&) = default;
+  GetBackupStorageCapacityAction& operator=(const GetBackupStorageCapacityAction&) = default;
+  GetBackupStorageCapacityAction& operator=(GetBackupStorageCapacityAction&&) = default;
+  ~GetBackupStorageCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -277,6 +389,13 @@ struct GetBackupStorageCapacityAction : Action<GetBackupStorageCapacityAction, G
 /// From sdk/src/main/java/org/zstack/sdk/GetBackupStorageTypesAction.java.
 struct GetBackupStorageTypesAction : Action<GetBackupStorageTypesAction, GetBackupStorageTypesResult> {
   std::optional<std::string> requestIp;
+
+  GetBackupStorageTypesAction();
+  GetBackupStorageTypesAction(const GetBackupStorageTypesAction&) = default;
+  GetBackupStorageTypesAction(GetBackupStorageTypesAction&&) = default;
+  GetBackupStorageTypesAction& operator=(const GetBackupStorageTypesAction&) = default;
+  GetBackupStorageTypesAction& operator=(GetBackupStorageTypesAction&&) = default;
+  ~GetBackupStorageTypesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -288,6 +407,13 @@ struct GetBackupStorageTypesAction : Action<GetBackupStorageTypesAction, GetBack
 struct GetImagesFromImageStoreBackupStorageAction : Action<GetImagesFromImageStoreBackupStorageAction, GetImagesFromImageStoreBackupStorageResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetImagesFromImageStoreBackupStorageAction();
+  GetImagesFromImageStoreBackupStorageAction(const GetImagesFromImageStoreBackupStorageAction&) = default;
+  GetImagesFromImageStoreBackupStorageAction(GetImagesFromImageStoreBackupStorageAction&&) = default;
+  GetImagesFromImageStoreBackupStorageAction& operator=(const GetImagesFromImageStoreBackupStorageAction&) = default;
+  GetImagesFromImageStoreBackupStorageAction& operator=(GetImagesFromImageStoreBackupStorageAction&&) = default;
+  ~GetImagesFromImageStoreBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -302,6 +428,13 @@ struct GetTrashOnBackupStorageAction : Action<GetTrashOnBackupStorageAction, Get
   std::optional<std::string> trashType;  ///< one of MigrateImage
   std::optional<std::string> requestIp;
 
+  GetTrashOnBackupStorageAction();
+  GetTrashOnBackupStorageAction(const GetTrashOnBackupStorageAction&) = default;
+  GetTrashOnBackupStorageAction(GetTrashOnBackupStorageAction&&) = default;
+  GetTrashOnBackupStorageAction& operator=(const GetTrashOnBackupStorageAction&) = default;
+  GetTrashOnBackupStorageAction& operator=(GetTrashOnBackupStorageAction&&) = default;
+  ~GetTrashOnBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -309,6 +442,13 @@ struct GetTrashOnBackupStorageAction : Action<GetTrashOnBackupStorageAction, Get
 /// `GET /v1/backup-storage/aliyun/ebs` -> QueryReply<BackupStorageInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunEbsBackupStorageAction.java.
 struct QueryAliyunEbsBackupStorageAction : QueryAction<QueryAliyunEbsBackupStorageAction, BackupStorageInventory> {
+
+  QueryAliyunEbsBackupStorageAction();
+  QueryAliyunEbsBackupStorageAction(const QueryAliyunEbsBackupStorageAction&) = default;
+  QueryAliyunEbsBackupStorageAction(QueryAliyunEbsBackupStorageAction&&) = default;
+  QueryAliyunEbsBackupStorageAction& operator=(const QueryAliyunEbsBackupStorageAction&) = default;
+  QueryAliyunEbsBackupStorageAction& operator=(QueryAliyunEbsBackupStorageAction&&) = default;
+  ~QueryAliyunEbsBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -318,6 +458,13 @@ struct QueryAliyunEbsBackupStorageAction : QueryAction<QueryAliyunEbsBackupStora
 /// From sdk/src/main/java/org/zstack/sdk/QueryBackupStorageAction.java.
 struct QueryBackupStorageAction : QueryAction<QueryBackupStorageAction, BackupStorageInventory> {
 
+  QueryBackupStorageAction();
+  QueryBackupStorageAction(const QueryBackupStorageAction&) = default;
+  QueryBackupStorageAction(QueryBackupStorageAction&&) = default;
+  QueryBackupStorageAction& operator=(const QueryBackupStorageAction&) = default;
+  QueryBackupStorageAction& operator=(QueryBackupStorageAction&&) = default;
+  ~QueryBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -325,6 +472,13 @@ struct QueryBackupStorageAction : QueryAction<QueryBackupStorageAction, BackupSt
 /// `GET /v1/backup-storage/ceph` -> QueryReply<BackupStorageInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryCephBackupStorageAction.java.
 struct QueryCephBackupStorageAction : QueryAction<QueryCephBackupStorageAction, BackupStorageInventory> {
+
+  QueryCephBackupStorageAction();
+  QueryCephBackupStorageAction(const QueryCephBackupStorageAction&) = default;
+  QueryCephBackupStorageAction(QueryCephBackupStorageAction&&) = default;
+  QueryCephBackupStorageAction& operator=(const QueryCephBackupStorageAction&) = default;
+  QueryCephBackupStorageAction& operator=(QueryCephBackupStorageAction&&) = default;
+  ~QueryCephBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -334,6 +488,13 @@ struct QueryCephBackupStorageAction : QueryAction<QueryCephBackupStorageAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryImageStoreBackupStorageAction.java.
 struct QueryImageStoreBackupStorageAction : QueryAction<QueryImageStoreBackupStorageAction, ImageStoreBackupStorageInventory> {
 
+  QueryImageStoreBackupStorageAction();
+  QueryImageStoreBackupStorageAction(const QueryImageStoreBackupStorageAction&) = default;
+  QueryImageStoreBackupStorageAction(QueryImageStoreBackupStorageAction&&) = default;
+  QueryImageStoreBackupStorageAction& operator=(const QueryImageStoreBackupStorageAction&) = default;
+  QueryImageStoreBackupStorageAction& operator=(QueryImageStoreBackupStorageAction&&) = default;
+  ~QueryImageStoreBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -341,6 +502,13 @@ struct QueryImageStoreBackupStorageAction : QueryAction<QueryImageStoreBackupSto
 /// `GET /v1/backup-storage/sftp` -> QueryReply<SftpBackupStorageInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySftpBackupStorageAction.java.
 struct QuerySftpBackupStorageAction : QueryAction<QuerySftpBackupStorageAction, SftpBackupStorageInventory> {
+
+  QuerySftpBackupStorageAction();
+  QuerySftpBackupStorageAction(const QuerySftpBackupStorageAction&) = default;
+  QuerySftpBackupStorageAction(QuerySftpBackupStorageAction&&) = default;
+  QuerySftpBackupStorageAction& operator=(const QuerySftpBackupStorageAction&) = default;
+  QuerySftpBackupStorageAction& operator=(QuerySftpBackupStorageAction&&) = default;
+  ~QuerySftpBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -353,6 +521,13 @@ struct ReclaimSpaceFromImageStoreAction : Action<ReclaimSpaceFromImageStoreActio
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ReclaimSpaceFromImageStoreAction();
+  ReclaimSpaceFromImageStoreAction(const ReclaimSpaceFromImageStoreAction&) = default;
+  ReclaimSpaceFromImageStoreAction(ReclaimSpaceFromImageStoreAction&&) = default;
+  ReclaimSpaceFromImageStoreAction& operator=(const ReclaimSpaceFromImageStoreAction&) = default;
+  ReclaimSpaceFromImageStoreAction& operator=(ReclaimSpaceFromImageStoreAction&&) = default;
+  ~ReclaimSpaceFromImageStoreAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -363,6 +538,13 @@ struct ReclaimSpaceFromImageStoreAction : Action<ReclaimSpaceFromImageStoreActio
 struct ReconnectBackupStorageAction : Action<ReconnectBackupStorageAction, InventoryReply<BackupStorageInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ReconnectBackupStorageAction();
+  ReconnectBackupStorageAction(const ReconnectBackupStorageAction&) = default;
+  ReconnectBackupStorageAction(ReconnectBackupStorageAction&&) = default;
+  ReconnectBackupStorageAction& operator=(const ReconnectBackupStorageAction&) = default;
+  ReconnectBackupStorageAction& operator=(ReconnectBackupStorageAction&&) = default;
+  ~ReconnectBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -375,6 +557,13 @@ struct ReconnectImageStoreBackupStorageAction : Action<ReconnectImageStoreBackup
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ReconnectImageStoreBackupStorageAction();
+  ReconnectImageStoreBackupStorageAction(const ReconnectImageStoreBackupStorageAction&) = default;
+  ReconnectImageStoreBackupStorageAction(ReconnectImageStoreBackupStorageAction&&) = default;
+  ReconnectImageStoreBackupStorageAction& operator=(const ReconnectImageStoreBackupStorageAction&) = default;
+  ReconnectImageStoreBackupStorageAction& operator=(ReconnectImageStoreBackupStorageAction&&) = default;
+  ~ReconnectImageStoreBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -385,6 +574,13 @@ struct ReconnectImageStoreBackupStorageAction : Action<ReconnectImageStoreBackup
 struct ReconnectSftpBackupStorageAction : Action<ReconnectSftpBackupStorageAction, InventoryReply<SftpBackupStorageInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ReconnectSftpBackupStorageAction();
+  ReconnectSftpBackupStorageAction(const ReconnectSftpBackupStorageAction&) = default;
+  ReconnectSftpBackupStorageAction(ReconnectSftpBackupStorageAction&&) = default;
+  ReconnectSftpBackupStorageAction& operator=(const ReconnectSftpBackupStorageAction&) = default;
+  ReconnectSftpBackupStorageAction& operator=(ReconnectSftpBackupStorageAction&&) = default;
+  ~ReconnectSftpBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -401,6 +597,13 @@ struct RecoveryImageFromImageStoreBackupStorageAction : Action<RecoveryImageFrom
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
 
+  RecoveryImageFromImageStoreBackupStorageAction();
+  RecoveryImageFromImageStoreBackupStorageAction(const RecoveryImageFromImageStoreBackupStorageAction&) = default;
+  RecoveryImageFromImageStoreBackupStorageAction(RecoveryImageFromImageStoreBackupStorageAction&&) = default;
+  RecoveryImageFromImageStoreBackupStorageAction& operator=(const RecoveryImageFromImageStoreBackupStorageAction&) = default;
+  RecoveryImageFromImageStoreBackupStorageAction& operator=(RecoveryImageFromImageStoreBackupStorageAction&&) = default;
+  ~RecoveryImageFromImageStoreBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -411,6 +614,13 @@ struct RemoveMonFromCephBackupStorageAction : Action<RemoveMonFromCephBackupStor
   std::string uuid;  ///< path; required
   std::optional<Json> monHostnames;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  RemoveMonFromCephBackupStorageAction();
+  RemoveMonFromCephBackupStorageAction(const RemoveMonFromCephBackupStorageAction&) = default;
+  RemoveMonFromCephBackupStorageAction(RemoveMonFromCephBackupStorageAction&&) = default;
+  RemoveMonFromCephBackupStorageAction& operator=(const RemoveMonFromCephBackupStorageAction&) = default;
+  RemoveMonFromCephBackupStorageAction& operator=(RemoveMonFromCephBackupStorageAction&&) = default;
+  ~RemoveMonFromCephBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -424,6 +634,13 @@ struct SetImageStoreBackupStorageQuotaAction : Action<SetImageStoreBackupStorage
   std::optional<std::int64_t> maxCapacity;  ///< required; Java SDK default 0L
   std::optional<std::string> requestIp;
 
+  SetImageStoreBackupStorageQuotaAction();
+  SetImageStoreBackupStorageQuotaAction(const SetImageStoreBackupStorageQuotaAction&) = default;
+  SetImageStoreBackupStorageQuotaAction(SetImageStoreBackupStorageQuotaAction&&) = default;
+  SetImageStoreBackupStorageQuotaAction& operator=(const SetImageStoreBackupStorageQuotaAction&) = default;
+  SetImageStoreBackupStorageQuotaAction& operator=(SetImageStoreBackupStorageQuotaAction&&) = default;
+  ~SetImageStoreBackupStorageQuotaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -434,6 +651,13 @@ struct SetImageStoreBackupStorageQuotaAction : Action<SetImageStoreBackupStorage
 struct SyncImageAction : Action<SyncImageAction, EmptyReply> {
   std::string imageStoreUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncImageAction();
+  SyncImageAction(const SyncImageAction&) = default;
+  SyncImageAction(SyncImageAction&&) = default;
+  SyncImageAction& operator=(const SyncImageAction&) = default;
+  SyncImageAction& operator=(SyncImageAction&&) = default;
+  ~SyncImageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -450,6 +674,13 @@ struct UpdateAliyunEbsBackupStorageAction : Action<UpdateAliyunEbsBackupStorageA
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateAliyunEbsBackupStorageAction();
+  UpdateAliyunEbsBackupStorageAction(const UpdateAliyunEbsBackupStorageAction&) = default;
+  UpdateAliyunEbsBackupStorageAction(UpdateAliyunEbsBackupStorageAction&&) = default;
+  UpdateAliyunEbsBackupStorageAction& operator=(const UpdateAliyunEbsBackupStorageAction&) = default;
+  UpdateAliyunEbsBackupStorageAction& operator=(UpdateAliyunEbsBackupStorageAction&&) = default;
+  ~UpdateAliyunEbsBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -462,6 +693,13 @@ struct UpdateBackupStorageAction : Action<UpdateBackupStorageAction, InventoryRe
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateBackupStorageAction();
+  UpdateBackupStorageAction(const UpdateBackupStorageAction&) = default;
+  UpdateBackupStorageAction(UpdateBackupStorageAction&&) = default;
+  UpdateBackupStorageAction& operator=(const UpdateBackupStorageAction&) = default;
+  UpdateBackupStorageAction& operator=(UpdateBackupStorageAction&&) = default;
+  ~UpdateBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -478,6 +716,13 @@ struct UpdateCephBackupStorageMonAction : Action<UpdateCephBackupStorageMonActio
   std::optional<std::int32_t> sshPort;  ///< range [1, 65535]
   std::optional<std::int32_t> monPort;  ///< range [1, 65535]
   std::optional<std::string> requestIp;
+
+  UpdateCephBackupStorageMonAction();
+  UpdateCephBackupStorageMonAction(const UpdateCephBackupStorageMonAction&) = default;
+  UpdateCephBackupStorageMonAction(UpdateCephBackupStorageMonAction&&) = default;
+  UpdateCephBackupStorageMonAction& operator=(const UpdateCephBackupStorageMonAction&) = default;
+  UpdateCephBackupStorageMonAction& operator=(UpdateCephBackupStorageMonAction&&) = default;
+  ~UpdateCephBackupStorageMonAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -496,6 +741,13 @@ struct UpdateImageStoreBackupStorageAction : Action<UpdateImageStoreBackupStorag
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateImageStoreBackupStorageAction();
+  UpdateImageStoreBackupStorageAction(const UpdateImageStoreBackupStorageAction&) = default;
+  UpdateImageStoreBackupStorageAction(UpdateImageStoreBackupStorageAction&&) = default;
+  UpdateImageStoreBackupStorageAction& operator=(const UpdateImageStoreBackupStorageAction&) = default;
+  UpdateImageStoreBackupStorageAction& operator=(UpdateImageStoreBackupStorageAction&&) = default;
+  ~UpdateImageStoreBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -512,6 +764,13 @@ struct UpdateSftpBackupStorageAction : Action<UpdateSftpBackupStorageAction, Inv
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateSftpBackupStorageAction();
+  UpdateSftpBackupStorageAction(const UpdateSftpBackupStorageAction&) = default;
+  UpdateSftpBackupStorageAction(UpdateSftpBackupStorageAction&&) = default;
+  UpdateSftpBackupStorageAction& operator=(const UpdateSftpBackupStorageAction&) = default;
+  UpdateSftpBackupStorageAction& operator=(UpdateSftpBackupStorageAction&&) = default;
+  ~UpdateSftpBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct GetInterdependentL3NetworksBackupStoragesAction : Action<GetInterdependen
   std::optional<std::vector<std::string>> l3NetworkUuids;  ///< not empty
   std::optional<std::string> requestIp;
 
+  GetInterdependentL3NetworksBackupStoragesAction();
+  GetInterdependentL3NetworksBackupStoragesAction(const GetInterdependentL3NetworksBackupStoragesAction&) = default;
+  GetInterdependentL3NetworksBackupStoragesAction(GetInterdependentL3NetworksBackupStoragesAction&&) = default;
+  GetInterdependentL3NetworksBackupStoragesAction& operator=(const GetInterdependentL3NetworksBackupStoragesAction&) = default;
+  GetInterdependentL3NetworksBackupStoragesAction& operator=(GetInterdependentL3NetworksBackupStoragesAction&&) = default;
+  ~GetInterdependentL3NetworksBackupStoragesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

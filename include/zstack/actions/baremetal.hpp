@@ -34,6 +34,13 @@ struct AddPreconfigurationTemplateAction : Action<AddPreconfigurationTemplateAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddPreconfigurationTemplateAction();
+  AddPreconfigurationTemplateAction(const AddPreconfigurationTemplateAction&) = default;
+  AddPreconfigurationTemplateAction(AddPreconfigurationTemplateAction&&) = default;
+  AddPreconfigurationTemplateAction& operator=(const AddPreconfigurationTemplateAction&) = default;
+  AddPreconfigurationTemplateAction& operator=(AddPreconfigurationTemplateAction&&) = default;
+  ~AddPreconfigurationTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -49,6 +56,13 @@ struct BatchCreateBaremetalChassisAction : Action<BatchCreateBaremetalChassisAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  BatchCreateBaremetalChassisAction();
+  BatchCreateBaremetalChassisAction(const BatchCreateBaremetalChassisAction&) = default;
+  BatchCreateBaremetalChassisAction(BatchCreateBaremetalChassisAction&&) = default;
+  BatchCreateBaremetalChassisAction& operator=(const BatchCreateBaremetalChassisAction&) = default;
+  BatchCreateBaremetalChassisAction& operator=(BatchCreateBaremetalChassisAction&&) = default;
+  ~BatchCreateBaremetalChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -60,6 +74,13 @@ struct ChangeBaremetalChassisStateAction : Action<ChangeBaremetalChassisStateAct
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeBaremetalChassisStateAction();
+  ChangeBaremetalChassisStateAction(const ChangeBaremetalChassisStateAction&) = default;
+  ChangeBaremetalChassisStateAction(ChangeBaremetalChassisStateAction&&) = default;
+  ChangeBaremetalChassisStateAction& operator=(const ChangeBaremetalChassisStateAction&) = default;
+  ChangeBaremetalChassisStateAction& operator=(ChangeBaremetalChassisStateAction&&) = default;
+  ~ChangeBaremetalChassisStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -73,6 +94,13 @@ struct ChangePreconfigurationTemplateStateAction : Action<ChangePreconfiguration
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangePreconfigurationTemplateStateAction();
+  ChangePreconfigurationTemplateStateAction(const ChangePreconfigurationTemplateStateAction&) = default;
+  ChangePreconfigurationTemplateStateAction(ChangePreconfigurationTemplateStateAction&&) = default;
+  ChangePreconfigurationTemplateStateAction& operator=(const ChangePreconfigurationTemplateStateAction&) = default;
+  ChangePreconfigurationTemplateStateAction& operator=(ChangePreconfigurationTemplateStateAction&&) = default;
+  ~ChangePreconfigurationTemplateStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -84,6 +112,13 @@ struct CheckBaremetalChassisConfigFileAction : Action<CheckBaremetalChassisConfi
   std::string baremetalChassisInfo;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  CheckBaremetalChassisConfigFileAction();
+  CheckBaremetalChassisConfigFileAction(const CheckBaremetalChassisConfigFileAction&) = default;
+  CheckBaremetalChassisConfigFileAction(CheckBaremetalChassisConfigFileAction&&) = default;
+  CheckBaremetalChassisConfigFileAction& operator=(const CheckBaremetalChassisConfigFileAction&) = default;
+  CheckBaremetalChassisConfigFileAction& operator=(CheckBaremetalChassisConfigFileAction&&) = default;
+  ~CheckBaremetalChassisConfigFileAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -94,6 +129,13 @@ struct CheckBaremetalChassisConfigFileAction : Action<CheckBaremetalChassisConfi
 struct CleanUpBaremetalChassisBondingAction : Action<CleanUpBaremetalChassisBondingAction, EmptyReply> {
   std::string chassisUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  CleanUpBaremetalChassisBondingAction();
+  CleanUpBaremetalChassisBondingAction(const CleanUpBaremetalChassisBondingAction&) = default;
+  CleanUpBaremetalChassisBondingAction(CleanUpBaremetalChassisBondingAction&&) = default;
+  CleanUpBaremetalChassisBondingAction& operator=(const CleanUpBaremetalChassisBondingAction&) = default;
+  CleanUpBaremetalChassisBondingAction& operator=(CleanUpBaremetalChassisBondingAction&&) = default;
+  ~CleanUpBaremetalChassisBondingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -111,6 +153,13 @@ struct CreateBaremetalBondingAction : Action<CreateBaremetalBondingAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateBaremetalBondingAction();
+  CreateBaremetalBondingAction(const CreateBaremetalBondingAction&) = default;
+  CreateBaremetalBondingAction(CreateBaremetalBondingAction&&) = default;
+  CreateBaremetalBondingAction& operator=(const CreateBaremetalBondingAction&) = default;
+  CreateBaremetalBondingAction& operator=(CreateBaremetalBondingAction&&) = default;
+  ~CreateBaremetalBondingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -130,6 +179,13 @@ struct CreateBaremetalChassisAction : Action<CreateBaremetalChassisAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateBaremetalChassisAction();
+  CreateBaremetalChassisAction(const CreateBaremetalChassisAction&) = default;
+  CreateBaremetalChassisAction(CreateBaremetalChassisAction&&) = default;
+  CreateBaremetalChassisAction& operator=(const CreateBaremetalChassisAction&) = default;
+  CreateBaremetalChassisAction& operator=(CreateBaremetalChassisAction&&) = default;
+  ~CreateBaremetalChassisAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -153,6 +209,13 @@ struct CreateBaremetalInstanceAction : Action<CreateBaremetalInstanceAction, Inv
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateBaremetalInstanceAction();
+  CreateBaremetalInstanceAction(const CreateBaremetalInstanceAction&) = default;
+  CreateBaremetalInstanceAction(CreateBaremetalInstanceAction&&) = default;
+  CreateBaremetalInstanceAction& operator=(const CreateBaremetalInstanceAction&) = default;
+  CreateBaremetalInstanceAction& operator=(CreateBaremetalInstanceAction&&) = default;
+  ~CreateBaremetalInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -178,6 +241,13 @@ struct CreateBaremetalPxeServerAction : Action<CreateBaremetalPxeServerAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateBaremetalPxeServerAction();
+  CreateBaremetalPxeServerAction(const CreateBaremetalPxeServerAction&) = default;
+  CreateBaremetalPxeServerAction(CreateBaremetalPxeServerAction&&) = default;
+  CreateBaremetalPxeServerAction& operator=(const CreateBaremetalPxeServerAction&) = default;
+  CreateBaremetalPxeServerAction& operator=(CreateBaremetalPxeServerAction&&) = default;
+  ~CreateBaremetalPxeServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -188,6 +258,13 @@ struct DeleteBaremetalChassisAction : Action<DeleteBaremetalChassisAction, Empty
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteBaremetalChassisAction();
+  DeleteBaremetalChassisAction(const DeleteBaremetalChassisAction&) = default;
+  DeleteBaremetalChassisAction(DeleteBaremetalChassisAction&&) = default;
+  DeleteBaremetalChassisAction& operator=(const DeleteBaremetalChassisAction&) = default;
+  DeleteBaremetalChassisAction& operator=(DeleteBaremetalChassisAction&&) = default;
+  ~DeleteBaremetalChassisAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -200,6 +277,13 @@ struct DeleteBaremetalPxeServerAction : Action<DeleteBaremetalPxeServerAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBaremetalPxeServerAction();
+  DeleteBaremetalPxeServerAction(const DeleteBaremetalPxeServerAction&) = default;
+  DeleteBaremetalPxeServerAction(DeleteBaremetalPxeServerAction&&) = default;
+  DeleteBaremetalPxeServerAction& operator=(const DeleteBaremetalPxeServerAction&) = default;
+  DeleteBaremetalPxeServerAction& operator=(DeleteBaremetalPxeServerAction&&) = default;
+  ~DeleteBaremetalPxeServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -210,6 +294,13 @@ struct DeletePreconfigurationTemplateAction : Action<DeletePreconfigurationTempl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePreconfigurationTemplateAction();
+  DeletePreconfigurationTemplateAction(const DeletePreconfigurationTemplateAction&) = default;
+  DeletePreconfigurationTemplateAction(DeletePreconfigurationTemplateAction&&) = default;
+  DeletePreconfigurationTemplateAction& operator=(const DeletePreconfigurationTemplateAction&) = default;
+  DeletePreconfigurationTemplateAction& operator=(DeletePreconfigurationTemplateAction&&) = default;
+  ~DeletePreconfigurationTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -222,6 +313,13 @@ struct DestroyBaremetalInstanceAction : Action<DestroyBaremetalInstanceAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DestroyBaremetalInstanceAction();
+  DestroyBaremetalInstanceAction(const DestroyBaremetalInstanceAction&) = default;
+  DestroyBaremetalInstanceAction(DestroyBaremetalInstanceAction&&) = default;
+  DestroyBaremetalInstanceAction& operator=(const DestroyBaremetalInstanceAction&) = default;
+  DestroyBaremetalInstanceAction& operator=(DestroyBaremetalInstanceAction&&) = default;
+  ~DestroyBaremetalInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -233,6 +331,13 @@ struct ExpungeBaremetalInstanceAction : Action<ExpungeBaremetalInstanceAction, E
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ExpungeBaremetalInstanceAction();
+  ExpungeBaremetalInstanceAction(const ExpungeBaremetalInstanceAction&) = default;
+  ExpungeBaremetalInstanceAction(ExpungeBaremetalInstanceAction&&) = default;
+  ExpungeBaremetalInstanceAction& operator=(const ExpungeBaremetalInstanceAction&) = default;
+  ExpungeBaremetalInstanceAction& operator=(ExpungeBaremetalInstanceAction&&) = default;
+  ~ExpungeBaremetalInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -242,6 +347,13 @@ struct ExpungeBaremetalInstanceAction : Action<ExpungeBaremetalInstanceAction, E
 struct GetBaremetalChassisPowerStatusAction : Action<GetBaremetalChassisPowerStatusAction, GetBaremetalChassisPowerStatusResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetBaremetalChassisPowerStatusAction();
+  GetBaremetalChassisPowerStatusAction(const GetBaremetalChassisPowerStatusAction&) = default;
+  GetBaremetalChassisPowerStatusAction(GetBaremetalChassisPowerStatusAction&&) = default;
+  GetBaremetalChassisPowerStatusAction& operator=(const GetBaremetalChassisPowerStatusAction&) = default;
+  GetBaremetalChassisPowerStatusAction& operator=(GetBaremetalChassisPowerStatusAction&&) = default;
+  ~GetBaremetalChassisPowerStatusAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -254,6 +366,13 @@ struct InspectBaremetalChassisAction : Action<InspectBaremetalChassisAction, Inv
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  InspectBaremetalChassisAction();
+  InspectBaremetalChassisAction(const InspectBaremetalChassisAction&) = default;
+  InspectBaremetalChassisAction(InspectBaremetalChassisAction&&) = default;
+  InspectBaremetalChassisAction& operator=(const InspectBaremetalChassisAction&) = default;
+  InspectBaremetalChassisAction& operator=(InspectBaremetalChassisAction&&) = default;
+  ~InspectBaremetalChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -264,6 +383,13 @@ struct InspectBaremetalChassisAction : Action<InspectBaremetalChassisAction, Inv
 struct PowerOffBaremetalChassisAction : Action<PowerOffBaremetalChassisAction, EmptyReply> {
   std::string chassisUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  PowerOffBaremetalChassisAction();
+  PowerOffBaremetalChassisAction(const PowerOffBaremetalChassisAction&) = default;
+  PowerOffBaremetalChassisAction(PowerOffBaremetalChassisAction&&) = default;
+  PowerOffBaremetalChassisAction& operator=(const PowerOffBaremetalChassisAction&) = default;
+  PowerOffBaremetalChassisAction& operator=(PowerOffBaremetalChassisAction&&) = default;
+  ~PowerOffBaremetalChassisAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -276,6 +402,13 @@ struct PowerOnBaremetalChassisAction : Action<PowerOnBaremetalChassisAction, Emp
   std::string chassisUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  PowerOnBaremetalChassisAction();
+  PowerOnBaremetalChassisAction(const PowerOnBaremetalChassisAction&) = default;
+  PowerOnBaremetalChassisAction(PowerOnBaremetalChassisAction&&) = default;
+  PowerOnBaremetalChassisAction& operator=(const PowerOnBaremetalChassisAction&) = default;
+  PowerOnBaremetalChassisAction& operator=(PowerOnBaremetalChassisAction&&) = default;
+  ~PowerOnBaremetalChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -287,6 +420,13 @@ struct PowerResetBaremetalChassisAction : Action<PowerResetBaremetalChassisActio
   std::string chassisUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  PowerResetBaremetalChassisAction();
+  PowerResetBaremetalChassisAction(const PowerResetBaremetalChassisAction&) = default;
+  PowerResetBaremetalChassisAction(PowerResetBaremetalChassisAction&&) = default;
+  PowerResetBaremetalChassisAction& operator=(const PowerResetBaremetalChassisAction&) = default;
+  PowerResetBaremetalChassisAction& operator=(PowerResetBaremetalChassisAction&&) = default;
+  ~PowerResetBaremetalChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -294,6 +434,13 @@ struct PowerResetBaremetalChassisAction : Action<PowerResetBaremetalChassisActio
 /// `GET /v1/baremetal/network/bondings` -> QueryReply<BaremetalBondingInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalBondingAction.java.
 struct QueryBaremetalBondingAction : QueryAction<QueryBaremetalBondingAction, BaremetalBondingInventory> {
+
+  QueryBaremetalBondingAction();
+  QueryBaremetalBondingAction(const QueryBaremetalBondingAction&) = default;
+  QueryBaremetalBondingAction(QueryBaremetalBondingAction&&) = default;
+  QueryBaremetalBondingAction& operator=(const QueryBaremetalBondingAction&) = default;
+  QueryBaremetalBondingAction& operator=(QueryBaremetalBondingAction&&) = default;
+  ~QueryBaremetalBondingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -303,6 +450,13 @@ struct QueryBaremetalBondingAction : QueryAction<QueryBaremetalBondingAction, Ba
 /// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalChassisAction.java.
 struct QueryBaremetalChassisAction : QueryAction<QueryBaremetalChassisAction, BaremetalChassisInventory> {
 
+  QueryBaremetalChassisAction();
+  QueryBaremetalChassisAction(const QueryBaremetalChassisAction&) = default;
+  QueryBaremetalChassisAction(QueryBaremetalChassisAction&&) = default;
+  QueryBaremetalChassisAction& operator=(const QueryBaremetalChassisAction&) = default;
+  QueryBaremetalChassisAction& operator=(QueryBaremetalChassisAction&&) = default;
+  ~QueryBaremetalChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -310,6 +464,13 @@ struct QueryBaremetalChassisAction : QueryAction<QueryBaremetalChassisAction, Ba
 /// `GET /v1/baremetal/instances` -> QueryReply<BaremetalInstanceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalInstanceAction.java.
 struct QueryBaremetalInstanceAction : QueryAction<QueryBaremetalInstanceAction, BaremetalInstanceInventory> {
+
+  QueryBaremetalInstanceAction();
+  QueryBaremetalInstanceAction(const QueryBaremetalInstanceAction&) = default;
+  QueryBaremetalInstanceAction(QueryBaremetalInstanceAction&&) = default;
+  QueryBaremetalInstanceAction& operator=(const QueryBaremetalInstanceAction&) = default;
+  QueryBaremetalInstanceAction& operator=(QueryBaremetalInstanceAction&&) = default;
+  ~QueryBaremetalInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -319,6 +480,13 @@ struct QueryBaremetalInstanceAction : QueryAction<QueryBaremetalInstanceAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryBaremetalPxeServerAction.java.
 struct QueryBaremetalPxeServerAction : QueryAction<QueryBaremetalPxeServerAction, BaremetalPxeServerInventory> {
 
+  QueryBaremetalPxeServerAction();
+  QueryBaremetalPxeServerAction(const QueryBaremetalPxeServerAction&) = default;
+  QueryBaremetalPxeServerAction(QueryBaremetalPxeServerAction&&) = default;
+  QueryBaremetalPxeServerAction& operator=(const QueryBaremetalPxeServerAction&) = default;
+  QueryBaremetalPxeServerAction& operator=(QueryBaremetalPxeServerAction&&) = default;
+  ~QueryBaremetalPxeServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -326,6 +494,13 @@ struct QueryBaremetalPxeServerAction : QueryAction<QueryBaremetalPxeServerAction
 /// `GET /v1/baremetal/preconfigurations` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPreconfigurationTemplateAction.java.
 struct QueryPreconfigurationTemplateAction : QueryAction<QueryPreconfigurationTemplateAction, Json> {
+
+  QueryPreconfigurationTemplateAction();
+  QueryPreconfigurationTemplateAction(const QueryPreconfigurationTemplateAction&) = default;
+  QueryPreconfigurationTemplateAction(QueryPreconfigurationTemplateAction&&) = default;
+  QueryPreconfigurationTemplateAction& operator=(const QueryPreconfigurationTemplateAction&) = default;
+  QueryPreconfigurationTemplateAction& operator=(QueryPreconfigurationTemplateAction&&) = default;
+  ~QueryPreconfigurationTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -339,6 +514,13 @@ struct RebootBaremetalInstanceAction : Action<RebootBaremetalInstanceAction, Inv
   std::optional<bool> pxeBoot;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  RebootBaremetalInstanceAction();
+  RebootBaremetalInstanceAction(const RebootBaremetalInstanceAction&) = default;
+  RebootBaremetalInstanceAction(RebootBaremetalInstanceAction&&) = default;
+  RebootBaremetalInstanceAction& operator=(const RebootBaremetalInstanceAction&) = default;
+  RebootBaremetalInstanceAction& operator=(RebootBaremetalInstanceAction&&) = default;
+  ~RebootBaremetalInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -350,6 +532,13 @@ struct ReconnectBaremetalPxeServerAction : Action<ReconnectBaremetalPxeServerAct
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ReconnectBaremetalPxeServerAction();
+  ReconnectBaremetalPxeServerAction(const ReconnectBaremetalPxeServerAction&) = default;
+  ReconnectBaremetalPxeServerAction(ReconnectBaremetalPxeServerAction&&) = default;
+  ReconnectBaremetalPxeServerAction& operator=(const ReconnectBaremetalPxeServerAction&) = default;
+  ReconnectBaremetalPxeServerAction& operator=(ReconnectBaremetalPxeServerAction&&) = default;
+  ~ReconnectBaremetalPxeServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -360,6 +549,13 @@ struct ReconnectBaremetalPxeServerAction : Action<ReconnectBaremetalPxeServerAct
 struct RecoverBaremetalInstanceAction : Action<RecoverBaremetalInstanceAction, InventoryReply<BaremetalInstanceInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RecoverBaremetalInstanceAction();
+  RecoverBaremetalInstanceAction(const RecoverBaremetalInstanceAction&) = default;
+  RecoverBaremetalInstanceAction(RecoverBaremetalInstanceAction&&) = default;
+  RecoverBaremetalInstanceAction& operator=(const RecoverBaremetalInstanceAction&) = default;
+  RecoverBaremetalInstanceAction& operator=(RecoverBaremetalInstanceAction&&) = default;
+  ~RecoverBaremetalInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -373,6 +569,13 @@ struct StartBaremetalInstanceAction : Action<StartBaremetalInstanceAction, Inven
   std::optional<bool> pxeBoot;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  StartBaremetalInstanceAction();
+  StartBaremetalInstanceAction(const StartBaremetalInstanceAction&) = default;
+  StartBaremetalInstanceAction(StartBaremetalInstanceAction&&) = default;
+  StartBaremetalInstanceAction& operator=(const StartBaremetalInstanceAction&) = default;
+  StartBaremetalInstanceAction& operator=(StartBaremetalInstanceAction&&) = default;
+  ~StartBaremetalInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -383,6 +586,13 @@ struct StartBaremetalInstanceAction : Action<StartBaremetalInstanceAction, Inven
 struct StartBaremetalPxeServerAction : Action<StartBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  StartBaremetalPxeServerAction();
+  StartBaremetalPxeServerAction(const StartBaremetalPxeServerAction&) = default;
+  StartBaremetalPxeServerAction(StartBaremetalPxeServerAction&&) = default;
+  StartBaremetalPxeServerAction& operator=(const StartBaremetalPxeServerAction&) = default;
+  StartBaremetalPxeServerAction& operator=(StartBaremetalPxeServerAction&&) = default;
+  ~StartBaremetalPxeServerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -396,6 +606,13 @@ struct StopBaremetalInstanceAction : Action<StopBaremetalInstanceAction, Invento
   std::optional<std::string> type;  ///< one of grace, cold; Java SDK default "grace"
   std::optional<std::string> requestIp;
 
+  StopBaremetalInstanceAction();
+  StopBaremetalInstanceAction(const StopBaremetalInstanceAction&) = default;
+  StopBaremetalInstanceAction(StopBaremetalInstanceAction&&) = default;
+  StopBaremetalInstanceAction& operator=(const StopBaremetalInstanceAction&) = default;
+  StopBaremetalInstanceAction& operator=(StopBaremetalInstanceAction&&) = default;
+  ~StopBaremetalInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -406,6 +623,13 @@ struct StopBaremetalInstanceAction : Action<StopBaremetalInstanceAction, Invento
 struct StopBaremetalPxeServerAction : Action<StopBaremetalPxeServerAction, InventoryReply<BaremetalPxeServerInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  StopBaremetalPxeServerAction();
+  StopBaremetalPxeServerAction(const StopBaremetalPxeServerAction&) = default;
+  StopBaremetalPxeServerAction(StopBaremetalPxeServerAction&&) = default;
+  StopBaremetalPxeServerAction& operator=(const StopBaremetalPxeServerAction&) = default;
+  StopBaremetalPxeServerAction& operator=(StopBaremetalPxeServerAction&&) = default;
+  ~StopBaremetalPxeServerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -424,6 +648,13 @@ struct UpdateBaremetalChassisAction : Action<UpdateBaremetalChassisAction, Inven
   std::optional<std::string> ipmiPassword;  ///< max length 255
   std::optional<std::string> requestIp;
 
+  UpdateBaremetalChassisAction();
+  UpdateBaremetalChassisAction(const UpdateBaremetalChassisAction&) = default;
+  UpdateBaremetalChassisAction(UpdateBaremetalChassisAction&&) = default;
+  UpdateBaremetalChassisAction& operator=(const UpdateBaremetalChassisAction&) = default;
+  UpdateBaremetalChassisAction& operator=(UpdateBaremetalChassisAction&&) = default;
+  ~UpdateBaremetalChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -438,6 +669,13 @@ struct UpdateBaremetalInstanceAction : Action<UpdateBaremetalInstanceAction, Inv
   std::optional<std::string> password;  ///< max length 255
   std::optional<std::string> platform;  ///< one of Linux
   std::optional<std::string> requestIp;
+
+  UpdateBaremetalInstanceAction();
+  UpdateBaremetalInstanceAction(const UpdateBaremetalInstanceAction&) = default;
+  UpdateBaremetalInstanceAction(UpdateBaremetalInstanceAction&&) = default;
+  UpdateBaremetalInstanceAction& operator=(const UpdateBaremetalInstanceAction&) = default;
+  UpdateBaremetalInstanceAction& operator=(UpdateBaremetalInstanceAction&&) = default;
+  ~UpdateBaremetalInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -455,6 +693,13 @@ struct UpdateBaremetalPxeServerAction : Action<UpdateBaremetalPxeServerAction, I
   std::optional<std::string> dhcpRangeNetmask;
   std::optional<std::string> requestIp;
 
+  UpdateBaremetalPxeServerAction();
+  UpdateBaremetalPxeServerAction(const UpdateBaremetalPxeServerAction&) = default;
+  UpdateBaremetalPxeServerAction(UpdateBaremetalPxeServerAction&&) = default;
+  UpdateBaremetalPxeServerAction& operator=(const UpdateBaremetalPxeServerAction&) = default;
+  UpdateBaremetalPxeServerAction& operator=(UpdateBaremetalPxeServerAction&&) = default;
+  ~UpdateBaremetalPxeServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -470,6 +715,13 @@ struct UpdatePreconfigurationTemplateAction : Action<UpdatePreconfigurationTempl
   std::optional<std::string> type;  ///< one of kickstart, preseed, autoyast
   std::optional<std::string> content;  ///< max length 16777215
   std::optional<std::string> requestIp;
+
+  UpdatePreconfigurationTemplateAction();
+  UpdatePreconfigurationTemplateAction(const UpdatePreconfigurationTemplateAction&) = default;
+  UpdatePreconfigurationTemplateAction(UpdatePreconfigurationTemplateAction&&) = default;
+  UpdatePreconfigurationTemplateAction& operator=(const UpdatePreconfigurationTemplateAction&) = default;
+  UpdatePreconfigurationTemplateAction& operator=(UpdatePreconfigurationTemplateAction&&) = default;
+  ~UpdatePreconfigurationTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -43,6 +43,13 @@ struct AddBareMetal2GatewayAction : Action<AddBareMetal2GatewayAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddBareMetal2GatewayAction();
+  AddBareMetal2GatewayAction(const AddBareMetal2GatewayAction&) = default;
+  AddBareMetal2GatewayAction(AddBareMetal2GatewayAction&&) = default;
+  AddBareMetal2GatewayAction& operator=(const AddBareMetal2GatewayAction&) = default;
+  AddBareMetal2GatewayAction& operator=(AddBareMetal2GatewayAction&&) = default;
+  ~AddBareMetal2GatewayAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -63,6 +70,13 @@ struct AddBareMetal2IpmiChassisAction : Action<AddBareMetal2IpmiChassisAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddBareMetal2IpmiChassisAction();
+  AddBareMetal2IpmiChassisAction(const AddBareMetal2IpmiChassisAction&) = default;
+  AddBareMetal2IpmiChassisAction(AddBareMetal2IpmiChassisAction&&) = default;
+  AddBareMetal2IpmiChassisAction& operator=(const AddBareMetal2IpmiChassisAction&) = default;
+  AddBareMetal2IpmiChassisAction& operator=(AddBareMetal2IpmiChassisAction&&) = default;
+  ~AddBareMetal2IpmiChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -75,6 +89,13 @@ struct AttachBareMetal2GatewayToClusterAction : Action<AttachBareMetal2GatewayTo
   std::string gatewayUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachBareMetal2GatewayToClusterAction();
+  AttachBareMetal2GatewayToClusterAction(const AttachBareMetal2GatewayToClusterAction&) = default;
+  AttachBareMetal2GatewayToClusterAction(AttachBareMetal2GatewayToClusterAction&&) = default;
+  AttachBareMetal2GatewayToClusterAction& operator=(const AttachBareMetal2GatewayToClusterAction&) = default;
+  AttachBareMetal2GatewayToClusterAction& operator=(AttachBareMetal2GatewayToClusterAction&&) = default;
+  ~AttachBareMetal2GatewayToClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -86,6 +107,13 @@ struct AttachBareMetal2ProvisionNetworkToClusterAction : Action<AttachBareMetal2
   std::string clusterUuid;  ///< path; required
   std::string networkUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachBareMetal2ProvisionNetworkToClusterAction();
+  AttachBareMetal2ProvisionNetworkToClusterAction(const AttachBareMetal2ProvisionNetworkToClusterAction&) = default;
+  AttachBareMetal2ProvisionNetworkToClusterAction(AttachBareMetal2ProvisionNetworkToClusterAction&&) = default;
+  AttachBareMetal2ProvisionNetworkToClusterAction& operator=(const AttachBareMetal2ProvisionNetworkToClusterAction&) = default;
+  AttachBareMetal2ProvisionNetworkToClusterAction& operator=(AttachBareMetal2ProvisionNetworkToClusterAction&&) = default;
+  ~AttachBareMetal2ProvisionNetworkToClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -102,6 +130,13 @@ struct AttachProvisionNicToBondingAction : Action<AttachProvisionNicToBondingAct
   std::optional<std::string> customMac;
   std::optional<std::string> requestIp;
 
+  AttachProvisionNicToBondingAction();
+  AttachProvisionNicToBondingAction(const AttachProvisionNicToBondingAction&) = default;
+  AttachProvisionNicToBondingAction(AttachProvisionNicToBondingAction&&) = default;
+  AttachProvisionNicToBondingAction& operator=(const AttachProvisionNicToBondingAction&) = default;
+  AttachProvisionNicToBondingAction& operator=(AttachProvisionNicToBondingAction&&) = default;
+  ~AttachProvisionNicToBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -117,6 +152,13 @@ struct BatchAddBareMetal2IpmiChassisAction : Action<BatchAddBareMetal2IpmiChassi
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  BatchAddBareMetal2IpmiChassisAction();
+  BatchAddBareMetal2IpmiChassisAction(const BatchAddBareMetal2IpmiChassisAction&) = default;
+  BatchAddBareMetal2IpmiChassisAction(BatchAddBareMetal2IpmiChassisAction&&) = default;
+  BatchAddBareMetal2IpmiChassisAction& operator=(const BatchAddBareMetal2IpmiChassisAction&) = default;
+  BatchAddBareMetal2IpmiChassisAction& operator=(BatchAddBareMetal2IpmiChassisAction&&) = default;
+  ~BatchAddBareMetal2IpmiChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -128,6 +170,13 @@ struct ChangeBareMetal2ChassisOfferingStateAction : Action<ChangeBareMetal2Chass
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeBareMetal2ChassisOfferingStateAction();
+  ChangeBareMetal2ChassisOfferingStateAction(const ChangeBareMetal2ChassisOfferingStateAction&) = default;
+  ChangeBareMetal2ChassisOfferingStateAction(ChangeBareMetal2ChassisOfferingStateAction&&) = default;
+  ChangeBareMetal2ChassisOfferingStateAction& operator=(const ChangeBareMetal2ChassisOfferingStateAction&) = default;
+  ChangeBareMetal2ChassisOfferingStateAction& operator=(ChangeBareMetal2ChassisOfferingStateAction&&) = default;
+  ~ChangeBareMetal2ChassisOfferingStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -141,6 +190,13 @@ struct ChangeBareMetal2ChassisStateAction : Action<ChangeBareMetal2ChassisStateA
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeBareMetal2ChassisStateAction();
+  ChangeBareMetal2ChassisStateAction(const ChangeBareMetal2ChassisStateAction&) = default;
+  ChangeBareMetal2ChassisStateAction(ChangeBareMetal2ChassisStateAction&&) = default;
+  ChangeBareMetal2ChassisStateAction& operator=(const ChangeBareMetal2ChassisStateAction&) = default;
+  ChangeBareMetal2ChassisStateAction& operator=(ChangeBareMetal2ChassisStateAction&&) = default;
+  ~ChangeBareMetal2ChassisStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -153,6 +209,13 @@ struct ChangeBareMetal2GatewayClusterAction : Action<ChangeBareMetal2GatewayClus
   std::string clusterUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  ChangeBareMetal2GatewayClusterAction();
+  ChangeBareMetal2GatewayClusterAction(const ChangeBareMetal2GatewayClusterAction&) = default;
+  ChangeBareMetal2GatewayClusterAction(ChangeBareMetal2GatewayClusterAction&&) = default;
+  ChangeBareMetal2GatewayClusterAction& operator=(const ChangeBareMetal2GatewayClusterAction&) = default;
+  ChangeBareMetal2GatewayClusterAction& operator=(ChangeBareMetal2GatewayClusterAction&&) = default;
+  ~ChangeBareMetal2GatewayClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -164,6 +227,13 @@ struct ChangeBareMetal2GatewayStateAction : Action<ChangeBareMetal2GatewayStateA
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeBareMetal2GatewayStateAction();
+  ChangeBareMetal2GatewayStateAction(const ChangeBareMetal2GatewayStateAction&) = default;
+  ChangeBareMetal2GatewayStateAction(ChangeBareMetal2GatewayStateAction&&) = default;
+  ChangeBareMetal2GatewayStateAction& operator=(const ChangeBareMetal2GatewayStateAction&) = default;
+  ChangeBareMetal2GatewayStateAction& operator=(ChangeBareMetal2GatewayStateAction&&) = default;
+  ~ChangeBareMetal2GatewayStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -178,6 +248,13 @@ struct ChangeBareMetal2InstancePasswordAction : Action<ChangeBareMetal2InstanceP
   std::string password;  ///< required; max length 32; pattern [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} (checked by the server)
   std::optional<std::string> requestIp;
 
+  ChangeBareMetal2InstancePasswordAction();
+  ChangeBareMetal2InstancePasswordAction(const ChangeBareMetal2InstancePasswordAction&) = default;
+  ChangeBareMetal2InstancePasswordAction(ChangeBareMetal2InstancePasswordAction&&) = default;
+  ChangeBareMetal2InstancePasswordAction& operator=(const ChangeBareMetal2InstancePasswordAction&) = default;
+  ChangeBareMetal2InstancePasswordAction& operator=(ChangeBareMetal2InstancePasswordAction&&) = default;
+  ~ChangeBareMetal2InstancePasswordAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -190,6 +267,13 @@ struct ChangeBareMetal2ProvisionNetworkStateAction : Action<ChangeBareMetal2Prov
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeBareMetal2ProvisionNetworkStateAction();
+  ChangeBareMetal2ProvisionNetworkStateAction(const ChangeBareMetal2ProvisionNetworkStateAction&) = default;
+  ChangeBareMetal2ProvisionNetworkStateAction(ChangeBareMetal2ProvisionNetworkStateAction&&) = default;
+  ChangeBareMetal2ProvisionNetworkStateAction& operator=(const ChangeBareMetal2ProvisionNetworkStateAction&) = default;
+  ChangeBareMetal2ProvisionNetworkStateAction& operator=(ChangeBareMetal2ProvisionNetworkStateAction&&) = default;
+  ~ChangeBareMetal2ProvisionNetworkStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -200,6 +284,13 @@ struct ChangeBareMetal2ProvisionNetworkStateAction : Action<ChangeBareMetal2Prov
 struct CheckBareMetal2IpmiChassisConfigFileAction : Action<CheckBareMetal2IpmiChassisConfigFileAction, EmptyReply> {
   std::string chassisInfo;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  CheckBareMetal2IpmiChassisConfigFileAction();
+  CheckBareMetal2IpmiChassisConfigFileAction(const CheckBareMetal2IpmiChassisConfigFileAction&) = default;
+  CheckBareMetal2IpmiChassisConfigFileAction(CheckBareMetal2IpmiChassisConfigFileAction&&) = default;
+  CheckBareMetal2IpmiChassisConfigFileAction& operator=(const CheckBareMetal2IpmiChassisConfigFileAction&) = default;
+  CheckBareMetal2IpmiChassisConfigFileAction& operator=(CheckBareMetal2IpmiChassisConfigFileAction&&) = default;
+  ~CheckBareMetal2IpmiChassisConfigFileAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -213,6 +304,13 @@ struct CheckStaticProvisionIpAction : Action<CheckStaticProvisionIpAction, Empty
   std::string provisionIp;  ///< required
   std::optional<std::string> requestIp;
 
+  CheckStaticProvisionIpAction();
+  CheckStaticProvisionIpAction(const CheckStaticProvisionIpAction&) = default;
+  CheckStaticProvisionIpAction(CheckStaticProvisionIpAction&&) = default;
+  CheckStaticProvisionIpAction& operator=(const CheckStaticProvisionIpAction&) = default;
+  CheckStaticProvisionIpAction& operator=(CheckStaticProvisionIpAction&&) = default;
+  ~CheckStaticProvisionIpAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -223,6 +321,13 @@ struct CheckStaticProvisionIpAction : Action<CheckStaticProvisionIpAction, Empty
 struct CleanUpBareMetal2BondingAction : Action<CleanUpBareMetal2BondingAction, EmptyReply> {
   std::string chassisUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  CleanUpBareMetal2BondingAction();
+  CleanUpBareMetal2BondingAction(const CleanUpBareMetal2BondingAction&) = default;
+  CleanUpBareMetal2BondingAction(CleanUpBareMetal2BondingAction&&) = default;
+  CleanUpBareMetal2BondingAction& operator=(const CleanUpBareMetal2BondingAction&) = default;
+  CleanUpBareMetal2BondingAction& operator=(CleanUpBareMetal2BondingAction&&) = default;
+  ~CleanUpBareMetal2BondingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -238,6 +343,13 @@ struct CreateBareMetal2BondingAction : Action<CreateBareMetal2BondingAction, Inv
   std::string slaves;  ///< required; max length 2048
   std::optional<std::string> opts;  ///< max length 1024
   std::optional<std::string> requestIp;
+
+  CreateBareMetal2BondingAction();
+  CreateBareMetal2BondingAction(const CreateBareMetal2BondingAction&) = default;
+  CreateBareMetal2BondingAction(CreateBareMetal2BondingAction&&) = default;
+  CreateBareMetal2BondingAction& operator=(const CreateBareMetal2BondingAction&) = default;
+  CreateBareMetal2BondingAction& operator=(CreateBareMetal2BondingAction&&) = default;
+  ~CreateBareMetal2BondingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -266,6 +378,13 @@ struct CreateBareMetal2InstanceAction : Action<CreateBareMetal2InstanceAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateBareMetal2InstanceAction();
+  CreateBareMetal2InstanceAction(const CreateBareMetal2InstanceAction&) = default;
+  CreateBareMetal2InstanceAction(CreateBareMetal2InstanceAction&&) = default;
+  CreateBareMetal2InstanceAction& operator=(const CreateBareMetal2InstanceAction&) = default;
+  CreateBareMetal2InstanceAction& operator=(CreateBareMetal2InstanceAction&&) = default;
+  ~CreateBareMetal2InstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -280,6 +399,13 @@ struct CreateBareMetal2IpmiChassisHardwareInfoAction : Action<CreateBareMetal2Ip
   std::string hardwareInfo;  ///< required; not empty
   std::optional<std::string> convertInfo;
   std::optional<std::string> requestIp;
+
+  CreateBareMetal2IpmiChassisHardwareInfoAction();
+  CreateBareMetal2IpmiChassisHardwareInfoAction(const CreateBareMetal2IpmiChassisHardwareInfoAction&) = default;
+  CreateBareMetal2IpmiChassisHardwareInfoAction(CreateBareMetal2IpmiChassisHardwareInfoAction&&) = default;
+  CreateBareMetal2IpmiChassisHardwareInfoAction& operator=(const CreateBareMetal2IpmiChassisHardwareInfoAction&) = default;
+  CreateBareMetal2IpmiChassisHardwareInfoAction& operator=(CreateBareMetal2IpmiChassisHardwareInfoAction&&) = default;
+  ~CreateBareMetal2IpmiChassisHardwareInfoAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -301,6 +427,13 @@ struct CreateBareMetal2ProvisionNetworkAction : Action<CreateBareMetal2Provision
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateBareMetal2ProvisionNetworkAction();
+  CreateBareMetal2ProvisionNetworkAction(const CreateBareMetal2ProvisionNetworkAction&) = default;
+  CreateBareMetal2ProvisionNetworkAction(CreateBareMetal2ProvisionNetworkAction&&) = default;
+  CreateBareMetal2ProvisionNetworkAction& operator=(const CreateBareMetal2ProvisionNetworkAction&) = default;
+  CreateBareMetal2ProvisionNetworkAction& operator=(CreateBareMetal2ProvisionNetworkAction&&) = default;
+  ~CreateBareMetal2ProvisionNetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -311,6 +444,13 @@ struct DeleteBareMetal2ChassisAction : Action<DeleteBareMetal2ChassisAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteBareMetal2ChassisAction();
+  DeleteBareMetal2ChassisAction(const DeleteBareMetal2ChassisAction&) = default;
+  DeleteBareMetal2ChassisAction(DeleteBareMetal2ChassisAction&&) = default;
+  DeleteBareMetal2ChassisAction& operator=(const DeleteBareMetal2ChassisAction&) = default;
+  DeleteBareMetal2ChassisAction& operator=(DeleteBareMetal2ChassisAction&&) = default;
+  ~DeleteBareMetal2ChassisAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -323,6 +463,13 @@ struct DeleteBareMetal2GatewayAction : Action<DeleteBareMetal2GatewayAction, Emp
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBareMetal2GatewayAction();
+  DeleteBareMetal2GatewayAction(const DeleteBareMetal2GatewayAction&) = default;
+  DeleteBareMetal2GatewayAction(DeleteBareMetal2GatewayAction&&) = default;
+  DeleteBareMetal2GatewayAction& operator=(const DeleteBareMetal2GatewayAction&) = default;
+  DeleteBareMetal2GatewayAction& operator=(DeleteBareMetal2GatewayAction&&) = default;
+  ~DeleteBareMetal2GatewayAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -333,6 +480,13 @@ struct DeleteBareMetal2ProvisionNetworkAction : Action<DeleteBareMetal2Provision
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteBareMetal2ProvisionNetworkAction();
+  DeleteBareMetal2ProvisionNetworkAction(const DeleteBareMetal2ProvisionNetworkAction&) = default;
+  DeleteBareMetal2ProvisionNetworkAction(DeleteBareMetal2ProvisionNetworkAction&&) = default;
+  DeleteBareMetal2ProvisionNetworkAction& operator=(const DeleteBareMetal2ProvisionNetworkAction&) = default;
+  DeleteBareMetal2ProvisionNetworkAction& operator=(DeleteBareMetal2ProvisionNetworkAction&&) = default;
+  ~DeleteBareMetal2ProvisionNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -345,6 +499,13 @@ struct DetachBareMetal2GatewayFromClusterAction : Action<DetachBareMetal2Gateway
   std::string gatewayUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachBareMetal2GatewayFromClusterAction();
+  DetachBareMetal2GatewayFromClusterAction(const DetachBareMetal2GatewayFromClusterAction&) = default;
+  DetachBareMetal2GatewayFromClusterAction(DetachBareMetal2GatewayFromClusterAction&&) = default;
+  DetachBareMetal2GatewayFromClusterAction& operator=(const DetachBareMetal2GatewayFromClusterAction&) = default;
+  DetachBareMetal2GatewayFromClusterAction& operator=(DetachBareMetal2GatewayFromClusterAction&&) = default;
+  ~DetachBareMetal2GatewayFromClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -355,6 +516,13 @@ struct DetachBareMetal2ProvisionNetworkFromClusterAction : Action<DetachBareMeta
   std::string clusterUuid;  ///< path; required
   std::string networkUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachBareMetal2ProvisionNetworkFromClusterAction();
+  DetachBareMetal2ProvisionNetworkFromClusterAction(const DetachBareMetal2ProvisionNetworkFromClusterAction&) = default;
+  DetachBareMetal2ProvisionNetworkFromClusterAction(DetachBareMetal2ProvisionNetworkFromClusterAction&&) = default;
+  DetachBareMetal2ProvisionNetworkFromClusterAction& operator=(const DetachBareMetal2ProvisionNetworkFromClusterAction&) = default;
+  DetachBareMetal2ProvisionNetworkFromClusterAction& operator=(DetachBareMetal2ProvisionNetworkFromClusterAction&&) = default;
+  ~DetachBareMetal2ProvisionNetworkFromClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -367,6 +535,13 @@ struct DetachProvisionNicFromBondingAction : Action<DetachProvisionNicFromBondin
   std::string provisionNicUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  DetachProvisionNicFromBondingAction();
+  DetachProvisionNicFromBondingAction(const DetachProvisionNicFromBondingAction&) = default;
+  DetachProvisionNicFromBondingAction(DetachProvisionNicFromBondingAction&&) = default;
+  DetachProvisionNicFromBondingAction& operator=(const DetachProvisionNicFromBondingAction&) = default;
+  DetachProvisionNicFromBondingAction& operator=(DetachProvisionNicFromBondingAction&&) = default;
+  ~DetachProvisionNicFromBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -377,6 +552,13 @@ struct GetBareMetal2ChassisPowerStatusAction : Action<GetBareMetal2ChassisPowerS
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetBareMetal2ChassisPowerStatusAction();
+  GetBareMetal2ChassisPowerStatusAction(const GetBareMetal2ChassisPowerStatusAction&) = default;
+  GetBareMetal2ChassisPowerStatusAction(GetBareMetal2ChassisPowerStatusAction&&) = default;
+  GetBareMetal2ChassisPowerStatusAction& operator=(const GetBareMetal2ChassisPowerStatusAction&) = default;
+  GetBareMetal2ChassisPowerStatusAction& operator=(GetBareMetal2ChassisPowerStatusAction&&) = default;
+  ~GetBareMetal2ChassisPowerStatusAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -385,6 +567,13 @@ struct GetBareMetal2ChassisPowerStatusAction : Action<GetBareMetal2ChassisPowerS
 /// From sdk/src/main/java/org/zstack/sdk/GetBareMetal2GatewayAllocatorStrategiesAction.java.
 struct GetBareMetal2GatewayAllocatorStrategiesAction : Action<GetBareMetal2GatewayAllocatorStrategiesAction, GetBareMetal2GatewayAllocatorStrategiesResult> {
   std::optional<std::string> requestIp;
+
+  GetBareMetal2GatewayAllocatorStrategiesAction();
+  GetBareMetal2GatewayAllocatorStrategiesAction(const GetBareMetal2GatewayAllocatorStrategiesAction&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesAction(GetBareMetal2GatewayAllocatorStrategiesAction&&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesAction& operator=(const GetBareMetal2GatewayAllocatorStrategiesAction&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesAction& operator=(GetBareMetal2GatewayAllocatorStrategiesAction&&) = default;
+  ~GetBareMetal2GatewayAllocatorStrategiesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -396,6 +585,13 @@ struct GetBareMetal2ProvisionNetworkIpAddressCapacityAction : Action<GetBareMeta
   std::vector<std::string> networkUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction();
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction(const GetBareMetal2ProvisionNetworkIpAddressCapacityAction&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction(GetBareMetal2ProvisionNetworkIpAddressCapacityAction&&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction& operator=(const GetBareMetal2ProvisionNetworkIpAddressCapacityAction&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityAction& operator=(GetBareMetal2ProvisionNetworkIpAddressCapacityAction&&) = default;
+  ~GetBareMetal2ProvisionNetworkIpAddressCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -404,6 +600,13 @@ struct GetBareMetal2ProvisionNetworkIpAddressCapacityAction : Action<GetBareMeta
 /// From sdk/src/main/java/org/zstack/sdk/GetBareMetal2SupportedBootModeAction.java.
 struct GetBareMetal2SupportedBootModeAction : Action<GetBareMetal2SupportedBootModeAction, GetBareMetal2SupportedBootModeResult> {
   std::optional<std::string> requestIp;
+
+  GetBareMetal2SupportedBootModeAction();
+  GetBareMetal2SupportedBootModeAction(const GetBareMetal2SupportedBootModeAction&) = default;
+  GetBareMetal2SupportedBootModeAction(GetBareMetal2SupportedBootModeAction&&) = default;
+  GetBareMetal2SupportedBootModeAction& operator=(const GetBareMetal2SupportedBootModeAction&) = default;
+  GetBareMetal2SupportedBootModeAction& operator=(GetBareMetal2SupportedBootModeAction&&) = default;
+  ~GetBareMetal2SupportedBootModeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -416,6 +619,13 @@ struct InspectBareMetal2ChassisAction : Action<InspectBareMetal2ChassisAction, I
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  InspectBareMetal2ChassisAction();
+  InspectBareMetal2ChassisAction(const InspectBareMetal2ChassisAction&) = default;
+  InspectBareMetal2ChassisAction(InspectBareMetal2ChassisAction&&) = default;
+  InspectBareMetal2ChassisAction& operator=(const InspectBareMetal2ChassisAction&) = default;
+  InspectBareMetal2ChassisAction& operator=(InspectBareMetal2ChassisAction&&) = default;
+  ~InspectBareMetal2ChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -427,6 +637,13 @@ struct InspectBareMetal2ChassisByInstanceAction : Action<InspectBareMetal2Chassi
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  InspectBareMetal2ChassisByInstanceAction();
+  InspectBareMetal2ChassisByInstanceAction(const InspectBareMetal2ChassisByInstanceAction&) = default;
+  InspectBareMetal2ChassisByInstanceAction(InspectBareMetal2ChassisByInstanceAction&&) = default;
+  InspectBareMetal2ChassisByInstanceAction& operator=(const InspectBareMetal2ChassisByInstanceAction&) = default;
+  InspectBareMetal2ChassisByInstanceAction& operator=(InspectBareMetal2ChassisByInstanceAction&&) = default;
+  ~InspectBareMetal2ChassisByInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -437,6 +654,13 @@ struct InspectBareMetal2ChassisByInstanceAction : Action<InspectBareMetal2Chassi
 struct PowerOffBareMetal2ChassisAction : Action<PowerOffBareMetal2ChassisAction, InventoryReply<BareMetal2ChassisInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  PowerOffBareMetal2ChassisAction();
+  PowerOffBareMetal2ChassisAction(const PowerOffBareMetal2ChassisAction&) = default;
+  PowerOffBareMetal2ChassisAction(PowerOffBareMetal2ChassisAction&&) = default;
+  PowerOffBareMetal2ChassisAction& operator=(const PowerOffBareMetal2ChassisAction&) = default;
+  PowerOffBareMetal2ChassisAction& operator=(PowerOffBareMetal2ChassisAction&&) = default;
+  ~PowerOffBareMetal2ChassisAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -450,6 +674,13 @@ struct PowerOnBareMetal2ChassisAction : Action<PowerOnBareMetal2ChassisAction, I
   std::optional<std::string> bootDev;  ///< one of disk, ipxe; Java SDK default "ipxe"
   std::optional<std::string> requestIp;
 
+  PowerOnBareMetal2ChassisAction();
+  PowerOnBareMetal2ChassisAction(const PowerOnBareMetal2ChassisAction&) = default;
+  PowerOnBareMetal2ChassisAction(PowerOnBareMetal2ChassisAction&&) = default;
+  PowerOnBareMetal2ChassisAction& operator=(const PowerOnBareMetal2ChassisAction&) = default;
+  PowerOnBareMetal2ChassisAction& operator=(PowerOnBareMetal2ChassisAction&&) = default;
+  ~PowerOnBareMetal2ChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -462,6 +693,13 @@ struct PowerResetBareMetal2ChassisAction : Action<PowerResetBareMetal2ChassisAct
   std::optional<std::string> bootDev;  ///< one of disk, ipxe; Java SDK default "ipxe"
   std::optional<std::string> requestIp;
 
+  PowerResetBareMetal2ChassisAction();
+  PowerResetBareMetal2ChassisAction(const PowerResetBareMetal2ChassisAction&) = default;
+  PowerResetBareMetal2ChassisAction(PowerResetBareMetal2ChassisAction&&) = default;
+  PowerResetBareMetal2ChassisAction& operator=(const PowerResetBareMetal2ChassisAction&) = default;
+  PowerResetBareMetal2ChassisAction& operator=(PowerResetBareMetal2ChassisAction&&) = default;
+  ~PowerResetBareMetal2ChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -469,6 +707,13 @@ struct PowerResetBareMetal2ChassisAction : Action<PowerResetBareMetal2ChassisAct
 /// `GET /v1/baremetal2/bonding` -> QueryReply<BareMetal2BondingInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2BondingAction.java.
 struct QueryBareMetal2BondingAction : QueryAction<QueryBareMetal2BondingAction, BareMetal2BondingInventory> {
+
+  QueryBareMetal2BondingAction();
+  QueryBareMetal2BondingAction(const QueryBareMetal2BondingAction&) = default;
+  QueryBareMetal2BondingAction(QueryBareMetal2BondingAction&&) = default;
+  QueryBareMetal2BondingAction& operator=(const QueryBareMetal2BondingAction&) = default;
+  QueryBareMetal2BondingAction& operator=(QueryBareMetal2BondingAction&&) = default;
+  ~QueryBareMetal2BondingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -478,6 +723,13 @@ struct QueryBareMetal2BondingAction : QueryAction<QueryBareMetal2BondingAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2BondingNicRefAction.java.
 struct QueryBareMetal2BondingNicRefAction : QueryAction<QueryBareMetal2BondingNicRefAction, Json> {
 
+  QueryBareMetal2BondingNicRefAction();
+  QueryBareMetal2BondingNicRefAction(const QueryBareMetal2BondingNicRefAction&) = default;
+  QueryBareMetal2BondingNicRefAction(QueryBareMetal2BondingNicRefAction&&) = default;
+  QueryBareMetal2BondingNicRefAction& operator=(const QueryBareMetal2BondingNicRefAction&) = default;
+  QueryBareMetal2BondingNicRefAction& operator=(QueryBareMetal2BondingNicRefAction&&) = default;
+  ~QueryBareMetal2BondingNicRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -485,6 +737,13 @@ struct QueryBareMetal2BondingNicRefAction : QueryAction<QueryBareMetal2BondingNi
 /// `GET /v1/baremetal2/chassis` -> QueryReply<BareMetal2ChassisInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisAction.java.
 struct QueryBareMetal2ChassisAction : QueryAction<QueryBareMetal2ChassisAction, BareMetal2ChassisInventory> {
+
+  QueryBareMetal2ChassisAction();
+  QueryBareMetal2ChassisAction(const QueryBareMetal2ChassisAction&) = default;
+  QueryBareMetal2ChassisAction(QueryBareMetal2ChassisAction&&) = default;
+  QueryBareMetal2ChassisAction& operator=(const QueryBareMetal2ChassisAction&) = default;
+  QueryBareMetal2ChassisAction& operator=(QueryBareMetal2ChassisAction&&) = default;
+  ~QueryBareMetal2ChassisAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -494,6 +753,13 @@ struct QueryBareMetal2ChassisAction : QueryAction<QueryBareMetal2ChassisAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisGpuDeviceAction.java.
 struct QueryBareMetal2ChassisGpuDeviceAction : QueryAction<QueryBareMetal2ChassisGpuDeviceAction, BareMetal2ChassisGpuDeviceInventory> {
 
+  QueryBareMetal2ChassisGpuDeviceAction();
+  QueryBareMetal2ChassisGpuDeviceAction(const QueryBareMetal2ChassisGpuDeviceAction&) = default;
+  QueryBareMetal2ChassisGpuDeviceAction(QueryBareMetal2ChassisGpuDeviceAction&&) = default;
+  QueryBareMetal2ChassisGpuDeviceAction& operator=(const QueryBareMetal2ChassisGpuDeviceAction&) = default;
+  QueryBareMetal2ChassisGpuDeviceAction& operator=(QueryBareMetal2ChassisGpuDeviceAction&&) = default;
+  ~QueryBareMetal2ChassisGpuDeviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -501,6 +767,13 @@ struct QueryBareMetal2ChassisGpuDeviceAction : QueryAction<QueryBareMetal2Chassi
 /// `GET /v1/baremetal2/chassis/offerings` -> QueryReply<BareMetal2ChassisOfferingInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisOfferingAction.java.
 struct QueryBareMetal2ChassisOfferingAction : QueryAction<QueryBareMetal2ChassisOfferingAction, BareMetal2ChassisOfferingInventory> {
+
+  QueryBareMetal2ChassisOfferingAction();
+  QueryBareMetal2ChassisOfferingAction(const QueryBareMetal2ChassisOfferingAction&) = default;
+  QueryBareMetal2ChassisOfferingAction(QueryBareMetal2ChassisOfferingAction&&) = default;
+  QueryBareMetal2ChassisOfferingAction& operator=(const QueryBareMetal2ChassisOfferingAction&) = default;
+  QueryBareMetal2ChassisOfferingAction& operator=(QueryBareMetal2ChassisOfferingAction&&) = default;
+  ~QueryBareMetal2ChassisOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -510,6 +783,13 @@ struct QueryBareMetal2ChassisOfferingAction : QueryAction<QueryBareMetal2Chassis
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ChassisPciDeviceAction.java.
 struct QueryBareMetal2ChassisPciDeviceAction : QueryAction<QueryBareMetal2ChassisPciDeviceAction, BareMetal2ChassisPciDeviceInventory> {
 
+  QueryBareMetal2ChassisPciDeviceAction();
+  QueryBareMetal2ChassisPciDeviceAction(const QueryBareMetal2ChassisPciDeviceAction&) = default;
+  QueryBareMetal2ChassisPciDeviceAction(QueryBareMetal2ChassisPciDeviceAction&&) = default;
+  QueryBareMetal2ChassisPciDeviceAction& operator=(const QueryBareMetal2ChassisPciDeviceAction&) = default;
+  QueryBareMetal2ChassisPciDeviceAction& operator=(QueryBareMetal2ChassisPciDeviceAction&&) = default;
+  ~QueryBareMetal2ChassisPciDeviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -517,6 +797,13 @@ struct QueryBareMetal2ChassisPciDeviceAction : QueryAction<QueryBareMetal2Chassi
 /// `GET /v1/baremetal2/gateways` -> QueryReply<BareMetal2GatewayInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2GatewayAction.java.
 struct QueryBareMetal2GatewayAction : QueryAction<QueryBareMetal2GatewayAction, BareMetal2GatewayInventory> {
+
+  QueryBareMetal2GatewayAction();
+  QueryBareMetal2GatewayAction(const QueryBareMetal2GatewayAction&) = default;
+  QueryBareMetal2GatewayAction(QueryBareMetal2GatewayAction&&) = default;
+  QueryBareMetal2GatewayAction& operator=(const QueryBareMetal2GatewayAction&) = default;
+  QueryBareMetal2GatewayAction& operator=(QueryBareMetal2GatewayAction&&) = default;
+  ~QueryBareMetal2GatewayAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -526,6 +813,13 @@ struct QueryBareMetal2GatewayAction : QueryAction<QueryBareMetal2GatewayAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2InstanceAction.java.
 struct QueryBareMetal2InstanceAction : QueryAction<QueryBareMetal2InstanceAction, BareMetal2InstanceInventory> {
 
+  QueryBareMetal2InstanceAction();
+  QueryBareMetal2InstanceAction(const QueryBareMetal2InstanceAction&) = default;
+  QueryBareMetal2InstanceAction(QueryBareMetal2InstanceAction&&) = default;
+  QueryBareMetal2InstanceAction& operator=(const QueryBareMetal2InstanceAction&) = default;
+  QueryBareMetal2InstanceAction& operator=(QueryBareMetal2InstanceAction&&) = default;
+  ~QueryBareMetal2InstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -533,6 +827,13 @@ struct QueryBareMetal2InstanceAction : QueryAction<QueryBareMetal2InstanceAction
 /// `GET /v1/baremetal2/provision-networks` -> QueryReply<BareMetal2ProvisionNetworkInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBareMetal2ProvisionNetworkAction.java.
 struct QueryBareMetal2ProvisionNetworkAction : QueryAction<QueryBareMetal2ProvisionNetworkAction, BareMetal2ProvisionNetworkInventory> {
+
+  QueryBareMetal2ProvisionNetworkAction();
+  QueryBareMetal2ProvisionNetworkAction(const QueryBareMetal2ProvisionNetworkAction&) = default;
+  QueryBareMetal2ProvisionNetworkAction(QueryBareMetal2ProvisionNetworkAction&&) = default;
+  QueryBareMetal2ProvisionNetworkAction& operator=(const QueryBareMetal2ProvisionNetworkAction&) = default;
+  QueryBareMetal2ProvisionNetworkAction& operator=(QueryBareMetal2ProvisionNetworkAction&&) = default;
+  ~QueryBareMetal2ProvisionNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -545,6 +846,13 @@ struct ReconnectBareMetal2GatewayAction : Action<ReconnectBareMetal2GatewayActio
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ReconnectBareMetal2GatewayAction();
+  ReconnectBareMetal2GatewayAction(const ReconnectBareMetal2GatewayAction&) = default;
+  ReconnectBareMetal2GatewayAction(ReconnectBareMetal2GatewayAction&&) = default;
+  ReconnectBareMetal2GatewayAction& operator=(const ReconnectBareMetal2GatewayAction&) = default;
+  ReconnectBareMetal2GatewayAction& operator=(ReconnectBareMetal2GatewayAction&&) = default;
+  ~ReconnectBareMetal2GatewayAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -555,6 +863,13 @@ struct ReconnectBareMetal2GatewayAction : Action<ReconnectBareMetal2GatewayActio
 struct ReconnectBareMetal2InstanceAction : Action<ReconnectBareMetal2InstanceAction, InventoryReply<BareMetal2InstanceInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ReconnectBareMetal2InstanceAction();
+  ReconnectBareMetal2InstanceAction(const ReconnectBareMetal2InstanceAction&) = default;
+  ReconnectBareMetal2InstanceAction(ReconnectBareMetal2InstanceAction&&) = default;
+  ReconnectBareMetal2InstanceAction& operator=(const ReconnectBareMetal2InstanceAction&) = default;
+  ReconnectBareMetal2InstanceAction& operator=(ReconnectBareMetal2InstanceAction&&) = default;
+  ~ReconnectBareMetal2InstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -571,6 +886,13 @@ struct StartBareMetal2InstanceAction : Action<StartBareMetal2InstanceAction, Inv
   std::optional<std::string> chassisOfferingUuid;
   std::optional<std::string> requestIp;
 
+  StartBareMetal2InstanceAction();
+  StartBareMetal2InstanceAction(const StartBareMetal2InstanceAction&) = default;
+  StartBareMetal2InstanceAction(StartBareMetal2InstanceAction&&) = default;
+  StartBareMetal2InstanceAction& operator=(const StartBareMetal2InstanceAction&) = default;
+  StartBareMetal2InstanceAction& operator=(StartBareMetal2InstanceAction&&) = default;
+  ~StartBareMetal2InstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -583,6 +905,13 @@ struct UpdateBareMetal2ChassisAction : Action<UpdateBareMetal2ChassisAction, Inv
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateBareMetal2ChassisAction();
+  UpdateBareMetal2ChassisAction(const UpdateBareMetal2ChassisAction&) = default;
+  UpdateBareMetal2ChassisAction(UpdateBareMetal2ChassisAction&&) = default;
+  UpdateBareMetal2ChassisAction& operator=(const UpdateBareMetal2ChassisAction&) = default;
+  UpdateBareMetal2ChassisAction& operator=(UpdateBareMetal2ChassisAction&&) = default;
+  ~UpdateBareMetal2ChassisAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -597,6 +926,13 @@ struct UpdateBareMetal2ChassisOfferingAction : Action<UpdateBareMetal2ChassisOff
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateBareMetal2ChassisOfferingAction();
+  UpdateBareMetal2ChassisOfferingAction(const UpdateBareMetal2ChassisOfferingAction&) = default;
+  UpdateBareMetal2ChassisOfferingAction(UpdateBareMetal2ChassisOfferingAction&&) = default;
+  UpdateBareMetal2ChassisOfferingAction& operator=(const UpdateBareMetal2ChassisOfferingAction&) = default;
+  UpdateBareMetal2ChassisOfferingAction& operator=(UpdateBareMetal2ChassisOfferingAction&&) = default;
+  ~UpdateBareMetal2ChassisOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -610,6 +946,13 @@ struct UpdateBareMetal2ChassisPciDeviceAction : Action<UpdateBareMetal2ChassisPc
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateBareMetal2ChassisPciDeviceAction();
+  UpdateBareMetal2ChassisPciDeviceAction(const UpdateBareMetal2ChassisPciDeviceAction&) = default;
+  UpdateBareMetal2ChassisPciDeviceAction(UpdateBareMetal2ChassisPciDeviceAction&&) = default;
+  UpdateBareMetal2ChassisPciDeviceAction& operator=(const UpdateBareMetal2ChassisPciDeviceAction&) = default;
+  UpdateBareMetal2ChassisPciDeviceAction& operator=(UpdateBareMetal2ChassisPciDeviceAction&&) = default;
+  ~UpdateBareMetal2ChassisPciDeviceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -628,6 +971,13 @@ struct UpdateBareMetal2GatewayAction : Action<UpdateBareMetal2GatewayAction, Inv
   std::optional<std::string> managementIp;  ///< max length 255
   std::optional<std::string> requestIp;
 
+  UpdateBareMetal2GatewayAction();
+  UpdateBareMetal2GatewayAction(const UpdateBareMetal2GatewayAction&) = default;
+  UpdateBareMetal2GatewayAction(UpdateBareMetal2GatewayAction&&) = default;
+  UpdateBareMetal2GatewayAction& operator=(const UpdateBareMetal2GatewayAction&) = default;
+  UpdateBareMetal2GatewayAction& operator=(UpdateBareMetal2GatewayAction&&) = default;
+  ~UpdateBareMetal2GatewayAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -644,6 +994,13 @@ struct UpdateBareMetal2InstanceAction : Action<UpdateBareMetal2InstanceAction, I
   std::optional<std::string> defaultL3NetworkUuid;
   std::optional<std::string> autoReleaseChassisEvent;  ///< one of enable, disable
   std::optional<std::string> requestIp;
+
+  UpdateBareMetal2InstanceAction();
+  UpdateBareMetal2InstanceAction(const UpdateBareMetal2InstanceAction&) = default;
+  UpdateBareMetal2InstanceAction(UpdateBareMetal2InstanceAction&&) = default;
+  UpdateBareMetal2InstanceAction& operator=(const UpdateBareMetal2InstanceAction&) = default;
+  UpdateBareMetal2InstanceAction& operator=(UpdateBareMetal2InstanceAction&&) = default;
+  ~UpdateBareMetal2InstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -662,6 +1019,13 @@ struct UpdateBareMetal2IpmiChassisAction : Action<UpdateBareMetal2IpmiChassisAct
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateBareMetal2IpmiChassisAction();
+  UpdateBareMetal2IpmiChassisAction(const UpdateBareMetal2IpmiChassisAction&) = default;
+  UpdateBareMetal2IpmiChassisAction(UpdateBareMetal2IpmiChassisAction&&) = default;
+  UpdateBareMetal2IpmiChassisAction& operator=(const UpdateBareMetal2IpmiChassisAction&) = default;
+  UpdateBareMetal2IpmiChassisAction& operator=(UpdateBareMetal2IpmiChassisAction&&) = default;
+  ~UpdateBareMetal2IpmiChassisAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -679,6 +1043,13 @@ struct UpdateBareMetal2ProvisionNetworkAction : Action<UpdateBareMetal2Provision
   std::optional<std::string> dhcpRangeNetmask;
   std::optional<std::string> dhcpRangeGateway;
   std::optional<std::string> requestIp;
+
+  UpdateBareMetal2ProvisionNetworkAction();
+  UpdateBareMetal2ProvisionNetworkAction(const UpdateBareMetal2ProvisionNetworkAction&) = default;
+  UpdateBareMetal2ProvisionNetworkAction(UpdateBareMetal2ProvisionNetworkAction&&) = default;
+  UpdateBareMetal2ProvisionNetworkAction& operator=(const UpdateBareMetal2ProvisionNetworkAction&) = default;
+  UpdateBareMetal2ProvisionNetworkAction& operator=(UpdateBareMetal2ProvisionNetworkAction&&) = default;
+  ~UpdateBareMetal2ProvisionNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

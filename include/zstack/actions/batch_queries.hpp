@@ -20,6 +20,13 @@ struct BatchQueryAction : Action<BatchQueryAction, BatchQueryResult> {
   std::optional<std::string> script;
   std::optional<std::string> requestIp;
 
+  BatchQueryAction();
+  BatchQueryAction(const BatchQueryAction&) = default;
+  BatchQueryAction(BatchQueryAction&&) = default;
+  BatchQueryAction& operator=(const BatchQueryAction&) = default;
+  BatchQueryAction& operator=(BatchQueryAction&&) = default;
+  ~BatchQueryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -18,6 +18,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryAccountBillingAction.java.
 struct QueryAccountBillingAction : QueryAction<QueryAccountBillingAction, Json> {
 
+  QueryAccountBillingAction();
+  QueryAccountBillingAction(const QueryAccountBillingAction&) = default;
+  QueryAccountBillingAction(QueryAccountBillingAction&&) = default;
+  QueryAccountBillingAction& operator=(const QueryAccountBillingAction&) = default;
+  QueryAccountBillingAction& operator=(QueryAccountBillingAction&&) = default;
+  ~QueryAccountBillingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -28,6 +28,13 @@ struct AttachPriceTableToAccountAction : Action<AttachPriceTableToAccountAction,
   std::string tableUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachPriceTableToAccountAction();
+  AttachPriceTableToAccountAction(const AttachPriceTableToAccountAction&) = default;
+  AttachPriceTableToAccountAction(AttachPriceTableToAccountAction&&) = default;
+  AttachPriceTableToAccountAction& operator=(const AttachPriceTableToAccountAction&) = default;
+  AttachPriceTableToAccountAction& operator=(AttachPriceTableToAccountAction&&) = default;
+  ~AttachPriceTableToAccountAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +50,13 @@ struct CalculateAccountBillingSpendingAction : Action<CalculateAccountBillingSpe
   std::optional<bool> simple;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  CalculateAccountBillingSpendingAction();
+  CalculateAccountBillingSpendingAction(const CalculateAccountBillingSpendingAction&) = default;
+  CalculateAccountBillingSpendingAction(CalculateAccountBillingSpendingAction&&) = default;
+  CalculateAccountBillingSpendingAction& operator=(const CalculateAccountBillingSpendingAction&) = default;
+  CalculateAccountBillingSpendingAction& operator=(CalculateAccountBillingSpendingAction&&) = default;
+  ~CalculateAccountBillingSpendingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -57,6 +71,13 @@ struct CalculateAccountSpendingAction : Action<CalculateAccountSpendingAction, C
   std::optional<std::int64_t> dateEnd;  ///< range [0, 9223372036854775807]
   std::optional<bool> simple;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  CalculateAccountSpendingAction();
+  CalculateAccountSpendingAction(const CalculateAccountSpendingAction&) = default;
+  CalculateAccountSpendingAction(CalculateAccountSpendingAction&&) = default;
+  CalculateAccountSpendingAction& operator=(const CalculateAccountSpendingAction&) = default;
+  CalculateAccountSpendingAction& operator=(CalculateAccountSpendingAction&&) = default;
+  ~CalculateAccountSpendingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -74,6 +95,13 @@ struct CalculateResourceSpendingAction : Action<CalculateResourceSpendingAction,
   std::optional<std::int32_t> limit;  ///< range [1, 10000]
   std::optional<std::string> requestIp;
 
+  CalculateResourceSpendingAction();
+  CalculateResourceSpendingAction(const CalculateResourceSpendingAction&) = default;
+  CalculateResourceSpendingAction(CalculateResourceSpendingAction&&) = default;
+  CalculateResourceSpendingAction& operator=(const CalculateResourceSpendingAction&) = default;
+  CalculateResourceSpendingAction& operator=(CalculateResourceSpendingAction&&) = default;
+  ~CalculateResourceSpendingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -86,6 +114,13 @@ struct ChangeAccountPriceTableBindingAction : Action<ChangeAccountPriceTableBind
   std::string tableUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ChangeAccountPriceTableBindingAction();
+  ChangeAccountPriceTableBindingAction(const ChangeAccountPriceTableBindingAction&) = default;
+  ChangeAccountPriceTableBindingAction(ChangeAccountPriceTableBindingAction&&) = default;
+  ChangeAccountPriceTableBindingAction& operator=(const ChangeAccountPriceTableBindingAction&) = default;
+  ChangeAccountPriceTableBindingAction& operator=(ChangeAccountPriceTableBindingAction&&) = default;
+  ~ChangeAccountPriceTableBindingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -95,6 +130,13 @@ struct ChangeAccountPriceTableBindingAction : Action<ChangeAccountPriceTableBind
 struct CleanupBillingUsageAction : Action<CleanupBillingUsageAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  CleanupBillingUsageAction();
+  CleanupBillingUsageAction(const CleanupBillingUsageAction&) = default;
+  CleanupBillingUsageAction(CleanupBillingUsageAction&&) = default;
+  CleanupBillingUsageAction& operator=(const CleanupBillingUsageAction&) = default;
+  CleanupBillingUsageAction& operator=(CleanupBillingUsageAction&&) = default;
+  ~CleanupBillingUsageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +152,13 @@ struct CreatePriceTableAction : Action<CreatePriceTableAction, InventoryReply<Pr
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreatePriceTableAction();
+  CreatePriceTableAction(const CreatePriceTableAction&) = default;
+  CreatePriceTableAction(CreatePriceTableAction&&) = default;
+  CreatePriceTableAction& operator=(const CreatePriceTableAction&) = default;
+  CreatePriceTableAction& operator=(CreatePriceTableAction&&) = default;
+  ~CreatePriceTableAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -130,6 +179,13 @@ struct CreateResourcePriceAction : Action<CreateResourcePriceAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateResourcePriceAction();
+  CreateResourcePriceAction(const CreateResourcePriceAction&) = default;
+  CreateResourcePriceAction(CreateResourcePriceAction&&) = default;
+  CreateResourcePriceAction& operator=(const CreateResourcePriceAction&) = default;
+  CreateResourcePriceAction& operator=(CreateResourcePriceAction&&) = default;
+  ~CreateResourcePriceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -143,6 +199,13 @@ struct DeleteBillingAction : Action<DeleteBillingAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBillingAction();
+  DeleteBillingAction(const DeleteBillingAction&) = default;
+  DeleteBillingAction(DeleteBillingAction&&) = default;
+  DeleteBillingAction& operator=(const DeleteBillingAction&) = default;
+  DeleteBillingAction& operator=(DeleteBillingAction&&) = default;
+  ~DeleteBillingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -153,6 +216,13 @@ struct DeletePriceTableAction : Action<DeletePriceTableAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePriceTableAction();
+  DeletePriceTableAction(const DeletePriceTableAction&) = default;
+  DeletePriceTableAction(DeletePriceTableAction&&) = default;
+  DeletePriceTableAction& operator=(const DeletePriceTableAction&) = default;
+  DeletePriceTableAction& operator=(DeletePriceTableAction&&) = default;
+  ~DeletePriceTableAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -166,6 +236,13 @@ struct DeleteResourcePriceAction : Action<DeleteResourcePriceAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteResourcePriceAction();
+  DeleteResourcePriceAction(const DeleteResourcePriceAction&) = default;
+  DeleteResourcePriceAction(DeleteResourcePriceAction&&) = default;
+  DeleteResourcePriceAction& operator=(const DeleteResourcePriceAction&) = default;
+  DeleteResourcePriceAction& operator=(DeleteResourcePriceAction&&) = default;
+  ~DeleteResourcePriceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -176,6 +253,13 @@ struct DetachPriceTableFromAccountAction : Action<DetachPriceTableFromAccountAct
   std::string accountUuid;  ///< path; required
   std::string tableUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachPriceTableFromAccountAction();
+  DetachPriceTableFromAccountAction(const DetachPriceTableFromAccountAction&) = default;
+  DetachPriceTableFromAccountAction(DetachPriceTableFromAccountAction&&) = default;
+  DetachPriceTableFromAccountAction& operator=(const DetachPriceTableFromAccountAction&) = default;
+  DetachPriceTableFromAccountAction& operator=(DetachPriceTableFromAccountAction&&) = default;
+  ~DetachPriceTableFromAccountAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -188,6 +272,13 @@ struct GenerateAccountBillingAction : Action<GenerateAccountBillingAction, Empty
   std::string accountUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GenerateAccountBillingAction();
+  GenerateAccountBillingAction(const GenerateAccountBillingAction&) = default;
+  GenerateAccountBillingAction(GenerateAccountBillingAction&&) = default;
+  GenerateAccountBillingAction& operator=(const GenerateAccountBillingAction&) = default;
+  GenerateAccountBillingAction& operator=(GenerateAccountBillingAction&&) = default;
+  ~GenerateAccountBillingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -199,6 +290,13 @@ struct GetAccountPriceTableRefAction : Action<GetAccountPriceTableRefAction, Get
   std::optional<std::string> accountUuid;
   std::optional<std::string> requestIp;
 
+  GetAccountPriceTableRefAction();
+  GetAccountPriceTableRefAction(const GetAccountPriceTableRefAction&) = default;
+  GetAccountPriceTableRefAction(GetAccountPriceTableRefAction&&) = default;
+  GetAccountPriceTableRefAction& operator=(const GetAccountPriceTableRefAction&) = default;
+  GetAccountPriceTableRefAction& operator=(GetAccountPriceTableRefAction&&) = default;
+  ~GetAccountPriceTableRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -207,6 +305,13 @@ struct GetAccountPriceTableRefAction : Action<GetAccountPriceTableRefAction, Get
 /// From sdk/src/main/java/org/zstack/sdk/QueryPriceTableAction.java.
 struct QueryPriceTableAction : QueryAction<QueryPriceTableAction, Json> {
 
+  QueryPriceTableAction();
+  QueryPriceTableAction(const QueryPriceTableAction&) = default;
+  QueryPriceTableAction(QueryPriceTableAction&&) = default;
+  QueryPriceTableAction& operator=(const QueryPriceTableAction&) = default;
+  QueryPriceTableAction& operator=(QueryPriceTableAction&&) = default;
+  ~QueryPriceTableAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -214,6 +319,13 @@ struct QueryPriceTableAction : QueryAction<QueryPriceTableAction, Json> {
 /// `GET /v1/billings/prices` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryResourcePriceAction.java.
 struct QueryResourcePriceAction : QueryAction<QueryResourcePriceAction, Json> {
+
+  QueryResourcePriceAction();
+  QueryResourcePriceAction(const QueryResourcePriceAction&) = default;
+  QueryResourcePriceAction(QueryResourcePriceAction&&) = default;
+  QueryResourcePriceAction& operator=(const QueryResourcePriceAction&) = default;
+  QueryResourcePriceAction& operator=(QueryResourcePriceAction&&) = default;
+  ~QueryResourcePriceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -228,6 +340,13 @@ struct UpdatePriceTableAction : Action<UpdatePriceTableAction, InventoryReply<Pr
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdatePriceTableAction();
+  UpdatePriceTableAction(const UpdatePriceTableAction&) = default;
+  UpdatePriceTableAction(UpdatePriceTableAction&&) = default;
+  UpdatePriceTableAction& operator=(const UpdatePriceTableAction&) = default;
+  UpdatePriceTableAction& operator=(UpdatePriceTableAction&&) = default;
+  ~UpdatePriceTableAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -241,6 +360,13 @@ struct UpdateResourcePriceAction : Action<UpdateResourcePriceAction, InventoryRe
   std::optional<bool> setEndDateInLongBaseOnCurrentTime;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  UpdateResourcePriceAction();
+  UpdateResourcePriceAction(const UpdateResourcePriceAction&) = default;
+  UpdateResourcePriceAction(UpdateResourcePriceAction&&) = default;
+  UpdateResourcePriceAction& operator=(const UpdateResourcePriceAction&) = default;
+  UpdateResourcePriceAction& operator=(UpdateResourcePriceAction&&) = default;
+  ~UpdateResourcePriceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -251,6 +377,13 @@ struct UpdateResourcePriceAction : Action<UpdateResourcePriceAction, InventoryRe
 struct ValidateDiskOfferingUserConfigAction : Action<ValidateDiskOfferingUserConfigAction, EmptyReply> {
   std::string config;  ///< required
   std::optional<std::string> requestIp;
+
+  ValidateDiskOfferingUserConfigAction();
+  ValidateDiskOfferingUserConfigAction(const ValidateDiskOfferingUserConfigAction&) = default;
+  ValidateDiskOfferingUserConfigAction(ValidateDiskOfferingUserConfigAction&&) = default;
+  ValidateDiskOfferingUserConfigAction& operator=(const ValidateDiskOfferingUserConfigAction&) = default;
+  ValidateDiskOfferingUserConfigAction& operator=(ValidateDiskOfferingUserConfigAction&&) = default;
+  ~ValidateDiskOfferingUserConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -263,6 +396,13 @@ struct ValidateInstanceOfferingUserConfigAction : Action<ValidateInstanceOfferin
   std::string config;  ///< required
   std::optional<std::string> requestIp;
 
+  ValidateInstanceOfferingUserConfigAction();
+  ValidateInstanceOfferingUserConfigAction(const ValidateInstanceOfferingUserConfigAction&) = default;
+  ValidateInstanceOfferingUserConfigAction(ValidateInstanceOfferingUserConfigAction&&) = default;
+  ValidateInstanceOfferingUserConfigAction& operator=(const ValidateInstanceOfferingUserConfigAction&) = default;
+  ValidateInstanceOfferingUserConfigAction& operator=(ValidateInstanceOfferingUserConfigAction&&) = default;
+  ~ValidateInstanceOfferingUserConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -273,6 +413,13 @@ struct ValidateInstanceOfferingUserConfigAction : Action<ValidateInstanceOfferin
 struct ValidatePriceUserConfigAction : Action<ValidatePriceUserConfigAction, EmptyReply> {
   std::string config;  ///< required
   std::optional<std::string> requestIp;
+
+  ValidatePriceUserConfigAction();
+  ValidatePriceUserConfigAction(const ValidatePriceUserConfigAction&) = default;
+  ValidatePriceUserConfigAction(ValidatePriceUserConfigAction&&) = default;
+  ValidatePriceUserConfigAction& operator=(const ValidatePriceUserConfigAction&) = default;
+  ValidatePriceUserConfigAction& operator=(ValidatePriceUserConfigAction&&) = default;
+  ~ValidatePriceUserConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -35,6 +35,13 @@ struct CreateBlockVolumeAction : Action<CreateBlockVolumeAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateBlockVolumeAction();
+  CreateBlockVolumeAction(const CreateBlockVolumeAction&) = default;
+  CreateBlockVolumeAction(CreateBlockVolumeAction&&) = default;
+  CreateBlockVolumeAction& operator=(const CreateBlockVolumeAction&) = default;
+  CreateBlockVolumeAction& operator=(CreateBlockVolumeAction&&) = default;
+  ~CreateBlockVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -45,6 +52,13 @@ struct GetAccessPathAction : Action<GetAccessPathAction, GetAccessPathResult> {
   std::string primaryStorageUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  GetAccessPathAction();
+  GetAccessPathAction(const GetAccessPathAction&) = default;
+  GetAccessPathAction(GetAccessPathAction&&) = default;
+  GetAccessPathAction& operator=(const GetAccessPathAction&) = default;
+  GetAccessPathAction& operator=(GetAccessPathAction&&) = default;
+  ~GetAccessPathAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -52,6 +66,13 @@ struct GetAccessPathAction : Action<GetAccessPathAction, GetAccessPathResult> {
 /// `GET /v1/block-volumes` -> QueryReply<BlockVolumeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryBlockVolumeAction.java.
 struct QueryBlockVolumeAction : QueryAction<QueryBlockVolumeAction, BlockVolumeInventory> {
+
+  QueryBlockVolumeAction();
+  QueryBlockVolumeAction(const QueryBlockVolumeAction&) = default;
+  QueryBlockVolumeAction(QueryBlockVolumeAction&&) = default;
+  QueryBlockVolumeAction& operator=(const QueryBlockVolumeAction&) = default;
+  QueryBlockVolumeAction& operator=(QueryBlockVolumeAction&&) = default;
+  ~QueryBlockVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -65,6 +86,13 @@ struct UpdateBlockVolumeAction : Action<UpdateBlockVolumeAction, InventoryReply<
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdateBlockVolumeAction();
+  UpdateBlockVolumeAction(const UpdateBlockVolumeAction&) = default;
+  UpdateBlockVolumeAction(UpdateBlockVolumeAction&&) = default;
+  UpdateBlockVolumeAction& operator=(const UpdateBlockVolumeAction&) = default;
+  UpdateBlockVolumeAction& operator=(UpdateBlockVolumeAction&&) = default;
+  ~UpdateBlockVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct DeleteBuildAppExportHistoryAction : Action<DeleteBuildAppExportHistoryAct
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBuildAppExportHistoryAction();
+  DeleteBuildAppExportHistoryAction(const DeleteBuildAppExportHistoryAction&) = default;
+  DeleteBuildAppExportHistoryAction(DeleteBuildAppExportHistoryAction&&) = default;
+  DeleteBuildAppExportHistoryAction& operator=(const DeleteBuildAppExportHistoryAction&) = default;
+  DeleteBuildAppExportHistoryAction& operator=(DeleteBuildAppExportHistoryAction&&) = default;
+  ~DeleteBuildAppExportHistoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

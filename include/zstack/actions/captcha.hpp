@@ -21,6 +21,13 @@ struct RefreshCaptchaAction : Action<RefreshCaptchaAction, RefreshCaptchaResult>
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
 
+  RefreshCaptchaAction();
+  RefreshCaptchaAction(const RefreshCaptchaAction&) = default;
+  RefreshCaptchaAction(RefreshCaptchaAction&&) = default;
+  RefreshCaptchaAction& operator=(const RefreshCaptchaAction&) = default;
+  RefreshCaptchaAction& operator=(RefreshCaptchaAction&&) = default;
+  ~RefreshCaptchaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -25,6 +25,13 @@ struct LoginByCasAction : Action<LoginByCasAction, InventoryReply<SessionInvento
   std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  LoginByCasAction();
+  LoginByCasAction(const LoginByCasAction&) = default;
+  LoginByCasAction(LoginByCasAction&&) = default;
+  LoginByCasAction& operator=(const LoginByCasAction&) = default;
+  LoginByCasAction& operator=(LoginByCasAction&&) = default;
+  ~LoginByCasAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

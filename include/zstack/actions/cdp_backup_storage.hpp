@@ -34,6 +34,13 @@ struct CreateCdpPolicyAction : Action<CreateCdpPolicyAction, InventoryReply<CdpP
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateCdpPolicyAction();
+  CreateCdpPolicyAction(const CreateCdpPolicyAction&) = default;
+  CreateCdpPolicyAction(CreateCdpPolicyAction&&) = default;
+  CreateCdpPolicyAction& operator=(const CreateCdpPolicyAction&) = default;
+  CreateCdpPolicyAction& operator=(CreateCdpPolicyAction&&) = default;
+  ~CreateCdpPolicyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -55,6 +62,13 @@ struct CreateCdpTaskAction : Action<CreateCdpTaskAction, InventoryReply<CdpTaskI
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateCdpTaskAction();
+  CreateCdpTaskAction(const CreateCdpTaskAction&) = default;
+  CreateCdpTaskAction(CreateCdpTaskAction&&) = default;
+  CreateCdpTaskAction& operator=(const CreateCdpTaskAction&) = default;
+  CreateCdpTaskAction& operator=(CreateCdpTaskAction&&) = default;
+  ~CreateCdpTaskAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -65,6 +79,13 @@ struct DeleteCdpPolicyAction : Action<DeleteCdpPolicyAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteCdpPolicyAction();
+  DeleteCdpPolicyAction(const DeleteCdpPolicyAction&) = default;
+  DeleteCdpPolicyAction(DeleteCdpPolicyAction&&) = default;
+  DeleteCdpPolicyAction& operator=(const DeleteCdpPolicyAction&) = default;
+  DeleteCdpPolicyAction& operator=(DeleteCdpPolicyAction&&) = default;
+  ~DeleteCdpPolicyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -77,6 +98,13 @@ struct GetCdpBackupStorageRequirementAction : Action<GetCdpBackupStorageRequirem
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  GetCdpBackupStorageRequirementAction();
+  GetCdpBackupStorageRequirementAction(const GetCdpBackupStorageRequirementAction&) = default;
+  GetCdpBackupStorageRequirementAction(GetCdpBackupStorageRequirementAction&&) = default;
+  GetCdpBackupStorageRequirementAction& operator=(const GetCdpBackupStorageRequirementAction&) = default;
+  GetCdpBackupStorageRequirementAction& operator=(GetCdpBackupStorageRequirementAction&&) = default;
+  ~GetCdpBackupStorageRequirementAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -91,6 +119,13 @@ struct MountVmInstanceRecoveryPointAction : Action<MountVmInstanceRecoveryPointA
   std::optional<bool> https;  ///< Java SDK default true
   std::optional<std::string> requestIp;
 
+  MountVmInstanceRecoveryPointAction();
+  MountVmInstanceRecoveryPointAction(const MountVmInstanceRecoveryPointAction&) = default;
+  MountVmInstanceRecoveryPointAction(MountVmInstanceRecoveryPointAction&&) = default;
+  MountVmInstanceRecoveryPointAction& operator=(const MountVmInstanceRecoveryPointAction&) = default;
+  MountVmInstanceRecoveryPointAction& operator=(MountVmInstanceRecoveryPointAction&&) = default;
+  ~MountVmInstanceRecoveryPointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -98,6 +133,13 @@ struct MountVmInstanceRecoveryPointAction : Action<MountVmInstanceRecoveryPointA
 /// `GET /v1/cdp-backup-storage/policy` -> QueryReply<CdpPolicyInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryCdpPolicyAction.java.
 struct QueryCdpPolicyAction : QueryAction<QueryCdpPolicyAction, CdpPolicyInventory> {
+
+  QueryCdpPolicyAction();
+  QueryCdpPolicyAction(const QueryCdpPolicyAction&) = default;
+  QueryCdpPolicyAction(QueryCdpPolicyAction&&) = default;
+  QueryCdpPolicyAction& operator=(const QueryCdpPolicyAction&) = default;
+  QueryCdpPolicyAction& operator=(QueryCdpPolicyAction&&) = default;
+  ~QueryCdpPolicyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +152,13 @@ struct UnmountVmInstanceRecoveryPointAction : Action<UnmountVmInstanceRecoveryPo
   std::string vmUuid;  ///< required
   std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
   std::optional<std::string> requestIp;
+
+  UnmountVmInstanceRecoveryPointAction();
+  UnmountVmInstanceRecoveryPointAction(const UnmountVmInstanceRecoveryPointAction&) = default;
+  UnmountVmInstanceRecoveryPointAction(UnmountVmInstanceRecoveryPointAction&&) = default;
+  UnmountVmInstanceRecoveryPointAction& operator=(const UnmountVmInstanceRecoveryPointAction&) = default;
+  UnmountVmInstanceRecoveryPointAction& operator=(UnmountVmInstanceRecoveryPointAction&&) = default;
+  ~UnmountVmInstanceRecoveryPointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -132,6 +181,13 @@ struct UpdateCdpPolicyAction : Action<UpdateCdpPolicyAction, InventoryReply<CdpP
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  UpdateCdpPolicyAction();
+  UpdateCdpPolicyAction(const UpdateCdpPolicyAction&) = default;
+  UpdateCdpPolicyAction(UpdateCdpPolicyAction&&) = default;
+  UpdateCdpPolicyAction& operator=(const UpdateCdpPolicyAction&) = default;
+  UpdateCdpPolicyAction& operator=(UpdateCdpPolicyAction&&) = default;
+  ~UpdateCdpPolicyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -149,6 +205,13 @@ struct UpdateCdpTaskAction : Action<UpdateCdpTaskAction, InventoryReply<CdpTaskI
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  UpdateCdpTaskAction();
+  UpdateCdpTaskAction(const UpdateCdpTaskAction&) = default;
+  UpdateCdpTaskAction(UpdateCdpTaskAction&&) = default;
+  UpdateCdpTaskAction& operator=(const UpdateCdpTaskAction&) = default;
+  UpdateCdpTaskAction& operator=(UpdateCdpTaskAction&&) = default;
+  ~UpdateCdpTaskAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

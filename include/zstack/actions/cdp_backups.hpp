@@ -38,6 +38,13 @@ struct CreateVmFromCdpBackupAction : Action<CreateVmFromCdpBackupAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmFromCdpBackupAction();
+  CreateVmFromCdpBackupAction(const CreateVmFromCdpBackupAction&) = default;
+  CreateVmFromCdpBackupAction(CreateVmFromCdpBackupAction&&) = default;
+  CreateVmFromCdpBackupAction& operator=(const CreateVmFromCdpBackupAction&) = default;
+  CreateVmFromCdpBackupAction& operator=(CreateVmFromCdpBackupAction&&) = default;
+  ~CreateVmFromCdpBackupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -55,6 +62,13 @@ struct RevertVmFromCdpBackupAction : Action<RevertVmFromCdpBackupAction, EmptyRe
   std::optional<bool> useExistingVolume;  ///< Java SDK default true
   std::optional<std::int64_t> recoverBandwidth;  ///< Java SDK default 0L
   std::optional<std::string> requestIp;
+
+  RevertVmFromCdpBackupAction();
+  RevertVmFromCdpBackupAction(const RevertVmFromCdpBackupAction&) = default;
+  RevertVmFromCdpBackupAction(RevertVmFromCdpBackupAction&&) = default;
+  RevertVmFromCdpBackupAction& operator=(const RevertVmFromCdpBackupAction&) = default;
+  RevertVmFromCdpBackupAction& operator=(RevertVmFromCdpBackupAction&&) = default;
+  ~RevertVmFromCdpBackupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -23,6 +23,13 @@ struct DeleteCdpTaskAction : Action<DeleteCdpTaskAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteCdpTaskAction();
+  DeleteCdpTaskAction(const DeleteCdpTaskAction&) = default;
+  DeleteCdpTaskAction(DeleteCdpTaskAction&&) = default;
+  DeleteCdpTaskAction& operator=(const DeleteCdpTaskAction&) = default;
+  DeleteCdpTaskAction& operator=(DeleteCdpTaskAction&&) = default;
+  ~DeleteCdpTaskAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -33,6 +40,13 @@ struct DeleteCdpTaskAction : Action<DeleteCdpTaskAction, EmptyReply> {
 struct DeleteCdpTaskDataAction : Action<DeleteCdpTaskDataAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteCdpTaskDataAction();
+  DeleteCdpTaskDataAction(const DeleteCdpTaskDataAction&) = default;
+  DeleteCdpTaskDataAction(DeleteCdpTaskDataAction&&) = default;
+  DeleteCdpTaskDataAction& operator=(const DeleteCdpTaskDataAction&) = default;
+  DeleteCdpTaskDataAction& operator=(DeleteCdpTaskDataAction&&) = default;
+  ~DeleteCdpTaskDataAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -46,6 +60,13 @@ struct DisableCdpTaskAction : Action<DisableCdpTaskAction, InventoryReply<CdpTas
   std::optional<bool> force;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  DisableCdpTaskAction();
+  DisableCdpTaskAction(const DisableCdpTaskAction&) = default;
+  DisableCdpTaskAction(DisableCdpTaskAction&&) = default;
+  DisableCdpTaskAction& operator=(const DisableCdpTaskAction&) = default;
+  DisableCdpTaskAction& operator=(DisableCdpTaskAction&&) = default;
+  ~DisableCdpTaskAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -56,6 +77,13 @@ struct DisableCdpTaskAction : Action<DisableCdpTaskAction, InventoryReply<CdpTas
 struct EnableCdpTaskAction : Action<EnableCdpTaskAction, InventoryReply<CdpTaskInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  EnableCdpTaskAction();
+  EnableCdpTaskAction(const EnableCdpTaskAction&) = default;
+  EnableCdpTaskAction(EnableCdpTaskAction&&) = default;
+  EnableCdpTaskAction& operator=(const EnableCdpTaskAction&) = default;
+  EnableCdpTaskAction& operator=(EnableCdpTaskAction&&) = default;
+  ~EnableCdpTaskAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -68,6 +96,13 @@ struct MergeDataOnBackupStorageAction : Action<MergeDataOnBackupStorageAction, E
   std::string backupStorageUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  MergeDataOnBackupStorageAction();
+  MergeDataOnBackupStorageAction(const MergeDataOnBackupStorageAction&) = default;
+  MergeDataOnBackupStorageAction(MergeDataOnBackupStorageAction&&) = default;
+  MergeDataOnBackupStorageAction& operator=(const MergeDataOnBackupStorageAction&) = default;
+  MergeDataOnBackupStorageAction& operator=(MergeDataOnBackupStorageAction&&) = default;
+  ~MergeDataOnBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -75,6 +110,13 @@ struct MergeDataOnBackupStorageAction : Action<MergeDataOnBackupStorageAction, E
 /// `GET /v1/cdp-task` -> QueryReply<CdpTaskInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryCdpTaskAction.java.
 struct QueryCdpTaskAction : QueryAction<QueryCdpTaskAction, CdpTaskInventory> {
+
+  QueryCdpTaskAction();
+  QueryCdpTaskAction(const QueryCdpTaskAction&) = default;
+  QueryCdpTaskAction(QueryCdpTaskAction&&) = default;
+  QueryCdpTaskAction& operator=(const QueryCdpTaskAction&) = default;
+  QueryCdpTaskAction& operator=(QueryCdpTaskAction&&) = default;
+  ~QueryCdpTaskAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -86,6 +128,13 @@ struct QueryCdpTaskAction : QueryAction<QueryCdpTaskAction, CdpTaskInventory> {
 struct UpgradeBackupStorageCdpTasksAction : Action<UpgradeBackupStorageCdpTasksAction, EmptyReply> {
   std::string backupStorageUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UpgradeBackupStorageCdpTasksAction();
+  UpgradeBackupStorageCdpTasksAction(const UpgradeBackupStorageCdpTasksAction&) = default;
+  UpgradeBackupStorageCdpTasksAction(UpgradeBackupStorageCdpTasksAction&&) = default;
+  UpgradeBackupStorageCdpTasksAction& operator=(const UpgradeBackupStorageCdpTasksAction&) = default;
+  UpgradeBackupStorageCdpTasksAction& operator=(UpgradeBackupStorageCdpTasksAction&&) = default;
+  ~UpgradeBackupStorageCdpTasksAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -25,6 +25,13 @@ struct CreateCertificateAction : Action<CreateCertificateAction, InventoryReply<
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> resourceUuid;
 
+  CreateCertificateAction();
+  CreateCertificateAction(const CreateCertificateAction&) = default;
+  CreateCertificateAction(CreateCertificateAction&&) = default;
+  CreateCertificateAction& operator=(const CreateCertificateAction&) = default;
+  CreateCertificateAction& operator=(CreateCertificateAction&&) = default;
+  ~CreateCertificateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -36,6 +43,13 @@ struct DeleteCertificateAction : Action<DeleteCertificateAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
 
+  DeleteCertificateAction();
+  DeleteCertificateAction(const DeleteCertificateAction&) = default;
+  DeleteCertificateAction(DeleteCertificateAction&&) = default;
+  DeleteCertificateAction& operator=(const DeleteCertificateAction&) = default;
+  DeleteCertificateAction& operator=(DeleteCertificateAction&&) = default;
+  ~DeleteCertificateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -44,6 +58,13 @@ struct DeleteCertificateAction : Action<DeleteCertificateAction, EmptyReply> {
 /// `GET /v1/certificates` -> QueryReply<CertificateInventory> (synchronous).
 /// From api/actions/QueryCertificate.json (the manual).
 struct QueryCertificateAction : QueryAction<QueryCertificateAction, CertificateInventory> {
+
+  QueryCertificateAction();
+  QueryCertificateAction(const QueryCertificateAction&) = default;
+  QueryCertificateAction(QueryCertificateAction&&) = default;
+  QueryCertificateAction& operator=(const QueryCertificateAction&) = default;
+  QueryCertificateAction& operator=(QueryCertificateAction&&) = default;
+  ~QueryCertificateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -58,6 +79,13 @@ struct UpdateCertificateAction : Action<UpdateCertificateAction, InventoryReply<
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> resourceUuid;
+
+  UpdateCertificateAction();
+  UpdateCertificateAction(const UpdateCertificateAction&) = default;
+  UpdateCertificateAction(UpdateCertificateAction&&) = default;
+  UpdateCertificateAction& operator=(const UpdateCertificateAction&) = default;
+  UpdateCertificateAction& operator=(UpdateCertificateAction&&) = default;
+  ~UpdateCertificateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

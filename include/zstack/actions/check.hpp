@@ -21,6 +21,13 @@ struct CheckBatchDataIntegrityAction : Action<CheckBatchDataIntegrityAction, Che
   std::string resourceType;  ///< required
   std::optional<std::string> requestIp;
 
+  CheckBatchDataIntegrityAction();
+  CheckBatchDataIntegrityAction(const CheckBatchDataIntegrityAction&) = default;
+  CheckBatchDataIntegrityAction(CheckBatchDataIntegrityAction&&) = default;
+  CheckBatchDataIntegrityAction& operator=(const CheckBatchDataIntegrityAction&) = default;
+  CheckBatchDataIntegrityAction& operator=(CheckBatchDataIntegrityAction&&) = default;
+  ~CheckBatchDataIntegrityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -24,6 +24,13 @@ struct CleanQueueAction : Action<CleanQueueAction, EmptyReply> {
   std::optional<std::string> managementiUuid;
   std::optional<std::string> requestIp;
 
+  CleanQueueAction();
+  CleanQueueAction(const CleanQueueAction&) = default;
+  CleanQueueAction(CleanQueueAction&&) = default;
+  CleanQueueAction& operator=(const CleanQueueAction&) = default;
+  CleanQueueAction& operator=(CleanQueueAction&&) = default;
+  ~CleanQueueAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -32,6 +32,13 @@ struct AddResourceStackVmPortMonitorAction : Action<AddResourceStackVmPortMonito
   std::optional<std::int32_t> port;  ///< required
   std::optional<std::string> requestIp;
 
+  AddResourceStackVmPortMonitorAction();
+  AddResourceStackVmPortMonitorAction(const AddResourceStackVmPortMonitorAction&) = default;
+  AddResourceStackVmPortMonitorAction(AddResourceStackVmPortMonitorAction&&) = default;
+  AddResourceStackVmPortMonitorAction& operator=(const AddResourceStackVmPortMonitorAction&) = default;
+  AddResourceStackVmPortMonitorAction& operator=(AddResourceStackVmPortMonitorAction&&) = default;
+  ~AddResourceStackVmPortMonitorAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -48,6 +55,13 @@ struct AddStackTemplateAction : Action<AddStackTemplateAction, InventoryReply<St
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddStackTemplateAction();
+  AddStackTemplateAction(const AddStackTemplateAction&) = default;
+  AddStackTemplateAction(AddStackTemplateAction&&) = default;
+  AddStackTemplateAction& operator=(const AddStackTemplateAction&) = default;
+  AddStackTemplateAction& operator=(AddStackTemplateAction&&) = default;
+  ~AddStackTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -60,6 +74,13 @@ struct CheckStackTemplateParametersAction : Action<CheckStackTemplateParametersA
   std::optional<std::string> templateContent;  ///< max length 4194304
   std::optional<std::string> uuid;
   std::optional<std::string> requestIp;
+
+  CheckStackTemplateParametersAction();
+  CheckStackTemplateParametersAction(const CheckStackTemplateParametersAction&) = default;
+  CheckStackTemplateParametersAction(CheckStackTemplateParametersAction&&) = default;
+  CheckStackTemplateParametersAction& operator=(const CheckStackTemplateParametersAction&) = default;
+  CheckStackTemplateParametersAction& operator=(CheckStackTemplateParametersAction&&) = default;
+  ~CheckStackTemplateParametersAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -80,6 +101,13 @@ struct CreateResourceStackAction : Action<CreateResourceStackAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateResourceStackAction();
+  CreateResourceStackAction(const CreateResourceStackAction&) = default;
+  CreateResourceStackAction(CreateResourceStackAction&&) = default;
+  CreateResourceStackAction& operator=(const CreateResourceStackAction&) = default;
+  CreateResourceStackAction& operator=(CreateResourceStackAction&&) = default;
+  ~CreateResourceStackAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -95,6 +123,13 @@ struct DecodeStackTemplateAction : Action<DecodeStackTemplateAction, DecodeStack
   std::optional<std::string> preparameters;  ///< max length 524288
   std::optional<std::string> requestIp;
 
+  DecodeStackTemplateAction();
+  DecodeStackTemplateAction(const DecodeStackTemplateAction&) = default;
+  DecodeStackTemplateAction(DecodeStackTemplateAction&&) = default;
+  DecodeStackTemplateAction& operator=(const DecodeStackTemplateAction&) = default;
+  DecodeStackTemplateAction& operator=(DecodeStackTemplateAction&&) = default;
+  ~DecodeStackTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -105,6 +140,13 @@ struct DeleteResourceStackAction : Action<DeleteResourceStackAction, EmptyReply>
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteResourceStackAction();
+  DeleteResourceStackAction(const DeleteResourceStackAction&) = default;
+  DeleteResourceStackAction(DeleteResourceStackAction&&) = default;
+  DeleteResourceStackAction& operator=(const DeleteResourceStackAction&) = default;
+  DeleteResourceStackAction& operator=(DeleteResourceStackAction&&) = default;
+  ~DeleteResourceStackAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -119,6 +161,13 @@ struct DeleteResourceStackVmPortMonitorAction : Action<DeleteResourceStackVmPort
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteResourceStackVmPortMonitorAction();
+  DeleteResourceStackVmPortMonitorAction(const DeleteResourceStackVmPortMonitorAction&) = default;
+  DeleteResourceStackVmPortMonitorAction(DeleteResourceStackVmPortMonitorAction&&) = default;
+  DeleteResourceStackVmPortMonitorAction& operator=(const DeleteResourceStackVmPortMonitorAction&) = default;
+  DeleteResourceStackVmPortMonitorAction& operator=(DeleteResourceStackVmPortMonitorAction&&) = default;
+  ~DeleteResourceStackVmPortMonitorAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -130,6 +179,13 @@ struct DeleteStackTemplateAction : Action<DeleteStackTemplateAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteStackTemplateAction();
+  DeleteStackTemplateAction(const DeleteStackTemplateAction&) = default;
+  DeleteStackTemplateAction(DeleteStackTemplateAction&&) = default;
+  DeleteStackTemplateAction& operator=(const DeleteStackTemplateAction&) = default;
+  DeleteStackTemplateAction& operator=(DeleteStackTemplateAction&&) = default;
+  ~DeleteStackTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -139,6 +195,13 @@ struct DeleteStackTemplateAction : Action<DeleteStackTemplateAction, EmptyReply>
 struct GetResourceFromResourceStackAction : Action<GetResourceFromResourceStackAction, GetResourceFromResourceStackResult> {
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
+
+  GetResourceFromResourceStackAction();
+  GetResourceFromResourceStackAction(const GetResourceFromResourceStackAction&) = default;
+  GetResourceFromResourceStackAction(GetResourceFromResourceStackAction&&) = default;
+  GetResourceFromResourceStackAction& operator=(const GetResourceFromResourceStackAction&) = default;
+  GetResourceFromResourceStackAction& operator=(GetResourceFromResourceStackAction&&) = default;
+  ~GetResourceFromResourceStackAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -150,6 +213,13 @@ struct GetResourceStackFromResourceAction : Action<GetResourceStackFromResourceA
   std::string resourceUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  GetResourceStackFromResourceAction();
+  GetResourceStackFromResourceAction(const GetResourceStackFromResourceAction&) = default;
+  GetResourceStackFromResourceAction(GetResourceStackFromResourceAction&&) = default;
+  GetResourceStackFromResourceAction& operator=(const GetResourceStackFromResourceAction&) = default;
+  GetResourceStackFromResourceAction& operator=(GetResourceStackFromResourceAction&&) = default;
+  ~GetResourceStackFromResourceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -159,6 +229,13 @@ struct GetResourceStackFromResourceAction : Action<GetResourceStackFromResourceA
 struct GetResourceStackVmStatusAction : Action<GetResourceStackVmStatusAction, GetResourceStackVmStatusResult> {
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
+
+  GetResourceStackVmStatusAction();
+  GetResourceStackVmStatusAction(const GetResourceStackVmStatusAction&) = default;
+  GetResourceStackVmStatusAction(GetResourceStackVmStatusAction&&) = default;
+  GetResourceStackVmStatusAction& operator=(const GetResourceStackVmStatusAction&) = default;
+  GetResourceStackVmStatusAction& operator=(GetResourceStackVmStatusAction&&) = default;
+  ~GetResourceStackVmStatusAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -170,6 +247,13 @@ struct GetSupportedCloudFormationResourcesAction : Action<GetSupportedCloudForma
   std::optional<std::string> version;  ///< one of v1
   std::optional<std::string> type;  ///< one of zstack; Java SDK default "zstack"
   std::optional<std::string> requestIp;
+
+  GetSupportedCloudFormationResourcesAction();
+  GetSupportedCloudFormationResourcesAction(const GetSupportedCloudFormationResourcesAction&) = default;
+  GetSupportedCloudFormationResourcesAction(GetSupportedCloudFormationResourcesAction&&) = default;
+  GetSupportedCloudFormationResourcesAction& operator=(const GetSupportedCloudFormationResourcesAction&) = default;
+  GetSupportedCloudFormationResourcesAction& operator=(GetSupportedCloudFormationResourcesAction&&) = default;
+  ~GetSupportedCloudFormationResourcesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -186,6 +270,13 @@ struct PreviewResourceStackAction : Action<PreviewResourceStackAction, PreviewRe
   std::optional<std::string> preParameters;  ///< max length 524288
   std::optional<std::string> requestIp;
 
+  PreviewResourceStackAction();
+  PreviewResourceStackAction(const PreviewResourceStackAction&) = default;
+  PreviewResourceStackAction(PreviewResourceStackAction&&) = default;
+  PreviewResourceStackAction& operator=(const PreviewResourceStackAction&) = default;
+  PreviewResourceStackAction& operator=(PreviewResourceStackAction&&) = default;
+  ~PreviewResourceStackAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -193,6 +284,13 @@ struct PreviewResourceStackAction : Action<PreviewResourceStackAction, PreviewRe
 /// `GET /v1/cloudformation/event` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryEventFromResourceStackAction.java.
 struct QueryEventFromResourceStackAction : QueryAction<QueryEventFromResourceStackAction, Json> {
+
+  QueryEventFromResourceStackAction();
+  QueryEventFromResourceStackAction(const QueryEventFromResourceStackAction&) = default;
+  QueryEventFromResourceStackAction(QueryEventFromResourceStackAction&&) = default;
+  QueryEventFromResourceStackAction& operator=(const QueryEventFromResourceStackAction&) = default;
+  QueryEventFromResourceStackAction& operator=(QueryEventFromResourceStackAction&&) = default;
+  ~QueryEventFromResourceStackAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -202,6 +300,13 @@ struct QueryEventFromResourceStackAction : QueryAction<QueryEventFromResourceSta
 /// From sdk/src/main/java/org/zstack/sdk/QueryResourceStackAction.java.
 struct QueryResourceStackAction : QueryAction<QueryResourceStackAction, ResourceStackInventory> {
 
+  QueryResourceStackAction();
+  QueryResourceStackAction(const QueryResourceStackAction&) = default;
+  QueryResourceStackAction(QueryResourceStackAction&&) = default;
+  QueryResourceStackAction& operator=(const QueryResourceStackAction&) = default;
+  QueryResourceStackAction& operator=(QueryResourceStackAction&&) = default;
+  ~QueryResourceStackAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -209,6 +314,13 @@ struct QueryResourceStackAction : QueryAction<QueryResourceStackAction, Resource
 /// `GET /v1/cloudformation/template` -> QueryReply<StackTemplateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryStackTemplateAction.java.
 struct QueryStackTemplateAction : QueryAction<QueryStackTemplateAction, StackTemplateInventory> {
+
+  QueryStackTemplateAction();
+  QueryStackTemplateAction(const QueryStackTemplateAction&) = default;
+  QueryStackTemplateAction(QueryStackTemplateAction&&) = default;
+  QueryStackTemplateAction& operator=(const QueryStackTemplateAction&) = default;
+  QueryStackTemplateAction& operator=(QueryStackTemplateAction&&) = default;
+  ~QueryStackTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -220,6 +332,13 @@ struct QueryStackTemplateAction : QueryAction<QueryStackTemplateAction, StackTem
 struct RestartResourceStackAction : Action<RestartResourceStackAction, InventoryReply<ResourceStackInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RestartResourceStackAction();
+  RestartResourceStackAction(const RestartResourceStackAction&) = default;
+  RestartResourceStackAction(RestartResourceStackAction&&) = default;
+  RestartResourceStackAction& operator=(const RestartResourceStackAction&) = default;
+  RestartResourceStackAction& operator=(RestartResourceStackAction&&) = default;
+  ~RestartResourceStackAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -237,6 +356,13 @@ struct UpdateResourceStackAction : Action<UpdateResourceStackAction, InventoryRe
   std::optional<std::string> parameters;  ///< max length 524288
   std::optional<std::string> requestIp;
 
+  UpdateResourceStackAction();
+  UpdateResourceStackAction(const UpdateResourceStackAction&) = default;
+  UpdateResourceStackAction(UpdateResourceStackAction&&) = default;
+  UpdateResourceStackAction& operator=(const UpdateResourceStackAction&) = default;
+  UpdateResourceStackAction& operator=(UpdateResourceStackAction&&) = default;
+  ~UpdateResourceStackAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -251,6 +377,13 @@ struct UpdateStackTemplateAction : Action<UpdateStackTemplateAction, InventoryRe
   std::optional<bool> state;
   std::optional<std::string> templateContent;  ///< max length 4194304
   std::optional<std::string> requestIp;
+
+  UpdateStackTemplateAction();
+  UpdateStackTemplateAction(const UpdateStackTemplateAction&) = default;
+  UpdateStackTemplateAction(UpdateStackTemplateAction&&) = default;
+  UpdateStackTemplateAction& operator=(const UpdateStackTemplateAction&) = default;
+  UpdateStackTemplateAction& operator=(UpdateStackTemplateAction&&) = default;
+  ~UpdateStackTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -24,6 +24,13 @@ struct GetCandidateL2NetworksForAttachingClusterAction : Action<GetCandidateL2Ne
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetCandidateL2NetworksForAttachingClusterAction();
+  GetCandidateL2NetworksForAttachingClusterAction(const GetCandidateL2NetworksForAttachingClusterAction&) = default;
+  GetCandidateL2NetworksForAttachingClusterAction(GetCandidateL2NetworksForAttachingClusterAction&&) = default;
+  GetCandidateL2NetworksForAttachingClusterAction& operator=(const GetCandidateL2NetworksForAttachingClusterAction&) = default;
+  GetCandidateL2NetworksForAttachingClusterAction& operator=(GetCandidateL2NetworksForAttachingClusterAction&&) = default;
+  ~GetCandidateL2NetworksForAttachingClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -37,6 +44,13 @@ struct GetCandidateNetworkInterfacesAction : Action<GetCandidateNetworkInterface
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetCandidateNetworkInterfacesAction();
+  GetCandidateNetworkInterfacesAction(const GetCandidateNetworkInterfacesAction&) = default;
+  GetCandidateNetworkInterfacesAction(GetCandidateNetworkInterfacesAction&&) = default;
+  GetCandidateNetworkInterfacesAction& operator=(const GetCandidateNetworkInterfacesAction&) = default;
+  GetCandidateNetworkInterfacesAction& operator=(GetCandidateNetworkInterfacesAction&&) = default;
+  ~GetCandidateNetworkInterfacesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -48,6 +62,13 @@ struct GetClusterHostNetworkFactsAction : Action<GetClusterHostNetworkFactsActio
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  GetClusterHostNetworkFactsAction();
+  GetClusterHostNetworkFactsAction(const GetClusterHostNetworkFactsAction&) = default;
+  GetClusterHostNetworkFactsAction(GetClusterHostNetworkFactsAction&&) = default;
+  GetClusterHostNetworkFactsAction& operator=(const GetClusterHostNetworkFactsAction&) = default;
+  GetClusterHostNetworkFactsAction& operator=(GetClusterHostNetworkFactsAction&&) = default;
+  ~GetClusterHostNetworkFactsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

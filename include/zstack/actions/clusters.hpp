@@ -33,6 +33,13 @@ struct ApplyDRSAdviceAction : Action<ApplyDRSAdviceAction, ApplyDRSAdviceResult>
   std::string adviceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ApplyDRSAdviceAction();
+  ApplyDRSAdviceAction(const ApplyDRSAdviceAction&) = default;
+  ApplyDRSAdviceAction(ApplyDRSAdviceAction&&) = default;
+  ApplyDRSAdviceAction& operator=(const ApplyDRSAdviceAction&) = default;
+  ApplyDRSAdviceAction& operator=(ApplyDRSAdviceAction&&) = default;
+  ~ApplyDRSAdviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -44,6 +51,13 @@ struct AttachBaremetalPxeServerToClusterAction : Action<AttachBaremetalPxeServer
   std::string pxeServerUuid;  ///< path; required
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachBaremetalPxeServerToClusterAction();
+  AttachBaremetalPxeServerToClusterAction(const AttachBaremetalPxeServerToClusterAction&) = default;
+  AttachBaremetalPxeServerToClusterAction(AttachBaremetalPxeServerToClusterAction&&) = default;
+  AttachBaremetalPxeServerToClusterAction& operator=(const AttachBaremetalPxeServerToClusterAction&) = default;
+  AttachBaremetalPxeServerToClusterAction& operator=(AttachBaremetalPxeServerToClusterAction&&) = default;
+  ~AttachBaremetalPxeServerToClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +71,13 @@ struct AttachIscsiServerToClusterAction : Action<AttachIscsiServerToClusterActio
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachIscsiServerToClusterAction();
+  AttachIscsiServerToClusterAction(const AttachIscsiServerToClusterAction&) = default;
+  AttachIscsiServerToClusterAction(AttachIscsiServerToClusterAction&&) = default;
+  AttachIscsiServerToClusterAction& operator=(const AttachIscsiServerToClusterAction&) = default;
+  AttachIscsiServerToClusterAction& operator=(AttachIscsiServerToClusterAction&&) = default;
+  ~AttachIscsiServerToClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -68,6 +89,13 @@ struct AttachNvmeServerToClusterAction : Action<AttachNvmeServerToClusterAction,
   std::string uuid;  ///< path; required
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachNvmeServerToClusterAction();
+  AttachNvmeServerToClusterAction(const AttachNvmeServerToClusterAction&) = default;
+  AttachNvmeServerToClusterAction(AttachNvmeServerToClusterAction&&) = default;
+  AttachNvmeServerToClusterAction& operator=(const AttachNvmeServerToClusterAction&) = default;
+  AttachNvmeServerToClusterAction& operator=(AttachNvmeServerToClusterAction&&) = default;
+  ~AttachNvmeServerToClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -81,6 +109,13 @@ struct AttachPrimaryStorageToClusterAction : Action<AttachPrimaryStorageToCluste
   std::string primaryStorageUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachPrimaryStorageToClusterAction();
+  AttachPrimaryStorageToClusterAction(const AttachPrimaryStorageToClusterAction&) = default;
+  AttachPrimaryStorageToClusterAction(AttachPrimaryStorageToClusterAction&&) = default;
+  AttachPrimaryStorageToClusterAction& operator=(const AttachPrimaryStorageToClusterAction&) = default;
+  AttachPrimaryStorageToClusterAction& operator=(AttachPrimaryStorageToClusterAction&&) = default;
+  ~AttachPrimaryStorageToClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -92,6 +127,13 @@ struct ChangeClusterStateAction : Action<ChangeClusterStateAction, InventoryRepl
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeClusterStateAction();
+  ChangeClusterStateAction(const ChangeClusterStateAction&) = default;
+  ChangeClusterStateAction(ChangeClusterStateAction&&) = default;
+  ChangeClusterStateAction& operator=(const ChangeClusterStateAction&) = default;
+  ChangeClusterStateAction& operator=(ChangeClusterStateAction&&) = default;
+  ~ChangeClusterStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +152,13 @@ struct CreateClusterAction : Action<CreateClusterAction, InventoryReply<ClusterI
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateClusterAction();
+  CreateClusterAction(const CreateClusterAction&) = default;
+  CreateClusterAction(CreateClusterAction&&) = default;
+  CreateClusterAction& operator=(const CreateClusterAction&) = default;
+  CreateClusterAction& operator=(CreateClusterAction&&) = default;
+  ~CreateClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -130,6 +179,13 @@ struct CreateClusterDRSAction : Action<CreateClusterDRSAction, InventoryReply<Cl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateClusterDRSAction();
+  CreateClusterDRSAction(const CreateClusterDRSAction&) = default;
+  CreateClusterDRSAction(CreateClusterDRSAction&&) = default;
+  CreateClusterDRSAction& operator=(const CreateClusterDRSAction&) = default;
+  CreateClusterDRSAction& operator=(CreateClusterDRSAction&&) = default;
+  ~CreateClusterDRSAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -140,6 +196,13 @@ struct DeleteClusterAction : Action<DeleteClusterAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteClusterAction();
+  DeleteClusterAction(const DeleteClusterAction&) = default;
+  DeleteClusterAction(DeleteClusterAction&&) = default;
+  DeleteClusterAction& operator=(const DeleteClusterAction&) = default;
+  DeleteClusterAction& operator=(DeleteClusterAction&&) = default;
+  ~DeleteClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -152,6 +215,13 @@ struct DeleteClusterDRSAction : Action<DeleteClusterDRSAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteClusterDRSAction();
+  DeleteClusterDRSAction(const DeleteClusterDRSAction&) = default;
+  DeleteClusterDRSAction(DeleteClusterDRSAction&&) = default;
+  DeleteClusterDRSAction& operator=(const DeleteClusterDRSAction&) = default;
+  DeleteClusterDRSAction& operator=(DeleteClusterDRSAction&&) = default;
+  ~DeleteClusterDRSAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -162,6 +232,13 @@ struct DetachBaremetalPxeServerFromClusterAction : Action<DetachBaremetalPxeServ
   std::string pxeServerUuid;  ///< path; required
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachBaremetalPxeServerFromClusterAction();
+  DetachBaremetalPxeServerFromClusterAction(const DetachBaremetalPxeServerFromClusterAction&) = default;
+  DetachBaremetalPxeServerFromClusterAction(DetachBaremetalPxeServerFromClusterAction&&) = default;
+  DetachBaremetalPxeServerFromClusterAction& operator=(const DetachBaremetalPxeServerFromClusterAction&) = default;
+  DetachBaremetalPxeServerFromClusterAction& operator=(DetachBaremetalPxeServerFromClusterAction&&) = default;
+  ~DetachBaremetalPxeServerFromClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -174,6 +251,13 @@ struct DetachIscsiServerFromClusterAction : Action<DetachIscsiServerFromClusterA
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachIscsiServerFromClusterAction();
+  DetachIscsiServerFromClusterAction(const DetachIscsiServerFromClusterAction&) = default;
+  DetachIscsiServerFromClusterAction(DetachIscsiServerFromClusterAction&&) = default;
+  DetachIscsiServerFromClusterAction& operator=(const DetachIscsiServerFromClusterAction&) = default;
+  DetachIscsiServerFromClusterAction& operator=(DetachIscsiServerFromClusterAction&&) = default;
+  ~DetachIscsiServerFromClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -184,6 +268,13 @@ struct DetachNvmeServerFromClusterAction : Action<DetachNvmeServerFromClusterAct
   std::string uuid;  ///< path; required
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachNvmeServerFromClusterAction();
+  DetachNvmeServerFromClusterAction(const DetachNvmeServerFromClusterAction&) = default;
+  DetachNvmeServerFromClusterAction(DetachNvmeServerFromClusterAction&&) = default;
+  DetachNvmeServerFromClusterAction& operator=(const DetachNvmeServerFromClusterAction&) = default;
+  DetachNvmeServerFromClusterAction& operator=(DetachNvmeServerFromClusterAction&&) = default;
+  ~DetachNvmeServerFromClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -196,6 +287,13 @@ struct DetachPrimaryStorageFromClusterAction : Action<DetachPrimaryStorageFromCl
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachPrimaryStorageFromClusterAction();
+  DetachPrimaryStorageFromClusterAction(const DetachPrimaryStorageFromClusterAction&) = default;
+  DetachPrimaryStorageFromClusterAction(DetachPrimaryStorageFromClusterAction&&) = default;
+  DetachPrimaryStorageFromClusterAction& operator=(const DetachPrimaryStorageFromClusterAction&) = default;
+  DetachPrimaryStorageFromClusterAction& operator=(DetachPrimaryStorageFromClusterAction&&) = default;
+  ~DetachPrimaryStorageFromClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -207,6 +305,13 @@ struct ExecuteDRSSchedulingAction : Action<ExecuteDRSSchedulingAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ExecuteDRSSchedulingAction();
+  ExecuteDRSSchedulingAction(const ExecuteDRSSchedulingAction&) = default;
+  ExecuteDRSSchedulingAction(ExecuteDRSSchedulingAction&&) = default;
+  ExecuteDRSSchedulingAction& operator=(const ExecuteDRSSchedulingAction&) = default;
+  ExecuteDRSSchedulingAction& operator=(ExecuteDRSSchedulingAction&&) = default;
+  ~ExecuteDRSSchedulingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -217,6 +322,13 @@ struct GetClusterDRSStatusAction : Action<GetClusterDRSStatusAction, GetClusterD
   std::string drsUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  GetClusterDRSStatusAction();
+  GetClusterDRSStatusAction(const GetClusterDRSStatusAction&) = default;
+  GetClusterDRSStatusAction(GetClusterDRSStatusAction&&) = default;
+  GetClusterDRSStatusAction& operator=(const GetClusterDRSStatusAction&) = default;
+  GetClusterDRSStatusAction& operator=(GetClusterDRSStatusAction&&) = default;
+  ~GetClusterDRSStatusAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -224,6 +336,13 @@ struct GetClusterDRSStatusAction : Action<GetClusterDRSStatusAction, GetClusterD
 /// `GET /v1/clusters` -> QueryReply<ClusterInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryClusterAction.java.
 struct QueryClusterAction : QueryAction<QueryClusterAction, ClusterInventory> {
+
+  QueryClusterAction();
+  QueryClusterAction(const QueryClusterAction&) = default;
+  QueryClusterAction(QueryClusterAction&&) = default;
+  QueryClusterAction& operator=(const QueryClusterAction&) = default;
+  QueryClusterAction& operator=(QueryClusterAction&&) = default;
+  ~QueryClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -233,6 +352,13 @@ struct QueryClusterAction : QueryAction<QueryClusterAction, ClusterInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryClusterDRSAction.java.
 struct QueryClusterDRSAction : QueryAction<QueryClusterDRSAction, ClusterDRSInventory> {
 
+  QueryClusterDRSAction();
+  QueryClusterDRSAction(const QueryClusterDRSAction&) = default;
+  QueryClusterDRSAction(QueryClusterDRSAction&&) = default;
+  QueryClusterDRSAction& operator=(const QueryClusterDRSAction&) = default;
+  QueryClusterDRSAction& operator=(QueryClusterDRSAction&&) = default;
+  ~QueryClusterDRSAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -241,6 +367,13 @@ struct QueryClusterDRSAction : QueryAction<QueryClusterDRSAction, ClusterDRSInve
 /// From sdk/src/main/java/org/zstack/sdk/QueryDRSAdviceAction.java.
 struct QueryDRSAdviceAction : QueryAction<QueryDRSAdviceAction, DRSAdviceInventory> {
 
+  QueryDRSAdviceAction();
+  QueryDRSAdviceAction(const QueryDRSAdviceAction&) = default;
+  QueryDRSAdviceAction(QueryDRSAdviceAction&&) = default;
+  QueryDRSAdviceAction& operator=(const QueryDRSAdviceAction&) = default;
+  QueryDRSAdviceAction& operator=(QueryDRSAdviceAction&&) = default;
+  ~QueryDRSAdviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -248,6 +381,13 @@ struct QueryDRSAdviceAction : QueryAction<QueryDRSAdviceAction, DRSAdviceInvento
 /// `GET /v1/clusters/drs/vm-migration-activities` -> QueryReply<DRSVmMigrationActivityInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryDRSVmMigrationActivityAction.java.
 struct QueryDRSVmMigrationActivityAction : QueryAction<QueryDRSVmMigrationActivityAction, DRSVmMigrationActivityInventory> {
+
+  QueryDRSVmMigrationActivityAction();
+  QueryDRSVmMigrationActivityAction(const QueryDRSVmMigrationActivityAction&) = default;
+  QueryDRSVmMigrationActivityAction(QueryDRSVmMigrationActivityAction&&) = default;
+  QueryDRSVmMigrationActivityAction& operator=(const QueryDRSVmMigrationActivityAction&) = default;
+  QueryDRSVmMigrationActivityAction& operator=(QueryDRSVmMigrationActivityAction&&) = default;
+  ~QueryDRSVmMigrationActivityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -261,6 +401,13 @@ struct UpdateClusterAction : Action<UpdateClusterAction, InventoryReply<ClusterI
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateClusterAction();
+  UpdateClusterAction(const UpdateClusterAction&) = default;
+  UpdateClusterAction(UpdateClusterAction&&) = default;
+  UpdateClusterAction& operator=(const UpdateClusterAction&) = default;
+  UpdateClusterAction& operator=(UpdateClusterAction&&) = default;
+  ~UpdateClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -278,6 +425,13 @@ struct UpdateClusterDRSAction : Action<UpdateClusterDRSAction, InventoryReply<Cl
   std::optional<std::int32_t> thresholdDuration;
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdateClusterDRSAction();
+  UpdateClusterDRSAction(const UpdateClusterDRSAction&) = default;
+  UpdateClusterDRSAction(UpdateClusterDRSAction&&) = default;
+  UpdateClusterDRSAction& operator=(const UpdateClusterDRSAction&) = default;
+  UpdateClusterDRSAction& operator=(UpdateClusterDRSAction&&) = default;
+  ~UpdateClusterDRSAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -297,6 +451,13 @@ struct UpdateClusterOSAction : Action<UpdateClusterOSAction, InventoryReply<Long
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  UpdateClusterOSAction();
+  UpdateClusterOSAction(const UpdateClusterOSAction&) = default;
+  UpdateClusterOSAction(UpdateClusterOSAction&&) = default;
+  UpdateClusterOSAction& operator=(const UpdateClusterOSAction&) = default;
+  UpdateClusterOSAction& operator=(UpdateClusterOSAction&&) = default;
+  ~UpdateClusterOSAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -306,6 +467,13 @@ struct UpdateClusterOSAction : Action<UpdateClusterOSAction, InventoryReply<Long
 struct ValidateClusterSupportDRSAction : Action<ValidateClusterSupportDRSAction, ValidateClusterSupportDRSResult> {
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ValidateClusterSupportDRSAction();
+  ValidateClusterSupportDRSAction(const ValidateClusterSupportDRSAction&) = default;
+  ValidateClusterSupportDRSAction(ValidateClusterSupportDRSAction&&) = default;
+  ValidateClusterSupportDRSAction& operator=(const ValidateClusterSupportDRSAction&) = default;
+  ValidateClusterSupportDRSAction& operator=(ValidateClusterSupportDRSAction&&) = default;
+  ~ValidateClusterSupportDRSAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

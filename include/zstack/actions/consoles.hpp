@@ -21,6 +21,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryConsoleProxyAgentAction.java.
 struct QueryConsoleProxyAgentAction : QueryAction<QueryConsoleProxyAgentAction, ConsoleProxyAgentInventory> {
 
+  QueryConsoleProxyAgentAction();
+  QueryConsoleProxyAgentAction(const QueryConsoleProxyAgentAction&) = default;
+  QueryConsoleProxyAgentAction(QueryConsoleProxyAgentAction&&) = default;
+  QueryConsoleProxyAgentAction& operator=(const QueryConsoleProxyAgentAction&) = default;
+  QueryConsoleProxyAgentAction& operator=(QueryConsoleProxyAgentAction&&) = default;
+  ~QueryConsoleProxyAgentAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -32,6 +39,13 @@ struct ReconnectConsoleProxyAgentAction : Action<ReconnectConsoleProxyAgentActio
   std::optional<std::vector<std::string>> agentUuids;  ///< not empty
   std::optional<std::string> requestIp;
 
+  ReconnectConsoleProxyAgentAction();
+  ReconnectConsoleProxyAgentAction(const ReconnectConsoleProxyAgentAction&) = default;
+  ReconnectConsoleProxyAgentAction(ReconnectConsoleProxyAgentAction&&) = default;
+  ReconnectConsoleProxyAgentAction& operator=(const ReconnectConsoleProxyAgentAction&) = default;
+  ReconnectConsoleProxyAgentAction& operator=(ReconnectConsoleProxyAgentAction&&) = default;
+  ~ReconnectConsoleProxyAgentAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -42,6 +56,13 @@ struct ReconnectConsoleProxyAgentAction : Action<ReconnectConsoleProxyAgentActio
 struct RequestConsoleAccessAction : Action<RequestConsoleAccessAction, InventoryReply<ConsoleInventory>> {
   std::string vmInstanceUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  RequestConsoleAccessAction();
+  RequestConsoleAccessAction(const RequestConsoleAccessAction&) = default;
+  RequestConsoleAccessAction(RequestConsoleAccessAction&&) = default;
+  RequestConsoleAccessAction& operator=(const RequestConsoleAccessAction&) = default;
+  RequestConsoleAccessAction& operator=(RequestConsoleAccessAction&&) = default;
+  ~RequestConsoleAccessAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -55,6 +76,13 @@ struct UpdateConsoleProxyAgentAction : Action<UpdateConsoleProxyAgentAction, Inv
   std::string consoleProxyOverriddenIp;  ///< required
   std::optional<std::int32_t> consoleProxyPort;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  UpdateConsoleProxyAgentAction();
+  UpdateConsoleProxyAgentAction(const UpdateConsoleProxyAgentAction&) = default;
+  UpdateConsoleProxyAgentAction(UpdateConsoleProxyAgentAction&&) = default;
+  UpdateConsoleProxyAgentAction& operator=(const UpdateConsoleProxyAgentAction&) = default;
+  UpdateConsoleProxyAgentAction& operator=(UpdateConsoleProxyAgentAction&&) = default;
+  ~UpdateConsoleProxyAgentAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

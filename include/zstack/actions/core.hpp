@@ -20,6 +20,13 @@ struct GetChainTaskAction : Action<GetChainTaskAction, GetChainTaskResult> {
   std::optional<Json> syncSignatures;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetChainTaskAction();
+  GetChainTaskAction(const GetChainTaskAction&) = default;
+  GetChainTaskAction(GetChainTaskAction&&) = default;
+  GetChainTaskAction& operator=(const GetChainTaskAction&) = default;
+  GetChainTaskAction& operator=(GetChainTaskAction&&) = default;
+  ~GetChainTaskAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -32,6 +32,13 @@ struct CreateCasClientAction : Action<CreateCasClientAction, InventoryReply<CasC
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateCasClientAction();
+  CreateCasClientAction(const CreateCasClientAction&) = default;
+  CreateCasClientAction(CreateCasClientAction&&) = default;
+  CreateCasClientAction& operator=(const CreateCasClientAction&) = default;
+  CreateCasClientAction& operator=(CreateCasClientAction&&) = default;
+  ~CreateCasClientAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct CreateDirectoryAction : Action<CreateDirectoryAction, InventoryReply<Dire
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateDirectoryAction();
+  CreateDirectoryAction(const CreateDirectoryAction&) = default;
+  CreateDirectoryAction(CreateDirectoryAction&&) = default;
+  CreateDirectoryAction& operator=(const CreateDirectoryAction&) = default;
+  CreateDirectoryAction& operator=(CreateDirectoryAction&&) = default;
+  ~CreateDirectoryAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -75,6 +89,13 @@ struct CreateOAuthClientAction : Action<CreateOAuthClientAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateOAuthClientAction();
+  CreateOAuthClientAction(const CreateOAuthClientAction&) = default;
+  CreateOAuthClientAction(CreateOAuthClientAction&&) = default;
+  CreateOAuthClientAction& operator=(const CreateOAuthClientAction&) = default;
+  CreateOAuthClientAction& operator=(CreateOAuthClientAction&&) = default;
+  ~CreateOAuthClientAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -90,6 +111,13 @@ struct CreateSSORedirectTemplateAction : Action<CreateSSORedirectTemplateAction,
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSSORedirectTemplateAction();
+  CreateSSORedirectTemplateAction(const CreateSSORedirectTemplateAction&) = default;
+  CreateSSORedirectTemplateAction(CreateSSORedirectTemplateAction&&) = default;
+  CreateSSORedirectTemplateAction& operator=(const CreateSSORedirectTemplateAction&) = default;
+  CreateSSORedirectTemplateAction& operator=(CreateSSORedirectTemplateAction&&) = default;
+  ~CreateSSORedirectTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

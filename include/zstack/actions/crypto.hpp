@@ -22,6 +22,13 @@ struct AddCCSCertificateAction : Action<AddCCSCertificateAction, InventoryReply<
   std::string certificate;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  AddCCSCertificateAction();
+  AddCCSCertificateAction(const AddCCSCertificateAction&) = default;
+  AddCCSCertificateAction(AddCCSCertificateAction&&) = default;
+  AddCCSCertificateAction& operator=(const AddCCSCertificateAction&) = default;
+  AddCCSCertificateAction& operator=(AddCCSCertificateAction&&) = default;
+  ~AddCCSCertificateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -35,6 +42,13 @@ struct AttachCCSCertificateToUserAction : Action<AttachCCSCertificateToUserActio
   std::optional<std::string> state;  ///< one of enable, disable; Java SDK default "enable"
   std::optional<std::string> requestIp;
 
+  AttachCCSCertificateToUserAction();
+  AttachCCSCertificateToUserAction(const AttachCCSCertificateToUserAction&) = default;
+  AttachCCSCertificateToUserAction(AttachCCSCertificateToUserAction&&) = default;
+  AttachCCSCertificateToUserAction& operator=(const AttachCCSCertificateToUserAction&) = default;
+  AttachCCSCertificateToUserAction& operator=(AttachCCSCertificateToUserAction&&) = default;
+  ~AttachCCSCertificateToUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -45,6 +59,13 @@ struct DeleteCCSCertificateAction : Action<DeleteCCSCertificateAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteCCSCertificateAction();
+  DeleteCCSCertificateAction(const DeleteCCSCertificateAction&) = default;
+  DeleteCCSCertificateAction(DeleteCCSCertificateAction&&) = default;
+  DeleteCCSCertificateAction& operator=(const DeleteCCSCertificateAction&) = default;
+  DeleteCCSCertificateAction& operator=(DeleteCCSCertificateAction&&) = default;
+  ~DeleteCCSCertificateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +78,13 @@ struct DetachCCSCertificateFromUserAction : Action<DetachCCSCertificateFromUserA
   std::string userUuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
 
+  DetachCCSCertificateFromUserAction();
+  DetachCCSCertificateFromUserAction(const DetachCCSCertificateFromUserAction&) = default;
+  DetachCCSCertificateFromUserAction(DetachCCSCertificateFromUserAction&&) = default;
+  DetachCCSCertificateFromUserAction& operator=(const DetachCCSCertificateFromUserAction&) = default;
+  DetachCCSCertificateFromUserAction& operator=(DetachCCSCertificateFromUserAction&&) = default;
+  ~DetachCCSCertificateFromUserAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -64,6 +92,13 @@ struct DetachCCSCertificateFromUserAction : Action<DetachCCSCertificateFromUserA
 /// `GET /v1/crypto/ccs-certificate/certificates/` -> QueryReply<CCSCertificateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryCCSCertificateAction.java.
 struct QueryCCSCertificateAction : QueryAction<QueryCCSCertificateAction, CCSCertificateInventory> {
+
+  QueryCCSCertificateAction();
+  QueryCCSCertificateAction(const QueryCCSCertificateAction&) = default;
+  QueryCCSCertificateAction(QueryCCSCertificateAction&&) = default;
+  QueryCCSCertificateAction& operator=(const QueryCCSCertificateAction&) = default;
+  QueryCCSCertificateAction& operator=(QueryCCSCertificateAction&&) = default;
+  ~QueryCCSCertificateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -76,6 +111,13 @@ struct UpdateCCSCertificateUserStateAction : Action<UpdateCCSCertificateUserStat
   std::string userUuid;  ///< path; required; not empty
   std::string state;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  UpdateCCSCertificateUserStateAction();
+  UpdateCCSCertificateUserStateAction(const UpdateCCSCertificateUserStateAction&) = default;
+  UpdateCCSCertificateUserStateAction(UpdateCCSCertificateUserStateAction&&) = default;
+  UpdateCCSCertificateUserStateAction& operator=(const UpdateCCSCertificateUserStateAction&) = default;
+  UpdateCCSCertificateUserStateAction& operator=(UpdateCCSCertificateUserStateAction&&) = default;
+  ~UpdateCCSCertificateUserStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

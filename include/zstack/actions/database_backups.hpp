@@ -30,6 +30,13 @@ struct CreateDatabaseBackupAction : Action<CreateDatabaseBackupAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateDatabaseBackupAction();
+  CreateDatabaseBackupAction(const CreateDatabaseBackupAction&) = default;
+  CreateDatabaseBackupAction(CreateDatabaseBackupAction&&) = default;
+  CreateDatabaseBackupAction& operator=(const CreateDatabaseBackupAction&) = default;
+  CreateDatabaseBackupAction& operator=(CreateDatabaseBackupAction&&) = default;
+  ~CreateDatabaseBackupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct DeleteDatabaseBackupAction : Action<DeleteDatabaseBackupAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::vector<std::string>> backupStorageUuids;
   std::optional<std::string> requestIp;
+
+  DeleteDatabaseBackupAction();
+  DeleteDatabaseBackupAction(const DeleteDatabaseBackupAction&) = default;
+  DeleteDatabaseBackupAction(DeleteDatabaseBackupAction&&) = default;
+  DeleteDatabaseBackupAction& operator=(const DeleteDatabaseBackupAction&) = default;
+  DeleteDatabaseBackupAction& operator=(DeleteDatabaseBackupAction&&) = default;
+  ~DeleteDatabaseBackupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -53,6 +67,13 @@ struct ExportDatabaseBackupFromBackupStorageAction : Action<ExportDatabaseBackup
   std::string databaseBackupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ExportDatabaseBackupFromBackupStorageAction();
+  ExportDatabaseBackupFromBackupStorageAction(const ExportDatabaseBackupFromBackupStorageAction&) = default;
+  ExportDatabaseBackupFromBackupStorageAction(ExportDatabaseBackupFromBackupStorageAction&&) = default;
+  ExportDatabaseBackupFromBackupStorageAction& operator=(const ExportDatabaseBackupFromBackupStorageAction&) = default;
+  ExportDatabaseBackupFromBackupStorageAction& operator=(ExportDatabaseBackupFromBackupStorageAction&&) = default;
+  ~ExportDatabaseBackupFromBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -64,6 +85,13 @@ struct GetDatabaseBackupFromImageStoreAction : Action<GetDatabaseBackupFromImage
   std::optional<std::int32_t> registryPort;  ///< range [1, 65535]; Java SDK default 8000
   std::optional<std::string> requestIp;
 
+  GetDatabaseBackupFromImageStoreAction();
+  GetDatabaseBackupFromImageStoreAction(const GetDatabaseBackupFromImageStoreAction&) = default;
+  GetDatabaseBackupFromImageStoreAction(GetDatabaseBackupFromImageStoreAction&&) = default;
+  GetDatabaseBackupFromImageStoreAction& operator=(const GetDatabaseBackupFromImageStoreAction&) = default;
+  GetDatabaseBackupFromImageStoreAction& operator=(GetDatabaseBackupFromImageStoreAction&&) = default;
+  ~GetDatabaseBackupFromImageStoreAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -71,6 +99,13 @@ struct GetDatabaseBackupFromImageStoreAction : Action<GetDatabaseBackupFromImage
 /// `GET /v1/database-backups` -> QueryReply<DatabaseBackupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/databasebackup/QueryDatabaseBackupAction.java.
 struct QueryDatabaseBackupAction : QueryAction<QueryDatabaseBackupAction, DatabaseBackupInventory> {
+
+  QueryDatabaseBackupAction();
+  QueryDatabaseBackupAction(const QueryDatabaseBackupAction&) = default;
+  QueryDatabaseBackupAction(QueryDatabaseBackupAction&&) = default;
+  QueryDatabaseBackupAction& operator=(const QueryDatabaseBackupAction&) = default;
+  QueryDatabaseBackupAction& operator=(QueryDatabaseBackupAction&&) = default;
+  ~QueryDatabaseBackupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -86,6 +121,13 @@ struct RecoverDatabaseFromBackupAction : Action<RecoverDatabaseFromBackupAction,
   std::string mysqlRootPassword;  ///< required
   std::optional<std::string> requestIp;
 
+  RecoverDatabaseFromBackupAction();
+  RecoverDatabaseFromBackupAction(const RecoverDatabaseFromBackupAction&) = default;
+  RecoverDatabaseFromBackupAction(RecoverDatabaseFromBackupAction&&) = default;
+  RecoverDatabaseFromBackupAction& operator=(const RecoverDatabaseFromBackupAction&) = default;
+  RecoverDatabaseFromBackupAction& operator=(RecoverDatabaseFromBackupAction&&) = default;
+  ~RecoverDatabaseFromBackupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -96,6 +138,13 @@ struct RecoverDatabaseFromBackupAction : Action<RecoverDatabaseFromBackupAction,
 struct SyncDatabaseBackupAction : Action<SyncDatabaseBackupAction, SyncDatabaseBackupResult> {
   std::string imageStoreUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncDatabaseBackupAction();
+  SyncDatabaseBackupAction(const SyncDatabaseBackupAction&) = default;
+  SyncDatabaseBackupAction(SyncDatabaseBackupAction&&) = default;
+  SyncDatabaseBackupAction& operator=(const SyncDatabaseBackupAction&) = default;
+  SyncDatabaseBackupAction& operator=(SyncDatabaseBackupAction&&) = default;
+  ~SyncDatabaseBackupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -109,6 +158,13 @@ struct SyncDatabaseBackupFromImageStoreBackupStorageAction : Action<SyncDatabase
   std::string srcBackupStorageUuid;  ///< required
   std::string dstBackupStorageUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  SyncDatabaseBackupFromImageStoreBackupStorageAction();
+  SyncDatabaseBackupFromImageStoreBackupStorageAction(const SyncDatabaseBackupFromImageStoreBackupStorageAction&) = default;
+  SyncDatabaseBackupFromImageStoreBackupStorageAction(SyncDatabaseBackupFromImageStoreBackupStorageAction&&) = default;
+  SyncDatabaseBackupFromImageStoreBackupStorageAction& operator=(const SyncDatabaseBackupFromImageStoreBackupStorageAction&) = default;
+  SyncDatabaseBackupFromImageStoreBackupStorageAction& operator=(SyncDatabaseBackupFromImageStoreBackupStorageAction&&) = default;
+  ~SyncDatabaseBackupFromImageStoreBackupStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

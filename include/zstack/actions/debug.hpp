@@ -21,6 +21,13 @@ struct DebugSignalAction : Action<DebugSignalAction, EmptyReply> {
   std::optional<Json> signals;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  DebugSignalAction();
+  DebugSignalAction(const DebugSignalAction&) = default;
+  DebugSignalAction(DebugSignalAction&&) = default;
+  DebugSignalAction& operator=(const DebugSignalAction&) = default;
+  DebugSignalAction& operator=(DebugSignalAction&&) = default;
+  ~DebugSignalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -29,6 +36,13 @@ struct DebugSignalAction : Action<DebugSignalAction, EmptyReply> {
 /// From sdk/src/main/java/org/zstack/sdk/GetDebugSignalAction.java.
 struct GetDebugSignalAction : Action<GetDebugSignalAction, GetDebugSignalResult> {
   std::optional<std::string> requestIp;
+
+  GetDebugSignalAction();
+  GetDebugSignalAction(const GetDebugSignalAction&) = default;
+  GetDebugSignalAction(GetDebugSignalAction&&) = default;
+  GetDebugSignalAction& operator=(const GetDebugSignalAction&) = default;
+  GetDebugSignalAction& operator=(GetDebugSignalAction&&) = default;
+  ~GetDebugSignalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -20,6 +20,13 @@ struct DeleteDirectoryAction : Action<DeleteDirectoryAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteDirectoryAction();
+  DeleteDirectoryAction(const DeleteDirectoryAction&) = default;
+  DeleteDirectoryAction(DeleteDirectoryAction&&) = default;
+  DeleteDirectoryAction& operator=(const DeleteDirectoryAction&) = default;
+  DeleteDirectoryAction& operator=(DeleteDirectoryAction&&) = default;
+  ~DeleteDirectoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -32,6 +39,13 @@ struct DeleteSSOClientAction : Action<DeleteSSOClientAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSSOClientAction();
+  DeleteSSOClientAction(const DeleteSSOClientAction&) = default;
+  DeleteSSOClientAction(DeleteSSOClientAction&&) = default;
+  DeleteSSOClientAction& operator=(const DeleteSSOClientAction&) = default;
+  DeleteSSOClientAction& operator=(DeleteSSOClientAction&&) = default;
+  ~DeleteSSOClientAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +57,13 @@ struct DeleteSSORedirectTemplateAction : Action<DeleteSSORedirectTemplateAction,
   std::string uuid;  ///< required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteSSORedirectTemplateAction();
+  DeleteSSORedirectTemplateAction(const DeleteSSORedirectTemplateAction&) = default;
+  DeleteSSORedirectTemplateAction(DeleteSSORedirectTemplateAction&&) = default;
+  DeleteSSORedirectTemplateAction& operator=(const DeleteSSORedirectTemplateAction&) = default;
+  DeleteSSORedirectTemplateAction& operator=(DeleteSSORedirectTemplateAction&&) = default;
+  ~DeleteSSORedirectTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

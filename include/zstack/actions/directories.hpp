@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryDirectoryAction.java.
 struct QueryDirectoryAction : QueryAction<QueryDirectoryAction, DirectoryInventory> {
 
+  QueryDirectoryAction();
+  QueryDirectoryAction(const QueryDirectoryAction&) = default;
+  QueryDirectoryAction(QueryDirectoryAction&&) = default;
+  QueryDirectoryAction& operator=(const QueryDirectoryAction&) = default;
+  QueryDirectoryAction& operator=(QueryDirectoryAction&&) = default;
+  ~QueryDirectoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

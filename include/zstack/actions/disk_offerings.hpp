@@ -23,6 +23,13 @@ struct ChangeDiskOfferingStateAction : Action<ChangeDiskOfferingStateAction, Inv
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeDiskOfferingStateAction();
+  ChangeDiskOfferingStateAction(const ChangeDiskOfferingStateAction&) = default;
+  ChangeDiskOfferingStateAction(ChangeDiskOfferingStateAction&&) = default;
+  ChangeDiskOfferingStateAction& operator=(const ChangeDiskOfferingStateAction&) = default;
+  ChangeDiskOfferingStateAction& operator=(ChangeDiskOfferingStateAction&&) = default;
+  ~ChangeDiskOfferingStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -41,6 +48,13 @@ struct CreateDiskOfferingAction : Action<CreateDiskOfferingAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateDiskOfferingAction();
+  CreateDiskOfferingAction(const CreateDiskOfferingAction&) = default;
+  CreateDiskOfferingAction(CreateDiskOfferingAction&&) = default;
+  CreateDiskOfferingAction& operator=(const CreateDiskOfferingAction&) = default;
+  CreateDiskOfferingAction& operator=(CreateDiskOfferingAction&&) = default;
+  ~CreateDiskOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -52,6 +66,13 @@ struct DeleteDiskOfferingAction : Action<DeleteDiskOfferingAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteDiskOfferingAction();
+  DeleteDiskOfferingAction(const DeleteDiskOfferingAction&) = default;
+  DeleteDiskOfferingAction(DeleteDiskOfferingAction&&) = default;
+  DeleteDiskOfferingAction& operator=(const DeleteDiskOfferingAction&) = default;
+  DeleteDiskOfferingAction& operator=(DeleteDiskOfferingAction&&) = default;
+  ~DeleteDiskOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -59,6 +80,13 @@ struct DeleteDiskOfferingAction : Action<DeleteDiskOfferingAction, EmptyReply> {
 /// `GET /v1/disk-offerings` -> QueryReply<DiskOfferingInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryDiskOfferingAction.java.
 struct QueryDiskOfferingAction : QueryAction<QueryDiskOfferingAction, DiskOfferingInventory> {
+
+  QueryDiskOfferingAction();
+  QueryDiskOfferingAction(const QueryDiskOfferingAction&) = default;
+  QueryDiskOfferingAction(QueryDiskOfferingAction&&) = default;
+  QueryDiskOfferingAction& operator=(const QueryDiskOfferingAction&) = default;
+  QueryDiskOfferingAction& operator=(QueryDiskOfferingAction&&) = default;
+  ~QueryDiskOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -72,6 +100,13 @@ struct UpdateDiskOfferingAction : Action<UpdateDiskOfferingAction, InventoryRepl
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateDiskOfferingAction();
+  UpdateDiskOfferingAction(const UpdateDiskOfferingAction&) = default;
+  UpdateDiskOfferingAction(UpdateDiskOfferingAction&&) = default;
+  UpdateDiskOfferingAction& operator=(const UpdateDiskOfferingAction&) = default;
+  UpdateDiskOfferingAction& operator=(UpdateDiskOfferingAction&&) = default;
+  ~UpdateDiskOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -23,6 +23,13 @@ struct AttachEipAction : Action<AttachEipAction, InventoryReply<EipInventory>> {
   std::string eipUuid;  ///< path; required
   std::string vmNicUuid;  ///< path; required
 
+  AttachEipAction();
+  AttachEipAction(const AttachEipAction&) = default;
+  AttachEipAction(AttachEipAction&&) = default;
+  AttachEipAction& operator=(const AttachEipAction&) = default;
+  AttachEipAction& operator=(AttachEipAction&&) = default;
+  ~AttachEipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct AttachEipAction : Action<AttachEipAction, InventoryReply<EipInventory>> {
 struct ChangeEipStateAction : Action<ChangeEipStateAction, InventoryReply<EipInventory>> {
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
+
+  ChangeEipStateAction();
+  ChangeEipStateAction(const ChangeEipStateAction&) = default;
+  ChangeEipStateAction(ChangeEipStateAction&&) = default;
+  ChangeEipStateAction& operator=(const ChangeEipStateAction&) = default;
+  ChangeEipStateAction& operator=(ChangeEipStateAction&&) = default;
+  ~ChangeEipStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -50,6 +64,13 @@ struct CreateEipAction : Action<CreateEipAction, InventoryReply<EipInventory>> {
   std::optional<std::string> vmNicUuid;
   std::optional<std::string> resourceUuid;
 
+  CreateEipAction();
+  CreateEipAction(const CreateEipAction&) = default;
+  CreateEipAction(CreateEipAction&&) = default;
+  CreateEipAction& operator=(const CreateEipAction&) = default;
+  CreateEipAction& operator=(CreateEipAction&&) = default;
+  ~CreateEipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -61,6 +82,13 @@ struct DeleteEipAction : Action<DeleteEipAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
 
+  DeleteEipAction();
+  DeleteEipAction(const DeleteEipAction&) = default;
+  DeleteEipAction(DeleteEipAction&&) = default;
+  DeleteEipAction& operator=(const DeleteEipAction&) = default;
+  DeleteEipAction& operator=(DeleteEipAction&&) = default;
+  ~DeleteEipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -70,6 +98,13 @@ struct DeleteEipAction : Action<DeleteEipAction, EmptyReply> {
 /// From api/actions/DetachEip.json (the manual).
 struct DetachEipAction : Action<DetachEipAction, InventoryReply<EipInventory>> {
   std::string uuid;  ///< path; required
+
+  DetachEipAction();
+  DetachEipAction(const DetachEipAction&) = default;
+  DetachEipAction(DetachEipAction&&) = default;
+  DetachEipAction& operator=(const DetachEipAction&) = default;
+  DetachEipAction& operator=(DetachEipAction&&) = default;
+  ~DetachEipAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -82,6 +117,13 @@ struct GetEipAttachableVmNicsAction : Action<GetEipAttachableVmNicsAction, Query
   std::string eipUuid;  ///< path
   std::optional<std::string> vipUuid;
 
+  GetEipAttachableVmNicsAction();
+  GetEipAttachableVmNicsAction(const GetEipAttachableVmNicsAction&) = default;
+  GetEipAttachableVmNicsAction(GetEipAttachableVmNicsAction&&) = default;
+  GetEipAttachableVmNicsAction& operator=(const GetEipAttachableVmNicsAction&) = default;
+  GetEipAttachableVmNicsAction& operator=(GetEipAttachableVmNicsAction&&) = default;
+  ~GetEipAttachableVmNicsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -90,6 +132,13 @@ struct GetEipAttachableVmNicsAction : Action<GetEipAttachableVmNicsAction, Query
 /// `GET /v1/eips` -> QueryReply<EipInventory> (synchronous).
 /// From api/actions/QueryEip.json (the manual).
 struct QueryEipAction : QueryAction<QueryEipAction, EipInventory> {
+
+  QueryEipAction();
+  QueryEipAction(const QueryEipAction&) = default;
+  QueryEipAction(QueryEipAction&&) = default;
+  QueryEipAction& operator=(const QueryEipAction&) = default;
+  QueryEipAction& operator=(QueryEipAction&&) = default;
+  ~QueryEipAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -103,6 +152,13 @@ struct UpdateEipAction : Action<UpdateEipAction, InventoryReply<EipInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
+
+  UpdateEipAction();
+  UpdateEipAction(const UpdateEipAction&) = default;
+  UpdateEipAction(UpdateEipAction&&) = default;
+  UpdateEipAction& operator=(const UpdateEipAction&) = default;
+  UpdateEipAction& operator=(UpdateEipAction&&) = default;
+  ~UpdateEipAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -20,6 +20,13 @@ struct GetEncryptedFieldAction : Action<GetEncryptedFieldAction, GetEncryptedFie
   std::optional<std::string> encryptedType;
   std::optional<std::string> requestIp;
 
+  GetEncryptedFieldAction();
+  GetEncryptedFieldAction(const GetEncryptedFieldAction&) = default;
+  GetEncryptedFieldAction(GetEncryptedFieldAction&&) = default;
+  GetEncryptedFieldAction& operator=(const GetEncryptedFieldAction&) = default;
+  GetEncryptedFieldAction& operator=(GetEncryptedFieldAction&&) = default;
+  ~GetEncryptedFieldAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -24,6 +24,13 @@ struct CheckElaborationContentAction : Action<CheckElaborationContentAction, Che
   std::optional<std::string> elaborateContent;  ///< not empty
   std::optional<std::string> requestIp;
 
+  CheckElaborationContentAction();
+  CheckElaborationContentAction(const CheckElaborationContentAction&) = default;
+  CheckElaborationContentAction(CheckElaborationContentAction&&) = default;
+  CheckElaborationContentAction& operator=(const CheckElaborationContentAction&) = default;
+  CheckElaborationContentAction& operator=(CheckElaborationContentAction&&) = default;
+  ~CheckElaborationContentAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -32,6 +39,13 @@ struct CheckElaborationContentAction : Action<CheckElaborationContentAction, Che
 /// From sdk/src/main/java/org/zstack/sdk/GetElaborationCategoriesAction.java.
 struct GetElaborationCategoriesAction : Action<GetElaborationCategoriesAction, GetElaborationCategoriesResult> {
   std::optional<std::string> requestIp;
+
+  GetElaborationCategoriesAction();
+  GetElaborationCategoriesAction(const GetElaborationCategoriesAction&) = default;
+  GetElaborationCategoriesAction(GetElaborationCategoriesAction&&) = default;
+  GetElaborationCategoriesAction& operator=(const GetElaborationCategoriesAction&) = default;
+  GetElaborationCategoriesAction& operator=(GetElaborationCategoriesAction&&) = default;
+  ~GetElaborationCategoriesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -45,6 +59,13 @@ struct GetElaborationsAction : Action<GetElaborationsAction, GetElaborationsResu
   std::optional<std::string> regex;
   std::optional<std::string> requestIp;
 
+  GetElaborationsAction();
+  GetElaborationsAction(const GetElaborationsAction&) = default;
+  GetElaborationsAction(GetElaborationsAction&&) = default;
+  GetElaborationsAction& operator=(const GetElaborationsAction&) = default;
+  GetElaborationsAction& operator=(GetElaborationsAction&&) = default;
+  ~GetElaborationsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -54,6 +75,13 @@ struct GetElaborationsAction : Action<GetElaborationsAction, GetElaborationsResu
 /// From sdk/src/main/java/org/zstack/sdk/ReloadElaborationAction.java.
 struct ReloadElaborationAction : Action<ReloadElaborationAction, EmptyReply> {
   std::optional<std::string> requestIp;
+
+  ReloadElaborationAction();
+  ReloadElaborationAction(const ReloadElaborationAction&) = default;
+  ReloadElaborationAction(ReloadElaborationAction&&) = default;
+  ReloadElaborationAction& operator=(const ReloadElaborationAction&) = default;
+  ReloadElaborationAction& operator=(ReloadElaborationAction&&) = default;
+  ~ReloadElaborationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryEventLogAction.java.
 struct QueryEventLogAction : QueryAction<QueryEventLogAction, EventLogInventory> {
 
+  QueryEventLogAction();
+  QueryEventLogAction(const QueryEventLogAction&) = default;
+  QueryEventLogAction(QueryEventLogAction&&) = default;
+  QueryEventLogAction& operator=(const QueryEventLogAction&) = default;
+  QueryEventLogAction& operator=(QueryEventLogAction&&) = default;
+  ~QueryEventLogAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryExponBlockVolumeAction.java.
 struct QueryExponBlockVolumeAction : QueryAction<QueryExponBlockVolumeAction, ExponBlockVolumeInventory> {
 
+  QueryExponBlockVolumeAction();
+  QueryExponBlockVolumeAction(const QueryExponBlockVolumeAction&) = default;
+  QueryExponBlockVolumeAction(QueryExponBlockVolumeAction&&) = default;
+  QueryExponBlockVolumeAction& operator=(const QueryExponBlockVolumeAction&) = default;
+  QueryExponBlockVolumeAction& operator=(QueryExponBlockVolumeAction&&) = default;
+  ~QueryExponBlockVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -20,6 +20,13 @@ struct DeleteExportedDatabaseBackupFromBackupStorageAction : Action<DeleteExport
   std::string databaseBackupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DeleteExportedDatabaseBackupFromBackupStorageAction();
+  DeleteExportedDatabaseBackupFromBackupStorageAction(const DeleteExportedDatabaseBackupFromBackupStorageAction&) = default;
+  DeleteExportedDatabaseBackupFromBackupStorageAction(DeleteExportedDatabaseBackupFromBackupStorageAction&&) = default;
+  DeleteExportedDatabaseBackupFromBackupStorageAction& operator=(const DeleteExportedDatabaseBackupFromBackupStorageAction&) = default;
+  DeleteExportedDatabaseBackupFromBackupStorageAction& operator=(DeleteExportedDatabaseBackupFromBackupStorageAction&&) = default;
+  ~DeleteExportedDatabaseBackupFromBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetExternalServicesAction : Action<GetExternalServicesAction, GetExternalServicesResult> {
   std::optional<std::string> requestIp;
 
+  GetExternalServicesAction();
+  GetExternalServicesAction(const GetExternalServicesAction&) = default;
+  GetExternalServicesAction(GetExternalServicesAction&&) = default;
+  GetExternalServicesAction& operator=(const GetExternalServicesAction&) = default;
+  GetExternalServicesAction& operator=(GetExternalServicesAction&&) = default;
+  ~GetExternalServicesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -29,6 +36,13 @@ struct GetExternalServicesAction : Action<GetExternalServicesAction, GetExternal
 struct ReloadExternalServiceAction : Action<ReloadExternalServiceAction, EmptyReply> {
   std::string name;  ///< required
   std::optional<std::string> requestIp;
+
+  ReloadExternalServiceAction();
+  ReloadExternalServiceAction(const ReloadExternalServiceAction&) = default;
+  ReloadExternalServiceAction(ReloadExternalServiceAction&&) = default;
+  ReloadExternalServiceAction& operator=(const ReloadExternalServiceAction&) = default;
+  ReloadExternalServiceAction& operator=(ReloadExternalServiceAction&&) = default;
+  ~ReloadExternalServiceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

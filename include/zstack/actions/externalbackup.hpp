@@ -30,6 +30,13 @@ struct CreateZBoxBackupAction : Action<CreateZBoxBackupAction, InventoryReply<Ex
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateZBoxBackupAction();
+  CreateZBoxBackupAction(const CreateZBoxBackupAction&) = default;
+  CreateZBoxBackupAction(CreateZBoxBackupAction&&) = default;
+  CreateZBoxBackupAction& operator=(const CreateZBoxBackupAction&) = default;
+  CreateZBoxBackupAction& operator=(CreateZBoxBackupAction&&) = default;
+  ~CreateZBoxBackupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -41,6 +48,13 @@ struct DeleteExternalBackupAction : Action<DeleteExternalBackupAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteExternalBackupAction();
+  DeleteExternalBackupAction(const DeleteExternalBackupAction&) = default;
+  DeleteExternalBackupAction(DeleteExternalBackupAction&&) = default;
+  DeleteExternalBackupAction& operator=(const DeleteExternalBackupAction&) = default;
+  DeleteExternalBackupAction& operator=(DeleteExternalBackupAction&&) = default;
+  ~DeleteExternalBackupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -51,6 +65,13 @@ struct GetZBoxBackupDetailsAction : Action<GetZBoxBackupDetailsAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetZBoxBackupDetailsAction();
+  GetZBoxBackupDetailsAction(const GetZBoxBackupDetailsAction&) = default;
+  GetZBoxBackupDetailsAction(GetZBoxBackupDetailsAction&&) = default;
+  GetZBoxBackupDetailsAction& operator=(const GetZBoxBackupDetailsAction&) = default;
+  GetZBoxBackupDetailsAction& operator=(GetZBoxBackupDetailsAction&&) = default;
+  ~GetZBoxBackupDetailsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -59,6 +80,13 @@ struct GetZBoxBackupDetailsAction : Action<GetZBoxBackupDetailsAction, EmptyRepl
 /// From sdk/src/main/java/org/zstack/sdk/QueryExternalBackupAction.java.
 struct QueryExternalBackupAction : QueryAction<QueryExternalBackupAction, ExternalBackupInventory> {
 
+  QueryExternalBackupAction();
+  QueryExternalBackupAction(const QueryExternalBackupAction&) = default;
+  QueryExternalBackupAction(QueryExternalBackupAction&&) = default;
+  QueryExternalBackupAction& operator=(const QueryExternalBackupAction&) = default;
+  QueryExternalBackupAction& operator=(QueryExternalBackupAction&&) = default;
+  ~QueryExternalBackupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -66,6 +94,13 @@ struct QueryExternalBackupAction : QueryAction<QueryExternalBackupAction, Extern
 /// `GET /v1/externalbackup/zbox` -> QueryReply<ZBoxBackupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryZBoxBackupAction.java.
 struct QueryZBoxBackupAction : QueryAction<QueryZBoxBackupAction, ZBoxBackupInventory> {
+
+  QueryZBoxBackupAction();
+  QueryZBoxBackupAction(const QueryZBoxBackupAction&) = default;
+  QueryZBoxBackupAction(QueryZBoxBackupAction&&) = default;
+  QueryZBoxBackupAction& operator=(const QueryZBoxBackupAction&) = default;
+  QueryZBoxBackupAction& operator=(QueryZBoxBackupAction&&) = default;
+  ~QueryZBoxBackupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

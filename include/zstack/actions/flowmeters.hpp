@@ -31,6 +31,13 @@ struct AddVRouterNetworksToFlowMeterAction : Action<AddVRouterNetworksToFlowMete
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddVRouterNetworksToFlowMeterAction();
+  AddVRouterNetworksToFlowMeterAction(const AddVRouterNetworksToFlowMeterAction&) = default;
+  AddVRouterNetworksToFlowMeterAction(AddVRouterNetworksToFlowMeterAction&&) = default;
+  AddVRouterNetworksToFlowMeterAction& operator=(const AddVRouterNetworksToFlowMeterAction&) = default;
+  AddVRouterNetworksToFlowMeterAction& operator=(AddVRouterNetworksToFlowMeterAction&&) = default;
+  ~AddVRouterNetworksToFlowMeterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct CreateFlowCollectorAction : Action<CreateFlowCollectorAction, InventoryRe
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateFlowCollectorAction();
+  CreateFlowCollectorAction(const CreateFlowCollectorAction&) = default;
+  CreateFlowCollectorAction(CreateFlowCollectorAction&&) = default;
+  CreateFlowCollectorAction& operator=(const CreateFlowCollectorAction&) = default;
+  CreateFlowCollectorAction& operator=(CreateFlowCollectorAction&&) = default;
+  ~CreateFlowCollectorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -68,6 +82,13 @@ struct CreateFlowMeterAction : Action<CreateFlowMeterAction, InventoryReply<Flow
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateFlowMeterAction();
+  CreateFlowMeterAction(const CreateFlowMeterAction&) = default;
+  CreateFlowMeterAction(CreateFlowMeterAction&&) = default;
+  CreateFlowMeterAction& operator=(const CreateFlowMeterAction&) = default;
+  CreateFlowMeterAction& operator=(CreateFlowMeterAction&&) = default;
+  ~CreateFlowMeterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -78,6 +99,13 @@ struct DeleteFlowCollectorAction : Action<DeleteFlowCollectorAction, EmptyReply>
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteFlowCollectorAction();
+  DeleteFlowCollectorAction(const DeleteFlowCollectorAction&) = default;
+  DeleteFlowCollectorAction(DeleteFlowCollectorAction&&) = default;
+  DeleteFlowCollectorAction& operator=(const DeleteFlowCollectorAction&) = default;
+  DeleteFlowCollectorAction& operator=(DeleteFlowCollectorAction&&) = default;
+  ~DeleteFlowCollectorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -90,6 +118,13 @@ struct DeleteFlowMeterAction : Action<DeleteFlowMeterAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteFlowMeterAction();
+  DeleteFlowMeterAction(const DeleteFlowMeterAction&) = default;
+  DeleteFlowMeterAction(DeleteFlowMeterAction&&) = default;
+  DeleteFlowMeterAction& operator=(const DeleteFlowMeterAction&) = default;
+  DeleteFlowMeterAction& operator=(DeleteFlowMeterAction&&) = default;
+  ~DeleteFlowMeterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -99,6 +134,13 @@ struct DeleteFlowMeterAction : Action<DeleteFlowMeterAction, EmptyReply> {
 struct GetFlowMeterRouterIdAction : Action<GetFlowMeterRouterIdAction, GetFlowMeterRouterIdResult> {
   std::string vRouterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetFlowMeterRouterIdAction();
+  GetFlowMeterRouterIdAction(const GetFlowMeterRouterIdAction&) = default;
+  GetFlowMeterRouterIdAction(GetFlowMeterRouterIdAction&&) = default;
+  GetFlowMeterRouterIdAction& operator=(const GetFlowMeterRouterIdAction&) = default;
+  GetFlowMeterRouterIdAction& operator=(GetFlowMeterRouterIdAction&&) = default;
+  ~GetFlowMeterRouterIdAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +152,13 @@ struct GetVRouterFlowCounterAction : Action<GetVRouterFlowCounterAction, GetVRou
   std::string vRouterUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVRouterFlowCounterAction();
+  GetVRouterFlowCounterAction(const GetVRouterFlowCounterAction&) = default;
+  GetVRouterFlowCounterAction(GetVRouterFlowCounterAction&&) = default;
+  GetVRouterFlowCounterAction& operator=(const GetVRouterFlowCounterAction&) = default;
+  GetVRouterFlowCounterAction& operator=(GetVRouterFlowCounterAction&&) = default;
+  ~GetVRouterFlowCounterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -117,6 +166,13 @@ struct GetVRouterFlowCounterAction : Action<GetVRouterFlowCounterAction, GetVRou
 /// `GET /v1/flowmeters/collectors` -> QueryReply<FlowCollectorInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryFlowCollectorAction.java.
 struct QueryFlowCollectorAction : QueryAction<QueryFlowCollectorAction, FlowCollectorInventory> {
+
+  QueryFlowCollectorAction();
+  QueryFlowCollectorAction(const QueryFlowCollectorAction&) = default;
+  QueryFlowCollectorAction(QueryFlowCollectorAction&&) = default;
+  QueryFlowCollectorAction& operator=(const QueryFlowCollectorAction&) = default;
+  QueryFlowCollectorAction& operator=(QueryFlowCollectorAction&&) = default;
+  ~QueryFlowCollectorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -126,6 +182,13 @@ struct QueryFlowCollectorAction : QueryAction<QueryFlowCollectorAction, FlowColl
 /// From sdk/src/main/java/org/zstack/sdk/QueryFlowMeterAction.java.
 struct QueryFlowMeterAction : QueryAction<QueryFlowMeterAction, FlowMeterInventory> {
 
+  QueryFlowMeterAction();
+  QueryFlowMeterAction(const QueryFlowMeterAction&) = default;
+  QueryFlowMeterAction(QueryFlowMeterAction&&) = default;
+  QueryFlowMeterAction& operator=(const QueryFlowMeterAction&) = default;
+  QueryFlowMeterAction& operator=(QueryFlowMeterAction&&) = default;
+  ~QueryFlowMeterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -133,6 +196,13 @@ struct QueryFlowMeterAction : QueryAction<QueryFlowMeterAction, FlowMeterInvento
 /// `GET /v1/flowmeters/networks` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVRouterFlowMeterNetworkAction.java.
 struct QueryVRouterFlowMeterNetworkAction : QueryAction<QueryVRouterFlowMeterNetworkAction, Json> {
+
+  QueryVRouterFlowMeterNetworkAction();
+  QueryVRouterFlowMeterNetworkAction(const QueryVRouterFlowMeterNetworkAction&) = default;
+  QueryVRouterFlowMeterNetworkAction(QueryVRouterFlowMeterNetworkAction&&) = default;
+  QueryVRouterFlowMeterNetworkAction& operator=(const QueryVRouterFlowMeterNetworkAction&) = default;
+  QueryVRouterFlowMeterNetworkAction& operator=(QueryVRouterFlowMeterNetworkAction&&) = default;
+  ~QueryVRouterFlowMeterNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -144,6 +214,13 @@ struct RemoveVRouterNetworksFromFlowMeterAction : Action<RemoveVRouterNetworksFr
   std::optional<Json> uuids;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RemoveVRouterNetworksFromFlowMeterAction();
+  RemoveVRouterNetworksFromFlowMeterAction(const RemoveVRouterNetworksFromFlowMeterAction&) = default;
+  RemoveVRouterNetworksFromFlowMeterAction(RemoveVRouterNetworksFromFlowMeterAction&&) = default;
+  RemoveVRouterNetworksFromFlowMeterAction& operator=(const RemoveVRouterNetworksFromFlowMeterAction&) = default;
+  RemoveVRouterNetworksFromFlowMeterAction& operator=(RemoveVRouterNetworksFromFlowMeterAction&&) = default;
+  ~RemoveVRouterNetworksFromFlowMeterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -157,6 +234,13 @@ struct SetFlowMeterRouterIdAction : Action<SetFlowMeterRouterIdAction, SetFlowMe
   std::optional<std::int64_t> routerId;  ///< required; range [1, 255]
   std::optional<std::string> requestIp;
 
+  SetFlowMeterRouterIdAction();
+  SetFlowMeterRouterIdAction(const SetFlowMeterRouterIdAction&) = default;
+  SetFlowMeterRouterIdAction(SetFlowMeterRouterIdAction&&) = default;
+  SetFlowMeterRouterIdAction& operator=(const SetFlowMeterRouterIdAction&) = default;
+  SetFlowMeterRouterIdAction& operator=(SetFlowMeterRouterIdAction&&) = default;
+  ~SetFlowMeterRouterIdAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -169,6 +253,13 @@ struct UpdateFlowCollectorAction : Action<UpdateFlowCollectorAction, InventoryRe
   std::optional<std::string> server;  ///< max length 48
   std::optional<std::int64_t> port;  ///< range [1, 65535]
   std::optional<std::string> requestIp;
+
+  UpdateFlowCollectorAction();
+  UpdateFlowCollectorAction(const UpdateFlowCollectorAction&) = default;
+  UpdateFlowCollectorAction(UpdateFlowCollectorAction&&) = default;
+  UpdateFlowCollectorAction& operator=(const UpdateFlowCollectorAction&) = default;
+  UpdateFlowCollectorAction& operator=(UpdateFlowCollectorAction&&) = default;
+  ~UpdateFlowCollectorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -185,6 +276,13 @@ struct UpdateFlowMeterAction : Action<UpdateFlowMeterAction, InventoryReply<Flow
   std::optional<std::int64_t> expireInterval;  ///< range [1, 3600]
   std::optional<std::string> description;  ///< max length 128
   std::optional<std::string> requestIp;
+
+  UpdateFlowMeterAction();
+  UpdateFlowMeterAction(const UpdateFlowMeterAction&) = default;
+  UpdateFlowMeterAction(UpdateFlowMeterAction&&) = default;
+  UpdateFlowMeterAction& operator=(const UpdateFlowMeterAction&) = default;
+  UpdateFlowMeterAction& operator=(UpdateFlowMeterAction&&) = default;
+  ~UpdateFlowMeterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -20,6 +20,13 @@ struct DeleteGCJobAction : Action<DeleteGCJobAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DeleteGCJobAction();
+  DeleteGCJobAction(const DeleteGCJobAction&) = default;
+  DeleteGCJobAction(DeleteGCJobAction&&) = default;
+  DeleteGCJobAction& operator=(const DeleteGCJobAction&) = default;
+  DeleteGCJobAction& operator=(DeleteGCJobAction&&) = default;
+  ~DeleteGCJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -27,6 +34,13 @@ struct DeleteGCJobAction : Action<DeleteGCJobAction, EmptyReply> {
 /// `GET /v1/gc-jobs` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryGCJobAction.java.
 struct QueryGCJobAction : QueryAction<QueryGCJobAction, Json> {
+
+  QueryGCJobAction();
+  QueryGCJobAction(const QueryGCJobAction&) = default;
+  QueryGCJobAction(QueryGCJobAction&&) = default;
+  QueryGCJobAction& operator=(const QueryGCJobAction&) = default;
+  QueryGCJobAction& operator=(QueryGCJobAction&&) = default;
+  ~QueryGCJobAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -38,6 +52,13 @@ struct QueryGCJobAction : QueryAction<QueryGCJobAction, Json> {
 struct TriggerGCJobAction : Action<TriggerGCJobAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  TriggerGCJobAction();
+  TriggerGCJobAction(const TriggerGCJobAction&) = default;
+  TriggerGCJobAction(TriggerGCJobAction&&) = default;
+  TriggerGCJobAction& operator=(const TriggerGCJobAction&) = default;
+  TriggerGCJobAction& operator=(TriggerGCJobAction&&) = default;
+  ~TriggerGCJobAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

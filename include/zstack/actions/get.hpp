@@ -22,6 +22,13 @@ namespace zstack {
 struct GetOAuth2TokenAction : Action<GetOAuth2TokenAction, GetOAuth2TokenResult> {
   std::optional<std::string> requestIp;
 
+  GetOAuth2TokenAction();
+  GetOAuth2TokenAction(const GetOAuth2TokenAction&) = default;
+  GetOAuth2TokenAction(GetOAuth2TokenAction&&) = default;
+  GetOAuth2TokenAction& operator=(const GetOAuth2TokenAction&) = default;
+  GetOAuth2TokenAction& operator=(GetOAuth2TokenAction&&) = default;
+  ~GetOAuth2TokenAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -31,6 +38,13 @@ struct GetOAuth2TokenAction : Action<GetOAuth2TokenAction, GetOAuth2TokenResult>
 /// From sdk/src/main/java/org/zstack/sdk/GetSSOClientAction.java.
 struct GetSSOClientAction : Action<GetSSOClientAction, GetSSOClientResult> {
   std::optional<std::string> requestIp;
+
+  GetSSOClientAction();
+  GetSSOClientAction(const GetSSOClientAction&) = default;
+  GetSSOClientAction(GetSSOClientAction&&) = default;
+  GetSSOClientAction& operator=(const GetSSOClientAction&) = default;
+  GetSSOClientAction& operator=(GetSSOClientAction&&) = default;
+  ~GetSSOClientAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -43,6 +57,13 @@ struct GetVmSchedulingRulesExecuteStateAction : Action<GetVmSchedulingRulesExecu
   std::optional<Json> uuids;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetVmSchedulingRulesExecuteStateAction();
+  GetVmSchedulingRulesExecuteStateAction(const GetVmSchedulingRulesExecuteStateAction&) = default;
+  GetVmSchedulingRulesExecuteStateAction(GetVmSchedulingRulesExecuteStateAction&&) = default;
+  GetVmSchedulingRulesExecuteStateAction& operator=(const GetVmSchedulingRulesExecuteStateAction&) = default;
+  GetVmSchedulingRulesExecuteStateAction& operator=(GetVmSchedulingRulesExecuteStateAction&&) = default;
+  ~GetVmSchedulingRulesExecuteStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -54,6 +75,13 @@ struct GetVmsSchedulingStateFromSchedulingRuleAction : Action<GetVmsSchedulingSt
   std::string ruleUuid;  ///< required
   std::vector<std::string> vmUuids;  ///< required
   std::optional<std::string> requestIp;
+
+  GetVmsSchedulingStateFromSchedulingRuleAction();
+  GetVmsSchedulingStateFromSchedulingRuleAction(const GetVmsSchedulingStateFromSchedulingRuleAction&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleAction(GetVmsSchedulingStateFromSchedulingRuleAction&&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleAction& operator=(const GetVmsSchedulingStateFromSchedulingRuleAction&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleAction& operator=(GetVmsSchedulingStateFromSchedulingRuleAction&&) = default;
+  ~GetVmsSchedulingStateFromSchedulingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

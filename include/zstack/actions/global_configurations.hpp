@@ -23,6 +23,13 @@ struct GetGlobalConfigOptionsAction : Action<GetGlobalConfigOptionsAction, GetGl
   std::string name;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetGlobalConfigOptionsAction();
+  GetGlobalConfigOptionsAction(const GetGlobalConfigOptionsAction&) = default;
+  GetGlobalConfigOptionsAction(GetGlobalConfigOptionsAction&&) = default;
+  GetGlobalConfigOptionsAction& operator=(const GetGlobalConfigOptionsAction&) = default;
+  GetGlobalConfigOptionsAction& operator=(GetGlobalConfigOptionsAction&&) = default;
+  ~GetGlobalConfigOptionsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -30,6 +37,13 @@ struct GetGlobalConfigOptionsAction : Action<GetGlobalConfigOptionsAction, GetGl
 /// `GET /v1/global-configurations` -> QueryReply<GlobalConfigInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryGlobalConfigAction.java.
 struct QueryGlobalConfigAction : QueryAction<QueryGlobalConfigAction, GlobalConfigInventory> {
+
+  QueryGlobalConfigAction();
+  QueryGlobalConfigAction(const QueryGlobalConfigAction&) = default;
+  QueryGlobalConfigAction(QueryGlobalConfigAction&&) = default;
+  QueryGlobalConfigAction& operator=(const QueryGlobalConfigAction&) = default;
+  QueryGlobalConfigAction& operator=(QueryGlobalConfigAction&&) = default;
+  ~QueryGlobalConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -40,6 +54,13 @@ struct QueryGlobalConfigAction : QueryAction<QueryGlobalConfigAction, GlobalConf
 /// From sdk/src/main/java/org/zstack/sdk/ResetGlobalConfigAction.java.
 struct ResetGlobalConfigAction : Action<ResetGlobalConfigAction, EmptyReply> {
   std::optional<std::string> requestIp;
+
+  ResetGlobalConfigAction();
+  ResetGlobalConfigAction(const ResetGlobalConfigAction&) = default;
+  ResetGlobalConfigAction(ResetGlobalConfigAction&&) = default;
+  ResetGlobalConfigAction& operator=(const ResetGlobalConfigAction&) = default;
+  ResetGlobalConfigAction& operator=(ResetGlobalConfigAction&&) = default;
+  ~ResetGlobalConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -53,6 +74,13 @@ struct UpdateGlobalConfigAction : Action<UpdateGlobalConfigAction, InventoryRepl
   std::string name;  ///< path; required
   std::optional<std::string> value;
   std::optional<std::string> requestIp;
+
+  UpdateGlobalConfigAction();
+  UpdateGlobalConfigAction(const UpdateGlobalConfigAction&) = default;
+  UpdateGlobalConfigAction(UpdateGlobalConfigAction&&) = default;
+  UpdateGlobalConfigAction& operator=(const UpdateGlobalConfigAction&) = default;
+  UpdateGlobalConfigAction& operator=(UpdateGlobalConfigAction&&) = default;
+  ~UpdateGlobalConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

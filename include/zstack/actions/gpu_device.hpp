@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryGpuDeviceAction.java.
 struct QueryGpuDeviceAction : QueryAction<QueryGpuDeviceAction, GpuDeviceInventory> {
 
+  QueryGpuDeviceAction();
+  QueryGpuDeviceAction(const QueryGpuDeviceAction&) = default;
+  QueryGpuDeviceAction(QueryGpuDeviceAction&&) = default;
+  QueryGpuDeviceAction& operator=(const QueryGpuDeviceAction&) = default;
+  QueryGpuDeviceAction& operator=(QueryGpuDeviceAction&&) = default;
+  ~QueryGpuDeviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetGuestOsMetadataAction : Action<GetGuestOsMetadataAction, GetGuestOsMetadataResult> {
   std::optional<std::string> requestIp;
 
+  GetGuestOsMetadataAction();
+  GetGuestOsMetadataAction(const GetGuestOsMetadataAction&) = default;
+  GetGuestOsMetadataAction(GetGuestOsMetadataAction&&) = default;
+  GetGuestOsMetadataAction& operator=(const GetGuestOsMetadataAction&) = default;
+  GetGuestOsMetadataAction& operator=(GetGuestOsMetadataAction&&) = default;
+  ~GetGuestOsMetadataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -28,6 +35,13 @@ struct GetGuestOsMetadataAction : Action<GetGuestOsMetadataAction, GetGuestOsMet
 /// From sdk/src/main/java/org/zstack/sdk/RefreshGuestOsMetadataAction.java.
 struct RefreshGuestOsMetadataAction : Action<RefreshGuestOsMetadataAction, EmptyReply> {
   std::optional<std::string> requestIp;
+
+  RefreshGuestOsMetadataAction();
+  RefreshGuestOsMetadataAction(const RefreshGuestOsMetadataAction&) = default;
+  RefreshGuestOsMetadataAction(RefreshGuestOsMetadataAction&&) = default;
+  RefreshGuestOsMetadataAction& operator=(const RefreshGuestOsMetadataAction&) = default;
+  RefreshGuestOsMetadataAction& operator=(RefreshGuestOsMetadataAction&&) = default;
+  ~RefreshGuestOsMetadataAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryGuestToolsStateAction.java.
 struct QueryGuestToolsStateAction : QueryAction<QueryGuestToolsStateAction, GuestToolsStateInventory> {
 
+  QueryGuestToolsStateAction();
+  QueryGuestToolsStateAction(const QueryGuestToolsStateAction&) = default;
+  QueryGuestToolsStateAction(QueryGuestToolsStateAction&&) = default;
+  QueryGuestToolsStateAction& operator=(const QueryGuestToolsStateAction&) = default;
+  QueryGuestToolsStateAction& operator=(QueryGuestToolsStateAction&&) = default;
+  ~QueryGuestToolsStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -23,6 +23,13 @@ struct UpdateHaStrategyConditionAction : Action<UpdateHaStrategyConditionAction,
   std::optional<std::string> state;
   std::optional<std::string> requestIp;
 
+  UpdateHaStrategyConditionAction();
+  UpdateHaStrategyConditionAction(const UpdateHaStrategyConditionAction&) = default;
+  UpdateHaStrategyConditionAction(UpdateHaStrategyConditionAction&&) = default;
+  UpdateHaStrategyConditionAction& operator=(const UpdateHaStrategyConditionAction&) = default;
+  UpdateHaStrategyConditionAction& operator=(UpdateHaStrategyConditionAction&&) = default;
+  ~UpdateHaStrategyConditionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

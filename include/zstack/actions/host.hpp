@@ -22,6 +22,13 @@ struct GetCandidateInterfaceVlanIdsAction : Action<GetCandidateInterfaceVlanIdsA
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetCandidateInterfaceVlanIdsAction();
+  GetCandidateInterfaceVlanIdsAction(const GetCandidateInterfaceVlanIdsAction&) = default;
+  GetCandidateInterfaceVlanIdsAction(GetCandidateInterfaceVlanIdsAction&&) = default;
+  GetCandidateInterfaceVlanIdsAction& operator=(const GetCandidateInterfaceVlanIdsAction&) = default;
+  GetCandidateInterfaceVlanIdsAction& operator=(GetCandidateInterfaceVlanIdsAction&&) = default;
+  ~GetCandidateInterfaceVlanIdsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

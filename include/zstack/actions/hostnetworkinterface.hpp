@@ -25,6 +25,13 @@ struct ChangeHostNetworkInterfaceLldpModeAction : Action<ChangeHostNetworkInterf
   std::optional<std::string> mode;  ///< one of rx_only, tx_only, rx_and_tx, disable; Java SDK default "rx_only"
   std::optional<std::string> requestIp;
 
+  ChangeHostNetworkInterfaceLldpModeAction();
+  ChangeHostNetworkInterfaceLldpModeAction(const ChangeHostNetworkInterfaceLldpModeAction&) = default;
+  ChangeHostNetworkInterfaceLldpModeAction(ChangeHostNetworkInterfaceLldpModeAction&&) = default;
+  ChangeHostNetworkInterfaceLldpModeAction& operator=(const ChangeHostNetworkInterfaceLldpModeAction&) = default;
+  ChangeHostNetworkInterfaceLldpModeAction& operator=(ChangeHostNetworkInterfaceLldpModeAction&&) = default;
+  ~ChangeHostNetworkInterfaceLldpModeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -35,6 +42,13 @@ struct GetHostNetworkInterfaceLldpAction : Action<GetHostNetworkInterfaceLldpAct
   std::string interfaceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetHostNetworkInterfaceLldpAction();
+  GetHostNetworkInterfaceLldpAction(const GetHostNetworkInterfaceLldpAction&) = default;
+  GetHostNetworkInterfaceLldpAction(GetHostNetworkInterfaceLldpAction&&) = default;
+  GetHostNetworkInterfaceLldpAction& operator=(const GetHostNetworkInterfaceLldpAction&) = default;
+  GetHostNetworkInterfaceLldpAction& operator=(GetHostNetworkInterfaceLldpAction&&) = default;
+  ~GetHostNetworkInterfaceLldpAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -42,6 +56,13 @@ struct GetHostNetworkInterfaceLldpAction : Action<GetHostNetworkInterfaceLldpAct
 /// `GET /v1/hostNetworkInterface/lldp/all` -> QueryReply<HostNetworkInterfaceLldpInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryHostNetworkInterfaceLldpAction.java.
 struct QueryHostNetworkInterfaceLldpAction : QueryAction<QueryHostNetworkInterfaceLldpAction, HostNetworkInterfaceLldpInventory> {
+
+  QueryHostNetworkInterfaceLldpAction();
+  QueryHostNetworkInterfaceLldpAction(const QueryHostNetworkInterfaceLldpAction&) = default;
+  QueryHostNetworkInterfaceLldpAction(QueryHostNetworkInterfaceLldpAction&&) = default;
+  QueryHostNetworkInterfaceLldpAction& operator=(const QueryHostNetworkInterfaceLldpAction&) = default;
+  QueryHostNetworkInterfaceLldpAction& operator=(QueryHostNetworkInterfaceLldpAction&&) = default;
+  ~QueryHostNetworkInterfaceLldpAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -54,6 +54,13 @@ struct AddKVMHostAction : Action<AddKVMHostAction, InventoryReply<HostInventory>
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddKVMHostAction();
+  AddKVMHostAction(const AddKVMHostAction&) = default;
+  AddKVMHostAction(AddKVMHostAction&&) = default;
+  AddKVMHostAction& operator=(const AddKVMHostAction&) = default;
+  AddKVMHostAction& operator=(AddKVMHostAction&&) = default;
+  ~AddKVMHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -66,6 +73,13 @@ struct AddKVMHostFromConfigFileAction : Action<AddKVMHostFromConfigFileAction, A
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddKVMHostFromConfigFileAction();
+  AddKVMHostFromConfigFileAction(const AddKVMHostFromConfigFileAction&) = default;
+  AddKVMHostFromConfigFileAction(AddKVMHostFromConfigFileAction&&) = default;
+  AddKVMHostFromConfigFileAction& operator=(const AddKVMHostFromConfigFileAction&) = default;
+  AddKVMHostFromConfigFileAction& operator=(AddKVMHostFromConfigFileAction&&) = default;
+  ~AddKVMHostFromConfigFileAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -84,6 +98,13 @@ struct AddSimulatorHostAction : Action<AddSimulatorHostAction, InventoryReply<Ho
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddSimulatorHostAction();
+  AddSimulatorHostAction(const AddSimulatorHostAction&) = default;
+  AddSimulatorHostAction(AddSimulatorHostAction&&) = default;
+  AddSimulatorHostAction& operator=(const AddSimulatorHostAction&) = default;
+  AddSimulatorHostAction& operator=(AddSimulatorHostAction&&) = default;
+  ~AddSimulatorHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -107,6 +128,13 @@ struct AddXDragonHostAction : Action<AddXDragonHostAction, InventoryReply<HostIn
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddXDragonHostAction();
+  AddXDragonHostAction(const AddXDragonHostAction&) = default;
+  AddXDragonHostAction(AddXDragonHostAction&&) = default;
+  AddXDragonHostAction& operator=(const AddXDragonHostAction&) = default;
+  AddXDragonHostAction& operator=(AddXDragonHostAction&&) = default;
+  ~AddXDragonHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -122,6 +150,13 @@ struct AllocateHostResourceAction : Action<AllocateHostResourceAction, AllocateH
   std::optional<std::int64_t> memSize;  ///< range [1, 9223372036854775807]
   std::optional<std::string> requestIp;
 
+  AllocateHostResourceAction();
+  AllocateHostResourceAction(const AllocateHostResourceAction&) = default;
+  AllocateHostResourceAction(AllocateHostResourceAction&&) = default;
+  AllocateHostResourceAction& operator=(const AllocateHostResourceAction&) = default;
+  AllocateHostResourceAction& operator=(AllocateHostResourceAction&&) = default;
+  ~AllocateHostResourceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -135,6 +170,13 @@ struct AttachNicToBondingAction : Action<AttachNicToBondingAction, InventoryRepl
   std::optional<std::string> type;  ///< one of LinuxBonding, OvsBonding; Java SDK default "LinuxBonding"
   std::optional<std::string> requestIp;
 
+  AttachNicToBondingAction();
+  AttachNicToBondingAction(const AttachNicToBondingAction&) = default;
+  AttachNicToBondingAction(AttachNicToBondingAction&&) = default;
+  AttachNicToBondingAction& operator=(const AttachNicToBondingAction&) = default;
+  AttachNicToBondingAction& operator=(AttachNicToBondingAction&&) = default;
+  ~AttachNicToBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -146,6 +188,13 @@ struct ChangeHostPasswordAction : Action<ChangeHostPasswordAction, EmptyReply> {
   std::string hostUuid;  ///< path; required; not empty
   std::string password;  ///< required; not empty; max length 255
   std::optional<std::string> requestIp;
+
+  ChangeHostPasswordAction();
+  ChangeHostPasswordAction(const ChangeHostPasswordAction&) = default;
+  ChangeHostPasswordAction(ChangeHostPasswordAction&&) = default;
+  ChangeHostPasswordAction& operator=(const ChangeHostPasswordAction&) = default;
+  ChangeHostPasswordAction& operator=(ChangeHostPasswordAction&&) = default;
+  ~ChangeHostPasswordAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -159,6 +208,13 @@ struct ChangeHostStateAction : Action<ChangeHostStateAction, InventoryReply<Host
   std::string stateEvent;  ///< required; one of enable, disable, maintain
   std::optional<std::string> requestIp;
 
+  ChangeHostStateAction();
+  ChangeHostStateAction(const ChangeHostStateAction&) = default;
+  ChangeHostStateAction(ChangeHostStateAction&&) = default;
+  ChangeHostStateAction& operator=(const ChangeHostStateAction&) = default;
+  ChangeHostStateAction& operator=(ChangeHostStateAction&&) = default;
+  ~ChangeHostStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -169,6 +225,13 @@ struct ChangeHostStateAction : Action<ChangeHostStateAction, InventoryReply<Host
 struct CheckKVMHostConfigFileAction : Action<CheckKVMHostConfigFileAction, EmptyReply> {
   std::string hostInfo;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  CheckKVMHostConfigFileAction();
+  CheckKVMHostConfigFileAction(const CheckKVMHostConfigFileAction&) = default;
+  CheckKVMHostConfigFileAction(CheckKVMHostConfigFileAction&&) = default;
+  CheckKVMHostConfigFileAction& operator=(const CheckKVMHostConfigFileAction&) = default;
+  CheckKVMHostConfigFileAction& operator=(CheckKVMHostConfigFileAction&&) = default;
+  ~CheckKVMHostConfigFileAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -190,6 +253,13 @@ struct CreateBondingAction : Action<CreateBondingAction, CreateBondingResult> {
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateBondingAction();
+  CreateBondingAction(const CreateBondingAction&) = default;
+  CreateBondingAction(CreateBondingAction&&) = default;
+  CreateBondingAction& operator=(const CreateBondingAction&) = default;
+  CreateBondingAction& operator=(CreateBondingAction&&) = default;
+  ~CreateBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -201,6 +271,13 @@ struct DeleteBondingAction : Action<DeleteBondingAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBondingAction();
+  DeleteBondingAction(const DeleteBondingAction&) = default;
+  DeleteBondingAction(DeleteBondingAction&&) = default;
+  DeleteBondingAction& operator=(const DeleteBondingAction&) = default;
+  DeleteBondingAction& operator=(DeleteBondingAction&&) = default;
+  ~DeleteBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -211,6 +288,13 @@ struct DeleteHostAction : Action<DeleteHostAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteHostAction();
+  DeleteHostAction(const DeleteHostAction&) = default;
+  DeleteHostAction(DeleteHostAction&&) = default;
+  DeleteHostAction& operator=(const DeleteHostAction&) = default;
+  DeleteHostAction& operator=(DeleteHostAction&&) = default;
+  ~DeleteHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -224,6 +308,13 @@ struct DetachNicFromBondingAction : Action<DetachNicFromBondingAction, Inventory
   std::vector<std::string> slaveUuids;  ///< required
   std::optional<std::string> type;  ///< one of LinuxBonding, OvsBonding; Java SDK default "LinuxBonding"
   std::optional<std::string> requestIp;
+
+  DetachNicFromBondingAction();
+  DetachNicFromBondingAction(const DetachNicFromBondingAction&) = default;
+  DetachNicFromBondingAction(DetachNicFromBondingAction&&) = default;
+  DetachNicFromBondingAction& operator=(const DetachNicFromBondingAction&) = default;
+  DetachNicFromBondingAction& operator=(DetachNicFromBondingAction&&) = default;
+  ~DetachNicFromBondingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -239,6 +330,13 @@ struct GetCpuMemoryCapacityAction : Action<GetCpuMemoryCapacityAction, GetCpuMem
   std::optional<bool> all;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetCpuMemoryCapacityAction();
+  GetCpuMemoryCapacityAction(const GetCpuMemoryCapacityAction&) = default;
+  GetCpuMemoryCapacityAction(GetCpuMemoryCapacityAction&&) = default;
+  GetCpuMemoryCapacityAction& operator=(const GetCpuMemoryCapacityAction&) = default;
+  GetCpuMemoryCapacityAction& operator=(GetCpuMemoryCapacityAction&&) = default;
+  ~GetCpuMemoryCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -247,6 +345,13 @@ struct GetCpuMemoryCapacityAction : Action<GetCpuMemoryCapacityAction, GetCpuMem
 /// From sdk/src/main/java/org/zstack/sdk/GetHostAllocatorStrategiesAction.java.
 struct GetHostAllocatorStrategiesAction : Action<GetHostAllocatorStrategiesAction, GetHostAllocatorStrategiesResult> {
   std::optional<std::string> requestIp;
+
+  GetHostAllocatorStrategiesAction();
+  GetHostAllocatorStrategiesAction(const GetHostAllocatorStrategiesAction&) = default;
+  GetHostAllocatorStrategiesAction(GetHostAllocatorStrategiesAction&&) = default;
+  GetHostAllocatorStrategiesAction& operator=(const GetHostAllocatorStrategiesAction&) = default;
+  GetHostAllocatorStrategiesAction& operator=(GetHostAllocatorStrategiesAction&&) = default;
+  ~GetHostAllocatorStrategiesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -259,6 +364,13 @@ struct GetHostNUMATopologyAction : Action<GetHostNUMATopologyAction, GetHostNUMA
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetHostNUMATopologyAction();
+  GetHostNUMATopologyAction(const GetHostNUMATopologyAction&) = default;
+  GetHostNUMATopologyAction(GetHostNUMATopologyAction&&) = default;
+  GetHostNUMATopologyAction& operator=(const GetHostNUMATopologyAction&) = default;
+  GetHostNUMATopologyAction& operator=(GetHostNUMATopologyAction&&) = default;
+  ~GetHostNUMATopologyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -269,6 +381,13 @@ struct GetHostNetworkFactsAction : Action<GetHostNetworkFactsAction, GetHostNetw
   std::string hostUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetHostNetworkFactsAction();
+  GetHostNetworkFactsAction(const GetHostNetworkFactsAction&) = default;
+  GetHostNetworkFactsAction(GetHostNetworkFactsAction&&) = default;
+  GetHostNetworkFactsAction& operator=(const GetHostNetworkFactsAction&) = default;
+  GetHostNetworkFactsAction& operator=(GetHostNetworkFactsAction&&) = default;
+  ~GetHostNetworkFactsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -278,6 +397,13 @@ struct GetHostNetworkFactsAction : Action<GetHostNetworkFactsAction, GetHostNetw
 struct GetHostPhysicalMemoryFactsAction : Action<GetHostPhysicalMemoryFactsAction, GetHostPhysicalMemoryFactsResult> {
   std::string hostUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetHostPhysicalMemoryFactsAction();
+  GetHostPhysicalMemoryFactsAction(const GetHostPhysicalMemoryFactsAction&) = default;
+  GetHostPhysicalMemoryFactsAction(GetHostPhysicalMemoryFactsAction&&) = default;
+  GetHostPhysicalMemoryFactsAction& operator=(const GetHostPhysicalMemoryFactsAction&) = default;
+  GetHostPhysicalMemoryFactsAction& operator=(GetHostPhysicalMemoryFactsAction&&) = default;
+  ~GetHostPhysicalMemoryFactsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -290,6 +416,13 @@ struct GetHostPowerStatusAction : Action<GetHostPowerStatusAction, InventoryRepl
   std::string uuid;  ///< path; required; not empty
   std::optional<std::string> method;  ///< one of AUTO, AGENT, IPMI; Java SDK default "AUTO"
   std::optional<std::string> requestIp;
+
+  GetHostPowerStatusAction();
+  GetHostPowerStatusAction(const GetHostPowerStatusAction&) = default;
+  GetHostPowerStatusAction(GetHostPowerStatusAction&&) = default;
+  GetHostPowerStatusAction& operator=(const GetHostPowerStatusAction&) = default;
+  GetHostPowerStatusAction& operator=(GetHostPowerStatusAction&&) = default;
+  ~GetHostPowerStatusAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -306,6 +439,13 @@ struct GetHostResourceAllocationAction : Action<GetHostResourceAllocationAction,
   std::optional<std::int64_t> memSize;  ///< range [1, 9223372036854775807]
   std::optional<std::string> requestIp;
 
+  GetHostResourceAllocationAction();
+  GetHostResourceAllocationAction(const GetHostResourceAllocationAction&) = default;
+  GetHostResourceAllocationAction(GetHostResourceAllocationAction&&) = default;
+  GetHostResourceAllocationAction& operator=(const GetHostResourceAllocationAction&) = default;
+  GetHostResourceAllocationAction& operator=(GetHostResourceAllocationAction&&) = default;
+  ~GetHostResourceAllocationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -316,6 +456,13 @@ struct GetHostTaskAction : Action<GetHostTaskAction, GetChainTaskResult> {
   std::vector<std::string> hostUuids;  ///< required; not empty
   std::optional<Json> syncSignatures;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  GetHostTaskAction();
+  GetHostTaskAction(const GetHostTaskAction&) = default;
+  GetHostTaskAction(GetHostTaskAction&&) = default;
+  GetHostTaskAction& operator=(const GetHostTaskAction&) = default;
+  GetHostTaskAction& operator=(GetHostTaskAction&&) = default;
+  ~GetHostTaskAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -331,6 +478,13 @@ struct GetHostWebSshUrlAction : Action<GetHostWebSshUrlAction, GetHostWebSshUrlR
   std::string password;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  GetHostWebSshUrlAction();
+  GetHostWebSshUrlAction(const GetHostWebSshUrlAction&) = default;
+  GetHostWebSshUrlAction(GetHostWebSshUrlAction&&) = default;
+  GetHostWebSshUrlAction& operator=(const GetHostWebSshUrlAction&) = default;
+  GetHostWebSshUrlAction& operator=(GetHostWebSshUrlAction&&) = default;
+  ~GetHostWebSshUrlAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -339,6 +493,13 @@ struct GetHostWebSshUrlAction : Action<GetHostWebSshUrlAction, GetHostWebSshUrlR
 /// From sdk/src/main/java/org/zstack/sdk/GetHypervisorTypesAction.java.
 struct GetHypervisorTypesAction : Action<GetHypervisorTypesAction, GetHypervisorTypesResult> {
   std::optional<std::string> requestIp;
+
+  GetHypervisorTypesAction();
+  GetHypervisorTypesAction(const GetHypervisorTypesAction&) = default;
+  GetHypervisorTypesAction(GetHypervisorTypesAction&&) = default;
+  GetHypervisorTypesAction& operator=(const GetHypervisorTypesAction&) = default;
+  GetHypervisorTypesAction& operator=(GetHypervisorTypesAction&&) = default;
+  ~GetHypervisorTypesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -361,6 +522,13 @@ struct GetInterfaceServiceTypeStatisticAction : Action<GetInterfaceServiceTypeSt
   std::optional<bool> replyWithCount;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetInterfaceServiceTypeStatisticAction();
+  GetInterfaceServiceTypeStatisticAction(const GetInterfaceServiceTypeStatisticAction&) = default;
+  GetInterfaceServiceTypeStatisticAction(GetInterfaceServiceTypeStatisticAction&&) = default;
+  GetInterfaceServiceTypeStatisticAction& operator=(const GetInterfaceServiceTypeStatisticAction&) = default;
+  GetInterfaceServiceTypeStatisticAction& operator=(GetInterfaceServiceTypeStatisticAction&&) = default;
+  ~GetInterfaceServiceTypeStatisticAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -372,6 +540,13 @@ struct IdentifyHostAction : Action<IdentifyHostAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::int64_t> interval;  ///< range [0, 255]; Java SDK default 60L
   std::optional<std::string> requestIp;
+
+  IdentifyHostAction();
+  IdentifyHostAction(const IdentifyHostAction&) = default;
+  IdentifyHostAction(IdentifyHostAction&&) = default;
+  IdentifyHostAction& operator=(const IdentifyHostAction&) = default;
+  IdentifyHostAction& operator=(IdentifyHostAction&&) = default;
+  ~IdentifyHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -385,6 +560,13 @@ struct KvmRunShellAction : Action<KvmRunShellAction, KvmRunShellResult> {
   std::string script;  ///< required
   std::optional<std::string> requestIp;
 
+  KvmRunShellAction();
+  KvmRunShellAction(const KvmRunShellAction&) = default;
+  KvmRunShellAction(KvmRunShellAction&&) = default;
+  KvmRunShellAction& operator=(const KvmRunShellAction&) = default;
+  KvmRunShellAction& operator=(KvmRunShellAction&&) = default;
+  ~KvmRunShellAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -397,6 +579,13 @@ struct LocateHostNetworkInterfaceAction : Action<LocateHostNetworkInterfaceActio
   std::string networkInterfaceName;  ///< required
   std::optional<std::int64_t> interval;  ///< range [1, 255]; Java SDK default 15L
   std::optional<std::string> requestIp;
+
+  LocateHostNetworkInterfaceAction();
+  LocateHostNetworkInterfaceAction(const LocateHostNetworkInterfaceAction&) = default;
+  LocateHostNetworkInterfaceAction(LocateHostNetworkInterfaceAction&&) = default;
+  LocateHostNetworkInterfaceAction& operator=(const LocateHostNetworkInterfaceAction&) = default;
+  LocateHostNetworkInterfaceAction& operator=(LocateHostNetworkInterfaceAction&&) = default;
+  ~LocateHostNetworkInterfaceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -412,6 +601,13 @@ struct PowerOffHostAction : Action<PowerOffHostAction, PowerOffHostResult> {
   std::optional<std::int64_t> maxWaitTime;
   std::optional<std::string> requestIp;
 
+  PowerOffHostAction();
+  PowerOffHostAction(const PowerOffHostAction&) = default;
+  PowerOffHostAction(PowerOffHostAction&&) = default;
+  PowerOffHostAction& operator=(const PowerOffHostAction&) = default;
+  PowerOffHostAction& operator=(PowerOffHostAction&&) = default;
+  ~PowerOffHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -423,6 +619,13 @@ struct PowerOnHostAction : Action<PowerOnHostAction, InventoryReply<HostInventor
   std::string uuid;  ///< path; required; not empty
   std::optional<bool> returnEarly;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  PowerOnHostAction();
+  PowerOnHostAction(const PowerOnHostAction&) = default;
+  PowerOnHostAction(PowerOnHostAction&&) = default;
+  PowerOnHostAction& operator=(const PowerOnHostAction&) = default;
+  PowerOnHostAction& operator=(PowerOnHostAction&&) = default;
+  ~PowerOnHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -437,6 +640,13 @@ struct PowerResetHostAction : Action<PowerResetHostAction, InventoryReply<HostIn
   std::optional<std::string> method;  ///< one of AUTO, AGENT, IPMI; Java SDK default "AUTO"
   std::optional<std::string> requestIp;
 
+  PowerResetHostAction();
+  PowerResetHostAction(const PowerResetHostAction&) = default;
+  PowerResetHostAction(PowerResetHostAction&&) = default;
+  PowerResetHostAction& operator=(const PowerResetHostAction&) = default;
+  PowerResetHostAction& operator=(PowerResetHostAction&&) = default;
+  ~PowerResetHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -444,6 +654,13 @@ struct PowerResetHostAction : Action<PowerResetHostAction, InventoryReply<HostIn
 /// `GET /v1/hosts` -> QueryReply<HostInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryHostAction.java.
 struct QueryHostAction : QueryAction<QueryHostAction, HostInventory> {
+
+  QueryHostAction();
+  QueryHostAction(const QueryHostAction&) = default;
+  QueryHostAction(QueryHostAction&&) = default;
+  QueryHostAction& operator=(const QueryHostAction&) = default;
+  QueryHostAction& operator=(QueryHostAction&&) = default;
+  ~QueryHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -453,6 +670,13 @@ struct QueryHostAction : QueryAction<QueryHostAction, HostInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryHostNetworkBondingAction.java.
 struct QueryHostNetworkBondingAction : QueryAction<QueryHostNetworkBondingAction, HostNetworkBondingInventory> {
 
+  QueryHostNetworkBondingAction();
+  QueryHostNetworkBondingAction(const QueryHostNetworkBondingAction&) = default;
+  QueryHostNetworkBondingAction(QueryHostNetworkBondingAction&&) = default;
+  QueryHostNetworkBondingAction& operator=(const QueryHostNetworkBondingAction&) = default;
+  QueryHostNetworkBondingAction& operator=(QueryHostNetworkBondingAction&&) = default;
+  ~QueryHostNetworkBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -460,6 +684,13 @@ struct QueryHostNetworkBondingAction : QueryAction<QueryHostNetworkBondingAction
 /// `GET /v1/hosts/nics` -> QueryReply<HostNetworkInterfaceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryHostNetworkInterfaceAction.java.
 struct QueryHostNetworkInterfaceAction : QueryAction<QueryHostNetworkInterfaceAction, HostNetworkInterfaceInventory> {
+
+  QueryHostNetworkInterfaceAction();
+  QueryHostNetworkInterfaceAction(const QueryHostNetworkInterfaceAction&) = default;
+  QueryHostNetworkInterfaceAction(QueryHostNetworkInterfaceAction&&) = default;
+  QueryHostNetworkInterfaceAction& operator=(const QueryHostNetworkInterfaceAction&) = default;
+  QueryHostNetworkInterfaceAction& operator=(QueryHostNetworkInterfaceAction&&) = default;
+  ~QueryHostNetworkInterfaceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -469,6 +700,13 @@ struct QueryHostNetworkInterfaceAction : QueryAction<QueryHostNetworkInterfaceAc
 /// From sdk/src/main/java/org/zstack/sdk/QueryHostOsCategoryAction.java.
 struct QueryHostOsCategoryAction : QueryAction<QueryHostOsCategoryAction, HostOsCategoryInventory> {
 
+  QueryHostOsCategoryAction();
+  QueryHostOsCategoryAction(const QueryHostOsCategoryAction&) = default;
+  QueryHostOsCategoryAction(QueryHostOsCategoryAction&&) = default;
+  QueryHostOsCategoryAction& operator=(const QueryHostOsCategoryAction&) = default;
+  QueryHostOsCategoryAction& operator=(QueryHostOsCategoryAction&&) = default;
+  ~QueryHostOsCategoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -477,6 +715,13 @@ struct QueryHostOsCategoryAction : QueryAction<QueryHostOsCategoryAction, HostOs
 /// From sdk/src/main/java/org/zstack/sdk/QueryHostPhysicalMemoryAction.java.
 struct QueryHostPhysicalMemoryAction : QueryAction<QueryHostPhysicalMemoryAction, HostPhysicalMemoryInventory> {
 
+  QueryHostPhysicalMemoryAction();
+  QueryHostPhysicalMemoryAction(const QueryHostPhysicalMemoryAction&) = default;
+  QueryHostPhysicalMemoryAction(QueryHostPhysicalMemoryAction&&) = default;
+  QueryHostPhysicalMemoryAction& operator=(const QueryHostPhysicalMemoryAction&) = default;
+  QueryHostPhysicalMemoryAction& operator=(QueryHostPhysicalMemoryAction&&) = default;
+  ~QueryHostPhysicalMemoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -484,6 +729,13 @@ struct QueryHostPhysicalMemoryAction : QueryAction<QueryHostPhysicalMemoryAction
 /// `GET /v1/hosts/kvm/hypervisor/info` -> QueryReply<KvmHypervisorInfoInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryKvmHypervisorInfoAction.java.
 struct QueryKvmHypervisorInfoAction : QueryAction<QueryKvmHypervisorInfoAction, KvmHypervisorInfoInventory> {
+
+  QueryKvmHypervisorInfoAction();
+  QueryKvmHypervisorInfoAction(const QueryKvmHypervisorInfoAction&) = default;
+  QueryKvmHypervisorInfoAction(QueryKvmHypervisorInfoAction&&) = default;
+  QueryKvmHypervisorInfoAction& operator=(const QueryKvmHypervisorInfoAction&) = default;
+  QueryKvmHypervisorInfoAction& operator=(QueryKvmHypervisorInfoAction&&) = default;
+  ~QueryKvmHypervisorInfoAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -495,6 +747,13 @@ struct QueryKvmHypervisorInfoAction : QueryAction<QueryKvmHypervisorInfoAction, 
 struct ReconnectHostAction : Action<ReconnectHostAction, InventoryReply<HostInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ReconnectHostAction();
+  ReconnectHostAction(const ReconnectHostAction&) = default;
+  ReconnectHostAction(ReconnectHostAction&&) = default;
+  ReconnectHostAction& operator=(const ReconnectHostAction&) = default;
+  ReconnectHostAction& operator=(ReconnectHostAction&&) = default;
+  ~ReconnectHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -509,6 +768,13 @@ struct SetIpOnHostNetworkBondingAction : Action<SetIpOnHostNetworkBondingAction,
   std::optional<std::string> netmask;
   std::optional<std::string> requestIp;
 
+  SetIpOnHostNetworkBondingAction();
+  SetIpOnHostNetworkBondingAction(const SetIpOnHostNetworkBondingAction&) = default;
+  SetIpOnHostNetworkBondingAction(SetIpOnHostNetworkBondingAction&&) = default;
+  SetIpOnHostNetworkBondingAction& operator=(const SetIpOnHostNetworkBondingAction&) = default;
+  SetIpOnHostNetworkBondingAction& operator=(SetIpOnHostNetworkBondingAction&&) = default;
+  ~SetIpOnHostNetworkBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -521,6 +787,13 @@ struct SetIpOnHostNetworkInterfaceAction : Action<SetIpOnHostNetworkInterfaceAct
   std::optional<std::string> ipAddress;
   std::optional<std::string> netmask;
   std::optional<std::string> requestIp;
+
+  SetIpOnHostNetworkInterfaceAction();
+  SetIpOnHostNetworkInterfaceAction(const SetIpOnHostNetworkInterfaceAction&) = default;
+  SetIpOnHostNetworkInterfaceAction(SetIpOnHostNetworkInterfaceAction&&) = default;
+  SetIpOnHostNetworkInterfaceAction& operator=(const SetIpOnHostNetworkInterfaceAction&) = default;
+  SetIpOnHostNetworkInterfaceAction& operator=(SetIpOnHostNetworkInterfaceAction&&) = default;
+  ~SetIpOnHostNetworkInterfaceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -535,6 +808,13 @@ struct SetServiceTypeOnHostNetworkBondingAction : Action<SetServiceTypeOnHostNet
   std::optional<Json> serviceTypes;  ///< one of ManagementNetwork, TenantNetwork, StorageNetwork, BackupNetwork, MigrationNetwork; max length 128; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  SetServiceTypeOnHostNetworkBondingAction();
+  SetServiceTypeOnHostNetworkBondingAction(const SetServiceTypeOnHostNetworkBondingAction&) = default;
+  SetServiceTypeOnHostNetworkBondingAction(SetServiceTypeOnHostNetworkBondingAction&&) = default;
+  SetServiceTypeOnHostNetworkBondingAction& operator=(const SetServiceTypeOnHostNetworkBondingAction&) = default;
+  SetServiceTypeOnHostNetworkBondingAction& operator=(SetServiceTypeOnHostNetworkBondingAction&&) = default;
+  ~SetServiceTypeOnHostNetworkBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -547,6 +827,13 @@ struct SetServiceTypeOnHostNetworkInterfaceAction : Action<SetServiceTypeOnHostN
   std::optional<Json> vlanIds;  ///< element type unknown upstream: JSON
   std::optional<Json> serviceTypes;  ///< one of ManagementNetwork, TenantNetwork, StorageNetwork, BackupNetwork, MigrationNetwork; max length 128; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  SetServiceTypeOnHostNetworkInterfaceAction();
+  SetServiceTypeOnHostNetworkInterfaceAction(const SetServiceTypeOnHostNetworkInterfaceAction&) = default;
+  SetServiceTypeOnHostNetworkInterfaceAction(SetServiceTypeOnHostNetworkInterfaceAction&&) = default;
+  SetServiceTypeOnHostNetworkInterfaceAction& operator=(const SetServiceTypeOnHostNetworkInterfaceAction&) = default;
+  SetServiceTypeOnHostNetworkInterfaceAction& operator=(SetServiceTypeOnHostNetworkInterfaceAction&&) = default;
+  ~SetServiceTypeOnHostNetworkInterfaceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -561,6 +848,13 @@ struct ShutdownHostAction : Action<ShutdownHostAction, InventoryReply<HostInvent
   std::optional<bool> force;  ///< Java SDK default false
   std::optional<std::string> method;  ///< one of AUTO, AGENT, IPMI; Java SDK default "AUTO"
   std::optional<std::string> requestIp;
+
+  ShutdownHostAction();
+  ShutdownHostAction(const ShutdownHostAction&) = default;
+  ShutdownHostAction(ShutdownHostAction&&) = default;
+  ShutdownHostAction& operator=(const ShutdownHostAction&) = default;
+  ShutdownHostAction& operator=(ShutdownHostAction&&) = default;
+  ~ShutdownHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -579,6 +873,13 @@ struct UpdateBondingAction : Action<UpdateBondingAction, InventoryReply<HostNetw
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateBondingAction();
+  UpdateBondingAction(const UpdateBondingAction&) = default;
+  UpdateBondingAction(UpdateBondingAction&&) = default;
+  UpdateBondingAction& operator=(const UpdateBondingAction&) = default;
+  UpdateBondingAction& operator=(UpdateBondingAction&&) = default;
+  ~UpdateBondingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -592,6 +893,13 @@ struct UpdateHostAction : Action<UpdateHostAction, InventoryReply<HostInventory>
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> managementIp;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateHostAction();
+  UpdateHostAction(const UpdateHostAction&) = default;
+  UpdateHostAction(UpdateHostAction&&) = default;
+  UpdateHostAction& operator=(const UpdateHostAction&) = default;
+  UpdateHostAction& operator=(UpdateHostAction&&) = default;
+  ~UpdateHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -608,6 +916,13 @@ struct UpdateHostIpmiAction : Action<UpdateHostIpmiAction, UpdateHostIpmiResult>
   std::optional<std::int32_t> ipmiPort;  ///< not empty; Java SDK default 623
   std::optional<std::string> requestIp;
 
+  UpdateHostIpmiAction();
+  UpdateHostIpmiAction(const UpdateHostIpmiAction&) = default;
+  UpdateHostIpmiAction(UpdateHostIpmiAction&&) = default;
+  UpdateHostIpmiAction& operator=(const UpdateHostIpmiAction&) = default;
+  UpdateHostIpmiAction& operator=(UpdateHostIpmiAction&&) = default;
+  ~UpdateHostIpmiAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -619,6 +934,13 @@ struct UpdateHostNetworkInterfaceAction : Action<UpdateHostNetworkInterfaceActio
   std::string interfaceUuid;  ///< path; required
   std::string description;  ///< required; max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateHostNetworkInterfaceAction();
+  UpdateHostNetworkInterfaceAction(const UpdateHostNetworkInterfaceAction&) = default;
+  UpdateHostNetworkInterfaceAction(UpdateHostNetworkInterfaceAction&&) = default;
+  UpdateHostNetworkInterfaceAction& operator=(const UpdateHostNetworkInterfaceAction&) = default;
+  UpdateHostNetworkInterfaceAction& operator=(UpdateHostNetworkInterfaceAction&&) = default;
+  ~UpdateHostNetworkInterfaceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -636,6 +958,13 @@ struct UpdateKVMHostAction : Action<UpdateKVMHostAction, InventoryReply<HostInve
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> managementIp;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateKVMHostAction();
+  UpdateKVMHostAction(const UpdateKVMHostAction&) = default;
+  UpdateKVMHostAction(UpdateKVMHostAction&&) = default;
+  UpdateKVMHostAction& operator=(const UpdateKVMHostAction&) = default;
+  UpdateKVMHostAction& operator=(UpdateKVMHostAction&&) = default;
+  ~UpdateKVMHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct AddHostToHostSchedulingRuleGroupAction : Action<AddHostToHostSchedulingRu
   std::string hostUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AddHostToHostSchedulingRuleGroupAction();
+  AddHostToHostSchedulingRuleGroupAction(const AddHostToHostSchedulingRuleGroupAction&) = default;
+  AddHostToHostSchedulingRuleGroupAction(AddHostToHostSchedulingRuleGroupAction&&) = default;
+  AddHostToHostSchedulingRuleGroupAction& operator=(const AddHostToHostSchedulingRuleGroupAction&) = default;
+  AddHostToHostSchedulingRuleGroupAction& operator=(AddHostToHostSchedulingRuleGroupAction&&) = default;
+  ~AddHostToHostSchedulingRuleGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -37,6 +44,13 @@ struct CreateHostSchedulingRuleGroupAction : Action<CreateHostSchedulingRuleGrou
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateHostSchedulingRuleGroupAction();
+  CreateHostSchedulingRuleGroupAction(const CreateHostSchedulingRuleGroupAction&) = default;
+  CreateHostSchedulingRuleGroupAction(CreateHostSchedulingRuleGroupAction&&) = default;
+  CreateHostSchedulingRuleGroupAction& operator=(const CreateHostSchedulingRuleGroupAction&) = default;
+  CreateHostSchedulingRuleGroupAction& operator=(CreateHostSchedulingRuleGroupAction&&) = default;
+  ~CreateHostSchedulingRuleGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -46,6 +60,13 @@ struct CreateHostSchedulingRuleGroupAction : Action<CreateHostSchedulingRuleGrou
 struct DeleteHostSchedulingRuleGroupAction : Action<DeleteHostSchedulingRuleGroupAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteHostSchedulingRuleGroupAction();
+  DeleteHostSchedulingRuleGroupAction(const DeleteHostSchedulingRuleGroupAction&) = default;
+  DeleteHostSchedulingRuleGroupAction(DeleteHostSchedulingRuleGroupAction&&) = default;
+  DeleteHostSchedulingRuleGroupAction& operator=(const DeleteHostSchedulingRuleGroupAction&) = default;
+  DeleteHostSchedulingRuleGroupAction& operator=(DeleteHostSchedulingRuleGroupAction&&) = default;
+  ~DeleteHostSchedulingRuleGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +78,13 @@ struct DetachHostFromHostSchedulingRuleGroupAction : Action<DetachHostFromHostSc
   std::string hostGroupUuid;  ///< path; required
   std::string hostUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  DetachHostFromHostSchedulingRuleGroupAction();
+  DetachHostFromHostSchedulingRuleGroupAction(const DetachHostFromHostSchedulingRuleGroupAction&) = default;
+  DetachHostFromHostSchedulingRuleGroupAction(DetachHostFromHostSchedulingRuleGroupAction&&) = default;
+  DetachHostFromHostSchedulingRuleGroupAction& operator=(const DetachHostFromHostSchedulingRuleGroupAction&) = default;
+  DetachHostFromHostSchedulingRuleGroupAction& operator=(DetachHostFromHostSchedulingRuleGroupAction&&) = default;
+  ~DetachHostFromHostSchedulingRuleGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -70,6 +98,13 @@ struct UpdateHostSchedulingRuleGroupAction : Action<UpdateHostSchedulingRuleGrou
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdateHostSchedulingRuleGroupAction();
+  UpdateHostSchedulingRuleGroupAction(const UpdateHostSchedulingRuleGroupAction&) = default;
+  UpdateHostSchedulingRuleGroupAction(UpdateHostSchedulingRuleGroupAction&&) = default;
+  UpdateHostSchedulingRuleGroupAction& operator=(const UpdateHostSchedulingRuleGroupAction&) = default;
+  UpdateHostSchedulingRuleGroupAction& operator=(UpdateHostSchedulingRuleGroupAction&&) = default;
+  ~UpdateHostSchedulingRuleGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -80,6 +80,13 @@ struct AddAliyunKeySecretAction : Action<AddAliyunKeySecretAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAliyunKeySecretAction();
+  AddAliyunKeySecretAction(const AddAliyunKeySecretAction&) = default;
+  AddAliyunKeySecretAction(AddAliyunKeySecretAction&&) = default;
+  AddAliyunKeySecretAction& operator=(const AddAliyunKeySecretAction&) = default;
+  AddAliyunKeySecretAction& operator=(AddAliyunKeySecretAction&&) = default;
+  ~AddAliyunKeySecretAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -93,6 +100,13 @@ struct AddConnectionAccessPointFromRemoteAction : Action<AddConnectionAccessPoin
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddConnectionAccessPointFromRemoteAction();
+  AddConnectionAccessPointFromRemoteAction(const AddConnectionAccessPointFromRemoteAction&) = default;
+  AddConnectionAccessPointFromRemoteAction(AddConnectionAccessPointFromRemoteAction&&) = default;
+  AddConnectionAccessPointFromRemoteAction& operator=(const AddConnectionAccessPointFromRemoteAction&) = default;
+  AddConnectionAccessPointFromRemoteAction& operator=(AddConnectionAccessPointFromRemoteAction&&) = default;
+  ~AddConnectionAccessPointFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +124,13 @@ struct AddDataCenterFromRemoteAction : Action<AddDataCenterFromRemoteAction, Inv
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddDataCenterFromRemoteAction();
+  AddDataCenterFromRemoteAction(const AddDataCenterFromRemoteAction&) = default;
+  AddDataCenterFromRemoteAction(AddDataCenterFromRemoteAction&&) = default;
+  AddDataCenterFromRemoteAction& operator=(const AddDataCenterFromRemoteAction&) = default;
+  AddDataCenterFromRemoteAction& operator=(AddDataCenterFromRemoteAction&&) = default;
+  ~AddDataCenterFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -130,6 +151,13 @@ struct AddHybridKeySecretAction : Action<AddHybridKeySecretAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddHybridKeySecretAction();
+  AddHybridKeySecretAction(const AddHybridKeySecretAction&) = default;
+  AddHybridKeySecretAction(AddHybridKeySecretAction&&) = default;
+  AddHybridKeySecretAction& operator=(const AddHybridKeySecretAction&) = default;
+  AddHybridKeySecretAction& operator=(AddHybridKeySecretAction&&) = default;
+  ~AddHybridKeySecretAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -145,6 +173,13 @@ struct AddIdentityZoneFromRemoteAction : Action<AddIdentityZoneFromRemoteAction,
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddIdentityZoneFromRemoteAction();
+  AddIdentityZoneFromRemoteAction(const AddIdentityZoneFromRemoteAction&) = default;
+  AddIdentityZoneFromRemoteAction(AddIdentityZoneFromRemoteAction&&) = default;
+  AddIdentityZoneFromRemoteAction& operator=(const AddIdentityZoneFromRemoteAction&) = default;
+  AddIdentityZoneFromRemoteAction& operator=(AddIdentityZoneFromRemoteAction&&) = default;
+  ~AddIdentityZoneFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -164,6 +199,13 @@ struct AddOssBucketFromRemoteAction : Action<AddOssBucketFromRemoteAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddOssBucketFromRemoteAction();
+  AddOssBucketFromRemoteAction(const AddOssBucketFromRemoteAction&) = default;
+  AddOssBucketFromRemoteAction(AddOssBucketFromRemoteAction&&) = default;
+  AddOssBucketFromRemoteAction& operator=(const AddOssBucketFromRemoteAction&) = default;
+  AddOssBucketFromRemoteAction& operator=(AddOssBucketFromRemoteAction&&) = default;
+  ~AddOssBucketFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -179,6 +221,13 @@ struct AttachAliyunDiskToEcsAction : Action<AttachAliyunDiskToEcsAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AttachAliyunDiskToEcsAction();
+  AttachAliyunDiskToEcsAction(const AttachAliyunDiskToEcsAction&) = default;
+  AttachAliyunDiskToEcsAction(AttachAliyunDiskToEcsAction&&) = default;
+  AttachAliyunDiskToEcsAction& operator=(const AttachAliyunDiskToEcsAction&) = default;
+  AttachAliyunDiskToEcsAction& operator=(AttachAliyunDiskToEcsAction&&) = default;
+  ~AttachAliyunDiskToEcsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -189,6 +238,13 @@ struct AttachAliyunDiskToEcsAction : Action<AttachAliyunDiskToEcsAction, Invento
 struct AttachAliyunKeyAction : Action<AttachAliyunKeyAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachAliyunKeyAction();
+  AttachAliyunKeyAction(const AttachAliyunKeyAction&) = default;
+  AttachAliyunKeyAction(AttachAliyunKeyAction&&) = default;
+  AttachAliyunKeyAction& operator=(const AttachAliyunKeyAction&) = default;
+  AttachAliyunKeyAction& operator=(AttachAliyunKeyAction&&) = default;
+  ~AttachAliyunKeyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -203,6 +259,13 @@ struct AttachHybridEipToEcsAction : Action<AttachHybridEipToEcsAction, Inventory
   std::string type;  ///< required; one of aliyun
   std::optional<std::string> requestIp;
 
+  AttachHybridEipToEcsAction();
+  AttachHybridEipToEcsAction(const AttachHybridEipToEcsAction&) = default;
+  AttachHybridEipToEcsAction(AttachHybridEipToEcsAction&&) = default;
+  AttachHybridEipToEcsAction& operator=(const AttachHybridEipToEcsAction&) = default;
+  AttachHybridEipToEcsAction& operator=(AttachHybridEipToEcsAction&&) = default;
+  ~AttachHybridEipToEcsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -214,6 +277,13 @@ struct AttachHybridKeyAction : Action<AttachHybridKeyAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachHybridKeyAction();
+  AttachHybridKeyAction(const AttachHybridKeyAction&) = default;
+  AttachHybridKeyAction(AttachHybridKeyAction&&) = default;
+  AttachHybridKeyAction& operator=(const AttachHybridKeyAction&) = default;
+  AttachHybridKeyAction& operator=(AttachHybridKeyAction&&) = default;
+  ~AttachHybridKeyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -224,6 +294,13 @@ struct AttachHybridKeyAction : Action<AttachHybridKeyAction, EmptyReply> {
 struct AttachOssBucketToEcsDataCenterAction : Action<AttachOssBucketToEcsDataCenterAction, InventoryReply<OssBucketInventory>> {
   std::string ossBucketUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachOssBucketToEcsDataCenterAction();
+  AttachOssBucketToEcsDataCenterAction(const AttachOssBucketToEcsDataCenterAction&) = default;
+  AttachOssBucketToEcsDataCenterAction(AttachOssBucketToEcsDataCenterAction&&) = default;
+  AttachOssBucketToEcsDataCenterAction& operator=(const AttachOssBucketToEcsDataCenterAction&) = default;
+  AttachOssBucketToEcsDataCenterAction& operator=(AttachOssBucketToEcsDataCenterAction&&) = default;
+  ~AttachOssBucketToEcsDataCenterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -237,6 +314,13 @@ struct BackupDatabaseToPublicCloudAction : Action<BackupDatabaseToPublicCloudAct
   std::string regionId;  ///< required
   std::optional<bool> local;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  BackupDatabaseToPublicCloudAction();
+  BackupDatabaseToPublicCloudAction(const BackupDatabaseToPublicCloudAction&) = default;
+  BackupDatabaseToPublicCloudAction(BackupDatabaseToPublicCloudAction&&) = default;
+  BackupDatabaseToPublicCloudAction& operator=(const BackupDatabaseToPublicCloudAction&) = default;
+  BackupDatabaseToPublicCloudAction& operator=(BackupDatabaseToPublicCloudAction&&) = default;
+  ~BackupDatabaseToPublicCloudAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -255,6 +339,13 @@ struct CreateAliyunDiskFromRemoteAction : Action<CreateAliyunDiskFromRemoteActio
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateAliyunDiskFromRemoteAction();
+  CreateAliyunDiskFromRemoteAction(const CreateAliyunDiskFromRemoteAction&) = default;
+  CreateAliyunDiskFromRemoteAction(CreateAliyunDiskFromRemoteAction&&) = default;
+  CreateAliyunDiskFromRemoteAction& operator=(const CreateAliyunDiskFromRemoteAction&) = default;
+  CreateAliyunDiskFromRemoteAction& operator=(CreateAliyunDiskFromRemoteAction&&) = default;
+  ~CreateAliyunDiskFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -275,6 +366,13 @@ struct CreateAliyunRouterInterfaceRemoteAction : Action<CreateAliyunRouterInterf
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAliyunRouterInterfaceRemoteAction();
+  CreateAliyunRouterInterfaceRemoteAction(const CreateAliyunRouterInterfaceRemoteAction&) = default;
+  CreateAliyunRouterInterfaceRemoteAction(CreateAliyunRouterInterfaceRemoteAction&&) = default;
+  CreateAliyunRouterInterfaceRemoteAction& operator=(const CreateAliyunRouterInterfaceRemoteAction&) = default;
+  CreateAliyunRouterInterfaceRemoteAction& operator=(CreateAliyunRouterInterfaceRemoteAction&&) = default;
+  ~CreateAliyunRouterInterfaceRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -289,6 +387,13 @@ struct CreateAliyunSnapshotRemoteAction : Action<CreateAliyunSnapshotRemoteActio
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateAliyunSnapshotRemoteAction();
+  CreateAliyunSnapshotRemoteAction(const CreateAliyunSnapshotRemoteAction&) = default;
+  CreateAliyunSnapshotRemoteAction(CreateAliyunSnapshotRemoteAction&&) = default;
+  CreateAliyunSnapshotRemoteAction& operator=(const CreateAliyunSnapshotRemoteAction&) = default;
+  CreateAliyunSnapshotRemoteAction& operator=(CreateAliyunSnapshotRemoteAction&&) = default;
+  ~CreateAliyunSnapshotRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -306,6 +411,13 @@ struct CreateAliyunVpcVirtualRouterEntryRemoteAction : Action<CreateAliyunVpcVir
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateAliyunVpcVirtualRouterEntryRemoteAction();
+  CreateAliyunVpcVirtualRouterEntryRemoteAction(const CreateAliyunVpcVirtualRouterEntryRemoteAction&) = default;
+  CreateAliyunVpcVirtualRouterEntryRemoteAction(CreateAliyunVpcVirtualRouterEntryRemoteAction&&) = default;
+  CreateAliyunVpcVirtualRouterEntryRemoteAction& operator=(const CreateAliyunVpcVirtualRouterEntryRemoteAction&) = default;
+  CreateAliyunVpcVirtualRouterEntryRemoteAction& operator=(CreateAliyunVpcVirtualRouterEntryRemoteAction&&) = default;
+  ~CreateAliyunVpcVirtualRouterEntryRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -326,6 +438,13 @@ struct CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction : Action<CreateCon
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction(const CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(const CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  ~CreateConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -340,6 +459,13 @@ struct CreateEcsImageFromEcsSnapshotAction : Action<CreateEcsImageFromEcsSnapsho
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateEcsImageFromEcsSnapshotAction();
+  CreateEcsImageFromEcsSnapshotAction(const CreateEcsImageFromEcsSnapshotAction&) = default;
+  CreateEcsImageFromEcsSnapshotAction(CreateEcsImageFromEcsSnapshotAction&&) = default;
+  CreateEcsImageFromEcsSnapshotAction& operator=(const CreateEcsImageFromEcsSnapshotAction&) = default;
+  CreateEcsImageFromEcsSnapshotAction& operator=(CreateEcsImageFromEcsSnapshotAction&&) = default;
+  ~CreateEcsImageFromEcsSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -357,6 +483,13 @@ struct CreateEcsImageFromLocalImageAction : Action<CreateEcsImageFromLocalImageA
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateEcsImageFromLocalImageAction();
+  CreateEcsImageFromLocalImageAction(const CreateEcsImageFromLocalImageAction&) = default;
+  CreateEcsImageFromLocalImageAction(CreateEcsImageFromLocalImageAction&&) = default;
+  CreateEcsImageFromLocalImageAction& operator=(const CreateEcsImageFromLocalImageAction&) = default;
+  CreateEcsImageFromLocalImageAction& operator=(CreateEcsImageFromLocalImageAction&&) = default;
+  ~CreateEcsImageFromLocalImageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -385,6 +518,13 @@ struct CreateEcsInstanceFromEcsImageAction : Action<CreateEcsInstanceFromEcsImag
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateEcsInstanceFromEcsImageAction();
+  CreateEcsInstanceFromEcsImageAction(const CreateEcsInstanceFromEcsImageAction&) = default;
+  CreateEcsInstanceFromEcsImageAction(CreateEcsInstanceFromEcsImageAction&&) = default;
+  CreateEcsInstanceFromEcsImageAction& operator=(const CreateEcsInstanceFromEcsImageAction&) = default;
+  CreateEcsInstanceFromEcsImageAction& operator=(CreateEcsInstanceFromEcsImageAction&&) = default;
+  ~CreateEcsInstanceFromEcsImageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -400,6 +540,13 @@ struct CreateEcsSecurityGroupRemoteAction : Action<CreateEcsSecurityGroupRemoteA
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateEcsSecurityGroupRemoteAction();
+  CreateEcsSecurityGroupRemoteAction(const CreateEcsSecurityGroupRemoteAction&) = default;
+  CreateEcsSecurityGroupRemoteAction(CreateEcsSecurityGroupRemoteAction&&) = default;
+  CreateEcsSecurityGroupRemoteAction& operator=(const CreateEcsSecurityGroupRemoteAction&) = default;
+  CreateEcsSecurityGroupRemoteAction& operator=(CreateEcsSecurityGroupRemoteAction&&) = default;
+  ~CreateEcsSecurityGroupRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -422,6 +569,13 @@ struct CreateEcsSecurityGroupRuleRemoteAction : Action<CreateEcsSecurityGroupRul
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateEcsSecurityGroupRuleRemoteAction();
+  CreateEcsSecurityGroupRuleRemoteAction(const CreateEcsSecurityGroupRuleRemoteAction&) = default;
+  CreateEcsSecurityGroupRuleRemoteAction(CreateEcsSecurityGroupRuleRemoteAction&&) = default;
+  CreateEcsSecurityGroupRuleRemoteAction& operator=(const CreateEcsSecurityGroupRuleRemoteAction&) = default;
+  CreateEcsSecurityGroupRuleRemoteAction& operator=(CreateEcsSecurityGroupRuleRemoteAction&&) = default;
+  ~CreateEcsSecurityGroupRuleRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -439,6 +593,13 @@ struct CreateEcsVSwitchRemoteAction : Action<CreateEcsVSwitchRemoteAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateEcsVSwitchRemoteAction();
+  CreateEcsVSwitchRemoteAction(const CreateEcsVSwitchRemoteAction&) = default;
+  CreateEcsVSwitchRemoteAction(CreateEcsVSwitchRemoteAction&&) = default;
+  CreateEcsVSwitchRemoteAction& operator=(const CreateEcsVSwitchRemoteAction&) = default;
+  CreateEcsVSwitchRemoteAction& operator=(CreateEcsVSwitchRemoteAction&&) = default;
+  ~CreateEcsVSwitchRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -455,6 +616,13 @@ struct CreateEcsVpcRemoteAction : Action<CreateEcsVpcRemoteAction, InventoryRepl
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateEcsVpcRemoteAction();
+  CreateEcsVpcRemoteAction(const CreateEcsVpcRemoteAction&) = default;
+  CreateEcsVpcRemoteAction(CreateEcsVpcRemoteAction&&) = default;
+  CreateEcsVpcRemoteAction& operator=(const CreateEcsVpcRemoteAction&) = default;
+  CreateEcsVpcRemoteAction& operator=(CreateEcsVpcRemoteAction&&) = default;
+  ~CreateEcsVpcRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -474,6 +642,13 @@ struct CreateHybridEipAction : Action<CreateHybridEipAction, InventoryReply<Hybr
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateHybridEipAction();
+  CreateHybridEipAction(const CreateHybridEipAction&) = default;
+  CreateHybridEipAction(CreateHybridEipAction&&) = default;
+  CreateHybridEipAction& operator=(const CreateHybridEipAction&) = default;
+  CreateHybridEipAction& operator=(CreateHybridEipAction&&) = default;
+  ~CreateHybridEipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -489,6 +664,13 @@ struct CreateOssBackupBucketRemoteAction : Action<CreateOssBackupBucketRemoteAct
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateOssBackupBucketRemoteAction();
+  CreateOssBackupBucketRemoteAction(const CreateOssBackupBucketRemoteAction&) = default;
+  CreateOssBackupBucketRemoteAction(CreateOssBackupBucketRemoteAction&&) = default;
+  CreateOssBackupBucketRemoteAction& operator=(const CreateOssBackupBucketRemoteAction&) = default;
+  CreateOssBackupBucketRemoteAction& operator=(CreateOssBackupBucketRemoteAction&&) = default;
+  ~CreateOssBackupBucketRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -508,6 +690,13 @@ struct CreateOssBucketRemoteAction : Action<CreateOssBucketRemoteAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateOssBucketRemoteAction();
+  CreateOssBucketRemoteAction(const CreateOssBucketRemoteAction&) = default;
+  CreateOssBucketRemoteAction(CreateOssBucketRemoteAction&&) = default;
+  CreateOssBucketRemoteAction& operator=(const CreateOssBucketRemoteAction&) = default;
+  CreateOssBucketRemoteAction& operator=(CreateOssBucketRemoteAction&&) = default;
+  ~CreateOssBucketRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -523,6 +712,13 @@ struct CreateVpcUserVpnGatewayRemoteAction : Action<CreateVpcUserVpnGatewayRemot
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateVpcUserVpnGatewayRemoteAction();
+  CreateVpcUserVpnGatewayRemoteAction(const CreateVpcUserVpnGatewayRemoteAction&) = default;
+  CreateVpcUserVpnGatewayRemoteAction(CreateVpcUserVpnGatewayRemoteAction&&) = default;
+  CreateVpcUserVpnGatewayRemoteAction& operator=(const CreateVpcUserVpnGatewayRemoteAction&) = default;
+  CreateVpcUserVpnGatewayRemoteAction& operator=(CreateVpcUserVpnGatewayRemoteAction&&) = default;
+  ~CreateVpcUserVpnGatewayRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -543,6 +739,13 @@ struct CreateVpcVpnConnectionRemoteAction : Action<CreateVpcVpnConnectionRemoteA
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateVpcVpnConnectionRemoteAction();
+  CreateVpcVpnConnectionRemoteAction(const CreateVpcVpnConnectionRemoteAction&) = default;
+  CreateVpcVpnConnectionRemoteAction(CreateVpcVpnConnectionRemoteAction&&) = default;
+  CreateVpcVpnConnectionRemoteAction& operator=(const CreateVpcVpnConnectionRemoteAction&) = default;
+  CreateVpcVpnConnectionRemoteAction& operator=(CreateVpcVpnConnectionRemoteAction&&) = default;
+  ~CreateVpcVpnConnectionRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -567,6 +770,13 @@ struct CreateVpnIkeConfigAction : Action<CreateVpnIkeConfigAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVpnIkeConfigAction();
+  CreateVpnIkeConfigAction(const CreateVpnIkeConfigAction&) = default;
+  CreateVpnIkeConfigAction(CreateVpnIkeConfigAction&&) = default;
+  CreateVpnIkeConfigAction& operator=(const CreateVpnIkeConfigAction&) = default;
+  CreateVpnIkeConfigAction& operator=(CreateVpnIkeConfigAction&&) = default;
+  ~CreateVpnIkeConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -585,6 +795,13 @@ struct CreateVpnIpsecConfigAction : Action<CreateVpnIpsecConfigAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVpnIpsecConfigAction();
+  CreateVpnIpsecConfigAction(const CreateVpnIpsecConfigAction&) = default;
+  CreateVpnIpsecConfigAction(CreateVpnIpsecConfigAction&&) = default;
+  CreateVpnIpsecConfigAction& operator=(const CreateVpnIpsecConfigAction&) = default;
+  CreateVpnIpsecConfigAction& operator=(CreateVpnIpsecConfigAction&&) = default;
+  ~CreateVpnIpsecConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -595,6 +812,13 @@ struct DeleteAliyunDiskFromLocalAction : Action<DeleteAliyunDiskFromLocalAction,
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAliyunDiskFromLocalAction();
+  DeleteAliyunDiskFromLocalAction(const DeleteAliyunDiskFromLocalAction&) = default;
+  DeleteAliyunDiskFromLocalAction(DeleteAliyunDiskFromLocalAction&&) = default;
+  DeleteAliyunDiskFromLocalAction& operator=(const DeleteAliyunDiskFromLocalAction&) = default;
+  DeleteAliyunDiskFromLocalAction& operator=(DeleteAliyunDiskFromLocalAction&&) = default;
+  ~DeleteAliyunDiskFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -607,6 +831,13 @@ struct DeleteAliyunDiskFromRemoteAction : Action<DeleteAliyunDiskFromRemoteActio
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAliyunDiskFromRemoteAction();
+  DeleteAliyunDiskFromRemoteAction(const DeleteAliyunDiskFromRemoteAction&) = default;
+  DeleteAliyunDiskFromRemoteAction(DeleteAliyunDiskFromRemoteAction&&) = default;
+  DeleteAliyunDiskFromRemoteAction& operator=(const DeleteAliyunDiskFromRemoteAction&) = default;
+  DeleteAliyunDiskFromRemoteAction& operator=(DeleteAliyunDiskFromRemoteAction&&) = default;
+  ~DeleteAliyunDiskFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -617,6 +848,13 @@ struct DeleteAliyunKeySecretAction : Action<DeleteAliyunKeySecretAction, EmptyRe
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAliyunKeySecretAction();
+  DeleteAliyunKeySecretAction(const DeleteAliyunKeySecretAction&) = default;
+  DeleteAliyunKeySecretAction(DeleteAliyunKeySecretAction&&) = default;
+  DeleteAliyunKeySecretAction& operator=(const DeleteAliyunKeySecretAction&) = default;
+  DeleteAliyunKeySecretAction& operator=(DeleteAliyunKeySecretAction&&) = default;
+  ~DeleteAliyunKeySecretAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -629,6 +867,13 @@ struct DeleteAliyunRouteEntryRemoteAction : Action<DeleteAliyunRouteEntryRemoteA
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAliyunRouteEntryRemoteAction();
+  DeleteAliyunRouteEntryRemoteAction(const DeleteAliyunRouteEntryRemoteAction&) = default;
+  DeleteAliyunRouteEntryRemoteAction(DeleteAliyunRouteEntryRemoteAction&&) = default;
+  DeleteAliyunRouteEntryRemoteAction& operator=(const DeleteAliyunRouteEntryRemoteAction&) = default;
+  DeleteAliyunRouteEntryRemoteAction& operator=(DeleteAliyunRouteEntryRemoteAction&&) = default;
+  ~DeleteAliyunRouteEntryRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -639,6 +884,13 @@ struct DeleteAliyunRouterInterfaceLocalAction : Action<DeleteAliyunRouterInterfa
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAliyunRouterInterfaceLocalAction();
+  DeleteAliyunRouterInterfaceLocalAction(const DeleteAliyunRouterInterfaceLocalAction&) = default;
+  DeleteAliyunRouterInterfaceLocalAction(DeleteAliyunRouterInterfaceLocalAction&&) = default;
+  DeleteAliyunRouterInterfaceLocalAction& operator=(const DeleteAliyunRouterInterfaceLocalAction&) = default;
+  DeleteAliyunRouterInterfaceLocalAction& operator=(DeleteAliyunRouterInterfaceLocalAction&&) = default;
+  ~DeleteAliyunRouterInterfaceLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -652,6 +904,13 @@ struct DeleteAliyunRouterInterfaceRemoteAction : Action<DeleteAliyunRouterInterf
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAliyunRouterInterfaceRemoteAction();
+  DeleteAliyunRouterInterfaceRemoteAction(const DeleteAliyunRouterInterfaceRemoteAction&) = default;
+  DeleteAliyunRouterInterfaceRemoteAction(DeleteAliyunRouterInterfaceRemoteAction&&) = default;
+  DeleteAliyunRouterInterfaceRemoteAction& operator=(const DeleteAliyunRouterInterfaceRemoteAction&) = default;
+  DeleteAliyunRouterInterfaceRemoteAction& operator=(DeleteAliyunRouterInterfaceRemoteAction&&) = default;
+  ~DeleteAliyunRouterInterfaceRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -662,6 +921,13 @@ struct DeleteAliyunSnapshotFromLocalAction : Action<DeleteAliyunSnapshotFromLoca
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAliyunSnapshotFromLocalAction();
+  DeleteAliyunSnapshotFromLocalAction(const DeleteAliyunSnapshotFromLocalAction&) = default;
+  DeleteAliyunSnapshotFromLocalAction(DeleteAliyunSnapshotFromLocalAction&&) = default;
+  DeleteAliyunSnapshotFromLocalAction& operator=(const DeleteAliyunSnapshotFromLocalAction&) = default;
+  DeleteAliyunSnapshotFromLocalAction& operator=(DeleteAliyunSnapshotFromLocalAction&&) = default;
+  ~DeleteAliyunSnapshotFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -674,6 +940,13 @@ struct DeleteAliyunSnapshotFromRemoteAction : Action<DeleteAliyunSnapshotFromRem
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAliyunSnapshotFromRemoteAction();
+  DeleteAliyunSnapshotFromRemoteAction(const DeleteAliyunSnapshotFromRemoteAction&) = default;
+  DeleteAliyunSnapshotFromRemoteAction(DeleteAliyunSnapshotFromRemoteAction&&) = default;
+  DeleteAliyunSnapshotFromRemoteAction& operator=(const DeleteAliyunSnapshotFromRemoteAction&) = default;
+  DeleteAliyunSnapshotFromRemoteAction& operator=(DeleteAliyunSnapshotFromRemoteAction&&) = default;
+  ~DeleteAliyunSnapshotFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -684,6 +957,13 @@ struct DeleteAllEcsInstancesFromDataCenterAction : Action<DeleteAllEcsInstancesF
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAllEcsInstancesFromDataCenterAction();
+  DeleteAllEcsInstancesFromDataCenterAction(const DeleteAllEcsInstancesFromDataCenterAction&) = default;
+  DeleteAllEcsInstancesFromDataCenterAction(DeleteAllEcsInstancesFromDataCenterAction&&) = default;
+  DeleteAllEcsInstancesFromDataCenterAction& operator=(const DeleteAllEcsInstancesFromDataCenterAction&) = default;
+  DeleteAllEcsInstancesFromDataCenterAction& operator=(DeleteAllEcsInstancesFromDataCenterAction&&) = default;
+  ~DeleteAllEcsInstancesFromDataCenterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -698,6 +978,13 @@ struct DeleteBackupFileInPublicAction : Action<DeleteBackupFileInPublicAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteBackupFileInPublicAction();
+  DeleteBackupFileInPublicAction(const DeleteBackupFileInPublicAction&) = default;
+  DeleteBackupFileInPublicAction(DeleteBackupFileInPublicAction&&) = default;
+  DeleteBackupFileInPublicAction& operator=(const DeleteBackupFileInPublicAction&) = default;
+  DeleteBackupFileInPublicAction& operator=(DeleteBackupFileInPublicAction&&) = default;
+  ~DeleteBackupFileInPublicAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -708,6 +995,13 @@ struct DeleteConnectionAccessPointLocalAction : Action<DeleteConnectionAccessPoi
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteConnectionAccessPointLocalAction();
+  DeleteConnectionAccessPointLocalAction(const DeleteConnectionAccessPointLocalAction&) = default;
+  DeleteConnectionAccessPointLocalAction(DeleteConnectionAccessPointLocalAction&&) = default;
+  DeleteConnectionAccessPointLocalAction& operator=(const DeleteConnectionAccessPointLocalAction&) = default;
+  DeleteConnectionAccessPointLocalAction& operator=(DeleteConnectionAccessPointLocalAction&&) = default;
+  ~DeleteConnectionAccessPointLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -720,6 +1014,13 @@ struct DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction : Action<DeleteCon
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction(const DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(const DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  ~DeleteConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -730,6 +1031,13 @@ struct DeleteDataCenterInLocalAction : Action<DeleteDataCenterInLocalAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteDataCenterInLocalAction();
+  DeleteDataCenterInLocalAction(const DeleteDataCenterInLocalAction&) = default;
+  DeleteDataCenterInLocalAction(DeleteDataCenterInLocalAction&&) = default;
+  DeleteDataCenterInLocalAction& operator=(const DeleteDataCenterInLocalAction&) = default;
+  DeleteDataCenterInLocalAction& operator=(DeleteDataCenterInLocalAction&&) = default;
+  ~DeleteDataCenterInLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -742,6 +1050,13 @@ struct DeleteEcsImageLocalAction : Action<DeleteEcsImageLocalAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteEcsImageLocalAction();
+  DeleteEcsImageLocalAction(const DeleteEcsImageLocalAction&) = default;
+  DeleteEcsImageLocalAction(DeleteEcsImageLocalAction&&) = default;
+  DeleteEcsImageLocalAction& operator=(const DeleteEcsImageLocalAction&) = default;
+  DeleteEcsImageLocalAction& operator=(DeleteEcsImageLocalAction&&) = default;
+  ~DeleteEcsImageLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -752,6 +1067,13 @@ struct DeleteEcsImageRemoteAction : Action<DeleteEcsImageRemoteAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteEcsImageRemoteAction();
+  DeleteEcsImageRemoteAction(const DeleteEcsImageRemoteAction&) = default;
+  DeleteEcsImageRemoteAction(DeleteEcsImageRemoteAction&&) = default;
+  DeleteEcsImageRemoteAction& operator=(const DeleteEcsImageRemoteAction&) = default;
+  DeleteEcsImageRemoteAction& operator=(DeleteEcsImageRemoteAction&&) = default;
+  ~DeleteEcsImageRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -764,6 +1086,13 @@ struct DeleteEcsInstanceAction : Action<DeleteEcsInstanceAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteEcsInstanceAction();
+  DeleteEcsInstanceAction(const DeleteEcsInstanceAction&) = default;
+  DeleteEcsInstanceAction(DeleteEcsInstanceAction&&) = default;
+  DeleteEcsInstanceAction& operator=(const DeleteEcsInstanceAction&) = default;
+  DeleteEcsInstanceAction& operator=(DeleteEcsInstanceAction&&) = default;
+  ~DeleteEcsInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -774,6 +1103,13 @@ struct DeleteEcsInstanceLocalAction : Action<DeleteEcsInstanceLocalAction, Empty
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteEcsInstanceLocalAction();
+  DeleteEcsInstanceLocalAction(const DeleteEcsInstanceLocalAction&) = default;
+  DeleteEcsInstanceLocalAction(DeleteEcsInstanceLocalAction&&) = default;
+  DeleteEcsInstanceLocalAction& operator=(const DeleteEcsInstanceLocalAction&) = default;
+  DeleteEcsInstanceLocalAction& operator=(DeleteEcsInstanceLocalAction&&) = default;
+  ~DeleteEcsInstanceLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -786,6 +1122,13 @@ struct DeleteEcsSecurityGroupInLocalAction : Action<DeleteEcsSecurityGroupInLoca
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteEcsSecurityGroupInLocalAction();
+  DeleteEcsSecurityGroupInLocalAction(const DeleteEcsSecurityGroupInLocalAction&) = default;
+  DeleteEcsSecurityGroupInLocalAction(DeleteEcsSecurityGroupInLocalAction&&) = default;
+  DeleteEcsSecurityGroupInLocalAction& operator=(const DeleteEcsSecurityGroupInLocalAction&) = default;
+  DeleteEcsSecurityGroupInLocalAction& operator=(DeleteEcsSecurityGroupInLocalAction&&) = default;
+  ~DeleteEcsSecurityGroupInLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -796,6 +1139,13 @@ struct DeleteEcsSecurityGroupRemoteAction : Action<DeleteEcsSecurityGroupRemoteA
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteEcsSecurityGroupRemoteAction();
+  DeleteEcsSecurityGroupRemoteAction(const DeleteEcsSecurityGroupRemoteAction&) = default;
+  DeleteEcsSecurityGroupRemoteAction(DeleteEcsSecurityGroupRemoteAction&&) = default;
+  DeleteEcsSecurityGroupRemoteAction& operator=(const DeleteEcsSecurityGroupRemoteAction&) = default;
+  DeleteEcsSecurityGroupRemoteAction& operator=(DeleteEcsSecurityGroupRemoteAction&&) = default;
+  ~DeleteEcsSecurityGroupRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -808,6 +1158,13 @@ struct DeleteEcsSecurityGroupRuleRemoteAction : Action<DeleteEcsSecurityGroupRul
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteEcsSecurityGroupRuleRemoteAction();
+  DeleteEcsSecurityGroupRuleRemoteAction(const DeleteEcsSecurityGroupRuleRemoteAction&) = default;
+  DeleteEcsSecurityGroupRuleRemoteAction(DeleteEcsSecurityGroupRuleRemoteAction&&) = default;
+  DeleteEcsSecurityGroupRuleRemoteAction& operator=(const DeleteEcsSecurityGroupRuleRemoteAction&) = default;
+  DeleteEcsSecurityGroupRuleRemoteAction& operator=(DeleteEcsSecurityGroupRuleRemoteAction&&) = default;
+  ~DeleteEcsSecurityGroupRuleRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -818,6 +1175,13 @@ struct DeleteEcsVSwitchInLocalAction : Action<DeleteEcsVSwitchInLocalAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteEcsVSwitchInLocalAction();
+  DeleteEcsVSwitchInLocalAction(const DeleteEcsVSwitchInLocalAction&) = default;
+  DeleteEcsVSwitchInLocalAction(DeleteEcsVSwitchInLocalAction&&) = default;
+  DeleteEcsVSwitchInLocalAction& operator=(const DeleteEcsVSwitchInLocalAction&) = default;
+  DeleteEcsVSwitchInLocalAction& operator=(DeleteEcsVSwitchInLocalAction&&) = default;
+  ~DeleteEcsVSwitchInLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -830,6 +1194,13 @@ struct DeleteEcsVSwitchRemoteAction : Action<DeleteEcsVSwitchRemoteAction, Empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteEcsVSwitchRemoteAction();
+  DeleteEcsVSwitchRemoteAction(const DeleteEcsVSwitchRemoteAction&) = default;
+  DeleteEcsVSwitchRemoteAction(DeleteEcsVSwitchRemoteAction&&) = default;
+  DeleteEcsVSwitchRemoteAction& operator=(const DeleteEcsVSwitchRemoteAction&) = default;
+  DeleteEcsVSwitchRemoteAction& operator=(DeleteEcsVSwitchRemoteAction&&) = default;
+  ~DeleteEcsVSwitchRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -841,6 +1212,13 @@ struct DeleteEcsVpcInLocalAction : Action<DeleteEcsVpcInLocalAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteEcsVpcInLocalAction();
+  DeleteEcsVpcInLocalAction(const DeleteEcsVpcInLocalAction&) = default;
+  DeleteEcsVpcInLocalAction(DeleteEcsVpcInLocalAction&&) = default;
+  DeleteEcsVpcInLocalAction& operator=(const DeleteEcsVpcInLocalAction&) = default;
+  DeleteEcsVpcInLocalAction& operator=(DeleteEcsVpcInLocalAction&&) = default;
+  ~DeleteEcsVpcInLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -851,6 +1229,13 @@ struct DeleteEcsVpcRemoteAction : Action<DeleteEcsVpcRemoteAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteEcsVpcRemoteAction();
+  DeleteEcsVpcRemoteAction(const DeleteEcsVpcRemoteAction&) = default;
+  DeleteEcsVpcRemoteAction(DeleteEcsVpcRemoteAction&&) = default;
+  DeleteEcsVpcRemoteAction& operator=(const DeleteEcsVpcRemoteAction&) = default;
+  DeleteEcsVpcRemoteAction& operator=(DeleteEcsVpcRemoteAction&&) = default;
+  ~DeleteEcsVpcRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -864,6 +1249,13 @@ struct DeleteHybridEipFromLocalAction : Action<DeleteHybridEipFromLocalAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteHybridEipFromLocalAction();
+  DeleteHybridEipFromLocalAction(const DeleteHybridEipFromLocalAction&) = default;
+  DeleteHybridEipFromLocalAction(DeleteHybridEipFromLocalAction&&) = default;
+  DeleteHybridEipFromLocalAction& operator=(const DeleteHybridEipFromLocalAction&) = default;
+  DeleteHybridEipFromLocalAction& operator=(DeleteHybridEipFromLocalAction&&) = default;
+  ~DeleteHybridEipFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -876,6 +1268,13 @@ struct DeleteHybridEipRemoteAction : Action<DeleteHybridEipRemoteAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteHybridEipRemoteAction();
+  DeleteHybridEipRemoteAction(const DeleteHybridEipRemoteAction&) = default;
+  DeleteHybridEipRemoteAction(DeleteHybridEipRemoteAction&&) = default;
+  DeleteHybridEipRemoteAction& operator=(const DeleteHybridEipRemoteAction&) = default;
+  DeleteHybridEipRemoteAction& operator=(DeleteHybridEipRemoteAction&&) = default;
+  ~DeleteHybridEipRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -887,6 +1286,13 @@ struct DeleteHybridKeySecretAction : Action<DeleteHybridKeySecretAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteHybridKeySecretAction();
+  DeleteHybridKeySecretAction(const DeleteHybridKeySecretAction&) = default;
+  DeleteHybridKeySecretAction(DeleteHybridKeySecretAction&&) = default;
+  DeleteHybridKeySecretAction& operator=(const DeleteHybridKeySecretAction&) = default;
+  DeleteHybridKeySecretAction& operator=(DeleteHybridKeySecretAction&&) = default;
+  ~DeleteHybridKeySecretAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -897,6 +1303,13 @@ struct DeleteIdentityZoneInLocalAction : Action<DeleteIdentityZoneInLocalAction,
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteIdentityZoneInLocalAction();
+  DeleteIdentityZoneInLocalAction(const DeleteIdentityZoneInLocalAction&) = default;
+  DeleteIdentityZoneInLocalAction(DeleteIdentityZoneInLocalAction&&) = default;
+  DeleteIdentityZoneInLocalAction& operator=(const DeleteIdentityZoneInLocalAction&) = default;
+  DeleteIdentityZoneInLocalAction& operator=(DeleteIdentityZoneInLocalAction&&) = default;
+  ~DeleteIdentityZoneInLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -910,6 +1323,13 @@ struct DeleteOssBucketFileRemoteAction : Action<DeleteOssBucketFileRemoteAction,
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteOssBucketFileRemoteAction();
+  DeleteOssBucketFileRemoteAction(const DeleteOssBucketFileRemoteAction&) = default;
+  DeleteOssBucketFileRemoteAction(DeleteOssBucketFileRemoteAction&&) = default;
+  DeleteOssBucketFileRemoteAction& operator=(const DeleteOssBucketFileRemoteAction&) = default;
+  DeleteOssBucketFileRemoteAction& operator=(DeleteOssBucketFileRemoteAction&&) = default;
+  ~DeleteOssBucketFileRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -920,6 +1340,13 @@ struct DeleteOssBucketNameLocalAction : Action<DeleteOssBucketNameLocalAction, E
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteOssBucketNameLocalAction();
+  DeleteOssBucketNameLocalAction(const DeleteOssBucketNameLocalAction&) = default;
+  DeleteOssBucketNameLocalAction(DeleteOssBucketNameLocalAction&&) = default;
+  DeleteOssBucketNameLocalAction& operator=(const DeleteOssBucketNameLocalAction&) = default;
+  DeleteOssBucketNameLocalAction& operator=(DeleteOssBucketNameLocalAction&&) = default;
+  ~DeleteOssBucketNameLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -932,6 +1359,13 @@ struct DeleteOssBucketRemoteAction : Action<DeleteOssBucketRemoteAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteOssBucketRemoteAction();
+  DeleteOssBucketRemoteAction(const DeleteOssBucketRemoteAction&) = default;
+  DeleteOssBucketRemoteAction(DeleteOssBucketRemoteAction&&) = default;
+  DeleteOssBucketRemoteAction& operator=(const DeleteOssBucketRemoteAction&) = default;
+  DeleteOssBucketRemoteAction& operator=(DeleteOssBucketRemoteAction&&) = default;
+  ~DeleteOssBucketRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -942,6 +1376,13 @@ struct DeleteVirtualBorderRouterLocalAction : Action<DeleteVirtualBorderRouterLo
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVirtualBorderRouterLocalAction();
+  DeleteVirtualBorderRouterLocalAction(const DeleteVirtualBorderRouterLocalAction&) = default;
+  DeleteVirtualBorderRouterLocalAction(DeleteVirtualBorderRouterLocalAction&&) = default;
+  DeleteVirtualBorderRouterLocalAction& operator=(const DeleteVirtualBorderRouterLocalAction&) = default;
+  DeleteVirtualBorderRouterLocalAction& operator=(DeleteVirtualBorderRouterLocalAction&&) = default;
+  ~DeleteVirtualBorderRouterLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -954,6 +1395,13 @@ struct DeleteVirtualRouterLocalAction : Action<DeleteVirtualRouterLocalAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVirtualRouterLocalAction();
+  DeleteVirtualRouterLocalAction(const DeleteVirtualRouterLocalAction&) = default;
+  DeleteVirtualRouterLocalAction(DeleteVirtualRouterLocalAction&&) = default;
+  DeleteVirtualRouterLocalAction& operator=(const DeleteVirtualRouterLocalAction&) = default;
+  DeleteVirtualRouterLocalAction& operator=(DeleteVirtualRouterLocalAction&&) = default;
+  ~DeleteVirtualRouterLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -964,6 +1412,13 @@ struct DeleteVpcIkeConfigLocalAction : Action<DeleteVpcIkeConfigLocalAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVpcIkeConfigLocalAction();
+  DeleteVpcIkeConfigLocalAction(const DeleteVpcIkeConfigLocalAction&) = default;
+  DeleteVpcIkeConfigLocalAction(DeleteVpcIkeConfigLocalAction&&) = default;
+  DeleteVpcIkeConfigLocalAction& operator=(const DeleteVpcIkeConfigLocalAction&) = default;
+  DeleteVpcIkeConfigLocalAction& operator=(DeleteVpcIkeConfigLocalAction&&) = default;
+  ~DeleteVpcIkeConfigLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -976,6 +1431,13 @@ struct DeleteVpcIpSecConfigLocalAction : Action<DeleteVpcIpSecConfigLocalAction,
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVpcIpSecConfigLocalAction();
+  DeleteVpcIpSecConfigLocalAction(const DeleteVpcIpSecConfigLocalAction&) = default;
+  DeleteVpcIpSecConfigLocalAction(DeleteVpcIpSecConfigLocalAction&&) = default;
+  DeleteVpcIpSecConfigLocalAction& operator=(const DeleteVpcIpSecConfigLocalAction&) = default;
+  DeleteVpcIpSecConfigLocalAction& operator=(DeleteVpcIpSecConfigLocalAction&&) = default;
+  ~DeleteVpcIpSecConfigLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -986,6 +1448,13 @@ struct DeleteVpcUserVpnGatewayLocalAction : Action<DeleteVpcUserVpnGatewayLocalA
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVpcUserVpnGatewayLocalAction();
+  DeleteVpcUserVpnGatewayLocalAction(const DeleteVpcUserVpnGatewayLocalAction&) = default;
+  DeleteVpcUserVpnGatewayLocalAction(DeleteVpcUserVpnGatewayLocalAction&&) = default;
+  DeleteVpcUserVpnGatewayLocalAction& operator=(const DeleteVpcUserVpnGatewayLocalAction&) = default;
+  DeleteVpcUserVpnGatewayLocalAction& operator=(DeleteVpcUserVpnGatewayLocalAction&&) = default;
+  ~DeleteVpcUserVpnGatewayLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -998,6 +1467,13 @@ struct DeleteVpcUserVpnGatewayRemoteAction : Action<DeleteVpcUserVpnGatewayRemot
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVpcUserVpnGatewayRemoteAction();
+  DeleteVpcUserVpnGatewayRemoteAction(const DeleteVpcUserVpnGatewayRemoteAction&) = default;
+  DeleteVpcUserVpnGatewayRemoteAction(DeleteVpcUserVpnGatewayRemoteAction&&) = default;
+  DeleteVpcUserVpnGatewayRemoteAction& operator=(const DeleteVpcUserVpnGatewayRemoteAction&) = default;
+  DeleteVpcUserVpnGatewayRemoteAction& operator=(DeleteVpcUserVpnGatewayRemoteAction&&) = default;
+  ~DeleteVpcUserVpnGatewayRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1008,6 +1484,13 @@ struct DeleteVpcVpnConnectionLocalAction : Action<DeleteVpcVpnConnectionLocalAct
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVpcVpnConnectionLocalAction();
+  DeleteVpcVpnConnectionLocalAction(const DeleteVpcVpnConnectionLocalAction&) = default;
+  DeleteVpcVpnConnectionLocalAction(DeleteVpcVpnConnectionLocalAction&&) = default;
+  DeleteVpcVpnConnectionLocalAction& operator=(const DeleteVpcVpnConnectionLocalAction&) = default;
+  DeleteVpcVpnConnectionLocalAction& operator=(DeleteVpcVpnConnectionLocalAction&&) = default;
+  ~DeleteVpcVpnConnectionLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1020,6 +1503,13 @@ struct DeleteVpcVpnConnectionRemoteAction : Action<DeleteVpcVpnConnectionRemoteA
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVpcVpnConnectionRemoteAction();
+  DeleteVpcVpnConnectionRemoteAction(const DeleteVpcVpnConnectionRemoteAction&) = default;
+  DeleteVpcVpnConnectionRemoteAction(DeleteVpcVpnConnectionRemoteAction&&) = default;
+  DeleteVpcVpnConnectionRemoteAction& operator=(const DeleteVpcVpnConnectionRemoteAction&) = default;
+  DeleteVpcVpnConnectionRemoteAction& operator=(DeleteVpcVpnConnectionRemoteAction&&) = default;
+  ~DeleteVpcVpnConnectionRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1030,6 +1520,13 @@ struct DeleteVpcVpnGatewayLocalAction : Action<DeleteVpcVpnGatewayLocalAction, E
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVpcVpnGatewayLocalAction();
+  DeleteVpcVpnGatewayLocalAction(const DeleteVpcVpnGatewayLocalAction&) = default;
+  DeleteVpcVpnGatewayLocalAction(DeleteVpcVpnGatewayLocalAction&&) = default;
+  DeleteVpcVpnGatewayLocalAction& operator=(const DeleteVpcVpnGatewayLocalAction&) = default;
+  DeleteVpcVpnGatewayLocalAction& operator=(DeleteVpcVpnGatewayLocalAction&&) = default;
+  ~DeleteVpcVpnGatewayLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1044,6 +1541,13 @@ struct DetachAliyunDiskFromEcsAction : Action<DetachAliyunDiskFromEcsAction, Emp
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  DetachAliyunDiskFromEcsAction();
+  DetachAliyunDiskFromEcsAction(const DetachAliyunDiskFromEcsAction&) = default;
+  DetachAliyunDiskFromEcsAction(DetachAliyunDiskFromEcsAction&&) = default;
+  DetachAliyunDiskFromEcsAction& operator=(const DetachAliyunDiskFromEcsAction&) = default;
+  DetachAliyunDiskFromEcsAction& operator=(DetachAliyunDiskFromEcsAction&&) = default;
+  ~DetachAliyunDiskFromEcsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1054,6 +1558,13 @@ struct DetachAliyunDiskFromEcsAction : Action<DetachAliyunDiskFromEcsAction, Emp
 struct DetachAliyunKeyAction : Action<DetachAliyunKeyAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachAliyunKeyAction();
+  DetachAliyunKeyAction(const DetachAliyunKeyAction&) = default;
+  DetachAliyunKeyAction(DetachAliyunKeyAction&&) = default;
+  DetachAliyunKeyAction& operator=(const DetachAliyunKeyAction&) = default;
+  DetachAliyunKeyAction& operator=(DetachAliyunKeyAction&&) = default;
+  ~DetachAliyunKeyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1067,6 +1578,13 @@ struct DetachHybridEipFromEcsAction : Action<DetachHybridEipFromEcsAction, Empty
   std::string type;  ///< required; one of aliyun
   std::optional<std::string> requestIp;
 
+  DetachHybridEipFromEcsAction();
+  DetachHybridEipFromEcsAction(const DetachHybridEipFromEcsAction&) = default;
+  DetachHybridEipFromEcsAction(DetachHybridEipFromEcsAction&&) = default;
+  DetachHybridEipFromEcsAction& operator=(const DetachHybridEipFromEcsAction&) = default;
+  DetachHybridEipFromEcsAction& operator=(DetachHybridEipFromEcsAction&&) = default;
+  ~DetachHybridEipFromEcsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1078,6 +1596,13 @@ struct DetachHybridKeyAction : Action<DetachHybridKeyAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachHybridKeyAction();
+  DetachHybridKeyAction(const DetachHybridKeyAction&) = default;
+  DetachHybridKeyAction(DetachHybridKeyAction&&) = default;
+  DetachHybridKeyAction& operator=(const DetachHybridKeyAction&) = default;
+  DetachHybridKeyAction& operator=(DetachHybridKeyAction&&) = default;
+  ~DetachHybridKeyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1088,6 +1613,13 @@ struct DetachHybridKeyAction : Action<DetachHybridKeyAction, EmptyReply> {
 struct DetachOssBucketFromEcsDataCenterAction : Action<DetachOssBucketFromEcsDataCenterAction, InventoryReply<OssBucketInventory>> {
   std::string ossBucketUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachOssBucketFromEcsDataCenterAction();
+  DetachOssBucketFromEcsDataCenterAction(const DetachOssBucketFromEcsDataCenterAction&) = default;
+  DetachOssBucketFromEcsDataCenterAction(DetachOssBucketFromEcsDataCenterAction&&) = default;
+  DetachOssBucketFromEcsDataCenterAction& operator=(const DetachOssBucketFromEcsDataCenterAction&) = default;
+  DetachOssBucketFromEcsDataCenterAction& operator=(DetachOssBucketFromEcsDataCenterAction&&) = default;
+  ~DetachOssBucketFromEcsDataCenterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1102,6 +1634,13 @@ struct DownloadBackupFileFromPublicCloudAction : Action<DownloadBackupFileFromPu
   std::string type;  ///< required; one of aliyun
   std::optional<std::string> requestIp;
 
+  DownloadBackupFileFromPublicCloudAction();
+  DownloadBackupFileFromPublicCloudAction(const DownloadBackupFileFromPublicCloudAction&) = default;
+  DownloadBackupFileFromPublicCloudAction(DownloadBackupFileFromPublicCloudAction&&) = default;
+  DownloadBackupFileFromPublicCloudAction& operator=(const DownloadBackupFileFromPublicCloudAction&) = default;
+  DownloadBackupFileFromPublicCloudAction& operator=(DownloadBackupFileFromPublicCloudAction&&) = default;
+  ~DownloadBackupFileFromPublicCloudAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1114,6 +1653,13 @@ struct GCAliyunSnapshotRemoteAction : Action<GCAliyunSnapshotRemoteAction, Empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  GCAliyunSnapshotRemoteAction();
+  GCAliyunSnapshotRemoteAction(const GCAliyunSnapshotRemoteAction&) = default;
+  GCAliyunSnapshotRemoteAction(GCAliyunSnapshotRemoteAction&&) = default;
+  GCAliyunSnapshotRemoteAction& operator=(const GCAliyunSnapshotRemoteAction&) = default;
+  GCAliyunSnapshotRemoteAction& operator=(GCAliyunSnapshotRemoteAction&&) = default;
+  ~GCAliyunSnapshotRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1123,6 +1669,13 @@ struct GCAliyunSnapshotRemoteAction : Action<GCAliyunSnapshotRemoteAction, Empty
 struct GetConnectionAccessPointFromRemoteAction : Action<GetConnectionAccessPointFromRemoteAction, GetConnectionAccessPointFromRemoteResult> {
   std::string dataCenterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetConnectionAccessPointFromRemoteAction();
+  GetConnectionAccessPointFromRemoteAction(const GetConnectionAccessPointFromRemoteAction&) = default;
+  GetConnectionAccessPointFromRemoteAction(GetConnectionAccessPointFromRemoteAction&&) = default;
+  GetConnectionAccessPointFromRemoteAction& operator=(const GetConnectionAccessPointFromRemoteAction&) = default;
+  GetConnectionAccessPointFromRemoteAction& operator=(GetConnectionAccessPointFromRemoteAction&&) = default;
+  ~GetConnectionAccessPointFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1136,6 +1689,13 @@ struct GetConnectionBetweenL3NetworkAndAliyunVSwitchAction : Action<GetConnectio
   std::string resourceType;  ///< required; one of l3network, vroutervm, vbr, vpc
   std::optional<std::string> requestIp;
 
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction(const GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(const GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  GetConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(GetConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  ~GetConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1146,6 +1706,13 @@ struct GetCreateEcsImageProgressAction : Action<GetCreateEcsImageProgressAction,
   std::string imageUuid;  ///< path; required
   std::string dataCenterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetCreateEcsImageProgressAction();
+  GetCreateEcsImageProgressAction(const GetCreateEcsImageProgressAction&) = default;
+  GetCreateEcsImageProgressAction(GetCreateEcsImageProgressAction&&) = default;
+  GetCreateEcsImageProgressAction& operator=(const GetCreateEcsImageProgressAction&) = default;
+  GetCreateEcsImageProgressAction& operator=(GetCreateEcsImageProgressAction&&) = default;
+  ~GetCreateEcsImageProgressAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1158,6 +1725,13 @@ struct GetDataCenterFromRemoteAction : Action<GetDataCenterFromRemoteAction, Get
   std::optional<std::string> endpoint;
   std::optional<std::string> requestIp;
 
+  GetDataCenterFromRemoteAction();
+  GetDataCenterFromRemoteAction(const GetDataCenterFromRemoteAction&) = default;
+  GetDataCenterFromRemoteAction(GetDataCenterFromRemoteAction&&) = default;
+  GetDataCenterFromRemoteAction& operator=(const GetDataCenterFromRemoteAction&) = default;
+  GetDataCenterFromRemoteAction& operator=(GetDataCenterFromRemoteAction&&) = default;
+  ~GetDataCenterFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1169,6 +1743,13 @@ struct GetEcsInstanceTypeAction : Action<GetEcsInstanceTypeAction, GetEcsInstanc
   std::optional<std::string> ecsImageUuid;
   std::optional<std::string> requestIp;
 
+  GetEcsInstanceTypeAction();
+  GetEcsInstanceTypeAction(const GetEcsInstanceTypeAction&) = default;
+  GetEcsInstanceTypeAction(GetEcsInstanceTypeAction&&) = default;
+  GetEcsInstanceTypeAction& operator=(const GetEcsInstanceTypeAction&) = default;
+  GetEcsInstanceTypeAction& operator=(GetEcsInstanceTypeAction&&) = default;
+  ~GetEcsInstanceTypeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1178,6 +1759,13 @@ struct GetEcsInstanceTypeAction : Action<GetEcsInstanceTypeAction, GetEcsInstanc
 struct GetEcsInstanceVncUrlAction : Action<GetEcsInstanceVncUrlAction, GetEcsInstanceVncUrlResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetEcsInstanceVncUrlAction();
+  GetEcsInstanceVncUrlAction(const GetEcsInstanceVncUrlAction&) = default;
+  GetEcsInstanceVncUrlAction(GetEcsInstanceVncUrlAction&&) = default;
+  GetEcsInstanceVncUrlAction& operator=(const GetEcsInstanceVncUrlAction&) = default;
+  GetEcsInstanceVncUrlAction& operator=(GetEcsInstanceVncUrlAction&&) = default;
+  ~GetEcsInstanceVncUrlAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1191,6 +1779,13 @@ struct GetIdentityZoneFromRemoteAction : Action<GetIdentityZoneFromRemoteAction,
   std::optional<std::string> regionId;
   std::optional<std::string> requestIp;
 
+  GetIdentityZoneFromRemoteAction();
+  GetIdentityZoneFromRemoteAction(const GetIdentityZoneFromRemoteAction&) = default;
+  GetIdentityZoneFromRemoteAction(GetIdentityZoneFromRemoteAction&&) = default;
+  GetIdentityZoneFromRemoteAction& operator=(const GetIdentityZoneFromRemoteAction&) = default;
+  GetIdentityZoneFromRemoteAction& operator=(GetIdentityZoneFromRemoteAction&&) = default;
+  ~GetIdentityZoneFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1199,6 +1794,13 @@ struct GetIdentityZoneFromRemoteAction : Action<GetIdentityZoneFromRemoteAction,
 /// From sdk/src/main/java/org/zstack/sdk/GetOssBackupBucketFromRemoteAction.java.
 struct GetOssBackupBucketFromRemoteAction : Action<GetOssBackupBucketFromRemoteAction, EmptyReply> {
   std::optional<std::string> requestIp;
+
+  GetOssBackupBucketFromRemoteAction();
+  GetOssBackupBucketFromRemoteAction(const GetOssBackupBucketFromRemoteAction&) = default;
+  GetOssBackupBucketFromRemoteAction(GetOssBackupBucketFromRemoteAction&&) = default;
+  GetOssBackupBucketFromRemoteAction& operator=(const GetOssBackupBucketFromRemoteAction&) = default;
+  GetOssBackupBucketFromRemoteAction& operator=(GetOssBackupBucketFromRemoteAction&&) = default;
+  ~GetOssBackupBucketFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1213,6 +1815,13 @@ struct GetOssBucketFileFromRemoteAction : Action<GetOssBucketFileFromRemoteActio
   std::optional<std::string> ossSecret;  ///< max length 127
   std::optional<std::string> requestIp;
 
+  GetOssBucketFileFromRemoteAction();
+  GetOssBucketFileFromRemoteAction(const GetOssBucketFileFromRemoteAction&) = default;
+  GetOssBucketFileFromRemoteAction(GetOssBucketFileFromRemoteAction&&) = default;
+  GetOssBucketFileFromRemoteAction& operator=(const GetOssBucketFileFromRemoteAction&) = default;
+  GetOssBucketFileFromRemoteAction& operator=(GetOssBucketFileFromRemoteAction&&) = default;
+  ~GetOssBucketFileFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1226,6 +1835,13 @@ struct GetOssBucketNameFromRemoteAction : Action<GetOssBucketNameFromRemoteActio
   std::optional<std::string> ossSecret;  ///< max length 127
   std::optional<std::string> requestIp;
 
+  GetOssBucketNameFromRemoteAction();
+  GetOssBucketNameFromRemoteAction(const GetOssBucketNameFromRemoteAction&) = default;
+  GetOssBucketNameFromRemoteAction(GetOssBucketNameFromRemoteAction&&) = default;
+  GetOssBucketNameFromRemoteAction& operator=(const GetOssBucketNameFromRemoteAction&) = default;
+  GetOssBucketNameFromRemoteAction& operator=(GetOssBucketNameFromRemoteAction&&) = default;
+  ~GetOssBucketNameFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1236,6 +1852,13 @@ struct GetVpcVpnConfigurationFromRemoteAction : Action<GetVpcVpnConfigurationFro
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVpcVpnConfigurationFromRemoteAction();
+  GetVpcVpnConfigurationFromRemoteAction(const GetVpcVpnConfigurationFromRemoteAction&) = default;
+  GetVpcVpnConfigurationFromRemoteAction(GetVpcVpnConfigurationFromRemoteAction&&) = default;
+  GetVpcVpnConfigurationFromRemoteAction& operator=(const GetVpcVpnConfigurationFromRemoteAction&) = default;
+  GetVpcVpnConfigurationFromRemoteAction& operator=(GetVpcVpnConfigurationFromRemoteAction&&) = default;
+  ~GetVpcVpnConfigurationFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1243,6 +1866,13 @@ struct GetVpcVpnConfigurationFromRemoteAction : Action<GetVpcVpnConfigurationFro
 /// `GET /v1/hybrid/aliyun/disk` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunDiskFromLocalAction.java.
 struct QueryAliyunDiskFromLocalAction : QueryAction<QueryAliyunDiskFromLocalAction, Json> {
+
+  QueryAliyunDiskFromLocalAction();
+  QueryAliyunDiskFromLocalAction(const QueryAliyunDiskFromLocalAction&) = default;
+  QueryAliyunDiskFromLocalAction(QueryAliyunDiskFromLocalAction&&) = default;
+  QueryAliyunDiskFromLocalAction& operator=(const QueryAliyunDiskFromLocalAction&) = default;
+  QueryAliyunDiskFromLocalAction& operator=(QueryAliyunDiskFromLocalAction&&) = default;
+  ~QueryAliyunDiskFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1252,6 +1882,13 @@ struct QueryAliyunDiskFromLocalAction : QueryAction<QueryAliyunDiskFromLocalActi
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunRouteEntryFromLocalAction.java.
 struct QueryAliyunRouteEntryFromLocalAction : QueryAction<QueryAliyunRouteEntryFromLocalAction, Json> {
 
+  QueryAliyunRouteEntryFromLocalAction();
+  QueryAliyunRouteEntryFromLocalAction(const QueryAliyunRouteEntryFromLocalAction&) = default;
+  QueryAliyunRouteEntryFromLocalAction(QueryAliyunRouteEntryFromLocalAction&&) = default;
+  QueryAliyunRouteEntryFromLocalAction& operator=(const QueryAliyunRouteEntryFromLocalAction&) = default;
+  QueryAliyunRouteEntryFromLocalAction& operator=(QueryAliyunRouteEntryFromLocalAction&&) = default;
+  ~QueryAliyunRouteEntryFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1259,6 +1896,13 @@ struct QueryAliyunRouteEntryFromLocalAction : QueryAction<QueryAliyunRouteEntryF
 /// `GET /v1/hybrid/aliyun/router-interface` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunRouterInterfaceFromLocalAction.java.
 struct QueryAliyunRouterInterfaceFromLocalAction : QueryAction<QueryAliyunRouterInterfaceFromLocalAction, Json> {
+
+  QueryAliyunRouterInterfaceFromLocalAction();
+  QueryAliyunRouterInterfaceFromLocalAction(const QueryAliyunRouterInterfaceFromLocalAction&) = default;
+  QueryAliyunRouterInterfaceFromLocalAction(QueryAliyunRouterInterfaceFromLocalAction&&) = default;
+  QueryAliyunRouterInterfaceFromLocalAction& operator=(const QueryAliyunRouterInterfaceFromLocalAction&) = default;
+  QueryAliyunRouterInterfaceFromLocalAction& operator=(QueryAliyunRouterInterfaceFromLocalAction&&) = default;
+  ~QueryAliyunRouterInterfaceFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1268,6 +1912,13 @@ struct QueryAliyunRouterInterfaceFromLocalAction : QueryAction<QueryAliyunRouter
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunSnapshotFromLocalAction.java.
 struct QueryAliyunSnapshotFromLocalAction : QueryAction<QueryAliyunSnapshotFromLocalAction, Json> {
 
+  QueryAliyunSnapshotFromLocalAction();
+  QueryAliyunSnapshotFromLocalAction(const QueryAliyunSnapshotFromLocalAction&) = default;
+  QueryAliyunSnapshotFromLocalAction(QueryAliyunSnapshotFromLocalAction&&) = default;
+  QueryAliyunSnapshotFromLocalAction& operator=(const QueryAliyunSnapshotFromLocalAction&) = default;
+  QueryAliyunSnapshotFromLocalAction& operator=(QueryAliyunSnapshotFromLocalAction&&) = default;
+  ~QueryAliyunSnapshotFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1275,6 +1926,13 @@ struct QueryAliyunSnapshotFromLocalAction : QueryAction<QueryAliyunSnapshotFromL
 /// `GET /v1/hybrid/aliyun/vrouter` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunVirtualRouterFromLocalAction.java.
 struct QueryAliyunVirtualRouterFromLocalAction : QueryAction<QueryAliyunVirtualRouterFromLocalAction, Json> {
+
+  QueryAliyunVirtualRouterFromLocalAction();
+  QueryAliyunVirtualRouterFromLocalAction(const QueryAliyunVirtualRouterFromLocalAction&) = default;
+  QueryAliyunVirtualRouterFromLocalAction(QueryAliyunVirtualRouterFromLocalAction&&) = default;
+  QueryAliyunVirtualRouterFromLocalAction& operator=(const QueryAliyunVirtualRouterFromLocalAction&) = default;
+  QueryAliyunVirtualRouterFromLocalAction& operator=(QueryAliyunVirtualRouterFromLocalAction&&) = default;
+  ~QueryAliyunVirtualRouterFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1284,6 +1942,13 @@ struct QueryAliyunVirtualRouterFromLocalAction : QueryAction<QueryAliyunVirtualR
 /// From sdk/src/main/java/org/zstack/sdk/QueryConnectionAccessPointFromLocalAction.java.
 struct QueryConnectionAccessPointFromLocalAction : QueryAction<QueryConnectionAccessPointFromLocalAction, Json> {
 
+  QueryConnectionAccessPointFromLocalAction();
+  QueryConnectionAccessPointFromLocalAction(const QueryConnectionAccessPointFromLocalAction&) = default;
+  QueryConnectionAccessPointFromLocalAction(QueryConnectionAccessPointFromLocalAction&&) = default;
+  QueryConnectionAccessPointFromLocalAction& operator=(const QueryConnectionAccessPointFromLocalAction&) = default;
+  QueryConnectionAccessPointFromLocalAction& operator=(QueryConnectionAccessPointFromLocalAction&&) = default;
+  ~QueryConnectionAccessPointFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1291,6 +1956,13 @@ struct QueryConnectionAccessPointFromLocalAction : QueryAction<QueryConnectionAc
 /// `GET /v1/hybrid/aliyun/relationships` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction.java.
 struct QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction : QueryAction<QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction, Json> {
+
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction();
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction(const QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(const QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&) = default;
+  QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction& operator=(QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction&&) = default;
+  ~QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1300,6 +1972,13 @@ struct QueryConnectionBetweenL3NetworkAndAliyunVSwitchAction : QueryAction<Query
 /// From sdk/src/main/java/org/zstack/sdk/QueryDataCenterFromLocalAction.java.
 struct QueryDataCenterFromLocalAction : QueryAction<QueryDataCenterFromLocalAction, Json> {
 
+  QueryDataCenterFromLocalAction();
+  QueryDataCenterFromLocalAction(const QueryDataCenterFromLocalAction&) = default;
+  QueryDataCenterFromLocalAction(QueryDataCenterFromLocalAction&&) = default;
+  QueryDataCenterFromLocalAction& operator=(const QueryDataCenterFromLocalAction&) = default;
+  QueryDataCenterFromLocalAction& operator=(QueryDataCenterFromLocalAction&&) = default;
+  ~QueryDataCenterFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1307,6 +1986,13 @@ struct QueryDataCenterFromLocalAction : QueryAction<QueryDataCenterFromLocalActi
 /// `GET /v1/hybrid/aliyun/image` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryEcsImageFromLocalAction.java.
 struct QueryEcsImageFromLocalAction : QueryAction<QueryEcsImageFromLocalAction, Json> {
+
+  QueryEcsImageFromLocalAction();
+  QueryEcsImageFromLocalAction(const QueryEcsImageFromLocalAction&) = default;
+  QueryEcsImageFromLocalAction(QueryEcsImageFromLocalAction&&) = default;
+  QueryEcsImageFromLocalAction& operator=(const QueryEcsImageFromLocalAction&) = default;
+  QueryEcsImageFromLocalAction& operator=(QueryEcsImageFromLocalAction&&) = default;
+  ~QueryEcsImageFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1316,6 +2002,13 @@ struct QueryEcsImageFromLocalAction : QueryAction<QueryEcsImageFromLocalAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryEcsInstanceFromLocalAction.java.
 struct QueryEcsInstanceFromLocalAction : QueryAction<QueryEcsInstanceFromLocalAction, Json> {
 
+  QueryEcsInstanceFromLocalAction();
+  QueryEcsInstanceFromLocalAction(const QueryEcsInstanceFromLocalAction&) = default;
+  QueryEcsInstanceFromLocalAction(QueryEcsInstanceFromLocalAction&&) = default;
+  QueryEcsInstanceFromLocalAction& operator=(const QueryEcsInstanceFromLocalAction&) = default;
+  QueryEcsInstanceFromLocalAction& operator=(QueryEcsInstanceFromLocalAction&&) = default;
+  ~QueryEcsInstanceFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1323,6 +2016,13 @@ struct QueryEcsInstanceFromLocalAction : QueryAction<QueryEcsInstanceFromLocalAc
 /// `GET /v1/hybrid/aliyun/security-group` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryEcsSecurityGroupFromLocalAction.java.
 struct QueryEcsSecurityGroupFromLocalAction : QueryAction<QueryEcsSecurityGroupFromLocalAction, Json> {
+
+  QueryEcsSecurityGroupFromLocalAction();
+  QueryEcsSecurityGroupFromLocalAction(const QueryEcsSecurityGroupFromLocalAction&) = default;
+  QueryEcsSecurityGroupFromLocalAction(QueryEcsSecurityGroupFromLocalAction&&) = default;
+  QueryEcsSecurityGroupFromLocalAction& operator=(const QueryEcsSecurityGroupFromLocalAction&) = default;
+  QueryEcsSecurityGroupFromLocalAction& operator=(QueryEcsSecurityGroupFromLocalAction&&) = default;
+  ~QueryEcsSecurityGroupFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1332,6 +2032,13 @@ struct QueryEcsSecurityGroupFromLocalAction : QueryAction<QueryEcsSecurityGroupF
 /// From sdk/src/main/java/org/zstack/sdk/QueryEcsSecurityGroupRuleFromLocalAction.java.
 struct QueryEcsSecurityGroupRuleFromLocalAction : QueryAction<QueryEcsSecurityGroupRuleFromLocalAction, Json> {
 
+  QueryEcsSecurityGroupRuleFromLocalAction();
+  QueryEcsSecurityGroupRuleFromLocalAction(const QueryEcsSecurityGroupRuleFromLocalAction&) = default;
+  QueryEcsSecurityGroupRuleFromLocalAction(QueryEcsSecurityGroupRuleFromLocalAction&&) = default;
+  QueryEcsSecurityGroupRuleFromLocalAction& operator=(const QueryEcsSecurityGroupRuleFromLocalAction&) = default;
+  QueryEcsSecurityGroupRuleFromLocalAction& operator=(QueryEcsSecurityGroupRuleFromLocalAction&&) = default;
+  ~QueryEcsSecurityGroupRuleFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1339,6 +2046,13 @@ struct QueryEcsSecurityGroupRuleFromLocalAction : QueryAction<QueryEcsSecurityGr
 /// `GET /v1/hybrid/aliyun/vswitch` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryEcsVSwitchFromLocalAction.java.
 struct QueryEcsVSwitchFromLocalAction : QueryAction<QueryEcsVSwitchFromLocalAction, Json> {
+
+  QueryEcsVSwitchFromLocalAction();
+  QueryEcsVSwitchFromLocalAction(const QueryEcsVSwitchFromLocalAction&) = default;
+  QueryEcsVSwitchFromLocalAction(QueryEcsVSwitchFromLocalAction&&) = default;
+  QueryEcsVSwitchFromLocalAction& operator=(const QueryEcsVSwitchFromLocalAction&) = default;
+  QueryEcsVSwitchFromLocalAction& operator=(QueryEcsVSwitchFromLocalAction&&) = default;
+  ~QueryEcsVSwitchFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1348,6 +2062,13 @@ struct QueryEcsVSwitchFromLocalAction : QueryAction<QueryEcsVSwitchFromLocalActi
 /// From sdk/src/main/java/org/zstack/sdk/QueryEcsVpcFromLocalAction.java.
 struct QueryEcsVpcFromLocalAction : QueryAction<QueryEcsVpcFromLocalAction, Json> {
 
+  QueryEcsVpcFromLocalAction();
+  QueryEcsVpcFromLocalAction(const QueryEcsVpcFromLocalAction&) = default;
+  QueryEcsVpcFromLocalAction(QueryEcsVpcFromLocalAction&&) = default;
+  QueryEcsVpcFromLocalAction& operator=(const QueryEcsVpcFromLocalAction&) = default;
+  QueryEcsVpcFromLocalAction& operator=(QueryEcsVpcFromLocalAction&&) = default;
+  ~QueryEcsVpcFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1355,6 +2076,13 @@ struct QueryEcsVpcFromLocalAction : QueryAction<QueryEcsVpcFromLocalAction, Json
 /// `GET /v1/hybrid/eip` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryHybridEipFromLocalAction.java.
 struct QueryHybridEipFromLocalAction : QueryAction<QueryHybridEipFromLocalAction, Json> {
+
+  QueryHybridEipFromLocalAction();
+  QueryHybridEipFromLocalAction(const QueryHybridEipFromLocalAction&) = default;
+  QueryHybridEipFromLocalAction(QueryHybridEipFromLocalAction&&) = default;
+  QueryHybridEipFromLocalAction& operator=(const QueryHybridEipFromLocalAction&) = default;
+  QueryHybridEipFromLocalAction& operator=(QueryHybridEipFromLocalAction&&) = default;
+  ~QueryHybridEipFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1364,6 +2092,13 @@ struct QueryHybridEipFromLocalAction : QueryAction<QueryHybridEipFromLocalAction
 /// From sdk/src/main/java/org/zstack/sdk/QueryHybridKeySecretAction.java.
 struct QueryHybridKeySecretAction : QueryAction<QueryHybridKeySecretAction, Json> {
 
+  QueryHybridKeySecretAction();
+  QueryHybridKeySecretAction(const QueryHybridKeySecretAction&) = default;
+  QueryHybridKeySecretAction(QueryHybridKeySecretAction&&) = default;
+  QueryHybridKeySecretAction& operator=(const QueryHybridKeySecretAction&) = default;
+  QueryHybridKeySecretAction& operator=(QueryHybridKeySecretAction&&) = default;
+  ~QueryHybridKeySecretAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1371,6 +2106,13 @@ struct QueryHybridKeySecretAction : QueryAction<QueryHybridKeySecretAction, Json
 /// `GET /v1/hybrid/identity-zone` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryIdentityZoneFromLocalAction.java.
 struct QueryIdentityZoneFromLocalAction : QueryAction<QueryIdentityZoneFromLocalAction, Json> {
+
+  QueryIdentityZoneFromLocalAction();
+  QueryIdentityZoneFromLocalAction(const QueryIdentityZoneFromLocalAction&) = default;
+  QueryIdentityZoneFromLocalAction(QueryIdentityZoneFromLocalAction&&) = default;
+  QueryIdentityZoneFromLocalAction& operator=(const QueryIdentityZoneFromLocalAction&) = default;
+  QueryIdentityZoneFromLocalAction& operator=(QueryIdentityZoneFromLocalAction&&) = default;
+  ~QueryIdentityZoneFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1380,6 +2122,13 @@ struct QueryIdentityZoneFromLocalAction : QueryAction<QueryIdentityZoneFromLocal
 /// From sdk/src/main/java/org/zstack/sdk/QueryOssBucketFileNameAction.java.
 struct QueryOssBucketFileNameAction : QueryAction<QueryOssBucketFileNameAction, Json> {
 
+  QueryOssBucketFileNameAction();
+  QueryOssBucketFileNameAction(const QueryOssBucketFileNameAction&) = default;
+  QueryOssBucketFileNameAction(QueryOssBucketFileNameAction&&) = default;
+  QueryOssBucketFileNameAction& operator=(const QueryOssBucketFileNameAction&) = default;
+  QueryOssBucketFileNameAction& operator=(QueryOssBucketFileNameAction&&) = default;
+  ~QueryOssBucketFileNameAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1387,6 +2136,13 @@ struct QueryOssBucketFileNameAction : QueryAction<QueryOssBucketFileNameAction, 
 /// `GET /v1/hybrid/aliyun/border-router` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVirtualBorderRouterFromLocalAction.java.
 struct QueryVirtualBorderRouterFromLocalAction : QueryAction<QueryVirtualBorderRouterFromLocalAction, Json> {
+
+  QueryVirtualBorderRouterFromLocalAction();
+  QueryVirtualBorderRouterFromLocalAction(const QueryVirtualBorderRouterFromLocalAction&) = default;
+  QueryVirtualBorderRouterFromLocalAction(QueryVirtualBorderRouterFromLocalAction&&) = default;
+  QueryVirtualBorderRouterFromLocalAction& operator=(const QueryVirtualBorderRouterFromLocalAction&) = default;
+  QueryVirtualBorderRouterFromLocalAction& operator=(QueryVirtualBorderRouterFromLocalAction&&) = default;
+  ~QueryVirtualBorderRouterFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1396,6 +2152,13 @@ struct QueryVirtualBorderRouterFromLocalAction : QueryAction<QueryVirtualBorderR
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcIkeConfigFromLocalAction.java.
 struct QueryVpcIkeConfigFromLocalAction : QueryAction<QueryVpcIkeConfigFromLocalAction, Json> {
 
+  QueryVpcIkeConfigFromLocalAction();
+  QueryVpcIkeConfigFromLocalAction(const QueryVpcIkeConfigFromLocalAction&) = default;
+  QueryVpcIkeConfigFromLocalAction(QueryVpcIkeConfigFromLocalAction&&) = default;
+  QueryVpcIkeConfigFromLocalAction& operator=(const QueryVpcIkeConfigFromLocalAction&) = default;
+  QueryVpcIkeConfigFromLocalAction& operator=(QueryVpcIkeConfigFromLocalAction&&) = default;
+  ~QueryVpcIkeConfigFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1403,6 +2166,13 @@ struct QueryVpcIkeConfigFromLocalAction : QueryAction<QueryVpcIkeConfigFromLocal
 /// `GET /v1/hybrid/vpn-connection/ipsec` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcIpSecConfigFromLocalAction.java.
 struct QueryVpcIpSecConfigFromLocalAction : QueryAction<QueryVpcIpSecConfigFromLocalAction, Json> {
+
+  QueryVpcIpSecConfigFromLocalAction();
+  QueryVpcIpSecConfigFromLocalAction(const QueryVpcIpSecConfigFromLocalAction&) = default;
+  QueryVpcIpSecConfigFromLocalAction(QueryVpcIpSecConfigFromLocalAction&&) = default;
+  QueryVpcIpSecConfigFromLocalAction& operator=(const QueryVpcIpSecConfigFromLocalAction&) = default;
+  QueryVpcIpSecConfigFromLocalAction& operator=(QueryVpcIpSecConfigFromLocalAction&&) = default;
+  ~QueryVpcIpSecConfigFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1412,6 +2182,13 @@ struct QueryVpcIpSecConfigFromLocalAction : QueryAction<QueryVpcIpSecConfigFromL
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcUserVpnGatewayFromLocalAction.java.
 struct QueryVpcUserVpnGatewayFromLocalAction : QueryAction<QueryVpcUserVpnGatewayFromLocalAction, Json> {
 
+  QueryVpcUserVpnGatewayFromLocalAction();
+  QueryVpcUserVpnGatewayFromLocalAction(const QueryVpcUserVpnGatewayFromLocalAction&) = default;
+  QueryVpcUserVpnGatewayFromLocalAction(QueryVpcUserVpnGatewayFromLocalAction&&) = default;
+  QueryVpcUserVpnGatewayFromLocalAction& operator=(const QueryVpcUserVpnGatewayFromLocalAction&) = default;
+  QueryVpcUserVpnGatewayFromLocalAction& operator=(QueryVpcUserVpnGatewayFromLocalAction&&) = default;
+  ~QueryVpcUserVpnGatewayFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1420,6 +2197,13 @@ struct QueryVpcUserVpnGatewayFromLocalAction : QueryAction<QueryVpcUserVpnGatewa
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcVpnConnectionFromLocalAction.java.
 struct QueryVpcVpnConnectionFromLocalAction : QueryAction<QueryVpcVpnConnectionFromLocalAction, Json> {
 
+  QueryVpcVpnConnectionFromLocalAction();
+  QueryVpcVpnConnectionFromLocalAction(const QueryVpcVpnConnectionFromLocalAction&) = default;
+  QueryVpcVpnConnectionFromLocalAction(QueryVpcVpnConnectionFromLocalAction&&) = default;
+  QueryVpcVpnConnectionFromLocalAction& operator=(const QueryVpcVpnConnectionFromLocalAction&) = default;
+  QueryVpcVpnConnectionFromLocalAction& operator=(QueryVpcVpnConnectionFromLocalAction&&) = default;
+  ~QueryVpcVpnConnectionFromLocalAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1427,6 +2211,13 @@ struct QueryVpcVpnConnectionFromLocalAction : QueryAction<QueryVpcVpnConnectionF
 /// `GET /v1/hybrid/vpc-vpn` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcVpnGatewayFromLocalAction.java.
 struct QueryVpcVpnGatewayFromLocalAction : QueryAction<QueryVpcVpnGatewayFromLocalAction, Json> {
+
+  QueryVpcVpnGatewayFromLocalAction();
+  QueryVpcVpnGatewayFromLocalAction(const QueryVpcVpnGatewayFromLocalAction&) = default;
+  QueryVpcVpnGatewayFromLocalAction(QueryVpcVpnGatewayFromLocalAction&&) = default;
+  QueryVpcVpnGatewayFromLocalAction& operator=(const QueryVpcVpnGatewayFromLocalAction&) = default;
+  QueryVpcVpnGatewayFromLocalAction& operator=(QueryVpcVpnGatewayFromLocalAction&&) = default;
+  ~QueryVpcVpnGatewayFromLocalAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1439,6 +2230,13 @@ struct RebootEcsInstanceAction : Action<RebootEcsInstanceAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RebootEcsInstanceAction();
+  RebootEcsInstanceAction(const RebootEcsInstanceAction&) = default;
+  RebootEcsInstanceAction(RebootEcsInstanceAction&&) = default;
+  RebootEcsInstanceAction& operator=(const RebootEcsInstanceAction&) = default;
+  RebootEcsInstanceAction& operator=(RebootEcsInstanceAction&&) = default;
+  ~RebootEcsInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1449,6 +2247,13 @@ struct RebootEcsInstanceAction : Action<RebootEcsInstanceAction, EmptyReply> {
 struct RecoveryVirtualBorderRouterRemoteAction : Action<RecoveryVirtualBorderRouterRemoteAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RecoveryVirtualBorderRouterRemoteAction();
+  RecoveryVirtualBorderRouterRemoteAction(const RecoveryVirtualBorderRouterRemoteAction&) = default;
+  RecoveryVirtualBorderRouterRemoteAction(RecoveryVirtualBorderRouterRemoteAction&&) = default;
+  RecoveryVirtualBorderRouterRemoteAction& operator=(const RecoveryVirtualBorderRouterRemoteAction&) = default;
+  RecoveryVirtualBorderRouterRemoteAction& operator=(RecoveryVirtualBorderRouterRemoteAction&&) = default;
+  ~RecoveryVirtualBorderRouterRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1462,6 +2267,13 @@ struct StartConnectionBetweenAliyunRouterInterfaceAction : Action<StartConnectio
   std::string vbrInterfaceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  StartConnectionBetweenAliyunRouterInterfaceAction();
+  StartConnectionBetweenAliyunRouterInterfaceAction(const StartConnectionBetweenAliyunRouterInterfaceAction&) = default;
+  StartConnectionBetweenAliyunRouterInterfaceAction(StartConnectionBetweenAliyunRouterInterfaceAction&&) = default;
+  StartConnectionBetweenAliyunRouterInterfaceAction& operator=(const StartConnectionBetweenAliyunRouterInterfaceAction&) = default;
+  StartConnectionBetweenAliyunRouterInterfaceAction& operator=(StartConnectionBetweenAliyunRouterInterfaceAction&&) = default;
+  ~StartConnectionBetweenAliyunRouterInterfaceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1473,6 +2285,13 @@ struct StartEcsInstanceAction : Action<StartEcsInstanceAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  StartEcsInstanceAction();
+  StartEcsInstanceAction(const StartEcsInstanceAction&) = default;
+  StartEcsInstanceAction(StartEcsInstanceAction&&) = default;
+  StartEcsInstanceAction& operator=(const StartEcsInstanceAction&) = default;
+  StartEcsInstanceAction& operator=(StartEcsInstanceAction&&) = default;
+  ~StartEcsInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1483,6 +2302,13 @@ struct StartEcsInstanceAction : Action<StartEcsInstanceAction, EmptyReply> {
 struct StopEcsInstanceAction : Action<StopEcsInstanceAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  StopEcsInstanceAction();
+  StopEcsInstanceAction(const StopEcsInstanceAction&) = default;
+  StopEcsInstanceAction(StopEcsInstanceAction&&) = default;
+  StopEcsInstanceAction& operator=(const StopEcsInstanceAction&) = default;
+  StopEcsInstanceAction& operator=(StopEcsInstanceAction&&) = default;
+  ~StopEcsInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1498,6 +2324,13 @@ struct SyncAliyunRouteEntryFromRemoteAction : Action<SyncAliyunRouteEntryFromRem
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncAliyunRouteEntryFromRemoteAction();
+  SyncAliyunRouteEntryFromRemoteAction(const SyncAliyunRouteEntryFromRemoteAction&) = default;
+  SyncAliyunRouteEntryFromRemoteAction(SyncAliyunRouteEntryFromRemoteAction&&) = default;
+  SyncAliyunRouteEntryFromRemoteAction& operator=(const SyncAliyunRouteEntryFromRemoteAction&) = default;
+  SyncAliyunRouteEntryFromRemoteAction& operator=(SyncAliyunRouteEntryFromRemoteAction&&) = default;
+  ~SyncAliyunRouteEntryFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1510,6 +2343,13 @@ struct SyncAliyunRouterInterfaceFromRemoteAction : Action<SyncAliyunRouterInterf
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncAliyunRouterInterfaceFromRemoteAction();
+  SyncAliyunRouterInterfaceFromRemoteAction(const SyncAliyunRouterInterfaceFromRemoteAction&) = default;
+  SyncAliyunRouterInterfaceFromRemoteAction(SyncAliyunRouterInterfaceFromRemoteAction&&) = default;
+  SyncAliyunRouterInterfaceFromRemoteAction& operator=(const SyncAliyunRouterInterfaceFromRemoteAction&) = default;
+  SyncAliyunRouterInterfaceFromRemoteAction& operator=(SyncAliyunRouterInterfaceFromRemoteAction&&) = default;
+  ~SyncAliyunRouterInterfaceFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1525,6 +2365,13 @@ struct SyncAliyunSnapshotRemoteAction : Action<SyncAliyunSnapshotRemoteAction, S
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncAliyunSnapshotRemoteAction();
+  SyncAliyunSnapshotRemoteAction(const SyncAliyunSnapshotRemoteAction&) = default;
+  SyncAliyunSnapshotRemoteAction(SyncAliyunSnapshotRemoteAction&&) = default;
+  SyncAliyunSnapshotRemoteAction& operator=(const SyncAliyunSnapshotRemoteAction&) = default;
+  SyncAliyunSnapshotRemoteAction& operator=(SyncAliyunSnapshotRemoteAction&&) = default;
+  ~SyncAliyunSnapshotRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1537,6 +2384,13 @@ struct SyncAliyunVirtualRouterFromRemoteAction : Action<SyncAliyunVirtualRouterF
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncAliyunVirtualRouterFromRemoteAction();
+  SyncAliyunVirtualRouterFromRemoteAction(const SyncAliyunVirtualRouterFromRemoteAction&) = default;
+  SyncAliyunVirtualRouterFromRemoteAction(SyncAliyunVirtualRouterFromRemoteAction&&) = default;
+  SyncAliyunVirtualRouterFromRemoteAction& operator=(const SyncAliyunVirtualRouterFromRemoteAction&) = default;
+  SyncAliyunVirtualRouterFromRemoteAction& operator=(SyncAliyunVirtualRouterFromRemoteAction&&) = default;
+  ~SyncAliyunVirtualRouterFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1552,6 +2406,13 @@ struct SyncConnectionAccessPointFromRemoteAction : Action<SyncConnectionAccessPo
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncConnectionAccessPointFromRemoteAction();
+  SyncConnectionAccessPointFromRemoteAction(const SyncConnectionAccessPointFromRemoteAction&) = default;
+  SyncConnectionAccessPointFromRemoteAction(SyncConnectionAccessPointFromRemoteAction&&) = default;
+  SyncConnectionAccessPointFromRemoteAction& operator=(const SyncConnectionAccessPointFromRemoteAction&) = default;
+  SyncConnectionAccessPointFromRemoteAction& operator=(SyncConnectionAccessPointFromRemoteAction&&) = default;
+  ~SyncConnectionAccessPointFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1563,6 +2424,13 @@ struct SyncDataCenterFromRemoteAction : Action<SyncDataCenterFromRemoteAction, E
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncDataCenterFromRemoteAction();
+  SyncDataCenterFromRemoteAction(const SyncDataCenterFromRemoteAction&) = default;
+  SyncDataCenterFromRemoteAction(SyncDataCenterFromRemoteAction&&) = default;
+  SyncDataCenterFromRemoteAction& operator=(const SyncDataCenterFromRemoteAction&) = default;
+  SyncDataCenterFromRemoteAction& operator=(SyncDataCenterFromRemoteAction&&) = default;
+  ~SyncDataCenterFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1578,6 +2446,13 @@ struct SyncDiskFromAliyunFromRemoteAction : Action<SyncDiskFromAliyunFromRemoteA
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncDiskFromAliyunFromRemoteAction();
+  SyncDiskFromAliyunFromRemoteAction(const SyncDiskFromAliyunFromRemoteAction&) = default;
+  SyncDiskFromAliyunFromRemoteAction(SyncDiskFromAliyunFromRemoteAction&&) = default;
+  SyncDiskFromAliyunFromRemoteAction& operator=(const SyncDiskFromAliyunFromRemoteAction&) = default;
+  SyncDiskFromAliyunFromRemoteAction& operator=(SyncDiskFromAliyunFromRemoteAction&&) = default;
+  ~SyncDiskFromAliyunFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1591,6 +2466,13 @@ struct SyncEcsImageFromRemoteAction : Action<SyncEcsImageFromRemoteAction, SyncE
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncEcsImageFromRemoteAction();
+  SyncEcsImageFromRemoteAction(const SyncEcsImageFromRemoteAction&) = default;
+  SyncEcsImageFromRemoteAction(SyncEcsImageFromRemoteAction&&) = default;
+  SyncEcsImageFromRemoteAction& operator=(const SyncEcsImageFromRemoteAction&) = default;
+  SyncEcsImageFromRemoteAction& operator=(SyncEcsImageFromRemoteAction&&) = default;
+  ~SyncEcsImageFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1606,6 +2488,13 @@ struct SyncEcsInstanceFromRemoteAction : Action<SyncEcsInstanceFromRemoteAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncEcsInstanceFromRemoteAction();
+  SyncEcsInstanceFromRemoteAction(const SyncEcsInstanceFromRemoteAction&) = default;
+  SyncEcsInstanceFromRemoteAction(SyncEcsInstanceFromRemoteAction&&) = default;
+  SyncEcsInstanceFromRemoteAction& operator=(const SyncEcsInstanceFromRemoteAction&) = default;
+  SyncEcsInstanceFromRemoteAction& operator=(SyncEcsInstanceFromRemoteAction&&) = default;
+  ~SyncEcsInstanceFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1620,6 +2509,13 @@ struct SyncEcsSecurityGroupFromRemoteAction : Action<SyncEcsSecurityGroupFromRem
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncEcsSecurityGroupFromRemoteAction();
+  SyncEcsSecurityGroupFromRemoteAction(const SyncEcsSecurityGroupFromRemoteAction&) = default;
+  SyncEcsSecurityGroupFromRemoteAction(SyncEcsSecurityGroupFromRemoteAction&&) = default;
+  SyncEcsSecurityGroupFromRemoteAction& operator=(const SyncEcsSecurityGroupFromRemoteAction&) = default;
+  SyncEcsSecurityGroupFromRemoteAction& operator=(SyncEcsSecurityGroupFromRemoteAction&&) = default;
+  ~SyncEcsSecurityGroupFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1632,6 +2528,13 @@ struct SyncEcsSecurityGroupRuleFromRemoteAction : Action<SyncEcsSecurityGroupRul
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncEcsSecurityGroupRuleFromRemoteAction();
+  SyncEcsSecurityGroupRuleFromRemoteAction(const SyncEcsSecurityGroupRuleFromRemoteAction&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteAction(SyncEcsSecurityGroupRuleFromRemoteAction&&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteAction& operator=(const SyncEcsSecurityGroupRuleFromRemoteAction&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteAction& operator=(SyncEcsSecurityGroupRuleFromRemoteAction&&) = default;
+  ~SyncEcsSecurityGroupRuleFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1647,6 +2550,13 @@ struct SyncEcsVSwitchFromRemoteAction : Action<SyncEcsVSwitchFromRemoteAction, S
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncEcsVSwitchFromRemoteAction();
+  SyncEcsVSwitchFromRemoteAction(const SyncEcsVSwitchFromRemoteAction&) = default;
+  SyncEcsVSwitchFromRemoteAction(SyncEcsVSwitchFromRemoteAction&&) = default;
+  SyncEcsVSwitchFromRemoteAction& operator=(const SyncEcsVSwitchFromRemoteAction&) = default;
+  SyncEcsVSwitchFromRemoteAction& operator=(SyncEcsVSwitchFromRemoteAction&&) = default;
+  ~SyncEcsVSwitchFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1660,6 +2570,13 @@ struct SyncEcsVpcFromRemoteAction : Action<SyncEcsVpcFromRemoteAction, SyncEcsVp
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncEcsVpcFromRemoteAction();
+  SyncEcsVpcFromRemoteAction(const SyncEcsVpcFromRemoteAction&) = default;
+  SyncEcsVpcFromRemoteAction(SyncEcsVpcFromRemoteAction&&) = default;
+  SyncEcsVpcFromRemoteAction& operator=(const SyncEcsVpcFromRemoteAction&) = default;
+  SyncEcsVpcFromRemoteAction& operator=(SyncEcsVpcFromRemoteAction&&) = default;
+  ~SyncEcsVpcFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1675,6 +2592,13 @@ struct SyncHybridEipFromRemoteAction : Action<SyncHybridEipFromRemoteAction, Syn
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncHybridEipFromRemoteAction();
+  SyncHybridEipFromRemoteAction(const SyncHybridEipFromRemoteAction&) = default;
+  SyncHybridEipFromRemoteAction(SyncHybridEipFromRemoteAction&&) = default;
+  SyncHybridEipFromRemoteAction& operator=(const SyncHybridEipFromRemoteAction&) = default;
+  SyncHybridEipFromRemoteAction& operator=(SyncHybridEipFromRemoteAction&&) = default;
+  ~SyncHybridEipFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1686,6 +2610,13 @@ struct SyncIdentityFromRemoteAction : Action<SyncIdentityFromRemoteAction, Empty
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncIdentityFromRemoteAction();
+  SyncIdentityFromRemoteAction(const SyncIdentityFromRemoteAction&) = default;
+  SyncIdentityFromRemoteAction(SyncIdentityFromRemoteAction&&) = default;
+  SyncIdentityFromRemoteAction& operator=(const SyncIdentityFromRemoteAction&) = default;
+  SyncIdentityFromRemoteAction& operator=(SyncIdentityFromRemoteAction&&) = default;
+  ~SyncIdentityFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1700,6 +2631,13 @@ struct SyncVirtualBorderRouterFromRemoteAction : Action<SyncVirtualBorderRouterF
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncVirtualBorderRouterFromRemoteAction();
+  SyncVirtualBorderRouterFromRemoteAction(const SyncVirtualBorderRouterFromRemoteAction&) = default;
+  SyncVirtualBorderRouterFromRemoteAction(SyncVirtualBorderRouterFromRemoteAction&&) = default;
+  SyncVirtualBorderRouterFromRemoteAction& operator=(const SyncVirtualBorderRouterFromRemoteAction&) = default;
+  SyncVirtualBorderRouterFromRemoteAction& operator=(SyncVirtualBorderRouterFromRemoteAction&&) = default;
+  ~SyncVirtualBorderRouterFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1712,6 +2650,13 @@ struct SyncVpcUserVpnGatewayFromRemoteAction : Action<SyncVpcUserVpnGatewayFromR
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  SyncVpcUserVpnGatewayFromRemoteAction();
+  SyncVpcUserVpnGatewayFromRemoteAction(const SyncVpcUserVpnGatewayFromRemoteAction&) = default;
+  SyncVpcUserVpnGatewayFromRemoteAction(SyncVpcUserVpnGatewayFromRemoteAction&&) = default;
+  SyncVpcUserVpnGatewayFromRemoteAction& operator=(const SyncVpcUserVpnGatewayFromRemoteAction&) = default;
+  SyncVpcUserVpnGatewayFromRemoteAction& operator=(SyncVpcUserVpnGatewayFromRemoteAction&&) = default;
+  ~SyncVpcUserVpnGatewayFromRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1726,6 +2671,13 @@ struct SyncVpcVpnConnectionFromRemoteAction : Action<SyncVpcVpnConnectionFromRem
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncVpcVpnConnectionFromRemoteAction();
+  SyncVpcVpnConnectionFromRemoteAction(const SyncVpcVpnConnectionFromRemoteAction&) = default;
+  SyncVpcVpnConnectionFromRemoteAction(SyncVpcVpnConnectionFromRemoteAction&&) = default;
+  SyncVpcVpnConnectionFromRemoteAction& operator=(const SyncVpcVpnConnectionFromRemoteAction&) = default;
+  SyncVpcVpnConnectionFromRemoteAction& operator=(SyncVpcVpnConnectionFromRemoteAction&&) = default;
+  ~SyncVpcVpnConnectionFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1739,6 +2691,13 @@ struct SyncVpcVpnGatewayFromRemoteAction : Action<SyncVpcVpnGatewayFromRemoteAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SyncVpcVpnGatewayFromRemoteAction();
+  SyncVpcVpnGatewayFromRemoteAction(const SyncVpcVpnGatewayFromRemoteAction&) = default;
+  SyncVpcVpnGatewayFromRemoteAction(SyncVpcVpnGatewayFromRemoteAction&&) = default;
+  SyncVpcVpnGatewayFromRemoteAction& operator=(const SyncVpcVpnGatewayFromRemoteAction&) = default;
+  SyncVpcVpnGatewayFromRemoteAction& operator=(SyncVpcVpnGatewayFromRemoteAction&&) = default;
+  ~SyncVpcVpnGatewayFromRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1749,6 +2708,13 @@ struct SyncVpcVpnGatewayFromRemoteAction : Action<SyncVpcVpnGatewayFromRemoteAct
 struct TerminateVirtualBorderRouterRemoteAction : Action<TerminateVirtualBorderRouterRemoteAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  TerminateVirtualBorderRouterRemoteAction();
+  TerminateVirtualBorderRouterRemoteAction(const TerminateVirtualBorderRouterRemoteAction&) = default;
+  TerminateVirtualBorderRouterRemoteAction(TerminateVirtualBorderRouterRemoteAction&&) = default;
+  TerminateVirtualBorderRouterRemoteAction& operator=(const TerminateVirtualBorderRouterRemoteAction&) = default;
+  TerminateVirtualBorderRouterRemoteAction& operator=(TerminateVirtualBorderRouterRemoteAction&&) = default;
+  ~TerminateVirtualBorderRouterRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1766,6 +2732,13 @@ struct UpdateAliyunDiskAction : Action<UpdateAliyunDiskAction, InventoryReply<Al
   std::optional<bool> enableAutoSnapshot;
   std::optional<std::string> requestIp;
 
+  UpdateAliyunDiskAction();
+  UpdateAliyunDiskAction(const UpdateAliyunDiskAction&) = default;
+  UpdateAliyunDiskAction(UpdateAliyunDiskAction&&) = default;
+  UpdateAliyunDiskAction& operator=(const UpdateAliyunDiskAction&) = default;
+  UpdateAliyunDiskAction& operator=(UpdateAliyunDiskAction&&) = default;
+  ~UpdateAliyunDiskAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1778,6 +2751,13 @@ struct UpdateAliyunKeySecretAction : Action<UpdateAliyunKeySecretAction, Invento
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdateAliyunKeySecretAction();
+  UpdateAliyunKeySecretAction(const UpdateAliyunKeySecretAction&) = default;
+  UpdateAliyunKeySecretAction(UpdateAliyunKeySecretAction&&) = default;
+  UpdateAliyunKeySecretAction& operator=(const UpdateAliyunKeySecretAction&) = default;
+  UpdateAliyunKeySecretAction& operator=(UpdateAliyunKeySecretAction&&) = default;
+  ~UpdateAliyunKeySecretAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1792,6 +2772,13 @@ struct UpdateAliyunRouteInterfaceRemoteAction : Action<UpdateAliyunRouteInterfac
   std::string vRouterType;  ///< required; one of vbr, vrouter
   std::optional<std::string> requestIp;
 
+  UpdateAliyunRouteInterfaceRemoteAction();
+  UpdateAliyunRouteInterfaceRemoteAction(const UpdateAliyunRouteInterfaceRemoteAction&) = default;
+  UpdateAliyunRouteInterfaceRemoteAction(UpdateAliyunRouteInterfaceRemoteAction&&) = default;
+  UpdateAliyunRouteInterfaceRemoteAction& operator=(const UpdateAliyunRouteInterfaceRemoteAction&) = default;
+  UpdateAliyunRouteInterfaceRemoteAction& operator=(UpdateAliyunRouteInterfaceRemoteAction&&) = default;
+  ~UpdateAliyunRouteInterfaceRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1804,6 +2791,13 @@ struct UpdateAliyunSnapshotAction : Action<UpdateAliyunSnapshotAction, Inventory
   std::optional<std::string> name;  ///< min length 2; max length 128; pattern ^[\u4e00-\u9fa5a-zA-Z][\u4e00-\u9fa5_a-zA-Z0-9.-]+$ (checked by the server)
   std::optional<std::string> description;  ///< min length 2; max length 1024
   std::optional<std::string> requestIp;
+
+  UpdateAliyunSnapshotAction();
+  UpdateAliyunSnapshotAction(const UpdateAliyunSnapshotAction&) = default;
+  UpdateAliyunSnapshotAction(UpdateAliyunSnapshotAction&&) = default;
+  UpdateAliyunSnapshotAction& operator=(const UpdateAliyunSnapshotAction&) = default;
+  UpdateAliyunSnapshotAction& operator=(UpdateAliyunSnapshotAction&&) = default;
+  ~UpdateAliyunSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1818,6 +2812,13 @@ struct UpdateAliyunVirtualRouterAction : Action<UpdateAliyunVirtualRouterAction,
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
 
+  UpdateAliyunVirtualRouterAction();
+  UpdateAliyunVirtualRouterAction(const UpdateAliyunVirtualRouterAction&) = default;
+  UpdateAliyunVirtualRouterAction(UpdateAliyunVirtualRouterAction&&) = default;
+  UpdateAliyunVirtualRouterAction& operator=(const UpdateAliyunVirtualRouterAction&) = default;
+  UpdateAliyunVirtualRouterAction& operator=(UpdateAliyunVirtualRouterAction&&) = default;
+  ~UpdateAliyunVirtualRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1831,6 +2832,13 @@ struct UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction : Action<UpdateCon
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
 
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction(const UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(const UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&) = default;
+  UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction& operator=(UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction&&) = default;
+  ~UpdateConnectionBetweenL3NetWorkAndAliyunVSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1843,6 +2851,13 @@ struct UpdateEcsImageAction : Action<UpdateEcsImageAction, InventoryReply<EcsIma
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> name;  ///< min length 2; max length 128; pattern [A-Za-z\u4e00-\u9fa5]{1}[A-Za-z0-9-_\u4e00-\u9fa5]{1,127} (checked by the server)
   std::optional<std::string> requestIp;
+
+  UpdateEcsImageAction();
+  UpdateEcsImageAction(const UpdateEcsImageAction&) = default;
+  UpdateEcsImageAction(UpdateEcsImageAction&&) = default;
+  UpdateEcsImageAction& operator=(const UpdateEcsImageAction&) = default;
+  UpdateEcsImageAction& operator=(UpdateEcsImageAction&&) = default;
+  ~UpdateEcsImageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1858,6 +2873,13 @@ struct UpdateEcsInstanceAction : Action<UpdateEcsInstanceAction, InventoryReply<
   std::optional<std::string> password;  ///< min length 8; max length 30
   std::optional<std::string> requestIp;
 
+  UpdateEcsInstanceAction();
+  UpdateEcsInstanceAction(const UpdateEcsInstanceAction&) = default;
+  UpdateEcsInstanceAction(UpdateEcsInstanceAction&&) = default;
+  UpdateEcsInstanceAction& operator=(const UpdateEcsInstanceAction&) = default;
+  UpdateEcsInstanceAction& operator=(UpdateEcsInstanceAction&&) = default;
+  ~UpdateEcsInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1869,6 +2891,13 @@ struct UpdateEcsInstanceVncPasswordAction : Action<UpdateEcsInstanceVncPasswordA
   std::string uuid;  ///< path; required
   std::string password;  ///< required; min length 6; max length 6; pattern [A-Za-z0-9]{6} (checked by the server)
   std::optional<std::string> requestIp;
+
+  UpdateEcsInstanceVncPasswordAction();
+  UpdateEcsInstanceVncPasswordAction(const UpdateEcsInstanceVncPasswordAction&) = default;
+  UpdateEcsInstanceVncPasswordAction(UpdateEcsInstanceVncPasswordAction&&) = default;
+  UpdateEcsInstanceVncPasswordAction& operator=(const UpdateEcsInstanceVncPasswordAction&) = default;
+  UpdateEcsInstanceVncPasswordAction& operator=(UpdateEcsInstanceVncPasswordAction&&) = default;
+  ~UpdateEcsInstanceVncPasswordAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1883,6 +2912,13 @@ struct UpdateEcsSecurityGroupAction : Action<UpdateEcsSecurityGroupAction, Inven
   std::optional<std::string> name;  ///< max length 64
   std::optional<std::string> requestIp;
 
+  UpdateEcsSecurityGroupAction();
+  UpdateEcsSecurityGroupAction(const UpdateEcsSecurityGroupAction&) = default;
+  UpdateEcsSecurityGroupAction(UpdateEcsSecurityGroupAction&&) = default;
+  UpdateEcsSecurityGroupAction& operator=(const UpdateEcsSecurityGroupAction&) = default;
+  UpdateEcsSecurityGroupAction& operator=(UpdateEcsSecurityGroupAction&&) = default;
+  ~UpdateEcsSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1896,6 +2932,13 @@ struct UpdateEcsVSwitchAction : Action<UpdateEcsVSwitchAction, InventoryReply<Ec
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
 
+  UpdateEcsVSwitchAction();
+  UpdateEcsVSwitchAction(const UpdateEcsVSwitchAction&) = default;
+  UpdateEcsVSwitchAction(UpdateEcsVSwitchAction&&) = default;
+  UpdateEcsVSwitchAction& operator=(const UpdateEcsVSwitchAction&) = default;
+  UpdateEcsVSwitchAction& operator=(UpdateEcsVSwitchAction&&) = default;
+  ~UpdateEcsVSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1908,6 +2951,13 @@ struct UpdateEcsVpcAction : Action<UpdateEcsVpcAction, InventoryReply<EcsVpcInve
   std::optional<std::string> name;  ///< max length 64
   std::optional<std::string> description;  ///< max length 256
   std::optional<std::string> requestIp;
+
+  UpdateEcsVpcAction();
+  UpdateEcsVpcAction(const UpdateEcsVpcAction&) = default;
+  UpdateEcsVpcAction(UpdateEcsVpcAction&&) = default;
+  UpdateEcsVpcAction& operator=(const UpdateEcsVpcAction&) = default;
+  UpdateEcsVpcAction& operator=(UpdateEcsVpcAction&&) = default;
+  ~UpdateEcsVpcAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1923,6 +2973,13 @@ struct UpdateHybridEipAction : Action<UpdateHybridEipAction, InventoryReply<Hybr
   std::string type;  ///< required; one of aliyun
   std::optional<std::string> requestIp;
 
+  UpdateHybridEipAction();
+  UpdateHybridEipAction(const UpdateHybridEipAction&) = default;
+  UpdateHybridEipAction(UpdateHybridEipAction&&) = default;
+  UpdateHybridEipAction& operator=(const UpdateHybridEipAction&) = default;
+  UpdateHybridEipAction& operator=(UpdateHybridEipAction&&) = default;
+  ~UpdateHybridEipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1935,6 +2992,13 @@ struct UpdateHybridKeySecretAction : Action<UpdateHybridKeySecretAction, Invento
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdateHybridKeySecretAction();
+  UpdateHybridKeySecretAction(const UpdateHybridKeySecretAction&) = default;
+  UpdateHybridKeySecretAction(UpdateHybridKeySecretAction&&) = default;
+  UpdateHybridKeySecretAction& operator=(const UpdateHybridKeySecretAction&) = default;
+  UpdateHybridKeySecretAction& operator=(UpdateHybridKeySecretAction&&) = default;
+  ~UpdateHybridKeySecretAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1950,6 +3014,13 @@ struct UpdateOssBucketAction : Action<UpdateOssBucketAction, InventoryReply<OssB
   std::optional<std::string> ossKey;  ///< max length 127
   std::optional<std::string> ossSecret;  ///< max length 127
   std::optional<std::string> requestIp;
+
+  UpdateOssBucketAction();
+  UpdateOssBucketAction(const UpdateOssBucketAction&) = default;
+  UpdateOssBucketAction(UpdateOssBucketAction&&) = default;
+  UpdateOssBucketAction& operator=(const UpdateOssBucketAction&) = default;
+  UpdateOssBucketAction& operator=(UpdateOssBucketAction&&) = default;
+  ~UpdateOssBucketAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1969,6 +3040,13 @@ struct UpdateVirtualBorderRouterRemoteAction : Action<UpdateVirtualBorderRouterR
   std::optional<std::string> circuitCode;
   std::optional<std::string> requestIp;
 
+  UpdateVirtualBorderRouterRemoteAction();
+  UpdateVirtualBorderRouterRemoteAction(const UpdateVirtualBorderRouterRemoteAction&) = default;
+  UpdateVirtualBorderRouterRemoteAction(UpdateVirtualBorderRouterRemoteAction&&) = default;
+  UpdateVirtualBorderRouterRemoteAction& operator=(const UpdateVirtualBorderRouterRemoteAction&) = default;
+  UpdateVirtualBorderRouterRemoteAction& operator=(UpdateVirtualBorderRouterRemoteAction&&) = default;
+  ~UpdateVirtualBorderRouterRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1981,6 +3059,13 @@ struct UpdateVpcUserVpnGatewayAction : Action<UpdateVpcUserVpnGatewayAction, Inv
   std::optional<std::string> name;  ///< min length 2; max length 128; pattern ^[\\u4e00-\\u9fa5a-zA-Z][\\u4e00-\\u9fa5_a-zA-Z0-9-]+$ (checked by the server)
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
+
+  UpdateVpcUserVpnGatewayAction();
+  UpdateVpcUserVpnGatewayAction(const UpdateVpcUserVpnGatewayAction&) = default;
+  UpdateVpcUserVpnGatewayAction(UpdateVpcUserVpnGatewayAction&&) = default;
+  UpdateVpcUserVpnGatewayAction& operator=(const UpdateVpcUserVpnGatewayAction&) = default;
+  UpdateVpcUserVpnGatewayAction& operator=(UpdateVpcUserVpnGatewayAction&&) = default;
+  ~UpdateVpcUserVpnGatewayAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -2000,6 +3085,13 @@ struct UpdateVpcVpnConnectionRemoteAction : Action<UpdateVpcVpnConnectionRemoteA
   std::optional<std::string> ipsecConfUuid;
   std::optional<std::string> requestIp;
 
+  UpdateVpcVpnConnectionRemoteAction();
+  UpdateVpcVpnConnectionRemoteAction(const UpdateVpcVpnConnectionRemoteAction&) = default;
+  UpdateVpcVpnConnectionRemoteAction(UpdateVpcVpnConnectionRemoteAction&&) = default;
+  UpdateVpcVpnConnectionRemoteAction& operator=(const UpdateVpcVpnConnectionRemoteAction&) = default;
+  UpdateVpcVpnConnectionRemoteAction& operator=(UpdateVpcVpnConnectionRemoteAction&&) = default;
+  ~UpdateVpcVpnConnectionRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -2012,6 +3104,13 @@ struct UpdateVpcVpnGatewayAction : Action<UpdateVpcVpnGatewayAction, InventoryRe
   std::optional<std::string> name;  ///< max length 128
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
+
+  UpdateVpcVpnGatewayAction();
+  UpdateVpcVpnGatewayAction(const UpdateVpcVpnGatewayAction&) = default;
+  UpdateVpcVpnGatewayAction(UpdateVpcVpnGatewayAction&&) = default;
+  UpdateVpcVpnGatewayAction& operator=(const UpdateVpcVpnGatewayAction&) = default;
+  UpdateVpcVpnGatewayAction& operator=(UpdateVpcVpnGatewayAction&&) = default;
+  ~UpdateVpcVpnGatewayAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -49,6 +49,13 @@ struct AddAttributesToIAM2OrganizationAction : Action<AddAttributesToIAM2Organiz
   std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  AddAttributesToIAM2OrganizationAction();
+  AddAttributesToIAM2OrganizationAction(const AddAttributesToIAM2OrganizationAction&) = default;
+  AddAttributesToIAM2OrganizationAction(AddAttributesToIAM2OrganizationAction&&) = default;
+  AddAttributesToIAM2OrganizationAction& operator=(const AddAttributesToIAM2OrganizationAction&) = default;
+  AddAttributesToIAM2OrganizationAction& operator=(AddAttributesToIAM2OrganizationAction&&) = default;
+  ~AddAttributesToIAM2OrganizationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -60,6 +67,13 @@ struct AddAttributesToIAM2ProjectAction : Action<AddAttributesToIAM2ProjectActio
   std::string uuid;  ///< path; required
   std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  AddAttributesToIAM2ProjectAction();
+  AddAttributesToIAM2ProjectAction(const AddAttributesToIAM2ProjectAction&) = default;
+  AddAttributesToIAM2ProjectAction(AddAttributesToIAM2ProjectAction&&) = default;
+  AddAttributesToIAM2ProjectAction& operator=(const AddAttributesToIAM2ProjectAction&) = default;
+  AddAttributesToIAM2ProjectAction& operator=(AddAttributesToIAM2ProjectAction&&) = default;
+  ~AddAttributesToIAM2ProjectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -73,6 +87,13 @@ struct AddAttributesToIAM2VirtualIDAction : Action<AddAttributesToIAM2VirtualIDA
   std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  AddAttributesToIAM2VirtualIDAction();
+  AddAttributesToIAM2VirtualIDAction(const AddAttributesToIAM2VirtualIDAction&) = default;
+  AddAttributesToIAM2VirtualIDAction(AddAttributesToIAM2VirtualIDAction&&) = default;
+  AddAttributesToIAM2VirtualIDAction& operator=(const AddAttributesToIAM2VirtualIDAction&) = default;
+  AddAttributesToIAM2VirtualIDAction& operator=(AddAttributesToIAM2VirtualIDAction&&) = default;
+  ~AddAttributesToIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -85,6 +106,13 @@ struct AddAttributesToIAM2VirtualIDGroupAction : Action<AddAttributesToIAM2Virtu
   std::optional<Json> attributes;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  AddAttributesToIAM2VirtualIDGroupAction();
+  AddAttributesToIAM2VirtualIDGroupAction(const AddAttributesToIAM2VirtualIDGroupAction&) = default;
+  AddAttributesToIAM2VirtualIDGroupAction(AddAttributesToIAM2VirtualIDGroupAction&&) = default;
+  AddAttributesToIAM2VirtualIDGroupAction& operator=(const AddAttributesToIAM2VirtualIDGroupAction&) = default;
+  AddAttributesToIAM2VirtualIDGroupAction& operator=(AddAttributesToIAM2VirtualIDGroupAction&&) = default;
+  ~AddAttributesToIAM2VirtualIDGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -95,6 +123,13 @@ struct AddAttributesToIAM2VirtualIDGroupAction : Action<AddAttributesToIAM2Virtu
 struct AddIAM2VirtualIDGroupToProjectsAction : Action<AddIAM2VirtualIDGroupToProjectsAction, EmptyReply> {
   std::optional<Json> structs;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  AddIAM2VirtualIDGroupToProjectsAction();
+  AddIAM2VirtualIDGroupToProjectsAction(const AddIAM2VirtualIDGroupToProjectsAction&) = default;
+  AddIAM2VirtualIDGroupToProjectsAction(AddIAM2VirtualIDGroupToProjectsAction&&) = default;
+  AddIAM2VirtualIDGroupToProjectsAction& operator=(const AddIAM2VirtualIDGroupToProjectsAction&) = default;
+  AddIAM2VirtualIDGroupToProjectsAction& operator=(AddIAM2VirtualIDGroupToProjectsAction&&) = default;
+  ~AddIAM2VirtualIDGroupToProjectsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -108,6 +143,13 @@ struct AddIAM2VirtualIDsToGroupAction : Action<AddIAM2VirtualIDsToGroupAction, E
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AddIAM2VirtualIDsToGroupAction();
+  AddIAM2VirtualIDsToGroupAction(const AddIAM2VirtualIDsToGroupAction&) = default;
+  AddIAM2VirtualIDsToGroupAction(AddIAM2VirtualIDsToGroupAction&&) = default;
+  AddIAM2VirtualIDsToGroupAction& operator=(const AddIAM2VirtualIDsToGroupAction&) = default;
+  AddIAM2VirtualIDsToGroupAction& operator=(AddIAM2VirtualIDsToGroupAction&&) = default;
+  ~AddIAM2VirtualIDsToGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -119,6 +161,13 @@ struct AddIAM2VirtualIDsToOrganizationAction : Action<AddIAM2VirtualIDsToOrganiz
   std::vector<std::string> virtualIDUuids;  ///< required; not empty
   std::string organizationUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AddIAM2VirtualIDsToOrganizationAction();
+  AddIAM2VirtualIDsToOrganizationAction(const AddIAM2VirtualIDsToOrganizationAction&) = default;
+  AddIAM2VirtualIDsToOrganizationAction(AddIAM2VirtualIDsToOrganizationAction&&) = default;
+  AddIAM2VirtualIDsToOrganizationAction& operator=(const AddIAM2VirtualIDsToOrganizationAction&) = default;
+  AddIAM2VirtualIDsToOrganizationAction& operator=(AddIAM2VirtualIDsToOrganizationAction&&) = default;
+  ~AddIAM2VirtualIDsToOrganizationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -133,6 +182,13 @@ struct AddIAM2VirtualIDsToProjectAction : Action<AddIAM2VirtualIDsToProjectActio
   std::optional<std::vector<std::string>> roleUuids;
   std::optional<std::string> requestIp;
 
+  AddIAM2VirtualIDsToProjectAction();
+  AddIAM2VirtualIDsToProjectAction(const AddIAM2VirtualIDsToProjectAction&) = default;
+  AddIAM2VirtualIDsToProjectAction(AddIAM2VirtualIDsToProjectAction&&) = default;
+  AddIAM2VirtualIDsToProjectAction& operator=(const AddIAM2VirtualIDsToProjectAction&) = default;
+  AddIAM2VirtualIDsToProjectAction& operator=(AddIAM2VirtualIDsToProjectAction&&) = default;
+  ~AddIAM2VirtualIDsToProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -146,6 +202,13 @@ struct AddIAM2VirtualIDsToProjectsAction : Action<AddIAM2VirtualIDsToProjectsAct
   std::optional<std::vector<std::string>> roleUuids;
   std::optional<std::string> requestIp;
 
+  AddIAM2VirtualIDsToProjectsAction();
+  AddIAM2VirtualIDsToProjectsAction(const AddIAM2VirtualIDsToProjectsAction&) = default;
+  AddIAM2VirtualIDsToProjectsAction(AddIAM2VirtualIDsToProjectsAction&&) = default;
+  AddIAM2VirtualIDsToProjectsAction& operator=(const AddIAM2VirtualIDsToProjectsAction&) = default;
+  AddIAM2VirtualIDsToProjectsAction& operator=(AddIAM2VirtualIDsToProjectsAction&&) = default;
+  ~AddIAM2VirtualIDsToProjectsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -157,6 +220,13 @@ struct AddResourceToIAM2ProjectAction : Action<AddResourceToIAM2ProjectAction, E
   std::string projectUuid;  ///< required
   std::optional<Json> resourceTemplates;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  AddResourceToIAM2ProjectAction();
+  AddResourceToIAM2ProjectAction(const AddResourceToIAM2ProjectAction&) = default;
+  AddResourceToIAM2ProjectAction(AddResourceToIAM2ProjectAction&&) = default;
+  AddResourceToIAM2ProjectAction& operator=(const AddResourceToIAM2ProjectAction&) = default;
+  AddResourceToIAM2ProjectAction& operator=(AddResourceToIAM2ProjectAction&&) = default;
+  ~AddResourceToIAM2ProjectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -171,6 +241,13 @@ struct AddRolesToIAM2VirtualIDAction : Action<AddRolesToIAM2VirtualIDAction, Emp
   std::optional<std::string> projectUuid;
   std::optional<std::string> requestIp;
 
+  AddRolesToIAM2VirtualIDAction();
+  AddRolesToIAM2VirtualIDAction(const AddRolesToIAM2VirtualIDAction&) = default;
+  AddRolesToIAM2VirtualIDAction(AddRolesToIAM2VirtualIDAction&&) = default;
+  AddRolesToIAM2VirtualIDAction& operator=(const AddRolesToIAM2VirtualIDAction&) = default;
+  AddRolesToIAM2VirtualIDAction& operator=(AddRolesToIAM2VirtualIDAction&&) = default;
+  ~AddRolesToIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -184,6 +261,13 @@ struct AddRolesToIAM2VirtualIDGroupAction : Action<AddRolesToIAM2VirtualIDGroupA
   std::optional<std::string> projectUuid;
   std::optional<std::string> requestIp;
 
+  AddRolesToIAM2VirtualIDGroupAction();
+  AddRolesToIAM2VirtualIDGroupAction(const AddRolesToIAM2VirtualIDGroupAction&) = default;
+  AddRolesToIAM2VirtualIDGroupAction(AddRolesToIAM2VirtualIDGroupAction&&) = default;
+  AddRolesToIAM2VirtualIDGroupAction& operator=(const AddRolesToIAM2VirtualIDGroupAction&) = default;
+  AddRolesToIAM2VirtualIDGroupAction& operator=(AddRolesToIAM2VirtualIDGroupAction&&) = default;
+  ~AddRolesToIAM2VirtualIDGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -195,6 +279,13 @@ struct AttachIAM2ProjectToIAM2OrganizationAction : Action<AttachIAM2ProjectToIAM
   std::string projectUuid;  ///< path; required
   std::string organizationUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachIAM2ProjectToIAM2OrganizationAction();
+  AttachIAM2ProjectToIAM2OrganizationAction(const AttachIAM2ProjectToIAM2OrganizationAction&) = default;
+  AttachIAM2ProjectToIAM2OrganizationAction(AttachIAM2ProjectToIAM2OrganizationAction&&) = default;
+  AttachIAM2ProjectToIAM2OrganizationAction& operator=(const AttachIAM2ProjectToIAM2OrganizationAction&) = default;
+  AttachIAM2ProjectToIAM2OrganizationAction& operator=(AttachIAM2ProjectToIAM2OrganizationAction&&) = default;
+  ~AttachIAM2ProjectToIAM2OrganizationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -209,6 +300,13 @@ struct BatchCreateIAM2VirtualIDFromConfigFileAction : Action<BatchCreateIAM2Virt
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  BatchCreateIAM2VirtualIDFromConfigFileAction();
+  BatchCreateIAM2VirtualIDFromConfigFileAction(const BatchCreateIAM2VirtualIDFromConfigFileAction&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileAction(BatchCreateIAM2VirtualIDFromConfigFileAction&&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileAction& operator=(const BatchCreateIAM2VirtualIDFromConfigFileAction&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileAction& operator=(BatchCreateIAM2VirtualIDFromConfigFileAction&&) = default;
+  ~BatchCreateIAM2VirtualIDFromConfigFileAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -220,6 +318,13 @@ struct ChangeIAM2OrganizationParentAction : Action<ChangeIAM2OrganizationParentA
   std::string parentUuid;  ///< path; required
   std::vector<std::string> childrenUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  ChangeIAM2OrganizationParentAction();
+  ChangeIAM2OrganizationParentAction(const ChangeIAM2OrganizationParentAction&) = default;
+  ChangeIAM2OrganizationParentAction(ChangeIAM2OrganizationParentAction&&) = default;
+  ChangeIAM2OrganizationParentAction& operator=(const ChangeIAM2OrganizationParentAction&) = default;
+  ChangeIAM2OrganizationParentAction& operator=(ChangeIAM2OrganizationParentAction&&) = default;
+  ~ChangeIAM2OrganizationParentAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -233,6 +338,13 @@ struct ChangeIAM2OrganizationStateAction : Action<ChangeIAM2OrganizationStateAct
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeIAM2OrganizationStateAction();
+  ChangeIAM2OrganizationStateAction(const ChangeIAM2OrganizationStateAction&) = default;
+  ChangeIAM2OrganizationStateAction(ChangeIAM2OrganizationStateAction&&) = default;
+  ChangeIAM2OrganizationStateAction& operator=(const ChangeIAM2OrganizationStateAction&) = default;
+  ChangeIAM2OrganizationStateAction& operator=(ChangeIAM2OrganizationStateAction&&) = default;
+  ~ChangeIAM2OrganizationStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -244,6 +356,13 @@ struct ChangeIAM2ProjectStateAction : Action<ChangeIAM2ProjectStateAction, Inven
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeIAM2ProjectStateAction();
+  ChangeIAM2ProjectStateAction(const ChangeIAM2ProjectStateAction&) = default;
+  ChangeIAM2ProjectStateAction(ChangeIAM2ProjectStateAction&&) = default;
+  ChangeIAM2ProjectStateAction& operator=(const ChangeIAM2ProjectStateAction&) = default;
+  ChangeIAM2ProjectStateAction& operator=(ChangeIAM2ProjectStateAction&&) = default;
+  ~ChangeIAM2ProjectStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -257,6 +376,13 @@ struct ChangeIAM2VirtualIDGroupStateAction : Action<ChangeIAM2VirtualIDGroupStat
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeIAM2VirtualIDGroupStateAction();
+  ChangeIAM2VirtualIDGroupStateAction(const ChangeIAM2VirtualIDGroupStateAction&) = default;
+  ChangeIAM2VirtualIDGroupStateAction(ChangeIAM2VirtualIDGroupStateAction&&) = default;
+  ChangeIAM2VirtualIDGroupStateAction& operator=(const ChangeIAM2VirtualIDGroupStateAction&) = default;
+  ChangeIAM2VirtualIDGroupStateAction& operator=(ChangeIAM2VirtualIDGroupStateAction&&) = default;
+  ~ChangeIAM2VirtualIDGroupStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -268,6 +394,13 @@ struct ChangeIAM2VirtualIDGroupStateAction : Action<ChangeIAM2VirtualIDGroupStat
 struct ChangeIAM2VirtualIDStateAction : Action<ChangeIAM2VirtualIDStateAction, InventoryReply<IAM2VirtualIDInventory>> {
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
+
+  ChangeIAM2VirtualIDStateAction();
+  ChangeIAM2VirtualIDStateAction(const ChangeIAM2VirtualIDStateAction&) = default;
+  ChangeIAM2VirtualIDStateAction(ChangeIAM2VirtualIDStateAction&&) = default;
+  ChangeIAM2VirtualIDStateAction& operator=(const ChangeIAM2VirtualIDStateAction&) = default;
+  ChangeIAM2VirtualIDStateAction& operator=(ChangeIAM2VirtualIDStateAction&&) = default;
+  ~ChangeIAM2VirtualIDStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -281,6 +414,13 @@ struct ChangeIAM2VirtualIDTypeAction : Action<ChangeIAM2VirtualIDTypeAction, Inv
   std::string type;  ///< required; one of ZStack
   std::optional<std::string> requestIp;
 
+  ChangeIAM2VirtualIDTypeAction();
+  ChangeIAM2VirtualIDTypeAction(const ChangeIAM2VirtualIDTypeAction&) = default;
+  ChangeIAM2VirtualIDTypeAction(ChangeIAM2VirtualIDTypeAction&&) = default;
+  ChangeIAM2VirtualIDTypeAction& operator=(const ChangeIAM2VirtualIDTypeAction&) = default;
+  ChangeIAM2VirtualIDTypeAction& operator=(ChangeIAM2VirtualIDTypeAction&&) = default;
+  ~ChangeIAM2VirtualIDTypeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -289,6 +429,13 @@ struct ChangeIAM2VirtualIDTypeAction : Action<ChangeIAM2VirtualIDTypeAction, Inv
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/CheckIAM2OrganizationAvailabilityAction.java.
 struct CheckIAM2OrganizationAvailabilityAction : Action<CheckIAM2OrganizationAvailabilityAction, CheckIAM2OrganizationAvailabilityResult> {
   std::optional<std::string> requestIp;
+
+  CheckIAM2OrganizationAvailabilityAction();
+  CheckIAM2OrganizationAvailabilityAction(const CheckIAM2OrganizationAvailabilityAction&) = default;
+  CheckIAM2OrganizationAvailabilityAction(CheckIAM2OrganizationAvailabilityAction&&) = default;
+  CheckIAM2OrganizationAvailabilityAction& operator=(const CheckIAM2OrganizationAvailabilityAction&) = default;
+  CheckIAM2OrganizationAvailabilityAction& operator=(CheckIAM2OrganizationAvailabilityAction&&) = default;
+  ~CheckIAM2OrganizationAvailabilityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -301,6 +448,13 @@ struct CheckIAM2VirtualIDConfigFileAction : Action<CheckIAM2VirtualIDConfigFileA
   std::string virtualIDInfos;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  CheckIAM2VirtualIDConfigFileAction();
+  CheckIAM2VirtualIDConfigFileAction(const CheckIAM2VirtualIDConfigFileAction&) = default;
+  CheckIAM2VirtualIDConfigFileAction(CheckIAM2VirtualIDConfigFileAction&&) = default;
+  CheckIAM2VirtualIDConfigFileAction& operator=(const CheckIAM2VirtualIDConfigFileAction&) = default;
+  CheckIAM2VirtualIDConfigFileAction& operator=(CheckIAM2VirtualIDConfigFileAction&&) = default;
+  ~CheckIAM2VirtualIDConfigFileAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -310,6 +464,13 @@ struct CheckIAM2VirtualIDConfigFileAction : Action<CheckIAM2VirtualIDConfigFileA
 /// From sdk/src/main/java/org/zstack/sdk/CleanInvalidLdapIAM2BindingAction.java.
 struct CleanInvalidLdapIAM2BindingAction : Action<CleanInvalidLdapIAM2BindingAction, CleanInvalidLdapIAM2BindingResult> {
   std::optional<std::string> requestIp;
+
+  CleanInvalidLdapIAM2BindingAction();
+  CleanInvalidLdapIAM2BindingAction(const CleanInvalidLdapIAM2BindingAction&) = default;
+  CleanInvalidLdapIAM2BindingAction(CleanInvalidLdapIAM2BindingAction&&) = default;
+  CleanInvalidLdapIAM2BindingAction& operator=(const CleanInvalidLdapIAM2BindingAction&) = default;
+  CleanInvalidLdapIAM2BindingAction& operator=(CleanInvalidLdapIAM2BindingAction&&) = default;
+  ~CleanInvalidLdapIAM2BindingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -330,6 +491,13 @@ struct CreateIAM2OrganizationAction : Action<CreateIAM2OrganizationAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2OrganizationAction();
+  CreateIAM2OrganizationAction(const CreateIAM2OrganizationAction&) = default;
+  CreateIAM2OrganizationAction(CreateIAM2OrganizationAction&&) = default;
+  CreateIAM2OrganizationAction& operator=(const CreateIAM2OrganizationAction&) = default;
+  CreateIAM2OrganizationAction& operator=(CreateIAM2OrganizationAction&&) = default;
+  ~CreateIAM2OrganizationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -349,6 +517,13 @@ struct CreateIAM2ProjectAction : Action<CreateIAM2ProjectAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2ProjectAction();
+  CreateIAM2ProjectAction(const CreateIAM2ProjectAction&) = default;
+  CreateIAM2ProjectAction(CreateIAM2ProjectAction&&) = default;
+  CreateIAM2ProjectAction& operator=(const CreateIAM2ProjectAction&) = default;
+  CreateIAM2ProjectAction& operator=(CreateIAM2ProjectAction&&) = default;
+  ~CreateIAM2ProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -367,6 +542,13 @@ struct CreateIAM2ProjectFromTemplateAction : Action<CreateIAM2ProjectFromTemplat
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2ProjectFromTemplateAction();
+  CreateIAM2ProjectFromTemplateAction(const CreateIAM2ProjectFromTemplateAction&) = default;
+  CreateIAM2ProjectFromTemplateAction(CreateIAM2ProjectFromTemplateAction&&) = default;
+  CreateIAM2ProjectFromTemplateAction& operator=(const CreateIAM2ProjectFromTemplateAction&) = default;
+  CreateIAM2ProjectFromTemplateAction& operator=(CreateIAM2ProjectFromTemplateAction&&) = default;
+  ~CreateIAM2ProjectFromTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -384,6 +566,13 @@ struct CreateIAM2ProjectRoleAction : Action<CreateIAM2ProjectRoleAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2ProjectRoleAction();
+  CreateIAM2ProjectRoleAction(const CreateIAM2ProjectRoleAction&) = default;
+  CreateIAM2ProjectRoleAction(CreateIAM2ProjectRoleAction&&) = default;
+  CreateIAM2ProjectRoleAction& operator=(const CreateIAM2ProjectRoleAction&) = default;
+  CreateIAM2ProjectRoleAction& operator=(CreateIAM2ProjectRoleAction&&) = default;
+  ~CreateIAM2ProjectRoleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -400,6 +589,13 @@ struct CreateIAM2ProjectTemplateAction : Action<CreateIAM2ProjectTemplateAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2ProjectTemplateAction();
+  CreateIAM2ProjectTemplateAction(const CreateIAM2ProjectTemplateAction&) = default;
+  CreateIAM2ProjectTemplateAction(CreateIAM2ProjectTemplateAction&&) = default;
+  CreateIAM2ProjectTemplateAction& operator=(const CreateIAM2ProjectTemplateAction&) = default;
+  CreateIAM2ProjectTemplateAction& operator=(CreateIAM2ProjectTemplateAction&&) = default;
+  ~CreateIAM2ProjectTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -414,6 +610,13 @@ struct CreateIAM2ProjectTemplateFromProjectAction : Action<CreateIAM2ProjectTemp
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateIAM2ProjectTemplateFromProjectAction();
+  CreateIAM2ProjectTemplateFromProjectAction(const CreateIAM2ProjectTemplateFromProjectAction&) = default;
+  CreateIAM2ProjectTemplateFromProjectAction(CreateIAM2ProjectTemplateFromProjectAction&&) = default;
+  CreateIAM2ProjectTemplateFromProjectAction& operator=(const CreateIAM2ProjectTemplateFromProjectAction&) = default;
+  CreateIAM2ProjectTemplateFromProjectAction& operator=(CreateIAM2ProjectTemplateFromProjectAction&&) = default;
+  ~CreateIAM2ProjectTemplateFromProjectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -434,6 +637,13 @@ struct CreateIAM2VirtualIDAction : Action<CreateIAM2VirtualIDAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2VirtualIDAction();
+  CreateIAM2VirtualIDAction(const CreateIAM2VirtualIDAction&) = default;
+  CreateIAM2VirtualIDAction(CreateIAM2VirtualIDAction&&) = default;
+  CreateIAM2VirtualIDAction& operator=(const CreateIAM2VirtualIDAction&) = default;
+  CreateIAM2VirtualIDAction& operator=(CreateIAM2VirtualIDAction&&) = default;
+  ~CreateIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -446,6 +656,13 @@ struct CreateIAM2VirtualIDFromLdapUidAction : Action<CreateIAM2VirtualIDFromLdap
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateIAM2VirtualIDFromLdapUidAction();
+  CreateIAM2VirtualIDFromLdapUidAction(const CreateIAM2VirtualIDFromLdapUidAction&) = default;
+  CreateIAM2VirtualIDFromLdapUidAction(CreateIAM2VirtualIDFromLdapUidAction&&) = default;
+  CreateIAM2VirtualIDFromLdapUidAction& operator=(const CreateIAM2VirtualIDFromLdapUidAction&) = default;
+  CreateIAM2VirtualIDFromLdapUidAction& operator=(CreateIAM2VirtualIDFromLdapUidAction&&) = default;
+  ~CreateIAM2VirtualIDFromLdapUidAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -463,6 +680,13 @@ struct CreateIAM2VirtualIDGroupAction : Action<CreateIAM2VirtualIDGroupAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2VirtualIDGroupAction();
+  CreateIAM2VirtualIDGroupAction(const CreateIAM2VirtualIDGroupAction&) = default;
+  CreateIAM2VirtualIDGroupAction(CreateIAM2VirtualIDGroupAction&&) = default;
+  CreateIAM2VirtualIDGroupAction& operator=(const CreateIAM2VirtualIDGroupAction&) = default;
+  CreateIAM2VirtualIDGroupAction& operator=(CreateIAM2VirtualIDGroupAction&&) = default;
+  ~CreateIAM2VirtualIDGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -477,6 +701,13 @@ struct CreateIAM2VirtualIDLdapBindingAction : Action<CreateIAM2VirtualIDLdapBind
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2VirtualIDLdapBindingAction();
+  CreateIAM2VirtualIDLdapBindingAction(const CreateIAM2VirtualIDLdapBindingAction&) = default;
+  CreateIAM2VirtualIDLdapBindingAction(CreateIAM2VirtualIDLdapBindingAction&&) = default;
+  CreateIAM2VirtualIDLdapBindingAction& operator=(const CreateIAM2VirtualIDLdapBindingAction&) = default;
+  CreateIAM2VirtualIDLdapBindingAction& operator=(CreateIAM2VirtualIDLdapBindingAction&&) = default;
+  ~CreateIAM2VirtualIDLdapBindingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -486,6 +717,13 @@ struct CreateIAM2VirtualIDLdapBindingAction : Action<CreateIAM2VirtualIDLdapBind
 struct DeleteIAM2OrganizationAction : Action<DeleteIAM2OrganizationAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteIAM2OrganizationAction();
+  DeleteIAM2OrganizationAction(const DeleteIAM2OrganizationAction&) = default;
+  DeleteIAM2OrganizationAction(DeleteIAM2OrganizationAction&&) = default;
+  DeleteIAM2OrganizationAction& operator=(const DeleteIAM2OrganizationAction&) = default;
+  DeleteIAM2OrganizationAction& operator=(DeleteIAM2OrganizationAction&&) = default;
+  ~DeleteIAM2OrganizationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -497,6 +735,13 @@ struct DeleteIAM2ProjectAction : Action<DeleteIAM2ProjectAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DeleteIAM2ProjectAction();
+  DeleteIAM2ProjectAction(const DeleteIAM2ProjectAction&) = default;
+  DeleteIAM2ProjectAction(DeleteIAM2ProjectAction&&) = default;
+  DeleteIAM2ProjectAction& operator=(const DeleteIAM2ProjectAction&) = default;
+  DeleteIAM2ProjectAction& operator=(DeleteIAM2ProjectAction&&) = default;
+  ~DeleteIAM2ProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -506,6 +751,13 @@ struct DeleteIAM2ProjectAction : Action<DeleteIAM2ProjectAction, EmptyReply> {
 struct DeleteIAM2ProjectTemplateAction : Action<DeleteIAM2ProjectTemplateAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteIAM2ProjectTemplateAction();
+  DeleteIAM2ProjectTemplateAction(const DeleteIAM2ProjectTemplateAction&) = default;
+  DeleteIAM2ProjectTemplateAction(DeleteIAM2ProjectTemplateAction&&) = default;
+  DeleteIAM2ProjectTemplateAction& operator=(const DeleteIAM2ProjectTemplateAction&) = default;
+  DeleteIAM2ProjectTemplateAction& operator=(DeleteIAM2ProjectTemplateAction&&) = default;
+  ~DeleteIAM2ProjectTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -518,6 +770,13 @@ struct DeleteIAM2VirtualIDAction : Action<DeleteIAM2VirtualIDAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteIAM2VirtualIDAction();
+  DeleteIAM2VirtualIDAction(const DeleteIAM2VirtualIDAction&) = default;
+  DeleteIAM2VirtualIDAction(DeleteIAM2VirtualIDAction&&) = default;
+  DeleteIAM2VirtualIDAction& operator=(const DeleteIAM2VirtualIDAction&) = default;
+  DeleteIAM2VirtualIDAction& operator=(DeleteIAM2VirtualIDAction&&) = default;
+  ~DeleteIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -527,6 +786,13 @@ struct DeleteIAM2VirtualIDAction : Action<DeleteIAM2VirtualIDAction, EmptyReply>
 struct DeleteIAM2VirtualIDGroupAction : Action<DeleteIAM2VirtualIDGroupAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteIAM2VirtualIDGroupAction();
+  DeleteIAM2VirtualIDGroupAction(const DeleteIAM2VirtualIDGroupAction&) = default;
+  DeleteIAM2VirtualIDGroupAction(DeleteIAM2VirtualIDGroupAction&&) = default;
+  DeleteIAM2VirtualIDGroupAction& operator=(const DeleteIAM2VirtualIDGroupAction&) = default;
+  DeleteIAM2VirtualIDGroupAction& operator=(DeleteIAM2VirtualIDGroupAction&&) = default;
+  ~DeleteIAM2VirtualIDGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -539,6 +805,13 @@ struct DeleteIAM2VirtualIDLdapBindingAction : Action<DeleteIAM2VirtualIDLdapBind
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteIAM2VirtualIDLdapBindingAction();
+  DeleteIAM2VirtualIDLdapBindingAction(const DeleteIAM2VirtualIDLdapBindingAction&) = default;
+  DeleteIAM2VirtualIDLdapBindingAction(DeleteIAM2VirtualIDLdapBindingAction&&) = default;
+  DeleteIAM2VirtualIDLdapBindingAction& operator=(const DeleteIAM2VirtualIDLdapBindingAction&) = default;
+  DeleteIAM2VirtualIDLdapBindingAction& operator=(DeleteIAM2VirtualIDLdapBindingAction&&) = default;
+  ~DeleteIAM2VirtualIDLdapBindingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -548,6 +821,13 @@ struct DeleteIAM2VirtualIDLdapBindingAction : Action<DeleteIAM2VirtualIDLdapBind
 struct DetachIAM2ProjectFromIAM2OrganizationAction : Action<DetachIAM2ProjectFromIAM2OrganizationAction, InventoryReply<IAM2ProjectInventory>> {
   std::string projectUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachIAM2ProjectFromIAM2OrganizationAction();
+  DetachIAM2ProjectFromIAM2OrganizationAction(const DetachIAM2ProjectFromIAM2OrganizationAction&) = default;
+  DetachIAM2ProjectFromIAM2OrganizationAction(DetachIAM2ProjectFromIAM2OrganizationAction&&) = default;
+  DetachIAM2ProjectFromIAM2OrganizationAction& operator=(const DetachIAM2ProjectFromIAM2OrganizationAction&) = default;
+  DetachIAM2ProjectFromIAM2OrganizationAction& operator=(DetachIAM2ProjectFromIAM2OrganizationAction&&) = default;
+  ~DetachIAM2ProjectFromIAM2OrganizationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -560,6 +840,13 @@ struct ExpungeIAM2ProjectAction : Action<ExpungeIAM2ProjectAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ExpungeIAM2ProjectAction();
+  ExpungeIAM2ProjectAction(const ExpungeIAM2ProjectAction&) = default;
+  ExpungeIAM2ProjectAction(ExpungeIAM2ProjectAction&&) = default;
+  ExpungeIAM2ProjectAction& operator=(const ExpungeIAM2ProjectAction&) = default;
+  ExpungeIAM2ProjectAction& operator=(ExpungeIAM2ProjectAction&&) = default;
+  ~ExpungeIAM2ProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -571,6 +858,13 @@ struct GetCandidateLdapEntryForIAM2BindingAction : Action<GetCandidateLdapEntryF
   std::optional<std::int32_t> limit;  ///< range [1, 2147483647]; Java SDK default 2500
   std::optional<std::string> requestIp;
 
+  GetCandidateLdapEntryForIAM2BindingAction();
+  GetCandidateLdapEntryForIAM2BindingAction(const GetCandidateLdapEntryForIAM2BindingAction&) = default;
+  GetCandidateLdapEntryForIAM2BindingAction(GetCandidateLdapEntryForIAM2BindingAction&&) = default;
+  GetCandidateLdapEntryForIAM2BindingAction& operator=(const GetCandidateLdapEntryForIAM2BindingAction&) = default;
+  GetCandidateLdapEntryForIAM2BindingAction& operator=(GetCandidateLdapEntryForIAM2BindingAction&&) = default;
+  ~GetCandidateLdapEntryForIAM2BindingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -581,6 +875,13 @@ struct GetIAM2OrganizationVirtualIDNumberAction : Action<GetIAM2OrganizationVirt
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetIAM2OrganizationVirtualIDNumberAction();
+  GetIAM2OrganizationVirtualIDNumberAction(const GetIAM2OrganizationVirtualIDNumberAction&) = default;
+  GetIAM2OrganizationVirtualIDNumberAction(GetIAM2OrganizationVirtualIDNumberAction&&) = default;
+  GetIAM2OrganizationVirtualIDNumberAction& operator=(const GetIAM2OrganizationVirtualIDNumberAction&) = default;
+  GetIAM2OrganizationVirtualIDNumberAction& operator=(GetIAM2OrganizationVirtualIDNumberAction&&) = default;
+  ~GetIAM2OrganizationVirtualIDNumberAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -590,6 +891,13 @@ struct GetIAM2OrganizationVirtualIDNumberAction : Action<GetIAM2OrganizationVirt
 struct GetIAM2ProjectsOfVirtualIDAction : Action<GetIAM2ProjectsOfVirtualIDAction, GetIAM2ProjectsOfVirtualIDResult> {
   std::optional<std::string> requestIp;
 
+  GetIAM2ProjectsOfVirtualIDAction();
+  GetIAM2ProjectsOfVirtualIDAction(const GetIAM2ProjectsOfVirtualIDAction&) = default;
+  GetIAM2ProjectsOfVirtualIDAction(GetIAM2ProjectsOfVirtualIDAction&&) = default;
+  GetIAM2ProjectsOfVirtualIDAction& operator=(const GetIAM2ProjectsOfVirtualIDAction&) = default;
+  GetIAM2ProjectsOfVirtualIDAction& operator=(GetIAM2ProjectsOfVirtualIDAction&&) = default;
+  ~GetIAM2ProjectsOfVirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -598,6 +906,13 @@ struct GetIAM2ProjectsOfVirtualIDAction : Action<GetIAM2ProjectsOfVirtualIDActio
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/GetIAM2SystemAttributesAction.java.
 struct GetIAM2SystemAttributesAction : Action<GetIAM2SystemAttributesAction, GetIAM2SystemAttributesResult> {
   std::optional<std::string> requestIp;
+
+  GetIAM2SystemAttributesAction();
+  GetIAM2SystemAttributesAction(const GetIAM2SystemAttributesAction&) = default;
+  GetIAM2SystemAttributesAction(GetIAM2SystemAttributesAction&&) = default;
+  GetIAM2SystemAttributesAction& operator=(const GetIAM2SystemAttributesAction&) = default;
+  GetIAM2SystemAttributesAction& operator=(GetIAM2SystemAttributesAction&&) = default;
+  ~GetIAM2SystemAttributesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -609,6 +924,13 @@ struct GetIAM2VirtualIDAPIPermissionAction : Action<GetIAM2VirtualIDAPIPermissio
   std::optional<Json> apisToCheck;  ///< element type unknown upstream: JSON
   std::optional<bool> onlyCheckParams;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  GetIAM2VirtualIDAPIPermissionAction();
+  GetIAM2VirtualIDAPIPermissionAction(const GetIAM2VirtualIDAPIPermissionAction&) = default;
+  GetIAM2VirtualIDAPIPermissionAction(GetIAM2VirtualIDAPIPermissionAction&&) = default;
+  GetIAM2VirtualIDAPIPermissionAction& operator=(const GetIAM2VirtualIDAPIPermissionAction&) = default;
+  GetIAM2VirtualIDAPIPermissionAction& operator=(GetIAM2VirtualIDAPIPermissionAction&&) = default;
+  ~GetIAM2VirtualIDAPIPermissionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -626,6 +948,13 @@ struct GetIAM2VirtualIDInGroupAction : Action<GetIAM2VirtualIDInGroupAction, Que
   std::optional<bool> replyWithCount;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetIAM2VirtualIDInGroupAction();
+  GetIAM2VirtualIDInGroupAction(const GetIAM2VirtualIDInGroupAction&) = default;
+  GetIAM2VirtualIDInGroupAction(GetIAM2VirtualIDInGroupAction&&) = default;
+  GetIAM2VirtualIDInGroupAction& operator=(const GetIAM2VirtualIDInGroupAction&) = default;
+  GetIAM2VirtualIDInGroupAction& operator=(GetIAM2VirtualIDInGroupAction&&) = default;
+  ~GetIAM2VirtualIDInGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -635,6 +964,13 @@ struct GetIAM2VirtualIDInGroupAction : Action<GetIAM2VirtualIDInGroupAction, Que
 struct GetOrganizationQuotaUsageAction : Action<GetOrganizationQuotaUsageAction, GetOrganizationQuotaUsageResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetOrganizationQuotaUsageAction();
+  GetOrganizationQuotaUsageAction(const GetOrganizationQuotaUsageAction&) = default;
+  GetOrganizationQuotaUsageAction(GetOrganizationQuotaUsageAction&&) = default;
+  GetOrganizationQuotaUsageAction& operator=(const GetOrganizationQuotaUsageAction&) = default;
+  GetOrganizationQuotaUsageAction& operator=(GetOrganizationQuotaUsageAction&&) = default;
+  ~GetOrganizationQuotaUsageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -647,6 +983,13 @@ struct LoginIAM2PlatformAction : Action<LoginIAM2PlatformAction, InventoryReply<
   std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  LoginIAM2PlatformAction();
+  LoginIAM2PlatformAction(const LoginIAM2PlatformAction&) = default;
+  LoginIAM2PlatformAction(LoginIAM2PlatformAction&&) = default;
+  LoginIAM2PlatformAction& operator=(const LoginIAM2PlatformAction&) = default;
+  LoginIAM2PlatformAction& operator=(LoginIAM2PlatformAction&&) = default;
+  ~LoginIAM2PlatformAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -658,6 +1001,13 @@ struct LoginIAM2ProjectAction : Action<LoginIAM2ProjectAction, InventoryReply<Se
   std::string projectName;  ///< required
   std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  LoginIAM2ProjectAction();
+  LoginIAM2ProjectAction(const LoginIAM2ProjectAction&) = default;
+  LoginIAM2ProjectAction(LoginIAM2ProjectAction&&) = default;
+  LoginIAM2ProjectAction& operator=(const LoginIAM2ProjectAction&) = default;
+  LoginIAM2ProjectAction& operator=(LoginIAM2ProjectAction&&) = default;
+  ~LoginIAM2ProjectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -675,6 +1025,13 @@ struct LoginIAM2VirtualIDAction : Action<LoginIAM2VirtualIDAction, InventoryRepl
   std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  LoginIAM2VirtualIDAction();
+  LoginIAM2VirtualIDAction(const LoginIAM2VirtualIDAction&) = default;
+  LoginIAM2VirtualIDAction(LoginIAM2VirtualIDAction&&) = default;
+  LoginIAM2VirtualIDAction& operator=(const LoginIAM2VirtualIDAction&) = default;
+  LoginIAM2VirtualIDAction& operator=(LoginIAM2VirtualIDAction&&) = default;
+  ~LoginIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -690,6 +1047,13 @@ struct LoginIAM2VirtualIDWithLdapAction : Action<LoginIAM2VirtualIDWithLdapActio
   std::optional<std::string> captchaUuid;
   std::optional<std::string> requestIp;
 
+  LoginIAM2VirtualIDWithLdapAction();
+  LoginIAM2VirtualIDWithLdapAction(const LoginIAM2VirtualIDWithLdapAction&) = default;
+  LoginIAM2VirtualIDWithLdapAction(LoginIAM2VirtualIDWithLdapAction&&) = default;
+  LoginIAM2VirtualIDWithLdapAction& operator=(const LoginIAM2VirtualIDWithLdapAction&) = default;
+  LoginIAM2VirtualIDWithLdapAction& operator=(LoginIAM2VirtualIDWithLdapAction&&) = default;
+  ~LoginIAM2VirtualIDWithLdapAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -697,6 +1061,13 @@ struct LoginIAM2VirtualIDWithLdapAction : Action<LoginIAM2VirtualIDWithLdapActio
 /// `GET /v1/iam2/ldap/bindings` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryIAM2LdapBindingAction.java.
 struct QueryIAM2LdapBindingAction : QueryAction<QueryIAM2LdapBindingAction, Json> {
+
+  QueryIAM2LdapBindingAction();
+  QueryIAM2LdapBindingAction(const QueryIAM2LdapBindingAction&) = default;
+  QueryIAM2LdapBindingAction(QueryIAM2LdapBindingAction&&) = default;
+  QueryIAM2LdapBindingAction& operator=(const QueryIAM2LdapBindingAction&) = default;
+  QueryIAM2LdapBindingAction& operator=(QueryIAM2LdapBindingAction&&) = default;
+  ~QueryIAM2LdapBindingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -706,6 +1077,13 @@ struct QueryIAM2LdapBindingAction : QueryAction<QueryIAM2LdapBindingAction, Json
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2OrganizationAction.java.
 struct QueryIAM2OrganizationAction : QueryAction<QueryIAM2OrganizationAction, IAM2OrganizationInventory> {
 
+  QueryIAM2OrganizationAction();
+  QueryIAM2OrganizationAction(const QueryIAM2OrganizationAction&) = default;
+  QueryIAM2OrganizationAction(QueryIAM2OrganizationAction&&) = default;
+  QueryIAM2OrganizationAction& operator=(const QueryIAM2OrganizationAction&) = default;
+  QueryIAM2OrganizationAction& operator=(QueryIAM2OrganizationAction&&) = default;
+  ~QueryIAM2OrganizationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -713,6 +1091,13 @@ struct QueryIAM2OrganizationAction : QueryAction<QueryIAM2OrganizationAction, IA
 /// `GET /v1/iam2/organizations/attributes` -> QueryReply<IAM2OrganizationAttributeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2OrganizationAttributeAction.java.
 struct QueryIAM2OrganizationAttributeAction : QueryAction<QueryIAM2OrganizationAttributeAction, IAM2OrganizationAttributeInventory> {
+
+  QueryIAM2OrganizationAttributeAction();
+  QueryIAM2OrganizationAttributeAction(const QueryIAM2OrganizationAttributeAction&) = default;
+  QueryIAM2OrganizationAttributeAction(QueryIAM2OrganizationAttributeAction&&) = default;
+  QueryIAM2OrganizationAttributeAction& operator=(const QueryIAM2OrganizationAttributeAction&) = default;
+  QueryIAM2OrganizationAttributeAction& operator=(QueryIAM2OrganizationAttributeAction&&) = default;
+  ~QueryIAM2OrganizationAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -722,6 +1107,13 @@ struct QueryIAM2OrganizationAttributeAction : QueryAction<QueryIAM2OrganizationA
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2OrganizationProjectRefAction.java.
 struct QueryIAM2OrganizationProjectRefAction : QueryAction<QueryIAM2OrganizationProjectRefAction, IAM2OrganizationProjectRefInventory> {
 
+  QueryIAM2OrganizationProjectRefAction();
+  QueryIAM2OrganizationProjectRefAction(const QueryIAM2OrganizationProjectRefAction&) = default;
+  QueryIAM2OrganizationProjectRefAction(QueryIAM2OrganizationProjectRefAction&&) = default;
+  QueryIAM2OrganizationProjectRefAction& operator=(const QueryIAM2OrganizationProjectRefAction&) = default;
+  QueryIAM2OrganizationProjectRefAction& operator=(QueryIAM2OrganizationProjectRefAction&&) = default;
+  ~QueryIAM2OrganizationProjectRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -729,6 +1121,13 @@ struct QueryIAM2OrganizationProjectRefAction : QueryAction<QueryIAM2Organization
 /// `GET /v1/iam2/projects` -> QueryReply<IAM2ProjectInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectAction.java.
 struct QueryIAM2ProjectAction : QueryAction<QueryIAM2ProjectAction, IAM2ProjectInventory> {
+
+  QueryIAM2ProjectAction();
+  QueryIAM2ProjectAction(const QueryIAM2ProjectAction&) = default;
+  QueryIAM2ProjectAction(QueryIAM2ProjectAction&&) = default;
+  QueryIAM2ProjectAction& operator=(const QueryIAM2ProjectAction&) = default;
+  QueryIAM2ProjectAction& operator=(QueryIAM2ProjectAction&&) = default;
+  ~QueryIAM2ProjectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -738,6 +1137,13 @@ struct QueryIAM2ProjectAction : QueryAction<QueryIAM2ProjectAction, IAM2ProjectI
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectAccountRefAction.java.
 struct QueryIAM2ProjectAccountRefAction : QueryAction<QueryIAM2ProjectAccountRefAction, IAM2ProjectAccountRefInventory> {
 
+  QueryIAM2ProjectAccountRefAction();
+  QueryIAM2ProjectAccountRefAction(const QueryIAM2ProjectAccountRefAction&) = default;
+  QueryIAM2ProjectAccountRefAction(QueryIAM2ProjectAccountRefAction&&) = default;
+  QueryIAM2ProjectAccountRefAction& operator=(const QueryIAM2ProjectAccountRefAction&) = default;
+  QueryIAM2ProjectAccountRefAction& operator=(QueryIAM2ProjectAccountRefAction&&) = default;
+  ~QueryIAM2ProjectAccountRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -745,6 +1151,13 @@ struct QueryIAM2ProjectAccountRefAction : QueryAction<QueryIAM2ProjectAccountRef
 /// `GET /v1/iam2/projects/attributes` -> QueryReply<IAM2ProjectAttributeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectAttributeAction.java.
 struct QueryIAM2ProjectAttributeAction : QueryAction<QueryIAM2ProjectAttributeAction, IAM2ProjectAttributeInventory> {
+
+  QueryIAM2ProjectAttributeAction();
+  QueryIAM2ProjectAttributeAction(const QueryIAM2ProjectAttributeAction&) = default;
+  QueryIAM2ProjectAttributeAction(QueryIAM2ProjectAttributeAction&&) = default;
+  QueryIAM2ProjectAttributeAction& operator=(const QueryIAM2ProjectAttributeAction&) = default;
+  QueryIAM2ProjectAttributeAction& operator=(QueryIAM2ProjectAttributeAction&&) = default;
+  ~QueryIAM2ProjectAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -754,6 +1167,13 @@ struct QueryIAM2ProjectAttributeAction : QueryAction<QueryIAM2ProjectAttributeAc
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectRoleAction.java.
 struct QueryIAM2ProjectRoleAction : QueryAction<QueryIAM2ProjectRoleAction, IAM2ProjectRoleInventory> {
 
+  QueryIAM2ProjectRoleAction();
+  QueryIAM2ProjectRoleAction(const QueryIAM2ProjectRoleAction&) = default;
+  QueryIAM2ProjectRoleAction(QueryIAM2ProjectRoleAction&&) = default;
+  QueryIAM2ProjectRoleAction& operator=(const QueryIAM2ProjectRoleAction&) = default;
+  QueryIAM2ProjectRoleAction& operator=(QueryIAM2ProjectRoleAction&&) = default;
+  ~QueryIAM2ProjectRoleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -761,6 +1181,13 @@ struct QueryIAM2ProjectRoleAction : QueryAction<QueryIAM2ProjectRoleAction, IAM2
 /// `GET /v1/iam2/projects/templates` -> QueryReply<IAM2ProjectTemplateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2ProjectTemplateAction.java.
 struct QueryIAM2ProjectTemplateAction : QueryAction<QueryIAM2ProjectTemplateAction, IAM2ProjectTemplateInventory> {
+
+  QueryIAM2ProjectTemplateAction();
+  QueryIAM2ProjectTemplateAction(const QueryIAM2ProjectTemplateAction&) = default;
+  QueryIAM2ProjectTemplateAction(QueryIAM2ProjectTemplateAction&&) = default;
+  QueryIAM2ProjectTemplateAction& operator=(const QueryIAM2ProjectTemplateAction&) = default;
+  QueryIAM2ProjectTemplateAction& operator=(QueryIAM2ProjectTemplateAction&&) = default;
+  ~QueryIAM2ProjectTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -770,6 +1197,13 @@ struct QueryIAM2ProjectTemplateAction : QueryAction<QueryIAM2ProjectTemplateActi
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDAction.java.
 struct QueryIAM2VirtualIDAction : QueryAction<QueryIAM2VirtualIDAction, IAM2VirtualIDInventory> {
 
+  QueryIAM2VirtualIDAction();
+  QueryIAM2VirtualIDAction(const QueryIAM2VirtualIDAction&) = default;
+  QueryIAM2VirtualIDAction(QueryIAM2VirtualIDAction&&) = default;
+  QueryIAM2VirtualIDAction& operator=(const QueryIAM2VirtualIDAction&) = default;
+  QueryIAM2VirtualIDAction& operator=(QueryIAM2VirtualIDAction&&) = default;
+  ~QueryIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -777,6 +1211,13 @@ struct QueryIAM2VirtualIDAction : QueryAction<QueryIAM2VirtualIDAction, IAM2Virt
 /// `GET /v1/iam2/virtual-ids/attributes` -> QueryReply<IAM2VirtualIDAttributeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDAttributeAction.java.
 struct QueryIAM2VirtualIDAttributeAction : QueryAction<QueryIAM2VirtualIDAttributeAction, IAM2VirtualIDAttributeInventory> {
+
+  QueryIAM2VirtualIDAttributeAction();
+  QueryIAM2VirtualIDAttributeAction(const QueryIAM2VirtualIDAttributeAction&) = default;
+  QueryIAM2VirtualIDAttributeAction(QueryIAM2VirtualIDAttributeAction&&) = default;
+  QueryIAM2VirtualIDAttributeAction& operator=(const QueryIAM2VirtualIDAttributeAction&) = default;
+  QueryIAM2VirtualIDAttributeAction& operator=(QueryIAM2VirtualIDAttributeAction&&) = default;
+  ~QueryIAM2VirtualIDAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -786,6 +1227,13 @@ struct QueryIAM2VirtualIDAttributeAction : QueryAction<QueryIAM2VirtualIDAttribu
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDGroupAction.java.
 struct QueryIAM2VirtualIDGroupAction : QueryAction<QueryIAM2VirtualIDGroupAction, IAM2VirtualIDGroupInventory> {
 
+  QueryIAM2VirtualIDGroupAction();
+  QueryIAM2VirtualIDGroupAction(const QueryIAM2VirtualIDGroupAction&) = default;
+  QueryIAM2VirtualIDGroupAction(QueryIAM2VirtualIDGroupAction&&) = default;
+  QueryIAM2VirtualIDGroupAction& operator=(const QueryIAM2VirtualIDGroupAction&) = default;
+  QueryIAM2VirtualIDGroupAction& operator=(QueryIAM2VirtualIDGroupAction&&) = default;
+  ~QueryIAM2VirtualIDGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -793,6 +1241,13 @@ struct QueryIAM2VirtualIDGroupAction : QueryAction<QueryIAM2VirtualIDGroupAction
 /// `GET /v1/iam2/projects/groups/attributes/` -> QueryReply<IAM2VirtualIDGroupAttributeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/iam2/api/QueryIAM2VirtualIDGroupAttributeAction.java.
 struct QueryIAM2VirtualIDGroupAttributeAction : QueryAction<QueryIAM2VirtualIDGroupAttributeAction, IAM2VirtualIDGroupAttributeInventory> {
+
+  QueryIAM2VirtualIDGroupAttributeAction();
+  QueryIAM2VirtualIDGroupAttributeAction(const QueryIAM2VirtualIDGroupAttributeAction&) = default;
+  QueryIAM2VirtualIDGroupAttributeAction(QueryIAM2VirtualIDGroupAttributeAction&&) = default;
+  QueryIAM2VirtualIDGroupAttributeAction& operator=(const QueryIAM2VirtualIDGroupAttributeAction&) = default;
+  QueryIAM2VirtualIDGroupAttributeAction& operator=(QueryIAM2VirtualIDGroupAttributeAction&&) = default;
+  ~QueryIAM2VirtualIDGroupAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -805,6 +1260,13 @@ struct RecoverIAM2ProjectAction : Action<RecoverIAM2ProjectAction, InventoryRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RecoverIAM2ProjectAction();
+  RecoverIAM2ProjectAction(const RecoverIAM2ProjectAction&) = default;
+  RecoverIAM2ProjectAction(RecoverIAM2ProjectAction&&) = default;
+  RecoverIAM2ProjectAction& operator=(const RecoverIAM2ProjectAction&) = default;
+  RecoverIAM2ProjectAction& operator=(RecoverIAM2ProjectAction&&) = default;
+  ~RecoverIAM2ProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -815,6 +1277,13 @@ struct RemoveAttributesFromIAM2OrganizationAction : Action<RemoveAttributesFromI
   std::string uuid;  ///< path; required
   std::vector<std::string> attributeUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  RemoveAttributesFromIAM2OrganizationAction();
+  RemoveAttributesFromIAM2OrganizationAction(const RemoveAttributesFromIAM2OrganizationAction&) = default;
+  RemoveAttributesFromIAM2OrganizationAction(RemoveAttributesFromIAM2OrganizationAction&&) = default;
+  RemoveAttributesFromIAM2OrganizationAction& operator=(const RemoveAttributesFromIAM2OrganizationAction&) = default;
+  RemoveAttributesFromIAM2OrganizationAction& operator=(RemoveAttributesFromIAM2OrganizationAction&&) = default;
+  ~RemoveAttributesFromIAM2OrganizationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -827,6 +1296,13 @@ struct RemoveAttributesFromIAM2ProjectAction : Action<RemoveAttributesFromIAM2Pr
   std::vector<std::string> attributeUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  RemoveAttributesFromIAM2ProjectAction();
+  RemoveAttributesFromIAM2ProjectAction(const RemoveAttributesFromIAM2ProjectAction&) = default;
+  RemoveAttributesFromIAM2ProjectAction(RemoveAttributesFromIAM2ProjectAction&&) = default;
+  RemoveAttributesFromIAM2ProjectAction& operator=(const RemoveAttributesFromIAM2ProjectAction&) = default;
+  RemoveAttributesFromIAM2ProjectAction& operator=(RemoveAttributesFromIAM2ProjectAction&&) = default;
+  ~RemoveAttributesFromIAM2ProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -838,6 +1314,13 @@ struct RemoveAttributesFromIAM2VirtualIDAction : Action<RemoveAttributesFromIAM2
   std::vector<std::string> attributeUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  RemoveAttributesFromIAM2VirtualIDAction();
+  RemoveAttributesFromIAM2VirtualIDAction(const RemoveAttributesFromIAM2VirtualIDAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDAction(RemoveAttributesFromIAM2VirtualIDAction&&) = default;
+  RemoveAttributesFromIAM2VirtualIDAction& operator=(const RemoveAttributesFromIAM2VirtualIDAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDAction& operator=(RemoveAttributesFromIAM2VirtualIDAction&&) = default;
+  ~RemoveAttributesFromIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -848,6 +1331,13 @@ struct RemoveAttributesFromIAM2VirtualIDGroupAction : Action<RemoveAttributesFro
   std::string uuid;  ///< path; required
   std::vector<std::string> attributeUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  RemoveAttributesFromIAM2VirtualIDGroupAction();
+  RemoveAttributesFromIAM2VirtualIDGroupAction(const RemoveAttributesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDGroupAction(RemoveAttributesFromIAM2VirtualIDGroupAction&&) = default;
+  RemoveAttributesFromIAM2VirtualIDGroupAction& operator=(const RemoveAttributesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveAttributesFromIAM2VirtualIDGroupAction& operator=(RemoveAttributesFromIAM2VirtualIDGroupAction&&) = default;
+  ~RemoveAttributesFromIAM2VirtualIDGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -861,6 +1351,13 @@ struct RemoveIAM2ProjectLoginExpiredAction : Action<RemoveIAM2ProjectLoginExpire
   std::string attributeUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  RemoveIAM2ProjectLoginExpiredAction();
+  RemoveIAM2ProjectLoginExpiredAction(const RemoveIAM2ProjectLoginExpiredAction&) = default;
+  RemoveIAM2ProjectLoginExpiredAction(RemoveIAM2ProjectLoginExpiredAction&&) = default;
+  RemoveIAM2ProjectLoginExpiredAction& operator=(const RemoveIAM2ProjectLoginExpiredAction&) = default;
+  RemoveIAM2ProjectLoginExpiredAction& operator=(RemoveIAM2ProjectLoginExpiredAction&&) = default;
+  ~RemoveIAM2ProjectLoginExpiredAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -871,6 +1368,13 @@ struct RemoveIAM2VirtualIDGroupFromProjectsAction : Action<RemoveIAM2VirtualIDGr
   std::optional<std::vector<std::string>> projectUuids;
   std::optional<std::vector<std::string>> groupUuids;
   std::optional<std::string> requestIp;
+
+  RemoveIAM2VirtualIDGroupFromProjectsAction();
+  RemoveIAM2VirtualIDGroupFromProjectsAction(const RemoveIAM2VirtualIDGroupFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDGroupFromProjectsAction(RemoveIAM2VirtualIDGroupFromProjectsAction&&) = default;
+  RemoveIAM2VirtualIDGroupFromProjectsAction& operator=(const RemoveIAM2VirtualIDGroupFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDGroupFromProjectsAction& operator=(RemoveIAM2VirtualIDGroupFromProjectsAction&&) = default;
+  ~RemoveIAM2VirtualIDGroupFromProjectsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -883,6 +1387,13 @@ struct RemoveIAM2VirtualIDsFromGroupAction : Action<RemoveIAM2VirtualIDsFromGrou
   std::string groupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RemoveIAM2VirtualIDsFromGroupAction();
+  RemoveIAM2VirtualIDsFromGroupAction(const RemoveIAM2VirtualIDsFromGroupAction&) = default;
+  RemoveIAM2VirtualIDsFromGroupAction(RemoveIAM2VirtualIDsFromGroupAction&&) = default;
+  RemoveIAM2VirtualIDsFromGroupAction& operator=(const RemoveIAM2VirtualIDsFromGroupAction&) = default;
+  RemoveIAM2VirtualIDsFromGroupAction& operator=(RemoveIAM2VirtualIDsFromGroupAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -893,6 +1404,13 @@ struct RemoveIAM2VirtualIDsFromOrganizationAction : Action<RemoveIAM2VirtualIDsF
   std::vector<std::string> virtualIDUuids;  ///< required; not empty
   std::string organizationUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RemoveIAM2VirtualIDsFromOrganizationAction();
+  RemoveIAM2VirtualIDsFromOrganizationAction(const RemoveIAM2VirtualIDsFromOrganizationAction&) = default;
+  RemoveIAM2VirtualIDsFromOrganizationAction(RemoveIAM2VirtualIDsFromOrganizationAction&&) = default;
+  RemoveIAM2VirtualIDsFromOrganizationAction& operator=(const RemoveIAM2VirtualIDsFromOrganizationAction&) = default;
+  RemoveIAM2VirtualIDsFromOrganizationAction& operator=(RemoveIAM2VirtualIDsFromOrganizationAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromOrganizationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -905,6 +1423,13 @@ struct RemoveIAM2VirtualIDsFromProjectAction : Action<RemoveIAM2VirtualIDsFromPr
   std::vector<std::string> virtualIDUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  RemoveIAM2VirtualIDsFromProjectAction();
+  RemoveIAM2VirtualIDsFromProjectAction(const RemoveIAM2VirtualIDsFromProjectAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectAction(RemoveIAM2VirtualIDsFromProjectAction&&) = default;
+  RemoveIAM2VirtualIDsFromProjectAction& operator=(const RemoveIAM2VirtualIDsFromProjectAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectAction& operator=(RemoveIAM2VirtualIDsFromProjectAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -915,6 +1440,13 @@ struct RemoveIAM2VirtualIDsFromProjectsAction : Action<RemoveIAM2VirtualIDsFromP
   std::vector<std::string> projectUuids;  ///< required
   std::vector<std::string> virtualIDUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  RemoveIAM2VirtualIDsFromProjectsAction();
+  RemoveIAM2VirtualIDsFromProjectsAction(const RemoveIAM2VirtualIDsFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectsAction(RemoveIAM2VirtualIDsFromProjectsAction&&) = default;
+  RemoveIAM2VirtualIDsFromProjectsAction& operator=(const RemoveIAM2VirtualIDsFromProjectsAction&) = default;
+  RemoveIAM2VirtualIDsFromProjectsAction& operator=(RemoveIAM2VirtualIDsFromProjectsAction&&) = default;
+  ~RemoveIAM2VirtualIDsFromProjectsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -928,6 +1460,13 @@ struct RemoveRolesFromIAM2VirtualIDAction : Action<RemoveRolesFromIAM2VirtualIDA
   std::optional<std::string> projectUuid;
   std::optional<std::string> requestIp;
 
+  RemoveRolesFromIAM2VirtualIDAction();
+  RemoveRolesFromIAM2VirtualIDAction(const RemoveRolesFromIAM2VirtualIDAction&) = default;
+  RemoveRolesFromIAM2VirtualIDAction(RemoveRolesFromIAM2VirtualIDAction&&) = default;
+  RemoveRolesFromIAM2VirtualIDAction& operator=(const RemoveRolesFromIAM2VirtualIDAction&) = default;
+  RemoveRolesFromIAM2VirtualIDAction& operator=(RemoveRolesFromIAM2VirtualIDAction&&) = default;
+  ~RemoveRolesFromIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -939,6 +1478,13 @@ struct RemoveRolesFromIAM2VirtualIDGroupAction : Action<RemoveRolesFromIAM2Virtu
   std::string groupUuid;  ///< path; required
   std::optional<std::string> projectUuid;
   std::optional<std::string> requestIp;
+
+  RemoveRolesFromIAM2VirtualIDGroupAction();
+  RemoveRolesFromIAM2VirtualIDGroupAction(const RemoveRolesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveRolesFromIAM2VirtualIDGroupAction(RemoveRolesFromIAM2VirtualIDGroupAction&&) = default;
+  RemoveRolesFromIAM2VirtualIDGroupAction& operator=(const RemoveRolesFromIAM2VirtualIDGroupAction&) = default;
+  RemoveRolesFromIAM2VirtualIDGroupAction& operator=(RemoveRolesFromIAM2VirtualIDGroupAction&&) = default;
+  ~RemoveRolesFromIAM2VirtualIDGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -953,6 +1499,13 @@ struct RunIAM2ScriptAction : Action<RunIAM2ScriptAction, InventoryReply<LongJobI
   std::optional<Json> scriptParams;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  RunIAM2ScriptAction();
+  RunIAM2ScriptAction(const RunIAM2ScriptAction&) = default;
+  RunIAM2ScriptAction(RunIAM2ScriptAction&&) = default;
+  RunIAM2ScriptAction& operator=(const RunIAM2ScriptAction&) = default;
+  RunIAM2ScriptAction& operator=(RunIAM2ScriptAction&&) = default;
+  ~RunIAM2ScriptAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -964,6 +1517,13 @@ struct SetIAM2ProjectLoginExpiredAction : Action<SetIAM2ProjectLoginExpiredActio
   std::string uuid;  ///< path; required
   std::string loginExpired;  ///< required
   std::optional<std::string> requestIp;
+
+  SetIAM2ProjectLoginExpiredAction();
+  SetIAM2ProjectLoginExpiredAction(const SetIAM2ProjectLoginExpiredAction&) = default;
+  SetIAM2ProjectLoginExpiredAction(SetIAM2ProjectLoginExpiredAction&&) = default;
+  SetIAM2ProjectLoginExpiredAction& operator=(const SetIAM2ProjectLoginExpiredAction&) = default;
+  SetIAM2ProjectLoginExpiredAction& operator=(SetIAM2ProjectLoginExpiredAction&&) = default;
+  ~SetIAM2ProjectLoginExpiredAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -977,6 +1537,13 @@ struct SetIAM2ProjectRetirePolicyAction : Action<SetIAM2ProjectRetirePolicyActio
   std::string policy;  ///< required
   std::optional<std::string> requestIp;
 
+  SetIAM2ProjectRetirePolicyAction();
+  SetIAM2ProjectRetirePolicyAction(const SetIAM2ProjectRetirePolicyAction&) = default;
+  SetIAM2ProjectRetirePolicyAction(SetIAM2ProjectRetirePolicyAction&&) = default;
+  SetIAM2ProjectRetirePolicyAction& operator=(const SetIAM2ProjectRetirePolicyAction&) = default;
+  SetIAM2ProjectRetirePolicyAction& operator=(SetIAM2ProjectRetirePolicyAction&&) = default;
+  ~SetIAM2ProjectRetirePolicyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -988,6 +1555,13 @@ struct SetOrganizationOperationAction : Action<SetOrganizationOperationAction, E
   std::string uuid;  ///< path; required
   std::string virtualIDUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  SetOrganizationOperationAction();
+  SetOrganizationOperationAction(const SetOrganizationOperationAction&) = default;
+  SetOrganizationOperationAction(SetOrganizationOperationAction&&) = default;
+  SetOrganizationOperationAction& operator=(const SetOrganizationOperationAction&) = default;
+  SetOrganizationOperationAction& operator=(SetOrganizationOperationAction&&) = default;
+  ~SetOrganizationOperationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1001,6 +1575,13 @@ struct SetOrganizationSupervisorAction : Action<SetOrganizationSupervisorAction,
   std::string virtualIDUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  SetOrganizationSupervisorAction();
+  SetOrganizationSupervisorAction(const SetOrganizationSupervisorAction&) = default;
+  SetOrganizationSupervisorAction(SetOrganizationSupervisorAction&&) = default;
+  SetOrganizationSupervisorAction& operator=(const SetOrganizationSupervisorAction&) = default;
+  SetOrganizationSupervisorAction& operator=(SetOrganizationSupervisorAction&&) = default;
+  ~SetOrganizationSupervisorAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1011,6 +1592,13 @@ struct SetOrganizationSupervisorAction : Action<SetOrganizationSupervisorAction,
 struct StopAllResourcesInIAM2ProjectAction : Action<StopAllResourcesInIAM2ProjectAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  StopAllResourcesInIAM2ProjectAction();
+  StopAllResourcesInIAM2ProjectAction(const StopAllResourcesInIAM2ProjectAction&) = default;
+  StopAllResourcesInIAM2ProjectAction(StopAllResourcesInIAM2ProjectAction&&) = default;
+  StopAllResourcesInIAM2ProjectAction& operator=(const StopAllResourcesInIAM2ProjectAction&) = default;
+  StopAllResourcesInIAM2ProjectAction& operator=(StopAllResourcesInIAM2ProjectAction&&) = default;
+  ~StopAllResourcesInIAM2ProjectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1027,6 +1615,13 @@ struct UpdateIAM2OrganizationAction : Action<UpdateIAM2OrganizationAction, Inven
   std::optional<std::string> type;  ///< one of Company, Department
   std::optional<std::string> requestIp;
 
+  UpdateIAM2OrganizationAction();
+  UpdateIAM2OrganizationAction(const UpdateIAM2OrganizationAction&) = default;
+  UpdateIAM2OrganizationAction(UpdateIAM2OrganizationAction&&) = default;
+  UpdateIAM2OrganizationAction& operator=(const UpdateIAM2OrganizationAction&) = default;
+  UpdateIAM2OrganizationAction& operator=(UpdateIAM2OrganizationAction&&) = default;
+  ~UpdateIAM2OrganizationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1038,6 +1633,13 @@ struct UpdateIAM2OrganizationAttributeAction : Action<UpdateIAM2OrganizationAttr
   std::string uuid;  ///< path; required
   std::string value;  ///< required; max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateIAM2OrganizationAttributeAction();
+  UpdateIAM2OrganizationAttributeAction(const UpdateIAM2OrganizationAttributeAction&) = default;
+  UpdateIAM2OrganizationAttributeAction(UpdateIAM2OrganizationAttributeAction&&) = default;
+  UpdateIAM2OrganizationAttributeAction& operator=(const UpdateIAM2OrganizationAttributeAction&) = default;
+  UpdateIAM2OrganizationAttributeAction& operator=(UpdateIAM2OrganizationAttributeAction&&) = default;
+  ~UpdateIAM2OrganizationAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1052,6 +1654,13 @@ struct UpdateIAM2ProjectAction : Action<UpdateIAM2ProjectAction, InventoryReply<
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateIAM2ProjectAction();
+  UpdateIAM2ProjectAction(const UpdateIAM2ProjectAction&) = default;
+  UpdateIAM2ProjectAction(UpdateIAM2ProjectAction&&) = default;
+  UpdateIAM2ProjectAction& operator=(const UpdateIAM2ProjectAction&) = default;
+  UpdateIAM2ProjectAction& operator=(UpdateIAM2ProjectAction&&) = default;
+  ~UpdateIAM2ProjectAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1063,6 +1672,13 @@ struct UpdateIAM2ProjectAttributeAction : Action<UpdateIAM2ProjectAttributeActio
   std::string uuid;  ///< path; required
   std::string value;  ///< required; max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateIAM2ProjectAttributeAction();
+  UpdateIAM2ProjectAttributeAction(const UpdateIAM2ProjectAttributeAction&) = default;
+  UpdateIAM2ProjectAttributeAction(UpdateIAM2ProjectAttributeAction&&) = default;
+  UpdateIAM2ProjectAttributeAction& operator=(const UpdateIAM2ProjectAttributeAction&) = default;
+  UpdateIAM2ProjectAttributeAction& operator=(UpdateIAM2ProjectAttributeAction&&) = default;
+  ~UpdateIAM2ProjectAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1079,6 +1695,13 @@ struct UpdateIAM2ProjectTemplateAction : Action<UpdateIAM2ProjectTemplateAction,
   std::optional<Json> quota;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  UpdateIAM2ProjectTemplateAction();
+  UpdateIAM2ProjectTemplateAction(const UpdateIAM2ProjectTemplateAction&) = default;
+  UpdateIAM2ProjectTemplateAction(UpdateIAM2ProjectTemplateAction&&) = default;
+  UpdateIAM2ProjectTemplateAction& operator=(const UpdateIAM2ProjectTemplateAction&) = default;
+  UpdateIAM2ProjectTemplateAction& operator=(UpdateIAM2ProjectTemplateAction&&) = default;
+  ~UpdateIAM2ProjectTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1094,6 +1717,13 @@ struct UpdateIAM2VirtualIDAction : Action<UpdateIAM2VirtualIDAction, InventoryRe
   std::optional<std::string> oldPassword;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateIAM2VirtualIDAction();
+  UpdateIAM2VirtualIDAction(const UpdateIAM2VirtualIDAction&) = default;
+  UpdateIAM2VirtualIDAction(UpdateIAM2VirtualIDAction&&) = default;
+  UpdateIAM2VirtualIDAction& operator=(const UpdateIAM2VirtualIDAction&) = default;
+  UpdateIAM2VirtualIDAction& operator=(UpdateIAM2VirtualIDAction&&) = default;
+  ~UpdateIAM2VirtualIDAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1105,6 +1735,13 @@ struct UpdateIAM2VirtualIDAttributeAction : Action<UpdateIAM2VirtualIDAttributeA
   std::string uuid;  ///< path; required
   std::string value;  ///< required; max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateIAM2VirtualIDAttributeAction();
+  UpdateIAM2VirtualIDAttributeAction(const UpdateIAM2VirtualIDAttributeAction&) = default;
+  UpdateIAM2VirtualIDAttributeAction(UpdateIAM2VirtualIDAttributeAction&&) = default;
+  UpdateIAM2VirtualIDAttributeAction& operator=(const UpdateIAM2VirtualIDAttributeAction&) = default;
+  UpdateIAM2VirtualIDAttributeAction& operator=(UpdateIAM2VirtualIDAttributeAction&&) = default;
+  ~UpdateIAM2VirtualIDAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1119,6 +1756,13 @@ struct UpdateIAM2VirtualIDGroupAction : Action<UpdateIAM2VirtualIDGroupAction, I
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateIAM2VirtualIDGroupAction();
+  UpdateIAM2VirtualIDGroupAction(const UpdateIAM2VirtualIDGroupAction&) = default;
+  UpdateIAM2VirtualIDGroupAction(UpdateIAM2VirtualIDGroupAction&&) = default;
+  UpdateIAM2VirtualIDGroupAction& operator=(const UpdateIAM2VirtualIDGroupAction&) = default;
+  UpdateIAM2VirtualIDGroupAction& operator=(UpdateIAM2VirtualIDGroupAction&&) = default;
+  ~UpdateIAM2VirtualIDGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1130,6 +1774,13 @@ struct UpdateIAM2VirtualIDGroupAttributeAction : Action<UpdateIAM2VirtualIDGroup
   std::string uuid;  ///< path; required
   std::string value;  ///< required; max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateIAM2VirtualIDGroupAttributeAction();
+  UpdateIAM2VirtualIDGroupAttributeAction(const UpdateIAM2VirtualIDGroupAttributeAction&) = default;
+  UpdateIAM2VirtualIDGroupAttributeAction(UpdateIAM2VirtualIDGroupAttributeAction&&) = default;
+  UpdateIAM2VirtualIDGroupAttributeAction& operator=(const UpdateIAM2VirtualIDGroupAttributeAction&) = default;
+  UpdateIAM2VirtualIDGroupAttributeAction& operator=(UpdateIAM2VirtualIDGroupAttributeAction&&) = default;
+  ~UpdateIAM2VirtualIDGroupAttributeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1143,6 +1794,13 @@ struct UpdateOrganizationQuotaAction : Action<UpdateOrganizationQuotaAction, Inv
   std::string name;  ///< required
   std::optional<std::int64_t> value;  ///< required; Java SDK default 0L
   std::optional<std::string> requestIp;
+
+  UpdateOrganizationQuotaAction();
+  UpdateOrganizationQuotaAction(const UpdateOrganizationQuotaAction&) = default;
+  UpdateOrganizationQuotaAction(UpdateOrganizationQuotaAction&&) = default;
+  UpdateOrganizationQuotaAction& operator=(const UpdateOrganizationQuotaAction&) = default;
+  UpdateOrganizationQuotaAction& operator=(UpdateOrganizationQuotaAction&&) = default;
+  ~UpdateOrganizationQuotaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

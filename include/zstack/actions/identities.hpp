@@ -23,6 +23,13 @@ struct AddPolicyStatementsToRoleAction : Action<AddPolicyStatementsToRoleAction,
   std::optional<Json> statements;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  AddPolicyStatementsToRoleAction();
+  AddPolicyStatementsToRoleAction(const AddPolicyStatementsToRoleAction&) = default;
+  AddPolicyStatementsToRoleAction(AddPolicyStatementsToRoleAction&&) = default;
+  AddPolicyStatementsToRoleAction& operator=(const AddPolicyStatementsToRoleAction&) = default;
+  AddPolicyStatementsToRoleAction& operator=(AddPolicyStatementsToRoleAction&&) = default;
+  ~AddPolicyStatementsToRoleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct AttachPolicyToRoleAction : Action<AttachPolicyToRoleAction, EmptyReply> {
   std::string roleUuid;  ///< path; required
   std::string policyUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachPolicyToRoleAction();
+  AttachPolicyToRoleAction(const AttachPolicyToRoleAction&) = default;
+  AttachPolicyToRoleAction(AttachPolicyToRoleAction&&) = default;
+  AttachPolicyToRoleAction& operator=(const AttachPolicyToRoleAction&) = default;
+  AttachPolicyToRoleAction& operator=(AttachPolicyToRoleAction&&) = default;
+  ~AttachPolicyToRoleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -47,6 +61,13 @@ struct AttachRoleToAccountAction : Action<AttachRoleToAccountAction, EmptyReply>
   std::string accountUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachRoleToAccountAction();
+  AttachRoleToAccountAction(const AttachRoleToAccountAction&) = default;
+  AttachRoleToAccountAction(AttachRoleToAccountAction&&) = default;
+  AttachRoleToAccountAction& operator=(const AttachRoleToAccountAction&) = default;
+  AttachRoleToAccountAction& operator=(AttachRoleToAccountAction&&) = default;
+  ~AttachRoleToAccountAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +79,13 @@ struct ChangeRoleStateAction : Action<ChangeRoleStateAction, InventoryReply<Role
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeRoleStateAction();
+  ChangeRoleStateAction(const ChangeRoleStateAction&) = default;
+  ChangeRoleStateAction(ChangeRoleStateAction&&) = default;
+  ChangeRoleStateAction& operator=(const ChangeRoleStateAction&) = default;
+  ChangeRoleStateAction& operator=(ChangeRoleStateAction&&) = default;
+  ~ChangeRoleStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -76,6 +104,13 @@ struct CreateRoleAction : Action<CreateRoleAction, InventoryReply<RoleInventory>
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateRoleAction();
+  CreateRoleAction(const CreateRoleAction&) = default;
+  CreateRoleAction(CreateRoleAction&&) = default;
+  CreateRoleAction& operator=(const CreateRoleAction&) = default;
+  CreateRoleAction& operator=(CreateRoleAction&&) = default;
+  ~CreateRoleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -87,6 +122,13 @@ struct DeleteRoleAction : Action<DeleteRoleAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteRoleAction();
+  DeleteRoleAction(const DeleteRoleAction&) = default;
+  DeleteRoleAction(DeleteRoleAction&&) = default;
+  DeleteRoleAction& operator=(const DeleteRoleAction&) = default;
+  DeleteRoleAction& operator=(DeleteRoleAction&&) = default;
+  ~DeleteRoleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -97,6 +139,13 @@ struct DetachPolicyFromRoleAction : Action<DetachPolicyFromRoleAction, EmptyRepl
   std::string roleUuid;  ///< path; required
   std::string policyUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachPolicyFromRoleAction();
+  DetachPolicyFromRoleAction(const DetachPolicyFromRoleAction&) = default;
+  DetachPolicyFromRoleAction(DetachPolicyFromRoleAction&&) = default;
+  DetachPolicyFromRoleAction& operator=(const DetachPolicyFromRoleAction&) = default;
+  DetachPolicyFromRoleAction& operator=(DetachPolicyFromRoleAction&&) = default;
+  ~DetachPolicyFromRoleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +159,13 @@ struct DetachRoleFromAccountAction : Action<DetachRoleFromAccountAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DetachRoleFromAccountAction();
+  DetachRoleFromAccountAction(const DetachRoleFromAccountAction&) = default;
+  DetachRoleFromAccountAction(DetachRoleFromAccountAction&&) = default;
+  DetachRoleFromAccountAction& operator=(const DetachRoleFromAccountAction&) = default;
+  DetachRoleFromAccountAction& operator=(DetachRoleFromAccountAction&&) = default;
+  ~DetachRoleFromAccountAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -117,6 +173,13 @@ struct DetachRoleFromAccountAction : Action<DetachRoleFromAccountAction, EmptyRe
 /// `GET /v1/identities/roles` -> QueryReply<RoleInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/identity/role/api/QueryRoleAction.java.
 struct QueryRoleAction : QueryAction<QueryRoleAction, RoleInventory> {
+
+  QueryRoleAction();
+  QueryRoleAction(const QueryRoleAction&) = default;
+  QueryRoleAction(QueryRoleAction&&) = default;
+  QueryRoleAction& operator=(const QueryRoleAction&) = default;
+  QueryRoleAction& operator=(QueryRoleAction&&) = default;
+  ~QueryRoleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -128,6 +191,13 @@ struct RemovePolicyStatementsFromRoleAction : Action<RemovePolicyStatementsFromR
   std::string uuid;  ///< path; required
   std::vector<std::string> policyStatementUuids;  ///< required
   std::optional<std::string> requestIp;
+
+  RemovePolicyStatementsFromRoleAction();
+  RemovePolicyStatementsFromRoleAction(const RemovePolicyStatementsFromRoleAction&) = default;
+  RemovePolicyStatementsFromRoleAction(RemovePolicyStatementsFromRoleAction&&) = default;
+  RemovePolicyStatementsFromRoleAction& operator=(const RemovePolicyStatementsFromRoleAction&) = default;
+  RemovePolicyStatementsFromRoleAction& operator=(RemovePolicyStatementsFromRoleAction&&) = default;
+  ~RemovePolicyStatementsFromRoleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -143,6 +213,13 @@ struct UpdateRoleAction : Action<UpdateRoleAction, InventoryReply<RoleInventory>
   std::optional<Json> statements;  ///< element type unknown upstream: JSON
   std::optional<std::vector<std::string>> policyUuids;
   std::optional<std::string> requestIp;
+
+  UpdateRoleAction();
+  UpdateRoleAction(const UpdateRoleAction&) = default;
+  UpdateRoleAction(UpdateRoleAction&&) = default;
+  UpdateRoleAction& operator=(const UpdateRoleAction&) = default;
+  UpdateRoleAction& operator=(UpdateRoleAction&&) = default;
+  ~UpdateRoleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

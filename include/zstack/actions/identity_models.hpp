@@ -20,6 +20,13 @@ namespace zstack {
 struct GetSupportedIdentityModelsAction : Action<GetSupportedIdentityModelsAction, GetSupportedIdentityModelsResult> {
   std::optional<std::string> requestIp;
 
+  GetSupportedIdentityModelsAction();
+  GetSupportedIdentityModelsAction(const GetSupportedIdentityModelsAction&) = default;
+  GetSupportedIdentityModelsAction(GetSupportedIdentityModelsAction&&) = default;
+  GetSupportedIdentityModelsAction& operator=(const GetSupportedIdentityModelsAction&) = default;
+  GetSupportedIdentityModelsAction& operator=(GetSupportedIdentityModelsAction&&) = default;
+  ~GetSupportedIdentityModelsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

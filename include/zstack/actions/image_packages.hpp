@@ -22,6 +22,13 @@ struct DeleteImagePackageAction : Action<DeleteImagePackageAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteImagePackageAction();
+  DeleteImagePackageAction(const DeleteImagePackageAction&) = default;
+  DeleteImagePackageAction(DeleteImagePackageAction&&) = default;
+  DeleteImagePackageAction& operator=(const DeleteImagePackageAction&) = default;
+  DeleteImagePackageAction& operator=(DeleteImagePackageAction&&) = default;
+  ~DeleteImagePackageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -29,6 +36,13 @@ struct DeleteImagePackageAction : Action<DeleteImagePackageAction, EmptyReply> {
 /// `GET /v1/image-packages` -> QueryReply<ImagePackageInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryImagePackageAction.java.
 struct QueryImagePackageAction : QueryAction<QueryImagePackageAction, ImagePackageInventory> {
+
+  QueryImagePackageAction();
+  QueryImagePackageAction(const QueryImagePackageAction&) = default;
+  QueryImagePackageAction(QueryImagePackageAction&&) = default;
+  QueryImagePackageAction& operator=(const QueryImagePackageAction&) = default;
+  QueryImagePackageAction& operator=(QueryImagePackageAction&&) = default;
+  ~QueryImagePackageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -42,6 +56,13 @@ struct UpdateImagePackageAction : Action<UpdateImagePackageAction, InventoryRepl
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdateImagePackageAction();
+  UpdateImagePackageAction(const UpdateImagePackageAction&) = default;
+  UpdateImagePackageAction(UpdateImagePackageAction&&) = default;
+  UpdateImagePackageAction& operator=(const UpdateImagePackageAction&) = default;
+  UpdateImagePackageAction& operator=(UpdateImagePackageAction&&) = default;
+  ~UpdateImagePackageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

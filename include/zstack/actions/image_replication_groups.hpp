@@ -26,6 +26,13 @@ struct AddBackupStoragesToReplicationGroupAction : Action<AddBackupStoragesToRep
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddBackupStoragesToReplicationGroupAction();
+  AddBackupStoragesToReplicationGroupAction(const AddBackupStoragesToReplicationGroupAction&) = default;
+  AddBackupStoragesToReplicationGroupAction(AddBackupStoragesToReplicationGroupAction&&) = default;
+  AddBackupStoragesToReplicationGroupAction& operator=(const AddBackupStoragesToReplicationGroupAction&) = default;
+  AddBackupStoragesToReplicationGroupAction& operator=(AddBackupStoragesToReplicationGroupAction&&) = default;
+  ~AddBackupStoragesToReplicationGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct CreateImageReplicationGroupAction : Action<CreateImageReplicationGroupAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateImageReplicationGroupAction();
+  CreateImageReplicationGroupAction(const CreateImageReplicationGroupAction&) = default;
+  CreateImageReplicationGroupAction(CreateImageReplicationGroupAction&&) = default;
+  CreateImageReplicationGroupAction& operator=(const CreateImageReplicationGroupAction&) = default;
+  CreateImageReplicationGroupAction& operator=(CreateImageReplicationGroupAction&&) = default;
+  ~CreateImageReplicationGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -51,6 +65,13 @@ struct DeleteImageReplicationGroupAction : Action<DeleteImageReplicationGroupAct
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteImageReplicationGroupAction();
+  DeleteImageReplicationGroupAction(const DeleteImageReplicationGroupAction&) = default;
+  DeleteImageReplicationGroupAction(DeleteImageReplicationGroupAction&&) = default;
+  DeleteImageReplicationGroupAction& operator=(const DeleteImageReplicationGroupAction&) = default;
+  DeleteImageReplicationGroupAction& operator=(DeleteImageReplicationGroupAction&&) = default;
+  ~DeleteImageReplicationGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +79,13 @@ struct DeleteImageReplicationGroupAction : Action<DeleteImageReplicationGroupAct
 /// `GET /v1/image-replication-groups` -> QueryReply<ImageReplicationGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryImageReplicationGroupAction.java.
 struct QueryImageReplicationGroupAction : QueryAction<QueryImageReplicationGroupAction, ImageReplicationGroupInventory> {
+
+  QueryImageReplicationGroupAction();
+  QueryImageReplicationGroupAction(const QueryImageReplicationGroupAction&) = default;
+  QueryImageReplicationGroupAction(QueryImageReplicationGroupAction&&) = default;
+  QueryImageReplicationGroupAction& operator=(const QueryImageReplicationGroupAction&) = default;
+  QueryImageReplicationGroupAction& operator=(QueryImageReplicationGroupAction&&) = default;
+  ~QueryImageReplicationGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

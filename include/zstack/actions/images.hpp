@@ -41,6 +41,13 @@ struct AddImageAction : Action<AddImageAction, InventoryReply<ImageInventory>> {
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddImageAction();
+  AddImageAction(const AddImageAction&) = default;
+  AddImageAction(AddImageAction&&) = default;
+  AddImageAction& operator=(const AddImageAction&) = default;
+  AddImageAction& operator=(AddImageAction&&) = default;
+  ~AddImageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -54,6 +61,13 @@ struct CalculateImageHashAction : Action<CalculateImageHashAction, InventoryRepl
   std::optional<std::string> algorithm;  ///< Java SDK default "MD5"
   std::optional<std::string> requestIp;
 
+  CalculateImageHashAction();
+  CalculateImageHashAction(const CalculateImageHashAction&) = default;
+  CalculateImageHashAction(CalculateImageHashAction&&) = default;
+  CalculateImageHashAction& operator=(const CalculateImageHashAction&) = default;
+  CalculateImageHashAction& operator=(CalculateImageHashAction&&) = default;
+  ~CalculateImageHashAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -65,6 +79,13 @@ struct ChangeImageStateAction : Action<ChangeImageStateAction, InventoryReply<Im
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeImageStateAction();
+  ChangeImageStateAction(const ChangeImageStateAction&) = default;
+  ChangeImageStateAction(ChangeImageStateAction&&) = default;
+  ChangeImageStateAction& operator=(const ChangeImageStateAction&) = default;
+  ChangeImageStateAction& operator=(ChangeImageStateAction&&) = default;
+  ~ChangeImageStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -82,6 +103,13 @@ struct CreateDataVolumeTemplateFromVolumeAction : Action<CreateDataVolumeTemplat
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateDataVolumeTemplateFromVolumeAction();
+  CreateDataVolumeTemplateFromVolumeAction(const CreateDataVolumeTemplateFromVolumeAction&) = default;
+  CreateDataVolumeTemplateFromVolumeAction(CreateDataVolumeTemplateFromVolumeAction&&) = default;
+  CreateDataVolumeTemplateFromVolumeAction& operator=(const CreateDataVolumeTemplateFromVolumeAction&) = default;
+  CreateDataVolumeTemplateFromVolumeAction& operator=(CreateDataVolumeTemplateFromVolumeAction&&) = default;
+  ~CreateDataVolumeTemplateFromVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -97,6 +125,13 @@ struct CreateDataVolumeTemplateFromVolumeSnapshotAction : Action<CreateDataVolum
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateDataVolumeTemplateFromVolumeSnapshotAction();
+  CreateDataVolumeTemplateFromVolumeSnapshotAction(const CreateDataVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotAction(CreateDataVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotAction& operator=(const CreateDataVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotAction& operator=(CreateDataVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  ~CreateDataVolumeTemplateFromVolumeSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -119,6 +154,13 @@ struct CreateRootVolumeTemplateFromRootVolumeAction : Action<CreateRootVolumeTem
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateRootVolumeTemplateFromRootVolumeAction();
+  CreateRootVolumeTemplateFromRootVolumeAction(const CreateRootVolumeTemplateFromRootVolumeAction&) = default;
+  CreateRootVolumeTemplateFromRootVolumeAction(CreateRootVolumeTemplateFromRootVolumeAction&&) = default;
+  CreateRootVolumeTemplateFromRootVolumeAction& operator=(const CreateRootVolumeTemplateFromRootVolumeAction&) = default;
+  CreateRootVolumeTemplateFromRootVolumeAction& operator=(CreateRootVolumeTemplateFromRootVolumeAction&&) = default;
+  ~CreateRootVolumeTemplateFromRootVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -140,6 +182,13 @@ struct CreateRootVolumeTemplateFromVolumeSnapshotAction : Action<CreateRootVolum
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateRootVolumeTemplateFromVolumeSnapshotAction();
+  CreateRootVolumeTemplateFromVolumeSnapshotAction(const CreateRootVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotAction(CreateRootVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotAction& operator=(const CreateRootVolumeTemplateFromVolumeSnapshotAction&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotAction& operator=(CreateRootVolumeTemplateFromVolumeSnapshotAction&&) = default;
+  ~CreateRootVolumeTemplateFromVolumeSnapshotAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -151,6 +200,13 @@ struct DeleteImageAction : Action<DeleteImageAction, EmptyReply> {
   std::optional<std::vector<std::string>> backupStorageUuids;  ///< not empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteImageAction();
+  DeleteImageAction(const DeleteImageAction&) = default;
+  DeleteImageAction(DeleteImageAction&&) = default;
+  DeleteImageAction& operator=(const DeleteImageAction&) = default;
+  DeleteImageAction& operator=(DeleteImageAction&&) = default;
+  ~DeleteImageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -165,6 +221,13 @@ struct ExpungeImageAction : Action<ExpungeImageAction, EmptyReply> {
   std::optional<std::vector<std::string>> backupStorageUuids;  ///< not empty
   std::optional<std::string> requestIp;
 
+  ExpungeImageAction();
+  ExpungeImageAction(const ExpungeImageAction&) = default;
+  ExpungeImageAction(ExpungeImageAction&&) = default;
+  ExpungeImageAction& operator=(const ExpungeImageAction&) = default;
+  ExpungeImageAction& operator=(ExpungeImageAction&&) = default;
+  ~ExpungeImageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -175,6 +238,13 @@ struct GetBackupStorageForCreatingImageFromVolumeAction : Action<GetBackupStorag
   std::string volumeUuid;  ///< path
   std::optional<std::string> volumeSnapshotUuid;
   std::optional<std::string> requestIp;
+
+  GetBackupStorageForCreatingImageFromVolumeAction();
+  GetBackupStorageForCreatingImageFromVolumeAction(const GetBackupStorageForCreatingImageFromVolumeAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeAction(GetBackupStorageForCreatingImageFromVolumeAction&&) = default;
+  GetBackupStorageForCreatingImageFromVolumeAction& operator=(const GetBackupStorageForCreatingImageFromVolumeAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeAction& operator=(GetBackupStorageForCreatingImageFromVolumeAction&&) = default;
+  ~GetBackupStorageForCreatingImageFromVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -187,6 +257,13 @@ struct GetBackupStorageForCreatingImageFromVolumeSnapshotAction : Action<GetBack
   std::string volumeSnapshotUuid;  ///< path
   std::optional<std::string> requestIp;
 
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction();
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction(const GetBackupStorageForCreatingImageFromVolumeSnapshotAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction(GetBackupStorageForCreatingImageFromVolumeSnapshotAction&&) = default;
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction& operator=(const GetBackupStorageForCreatingImageFromVolumeSnapshotAction&) = default;
+  GetBackupStorageForCreatingImageFromVolumeSnapshotAction& operator=(GetBackupStorageForCreatingImageFromVolumeSnapshotAction&&) = default;
+  ~GetBackupStorageForCreatingImageFromVolumeSnapshotAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -198,6 +275,13 @@ struct GetCandidateBackupStorageForCreatingImageAction : Action<GetCandidateBack
   std::optional<std::string> volumeSnapshotUuid;
   std::optional<std::string> requestIp;
 
+  GetCandidateBackupStorageForCreatingImageAction();
+  GetCandidateBackupStorageForCreatingImageAction(const GetCandidateBackupStorageForCreatingImageAction&) = default;
+  GetCandidateBackupStorageForCreatingImageAction(GetCandidateBackupStorageForCreatingImageAction&&) = default;
+  GetCandidateBackupStorageForCreatingImageAction& operator=(const GetCandidateBackupStorageForCreatingImageAction&) = default;
+  GetCandidateBackupStorageForCreatingImageAction& operator=(GetCandidateBackupStorageForCreatingImageAction&&) = default;
+  ~GetCandidateBackupStorageForCreatingImageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -207,6 +291,13 @@ struct GetCandidateBackupStorageForCreatingImageAction : Action<GetCandidateBack
 struct GetCandidateVmForAttachingIsoAction : Action<GetCandidateVmForAttachingIsoAction, GetCandidateVmForAttachingIsoResult> {
   std::string isoUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetCandidateVmForAttachingIsoAction();
+  GetCandidateVmForAttachingIsoAction(const GetCandidateVmForAttachingIsoAction&) = default;
+  GetCandidateVmForAttachingIsoAction(GetCandidateVmForAttachingIsoAction&&) = default;
+  GetCandidateVmForAttachingIsoAction& operator=(const GetCandidateVmForAttachingIsoAction&) = default;
+  GetCandidateVmForAttachingIsoAction& operator=(GetCandidateVmForAttachingIsoAction&&) = default;
+  ~GetCandidateVmForAttachingIsoAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -218,6 +309,13 @@ struct GetImageQgaAction : Action<GetImageQgaAction, GetImageQgaResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetImageQgaAction();
+  GetImageQgaAction(const GetImageQgaAction&) = default;
+  GetImageQgaAction(GetImageQgaAction&&) = default;
+  GetImageQgaAction& operator=(const GetImageQgaAction&) = default;
+  GetImageQgaAction& operator=(GetImageQgaAction&&) = default;
+  ~GetImageQgaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -228,6 +326,13 @@ struct GetUploadImageJobDetailsAction : Action<GetUploadImageJobDetailsAction, G
   std::string imageId;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetUploadImageJobDetailsAction();
+  GetUploadImageJobDetailsAction(const GetUploadImageJobDetailsAction&) = default;
+  GetUploadImageJobDetailsAction(GetUploadImageJobDetailsAction&&) = default;
+  GetUploadImageJobDetailsAction& operator=(const GetUploadImageJobDetailsAction&) = default;
+  GetUploadImageJobDetailsAction& operator=(GetUploadImageJobDetailsAction&&) = default;
+  ~GetUploadImageJobDetailsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -235,6 +340,13 @@ struct GetUploadImageJobDetailsAction : Action<GetUploadImageJobDetailsAction, G
 /// `GET /v1/images` -> QueryReply<ImageInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryImageAction.java.
 struct QueryImageAction : QueryAction<QueryImageAction, ImageInventory> {
+
+  QueryImageAction();
+  QueryImageAction(const QueryImageAction&) = default;
+  QueryImageAction(QueryImageAction&&) = default;
+  QueryImageAction& operator=(const QueryImageAction&) = default;
+  QueryImageAction& operator=(QueryImageAction&&) = default;
+  ~QueryImageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -248,6 +360,13 @@ struct RecoverImageAction : Action<RecoverImageAction, InventoryReply<ImageInven
   std::optional<std::vector<std::string>> backupStorageUuids;
   std::optional<std::string> requestIp;
 
+  RecoverImageAction();
+  RecoverImageAction(const RecoverImageAction&) = default;
+  RecoverImageAction(RecoverImageAction&&) = default;
+  RecoverImageAction& operator=(const RecoverImageAction&) = default;
+  RecoverImageAction& operator=(RecoverImageAction&&) = default;
+  ~RecoverImageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -259,6 +378,13 @@ struct SetImageBootModeAction : Action<SetImageBootModeAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::string bootMode;  ///< required; one of Legacy, UEFI, UEFI_WITH_CSM
   std::optional<std::string> requestIp;
+
+  SetImageBootModeAction();
+  SetImageBootModeAction(const SetImageBootModeAction&) = default;
+  SetImageBootModeAction(SetImageBootModeAction&&) = default;
+  SetImageBootModeAction& operator=(const SetImageBootModeAction&) = default;
+  SetImageBootModeAction& operator=(SetImageBootModeAction&&) = default;
+  ~SetImageBootModeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -272,6 +398,13 @@ struct SetImageQgaAction : Action<SetImageQgaAction, EmptyReply> {
   std::optional<bool> enable;  ///< required; Java SDK default false
   std::optional<std::string> requestIp;
 
+  SetImageQgaAction();
+  SetImageQgaAction(const SetImageQgaAction&) = default;
+  SetImageQgaAction(SetImageQgaAction&&) = default;
+  SetImageQgaAction& operator=(const SetImageQgaAction&) = default;
+  SetImageQgaAction& operator=(SetImageQgaAction&&) = default;
+  ~SetImageQgaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -283,6 +416,13 @@ struct SetImageSecurityLevelAction : Action<SetImageSecurityLevelAction, EmptyRe
   std::string uuid;  ///< path; required
   std::optional<std::string> securityLevel;
   std::optional<std::string> requestIp;
+
+  SetImageSecurityLevelAction();
+  SetImageSecurityLevelAction(const SetImageSecurityLevelAction&) = default;
+  SetImageSecurityLevelAction(SetImageSecurityLevelAction&&) = default;
+  SetImageSecurityLevelAction& operator=(const SetImageSecurityLevelAction&) = default;
+  SetImageSecurityLevelAction& operator=(SetImageSecurityLevelAction&&) = default;
+  ~SetImageSecurityLevelAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -299,6 +439,13 @@ struct SyncImageFromImageStoreBackupStorageAction : Action<SyncImageFromImageSto
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
 
+  SyncImageFromImageStoreBackupStorageAction();
+  SyncImageFromImageStoreBackupStorageAction(const SyncImageFromImageStoreBackupStorageAction&) = default;
+  SyncImageFromImageStoreBackupStorageAction(SyncImageFromImageStoreBackupStorageAction&&) = default;
+  SyncImageFromImageStoreBackupStorageAction& operator=(const SyncImageFromImageStoreBackupStorageAction&) = default;
+  SyncImageFromImageStoreBackupStorageAction& operator=(SyncImageFromImageStoreBackupStorageAction&&) = default;
+  ~SyncImageFromImageStoreBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -309,6 +456,13 @@ struct SyncImageFromImageStoreBackupStorageAction : Action<SyncImageFromImageSto
 struct SyncImageSizeAction : Action<SyncImageSizeAction, InventoryReply<ImageInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncImageSizeAction();
+  SyncImageSizeAction(const SyncImageSizeAction&) = default;
+  SyncImageSizeAction(SyncImageSizeAction&&) = default;
+  SyncImageSizeAction& operator=(const SyncImageSizeAction&) = default;
+  SyncImageSizeAction& operator=(SyncImageSizeAction&&) = default;
+  ~SyncImageSizeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -329,6 +483,13 @@ struct UpdateImageAction : Action<UpdateImageAction, InventoryReply<ImageInvento
   std::optional<std::string> architecture;  ///< one of x86_64, aarch64, mips64el, loongarch64; max length 32
   std::optional<bool> virtio;
   std::optional<std::string> requestIp;
+
+  UpdateImageAction();
+  UpdateImageAction(const UpdateImageAction&) = default;
+  UpdateImageAction(UpdateImageAction&&) = default;
+  UpdateImageAction& operator=(const UpdateImageAction&) = default;
+  UpdateImageAction& operator=(UpdateImageAction&&) = default;
+  ~UpdateImageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

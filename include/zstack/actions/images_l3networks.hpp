@@ -23,6 +23,13 @@ struct GetInterdependentL3NetworksImagesAction : Action<GetInterdependentL3Netwo
   std::optional<bool> raiseException;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetInterdependentL3NetworksImagesAction();
+  GetInterdependentL3NetworksImagesAction(const GetInterdependentL3NetworksImagesAction&) = default;
+  GetInterdependentL3NetworksImagesAction(GetInterdependentL3NetworksImagesAction&&) = default;
+  GetInterdependentL3NetworksImagesAction& operator=(const GetInterdependentL3NetworksImagesAction&) = default;
+  GetInterdependentL3NetworksImagesAction& operator=(GetInterdependentL3NetworksImagesAction&&) = default;
+  ~GetInterdependentL3NetworksImagesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

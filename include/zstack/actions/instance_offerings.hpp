@@ -25,6 +25,13 @@ struct ChangeInstanceOfferingStateAction : Action<ChangeInstanceOfferingStateAct
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeInstanceOfferingStateAction();
+  ChangeInstanceOfferingStateAction(const ChangeInstanceOfferingStateAction&) = default;
+  ChangeInstanceOfferingStateAction(ChangeInstanceOfferingStateAction&&) = default;
+  ChangeInstanceOfferingStateAction& operator=(const ChangeInstanceOfferingStateAction&) = default;
+  ChangeInstanceOfferingStateAction& operator=(ChangeInstanceOfferingStateAction&&) = default;
+  ~ChangeInstanceOfferingStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -44,6 +51,13 @@ struct CreateInstanceOfferingAction : Action<CreateInstanceOfferingAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateInstanceOfferingAction();
+  CreateInstanceOfferingAction(const CreateInstanceOfferingAction&) = default;
+  CreateInstanceOfferingAction(CreateInstanceOfferingAction&&) = default;
+  CreateInstanceOfferingAction& operator=(const CreateInstanceOfferingAction&) = default;
+  CreateInstanceOfferingAction& operator=(CreateInstanceOfferingAction&&) = default;
+  ~CreateInstanceOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -67,6 +81,13 @@ struct CreateSlbOfferingAction : Action<CreateSlbOfferingAction, InventoryReply<
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSlbOfferingAction();
+  CreateSlbOfferingAction(const CreateSlbOfferingAction&) = default;
+  CreateSlbOfferingAction(CreateSlbOfferingAction&&) = default;
+  CreateSlbOfferingAction& operator=(const CreateSlbOfferingAction&) = default;
+  CreateSlbOfferingAction& operator=(CreateSlbOfferingAction&&) = default;
+  ~CreateSlbOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -93,6 +114,13 @@ struct CreateVirtualRouterOfferingAction : Action<CreateVirtualRouterOfferingAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVirtualRouterOfferingAction();
+  CreateVirtualRouterOfferingAction(const CreateVirtualRouterOfferingAction&) = default;
+  CreateVirtualRouterOfferingAction(CreateVirtualRouterOfferingAction&&) = default;
+  CreateVirtualRouterOfferingAction& operator=(const CreateVirtualRouterOfferingAction&) = default;
+  CreateVirtualRouterOfferingAction& operator=(CreateVirtualRouterOfferingAction&&) = default;
+  ~CreateVirtualRouterOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -104,6 +132,13 @@ struct DeleteInstanceOfferingAction : Action<DeleteInstanceOfferingAction, Empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteInstanceOfferingAction();
+  DeleteInstanceOfferingAction(const DeleteInstanceOfferingAction&) = default;
+  DeleteInstanceOfferingAction(DeleteInstanceOfferingAction&&) = default;
+  DeleteInstanceOfferingAction& operator=(const DeleteInstanceOfferingAction&) = default;
+  DeleteInstanceOfferingAction& operator=(DeleteInstanceOfferingAction&&) = default;
+  ~DeleteInstanceOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -111,6 +146,13 @@ struct DeleteInstanceOfferingAction : Action<DeleteInstanceOfferingAction, Empty
 /// `GET /v1/instance-offerings` -> QueryReply<InstanceOfferingInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryInstanceOfferingAction.java.
 struct QueryInstanceOfferingAction : QueryAction<QueryInstanceOfferingAction, InstanceOfferingInventory> {
+
+  QueryInstanceOfferingAction();
+  QueryInstanceOfferingAction(const QueryInstanceOfferingAction&) = default;
+  QueryInstanceOfferingAction(QueryInstanceOfferingAction&&) = default;
+  QueryInstanceOfferingAction& operator=(const QueryInstanceOfferingAction&) = default;
+  QueryInstanceOfferingAction& operator=(QueryInstanceOfferingAction&&) = default;
+  ~QueryInstanceOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -120,6 +162,13 @@ struct QueryInstanceOfferingAction : QueryAction<QueryInstanceOfferingAction, In
 /// From sdk/src/main/java/org/zstack/sdk/QuerySlbOfferingAction.java.
 struct QuerySlbOfferingAction : QueryAction<QuerySlbOfferingAction, SlbOfferingInventory> {
 
+  QuerySlbOfferingAction();
+  QuerySlbOfferingAction(const QuerySlbOfferingAction&) = default;
+  QuerySlbOfferingAction(QuerySlbOfferingAction&&) = default;
+  QuerySlbOfferingAction& operator=(const QuerySlbOfferingAction&) = default;
+  QuerySlbOfferingAction& operator=(QuerySlbOfferingAction&&) = default;
+  ~QuerySlbOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -127,6 +176,13 @@ struct QuerySlbOfferingAction : QueryAction<QuerySlbOfferingAction, SlbOfferingI
 /// `GET /v1/instance-offerings/virtual-routers` -> QueryReply<VirtualRouterOfferingInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVirtualRouterOfferingAction.java.
 struct QueryVirtualRouterOfferingAction : QueryAction<QueryVirtualRouterOfferingAction, VirtualRouterOfferingInventory> {
+
+  QueryVirtualRouterOfferingAction();
+  QueryVirtualRouterOfferingAction(const QueryVirtualRouterOfferingAction&) = default;
+  QueryVirtualRouterOfferingAction(QueryVirtualRouterOfferingAction&&) = default;
+  QueryVirtualRouterOfferingAction& operator=(const QueryVirtualRouterOfferingAction&) = default;
+  QueryVirtualRouterOfferingAction& operator=(QueryVirtualRouterOfferingAction&&) = default;
+  ~QueryVirtualRouterOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -141,6 +197,13 @@ struct UpdateInstanceOfferingAction : Action<UpdateInstanceOfferingAction, Inven
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> allocatorStrategy;
   std::optional<std::string> requestIp;
+
+  UpdateInstanceOfferingAction();
+  UpdateInstanceOfferingAction(const UpdateInstanceOfferingAction&) = default;
+  UpdateInstanceOfferingAction(UpdateInstanceOfferingAction&&) = default;
+  UpdateInstanceOfferingAction& operator=(const UpdateInstanceOfferingAction&) = default;
+  UpdateInstanceOfferingAction& operator=(UpdateInstanceOfferingAction&&) = default;
+  ~UpdateInstanceOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -157,6 +220,13 @@ struct UpdateVirtualRouterOfferingAction : Action<UpdateVirtualRouterOfferingAct
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> allocatorStrategy;
   std::optional<std::string> requestIp;
+
+  UpdateVirtualRouterOfferingAction();
+  UpdateVirtualRouterOfferingAction(const UpdateVirtualRouterOfferingAction&) = default;
+  UpdateVirtualRouterOfferingAction(UpdateVirtualRouterOfferingAction&&) = default;
+  UpdateVirtualRouterOfferingAction& operator=(const UpdateVirtualRouterOfferingAction&) = default;
+  UpdateVirtualRouterOfferingAction& operator=(UpdateVirtualRouterOfferingAction&&) = default;
+  ~UpdateVirtualRouterOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

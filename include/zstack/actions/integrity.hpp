@@ -21,6 +21,13 @@ struct AddIntegrityResourceAction : Action<AddIntegrityResourceAction, EmptyRepl
   std::optional<std::int32_t> integrityResourceDataRangeInDays;  ///< range [1, 65535]
   std::optional<std::string> requestIp;
 
+  AddIntegrityResourceAction();
+  AddIntegrityResourceAction(const AddIntegrityResourceAction&) = default;
+  AddIntegrityResourceAction(AddIntegrityResourceAction&&) = default;
+  AddIntegrityResourceAction& operator=(const AddIntegrityResourceAction&) = default;
+  AddIntegrityResourceAction& operator=(AddIntegrityResourceAction&&) = default;
+  ~AddIntegrityResourceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

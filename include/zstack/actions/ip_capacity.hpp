@@ -23,6 +23,13 @@ struct GetIpAddressCapacityAction : Action<GetIpAddressCapacityAction, GetIpAddr
   std::optional<bool> all;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetIpAddressCapacityAction();
+  GetIpAddressCapacityAction(const GetIpAddressCapacityAction&) = default;
+  GetIpAddressCapacityAction(GetIpAddressCapacityAction&&) = default;
+  GetIpAddressCapacityAction& operator=(const GetIpAddressCapacityAction&) = default;
+  GetIpAddressCapacityAction& operator=(GetIpAddressCapacityAction&&) = default;
+  ~GetIpAddressCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

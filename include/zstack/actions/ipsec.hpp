@@ -25,6 +25,13 @@ struct AddRemoteCidrsToIPsecConnectionAction : Action<AddRemoteCidrsToIPsecConne
   std::vector<std::string> peerCidrs;  ///< required; not empty
   std::optional<std::string> resourceUuid;
 
+  AddRemoteCidrsToIPsecConnectionAction();
+  AddRemoteCidrsToIPsecConnectionAction(const AddRemoteCidrsToIPsecConnectionAction&) = default;
+  AddRemoteCidrsToIPsecConnectionAction(AddRemoteCidrsToIPsecConnectionAction&&) = default;
+  AddRemoteCidrsToIPsecConnectionAction& operator=(const AddRemoteCidrsToIPsecConnectionAction&) = default;
+  AddRemoteCidrsToIPsecConnectionAction& operator=(AddRemoteCidrsToIPsecConnectionAction&&) = default;
+  ~AddRemoteCidrsToIPsecConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct AttachL3NetworksToIPsecConnectionAction : Action<AttachL3NetworksToIPsecC
   std::vector<std::string> l3NetworkUuids;  ///< required
   std::optional<std::string> resourceUuid;
 
+  AttachL3NetworksToIPsecConnectionAction();
+  AttachL3NetworksToIPsecConnectionAction(const AttachL3NetworksToIPsecConnectionAction&) = default;
+  AttachL3NetworksToIPsecConnectionAction(AttachL3NetworksToIPsecConnectionAction&&) = default;
+  AttachL3NetworksToIPsecConnectionAction& operator=(const AttachL3NetworksToIPsecConnectionAction&) = default;
+  AttachL3NetworksToIPsecConnectionAction& operator=(AttachL3NetworksToIPsecConnectionAction&&) = default;
+  ~AttachL3NetworksToIPsecConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -49,6 +63,13 @@ struct AttachL3NetworksToIPsecConnectionAction : Action<AttachL3NetworksToIPsecC
 struct ChangeIPSecConnectionStateAction : Action<ChangeIPSecConnectionStateAction, InventoryReply<IPsecConnectionInventory>> {
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
+
+  ChangeIPSecConnectionStateAction();
+  ChangeIPSecConnectionStateAction(const ChangeIPSecConnectionStateAction&) = default;
+  ChangeIPSecConnectionStateAction(ChangeIPSecConnectionStateAction&&) = default;
+  ChangeIPSecConnectionStateAction& operator=(const ChangeIPSecConnectionStateAction&) = default;
+  ChangeIPSecConnectionStateAction& operator=(ChangeIPSecConnectionStateAction&&) = default;
+  ~ChangeIPSecConnectionStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -78,6 +99,13 @@ struct ChangeIPsecConnectionAction : Action<ChangeIPsecConnectionAction, Invento
   std::optional<std::int32_t> lifeTime;  ///< range [30, 604800]; Java SDK default 3600
   std::optional<std::string> requestIp;
 
+  ChangeIPsecConnectionAction();
+  ChangeIPsecConnectionAction(const ChangeIPsecConnectionAction&) = default;
+  ChangeIPsecConnectionAction(ChangeIPsecConnectionAction&&) = default;
+  ChangeIPsecConnectionAction& operator=(const ChangeIPsecConnectionAction&) = default;
+  ChangeIPsecConnectionAction& operator=(ChangeIPsecConnectionAction&&) = default;
+  ~ChangeIPsecConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -105,6 +133,13 @@ struct CreateIPsecConnectionAction : Action<CreateIPsecConnectionAction, Invento
   std::optional<std::string> transformProtocol;  ///< one of esp, ah, ah-esp; max length 32
   std::optional<std::string> resourceUuid;
 
+  CreateIPsecConnectionAction();
+  CreateIPsecConnectionAction(const CreateIPsecConnectionAction&) = default;
+  CreateIPsecConnectionAction(CreateIPsecConnectionAction&&) = default;
+  CreateIPsecConnectionAction& operator=(const CreateIPsecConnectionAction&) = default;
+  CreateIPsecConnectionAction& operator=(CreateIPsecConnectionAction&&) = default;
+  ~CreateIPsecConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -116,6 +151,13 @@ struct DeleteIPsecConnectionAction : Action<DeleteIPsecConnectionAction, EmptyRe
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
 
+  DeleteIPsecConnectionAction();
+  DeleteIPsecConnectionAction(const DeleteIPsecConnectionAction&) = default;
+  DeleteIPsecConnectionAction(DeleteIPsecConnectionAction&&) = default;
+  DeleteIPsecConnectionAction& operator=(const DeleteIPsecConnectionAction&) = default;
+  DeleteIPsecConnectionAction& operator=(DeleteIPsecConnectionAction&&) = default;
+  ~DeleteIPsecConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -126,6 +168,13 @@ struct DeleteIPsecConnectionAction : Action<DeleteIPsecConnectionAction, EmptyRe
 struct DetachL3NetworksFromIPsecConnectionAction : Action<DetachL3NetworksFromIPsecConnectionAction, InventoryReply<IPsecConnectionInventory>> {
   std::string uuid;  ///< path; required
   std::vector<std::string> l3NetworkUuids;  ///< required
+
+  DetachL3NetworksFromIPsecConnectionAction();
+  DetachL3NetworksFromIPsecConnectionAction(const DetachL3NetworksFromIPsecConnectionAction&) = default;
+  DetachL3NetworksFromIPsecConnectionAction(DetachL3NetworksFromIPsecConnectionAction&&) = default;
+  DetachL3NetworksFromIPsecConnectionAction& operator=(const DetachL3NetworksFromIPsecConnectionAction&) = default;
+  DetachL3NetworksFromIPsecConnectionAction& operator=(DetachL3NetworksFromIPsecConnectionAction&&) = default;
+  ~DetachL3NetworksFromIPsecConnectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -141,6 +190,13 @@ struct GetCandidateL3NetworksForIpSecConnectionAction : Action<GetCandidateL3Net
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetCandidateL3NetworksForIpSecConnectionAction();
+  GetCandidateL3NetworksForIpSecConnectionAction(const GetCandidateL3NetworksForIpSecConnectionAction&) = default;
+  GetCandidateL3NetworksForIpSecConnectionAction(GetCandidateL3NetworksForIpSecConnectionAction&&) = default;
+  GetCandidateL3NetworksForIpSecConnectionAction& operator=(const GetCandidateL3NetworksForIpSecConnectionAction&) = default;
+  GetCandidateL3NetworksForIpSecConnectionAction& operator=(GetCandidateL3NetworksForIpSecConnectionAction&&) = default;
+  ~GetCandidateL3NetworksForIpSecConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -149,6 +205,13 @@ struct GetCandidateL3NetworksForIpSecConnectionAction : Action<GetCandidateL3Net
 /// `GET /v1/ipsec` -> QueryReply<IPsecConnectionInventory> (synchronous).
 /// From api/actions/QueryIPSecConnection.json (the manual).
 struct QueryIPSecConnectionAction : QueryAction<QueryIPSecConnectionAction, IPsecConnectionInventory> {
+
+  QueryIPSecConnectionAction();
+  QueryIPSecConnectionAction(const QueryIPSecConnectionAction&) = default;
+  QueryIPSecConnectionAction(QueryIPSecConnectionAction&&) = default;
+  QueryIPSecConnectionAction& operator=(const QueryIPSecConnectionAction&) = default;
+  QueryIPSecConnectionAction& operator=(QueryIPSecConnectionAction&&) = default;
+  ~QueryIPSecConnectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -161,6 +224,13 @@ struct ReconnectIPsecConnectionAction : Action<ReconnectIPsecConnectionAction, I
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ReconnectIPsecConnectionAction();
+  ReconnectIPsecConnectionAction(const ReconnectIPsecConnectionAction&) = default;
+  ReconnectIPsecConnectionAction(ReconnectIPsecConnectionAction&&) = default;
+  ReconnectIPsecConnectionAction& operator=(const ReconnectIPsecConnectionAction&) = default;
+  ReconnectIPsecConnectionAction& operator=(ReconnectIPsecConnectionAction&&) = default;
+  ~ReconnectIPsecConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -172,6 +242,13 @@ struct RemoveRemoteCidrsFromIPsecConnectionAction : Action<RemoveRemoteCidrsFrom
   std::string uuid;  ///< path; required
   std::vector<std::string> peerCidrs;  ///< required; not empty
   std::optional<std::string> resourceUuid;
+
+  RemoveRemoteCidrsFromIPsecConnectionAction();
+  RemoveRemoteCidrsFromIPsecConnectionAction(const RemoveRemoteCidrsFromIPsecConnectionAction&) = default;
+  RemoveRemoteCidrsFromIPsecConnectionAction(RemoveRemoteCidrsFromIPsecConnectionAction&&) = default;
+  RemoveRemoteCidrsFromIPsecConnectionAction& operator=(const RemoveRemoteCidrsFromIPsecConnectionAction&) = default;
+  RemoveRemoteCidrsFromIPsecConnectionAction& operator=(RemoveRemoteCidrsFromIPsecConnectionAction&&) = default;
+  ~RemoveRemoteCidrsFromIPsecConnectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -186,6 +263,13 @@ struct UpdateIPsecConnectionAction : Action<UpdateIPsecConnectionAction, Invento
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> deleteMode;
+
+  UpdateIPsecConnectionAction();
+  UpdateIPsecConnectionAction(const UpdateIPsecConnectionAction&) = default;
+  UpdateIPsecConnectionAction(UpdateIPsecConnectionAction&&) = default;
+  UpdateIPsecConnectionAction& operator=(const UpdateIPsecConnectionAction&) = default;
+  UpdateIPsecConnectionAction& operator=(UpdateIPsecConnectionAction&&) = default;
+  ~UpdateIPsecConnectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -35,6 +35,13 @@ struct AttachL2NetworkToClusterAction : Action<AttachL2NetworkToClusterAction, I
   std::optional<std::string> l2ProviderType;  ///< one of LinuxBridge
   std::optional<std::string> requestIp;
 
+  AttachL2NetworkToClusterAction();
+  AttachL2NetworkToClusterAction(const AttachL2NetworkToClusterAction&) = default;
+  AttachL2NetworkToClusterAction(AttachL2NetworkToClusterAction&&) = default;
+  AttachL2NetworkToClusterAction& operator=(const AttachL2NetworkToClusterAction&) = default;
+  AttachL2NetworkToClusterAction& operator=(AttachL2NetworkToClusterAction&&) = default;
+  ~AttachL2NetworkToClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct ChangeL2NetworkVlanIdAction : Action<ChangeL2NetworkVlanIdAction, Invento
   std::optional<std::int32_t> vlan;
   std::optional<std::string> type;
   std::optional<std::string> requestIp;
+
+  ChangeL2NetworkVlanIdAction();
+  ChangeL2NetworkVlanIdAction(const ChangeL2NetworkVlanIdAction&) = default;
+  ChangeL2NetworkVlanIdAction(ChangeL2NetworkVlanIdAction&&) = default;
+  ChangeL2NetworkVlanIdAction& operator=(const ChangeL2NetworkVlanIdAction&) = default;
+  ChangeL2NetworkVlanIdAction& operator=(ChangeL2NetworkVlanIdAction&&) = default;
+  ~ChangeL2NetworkVlanIdAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -70,6 +84,13 @@ struct CreateL2HardwareVxlanNetworkAction : Action<CreateL2HardwareVxlanNetworkA
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL2HardwareVxlanNetworkAction();
+  CreateL2HardwareVxlanNetworkAction(const CreateL2HardwareVxlanNetworkAction&) = default;
+  CreateL2HardwareVxlanNetworkAction(CreateL2HardwareVxlanNetworkAction&&) = default;
+  CreateL2HardwareVxlanNetworkAction& operator=(const CreateL2HardwareVxlanNetworkAction&) = default;
+  CreateL2HardwareVxlanNetworkAction& operator=(CreateL2HardwareVxlanNetworkAction&&) = default;
+  ~CreateL2HardwareVxlanNetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -91,6 +112,13 @@ struct CreateL2HardwareVxlanNetworkPoolAction : Action<CreateL2HardwareVxlanNetw
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL2HardwareVxlanNetworkPoolAction();
+  CreateL2HardwareVxlanNetworkPoolAction(const CreateL2HardwareVxlanNetworkPoolAction&) = default;
+  CreateL2HardwareVxlanNetworkPoolAction(CreateL2HardwareVxlanNetworkPoolAction&&) = default;
+  CreateL2HardwareVxlanNetworkPoolAction& operator=(const CreateL2HardwareVxlanNetworkPoolAction&) = default;
+  CreateL2HardwareVxlanNetworkPoolAction& operator=(CreateL2HardwareVxlanNetworkPoolAction&&) = default;
+  ~CreateL2HardwareVxlanNetworkPoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -110,6 +138,13 @@ struct CreateL2NoVlanNetworkAction : Action<CreateL2NoVlanNetworkAction, Invento
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateL2NoVlanNetworkAction();
+  CreateL2NoVlanNetworkAction(const CreateL2NoVlanNetworkAction&) = default;
+  CreateL2NoVlanNetworkAction(CreateL2NoVlanNetworkAction&&) = default;
+  CreateL2NoVlanNetworkAction& operator=(const CreateL2NoVlanNetworkAction&) = default;
+  CreateL2NoVlanNetworkAction& operator=(CreateL2NoVlanNetworkAction&&) = default;
+  ~CreateL2NoVlanNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -135,6 +170,13 @@ struct CreateL2PortGroupAction : Action<CreateL2PortGroupAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL2PortGroupAction();
+  CreateL2PortGroupAction(const CreateL2PortGroupAction&) = default;
+  CreateL2PortGroupAction(CreateL2PortGroupAction&&) = default;
+  CreateL2PortGroupAction& operator=(const CreateL2PortGroupAction&) = default;
+  CreateL2PortGroupAction& operator=(CreateL2PortGroupAction&&) = default;
+  ~CreateL2PortGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -157,6 +199,13 @@ struct CreateL2TfNetworkAction : Action<CreateL2TfNetworkAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL2TfNetworkAction();
+  CreateL2TfNetworkAction(const CreateL2TfNetworkAction&) = default;
+  CreateL2TfNetworkAction(CreateL2TfNetworkAction&&) = default;
+  CreateL2TfNetworkAction& operator=(const CreateL2TfNetworkAction&) = default;
+  CreateL2TfNetworkAction& operator=(CreateL2TfNetworkAction&&) = default;
+  ~CreateL2TfNetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -178,6 +227,13 @@ struct CreateL2VirtualSwitchAction : Action<CreateL2VirtualSwitchAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL2VirtualSwitchAction();
+  CreateL2VirtualSwitchAction(const CreateL2VirtualSwitchAction&) = default;
+  CreateL2VirtualSwitchAction(CreateL2VirtualSwitchAction&&) = default;
+  CreateL2VirtualSwitchAction& operator=(const CreateL2VirtualSwitchAction&) = default;
+  CreateL2VirtualSwitchAction& operator=(CreateL2VirtualSwitchAction&&) = default;
+  ~CreateL2VirtualSwitchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -198,6 +254,13 @@ struct CreateL2VlanNetworkAction : Action<CreateL2VlanNetworkAction, InventoryRe
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateL2VlanNetworkAction();
+  CreateL2VlanNetworkAction(const CreateL2VlanNetworkAction&) = default;
+  CreateL2VlanNetworkAction(CreateL2VlanNetworkAction&&) = default;
+  CreateL2VlanNetworkAction& operator=(const CreateL2VlanNetworkAction&) = default;
+  CreateL2VlanNetworkAction& operator=(CreateL2VlanNetworkAction&&) = default;
+  ~CreateL2VlanNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -221,6 +284,13 @@ struct CreateL2VxlanNetworkAction : Action<CreateL2VxlanNetworkAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL2VxlanNetworkAction();
+  CreateL2VxlanNetworkAction(const CreateL2VxlanNetworkAction&) = default;
+  CreateL2VxlanNetworkAction(CreateL2VxlanNetworkAction&&) = default;
+  CreateL2VxlanNetworkAction& operator=(const CreateL2VxlanNetworkAction&) = default;
+  CreateL2VxlanNetworkAction& operator=(CreateL2VxlanNetworkAction&&) = default;
+  ~CreateL2VxlanNetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -241,6 +311,13 @@ struct CreateL2VxlanNetworkPoolAction : Action<CreateL2VxlanNetworkPoolAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL2VxlanNetworkPoolAction();
+  CreateL2VxlanNetworkPoolAction(const CreateL2VxlanNetworkPoolAction&) = default;
+  CreateL2VxlanNetworkPoolAction(CreateL2VxlanNetworkPoolAction&&) = default;
+  CreateL2VxlanNetworkPoolAction& operator=(const CreateL2VxlanNetworkPoolAction&) = default;
+  CreateL2VxlanNetworkPoolAction& operator=(CreateL2VxlanNetworkPoolAction&&) = default;
+  ~CreateL2VxlanNetworkPoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -258,6 +335,13 @@ struct CreateVniRangeAction : Action<CreateVniRangeAction, InventoryReply<VniRan
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVniRangeAction();
+  CreateVniRangeAction(const CreateVniRangeAction&) = default;
+  CreateVniRangeAction(CreateVniRangeAction&&) = default;
+  CreateVniRangeAction& operator=(const CreateVniRangeAction&) = default;
+  CreateVniRangeAction& operator=(CreateVniRangeAction&&) = default;
+  ~CreateVniRangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -272,6 +356,13 @@ struct CreateVxlanPoolRemoteVtepAction : Action<CreateVxlanPoolRemoteVtepAction,
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateVxlanPoolRemoteVtepAction();
+  CreateVxlanPoolRemoteVtepAction(const CreateVxlanPoolRemoteVtepAction&) = default;
+  CreateVxlanPoolRemoteVtepAction(CreateVxlanPoolRemoteVtepAction&&) = default;
+  CreateVxlanPoolRemoteVtepAction& operator=(const CreateVxlanPoolRemoteVtepAction&) = default;
+  CreateVxlanPoolRemoteVtepAction& operator=(CreateVxlanPoolRemoteVtepAction&&) = default;
+  ~CreateVxlanPoolRemoteVtepAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -288,6 +379,13 @@ struct CreateVxlanVtepAction : Action<CreateVxlanVtepAction, InventoryReply<Vtep
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVxlanVtepAction();
+  CreateVxlanVtepAction(const CreateVxlanVtepAction&) = default;
+  CreateVxlanVtepAction(CreateVxlanVtepAction&&) = default;
+  CreateVxlanVtepAction& operator=(const CreateVxlanVtepAction&) = default;
+  CreateVxlanVtepAction& operator=(CreateVxlanVtepAction&&) = default;
+  ~CreateVxlanVtepAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -298,6 +396,13 @@ struct DeleteL2NetworkAction : Action<DeleteL2NetworkAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteL2NetworkAction();
+  DeleteL2NetworkAction(const DeleteL2NetworkAction&) = default;
+  DeleteL2NetworkAction(DeleteL2NetworkAction&&) = default;
+  DeleteL2NetworkAction& operator=(const DeleteL2NetworkAction&) = default;
+  DeleteL2NetworkAction& operator=(DeleteL2NetworkAction&&) = default;
+  ~DeleteL2NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -310,6 +415,13 @@ struct DeleteVniRangeAction : Action<DeleteVniRangeAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVniRangeAction();
+  DeleteVniRangeAction(const DeleteVniRangeAction&) = default;
+  DeleteVniRangeAction(DeleteVniRangeAction&&) = default;
+  DeleteVniRangeAction& operator=(const DeleteVniRangeAction&) = default;
+  DeleteVniRangeAction& operator=(DeleteVniRangeAction&&) = default;
+  ~DeleteVniRangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -320,6 +432,13 @@ struct DeleteVxlanL2NetworkAction : Action<DeleteVxlanL2NetworkAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVxlanL2NetworkAction();
+  DeleteVxlanL2NetworkAction(const DeleteVxlanL2NetworkAction&) = default;
+  DeleteVxlanL2NetworkAction(DeleteVxlanL2NetworkAction&&) = default;
+  DeleteVxlanL2NetworkAction& operator=(const DeleteVxlanL2NetworkAction&) = default;
+  DeleteVxlanL2NetworkAction& operator=(DeleteVxlanL2NetworkAction&&) = default;
+  ~DeleteVxlanL2NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -334,6 +453,13 @@ struct DeleteVxlanPoolRemoteVtepAction : Action<DeleteVxlanPoolRemoteVtepAction,
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVxlanPoolRemoteVtepAction();
+  DeleteVxlanPoolRemoteVtepAction(const DeleteVxlanPoolRemoteVtepAction&) = default;
+  DeleteVxlanPoolRemoteVtepAction(DeleteVxlanPoolRemoteVtepAction&&) = default;
+  DeleteVxlanPoolRemoteVtepAction& operator=(const DeleteVxlanPoolRemoteVtepAction&) = default;
+  DeleteVxlanPoolRemoteVtepAction& operator=(DeleteVxlanPoolRemoteVtepAction&&) = default;
+  ~DeleteVxlanPoolRemoteVtepAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -344,6 +470,13 @@ struct DetachL2NetworkFromClusterAction : Action<DetachL2NetworkFromClusterActio
   std::string l2NetworkUuid;  ///< path; required
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachL2NetworkFromClusterAction();
+  DetachL2NetworkFromClusterAction(const DetachL2NetworkFromClusterAction&) = default;
+  DetachL2NetworkFromClusterAction(DetachL2NetworkFromClusterAction&&) = default;
+  DetachL2NetworkFromClusterAction& operator=(const DetachL2NetworkFromClusterAction&) = default;
+  DetachL2NetworkFromClusterAction& operator=(DetachL2NetworkFromClusterAction&&) = default;
+  ~DetachL2NetworkFromClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -358,6 +491,13 @@ struct GetCandidateClustersForAttachingL2NetworkAction : Action<GetCandidateClus
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetCandidateClustersForAttachingL2NetworkAction();
+  GetCandidateClustersForAttachingL2NetworkAction(const GetCandidateClustersForAttachingL2NetworkAction&) = default;
+  GetCandidateClustersForAttachingL2NetworkAction(GetCandidateClustersForAttachingL2NetworkAction&&) = default;
+  GetCandidateClustersForAttachingL2NetworkAction& operator=(const GetCandidateClustersForAttachingL2NetworkAction&) = default;
+  GetCandidateClustersForAttachingL2NetworkAction& operator=(GetCandidateClustersForAttachingL2NetworkAction&&) = default;
+  ~GetCandidateClustersForAttachingL2NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -366,6 +506,13 @@ struct GetCandidateClustersForAttachingL2NetworkAction : Action<GetCandidateClus
 /// From sdk/src/main/java/org/zstack/sdk/GetL2NetworkTypesAction.java.
 struct GetL2NetworkTypesAction : Action<GetL2NetworkTypesAction, GetL2NetworkTypesResult> {
   std::optional<std::string> requestIp;
+
+  GetL2NetworkTypesAction();
+  GetL2NetworkTypesAction(const GetL2NetworkTypesAction&) = default;
+  GetL2NetworkTypesAction(GetL2NetworkTypesAction&&) = default;
+  GetL2NetworkTypesAction& operator=(const GetL2NetworkTypesAction&) = default;
+  GetL2NetworkTypesAction& operator=(GetL2NetworkTypesAction&&) = default;
+  ~GetL2NetworkTypesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -376,6 +523,13 @@ struct GetL2NetworkTypesAction : Action<GetL2NetworkTypesAction, GetL2NetworkTyp
 struct GetVSwitchTypesAction : Action<GetVSwitchTypesAction, GetVSwitchTypesResult> {
   std::optional<std::string> requestIp;
 
+  GetVSwitchTypesAction();
+  GetVSwitchTypesAction(const GetVSwitchTypesAction&) = default;
+  GetVSwitchTypesAction(GetVSwitchTypesAction&&) = default;
+  GetVSwitchTypesAction& operator=(const GetVSwitchTypesAction&) = default;
+  GetVSwitchTypesAction& operator=(GetVSwitchTypesAction&&) = default;
+  ~GetVSwitchTypesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -383,6 +537,13 @@ struct GetVSwitchTypesAction : Action<GetVSwitchTypesAction, GetVSwitchTypesResu
 /// `GET /v1/l2-networks` -> QueryReply<L2NetworkInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryL2NetworkAction.java.
 struct QueryL2NetworkAction : QueryAction<QueryL2NetworkAction, L2NetworkInventory> {
+
+  QueryL2NetworkAction();
+  QueryL2NetworkAction(const QueryL2NetworkAction&) = default;
+  QueryL2NetworkAction(QueryL2NetworkAction&&) = default;
+  QueryL2NetworkAction& operator=(const QueryL2NetworkAction&) = default;
+  QueryL2NetworkAction& operator=(QueryL2NetworkAction&&) = default;
+  ~QueryL2NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -392,6 +553,13 @@ struct QueryL2NetworkAction : QueryAction<QueryL2NetworkAction, L2NetworkInvento
 /// From sdk/src/main/java/org/zstack/sdk/QueryL2PortGroupNetworkAction.java.
 struct QueryL2PortGroupNetworkAction : QueryAction<QueryL2PortGroupNetworkAction, L2PortGroupNetworkInventory> {
 
+  QueryL2PortGroupNetworkAction();
+  QueryL2PortGroupNetworkAction(const QueryL2PortGroupNetworkAction&) = default;
+  QueryL2PortGroupNetworkAction(QueryL2PortGroupNetworkAction&&) = default;
+  QueryL2PortGroupNetworkAction& operator=(const QueryL2PortGroupNetworkAction&) = default;
+  QueryL2PortGroupNetworkAction& operator=(QueryL2PortGroupNetworkAction&&) = default;
+  ~QueryL2PortGroupNetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -399,6 +567,13 @@ struct QueryL2PortGroupNetworkAction : QueryAction<QueryL2PortGroupNetworkAction
 /// `GET /v1/l2-networks/virtual-switch` -> QueryReply<L2VirtualSwitchNetworkInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryL2VirtualSwitchNetworkAction.java.
 struct QueryL2VirtualSwitchNetworkAction : QueryAction<QueryL2VirtualSwitchNetworkAction, L2VirtualSwitchNetworkInventory> {
+
+  QueryL2VirtualSwitchNetworkAction();
+  QueryL2VirtualSwitchNetworkAction(const QueryL2VirtualSwitchNetworkAction&) = default;
+  QueryL2VirtualSwitchNetworkAction(QueryL2VirtualSwitchNetworkAction&&) = default;
+  QueryL2VirtualSwitchNetworkAction& operator=(const QueryL2VirtualSwitchNetworkAction&) = default;
+  QueryL2VirtualSwitchNetworkAction& operator=(QueryL2VirtualSwitchNetworkAction&&) = default;
+  ~QueryL2VirtualSwitchNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -408,6 +583,13 @@ struct QueryL2VirtualSwitchNetworkAction : QueryAction<QueryL2VirtualSwitchNetwo
 /// From sdk/src/main/java/org/zstack/sdk/QueryL2VlanNetworkAction.java.
 struct QueryL2VlanNetworkAction : QueryAction<QueryL2VlanNetworkAction, L2VlanNetworkInventory> {
 
+  QueryL2VlanNetworkAction();
+  QueryL2VlanNetworkAction(const QueryL2VlanNetworkAction&) = default;
+  QueryL2VlanNetworkAction(QueryL2VlanNetworkAction&&) = default;
+  QueryL2VlanNetworkAction& operator=(const QueryL2VlanNetworkAction&) = default;
+  QueryL2VlanNetworkAction& operator=(QueryL2VlanNetworkAction&&) = default;
+  ~QueryL2VlanNetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -415,6 +597,13 @@ struct QueryL2VlanNetworkAction : QueryAction<QueryL2VlanNetworkAction, L2VlanNe
 /// `GET /v1/l2-networks/vxlan` -> QueryReply<L2VxlanNetworkInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryL2VxlanNetworkAction.java.
 struct QueryL2VxlanNetworkAction : QueryAction<QueryL2VxlanNetworkAction, L2VxlanNetworkInventory> {
+
+  QueryL2VxlanNetworkAction();
+  QueryL2VxlanNetworkAction(const QueryL2VxlanNetworkAction&) = default;
+  QueryL2VxlanNetworkAction(QueryL2VxlanNetworkAction&&) = default;
+  QueryL2VxlanNetworkAction& operator=(const QueryL2VxlanNetworkAction&) = default;
+  QueryL2VxlanNetworkAction& operator=(QueryL2VxlanNetworkAction&&) = default;
+  ~QueryL2VxlanNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -424,6 +613,13 @@ struct QueryL2VxlanNetworkAction : QueryAction<QueryL2VxlanNetworkAction, L2Vxla
 /// From sdk/src/main/java/org/zstack/sdk/QueryL2VxlanNetworkPoolAction.java.
 struct QueryL2VxlanNetworkPoolAction : QueryAction<QueryL2VxlanNetworkPoolAction, L2VxlanNetworkPoolInventory> {
 
+  QueryL2VxlanNetworkPoolAction();
+  QueryL2VxlanNetworkPoolAction(const QueryL2VxlanNetworkPoolAction&) = default;
+  QueryL2VxlanNetworkPoolAction(QueryL2VxlanNetworkPoolAction&&) = default;
+  QueryL2VxlanNetworkPoolAction& operator=(const QueryL2VxlanNetworkPoolAction&) = default;
+  QueryL2VxlanNetworkPoolAction& operator=(QueryL2VxlanNetworkPoolAction&&) = default;
+  ~QueryL2VxlanNetworkPoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -432,6 +628,13 @@ struct QueryL2VxlanNetworkPoolAction : QueryAction<QueryL2VxlanNetworkPoolAction
 /// From sdk/src/main/java/org/zstack/sdk/QueryVniRangeAction.java.
 struct QueryVniRangeAction : QueryAction<QueryVniRangeAction, VniRangeInventory> {
 
+  QueryVniRangeAction();
+  QueryVniRangeAction(const QueryVniRangeAction&) = default;
+  QueryVniRangeAction(QueryVniRangeAction&&) = default;
+  QueryVniRangeAction& operator=(const QueryVniRangeAction&) = default;
+  QueryVniRangeAction& operator=(QueryVniRangeAction&&) = default;
+  ~QueryVniRangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -439,6 +642,13 @@ struct QueryVniRangeAction : QueryAction<QueryVniRangeAction, VniRangeInventory>
 /// `GET /v1/l2-networks/vteps` -> QueryReply<VtepInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVtepAction.java.
 struct QueryVtepAction : QueryAction<QueryVtepAction, VtepInventory> {
+
+  QueryVtepAction();
+  QueryVtepAction(const QueryVtepAction&) = default;
+  QueryVtepAction(QueryVtepAction&&) = default;
+  QueryVtepAction& operator=(const QueryVtepAction&) = default;
+  QueryVtepAction& operator=(QueryVtepAction&&) = default;
+  ~QueryVtepAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -453,6 +663,13 @@ struct UpdateL2NetworkAction : Action<UpdateL2NetworkAction, InventoryReply<L2Ne
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateL2NetworkAction();
+  UpdateL2NetworkAction(const UpdateL2NetworkAction&) = default;
+  UpdateL2NetworkAction(UpdateL2NetworkAction&&) = default;
+  UpdateL2NetworkAction& operator=(const UpdateL2NetworkAction&) = default;
+  UpdateL2NetworkAction& operator=(UpdateL2NetworkAction&&) = default;
+  ~UpdateL2NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -464,6 +681,13 @@ struct UpdateVniRangeAction : Action<UpdateVniRangeAction, InventoryReply<VniRan
   std::string uuid;  ///< path; required
   std::string name;  ///< required; max length 255
   std::optional<std::string> requestIp;
+
+  UpdateVniRangeAction();
+  UpdateVniRangeAction(const UpdateVniRangeAction&) = default;
+  UpdateVniRangeAction(UpdateVniRangeAction&&) = default;
+  UpdateVniRangeAction& operator=(const UpdateVniRangeAction&) = default;
+  UpdateVniRangeAction& operator=(UpdateVniRangeAction&&) = default;
+  ~UpdateVniRangeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -38,6 +38,13 @@ struct AddDnsToL3NetworkAction : Action<AddDnsToL3NetworkAction, InventoryReply<
   std::string dns;  ///< required
   std::optional<std::string> requestIp;
 
+  AddDnsToL3NetworkAction();
+  AddDnsToL3NetworkAction(const AddDnsToL3NetworkAction&) = default;
+  AddDnsToL3NetworkAction(AddDnsToL3NetworkAction&&) = default;
+  AddDnsToL3NetworkAction& operator=(const AddDnsToL3NetworkAction&) = default;
+  AddDnsToL3NetworkAction& operator=(AddDnsToL3NetworkAction&&) = default;
+  ~AddDnsToL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -50,6 +57,13 @@ struct AddHostRouteToL3NetworkAction : Action<AddHostRouteToL3NetworkAction, Inv
   std::string prefix;  ///< required
   std::string nexthop;  ///< required
   std::optional<std::string> requestIp;
+
+  AddHostRouteToL3NetworkAction();
+  AddHostRouteToL3NetworkAction(const AddHostRouteToL3NetworkAction&) = default;
+  AddHostRouteToL3NetworkAction(AddHostRouteToL3NetworkAction&&) = default;
+  AddHostRouteToL3NetworkAction& operator=(const AddHostRouteToL3NetworkAction&) = default;
+  AddHostRouteToL3NetworkAction& operator=(AddHostRouteToL3NetworkAction&&) = default;
+  ~AddHostRouteToL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -71,6 +85,13 @@ struct AddIpRangeAction : Action<AddIpRangeAction, InventoryReply<IpRangeInvento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddIpRangeAction();
+  AddIpRangeAction(const AddIpRangeAction&) = default;
+  AddIpRangeAction(AddIpRangeAction&&) = default;
+  AddIpRangeAction& operator=(const AddIpRangeAction&) = default;
+  AddIpRangeAction& operator=(AddIpRangeAction&&) = default;
+  ~AddIpRangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -88,6 +109,13 @@ struct AddIpRangeByNetworkCidrAction : Action<AddIpRangeByNetworkCidrAction, Add
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddIpRangeByNetworkCidrAction();
+  AddIpRangeByNetworkCidrAction(const AddIpRangeByNetworkCidrAction&) = default;
+  AddIpRangeByNetworkCidrAction(AddIpRangeByNetworkCidrAction&&) = default;
+  AddIpRangeByNetworkCidrAction& operator=(const AddIpRangeByNetworkCidrAction&) = default;
+  AddIpRangeByNetworkCidrAction& operator=(AddIpRangeByNetworkCidrAction&&) = default;
+  ~AddIpRangeByNetworkCidrAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +138,13 @@ struct AddIpv6RangeAction : Action<AddIpv6RangeAction, InventoryReply<IpRangeInv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddIpv6RangeAction();
+  AddIpv6RangeAction(const AddIpv6RangeAction&) = default;
+  AddIpv6RangeAction(AddIpv6RangeAction&&) = default;
+  AddIpv6RangeAction& operator=(const AddIpv6RangeAction&) = default;
+  AddIpv6RangeAction& operator=(AddIpv6RangeAction&&) = default;
+  ~AddIpv6RangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -128,6 +163,13 @@ struct AddIpv6RangeByNetworkCidrAction : Action<AddIpv6RangeByNetworkCidrAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddIpv6RangeByNetworkCidrAction();
+  AddIpv6RangeByNetworkCidrAction(const AddIpv6RangeByNetworkCidrAction&) = default;
+  AddIpv6RangeByNetworkCidrAction(AddIpv6RangeByNetworkCidrAction&&) = default;
+  AddIpv6RangeByNetworkCidrAction& operator=(const AddIpv6RangeByNetworkCidrAction&) = default;
+  AddIpv6RangeByNetworkCidrAction& operator=(AddIpv6RangeByNetworkCidrAction&&) = default;
+  ~AddIpv6RangeByNetworkCidrAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -143,6 +185,13 @@ struct AddReservedIpRangeAction : Action<AddReservedIpRangeAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddReservedIpRangeAction();
+  AddReservedIpRangeAction(const AddReservedIpRangeAction&) = default;
+  AddReservedIpRangeAction(AddReservedIpRangeAction&&) = default;
+  AddReservedIpRangeAction& operator=(const AddReservedIpRangeAction&) = default;
+  AddReservedIpRangeAction& operator=(AddReservedIpRangeAction&&) = default;
+  ~AddReservedIpRangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -154,6 +203,13 @@ struct AddReservedIpRangeAction : Action<AddReservedIpRangeAction, InventoryRepl
 struct AttachNetworkServiceToL3NetworkAction : Action<AttachNetworkServiceToL3NetworkAction, InventoryReply<L3NetworkInventory>> {
   std::string l3NetworkUuid;  ///< path; required
   std::map<std::string, std::vector<std::string>> networkServices;  ///< required
+
+  AttachNetworkServiceToL3NetworkAction();
+  AttachNetworkServiceToL3NetworkAction(const AttachNetworkServiceToL3NetworkAction&) = default;
+  AttachNetworkServiceToL3NetworkAction(AttachNetworkServiceToL3NetworkAction&&) = default;
+  AttachNetworkServiceToL3NetworkAction& operator=(const AttachNetworkServiceToL3NetworkAction&) = default;
+  AttachNetworkServiceToL3NetworkAction& operator=(AttachNetworkServiceToL3NetworkAction&&) = default;
+  ~AttachNetworkServiceToL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -168,6 +224,13 @@ struct ChangeL3NetworkDhcpIpAddressAction : Action<ChangeL3NetworkDhcpIpAddressA
   std::optional<std::string> dhcpv6ServerIp;  ///< not empty
   std::optional<std::string> requestIp;
 
+  ChangeL3NetworkDhcpIpAddressAction();
+  ChangeL3NetworkDhcpIpAddressAction(const ChangeL3NetworkDhcpIpAddressAction&) = default;
+  ChangeL3NetworkDhcpIpAddressAction(ChangeL3NetworkDhcpIpAddressAction&&) = default;
+  ChangeL3NetworkDhcpIpAddressAction& operator=(const ChangeL3NetworkDhcpIpAddressAction&) = default;
+  ChangeL3NetworkDhcpIpAddressAction& operator=(ChangeL3NetworkDhcpIpAddressAction&&) = default;
+  ~ChangeL3NetworkDhcpIpAddressAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -179,6 +242,13 @@ struct ChangeL3NetworkStateAction : Action<ChangeL3NetworkStateAction, Inventory
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeL3NetworkStateAction();
+  ChangeL3NetworkStateAction(const ChangeL3NetworkStateAction&) = default;
+  ChangeL3NetworkStateAction(ChangeL3NetworkStateAction&&) = default;
+  ChangeL3NetworkStateAction& operator=(const ChangeL3NetworkStateAction&) = default;
+  ChangeL3NetworkStateAction& operator=(ChangeL3NetworkStateAction&&) = default;
+  ~ChangeL3NetworkStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -192,6 +262,13 @@ struct CheckIpAvailabilityAction : Action<CheckIpAvailabilityAction, CheckIpAvai
   std::optional<bool> arpCheck;  ///< Java SDK default false
   std::optional<bool> ipRangeCheck;  ///< Java SDK default true
   std::optional<std::string> requestIp;
+
+  CheckIpAvailabilityAction();
+  CheckIpAvailabilityAction(const CheckIpAvailabilityAction&) = default;
+  CheckIpAvailabilityAction(CheckIpAvailabilityAction&&) = default;
+  CheckIpAvailabilityAction& operator=(const CheckIpAvailabilityAction&) = default;
+  CheckIpAvailabilityAction& operator=(CheckIpAvailabilityAction&&) = default;
+  ~CheckIpAvailabilityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -214,6 +291,13 @@ struct CreateL3NetworkAction : Action<CreateL3NetworkAction, InventoryReply<L3Ne
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateL3NetworkAction();
+  CreateL3NetworkAction(const CreateL3NetworkAction&) = default;
+  CreateL3NetworkAction(CreateL3NetworkAction&&) = default;
+  CreateL3NetworkAction& operator=(const CreateL3NetworkAction&) = default;
+  CreateL3NetworkAction& operator=(CreateL3NetworkAction&&) = default;
+  ~CreateL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -226,6 +310,13 @@ struct DeleteIpAddressAction : Action<DeleteIpAddressAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteIpAddressAction();
+  DeleteIpAddressAction(const DeleteIpAddressAction&) = default;
+  DeleteIpAddressAction(DeleteIpAddressAction&&) = default;
+  DeleteIpAddressAction& operator=(const DeleteIpAddressAction&) = default;
+  DeleteIpAddressAction& operator=(DeleteIpAddressAction&&) = default;
+  ~DeleteIpAddressAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -236,6 +327,13 @@ struct DeleteIpRangeAction : Action<DeleteIpRangeAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteIpRangeAction();
+  DeleteIpRangeAction(const DeleteIpRangeAction&) = default;
+  DeleteIpRangeAction(DeleteIpRangeAction&&) = default;
+  DeleteIpRangeAction& operator=(const DeleteIpRangeAction&) = default;
+  DeleteIpRangeAction& operator=(DeleteIpRangeAction&&) = default;
+  ~DeleteIpRangeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -248,6 +346,13 @@ struct DeleteL3NetworkAction : Action<DeleteL3NetworkAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteL3NetworkAction();
+  DeleteL3NetworkAction(const DeleteL3NetworkAction&) = default;
+  DeleteL3NetworkAction(DeleteL3NetworkAction&&) = default;
+  DeleteL3NetworkAction& operator=(const DeleteL3NetworkAction&) = default;
+  DeleteL3NetworkAction& operator=(DeleteL3NetworkAction&&) = default;
+  ~DeleteL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -259,6 +364,13 @@ struct DeleteReservedIpRangeAction : Action<DeleteReservedIpRangeAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteReservedIpRangeAction();
+  DeleteReservedIpRangeAction(const DeleteReservedIpRangeAction&) = default;
+  DeleteReservedIpRangeAction(DeleteReservedIpRangeAction&&) = default;
+  DeleteReservedIpRangeAction& operator=(const DeleteReservedIpRangeAction&) = default;
+  DeleteReservedIpRangeAction& operator=(DeleteReservedIpRangeAction&&) = default;
+  ~DeleteReservedIpRangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -269,6 +381,13 @@ struct DeleteReservedIpRangeAction : Action<DeleteReservedIpRangeAction, EmptyRe
 struct DetachNetworkServiceFromL3NetworkAction : Action<DetachNetworkServiceFromL3NetworkAction, InventoryReply<L3NetworkInventory>> {
   std::string l3NetworkUuid;  ///< path; required
   std::map<std::string, std::vector<std::string>> networkServices;  ///< required
+
+  DetachNetworkServiceFromL3NetworkAction();
+  DetachNetworkServiceFromL3NetworkAction(const DetachNetworkServiceFromL3NetworkAction&) = default;
+  DetachNetworkServiceFromL3NetworkAction(DetachNetworkServiceFromL3NetworkAction&&) = default;
+  DetachNetworkServiceFromL3NetworkAction& operator=(const DetachNetworkServiceFromL3NetworkAction&) = default;
+  DetachNetworkServiceFromL3NetworkAction& operator=(DetachNetworkServiceFromL3NetworkAction&&) = default;
+  ~DetachNetworkServiceFromL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -285,6 +404,13 @@ struct GetFreeIpAction : Action<GetFreeIpAction, GetFreeIpResult> {
   std::optional<std::int32_t> limit;  ///< Java SDK default 100
   std::optional<std::string> requestIp;
 
+  GetFreeIpAction();
+  GetFreeIpAction(const GetFreeIpAction&) = default;
+  GetFreeIpAction(GetFreeIpAction&&) = default;
+  GetFreeIpAction& operator=(const GetFreeIpAction&) = default;
+  GetFreeIpAction& operator=(GetFreeIpAction&&) = default;
+  ~GetFreeIpAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -299,6 +425,13 @@ struct GetFreeIpOfIpRangeAction : Action<GetFreeIpOfIpRangeAction, GetFreeIpResu
   std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
   std::optional<std::int32_t> limit;  ///< Java SDK default 100
   std::optional<std::string> requestIp;
+
+  GetFreeIpOfIpRangeAction();
+  GetFreeIpOfIpRangeAction(const GetFreeIpOfIpRangeAction&) = default;
+  GetFreeIpOfIpRangeAction(GetFreeIpOfIpRangeAction&&) = default;
+  GetFreeIpOfIpRangeAction& operator=(const GetFreeIpOfIpRangeAction&) = default;
+  GetFreeIpOfIpRangeAction& operator=(GetFreeIpOfIpRangeAction&&) = default;
+  ~GetFreeIpOfIpRangeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -315,6 +448,13 @@ struct GetFreeIpOfL3NetworkAction : Action<GetFreeIpOfL3NetworkAction, GetFreeIp
   std::optional<std::int32_t> limit;  ///< Java SDK default 100
   std::optional<std::string> requestIp;
 
+  GetFreeIpOfL3NetworkAction();
+  GetFreeIpOfL3NetworkAction(const GetFreeIpOfL3NetworkAction&) = default;
+  GetFreeIpOfL3NetworkAction(GetFreeIpOfL3NetworkAction&&) = default;
+  GetFreeIpOfL3NetworkAction& operator=(const GetFreeIpOfL3NetworkAction&) = default;
+  GetFreeIpOfL3NetworkAction& operator=(GetFreeIpOfL3NetworkAction&&) = default;
+  ~GetFreeIpOfL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -324,6 +464,13 @@ struct GetFreeIpOfL3NetworkAction : Action<GetFreeIpOfL3NetworkAction, GetFreeIp
 struct GetL3NetworkDhcpIpAddressAction : Action<GetL3NetworkDhcpIpAddressAction, GetL3NetworkDhcpIpAddressResult> {
   std::string l3NetworkUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetL3NetworkDhcpIpAddressAction();
+  GetL3NetworkDhcpIpAddressAction(const GetL3NetworkDhcpIpAddressAction&) = default;
+  GetL3NetworkDhcpIpAddressAction(GetL3NetworkDhcpIpAddressAction&&) = default;
+  GetL3NetworkDhcpIpAddressAction& operator=(const GetL3NetworkDhcpIpAddressAction&) = default;
+  GetL3NetworkDhcpIpAddressAction& operator=(GetL3NetworkDhcpIpAddressAction&&) = default;
+  ~GetL3NetworkDhcpIpAddressAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -342,6 +489,13 @@ struct GetL3NetworkIpStatisticAction : Action<GetL3NetworkIpStatisticAction, Get
   std::optional<bool> replyWithCount;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetL3NetworkIpStatisticAction();
+  GetL3NetworkIpStatisticAction(const GetL3NetworkIpStatisticAction&) = default;
+  GetL3NetworkIpStatisticAction(GetL3NetworkIpStatisticAction&&) = default;
+  GetL3NetworkIpStatisticAction& operator=(const GetL3NetworkIpStatisticAction&) = default;
+  GetL3NetworkIpStatisticAction& operator=(GetL3NetworkIpStatisticAction&&) = default;
+  ~GetL3NetworkIpStatisticAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -351,6 +505,13 @@ struct GetL3NetworkIpStatisticAction : Action<GetL3NetworkIpStatisticAction, Get
 struct GetL3NetworkMtuAction : Action<GetL3NetworkMtuAction, GetL3NetworkMtuResult> {
   std::string l3NetworkUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetL3NetworkMtuAction();
+  GetL3NetworkMtuAction(const GetL3NetworkMtuAction&) = default;
+  GetL3NetworkMtuAction(GetL3NetworkMtuAction&&) = default;
+  GetL3NetworkMtuAction& operator=(const GetL3NetworkMtuAction&) = default;
+  GetL3NetworkMtuAction& operator=(GetL3NetworkMtuAction&&) = default;
+  ~GetL3NetworkMtuAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -362,6 +523,13 @@ struct GetL3NetworkRouterInterfaceIpAction : Action<GetL3NetworkRouterInterfaceI
   std::string l3NetworkUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetL3NetworkRouterInterfaceIpAction();
+  GetL3NetworkRouterInterfaceIpAction(const GetL3NetworkRouterInterfaceIpAction&) = default;
+  GetL3NetworkRouterInterfaceIpAction(GetL3NetworkRouterInterfaceIpAction&&) = default;
+  GetL3NetworkRouterInterfaceIpAction& operator=(const GetL3NetworkRouterInterfaceIpAction&) = default;
+  GetL3NetworkRouterInterfaceIpAction& operator=(GetL3NetworkRouterInterfaceIpAction&&) = default;
+  ~GetL3NetworkRouterInterfaceIpAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -370,6 +538,13 @@ struct GetL3NetworkRouterInterfaceIpAction : Action<GetL3NetworkRouterInterfaceI
 /// From sdk/src/main/java/org/zstack/sdk/GetL3NetworkTypesAction.java.
 struct GetL3NetworkTypesAction : Action<GetL3NetworkTypesAction, GetL3NetworkTypesResult> {
   std::optional<std::string> requestIp;
+
+  GetL3NetworkTypesAction();
+  GetL3NetworkTypesAction(const GetL3NetworkTypesAction&) = default;
+  GetL3NetworkTypesAction(GetL3NetworkTypesAction&&) = default;
+  GetL3NetworkTypesAction& operator=(const GetL3NetworkTypesAction&) = default;
+  GetL3NetworkTypesAction& operator=(GetL3NetworkTypesAction&&) = default;
+  ~GetL3NetworkTypesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -382,6 +557,13 @@ struct IsVfNicAvailableInL3NetworkAction : Action<IsVfNicAvailableInL3NetworkAct
   std::string hostUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  IsVfNicAvailableInL3NetworkAction();
+  IsVfNicAvailableInL3NetworkAction(const IsVfNicAvailableInL3NetworkAction&) = default;
+  IsVfNicAvailableInL3NetworkAction(IsVfNicAvailableInL3NetworkAction&&) = default;
+  IsVfNicAvailableInL3NetworkAction& operator=(const IsVfNicAvailableInL3NetworkAction&) = default;
+  IsVfNicAvailableInL3NetworkAction& operator=(IsVfNicAvailableInL3NetworkAction&&) = default;
+  ~IsVfNicAvailableInL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -389,6 +571,13 @@ struct IsVfNicAvailableInL3NetworkAction : Action<IsVfNicAvailableInL3NetworkAct
 /// `GET /v1/l3-networks/address-pools` -> QueryReply<AddressPoolInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAddressPoolAction.java.
 struct QueryAddressPoolAction : QueryAction<QueryAddressPoolAction, AddressPoolInventory> {
+
+  QueryAddressPoolAction();
+  QueryAddressPoolAction(const QueryAddressPoolAction&) = default;
+  QueryAddressPoolAction(QueryAddressPoolAction&&) = default;
+  QueryAddressPoolAction& operator=(const QueryAddressPoolAction&) = default;
+  QueryAddressPoolAction& operator=(QueryAddressPoolAction&&) = default;
+  ~QueryAddressPoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -398,6 +587,13 @@ struct QueryAddressPoolAction : QueryAction<QueryAddressPoolAction, AddressPoolI
 /// From sdk/src/main/java/org/zstack/sdk/QueryIpAddressAction.java.
 struct QueryIpAddressAction : QueryAction<QueryIpAddressAction, UsedIpInventory> {
 
+  QueryIpAddressAction();
+  QueryIpAddressAction(const QueryIpAddressAction&) = default;
+  QueryIpAddressAction(QueryIpAddressAction&&) = default;
+  QueryIpAddressAction& operator=(const QueryIpAddressAction&) = default;
+  QueryIpAddressAction& operator=(QueryIpAddressAction&&) = default;
+  ~QueryIpAddressAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -405,6 +601,13 @@ struct QueryIpAddressAction : QueryAction<QueryIpAddressAction, UsedIpInventory>
 /// `GET /v1/l3-networks/ip-ranges` -> QueryReply<IpRangeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryIpRangeAction.java.
 struct QueryIpRangeAction : QueryAction<QueryIpRangeAction, IpRangeInventory> {
+
+  QueryIpRangeAction();
+  QueryIpRangeAction(const QueryIpRangeAction&) = default;
+  QueryIpRangeAction(QueryIpRangeAction&&) = default;
+  QueryIpRangeAction& operator=(const QueryIpRangeAction&) = default;
+  QueryIpRangeAction& operator=(QueryIpRangeAction&&) = default;
+  ~QueryIpRangeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -414,6 +617,13 @@ struct QueryIpRangeAction : QueryAction<QueryIpRangeAction, IpRangeInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryL3NetworkAction.java.
 struct QueryL3NetworkAction : QueryAction<QueryL3NetworkAction, L3NetworkInventory> {
 
+  QueryL3NetworkAction();
+  QueryL3NetworkAction(const QueryL3NetworkAction&) = default;
+  QueryL3NetworkAction(QueryL3NetworkAction&&) = default;
+  QueryL3NetworkAction& operator=(const QueryL3NetworkAction&) = default;
+  QueryL3NetworkAction& operator=(QueryL3NetworkAction&&) = default;
+  ~QueryL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -422,6 +632,13 @@ struct QueryL3NetworkAction : QueryAction<QueryL3NetworkAction, L3NetworkInvento
 /// `GET /v1/l3-networks/network-services/refs` -> QueryReply<NetworkServiceL3NetworkRefInventory> (synchronous).
 /// From api/actions/QueryNetworkServiceL3NetworkRef.json (the manual).
 struct QueryNetworkServiceL3NetworkRefAction : QueryAction<QueryNetworkServiceL3NetworkRefAction, NetworkServiceL3NetworkRefInventory> {
+
+  QueryNetworkServiceL3NetworkRefAction();
+  QueryNetworkServiceL3NetworkRefAction(const QueryNetworkServiceL3NetworkRefAction&) = default;
+  QueryNetworkServiceL3NetworkRefAction(QueryNetworkServiceL3NetworkRefAction&&) = default;
+  QueryNetworkServiceL3NetworkRefAction& operator=(const QueryNetworkServiceL3NetworkRefAction&) = default;
+  QueryNetworkServiceL3NetworkRefAction& operator=(QueryNetworkServiceL3NetworkRefAction&&) = default;
+  ~QueryNetworkServiceL3NetworkRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -434,6 +651,13 @@ struct RemoveDnsFromL3NetworkAction : Action<RemoveDnsFromL3NetworkAction, Inven
   std::string dns;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RemoveDnsFromL3NetworkAction();
+  RemoveDnsFromL3NetworkAction(const RemoveDnsFromL3NetworkAction&) = default;
+  RemoveDnsFromL3NetworkAction(RemoveDnsFromL3NetworkAction&&) = default;
+  RemoveDnsFromL3NetworkAction& operator=(const RemoveDnsFromL3NetworkAction&) = default;
+  RemoveDnsFromL3NetworkAction& operator=(RemoveDnsFromL3NetworkAction&&) = default;
+  ~RemoveDnsFromL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -444,6 +668,13 @@ struct RemoveHostRouteFromL3NetworkAction : Action<RemoveHostRouteFromL3NetworkA
   std::string l3NetworkUuid;  ///< path; required
   std::string prefix;  ///< required
   std::optional<std::string> requestIp;
+
+  RemoveHostRouteFromL3NetworkAction();
+  RemoveHostRouteFromL3NetworkAction(const RemoveHostRouteFromL3NetworkAction&) = default;
+  RemoveHostRouteFromL3NetworkAction(RemoveHostRouteFromL3NetworkAction&&) = default;
+  RemoveHostRouteFromL3NetworkAction& operator=(const RemoveHostRouteFromL3NetworkAction&) = default;
+  RemoveHostRouteFromL3NetworkAction& operator=(RemoveHostRouteFromL3NetworkAction&&) = default;
+  ~RemoveHostRouteFromL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -457,6 +688,13 @@ struct SetL3NetworkMtuAction : Action<SetL3NetworkMtuAction, EmptyReply> {
   std::optional<std::int32_t> mtu;  ///< required; range [68, 9216]
   std::optional<std::string> requestIp;
 
+  SetL3NetworkMtuAction();
+  SetL3NetworkMtuAction(const SetL3NetworkMtuAction&) = default;
+  SetL3NetworkMtuAction(SetL3NetworkMtuAction&&) = default;
+  SetL3NetworkMtuAction& operator=(const SetL3NetworkMtuAction&) = default;
+  SetL3NetworkMtuAction& operator=(SetL3NetworkMtuAction&&) = default;
+  ~SetL3NetworkMtuAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -468,6 +706,13 @@ struct SetL3NetworkRouterInterfaceIpAction : Action<SetL3NetworkRouterInterfaceI
   std::string l3NetworkUuid;  ///< path; required
   std::string routerInterfaceIp;  ///< required
   std::optional<std::string> requestIp;
+
+  SetL3NetworkRouterInterfaceIpAction();
+  SetL3NetworkRouterInterfaceIpAction(const SetL3NetworkRouterInterfaceIpAction&) = default;
+  SetL3NetworkRouterInterfaceIpAction(SetL3NetworkRouterInterfaceIpAction&&) = default;
+  SetL3NetworkRouterInterfaceIpAction& operator=(const SetL3NetworkRouterInterfaceIpAction&) = default;
+  SetL3NetworkRouterInterfaceIpAction& operator=(SetL3NetworkRouterInterfaceIpAction&&) = default;
+  ~SetL3NetworkRouterInterfaceIpAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -481,6 +726,13 @@ struct UpdateIpRangeAction : Action<UpdateIpRangeAction, InventoryReply<IpRangeI
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateIpRangeAction();
+  UpdateIpRangeAction(const UpdateIpRangeAction&) = default;
+  UpdateIpRangeAction(UpdateIpRangeAction&&) = default;
+  UpdateIpRangeAction& operator=(const UpdateIpRangeAction&) = default;
+  UpdateIpRangeAction& operator=(UpdateIpRangeAction&&) = default;
+  ~UpdateIpRangeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -497,6 +749,13 @@ struct UpdateL3NetworkAction : Action<UpdateL3NetworkAction, InventoryReply<L3Ne
   std::optional<std::string> category;  ///< one of Public, Private, System
   std::optional<bool> system;
   std::optional<std::string> requestIp;
+
+  UpdateL3NetworkAction();
+  UpdateL3NetworkAction(const UpdateL3NetworkAction&) = default;
+  UpdateL3NetworkAction(UpdateL3NetworkAction&&) = default;
+  UpdateL3NetworkAction& operator=(const UpdateL3NetworkAction&) = default;
+  UpdateL3NetworkAction& operator=(UpdateL3NetworkAction&&) = default;
+  ~UpdateL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -35,6 +35,13 @@ struct AddLdapServerAction : Action<AddLdapServerAction, InventoryReply<LdapServ
   std::string scope;  ///< required; one of account, IAM2; Java SDK default "account"
   std::optional<std::string> requestIp;
 
+  AddLdapServerAction();
+  AddLdapServerAction(const AddLdapServerAction&) = default;
+  AddLdapServerAction(AddLdapServerAction&&) = default;
+  AddLdapServerAction& operator=(const AddLdapServerAction&) = default;
+  AddLdapServerAction& operator=(AddLdapServerAction&&) = default;
+  ~AddLdapServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -44,6 +51,13 @@ struct AddLdapServerAction : Action<AddLdapServerAction, InventoryReply<LdapServ
 /// From sdk/src/main/java/org/zstack/sdk/CleanInvalidLdapBindingAction.java.
 struct CleanInvalidLdapBindingAction : Action<CleanInvalidLdapBindingAction, CleanInvalidLdapBindingResult> {
   std::optional<std::string> requestIp;
+
+  CleanInvalidLdapBindingAction();
+  CleanInvalidLdapBindingAction(const CleanInvalidLdapBindingAction&) = default;
+  CleanInvalidLdapBindingAction(CleanInvalidLdapBindingAction&&) = default;
+  CleanInvalidLdapBindingAction& operator=(const CleanInvalidLdapBindingAction&) = default;
+  CleanInvalidLdapBindingAction& operator=(CleanInvalidLdapBindingAction&&) = default;
+  ~CleanInvalidLdapBindingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +71,13 @@ struct CreateLdapBindingAction : Action<CreateLdapBindingAction, InventoryReply<
   std::string accountUuid;  ///< required; max length 32
   std::optional<std::string> requestIp;
 
+  CreateLdapBindingAction();
+  CreateLdapBindingAction(const CreateLdapBindingAction&) = default;
+  CreateLdapBindingAction(CreateLdapBindingAction&&) = default;
+  CreateLdapBindingAction& operator=(const CreateLdapBindingAction&) = default;
+  CreateLdapBindingAction& operator=(CreateLdapBindingAction&&) = default;
+  ~CreateLdapBindingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -66,6 +87,13 @@ struct CreateLdapBindingAction : Action<CreateLdapBindingAction, InventoryReply<
 struct DeleteLdapBindingAction : Action<DeleteLdapBindingAction, EmptyReply> {
   std::string uuid;  ///< path; required; max length 32
   std::optional<std::string> requestIp;
+
+  DeleteLdapBindingAction();
+  DeleteLdapBindingAction(const DeleteLdapBindingAction&) = default;
+  DeleteLdapBindingAction(DeleteLdapBindingAction&&) = default;
+  DeleteLdapBindingAction& operator=(const DeleteLdapBindingAction&) = default;
+  DeleteLdapBindingAction& operator=(DeleteLdapBindingAction&&) = default;
+  ~DeleteLdapBindingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -78,6 +106,13 @@ struct DeleteLdapServerAction : Action<DeleteLdapServerAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteLdapServerAction();
+  DeleteLdapServerAction(const DeleteLdapServerAction&) = default;
+  DeleteLdapServerAction(DeleteLdapServerAction&&) = default;
+  DeleteLdapServerAction& operator=(const DeleteLdapServerAction&) = default;
+  DeleteLdapServerAction& operator=(DeleteLdapServerAction&&) = default;
+  ~DeleteLdapServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -88,6 +123,13 @@ struct GetCandidateLdapEntryForBindingAction : Action<GetCandidateLdapEntryForBi
   std::string ldapFilter;  ///< required
   std::optional<std::int32_t> limit;  ///< range [1, 2147483647]; Java SDK default 2500
   std::optional<std::string> requestIp;
+
+  GetCandidateLdapEntryForBindingAction();
+  GetCandidateLdapEntryForBindingAction(const GetCandidateLdapEntryForBindingAction&) = default;
+  GetCandidateLdapEntryForBindingAction(GetCandidateLdapEntryForBindingAction&&) = default;
+  GetCandidateLdapEntryForBindingAction& operator=(const GetCandidateLdapEntryForBindingAction&) = default;
+  GetCandidateLdapEntryForBindingAction& operator=(GetCandidateLdapEntryForBindingAction&&) = default;
+  ~GetCandidateLdapEntryForBindingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -101,6 +143,13 @@ struct GetLdapEntryAction : Action<GetLdapEntryAction, GetLdapEntryResult> {
   std::optional<std::string> ldapServerUuid;
   std::optional<std::string> requestIp;
 
+  GetLdapEntryAction();
+  GetLdapEntryAction(const GetLdapEntryAction&) = default;
+  GetLdapEntryAction(GetLdapEntryAction&&) = default;
+  GetLdapEntryAction& operator=(const GetLdapEntryAction&) = default;
+  GetLdapEntryAction& operator=(GetLdapEntryAction&&) = default;
+  ~GetLdapEntryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -110,6 +159,13 @@ struct GetLdapEntryAction : Action<GetLdapEntryAction, GetLdapEntryResult> {
 struct GetLdapServerAvailableAttributesAction : Action<GetLdapServerAvailableAttributesAction, GetLdapServerAvailableAttributesResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetLdapServerAvailableAttributesAction();
+  GetLdapServerAvailableAttributesAction(const GetLdapServerAvailableAttributesAction&) = default;
+  GetLdapServerAvailableAttributesAction(GetLdapServerAvailableAttributesAction&&) = default;
+  GetLdapServerAvailableAttributesAction& operator=(const GetLdapServerAvailableAttributesAction&) = default;
+  GetLdapServerAvailableAttributesAction& operator=(GetLdapServerAvailableAttributesAction&&) = default;
+  ~GetLdapServerAvailableAttributesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -127,6 +183,13 @@ struct LogInByLdapAction : Action<LogInByLdapAction, LogInByLdapResult> {
   std::optional<Json> clientInfo;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  LogInByLdapAction();
+  LogInByLdapAction(const LogInByLdapAction&) = default;
+  LogInByLdapAction(LogInByLdapAction&&) = default;
+  LogInByLdapAction& operator=(const LogInByLdapAction&) = default;
+  LogInByLdapAction& operator=(LogInByLdapAction&&) = default;
+  ~LogInByLdapAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -135,6 +198,13 @@ struct LogInByLdapAction : Action<LogInByLdapAction, LogInByLdapResult> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryLdapBindingAction.java.
 struct QueryLdapBindingAction : QueryAction<QueryLdapBindingAction, LdapAccountRefInventory> {
 
+  QueryLdapBindingAction();
+  QueryLdapBindingAction(const QueryLdapBindingAction&) = default;
+  QueryLdapBindingAction(QueryLdapBindingAction&&) = default;
+  QueryLdapBindingAction& operator=(const QueryLdapBindingAction&) = default;
+  QueryLdapBindingAction& operator=(QueryLdapBindingAction&&) = default;
+  ~QueryLdapBindingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -142,6 +212,13 @@ struct QueryLdapBindingAction : QueryAction<QueryLdapBindingAction, LdapAccountR
 /// `GET /v1/ldap/servers` -> QueryReply<LdapServerInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryLdapServerAction.java.
 struct QueryLdapServerAction : QueryAction<QueryLdapServerAction, LdapServerInventory> {
+
+  QueryLdapServerAction();
+  QueryLdapServerAction(const QueryLdapServerAction&) = default;
+  QueryLdapServerAction(QueryLdapServerAction&&) = default;
+  QueryLdapServerAction& operator=(const QueryLdapServerAction&) = default;
+  QueryLdapServerAction& operator=(QueryLdapServerAction&&) = default;
+  ~QueryLdapServerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -153,6 +230,13 @@ struct QueryLdapServerAction : QueryAction<QueryLdapServerAction, LdapServerInve
 struct SyncLdapServerAction : Action<SyncLdapServerAction, InventoryReply<LongJobInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncLdapServerAction();
+  SyncLdapServerAction(const SyncLdapServerAction&) = default;
+  SyncLdapServerAction(SyncLdapServerAction&&) = default;
+  SyncLdapServerAction& operator=(const SyncLdapServerAction&) = default;
+  SyncLdapServerAction& operator=(SyncLdapServerAction&&) = default;
+  ~SyncLdapServerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -171,6 +255,13 @@ struct UpdateLdapServerAction : Action<UpdateLdapServerAction, InventoryReply<Ld
   std::optional<std::string> password;  ///< max length 1024
   std::optional<std::string> encryption;  ///< one of None, TLS; max length 1024
   std::optional<std::string> requestIp;
+
+  UpdateLdapServerAction();
+  UpdateLdapServerAction(const UpdateLdapServerAction&) = default;
+  UpdateLdapServerAction(UpdateLdapServerAction&&) = default;
+  UpdateLdapServerAction& operator=(const UpdateLdapServerAction&) = default;
+  UpdateLdapServerAction& operator=(UpdateLdapServerAction&&) = default;
+  ~UpdateLdapServerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

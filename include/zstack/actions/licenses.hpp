@@ -27,6 +27,13 @@ struct DeleteLicenseAction : Action<DeleteLicenseAction, EmptyReply> {
   std::string managementNodeUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DeleteLicenseAction();
+  DeleteLicenseAction(const DeleteLicenseAction&) = default;
+  DeleteLicenseAction(DeleteLicenseAction&&) = default;
+  DeleteLicenseAction& operator=(const DeleteLicenseAction&) = default;
+  DeleteLicenseAction& operator=(DeleteLicenseAction&&) = default;
+  ~DeleteLicenseAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -37,6 +44,13 @@ struct DeleteLicenseAction : Action<DeleteLicenseAction, EmptyReply> {
 struct GetLicenseAddOnsAction : Action<GetLicenseAddOnsAction, GetLicenseAddOnsResult> {
   std::optional<std::string> requestIp;
 
+  GetLicenseAddOnsAction();
+  GetLicenseAddOnsAction(const GetLicenseAddOnsAction&) = default;
+  GetLicenseAddOnsAction(GetLicenseAddOnsAction&&) = default;
+  GetLicenseAddOnsAction& operator=(const GetLicenseAddOnsAction&) = default;
+  GetLicenseAddOnsAction& operator=(GetLicenseAddOnsAction&&) = default;
+  ~GetLicenseAddOnsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -45,6 +59,13 @@ struct GetLicenseAddOnsAction : Action<GetLicenseAddOnsAction, GetLicenseAddOnsR
 /// From sdk/src/main/java/org/zstack/sdk/GetLicenseCapabilitiesAction.java.
 struct GetLicenseCapabilitiesAction : Action<GetLicenseCapabilitiesAction, GetLicenseCapabilitiesResult> {
   std::optional<std::string> requestIp;
+
+  GetLicenseCapabilitiesAction();
+  GetLicenseCapabilitiesAction(const GetLicenseCapabilitiesAction&) = default;
+  GetLicenseCapabilitiesAction(GetLicenseCapabilitiesAction&&) = default;
+  GetLicenseCapabilitiesAction& operator=(const GetLicenseCapabilitiesAction&) = default;
+  GetLicenseCapabilitiesAction& operator=(GetLicenseCapabilitiesAction&&) = default;
+  ~GetLicenseCapabilitiesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -56,6 +77,13 @@ struct GetLicenseCapabilitiesAction : Action<GetLicenseCapabilitiesAction, GetLi
 struct GetLicenseInfoAction : Action<GetLicenseInfoAction, GetLicenseInfoResult> {
   std::optional<std::string> additionSession;
   std::optional<std::string> requestIp;
+
+  GetLicenseInfoAction();
+  GetLicenseInfoAction(const GetLicenseInfoAction&) = default;
+  GetLicenseInfoAction(GetLicenseInfoAction&&) = default;
+  GetLicenseInfoAction& operator=(const GetLicenseInfoAction&) = default;
+  GetLicenseInfoAction& operator=(GetLicenseInfoAction&&) = default;
+  ~GetLicenseInfoAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -73,6 +101,13 @@ struct GetLicenseRecordsAction : Action<GetLicenseRecordsAction, QueryReply<Json
   std::optional<std::string> sortDirection;  ///< one of asc, desc
   std::optional<std::string> requestIp;
 
+  GetLicenseRecordsAction();
+  GetLicenseRecordsAction(const GetLicenseRecordsAction&) = default;
+  GetLicenseRecordsAction(GetLicenseRecordsAction&&) = default;
+  GetLicenseRecordsAction& operator=(const GetLicenseRecordsAction&) = default;
+  GetLicenseRecordsAction& operator=(GetLicenseRecordsAction&&) = default;
+  ~GetLicenseRecordsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -82,6 +117,13 @@ struct GetLicenseRecordsAction : Action<GetLicenseRecordsAction, QueryReply<Json
 /// From sdk/src/main/java/org/zstack/sdk/GetLicenseUKeyStatusAction.java.
 struct GetLicenseUKeyStatusAction : Action<GetLicenseUKeyStatusAction, GetLicenseUKeyStatusResult> {
   std::optional<std::string> requestIp;
+
+  GetLicenseUKeyStatusAction();
+  GetLicenseUKeyStatusAction(const GetLicenseUKeyStatusAction&) = default;
+  GetLicenseUKeyStatusAction(GetLicenseUKeyStatusAction&&) = default;
+  GetLicenseUKeyStatusAction& operator=(const GetLicenseUKeyStatusAction&) = default;
+  GetLicenseUKeyStatusAction& operator=(GetLicenseUKeyStatusAction&&) = default;
+  ~GetLicenseUKeyStatusAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -93,6 +135,13 @@ struct GetLicenseUKeyStatusAction : Action<GetLicenseUKeyStatusAction, GetLicens
 struct PushLicenseAddOnsUsageAction : Action<PushLicenseAddOnsUsageAction, EmptyReply> {
   std::string addOnsUsage;  ///< required
   std::optional<std::string> requestIp;
+
+  PushLicenseAddOnsUsageAction();
+  PushLicenseAddOnsUsageAction(const PushLicenseAddOnsUsageAction&) = default;
+  PushLicenseAddOnsUsageAction(PushLicenseAddOnsUsageAction&&) = default;
+  PushLicenseAddOnsUsageAction& operator=(const PushLicenseAddOnsUsageAction&) = default;
+  PushLicenseAddOnsUsageAction& operator=(PushLicenseAddOnsUsageAction&&) = default;
+  ~PushLicenseAddOnsUsageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -106,6 +155,13 @@ struct RegisterLicenseRequestedApplicationAction : Action<RegisterLicenseRequest
   std::optional<std::string> clientPubKey;
   std::optional<std::string> requestIp;
 
+  RegisterLicenseRequestedApplicationAction();
+  RegisterLicenseRequestedApplicationAction(const RegisterLicenseRequestedApplicationAction&) = default;
+  RegisterLicenseRequestedApplicationAction(RegisterLicenseRequestedApplicationAction&&) = default;
+  RegisterLicenseRequestedApplicationAction& operator=(const RegisterLicenseRequestedApplicationAction&) = default;
+  RegisterLicenseRequestedApplicationAction& operator=(RegisterLicenseRequestedApplicationAction&&) = default;
+  ~RegisterLicenseRequestedApplicationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -116,6 +172,13 @@ struct RegisterLicenseRequestedApplicationAction : Action<RegisterLicenseRequest
 struct ReloadLicenseAction : Action<ReloadLicenseAction, InventoryReply<LicenseInventory>> {
   std::optional<std::vector<std::string>> managementNodeUuids;  ///< not empty
   std::optional<std::string> requestIp;
+
+  ReloadLicenseAction();
+  ReloadLicenseAction(const ReloadLicenseAction&) = default;
+  ReloadLicenseAction(ReloadLicenseAction&&) = default;
+  ReloadLicenseAction& operator=(const ReloadLicenseAction&) = default;
+  ReloadLicenseAction& operator=(ReloadLicenseAction&&) = default;
+  ~ReloadLicenseAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -129,6 +192,13 @@ struct UpdateLicenseAction : Action<UpdateLicenseAction, InventoryReply<LicenseI
   std::string license;  ///< required
   std::optional<std::string> additionSession;
   std::optional<std::string> requestIp;
+
+  UpdateLicenseAction();
+  UpdateLicenseAction(const UpdateLicenseAction&) = default;
+  UpdateLicenseAction(UpdateLicenseAction&&) = default;
+  UpdateLicenseAction& operator=(const UpdateLicenseAction&) = default;
+  UpdateLicenseAction& operator=(UpdateLicenseAction&&) = default;
+  ~UpdateLicenseAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct ListVmSchedulingRulesFromExecuteStateAction : Action<ListVmSchedulingRule
   std::optional<Json> executeStates;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  ListVmSchedulingRulesFromExecuteStateAction();
+  ListVmSchedulingRulesFromExecuteStateAction(const ListVmSchedulingRulesFromExecuteStateAction&) = default;
+  ListVmSchedulingRulesFromExecuteStateAction(ListVmSchedulingRulesFromExecuteStateAction&&) = default;
+  ListVmSchedulingRulesFromExecuteStateAction& operator=(const ListVmSchedulingRulesFromExecuteStateAction&) = default;
+  ListVmSchedulingRulesFromExecuteStateAction& operator=(ListVmSchedulingRulesFromExecuteStateAction&&) = default;
+  ~ListVmSchedulingRulesFromExecuteStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -33,6 +40,13 @@ struct ListVmsFromSchedulingStateAction : Action<ListVmsFromSchedulingStateActio
   std::string ruleUuid;  ///< required
   std::optional<Json> executeStates;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  ListVmsFromSchedulingStateAction();
+  ListVmsFromSchedulingStateAction(const ListVmsFromSchedulingStateAction&) = default;
+  ListVmsFromSchedulingStateAction(ListVmsFromSchedulingStateAction&&) = default;
+  ListVmsFromSchedulingStateAction& operator=(const ListVmsFromSchedulingStateAction&) = default;
+  ListVmsFromSchedulingStateAction& operator=(ListVmsFromSchedulingStateAction&&) = default;
+  ~ListVmsFromSchedulingStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

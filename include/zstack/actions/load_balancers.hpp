@@ -36,6 +36,13 @@ struct AddAccessControlListToLoadBalancerAction : Action<AddAccessControlListToL
   std::optional<std::vector<std::string>> serverGroupUuids;
   std::optional<std::string> requestIp;
 
+  AddAccessControlListToLoadBalancerAction();
+  AddAccessControlListToLoadBalancerAction(const AddAccessControlListToLoadBalancerAction&) = default;
+  AddAccessControlListToLoadBalancerAction(AddAccessControlListToLoadBalancerAction&&) = default;
+  AddAccessControlListToLoadBalancerAction& operator=(const AddAccessControlListToLoadBalancerAction&) = default;
+  AddAccessControlListToLoadBalancerAction& operator=(AddAccessControlListToLoadBalancerAction&&) = default;
+  ~AddAccessControlListToLoadBalancerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -49,6 +56,13 @@ struct AddBackendServerToServerGroupAction : Action<AddBackendServerToServerGrou
   std::optional<Json> servers;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  AddBackendServerToServerGroupAction();
+  AddBackendServerToServerGroupAction(const AddBackendServerToServerGroupAction&) = default;
+  AddBackendServerToServerGroupAction(AddBackendServerToServerGroupAction&&) = default;
+  AddBackendServerToServerGroupAction& operator=(const AddBackendServerToServerGroupAction&) = default;
+  AddBackendServerToServerGroupAction& operator=(AddBackendServerToServerGroupAction&&) = default;
+  ~AddBackendServerToServerGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -60,6 +74,13 @@ struct AddBackendServerToServerGroupAction : Action<AddBackendServerToServerGrou
 struct AddCertificateToLoadBalancerListenerAction : Action<AddCertificateToLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
   std::string certificateUuid;  ///< required; not empty
   std::string listenerUuid;  ///< path; required
+
+  AddCertificateToLoadBalancerListenerAction();
+  AddCertificateToLoadBalancerListenerAction(const AddCertificateToLoadBalancerListenerAction&) = default;
+  AddCertificateToLoadBalancerListenerAction(AddCertificateToLoadBalancerListenerAction&&) = default;
+  AddCertificateToLoadBalancerListenerAction& operator=(const AddCertificateToLoadBalancerListenerAction&) = default;
+  AddCertificateToLoadBalancerListenerAction& operator=(AddCertificateToLoadBalancerListenerAction&&) = default;
+  ~AddCertificateToLoadBalancerListenerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -73,6 +94,13 @@ struct AddServerGroupToLoadBalancerListenerAction : Action<AddServerGroupToLoadB
   std::string listenerUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AddServerGroupToLoadBalancerListenerAction();
+  AddServerGroupToLoadBalancerListenerAction(const AddServerGroupToLoadBalancerListenerAction&) = default;
+  AddServerGroupToLoadBalancerListenerAction(AddServerGroupToLoadBalancerListenerAction&&) = default;
+  AddServerGroupToLoadBalancerListenerAction& operator=(const AddServerGroupToLoadBalancerListenerAction&) = default;
+  AddServerGroupToLoadBalancerListenerAction& operator=(AddServerGroupToLoadBalancerListenerAction&&) = default;
+  ~AddServerGroupToLoadBalancerListenerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -85,6 +113,13 @@ struct AddVmNicToLoadBalancerAction : Action<AddVmNicToLoadBalancerAction, Inven
   std::vector<std::string> vmNicUuids;  ///< required; not empty
   std::string listenerUuid;  ///< path; required
 
+  AddVmNicToLoadBalancerAction();
+  AddVmNicToLoadBalancerAction(const AddVmNicToLoadBalancerAction&) = default;
+  AddVmNicToLoadBalancerAction(AddVmNicToLoadBalancerAction&&) = default;
+  AddVmNicToLoadBalancerAction& operator=(const AddVmNicToLoadBalancerAction&) = default;
+  AddVmNicToLoadBalancerAction& operator=(AddVmNicToLoadBalancerAction&&) = default;
+  ~AddVmNicToLoadBalancerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -96,6 +131,13 @@ struct AttachVipToLoadBalancerAction : Action<AttachVipToLoadBalancerAction, Inv
   std::string loadBalancerUuid;  ///< path; required
   std::string vipUuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
+
+  AttachVipToLoadBalancerAction();
+  AttachVipToLoadBalancerAction(const AttachVipToLoadBalancerAction&) = default;
+  AttachVipToLoadBalancerAction(AttachVipToLoadBalancerAction&&) = default;
+  AttachVipToLoadBalancerAction& operator=(const AttachVipToLoadBalancerAction&) = default;
+  AttachVipToLoadBalancerAction& operator=(AttachVipToLoadBalancerAction&&) = default;
+  ~AttachVipToLoadBalancerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -110,6 +152,13 @@ struct ChangeAccessControlListServerGroupAction : Action<ChangeAccessControlList
   std::string aclUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ChangeAccessControlListServerGroupAction();
+  ChangeAccessControlListServerGroupAction(const ChangeAccessControlListServerGroupAction&) = default;
+  ChangeAccessControlListServerGroupAction(ChangeAccessControlListServerGroupAction&&) = default;
+  ChangeAccessControlListServerGroupAction& operator=(const ChangeAccessControlListServerGroupAction&) = default;
+  ChangeAccessControlListServerGroupAction& operator=(ChangeAccessControlListServerGroupAction&&) = default;
+  ~ChangeAccessControlListServerGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -122,6 +171,13 @@ struct ChangeLoadBalancerBackendServerAction : Action<ChangeLoadBalancerBackendS
   std::optional<Json> vmNics;  ///< element type unknown upstream: JSON
   std::optional<Json> servers;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  ChangeLoadBalancerBackendServerAction();
+  ChangeLoadBalancerBackendServerAction(const ChangeLoadBalancerBackendServerAction&) = default;
+  ChangeLoadBalancerBackendServerAction(ChangeLoadBalancerBackendServerAction&&) = default;
+  ChangeLoadBalancerBackendServerAction& operator=(const ChangeLoadBalancerBackendServerAction&) = default;
+  ChangeLoadBalancerBackendServerAction& operator=(ChangeLoadBalancerBackendServerAction&&) = default;
+  ~ChangeLoadBalancerBackendServerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -158,6 +214,13 @@ struct ChangeLoadBalancerListenerAction : Action<ChangeLoadBalancerListenerActio
   std::optional<Json> httpCompressAlgos;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  ChangeLoadBalancerListenerAction();
+  ChangeLoadBalancerListenerAction(const ChangeLoadBalancerListenerAction&) = default;
+  ChangeLoadBalancerListenerAction(ChangeLoadBalancerListenerAction&&) = default;
+  ChangeLoadBalancerListenerAction& operator=(const ChangeLoadBalancerListenerAction&) = default;
+  ChangeLoadBalancerListenerAction& operator=(ChangeLoadBalancerListenerAction&&) = default;
+  ~ChangeLoadBalancerListenerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -170,6 +233,13 @@ struct ChangeSlbGroupDeployTypeAction : Action<ChangeSlbGroupDeployTypeAction, I
   std::string deployType;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  ChangeSlbGroupDeployTypeAction();
+  ChangeSlbGroupDeployTypeAction(const ChangeSlbGroupDeployTypeAction&) = default;
+  ChangeSlbGroupDeployTypeAction(ChangeSlbGroupDeployTypeAction&&) = default;
+  ChangeSlbGroupDeployTypeAction& operator=(const ChangeSlbGroupDeployTypeAction&) = default;
+  ChangeSlbGroupDeployTypeAction& operator=(ChangeSlbGroupDeployTypeAction&&) = default;
+  ~ChangeSlbGroupDeployTypeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -181,6 +251,13 @@ struct ChangeSlbGroupMonitorIpsAction : Action<ChangeSlbGroupMonitorIpsAction, I
   std::string slbGroupUuid;  ///< path; required
   std::optional<Json> monitorIps;  ///< required; max length 2048; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  ChangeSlbGroupMonitorIpsAction();
+  ChangeSlbGroupMonitorIpsAction(const ChangeSlbGroupMonitorIpsAction&) = default;
+  ChangeSlbGroupMonitorIpsAction(ChangeSlbGroupMonitorIpsAction&&) = default;
+  ChangeSlbGroupMonitorIpsAction& operator=(const ChangeSlbGroupMonitorIpsAction&) = default;
+  ChangeSlbGroupMonitorIpsAction& operator=(ChangeSlbGroupMonitorIpsAction&&) = default;
+  ~ChangeSlbGroupMonitorIpsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -195,6 +272,13 @@ struct CreateLoadBalancerAction : Action<CreateLoadBalancerAction, InventoryRepl
   std::optional<std::string> description;  ///< max length 2048
   std::string vipUuid;  ///< required
   std::optional<std::string> resourceUuid;
+
+  CreateLoadBalancerAction();
+  CreateLoadBalancerAction(const CreateLoadBalancerAction&) = default;
+  CreateLoadBalancerAction(CreateLoadBalancerAction&&) = default;
+  CreateLoadBalancerAction& operator=(const CreateLoadBalancerAction&) = default;
+  CreateLoadBalancerAction& operator=(CreateLoadBalancerAction&&) = default;
+  ~CreateLoadBalancerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -214,6 +298,13 @@ struct CreateLoadBalancerListenerAction : Action<CreateLoadBalancerListenerActio
   std::optional<std::string> certificateUuid;
   std::optional<std::string> resourceUuid;
 
+  CreateLoadBalancerListenerAction();
+  CreateLoadBalancerListenerAction(const CreateLoadBalancerListenerAction&) = default;
+  CreateLoadBalancerListenerAction(CreateLoadBalancerListenerAction&&) = default;
+  CreateLoadBalancerListenerAction& operator=(const CreateLoadBalancerListenerAction&) = default;
+  CreateLoadBalancerListenerAction& operator=(CreateLoadBalancerListenerAction&&) = default;
+  ~CreateLoadBalancerListenerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -229,6 +320,13 @@ struct CreateLoadBalancerServerGroupAction : Action<CreateLoadBalancerServerGrou
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateLoadBalancerServerGroupAction();
+  CreateLoadBalancerServerGroupAction(const CreateLoadBalancerServerGroupAction&) = default;
+  CreateLoadBalancerServerGroupAction(CreateLoadBalancerServerGroupAction&&) = default;
+  CreateLoadBalancerServerGroupAction& operator=(const CreateLoadBalancerServerGroupAction&) = default;
+  CreateLoadBalancerServerGroupAction& operator=(CreateLoadBalancerServerGroupAction&&) = default;
+  ~CreateLoadBalancerServerGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -250,6 +348,13 @@ struct CreateSlbGroupAction : Action<CreateSlbGroupAction, InventoryReply<SlbGro
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSlbGroupAction();
+  CreateSlbGroupAction(const CreateSlbGroupAction&) = default;
+  CreateSlbGroupAction(CreateSlbGroupAction&&) = default;
+  CreateSlbGroupAction& operator=(const CreateSlbGroupAction&) = default;
+  CreateSlbGroupAction& operator=(CreateSlbGroupAction&&) = default;
+  ~CreateSlbGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -268,6 +373,13 @@ struct CreateSlbInstanceAction : Action<CreateSlbInstanceAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSlbInstanceAction();
+  CreateSlbInstanceAction(const CreateSlbInstanceAction&) = default;
+  CreateSlbInstanceAction(CreateSlbInstanceAction&&) = default;
+  CreateSlbInstanceAction& operator=(const CreateSlbInstanceAction&) = default;
+  CreateSlbInstanceAction& operator=(CreateSlbInstanceAction&&) = default;
+  ~CreateSlbInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -279,6 +391,13 @@ struct DeleteLoadBalancerAction : Action<DeleteLoadBalancerAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
 
+  DeleteLoadBalancerAction();
+  DeleteLoadBalancerAction(const DeleteLoadBalancerAction&) = default;
+  DeleteLoadBalancerAction(DeleteLoadBalancerAction&&) = default;
+  DeleteLoadBalancerAction& operator=(const DeleteLoadBalancerAction&) = default;
+  DeleteLoadBalancerAction& operator=(DeleteLoadBalancerAction&&) = default;
+  ~DeleteLoadBalancerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -289,6 +408,13 @@ struct DeleteLoadBalancerAction : Action<DeleteLoadBalancerAction, EmptyReply> {
 struct DeleteLoadBalancerListenerAction : Action<DeleteLoadBalancerListenerAction, InventoryReply<LoadBalancerInventory>> {
   std::string uuid;  ///< path; required
 
+  DeleteLoadBalancerListenerAction();
+  DeleteLoadBalancerListenerAction(const DeleteLoadBalancerListenerAction&) = default;
+  DeleteLoadBalancerListenerAction(DeleteLoadBalancerListenerAction&&) = default;
+  DeleteLoadBalancerListenerAction& operator=(const DeleteLoadBalancerListenerAction&) = default;
+  DeleteLoadBalancerListenerAction& operator=(DeleteLoadBalancerListenerAction&&) = default;
+  ~DeleteLoadBalancerListenerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -298,6 +424,13 @@ struct DeleteLoadBalancerListenerAction : Action<DeleteLoadBalancerListenerActio
 struct DeleteLoadBalancerServerGroupAction : Action<DeleteLoadBalancerServerGroupAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteLoadBalancerServerGroupAction();
+  DeleteLoadBalancerServerGroupAction(const DeleteLoadBalancerServerGroupAction&) = default;
+  DeleteLoadBalancerServerGroupAction(DeleteLoadBalancerServerGroupAction&&) = default;
+  DeleteLoadBalancerServerGroupAction& operator=(const DeleteLoadBalancerServerGroupAction&) = default;
+  DeleteLoadBalancerServerGroupAction& operator=(DeleteLoadBalancerServerGroupAction&&) = default;
+  ~DeleteLoadBalancerServerGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -310,6 +443,13 @@ struct DeleteSlbGroupAction : Action<DeleteSlbGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSlbGroupAction();
+  DeleteSlbGroupAction(const DeleteSlbGroupAction&) = default;
+  DeleteSlbGroupAction(DeleteSlbGroupAction&&) = default;
+  DeleteSlbGroupAction& operator=(const DeleteSlbGroupAction&) = default;
+  DeleteSlbGroupAction& operator=(DeleteSlbGroupAction&&) = default;
+  ~DeleteSlbGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -321,6 +461,13 @@ struct GetCandidateL3NetworksForLoadBalancerAction : Action<GetCandidateL3Networ
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  GetCandidateL3NetworksForLoadBalancerAction();
+  GetCandidateL3NetworksForLoadBalancerAction(const GetCandidateL3NetworksForLoadBalancerAction&) = default;
+  GetCandidateL3NetworksForLoadBalancerAction(GetCandidateL3NetworksForLoadBalancerAction&&) = default;
+  GetCandidateL3NetworksForLoadBalancerAction& operator=(const GetCandidateL3NetworksForLoadBalancerAction&) = default;
+  GetCandidateL3NetworksForLoadBalancerAction& operator=(GetCandidateL3NetworksForLoadBalancerAction&&) = default;
+  ~GetCandidateL3NetworksForLoadBalancerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -335,6 +482,13 @@ struct GetCandidateL3NetworksForServerGroupAction : Action<GetCandidateL3Network
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetCandidateL3NetworksForServerGroupAction();
+  GetCandidateL3NetworksForServerGroupAction(const GetCandidateL3NetworksForServerGroupAction&) = default;
+  GetCandidateL3NetworksForServerGroupAction(GetCandidateL3NetworksForServerGroupAction&&) = default;
+  GetCandidateL3NetworksForServerGroupAction& operator=(const GetCandidateL3NetworksForServerGroupAction&) = default;
+  GetCandidateL3NetworksForServerGroupAction& operator=(GetCandidateL3NetworksForServerGroupAction&&) = default;
+  ~GetCandidateL3NetworksForServerGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -344,6 +498,13 @@ struct GetCandidateL3NetworksForServerGroupAction : Action<GetCandidateL3Network
 /// From api/actions/GetCandidateVmNicsForLoadBalancer.json (the manual).
 struct GetCandidateVmNicsForLoadBalancerAction : Action<GetCandidateVmNicsForLoadBalancerAction, QueryReply<VmNicInventory>> {
   std::string listenerUuid;  ///< path; required
+
+  GetCandidateVmNicsForLoadBalancerAction();
+  GetCandidateVmNicsForLoadBalancerAction(const GetCandidateVmNicsForLoadBalancerAction&) = default;
+  GetCandidateVmNicsForLoadBalancerAction(GetCandidateVmNicsForLoadBalancerAction&&) = default;
+  GetCandidateVmNicsForLoadBalancerAction& operator=(const GetCandidateVmNicsForLoadBalancerAction&) = default;
+  GetCandidateVmNicsForLoadBalancerAction& operator=(GetCandidateVmNicsForLoadBalancerAction&&) = default;
+  ~GetCandidateVmNicsForLoadBalancerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -357,6 +518,13 @@ struct GetCandidateVmNicsForLoadBalancerServerGroupAction : Action<GetCandidateV
   std::optional<std::int32_t> ipVersion;  ///< one of 4, 6
   std::optional<std::string> requestIp;
 
+  GetCandidateVmNicsForLoadBalancerServerGroupAction();
+  GetCandidateVmNicsForLoadBalancerServerGroupAction(const GetCandidateVmNicsForLoadBalancerServerGroupAction&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupAction(GetCandidateVmNicsForLoadBalancerServerGroupAction&&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupAction& operator=(const GetCandidateVmNicsForLoadBalancerServerGroupAction&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupAction& operator=(GetCandidateVmNicsForLoadBalancerServerGroupAction&&) = default;
+  ~GetCandidateVmNicsForLoadBalancerServerGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -368,6 +536,13 @@ struct GetLoadBalancerListenerACLEntriesAction : Action<GetLoadBalancerListenerA
   std::optional<std::string> type;  ///< one of RedirectRule, IpEntry
   std::optional<std::string> requestIp;
 
+  GetLoadBalancerListenerACLEntriesAction();
+  GetLoadBalancerListenerACLEntriesAction(const GetLoadBalancerListenerACLEntriesAction&) = default;
+  GetLoadBalancerListenerACLEntriesAction(GetLoadBalancerListenerACLEntriesAction&&) = default;
+  GetLoadBalancerListenerACLEntriesAction& operator=(const GetLoadBalancerListenerACLEntriesAction&) = default;
+  GetLoadBalancerListenerACLEntriesAction& operator=(GetLoadBalancerListenerACLEntriesAction&&) = default;
+  ~GetLoadBalancerListenerACLEntriesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -377,6 +552,13 @@ struct GetLoadBalancerListenerACLEntriesAction : Action<GetLoadBalancerListenerA
 struct GetLoadBalancerOwnerAction : Action<GetLoadBalancerOwnerAction, GetLoadBalancerOwnerResult> {
   std::string loadBalancerUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetLoadBalancerOwnerAction();
+  GetLoadBalancerOwnerAction(const GetLoadBalancerOwnerAction&) = default;
+  GetLoadBalancerOwnerAction(GetLoadBalancerOwnerAction&&) = default;
+  GetLoadBalancerOwnerAction& operator=(const GetLoadBalancerOwnerAction&) = default;
+  GetLoadBalancerOwnerAction& operator=(GetLoadBalancerOwnerAction&&) = default;
+  ~GetLoadBalancerOwnerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -389,6 +571,13 @@ struct ProvisionSlbInstanceAction : Action<ProvisionSlbInstanceAction, Inventory
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ProvisionSlbInstanceAction();
+  ProvisionSlbInstanceAction(const ProvisionSlbInstanceAction&) = default;
+  ProvisionSlbInstanceAction(ProvisionSlbInstanceAction&&) = default;
+  ProvisionSlbInstanceAction& operator=(const ProvisionSlbInstanceAction&) = default;
+  ProvisionSlbInstanceAction& operator=(ProvisionSlbInstanceAction&&) = default;
+  ~ProvisionSlbInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -397,6 +586,13 @@ struct ProvisionSlbInstanceAction : Action<ProvisionSlbInstanceAction, Inventory
 /// `GET /v1/load-balancers` -> QueryReply<LoadBalancerInventory> (synchronous).
 /// From api/actions/QueryLoadBalancer.json (the manual).
 struct QueryLoadBalancerAction : QueryAction<QueryLoadBalancerAction, LoadBalancerInventory> {
+
+  QueryLoadBalancerAction();
+  QueryLoadBalancerAction(const QueryLoadBalancerAction&) = default;
+  QueryLoadBalancerAction(QueryLoadBalancerAction&&) = default;
+  QueryLoadBalancerAction& operator=(const QueryLoadBalancerAction&) = default;
+  QueryLoadBalancerAction& operator=(QueryLoadBalancerAction&&) = default;
+  ~QueryLoadBalancerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -407,6 +603,13 @@ struct QueryLoadBalancerAction : QueryAction<QueryLoadBalancerAction, LoadBalanc
 /// From api/actions/QueryLoadBalancerListener.json (the manual).
 struct QueryLoadBalancerListenerAction : QueryAction<QueryLoadBalancerListenerAction, LoadBalancerListenerInventory> {
 
+  QueryLoadBalancerListenerAction();
+  QueryLoadBalancerListenerAction(const QueryLoadBalancerListenerAction&) = default;
+  QueryLoadBalancerListenerAction(QueryLoadBalancerListenerAction&&) = default;
+  QueryLoadBalancerListenerAction& operator=(const QueryLoadBalancerListenerAction&) = default;
+  QueryLoadBalancerListenerAction& operator=(QueryLoadBalancerListenerAction&&) = default;
+  ~QueryLoadBalancerListenerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -414,6 +617,13 @@ struct QueryLoadBalancerListenerAction : QueryAction<QueryLoadBalancerListenerAc
 /// `GET /v1/load-balancers/servergroups` -> QueryReply<LoadBalancerServerGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryLoadBalancerServerGroupAction.java.
 struct QueryLoadBalancerServerGroupAction : QueryAction<QueryLoadBalancerServerGroupAction, LoadBalancerServerGroupInventory> {
+
+  QueryLoadBalancerServerGroupAction();
+  QueryLoadBalancerServerGroupAction(const QueryLoadBalancerServerGroupAction&) = default;
+  QueryLoadBalancerServerGroupAction(QueryLoadBalancerServerGroupAction&&) = default;
+  QueryLoadBalancerServerGroupAction& operator=(const QueryLoadBalancerServerGroupAction&) = default;
+  QueryLoadBalancerServerGroupAction& operator=(QueryLoadBalancerServerGroupAction&&) = default;
+  ~QueryLoadBalancerServerGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -423,6 +633,13 @@ struct QueryLoadBalancerServerGroupAction : QueryAction<QueryLoadBalancerServerG
 /// From sdk/src/main/java/org/zstack/sdk/QuerySlbGroupAction.java.
 struct QuerySlbGroupAction : QueryAction<QuerySlbGroupAction, SlbGroupInventory> {
 
+  QuerySlbGroupAction();
+  QuerySlbGroupAction(const QuerySlbGroupAction&) = default;
+  QuerySlbGroupAction(QuerySlbGroupAction&&) = default;
+  QuerySlbGroupAction& operator=(const QuerySlbGroupAction&) = default;
+  QuerySlbGroupAction& operator=(QuerySlbGroupAction&&) = default;
+  ~QuerySlbGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -430,6 +647,13 @@ struct QuerySlbGroupAction : QueryAction<QuerySlbGroupAction, SlbGroupInventory>
 /// `GET /v1/load-balancers/slb/instances` -> QueryReply<SlbVmInstanceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySlbVmInstanceAction.java.
 struct QuerySlbVmInstanceAction : QueryAction<QuerySlbVmInstanceAction, SlbVmInstanceInventory> {
+
+  QuerySlbVmInstanceAction();
+  QuerySlbVmInstanceAction(const QuerySlbVmInstanceAction&) = default;
+  QuerySlbVmInstanceAction(QuerySlbVmInstanceAction&&) = default;
+  QuerySlbVmInstanceAction& operator=(const QuerySlbVmInstanceAction&) = default;
+  QuerySlbVmInstanceAction& operator=(QuerySlbVmInstanceAction&&) = default;
+  ~QuerySlbVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -442,6 +666,13 @@ struct QuerySlbVmInstanceAction : QueryAction<QuerySlbVmInstanceAction, SlbVmIns
 struct RefreshLoadBalancerAction : Action<RefreshLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
   std::string uuid;  ///< path; required
 
+  RefreshLoadBalancerAction();
+  RefreshLoadBalancerAction(const RefreshLoadBalancerAction&) = default;
+  RefreshLoadBalancerAction(RefreshLoadBalancerAction&&) = default;
+  RefreshLoadBalancerAction& operator=(const RefreshLoadBalancerAction&) = default;
+  RefreshLoadBalancerAction& operator=(RefreshLoadBalancerAction&&) = default;
+  ~RefreshLoadBalancerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -453,6 +684,13 @@ struct RemoveAccessControlListFromLoadBalancerAction : Action<RemoveAccessContro
   std::string listenerUuid;  ///< path; required
   std::optional<std::vector<std::string>> serverGroupUuids;
   std::optional<std::string> requestIp;
+
+  RemoveAccessControlListFromLoadBalancerAction();
+  RemoveAccessControlListFromLoadBalancerAction(const RemoveAccessControlListFromLoadBalancerAction&) = default;
+  RemoveAccessControlListFromLoadBalancerAction(RemoveAccessControlListFromLoadBalancerAction&&) = default;
+  RemoveAccessControlListFromLoadBalancerAction& operator=(const RemoveAccessControlListFromLoadBalancerAction&) = default;
+  RemoveAccessControlListFromLoadBalancerAction& operator=(RemoveAccessControlListFromLoadBalancerAction&&) = default;
+  ~RemoveAccessControlListFromLoadBalancerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -467,6 +705,13 @@ struct RemoveBackendServerFromServerGroupAction : Action<RemoveBackendServerFrom
   std::optional<Json> serverIps;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  RemoveBackendServerFromServerGroupAction();
+  RemoveBackendServerFromServerGroupAction(const RemoveBackendServerFromServerGroupAction&) = default;
+  RemoveBackendServerFromServerGroupAction(RemoveBackendServerFromServerGroupAction&&) = default;
+  RemoveBackendServerFromServerGroupAction& operator=(const RemoveBackendServerFromServerGroupAction&) = default;
+  RemoveBackendServerFromServerGroupAction& operator=(RemoveBackendServerFromServerGroupAction&&) = default;
+  ~RemoveBackendServerFromServerGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -477,6 +722,13 @@ struct RemoveBackendServerFromServerGroupAction : Action<RemoveBackendServerFrom
 struct RemoveCertificateFromLoadBalancerListenerAction : Action<RemoveCertificateFromLoadBalancerListenerAction, InventoryReply<LoadBalancerListenerInventory>> {
   std::string certificateUuid;  ///< required; not empty
   std::string listenerUuid;  ///< path; required
+
+  RemoveCertificateFromLoadBalancerListenerAction();
+  RemoveCertificateFromLoadBalancerListenerAction(const RemoveCertificateFromLoadBalancerListenerAction&) = default;
+  RemoveCertificateFromLoadBalancerListenerAction(RemoveCertificateFromLoadBalancerListenerAction&&) = default;
+  RemoveCertificateFromLoadBalancerListenerAction& operator=(const RemoveCertificateFromLoadBalancerListenerAction&) = default;
+  RemoveCertificateFromLoadBalancerListenerAction& operator=(RemoveCertificateFromLoadBalancerListenerAction&&) = default;
+  ~RemoveCertificateFromLoadBalancerListenerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -489,6 +741,13 @@ struct RemoveServerGroupFromLoadBalancerListenerAction : Action<RemoveServerGrou
   std::string listenerUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RemoveServerGroupFromLoadBalancerListenerAction();
+  RemoveServerGroupFromLoadBalancerListenerAction(const RemoveServerGroupFromLoadBalancerListenerAction&) = default;
+  RemoveServerGroupFromLoadBalancerListenerAction(RemoveServerGroupFromLoadBalancerListenerAction&&) = default;
+  RemoveServerGroupFromLoadBalancerListenerAction& operator=(const RemoveServerGroupFromLoadBalancerListenerAction&) = default;
+  RemoveServerGroupFromLoadBalancerListenerAction& operator=(RemoveServerGroupFromLoadBalancerListenerAction&&) = default;
+  ~RemoveServerGroupFromLoadBalancerListenerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -499,6 +758,13 @@ struct RemoveServerGroupFromLoadBalancerListenerAction : Action<RemoveServerGrou
 struct RemoveVmNicFromLoadBalancerAction : Action<RemoveVmNicFromLoadBalancerAction, InventoryReply<LoadBalancerInventory>> {
   std::vector<std::string> vmNicUuids;  ///< required; not empty
   std::string listenerUuid;  ///< path; required
+
+  RemoveVmNicFromLoadBalancerAction();
+  RemoveVmNicFromLoadBalancerAction(const RemoveVmNicFromLoadBalancerAction&) = default;
+  RemoveVmNicFromLoadBalancerAction(RemoveVmNicFromLoadBalancerAction&&) = default;
+  RemoveVmNicFromLoadBalancerAction& operator=(const RemoveVmNicFromLoadBalancerAction&) = default;
+  RemoveVmNicFromLoadBalancerAction& operator=(RemoveVmNicFromLoadBalancerAction&&) = default;
+  ~RemoveVmNicFromLoadBalancerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -514,6 +780,13 @@ struct UpdateLoadBalancerAction : Action<UpdateLoadBalancerAction, InventoryRepl
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> resourceUuid;
 
+  UpdateLoadBalancerAction();
+  UpdateLoadBalancerAction(const UpdateLoadBalancerAction&) = default;
+  UpdateLoadBalancerAction(UpdateLoadBalancerAction&&) = default;
+  UpdateLoadBalancerAction& operator=(const UpdateLoadBalancerAction&) = default;
+  UpdateLoadBalancerAction& operator=(UpdateLoadBalancerAction&&) = default;
+  ~UpdateLoadBalancerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -526,6 +799,13 @@ struct UpdateLoadBalancerListenerAction : Action<UpdateLoadBalancerListenerActio
   std::string uuid;  ///< path; required
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
+
+  UpdateLoadBalancerListenerAction();
+  UpdateLoadBalancerListenerAction(const UpdateLoadBalancerListenerAction&) = default;
+  UpdateLoadBalancerListenerAction(UpdateLoadBalancerListenerAction&&) = default;
+  UpdateLoadBalancerListenerAction& operator=(const UpdateLoadBalancerListenerAction&) = default;
+  UpdateLoadBalancerListenerAction& operator=(UpdateLoadBalancerListenerAction&&) = default;
+  ~UpdateLoadBalancerListenerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -540,6 +820,13 @@ struct UpdateLoadBalancerServerGroupAction : Action<UpdateLoadBalancerServerGrou
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateLoadBalancerServerGroupAction();
+  UpdateLoadBalancerServerGroupAction(const UpdateLoadBalancerServerGroupAction&) = default;
+  UpdateLoadBalancerServerGroupAction(UpdateLoadBalancerServerGroupAction&&) = default;
+  UpdateLoadBalancerServerGroupAction& operator=(const UpdateLoadBalancerServerGroupAction&) = default;
+  UpdateLoadBalancerServerGroupAction& operator=(UpdateLoadBalancerServerGroupAction&&) = default;
+  ~UpdateLoadBalancerServerGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -553,6 +840,13 @@ struct UpdateSlbGroupAction : Action<UpdateSlbGroupAction, InventoryReply<SlbGro
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> slbOfferingUuid;
   std::optional<std::string> requestIp;
+
+  UpdateSlbGroupAction();
+  UpdateSlbGroupAction(const UpdateSlbGroupAction&) = default;
+  UpdateSlbGroupAction(UpdateSlbGroupAction&&) = default;
+  UpdateSlbGroupAction& operator=(const UpdateSlbGroupAction&) = default;
+  UpdateSlbGroupAction& operator=(UpdateSlbGroupAction&&) = default;
+  ~UpdateSlbGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -28,6 +28,13 @@ struct AddLogConfigurationAction : Action<AddLogConfigurationAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddLogConfigurationAction();
+  AddLogConfigurationAction(const AddLogConfigurationAction&) = default;
+  AddLogConfigurationAction(AddLogConfigurationAction&&) = default;
+  AddLogConfigurationAction& operator=(const AddLogConfigurationAction&) = default;
+  AddLogConfigurationAction& operator=(AddLogConfigurationAction&&) = default;
+  ~AddLogConfigurationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -39,6 +46,13 @@ struct DeleteLogConfigurationAction : Action<DeleteLogConfigurationAction, Empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteLogConfigurationAction();
+  DeleteLogConfigurationAction(const DeleteLogConfigurationAction&) = default;
+  DeleteLogConfigurationAction(DeleteLogConfigurationAction&&) = default;
+  DeleteLogConfigurationAction& operator=(const DeleteLogConfigurationAction&) = default;
+  DeleteLogConfigurationAction& operator=(DeleteLogConfigurationAction&&) = default;
+  ~DeleteLogConfigurationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +61,13 @@ struct DeleteLogConfigurationAction : Action<DeleteLogConfigurationAction, Empty
 /// From sdk/src/main/java/org/zstack/sdk/GetLogConfigurationAction.java.
 struct GetLogConfigurationAction : Action<GetLogConfigurationAction, GetLogConfigurationResult> {
   std::optional<std::string> requestIp;
+
+  GetLogConfigurationAction();
+  GetLogConfigurationAction(const GetLogConfigurationAction&) = default;
+  GetLogConfigurationAction(GetLogConfigurationAction&&) = default;
+  GetLogConfigurationAction& operator=(const GetLogConfigurationAction&) = default;
+  GetLogConfigurationAction& operator=(GetLogConfigurationAction&&) = default;
+  ~GetLogConfigurationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -60,6 +81,13 @@ struct UpdateLogConfigurationAction : Action<UpdateLogConfigurationAction, Inven
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdateLogConfigurationAction();
+  UpdateLogConfigurationAction(const UpdateLogConfigurationAction&) = default;
+  UpdateLogConfigurationAction(UpdateLogConfigurationAction&&) = default;
+  UpdateLogConfigurationAction& operator=(const UpdateLogConfigurationAction&) = default;
+  UpdateLogConfigurationAction& operator=(UpdateLogConfigurationAction&&) = default;
+  ~UpdateLogConfigurationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

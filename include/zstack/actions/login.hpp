@@ -25,6 +25,13 @@ struct GetLoginCaptchaAction : Action<GetLoginCaptchaAction, GetLoginCaptchaResu
   std::optional<std::string> captchaUuid;
   std::optional<std::string> requestIp;
 
+  GetLoginCaptchaAction();
+  GetLoginCaptchaAction(const GetLoginCaptchaAction&) = default;
+  GetLoginCaptchaAction(GetLoginCaptchaAction&&) = default;
+  GetLoginCaptchaAction& operator=(const GetLoginCaptchaAction&) = default;
+  GetLoginCaptchaAction& operator=(GetLoginCaptchaAction&&) = default;
+  ~GetLoginCaptchaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -36,6 +43,13 @@ struct GetLoginProceduresAction : Action<GetLoginProceduresAction, GetLoginProce
   std::string username;  ///< required
   std::string loginType;  ///< required
   std::optional<std::string> requestIp;
+
+  GetLoginProceduresAction();
+  GetLoginProceduresAction(const GetLoginProceduresAction&) = default;
+  GetLoginProceduresAction(GetLoginProceduresAction&&) = default;
+  GetLoginProceduresAction& operator=(const GetLoginProceduresAction&) = default;
+  GetLoginProceduresAction& operator=(GetLoginProceduresAction&&) = default;
+  ~GetLoginProceduresAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -55,6 +69,13 @@ struct LogInAction : Action<LogInAction, InventoryReply<SessionInventory>> {
   std::optional<Json> properties;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  LogInAction();
+  LogInAction(const LogInAction&) = default;
+  LogInAction(LogInAction&&) = default;
+  LogInAction& operator=(const LogInAction&) = default;
+  LogInAction& operator=(LogInAction&&) = default;
+  ~LogInAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -65,6 +86,13 @@ struct UnlockIdentityAction : Action<UnlockIdentityAction, EmptyReply> {
   std::string resourceName;  ///< required
   std::string loginType;  ///< required
   std::optional<std::string> requestIp;
+
+  UnlockIdentityAction();
+  UnlockIdentityAction(const UnlockIdentityAction&) = default;
+  UnlockIdentityAction(UnlockIdentityAction&&) = default;
+  UnlockIdentityAction& operator=(const UnlockIdentityAction&) = default;
+  UnlockIdentityAction& operator=(UnlockIdentityAction&&) = default;
+  ~UnlockIdentityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -27,6 +27,13 @@ struct AddAccessControlRuleAction : Action<AddAccessControlRuleAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAccessControlRuleAction();
+  AddAccessControlRuleAction(const AddAccessControlRuleAction&) = default;
+  AddAccessControlRuleAction(AddAccessControlRuleAction&&) = default;
+  AddAccessControlRuleAction& operator=(const AddAccessControlRuleAction&) = default;
+  AddAccessControlRuleAction& operator=(AddAccessControlRuleAction&&) = default;
+  ~AddAccessControlRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct DeleteAccessControlRuleAction : Action<DeleteAccessControlRuleAction, Emp
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAccessControlRuleAction();
+  DeleteAccessControlRuleAction(const DeleteAccessControlRuleAction&) = default;
+  DeleteAccessControlRuleAction(DeleteAccessControlRuleAction&&) = default;
+  DeleteAccessControlRuleAction& operator=(const DeleteAccessControlRuleAction&) = default;
+  DeleteAccessControlRuleAction& operator=(DeleteAccessControlRuleAction&&) = default;
+  ~DeleteAccessControlRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -45,6 +59,13 @@ struct DeleteAccessControlRuleAction : Action<DeleteAccessControlRuleAction, Emp
 /// `GET /v1/login-control/access-control/rules` -> QueryReply<AccessControlRuleInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAccessControlRuleAction.java.
 struct QueryAccessControlRuleAction : QueryAction<QueryAccessControlRuleAction, AccessControlRuleInventory> {
+
+  QueryAccessControlRuleAction();
+  QueryAccessControlRuleAction(const QueryAccessControlRuleAction&) = default;
+  QueryAccessControlRuleAction(QueryAccessControlRuleAction&&) = default;
+  QueryAccessControlRuleAction& operator=(const QueryAccessControlRuleAction&) = default;
+  QueryAccessControlRuleAction& operator=(QueryAccessControlRuleAction&&) = default;
+  ~QueryAccessControlRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -59,6 +80,13 @@ struct UpdateAccessControlRuleAction : Action<UpdateAccessControlRuleAction, Inv
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> rule;
   std::optional<std::string> requestIp;
+
+  UpdateAccessControlRuleAction();
+  UpdateAccessControlRuleAction(const UpdateAccessControlRuleAction&) = default;
+  UpdateAccessControlRuleAction(UpdateAccessControlRuleAction&&) = default;
+  UpdateAccessControlRuleAction& operator=(const UpdateAccessControlRuleAction&) = default;
+  UpdateAccessControlRuleAction& operator=(UpdateAccessControlRuleAction&&) = default;
+  ~UpdateAccessControlRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct CancelLongJobAction : Action<CancelLongJobAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  CancelLongJobAction();
+  CancelLongJobAction(const CancelLongJobAction&) = default;
+  CancelLongJobAction(CancelLongJobAction&&) = default;
+  CancelLongJobAction& operator=(const CancelLongJobAction&) = default;
+  CancelLongJobAction& operator=(CancelLongJobAction&&) = default;
+  ~CancelLongJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -33,6 +40,13 @@ struct CleanLongJobAction : Action<CleanLongJobAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  CleanLongJobAction();
+  CleanLongJobAction(const CleanLongJobAction&) = default;
+  CleanLongJobAction(CleanLongJobAction&&) = default;
+  CleanLongJobAction& operator=(const CleanLongJobAction&) = default;
+  CleanLongJobAction& operator=(CleanLongJobAction&&) = default;
+  ~CleanLongJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +57,13 @@ struct DeleteLongJobAction : Action<DeleteLongJobAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DeleteLongJobAction();
+  DeleteLongJobAction(const DeleteLongJobAction&) = default;
+  DeleteLongJobAction(DeleteLongJobAction&&) = default;
+  DeleteLongJobAction& operator=(const DeleteLongJobAction&) = default;
+  DeleteLongJobAction& operator=(DeleteLongJobAction&&) = default;
+  ~DeleteLongJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -50,6 +71,13 @@ struct DeleteLongJobAction : Action<DeleteLongJobAction, EmptyReply> {
 /// `GET /v1/longjobs` -> QueryReply<LongJobInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryLongJobAction.java.
 struct QueryLongJobAction : QueryAction<QueryLongJobAction, LongJobInventory> {
+
+  QueryLongJobAction();
+  QueryLongJobAction(const QueryLongJobAction&) = default;
+  QueryLongJobAction(QueryLongJobAction&&) = default;
+  QueryLongJobAction& operator=(const QueryLongJobAction&) = default;
+  QueryLongJobAction& operator=(QueryLongJobAction&&) = default;
+  ~QueryLongJobAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -62,6 +90,13 @@ struct RerunLongJobAction : Action<RerunLongJobAction, InventoryReply<LongJobInv
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RerunLongJobAction();
+  RerunLongJobAction(const RerunLongJobAction&) = default;
+  RerunLongJobAction(RerunLongJobAction&&) = default;
+  RerunLongJobAction& operator=(const RerunLongJobAction&) = default;
+  RerunLongJobAction& operator=(RerunLongJobAction&&) = default;
+  ~RerunLongJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -72,6 +107,13 @@ struct RerunLongJobAction : Action<RerunLongJobAction, InventoryReply<LongJobInv
 struct ResumeLongJobAction : Action<ResumeLongJobAction, InventoryReply<LongJobInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ResumeLongJobAction();
+  ResumeLongJobAction(const ResumeLongJobAction&) = default;
+  ResumeLongJobAction(ResumeLongJobAction&&) = default;
+  ResumeLongJobAction& operator=(const ResumeLongJobAction&) = default;
+  ResumeLongJobAction& operator=(ResumeLongJobAction&&) = default;
+  ~ResumeLongJobAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -90,6 +132,13 @@ struct SubmitLongJobAction : Action<SubmitLongJobAction, InventoryReply<LongJobI
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SubmitLongJobAction();
+  SubmitLongJobAction(const SubmitLongJobAction&) = default;
+  SubmitLongJobAction(SubmitLongJobAction&&) = default;
+  SubmitLongJobAction& operator=(const SubmitLongJobAction&) = default;
+  SubmitLongJobAction& operator=(SubmitLongJobAction&&) = default;
+  ~SubmitLongJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -102,6 +151,13 @@ struct UpdateLongJobAction : Action<UpdateLongJobAction, InventoryReply<LongJobI
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateLongJobAction();
+  UpdateLongJobAction(const UpdateLongJobAction&) = default;
+  UpdateLongJobAction(UpdateLongJobAction&&) = default;
+  UpdateLongJobAction& operator=(const UpdateLongJobAction&) = default;
+  UpdateLongJobAction& operator=(UpdateLongJobAction&&) = default;
+  ~UpdateLongJobAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -21,6 +21,13 @@ namespace zstack {
 struct GetManagementNodeOSAction : Action<GetManagementNodeOSAction, GetManagementNodeOSResult> {
   std::optional<std::string> requestIp;
 
+  GetManagementNodeOSAction();
+  GetManagementNodeOSAction(const GetManagementNodeOSAction&) = default;
+  GetManagementNodeOSAction(GetManagementNodeOSAction&&) = default;
+  GetManagementNodeOSAction& operator=(const GetManagementNodeOSAction&) = default;
+  GetManagementNodeOSAction& operator=(GetManagementNodeOSAction&&) = default;
+  ~GetManagementNodeOSAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -28,6 +28,13 @@ namespace zstack {
 struct GetCurrentTimeAction : Action<GetCurrentTimeAction, GetCurrentTimeResult> {
   std::optional<std::string> requestIp;
 
+  GetCurrentTimeAction();
+  GetCurrentTimeAction(const GetCurrentTimeAction&) = default;
+  GetCurrentTimeAction(GetCurrentTimeAction&&) = default;
+  GetCurrentTimeAction& operator=(const GetCurrentTimeAction&) = default;
+  GetCurrentTimeAction& operator=(GetCurrentTimeAction&&) = default;
+  ~GetCurrentTimeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -36,6 +43,13 @@ struct GetCurrentTimeAction : Action<GetCurrentTimeAction, GetCurrentTimeResult>
 /// From sdk/src/main/java/org/zstack/sdk/GetFactoryModeStateAction.java.
 struct GetFactoryModeStateAction : Action<GetFactoryModeStateAction, GetFactoryModeStateResult> {
   std::optional<std::string> requestIp;
+
+  GetFactoryModeStateAction();
+  GetFactoryModeStateAction(const GetFactoryModeStateAction&) = default;
+  GetFactoryModeStateAction(GetFactoryModeStateAction&&) = default;
+  GetFactoryModeStateAction& operator=(const GetFactoryModeStateAction&) = default;
+  GetFactoryModeStateAction& operator=(GetFactoryModeStateAction&&) = default;
+  ~GetFactoryModeStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -48,6 +62,13 @@ struct GetFactoryModeStateAction : Action<GetFactoryModeStateAction, GetFactoryM
 struct GetManagementNodeArchAction : Action<GetManagementNodeArchAction, GetManagementNodeArchResult> {
   std::optional<std::string> requestIp;
 
+  GetManagementNodeArchAction();
+  GetManagementNodeArchAction(const GetManagementNodeArchAction&) = default;
+  GetManagementNodeArchAction(GetManagementNodeArchAction&&) = default;
+  GetManagementNodeArchAction& operator=(const GetManagementNodeArchAction&) = default;
+  GetManagementNodeArchAction& operator=(GetManagementNodeArchAction&&) = default;
+  ~GetManagementNodeArchAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -56,6 +77,13 @@ struct GetManagementNodeArchAction : Action<GetManagementNodeArchAction, GetMana
 /// From sdk/src/main/java/org/zstack/sdk/GetPlatformTimeZoneAction.java.
 struct GetPlatformTimeZoneAction : Action<GetPlatformTimeZoneAction, GetPlatformTimeZoneResult> {
   std::optional<std::string> requestIp;
+
+  GetPlatformTimeZoneAction();
+  GetPlatformTimeZoneAction(const GetPlatformTimeZoneAction&) = default;
+  GetPlatformTimeZoneAction(GetPlatformTimeZoneAction&&) = default;
+  GetPlatformTimeZoneAction& operator=(const GetPlatformTimeZoneAction&) = default;
+  GetPlatformTimeZoneAction& operator=(GetPlatformTimeZoneAction&&) = default;
+  ~GetPlatformTimeZoneAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -68,6 +96,13 @@ struct GetPlatformTimeZoneAction : Action<GetPlatformTimeZoneAction, GetPlatform
 struct GetSupportAPIsAction : Action<GetSupportAPIsAction, GetSupportAPIsResult> {
   std::optional<std::string> requestIp;
 
+  GetSupportAPIsAction();
+  GetSupportAPIsAction(const GetSupportAPIsAction&) = default;
+  GetSupportAPIsAction(GetSupportAPIsAction&&) = default;
+  GetSupportAPIsAction& operator=(const GetSupportAPIsAction&) = default;
+  GetSupportAPIsAction& operator=(GetSupportAPIsAction&&) = default;
+  ~GetSupportAPIsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -78,6 +113,13 @@ struct GetSupportAPIsAction : Action<GetSupportAPIsAction, GetSupportAPIsResult>
 /// From sdk/src/main/java/org/zstack/sdk/GetVersionAction.java.
 struct GetVersionAction : Action<GetVersionAction, GetVersionResult> {
   std::optional<std::string> requestIp;
+
+  GetVersionAction();
+  GetVersionAction(const GetVersionAction&) = default;
+  GetVersionAction(GetVersionAction&&) = default;
+  GetVersionAction& operator=(const GetVersionAction&) = default;
+  GetVersionAction& operator=(GetVersionAction&&) = default;
+  ~GetVersionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -90,6 +132,13 @@ struct IsReadyToGoAction : Action<IsReadyToGoAction, EmptyReply> {
   std::optional<std::string> managementNodeId;
   std::optional<std::string> requestIp;
 
+  IsReadyToGoAction();
+  IsReadyToGoAction(const IsReadyToGoAction&) = default;
+  IsReadyToGoAction(IsReadyToGoAction&&) = default;
+  IsReadyToGoAction& operator=(const IsReadyToGoAction&) = default;
+  IsReadyToGoAction& operator=(IsReadyToGoAction&&) = default;
+  ~IsReadyToGoAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -97,6 +146,13 @@ struct IsReadyToGoAction : Action<IsReadyToGoAction, EmptyReply> {
 /// `GET /v1/management-nodes` -> QueryReply<ManagementNodeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryManagementNodeAction.java.
 struct QueryManagementNodeAction : QueryAction<QueryManagementNodeAction, ManagementNodeInventory> {
+
+  QueryManagementNodeAction();
+  QueryManagementNodeAction(const QueryManagementNodeAction&) = default;
+  QueryManagementNodeAction(QueryManagementNodeAction&&) = default;
+  QueryManagementNodeAction& operator=(const QueryManagementNodeAction&) = default;
+  QueryManagementNodeAction& operator=(QueryManagementNodeAction&&) = default;
+  ~QueryManagementNodeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -108,6 +164,13 @@ struct QueryManagementNodeAction : QueryAction<QueryManagementNodeAction, Manage
 struct UpdateFactoryModeStateAction : Action<UpdateFactoryModeStateAction, EmptyReply> {
   std::optional<bool> factoryModeState;  ///< required
   std::optional<std::string> requestIp;
+
+  UpdateFactoryModeStateAction();
+  UpdateFactoryModeStateAction(const UpdateFactoryModeStateAction&) = default;
+  UpdateFactoryModeStateAction(UpdateFactoryModeStateAction&&) = default;
+  UpdateFactoryModeStateAction& operator=(const UpdateFactoryModeStateAction&) = default;
+  UpdateFactoryModeStateAction& operator=(UpdateFactoryModeStateAction&&) = default;
+  ~UpdateFactoryModeStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -26,6 +26,13 @@ struct AddMdevDeviceSpecToVmInstanceAction : Action<AddMdevDeviceSpecToVmInstanc
   std::optional<std::int32_t> mdevDeviceNumber;  ///< range [1, 100]; Java SDK default 1
   std::optional<std::string> requestIp;
 
+  AddMdevDeviceSpecToVmInstanceAction();
+  AddMdevDeviceSpecToVmInstanceAction(const AddMdevDeviceSpecToVmInstanceAction&) = default;
+  AddMdevDeviceSpecToVmInstanceAction(AddMdevDeviceSpecToVmInstanceAction&&) = default;
+  AddMdevDeviceSpecToVmInstanceAction& operator=(const AddMdevDeviceSpecToVmInstanceAction&) = default;
+  AddMdevDeviceSpecToVmInstanceAction& operator=(AddMdevDeviceSpecToVmInstanceAction&&) = default;
+  ~AddMdevDeviceSpecToVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct GetMdevDeviceSpecCandidatesAction : Action<GetMdevDeviceSpecCandidatesAct
   std::optional<Json> types;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetMdevDeviceSpecCandidatesAction();
+  GetMdevDeviceSpecCandidatesAction(const GetMdevDeviceSpecCandidatesAction&) = default;
+  GetMdevDeviceSpecCandidatesAction(GetMdevDeviceSpecCandidatesAction&&) = default;
+  GetMdevDeviceSpecCandidatesAction& operator=(const GetMdevDeviceSpecCandidatesAction&) = default;
+  GetMdevDeviceSpecCandidatesAction& operator=(GetMdevDeviceSpecCandidatesAction&&) = default;
+  ~GetMdevDeviceSpecCandidatesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +61,13 @@ struct GetMdevDeviceSpecCandidatesAction : Action<GetMdevDeviceSpecCandidatesAct
 /// `GET /v1/mdev-device-specs` -> QueryReply<MdevDeviceSpecInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryMdevDeviceSpecAction.java.
 struct QueryMdevDeviceSpecAction : QueryAction<QueryMdevDeviceSpecAction, MdevDeviceSpecInventory> {
+
+  QueryMdevDeviceSpecAction();
+  QueryMdevDeviceSpecAction(const QueryMdevDeviceSpecAction&) = default;
+  QueryMdevDeviceSpecAction(QueryMdevDeviceSpecAction&&) = default;
+  QueryMdevDeviceSpecAction& operator=(const QueryMdevDeviceSpecAction&) = default;
+  QueryMdevDeviceSpecAction& operator=(QueryMdevDeviceSpecAction&&) = default;
+  ~QueryMdevDeviceSpecAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -58,6 +79,13 @@ struct RemoveMdevDeviceSpecFromVmInstanceAction : Action<RemoveMdevDeviceSpecFro
   std::string mdevSpecUuid;  ///< path; required
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RemoveMdevDeviceSpecFromVmInstanceAction();
+  RemoveMdevDeviceSpecFromVmInstanceAction(const RemoveMdevDeviceSpecFromVmInstanceAction&) = default;
+  RemoveMdevDeviceSpecFromVmInstanceAction(RemoveMdevDeviceSpecFromVmInstanceAction&&) = default;
+  RemoveMdevDeviceSpecFromVmInstanceAction& operator=(const RemoveMdevDeviceSpecFromVmInstanceAction&) = default;
+  RemoveMdevDeviceSpecFromVmInstanceAction& operator=(RemoveMdevDeviceSpecFromVmInstanceAction&&) = default;
+  ~RemoveMdevDeviceSpecFromVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -72,6 +100,13 @@ struct UpdateMdevDeviceSpecAction : Action<UpdateMdevDeviceSpecAction, Inventory
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdateMdevDeviceSpecAction();
+  UpdateMdevDeviceSpecAction(const UpdateMdevDeviceSpecAction&) = default;
+  UpdateMdevDeviceSpecAction(UpdateMdevDeviceSpecAction&&) = default;
+  UpdateMdevDeviceSpecAction& operator=(const UpdateMdevDeviceSpecAction&) = default;
+  UpdateMdevDeviceSpecAction& operator=(UpdateMdevDeviceSpecAction&&) = default;
+  ~UpdateMdevDeviceSpecAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

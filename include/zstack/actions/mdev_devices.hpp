@@ -24,6 +24,13 @@ struct AttachMdevDeviceToVmAction : Action<AttachMdevDeviceToVmAction, Inventory
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachMdevDeviceToVmAction();
+  AttachMdevDeviceToVmAction(const AttachMdevDeviceToVmAction&) = default;
+  AttachMdevDeviceToVmAction(AttachMdevDeviceToVmAction&&) = default;
+  AttachMdevDeviceToVmAction& operator=(const AttachMdevDeviceToVmAction&) = default;
+  AttachMdevDeviceToVmAction& operator=(AttachMdevDeviceToVmAction&&) = default;
+  ~AttachMdevDeviceToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -35,6 +42,13 @@ struct DeleteMdevDeviceAction : Action<DeleteMdevDeviceAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteMdevDeviceAction();
+  DeleteMdevDeviceAction(const DeleteMdevDeviceAction&) = default;
+  DeleteMdevDeviceAction(DeleteMdevDeviceAction&&) = default;
+  DeleteMdevDeviceAction& operator=(const DeleteMdevDeviceAction&) = default;
+  DeleteMdevDeviceAction& operator=(DeleteMdevDeviceAction&&) = default;
+  ~DeleteMdevDeviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -45,6 +59,13 @@ struct DetachMdevDeviceFromVmAction : Action<DetachMdevDeviceFromVmAction, Inven
   std::string mdevDeviceUuid;  ///< path; required
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachMdevDeviceFromVmAction();
+  DetachMdevDeviceFromVmAction(const DetachMdevDeviceFromVmAction&) = default;
+  DetachMdevDeviceFromVmAction(DetachMdevDeviceFromVmAction&&) = default;
+  DetachMdevDeviceFromVmAction& operator=(const DetachMdevDeviceFromVmAction&) = default;
+  DetachMdevDeviceFromVmAction& operator=(DetachMdevDeviceFromVmAction&&) = default;
+  ~DetachMdevDeviceFromVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -59,6 +80,13 @@ struct GetMdevDeviceCandidatesAction : Action<GetMdevDeviceCandidatesAction, Get
   std::optional<Json> types;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetMdevDeviceCandidatesAction();
+  GetMdevDeviceCandidatesAction(const GetMdevDeviceCandidatesAction&) = default;
+  GetMdevDeviceCandidatesAction(GetMdevDeviceCandidatesAction&&) = default;
+  GetMdevDeviceCandidatesAction& operator=(const GetMdevDeviceCandidatesAction&) = default;
+  GetMdevDeviceCandidatesAction& operator=(GetMdevDeviceCandidatesAction&&) = default;
+  ~GetMdevDeviceCandidatesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -66,6 +94,13 @@ struct GetMdevDeviceCandidatesAction : Action<GetMdevDeviceCandidatesAction, Get
 /// `GET /v1/mdev-devices` -> QueryReply<MdevDeviceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryMdevDeviceAction.java.
 struct QueryMdevDeviceAction : QueryAction<QueryMdevDeviceAction, MdevDeviceInventory> {
+
+  QueryMdevDeviceAction();
+  QueryMdevDeviceAction(const QueryMdevDeviceAction&) = default;
+  QueryMdevDeviceAction(QueryMdevDeviceAction&&) = default;
+  QueryMdevDeviceAction& operator=(const QueryMdevDeviceAction&) = default;
+  QueryMdevDeviceAction& operator=(QueryMdevDeviceAction&&) = default;
+  ~QueryMdevDeviceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -80,6 +115,13 @@ struct UpdateMdevDeviceAction : Action<UpdateMdevDeviceAction, InventoryReply<Md
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdateMdevDeviceAction();
+  UpdateMdevDeviceAction(const UpdateMdevDeviceAction&) = default;
+  UpdateMdevDeviceAction(UpdateMdevDeviceAction&&) = default;
+  UpdateMdevDeviceAction& operator=(const UpdateMdevDeviceAction&) = default;
+  UpdateMdevDeviceAction& operator=(UpdateMdevDeviceAction&&) = default;
+  ~UpdateMdevDeviceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

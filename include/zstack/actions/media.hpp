@@ -24,6 +24,13 @@ struct ChangeMediaStateAction : Action<ChangeMediaStateAction, InventoryReply<Me
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeMediaStateAction();
+  ChangeMediaStateAction(const ChangeMediaStateAction&) = default;
+  ChangeMediaStateAction(ChangeMediaStateAction&&) = default;
+  ChangeMediaStateAction& operator=(const ChangeMediaStateAction&) = default;
+  ChangeMediaStateAction& operator=(ChangeMediaStateAction&&) = default;
+  ~ChangeMediaStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -42,6 +49,13 @@ struct CreateEmailMediaAction : Action<CreateEmailMediaAction, InventoryReply<Me
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateEmailMediaAction();
+  CreateEmailMediaAction(const CreateEmailMediaAction&) = default;
+  CreateEmailMediaAction(CreateEmailMediaAction&&) = default;
+  CreateEmailMediaAction& operator=(const CreateEmailMediaAction&) = default;
+  CreateEmailMediaAction& operator=(CreateEmailMediaAction&&) = default;
+  ~CreateEmailMediaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -53,6 +67,13 @@ struct DeleteMediaAction : Action<DeleteMediaAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteMediaAction();
+  DeleteMediaAction(const DeleteMediaAction&) = default;
+  DeleteMediaAction(DeleteMediaAction&&) = default;
+  DeleteMediaAction& operator=(const DeleteMediaAction&) = default;
+  DeleteMediaAction& operator=(DeleteMediaAction&&) = default;
+  ~DeleteMediaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -61,6 +82,13 @@ struct DeleteMediaAction : Action<DeleteMediaAction, EmptyReply> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryEmailMediaAction.java.
 struct QueryEmailMediaAction : QueryAction<QueryEmailMediaAction, Json> {
 
+  QueryEmailMediaAction();
+  QueryEmailMediaAction(const QueryEmailMediaAction&) = default;
+  QueryEmailMediaAction(QueryEmailMediaAction&&) = default;
+  QueryEmailMediaAction& operator=(const QueryEmailMediaAction&) = default;
+  QueryEmailMediaAction& operator=(QueryEmailMediaAction&&) = default;
+  ~QueryEmailMediaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -68,6 +96,13 @@ struct QueryEmailMediaAction : QueryAction<QueryEmailMediaAction, Json> {
 /// `GET /v1/media` -> QueryReply<MediaInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryMediaAction.java.
 struct QueryMediaAction : QueryAction<QueryMediaAction, MediaInventory> {
+
+  QueryMediaAction();
+  QueryMediaAction(const QueryMediaAction&) = default;
+  QueryMediaAction(QueryMediaAction&&) = default;
+  QueryMediaAction& operator=(const QueryMediaAction&) = default;
+  QueryMediaAction& operator=(QueryMediaAction&&) = default;
+  ~QueryMediaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -85,6 +120,13 @@ struct UpdateEmailMediaAction : Action<UpdateEmailMediaAction, InventoryReply<Em
   std::optional<std::string> username;
   std::optional<std::string> password;
   std::optional<std::string> requestIp;
+
+  UpdateEmailMediaAction();
+  UpdateEmailMediaAction(const UpdateEmailMediaAction&) = default;
+  UpdateEmailMediaAction(UpdateEmailMediaAction&&) = default;
+  UpdateEmailMediaAction& operator=(const UpdateEmailMediaAction&) = default;
+  UpdateEmailMediaAction& operator=(UpdateEmailMediaAction&&) = default;
+  ~UpdateEmailMediaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

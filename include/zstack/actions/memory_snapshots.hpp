@@ -21,6 +21,13 @@ struct GetMemorySnapshotGroupReferenceAction : Action<GetMemorySnapshotGroupRefe
   std::string resourceType;  ///< required
   std::optional<std::string> requestIp;
 
+  GetMemorySnapshotGroupReferenceAction();
+  GetMemorySnapshotGroupReferenceAction(const GetMemorySnapshotGroupReferenceAction&) = default;
+  GetMemorySnapshotGroupReferenceAction(GetMemorySnapshotGroupReferenceAction&&) = default;
+  GetMemorySnapshotGroupReferenceAction& operator=(const GetMemorySnapshotGroupReferenceAction&) = default;
+  GetMemorySnapshotGroupReferenceAction& operator=(GetMemorySnapshotGroupReferenceAction&&) = default;
+  ~GetMemorySnapshotGroupReferenceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

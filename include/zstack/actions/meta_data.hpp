@@ -20,6 +20,13 @@ namespace zstack {
 struct IsOpensourceVersionAction : Action<IsOpensourceVersionAction, IsOpensourceVersionResult> {
   std::optional<std::string> requestIp;
 
+  IsOpensourceVersionAction();
+  IsOpensourceVersionAction(const IsOpensourceVersionAction&) = default;
+  IsOpensourceVersionAction(IsOpensourceVersionAction&&) = default;
+  IsOpensourceVersionAction& operator=(const IsOpensourceVersionAction&) = default;
+  IsOpensourceVersionAction& operator=(IsOpensourceVersionAction&&) = default;
+  ~IsOpensourceVersionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -27,6 +27,13 @@ struct BootstrapMiniHostAction : Action<BootstrapMiniHostAction, BootstrapMiniHo
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  BootstrapMiniHostAction();
+  BootstrapMiniHostAction(const BootstrapMiniHostAction&) = default;
+  BootstrapMiniHostAction(BootstrapMiniHostAction&&) = default;
+  BootstrapMiniHostAction& operator=(const BootstrapMiniHostAction&) = default;
+  BootstrapMiniHostAction& operator=(BootstrapMiniHostAction&&) = default;
+  ~BootstrapMiniHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct CreateMiniClusterAction : Action<CreateMiniClusterAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateMiniClusterAction();
+  CreateMiniClusterAction(const CreateMiniClusterAction&) = default;
+  CreateMiniClusterAction(CreateMiniClusterAction&&) = default;
+  CreateMiniClusterAction& operator=(const CreateMiniClusterAction&) = default;
+  CreateMiniClusterAction& operator=(CreateMiniClusterAction&&) = default;
+  ~CreateMiniClusterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -57,6 +71,13 @@ struct GetCandidateMiniHostsAction : Action<GetCandidateMiniHostsAction, GetCand
   std::optional<bool> local;  ///< Java SDK default false
   std::optional<bool> configure;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  GetCandidateMiniHostsAction();
+  GetCandidateMiniHostsAction(const GetCandidateMiniHostsAction&) = default;
+  GetCandidateMiniHostsAction(GetCandidateMiniHostsAction&&) = default;
+  GetCandidateMiniHostsAction& operator=(const GetCandidateMiniHostsAction&) = default;
+  GetCandidateMiniHostsAction& operator=(GetCandidateMiniHostsAction&&) = default;
+  ~GetCandidateMiniHostsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -26,6 +26,13 @@ struct AttachMonitorTriggerActionToTriggerAction : Action<AttachMonitorTriggerAc
   std::string actionUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachMonitorTriggerActionToTriggerAction();
+  AttachMonitorTriggerActionToTriggerAction(const AttachMonitorTriggerActionToTriggerAction&) = default;
+  AttachMonitorTriggerActionToTriggerAction(AttachMonitorTriggerActionToTriggerAction&&) = default;
+  AttachMonitorTriggerActionToTriggerAction& operator=(const AttachMonitorTriggerActionToTriggerAction&) = default;
+  AttachMonitorTriggerActionToTriggerAction& operator=(AttachMonitorTriggerActionToTriggerAction&&) = default;
+  ~AttachMonitorTriggerActionToTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct ChangeMonitorTriggerActionStateAction : Action<ChangeMonitorTriggerAction
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeMonitorTriggerActionStateAction();
+  ChangeMonitorTriggerActionStateAction(const ChangeMonitorTriggerActionStateAction&) = default;
+  ChangeMonitorTriggerActionStateAction(ChangeMonitorTriggerActionStateAction&&) = default;
+  ChangeMonitorTriggerActionStateAction& operator=(const ChangeMonitorTriggerActionStateAction&) = default;
+  ChangeMonitorTriggerActionStateAction& operator=(ChangeMonitorTriggerActionStateAction&&) = default;
+  ~ChangeMonitorTriggerActionStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -49,6 +63,13 @@ struct ChangeMonitorTriggerStateAction : Action<ChangeMonitorTriggerStateAction,
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeMonitorTriggerStateAction();
+  ChangeMonitorTriggerStateAction(const ChangeMonitorTriggerStateAction&) = default;
+  ChangeMonitorTriggerStateAction(ChangeMonitorTriggerStateAction&&) = default;
+  ChangeMonitorTriggerStateAction& operator=(const ChangeMonitorTriggerStateAction&) = default;
+  ChangeMonitorTriggerStateAction& operator=(ChangeMonitorTriggerStateAction&&) = default;
+  ~ChangeMonitorTriggerStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -66,6 +87,13 @@ struct CreateEmailMonitorTriggerActionAction : Action<CreateEmailMonitorTriggerA
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateEmailMonitorTriggerActionAction();
+  CreateEmailMonitorTriggerActionAction(const CreateEmailMonitorTriggerActionAction&) = default;
+  CreateEmailMonitorTriggerActionAction(CreateEmailMonitorTriggerActionAction&&) = default;
+  CreateEmailMonitorTriggerActionAction& operator=(const CreateEmailMonitorTriggerActionAction&) = default;
+  CreateEmailMonitorTriggerActionAction& operator=(CreateEmailMonitorTriggerActionAction&&) = default;
+  ~CreateEmailMonitorTriggerActionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -85,6 +113,13 @@ struct CreateMonitorTriggerAction : Action<CreateMonitorTriggerAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateMonitorTriggerAction();
+  CreateMonitorTriggerAction(const CreateMonitorTriggerAction&) = default;
+  CreateMonitorTriggerAction(CreateMonitorTriggerAction&&) = default;
+  CreateMonitorTriggerAction& operator=(const CreateMonitorTriggerAction&) = default;
+  CreateMonitorTriggerAction& operator=(CreateMonitorTriggerAction&&) = default;
+  ~CreateMonitorTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -95,6 +130,13 @@ struct DeleteAlertAction : Action<DeleteAlertAction, EmptyReply> {
   std::optional<Json> uuids;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAlertAction();
+  DeleteAlertAction(const DeleteAlertAction&) = default;
+  DeleteAlertAction(DeleteAlertAction&&) = default;
+  DeleteAlertAction& operator=(const DeleteAlertAction&) = default;
+  DeleteAlertAction& operator=(DeleteAlertAction&&) = default;
+  ~DeleteAlertAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -107,6 +149,13 @@ struct DeleteMonitorTriggerAction : Action<DeleteMonitorTriggerAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteMonitorTriggerAction();
+  DeleteMonitorTriggerAction(const DeleteMonitorTriggerAction&) = default;
+  DeleteMonitorTriggerAction(DeleteMonitorTriggerAction&&) = default;
+  DeleteMonitorTriggerAction& operator=(const DeleteMonitorTriggerAction&) = default;
+  DeleteMonitorTriggerAction& operator=(DeleteMonitorTriggerAction&&) = default;
+  ~DeleteMonitorTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -117,6 +166,13 @@ struct DeleteMonitorTriggerActionAction : Action<DeleteMonitorTriggerActionActio
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteMonitorTriggerActionAction();
+  DeleteMonitorTriggerActionAction(const DeleteMonitorTriggerActionAction&) = default;
+  DeleteMonitorTriggerActionAction(DeleteMonitorTriggerActionAction&&) = default;
+  DeleteMonitorTriggerActionAction& operator=(const DeleteMonitorTriggerActionAction&) = default;
+  DeleteMonitorTriggerActionAction& operator=(DeleteMonitorTriggerActionAction&&) = default;
+  ~DeleteMonitorTriggerActionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -129,6 +185,13 @@ struct DetachMonitorTriggerActionFromTriggerAction : Action<DetachMonitorTrigger
   std::string actionUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachMonitorTriggerActionFromTriggerAction();
+  DetachMonitorTriggerActionFromTriggerAction(const DetachMonitorTriggerActionFromTriggerAction&) = default;
+  DetachMonitorTriggerActionFromTriggerAction(DetachMonitorTriggerActionFromTriggerAction&&) = default;
+  DetachMonitorTriggerActionFromTriggerAction& operator=(const DetachMonitorTriggerActionFromTriggerAction&) = default;
+  DetachMonitorTriggerActionFromTriggerAction& operator=(DetachMonitorTriggerActionFromTriggerAction&&) = default;
+  ~DetachMonitorTriggerActionFromTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -139,6 +202,13 @@ struct GetMonitorItemAction : Action<GetMonitorItemAction, GetMonitorItemResult>
   std::string resourceType;  ///< required
   std::optional<std::string> requestIp;
 
+  GetMonitorItemAction();
+  GetMonitorItemAction(const GetMonitorItemAction&) = default;
+  GetMonitorItemAction(GetMonitorItemAction&&) = default;
+  GetMonitorItemAction& operator=(const GetMonitorItemAction&) = default;
+  GetMonitorItemAction& operator=(GetMonitorItemAction&&) = default;
+  ~GetMonitorItemAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -146,6 +216,13 @@ struct GetMonitorItemAction : Action<GetMonitorItemAction, GetMonitorItemResult>
 /// `GET /v1/monitoring/alerts` -> QueryReply<AlertInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAlertAction.java.
 struct QueryAlertAction : QueryAction<QueryAlertAction, AlertInventory> {
+
+  QueryAlertAction();
+  QueryAlertAction(const QueryAlertAction&) = default;
+  QueryAlertAction(QueryAlertAction&&) = default;
+  QueryAlertAction& operator=(const QueryAlertAction&) = default;
+  QueryAlertAction& operator=(QueryAlertAction&&) = default;
+  ~QueryAlertAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -155,6 +232,13 @@ struct QueryAlertAction : QueryAction<QueryAlertAction, AlertInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryEmailTriggerActionAction.java.
 struct QueryEmailTriggerActionAction : QueryAction<QueryEmailTriggerActionAction, Json> {
 
+  QueryEmailTriggerActionAction();
+  QueryEmailTriggerActionAction(const QueryEmailTriggerActionAction&) = default;
+  QueryEmailTriggerActionAction(QueryEmailTriggerActionAction&&) = default;
+  QueryEmailTriggerActionAction& operator=(const QueryEmailTriggerActionAction&) = default;
+  QueryEmailTriggerActionAction& operator=(QueryEmailTriggerActionAction&&) = default;
+  ~QueryEmailTriggerActionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -163,6 +247,13 @@ struct QueryEmailTriggerActionAction : QueryAction<QueryEmailTriggerActionAction
 /// From sdk/src/main/java/org/zstack/sdk/QueryMonitorTriggerAction.java.
 struct QueryMonitorTriggerAction : QueryAction<QueryMonitorTriggerAction, MonitorTriggerInventory> {
 
+  QueryMonitorTriggerAction();
+  QueryMonitorTriggerAction(const QueryMonitorTriggerAction&) = default;
+  QueryMonitorTriggerAction(QueryMonitorTriggerAction&&) = default;
+  QueryMonitorTriggerAction& operator=(const QueryMonitorTriggerAction&) = default;
+  QueryMonitorTriggerAction& operator=(QueryMonitorTriggerAction&&) = default;
+  ~QueryMonitorTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -170,6 +261,13 @@ struct QueryMonitorTriggerAction : QueryAction<QueryMonitorTriggerAction, Monito
 /// `GET /v1/monitoring/trigger-actions` -> QueryReply<MonitorTriggerActionInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryMonitorTriggerActionAction.java.
 struct QueryMonitorTriggerActionAction : QueryAction<QueryMonitorTriggerActionAction, MonitorTriggerActionInventory> {
+
+  QueryMonitorTriggerActionAction();
+  QueryMonitorTriggerActionAction(const QueryMonitorTriggerActionAction&) = default;
+  QueryMonitorTriggerActionAction(QueryMonitorTriggerActionAction&&) = default;
+  QueryMonitorTriggerActionAction& operator=(const QueryMonitorTriggerActionAction&) = default;
+  QueryMonitorTriggerActionAction& operator=(QueryMonitorTriggerActionAction&&) = default;
+  ~QueryMonitorTriggerActionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -186,6 +284,13 @@ struct UpdateEmailMonitorTriggerActionAction : Action<UpdateEmailMonitorTriggerA
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateEmailMonitorTriggerActionAction();
+  UpdateEmailMonitorTriggerActionAction(const UpdateEmailMonitorTriggerActionAction&) = default;
+  UpdateEmailMonitorTriggerActionAction(UpdateEmailMonitorTriggerActionAction&&) = default;
+  UpdateEmailMonitorTriggerActionAction& operator=(const UpdateEmailMonitorTriggerActionAction&) = default;
+  UpdateEmailMonitorTriggerActionAction& operator=(UpdateEmailMonitorTriggerActionAction&&) = default;
+  ~UpdateEmailMonitorTriggerActionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -200,6 +305,13 @@ struct UpdateMonitorTriggerAction : Action<UpdateMonitorTriggerAction, Inventory
   std::optional<std::string> expression;  ///< max length 2048
   std::optional<std::int32_t> duration;  ///< range [1, 2147483647]
   std::optional<std::string> requestIp;
+
+  UpdateMonitorTriggerAction();
+  UpdateMonitorTriggerAction(const UpdateMonitorTriggerAction&) = default;
+  UpdateMonitorTriggerAction(UpdateMonitorTriggerAction&&) = default;
+  UpdateMonitorTriggerAction& operator=(const UpdateMonitorTriggerAction&) = default;
+  UpdateMonitorTriggerAction& operator=(UpdateMonitorTriggerAction&&) = default;
+  ~UpdateMonitorTriggerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

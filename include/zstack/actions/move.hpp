@@ -21,6 +21,13 @@ struct MoveDirectoryAction : Action<MoveDirectoryAction, EmptyReply> {
   std::string directoryUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  MoveDirectoryAction();
+  MoveDirectoryAction(const MoveDirectoryAction&) = default;
+  MoveDirectoryAction(MoveDirectoryAction&&) = default;
+  MoveDirectoryAction& operator=(const MoveDirectoryAction&) = default;
+  MoveDirectoryAction& operator=(MoveDirectoryAction&&) = default;
+  ~MoveDirectoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -32,6 +39,13 @@ struct MoveResourcesToDirectoryAction : Action<MoveResourcesToDirectoryAction, E
   std::vector<std::string> resourceUuids;  ///< required; not empty
   std::string directoryUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  MoveResourcesToDirectoryAction();
+  MoveResourcesToDirectoryAction(const MoveResourcesToDirectoryAction&) = default;
+  MoveResourcesToDirectoryAction(MoveResourcesToDirectoryAction&&) = default;
+  MoveResourcesToDirectoryAction& operator=(const MoveResourcesToDirectoryAction&) = default;
+  MoveResourcesToDirectoryAction& operator=(MoveResourcesToDirectoryAction&&) = default;
+  ~MoveResourcesToDirectoryAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -23,6 +23,13 @@ struct GenerateSeMdevDevicesAction : Action<GenerateSeMdevDevicesAction, EmptyRe
   std::optional<std::int32_t> virtPartNum;  ///< required
   std::optional<std::string> requestIp;
 
+  GenerateSeMdevDevicesAction();
+  GenerateSeMdevDevicesAction(const GenerateSeMdevDevicesAction&) = default;
+  GenerateSeMdevDevicesAction(GenerateSeMdevDevicesAction&&) = default;
+  GenerateSeMdevDevicesAction& operator=(const GenerateSeMdevDevicesAction&) = default;
+  GenerateSeMdevDevicesAction& operator=(GenerateSeMdevDevicesAction&&) = default;
+  ~GenerateSeMdevDevicesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -30,6 +37,13 @@ struct GenerateSeMdevDevicesAction : Action<GenerateSeMdevDevicesAction, EmptyRe
 /// `GET /v1/mtty-devices` -> QueryReply<MttyDeviceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryMttyDeviceAction.java.
 struct QueryMttyDeviceAction : QueryAction<QueryMttyDeviceAction, MttyDeviceInventory> {
+
+  QueryMttyDeviceAction();
+  QueryMttyDeviceAction(const QueryMttyDeviceAction&) = default;
+  QueryMttyDeviceAction(QueryMttyDeviceAction&&) = default;
+  QueryMttyDeviceAction& operator=(const QueryMttyDeviceAction&) = default;
+  QueryMttyDeviceAction& operator=(QueryMttyDeviceAction&&) = default;
+  ~QueryMttyDeviceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -41,6 +55,13 @@ struct QueryMttyDeviceAction : QueryAction<QueryMttyDeviceAction, MttyDeviceInve
 struct UngenerateSeMdevDevicesAction : Action<UngenerateSeMdevDevicesAction, EmptyReply> {
   std::string mttyDeviceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UngenerateSeMdevDevicesAction();
+  UngenerateSeMdevDevicesAction(const UngenerateSeMdevDevicesAction&) = default;
+  UngenerateSeMdevDevicesAction(UngenerateSeMdevDevicesAction&&) = default;
+  UngenerateSeMdevDevicesAction& operator=(const UngenerateSeMdevDevicesAction&) = default;
+  UngenerateSeMdevDevicesAction& operator=(UngenerateSeMdevDevicesAction&&) = default;
+  ~UngenerateSeMdevDevicesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

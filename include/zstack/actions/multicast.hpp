@@ -27,6 +27,13 @@ struct AddRendezvousPointToMulticastRouterAction : Action<AddRendezvousPointToMu
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddRendezvousPointToMulticastRouterAction();
+  AddRendezvousPointToMulticastRouterAction(const AddRendezvousPointToMulticastRouterAction&) = default;
+  AddRendezvousPointToMulticastRouterAction(AddRendezvousPointToMulticastRouterAction&&) = default;
+  AddRendezvousPointToMulticastRouterAction& operator=(const AddRendezvousPointToMulticastRouterAction&) = default;
+  AddRendezvousPointToMulticastRouterAction& operator=(AddRendezvousPointToMulticastRouterAction&&) = default;
+  ~AddRendezvousPointToMulticastRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct ChangeMulticastRouterStateAction : Action<ChangeMulticastRouterStateActio
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeMulticastRouterStateAction();
+  ChangeMulticastRouterStateAction(const ChangeMulticastRouterStateAction&) = default;
+  ChangeMulticastRouterStateAction(ChangeMulticastRouterStateAction&&) = default;
+  ChangeMulticastRouterStateAction& operator=(const ChangeMulticastRouterStateAction&) = default;
+  ChangeMulticastRouterStateAction& operator=(ChangeMulticastRouterStateAction&&) = default;
+  ~ChangeMulticastRouterStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -53,6 +67,13 @@ struct CreateMulticastRouterAction : Action<CreateMulticastRouterAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateMulticastRouterAction();
+  CreateMulticastRouterAction(const CreateMulticastRouterAction&) = default;
+  CreateMulticastRouterAction(CreateMulticastRouterAction&&) = default;
+  CreateMulticastRouterAction& operator=(const CreateMulticastRouterAction&) = default;
+  CreateMulticastRouterAction& operator=(CreateMulticastRouterAction&&) = default;
+  ~CreateMulticastRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -64,6 +85,13 @@ struct DeleteMulticastRouterAction : Action<DeleteMulticastRouterAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteMulticastRouterAction();
+  DeleteMulticastRouterAction(const DeleteMulticastRouterAction&) = default;
+  DeleteMulticastRouterAction(DeleteMulticastRouterAction&&) = default;
+  DeleteMulticastRouterAction& operator=(const DeleteMulticastRouterAction&) = default;
+  DeleteMulticastRouterAction& operator=(DeleteMulticastRouterAction&&) = default;
+  ~DeleteMulticastRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -74,6 +102,13 @@ struct GetVpcMulticastRouteAction : Action<GetVpcMulticastRouteAction, GetVpcMul
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVpcMulticastRouteAction();
+  GetVpcMulticastRouteAction(const GetVpcMulticastRouteAction&) = default;
+  GetVpcMulticastRouteAction(GetVpcMulticastRouteAction&&) = default;
+  GetVpcMulticastRouteAction& operator=(const GetVpcMulticastRouteAction&) = default;
+  GetVpcMulticastRouteAction& operator=(GetVpcMulticastRouteAction&&) = default;
+  ~GetVpcMulticastRouteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -81,6 +116,13 @@ struct GetVpcMulticastRouteAction : Action<GetVpcMulticastRouteAction, GetVpcMul
 /// `GET /v1/multicast/virtual-routers` -> QueryReply<MulticastRouterInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryMulticastRouterAction.java.
 struct QueryMulticastRouterAction : QueryAction<QueryMulticastRouterAction, MulticastRouterInventory> {
+
+  QueryMulticastRouterAction();
+  QueryMulticastRouterAction(const QueryMulticastRouterAction&) = default;
+  QueryMulticastRouterAction(QueryMulticastRouterAction&&) = default;
+  QueryMulticastRouterAction& operator=(const QueryMulticastRouterAction&) = default;
+  QueryMulticastRouterAction& operator=(QueryMulticastRouterAction&&) = default;
+  ~QueryMulticastRouterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -94,6 +136,13 @@ struct RemoveRendezvousPointFromMulticastRouterAction : Action<RemoveRendezvousP
   std::string groupAddress;  ///< required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RemoveRendezvousPointFromMulticastRouterAction();
+  RemoveRendezvousPointFromMulticastRouterAction(const RemoveRendezvousPointFromMulticastRouterAction&) = default;
+  RemoveRendezvousPointFromMulticastRouterAction(RemoveRendezvousPointFromMulticastRouterAction&&) = default;
+  RemoveRendezvousPointFromMulticastRouterAction& operator=(const RemoveRendezvousPointFromMulticastRouterAction&) = default;
+  RemoveRendezvousPointFromMulticastRouterAction& operator=(RemoveRendezvousPointFromMulticastRouterAction&&) = default;
+  ~RemoveRendezvousPointFromMulticastRouterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -33,6 +33,13 @@ struct AddAliyunNasAccessGroupAction : Action<AddAliyunNasAccessGroupAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAliyunNasAccessGroupAction();
+  AddAliyunNasAccessGroupAction(const AddAliyunNasAccessGroupAction&) = default;
+  AddAliyunNasAccessGroupAction(AddAliyunNasAccessGroupAction&&) = default;
+  AddAliyunNasAccessGroupAction& operator=(const AddAliyunNasAccessGroupAction&) = default;
+  AddAliyunNasAccessGroupAction& operator=(AddAliyunNasAccessGroupAction&&) = default;
+  ~AddAliyunNasAccessGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -48,6 +55,13 @@ struct AddAliyunNasFileSystemAction : Action<AddAliyunNasFileSystemAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAliyunNasFileSystemAction();
+  AddAliyunNasFileSystemAction(const AddAliyunNasFileSystemAction&) = default;
+  AddAliyunNasFileSystemAction(AddAliyunNasFileSystemAction&&) = default;
+  AddAliyunNasFileSystemAction& operator=(const AddAliyunNasFileSystemAction&) = default;
+  AddAliyunNasFileSystemAction& operator=(AddAliyunNasFileSystemAction&&) = default;
+  ~AddAliyunNasFileSystemAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -62,6 +76,13 @@ struct AddAliyunNasMountTargetAction : Action<AddAliyunNasMountTargetAction, Inv
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddAliyunNasMountTargetAction();
+  AddAliyunNasMountTargetAction(const AddAliyunNasMountTargetAction&) = default;
+  AddAliyunNasMountTargetAction(AddAliyunNasMountTargetAction&&) = default;
+  AddAliyunNasMountTargetAction& operator=(const AddAliyunNasMountTargetAction&) = default;
+  AddAliyunNasMountTargetAction& operator=(AddAliyunNasMountTargetAction&&) = default;
+  ~AddAliyunNasMountTargetAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -79,6 +100,13 @@ struct CreateAliyunNasAccessGroupAction : Action<CreateAliyunNasAccessGroupActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAliyunNasAccessGroupAction();
+  CreateAliyunNasAccessGroupAction(const CreateAliyunNasAccessGroupAction&) = default;
+  CreateAliyunNasAccessGroupAction(CreateAliyunNasAccessGroupAction&&) = default;
+  CreateAliyunNasAccessGroupAction& operator=(const CreateAliyunNasAccessGroupAction&) = default;
+  CreateAliyunNasAccessGroupAction& operator=(CreateAliyunNasAccessGroupAction&&) = default;
+  ~CreateAliyunNasAccessGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -94,6 +122,13 @@ struct CreateAliyunNasAccessGroupRuleAction : Action<CreateAliyunNasAccessGroupR
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateAliyunNasAccessGroupRuleAction();
+  CreateAliyunNasAccessGroupRuleAction(const CreateAliyunNasAccessGroupRuleAction&) = default;
+  CreateAliyunNasAccessGroupRuleAction(CreateAliyunNasAccessGroupRuleAction&&) = default;
+  CreateAliyunNasAccessGroupRuleAction& operator=(const CreateAliyunNasAccessGroupRuleAction&) = default;
+  CreateAliyunNasAccessGroupRuleAction& operator=(CreateAliyunNasAccessGroupRuleAction&&) = default;
+  ~CreateAliyunNasAccessGroupRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -112,6 +147,13 @@ struct CreateAliyunNasFileSystemAction : Action<CreateAliyunNasFileSystemAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAliyunNasFileSystemAction();
+  CreateAliyunNasFileSystemAction(const CreateAliyunNasFileSystemAction&) = default;
+  CreateAliyunNasFileSystemAction(CreateAliyunNasFileSystemAction&&) = default;
+  CreateAliyunNasFileSystemAction& operator=(const CreateAliyunNasFileSystemAction&) = default;
+  CreateAliyunNasFileSystemAction& operator=(CreateAliyunNasFileSystemAction&&) = default;
+  ~CreateAliyunNasFileSystemAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -129,6 +171,13 @@ struct CreateAliyunNasMountTargetAction : Action<CreateAliyunNasMountTargetActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAliyunNasMountTargetAction();
+  CreateAliyunNasMountTargetAction(const CreateAliyunNasMountTargetAction&) = default;
+  CreateAliyunNasMountTargetAction(CreateAliyunNasMountTargetAction&&) = default;
+  CreateAliyunNasMountTargetAction& operator=(const CreateAliyunNasMountTargetAction&) = default;
+  CreateAliyunNasMountTargetAction& operator=(CreateAliyunNasMountTargetAction&&) = default;
+  ~CreateAliyunNasMountTargetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -139,6 +188,13 @@ struct DeleteAliyunNasAccessGroupAction : Action<DeleteAliyunNasAccessGroupActio
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteAliyunNasAccessGroupAction();
+  DeleteAliyunNasAccessGroupAction(const DeleteAliyunNasAccessGroupAction&) = default;
+  DeleteAliyunNasAccessGroupAction(DeleteAliyunNasAccessGroupAction&&) = default;
+  DeleteAliyunNasAccessGroupAction& operator=(const DeleteAliyunNasAccessGroupAction&) = default;
+  DeleteAliyunNasAccessGroupAction& operator=(DeleteAliyunNasAccessGroupAction&&) = default;
+  ~DeleteAliyunNasAccessGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -151,6 +207,13 @@ struct DeleteAliyunNasAccessGroupRuleAction : Action<DeleteAliyunNasAccessGroupR
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAliyunNasAccessGroupRuleAction();
+  DeleteAliyunNasAccessGroupRuleAction(const DeleteAliyunNasAccessGroupRuleAction&) = default;
+  DeleteAliyunNasAccessGroupRuleAction(DeleteAliyunNasAccessGroupRuleAction&&) = default;
+  DeleteAliyunNasAccessGroupRuleAction& operator=(const DeleteAliyunNasAccessGroupRuleAction&) = default;
+  DeleteAliyunNasAccessGroupRuleAction& operator=(DeleteAliyunNasAccessGroupRuleAction&&) = default;
+  ~DeleteAliyunNasAccessGroupRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -161,6 +224,13 @@ struct GetAliyunNasAccessGroupRemoteAction : Action<GetAliyunNasAccessGroupRemot
   std::string dataCenterUuid;  ///< required
   std::optional<std::string> groupName;
   std::optional<std::string> requestIp;
+
+  GetAliyunNasAccessGroupRemoteAction();
+  GetAliyunNasAccessGroupRemoteAction(const GetAliyunNasAccessGroupRemoteAction&) = default;
+  GetAliyunNasAccessGroupRemoteAction(GetAliyunNasAccessGroupRemoteAction&&) = default;
+  GetAliyunNasAccessGroupRemoteAction& operator=(const GetAliyunNasAccessGroupRemoteAction&) = default;
+  GetAliyunNasAccessGroupRemoteAction& operator=(GetAliyunNasAccessGroupRemoteAction&&) = default;
+  ~GetAliyunNasAccessGroupRemoteAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -173,6 +243,13 @@ struct GetAliyunNasFileSystemRemoteAction : Action<GetAliyunNasFileSystemRemoteA
   std::optional<std::string> fileSystemId;
   std::optional<std::string> requestIp;
 
+  GetAliyunNasFileSystemRemoteAction();
+  GetAliyunNasFileSystemRemoteAction(const GetAliyunNasFileSystemRemoteAction&) = default;
+  GetAliyunNasFileSystemRemoteAction(GetAliyunNasFileSystemRemoteAction&&) = default;
+  GetAliyunNasFileSystemRemoteAction& operator=(const GetAliyunNasFileSystemRemoteAction&) = default;
+  GetAliyunNasFileSystemRemoteAction& operator=(GetAliyunNasFileSystemRemoteAction&&) = default;
+  ~GetAliyunNasFileSystemRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -184,6 +261,13 @@ struct GetAliyunNasMountTargetRemoteAction : Action<GetAliyunNasMountTargetRemot
   std::optional<std::string> mountDomain;
   std::optional<std::string> requestIp;
 
+  GetAliyunNasMountTargetRemoteAction();
+  GetAliyunNasMountTargetRemoteAction(const GetAliyunNasMountTargetRemoteAction&) = default;
+  GetAliyunNasMountTargetRemoteAction(GetAliyunNasMountTargetRemoteAction&&) = default;
+  GetAliyunNasMountTargetRemoteAction& operator=(const GetAliyunNasMountTargetRemoteAction&) = default;
+  GetAliyunNasMountTargetRemoteAction& operator=(GetAliyunNasMountTargetRemoteAction&&) = default;
+  ~GetAliyunNasMountTargetRemoteAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -191,6 +275,13 @@ struct GetAliyunNasMountTargetRemoteAction : Action<GetAliyunNasMountTargetRemot
 /// `GET /v1/nas/aliyun/access` -> QueryReply<AliyunNasAccessGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunNasAccessGroupAction.java.
 struct QueryAliyunNasAccessGroupAction : QueryAction<QueryAliyunNasAccessGroupAction, AliyunNasAccessGroupInventory> {
+
+  QueryAliyunNasAccessGroupAction();
+  QueryAliyunNasAccessGroupAction(const QueryAliyunNasAccessGroupAction&) = default;
+  QueryAliyunNasAccessGroupAction(QueryAliyunNasAccessGroupAction&&) = default;
+  QueryAliyunNasAccessGroupAction& operator=(const QueryAliyunNasAccessGroupAction&) = default;
+  QueryAliyunNasAccessGroupAction& operator=(QueryAliyunNasAccessGroupAction&&) = default;
+  ~QueryAliyunNasAccessGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -206,6 +297,13 @@ struct UpdateAliyunMountTargetAction : Action<UpdateAliyunMountTargetAction, Inv
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
 
+  UpdateAliyunMountTargetAction();
+  UpdateAliyunMountTargetAction(const UpdateAliyunMountTargetAction&) = default;
+  UpdateAliyunMountTargetAction(UpdateAliyunMountTargetAction&&) = default;
+  UpdateAliyunMountTargetAction& operator=(const UpdateAliyunMountTargetAction&) = default;
+  UpdateAliyunMountTargetAction& operator=(UpdateAliyunMountTargetAction&&) = default;
+  ~UpdateAliyunMountTargetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -217,6 +315,13 @@ struct UpdateAliyunNasAccessGroupAction : Action<UpdateAliyunNasAccessGroupActio
   std::string uuid;  ///< required
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
+
+  UpdateAliyunNasAccessGroupAction();
+  UpdateAliyunNasAccessGroupAction(const UpdateAliyunNasAccessGroupAction&) = default;
+  UpdateAliyunNasAccessGroupAction(UpdateAliyunNasAccessGroupAction&&) = default;
+  UpdateAliyunNasAccessGroupAction& operator=(const UpdateAliyunNasAccessGroupAction&) = default;
+  UpdateAliyunNasAccessGroupAction& operator=(UpdateAliyunNasAccessGroupAction&&) = default;
+  ~UpdateAliyunNasAccessGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

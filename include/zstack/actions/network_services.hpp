@@ -21,6 +21,13 @@ namespace zstack {
 /// From api/actions/GetNetworkServiceTypes.json (the manual).
 struct GetNetworkServiceTypesAction : Action<GetNetworkServiceTypesAction, GetNetworkServiceTypesReply> {
 
+  GetNetworkServiceTypesAction();
+  GetNetworkServiceTypesAction(const GetNetworkServiceTypesAction&) = default;
+  GetNetworkServiceTypesAction(GetNetworkServiceTypesAction&&) = default;
+  GetNetworkServiceTypesAction& operator=(const GetNetworkServiceTypesAction&) = default;
+  GetNetworkServiceTypesAction& operator=(GetNetworkServiceTypesAction&&) = default;
+  ~GetNetworkServiceTypesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -29,6 +36,13 @@ struct GetNetworkServiceTypesAction : Action<GetNetworkServiceTypesAction, GetNe
 /// `GET /v1/network-services/providers` -> QueryReply<NetworkServiceProviderInventory> (synchronous).
 /// From api/actions/QueryNetworkServiceProvider.json (the manual).
 struct QueryNetworkServiceProviderAction : QueryAction<QueryNetworkServiceProviderAction, NetworkServiceProviderInventory> {
+
+  QueryNetworkServiceProviderAction();
+  QueryNetworkServiceProviderAction(const QueryNetworkServiceProviderAction&) = default;
+  QueryNetworkServiceProviderAction(QueryNetworkServiceProviderAction&&) = default;
+  QueryNetworkServiceProviderAction& operator=(const QueryNetworkServiceProviderAction&) = default;
+  QueryNetworkServiceProviderAction& operator=(QueryNetworkServiceProviderAction&&) = default;
+  ~QueryNetworkServiceProviderAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

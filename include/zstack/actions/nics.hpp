@@ -23,6 +23,13 @@ struct AttachL3NetworkToVmNicAction : Action<AttachL3NetworkToVmNicAction, Inven
   std::optional<std::string> staticIp;
   std::optional<std::string> requestIp;
 
+  AttachL3NetworkToVmNicAction();
+  AttachL3NetworkToVmNicAction(const AttachL3NetworkToVmNicAction&) = default;
+  AttachL3NetworkToVmNicAction(AttachL3NetworkToVmNicAction&&) = default;
+  AttachL3NetworkToVmNicAction& operator=(const AttachL3NetworkToVmNicAction&) = default;
+  AttachL3NetworkToVmNicAction& operator=(AttachL3NetworkToVmNicAction&&) = default;
+  ~AttachL3NetworkToVmNicAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -37,6 +44,13 @@ struct CreateVmNicAction : Action<CreateVmNicAction, InventoryReply<VmNicInvento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmNicAction();
+  CreateVmNicAction(const CreateVmNicAction&) = default;
+  CreateVmNicAction(CreateVmNicAction&&) = default;
+  CreateVmNicAction& operator=(const CreateVmNicAction&) = default;
+  CreateVmNicAction& operator=(CreateVmNicAction&&) = default;
+  ~CreateVmNicAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +61,13 @@ struct DeleteVmNicAction : Action<DeleteVmNicAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVmNicAction();
+  DeleteVmNicAction(const DeleteVmNicAction&) = default;
+  DeleteVmNicAction(DeleteVmNicAction&&) = default;
+  DeleteVmNicAction& operator=(const DeleteVmNicAction&) = default;
+  DeleteVmNicAction& operator=(DeleteVmNicAction&&) = default;
+  ~DeleteVmNicAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -30,6 +30,13 @@ struct CreateVmInstanceFromOvfAction : Action<CreateVmInstanceFromOvfAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmInstanceFromOvfAction();
+  CreateVmInstanceFromOvfAction(const CreateVmInstanceFromOvfAction&) = default;
+  CreateVmInstanceFromOvfAction(CreateVmInstanceFromOvfAction&&) = default;
+  CreateVmInstanceFromOvfAction& operator=(const CreateVmInstanceFromOvfAction&) = default;
+  CreateVmInstanceFromOvfAction& operator=(CreateVmInstanceFromOvfAction&&) = default;
+  ~CreateVmInstanceFromOvfAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -46,6 +53,13 @@ struct ExportVmOvaPackageAction : Action<ExportVmOvaPackageAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  ExportVmOvaPackageAction();
+  ExportVmOvaPackageAction(const ExportVmOvaPackageAction&) = default;
+  ExportVmOvaPackageAction(ExportVmOvaPackageAction&&) = default;
+  ExportVmOvaPackageAction& operator=(const ExportVmOvaPackageAction&) = default;
+  ExportVmOvaPackageAction& operator=(ExportVmOvaPackageAction&&) = default;
+  ~ExportVmOvaPackageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -56,6 +70,13 @@ struct ExportVmOvaPackageAction : Action<ExportVmOvaPackageAction, InventoryRepl
 struct ParseOvfAction : Action<ParseOvfAction, ParseOvfResult> {
   std::string xmlBase64;  ///< required
   std::optional<std::string> requestIp;
+
+  ParseOvfAction();
+  ParseOvfAction(const ParseOvfAction&) = default;
+  ParseOvfAction(ParseOvfAction&&) = default;
+  ParseOvfAction& operator=(const ParseOvfAction&) = default;
+  ParseOvfAction& operator=(ParseOvfAction&&) = default;
+  ~ParseOvfAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

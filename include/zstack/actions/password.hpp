@@ -24,6 +24,13 @@ struct ValidatePasswordAction : Action<ValidatePasswordAction, ValidatePasswordR
   std::string loginType;  ///< required
   std::optional<std::string> requestIp;
 
+  ValidatePasswordAction();
+  ValidatePasswordAction(const ValidatePasswordAction&) = default;
+  ValidatePasswordAction(ValidatePasswordAction&&) = default;
+  ValidatePasswordAction& operator=(const ValidatePasswordAction&) = default;
+  ValidatePasswordAction& operator=(ValidatePasswordAction&&) = default;
+  ~ValidatePasswordAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -28,6 +28,13 @@ struct AttachPciDeviceToVmAction : Action<AttachPciDeviceToVmAction, InventoryRe
   std::string vmInstanceUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  AttachPciDeviceToVmAction();
+  AttachPciDeviceToVmAction(const AttachPciDeviceToVmAction&) = default;
+  AttachPciDeviceToVmAction(AttachPciDeviceToVmAction&&) = default;
+  AttachPciDeviceToVmAction& operator=(const AttachPciDeviceToVmAction&) = default;
+  AttachPciDeviceToVmAction& operator=(AttachPciDeviceToVmAction&&) = default;
+  ~AttachPciDeviceToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct CreatePciDeviceOfferingAction : Action<CreatePciDeviceOfferingAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreatePciDeviceOfferingAction();
+  CreatePciDeviceOfferingAction(const CreatePciDeviceOfferingAction&) = default;
+  CreatePciDeviceOfferingAction(CreatePciDeviceOfferingAction&&) = default;
+  CreatePciDeviceOfferingAction& operator=(const CreatePciDeviceOfferingAction&) = default;
+  CreatePciDeviceOfferingAction& operator=(CreatePciDeviceOfferingAction&&) = default;
+  ~CreatePciDeviceOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +72,13 @@ struct DeletePciDeviceAction : Action<DeletePciDeviceAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeletePciDeviceAction();
+  DeletePciDeviceAction(const DeletePciDeviceAction&) = default;
+  DeletePciDeviceAction(DeletePciDeviceAction&&) = default;
+  DeletePciDeviceAction& operator=(const DeletePciDeviceAction&) = default;
+  DeletePciDeviceAction& operator=(DeletePciDeviceAction&&) = default;
+  ~DeletePciDeviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -68,6 +89,13 @@ struct DeletePciDeviceOfferingAction : Action<DeletePciDeviceOfferingAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePciDeviceOfferingAction();
+  DeletePciDeviceOfferingAction(const DeletePciDeviceOfferingAction&) = default;
+  DeletePciDeviceOfferingAction(DeletePciDeviceOfferingAction&&) = default;
+  DeletePciDeviceOfferingAction& operator=(const DeletePciDeviceOfferingAction&) = default;
+  DeletePciDeviceOfferingAction& operator=(DeletePciDeviceOfferingAction&&) = default;
+  ~DeletePciDeviceOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -81,6 +109,13 @@ struct DetachPciDeviceFromVmAction : Action<DetachPciDeviceFromVmAction, Invento
   std::string vmInstanceUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  DetachPciDeviceFromVmAction();
+  DetachPciDeviceFromVmAction(const DetachPciDeviceFromVmAction&) = default;
+  DetachPciDeviceFromVmAction(DetachPciDeviceFromVmAction&&) = default;
+  DetachPciDeviceFromVmAction& operator=(const DetachPciDeviceFromVmAction&) = default;
+  DetachPciDeviceFromVmAction& operator=(DetachPciDeviceFromVmAction&&) = default;
+  ~DetachPciDeviceFromVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -91,6 +126,13 @@ struct GetHostIommuStateAction : Action<GetHostIommuStateAction, GetHostIommuSta
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetHostIommuStateAction();
+  GetHostIommuStateAction(const GetHostIommuStateAction&) = default;
+  GetHostIommuStateAction(GetHostIommuStateAction&&) = default;
+  GetHostIommuStateAction& operator=(const GetHostIommuStateAction&) = default;
+  GetHostIommuStateAction& operator=(GetHostIommuStateAction&&) = default;
+  ~GetHostIommuStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -100,6 +142,13 @@ struct GetHostIommuStateAction : Action<GetHostIommuStateAction, GetHostIommuSta
 struct GetHostIommuStatusAction : Action<GetHostIommuStatusAction, GetHostIommuStatusResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetHostIommuStatusAction();
+  GetHostIommuStatusAction(const GetHostIommuStatusAction&) = default;
+  GetHostIommuStatusAction(GetHostIommuStatusAction&&) = default;
+  GetHostIommuStatusAction& operator=(const GetHostIommuStatusAction&) = default;
+  GetHostIommuStatusAction& operator=(GetHostIommuStatusAction&&) = default;
+  ~GetHostIommuStatusAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -113,6 +162,13 @@ struct GetPciDeviceCandidatesForNewCreateVmAction : Action<GetPciDeviceCandidate
   std::optional<Json> types;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetPciDeviceCandidatesForNewCreateVmAction();
+  GetPciDeviceCandidatesForNewCreateVmAction(const GetPciDeviceCandidatesForNewCreateVmAction&) = default;
+  GetPciDeviceCandidatesForNewCreateVmAction(GetPciDeviceCandidatesForNewCreateVmAction&&) = default;
+  GetPciDeviceCandidatesForNewCreateVmAction& operator=(const GetPciDeviceCandidatesForNewCreateVmAction&) = default;
+  GetPciDeviceCandidatesForNewCreateVmAction& operator=(GetPciDeviceCandidatesForNewCreateVmAction&&) = default;
+  ~GetPciDeviceCandidatesForNewCreateVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -120,6 +176,13 @@ struct GetPciDeviceCandidatesForNewCreateVmAction : Action<GetPciDeviceCandidate
 /// `GET /v1/pci-device/ethernet-vfs` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryEthernetVFAction.java.
 struct QueryEthernetVFAction : QueryAction<QueryEthernetVFAction, Json> {
+
+  QueryEthernetVFAction();
+  QueryEthernetVFAction(const QueryEthernetVFAction&) = default;
+  QueryEthernetVFAction(QueryEthernetVFAction&&) = default;
+  QueryEthernetVFAction& operator=(const QueryEthernetVFAction&) = default;
+  QueryEthernetVFAction& operator=(QueryEthernetVFAction&&) = default;
+  ~QueryEthernetVFAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -129,6 +192,13 @@ struct QueryEthernetVFAction : QueryAction<QueryEthernetVFAction, Json> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryPciDeviceAction.java.
 struct QueryPciDeviceAction : QueryAction<QueryPciDeviceAction, PciDeviceInventory> {
 
+  QueryPciDeviceAction();
+  QueryPciDeviceAction(const QueryPciDeviceAction&) = default;
+  QueryPciDeviceAction(QueryPciDeviceAction&&) = default;
+  QueryPciDeviceAction& operator=(const QueryPciDeviceAction&) = default;
+  QueryPciDeviceAction& operator=(QueryPciDeviceAction&&) = default;
+  ~QueryPciDeviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -136,6 +206,13 @@ struct QueryPciDeviceAction : QueryAction<QueryPciDeviceAction, PciDeviceInvento
 /// `GET /v1/pci-device/pci-device-offerings` -> QueryReply<PciDeviceOfferingInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPciDeviceOfferingAction.java.
 struct QueryPciDeviceOfferingAction : QueryAction<QueryPciDeviceOfferingAction, PciDeviceOfferingInventory> {
+
+  QueryPciDeviceOfferingAction();
+  QueryPciDeviceOfferingAction(const QueryPciDeviceOfferingAction&) = default;
+  QueryPciDeviceOfferingAction(QueryPciDeviceOfferingAction&&) = default;
+  QueryPciDeviceOfferingAction& operator=(const QueryPciDeviceOfferingAction&) = default;
+  QueryPciDeviceOfferingAction& operator=(QueryPciDeviceOfferingAction&&) = default;
+  ~QueryPciDeviceOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -148,6 +225,13 @@ struct UpdateHostIommuStateAction : Action<UpdateHostIommuStateAction, UpdateHos
   std::string uuid;  ///< path; required
   std::string state;  ///< required; one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdateHostIommuStateAction();
+  UpdateHostIommuStateAction(const UpdateHostIommuStateAction&) = default;
+  UpdateHostIommuStateAction(UpdateHostIommuStateAction&&) = default;
+  UpdateHostIommuStateAction& operator=(const UpdateHostIommuStateAction&) = default;
+  UpdateHostIommuStateAction& operator=(UpdateHostIommuStateAction&&) = default;
+  ~UpdateHostIommuStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -163,6 +247,13 @@ struct UpdatePciDeviceAction : Action<UpdatePciDeviceAction, InventoryReply<PciD
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> metaData;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdatePciDeviceAction();
+  UpdatePciDeviceAction(const UpdatePciDeviceAction&) = default;
+  UpdatePciDeviceAction(UpdatePciDeviceAction&&) = default;
+  UpdatePciDeviceAction& operator=(const UpdatePciDeviceAction&) = default;
+  UpdatePciDeviceAction& operator=(UpdatePciDeviceAction&&) = default;
+  ~UpdatePciDeviceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -26,6 +26,13 @@ struct AddPciDeviceSpecToVmInstanceAction : Action<AddPciDeviceSpecToVmInstanceA
   std::optional<std::int32_t> pciDeviceNumber;  ///< range [1, 100]; Java SDK default 1
   std::optional<std::string> requestIp;
 
+  AddPciDeviceSpecToVmInstanceAction();
+  AddPciDeviceSpecToVmInstanceAction(const AddPciDeviceSpecToVmInstanceAction&) = default;
+  AddPciDeviceSpecToVmInstanceAction(AddPciDeviceSpecToVmInstanceAction&&) = default;
+  AddPciDeviceSpecToVmInstanceAction& operator=(const AddPciDeviceSpecToVmInstanceAction&) = default;
+  AddPciDeviceSpecToVmInstanceAction& operator=(AddPciDeviceSpecToVmInstanceAction&&) = default;
+  ~AddPciDeviceSpecToVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct GetPciDeviceSpecCandidatesAction : Action<GetPciDeviceSpecCandidatesActio
   std::optional<Json> types;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetPciDeviceSpecCandidatesAction();
+  GetPciDeviceSpecCandidatesAction(const GetPciDeviceSpecCandidatesAction&) = default;
+  GetPciDeviceSpecCandidatesAction(GetPciDeviceSpecCandidatesAction&&) = default;
+  GetPciDeviceSpecCandidatesAction& operator=(const GetPciDeviceSpecCandidatesAction&) = default;
+  GetPciDeviceSpecCandidatesAction& operator=(GetPciDeviceSpecCandidatesAction&&) = default;
+  ~GetPciDeviceSpecCandidatesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +61,13 @@ struct GetPciDeviceSpecCandidatesAction : Action<GetPciDeviceSpecCandidatesActio
 /// `GET /v1/pci-device-specs` -> QueryReply<PciDeviceSpecInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPciDeviceSpecAction.java.
 struct QueryPciDeviceSpecAction : QueryAction<QueryPciDeviceSpecAction, PciDeviceSpecInventory> {
+
+  QueryPciDeviceSpecAction();
+  QueryPciDeviceSpecAction(const QueryPciDeviceSpecAction&) = default;
+  QueryPciDeviceSpecAction(QueryPciDeviceSpecAction&&) = default;
+  QueryPciDeviceSpecAction& operator=(const QueryPciDeviceSpecAction&) = default;
+  QueryPciDeviceSpecAction& operator=(QueryPciDeviceSpecAction&&) = default;
+  ~QueryPciDeviceSpecAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -58,6 +79,13 @@ struct RemovePciDeviceSpecFromVmInstanceAction : Action<RemovePciDeviceSpecFromV
   std::string pciSpecUuid;  ///< path; required
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RemovePciDeviceSpecFromVmInstanceAction();
+  RemovePciDeviceSpecFromVmInstanceAction(const RemovePciDeviceSpecFromVmInstanceAction&) = default;
+  RemovePciDeviceSpecFromVmInstanceAction(RemovePciDeviceSpecFromVmInstanceAction&&) = default;
+  RemovePciDeviceSpecFromVmInstanceAction& operator=(const RemovePciDeviceSpecFromVmInstanceAction&) = default;
+  RemovePciDeviceSpecFromVmInstanceAction& operator=(RemovePciDeviceSpecFromVmInstanceAction&&) = default;
+  ~RemovePciDeviceSpecFromVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -75,6 +103,13 @@ struct UpdatePciDeviceSpecAction : Action<UpdatePciDeviceSpecAction, InventoryRe
   std::optional<bool> abandonSpecRom;  ///< Java SDK default false
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdatePciDeviceSpecAction();
+  UpdatePciDeviceSpecAction(const UpdatePciDeviceSpecAction&) = default;
+  UpdatePciDeviceSpecAction(UpdatePciDeviceSpecAction&&) = default;
+  UpdatePciDeviceSpecAction& operator=(const UpdatePciDeviceSpecAction&) = default;
+  UpdatePciDeviceSpecAction& operator=(UpdatePciDeviceSpecAction&&) = default;
+  ~UpdatePciDeviceSpecAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct GenerateMdevDevicesAction : Action<GenerateMdevDevicesAction, EmptyReply>
   std::string mdevSpecUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  GenerateMdevDevicesAction();
+  GenerateMdevDevicesAction(const GenerateMdevDevicesAction&) = default;
+  GenerateMdevDevicesAction(GenerateMdevDevicesAction&&) = default;
+  GenerateMdevDevicesAction& operator=(const GenerateMdevDevicesAction&) = default;
+  GenerateMdevDevicesAction& operator=(GenerateMdevDevicesAction&&) = default;
+  ~GenerateMdevDevicesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct GenerateSriovPciDevicesAction : Action<GenerateSriovPciDevicesAction, Emp
   std::optional<std::int32_t> virtPartNum;  ///< required
   std::optional<std::string> requestIp;
 
+  GenerateSriovPciDevicesAction();
+  GenerateSriovPciDevicesAction(const GenerateSriovPciDevicesAction&) = default;
+  GenerateSriovPciDevicesAction(GenerateSriovPciDevicesAction&&) = default;
+  GenerateSriovPciDevicesAction& operator=(const GenerateSriovPciDevicesAction&) = default;
+  GenerateSriovPciDevicesAction& operator=(GenerateSriovPciDevicesAction&&) = default;
+  ~GenerateSriovPciDevicesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -41,6 +55,13 @@ struct GenerateSriovPciDevicesAction : Action<GenerateSriovPciDevicesAction, Emp
 /// `GET /v1/pci-devices/pci-devices/pci-device-offerings` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPciDevicePciDeviceOfferingAction.java.
 struct QueryPciDevicePciDeviceOfferingAction : QueryAction<QueryPciDevicePciDeviceOfferingAction, Json> {
+
+  QueryPciDevicePciDeviceOfferingAction();
+  QueryPciDevicePciDeviceOfferingAction(const QueryPciDevicePciDeviceOfferingAction&) = default;
+  QueryPciDevicePciDeviceOfferingAction(QueryPciDevicePciDeviceOfferingAction&&) = default;
+  QueryPciDevicePciDeviceOfferingAction& operator=(const QueryPciDevicePciDeviceOfferingAction&) = default;
+  QueryPciDevicePciDeviceOfferingAction& operator=(QueryPciDevicePciDeviceOfferingAction&&) = default;
+  ~QueryPciDevicePciDeviceOfferingAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -53,6 +74,13 @@ struct UngenerateMdevDevicesAction : Action<UngenerateMdevDevicesAction, EmptyRe
   std::string pciDeviceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  UngenerateMdevDevicesAction();
+  UngenerateMdevDevicesAction(const UngenerateMdevDevicesAction&) = default;
+  UngenerateMdevDevicesAction(UngenerateMdevDevicesAction&&) = default;
+  UngenerateMdevDevicesAction& operator=(const UngenerateMdevDevicesAction&) = default;
+  UngenerateMdevDevicesAction& operator=(UngenerateMdevDevicesAction&&) = default;
+  ~UngenerateMdevDevicesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -63,6 +91,13 @@ struct UngenerateMdevDevicesAction : Action<UngenerateMdevDevicesAction, EmptyRe
 struct UngenerateSriovPciDevicesAction : Action<UngenerateSriovPciDevicesAction, EmptyReply> {
   std::string pciDeviceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UngenerateSriovPciDevicesAction();
+  UngenerateSriovPciDevicesAction(const UngenerateSriovPciDevicesAction&) = default;
+  UngenerateSriovPciDevicesAction(UngenerateSriovPciDevicesAction&&) = default;
+  UngenerateSriovPciDevicesAction& operator=(const UngenerateSriovPciDevicesAction&) = default;
+  UngenerateSriovPciDevicesAction& operator=(UngenerateSriovPciDevicesAction&&) = default;
+  ~UngenerateSriovPciDevicesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -30,6 +30,13 @@ struct AttachPolicyRouteRuleSetToL3Action : Action<AttachPolicyRouteRuleSetToL3A
   std::string ruleSetUuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
 
+  AttachPolicyRouteRuleSetToL3Action();
+  AttachPolicyRouteRuleSetToL3Action(const AttachPolicyRouteRuleSetToL3Action&) = default;
+  AttachPolicyRouteRuleSetToL3Action(AttachPolicyRouteRuleSetToL3Action&&) = default;
+  AttachPolicyRouteRuleSetToL3Action& operator=(const AttachPolicyRouteRuleSetToL3Action&) = default;
+  AttachPolicyRouteRuleSetToL3Action& operator=(AttachPolicyRouteRuleSetToL3Action&&) = default;
+  ~AttachPolicyRouteRuleSetToL3Action();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -50,6 +57,13 @@ struct CreatePolicyRouteRuleAction : Action<CreatePolicyRouteRuleAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreatePolicyRouteRuleAction();
+  CreatePolicyRouteRuleAction(const CreatePolicyRouteRuleAction&) = default;
+  CreatePolicyRouteRuleAction(CreatePolicyRouteRuleAction&&) = default;
+  CreatePolicyRouteRuleAction& operator=(const CreatePolicyRouteRuleAction&) = default;
+  CreatePolicyRouteRuleAction& operator=(CreatePolicyRouteRuleAction&&) = default;
+  ~CreatePolicyRouteRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -66,6 +80,13 @@ struct CreatePolicyRouteRuleSetAction : Action<CreatePolicyRouteRuleSetAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreatePolicyRouteRuleSetAction();
+  CreatePolicyRouteRuleSetAction(const CreatePolicyRouteRuleSetAction&) = default;
+  CreatePolicyRouteRuleSetAction(CreatePolicyRouteRuleSetAction&&) = default;
+  CreatePolicyRouteRuleSetAction& operator=(const CreatePolicyRouteRuleSetAction&) = default;
+  CreatePolicyRouteRuleSetAction& operator=(CreatePolicyRouteRuleSetAction&&) = default;
+  ~CreatePolicyRouteRuleSetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -80,6 +101,13 @@ struct CreatePolicyRouteTableAction : Action<CreatePolicyRouteTableAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreatePolicyRouteTableAction();
+  CreatePolicyRouteTableAction(const CreatePolicyRouteTableAction&) = default;
+  CreatePolicyRouteTableAction(CreatePolicyRouteTableAction&&) = default;
+  CreatePolicyRouteTableAction& operator=(const CreatePolicyRouteTableAction&) = default;
+  CreatePolicyRouteTableAction& operator=(CreatePolicyRouteTableAction&&) = default;
+  ~CreatePolicyRouteTableAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -97,6 +125,13 @@ struct CreatePolicyRouteTableRouteEntryAction : Action<CreatePolicyRouteTableRou
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreatePolicyRouteTableRouteEntryAction();
+  CreatePolicyRouteTableRouteEntryAction(const CreatePolicyRouteTableRouteEntryAction&) = default;
+  CreatePolicyRouteTableRouteEntryAction(CreatePolicyRouteTableRouteEntryAction&&) = default;
+  CreatePolicyRouteTableRouteEntryAction& operator=(const CreatePolicyRouteTableRouteEntryAction&) = default;
+  CreatePolicyRouteTableRouteEntryAction& operator=(CreatePolicyRouteTableRouteEntryAction&&) = default;
+  ~CreatePolicyRouteTableRouteEntryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -107,6 +142,13 @@ struct DeletePolicyRouteRuleAction : Action<DeletePolicyRouteRuleAction, EmptyRe
   std::string uuid;  ///< path; required; not empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePolicyRouteRuleAction();
+  DeletePolicyRouteRuleAction(const DeletePolicyRouteRuleAction&) = default;
+  DeletePolicyRouteRuleAction(DeletePolicyRouteRuleAction&&) = default;
+  DeletePolicyRouteRuleAction& operator=(const DeletePolicyRouteRuleAction&) = default;
+  DeletePolicyRouteRuleAction& operator=(DeletePolicyRouteRuleAction&&) = default;
+  ~DeletePolicyRouteRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -119,6 +161,13 @@ struct DeletePolicyRouteRuleSetAction : Action<DeletePolicyRouteRuleSetAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeletePolicyRouteRuleSetAction();
+  DeletePolicyRouteRuleSetAction(const DeletePolicyRouteRuleSetAction&) = default;
+  DeletePolicyRouteRuleSetAction(DeletePolicyRouteRuleSetAction&&) = default;
+  DeletePolicyRouteRuleSetAction& operator=(const DeletePolicyRouteRuleSetAction&) = default;
+  DeletePolicyRouteRuleSetAction& operator=(DeletePolicyRouteRuleSetAction&&) = default;
+  ~DeletePolicyRouteRuleSetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -129,6 +178,13 @@ struct DeletePolicyRouteTableAction : Action<DeletePolicyRouteTableAction, Empty
   std::string uuid;  ///< path; required; not empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePolicyRouteTableAction();
+  DeletePolicyRouteTableAction(const DeletePolicyRouteTableAction&) = default;
+  DeletePolicyRouteTableAction(DeletePolicyRouteTableAction&&) = default;
+  DeletePolicyRouteTableAction& operator=(const DeletePolicyRouteTableAction&) = default;
+  DeletePolicyRouteTableAction& operator=(DeletePolicyRouteTableAction&&) = default;
+  ~DeletePolicyRouteTableAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -141,6 +197,13 @@ struct DeletePolicyRouteTableRouteEntryAction : Action<DeletePolicyRouteTableRou
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeletePolicyRouteTableRouteEntryAction();
+  DeletePolicyRouteTableRouteEntryAction(const DeletePolicyRouteTableRouteEntryAction&) = default;
+  DeletePolicyRouteTableRouteEntryAction(DeletePolicyRouteTableRouteEntryAction&&) = default;
+  DeletePolicyRouteTableRouteEntryAction& operator=(const DeletePolicyRouteTableRouteEntryAction&) = default;
+  DeletePolicyRouteTableRouteEntryAction& operator=(DeletePolicyRouteTableRouteEntryAction&&) = default;
+  ~DeletePolicyRouteTableRouteEntryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -152,6 +215,13 @@ struct DetachPolicyRouteRuleSetFromL3Action : Action<DetachPolicyRouteRuleSetFro
   std::string ruleSetUuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
 
+  DetachPolicyRouteRuleSetFromL3Action();
+  DetachPolicyRouteRuleSetFromL3Action(const DetachPolicyRouteRuleSetFromL3Action&) = default;
+  DetachPolicyRouteRuleSetFromL3Action(DetachPolicyRouteRuleSetFromL3Action&&) = default;
+  DetachPolicyRouteRuleSetFromL3Action& operator=(const DetachPolicyRouteRuleSetFromL3Action&) = default;
+  DetachPolicyRouteRuleSetFromL3Action& operator=(DetachPolicyRouteRuleSetFromL3Action&&) = default;
+  ~DetachPolicyRouteRuleSetFromL3Action();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -162,6 +232,13 @@ struct GetPolicyRouteRuleSetFromVirtualRouterAction : Action<GetPolicyRouteRuleS
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetPolicyRouteRuleSetFromVirtualRouterAction();
+  GetPolicyRouteRuleSetFromVirtualRouterAction(const GetPolicyRouteRuleSetFromVirtualRouterAction&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterAction(GetPolicyRouteRuleSetFromVirtualRouterAction&&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterAction& operator=(const GetPolicyRouteRuleSetFromVirtualRouterAction&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterAction& operator=(GetPolicyRouteRuleSetFromVirtualRouterAction&&) = default;
+  ~GetPolicyRouteRuleSetFromVirtualRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -169,6 +246,13 @@ struct GetPolicyRouteRuleSetFromVirtualRouterAction : Action<GetPolicyRouteRuleS
 /// `GET /v1/policy-routes/rules` -> QueryReply<PolicyRouteRuleInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleAction.java.
 struct QueryPolicyRouteRuleAction : QueryAction<QueryPolicyRouteRuleAction, PolicyRouteRuleInventory> {
+
+  QueryPolicyRouteRuleAction();
+  QueryPolicyRouteRuleAction(const QueryPolicyRouteRuleAction&) = default;
+  QueryPolicyRouteRuleAction(QueryPolicyRouteRuleAction&&) = default;
+  QueryPolicyRouteRuleAction& operator=(const QueryPolicyRouteRuleAction&) = default;
+  QueryPolicyRouteRuleAction& operator=(QueryPolicyRouteRuleAction&&) = default;
+  ~QueryPolicyRouteRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -178,6 +262,13 @@ struct QueryPolicyRouteRuleAction : QueryAction<QueryPolicyRouteRuleAction, Poli
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleSetAction.java.
 struct QueryPolicyRouteRuleSetAction : QueryAction<QueryPolicyRouteRuleSetAction, PolicyRouteRuleSetInventory> {
 
+  QueryPolicyRouteRuleSetAction();
+  QueryPolicyRouteRuleSetAction(const QueryPolicyRouteRuleSetAction&) = default;
+  QueryPolicyRouteRuleSetAction(QueryPolicyRouteRuleSetAction&&) = default;
+  QueryPolicyRouteRuleSetAction& operator=(const QueryPolicyRouteRuleSetAction&) = default;
+  QueryPolicyRouteRuleSetAction& operator=(QueryPolicyRouteRuleSetAction&&) = default;
+  ~QueryPolicyRouteRuleSetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -185,6 +276,13 @@ struct QueryPolicyRouteRuleSetAction : QueryAction<QueryPolicyRouteRuleSetAction
 /// `GET /v1/policy-routes/rulesets/l3networdks/refs` -> QueryReply<PolicyRouteRuleSetL3RefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleSetL3RefAction.java.
 struct QueryPolicyRouteRuleSetL3RefAction : QueryAction<QueryPolicyRouteRuleSetL3RefAction, PolicyRouteRuleSetL3RefInventory> {
+
+  QueryPolicyRouteRuleSetL3RefAction();
+  QueryPolicyRouteRuleSetL3RefAction(const QueryPolicyRouteRuleSetL3RefAction&) = default;
+  QueryPolicyRouteRuleSetL3RefAction(QueryPolicyRouteRuleSetL3RefAction&&) = default;
+  QueryPolicyRouteRuleSetL3RefAction& operator=(const QueryPolicyRouteRuleSetL3RefAction&) = default;
+  QueryPolicyRouteRuleSetL3RefAction& operator=(QueryPolicyRouteRuleSetL3RefAction&&) = default;
+  ~QueryPolicyRouteRuleSetL3RefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -194,6 +292,13 @@ struct QueryPolicyRouteRuleSetL3RefAction : QueryAction<QueryPolicyRouteRuleSetL
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteRuleSetVRouterRefAction.java.
 struct QueryPolicyRouteRuleSetVRouterRefAction : QueryAction<QueryPolicyRouteRuleSetVRouterRefAction, PolicyRouteRuleSetVRouterRefInventory> {
 
+  QueryPolicyRouteRuleSetVRouterRefAction();
+  QueryPolicyRouteRuleSetVRouterRefAction(const QueryPolicyRouteRuleSetVRouterRefAction&) = default;
+  QueryPolicyRouteRuleSetVRouterRefAction(QueryPolicyRouteRuleSetVRouterRefAction&&) = default;
+  QueryPolicyRouteRuleSetVRouterRefAction& operator=(const QueryPolicyRouteRuleSetVRouterRefAction&) = default;
+  QueryPolicyRouteRuleSetVRouterRefAction& operator=(QueryPolicyRouteRuleSetVRouterRefAction&&) = default;
+  ~QueryPolicyRouteRuleSetVRouterRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -201,6 +306,13 @@ struct QueryPolicyRouteRuleSetVRouterRefAction : QueryAction<QueryPolicyRouteRul
 /// `GET /v1/policy-routes/tables` -> QueryReply<PolicyRouteTableInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteTableAction.java.
 struct QueryPolicyRouteTableAction : QueryAction<QueryPolicyRouteTableAction, PolicyRouteTableInventory> {
+
+  QueryPolicyRouteTableAction();
+  QueryPolicyRouteTableAction(const QueryPolicyRouteTableAction&) = default;
+  QueryPolicyRouteTableAction(QueryPolicyRouteTableAction&&) = default;
+  QueryPolicyRouteTableAction& operator=(const QueryPolicyRouteTableAction&) = default;
+  QueryPolicyRouteTableAction& operator=(QueryPolicyRouteTableAction&&) = default;
+  ~QueryPolicyRouteTableAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -210,6 +322,13 @@ struct QueryPolicyRouteTableAction : QueryAction<QueryPolicyRouteTableAction, Po
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteTableRouteEntryAction.java.
 struct QueryPolicyRouteTableRouteEntryAction : QueryAction<QueryPolicyRouteTableRouteEntryAction, PolicyRouteTableRouteEntryInventory> {
 
+  QueryPolicyRouteTableRouteEntryAction();
+  QueryPolicyRouteTableRouteEntryAction(const QueryPolicyRouteTableRouteEntryAction&) = default;
+  QueryPolicyRouteTableRouteEntryAction(QueryPolicyRouteTableRouteEntryAction&&) = default;
+  QueryPolicyRouteTableRouteEntryAction& operator=(const QueryPolicyRouteTableRouteEntryAction&) = default;
+  QueryPolicyRouteTableRouteEntryAction& operator=(QueryPolicyRouteTableRouteEntryAction&&) = default;
+  ~QueryPolicyRouteTableRouteEntryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -217,6 +336,13 @@ struct QueryPolicyRouteTableRouteEntryAction : QueryAction<QueryPolicyRouteTable
 /// `GET /v1/policy-routes/tables/vrouters/refs` -> QueryReply<PolicyRouteTableVRouterRefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPolicyRouteTableVRouterRefAction.java.
 struct QueryPolicyRouteTableVRouterRefAction : QueryAction<QueryPolicyRouteTableVRouterRefAction, PolicyRouteTableVRouterRefInventory> {
+
+  QueryPolicyRouteTableVRouterRefAction();
+  QueryPolicyRouteTableVRouterRefAction(const QueryPolicyRouteTableVRouterRefAction&) = default;
+  QueryPolicyRouteTableVRouterRefAction(QueryPolicyRouteTableVRouterRefAction&&) = default;
+  QueryPolicyRouteTableVRouterRefAction& operator=(const QueryPolicyRouteTableVRouterRefAction&) = default;
+  QueryPolicyRouteTableVRouterRefAction& operator=(QueryPolicyRouteTableVRouterRefAction&&) = default;
+  ~QueryPolicyRouteTableVRouterRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -230,6 +356,13 @@ struct UpdatePolicyRouteRuleSetAction : Action<UpdatePolicyRouteRuleSetAction, I
   std::optional<std::string> name;  ///< max length 16
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdatePolicyRouteRuleSetAction();
+  UpdatePolicyRouteRuleSetAction(const UpdatePolicyRouteRuleSetAction&) = default;
+  UpdatePolicyRouteRuleSetAction(UpdatePolicyRouteRuleSetAction&&) = default;
+  UpdatePolicyRouteRuleSetAction& operator=(const UpdatePolicyRouteRuleSetAction&) = default;
+  UpdatePolicyRouteRuleSetAction& operator=(UpdatePolicyRouteRuleSetAction&&) = default;
+  ~UpdatePolicyRouteRuleSetAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -23,6 +23,13 @@ struct AttachPortForwardingRuleAction : Action<AttachPortForwardingRuleAction, I
   std::string ruleUuid;  ///< path; required
   std::string vmNicUuid;  ///< path; required
 
+  AttachPortForwardingRuleAction();
+  AttachPortForwardingRuleAction(const AttachPortForwardingRuleAction&) = default;
+  AttachPortForwardingRuleAction(AttachPortForwardingRuleAction&&) = default;
+  AttachPortForwardingRuleAction& operator=(const AttachPortForwardingRuleAction&) = default;
+  AttachPortForwardingRuleAction& operator=(AttachPortForwardingRuleAction&&) = default;
+  ~AttachPortForwardingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct AttachPortForwardingRuleAction : Action<AttachPortForwardingRuleAction, I
 struct ChangePortForwardingRuleStateAction : Action<ChangePortForwardingRuleStateAction, InventoryReply<PortForwardingRuleInventory>> {
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
+
+  ChangePortForwardingRuleStateAction();
+  ChangePortForwardingRuleStateAction(const ChangePortForwardingRuleStateAction&) = default;
+  ChangePortForwardingRuleStateAction(ChangePortForwardingRuleStateAction&&) = default;
+  ChangePortForwardingRuleStateAction& operator=(const ChangePortForwardingRuleStateAction&) = default;
+  ChangePortForwardingRuleStateAction& operator=(ChangePortForwardingRuleStateAction&&) = default;
+  ~ChangePortForwardingRuleStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -56,6 +70,13 @@ struct CreatePortForwardingRuleAction : Action<CreatePortForwardingRuleAction, I
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> resourceUuid;
 
+  CreatePortForwardingRuleAction();
+  CreatePortForwardingRuleAction(const CreatePortForwardingRuleAction&) = default;
+  CreatePortForwardingRuleAction(CreatePortForwardingRuleAction&&) = default;
+  CreatePortForwardingRuleAction& operator=(const CreatePortForwardingRuleAction&) = default;
+  CreatePortForwardingRuleAction& operator=(CreatePortForwardingRuleAction&&) = default;
+  ~CreatePortForwardingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -67,6 +88,13 @@ struct DeletePortForwardingRuleAction : Action<DeletePortForwardingRuleAction, E
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
 
+  DeletePortForwardingRuleAction();
+  DeletePortForwardingRuleAction(const DeletePortForwardingRuleAction&) = default;
+  DeletePortForwardingRuleAction(DeletePortForwardingRuleAction&&) = default;
+  DeletePortForwardingRuleAction& operator=(const DeletePortForwardingRuleAction&) = default;
+  DeletePortForwardingRuleAction& operator=(DeletePortForwardingRuleAction&&) = default;
+  ~DeletePortForwardingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -76,6 +104,13 @@ struct DeletePortForwardingRuleAction : Action<DeletePortForwardingRuleAction, E
 /// From api/actions/DetachPortForwardingRule.json (the manual).
 struct DetachPortForwardingRuleAction : Action<DetachPortForwardingRuleAction, InventoryReply<PortForwardingRuleInventory>> {
   std::string uuid;  ///< path; required
+
+  DetachPortForwardingRuleAction();
+  DetachPortForwardingRuleAction(const DetachPortForwardingRuleAction&) = default;
+  DetachPortForwardingRuleAction(DetachPortForwardingRuleAction&&) = default;
+  DetachPortForwardingRuleAction& operator=(const DetachPortForwardingRuleAction&) = default;
+  DetachPortForwardingRuleAction& operator=(DetachPortForwardingRuleAction&&) = default;
+  ~DetachPortForwardingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -87,6 +122,13 @@ struct DetachPortForwardingRuleAction : Action<DetachPortForwardingRuleAction, I
 struct GetPortForwardingAttachableVmNicsAction : Action<GetPortForwardingAttachableVmNicsAction, QueryReply<VmNicInventory>> {
   std::string ruleUuid;  ///< path; required
 
+  GetPortForwardingAttachableVmNicsAction();
+  GetPortForwardingAttachableVmNicsAction(const GetPortForwardingAttachableVmNicsAction&) = default;
+  GetPortForwardingAttachableVmNicsAction(GetPortForwardingAttachableVmNicsAction&&) = default;
+  GetPortForwardingAttachableVmNicsAction& operator=(const GetPortForwardingAttachableVmNicsAction&) = default;
+  GetPortForwardingAttachableVmNicsAction& operator=(GetPortForwardingAttachableVmNicsAction&&) = default;
+  ~GetPortForwardingAttachableVmNicsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -95,6 +137,13 @@ struct GetPortForwardingAttachableVmNicsAction : Action<GetPortForwardingAttacha
 /// `GET /v1/port-forwarding` -> QueryReply<PortForwardingRuleInventory> (synchronous).
 /// From api/actions/QueryPortForwardingRule.json (the manual).
 struct QueryPortForwardingRuleAction : QueryAction<QueryPortForwardingRuleAction, PortForwardingRuleInventory> {
+
+  QueryPortForwardingRuleAction();
+  QueryPortForwardingRuleAction(const QueryPortForwardingRuleAction&) = default;
+  QueryPortForwardingRuleAction(QueryPortForwardingRuleAction&&) = default;
+  QueryPortForwardingRuleAction& operator=(const QueryPortForwardingRuleAction&) = default;
+  QueryPortForwardingRuleAction& operator=(QueryPortForwardingRuleAction&&) = default;
+  ~QueryPortForwardingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -108,6 +157,13 @@ struct UpdatePortForwardingRuleAction : Action<UpdatePortForwardingRuleAction, I
   std::string uuid;  ///< path; required
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
+
+  UpdatePortForwardingRuleAction();
+  UpdatePortForwardingRuleAction(const UpdatePortForwardingRuleAction&) = default;
+  UpdatePortForwardingRuleAction(UpdatePortForwardingRuleAction&&) = default;
+  UpdatePortForwardingRuleAction& operator=(const UpdatePortForwardingRuleAction&) = default;
+  UpdatePortForwardingRuleAction& operator=(UpdatePortForwardingRuleAction&&) = default;
+  ~UpdatePortForwardingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

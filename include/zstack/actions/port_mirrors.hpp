@@ -25,6 +25,13 @@ struct ChangePortMirrorStateAction : Action<ChangePortMirrorStateAction, Invento
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangePortMirrorStateAction();
+  ChangePortMirrorStateAction(const ChangePortMirrorStateAction&) = default;
+  ChangePortMirrorStateAction(ChangePortMirrorStateAction&&) = default;
+  ChangePortMirrorStateAction& operator=(const ChangePortMirrorStateAction&) = default;
+  ChangePortMirrorStateAction& operator=(ChangePortMirrorStateAction&&) = default;
+  ~ChangePortMirrorStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct CreatePortMirrorAction : Action<CreatePortMirrorAction, InventoryReply<Po
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreatePortMirrorAction();
+  CreatePortMirrorAction(const CreatePortMirrorAction&) = default;
+  CreatePortMirrorAction(CreatePortMirrorAction&&) = default;
+  CreatePortMirrorAction& operator=(const CreatePortMirrorAction&) = default;
+  CreatePortMirrorAction& operator=(CreatePortMirrorAction&&) = default;
+  ~CreatePortMirrorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -59,6 +73,13 @@ struct CreatePortMirrorSessionAction : Action<CreatePortMirrorSessionAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreatePortMirrorSessionAction();
+  CreatePortMirrorSessionAction(const CreatePortMirrorSessionAction&) = default;
+  CreatePortMirrorSessionAction(CreatePortMirrorSessionAction&&) = default;
+  CreatePortMirrorSessionAction& operator=(const CreatePortMirrorSessionAction&) = default;
+  CreatePortMirrorSessionAction& operator=(CreatePortMirrorSessionAction&&) = default;
+  ~CreatePortMirrorSessionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -69,6 +90,13 @@ struct DeletePortMirrorAction : Action<DeletePortMirrorAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePortMirrorAction();
+  DeletePortMirrorAction(const DeletePortMirrorAction&) = default;
+  DeletePortMirrorAction(DeletePortMirrorAction&&) = default;
+  DeletePortMirrorAction& operator=(const DeletePortMirrorAction&) = default;
+  DeletePortMirrorAction& operator=(DeletePortMirrorAction&&) = default;
+  ~DeletePortMirrorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -81,6 +109,13 @@ struct DeletePortMirrorSessionAction : Action<DeletePortMirrorSessionAction, Emp
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeletePortMirrorSessionAction();
+  DeletePortMirrorSessionAction(const DeletePortMirrorSessionAction&) = default;
+  DeletePortMirrorSessionAction(DeletePortMirrorSessionAction&&) = default;
+  DeletePortMirrorSessionAction& operator=(const DeletePortMirrorSessionAction&) = default;
+  DeletePortMirrorSessionAction& operator=(DeletePortMirrorSessionAction&&) = default;
+  ~DeletePortMirrorSessionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -92,6 +127,13 @@ struct GetCandidateVmNicsForPortMirrorAction : Action<GetCandidateVmNicsForPortM
   std::string type;  ///< path; required; one of source, dest
   std::optional<std::string> requestIp;
 
+  GetCandidateVmNicsForPortMirrorAction();
+  GetCandidateVmNicsForPortMirrorAction(const GetCandidateVmNicsForPortMirrorAction&) = default;
+  GetCandidateVmNicsForPortMirrorAction(GetCandidateVmNicsForPortMirrorAction&&) = default;
+  GetCandidateVmNicsForPortMirrorAction& operator=(const GetCandidateVmNicsForPortMirrorAction&) = default;
+  GetCandidateVmNicsForPortMirrorAction& operator=(GetCandidateVmNicsForPortMirrorAction&&) = default;
+  ~GetCandidateVmNicsForPortMirrorAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -99,6 +141,13 @@ struct GetCandidateVmNicsForPortMirrorAction : Action<GetCandidateVmNicsForPortM
 /// `GET /v1/port-mirrors` -> QueryReply<PortMirrorInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPortMirrorAction.java.
 struct QueryPortMirrorAction : QueryAction<QueryPortMirrorAction, PortMirrorInventory> {
+
+  QueryPortMirrorAction();
+  QueryPortMirrorAction(const QueryPortMirrorAction&) = default;
+  QueryPortMirrorAction(QueryPortMirrorAction&&) = default;
+  QueryPortMirrorAction& operator=(const QueryPortMirrorAction&) = default;
+  QueryPortMirrorAction& operator=(QueryPortMirrorAction&&) = default;
+  ~QueryPortMirrorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -108,6 +157,13 @@ struct QueryPortMirrorAction : QueryAction<QueryPortMirrorAction, PortMirrorInve
 /// From sdk/src/main/java/org/zstack/sdk/QueryPortMirrorNetworkUsedIpAction.java.
 struct QueryPortMirrorNetworkUsedIpAction : QueryAction<QueryPortMirrorNetworkUsedIpAction, Json> {
 
+  QueryPortMirrorNetworkUsedIpAction();
+  QueryPortMirrorNetworkUsedIpAction(const QueryPortMirrorNetworkUsedIpAction&) = default;
+  QueryPortMirrorNetworkUsedIpAction(QueryPortMirrorNetworkUsedIpAction&&) = default;
+  QueryPortMirrorNetworkUsedIpAction& operator=(const QueryPortMirrorNetworkUsedIpAction&) = default;
+  QueryPortMirrorNetworkUsedIpAction& operator=(QueryPortMirrorNetworkUsedIpAction&&) = default;
+  ~QueryPortMirrorNetworkUsedIpAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -115,6 +171,13 @@ struct QueryPortMirrorNetworkUsedIpAction : QueryAction<QueryPortMirrorNetworkUs
 /// `GET /v1/port-mirrors/sessions` -> QueryReply<PortMirrorSessionInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryPortMirrorSessionAction.java.
 struct QueryPortMirrorSessionAction : QueryAction<QueryPortMirrorSessionAction, PortMirrorSessionInventory> {
+
+  QueryPortMirrorSessionAction();
+  QueryPortMirrorSessionAction(const QueryPortMirrorSessionAction&) = default;
+  QueryPortMirrorSessionAction(QueryPortMirrorSessionAction&&) = default;
+  QueryPortMirrorSessionAction& operator=(const QueryPortMirrorSessionAction&) = default;
+  QueryPortMirrorSessionAction& operator=(QueryPortMirrorSessionAction&&) = default;
+  ~QueryPortMirrorSessionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -128,6 +191,13 @@ struct UpdatePortMirrorAction : Action<UpdatePortMirrorAction, InventoryReply<Po
   std::optional<std::string> name;  ///< max length 128
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
+
+  UpdatePortMirrorAction();
+  UpdatePortMirrorAction(const UpdatePortMirrorAction&) = default;
+  UpdatePortMirrorAction(UpdatePortMirrorAction&&) = default;
+  UpdatePortMirrorAction& operator=(const UpdatePortMirrorAction&) = default;
+  UpdatePortMirrorAction& operator=(UpdatePortMirrorAction&&) = default;
+  ~UpdatePortMirrorAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

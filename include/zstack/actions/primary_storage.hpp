@@ -58,6 +58,13 @@ struct AddAliyunEbsPrimaryStorageAction : Action<AddAliyunEbsPrimaryStorageActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAliyunEbsPrimaryStorageAction();
+  AddAliyunEbsPrimaryStorageAction(const AddAliyunEbsPrimaryStorageAction&) = default;
+  AddAliyunEbsPrimaryStorageAction(AddAliyunEbsPrimaryStorageAction&&) = default;
+  AddAliyunEbsPrimaryStorageAction& operator=(const AddAliyunEbsPrimaryStorageAction&) = default;
+  AddAliyunEbsPrimaryStorageAction& operator=(AddAliyunEbsPrimaryStorageAction&&) = default;
+  ~AddAliyunEbsPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -78,6 +85,13 @@ struct AddAliyunNasPrimaryStorageAction : Action<AddAliyunNasPrimaryStorageActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddAliyunNasPrimaryStorageAction();
+  AddAliyunNasPrimaryStorageAction(const AddAliyunNasPrimaryStorageAction&) = default;
+  AddAliyunNasPrimaryStorageAction(AddAliyunNasPrimaryStorageAction&&) = default;
+  AddAliyunNasPrimaryStorageAction& operator=(const AddAliyunNasPrimaryStorageAction&) = default;
+  AddAliyunNasPrimaryStorageAction& operator=(AddAliyunNasPrimaryStorageAction&&) = default;
+  ~AddAliyunNasPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -96,6 +110,13 @@ struct AddBlockPrimaryStorageAction : Action<AddBlockPrimaryStorageAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddBlockPrimaryStorageAction();
+  AddBlockPrimaryStorageAction(const AddBlockPrimaryStorageAction&) = default;
+  AddBlockPrimaryStorageAction(AddBlockPrimaryStorageAction&&) = default;
+  AddBlockPrimaryStorageAction& operator=(const AddBlockPrimaryStorageAction&) = default;
+  AddBlockPrimaryStorageAction& operator=(AddBlockPrimaryStorageAction&&) = default;
+  ~AddBlockPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -118,6 +139,13 @@ struct AddCephPrimaryStorageAction : Action<AddCephPrimaryStorageAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddCephPrimaryStorageAction();
+  AddCephPrimaryStorageAction(const AddCephPrimaryStorageAction&) = default;
+  AddCephPrimaryStorageAction(AddCephPrimaryStorageAction&&) = default;
+  AddCephPrimaryStorageAction& operator=(const AddCephPrimaryStorageAction&) = default;
+  AddCephPrimaryStorageAction& operator=(AddCephPrimaryStorageAction&&) = default;
+  ~AddCephPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -135,6 +163,13 @@ struct AddCephPrimaryStoragePoolAction : Action<AddCephPrimaryStoragePoolAction,
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddCephPrimaryStoragePoolAction();
+  AddCephPrimaryStoragePoolAction(const AddCephPrimaryStoragePoolAction&) = default;
+  AddCephPrimaryStoragePoolAction(AddCephPrimaryStoragePoolAction&&) = default;
+  AddCephPrimaryStoragePoolAction& operator=(const AddCephPrimaryStoragePoolAction&) = default;
+  AddCephPrimaryStoragePoolAction& operator=(AddCephPrimaryStoragePoolAction&&) = default;
+  ~AddCephPrimaryStoragePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -156,6 +191,13 @@ struct AddExternalPrimaryStorageAction : Action<AddExternalPrimaryStorageAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddExternalPrimaryStorageAction();
+  AddExternalPrimaryStorageAction(const AddExternalPrimaryStorageAction&) = default;
+  AddExternalPrimaryStorageAction(AddExternalPrimaryStorageAction&&) = default;
+  AddExternalPrimaryStorageAction& operator=(const AddExternalPrimaryStorageAction&) = default;
+  AddExternalPrimaryStorageAction& operator=(AddExternalPrimaryStorageAction&&) = default;
+  ~AddExternalPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -172,6 +214,13 @@ struct AddLocalPrimaryStorageAction : Action<AddLocalPrimaryStorageAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddLocalPrimaryStorageAction();
+  AddLocalPrimaryStorageAction(const AddLocalPrimaryStorageAction&) = default;
+  AddLocalPrimaryStorageAction(AddLocalPrimaryStorageAction&&) = default;
+  AddLocalPrimaryStorageAction& operator=(const AddLocalPrimaryStorageAction&) = default;
+  AddLocalPrimaryStorageAction& operator=(AddLocalPrimaryStorageAction&&) = default;
+  ~AddLocalPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -191,6 +240,13 @@ struct AddMiniStorageAction : Action<AddMiniStorageAction, InventoryReply<Primar
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddMiniStorageAction();
+  AddMiniStorageAction(const AddMiniStorageAction&) = default;
+  AddMiniStorageAction(AddMiniStorageAction&&) = default;
+  AddMiniStorageAction& operator=(const AddMiniStorageAction&) = default;
+  AddMiniStorageAction& operator=(AddMiniStorageAction&&) = default;
+  ~AddMiniStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -202,6 +258,13 @@ struct AddMonToCephPrimaryStorageAction : Action<AddMonToCephPrimaryStorageActio
   std::string uuid;  ///< path; required
   std::optional<Json> monUrls;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  AddMonToCephPrimaryStorageAction();
+  AddMonToCephPrimaryStorageAction(const AddMonToCephPrimaryStorageAction&) = default;
+  AddMonToCephPrimaryStorageAction(AddMonToCephPrimaryStorageAction&&) = default;
+  AddMonToCephPrimaryStorageAction& operator=(const AddMonToCephPrimaryStorageAction&) = default;
+  AddMonToCephPrimaryStorageAction& operator=(AddMonToCephPrimaryStorageAction&&) = default;
+  ~AddMonToCephPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -219,6 +282,13 @@ struct AddNfsPrimaryStorageAction : Action<AddNfsPrimaryStorageAction, Inventory
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddNfsPrimaryStorageAction();
+  AddNfsPrimaryStorageAction(const AddNfsPrimaryStorageAction&) = default;
+  AddNfsPrimaryStorageAction(AddNfsPrimaryStorageAction&&) = default;
+  AddNfsPrimaryStorageAction& operator=(const AddNfsPrimaryStorageAction&) = default;
+  AddNfsPrimaryStorageAction& operator=(AddNfsPrimaryStorageAction&&) = default;
+  ~AddNfsPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -238,6 +308,13 @@ struct AddSharedBlockGroupPrimaryStorageAction : Action<AddSharedBlockGroupPrima
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSharedBlockGroupPrimaryStorageAction();
+  AddSharedBlockGroupPrimaryStorageAction(const AddSharedBlockGroupPrimaryStorageAction&) = default;
+  AddSharedBlockGroupPrimaryStorageAction(AddSharedBlockGroupPrimaryStorageAction&&) = default;
+  AddSharedBlockGroupPrimaryStorageAction& operator=(const AddSharedBlockGroupPrimaryStorageAction&) = default;
+  AddSharedBlockGroupPrimaryStorageAction& operator=(AddSharedBlockGroupPrimaryStorageAction&&) = default;
+  ~AddSharedBlockGroupPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -249,6 +326,13 @@ struct AddSharedBlockToSharedBlockGroupAction : Action<AddSharedBlockToSharedBlo
   std::string diskUuid;  ///< required
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AddSharedBlockToSharedBlockGroupAction();
+  AddSharedBlockToSharedBlockGroupAction(const AddSharedBlockToSharedBlockGroupAction&) = default;
+  AddSharedBlockToSharedBlockGroupAction(AddSharedBlockToSharedBlockGroupAction&&) = default;
+  AddSharedBlockToSharedBlockGroupAction& operator=(const AddSharedBlockToSharedBlockGroupAction&) = default;
+  AddSharedBlockToSharedBlockGroupAction& operator=(AddSharedBlockToSharedBlockGroupAction&&) = default;
+  ~AddSharedBlockToSharedBlockGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -266,6 +350,13 @@ struct AddSharedMountPointPrimaryStorageAction : Action<AddSharedMountPointPrima
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddSharedMountPointPrimaryStorageAction();
+  AddSharedMountPointPrimaryStorageAction(const AddSharedMountPointPrimaryStorageAction&) = default;
+  AddSharedMountPointPrimaryStorageAction(AddSharedMountPointPrimaryStorageAction&&) = default;
+  AddSharedMountPointPrimaryStorageAction& operator=(const AddSharedMountPointPrimaryStorageAction&) = default;
+  AddSharedMountPointPrimaryStorageAction& operator=(AddSharedMountPointPrimaryStorageAction&&) = default;
+  ~AddSharedMountPointPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -288,6 +379,13 @@ struct AddSimulatorPrimaryStorageAction : Action<AddSimulatorPrimaryStorageActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSimulatorPrimaryStorageAction();
+  AddSimulatorPrimaryStorageAction(const AddSimulatorPrimaryStorageAction&) = default;
+  AddSimulatorPrimaryStorageAction(AddSimulatorPrimaryStorageAction&&) = default;
+  AddSimulatorPrimaryStorageAction& operator=(const AddSimulatorPrimaryStorageAction&) = default;
+  AddSimulatorPrimaryStorageAction& operator=(AddSimulatorPrimaryStorageAction&&) = default;
+  ~AddSimulatorPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -299,6 +397,13 @@ struct AddStorageProtocolAction : Action<AddStorageProtocolAction, EmptyReply> {
   std::string uuid;  ///< required
   std::string outputProtocol;  ///< required
   std::optional<std::string> requestIp;
+
+  AddStorageProtocolAction();
+  AddStorageProtocolAction(const AddStorageProtocolAction&) = default;
+  AddStorageProtocolAction(AddStorageProtocolAction&&) = default;
+  AddStorageProtocolAction& operator=(const AddStorageProtocolAction&) = default;
+  AddStorageProtocolAction& operator=(AddStorageProtocolAction&&) = default;
+  ~AddStorageProtocolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -312,6 +417,13 @@ struct ChangePrimaryStorageStateAction : Action<ChangePrimaryStorageStateAction,
   std::string stateEvent;  ///< required; one of enable, disable, maintain, deleting
   std::optional<std::string> requestIp;
 
+  ChangePrimaryStorageStateAction();
+  ChangePrimaryStorageStateAction(const ChangePrimaryStorageStateAction&) = default;
+  ChangePrimaryStorageStateAction(ChangePrimaryStorageStateAction&&) = default;
+  ChangePrimaryStorageStateAction& operator=(const ChangePrimaryStorageStateAction&) = default;
+  ChangePrimaryStorageStateAction& operator=(ChangePrimaryStorageStateAction&&) = default;
+  ~ChangePrimaryStorageStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -323,6 +435,13 @@ struct CleanUpImageCacheOnPrimaryStorageAction : Action<CleanUpImageCacheOnPrima
   std::string uuid;  ///< path; required
   std::optional<bool> force;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  CleanUpImageCacheOnPrimaryStorageAction();
+  CleanUpImageCacheOnPrimaryStorageAction(const CleanUpImageCacheOnPrimaryStorageAction&) = default;
+  CleanUpImageCacheOnPrimaryStorageAction(CleanUpImageCacheOnPrimaryStorageAction&&) = default;
+  CleanUpImageCacheOnPrimaryStorageAction& operator=(const CleanUpImageCacheOnPrimaryStorageAction&) = default;
+  CleanUpImageCacheOnPrimaryStorageAction& operator=(CleanUpImageCacheOnPrimaryStorageAction&&) = default;
+  ~CleanUpImageCacheOnPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -336,6 +455,13 @@ struct CleanUpStorageTrashOnPrimaryStorageAction : Action<CleanUpStorageTrashOnP
   std::optional<bool> force;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  CleanUpStorageTrashOnPrimaryStorageAction();
+  CleanUpStorageTrashOnPrimaryStorageAction(const CleanUpStorageTrashOnPrimaryStorageAction&) = default;
+  CleanUpStorageTrashOnPrimaryStorageAction(CleanUpStorageTrashOnPrimaryStorageAction&&) = default;
+  CleanUpStorageTrashOnPrimaryStorageAction& operator=(const CleanUpStorageTrashOnPrimaryStorageAction&) = default;
+  CleanUpStorageTrashOnPrimaryStorageAction& operator=(CleanUpStorageTrashOnPrimaryStorageAction&&) = default;
+  ~CleanUpStorageTrashOnPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -348,6 +474,13 @@ struct CleanUpTrashOnPrimaryStorageAction : Action<CleanUpTrashOnPrimaryStorageA
   std::optional<std::int64_t> trashId;
   std::optional<std::string> requestIp;
 
+  CleanUpTrashOnPrimaryStorageAction();
+  CleanUpTrashOnPrimaryStorageAction(const CleanUpTrashOnPrimaryStorageAction&) = default;
+  CleanUpTrashOnPrimaryStorageAction(CleanUpTrashOnPrimaryStorageAction&&) = default;
+  CleanUpTrashOnPrimaryStorageAction& operator=(const CleanUpTrashOnPrimaryStorageAction&) = default;
+  CleanUpTrashOnPrimaryStorageAction& operator=(CleanUpTrashOnPrimaryStorageAction&&) = default;
+  ~CleanUpTrashOnPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -357,6 +490,13 @@ struct CleanUpTrashOnPrimaryStorageAction : Action<CleanUpTrashOnPrimaryStorageA
 struct DeleteCephPrimaryStoragePoolAction : Action<DeleteCephPrimaryStoragePoolAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteCephPrimaryStoragePoolAction();
+  DeleteCephPrimaryStoragePoolAction(const DeleteCephPrimaryStoragePoolAction&) = default;
+  DeleteCephPrimaryStoragePoolAction(DeleteCephPrimaryStoragePoolAction&&) = default;
+  DeleteCephPrimaryStoragePoolAction& operator=(const DeleteCephPrimaryStoragePoolAction&) = default;
+  DeleteCephPrimaryStoragePoolAction& operator=(DeleteCephPrimaryStoragePoolAction&&) = default;
+  ~DeleteCephPrimaryStoragePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -369,6 +509,13 @@ struct DeleteNasFileSystemAction : Action<DeleteNasFileSystemAction, EmptyReply>
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteNasFileSystemAction();
+  DeleteNasFileSystemAction(const DeleteNasFileSystemAction&) = default;
+  DeleteNasFileSystemAction(DeleteNasFileSystemAction&&) = default;
+  DeleteNasFileSystemAction& operator=(const DeleteNasFileSystemAction&) = default;
+  DeleteNasFileSystemAction& operator=(DeleteNasFileSystemAction&&) = default;
+  ~DeleteNasFileSystemAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -380,6 +527,13 @@ struct DeleteNasMountTargetAction : Action<DeleteNasMountTargetAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteNasMountTargetAction();
+  DeleteNasMountTargetAction(const DeleteNasMountTargetAction&) = default;
+  DeleteNasMountTargetAction(DeleteNasMountTargetAction&&) = default;
+  DeleteNasMountTargetAction& operator=(const DeleteNasMountTargetAction&) = default;
+  DeleteNasMountTargetAction& operator=(DeleteNasMountTargetAction&&) = default;
+  ~DeleteNasMountTargetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -390,6 +544,13 @@ struct DeletePrimaryStorageAction : Action<DeletePrimaryStorageAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeletePrimaryStorageAction();
+  DeletePrimaryStorageAction(const DeletePrimaryStorageAction&) = default;
+  DeletePrimaryStorageAction(DeletePrimaryStorageAction&&) = default;
+  DeletePrimaryStorageAction& operator=(const DeletePrimaryStorageAction&) = default;
+  DeletePrimaryStorageAction& operator=(DeletePrimaryStorageAction&&) = default;
+  ~DeletePrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -404,6 +565,13 @@ struct DiscoverExternalPrimaryStorageAction : Action<DiscoverExternalPrimaryStor
   std::optional<std::string> config;
   std::optional<std::string> requestIp;
 
+  DiscoverExternalPrimaryStorageAction();
+  DiscoverExternalPrimaryStorageAction(const DiscoverExternalPrimaryStorageAction&) = default;
+  DiscoverExternalPrimaryStorageAction(DiscoverExternalPrimaryStorageAction&&) = default;
+  DiscoverExternalPrimaryStorageAction& operator=(const DiscoverExternalPrimaryStorageAction&) = default;
+  DiscoverExternalPrimaryStorageAction& operator=(DiscoverExternalPrimaryStorageAction&&) = default;
+  ~DiscoverExternalPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -415,6 +583,13 @@ struct GetBlockPrimaryStorageMetadataAction : Action<GetBlockPrimaryStorageMetad
   std::string vendorName;  ///< required
   std::string metadata;  ///< required
   std::optional<std::string> requestIp;
+
+  GetBlockPrimaryStorageMetadataAction();
+  GetBlockPrimaryStorageMetadataAction(const GetBlockPrimaryStorageMetadataAction&) = default;
+  GetBlockPrimaryStorageMetadataAction(GetBlockPrimaryStorageMetadataAction&&) = default;
+  GetBlockPrimaryStorageMetadataAction& operator=(const GetBlockPrimaryStorageMetadataAction&) = default;
+  GetBlockPrimaryStorageMetadataAction& operator=(GetBlockPrimaryStorageMetadataAction&&) = default;
+  ~GetBlockPrimaryStorageMetadataAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -428,6 +603,13 @@ struct GetHostCandidatesForVmMigrationAction : Action<GetHostCandidatesForVmMigr
   std::optional<std::int32_t> limit;  ///< range [1, 2147483647]
   std::optional<std::string> requestIp;
 
+  GetHostCandidatesForVmMigrationAction();
+  GetHostCandidatesForVmMigrationAction(const GetHostCandidatesForVmMigrationAction&) = default;
+  GetHostCandidatesForVmMigrationAction(GetHostCandidatesForVmMigrationAction&&) = default;
+  GetHostCandidatesForVmMigrationAction& operator=(const GetHostCandidatesForVmMigrationAction&) = default;
+  GetHostCandidatesForVmMigrationAction& operator=(GetHostCandidatesForVmMigrationAction&&) = default;
+  ~GetHostCandidatesForVmMigrationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -439,6 +621,13 @@ struct GetLocalStorageHostDiskCapacityAction : Action<GetLocalStorageHostDiskCap
   std::string primaryStorageUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetLocalStorageHostDiskCapacityAction();
+  GetLocalStorageHostDiskCapacityAction(const GetLocalStorageHostDiskCapacityAction&) = default;
+  GetLocalStorageHostDiskCapacityAction(GetLocalStorageHostDiskCapacityAction&&) = default;
+  GetLocalStorageHostDiskCapacityAction& operator=(const GetLocalStorageHostDiskCapacityAction&) = default;
+  GetLocalStorageHostDiskCapacityAction& operator=(GetLocalStorageHostDiskCapacityAction&&) = default;
+  ~GetLocalStorageHostDiskCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -447,6 +636,13 @@ struct GetLocalStorageHostDiskCapacityAction : Action<GetLocalStorageHostDiskCap
 /// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageAllocatorStrategiesAction.java.
 struct GetPrimaryStorageAllocatorStrategiesAction : Action<GetPrimaryStorageAllocatorStrategiesAction, GetPrimaryStorageAllocatorStrategiesResult> {
   std::optional<std::string> requestIp;
+
+  GetPrimaryStorageAllocatorStrategiesAction();
+  GetPrimaryStorageAllocatorStrategiesAction(const GetPrimaryStorageAllocatorStrategiesAction&) = default;
+  GetPrimaryStorageAllocatorStrategiesAction(GetPrimaryStorageAllocatorStrategiesAction&&) = default;
+  GetPrimaryStorageAllocatorStrategiesAction& operator=(const GetPrimaryStorageAllocatorStrategiesAction&) = default;
+  GetPrimaryStorageAllocatorStrategiesAction& operator=(GetPrimaryStorageAllocatorStrategiesAction&&) = default;
+  ~GetPrimaryStorageAllocatorStrategiesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -457,6 +653,13 @@ struct GetPrimaryStorageAllocatorStrategiesAction : Action<GetPrimaryStorageAllo
 struct GetPrimaryStorageCandidatesForVolumeMigrationAction : Action<GetPrimaryStorageCandidatesForVolumeMigrationAction, GetPrimaryStorageCandidatesForVolumeMigrationResult> {
   std::string volumeUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetPrimaryStorageCandidatesForVolumeMigrationAction();
+  GetPrimaryStorageCandidatesForVolumeMigrationAction(const GetPrimaryStorageCandidatesForVolumeMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationAction(GetPrimaryStorageCandidatesForVolumeMigrationAction&&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationAction& operator=(const GetPrimaryStorageCandidatesForVolumeMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationAction& operator=(GetPrimaryStorageCandidatesForVolumeMigrationAction&&) = default;
+  ~GetPrimaryStorageCandidatesForVolumeMigrationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -471,6 +674,13 @@ struct GetPrimaryStorageCapacityAction : Action<GetPrimaryStorageCapacityAction,
   std::optional<bool> all;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetPrimaryStorageCapacityAction();
+  GetPrimaryStorageCapacityAction(const GetPrimaryStorageCapacityAction&) = default;
+  GetPrimaryStorageCapacityAction(GetPrimaryStorageCapacityAction&&) = default;
+  GetPrimaryStorageCapacityAction& operator=(const GetPrimaryStorageCapacityAction&) = default;
+  GetPrimaryStorageCapacityAction& operator=(GetPrimaryStorageCapacityAction&&) = default;
+  ~GetPrimaryStorageCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -481,6 +691,13 @@ struct GetPrimaryStorageLicenseInfoAction : Action<GetPrimaryStorageLicenseInfoA
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetPrimaryStorageLicenseInfoAction();
+  GetPrimaryStorageLicenseInfoAction(const GetPrimaryStorageLicenseInfoAction&) = default;
+  GetPrimaryStorageLicenseInfoAction(GetPrimaryStorageLicenseInfoAction&&) = default;
+  GetPrimaryStorageLicenseInfoAction& operator=(const GetPrimaryStorageLicenseInfoAction&) = default;
+  GetPrimaryStorageLicenseInfoAction& operator=(GetPrimaryStorageLicenseInfoAction&&) = default;
+  ~GetPrimaryStorageLicenseInfoAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -489,6 +706,13 @@ struct GetPrimaryStorageLicenseInfoAction : Action<GetPrimaryStorageLicenseInfoA
 /// From sdk/src/main/java/org/zstack/sdk/GetPrimaryStorageTypesAction.java.
 struct GetPrimaryStorageTypesAction : Action<GetPrimaryStorageTypesAction, GetPrimaryStorageTypesResult> {
   std::optional<std::string> requestIp;
+
+  GetPrimaryStorageTypesAction();
+  GetPrimaryStorageTypesAction(const GetPrimaryStorageTypesAction&) = default;
+  GetPrimaryStorageTypesAction(GetPrimaryStorageTypesAction&&) = default;
+  GetPrimaryStorageTypesAction& operator=(const GetPrimaryStorageTypesAction&) = default;
+  GetPrimaryStorageTypesAction& operator=(GetPrimaryStorageTypesAction&&) = default;
+  ~GetPrimaryStorageTypesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -501,6 +725,13 @@ struct GetPrimaryStorageUsageReportAction : Action<GetPrimaryStorageUsageReportA
   std::optional<Json> uris;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetPrimaryStorageUsageReportAction();
+  GetPrimaryStorageUsageReportAction(const GetPrimaryStorageUsageReportAction&) = default;
+  GetPrimaryStorageUsageReportAction(GetPrimaryStorageUsageReportAction&&) = default;
+  GetPrimaryStorageUsageReportAction& operator=(const GetPrimaryStorageUsageReportAction&) = default;
+  GetPrimaryStorageUsageReportAction& operator=(GetPrimaryStorageUsageReportAction&&) = default;
+  ~GetPrimaryStorageUsageReportAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -510,6 +741,13 @@ struct GetPrimaryStorageUsageReportAction : Action<GetPrimaryStorageUsageReportA
 struct GetSharedBlockCandidateAction : Action<GetSharedBlockCandidateAction, GetSharedBlockCandidateResult> {
   std::string clusterUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  GetSharedBlockCandidateAction();
+  GetSharedBlockCandidateAction(const GetSharedBlockCandidateAction&) = default;
+  GetSharedBlockCandidateAction(GetSharedBlockCandidateAction&&) = default;
+  GetSharedBlockCandidateAction& operator=(const GetSharedBlockCandidateAction&) = default;
+  GetSharedBlockCandidateAction& operator=(GetSharedBlockCandidateAction&&) = default;
+  ~GetSharedBlockCandidateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -524,6 +762,13 @@ struct GetTrashOnPrimaryStorageAction : Action<GetTrashOnPrimaryStorageAction, G
   std::optional<std::string> trashType;  ///< one of MigrateVolume, MigrateVolumeSnapshot, RevertVolume, VolumeSnapshot
   std::optional<std::string> requestIp;
 
+  GetTrashOnPrimaryStorageAction();
+  GetTrashOnPrimaryStorageAction(const GetTrashOnPrimaryStorageAction&) = default;
+  GetTrashOnPrimaryStorageAction(GetTrashOnPrimaryStorageAction&&) = default;
+  GetTrashOnPrimaryStorageAction& operator=(const GetTrashOnPrimaryStorageAction&) = default;
+  GetTrashOnPrimaryStorageAction& operator=(GetTrashOnPrimaryStorageAction&&) = default;
+  ~GetTrashOnPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -535,6 +780,13 @@ struct LocalStorageMigrateVolumeAction : Action<LocalStorageMigrateVolumeAction,
   std::string volumeUuid;  ///< path; required
   std::string destHostUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  LocalStorageMigrateVolumeAction();
+  LocalStorageMigrateVolumeAction(const LocalStorageMigrateVolumeAction&) = default;
+  LocalStorageMigrateVolumeAction(LocalStorageMigrateVolumeAction&&) = default;
+  LocalStorageMigrateVolumeAction& operator=(const LocalStorageMigrateVolumeAction&) = default;
+  LocalStorageMigrateVolumeAction& operator=(LocalStorageMigrateVolumeAction&&) = default;
+  ~LocalStorageMigrateVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -548,6 +800,13 @@ struct PrimaryStorageMigrateVolumeAction : Action<PrimaryStorageMigrateVolumeAct
   std::string dstPrimaryStorageUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  PrimaryStorageMigrateVolumeAction();
+  PrimaryStorageMigrateVolumeAction(const PrimaryStorageMigrateVolumeAction&) = default;
+  PrimaryStorageMigrateVolumeAction(PrimaryStorageMigrateVolumeAction&&) = default;
+  PrimaryStorageMigrateVolumeAction& operator=(const PrimaryStorageMigrateVolumeAction&) = default;
+  PrimaryStorageMigrateVolumeAction& operator=(PrimaryStorageMigrateVolumeAction&&) = default;
+  ~PrimaryStorageMigrateVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -555,6 +814,13 @@ struct PrimaryStorageMigrateVolumeAction : Action<PrimaryStorageMigrateVolumeAct
 /// `GET /v1/primary-storage/aliyun/ebs` -> QueryReply<PrimaryStorageInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryAliyunEbsPrimaryStorageAction.java.
 struct QueryAliyunEbsPrimaryStorageAction : QueryAction<QueryAliyunEbsPrimaryStorageAction, PrimaryStorageInventory> {
+
+  QueryAliyunEbsPrimaryStorageAction();
+  QueryAliyunEbsPrimaryStorageAction(const QueryAliyunEbsPrimaryStorageAction&) = default;
+  QueryAliyunEbsPrimaryStorageAction(QueryAliyunEbsPrimaryStorageAction&&) = default;
+  QueryAliyunEbsPrimaryStorageAction& operator=(const QueryAliyunEbsPrimaryStorageAction&) = default;
+  QueryAliyunEbsPrimaryStorageAction& operator=(QueryAliyunEbsPrimaryStorageAction&&) = default;
+  ~QueryAliyunEbsPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -564,6 +830,13 @@ struct QueryAliyunEbsPrimaryStorageAction : QueryAction<QueryAliyunEbsPrimarySto
 /// From sdk/src/main/java/org/zstack/sdk/QueryBlockPrimaryStorageAction.java.
 struct QueryBlockPrimaryStorageAction : QueryAction<QueryBlockPrimaryStorageAction, BlockPrimaryStorageInventory> {
 
+  QueryBlockPrimaryStorageAction();
+  QueryBlockPrimaryStorageAction(const QueryBlockPrimaryStorageAction&) = default;
+  QueryBlockPrimaryStorageAction(QueryBlockPrimaryStorageAction&&) = default;
+  QueryBlockPrimaryStorageAction& operator=(const QueryBlockPrimaryStorageAction&) = default;
+  QueryBlockPrimaryStorageAction& operator=(QueryBlockPrimaryStorageAction&&) = default;
+  ~QueryBlockPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -571,6 +844,13 @@ struct QueryBlockPrimaryStorageAction : QueryAction<QueryBlockPrimaryStorageActi
 /// `GET /v1/primary-storage/ceph/osdgroups` -> QueryReply<CephOsdGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryCephOsdGroupAction.java.
 struct QueryCephOsdGroupAction : QueryAction<QueryCephOsdGroupAction, CephOsdGroupInventory> {
+
+  QueryCephOsdGroupAction();
+  QueryCephOsdGroupAction(const QueryCephOsdGroupAction&) = default;
+  QueryCephOsdGroupAction(QueryCephOsdGroupAction&&) = default;
+  QueryCephOsdGroupAction& operator=(const QueryCephOsdGroupAction&) = default;
+  QueryCephOsdGroupAction& operator=(QueryCephOsdGroupAction&&) = default;
+  ~QueryCephOsdGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -580,6 +860,13 @@ struct QueryCephOsdGroupAction : QueryAction<QueryCephOsdGroupAction, CephOsdGro
 /// From sdk/src/main/java/org/zstack/sdk/QueryCephPrimaryStorageAction.java.
 struct QueryCephPrimaryStorageAction : QueryAction<QueryCephPrimaryStorageAction, PrimaryStorageInventory> {
 
+  QueryCephPrimaryStorageAction();
+  QueryCephPrimaryStorageAction(const QueryCephPrimaryStorageAction&) = default;
+  QueryCephPrimaryStorageAction(QueryCephPrimaryStorageAction&&) = default;
+  QueryCephPrimaryStorageAction& operator=(const QueryCephPrimaryStorageAction&) = default;
+  QueryCephPrimaryStorageAction& operator=(QueryCephPrimaryStorageAction&&) = default;
+  ~QueryCephPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -587,6 +874,13 @@ struct QueryCephPrimaryStorageAction : QueryAction<QueryCephPrimaryStorageAction
 /// `GET /v1/primary-storage/ceph/pools` -> QueryReply<CephPrimaryStoragePoolInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryCephPrimaryStoragePoolAction.java.
 struct QueryCephPrimaryStoragePoolAction : QueryAction<QueryCephPrimaryStoragePoolAction, CephPrimaryStoragePoolInventory> {
+
+  QueryCephPrimaryStoragePoolAction();
+  QueryCephPrimaryStoragePoolAction(const QueryCephPrimaryStoragePoolAction&) = default;
+  QueryCephPrimaryStoragePoolAction(QueryCephPrimaryStoragePoolAction&&) = default;
+  QueryCephPrimaryStoragePoolAction& operator=(const QueryCephPrimaryStoragePoolAction&) = default;
+  QueryCephPrimaryStoragePoolAction& operator=(QueryCephPrimaryStoragePoolAction&&) = default;
+  ~QueryCephPrimaryStoragePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -596,6 +890,13 @@ struct QueryCephPrimaryStoragePoolAction : QueryAction<QueryCephPrimaryStoragePo
 /// From sdk/src/main/java/org/zstack/sdk/QueryImageCacheAction.java.
 struct QueryImageCacheAction : QueryAction<QueryImageCacheAction, ImageCacheInventory> {
 
+  QueryImageCacheAction();
+  QueryImageCacheAction(const QueryImageCacheAction&) = default;
+  QueryImageCacheAction(QueryImageCacheAction&&) = default;
+  QueryImageCacheAction& operator=(const QueryImageCacheAction&) = default;
+  QueryImageCacheAction& operator=(QueryImageCacheAction&&) = default;
+  ~QueryImageCacheAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -603,6 +904,13 @@ struct QueryImageCacheAction : QueryAction<QueryImageCacheAction, ImageCacheInve
 /// `GET /v1/primary-storage/local-storage/resource-refs` -> QueryReply<LocalStorageResourceRefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryLocalStorageResourceRefAction.java.
 struct QueryLocalStorageResourceRefAction : QueryAction<QueryLocalStorageResourceRefAction, LocalStorageResourceRefInventory> {
+
+  QueryLocalStorageResourceRefAction();
+  QueryLocalStorageResourceRefAction(const QueryLocalStorageResourceRefAction&) = default;
+  QueryLocalStorageResourceRefAction(QueryLocalStorageResourceRefAction&&) = default;
+  QueryLocalStorageResourceRefAction& operator=(const QueryLocalStorageResourceRefAction&) = default;
+  QueryLocalStorageResourceRefAction& operator=(QueryLocalStorageResourceRefAction&&) = default;
+  ~QueryLocalStorageResourceRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -612,6 +920,13 @@ struct QueryLocalStorageResourceRefAction : QueryAction<QueryLocalStorageResourc
 /// From sdk/src/main/java/org/zstack/sdk/QueryMiniStorageAction.java.
 struct QueryMiniStorageAction : QueryAction<QueryMiniStorageAction, MiniStorageInventory> {
 
+  QueryMiniStorageAction();
+  QueryMiniStorageAction(const QueryMiniStorageAction&) = default;
+  QueryMiniStorageAction(QueryMiniStorageAction&&) = default;
+  QueryMiniStorageAction& operator=(const QueryMiniStorageAction&) = default;
+  QueryMiniStorageAction& operator=(QueryMiniStorageAction&&) = default;
+  ~QueryMiniStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -619,6 +934,13 @@ struct QueryMiniStorageAction : QueryAction<QueryMiniStorageAction, MiniStorageI
 /// `GET /v1/primary-storage/mini/host-refs` -> QueryReply<MiniStorageHostRefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryMiniStorageHostRefAction.java.
 struct QueryMiniStorageHostRefAction : QueryAction<QueryMiniStorageHostRefAction, MiniStorageHostRefInventory> {
+
+  QueryMiniStorageHostRefAction();
+  QueryMiniStorageHostRefAction(const QueryMiniStorageHostRefAction&) = default;
+  QueryMiniStorageHostRefAction(QueryMiniStorageHostRefAction&&) = default;
+  QueryMiniStorageHostRefAction& operator=(const QueryMiniStorageHostRefAction&) = default;
+  QueryMiniStorageHostRefAction& operator=(QueryMiniStorageHostRefAction&&) = default;
+  ~QueryMiniStorageHostRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -628,6 +950,13 @@ struct QueryMiniStorageHostRefAction : QueryAction<QueryMiniStorageHostRefAction
 /// From sdk/src/main/java/org/zstack/sdk/QueryMiniStorageResourceReplicationAction.java.
 struct QueryMiniStorageResourceReplicationAction : QueryAction<QueryMiniStorageResourceReplicationAction, MiniStorageResourceReplicationInventory> {
 
+  QueryMiniStorageResourceReplicationAction();
+  QueryMiniStorageResourceReplicationAction(const QueryMiniStorageResourceReplicationAction&) = default;
+  QueryMiniStorageResourceReplicationAction(QueryMiniStorageResourceReplicationAction&&) = default;
+  QueryMiniStorageResourceReplicationAction& operator=(const QueryMiniStorageResourceReplicationAction&) = default;
+  QueryMiniStorageResourceReplicationAction& operator=(QueryMiniStorageResourceReplicationAction&&) = default;
+  ~QueryMiniStorageResourceReplicationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -635,6 +964,13 @@ struct QueryMiniStorageResourceReplicationAction : QueryAction<QueryMiniStorageR
 /// `GET /v1/primary-storage/nas` -> QueryReply<NasFileSystemInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryNasFileSystemAction.java.
 struct QueryNasFileSystemAction : QueryAction<QueryNasFileSystemAction, NasFileSystemInventory> {
+
+  QueryNasFileSystemAction();
+  QueryNasFileSystemAction(const QueryNasFileSystemAction&) = default;
+  QueryNasFileSystemAction(QueryNasFileSystemAction&&) = default;
+  QueryNasFileSystemAction& operator=(const QueryNasFileSystemAction&) = default;
+  QueryNasFileSystemAction& operator=(QueryNasFileSystemAction&&) = default;
+  ~QueryNasFileSystemAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -644,6 +980,13 @@ struct QueryNasFileSystemAction : QueryAction<QueryNasFileSystemAction, NasFileS
 /// From sdk/src/main/java/org/zstack/sdk/QueryNasMountTargetAction.java.
 struct QueryNasMountTargetAction : QueryAction<QueryNasMountTargetAction, NasMountTargetInventory> {
 
+  QueryNasMountTargetAction();
+  QueryNasMountTargetAction(const QueryNasMountTargetAction&) = default;
+  QueryNasMountTargetAction(QueryNasMountTargetAction&&) = default;
+  QueryNasMountTargetAction& operator=(const QueryNasMountTargetAction&) = default;
+  QueryNasMountTargetAction& operator=(QueryNasMountTargetAction&&) = default;
+  ~QueryNasMountTargetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -652,6 +995,13 @@ struct QueryNasMountTargetAction : QueryAction<QueryNasMountTargetAction, NasMou
 /// From sdk/src/main/java/org/zstack/sdk/QueryPrimaryStorageAction.java.
 struct QueryPrimaryStorageAction : QueryAction<QueryPrimaryStorageAction, PrimaryStorageInventory> {
 
+  QueryPrimaryStorageAction();
+  QueryPrimaryStorageAction(const QueryPrimaryStorageAction&) = default;
+  QueryPrimaryStorageAction(QueryPrimaryStorageAction&&) = default;
+  QueryPrimaryStorageAction& operator=(const QueryPrimaryStorageAction&) = default;
+  QueryPrimaryStorageAction& operator=(QueryPrimaryStorageAction&&) = default;
+  ~QueryPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -659,6 +1009,13 @@ struct QueryPrimaryStorageAction : QueryAction<QueryPrimaryStorageAction, Primar
 /// `GET /v1/primary-storage/sharedblockgroup` -> QueryReply<SharedBlockGroupPrimaryStorageInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySharedBlockGroupPrimaryStorageAction.java.
 struct QuerySharedBlockGroupPrimaryStorageAction : QueryAction<QuerySharedBlockGroupPrimaryStorageAction, SharedBlockGroupPrimaryStorageInventory> {
+
+  QuerySharedBlockGroupPrimaryStorageAction();
+  QuerySharedBlockGroupPrimaryStorageAction(const QuerySharedBlockGroupPrimaryStorageAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageAction(QuerySharedBlockGroupPrimaryStorageAction&&) = default;
+  QuerySharedBlockGroupPrimaryStorageAction& operator=(const QuerySharedBlockGroupPrimaryStorageAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageAction& operator=(QuerySharedBlockGroupPrimaryStorageAction&&) = default;
+  ~QuerySharedBlockGroupPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -670,6 +1027,13 @@ struct QuerySharedBlockGroupPrimaryStorageAction : QueryAction<QuerySharedBlockG
 struct ReconnectPrimaryStorageAction : Action<ReconnectPrimaryStorageAction, InventoryReply<PrimaryStorageInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ReconnectPrimaryStorageAction();
+  ReconnectPrimaryStorageAction(const ReconnectPrimaryStorageAction&) = default;
+  ReconnectPrimaryStorageAction(ReconnectPrimaryStorageAction&&) = default;
+  ReconnectPrimaryStorageAction& operator=(const ReconnectPrimaryStorageAction&) = default;
+  ReconnectPrimaryStorageAction& operator=(ReconnectPrimaryStorageAction&&) = default;
+  ~ReconnectPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -686,6 +1050,13 @@ struct RecoverResourceSplitBrainAction : Action<RecoverResourceSplitBrainAction,
   std::optional<std::string> resourceType;
   std::optional<std::string> requestIp;
 
+  RecoverResourceSplitBrainAction();
+  RecoverResourceSplitBrainAction(const RecoverResourceSplitBrainAction&) = default;
+  RecoverResourceSplitBrainAction(RecoverResourceSplitBrainAction&&) = default;
+  RecoverResourceSplitBrainAction& operator=(const RecoverResourceSplitBrainAction&) = default;
+  RecoverResourceSplitBrainAction& operator=(RecoverResourceSplitBrainAction&&) = default;
+  ~RecoverResourceSplitBrainAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -698,6 +1069,13 @@ struct RefreshSharedblockDeviceCapacityAction : Action<RefreshSharedblockDeviceC
   std::string sharedBlockGroupUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RefreshSharedblockDeviceCapacityAction();
+  RefreshSharedblockDeviceCapacityAction(const RefreshSharedblockDeviceCapacityAction&) = default;
+  RefreshSharedblockDeviceCapacityAction(RefreshSharedblockDeviceCapacityAction&&) = default;
+  RefreshSharedblockDeviceCapacityAction& operator=(const RefreshSharedblockDeviceCapacityAction&) = default;
+  RefreshSharedblockDeviceCapacityAction& operator=(RefreshSharedblockDeviceCapacityAction&&) = default;
+  ~RefreshSharedblockDeviceCapacityAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -709,6 +1087,13 @@ struct RemoveMonFromCephPrimaryStorageAction : Action<RemoveMonFromCephPrimarySt
   std::optional<Json> monHostnames;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  RemoveMonFromCephPrimaryStorageAction();
+  RemoveMonFromCephPrimaryStorageAction(const RemoveMonFromCephPrimaryStorageAction&) = default;
+  RemoveMonFromCephPrimaryStorageAction(RemoveMonFromCephPrimaryStorageAction&&) = default;
+  RemoveMonFromCephPrimaryStorageAction& operator=(const RemoveMonFromCephPrimaryStorageAction&) = default;
+  RemoveMonFromCephPrimaryStorageAction& operator=(RemoveMonFromCephPrimaryStorageAction&&) = default;
+  ~RemoveMonFromCephPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -719,6 +1104,13 @@ struct RemoveMonFromCephPrimaryStorageAction : Action<RemoveMonFromCephPrimarySt
 struct SyncPrimaryStorageCapacityAction : Action<SyncPrimaryStorageCapacityAction, InventoryReply<PrimaryStorageInventory>> {
   std::string primaryStorageUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncPrimaryStorageCapacityAction();
+  SyncPrimaryStorageCapacityAction(const SyncPrimaryStorageCapacityAction&) = default;
+  SyncPrimaryStorageCapacityAction(SyncPrimaryStorageCapacityAction&&) = default;
+  SyncPrimaryStorageCapacityAction& operator=(const SyncPrimaryStorageCapacityAction&) = default;
+  SyncPrimaryStorageCapacityAction& operator=(SyncPrimaryStorageCapacityAction&&) = default;
+  ~SyncPrimaryStorageCapacityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -736,6 +1128,13 @@ struct UpdateAliyunEbsPrimaryStorageAction : Action<UpdateAliyunEbsPrimaryStorag
   std::optional<std::string> url;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateAliyunEbsPrimaryStorageAction();
+  UpdateAliyunEbsPrimaryStorageAction(const UpdateAliyunEbsPrimaryStorageAction&) = default;
+  UpdateAliyunEbsPrimaryStorageAction(UpdateAliyunEbsPrimaryStorageAction&&) = default;
+  UpdateAliyunEbsPrimaryStorageAction& operator=(const UpdateAliyunEbsPrimaryStorageAction&) = default;
+  UpdateAliyunEbsPrimaryStorageAction& operator=(UpdateAliyunEbsPrimaryStorageAction&&) = default;
+  ~UpdateAliyunEbsPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -748,6 +1147,13 @@ struct UpdateBlockPrimaryStorageAction : Action<UpdateBlockPrimaryStorageAction,
   std::optional<std::string> metadata;
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UpdateBlockPrimaryStorageAction();
+  UpdateBlockPrimaryStorageAction(const UpdateBlockPrimaryStorageAction&) = default;
+  UpdateBlockPrimaryStorageAction(UpdateBlockPrimaryStorageAction&&) = default;
+  UpdateBlockPrimaryStorageAction& operator=(const UpdateBlockPrimaryStorageAction&) = default;
+  UpdateBlockPrimaryStorageAction& operator=(UpdateBlockPrimaryStorageAction&&) = default;
+  ~UpdateBlockPrimaryStorageAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -765,6 +1171,13 @@ struct UpdateCephPrimaryStorageMonAction : Action<UpdateCephPrimaryStorageMonAct
   std::optional<std::int32_t> monPort;  ///< range [1, 65535]
   std::optional<std::string> requestIp;
 
+  UpdateCephPrimaryStorageMonAction();
+  UpdateCephPrimaryStorageMonAction(const UpdateCephPrimaryStorageMonAction&) = default;
+  UpdateCephPrimaryStorageMonAction(UpdateCephPrimaryStorageMonAction&&) = default;
+  UpdateCephPrimaryStorageMonAction& operator=(const UpdateCephPrimaryStorageMonAction&) = default;
+  UpdateCephPrimaryStorageMonAction& operator=(UpdateCephPrimaryStorageMonAction&&) = default;
+  ~UpdateCephPrimaryStorageMonAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -777,6 +1190,13 @@ struct UpdateCephPrimaryStoragePoolAction : Action<UpdateCephPrimaryStoragePoolA
   std::optional<std::string> aliasName;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateCephPrimaryStoragePoolAction();
+  UpdateCephPrimaryStoragePoolAction(const UpdateCephPrimaryStoragePoolAction&) = default;
+  UpdateCephPrimaryStoragePoolAction(UpdateCephPrimaryStoragePoolAction&&) = default;
+  UpdateCephPrimaryStoragePoolAction& operator=(const UpdateCephPrimaryStoragePoolAction&) = default;
+  UpdateCephPrimaryStoragePoolAction& operator=(UpdateCephPrimaryStoragePoolAction&&) = default;
+  ~UpdateCephPrimaryStoragePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -794,6 +1214,13 @@ struct UpdateExternalPrimaryStorageAction : Action<UpdateExternalPrimaryStorageA
   std::optional<std::string> url;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateExternalPrimaryStorageAction();
+  UpdateExternalPrimaryStorageAction(const UpdateExternalPrimaryStorageAction&) = default;
+  UpdateExternalPrimaryStorageAction(UpdateExternalPrimaryStorageAction&&) = default;
+  UpdateExternalPrimaryStorageAction& operator=(const UpdateExternalPrimaryStorageAction&) = default;
+  UpdateExternalPrimaryStorageAction& operator=(UpdateExternalPrimaryStorageAction&&) = default;
+  ~UpdateExternalPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -807,6 +1234,13 @@ struct UpdateNasFileSystemAction : Action<UpdateNasFileSystemAction, InventoryRe
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
 
+  UpdateNasFileSystemAction();
+  UpdateNasFileSystemAction(const UpdateNasFileSystemAction&) = default;
+  UpdateNasFileSystemAction(UpdateNasFileSystemAction&&) = default;
+  UpdateNasFileSystemAction& operator=(const UpdateNasFileSystemAction&) = default;
+  UpdateNasFileSystemAction& operator=(UpdateNasFileSystemAction&&) = default;
+  ~UpdateNasFileSystemAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -819,6 +1253,13 @@ struct UpdateNasMountTargetAction : Action<UpdateNasMountTargetAction, Inventory
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 1024
   std::optional<std::string> requestIp;
+
+  UpdateNasMountTargetAction();
+  UpdateNasMountTargetAction(const UpdateNasMountTargetAction&) = default;
+  UpdateNasMountTargetAction(UpdateNasMountTargetAction&&) = default;
+  UpdateNasMountTargetAction& operator=(const UpdateNasMountTargetAction&) = default;
+  UpdateNasMountTargetAction& operator=(UpdateNasMountTargetAction&&) = default;
+  ~UpdateNasMountTargetAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -834,6 +1275,13 @@ struct UpdatePrimaryStorageAction : Action<UpdatePrimaryStorageAction, Inventory
   std::optional<std::string> url;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdatePrimaryStorageAction();
+  UpdatePrimaryStorageAction(const UpdatePrimaryStorageAction&) = default;
+  UpdatePrimaryStorageAction(UpdatePrimaryStorageAction&&) = default;
+  UpdatePrimaryStorageAction& operator=(const UpdatePrimaryStorageAction&) = default;
+  UpdatePrimaryStorageAction& operator=(UpdatePrimaryStorageAction&&) = default;
+  ~UpdatePrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -848,6 +1296,13 @@ struct UpdateSharedBlockAction : Action<UpdateSharedBlockAction, InventoryReply<
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> diskUuid;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateSharedBlockAction();
+  UpdateSharedBlockAction(const UpdateSharedBlockAction&) = default;
+  UpdateSharedBlockAction(UpdateSharedBlockAction&&) = default;
+  UpdateSharedBlockAction& operator=(const UpdateSharedBlockAction&) = default;
+  UpdateSharedBlockAction& operator=(UpdateSharedBlockAction&&) = default;
+  ~UpdateSharedBlockAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -23,6 +23,13 @@ struct PrometheusQueryLabelValuesAction : Action<PrometheusQueryLabelValuesActio
   std::optional<Json> labels;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  PrometheusQueryLabelValuesAction();
+  PrometheusQueryLabelValuesAction(const PrometheusQueryLabelValuesAction&) = default;
+  PrometheusQueryLabelValuesAction(PrometheusQueryLabelValuesAction&&) = default;
+  PrometheusQueryLabelValuesAction& operator=(const PrometheusQueryLabelValuesAction&) = default;
+  PrometheusQueryLabelValuesAction& operator=(PrometheusQueryLabelValuesAction&&) = default;
+  ~PrometheusQueryLabelValuesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -32,6 +39,13 @@ struct PrometheusQueryLabelValuesAction : Action<PrometheusQueryLabelValuesActio
 struct PrometheusQueryMetadataAction : Action<PrometheusQueryMetadataAction, PrometheusQueryMetadataResult> {
   std::optional<Json> matches;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  PrometheusQueryMetadataAction();
+  PrometheusQueryMetadataAction(const PrometheusQueryMetadataAction&) = default;
+  PrometheusQueryMetadataAction(PrometheusQueryMetadataAction&&) = default;
+  PrometheusQueryMetadataAction& operator=(const PrometheusQueryMetadataAction&) = default;
+  PrometheusQueryMetadataAction& operator=(PrometheusQueryMetadataAction&&) = default;
+  ~PrometheusQueryMetadataAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -48,6 +62,13 @@ struct PrometheusQueryPassThroughAction : Action<PrometheusQueryPassThroughActio
   std::optional<std::string> relativeTime;
   std::optional<std::string> requestIp;
 
+  PrometheusQueryPassThroughAction();
+  PrometheusQueryPassThroughAction(const PrometheusQueryPassThroughAction&) = default;
+  PrometheusQueryPassThroughAction(PrometheusQueryPassThroughAction&&) = default;
+  PrometheusQueryPassThroughAction& operator=(const PrometheusQueryPassThroughAction&) = default;
+  PrometheusQueryPassThroughAction& operator=(PrometheusQueryPassThroughAction&&) = default;
+  ~PrometheusQueryPassThroughAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -63,6 +84,13 @@ struct PrometheusQueryVmMonitoringDataAction : Action<PrometheusQueryVmMonitorin
   std::string expression;  ///< required
   std::optional<std::string> relativeTime;
   std::optional<std::string> requestIp;
+
+  PrometheusQueryVmMonitoringDataAction();
+  PrometheusQueryVmMonitoringDataAction(const PrometheusQueryVmMonitoringDataAction&) = default;
+  PrometheusQueryVmMonitoringDataAction(PrometheusQueryVmMonitoringDataAction&&) = default;
+  PrometheusQueryVmMonitoringDataAction& operator=(const PrometheusQueryVmMonitoringDataAction&) = default;
+  PrometheusQueryVmMonitoringDataAction& operator=(PrometheusQueryVmMonitoringDataAction&&) = default;
+  ~PrometheusQueryVmMonitoringDataAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -21,6 +21,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryHostSchedulingRuleGroupAction.java.
 struct QueryHostSchedulingRuleGroupAction : QueryAction<QueryHostSchedulingRuleGroupAction, HostSchedulingRuleGroupInventory> {
 
+  QueryHostSchedulingRuleGroupAction();
+  QueryHostSchedulingRuleGroupAction(const QueryHostSchedulingRuleGroupAction&) = default;
+  QueryHostSchedulingRuleGroupAction(QueryHostSchedulingRuleGroupAction&&) = default;
+  QueryHostSchedulingRuleGroupAction& operator=(const QueryHostSchedulingRuleGroupAction&) = default;
+  QueryHostSchedulingRuleGroupAction& operator=(QueryHostSchedulingRuleGroupAction&&) = default;
+  ~QueryHostSchedulingRuleGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -29,6 +36,13 @@ struct QueryHostSchedulingRuleGroupAction : QueryAction<QueryHostSchedulingRuleG
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmSchedulingRuleAction.java.
 struct QueryVmSchedulingRuleAction : QueryAction<QueryVmSchedulingRuleAction, VmSchedulingRuleInventory> {
 
+  QueryVmSchedulingRuleAction();
+  QueryVmSchedulingRuleAction(const QueryVmSchedulingRuleAction&) = default;
+  QueryVmSchedulingRuleAction(QueryVmSchedulingRuleAction&&) = default;
+  QueryVmSchedulingRuleAction& operator=(const QueryVmSchedulingRuleAction&) = default;
+  QueryVmSchedulingRuleAction& operator=(QueryVmSchedulingRuleAction&&) = default;
+  ~QueryVmSchedulingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -36,6 +50,13 @@ struct QueryVmSchedulingRuleAction : QueryAction<QueryVmSchedulingRuleAction, Vm
 /// `GET /v1/query/vm/schedulingRule/group` -> QueryReply<VmSchedulingRuleGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmSchedulingRuleGroupAction.java.
 struct QueryVmSchedulingRuleGroupAction : QueryAction<QueryVmSchedulingRuleGroupAction, VmSchedulingRuleGroupInventory> {
+
+  QueryVmSchedulingRuleGroupAction();
+  QueryVmSchedulingRuleGroupAction(const QueryVmSchedulingRuleGroupAction&) = default;
+  QueryVmSchedulingRuleGroupAction(QueryVmSchedulingRuleGroupAction&&) = default;
+  QueryVmSchedulingRuleGroupAction& operator=(const QueryVmSchedulingRuleGroupAction&) = default;
+  QueryVmSchedulingRuleGroupAction& operator=(QueryVmSchedulingRuleGroupAction&&) = default;
+  ~QueryVmSchedulingRuleGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

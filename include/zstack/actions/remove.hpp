@@ -20,6 +20,13 @@ struct RemoveResourcesFromDirectoryAction : Action<RemoveResourcesFromDirectoryA
   std::string directoryUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  RemoveResourcesFromDirectoryAction();
+  RemoveResourcesFromDirectoryAction(const RemoveResourcesFromDirectoryAction&) = default;
+  RemoveResourcesFromDirectoryAction(RemoveResourcesFromDirectoryAction&&) = default;
+  RemoveResourcesFromDirectoryAction& operator=(const RemoveResourcesFromDirectoryAction&) = default;
+  RemoveResourcesFromDirectoryAction& operator=(RemoveResourcesFromDirectoryAction&&) = default;
+  ~RemoveResourcesFromDirectoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

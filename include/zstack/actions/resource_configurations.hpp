@@ -28,6 +28,13 @@ struct DeleteResourceConfigAction : Action<DeleteResourceConfigAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteResourceConfigAction();
+  DeleteResourceConfigAction(const DeleteResourceConfigAction&) = default;
+  DeleteResourceConfigAction(DeleteResourceConfigAction&&) = default;
+  DeleteResourceConfigAction& operator=(const DeleteResourceConfigAction&) = default;
+  DeleteResourceConfigAction& operator=(DeleteResourceConfigAction&&) = default;
+  ~DeleteResourceConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -37,6 +44,13 @@ struct DeleteResourceConfigAction : Action<DeleteResourceConfigAction, EmptyRepl
 struct GetResourceBindableConfigAction : Action<GetResourceBindableConfigAction, GetResourceBindableConfigResult> {
   std::optional<std::string> category;
   std::optional<std::string> requestIp;
+
+  GetResourceBindableConfigAction();
+  GetResourceBindableConfigAction(const GetResourceBindableConfigAction&) = default;
+  GetResourceBindableConfigAction(GetResourceBindableConfigAction&&) = default;
+  GetResourceBindableConfigAction& operator=(const GetResourceBindableConfigAction&) = default;
+  GetResourceBindableConfigAction& operator=(GetResourceBindableConfigAction&&) = default;
+  ~GetResourceBindableConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -50,6 +64,13 @@ struct GetResourceConfigAction : Action<GetResourceConfigAction, GetResourceConf
   std::string resourceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetResourceConfigAction();
+  GetResourceConfigAction(const GetResourceConfigAction&) = default;
+  GetResourceConfigAction(GetResourceConfigAction&&) = default;
+  GetResourceConfigAction& operator=(const GetResourceConfigAction&) = default;
+  GetResourceConfigAction& operator=(GetResourceConfigAction&&) = default;
+  ~GetResourceConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -62,6 +83,13 @@ struct GetResourceConfigsAction : Action<GetResourceConfigsAction, GetResourceCo
   std::string resourceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetResourceConfigsAction();
+  GetResourceConfigsAction(const GetResourceConfigsAction&) = default;
+  GetResourceConfigsAction(GetResourceConfigsAction&&) = default;
+  GetResourceConfigsAction& operator=(const GetResourceConfigsAction&) = default;
+  GetResourceConfigsAction& operator=(GetResourceConfigsAction&&) = default;
+  ~GetResourceConfigsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -69,6 +97,13 @@ struct GetResourceConfigsAction : Action<GetResourceConfigsAction, GetResourceCo
 /// `GET /v1/resource-configurations` -> QueryReply<ResourceConfigInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryResourceConfigAction.java.
 struct QueryResourceConfigAction : QueryAction<QueryResourceConfigAction, ResourceConfigInventory> {
+
+  QueryResourceConfigAction();
+  QueryResourceConfigAction(const QueryResourceConfigAction&) = default;
+  QueryResourceConfigAction(QueryResourceConfigAction&&) = default;
+  QueryResourceConfigAction& operator=(const QueryResourceConfigAction&) = default;
+  QueryResourceConfigAction& operator=(QueryResourceConfigAction&&) = default;
+  ~QueryResourceConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -84,6 +119,13 @@ struct UpdateResourceConfigAction : Action<UpdateResourceConfigAction, Inventory
   std::string value;  ///< required
   std::optional<std::string> requestIp;
 
+  UpdateResourceConfigAction();
+  UpdateResourceConfigAction(const UpdateResourceConfigAction&) = default;
+  UpdateResourceConfigAction(UpdateResourceConfigAction&&) = default;
+  UpdateResourceConfigAction& operator=(const UpdateResourceConfigAction&) = default;
+  UpdateResourceConfigAction& operator=(UpdateResourceConfigAction&&) = default;
+  ~UpdateResourceConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -95,6 +137,13 @@ struct UpdateResourceConfigsAction : Action<UpdateResourceConfigsAction, UpdateR
   std::string resourceUuid;  ///< path; required
   std::optional<Json> resourceConfigs;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  UpdateResourceConfigsAction();
+  UpdateResourceConfigsAction(const UpdateResourceConfigsAction&) = default;
+  UpdateResourceConfigsAction(UpdateResourceConfigsAction&&) = default;
+  UpdateResourceConfigsAction& operator=(const UpdateResourceConfigsAction&) = default;
+  UpdateResourceConfigsAction& operator=(UpdateResourceConfigsAction&&) = default;
+  ~UpdateResourceConfigsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -21,6 +21,13 @@ struct GetResourceAccountAction : Action<GetResourceAccountAction, GetResourceAc
   std::vector<std::string> resourceUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  GetResourceAccountAction();
+  GetResourceAccountAction(const GetResourceAccountAction&) = default;
+  GetResourceAccountAction(GetResourceAccountAction&&) = default;
+  GetResourceAccountAction& operator=(const GetResourceAccountAction&) = default;
+  GetResourceAccountAction& operator=(GetResourceAccountAction&&) = default;
+  ~GetResourceAccountAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -30,6 +37,13 @@ struct GetResourceAccountAction : Action<GetResourceAccountAction, GetResourceAc
 struct GetResourceNamesAction : Action<GetResourceNamesAction, GetResourceNamesResult> {
   std::optional<Json> uuids;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  GetResourceNamesAction();
+  GetResourceNamesAction(const GetResourceNamesAction&) = default;
+  GetResourceNamesAction(GetResourceNamesAction&&) = default;
+  GetResourceNamesAction& operator=(const GetResourceNamesAction&) = default;
+  GetResourceNamesAction& operator=(GetResourceNamesAction&&) = default;
+  ~GetResourceNamesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -30,6 +30,13 @@ struct AddVRouterNetworksToOspfAreaAction : Action<AddVRouterNetworksToOspfAreaA
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddVRouterNetworksToOspfAreaAction();
+  AddVRouterNetworksToOspfAreaAction(const AddVRouterNetworksToOspfAreaAction&) = default;
+  AddVRouterNetworksToOspfAreaAction(AddVRouterNetworksToOspfAreaAction&&) = default;
+  AddVRouterNetworksToOspfAreaAction& operator=(const AddVRouterNetworksToOspfAreaAction&) = default;
+  AddVRouterNetworksToOspfAreaAction& operator=(AddVRouterNetworksToOspfAreaAction&&) = default;
+  ~AddVRouterNetworksToOspfAreaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct CreateVRouterOspfAreaAction : Action<CreateVRouterOspfAreaAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVRouterOspfAreaAction();
+  CreateVRouterOspfAreaAction(const CreateVRouterOspfAreaAction&) = default;
+  CreateVRouterOspfAreaAction(CreateVRouterOspfAreaAction&&) = default;
+  CreateVRouterOspfAreaAction& operator=(const CreateVRouterOspfAreaAction&) = default;
+  CreateVRouterOspfAreaAction& operator=(CreateVRouterOspfAreaAction&&) = default;
+  ~CreateVRouterOspfAreaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +72,13 @@ struct DeleteVRouterOspfAreaAction : Action<DeleteVRouterOspfAreaAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVRouterOspfAreaAction();
+  DeleteVRouterOspfAreaAction(const DeleteVRouterOspfAreaAction&) = default;
+  DeleteVRouterOspfAreaAction(DeleteVRouterOspfAreaAction&&) = default;
+  DeleteVRouterOspfAreaAction& operator=(const DeleteVRouterOspfAreaAction&) = default;
+  DeleteVRouterOspfAreaAction& operator=(DeleteVRouterOspfAreaAction&&) = default;
+  ~DeleteVRouterOspfAreaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -67,6 +88,13 @@ struct DeleteVRouterOspfAreaAction : Action<DeleteVRouterOspfAreaAction, EmptyRe
 struct GetVRouterOspfNeighborAction : Action<GetVRouterOspfNeighborAction, GetVRouterOspfNeighborResult> {
   std::string vRouterUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVRouterOspfNeighborAction();
+  GetVRouterOspfNeighborAction(const GetVRouterOspfNeighborAction&) = default;
+  GetVRouterOspfNeighborAction(GetVRouterOspfNeighborAction&&) = default;
+  GetVRouterOspfNeighborAction& operator=(const GetVRouterOspfNeighborAction&) = default;
+  GetVRouterOspfNeighborAction& operator=(GetVRouterOspfNeighborAction&&) = default;
+  ~GetVRouterOspfNeighborAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -78,6 +106,13 @@ struct GetVRouterRouterIdAction : Action<GetVRouterRouterIdAction, GetVRouterRou
   std::string vRouterUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVRouterRouterIdAction();
+  GetVRouterRouterIdAction(const GetVRouterRouterIdAction&) = default;
+  GetVRouterRouterIdAction(GetVRouterRouterIdAction&&) = default;
+  GetVRouterRouterIdAction& operator=(const GetVRouterRouterIdAction&) = default;
+  GetVRouterRouterIdAction& operator=(GetVRouterRouterIdAction&&) = default;
+  ~GetVRouterRouterIdAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -86,6 +121,13 @@ struct GetVRouterRouterIdAction : Action<GetVRouterRouterIdAction, GetVRouterRou
 /// From sdk/src/main/java/org/zstack/sdk/QueryVRouterOspfAreaAction.java.
 struct QueryVRouterOspfAreaAction : QueryAction<QueryVRouterOspfAreaAction, Json> {
 
+  QueryVRouterOspfAreaAction();
+  QueryVRouterOspfAreaAction(const QueryVRouterOspfAreaAction&) = default;
+  QueryVRouterOspfAreaAction(QueryVRouterOspfAreaAction&&) = default;
+  QueryVRouterOspfAreaAction& operator=(const QueryVRouterOspfAreaAction&) = default;
+  QueryVRouterOspfAreaAction& operator=(QueryVRouterOspfAreaAction&&) = default;
+  ~QueryVRouterOspfAreaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -93,6 +135,13 @@ struct QueryVRouterOspfAreaAction : QueryAction<QueryVRouterOspfAreaAction, Json
 /// `GET /v1/routerArea/network` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVRouterOspfNetworkAction.java.
 struct QueryVRouterOspfNetworkAction : QueryAction<QueryVRouterOspfNetworkAction, Json> {
+
+  QueryVRouterOspfNetworkAction();
+  QueryVRouterOspfNetworkAction(const QueryVRouterOspfNetworkAction&) = default;
+  QueryVRouterOspfNetworkAction(QueryVRouterOspfNetworkAction&&) = default;
+  QueryVRouterOspfNetworkAction& operator=(const QueryVRouterOspfNetworkAction&) = default;
+  QueryVRouterOspfNetworkAction& operator=(QueryVRouterOspfNetworkAction&&) = default;
+  ~QueryVRouterOspfNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -105,6 +154,13 @@ struct RemoveVRouterNetworksFromOspfAreaAction : Action<RemoveVRouterNetworksFro
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  RemoveVRouterNetworksFromOspfAreaAction();
+  RemoveVRouterNetworksFromOspfAreaAction(const RemoveVRouterNetworksFromOspfAreaAction&) = default;
+  RemoveVRouterNetworksFromOspfAreaAction(RemoveVRouterNetworksFromOspfAreaAction&&) = default;
+  RemoveVRouterNetworksFromOspfAreaAction& operator=(const RemoveVRouterNetworksFromOspfAreaAction&) = default;
+  RemoveVRouterNetworksFromOspfAreaAction& operator=(RemoveVRouterNetworksFromOspfAreaAction&&) = default;
+  ~RemoveVRouterNetworksFromOspfAreaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -116,6 +172,13 @@ struct SetVRouterRouterIdAction : Action<SetVRouterRouterIdAction, SetVRouterRou
   std::string vRouterUuid;  ///< path; required
   std::string routerId;  ///< required; max length 16
   std::optional<std::string> requestIp;
+
+  SetVRouterRouterIdAction();
+  SetVRouterRouterIdAction(const SetVRouterRouterIdAction&) = default;
+  SetVRouterRouterIdAction(SetVRouterRouterIdAction&&) = default;
+  SetVRouterRouterIdAction& operator=(const SetVRouterRouterIdAction&) = default;
+  SetVRouterRouterIdAction& operator=(SetVRouterRouterIdAction&&) = default;
+  ~SetVRouterRouterIdAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -131,6 +194,13 @@ struct UpdateVRouterOspfAreaAction : Action<UpdateVRouterOspfAreaAction, Invento
   std::optional<std::string> password;  ///< max length 16
   std::optional<std::int32_t> keyId;  ///< range [1, 255]
   std::optional<std::string> requestIp;
+
+  UpdateVRouterOspfAreaAction();
+  UpdateVRouterOspfAreaAction(const UpdateVRouterOspfAreaAction&) = default;
+  UpdateVRouterOspfAreaAction(UpdateVRouterOspfAreaAction&&) = default;
+  UpdateVRouterOspfAreaAction& operator=(const UpdateVRouterOspfAreaAction&) = default;
+  UpdateVRouterOspfAreaAction& operator=(UpdateVRouterOspfAreaAction&&) = default;
+  ~UpdateVRouterOspfAreaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

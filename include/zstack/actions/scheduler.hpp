@@ -34,6 +34,13 @@ struct AddSchedulerJobGroupToSchedulerTriggerAction : Action<AddSchedulerJobGrou
   std::optional<bool> triggerNow;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  AddSchedulerJobGroupToSchedulerTriggerAction();
+  AddSchedulerJobGroupToSchedulerTriggerAction(const AddSchedulerJobGroupToSchedulerTriggerAction&) = default;
+  AddSchedulerJobGroupToSchedulerTriggerAction(AddSchedulerJobGroupToSchedulerTriggerAction&&) = default;
+  AddSchedulerJobGroupToSchedulerTriggerAction& operator=(const AddSchedulerJobGroupToSchedulerTriggerAction&) = default;
+  AddSchedulerJobGroupToSchedulerTriggerAction& operator=(AddSchedulerJobGroupToSchedulerTriggerAction&&) = default;
+  ~AddSchedulerJobGroupToSchedulerTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct AddSchedulerJobToSchedulerTriggerAction : Action<AddSchedulerJobToSchedul
   std::optional<bool> triggerNow;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  AddSchedulerJobToSchedulerTriggerAction();
+  AddSchedulerJobToSchedulerTriggerAction(const AddSchedulerJobToSchedulerTriggerAction&) = default;
+  AddSchedulerJobToSchedulerTriggerAction(AddSchedulerJobToSchedulerTriggerAction&&) = default;
+  AddSchedulerJobToSchedulerTriggerAction& operator=(const AddSchedulerJobToSchedulerTriggerAction&) = default;
+  AddSchedulerJobToSchedulerTriggerAction& operator=(AddSchedulerJobToSchedulerTriggerAction&&) = default;
+  ~AddSchedulerJobToSchedulerTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +72,13 @@ struct AddSchedulerJobsToSchedulerJobGroupAction : Action<AddSchedulerJobsToSche
   std::string schedulerJobGroupUuid;  ///< path; required
   std::vector<std::string> schedulerJobUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  AddSchedulerJobsToSchedulerJobGroupAction();
+  AddSchedulerJobsToSchedulerJobGroupAction(const AddSchedulerJobsToSchedulerJobGroupAction&) = default;
+  AddSchedulerJobsToSchedulerJobGroupAction(AddSchedulerJobsToSchedulerJobGroupAction&&) = default;
+  AddSchedulerJobsToSchedulerJobGroupAction& operator=(const AddSchedulerJobsToSchedulerJobGroupAction&) = default;
+  AddSchedulerJobsToSchedulerJobGroupAction& operator=(AddSchedulerJobsToSchedulerJobGroupAction&&) = default;
+  ~AddSchedulerJobsToSchedulerJobGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -76,6 +97,13 @@ struct CreateAutoScalingRuleSchedulerJobTriggerAction : Action<CreateAutoScaling
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAutoScalingRuleSchedulerJobTriggerAction();
+  CreateAutoScalingRuleSchedulerJobTriggerAction(const CreateAutoScalingRuleSchedulerJobTriggerAction&) = default;
+  CreateAutoScalingRuleSchedulerJobTriggerAction(CreateAutoScalingRuleSchedulerJobTriggerAction&&) = default;
+  CreateAutoScalingRuleSchedulerJobTriggerAction& operator=(const CreateAutoScalingRuleSchedulerJobTriggerAction&) = default;
+  CreateAutoScalingRuleSchedulerJobTriggerAction& operator=(CreateAutoScalingRuleSchedulerJobTriggerAction&&) = default;
+  ~CreateAutoScalingRuleSchedulerJobTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -93,6 +121,13 @@ struct CreateSchedulerJobAction : Action<CreateSchedulerJobAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSchedulerJobAction();
+  CreateSchedulerJobAction(const CreateSchedulerJobAction&) = default;
+  CreateSchedulerJobAction(CreateSchedulerJobAction&&) = default;
+  CreateSchedulerJobAction& operator=(const CreateSchedulerJobAction&) = default;
+  CreateSchedulerJobAction& operator=(CreateSchedulerJobAction&&) = default;
+  ~CreateSchedulerJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -108,6 +143,13 @@ struct CreateSchedulerJobGroupAction : Action<CreateSchedulerJobGroupAction, Inv
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSchedulerJobGroupAction();
+  CreateSchedulerJobGroupAction(const CreateSchedulerJobGroupAction&) = default;
+  CreateSchedulerJobGroupAction(CreateSchedulerJobGroupAction&&) = default;
+  CreateSchedulerJobGroupAction& operator=(const CreateSchedulerJobGroupAction&) = default;
+  CreateSchedulerJobGroupAction& operator=(CreateSchedulerJobGroupAction&&) = default;
+  ~CreateSchedulerJobGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -128,6 +170,13 @@ struct CreateSchedulerTriggerAction : Action<CreateSchedulerTriggerAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSchedulerTriggerAction();
+  CreateSchedulerTriggerAction(const CreateSchedulerTriggerAction&) = default;
+  CreateSchedulerTriggerAction(CreateSchedulerTriggerAction&&) = default;
+  CreateSchedulerTriggerAction& operator=(const CreateSchedulerTriggerAction&) = default;
+  CreateSchedulerTriggerAction& operator=(CreateSchedulerTriggerAction&&) = default;
+  ~CreateSchedulerTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -138,6 +187,13 @@ struct DeleteSchedulerJobAction : Action<DeleteSchedulerJobAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteSchedulerJobAction();
+  DeleteSchedulerJobAction(const DeleteSchedulerJobAction&) = default;
+  DeleteSchedulerJobAction(DeleteSchedulerJobAction&&) = default;
+  DeleteSchedulerJobAction& operator=(const DeleteSchedulerJobAction&) = default;
+  DeleteSchedulerJobAction& operator=(DeleteSchedulerJobAction&&) = default;
+  ~DeleteSchedulerJobAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -150,6 +206,13 @@ struct DeleteSchedulerJobGroupAction : Action<DeleteSchedulerJobGroupAction, Emp
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSchedulerJobGroupAction();
+  DeleteSchedulerJobGroupAction(const DeleteSchedulerJobGroupAction&) = default;
+  DeleteSchedulerJobGroupAction(DeleteSchedulerJobGroupAction&&) = default;
+  DeleteSchedulerJobGroupAction& operator=(const DeleteSchedulerJobGroupAction&) = default;
+  DeleteSchedulerJobGroupAction& operator=(DeleteSchedulerJobGroupAction&&) = default;
+  ~DeleteSchedulerJobGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -161,6 +224,13 @@ struct DeleteSchedulerTriggerAction : Action<DeleteSchedulerTriggerAction, Empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSchedulerTriggerAction();
+  DeleteSchedulerTriggerAction(const DeleteSchedulerTriggerAction&) = default;
+  DeleteSchedulerTriggerAction(DeleteSchedulerTriggerAction&&) = default;
+  DeleteSchedulerTriggerAction& operator=(const DeleteSchedulerTriggerAction&) = default;
+  DeleteSchedulerTriggerAction& operator=(DeleteSchedulerTriggerAction&&) = default;
+  ~DeleteSchedulerTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -170,6 +240,13 @@ struct DeleteSchedulerTriggerAction : Action<DeleteSchedulerTriggerAction, Empty
 struct GetAvailableTriggersAction : Action<GetAvailableTriggersAction, GetAvailableTriggersResult> {
   std::optional<std::string> requestIp;
 
+  GetAvailableTriggersAction();
+  GetAvailableTriggersAction(const GetAvailableTriggersAction&) = default;
+  GetAvailableTriggersAction(GetAvailableTriggersAction&&) = default;
+  GetAvailableTriggersAction& operator=(const GetAvailableTriggersAction&) = default;
+  GetAvailableTriggersAction& operator=(GetAvailableTriggersAction&&) = default;
+  ~GetAvailableTriggersAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -178,6 +255,13 @@ struct GetAvailableTriggersAction : Action<GetAvailableTriggersAction, GetAvaila
 /// From sdk/src/main/java/org/zstack/sdk/GetNoTriggerSchedulerJobsAction.java.
 struct GetNoTriggerSchedulerJobsAction : Action<GetNoTriggerSchedulerJobsAction, GetNoTriggerSchedulerJobsResult> {
   std::optional<std::string> requestIp;
+
+  GetNoTriggerSchedulerJobsAction();
+  GetNoTriggerSchedulerJobsAction(const GetNoTriggerSchedulerJobsAction&) = default;
+  GetNoTriggerSchedulerJobsAction(GetNoTriggerSchedulerJobsAction&&) = default;
+  GetNoTriggerSchedulerJobsAction& operator=(const GetNoTriggerSchedulerJobsAction&) = default;
+  GetNoTriggerSchedulerJobsAction& operator=(GetNoTriggerSchedulerJobsAction&&) = default;
+  ~GetNoTriggerSchedulerJobsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -192,6 +276,13 @@ struct GetSchedulerExecutionReportAction : Action<GetSchedulerExecutionReportAct
   std::optional<Json> schedulerJobTypes;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetSchedulerExecutionReportAction();
+  GetSchedulerExecutionReportAction(const GetSchedulerExecutionReportAction&) = default;
+  GetSchedulerExecutionReportAction(GetSchedulerExecutionReportAction&&) = default;
+  GetSchedulerExecutionReportAction& operator=(const GetSchedulerExecutionReportAction&) = default;
+  GetSchedulerExecutionReportAction& operator=(GetSchedulerExecutionReportAction&&) = default;
+  ~GetSchedulerExecutionReportAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -199,6 +290,13 @@ struct GetSchedulerExecutionReportAction : Action<GetSchedulerExecutionReportAct
 /// `GET /v1/scheduler/jobs` -> QueryReply<SchedulerJobInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerJobAction.java.
 struct QuerySchedulerJobAction : QueryAction<QuerySchedulerJobAction, SchedulerJobInventory> {
+
+  QuerySchedulerJobAction();
+  QuerySchedulerJobAction(const QuerySchedulerJobAction&) = default;
+  QuerySchedulerJobAction(QuerySchedulerJobAction&&) = default;
+  QuerySchedulerJobAction& operator=(const QuerySchedulerJobAction&) = default;
+  QuerySchedulerJobAction& operator=(QuerySchedulerJobAction&&) = default;
+  ~QuerySchedulerJobAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -208,6 +306,13 @@ struct QuerySchedulerJobAction : QueryAction<QuerySchedulerJobAction, SchedulerJ
 /// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerJobGroupAction.java.
 struct QuerySchedulerJobGroupAction : QueryAction<QuerySchedulerJobGroupAction, SchedulerJobGroupInventory> {
 
+  QuerySchedulerJobGroupAction();
+  QuerySchedulerJobGroupAction(const QuerySchedulerJobGroupAction&) = default;
+  QuerySchedulerJobGroupAction(QuerySchedulerJobGroupAction&&) = default;
+  QuerySchedulerJobGroupAction& operator=(const QuerySchedulerJobGroupAction&) = default;
+  QuerySchedulerJobGroupAction& operator=(QuerySchedulerJobGroupAction&&) = default;
+  ~QuerySchedulerJobGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -216,6 +321,13 @@ struct QuerySchedulerJobGroupAction : QueryAction<QuerySchedulerJobGroupAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerJobHistoryAction.java.
 struct QuerySchedulerJobHistoryAction : QueryAction<QuerySchedulerJobHistoryAction, SchedulerJobHistoryInventory> {
 
+  QuerySchedulerJobHistoryAction();
+  QuerySchedulerJobHistoryAction(const QuerySchedulerJobHistoryAction&) = default;
+  QuerySchedulerJobHistoryAction(QuerySchedulerJobHistoryAction&&) = default;
+  QuerySchedulerJobHistoryAction& operator=(const QuerySchedulerJobHistoryAction&) = default;
+  QuerySchedulerJobHistoryAction& operator=(QuerySchedulerJobHistoryAction&&) = default;
+  ~QuerySchedulerJobHistoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -223,6 +335,13 @@ struct QuerySchedulerJobHistoryAction : QueryAction<QuerySchedulerJobHistoryActi
 /// `GET /v1/scheduler/triggers` -> QueryReply<SchedulerTriggerInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySchedulerTriggerAction.java.
 struct QuerySchedulerTriggerAction : QueryAction<QuerySchedulerTriggerAction, SchedulerTriggerInventory> {
+
+  QuerySchedulerTriggerAction();
+  QuerySchedulerTriggerAction(const QuerySchedulerTriggerAction&) = default;
+  QuerySchedulerTriggerAction(QuerySchedulerTriggerAction&&) = default;
+  QuerySchedulerTriggerAction& operator=(const QuerySchedulerTriggerAction&) = default;
+  QuerySchedulerTriggerAction& operator=(QuerySchedulerTriggerAction&&) = default;
+  ~QuerySchedulerTriggerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -235,6 +354,13 @@ struct RemoveSchedulerJobFromSchedulerTriggerAction : Action<RemoveSchedulerJobF
   std::string schedulerTriggerUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RemoveSchedulerJobFromSchedulerTriggerAction();
+  RemoveSchedulerJobFromSchedulerTriggerAction(const RemoveSchedulerJobFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobFromSchedulerTriggerAction(RemoveSchedulerJobFromSchedulerTriggerAction&&) = default;
+  RemoveSchedulerJobFromSchedulerTriggerAction& operator=(const RemoveSchedulerJobFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobFromSchedulerTriggerAction& operator=(RemoveSchedulerJobFromSchedulerTriggerAction&&) = default;
+  ~RemoveSchedulerJobFromSchedulerTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -245,6 +371,13 @@ struct RemoveSchedulerJobGroupFromSchedulerTriggerAction : Action<RemoveSchedule
   std::string schedulerJobGroupUuid;  ///< path; required
   std::string schedulerTriggerUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction();
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction(const RemoveSchedulerJobGroupFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction(RemoveSchedulerJobGroupFromSchedulerTriggerAction&&) = default;
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction& operator=(const RemoveSchedulerJobGroupFromSchedulerTriggerAction&) = default;
+  RemoveSchedulerJobGroupFromSchedulerTriggerAction& operator=(RemoveSchedulerJobGroupFromSchedulerTriggerAction&&) = default;
+  ~RemoveSchedulerJobGroupFromSchedulerTriggerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -257,6 +390,13 @@ struct RemoveSchedulerJobsFromSchedulerJobGroupAction : Action<RemoveSchedulerJo
   std::vector<std::string> schedulerJobUuids;  ///< required
   std::optional<std::string> requestIp;
 
+  RemoveSchedulerJobsFromSchedulerJobGroupAction();
+  RemoveSchedulerJobsFromSchedulerJobGroupAction(const RemoveSchedulerJobsFromSchedulerJobGroupAction&) = default;
+  RemoveSchedulerJobsFromSchedulerJobGroupAction(RemoveSchedulerJobsFromSchedulerJobGroupAction&&) = default;
+  RemoveSchedulerJobsFromSchedulerJobGroupAction& operator=(const RemoveSchedulerJobsFromSchedulerJobGroupAction&) = default;
+  RemoveSchedulerJobsFromSchedulerJobGroupAction& operator=(RemoveSchedulerJobsFromSchedulerJobGroupAction&&) = default;
+  ~RemoveSchedulerJobsFromSchedulerJobGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -268,6 +408,13 @@ struct RunSchedulerTriggerAction : Action<RunSchedulerTriggerAction, EmptyReply>
   std::string uuid;  ///< path; required
   std::optional<std::vector<std::string>> jobUuids;
   std::optional<std::string> requestIp;
+
+  RunSchedulerTriggerAction();
+  RunSchedulerTriggerAction(const RunSchedulerTriggerAction&) = default;
+  RunSchedulerTriggerAction(RunSchedulerTriggerAction&&) = default;
+  RunSchedulerTriggerAction& operator=(const RunSchedulerTriggerAction&) = default;
+  RunSchedulerTriggerAction& operator=(RunSchedulerTriggerAction&&) = default;
+  ~RunSchedulerTriggerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -283,6 +430,13 @@ struct UpdateSchedulerJobAction : Action<UpdateSchedulerJobAction, InventoryRepl
   std::optional<Json> parameters;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  UpdateSchedulerJobAction();
+  UpdateSchedulerJobAction(const UpdateSchedulerJobAction&) = default;
+  UpdateSchedulerJobAction(UpdateSchedulerJobAction&&) = default;
+  UpdateSchedulerJobAction& operator=(const UpdateSchedulerJobAction&) = default;
+  UpdateSchedulerJobAction& operator=(UpdateSchedulerJobAction&&) = default;
+  ~UpdateSchedulerJobAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -297,6 +451,13 @@ struct UpdateSchedulerJobGroupAction : Action<UpdateSchedulerJobGroupAction, Inv
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<Json> parameters;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  UpdateSchedulerJobGroupAction();
+  UpdateSchedulerJobGroupAction(const UpdateSchedulerJobGroupAction&) = default;
+  UpdateSchedulerJobGroupAction(UpdateSchedulerJobGroupAction&&) = default;
+  UpdateSchedulerJobGroupAction& operator=(const UpdateSchedulerJobGroupAction&) = default;
+  UpdateSchedulerJobGroupAction& operator=(UpdateSchedulerJobGroupAction&&) = default;
+  ~UpdateSchedulerJobGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -315,6 +476,13 @@ struct UpdateSchedulerTriggerAction : Action<UpdateSchedulerTriggerAction, Inven
   std::optional<std::string> cron;
   std::optional<std::string> schedulerType;  ///< one of cron, simple
   std::optional<std::string> requestIp;
+
+  UpdateSchedulerTriggerAction();
+  UpdateSchedulerTriggerAction(const UpdateSchedulerTriggerAction&) = default;
+  UpdateSchedulerTriggerAction(UpdateSchedulerTriggerAction&&) = default;
+  UpdateSchedulerTriggerAction& operator=(const UpdateSchedulerTriggerAction&) = default;
+  UpdateSchedulerTriggerAction& operator=(UpdateSchedulerTriggerAction&&) = default;
+  ~UpdateSchedulerTriggerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct ChangeSchedulerStateAction : Action<ChangeSchedulerStateAction, Inventory
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeSchedulerStateAction();
+  ChangeSchedulerStateAction(const ChangeSchedulerStateAction&) = default;
+  ChangeSchedulerStateAction(ChangeSchedulerStateAction&&) = default;
+  ChangeSchedulerStateAction& operator=(const ChangeSchedulerStateAction&) = default;
+  ChangeSchedulerStateAction& operator=(ChangeSchedulerStateAction&&) = default;
+  ~ChangeSchedulerStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

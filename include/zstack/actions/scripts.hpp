@@ -32,6 +32,13 @@ struct CreateGuestVmScriptAction : Action<CreateGuestVmScriptAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateGuestVmScriptAction();
+  CreateGuestVmScriptAction(const CreateGuestVmScriptAction&) = default;
+  CreateGuestVmScriptAction(CreateGuestVmScriptAction&&) = default;
+  CreateGuestVmScriptAction& operator=(const CreateGuestVmScriptAction&) = default;
+  CreateGuestVmScriptAction& operator=(CreateGuestVmScriptAction&&) = default;
+  ~CreateGuestVmScriptAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -42,6 +49,13 @@ struct DeleteGuestVmScriptAction : Action<DeleteGuestVmScriptAction, EmptyReply>
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteGuestVmScriptAction();
+  DeleteGuestVmScriptAction(const DeleteGuestVmScriptAction&) = default;
+  DeleteGuestVmScriptAction(DeleteGuestVmScriptAction&&) = default;
+  DeleteGuestVmScriptAction& operator=(const DeleteGuestVmScriptAction&) = default;
+  DeleteGuestVmScriptAction& operator=(DeleteGuestVmScriptAction&&) = default;
+  ~DeleteGuestVmScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +71,13 @@ struct ExecuteGuestVmScriptAction : Action<ExecuteGuestVmScriptAction, Inventory
   std::optional<std::string> logPath;
   std::optional<std::string> requestIp;
 
+  ExecuteGuestVmScriptAction();
+  ExecuteGuestVmScriptAction(const ExecuteGuestVmScriptAction&) = default;
+  ExecuteGuestVmScriptAction(ExecuteGuestVmScriptAction&&) = default;
+  ExecuteGuestVmScriptAction& operator=(const ExecuteGuestVmScriptAction&) = default;
+  ExecuteGuestVmScriptAction& operator=(ExecuteGuestVmScriptAction&&) = default;
+  ~ExecuteGuestVmScriptAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -64,6 +85,13 @@ struct ExecuteGuestVmScriptAction : Action<ExecuteGuestVmScriptAction, Inventory
 /// `GET /v1/scripts` -> QueryReply<GuestVmScriptInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryGuestVmScriptAction.java.
 struct QueryGuestVmScriptAction : QueryAction<QueryGuestVmScriptAction, GuestVmScriptInventory> {
+
+  QueryGuestVmScriptAction();
+  QueryGuestVmScriptAction(const QueryGuestVmScriptAction&) = default;
+  QueryGuestVmScriptAction(QueryGuestVmScriptAction&&) = default;
+  QueryGuestVmScriptAction& operator=(const QueryGuestVmScriptAction&) = default;
+  QueryGuestVmScriptAction& operator=(QueryGuestVmScriptAction&&) = default;
+  ~QueryGuestVmScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -73,6 +101,13 @@ struct QueryGuestVmScriptAction : QueryAction<QueryGuestVmScriptAction, GuestVmS
 /// From sdk/src/main/java/org/zstack/sdk/QueryGuestVmScriptExecutedRecordAction.java.
 struct QueryGuestVmScriptExecutedRecordAction : QueryAction<QueryGuestVmScriptExecutedRecordAction, GuestVmScriptExecutedRecordInventory> {
 
+  QueryGuestVmScriptExecutedRecordAction();
+  QueryGuestVmScriptExecutedRecordAction(const QueryGuestVmScriptExecutedRecordAction&) = default;
+  QueryGuestVmScriptExecutedRecordAction(QueryGuestVmScriptExecutedRecordAction&&) = default;
+  QueryGuestVmScriptExecutedRecordAction& operator=(const QueryGuestVmScriptExecutedRecordAction&) = default;
+  QueryGuestVmScriptExecutedRecordAction& operator=(QueryGuestVmScriptExecutedRecordAction&&) = default;
+  ~QueryGuestVmScriptExecutedRecordAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -80,6 +115,13 @@ struct QueryGuestVmScriptExecutedRecordAction : QueryAction<QueryGuestVmScriptEx
 /// `GET /v1/scripts/records/details` -> QueryReply<GuestVmScriptExecutedRecordDetailInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryGuestVmScriptExecutedRecordDetailAction.java.
 struct QueryGuestVmScriptExecutedRecordDetailAction : QueryAction<QueryGuestVmScriptExecutedRecordDetailAction, GuestVmScriptExecutedRecordDetailInventory> {
+
+  QueryGuestVmScriptExecutedRecordDetailAction();
+  QueryGuestVmScriptExecutedRecordDetailAction(const QueryGuestVmScriptExecutedRecordDetailAction&) = default;
+  QueryGuestVmScriptExecutedRecordDetailAction(QueryGuestVmScriptExecutedRecordDetailAction&&) = default;
+  QueryGuestVmScriptExecutedRecordDetailAction& operator=(const QueryGuestVmScriptExecutedRecordDetailAction&) = default;
+  QueryGuestVmScriptExecutedRecordDetailAction& operator=(QueryGuestVmScriptExecutedRecordDetailAction&&) = default;
+  ~QueryGuestVmScriptExecutedRecordDetailAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -98,6 +140,13 @@ struct UpdateGuestVmScriptAction : Action<UpdateGuestVmScriptAction, InventoryRe
   std::optional<std::string> scriptType;  ///< one of Shell, Python, Perl, Bat, Powershell
   std::optional<std::int32_t> scriptTimeout;  ///< range [0, 86400]
   std::optional<std::string> requestIp;
+
+  UpdateGuestVmScriptAction();
+  UpdateGuestVmScriptAction(const UpdateGuestVmScriptAction&) = default;
+  UpdateGuestVmScriptAction(UpdateGuestVmScriptAction&&) = default;
+  UpdateGuestVmScriptAction& operator=(const UpdateGuestVmScriptAction&) = default;
+  UpdateGuestVmScriptAction& operator=(UpdateGuestVmScriptAction&&) = default;
+  ~UpdateGuestVmScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

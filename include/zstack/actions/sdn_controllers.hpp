@@ -29,6 +29,13 @@ struct AddSdnControllerAction : Action<AddSdnControllerAction, InventoryReply<Sd
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSdnControllerAction();
+  AddSdnControllerAction(const AddSdnControllerAction&) = default;
+  AddSdnControllerAction(AddSdnControllerAction&&) = default;
+  AddSdnControllerAction& operator=(const AddSdnControllerAction&) = default;
+  AddSdnControllerAction& operator=(AddSdnControllerAction&&) = default;
+  ~AddSdnControllerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -36,6 +43,13 @@ struct AddSdnControllerAction : Action<AddSdnControllerAction, InventoryReply<Sd
 /// `GET /v1/sdn-controllers` -> QueryReply<SdnControllerInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySdnControllerAction.java.
 struct QuerySdnControllerAction : QueryAction<QuerySdnControllerAction, SdnControllerInventory> {
+
+  QuerySdnControllerAction();
+  QuerySdnControllerAction(const QuerySdnControllerAction&) = default;
+  QuerySdnControllerAction(QuerySdnControllerAction&&) = default;
+  QuerySdnControllerAction& operator=(const QuerySdnControllerAction&) = default;
+  QuerySdnControllerAction& operator=(QuerySdnControllerAction&&) = default;
+  ~QuerySdnControllerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -47,6 +61,13 @@ struct RemoveSdnControllerAction : Action<RemoveSdnControllerAction, EmptyReply>
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RemoveSdnControllerAction();
+  RemoveSdnControllerAction(const RemoveSdnControllerAction&) = default;
+  RemoveSdnControllerAction(RemoveSdnControllerAction&&) = default;
+  RemoveSdnControllerAction& operator=(const RemoveSdnControllerAction&) = default;
+  RemoveSdnControllerAction& operator=(RemoveSdnControllerAction&&) = default;
+  ~RemoveSdnControllerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -60,6 +81,13 @@ struct UpdateSdnControllerAction : Action<UpdateSdnControllerAction, InventoryRe
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateSdnControllerAction();
+  UpdateSdnControllerAction(const UpdateSdnControllerAction&) = default;
+  UpdateSdnControllerAction(UpdateSdnControllerAction&&) = default;
+  UpdateSdnControllerAction& operator=(const UpdateSdnControllerAction&) = default;
+  UpdateSdnControllerAction& operator=(UpdateSdnControllerAction&&) = default;
+  ~UpdateSdnControllerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

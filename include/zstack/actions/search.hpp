@@ -18,6 +18,13 @@ namespace zstack {
 struct RefreshSearchIndexesAction : Action<RefreshSearchIndexesAction, EmptyReply> {
   std::optional<std::string> requestIp;
 
+  RefreshSearchIndexesAction();
+  RefreshSearchIndexesAction(const RefreshSearchIndexesAction&) = default;
+  RefreshSearchIndexesAction(RefreshSearchIndexesAction&&) = default;
+  RefreshSearchIndexesAction& operator=(const RefreshSearchIndexesAction&) = default;
+  RefreshSearchIndexesAction& operator=(RefreshSearchIndexesAction&&) = default;
+  ~RefreshSearchIndexesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

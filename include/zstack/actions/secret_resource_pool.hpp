@@ -36,6 +36,13 @@ struct CreateAiSiNoSecretResourcePoolAction : Action<CreateAiSiNoSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAiSiNoSecretResourcePoolAction();
+  CreateAiSiNoSecretResourcePoolAction(const CreateAiSiNoSecretResourcePoolAction&) = default;
+  CreateAiSiNoSecretResourcePoolAction(CreateAiSiNoSecretResourcePoolAction&&) = default;
+  CreateAiSiNoSecretResourcePoolAction& operator=(const CreateAiSiNoSecretResourcePoolAction&) = default;
+  CreateAiSiNoSecretResourcePoolAction& operator=(CreateAiSiNoSecretResourcePoolAction&&) = default;
+  ~CreateAiSiNoSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -61,6 +68,13 @@ struct CreateCSPSecretResourcePoolAction : Action<CreateCSPSecretResourcePoolAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateCSPSecretResourcePoolAction();
+  CreateCSPSecretResourcePoolAction(const CreateCSPSecretResourcePoolAction&) = default;
+  CreateCSPSecretResourcePoolAction(CreateCSPSecretResourcePoolAction&&) = default;
+  CreateCSPSecretResourcePoolAction& operator=(const CreateCSPSecretResourcePoolAction&) = default;
+  CreateCSPSecretResourcePoolAction& operator=(CreateCSPSecretResourcePoolAction&&) = default;
+  ~CreateCSPSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -79,6 +93,13 @@ struct CreateFiSecSecretResourcePoolAction : Action<CreateFiSecSecretResourcePoo
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateFiSecSecretResourcePoolAction();
+  CreateFiSecSecretResourcePoolAction(const CreateFiSecSecretResourcePoolAction&) = default;
+  CreateFiSecSecretResourcePoolAction(CreateFiSecSecretResourcePoolAction&&) = default;
+  CreateFiSecSecretResourcePoolAction& operator=(const CreateFiSecSecretResourcePoolAction&) = default;
+  CreateFiSecSecretResourcePoolAction& operator=(CreateFiSecSecretResourcePoolAction&&) = default;
+  ~CreateFiSecSecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -103,6 +124,13 @@ struct CreateFlkSecSecretResourcePoolAction : Action<CreateFlkSecSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateFlkSecSecretResourcePoolAction();
+  CreateFlkSecSecretResourcePoolAction(const CreateFlkSecSecretResourcePoolAction&) = default;
+  CreateFlkSecSecretResourcePoolAction(CreateFlkSecSecretResourcePoolAction&&) = default;
+  CreateFlkSecSecretResourcePoolAction& operator=(const CreateFlkSecSecretResourcePoolAction&) = default;
+  CreateFlkSecSecretResourcePoolAction& operator=(CreateFlkSecSecretResourcePoolAction&&) = default;
+  ~CreateFlkSecSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -124,6 +152,13 @@ struct CreateHaiTaiSecretResourcePoolAction : Action<CreateHaiTaiSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateHaiTaiSecretResourcePoolAction();
+  CreateHaiTaiSecretResourcePoolAction(const CreateHaiTaiSecretResourcePoolAction&) = default;
+  CreateHaiTaiSecretResourcePoolAction(CreateHaiTaiSecretResourcePoolAction&&) = default;
+  CreateHaiTaiSecretResourcePoolAction& operator=(const CreateHaiTaiSecretResourcePoolAction&) = default;
+  CreateHaiTaiSecretResourcePoolAction& operator=(CreateHaiTaiSecretResourcePoolAction&&) = default;
+  ~CreateHaiTaiSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -143,6 +178,13 @@ struct CreateInfoSecSecretResourcePoolAction : Action<CreateInfoSecSecretResourc
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateInfoSecSecretResourcePoolAction();
+  CreateInfoSecSecretResourcePoolAction(const CreateInfoSecSecretResourcePoolAction&) = default;
+  CreateInfoSecSecretResourcePoolAction(CreateInfoSecSecretResourcePoolAction&&) = default;
+  CreateInfoSecSecretResourcePoolAction& operator=(const CreateInfoSecSecretResourcePoolAction&) = default;
+  CreateInfoSecSecretResourcePoolAction& operator=(CreateInfoSecSecretResourcePoolAction&&) = default;
+  ~CreateInfoSecSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -160,6 +202,13 @@ struct CreateJitSecretResourcePoolAction : Action<CreateJitSecretResourcePoolAct
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateJitSecretResourcePoolAction();
+  CreateJitSecretResourcePoolAction(const CreateJitSecretResourcePoolAction&) = default;
+  CreateJitSecretResourcePoolAction(CreateJitSecretResourcePoolAction&&) = default;
+  CreateJitSecretResourcePoolAction& operator=(const CreateJitSecretResourcePoolAction&) = default;
+  CreateJitSecretResourcePoolAction& operator=(CreateJitSecretResourcePoolAction&&) = default;
+  ~CreateJitSecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -186,6 +235,13 @@ struct CreateSanSecSecretResourcePoolAction : Action<CreateSanSecSecretResourceP
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSanSecSecretResourcePoolAction();
+  CreateSanSecSecretResourcePoolAction(const CreateSanSecSecretResourcePoolAction&) = default;
+  CreateSanSecSecretResourcePoolAction(CreateSanSecSecretResourcePoolAction&&) = default;
+  CreateSanSecSecretResourcePoolAction& operator=(const CreateSanSecSecretResourcePoolAction&) = default;
+  CreateSanSecSecretResourcePoolAction& operator=(CreateSanSecSecretResourcePoolAction&&) = default;
+  ~CreateSanSecSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -196,6 +252,13 @@ struct DeleteSecretResourcePoolAction : Action<DeleteSecretResourcePoolAction, E
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteSecretResourcePoolAction();
+  DeleteSecretResourcePoolAction(const DeleteSecretResourcePoolAction&) = default;
+  DeleteSecretResourcePoolAction(DeleteSecretResourcePoolAction&&) = default;
+  DeleteSecretResourcePoolAction& operator=(const DeleteSecretResourcePoolAction&) = default;
+  DeleteSecretResourcePoolAction& operator=(DeleteSecretResourcePoolAction&&) = default;
+  ~DeleteSecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -211,6 +274,13 @@ struct UpdateSecretResourcePoolAction : Action<UpdateSecretResourcePoolAction, I
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
   std::optional<std::string> requestIp;
+
+  UpdateSecretResourcePoolAction();
+  UpdateSecretResourcePoolAction(const UpdateSecretResourcePoolAction&) = default;
+  UpdateSecretResourcePoolAction(UpdateSecretResourcePoolAction&&) = default;
+  UpdateSecretResourcePoolAction& operator=(const UpdateSecretResourcePoolAction&) = default;
+  UpdateSecretResourcePoolAction& operator=(UpdateSecretResourcePoolAction&&) = default;
+  ~UpdateSecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -21,6 +21,13 @@ namespace zstack {
 struct GetSignatureServerEncryptPublicKeyAction : Action<GetSignatureServerEncryptPublicKeyAction, GetSignatureServerEncryptPublicKeyResult> {
   std::optional<std::string> requestIp;
 
+  GetSignatureServerEncryptPublicKeyAction();
+  GetSignatureServerEncryptPublicKeyAction(const GetSignatureServerEncryptPublicKeyAction&) = default;
+  GetSignatureServerEncryptPublicKeyAction(GetSignatureServerEncryptPublicKeyAction&&) = default;
+  GetSignatureServerEncryptPublicKeyAction& operator=(const GetSignatureServerEncryptPublicKeyAction&) = default;
+  GetSignatureServerEncryptPublicKeyAction& operator=(GetSignatureServerEncryptPublicKeyAction&&) = default;
+  ~GetSignatureServerEncryptPublicKeyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct SetSecurityMachineKeyAction : Action<SetSecurityMachineKeyAction, SetSecu
   std::string tokenName;  ///< required
   std::optional<bool> dryRun;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  SetSecurityMachineKeyAction();
+  SetSecurityMachineKeyAction(const SetSecurityMachineKeyAction&) = default;
+  SetSecurityMachineKeyAction(SetSecurityMachineKeyAction&&) = default;
+  SetSecurityMachineKeyAction& operator=(const SetSecurityMachineKeyAction&) = default;
+  SetSecurityMachineKeyAction& operator=(SetSecurityMachineKeyAction&&) = default;
+  ~SetSecurityMachineKeyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

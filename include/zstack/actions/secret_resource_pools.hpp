@@ -23,6 +23,13 @@ struct ChangeSecretResourcePoolStateAction : Action<ChangeSecretResourcePoolStat
   std::string stateEvent;  ///< required; one of activate, unactivate
   std::optional<std::string> requestIp;
 
+  ChangeSecretResourcePoolStateAction();
+  ChangeSecretResourcePoolStateAction(const ChangeSecretResourcePoolStateAction&) = default;
+  ChangeSecretResourcePoolStateAction(ChangeSecretResourcePoolStateAction&&) = default;
+  ChangeSecretResourcePoolStateAction& operator=(const ChangeSecretResourcePoolStateAction&) = default;
+  ChangeSecretResourcePoolStateAction& operator=(ChangeSecretResourcePoolStateAction&&) = default;
+  ~ChangeSecretResourcePoolStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -30,6 +37,13 @@ struct ChangeSecretResourcePoolStateAction : Action<ChangeSecretResourcePoolStat
 /// `GET /v1/secret-resource-pools` -> QueryReply<SecretResourcePoolInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySecretResourcePoolAction.java.
 struct QuerySecretResourcePoolAction : QueryAction<QuerySecretResourcePoolAction, SecretResourcePoolInventory> {
+
+  QuerySecretResourcePoolAction();
+  QuerySecretResourcePoolAction(const QuerySecretResourcePoolAction&) = default;
+  QuerySecretResourcePoolAction(QuerySecretResourcePoolAction&&) = default;
+  QuerySecretResourcePoolAction& operator=(const QuerySecretResourcePoolAction&) = default;
+  QuerySecretResourcePoolAction& operator=(QuerySecretResourcePoolAction&&) = default;
+  ~QuerySecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -53,6 +67,13 @@ struct UpdateCSPSecretResourcePoolAction : Action<UpdateCSPSecretResourcePoolAct
   std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
   std::optional<std::string> requestIp;
 
+  UpdateCSPSecretResourcePoolAction();
+  UpdateCSPSecretResourcePoolAction(const UpdateCSPSecretResourcePoolAction&) = default;
+  UpdateCSPSecretResourcePoolAction(UpdateCSPSecretResourcePoolAction&&) = default;
+  UpdateCSPSecretResourcePoolAction& operator=(const UpdateCSPSecretResourcePoolAction&) = default;
+  UpdateCSPSecretResourcePoolAction& operator=(UpdateCSPSecretResourcePoolAction&&) = default;
+  ~UpdateCSPSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -68,6 +89,13 @@ struct UpdateFiSecSecretResourcePoolAction : Action<UpdateFiSecSecretResourcePoo
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
   std::optional<std::string> requestIp;
+
+  UpdateFiSecSecretResourcePoolAction();
+  UpdateFiSecSecretResourcePoolAction(const UpdateFiSecSecretResourcePoolAction&) = default;
+  UpdateFiSecSecretResourcePoolAction(UpdateFiSecSecretResourcePoolAction&&) = default;
+  UpdateFiSecSecretResourcePoolAction& operator=(const UpdateFiSecSecretResourcePoolAction&) = default;
+  UpdateFiSecSecretResourcePoolAction& operator=(UpdateFiSecSecretResourcePoolAction&&) = default;
+  ~UpdateFiSecSecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -88,6 +116,13 @@ struct UpdateFlkSecSecretResourcePoolAction : Action<UpdateFlkSecSecretResourceP
   std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
   std::optional<std::string> requestIp;
 
+  UpdateFlkSecSecretResourcePoolAction();
+  UpdateFlkSecSecretResourcePoolAction(const UpdateFlkSecSecretResourcePoolAction&) = default;
+  UpdateFlkSecSecretResourcePoolAction(UpdateFlkSecSecretResourcePoolAction&&) = default;
+  UpdateFlkSecSecretResourcePoolAction& operator=(const UpdateFlkSecSecretResourcePoolAction&) = default;
+  UpdateFlkSecSecretResourcePoolAction& operator=(UpdateFlkSecSecretResourcePoolAction&&) = default;
+  ~UpdateFlkSecSecretResourcePoolAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -106,6 +141,13 @@ struct UpdateInfoSecSecretResourcePoolAction : Action<UpdateInfoSecSecretResourc
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
   std::optional<std::string> requestIp;
+
+  UpdateInfoSecSecretResourcePoolAction();
+  UpdateInfoSecSecretResourcePoolAction(const UpdateInfoSecSecretResourcePoolAction&) = default;
+  UpdateInfoSecSecretResourcePoolAction(UpdateInfoSecSecretResourcePoolAction&&) = default;
+  UpdateInfoSecSecretResourcePoolAction& operator=(const UpdateInfoSecSecretResourcePoolAction&) = default;
+  UpdateInfoSecSecretResourcePoolAction& operator=(UpdateInfoSecSecretResourcePoolAction&&) = default;
+  ~UpdateInfoSecSecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -128,6 +170,13 @@ struct UpdateSanSecSecretResourcePoolAction : Action<UpdateSanSecSecretResourceP
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::int32_t> heartbeatInterval;  ///< range [6, 180]
   std::optional<std::string> requestIp;
+
+  UpdateSanSecSecretResourcePoolAction();
+  UpdateSanSecSecretResourcePoolAction(const UpdateSanSecSecretResourcePoolAction&) = default;
+  UpdateSanSecSecretResourcePoolAction(UpdateSanSecSecretResourcePoolAction&&) = default;
+  UpdateSanSecSecretResourcePoolAction& operator=(const UpdateSanSecSecretResourcePoolAction&) = default;
+  UpdateSanSecSecretResourcePoolAction& operator=(UpdateSanSecSecretResourcePoolAction&&) = default;
+  ~UpdateSanSecSecretResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

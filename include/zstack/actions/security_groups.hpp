@@ -31,6 +31,13 @@ struct AddSecurityGroupRuleAction : Action<AddSecurityGroupRuleAction, Inventory
   std::vector<SecurityGroupRuleAO> rules;  ///< required; not empty
   std::optional<std::vector<std::string>> remoteSecurityGroupUuids;  ///< not empty
 
+  AddSecurityGroupRuleAction();
+  AddSecurityGroupRuleAction(const AddSecurityGroupRuleAction&) = default;
+  AddSecurityGroupRuleAction(AddSecurityGroupRuleAction&&) = default;
+  AddSecurityGroupRuleAction& operator=(const AddSecurityGroupRuleAction&) = default;
+  AddSecurityGroupRuleAction& operator=(AddSecurityGroupRuleAction&&) = default;
+  ~AddSecurityGroupRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +50,13 @@ struct AddVmNicToSecurityGroupAction : Action<AddVmNicToSecurityGroupAction, Emp
   std::string securityGroupUuid;  ///< path; required
   std::vector<std::string> vmNicUuids;  ///< required; not empty
 
+  AddVmNicToSecurityGroupAction();
+  AddVmNicToSecurityGroupAction(const AddVmNicToSecurityGroupAction&) = default;
+  AddVmNicToSecurityGroupAction(AddVmNicToSecurityGroupAction&&) = default;
+  AddVmNicToSecurityGroupAction& operator=(const AddVmNicToSecurityGroupAction&) = default;
+  AddVmNicToSecurityGroupAction& operator=(AddVmNicToSecurityGroupAction&&) = default;
+  ~AddVmNicToSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -53,6 +67,13 @@ struct AddVmNicToSecurityGroupAction : Action<AddVmNicToSecurityGroupAction, Emp
 struct AttachSecurityGroupToL3NetworkAction : Action<AttachSecurityGroupToL3NetworkAction, InventoryReply<SecurityGroupInventory>> {
   std::string securityGroupUuid;  ///< path; required
   std::string l3NetworkUuid;  ///< path; required
+
+  AttachSecurityGroupToL3NetworkAction();
+  AttachSecurityGroupToL3NetworkAction(const AttachSecurityGroupToL3NetworkAction&) = default;
+  AttachSecurityGroupToL3NetworkAction(AttachSecurityGroupToL3NetworkAction&&) = default;
+  AttachSecurityGroupToL3NetworkAction& operator=(const AttachSecurityGroupToL3NetworkAction&) = default;
+  AttachSecurityGroupToL3NetworkAction& operator=(AttachSecurityGroupToL3NetworkAction&&) = default;
+  ~AttachSecurityGroupToL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -74,6 +95,13 @@ struct ChangeSecurityGroupRuleAction : Action<ChangeSecurityGroupRuleAction, Inv
   std::optional<std::string> dstPortRange;  ///< max length 255
   std::optional<std::string> requestIp;
 
+  ChangeSecurityGroupRuleAction();
+  ChangeSecurityGroupRuleAction(const ChangeSecurityGroupRuleAction&) = default;
+  ChangeSecurityGroupRuleAction(ChangeSecurityGroupRuleAction&&) = default;
+  ChangeSecurityGroupRuleAction& operator=(const ChangeSecurityGroupRuleAction&) = default;
+  ChangeSecurityGroupRuleAction& operator=(ChangeSecurityGroupRuleAction&&) = default;
+  ~ChangeSecurityGroupRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -87,6 +115,13 @@ struct ChangeSecurityGroupRuleStateAction : Action<ChangeSecurityGroupRuleStateA
   std::string state;  ///< required; one of Enabled, Disabled
   std::optional<std::string> requestIp;
 
+  ChangeSecurityGroupRuleStateAction();
+  ChangeSecurityGroupRuleStateAction(const ChangeSecurityGroupRuleStateAction&) = default;
+  ChangeSecurityGroupRuleStateAction(ChangeSecurityGroupRuleStateAction&&) = default;
+  ChangeSecurityGroupRuleStateAction& operator=(const ChangeSecurityGroupRuleStateAction&) = default;
+  ChangeSecurityGroupRuleStateAction& operator=(ChangeSecurityGroupRuleStateAction&&) = default;
+  ~ChangeSecurityGroupRuleStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -98,6 +133,13 @@ struct ChangeSecurityGroupRuleStateAction : Action<ChangeSecurityGroupRuleStateA
 struct ChangeSecurityGroupStateAction : Action<ChangeSecurityGroupStateAction, InventoryReply<SecurityGroupInventory>> {
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
+
+  ChangeSecurityGroupStateAction();
+  ChangeSecurityGroupStateAction(const ChangeSecurityGroupStateAction&) = default;
+  ChangeSecurityGroupStateAction(ChangeSecurityGroupStateAction&&) = default;
+  ChangeSecurityGroupStateAction& operator=(const ChangeSecurityGroupStateAction&) = default;
+  ChangeSecurityGroupStateAction& operator=(ChangeSecurityGroupStateAction&&) = default;
+  ~ChangeSecurityGroupStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -112,6 +154,13 @@ struct ChangeVmNicSecurityPolicyAction : Action<ChangeVmNicSecurityPolicyAction,
   std::optional<std::string> egressPolicy;  ///< one of DENY, ALLOW
   std::optional<std::string> requestIp;
 
+  ChangeVmNicSecurityPolicyAction();
+  ChangeVmNicSecurityPolicyAction(const ChangeVmNicSecurityPolicyAction&) = default;
+  ChangeVmNicSecurityPolicyAction(ChangeVmNicSecurityPolicyAction&&) = default;
+  ChangeVmNicSecurityPolicyAction& operator=(const ChangeVmNicSecurityPolicyAction&) = default;
+  ChangeVmNicSecurityPolicyAction& operator=(ChangeVmNicSecurityPolicyAction&&) = default;
+  ~ChangeVmNicSecurityPolicyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -125,6 +174,13 @@ struct CreateSecurityGroupAction : Action<CreateSecurityGroupAction, InventoryRe
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> resourceUuid;
 
+  CreateSecurityGroupAction();
+  CreateSecurityGroupAction(const CreateSecurityGroupAction&) = default;
+  CreateSecurityGroupAction(CreateSecurityGroupAction&&) = default;
+  CreateSecurityGroupAction& operator=(const CreateSecurityGroupAction&) = default;
+  CreateSecurityGroupAction& operator=(CreateSecurityGroupAction&&) = default;
+  ~CreateSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -136,6 +192,13 @@ struct DeleteSecurityGroupAction : Action<DeleteSecurityGroupAction, EmptyReply>
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
 
+  DeleteSecurityGroupAction();
+  DeleteSecurityGroupAction(const DeleteSecurityGroupAction&) = default;
+  DeleteSecurityGroupAction(DeleteSecurityGroupAction&&) = default;
+  DeleteSecurityGroupAction& operator=(const DeleteSecurityGroupAction&) = default;
+  DeleteSecurityGroupAction& operator=(DeleteSecurityGroupAction&&) = default;
+  ~DeleteSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -145,6 +208,13 @@ struct DeleteSecurityGroupAction : Action<DeleteSecurityGroupAction, EmptyReply>
 /// From api/actions/DeleteSecurityGroupRule.json (the manual).
 struct DeleteSecurityGroupRuleAction : Action<DeleteSecurityGroupRuleAction, InventoryReply<SecurityGroupInventory>> {
   std::vector<std::string> ruleUuids;  ///< required; not empty
+
+  DeleteSecurityGroupRuleAction();
+  DeleteSecurityGroupRuleAction(const DeleteSecurityGroupRuleAction&) = default;
+  DeleteSecurityGroupRuleAction(DeleteSecurityGroupRuleAction&&) = default;
+  DeleteSecurityGroupRuleAction& operator=(const DeleteSecurityGroupRuleAction&) = default;
+  DeleteSecurityGroupRuleAction& operator=(DeleteSecurityGroupRuleAction&&) = default;
+  ~DeleteSecurityGroupRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -157,6 +227,13 @@ struct DeleteVmNicFromSecurityGroupAction : Action<DeleteVmNicFromSecurityGroupA
   std::string securityGroupUuid;  ///< path; required
   std::vector<std::string> vmNicUuids;  ///< required; not empty
 
+  DeleteVmNicFromSecurityGroupAction();
+  DeleteVmNicFromSecurityGroupAction(const DeleteVmNicFromSecurityGroupAction&) = default;
+  DeleteVmNicFromSecurityGroupAction(DeleteVmNicFromSecurityGroupAction&&) = default;
+  DeleteVmNicFromSecurityGroupAction& operator=(const DeleteVmNicFromSecurityGroupAction&) = default;
+  DeleteVmNicFromSecurityGroupAction& operator=(DeleteVmNicFromSecurityGroupAction&&) = default;
+  ~DeleteVmNicFromSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -168,6 +245,13 @@ struct DetachSecurityGroupFromL3NetworkAction : Action<DetachSecurityGroupFromL3
   std::string securityGroupUuid;  ///< path; required
   std::string l3NetworkUuid;  ///< path; required
 
+  DetachSecurityGroupFromL3NetworkAction();
+  DetachSecurityGroupFromL3NetworkAction(const DetachSecurityGroupFromL3NetworkAction&) = default;
+  DetachSecurityGroupFromL3NetworkAction(DetachSecurityGroupFromL3NetworkAction&&) = default;
+  DetachSecurityGroupFromL3NetworkAction& operator=(const DetachSecurityGroupFromL3NetworkAction&) = default;
+  DetachSecurityGroupFromL3NetworkAction& operator=(DetachSecurityGroupFromL3NetworkAction&&) = default;
+  ~DetachSecurityGroupFromL3NetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -178,6 +262,13 @@ struct DetachSecurityGroupFromL3NetworkAction : Action<DetachSecurityGroupFromL3
 struct GetCandidateVmNicForSecurityGroupAction : Action<GetCandidateVmNicForSecurityGroupAction, QueryReply<VmNicInventory>> {
   std::string securityGroupUuid;  ///< path; required
 
+  GetCandidateVmNicForSecurityGroupAction();
+  GetCandidateVmNicForSecurityGroupAction(const GetCandidateVmNicForSecurityGroupAction&) = default;
+  GetCandidateVmNicForSecurityGroupAction(GetCandidateVmNicForSecurityGroupAction&&) = default;
+  GetCandidateVmNicForSecurityGroupAction& operator=(const GetCandidateVmNicForSecurityGroupAction&) = default;
+  GetCandidateVmNicForSecurityGroupAction& operator=(GetCandidateVmNicForSecurityGroupAction&&) = default;
+  ~GetCandidateVmNicForSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -186,6 +277,13 @@ struct GetCandidateVmNicForSecurityGroupAction : Action<GetCandidateVmNicForSecu
 /// `GET /v1/security-groups` -> QueryReply<SecurityGroupInventory> (synchronous).
 /// From api/actions/QuerySecurityGroup.json (the manual).
 struct QuerySecurityGroupAction : QueryAction<QuerySecurityGroupAction, SecurityGroupInventory> {
+
+  QuerySecurityGroupAction();
+  QuerySecurityGroupAction(const QuerySecurityGroupAction&) = default;
+  QuerySecurityGroupAction(QuerySecurityGroupAction&&) = default;
+  QuerySecurityGroupAction& operator=(const QuerySecurityGroupAction&) = default;
+  QuerySecurityGroupAction& operator=(QuerySecurityGroupAction&&) = default;
+  ~QuerySecurityGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -196,6 +294,13 @@ struct QuerySecurityGroupAction : QueryAction<QuerySecurityGroupAction, Security
 /// From api/actions/QuerySecurityGroupRule.json (the manual).
 struct QuerySecurityGroupRuleAction : QueryAction<QuerySecurityGroupRuleAction, SecurityGroupRuleInventory> {
 
+  QuerySecurityGroupRuleAction();
+  QuerySecurityGroupRuleAction(const QuerySecurityGroupRuleAction&) = default;
+  QuerySecurityGroupRuleAction(QuerySecurityGroupRuleAction&&) = default;
+  QuerySecurityGroupRuleAction& operator=(const QuerySecurityGroupRuleAction&) = default;
+  QuerySecurityGroupRuleAction& operator=(QuerySecurityGroupRuleAction&&) = default;
+  ~QuerySecurityGroupRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -205,6 +310,13 @@ struct QuerySecurityGroupRuleAction : QueryAction<QuerySecurityGroupRuleAction, 
 /// From api/actions/QueryVmNicInSecurityGroup.json (the manual).
 struct QueryVmNicInSecurityGroupAction : QueryAction<QueryVmNicInSecurityGroupAction, VmNicSecurityGroupRefInventory> {
 
+  QueryVmNicInSecurityGroupAction();
+  QueryVmNicInSecurityGroupAction(const QueryVmNicInSecurityGroupAction&) = default;
+  QueryVmNicInSecurityGroupAction(QueryVmNicInSecurityGroupAction&&) = default;
+  QueryVmNicInSecurityGroupAction& operator=(const QueryVmNicInSecurityGroupAction&) = default;
+  QueryVmNicInSecurityGroupAction& operator=(QueryVmNicInSecurityGroupAction&&) = default;
+  ~QueryVmNicInSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -212,6 +324,13 @@ struct QueryVmNicInSecurityGroupAction : QueryAction<QueryVmNicInSecurityGroupAc
 /// `GET /v1/security-groups/nics/security-policy` -> QueryReply<VmNicSecurityPolicyInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmNicSecurityPolicyAction.java.
 struct QueryVmNicSecurityPolicyAction : QueryAction<QueryVmNicSecurityPolicyAction, VmNicSecurityPolicyInventory> {
+
+  QueryVmNicSecurityPolicyAction();
+  QueryVmNicSecurityPolicyAction(const QueryVmNicSecurityPolicyAction&) = default;
+  QueryVmNicSecurityPolicyAction(QueryVmNicSecurityPolicyAction&&) = default;
+  QueryVmNicSecurityPolicyAction& operator=(const QueryVmNicSecurityPolicyAction&) = default;
+  QueryVmNicSecurityPolicyAction& operator=(QueryVmNicSecurityPolicyAction&&) = default;
+  ~QueryVmNicSecurityPolicyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -224,6 +343,13 @@ struct SetVmNicSecurityGroupAction : Action<SetVmNicSecurityGroupAction, SetVmNi
   std::string vmNicUuid;  ///< path; required; not empty
   std::optional<Json> refs;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  SetVmNicSecurityGroupAction();
+  SetVmNicSecurityGroupAction(const SetVmNicSecurityGroupAction&) = default;
+  SetVmNicSecurityGroupAction(SetVmNicSecurityGroupAction&&) = default;
+  SetVmNicSecurityGroupAction& operator=(const SetVmNicSecurityGroupAction&) = default;
+  SetVmNicSecurityGroupAction& operator=(SetVmNicSecurityGroupAction&&) = default;
+  ~SetVmNicSecurityGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -238,6 +364,13 @@ struct UpdateSecurityGroupAction : Action<UpdateSecurityGroupAction, InventoryRe
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
 
+  UpdateSecurityGroupAction();
+  UpdateSecurityGroupAction(const UpdateSecurityGroupAction&) = default;
+  UpdateSecurityGroupAction(UpdateSecurityGroupAction&&) = default;
+  UpdateSecurityGroupAction& operator=(const UpdateSecurityGroupAction&) = default;
+  UpdateSecurityGroupAction& operator=(UpdateSecurityGroupAction&&) = default;
+  ~UpdateSecurityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -250,6 +383,13 @@ struct UpdateSecurityGroupRulePriorityAction : Action<UpdateSecurityGroupRulePri
   std::string type;  ///< required; not empty; one of Ingress, Egress
   std::optional<Json> rules;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  UpdateSecurityGroupRulePriorityAction();
+  UpdateSecurityGroupRulePriorityAction(const UpdateSecurityGroupRulePriorityAction&) = default;
+  UpdateSecurityGroupRulePriorityAction(UpdateSecurityGroupRulePriorityAction&&) = default;
+  UpdateSecurityGroupRulePriorityAction& operator=(const UpdateSecurityGroupRulePriorityAction&) = default;
+  UpdateSecurityGroupRulePriorityAction& operator=(UpdateSecurityGroupRulePriorityAction&&) = default;
+  ~UpdateSecurityGroupRulePriorityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -271,6 +411,13 @@ struct ValidateSecurityGroupRuleAction : Action<ValidateSecurityGroupRuleAction,
   std::optional<std::int32_t> endPort;
   std::optional<std::string> allowedCidr;
   std::optional<std::string> requestIp;
+
+  ValidateSecurityGroupRuleAction();
+  ValidateSecurityGroupRuleAction(const ValidateSecurityGroupRuleAction&) = default;
+  ValidateSecurityGroupRuleAction(ValidateSecurityGroupRuleAction&&) = default;
+  ValidateSecurityGroupRuleAction& operator=(const ValidateSecurityGroupRuleAction&) = default;
+  ValidateSecurityGroupRuleAction& operator=(ValidateSecurityGroupRuleAction&&) = default;
+  ~ValidateSecurityGroupRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -31,6 +31,13 @@ struct AddFiSecSecurityMachineAction : Action<AddFiSecSecurityMachineAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddFiSecSecurityMachineAction();
+  AddFiSecSecurityMachineAction(const AddFiSecSecurityMachineAction&) = default;
+  AddFiSecSecurityMachineAction(AddFiSecSecurityMachineAction&&) = default;
+  AddFiSecSecurityMachineAction& operator=(const AddFiSecSecurityMachineAction&) = default;
+  AddFiSecSecurityMachineAction& operator=(AddFiSecSecurityMachineAction&&) = default;
+  ~AddFiSecSecurityMachineAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -50,6 +57,13 @@ struct AddFlkSecSecurityMachineAction : Action<AddFlkSecSecurityMachineAction, I
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddFlkSecSecurityMachineAction();
+  AddFlkSecSecurityMachineAction(const AddFlkSecSecurityMachineAction&) = default;
+  AddFlkSecSecurityMachineAction(AddFlkSecSecurityMachineAction&&) = default;
+  AddFlkSecSecurityMachineAction& operator=(const AddFlkSecSecurityMachineAction&) = default;
+  AddFlkSecSecurityMachineAction& operator=(AddFlkSecSecurityMachineAction&&) = default;
+  ~AddFlkSecSecurityMachineAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -72,6 +86,13 @@ struct AddInfoSecSecurityMachineAction : Action<AddInfoSecSecurityMachineAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddInfoSecSecurityMachineAction();
+  AddInfoSecSecurityMachineAction(const AddInfoSecSecurityMachineAction&) = default;
+  AddInfoSecSecurityMachineAction(AddInfoSecSecurityMachineAction&&) = default;
+  AddInfoSecSecurityMachineAction& operator=(const AddInfoSecSecurityMachineAction&) = default;
+  AddInfoSecSecurityMachineAction& operator=(AddInfoSecSecurityMachineAction&&) = default;
+  ~AddInfoSecSecurityMachineAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -91,6 +112,13 @@ struct AddJitSecurityMachineAction : Action<AddJitSecurityMachineAction, Invento
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddJitSecurityMachineAction();
+  AddJitSecurityMachineAction(const AddJitSecurityMachineAction&) = default;
+  AddJitSecurityMachineAction(AddJitSecurityMachineAction&&) = default;
+  AddJitSecurityMachineAction& operator=(const AddJitSecurityMachineAction&) = default;
+  AddJitSecurityMachineAction& operator=(AddJitSecurityMachineAction&&) = default;
+  ~AddJitSecurityMachineAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -113,6 +141,13 @@ struct AddSanSecSecurityMachineAction : Action<AddSanSecSecurityMachineAction, I
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSanSecSecurityMachineAction();
+  AddSanSecSecurityMachineAction(const AddSanSecSecurityMachineAction&) = default;
+  AddSanSecSecurityMachineAction(AddSanSecSecurityMachineAction&&) = default;
+  AddSanSecSecurityMachineAction& operator=(const AddSanSecSecurityMachineAction&) = default;
+  AddSanSecSecurityMachineAction& operator=(AddSanSecSecurityMachineAction&&) = default;
+  ~AddSanSecSecurityMachineAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -123,6 +158,13 @@ struct AddSanSecSecurityMachineAction : Action<AddSanSecSecurityMachineAction, I
 struct SecurityMachineDetectSyncAction : Action<SecurityMachineDetectSyncAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SecurityMachineDetectSyncAction();
+  SecurityMachineDetectSyncAction(const SecurityMachineDetectSyncAction&) = default;
+  SecurityMachineDetectSyncAction(SecurityMachineDetectSyncAction&&) = default;
+  SecurityMachineDetectSyncAction& operator=(const SecurityMachineDetectSyncAction&) = default;
+  SecurityMachineDetectSyncAction& operator=(SecurityMachineDetectSyncAction&&) = default;
+  ~SecurityMachineDetectSyncAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -135,6 +177,13 @@ struct SecurityMachineEncryptAction : Action<SecurityMachineEncryptAction, Secur
   std::string text;  ///< required
   std::string algType;  ///< required
   std::optional<std::string> requestIp;
+
+  SecurityMachineEncryptAction();
+  SecurityMachineEncryptAction(const SecurityMachineEncryptAction&) = default;
+  SecurityMachineEncryptAction(SecurityMachineEncryptAction&&) = default;
+  SecurityMachineEncryptAction& operator=(const SecurityMachineEncryptAction&) = default;
+  SecurityMachineEncryptAction& operator=(SecurityMachineEncryptAction&&) = default;
+  ~SecurityMachineEncryptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

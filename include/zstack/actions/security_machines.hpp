@@ -23,6 +23,13 @@ struct ChangeSecurityMachineStateAction : Action<ChangeSecurityMachineStateActio
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeSecurityMachineStateAction();
+  ChangeSecurityMachineStateAction(const ChangeSecurityMachineStateAction&) = default;
+  ChangeSecurityMachineStateAction(ChangeSecurityMachineStateAction&&) = default;
+  ChangeSecurityMachineStateAction& operator=(const ChangeSecurityMachineStateAction&) = default;
+  ChangeSecurityMachineStateAction& operator=(ChangeSecurityMachineStateAction&&) = default;
+  ~ChangeSecurityMachineStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct DeleteSecurityMachineAction : Action<DeleteSecurityMachineAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSecurityMachineAction();
+  DeleteSecurityMachineAction(const DeleteSecurityMachineAction&) = default;
+  DeleteSecurityMachineAction(DeleteSecurityMachineAction&&) = default;
+  DeleteSecurityMachineAction& operator=(const DeleteSecurityMachineAction&) = default;
+  DeleteSecurityMachineAction& operator=(DeleteSecurityMachineAction&&) = default;
+  ~DeleteSecurityMachineAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -41,6 +55,13 @@ struct DeleteSecurityMachineAction : Action<DeleteSecurityMachineAction, EmptyRe
 /// `GET /v1/security-machines` -> QueryReply<SecurityMachineInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySecurityMachineAction.java.
 struct QuerySecurityMachineAction : QueryAction<QuerySecurityMachineAction, SecurityMachineInventory> {
+
+  QuerySecurityMachineAction();
+  QuerySecurityMachineAction(const QuerySecurityMachineAction&) = default;
+  QuerySecurityMachineAction(QuerySecurityMachineAction&&) = default;
+  QuerySecurityMachineAction& operator=(const QuerySecurityMachineAction&) = default;
+  QuerySecurityMachineAction& operator=(QuerySecurityMachineAction&&) = default;
+  ~QuerySecurityMachineAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -58,6 +79,13 @@ struct UpdateFiSecSecurityMachineAction : Action<UpdateFiSecSecurityMachineActio
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::string> requestIp;
 
+  UpdateFiSecSecurityMachineAction();
+  UpdateFiSecSecurityMachineAction(const UpdateFiSecSecurityMachineAction&) = default;
+  UpdateFiSecSecurityMachineAction(UpdateFiSecSecurityMachineAction&&) = default;
+  UpdateFiSecSecurityMachineAction& operator=(const UpdateFiSecSecurityMachineAction&) = default;
+  UpdateFiSecSecurityMachineAction& operator=(UpdateFiSecSecurityMachineAction&&) = default;
+  ~UpdateFiSecSecurityMachineAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -73,6 +101,13 @@ struct UpdateFlkSecSecurityMachineAction : Action<UpdateFlkSecSecurityMachineAct
   std::optional<std::string> managementIp;  ///< max length 255
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateFlkSecSecurityMachineAction();
+  UpdateFlkSecSecurityMachineAction(const UpdateFlkSecSecurityMachineAction&) = default;
+  UpdateFlkSecSecurityMachineAction(UpdateFlkSecSecurityMachineAction&&) = default;
+  UpdateFlkSecSecurityMachineAction& operator=(const UpdateFlkSecSecurityMachineAction&) = default;
+  UpdateFlkSecSecurityMachineAction& operator=(UpdateFlkSecSecurityMachineAction&&) = default;
+  ~UpdateFlkSecSecurityMachineAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -91,6 +126,13 @@ struct UpdateInfoSecSecurityMachineAction : Action<UpdateInfoSecSecurityMachineA
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::string> requestIp;
 
+  UpdateInfoSecSecurityMachineAction();
+  UpdateInfoSecSecurityMachineAction(const UpdateInfoSecSecurityMachineAction&) = default;
+  UpdateInfoSecSecurityMachineAction(UpdateInfoSecSecurityMachineAction&&) = default;
+  UpdateInfoSecSecurityMachineAction& operator=(const UpdateInfoSecSecurityMachineAction&) = default;
+  UpdateInfoSecSecurityMachineAction& operator=(UpdateInfoSecSecurityMachineAction&&) = default;
+  ~UpdateInfoSecSecurityMachineAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -106,6 +148,13 @@ struct UpdateJitSecurityMachineAction : Action<UpdateJitSecurityMachineAction, I
   std::optional<std::string> managementIp;  ///< max length 255
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateJitSecurityMachineAction();
+  UpdateJitSecurityMachineAction(const UpdateJitSecurityMachineAction&) = default;
+  UpdateJitSecurityMachineAction(UpdateJitSecurityMachineAction&&) = default;
+  UpdateJitSecurityMachineAction& operator=(const UpdateJitSecurityMachineAction&) = default;
+  UpdateJitSecurityMachineAction& operator=(UpdateJitSecurityMachineAction&&) = default;
+  ~UpdateJitSecurityMachineAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -124,6 +173,13 @@ struct UpdateSanSecSecurityMachineAction : Action<UpdateSanSecSecurityMachineAct
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::string> requestIp;
 
+  UpdateSanSecSecurityMachineAction();
+  UpdateSanSecSecurityMachineAction(const UpdateSanSecSecurityMachineAction&) = default;
+  UpdateSanSecSecurityMachineAction(UpdateSanSecSecurityMachineAction&&) = default;
+  UpdateSanSecSecurityMachineAction& operator=(const UpdateSanSecSecurityMachineAction&) = default;
+  UpdateSanSecSecurityMachineAction& operator=(UpdateSanSecSecurityMachineAction&&) = default;
+  ~UpdateSanSecSecurityMachineAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -138,6 +194,13 @@ struct UpdateSecurityMachineAction : Action<UpdateSecurityMachineAction, Invento
   std::optional<std::string> managementIp;  ///< max length 255
   std::optional<std::string> model;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateSecurityMachineAction();
+  UpdateSecurityMachineAction(const UpdateSecurityMachineAction&) = default;
+  UpdateSecurityMachineAction(UpdateSecurityMachineAction&&) = default;
+  UpdateSecurityMachineAction& operator=(const UpdateSecurityMachineAction&) = default;
+  UpdateSecurityMachineAction& operator=(UpdateSecurityMachineAction&&) = default;
+  ~UpdateSecurityMachineAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

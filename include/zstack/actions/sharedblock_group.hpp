@@ -20,6 +20,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QuerySharedBlockAction.java.
 struct QuerySharedBlockAction : QueryAction<QuerySharedBlockAction, SharedBlockInventory> {
 
+  QuerySharedBlockAction();
+  QuerySharedBlockAction(const QuerySharedBlockAction&) = default;
+  QuerySharedBlockAction(QuerySharedBlockAction&&) = default;
+  QuerySharedBlockAction& operator=(const QuerySharedBlockAction&) = default;
+  QuerySharedBlockAction& operator=(QuerySharedBlockAction&&) = default;
+  ~QuerySharedBlockAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -27,6 +34,13 @@ struct QuerySharedBlockAction : QueryAction<QuerySharedBlockAction, SharedBlockI
 /// `GET /v1/sharedblock-group/host-refs` -> QueryReply<SharedBlockGroupPrimaryStorageHostRefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySharedBlockGroupPrimaryStorageHostRefAction.java.
 struct QuerySharedBlockGroupPrimaryStorageHostRefAction : QueryAction<QuerySharedBlockGroupPrimaryStorageHostRefAction, SharedBlockGroupPrimaryStorageHostRefInventory> {
+
+  QuerySharedBlockGroupPrimaryStorageHostRefAction();
+  QuerySharedBlockGroupPrimaryStorageHostRefAction(const QuerySharedBlockGroupPrimaryStorageHostRefAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageHostRefAction(QuerySharedBlockGroupPrimaryStorageHostRefAction&&) = default;
+  QuerySharedBlockGroupPrimaryStorageHostRefAction& operator=(const QuerySharedBlockGroupPrimaryStorageHostRefAction&) = default;
+  QuerySharedBlockGroupPrimaryStorageHostRefAction& operator=(QuerySharedBlockGroupPrimaryStorageHostRefAction&&) = default;
+  ~QuerySharedBlockGroupPrimaryStorageHostRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -31,6 +31,13 @@ struct CreateSnmpAgentAction : Action<CreateSnmpAgentAction, InventoryReply<Snmp
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSnmpAgentAction();
+  CreateSnmpAgentAction(const CreateSnmpAgentAction&) = default;
+  CreateSnmpAgentAction(CreateSnmpAgentAction&&) = default;
+  CreateSnmpAgentAction& operator=(const CreateSnmpAgentAction&) = default;
+  CreateSnmpAgentAction& operator=(CreateSnmpAgentAction&&) = default;
+  ~CreateSnmpAgentAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct CreateSnmpAgentAction : Action<CreateSnmpAgentAction, InventoryReply<Snmp
 /// `GET /v1/snmp/agent` -> QueryReply<SnmpAgentInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySnmpAgentAction.java.
 struct QuerySnmpAgentAction : QueryAction<QuerySnmpAgentAction, SnmpAgentInventory> {
+
+  QuerySnmpAgentAction();
+  QuerySnmpAgentAction(const QuerySnmpAgentAction&) = default;
+  QuerySnmpAgentAction(QuerySnmpAgentAction&&) = default;
+  QuerySnmpAgentAction& operator=(const QuerySnmpAgentAction&) = default;
+  QuerySnmpAgentAction& operator=(QuerySnmpAgentAction&&) = default;
+  ~QuerySnmpAgentAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -50,6 +64,13 @@ struct StartSnmpAgentAction : Action<StartSnmpAgentAction, InventoryReply<SnmpAg
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
 
+  StartSnmpAgentAction();
+  StartSnmpAgentAction(const StartSnmpAgentAction&) = default;
+  StartSnmpAgentAction(StartSnmpAgentAction&&) = default;
+  StartSnmpAgentAction& operator=(const StartSnmpAgentAction&) = default;
+  StartSnmpAgentAction& operator=(StartSnmpAgentAction&&) = default;
+  ~StartSnmpAgentAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -60,6 +81,13 @@ struct StartSnmpAgentAction : Action<StartSnmpAgentAction, InventoryReply<SnmpAg
 struct StopSnmpAgentAction : Action<StopSnmpAgentAction, InventoryReply<SnmpAgentInventory>> {
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
+
+  StopSnmpAgentAction();
+  StopSnmpAgentAction(const StopSnmpAgentAction&) = default;
+  StopSnmpAgentAction(StopSnmpAgentAction&&) = default;
+  StopSnmpAgentAction& operator=(const StopSnmpAgentAction&) = default;
+  StopSnmpAgentAction& operator=(StopSnmpAgentAction&&) = default;
+  ~StopSnmpAgentAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -79,6 +107,13 @@ struct UpdateSnmpAgentAction : Action<UpdateSnmpAgentAction, InventoryReply<Snmp
   std::optional<std::string> privacyPassword;
   std::optional<std::int32_t> port;  ///< required; range [1024, 65535]; Java SDK default 0
   std::optional<std::string> requestIp;
+
+  UpdateSnmpAgentAction();
+  UpdateSnmpAgentAction(const UpdateSnmpAgentAction&) = default;
+  UpdateSnmpAgentAction(UpdateSnmpAgentAction&&) = default;
+  UpdateSnmpAgentAction& operator=(const UpdateSnmpAgentAction&) = default;
+  UpdateSnmpAgentAction& operator=(UpdateSnmpAgentAction&&) = default;
+  ~UpdateSnmpAgentAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

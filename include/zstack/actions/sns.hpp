@@ -48,6 +48,13 @@ struct AddEmailAddressToSNSEmailEndpointAction : Action<AddEmailAddressToSNSEmai
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddEmailAddressToSNSEmailEndpointAction();
+  AddEmailAddressToSNSEmailEndpointAction(const AddEmailAddressToSNSEmailEndpointAction&) = default;
+  AddEmailAddressToSNSEmailEndpointAction(AddEmailAddressToSNSEmailEndpointAction&&) = default;
+  AddEmailAddressToSNSEmailEndpointAction& operator=(const AddEmailAddressToSNSEmailEndpointAction&) = default;
+  AddEmailAddressToSNSEmailEndpointAction& operator=(AddEmailAddressToSNSEmailEndpointAction&&) = default;
+  ~AddEmailAddressToSNSEmailEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -63,6 +70,13 @@ struct AddSNSDingTalkAtPersonAction : Action<AddSNSDingTalkAtPersonAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSNSDingTalkAtPersonAction();
+  AddSNSDingTalkAtPersonAction(const AddSNSDingTalkAtPersonAction&) = default;
+  AddSNSDingTalkAtPersonAction(AddSNSDingTalkAtPersonAction&&) = default;
+  AddSNSDingTalkAtPersonAction& operator=(const AddSNSDingTalkAtPersonAction&) = default;
+  AddSNSDingTalkAtPersonAction& operator=(AddSNSDingTalkAtPersonAction&&) = default;
+  ~AddSNSDingTalkAtPersonAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -77,6 +91,13 @@ struct AddSNSFeiShuAtPersonAction : Action<AddSNSFeiShuAtPersonAction, Inventory
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddSNSFeiShuAtPersonAction();
+  AddSNSFeiShuAtPersonAction(const AddSNSFeiShuAtPersonAction&) = default;
+  AddSNSFeiShuAtPersonAction(AddSNSFeiShuAtPersonAction&&) = default;
+  AddSNSFeiShuAtPersonAction& operator=(const AddSNSFeiShuAtPersonAction&) = default;
+  AddSNSFeiShuAtPersonAction& operator=(AddSNSFeiShuAtPersonAction&&) = default;
+  ~AddSNSFeiShuAtPersonAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -95,6 +116,13 @@ struct AddSNSSmsReceiverAction : Action<AddSNSSmsReceiverAction, AddSNSSmsReceiv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSNSSmsReceiverAction();
+  AddSNSSmsReceiverAction(const AddSNSSmsReceiverAction&) = default;
+  AddSNSSmsReceiverAction(AddSNSSmsReceiverAction&&) = default;
+  AddSNSSmsReceiverAction& operator=(const AddSNSSmsReceiverAction&) = default;
+  AddSNSSmsReceiverAction& operator=(AddSNSSmsReceiverAction&&) = default;
+  ~AddSNSSmsReceiverAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -110,6 +138,13 @@ struct AddSNSWeComAtPersonAction : Action<AddSNSWeComAtPersonAction, InventoryRe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddSNSWeComAtPersonAction();
+  AddSNSWeComAtPersonAction(const AddSNSWeComAtPersonAction&) = default;
+  AddSNSWeComAtPersonAction(AddSNSWeComAtPersonAction&&) = default;
+  AddSNSWeComAtPersonAction& operator=(const AddSNSWeComAtPersonAction&) = default;
+  AddSNSWeComAtPersonAction& operator=(AddSNSWeComAtPersonAction&&) = default;
+  ~AddSNSWeComAtPersonAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -122,6 +157,13 @@ struct ChangeSNSApplicationEndpointStateAction : Action<ChangeSNSApplicationEndp
   std::string stateEvent;  ///< required; one of enable, disable, hide
   std::optional<std::string> requestIp;
 
+  ChangeSNSApplicationEndpointStateAction();
+  ChangeSNSApplicationEndpointStateAction(const ChangeSNSApplicationEndpointStateAction&) = default;
+  ChangeSNSApplicationEndpointStateAction(ChangeSNSApplicationEndpointStateAction&&) = default;
+  ChangeSNSApplicationEndpointStateAction& operator=(const ChangeSNSApplicationEndpointStateAction&) = default;
+  ChangeSNSApplicationEndpointStateAction& operator=(ChangeSNSApplicationEndpointStateAction&&) = default;
+  ~ChangeSNSApplicationEndpointStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -133,6 +175,13 @@ struct ChangeSNSApplicationPlatformStateAction : Action<ChangeSNSApplicationPlat
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeSNSApplicationPlatformStateAction();
+  ChangeSNSApplicationPlatformStateAction(const ChangeSNSApplicationPlatformStateAction&) = default;
+  ChangeSNSApplicationPlatformStateAction(ChangeSNSApplicationPlatformStateAction&&) = default;
+  ChangeSNSApplicationPlatformStateAction& operator=(const ChangeSNSApplicationPlatformStateAction&) = default;
+  ChangeSNSApplicationPlatformStateAction& operator=(ChangeSNSApplicationPlatformStateAction&&) = default;
+  ~ChangeSNSApplicationPlatformStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -150,6 +199,13 @@ struct CreateSNSAliyunSmsEndpointAction : Action<CreateSNSAliyunSmsEndpointActio
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSNSAliyunSmsEndpointAction();
+  CreateSNSAliyunSmsEndpointAction(const CreateSNSAliyunSmsEndpointAction&) = default;
+  CreateSNSAliyunSmsEndpointAction(CreateSNSAliyunSmsEndpointAction&&) = default;
+  CreateSNSAliyunSmsEndpointAction& operator=(const CreateSNSAliyunSmsEndpointAction&) = default;
+  CreateSNSAliyunSmsEndpointAction& operator=(CreateSNSAliyunSmsEndpointAction&&) = default;
+  ~CreateSNSAliyunSmsEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -171,6 +227,13 @@ struct CreateSNSDingTalkEndpointAction : Action<CreateSNSDingTalkEndpointAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSDingTalkEndpointAction();
+  CreateSNSDingTalkEndpointAction(const CreateSNSDingTalkEndpointAction&) = default;
+  CreateSNSDingTalkEndpointAction(CreateSNSDingTalkEndpointAction&&) = default;
+  CreateSNSDingTalkEndpointAction& operator=(const CreateSNSDingTalkEndpointAction&) = default;
+  CreateSNSDingTalkEndpointAction& operator=(CreateSNSDingTalkEndpointAction&&) = default;
+  ~CreateSNSDingTalkEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -187,6 +250,13 @@ struct CreateSNSEmailEndpointAction : Action<CreateSNSEmailEndpointAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSNSEmailEndpointAction();
+  CreateSNSEmailEndpointAction(const CreateSNSEmailEndpointAction&) = default;
+  CreateSNSEmailEndpointAction(CreateSNSEmailEndpointAction&&) = default;
+  CreateSNSEmailEndpointAction& operator=(const CreateSNSEmailEndpointAction&) = default;
+  CreateSNSEmailEndpointAction& operator=(CreateSNSEmailEndpointAction&&) = default;
+  ~CreateSNSEmailEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -206,6 +276,13 @@ struct CreateSNSEmailPlatformAction : Action<CreateSNSEmailPlatformAction, Inven
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSNSEmailPlatformAction();
+  CreateSNSEmailPlatformAction(const CreateSNSEmailPlatformAction&) = default;
+  CreateSNSEmailPlatformAction(CreateSNSEmailPlatformAction&&) = default;
+  CreateSNSEmailPlatformAction& operator=(const CreateSNSEmailPlatformAction&) = default;
+  CreateSNSEmailPlatformAction& operator=(CreateSNSEmailPlatformAction&&) = default;
+  ~CreateSNSEmailPlatformAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -227,6 +304,13 @@ struct CreateSNSFeiShuEndpointAction : Action<CreateSNSFeiShuEndpointAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSFeiShuEndpointAction();
+  CreateSNSFeiShuEndpointAction(const CreateSNSFeiShuEndpointAction&) = default;
+  CreateSNSFeiShuEndpointAction(CreateSNSFeiShuEndpointAction&&) = default;
+  CreateSNSFeiShuEndpointAction& operator=(const CreateSNSFeiShuEndpointAction&) = default;
+  CreateSNSFeiShuEndpointAction& operator=(CreateSNSFeiShuEndpointAction&&) = default;
+  ~CreateSNSFeiShuEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -245,6 +329,13 @@ struct CreateSNSHttpEndpointAction : Action<CreateSNSHttpEndpointAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSHttpEndpointAction();
+  CreateSNSHttpEndpointAction(const CreateSNSHttpEndpointAction&) = default;
+  CreateSNSHttpEndpointAction(CreateSNSHttpEndpointAction&&) = default;
+  CreateSNSHttpEndpointAction& operator=(const CreateSNSHttpEndpointAction&) = default;
+  CreateSNSHttpEndpointAction& operator=(CreateSNSHttpEndpointAction&&) = default;
+  ~CreateSNSHttpEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -261,6 +352,13 @@ struct CreateSNSMicrosoftTeamsEndpointAction : Action<CreateSNSMicrosoftTeamsEnd
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSMicrosoftTeamsEndpointAction();
+  CreateSNSMicrosoftTeamsEndpointAction(const CreateSNSMicrosoftTeamsEndpointAction&) = default;
+  CreateSNSMicrosoftTeamsEndpointAction(CreateSNSMicrosoftTeamsEndpointAction&&) = default;
+  CreateSNSMicrosoftTeamsEndpointAction& operator=(const CreateSNSMicrosoftTeamsEndpointAction&) = default;
+  CreateSNSMicrosoftTeamsEndpointAction& operator=(CreateSNSMicrosoftTeamsEndpointAction&&) = default;
+  ~CreateSNSMicrosoftTeamsEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -275,6 +373,13 @@ struct CreateSNSSnmpEndpointAction : Action<CreateSNSSnmpEndpointAction, Invento
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSNSSnmpEndpointAction();
+  CreateSNSSnmpEndpointAction(const CreateSNSSnmpEndpointAction&) = default;
+  CreateSNSSnmpEndpointAction(CreateSNSSnmpEndpointAction&&) = default;
+  CreateSNSSnmpEndpointAction& operator=(const CreateSNSSnmpEndpointAction&) = default;
+  CreateSNSSnmpEndpointAction& operator=(CreateSNSSnmpEndpointAction&&) = default;
+  ~CreateSNSSnmpEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -292,6 +397,13 @@ struct CreateSNSSnmpPlatformAction : Action<CreateSNSSnmpPlatformAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSSnmpPlatformAction();
+  CreateSNSSnmpPlatformAction(const CreateSNSSnmpPlatformAction&) = default;
+  CreateSNSSnmpPlatformAction(CreateSNSSnmpPlatformAction&&) = default;
+  CreateSNSSnmpPlatformAction& operator=(const CreateSNSSnmpPlatformAction&) = default;
+  CreateSNSSnmpPlatformAction& operator=(CreateSNSSnmpPlatformAction&&) = default;
+  ~CreateSNSSnmpPlatformAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -306,6 +418,13 @@ struct CreateSNSTopicAction : Action<CreateSNSTopicAction, InventoryReply<SNSTop
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateSNSTopicAction();
+  CreateSNSTopicAction(const CreateSNSTopicAction&) = default;
+  CreateSNSTopicAction(CreateSNSTopicAction&&) = default;
+  CreateSNSTopicAction& operator=(const CreateSNSTopicAction&) = default;
+  CreateSNSTopicAction& operator=(CreateSNSTopicAction&&) = default;
+  ~CreateSNSTopicAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -326,6 +445,13 @@ struct CreateSNSUniversalSmsEndpointAction : Action<CreateSNSUniversalSmsEndpoin
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSUniversalSmsEndpointAction();
+  CreateSNSUniversalSmsEndpointAction(const CreateSNSUniversalSmsEndpointAction&) = default;
+  CreateSNSUniversalSmsEndpointAction(CreateSNSUniversalSmsEndpointAction&&) = default;
+  CreateSNSUniversalSmsEndpointAction& operator=(const CreateSNSUniversalSmsEndpointAction&) = default;
+  CreateSNSUniversalSmsEndpointAction& operator=(CreateSNSUniversalSmsEndpointAction&&) = default;
+  ~CreateSNSUniversalSmsEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -345,6 +471,13 @@ struct CreateSNSWeComEndpointAction : Action<CreateSNSWeComEndpointAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSWeComEndpointAction();
+  CreateSNSWeComEndpointAction(const CreateSNSWeComEndpointAction&) = default;
+  CreateSNSWeComEndpointAction(CreateSNSWeComEndpointAction&&) = default;
+  CreateSNSWeComEndpointAction& operator=(const CreateSNSWeComEndpointAction&) = default;
+  CreateSNSWeComEndpointAction& operator=(CreateSNSWeComEndpointAction&&) = default;
+  ~CreateSNSWeComEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -355,6 +488,13 @@ struct DeleteEmailAddressOfSNSEmailEndpointAction : Action<DeleteEmailAddressOfS
   std::string emailAddressUuid;  ///< path; required
   std::string endpointUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteEmailAddressOfSNSEmailEndpointAction();
+  DeleteEmailAddressOfSNSEmailEndpointAction(const DeleteEmailAddressOfSNSEmailEndpointAction&) = default;
+  DeleteEmailAddressOfSNSEmailEndpointAction(DeleteEmailAddressOfSNSEmailEndpointAction&&) = default;
+  DeleteEmailAddressOfSNSEmailEndpointAction& operator=(const DeleteEmailAddressOfSNSEmailEndpointAction&) = default;
+  DeleteEmailAddressOfSNSEmailEndpointAction& operator=(DeleteEmailAddressOfSNSEmailEndpointAction&&) = default;
+  ~DeleteEmailAddressOfSNSEmailEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -367,6 +507,13 @@ struct DeleteSNSApplicationEndpointAction : Action<DeleteSNSApplicationEndpointA
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSNSApplicationEndpointAction();
+  DeleteSNSApplicationEndpointAction(const DeleteSNSApplicationEndpointAction&) = default;
+  DeleteSNSApplicationEndpointAction(DeleteSNSApplicationEndpointAction&&) = default;
+  DeleteSNSApplicationEndpointAction& operator=(const DeleteSNSApplicationEndpointAction&) = default;
+  DeleteSNSApplicationEndpointAction& operator=(DeleteSNSApplicationEndpointAction&&) = default;
+  ~DeleteSNSApplicationEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -377,6 +524,13 @@ struct DeleteSNSApplicationPlatformAction : Action<DeleteSNSApplicationPlatformA
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteSNSApplicationPlatformAction();
+  DeleteSNSApplicationPlatformAction(const DeleteSNSApplicationPlatformAction&) = default;
+  DeleteSNSApplicationPlatformAction(DeleteSNSApplicationPlatformAction&&) = default;
+  DeleteSNSApplicationPlatformAction& operator=(const DeleteSNSApplicationPlatformAction&) = default;
+  DeleteSNSApplicationPlatformAction& operator=(DeleteSNSApplicationPlatformAction&&) = default;
+  ~DeleteSNSApplicationPlatformAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -389,6 +543,13 @@ struct DeleteSNSTopicAction : Action<DeleteSNSTopicAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSNSTopicAction();
+  DeleteSNSTopicAction(const DeleteSNSTopicAction&) = default;
+  DeleteSNSTopicAction(DeleteSNSTopicAction&&) = default;
+  DeleteSNSTopicAction& operator=(const DeleteSNSTopicAction&) = default;
+  DeleteSNSTopicAction& operator=(DeleteSNSTopicAction&&) = default;
+  ~DeleteSNSTopicAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -396,6 +557,13 @@ struct DeleteSNSTopicAction : Action<DeleteSNSTopicAction, EmptyReply> {
 /// `GET /v1/sns/application-endpoints` -> QueryReply<SNSApplicationEndpointInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSApplicationEndpointAction.java.
 struct QuerySNSApplicationEndpointAction : QueryAction<QuerySNSApplicationEndpointAction, SNSApplicationEndpointInventory> {
+
+  QuerySNSApplicationEndpointAction();
+  QuerySNSApplicationEndpointAction(const QuerySNSApplicationEndpointAction&) = default;
+  QuerySNSApplicationEndpointAction(QuerySNSApplicationEndpointAction&&) = default;
+  QuerySNSApplicationEndpointAction& operator=(const QuerySNSApplicationEndpointAction&) = default;
+  QuerySNSApplicationEndpointAction& operator=(QuerySNSApplicationEndpointAction&&) = default;
+  ~QuerySNSApplicationEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -405,6 +573,13 @@ struct QuerySNSApplicationEndpointAction : QueryAction<QuerySNSApplicationEndpoi
 /// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSApplicationPlatformAction.java.
 struct QuerySNSApplicationPlatformAction : QueryAction<QuerySNSApplicationPlatformAction, SNSApplicationPlatformInventory> {
 
+  QuerySNSApplicationPlatformAction();
+  QuerySNSApplicationPlatformAction(const QuerySNSApplicationPlatformAction&) = default;
+  QuerySNSApplicationPlatformAction(QuerySNSApplicationPlatformAction&&) = default;
+  QuerySNSApplicationPlatformAction& operator=(const QuerySNSApplicationPlatformAction&) = default;
+  QuerySNSApplicationPlatformAction& operator=(QuerySNSApplicationPlatformAction&&) = default;
+  ~QuerySNSApplicationPlatformAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -412,6 +587,13 @@ struct QuerySNSApplicationPlatformAction : QueryAction<QuerySNSApplicationPlatfo
 /// `GET /v1/sns/application-endpoints/ding-talk/at-persons` -> QueryReply<SNSDingTalkAtPersonInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/QuerySNSDingTalkAtPersonAction.java.
 struct QuerySNSDingTalkAtPersonAction : QueryAction<QuerySNSDingTalkAtPersonAction, SNSDingTalkAtPersonInventory> {
+
+  QuerySNSDingTalkAtPersonAction();
+  QuerySNSDingTalkAtPersonAction(const QuerySNSDingTalkAtPersonAction&) = default;
+  QuerySNSDingTalkAtPersonAction(QuerySNSDingTalkAtPersonAction&&) = default;
+  QuerySNSDingTalkAtPersonAction& operator=(const QuerySNSDingTalkAtPersonAction&) = default;
+  QuerySNSDingTalkAtPersonAction& operator=(QuerySNSDingTalkAtPersonAction&&) = default;
+  ~QuerySNSDingTalkAtPersonAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -421,6 +603,13 @@ struct QuerySNSDingTalkAtPersonAction : QueryAction<QuerySNSDingTalkAtPersonActi
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/dingtalk/QuerySNSDingTalkEndpointAction.java.
 struct QuerySNSDingTalkEndpointAction : QueryAction<QuerySNSDingTalkEndpointAction, SNSDingTalkEndpointInventory> {
 
+  QuerySNSDingTalkEndpointAction();
+  QuerySNSDingTalkEndpointAction(const QuerySNSDingTalkEndpointAction&) = default;
+  QuerySNSDingTalkEndpointAction(QuerySNSDingTalkEndpointAction&&) = default;
+  QuerySNSDingTalkEndpointAction& operator=(const QuerySNSDingTalkEndpointAction&) = default;
+  QuerySNSDingTalkEndpointAction& operator=(QuerySNSDingTalkEndpointAction&&) = default;
+  ~QuerySNSDingTalkEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -428,6 +617,13 @@ struct QuerySNSDingTalkEndpointAction : QueryAction<QuerySNSDingTalkEndpointActi
 /// `GET /v1/sns/application-endpoints/emails/email-addresses` -> QueryReply<SNSEmailAddressInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/QuerySNSEmailAddressAction.java.
 struct QuerySNSEmailAddressAction : QueryAction<QuerySNSEmailAddressAction, SNSEmailAddressInventory> {
+
+  QuerySNSEmailAddressAction();
+  QuerySNSEmailAddressAction(const QuerySNSEmailAddressAction&) = default;
+  QuerySNSEmailAddressAction(QuerySNSEmailAddressAction&&) = default;
+  QuerySNSEmailAddressAction& operator=(const QuerySNSEmailAddressAction&) = default;
+  QuerySNSEmailAddressAction& operator=(QuerySNSEmailAddressAction&&) = default;
+  ~QuerySNSEmailAddressAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -437,6 +633,13 @@ struct QuerySNSEmailAddressAction : QueryAction<QuerySNSEmailAddressAction, SNSE
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/QuerySNSEmailEndpointAction.java.
 struct QuerySNSEmailEndpointAction : QueryAction<QuerySNSEmailEndpointAction, SNSEmailEndpointInventory> {
 
+  QuerySNSEmailEndpointAction();
+  QuerySNSEmailEndpointAction(const QuerySNSEmailEndpointAction&) = default;
+  QuerySNSEmailEndpointAction(QuerySNSEmailEndpointAction&&) = default;
+  QuerySNSEmailEndpointAction& operator=(const QuerySNSEmailEndpointAction&) = default;
+  QuerySNSEmailEndpointAction& operator=(QuerySNSEmailEndpointAction&&) = default;
+  ~QuerySNSEmailEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -444,6 +647,13 @@ struct QuerySNSEmailEndpointAction : QueryAction<QuerySNSEmailEndpointAction, SN
 /// `GET /v1/sns/application-platforms/email` -> QueryReply<SNSEmailPlatformInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/email/QuerySNSEmailPlatformAction.java.
 struct QuerySNSEmailPlatformAction : QueryAction<QuerySNSEmailPlatformAction, SNSEmailPlatformInventory> {
+
+  QuerySNSEmailPlatformAction();
+  QuerySNSEmailPlatformAction(const QuerySNSEmailPlatformAction&) = default;
+  QuerySNSEmailPlatformAction(QuerySNSEmailPlatformAction&&) = default;
+  QuerySNSEmailPlatformAction& operator=(const QuerySNSEmailPlatformAction&) = default;
+  QuerySNSEmailPlatformAction& operator=(QuerySNSEmailPlatformAction&&) = default;
+  ~QuerySNSEmailPlatformAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -453,6 +663,13 @@ struct QuerySNSEmailPlatformAction : QueryAction<QuerySNSEmailPlatformAction, SN
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/QuerySNSFeiShuAtPersonAction.java.
 struct QuerySNSFeiShuAtPersonAction : QueryAction<QuerySNSFeiShuAtPersonAction, SNSFeiShuAtPersonInventory> {
 
+  QuerySNSFeiShuAtPersonAction();
+  QuerySNSFeiShuAtPersonAction(const QuerySNSFeiShuAtPersonAction&) = default;
+  QuerySNSFeiShuAtPersonAction(QuerySNSFeiShuAtPersonAction&&) = default;
+  QuerySNSFeiShuAtPersonAction& operator=(const QuerySNSFeiShuAtPersonAction&) = default;
+  QuerySNSFeiShuAtPersonAction& operator=(QuerySNSFeiShuAtPersonAction&&) = default;
+  ~QuerySNSFeiShuAtPersonAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -460,6 +677,13 @@ struct QuerySNSFeiShuAtPersonAction : QueryAction<QuerySNSFeiShuAtPersonAction, 
 /// `GET /v1/sns/application-endpoints/feishu` -> QueryReply<SNSFeiShuEndpointInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/feishu/QuerySNSFeiShuEndpointAction.java.
 struct QuerySNSFeiShuEndpointAction : QueryAction<QuerySNSFeiShuEndpointAction, SNSFeiShuEndpointInventory> {
+
+  QuerySNSFeiShuEndpointAction();
+  QuerySNSFeiShuEndpointAction(const QuerySNSFeiShuEndpointAction&) = default;
+  QuerySNSFeiShuEndpointAction(QuerySNSFeiShuEndpointAction&&) = default;
+  QuerySNSFeiShuEndpointAction& operator=(const QuerySNSFeiShuEndpointAction&) = default;
+  QuerySNSFeiShuEndpointAction& operator=(QuerySNSFeiShuEndpointAction&&) = default;
+  ~QuerySNSFeiShuEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -469,6 +693,13 @@ struct QuerySNSFeiShuEndpointAction : QueryAction<QuerySNSFeiShuEndpointAction, 
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/http/QuerySNSHttpEndpointAction.java.
 struct QuerySNSHttpEndpointAction : QueryAction<QuerySNSHttpEndpointAction, SNSHttpEndpointInventory> {
 
+  QuerySNSHttpEndpointAction();
+  QuerySNSHttpEndpointAction(const QuerySNSHttpEndpointAction&) = default;
+  QuerySNSHttpEndpointAction(QuerySNSHttpEndpointAction&&) = default;
+  QuerySNSHttpEndpointAction& operator=(const QuerySNSHttpEndpointAction&) = default;
+  QuerySNSHttpEndpointAction& operator=(QuerySNSHttpEndpointAction&&) = default;
+  ~QuerySNSHttpEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -476,6 +707,13 @@ struct QuerySNSHttpEndpointAction : QueryAction<QuerySNSHttpEndpointAction, SNSH
 /// `GET /v1/sns/application-endpoints/microsoft-teams` -> QueryReply<SNSMicrosoftTeamsEndpointInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/microsoftteams/QuerySNSMicrosoftTeamsEndpointAction.java.
 struct QuerySNSMicrosoftTeamsEndpointAction : QueryAction<QuerySNSMicrosoftTeamsEndpointAction, SNSMicrosoftTeamsEndpointInventory> {
+
+  QuerySNSMicrosoftTeamsEndpointAction();
+  QuerySNSMicrosoftTeamsEndpointAction(const QuerySNSMicrosoftTeamsEndpointAction&) = default;
+  QuerySNSMicrosoftTeamsEndpointAction(QuerySNSMicrosoftTeamsEndpointAction&&) = default;
+  QuerySNSMicrosoftTeamsEndpointAction& operator=(const QuerySNSMicrosoftTeamsEndpointAction&) = default;
+  QuerySNSMicrosoftTeamsEndpointAction& operator=(QuerySNSMicrosoftTeamsEndpointAction&&) = default;
+  ~QuerySNSMicrosoftTeamsEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -485,6 +723,13 @@ struct QuerySNSMicrosoftTeamsEndpointAction : QueryAction<QuerySNSMicrosoftTeams
 /// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSSmsEndpointAction.java.
 struct QuerySNSSmsEndpointAction : QueryAction<QuerySNSSmsEndpointAction, Json> {
 
+  QuerySNSSmsEndpointAction();
+  QuerySNSSmsEndpointAction(const QuerySNSSmsEndpointAction&) = default;
+  QuerySNSSmsEndpointAction(QuerySNSSmsEndpointAction&&) = default;
+  QuerySNSSmsEndpointAction& operator=(const QuerySNSSmsEndpointAction&) = default;
+  QuerySNSSmsEndpointAction& operator=(QuerySNSSmsEndpointAction&&) = default;
+  ~QuerySNSSmsEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -492,6 +737,13 @@ struct QuerySNSSmsEndpointAction : QueryAction<QuerySNSSmsEndpointAction, Json> 
 /// `GET /v1/sns/application-platforms/snmp` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/snmp/QuerySNSSnmpPlatformAction.java.
 struct QuerySNSSnmpPlatformAction : QueryAction<QuerySNSSnmpPlatformAction, Json> {
+
+  QuerySNSSnmpPlatformAction();
+  QuerySNSSnmpPlatformAction(const QuerySNSSnmpPlatformAction&) = default;
+  QuerySNSSnmpPlatformAction(QuerySNSSnmpPlatformAction&&) = default;
+  QuerySNSSnmpPlatformAction& operator=(const QuerySNSSnmpPlatformAction&) = default;
+  QuerySNSSnmpPlatformAction& operator=(QuerySNSSnmpPlatformAction&&) = default;
+  ~QuerySNSSnmpPlatformAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -501,6 +753,13 @@ struct QuerySNSSnmpPlatformAction : QueryAction<QuerySNSSnmpPlatformAction, Json
 /// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSTopicAction.java.
 struct QuerySNSTopicAction : QueryAction<QuerySNSTopicAction, SNSTopicInventory> {
 
+  QuerySNSTopicAction();
+  QuerySNSTopicAction(const QuerySNSTopicAction&) = default;
+  QuerySNSTopicAction(QuerySNSTopicAction&&) = default;
+  QuerySNSTopicAction& operator=(const QuerySNSTopicAction&) = default;
+  QuerySNSTopicAction& operator=(QuerySNSTopicAction&&) = default;
+  ~QuerySNSTopicAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -508,6 +767,13 @@ struct QuerySNSTopicAction : QueryAction<QuerySNSTopicAction, SNSTopicInventory>
 /// `GET /v1/sns/topics/subscribers` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/QuerySNSTopicSubscriberAction.java.
 struct QuerySNSTopicSubscriberAction : QueryAction<QuerySNSTopicSubscriberAction, Json> {
+
+  QuerySNSTopicSubscriberAction();
+  QuerySNSTopicSubscriberAction(const QuerySNSTopicSubscriberAction&) = default;
+  QuerySNSTopicSubscriberAction(QuerySNSTopicSubscriberAction&&) = default;
+  QuerySNSTopicSubscriberAction& operator=(const QuerySNSTopicSubscriberAction&) = default;
+  QuerySNSTopicSubscriberAction& operator=(QuerySNSTopicSubscriberAction&&) = default;
+  ~QuerySNSTopicSubscriberAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -517,6 +783,13 @@ struct QuerySNSTopicSubscriberAction : QueryAction<QuerySNSTopicSubscriberAction
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/universalsms/QuerySNSUniversalSmsEndpointAction.java.
 struct QuerySNSUniversalSmsEndpointAction : QueryAction<QuerySNSUniversalSmsEndpointAction, SNSUniversalSmsEndpointInventory> {
 
+  QuerySNSUniversalSmsEndpointAction();
+  QuerySNSUniversalSmsEndpointAction(const QuerySNSUniversalSmsEndpointAction&) = default;
+  QuerySNSUniversalSmsEndpointAction(QuerySNSUniversalSmsEndpointAction&&) = default;
+  QuerySNSUniversalSmsEndpointAction& operator=(const QuerySNSUniversalSmsEndpointAction&) = default;
+  QuerySNSUniversalSmsEndpointAction& operator=(QuerySNSUniversalSmsEndpointAction&&) = default;
+  ~QuerySNSUniversalSmsEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -525,6 +798,13 @@ struct QuerySNSUniversalSmsEndpointAction : QueryAction<QuerySNSUniversalSmsEndp
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/QuerySNSWeComAtPersonAction.java.
 struct QuerySNSWeComAtPersonAction : QueryAction<QuerySNSWeComAtPersonAction, SNSWeComAtPersonInventory> {
 
+  QuerySNSWeComAtPersonAction();
+  QuerySNSWeComAtPersonAction(const QuerySNSWeComAtPersonAction&) = default;
+  QuerySNSWeComAtPersonAction(QuerySNSWeComAtPersonAction&&) = default;
+  QuerySNSWeComAtPersonAction& operator=(const QuerySNSWeComAtPersonAction&) = default;
+  QuerySNSWeComAtPersonAction& operator=(QuerySNSWeComAtPersonAction&&) = default;
+  ~QuerySNSWeComAtPersonAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -532,6 +812,13 @@ struct QuerySNSWeComAtPersonAction : QueryAction<QuerySNSWeComAtPersonAction, SN
 /// `GET /v1/sns/application-endpoints/we-com` -> QueryReply<SNSWeComEndpointInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/sns/platform/wecom/QuerySNSWeComEndpointAction.java.
 struct QuerySNSWeComEndpointAction : QueryAction<QuerySNSWeComEndpointAction, SNSWeComEndpointInventory> {
+
+  QuerySNSWeComEndpointAction();
+  QuerySNSWeComEndpointAction(const QuerySNSWeComEndpointAction&) = default;
+  QuerySNSWeComEndpointAction(QuerySNSWeComEndpointAction&&) = default;
+  QuerySNSWeComEndpointAction& operator=(const QuerySNSWeComEndpointAction&) = default;
+  QuerySNSWeComEndpointAction& operator=(QuerySNSWeComEndpointAction&&) = default;
+  ~QuerySNSWeComEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -545,6 +832,13 @@ struct RemoveSNSDingTalkAtPersonAction : Action<RemoveSNSDingTalkAtPersonAction,
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  RemoveSNSDingTalkAtPersonAction();
+  RemoveSNSDingTalkAtPersonAction(const RemoveSNSDingTalkAtPersonAction&) = default;
+  RemoveSNSDingTalkAtPersonAction(RemoveSNSDingTalkAtPersonAction&&) = default;
+  RemoveSNSDingTalkAtPersonAction& operator=(const RemoveSNSDingTalkAtPersonAction&) = default;
+  RemoveSNSDingTalkAtPersonAction& operator=(RemoveSNSDingTalkAtPersonAction&&) = default;
+  ~RemoveSNSDingTalkAtPersonAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -556,6 +850,13 @@ struct RemoveSNSFeiShuAtPersonAction : Action<RemoveSNSFeiShuAtPersonAction, Emp
   std::string userId;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RemoveSNSFeiShuAtPersonAction();
+  RemoveSNSFeiShuAtPersonAction(const RemoveSNSFeiShuAtPersonAction&) = default;
+  RemoveSNSFeiShuAtPersonAction(RemoveSNSFeiShuAtPersonAction&&) = default;
+  RemoveSNSFeiShuAtPersonAction& operator=(const RemoveSNSFeiShuAtPersonAction&) = default;
+  RemoveSNSFeiShuAtPersonAction& operator=(RemoveSNSFeiShuAtPersonAction&&) = default;
+  ~RemoveSNSFeiShuAtPersonAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -570,6 +871,13 @@ struct RemoveSNSSmsReceiverAction : Action<RemoveSNSSmsReceiverAction, EmptyRepl
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  RemoveSNSSmsReceiverAction();
+  RemoveSNSSmsReceiverAction(const RemoveSNSSmsReceiverAction&) = default;
+  RemoveSNSSmsReceiverAction(RemoveSNSSmsReceiverAction&&) = default;
+  RemoveSNSSmsReceiverAction& operator=(const RemoveSNSSmsReceiverAction&) = default;
+  RemoveSNSSmsReceiverAction& operator=(RemoveSNSSmsReceiverAction&&) = default;
+  ~RemoveSNSSmsReceiverAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -581,6 +889,13 @@ struct RemoveSNSWeComAtPersonAction : Action<RemoveSNSWeComAtPersonAction, Empty
   std::string userId;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RemoveSNSWeComAtPersonAction();
+  RemoveSNSWeComAtPersonAction(const RemoveSNSWeComAtPersonAction&) = default;
+  RemoveSNSWeComAtPersonAction(RemoveSNSWeComAtPersonAction&&) = default;
+  RemoveSNSWeComAtPersonAction& operator=(const RemoveSNSWeComAtPersonAction&) = default;
+  RemoveSNSWeComAtPersonAction& operator=(RemoveSNSWeComAtPersonAction&&) = default;
+  ~RemoveSNSWeComAtPersonAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -598,6 +913,13 @@ struct SNSDingTalkTestConnectionAction : Action<SNSDingTalkTestConnectionAction,
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
 
+  SNSDingTalkTestConnectionAction();
+  SNSDingTalkTestConnectionAction(const SNSDingTalkTestConnectionAction&) = default;
+  SNSDingTalkTestConnectionAction(SNSDingTalkTestConnectionAction&&) = default;
+  SNSDingTalkTestConnectionAction& operator=(const SNSDingTalkTestConnectionAction&) = default;
+  SNSDingTalkTestConnectionAction& operator=(SNSDingTalkTestConnectionAction&&) = default;
+  ~SNSDingTalkTestConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -612,6 +934,13 @@ struct SNSEmailTestConnectionAction : Action<SNSEmailTestConnectionAction, SNSEm
   std::optional<std::string> subject;  ///< max length 512
   std::optional<std::string> text;  ///< max length 8192
   std::optional<std::string> requestIp;
+
+  SNSEmailTestConnectionAction();
+  SNSEmailTestConnectionAction(const SNSEmailTestConnectionAction&) = default;
+  SNSEmailTestConnectionAction(SNSEmailTestConnectionAction&&) = default;
+  SNSEmailTestConnectionAction& operator=(const SNSEmailTestConnectionAction&) = default;
+  SNSEmailTestConnectionAction& operator=(SNSEmailTestConnectionAction&&) = default;
+  ~SNSEmailTestConnectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -629,6 +958,13 @@ struct SNSFeiShuTestConnectionAction : Action<SNSFeiShuTestConnectionAction, SNS
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
 
+  SNSFeiShuTestConnectionAction();
+  SNSFeiShuTestConnectionAction(const SNSFeiShuTestConnectionAction&) = default;
+  SNSFeiShuTestConnectionAction(SNSFeiShuTestConnectionAction&&) = default;
+  SNSFeiShuTestConnectionAction& operator=(const SNSFeiShuTestConnectionAction&) = default;
+  SNSFeiShuTestConnectionAction& operator=(SNSFeiShuTestConnectionAction&&) = default;
+  ~SNSFeiShuTestConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -643,6 +979,13 @@ struct SNSHttpTestConnectionAction : Action<SNSHttpTestConnectionAction, SNSHttp
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
 
+  SNSHttpTestConnectionAction();
+  SNSHttpTestConnectionAction(const SNSHttpTestConnectionAction&) = default;
+  SNSHttpTestConnectionAction(SNSHttpTestConnectionAction&&) = default;
+  SNSHttpTestConnectionAction& operator=(const SNSHttpTestConnectionAction&) = default;
+  SNSHttpTestConnectionAction& operator=(SNSHttpTestConnectionAction&&) = default;
+  ~SNSHttpTestConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -656,6 +999,13 @@ struct SNSMicrosoftTeamsTestConnectionAction : Action<SNSMicrosoftTeamsTestConne
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
 
+  SNSMicrosoftTeamsTestConnectionAction();
+  SNSMicrosoftTeamsTestConnectionAction(const SNSMicrosoftTeamsTestConnectionAction&) = default;
+  SNSMicrosoftTeamsTestConnectionAction(SNSMicrosoftTeamsTestConnectionAction&&) = default;
+  SNSMicrosoftTeamsTestConnectionAction& operator=(const SNSMicrosoftTeamsTestConnectionAction&) = default;
+  SNSMicrosoftTeamsTestConnectionAction& operator=(SNSMicrosoftTeamsTestConnectionAction&&) = default;
+  ~SNSMicrosoftTeamsTestConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -667,6 +1017,13 @@ struct SNSSnmpTestConnectionAction : Action<SNSSnmpTestConnectionAction, SNSSnmp
   std::optional<std::string> platformUuid;
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
+
+  SNSSnmpTestConnectionAction();
+  SNSSnmpTestConnectionAction(const SNSSnmpTestConnectionAction&) = default;
+  SNSSnmpTestConnectionAction(SNSSnmpTestConnectionAction&&) = default;
+  SNSSnmpTestConnectionAction& operator=(const SNSSnmpTestConnectionAction&) = default;
+  SNSSnmpTestConnectionAction& operator=(SNSSnmpTestConnectionAction&&) = default;
+  ~SNSSnmpTestConnectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -683,6 +1040,13 @@ struct SNSWeComTestConnectionAction : Action<SNSWeComTestConnectionAction, SNSWe
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
 
+  SNSWeComTestConnectionAction();
+  SNSWeComTestConnectionAction(const SNSWeComTestConnectionAction&) = default;
+  SNSWeComTestConnectionAction(SNSWeComTestConnectionAction&&) = default;
+  SNSWeComTestConnectionAction& operator=(const SNSWeComTestConnectionAction&) = default;
+  SNSWeComTestConnectionAction& operator=(SNSWeComTestConnectionAction&&) = default;
+  ~SNSWeComTestConnectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -695,6 +1059,13 @@ struct SubscribeSNSTopicAction : Action<SubscribeSNSTopicAction, EmptyReply> {
   std::string endpointUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  SubscribeSNSTopicAction();
+  SubscribeSNSTopicAction(const SubscribeSNSTopicAction&) = default;
+  SubscribeSNSTopicAction(SubscribeSNSTopicAction&&) = default;
+  SubscribeSNSTopicAction& operator=(const SubscribeSNSTopicAction&) = default;
+  SubscribeSNSTopicAction& operator=(SubscribeSNSTopicAction&&) = default;
+  ~SubscribeSNSTopicAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -705,6 +1076,13 @@ struct UnsubscribeSNSTopicAction : Action<UnsubscribeSNSTopicAction, EmptyReply>
   std::string topicUuid;  ///< path; required
   std::string endpointUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UnsubscribeSNSTopicAction();
+  UnsubscribeSNSTopicAction(const UnsubscribeSNSTopicAction&) = default;
+  UnsubscribeSNSTopicAction(UnsubscribeSNSTopicAction&&) = default;
+  UnsubscribeSNSTopicAction& operator=(const UnsubscribeSNSTopicAction&) = default;
+  UnsubscribeSNSTopicAction& operator=(UnsubscribeSNSTopicAction&&) = default;
+  ~UnsubscribeSNSTopicAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -720,6 +1098,13 @@ struct UpdateAtPersonOfAtDingTalkEndpointAction : Action<UpdateAtPersonOfAtDingT
   std::optional<std::string> remark;  ///< max length 128
   std::optional<std::string> requestIp;
 
+  UpdateAtPersonOfAtDingTalkEndpointAction();
+  UpdateAtPersonOfAtDingTalkEndpointAction(const UpdateAtPersonOfAtDingTalkEndpointAction&) = default;
+  UpdateAtPersonOfAtDingTalkEndpointAction(UpdateAtPersonOfAtDingTalkEndpointAction&&) = default;
+  UpdateAtPersonOfAtDingTalkEndpointAction& operator=(const UpdateAtPersonOfAtDingTalkEndpointAction&) = default;
+  UpdateAtPersonOfAtDingTalkEndpointAction& operator=(UpdateAtPersonOfAtDingTalkEndpointAction&&) = default;
+  ~UpdateAtPersonOfAtDingTalkEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -733,6 +1118,13 @@ struct UpdateAtPersonOfAtFeiShuEndpointAction : Action<UpdateAtPersonOfAtFeiShuE
   std::optional<std::string> userId;  ///< max length 256
   std::optional<std::string> remark;  ///< max length 128
   std::optional<std::string> requestIp;
+
+  UpdateAtPersonOfAtFeiShuEndpointAction();
+  UpdateAtPersonOfAtFeiShuEndpointAction(const UpdateAtPersonOfAtFeiShuEndpointAction&) = default;
+  UpdateAtPersonOfAtFeiShuEndpointAction(UpdateAtPersonOfAtFeiShuEndpointAction&&) = default;
+  UpdateAtPersonOfAtFeiShuEndpointAction& operator=(const UpdateAtPersonOfAtFeiShuEndpointAction&) = default;
+  UpdateAtPersonOfAtFeiShuEndpointAction& operator=(UpdateAtPersonOfAtFeiShuEndpointAction&&) = default;
+  ~UpdateAtPersonOfAtFeiShuEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -748,6 +1140,13 @@ struct UpdateAtPersonOfAtWeComEndpointAction : Action<UpdateAtPersonOfAtWeComEnd
   std::optional<std::string> remark;  ///< max length 128
   std::optional<std::string> requestIp;
 
+  UpdateAtPersonOfAtWeComEndpointAction();
+  UpdateAtPersonOfAtWeComEndpointAction(const UpdateAtPersonOfAtWeComEndpointAction&) = default;
+  UpdateAtPersonOfAtWeComEndpointAction(UpdateAtPersonOfAtWeComEndpointAction&&) = default;
+  UpdateAtPersonOfAtWeComEndpointAction& operator=(const UpdateAtPersonOfAtWeComEndpointAction&) = default;
+  UpdateAtPersonOfAtWeComEndpointAction& operator=(UpdateAtPersonOfAtWeComEndpointAction&&) = default;
+  ~UpdateAtPersonOfAtWeComEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -760,6 +1159,13 @@ struct UpdateEmailAddressOfSNSEmailEndpointAction : Action<UpdateEmailAddressOfS
   std::string endpointUuid;  ///< required
   std::string emailAddress;  ///< required; max length 1024
   std::optional<std::string> requestIp;
+
+  UpdateEmailAddressOfSNSEmailEndpointAction();
+  UpdateEmailAddressOfSNSEmailEndpointAction(const UpdateEmailAddressOfSNSEmailEndpointAction&) = default;
+  UpdateEmailAddressOfSNSEmailEndpointAction(UpdateEmailAddressOfSNSEmailEndpointAction&&) = default;
+  UpdateEmailAddressOfSNSEmailEndpointAction& operator=(const UpdateEmailAddressOfSNSEmailEndpointAction&) = default;
+  UpdateEmailAddressOfSNSEmailEndpointAction& operator=(UpdateEmailAddressOfSNSEmailEndpointAction&&) = default;
+  ~UpdateEmailAddressOfSNSEmailEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -775,6 +1181,13 @@ struct UpdateSNSApplicationEndpointAction : Action<UpdateSNSApplicationEndpointA
   std::optional<std::string> platformUuid;
   std::optional<std::string> requestIp;
 
+  UpdateSNSApplicationEndpointAction();
+  UpdateSNSApplicationEndpointAction(const UpdateSNSApplicationEndpointAction&) = default;
+  UpdateSNSApplicationEndpointAction(UpdateSNSApplicationEndpointAction&&) = default;
+  UpdateSNSApplicationEndpointAction& operator=(const UpdateSNSApplicationEndpointAction&) = default;
+  UpdateSNSApplicationEndpointAction& operator=(UpdateSNSApplicationEndpointAction&&) = default;
+  ~UpdateSNSApplicationEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -787,6 +1200,13 @@ struct UpdateSNSApplicationPlatformAction : Action<UpdateSNSApplicationPlatformA
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateSNSApplicationPlatformAction();
+  UpdateSNSApplicationPlatformAction(const UpdateSNSApplicationPlatformAction&) = default;
+  UpdateSNSApplicationPlatformAction(UpdateSNSApplicationPlatformAction&&) = default;
+  UpdateSNSApplicationPlatformAction& operator=(const UpdateSNSApplicationPlatformAction&) = default;
+  UpdateSNSApplicationPlatformAction& operator=(UpdateSNSApplicationPlatformAction&&) = default;
+  ~UpdateSNSApplicationPlatformAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -805,6 +1225,13 @@ struct UpdateSNSDingTalkEndpointAction : Action<UpdateSNSDingTalkEndpointAction,
   std::optional<std::string> platformUuid;
   std::optional<std::string> requestIp;
 
+  UpdateSNSDingTalkEndpointAction();
+  UpdateSNSDingTalkEndpointAction(const UpdateSNSDingTalkEndpointAction&) = default;
+  UpdateSNSDingTalkEndpointAction(UpdateSNSDingTalkEndpointAction&&) = default;
+  UpdateSNSDingTalkEndpointAction& operator=(const UpdateSNSDingTalkEndpointAction&) = default;
+  UpdateSNSDingTalkEndpointAction& operator=(UpdateSNSDingTalkEndpointAction&&) = default;
+  ~UpdateSNSDingTalkEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -821,6 +1248,13 @@ struct UpdateSNSFeiShuEndpointAction : Action<UpdateSNSFeiShuEndpointAction, Inv
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> platformUuid;
   std::optional<std::string> requestIp;
+
+  UpdateSNSFeiShuEndpointAction();
+  UpdateSNSFeiShuEndpointAction(const UpdateSNSFeiShuEndpointAction&) = default;
+  UpdateSNSFeiShuEndpointAction(UpdateSNSFeiShuEndpointAction&&) = default;
+  UpdateSNSFeiShuEndpointAction& operator=(const UpdateSNSFeiShuEndpointAction&) = default;
+  UpdateSNSFeiShuEndpointAction& operator=(UpdateSNSFeiShuEndpointAction&&) = default;
+  ~UpdateSNSFeiShuEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -839,6 +1273,13 @@ struct UpdateSNSHttpEndpointAction : Action<UpdateSNSHttpEndpointAction, Invento
   std::optional<std::string> platformUuid;
   std::optional<std::string> requestIp;
 
+  UpdateSNSHttpEndpointAction();
+  UpdateSNSHttpEndpointAction(const UpdateSNSHttpEndpointAction&) = default;
+  UpdateSNSHttpEndpointAction(UpdateSNSHttpEndpointAction&&) = default;
+  UpdateSNSHttpEndpointAction& operator=(const UpdateSNSHttpEndpointAction&) = default;
+  UpdateSNSHttpEndpointAction& operator=(UpdateSNSHttpEndpointAction&&) = default;
+  ~UpdateSNSHttpEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -853,6 +1294,13 @@ struct UpdateSNSMicrosoftTeamsEndpointAction : Action<UpdateSNSMicrosoftTeamsEnd
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> platformUuid;
   std::optional<std::string> requestIp;
+
+  UpdateSNSMicrosoftTeamsEndpointAction();
+  UpdateSNSMicrosoftTeamsEndpointAction(const UpdateSNSMicrosoftTeamsEndpointAction&) = default;
+  UpdateSNSMicrosoftTeamsEndpointAction(UpdateSNSMicrosoftTeamsEndpointAction&&) = default;
+  UpdateSNSMicrosoftTeamsEndpointAction& operator=(const UpdateSNSMicrosoftTeamsEndpointAction&) = default;
+  UpdateSNSMicrosoftTeamsEndpointAction& operator=(UpdateSNSMicrosoftTeamsEndpointAction&&) = default;
+  ~UpdateSNSMicrosoftTeamsEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -869,6 +1317,13 @@ struct UpdateSNSSnmpPlatformAction : Action<UpdateSNSSnmpPlatformAction, Invento
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateSNSSnmpPlatformAction();
+  UpdateSNSSnmpPlatformAction(const UpdateSNSSnmpPlatformAction&) = default;
+  UpdateSNSSnmpPlatformAction(UpdateSNSSnmpPlatformAction&&) = default;
+  UpdateSNSSnmpPlatformAction& operator=(const UpdateSNSSnmpPlatformAction&) = default;
+  UpdateSNSSnmpPlatformAction& operator=(UpdateSNSSnmpPlatformAction&&) = default;
+  ~UpdateSNSSnmpPlatformAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -882,6 +1337,13 @@ struct UpdateSNSTopicAction : Action<UpdateSNSTopicAction, InventoryReply<SNSTop
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> locale;  ///< one of zh_CN, en_US; max length 32
   std::optional<std::string> requestIp;
+
+  UpdateSNSTopicAction();
+  UpdateSNSTopicAction(const UpdateSNSTopicAction&) = default;
+  UpdateSNSTopicAction(UpdateSNSTopicAction&&) = default;
+  UpdateSNSTopicAction& operator=(const UpdateSNSTopicAction&) = default;
+  UpdateSNSTopicAction& operator=(UpdateSNSTopicAction&&) = default;
+  ~UpdateSNSTopicAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -899,6 +1361,13 @@ struct UpdateSNSUniversalSmsEndpointAction : Action<UpdateSNSUniversalSmsEndpoin
   std::optional<std::string> platformUuid;
   std::optional<std::string> requestIp;
 
+  UpdateSNSUniversalSmsEndpointAction();
+  UpdateSNSUniversalSmsEndpointAction(const UpdateSNSUniversalSmsEndpointAction&) = default;
+  UpdateSNSUniversalSmsEndpointAction(UpdateSNSUniversalSmsEndpointAction&&) = default;
+  UpdateSNSUniversalSmsEndpointAction& operator=(const UpdateSNSUniversalSmsEndpointAction&) = default;
+  UpdateSNSUniversalSmsEndpointAction& operator=(UpdateSNSUniversalSmsEndpointAction&&) = default;
+  ~UpdateSNSUniversalSmsEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -915,6 +1384,13 @@ struct UpdateSNSWeComEndpointAction : Action<UpdateSNSWeComEndpointAction, Inven
   std::optional<std::string> platformUuid;
   std::optional<std::string> requestIp;
 
+  UpdateSNSWeComEndpointAction();
+  UpdateSNSWeComEndpointAction(const UpdateSNSWeComEndpointAction&) = default;
+  UpdateSNSWeComEndpointAction(UpdateSNSWeComEndpointAction&&) = default;
+  UpdateSNSWeComEndpointAction& operator=(const UpdateSNSWeComEndpointAction&) = default;
+  UpdateSNSWeComEndpointAction& operator=(UpdateSNSWeComEndpointAction&&) = default;
+  ~UpdateSNSWeComEndpointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -926,6 +1402,13 @@ struct ValidateSNSAliyunSmsEndpointAction : Action<ValidateSNSAliyunSmsEndpointA
   std::string uuid;  ///< path; required
   std::optional<Json> phoneNumbers;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  ValidateSNSAliyunSmsEndpointAction();
+  ValidateSNSAliyunSmsEndpointAction(const ValidateSNSAliyunSmsEndpointAction&) = default;
+  ValidateSNSAliyunSmsEndpointAction(ValidateSNSAliyunSmsEndpointAction&&) = default;
+  ValidateSNSAliyunSmsEndpointAction& operator=(const ValidateSNSAliyunSmsEndpointAction&) = default;
+  ValidateSNSAliyunSmsEndpointAction& operator=(ValidateSNSAliyunSmsEndpointAction&&) = default;
+  ~ValidateSNSAliyunSmsEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -942,6 +1425,13 @@ struct ValidateSNSEmailPlatformAction : Action<ValidateSNSEmailPlatformAction, E
   std::optional<std::string> password;
   std::optional<std::string> requestIp;
 
+  ValidateSNSEmailPlatformAction();
+  ValidateSNSEmailPlatformAction(const ValidateSNSEmailPlatformAction&) = default;
+  ValidateSNSEmailPlatformAction(ValidateSNSEmailPlatformAction&&) = default;
+  ValidateSNSEmailPlatformAction& operator=(const ValidateSNSEmailPlatformAction&) = default;
+  ValidateSNSEmailPlatformAction& operator=(ValidateSNSEmailPlatformAction&&) = default;
+  ~ValidateSNSEmailPlatformAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -954,6 +1444,13 @@ struct ValidateSNSUniversalSmsEndpointAction : Action<ValidateSNSUniversalSmsEnd
   std::string uuid;  ///< path; required
   std::optional<Json> phoneNumbers;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  ValidateSNSUniversalSmsEndpointAction();
+  ValidateSNSUniversalSmsEndpointAction(const ValidateSNSUniversalSmsEndpointAction&) = default;
+  ValidateSNSUniversalSmsEndpointAction(ValidateSNSUniversalSmsEndpointAction&&) = default;
+  ValidateSNSUniversalSmsEndpointAction& operator=(const ValidateSNSUniversalSmsEndpointAction&) = default;
+  ValidateSNSUniversalSmsEndpointAction& operator=(ValidateSNSUniversalSmsEndpointAction&&) = default;
+  ~ValidateSNSUniversalSmsEndpointAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

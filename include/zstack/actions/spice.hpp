@@ -19,6 +19,13 @@ namespace zstack {
 struct GetSpiceCertificatesAction : Action<GetSpiceCertificatesAction, GetSpiceCertificatesResult> {
   std::optional<std::string> requestIp;
 
+  GetSpiceCertificatesAction();
+  GetSpiceCertificatesAction(const GetSpiceCertificatesAction&) = default;
+  GetSpiceCertificatesAction(GetSpiceCertificatesAction&&) = default;
+  GetSpiceCertificatesAction& operator=(const GetSpiceCertificatesAction&) = default;
+  GetSpiceCertificatesAction& operator=(GetSpiceCertificatesAction&&) = default;
+  ~GetSpiceCertificatesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

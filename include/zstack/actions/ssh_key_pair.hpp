@@ -24,6 +24,13 @@ struct AttachSshKeyPairToVmInstanceAction : Action<AttachSshKeyPairToVmInstanceA
   std::string sshKeyPairUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachSshKeyPairToVmInstanceAction();
+  AttachSshKeyPairToVmInstanceAction(const AttachSshKeyPairToVmInstanceAction&) = default;
+  AttachSshKeyPairToVmInstanceAction(AttachSshKeyPairToVmInstanceAction&&) = default;
+  AttachSshKeyPairToVmInstanceAction& operator=(const AttachSshKeyPairToVmInstanceAction&) = default;
+  AttachSshKeyPairToVmInstanceAction& operator=(AttachSshKeyPairToVmInstanceAction&&) = default;
+  ~AttachSshKeyPairToVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -39,6 +46,13 @@ struct CreateSshKeyPairAction : Action<CreateSshKeyPairAction, InventoryReply<Ss
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSshKeyPairAction();
+  CreateSshKeyPairAction(const CreateSshKeyPairAction&) = default;
+  CreateSshKeyPairAction(CreateSshKeyPairAction&&) = default;
+  CreateSshKeyPairAction& operator=(const CreateSshKeyPairAction&) = default;
+  CreateSshKeyPairAction& operator=(CreateSshKeyPairAction&&) = default;
+  ~CreateSshKeyPairAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -48,6 +62,13 @@ struct CreateSshKeyPairAction : Action<CreateSshKeyPairAction, InventoryReply<Ss
 struct DeleteSshKeyPairAction : Action<DeleteSshKeyPairAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteSshKeyPairAction();
+  DeleteSshKeyPairAction(const DeleteSshKeyPairAction&) = default;
+  DeleteSshKeyPairAction(DeleteSshKeyPairAction&&) = default;
+  DeleteSshKeyPairAction& operator=(const DeleteSshKeyPairAction&) = default;
+  DeleteSshKeyPairAction& operator=(DeleteSshKeyPairAction&&) = default;
+  ~DeleteSshKeyPairAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -59,6 +80,13 @@ struct DetachSshKeyPairFromVmInstanceAction : Action<DetachSshKeyPairFromVmInsta
   std::string vmInstanceUuid;  ///< path; required
   std::string sshKeyPairUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachSshKeyPairFromVmInstanceAction();
+  DetachSshKeyPairFromVmInstanceAction(const DetachSshKeyPairFromVmInstanceAction&) = default;
+  DetachSshKeyPairFromVmInstanceAction(DetachSshKeyPairFromVmInstanceAction&&) = default;
+  DetachSshKeyPairFromVmInstanceAction& operator=(const DetachSshKeyPairFromVmInstanceAction&) = default;
+  DetachSshKeyPairFromVmInstanceAction& operator=(DetachSshKeyPairFromVmInstanceAction&&) = default;
+  ~DetachSshKeyPairFromVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -72,6 +100,13 @@ struct GenerateSshKeyPairAction : Action<GenerateSshKeyPairAction, InventoryRepl
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  GenerateSshKeyPairAction();
+  GenerateSshKeyPairAction(const GenerateSshKeyPairAction&) = default;
+  GenerateSshKeyPairAction(GenerateSshKeyPairAction&&) = default;
+  GenerateSshKeyPairAction& operator=(const GenerateSshKeyPairAction&) = default;
+  GenerateSshKeyPairAction& operator=(GenerateSshKeyPairAction&&) = default;
+  ~GenerateSshKeyPairAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -79,6 +114,13 @@ struct GenerateSshKeyPairAction : Action<GenerateSshKeyPairAction, InventoryRepl
 /// `GET /v1/ssh-key-pair` -> QueryReply<SshKeyPairInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySshKeyPairAction.java.
 struct QuerySshKeyPairAction : QueryAction<QuerySshKeyPairAction, SshKeyPairInventory> {
+
+  QuerySshKeyPairAction();
+  QuerySshKeyPairAction(const QuerySshKeyPairAction&) = default;
+  QuerySshKeyPairAction(QuerySshKeyPairAction&&) = default;
+  QuerySshKeyPairAction& operator=(const QuerySshKeyPairAction&) = default;
+  QuerySshKeyPairAction& operator=(QuerySshKeyPairAction&&) = default;
+  ~QuerySshKeyPairAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -92,6 +134,13 @@ struct UpdateSshKeyPairAction : Action<UpdateSshKeyPairAction, InventoryReply<Ss
   std::optional<std::string> name;  ///< max length 255; pattern ^[\u4e00-\u9fa5a-zA-Z0-9\s()（）【】@._+-]+$ (checked by the server)
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateSshKeyPairAction();
+  UpdateSshKeyPairAction(const UpdateSshKeyPairAction&) = default;
+  UpdateSshKeyPairAction(UpdateSshKeyPairAction&&) = default;
+  UpdateSshKeyPairAction& operator=(const UpdateSshKeyPairAction&) = default;
+  UpdateSshKeyPairAction& operator=(UpdateSshKeyPairAction&&) = default;
+  ~UpdateSshKeyPairAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -21,6 +21,13 @@ struct StartDataProtectionAction : Action<StartDataProtectionAction, EmptyReply>
   std::optional<std::int32_t> auditsIntegrityDate;  ///< range [1, 65535]
   std::optional<std::string> requestIp;
 
+  StartDataProtectionAction();
+  StartDataProtectionAction(const StartDataProtectionAction&) = default;
+  StartDataProtectionAction(StartDataProtectionAction&&) = default;
+  StartDataProtectionAction& operator=(const StartDataProtectionAction&) = default;
+  StartDataProtectionAction& operator=(StartDataProtectionAction&&) = default;
+  ~StartDataProtectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

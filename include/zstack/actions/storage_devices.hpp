@@ -42,6 +42,13 @@ struct AddIscsiServerAction : Action<AddIscsiServerAction, InventoryReply<IscsiS
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddIscsiServerAction();
+  AddIscsiServerAction(const AddIscsiServerAction&) = default;
+  AddIscsiServerAction(AddIscsiServerAction&&) = default;
+  AddIscsiServerAction& operator=(const AddIscsiServerAction&) = default;
+  AddIscsiServerAction& operator=(AddIscsiServerAction&&) = default;
+  ~AddIscsiServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +65,13 @@ struct AddNvmeServerAction : Action<AddNvmeServerAction, InventoryReply<NvmeServ
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddNvmeServerAction();
+  AddNvmeServerAction(const AddNvmeServerAction&) = default;
+  AddNvmeServerAction(AddNvmeServerAction&&) = default;
+  AddNvmeServerAction& operator=(const AddNvmeServerAction&) = default;
+  AddNvmeServerAction& operator=(AddNvmeServerAction&&) = default;
+  ~AddNvmeServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -70,6 +84,13 @@ struct CheckScsiLunClusterStatusAction : Action<CheckScsiLunClusterStatusAction,
   std::string clusterUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  CheckScsiLunClusterStatusAction();
+  CheckScsiLunClusterStatusAction(const CheckScsiLunClusterStatusAction&) = default;
+  CheckScsiLunClusterStatusAction(CheckScsiLunClusterStatusAction&&) = default;
+  CheckScsiLunClusterStatusAction& operator=(const CheckScsiLunClusterStatusAction&) = default;
+  CheckScsiLunClusterStatusAction& operator=(CheckScsiLunClusterStatusAction&&) = default;
+  ~CheckScsiLunClusterStatusAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -81,6 +102,13 @@ struct DeleteIscsiServerAction : Action<DeleteIscsiServerAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteIscsiServerAction();
+  DeleteIscsiServerAction(const DeleteIscsiServerAction&) = default;
+  DeleteIscsiServerAction(DeleteIscsiServerAction&&) = default;
+  DeleteIscsiServerAction& operator=(const DeleteIscsiServerAction&) = default;
+  DeleteIscsiServerAction& operator=(DeleteIscsiServerAction&&) = default;
+  ~DeleteIscsiServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -91,6 +119,13 @@ struct DeleteNvmeServerAction : Action<DeleteNvmeServerAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteNvmeServerAction();
+  DeleteNvmeServerAction(const DeleteNvmeServerAction&) = default;
+  DeleteNvmeServerAction(DeleteNvmeServerAction&&) = default;
+  DeleteNvmeServerAction& operator=(const DeleteNvmeServerAction&) = default;
+  DeleteNvmeServerAction& operator=(DeleteNvmeServerAction&&) = default;
+  ~DeleteNvmeServerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -104,6 +139,13 @@ struct DetachScsiLunFromHostAction : Action<DetachScsiLunFromHostAction, Invento
   std::optional<std::string> hostUuid;
   std::optional<std::string> requestIp;
 
+  DetachScsiLunFromHostAction();
+  DetachScsiLunFromHostAction(const DetachScsiLunFromHostAction&) = default;
+  DetachScsiLunFromHostAction(DetachScsiLunFromHostAction&&) = default;
+  DetachScsiLunFromHostAction& operator=(const DetachScsiLunFromHostAction&) = default;
+  DetachScsiLunFromHostAction& operator=(DetachScsiLunFromHostAction&&) = default;
+  ~DetachScsiLunFromHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -113,6 +155,13 @@ struct DetachScsiLunFromHostAction : Action<DetachScsiLunFromHostAction, Invento
 struct GetLocalRaidPhysicalDriveSmartAction : Action<GetLocalRaidPhysicalDriveSmartAction, GetLocalRaidPhysicalDriveSmartResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetLocalRaidPhysicalDriveSmartAction();
+  GetLocalRaidPhysicalDriveSmartAction(const GetLocalRaidPhysicalDriveSmartAction&) = default;
+  GetLocalRaidPhysicalDriveSmartAction(GetLocalRaidPhysicalDriveSmartAction&&) = default;
+  GetLocalRaidPhysicalDriveSmartAction& operator=(const GetLocalRaidPhysicalDriveSmartAction&) = default;
+  GetLocalRaidPhysicalDriveSmartAction& operator=(GetLocalRaidPhysicalDriveSmartAction&&) = default;
+  ~GetLocalRaidPhysicalDriveSmartAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -126,6 +175,13 @@ struct LocateLocalRaidPhysicalDriveAction : Action<LocateLocalRaidPhysicalDriveA
   std::optional<bool> locate;  ///< Java SDK default true
   std::optional<std::string> requestIp;
 
+  LocateLocalRaidPhysicalDriveAction();
+  LocateLocalRaidPhysicalDriveAction(const LocateLocalRaidPhysicalDriveAction&) = default;
+  LocateLocalRaidPhysicalDriveAction(LocateLocalRaidPhysicalDriveAction&&) = default;
+  LocateLocalRaidPhysicalDriveAction& operator=(const LocateLocalRaidPhysicalDriveAction&) = default;
+  LocateLocalRaidPhysicalDriveAction& operator=(LocateLocalRaidPhysicalDriveAction&&) = default;
+  ~LocateLocalRaidPhysicalDriveAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -133,6 +189,13 @@ struct LocateLocalRaidPhysicalDriveAction : Action<LocateLocalRaidPhysicalDriveA
 /// `GET /v1/storage-devices/fiber-channel/luns` -> QueryReply<FiberChannelLunInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryFiberChannelLunAction.java.
 struct QueryFiberChannelLunAction : QueryAction<QueryFiberChannelLunAction, FiberChannelLunInventory> {
+
+  QueryFiberChannelLunAction();
+  QueryFiberChannelLunAction(const QueryFiberChannelLunAction&) = default;
+  QueryFiberChannelLunAction(QueryFiberChannelLunAction&&) = default;
+  QueryFiberChannelLunAction& operator=(const QueryFiberChannelLunAction&) = default;
+  QueryFiberChannelLunAction& operator=(QueryFiberChannelLunAction&&) = default;
+  ~QueryFiberChannelLunAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -142,6 +205,13 @@ struct QueryFiberChannelLunAction : QueryAction<QueryFiberChannelLunAction, Fibe
 /// From sdk/src/main/java/org/zstack/sdk/QueryFiberChannelStorageAction.java.
 struct QueryFiberChannelStorageAction : QueryAction<QueryFiberChannelStorageAction, FiberChannelStorageInventory> {
 
+  QueryFiberChannelStorageAction();
+  QueryFiberChannelStorageAction(const QueryFiberChannelStorageAction&) = default;
+  QueryFiberChannelStorageAction(QueryFiberChannelStorageAction&&) = default;
+  QueryFiberChannelStorageAction& operator=(const QueryFiberChannelStorageAction&) = default;
+  QueryFiberChannelStorageAction& operator=(QueryFiberChannelStorageAction&&) = default;
+  ~QueryFiberChannelStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -149,6 +219,13 @@ struct QueryFiberChannelStorageAction : QueryAction<QueryFiberChannelStorageActi
 /// `GET /v1/storage-devices/iscsi/luns` -> QueryReply<IscsiLunInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryIscsiLunAction.java.
 struct QueryIscsiLunAction : QueryAction<QueryIscsiLunAction, IscsiLunInventory> {
+
+  QueryIscsiLunAction();
+  QueryIscsiLunAction(const QueryIscsiLunAction&) = default;
+  QueryIscsiLunAction(QueryIscsiLunAction&&) = default;
+  QueryIscsiLunAction& operator=(const QueryIscsiLunAction&) = default;
+  QueryIscsiLunAction& operator=(QueryIscsiLunAction&&) = default;
+  ~QueryIscsiLunAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -158,6 +235,13 @@ struct QueryIscsiLunAction : QueryAction<QueryIscsiLunAction, IscsiLunInventory>
 /// From sdk/src/main/java/org/zstack/sdk/QueryIscsiServerAction.java.
 struct QueryIscsiServerAction : QueryAction<QueryIscsiServerAction, IscsiServerInventory> {
 
+  QueryIscsiServerAction();
+  QueryIscsiServerAction(const QueryIscsiServerAction&) = default;
+  QueryIscsiServerAction(QueryIscsiServerAction&&) = default;
+  QueryIscsiServerAction& operator=(const QueryIscsiServerAction&) = default;
+  QueryIscsiServerAction& operator=(QueryIscsiServerAction&&) = default;
+  ~QueryIscsiServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -165,6 +249,13 @@ struct QueryIscsiServerAction : QueryAction<QueryIscsiServerAction, IscsiServerI
 /// `GET /v1/storage-devices/local-raid/controllers` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryLocalRaidControllerAction.java.
 struct QueryLocalRaidControllerAction : QueryAction<QueryLocalRaidControllerAction, Json> {
+
+  QueryLocalRaidControllerAction();
+  QueryLocalRaidControllerAction(const QueryLocalRaidControllerAction&) = default;
+  QueryLocalRaidControllerAction(QueryLocalRaidControllerAction&&) = default;
+  QueryLocalRaidControllerAction& operator=(const QueryLocalRaidControllerAction&) = default;
+  QueryLocalRaidControllerAction& operator=(QueryLocalRaidControllerAction&&) = default;
+  ~QueryLocalRaidControllerAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -174,6 +265,13 @@ struct QueryLocalRaidControllerAction : QueryAction<QueryLocalRaidControllerActi
 /// From sdk/src/main/java/org/zstack/sdk/QueryLocalRaidPhysicalDriveAction.java.
 struct QueryLocalRaidPhysicalDriveAction : QueryAction<QueryLocalRaidPhysicalDriveAction, Json> {
 
+  QueryLocalRaidPhysicalDriveAction();
+  QueryLocalRaidPhysicalDriveAction(const QueryLocalRaidPhysicalDriveAction&) = default;
+  QueryLocalRaidPhysicalDriveAction(QueryLocalRaidPhysicalDriveAction&&) = default;
+  QueryLocalRaidPhysicalDriveAction& operator=(const QueryLocalRaidPhysicalDriveAction&) = default;
+  QueryLocalRaidPhysicalDriveAction& operator=(QueryLocalRaidPhysicalDriveAction&&) = default;
+  ~QueryLocalRaidPhysicalDriveAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -181,6 +279,13 @@ struct QueryLocalRaidPhysicalDriveAction : QueryAction<QueryLocalRaidPhysicalDri
 /// `GET /v1/storage-devices/nvme/luns` -> QueryReply<NvmeLunInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryNvmeLunAction.java.
 struct QueryNvmeLunAction : QueryAction<QueryNvmeLunAction, NvmeLunInventory> {
+
+  QueryNvmeLunAction();
+  QueryNvmeLunAction(const QueryNvmeLunAction&) = default;
+  QueryNvmeLunAction(QueryNvmeLunAction&&) = default;
+  QueryNvmeLunAction& operator=(const QueryNvmeLunAction&) = default;
+  QueryNvmeLunAction& operator=(QueryNvmeLunAction&&) = default;
+  ~QueryNvmeLunAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -190,6 +295,13 @@ struct QueryNvmeLunAction : QueryAction<QueryNvmeLunAction, NvmeLunInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryNvmeServerAction.java.
 struct QueryNvmeServerAction : QueryAction<QueryNvmeServerAction, NvmeServerInventory> {
 
+  QueryNvmeServerAction();
+  QueryNvmeServerAction(const QueryNvmeServerAction&) = default;
+  QueryNvmeServerAction(QueryNvmeServerAction&&) = default;
+  QueryNvmeServerAction& operator=(const QueryNvmeServerAction&) = default;
+  QueryNvmeServerAction& operator=(QueryNvmeServerAction&&) = default;
+  ~QueryNvmeServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -197,6 +309,13 @@ struct QueryNvmeServerAction : QueryAction<QueryNvmeServerAction, NvmeServerInve
 /// `GET /v1/storage-devices/nvme/controllers` -> QueryReply<NvmeTargetInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryNvmeTargetAction.java.
 struct QueryNvmeTargetAction : QueryAction<QueryNvmeTargetAction, NvmeTargetInventory> {
+
+  QueryNvmeTargetAction();
+  QueryNvmeTargetAction(const QueryNvmeTargetAction&) = default;
+  QueryNvmeTargetAction(QueryNvmeTargetAction&&) = default;
+  QueryNvmeTargetAction& operator=(const QueryNvmeTargetAction&) = default;
+  QueryNvmeTargetAction& operator=(QueryNvmeTargetAction&&) = default;
+  ~QueryNvmeTargetAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -206,6 +325,13 @@ struct QueryNvmeTargetAction : QueryAction<QueryNvmeTargetAction, NvmeTargetInve
 /// From sdk/src/main/java/org/zstack/sdk/QueryPhysicalDriveSelfTestHistoryAction.java.
 struct QueryPhysicalDriveSelfTestHistoryAction : QueryAction<QueryPhysicalDriveSelfTestHistoryAction, Json> {
 
+  QueryPhysicalDriveSelfTestHistoryAction();
+  QueryPhysicalDriveSelfTestHistoryAction(const QueryPhysicalDriveSelfTestHistoryAction&) = default;
+  QueryPhysicalDriveSelfTestHistoryAction(QueryPhysicalDriveSelfTestHistoryAction&&) = default;
+  QueryPhysicalDriveSelfTestHistoryAction& operator=(const QueryPhysicalDriveSelfTestHistoryAction&) = default;
+  QueryPhysicalDriveSelfTestHistoryAction& operator=(QueryPhysicalDriveSelfTestHistoryAction&&) = default;
+  ~QueryPhysicalDriveSelfTestHistoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -213,6 +339,13 @@ struct QueryPhysicalDriveSelfTestHistoryAction : QueryAction<QueryPhysicalDriveS
 /// `GET /v1/storage-devices/scsi-lun/luns` -> QueryReply<ScsiLunInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryScsiLunAction.java.
 struct QueryScsiLunAction : QueryAction<QueryScsiLunAction, ScsiLunInventory> {
+
+  QueryScsiLunAction();
+  QueryScsiLunAction(const QueryScsiLunAction&) = default;
+  QueryScsiLunAction(QueryScsiLunAction&&) = default;
+  QueryScsiLunAction& operator=(const QueryScsiLunAction&) = default;
+  QueryScsiLunAction& operator=(QueryScsiLunAction&&) = default;
+  ~QueryScsiLunAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -227,6 +360,13 @@ struct RefreshFiberChannelStorageAction : Action<RefreshFiberChannelStorageActio
   std::optional<std::vector<std::string>> scsiLunUuids;
   std::optional<std::string> requestIp;
 
+  RefreshFiberChannelStorageAction();
+  RefreshFiberChannelStorageAction(const RefreshFiberChannelStorageAction&) = default;
+  RefreshFiberChannelStorageAction(RefreshFiberChannelStorageAction&&) = default;
+  RefreshFiberChannelStorageAction& operator=(const RefreshFiberChannelStorageAction&) = default;
+  RefreshFiberChannelStorageAction& operator=(RefreshFiberChannelStorageAction&&) = default;
+  ~RefreshFiberChannelStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -238,6 +378,13 @@ struct RefreshIscsiServerAction : Action<RefreshIscsiServerAction, InventoryRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RefreshIscsiServerAction();
+  RefreshIscsiServerAction(const RefreshIscsiServerAction&) = default;
+  RefreshIscsiServerAction(RefreshIscsiServerAction&&) = default;
+  RefreshIscsiServerAction& operator=(const RefreshIscsiServerAction&) = default;
+  RefreshIscsiServerAction& operator=(RefreshIscsiServerAction&&) = default;
+  ~RefreshIscsiServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -248,6 +395,13 @@ struct RefreshIscsiServerAction : Action<RefreshIscsiServerAction, InventoryRepl
 struct RefreshLocalRaidAction : Action<RefreshLocalRaidAction, RefreshLocalRaidResult> {
   std::string hostUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  RefreshLocalRaidAction();
+  RefreshLocalRaidAction(const RefreshLocalRaidAction&) = default;
+  RefreshLocalRaidAction(RefreshLocalRaidAction&&) = default;
+  RefreshLocalRaidAction& operator=(const RefreshLocalRaidAction&) = default;
+  RefreshLocalRaidAction& operator=(RefreshLocalRaidAction&&) = default;
+  ~RefreshLocalRaidAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -261,6 +415,13 @@ struct RefreshNvmeTargetAction : Action<RefreshNvmeTargetAction, RefreshNvmeTarg
   std::optional<std::vector<std::string>> nvmeLunUuids;
   std::optional<std::string> requestIp;
 
+  RefreshNvmeTargetAction();
+  RefreshNvmeTargetAction(const RefreshNvmeTargetAction&) = default;
+  RefreshNvmeTargetAction(RefreshNvmeTargetAction&&) = default;
+  RefreshNvmeTargetAction& operator=(const RefreshNvmeTargetAction&) = default;
+  RefreshNvmeTargetAction& operator=(RefreshNvmeTargetAction&&) = default;
+  ~RefreshNvmeTargetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -271,6 +432,13 @@ struct RefreshNvmeTargetAction : Action<RefreshNvmeTargetAction, RefreshNvmeTarg
 struct SelfTestLocalRaidAction : Action<SelfTestLocalRaidAction, SelfTestLocalRaidResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SelfTestLocalRaidAction();
+  SelfTestLocalRaidAction(const SelfTestLocalRaidAction&) = default;
+  SelfTestLocalRaidAction(SelfTestLocalRaidAction&&) = default;
+  SelfTestLocalRaidAction& operator=(const SelfTestLocalRaidAction&) = default;
+  SelfTestLocalRaidAction& operator=(SelfTestLocalRaidAction&&) = default;
+  ~SelfTestLocalRaidAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -287,6 +455,13 @@ struct UpdateIscsiServerAction : Action<UpdateIscsiServerAction, InventoryReply<
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
 
+  UpdateIscsiServerAction();
+  UpdateIscsiServerAction(const UpdateIscsiServerAction&) = default;
+  UpdateIscsiServerAction(UpdateIscsiServerAction&&) = default;
+  UpdateIscsiServerAction& operator=(const UpdateIscsiServerAction&) = default;
+  UpdateIscsiServerAction& operator=(UpdateIscsiServerAction&&) = default;
+  ~UpdateIscsiServerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -299,6 +474,13 @@ struct UpdateScsiLunAction : Action<UpdateScsiLunAction, InventoryReply<ScsiLunI
   std::optional<std::string> name;  ///< max length 256
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdateScsiLunAction();
+  UpdateScsiLunAction(const UpdateScsiLunAction&) = default;
+  UpdateScsiLunAction(UpdateScsiLunAction&&) = default;
+  UpdateScsiLunAction& operator=(const UpdateScsiLunAction&) = default;
+  UpdateScsiLunAction& operator=(UpdateScsiLunAction&&) = default;
+  ~UpdateScsiLunAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

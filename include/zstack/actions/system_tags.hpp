@@ -25,6 +25,13 @@ struct CreateSystemTagAction : Action<CreateSystemTagAction, InventoryReply<Syst
   std::string tag;  ///< required
   std::optional<std::string> requestIp;
 
+  CreateSystemTagAction();
+  CreateSystemTagAction(const CreateSystemTagAction&) = default;
+  CreateSystemTagAction(CreateSystemTagAction&&) = default;
+  CreateSystemTagAction& operator=(const CreateSystemTagAction&) = default;
+  CreateSystemTagAction& operator=(CreateSystemTagAction&&) = default;
+  ~CreateSystemTagAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct CreateSystemTagsAction : Action<CreateSystemTagsAction, CreateSystemTagsR
   std::optional<Json> tags;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  CreateSystemTagsAction();
+  CreateSystemTagsAction(const CreateSystemTagsAction&) = default;
+  CreateSystemTagsAction(CreateSystemTagsAction&&) = default;
+  CreateSystemTagsAction& operator=(const CreateSystemTagsAction&) = default;
+  CreateSystemTagsAction& operator=(CreateSystemTagsAction&&) = default;
+  ~CreateSystemTagsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -45,6 +59,13 @@ struct CreateSystemTagsAction : Action<CreateSystemTagsAction, CreateSystemTagsR
 /// `GET /v1/system-tags` -> QueryReply<SystemTagInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QuerySystemTagAction.java.
 struct QuerySystemTagAction : QueryAction<QuerySystemTagAction, SystemTagInventory> {
+
+  QuerySystemTagAction();
+  QuerySystemTagAction(const QuerySystemTagAction&) = default;
+  QuerySystemTagAction(QuerySystemTagAction&&) = default;
+  QuerySystemTagAction& operator=(const QuerySystemTagAction&) = default;
+  QuerySystemTagAction& operator=(QuerySystemTagAction&&) = default;
+  ~QuerySystemTagAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +78,13 @@ struct UpdateSystemTagAction : Action<UpdateSystemTagAction, InventoryReply<Syst
   std::string uuid;  ///< path; required
   std::string tag;  ///< required
   std::optional<std::string> requestIp;
+
+  UpdateSystemTagAction();
+  UpdateSystemTagAction(const UpdateSystemTagAction&) = default;
+  UpdateSystemTagAction(UpdateSystemTagAction&&) = default;
+  UpdateSystemTagAction& operator=(const UpdateSystemTagAction&) = default;
+  UpdateSystemTagAction& operator=(UpdateSystemTagAction&&) = default;
+  ~UpdateSystemTagAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -26,6 +26,13 @@ struct AttachTagToResourcesAction : Action<AttachTagToResourcesAction, AttachTag
   std::optional<Json> tokens;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  AttachTagToResourcesAction();
+  AttachTagToResourcesAction(const AttachTagToResourcesAction&) = default;
+  AttachTagToResourcesAction(AttachTagToResourcesAction&&) = default;
+  AttachTagToResourcesAction& operator=(const AttachTagToResourcesAction&) = default;
+  AttachTagToResourcesAction& operator=(AttachTagToResourcesAction&&) = default;
+  ~AttachTagToResourcesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +50,13 @@ struct CreateTagAction : Action<CreateTagAction, InventoryReply<TagPatternInvent
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateTagAction();
+  CreateTagAction(const CreateTagAction&) = default;
+  CreateTagAction(CreateTagAction&&) = default;
+  CreateTagAction& operator=(const CreateTagAction&) = default;
+  CreateTagAction& operator=(CreateTagAction&&) = default;
+  ~CreateTagAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -53,6 +67,13 @@ struct DeleteTagAction : Action<DeleteTagAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteTagAction();
+  DeleteTagAction(const DeleteTagAction&) = default;
+  DeleteTagAction(DeleteTagAction&&) = default;
+  DeleteTagAction& operator=(const DeleteTagAction&) = default;
+  DeleteTagAction& operator=(DeleteTagAction&&) = default;
+  ~DeleteTagAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -65,6 +86,13 @@ struct DetachTagFromResourcesAction : Action<DetachTagFromResourcesAction, Empty
   std::vector<std::string> resourceUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  DetachTagFromResourcesAction();
+  DetachTagFromResourcesAction(const DetachTagFromResourcesAction&) = default;
+  DetachTagFromResourcesAction(DetachTagFromResourcesAction&&) = default;
+  DetachTagFromResourcesAction& operator=(const DetachTagFromResourcesAction&) = default;
+  DetachTagFromResourcesAction& operator=(DetachTagFromResourcesAction&&) = default;
+  ~DetachTagFromResourcesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -72,6 +100,13 @@ struct DetachTagFromResourcesAction : Action<DetachTagFromResourcesAction, Empty
 /// `GET /v1/tags` -> QueryReply<TagInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryTagAction.java.
 struct QueryTagAction : QueryAction<QueryTagAction, TagInventory> {
+
+  QueryTagAction();
+  QueryTagAction(const QueryTagAction&) = default;
+  QueryTagAction(QueryTagAction&&) = default;
+  QueryTagAction& operator=(const QueryTagAction&) = default;
+  QueryTagAction& operator=(QueryTagAction&&) = default;
+  ~QueryTagAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -87,6 +122,13 @@ struct UpdateTagAction : Action<UpdateTagAction, InventoryReply<TagPatternInvent
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> color;
   std::optional<std::string> requestIp;
+
+  UpdateTagAction();
+  UpdateTagAction(const UpdateTagAction&) = default;
+  UpdateTagAction(UpdateTagAction&&) = default;
+  UpdateTagAction& operator=(const UpdateTagAction&) = default;
+  UpdateTagAction& operator=(UpdateTagAction&&) = default;
+  ~UpdateTagAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

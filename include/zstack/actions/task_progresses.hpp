@@ -21,6 +21,13 @@ struct GetTaskProgressAction : Action<GetTaskProgressAction, GetTaskProgressResu
   std::optional<bool> all;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetTaskProgressAction();
+  GetTaskProgressAction(const GetTaskProgressAction&) = default;
+  GetTaskProgressAction(GetTaskProgressAction&&) = default;
+  GetTaskProgressAction& operator=(const GetTaskProgressAction&) = default;
+  GetTaskProgressAction& operator=(GetTaskProgressAction&&) = default;
+  ~GetTaskProgressAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -23,6 +23,13 @@ struct ApplyTemplateConfigAction : Action<ApplyTemplateConfigAction, EmptyReply>
   std::string templateUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ApplyTemplateConfigAction();
+  ApplyTemplateConfigAction(const ApplyTemplateConfigAction&) = default;
+  ApplyTemplateConfigAction(ApplyTemplateConfigAction&&) = default;
+  ApplyTemplateConfigAction& operator=(const ApplyTemplateConfigAction&) = default;
+  ApplyTemplateConfigAction& operator=(ApplyTemplateConfigAction&&) = default;
+  ~ApplyTemplateConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -31,6 +38,13 @@ struct ApplyTemplateConfigAction : Action<ApplyTemplateConfigAction, EmptyReply>
 /// From sdk/src/main/java/org/zstack/sdk/QueryGlobalConfigTemplateAction.java.
 struct QueryGlobalConfigTemplateAction : QueryAction<QueryGlobalConfigTemplateAction, GlobalConfigTemplateInventory> {
 
+  QueryGlobalConfigTemplateAction();
+  QueryGlobalConfigTemplateAction(const QueryGlobalConfigTemplateAction&) = default;
+  QueryGlobalConfigTemplateAction(QueryGlobalConfigTemplateAction&&) = default;
+  QueryGlobalConfigTemplateAction& operator=(const QueryGlobalConfigTemplateAction&) = default;
+  QueryGlobalConfigTemplateAction& operator=(QueryGlobalConfigTemplateAction&&) = default;
+  ~QueryGlobalConfigTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +52,13 @@ struct QueryGlobalConfigTemplateAction : QueryAction<QueryGlobalConfigTemplateAc
 /// `GET /v1/template-configurations/configs` -> QueryReply<TemplateConfigInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryTemplateConfigAction.java.
 struct QueryTemplateConfigAction : QueryAction<QueryTemplateConfigAction, TemplateConfigInventory> {
+
+  QueryTemplateConfigAction();
+  QueryTemplateConfigAction(const QueryTemplateConfigAction&) = default;
+  QueryTemplateConfigAction(QueryTemplateConfigAction&&) = default;
+  QueryTemplateConfigAction& operator=(const QueryTemplateConfigAction&) = default;
+  QueryTemplateConfigAction& operator=(QueryTemplateConfigAction&&) = default;
+  ~QueryTemplateConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -50,6 +71,13 @@ struct ResetTemplateConfigAction : Action<ResetTemplateConfigAction, EmptyReply>
   std::string templateUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ResetTemplateConfigAction();
+  ResetTemplateConfigAction(const ResetTemplateConfigAction&) = default;
+  ResetTemplateConfigAction(ResetTemplateConfigAction&&) = default;
+  ResetTemplateConfigAction& operator=(const ResetTemplateConfigAction&) = default;
+  ResetTemplateConfigAction& operator=(ResetTemplateConfigAction&&) = default;
+  ~ResetTemplateConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -60,6 +88,13 @@ struct ResetTemplateConfigAction : Action<ResetTemplateConfigAction, EmptyReply>
 struct RevertTemplateConfigAction : Action<RevertTemplateConfigAction, EmptyReply> {
   std::string templateUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RevertTemplateConfigAction();
+  RevertTemplateConfigAction(const RevertTemplateConfigAction&) = default;
+  RevertTemplateConfigAction(RevertTemplateConfigAction&&) = default;
+  RevertTemplateConfigAction& operator=(const RevertTemplateConfigAction&) = default;
+  RevertTemplateConfigAction& operator=(RevertTemplateConfigAction&&) = default;
+  ~RevertTemplateConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -74,6 +109,13 @@ struct UpdateTemplateConfigAction : Action<UpdateTemplateConfigAction, Inventory
   std::string name;  ///< required
   std::string value;  ///< required
   std::optional<std::string> requestIp;
+
+  UpdateTemplateConfigAction();
+  UpdateTemplateConfigAction(const UpdateTemplateConfigAction&) = default;
+  UpdateTemplateConfigAction(UpdateTemplateConfigAction&&) = default;
+  UpdateTemplateConfigAction& operator=(const UpdateTemplateConfigAction&) = default;
+  UpdateTemplateConfigAction& operator=(UpdateTemplateConfigAction&&) = default;
+  ~UpdateTemplateConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

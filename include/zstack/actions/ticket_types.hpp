@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketTypeAction.java.
 struct QueryTicketTypeAction : QueryAction<QueryTicketTypeAction, TicketTypeInventory> {
 
+  QueryTicketTypeAction();
+  QueryTicketTypeAction(const QueryTicketTypeAction&) = default;
+  QueryTicketTypeAction(QueryTicketTypeAction&&) = default;
+  QueryTicketTypeAction& operator=(const QueryTicketTypeAction&) = default;
+  QueryTicketTypeAction& operator=(QueryTicketTypeAction&&) = default;
+  ~QueryTicketTypeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

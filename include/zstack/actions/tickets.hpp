@@ -32,6 +32,13 @@ struct AddIAM2TicketFlowAction : Action<AddIAM2TicketFlowAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddIAM2TicketFlowAction();
+  AddIAM2TicketFlowAction(const AddIAM2TicketFlowAction&) = default;
+  AddIAM2TicketFlowAction(AddIAM2TicketFlowAction&&) = default;
+  AddIAM2TicketFlowAction& operator=(const AddIAM2TicketFlowAction&) = default;
+  AddIAM2TicketFlowAction& operator=(AddIAM2TicketFlowAction&&) = default;
+  ~AddIAM2TicketFlowAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +50,13 @@ struct AddTicketTypesToTicketFlowCollectionAction : Action<AddTicketTypesToTicke
   std::string ticketFlowCollectionUuid;  ///< path; required
   std::vector<std::string> ticketTypeUuids;  ///< required
   std::optional<std::string> requestIp;
+
+  AddTicketTypesToTicketFlowCollectionAction();
+  AddTicketTypesToTicketFlowCollectionAction(const AddTicketTypesToTicketFlowCollectionAction&) = default;
+  AddTicketTypesToTicketFlowCollectionAction(AddTicketTypesToTicketFlowCollectionAction&&) = default;
+  AddTicketTypesToTicketFlowCollectionAction& operator=(const AddTicketTypesToTicketFlowCollectionAction&) = default;
+  AddTicketTypesToTicketFlowCollectionAction& operator=(AddTicketTypesToTicketFlowCollectionAction&&) = default;
+  ~AddTicketTypesToTicketFlowCollectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -56,6 +70,13 @@ struct ChangeTicketFlowCollectionStateAction : Action<ChangeTicketFlowCollection
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeTicketFlowCollectionStateAction();
+  ChangeTicketFlowCollectionStateAction(const ChangeTicketFlowCollectionStateAction&) = default;
+  ChangeTicketFlowCollectionStateAction(ChangeTicketFlowCollectionStateAction&&) = default;
+  ChangeTicketFlowCollectionStateAction& operator=(const ChangeTicketFlowCollectionStateAction&) = default;
+  ChangeTicketFlowCollectionStateAction& operator=(ChangeTicketFlowCollectionStateAction&&) = default;
+  ~ChangeTicketFlowCollectionStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -68,6 +89,13 @@ struct ChangeTicketStatusAction : Action<ChangeTicketStatusAction, InventoryRepl
   std::string statusEvent;  ///< required; one of open, approve, cancel, reject, reopen
   std::optional<std::string> comment;  ///< max length 65535
   std::optional<std::string> requestIp;
+
+  ChangeTicketStatusAction();
+  ChangeTicketStatusAction(const ChangeTicketStatusAction&) = default;
+  ChangeTicketStatusAction(ChangeTicketStatusAction&&) = default;
+  ChangeTicketStatusAction& operator=(const ChangeTicketStatusAction&) = default;
+  ChangeTicketStatusAction& operator=(ChangeTicketStatusAction&&) = default;
+  ~ChangeTicketStatusAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -87,6 +115,13 @@ struct CreateIAM2TickFlowCollectionAction : Action<CreateIAM2TickFlowCollectionA
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateIAM2TickFlowCollectionAction();
+  CreateIAM2TickFlowCollectionAction(const CreateIAM2TickFlowCollectionAction&) = default;
+  CreateIAM2TickFlowCollectionAction(CreateIAM2TickFlowCollectionAction&&) = default;
+  CreateIAM2TickFlowCollectionAction& operator=(const CreateIAM2TickFlowCollectionAction&) = default;
+  CreateIAM2TickFlowCollectionAction& operator=(CreateIAM2TickFlowCollectionAction&&) = default;
+  ~CreateIAM2TickFlowCollectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -105,6 +140,13 @@ struct CreateTicketAction : Action<CreateTicketAction, InventoryReply<TicketInve
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateTicketAction();
+  CreateTicketAction(const CreateTicketAction&) = default;
+  CreateTicketAction(CreateTicketAction&&) = default;
+  CreateTicketAction& operator=(const CreateTicketAction&) = default;
+  CreateTicketAction& operator=(CreateTicketAction&&) = default;
+  ~CreateTicketAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -115,6 +157,13 @@ struct DeleteIAM2TicketFlowAction : Action<DeleteIAM2TicketFlowAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteIAM2TicketFlowAction();
+  DeleteIAM2TicketFlowAction(const DeleteIAM2TicketFlowAction&) = default;
+  DeleteIAM2TicketFlowAction(DeleteIAM2TicketFlowAction&&) = default;
+  DeleteIAM2TicketFlowAction& operator=(const DeleteIAM2TicketFlowAction&) = default;
+  DeleteIAM2TicketFlowAction& operator=(DeleteIAM2TicketFlowAction&&) = default;
+  ~DeleteIAM2TicketFlowAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -127,6 +176,13 @@ struct DeleteTicketAction : Action<DeleteTicketAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteTicketAction();
+  DeleteTicketAction(const DeleteTicketAction&) = default;
+  DeleteTicketAction(DeleteTicketAction&&) = default;
+  DeleteTicketAction& operator=(const DeleteTicketAction&) = default;
+  DeleteTicketAction& operator=(DeleteTicketAction&&) = default;
+  ~DeleteTicketAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -138,6 +194,13 @@ struct DeleteTicketFlowCollectionAction : Action<DeleteTicketFlowCollectionActio
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteTicketFlowCollectionAction();
+  DeleteTicketFlowCollectionAction(const DeleteTicketFlowCollectionAction&) = default;
+  DeleteTicketFlowCollectionAction(DeleteTicketFlowCollectionAction&&) = default;
+  DeleteTicketFlowCollectionAction& operator=(const DeleteTicketFlowCollectionAction&) = default;
+  DeleteTicketFlowCollectionAction& operator=(DeleteTicketFlowCollectionAction&&) = default;
+  ~DeleteTicketFlowCollectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -145,6 +208,13 @@ struct DeleteTicketFlowCollectionAction : Action<DeleteTicketFlowCollectionActio
 /// `GET /v1/tickets/archives` -> QueryReply<ArchiveTicketInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryArchiveTicketAction.java.
 struct QueryArchiveTicketAction : QueryAction<QueryArchiveTicketAction, ArchiveTicketInventory> {
+
+  QueryArchiveTicketAction();
+  QueryArchiveTicketAction(const QueryArchiveTicketAction&) = default;
+  QueryArchiveTicketAction(QueryArchiveTicketAction&&) = default;
+  QueryArchiveTicketAction& operator=(const QueryArchiveTicketAction&) = default;
+  QueryArchiveTicketAction& operator=(QueryArchiveTicketAction&&) = default;
+  ~QueryArchiveTicketAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -154,6 +224,13 @@ struct QueryArchiveTicketAction : QueryAction<QueryArchiveTicketAction, ArchiveT
 /// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryArchiveTicketHistoryAction.java.
 struct QueryArchiveTicketHistoryAction : QueryAction<QueryArchiveTicketHistoryAction, Json> {
 
+  QueryArchiveTicketHistoryAction();
+  QueryArchiveTicketHistoryAction(const QueryArchiveTicketHistoryAction&) = default;
+  QueryArchiveTicketHistoryAction(QueryArchiveTicketHistoryAction&&) = default;
+  QueryArchiveTicketHistoryAction& operator=(const QueryArchiveTicketHistoryAction&) = default;
+  QueryArchiveTicketHistoryAction& operator=(QueryArchiveTicketHistoryAction&&) = default;
+  ~QueryArchiveTicketHistoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -161,6 +238,13 @@ struct QueryArchiveTicketHistoryAction : QueryAction<QueryArchiveTicketHistoryAc
 /// `GET /v1/tickets` -> QueryReply<TicketInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketAction.java.
 struct QueryTicketAction : QueryAction<QueryTicketAction, TicketInventory> {
+
+  QueryTicketAction();
+  QueryTicketAction(const QueryTicketAction&) = default;
+  QueryTicketAction(QueryTicketAction&&) = default;
+  QueryTicketAction& operator=(const QueryTicketAction&) = default;
+  QueryTicketAction& operator=(QueryTicketAction&&) = default;
+  ~QueryTicketAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -170,6 +254,13 @@ struct QueryTicketAction : QueryAction<QueryTicketAction, TicketInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketFlowAction.java.
 struct QueryTicketFlowAction : QueryAction<QueryTicketFlowAction, TicketFlowInventory> {
 
+  QueryTicketFlowAction();
+  QueryTicketFlowAction(const QueryTicketFlowAction&) = default;
+  QueryTicketFlowAction(QueryTicketFlowAction&&) = default;
+  QueryTicketFlowAction& operator=(const QueryTicketFlowAction&) = default;
+  QueryTicketFlowAction& operator=(QueryTicketFlowAction&&) = default;
+  ~QueryTicketFlowAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -178,6 +269,13 @@ struct QueryTicketFlowAction : QueryAction<QueryTicketFlowAction, TicketFlowInve
 /// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketFlowCollectionAction.java.
 struct QueryTicketFlowCollectionAction : QueryAction<QueryTicketFlowCollectionAction, TicketFlowCollectionInventory> {
 
+  QueryTicketFlowCollectionAction();
+  QueryTicketFlowCollectionAction(const QueryTicketFlowCollectionAction&) = default;
+  QueryTicketFlowCollectionAction(QueryTicketFlowCollectionAction&&) = default;
+  QueryTicketFlowCollectionAction& operator=(const QueryTicketFlowCollectionAction&) = default;
+  QueryTicketFlowCollectionAction& operator=(QueryTicketFlowCollectionAction&&) = default;
+  ~QueryTicketFlowCollectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -185,6 +283,13 @@ struct QueryTicketFlowCollectionAction : QueryAction<QueryTicketFlowCollectionAc
 /// `GET /v1/tickets/histories` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/ticket/api/QueryTicketHistoryAction.java.
 struct QueryTicketHistoryAction : QueryAction<QueryTicketHistoryAction, Json> {
+
+  QueryTicketHistoryAction();
+  QueryTicketHistoryAction(const QueryTicketHistoryAction&) = default;
+  QueryTicketHistoryAction(QueryTicketHistoryAction&&) = default;
+  QueryTicketHistoryAction& operator=(const QueryTicketHistoryAction&) = default;
+  QueryTicketHistoryAction& operator=(QueryTicketHistoryAction&&) = default;
+  ~QueryTicketHistoryAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -196,6 +301,13 @@ struct RemoveTicketTypesFromTicketFlowCollectionAction : Action<RemoveTicketType
   std::string ticketFlowCollectionUuid;  ///< path; required
   std::vector<std::string> ticketTypeUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  RemoveTicketTypesFromTicketFlowCollectionAction();
+  RemoveTicketTypesFromTicketFlowCollectionAction(const RemoveTicketTypesFromTicketFlowCollectionAction&) = default;
+  RemoveTicketTypesFromTicketFlowCollectionAction(RemoveTicketTypesFromTicketFlowCollectionAction&&) = default;
+  RemoveTicketTypesFromTicketFlowCollectionAction& operator=(const RemoveTicketTypesFromTicketFlowCollectionAction&) = default;
+  RemoveTicketTypesFromTicketFlowCollectionAction& operator=(RemoveTicketTypesFromTicketFlowCollectionAction&&) = default;
+  ~RemoveTicketTypesFromTicketFlowCollectionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -212,6 +324,13 @@ struct UpdateIAM2TicketFlowAction : Action<UpdateIAM2TicketFlowAction, Inventory
   std::optional<std::string> approverTitle;
   std::optional<std::string> requestIp;
 
+  UpdateIAM2TicketFlowAction();
+  UpdateIAM2TicketFlowAction(const UpdateIAM2TicketFlowAction&) = default;
+  UpdateIAM2TicketFlowAction(UpdateIAM2TicketFlowAction&&) = default;
+  UpdateIAM2TicketFlowAction& operator=(const UpdateIAM2TicketFlowAction&) = default;
+  UpdateIAM2TicketFlowAction& operator=(UpdateIAM2TicketFlowAction&&) = default;
+  ~UpdateIAM2TicketFlowAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -227,6 +346,13 @@ struct UpdateIAM2TicketFlowCollectionAction : Action<UpdateIAM2TicketFlowCollect
   std::optional<bool> isDefault;
   std::optional<std::string> requestIp;
 
+  UpdateIAM2TicketFlowCollectionAction();
+  UpdateIAM2TicketFlowCollectionAction(const UpdateIAM2TicketFlowCollectionAction&) = default;
+  UpdateIAM2TicketFlowCollectionAction(UpdateIAM2TicketFlowCollectionAction&&) = default;
+  UpdateIAM2TicketFlowCollectionAction& operator=(const UpdateIAM2TicketFlowCollectionAction&) = default;
+  UpdateIAM2TicketFlowCollectionAction& operator=(UpdateIAM2TicketFlowCollectionAction&&) = default;
+  ~UpdateIAM2TicketFlowCollectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -239,6 +365,13 @@ struct UpdateTicketRequestAction : Action<UpdateTicketRequestAction, InventoryRe
   std::optional<Json> requests;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateTicketRequestAction();
+  UpdateTicketRequestAction(const UpdateTicketRequestAction&) = default;
+  UpdateTicketRequestAction(UpdateTicketRequestAction&&) = default;
+  UpdateTicketRequestAction& operator=(const UpdateTicketRequestAction&) = default;
+  UpdateTicketRequestAction& operator=(UpdateTicketRequestAction&&) = default;
+  ~UpdateTicketRequestAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

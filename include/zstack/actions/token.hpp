@@ -23,6 +23,13 @@ struct TokenIntrospectionAction : Action<TokenIntrospectionAction, TokenIntrospe
   std::string tokenType;  ///< required
   std::optional<std::string> requestIp;
 
+  TokenIntrospectionAction();
+  TokenIntrospectionAction(const TokenIntrospectionAction&) = default;
+  TokenIntrospectionAction(TokenIntrospectionAction&&) = default;
+  TokenIntrospectionAction& operator=(const TokenIntrospectionAction&) = default;
+  TokenIntrospectionAction& operator=(TokenIntrospectionAction&&) = default;
+  ~TokenIntrospectionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

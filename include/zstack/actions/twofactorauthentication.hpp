@@ -28,6 +28,13 @@ struct GetTwoFactorAuthenticationSecretAction : Action<GetTwoFactorAuthenticatio
   std::optional<std::string> verifyCode;
   std::optional<std::string> requestIp;
 
+  GetTwoFactorAuthenticationSecretAction();
+  GetTwoFactorAuthenticationSecretAction(const GetTwoFactorAuthenticationSecretAction&) = default;
+  GetTwoFactorAuthenticationSecretAction(GetTwoFactorAuthenticationSecretAction&&) = default;
+  GetTwoFactorAuthenticationSecretAction& operator=(const GetTwoFactorAuthenticationSecretAction&) = default;
+  GetTwoFactorAuthenticationSecretAction& operator=(GetTwoFactorAuthenticationSecretAction&&) = default;
+  ~GetTwoFactorAuthenticationSecretAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct GetTwoFactorAuthenticationSecretAction : Action<GetTwoFactorAuthenticatio
 struct GetTwoFactorAuthenticationStateAction : Action<GetTwoFactorAuthenticationStateAction, GetTwoFactorAuthenticationStateResult> {
   std::optional<std::string> requestIp;
 
+  GetTwoFactorAuthenticationStateAction();
+  GetTwoFactorAuthenticationStateAction(const GetTwoFactorAuthenticationStateAction&) = default;
+  GetTwoFactorAuthenticationStateAction(GetTwoFactorAuthenticationStateAction&&) = default;
+  GetTwoFactorAuthenticationStateAction& operator=(const GetTwoFactorAuthenticationStateAction&) = default;
+  GetTwoFactorAuthenticationStateAction& operator=(GetTwoFactorAuthenticationStateAction&&) = default;
+  ~GetTwoFactorAuthenticationStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -45,6 +59,13 @@ struct GetTwoFactorAuthenticationStateAction : Action<GetTwoFactorAuthentication
 /// `GET /v1/twofactorauthentication/secrets` -> QueryReply<TwoFactorAuthenticationInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryTwoFactorAuthenticationAction.java.
 struct QueryTwoFactorAuthenticationAction : QueryAction<QueryTwoFactorAuthenticationAction, TwoFactorAuthenticationInventory> {
+
+  QueryTwoFactorAuthenticationAction();
+  QueryTwoFactorAuthenticationAction(const QueryTwoFactorAuthenticationAction&) = default;
+  QueryTwoFactorAuthenticationAction(QueryTwoFactorAuthenticationAction&&) = default;
+  QueryTwoFactorAuthenticationAction& operator=(const QueryTwoFactorAuthenticationAction&) = default;
+  QueryTwoFactorAuthenticationAction& operator=(QueryTwoFactorAuthenticationAction&&) = default;
+  ~QueryTwoFactorAuthenticationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -60,6 +81,13 @@ struct ResetTwoFactorAuthenticationSecretAction : Action<ResetTwoFactorAuthentic
   std::optional<std::string> captchaUuid;
   std::optional<std::string> verifyCode;
   std::optional<std::string> requestIp;
+
+  ResetTwoFactorAuthenticationSecretAction();
+  ResetTwoFactorAuthenticationSecretAction(const ResetTwoFactorAuthenticationSecretAction&) = default;
+  ResetTwoFactorAuthenticationSecretAction(ResetTwoFactorAuthenticationSecretAction&&) = default;
+  ResetTwoFactorAuthenticationSecretAction& operator=(const ResetTwoFactorAuthenticationSecretAction&) = default;
+  ResetTwoFactorAuthenticationSecretAction& operator=(ResetTwoFactorAuthenticationSecretAction&&) = default;
+  ~ResetTwoFactorAuthenticationSecretAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -30,6 +30,13 @@ struct UpdateCasClientAction : Action<UpdateCasClientAction, InventoryReply<CasC
   std::optional<std::string> loginType;
   std::optional<std::string> requestIp;
 
+  UpdateCasClientAction();
+  UpdateCasClientAction(const UpdateCasClientAction&) = default;
+  UpdateCasClientAction(UpdateCasClientAction&&) = default;
+  UpdateCasClientAction& operator=(const UpdateCasClientAction&) = default;
+  UpdateCasClientAction& operator=(UpdateCasClientAction&&) = default;
+  ~UpdateCasClientAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -41,6 +48,13 @@ struct UpdateDirectoryAction : Action<UpdateDirectoryAction, InventoryReply<Dire
   std::string uuid;  ///< required
   std::string name;  ///< required; max length 255
   std::optional<std::string> requestIp;
+
+  UpdateDirectoryAction();
+  UpdateDirectoryAction(const UpdateDirectoryAction&) = default;
+  UpdateDirectoryAction(UpdateDirectoryAction&&) = default;
+  UpdateDirectoryAction& operator=(const UpdateDirectoryAction&) = default;
+  UpdateDirectoryAction& operator=(UpdateDirectoryAction&&) = default;
+  ~UpdateDirectoryAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -65,6 +79,13 @@ struct UpdateOAuthClientAction : Action<UpdateOAuthClientAction, InventoryReply<
   std::optional<Json> scopeList;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  UpdateOAuthClientAction();
+  UpdateOAuthClientAction(const UpdateOAuthClientAction&) = default;
+  UpdateOAuthClientAction(UpdateOAuthClientAction&&) = default;
+  UpdateOAuthClientAction& operator=(const UpdateOAuthClientAction&) = default;
+  UpdateOAuthClientAction& operator=(UpdateOAuthClientAction&&) = default;
+  ~UpdateOAuthClientAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -76,6 +97,13 @@ struct UpdateSSORedirectTemplateAction : Action<UpdateSSORedirectTemplateAction,
   std::string uuid;  ///< required
   std::string redirectTemplate;  ///< required
   std::optional<std::string> requestIp;
+
+  UpdateSSORedirectTemplateAction();
+  UpdateSSORedirectTemplateAction(const UpdateSSORedirectTemplateAction&) = default;
+  UpdateSSORedirectTemplateAction(UpdateSSORedirectTemplateAction&&) = default;
+  UpdateSSORedirectTemplateAction& operator=(const UpdateSSORedirectTemplateAction&) = default;
+  UpdateSSORedirectTemplateAction& operator=(UpdateSSORedirectTemplateAction&&) = default;
+  ~UpdateSSORedirectTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

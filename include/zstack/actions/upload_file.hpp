@@ -22,6 +22,13 @@ struct UploadFileToVmAction : Action<UploadFileToVmAction, EmptyReply> {
   std::string remotePath;  ///< required
   std::optional<std::string> requestIp;
 
+  UploadFileToVmAction();
+  UploadFileToVmAction(const UploadFileToVmAction&) = default;
+  UploadFileToVmAction(UploadFileToVmAction&&) = default;
+  UploadFileToVmAction& operator=(const UploadFileToVmAction&) = default;
+  UploadFileToVmAction& operator=(UploadFileToVmAction&&) = default;
+  ~UploadFileToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -24,6 +24,13 @@ struct AttachUsbDeviceToVmAction : Action<AttachUsbDeviceToVmAction, InventoryRe
   std::optional<std::string> attachType;  ///< one of PassThrough, Redirect; Java SDK default "PassThrough"
   std::optional<std::string> requestIp;
 
+  AttachUsbDeviceToVmAction();
+  AttachUsbDeviceToVmAction(const AttachUsbDeviceToVmAction&) = default;
+  AttachUsbDeviceToVmAction(AttachUsbDeviceToVmAction&&) = default;
+  AttachUsbDeviceToVmAction& operator=(const AttachUsbDeviceToVmAction&) = default;
+  AttachUsbDeviceToVmAction& operator=(AttachUsbDeviceToVmAction&&) = default;
+  ~AttachUsbDeviceToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -35,6 +42,13 @@ struct DetachUsbDeviceFromVmAction : Action<DetachUsbDeviceFromVmAction, Invento
   std::string usbDeviceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachUsbDeviceFromVmAction();
+  DetachUsbDeviceFromVmAction(const DetachUsbDeviceFromVmAction&) = default;
+  DetachUsbDeviceFromVmAction(DetachUsbDeviceFromVmAction&&) = default;
+  DetachUsbDeviceFromVmAction& operator=(const DetachUsbDeviceFromVmAction&) = default;
+  DetachUsbDeviceFromVmAction& operator=(DetachUsbDeviceFromVmAction&&) = default;
+  ~DetachUsbDeviceFromVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -42,6 +56,13 @@ struct DetachUsbDeviceFromVmAction : Action<DetachUsbDeviceFromVmAction, Invento
 /// `GET /v1/usb-device/usb-devices` -> QueryReply<UsbDeviceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryUsbDeviceAction.java.
 struct QueryUsbDeviceAction : QueryAction<QueryUsbDeviceAction, UsbDeviceInventory> {
+
+  QueryUsbDeviceAction();
+  QueryUsbDeviceAction(const QueryUsbDeviceAction&) = default;
+  QueryUsbDeviceAction(QueryUsbDeviceAction&&) = default;
+  QueryUsbDeviceAction& operator=(const QueryUsbDeviceAction&) = default;
+  QueryUsbDeviceAction& operator=(QueryUsbDeviceAction&&) = default;
+  ~QueryUsbDeviceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -56,6 +77,13 @@ struct UpdateUsbDeviceAction : Action<UpdateUsbDeviceAction, InventoryReply<UsbD
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdateUsbDeviceAction();
+  UpdateUsbDeviceAction(const UpdateUsbDeviceAction&) = default;
+  UpdateUsbDeviceAction(UpdateUsbDeviceAction&&) = default;
+  UpdateUsbDeviceAction& operator=(const UpdateUsbDeviceAction&) = default;
+  UpdateUsbDeviceAction& operator=(UpdateUsbDeviceAction&&) = default;
+  ~UpdateUsbDeviceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

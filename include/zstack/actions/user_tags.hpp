@@ -24,6 +24,13 @@ struct CreateUserTagAction : Action<CreateUserTagAction, InventoryReply<UserTagI
   std::string tag;  ///< required
   std::optional<std::string> requestIp;
 
+  CreateUserTagAction();
+  CreateUserTagAction(const CreateUserTagAction&) = default;
+  CreateUserTagAction(CreateUserTagAction&&) = default;
+  CreateUserTagAction& operator=(const CreateUserTagAction&) = default;
+  CreateUserTagAction& operator=(CreateUserTagAction&&) = default;
+  ~CreateUserTagAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -31,6 +38,13 @@ struct CreateUserTagAction : Action<CreateUserTagAction, InventoryReply<UserTagI
 /// `GET /v1/user-tags` -> QueryReply<UserTagInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryUserTagAction.java.
 struct QueryUserTagAction : QueryAction<QueryUserTagAction, UserTagInventory> {
+
+  QueryUserTagAction();
+  QueryUserTagAction(const QueryUserTagAction&) = default;
+  QueryUserTagAction(QueryUserTagAction&&) = default;
+  QueryUserTagAction& operator=(const QueryUserTagAction&) = default;
+  QueryUserTagAction& operator=(QueryUserTagAction&&) = default;
+  ~QueryUserTagAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

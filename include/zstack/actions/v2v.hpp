@@ -21,6 +21,13 @@ struct CleanV2VConversionCacheAction : Action<CleanV2VConversionCacheAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  CleanV2VConversionCacheAction();
+  CleanV2VConversionCacheAction(const CleanV2VConversionCacheAction&) = default;
+  CleanV2VConversionCacheAction(CleanV2VConversionCacheAction&&) = default;
+  CleanV2VConversionCacheAction& operator=(const CleanV2VConversionCacheAction&) = default;
+  CleanV2VConversionCacheAction& operator=(CleanV2VConversionCacheAction&&) = default;
+  ~CleanV2VConversionCacheAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -34,6 +41,13 @@ struct ListVMsFromKVMHostAction : Action<ListVMsFromKVMHostAction, ListVMsFromKV
   std::optional<std::string> sshPrivKey;
   std::optional<std::string> v2vType;  ///< Java SDK default "KVM"
   std::optional<std::string> requestIp;
+
+  ListVMsFromKVMHostAction();
+  ListVMsFromKVMHostAction(const ListVMsFromKVMHostAction&) = default;
+  ListVMsFromKVMHostAction(ListVMsFromKVMHostAction&&) = default;
+  ListVMsFromKVMHostAction& operator=(const ListVMsFromKVMHostAction&) = default;
+  ListVMsFromKVMHostAction& operator=(ListVMsFromKVMHostAction&&) = default;
+  ~ListVMsFromKVMHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

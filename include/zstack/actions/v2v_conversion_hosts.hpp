@@ -28,6 +28,13 @@ struct AddV2VConversionHostAction : Action<AddV2VConversionHostAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddV2VConversionHostAction();
+  AddV2VConversionHostAction(const AddV2VConversionHostAction&) = default;
+  AddV2VConversionHostAction(AddV2VConversionHostAction&&) = default;
+  AddV2VConversionHostAction& operator=(const AddV2VConversionHostAction&) = default;
+  AddV2VConversionHostAction& operator=(AddV2VConversionHostAction&&) = default;
+  ~AddV2VConversionHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct ChangeV2VConversionHostStateAction : Action<ChangeV2VConversionHostStateA
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeV2VConversionHostStateAction();
+  ChangeV2VConversionHostStateAction(const ChangeV2VConversionHostStateAction&) = default;
+  ChangeV2VConversionHostStateAction(ChangeV2VConversionHostStateAction&&) = default;
+  ChangeV2VConversionHostStateAction& operator=(const ChangeV2VConversionHostStateAction&) = default;
+  ChangeV2VConversionHostStateAction& operator=(ChangeV2VConversionHostStateAction&&) = default;
+  ~ChangeV2VConversionHostStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -51,6 +65,13 @@ struct DeleteV2VConversionHostAction : Action<DeleteV2VConversionHostAction, Emp
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteV2VConversionHostAction();
+  DeleteV2VConversionHostAction(const DeleteV2VConversionHostAction&) = default;
+  DeleteV2VConversionHostAction(DeleteV2VConversionHostAction&&) = default;
+  DeleteV2VConversionHostAction& operator=(const DeleteV2VConversionHostAction&) = default;
+  DeleteV2VConversionHostAction& operator=(DeleteV2VConversionHostAction&&) = default;
+  ~DeleteV2VConversionHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -58,6 +79,13 @@ struct DeleteV2VConversionHostAction : Action<DeleteV2VConversionHostAction, Emp
 /// `GET /v1/v2v-conversion-hosts` -> QueryReply<V2VConversionHostInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryV2VConversionHostAction.java.
 struct QueryV2VConversionHostAction : QueryAction<QueryV2VConversionHostAction, V2VConversionHostInventory> {
+
+  QueryV2VConversionHostAction();
+  QueryV2VConversionHostAction(const QueryV2VConversionHostAction&) = default;
+  QueryV2VConversionHostAction(QueryV2VConversionHostAction&&) = default;
+  QueryV2VConversionHostAction& operator=(const QueryV2VConversionHostAction&) = default;
+  QueryV2VConversionHostAction& operator=(QueryV2VConversionHostAction&&) = default;
+  ~QueryV2VConversionHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -72,6 +100,13 @@ struct UpdateV2VConversionHostAction : Action<UpdateV2VConversionHostAction, Inv
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> storagePath;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateV2VConversionHostAction();
+  UpdateV2VConversionHostAction(const UpdateV2VConversionHostAction&) = default;
+  UpdateV2VConversionHostAction(UpdateV2VConversionHostAction&&) = default;
+  UpdateV2VConversionHostAction& operator=(const UpdateV2VConversionHostAction&) = default;
+  UpdateV2VConversionHostAction& operator=(UpdateV2VConversionHostAction&&) = default;
+  ~UpdateV2VConversionHostAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -44,6 +44,13 @@ struct ConvertVmFromForeignHypervisorAction : Action<ConvertVmFromForeignHypervi
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  ConvertVmFromForeignHypervisorAction();
+  ConvertVmFromForeignHypervisorAction(const ConvertVmFromForeignHypervisorAction&) = default;
+  ConvertVmFromForeignHypervisorAction(ConvertVmFromForeignHypervisorAction&&) = default;
+  ConvertVmFromForeignHypervisorAction& operator=(const ConvertVmFromForeignHypervisorAction&) = default;
+  ConvertVmFromForeignHypervisorAction& operator=(ConvertVmFromForeignHypervisorAction&&) = default;
+  ~ConvertVmFromForeignHypervisorAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

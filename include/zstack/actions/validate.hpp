@@ -24,6 +24,13 @@ struct ValidateVmSchedulingRuleAction : Action<ValidateVmSchedulingRuleAction, E
   std::optional<std::string> zoneUuid;
   std::optional<std::string> requestIp;
 
+  ValidateVmSchedulingRuleAction();
+  ValidateVmSchedulingRuleAction(const ValidateVmSchedulingRuleAction&) = default;
+  ValidateVmSchedulingRuleAction(ValidateVmSchedulingRuleAction&&) = default;
+  ValidateVmSchedulingRuleAction& operator=(const ValidateVmSchedulingRuleAction&) = default;
+  ValidateVmSchedulingRuleAction& operator=(ValidateVmSchedulingRuleAction&&) = default;
+  ~ValidateVmSchedulingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

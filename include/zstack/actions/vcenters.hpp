@@ -36,6 +36,13 @@ struct AddVCenterAction : Action<AddVCenterAction, InventoryReply<VCenterInvento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddVCenterAction();
+  AddVCenterAction(const AddVCenterAction&) = default;
+  AddVCenterAction(AddVCenterAction&&) = default;
+  AddVCenterAction& operator=(const AddVCenterAction&) = default;
+  AddVCenterAction& operator=(AddVCenterAction&&) = default;
+  ~AddVCenterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct DeleteVCenterAction : Action<DeleteVCenterAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVCenterAction();
+  DeleteVCenterAction(const DeleteVCenterAction&) = default;
+  DeleteVCenterAction(DeleteVCenterAction&&) = default;
+  DeleteVCenterAction& operator=(const DeleteVCenterAction&) = default;
+  DeleteVCenterAction& operator=(DeleteVCenterAction&&) = default;
+  ~DeleteVCenterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -54,6 +68,13 @@ struct DeleteVCenterAction : Action<DeleteVCenterAction, EmptyReply> {
 /// `GET /v1/vcenters` -> QueryReply<VCenterInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVCenterAction.java.
 struct QueryVCenterAction : QueryAction<QueryVCenterAction, VCenterInventory> {
+
+  QueryVCenterAction();
+  QueryVCenterAction(const QueryVCenterAction&) = default;
+  QueryVCenterAction(QueryVCenterAction&&) = default;
+  QueryVCenterAction& operator=(const QueryVCenterAction&) = default;
+  QueryVCenterAction& operator=(QueryVCenterAction&&) = default;
+  ~QueryVCenterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -63,6 +84,13 @@ struct QueryVCenterAction : QueryAction<QueryVCenterAction, VCenterInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/QueryVCenterBackupStorageAction.java.
 struct QueryVCenterBackupStorageAction : QueryAction<QueryVCenterBackupStorageAction, VCenterBackupStorageInventory> {
 
+  QueryVCenterBackupStorageAction();
+  QueryVCenterBackupStorageAction(const QueryVCenterBackupStorageAction&) = default;
+  QueryVCenterBackupStorageAction(QueryVCenterBackupStorageAction&&) = default;
+  QueryVCenterBackupStorageAction& operator=(const QueryVCenterBackupStorageAction&) = default;
+  QueryVCenterBackupStorageAction& operator=(QueryVCenterBackupStorageAction&&) = default;
+  ~QueryVCenterBackupStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -70,6 +98,13 @@ struct QueryVCenterBackupStorageAction : QueryAction<QueryVCenterBackupStorageAc
 /// `GET /v1/vcenters/clusters` -> QueryReply<VCenterClusterInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVCenterClusterAction.java.
 struct QueryVCenterClusterAction : QueryAction<QueryVCenterClusterAction, VCenterClusterInventory> {
+
+  QueryVCenterClusterAction();
+  QueryVCenterClusterAction(const QueryVCenterClusterAction&) = default;
+  QueryVCenterClusterAction(QueryVCenterClusterAction&&) = default;
+  QueryVCenterClusterAction& operator=(const QueryVCenterClusterAction&) = default;
+  QueryVCenterClusterAction& operator=(QueryVCenterClusterAction&&) = default;
+  ~QueryVCenterClusterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -79,6 +114,13 @@ struct QueryVCenterClusterAction : QueryAction<QueryVCenterClusterAction, VCente
 /// From sdk/src/main/java/org/zstack/sdk/QueryVCenterDatacenterAction.java.
 struct QueryVCenterDatacenterAction : QueryAction<QueryVCenterDatacenterAction, VCenterDatacenterInventory> {
 
+  QueryVCenterDatacenterAction();
+  QueryVCenterDatacenterAction(const QueryVCenterDatacenterAction&) = default;
+  QueryVCenterDatacenterAction(QueryVCenterDatacenterAction&&) = default;
+  QueryVCenterDatacenterAction& operator=(const QueryVCenterDatacenterAction&) = default;
+  QueryVCenterDatacenterAction& operator=(QueryVCenterDatacenterAction&&) = default;
+  ~QueryVCenterDatacenterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -87,6 +129,13 @@ struct QueryVCenterDatacenterAction : QueryAction<QueryVCenterDatacenterAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryVCenterPrimaryStorageAction.java.
 struct QueryVCenterPrimaryStorageAction : QueryAction<QueryVCenterPrimaryStorageAction, VCenterPrimaryStorageInventory> {
 
+  QueryVCenterPrimaryStorageAction();
+  QueryVCenterPrimaryStorageAction(const QueryVCenterPrimaryStorageAction&) = default;
+  QueryVCenterPrimaryStorageAction(QueryVCenterPrimaryStorageAction&&) = default;
+  QueryVCenterPrimaryStorageAction& operator=(const QueryVCenterPrimaryStorageAction&) = default;
+  QueryVCenterPrimaryStorageAction& operator=(QueryVCenterPrimaryStorageAction&&) = default;
+  ~QueryVCenterPrimaryStorageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -94,6 +143,13 @@ struct QueryVCenterPrimaryStorageAction : QueryAction<QueryVCenterPrimaryStorage
 /// `GET /v1/vcenters/clusters/resourcepools` -> QueryReply<VCenterResourcePoolInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVCenterResourcePoolAction.java.
 struct QueryVCenterResourcePoolAction : QueryAction<QueryVCenterResourcePoolAction, VCenterResourcePoolInventory> {
+
+  QueryVCenterResourcePoolAction();
+  QueryVCenterResourcePoolAction(const QueryVCenterResourcePoolAction&) = default;
+  QueryVCenterResourcePoolAction(QueryVCenterResourcePoolAction&&) = default;
+  QueryVCenterResourcePoolAction& operator=(const QueryVCenterResourcePoolAction&) = default;
+  QueryVCenterResourcePoolAction& operator=(QueryVCenterResourcePoolAction&&) = default;
+  ~QueryVCenterResourcePoolAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -105,6 +161,13 @@ struct QueryVCenterResourcePoolAction : QueryAction<QueryVCenterResourcePoolActi
 struct SyncVCenterAction : Action<SyncVCenterAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncVCenterAction();
+  SyncVCenterAction(const SyncVCenterAction&) = default;
+  SyncVCenterAction(SyncVCenterAction&&) = default;
+  SyncVCenterAction& operator=(const SyncVCenterAction&) = default;
+  SyncVCenterAction& operator=(SyncVCenterAction&&) = default;
+  ~SyncVCenterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -123,6 +186,13 @@ struct UpdateVCenterAction : Action<UpdateVCenterAction, InventoryReply<VCenterI
   std::optional<std::int32_t> port;
   std::optional<std::string> state;  ///< one of Enabled, Disabled
   std::optional<std::string> requestIp;
+
+  UpdateVCenterAction();
+  UpdateVCenterAction(const UpdateVCenterAction&) = default;
+  UpdateVCenterAction(UpdateVCenterAction&&) = default;
+  UpdateVCenterAction& operator=(const UpdateVCenterAction&) = default;
+  UpdateVCenterAction& operator=(UpdateVCenterAction&&) = default;
+  ~UpdateVCenterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -21,6 +21,13 @@ namespace zstack {
 struct GetVipQosAction : Action<GetVipQosAction, QueryReply<VipQosInventory>> {
   std::string uuid;  ///< path
 
+  GetVipQosAction();
+  GetVipQosAction(const GetVipQosAction&) = default;
+  GetVipQosAction(GetVipQosAction&&) = default;
+  GetVipQosAction& operator=(const GetVipQosAction&) = default;
+  GetVipQosAction& operator=(GetVipQosAction&&) = default;
+  ~GetVipQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

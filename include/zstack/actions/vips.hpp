@@ -29,6 +29,13 @@ struct AttachVipToVpcSharedQosAction : Action<AttachVipToVpcSharedQosAction, Emp
   std::optional<std::vector<std::string>> vipUuids;  ///< not empty
   std::optional<std::string> requestIp;
 
+  AttachVipToVpcSharedQosAction();
+  AttachVipToVpcSharedQosAction(const AttachVipToVpcSharedQosAction&) = default;
+  AttachVipToVpcSharedQosAction(AttachVipToVpcSharedQosAction&&) = default;
+  AttachVipToVpcSharedQosAction& operator=(const AttachVipToVpcSharedQosAction&) = default;
+  AttachVipToVpcSharedQosAction& operator=(AttachVipToVpcSharedQosAction&&) = default;
+  ~AttachVipToVpcSharedQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -41,6 +48,13 @@ struct ChangeVipStateAction : Action<ChangeVipStateAction, InventoryReply<VipInv
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
 
+  ChangeVipStateAction();
+  ChangeVipStateAction(const ChangeVipStateAction&) = default;
+  ChangeVipStateAction(ChangeVipStateAction&&) = default;
+  ChangeVipStateAction& operator=(const ChangeVipStateAction&) = default;
+  ChangeVipStateAction& operator=(ChangeVipStateAction&&) = default;
+  ~ChangeVipStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -52,6 +66,13 @@ struct ChangeVpcSharedQosBandwidthAction : Action<ChangeVpcSharedQosBandwidthAct
   std::string sharedQosUuid;  ///< path; required
   std::optional<std::int64_t> bandwidth;  ///< required; range [131072, 32212254720]
   std::optional<std::string> requestIp;
+
+  ChangeVpcSharedQosBandwidthAction();
+  ChangeVpcSharedQosBandwidthAction(const ChangeVpcSharedQosBandwidthAction&) = default;
+  ChangeVpcSharedQosBandwidthAction(ChangeVpcSharedQosBandwidthAction&&) = default;
+  ChangeVpcSharedQosBandwidthAction& operator=(const ChangeVpcSharedQosBandwidthAction&) = default;
+  ChangeVpcSharedQosBandwidthAction& operator=(ChangeVpcSharedQosBandwidthAction&&) = default;
+  ~ChangeVpcSharedQosBandwidthAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -66,6 +87,13 @@ struct CheckVipPortAvailabilityAction : Action<CheckVipPortAvailabilityAction, C
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  CheckVipPortAvailabilityAction();
+  CheckVipPortAvailabilityAction(const CheckVipPortAvailabilityAction&) = default;
+  CheckVipPortAvailabilityAction(CheckVipPortAvailabilityAction&&) = default;
+  CheckVipPortAvailabilityAction& operator=(const CheckVipPortAvailabilityAction&) = default;
+  CheckVipPortAvailabilityAction& operator=(CheckVipPortAvailabilityAction&&) = default;
+  ~CheckVipPortAvailabilityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -82,6 +110,13 @@ struct CreateVipAction : Action<CreateVipAction, InventoryReply<VipInventory>> {
   std::optional<std::string> allocatorStrategy;
   std::optional<std::string> requiredIp;
   std::optional<std::string> resourceUuid;
+
+  CreateVipAction();
+  CreateVipAction(const CreateVipAction&) = default;
+  CreateVipAction(CreateVipAction&&) = default;
+  CreateVipAction& operator=(const CreateVipAction&) = default;
+  CreateVipAction& operator=(CreateVipAction&&) = default;
+  ~CreateVipAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -100,6 +135,13 @@ struct CreateVpcSharedQosAction : Action<CreateVpcSharedQosAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVpcSharedQosAction();
+  CreateVpcSharedQosAction(const CreateVpcSharedQosAction&) = default;
+  CreateVpcSharedQosAction(CreateVpcSharedQosAction&&) = default;
+  CreateVpcSharedQosAction& operator=(const CreateVpcSharedQosAction&) = default;
+  CreateVpcSharedQosAction& operator=(CreateVpcSharedQosAction&&) = default;
+  ~CreateVpcSharedQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -110,6 +152,13 @@ struct CreateVpcSharedQosAction : Action<CreateVpcSharedQosAction, InventoryRepl
 struct DeleteVipAction : Action<DeleteVipAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< one of Permissive, Enforcing
+
+  DeleteVipAction();
+  DeleteVipAction(const DeleteVipAction&) = default;
+  DeleteVipAction(DeleteVipAction&&) = default;
+  DeleteVipAction& operator=(const DeleteVipAction&) = default;
+  DeleteVipAction& operator=(DeleteVipAction&&) = default;
+  ~DeleteVipAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -122,6 +171,13 @@ struct DeleteVipQosAction : Action<DeleteVipQosAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::int32_t> port;
 
+  DeleteVipQosAction();
+  DeleteVipQosAction(const DeleteVipQosAction&) = default;
+  DeleteVipQosAction(DeleteVipQosAction&&) = default;
+  DeleteVipQosAction& operator=(const DeleteVipQosAction&) = default;
+  DeleteVipQosAction& operator=(DeleteVipQosAction&&) = default;
+  ~DeleteVipQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -132,6 +188,13 @@ struct DeleteVpcSharedQosAction : Action<DeleteVpcSharedQosAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVpcSharedQosAction();
+  DeleteVpcSharedQosAction(const DeleteVpcSharedQosAction&) = default;
+  DeleteVpcSharedQosAction(DeleteVpcSharedQosAction&&) = default;
+  DeleteVpcSharedQosAction& operator=(const DeleteVpcSharedQosAction&) = default;
+  DeleteVpcSharedQosAction& operator=(DeleteVpcSharedQosAction&&) = default;
+  ~DeleteVpcSharedQosAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -144,6 +207,13 @@ struct DetachVipFromVpcSharedQosAction : Action<DetachVipFromVpcSharedQosAction,
   std::optional<Json> vipLists;  ///< not empty; element type unknown upstream: JSON
   std::optional<std::vector<std::string>> vipUuids;  ///< not empty
   std::optional<std::string> requestIp;
+
+  DetachVipFromVpcSharedQosAction();
+  DetachVipFromVpcSharedQosAction(const DetachVipFromVpcSharedQosAction&) = default;
+  DetachVipFromVpcSharedQosAction(DetachVipFromVpcSharedQosAction&&) = default;
+  DetachVipFromVpcSharedQosAction& operator=(const DetachVipFromVpcSharedQosAction&) = default;
+  DetachVipFromVpcSharedQosAction& operator=(DetachVipFromVpcSharedQosAction&&) = default;
+  ~DetachVipFromVpcSharedQosAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -158,6 +228,13 @@ struct GetVipAvailablePortAction : Action<GetVipAvailablePortAction, GetVipAvail
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetVipAvailablePortAction();
+  GetVipAvailablePortAction(const GetVipAvailablePortAction&) = default;
+  GetVipAvailablePortAction(GetVipAvailablePortAction&&) = default;
+  GetVipAvailablePortAction& operator=(const GetVipAvailablePortAction&) = default;
+  GetVipAvailablePortAction& operator=(GetVipAvailablePortAction&&) = default;
+  ~GetVipAvailablePortAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -169,6 +246,13 @@ struct GetVipUsedPortsAction : Action<GetVipUsedPortsAction, QueryReply<VipPortR
   std::string uuid;  ///< path; required
   std::string protocol;  ///< required; one of tcp, udp
 
+  GetVipUsedPortsAction();
+  GetVipUsedPortsAction(const GetVipUsedPortsAction&) = default;
+  GetVipUsedPortsAction(GetVipUsedPortsAction&&) = default;
+  GetVipUsedPortsAction& operator=(const GetVipUsedPortsAction&) = default;
+  GetVipUsedPortsAction& operator=(GetVipUsedPortsAction&&) = default;
+  ~GetVipUsedPortsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -178,6 +262,13 @@ struct GetVipUsedPortsAction : Action<GetVipUsedPortsAction, QueryReply<VipPortR
 /// From api/actions/QueryVip.json (the manual).
 struct QueryVipAction : QueryAction<QueryVipAction, VipInventory> {
 
+  QueryVipAction();
+  QueryVipAction(const QueryVipAction&) = default;
+  QueryVipAction(QueryVipAction&&) = default;
+  QueryVipAction& operator=(const QueryVipAction&) = default;
+  QueryVipAction& operator=(QueryVipAction&&) = default;
+  ~QueryVipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -185,6 +276,13 @@ struct QueryVipAction : QueryAction<QueryVipAction, VipInventory> {
 /// `GET /v1/vips/sharedqos` -> QueryReply<VpcSharedQosInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcSharedQosAction.java.
 struct QueryVpcSharedQosAction : QueryAction<QueryVpcSharedQosAction, VpcSharedQosInventory> {
+
+  QueryVpcSharedQosAction();
+  QueryVpcSharedQosAction(const QueryVpcSharedQosAction&) = default;
+  QueryVpcSharedQosAction(QueryVpcSharedQosAction&&) = default;
+  QueryVpcSharedQosAction& operator=(const QueryVpcSharedQosAction&) = default;
+  QueryVpcSharedQosAction& operator=(QueryVpcSharedQosAction&&) = default;
+  ~QueryVpcSharedQosAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -200,6 +298,13 @@ struct SetVipQosAction : Action<SetVipQosAction, InventoryReply<VipQosInventory>
   std::optional<std::int64_t> outboundBandwidth;  ///< range [131072, 32212254720]
   std::optional<std::int64_t> inboundBandwidth;  ///< range [131072, 32212254720]
 
+  SetVipQosAction();
+  SetVipQosAction(const SetVipQosAction&) = default;
+  SetVipQosAction(SetVipQosAction&&) = default;
+  SetVipQosAction& operator=(const SetVipQosAction&) = default;
+  SetVipQosAction& operator=(SetVipQosAction&&) = default;
+  ~SetVipQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -213,6 +318,13 @@ struct UpdateVipAction : Action<UpdateVipAction, InventoryReply<VipInventory>> {
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
 
+  UpdateVipAction();
+  UpdateVipAction(const UpdateVipAction&) = default;
+  UpdateVipAction(UpdateVipAction&&) = default;
+  UpdateVipAction& operator=(const UpdateVipAction&) = default;
+  UpdateVipAction& operator=(UpdateVipAction&&) = default;
+  ~UpdateVipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -225,6 +337,13 @@ struct UpdateVpcSharedQosAction : Action<UpdateVpcSharedQosAction, InventoryRepl
   std::string name;  ///< required; max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateVpcSharedQosAction();
+  UpdateVpcSharedQosAction(const UpdateVpcSharedQosAction&) = default;
+  UpdateVpcSharedQosAction(UpdateVpcSharedQosAction&&) = default;
+  UpdateVpcSharedQosAction& operator=(const UpdateVpcSharedQosAction&) = default;
+  UpdateVpcSharedQosAction& operator=(UpdateVpcSharedQosAction&&) = default;
+  ~UpdateVpcSharedQosAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

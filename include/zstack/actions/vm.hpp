@@ -22,6 +22,13 @@ struct GetCandidateVMForAttachingAffinityGroupAction : Action<GetCandidateVMForA
   std::string affinityGroupUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  GetCandidateVMForAttachingAffinityGroupAction();
+  GetCandidateVMForAttachingAffinityGroupAction(const GetCandidateVMForAttachingAffinityGroupAction&) = default;
+  GetCandidateVMForAttachingAffinityGroupAction(GetCandidateVMForAttachingAffinityGroupAction&&) = default;
+  GetCandidateVMForAttachingAffinityGroupAction& operator=(const GetCandidateVMForAttachingAffinityGroupAction&) = default;
+  GetCandidateVMForAttachingAffinityGroupAction& operator=(GetCandidateVMForAttachingAffinityGroupAction&&) = default;
+  ~GetCandidateVMForAttachingAffinityGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -29,6 +36,13 @@ struct GetCandidateVMForAttachingAffinityGroupAction : Action<GetCandidateVMForA
 /// `GET /v1/vm/sched-history` -> QueryReply<VmSchedHistoryInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmSchedHistoryAction.java.
 struct QueryVmSchedHistoryAction : QueryAction<QueryVmSchedHistoryAction, VmSchedHistoryInventory> {
+
+  QueryVmSchedHistoryAction();
+  QueryVmSchedHistoryAction(const QueryVmSchedHistoryAction&) = default;
+  QueryVmSchedHistoryAction(QueryVmSchedHistoryAction&&) = default;
+  QueryVmSchedHistoryAction& operator=(const QueryVmSchedHistoryAction&) = default;
+  QueryVmSchedHistoryAction& operator=(QueryVmSchedHistoryAction&&) = default;
+  ~QueryVmSchedHistoryAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -83,6 +83,13 @@ struct AttachGuestToolsIsoToVmAction : Action<AttachGuestToolsIsoToVmAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachGuestToolsIsoToVmAction();
+  AttachGuestToolsIsoToVmAction(const AttachGuestToolsIsoToVmAction&) = default;
+  AttachGuestToolsIsoToVmAction(AttachGuestToolsIsoToVmAction&&) = default;
+  AttachGuestToolsIsoToVmAction& operator=(const AttachGuestToolsIsoToVmAction&) = default;
+  AttachGuestToolsIsoToVmAction& operator=(AttachGuestToolsIsoToVmAction&&) = default;
+  ~AttachGuestToolsIsoToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -94,6 +101,13 @@ struct AttachIsoToVmInstanceAction : Action<AttachIsoToVmInstanceAction, Invento
   std::string vmInstanceUuid;  ///< path; required
   std::string isoUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachIsoToVmInstanceAction();
+  AttachIsoToVmInstanceAction(const AttachIsoToVmInstanceAction&) = default;
+  AttachIsoToVmInstanceAction(AttachIsoToVmInstanceAction&&) = default;
+  AttachIsoToVmInstanceAction& operator=(const AttachIsoToVmInstanceAction&) = default;
+  AttachIsoToVmInstanceAction& operator=(AttachIsoToVmInstanceAction&&) = default;
+  ~AttachIsoToVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -111,6 +125,13 @@ struct AttachL3NetworkToVmAction : Action<AttachL3NetworkToVmAction, InventoryRe
   std::optional<std::string> vmNicParams;
   std::optional<std::string> requestIp;
 
+  AttachL3NetworkToVmAction();
+  AttachL3NetworkToVmAction(const AttachL3NetworkToVmAction&) = default;
+  AttachL3NetworkToVmAction(AttachL3NetworkToVmAction&&) = default;
+  AttachL3NetworkToVmAction& operator=(const AttachL3NetworkToVmAction&) = default;
+  AttachL3NetworkToVmAction& operator=(AttachL3NetworkToVmAction&&) = default;
+  ~AttachL3NetworkToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -124,6 +145,13 @@ struct AttachScsiLunToVmInstanceAction : Action<AttachScsiLunToVmInstanceAction,
   std::optional<bool> disableMultiPathAttach;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  AttachScsiLunToVmInstanceAction();
+  AttachScsiLunToVmInstanceAction(const AttachScsiLunToVmInstanceAction&) = default;
+  AttachScsiLunToVmInstanceAction(AttachScsiLunToVmInstanceAction&&) = default;
+  AttachScsiLunToVmInstanceAction& operator=(const AttachScsiLunToVmInstanceAction&) = default;
+  AttachScsiLunToVmInstanceAction& operator=(AttachScsiLunToVmInstanceAction&&) = default;
+  ~AttachScsiLunToVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -135,6 +163,13 @@ struct AttachVmNicToVmAction : Action<AttachVmNicToVmAction, InventoryReply<VmIn
   std::string vmNicUuid;  ///< path; required
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  AttachVmNicToVmAction();
+  AttachVmNicToVmAction(const AttachVmNicToVmAction&) = default;
+  AttachVmNicToVmAction(AttachVmNicToVmAction&&) = default;
+  AttachVmNicToVmAction& operator=(const AttachVmNicToVmAction&) = default;
+  AttachVmNicToVmAction& operator=(AttachVmNicToVmAction&&) = default;
+  ~AttachVmNicToVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -148,6 +183,13 @@ struct ChangeInstanceOfferingAction : Action<ChangeInstanceOfferingAction, Inven
   std::string instanceOfferingUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  ChangeInstanceOfferingAction();
+  ChangeInstanceOfferingAction(const ChangeInstanceOfferingAction&) = default;
+  ChangeInstanceOfferingAction(ChangeInstanceOfferingAction&&) = default;
+  ChangeInstanceOfferingAction& operator=(const ChangeInstanceOfferingAction&) = default;
+  ChangeInstanceOfferingAction& operator=(ChangeInstanceOfferingAction&&) = default;
+  ~ChangeInstanceOfferingAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -159,6 +201,13 @@ struct ChangeVfNicHaStateAction : Action<ChangeVfNicHaStateAction, InventoryRepl
   std::string vfNicUuid;  ///< path; required; not empty
   std::string haState;  ///< required; one of Enabled, Disabled; max length 32
   std::optional<std::string> requestIp;
+
+  ChangeVfNicHaStateAction();
+  ChangeVfNicHaStateAction(const ChangeVfNicHaStateAction&) = default;
+  ChangeVfNicHaStateAction(ChangeVfNicHaStateAction&&) = default;
+  ChangeVfNicHaStateAction& operator=(const ChangeVfNicHaStateAction&) = default;
+  ChangeVfNicHaStateAction& operator=(ChangeVfNicHaStateAction&&) = default;
+  ~ChangeVfNicHaStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -174,6 +223,13 @@ struct ChangeVmImageAction : Action<ChangeVmImageAction, InventoryReply<VmInstan
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  ChangeVmImageAction();
+  ChangeVmImageAction(const ChangeVmImageAction&) = default;
+  ChangeVmImageAction(ChangeVmImageAction&&) = default;
+  ChangeVmImageAction& operator=(const ChangeVmImageAction&) = default;
+  ChangeVmImageAction& operator=(ChangeVmImageAction&&) = default;
+  ~ChangeVmImageAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -187,6 +243,13 @@ struct ChangeVmNicNetworkAction : Action<ChangeVmNicNetworkAction, InventoryRepl
   std::optional<std::string> staticIp;
   std::optional<std::string> requestIp;
 
+  ChangeVmNicNetworkAction();
+  ChangeVmNicNetworkAction(const ChangeVmNicNetworkAction&) = default;
+  ChangeVmNicNetworkAction(ChangeVmNicNetworkAction&&) = default;
+  ChangeVmNicNetworkAction& operator=(const ChangeVmNicNetworkAction&) = default;
+  ChangeVmNicNetworkAction& operator=(ChangeVmNicNetworkAction&&) = default;
+  ~ChangeVmNicNetworkAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -198,6 +261,13 @@ struct ChangeVmNicStateAction : Action<ChangeVmNicStateAction, InventoryReply<Vm
   std::string vmNicUuid;  ///< path; required
   std::string state;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeVmNicStateAction();
+  ChangeVmNicStateAction(const ChangeVmNicStateAction&) = default;
+  ChangeVmNicStateAction(ChangeVmNicStateAction&&) = default;
+  ChangeVmNicStateAction& operator=(const ChangeVmNicStateAction&) = default;
+  ChangeVmNicStateAction& operator=(ChangeVmNicStateAction&&) = default;
+  ~ChangeVmNicStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -211,6 +281,13 @@ struct ChangeVmNicTypeAction : Action<ChangeVmNicTypeAction, InventoryReply<VmNi
   std::string vmNicType;  ///< required; one of VNIC
   std::optional<std::string> requestIp;
 
+  ChangeVmNicTypeAction();
+  ChangeVmNicTypeAction(const ChangeVmNicTypeAction&) = default;
+  ChangeVmNicTypeAction(ChangeVmNicTypeAction&&) = default;
+  ChangeVmNicTypeAction& operator=(const ChangeVmNicTypeAction&) = default;
+  ChangeVmNicTypeAction& operator=(ChangeVmNicTypeAction&&) = default;
+  ~ChangeVmNicTypeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -223,6 +300,13 @@ struct ChangeVmPasswordAction : Action<ChangeVmPasswordAction, EmptyReply> {
   std::string password;  ///< required; max length 32; pattern [\da-zA-Z-`=\\\[\];',./~!@#$%^&*()_+|{}:"<>?]{1,} (checked by the server)
   std::string account;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  ChangeVmPasswordAction();
+  ChangeVmPasswordAction(const ChangeVmPasswordAction&) = default;
+  ChangeVmPasswordAction(ChangeVmPasswordAction&&) = default;
+  ChangeVmPasswordAction& operator=(const ChangeVmPasswordAction&) = default;
+  ChangeVmPasswordAction& operator=(ChangeVmPasswordAction&&) = default;
+  ~ChangeVmPasswordAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -244,6 +328,13 @@ struct CloneVmInstanceAction : Action<CloneVmInstanceAction, CloneVmInstanceResu
   std::optional<std::string> clusterUuid;
   std::optional<std::string> hostUuid;
   std::optional<std::string> requestIp;
+
+  CloneVmInstanceAction();
+  CloneVmInstanceAction(const CloneVmInstanceAction&) = default;
+  CloneVmInstanceAction(CloneVmInstanceAction&&) = default;
+  CloneVmInstanceAction& operator=(const CloneVmInstanceAction&) = default;
+  CloneVmInstanceAction& operator=(CloneVmInstanceAction&&) = default;
+  ~CloneVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -275,6 +366,13 @@ struct CreateFaultToleranceVmInstanceAction : Action<CreateFaultToleranceVmInsta
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateFaultToleranceVmInstanceAction();
+  CreateFaultToleranceVmInstanceAction(const CreateFaultToleranceVmInstanceAction&) = default;
+  CreateFaultToleranceVmInstanceAction(CreateFaultToleranceVmInstanceAction&&) = default;
+  CreateFaultToleranceVmInstanceAction& operator=(const CreateFaultToleranceVmInstanceAction&) = default;
+  CreateFaultToleranceVmInstanceAction& operator=(CreateFaultToleranceVmInstanceAction&&) = default;
+  ~CreateFaultToleranceVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -290,6 +388,13 @@ struct CreateVmCdRomAction : Action<CreateVmCdRomAction, InventoryReply<VmCdRomI
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateVmCdRomAction();
+  CreateVmCdRomAction(const CreateVmCdRomAction&) = default;
+  CreateVmCdRomAction(CreateVmCdRomAction&&) = default;
+  CreateVmCdRomAction& operator=(const CreateVmCdRomAction&) = default;
+  CreateVmCdRomAction& operator=(CreateVmCdRomAction&&) = default;
+  ~CreateVmCdRomAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -332,6 +437,13 @@ struct CreateVmInstanceAction : Action<CreateVmInstanceAction, InventoryReply<Vm
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmInstanceAction();
+  CreateVmInstanceAction(const CreateVmInstanceAction&) = default;
+  CreateVmInstanceAction(CreateVmInstanceAction&&) = default;
+  CreateVmInstanceAction& operator=(const CreateVmInstanceAction&) = default;
+  CreateVmInstanceAction& operator=(CreateVmInstanceAction&&) = default;
+  ~CreateVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -360,6 +472,13 @@ struct CreateVmInstanceFromVolumeAction : Action<CreateVmInstanceFromVolumeActio
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateVmInstanceFromVolumeAction();
+  CreateVmInstanceFromVolumeAction(const CreateVmInstanceFromVolumeAction&) = default;
+  CreateVmInstanceFromVolumeAction(CreateVmInstanceFromVolumeAction&&) = default;
+  CreateVmInstanceFromVolumeAction& operator=(const CreateVmInstanceFromVolumeAction&) = default;
+  CreateVmInstanceFromVolumeAction& operator=(CreateVmInstanceFromVolumeAction&&) = default;
+  ~CreateVmInstanceFromVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -391,6 +510,13 @@ struct CreateVmInstanceFromVolumeSnapshotAction : Action<CreateVmInstanceFromVol
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmInstanceFromVolumeSnapshotAction();
+  CreateVmInstanceFromVolumeSnapshotAction(const CreateVmInstanceFromVolumeSnapshotAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotAction(CreateVmInstanceFromVolumeSnapshotAction&&) = default;
+  CreateVmInstanceFromVolumeSnapshotAction& operator=(const CreateVmInstanceFromVolumeSnapshotAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotAction& operator=(CreateVmInstanceFromVolumeSnapshotAction&&) = default;
+  ~CreateVmInstanceFromVolumeSnapshotAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -420,6 +546,13 @@ struct CreateVmInstanceFromVolumeSnapshotGroupAction : Action<CreateVmInstanceFr
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmInstanceFromVolumeSnapshotGroupAction();
+  CreateVmInstanceFromVolumeSnapshotGroupAction(const CreateVmInstanceFromVolumeSnapshotGroupAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotGroupAction(CreateVmInstanceFromVolumeSnapshotGroupAction&&) = default;
+  CreateVmInstanceFromVolumeSnapshotGroupAction& operator=(const CreateVmInstanceFromVolumeSnapshotGroupAction&) = default;
+  CreateVmInstanceFromVolumeSnapshotGroupAction& operator=(CreateVmInstanceFromVolumeSnapshotGroupAction&&) = default;
+  ~CreateVmInstanceFromVolumeSnapshotGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -435,6 +568,13 @@ struct CreateVmUserDefinedXmlHookScriptAction : Action<CreateVmUserDefinedXmlHoo
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmUserDefinedXmlHookScriptAction();
+  CreateVmUserDefinedXmlHookScriptAction(const CreateVmUserDefinedXmlHookScriptAction&) = default;
+  CreateVmUserDefinedXmlHookScriptAction(CreateVmUserDefinedXmlHookScriptAction&&) = default;
+  CreateVmUserDefinedXmlHookScriptAction& operator=(const CreateVmUserDefinedXmlHookScriptAction&) = default;
+  CreateVmUserDefinedXmlHookScriptAction& operator=(CreateVmUserDefinedXmlHookScriptAction&&) = default;
+  ~CreateVmUserDefinedXmlHookScriptAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -445,6 +585,13 @@ struct DeleteNicQosAction : Action<DeleteNicQosAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::string direction;  ///< required; one of in, out
   std::optional<std::string> requestIp;
+
+  DeleteNicQosAction();
+  DeleteNicQosAction(const DeleteNicQosAction&) = default;
+  DeleteNicQosAction(DeleteNicQosAction&&) = default;
+  DeleteNicQosAction& operator=(const DeleteNicQosAction&) = default;
+  DeleteNicQosAction& operator=(DeleteNicQosAction&&) = default;
+  ~DeleteNicQosAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -457,6 +604,13 @@ struct DeleteVmBootModeAction : Action<DeleteVmBootModeAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVmBootModeAction();
+  DeleteVmBootModeAction(const DeleteVmBootModeAction&) = default;
+  DeleteVmBootModeAction(DeleteVmBootModeAction&&) = default;
+  DeleteVmBootModeAction& operator=(const DeleteVmBootModeAction&) = default;
+  DeleteVmBootModeAction& operator=(DeleteVmBootModeAction&&) = default;
+  ~DeleteVmBootModeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -468,6 +622,13 @@ struct DeleteVmCdRomAction : Action<DeleteVmCdRomAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVmCdRomAction();
+  DeleteVmCdRomAction(const DeleteVmCdRomAction&) = default;
+  DeleteVmCdRomAction(DeleteVmCdRomAction&&) = default;
+  DeleteVmCdRomAction& operator=(const DeleteVmCdRomAction&) = default;
+  DeleteVmCdRomAction& operator=(DeleteVmCdRomAction&&) = default;
+  ~DeleteVmCdRomAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -477,6 +638,13 @@ struct DeleteVmCdRomAction : Action<DeleteVmCdRomAction, EmptyReply> {
 struct DeleteVmConsolePasswordAction : Action<DeleteVmConsolePasswordAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteVmConsolePasswordAction();
+  DeleteVmConsolePasswordAction(const DeleteVmConsolePasswordAction&) = default;
+  DeleteVmConsolePasswordAction(DeleteVmConsolePasswordAction&&) = default;
+  DeleteVmConsolePasswordAction& operator=(const DeleteVmConsolePasswordAction&) = default;
+  DeleteVmConsolePasswordAction& operator=(DeleteVmConsolePasswordAction&&) = default;
+  ~DeleteVmConsolePasswordAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -489,6 +657,13 @@ struct DeleteVmHostnameAction : Action<DeleteVmHostnameAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVmHostnameAction();
+  DeleteVmHostnameAction(const DeleteVmHostnameAction&) = default;
+  DeleteVmHostnameAction(DeleteVmHostnameAction&&) = default;
+  DeleteVmHostnameAction& operator=(const DeleteVmHostnameAction&) = default;
+  DeleteVmHostnameAction& operator=(DeleteVmHostnameAction&&) = default;
+  ~DeleteVmHostnameAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -499,6 +674,13 @@ struct DeleteVmInstanceHaLevelAction : Action<DeleteVmInstanceHaLevelAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DeleteVmInstanceHaLevelAction();
+  DeleteVmInstanceHaLevelAction(const DeleteVmInstanceHaLevelAction&) = default;
+  DeleteVmInstanceHaLevelAction(DeleteVmInstanceHaLevelAction&&) = default;
+  DeleteVmInstanceHaLevelAction& operator=(const DeleteVmInstanceHaLevelAction&) = default;
+  DeleteVmInstanceHaLevelAction& operator=(DeleteVmInstanceHaLevelAction&&) = default;
+  ~DeleteVmInstanceHaLevelAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -508,6 +690,13 @@ struct DeleteVmInstanceHaLevelAction : Action<DeleteVmInstanceHaLevelAction, Emp
 struct DeleteVmSshKeyAction : Action<DeleteVmSshKeyAction, EmptyReply> {
   std::string uuid;  ///< path
   std::optional<std::string> requestIp;
+
+  DeleteVmSshKeyAction();
+  DeleteVmSshKeyAction(const DeleteVmSshKeyAction&) = default;
+  DeleteVmSshKeyAction(DeleteVmSshKeyAction&&) = default;
+  DeleteVmSshKeyAction& operator=(const DeleteVmSshKeyAction&) = default;
+  DeleteVmSshKeyAction& operator=(DeleteVmSshKeyAction&&) = default;
+  ~DeleteVmSshKeyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -522,6 +711,13 @@ struct DeleteVmStaticIpAction : Action<DeleteVmStaticIpAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVmStaticIpAction();
+  DeleteVmStaticIpAction(const DeleteVmStaticIpAction&) = default;
+  DeleteVmStaticIpAction(DeleteVmStaticIpAction&&) = default;
+  DeleteVmStaticIpAction& operator=(const DeleteVmStaticIpAction&) = default;
+  DeleteVmStaticIpAction& operator=(DeleteVmStaticIpAction&&) = default;
+  ~DeleteVmStaticIpAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -533,6 +729,13 @@ struct DeleteVmUserDefinedXmlAction : Action<DeleteVmUserDefinedXmlAction, Empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVmUserDefinedXmlAction();
+  DeleteVmUserDefinedXmlAction(const DeleteVmUserDefinedXmlAction&) = default;
+  DeleteVmUserDefinedXmlAction(DeleteVmUserDefinedXmlAction&&) = default;
+  DeleteVmUserDefinedXmlAction& operator=(const DeleteVmUserDefinedXmlAction&) = default;
+  DeleteVmUserDefinedXmlAction& operator=(DeleteVmUserDefinedXmlAction&&) = default;
+  ~DeleteVmUserDefinedXmlAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -543,6 +746,13 @@ struct DeleteVmUserDefinedXmlHookScriptAction : Action<DeleteVmUserDefinedXmlHoo
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVmUserDefinedXmlHookScriptAction();
+  DeleteVmUserDefinedXmlHookScriptAction(const DeleteVmUserDefinedXmlHookScriptAction&) = default;
+  DeleteVmUserDefinedXmlHookScriptAction(DeleteVmUserDefinedXmlHookScriptAction&&) = default;
+  DeleteVmUserDefinedXmlHookScriptAction& operator=(const DeleteVmUserDefinedXmlHookScriptAction&) = default;
+  DeleteVmUserDefinedXmlHookScriptAction& operator=(DeleteVmUserDefinedXmlHookScriptAction&&) = default;
+  ~DeleteVmUserDefinedXmlHookScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -557,6 +767,13 @@ struct DescribeVmInstanceRecoveryPointAction : Action<DescribeVmInstanceRecovery
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  DescribeVmInstanceRecoveryPointAction();
+  DescribeVmInstanceRecoveryPointAction(const DescribeVmInstanceRecoveryPointAction&) = default;
+  DescribeVmInstanceRecoveryPointAction(DescribeVmInstanceRecoveryPointAction&&) = default;
+  DescribeVmInstanceRecoveryPointAction& operator=(const DescribeVmInstanceRecoveryPointAction&) = default;
+  DescribeVmInstanceRecoveryPointAction& operator=(DescribeVmInstanceRecoveryPointAction&&) = default;
+  ~DescribeVmInstanceRecoveryPointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -567,6 +784,13 @@ struct DestroyVmInstanceAction : Action<DestroyVmInstanceAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DestroyVmInstanceAction();
+  DestroyVmInstanceAction(const DestroyVmInstanceAction&) = default;
+  DestroyVmInstanceAction(DestroyVmInstanceAction&&) = default;
+  DestroyVmInstanceAction& operator=(const DestroyVmInstanceAction&) = default;
+  DestroyVmInstanceAction& operator=(DestroyVmInstanceAction&&) = default;
+  ~DestroyVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -579,6 +803,13 @@ struct DetachIsoFromVmInstanceAction : Action<DetachIsoFromVmInstanceAction, Inv
   std::optional<std::string> isoUuid;
   std::optional<std::string> requestIp;
 
+  DetachIsoFromVmInstanceAction();
+  DetachIsoFromVmInstanceAction(const DetachIsoFromVmInstanceAction&) = default;
+  DetachIsoFromVmInstanceAction(DetachIsoFromVmInstanceAction&&) = default;
+  DetachIsoFromVmInstanceAction& operator=(const DetachIsoFromVmInstanceAction&) = default;
+  DetachIsoFromVmInstanceAction& operator=(DetachIsoFromVmInstanceAction&&) = default;
+  ~DetachIsoFromVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -588,6 +819,13 @@ struct DetachIsoFromVmInstanceAction : Action<DetachIsoFromVmInstanceAction, Inv
 struct DetachL3NetworkFromVmAction : Action<DetachL3NetworkFromVmAction, InventoryReply<VmInstanceInventory>> {
   std::string vmNicUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachL3NetworkFromVmAction();
+  DetachL3NetworkFromVmAction(const DetachL3NetworkFromVmAction&) = default;
+  DetachL3NetworkFromVmAction(DetachL3NetworkFromVmAction&&) = default;
+  DetachL3NetworkFromVmAction& operator=(const DetachL3NetworkFromVmAction&) = default;
+  DetachL3NetworkFromVmAction& operator=(DetachL3NetworkFromVmAction&&) = default;
+  ~DetachL3NetworkFromVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -599,6 +837,13 @@ struct DetachScsiLunFromVmInstanceAction : Action<DetachScsiLunFromVmInstanceAct
   std::string uuid;  ///< path; required
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DetachScsiLunFromVmInstanceAction();
+  DetachScsiLunFromVmInstanceAction(const DetachScsiLunFromVmInstanceAction&) = default;
+  DetachScsiLunFromVmInstanceAction(DetachScsiLunFromVmInstanceAction&&) = default;
+  DetachScsiLunFromVmInstanceAction& operator=(const DetachScsiLunFromVmInstanceAction&) = default;
+  DetachScsiLunFromVmInstanceAction& operator=(DetachScsiLunFromVmInstanceAction&&) = default;
+  ~DetachScsiLunFromVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -614,6 +859,13 @@ struct ExecuteGuestVmCommandAction : Action<ExecuteGuestVmCommandAction, Execute
   std::optional<std::int32_t> commandTimeout;  ///< range [10, 86400]
   std::optional<std::string> requestIp;
 
+  ExecuteGuestVmCommandAction();
+  ExecuteGuestVmCommandAction(const ExecuteGuestVmCommandAction&) = default;
+  ExecuteGuestVmCommandAction(ExecuteGuestVmCommandAction&&) = default;
+  ExecuteGuestVmCommandAction& operator=(const ExecuteGuestVmCommandAction&) = default;
+  ExecuteGuestVmCommandAction& operator=(ExecuteGuestVmCommandAction&&) = default;
+  ~ExecuteGuestVmCommandAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -625,6 +877,13 @@ struct ExpungeVmInstanceAction : Action<ExpungeVmInstanceAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ExpungeVmInstanceAction();
+  ExpungeVmInstanceAction(const ExpungeVmInstanceAction&) = default;
+  ExpungeVmInstanceAction(ExpungeVmInstanceAction&&) = default;
+  ExpungeVmInstanceAction& operator=(const ExpungeVmInstanceAction&) = default;
+  ExpungeVmInstanceAction& operator=(ExpungeVmInstanceAction&&) = default;
+  ~ExpungeVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -634,6 +893,13 @@ struct ExpungeVmInstanceAction : Action<ExpungeVmInstanceAction, EmptyReply> {
 struct ExpungeVmUserDefinedXmlHookScriptAction : Action<ExpungeVmUserDefinedXmlHookScriptAction, EmptyReply> {
   std::string uuid;  ///< required
   std::optional<std::string> requestIp;
+
+  ExpungeVmUserDefinedXmlHookScriptAction();
+  ExpungeVmUserDefinedXmlHookScriptAction(const ExpungeVmUserDefinedXmlHookScriptAction&) = default;
+  ExpungeVmUserDefinedXmlHookScriptAction(ExpungeVmUserDefinedXmlHookScriptAction&&) = default;
+  ExpungeVmUserDefinedXmlHookScriptAction& operator=(const ExpungeVmUserDefinedXmlHookScriptAction&) = default;
+  ExpungeVmUserDefinedXmlHookScriptAction& operator=(ExpungeVmUserDefinedXmlHookScriptAction&&) = default;
+  ~ExpungeVmUserDefinedXmlHookScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -645,6 +911,13 @@ struct ExpungeVmUserDefinedXmlHookScriptAction : Action<ExpungeVmUserDefinedXmlH
 struct FailoverFaultToleranceVmAction : Action<FailoverFaultToleranceVmAction, EmptyReply> {
   std::string faultToleranceVmUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  FailoverFaultToleranceVmAction();
+  FailoverFaultToleranceVmAction(const FailoverFaultToleranceVmAction&) = default;
+  FailoverFaultToleranceVmAction(FailoverFaultToleranceVmAction&&) = default;
+  FailoverFaultToleranceVmAction& operator=(const FailoverFaultToleranceVmAction&) = default;
+  FailoverFaultToleranceVmAction& operator=(FailoverFaultToleranceVmAction&&) = default;
+  ~FailoverFaultToleranceVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -659,6 +932,13 @@ struct FlattenVmInstanceAction : Action<FlattenVmInstanceAction, InventoryReply<
   std::optional<bool> dryRun;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  FlattenVmInstanceAction();
+  FlattenVmInstanceAction(const FlattenVmInstanceAction&) = default;
+  FlattenVmInstanceAction(FlattenVmInstanceAction&&) = default;
+  FlattenVmInstanceAction& operator=(const FlattenVmInstanceAction&) = default;
+  FlattenVmInstanceAction& operator=(FlattenVmInstanceAction&&) = default;
+  ~FlattenVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -670,6 +950,13 @@ struct FstrimVmAction : Action<FstrimVmAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  FstrimVmAction();
+  FstrimVmAction(const FstrimVmAction&) = default;
+  FstrimVmAction(FstrimVmAction&&) = default;
+  FstrimVmAction& operator=(const FstrimVmAction&) = default;
+  FstrimVmAction& operator=(FstrimVmAction&&) = default;
+  ~FstrimVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -679,6 +966,13 @@ struct FstrimVmAction : Action<FstrimVmAction, EmptyReply> {
 struct GetAttachablePublicL3ForVRouterAction : Action<GetAttachablePublicL3ForVRouterAction, GetAttachablePublicL3ForVRouterResult> {
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetAttachablePublicL3ForVRouterAction();
+  GetAttachablePublicL3ForVRouterAction(const GetAttachablePublicL3ForVRouterAction&) = default;
+  GetAttachablePublicL3ForVRouterAction(GetAttachablePublicL3ForVRouterAction&&) = default;
+  GetAttachablePublicL3ForVRouterAction& operator=(const GetAttachablePublicL3ForVRouterAction&) = default;
+  GetAttachablePublicL3ForVRouterAction& operator=(GetAttachablePublicL3ForVRouterAction&&) = default;
+  ~GetAttachablePublicL3ForVRouterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -692,6 +986,13 @@ struct GetCandidateAffinityGroupForCreatingVmAction : Action<GetCandidateAffinit
   std::optional<std::string> hostUuid;
   std::optional<std::string> requestIp;
 
+  GetCandidateAffinityGroupForCreatingVmAction();
+  GetCandidateAffinityGroupForCreatingVmAction(const GetCandidateAffinityGroupForCreatingVmAction&) = default;
+  GetCandidateAffinityGroupForCreatingVmAction(GetCandidateAffinityGroupForCreatingVmAction&&) = default;
+  GetCandidateAffinityGroupForCreatingVmAction& operator=(const GetCandidateAffinityGroupForCreatingVmAction&) = default;
+  GetCandidateAffinityGroupForCreatingVmAction& operator=(GetCandidateAffinityGroupForCreatingVmAction&&) = default;
+  ~GetCandidateAffinityGroupForCreatingVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -702,6 +1003,13 @@ struct GetCandidateIsoForAttachingVmAction : Action<GetCandidateIsoForAttachingV
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetCandidateIsoForAttachingVmAction();
+  GetCandidateIsoForAttachingVmAction(const GetCandidateIsoForAttachingVmAction&) = default;
+  GetCandidateIsoForAttachingVmAction(GetCandidateIsoForAttachingVmAction&&) = default;
+  GetCandidateIsoForAttachingVmAction& operator=(const GetCandidateIsoForAttachingVmAction&) = default;
+  GetCandidateIsoForAttachingVmAction& operator=(GetCandidateIsoForAttachingVmAction&&) = default;
+  ~GetCandidateIsoForAttachingVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -711,6 +1019,13 @@ struct GetCandidateIsoForAttachingVmAction : Action<GetCandidateIsoForAttachingV
 struct GetCandidateL3NetworksForChangeVmNicNetworkAction : Action<GetCandidateL3NetworksForChangeVmNicNetworkAction, GetCandidateL3NetworksForChangeVmNicNetworkResult> {
   std::string vmNicUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetCandidateL3NetworksForChangeVmNicNetworkAction();
+  GetCandidateL3NetworksForChangeVmNicNetworkAction(const GetCandidateL3NetworksForChangeVmNicNetworkAction&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkAction(GetCandidateL3NetworksForChangeVmNicNetworkAction&&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkAction& operator=(const GetCandidateL3NetworksForChangeVmNicNetworkAction&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkAction& operator=(GetCandidateL3NetworksForChangeVmNicNetworkAction&&) = default;
+  ~GetCandidateL3NetworksForChangeVmNicNetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -729,6 +1044,13 @@ struct GetCandidatePrimaryStoragesForCreatingVmAction : Action<GetCandidatePrima
   std::optional<std::string> clusterUuid;
   std::optional<std::string> defaultL3NetworkUuid;
   std::optional<std::string> requestIp;
+
+  GetCandidatePrimaryStoragesForCreatingVmAction();
+  GetCandidatePrimaryStoragesForCreatingVmAction(const GetCandidatePrimaryStoragesForCreatingVmAction&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmAction(GetCandidatePrimaryStoragesForCreatingVmAction&&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmAction& operator=(const GetCandidatePrimaryStoragesForCreatingVmAction&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmAction& operator=(GetCandidatePrimaryStoragesForCreatingVmAction&&) = default;
+  ~GetCandidatePrimaryStoragesForCreatingVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -750,6 +1072,13 @@ struct GetCandidateZonesClustersHostsForCreatingVmAction : Action<GetCandidateZo
   std::optional<std::string> defaultL3NetworkUuid;
   std::optional<std::string> requestIp;
 
+  GetCandidateZonesClustersHostsForCreatingVmAction();
+  GetCandidateZonesClustersHostsForCreatingVmAction(const GetCandidateZonesClustersHostsForCreatingVmAction&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmAction(GetCandidateZonesClustersHostsForCreatingVmAction&&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmAction& operator=(const GetCandidateZonesClustersHostsForCreatingVmAction&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmAction& operator=(GetCandidateZonesClustersHostsForCreatingVmAction&&) = default;
+  ~GetCandidateZonesClustersHostsForCreatingVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -759,6 +1088,13 @@ struct GetCandidateZonesClustersHostsForCreatingVmAction : Action<GetCandidateZo
 struct GetFaultToleranceVmsAction : Action<GetFaultToleranceVmsAction, GetFaultToleranceVmsResult> {
   std::string faultToleranceVmUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  GetFaultToleranceVmsAction();
+  GetFaultToleranceVmsAction(const GetFaultToleranceVmsAction&) = default;
+  GetFaultToleranceVmsAction(GetFaultToleranceVmsAction&&) = default;
+  GetFaultToleranceVmsAction& operator=(const GetFaultToleranceVmsAction&) = default;
+  GetFaultToleranceVmsAction& operator=(GetFaultToleranceVmsAction&&) = default;
+  ~GetFaultToleranceVmsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -770,6 +1106,13 @@ struct GetImageCandidatesForVmToChangeAction : Action<GetImageCandidatesForVmToC
   std::string vmInstanceUuid;  ///< path
   std::optional<std::string> requestIp;
 
+  GetImageCandidatesForVmToChangeAction();
+  GetImageCandidatesForVmToChangeAction(const GetImageCandidatesForVmToChangeAction&) = default;
+  GetImageCandidatesForVmToChangeAction(GetImageCandidatesForVmToChangeAction&&) = default;
+  GetImageCandidatesForVmToChangeAction& operator=(const GetImageCandidatesForVmToChangeAction&) = default;
+  GetImageCandidatesForVmToChangeAction& operator=(GetImageCandidatesForVmToChangeAction&&) = default;
+  ~GetImageCandidatesForVmToChangeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -779,6 +1122,13 @@ struct GetImageCandidatesForVmToChangeAction : Action<GetImageCandidatesForVmToC
 struct GetLatestGuestToolsForVmAction : Action<GetLatestGuestToolsForVmAction, InventoryReply<GuestToolsInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetLatestGuestToolsForVmAction();
+  GetLatestGuestToolsForVmAction(const GetLatestGuestToolsForVmAction&) = default;
+  GetLatestGuestToolsForVmAction(GetLatestGuestToolsForVmAction&&) = default;
+  GetLatestGuestToolsForVmAction& operator=(const GetLatestGuestToolsForVmAction&) = default;
+  GetLatestGuestToolsForVmAction& operator=(GetLatestGuestToolsForVmAction&&) = default;
+  ~GetLatestGuestToolsForVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -790,6 +1140,13 @@ struct GetNicQosAction : Action<GetNicQosAction, GetNicQosResult> {
   std::string uuid;  ///< path; required
   std::optional<bool> forceSync;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  GetNicQosAction();
+  GetNicQosAction(const GetNicQosAction&) = default;
+  GetNicQosAction(GetNicQosAction&&) = default;
+  GetNicQosAction& operator=(const GetNicQosAction&) = default;
+  GetNicQosAction& operator=(GetNicQosAction&&) = default;
+  ~GetNicQosAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -803,6 +1160,13 @@ struct GetPciDeviceCandidatesForAttachingVmAction : Action<GetPciDeviceCandidate
   std::optional<std::vector<std::string>> pciSpecUuids;
   std::optional<std::string> requestIp;
 
+  GetPciDeviceCandidatesForAttachingVmAction();
+  GetPciDeviceCandidatesForAttachingVmAction(const GetPciDeviceCandidatesForAttachingVmAction&) = default;
+  GetPciDeviceCandidatesForAttachingVmAction(GetPciDeviceCandidatesForAttachingVmAction&&) = default;
+  GetPciDeviceCandidatesForAttachingVmAction& operator=(const GetPciDeviceCandidatesForAttachingVmAction&) = default;
+  GetPciDeviceCandidatesForAttachingVmAction& operator=(GetPciDeviceCandidatesForAttachingVmAction&&) = default;
+  ~GetPciDeviceCandidatesForAttachingVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -815,6 +1179,13 @@ struct GetPrimaryStorageCandidatesForVmMigrationAction : Action<GetPrimaryStorag
   std::optional<bool> migrateStorageOnly;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetPrimaryStorageCandidatesForVmMigrationAction();
+  GetPrimaryStorageCandidatesForVmMigrationAction(const GetPrimaryStorageCandidatesForVmMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationAction(GetPrimaryStorageCandidatesForVmMigrationAction&&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationAction& operator=(const GetPrimaryStorageCandidatesForVmMigrationAction&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationAction& operator=(GetPrimaryStorageCandidatesForVmMigrationAction&&) = default;
+  ~GetPrimaryStorageCandidatesForVmMigrationAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -824,6 +1195,13 @@ struct GetPrimaryStorageCandidatesForVmMigrationAction : Action<GetPrimaryStorag
 struct GetScsiLunCandidatesForAttachingVmAction : Action<GetScsiLunCandidatesForAttachingVmAction, GetScsiLunCandidatesForAttachingVmResult> {
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetScsiLunCandidatesForAttachingVmAction();
+  GetScsiLunCandidatesForAttachingVmAction(const GetScsiLunCandidatesForAttachingVmAction&) = default;
+  GetScsiLunCandidatesForAttachingVmAction(GetScsiLunCandidatesForAttachingVmAction&&) = default;
+  GetScsiLunCandidatesForAttachingVmAction& operator=(const GetScsiLunCandidatesForAttachingVmAction&) = default;
+  GetScsiLunCandidatesForAttachingVmAction& operator=(GetScsiLunCandidatesForAttachingVmAction&&) = default;
+  ~GetScsiLunCandidatesForAttachingVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -836,6 +1214,13 @@ struct GetUsbDeviceCandidatesForAttachingVmAction : Action<GetUsbDeviceCandidate
   std::optional<std::string> attachType;  ///< one of PassThrough, Redirect; Java SDK default "PassThrough"
   std::optional<std::string> requestIp;
 
+  GetUsbDeviceCandidatesForAttachingVmAction();
+  GetUsbDeviceCandidatesForAttachingVmAction(const GetUsbDeviceCandidatesForAttachingVmAction&) = default;
+  GetUsbDeviceCandidatesForAttachingVmAction(GetUsbDeviceCandidatesForAttachingVmAction&&) = default;
+  GetUsbDeviceCandidatesForAttachingVmAction& operator=(const GetUsbDeviceCandidatesForAttachingVmAction&) = default;
+  GetUsbDeviceCandidatesForAttachingVmAction& operator=(GetUsbDeviceCandidatesForAttachingVmAction&&) = default;
+  ~GetUsbDeviceCandidatesForAttachingVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -845,6 +1230,13 @@ struct GetUsbDeviceCandidatesForAttachingVmAction : Action<GetUsbDeviceCandidate
 struct GetVirtualizerInfoAction : Action<GetVirtualizerInfoAction, GetVirtualizerInfoResult> {
   std::optional<Json> uuids;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  GetVirtualizerInfoAction();
+  GetVirtualizerInfoAction(const GetVirtualizerInfoAction&) = default;
+  GetVirtualizerInfoAction(GetVirtualizerInfoAction&&) = default;
+  GetVirtualizerInfoAction& operator=(const GetVirtualizerInfoAction&) = default;
+  GetVirtualizerInfoAction& operator=(GetVirtualizerInfoAction&&) = default;
+  ~GetVirtualizerInfoAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -856,6 +1248,13 @@ struct GetVmAttachableDataVolumeAction : Action<GetVmAttachableDataVolumeAction,
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmAttachableDataVolumeAction();
+  GetVmAttachableDataVolumeAction(const GetVmAttachableDataVolumeAction&) = default;
+  GetVmAttachableDataVolumeAction(GetVmAttachableDataVolumeAction&&) = default;
+  GetVmAttachableDataVolumeAction& operator=(const GetVmAttachableDataVolumeAction&) = default;
+  GetVmAttachableDataVolumeAction& operator=(GetVmAttachableDataVolumeAction&&) = default;
+  ~GetVmAttachableDataVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -865,6 +1264,13 @@ struct GetVmAttachableDataVolumeAction : Action<GetVmAttachableDataVolumeAction,
 struct GetVmAttachableL3NetworkAction : Action<GetVmAttachableL3NetworkAction, GetVmAttachableL3NetworkResult> {
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmAttachableL3NetworkAction();
+  GetVmAttachableL3NetworkAction(const GetVmAttachableL3NetworkAction&) = default;
+  GetVmAttachableL3NetworkAction(GetVmAttachableL3NetworkAction&&) = default;
+  GetVmAttachableL3NetworkAction& operator=(const GetVmAttachableL3NetworkAction&) = default;
+  GetVmAttachableL3NetworkAction& operator=(GetVmAttachableL3NetworkAction&&) = default;
+  ~GetVmAttachableL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -876,6 +1282,13 @@ struct GetVmBootOrderAction : Action<GetVmBootOrderAction, GetVmBootOrderResult>
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmBootOrderAction();
+  GetVmBootOrderAction(const GetVmBootOrderAction&) = default;
+  GetVmBootOrderAction(GetVmBootOrderAction&&) = default;
+  GetVmBootOrderAction& operator=(const GetVmBootOrderAction&) = default;
+  GetVmBootOrderAction& operator=(GetVmBootOrderAction&&) = default;
+  ~GetVmBootOrderAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -885,6 +1298,13 @@ struct GetVmBootOrderAction : Action<GetVmBootOrderAction, GetVmBootOrderResult>
 struct GetVmCapabilitiesAction : Action<GetVmCapabilitiesAction, GetVmCapabilitiesResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmCapabilitiesAction();
+  GetVmCapabilitiesAction(const GetVmCapabilitiesAction&) = default;
+  GetVmCapabilitiesAction(GetVmCapabilitiesAction&&) = default;
+  GetVmCapabilitiesAction& operator=(const GetVmCapabilitiesAction&) = default;
+  GetVmCapabilitiesAction& operator=(GetVmCapabilitiesAction&&) = default;
+  ~GetVmCapabilitiesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -896,6 +1316,13 @@ struct GetVmConsoleAddressAction : Action<GetVmConsoleAddressAction, GetVmConsol
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmConsoleAddressAction();
+  GetVmConsoleAddressAction(const GetVmConsoleAddressAction&) = default;
+  GetVmConsoleAddressAction(GetVmConsoleAddressAction&&) = default;
+  GetVmConsoleAddressAction& operator=(const GetVmConsoleAddressAction&) = default;
+  GetVmConsoleAddressAction& operator=(GetVmConsoleAddressAction&&) = default;
+  ~GetVmConsoleAddressAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -905,6 +1332,13 @@ struct GetVmConsoleAddressAction : Action<GetVmConsoleAddressAction, GetVmConsol
 struct GetVmConsolePasswordAction : Action<GetVmConsolePasswordAction, GetVmConsolePasswordResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmConsolePasswordAction();
+  GetVmConsolePasswordAction(const GetVmConsolePasswordAction&) = default;
+  GetVmConsolePasswordAction(GetVmConsolePasswordAction&&) = default;
+  GetVmConsolePasswordAction& operator=(const GetVmConsolePasswordAction&) = default;
+  GetVmConsolePasswordAction& operator=(GetVmConsolePasswordAction&&) = default;
+  ~GetVmConsolePasswordAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -917,6 +1351,13 @@ struct GetVmDeviceAddressAction : Action<GetVmDeviceAddressAction, GetVmDeviceAd
   std::optional<Json> resourceTypes;  ///< required; one of VolumeVO; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetVmDeviceAddressAction();
+  GetVmDeviceAddressAction(const GetVmDeviceAddressAction&) = default;
+  GetVmDeviceAddressAction(GetVmDeviceAddressAction&&) = default;
+  GetVmDeviceAddressAction& operator=(const GetVmDeviceAddressAction&) = default;
+  GetVmDeviceAddressAction& operator=(GetVmDeviceAddressAction&&) = default;
+  ~GetVmDeviceAddressAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -926,6 +1367,13 @@ struct GetVmDeviceAddressAction : Action<GetVmDeviceAddressAction, GetVmDeviceAd
 struct GetVmEmulatorPinningAction : Action<GetVmEmulatorPinningAction, GetVmEmulatorPinningResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmEmulatorPinningAction();
+  GetVmEmulatorPinningAction(const GetVmEmulatorPinningAction&) = default;
+  GetVmEmulatorPinningAction(GetVmEmulatorPinningAction&&) = default;
+  GetVmEmulatorPinningAction& operator=(const GetVmEmulatorPinningAction&) = default;
+  GetVmEmulatorPinningAction& operator=(GetVmEmulatorPinningAction&&) = default;
+  ~GetVmEmulatorPinningAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -938,6 +1386,13 @@ struct GetVmGuestToolsInfoAction : Action<GetVmGuestToolsInfoAction, GetVmGuestT
   std::optional<Json> debug;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetVmGuestToolsInfoAction();
+  GetVmGuestToolsInfoAction(const GetVmGuestToolsInfoAction&) = default;
+  GetVmGuestToolsInfoAction(GetVmGuestToolsInfoAction&&) = default;
+  GetVmGuestToolsInfoAction& operator=(const GetVmGuestToolsInfoAction&) = default;
+  GetVmGuestToolsInfoAction& operator=(GetVmGuestToolsInfoAction&&) = default;
+  ~GetVmGuestToolsInfoAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -947,6 +1402,13 @@ struct GetVmGuestToolsInfoAction : Action<GetVmGuestToolsInfoAction, GetVmGuestT
 struct GetVmHostnameAction : Action<GetVmHostnameAction, GetVmHostnameResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmHostnameAction();
+  GetVmHostnameAction(const GetVmHostnameAction&) = default;
+  GetVmHostnameAction(GetVmHostnameAction&&) = default;
+  GetVmHostnameAction& operator=(const GetVmHostnameAction&) = default;
+  GetVmHostnameAction& operator=(GetVmHostnameAction&&) = default;
+  ~GetVmHostnameAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -958,6 +1420,13 @@ struct GetVmInstanceFirstBootDeviceAction : Action<GetVmInstanceFirstBootDeviceA
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmInstanceFirstBootDeviceAction();
+  GetVmInstanceFirstBootDeviceAction(const GetVmInstanceFirstBootDeviceAction&) = default;
+  GetVmInstanceFirstBootDeviceAction(GetVmInstanceFirstBootDeviceAction&&) = default;
+  GetVmInstanceFirstBootDeviceAction& operator=(const GetVmInstanceFirstBootDeviceAction&) = default;
+  GetVmInstanceFirstBootDeviceAction& operator=(GetVmInstanceFirstBootDeviceAction&&) = default;
+  ~GetVmInstanceFirstBootDeviceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -967,6 +1436,13 @@ struct GetVmInstanceFirstBootDeviceAction : Action<GetVmInstanceFirstBootDeviceA
 struct GetVmInstanceHaLevelAction : Action<GetVmInstanceHaLevelAction, GetVmInstanceHaLevelResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmInstanceHaLevelAction();
+  GetVmInstanceHaLevelAction(const GetVmInstanceHaLevelAction&) = default;
+  GetVmInstanceHaLevelAction(GetVmInstanceHaLevelAction&&) = default;
+  GetVmInstanceHaLevelAction& operator=(const GetVmInstanceHaLevelAction&) = default;
+  GetVmInstanceHaLevelAction& operator=(GetVmInstanceHaLevelAction&&) = default;
+  ~GetVmInstanceHaLevelAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -979,6 +1455,13 @@ struct GetVmInstanceProtectedRecoveryPointsAction : Action<GetVmInstanceProtecte
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  GetVmInstanceProtectedRecoveryPointsAction();
+  GetVmInstanceProtectedRecoveryPointsAction(const GetVmInstanceProtectedRecoveryPointsAction&) = default;
+  GetVmInstanceProtectedRecoveryPointsAction(GetVmInstanceProtectedRecoveryPointsAction&&) = default;
+  GetVmInstanceProtectedRecoveryPointsAction& operator=(const GetVmInstanceProtectedRecoveryPointsAction&) = default;
+  GetVmInstanceProtectedRecoveryPointsAction& operator=(GetVmInstanceProtectedRecoveryPointsAction&&) = default;
+  ~GetVmInstanceProtectedRecoveryPointsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -995,6 +1478,13 @@ struct GetVmInstanceRecoveryPointsAction : Action<GetVmInstanceRecoveryPointsAct
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetVmInstanceRecoveryPointsAction();
+  GetVmInstanceRecoveryPointsAction(const GetVmInstanceRecoveryPointsAction&) = default;
+  GetVmInstanceRecoveryPointsAction(GetVmInstanceRecoveryPointsAction&&) = default;
+  GetVmInstanceRecoveryPointsAction& operator=(const GetVmInstanceRecoveryPointsAction&) = default;
+  GetVmInstanceRecoveryPointsAction& operator=(GetVmInstanceRecoveryPointsAction&&) = default;
+  ~GetVmInstanceRecoveryPointsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1005,6 +1495,13 @@ struct GetVmMigrationCandidateHostsAction : Action<GetVmMigrationCandidateHostsA
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmMigrationCandidateHostsAction();
+  GetVmMigrationCandidateHostsAction(const GetVmMigrationCandidateHostsAction&) = default;
+  GetVmMigrationCandidateHostsAction(GetVmMigrationCandidateHostsAction&&) = default;
+  GetVmMigrationCandidateHostsAction& operator=(const GetVmMigrationCandidateHostsAction&) = default;
+  GetVmMigrationCandidateHostsAction& operator=(GetVmMigrationCandidateHostsAction&&) = default;
+  ~GetVmMigrationCandidateHostsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1014,6 +1511,13 @@ struct GetVmMigrationCandidateHostsAction : Action<GetVmMigrationCandidateHostsA
 struct GetVmMonitorNumberAction : Action<GetVmMonitorNumberAction, GetVmMonitorNumberResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmMonitorNumberAction();
+  GetVmMonitorNumberAction(const GetVmMonitorNumberAction&) = default;
+  GetVmMonitorNumberAction(GetVmMonitorNumberAction&&) = default;
+  GetVmMonitorNumberAction& operator=(const GetVmMonitorNumberAction&) = default;
+  GetVmMonitorNumberAction& operator=(GetVmMonitorNumberAction&&) = default;
+  ~GetVmMonitorNumberAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1028,6 +1532,13 @@ struct GetVmNicAttachableEipsAction : Action<GetVmNicAttachableEipsAction, GetVm
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetVmNicAttachableEipsAction();
+  GetVmNicAttachableEipsAction(const GetVmNicAttachableEipsAction&) = default;
+  GetVmNicAttachableEipsAction(GetVmNicAttachableEipsAction&&) = default;
+  GetVmNicAttachableEipsAction& operator=(const GetVmNicAttachableEipsAction&) = default;
+  GetVmNicAttachableEipsAction& operator=(GetVmNicAttachableEipsAction&&) = default;
+  ~GetVmNicAttachableEipsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1037,6 +1548,13 @@ struct GetVmNicAttachableEipsAction : Action<GetVmNicAttachableEipsAction, GetVm
 struct GetVmNicAttachedNetworkServiceAction : Action<GetVmNicAttachedNetworkServiceAction, GetVmNicAttachedNetworkServiceResult> {
   std::string vmNicUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmNicAttachedNetworkServiceAction();
+  GetVmNicAttachedNetworkServiceAction(const GetVmNicAttachedNetworkServiceAction&) = default;
+  GetVmNicAttachedNetworkServiceAction(GetVmNicAttachedNetworkServiceAction&&) = default;
+  GetVmNicAttachedNetworkServiceAction& operator=(const GetVmNicAttachedNetworkServiceAction&) = default;
+  GetVmNicAttachedNetworkServiceAction& operator=(GetVmNicAttachedNetworkServiceAction&&) = default;
+  ~GetVmNicAttachedNetworkServiceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1048,6 +1566,13 @@ struct GetVmNumaAction : Action<GetVmNumaAction, GetVmNumaResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmNumaAction();
+  GetVmNumaAction(const GetVmNumaAction&) = default;
+  GetVmNumaAction(GetVmNumaAction&&) = default;
+  GetVmNumaAction& operator=(const GetVmNumaAction&) = default;
+  GetVmNumaAction& operator=(GetVmNumaAction&&) = default;
+  ~GetVmNumaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1057,6 +1582,13 @@ struct GetVmNumaAction : Action<GetVmNumaAction, GetVmNumaResult> {
 struct GetVmQgaAction : Action<GetVmQgaAction, GetVmQgaResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmQgaAction();
+  GetVmQgaAction(const GetVmQgaAction&) = default;
+  GetVmQgaAction(GetVmQgaAction&&) = default;
+  GetVmQgaAction& operator=(const GetVmQgaAction&) = default;
+  GetVmQgaAction& operator=(GetVmQgaAction&&) = default;
+  ~GetVmQgaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1068,6 +1600,13 @@ struct GetVmRDPAction : Action<GetVmRDPAction, GetVmRDPResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmRDPAction();
+  GetVmRDPAction(const GetVmRDPAction&) = default;
+  GetVmRDPAction(GetVmRDPAction&&) = default;
+  GetVmRDPAction& operator=(const GetVmRDPAction&) = default;
+  GetVmRDPAction& operator=(GetVmRDPAction&&) = default;
+  ~GetVmRDPAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1078,6 +1617,13 @@ struct GetVmSshKeyAction : Action<GetVmSshKeyAction, GetVmSshKeyResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmSshKeyAction();
+  GetVmSshKeyAction(const GetVmSshKeyAction&) = default;
+  GetVmSshKeyAction(GetVmSshKeyAction&&) = default;
+  GetVmSshKeyAction& operator=(const GetVmSshKeyAction&) = default;
+  GetVmSshKeyAction& operator=(GetVmSshKeyAction&&) = default;
+  ~GetVmSshKeyAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1087,6 +1633,13 @@ struct GetVmSshKeyAction : Action<GetVmSshKeyAction, GetVmSshKeyResult> {
 struct GetVmStartingCandidateClustersHostsAction : Action<GetVmStartingCandidateClustersHostsAction, GetVmStartingCandidateClustersHostsResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmStartingCandidateClustersHostsAction();
+  GetVmStartingCandidateClustersHostsAction(const GetVmStartingCandidateClustersHostsAction&) = default;
+  GetVmStartingCandidateClustersHostsAction(GetVmStartingCandidateClustersHostsAction&&) = default;
+  GetVmStartingCandidateClustersHostsAction& operator=(const GetVmStartingCandidateClustersHostsAction&) = default;
+  GetVmStartingCandidateClustersHostsAction& operator=(GetVmStartingCandidateClustersHostsAction&&) = default;
+  ~GetVmStartingCandidateClustersHostsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1099,6 +1652,13 @@ struct GetVmTaskAction : Action<GetVmTaskAction, GetChainTaskResult> {
   std::optional<Json> syncSignatures;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetVmTaskAction();
+  GetVmTaskAction(const GetVmTaskAction&) = default;
+  GetVmTaskAction(GetVmTaskAction&&) = default;
+  GetVmTaskAction& operator=(const GetVmTaskAction&) = default;
+  GetVmTaskAction& operator=(GetVmTaskAction&&) = default;
+  ~GetVmTaskAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1108,6 +1668,13 @@ struct GetVmTaskAction : Action<GetVmTaskAction, GetChainTaskResult> {
 struct GetVmUsbRedirectAction : Action<GetVmUsbRedirectAction, GetVmUsbRedirectResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmUsbRedirectAction();
+  GetVmUsbRedirectAction(const GetVmUsbRedirectAction&) = default;
+  GetVmUsbRedirectAction(GetVmUsbRedirectAction&&) = default;
+  GetVmUsbRedirectAction& operator=(const GetVmUsbRedirectAction&) = default;
+  GetVmUsbRedirectAction& operator=(GetVmUsbRedirectAction&&) = default;
+  ~GetVmUsbRedirectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1119,6 +1686,13 @@ struct GetVmXmlAction : Action<GetVmXmlAction, GetVmXmlResult> {
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVmXmlAction();
+  GetVmXmlAction(const GetVmXmlAction&) = default;
+  GetVmXmlAction(GetVmXmlAction&&) = default;
+  GetVmXmlAction& operator=(const GetVmXmlAction&) = default;
+  GetVmXmlAction& operator=(GetVmXmlAction&&) = default;
+  ~GetVmXmlAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1128,6 +1702,13 @@ struct GetVmXmlAction : Action<GetVmXmlAction, GetVmXmlResult> {
 struct GetVmXmlHookScriptAction : Action<GetVmXmlHookScriptAction, GetVmXmlHookScriptResult> {
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmXmlHookScriptAction();
+  GetVmXmlHookScriptAction(const GetVmXmlHookScriptAction&) = default;
+  GetVmXmlHookScriptAction(GetVmXmlHookScriptAction&&) = default;
+  GetVmXmlHookScriptAction& operator=(const GetVmXmlHookScriptAction&) = default;
+  GetVmXmlHookScriptAction& operator=(GetVmXmlHookScriptAction&&) = default;
+  ~GetVmXmlHookScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1139,6 +1720,13 @@ struct GetVmsCapabilitiesAction : Action<GetVmsCapabilitiesAction, GetVmsCapabil
   std::vector<std::string> vmUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
 
+  GetVmsCapabilitiesAction();
+  GetVmsCapabilitiesAction(const GetVmsCapabilitiesAction&) = default;
+  GetVmsCapabilitiesAction(GetVmsCapabilitiesAction&&) = default;
+  GetVmsCapabilitiesAction& operator=(const GetVmsCapabilitiesAction&) = default;
+  GetVmsCapabilitiesAction& operator=(GetVmsCapabilitiesAction&&) = default;
+  ~GetVmsCapabilitiesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1148,6 +1736,13 @@ struct GetVmsCapabilitiesAction : Action<GetVmsCapabilitiesAction, GetVmsCapabil
 struct GetVmvNUMATopologyAction : Action<GetVmvNUMATopologyAction, GetVmvNUMATopologyResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVmvNUMATopologyAction();
+  GetVmvNUMATopologyAction(const GetVmvNUMATopologyAction&) = default;
+  GetVmvNUMATopologyAction(GetVmvNUMATopologyAction&&) = default;
+  GetVmvNUMATopologyAction& operator=(const GetVmvNUMATopologyAction&) = default;
+  GetVmvNUMATopologyAction& operator=(GetVmvNUMATopologyAction&&) = default;
+  ~GetVmvNUMATopologyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1165,6 +1760,13 @@ struct MigrateVmAction : Action<MigrateVmAction, InventoryReply<VmInstanceInvent
   std::optional<std::int32_t> downTime;
   std::optional<std::string> requestIp;
 
+  MigrateVmAction();
+  MigrateVmAction(const MigrateVmAction&) = default;
+  MigrateVmAction(MigrateVmAction&&) = default;
+  MigrateVmAction& operator=(const MigrateVmAction&) = default;
+  MigrateVmAction& operator=(MigrateVmAction&&) = default;
+  ~MigrateVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1175,6 +1777,13 @@ struct MigrateVmAction : Action<MigrateVmAction, InventoryReply<VmInstanceInvent
 struct PauseVmInstanceAction : Action<PauseVmInstanceAction, InventoryReply<VmInstanceInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  PauseVmInstanceAction();
+  PauseVmInstanceAction(const PauseVmInstanceAction&) = default;
+  PauseVmInstanceAction(PauseVmInstanceAction&&) = default;
+  PauseVmInstanceAction& operator=(const PauseVmInstanceAction&) = default;
+  PauseVmInstanceAction& operator=(PauseVmInstanceAction&&) = default;
+  ~PauseVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1194,6 +1803,13 @@ struct PrimaryStorageMigrateVmAction : Action<PrimaryStorageMigrateVmAction, Inv
   std::optional<std::int64_t> bandwidth;  ///< Java SDK default 0L
   std::optional<std::string> requestIp;
 
+  PrimaryStorageMigrateVmAction();
+  PrimaryStorageMigrateVmAction(const PrimaryStorageMigrateVmAction&) = default;
+  PrimaryStorageMigrateVmAction(PrimaryStorageMigrateVmAction&&) = default;
+  PrimaryStorageMigrateVmAction& operator=(const PrimaryStorageMigrateVmAction&) = default;
+  PrimaryStorageMigrateVmAction& operator=(PrimaryStorageMigrateVmAction&&) = default;
+  ~PrimaryStorageMigrateVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1207,6 +1823,13 @@ struct ProtectVmInstanceRecoveryPointAction : Action<ProtectVmInstanceRecoveryPo
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
 
+  ProtectVmInstanceRecoveryPointAction();
+  ProtectVmInstanceRecoveryPointAction(const ProtectVmInstanceRecoveryPointAction&) = default;
+  ProtectVmInstanceRecoveryPointAction(ProtectVmInstanceRecoveryPointAction&&) = default;
+  ProtectVmInstanceRecoveryPointAction& operator=(const ProtectVmInstanceRecoveryPointAction&) = default;
+  ProtectVmInstanceRecoveryPointAction& operator=(ProtectVmInstanceRecoveryPointAction&&) = default;
+  ~ProtectVmInstanceRecoveryPointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1218,6 +1841,13 @@ struct ProvisionVirtualRouterConfigAction : Action<ProvisionVirtualRouterConfigA
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ProvisionVirtualRouterConfigAction();
+  ProvisionVirtualRouterConfigAction(const ProvisionVirtualRouterConfigAction&) = default;
+  ProvisionVirtualRouterConfigAction(ProvisionVirtualRouterConfigAction&&) = default;
+  ProvisionVirtualRouterConfigAction& operator=(const ProvisionVirtualRouterConfigAction&) = default;
+  ProvisionVirtualRouterConfigAction& operator=(ProvisionVirtualRouterConfigAction&&) = default;
+  ~ProvisionVirtualRouterConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1225,6 +1855,13 @@ struct ProvisionVirtualRouterConfigAction : Action<ProvisionVirtualRouterConfigA
 /// `GET /v1/vm-instances/appliances` -> QueryReply<ApplianceVmInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryApplianceVmAction.java.
 struct QueryApplianceVmAction : QueryAction<QueryApplianceVmAction, ApplianceVmInventory> {
+
+  QueryApplianceVmAction();
+  QueryApplianceVmAction(const QueryApplianceVmAction&) = default;
+  QueryApplianceVmAction(QueryApplianceVmAction&&) = default;
+  QueryApplianceVmAction& operator=(const QueryApplianceVmAction&) = default;
+  QueryApplianceVmAction& operator=(QueryApplianceVmAction&&) = default;
+  ~QueryApplianceVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1234,6 +1871,13 @@ struct QueryApplianceVmAction : QueryAction<QueryApplianceVmAction, ApplianceVmI
 /// From sdk/src/main/java/org/zstack/sdk/QueryFaultToleranceVmAction.java.
 struct QueryFaultToleranceVmAction : QueryAction<QueryFaultToleranceVmAction, Json> {
 
+  QueryFaultToleranceVmAction();
+  QueryFaultToleranceVmAction(const QueryFaultToleranceVmAction&) = default;
+  QueryFaultToleranceVmAction(QueryFaultToleranceVmAction&&) = default;
+  QueryFaultToleranceVmAction& operator=(const QueryFaultToleranceVmAction&) = default;
+  QueryFaultToleranceVmAction& operator=(QueryFaultToleranceVmAction&&) = default;
+  ~QueryFaultToleranceVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1241,6 +1885,13 @@ struct QueryFaultToleranceVmAction : QueryAction<QueryFaultToleranceVmAction, Js
 /// `GET /v1/vm-instances/appliances/virtual-routers` -> QueryReply<ApplianceVmInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVirtualRouterVmAction.java.
 struct QueryVirtualRouterVmAction : QueryAction<QueryVirtualRouterVmAction, ApplianceVmInventory> {
+
+  QueryVirtualRouterVmAction();
+  QueryVirtualRouterVmAction(const QueryVirtualRouterVmAction&) = default;
+  QueryVirtualRouterVmAction(QueryVirtualRouterVmAction&&) = default;
+  QueryVirtualRouterVmAction& operator=(const QueryVirtualRouterVmAction&) = default;
+  QueryVirtualRouterVmAction& operator=(QueryVirtualRouterVmAction&&) = default;
+  ~QueryVirtualRouterVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1250,6 +1901,13 @@ struct QueryVirtualRouterVmAction : QueryAction<QueryVirtualRouterVmAction, Appl
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmCdRomAction.java.
 struct QueryVmCdRomAction : QueryAction<QueryVmCdRomAction, VmCdRomInventory> {
 
+  QueryVmCdRomAction();
+  QueryVmCdRomAction(const QueryVmCdRomAction&) = default;
+  QueryVmCdRomAction(QueryVmCdRomAction&&) = default;
+  QueryVmCdRomAction& operator=(const QueryVmCdRomAction&) = default;
+  QueryVmCdRomAction& operator=(QueryVmCdRomAction&&) = default;
+  ~QueryVmCdRomAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1257,6 +1915,13 @@ struct QueryVmCdRomAction : QueryAction<QueryVmCdRomAction, VmCdRomInventory> {
 /// `GET /v1/vm-instances` -> QueryReply<VmInstanceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmInstanceAction.java.
 struct QueryVmInstanceAction : QueryAction<QueryVmInstanceAction, VmInstanceInventory> {
+
+  QueryVmInstanceAction();
+  QueryVmInstanceAction(const QueryVmInstanceAction&) = default;
+  QueryVmInstanceAction(QueryVmInstanceAction&&) = default;
+  QueryVmInstanceAction& operator=(const QueryVmInstanceAction&) = default;
+  QueryVmInstanceAction& operator=(QueryVmInstanceAction&&) = default;
+  ~QueryVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1267,6 +1932,13 @@ struct QueryVmInstanceAction : QueryAction<QueryVmInstanceAction, VmInstanceInve
 struct QueryVmInstanceMdevDeviceSpecRefAction : QueryAction<QueryVmInstanceMdevDeviceSpecRefAction, VmInstanceMdevDeviceSpecRefInventory> {
   std::string vmInstanceUuid;  ///< path; required
 
+  QueryVmInstanceMdevDeviceSpecRefAction();
+  QueryVmInstanceMdevDeviceSpecRefAction(const QueryVmInstanceMdevDeviceSpecRefAction&) = default;
+  QueryVmInstanceMdevDeviceSpecRefAction(QueryVmInstanceMdevDeviceSpecRefAction&&) = default;
+  QueryVmInstanceMdevDeviceSpecRefAction& operator=(const QueryVmInstanceMdevDeviceSpecRefAction&) = default;
+  QueryVmInstanceMdevDeviceSpecRefAction& operator=(QueryVmInstanceMdevDeviceSpecRefAction&&) = default;
+  ~QueryVmInstanceMdevDeviceSpecRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1276,6 +1948,13 @@ struct QueryVmInstanceMdevDeviceSpecRefAction : QueryAction<QueryVmInstanceMdevD
 struct QueryVmInstancePciDeviceSpecRefAction : QueryAction<QueryVmInstancePciDeviceSpecRefAction, VmInstancePciDeviceSpecRefInventory> {
   std::string vmInstanceUuid;  ///< path; required
 
+  QueryVmInstancePciDeviceSpecRefAction();
+  QueryVmInstancePciDeviceSpecRefAction(const QueryVmInstancePciDeviceSpecRefAction&) = default;
+  QueryVmInstancePciDeviceSpecRefAction(QueryVmInstancePciDeviceSpecRefAction&&) = default;
+  QueryVmInstancePciDeviceSpecRefAction& operator=(const QueryVmInstancePciDeviceSpecRefAction&) = default;
+  QueryVmInstancePciDeviceSpecRefAction& operator=(QueryVmInstancePciDeviceSpecRefAction&&) = default;
+  ~QueryVmInstancePciDeviceSpecRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1284,6 +1963,13 @@ struct QueryVmInstancePciDeviceSpecRefAction : QueryAction<QueryVmInstancePciDev
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmNicAction.java.
 struct QueryVmNicAction : QueryAction<QueryVmNicAction, VmNicInventory> {
 
+  QueryVmNicAction();
+  QueryVmNicAction(const QueryVmNicAction&) = default;
+  QueryVmNicAction(QueryVmNicAction&&) = default;
+  QueryVmNicAction& operator=(const QueryVmNicAction&) = default;
+  QueryVmNicAction& operator=(QueryVmNicAction&&) = default;
+  ~QueryVmNicAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1291,6 +1977,13 @@ struct QueryVmNicAction : QueryAction<QueryVmNicAction, VmNicInventory> {
 /// `GET /v1/vm-instances/xml-hook-script` -> QueryReply<XmlHookInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmUserDefinedXmlHookScriptAction.java.
 struct QueryVmUserDefinedXmlHookScriptAction : QueryAction<QueryVmUserDefinedXmlHookScriptAction, XmlHookInventory> {
+
+  QueryVmUserDefinedXmlHookScriptAction();
+  QueryVmUserDefinedXmlHookScriptAction(const QueryVmUserDefinedXmlHookScriptAction&) = default;
+  QueryVmUserDefinedXmlHookScriptAction(QueryVmUserDefinedXmlHookScriptAction&&) = default;
+  QueryVmUserDefinedXmlHookScriptAction& operator=(const QueryVmUserDefinedXmlHookScriptAction&) = default;
+  QueryVmUserDefinedXmlHookScriptAction& operator=(QueryVmUserDefinedXmlHookScriptAction&&) = default;
+  ~QueryVmUserDefinedXmlHookScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1303,6 +1996,13 @@ struct RebootVmInstanceAction : Action<RebootVmInstanceAction, InventoryReply<Vm
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RebootVmInstanceAction();
+  RebootVmInstanceAction(const RebootVmInstanceAction&) = default;
+  RebootVmInstanceAction(RebootVmInstanceAction&&) = default;
+  RebootVmInstanceAction& operator=(const RebootVmInstanceAction&) = default;
+  RebootVmInstanceAction& operator=(RebootVmInstanceAction&&) = default;
+  ~RebootVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1313,6 +2013,13 @@ struct RebootVmInstanceAction : Action<RebootVmInstanceAction, InventoryReply<Vm
 struct ReconnectVirtualRouterAction : Action<ReconnectVirtualRouterAction, InventoryReply<ApplianceVmInventory>> {
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ReconnectVirtualRouterAction();
+  ReconnectVirtualRouterAction(const ReconnectVirtualRouterAction&) = default;
+  ReconnectVirtualRouterAction(ReconnectVirtualRouterAction&&) = default;
+  ReconnectVirtualRouterAction& operator=(const ReconnectVirtualRouterAction&) = default;
+  ReconnectVirtualRouterAction& operator=(ReconnectVirtualRouterAction&&) = default;
+  ~ReconnectVirtualRouterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1325,6 +2032,13 @@ struct RecoverVmInstanceAction : Action<RecoverVmInstanceAction, InventoryReply<
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RecoverVmInstanceAction();
+  RecoverVmInstanceAction(const RecoverVmInstanceAction&) = default;
+  RecoverVmInstanceAction(RecoverVmInstanceAction&&) = default;
+  RecoverVmInstanceAction& operator=(const RecoverVmInstanceAction&) = default;
+  RecoverVmInstanceAction& operator=(RecoverVmInstanceAction&&) = default;
+  ~RecoverVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1336,6 +2050,13 @@ struct ReimageVmInstanceAction : Action<ReimageVmInstanceAction, InventoryReply<
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ReimageVmInstanceAction();
+  ReimageVmInstanceAction(const ReimageVmInstanceAction&) = default;
+  ReimageVmInstanceAction(ReimageVmInstanceAction&&) = default;
+  ReimageVmInstanceAction& operator=(const ReimageVmInstanceAction&) = default;
+  ReimageVmInstanceAction& operator=(ReimageVmInstanceAction&&) = default;
+  ~ReimageVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1346,6 +2067,13 @@ struct ReimageVmInstanceAction : Action<ReimageVmInstanceAction, InventoryReply<
 struct ResumeVmInstanceAction : Action<ResumeVmInstanceAction, InventoryReply<VmInstanceInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ResumeVmInstanceAction();
+  ResumeVmInstanceAction(const ResumeVmInstanceAction&) = default;
+  ResumeVmInstanceAction(ResumeVmInstanceAction&&) = default;
+  ResumeVmInstanceAction& operator=(const ResumeVmInstanceAction&) = default;
+  ResumeVmInstanceAction& operator=(ResumeVmInstanceAction&&) = default;
+  ~ResumeVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1360,6 +2088,13 @@ struct SetNicQosAction : Action<SetNicQosAction, EmptyReply> {
   std::optional<std::int64_t> inboundBandwidth;  ///< range [8192, 32212254720]
   std::optional<std::string> requestIp;
 
+  SetNicQosAction();
+  SetNicQosAction(const SetNicQosAction&) = default;
+  SetNicQosAction(SetNicQosAction&&) = default;
+  SetNicQosAction& operator=(const SetNicQosAction&) = default;
+  SetNicQosAction& operator=(SetNicQosAction&&) = default;
+  ~SetNicQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1371,6 +2106,13 @@ struct SetVmBootModeAction : Action<SetVmBootModeAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::string bootMode;  ///< required
   std::optional<std::string> requestIp;
+
+  SetVmBootModeAction();
+  SetVmBootModeAction(const SetVmBootModeAction&) = default;
+  SetVmBootModeAction(SetVmBootModeAction&&) = default;
+  SetVmBootModeAction& operator=(const SetVmBootModeAction&) = default;
+  SetVmBootModeAction& operator=(SetVmBootModeAction&&) = default;
+  ~SetVmBootModeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1384,6 +2126,13 @@ struct SetVmBootOrderAction : Action<SetVmBootOrderAction, InventoryReply<VmInst
   std::optional<Json> bootOrder;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  SetVmBootOrderAction();
+  SetVmBootOrderAction(const SetVmBootOrderAction&) = default;
+  SetVmBootOrderAction(SetVmBootOrderAction&&) = default;
+  SetVmBootOrderAction& operator=(const SetVmBootOrderAction&) = default;
+  SetVmBootOrderAction& operator=(SetVmBootOrderAction&&) = default;
+  ~SetVmBootOrderAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1396,6 +2145,13 @@ struct SetVmBootVolumeAction : Action<SetVmBootVolumeAction, InventoryReply<VmIn
   std::string volumeUuid;  ///< required
   std::optional<std::string> requestIp;
 
+  SetVmBootVolumeAction();
+  SetVmBootVolumeAction(const SetVmBootVolumeAction&) = default;
+  SetVmBootVolumeAction(SetVmBootVolumeAction&&) = default;
+  SetVmBootVolumeAction& operator=(const SetVmBootVolumeAction&) = default;
+  SetVmBootVolumeAction& operator=(SetVmBootVolumeAction&&) = default;
+  ~SetVmBootVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1407,6 +2163,13 @@ struct SetVmCleanTrafficAction : Action<SetVmCleanTrafficAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<bool> enable;  ///< required; Java SDK default false
   std::optional<std::string> requestIp;
+
+  SetVmCleanTrafficAction();
+  SetVmCleanTrafficAction(const SetVmCleanTrafficAction&) = default;
+  SetVmCleanTrafficAction(SetVmCleanTrafficAction&&) = default;
+  SetVmCleanTrafficAction& operator=(const SetVmCleanTrafficAction&) = default;
+  SetVmCleanTrafficAction& operator=(SetVmCleanTrafficAction&&) = default;
+  ~SetVmCleanTrafficAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1422,6 +2185,13 @@ struct SetVmClockTrackAction : Action<SetVmClockTrackAction, InventoryReply<VmIn
   std::optional<std::int32_t> intervalInSeconds;  ///< one of 0, 60, 600, 1800, 3600, 7200, 21600, 43200, 86400
   std::optional<std::string> requestIp;
 
+  SetVmClockTrackAction();
+  SetVmClockTrackAction(const SetVmClockTrackAction&) = default;
+  SetVmClockTrackAction(SetVmClockTrackAction&&) = default;
+  SetVmClockTrackAction& operator=(const SetVmClockTrackAction&) = default;
+  SetVmClockTrackAction& operator=(SetVmClockTrackAction&&) = default;
+  ~SetVmClockTrackAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1433,6 +2203,13 @@ struct SetVmConsoleModeAction : Action<SetVmConsoleModeAction, InventoryReply<Vm
   std::string uuid;  ///< path; required
   std::string mode;  ///< required
   std::optional<std::string> requestIp;
+
+  SetVmConsoleModeAction();
+  SetVmConsoleModeAction(const SetVmConsoleModeAction&) = default;
+  SetVmConsoleModeAction(SetVmConsoleModeAction&&) = default;
+  SetVmConsoleModeAction& operator=(const SetVmConsoleModeAction&) = default;
+  SetVmConsoleModeAction& operator=(SetVmConsoleModeAction&&) = default;
+  ~SetVmConsoleModeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1446,6 +2223,13 @@ struct SetVmConsolePasswordAction : Action<SetVmConsolePasswordAction, Inventory
   std::string consolePassword;  ///< required
   std::optional<std::string> requestIp;
 
+  SetVmConsolePasswordAction();
+  SetVmConsolePasswordAction(const SetVmConsolePasswordAction&) = default;
+  SetVmConsolePasswordAction(SetVmConsolePasswordAction&&) = default;
+  SetVmConsolePasswordAction& operator=(const SetVmConsolePasswordAction&) = default;
+  SetVmConsolePasswordAction& operator=(SetVmConsolePasswordAction&&) = default;
+  ~SetVmConsolePasswordAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1457,6 +2241,13 @@ struct SetVmEmulatorPinningAction : Action<SetVmEmulatorPinningAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::string emulatorPinning;  ///< required
   std::optional<std::string> requestIp;
+
+  SetVmEmulatorPinningAction();
+  SetVmEmulatorPinningAction(const SetVmEmulatorPinningAction&) = default;
+  SetVmEmulatorPinningAction(SetVmEmulatorPinningAction&&) = default;
+  SetVmEmulatorPinningAction& operator=(const SetVmEmulatorPinningAction&) = default;
+  SetVmEmulatorPinningAction& operator=(SetVmEmulatorPinningAction&&) = default;
+  ~SetVmEmulatorPinningAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1470,6 +2261,13 @@ struct SetVmHostnameAction : Action<SetVmHostnameAction, EmptyReply> {
   std::string hostname;  ///< required
   std::optional<std::string> requestIp;
 
+  SetVmHostnameAction();
+  SetVmHostnameAction(const SetVmHostnameAction&) = default;
+  SetVmHostnameAction(SetVmHostnameAction&&) = default;
+  SetVmHostnameAction& operator=(const SetVmHostnameAction&) = default;
+  SetVmHostnameAction& operator=(SetVmHostnameAction&&) = default;
+  ~SetVmHostnameAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1481,6 +2279,13 @@ struct SetVmInstanceDefaultCdRomAction : Action<SetVmInstanceDefaultCdRomAction,
   std::string uuid;  ///< path; required
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SetVmInstanceDefaultCdRomAction();
+  SetVmInstanceDefaultCdRomAction(const SetVmInstanceDefaultCdRomAction&) = default;
+  SetVmInstanceDefaultCdRomAction(SetVmInstanceDefaultCdRomAction&&) = default;
+  SetVmInstanceDefaultCdRomAction& operator=(const SetVmInstanceDefaultCdRomAction&) = default;
+  SetVmInstanceDefaultCdRomAction& operator=(SetVmInstanceDefaultCdRomAction&&) = default;
+  ~SetVmInstanceDefaultCdRomAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1494,6 +2299,13 @@ struct SetVmInstanceHaLevelAction : Action<SetVmInstanceHaLevelAction, EmptyRepl
   std::string level;  ///< required; one of NeverStop, OnHostFailure, FaultTolerance
   std::optional<std::string> requestIp;
 
+  SetVmInstanceHaLevelAction();
+  SetVmInstanceHaLevelAction(const SetVmInstanceHaLevelAction&) = default;
+  SetVmInstanceHaLevelAction(SetVmInstanceHaLevelAction&&) = default;
+  SetVmInstanceHaLevelAction& operator=(const SetVmInstanceHaLevelAction&) = default;
+  SetVmInstanceHaLevelAction& operator=(SetVmInstanceHaLevelAction&&) = default;
+  ~SetVmInstanceHaLevelAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1505,6 +2317,13 @@ struct SetVmMonitorNumberAction : Action<SetVmMonitorNumberAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::int32_t> monitorNumber;  ///< required
   std::optional<std::string> requestIp;
+
+  SetVmMonitorNumberAction();
+  SetVmMonitorNumberAction(const SetVmMonitorNumberAction&) = default;
+  SetVmMonitorNumberAction(SetVmMonitorNumberAction&&) = default;
+  SetVmMonitorNumberAction& operator=(const SetVmMonitorNumberAction&) = default;
+  SetVmMonitorNumberAction& operator=(SetVmMonitorNumberAction&&) = default;
+  ~SetVmMonitorNumberAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1518,6 +2337,13 @@ struct SetVmNumaAction : Action<SetVmNumaAction, EmptyReply> {
   std::optional<bool> enable;  ///< required; Java SDK default false
   std::optional<std::string> requestIp;
 
+  SetVmNumaAction();
+  SetVmNumaAction(const SetVmNumaAction&) = default;
+  SetVmNumaAction(SetVmNumaAction&&) = default;
+  SetVmNumaAction& operator=(const SetVmNumaAction&) = default;
+  SetVmNumaAction& operator=(SetVmNumaAction&&) = default;
+  ~SetVmNumaAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1529,6 +2355,13 @@ struct SetVmQgaAction : Action<SetVmQgaAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<bool> enable;  ///< required; Java SDK default false
   std::optional<std::string> requestIp;
+
+  SetVmQgaAction();
+  SetVmQgaAction(const SetVmQgaAction&) = default;
+  SetVmQgaAction(SetVmQgaAction&&) = default;
+  SetVmQgaAction& operator=(const SetVmQgaAction&) = default;
+  SetVmQgaAction& operator=(SetVmQgaAction&&) = default;
+  ~SetVmQgaAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1544,6 +2377,13 @@ struct SetVmQxlMemoryAction : Action<SetVmQxlMemoryAction, EmptyReply> {
   std::optional<std::int32_t> vgamem;  ///< range [1024, 524288]; Java SDK default 16384
   std::optional<std::string> requestIp;
 
+  SetVmQxlMemoryAction();
+  SetVmQxlMemoryAction(const SetVmQxlMemoryAction&) = default;
+  SetVmQxlMemoryAction(SetVmQxlMemoryAction&&) = default;
+  SetVmQxlMemoryAction& operator=(const SetVmQxlMemoryAction&) = default;
+  SetVmQxlMemoryAction& operator=(SetVmQxlMemoryAction&&) = default;
+  ~SetVmQxlMemoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1555,6 +2395,13 @@ struct SetVmRDPAction : Action<SetVmRDPAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<bool> enable;  ///< required; Java SDK default false
   std::optional<std::string> requestIp;
+
+  SetVmRDPAction();
+  SetVmRDPAction(const SetVmRDPAction&) = default;
+  SetVmRDPAction(SetVmRDPAction&&) = default;
+  SetVmRDPAction& operator=(const SetVmRDPAction&) = default;
+  SetVmRDPAction& operator=(SetVmRDPAction&&) = default;
+  ~SetVmRDPAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1568,6 +2415,13 @@ struct SetVmSecurityLevelAction : Action<SetVmSecurityLevelAction, EmptyReply> {
   std::optional<std::string> securityLevel;
   std::optional<std::string> requestIp;
 
+  SetVmSecurityLevelAction();
+  SetVmSecurityLevelAction(const SetVmSecurityLevelAction&) = default;
+  SetVmSecurityLevelAction(SetVmSecurityLevelAction&&) = default;
+  SetVmSecurityLevelAction& operator=(const SetVmSecurityLevelAction&) = default;
+  SetVmSecurityLevelAction& operator=(SetVmSecurityLevelAction&&) = default;
+  ~SetVmSecurityLevelAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1580,6 +2434,13 @@ struct SetVmSoundTypeAction : Action<SetVmSoundTypeAction, EmptyReply> {
   std::string soundType;  ///< required; one of ac97, ich6
   std::optional<std::string> requestIp;
 
+  SetVmSoundTypeAction();
+  SetVmSoundTypeAction(const SetVmSoundTypeAction&) = default;
+  SetVmSoundTypeAction(SetVmSoundTypeAction&&) = default;
+  SetVmSoundTypeAction& operator=(const SetVmSoundTypeAction&) = default;
+  SetVmSoundTypeAction& operator=(SetVmSoundTypeAction&&) = default;
+  ~SetVmSoundTypeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1591,6 +2452,13 @@ struct SetVmSshKeyAction : Action<SetVmSshKeyAction, InventoryReply<VmInstanceIn
   std::string uuid;  ///< path; required
   std::string SshKey;  ///< required
   std::optional<std::string> requestIp;
+
+  SetVmSshKeyAction();
+  SetVmSshKeyAction(const SetVmSshKeyAction&) = default;
+  SetVmSshKeyAction(SetVmSshKeyAction&&) = default;
+  SetVmSshKeyAction& operator=(const SetVmSshKeyAction&) = default;
+  SetVmSshKeyAction& operator=(SetVmSshKeyAction&&) = default;
+  ~SetVmSshKeyAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1610,6 +2478,13 @@ struct SetVmStaticIpAction : Action<SetVmStaticIpAction, EmptyReply> {
   std::optional<std::string> ipv6Prefix;
   std::optional<std::string> requestIp;
 
+  SetVmStaticIpAction();
+  SetVmStaticIpAction(const SetVmStaticIpAction&) = default;
+  SetVmStaticIpAction(SetVmStaticIpAction&&) = default;
+  SetVmStaticIpAction& operator=(const SetVmStaticIpAction&) = default;
+  SetVmStaticIpAction& operator=(SetVmStaticIpAction&&) = default;
+  ~SetVmStaticIpAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1621,6 +2496,13 @@ struct SetVmUsbRedirectAction : Action<SetVmUsbRedirectAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<bool> enable;  ///< required; Java SDK default false
   std::optional<std::string> requestIp;
+
+  SetVmUsbRedirectAction();
+  SetVmUsbRedirectAction(const SetVmUsbRedirectAction&) = default;
+  SetVmUsbRedirectAction(SetVmUsbRedirectAction&&) = default;
+  SetVmUsbRedirectAction& operator=(const SetVmUsbRedirectAction&) = default;
+  SetVmUsbRedirectAction& operator=(SetVmUsbRedirectAction&&) = default;
+  ~SetVmUsbRedirectAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1636,6 +2518,13 @@ struct SetVmUserDefinedXmlAction : Action<SetVmUserDefinedXmlAction, SetVmUserDe
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SetVmUserDefinedXmlAction();
+  SetVmUserDefinedXmlAction(const SetVmUserDefinedXmlAction&) = default;
+  SetVmUserDefinedXmlAction(SetVmUserDefinedXmlAction&&) = default;
+  SetVmUserDefinedXmlAction& operator=(const SetVmUserDefinedXmlAction&) = default;
+  SetVmUserDefinedXmlAction& operator=(SetVmUserDefinedXmlAction&&) = default;
+  ~SetVmUserDefinedXmlAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1650,6 +2539,13 @@ struct SetVmUserDefinedXmlHookScriptAction : Action<SetVmUserDefinedXmlHookScrip
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SetVmUserDefinedXmlHookScriptAction();
+  SetVmUserDefinedXmlHookScriptAction(const SetVmUserDefinedXmlHookScriptAction&) = default;
+  SetVmUserDefinedXmlHookScriptAction(SetVmUserDefinedXmlHookScriptAction&&) = default;
+  SetVmUserDefinedXmlHookScriptAction& operator=(const SetVmUserDefinedXmlHookScriptAction&) = default;
+  SetVmUserDefinedXmlHookScriptAction& operator=(SetVmUserDefinedXmlHookScriptAction&&) = default;
+  ~SetVmUserDefinedXmlHookScriptAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1662,6 +2558,13 @@ struct StartVmInstanceAction : Action<StartVmInstanceAction, InventoryReply<VmIn
   std::optional<std::string> clusterUuid;
   std::optional<std::string> hostUuid;
   std::optional<std::string> requestIp;
+
+  StartVmInstanceAction();
+  StartVmInstanceAction(const StartVmInstanceAction&) = default;
+  StartVmInstanceAction(StartVmInstanceAction&&) = default;
+  StartVmInstanceAction& operator=(const StartVmInstanceAction&) = default;
+  StartVmInstanceAction& operator=(StartVmInstanceAction&&) = default;
+  ~StartVmInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1676,6 +2579,13 @@ struct StopVmInstanceAction : Action<StopVmInstanceAction, InventoryReply<VmInst
   std::optional<std::string> stopHA;  ///< one of true
   std::optional<std::string> requestIp;
 
+  StopVmInstanceAction();
+  StopVmInstanceAction(const StopVmInstanceAction&) = default;
+  StopVmInstanceAction(StopVmInstanceAction&&) = default;
+  StopVmInstanceAction& operator=(const StopVmInstanceAction&) = default;
+  StopVmInstanceAction& operator=(StopVmInstanceAction&&) = default;
+  ~StopVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1687,6 +2597,13 @@ struct SyncVmClockAction : Action<SyncVmClockAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  SyncVmClockAction();
+  SyncVmClockAction(const SyncVmClockAction&) = default;
+  SyncVmClockAction(SyncVmClockAction&&) = default;
+  SyncVmClockAction& operator=(const SyncVmClockAction&) = default;
+  SyncVmClockAction& operator=(SyncVmClockAction&&) = default;
+  ~SyncVmClockAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1697,6 +2614,13 @@ struct SyncVmClockAction : Action<SyncVmClockAction, EmptyReply> {
 struct TakeVmConsoleScreenshotAction : Action<TakeVmConsoleScreenshotAction, TakeVmConsoleScreenshotResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  TakeVmConsoleScreenshotAction();
+  TakeVmConsoleScreenshotAction(const TakeVmConsoleScreenshotAction&) = default;
+  TakeVmConsoleScreenshotAction(TakeVmConsoleScreenshotAction&&) = default;
+  TakeVmConsoleScreenshotAction& operator=(const TakeVmConsoleScreenshotAction&) = default;
+  TakeVmConsoleScreenshotAction& operator=(TakeVmConsoleScreenshotAction&&) = default;
+  ~TakeVmConsoleScreenshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1710,6 +2634,13 @@ struct UnprotectVmInstanceRecoveryPointAction : Action<UnprotectVmInstanceRecove
   std::optional<std::int64_t> groupId;  ///< required; range [1, 9223372036854775807]; Java SDK default 0L
   std::optional<std::string> requestIp;
 
+  UnprotectVmInstanceRecoveryPointAction();
+  UnprotectVmInstanceRecoveryPointAction(const UnprotectVmInstanceRecoveryPointAction&) = default;
+  UnprotectVmInstanceRecoveryPointAction(UnprotectVmInstanceRecoveryPointAction&&) = default;
+  UnprotectVmInstanceRecoveryPointAction& operator=(const UnprotectVmInstanceRecoveryPointAction&) = default;
+  UnprotectVmInstanceRecoveryPointAction& operator=(UnprotectVmInstanceRecoveryPointAction&&) = default;
+  ~UnprotectVmInstanceRecoveryPointAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1720,6 +2651,13 @@ struct UnprotectVmInstanceRecoveryPointAction : Action<UnprotectVmInstanceRecove
 struct UpdateGuestToolsStateAction : Action<UpdateGuestToolsStateAction, InventoryReply<GuestToolsStateInventory>> {
   std::string vmInstanceUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UpdateGuestToolsStateAction();
+  UpdateGuestToolsStateAction(const UpdateGuestToolsStateAction&) = default;
+  UpdateGuestToolsStateAction(UpdateGuestToolsStateAction&&) = default;
+  UpdateGuestToolsStateAction& operator=(const UpdateGuestToolsStateAction&) = default;
+  UpdateGuestToolsStateAction& operator=(UpdateGuestToolsStateAction&&) = default;
+  ~UpdateGuestToolsStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1733,6 +2671,13 @@ struct UpdateVirtualRouterAction : Action<UpdateVirtualRouterAction, InventoryRe
   std::optional<std::string> defaultRouteL3NetworkUuid;
   std::optional<std::string> requestIp;
 
+  UpdateVirtualRouterAction();
+  UpdateVirtualRouterAction(const UpdateVirtualRouterAction&) = default;
+  UpdateVirtualRouterAction(UpdateVirtualRouterAction&&) = default;
+  UpdateVirtualRouterAction& operator=(const UpdateVirtualRouterAction&) = default;
+  UpdateVirtualRouterAction& operator=(UpdateVirtualRouterAction&&) = default;
+  ~UpdateVirtualRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1745,6 +2690,13 @@ struct UpdateVmCdRomAction : Action<UpdateVmCdRomAction, InventoryReply<VmCdRomI
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateVmCdRomAction();
+  UpdateVmCdRomAction(const UpdateVmCdRomAction&) = default;
+  UpdateVmCdRomAction(UpdateVmCdRomAction&&) = default;
+  UpdateVmCdRomAction& operator=(const UpdateVmCdRomAction&) = default;
+  UpdateVmCdRomAction& operator=(UpdateVmCdRomAction&&) = default;
+  ~UpdateVmCdRomAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1766,6 +2718,13 @@ struct UpdateVmInstanceAction : Action<UpdateVmInstanceAction, InventoryReply<Vm
   std::optional<std::string> guestOsType;  ///< max length 255
   std::optional<std::string> requestIp;
 
+  UpdateVmInstanceAction();
+  UpdateVmInstanceAction(const UpdateVmInstanceAction&) = default;
+  UpdateVmInstanceAction(UpdateVmInstanceAction&&) = default;
+  UpdateVmInstanceAction& operator=(const UpdateVmInstanceAction&) = default;
+  UpdateVmInstanceAction& operator=(UpdateVmInstanceAction&&) = default;
+  ~UpdateVmInstanceAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1777,6 +2736,13 @@ struct UpdateVmNetworkConfigAction : Action<UpdateVmNetworkConfigAction, EmptyRe
   std::string vmInstanceUuid;  ///< path; required
   std::vector<std::string> vmNicUuids;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  UpdateVmNetworkConfigAction();
+  UpdateVmNetworkConfigAction(const UpdateVmNetworkConfigAction&) = default;
+  UpdateVmNetworkConfigAction(UpdateVmNetworkConfigAction&&) = default;
+  UpdateVmNetworkConfigAction& operator=(const UpdateVmNetworkConfigAction&) = default;
+  UpdateVmNetworkConfigAction& operator=(UpdateVmNetworkConfigAction&&) = default;
+  ~UpdateVmNetworkConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1791,6 +2757,13 @@ struct UpdateVmNicDriverAction : Action<UpdateVmNicDriverAction, InventoryReply<
   std::string driverType;  ///< required
   std::optional<std::string> requestIp;
 
+  UpdateVmNicDriverAction();
+  UpdateVmNicDriverAction(const UpdateVmNicDriverAction&) = default;
+  UpdateVmNicDriverAction(UpdateVmNicDriverAction&&) = default;
+  UpdateVmNicDriverAction& operator=(const UpdateVmNicDriverAction&) = default;
+  UpdateVmNicDriverAction& operator=(UpdateVmNicDriverAction&&) = default;
+  ~UpdateVmNicDriverAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1803,6 +2776,13 @@ struct UpdateVmNicMacAction : Action<UpdateVmNicMacAction, InventoryReply<VmNicI
   std::string mac;  ///< required
   std::optional<std::string> requestIp;
 
+  UpdateVmNicMacAction();
+  UpdateVmNicMacAction(const UpdateVmNicMacAction&) = default;
+  UpdateVmNicMacAction(UpdateVmNicMacAction&&) = default;
+  UpdateVmNicMacAction& operator=(const UpdateVmNicMacAction&) = default;
+  UpdateVmNicMacAction& operator=(UpdateVmNicMacAction&&) = default;
+  ~UpdateVmNicMacAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1814,6 +2794,13 @@ struct UpdateVmPriorityAction : Action<UpdateVmPriorityAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::string priority;  ///< required
   std::optional<std::string> requestIp;
+
+  UpdateVmPriorityAction();
+  UpdateVmPriorityAction(const UpdateVmPriorityAction&) = default;
+  UpdateVmPriorityAction(UpdateVmPriorityAction&&) = default;
+  UpdateVmPriorityAction& operator=(const UpdateVmPriorityAction&) = default;
+  UpdateVmPriorityAction& operator=(UpdateVmPriorityAction&&) = default;
+  ~UpdateVmPriorityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1829,6 +2816,13 @@ struct UpdateVmUserDefinedXmlHookScriptAction : Action<UpdateVmUserDefinedXmlHoo
   std::optional<std::string> hookScript;
   std::optional<std::string> startupStrategy;  ///< one of Reboot, None
   std::optional<std::string> requestIp;
+
+  UpdateVmUserDefinedXmlHookScriptAction();
+  UpdateVmUserDefinedXmlHookScriptAction(const UpdateVmUserDefinedXmlHookScriptAction&) = default;
+  UpdateVmUserDefinedXmlHookScriptAction(UpdateVmUserDefinedXmlHookScriptAction&&) = default;
+  UpdateVmUserDefinedXmlHookScriptAction& operator=(const UpdateVmUserDefinedXmlHookScriptAction&) = default;
+  UpdateVmUserDefinedXmlHookScriptAction& operator=(UpdateVmUserDefinedXmlHookScriptAction&&) = default;
+  ~UpdateVmUserDefinedXmlHookScriptAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmPriorityConfigAction.java.
 struct QueryVmPriorityConfigAction : QueryAction<QueryVmPriorityConfigAction, VmPriorityConfigInventory> {
 
+  QueryVmPriorityConfigAction();
+  QueryVmPriorityConfigAction(const QueryVmPriorityConfigAction&) = default;
+  QueryVmPriorityConfigAction(QueryVmPriorityConfigAction&&) = default;
+  QueryVmPriorityConfigAction& operator=(const QueryVmPriorityConfigAction&) = default;
+  QueryVmPriorityConfigAction& operator=(QueryVmPriorityConfigAction&&) = default;
+  ~QueryVmPriorityConfigAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -31,6 +38,13 @@ struct UpdatePriorityConfigAction : Action<UpdatePriorityConfigAction, EmptyRepl
   std::optional<std::int32_t> cpuShares;  ///< range [2, 262144]
   std::optional<std::int32_t> oomScoreAdj;  ///< range [-1000, 1000]
   std::optional<std::string> requestIp;
+
+  UpdatePriorityConfigAction();
+  UpdatePriorityConfigAction(const UpdatePriorityConfigAction&) = default;
+  UpdatePriorityConfigAction(UpdatePriorityConfigAction&&) = default;
+  UpdatePriorityConfigAction& operator=(const UpdatePriorityConfigAction&) = default;
+  UpdatePriorityConfigAction& operator=(UpdatePriorityConfigAction&&) = default;
+  ~UpdatePriorityConfigAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -20,6 +20,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmInstanceDeviceAddressArchiveAction.java.
 struct QueryVmInstanceDeviceAddressArchiveAction : QueryAction<QueryVmInstanceDeviceAddressArchiveAction, VmInstanceDeviceAddressArchiveInventory> {
 
+  QueryVmInstanceDeviceAddressArchiveAction();
+  QueryVmInstanceDeviceAddressArchiveAction(const QueryVmInstanceDeviceAddressArchiveAction&) = default;
+  QueryVmInstanceDeviceAddressArchiveAction(QueryVmInstanceDeviceAddressArchiveAction&&) = default;
+  QueryVmInstanceDeviceAddressArchiveAction& operator=(const QueryVmInstanceDeviceAddressArchiveAction&) = default;
+  QueryVmInstanceDeviceAddressArchiveAction& operator=(QueryVmInstanceDeviceAddressArchiveAction&&) = default;
+  ~QueryVmInstanceDeviceAddressArchiveAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -27,6 +34,13 @@ struct QueryVmInstanceDeviceAddressArchiveAction : QueryAction<QueryVmInstanceDe
 /// `GET /v1/vmInstance/device/address/group` -> QueryReply<VmInstanceDeviceAddressGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVmInstanceDeviceAddressGroupAction.java.
 struct QueryVmInstanceDeviceAddressGroupAction : QueryAction<QueryVmInstanceDeviceAddressGroupAction, VmInstanceDeviceAddressGroupInventory> {
+
+  QueryVmInstanceDeviceAddressGroupAction();
+  QueryVmInstanceDeviceAddressGroupAction(const QueryVmInstanceDeviceAddressGroupAction&) = default;
+  QueryVmInstanceDeviceAddressGroupAction(QueryVmInstanceDeviceAddressGroupAction&&) = default;
+  QueryVmInstanceDeviceAddressGroupAction& operator=(const QueryVmInstanceDeviceAddressGroupAction&) = default;
+  QueryVmInstanceDeviceAddressGroupAction& operator=(QueryVmInstanceDeviceAddressGroupAction&&) = default;
+  ~QueryVmInstanceDeviceAddressGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

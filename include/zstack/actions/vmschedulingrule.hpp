@@ -22,6 +22,13 @@ struct ChangeVmSchedulingRuleStateAction : Action<ChangeVmSchedulingRuleStateAct
   std::string state;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeVmSchedulingRuleStateAction();
+  ChangeVmSchedulingRuleStateAction(const ChangeVmSchedulingRuleStateAction&) = default;
+  ChangeVmSchedulingRuleStateAction(ChangeVmSchedulingRuleStateAction&&) = default;
+  ChangeVmSchedulingRuleStateAction& operator=(const ChangeVmSchedulingRuleStateAction&) = default;
+  ChangeVmSchedulingRuleStateAction& operator=(ChangeVmSchedulingRuleStateAction&&) = default;
+  ~ChangeVmSchedulingRuleStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -32,6 +39,13 @@ struct RemoveVmSchedulingRuleAction : Action<RemoveVmSchedulingRuleAction, Empty
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RemoveVmSchedulingRuleAction();
+  RemoveVmSchedulingRuleAction(const RemoveVmSchedulingRuleAction&) = default;
+  RemoveVmSchedulingRuleAction(RemoveVmSchedulingRuleAction&&) = default;
+  RemoveVmSchedulingRuleAction& operator=(const RemoveVmSchedulingRuleAction&) = default;
+  RemoveVmSchedulingRuleAction& operator=(RemoveVmSchedulingRuleAction&&) = default;
+  ~RemoveVmSchedulingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -46,6 +60,13 @@ struct UpdateVmSchedulingRuleAction : Action<UpdateVmSchedulingRuleAction, Inven
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> mode;
   std::optional<std::string> requestIp;
+
+  UpdateVmSchedulingRuleAction();
+  UpdateVmSchedulingRuleAction(const UpdateVmSchedulingRuleAction&) = default;
+  UpdateVmSchedulingRuleAction(UpdateVmSchedulingRuleAction&&) = default;
+  UpdateVmSchedulingRuleAction& operator=(const UpdateVmSchedulingRuleAction&) = default;
+  UpdateVmSchedulingRuleAction& operator=(UpdateVmSchedulingRuleAction&&) = default;
+  ~UpdateVmSchedulingRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -22,6 +22,13 @@ struct AddVmToVmSchedulingRuleGroupAction : Action<AddVmToVmSchedulingRuleGroupA
   std::string vmUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AddVmToVmSchedulingRuleGroupAction();
+  AddVmToVmSchedulingRuleGroupAction(const AddVmToVmSchedulingRuleGroupAction&) = default;
+  AddVmToVmSchedulingRuleGroupAction(AddVmToVmSchedulingRuleGroupAction&&) = default;
+  AddVmToVmSchedulingRuleGroupAction& operator=(const AddVmToVmSchedulingRuleGroupAction&) = default;
+  AddVmToVmSchedulingRuleGroupAction& operator=(AddVmToVmSchedulingRuleGroupAction&&) = default;
+  ~AddVmToVmSchedulingRuleGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -37,6 +44,13 @@ struct CreateVmSchedulingRuleGroupAction : Action<CreateVmSchedulingRuleGroupAct
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmSchedulingRuleGroupAction();
+  CreateVmSchedulingRuleGroupAction(const CreateVmSchedulingRuleGroupAction&) = default;
+  CreateVmSchedulingRuleGroupAction(CreateVmSchedulingRuleGroupAction&&) = default;
+  CreateVmSchedulingRuleGroupAction& operator=(const CreateVmSchedulingRuleGroupAction&) = default;
+  CreateVmSchedulingRuleGroupAction& operator=(CreateVmSchedulingRuleGroupAction&&) = default;
+  ~CreateVmSchedulingRuleGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -46,6 +60,13 @@ struct CreateVmSchedulingRuleGroupAction : Action<CreateVmSchedulingRuleGroupAct
 struct DeleteVmSchedulingRuleGroupAction : Action<DeleteVmSchedulingRuleGroupAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  DeleteVmSchedulingRuleGroupAction();
+  DeleteVmSchedulingRuleGroupAction(const DeleteVmSchedulingRuleGroupAction&) = default;
+  DeleteVmSchedulingRuleGroupAction(DeleteVmSchedulingRuleGroupAction&&) = default;
+  DeleteVmSchedulingRuleGroupAction& operator=(const DeleteVmSchedulingRuleGroupAction&) = default;
+  DeleteVmSchedulingRuleGroupAction& operator=(DeleteVmSchedulingRuleGroupAction&&) = default;
+  ~DeleteVmSchedulingRuleGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +78,13 @@ struct DetachVmFromVmSchedulingRuleGroupAction : Action<DetachVmFromVmScheduling
   std::string vmGroupUuid;  ///< path; required
   std::string vmUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  DetachVmFromVmSchedulingRuleGroupAction();
+  DetachVmFromVmSchedulingRuleGroupAction(const DetachVmFromVmSchedulingRuleGroupAction&) = default;
+  DetachVmFromVmSchedulingRuleGroupAction(DetachVmFromVmSchedulingRuleGroupAction&&) = default;
+  DetachVmFromVmSchedulingRuleGroupAction& operator=(const DetachVmFromVmSchedulingRuleGroupAction&) = default;
+  DetachVmFromVmSchedulingRuleGroupAction& operator=(DetachVmFromVmSchedulingRuleGroupAction&&) = default;
+  ~DetachVmFromVmSchedulingRuleGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -70,6 +98,13 @@ struct UpdateVmSchedulingRuleGroupAction : Action<UpdateVmSchedulingRuleGroupAct
   std::optional<std::string> name;
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
+
+  UpdateVmSchedulingRuleGroupAction();
+  UpdateVmSchedulingRuleGroupAction(const UpdateVmSchedulingRuleGroupAction&) = default;
+  UpdateVmSchedulingRuleGroupAction(UpdateVmSchedulingRuleGroupAction&&) = default;
+  UpdateVmSchedulingRuleGroupAction& operator=(const UpdateVmSchedulingRuleGroupAction&) = default;
+  UpdateVmSchedulingRuleGroupAction& operator=(UpdateVmSchedulingRuleGroupAction&&) = default;
+  ~UpdateVmSchedulingRuleGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -32,6 +32,13 @@ struct CreateVmSchedulingRuleAction : Action<CreateVmSchedulingRuleAction, Inven
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVmSchedulingRuleAction();
+  CreateVmSchedulingRuleAction(const CreateVmSchedulingRuleAction&) = default;
+  CreateVmSchedulingRuleAction(CreateVmSchedulingRuleAction&&) = default;
+  CreateVmSchedulingRuleAction& operator=(const CreateVmSchedulingRuleAction&) = default;
+  CreateVmSchedulingRuleAction& operator=(CreateVmSchedulingRuleAction&&) = default;
+  ~CreateVmSchedulingRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -31,6 +31,13 @@ struct BatchDeleteVolumeSnapshotAction : Action<BatchDeleteVolumeSnapshotAction,
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  BatchDeleteVolumeSnapshotAction();
+  BatchDeleteVolumeSnapshotAction(const BatchDeleteVolumeSnapshotAction&) = default;
+  BatchDeleteVolumeSnapshotAction(BatchDeleteVolumeSnapshotAction&&) = default;
+  BatchDeleteVolumeSnapshotAction& operator=(const BatchDeleteVolumeSnapshotAction&) = default;
+  BatchDeleteVolumeSnapshotAction& operator=(BatchDeleteVolumeSnapshotAction&&) = default;
+  ~BatchDeleteVolumeSnapshotAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -40,6 +47,13 @@ struct BatchDeleteVolumeSnapshotAction : Action<BatchDeleteVolumeSnapshotAction,
 struct CheckVolumeSnapshotGroupAvailabilityAction : Action<CheckVolumeSnapshotGroupAvailabilityAction, CheckVolumeSnapshotGroupAvailabilityResult> {
   std::optional<Json> uuids;  ///< required; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  CheckVolumeSnapshotGroupAvailabilityAction();
+  CheckVolumeSnapshotGroupAvailabilityAction(const CheckVolumeSnapshotGroupAvailabilityAction&) = default;
+  CheckVolumeSnapshotGroupAvailabilityAction(CheckVolumeSnapshotGroupAvailabilityAction&&) = default;
+  CheckVolumeSnapshotGroupAvailabilityAction& operator=(const CheckVolumeSnapshotGroupAvailabilityAction&) = default;
+  CheckVolumeSnapshotGroupAvailabilityAction& operator=(CheckVolumeSnapshotGroupAvailabilityAction&&) = default;
+  ~CheckVolumeSnapshotGroupAvailabilityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -57,6 +71,13 @@ struct CreateVolumeSnapshotGroupAction : Action<CreateVolumeSnapshotGroupAction,
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVolumeSnapshotGroupAction();
+  CreateVolumeSnapshotGroupAction(const CreateVolumeSnapshotGroupAction&) = default;
+  CreateVolumeSnapshotGroupAction(CreateVolumeSnapshotGroupAction&&) = default;
+  CreateVolumeSnapshotGroupAction& operator=(const CreateVolumeSnapshotGroupAction&) = default;
+  CreateVolumeSnapshotGroupAction& operator=(CreateVolumeSnapshotGroupAction&&) = default;
+  ~CreateVolumeSnapshotGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -67,6 +88,13 @@ struct DeleteVolumeSnapshotAction : Action<DeleteVolumeSnapshotAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVolumeSnapshotAction();
+  DeleteVolumeSnapshotAction(const DeleteVolumeSnapshotAction&) = default;
+  DeleteVolumeSnapshotAction(DeleteVolumeSnapshotAction&&) = default;
+  DeleteVolumeSnapshotAction& operator=(const DeleteVolumeSnapshotAction&) = default;
+  DeleteVolumeSnapshotAction& operator=(DeleteVolumeSnapshotAction&&) = default;
+  ~DeleteVolumeSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -79,6 +107,13 @@ struct DeleteVolumeSnapshotGroupAction : Action<DeleteVolumeSnapshotGroupAction,
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVolumeSnapshotGroupAction();
+  DeleteVolumeSnapshotGroupAction(const DeleteVolumeSnapshotGroupAction&) = default;
+  DeleteVolumeSnapshotGroupAction(DeleteVolumeSnapshotGroupAction&&) = default;
+  DeleteVolumeSnapshotGroupAction& operator=(const DeleteVolumeSnapshotGroupAction&) = default;
+  DeleteVolumeSnapshotGroupAction& operator=(DeleteVolumeSnapshotGroupAction&&) = default;
+  ~DeleteVolumeSnapshotGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -90,6 +125,13 @@ struct GetVolumeSnapshotSizeAction : Action<GetVolumeSnapshotSizeAction, GetVolu
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVolumeSnapshotSizeAction();
+  GetVolumeSnapshotSizeAction(const GetVolumeSnapshotSizeAction&) = default;
+  GetVolumeSnapshotSizeAction(GetVolumeSnapshotSizeAction&&) = default;
+  GetVolumeSnapshotSizeAction& operator=(const GetVolumeSnapshotSizeAction&) = default;
+  GetVolumeSnapshotSizeAction& operator=(GetVolumeSnapshotSizeAction&&) = default;
+  ~GetVolumeSnapshotSizeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -97,6 +139,13 @@ struct GetVolumeSnapshotSizeAction : Action<GetVolumeSnapshotSizeAction, GetVolu
 /// `GET /v1/volume-snapshots` -> QueryReply<VolumeSnapshotInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVolumeSnapshotAction.java.
 struct QueryVolumeSnapshotAction : QueryAction<QueryVolumeSnapshotAction, VolumeSnapshotInventory> {
+
+  QueryVolumeSnapshotAction();
+  QueryVolumeSnapshotAction(const QueryVolumeSnapshotAction&) = default;
+  QueryVolumeSnapshotAction(QueryVolumeSnapshotAction&&) = default;
+  QueryVolumeSnapshotAction& operator=(const QueryVolumeSnapshotAction&) = default;
+  QueryVolumeSnapshotAction& operator=(QueryVolumeSnapshotAction&&) = default;
+  ~QueryVolumeSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -106,6 +155,13 @@ struct QueryVolumeSnapshotAction : QueryAction<QueryVolumeSnapshotAction, Volume
 /// From sdk/src/main/java/org/zstack/sdk/QueryVolumeSnapshotGroupAction.java.
 struct QueryVolumeSnapshotGroupAction : QueryAction<QueryVolumeSnapshotGroupAction, VolumeSnapshotGroupInventory> {
 
+  QueryVolumeSnapshotGroupAction();
+  QueryVolumeSnapshotGroupAction(const QueryVolumeSnapshotGroupAction&) = default;
+  QueryVolumeSnapshotGroupAction(QueryVolumeSnapshotGroupAction&&) = default;
+  QueryVolumeSnapshotGroupAction& operator=(const QueryVolumeSnapshotGroupAction&) = default;
+  QueryVolumeSnapshotGroupAction& operator=(QueryVolumeSnapshotGroupAction&&) = default;
+  ~QueryVolumeSnapshotGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -113,6 +169,13 @@ struct QueryVolumeSnapshotGroupAction : QueryAction<QueryVolumeSnapshotGroupActi
 /// `GET /v1/volume-snapshots/trees` -> QueryReply<VolumeSnapshotTreeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVolumeSnapshotTreeAction.java.
 struct QueryVolumeSnapshotTreeAction : QueryAction<QueryVolumeSnapshotTreeAction, VolumeSnapshotTreeInventory> {
+
+  QueryVolumeSnapshotTreeAction();
+  QueryVolumeSnapshotTreeAction(const QueryVolumeSnapshotTreeAction&) = default;
+  QueryVolumeSnapshotTreeAction(QueryVolumeSnapshotTreeAction&&) = default;
+  QueryVolumeSnapshotTreeAction& operator=(const QueryVolumeSnapshotTreeAction&) = default;
+  QueryVolumeSnapshotTreeAction& operator=(QueryVolumeSnapshotTreeAction&&) = default;
+  ~QueryVolumeSnapshotTreeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -125,6 +188,13 @@ struct RevertVmFromSnapshotGroupAction : Action<RevertVmFromSnapshotGroupAction,
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RevertVmFromSnapshotGroupAction();
+  RevertVmFromSnapshotGroupAction(const RevertVmFromSnapshotGroupAction&) = default;
+  RevertVmFromSnapshotGroupAction(RevertVmFromSnapshotGroupAction&&) = default;
+  RevertVmFromSnapshotGroupAction& operator=(const RevertVmFromSnapshotGroupAction&) = default;
+  RevertVmFromSnapshotGroupAction& operator=(RevertVmFromSnapshotGroupAction&&) = default;
+  ~RevertVmFromSnapshotGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -135,6 +205,13 @@ struct RevertVmFromSnapshotGroupAction : Action<RevertVmFromSnapshotGroupAction,
 struct RevertVolumeFromSnapshotAction : Action<RevertVolumeFromSnapshotAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RevertVolumeFromSnapshotAction();
+  RevertVolumeFromSnapshotAction(const RevertVolumeFromSnapshotAction&) = default;
+  RevertVolumeFromSnapshotAction(RevertVolumeFromSnapshotAction&&) = default;
+  RevertVolumeFromSnapshotAction& operator=(const RevertVolumeFromSnapshotAction&) = default;
+  RevertVolumeFromSnapshotAction& operator=(RevertVolumeFromSnapshotAction&&) = default;
+  ~RevertVolumeFromSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -147,6 +224,13 @@ struct ShrinkVolumeSnapshotAction : Action<ShrinkVolumeSnapshotAction, ShrinkVol
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  ShrinkVolumeSnapshotAction();
+  ShrinkVolumeSnapshotAction(const ShrinkVolumeSnapshotAction&) = default;
+  ShrinkVolumeSnapshotAction(ShrinkVolumeSnapshotAction&&) = default;
+  ShrinkVolumeSnapshotAction& operator=(const ShrinkVolumeSnapshotAction&) = default;
+  ShrinkVolumeSnapshotAction& operator=(ShrinkVolumeSnapshotAction&&) = default;
+  ~ShrinkVolumeSnapshotAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -156,6 +240,13 @@ struct ShrinkVolumeSnapshotAction : Action<ShrinkVolumeSnapshotAction, ShrinkVol
 struct UngroupVolumeSnapshotGroupAction : Action<UngroupVolumeSnapshotGroupAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UngroupVolumeSnapshotGroupAction();
+  UngroupVolumeSnapshotGroupAction(const UngroupVolumeSnapshotGroupAction&) = default;
+  UngroupVolumeSnapshotGroupAction(UngroupVolumeSnapshotGroupAction&&) = default;
+  UngroupVolumeSnapshotGroupAction& operator=(const UngroupVolumeSnapshotGroupAction&) = default;
+  UngroupVolumeSnapshotGroupAction& operator=(UngroupVolumeSnapshotGroupAction&&) = default;
+  ~UngroupVolumeSnapshotGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -170,6 +261,13 @@ struct UpdateVolumeSnapshotAction : Action<UpdateVolumeSnapshotAction, Inventory
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateVolumeSnapshotAction();
+  UpdateVolumeSnapshotAction(const UpdateVolumeSnapshotAction&) = default;
+  UpdateVolumeSnapshotAction(UpdateVolumeSnapshotAction&&) = default;
+  UpdateVolumeSnapshotAction& operator=(const UpdateVolumeSnapshotAction&) = default;
+  UpdateVolumeSnapshotAction& operator=(UpdateVolumeSnapshotAction&&) = default;
+  ~UpdateVolumeSnapshotAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -182,6 +280,13 @@ struct UpdateVolumeSnapshotGroupAction : Action<UpdateVolumeSnapshotGroupAction,
   std::optional<std::string> description;
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  UpdateVolumeSnapshotGroupAction();
+  UpdateVolumeSnapshotGroupAction(const UpdateVolumeSnapshotGroupAction&) = default;
+  UpdateVolumeSnapshotGroupAction(UpdateVolumeSnapshotGroupAction&&) = default;
+  UpdateVolumeSnapshotGroupAction& operator=(const UpdateVolumeSnapshotGroupAction&) = default;
+  UpdateVolumeSnapshotGroupAction& operator=(UpdateVolumeSnapshotGroupAction&&) = default;
+  ~UpdateVolumeSnapshotGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -35,6 +35,13 @@ struct AttachDataVolumeToHostAction : Action<AttachDataVolumeToHostAction, Empty
   std::string mountPath;  ///< required; max length 512
   std::optional<std::string> requestIp;
 
+  AttachDataVolumeToHostAction();
+  AttachDataVolumeToHostAction(const AttachDataVolumeToHostAction&) = default;
+  AttachDataVolumeToHostAction(AttachDataVolumeToHostAction&&) = default;
+  AttachDataVolumeToHostAction& operator=(const AttachDataVolumeToHostAction&) = default;
+  AttachDataVolumeToHostAction& operator=(AttachDataVolumeToHostAction&&) = default;
+  ~AttachDataVolumeToHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -47,6 +54,13 @@ struct AttachDataVolumeToVmAction : Action<AttachDataVolumeToVmAction, Inventory
   std::string volumeUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachDataVolumeToVmAction();
+  AttachDataVolumeToVmAction(const AttachDataVolumeToVmAction&) = default;
+  AttachDataVolumeToVmAction(AttachDataVolumeToVmAction&&) = default;
+  AttachDataVolumeToVmAction& operator=(const AttachDataVolumeToVmAction&) = default;
+  AttachDataVolumeToVmAction& operator=(AttachDataVolumeToVmAction&&) = default;
+  ~AttachDataVolumeToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -57,6 +71,13 @@ struct AttachDataVolumeToVmAction : Action<AttachDataVolumeToVmAction, Inventory
 struct BatchSyncVolumeSizeAction : Action<BatchSyncVolumeSizeAction, BatchSyncVolumeSizeResult> {
   std::string clusterUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  BatchSyncVolumeSizeAction();
+  BatchSyncVolumeSizeAction(const BatchSyncVolumeSizeAction&) = default;
+  BatchSyncVolumeSizeAction(BatchSyncVolumeSizeAction&&) = default;
+  BatchSyncVolumeSizeAction& operator=(const BatchSyncVolumeSizeAction&) = default;
+  BatchSyncVolumeSizeAction& operator=(BatchSyncVolumeSizeAction&&) = default;
+  ~BatchSyncVolumeSizeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -69,6 +90,13 @@ struct ChangeVolumeStateAction : Action<ChangeVolumeStateAction, InventoryReply<
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeVolumeStateAction();
+  ChangeVolumeStateAction(const ChangeVolumeStateAction&) = default;
+  ChangeVolumeStateAction(ChangeVolumeStateAction&&) = default;
+  ChangeVolumeStateAction& operator=(const ChangeVolumeStateAction&) = default;
+  ChangeVolumeStateAction& operator=(ChangeVolumeStateAction&&) = default;
+  ~ChangeVolumeStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -87,6 +115,13 @@ struct CreateDataVolumeAction : Action<CreateDataVolumeAction, InventoryReply<Vo
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateDataVolumeAction();
+  CreateDataVolumeAction(const CreateDataVolumeAction&) = default;
+  CreateDataVolumeAction(CreateDataVolumeAction&&) = default;
+  CreateDataVolumeAction& operator=(const CreateDataVolumeAction&) = default;
+  CreateDataVolumeAction& operator=(CreateDataVolumeAction&&) = default;
+  ~CreateDataVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -102,6 +137,13 @@ struct CreateDataVolumeFromVolumeSnapshotAction : Action<CreateDataVolumeFromVol
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateDataVolumeFromVolumeSnapshotAction();
+  CreateDataVolumeFromVolumeSnapshotAction(const CreateDataVolumeFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeFromVolumeSnapshotAction(CreateDataVolumeFromVolumeSnapshotAction&&) = default;
+  CreateDataVolumeFromVolumeSnapshotAction& operator=(const CreateDataVolumeFromVolumeSnapshotAction&) = default;
+  CreateDataVolumeFromVolumeSnapshotAction& operator=(CreateDataVolumeFromVolumeSnapshotAction&&) = default;
+  ~CreateDataVolumeFromVolumeSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -120,6 +162,13 @@ struct CreateDataVolumeFromVolumeTemplateAction : Action<CreateDataVolumeFromVol
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateDataVolumeFromVolumeTemplateAction();
+  CreateDataVolumeFromVolumeTemplateAction(const CreateDataVolumeFromVolumeTemplateAction&) = default;
+  CreateDataVolumeFromVolumeTemplateAction(CreateDataVolumeFromVolumeTemplateAction&&) = default;
+  CreateDataVolumeFromVolumeTemplateAction& operator=(const CreateDataVolumeFromVolumeTemplateAction&) = default;
+  CreateDataVolumeFromVolumeTemplateAction& operator=(CreateDataVolumeFromVolumeTemplateAction&&) = default;
+  ~CreateDataVolumeFromVolumeTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -135,6 +184,13 @@ struct CreateVolumeSnapshotAction : Action<CreateVolumeSnapshotAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVolumeSnapshotAction();
+  CreateVolumeSnapshotAction(const CreateVolumeSnapshotAction&) = default;
+  CreateVolumeSnapshotAction(CreateVolumeSnapshotAction&&) = default;
+  CreateVolumeSnapshotAction& operator=(const CreateVolumeSnapshotAction&) = default;
+  CreateVolumeSnapshotAction& operator=(CreateVolumeSnapshotAction&&) = default;
+  ~CreateVolumeSnapshotAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -145,6 +201,13 @@ struct CreateVolumeSnapshotAction : Action<CreateVolumeSnapshotAction, Inventory
 struct CreateVolumesSnapshotAction : Action<CreateVolumesSnapshotAction, CreateVolumesSnapshotResult> {
   std::vector<std::string> volumeUuids;  ///< required
   std::optional<std::string> requestIp;
+
+  CreateVolumesSnapshotAction();
+  CreateVolumesSnapshotAction(const CreateVolumesSnapshotAction&) = default;
+  CreateVolumesSnapshotAction(CreateVolumesSnapshotAction&&) = default;
+  CreateVolumesSnapshotAction& operator=(const CreateVolumesSnapshotAction&) = default;
+  CreateVolumesSnapshotAction& operator=(CreateVolumesSnapshotAction&&) = default;
+  ~CreateVolumesSnapshotAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -157,6 +220,13 @@ struct DeleteDataVolumeAction : Action<DeleteDataVolumeAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteDataVolumeAction();
+  DeleteDataVolumeAction(const DeleteDataVolumeAction&) = default;
+  DeleteDataVolumeAction(DeleteDataVolumeAction&&) = default;
+  DeleteDataVolumeAction& operator=(const DeleteDataVolumeAction&) = default;
+  DeleteDataVolumeAction& operator=(DeleteDataVolumeAction&&) = default;
+  ~DeleteDataVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -167,6 +237,13 @@ struct DeleteVolumeQosAction : Action<DeleteVolumeQosAction, InventoryReply<Volu
   std::string uuid;  ///< path; required
   std::optional<std::string> mode;  ///< one of total, read, write, all, overwrite; Java SDK default "total"
   std::optional<std::string> requestIp;
+
+  DeleteVolumeQosAction();
+  DeleteVolumeQosAction(const DeleteVolumeQosAction&) = default;
+  DeleteVolumeQosAction(DeleteVolumeQosAction&&) = default;
+  DeleteVolumeQosAction& operator=(const DeleteVolumeQosAction&) = default;
+  DeleteVolumeQosAction& operator=(DeleteVolumeQosAction&&) = default;
+  ~DeleteVolumeQosAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -179,6 +256,13 @@ struct DetachDataVolumeFromHostAction : Action<DetachDataVolumeFromHostAction, E
   std::optional<std::string> hostUuid;
   std::optional<std::string> requestIp;
 
+  DetachDataVolumeFromHostAction();
+  DetachDataVolumeFromHostAction(const DetachDataVolumeFromHostAction&) = default;
+  DetachDataVolumeFromHostAction(DetachDataVolumeFromHostAction&&) = default;
+  DetachDataVolumeFromHostAction& operator=(const DetachDataVolumeFromHostAction&) = default;
+  DetachDataVolumeFromHostAction& operator=(DetachDataVolumeFromHostAction&&) = default;
+  ~DetachDataVolumeFromHostAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -190,6 +274,13 @@ struct DetachDataVolumeFromVmAction : Action<DetachDataVolumeFromVmAction, Inven
   std::optional<std::string> vmUuid;
   std::optional<std::string> requestIp;
 
+  DetachDataVolumeFromVmAction();
+  DetachDataVolumeFromVmAction(const DetachDataVolumeFromVmAction&) = default;
+  DetachDataVolumeFromVmAction(DetachDataVolumeFromVmAction&&) = default;
+  DetachDataVolumeFromVmAction& operator=(const DetachDataVolumeFromVmAction&) = default;
+  DetachDataVolumeFromVmAction& operator=(DetachDataVolumeFromVmAction&&) = default;
+  ~DetachDataVolumeFromVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -200,6 +291,13 @@ struct DetachDataVolumeFromVmAction : Action<DetachDataVolumeFromVmAction, Inven
 struct ExpungeDataVolumeAction : Action<ExpungeDataVolumeAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ExpungeDataVolumeAction();
+  ExpungeDataVolumeAction(const ExpungeDataVolumeAction&) = default;
+  ExpungeDataVolumeAction(ExpungeDataVolumeAction&&) = default;
+  ExpungeDataVolumeAction& operator=(const ExpungeDataVolumeAction&) = default;
+  ExpungeDataVolumeAction& operator=(ExpungeDataVolumeAction&&) = default;
+  ~ExpungeDataVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -213,6 +311,13 @@ struct FlattenVolumeAction : Action<FlattenVolumeAction, InventoryReply<VolumeIn
   std::optional<bool> dryRun;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  FlattenVolumeAction();
+  FlattenVolumeAction(const FlattenVolumeAction&) = default;
+  FlattenVolumeAction(FlattenVolumeAction&&) = default;
+  FlattenVolumeAction& operator=(const FlattenVolumeAction&) = default;
+  FlattenVolumeAction& operator=(FlattenVolumeAction&&) = default;
+  ~FlattenVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -222,6 +327,13 @@ struct FlattenVolumeAction : Action<FlattenVolumeAction, InventoryReply<VolumeIn
 struct GetDataVolumeAttachableVmAction : Action<GetDataVolumeAttachableVmAction, GetDataVolumeAttachableVmResult> {
   std::string volumeUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetDataVolumeAttachableVmAction();
+  GetDataVolumeAttachableVmAction(const GetDataVolumeAttachableVmAction&) = default;
+  GetDataVolumeAttachableVmAction(GetDataVolumeAttachableVmAction&&) = default;
+  GetDataVolumeAttachableVmAction& operator=(const GetDataVolumeAttachableVmAction&) = default;
+  GetDataVolumeAttachableVmAction& operator=(GetDataVolumeAttachableVmAction&&) = default;
+  ~GetDataVolumeAttachableVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -233,6 +345,13 @@ struct GetVolumeCapabilitiesAction : Action<GetVolumeCapabilitiesAction, GetVolu
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVolumeCapabilitiesAction();
+  GetVolumeCapabilitiesAction(const GetVolumeCapabilitiesAction&) = default;
+  GetVolumeCapabilitiesAction(GetVolumeCapabilitiesAction&&) = default;
+  GetVolumeCapabilitiesAction& operator=(const GetVolumeCapabilitiesAction&) = default;
+  GetVolumeCapabilitiesAction& operator=(GetVolumeCapabilitiesAction&&) = default;
+  ~GetVolumeCapabilitiesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -241,6 +360,13 @@ struct GetVolumeCapabilitiesAction : Action<GetVolumeCapabilitiesAction, GetVolu
 /// From sdk/src/main/java/org/zstack/sdk/GetVolumeFormatAction.java.
 struct GetVolumeFormatAction : Action<GetVolumeFormatAction, GetVolumeFormatResult> {
   std::optional<std::string> requestIp;
+
+  GetVolumeFormatAction();
+  GetVolumeFormatAction(const GetVolumeFormatAction&) = default;
+  GetVolumeFormatAction(GetVolumeFormatAction&&) = default;
+  GetVolumeFormatAction& operator=(const GetVolumeFormatAction&) = default;
+  GetVolumeFormatAction& operator=(GetVolumeFormatAction&&) = default;
+  ~GetVolumeFormatAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -251,6 +377,13 @@ struct GetVolumeFormatAction : Action<GetVolumeFormatAction, GetVolumeFormatResu
 struct GetVolumeIoThreadPinAction : Action<GetVolumeIoThreadPinAction, GetVolumeIoThreadPinResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVolumeIoThreadPinAction();
+  GetVolumeIoThreadPinAction(const GetVolumeIoThreadPinAction&) = default;
+  GetVolumeIoThreadPinAction(GetVolumeIoThreadPinAction&&) = default;
+  GetVolumeIoThreadPinAction& operator=(const GetVolumeIoThreadPinAction&) = default;
+  GetVolumeIoThreadPinAction& operator=(GetVolumeIoThreadPinAction&&) = default;
+  ~GetVolumeIoThreadPinAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -263,6 +396,13 @@ struct GetVolumeQosAction : Action<GetVolumeQosAction, GetVolumeQosResult> {
   std::optional<bool> forceSync;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  GetVolumeQosAction();
+  GetVolumeQosAction(const GetVolumeQosAction&) = default;
+  GetVolumeQosAction(GetVolumeQosAction&&) = default;
+  GetVolumeQosAction& operator=(const GetVolumeQosAction&) = default;
+  GetVolumeQosAction& operator=(GetVolumeQosAction&&) = default;
+  ~GetVolumeQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -273,6 +413,13 @@ struct LocalStorageGetVolumeMigratableHostsAction : Action<LocalStorageGetVolume
   std::string volumeUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  LocalStorageGetVolumeMigratableHostsAction();
+  LocalStorageGetVolumeMigratableHostsAction(const LocalStorageGetVolumeMigratableHostsAction&) = default;
+  LocalStorageGetVolumeMigratableHostsAction(LocalStorageGetVolumeMigratableHostsAction&&) = default;
+  LocalStorageGetVolumeMigratableHostsAction& operator=(const LocalStorageGetVolumeMigratableHostsAction&) = default;
+  LocalStorageGetVolumeMigratableHostsAction& operator=(LocalStorageGetVolumeMigratableHostsAction&&) = default;
+  ~LocalStorageGetVolumeMigratableHostsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -281,6 +428,13 @@ struct LocalStorageGetVolumeMigratableHostsAction : Action<LocalStorageGetVolume
 /// From sdk/src/main/java/org/zstack/sdk/QueryShareableVolumeVmInstanceRefAction.java.
 struct QueryShareableVolumeVmInstanceRefAction : QueryAction<QueryShareableVolumeVmInstanceRefAction, ShareableVolumeVmInstanceRefInventory> {
 
+  QueryShareableVolumeVmInstanceRefAction();
+  QueryShareableVolumeVmInstanceRefAction(const QueryShareableVolumeVmInstanceRefAction&) = default;
+  QueryShareableVolumeVmInstanceRefAction(QueryShareableVolumeVmInstanceRefAction&&) = default;
+  QueryShareableVolumeVmInstanceRefAction& operator=(const QueryShareableVolumeVmInstanceRefAction&) = default;
+  QueryShareableVolumeVmInstanceRefAction& operator=(QueryShareableVolumeVmInstanceRefAction&&) = default;
+  ~QueryShareableVolumeVmInstanceRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -288,6 +442,13 @@ struct QueryShareableVolumeVmInstanceRefAction : QueryAction<QueryShareableVolum
 /// `GET /v1/volumes` -> QueryReply<VolumeInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVolumeAction.java.
 struct QueryVolumeAction : QueryAction<QueryVolumeAction, VolumeInventory> {
+
+  QueryVolumeAction();
+  QueryVolumeAction(const QueryVolumeAction&) = default;
+  QueryVolumeAction(QueryVolumeAction&&) = default;
+  QueryVolumeAction& operator=(const QueryVolumeAction&) = default;
+  QueryVolumeAction& operator=(QueryVolumeAction&&) = default;
+  ~QueryVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -300,6 +461,13 @@ struct RecoverDataVolumeAction : Action<RecoverDataVolumeAction, InventoryReply<
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  RecoverDataVolumeAction();
+  RecoverDataVolumeAction(const RecoverDataVolumeAction&) = default;
+  RecoverDataVolumeAction(RecoverDataVolumeAction&&) = default;
+  RecoverDataVolumeAction& operator=(const RecoverDataVolumeAction&) = default;
+  RecoverDataVolumeAction& operator=(RecoverDataVolumeAction&&) = default;
+  ~RecoverDataVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -311,6 +479,13 @@ struct ResizeDataVolumeAction : Action<ResizeDataVolumeAction, InventoryReply<Vo
   std::string uuid;  ///< path; required
   std::optional<std::int64_t> size;  ///< required; Java SDK default 0L
   std::optional<std::string> requestIp;
+
+  ResizeDataVolumeAction();
+  ResizeDataVolumeAction(const ResizeDataVolumeAction&) = default;
+  ResizeDataVolumeAction(ResizeDataVolumeAction&&) = default;
+  ResizeDataVolumeAction& operator=(const ResizeDataVolumeAction&) = default;
+  ResizeDataVolumeAction& operator=(ResizeDataVolumeAction&&) = default;
+  ~ResizeDataVolumeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -325,6 +500,13 @@ struct ResizeRootVolumeAction : Action<ResizeRootVolumeAction, InventoryReply<Vo
   std::optional<std::int64_t> size;  ///< required; Java SDK default 0L
   std::optional<std::string> requestIp;
 
+  ResizeRootVolumeAction();
+  ResizeRootVolumeAction(const ResizeRootVolumeAction&) = default;
+  ResizeRootVolumeAction(ResizeRootVolumeAction&&) = default;
+  ResizeRootVolumeAction& operator=(const ResizeRootVolumeAction&) = default;
+  ResizeRootVolumeAction& operator=(ResizeRootVolumeAction&&) = default;
+  ~ResizeRootVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -338,6 +520,13 @@ struct SetVolumeIoThreadPinAction : Action<SetVolumeIoThreadPinAction, SetVolume
   std::string pin;  ///< required
   std::optional<std::int32_t> ioThreadId;  ///< required; range [1, 10]; Java SDK default 0
   std::optional<std::string> requestIp;
+
+  SetVolumeIoThreadPinAction();
+  SetVolumeIoThreadPinAction(const SetVolumeIoThreadPinAction&) = default;
+  SetVolumeIoThreadPinAction(SetVolumeIoThreadPinAction&&) = default;
+  SetVolumeIoThreadPinAction& operator=(const SetVolumeIoThreadPinAction&) = default;
+  SetVolumeIoThreadPinAction& operator=(SetVolumeIoThreadPinAction&&) = default;
+  ~SetVolumeIoThreadPinAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -358,6 +547,13 @@ struct SetVolumeQosAction : Action<SetVolumeQosAction, InventoryReply<VolumeInve
   std::optional<std::int64_t> totalIOPS;  ///< range [1, 9223372036854775807]
   std::optional<std::string> requestIp;
 
+  SetVolumeQosAction();
+  SetVolumeQosAction(const SetVolumeQosAction&) = default;
+  SetVolumeQosAction(SetVolumeQosAction&&) = default;
+  SetVolumeQosAction& operator=(const SetVolumeQosAction&) = default;
+  SetVolumeQosAction& operator=(SetVolumeQosAction&&) = default;
+  ~SetVolumeQosAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -368,6 +564,13 @@ struct SetVolumeQosAction : Action<SetVolumeQosAction, InventoryReply<VolumeInve
 struct SyncVolumeSizeAction : Action<SyncVolumeSizeAction, InventoryReply<VolumeInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncVolumeSizeAction();
+  SyncVolumeSizeAction(const SyncVolumeSizeAction&) = default;
+  SyncVolumeSizeAction(SyncVolumeSizeAction&&) = default;
+  SyncVolumeSizeAction& operator=(const SyncVolumeSizeAction&) = default;
+  SyncVolumeSizeAction& operator=(SyncVolumeSizeAction&&) = default;
+  ~SyncVolumeSizeAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -380,6 +583,13 @@ struct UndoSnapshotCreationAction : Action<UndoSnapshotCreationAction, Inventory
   std::string uuid;  ///< path; required
   std::string snapShotUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  UndoSnapshotCreationAction();
+  UndoSnapshotCreationAction(const UndoSnapshotCreationAction&) = default;
+  UndoSnapshotCreationAction(UndoSnapshotCreationAction&&) = default;
+  UndoSnapshotCreationAction& operator=(const UndoSnapshotCreationAction&) = default;
+  UndoSnapshotCreationAction& operator=(UndoSnapshotCreationAction&&) = default;
+  ~UndoSnapshotCreationAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -394,6 +604,13 @@ struct UpdateVolumeAction : Action<UpdateVolumeAction, InventoryReply<VolumeInve
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateVolumeAction();
+  UpdateVolumeAction(const UpdateVolumeAction&) = default;
+  UpdateVolumeAction(UpdateVolumeAction&&) = default;
+  UpdateVolumeAction& operator=(const UpdateVolumeAction&) = default;
+  UpdateVolumeAction& operator=(UpdateVolumeAction&&) = default;
+  ~UpdateVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -404,6 +621,13 @@ struct UpdateVolumeAction : Action<UpdateVolumeAction, InventoryReply<VolumeInve
 struct ValidateVolumeSnapshotChainAction : Action<ValidateVolumeSnapshotChainAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  ValidateVolumeSnapshotChainAction();
+  ValidateVolumeSnapshotChainAction(const ValidateVolumeSnapshotChainAction&) = default;
+  ValidateVolumeSnapshotChainAction(ValidateVolumeSnapshotChainAction&&) = default;
+  ValidateVolumeSnapshotChainAction& operator=(const ValidateVolumeSnapshotChainAction&) = default;
+  ValidateVolumeSnapshotChainAction& operator=(ValidateVolumeSnapshotChainAction&&) = default;
+  ~ValidateVolumeSnapshotChainAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -45,6 +45,13 @@ struct AddDnsToVpcRouterAction : Action<AddDnsToVpcRouterAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddDnsToVpcRouterAction();
+  AddDnsToVpcRouterAction(const AddDnsToVpcRouterAction&) = default;
+  AddDnsToVpcRouterAction(AddDnsToVpcRouterAction&&) = default;
+  AddDnsToVpcRouterAction& operator=(const AddDnsToVpcRouterAction&) = default;
+  AddDnsToVpcRouterAction& operator=(AddDnsToVpcRouterAction&&) = default;
+  ~AddDnsToVpcRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -56,6 +63,13 @@ struct ChangeVpcHaGroupMonitorIpsAction : Action<ChangeVpcHaGroupMonitorIpsActio
   std::string uuid;  ///< path; required
   std::optional<Json> monitorIps;  ///< not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  ChangeVpcHaGroupMonitorIpsAction();
+  ChangeVpcHaGroupMonitorIpsAction(const ChangeVpcHaGroupMonitorIpsAction&) = default;
+  ChangeVpcHaGroupMonitorIpsAction(ChangeVpcHaGroupMonitorIpsAction&&) = default;
+  ChangeVpcHaGroupMonitorIpsAction& operator=(const ChangeVpcHaGroupMonitorIpsAction&) = default;
+  ChangeVpcHaGroupMonitorIpsAction& operator=(ChangeVpcHaGroupMonitorIpsAction&&) = default;
+  ~ChangeVpcHaGroupMonitorIpsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -71,6 +85,13 @@ struct CreateVpcHaGroupAction : Action<CreateVpcHaGroupAction, InventoryReply<Vp
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateVpcHaGroupAction();
+  CreateVpcHaGroupAction(const CreateVpcHaGroupAction&) = default;
+  CreateVpcHaGroupAction(CreateVpcHaGroupAction&&) = default;
+  CreateVpcHaGroupAction& operator=(const CreateVpcHaGroupAction&) = default;
+  CreateVpcHaGroupAction& operator=(CreateVpcHaGroupAction&&) = default;
+  ~CreateVpcHaGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -92,6 +113,13 @@ struct CreateVpcVRouterAction : Action<CreateVpcVRouterAction, InventoryReply<Vm
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVpcVRouterAction();
+  CreateVpcVRouterAction(const CreateVpcVRouterAction&) = default;
+  CreateVpcVRouterAction(CreateVpcVRouterAction&&) = default;
+  CreateVpcVRouterAction& operator=(const CreateVpcVRouterAction&) = default;
+  CreateVpcVRouterAction& operator=(CreateVpcVRouterAction&&) = default;
+  ~CreateVpcVRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -103,6 +131,13 @@ struct DeleteVpcHaGroupAction : Action<DeleteVpcHaGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVpcHaGroupAction();
+  DeleteVpcHaGroupAction(const DeleteVpcHaGroupAction&) = default;
+  DeleteVpcHaGroupAction(DeleteVpcHaGroupAction&&) = default;
+  DeleteVpcHaGroupAction& operator=(const DeleteVpcHaGroupAction&) = default;
+  DeleteVpcHaGroupAction& operator=(DeleteVpcHaGroupAction&&) = default;
+  ~DeleteVpcHaGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -113,6 +148,13 @@ struct DeleteVpcHaGroupAction : Action<DeleteVpcHaGroupAction, EmptyReply> {
 struct GetAttachableVpcL3NetworkAction : Action<GetAttachableVpcL3NetworkAction, GetAttachableVpcL3NetworkResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetAttachableVpcL3NetworkAction();
+  GetAttachableVpcL3NetworkAction(const GetAttachableVpcL3NetworkAction&) = default;
+  GetAttachableVpcL3NetworkAction(GetAttachableVpcL3NetworkAction&&) = default;
+  GetAttachableVpcL3NetworkAction& operator=(const GetAttachableVpcL3NetworkAction&) = default;
+  GetAttachableVpcL3NetworkAction& operator=(GetAttachableVpcL3NetworkAction&&) = default;
+  ~GetAttachableVpcL3NetworkAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -126,6 +168,13 @@ struct GetRouteTableVpcVRouterCandidateAction : Action<GetRouteTableVpcVRouterCa
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetRouteTableVpcVRouterCandidateAction();
+  GetRouteTableVpcVRouterCandidateAction(const GetRouteTableVpcVRouterCandidateAction&) = default;
+  GetRouteTableVpcVRouterCandidateAction(GetRouteTableVpcVRouterCandidateAction&&) = default;
+  GetRouteTableVpcVRouterCandidateAction& operator=(const GetRouteTableVpcVRouterCandidateAction&) = default;
+  GetRouteTableVpcVRouterCandidateAction& operator=(GetRouteTableVpcVRouterCandidateAction&&) = default;
+  ~GetRouteTableVpcVRouterCandidateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -137,6 +186,13 @@ struct GetVirtualRouterSoftwareVersionAction : Action<GetVirtualRouterSoftwareVe
   std::string softwareName;  ///< required; one of IPsec
   std::optional<bool> needUpdate;  ///< Java SDK default false
   std::optional<std::string> requestIp;
+
+  GetVirtualRouterSoftwareVersionAction();
+  GetVirtualRouterSoftwareVersionAction(const GetVirtualRouterSoftwareVersionAction&) = default;
+  GetVirtualRouterSoftwareVersionAction(GetVirtualRouterSoftwareVersionAction&&) = default;
+  GetVirtualRouterSoftwareVersionAction& operator=(const GetVirtualRouterSoftwareVersionAction&) = default;
+  GetVirtualRouterSoftwareVersionAction& operator=(GetVirtualRouterSoftwareVersionAction&&) = default;
+  ~GetVirtualRouterSoftwareVersionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -151,6 +207,13 @@ struct GetVpcAttachedEipAction : Action<GetVpcAttachedEipAction, GetVpcAttachedE
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetVpcAttachedEipAction();
+  GetVpcAttachedEipAction(const GetVpcAttachedEipAction&) = default;
+  GetVpcAttachedEipAction(GetVpcAttachedEipAction&&) = default;
+  GetVpcAttachedEipAction& operator=(const GetVpcAttachedEipAction&) = default;
+  GetVpcAttachedEipAction& operator=(GetVpcAttachedEipAction&&) = default;
+  ~GetVpcAttachedEipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -163,6 +226,13 @@ struct GetVpcAttachedIpsecAction : Action<GetVpcAttachedIpsecAction, GetVpcAttac
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  GetVpcAttachedIpsecAction();
+  GetVpcAttachedIpsecAction(const GetVpcAttachedIpsecAction&) = default;
+  GetVpcAttachedIpsecAction(GetVpcAttachedIpsecAction&&) = default;
+  GetVpcAttachedIpsecAction& operator=(const GetVpcAttachedIpsecAction&) = default;
+  GetVpcAttachedIpsecAction& operator=(GetVpcAttachedIpsecAction&&) = default;
+  ~GetVpcAttachedIpsecAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -177,6 +247,13 @@ struct GetVpcAttachedLoadBalancerAction : Action<GetVpcAttachedLoadBalancerActio
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetVpcAttachedLoadBalancerAction();
+  GetVpcAttachedLoadBalancerAction(const GetVpcAttachedLoadBalancerAction&) = default;
+  GetVpcAttachedLoadBalancerAction(GetVpcAttachedLoadBalancerAction&&) = default;
+  GetVpcAttachedLoadBalancerAction& operator=(const GetVpcAttachedLoadBalancerAction&) = default;
+  GetVpcAttachedLoadBalancerAction& operator=(GetVpcAttachedLoadBalancerAction&&) = default;
+  ~GetVpcAttachedLoadBalancerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -189,6 +266,13 @@ struct GetVpcAttachedNetflowAction : Action<GetVpcAttachedNetflowAction, GetVpcA
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  GetVpcAttachedNetflowAction();
+  GetVpcAttachedNetflowAction(const GetVpcAttachedNetflowAction&) = default;
+  GetVpcAttachedNetflowAction(GetVpcAttachedNetflowAction&&) = default;
+  GetVpcAttachedNetflowAction& operator=(const GetVpcAttachedNetflowAction&) = default;
+  GetVpcAttachedNetflowAction& operator=(GetVpcAttachedNetflowAction&&) = default;
+  ~GetVpcAttachedNetflowAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -203,6 +287,13 @@ struct GetVpcAttachedOspfAction : Action<GetVpcAttachedOspfAction, GetVpcAttache
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetVpcAttachedOspfAction();
+  GetVpcAttachedOspfAction(const GetVpcAttachedOspfAction&) = default;
+  GetVpcAttachedOspfAction(GetVpcAttachedOspfAction&&) = default;
+  GetVpcAttachedOspfAction& operator=(const GetVpcAttachedOspfAction&) = default;
+  GetVpcAttachedOspfAction& operator=(GetVpcAttachedOspfAction&&) = default;
+  ~GetVpcAttachedOspfAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -215,6 +306,13 @@ struct GetVpcAttachedPortForwardingRulesAction : Action<GetVpcAttachedPortForwar
   std::optional<std::int32_t> limit;  ///< Java SDK default 1000
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
+
+  GetVpcAttachedPortForwardingRulesAction();
+  GetVpcAttachedPortForwardingRulesAction(const GetVpcAttachedPortForwardingRulesAction&) = default;
+  GetVpcAttachedPortForwardingRulesAction(GetVpcAttachedPortForwardingRulesAction&&) = default;
+  GetVpcAttachedPortForwardingRulesAction& operator=(const GetVpcAttachedPortForwardingRulesAction&) = default;
+  GetVpcAttachedPortForwardingRulesAction& operator=(GetVpcAttachedPortForwardingRulesAction&&) = default;
+  ~GetVpcAttachedPortForwardingRulesAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -229,6 +327,13 @@ struct GetVpcAttachedVipAction : Action<GetVpcAttachedVipAction, GetVpcAttachedV
   std::optional<std::int32_t> start;  ///< Java SDK default 0
   std::optional<std::string> requestIp;
 
+  GetVpcAttachedVipAction();
+  GetVpcAttachedVipAction(const GetVpcAttachedVipAction&) = default;
+  GetVpcAttachedVipAction(GetVpcAttachedVipAction&&) = default;
+  GetVpcAttachedVipAction& operator=(const GetVpcAttachedVipAction&) = default;
+  GetVpcAttachedVipAction& operator=(GetVpcAttachedVipAction&&) = default;
+  ~GetVpcAttachedVipAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -240,6 +345,13 @@ struct GetVpcIPsecLogAction : Action<GetVpcIPsecLogAction, GetVpcIPsecLogResult>
   std::optional<std::int32_t> lines;  ///< Java SDK default 30
   std::optional<std::string> requestIp;
 
+  GetVpcIPsecLogAction();
+  GetVpcIPsecLogAction(const GetVpcIPsecLogAction&) = default;
+  GetVpcIPsecLogAction(GetVpcIPsecLogAction&&) = default;
+  GetVpcIPsecLogAction& operator=(const GetVpcIPsecLogAction&) = default;
+  GetVpcIPsecLogAction& operator=(GetVpcIPsecLogAction&&) = default;
+  ~GetVpcIPsecLogAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -250,6 +362,13 @@ struct GetVpcVRouterDistributedRoutingConnectionsAction : Action<GetVpcVRouterDi
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVpcVRouterDistributedRoutingConnectionsAction();
+  GetVpcVRouterDistributedRoutingConnectionsAction(const GetVpcVRouterDistributedRoutingConnectionsAction&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsAction(GetVpcVRouterDistributedRoutingConnectionsAction&&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsAction& operator=(const GetVpcVRouterDistributedRoutingConnectionsAction&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsAction& operator=(GetVpcVRouterDistributedRoutingConnectionsAction&&) = default;
+  ~GetVpcVRouterDistributedRoutingConnectionsAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -259,6 +378,13 @@ struct GetVpcVRouterDistributedRoutingConnectionsAction : Action<GetVpcVRouterDi
 struct GetVpcVRouterDistributedRoutingEnabledAction : Action<GetVpcVRouterDistributedRoutingEnabledAction, GetVpcVRouterDistributedRoutingEnabledResult> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  GetVpcVRouterDistributedRoutingEnabledAction();
+  GetVpcVRouterDistributedRoutingEnabledAction(const GetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  GetVpcVRouterDistributedRoutingEnabledAction(GetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  GetVpcVRouterDistributedRoutingEnabledAction& operator=(const GetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  GetVpcVRouterDistributedRoutingEnabledAction& operator=(GetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  ~GetVpcVRouterDistributedRoutingEnabledAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -272,6 +398,13 @@ struct GetVpcVRouterNetworkServiceStateAction : Action<GetVpcVRouterNetworkServi
   std::optional<std::string> l3NetworkUuid;
   std::optional<std::string> requestIp;
 
+  GetVpcVRouterNetworkServiceStateAction();
+  GetVpcVRouterNetworkServiceStateAction(const GetVpcVRouterNetworkServiceStateAction&) = default;
+  GetVpcVRouterNetworkServiceStateAction(GetVpcVRouterNetworkServiceStateAction&&) = default;
+  GetVpcVRouterNetworkServiceStateAction& operator=(const GetVpcVRouterNetworkServiceStateAction&) = default;
+  GetVpcVRouterNetworkServiceStateAction& operator=(GetVpcVRouterNetworkServiceStateAction&&) = default;
+  ~GetVpcVRouterNetworkServiceStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -279,6 +412,13 @@ struct GetVpcVRouterNetworkServiceStateAction : Action<GetVpcVRouterNetworkServi
 /// `GET /v1/vpc/hagroups` -> QueryReply<VpcHaGroupInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcHaGroupAction.java.
 struct QueryVpcHaGroupAction : QueryAction<QueryVpcHaGroupAction, VpcHaGroupInventory> {
+
+  QueryVpcHaGroupAction();
+  QueryVpcHaGroupAction(const QueryVpcHaGroupAction&) = default;
+  QueryVpcHaGroupAction(QueryVpcHaGroupAction&&) = default;
+  QueryVpcHaGroupAction& operator=(const QueryVpcHaGroupAction&) = default;
+  QueryVpcHaGroupAction& operator=(QueryVpcHaGroupAction&&) = default;
+  ~QueryVpcHaGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -288,6 +428,13 @@ struct QueryVpcHaGroupAction : QueryAction<QueryVpcHaGroupAction, VpcHaGroupInve
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcHaGroupNetworkServiceRefAction.java.
 struct QueryVpcHaGroupNetworkServiceRefAction : QueryAction<QueryVpcHaGroupNetworkServiceRefAction, VpcHaGroupNetworkServiceRefInventory> {
 
+  QueryVpcHaGroupNetworkServiceRefAction();
+  QueryVpcHaGroupNetworkServiceRefAction(const QueryVpcHaGroupNetworkServiceRefAction&) = default;
+  QueryVpcHaGroupNetworkServiceRefAction(QueryVpcHaGroupNetworkServiceRefAction&&) = default;
+  QueryVpcHaGroupNetworkServiceRefAction& operator=(const QueryVpcHaGroupNetworkServiceRefAction&) = default;
+  QueryVpcHaGroupNetworkServiceRefAction& operator=(QueryVpcHaGroupNetworkServiceRefAction&&) = default;
+  ~QueryVpcHaGroupNetworkServiceRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -296,6 +443,13 @@ struct QueryVpcHaGroupNetworkServiceRefAction : QueryAction<QueryVpcHaGroupNetwo
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcRouterAction.java.
 struct QueryVpcRouterAction : QueryAction<QueryVpcRouterAction, Json> {
 
+  QueryVpcRouterAction();
+  QueryVpcRouterAction(const QueryVpcRouterAction&) = default;
+  QueryVpcRouterAction(QueryVpcRouterAction&&) = default;
+  QueryVpcRouterAction& operator=(const QueryVpcRouterAction&) = default;
+  QueryVpcRouterAction& operator=(QueryVpcRouterAction&&) = default;
+  ~QueryVpcRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -303,6 +457,13 @@ struct QueryVpcRouterAction : QueryAction<QueryVpcRouterAction, Json> {
 /// `GET /v1/vpc/virtual-routers/networkservicestate/snat` -> QueryReply<VpcSnatStateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcSnatStateAction.java.
 struct QueryVpcSnatStateAction : QueryAction<QueryVpcSnatStateAction, VpcSnatStateInventory> {
+
+  QueryVpcSnatStateAction();
+  QueryVpcSnatStateAction(const QueryVpcSnatStateAction&) = default;
+  QueryVpcSnatStateAction(QueryVpcSnatStateAction&&) = default;
+  QueryVpcSnatStateAction& operator=(const QueryVpcSnatStateAction&) = default;
+  QueryVpcSnatStateAction& operator=(QueryVpcSnatStateAction&&) = default;
+  ~QueryVpcSnatStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -315,6 +476,13 @@ struct RemoveDnsFromVpcRouterAction : Action<RemoveDnsFromVpcRouterAction, Inven
   std::string dns;  ///< required
   std::optional<std::string> requestIp;
 
+  RemoveDnsFromVpcRouterAction();
+  RemoveDnsFromVpcRouterAction(const RemoveDnsFromVpcRouterAction&) = default;
+  RemoveDnsFromVpcRouterAction(RemoveDnsFromVpcRouterAction&&) = default;
+  RemoveDnsFromVpcRouterAction& operator=(const RemoveDnsFromVpcRouterAction&) = default;
+  RemoveDnsFromVpcRouterAction& operator=(RemoveDnsFromVpcRouterAction&&) = default;
+  ~RemoveDnsFromVpcRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -326,6 +494,13 @@ struct SetVpcVRouterDistributedRoutingEnabledAction : Action<SetVpcVRouterDistri
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  SetVpcVRouterDistributedRoutingEnabledAction();
+  SetVpcVRouterDistributedRoutingEnabledAction(const SetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  SetVpcVRouterDistributedRoutingEnabledAction(SetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  SetVpcVRouterDistributedRoutingEnabledAction& operator=(const SetVpcVRouterDistributedRoutingEnabledAction&) = default;
+  SetVpcVRouterDistributedRoutingEnabledAction& operator=(SetVpcVRouterDistributedRoutingEnabledAction&&) = default;
+  ~SetVpcVRouterDistributedRoutingEnabledAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -341,6 +516,13 @@ struct SetVpcVRouterNetworkServiceStateAction : Action<SetVpcVRouterNetworkServi
   std::optional<std::string> l3NetworkUuid;
   std::optional<std::string> requestIp;
 
+  SetVpcVRouterNetworkServiceStateAction();
+  SetVpcVRouterNetworkServiceStateAction(const SetVpcVRouterNetworkServiceStateAction&) = default;
+  SetVpcVRouterNetworkServiceStateAction(SetVpcVRouterNetworkServiceStateAction&&) = default;
+  SetVpcVRouterNetworkServiceStateAction& operator=(const SetVpcVRouterNetworkServiceStateAction&) = default;
+  SetVpcVRouterNetworkServiceStateAction& operator=(SetVpcVRouterNetworkServiceStateAction&&) = default;
+  ~SetVpcVRouterNetworkServiceStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -354,6 +536,13 @@ struct UpdateVirtualRouterSoftwareVersionAction : Action<UpdateVirtualRouterSoft
   std::string targetVersion;  ///< required; one of 4.5.2, 5.9.4, 5.8.4
   std::optional<std::string> requestIp;
 
+  UpdateVirtualRouterSoftwareVersionAction();
+  UpdateVirtualRouterSoftwareVersionAction(const UpdateVirtualRouterSoftwareVersionAction&) = default;
+  UpdateVirtualRouterSoftwareVersionAction(UpdateVirtualRouterSoftwareVersionAction&&) = default;
+  UpdateVirtualRouterSoftwareVersionAction& operator=(const UpdateVirtualRouterSoftwareVersionAction&) = default;
+  UpdateVirtualRouterSoftwareVersionAction& operator=(UpdateVirtualRouterSoftwareVersionAction&&) = default;
+  ~UpdateVirtualRouterSoftwareVersionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -366,6 +555,13 @@ struct UpdateVpcHaGroupAction : Action<UpdateVpcHaGroupAction, InventoryReply<Vp
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateVpcHaGroupAction();
+  UpdateVpcHaGroupAction(const UpdateVpcHaGroupAction&) = default;
+  UpdateVpcHaGroupAction(UpdateVpcHaGroupAction&&) = default;
+  UpdateVpcHaGroupAction& operator=(const UpdateVpcHaGroupAction&) = default;
+  UpdateVpcHaGroupAction& operator=(UpdateVpcHaGroupAction&&) = default;
+  ~UpdateVpcHaGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

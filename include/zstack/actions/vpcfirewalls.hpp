@@ -29,6 +29,13 @@ struct ApplyRuleSetChangesAction : Action<ApplyRuleSetChangesAction, InventoryRe
   std::string uuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
 
+  ApplyRuleSetChangesAction();
+  ApplyRuleSetChangesAction(const ApplyRuleSetChangesAction&) = default;
+  ApplyRuleSetChangesAction(ApplyRuleSetChangesAction&&) = default;
+  ApplyRuleSetChangesAction& operator=(const ApplyRuleSetChangesAction&) = default;
+  ApplyRuleSetChangesAction& operator=(ApplyRuleSetChangesAction&&) = default;
+  ~ApplyRuleSetChangesAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +50,13 @@ struct AttachFirewallRuleSetToL3Action : Action<AttachFirewallRuleSetToL3Action,
   std::string ruleSetUuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
 
+  AttachFirewallRuleSetToL3Action();
+  AttachFirewallRuleSetToL3Action(const AttachFirewallRuleSetToL3Action&) = default;
+  AttachFirewallRuleSetToL3Action(AttachFirewallRuleSetToL3Action&&) = default;
+  AttachFirewallRuleSetToL3Action& operator=(const AttachFirewallRuleSetToL3Action&) = default;
+  AttachFirewallRuleSetToL3Action& operator=(AttachFirewallRuleSetToL3Action&&) = default;
+  ~AttachFirewallRuleSetToL3Action();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -55,6 +69,13 @@ struct ChangeFirewallRuleStateAction : Action<ChangeFirewallRuleStateAction, Inv
   std::string uuid;  ///< path; required
   std::string state;  ///< required; one of enable, disable
 
+  ChangeFirewallRuleStateAction();
+  ChangeFirewallRuleStateAction(const ChangeFirewallRuleStateAction&) = default;
+  ChangeFirewallRuleStateAction(ChangeFirewallRuleStateAction&&) = default;
+  ChangeFirewallRuleStateAction& operator=(const ChangeFirewallRuleStateAction&) = default;
+  ChangeFirewallRuleStateAction& operator=(ChangeFirewallRuleStateAction&&) = default;
+  ~ChangeFirewallRuleStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -65,6 +86,13 @@ struct ChangeFirewallRuleStateAction : Action<ChangeFirewallRuleStateAction, Inv
 struct CheckFirewallRuleConfigFileAction : Action<CheckFirewallRuleConfigFileAction, EmptyReply> {
   std::string ruleInfo;  ///< required; not empty
   std::optional<std::string> requestIp;
+
+  CheckFirewallRuleConfigFileAction();
+  CheckFirewallRuleConfigFileAction(const CheckFirewallRuleConfigFileAction&) = default;
+  CheckFirewallRuleConfigFileAction(CheckFirewallRuleConfigFileAction&&) = default;
+  CheckFirewallRuleConfigFileAction& operator=(const CheckFirewallRuleConfigFileAction&) = default;
+  CheckFirewallRuleConfigFileAction& operator=(CheckFirewallRuleConfigFileAction&&) = default;
+  ~CheckFirewallRuleConfigFileAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -81,6 +109,13 @@ struct CreateFirewallIpSetTemplateAction : Action<CreateFirewallIpSetTemplateAct
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateFirewallIpSetTemplateAction();
+  CreateFirewallIpSetTemplateAction(const CreateFirewallIpSetTemplateAction&) = default;
+  CreateFirewallIpSetTemplateAction(CreateFirewallIpSetTemplateAction&&) = default;
+  CreateFirewallIpSetTemplateAction& operator=(const CreateFirewallIpSetTemplateAction&) = default;
+  CreateFirewallIpSetTemplateAction& operator=(CreateFirewallIpSetTemplateAction&&) = default;
+  ~CreateFirewallIpSetTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -108,6 +143,13 @@ struct CreateFirewallRuleAction : Action<CreateFirewallRuleAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateFirewallRuleAction();
+  CreateFirewallRuleAction(const CreateFirewallRuleAction&) = default;
+  CreateFirewallRuleAction(CreateFirewallRuleAction&&) = default;
+  CreateFirewallRuleAction& operator=(const CreateFirewallRuleAction&) = default;
+  CreateFirewallRuleAction& operator=(CreateFirewallRuleAction&&) = default;
+  ~CreateFirewallRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -120,6 +162,13 @@ struct CreateFirewallRuleFromConfigFileAction : Action<CreateFirewallRuleFromCon
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateFirewallRuleFromConfigFileAction();
+  CreateFirewallRuleFromConfigFileAction(const CreateFirewallRuleFromConfigFileAction&) = default;
+  CreateFirewallRuleFromConfigFileAction(CreateFirewallRuleFromConfigFileAction&&) = default;
+  CreateFirewallRuleFromConfigFileAction& operator=(const CreateFirewallRuleFromConfigFileAction&) = default;
+  CreateFirewallRuleFromConfigFileAction& operator=(CreateFirewallRuleFromConfigFileAction&&) = default;
+  ~CreateFirewallRuleFromConfigFileAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -135,6 +184,13 @@ struct CreateFirewallRuleSetAction : Action<CreateFirewallRuleSetAction, Invento
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateFirewallRuleSetAction();
+  CreateFirewallRuleSetAction(const CreateFirewallRuleSetAction&) = default;
+  CreateFirewallRuleSetAction(CreateFirewallRuleSetAction&&) = default;
+  CreateFirewallRuleSetAction& operator=(const CreateFirewallRuleSetAction&) = default;
+  CreateFirewallRuleSetAction& operator=(CreateFirewallRuleSetAction&&) = default;
+  ~CreateFirewallRuleSetAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -162,6 +218,13 @@ struct CreateFirewallRuleTemplateAction : Action<CreateFirewallRuleTemplateActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateFirewallRuleTemplateAction();
+  CreateFirewallRuleTemplateAction(const CreateFirewallRuleTemplateAction&) = default;
+  CreateFirewallRuleTemplateAction(CreateFirewallRuleTemplateAction&&) = default;
+  CreateFirewallRuleTemplateAction& operator=(const CreateFirewallRuleTemplateAction&) = default;
+  CreateFirewallRuleTemplateAction& operator=(CreateFirewallRuleTemplateAction&&) = default;
+  ~CreateFirewallRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -177,6 +240,13 @@ struct CreateVpcFirewallAction : Action<CreateVpcFirewallAction, InventoryReply<
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVpcFirewallAction();
+  CreateVpcFirewallAction(const CreateVpcFirewallAction&) = default;
+  CreateVpcFirewallAction(CreateVpcFirewallAction&&) = default;
+  CreateVpcFirewallAction& operator=(const CreateVpcFirewallAction&) = default;
+  CreateVpcFirewallAction& operator=(CreateVpcFirewallAction&&) = default;
+  ~CreateVpcFirewallAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -187,6 +257,13 @@ struct DeleteFirewallAction : Action<DeleteFirewallAction, EmptyReply> {
   std::string uuid;  ///< path; required; not empty
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteFirewallAction();
+  DeleteFirewallAction(const DeleteFirewallAction&) = default;
+  DeleteFirewallAction(DeleteFirewallAction&&) = default;
+  DeleteFirewallAction& operator=(const DeleteFirewallAction&) = default;
+  DeleteFirewallAction& operator=(DeleteFirewallAction&&) = default;
+  ~DeleteFirewallAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -199,6 +276,13 @@ struct DeleteFirewallIpSetTemplateAction : Action<DeleteFirewallIpSetTemplateAct
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteFirewallIpSetTemplateAction();
+  DeleteFirewallIpSetTemplateAction(const DeleteFirewallIpSetTemplateAction&) = default;
+  DeleteFirewallIpSetTemplateAction(DeleteFirewallIpSetTemplateAction&&) = default;
+  DeleteFirewallIpSetTemplateAction& operator=(const DeleteFirewallIpSetTemplateAction&) = default;
+  DeleteFirewallIpSetTemplateAction& operator=(DeleteFirewallIpSetTemplateAction&&) = default;
+  ~DeleteFirewallIpSetTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -209,6 +293,13 @@ struct DeleteFirewallRuleAction : Action<DeleteFirewallRuleAction, EmptyReply> {
   std::string uuid;  ///< path; required; max length 32
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteFirewallRuleAction();
+  DeleteFirewallRuleAction(const DeleteFirewallRuleAction&) = default;
+  DeleteFirewallRuleAction(DeleteFirewallRuleAction&&) = default;
+  DeleteFirewallRuleAction& operator=(const DeleteFirewallRuleAction&) = default;
+  DeleteFirewallRuleAction& operator=(DeleteFirewallRuleAction&&) = default;
+  ~DeleteFirewallRuleAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -221,6 +312,13 @@ struct DeleteFirewallRuleSetAction : Action<DeleteFirewallRuleSetAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteFirewallRuleSetAction();
+  DeleteFirewallRuleSetAction(const DeleteFirewallRuleSetAction&) = default;
+  DeleteFirewallRuleSetAction(DeleteFirewallRuleSetAction&&) = default;
+  DeleteFirewallRuleSetAction& operator=(const DeleteFirewallRuleSetAction&) = default;
+  DeleteFirewallRuleSetAction& operator=(DeleteFirewallRuleSetAction&&) = default;
+  ~DeleteFirewallRuleSetAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -231,6 +329,13 @@ struct DeleteFirewallRuleTemplateAction : Action<DeleteFirewallRuleTemplateActio
   std::string uuid;  ///< path; required; max length 32
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteFirewallRuleTemplateAction();
+  DeleteFirewallRuleTemplateAction(const DeleteFirewallRuleTemplateAction&) = default;
+  DeleteFirewallRuleTemplateAction(DeleteFirewallRuleTemplateAction&&) = default;
+  DeleteFirewallRuleTemplateAction& operator=(const DeleteFirewallRuleTemplateAction&) = default;
+  DeleteFirewallRuleTemplateAction& operator=(DeleteFirewallRuleTemplateAction&&) = default;
+  ~DeleteFirewallRuleTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -246,6 +351,13 @@ struct DetachFirewallRuleSetFromL3Action : Action<DetachFirewallRuleSetFromL3Act
   std::string ruleSetUuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
 
+  DetachFirewallRuleSetFromL3Action();
+  DetachFirewallRuleSetFromL3Action(const DetachFirewallRuleSetFromL3Action&) = default;
+  DetachFirewallRuleSetFromL3Action(DetachFirewallRuleSetFromL3Action&&) = default;
+  DetachFirewallRuleSetFromL3Action& operator=(const DetachFirewallRuleSetFromL3Action&) = default;
+  DetachFirewallRuleSetFromL3Action& operator=(DetachFirewallRuleSetFromL3Action&&) = default;
+  ~DetachFirewallRuleSetFromL3Action();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -253,6 +365,13 @@ struct DetachFirewallRuleSetFromL3Action : Action<DetachFirewallRuleSetFromL3Act
 /// `GET /v1/vpcfirewalls/ipset/templates` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryFirewallIpSetTemplateAction.java.
 struct QueryFirewallIpSetTemplateAction : QueryAction<QueryFirewallIpSetTemplateAction, Json> {
+
+  QueryFirewallIpSetTemplateAction();
+  QueryFirewallIpSetTemplateAction(const QueryFirewallIpSetTemplateAction&) = default;
+  QueryFirewallIpSetTemplateAction(QueryFirewallIpSetTemplateAction&&) = default;
+  QueryFirewallIpSetTemplateAction& operator=(const QueryFirewallIpSetTemplateAction&) = default;
+  QueryFirewallIpSetTemplateAction& operator=(QueryFirewallIpSetTemplateAction&&) = default;
+  ~QueryFirewallIpSetTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -262,6 +381,13 @@ struct QueryFirewallIpSetTemplateAction : QueryAction<QueryFirewallIpSetTemplate
 /// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleAction.java.
 struct QueryFirewallRuleAction : QueryAction<QueryFirewallRuleAction, Json> {
 
+  QueryFirewallRuleAction();
+  QueryFirewallRuleAction(const QueryFirewallRuleAction&) = default;
+  QueryFirewallRuleAction(QueryFirewallRuleAction&&) = default;
+  QueryFirewallRuleAction& operator=(const QueryFirewallRuleAction&) = default;
+  QueryFirewallRuleAction& operator=(QueryFirewallRuleAction&&) = default;
+  ~QueryFirewallRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -269,6 +395,13 @@ struct QueryFirewallRuleAction : QueryAction<QueryFirewallRuleAction, Json> {
 /// `GET /v1/vpcfirewalls/ruleSets` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleSetAction.java.
 struct QueryFirewallRuleSetAction : QueryAction<QueryFirewallRuleSetAction, Json> {
+
+  QueryFirewallRuleSetAction();
+  QueryFirewallRuleSetAction(const QueryFirewallRuleSetAction&) = default;
+  QueryFirewallRuleSetAction(QueryFirewallRuleSetAction&&) = default;
+  QueryFirewallRuleSetAction& operator=(const QueryFirewallRuleSetAction&) = default;
+  QueryFirewallRuleSetAction& operator=(QueryFirewallRuleSetAction&&) = default;
+  ~QueryFirewallRuleSetAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -278,6 +411,13 @@ struct QueryFirewallRuleSetAction : QueryAction<QueryFirewallRuleSetAction, Json
 /// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleSetL3RefAction.java.
 struct QueryFirewallRuleSetL3RefAction : QueryAction<QueryFirewallRuleSetL3RefAction, Json> {
 
+  QueryFirewallRuleSetL3RefAction();
+  QueryFirewallRuleSetL3RefAction(const QueryFirewallRuleSetL3RefAction&) = default;
+  QueryFirewallRuleSetL3RefAction(QueryFirewallRuleSetL3RefAction&&) = default;
+  QueryFirewallRuleSetL3RefAction& operator=(const QueryFirewallRuleSetL3RefAction&) = default;
+  QueryFirewallRuleSetL3RefAction& operator=(QueryFirewallRuleSetL3RefAction&&) = default;
+  ~QueryFirewallRuleSetL3RefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -285,6 +425,13 @@ struct QueryFirewallRuleSetL3RefAction : QueryAction<QueryFirewallRuleSetL3RefAc
 /// `GET /v1/vpcfirewalls/rules/templates` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryFirewallRuleTemplateAction.java.
 struct QueryFirewallRuleTemplateAction : QueryAction<QueryFirewallRuleTemplateAction, Json> {
+
+  QueryFirewallRuleTemplateAction();
+  QueryFirewallRuleTemplateAction(const QueryFirewallRuleTemplateAction&) = default;
+  QueryFirewallRuleTemplateAction(QueryFirewallRuleTemplateAction&&) = default;
+  QueryFirewallRuleTemplateAction& operator=(const QueryFirewallRuleTemplateAction&) = default;
+  QueryFirewallRuleTemplateAction& operator=(QueryFirewallRuleTemplateAction&&) = default;
+  ~QueryFirewallRuleTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -294,6 +441,13 @@ struct QueryFirewallRuleTemplateAction : QueryAction<QueryFirewallRuleTemplateAc
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcFirewallAction.java.
 struct QueryVpcFirewallAction : QueryAction<QueryVpcFirewallAction, VpcFirewallInventory> {
 
+  QueryVpcFirewallAction();
+  QueryVpcFirewallAction(const QueryVpcFirewallAction&) = default;
+  QueryVpcFirewallAction(QueryVpcFirewallAction&&) = default;
+  QueryVpcFirewallAction& operator=(const QueryVpcFirewallAction&) = default;
+  QueryVpcFirewallAction& operator=(QueryVpcFirewallAction&&) = default;
+  ~QueryVpcFirewallAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -301,6 +455,13 @@ struct QueryVpcFirewallAction : QueryAction<QueryVpcFirewallAction, VpcFirewallI
 /// `GET /v1/vpcfirewalls/vrouters/refs` -> QueryReply<VpcFirewallVRouterRefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVpcFirewallVRouterRefAction.java.
 struct QueryVpcFirewallVRouterRefAction : QueryAction<QueryVpcFirewallVRouterRefAction, VpcFirewallVRouterRefInventory> {
+
+  QueryVpcFirewallVRouterRefAction();
+  QueryVpcFirewallVRouterRefAction(const QueryVpcFirewallVRouterRefAction&) = default;
+  QueryVpcFirewallVRouterRefAction(QueryVpcFirewallVRouterRefAction&&) = default;
+  QueryVpcFirewallVRouterRefAction& operator=(const QueryVpcFirewallVRouterRefAction&) = default;
+  QueryVpcFirewallVRouterRefAction& operator=(QueryVpcFirewallVRouterRefAction&&) = default;
+  ~QueryVpcFirewallVRouterRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -312,6 +473,13 @@ struct QueryVpcFirewallVRouterRefAction : QueryAction<QueryVpcFirewallVRouterRef
 struct RefreshFirewallAction : Action<RefreshFirewallAction, InventoryReply<VpcFirewallInventory>> {
   std::string uuid;  ///< path; required; not empty
   std::optional<std::string> requestIp;
+
+  RefreshFirewallAction();
+  RefreshFirewallAction(const RefreshFirewallAction&) = default;
+  RefreshFirewallAction(RefreshFirewallAction&&) = default;
+  RefreshFirewallAction& operator=(const RefreshFirewallAction&) = default;
+  RefreshFirewallAction& operator=(RefreshFirewallAction&&) = default;
+  ~RefreshFirewallAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -327,6 +495,13 @@ struct UpdateFirewallIpSetTemplateAction : Action<UpdateFirewallIpSetTemplateAct
   std::optional<std::string> destValue;  ///< max length 2048
   std::optional<std::string> type;  ///< one of ip, port
   std::optional<std::string> requestIp;
+
+  UpdateFirewallIpSetTemplateAction();
+  UpdateFirewallIpSetTemplateAction(const UpdateFirewallIpSetTemplateAction&) = default;
+  UpdateFirewallIpSetTemplateAction(UpdateFirewallIpSetTemplateAction&&) = default;
+  UpdateFirewallIpSetTemplateAction& operator=(const UpdateFirewallIpSetTemplateAction&) = default;
+  UpdateFirewallIpSetTemplateAction& operator=(UpdateFirewallIpSetTemplateAction&&) = default;
+  ~UpdateFirewallIpSetTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -353,6 +528,13 @@ struct UpdateFirewallRuleAction : Action<UpdateFirewallRuleAction, InventoryRepl
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
 
+  UpdateFirewallRuleAction();
+  UpdateFirewallRuleAction(const UpdateFirewallRuleAction&) = default;
+  UpdateFirewallRuleAction(UpdateFirewallRuleAction&&) = default;
+  UpdateFirewallRuleAction& operator=(const UpdateFirewallRuleAction&) = default;
+  UpdateFirewallRuleAction& operator=(UpdateFirewallRuleAction&&) = default;
+  ~UpdateFirewallRuleAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -366,6 +548,13 @@ struct UpdateFirewallRuleSetAction : Action<UpdateFirewallRuleSetAction, Invento
   std::optional<std::string> description;
   std::optional<std::string> actionType;  ///< one of drop, accept, reject
   std::optional<std::string> requestIp;
+
+  UpdateFirewallRuleSetAction();
+  UpdateFirewallRuleSetAction(const UpdateFirewallRuleSetAction&) = default;
+  UpdateFirewallRuleSetAction(UpdateFirewallRuleSetAction&&) = default;
+  UpdateFirewallRuleSetAction& operator=(const UpdateFirewallRuleSetAction&) = default;
+  UpdateFirewallRuleSetAction& operator=(UpdateFirewallRuleSetAction&&) = default;
+  ~UpdateFirewallRuleSetAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -394,6 +583,13 @@ struct UpdateFirewallRuleTemplateAction : Action<UpdateFirewallRuleTemplateActio
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  UpdateFirewallRuleTemplateAction();
+  UpdateFirewallRuleTemplateAction(const UpdateFirewallRuleTemplateAction&) = default;
+  UpdateFirewallRuleTemplateAction(UpdateFirewallRuleTemplateAction&&) = default;
+  UpdateFirewallRuleTemplateAction& operator=(const UpdateFirewallRuleTemplateAction&) = default;
+  UpdateFirewallRuleTemplateAction& operator=(UpdateFirewallRuleTemplateAction&&) = default;
+  ~UpdateFirewallRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -406,6 +602,13 @@ struct UpdateVpcFirewallAction : Action<UpdateVpcFirewallAction, InventoryReply<
   std::optional<std::string> description;
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateVpcFirewallAction();
+  UpdateVpcFirewallAction(const UpdateVpcFirewallAction&) = default;
+  UpdateVpcFirewallAction(UpdateVpcFirewallAction&&) = default;
+  UpdateVpcFirewallAction& operator=(const UpdateVpcFirewallAction&) = default;
+  UpdateVpcFirewallAction& operator=(UpdateVpcFirewallAction&&) = default;
+  ~UpdateVpcFirewallAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -32,6 +32,13 @@ struct AddVRouterRouteEntryAction : Action<AddVRouterRouteEntryAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddVRouterRouteEntryAction();
+  AddVRouterRouteEntryAction(const AddVRouterRouteEntryAction&) = default;
+  AddVRouterRouteEntryAction(AddVRouterRouteEntryAction&&) = default;
+  AddVRouterRouteEntryAction& operator=(const AddVRouterRouteEntryAction&) = default;
+  AddVRouterRouteEntryAction& operator=(AddVRouterRouteEntryAction&&) = default;
+  ~AddVRouterRouteEntryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -43,6 +50,13 @@ struct AttachVRouterRouteTableToVRouterAction : Action<AttachVRouterRouteTableTo
   std::string routeTableUuid;  ///< path; required
   std::string virtualRouterVmUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  AttachVRouterRouteTableToVRouterAction();
+  AttachVRouterRouteTableToVRouterAction(const AttachVRouterRouteTableToVRouterAction&) = default;
+  AttachVRouterRouteTableToVRouterAction(AttachVRouterRouteTableToVRouterAction&&) = default;
+  AttachVRouterRouteTableToVRouterAction& operator=(const AttachVRouterRouteTableToVRouterAction&) = default;
+  AttachVRouterRouteTableToVRouterAction& operator=(AttachVRouterRouteTableToVRouterAction&&) = default;
+  ~AttachVRouterRouteTableToVRouterAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -58,6 +72,13 @@ struct CreateVRouterRouteTableAction : Action<CreateVRouterRouteTableAction, Inv
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateVRouterRouteTableAction();
+  CreateVRouterRouteTableAction(const CreateVRouterRouteTableAction&) = default;
+  CreateVRouterRouteTableAction(CreateVRouterRouteTableAction&&) = default;
+  CreateVRouterRouteTableAction& operator=(const CreateVRouterRouteTableAction&) = default;
+  CreateVRouterRouteTableAction& operator=(CreateVRouterRouteTableAction&&) = default;
+  ~CreateVRouterRouteTableAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -70,6 +91,13 @@ struct DeleteVRouterRouteEntryAction : Action<DeleteVRouterRouteEntryAction, Inv
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteVRouterRouteEntryAction();
+  DeleteVRouterRouteEntryAction(const DeleteVRouterRouteEntryAction&) = default;
+  DeleteVRouterRouteEntryAction(DeleteVRouterRouteEntryAction&&) = default;
+  DeleteVRouterRouteEntryAction& operator=(const DeleteVRouterRouteEntryAction&) = default;
+  DeleteVRouterRouteEntryAction& operator=(DeleteVRouterRouteEntryAction&&) = default;
+  ~DeleteVRouterRouteEntryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -80,6 +108,13 @@ struct DeleteVRouterRouteTableAction : Action<DeleteVRouterRouteTableAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteVRouterRouteTableAction();
+  DeleteVRouterRouteTableAction(const DeleteVRouterRouteTableAction&) = default;
+  DeleteVRouterRouteTableAction(DeleteVRouterRouteTableAction&&) = default;
+  DeleteVRouterRouteTableAction& operator=(const DeleteVRouterRouteTableAction&) = default;
+  DeleteVRouterRouteTableAction& operator=(DeleteVRouterRouteTableAction&&) = default;
+  ~DeleteVRouterRouteTableAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -92,6 +127,13 @@ struct DetachVRouterRouteTableFromVRouterAction : Action<DetachVRouterRouteTable
   std::string virtualRouterVmUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachVRouterRouteTableFromVRouterAction();
+  DetachVRouterRouteTableFromVRouterAction(const DetachVRouterRouteTableFromVRouterAction&) = default;
+  DetachVRouterRouteTableFromVRouterAction(DetachVRouterRouteTableFromVRouterAction&&) = default;
+  DetachVRouterRouteTableFromVRouterAction& operator=(const DetachVRouterRouteTableFromVRouterAction&) = default;
+  DetachVRouterRouteTableFromVRouterAction& operator=(DetachVRouterRouteTableFromVRouterAction&&) = default;
+  ~DetachVRouterRouteTableFromVRouterAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -102,6 +144,13 @@ struct GetVRouterRouteTableAction : Action<GetVRouterRouteTableAction, GetVRoute
   std::string virtualRouterVmUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  GetVRouterRouteTableAction();
+  GetVRouterRouteTableAction(const GetVRouterRouteTableAction&) = default;
+  GetVRouterRouteTableAction(GetVRouterRouteTableAction&&) = default;
+  GetVRouterRouteTableAction& operator=(const GetVRouterRouteTableAction&) = default;
+  GetVRouterRouteTableAction& operator=(GetVRouterRouteTableAction&&) = default;
+  ~GetVRouterRouteTableAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -109,6 +158,13 @@ struct GetVRouterRouteTableAction : Action<GetVRouterRouteTableAction, GetVRoute
 /// `GET /v1/vrouter-route-tables/route-entries` -> QueryReply<VRouterRouteEntryInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVRouterRouteEntryAction.java.
 struct QueryVRouterRouteEntryAction : QueryAction<QueryVRouterRouteEntryAction, VRouterRouteEntryInventory> {
+
+  QueryVRouterRouteEntryAction();
+  QueryVRouterRouteEntryAction(const QueryVRouterRouteEntryAction&) = default;
+  QueryVRouterRouteEntryAction(QueryVRouterRouteEntryAction&&) = default;
+  QueryVRouterRouteEntryAction& operator=(const QueryVRouterRouteEntryAction&) = default;
+  QueryVRouterRouteEntryAction& operator=(QueryVRouterRouteEntryAction&&) = default;
+  ~QueryVRouterRouteEntryAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -118,6 +174,13 @@ struct QueryVRouterRouteEntryAction : QueryAction<QueryVRouterRouteEntryAction, 
 /// From sdk/src/main/java/org/zstack/sdk/QueryVRouterRouteTableAction.java.
 struct QueryVRouterRouteTableAction : QueryAction<QueryVRouterRouteTableAction, VRouterRouteTableInventory> {
 
+  QueryVRouterRouteTableAction();
+  QueryVRouterRouteTableAction(const QueryVRouterRouteTableAction&) = default;
+  QueryVRouterRouteTableAction(QueryVRouterRouteTableAction&&) = default;
+  QueryVRouterRouteTableAction& operator=(const QueryVRouterRouteTableAction&) = default;
+  QueryVRouterRouteTableAction& operator=(QueryVRouterRouteTableAction&&) = default;
+  ~QueryVRouterRouteTableAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -125,6 +188,13 @@ struct QueryVRouterRouteTableAction : QueryAction<QueryVRouterRouteTableAction, 
 /// `GET /v1/vrouter-route-tables/virtual-router-refs` -> QueryReply<VirtualRouterVRouterRouteTableRefInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryVirtualRouterVRouterRouteTableRefAction.java.
 struct QueryVirtualRouterVRouterRouteTableRefAction : QueryAction<QueryVirtualRouterVRouterRouteTableRefAction, VirtualRouterVRouterRouteTableRefInventory> {
+
+  QueryVirtualRouterVRouterRouteTableRefAction();
+  QueryVirtualRouterVRouterRouteTableRefAction(const QueryVirtualRouterVRouterRouteTableRefAction&) = default;
+  QueryVirtualRouterVRouterRouteTableRefAction(QueryVirtualRouterVRouterRouteTableRefAction&&) = default;
+  QueryVirtualRouterVRouterRouteTableRefAction& operator=(const QueryVirtualRouterVRouterRouteTableRefAction&) = default;
+  QueryVirtualRouterVRouterRouteTableRefAction& operator=(QueryVirtualRouterVRouterRouteTableRefAction&&) = default;
+  ~QueryVirtualRouterVRouterRouteTableRefAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -138,6 +208,13 @@ struct UpdateVRouterRouteTableAction : Action<UpdateVRouterRouteTableAction, Inv
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateVRouterRouteTableAction();
+  UpdateVRouterRouteTableAction(const UpdateVRouterRouteTableAction&) = default;
+  UpdateVRouterRouteTableAction(UpdateVRouterRouteTableAction&&) = default;
+  UpdateVRouterRouteTableAction& operator=(const UpdateVRouterRouteTableAction&) = default;
+  UpdateVRouterRouteTableAction& operator=(UpdateVRouterRouteTableAction&&) = default;
+  ~UpdateVRouterRouteTableAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -28,6 +28,13 @@ struct CreateWebhookAction : Action<CreateWebhookAction, InventoryReply<WebhookI
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateWebhookAction();
+  CreateWebhookAction(const CreateWebhookAction&) = default;
+  CreateWebhookAction(CreateWebhookAction&&) = default;
+  CreateWebhookAction& operator=(const CreateWebhookAction&) = default;
+  CreateWebhookAction& operator=(CreateWebhookAction&&) = default;
+  ~CreateWebhookAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -39,6 +46,13 @@ struct DeleteWebhookAction : Action<DeleteWebhookAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteWebhookAction();
+  DeleteWebhookAction(const DeleteWebhookAction&) = default;
+  DeleteWebhookAction(DeleteWebhookAction&&) = default;
+  DeleteWebhookAction& operator=(const DeleteWebhookAction&) = default;
+  DeleteWebhookAction& operator=(DeleteWebhookAction&&) = default;
+  ~DeleteWebhookAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -46,6 +60,13 @@ struct DeleteWebhookAction : Action<DeleteWebhookAction, EmptyReply> {
 /// `GET /v1/web-hooks` -> QueryReply<WebhookInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryWebhookAction.java.
 struct QueryWebhookAction : QueryAction<QueryWebhookAction, WebhookInventory> {
+
+  QueryWebhookAction();
+  QueryWebhookAction(const QueryWebhookAction&) = default;
+  QueryWebhookAction(QueryWebhookAction&&) = default;
+  QueryWebhookAction& operator=(const QueryWebhookAction&) = default;
+  QueryWebhookAction& operator=(QueryWebhookAction&&) = default;
+  ~QueryWebhookAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -62,6 +83,13 @@ struct UpdateWebhookAction : Action<UpdateWebhookAction, InventoryReply<WebhookI
   std::optional<std::string> type;  ///< max length 255
   std::optional<std::string> opaque;
   std::optional<std::string> requestIp;
+
+  UpdateWebhookAction();
+  UpdateWebhookAction(const UpdateWebhookAction&) = default;
+  UpdateWebhookAction(UpdateWebhookAction&&) = default;
+  UpdateWebhookAction& operator=(const UpdateWebhookAction&) = default;
+  UpdateWebhookAction& operator=(UpdateWebhookAction&&) = default;
+  ~UpdateWebhookAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

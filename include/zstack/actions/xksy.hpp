@@ -19,6 +19,13 @@ namespace zstack {
 /// From sdk/src/main/java/org/zstack/sdk/QueryXskyBlockVolumeAction.java.
 struct QueryXskyBlockVolumeAction : QueryAction<QueryXskyBlockVolumeAction, XskyBlockVolumeInventory> {
 
+  QueryXskyBlockVolumeAction();
+  QueryXskyBlockVolumeAction(const QueryXskyBlockVolumeAction&) = default;
+  QueryXskyBlockVolumeAction(QueryXskyBlockVolumeAction&&) = default;
+  QueryXskyBlockVolumeAction& operator=(const QueryXskyBlockVolumeAction&) = default;
+  QueryXskyBlockVolumeAction& operator=(QueryXskyBlockVolumeAction&&) = default;
+  ~QueryXskyBlockVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

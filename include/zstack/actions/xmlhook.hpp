@@ -22,6 +22,13 @@ struct AttachUserDefinedXmlHookScriptToVmAction : Action<AttachUserDefinedXmlHoo
   std::optional<std::string> startupStrategy;  ///< one of Reboot, None
   std::optional<std::string> requestIp;
 
+  AttachUserDefinedXmlHookScriptToVmAction();
+  AttachUserDefinedXmlHookScriptToVmAction(const AttachUserDefinedXmlHookScriptToVmAction&) = default;
+  AttachUserDefinedXmlHookScriptToVmAction(AttachUserDefinedXmlHookScriptToVmAction&&) = default;
+  AttachUserDefinedXmlHookScriptToVmAction& operator=(const AttachUserDefinedXmlHookScriptToVmAction&) = default;
+  AttachUserDefinedXmlHookScriptToVmAction& operator=(AttachUserDefinedXmlHookScriptToVmAction&&) = default;
+  ~AttachUserDefinedXmlHookScriptToVmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -33,6 +40,13 @@ struct DetachUserDefinedXmlHookScriptFromVmAction : Action<DetachUserDefinedXmlH
   std::optional<std::string> startupStrategy;  ///< one of Reboot, None
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DetachUserDefinedXmlHookScriptFromVmAction();
+  DetachUserDefinedXmlHookScriptFromVmAction(const DetachUserDefinedXmlHookScriptFromVmAction&) = default;
+  DetachUserDefinedXmlHookScriptFromVmAction(DetachUserDefinedXmlHookScriptFromVmAction&&) = default;
+  DetachUserDefinedXmlHookScriptFromVmAction& operator=(const DetachUserDefinedXmlHookScriptFromVmAction&) = default;
+  DetachUserDefinedXmlHookScriptFromVmAction& operator=(DetachUserDefinedXmlHookScriptFromVmAction&&) = default;
+  ~DetachUserDefinedXmlHookScriptFromVmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -27,6 +27,13 @@ struct UpdateXskyBlockVolumeAction : Action<UpdateXskyBlockVolumeAction, Invento
   std::optional<std::string> description;
   std::optional<std::string> requestIp;
 
+  UpdateXskyBlockVolumeAction();
+  UpdateXskyBlockVolumeAction(const UpdateXskyBlockVolumeAction&) = default;
+  UpdateXskyBlockVolumeAction(UpdateXskyBlockVolumeAction&&) = default;
+  UpdateXskyBlockVolumeAction& operator=(const UpdateXskyBlockVolumeAction&) = default;
+  UpdateXskyBlockVolumeAction& operator=(UpdateXskyBlockVolumeAction&&) = default;
+  ~UpdateXskyBlockVolumeAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -24,6 +24,13 @@ struct AddZBoxAction : Action<AddZBoxAction, InventoryReply<ZBoxInventory>> {
   std::optional<bool> skipFormat;  ///< Java SDK default false
   std::optional<std::string> requestIp;
 
+  AddZBoxAction();
+  AddZBoxAction(const AddZBoxAction&) = default;
+  AddZBoxAction(AddZBoxAction&&) = default;
+  AddZBoxAction& operator=(const AddZBoxAction&) = default;
+  AddZBoxAction& operator=(AddZBoxAction&&) = default;
+  ~AddZBoxAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -35,6 +42,13 @@ struct EjectZBoxAction : Action<EjectZBoxAction, InventoryReply<ZBoxInventory>> 
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  EjectZBoxAction();
+  EjectZBoxAction(const EjectZBoxAction&) = default;
+  EjectZBoxAction(EjectZBoxAction&&) = default;
+  EjectZBoxAction& operator=(const EjectZBoxAction&) = default;
+  EjectZBoxAction& operator=(EjectZBoxAction&&) = default;
+  ~EjectZBoxAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -42,6 +56,13 @@ struct EjectZBoxAction : Action<EjectZBoxAction, InventoryReply<ZBoxInventory>> 
 /// `GET /v1/zbox` -> QueryReply<ZBoxInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryZBoxAction.java.
 struct QueryZBoxAction : QueryAction<QueryZBoxAction, ZBoxInventory> {
+
+  QueryZBoxAction();
+  QueryZBoxAction(const QueryZBoxAction&) = default;
+  QueryZBoxAction(QueryZBoxAction&&) = default;
+  QueryZBoxAction& operator=(const QueryZBoxAction&) = default;
+  QueryZBoxAction& operator=(QueryZBoxAction&&) = default;
+  ~QueryZBoxAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -53,6 +74,13 @@ struct QueryZBoxAction : QueryAction<QueryZBoxAction, ZBoxInventory> {
 struct SyncZBoxCapacityAction : Action<SyncZBoxCapacityAction, InventoryReply<ZBoxInventory>> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  SyncZBoxCapacityAction();
+  SyncZBoxCapacityAction(const SyncZBoxCapacityAction&) = default;
+  SyncZBoxCapacityAction(SyncZBoxCapacityAction&&) = default;
+  SyncZBoxCapacityAction& operator=(const SyncZBoxCapacityAction&) = default;
+  SyncZBoxCapacityAction& operator=(SyncZBoxCapacityAction&&) = default;
+  ~SyncZBoxCapacityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -26,6 +26,13 @@ struct AttachAppBuildSystemToZoneAction : Action<AttachAppBuildSystemToZoneActio
   std::string buildSystemUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachAppBuildSystemToZoneAction();
+  AttachAppBuildSystemToZoneAction(const AttachAppBuildSystemToZoneAction&) = default;
+  AttachAppBuildSystemToZoneAction(AttachAppBuildSystemToZoneAction&&) = default;
+  AttachAppBuildSystemToZoneAction& operator=(const AttachAppBuildSystemToZoneAction&) = default;
+  AttachAppBuildSystemToZoneAction& operator=(AttachAppBuildSystemToZoneAction&&) = default;
+  ~AttachAppBuildSystemToZoneAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -38,6 +45,13 @@ struct AttachBackupStorageToZoneAction : Action<AttachBackupStorageToZoneAction,
   std::string backupStorageUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  AttachBackupStorageToZoneAction();
+  AttachBackupStorageToZoneAction(const AttachBackupStorageToZoneAction&) = default;
+  AttachBackupStorageToZoneAction(AttachBackupStorageToZoneAction&&) = default;
+  AttachBackupStorageToZoneAction& operator=(const AttachBackupStorageToZoneAction&) = default;
+  AttachBackupStorageToZoneAction& operator=(AttachBackupStorageToZoneAction&&) = default;
+  ~AttachBackupStorageToZoneAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -49,6 +63,13 @@ struct ChangeZoneStateAction : Action<ChangeZoneStateAction, InventoryReply<Zone
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeZoneStateAction();
+  ChangeZoneStateAction(const ChangeZoneStateAction&) = default;
+  ChangeZoneStateAction(ChangeZoneStateAction&&) = default;
+  ChangeZoneStateAction& operator=(const ChangeZoneStateAction&) = default;
+  ChangeZoneStateAction& operator=(ChangeZoneStateAction&&) = default;
+  ~ChangeZoneStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -65,6 +86,13 @@ struct CreateZoneAction : Action<CreateZoneAction, InventoryReply<ZoneInventory>
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateZoneAction();
+  CreateZoneAction(const CreateZoneAction&) = default;
+  CreateZoneAction(CreateZoneAction&&) = default;
+  CreateZoneAction& operator=(const CreateZoneAction&) = default;
+  CreateZoneAction& operator=(CreateZoneAction&&) = default;
+  ~CreateZoneAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -75,6 +103,13 @@ struct DeleteZoneAction : Action<DeleteZoneAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteZoneAction();
+  DeleteZoneAction(const DeleteZoneAction&) = default;
+  DeleteZoneAction(DeleteZoneAction&&) = default;
+  DeleteZoneAction& operator=(const DeleteZoneAction&) = default;
+  DeleteZoneAction& operator=(DeleteZoneAction&&) = default;
+  ~DeleteZoneAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -87,6 +122,13 @@ struct DetachAppBuildSystemToZoneAction : Action<DetachAppBuildSystemToZoneActio
   std::string zoneUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachAppBuildSystemToZoneAction();
+  DetachAppBuildSystemToZoneAction(const DetachAppBuildSystemToZoneAction&) = default;
+  DetachAppBuildSystemToZoneAction(DetachAppBuildSystemToZoneAction&&) = default;
+  DetachAppBuildSystemToZoneAction& operator=(const DetachAppBuildSystemToZoneAction&) = default;
+  DetachAppBuildSystemToZoneAction& operator=(DetachAppBuildSystemToZoneAction&&) = default;
+  ~DetachAppBuildSystemToZoneAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -98,6 +140,13 @@ struct DetachBackupStorageFromZoneAction : Action<DetachBackupStorageFromZoneAct
   std::string zoneUuid;  ///< path; required
   std::optional<std::string> requestIp;
 
+  DetachBackupStorageFromZoneAction();
+  DetachBackupStorageFromZoneAction(const DetachBackupStorageFromZoneAction&) = default;
+  DetachBackupStorageFromZoneAction(DetachBackupStorageFromZoneAction&&) = default;
+  DetachBackupStorageFromZoneAction& operator=(const DetachBackupStorageFromZoneAction&) = default;
+  DetachBackupStorageFromZoneAction& operator=(DetachBackupStorageFromZoneAction&&) = default;
+  ~DetachBackupStorageFromZoneAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -108,6 +157,13 @@ struct GetZoneAction : Action<GetZoneAction, GetZoneResult> {
   std::string uuid;  ///< path
   std::optional<std::string> requestIp;
 
+  GetZoneAction();
+  GetZoneAction(const GetZoneAction&) = default;
+  GetZoneAction(GetZoneAction&&) = default;
+  GetZoneAction& operator=(const GetZoneAction&) = default;
+  GetZoneAction& operator=(GetZoneAction&&) = default;
+  ~GetZoneAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -115,6 +171,13 @@ struct GetZoneAction : Action<GetZoneAction, GetZoneResult> {
 /// `GET /v1/zones` -> QueryReply<ZoneInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/QueryZoneAction.java.
 struct QueryZoneAction : QueryAction<QueryZoneAction, ZoneInventory> {
+
+  QueryZoneAction();
+  QueryZoneAction(const QueryZoneAction&) = default;
+  QueryZoneAction(QueryZoneAction&&) = default;
+  QueryZoneAction& operator=(const QueryZoneAction&) = default;
+  QueryZoneAction& operator=(QueryZoneAction&&) = default;
+  ~QueryZoneAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -129,6 +192,13 @@ struct UpdateZoneAction : Action<UpdateZoneAction, InventoryReply<ZoneInventory>
   std::string uuid;  ///< path; required
   std::optional<bool> isDefault;
   std::optional<std::string> requestIp;
+
+  UpdateZoneAction();
+  UpdateZoneAction(const UpdateZoneAction&) = default;
+  UpdateZoneAction(UpdateZoneAction&&) = default;
+  UpdateZoneAction& operator=(const UpdateZoneAction&) = default;
+  UpdateZoneAction& operator=(UpdateZoneAction&&) = default;
+  ~UpdateZoneAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

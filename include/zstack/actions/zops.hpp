@@ -22,6 +22,13 @@ struct CheckNetworkReachableAction : Action<CheckNetworkReachableAction, CheckNe
   std::optional<Json> targetHostnames;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  CheckNetworkReachableAction();
+  CheckNetworkReachableAction(const CheckNetworkReachableAction&) = default;
+  CheckNetworkReachableAction(CheckNetworkReachableAction&&) = default;
+  CheckNetworkReachableAction& operator=(const CheckNetworkReachableAction&) = default;
+  CheckNetworkReachableAction& operator=(CheckNetworkReachableAction&&) = default;
+  ~CheckNetworkReachableAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -30,6 +37,13 @@ struct CheckNetworkReachableAction : Action<CheckNetworkReachableAction, CheckNe
 /// From sdk/src/main/java/org/zstack/sdk/GetChronyServersAction.java.
 struct GetChronyServersAction : Action<GetChronyServersAction, GetChronyServersResult> {
   std::optional<std::string> requestIp;
+
+  GetChronyServersAction();
+  GetChronyServersAction(const GetChronyServersAction&) = default;
+  GetChronyServersAction(GetChronyServersAction&&) = default;
+  GetChronyServersAction& operator=(const GetChronyServersAction&) = default;
+  GetChronyServersAction& operator=(GetChronyServersAction&&) = default;
+  ~GetChronyServersAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -40,6 +54,13 @@ struct GetChronyServersAction : Action<GetChronyServersAction, GetChronyServersR
 /// From sdk/src/main/java/org/zstack/sdk/SyncChronyServersAction.java.
 struct SyncChronyServersAction : Action<SyncChronyServersAction, EmptyReply> {
   std::optional<std::string> requestIp;
+
+  SyncChronyServersAction();
+  SyncChronyServersAction(const SyncChronyServersAction&) = default;
+  SyncChronyServersAction(SyncChronyServersAction&&) = default;
+  SyncChronyServersAction& operator=(const SyncChronyServersAction&) = default;
+  SyncChronyServersAction& operator=(SyncChronyServersAction&&) = default;
+  ~SyncChronyServersAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -52,6 +73,13 @@ struct UpdateChronyServersAction : Action<UpdateChronyServersAction, EmptyReply>
   std::optional<Json> internalHostnames;  ///< not empty; element type unknown upstream: JSON
   std::optional<Json> externalHostnames;  ///< not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
+
+  UpdateChronyServersAction();
+  UpdateChronyServersAction(const UpdateChronyServersAction&) = default;
+  UpdateChronyServersAction(UpdateChronyServersAction&&) = default;
+  UpdateChronyServersAction& operator=(const UpdateChronyServersAction&) = default;
+  UpdateChronyServersAction& operator=(UpdateChronyServersAction&&) = default;
+  ~UpdateChronyServersAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

@@ -20,6 +20,13 @@ struct ZQLQueryAction : Action<ZQLQueryAction, ZQLQueryResult> {
   std::optional<std::string> zql;
   std::optional<std::string> requestIp;
 
+  ZQLQueryAction();
+  ZQLQueryAction(const ZQLQueryAction&) = default;
+  ZQLQueryAction(ZQLQueryAction&&) = default;
+  ZQLQueryAction& operator=(const ZQLQueryAction&) = default;
+  ZQLQueryAction& operator=(ZQLQueryAction&&) = default;
+  ~ZQLQueryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };

@@ -59,6 +59,13 @@ struct AckAlarmDataAction : Action<AckAlarmDataAction, InventoryReply<AlertDataA
   std::optional<std::int32_t> ackPeriodSec;  ///< required
   std::optional<std::string> requestIp;
 
+  AckAlarmDataAction();
+  AckAlarmDataAction(const AckAlarmDataAction&) = default;
+  AckAlarmDataAction(AckAlarmDataAction&&) = default;
+  AckAlarmDataAction& operator=(const AckAlarmDataAction&) = default;
+  AckAlarmDataAction& operator=(AckAlarmDataAction&&) = default;
+  ~AckAlarmDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -74,6 +81,13 @@ struct AckEventDataAction : Action<AckEventDataAction, InventoryReply<AlertDataA
   std::optional<std::int32_t> ackPeriodSec;  ///< required
   std::optional<std::string> requestIp;
 
+  AckEventDataAction();
+  AckEventDataAction(const AckEventDataAction&) = default;
+  AckEventDataAction(AckEventDataAction&&) = default;
+  AckEventDataAction& operator=(const AckEventDataAction&) = default;
+  AckEventDataAction& operator=(AckEventDataAction&&) = default;
+  ~AckEventDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -87,6 +101,13 @@ struct AddActionToAlarmAction : Action<AddActionToAlarmAction, InventoryReply<Al
   std::string actionType;  ///< required
   std::optional<std::string> requestIp;
 
+  AddActionToAlarmAction();
+  AddActionToAlarmAction(const AddActionToAlarmAction&) = default;
+  AddActionToAlarmAction(AddActionToAlarmAction&&) = default;
+  AddActionToAlarmAction& operator=(const AddActionToAlarmAction&) = default;
+  AddActionToAlarmAction& operator=(AddActionToAlarmAction&&) = default;
+  ~AddActionToAlarmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -99,6 +120,13 @@ struct AddActionToEventSubscriptionAction : Action<AddActionToEventSubscriptionA
   std::string actionUuid;  ///< required
   std::string actionType;  ///< required
   std::optional<std::string> requestIp;
+
+  AddActionToEventSubscriptionAction();
+  AddActionToEventSubscriptionAction(const AddActionToEventSubscriptionAction&) = default;
+  AddActionToEventSubscriptionAction(AddActionToEventSubscriptionAction&&) = default;
+  AddActionToEventSubscriptionAction& operator=(const AddActionToEventSubscriptionAction&) = default;
+  AddActionToEventSubscriptionAction& operator=(AddActionToEventSubscriptionAction&&) = default;
+  ~AddActionToEventSubscriptionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -118,6 +146,13 @@ struct AddEventRuleTemplateAction : Action<AddEventRuleTemplateAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddEventRuleTemplateAction();
+  AddEventRuleTemplateAction(const AddEventRuleTemplateAction&) = default;
+  AddEventRuleTemplateAction(AddEventRuleTemplateAction&&) = default;
+  AddEventRuleTemplateAction& operator=(const AddEventRuleTemplateAction&) = default;
+  AddEventRuleTemplateAction& operator=(AddEventRuleTemplateAction&&) = default;
+  ~AddEventRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -131,6 +166,13 @@ struct AddInstanceToMonitorGroupAction : Action<AddInstanceToMonitorGroupAction,
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddInstanceToMonitorGroupAction();
+  AddInstanceToMonitorGroupAction(const AddInstanceToMonitorGroupAction&) = default;
+  AddInstanceToMonitorGroupAction(AddInstanceToMonitorGroupAction&&) = default;
+  AddInstanceToMonitorGroupAction& operator=(const AddInstanceToMonitorGroupAction&) = default;
+  AddInstanceToMonitorGroupAction& operator=(AddInstanceToMonitorGroupAction&&) = default;
+  ~AddInstanceToMonitorGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -148,6 +190,13 @@ struct AddLabelToAlarmAction : Action<AddLabelToAlarmAction, InventoryReply<Alar
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddLabelToAlarmAction();
+  AddLabelToAlarmAction(const AddLabelToAlarmAction&) = default;
+  AddLabelToAlarmAction(AddLabelToAlarmAction&&) = default;
+  AddLabelToAlarmAction& operator=(const AddLabelToAlarmAction&) = default;
+  AddLabelToAlarmAction& operator=(AddLabelToAlarmAction&&) = default;
+  ~AddLabelToAlarmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -163,6 +212,13 @@ struct AddLabelToEventSubscriptionAction : Action<AddLabelToEventSubscriptionAct
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  AddLabelToEventSubscriptionAction();
+  AddLabelToEventSubscriptionAction(const AddLabelToEventSubscriptionAction&) = default;
+  AddLabelToEventSubscriptionAction(AddLabelToEventSubscriptionAction&&) = default;
+  AddLabelToEventSubscriptionAction& operator=(const AddLabelToEventSubscriptionAction&) = default;
+  AddLabelToEventSubscriptionAction& operator=(AddLabelToEventSubscriptionAction&&) = default;
+  ~AddLabelToEventSubscriptionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -188,6 +244,13 @@ struct AddMetricRuleTemplateAction : Action<AddMetricRuleTemplateAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddMetricRuleTemplateAction();
+  AddMetricRuleTemplateAction(const AddMetricRuleTemplateAction&) = default;
+  AddMetricRuleTemplateAction(AddMetricRuleTemplateAction&&) = default;
+  AddMetricRuleTemplateAction& operator=(const AddMetricRuleTemplateAction&) = default;
+  AddMetricRuleTemplateAction& operator=(AddMetricRuleTemplateAction&&) = default;
+  ~AddMetricRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -205,6 +268,13 @@ struct AddThirdpartyPlatformAction : Action<AddThirdpartyPlatformAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  AddThirdpartyPlatformAction();
+  AddThirdpartyPlatformAction(const AddThirdpartyPlatformAction&) = default;
+  AddThirdpartyPlatformAction(AddThirdpartyPlatformAction&&) = default;
+  AddThirdpartyPlatformAction& operator=(const AddThirdpartyPlatformAction&) = default;
+  AddThirdpartyPlatformAction& operator=(AddThirdpartyPlatformAction&&) = default;
+  ~AddThirdpartyPlatformAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -216,6 +286,13 @@ struct ApplyMonitorTemplateToMonitorGroupAction : Action<ApplyMonitorTemplateToM
   std::string templateUuid;  ///< path; required; max length 32
   std::string groupUuid;  ///< path; required; max length 32
   std::optional<std::string> requestIp;
+
+  ApplyMonitorTemplateToMonitorGroupAction();
+  ApplyMonitorTemplateToMonitorGroupAction(const ApplyMonitorTemplateToMonitorGroupAction&) = default;
+  ApplyMonitorTemplateToMonitorGroupAction(ApplyMonitorTemplateToMonitorGroupAction&&) = default;
+  ApplyMonitorTemplateToMonitorGroupAction& operator=(const ApplyMonitorTemplateToMonitorGroupAction&) = default;
+  ApplyMonitorTemplateToMonitorGroupAction& operator=(ApplyMonitorTemplateToMonitorGroupAction&&) = default;
+  ~ApplyMonitorTemplateToMonitorGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -229,6 +306,13 @@ struct ChangeActiveAlarmStateAction : Action<ChangeActiveAlarmStateAction, Empty
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
 
+  ChangeActiveAlarmStateAction();
+  ChangeActiveAlarmStateAction(const ChangeActiveAlarmStateAction&) = default;
+  ChangeActiveAlarmStateAction(ChangeActiveAlarmStateAction&&) = default;
+  ChangeActiveAlarmStateAction& operator=(const ChangeActiveAlarmStateAction&) = default;
+  ChangeActiveAlarmStateAction& operator=(ChangeActiveAlarmStateAction&&) = default;
+  ~ChangeActiveAlarmStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -240,6 +324,13 @@ struct ChangeAlarmStateAction : Action<ChangeAlarmStateAction, InventoryReply<Al
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeAlarmStateAction();
+  ChangeAlarmStateAction(const ChangeAlarmStateAction&) = default;
+  ChangeAlarmStateAction(ChangeAlarmStateAction&&) = default;
+  ChangeAlarmStateAction& operator=(const ChangeAlarmStateAction&) = default;
+  ChangeAlarmStateAction& operator=(ChangeAlarmStateAction&&) = default;
+  ~ChangeAlarmStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -253,6 +344,13 @@ struct ChangeEventSubscriptionStateAction : Action<ChangeEventSubscriptionStateA
   std::string state;  ///< required; one of Enabled, Disabled
   std::optional<std::string> requestIp;
 
+  ChangeEventSubscriptionStateAction();
+  ChangeEventSubscriptionStateAction(const ChangeEventSubscriptionStateAction&) = default;
+  ChangeEventSubscriptionStateAction(ChangeEventSubscriptionStateAction&&) = default;
+  ChangeEventSubscriptionStateAction& operator=(const ChangeEventSubscriptionStateAction&) = default;
+  ChangeEventSubscriptionStateAction& operator=(ChangeEventSubscriptionStateAction&&) = default;
+  ~ChangeEventSubscriptionStateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -264,6 +362,13 @@ struct ChangeSNSTopicStateAction : Action<ChangeSNSTopicStateAction, InventoryRe
   std::string uuid;  ///< path; required
   std::string stateEvent;  ///< required; one of enable, disable
   std::optional<std::string> requestIp;
+
+  ChangeSNSTopicStateAction();
+  ChangeSNSTopicStateAction(const ChangeSNSTopicStateAction&) = default;
+  ChangeSNSTopicStateAction(ChangeSNSTopicStateAction&&) = default;
+  ChangeSNSTopicStateAction& operator=(const ChangeSNSTopicStateAction&) = default;
+  ChangeSNSTopicStateAction& operator=(ChangeSNSTopicStateAction&&) = default;
+  ~ChangeSNSTopicStateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -279,6 +384,13 @@ struct CloneMonitorTemplateAction : Action<CloneMonitorTemplateAction, Inventory
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CloneMonitorTemplateAction();
+  CloneMonitorTemplateAction(const CloneMonitorTemplateAction&) = default;
+  CloneMonitorTemplateAction(CloneMonitorTemplateAction&&) = default;
+  CloneMonitorTemplateAction& operator=(const CloneMonitorTemplateAction&) = default;
+  CloneMonitorTemplateAction& operator=(CloneMonitorTemplateAction&&) = default;
+  ~CloneMonitorTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -306,6 +418,13 @@ struct CreateAlarmAction : Action<CreateAlarmAction, InventoryReply<AlarmInvento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAlarmAction();
+  CreateAlarmAction(const CreateAlarmAction&) = default;
+  CreateAlarmAction(CreateAlarmAction&&) = default;
+  CreateAlarmAction& operator=(const CreateAlarmAction&) = default;
+  CreateAlarmAction& operator=(CreateAlarmAction&&) = default;
+  ~CreateAlarmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -331,6 +450,13 @@ struct CreateAliyunSmsSNSTextTemplateAction : Action<CreateAliyunSmsSNSTextTempl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAliyunSmsSNSTextTemplateAction();
+  CreateAliyunSmsSNSTextTemplateAction(const CreateAliyunSmsSNSTextTemplateAction&) = default;
+  CreateAliyunSmsSNSTextTemplateAction(CreateAliyunSmsSNSTextTemplateAction&&) = default;
+  CreateAliyunSmsSNSTextTemplateAction& operator=(const CreateAliyunSmsSNSTextTemplateAction&) = default;
+  CreateAliyunSmsSNSTextTemplateAction& operator=(CreateAliyunSmsSNSTextTemplateAction&&) = default;
+  ~CreateAliyunSmsSNSTextTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -348,6 +474,13 @@ struct CreateAutoScalingRuleAlarmTriggerAction : Action<CreateAutoScalingRuleAla
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateAutoScalingRuleAlarmTriggerAction();
+  CreateAutoScalingRuleAlarmTriggerAction(const CreateAutoScalingRuleAlarmTriggerAction&) = default;
+  CreateAutoScalingRuleAlarmTriggerAction(CreateAutoScalingRuleAlarmTriggerAction&&) = default;
+  CreateAutoScalingRuleAlarmTriggerAction& operator=(const CreateAutoScalingRuleAlarmTriggerAction&) = default;
+  CreateAutoScalingRuleAlarmTriggerAction& operator=(CreateAutoScalingRuleAlarmTriggerAction&&) = default;
+  ~CreateAutoScalingRuleAlarmTriggerAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -363,6 +496,13 @@ struct CreateMetricDataHttpReceiverAction : Action<CreateMetricDataHttpReceiverA
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateMetricDataHttpReceiverAction();
+  CreateMetricDataHttpReceiverAction(const CreateMetricDataHttpReceiverAction&) = default;
+  CreateMetricDataHttpReceiverAction(CreateMetricDataHttpReceiverAction&&) = default;
+  CreateMetricDataHttpReceiverAction& operator=(const CreateMetricDataHttpReceiverAction&) = default;
+  CreateMetricDataHttpReceiverAction& operator=(CreateMetricDataHttpReceiverAction&&) = default;
+  ~CreateMetricDataHttpReceiverAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -382,6 +522,13 @@ struct CreateMetricTemplateAction : Action<CreateMetricTemplateAction, Inventory
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateMetricTemplateAction();
+  CreateMetricTemplateAction(const CreateMetricTemplateAction&) = default;
+  CreateMetricTemplateAction(CreateMetricTemplateAction&&) = default;
+  CreateMetricTemplateAction& operator=(const CreateMetricTemplateAction&) = default;
+  CreateMetricTemplateAction& operator=(CreateMetricTemplateAction&&) = default;
+  ~CreateMetricTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -397,6 +544,13 @@ struct CreateMonitorGroupAction : Action<CreateMonitorGroupAction, InventoryRepl
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateMonitorGroupAction();
+  CreateMonitorGroupAction(const CreateMonitorGroupAction&) = default;
+  CreateMonitorGroupAction(CreateMonitorGroupAction&&) = default;
+  CreateMonitorGroupAction& operator=(const CreateMonitorGroupAction&) = default;
+  CreateMonitorGroupAction& operator=(CreateMonitorGroupAction&&) = default;
+  ~CreateMonitorGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -410,6 +564,13 @@ struct CreateMonitorTemplateAction : Action<CreateMonitorTemplateAction, Invento
   std::optional<std::string> resourceUuid;
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
+
+  CreateMonitorTemplateAction();
+  CreateMonitorTemplateAction(const CreateMonitorTemplateAction&) = default;
+  CreateMonitorTemplateAction(CreateMonitorTemplateAction&&) = default;
+  CreateMonitorTemplateAction& operator=(const CreateMonitorTemplateAction&) = default;
+  CreateMonitorTemplateAction& operator=(CreateMonitorTemplateAction&&) = default;
+  ~CreateMonitorTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -432,6 +593,13 @@ struct CreateSNSTextTemplateAction : Action<CreateSNSTextTemplateAction, Invento
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  CreateSNSTextTemplateAction();
+  CreateSNSTextTemplateAction(const CreateSNSTextTemplateAction&) = default;
+  CreateSNSTextTemplateAction(CreateSNSTextTemplateAction&&) = default;
+  CreateSNSTextTemplateAction& operator=(const CreateSNSTextTemplateAction&) = default;
+  CreateSNSTextTemplateAction& operator=(CreateSNSTextTemplateAction&&) = default;
+  ~CreateSNSTextTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -443,6 +611,13 @@ struct DeleteAlarmAction : Action<DeleteAlarmAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteAlarmAction();
+  DeleteAlarmAction(const DeleteAlarmAction&) = default;
+  DeleteAlarmAction(DeleteAlarmAction&&) = default;
+  DeleteAlarmAction& operator=(const DeleteAlarmAction&) = default;
+  DeleteAlarmAction& operator=(DeleteAlarmAction&&) = default;
+  ~DeleteAlarmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -453,6 +628,13 @@ struct DeleteEventRuleTemplateAction : Action<DeleteEventRuleTemplateAction, Emp
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteEventRuleTemplateAction();
+  DeleteEventRuleTemplateAction(const DeleteEventRuleTemplateAction&) = default;
+  DeleteEventRuleTemplateAction(DeleteEventRuleTemplateAction&&) = default;
+  DeleteEventRuleTemplateAction& operator=(const DeleteEventRuleTemplateAction&) = default;
+  DeleteEventRuleTemplateAction& operator=(DeleteEventRuleTemplateAction&&) = default;
+  ~DeleteEventRuleTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -466,6 +648,13 @@ struct DeleteMetricDataAction : Action<DeleteMetricDataAction, EmptyReply> {
   std::optional<Json> labels;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  DeleteMetricDataAction();
+  DeleteMetricDataAction(const DeleteMetricDataAction&) = default;
+  DeleteMetricDataAction(DeleteMetricDataAction&&) = default;
+  DeleteMetricDataAction& operator=(const DeleteMetricDataAction&) = default;
+  DeleteMetricDataAction& operator=(DeleteMetricDataAction&&) = default;
+  ~DeleteMetricDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -476,6 +665,13 @@ struct DeleteMetricDataHttpReceiverAction : Action<DeleteMetricDataHttpReceiverA
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteMetricDataHttpReceiverAction();
+  DeleteMetricDataHttpReceiverAction(const DeleteMetricDataHttpReceiverAction&) = default;
+  DeleteMetricDataHttpReceiverAction(DeleteMetricDataHttpReceiverAction&&) = default;
+  DeleteMetricDataHttpReceiverAction& operator=(const DeleteMetricDataHttpReceiverAction&) = default;
+  DeleteMetricDataHttpReceiverAction& operator=(DeleteMetricDataHttpReceiverAction&&) = default;
+  ~DeleteMetricDataHttpReceiverAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -488,6 +684,13 @@ struct DeleteMetricRuleTemplateAction : Action<DeleteMetricRuleTemplateAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteMetricRuleTemplateAction();
+  DeleteMetricRuleTemplateAction(const DeleteMetricRuleTemplateAction&) = default;
+  DeleteMetricRuleTemplateAction(DeleteMetricRuleTemplateAction&&) = default;
+  DeleteMetricRuleTemplateAction& operator=(const DeleteMetricRuleTemplateAction&) = default;
+  DeleteMetricRuleTemplateAction& operator=(DeleteMetricRuleTemplateAction&&) = default;
+  ~DeleteMetricRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -498,6 +701,13 @@ struct DeleteMetricTemplateAction : Action<DeleteMetricTemplateAction, EmptyRepl
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteMetricTemplateAction();
+  DeleteMetricTemplateAction(const DeleteMetricTemplateAction&) = default;
+  DeleteMetricTemplateAction(DeleteMetricTemplateAction&&) = default;
+  DeleteMetricTemplateAction& operator=(const DeleteMetricTemplateAction&) = default;
+  DeleteMetricTemplateAction& operator=(DeleteMetricTemplateAction&&) = default;
+  ~DeleteMetricTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -510,6 +720,13 @@ struct DeleteMonitorGroupAction : Action<DeleteMonitorGroupAction, EmptyReply> {
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteMonitorGroupAction();
+  DeleteMonitorGroupAction(const DeleteMonitorGroupAction&) = default;
+  DeleteMonitorGroupAction(DeleteMonitorGroupAction&&) = default;
+  DeleteMonitorGroupAction& operator=(const DeleteMonitorGroupAction&) = default;
+  DeleteMonitorGroupAction& operator=(DeleteMonitorGroupAction&&) = default;
+  ~DeleteMonitorGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -520,6 +737,13 @@ struct DeleteMonitorTemplateAction : Action<DeleteMonitorTemplateAction, EmptyRe
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  DeleteMonitorTemplateAction();
+  DeleteMonitorTemplateAction(const DeleteMonitorTemplateAction&) = default;
+  DeleteMonitorTemplateAction(DeleteMonitorTemplateAction&&) = default;
+  DeleteMonitorTemplateAction& operator=(const DeleteMonitorTemplateAction&) = default;
+  DeleteMonitorTemplateAction& operator=(DeleteMonitorTemplateAction&&) = default;
+  ~DeleteMonitorTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -532,6 +756,13 @@ struct DeleteSNSTextTemplateAction : Action<DeleteSNSTextTemplateAction, EmptyRe
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteSNSTextTemplateAction();
+  DeleteSNSTextTemplateAction(const DeleteSNSTextTemplateAction&) = default;
+  DeleteSNSTextTemplateAction(DeleteSNSTextTemplateAction&&) = default;
+  DeleteSNSTextTemplateAction& operator=(const DeleteSNSTextTemplateAction&) = default;
+  DeleteSNSTextTemplateAction& operator=(DeleteSNSTextTemplateAction&&) = default;
+  ~DeleteSNSTextTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -543,6 +774,13 @@ struct DeleteThirdpartyPlatformAction : Action<DeleteThirdpartyPlatformAction, E
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  DeleteThirdpartyPlatformAction();
+  DeleteThirdpartyPlatformAction(const DeleteThirdpartyPlatformAction&) = default;
+  DeleteThirdpartyPlatformAction(DeleteThirdpartyPlatformAction&&) = default;
+  DeleteThirdpartyPlatformAction& operator=(const DeleteThirdpartyPlatformAction&) = default;
+  DeleteThirdpartyPlatformAction& operator=(DeleteThirdpartyPlatformAction&&) = default;
+  ~DeleteThirdpartyPlatformAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -552,6 +790,13 @@ struct DeleteThirdpartyPlatformAction : Action<DeleteThirdpartyPlatformAction, E
 struct GetActiveAlarmStatusAction : Action<GetActiveAlarmStatusAction, GetActiveAlarmStatusResult> {
   std::string accountUuid;  ///< required
   std::optional<std::string> requestIp;
+
+  GetActiveAlarmStatusAction();
+  GetActiveAlarmStatusAction(const GetActiveAlarmStatusAction&) = default;
+  GetActiveAlarmStatusAction(GetActiveAlarmStatusAction&&) = default;
+  GetActiveAlarmStatusAction& operator=(const GetActiveAlarmStatusAction&) = default;
+  GetActiveAlarmStatusAction& operator=(GetActiveAlarmStatusAction&&) = default;
+  ~GetActiveAlarmStatusAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -570,6 +815,13 @@ struct GetAlarmDataAction : Action<GetAlarmDataAction, GetAlarmDataResult> {
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
 
+  GetAlarmDataAction();
+  GetAlarmDataAction(const GetAlarmDataAction&) = default;
+  GetAlarmDataAction(GetAlarmDataAction&&) = default;
+  GetAlarmDataAction& operator=(const GetAlarmDataAction&) = default;
+  GetAlarmDataAction& operator=(GetAlarmDataAction&&) = default;
+  ~GetAlarmDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -581,6 +833,13 @@ struct GetAllEventMetadataAction : Action<GetAllEventMetadataAction, GetAllEvent
   std::optional<std::string> namespace_;
   std::optional<std::string> requestIp;
 
+  GetAllEventMetadataAction();
+  GetAllEventMetadataAction(const GetAllEventMetadataAction&) = default;
+  GetAllEventMetadataAction(GetAllEventMetadataAction&&) = default;
+  GetAllEventMetadataAction& operator=(const GetAllEventMetadataAction&) = default;
+  GetAllEventMetadataAction& operator=(GetAllEventMetadataAction&&) = default;
+  ~GetAllEventMetadataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -591,6 +850,13 @@ struct GetAllMetricMetadataAction : Action<GetAllMetricMetadataAction, GetAllMet
   std::optional<std::string> name;
   std::optional<std::string> namespace_;
   std::optional<std::string> requestIp;
+
+  GetAllMetricMetadataAction();
+  GetAllMetricMetadataAction(const GetAllMetricMetadataAction&) = default;
+  GetAllMetricMetadataAction(GetAllMetricMetadataAction&&) = default;
+  GetAllMetricMetadataAction& operator=(const GetAllMetricMetadataAction&) = default;
+  GetAllMetricMetadataAction& operator=(GetAllMetricMetadataAction&&) = default;
+  ~GetAllMetricMetadataAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -605,6 +871,13 @@ struct GetAuditDataAction : Action<GetAuditDataAction, GetAuditDataResult> {
   std::optional<Json> conditions;  ///< element type unknown upstream: JSON
   std::optional<std::string> auditType;  ///< one of Login, Resource
   std::optional<std::string> requestIp;
+
+  GetAuditDataAction();
+  GetAuditDataAction(const GetAuditDataAction&) = default;
+  GetAuditDataAction(GetAuditDataAction&&) = default;
+  GetAuditDataAction& operator=(const GetAuditDataAction&) = default;
+  GetAuditDataAction& operator=(GetAuditDataAction&&) = default;
+  ~GetAuditDataAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -624,6 +897,13 @@ struct GetEventDataAction : Action<GetEventDataAction, GetEventDataResult> {
   std::optional<std::string> endpointUuid;
   std::optional<std::string> requestIp;
 
+  GetEventDataAction();
+  GetEventDataAction(const GetEventDataAction&) = default;
+  GetEventDataAction(GetEventDataAction&&) = default;
+  GetEventDataAction& operator=(const GetEventDataAction&) = default;
+  GetEventDataAction& operator=(GetEventDataAction&&) = default;
+  ~GetEventDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -633,6 +913,13 @@ struct GetEventDataAction : Action<GetEventDataAction, GetEventDataResult> {
 struct GetManagementNodeDirCapacityAction : Action<GetManagementNodeDirCapacityAction, GetManagementNodeDirCapacityResult> {
   std::optional<std::vector<std::string>> managementNodeUuids;
   std::optional<std::string> requestIp;
+
+  GetManagementNodeDirCapacityAction();
+  GetManagementNodeDirCapacityAction(const GetManagementNodeDirCapacityAction&) = default;
+  GetManagementNodeDirCapacityAction(GetManagementNodeDirCapacityAction&&) = default;
+  GetManagementNodeDirCapacityAction& operator=(const GetManagementNodeDirCapacityAction&) = default;
+  GetManagementNodeDirCapacityAction& operator=(GetManagementNodeDirCapacityAction&&) = default;
+  ~GetManagementNodeDirCapacityAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -652,6 +939,13 @@ struct GetMetricDataAction : Action<GetMetricDataAction, GetMetricDataResult> {
   std::optional<Json> functions;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetMetricDataAction();
+  GetMetricDataAction(const GetMetricDataAction&) = default;
+  GetMetricDataAction(GetMetricDataAction&&) = default;
+  GetMetricDataAction& operator=(const GetMetricDataAction&) = default;
+  GetMetricDataAction& operator=(GetMetricDataAction&&) = default;
+  ~GetMetricDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -667,6 +961,13 @@ struct GetMetricLabelValueAction : Action<GetMetricLabelValueAction, GetMetricLa
   std::optional<Json> filterLabels;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetMetricLabelValueAction();
+  GetMetricLabelValueAction(const GetMetricLabelValueAction&) = default;
+  GetMetricLabelValueAction(GetMetricLabelValueAction&&) = default;
+  GetMetricLabelValueAction& operator=(const GetMetricLabelValueAction&) = default;
+  GetMetricLabelValueAction& operator=(GetMetricLabelValueAction&&) = default;
+  ~GetMetricLabelValueAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -675,6 +976,13 @@ struct GetMetricLabelValueAction : Action<GetMetricLabelValueAction, GetMetricLa
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/GetTextTemplateArgAction.java.
 struct GetTextTemplateArgAction : Action<GetTextTemplateArgAction, GetTextTemplateArgResult> {
   std::optional<std::string> requestIp;
+
+  GetTextTemplateArgAction();
+  GetTextTemplateArgAction(const GetTextTemplateArgAction&) = default;
+  GetTextTemplateArgAction(GetTextTemplateArgAction&&) = default;
+  GetTextTemplateArgAction& operator=(const GetTextTemplateArgAction&) = default;
+  GetTextTemplateArgAction& operator=(GetTextTemplateArgAction&&) = default;
+  ~GetTextTemplateArgAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -690,6 +998,13 @@ struct GetZWatchAlertHistogramAction : Action<GetZWatchAlertHistogramAction, Get
   std::optional<Json> groupColumns;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  GetZWatchAlertHistogramAction();
+  GetZWatchAlertHistogramAction(const GetZWatchAlertHistogramAction&) = default;
+  GetZWatchAlertHistogramAction(GetZWatchAlertHistogramAction&&) = default;
+  GetZWatchAlertHistogramAction& operator=(const GetZWatchAlertHistogramAction&) = default;
+  GetZWatchAlertHistogramAction& operator=(GetZWatchAlertHistogramAction&&) = default;
+  ~GetZWatchAlertHistogramAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -702,6 +1017,13 @@ struct PutMetricDataAction : Action<PutMetricDataAction, EmptyReply> {
   std::optional<Json> data;  ///< required; not empty; element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  PutMetricDataAction();
+  PutMetricDataAction(const PutMetricDataAction&) = default;
+  PutMetricDataAction(PutMetricDataAction&&) = default;
+  PutMetricDataAction& operator=(const PutMetricDataAction&) = default;
+  PutMetricDataAction& operator=(PutMetricDataAction&&) = default;
+  ~PutMetricDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -709,6 +1031,13 @@ struct PutMetricDataAction : Action<PutMetricDataAction, EmptyReply> {
 /// `GET /v1/zwatch/activealarms/alarms` -> QueryReply<ActiveAlarmInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/activealarm/api/QueryActiveAlarmAction.java.
 struct QueryActiveAlarmAction : QueryAction<QueryActiveAlarmAction, ActiveAlarmInventory> {
+
+  QueryActiveAlarmAction();
+  QueryActiveAlarmAction(const QueryActiveAlarmAction&) = default;
+  QueryActiveAlarmAction(QueryActiveAlarmAction&&) = default;
+  QueryActiveAlarmAction& operator=(const QueryActiveAlarmAction&) = default;
+  QueryActiveAlarmAction& operator=(QueryActiveAlarmAction&&) = default;
+  ~QueryActiveAlarmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -718,6 +1047,13 @@ struct QueryActiveAlarmAction : QueryAction<QueryActiveAlarmAction, ActiveAlarmI
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/activealarm/api/QueryActiveAlarmTemplateAction.java.
 struct QueryActiveAlarmTemplateAction : QueryAction<QueryActiveAlarmTemplateAction, ActiveAlarmTemplateInventory> {
 
+  QueryActiveAlarmTemplateAction();
+  QueryActiveAlarmTemplateAction(const QueryActiveAlarmTemplateAction&) = default;
+  QueryActiveAlarmTemplateAction(QueryActiveAlarmTemplateAction&&) = default;
+  QueryActiveAlarmTemplateAction& operator=(const QueryActiveAlarmTemplateAction&) = default;
+  QueryActiveAlarmTemplateAction& operator=(QueryActiveAlarmTemplateAction&&) = default;
+  ~QueryActiveAlarmTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -725,6 +1061,13 @@ struct QueryActiveAlarmTemplateAction : QueryAction<QueryActiveAlarmTemplateActi
 /// `GET /v1/zwatch/alarms` -> QueryReply<AlarmInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/QueryAlarmAction.java.
 struct QueryAlarmAction : QueryAction<QueryAlarmAction, AlarmInventory> {
+
+  QueryAlarmAction();
+  QueryAlarmAction(const QueryAlarmAction&) = default;
+  QueryAlarmAction(QueryAlarmAction&&) = default;
+  QueryAlarmAction& operator=(const QueryAlarmAction&) = default;
+  QueryAlarmAction& operator=(QueryAlarmAction&&) = default;
+  ~QueryAlarmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -734,6 +1077,13 @@ struct QueryAlarmAction : QueryAction<QueryAlarmAction, AlarmInventory> {
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryAlarmRecordAction.java.
 struct QueryAlarmRecordAction : QueryAction<QueryAlarmRecordAction, Json> {
 
+  QueryAlarmRecordAction();
+  QueryAlarmRecordAction(const QueryAlarmRecordAction&) = default;
+  QueryAlarmRecordAction(QueryAlarmRecordAction&&) = default;
+  QueryAlarmRecordAction& operator=(const QueryAlarmRecordAction&) = default;
+  QueryAlarmRecordAction& operator=(QueryAlarmRecordAction&&) = default;
+  ~QueryAlarmRecordAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -741,6 +1091,13 @@ struct QueryAlarmRecordAction : QueryAction<QueryAlarmRecordAction, Json> {
 /// `GET /v1/zwatch/alert-histories/acknowledgments` -> QueryReply<AlertDataAckInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/QueryAlertDataAckAction.java.
 struct QueryAlertDataAckAction : QueryAction<QueryAlertDataAckAction, AlertDataAckInventory> {
+
+  QueryAlertDataAckAction();
+  QueryAlertDataAckAction(const QueryAlertDataAckAction&) = default;
+  QueryAlertDataAckAction(QueryAlertDataAckAction&&) = default;
+  QueryAlertDataAckAction& operator=(const QueryAlertDataAckAction&) = default;
+  QueryAlertDataAckAction& operator=(QueryAlertDataAckAction&&) = default;
+  ~QueryAlertDataAckAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -750,6 +1107,13 @@ struct QueryAlertDataAckAction : QueryAction<QueryAlertDataAckAction, AlertDataA
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/template/aliyunsms/QueryAliyunSmsSNSTextTemplateAction.java.
 struct QueryAliyunSmsSNSTextTemplateAction : QueryAction<QueryAliyunSmsSNSTextTemplateAction, AliyunSmsSNSTextTemplateInventory> {
 
+  QueryAliyunSmsSNSTextTemplateAction();
+  QueryAliyunSmsSNSTextTemplateAction(const QueryAliyunSmsSNSTextTemplateAction&) = default;
+  QueryAliyunSmsSNSTextTemplateAction(QueryAliyunSmsSNSTextTemplateAction&&) = default;
+  QueryAliyunSmsSNSTextTemplateAction& operator=(const QueryAliyunSmsSNSTextTemplateAction&) = default;
+  QueryAliyunSmsSNSTextTemplateAction& operator=(QueryAliyunSmsSNSTextTemplateAction&&) = default;
+  ~QueryAliyunSmsSNSTextTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -757,6 +1121,13 @@ struct QueryAliyunSmsSNSTextTemplateAction : QueryAction<QueryAliyunSmsSNSTextTe
 /// `GET /v1/zwatch/audit-records` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryAuditAction.java.
 struct QueryAuditAction : QueryAction<QueryAuditAction, Json> {
+
+  QueryAuditAction();
+  QueryAuditAction(const QueryAuditAction&) = default;
+  QueryAuditAction(QueryAuditAction&&) = default;
+  QueryAuditAction& operator=(const QueryAuditAction&) = default;
+  QueryAuditAction& operator=(QueryAuditAction&&) = default;
+  ~QueryAuditAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -766,6 +1137,13 @@ struct QueryAuditAction : QueryAction<QueryAuditAction, Json> {
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryEventRecordAction.java.
 struct QueryEventRecordAction : QueryAction<QueryEventRecordAction, Json> {
 
+  QueryEventRecordAction();
+  QueryEventRecordAction(const QueryEventRecordAction&) = default;
+  QueryEventRecordAction(QueryEventRecordAction&&) = default;
+  QueryEventRecordAction& operator=(const QueryEventRecordAction&) = default;
+  QueryEventRecordAction& operator=(QueryEventRecordAction&&) = default;
+  ~QueryEventRecordAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -773,6 +1151,13 @@ struct QueryEventRecordAction : QueryAction<QueryEventRecordAction, Json> {
 /// `GET /v1/zwatch/monitortemplates/evenrules` -> QueryReply<EventRuleTemplateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryEventRuleTemplateAction.java.
 struct QueryEventRuleTemplateAction : QueryAction<QueryEventRuleTemplateAction, EventRuleTemplateInventory> {
+
+  QueryEventRuleTemplateAction();
+  QueryEventRuleTemplateAction(const QueryEventRuleTemplateAction&) = default;
+  QueryEventRuleTemplateAction(QueryEventRuleTemplateAction&&) = default;
+  QueryEventRuleTemplateAction& operator=(const QueryEventRuleTemplateAction&) = default;
+  QueryEventRuleTemplateAction& operator=(QueryEventRuleTemplateAction&&) = default;
+  ~QueryEventRuleTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -782,6 +1167,13 @@ struct QueryEventRuleTemplateAction : QueryAction<QueryEventRuleTemplateAction, 
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/QueryEventSubscriptionAction.java.
 struct QueryEventSubscriptionAction : QueryAction<QueryEventSubscriptionAction, EventSubscriptionInventory> {
 
+  QueryEventSubscriptionAction();
+  QueryEventSubscriptionAction(const QueryEventSubscriptionAction&) = default;
+  QueryEventSubscriptionAction(QueryEventSubscriptionAction&&) = default;
+  QueryEventSubscriptionAction& operator=(const QueryEventSubscriptionAction&) = default;
+  QueryEventSubscriptionAction& operator=(QueryEventSubscriptionAction&&) = default;
+  ~QueryEventSubscriptionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -789,6 +1181,13 @@ struct QueryEventSubscriptionAction : QueryAction<QueryEventSubscriptionAction, 
 /// `GET /v1/zwatch/metrics/httpreceivers` -> QueryReply<MetricDataHttpReceiverInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryMetricDataHttpReceiverAction.java.
 struct QueryMetricDataHttpReceiverAction : QueryAction<QueryMetricDataHttpReceiverAction, MetricDataHttpReceiverInventory> {
+
+  QueryMetricDataHttpReceiverAction();
+  QueryMetricDataHttpReceiverAction(const QueryMetricDataHttpReceiverAction&) = default;
+  QueryMetricDataHttpReceiverAction(QueryMetricDataHttpReceiverAction&&) = default;
+  QueryMetricDataHttpReceiverAction& operator=(const QueryMetricDataHttpReceiverAction&) = default;
+  QueryMetricDataHttpReceiverAction& operator=(QueryMetricDataHttpReceiverAction&&) = default;
+  ~QueryMetricDataHttpReceiverAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -798,6 +1197,13 @@ struct QueryMetricDataHttpReceiverAction : QueryAction<QueryMetricDataHttpReceiv
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMetricRuleTemplateAction.java.
 struct QueryMetricRuleTemplateAction : QueryAction<QueryMetricRuleTemplateAction, MetricRuleTemplateInventory> {
 
+  QueryMetricRuleTemplateAction();
+  QueryMetricRuleTemplateAction(const QueryMetricRuleTemplateAction&) = default;
+  QueryMetricRuleTemplateAction(QueryMetricRuleTemplateAction&&) = default;
+  QueryMetricRuleTemplateAction& operator=(const QueryMetricRuleTemplateAction&) = default;
+  QueryMetricRuleTemplateAction& operator=(QueryMetricRuleTemplateAction&&) = default;
+  ~QueryMetricRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -805,6 +1211,13 @@ struct QueryMetricRuleTemplateAction : QueryAction<QueryMetricRuleTemplateAction
 /// `GET /v1/zwatch/metrics/httpreceivers/templates` -> QueryReply<Json> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/api/QueryMetricTemplateAction.java.
 struct QueryMetricTemplateAction : QueryAction<QueryMetricTemplateAction, Json> {
+
+  QueryMetricTemplateAction();
+  QueryMetricTemplateAction(const QueryMetricTemplateAction&) = default;
+  QueryMetricTemplateAction(QueryMetricTemplateAction&&) = default;
+  QueryMetricTemplateAction& operator=(const QueryMetricTemplateAction&) = default;
+  QueryMetricTemplateAction& operator=(QueryMetricTemplateAction&&) = default;
+  ~QueryMetricTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -814,6 +1227,13 @@ struct QueryMetricTemplateAction : QueryAction<QueryMetricTemplateAction, Json> 
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupAction.java.
 struct QueryMonitorGroupAction : QueryAction<QueryMonitorGroupAction, MonitorGroupInventory> {
 
+  QueryMonitorGroupAction();
+  QueryMonitorGroupAction(const QueryMonitorGroupAction&) = default;
+  QueryMonitorGroupAction(QueryMonitorGroupAction&&) = default;
+  QueryMonitorGroupAction& operator=(const QueryMonitorGroupAction&) = default;
+  QueryMonitorGroupAction& operator=(QueryMonitorGroupAction&&) = default;
+  ~QueryMonitorGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -821,6 +1241,13 @@ struct QueryMonitorGroupAction : QueryAction<QueryMonitorGroupAction, MonitorGro
 /// `GET /v1/zwatch/monitorgroups/alarms` -> QueryReply<MonitorGroupAlarmInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupAlarmAction.java.
 struct QueryMonitorGroupAlarmAction : QueryAction<QueryMonitorGroupAlarmAction, MonitorGroupAlarmInventory> {
+
+  QueryMonitorGroupAlarmAction();
+  QueryMonitorGroupAlarmAction(const QueryMonitorGroupAlarmAction&) = default;
+  QueryMonitorGroupAlarmAction(QueryMonitorGroupAlarmAction&&) = default;
+  QueryMonitorGroupAlarmAction& operator=(const QueryMonitorGroupAlarmAction&) = default;
+  QueryMonitorGroupAlarmAction& operator=(QueryMonitorGroupAlarmAction&&) = default;
+  ~QueryMonitorGroupAlarmAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -830,6 +1257,13 @@ struct QueryMonitorGroupAlarmAction : QueryAction<QueryMonitorGroupAlarmAction, 
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupEventSubscriptionAction.java.
 struct QueryMonitorGroupEventSubscriptionAction : QueryAction<QueryMonitorGroupEventSubscriptionAction, MonitorGroupEventSubscriptionInventory> {
 
+  QueryMonitorGroupEventSubscriptionAction();
+  QueryMonitorGroupEventSubscriptionAction(const QueryMonitorGroupEventSubscriptionAction&) = default;
+  QueryMonitorGroupEventSubscriptionAction(QueryMonitorGroupEventSubscriptionAction&&) = default;
+  QueryMonitorGroupEventSubscriptionAction& operator=(const QueryMonitorGroupEventSubscriptionAction&) = default;
+  QueryMonitorGroupEventSubscriptionAction& operator=(QueryMonitorGroupEventSubscriptionAction&&) = default;
+  ~QueryMonitorGroupEventSubscriptionAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -837,6 +1271,13 @@ struct QueryMonitorGroupEventSubscriptionAction : QueryAction<QueryMonitorGroupE
 /// `GET /v1/zwatch/monitorgroups/instances` -> QueryReply<MonitorGroupInstanceInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupInstanceAction.java.
 struct QueryMonitorGroupInstanceAction : QueryAction<QueryMonitorGroupInstanceAction, MonitorGroupInstanceInventory> {
+
+  QueryMonitorGroupInstanceAction();
+  QueryMonitorGroupInstanceAction(const QueryMonitorGroupInstanceAction&) = default;
+  QueryMonitorGroupInstanceAction(QueryMonitorGroupInstanceAction&&) = default;
+  QueryMonitorGroupInstanceAction& operator=(const QueryMonitorGroupInstanceAction&) = default;
+  QueryMonitorGroupInstanceAction& operator=(QueryMonitorGroupInstanceAction&&) = default;
+  ~QueryMonitorGroupInstanceAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -846,6 +1287,13 @@ struct QueryMonitorGroupInstanceAction : QueryAction<QueryMonitorGroupInstanceAc
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorGroupTemplateRefAction.java.
 struct QueryMonitorGroupTemplateRefAction : QueryAction<QueryMonitorGroupTemplateRefAction, MonitorGroupTemplateRefInventory> {
 
+  QueryMonitorGroupTemplateRefAction();
+  QueryMonitorGroupTemplateRefAction(const QueryMonitorGroupTemplateRefAction&) = default;
+  QueryMonitorGroupTemplateRefAction(QueryMonitorGroupTemplateRefAction&&) = default;
+  QueryMonitorGroupTemplateRefAction& operator=(const QueryMonitorGroupTemplateRefAction&) = default;
+  QueryMonitorGroupTemplateRefAction& operator=(QueryMonitorGroupTemplateRefAction&&) = default;
+  ~QueryMonitorGroupTemplateRefAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -853,6 +1301,13 @@ struct QueryMonitorGroupTemplateRefAction : QueryAction<QueryMonitorGroupTemplat
 /// `GET /v1/zwatch/monitortemplates` -> QueryReply<MonitorTemplateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/monitorgroup/api/QueryMonitorTemplateAction.java.
 struct QueryMonitorTemplateAction : QueryAction<QueryMonitorTemplateAction, MonitorTemplateInventory> {
+
+  QueryMonitorTemplateAction();
+  QueryMonitorTemplateAction(const QueryMonitorTemplateAction&) = default;
+  QueryMonitorTemplateAction(QueryMonitorTemplateAction&&) = default;
+  QueryMonitorTemplateAction& operator=(const QueryMonitorTemplateAction&) = default;
+  QueryMonitorTemplateAction& operator=(QueryMonitorTemplateAction&&) = default;
+  ~QueryMonitorTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -862,6 +1317,13 @@ struct QueryMonitorTemplateAction : QueryAction<QueryMonitorTemplateAction, Moni
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/QuerySNSEndpointThirdpartyAlertHistoryAction.java.
 struct QuerySNSEndpointThirdpartyAlertHistoryAction : QueryAction<QuerySNSEndpointThirdpartyAlertHistoryAction, SNSEndpointThirdpartyAlertHistoryInventory> {
 
+  QuerySNSEndpointThirdpartyAlertHistoryAction();
+  QuerySNSEndpointThirdpartyAlertHistoryAction(const QuerySNSEndpointThirdpartyAlertHistoryAction&) = default;
+  QuerySNSEndpointThirdpartyAlertHistoryAction(QuerySNSEndpointThirdpartyAlertHistoryAction&&) = default;
+  QuerySNSEndpointThirdpartyAlertHistoryAction& operator=(const QuerySNSEndpointThirdpartyAlertHistoryAction&) = default;
+  QuerySNSEndpointThirdpartyAlertHistoryAction& operator=(QuerySNSEndpointThirdpartyAlertHistoryAction&&) = default;
+  ~QuerySNSEndpointThirdpartyAlertHistoryAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -869,6 +1331,13 @@ struct QuerySNSEndpointThirdpartyAlertHistoryAction : QueryAction<QuerySNSEndpoi
 /// `GET /v1/zwatch/alarms/sns/text-templates` -> QueryReply<SNSTextTemplateInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/alarm/sns/QuerySNSTextTemplateAction.java.
 struct QuerySNSTextTemplateAction : QueryAction<QuerySNSTextTemplateAction, SNSTextTemplateInventory> {
+
+  QuerySNSTextTemplateAction();
+  QuerySNSTextTemplateAction(const QuerySNSTextTemplateAction&) = default;
+  QuerySNSTextTemplateAction(QuerySNSTextTemplateAction&&) = default;
+  QuerySNSTextTemplateAction& operator=(const QuerySNSTextTemplateAction&) = default;
+  QuerySNSTextTemplateAction& operator=(QuerySNSTextTemplateAction&&) = default;
+  ~QuerySNSTextTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -878,6 +1347,13 @@ struct QuerySNSTextTemplateAction : QueryAction<QuerySNSTextTemplateAction, SNST
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/QueryThirdpartyAlertAction.java.
 struct QueryThirdpartyAlertAction : QueryAction<QueryThirdpartyAlertAction, Json> {
 
+  QueryThirdpartyAlertAction();
+  QueryThirdpartyAlertAction(const QueryThirdpartyAlertAction&) = default;
+  QueryThirdpartyAlertAction(QueryThirdpartyAlertAction&&) = default;
+  QueryThirdpartyAlertAction& operator=(const QueryThirdpartyAlertAction&) = default;
+  QueryThirdpartyAlertAction& operator=(QueryThirdpartyAlertAction&&) = default;
+  ~QueryThirdpartyAlertAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -885,6 +1361,13 @@ struct QueryThirdpartyAlertAction : QueryAction<QueryThirdpartyAlertAction, Json
 /// `GET /v1/zwatch/third-party/platforms` -> QueryReply<ThirdpartyPlatformInventory> (synchronous).
 /// From sdk/src/main/java/org/zstack/sdk/zwatch/thirdparty/api/QueryThirdpartyPlatformAction.java.
 struct QueryThirdpartyPlatformAction : QueryAction<QueryThirdpartyPlatformAction, ThirdpartyPlatformInventory> {
+
+  QueryThirdpartyPlatformAction();
+  QueryThirdpartyPlatformAction(const QueryThirdpartyPlatformAction&) = default;
+  QueryThirdpartyPlatformAction(QueryThirdpartyPlatformAction&&) = default;
+  QueryThirdpartyPlatformAction& operator=(const QueryThirdpartyPlatformAction&) = default;
+  QueryThirdpartyPlatformAction& operator=(QueryThirdpartyPlatformAction&&) = default;
+  ~QueryThirdpartyPlatformAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -898,6 +1381,13 @@ struct RemoveActionFromAlarmAction : Action<RemoveActionFromAlarmAction, Invento
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  RemoveActionFromAlarmAction();
+  RemoveActionFromAlarmAction(const RemoveActionFromAlarmAction&) = default;
+  RemoveActionFromAlarmAction(RemoveActionFromAlarmAction&&) = default;
+  RemoveActionFromAlarmAction& operator=(const RemoveActionFromAlarmAction&) = default;
+  RemoveActionFromAlarmAction& operator=(RemoveActionFromAlarmAction&&) = default;
+  ~RemoveActionFromAlarmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -908,6 +1398,13 @@ struct RemoveActionFromEventSubscriptionAction : Action<RemoveActionFromEventSub
   std::string subscriptionUuid;  ///< path; required
   std::string actionUuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RemoveActionFromEventSubscriptionAction();
+  RemoveActionFromEventSubscriptionAction(const RemoveActionFromEventSubscriptionAction&) = default;
+  RemoveActionFromEventSubscriptionAction(RemoveActionFromEventSubscriptionAction&&) = default;
+  RemoveActionFromEventSubscriptionAction& operator=(const RemoveActionFromEventSubscriptionAction&) = default;
+  RemoveActionFromEventSubscriptionAction& operator=(RemoveActionFromEventSubscriptionAction&&) = default;
+  ~RemoveActionFromEventSubscriptionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -921,6 +1418,13 @@ struct RemoveInstanceFromMonitorGroupAction : Action<RemoveInstanceFromMonitorGr
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  RemoveInstanceFromMonitorGroupAction();
+  RemoveInstanceFromMonitorGroupAction(const RemoveInstanceFromMonitorGroupAction&) = default;
+  RemoveInstanceFromMonitorGroupAction(RemoveInstanceFromMonitorGroupAction&&) = default;
+  RemoveInstanceFromMonitorGroupAction& operator=(const RemoveInstanceFromMonitorGroupAction&) = default;
+  RemoveInstanceFromMonitorGroupAction& operator=(RemoveInstanceFromMonitorGroupAction&&) = default;
+  ~RemoveInstanceFromMonitorGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -932,6 +1436,13 @@ struct RemoveLabelFromAlarmAction : Action<RemoveLabelFromAlarmAction, Inventory
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
 
+  RemoveLabelFromAlarmAction();
+  RemoveLabelFromAlarmAction(const RemoveLabelFromAlarmAction&) = default;
+  RemoveLabelFromAlarmAction(RemoveLabelFromAlarmAction&&) = default;
+  RemoveLabelFromAlarmAction& operator=(const RemoveLabelFromAlarmAction&) = default;
+  RemoveLabelFromAlarmAction& operator=(RemoveLabelFromAlarmAction&&) = default;
+  ~RemoveLabelFromAlarmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -941,6 +1452,13 @@ struct RemoveLabelFromAlarmAction : Action<RemoveLabelFromAlarmAction, Inventory
 struct RemoveLabelFromEventSubscriptionAction : Action<RemoveLabelFromEventSubscriptionAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> requestIp;
+
+  RemoveLabelFromEventSubscriptionAction();
+  RemoveLabelFromEventSubscriptionAction(const RemoveLabelFromEventSubscriptionAction&) = default;
+  RemoveLabelFromEventSubscriptionAction(RemoveLabelFromEventSubscriptionAction&&) = default;
+  RemoveLabelFromEventSubscriptionAction& operator=(const RemoveLabelFromEventSubscriptionAction&) = default;
+  RemoveLabelFromEventSubscriptionAction& operator=(RemoveLabelFromEventSubscriptionAction&&) = default;
+  ~RemoveLabelFromEventSubscriptionAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -953,6 +1471,13 @@ struct RevokeMonitorTemplateFromMonitorGroupAction : Action<RevokeMonitorTemplat
   std::string templateUuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  RevokeMonitorTemplateFromMonitorGroupAction();
+  RevokeMonitorTemplateFromMonitorGroupAction(const RevokeMonitorTemplateFromMonitorGroupAction&) = default;
+  RevokeMonitorTemplateFromMonitorGroupAction(RevokeMonitorTemplateFromMonitorGroupAction&&) = default;
+  RevokeMonitorTemplateFromMonitorGroupAction& operator=(const RevokeMonitorTemplateFromMonitorGroupAction&) = default;
+  RevokeMonitorTemplateFromMonitorGroupAction& operator=(RevokeMonitorTemplateFromMonitorGroupAction&&) = default;
+  ~RevokeMonitorTemplateFromMonitorGroupAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -972,6 +1497,13 @@ struct SubscribeEventAction : Action<SubscribeEventAction, InventoryReply<EventS
   std::optional<std::vector<std::string>> tagUuids;
   std::optional<std::string> requestIp;
 
+  SubscribeEventAction();
+  SubscribeEventAction(const SubscribeEventAction&) = default;
+  SubscribeEventAction(SubscribeEventAction&&) = default;
+  SubscribeEventAction& operator=(const SubscribeEventAction&) = default;
+  SubscribeEventAction& operator=(SubscribeEventAction&&) = default;
+  ~SubscribeEventAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -982,6 +1514,13 @@ struct UnsubscribeEventAction : Action<UnsubscribeEventAction, EmptyReply> {
   std::string uuid;  ///< path; required
   std::optional<std::string> deleteMode;  ///< Java SDK default "Permissive"
   std::optional<std::string> requestIp;
+
+  UnsubscribeEventAction();
+  UnsubscribeEventAction(const UnsubscribeEventAction&) = default;
+  UnsubscribeEventAction(UnsubscribeEventAction&&) = default;
+  UnsubscribeEventAction& operator=(const UnsubscribeEventAction&) = default;
+  UnsubscribeEventAction& operator=(UnsubscribeEventAction&&) = default;
+  ~UnsubscribeEventAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1001,6 +1540,13 @@ struct UpdateActiveAlarmTemplateAction : Action<UpdateActiveAlarmTemplateAction,
   std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal
   std::optional<std::string> labels;
   std::optional<std::string> requestIp;
+
+  UpdateActiveAlarmTemplateAction();
+  UpdateActiveAlarmTemplateAction(const UpdateActiveAlarmTemplateAction&) = default;
+  UpdateActiveAlarmTemplateAction(UpdateActiveAlarmTemplateAction&&) = default;
+  UpdateActiveAlarmTemplateAction& operator=(const UpdateActiveAlarmTemplateAction&) = default;
+  UpdateActiveAlarmTemplateAction& operator=(UpdateActiveAlarmTemplateAction&&) = default;
+  ~UpdateActiveAlarmTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1023,6 +1569,13 @@ struct UpdateAlarmAction : Action<UpdateAlarmAction, InventoryReply<AlarmInvento
   std::optional<Json> actions;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  UpdateAlarmAction();
+  UpdateAlarmAction(const UpdateAlarmAction&) = default;
+  UpdateAlarmAction(UpdateAlarmAction&&) = default;
+  UpdateAlarmAction& operator=(const UpdateAlarmAction&) = default;
+  UpdateAlarmAction& operator=(UpdateAlarmAction&&) = default;
+  ~UpdateAlarmAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1038,6 +1591,13 @@ struct UpdateAlarmDataAction : Action<UpdateAlarmDataAction, EmptyReply> {
   std::optional<std::string> readStatus;  ///< one of Read, Unread
   std::optional<std::string> requestIp;
 
+  UpdateAlarmDataAction();
+  UpdateAlarmDataAction(const UpdateAlarmDataAction&) = default;
+  UpdateAlarmDataAction(UpdateAlarmDataAction&&) = default;
+  UpdateAlarmDataAction& operator=(const UpdateAlarmDataAction&) = default;
+  UpdateAlarmDataAction& operator=(UpdateAlarmDataAction&&) = default;
+  ~UpdateAlarmDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1052,6 +1612,13 @@ struct UpdateAlarmLabelAction : Action<UpdateAlarmLabelAction, InventoryReply<Al
   std::string operator_;  ///< required; one of Regex, Equal
   std::optional<std::string> requestIp;
 
+  UpdateAlarmLabelAction();
+  UpdateAlarmLabelAction(const UpdateAlarmLabelAction&) = default;
+  UpdateAlarmLabelAction(UpdateAlarmLabelAction&&) = default;
+  UpdateAlarmLabelAction& operator=(const UpdateAlarmLabelAction&) = default;
+  UpdateAlarmLabelAction& operator=(UpdateAlarmLabelAction&&) = default;
+  ~UpdateAlarmLabelAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1063,6 +1630,13 @@ struct UpdateAlertDataAckAction : Action<UpdateAlertDataAckAction, InventoryRepl
   std::string alertDataUuid;  ///< path; required
   std::optional<bool> resumeAlert;
   std::optional<std::string> requestIp;
+
+  UpdateAlertDataAckAction();
+  UpdateAlertDataAckAction(const UpdateAlertDataAckAction&) = default;
+  UpdateAlertDataAckAction(UpdateAlertDataAckAction&&) = default;
+  UpdateAlertDataAckAction& operator=(const UpdateAlertDataAckAction&) = default;
+  UpdateAlertDataAckAction& operator=(UpdateAlertDataAckAction&&) = default;
+  ~UpdateAlertDataAckAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1086,6 +1660,13 @@ struct UpdateAliyunSmsSNSTextTemplateAction : Action<UpdateAliyunSmsSNSTextTempl
   std::optional<bool> defaultTemplate;
   std::optional<std::string> requestIp;
 
+  UpdateAliyunSmsSNSTextTemplateAction();
+  UpdateAliyunSmsSNSTextTemplateAction(const UpdateAliyunSmsSNSTextTemplateAction&) = default;
+  UpdateAliyunSmsSNSTextTemplateAction(UpdateAliyunSmsSNSTextTemplateAction&&) = default;
+  UpdateAliyunSmsSNSTextTemplateAction& operator=(const UpdateAliyunSmsSNSTextTemplateAction&) = default;
+  UpdateAliyunSmsSNSTextTemplateAction& operator=(UpdateAliyunSmsSNSTextTemplateAction&&) = default;
+  ~UpdateAliyunSmsSNSTextTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1101,6 +1682,13 @@ struct UpdateEventDataAction : Action<UpdateEventDataAction, EmptyReply> {
   std::optional<std::string> readStatus;  ///< one of Read, Unread
   std::optional<std::string> requestIp;
 
+  UpdateEventDataAction();
+  UpdateEventDataAction(const UpdateEventDataAction&) = default;
+  UpdateEventDataAction(UpdateEventDataAction&&) = default;
+  UpdateEventDataAction& operator=(const UpdateEventDataAction&) = default;
+  UpdateEventDataAction& operator=(UpdateEventDataAction&&) = default;
+  ~UpdateEventDataAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1115,6 +1703,13 @@ struct UpdateEventRuleTemplateAction : Action<UpdateEventRuleTemplateAction, Inv
   std::optional<Json> labels;  ///< element type unknown upstream: JSON
   std::optional<std::string> requestIp;
 
+  UpdateEventRuleTemplateAction();
+  UpdateEventRuleTemplateAction(const UpdateEventRuleTemplateAction&) = default;
+  UpdateEventRuleTemplateAction(UpdateEventRuleTemplateAction&&) = default;
+  UpdateEventRuleTemplateAction& operator=(const UpdateEventRuleTemplateAction&) = default;
+  UpdateEventRuleTemplateAction& operator=(UpdateEventRuleTemplateAction&&) = default;
+  ~UpdateEventRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1128,6 +1723,13 @@ struct UpdateEventSubscriptionLabelAction : Action<UpdateEventSubscriptionLabelA
   std::string value;  ///< required
   std::string operator_;  ///< required; one of Regex, Equal
   std::optional<std::string> requestIp;
+
+  UpdateEventSubscriptionLabelAction();
+  UpdateEventSubscriptionLabelAction(const UpdateEventSubscriptionLabelAction&) = default;
+  UpdateEventSubscriptionLabelAction(UpdateEventSubscriptionLabelAction&&) = default;
+  UpdateEventSubscriptionLabelAction& operator=(const UpdateEventSubscriptionLabelAction&) = default;
+  UpdateEventSubscriptionLabelAction& operator=(UpdateEventSubscriptionLabelAction&&) = default;
+  ~UpdateEventSubscriptionLabelAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1149,6 +1751,13 @@ struct UpdateMetricRuleTemplateAction : Action<UpdateMetricRuleTemplateAction, I
   std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal; Java SDK default "Important"
   std::optional<std::string> requestIp;
 
+  UpdateMetricRuleTemplateAction();
+  UpdateMetricRuleTemplateAction(const UpdateMetricRuleTemplateAction&) = default;
+  UpdateMetricRuleTemplateAction(UpdateMetricRuleTemplateAction&&) = default;
+  UpdateMetricRuleTemplateAction& operator=(const UpdateMetricRuleTemplateAction&) = default;
+  UpdateMetricRuleTemplateAction& operator=(UpdateMetricRuleTemplateAction&&) = default;
+  ~UpdateMetricRuleTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1164,6 +1773,13 @@ struct UpdateMonitorGroupAction : Action<UpdateMonitorGroupAction, InventoryRepl
   std::optional<std::string> stateEvent;  ///< one of enable, disable
   std::optional<std::string> requestIp;
 
+  UpdateMonitorGroupAction();
+  UpdateMonitorGroupAction(const UpdateMonitorGroupAction&) = default;
+  UpdateMonitorGroupAction(UpdateMonitorGroupAction&&) = default;
+  UpdateMonitorGroupAction& operator=(const UpdateMonitorGroupAction&) = default;
+  UpdateMonitorGroupAction& operator=(UpdateMonitorGroupAction&&) = default;
+  ~UpdateMonitorGroupAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1176,6 +1792,13 @@ struct UpdateMonitorTemplateAction : Action<UpdateMonitorTemplateAction, Invento
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> description;  ///< max length 2048
   std::optional<std::string> requestIp;
+
+  UpdateMonitorTemplateAction();
+  UpdateMonitorTemplateAction(const UpdateMonitorTemplateAction&) = default;
+  UpdateMonitorTemplateAction(UpdateMonitorTemplateAction&&) = default;
+  UpdateMonitorTemplateAction& operator=(const UpdateMonitorTemplateAction&) = default;
+  UpdateMonitorTemplateAction& operator=(UpdateMonitorTemplateAction&&) = default;
+  ~UpdateMonitorTemplateAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1195,6 +1818,13 @@ struct UpdateSNSTextTemplateAction : Action<UpdateSNSTextTemplateAction, Invento
   std::optional<bool> defaultTemplate;
   std::optional<std::string> requestIp;
 
+  UpdateSNSTextTemplateAction();
+  UpdateSNSTextTemplateAction(const UpdateSNSTextTemplateAction&) = default;
+  UpdateSNSTextTemplateAction(UpdateSNSTextTemplateAction&&) = default;
+  UpdateSNSTextTemplateAction& operator=(const UpdateSNSTextTemplateAction&) = default;
+  UpdateSNSTextTemplateAction& operator=(UpdateSNSTextTemplateAction&&) = default;
+  ~UpdateSNSTextTemplateAction();
+
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
 };
@@ -1207,6 +1837,13 @@ struct UpdateSubscribeEventAction : Action<UpdateSubscribeEventAction, Inventory
   std::optional<std::string> emergencyLevel;  ///< one of Emergent, Important, Normal
   std::optional<std::string> name;  ///< max length 255
   std::optional<std::string> requestIp;
+
+  UpdateSubscribeEventAction();
+  UpdateSubscribeEventAction(const UpdateSubscribeEventAction&) = default;
+  UpdateSubscribeEventAction(UpdateSubscribeEventAction&&) = default;
+  UpdateSubscribeEventAction& operator=(const UpdateSubscribeEventAction&) = default;
+  UpdateSubscribeEventAction& operator=(UpdateSubscribeEventAction&&) = default;
+  ~UpdateSubscribeEventAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1221,6 +1858,13 @@ struct UpdateThirdpartyAlertsAction : Action<UpdateThirdpartyAlertsAction, Empty
   std::optional<std::int64_t> endTimeMillis;
   std::optional<std::string> updateReadStatus;  ///< one of Unread, Read
   std::optional<std::string> requestIp;
+
+  UpdateThirdpartyAlertsAction();
+  UpdateThirdpartyAlertsAction(const UpdateThirdpartyAlertsAction&) = default;
+  UpdateThirdpartyAlertsAction(UpdateThirdpartyAlertsAction&&) = default;
+  UpdateThirdpartyAlertsAction& operator=(const UpdateThirdpartyAlertsAction&) = default;
+  UpdateThirdpartyAlertsAction& operator=(UpdateThirdpartyAlertsAction&&) = default;
+  ~UpdateThirdpartyAlertsAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();
@@ -1238,6 +1882,13 @@ struct UpdateThirdpartyPlatformAction : Action<UpdateThirdpartyPlatformAction, I
   std::optional<std::string> stateEvent;  ///< one of enable, disable
   std::optional<std::int64_t> lastSyncDateMills;
   std::optional<std::string> requestIp;
+
+  UpdateThirdpartyPlatformAction();
+  UpdateThirdpartyPlatformAction(const UpdateThirdpartyPlatformAction&) = default;
+  UpdateThirdpartyPlatformAction(UpdateThirdpartyPlatformAction&&) = default;
+  UpdateThirdpartyPlatformAction& operator=(const UpdateThirdpartyPlatformAction&) = default;
+  UpdateThirdpartyPlatformAction& operator=(UpdateThirdpartyPlatformAction&&) = default;
+  ~UpdateThirdpartyPlatformAction();
 
   static const ActionSpec& spec();
   static const schema::TypeDesc& describe();

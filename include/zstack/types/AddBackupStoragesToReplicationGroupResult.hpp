@@ -18,6 +18,13 @@ namespace zstack {
 struct AddBackupStoragesToReplicationGroupResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  AddBackupStoragesToReplicationGroupResult();
+  AddBackupStoragesToReplicationGroupResult(const AddBackupStoragesToReplicationGroupResult&) = default;
+  AddBackupStoragesToReplicationGroupResult(AddBackupStoragesToReplicationGroupResult&&) noexcept;
+  AddBackupStoragesToReplicationGroupResult& operator=(const AddBackupStoragesToReplicationGroupResult&) = default;
+  AddBackupStoragesToReplicationGroupResult& operator=(AddBackupStoragesToReplicationGroupResult&&) = default;
+  ~AddBackupStoragesToReplicationGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct AddHostFromConfigFileResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  AddHostFromConfigFileResult();
+  AddHostFromConfigFileResult(const AddHostFromConfigFileResult&) = default;
+  AddHostFromConfigFileResult(AddHostFromConfigFileResult&&) noexcept;
+  AddHostFromConfigFileResult& operator=(const AddHostFromConfigFileResult&) = default;
+  AddHostFromConfigFileResult& operator=(AddHostFromConfigFileResult&&) = default;
+  ~AddHostFromConfigFileResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct AddIpRangeByNetworkCidrResult {
   std::optional<IpRangeInventory> inventory;
   std::vector<IpRangeInventory> inventories;
 
+  AddIpRangeByNetworkCidrResult();
+  AddIpRangeByNetworkCidrResult(const AddIpRangeByNetworkCidrResult&) = default;
+  AddIpRangeByNetworkCidrResult(AddIpRangeByNetworkCidrResult&&) noexcept;
+  AddIpRangeByNetworkCidrResult& operator=(const AddIpRangeByNetworkCidrResult&) = default;
+  AddIpRangeByNetworkCidrResult& operator=(AddIpRangeByNetworkCidrResult&&) = default;
+  ~AddIpRangeByNetworkCidrResult();
+
   static const schema::TypeDesc& describe();
 };
 

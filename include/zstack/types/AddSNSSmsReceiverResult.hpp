@@ -18,6 +18,13 @@ namespace zstack {
 struct AddSNSSmsReceiverResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  AddSNSSmsReceiverResult();
+  AddSNSSmsReceiverResult(const AddSNSSmsReceiverResult&) = default;
+  AddSNSSmsReceiverResult(AddSNSSmsReceiverResult&&) noexcept;
+  AddSNSSmsReceiverResult& operator=(const AddSNSSmsReceiverResult&) = default;
+  AddSNSSmsReceiverResult& operator=(AddSNSSmsReceiverResult&&) = default;
+  ~AddSNSSmsReceiverResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct AddSchedulerJobsToSchedulerJobGroupResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  AddSchedulerJobsToSchedulerJobGroupResult();
+  AddSchedulerJobsToSchedulerJobGroupResult(const AddSchedulerJobsToSchedulerJobGroupResult&) = default;
+  AddSchedulerJobsToSchedulerJobGroupResult(AddSchedulerJobsToSchedulerJobGroupResult&&) noexcept;
+  AddSchedulerJobsToSchedulerJobGroupResult& operator=(const AddSchedulerJobsToSchedulerJobGroupResult&) = default;
+  AddSchedulerJobsToSchedulerJobGroupResult& operator=(AddSchedulerJobsToSchedulerJobGroupResult&&) = default;
+  ~AddSchedulerJobsToSchedulerJobGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

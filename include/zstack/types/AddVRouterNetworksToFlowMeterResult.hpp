@@ -18,6 +18,13 @@ namespace zstack {
 struct AddVRouterNetworksToFlowMeterResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  AddVRouterNetworksToFlowMeterResult();
+  AddVRouterNetworksToFlowMeterResult(const AddVRouterNetworksToFlowMeterResult&) = default;
+  AddVRouterNetworksToFlowMeterResult(AddVRouterNetworksToFlowMeterResult&&) noexcept;
+  AddVRouterNetworksToFlowMeterResult& operator=(const AddVRouterNetworksToFlowMeterResult&) = default;
+  AddVRouterNetworksToFlowMeterResult& operator=(AddVRouterNetworksToFlowMeterResult&&) = default;
+  ~AddVRouterNetworksToFlowMeterResult();
+
   static const schema::TypeDesc& describe();
 };
 

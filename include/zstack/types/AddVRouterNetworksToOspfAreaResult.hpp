@@ -18,6 +18,13 @@ namespace zstack {
 struct AddVRouterNetworksToOspfAreaResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  AddVRouterNetworksToOspfAreaResult();
+  AddVRouterNetworksToOspfAreaResult(const AddVRouterNetworksToOspfAreaResult&) = default;
+  AddVRouterNetworksToOspfAreaResult(AddVRouterNetworksToOspfAreaResult&&) noexcept;
+  AddVRouterNetworksToOspfAreaResult& operator=(const AddVRouterNetworksToOspfAreaResult&) = default;
+  AddVRouterNetworksToOspfAreaResult& operator=(AddVRouterNetworksToOspfAreaResult&&) = default;
+  ~AddVRouterNetworksToOspfAreaResult();
+
   static const schema::TypeDesc& describe();
 };
 

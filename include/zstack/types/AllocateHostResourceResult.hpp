@@ -20,6 +20,13 @@ struct AllocateHostResourceResult {
   std::string uuid;
   Json vCPUPin;  ///< element type unknown upstream: kept as JSON
 
+  AllocateHostResourceResult();
+  AllocateHostResourceResult(const AllocateHostResourceResult&) = default;
+  AllocateHostResourceResult(AllocateHostResourceResult&&) noexcept;
+  AllocateHostResourceResult& operator=(const AllocateHostResourceResult&) = default;
+  AllocateHostResourceResult& operator=(AllocateHostResourceResult&&) = default;
+  ~AllocateHostResourceResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct ApplyDRSAdviceResult {
   std::string vmMigrationActivityUuid;
 
+  ApplyDRSAdviceResult();
+  ApplyDRSAdviceResult(const ApplyDRSAdviceResult&) = default;
+  ApplyDRSAdviceResult(ApplyDRSAdviceResult&&) noexcept;
+  ApplyDRSAdviceResult& operator=(const ApplyDRSAdviceResult&) = default;
+  ApplyDRSAdviceResult& operator=(ApplyDRSAdviceResult&&) = default;
+  ~ApplyDRSAdviceResult();
+
   static const schema::TypeDesc& describe();
 };
 

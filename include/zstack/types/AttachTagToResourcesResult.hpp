@@ -18,6 +18,13 @@ namespace zstack {
 struct AttachTagToResourcesResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  AttachTagToResourcesResult();
+  AttachTagToResourcesResult(const AttachTagToResourcesResult&) = default;
+  AttachTagToResourcesResult(AttachTagToResourcesResult&&) noexcept;
+  AttachTagToResourcesResult& operator=(const AttachTagToResourcesResult&) = default;
+  AttachTagToResourcesResult& operator=(AttachTagToResourcesResult&&) = default;
+  ~AttachTagToResourcesResult();
+
   static const schema::TypeDesc& describe();
 };
 

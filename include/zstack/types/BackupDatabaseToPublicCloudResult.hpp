@@ -20,6 +20,13 @@ struct BackupDatabaseToPublicCloudResult {
   std::string remote;
   std::string regionId;
 
+  BackupDatabaseToPublicCloudResult();
+  BackupDatabaseToPublicCloudResult(const BackupDatabaseToPublicCloudResult&) = default;
+  BackupDatabaseToPublicCloudResult(BackupDatabaseToPublicCloudResult&&) noexcept;
+  BackupDatabaseToPublicCloudResult& operator=(const BackupDatabaseToPublicCloudResult&) = default;
+  BackupDatabaseToPublicCloudResult& operator=(BackupDatabaseToPublicCloudResult&&) = default;
+  ~BackupDatabaseToPublicCloudResult();
+
   static const schema::TypeDesc& describe();
 };
 

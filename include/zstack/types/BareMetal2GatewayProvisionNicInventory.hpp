@@ -24,6 +24,13 @@ struct BareMetal2GatewayProvisionNicInventory : Resource {
   std::string gateway;
   std::string metadata;
 
+  BareMetal2GatewayProvisionNicInventory();
+  BareMetal2GatewayProvisionNicInventory(const BareMetal2GatewayProvisionNicInventory&) = default;
+  BareMetal2GatewayProvisionNicInventory(BareMetal2GatewayProvisionNicInventory&&) noexcept;
+  BareMetal2GatewayProvisionNicInventory& operator=(const BareMetal2GatewayProvisionNicInventory&) = default;
+  BareMetal2GatewayProvisionNicInventory& operator=(BareMetal2GatewayProvisionNicInventory&&) = default;
+  ~BareMetal2GatewayProvisionNicInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -24,6 +24,13 @@ struct BareMetal2InstanceProvisionNicInventory : Resource {
   std::string gateway;
   std::string metadata;
 
+  BareMetal2InstanceProvisionNicInventory();
+  BareMetal2InstanceProvisionNicInventory(const BareMetal2InstanceProvisionNicInventory&) = default;
+  BareMetal2InstanceProvisionNicInventory(BareMetal2InstanceProvisionNicInventory&&) noexcept;
+  BareMetal2InstanceProvisionNicInventory& operator=(const BareMetal2InstanceProvisionNicInventory&) = default;
+  BareMetal2InstanceProvisionNicInventory& operator=(BareMetal2InstanceProvisionNicInventory&&) = default;
+  ~BareMetal2InstanceProvisionNicInventory();
+
   static const schema::TypeDesc& describe();
 };
 

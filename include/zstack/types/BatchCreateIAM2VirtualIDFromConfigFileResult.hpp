@@ -18,6 +18,13 @@ namespace zstack {
 struct BatchCreateIAM2VirtualIDFromConfigFileResult {
   std::optional<std::int32_t> numberOfImportedUser;
 
+  BatchCreateIAM2VirtualIDFromConfigFileResult();
+  BatchCreateIAM2VirtualIDFromConfigFileResult(const BatchCreateIAM2VirtualIDFromConfigFileResult&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileResult(BatchCreateIAM2VirtualIDFromConfigFileResult&&) noexcept;
+  BatchCreateIAM2VirtualIDFromConfigFileResult& operator=(const BatchCreateIAM2VirtualIDFromConfigFileResult&) = default;
+  BatchCreateIAM2VirtualIDFromConfigFileResult& operator=(BatchCreateIAM2VirtualIDFromConfigFileResult&&) = default;
+  ~BatchCreateIAM2VirtualIDFromConfigFileResult();
+
   static const schema::TypeDesc& describe();
 };
 

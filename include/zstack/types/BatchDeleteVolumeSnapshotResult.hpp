@@ -19,6 +19,13 @@ namespace zstack {
 struct BatchDeleteVolumeSnapshotResult {
   std::vector<BatchDeleteVolumeSnapshotStruct> results;
 
+  BatchDeleteVolumeSnapshotResult();
+  BatchDeleteVolumeSnapshotResult(const BatchDeleteVolumeSnapshotResult&) = default;
+  BatchDeleteVolumeSnapshotResult(BatchDeleteVolumeSnapshotResult&&) noexcept;
+  BatchDeleteVolumeSnapshotResult& operator=(const BatchDeleteVolumeSnapshotResult&) = default;
+  BatchDeleteVolumeSnapshotResult& operator=(BatchDeleteVolumeSnapshotResult&&) = default;
+  ~BatchDeleteVolumeSnapshotResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct BatchDeleteVolumeSnapshotStruct {
   std::optional<bool> success;
   std::optional<ErrorCode> error;
 
+  BatchDeleteVolumeSnapshotStruct();
+  BatchDeleteVolumeSnapshotStruct(const BatchDeleteVolumeSnapshotStruct&) = default;
+  BatchDeleteVolumeSnapshotStruct(BatchDeleteVolumeSnapshotStruct&&) noexcept;
+  BatchDeleteVolumeSnapshotStruct& operator=(const BatchDeleteVolumeSnapshotStruct&) = default;
+  BatchDeleteVolumeSnapshotStruct& operator=(BatchDeleteVolumeSnapshotStruct&&) = default;
+  ~BatchDeleteVolumeSnapshotStruct();
+
   static const schema::TypeDesc& describe();
 };
 

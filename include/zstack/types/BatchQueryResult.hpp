@@ -18,6 +18,13 @@ namespace zstack {
 struct BatchQueryResult {
   Json result;  ///< element type unknown upstream: kept as JSON
 
+  BatchQueryResult();
+  BatchQueryResult(const BatchQueryResult&) = default;
+  BatchQueryResult(BatchQueryResult&&) noexcept;
+  BatchQueryResult& operator=(const BatchQueryResult&) = default;
+  BatchQueryResult& operator=(BatchQueryResult&&) = default;
+  ~BatchQueryResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct BatchSyncVolumeSizeResult {
   std::optional<std::int32_t> successCount;
   std::optional<std::int32_t> failCount;
 
+  BatchSyncVolumeSizeResult();
+  BatchSyncVolumeSizeResult(const BatchSyncVolumeSizeResult&) = default;
+  BatchSyncVolumeSizeResult(BatchSyncVolumeSizeResult&&) noexcept;
+  BatchSyncVolumeSizeResult& operator=(const BatchSyncVolumeSizeResult&) = default;
+  BatchSyncVolumeSizeResult& operator=(BatchSyncVolumeSizeResult&&) = default;
+  ~BatchSyncVolumeSizeResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct BootstrapMiniHostResult {
   std::string stage;
 
+  BootstrapMiniHostResult();
+  BootstrapMiniHostResult(const BootstrapMiniHostResult&) = default;
+  BootstrapMiniHostResult(BootstrapMiniHostResult&&) noexcept;
+  BootstrapMiniHostResult& operator=(const BootstrapMiniHostResult&) = default;
+  BootstrapMiniHostResult& operator=(BootstrapMiniHostResult&&) = default;
+  ~BootstrapMiniHostResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct CalculateAccountBillingSpendingResult {
   std::optional<double> total;
   Json spending;  ///< element type unknown upstream: kept as JSON
 
+  CalculateAccountBillingSpendingResult();
+  CalculateAccountBillingSpendingResult(const CalculateAccountBillingSpendingResult&) = default;
+  CalculateAccountBillingSpendingResult(CalculateAccountBillingSpendingResult&&) noexcept;
+  CalculateAccountBillingSpendingResult& operator=(const CalculateAccountBillingSpendingResult&) = default;
+  CalculateAccountBillingSpendingResult& operator=(CalculateAccountBillingSpendingResult&&) = default;
+  ~CalculateAccountBillingSpendingResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct CalculateAccountSpendingResult {
   std::optional<double> total;
   Json spending;  ///< element type unknown upstream: kept as JSON
 
+  CalculateAccountSpendingResult();
+  CalculateAccountSpendingResult(const CalculateAccountSpendingResult&) = default;
+  CalculateAccountSpendingResult(CalculateAccountSpendingResult&&) noexcept;
+  CalculateAccountSpendingResult& operator=(const CalculateAccountSpendingResult&) = default;
+  CalculateAccountSpendingResult& operator=(CalculateAccountSpendingResult&&) = default;
+  ~CalculateAccountSpendingResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct CalculateResourceSpendingResult {
   Json spending;  ///< element type unknown upstream: kept as JSON
   std::optional<Pagination> pagination;
 
+  CalculateResourceSpendingResult();
+  CalculateResourceSpendingResult(const CalculateResourceSpendingResult&) = default;
+  CalculateResourceSpendingResult(CalculateResourceSpendingResult&&) noexcept;
+  CalculateResourceSpendingResult& operator=(const CalculateResourceSpendingResult&) = default;
+  CalculateResourceSpendingResult& operator=(CalculateResourceSpendingResult&&) = default;
+  ~CalculateResourceSpendingResult();
+
   static const schema::TypeDesc& describe();
 };
 

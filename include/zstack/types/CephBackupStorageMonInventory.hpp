@@ -28,6 +28,13 @@ struct CephBackupStorageMonInventory {
   std::string sshPassword;
   std::string monUuid;
 
+  CephBackupStorageMonInventory();
+  CephBackupStorageMonInventory(const CephBackupStorageMonInventory&) = default;
+  CephBackupStorageMonInventory(CephBackupStorageMonInventory&&) noexcept;
+  CephBackupStorageMonInventory& operator=(const CephBackupStorageMonInventory&) = default;
+  CephBackupStorageMonInventory& operator=(CephBackupStorageMonInventory&&) = default;
+  ~CephBackupStorageMonInventory();
+
   static const schema::TypeDesc& describe();
 };
 

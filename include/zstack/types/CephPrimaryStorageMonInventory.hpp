@@ -28,6 +28,13 @@ struct CephPrimaryStorageMonInventory {
   std::string status;
   std::string monUuid;
 
+  CephPrimaryStorageMonInventory();
+  CephPrimaryStorageMonInventory(const CephPrimaryStorageMonInventory&) = default;
+  CephPrimaryStorageMonInventory(CephPrimaryStorageMonInventory&&) noexcept;
+  CephPrimaryStorageMonInventory& operator=(const CephPrimaryStorageMonInventory&) = default;
+  CephPrimaryStorageMonInventory& operator=(CephPrimaryStorageMonInventory&&) = default;
+  ~CephPrimaryStorageMonInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct ChainInfo {
   std::vector<RunningTaskInfo> runningTask;
   std::vector<PendingTaskInfo> pendingTask;
 
+  ChainInfo();
+  ChainInfo(const ChainInfo&) = default;
+  ChainInfo(ChainInfo&&) noexcept;
+  ChainInfo& operator=(const ChainInfo&) = default;
+  ChainInfo& operator=(ChainInfo&&) = default;
+  ~ChainInfo();
+
   static const schema::TypeDesc& describe();
 };
 

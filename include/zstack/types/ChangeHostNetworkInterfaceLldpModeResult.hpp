@@ -19,6 +19,13 @@ namespace zstack {
 struct ChangeHostNetworkInterfaceLldpModeResult {
   std::vector<HostNetworkInterfaceLldpInventory> inventories;
 
+  ChangeHostNetworkInterfaceLldpModeResult();
+  ChangeHostNetworkInterfaceLldpModeResult(const ChangeHostNetworkInterfaceLldpModeResult&) = default;
+  ChangeHostNetworkInterfaceLldpModeResult(ChangeHostNetworkInterfaceLldpModeResult&&) noexcept;
+  ChangeHostNetworkInterfaceLldpModeResult& operator=(const ChangeHostNetworkInterfaceLldpModeResult&) = default;
+  ChangeHostNetworkInterfaceLldpModeResult& operator=(ChangeHostNetworkInterfaceLldpModeResult&&) = default;
+  ~ChangeHostNetworkInterfaceLldpModeResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct ChangeL3NetworkDhcpIpAddressResult {
   std::string dhcpServerIp;
   std::string dhcpv6ServerIp;
 
+  ChangeL3NetworkDhcpIpAddressResult();
+  ChangeL3NetworkDhcpIpAddressResult(const ChangeL3NetworkDhcpIpAddressResult&) = default;
+  ChangeL3NetworkDhcpIpAddressResult(ChangeL3NetworkDhcpIpAddressResult&&) noexcept;
+  ChangeL3NetworkDhcpIpAddressResult& operator=(const ChangeL3NetworkDhcpIpAddressResult&) = default;
+  ChangeL3NetworkDhcpIpAddressResult& operator=(ChangeL3NetworkDhcpIpAddressResult&&) = default;
+  ~ChangeL3NetworkDhcpIpAddressResult();
+
   static const schema::TypeDesc& describe();
 };
 

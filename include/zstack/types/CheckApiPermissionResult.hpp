@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckApiPermissionResult {
   std::map<std::string, std::string> inventory;
 
+  CheckApiPermissionResult();
+  CheckApiPermissionResult(const CheckApiPermissionResult&) = default;
+  CheckApiPermissionResult(CheckApiPermissionResult&&) noexcept;
+  CheckApiPermissionResult& operator=(const CheckApiPermissionResult&) = default;
+  CheckApiPermissionResult& operator=(CheckApiPermissionResult&&) = default;
+  ~CheckApiPermissionResult();
+
   static const schema::TypeDesc& describe();
 };
 

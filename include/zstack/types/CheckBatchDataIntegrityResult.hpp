@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckBatchDataIntegrityResult {
   Json resourceMap;  ///< element type unknown upstream: kept as JSON
 
+  CheckBatchDataIntegrityResult();
+  CheckBatchDataIntegrityResult(const CheckBatchDataIntegrityResult&) = default;
+  CheckBatchDataIntegrityResult(CheckBatchDataIntegrityResult&&) noexcept;
+  CheckBatchDataIntegrityResult& operator=(const CheckBatchDataIntegrityResult&) = default;
+  CheckBatchDataIntegrityResult& operator=(CheckBatchDataIntegrityResult&&) = default;
+  ~CheckBatchDataIntegrityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckBuildAppParametersResult {
   Json parameters;  ///< element type unknown upstream: kept as JSON
 
+  CheckBuildAppParametersResult();
+  CheckBuildAppParametersResult(const CheckBuildAppParametersResult&) = default;
+  CheckBuildAppParametersResult(CheckBuildAppParametersResult&&) noexcept;
+  CheckBuildAppParametersResult& operator=(const CheckBuildAppParametersResult&) = default;
+  CheckBuildAppParametersResult& operator=(CheckBuildAppParametersResult&&) = default;
+  ~CheckBuildAppParametersResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckElaborationContentResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  CheckElaborationContentResult();
+  CheckElaborationContentResult(const CheckElaborationContentResult&) = default;
+  CheckElaborationContentResult(CheckElaborationContentResult&&) noexcept;
+  CheckElaborationContentResult& operator=(const CheckElaborationContentResult&) = default;
+  CheckElaborationContentResult& operator=(CheckElaborationContentResult&&) = default;
+  ~CheckElaborationContentResult();
+
   static const schema::TypeDesc& describe();
 };
 

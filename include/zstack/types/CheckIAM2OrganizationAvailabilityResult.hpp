@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckIAM2OrganizationAvailabilityResult {
   std::optional<bool> exists;
 
+  CheckIAM2OrganizationAvailabilityResult();
+  CheckIAM2OrganizationAvailabilityResult(const CheckIAM2OrganizationAvailabilityResult&) = default;
+  CheckIAM2OrganizationAvailabilityResult(CheckIAM2OrganizationAvailabilityResult&&) noexcept;
+  CheckIAM2OrganizationAvailabilityResult& operator=(const CheckIAM2OrganizationAvailabilityResult&) = default;
+  CheckIAM2OrganizationAvailabilityResult& operator=(CheckIAM2OrganizationAvailabilityResult&&) = default;
+  ~CheckIAM2OrganizationAvailabilityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckIAM2VirtualIDConfigFileResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  CheckIAM2VirtualIDConfigFileResult();
+  CheckIAM2VirtualIDConfigFileResult(const CheckIAM2VirtualIDConfigFileResult&) = default;
+  CheckIAM2VirtualIDConfigFileResult(CheckIAM2VirtualIDConfigFileResult&&) noexcept;
+  CheckIAM2VirtualIDConfigFileResult& operator=(const CheckIAM2VirtualIDConfigFileResult&) = default;
+  CheckIAM2VirtualIDConfigFileResult& operator=(CheckIAM2VirtualIDConfigFileResult&&) = default;
+  ~CheckIAM2VirtualIDConfigFileResult();
+
   static const schema::TypeDesc& describe();
 };
 

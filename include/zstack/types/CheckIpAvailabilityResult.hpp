@@ -19,6 +19,13 @@ struct CheckIpAvailabilityResult {
   std::optional<bool> available;
   std::string reason;
 
+  CheckIpAvailabilityResult();
+  CheckIpAvailabilityResult(const CheckIpAvailabilityResult&) = default;
+  CheckIpAvailabilityResult(CheckIpAvailabilityResult&&) noexcept;
+  CheckIpAvailabilityResult& operator=(const CheckIpAvailabilityResult&) = default;
+  CheckIpAvailabilityResult& operator=(CheckIpAvailabilityResult&&) = default;
+  ~CheckIpAvailabilityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckNetworkReachableResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  CheckNetworkReachableResult();
+  CheckNetworkReachableResult(const CheckNetworkReachableResult&) = default;
+  CheckNetworkReachableResult(CheckNetworkReachableResult&&) noexcept;
+  CheckNetworkReachableResult& operator=(const CheckNetworkReachableResult&) = default;
+  CheckNetworkReachableResult& operator=(CheckNetworkReachableResult&&) = default;
+  ~CheckNetworkReachableResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckResourcePermissionResult {
   std::vector<std::string> apis;
 
+  CheckResourcePermissionResult();
+  CheckResourcePermissionResult(const CheckResourcePermissionResult&) = default;
+  CheckResourcePermissionResult(CheckResourcePermissionResult&&) noexcept;
+  CheckResourcePermissionResult& operator=(const CheckResourcePermissionResult&) = default;
+  CheckResourcePermissionResult& operator=(CheckResourcePermissionResult&&) = default;
+  ~CheckResourcePermissionResult();
+
   static const schema::TypeDesc& describe();
 };
 

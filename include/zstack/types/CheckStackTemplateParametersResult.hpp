@@ -19,6 +19,13 @@ struct CheckStackTemplateParametersResult {
   Json parameters;  ///< element type unknown upstream: kept as JSON
   Json preparameters;  ///< element type unknown upstream: kept as JSON
 
+  CheckStackTemplateParametersResult();
+  CheckStackTemplateParametersResult(const CheckStackTemplateParametersResult&) = default;
+  CheckStackTemplateParametersResult(CheckStackTemplateParametersResult&&) noexcept;
+  CheckStackTemplateParametersResult& operator=(const CheckStackTemplateParametersResult&) = default;
+  CheckStackTemplateParametersResult& operator=(CheckStackTemplateParametersResult&&) = default;
+  ~CheckStackTemplateParametersResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CheckVipPortAvailabilityResult {
   std::optional<bool> available;
 
+  CheckVipPortAvailabilityResult();
+  CheckVipPortAvailabilityResult(const CheckVipPortAvailabilityResult&) = default;
+  CheckVipPortAvailabilityResult(CheckVipPortAvailabilityResult&&) noexcept;
+  CheckVipPortAvailabilityResult& operator=(const CheckVipPortAvailabilityResult&) = default;
+  CheckVipPortAvailabilityResult& operator=(CheckVipPortAvailabilityResult&&) = default;
+  ~CheckVipPortAvailabilityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct CheckVolumeSnapshotGroupAvailabilityResult {
   std::vector<VolumeSnapshotGroupAvailability> results;
 
+  CheckVolumeSnapshotGroupAvailabilityResult();
+  CheckVolumeSnapshotGroupAvailabilityResult(const CheckVolumeSnapshotGroupAvailabilityResult&) = default;
+  CheckVolumeSnapshotGroupAvailabilityResult(CheckVolumeSnapshotGroupAvailabilityResult&&) noexcept;
+  CheckVolumeSnapshotGroupAvailabilityResult& operator=(const CheckVolumeSnapshotGroupAvailabilityResult&) = default;
+  CheckVolumeSnapshotGroupAvailabilityResult& operator=(CheckVolumeSnapshotGroupAvailabilityResult&&) = default;
+  ~CheckVolumeSnapshotGroupAvailabilityResult();
+
   static const schema::TypeDesc& describe();
 };
 

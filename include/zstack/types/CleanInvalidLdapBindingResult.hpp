@@ -19,6 +19,13 @@ namespace zstack {
 struct CleanInvalidLdapBindingResult {
   std::vector<AccountInventory> inventories;
 
+  CleanInvalidLdapBindingResult();
+  CleanInvalidLdapBindingResult(const CleanInvalidLdapBindingResult&) = default;
+  CleanInvalidLdapBindingResult(CleanInvalidLdapBindingResult&&) noexcept;
+  CleanInvalidLdapBindingResult& operator=(const CleanInvalidLdapBindingResult&) = default;
+  CleanInvalidLdapBindingResult& operator=(CleanInvalidLdapBindingResult&&) = default;
+  ~CleanInvalidLdapBindingResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CleanInvalidLdapIAM2BindingResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  CleanInvalidLdapIAM2BindingResult();
+  CleanInvalidLdapIAM2BindingResult(const CleanInvalidLdapIAM2BindingResult&) = default;
+  CleanInvalidLdapIAM2BindingResult(CleanInvalidLdapIAM2BindingResult&&) noexcept;
+  CleanInvalidLdapIAM2BindingResult& operator=(const CleanInvalidLdapIAM2BindingResult&) = default;
+  CleanInvalidLdapIAM2BindingResult& operator=(CleanInvalidLdapIAM2BindingResult&&) = default;
+  ~CleanInvalidLdapIAM2BindingResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct CleanTrashResult {
   std::vector<std::string> details;
   std::optional<std::int64_t> size;
 
+  CleanTrashResult();
+  CleanTrashResult(const CleanTrashResult&) = default;
+  CleanTrashResult(CleanTrashResult&&) noexcept;
+  CleanTrashResult& operator=(const CleanTrashResult&) = default;
+  CleanTrashResult& operator=(CleanTrashResult&&) = default;
+  ~CleanTrashResult();
+
   static const schema::TypeDesc& describe();
 };
 

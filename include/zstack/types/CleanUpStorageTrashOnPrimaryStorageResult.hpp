@@ -19,6 +19,13 @@ struct CleanUpStorageTrashOnPrimaryStorageResult {
   std::map<std::string, std::vector<std::string>> result;
   std::optional<std::int32_t> total;
 
+  CleanUpStorageTrashOnPrimaryStorageResult();
+  CleanUpStorageTrashOnPrimaryStorageResult(const CleanUpStorageTrashOnPrimaryStorageResult&) = default;
+  CleanUpStorageTrashOnPrimaryStorageResult(CleanUpStorageTrashOnPrimaryStorageResult&&) noexcept;
+  CleanUpStorageTrashOnPrimaryStorageResult& operator=(const CleanUpStorageTrashOnPrimaryStorageResult&) = default;
+  CleanUpStorageTrashOnPrimaryStorageResult& operator=(CleanUpStorageTrashOnPrimaryStorageResult&&) = default;
+  ~CleanUpStorageTrashOnPrimaryStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

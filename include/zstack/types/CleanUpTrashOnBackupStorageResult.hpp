@@ -21,6 +21,13 @@ struct CleanUpTrashOnBackupStorageResult {
   std::optional<CleanTrashResult> result;
   std::vector<TrashCleanupResult> results;
 
+  CleanUpTrashOnBackupStorageResult();
+  CleanUpTrashOnBackupStorageResult(const CleanUpTrashOnBackupStorageResult&) = default;
+  CleanUpTrashOnBackupStorageResult(CleanUpTrashOnBackupStorageResult&&) noexcept;
+  CleanUpTrashOnBackupStorageResult& operator=(const CleanUpTrashOnBackupStorageResult&) = default;
+  CleanUpTrashOnBackupStorageResult& operator=(CleanUpTrashOnBackupStorageResult&&) = default;
+  ~CleanUpTrashOnBackupStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

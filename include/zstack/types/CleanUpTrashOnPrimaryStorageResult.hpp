@@ -21,6 +21,13 @@ struct CleanUpTrashOnPrimaryStorageResult {
   std::optional<CleanTrashResult> result;
   std::vector<TrashCleanupResult> results;
 
+  CleanUpTrashOnPrimaryStorageResult();
+  CleanUpTrashOnPrimaryStorageResult(const CleanUpTrashOnPrimaryStorageResult&) = default;
+  CleanUpTrashOnPrimaryStorageResult(CleanUpTrashOnPrimaryStorageResult&&) noexcept;
+  CleanUpTrashOnPrimaryStorageResult& operator=(const CleanUpTrashOnPrimaryStorageResult&) = default;
+  CleanUpTrashOnPrimaryStorageResult& operator=(CleanUpTrashOnPrimaryStorageResult&&) = default;
+  ~CleanUpTrashOnPrimaryStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

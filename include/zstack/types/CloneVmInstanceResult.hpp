@@ -19,6 +19,13 @@ namespace zstack {
 struct CloneVmInstanceResult {
   std::optional<CloneVmInstanceResults> result;
 
+  CloneVmInstanceResult();
+  CloneVmInstanceResult(const CloneVmInstanceResult&) = default;
+  CloneVmInstanceResult(CloneVmInstanceResult&&) noexcept;
+  CloneVmInstanceResult& operator=(const CloneVmInstanceResult&) = default;
+  CloneVmInstanceResult& operator=(CloneVmInstanceResult&&) = default;
+  ~CloneVmInstanceResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct CloneVmInstanceResults {
   std::optional<std::int32_t> numberOfClonedVm;
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  CloneVmInstanceResults();
+  CloneVmInstanceResults(const CloneVmInstanceResults&) = default;
+  CloneVmInstanceResults(CloneVmInstanceResults&&) noexcept;
+  CloneVmInstanceResults& operator=(const CloneVmInstanceResults&) = default;
+  CloneVmInstanceResults& operator=(CloneVmInstanceResults&&) = default;
+  ~CloneVmInstanceResults();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -23,6 +23,13 @@ struct CpuMemoryCapacityData {
   std::optional<std::int64_t> availableMemory;
   std::optional<std::int64_t> managedCpuNum;
 
+  CpuMemoryCapacityData();
+  CpuMemoryCapacityData(const CpuMemoryCapacityData&) = default;
+  CpuMemoryCapacityData(CpuMemoryCapacityData&&) noexcept;
+  CpuMemoryCapacityData& operator=(const CpuMemoryCapacityData&) = default;
+  CpuMemoryCapacityData& operator=(CpuMemoryCapacityData&&) = default;
+  ~CpuMemoryCapacityData();
+
   static const schema::TypeDesc& describe();
 };
 

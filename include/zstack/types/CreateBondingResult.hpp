@@ -18,6 +18,13 @@ namespace zstack {
 struct CreateBondingResult {
   Json inventory;  ///< element type unknown upstream: kept as JSON
 
+  CreateBondingResult();
+  CreateBondingResult(const CreateBondingResult&) = default;
+  CreateBondingResult(CreateBondingResult&&) noexcept;
+  CreateBondingResult& operator=(const CreateBondingResult&) = default;
+  CreateBondingResult& operator=(CreateBondingResult&&) = default;
+  ~CreateBondingResult();
+
   static const schema::TypeDesc& describe();
 };
 

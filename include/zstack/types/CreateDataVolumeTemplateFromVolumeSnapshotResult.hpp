@@ -20,6 +20,13 @@ struct CreateDataVolumeTemplateFromVolumeSnapshotResult {
   std::optional<ImageInventory> inventory;
   Json failures;  ///< element type unknown upstream: kept as JSON
 
+  CreateDataVolumeTemplateFromVolumeSnapshotResult();
+  CreateDataVolumeTemplateFromVolumeSnapshotResult(const CreateDataVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotResult(CreateDataVolumeTemplateFromVolumeSnapshotResult&&) noexcept;
+  CreateDataVolumeTemplateFromVolumeSnapshotResult& operator=(const CreateDataVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateDataVolumeTemplateFromVolumeSnapshotResult& operator=(CreateDataVolumeTemplateFromVolumeSnapshotResult&&) = default;
+  ~CreateDataVolumeTemplateFromVolumeSnapshotResult();
+
   static const schema::TypeDesc& describe();
 };
 

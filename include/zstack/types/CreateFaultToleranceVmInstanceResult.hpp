@@ -21,6 +21,13 @@ struct CreateFaultToleranceVmInstanceResult {
   std::optional<VmInstanceInventory> secondaryVmInventory;
   std::optional<VmInstanceInventory> faultToleranceVmGroupInventory;
 
+  CreateFaultToleranceVmInstanceResult();
+  CreateFaultToleranceVmInstanceResult(const CreateFaultToleranceVmInstanceResult&) = default;
+  CreateFaultToleranceVmInstanceResult(CreateFaultToleranceVmInstanceResult&&) noexcept;
+  CreateFaultToleranceVmInstanceResult& operator=(const CreateFaultToleranceVmInstanceResult&) = default;
+  CreateFaultToleranceVmInstanceResult& operator=(CreateFaultToleranceVmInstanceResult&&) = default;
+  ~CreateFaultToleranceVmInstanceResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CreateFirewallRuleFromConfigFileResult {
   Json inventory;  ///< element type unknown upstream: kept as JSON
 
+  CreateFirewallRuleFromConfigFileResult();
+  CreateFirewallRuleFromConfigFileResult(const CreateFirewallRuleFromConfigFileResult&) = default;
+  CreateFirewallRuleFromConfigFileResult(CreateFirewallRuleFromConfigFileResult&&) noexcept;
+  CreateFirewallRuleFromConfigFileResult& operator=(const CreateFirewallRuleFromConfigFileResult&) = default;
+  CreateFirewallRuleFromConfigFileResult& operator=(CreateFirewallRuleFromConfigFileResult&&) = default;
+  ~CreateFirewallRuleFromConfigFileResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct CreateRootVolumeTemplateFromVolumeSnapshotResult {
   std::optional<ImageInventory> inventory;
   Json failures;  ///< element type unknown upstream: kept as JSON
 
+  CreateRootVolumeTemplateFromVolumeSnapshotResult();
+  CreateRootVolumeTemplateFromVolumeSnapshotResult(const CreateRootVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotResult(CreateRootVolumeTemplateFromVolumeSnapshotResult&&) noexcept;
+  CreateRootVolumeTemplateFromVolumeSnapshotResult& operator=(const CreateRootVolumeTemplateFromVolumeSnapshotResult&) = default;
+  CreateRootVolumeTemplateFromVolumeSnapshotResult& operator=(CreateRootVolumeTemplateFromVolumeSnapshotResult&&) = default;
+  ~CreateRootVolumeTemplateFromVolumeSnapshotResult();
+
   static const schema::TypeDesc& describe();
 };
 

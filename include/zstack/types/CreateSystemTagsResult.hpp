@@ -19,6 +19,13 @@ namespace zstack {
 struct CreateSystemTagsResult {
   std::vector<SystemTagInventory> inventories;
 
+  CreateSystemTagsResult();
+  CreateSystemTagsResult(const CreateSystemTagsResult&) = default;
+  CreateSystemTagsResult(CreateSystemTagsResult&&) noexcept;
+  CreateSystemTagsResult& operator=(const CreateSystemTagsResult&) = default;
+  CreateSystemTagsResult& operator=(CreateSystemTagsResult&&) = default;
+  ~CreateSystemTagsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct CreateVolumesSnapshotResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  CreateVolumesSnapshotResult();
+  CreateVolumesSnapshotResult(const CreateVolumesSnapshotResult&) = default;
+  CreateVolumesSnapshotResult(CreateVolumesSnapshotResult&&) noexcept;
+  CreateVolumesSnapshotResult& operator=(const CreateVolumesSnapshotResult&) = default;
+  CreateVolumesSnapshotResult& operator=(CreateVolumesSnapshotResult&&) = default;
+  ~CreateVolumesSnapshotResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct DecodeStackTemplateResult {
   Json resources;  ///< element type unknown upstream: kept as JSON
 
+  DecodeStackTemplateResult();
+  DecodeStackTemplateResult(const DecodeStackTemplateResult&) = default;
+  DecodeStackTemplateResult(DecodeStackTemplateResult&&) noexcept;
+  DecodeStackTemplateResult& operator=(const DecodeStackTemplateResult&) = default;
+  DecodeStackTemplateResult& operator=(DecodeStackTemplateResult&&) = default;
+  ~DecodeStackTemplateResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct DeleteSnapshotGroupResult {
   std::optional<bool> success;
   std::optional<ErrorCode> error;
 
+  DeleteSnapshotGroupResult();
+  DeleteSnapshotGroupResult(const DeleteSnapshotGroupResult&) = default;
+  DeleteSnapshotGroupResult(DeleteSnapshotGroupResult&&) noexcept;
+  DeleteSnapshotGroupResult& operator=(const DeleteSnapshotGroupResult&) = default;
+  DeleteSnapshotGroupResult& operator=(DeleteSnapshotGroupResult&&) = default;
+  ~DeleteSnapshotGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct DeleteVolumeSnapshotGroupResult {
   std::vector<DeleteSnapshotGroupResult> results;
 
+  DeleteVolumeSnapshotGroupResult();
+  DeleteVolumeSnapshotGroupResult(const DeleteVolumeSnapshotGroupResult&) = default;
+  DeleteVolumeSnapshotGroupResult(DeleteVolumeSnapshotGroupResult&&) noexcept;
+  DeleteVolumeSnapshotGroupResult& operator=(const DeleteVolumeSnapshotGroupResult&) = default;
+  DeleteVolumeSnapshotGroupResult& operator=(DeleteVolumeSnapshotGroupResult&&) = default;
+  ~DeleteVolumeSnapshotGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

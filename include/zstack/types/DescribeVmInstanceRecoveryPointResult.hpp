@@ -20,6 +20,13 @@ struct DescribeVmInstanceRecoveryPointResult {
   Json virtualSizes;  ///< element type unknown upstream: kept as JSON
   std::string timestamp;
 
+  DescribeVmInstanceRecoveryPointResult();
+  DescribeVmInstanceRecoveryPointResult(const DescribeVmInstanceRecoveryPointResult&) = default;
+  DescribeVmInstanceRecoveryPointResult(DescribeVmInstanceRecoveryPointResult&&) noexcept;
+  DescribeVmInstanceRecoveryPointResult& operator=(const DescribeVmInstanceRecoveryPointResult&) = default;
+  DescribeVmInstanceRecoveryPointResult& operator=(DescribeVmInstanceRecoveryPointResult&&) = default;
+  ~DescribeVmInstanceRecoveryPointResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct DownloadBackupFileFromPublicCloudResult {
   std::string local;
 
+  DownloadBackupFileFromPublicCloudResult();
+  DownloadBackupFileFromPublicCloudResult(const DownloadBackupFileFromPublicCloudResult&) = default;
+  DownloadBackupFileFromPublicCloudResult(DownloadBackupFileFromPublicCloudResult&&) noexcept;
+  DownloadBackupFileFromPublicCloudResult& operator=(const DownloadBackupFileFromPublicCloudResult&) = default;
+  DownloadBackupFileFromPublicCloudResult& operator=(DownloadBackupFileFromPublicCloudResult&&) = default;
+  ~DownloadBackupFileFromPublicCloudResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct ExecuteAutoScalingRuleResult {
   std::string scalingActivityUuid;
 
+  ExecuteAutoScalingRuleResult();
+  ExecuteAutoScalingRuleResult(const ExecuteAutoScalingRuleResult&) = default;
+  ExecuteAutoScalingRuleResult(ExecuteAutoScalingRuleResult&&) noexcept;
+  ExecuteAutoScalingRuleResult& operator=(const ExecuteAutoScalingRuleResult&) = default;
+  ExecuteAutoScalingRuleResult& operator=(ExecuteAutoScalingRuleResult&&) = default;
+  ~ExecuteAutoScalingRuleResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct ExecuteGuestVmCommandResult {
   std::string stream;
   std::optional<VmInstanceInventory> vmInstance;
 
+  ExecuteGuestVmCommandResult();
+  ExecuteGuestVmCommandResult(const ExecuteGuestVmCommandResult&) = default;
+  ExecuteGuestVmCommandResult(ExecuteGuestVmCommandResult&&) noexcept;
+  ExecuteGuestVmCommandResult& operator=(const ExecuteGuestVmCommandResult&) = default;
+  ExecuteGuestVmCommandResult& operator=(ExecuteGuestVmCommandResult&&) = default;
+  ~ExecuteGuestVmCommandResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct ExportDatabaseBackupFromBackupStorageResult {
   std::string databaseBackupUrl;
 
+  ExportDatabaseBackupFromBackupStorageResult();
+  ExportDatabaseBackupFromBackupStorageResult(const ExportDatabaseBackupFromBackupStorageResult&) = default;
+  ExportDatabaseBackupFromBackupStorageResult(ExportDatabaseBackupFromBackupStorageResult&&) noexcept;
+  ExportDatabaseBackupFromBackupStorageResult& operator=(const ExportDatabaseBackupFromBackupStorageResult&) = default;
+  ExportDatabaseBackupFromBackupStorageResult& operator=(ExportDatabaseBackupFromBackupStorageResult&&) = default;
+  ~ExportDatabaseBackupFromBackupStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

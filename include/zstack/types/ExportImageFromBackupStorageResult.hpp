@@ -19,6 +19,13 @@ struct ExportImageFromBackupStorageResult {
   std::string imageUrl;
   std::string exportMd5Sum;
 
+  ExportImageFromBackupStorageResult();
+  ExportImageFromBackupStorageResult(const ExportImageFromBackupStorageResult&) = default;
+  ExportImageFromBackupStorageResult(ExportImageFromBackupStorageResult&&) noexcept;
+  ExportImageFromBackupStorageResult& operator=(const ExportImageFromBackupStorageResult&) = default;
+  ExportImageFromBackupStorageResult& operator=(ExportImageFromBackupStorageResult&&) = default;
+  ~ExportImageFromBackupStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

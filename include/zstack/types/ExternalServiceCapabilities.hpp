@@ -18,6 +18,13 @@ namespace zstack {
 struct ExternalServiceCapabilities {
   std::optional<bool> reloadConfig;
 
+  ExternalServiceCapabilities();
+  ExternalServiceCapabilities(const ExternalServiceCapabilities&) = default;
+  ExternalServiceCapabilities(ExternalServiceCapabilities&&) noexcept;
+  ExternalServiceCapabilities& operator=(const ExternalServiceCapabilities&) = default;
+  ExternalServiceCapabilities& operator=(ExternalServiceCapabilities&&) = default;
+  ~ExternalServiceCapabilities();
+
   static const schema::TypeDesc& describe();
 };
 

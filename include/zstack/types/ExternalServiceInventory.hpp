@@ -21,6 +21,13 @@ struct ExternalServiceInventory {
   std::string status;
   std::optional<ExternalServiceCapabilities> capabilities;
 
+  ExternalServiceInventory();
+  ExternalServiceInventory(const ExternalServiceInventory&) = default;
+  ExternalServiceInventory(ExternalServiceInventory&&) noexcept;
+  ExternalServiceInventory& operator=(const ExternalServiceInventory&) = default;
+  ExternalServiceInventory& operator=(ExternalServiceInventory&&) = default;
+  ~ExternalServiceInventory();
+
   static const schema::TypeDesc& describe();
 };
 

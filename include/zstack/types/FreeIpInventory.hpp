@@ -21,6 +21,13 @@ struct FreeIpInventory {
   std::string netmask;
   std::string gateway;
 
+  FreeIpInventory();
+  FreeIpInventory(const FreeIpInventory&) = default;
+  FreeIpInventory(FreeIpInventory&&) noexcept;
+  FreeIpInventory& operator=(const FreeIpInventory&) = default;
+  FreeIpInventory& operator=(FreeIpInventory&&) = default;
+  ~FreeIpInventory();
+
   static const schema::TypeDesc& describe();
 };
 

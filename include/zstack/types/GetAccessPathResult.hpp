@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAccessPathResult {
   Json pathInfos;  ///< element type unknown upstream: kept as JSON
 
+  GetAccessPathResult();
+  GetAccessPathResult(const GetAccessPathResult&) = default;
+  GetAccessPathResult(GetAccessPathResult&&) noexcept;
+  GetAccessPathResult& operator=(const GetAccessPathResult&) = default;
+  GetAccessPathResult& operator=(GetAccessPathResult&&) = default;
+  ~GetAccessPathResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct GetAccountPriceTableRefResult {
   std::vector<std::string> accountUuids;  ///< a list of uuids
   std::string tableUuid;
 
+  GetAccountPriceTableRefResult();
+  GetAccountPriceTableRefResult(const GetAccountPriceTableRefResult&) = default;
+  GetAccountPriceTableRefResult(GetAccountPriceTableRefResult&&) noexcept;
+  GetAccountPriceTableRefResult& operator=(const GetAccountPriceTableRefResult&) = default;
+  GetAccountPriceTableRefResult& operator=(GetAccountPriceTableRefResult&&) = default;
+  ~GetAccountPriceTableRefResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetAccountQuotaUsageResult {
   std::vector<QuotaUsage> usages;
 
+  GetAccountQuotaUsageResult();
+  GetAccountQuotaUsageResult(const GetAccountQuotaUsageResult&) = default;
+  GetAccountQuotaUsageResult(GetAccountQuotaUsageResult&&) noexcept;
+  GetAccountQuotaUsageResult& operator=(const GetAccountQuotaUsageResult&) = default;
+  GetAccountQuotaUsageResult& operator=(GetAccountQuotaUsageResult&&) = default;
+  ~GetAccountQuotaUsageResult();
+
   static const schema::TypeDesc& describe();
 };
 

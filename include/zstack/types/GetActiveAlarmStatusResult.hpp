@@ -18,6 +18,13 @@ namespace zstack {
 struct GetActiveAlarmStatusResult {
   Json statuses;  ///< element type unknown upstream: kept as JSON
 
+  GetActiveAlarmStatusResult();
+  GetActiveAlarmStatusResult(const GetActiveAlarmStatusResult&) = default;
+  GetActiveAlarmStatusResult(GetActiveAlarmStatusResult&&) noexcept;
+  GetActiveAlarmStatusResult& operator=(const GetActiveAlarmStatusResult&) = default;
+  GetActiveAlarmStatusResult& operator=(GetActiveAlarmStatusResult&&) = default;
+  ~GetActiveAlarmStatusResult();
+
   static const schema::TypeDesc& describe();
 };
 

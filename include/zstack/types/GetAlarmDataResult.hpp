@@ -19,6 +19,13 @@ struct GetAlarmDataResult {
   Json histories;  ///< element type unknown upstream: kept as JSON
   std::optional<std::int64_t> total;
 
+  GetAlarmDataResult();
+  GetAlarmDataResult(const GetAlarmDataResult&) = default;
+  GetAlarmDataResult(GetAlarmDataResult&&) noexcept;
+  GetAlarmDataResult& operator=(const GetAlarmDataResult&) = default;
+  GetAlarmDataResult& operator=(GetAlarmDataResult&&) = default;
+  ~GetAlarmDataResult();
+
   static const schema::TypeDesc& describe();
 };
 

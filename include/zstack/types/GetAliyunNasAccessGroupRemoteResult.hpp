@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAliyunNasAccessGroupRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetAliyunNasAccessGroupRemoteResult();
+  GetAliyunNasAccessGroupRemoteResult(const GetAliyunNasAccessGroupRemoteResult&) = default;
+  GetAliyunNasAccessGroupRemoteResult(GetAliyunNasAccessGroupRemoteResult&&) noexcept;
+  GetAliyunNasAccessGroupRemoteResult& operator=(const GetAliyunNasAccessGroupRemoteResult&) = default;
+  GetAliyunNasAccessGroupRemoteResult& operator=(GetAliyunNasAccessGroupRemoteResult&&) = default;
+  ~GetAliyunNasAccessGroupRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAliyunNasFileSystemRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetAliyunNasFileSystemRemoteResult();
+  GetAliyunNasFileSystemRemoteResult(const GetAliyunNasFileSystemRemoteResult&) = default;
+  GetAliyunNasFileSystemRemoteResult(GetAliyunNasFileSystemRemoteResult&&) noexcept;
+  GetAliyunNasFileSystemRemoteResult& operator=(const GetAliyunNasFileSystemRemoteResult&) = default;
+  GetAliyunNasFileSystemRemoteResult& operator=(GetAliyunNasFileSystemRemoteResult&&) = default;
+  ~GetAliyunNasFileSystemRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

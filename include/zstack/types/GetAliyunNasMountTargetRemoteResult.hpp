@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAliyunNasMountTargetRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetAliyunNasMountTargetRemoteResult();
+  GetAliyunNasMountTargetRemoteResult(const GetAliyunNasMountTargetRemoteResult&) = default;
+  GetAliyunNasMountTargetRemoteResult(GetAliyunNasMountTargetRemoteResult&&) noexcept;
+  GetAliyunNasMountTargetRemoteResult& operator=(const GetAliyunNasMountTargetRemoteResult&) = default;
+  GetAliyunNasMountTargetRemoteResult& operator=(GetAliyunNasMountTargetRemoteResult&&) = default;
+  ~GetAliyunNasMountTargetRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAllEventMetadataResult {
   Json events;  ///< element type unknown upstream: kept as JSON
 
+  GetAllEventMetadataResult();
+  GetAllEventMetadataResult(const GetAllEventMetadataResult&) = default;
+  GetAllEventMetadataResult(GetAllEventMetadataResult&&) noexcept;
+  GetAllEventMetadataResult& operator=(const GetAllEventMetadataResult&) = default;
+  GetAllEventMetadataResult& operator=(GetAllEventMetadataResult&&) = default;
+  ~GetAllEventMetadataResult();
+
   static const schema::TypeDesc& describe();
 };
 

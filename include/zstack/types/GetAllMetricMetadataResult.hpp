@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAllMetricMetadataResult {
   Json metrics;  ///< element type unknown upstream: kept as JSON
 
+  GetAllMetricMetadataResult();
+  GetAllMetricMetadataResult(const GetAllMetricMetadataResult&) = default;
+  GetAllMetricMetadataResult(GetAllMetricMetadataResult&&) noexcept;
+  GetAllMetricMetadataResult& operator=(const GetAllMetricMetadataResult&) = default;
+  GetAllMetricMetadataResult& operator=(GetAllMetricMetadataResult&&) = default;
+  ~GetAllMetricMetadataResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct GetAppBuildSystemCapacityResult {
   std::optional<std::int64_t> totalCapacity;
   std::optional<std::int64_t> availableCapacity;
 
+  GetAppBuildSystemCapacityResult();
+  GetAppBuildSystemCapacityResult(const GetAppBuildSystemCapacityResult&) = default;
+  GetAppBuildSystemCapacityResult(GetAppBuildSystemCapacityResult&&) noexcept;
+  GetAppBuildSystemCapacityResult& operator=(const GetAppBuildSystemCapacityResult&) = default;
+  GetAppBuildSystemCapacityResult& operator=(GetAppBuildSystemCapacityResult&&) = default;
+  ~GetAppBuildSystemCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

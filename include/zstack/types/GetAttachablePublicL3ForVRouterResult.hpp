@@ -19,6 +19,13 @@ namespace zstack {
 struct GetAttachablePublicL3ForVRouterResult {
   std::vector<L3NetworkInventory> inventories;
 
+  GetAttachablePublicL3ForVRouterResult();
+  GetAttachablePublicL3ForVRouterResult(const GetAttachablePublicL3ForVRouterResult&) = default;
+  GetAttachablePublicL3ForVRouterResult(GetAttachablePublicL3ForVRouterResult&&) noexcept;
+  GetAttachablePublicL3ForVRouterResult& operator=(const GetAttachablePublicL3ForVRouterResult&) = default;
+  GetAttachablePublicL3ForVRouterResult& operator=(GetAttachablePublicL3ForVRouterResult&&) = default;
+  ~GetAttachablePublicL3ForVRouterResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAttachableVpcL3NetworkResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetAttachableVpcL3NetworkResult();
+  GetAttachableVpcL3NetworkResult(const GetAttachableVpcL3NetworkResult&) = default;
+  GetAttachableVpcL3NetworkResult(GetAttachableVpcL3NetworkResult&&) noexcept;
+  GetAttachableVpcL3NetworkResult& operator=(const GetAttachableVpcL3NetworkResult&) = default;
+  GetAttachableVpcL3NetworkResult& operator=(GetAttachableVpcL3NetworkResult&&) = default;
+  ~GetAttachableVpcL3NetworkResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAuditDataResult {
   Json audits;  ///< element type unknown upstream: kept as JSON
 
+  GetAuditDataResult();
+  GetAuditDataResult(const GetAuditDataResult&) = default;
+  GetAuditDataResult(GetAuditDataResult&&) noexcept;
+  GetAuditDataResult& operator=(const GetAuditDataResult&) = default;
+  GetAuditDataResult& operator=(GetAuditDataResult&&) = default;
+  ~GetAuditDataResult();
+
   static const schema::TypeDesc& describe();
 };
 

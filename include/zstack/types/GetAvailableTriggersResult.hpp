@@ -18,6 +18,13 @@ namespace zstack {
 struct GetAvailableTriggersResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetAvailableTriggersResult();
+  GetAvailableTriggersResult(const GetAvailableTriggersResult&) = default;
+  GetAvailableTriggersResult(GetAvailableTriggersResult&&) noexcept;
+  GetAvailableTriggersResult& operator=(const GetAvailableTriggersResult&) = default;
+  GetAvailableTriggersResult& operator=(GetAvailableTriggersResult&&) = default;
+  ~GetAvailableTriggersResult();
+
   static const schema::TypeDesc& describe();
 };
 

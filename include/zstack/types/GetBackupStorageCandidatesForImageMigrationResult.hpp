@@ -18,6 +18,13 @@ namespace zstack {
 struct GetBackupStorageCandidatesForImageMigrationResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetBackupStorageCandidatesForImageMigrationResult();
+  GetBackupStorageCandidatesForImageMigrationResult(const GetBackupStorageCandidatesForImageMigrationResult&) = default;
+  GetBackupStorageCandidatesForImageMigrationResult(GetBackupStorageCandidatesForImageMigrationResult&&) noexcept;
+  GetBackupStorageCandidatesForImageMigrationResult& operator=(const GetBackupStorageCandidatesForImageMigrationResult&) = default;
+  GetBackupStorageCandidatesForImageMigrationResult& operator=(GetBackupStorageCandidatesForImageMigrationResult&&) = default;
+  ~GetBackupStorageCandidatesForImageMigrationResult();
+
   static const schema::TypeDesc& describe();
 };
 

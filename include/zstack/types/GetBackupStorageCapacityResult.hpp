@@ -19,6 +19,13 @@ struct GetBackupStorageCapacityResult {
   std::optional<std::int64_t> totalCapacity;
   std::optional<std::int64_t> availableCapacity;
 
+  GetBackupStorageCapacityResult();
+  GetBackupStorageCapacityResult(const GetBackupStorageCapacityResult&) = default;
+  GetBackupStorageCapacityResult(GetBackupStorageCapacityResult&&) noexcept;
+  GetBackupStorageCapacityResult& operator=(const GetBackupStorageCapacityResult&) = default;
+  GetBackupStorageCapacityResult& operator=(GetBackupStorageCapacityResult&&) = default;
+  ~GetBackupStorageCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetBackupStorageTypesResult {
   Json types;  ///< element type unknown upstream: kept as JSON
 
+  GetBackupStorageTypesResult();
+  GetBackupStorageTypesResult(const GetBackupStorageTypesResult&) = default;
+  GetBackupStorageTypesResult(GetBackupStorageTypesResult&&) noexcept;
+  GetBackupStorageTypesResult& operator=(const GetBackupStorageTypesResult&) = default;
+  GetBackupStorageTypesResult& operator=(GetBackupStorageTypesResult&&) = default;
+  ~GetBackupStorageTypesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetBareMetal2ChassisPowerStatusResult {
   std::string status;
 
+  GetBareMetal2ChassisPowerStatusResult();
+  GetBareMetal2ChassisPowerStatusResult(const GetBareMetal2ChassisPowerStatusResult&) = default;
+  GetBareMetal2ChassisPowerStatusResult(GetBareMetal2ChassisPowerStatusResult&&) noexcept;
+  GetBareMetal2ChassisPowerStatusResult& operator=(const GetBareMetal2ChassisPowerStatusResult&) = default;
+  GetBareMetal2ChassisPowerStatusResult& operator=(GetBareMetal2ChassisPowerStatusResult&&) = default;
+  ~GetBareMetal2ChassisPowerStatusResult();
+
   static const schema::TypeDesc& describe();
 };
 

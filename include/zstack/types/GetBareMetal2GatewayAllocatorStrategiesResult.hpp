@@ -18,6 +18,13 @@ namespace zstack {
 struct GetBareMetal2GatewayAllocatorStrategiesResult {
   Json strategies;  ///< element type unknown upstream: kept as JSON
 
+  GetBareMetal2GatewayAllocatorStrategiesResult();
+  GetBareMetal2GatewayAllocatorStrategiesResult(const GetBareMetal2GatewayAllocatorStrategiesResult&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesResult(GetBareMetal2GatewayAllocatorStrategiesResult&&) noexcept;
+  GetBareMetal2GatewayAllocatorStrategiesResult& operator=(const GetBareMetal2GatewayAllocatorStrategiesResult&) = default;
+  GetBareMetal2GatewayAllocatorStrategiesResult& operator=(GetBareMetal2GatewayAllocatorStrategiesResult&&) = default;
+  ~GetBareMetal2GatewayAllocatorStrategiesResult();
+
   static const schema::TypeDesc& describe();
 };
 

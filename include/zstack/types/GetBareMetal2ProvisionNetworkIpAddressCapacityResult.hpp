@@ -18,6 +18,13 @@ namespace zstack {
 struct GetBareMetal2ProvisionNetworkIpAddressCapacityResult {
   Json capacityData;  ///< element type unknown upstream: kept as JSON
 
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult();
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult(const GetBareMetal2ProvisionNetworkIpAddressCapacityResult&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult(GetBareMetal2ProvisionNetworkIpAddressCapacityResult&&) noexcept;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult& operator=(const GetBareMetal2ProvisionNetworkIpAddressCapacityResult&) = default;
+  GetBareMetal2ProvisionNetworkIpAddressCapacityResult& operator=(GetBareMetal2ProvisionNetworkIpAddressCapacityResult&&) = default;
+  ~GetBareMetal2ProvisionNetworkIpAddressCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetBareMetal2SupportedBootModeResult {
   std::string supportedBootMode;
 
+  GetBareMetal2SupportedBootModeResult();
+  GetBareMetal2SupportedBootModeResult(const GetBareMetal2SupportedBootModeResult&) = default;
+  GetBareMetal2SupportedBootModeResult(GetBareMetal2SupportedBootModeResult&&) noexcept;
+  GetBareMetal2SupportedBootModeResult& operator=(const GetBareMetal2SupportedBootModeResult&) = default;
+  GetBareMetal2SupportedBootModeResult& operator=(GetBareMetal2SupportedBootModeResult&&) = default;
+  ~GetBareMetal2SupportedBootModeResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetBaremetalChassisPowerStatusResult {
   std::string status;
 
+  GetBaremetalChassisPowerStatusResult();
+  GetBaremetalChassisPowerStatusResult(const GetBaremetalChassisPowerStatusResult&) = default;
+  GetBaremetalChassisPowerStatusResult(GetBaremetalChassisPowerStatusResult&&) noexcept;
+  GetBaremetalChassisPowerStatusResult& operator=(const GetBaremetalChassisPowerStatusResult&) = default;
+  GetBaremetalChassisPowerStatusResult& operator=(GetBaremetalChassisPowerStatusResult&&) = default;
+  ~GetBaremetalChassisPowerStatusResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCandidateAffinityGroupForAttachingVmResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateAffinityGroupForAttachingVmResult();
+  GetCandidateAffinityGroupForAttachingVmResult(const GetCandidateAffinityGroupForAttachingVmResult&) = default;
+  GetCandidateAffinityGroupForAttachingVmResult(GetCandidateAffinityGroupForAttachingVmResult&&) noexcept;
+  GetCandidateAffinityGroupForAttachingVmResult& operator=(const GetCandidateAffinityGroupForAttachingVmResult&) = default;
+  GetCandidateAffinityGroupForAttachingVmResult& operator=(GetCandidateAffinityGroupForAttachingVmResult&&) = default;
+  ~GetCandidateAffinityGroupForAttachingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

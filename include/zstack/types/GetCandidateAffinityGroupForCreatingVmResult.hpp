@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCandidateAffinityGroupForCreatingVmResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateAffinityGroupForCreatingVmResult();
+  GetCandidateAffinityGroupForCreatingVmResult(const GetCandidateAffinityGroupForCreatingVmResult&) = default;
+  GetCandidateAffinityGroupForCreatingVmResult(GetCandidateAffinityGroupForCreatingVmResult&&) noexcept;
+  GetCandidateAffinityGroupForCreatingVmResult& operator=(const GetCandidateAffinityGroupForCreatingVmResult&) = default;
+  GetCandidateAffinityGroupForCreatingVmResult& operator=(GetCandidateAffinityGroupForCreatingVmResult&&) = default;
+  ~GetCandidateAffinityGroupForCreatingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateBackupStorageForCreatingImageResult {
   std::vector<BackupStorageInventory> inventories;
 
+  GetCandidateBackupStorageForCreatingImageResult();
+  GetCandidateBackupStorageForCreatingImageResult(const GetCandidateBackupStorageForCreatingImageResult&) = default;
+  GetCandidateBackupStorageForCreatingImageResult(GetCandidateBackupStorageForCreatingImageResult&&) noexcept;
+  GetCandidateBackupStorageForCreatingImageResult& operator=(const GetCandidateBackupStorageForCreatingImageResult&) = default;
+  GetCandidateBackupStorageForCreatingImageResult& operator=(GetCandidateBackupStorageForCreatingImageResult&&) = default;
+  ~GetCandidateBackupStorageForCreatingImageResult();
+
   static const schema::TypeDesc& describe();
 };
 

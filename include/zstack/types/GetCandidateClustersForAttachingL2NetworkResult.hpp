@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateClustersForAttachingL2NetworkResult {
   std::vector<ClusterInventory> inventories;
 
+  GetCandidateClustersForAttachingL2NetworkResult();
+  GetCandidateClustersForAttachingL2NetworkResult(const GetCandidateClustersForAttachingL2NetworkResult&) = default;
+  GetCandidateClustersForAttachingL2NetworkResult(GetCandidateClustersForAttachingL2NetworkResult&&) noexcept;
+  GetCandidateClustersForAttachingL2NetworkResult& operator=(const GetCandidateClustersForAttachingL2NetworkResult&) = default;
+  GetCandidateClustersForAttachingL2NetworkResult& operator=(GetCandidateClustersForAttachingL2NetworkResult&&) = default;
+  ~GetCandidateClustersForAttachingL2NetworkResult();
+
   static const schema::TypeDesc& describe();
 };
 

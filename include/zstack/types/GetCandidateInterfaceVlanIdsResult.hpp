@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCandidateInterfaceVlanIdsResult {
   Json vlanIds;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateInterfaceVlanIdsResult();
+  GetCandidateInterfaceVlanIdsResult(const GetCandidateInterfaceVlanIdsResult&) = default;
+  GetCandidateInterfaceVlanIdsResult(GetCandidateInterfaceVlanIdsResult&&) noexcept;
+  GetCandidateInterfaceVlanIdsResult& operator=(const GetCandidateInterfaceVlanIdsResult&) = default;
+  GetCandidateInterfaceVlanIdsResult& operator=(GetCandidateInterfaceVlanIdsResult&&) = default;
+  ~GetCandidateInterfaceVlanIdsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateIsoForAttachingVmResult {
   std::vector<ImageInventory> inventories;
 
+  GetCandidateIsoForAttachingVmResult();
+  GetCandidateIsoForAttachingVmResult(const GetCandidateIsoForAttachingVmResult&) = default;
+  GetCandidateIsoForAttachingVmResult(GetCandidateIsoForAttachingVmResult&&) noexcept;
+  GetCandidateIsoForAttachingVmResult& operator=(const GetCandidateIsoForAttachingVmResult&) = default;
+  GetCandidateIsoForAttachingVmResult& operator=(GetCandidateIsoForAttachingVmResult&&) = default;
+  ~GetCandidateIsoForAttachingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

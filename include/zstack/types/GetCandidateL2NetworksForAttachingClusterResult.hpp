@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateL2NetworksForAttachingClusterResult {
   std::vector<L2NetworkData> inventories;
 
+  GetCandidateL2NetworksForAttachingClusterResult();
+  GetCandidateL2NetworksForAttachingClusterResult(const GetCandidateL2NetworksForAttachingClusterResult&) = default;
+  GetCandidateL2NetworksForAttachingClusterResult(GetCandidateL2NetworksForAttachingClusterResult&&) noexcept;
+  GetCandidateL2NetworksForAttachingClusterResult& operator=(const GetCandidateL2NetworksForAttachingClusterResult&) = default;
+  GetCandidateL2NetworksForAttachingClusterResult& operator=(GetCandidateL2NetworksForAttachingClusterResult&&) = default;
+  ~GetCandidateL2NetworksForAttachingClusterResult();
+
   static const schema::TypeDesc& describe();
 };
 

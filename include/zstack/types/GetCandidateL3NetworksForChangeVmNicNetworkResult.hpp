@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateL3NetworksForChangeVmNicNetworkResult {
   std::vector<L3NetworkInventory> inventories;
 
+  GetCandidateL3NetworksForChangeVmNicNetworkResult();
+  GetCandidateL3NetworksForChangeVmNicNetworkResult(const GetCandidateL3NetworksForChangeVmNicNetworkResult&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkResult(GetCandidateL3NetworksForChangeVmNicNetworkResult&&) noexcept;
+  GetCandidateL3NetworksForChangeVmNicNetworkResult& operator=(const GetCandidateL3NetworksForChangeVmNicNetworkResult&) = default;
+  GetCandidateL3NetworksForChangeVmNicNetworkResult& operator=(GetCandidateL3NetworksForChangeVmNicNetworkResult&&) = default;
+  ~GetCandidateL3NetworksForChangeVmNicNetworkResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCandidateL3NetworksForIpSecConnectionResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateL3NetworksForIpSecConnectionResult();
+  GetCandidateL3NetworksForIpSecConnectionResult(const GetCandidateL3NetworksForIpSecConnectionResult&) = default;
+  GetCandidateL3NetworksForIpSecConnectionResult(GetCandidateL3NetworksForIpSecConnectionResult&&) noexcept;
+  GetCandidateL3NetworksForIpSecConnectionResult& operator=(const GetCandidateL3NetworksForIpSecConnectionResult&) = default;
+  GetCandidateL3NetworksForIpSecConnectionResult& operator=(GetCandidateL3NetworksForIpSecConnectionResult&&) = default;
+  ~GetCandidateL3NetworksForIpSecConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateL3NetworksForLoadBalancerResult {
   std::vector<L3NetworkInventory> inventories;
 
+  GetCandidateL3NetworksForLoadBalancerResult();
+  GetCandidateL3NetworksForLoadBalancerResult(const GetCandidateL3NetworksForLoadBalancerResult&) = default;
+  GetCandidateL3NetworksForLoadBalancerResult(GetCandidateL3NetworksForLoadBalancerResult&&) noexcept;
+  GetCandidateL3NetworksForLoadBalancerResult& operator=(const GetCandidateL3NetworksForLoadBalancerResult&) = default;
+  GetCandidateL3NetworksForLoadBalancerResult& operator=(GetCandidateL3NetworksForLoadBalancerResult&&) = default;
+  ~GetCandidateL3NetworksForLoadBalancerResult();
+
   static const schema::TypeDesc& describe();
 };
 

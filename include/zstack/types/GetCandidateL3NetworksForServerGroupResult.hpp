@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateL3NetworksForServerGroupResult {
   std::vector<L3NetworkInventory> inventories;
 
+  GetCandidateL3NetworksForServerGroupResult();
+  GetCandidateL3NetworksForServerGroupResult(const GetCandidateL3NetworksForServerGroupResult&) = default;
+  GetCandidateL3NetworksForServerGroupResult(GetCandidateL3NetworksForServerGroupResult&&) noexcept;
+  GetCandidateL3NetworksForServerGroupResult& operator=(const GetCandidateL3NetworksForServerGroupResult&) = default;
+  GetCandidateL3NetworksForServerGroupResult& operator=(GetCandidateL3NetworksForServerGroupResult&&) = default;
+  ~GetCandidateL3NetworksForServerGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCandidateMiniHostsResult {
   Json hosts;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateMiniHostsResult();
+  GetCandidateMiniHostsResult(const GetCandidateMiniHostsResult&) = default;
+  GetCandidateMiniHostsResult(GetCandidateMiniHostsResult&&) noexcept;
+  GetCandidateMiniHostsResult& operator=(const GetCandidateMiniHostsResult&) = default;
+  GetCandidateMiniHostsResult& operator=(GetCandidateMiniHostsResult&&) = default;
+  ~GetCandidateMiniHostsResult();
+
   static const schema::TypeDesc& describe();
 };
 

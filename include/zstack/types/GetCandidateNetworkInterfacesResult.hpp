@@ -19,6 +19,13 @@ struct GetCandidateNetworkInterfacesResult {
   Json slaveNames;  ///< element type unknown upstream: kept as JSON
   Json candidateNics;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateNetworkInterfacesResult();
+  GetCandidateNetworkInterfacesResult(const GetCandidateNetworkInterfacesResult&) = default;
+  GetCandidateNetworkInterfacesResult(GetCandidateNetworkInterfacesResult&&) noexcept;
+  GetCandidateNetworkInterfacesResult& operator=(const GetCandidateNetworkInterfacesResult&) = default;
+  GetCandidateNetworkInterfacesResult& operator=(GetCandidateNetworkInterfacesResult&&) = default;
+  ~GetCandidateNetworkInterfacesResult();
+
   static const schema::TypeDesc& describe();
 };
 

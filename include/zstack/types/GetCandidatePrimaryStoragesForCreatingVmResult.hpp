@@ -20,6 +20,13 @@ struct GetCandidatePrimaryStoragesForCreatingVmResult {
   std::vector<PrimaryStorageInventory> rootVolumePrimaryStorages;
   std::map<std::string, std::vector<PrimaryStorageInventory>> dataVolumePrimaryStorages;
 
+  GetCandidatePrimaryStoragesForCreatingVmResult();
+  GetCandidatePrimaryStoragesForCreatingVmResult(const GetCandidatePrimaryStoragesForCreatingVmResult&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmResult(GetCandidatePrimaryStoragesForCreatingVmResult&&) noexcept;
+  GetCandidatePrimaryStoragesForCreatingVmResult& operator=(const GetCandidatePrimaryStoragesForCreatingVmResult&) = default;
+  GetCandidatePrimaryStoragesForCreatingVmResult& operator=(GetCandidatePrimaryStoragesForCreatingVmResult&&) = default;
+  ~GetCandidatePrimaryStoragesForCreatingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

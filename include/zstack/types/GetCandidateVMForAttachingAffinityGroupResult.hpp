@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCandidateVMForAttachingAffinityGroupResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateVMForAttachingAffinityGroupResult();
+  GetCandidateVMForAttachingAffinityGroupResult(const GetCandidateVMForAttachingAffinityGroupResult&) = default;
+  GetCandidateVMForAttachingAffinityGroupResult(GetCandidateVMForAttachingAffinityGroupResult&&) noexcept;
+  GetCandidateVMForAttachingAffinityGroupResult& operator=(const GetCandidateVMForAttachingAffinityGroupResult&) = default;
+  GetCandidateVMForAttachingAffinityGroupResult& operator=(GetCandidateVMForAttachingAffinityGroupResult&&) = default;
+  ~GetCandidateVMForAttachingAffinityGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

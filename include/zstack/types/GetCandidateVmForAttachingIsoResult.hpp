@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateVmForAttachingIsoResult {
   std::vector<VmInstanceInventory> inventories;
 
+  GetCandidateVmForAttachingIsoResult();
+  GetCandidateVmForAttachingIsoResult(const GetCandidateVmForAttachingIsoResult&) = default;
+  GetCandidateVmForAttachingIsoResult(GetCandidateVmForAttachingIsoResult&&) noexcept;
+  GetCandidateVmForAttachingIsoResult& operator=(const GetCandidateVmForAttachingIsoResult&) = default;
+  GetCandidateVmForAttachingIsoResult& operator=(GetCandidateVmForAttachingIsoResult&&) = default;
+  ~GetCandidateVmForAttachingIsoResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCandidateVmNicsForLoadBalancerServerGroupResult {
   std::vector<VmNicInventory> inventories;
 
+  GetCandidateVmNicsForLoadBalancerServerGroupResult();
+  GetCandidateVmNicsForLoadBalancerServerGroupResult(const GetCandidateVmNicsForLoadBalancerServerGroupResult&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupResult(GetCandidateVmNicsForLoadBalancerServerGroupResult&&) noexcept;
+  GetCandidateVmNicsForLoadBalancerServerGroupResult& operator=(const GetCandidateVmNicsForLoadBalancerServerGroupResult&) = default;
+  GetCandidateVmNicsForLoadBalancerServerGroupResult& operator=(GetCandidateVmNicsForLoadBalancerServerGroupResult&&) = default;
+  ~GetCandidateVmNicsForLoadBalancerServerGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCandidateVmNicsForPortMirrorResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetCandidateVmNicsForPortMirrorResult();
+  GetCandidateVmNicsForPortMirrorResult(const GetCandidateVmNicsForPortMirrorResult&) = default;
+  GetCandidateVmNicsForPortMirrorResult(GetCandidateVmNicsForPortMirrorResult&&) noexcept;
+  GetCandidateVmNicsForPortMirrorResult& operator=(const GetCandidateVmNicsForPortMirrorResult&) = default;
+  GetCandidateVmNicsForPortMirrorResult& operator=(GetCandidateVmNicsForPortMirrorResult&&) = default;
+  ~GetCandidateVmNicsForPortMirrorResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -23,6 +23,13 @@ struct GetCandidateZonesClustersHostsForCreatingVmResult {
   std::vector<ClusterInventory> clusters;
   std::vector<HostInventory> hosts;
 
+  GetCandidateZonesClustersHostsForCreatingVmResult();
+  GetCandidateZonesClustersHostsForCreatingVmResult(const GetCandidateZonesClustersHostsForCreatingVmResult&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmResult(GetCandidateZonesClustersHostsForCreatingVmResult&&) noexcept;
+  GetCandidateZonesClustersHostsForCreatingVmResult& operator=(const GetCandidateZonesClustersHostsForCreatingVmResult&) = default;
+  GetCandidateZonesClustersHostsForCreatingVmResult& operator=(GetCandidateZonesClustersHostsForCreatingVmResult&&) = default;
+  ~GetCandidateZonesClustersHostsForCreatingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct GetCdpBackupStorageRequirementResult {
   Json required;  ///< element type unknown upstream: kept as JSON
   Json current;  ///< element type unknown upstream: kept as JSON
 
+  GetCdpBackupStorageRequirementResult();
+  GetCdpBackupStorageRequirementResult(const GetCdpBackupStorageRequirementResult&) = default;
+  GetCdpBackupStorageRequirementResult(GetCdpBackupStorageRequirementResult&&) noexcept;
+  GetCdpBackupStorageRequirementResult& operator=(const GetCdpBackupStorageRequirementResult&) = default;
+  GetCdpBackupStorageRequirementResult& operator=(GetCdpBackupStorageRequirementResult&&) = default;
+  ~GetCdpBackupStorageRequirementResult();
+
   static const schema::TypeDesc& describe();
 };
 

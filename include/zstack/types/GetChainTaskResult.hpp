@@ -19,6 +19,13 @@ namespace zstack {
 struct GetChainTaskResult {
   std::map<std::string, ChainInfo> results;
 
+  GetChainTaskResult();
+  GetChainTaskResult(const GetChainTaskResult&) = default;
+  GetChainTaskResult(GetChainTaskResult&&) noexcept;
+  GetChainTaskResult& operator=(const GetChainTaskResult&) = default;
+  GetChainTaskResult& operator=(GetChainTaskResult&&) = default;
+  ~GetChainTaskResult();
+
   static const schema::TypeDesc& describe();
 };
 

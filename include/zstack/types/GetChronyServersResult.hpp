@@ -18,6 +18,13 @@ namespace zstack {
 struct GetChronyServersResult {
   Json servers;  ///< element type unknown upstream: kept as JSON
 
+  GetChronyServersResult();
+  GetChronyServersResult(const GetChronyServersResult&) = default;
+  GetChronyServersResult(GetChronyServersResult&&) noexcept;
+  GetChronyServersResult& operator=(const GetChronyServersResult&) = default;
+  GetChronyServersResult& operator=(GetChronyServersResult&&) = default;
+  ~GetChronyServersResult();
+
   static const schema::TypeDesc& describe();
 };
 

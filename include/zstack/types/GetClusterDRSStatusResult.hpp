@@ -18,6 +18,13 @@ namespace zstack {
 struct GetClusterDRSStatusResult {
   Json hostLoadOverThreshold;  ///< element type unknown upstream: kept as JSON
 
+  GetClusterDRSStatusResult();
+  GetClusterDRSStatusResult(const GetClusterDRSStatusResult&) = default;
+  GetClusterDRSStatusResult(GetClusterDRSStatusResult&&) noexcept;
+  GetClusterDRSStatusResult& operator=(const GetClusterDRSStatusResult&) = default;
+  GetClusterDRSStatusResult& operator=(GetClusterDRSStatusResult&&) = default;
+  ~GetClusterDRSStatusResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct GetClusterHostNetworkFactsResult {
   Json bondings;  ///< element type unknown upstream: kept as JSON
   Json nics;  ///< element type unknown upstream: kept as JSON
 
+  GetClusterHostNetworkFactsResult();
+  GetClusterHostNetworkFactsResult(const GetClusterHostNetworkFactsResult&) = default;
+  GetClusterHostNetworkFactsResult(GetClusterHostNetworkFactsResult&&) noexcept;
+  GetClusterHostNetworkFactsResult& operator=(const GetClusterHostNetworkFactsResult&) = default;
+  GetClusterHostNetworkFactsResult& operator=(GetClusterHostNetworkFactsResult&&) = default;
+  ~GetClusterHostNetworkFactsResult();
+
   static const schema::TypeDesc& describe();
 };
 

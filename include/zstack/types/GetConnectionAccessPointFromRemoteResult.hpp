@@ -18,6 +18,13 @@ namespace zstack {
 struct GetConnectionAccessPointFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetConnectionAccessPointFromRemoteResult();
+  GetConnectionAccessPointFromRemoteResult(const GetConnectionAccessPointFromRemoteResult&) = default;
+  GetConnectionAccessPointFromRemoteResult(GetConnectionAccessPointFromRemoteResult&&) noexcept;
+  GetConnectionAccessPointFromRemoteResult& operator=(const GetConnectionAccessPointFromRemoteResult&) = default;
+  GetConnectionAccessPointFromRemoteResult& operator=(GetConnectionAccessPointFromRemoteResult&&) = default;
+  ~GetConnectionAccessPointFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

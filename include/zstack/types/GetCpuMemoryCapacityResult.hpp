@@ -25,6 +25,13 @@ struct GetCpuMemoryCapacityResult {
   std::vector<CpuMemoryCapacityData> capacityData;
   std::string resourceType;
 
+  GetCpuMemoryCapacityResult();
+  GetCpuMemoryCapacityResult(const GetCpuMemoryCapacityResult&) = default;
+  GetCpuMemoryCapacityResult(GetCpuMemoryCapacityResult&&) noexcept;
+  GetCpuMemoryCapacityResult& operator=(const GetCpuMemoryCapacityResult&) = default;
+  GetCpuMemoryCapacityResult& operator=(GetCpuMemoryCapacityResult&&) = default;
+  ~GetCpuMemoryCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetCreateEcsImageProgressResult {
   std::optional<ProgressProperty> progress;
 
+  GetCreateEcsImageProgressResult();
+  GetCreateEcsImageProgressResult(const GetCreateEcsImageProgressResult&) = default;
+  GetCreateEcsImageProgressResult(GetCreateEcsImageProgressResult&&) noexcept;
+  GetCreateEcsImageProgressResult& operator=(const GetCreateEcsImageProgressResult&) = default;
+  GetCreateEcsImageProgressResult& operator=(GetCreateEcsImageProgressResult&&) = default;
+  ~GetCreateEcsImageProgressResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetCurrentTimeResult {
   std::map<std::string, std::int64_t> currentTime;
 
+  GetCurrentTimeResult();
+  GetCurrentTimeResult(const GetCurrentTimeResult&) = default;
+  GetCurrentTimeResult(GetCurrentTimeResult&&) noexcept;
+  GetCurrentTimeResult& operator=(const GetCurrentTimeResult&) = default;
+  GetCurrentTimeResult& operator=(GetCurrentTimeResult&&) = default;
+  ~GetCurrentTimeResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetDataCenterFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetDataCenterFromRemoteResult();
+  GetDataCenterFromRemoteResult(const GetDataCenterFromRemoteResult&) = default;
+  GetDataCenterFromRemoteResult(GetDataCenterFromRemoteResult&&) noexcept;
+  GetDataCenterFromRemoteResult& operator=(const GetDataCenterFromRemoteResult&) = default;
+  GetDataCenterFromRemoteResult& operator=(GetDataCenterFromRemoteResult&&) = default;
+  ~GetDataCenterFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetDataVolumeAttachableVmResult {
   std::vector<VmInstanceInventory> inventories;
 
+  GetDataVolumeAttachableVmResult();
+  GetDataVolumeAttachableVmResult(const GetDataVolumeAttachableVmResult&) = default;
+  GetDataVolumeAttachableVmResult(GetDataVolumeAttachableVmResult&&) noexcept;
+  GetDataVolumeAttachableVmResult& operator=(const GetDataVolumeAttachableVmResult&) = default;
+  GetDataVolumeAttachableVmResult& operator=(GetDataVolumeAttachableVmResult&&) = default;
+  ~GetDataVolumeAttachableVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

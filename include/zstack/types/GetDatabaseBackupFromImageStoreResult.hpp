@@ -18,6 +18,13 @@ namespace zstack {
 struct GetDatabaseBackupFromImageStoreResult {
   Json backups;  ///< element type unknown upstream: kept as JSON
 
+  GetDatabaseBackupFromImageStoreResult();
+  GetDatabaseBackupFromImageStoreResult(const GetDatabaseBackupFromImageStoreResult&) = default;
+  GetDatabaseBackupFromImageStoreResult(GetDatabaseBackupFromImageStoreResult&&) noexcept;
+  GetDatabaseBackupFromImageStoreResult& operator=(const GetDatabaseBackupFromImageStoreResult&) = default;
+  GetDatabaseBackupFromImageStoreResult& operator=(GetDatabaseBackupFromImageStoreResult&&) = default;
+  ~GetDatabaseBackupFromImageStoreResult();
+
   static const schema::TypeDesc& describe();
 };
 

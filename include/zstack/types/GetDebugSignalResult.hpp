@@ -18,6 +18,13 @@ namespace zstack {
 struct GetDebugSignalResult {
   Json signals;  ///< element type unknown upstream: kept as JSON
 
+  GetDebugSignalResult();
+  GetDebugSignalResult(const GetDebugSignalResult&) = default;
+  GetDebugSignalResult(GetDebugSignalResult&&) noexcept;
+  GetDebugSignalResult& operator=(const GetDebugSignalResult&) = default;
+  GetDebugSignalResult& operator=(GetDebugSignalResult&&) = default;
+  ~GetDebugSignalResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetEcsInstanceTypeResult {
   Json types;  ///< element type unknown upstream: kept as JSON
 
+  GetEcsInstanceTypeResult();
+  GetEcsInstanceTypeResult(const GetEcsInstanceTypeResult&) = default;
+  GetEcsInstanceTypeResult(GetEcsInstanceTypeResult&&) noexcept;
+  GetEcsInstanceTypeResult& operator=(const GetEcsInstanceTypeResult&) = default;
+  GetEcsInstanceTypeResult& operator=(GetEcsInstanceTypeResult&&) = default;
+  ~GetEcsInstanceTypeResult();
+
   static const schema::TypeDesc& describe();
 };
 

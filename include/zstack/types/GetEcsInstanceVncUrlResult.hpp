@@ -19,6 +19,13 @@ struct GetEcsInstanceVncUrlResult {
   std::string ecsId;
   std::string vncUrl;
 
+  GetEcsInstanceVncUrlResult();
+  GetEcsInstanceVncUrlResult(const GetEcsInstanceVncUrlResult&) = default;
+  GetEcsInstanceVncUrlResult(GetEcsInstanceVncUrlResult&&) noexcept;
+  GetEcsInstanceVncUrlResult& operator=(const GetEcsInstanceVncUrlResult&) = default;
+  GetEcsInstanceVncUrlResult& operator=(GetEcsInstanceVncUrlResult&&) = default;
+  ~GetEcsInstanceVncUrlResult();
+
   static const schema::TypeDesc& describe();
 };
 

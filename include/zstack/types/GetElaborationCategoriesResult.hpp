@@ -18,6 +18,13 @@ namespace zstack {
 struct GetElaborationCategoriesResult {
   Json categories;  ///< element type unknown upstream: kept as JSON
 
+  GetElaborationCategoriesResult();
+  GetElaborationCategoriesResult(const GetElaborationCategoriesResult&) = default;
+  GetElaborationCategoriesResult(GetElaborationCategoriesResult&&) noexcept;
+  GetElaborationCategoriesResult& operator=(const GetElaborationCategoriesResult&) = default;
+  GetElaborationCategoriesResult& operator=(GetElaborationCategoriesResult&&) = default;
+  ~GetElaborationCategoriesResult();
+
   static const schema::TypeDesc& describe();
 };
 

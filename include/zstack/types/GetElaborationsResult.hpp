@@ -18,6 +18,13 @@ namespace zstack {
 struct GetElaborationsResult {
   Json contents;  ///< element type unknown upstream: kept as JSON
 
+  GetElaborationsResult();
+  GetElaborationsResult(const GetElaborationsResult&) = default;
+  GetElaborationsResult(GetElaborationsResult&&) noexcept;
+  GetElaborationsResult& operator=(const GetElaborationsResult&) = default;
+  GetElaborationsResult& operator=(GetElaborationsResult&&) = default;
+  ~GetElaborationsResult();
+
   static const schema::TypeDesc& describe();
 };
 

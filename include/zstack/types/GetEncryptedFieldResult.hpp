@@ -18,6 +18,13 @@ namespace zstack {
 struct GetEncryptedFieldResult {
   std::vector<std::string> encryptedFields;
 
+  GetEncryptedFieldResult();
+  GetEncryptedFieldResult(const GetEncryptedFieldResult&) = default;
+  GetEncryptedFieldResult(GetEncryptedFieldResult&&) noexcept;
+  GetEncryptedFieldResult& operator=(const GetEncryptedFieldResult&) = default;
+  GetEncryptedFieldResult& operator=(GetEncryptedFieldResult&&) = default;
+  ~GetEncryptedFieldResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct GetEventDataResult {
   Json events;  ///< element type unknown upstream: kept as JSON
   std::optional<std::int64_t> total;
 
+  GetEventDataResult();
+  GetEventDataResult(const GetEventDataResult&) = default;
+  GetEventDataResult(GetEventDataResult&&) noexcept;
+  GetEventDataResult& operator=(const GetEventDataResult&) = default;
+  GetEventDataResult& operator=(GetEventDataResult&&) = default;
+  ~GetEventDataResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetExternalServicesResult {
   std::vector<ExternalServiceInventory> inventories;
 
+  GetExternalServicesResult();
+  GetExternalServicesResult(const GetExternalServicesResult&) = default;
+  GetExternalServicesResult(GetExternalServicesResult&&) noexcept;
+  GetExternalServicesResult& operator=(const GetExternalServicesResult&) = default;
+  GetExternalServicesResult& operator=(GetExternalServicesResult&&) = default;
+  ~GetExternalServicesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetFactoryModeStateResult {
   std::optional<bool> factoryModeState;
 
+  GetFactoryModeStateResult();
+  GetFactoryModeStateResult(const GetFactoryModeStateResult&) = default;
+  GetFactoryModeStateResult(GetFactoryModeStateResult&&) noexcept;
+  GetFactoryModeStateResult& operator=(const GetFactoryModeStateResult&) = default;
+  GetFactoryModeStateResult& operator=(GetFactoryModeStateResult&&) = default;
+  ~GetFactoryModeStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct GetFaultToleranceVmsResult {
   std::optional<VmInstanceInventory> primaryVmInventory;
   std::optional<VmInstanceInventory> secondaryVmInventory;
 
+  GetFaultToleranceVmsResult();
+  GetFaultToleranceVmsResult(const GetFaultToleranceVmsResult&) = default;
+  GetFaultToleranceVmsResult(GetFaultToleranceVmsResult&&) noexcept;
+  GetFaultToleranceVmsResult& operator=(const GetFaultToleranceVmsResult&) = default;
+  GetFaultToleranceVmsResult& operator=(GetFaultToleranceVmsResult&&) = default;
+  ~GetFaultToleranceVmsResult();
+
   static const schema::TypeDesc& describe();
 };
 

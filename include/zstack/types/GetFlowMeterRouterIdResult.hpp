@@ -18,6 +18,13 @@ namespace zstack {
 struct GetFlowMeterRouterIdResult {
   std::optional<std::int64_t> routerId;
 
+  GetFlowMeterRouterIdResult();
+  GetFlowMeterRouterIdResult(const GetFlowMeterRouterIdResult&) = default;
+  GetFlowMeterRouterIdResult(GetFlowMeterRouterIdResult&&) noexcept;
+  GetFlowMeterRouterIdResult& operator=(const GetFlowMeterRouterIdResult&) = default;
+  GetFlowMeterRouterIdResult& operator=(GetFlowMeterRouterIdResult&&) = default;
+  ~GetFlowMeterRouterIdResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetFreeIpResult {
   std::vector<FreeIpInventory> inventories;
 
+  GetFreeIpResult();
+  GetFreeIpResult(const GetFreeIpResult&) = default;
+  GetFreeIpResult(GetFreeIpResult&&) noexcept;
+  GetFreeIpResult& operator=(const GetFreeIpResult&) = default;
+  GetFreeIpResult& operator=(GetFreeIpResult&&) = default;
+  ~GetFreeIpResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetGlobalConfigOptionsResult {
   std::optional<GlobalConfigOptions> options;
 
+  GetGlobalConfigOptionsResult();
+  GetGlobalConfigOptionsResult(const GetGlobalConfigOptionsResult&) = default;
+  GetGlobalConfigOptionsResult(GetGlobalConfigOptionsResult&&) noexcept;
+  GetGlobalConfigOptionsResult& operator=(const GetGlobalConfigOptionsResult&) = default;
+  GetGlobalConfigOptionsResult& operator=(GetGlobalConfigOptionsResult&&) = default;
+  ~GetGlobalConfigOptionsResult();
+
   static const schema::TypeDesc& describe();
 };
 

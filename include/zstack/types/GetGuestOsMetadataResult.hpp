@@ -18,6 +18,13 @@ namespace zstack {
 struct GetGuestOsMetadataResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetGuestOsMetadataResult();
+  GetGuestOsMetadataResult(const GetGuestOsMetadataResult&) = default;
+  GetGuestOsMetadataResult(GetGuestOsMetadataResult&&) noexcept;
+  GetGuestOsMetadataResult& operator=(const GetGuestOsMetadataResult&) = default;
+  GetGuestOsMetadataResult& operator=(GetGuestOsMetadataResult&&) = default;
+  ~GetGuestOsMetadataResult();
+
   static const schema::TypeDesc& describe();
 };
 

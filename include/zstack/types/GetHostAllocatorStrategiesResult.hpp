@@ -18,6 +18,13 @@ namespace zstack {
 struct GetHostAllocatorStrategiesResult {
   Json strategies;  ///< element type unknown upstream: kept as JSON
 
+  GetHostAllocatorStrategiesResult();
+  GetHostAllocatorStrategiesResult(const GetHostAllocatorStrategiesResult&) = default;
+  GetHostAllocatorStrategiesResult(GetHostAllocatorStrategiesResult&&) noexcept;
+  GetHostAllocatorStrategiesResult& operator=(const GetHostAllocatorStrategiesResult&) = default;
+  GetHostAllocatorStrategiesResult& operator=(GetHostAllocatorStrategiesResult&&) = default;
+  ~GetHostAllocatorStrategiesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetHostCandidatesForVmMigrationResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetHostCandidatesForVmMigrationResult();
+  GetHostCandidatesForVmMigrationResult(const GetHostCandidatesForVmMigrationResult&) = default;
+  GetHostCandidatesForVmMigrationResult(GetHostCandidatesForVmMigrationResult&&) noexcept;
+  GetHostCandidatesForVmMigrationResult& operator=(const GetHostCandidatesForVmMigrationResult&) = default;
+  GetHostCandidatesForVmMigrationResult& operator=(GetHostCandidatesForVmMigrationResult&&) = default;
+  ~GetHostCandidatesForVmMigrationResult();
+
   static const schema::TypeDesc& describe();
 };
 

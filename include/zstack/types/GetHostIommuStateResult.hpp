@@ -18,6 +18,13 @@ namespace zstack {
 struct GetHostIommuStateResult {
   std::string state;
 
+  GetHostIommuStateResult();
+  GetHostIommuStateResult(const GetHostIommuStateResult&) = default;
+  GetHostIommuStateResult(GetHostIommuStateResult&&) noexcept;
+  GetHostIommuStateResult& operator=(const GetHostIommuStateResult&) = default;
+  GetHostIommuStateResult& operator=(GetHostIommuStateResult&&) = default;
+  ~GetHostIommuStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

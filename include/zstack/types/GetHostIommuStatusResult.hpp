@@ -18,6 +18,13 @@ namespace zstack {
 struct GetHostIommuStatusResult {
   std::string status;
 
+  GetHostIommuStatusResult();
+  GetHostIommuStatusResult(const GetHostIommuStatusResult&) = default;
+  GetHostIommuStatusResult(GetHostIommuStatusResult&&) noexcept;
+  GetHostIommuStatusResult& operator=(const GetHostIommuStatusResult&) = default;
+  GetHostIommuStatusResult& operator=(GetHostIommuStatusResult&&) = default;
+  ~GetHostIommuStatusResult();
+
   static const schema::TypeDesc& describe();
 };
 

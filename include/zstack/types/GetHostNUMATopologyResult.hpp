@@ -20,6 +20,13 @@ struct GetHostNUMATopologyResult {
   std::string uuid;
   Json topology;  ///< element type unknown upstream: kept as JSON
 
+  GetHostNUMATopologyResult();
+  GetHostNUMATopologyResult(const GetHostNUMATopologyResult&) = default;
+  GetHostNUMATopologyResult(GetHostNUMATopologyResult&&) noexcept;
+  GetHostNUMATopologyResult& operator=(const GetHostNUMATopologyResult&) = default;
+  GetHostNUMATopologyResult& operator=(GetHostNUMATopologyResult&&) = default;
+  ~GetHostNUMATopologyResult();
+
   static const schema::TypeDesc& describe();
 };
 

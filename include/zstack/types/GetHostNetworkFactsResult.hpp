@@ -19,6 +19,13 @@ struct GetHostNetworkFactsResult {
   Json bondings;  ///< element type unknown upstream: kept as JSON
   Json nics;  ///< element type unknown upstream: kept as JSON
 
+  GetHostNetworkFactsResult();
+  GetHostNetworkFactsResult(const GetHostNetworkFactsResult&) = default;
+  GetHostNetworkFactsResult(GetHostNetworkFactsResult&&) noexcept;
+  GetHostNetworkFactsResult& operator=(const GetHostNetworkFactsResult&) = default;
+  GetHostNetworkFactsResult& operator=(GetHostNetworkFactsResult&&) = default;
+  ~GetHostNetworkFactsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetHostNetworkInterfaceLldpResult {
   std::optional<HostNetworkInterfaceLldpRefInventory> lldp;
 
+  GetHostNetworkInterfaceLldpResult();
+  GetHostNetworkInterfaceLldpResult(const GetHostNetworkInterfaceLldpResult&) = default;
+  GetHostNetworkInterfaceLldpResult(GetHostNetworkInterfaceLldpResult&&) noexcept;
+  GetHostNetworkInterfaceLldpResult& operator=(const GetHostNetworkInterfaceLldpResult&) = default;
+  GetHostNetworkInterfaceLldpResult& operator=(GetHostNetworkInterfaceLldpResult&&) = default;
+  ~GetHostNetworkInterfaceLldpResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetHostPhysicalMemoryFactsResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetHostPhysicalMemoryFactsResult();
+  GetHostPhysicalMemoryFactsResult(const GetHostPhysicalMemoryFactsResult&) = default;
+  GetHostPhysicalMemoryFactsResult(GetHostPhysicalMemoryFactsResult&&) noexcept;
+  GetHostPhysicalMemoryFactsResult& operator=(const GetHostPhysicalMemoryFactsResult&) = default;
+  GetHostPhysicalMemoryFactsResult& operator=(GetHostPhysicalMemoryFactsResult&&) = default;
+  ~GetHostPhysicalMemoryFactsResult();
+
   static const schema::TypeDesc& describe();
 };
 

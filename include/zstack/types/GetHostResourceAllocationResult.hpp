@@ -20,6 +20,13 @@ struct GetHostResourceAllocationResult {
   std::string uuid;
   Json vCPUPin;  ///< element type unknown upstream: kept as JSON
 
+  GetHostResourceAllocationResult();
+  GetHostResourceAllocationResult(const GetHostResourceAllocationResult&) = default;
+  GetHostResourceAllocationResult(GetHostResourceAllocationResult&&) noexcept;
+  GetHostResourceAllocationResult& operator=(const GetHostResourceAllocationResult&) = default;
+  GetHostResourceAllocationResult& operator=(GetHostResourceAllocationResult&&) = default;
+  ~GetHostResourceAllocationResult();
+
   static const schema::TypeDesc& describe();
 };
 

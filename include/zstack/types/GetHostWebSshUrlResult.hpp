@@ -18,6 +18,13 @@ namespace zstack {
 struct GetHostWebSshUrlResult {
   std::string url;
 
+  GetHostWebSshUrlResult();
+  GetHostWebSshUrlResult(const GetHostWebSshUrlResult&) = default;
+  GetHostWebSshUrlResult(GetHostWebSshUrlResult&&) noexcept;
+  GetHostWebSshUrlResult& operator=(const GetHostWebSshUrlResult&) = default;
+  GetHostWebSshUrlResult& operator=(GetHostWebSshUrlResult&&) = default;
+  ~GetHostWebSshUrlResult();
+
   static const schema::TypeDesc& describe();
 };
 

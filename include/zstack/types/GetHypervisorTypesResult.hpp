@@ -18,6 +18,13 @@ namespace zstack {
 struct GetHypervisorTypesResult {
   std::vector<std::string> hypervisorTypes;
 
+  GetHypervisorTypesResult();
+  GetHypervisorTypesResult(const GetHypervisorTypesResult&) = default;
+  GetHypervisorTypesResult(GetHypervisorTypesResult&&) noexcept;
+  GetHypervisorTypesResult& operator=(const GetHypervisorTypesResult&) = default;
+  GetHypervisorTypesResult& operator=(GetHypervisorTypesResult&&) = default;
+  ~GetHypervisorTypesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct GetIAM2OrganizationVirtualIDNumberResult {
   std::optional<std::int32_t> virtualTotalNumber;
   std::optional<std::int32_t> virtualDirectNumber;
 
+  GetIAM2OrganizationVirtualIDNumberResult();
+  GetIAM2OrganizationVirtualIDNumberResult(const GetIAM2OrganizationVirtualIDNumberResult&) = default;
+  GetIAM2OrganizationVirtualIDNumberResult(GetIAM2OrganizationVirtualIDNumberResult&&) noexcept;
+  GetIAM2OrganizationVirtualIDNumberResult& operator=(const GetIAM2OrganizationVirtualIDNumberResult&) = default;
+  GetIAM2OrganizationVirtualIDNumberResult& operator=(GetIAM2OrganizationVirtualIDNumberResult&&) = default;
+  ~GetIAM2OrganizationVirtualIDNumberResult();
+
   static const schema::TypeDesc& describe();
 };
 

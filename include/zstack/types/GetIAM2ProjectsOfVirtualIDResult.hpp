@@ -18,6 +18,13 @@ namespace zstack {
 struct GetIAM2ProjectsOfVirtualIDResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetIAM2ProjectsOfVirtualIDResult();
+  GetIAM2ProjectsOfVirtualIDResult(const GetIAM2ProjectsOfVirtualIDResult&) = default;
+  GetIAM2ProjectsOfVirtualIDResult(GetIAM2ProjectsOfVirtualIDResult&&) noexcept;
+  GetIAM2ProjectsOfVirtualIDResult& operator=(const GetIAM2ProjectsOfVirtualIDResult&) = default;
+  GetIAM2ProjectsOfVirtualIDResult& operator=(GetIAM2ProjectsOfVirtualIDResult&&) = default;
+  ~GetIAM2ProjectsOfVirtualIDResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetIAM2SystemAttributesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetIAM2SystemAttributesResult();
+  GetIAM2SystemAttributesResult(const GetIAM2SystemAttributesResult&) = default;
+  GetIAM2SystemAttributesResult(GetIAM2SystemAttributesResult&&) noexcept;
+  GetIAM2SystemAttributesResult& operator=(const GetIAM2SystemAttributesResult&) = default;
+  GetIAM2SystemAttributesResult& operator=(GetIAM2SystemAttributesResult&&) = default;
+  ~GetIAM2SystemAttributesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct GetIAM2VirtualIDAPIPermissionResult {
   Json permissions;  ///< element type unknown upstream: kept as JSON
   std::optional<bool> noPermission;
 
+  GetIAM2VirtualIDAPIPermissionResult();
+  GetIAM2VirtualIDAPIPermissionResult(const GetIAM2VirtualIDAPIPermissionResult&) = default;
+  GetIAM2VirtualIDAPIPermissionResult(GetIAM2VirtualIDAPIPermissionResult&&) noexcept;
+  GetIAM2VirtualIDAPIPermissionResult& operator=(const GetIAM2VirtualIDAPIPermissionResult&) = default;
+  GetIAM2VirtualIDAPIPermissionResult& operator=(GetIAM2VirtualIDAPIPermissionResult&&) = default;
+  ~GetIAM2VirtualIDAPIPermissionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetIdentityZoneFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetIdentityZoneFromRemoteResult();
+  GetIdentityZoneFromRemoteResult(const GetIdentityZoneFromRemoteResult&) = default;
+  GetIdentityZoneFromRemoteResult(GetIdentityZoneFromRemoteResult&&) noexcept;
+  GetIdentityZoneFromRemoteResult& operator=(const GetIdentityZoneFromRemoteResult&) = default;
+  GetIdentityZoneFromRemoteResult& operator=(GetIdentityZoneFromRemoteResult&&) = default;
+  ~GetIdentityZoneFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

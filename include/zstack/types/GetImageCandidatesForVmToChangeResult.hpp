@@ -18,6 +18,13 @@ namespace zstack {
 struct GetImageCandidatesForVmToChangeResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetImageCandidatesForVmToChangeResult();
+  GetImageCandidatesForVmToChangeResult(const GetImageCandidatesForVmToChangeResult&) = default;
+  GetImageCandidatesForVmToChangeResult(GetImageCandidatesForVmToChangeResult&&) noexcept;
+  GetImageCandidatesForVmToChangeResult& operator=(const GetImageCandidatesForVmToChangeResult&) = default;
+  GetImageCandidatesForVmToChangeResult& operator=(GetImageCandidatesForVmToChangeResult&&) = default;
+  ~GetImageCandidatesForVmToChangeResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetImageQgaResult {
   std::optional<bool> enable;
 
+  GetImageQgaResult();
+  GetImageQgaResult(const GetImageQgaResult&) = default;
+  GetImageQgaResult(GetImageQgaResult&&) noexcept;
+  GetImageQgaResult& operator=(const GetImageQgaResult&) = default;
+  GetImageQgaResult& operator=(GetImageQgaResult&&) = default;
+  ~GetImageQgaResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetImagesFromImageStoreBackupStorageResult {
   Json infos;  ///< element type unknown upstream: kept as JSON
 
+  GetImagesFromImageStoreBackupStorageResult();
+  GetImagesFromImageStoreBackupStorageResult(const GetImagesFromImageStoreBackupStorageResult&) = default;
+  GetImagesFromImageStoreBackupStorageResult(GetImagesFromImageStoreBackupStorageResult&&) noexcept;
+  GetImagesFromImageStoreBackupStorageResult& operator=(const GetImagesFromImageStoreBackupStorageResult&) = default;
+  GetImagesFromImageStoreBackupStorageResult& operator=(GetImagesFromImageStoreBackupStorageResult&&) = default;
+  ~GetImagesFromImageStoreBackupStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetInterdependentL3NetworkImageResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetInterdependentL3NetworkImageResult();
+  GetInterdependentL3NetworkImageResult(const GetInterdependentL3NetworkImageResult&) = default;
+  GetInterdependentL3NetworkImageResult(GetInterdependentL3NetworkImageResult&&) noexcept;
+  GetInterdependentL3NetworkImageResult& operator=(const GetInterdependentL3NetworkImageResult&) = default;
+  GetInterdependentL3NetworkImageResult& operator=(GetInterdependentL3NetworkImageResult&&) = default;
+  ~GetInterdependentL3NetworkImageResult();
+
   static const schema::TypeDesc& describe();
 };
 

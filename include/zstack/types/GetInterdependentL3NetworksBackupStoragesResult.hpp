@@ -18,6 +18,13 @@ namespace zstack {
 struct GetInterdependentL3NetworksBackupStoragesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetInterdependentL3NetworksBackupStoragesResult();
+  GetInterdependentL3NetworksBackupStoragesResult(const GetInterdependentL3NetworksBackupStoragesResult&) = default;
+  GetInterdependentL3NetworksBackupStoragesResult(GetInterdependentL3NetworksBackupStoragesResult&&) noexcept;
+  GetInterdependentL3NetworksBackupStoragesResult& operator=(const GetInterdependentL3NetworksBackupStoragesResult&) = default;
+  GetInterdependentL3NetworksBackupStoragesResult& operator=(GetInterdependentL3NetworksBackupStoragesResult&&) = default;
+  ~GetInterdependentL3NetworksBackupStoragesResult();
+
   static const schema::TypeDesc& describe();
 };
 

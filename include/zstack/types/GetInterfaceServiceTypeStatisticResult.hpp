@@ -19,6 +19,13 @@ struct GetInterfaceServiceTypeStatisticResult {
   Json serviceTypeStatistics;  ///< element type unknown upstream: kept as JSON
   std::optional<std::int64_t> total;
 
+  GetInterfaceServiceTypeStatisticResult();
+  GetInterfaceServiceTypeStatisticResult(const GetInterfaceServiceTypeStatisticResult&) = default;
+  GetInterfaceServiceTypeStatisticResult(GetInterfaceServiceTypeStatisticResult&&) noexcept;
+  GetInterfaceServiceTypeStatisticResult& operator=(const GetInterfaceServiceTypeStatisticResult&) = default;
+  GetInterfaceServiceTypeStatisticResult& operator=(GetInterfaceServiceTypeStatisticResult&&) = default;
+  ~GetInterfaceServiceTypeStatisticResult();
+
   static const schema::TypeDesc& describe();
 };
 

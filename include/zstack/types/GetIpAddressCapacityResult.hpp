@@ -29,6 +29,13 @@ struct GetIpAddressCapacityResult {
   std::vector<IpCapacityData> capacityData;
   std::string resourceType;
 
+  GetIpAddressCapacityResult();
+  GetIpAddressCapacityResult(const GetIpAddressCapacityResult&) = default;
+  GetIpAddressCapacityResult(GetIpAddressCapacityResult&&) noexcept;
+  GetIpAddressCapacityResult& operator=(const GetIpAddressCapacityResult&) = default;
+  GetIpAddressCapacityResult& operator=(GetIpAddressCapacityResult&&) = default;
+  ~GetIpAddressCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

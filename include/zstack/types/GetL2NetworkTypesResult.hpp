@@ -18,6 +18,13 @@ namespace zstack {
 struct GetL2NetworkTypesResult {
   Json types;  ///< element type unknown upstream: kept as JSON
 
+  GetL2NetworkTypesResult();
+  GetL2NetworkTypesResult(const GetL2NetworkTypesResult&) = default;
+  GetL2NetworkTypesResult(GetL2NetworkTypesResult&&) noexcept;
+  GetL2NetworkTypesResult& operator=(const GetL2NetworkTypesResult&) = default;
+  GetL2NetworkTypesResult& operator=(GetL2NetworkTypesResult&&) = default;
+  ~GetL2NetworkTypesResult();
+
   static const schema::TypeDesc& describe();
 };
 

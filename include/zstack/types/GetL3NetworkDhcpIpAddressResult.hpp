@@ -19,6 +19,13 @@ struct GetL3NetworkDhcpIpAddressResult {
   std::string ip;
   std::string ip6;
 
+  GetL3NetworkDhcpIpAddressResult();
+  GetL3NetworkDhcpIpAddressResult(const GetL3NetworkDhcpIpAddressResult&) = default;
+  GetL3NetworkDhcpIpAddressResult(GetL3NetworkDhcpIpAddressResult&&) noexcept;
+  GetL3NetworkDhcpIpAddressResult& operator=(const GetL3NetworkDhcpIpAddressResult&) = default;
+  GetL3NetworkDhcpIpAddressResult& operator=(GetL3NetworkDhcpIpAddressResult&&) = default;
+  ~GetL3NetworkDhcpIpAddressResult();
+
   static const schema::TypeDesc& describe();
 };
 

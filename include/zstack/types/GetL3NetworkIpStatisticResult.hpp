@@ -20,6 +20,13 @@ struct GetL3NetworkIpStatisticResult {
   std::vector<IpStatisticData> ipStatistics;
   std::optional<std::int64_t> total;
 
+  GetL3NetworkIpStatisticResult();
+  GetL3NetworkIpStatisticResult(const GetL3NetworkIpStatisticResult&) = default;
+  GetL3NetworkIpStatisticResult(GetL3NetworkIpStatisticResult&&) noexcept;
+  GetL3NetworkIpStatisticResult& operator=(const GetL3NetworkIpStatisticResult&) = default;
+  GetL3NetworkIpStatisticResult& operator=(GetL3NetworkIpStatisticResult&&) = default;
+  ~GetL3NetworkIpStatisticResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetL3NetworkMtuResult {
   std::optional<std::int32_t> mtu;
 
+  GetL3NetworkMtuResult();
+  GetL3NetworkMtuResult(const GetL3NetworkMtuResult&) = default;
+  GetL3NetworkMtuResult(GetL3NetworkMtuResult&&) noexcept;
+  GetL3NetworkMtuResult& operator=(const GetL3NetworkMtuResult&) = default;
+  GetL3NetworkMtuResult& operator=(GetL3NetworkMtuResult&&) = default;
+  ~GetL3NetworkMtuResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetL3NetworkRouterInterfaceIpResult {
   std::string routerInterfaceIp;
 
+  GetL3NetworkRouterInterfaceIpResult();
+  GetL3NetworkRouterInterfaceIpResult(const GetL3NetworkRouterInterfaceIpResult&) = default;
+  GetL3NetworkRouterInterfaceIpResult(GetL3NetworkRouterInterfaceIpResult&&) noexcept;
+  GetL3NetworkRouterInterfaceIpResult& operator=(const GetL3NetworkRouterInterfaceIpResult&) = default;
+  GetL3NetworkRouterInterfaceIpResult& operator=(GetL3NetworkRouterInterfaceIpResult&&) = default;
+  ~GetL3NetworkRouterInterfaceIpResult();
+
   static const schema::TypeDesc& describe();
 };
 

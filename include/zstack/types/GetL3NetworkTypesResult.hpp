@@ -18,6 +18,13 @@ namespace zstack {
 struct GetL3NetworkTypesResult {
   Json types;  ///< element type unknown upstream: kept as JSON
 
+  GetL3NetworkTypesResult();
+  GetL3NetworkTypesResult(const GetL3NetworkTypesResult&) = default;
+  GetL3NetworkTypesResult(GetL3NetworkTypesResult&&) noexcept;
+  GetL3NetworkTypesResult& operator=(const GetL3NetworkTypesResult&) = default;
+  GetL3NetworkTypesResult& operator=(GetL3NetworkTypesResult&&) = default;
+  ~GetL3NetworkTypesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLdapEntryResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetLdapEntryResult();
+  GetLdapEntryResult(const GetLdapEntryResult&) = default;
+  GetLdapEntryResult(GetLdapEntryResult&&) noexcept;
+  GetLdapEntryResult& operator=(const GetLdapEntryResult&) = default;
+  GetLdapEntryResult& operator=(GetLdapEntryResult&&) = default;
+  ~GetLdapEntryResult();
+
   static const schema::TypeDesc& describe();
 };
 

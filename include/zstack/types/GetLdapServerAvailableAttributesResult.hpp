@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLdapServerAvailableAttributesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetLdapServerAvailableAttributesResult();
+  GetLdapServerAvailableAttributesResult(const GetLdapServerAvailableAttributesResult&) = default;
+  GetLdapServerAvailableAttributesResult(GetLdapServerAvailableAttributesResult&&) noexcept;
+  GetLdapServerAvailableAttributesResult& operator=(const GetLdapServerAvailableAttributesResult&) = default;
+  GetLdapServerAvailableAttributesResult& operator=(GetLdapServerAvailableAttributesResult&&) = default;
+  ~GetLdapServerAvailableAttributesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLicenseAddOnsResult {
   Json addons;  ///< element type unknown upstream: kept as JSON
 
+  GetLicenseAddOnsResult();
+  GetLicenseAddOnsResult(const GetLicenseAddOnsResult&) = default;
+  GetLicenseAddOnsResult(GetLicenseAddOnsResult&&) noexcept;
+  GetLicenseAddOnsResult& operator=(const GetLicenseAddOnsResult&) = default;
+  GetLicenseAddOnsResult& operator=(GetLicenseAddOnsResult&&) = default;
+  ~GetLicenseAddOnsResult();
+
   static const schema::TypeDesc& describe();
 };
 

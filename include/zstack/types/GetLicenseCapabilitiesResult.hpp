@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLicenseCapabilitiesResult {
   Json capabilities;  ///< element type unknown upstream: kept as JSON
 
+  GetLicenseCapabilitiesResult();
+  GetLicenseCapabilitiesResult(const GetLicenseCapabilitiesResult&) = default;
+  GetLicenseCapabilitiesResult(GetLicenseCapabilitiesResult&&) noexcept;
+  GetLicenseCapabilitiesResult& operator=(const GetLicenseCapabilitiesResult&) = default;
+  GetLicenseCapabilitiesResult& operator=(GetLicenseCapabilitiesResult&&) = default;
+  ~GetLicenseCapabilitiesResult();
+
   static const schema::TypeDesc& describe();
 };
 

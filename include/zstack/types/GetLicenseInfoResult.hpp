@@ -20,6 +20,13 @@ struct GetLicenseInfoResult {
   std::optional<LicenseInventory> inventory;
   Json additions;  ///< element type unknown upstream: kept as JSON
 
+  GetLicenseInfoResult();
+  GetLicenseInfoResult(const GetLicenseInfoResult&) = default;
+  GetLicenseInfoResult(GetLicenseInfoResult&&) noexcept;
+  GetLicenseInfoResult& operator=(const GetLicenseInfoResult&) = default;
+  GetLicenseInfoResult& operator=(GetLicenseInfoResult&&) = default;
+  ~GetLicenseInfoResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLicenseUKeyStatusResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetLicenseUKeyStatusResult();
+  GetLicenseUKeyStatusResult(const GetLicenseUKeyStatusResult&) = default;
+  GetLicenseUKeyStatusResult(GetLicenseUKeyStatusResult&&) noexcept;
+  GetLicenseUKeyStatusResult& operator=(const GetLicenseUKeyStatusResult&) = default;
+  GetLicenseUKeyStatusResult& operator=(GetLicenseUKeyStatusResult&&) = default;
+  ~GetLicenseUKeyStatusResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLoadBalancerListenerACLEntriesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetLoadBalancerListenerACLEntriesResult();
+  GetLoadBalancerListenerACLEntriesResult(const GetLoadBalancerListenerACLEntriesResult&) = default;
+  GetLoadBalancerListenerACLEntriesResult(GetLoadBalancerListenerACLEntriesResult&&) noexcept;
+  GetLoadBalancerListenerACLEntriesResult& operator=(const GetLoadBalancerListenerACLEntriesResult&) = default;
+  GetLoadBalancerListenerACLEntriesResult& operator=(GetLoadBalancerListenerACLEntriesResult&&) = default;
+  ~GetLoadBalancerListenerACLEntriesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -24,6 +24,13 @@ struct GetLoadBalancerOwnerResult {
   std::optional<VpcHaGroupInventory> vpcHa;
   std::optional<SlbGroupInventory> slb;
 
+  GetLoadBalancerOwnerResult();
+  GetLoadBalancerOwnerResult(const GetLoadBalancerOwnerResult&) = default;
+  GetLoadBalancerOwnerResult(GetLoadBalancerOwnerResult&&) noexcept;
+  GetLoadBalancerOwnerResult& operator=(const GetLoadBalancerOwnerResult&) = default;
+  GetLoadBalancerOwnerResult& operator=(GetLoadBalancerOwnerResult&&) = default;
+  ~GetLoadBalancerOwnerResult();
+
   static const schema::TypeDesc& describe();
 };
 

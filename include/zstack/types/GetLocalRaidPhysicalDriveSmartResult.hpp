@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLocalRaidPhysicalDriveSmartResult {
   Json result;  ///< element type unknown upstream: kept as JSON
 
+  GetLocalRaidPhysicalDriveSmartResult();
+  GetLocalRaidPhysicalDriveSmartResult(const GetLocalRaidPhysicalDriveSmartResult&) = default;
+  GetLocalRaidPhysicalDriveSmartResult(GetLocalRaidPhysicalDriveSmartResult&&) noexcept;
+  GetLocalRaidPhysicalDriveSmartResult& operator=(const GetLocalRaidPhysicalDriveSmartResult&) = default;
+  GetLocalRaidPhysicalDriveSmartResult& operator=(GetLocalRaidPhysicalDriveSmartResult&&) = default;
+  ~GetLocalRaidPhysicalDriveSmartResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetLocalStorageHostDiskCapacityResult {
   std::vector<HostDiskCapacity> inventories;
 
+  GetLocalStorageHostDiskCapacityResult();
+  GetLocalStorageHostDiskCapacityResult(const GetLocalStorageHostDiskCapacityResult&) = default;
+  GetLocalStorageHostDiskCapacityResult(GetLocalStorageHostDiskCapacityResult&&) noexcept;
+  GetLocalStorageHostDiskCapacityResult& operator=(const GetLocalStorageHostDiskCapacityResult&) = default;
+  GetLocalStorageHostDiskCapacityResult& operator=(GetLocalStorageHostDiskCapacityResult&&) = default;
+  ~GetLocalStorageHostDiskCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetLogConfigurationResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetLogConfigurationResult();
+  GetLogConfigurationResult(const GetLogConfigurationResult&) = default;
+  GetLogConfigurationResult(GetLogConfigurationResult&&) noexcept;
+  GetLogConfigurationResult& operator=(const GetLogConfigurationResult&) = default;
+  GetLogConfigurationResult& operator=(GetLogConfigurationResult&&) = default;
+  ~GetLogConfigurationResult();
+
   static const schema::TypeDesc& describe();
 };
 

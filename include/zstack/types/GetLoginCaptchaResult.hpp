@@ -19,6 +19,13 @@ struct GetLoginCaptchaResult {
   std::string captchaUuid;
   std::string captcha;
 
+  GetLoginCaptchaResult();
+  GetLoginCaptchaResult(const GetLoginCaptchaResult&) = default;
+  GetLoginCaptchaResult(GetLoginCaptchaResult&&) noexcept;
+  GetLoginCaptchaResult& operator=(const GetLoginCaptchaResult&) = default;
+  GetLoginCaptchaResult& operator=(GetLoginCaptchaResult&&) = default;
+  ~GetLoginCaptchaResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetLoginProceduresResult {
   std::vector<LoginAuthenticationProcedureDesc> procedures;
 
+  GetLoginProceduresResult();
+  GetLoginProceduresResult(const GetLoginProceduresResult&) = default;
+  GetLoginProceduresResult(GetLoginProceduresResult&&) noexcept;
+  GetLoginProceduresResult& operator=(const GetLoginProceduresResult&) = default;
+  GetLoginProceduresResult& operator=(GetLoginProceduresResult&&) = default;
+  ~GetLoginProceduresResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetManagementNodeArchResult {
   std::string architecture;
 
+  GetManagementNodeArchResult();
+  GetManagementNodeArchResult(const GetManagementNodeArchResult&) = default;
+  GetManagementNodeArchResult(GetManagementNodeArchResult&&) noexcept;
+  GetManagementNodeArchResult& operator=(const GetManagementNodeArchResult&) = default;
+  GetManagementNodeArchResult& operator=(GetManagementNodeArchResult&&) = default;
+  ~GetManagementNodeArchResult();
+
   static const schema::TypeDesc& describe();
 };
 

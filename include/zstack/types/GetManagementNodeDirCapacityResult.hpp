@@ -18,6 +18,13 @@ namespace zstack {
 struct GetManagementNodeDirCapacityResult {
   Json result;  ///< element type unknown upstream: kept as JSON
 
+  GetManagementNodeDirCapacityResult();
+  GetManagementNodeDirCapacityResult(const GetManagementNodeDirCapacityResult&) = default;
+  GetManagementNodeDirCapacityResult(GetManagementNodeDirCapacityResult&&) noexcept;
+  GetManagementNodeDirCapacityResult& operator=(const GetManagementNodeDirCapacityResult&) = default;
+  GetManagementNodeDirCapacityResult& operator=(GetManagementNodeDirCapacityResult&&) = default;
+  ~GetManagementNodeDirCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct GetManagementNodeOSResult {
   std::string name;
   std::string version;
 
+  GetManagementNodeOSResult();
+  GetManagementNodeOSResult(const GetManagementNodeOSResult&) = default;
+  GetManagementNodeOSResult(GetManagementNodeOSResult&&) noexcept;
+  GetManagementNodeOSResult& operator=(const GetManagementNodeOSResult&) = default;
+  GetManagementNodeOSResult& operator=(GetManagementNodeOSResult&&) = default;
+  ~GetManagementNodeOSResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetMdevDeviceCandidatesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetMdevDeviceCandidatesResult();
+  GetMdevDeviceCandidatesResult(const GetMdevDeviceCandidatesResult&) = default;
+  GetMdevDeviceCandidatesResult(GetMdevDeviceCandidatesResult&&) noexcept;
+  GetMdevDeviceCandidatesResult& operator=(const GetMdevDeviceCandidatesResult&) = default;
+  GetMdevDeviceCandidatesResult& operator=(GetMdevDeviceCandidatesResult&&) = default;
+  ~GetMdevDeviceCandidatesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetMdevDeviceSpecCandidatesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetMdevDeviceSpecCandidatesResult();
+  GetMdevDeviceSpecCandidatesResult(const GetMdevDeviceSpecCandidatesResult&) = default;
+  GetMdevDeviceSpecCandidatesResult(GetMdevDeviceSpecCandidatesResult&&) noexcept;
+  GetMdevDeviceSpecCandidatesResult& operator=(const GetMdevDeviceSpecCandidatesResult&) = default;
+  GetMdevDeviceSpecCandidatesResult& operator=(GetMdevDeviceSpecCandidatesResult&&) = default;
+  ~GetMdevDeviceSpecCandidatesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct GetMemorySnapshotGroupReferenceResult {
   std::vector<VolumeSnapshotGroupInventory> inventories;
   std::string resourceUuid;
 
+  GetMemorySnapshotGroupReferenceResult();
+  GetMemorySnapshotGroupReferenceResult(const GetMemorySnapshotGroupReferenceResult&) = default;
+  GetMemorySnapshotGroupReferenceResult(GetMemorySnapshotGroupReferenceResult&&) noexcept;
+  GetMemorySnapshotGroupReferenceResult& operator=(const GetMemorySnapshotGroupReferenceResult&) = default;
+  GetMemorySnapshotGroupReferenceResult& operator=(GetMemorySnapshotGroupReferenceResult&&) = default;
+  ~GetMemorySnapshotGroupReferenceResult();
+
   static const schema::TypeDesc& describe();
 };
 

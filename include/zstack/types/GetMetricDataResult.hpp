@@ -18,6 +18,13 @@ namespace zstack {
 struct GetMetricDataResult {
   Json data;  ///< element type unknown upstream: kept as JSON
 
+  GetMetricDataResult();
+  GetMetricDataResult(const GetMetricDataResult&) = default;
+  GetMetricDataResult(GetMetricDataResult&&) noexcept;
+  GetMetricDataResult& operator=(const GetMetricDataResult&) = default;
+  GetMetricDataResult& operator=(GetMetricDataResult&&) = default;
+  ~GetMetricDataResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetMetricLabelValueResult {
   Json labels;  ///< element type unknown upstream: kept as JSON
 
+  GetMetricLabelValueResult();
+  GetMetricLabelValueResult(const GetMetricLabelValueResult&) = default;
+  GetMetricLabelValueResult(GetMetricLabelValueResult&&) noexcept;
+  GetMetricLabelValueResult& operator=(const GetMetricLabelValueResult&) = default;
+  GetMetricLabelValueResult& operator=(GetMetricLabelValueResult&&) = default;
+  ~GetMetricLabelValueResult();
+
   static const schema::TypeDesc& describe();
 };
 

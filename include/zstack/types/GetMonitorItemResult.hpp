@@ -18,6 +18,13 @@ namespace zstack {
 struct GetMonitorItemResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetMonitorItemResult();
+  GetMonitorItemResult(const GetMonitorItemResult&) = default;
+  GetMonitorItemResult(GetMonitorItemResult&&) noexcept;
+  GetMonitorItemResult& operator=(const GetMonitorItemResult&) = default;
+  GetMonitorItemResult& operator=(GetMonitorItemResult&&) = default;
+  ~GetMonitorItemResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetNetworkServiceTypesReply {
   std::map<std::string, std::vector<std::string>> types;
 
+  GetNetworkServiceTypesReply();
+  GetNetworkServiceTypesReply(const GetNetworkServiceTypesReply&) = default;
+  GetNetworkServiceTypesReply(GetNetworkServiceTypesReply&&) noexcept;
+  GetNetworkServiceTypesReply& operator=(const GetNetworkServiceTypesReply&) = default;
+  GetNetworkServiceTypesReply& operator=(GetNetworkServiceTypesReply&&) = default;
+  ~GetNetworkServiceTypesReply();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct GetNicQosResult {
   std::optional<std::int64_t> outboundBandwidthUpthreshold;
   std::optional<std::int64_t> inboundBandwidthUpthreshold;
 
+  GetNicQosResult();
+  GetNicQosResult(const GetNicQosResult&) = default;
+  GetNicQosResult(GetNicQosResult&&) noexcept;
+  GetNicQosResult& operator=(const GetNicQosResult&) = default;
+  GetNicQosResult& operator=(GetNicQosResult&&) = default;
+  ~GetNicQosResult();
+
   static const schema::TypeDesc& describe();
 };
 

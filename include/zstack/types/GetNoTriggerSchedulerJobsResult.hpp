@@ -18,6 +18,13 @@ namespace zstack {
 struct GetNoTriggerSchedulerJobsResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetNoTriggerSchedulerJobsResult();
+  GetNoTriggerSchedulerJobsResult(const GetNoTriggerSchedulerJobsResult&) = default;
+  GetNoTriggerSchedulerJobsResult(GetNoTriggerSchedulerJobsResult&&) noexcept;
+  GetNoTriggerSchedulerJobsResult& operator=(const GetNoTriggerSchedulerJobsResult&) = default;
+  GetNoTriggerSchedulerJobsResult& operator=(GetNoTriggerSchedulerJobsResult&&) = default;
+  ~GetNoTriggerSchedulerJobsResult();
+
   static const schema::TypeDesc& describe();
 };
 

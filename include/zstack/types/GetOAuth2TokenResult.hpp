@@ -21,6 +21,13 @@ struct GetOAuth2TokenResult {
   std::optional<OAuth2TokenInventory> inventory;
   std::optional<SSOServerTokenInventory> serverTokenInventory;
 
+  GetOAuth2TokenResult();
+  GetOAuth2TokenResult(const GetOAuth2TokenResult&) = default;
+  GetOAuth2TokenResult(GetOAuth2TokenResult&&) noexcept;
+  GetOAuth2TokenResult& operator=(const GetOAuth2TokenResult&) = default;
+  GetOAuth2TokenResult& operator=(GetOAuth2TokenResult&&) = default;
+  ~GetOAuth2TokenResult();
+
   static const schema::TypeDesc& describe();
 };
 

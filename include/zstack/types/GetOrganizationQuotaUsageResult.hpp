@@ -18,6 +18,13 @@ namespace zstack {
 struct GetOrganizationQuotaUsageResult {
   Json usages;  ///< element type unknown upstream: kept as JSON
 
+  GetOrganizationQuotaUsageResult();
+  GetOrganizationQuotaUsageResult(const GetOrganizationQuotaUsageResult&) = default;
+  GetOrganizationQuotaUsageResult(GetOrganizationQuotaUsageResult&&) noexcept;
+  GetOrganizationQuotaUsageResult& operator=(const GetOrganizationQuotaUsageResult&) = default;
+  GetOrganizationQuotaUsageResult& operator=(GetOrganizationQuotaUsageResult&&) = default;
+  ~GetOrganizationQuotaUsageResult();
+
   static const schema::TypeDesc& describe();
 };
 

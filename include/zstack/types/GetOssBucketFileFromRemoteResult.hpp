@@ -18,6 +18,13 @@ namespace zstack {
 struct GetOssBucketFileFromRemoteResult {
   Json files;  ///< element type unknown upstream: kept as JSON
 
+  GetOssBucketFileFromRemoteResult();
+  GetOssBucketFileFromRemoteResult(const GetOssBucketFileFromRemoteResult&) = default;
+  GetOssBucketFileFromRemoteResult(GetOssBucketFileFromRemoteResult&&) noexcept;
+  GetOssBucketFileFromRemoteResult& operator=(const GetOssBucketFileFromRemoteResult&) = default;
+  GetOssBucketFileFromRemoteResult& operator=(GetOssBucketFileFromRemoteResult&&) = default;
+  ~GetOssBucketFileFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetOssBucketNameFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetOssBucketNameFromRemoteResult();
+  GetOssBucketNameFromRemoteResult(const GetOssBucketNameFromRemoteResult&) = default;
+  GetOssBucketNameFromRemoteResult(GetOssBucketNameFromRemoteResult&&) noexcept;
+  GetOssBucketNameFromRemoteResult& operator=(const GetOssBucketNameFromRemoteResult&) = default;
+  GetOssBucketNameFromRemoteResult& operator=(GetOssBucketNameFromRemoteResult&&) = default;
+  ~GetOssBucketNameFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

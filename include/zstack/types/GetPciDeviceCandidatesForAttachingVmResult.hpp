@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPciDeviceCandidatesForAttachingVmResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetPciDeviceCandidatesForAttachingVmResult();
+  GetPciDeviceCandidatesForAttachingVmResult(const GetPciDeviceCandidatesForAttachingVmResult&) = default;
+  GetPciDeviceCandidatesForAttachingVmResult(GetPciDeviceCandidatesForAttachingVmResult&&) noexcept;
+  GetPciDeviceCandidatesForAttachingVmResult& operator=(const GetPciDeviceCandidatesForAttachingVmResult&) = default;
+  GetPciDeviceCandidatesForAttachingVmResult& operator=(GetPciDeviceCandidatesForAttachingVmResult&&) = default;
+  ~GetPciDeviceCandidatesForAttachingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

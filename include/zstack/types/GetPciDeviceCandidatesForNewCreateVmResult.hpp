@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPciDeviceCandidatesForNewCreateVmResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetPciDeviceCandidatesForNewCreateVmResult();
+  GetPciDeviceCandidatesForNewCreateVmResult(const GetPciDeviceCandidatesForNewCreateVmResult&) = default;
+  GetPciDeviceCandidatesForNewCreateVmResult(GetPciDeviceCandidatesForNewCreateVmResult&&) noexcept;
+  GetPciDeviceCandidatesForNewCreateVmResult& operator=(const GetPciDeviceCandidatesForNewCreateVmResult&) = default;
+  GetPciDeviceCandidatesForNewCreateVmResult& operator=(GetPciDeviceCandidatesForNewCreateVmResult&&) = default;
+  ~GetPciDeviceCandidatesForNewCreateVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

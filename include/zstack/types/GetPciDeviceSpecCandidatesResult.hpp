@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPciDeviceSpecCandidatesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetPciDeviceSpecCandidatesResult();
+  GetPciDeviceSpecCandidatesResult(const GetPciDeviceSpecCandidatesResult&) = default;
+  GetPciDeviceSpecCandidatesResult(GetPciDeviceSpecCandidatesResult&&) noexcept;
+  GetPciDeviceSpecCandidatesResult& operator=(const GetPciDeviceSpecCandidatesResult&) = default;
+  GetPciDeviceSpecCandidatesResult& operator=(GetPciDeviceSpecCandidatesResult&&) = default;
+  ~GetPciDeviceSpecCandidatesResult();
+
   static const schema::TypeDesc& describe();
 };
 

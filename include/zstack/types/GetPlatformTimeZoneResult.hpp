@@ -19,6 +19,13 @@ struct GetPlatformTimeZoneResult {
   std::string timezone;
   std::string offset;
 
+  GetPlatformTimeZoneResult();
+  GetPlatformTimeZoneResult(const GetPlatformTimeZoneResult&) = default;
+  GetPlatformTimeZoneResult(GetPlatformTimeZoneResult&&) noexcept;
+  GetPlatformTimeZoneResult& operator=(const GetPlatformTimeZoneResult&) = default;
+  GetPlatformTimeZoneResult& operator=(GetPlatformTimeZoneResult&&) = default;
+  ~GetPlatformTimeZoneResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPolicyRouteRuleSetFromVirtualRouterResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetPolicyRouteRuleSetFromVirtualRouterResult();
+  GetPolicyRouteRuleSetFromVirtualRouterResult(const GetPolicyRouteRuleSetFromVirtualRouterResult&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterResult(GetPolicyRouteRuleSetFromVirtualRouterResult&&) noexcept;
+  GetPolicyRouteRuleSetFromVirtualRouterResult& operator=(const GetPolicyRouteRuleSetFromVirtualRouterResult&) = default;
+  GetPolicyRouteRuleSetFromVirtualRouterResult& operator=(GetPolicyRouteRuleSetFromVirtualRouterResult&&) = default;
+  ~GetPolicyRouteRuleSetFromVirtualRouterResult();
+
   static const schema::TypeDesc& describe();
 };
 

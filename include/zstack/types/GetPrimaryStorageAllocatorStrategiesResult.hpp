@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPrimaryStorageAllocatorStrategiesResult {
   Json strategies;  ///< element type unknown upstream: kept as JSON
 
+  GetPrimaryStorageAllocatorStrategiesResult();
+  GetPrimaryStorageAllocatorStrategiesResult(const GetPrimaryStorageAllocatorStrategiesResult&) = default;
+  GetPrimaryStorageAllocatorStrategiesResult(GetPrimaryStorageAllocatorStrategiesResult&&) noexcept;
+  GetPrimaryStorageAllocatorStrategiesResult& operator=(const GetPrimaryStorageAllocatorStrategiesResult&) = default;
+  GetPrimaryStorageAllocatorStrategiesResult& operator=(GetPrimaryStorageAllocatorStrategiesResult&&) = default;
+  ~GetPrimaryStorageAllocatorStrategiesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPrimaryStorageCandidatesForVmMigrationResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetPrimaryStorageCandidatesForVmMigrationResult();
+  GetPrimaryStorageCandidatesForVmMigrationResult(const GetPrimaryStorageCandidatesForVmMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationResult(GetPrimaryStorageCandidatesForVmMigrationResult&&) noexcept;
+  GetPrimaryStorageCandidatesForVmMigrationResult& operator=(const GetPrimaryStorageCandidatesForVmMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVmMigrationResult& operator=(GetPrimaryStorageCandidatesForVmMigrationResult&&) = default;
+  ~GetPrimaryStorageCandidatesForVmMigrationResult();
+
   static const schema::TypeDesc& describe();
 };
 

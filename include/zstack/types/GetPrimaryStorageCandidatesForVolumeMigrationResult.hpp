@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPrimaryStorageCandidatesForVolumeMigrationResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetPrimaryStorageCandidatesForVolumeMigrationResult();
+  GetPrimaryStorageCandidatesForVolumeMigrationResult(const GetPrimaryStorageCandidatesForVolumeMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationResult(GetPrimaryStorageCandidatesForVolumeMigrationResult&&) noexcept;
+  GetPrimaryStorageCandidatesForVolumeMigrationResult& operator=(const GetPrimaryStorageCandidatesForVolumeMigrationResult&) = default;
+  GetPrimaryStorageCandidatesForVolumeMigrationResult& operator=(GetPrimaryStorageCandidatesForVolumeMigrationResult&&) = default;
+  ~GetPrimaryStorageCandidatesForVolumeMigrationResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct GetPrimaryStorageCapacityResult {
   std::optional<std::int64_t> totalPhysicalCapacity;
   std::optional<std::int64_t> availablePhysicalCapacity;
 
+  GetPrimaryStorageCapacityResult();
+  GetPrimaryStorageCapacityResult(const GetPrimaryStorageCapacityResult&) = default;
+  GetPrimaryStorageCapacityResult(GetPrimaryStorageCapacityResult&&) noexcept;
+  GetPrimaryStorageCapacityResult& operator=(const GetPrimaryStorageCapacityResult&) = default;
+  GetPrimaryStorageCapacityResult& operator=(GetPrimaryStorageCapacityResult&&) = default;
+  ~GetPrimaryStorageCapacityResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct GetPrimaryStorageLicenseInfoResult {
   std::string name;
   std::string expireTime;
 
+  GetPrimaryStorageLicenseInfoResult();
+  GetPrimaryStorageLicenseInfoResult(const GetPrimaryStorageLicenseInfoResult&) = default;
+  GetPrimaryStorageLicenseInfoResult(GetPrimaryStorageLicenseInfoResult&&) noexcept;
+  GetPrimaryStorageLicenseInfoResult& operator=(const GetPrimaryStorageLicenseInfoResult&) = default;
+  GetPrimaryStorageLicenseInfoResult& operator=(GetPrimaryStorageLicenseInfoResult&&) = default;
+  ~GetPrimaryStorageLicenseInfoResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetPrimaryStorageTypesResult {
   Json types;  ///< element type unknown upstream: kept as JSON
 
+  GetPrimaryStorageTypesResult();
+  GetPrimaryStorageTypesResult(const GetPrimaryStorageTypesResult&) = default;
+  GetPrimaryStorageTypesResult(GetPrimaryStorageTypesResult&&) noexcept;
+  GetPrimaryStorageTypesResult& operator=(const GetPrimaryStorageTypesResult&) = default;
+  GetPrimaryStorageTypesResult& operator=(GetPrimaryStorageTypesResult&&) = default;
+  ~GetPrimaryStorageTypesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct GetPrimaryStorageUsageReportResult {
   std::map<std::string, UsageReport> uriUsageForecast;
   std::optional<UsageReport> usageReport;
 
+  GetPrimaryStorageUsageReportResult();
+  GetPrimaryStorageUsageReportResult(const GetPrimaryStorageUsageReportResult&) = default;
+  GetPrimaryStorageUsageReportResult(GetPrimaryStorageUsageReportResult&&) noexcept;
+  GetPrimaryStorageUsageReportResult& operator=(const GetPrimaryStorageUsageReportResult&) = default;
+  GetPrimaryStorageUsageReportResult& operator=(GetPrimaryStorageUsageReportResult&&) = default;
+  ~GetPrimaryStorageUsageReportResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetResourceAccountResult {
   std::map<std::string, AccountInventory> inventories;
 
+  GetResourceAccountResult();
+  GetResourceAccountResult(const GetResourceAccountResult&) = default;
+  GetResourceAccountResult(GetResourceAccountResult&&) noexcept;
+  GetResourceAccountResult& operator=(const GetResourceAccountResult&) = default;
+  GetResourceAccountResult& operator=(GetResourceAccountResult&&) = default;
+  ~GetResourceAccountResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetResourceBindableConfigResult {
   Json bindableConfigs;  ///< element type unknown upstream: kept as JSON
 
+  GetResourceBindableConfigResult();
+  GetResourceBindableConfigResult(const GetResourceBindableConfigResult&) = default;
+  GetResourceBindableConfigResult(GetResourceBindableConfigResult&&) noexcept;
+  GetResourceBindableConfigResult& operator=(const GetResourceBindableConfigResult&) = default;
+  GetResourceBindableConfigResult& operator=(GetResourceBindableConfigResult&&) = default;
+  ~GetResourceBindableConfigResult();
+
   static const schema::TypeDesc& describe();
 };
 

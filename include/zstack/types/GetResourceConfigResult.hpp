@@ -19,6 +19,13 @@ struct GetResourceConfigResult {
   std::string value;
   Json effectiveConfigs;  ///< element type unknown upstream: kept as JSON
 
+  GetResourceConfigResult();
+  GetResourceConfigResult(const GetResourceConfigResult&) = default;
+  GetResourceConfigResult(GetResourceConfigResult&&) noexcept;
+  GetResourceConfigResult& operator=(const GetResourceConfigResult&) = default;
+  GetResourceConfigResult& operator=(GetResourceConfigResult&&) = default;
+  ~GetResourceConfigResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetResourceConfigsResult {
   Json configs;  ///< element type unknown upstream: kept as JSON
 
+  GetResourceConfigsResult();
+  GetResourceConfigsResult(const GetResourceConfigsResult&) = default;
+  GetResourceConfigsResult(GetResourceConfigsResult&&) noexcept;
+  GetResourceConfigsResult& operator=(const GetResourceConfigsResult&) = default;
+  GetResourceConfigsResult& operator=(GetResourceConfigsResult&&) = default;
+  ~GetResourceConfigsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetResourceFromPublishAppResult {
   Json resources;  ///< element type unknown upstream: kept as JSON
 
+  GetResourceFromPublishAppResult();
+  GetResourceFromPublishAppResult(const GetResourceFromPublishAppResult&) = default;
+  GetResourceFromPublishAppResult(GetResourceFromPublishAppResult&&) noexcept;
+  GetResourceFromPublishAppResult& operator=(const GetResourceFromPublishAppResult&) = default;
+  GetResourceFromPublishAppResult& operator=(GetResourceFromPublishAppResult&&) = default;
+  ~GetResourceFromPublishAppResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetResourceFromResourceStackResult {
   Json resources;  ///< element type unknown upstream: kept as JSON
 
+  GetResourceFromResourceStackResult();
+  GetResourceFromResourceStackResult(const GetResourceFromResourceStackResult&) = default;
+  GetResourceFromResourceStackResult(GetResourceFromResourceStackResult&&) noexcept;
+  GetResourceFromResourceStackResult& operator=(const GetResourceFromResourceStackResult&) = default;
+  GetResourceFromResourceStackResult& operator=(GetResourceFromResourceStackResult&&) = default;
+  ~GetResourceFromResourceStackResult();
+
   static const schema::TypeDesc& describe();
 };
 

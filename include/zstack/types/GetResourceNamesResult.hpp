@@ -19,6 +19,13 @@ namespace zstack {
 struct GetResourceNamesResult {
   std::vector<ResourceInventory> inventories;
 
+  GetResourceNamesResult();
+  GetResourceNamesResult(const GetResourceNamesResult&) = default;
+  GetResourceNamesResult(GetResourceNamesResult&&) noexcept;
+  GetResourceNamesResult& operator=(const GetResourceNamesResult&) = default;
+  GetResourceNamesResult& operator=(GetResourceNamesResult&&) = default;
+  ~GetResourceNamesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetResourceStackFromResourceResult {
   Json stack;  ///< element type unknown upstream: kept as JSON
 
+  GetResourceStackFromResourceResult();
+  GetResourceStackFromResourceResult(const GetResourceStackFromResourceResult&) = default;
+  GetResourceStackFromResourceResult(GetResourceStackFromResourceResult&&) noexcept;
+  GetResourceStackFromResourceResult& operator=(const GetResourceStackFromResourceResult&) = default;
+  GetResourceStackFromResourceResult& operator=(GetResourceStackFromResourceResult&&) = default;
+  ~GetResourceStackFromResourceResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetResourceStackVmStatusResult {
   Json portStatus;  ///< element type unknown upstream: kept as JSON
 
+  GetResourceStackVmStatusResult();
+  GetResourceStackVmStatusResult(const GetResourceStackVmStatusResult&) = default;
+  GetResourceStackVmStatusResult(GetResourceStackVmStatusResult&&) noexcept;
+  GetResourceStackVmStatusResult& operator=(const GetResourceStackVmStatusResult&) = default;
+  GetResourceStackVmStatusResult& operator=(GetResourceStackVmStatusResult&&) = default;
+  ~GetResourceStackVmStatusResult();
+
   static const schema::TypeDesc& describe();
 };
 

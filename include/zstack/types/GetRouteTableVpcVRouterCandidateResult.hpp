@@ -18,6 +18,13 @@ namespace zstack {
 struct GetRouteTableVpcVRouterCandidateResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetRouteTableVpcVRouterCandidateResult();
+  GetRouteTableVpcVRouterCandidateResult(const GetRouteTableVpcVRouterCandidateResult&) = default;
+  GetRouteTableVpcVRouterCandidateResult(GetRouteTableVpcVRouterCandidateResult&&) noexcept;
+  GetRouteTableVpcVRouterCandidateResult& operator=(const GetRouteTableVpcVRouterCandidateResult&) = default;
+  GetRouteTableVpcVRouterCandidateResult& operator=(GetRouteTableVpcVRouterCandidateResult&&) = default;
+  ~GetRouteTableVpcVRouterCandidateResult();
+
   static const schema::TypeDesc& describe();
 };
 

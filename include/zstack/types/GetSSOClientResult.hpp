@@ -18,6 +18,13 @@ namespace zstack {
 struct GetSSOClientResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetSSOClientResult();
+  GetSSOClientResult(const GetSSOClientResult&) = default;
+  GetSSOClientResult(GetSSOClientResult&&) noexcept;
+  GetSSOClientResult& operator=(const GetSSOClientResult&) = default;
+  GetSSOClientResult& operator=(GetSSOClientResult&&) = default;
+  ~GetSSOClientResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct GetSchedulerExecutionReportResult {
   Json partialSuccessRecords;  ///< element type unknown upstream: kept as JSON
   Json waitingRecords;  ///< element type unknown upstream: kept as JSON
 
+  GetSchedulerExecutionReportResult();
+  GetSchedulerExecutionReportResult(const GetSchedulerExecutionReportResult&) = default;
+  GetSchedulerExecutionReportResult(GetSchedulerExecutionReportResult&&) noexcept;
+  GetSchedulerExecutionReportResult& operator=(const GetSchedulerExecutionReportResult&) = default;
+  GetSchedulerExecutionReportResult& operator=(GetSchedulerExecutionReportResult&&) = default;
+  ~GetSchedulerExecutionReportResult();
+
   static const schema::TypeDesc& describe();
 };
 

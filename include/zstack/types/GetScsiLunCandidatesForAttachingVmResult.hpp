@@ -18,6 +18,13 @@ namespace zstack {
 struct GetScsiLunCandidatesForAttachingVmResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetScsiLunCandidatesForAttachingVmResult();
+  GetScsiLunCandidatesForAttachingVmResult(const GetScsiLunCandidatesForAttachingVmResult&) = default;
+  GetScsiLunCandidatesForAttachingVmResult(GetScsiLunCandidatesForAttachingVmResult&&) noexcept;
+  GetScsiLunCandidatesForAttachingVmResult& operator=(const GetScsiLunCandidatesForAttachingVmResult&) = default;
+  GetScsiLunCandidatesForAttachingVmResult& operator=(GetScsiLunCandidatesForAttachingVmResult&&) = default;
+  ~GetScsiLunCandidatesForAttachingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetSharedBlockCandidateResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  GetSharedBlockCandidateResult();
+  GetSharedBlockCandidateResult(const GetSharedBlockCandidateResult&) = default;
+  GetSharedBlockCandidateResult(GetSharedBlockCandidateResult&&) noexcept;
+  GetSharedBlockCandidateResult& operator=(const GetSharedBlockCandidateResult&) = default;
+  GetSharedBlockCandidateResult& operator=(GetSharedBlockCandidateResult&&) = default;
+  ~GetSharedBlockCandidateResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetSignatureServerEncryptPublicKeyResult {
   std::string publicKey;
 
+  GetSignatureServerEncryptPublicKeyResult();
+  GetSignatureServerEncryptPublicKeyResult(const GetSignatureServerEncryptPublicKeyResult&) = default;
+  GetSignatureServerEncryptPublicKeyResult(GetSignatureServerEncryptPublicKeyResult&&) noexcept;
+  GetSignatureServerEncryptPublicKeyResult& operator=(const GetSignatureServerEncryptPublicKeyResult&) = default;
+  GetSignatureServerEncryptPublicKeyResult& operator=(GetSignatureServerEncryptPublicKeyResult&&) = default;
+  ~GetSignatureServerEncryptPublicKeyResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetSpiceCertificatesResult {
   std::string certificateStr;
 
+  GetSpiceCertificatesResult();
+  GetSpiceCertificatesResult(const GetSpiceCertificatesResult&) = default;
+  GetSpiceCertificatesResult(GetSpiceCertificatesResult&&) noexcept;
+  GetSpiceCertificatesResult& operator=(const GetSpiceCertificatesResult&) = default;
+  GetSpiceCertificatesResult& operator=(GetSpiceCertificatesResult&&) = default;
+  ~GetSpiceCertificatesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetSupportAPIsResult {
   std::vector<std::string> supportApis;
 
+  GetSupportAPIsResult();
+  GetSupportAPIsResult(const GetSupportAPIsResult&) = default;
+  GetSupportAPIsResult(GetSupportAPIsResult&&) noexcept;
+  GetSupportAPIsResult& operator=(const GetSupportAPIsResult&) = default;
+  GetSupportAPIsResult& operator=(GetSupportAPIsResult&&) = default;
+  ~GetSupportAPIsResult();
+
   static const schema::TypeDesc& describe();
 };
 

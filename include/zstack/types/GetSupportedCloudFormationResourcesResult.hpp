@@ -18,6 +18,13 @@ namespace zstack {
 struct GetSupportedCloudFormationResourcesResult {
   Json resources;  ///< element type unknown upstream: kept as JSON
 
+  GetSupportedCloudFormationResourcesResult();
+  GetSupportedCloudFormationResourcesResult(const GetSupportedCloudFormationResourcesResult&) = default;
+  GetSupportedCloudFormationResourcesResult(GetSupportedCloudFormationResourcesResult&&) noexcept;
+  GetSupportedCloudFormationResourcesResult& operator=(const GetSupportedCloudFormationResourcesResult&) = default;
+  GetSupportedCloudFormationResourcesResult& operator=(GetSupportedCloudFormationResourcesResult&&) = default;
+  ~GetSupportedCloudFormationResourcesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetSupportedIdentityModelsResult {
   std::vector<std::string> configs;
 
+  GetSupportedIdentityModelsResult();
+  GetSupportedIdentityModelsResult(const GetSupportedIdentityModelsResult&) = default;
+  GetSupportedIdentityModelsResult(GetSupportedIdentityModelsResult&&) noexcept;
+  GetSupportedIdentityModelsResult& operator=(const GetSupportedIdentityModelsResult&) = default;
+  GetSupportedIdentityModelsResult& operator=(GetSupportedIdentityModelsResult&&) = default;
+  ~GetSupportedIdentityModelsResult();
+
   static const schema::TypeDesc& describe();
 };
 

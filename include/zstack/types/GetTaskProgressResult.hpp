@@ -19,6 +19,13 @@ namespace zstack {
 struct GetTaskProgressResult {
   std::vector<TaskProgressInventory> inventories;
 
+  GetTaskProgressResult();
+  GetTaskProgressResult(const GetTaskProgressResult&) = default;
+  GetTaskProgressResult(GetTaskProgressResult&&) noexcept;
+  GetTaskProgressResult& operator=(const GetTaskProgressResult&) = default;
+  GetTaskProgressResult& operator=(GetTaskProgressResult&&) = default;
+  ~GetTaskProgressResult();
+
   static const schema::TypeDesc& describe();
 };
 

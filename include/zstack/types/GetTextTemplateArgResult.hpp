@@ -18,6 +18,13 @@ namespace zstack {
 struct GetTextTemplateArgResult {
   Json defaultSupportedParams;  ///< element type unknown upstream: kept as JSON
 
+  GetTextTemplateArgResult();
+  GetTextTemplateArgResult(const GetTextTemplateArgResult&) = default;
+  GetTextTemplateArgResult(GetTextTemplateArgResult&&) noexcept;
+  GetTextTemplateArgResult& operator=(const GetTextTemplateArgResult&) = default;
+  GetTextTemplateArgResult& operator=(GetTextTemplateArgResult&&) = default;
+  ~GetTextTemplateArgResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetTrashOnBackupStorageResult {
   std::vector<InstallPathRecycleInventory> inventories;
 
+  GetTrashOnBackupStorageResult();
+  GetTrashOnBackupStorageResult(const GetTrashOnBackupStorageResult&) = default;
+  GetTrashOnBackupStorageResult(GetTrashOnBackupStorageResult&&) noexcept;
+  GetTrashOnBackupStorageResult& operator=(const GetTrashOnBackupStorageResult&) = default;
+  GetTrashOnBackupStorageResult& operator=(GetTrashOnBackupStorageResult&&) = default;
+  ~GetTrashOnBackupStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetTrashOnPrimaryStorageResult {
   std::vector<InstallPathRecycleInventory> inventories;
 
+  GetTrashOnPrimaryStorageResult();
+  GetTrashOnPrimaryStorageResult(const GetTrashOnPrimaryStorageResult&) = default;
+  GetTrashOnPrimaryStorageResult(GetTrashOnPrimaryStorageResult&&) noexcept;
+  GetTrashOnPrimaryStorageResult& operator=(const GetTrashOnPrimaryStorageResult&) = default;
+  GetTrashOnPrimaryStorageResult& operator=(GetTrashOnPrimaryStorageResult&&) = default;
+  ~GetTrashOnPrimaryStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

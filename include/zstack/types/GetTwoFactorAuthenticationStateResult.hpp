@@ -18,6 +18,13 @@ namespace zstack {
 struct GetTwoFactorAuthenticationStateResult {
   std::string state;
 
+  GetTwoFactorAuthenticationStateResult();
+  GetTwoFactorAuthenticationStateResult(const GetTwoFactorAuthenticationStateResult&) = default;
+  GetTwoFactorAuthenticationStateResult(GetTwoFactorAuthenticationStateResult&&) noexcept;
+  GetTwoFactorAuthenticationStateResult& operator=(const GetTwoFactorAuthenticationStateResult&) = default;
+  GetTwoFactorAuthenticationStateResult& operator=(GetTwoFactorAuthenticationStateResult&&) = default;
+  ~GetTwoFactorAuthenticationStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

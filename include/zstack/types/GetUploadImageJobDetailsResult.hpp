@@ -19,6 +19,13 @@ namespace zstack {
 struct GetUploadImageJobDetailsResult {
   std::vector<JobDetails> existingJobDetails;
 
+  GetUploadImageJobDetailsResult();
+  GetUploadImageJobDetailsResult(const GetUploadImageJobDetailsResult&) = default;
+  GetUploadImageJobDetailsResult(GetUploadImageJobDetailsResult&&) noexcept;
+  GetUploadImageJobDetailsResult& operator=(const GetUploadImageJobDetailsResult&) = default;
+  GetUploadImageJobDetailsResult& operator=(GetUploadImageJobDetailsResult&&) = default;
+  ~GetUploadImageJobDetailsResult();
+
   static const schema::TypeDesc& describe();
 };
 

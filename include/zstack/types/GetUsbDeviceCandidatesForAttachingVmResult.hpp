@@ -18,6 +18,13 @@ namespace zstack {
 struct GetUsbDeviceCandidatesForAttachingVmResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetUsbDeviceCandidatesForAttachingVmResult();
+  GetUsbDeviceCandidatesForAttachingVmResult(const GetUsbDeviceCandidatesForAttachingVmResult&) = default;
+  GetUsbDeviceCandidatesForAttachingVmResult(GetUsbDeviceCandidatesForAttachingVmResult&&) noexcept;
+  GetUsbDeviceCandidatesForAttachingVmResult& operator=(const GetUsbDeviceCandidatesForAttachingVmResult&) = default;
+  GetUsbDeviceCandidatesForAttachingVmResult& operator=(GetUsbDeviceCandidatesForAttachingVmResult&&) = default;
+  ~GetUsbDeviceCandidatesForAttachingVmResult();
+
   static const schema::TypeDesc& describe();
 };
 

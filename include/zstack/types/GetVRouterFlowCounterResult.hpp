@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVRouterFlowCounterResult {
   Json counters;  ///< element type unknown upstream: kept as JSON
 
+  GetVRouterFlowCounterResult();
+  GetVRouterFlowCounterResult(const GetVRouterFlowCounterResult&) = default;
+  GetVRouterFlowCounterResult(GetVRouterFlowCounterResult&&) noexcept;
+  GetVRouterFlowCounterResult& operator=(const GetVRouterFlowCounterResult&) = default;
+  GetVRouterFlowCounterResult& operator=(GetVRouterFlowCounterResult&&) = default;
+  ~GetVRouterFlowCounterResult();
+
   static const schema::TypeDesc& describe();
 };
 

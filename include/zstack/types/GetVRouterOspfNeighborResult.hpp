@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVRouterOspfNeighborResult {
   Json neighbors;  ///< element type unknown upstream: kept as JSON
 
+  GetVRouterOspfNeighborResult();
+  GetVRouterOspfNeighborResult(const GetVRouterOspfNeighborResult&) = default;
+  GetVRouterOspfNeighborResult(GetVRouterOspfNeighborResult&&) noexcept;
+  GetVRouterOspfNeighborResult& operator=(const GetVRouterOspfNeighborResult&) = default;
+  GetVRouterOspfNeighborResult& operator=(GetVRouterOspfNeighborResult&&) = default;
+  ~GetVRouterOspfNeighborResult();
+
   static const schema::TypeDesc& describe();
 };
 

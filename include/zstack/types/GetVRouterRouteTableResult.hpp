@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVRouterRouteTableResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVRouterRouteTableResult();
+  GetVRouterRouteTableResult(const GetVRouterRouteTableResult&) = default;
+  GetVRouterRouteTableResult(GetVRouterRouteTableResult&&) noexcept;
+  GetVRouterRouteTableResult& operator=(const GetVRouterRouteTableResult&) = default;
+  GetVRouterRouteTableResult& operator=(GetVRouterRouteTableResult&&) = default;
+  ~GetVRouterRouteTableResult();
+
   static const schema::TypeDesc& describe();
 };
 

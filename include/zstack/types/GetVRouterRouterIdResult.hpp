@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVRouterRouterIdResult {
   std::string routerId;
 
+  GetVRouterRouterIdResult();
+  GetVRouterRouterIdResult(const GetVRouterRouterIdResult&) = default;
+  GetVRouterRouterIdResult(GetVRouterRouterIdResult&&) noexcept;
+  GetVRouterRouterIdResult& operator=(const GetVRouterRouterIdResult&) = default;
+  GetVRouterRouterIdResult& operator=(GetVRouterRouterIdResult&&) = default;
+  ~GetVRouterRouterIdResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVSwitchTypesResult {
   Json types;  ///< element type unknown upstream: kept as JSON
 
+  GetVSwitchTypesResult();
+  GetVSwitchTypesResult(const GetVSwitchTypesResult&) = default;
+  GetVSwitchTypesResult(GetVSwitchTypesResult&&) noexcept;
+  GetVSwitchTypesResult& operator=(const GetVSwitchTypesResult&) = default;
+  GetVSwitchTypesResult& operator=(GetVSwitchTypesResult&&) = default;
+  ~GetVSwitchTypesResult();
+
   static const schema::TypeDesc& describe();
 };
 

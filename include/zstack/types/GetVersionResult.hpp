@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVersionResult {
   std::string version;
 
+  GetVersionResult();
+  GetVersionResult(const GetVersionResult&) = default;
+  GetVersionResult(GetVersionResult&&) noexcept;
+  GetVersionResult& operator=(const GetVersionResult&) = default;
+  GetVersionResult& operator=(GetVersionResult&&) = default;
+  ~GetVersionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVipAvailablePortResult {
   std::vector<std::int32_t> availablePort;
 
+  GetVipAvailablePortResult();
+  GetVipAvailablePortResult(const GetVipAvailablePortResult&) = default;
+  GetVipAvailablePortResult(GetVipAvailablePortResult&&) noexcept;
+  GetVipAvailablePortResult& operator=(const GetVipAvailablePortResult&) = default;
+  GetVipAvailablePortResult& operator=(GetVipAvailablePortResult&&) = default;
+  ~GetVipAvailablePortResult();
+
   static const schema::TypeDesc& describe();
 };
 

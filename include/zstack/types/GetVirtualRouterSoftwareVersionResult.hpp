@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVirtualRouterSoftwareVersionResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVirtualRouterSoftwareVersionResult();
+  GetVirtualRouterSoftwareVersionResult(const GetVirtualRouterSoftwareVersionResult&) = default;
+  GetVirtualRouterSoftwareVersionResult(GetVirtualRouterSoftwareVersionResult&&) noexcept;
+  GetVirtualRouterSoftwareVersionResult& operator=(const GetVirtualRouterSoftwareVersionResult&) = default;
+  GetVirtualRouterSoftwareVersionResult& operator=(GetVirtualRouterSoftwareVersionResult&&) = default;
+  ~GetVirtualRouterSoftwareVersionResult();
+
   static const schema::TypeDesc& describe();
 };
 

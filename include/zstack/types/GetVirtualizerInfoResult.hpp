@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVirtualizerInfoResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVirtualizerInfoResult();
+  GetVirtualizerInfoResult(const GetVirtualizerInfoResult&) = default;
+  GetVirtualizerInfoResult(GetVirtualizerInfoResult&&) noexcept;
+  GetVirtualizerInfoResult& operator=(const GetVirtualizerInfoResult&) = default;
+  GetVirtualizerInfoResult& operator=(GetVirtualizerInfoResult&&) = default;
+  ~GetVirtualizerInfoResult();
+
   static const schema::TypeDesc& describe();
 };
 

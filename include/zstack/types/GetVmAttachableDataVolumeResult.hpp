@@ -19,6 +19,13 @@ namespace zstack {
 struct GetVmAttachableDataVolumeResult {
   std::vector<VolumeInventory> inventories;
 
+  GetVmAttachableDataVolumeResult();
+  GetVmAttachableDataVolumeResult(const GetVmAttachableDataVolumeResult&) = default;
+  GetVmAttachableDataVolumeResult(GetVmAttachableDataVolumeResult&&) noexcept;
+  GetVmAttachableDataVolumeResult& operator=(const GetVmAttachableDataVolumeResult&) = default;
+  GetVmAttachableDataVolumeResult& operator=(GetVmAttachableDataVolumeResult&&) = default;
+  ~GetVmAttachableDataVolumeResult();
+
   static const schema::TypeDesc& describe();
 };
 

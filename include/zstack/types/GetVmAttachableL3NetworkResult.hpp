@@ -19,6 +19,13 @@ namespace zstack {
 struct GetVmAttachableL3NetworkResult {
   std::vector<L3NetworkInventory> inventories;
 
+  GetVmAttachableL3NetworkResult();
+  GetVmAttachableL3NetworkResult(const GetVmAttachableL3NetworkResult&) = default;
+  GetVmAttachableL3NetworkResult(GetVmAttachableL3NetworkResult&&) noexcept;
+  GetVmAttachableL3NetworkResult& operator=(const GetVmAttachableL3NetworkResult&) = default;
+  GetVmAttachableL3NetworkResult& operator=(GetVmAttachableL3NetworkResult&&) = default;
+  ~GetVmAttachableL3NetworkResult();
+
   static const schema::TypeDesc& describe();
 };
 

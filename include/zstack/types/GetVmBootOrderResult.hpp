@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmBootOrderResult {
   Json orders;  ///< element type unknown upstream: kept as JSON
 
+  GetVmBootOrderResult();
+  GetVmBootOrderResult(const GetVmBootOrderResult&) = default;
+  GetVmBootOrderResult(GetVmBootOrderResult&&) noexcept;
+  GetVmBootOrderResult& operator=(const GetVmBootOrderResult&) = default;
+  GetVmBootOrderResult& operator=(GetVmBootOrderResult&&) = default;
+  ~GetVmBootOrderResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmCapabilitiesResult {
   std::map<std::string, Json> capabilities;
 
+  GetVmCapabilitiesResult();
+  GetVmCapabilitiesResult(const GetVmCapabilitiesResult&) = default;
+  GetVmCapabilitiesResult(GetVmCapabilitiesResult&&) noexcept;
+  GetVmCapabilitiesResult& operator=(const GetVmCapabilitiesResult&) = default;
+  GetVmCapabilitiesResult& operator=(GetVmCapabilitiesResult&&) = default;
+  ~GetVmCapabilitiesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -23,6 +23,13 @@ struct GetVmConsoleAddressResult {
   std::string protocol;
   std::optional<VdiPortInfo> vdiPortInfo;
 
+  GetVmConsoleAddressResult();
+  GetVmConsoleAddressResult(const GetVmConsoleAddressResult&) = default;
+  GetVmConsoleAddressResult(GetVmConsoleAddressResult&&) noexcept;
+  GetVmConsoleAddressResult& operator=(const GetVmConsoleAddressResult&) = default;
+  GetVmConsoleAddressResult& operator=(GetVmConsoleAddressResult&&) = default;
+  ~GetVmConsoleAddressResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmConsolePasswordResult {
   std::string password;
 
+  GetVmConsolePasswordResult();
+  GetVmConsolePasswordResult(const GetVmConsolePasswordResult&) = default;
+  GetVmConsolePasswordResult(GetVmConsolePasswordResult&&) noexcept;
+  GetVmConsolePasswordResult& operator=(const GetVmConsolePasswordResult&) = default;
+  GetVmConsolePasswordResult& operator=(GetVmConsolePasswordResult&&) = default;
+  ~GetVmConsolePasswordResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmDeviceAddressResult {
   Json addresses;  ///< element type unknown upstream: kept as JSON
 
+  GetVmDeviceAddressResult();
+  GetVmDeviceAddressResult(const GetVmDeviceAddressResult&) = default;
+  GetVmDeviceAddressResult(GetVmDeviceAddressResult&&) noexcept;
+  GetVmDeviceAddressResult& operator=(const GetVmDeviceAddressResult&) = default;
+  GetVmDeviceAddressResult& operator=(GetVmDeviceAddressResult&&) = default;
+  ~GetVmDeviceAddressResult();
+
   static const schema::TypeDesc& describe();
 };
 

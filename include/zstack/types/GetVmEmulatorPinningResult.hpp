@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmEmulatorPinningResult {
   std::string emulatorPinning;
 
+  GetVmEmulatorPinningResult();
+  GetVmEmulatorPinningResult(const GetVmEmulatorPinningResult&) = default;
+  GetVmEmulatorPinningResult(GetVmEmulatorPinningResult&&) noexcept;
+  GetVmEmulatorPinningResult& operator=(const GetVmEmulatorPinningResult&) = default;
+  GetVmEmulatorPinningResult& operator=(GetVmEmulatorPinningResult&&) = default;
+  ~GetVmEmulatorPinningResult();
+
   static const schema::TypeDesc& describe();
 };
 

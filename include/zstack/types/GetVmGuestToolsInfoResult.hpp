@@ -20,6 +20,13 @@ struct GetVmGuestToolsInfoResult {
   std::string status;
   Json features;  ///< element type unknown upstream: kept as JSON
 
+  GetVmGuestToolsInfoResult();
+  GetVmGuestToolsInfoResult(const GetVmGuestToolsInfoResult&) = default;
+  GetVmGuestToolsInfoResult(GetVmGuestToolsInfoResult&&) noexcept;
+  GetVmGuestToolsInfoResult& operator=(const GetVmGuestToolsInfoResult&) = default;
+  GetVmGuestToolsInfoResult& operator=(GetVmGuestToolsInfoResult&&) = default;
+  ~GetVmGuestToolsInfoResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmHostnameResult {
   std::string hostname;
 
+  GetVmHostnameResult();
+  GetVmHostnameResult(const GetVmHostnameResult&) = default;
+  GetVmHostnameResult(GetVmHostnameResult&&) noexcept;
+  GetVmHostnameResult& operator=(const GetVmHostnameResult&) = default;
+  GetVmHostnameResult& operator=(GetVmHostnameResult&&) = default;
+  ~GetVmHostnameResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmInstanceFirstBootDeviceResult {
   std::string firstBootDevice;
 
+  GetVmInstanceFirstBootDeviceResult();
+  GetVmInstanceFirstBootDeviceResult(const GetVmInstanceFirstBootDeviceResult&) = default;
+  GetVmInstanceFirstBootDeviceResult(GetVmInstanceFirstBootDeviceResult&&) noexcept;
+  GetVmInstanceFirstBootDeviceResult& operator=(const GetVmInstanceFirstBootDeviceResult&) = default;
+  GetVmInstanceFirstBootDeviceResult& operator=(GetVmInstanceFirstBootDeviceResult&&) = default;
+  ~GetVmInstanceFirstBootDeviceResult();
+
   static const schema::TypeDesc& describe();
 };
 

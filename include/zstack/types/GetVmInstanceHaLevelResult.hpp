@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmInstanceHaLevelResult {
   std::string level;
 
+  GetVmInstanceHaLevelResult();
+  GetVmInstanceHaLevelResult(const GetVmInstanceHaLevelResult&) = default;
+  GetVmInstanceHaLevelResult(GetVmInstanceHaLevelResult&&) noexcept;
+  GetVmInstanceHaLevelResult& operator=(const GetVmInstanceHaLevelResult&) = default;
+  GetVmInstanceHaLevelResult& operator=(GetVmInstanceHaLevelResult&&) = default;
+  ~GetVmInstanceHaLevelResult();
+
   static const schema::TypeDesc& describe();
 };
 

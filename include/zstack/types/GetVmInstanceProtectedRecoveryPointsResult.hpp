@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmInstanceProtectedRecoveryPointsResult {
   Json recoveryPoints;  ///< element type unknown upstream: kept as JSON
 
+  GetVmInstanceProtectedRecoveryPointsResult();
+  GetVmInstanceProtectedRecoveryPointsResult(const GetVmInstanceProtectedRecoveryPointsResult&) = default;
+  GetVmInstanceProtectedRecoveryPointsResult(GetVmInstanceProtectedRecoveryPointsResult&&) noexcept;
+  GetVmInstanceProtectedRecoveryPointsResult& operator=(const GetVmInstanceProtectedRecoveryPointsResult&) = default;
+  GetVmInstanceProtectedRecoveryPointsResult& operator=(GetVmInstanceProtectedRecoveryPointsResult&&) = default;
+  ~GetVmInstanceProtectedRecoveryPointsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmInstanceRecoveryPointsResult {
   Json recoveryPoints;  ///< element type unknown upstream: kept as JSON
 
+  GetVmInstanceRecoveryPointsResult();
+  GetVmInstanceRecoveryPointsResult(const GetVmInstanceRecoveryPointsResult&) = default;
+  GetVmInstanceRecoveryPointsResult(GetVmInstanceRecoveryPointsResult&&) noexcept;
+  GetVmInstanceRecoveryPointsResult& operator=(const GetVmInstanceRecoveryPointsResult&) = default;
+  GetVmInstanceRecoveryPointsResult& operator=(GetVmInstanceRecoveryPointsResult&&) = default;
+  ~GetVmInstanceRecoveryPointsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetVmMigrationCandidateHostsResult {
   std::vector<HostInventory> inventories;
 
+  GetVmMigrationCandidateHostsResult();
+  GetVmMigrationCandidateHostsResult(const GetVmMigrationCandidateHostsResult&) = default;
+  GetVmMigrationCandidateHostsResult(GetVmMigrationCandidateHostsResult&&) noexcept;
+  GetVmMigrationCandidateHostsResult& operator=(const GetVmMigrationCandidateHostsResult&) = default;
+  GetVmMigrationCandidateHostsResult& operator=(GetVmMigrationCandidateHostsResult&&) = default;
+  ~GetVmMigrationCandidateHostsResult();
+
   static const schema::TypeDesc& describe();
 };
 

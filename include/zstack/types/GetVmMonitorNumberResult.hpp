@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmMonitorNumberResult {
   std::optional<std::int32_t> monitorNumber;
 
+  GetVmMonitorNumberResult();
+  GetVmMonitorNumberResult(const GetVmMonitorNumberResult&) = default;
+  GetVmMonitorNumberResult(GetVmMonitorNumberResult&&) noexcept;
+  GetVmMonitorNumberResult& operator=(const GetVmMonitorNumberResult&) = default;
+  GetVmMonitorNumberResult& operator=(GetVmMonitorNumberResult&&) = default;
+  ~GetVmMonitorNumberResult();
+
   static const schema::TypeDesc& describe();
 };
 

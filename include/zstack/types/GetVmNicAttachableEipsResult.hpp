@@ -19,6 +19,13 @@ namespace zstack {
 struct GetVmNicAttachableEipsResult {
   std::vector<EipInventory> inventories;
 
+  GetVmNicAttachableEipsResult();
+  GetVmNicAttachableEipsResult(const GetVmNicAttachableEipsResult&) = default;
+  GetVmNicAttachableEipsResult(GetVmNicAttachableEipsResult&&) noexcept;
+  GetVmNicAttachableEipsResult& operator=(const GetVmNicAttachableEipsResult&) = default;
+  GetVmNicAttachableEipsResult& operator=(GetVmNicAttachableEipsResult&&) = default;
+  ~GetVmNicAttachableEipsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmNicAttachedNetworkServiceResult {
   std::vector<std::string> networkServices;
 
+  GetVmNicAttachedNetworkServiceResult();
+  GetVmNicAttachedNetworkServiceResult(const GetVmNicAttachedNetworkServiceResult&) = default;
+  GetVmNicAttachedNetworkServiceResult(GetVmNicAttachedNetworkServiceResult&&) noexcept;
+  GetVmNicAttachedNetworkServiceResult& operator=(const GetVmNicAttachedNetworkServiceResult&) = default;
+  GetVmNicAttachedNetworkServiceResult& operator=(GetVmNicAttachedNetworkServiceResult&&) = default;
+  ~GetVmNicAttachedNetworkServiceResult();
+
   static const schema::TypeDesc& describe();
 };
 

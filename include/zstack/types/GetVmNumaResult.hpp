@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmNumaResult {
   std::optional<bool> enable;
 
+  GetVmNumaResult();
+  GetVmNumaResult(const GetVmNumaResult&) = default;
+  GetVmNumaResult(GetVmNumaResult&&) noexcept;
+  GetVmNumaResult& operator=(const GetVmNumaResult&) = default;
+  GetVmNumaResult& operator=(GetVmNumaResult&&) = default;
+  ~GetVmNumaResult();
+
   static const schema::TypeDesc& describe();
 };
 

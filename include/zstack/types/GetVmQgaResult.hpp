@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmQgaResult {
   std::optional<bool> enable;
 
+  GetVmQgaResult();
+  GetVmQgaResult(const GetVmQgaResult&) = default;
+  GetVmQgaResult(GetVmQgaResult&&) noexcept;
+  GetVmQgaResult& operator=(const GetVmQgaResult&) = default;
+  GetVmQgaResult& operator=(GetVmQgaResult&&) = default;
+  ~GetVmQgaResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmRDPResult {
   std::optional<bool> enable;
 
+  GetVmRDPResult();
+  GetVmRDPResult(const GetVmRDPResult&) = default;
+  GetVmRDPResult(GetVmRDPResult&&) noexcept;
+  GetVmRDPResult& operator=(const GetVmRDPResult&) = default;
+  GetVmRDPResult& operator=(GetVmRDPResult&&) = default;
+  ~GetVmRDPResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmSchedulingRulesExecuteStateResult {
   Json ruleMapState;  ///< element type unknown upstream: kept as JSON
 
+  GetVmSchedulingRulesExecuteStateResult();
+  GetVmSchedulingRulesExecuteStateResult(const GetVmSchedulingRulesExecuteStateResult&) = default;
+  GetVmSchedulingRulesExecuteStateResult(GetVmSchedulingRulesExecuteStateResult&&) noexcept;
+  GetVmSchedulingRulesExecuteStateResult& operator=(const GetVmSchedulingRulesExecuteStateResult&) = default;
+  GetVmSchedulingRulesExecuteStateResult& operator=(GetVmSchedulingRulesExecuteStateResult&&) = default;
+  ~GetVmSchedulingRulesExecuteStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmSshKeyResult {
   std::string sshKey;
 
+  GetVmSshKeyResult();
+  GetVmSshKeyResult(const GetVmSshKeyResult&) = default;
+  GetVmSshKeyResult(GetVmSshKeyResult&&) noexcept;
+  GetVmSshKeyResult& operator=(const GetVmSshKeyResult&) = default;
+  GetVmSshKeyResult& operator=(GetVmSshKeyResult&&) = default;
+  ~GetVmSshKeyResult();
+
   static const schema::TypeDesc& describe();
 };
 

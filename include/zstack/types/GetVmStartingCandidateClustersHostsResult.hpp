@@ -19,6 +19,13 @@ struct GetVmStartingCandidateClustersHostsResult {
   Json hosts;  ///< element type unknown upstream: kept as JSON
   Json clusters;  ///< element type unknown upstream: kept as JSON
 
+  GetVmStartingCandidateClustersHostsResult();
+  GetVmStartingCandidateClustersHostsResult(const GetVmStartingCandidateClustersHostsResult&) = default;
+  GetVmStartingCandidateClustersHostsResult(GetVmStartingCandidateClustersHostsResult&&) noexcept;
+  GetVmStartingCandidateClustersHostsResult& operator=(const GetVmStartingCandidateClustersHostsResult&) = default;
+  GetVmStartingCandidateClustersHostsResult& operator=(GetVmStartingCandidateClustersHostsResult&&) = default;
+  ~GetVmStartingCandidateClustersHostsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmUsbRedirectResult {
   std::optional<bool> enable;
 
+  GetVmUsbRedirectResult();
+  GetVmUsbRedirectResult(const GetVmUsbRedirectResult&) = default;
+  GetVmUsbRedirectResult(GetVmUsbRedirectResult&&) noexcept;
+  GetVmUsbRedirectResult& operator=(const GetVmUsbRedirectResult&) = default;
+  GetVmUsbRedirectResult& operator=(GetVmUsbRedirectResult&&) = default;
+  ~GetVmUsbRedirectResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmXmlHookScriptResult {
   std::string userDefinedXmlHookScript;
 
+  GetVmXmlHookScriptResult();
+  GetVmXmlHookScriptResult(const GetVmXmlHookScriptResult&) = default;
+  GetVmXmlHookScriptResult(GetVmXmlHookScriptResult&&) noexcept;
+  GetVmXmlHookScriptResult& operator=(const GetVmXmlHookScriptResult&) = default;
+  GetVmXmlHookScriptResult& operator=(GetVmXmlHookScriptResult&&) = default;
+  ~GetVmXmlHookScriptResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct GetVmXmlResult {
   std::string runningXml;
   std::string userDefinedXml;
 
+  GetVmXmlResult();
+  GetVmXmlResult(const GetVmXmlResult&) = default;
+  GetVmXmlResult(GetVmXmlResult&&) noexcept;
+  GetVmXmlResult& operator=(const GetVmXmlResult&) = default;
+  GetVmXmlResult& operator=(GetVmXmlResult&&) = default;
+  ~GetVmXmlResult();
+
   static const schema::TypeDesc& describe();
 };
 

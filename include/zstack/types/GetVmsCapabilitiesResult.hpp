@@ -19,6 +19,13 @@ namespace zstack {
 struct GetVmsCapabilitiesResult {
   std::map<std::string, VmCapabilities> vmsCaps;
 
+  GetVmsCapabilitiesResult();
+  GetVmsCapabilitiesResult(const GetVmsCapabilitiesResult&) = default;
+  GetVmsCapabilitiesResult(GetVmsCapabilitiesResult&&) noexcept;
+  GetVmsCapabilitiesResult& operator=(const GetVmsCapabilitiesResult&) = default;
+  GetVmsCapabilitiesResult& operator=(GetVmsCapabilitiesResult&&) = default;
+  ~GetVmsCapabilitiesResult();
+
   static const schema::TypeDesc& describe();
 };
 

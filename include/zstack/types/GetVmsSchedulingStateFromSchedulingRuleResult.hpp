@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVmsSchedulingStateFromSchedulingRuleResult {
   Json ruleMapState;  ///< element type unknown upstream: kept as JSON
 
+  GetVmsSchedulingStateFromSchedulingRuleResult();
+  GetVmsSchedulingStateFromSchedulingRuleResult(const GetVmsSchedulingStateFromSchedulingRuleResult&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleResult(GetVmsSchedulingStateFromSchedulingRuleResult&&) noexcept;
+  GetVmsSchedulingStateFromSchedulingRuleResult& operator=(const GetVmsSchedulingStateFromSchedulingRuleResult&) = default;
+  GetVmsSchedulingStateFromSchedulingRuleResult& operator=(GetVmsSchedulingStateFromSchedulingRuleResult&&) = default;
+  ~GetVmsSchedulingStateFromSchedulingRuleResult();
+
   static const schema::TypeDesc& describe();
 };
 

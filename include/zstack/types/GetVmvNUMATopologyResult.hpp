@@ -21,6 +21,13 @@ struct GetVmvNUMATopologyResult {
   std::string hostUuid;
   Json topology;  ///< element type unknown upstream: kept as JSON
 
+  GetVmvNUMATopologyResult();
+  GetVmvNUMATopologyResult(const GetVmvNUMATopologyResult&) = default;
+  GetVmvNUMATopologyResult(GetVmvNUMATopologyResult&&) noexcept;
+  GetVmvNUMATopologyResult& operator=(const GetVmvNUMATopologyResult&) = default;
+  GetVmvNUMATopologyResult& operator=(GetVmvNUMATopologyResult&&) = default;
+  ~GetVmvNUMATopologyResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVolumeCapabilitiesResult {
   std::map<std::string, Json> capabilities;
 
+  GetVolumeCapabilitiesResult();
+  GetVolumeCapabilitiesResult(const GetVolumeCapabilitiesResult&) = default;
+  GetVolumeCapabilitiesResult(GetVolumeCapabilitiesResult&&) noexcept;
+  GetVolumeCapabilitiesResult& operator=(const GetVolumeCapabilitiesResult&) = default;
+  GetVolumeCapabilitiesResult& operator=(GetVolumeCapabilitiesResult&&) = default;
+  ~GetVolumeCapabilitiesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetVolumeFormatResult {
   std::vector<VolumeFormatReplyStruct> formats;
 
+  GetVolumeFormatResult();
+  GetVolumeFormatResult(const GetVolumeFormatResult&) = default;
+  GetVolumeFormatResult(GetVolumeFormatResult&&) noexcept;
+  GetVolumeFormatResult& operator=(const GetVolumeFormatResult&) = default;
+  GetVolumeFormatResult& operator=(GetVolumeFormatResult&&) = default;
+  ~GetVolumeFormatResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct GetVolumeIoThreadPinResult {
   std::string ioThreadId;
   std::string pin;
 
+  GetVolumeIoThreadPinResult();
+  GetVolumeIoThreadPinResult(const GetVolumeIoThreadPinResult&) = default;
+  GetVolumeIoThreadPinResult(GetVolumeIoThreadPinResult&&) noexcept;
+  GetVolumeIoThreadPinResult& operator=(const GetVolumeIoThreadPinResult&) = default;
+  GetVolumeIoThreadPinResult& operator=(GetVolumeIoThreadPinResult&&) = default;
+  ~GetVolumeIoThreadPinResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -30,6 +30,13 @@ struct GetVolumeQosResult {
   std::optional<std::int64_t> iopsReadUpthreshold;
   std::optional<std::int64_t> iopsWriteUpthreshold;
 
+  GetVolumeQosResult();
+  GetVolumeQosResult(const GetVolumeQosResult&) = default;
+  GetVolumeQosResult(GetVolumeQosResult&&) noexcept;
+  GetVolumeQosResult& operator=(const GetVolumeQosResult&) = default;
+  GetVolumeQosResult& operator=(GetVolumeQosResult&&) = default;
+  ~GetVolumeQosResult();
+
   static const schema::TypeDesc& describe();
 };
 

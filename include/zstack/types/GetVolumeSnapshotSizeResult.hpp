@@ -19,6 +19,13 @@ struct GetVolumeSnapshotSizeResult {
   std::optional<std::int64_t> size;
   std::optional<std::int64_t> actualSize;
 
+  GetVolumeSnapshotSizeResult();
+  GetVolumeSnapshotSizeResult(const GetVolumeSnapshotSizeResult&) = default;
+  GetVolumeSnapshotSizeResult(GetVolumeSnapshotSizeResult&&) noexcept;
+  GetVolumeSnapshotSizeResult& operator=(const GetVolumeSnapshotSizeResult&) = default;
+  GetVolumeSnapshotSizeResult& operator=(GetVolumeSnapshotSizeResult&&) = default;
+  ~GetVolumeSnapshotSizeResult();
+
   static const schema::TypeDesc& describe();
 };
 

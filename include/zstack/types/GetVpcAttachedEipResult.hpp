@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcAttachedEipResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcAttachedEipResult();
+  GetVpcAttachedEipResult(const GetVpcAttachedEipResult&) = default;
+  GetVpcAttachedEipResult(GetVpcAttachedEipResult&&) noexcept;
+  GetVpcAttachedEipResult& operator=(const GetVpcAttachedEipResult&) = default;
+  GetVpcAttachedEipResult& operator=(GetVpcAttachedEipResult&&) = default;
+  ~GetVpcAttachedEipResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcAttachedIpsecResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcAttachedIpsecResult();
+  GetVpcAttachedIpsecResult(const GetVpcAttachedIpsecResult&) = default;
+  GetVpcAttachedIpsecResult(GetVpcAttachedIpsecResult&&) noexcept;
+  GetVpcAttachedIpsecResult& operator=(const GetVpcAttachedIpsecResult&) = default;
+  GetVpcAttachedIpsecResult& operator=(GetVpcAttachedIpsecResult&&) = default;
+  ~GetVpcAttachedIpsecResult();
+
   static const schema::TypeDesc& describe();
 };
 

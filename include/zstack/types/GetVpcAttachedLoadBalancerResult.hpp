@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcAttachedLoadBalancerResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcAttachedLoadBalancerResult();
+  GetVpcAttachedLoadBalancerResult(const GetVpcAttachedLoadBalancerResult&) = default;
+  GetVpcAttachedLoadBalancerResult(GetVpcAttachedLoadBalancerResult&&) noexcept;
+  GetVpcAttachedLoadBalancerResult& operator=(const GetVpcAttachedLoadBalancerResult&) = default;
+  GetVpcAttachedLoadBalancerResult& operator=(GetVpcAttachedLoadBalancerResult&&) = default;
+  ~GetVpcAttachedLoadBalancerResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcAttachedNetflowResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcAttachedNetflowResult();
+  GetVpcAttachedNetflowResult(const GetVpcAttachedNetflowResult&) = default;
+  GetVpcAttachedNetflowResult(GetVpcAttachedNetflowResult&&) noexcept;
+  GetVpcAttachedNetflowResult& operator=(const GetVpcAttachedNetflowResult&) = default;
+  GetVpcAttachedNetflowResult& operator=(GetVpcAttachedNetflowResult&&) = default;
+  ~GetVpcAttachedNetflowResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcAttachedOspfResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcAttachedOspfResult();
+  GetVpcAttachedOspfResult(const GetVpcAttachedOspfResult&) = default;
+  GetVpcAttachedOspfResult(GetVpcAttachedOspfResult&&) noexcept;
+  GetVpcAttachedOspfResult& operator=(const GetVpcAttachedOspfResult&) = default;
+  GetVpcAttachedOspfResult& operator=(GetVpcAttachedOspfResult&&) = default;
+  ~GetVpcAttachedOspfResult();
+
   static const schema::TypeDesc& describe();
 };
 

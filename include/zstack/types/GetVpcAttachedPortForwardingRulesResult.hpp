@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcAttachedPortForwardingRulesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcAttachedPortForwardingRulesResult();
+  GetVpcAttachedPortForwardingRulesResult(const GetVpcAttachedPortForwardingRulesResult&) = default;
+  GetVpcAttachedPortForwardingRulesResult(GetVpcAttachedPortForwardingRulesResult&&) noexcept;
+  GetVpcAttachedPortForwardingRulesResult& operator=(const GetVpcAttachedPortForwardingRulesResult&) = default;
+  GetVpcAttachedPortForwardingRulesResult& operator=(GetVpcAttachedPortForwardingRulesResult&&) = default;
+  ~GetVpcAttachedPortForwardingRulesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcAttachedVipResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcAttachedVipResult();
+  GetVpcAttachedVipResult(const GetVpcAttachedVipResult&) = default;
+  GetVpcAttachedVipResult(GetVpcAttachedVipResult&&) noexcept;
+  GetVpcAttachedVipResult& operator=(const GetVpcAttachedVipResult&) = default;
+  GetVpcAttachedVipResult& operator=(GetVpcAttachedVipResult&&) = default;
+  ~GetVpcAttachedVipResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcIPsecLogResult {
   std::string ipsecLog;
 
+  GetVpcIPsecLogResult();
+  GetVpcIPsecLogResult(const GetVpcIPsecLogResult&) = default;
+  GetVpcIPsecLogResult(GetVpcIPsecLogResult&&) noexcept;
+  GetVpcIPsecLogResult& operator=(const GetVpcIPsecLogResult&) = default;
+  GetVpcIPsecLogResult& operator=(GetVpcIPsecLogResult&&) = default;
+  ~GetVpcIPsecLogResult();
+
   static const schema::TypeDesc& describe();
 };
 

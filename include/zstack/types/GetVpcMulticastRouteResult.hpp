@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcMulticastRouteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcMulticastRouteResult();
+  GetVpcMulticastRouteResult(const GetVpcMulticastRouteResult&) = default;
+  GetVpcMulticastRouteResult(GetVpcMulticastRouteResult&&) noexcept;
+  GetVpcMulticastRouteResult& operator=(const GetVpcMulticastRouteResult&) = default;
+  GetVpcMulticastRouteResult& operator=(GetVpcMulticastRouteResult&&) = default;
+  ~GetVpcMulticastRouteResult();
+
   static const schema::TypeDesc& describe();
 };
 

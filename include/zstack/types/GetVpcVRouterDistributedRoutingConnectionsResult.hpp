@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcVRouterDistributedRoutingConnectionsResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  GetVpcVRouterDistributedRoutingConnectionsResult();
+  GetVpcVRouterDistributedRoutingConnectionsResult(const GetVpcVRouterDistributedRoutingConnectionsResult&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsResult(GetVpcVRouterDistributedRoutingConnectionsResult&&) noexcept;
+  GetVpcVRouterDistributedRoutingConnectionsResult& operator=(const GetVpcVRouterDistributedRoutingConnectionsResult&) = default;
+  GetVpcVRouterDistributedRoutingConnectionsResult& operator=(GetVpcVRouterDistributedRoutingConnectionsResult&&) = default;
+  ~GetVpcVRouterDistributedRoutingConnectionsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcVRouterDistributedRoutingEnabledResult {
   std::optional<bool> enabled;
 
+  GetVpcVRouterDistributedRoutingEnabledResult();
+  GetVpcVRouterDistributedRoutingEnabledResult(const GetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  GetVpcVRouterDistributedRoutingEnabledResult(GetVpcVRouterDistributedRoutingEnabledResult&&) noexcept;
+  GetVpcVRouterDistributedRoutingEnabledResult& operator=(const GetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  GetVpcVRouterDistributedRoutingEnabledResult& operator=(GetVpcVRouterDistributedRoutingEnabledResult&&) = default;
+  ~GetVpcVRouterDistributedRoutingEnabledResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct GetVpcVRouterNetworkServiceStateResult {
   std::string state;
 
+  GetVpcVRouterNetworkServiceStateResult();
+  GetVpcVRouterNetworkServiceStateResult(const GetVpcVRouterNetworkServiceStateResult&) = default;
+  GetVpcVRouterNetworkServiceStateResult(GetVpcVRouterNetworkServiceStateResult&&) noexcept;
+  GetVpcVRouterNetworkServiceStateResult& operator=(const GetVpcVRouterNetworkServiceStateResult&) = default;
+  GetVpcVRouterNetworkServiceStateResult& operator=(GetVpcVRouterNetworkServiceStateResult&&) = default;
+  ~GetVpcVRouterNetworkServiceStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

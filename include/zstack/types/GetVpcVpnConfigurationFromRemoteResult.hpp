@@ -21,6 +21,13 @@ struct GetVpcVpnConfigurationFromRemoteResult {
   std::optional<VpcVpnIkeConfigStruct> ikeConf;
   std::optional<VpcVpnIpSecConfigStruct> ipSecConf;
 
+  GetVpcVpnConfigurationFromRemoteResult();
+  GetVpcVpnConfigurationFromRemoteResult(const GetVpcVpnConfigurationFromRemoteResult&) = default;
+  GetVpcVpnConfigurationFromRemoteResult(GetVpcVpnConfigurationFromRemoteResult&&) noexcept;
+  GetVpcVpnConfigurationFromRemoteResult& operator=(const GetVpcVpnConfigurationFromRemoteResult&) = default;
+  GetVpcVpnConfigurationFromRemoteResult& operator=(GetVpcVpnConfigurationFromRemoteResult&&) = default;
+  ~GetVpcVpnConfigurationFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

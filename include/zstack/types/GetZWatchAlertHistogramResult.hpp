@@ -18,6 +18,13 @@ namespace zstack {
 struct GetZWatchAlertHistogramResult {
   Json histograms;  ///< element type unknown upstream: kept as JSON
 
+  GetZWatchAlertHistogramResult();
+  GetZWatchAlertHistogramResult(const GetZWatchAlertHistogramResult&) = default;
+  GetZWatchAlertHistogramResult(GetZWatchAlertHistogramResult&&) noexcept;
+  GetZWatchAlertHistogramResult& operator=(const GetZWatchAlertHistogramResult&) = default;
+  GetZWatchAlertHistogramResult& operator=(GetZWatchAlertHistogramResult&&) = default;
+  ~GetZWatchAlertHistogramResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct GetZoneResult {
   std::vector<ZoneInventory> inventories;
 
+  GetZoneResult();
+  GetZoneResult(const GetZoneResult&) = default;
+  GetZoneResult(GetZoneResult&&) noexcept;
+  GetZoneResult& operator=(const GetZoneResult&) = default;
+  GetZoneResult& operator=(GetZoneResult&&) = default;
+  ~GetZoneResult();
+
   static const schema::TypeDesc& describe();
 };
 

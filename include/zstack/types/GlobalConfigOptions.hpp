@@ -22,6 +22,13 @@ struct GlobalConfigOptions {
   std::optional<std::int64_t> numberGreaterThanOrEqual;
   std::optional<std::int64_t> numberLessThanOrEqual;
 
+  GlobalConfigOptions();
+  GlobalConfigOptions(const GlobalConfigOptions&) = default;
+  GlobalConfigOptions(GlobalConfigOptions&&) noexcept;
+  GlobalConfigOptions& operator=(const GlobalConfigOptions&) = default;
+  GlobalConfigOptions& operator=(GlobalConfigOptions&&) = default;
+  ~GlobalConfigOptions();
+
   static const schema::TypeDesc& describe();
 };
 

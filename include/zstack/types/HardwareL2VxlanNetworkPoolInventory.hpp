@@ -19,6 +19,13 @@ namespace zstack {
 struct HardwareL2VxlanNetworkPoolInventory : L2VxlanNetworkPoolInventory {
   std::string sdnControllerUuid;
 
+  HardwareL2VxlanNetworkPoolInventory();
+  HardwareL2VxlanNetworkPoolInventory(const HardwareL2VxlanNetworkPoolInventory&) = default;
+  HardwareL2VxlanNetworkPoolInventory(HardwareL2VxlanNetworkPoolInventory&&) noexcept;
+  HardwareL2VxlanNetworkPoolInventory& operator=(const HardwareL2VxlanNetworkPoolInventory&) = default;
+  HardwareL2VxlanNetworkPoolInventory& operator=(HardwareL2VxlanNetworkPoolInventory&&) = default;
+  ~HardwareL2VxlanNetworkPoolInventory();
+
   static const schema::TypeDesc& describe();
 };
 

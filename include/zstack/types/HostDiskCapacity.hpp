@@ -22,6 +22,13 @@ struct HostDiskCapacity {
   std::optional<std::int64_t> totalPhysicalCapacity;
   std::optional<std::int64_t> availablePhysicalCapacity;
 
+  HostDiskCapacity();
+  HostDiskCapacity(const HostDiskCapacity&) = default;
+  HostDiskCapacity(HostDiskCapacity&&) noexcept;
+  HostDiskCapacity& operator=(const HostDiskCapacity&) = default;
+  HostDiskCapacity& operator=(HostDiskCapacity&&) = default;
+  ~HostDiskCapacity();
+
   static const schema::TypeDesc& describe();
 };
 

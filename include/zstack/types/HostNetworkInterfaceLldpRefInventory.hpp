@@ -31,6 +31,13 @@ struct HostNetworkInterfaceLldpRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  HostNetworkInterfaceLldpRefInventory();
+  HostNetworkInterfaceLldpRefInventory(const HostNetworkInterfaceLldpRefInventory&) = default;
+  HostNetworkInterfaceLldpRefInventory(HostNetworkInterfaceLldpRefInventory&&) noexcept;
+  HostNetworkInterfaceLldpRefInventory& operator=(const HostNetworkInterfaceLldpRefInventory&) = default;
+  HostNetworkInterfaceLldpRefInventory& operator=(HostNetworkInterfaceLldpRefInventory&&) = default;
+  ~HostNetworkInterfaceLldpRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct IAM2AttributeInventory : Resource {
   std::string value;
   std::string type;
 
+  IAM2AttributeInventory();
+  IAM2AttributeInventory(const IAM2AttributeInventory&) = default;
+  IAM2AttributeInventory(IAM2AttributeInventory&&) noexcept;
+  IAM2AttributeInventory& operator=(const IAM2AttributeInventory&) = default;
+  IAM2AttributeInventory& operator=(IAM2AttributeInventory&&) = default;
+  ~IAM2AttributeInventory();
+
   static const schema::TypeDesc& describe();
 };
 

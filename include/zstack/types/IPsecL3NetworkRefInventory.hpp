@@ -20,6 +20,13 @@ struct IPsecL3NetworkRefInventory : Resource {
   std::string connectionUuid;
   std::string l3NetworkUuid;
 
+  IPsecL3NetworkRefInventory();
+  IPsecL3NetworkRefInventory(const IPsecL3NetworkRefInventory&) = default;
+  IPsecL3NetworkRefInventory(IPsecL3NetworkRefInventory&&) noexcept;
+  IPsecL3NetworkRefInventory& operator=(const IPsecL3NetworkRefInventory&) = default;
+  IPsecL3NetworkRefInventory& operator=(IPsecL3NetworkRefInventory&&) = default;
+  ~IPsecL3NetworkRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

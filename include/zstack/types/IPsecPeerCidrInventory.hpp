@@ -20,6 +20,13 @@ struct IPsecPeerCidrInventory : Resource {
   std::string cidr;
   std::string connectionUuid;
 
+  IPsecPeerCidrInventory();
+  IPsecPeerCidrInventory(const IPsecPeerCidrInventory&) = default;
+  IPsecPeerCidrInventory(IPsecPeerCidrInventory&&) noexcept;
+  IPsecPeerCidrInventory& operator=(const IPsecPeerCidrInventory&) = default;
+  IPsecPeerCidrInventory& operator=(IPsecPeerCidrInventory&&) = default;
+  ~IPsecPeerCidrInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -25,6 +25,13 @@ struct ImageBackupStorageRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  ImageBackupStorageRefInventory();
+  ImageBackupStorageRefInventory(const ImageBackupStorageRefInventory&) = default;
+  ImageBackupStorageRefInventory(ImageBackupStorageRefInventory&&) noexcept;
+  ImageBackupStorageRefInventory& operator=(const ImageBackupStorageRefInventory&) = default;
+  ImageBackupStorageRefInventory& operator=(ImageBackupStorageRefInventory&&) = default;
+  ~ImageBackupStorageRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

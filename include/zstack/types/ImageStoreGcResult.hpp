@@ -18,6 +18,13 @@ namespace zstack {
 struct ImageStoreGcResult {
   std::optional<std::int64_t> freedSpaceInBytes;
 
+  ImageStoreGcResult();
+  ImageStoreGcResult(const ImageStoreGcResult&) = default;
+  ImageStoreGcResult(ImageStoreGcResult&&) noexcept;
+  ImageStoreGcResult& operator=(const ImageStoreGcResult&) = default;
+  ImageStoreGcResult& operator=(ImageStoreGcResult&&) = default;
+  ~ImageStoreGcResult();
+
   static const schema::TypeDesc& describe();
 };
 

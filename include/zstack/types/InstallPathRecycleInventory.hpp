@@ -29,6 +29,13 @@ struct InstallPathRecycleInventory {
   std::string trashType;
   std::optional<Timestamp> createDate;
 
+  InstallPathRecycleInventory();
+  InstallPathRecycleInventory(const InstallPathRecycleInventory&) = default;
+  InstallPathRecycleInventory(InstallPathRecycleInventory&&) noexcept;
+  InstallPathRecycleInventory& operator=(const InstallPathRecycleInventory&) = default;
+  InstallPathRecycleInventory& operator=(InstallPathRecycleInventory&&) = default;
+  ~InstallPathRecycleInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -27,6 +27,13 @@ struct IpCapacityData {
   std::optional<std::int64_t> ipv6AvailableCapacity;
   std::optional<std::int64_t> ipv6UsedIpAddressNumber;
 
+  IpCapacityData();
+  IpCapacityData(const IpCapacityData&) = default;
+  IpCapacityData(IpCapacityData&&) noexcept;
+  IpCapacityData& operator=(const IpCapacityData&) = default;
+  IpCapacityData& operator=(IpCapacityData&&) = default;
+  ~IpCapacityData();
+
   static const schema::TypeDesc& describe();
 };
 

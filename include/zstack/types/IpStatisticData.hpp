@@ -30,6 +30,13 @@ struct IpStatisticData {
   std::optional<Timestamp> createDate;
   std::string ownerName;
 
+  IpStatisticData();
+  IpStatisticData(const IpStatisticData&) = default;
+  IpStatisticData(IpStatisticData&&) noexcept;
+  IpStatisticData& operator=(const IpStatisticData&) = default;
+  IpStatisticData& operator=(IpStatisticData&&) = default;
+  ~IpStatisticData();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct IsOpensourceVersionResult {
   std::optional<bool> opensource;
 
+  IsOpensourceVersionResult();
+  IsOpensourceVersionResult(const IsOpensourceVersionResult&) = default;
+  IsOpensourceVersionResult(IsOpensourceVersionResult&&) noexcept;
+  IsOpensourceVersionResult& operator=(const IsOpensourceVersionResult&) = default;
+  IsOpensourceVersionResult& operator=(IsOpensourceVersionResult&&) = default;
+  ~IsOpensourceVersionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct IsVfNicAvailableInL3NetworkResult {
   std::optional<bool> vfNicAvailable;
 
+  IsVfNicAvailableInL3NetworkResult();
+  IsVfNicAvailableInL3NetworkResult(const IsVfNicAvailableInL3NetworkResult&) = default;
+  IsVfNicAvailableInL3NetworkResult(IsVfNicAvailableInL3NetworkResult&&) noexcept;
+  IsVfNicAvailableInL3NetworkResult& operator=(const IsVfNicAvailableInL3NetworkResult&) = default;
+  IsVfNicAvailableInL3NetworkResult& operator=(IsVfNicAvailableInL3NetworkResult&&) = default;
+  ~IsVfNicAvailableInL3NetworkResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct JobDetails {
   std::string imageUploadUrl;
   std::optional<std::int64_t> offset;
 
+  JobDetails();
+  JobDetails(const JobDetails&) = default;
+  JobDetails(JobDetails&&) noexcept;
+  JobDetails& operator=(const JobDetails&) = default;
+  JobDetails& operator=(JobDetails&&) = default;
+  ~JobDetails();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -23,6 +23,13 @@ struct KVMHostInventory : HostInventory {
   std::string osRelease;
   std::string osVersion;
 
+  KVMHostInventory();
+  KVMHostInventory(const KVMHostInventory&) = default;
+  KVMHostInventory(KVMHostInventory&&) noexcept;
+  KVMHostInventory& operator=(const KVMHostInventory&) = default;
+  KVMHostInventory& operator=(KVMHostInventory&&) = default;
+  ~KVMHostInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct KvmHostHypervisorMetadataInventory : Resource {
   std::string hypervisor;
   std::string version;
 
+  KvmHostHypervisorMetadataInventory();
+  KvmHostHypervisorMetadataInventory(const KvmHostHypervisorMetadataInventory&) = default;
+  KvmHostHypervisorMetadataInventory(KvmHostHypervisorMetadataInventory&&) noexcept;
+  KvmHostHypervisorMetadataInventory& operator=(const KvmHostHypervisorMetadataInventory&) = default;
+  KvmHostHypervisorMetadataInventory& operator=(KvmHostHypervisorMetadataInventory&&) = default;
+  ~KvmHostHypervisorMetadataInventory();
+
   static const schema::TypeDesc& describe();
 };
 

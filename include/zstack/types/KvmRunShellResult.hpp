@@ -19,6 +19,13 @@ namespace zstack {
 struct KvmRunShellResult {
   std::map<std::string, ShellResult> inventory;
 
+  KvmRunShellResult();
+  KvmRunShellResult(const KvmRunShellResult&) = default;
+  KvmRunShellResult(KvmRunShellResult&&) noexcept;
+  KvmRunShellResult& operator=(const KvmRunShellResult&) = default;
+  KvmRunShellResult& operator=(KvmRunShellResult&&) = default;
+  ~KvmRunShellResult();
+
   static const schema::TypeDesc& describe();
 };
 

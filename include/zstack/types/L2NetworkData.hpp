@@ -28,6 +28,13 @@ struct L2NetworkData {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  L2NetworkData();
+  L2NetworkData(const L2NetworkData&) = default;
+  L2NetworkData(L2NetworkData&&) noexcept;
+  L2NetworkData& operator=(const L2NetworkData&) = default;
+  L2NetworkData& operator=(L2NetworkData&&) = default;
+  ~L2NetworkData();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -23,6 +23,13 @@ struct L3NetworkHostRouteInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  L3NetworkHostRouteInventory();
+  L3NetworkHostRouteInventory(const L3NetworkHostRouteInventory&) = default;
+  L3NetworkHostRouteInventory(L3NetworkHostRouteInventory&&) noexcept;
+  L3NetworkHostRouteInventory& operator=(const L3NetworkHostRouteInventory&) = default;
+  L3NetworkHostRouteInventory& operator=(L3NetworkHostRouteInventory&&) = default;
+  ~L3NetworkHostRouteInventory();
+
   static const schema::TypeDesc& describe();
 };
 

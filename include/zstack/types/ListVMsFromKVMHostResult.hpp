@@ -21,6 +21,13 @@ struct ListVMsFromKVMHostResult {
   std::string qemuVersion;
   Json v2vCaps;  ///< element type unknown upstream: kept as JSON
 
+  ListVMsFromKVMHostResult();
+  ListVMsFromKVMHostResult(const ListVMsFromKVMHostResult&) = default;
+  ListVMsFromKVMHostResult(ListVMsFromKVMHostResult&&) noexcept;
+  ListVMsFromKVMHostResult& operator=(const ListVMsFromKVMHostResult&) = default;
+  ListVMsFromKVMHostResult& operator=(ListVMsFromKVMHostResult&&) = default;
+  ~ListVMsFromKVMHostResult();
+
   static const schema::TypeDesc& describe();
 };
 

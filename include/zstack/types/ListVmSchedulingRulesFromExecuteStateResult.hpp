@@ -18,6 +18,13 @@ namespace zstack {
 struct ListVmSchedulingRulesFromExecuteStateResult {
   Json uuids;  ///< element type unknown upstream: kept as JSON
 
+  ListVmSchedulingRulesFromExecuteStateResult();
+  ListVmSchedulingRulesFromExecuteStateResult(const ListVmSchedulingRulesFromExecuteStateResult&) = default;
+  ListVmSchedulingRulesFromExecuteStateResult(ListVmSchedulingRulesFromExecuteStateResult&&) noexcept;
+  ListVmSchedulingRulesFromExecuteStateResult& operator=(const ListVmSchedulingRulesFromExecuteStateResult&) = default;
+  ListVmSchedulingRulesFromExecuteStateResult& operator=(ListVmSchedulingRulesFromExecuteStateResult&&) = default;
+  ~ListVmSchedulingRulesFromExecuteStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

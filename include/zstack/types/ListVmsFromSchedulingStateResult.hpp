@@ -18,6 +18,13 @@ namespace zstack {
 struct ListVmsFromSchedulingStateResult {
   Json uuids;  ///< element type unknown upstream: kept as JSON
 
+  ListVmsFromSchedulingStateResult();
+  ListVmsFromSchedulingStateResult(const ListVmsFromSchedulingStateResult&) = default;
+  ListVmsFromSchedulingStateResult(ListVmsFromSchedulingStateResult&&) noexcept;
+  ListVmsFromSchedulingStateResult& operator=(const ListVmsFromSchedulingStateResult&) = default;
+  ListVmsFromSchedulingStateResult& operator=(ListVmsFromSchedulingStateResult&&) = default;
+  ~ListVmsFromSchedulingStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -24,6 +24,13 @@ struct LoadBalancerListenerACLRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  LoadBalancerListenerACLRefInventory();
+  LoadBalancerListenerACLRefInventory(const LoadBalancerListenerACLRefInventory&) = default;
+  LoadBalancerListenerACLRefInventory(LoadBalancerListenerACLRefInventory&&) noexcept;
+  LoadBalancerListenerACLRefInventory& operator=(const LoadBalancerListenerACLRefInventory&) = default;
+  LoadBalancerListenerACLRefInventory& operator=(LoadBalancerListenerACLRefInventory&&) = default;
+  ~LoadBalancerListenerACLRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

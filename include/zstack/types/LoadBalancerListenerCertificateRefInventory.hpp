@@ -22,6 +22,13 @@ struct LoadBalancerListenerCertificateRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  LoadBalancerListenerCertificateRefInventory();
+  LoadBalancerListenerCertificateRefInventory(const LoadBalancerListenerCertificateRefInventory&) = default;
+  LoadBalancerListenerCertificateRefInventory(LoadBalancerListenerCertificateRefInventory&&) noexcept;
+  LoadBalancerListenerCertificateRefInventory& operator=(const LoadBalancerListenerCertificateRefInventory&) = default;
+  LoadBalancerListenerCertificateRefInventory& operator=(LoadBalancerListenerCertificateRefInventory&&) = default;
+  ~LoadBalancerListenerCertificateRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct LoadBalancerListenerServerGroupRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  LoadBalancerListenerServerGroupRefInventory();
+  LoadBalancerListenerServerGroupRefInventory(const LoadBalancerListenerServerGroupRefInventory&) = default;
+  LoadBalancerListenerServerGroupRefInventory(LoadBalancerListenerServerGroupRefInventory&&) noexcept;
+  LoadBalancerListenerServerGroupRefInventory& operator=(const LoadBalancerListenerServerGroupRefInventory&) = default;
+  LoadBalancerListenerServerGroupRefInventory& operator=(LoadBalancerListenerServerGroupRefInventory&&) = default;
+  ~LoadBalancerListenerServerGroupRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

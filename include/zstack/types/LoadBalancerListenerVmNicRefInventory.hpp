@@ -23,6 +23,13 @@ struct LoadBalancerListenerVmNicRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  LoadBalancerListenerVmNicRefInventory();
+  LoadBalancerListenerVmNicRefInventory(const LoadBalancerListenerVmNicRefInventory&) = default;
+  LoadBalancerListenerVmNicRefInventory(LoadBalancerListenerVmNicRefInventory&&) noexcept;
+  LoadBalancerListenerVmNicRefInventory& operator=(const LoadBalancerListenerVmNicRefInventory&) = default;
+  LoadBalancerListenerVmNicRefInventory& operator=(LoadBalancerListenerVmNicRefInventory&&) = default;
+  ~LoadBalancerListenerVmNicRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -24,6 +24,13 @@ struct LoadBalancerServerGroupServerIpInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  LoadBalancerServerGroupServerIpInventory();
+  LoadBalancerServerGroupServerIpInventory(const LoadBalancerServerGroupServerIpInventory&) = default;
+  LoadBalancerServerGroupServerIpInventory(LoadBalancerServerGroupServerIpInventory&&) noexcept;
+  LoadBalancerServerGroupServerIpInventory& operator=(const LoadBalancerServerGroupServerIpInventory&) = default;
+  LoadBalancerServerGroupServerIpInventory& operator=(LoadBalancerServerGroupServerIpInventory&&) = default;
+  ~LoadBalancerServerGroupServerIpInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -25,6 +25,13 @@ struct LoadBalancerServerGroupVmNicRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  LoadBalancerServerGroupVmNicRefInventory();
+  LoadBalancerServerGroupVmNicRefInventory(const LoadBalancerServerGroupVmNicRefInventory&) = default;
+  LoadBalancerServerGroupVmNicRefInventory(LoadBalancerServerGroupVmNicRefInventory&&) noexcept;
+  LoadBalancerServerGroupVmNicRefInventory& operator=(const LoadBalancerServerGroupVmNicRefInventory&) = default;
+  LoadBalancerServerGroupVmNicRefInventory& operator=(LoadBalancerServerGroupVmNicRefInventory&&) = default;
+  ~LoadBalancerServerGroupVmNicRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct LocalStorageGetVolumeMigratableResult {
   std::vector<HostInventory> inventories;
 
+  LocalStorageGetVolumeMigratableResult();
+  LocalStorageGetVolumeMigratableResult(const LocalStorageGetVolumeMigratableResult&) = default;
+  LocalStorageGetVolumeMigratableResult(LocalStorageGetVolumeMigratableResult&&) noexcept;
+  LocalStorageGetVolumeMigratableResult& operator=(const LocalStorageGetVolumeMigratableResult&) = default;
+  LocalStorageGetVolumeMigratableResult& operator=(LocalStorageGetVolumeMigratableResult&&) = default;
+  ~LocalStorageGetVolumeMigratableResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct LogInByLdapResult {
   std::optional<SessionInventory> inventory;
   std::optional<AccountInventory> accountInventory;
 
+  LogInByLdapResult();
+  LogInByLdapResult(const LogInByLdapResult&) = default;
+  LogInByLdapResult(LogInByLdapResult&&) noexcept;
+  LogInByLdapResult& operator=(const LogInByLdapResult&) = default;
+  LogInByLdapResult& operator=(LogInByLdapResult&&) = default;
+  ~LogInByLdapResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct LoginAuthenticationProcedureDesc {
   std::string name;
   std::map<std::string, std::string> properties;
 
+  LoginAuthenticationProcedureDesc();
+  LoginAuthenticationProcedureDesc(const LoginAuthenticationProcedureDesc&) = default;
+  LoginAuthenticationProcedureDesc(LoginAuthenticationProcedureDesc&&) noexcept;
+  LoginAuthenticationProcedureDesc& operator=(const LoginAuthenticationProcedureDesc&) = default;
+  LoginAuthenticationProcedureDesc& operator=(LoginAuthenticationProcedureDesc&&) = default;
+  ~LoginAuthenticationProcedureDesc();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -31,6 +31,13 @@ struct LunInventory : Resource {
   std::string multipathDeviceUuid;
   std::string source;
 
+  LunInventory();
+  LunInventory(const LunInventory&) = default;
+  LunInventory(LunInventory&&) noexcept;
+  LunInventory& operator=(const LunInventory&) = default;
+  LunInventory& operator=(LunInventory&&) = default;
+  ~LunInventory();
+
   static const schema::TypeDesc& describe();
 };
 

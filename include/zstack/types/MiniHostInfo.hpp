@@ -22,6 +22,13 @@ struct MiniHostInfo {
   std::optional<MiniNetworkConfigStruct> ipmi;
   std::optional<MiniNetworkConfigStruct> mgmt;
 
+  MiniHostInfo();
+  MiniHostInfo(const MiniHostInfo&) = default;
+  MiniHostInfo(MiniHostInfo&&) noexcept;
+  MiniHostInfo& operator=(const MiniHostInfo&) = default;
+  MiniHostInfo& operator=(MiniHostInfo&&) = default;
+  ~MiniHostInfo();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct MiniNetworkConfigStruct {
   std::string vlan;
   std::string bond;
 
+  MiniNetworkConfigStruct();
+  MiniNetworkConfigStruct(const MiniNetworkConfigStruct&) = default;
+  MiniNetworkConfigStruct(MiniNetworkConfigStruct&&) noexcept;
+  MiniNetworkConfigStruct& operator=(const MiniNetworkConfigStruct&) = default;
+  MiniNetworkConfigStruct& operator=(MiniNetworkConfigStruct&&) = default;
+  ~MiniNetworkConfigStruct();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct MountVmInstanceRecoveryPointResult {
   std::string resourcePath;
   Json failedVolumes;  ///< element type unknown upstream: kept as JSON
 
+  MountVmInstanceRecoveryPointResult();
+  MountVmInstanceRecoveryPointResult(const MountVmInstanceRecoveryPointResult&) = default;
+  MountVmInstanceRecoveryPointResult(MountVmInstanceRecoveryPointResult&&) noexcept;
+  MountVmInstanceRecoveryPointResult& operator=(const MountVmInstanceRecoveryPointResult&) = default;
+  MountVmInstanceRecoveryPointResult& operator=(MountVmInstanceRecoveryPointResult&&) = default;
+  ~MountVmInstanceRecoveryPointResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct OAuth2TokenInventory : SSOTokenInventory {
   std::string idToken;
   std::string refreshToken;
 
+  OAuth2TokenInventory();
+  OAuth2TokenInventory(const OAuth2TokenInventory&) = default;
+  OAuth2TokenInventory(OAuth2TokenInventory&&) noexcept;
+  OAuth2TokenInventory& operator=(const OAuth2TokenInventory&) = default;
+  OAuth2TokenInventory& operator=(OAuth2TokenInventory&&) = default;
+  ~OAuth2TokenInventory();
+
   static const schema::TypeDesc& describe();
 };
 

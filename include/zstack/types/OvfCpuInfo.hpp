@@ -20,6 +20,13 @@ struct OvfCpuInfo {
   std::optional<std::int32_t> quantity;
   std::optional<std::int32_t> coresPerSocket;
 
+  OvfCpuInfo();
+  OvfCpuInfo(const OvfCpuInfo&) = default;
+  OvfCpuInfo(OvfCpuInfo&&) noexcept;
+  OvfCpuInfo& operator=(const OvfCpuInfo&) = default;
+  OvfCpuInfo& operator=(OvfCpuInfo&&) = default;
+  ~OvfCpuInfo();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -31,6 +31,13 @@ struct OvfInfo {
   Json cdDrivers;  ///< element type unknown upstream: kept as JSON
   Json volumes;  ///< element type unknown upstream: kept as JSON
 
+  OvfInfo();
+  OvfInfo(const OvfInfo&) = default;
+  OvfInfo(OvfInfo&&) noexcept;
+  OvfInfo& operator=(const OvfInfo&) = default;
+  OvfInfo& operator=(OvfInfo&&) = default;
+  ~OvfInfo();
+
   static const schema::TypeDesc& describe();
 };
 

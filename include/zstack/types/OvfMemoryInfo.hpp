@@ -19,6 +19,13 @@ struct OvfMemoryInfo {
   std::string instanceId;
   std::optional<std::int64_t> quantity;
 
+  OvfMemoryInfo();
+  OvfMemoryInfo(const OvfMemoryInfo&) = default;
+  OvfMemoryInfo(OvfMemoryInfo&&) noexcept;
+  OvfMemoryInfo& operator=(const OvfMemoryInfo&) = default;
+  OvfMemoryInfo& operator=(OvfMemoryInfo&&) = default;
+  ~OvfMemoryInfo();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct OvfOSInfo {
   std::string osType;
   std::string description;
 
+  OvfOSInfo();
+  OvfOSInfo(const OvfOSInfo&) = default;
+  OvfOSInfo(OvfOSInfo&&) noexcept;
+  OvfOSInfo& operator=(const OvfOSInfo&) = default;
+  OvfOSInfo& operator=(OvfOSInfo&&) = default;
+  ~OvfOSInfo();
+
   static const schema::TypeDesc& describe();
 };
 

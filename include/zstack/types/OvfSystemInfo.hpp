@@ -19,6 +19,13 @@ struct OvfSystemInfo {
   std::string virtualSystemType;
   std::string firmwareType;
 
+  OvfSystemInfo();
+  OvfSystemInfo(const OvfSystemInfo&) = default;
+  OvfSystemInfo(OvfSystemInfo&&) noexcept;
+  OvfSystemInfo& operator=(const OvfSystemInfo&) = default;
+  OvfSystemInfo& operator=(OvfSystemInfo&&) = default;
+  ~OvfSystemInfo();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct Pagination {
   std::optional<std::int32_t> limit;
   std::optional<std::int32_t> total;
 
+  Pagination();
+  Pagination(const Pagination&) = default;
+  Pagination(Pagination&&) noexcept;
+  Pagination& operator=(const Pagination&) = default;
+  Pagination& operator=(Pagination&&) = default;
+  ~Pagination();
+
   static const schema::TypeDesc& describe();
 };
 

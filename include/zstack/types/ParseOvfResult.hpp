@@ -19,6 +19,13 @@ namespace zstack {
 struct ParseOvfResult {
   std::optional<OvfInfo> ovfInfo;
 
+  ParseOvfResult();
+  ParseOvfResult(const ParseOvfResult&) = default;
+  ParseOvfResult(ParseOvfResult&&) noexcept;
+  ParseOvfResult& operator=(const ParseOvfResult&) = default;
+  ParseOvfResult& operator=(ParseOvfResult&&) = default;
+  ~ParseOvfResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct PciDeviceMetaData {
   std::string metaData;
   Json metaDataEntries;  ///< element type unknown upstream: kept as JSON
 
+  PciDeviceMetaData();
+  PciDeviceMetaData(const PciDeviceMetaData&) = default;
+  PciDeviceMetaData(PciDeviceMetaData&&) noexcept;
+  PciDeviceMetaData& operator=(const PciDeviceMetaData&) = default;
+  PciDeviceMetaData& operator=(PciDeviceMetaData&&) = default;
+  ~PciDeviceMetaData();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 /// PendingTaskInfo (ZStack SDK class org.zstack.sdk.PendingTaskInfo).
 struct PendingTaskInfo : TaskInfo {
 
+  PendingTaskInfo();
+  PendingTaskInfo(const PendingTaskInfo&) = default;
+  PendingTaskInfo(PendingTaskInfo&&) noexcept;
+  PendingTaskInfo& operator=(const PendingTaskInfo&) = default;
+  PendingTaskInfo& operator=(PendingTaskInfo&&) = default;
+  ~PendingTaskInfo();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct PolicyStatement {
   std::vector<std::string> actions;
   std::vector<std::string> resources;
 
+  PolicyStatement();
+  PolicyStatement(const PolicyStatement&) = default;
+  PolicyStatement(PolicyStatement&&) noexcept;
+  PolicyStatement& operator=(const PolicyStatement&) = default;
+  PolicyStatement& operator=(PolicyStatement&&) = default;
+  ~PolicyStatement();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct PowerOffHostResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  PowerOffHostResult();
+  PowerOffHostResult(const PowerOffHostResult&) = default;
+  PowerOffHostResult(PowerOffHostResult&&) noexcept;
+  PowerOffHostResult& operator=(const PowerOffHostResult&) = default;
+  PowerOffHostResult& operator=(PowerOffHostResult&&) = default;
+  ~PowerOffHostResult();
+
   static const schema::TypeDesc& describe();
 };
 

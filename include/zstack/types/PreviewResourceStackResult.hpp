@@ -19,6 +19,13 @@ namespace zstack {
 struct PreviewResourceStackResult {
   std::optional<PreviewResourceStruct> preview;
 
+  PreviewResourceStackResult();
+  PreviewResourceStackResult(const PreviewResourceStackResult&) = default;
+  PreviewResourceStackResult(PreviewResourceStackResult&&) noexcept;
+  PreviewResourceStackResult& operator=(const PreviewResourceStackResult&) = default;
+  PreviewResourceStackResult& operator=(PreviewResourceStackResult&&) = default;
+  ~PreviewResourceStackResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct PreviewResourceStruct {
   Json actions;  ///< element type unknown upstream: kept as JSON
   Json conditions;  ///< element type unknown upstream: kept as JSON
 
+  PreviewResourceStruct();
+  PreviewResourceStruct(const PreviewResourceStruct&) = default;
+  PreviewResourceStruct(PreviewResourceStruct&&) noexcept;
+  PreviewResourceStruct& operator=(const PreviewResourceStruct&) = default;
+  PreviewResourceStruct& operator=(PreviewResourceStruct&&) = default;
+  ~PreviewResourceStruct();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct ProgressProperty {
   std::string progress;
   std::string stage;
 
+  ProgressProperty();
+  ProgressProperty(const ProgressProperty&) = default;
+  ProgressProperty(ProgressProperty&&) noexcept;
+  ProgressProperty& operator=(const ProgressProperty&) = default;
+  ProgressProperty& operator=(ProgressProperty&&) = default;
+  ~ProgressProperty();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct PrometheusQueryLabelValuesResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  PrometheusQueryLabelValuesResult();
+  PrometheusQueryLabelValuesResult(const PrometheusQueryLabelValuesResult&) = default;
+  PrometheusQueryLabelValuesResult(PrometheusQueryLabelValuesResult&&) noexcept;
+  PrometheusQueryLabelValuesResult& operator=(const PrometheusQueryLabelValuesResult&) = default;
+  PrometheusQueryLabelValuesResult& operator=(PrometheusQueryLabelValuesResult&&) = default;
+  ~PrometheusQueryLabelValuesResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct PrometheusQueryMetadataResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  PrometheusQueryMetadataResult();
+  PrometheusQueryMetadataResult(const PrometheusQueryMetadataResult&) = default;
+  PrometheusQueryMetadataResult(PrometheusQueryMetadataResult&&) noexcept;
+  PrometheusQueryMetadataResult& operator=(const PrometheusQueryMetadataResult&) = default;
+  PrometheusQueryMetadataResult& operator=(PrometheusQueryMetadataResult&&) = default;
+  ~PrometheusQueryMetadataResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct PrometheusQueryPassThroughResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  PrometheusQueryPassThroughResult();
+  PrometheusQueryPassThroughResult(const PrometheusQueryPassThroughResult&) = default;
+  PrometheusQueryPassThroughResult(PrometheusQueryPassThroughResult&&) noexcept;
+  PrometheusQueryPassThroughResult& operator=(const PrometheusQueryPassThroughResult&) = default;
+  PrometheusQueryPassThroughResult& operator=(PrometheusQueryPassThroughResult&&) = default;
+  ~PrometheusQueryPassThroughResult();
+
   static const schema::TypeDesc& describe();
 };
 

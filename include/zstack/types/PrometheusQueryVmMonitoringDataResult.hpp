@@ -18,6 +18,13 @@ namespace zstack {
 struct PrometheusQueryVmMonitoringDataResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  PrometheusQueryVmMonitoringDataResult();
+  PrometheusQueryVmMonitoringDataResult(const PrometheusQueryVmMonitoringDataResult&) = default;
+  PrometheusQueryVmMonitoringDataResult(PrometheusQueryVmMonitoringDataResult&&) noexcept;
+  PrometheusQueryVmMonitoringDataResult& operator=(const PrometheusQueryVmMonitoringDataResult&) = default;
+  PrometheusQueryVmMonitoringDataResult& operator=(PrometheusQueryVmMonitoringDataResult&&) = default;
+  ~PrometheusQueryVmMonitoringDataResult();
+
   static const schema::TypeDesc& describe();
 };
 

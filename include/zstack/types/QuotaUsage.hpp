@@ -20,6 +20,13 @@ struct QuotaUsage {
   std::optional<std::int64_t> total;
   std::optional<std::int64_t> used;
 
+  QuotaUsage();
+  QuotaUsage(const QuotaUsage&) = default;
+  QuotaUsage(QuotaUsage&&) noexcept;
+  QuotaUsage& operator=(const QuotaUsage&) = default;
+  QuotaUsage& operator=(QuotaUsage&&) = default;
+  ~QuotaUsage();
+
   static const schema::TypeDesc& describe();
 };
 

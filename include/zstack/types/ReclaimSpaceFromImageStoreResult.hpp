@@ -19,6 +19,13 @@ namespace zstack {
 struct ReclaimSpaceFromImageStoreResult {
   std::optional<ImageStoreGcResult> gcResult;
 
+  ReclaimSpaceFromImageStoreResult();
+  ReclaimSpaceFromImageStoreResult(const ReclaimSpaceFromImageStoreResult&) = default;
+  ReclaimSpaceFromImageStoreResult(ReclaimSpaceFromImageStoreResult&&) noexcept;
+  ReclaimSpaceFromImageStoreResult& operator=(const ReclaimSpaceFromImageStoreResult&) = default;
+  ReclaimSpaceFromImageStoreResult& operator=(ReclaimSpaceFromImageStoreResult&&) = default;
+  ~ReclaimSpaceFromImageStoreResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct ReconnectConsoleProxyAgentResult {
   std::map<std::string, Json> inventory;
 
+  ReconnectConsoleProxyAgentResult();
+  ReconnectConsoleProxyAgentResult(const ReconnectConsoleProxyAgentResult&) = default;
+  ReconnectConsoleProxyAgentResult(ReconnectConsoleProxyAgentResult&&) noexcept;
+  ReconnectConsoleProxyAgentResult& operator=(const ReconnectConsoleProxyAgentResult&) = default;
+  ReconnectConsoleProxyAgentResult& operator=(ReconnectConsoleProxyAgentResult&&) = default;
+  ~ReconnectConsoleProxyAgentResult();
+
   static const schema::TypeDesc& describe();
 };
 

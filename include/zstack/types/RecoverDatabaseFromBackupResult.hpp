@@ -18,6 +18,13 @@ namespace zstack {
 struct RecoverDatabaseFromBackupResult {
   std::optional<std::int32_t> logListenPort;
 
+  RecoverDatabaseFromBackupResult();
+  RecoverDatabaseFromBackupResult(const RecoverDatabaseFromBackupResult&) = default;
+  RecoverDatabaseFromBackupResult(RecoverDatabaseFromBackupResult&&) noexcept;
+  RecoverDatabaseFromBackupResult& operator=(const RecoverDatabaseFromBackupResult&) = default;
+  RecoverDatabaseFromBackupResult& operator=(RecoverDatabaseFromBackupResult&&) = default;
+  ~RecoverDatabaseFromBackupResult();
+
   static const schema::TypeDesc& describe();
 };
 

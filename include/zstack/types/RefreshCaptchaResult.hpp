@@ -19,6 +19,13 @@ struct RefreshCaptchaResult {
   std::string captchaUuid;
   std::string captcha;
 
+  RefreshCaptchaResult();
+  RefreshCaptchaResult(const RefreshCaptchaResult&) = default;
+  RefreshCaptchaResult(RefreshCaptchaResult&&) noexcept;
+  RefreshCaptchaResult& operator=(const RefreshCaptchaResult&) = default;
+  RefreshCaptchaResult& operator=(RefreshCaptchaResult&&) = default;
+  ~RefreshCaptchaResult();
+
   static const schema::TypeDesc& describe();
 };
 

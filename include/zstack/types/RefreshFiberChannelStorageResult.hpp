@@ -18,6 +18,13 @@ namespace zstack {
 struct RefreshFiberChannelStorageResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  RefreshFiberChannelStorageResult();
+  RefreshFiberChannelStorageResult(const RefreshFiberChannelStorageResult&) = default;
+  RefreshFiberChannelStorageResult(RefreshFiberChannelStorageResult&&) noexcept;
+  RefreshFiberChannelStorageResult& operator=(const RefreshFiberChannelStorageResult&) = default;
+  RefreshFiberChannelStorageResult& operator=(RefreshFiberChannelStorageResult&&) = default;
+  ~RefreshFiberChannelStorageResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct RefreshLocalRaidResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  RefreshLocalRaidResult();
+  RefreshLocalRaidResult(const RefreshLocalRaidResult&) = default;
+  RefreshLocalRaidResult(RefreshLocalRaidResult&&) noexcept;
+  RefreshLocalRaidResult& operator=(const RefreshLocalRaidResult&) = default;
+  RefreshLocalRaidResult& operator=(RefreshLocalRaidResult&&) = default;
+  ~RefreshLocalRaidResult();
+
   static const schema::TypeDesc& describe();
 };
 

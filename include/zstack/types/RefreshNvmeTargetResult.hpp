@@ -18,6 +18,13 @@ namespace zstack {
 struct RefreshNvmeTargetResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  RefreshNvmeTargetResult();
+  RefreshNvmeTargetResult(const RefreshNvmeTargetResult&) = default;
+  RefreshNvmeTargetResult(RefreshNvmeTargetResult&&) noexcept;
+  RefreshNvmeTargetResult& operator=(const RefreshNvmeTargetResult&) = default;
+  RefreshNvmeTargetResult& operator=(RefreshNvmeTargetResult&&) = default;
+  ~RefreshNvmeTargetResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct RegisterLicenseRequestedApplicationResult {
   std::string appId;
   std::string servicePubKey;
 
+  RegisterLicenseRequestedApplicationResult();
+  RegisterLicenseRequestedApplicationResult(const RegisterLicenseRequestedApplicationResult&) = default;
+  RegisterLicenseRequestedApplicationResult(RegisterLicenseRequestedApplicationResult&&) noexcept;
+  RegisterLicenseRequestedApplicationResult& operator=(const RegisterLicenseRequestedApplicationResult&) = default;
+  RegisterLicenseRequestedApplicationResult& operator=(RegisterLicenseRequestedApplicationResult&&) = default;
+  ~RegisterLicenseRequestedApplicationResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct ResourceInventory {
   std::string resourceType;
   std::string concreteResourceType;
 
+  ResourceInventory();
+  ResourceInventory(const ResourceInventory&) = default;
+  ResourceInventory(ResourceInventory&&) noexcept;
+  ResourceInventory& operator=(const ResourceInventory&) = default;
+  ResourceInventory& operator=(ResourceInventory&&) = default;
+  ~ResourceInventory();
+
   static const schema::TypeDesc& describe();
 };
 

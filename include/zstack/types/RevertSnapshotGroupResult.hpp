@@ -22,6 +22,13 @@ struct RevertSnapshotGroupResult {
   std::optional<bool> success;
   std::optional<ErrorCode> error;
 
+  RevertSnapshotGroupResult();
+  RevertSnapshotGroupResult(const RevertSnapshotGroupResult&) = default;
+  RevertSnapshotGroupResult(RevertSnapshotGroupResult&&) noexcept;
+  RevertSnapshotGroupResult& operator=(const RevertSnapshotGroupResult&) = default;
+  RevertSnapshotGroupResult& operator=(RevertSnapshotGroupResult&&) = default;
+  ~RevertSnapshotGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct RevertVmFromSnapshotGroupResult {
   std::vector<RevertSnapshotGroupResult> results;
 
+  RevertVmFromSnapshotGroupResult();
+  RevertVmFromSnapshotGroupResult(const RevertVmFromSnapshotGroupResult&) = default;
+  RevertVmFromSnapshotGroupResult(RevertVmFromSnapshotGroupResult&&) noexcept;
+  RevertVmFromSnapshotGroupResult& operator=(const RevertVmFromSnapshotGroupResult&) = default;
+  RevertVmFromSnapshotGroupResult& operator=(RevertVmFromSnapshotGroupResult&&) = default;
+  ~RevertVmFromSnapshotGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

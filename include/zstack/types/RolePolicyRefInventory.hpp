@@ -21,6 +21,13 @@ struct RolePolicyRefInventory {
   std::optional<Timestamp> createDate;
   std::optional<Timestamp> lastOpDate;
 
+  RolePolicyRefInventory();
+  RolePolicyRefInventory(const RolePolicyRefInventory&) = default;
+  RolePolicyRefInventory(RolePolicyRefInventory&&) noexcept;
+  RolePolicyRefInventory& operator=(const RolePolicyRefInventory&) = default;
+  RolePolicyRefInventory& operator=(RolePolicyRefInventory&&) = default;
+  ~RolePolicyRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ namespace zstack {
 struct RolePolicyStatementInventory : Resource {
   std::optional<PolicyStatement> statement;
 
+  RolePolicyStatementInventory();
+  RolePolicyStatementInventory(const RolePolicyStatementInventory&) = default;
+  RolePolicyStatementInventory(RolePolicyStatementInventory&&) noexcept;
+  RolePolicyStatementInventory& operator=(const RolePolicyStatementInventory&) = default;
+  RolePolicyStatementInventory& operator=(RolePolicyStatementInventory&&) = default;
+  ~RolePolicyStatementInventory();
+
   static const schema::TypeDesc& describe();
 };
 

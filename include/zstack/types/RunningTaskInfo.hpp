@@ -18,6 +18,13 @@ namespace zstack {
 /// RunningTaskInfo (ZStack SDK class org.zstack.sdk.RunningTaskInfo).
 struct RunningTaskInfo : TaskInfo {
 
+  RunningTaskInfo();
+  RunningTaskInfo(const RunningTaskInfo&) = default;
+  RunningTaskInfo(RunningTaskInfo&&) noexcept;
+  RunningTaskInfo& operator=(const RunningTaskInfo&) = default;
+  RunningTaskInfo& operator=(RunningTaskInfo&&) = default;
+  ~RunningTaskInfo();
+
   static const schema::TypeDesc& describe();
 };
 

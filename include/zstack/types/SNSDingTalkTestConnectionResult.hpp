@@ -19,6 +19,13 @@ struct SNSDingTalkTestConnectionResult {
   std::optional<bool> connected;
   Json webhookResp;  ///< element type unknown upstream: kept as JSON
 
+  SNSDingTalkTestConnectionResult();
+  SNSDingTalkTestConnectionResult(const SNSDingTalkTestConnectionResult&) = default;
+  SNSDingTalkTestConnectionResult(SNSDingTalkTestConnectionResult&&) noexcept;
+  SNSDingTalkTestConnectionResult& operator=(const SNSDingTalkTestConnectionResult&) = default;
+  SNSDingTalkTestConnectionResult& operator=(SNSDingTalkTestConnectionResult&&) = default;
+  ~SNSDingTalkTestConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

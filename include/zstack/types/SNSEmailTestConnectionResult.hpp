@@ -19,6 +19,13 @@ struct SNSEmailTestConnectionResult {
   std::optional<bool> connected;
   Json webhookResp;  ///< element type unknown upstream: kept as JSON
 
+  SNSEmailTestConnectionResult();
+  SNSEmailTestConnectionResult(const SNSEmailTestConnectionResult&) = default;
+  SNSEmailTestConnectionResult(SNSEmailTestConnectionResult&&) noexcept;
+  SNSEmailTestConnectionResult& operator=(const SNSEmailTestConnectionResult&) = default;
+  SNSEmailTestConnectionResult& operator=(SNSEmailTestConnectionResult&&) = default;
+  ~SNSEmailTestConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct SNSFeiShuTestConnectionResult {
   std::optional<bool> connected;
   Json webhookResp;  ///< element type unknown upstream: kept as JSON
 
+  SNSFeiShuTestConnectionResult();
+  SNSFeiShuTestConnectionResult(const SNSFeiShuTestConnectionResult&) = default;
+  SNSFeiShuTestConnectionResult(SNSFeiShuTestConnectionResult&&) noexcept;
+  SNSFeiShuTestConnectionResult& operator=(const SNSFeiShuTestConnectionResult&) = default;
+  SNSFeiShuTestConnectionResult& operator=(SNSFeiShuTestConnectionResult&&) = default;
+  ~SNSFeiShuTestConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

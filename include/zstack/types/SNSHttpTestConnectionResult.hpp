@@ -19,6 +19,13 @@ struct SNSHttpTestConnectionResult {
   std::optional<bool> connected;
   std::string webhookResp;
 
+  SNSHttpTestConnectionResult();
+  SNSHttpTestConnectionResult(const SNSHttpTestConnectionResult&) = default;
+  SNSHttpTestConnectionResult(SNSHttpTestConnectionResult&&) noexcept;
+  SNSHttpTestConnectionResult& operator=(const SNSHttpTestConnectionResult&) = default;
+  SNSHttpTestConnectionResult& operator=(SNSHttpTestConnectionResult&&) = default;
+  ~SNSHttpTestConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct SNSMicrosoftTeamsTestConnectionResult {
   std::optional<bool> connected;
   Json webhookResp;  ///< element type unknown upstream: kept as JSON
 
+  SNSMicrosoftTeamsTestConnectionResult();
+  SNSMicrosoftTeamsTestConnectionResult(const SNSMicrosoftTeamsTestConnectionResult&) = default;
+  SNSMicrosoftTeamsTestConnectionResult(SNSMicrosoftTeamsTestConnectionResult&&) noexcept;
+  SNSMicrosoftTeamsTestConnectionResult& operator=(const SNSMicrosoftTeamsTestConnectionResult&) = default;
+  SNSMicrosoftTeamsTestConnectionResult& operator=(SNSMicrosoftTeamsTestConnectionResult&&) = default;
+  ~SNSMicrosoftTeamsTestConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct SNSSnmpTestConnectionResult {
   std::optional<bool> connected;
   Json webhookResp;  ///< element type unknown upstream: kept as JSON
 
+  SNSSnmpTestConnectionResult();
+  SNSSnmpTestConnectionResult(const SNSSnmpTestConnectionResult&) = default;
+  SNSSnmpTestConnectionResult(SNSSnmpTestConnectionResult&&) noexcept;
+  SNSSnmpTestConnectionResult& operator=(const SNSSnmpTestConnectionResult&) = default;
+  SNSSnmpTestConnectionResult& operator=(SNSSnmpTestConnectionResult&&) = default;
+  ~SNSSnmpTestConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct SNSWeComTestConnectionResult {
   std::optional<bool> connected;
   Json webhookResp;  ///< element type unknown upstream: kept as JSON
 
+  SNSWeComTestConnectionResult();
+  SNSWeComTestConnectionResult(const SNSWeComTestConnectionResult&) = default;
+  SNSWeComTestConnectionResult(SNSWeComTestConnectionResult&&) noexcept;
+  SNSWeComTestConnectionResult& operator=(const SNSWeComTestConnectionResult&) = default;
+  SNSWeComTestConnectionResult& operator=(SNSWeComTestConnectionResult&&) = default;
+  ~SNSWeComTestConnectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

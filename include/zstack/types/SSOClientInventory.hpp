@@ -23,6 +23,13 @@ struct SSOClientInventory : NamedResource {
   std::string redirectUrl;
   std::string accountUuid;
 
+  SSOClientInventory();
+  SSOClientInventory(const SSOClientInventory&) = default;
+  SSOClientInventory(SSOClientInventory&&) noexcept;
+  SSOClientInventory& operator=(const SSOClientInventory&) = default;
+  SSOClientInventory& operator=(SSOClientInventory&&) = default;
+  ~SSOClientInventory();
+
   static const schema::TypeDesc& describe();
 };
 

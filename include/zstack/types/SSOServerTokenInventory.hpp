@@ -22,6 +22,13 @@ struct SSOServerTokenInventory : Resource {
   std::string refreshToken;
   std::string userUuid;
 
+  SSOServerTokenInventory();
+  SSOServerTokenInventory(const SSOServerTokenInventory&) = default;
+  SSOServerTokenInventory(SSOServerTokenInventory&&) noexcept;
+  SSOServerTokenInventory& operator=(const SSOServerTokenInventory&) = default;
+  SSOServerTokenInventory& operator=(SSOServerTokenInventory&&) = default;
+  ~SSOServerTokenInventory();
+
   static const schema::TypeDesc& describe();
 };
 

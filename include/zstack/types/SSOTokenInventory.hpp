@@ -20,6 +20,13 @@ struct SSOTokenInventory : Resource {
   std::string clientUuid;
   std::string userUuid;
 
+  SSOTokenInventory();
+  SSOTokenInventory(const SSOTokenInventory&) = default;
+  SSOTokenInventory(SSOTokenInventory&&) noexcept;
+  SSOTokenInventory& operator=(const SSOTokenInventory&) = default;
+  SSOTokenInventory& operator=(SSOTokenInventory&&) = default;
+  ~SSOTokenInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct SdnVniRange {
   std::optional<std::int32_t> startVni;
   std::optional<std::int32_t> endVni;
 
+  SdnVniRange();
+  SdnVniRange(const SdnVniRange&) = default;
+  SdnVniRange(SdnVniRange&&) noexcept;
+  SdnVniRange& operator=(const SdnVniRange&) = default;
+  SdnVniRange& operator=(SdnVniRange&&) = default;
+  ~SdnVniRange();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct SecurityGroupRuleAO {
   std::optional<std::string> protocol;
   std::optional<std::string> allowedCidr;
 
+  SecurityGroupRuleAO();
+  SecurityGroupRuleAO(const SecurityGroupRuleAO&) = default;
+  SecurityGroupRuleAO(SecurityGroupRuleAO&&) noexcept;
+  SecurityGroupRuleAO& operator=(const SecurityGroupRuleAO&) = default;
+  SecurityGroupRuleAO& operator=(SecurityGroupRuleAO&&) = default;
+  ~SecurityGroupRuleAO();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SecurityMachineEncryptResult {
   std::string text;
 
+  SecurityMachineEncryptResult();
+  SecurityMachineEncryptResult(const SecurityMachineEncryptResult&) = default;
+  SecurityMachineEncryptResult(SecurityMachineEncryptResult&&) noexcept;
+  SecurityMachineEncryptResult& operator=(const SecurityMachineEncryptResult&) = default;
+  SecurityMachineEncryptResult& operator=(SecurityMachineEncryptResult&&) = default;
+  ~SecurityMachineEncryptResult();
+
   static const schema::TypeDesc& describe();
 };
 

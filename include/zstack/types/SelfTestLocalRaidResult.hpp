@@ -18,6 +18,13 @@ namespace zstack {
 struct SelfTestLocalRaidResult {
   std::string result;
 
+  SelfTestLocalRaidResult();
+  SelfTestLocalRaidResult(const SelfTestLocalRaidResult&) = default;
+  SelfTestLocalRaidResult(SelfTestLocalRaidResult&&) noexcept;
+  SelfTestLocalRaidResult& operator=(const SelfTestLocalRaidResult&) = default;
+  SelfTestLocalRaidResult& operator=(SelfTestLocalRaidResult&&) = default;
+  ~SelfTestLocalRaidResult();
+
   static const schema::TypeDesc& describe();
 };
 

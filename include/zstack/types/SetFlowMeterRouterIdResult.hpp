@@ -18,6 +18,13 @@ namespace zstack {
 struct SetFlowMeterRouterIdResult {
   std::optional<std::int64_t> routerId;
 
+  SetFlowMeterRouterIdResult();
+  SetFlowMeterRouterIdResult(const SetFlowMeterRouterIdResult&) = default;
+  SetFlowMeterRouterIdResult(SetFlowMeterRouterIdResult&&) noexcept;
+  SetFlowMeterRouterIdResult& operator=(const SetFlowMeterRouterIdResult&) = default;
+  SetFlowMeterRouterIdResult& operator=(SetFlowMeterRouterIdResult&&) = default;
+  ~SetFlowMeterRouterIdResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SetSecurityMachineKeyResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SetSecurityMachineKeyResult();
+  SetSecurityMachineKeyResult(const SetSecurityMachineKeyResult&) = default;
+  SetSecurityMachineKeyResult(SetSecurityMachineKeyResult&&) noexcept;
+  SetSecurityMachineKeyResult& operator=(const SetSecurityMachineKeyResult&) = default;
+  SetSecurityMachineKeyResult& operator=(SetSecurityMachineKeyResult&&) = default;
+  ~SetSecurityMachineKeyResult();
+
   static const schema::TypeDesc& describe();
 };
 

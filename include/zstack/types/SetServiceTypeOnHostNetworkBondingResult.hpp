@@ -18,6 +18,13 @@ namespace zstack {
 struct SetServiceTypeOnHostNetworkBondingResult {
   Json inventory;  ///< element type unknown upstream: kept as JSON
 
+  SetServiceTypeOnHostNetworkBondingResult();
+  SetServiceTypeOnHostNetworkBondingResult(const SetServiceTypeOnHostNetworkBondingResult&) = default;
+  SetServiceTypeOnHostNetworkBondingResult(SetServiceTypeOnHostNetworkBondingResult&&) noexcept;
+  SetServiceTypeOnHostNetworkBondingResult& operator=(const SetServiceTypeOnHostNetworkBondingResult&) = default;
+  SetServiceTypeOnHostNetworkBondingResult& operator=(SetServiceTypeOnHostNetworkBondingResult&&) = default;
+  ~SetServiceTypeOnHostNetworkBondingResult();
+
   static const schema::TypeDesc& describe();
 };
 

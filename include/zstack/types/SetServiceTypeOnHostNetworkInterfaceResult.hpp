@@ -18,6 +18,13 @@ namespace zstack {
 struct SetServiceTypeOnHostNetworkInterfaceResult {
   Json inventory;  ///< element type unknown upstream: kept as JSON
 
+  SetServiceTypeOnHostNetworkInterfaceResult();
+  SetServiceTypeOnHostNetworkInterfaceResult(const SetServiceTypeOnHostNetworkInterfaceResult&) = default;
+  SetServiceTypeOnHostNetworkInterfaceResult(SetServiceTypeOnHostNetworkInterfaceResult&&) noexcept;
+  SetServiceTypeOnHostNetworkInterfaceResult& operator=(const SetServiceTypeOnHostNetworkInterfaceResult&) = default;
+  SetServiceTypeOnHostNetworkInterfaceResult& operator=(SetServiceTypeOnHostNetworkInterfaceResult&&) = default;
+  ~SetServiceTypeOnHostNetworkInterfaceResult();
+
   static const schema::TypeDesc& describe();
 };
 

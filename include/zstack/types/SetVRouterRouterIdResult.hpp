@@ -18,6 +18,13 @@ namespace zstack {
 struct SetVRouterRouterIdResult {
   std::string routerId;
 
+  SetVRouterRouterIdResult();
+  SetVRouterRouterIdResult(const SetVRouterRouterIdResult&) = default;
+  SetVRouterRouterIdResult(SetVRouterRouterIdResult&&) noexcept;
+  SetVRouterRouterIdResult& operator=(const SetVRouterRouterIdResult&) = default;
+  SetVRouterRouterIdResult& operator=(SetVRouterRouterIdResult&&) = default;
+  ~SetVRouterRouterIdResult();
+
   static const schema::TypeDesc& describe();
 };
 

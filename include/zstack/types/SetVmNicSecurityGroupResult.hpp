@@ -19,6 +19,13 @@ namespace zstack {
 struct SetVmNicSecurityGroupResult {
   std::vector<VmNicSecurityGroupRefInventory> inventory;
 
+  SetVmNicSecurityGroupResult();
+  SetVmNicSecurityGroupResult(const SetVmNicSecurityGroupResult&) = default;
+  SetVmNicSecurityGroupResult(SetVmNicSecurityGroupResult&&) noexcept;
+  SetVmNicSecurityGroupResult& operator=(const SetVmNicSecurityGroupResult&) = default;
+  SetVmNicSecurityGroupResult& operator=(SetVmNicSecurityGroupResult&&) = default;
+  ~SetVmNicSecurityGroupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SetVmUserDefinedXmlHookScriptResult {
   std::string vmUserDefinedXmlHookScript;
 
+  SetVmUserDefinedXmlHookScriptResult();
+  SetVmUserDefinedXmlHookScriptResult(const SetVmUserDefinedXmlHookScriptResult&) = default;
+  SetVmUserDefinedXmlHookScriptResult(SetVmUserDefinedXmlHookScriptResult&&) noexcept;
+  SetVmUserDefinedXmlHookScriptResult& operator=(const SetVmUserDefinedXmlHookScriptResult&) = default;
+  SetVmUserDefinedXmlHookScriptResult& operator=(SetVmUserDefinedXmlHookScriptResult&&) = default;
+  ~SetVmUserDefinedXmlHookScriptResult();
+
   static const schema::TypeDesc& describe();
 };
 

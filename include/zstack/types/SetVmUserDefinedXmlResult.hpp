@@ -18,6 +18,13 @@ namespace zstack {
 struct SetVmUserDefinedXmlResult {
   std::string vmUserDefinedXml;
 
+  SetVmUserDefinedXmlResult();
+  SetVmUserDefinedXmlResult(const SetVmUserDefinedXmlResult&) = default;
+  SetVmUserDefinedXmlResult(SetVmUserDefinedXmlResult&&) noexcept;
+  SetVmUserDefinedXmlResult& operator=(const SetVmUserDefinedXmlResult&) = default;
+  SetVmUserDefinedXmlResult& operator=(SetVmUserDefinedXmlResult&&) = default;
+  ~SetVmUserDefinedXmlResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct SetVolumeIoThreadPinResult {
   std::optional<std::int32_t> ioThreadId;
   std::string pin;
 
+  SetVolumeIoThreadPinResult();
+  SetVolumeIoThreadPinResult(const SetVolumeIoThreadPinResult&) = default;
+  SetVolumeIoThreadPinResult(SetVolumeIoThreadPinResult&&) noexcept;
+  SetVolumeIoThreadPinResult& operator=(const SetVolumeIoThreadPinResult&) = default;
+  SetVolumeIoThreadPinResult& operator=(SetVolumeIoThreadPinResult&&) = default;
+  ~SetVolumeIoThreadPinResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SetVpcVRouterDistributedRoutingEnabledResult {
   std::optional<bool> enabled;
 
+  SetVpcVRouterDistributedRoutingEnabledResult();
+  SetVpcVRouterDistributedRoutingEnabledResult(const SetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  SetVpcVRouterDistributedRoutingEnabledResult(SetVpcVRouterDistributedRoutingEnabledResult&&) noexcept;
+  SetVpcVRouterDistributedRoutingEnabledResult& operator=(const SetVpcVRouterDistributedRoutingEnabledResult&) = default;
+  SetVpcVRouterDistributedRoutingEnabledResult& operator=(SetVpcVRouterDistributedRoutingEnabledResult&&) = default;
+  ~SetVpcVRouterDistributedRoutingEnabledResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SetVpcVRouterNetworkServiceStateResult {
   std::string state;
 
+  SetVpcVRouterNetworkServiceStateResult();
+  SetVpcVRouterNetworkServiceStateResult(const SetVpcVRouterNetworkServiceStateResult&) = default;
+  SetVpcVRouterNetworkServiceStateResult(SetVpcVRouterNetworkServiceStateResult&&) noexcept;
+  SetVpcVRouterNetworkServiceStateResult& operator=(const SetVpcVRouterNetworkServiceStateResult&) = default;
+  SetVpcVRouterNetworkServiceStateResult& operator=(SetVpcVRouterNetworkServiceStateResult&&) = default;
+  ~SetVpcVRouterNetworkServiceStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct ShellResult {
   std::string stderr;
   std::optional<ErrorCode> errorCode;
 
+  ShellResult();
+  ShellResult(const ShellResult&) = default;
+  ShellResult(ShellResult&&) noexcept;
+  ShellResult& operator=(const ShellResult&) = default;
+  ShellResult& operator=(ShellResult&&) = default;
+  ~ShellResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct ShrinkResult {
   std::optional<std::int64_t> size;
   std::optional<std::int64_t> deltaSize;
 
+  ShrinkResult();
+  ShrinkResult(const ShrinkResult&) = default;
+  ShrinkResult(ShrinkResult&&) noexcept;
+  ShrinkResult& operator=(const ShrinkResult&) = default;
+  ShrinkResult& operator=(ShrinkResult&&) = default;
+  ~ShrinkResult();
+
   static const schema::TypeDesc& describe();
 };
 

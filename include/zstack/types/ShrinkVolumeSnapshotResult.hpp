@@ -19,6 +19,13 @@ namespace zstack {
 struct ShrinkVolumeSnapshotResult {
   std::optional<ShrinkResult> shrinkResult;
 
+  ShrinkVolumeSnapshotResult();
+  ShrinkVolumeSnapshotResult(const ShrinkVolumeSnapshotResult&) = default;
+  ShrinkVolumeSnapshotResult(ShrinkVolumeSnapshotResult&&) noexcept;
+  ShrinkVolumeSnapshotResult& operator=(const ShrinkVolumeSnapshotResult&) = default;
+  ShrinkVolumeSnapshotResult& operator=(ShrinkVolumeSnapshotResult&&) = default;
+  ~ShrinkVolumeSnapshotResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct SnapshotLeafInventory {
   std::string parentUuid;
   Json children;  ///< element type unknown upstream: kept as JSON
 
+  SnapshotLeafInventory();
+  SnapshotLeafInventory(const SnapshotLeafInventory&) = default;
+  SnapshotLeafInventory(SnapshotLeafInventory&&) noexcept;
+  SnapshotLeafInventory& operator=(const SnapshotLeafInventory&) = default;
+  SnapshotLeafInventory& operator=(SnapshotLeafInventory&&) = default;
+  ~SnapshotLeafInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncAliyunRouteEntryFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncAliyunRouteEntryFromRemoteResult();
+  SyncAliyunRouteEntryFromRemoteResult(const SyncAliyunRouteEntryFromRemoteResult&) = default;
+  SyncAliyunRouteEntryFromRemoteResult(SyncAliyunRouteEntryFromRemoteResult&&) noexcept;
+  SyncAliyunRouteEntryFromRemoteResult& operator=(const SyncAliyunRouteEntryFromRemoteResult&) = default;
+  SyncAliyunRouteEntryFromRemoteResult& operator=(SyncAliyunRouteEntryFromRemoteResult&&) = default;
+  ~SyncAliyunRouteEntryFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncAliyunRouterInterfaceFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncAliyunRouterInterfaceFromRemoteResult();
+  SyncAliyunRouterInterfaceFromRemoteResult(const SyncAliyunRouterInterfaceFromRemoteResult&) = default;
+  SyncAliyunRouterInterfaceFromRemoteResult(SyncAliyunRouterInterfaceFromRemoteResult&&) noexcept;
+  SyncAliyunRouterInterfaceFromRemoteResult& operator=(const SyncAliyunRouterInterfaceFromRemoteResult&) = default;
+  SyncAliyunRouterInterfaceFromRemoteResult& operator=(SyncAliyunRouterInterfaceFromRemoteResult&&) = default;
+  ~SyncAliyunRouterInterfaceFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

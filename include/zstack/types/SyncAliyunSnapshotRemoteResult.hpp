@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncAliyunSnapshotRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncAliyunSnapshotRemoteResult();
+  SyncAliyunSnapshotRemoteResult(const SyncAliyunSnapshotRemoteResult&) = default;
+  SyncAliyunSnapshotRemoteResult(SyncAliyunSnapshotRemoteResult&&) noexcept;
+  SyncAliyunSnapshotRemoteResult& operator=(const SyncAliyunSnapshotRemoteResult&) = default;
+  SyncAliyunSnapshotRemoteResult& operator=(SyncAliyunSnapshotRemoteResult&&) = default;
+  ~SyncAliyunSnapshotRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

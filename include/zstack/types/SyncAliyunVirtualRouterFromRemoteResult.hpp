@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncAliyunVirtualRouterFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncAliyunVirtualRouterFromRemoteResult();
+  SyncAliyunVirtualRouterFromRemoteResult(const SyncAliyunVirtualRouterFromRemoteResult&) = default;
+  SyncAliyunVirtualRouterFromRemoteResult(SyncAliyunVirtualRouterFromRemoteResult&&) noexcept;
+  SyncAliyunVirtualRouterFromRemoteResult& operator=(const SyncAliyunVirtualRouterFromRemoteResult&) = default;
+  SyncAliyunVirtualRouterFromRemoteResult& operator=(SyncAliyunVirtualRouterFromRemoteResult&&) = default;
+  ~SyncAliyunVirtualRouterFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

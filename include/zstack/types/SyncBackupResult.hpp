@@ -19,6 +19,13 @@ struct SyncBackupResult {
   std::optional<std::int32_t> deletedBackupCount;
   std::optional<std::int32_t> newBackupCount;
 
+  SyncBackupResult();
+  SyncBackupResult(const SyncBackupResult&) = default;
+  SyncBackupResult(SyncBackupResult&&) noexcept;
+  SyncBackupResult& operator=(const SyncBackupResult&) = default;
+  SyncBackupResult& operator=(SyncBackupResult&&) = default;
+  ~SyncBackupResult();
+
   static const schema::TypeDesc& describe();
 };
 

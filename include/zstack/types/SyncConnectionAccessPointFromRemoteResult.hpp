@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncConnectionAccessPointFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncConnectionAccessPointFromRemoteResult();
+  SyncConnectionAccessPointFromRemoteResult(const SyncConnectionAccessPointFromRemoteResult&) = default;
+  SyncConnectionAccessPointFromRemoteResult(SyncConnectionAccessPointFromRemoteResult&&) noexcept;
+  SyncConnectionAccessPointFromRemoteResult& operator=(const SyncConnectionAccessPointFromRemoteResult&) = default;
+  SyncConnectionAccessPointFromRemoteResult& operator=(SyncConnectionAccessPointFromRemoteResult&&) = default;
+  ~SyncConnectionAccessPointFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct SyncDatabaseBackupResult {
   std::optional<SyncBackupResult> result;
 
+  SyncDatabaseBackupResult();
+  SyncDatabaseBackupResult(const SyncDatabaseBackupResult&) = default;
+  SyncDatabaseBackupResult(SyncDatabaseBackupResult&&) noexcept;
+  SyncDatabaseBackupResult& operator=(const SyncDatabaseBackupResult&) = default;
+  SyncDatabaseBackupResult& operator=(SyncDatabaseBackupResult&&) = default;
+  ~SyncDatabaseBackupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncDiskFromAliyunFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncDiskFromAliyunFromRemoteResult();
+  SyncDiskFromAliyunFromRemoteResult(const SyncDiskFromAliyunFromRemoteResult&) = default;
+  SyncDiskFromAliyunFromRemoteResult(SyncDiskFromAliyunFromRemoteResult&&) noexcept;
+  SyncDiskFromAliyunFromRemoteResult& operator=(const SyncDiskFromAliyunFromRemoteResult&) = default;
+  SyncDiskFromAliyunFromRemoteResult& operator=(SyncDiskFromAliyunFromRemoteResult&&) = default;
+  ~SyncDiskFromAliyunFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

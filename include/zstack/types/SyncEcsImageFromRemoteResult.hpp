@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncEcsImageFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncEcsImageFromRemoteResult();
+  SyncEcsImageFromRemoteResult(const SyncEcsImageFromRemoteResult&) = default;
+  SyncEcsImageFromRemoteResult(SyncEcsImageFromRemoteResult&&) noexcept;
+  SyncEcsImageFromRemoteResult& operator=(const SyncEcsImageFromRemoteResult&) = default;
+  SyncEcsImageFromRemoteResult& operator=(SyncEcsImageFromRemoteResult&&) = default;
+  ~SyncEcsImageFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

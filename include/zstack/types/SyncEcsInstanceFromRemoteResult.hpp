@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncEcsInstanceFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncEcsInstanceFromRemoteResult();
+  SyncEcsInstanceFromRemoteResult(const SyncEcsInstanceFromRemoteResult&) = default;
+  SyncEcsInstanceFromRemoteResult(SyncEcsInstanceFromRemoteResult&&) noexcept;
+  SyncEcsInstanceFromRemoteResult& operator=(const SyncEcsInstanceFromRemoteResult&) = default;
+  SyncEcsInstanceFromRemoteResult& operator=(SyncEcsInstanceFromRemoteResult&&) = default;
+  ~SyncEcsInstanceFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

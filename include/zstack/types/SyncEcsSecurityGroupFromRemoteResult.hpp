@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncEcsSecurityGroupFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncEcsSecurityGroupFromRemoteResult();
+  SyncEcsSecurityGroupFromRemoteResult(const SyncEcsSecurityGroupFromRemoteResult&) = default;
+  SyncEcsSecurityGroupFromRemoteResult(SyncEcsSecurityGroupFromRemoteResult&&) noexcept;
+  SyncEcsSecurityGroupFromRemoteResult& operator=(const SyncEcsSecurityGroupFromRemoteResult&) = default;
+  SyncEcsSecurityGroupFromRemoteResult& operator=(SyncEcsSecurityGroupFromRemoteResult&&) = default;
+  ~SyncEcsSecurityGroupFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncEcsSecurityGroupRuleFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncEcsSecurityGroupRuleFromRemoteResult();
+  SyncEcsSecurityGroupRuleFromRemoteResult(const SyncEcsSecurityGroupRuleFromRemoteResult&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteResult(SyncEcsSecurityGroupRuleFromRemoteResult&&) noexcept;
+  SyncEcsSecurityGroupRuleFromRemoteResult& operator=(const SyncEcsSecurityGroupRuleFromRemoteResult&) = default;
+  SyncEcsSecurityGroupRuleFromRemoteResult& operator=(SyncEcsSecurityGroupRuleFromRemoteResult&&) = default;
+  ~SyncEcsSecurityGroupRuleFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

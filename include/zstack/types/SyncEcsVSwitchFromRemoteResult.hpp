@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncEcsVSwitchFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncEcsVSwitchFromRemoteResult();
+  SyncEcsVSwitchFromRemoteResult(const SyncEcsVSwitchFromRemoteResult&) = default;
+  SyncEcsVSwitchFromRemoteResult(SyncEcsVSwitchFromRemoteResult&&) noexcept;
+  SyncEcsVSwitchFromRemoteResult& operator=(const SyncEcsVSwitchFromRemoteResult&) = default;
+  SyncEcsVSwitchFromRemoteResult& operator=(SyncEcsVSwitchFromRemoteResult&&) = default;
+  ~SyncEcsVSwitchFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

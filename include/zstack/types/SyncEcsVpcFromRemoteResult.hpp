@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncEcsVpcFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncEcsVpcFromRemoteResult();
+  SyncEcsVpcFromRemoteResult(const SyncEcsVpcFromRemoteResult&) = default;
+  SyncEcsVpcFromRemoteResult(SyncEcsVpcFromRemoteResult&&) noexcept;
+  SyncEcsVpcFromRemoteResult& operator=(const SyncEcsVpcFromRemoteResult&) = default;
+  SyncEcsVpcFromRemoteResult& operator=(SyncEcsVpcFromRemoteResult&&) = default;
+  ~SyncEcsVpcFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

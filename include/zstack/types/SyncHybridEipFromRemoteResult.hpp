@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncHybridEipFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncHybridEipFromRemoteResult();
+  SyncHybridEipFromRemoteResult(const SyncHybridEipFromRemoteResult&) = default;
+  SyncHybridEipFromRemoteResult(SyncHybridEipFromRemoteResult&&) noexcept;
+  SyncHybridEipFromRemoteResult& operator=(const SyncHybridEipFromRemoteResult&) = default;
+  SyncHybridEipFromRemoteResult& operator=(SyncHybridEipFromRemoteResult&&) = default;
+  ~SyncHybridEipFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

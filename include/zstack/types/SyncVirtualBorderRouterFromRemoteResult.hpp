@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncVirtualBorderRouterFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncVirtualBorderRouterFromRemoteResult();
+  SyncVirtualBorderRouterFromRemoteResult(const SyncVirtualBorderRouterFromRemoteResult&) = default;
+  SyncVirtualBorderRouterFromRemoteResult(SyncVirtualBorderRouterFromRemoteResult&&) noexcept;
+  SyncVirtualBorderRouterFromRemoteResult& operator=(const SyncVirtualBorderRouterFromRemoteResult&) = default;
+  SyncVirtualBorderRouterFromRemoteResult& operator=(SyncVirtualBorderRouterFromRemoteResult&&) = default;
+  ~SyncVirtualBorderRouterFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncVpcUserVpnGatewayFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncVpcUserVpnGatewayFromRemoteResult();
+  SyncVpcUserVpnGatewayFromRemoteResult(const SyncVpcUserVpnGatewayFromRemoteResult&) = default;
+  SyncVpcUserVpnGatewayFromRemoteResult(SyncVpcUserVpnGatewayFromRemoteResult&&) noexcept;
+  SyncVpcUserVpnGatewayFromRemoteResult& operator=(const SyncVpcUserVpnGatewayFromRemoteResult&) = default;
+  SyncVpcUserVpnGatewayFromRemoteResult& operator=(SyncVpcUserVpnGatewayFromRemoteResult&&) = default;
+  ~SyncVpcUserVpnGatewayFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

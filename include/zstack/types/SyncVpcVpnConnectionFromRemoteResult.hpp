@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncVpcVpnConnectionFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncVpcVpnConnectionFromRemoteResult();
+  SyncVpcVpnConnectionFromRemoteResult(const SyncVpcVpnConnectionFromRemoteResult&) = default;
+  SyncVpcVpnConnectionFromRemoteResult(SyncVpcVpnConnectionFromRemoteResult&&) noexcept;
+  SyncVpcVpnConnectionFromRemoteResult& operator=(const SyncVpcVpnConnectionFromRemoteResult&) = default;
+  SyncVpcVpnConnectionFromRemoteResult& operator=(SyncVpcVpnConnectionFromRemoteResult&&) = default;
+  ~SyncVpcVpnConnectionFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct SyncVpcVpnGatewayFromRemoteResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  SyncVpcVpnGatewayFromRemoteResult();
+  SyncVpcVpnGatewayFromRemoteResult(const SyncVpcVpnGatewayFromRemoteResult&) = default;
+  SyncVpcVpnGatewayFromRemoteResult(SyncVpcVpnGatewayFromRemoteResult&&) noexcept;
+  SyncVpcVpnGatewayFromRemoteResult& operator=(const SyncVpcVpnGatewayFromRemoteResult&) = default;
+  SyncVpcVpnGatewayFromRemoteResult& operator=(SyncVpcVpnGatewayFromRemoteResult&&) = default;
+  ~SyncVpcVpnGatewayFromRemoteResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct TakeVmConsoleScreenshotResult {
   std::string imageData;
 
+  TakeVmConsoleScreenshotResult();
+  TakeVmConsoleScreenshotResult(const TakeVmConsoleScreenshotResult&) = default;
+  TakeVmConsoleScreenshotResult(TakeVmConsoleScreenshotResult&&) noexcept;
+  TakeVmConsoleScreenshotResult& operator=(const TakeVmConsoleScreenshotResult&) = default;
+  TakeVmConsoleScreenshotResult& operator=(TakeVmConsoleScreenshotResult&&) = default;
+  ~TakeVmConsoleScreenshotResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -26,6 +26,13 @@ struct TaskInfo {
   std::string apiName;
   std::vector<std::string> contextList;
 
+  TaskInfo();
+  TaskInfo(const TaskInfo&) = default;
+  TaskInfo(TaskInfo&&) noexcept;
+  TaskInfo& operator=(const TaskInfo&) = default;
+  TaskInfo& operator=(TaskInfo&&) = default;
+  ~TaskInfo();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -28,6 +28,13 @@ struct TaskProgressInventory {
   std::vector<TaskProgressInventory> subTasks;
   std::string arguments;
 
+  TaskProgressInventory();
+  TaskProgressInventory(const TaskProgressInventory&) = default;
+  TaskProgressInventory(TaskProgressInventory&&) noexcept;
+  TaskProgressInventory& operator=(const TaskProgressInventory&) = default;
+  TaskProgressInventory& operator=(TaskProgressInventory&&) = default;
+  ~TaskProgressInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ struct Template {
   Json attributes;  ///< element type unknown upstream: kept as JSON
   Json quota;  ///< element type unknown upstream: kept as JSON
 
+  Template();
+  Template(const Template&) = default;
+  Template(Template&&) noexcept;
+  Template& operator=(const Template&) = default;
+  Template& operator=(Template&&) = default;
+  ~Template();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct TokenIntrospectionResult {
   std::optional<bool> active;
 
+  TokenIntrospectionResult();
+  TokenIntrospectionResult(const TokenIntrospectionResult&) = default;
+  TokenIntrospectionResult(TokenIntrospectionResult&&) noexcept;
+  TokenIntrospectionResult& operator=(const TokenIntrospectionResult&) = default;
+  TokenIntrospectionResult& operator=(TokenIntrospectionResult&&) = default;
+  ~TokenIntrospectionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -23,6 +23,13 @@ struct TrashCleanupResult {
   std::optional<std::int64_t> trashId;
   std::optional<std::int64_t> size;
 
+  TrashCleanupResult();
+  TrashCleanupResult(const TrashCleanupResult&) = default;
+  TrashCleanupResult(TrashCleanupResult&&) noexcept;
+  TrashCleanupResult& operator=(const TrashCleanupResult&) = default;
+  TrashCleanupResult& operator=(TrashCleanupResult&&) = default;
+  ~TrashCleanupResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct UpdateHostIommuStateResult {
   std::string state;
 
+  UpdateHostIommuStateResult();
+  UpdateHostIommuStateResult(const UpdateHostIommuStateResult&) = default;
+  UpdateHostIommuStateResult(UpdateHostIommuStateResult&&) noexcept;
+  UpdateHostIommuStateResult& operator=(const UpdateHostIommuStateResult&) = default;
+  UpdateHostIommuStateResult& operator=(UpdateHostIommuStateResult&&) = default;
+  ~UpdateHostIommuStateResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -19,6 +19,13 @@ namespace zstack {
 struct UpdateHostIpmiResult {
   std::optional<HostIpmiInventory> hostIpmiInventory;
 
+  UpdateHostIpmiResult();
+  UpdateHostIpmiResult(const UpdateHostIpmiResult&) = default;
+  UpdateHostIpmiResult(UpdateHostIpmiResult&&) noexcept;
+  UpdateHostIpmiResult& operator=(const UpdateHostIpmiResult&) = default;
+  UpdateHostIpmiResult& operator=(UpdateHostIpmiResult&&) = default;
+  ~UpdateHostIpmiResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct UpdateResourceConfigsResult {
   Json inventories;  ///< element type unknown upstream: kept as JSON
 
+  UpdateResourceConfigsResult();
+  UpdateResourceConfigsResult(const UpdateResourceConfigsResult&) = default;
+  UpdateResourceConfigsResult(UpdateResourceConfigsResult&&) noexcept;
+  UpdateResourceConfigsResult& operator=(const UpdateResourceConfigsResult&) = default;
+  UpdateResourceConfigsResult& operator=(UpdateResourceConfigsResult&&) = default;
+  ~UpdateResourceConfigsResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -22,6 +22,13 @@ struct UsageReport {
   std::optional<std::int64_t> startTime;
   std::optional<std::int64_t> interval;
 
+  UsageReport();
+  UsageReport(const UsageReport&) = default;
+  UsageReport(UsageReport&&) noexcept;
+  UsageReport& operator=(const UsageReport&) = default;
+  UsageReport& operator=(UsageReport&&) = default;
+  ~UsageReport();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct ValidateClusterSupportDRSResult {
   std::optional<bool> supported;
   std::optional<ErrorCode> reason;
 
+  ValidateClusterSupportDRSResult();
+  ValidateClusterSupportDRSResult(const ValidateClusterSupportDRSResult&) = default;
+  ValidateClusterSupportDRSResult(ValidateClusterSupportDRSResult&&) noexcept;
+  ValidateClusterSupportDRSResult& operator=(const ValidateClusterSupportDRSResult&) = default;
+  ValidateClusterSupportDRSResult& operator=(ValidateClusterSupportDRSResult&&) = default;
+  ~ValidateClusterSupportDRSResult();
+
   static const schema::TypeDesc& describe();
 };
 

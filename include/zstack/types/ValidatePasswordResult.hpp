@@ -18,6 +18,13 @@ namespace zstack {
 struct ValidatePasswordResult {
   std::optional<bool> available;
 
+  ValidatePasswordResult();
+  ValidatePasswordResult(const ValidatePasswordResult&) = default;
+  ValidatePasswordResult(ValidatePasswordResult&&) noexcept;
+  ValidatePasswordResult& operator=(const ValidatePasswordResult&) = default;
+  ValidatePasswordResult& operator=(ValidatePasswordResult&&) = default;
+  ~ValidatePasswordResult();
+
   static const schema::TypeDesc& describe();
 };
 

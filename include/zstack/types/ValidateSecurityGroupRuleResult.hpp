@@ -20,6 +20,13 @@ struct ValidateSecurityGroupRuleResult {
   std::string code;
   std::string reason;
 
+  ValidateSecurityGroupRuleResult();
+  ValidateSecurityGroupRuleResult(const ValidateSecurityGroupRuleResult&) = default;
+  ValidateSecurityGroupRuleResult(ValidateSecurityGroupRuleResult&&) noexcept;
+  ValidateSecurityGroupRuleResult& operator=(const ValidateSecurityGroupRuleResult&) = default;
+  ValidateSecurityGroupRuleResult& operator=(ValidateSecurityGroupRuleResult&&) = default;
+  ~ValidateSecurityGroupRuleResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct ValidateSessionResult {
   std::optional<bool> valid;
 
+  ValidateSessionResult();
+  ValidateSessionResult(const ValidateSessionResult&) = default;
+  ValidateSessionResult(ValidateSessionResult&&) noexcept;
+  ValidateSessionResult& operator=(const ValidateSessionResult&) = default;
+  ValidateSessionResult& operator=(ValidateSessionResult&&) = default;
+  ~ValidateSessionResult();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct VdiPortInfo {
   std::optional<std::int32_t> spicePort;
   std::optional<std::int32_t> spiceTlsPort;
 
+  VdiPortInfo();
+  VdiPortInfo(const VdiPortInfo&) = default;
+  VdiPortInfo(VdiPortInfo&&) noexcept;
+  VdiPortInfo& operator=(const VdiPortInfo&) = default;
+  VdiPortInfo& operator=(VdiPortInfo&&) = default;
+  ~VdiPortInfo();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct VipNetworkServicesRefInventory : Resource {
   std::string serviceType;
   std::string vipUuid;
 
+  VipNetworkServicesRefInventory();
+  VipNetworkServicesRefInventory(const VipNetworkServicesRefInventory&) = default;
+  VipNetworkServicesRefInventory(VipNetworkServicesRefInventory&&) noexcept;
+  VipNetworkServicesRefInventory& operator=(const VipNetworkServicesRefInventory&) = default;
+  VipNetworkServicesRefInventory& operator=(VipNetworkServicesRefInventory&&) = default;
+  ~VipNetworkServicesRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -21,6 +21,13 @@ struct VmCapabilities {
   std::optional<bool> supportReimage;
   std::optional<bool> supportMemorySnapshot;
 
+  VmCapabilities();
+  VmCapabilities(const VmCapabilities&) = default;
+  VmCapabilities(VmCapabilities&&) noexcept;
+  VmCapabilities& operator=(const VmCapabilities&) = default;
+  VmCapabilities& operator=(VmCapabilities&&) = default;
+  ~VmCapabilities();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct VolumeFormatReplyStruct {
   std::string masterHypervisorType;
   Json supportingHypervisorTypes;  ///< element type unknown upstream: kept as JSON
 
+  VolumeFormatReplyStruct();
+  VolumeFormatReplyStruct(const VolumeFormatReplyStruct&) = default;
+  VolumeFormatReplyStruct(VolumeFormatReplyStruct&&) noexcept;
+  VolumeFormatReplyStruct& operator=(const VolumeFormatReplyStruct&) = default;
+  VolumeFormatReplyStruct& operator=(VolumeFormatReplyStruct&&) = default;
+  ~VolumeFormatReplyStruct();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct VolumeSnapshotBackupStorageRefInventory {
   std::string backupStorageUuid;
   std::string installPath;
 
+  VolumeSnapshotBackupStorageRefInventory();
+  VolumeSnapshotBackupStorageRefInventory(const VolumeSnapshotBackupStorageRefInventory&) = default;
+  VolumeSnapshotBackupStorageRefInventory(VolumeSnapshotBackupStorageRefInventory&&) noexcept;
+  VolumeSnapshotBackupStorageRefInventory& operator=(const VolumeSnapshotBackupStorageRefInventory&) = default;
+  VolumeSnapshotBackupStorageRefInventory& operator=(VolumeSnapshotBackupStorageRefInventory&&) = default;
+  ~VolumeSnapshotBackupStorageRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -20,6 +20,13 @@ struct VolumeSnapshotGroupAvailability {
   std::optional<bool> available;
   std::string reason;
 
+  VolumeSnapshotGroupAvailability();
+  VolumeSnapshotGroupAvailability(const VolumeSnapshotGroupAvailability&) = default;
+  VolumeSnapshotGroupAvailability(VolumeSnapshotGroupAvailability&&) noexcept;
+  VolumeSnapshotGroupAvailability& operator=(const VolumeSnapshotGroupAvailability&) = default;
+  VolumeSnapshotGroupAvailability& operator=(VolumeSnapshotGroupAvailability&&) = default;
+  ~VolumeSnapshotGroupAvailability();
+
   static const schema::TypeDesc& describe();
 };
 

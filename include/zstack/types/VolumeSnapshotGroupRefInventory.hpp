@@ -29,6 +29,13 @@ struct VolumeSnapshotGroupRefInventory {
   std::optional<Timestamp> lastOpDate;
   std::optional<Timestamp> volumeLastAttachDate;
 
+  VolumeSnapshotGroupRefInventory();
+  VolumeSnapshotGroupRefInventory(const VolumeSnapshotGroupRefInventory&) = default;
+  VolumeSnapshotGroupRefInventory(VolumeSnapshotGroupRefInventory&&) noexcept;
+  VolumeSnapshotGroupRefInventory& operator=(const VolumeSnapshotGroupRefInventory&) = default;
+  VolumeSnapshotGroupRefInventory& operator=(VolumeSnapshotGroupRefInventory&&) = default;
+  ~VolumeSnapshotGroupRefInventory();
+
   static const schema::TypeDesc& describe();
 };
 

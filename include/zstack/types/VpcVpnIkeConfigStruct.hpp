@@ -26,6 +26,13 @@ struct VpcVpnIkeConfigStruct {
   std::string LocalId;
   std::string RemoteId;
 
+  VpcVpnIkeConfigStruct();
+  VpcVpnIkeConfigStruct(const VpcVpnIkeConfigStruct&) = default;
+  VpcVpnIkeConfigStruct(VpcVpnIkeConfigStruct&&) noexcept;
+  VpcVpnIkeConfigStruct& operator=(const VpcVpnIkeConfigStruct&) = default;
+  VpcVpnIkeConfigStruct& operator=(VpcVpnIkeConfigStruct&&) = default;
+  ~VpcVpnIkeConfigStruct();
+
   static const schema::TypeDesc& describe();
 };
 

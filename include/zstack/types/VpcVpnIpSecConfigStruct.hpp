@@ -21,6 +21,13 @@ struct VpcVpnIpSecConfigStruct {
   std::string IpsecPfs;
   std::optional<std::int32_t> IpsecLifetime;
 
+  VpcVpnIpSecConfigStruct();
+  VpcVpnIpSecConfigStruct(const VpcVpnIpSecConfigStruct&) = default;
+  VpcVpnIpSecConfigStruct(VpcVpnIpSecConfigStruct&&) noexcept;
+  VpcVpnIpSecConfigStruct& operator=(const VpcVpnIpSecConfigStruct&) = default;
+  VpcVpnIpSecConfigStruct& operator=(VpcVpnIpSecConfigStruct&&) = default;
+  ~VpcVpnIpSecConfigStruct();
+
   static const schema::TypeDesc& describe();
 };
 

@@ -18,6 +18,13 @@ namespace zstack {
 struct ZQLQueryResult {
   Json results;  ///< element type unknown upstream: kept as JSON
 
+  ZQLQueryResult();
+  ZQLQueryResult(const ZQLQueryResult&) = default;
+  ZQLQueryResult(ZQLQueryResult&&) noexcept;
+  ZQLQueryResult& operator=(const ZQLQueryResult&) = default;
+  ZQLQueryResult& operator=(ZQLQueryResult&&) = default;
+  ~ZQLQueryResult();
+
   static const schema::TypeDesc& describe();
 };
 
