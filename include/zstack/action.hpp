@@ -12,13 +12,13 @@
 
 #include "zstack/cancel.hpp"
 #include "zstack/client.hpp"
+#include "zstack/function.hpp"
 #include "zstack/http.hpp"
 #include "zstack/result.hpp"
 #include "zstack/schema.hpp"
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <future>
 #include <memory>
 #include <optional>
