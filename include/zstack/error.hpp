@@ -25,6 +25,14 @@ struct ErrorCode {
   std::shared_ptr<ErrorCode> cause;  // the error that caused this one, recursively
   std::vector<ErrorCode> causes;     // set when the server sent an ErrorCodeList
 
+  // Defined once in the library (src/core/error.cpp), not in every file that handles a Result.
+  ErrorCode();
+  ErrorCode(const ErrorCode&);
+  ErrorCode(ErrorCode&&) noexcept;
+  ErrorCode& operator=(const ErrorCode&);
+  ErrorCode& operator=(ErrorCode&&) noexcept;
+  ~ErrorCode();
+
   static const schema::TypeDesc& describe();
   // The chain from this error down to the root cause.
   std::vector<const ErrorCode*> chain() const;
@@ -61,6 +69,14 @@ struct Error {
   // The SDK does not send it again; look at the job (jobUuid) or the resource before repeating.
   bool outcomeUnknown = false;
   std::vector<FieldViolation> violations;  // ErrorKind::Validation
+
+  // Defined once in the library (src/core/error.cpp): every Result<T> destroys or moves one.
+  Error();
+  Error(const Error&);
+  Error(Error&&) noexcept;
+  Error& operator=(const Error&);
+  Error& operator=(Error&&) noexcept;
+  ~Error();
 
   // "CreateVip: API error SYS.1001 (...)" with the cause chain.
   std::string describe() const;
